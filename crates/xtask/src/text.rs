@@ -31,7 +31,10 @@ mod tests {
         assert_eq!(normalise("Évry-Courcouronnes"), "evry courcouronnes");
         assert_eq!(normalise("St-Ouen-l'Aumône"), "saint ouen l aumone");
         assert_eq!(normalise("L'Haÿ-les-Roses"), "l hay les roses");
-        assert_eq!(normalise("Ste Geneviève des Bois"), "sainte genevieve des bois");
+        assert_eq!(
+            normalise("Ste Geneviève des Bois"),
+            "sainte genevieve des bois"
+        );
     }
 
     #[test]

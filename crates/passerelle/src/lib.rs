@@ -1,0 +1,63 @@
+//! The `passerelle` command line: one binary for every use of Passerelle.
+//!
+//! [`run`] takes the arguments and a writer for standard output, so that tests drive the very
+//! code the binary runs.
+
+mod commands;
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+
+pub use commands::geo::GeoCommand;
+pub use commands::rome::RomeCommand;
+
+/// Passerelle: France Travail and the agences d'emploi of Prism'emploi working together in a
+/// region — a shared directory, candidate sourcing with priority for the publics furthest from
+/// employment, action on hard-to-fill offers and reconversion toward occupations that recruit.
+#[derive(Debug, Parser)]
+#[command(name = "passerelle", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Search and show ROME occupations: job titles, skills, close occupations
+    #[command(subcommand)]
+    Rome(RomeCommand),
+    /// Look up French communes and measure distances between them
+    #[command(subcommand)]
+    Geo(GeoCommand),
+}
+
+/// Why a run did not succeed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The command line was wrong, or help or the version was asked for.
+    Usage(clap::Error),
+    /// The command ran and failed; the message says why.
+    Error(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(err: anyhow::Error) -> Self {
+        Self::Error(err)
+    }
+}
+
+/// Runs the command line `args` (the program name first), writing results to `out`.
+pub fn run<I, T>(args: I, out: &mut dyn Write) -> Result<(), Failure>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = Cli::try_parse_from(args).map_err(Failure::Usage)?;
+    match cli.command {
+        Command::Rome(command) => commands::rome::run(command, out)?,
+        Command::Geo(command) => commands::geo::run(command, out)?,
+    }
+    Ok(())
+}
