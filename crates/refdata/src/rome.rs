@@ -257,9 +257,20 @@ impl Rome {
             }
         }
 
-        for [source, target, kind, source_title, target_title, shared] in
-            rows::<6>("mobility", MOBILITY, &mut defects)
+        let mut ranks: HashMap<(&str, &str), u8> = HashMap::new();
+        for [
+            source,
+            target,
+            kind,
+            source_title,
+            target_title,
+            shared,
+            rank,
+        ] in rows::<7>("mobility", MOBILITY, &mut defects)
         {
+            if let Ok(rank) = rank.parse() {
+                ranks.insert((source, target), rank);
+            }
             let kind = match kind {
                 "proche" => MobilityKind::Proche,
                 "evolution" => MobilityKind::Evolution,

@@ -244,7 +244,7 @@ pub fn attribution() -> String {
          - `rome/mobility.tsv` kinds `proche` and `evolution` are ROME v3.47 links; kind `derived`\n\
            is computed for the ROME 4.0 codes that have no v3 detail: the other codes of the same\n\
            domaine professionnel (first three characters), best first by the number of NAF\n\
-           divisions they share, at most ten.\n\
+           divisions they share, then by the words their labels share, at most ten.\n\
          - `geo/communes.tsv` coordinates come from GeoNames, matched by normalised name within\n\
            the region, then through the names of former (déléguées/associées) communes; a match\n\
            far from the other communes of its EPCI is rejected as a namesake. Communes left\n\

@@ -74,6 +74,15 @@ fn is_rome_code(code: &str) -> bool {
         && bytes.iter().skip(1).all(u8::is_ascii_digit)
 }
 
+/// The words of a label that say something (four letters or more), folded.
+fn label_words(label: &str) -> BTreeSet<String> {
+    crate::text::normalise(label)
+        .split(' ')
+        .filter(|w| w.len() >= 4)
+        .map(str::to_string)
+        .collect()
+}
+
 pub fn generate(rome_dir: &Path, sources: &Sources, files: &mut Files) -> Result<()> {
     // ROME 4.0 codes, labels and NAF divisions.
     let naf_text = std::fs::read_to_string(&sources.naf_rome)?;
@@ -198,6 +207,7 @@ pub fn generate(rome_dir: &Path, sources: &Sources, files: &mut Files) -> Result
         "source_title_ogr",
         "target_title_ogr",
         "shared_naf",
+        "rank",
     ]);
     let mut v3_mobility = 0usize;
     for row in read_csv(&rome_dir.join("unix_rubrique_mobilite_v347_utf8.csv"))? {
@@ -220,6 +230,7 @@ pub fn generate(rome_dir: &Path, sources: &Sources, files: &mut Files) -> Result
             field(&row, "code_appellation_source")?,
             field(&row, "code_appellation_cible")?,
             "",
+            "",
         ])?;
         v3_mobility += 1;
     }
@@ -229,16 +240,21 @@ pub fn generate(rome_dir: &Path, sources: &Sources, files: &mut Files) -> Result
     let empty = BTreeSet::new();
     for code in labels.keys().filter(|c| !v3_labels.contains_key(*c)) {
         let mine = divisions.get(code).unwrap_or(&empty);
-        let mut neighbours: Vec<(usize, &String)> = labels
-            .keys()
-            .filter(|other| *other != code && other.get(..3) == code.get(..3))
-            .map(|other| {
+        let my_words = label_words(labels.get(code).map_or("", String::as_str));
+        let mut neighbours: Vec<(usize, usize, &String)> = labels
+            .iter()
+            .filter(|(other, _)| *other != code && other.get(..3) == code.get(..3))
+            .map(|(other, label)| {
                 let theirs = divisions.get(other).unwrap_or(&empty);
-                (mine.intersection(theirs).count(), other)
+                let words = label_words(label).intersection(&my_words).count();
+                (mine.intersection(theirs).count(), words, other)
             })
             .collect();
-        neighbours.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-        for (shared, other) in neighbours.into_iter().take(DERIVED_NEIGHBOURS) {
+        // Most NAF divisions shared first, then most label words shared, then by code.
+        neighbours.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
+        for (rank, (shared, _, other)) in
+            neighbours.into_iter().take(DERIVED_NEIGHBOURS).enumerate()
+        {
             mobility.row(&[
                 code.as_str(),
                 other.as_str(),
@@ -246,6 +262,7 @@ pub fn generate(rome_dir: &Path, sources: &Sources, files: &mut Files) -> Result
                 "",
                 "",
                 shared.to_string().as_str(),
+                (rank + 1).to_string().as_str(),
             ])?;
             derived += 1;
         }

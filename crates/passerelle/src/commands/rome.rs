@@ -218,7 +218,8 @@ impl<'a> OccupationView<'a> {
                     line.push_str(&format!("  (to {to})"));
                 }
                 if let Some(shared) = close.shared_naf_divisions {
-                    line.push_str(&format!("  ({shared} NAF divisions in common)"));
+                    let plural = if shared == 1 { "" } else { "s" };
+                    line.push_str(&format!("  ({shared} NAF division{plural} in common)"));
                 }
                 writeln!(out, "{line}")?;
             }
