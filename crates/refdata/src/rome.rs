@@ -302,12 +302,11 @@ impl Rome {
                 .sort_by_cached_key(|t| (crate::text::normalise(t.label), t.ogr));
             o.skills
                 .sort_by_cached_key(|s| (crate::text::normalise(s.label), s.ogr));
-            o.mobility.sort_by(|a, b| {
-                (a.kind, std::cmp::Reverse(a.shared_naf_divisions), a.target).cmp(&(
-                    b.kind,
-                    std::cmp::Reverse(b.shared_naf_divisions),
-                    b.target,
-                ))
+            // Proche, then évolution, then derived in the generator's rank order.
+            let code = o.code;
+            o.mobility.sort_by_key(|link| {
+                let rank = ranks.get(&(code, link.target)).copied().unwrap_or(0);
+                (link.kind, rank, link.target)
             });
         }
         defects.extend(orphans);
