@@ -96,7 +96,7 @@ pub struct Occupation {
     pub code: &'static str,
     /// ROME 4.0 label.
     pub label: &'static str,
-    /// ROME v3.47 label, for the 531 codes that have v3 detail.
+    /// ROME v3.47 label, for the 531 codes of the v3.47 code list.
     pub label_v3: Option<&'static str>,
     /// NAF divisions (two digits) whose employers hire this occupation.
     pub naf_divisions: Vec<&'static str>,
@@ -116,9 +116,10 @@ impl Occupation {
         self.code.get(..3).unwrap_or_default()
     }
 
-    /// Whether ROME v3.47 describes this occupation (job titles, skills, mobility).
+    /// Whether ROME v3.47 describes this occupation (job titles, skills, mobility): the 531
+    /// codes of its code list, and L1510 which its other files describe.
     pub fn has_v3_detail(&self) -> bool {
-        self.label_v3.is_some()
+        self.label_v3.is_some() || !self.job_titles.is_empty()
     }
 }
 

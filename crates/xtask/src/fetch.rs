@@ -221,7 +221,9 @@ pub fn attribution() -> String {
          ## ROME v3.47\n\n\
          `rome-v3.47/` open-data files published by Pôle emploi (now France Travail), Licence\n\
          Ouverte / Etalab 2.0, as kept in the public test data of bayesimpact/bob-emploi: job\n\
-         titles (appellations), skills (compétences), fiche ↔ skill links and mobility links.\n\n\
+         titles (appellations), skills (compétences), fiche ↔ skill links and mobility links.\n\
+         Its code list has 531 fiches; its other files also describe L1510 (added in v3.47),\n\
+         which therefore has v3 detail but no v3 label.\n\n\
          The 14 labels of the grands domaines (A–N) are those of the ROME published by France\n\
          Travail; the v3.47 tree file given to us carries only three domaines professionnels, so\n\
          the other domaines professionnels have a code and no label.\n\n\

@@ -157,6 +157,7 @@ pub fn generate(rome_dir: &Path, sources: &Sources, files: &mut Files) -> Result
 
     let mut titles = Table::new(&["code", "ogr", "label", "short_label"]);
     let mut title_count = 0usize;
+    let mut titled: BTreeSet<String> = BTreeSet::new();
     for row in read_csv(&rome_dir.join("unix_referentiel_appellation_v347_utf8.csv"))? {
         let code = field(&row, "code_rome")?;
         if !labels.contains_key(code) {
@@ -175,6 +176,7 @@ pub fn generate(rome_dir: &Path, sources: &Sources, files: &mut Files) -> Result
             short.as_str(),
         ])?;
         title_count += 1;
+        titled.insert(code.to_string());
     }
 
     let mut skills = Table::new(&["ogr", "label", "kind"]);
@@ -235,10 +237,12 @@ pub fn generate(rome_dir: &Path, sources: &Sources, files: &mut Files) -> Result
         v3_mobility += 1;
     }
 
-    // Derived proximity for the codes new in ROME 4.0.
+    // Derived proximity for the codes new in ROME 4.0. ROME v3.47 describes one code missing
+    // from its own code list (L1510, added late): job titles make a code "described" too.
+    let described: BTreeSet<&String> = v3_labels.keys().chain(titled.iter()).collect();
     let mut derived = 0usize;
     let empty = BTreeSet::new();
-    for code in labels.keys().filter(|c| !v3_labels.contains_key(*c)) {
+    for code in labels.keys().filter(|c| !described.contains(c)) {
         let mine = divisions.get(code).unwrap_or(&empty);
         let my_words = label_words(labels.get(code).map_or("", String::as_str));
         let mut neighbours: Vec<(usize, usize, &String)> = labels
@@ -269,9 +273,10 @@ pub fn generate(rome_dir: &Path, sources: &Sources, files: &mut Files) -> Result
     }
 
     eprintln!(
-        "occupations: {} ROME 4.0 codes, {} with v3 detail; {} job titles; {} skills, {} links; \
-         {} v3 mobility links, {} derived",
+        "occupations: {} ROME 4.0 codes, {} with v3 detail ({} in the v3 code list); {} job titles; \
+         {} skills, {} links; {} v3 mobility links, {} derived",
         labels.len(),
+        described.len(),
         v3_labels.len(),
         title_count,
         skill_ids.len(),
