@@ -98,7 +98,7 @@ mod tests {
         for occupation in refdata::rome().occupations() {
             let code = RomeCode::parse(occupation.code).unwrap();
             assert_eq!(code.as_str(), occupation.code);
-            assert_eq!(RomeCode::parse(&code.to_string()).unwrap(), code);
+            assert_eq!(RomeCode::parse(code.as_str()).unwrap(), code);
         }
     }
 

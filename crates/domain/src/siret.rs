@@ -31,7 +31,7 @@ fn luhn_valid(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 impl Siret {
@@ -56,7 +56,11 @@ impl Siret {
             ));
         }
         let valid = if code.starts_with(LA_POSTE_SIREN) && code != LA_POSTE_HEAD_OFFICE {
-            digits.iter().map(|&d| u32::from(d)).sum::<u32>() % 5 == 0
+            digits
+                .iter()
+                .map(|&d| u32::from(d))
+                .sum::<u32>()
+                .is_multiple_of(5)
         } else {
             luhn_valid(&digits)
         };

@@ -10,6 +10,7 @@ use std::io::Write;
 
 use clap::{Parser, Subcommand};
 
+pub use commands::bench::BenchCommand;
 pub use commands::geo::GeoCommand;
 pub use commands::rome::RomeCommand;
 
@@ -31,6 +32,9 @@ pub enum Command {
     /// Look up French communes and measure distances between them
     #[command(subcommand)]
     Geo(GeoCommand),
+    /// Measure performance (the figures of BENCHMARKS.md); build with --release first
+    #[command(subcommand)]
+    Bench(BenchCommand),
 }
 
 /// Why a run did not succeed.
@@ -58,6 +62,7 @@ where
     match cli.command {
         Command::Rome(command) => commands::rome::run(command, out)?,
         Command::Geo(command) => commands::geo::run(command, out)?,
+        Command::Bench(command) => commands::bench::run(command, out)?,
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! ROME 4.0 occupations with their ROME v3.47 detail, and search over them.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 use std::sync::OnceLock;
 
 use crate::table::{optional, rows};
@@ -422,7 +423,7 @@ impl Rome {
 
     /// The best occupations for a free-text query, best first: case, accents and word order do
     /// not matter, words may be cut short ("prepa"), plural or feminine forms and one typo are
-    /// forgiven. Each occupation is scored by its best text (label, v3 label or job title):
+    /// forgiven (but not in the first letter). Each occupation is scored by its best text (label, v3 label or job title):
     /// the share of the query's words found, minus a little for words the text has beyond them.
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
         let mut query_words = index_words(query);
@@ -434,11 +435,15 @@ impl Rome {
             return Vec::new();
         }
         // For each query word, the vocabulary words it matches and how well.
+        // Every kind of match keeps the first letter, so only words starting with it are tried.
         let matches: Vec<HashMap<&str, f64>> = query_words
             .iter()
             .map(|q| {
+                let first = q.get(..1).unwrap_or_default();
                 self.vocabulary
-                    .keys()
+                    .range::<str, _>((Bound::Included(first), Bound::Unbounded))
+                    .map(|(w, _)| w)
+                    .take_while(|w| w.starts_with(first))
                     .filter_map(|w| word_match(q, w).map(|quality| (w.as_str(), quality)))
                     .collect()
             })

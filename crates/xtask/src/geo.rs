@@ -608,3 +608,32 @@ fn report(communes: &[Commune]) {
     });
     eprintln!("geo: arrondissements municipaux: {matched} of {total} located from GeoNames");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_parts_of_merged_communes() {
+        assert_eq!(name_parts("Évry-Courcouronnes"), ["evry", "courcouronnes"]);
+        assert_eq!(
+            name_parts("Saint-Ouen-sur-Seine"),
+            [
+                "saint ouen",
+                "saint ouen sur",
+                "ouen",
+                "ouen sur",
+                "ouen sur seine",
+                "sur seine",
+                "seine"
+            ]
+        );
+        assert!(name_parts("Paris").is_empty());
+    }
+
+    #[test]
+    fn distance_paris_marseille() {
+        let d = distance_km((48.85341, 2.3488), (43.29695, 5.38107));
+        assert!((655.0..665.0).contains(&d), "{d}");
+    }
+}

@@ -90,3 +90,36 @@ impl Table {
         text
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: &[[&str; 2]]) -> String {
+        let mut table = Table::new(&["code", "label"]);
+        for row in rows {
+            table.row(row).unwrap();
+        }
+        table.render()
+    }
+
+    #[test]
+    fn rendering_does_not_depend_on_the_order_rows_came_in() {
+        let a = table(&[
+            ["N1103", "Préparateur"],
+            ["N1101", "Cariste"],
+            ["N1101", "Cariste"],
+        ]);
+        let b = table(&[["N1101", "Cariste"], ["N1103", "Préparateur"]]);
+        assert_eq!(a, b);
+        assert_eq!(a, "code\tlabel\nN1101\tCariste\nN1103\tPréparateur\n");
+    }
+
+    #[test]
+    fn cells_with_tabs_or_line_breaks_are_refused() {
+        let mut table = Table::new(&["code", "label"]);
+        assert!(table.row(&["N1101", "Car\tiste"]).is_err());
+        assert!(table.row(&["N1101", "Car\niste"]).is_err());
+        assert!(table.row(&["N1101"]).is_err());
+    }
+}

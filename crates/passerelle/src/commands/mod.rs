@@ -1,3 +1,4 @@
+pub mod bench;
 pub mod geo;
 pub mod rome;
 

@@ -1,4 +1,12 @@
 //! Invariants of the embedded reference data and of its lookups.
 
+// Test code: failing loudly is the point.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod geo;
 mod rome;

@@ -1,0 +1,47 @@
+//! The `passerelle` command line, driven through the library's `run` (as the binary does) and
+//! through the binary itself for exit codes and streams.
+
+// Test code: failing loudly is the point.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod binary;
+mod geo;
+mod rome;
+
+use passerelle::Failure;
+
+/// Runs `passerelle ARGS...` in-process: the standard output, or the failure.
+pub fn run(args: &[&str]) -> Result<String, Failure> {
+    let mut out = Vec::new();
+    passerelle::run(
+        std::iter::once("passerelle").chain(args.iter().copied()),
+        &mut out,
+    )?;
+    Ok(String::from_utf8(out).expect("output is UTF-8"))
+}
+
+pub fn run_ok(args: &[&str]) -> String {
+    match run(args) {
+        Ok(out) => out,
+        Err(Failure::Usage(err)) => panic!("{args:?}: usage error {err}"),
+        Err(Failure::Error(err)) => panic!("{args:?}: {err:#}"),
+    }
+}
+
+pub fn run_json(args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&run_ok(args)).expect("valid JSON")
+}
+
+/// The message of a failed run.
+pub fn run_err(args: &[&str]) -> String {
+    match run(args) {
+        Ok(out) => panic!("{args:?} succeeded: {out}"),
+        Err(Failure::Usage(err)) => err.to_string(),
+        Err(Failure::Error(err)) => format!("{err:#}"),
+    }
+}
