@@ -4,11 +4,13 @@
 //! form is canonical. Nothing here does IO or reads the clock.
 
 mod contact;
+mod person;
 mod place;
 mod rome;
 mod siret;
 
 pub use contact::{Email, PhoneNumber};
+pub use person::{CommuteLimitKm, ExternalId, PersonName, Target, Targets};
 pub use place::{DepartmentCode, InseeCode, Postcode};
 pub use rome::RomeCode;
 pub use siret::Siret;

@@ -73,6 +73,35 @@ impl Siret {
         Ok(Self(code))
     }
 
+    /// The SIRET whose SIREN starts with the 8 digits of `siren_base` and whose NIC starts with
+    /// the 4 digits of `nic_base`, check digits computed: for simulated structures.
+    pub fn with_check_digits(siren_base: u32, nic_base: u16) -> Self {
+        fn digits(mut n: u32, count: usize) -> Vec<u8> {
+            let mut out = vec![0; count];
+            for slot in out.iter_mut().rev() {
+                *slot = (n % 10) as u8;
+                n /= 10;
+            }
+            out
+        }
+        fn complete(mut digits: Vec<u8>) -> Vec<u8> {
+            digits.push(0);
+            for last in 0..10 {
+                if let Some(slot) = digits.last_mut() {
+                    *slot = last;
+                }
+                if luhn_valid(&digits) {
+                    break;
+                }
+            }
+            digits
+        }
+        let mut all = complete(digits(siren_base % 100_000_000, 8));
+        all.extend(digits(u32::from(nic_base % 10_000), 4));
+        let all = complete(all);
+        Self(all.iter().map(|d| char::from(b'0' + d)).collect())
+    }
+
     /// The company's SIREN, the first nine digits.
     pub fn siren(&self) -> &str {
         self.0.get(..9).unwrap_or_default()
@@ -119,6 +148,15 @@ mod tests {
         check("120027016005630", Err("has 15 digits"));
         check("1200270160056A", Err("expected 14 digits"));
         check("", Err("has 0 digits"));
+    }
+
+    #[test]
+    fn with_check_digits_gives_valid_sirets() {
+        for (siren, nic) in [(0, 0), (12345678, 1), (99_999_999, 9999), (35600000, 0)] {
+            let siret = Siret::with_check_digits(siren, nic);
+            assert_eq!(Siret::parse(siret.as_str()), Ok(siret.clone()), "{siret}");
+        }
+        assert_ne!(Siret::with_check_digits(1, 1), Siret::with_check_digits(1, 2));
     }
 
     #[test]

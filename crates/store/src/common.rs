@@ -1,0 +1,716 @@
+//! What both backends share: records flattened into column values, and column values parsed
+//! back into records. The SQL differs per backend; the meaning of each column does not.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::ParseError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::model::*;
+use crate::{Result, StoreError};
+
+/// Rows per multi-row INSERT statement on SQLite (its limit is 32,766 bound values).
+pub const SQLITE_ROWS_PER_STATEMENT: usize = 500;
+
+pub fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "[]".to_string())
+}
+
+pub fn from_json<T: DeserializeOwned>(text: &str, column: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|err| StoreError::Corrupt(format!("{column}: {err}")))
+}
+
+pub fn parse<T>(value: &str, column: &str, parse: fn(&str) -> Result<T, ParseError>) -> Result<T> {
+    parse(value).map_err(|err| StoreError::Corrupt(format!("{column}: {err}")))
+}
+
+pub fn parse_opt<T>(
+    value: Option<String>,
+    column: &str,
+    parse_fn: fn(&str) -> Result<T, ParseError>,
+) -> Result<Option<T>> {
+    value.map(|v| parse(&v, column, parse_fn)).transpose()
+}
+
+pub fn text_enum<T>(value: &str, column: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+    parse(value).ok_or_else(|| StoreError::Corrupt(format!("{column}: unknown value {value:?}")))
+}
+
+pub fn coordinates(latitude: Option<f64>, longitude: Option<f64>) -> Option<(f64, f64)> {
+    latitude.zip(longitude)
+}
+
+/// The six priority flags and their disclosure, in `PriorityStatus::ALL` order.
+pub fn priority_flags(priorities: &BTreeMap<PriorityStatus, Disclosure>) -> [(bool, bool); 6] {
+    let mut flags = [(false, false); 6];
+    for (slot, status) in flags.iter_mut().zip(PriorityStatus::ALL) {
+        if let Some(disclosure) = priorities.get(status) {
+            *slot = (true, *disclosure == Disclosure::Disclosed);
+        }
+    }
+    flags
+}
+
+pub fn priorities_from_flags(flags: [(bool, bool); 6]) -> BTreeMap<PriorityStatus, Disclosure> {
+    flags
+        .iter()
+        .zip(PriorityStatus::ALL)
+        .filter(|((has, _), _)| *has)
+        .map(|((_, disclosed), status)| {
+            let disclosure = if *disclosed {
+                Disclosure::Disclosed
+            } else {
+                Disclosure::Private
+            };
+            (*status, disclosure)
+        })
+        .collect()
+}
+
+/// A job seeker flattened into the columns of `job_seekers`, its targets apart.
+pub struct JobSeekerRow {
+    pub external_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub commune_code: String,
+    pub available_from: Option<NaiveDate>,
+    pub commute_limit_km: i64,
+    pub skills: String,
+    pub qualifications: String,
+    pub languages: String,
+    pub experience: String,
+    pub contract_types: String,
+    pub working_time: &'static str,
+    pub flags: [(bool, bool); 6],
+    pub consent_at: Option<DateTime<Utc>>,
+    pub consent_scope: Option<&'static str>,
+    pub advisor_user_id: Option<i64>,
+    pub agency_structure_id: i64,
+    pub registered_on: NaiveDate,
+    pub status: &'static str,
+    pub content_hash: String,
+    /// (rank, ROME code, job title OGR)
+    pub targets: Vec<(i64, String, Option<String>)>,
+}
+
+/// The column list of `job_seekers` as written, in `JobSeekerRow` order (timestamps last).
+pub const JOB_SEEKER_COLUMNS: [&str; 36] = [
+    "external_id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "birth_date",
+    "commune_code",
+    "available_from",
+    "commute_limit_km",
+    "skills",
+    "qualifications",
+    "languages",
+    "experience",
+    "contract_types",
+    "working_time",
+    "rqth",
+    "rqth_disclosed",
+    "long_term",
+    "long_term_disclosed",
+    "rsa",
+    "rsa_disclosed",
+    "qpv",
+    "qpv_disclosed",
+    "senior",
+    "senior_disclosed",
+    "young_unqualified",
+    "young_unqualified_disclosed",
+    "consent_at",
+    "consent_scope",
+    "advisor_user_id",
+    "agency_structure_id",
+    "registered_on",
+    "status",
+    "content_hash",
+    "created_at",
+    "updated_at",
+];
+
+/// The columns an update changes: all written ones but the key and the creation time.
+pub fn job_seeker_update_set() -> String {
+    JOB_SEEKER_COLUMNS
+        .iter()
+        .filter(|c| !matches!(**c, "external_id" | "created_at"))
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn job_seeker_row(record: &JobSeekerRecord, agency: i64, advisor: Option<i64>) -> JobSeekerRow {
+    JobSeekerRow {
+        external_id: record.external_id.to_string(),
+        first_name: record.first_name.to_string(),
+        last_name: record.last_name.to_string(),
+        email: record.email.as_ref().map(ToString::to_string),
+        phone: record.phone.as_ref().map(ToString::to_string),
+        birth_date: record.birth_date,
+        commune_code: record.commune.to_string(),
+        available_from: record.available_from,
+        commute_limit_km: i64::from(record.commute_limit.km()),
+        skills: json(&record.skills),
+        qualifications: json(&record.qualifications),
+        languages: json(&record.languages),
+        experience: json(&record.experience),
+        contract_types: json(&record.contract_types),
+        working_time: record.working_time.as_str(),
+        flags: priority_flags(&record.priorities),
+        consent_at: record.consent.map(|c| c.given_at),
+        consent_scope: record.consent.map(|c| c.scope.as_str()),
+        advisor_user_id: advisor,
+        agency_structure_id: agency,
+        registered_on: record.registered_on,
+        status: record.status.as_str(),
+        content_hash: content_hash(record),
+        targets: record
+            .targets
+            .as_slice()
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i as i64 + 1, t.rome.to_string(), t.job_title.clone()))
+            .collect(),
+    }
+}
+
+/// The columns read back for a job seeker, with the agency's SIRET and the advisor's e-mail.
+/// `{json}` is how each backend turns a JSON column into text.
+pub fn job_seeker_select(json_as_text: fn(&str) -> String) -> String {
+    let json = |c: &str| format!("{} AS {c}", json_as_text(&format!("j.{c}")));
+    format!(
+        "SELECT j.id, j.pseudonym, j.external_id, j.first_name, j.last_name, j.email, j.phone, \
+         j.birth_date, j.commune_code, j.available_from, j.commute_limit_km, {}, {}, {}, {}, {}, \
+         j.working_time, j.rqth, j.rqth_disclosed, j.long_term, j.long_term_disclosed, j.rsa, \
+         j.rsa_disclosed, j.qpv, j.qpv_disclosed, j.senior, j.senior_disclosed, \
+         j.young_unqualified, j.young_unqualified_disclosed, j.consent_at, j.consent_scope, \
+         j.registered_on, j.status, j.created_at, j.updated_at, \
+         s.siret AS agency_siret, u.email AS advisor_email \
+         FROM job_seekers j \
+         JOIN structures s ON s.id = j.agency_structure_id \
+         LEFT JOIN users u ON u.id = j.advisor_user_id",
+        json("skills"),
+        json("qualifications"),
+        json("languages"),
+        json("experience"),
+        json("contract_types"),
+    )
+}
+
+/// Reads a job seeker out of a row of [`job_seeker_select`]; `$targets` are its targets.
+macro_rules! job_seeker_from_row {
+    ($row:expr, $targets:expr) => {{
+        use sqlx::Row as _;
+        use $crate::common::*;
+        let row = $row;
+        let flag = |name: &str| -> $crate::Result<bool> { Ok(row.try_get::<bool, _>(name)?) };
+        let flags = [
+            (flag("rqth")?, flag("rqth_disclosed")?),
+            (flag("long_term")?, flag("long_term_disclosed")?),
+            (flag("rsa")?, flag("rsa_disclosed")?),
+            (flag("qpv")?, flag("qpv_disclosed")?),
+            (flag("senior")?, flag("senior_disclosed")?),
+            (flag("young_unqualified")?, flag("young_unqualified_disclosed")?),
+        ];
+        let consent_at: Option<chrono::DateTime<chrono::Utc>> = row.try_get("consent_at")?;
+        let consent_scope: Option<String> = row.try_get("consent_scope")?;
+        let consent = match (consent_at, consent_scope) {
+            (Some(given_at), Some(scope)) => Some($crate::Consent {
+                given_at,
+                scope: text_enum(&scope, "consent_scope", $crate::ConsentScope::parse)?,
+            }),
+            _ => None,
+        };
+        let km: i64 = row.try_get("commute_limit_km")?;
+        let record = $crate::JobSeekerRecord {
+            external_id: parse(&row.try_get::<String, _>("external_id")?, "external_id", domain::ExternalId::parse)?,
+            first_name: parse(&row.try_get::<String, _>("first_name")?, "first_name", domain::PersonName::parse)?,
+            last_name: parse(&row.try_get::<String, _>("last_name")?, "last_name", domain::PersonName::parse)?,
+            email: parse_opt(row.try_get("email")?, "email", domain::Email::parse)?,
+            phone: parse_opt(row.try_get("phone")?, "phone", domain::PhoneNumber::parse)?,
+            birth_date: row.try_get("birth_date")?,
+            commune: parse(&row.try_get::<String, _>("commune_code")?, "commune_code", domain::InseeCode::parse)?,
+            available_from: row.try_get("available_from")?,
+            commute_limit: u16::try_from(km)
+                .ok()
+                .and_then(|km| domain::CommuteLimitKm::new(km).ok())
+                .ok_or_else(|| $crate::StoreError::Corrupt(format!("commute_limit_km: {km}")))?,
+            targets: $targets,
+            skills: from_json(&row.try_get::<String, _>("skills")?, "skills")?,
+            qualifications: from_json(&row.try_get::<String, _>("qualifications")?, "qualifications")?,
+            languages: from_json(&row.try_get::<String, _>("languages")?, "languages")?,
+            experience: from_json(&row.try_get::<String, _>("experience")?, "experience")?,
+            contract_types: from_json(&row.try_get::<String, _>("contract_types")?, "contract_types")?,
+            working_time: text_enum(
+                &row.try_get::<String, _>("working_time")?,
+                "working_time",
+                $crate::WorkingTimePreference::parse,
+            )?,
+            priorities: priorities_from_flags(flags),
+            consent,
+            agency_siret: parse(&row.try_get::<String, _>("agency_siret")?, "agency_siret", domain::Siret::parse)?,
+            advisor_email: parse_opt(row.try_get("advisor_email")?, "advisor_email", domain::Email::parse)?,
+            registered_on: row.try_get("registered_on")?,
+            status: text_enum(&row.try_get::<String, _>("status")?, "status", $crate::JobSeekerStatus::parse)?,
+        };
+        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::JobSeeker {
+            id: row.try_get("id")?,
+            pseudonym: row.try_get("pseudonym")?,
+            record,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }};
+}
+pub(crate) use job_seeker_from_row;
+
+/// Targets of job seekers read in (job_seeker_id, rank) order, grouped.
+pub fn targets_from_rows(rows: Vec<(i64, String, Option<String>)>, job_seeker: &str) -> Result<domain::Targets> {
+    let targets = rows
+        .into_iter()
+        .map(|(_, rome, job_title)| {
+            Ok(domain::Target {
+                rome: parse(&rome, "job_seeker_targets.rome_code", domain::RomeCode::parse)?,
+                job_title,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    domain::Targets::new(targets)
+        .map_err(|err| StoreError::Corrupt(format!("targets of job seeker {job_seeker}: {err}")))
+}
+
+/// An offer flattened into the columns of `offers`.
+pub struct OfferRow {
+    pub structure_id: i64,
+    pub external_id: String,
+    pub title: String,
+    pub description: String,
+    pub rome_code: String,
+    pub job_title: Option<String>,
+    pub job_title_ogr: Option<String>,
+    pub workplace_label: Option<String>,
+    pub commune_code: String,
+    pub postcode: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub contract_type: &'static str,
+    pub contract_nature: Option<String>,
+    pub duration_label: Option<String>,
+    pub duration_days: Option<i64>,
+    pub hours_label: Option<String>,
+    pub weekly_hours: Option<f64>,
+    pub working_time: Option<&'static str>,
+    pub salary_label: Option<String>,
+    pub qualification_code: Option<String>,
+    pub sector_code: Option<String>,
+    pub experience_required: &'static str,
+    pub experience_months: Option<i64>,
+    pub licences: String,
+    pub skills: String,
+    pub positions: i64,
+    pub accessible_th: bool,
+    pub hard_to_fill: bool,
+    pub starts_on: Option<NaiveDate>,
+    pub status: &'static str,
+    pub published_at: DateTime<Utc>,
+    pub source_updated_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub content_hash: String,
+}
+
+pub const OFFER_COLUMNS: [&str; 37] = [
+    "structure_id",
+    "external_id",
+    "title",
+    "description",
+    "rome_code",
+    "job_title",
+    "job_title_ogr",
+    "workplace_label",
+    "commune_code",
+    "postcode",
+    "latitude",
+    "longitude",
+    "contract_type",
+    "contract_nature",
+    "duration_label",
+    "duration_days",
+    "hours_label",
+    "weekly_hours",
+    "working_time",
+    "salary_label",
+    "qualification_code",
+    "sector_code",
+    "experience_required",
+    "experience_months",
+    "licences",
+    "skills",
+    "positions",
+    "accessible_th",
+    "hard_to_fill",
+    "starts_on",
+    "status",
+    "published_at",
+    "source_updated_at",
+    "closed_at",
+    "content_hash",
+    "created_at",
+    "updated_at",
+];
+
+pub fn offer_update_set() -> String {
+    OFFER_COLUMNS
+        .iter()
+        .filter(|c| !matches!(**c, "structure_id" | "external_id" | "created_at"))
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The offer's row, or why the record cannot be stored as it is.
+pub fn offer_row(record: &OfferRecord, structure_id: i64) -> Result<OfferRow, String> {
+    if record.title.trim().is_empty() {
+        return Err("title: is empty".to_string());
+    }
+    if (record.status == OfferStatus::Open) != record.closed_at.is_none() {
+        return Err("closed_at: set exactly when the status is not open".to_string());
+    }
+    if record.positions == 0 {
+        return Err("positions: at least 1".to_string());
+    }
+    if let Some(hours) = record.weekly_hours
+        && !(hours > 0.0 && hours <= 60.0)
+    {
+        return Err(format!("weekly_hours: {hours} is not between 0 and 60"));
+    }
+    if let Some((lat, lon)) = record.coordinates
+        && !((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon))
+    {
+        return Err("coordinates: out of range".to_string());
+    }
+    Ok(OfferRow {
+        structure_id,
+        external_id: record.external_id.to_string(),
+        title: record.title.trim().to_string(),
+        description: record.description.clone(),
+        rome_code: record.rome.to_string(),
+        job_title: record.job_title.clone(),
+        job_title_ogr: record.job_title_ogr.clone(),
+        workplace_label: record.workplace_label.clone(),
+        commune_code: record.commune.to_string(),
+        postcode: record.postcode.as_ref().map(ToString::to_string),
+        latitude: record.coordinates.map(|c| c.0),
+        longitude: record.coordinates.map(|c| c.1),
+        contract_type: record.contract_type.as_str(),
+        contract_nature: record.contract_nature.clone(),
+        duration_label: record.duration_label.clone(),
+        duration_days: record.duration_days.map(i64::from),
+        hours_label: record.hours_label.clone(),
+        weekly_hours: record.weekly_hours,
+        working_time: record.working_time.map(WorkingTime::as_str),
+        salary_label: record.salary_label.clone(),
+        qualification_code: record.qualification_code.clone(),
+        sector_code: record.sector_code.clone(),
+        experience_required: record.experience_required.as_str(),
+        experience_months: record.experience_months.map(i64::from),
+        licences: json(&record.licences),
+        skills: json(&record.skills),
+        positions: i64::from(record.positions),
+        accessible_th: record.accessible_th,
+        hard_to_fill: record.hard_to_fill,
+        starts_on: record.starts_on,
+        status: record.status.as_str(),
+        published_at: record.published_at,
+        source_updated_at: record.source_updated_at,
+        closed_at: record.closed_at,
+        content_hash: content_hash(record),
+    })
+}
+
+pub fn offer_select(json_as_text: fn(&str) -> String) -> String {
+    format!(
+        "SELECT o.id, s.siret AS structure_siret, o.external_id, o.title, o.description, \
+         o.rome_code, o.job_title, o.job_title_ogr, o.workplace_label, o.commune_code, \
+         o.postcode, o.latitude, o.longitude, o.contract_type, o.contract_nature, \
+         o.duration_label, o.duration_days, o.hours_label, o.weekly_hours, o.working_time, \
+         o.salary_label, o.qualification_code, o.sector_code, o.experience_required, \
+         o.experience_months, {} AS licences, {} AS skills, o.positions, o.accessible_th, \
+         o.hard_to_fill, o.starts_on, o.status, o.published_at, o.source_updated_at, \
+         o.closed_at, o.created_at, o.updated_at \
+         FROM offers o JOIN structures s ON s.id = o.structure_id",
+        json_as_text("o.licences"),
+        json_as_text("o.skills"),
+    )
+}
+
+macro_rules! offer_from_row {
+    ($row:expr) => {{
+        use sqlx::Row as _;
+        use $crate::common::*;
+        let row = $row;
+        let record = $crate::OfferRecord {
+            structure_siret: parse(&row.try_get::<String, _>("structure_siret")?, "structure_siret", domain::Siret::parse)?,
+            external_id: parse(&row.try_get::<String, _>("external_id")?, "external_id", domain::ExternalId::parse)?,
+            title: row.try_get("title")?,
+            description: row.try_get("description")?,
+            rome: parse(&row.try_get::<String, _>("rome_code")?, "rome_code", domain::RomeCode::parse)?,
+            job_title: row.try_get("job_title")?,
+            job_title_ogr: row.try_get("job_title_ogr")?,
+            workplace_label: row.try_get("workplace_label")?,
+            commune: parse(&row.try_get::<String, _>("commune_code")?, "commune_code", domain::InseeCode::parse)?,
+            postcode: parse_opt(row.try_get("postcode")?, "postcode", domain::Postcode::parse)?,
+            coordinates: coordinates(row.try_get("latitude")?, row.try_get("longitude")?),
+            contract_type: text_enum(&row.try_get::<String, _>("contract_type")?, "contract_type", $crate::ContractType::parse)?,
+            contract_nature: row.try_get("contract_nature")?,
+            duration_label: row.try_get("duration_label")?,
+            duration_days: row
+                .try_get::<Option<i64>, _>("duration_days")?
+                .and_then(|d| u32::try_from(d).ok()),
+            hours_label: row.try_get("hours_label")?,
+            weekly_hours: row.try_get("weekly_hours")?,
+            working_time: row
+                .try_get::<Option<String>, _>("working_time")?
+                .map(|w| text_enum(&w, "working_time", $crate::WorkingTime::parse))
+                .transpose()?,
+            salary_label: row.try_get("salary_label")?,
+            qualification_code: row.try_get("qualification_code")?,
+            sector_code: row.try_get("sector_code")?,
+            experience_required: text_enum(
+                &row.try_get::<String, _>("experience_required")?,
+                "experience_required",
+                $crate::ExperienceRequired::parse,
+            )?,
+            experience_months: row
+                .try_get::<Option<i64>, _>("experience_months")?
+                .and_then(|m| u16::try_from(m).ok()),
+            licences: from_json(&row.try_get::<String, _>("licences")?, "licences")?,
+            skills: from_json(&row.try_get::<String, _>("skills")?, "skills")?,
+            positions: u16::try_from(row.try_get::<i64, _>("positions")?)
+                .map_err(|_| $crate::StoreError::Corrupt("positions".to_string()))?,
+            accessible_th: row.try_get("accessible_th")?,
+            hard_to_fill: row.try_get("hard_to_fill")?,
+            starts_on: row.try_get("starts_on")?,
+            status: text_enum(&row.try_get::<String, _>("status")?, "status", $crate::OfferStatus::parse)?,
+            published_at: row.try_get("published_at")?,
+            source_updated_at: row.try_get("source_updated_at")?,
+            closed_at: row.try_get("closed_at")?,
+        };
+        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::Offer {
+            id: row.try_get("id")?,
+            record,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }};
+}
+pub(crate) use offer_from_row;
+
+/// A structure's row values.
+pub struct StructureRow {
+    pub siret: String,
+    pub kind: &'static str,
+    pub name: String,
+    pub network: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub commune_code: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    pub status: &'static str,
+    pub content_hash: String,
+}
+
+pub const STRUCTURE_COLUMNS: [&str; 16] = [
+    "siret",
+    "kind",
+    "name",
+    "network",
+    "address",
+    "postcode",
+    "commune_code",
+    "latitude",
+    "longitude",
+    "email",
+    "phone",
+    "website",
+    "status",
+    "content_hash",
+    "created_at",
+    "updated_at",
+];
+
+pub fn structure_update_set() -> String {
+    STRUCTURE_COLUMNS
+        .iter()
+        .filter(|c| !matches!(**c, "siret" | "created_at"))
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn structure_row(record: &StructureRecord) -> Result<StructureRow, String> {
+    if record.name.trim().is_empty() {
+        return Err("name: is empty".to_string());
+    }
+    Ok(StructureRow {
+        siret: record.siret.to_string(),
+        kind: record.kind.as_str(),
+        name: record.name.trim().to_string(),
+        network: record.network.clone(),
+        address: record.address.clone(),
+        postcode: record.postcode.as_ref().map(ToString::to_string),
+        commune_code: record.commune.to_string(),
+        latitude: record.coordinates.map(|c| c.0),
+        longitude: record.coordinates.map(|c| c.1),
+        email: record.email.as_ref().map(ToString::to_string),
+        phone: record.phone.as_ref().map(ToString::to_string),
+        website: record.website.clone(),
+        status: record.status.as_str(),
+        content_hash: content_hash(record),
+    })
+}
+
+pub const STRUCTURE_SELECT: &str = "SELECT id, siret, kind, name, network, address, postcode, \
+    commune_code, latitude, longitude, email, phone, website, status, created_at, updated_at \
+    FROM structures";
+
+macro_rules! structure_from_row {
+    ($row:expr) => {{
+        use sqlx::Row as _;
+        use $crate::common::*;
+        let row = $row;
+        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::Structure {
+            id: row.try_get("id")?,
+            record: $crate::StructureRecord {
+                siret: parse(&row.try_get::<String, _>("siret")?, "siret", domain::Siret::parse)?,
+                kind: text_enum(&row.try_get::<String, _>("kind")?, "kind", $crate::StructureKind::parse)?,
+                name: row.try_get("name")?,
+                network: row.try_get("network")?,
+                address: row.try_get("address")?,
+                postcode: parse_opt(row.try_get("postcode")?, "postcode", domain::Postcode::parse)?,
+                commune: parse(&row.try_get::<String, _>("commune_code")?, "commune_code", domain::InseeCode::parse)?,
+                coordinates: coordinates(row.try_get("latitude")?, row.try_get("longitude")?),
+                email: parse_opt(row.try_get("email")?, "email", domain::Email::parse)?,
+                phone: parse_opt(row.try_get("phone")?, "phone", domain::PhoneNumber::parse)?,
+                website: row.try_get("website")?,
+                status: text_enum(&row.try_get::<String, _>("status")?, "status", $crate::StructureStatus::parse)?,
+            },
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }};
+}
+pub(crate) use structure_from_row;
+
+pub const USER_SELECT: &str =
+    "SELECT id, email, display_name, password_hash, status, created_at FROM users";
+
+macro_rules! user_from_row {
+    ($row:expr) => {{
+        use sqlx::Row as _;
+        use $crate::common::*;
+        let row = $row;
+        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::User {
+            id: row.try_get("id")?,
+            email: parse(&row.try_get::<String, _>("email")?, "email", domain::Email::parse)?,
+            display_name: row.try_get("display_name")?,
+            password_hash: row.try_get("password_hash")?,
+            status: text_enum(&row.try_get::<String, _>("status")?, "status", $crate::UserStatus::parse)?,
+            created_at: row.try_get("created_at")?,
+        })
+    }};
+}
+pub(crate) use user_from_row;
+
+pub const REFERRAL_SELECT: &str = "SELECT id, job_seeker_id, offer_id, state, proposed_by_user_id, \
+    hire_starts_on, not_hired_reason, created_at, updated_at FROM referrals";
+
+macro_rules! referral_from_row {
+    ($row:expr) => {{
+        use sqlx::Row as _;
+        use $crate::common::*;
+        let row = $row;
+        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::Referral {
+            id: row.try_get("id")?,
+            job_seeker_id: row.try_get("job_seeker_id")?,
+            offer_id: row.try_get("offer_id")?,
+            state: text_enum(&row.try_get::<String, _>("state")?, "state", $crate::ReferralState::parse)?,
+            proposed_by: row.try_get("proposed_by_user_id")?,
+            hire_starts_on: row.try_get("hire_starts_on")?,
+            not_hired_reason: row.try_get("not_hired_reason")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }};
+}
+pub(crate) use referral_from_row;
+
+/// Indices of the records to write, the first of each key kept, and the later duplicates
+/// rejected: one transaction cannot write the same key twice.
+pub fn first_of_each_key<K: Ord>(keys: impl Iterator<Item = K>) -> (Vec<usize>, Vec<(usize, String)>) {
+    let mut seen: BTreeMap<K, usize> = BTreeMap::new();
+    let mut kept = Vec::new();
+    let mut rejected = Vec::new();
+    for (i, key) in keys.enumerate() {
+        match seen.get(&key) {
+            Some(first) => rejected.push((i, format!("same key as record {} of this batch", first + 1))),
+            None => {
+                seen.insert(key, i);
+                kept.push(i);
+            }
+        }
+    }
+    (kept, rejected)
+}
+
+/// The migrations of one backend, embedded.
+pub fn migrator(migrations: &[(i64, &'static str, &'static str)]) -> sqlx::migrate::Migrator {
+    use std::borrow::Cow;
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+    Migrator {
+        migrations: Cow::Owned(
+            migrations
+                .iter()
+                .map(|(version, description, sql)| {
+                    Migration::new(
+                        *version,
+                        Cow::Borrowed(*description),
+                        MigrationType::Simple,
+                        Cow::Borrowed(*sql),
+                        false,
+                    )
+                })
+                .collect(),
+        ),
+        ignore_missing: false,
+        locking: true,
+        no_tx: false,
+    }
+}
+
+/// Checks a transition request before it reaches the database.
+pub fn check_transition(request: &TransitionRequest) -> Result<()> {
+    if request.hire_starts_on.is_some() && request.to != ReferralState::Hired {
+        return Err(StoreError::Invalid(
+            "hire_starts_on: only for a hire".to_string(),
+        ));
+    }
+    if request.not_hired_reason.is_some() && request.to != ReferralState::NotHired {
+        return Err(StoreError::Invalid(
+            "not_hired_reason: only when not hired".to_string(),
+        ));
+    }
+    Ok(())
+}

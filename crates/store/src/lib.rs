@@ -1,0 +1,157 @@
+//! Passerelle's persistence. [`Store`] is the boundary: the rest of the program hands it
+//! records of parsed domain types and gets them back, never SQL. Two implementations, chosen
+//! by the database URL ([`connect`]): SQLite (embedded, the default) and PostgreSQL (shared by
+//! several instances). Each has its own migrations under `migrations/`; one contract test
+//! suite (`tests/it`) holds both to the same behaviour.
+//!
+//! Nothing here reads the clock: every write takes `now`.
+
+mod common;
+mod model;
+mod postgres;
+mod sqlite;
+mod url;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{Email, ExternalId, Siret};
+
+pub use model::*;
+pub use url::{Backend, DatabaseUrl};
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the database {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The write contradicts what is stored (a state changed meanwhile, a duplicate key).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database refused a value (a CHECK, a foreign key).
+    #[error("refused by the database: {0}")]
+    Invalid(String),
+    /// A stored value does not parse any more (edited by hand, or a referential changed).
+    #[error("stored data does not read back: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &err {
+            let message = db.message().to_string();
+            if db.is_unique_violation() {
+                return Self::Conflict(message);
+            }
+            if db.is_foreign_key_violation() || db.is_check_violation() {
+                return Self::Invalid(message);
+            }
+        }
+        Self::Database(err)
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// How many records each table holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub structures: u64,
+    pub users: u64,
+    pub job_seekers: u64,
+    pub offers: u64,
+    pub referrals: u64,
+    pub audit_events: u64,
+}
+
+/// Everything Passerelle keeps, behind one interface with the same behaviour on every backend.
+///
+/// Bulk writes (`upsert_*`) take a slice and write it in one transaction: all of it or none of
+/// it. They are idempotent on natural keys (SIRET; external id; owner and external id): a
+/// record already stored with the same content is left untouched and counted `unchanged`.
+/// Callers choose the batch size by the slices they pass.
+#[async_trait]
+pub trait Store: Send + Sync {
+    fn backend(&self) -> Backend;
+
+    /// Applies the migrations not yet applied. Safe to run concurrently from several instances.
+    async fn migrate(&self) -> Result<()>;
+
+    /// Counts the records of each table.
+    async fn counts(&self) -> Result<Counts>;
+
+    /// Problems with the stored data's integrity (none expected): the backend's own checks
+    /// (SQLite `integrity_check`, `foreign_key_check`) and Passerelle's.
+    async fn check_integrity(&self) -> Result<Vec<String>>;
+
+    async fn upsert_structures(&self, records: &[StructureRecord], now: DateTime<Utc>) -> Result<BulkReport>;
+    async fn structures(&self) -> Result<Vec<Structure>>;
+    async fn structure_by_siret(&self, siret: &Siret) -> Result<Option<Structure>>;
+
+    async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User>;
+    async fn user_by_email(&self, email: &Email) -> Result<Option<User>>;
+    /// Gives the user a role in the structure, replacing any role they had there.
+    async fn set_membership(&self, user_id: i64, structure_id: i64, role: Role, now: DateTime<Utc>) -> Result<()>;
+    async fn memberships(&self, user_id: i64) -> Result<Vec<Membership>>;
+    async fn create_api_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        hash: &TokenHash,
+        expires_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<ApiToken>;
+    /// The active user holding a token that is neither revoked nor expired at `now`.
+    async fn user_by_token(&self, hash: &TokenHash, now: DateTime<Utc>) -> Result<Option<(User, ApiToken)>>;
+
+    /// Writes job seekers; a record whose agency or advisor is unknown is rejected, the others
+    /// are written.
+    async fn upsert_job_seekers(&self, records: &[JobSeekerRecord], now: DateTime<Utc>) -> Result<BulkReport>;
+    async fn job_seeker(&self, external_id: &ExternalId) -> Result<Option<JobSeeker>>;
+    /// Every job seeker, by id: what the engine loads at start.
+    async fn load_job_seekers(&self) -> Result<Vec<JobSeeker>>;
+
+    /// Writes offers; a record whose owner structure is unknown is rejected.
+    async fn upsert_offers(&self, records: &[OfferRecord], now: DateTime<Utc>) -> Result<BulkReport>;
+    async fn offer(&self, owner: &Siret, external_id: &ExternalId) -> Result<Option<Offer>>;
+    async fn load_offers(&self) -> Result<Vec<Offer>>;
+    /// Opens or closes an offer; `closed_at` follows.
+    async fn set_offer_status(&self, offer_id: i64, status: OfferStatus, now: DateTime<Utc>) -> Result<Offer>;
+
+    /// Records a proposal (state `proposed`) and its first log line.
+    async fn create_referral(
+        &self,
+        job_seeker_id: i64,
+        offer_id: i64,
+        proposed_by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Referral>;
+    /// Moves a referral from `request.from` to `request.to` and logs it, in one transaction;
+    /// a [`StoreError::Conflict`] if its state is no longer `request.from`. Which moves are
+    /// allowed is the workflow's business, not the store's.
+    async fn transition_referral(&self, request: &TransitionRequest, now: DateTime<Utc>) -> Result<Referral>;
+    async fn referral(&self, referral_id: i64) -> Result<Option<Referral>>;
+    /// The transitions of a referral, oldest first.
+    async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>>;
+
+    /// Appends to the audit trail, which nothing can update or delete.
+    async fn append_audit(&self, event: &NewAuditEvent, now: DateTime<Utc>) -> Result<AuditEvent>;
+    /// Audit events with an id above `after`, oldest first.
+    async fn audit_events(&self, after: i64, limit: u32) -> Result<Vec<AuditEvent>>;
+}
+
+/// Opens the database the URL names (creating an SQLite file and its folder if needed) with
+/// a connection pool. Does not migrate.
+pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Store>> {
+    match url.backend() {
+        Backend::Sqlite => Ok(Arc::new(sqlite::SqliteStore::connect(url).await?)),
+        Backend::Postgres => Ok(Arc::new(postgres::PostgresStore::connect(url).await?)),
+    }
+}

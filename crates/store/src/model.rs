@@ -1,0 +1,454 @@
+//! The records Passerelle keeps, as the store reads and writes them. Fields hold parsed domain
+//! types, so a record in hand is valid; the schema re-checks what it can.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{
+    CommuteLimitKm, Email, ExternalId, InseeCode, PersonName, PhoneNumber, Postcode, RomeCode,
+    Siret, Targets,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Enums stored as text: the same spelling in both schemas, in JSON and on the command line.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// What kind of organisation a structure is.
+    StructureKind {
+        FranceTravail = "france_travail",
+        AgenceEmploi = "agence_emploi",
+        CapEmploi = "cap_emploi",
+        MissionLocale = "mission_locale",
+        Akto = "akto",
+        Fastt = "fastt",
+        Other = "other",
+    }
+);
+
+text_enum!(StructureStatus { Active = "active", Closed = "closed" });
+
+text_enum!(
+    /// A user's role in one structure (see MISSION.md).
+    Role {
+        Advisor = "advisor",
+        Recruiter = "recruiter",
+        AgencyManager = "agency_manager",
+        Partner = "partner",
+        Steering = "steering",
+        Admin = "admin",
+    }
+);
+
+text_enum!(UserStatus { Active = "active", Disabled = "disabled" });
+
+text_enum!(
+    /// France Travail's contract types (`typeContrat`): MIS is temporary work (mission
+    /// d'intérim), DIN the CDI intérimaire.
+    ContractType {
+        Cdi = "CDI",
+        Cdd = "CDD",
+        Mis = "MIS",
+        Sai = "SAI",
+        Din = "DIN",
+        Cce = "CCE",
+        Cpe = "CPE",
+        Ddi = "DDI",
+        Ddt = "DDT",
+        Fra = "FRA",
+        Lib = "LIB",
+        Rep = "REP",
+        Tti = "TTI",
+    }
+);
+
+text_enum!(WorkingTimePreference { FullTime = "full_time", PartTime = "part_time", Any = "any" });
+
+text_enum!(WorkingTime { FullTime = "full_time", PartTime = "part_time" });
+
+text_enum!(
+    /// France Travail's `experienceExige`: D beginners accepted, S experience wished, E required.
+    ExperienceRequired { Beginner = "D", Wished = "S", Required = "E" }
+);
+
+text_enum!(
+    /// Priority publics of the partnership. RQTH is health data (GDPR art. 9).
+    PriorityStatus {
+        /// Reconnaissance de la qualité de travailleur handicapé.
+        Rqth = "rqth",
+        /// Registered for a year or more.
+        LongTerm = "long_term",
+        /// Receives the revenu de solidarité active.
+        Rsa = "rsa",
+        /// Lives in a quartier prioritaire de la politique de la ville.
+        Qpv = "qpv",
+        /// Aged 50 or more.
+        Senior = "senior",
+        /// Under 26 without a qualification.
+        YoungUnqualified = "young_unqualified",
+    }
+);
+
+text_enum!(ConsentScope { AllAgencies = "all_agencies", DepartmentAgencies = "department_agencies" });
+
+text_enum!(JobSeekerStatus { Active = "active", Suspended = "suspended", Left = "left" });
+
+text_enum!(OfferStatus { Open = "open", Filled = "filled", Cancelled = "cancelled", Expired = "expired" });
+
+text_enum!(
+    /// States of a referral ("mise en relation").
+    ReferralState {
+        Proposed = "proposed",
+        Accepted = "accepted",
+        Declined = "declined",
+        Interview = "interview",
+        Hired = "hired",
+        NotHired = "not_hired",
+        Cancelled = "cancelled",
+        Expired = "expired",
+    }
+);
+
+/// SHA-256 of the record's canonical JSON, in hex: how a bulk write tells an unchanged record
+/// from a changed one without comparing every column.
+pub fn content_hash<T: Serialize>(record: &T) -> String {
+    let bytes = serde_json::to_vec(record).unwrap_or_default();
+    let digest = Sha256::digest(&bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A structure of either network, or a partner, as imported or edited.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StructureRecord {
+    pub siret: Siret,
+    pub kind: StructureKind,
+    pub name: String,
+    /// Brand or network (Adecco, Randstad, Manpower...), for agences d'emploi.
+    pub network: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<Postcode>,
+    pub commune: InseeCode,
+    /// (latitude, longitude); the commune's when unknown.
+    pub coordinates: Option<(f64, f64)>,
+    pub email: Option<Email>,
+    pub phone: Option<PhoneNumber>,
+    pub website: Option<String>,
+    pub status: StructureStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Structure {
+    pub id: i64,
+    #[serde(flatten)]
+    pub record: StructureRecord,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewUser {
+    pub email: Email,
+    pub display_name: String,
+    /// An argon2id PHC string; `None` for accounts that only use API tokens.
+    pub password_hash: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: Email,
+    pub display_name: String,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    pub status: UserStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Membership {
+    pub user_id: i64,
+    pub structure_id: i64,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The SHA-256 of an API token, in hex: tokens themselves are never stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TokenHash(String);
+
+impl TokenHash {
+    pub fn of_token(token: &str) -> Self {
+        let digest = Sha256::digest(token.as_bytes());
+        Self(digest.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for TokenHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenHash(..)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A driving licence, CACES, electrical habilitation or other certification.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Qualification {
+    /// `driving_licence`, `caces`, `electrical`, `other`.
+    pub kind: String,
+    /// `B`, `C1E`, `R489-3`, `B1V`...
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Language {
+    /// ISO 639-1 code.
+    pub code: String,
+    /// CEFR level, A1 to C2, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Experience {
+    pub rome: RomeCode,
+    pub months: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    pub given_at: DateTime<Utc>,
+    pub scope: ConsentScope,
+}
+
+/// A job seeker as France Travail's portfolio export or an advisor describes them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobSeekerRecord {
+    /// France Travail's identifier of the person: the natural key of imports.
+    pub external_id: ExternalId,
+    pub first_name: PersonName,
+    pub last_name: PersonName,
+    pub email: Option<Email>,
+    pub phone: Option<PhoneNumber>,
+    pub birth_date: Option<NaiveDate>,
+    pub commune: InseeCode,
+    pub available_from: Option<NaiveDate>,
+    pub commute_limit: CommuteLimitKm,
+    pub targets: Targets,
+    /// OGR codes of ROME skills.
+    pub skills: Vec<String>,
+    pub qualifications: Vec<Qualification>,
+    pub languages: Vec<Language>,
+    pub experience: Vec<Experience>,
+    pub contract_types: Vec<ContractType>,
+    pub working_time: WorkingTimePreference,
+    /// Priority statuses held, each with the person's choice to disclose it to agencies.
+    pub priorities: BTreeMap<PriorityStatus, Disclosure>,
+    /// Consent to be proposed to agencies.
+    pub consent: Option<Consent>,
+    /// The France Travail agency whose portfolio holds the person.
+    pub agency_siret: Siret,
+    /// The portfolio advisor.
+    pub advisor_email: Option<Email>,
+    pub registered_on: NaiveDate,
+    pub status: JobSeekerStatus,
+}
+
+/// Whether the person chose to disclose a priority status to agencies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disclosure {
+    Private,
+    Disclosed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobSeeker {
+    pub id: i64,
+    /// Shown to agencies until the person accepts a referral.
+    pub pseudonym: String,
+    #[serde(flatten)]
+    pub record: JobSeekerRecord,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A skill an offer asks for (`competences` of Offres d'emploi v2).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct OfferSkill {
+    pub code: Option<String>,
+    pub label: String,
+    /// `E` required, `S` wished.
+    pub requirement: Option<String>,
+}
+
+/// An offer, with the fields of France Travail's Offres d'emploi v2.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfferRecord {
+    /// The structure that owns the offer.
+    pub structure_siret: Siret,
+    /// The owner's reference (or France Travail's offer id): with the owner, the natural key.
+    pub external_id: ExternalId,
+    pub title: String,
+    pub description: String,
+    pub rome: RomeCode,
+    pub job_title: Option<String>,
+    pub job_title_ogr: Option<String>,
+    pub workplace_label: Option<String>,
+    pub commune: InseeCode,
+    pub postcode: Option<Postcode>,
+    pub coordinates: Option<(f64, f64)>,
+    pub contract_type: ContractType,
+    pub contract_nature: Option<String>,
+    pub duration_label: Option<String>,
+    pub duration_days: Option<u32>,
+    pub hours_label: Option<String>,
+    pub weekly_hours: Option<f64>,
+    pub working_time: Option<WorkingTime>,
+    pub salary_label: Option<String>,
+    pub qualification_code: Option<String>,
+    /// NAF code of the employer's sector (`secteurActivite`).
+    pub sector_code: Option<String>,
+    pub experience_required: ExperienceRequired,
+    pub experience_months: Option<u16>,
+    /// Driving licences asked for (`permis`).
+    pub licences: Vec<String>,
+    pub skills: Vec<OfferSkill>,
+    pub positions: u16,
+    /// `accessibleTH`: open to disabled workers.
+    pub accessible_th: bool,
+    /// `offresManqueCandidats`: hard to fill.
+    pub hard_to_fill: bool,
+    pub starts_on: Option<NaiveDate>,
+    pub status: OfferStatus,
+    pub published_at: DateTime<Utc>,
+    pub source_updated_at: Option<DateTime<Utc>>,
+    /// When the offer stopped being open; set exactly when the status is not open.
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Offer {
+    pub id: i64,
+    #[serde(flatten)]
+    pub record: OfferRecord,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Referral {
+    pub id: i64,
+    pub job_seeker_id: i64,
+    pub offer_id: i64,
+    pub state: ReferralState,
+    pub proposed_by: Option<i64>,
+    pub hire_starts_on: Option<NaiveDate>,
+    pub not_hired_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReferralTransition {
+    pub referral_id: i64,
+    pub from: Option<ReferralState>,
+    pub to: ReferralState,
+    pub by: Option<i64>,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A change of state asked of a referral.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransitionRequest {
+    pub referral_id: i64,
+    /// The state the caller saw: the change is refused if another one happened meanwhile.
+    pub from: ReferralState,
+    pub to: ReferralState,
+    pub by: Option<i64>,
+    pub note: Option<String>,
+    pub hire_starts_on: Option<NaiveDate>,
+    pub not_hired_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewAuditEvent {
+    pub actor: Option<i64>,
+    pub action: String,
+    pub subject_kind: String,
+    pub subject_id: Option<i64>,
+    pub detail: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub event: NewAuditEvent,
+}
+
+/// What a bulk write did, record by record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BulkReport {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Records not written: their index in the input and why.
+    pub rejected: Vec<(usize, String)>,
+}
+
+impl BulkReport {
+    pub fn add(&mut self, other: BulkReport, offset: usize) {
+        self.created += other.created;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+        self.rejected
+            .extend(other.rejected.into_iter().map(|(i, reason)| (i + offset, reason)));
+    }
+}

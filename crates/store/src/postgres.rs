@@ -1,0 +1,872 @@
+//! The shared backend: PostgreSQL, several app instances on one database. Bulk writes stream
+//! rows with `COPY` into a temporary table, then upsert from it, in one transaction.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use domain::{Email, ExternalId, Siret};
+use futures_util::TryStreamExt;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::{Postgres, Row, Transaction};
+
+use crate::common::*;
+use crate::model::*;
+use crate::url::{Backend, DatabaseUrl};
+use crate::{Counts, Result, Store, StoreError};
+
+const MIGRATIONS: [(i64, &str, &str); 1] = [(
+    1,
+    "initial",
+    include_str!("../migrations/postgres/0001_initial.sql"),
+)];
+
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+fn json_text(column: &str) -> String {
+    format!("{column}::text")
+}
+
+/// One row of a `COPY ... FROM STDIN` in text format.
+#[derive(Default)]
+struct CopyRow(String);
+
+impl CopyRow {
+    fn text(&mut self, value: Option<&str>) -> &mut Self {
+        if !self.0.is_empty() {
+            self.0.push('\t');
+        }
+        match value {
+            None => self.0.push_str("\\N"),
+            Some(text) => {
+                for c in text.chars() {
+                    match c {
+                        '\\' => self.0.push_str("\\\\"),
+                        '\t' => self.0.push_str("\\t"),
+                        '\n' => self.0.push_str("\\n"),
+                        '\r' => self.0.push_str("\\r"),
+                        other => self.0.push(other),
+                    }
+                }
+            }
+        }
+        self
+    }
+
+    fn int(&mut self, value: Option<i64>) -> &mut Self {
+        self.text(value.map(|v| v.to_string()).as_deref())
+    }
+
+    fn float(&mut self, value: Option<f64>) -> &mut Self {
+        self.text(value.map(|v| v.to_string()).as_deref())
+    }
+
+    fn boolean(&mut self, value: bool) -> &mut Self {
+        self.text(Some(if value { "t" } else { "f" }))
+    }
+
+    fn date(&mut self, value: Option<NaiveDate>) -> &mut Self {
+        self.text(value.map(|d| d.format("%Y-%m-%d").to_string()).as_deref())
+    }
+
+    fn time(&mut self, value: Option<DateTime<Utc>>) -> &mut Self {
+        self.text(
+            value
+                .map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+                .as_deref(),
+        )
+    }
+
+    fn end(&mut self, out: &mut String) {
+        out.push_str(&self.0);
+        out.push('\n');
+        self.0.clear();
+    }
+}
+
+/// Streams `data` (rows in COPY text format) into `table (columns)`.
+async fn copy_in(
+    tx: &mut Transaction<'_, Postgres>,
+    table: &str,
+    columns: &[&str],
+    data: String,
+) -> Result<()> {
+    let statement = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
+    let mut copy = tx.copy_in_raw(&statement).await?;
+    copy.send(data.into_bytes()).await?;
+    copy.finish().await?;
+    Ok(())
+}
+
+impl PostgresStore {
+    pub async fn connect(url: &DatabaseUrl) -> Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url.expose())
+            .await
+            .map_err(|source| StoreError::Connect {
+                url: url.to_string(),
+                source,
+            })?;
+        Ok(Self { pool })
+    }
+
+    async fn structure_ids(
+        tx: &mut Transaction<'_, Postgres>,
+        sirets: impl Iterator<Item = String>,
+    ) -> Result<HashMap<String, i64>> {
+        let sirets: Vec<String> = sirets.collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let rows = sqlx::query("SELECT id, siret FROM structures WHERE siret = ANY($1)")
+            .bind(&sirets)
+            .fetch_all(&mut **tx)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("siret")?, row.try_get("id")?)))
+            .collect()
+    }
+
+    async fn user_ids(
+        tx: &mut Transaction<'_, Postgres>,
+        emails: impl Iterator<Item = String>,
+    ) -> Result<HashMap<String, i64>> {
+        let emails: Vec<String> = emails.collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let rows = sqlx::query("SELECT id, lower(email) AS email FROM users WHERE lower(email) = ANY($1)")
+            .bind(&emails)
+            .fetch_all(&mut **tx)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("email")?, row.try_get("id")?)))
+            .collect()
+    }
+
+    async fn targets_of(&self, job_seeker_id: Option<i64>) -> Result<BTreeMap<i64, Vec<(i64, String, Option<String>)>>> {
+        let query = match job_seeker_id {
+            Some(id) => sqlx::query(
+                "SELECT job_seeker_id, rank, rome_code, job_title_ogr FROM job_seeker_targets \
+                 WHERE job_seeker_id = $1 ORDER BY job_seeker_id, rank",
+            )
+            .bind(id),
+            None => sqlx::query(
+                "SELECT job_seeker_id, rank, rome_code, job_title_ogr FROM job_seeker_targets \
+                 ORDER BY job_seeker_id, rank",
+            ),
+        };
+        let mut rows = query.fetch(&self.pool);
+        let mut targets: BTreeMap<i64, Vec<(i64, String, Option<String>)>> = BTreeMap::new();
+        while let Some(row) = rows.try_next().await? {
+            targets.entry(row.try_get("job_seeker_id")?).or_default().push((
+                row.try_get("rank")?,
+                row.try_get("rome_code")?,
+                row.try_get("job_title_ogr")?,
+            ));
+        }
+        Ok(targets)
+    }
+
+    /// Upserts the staged rows into `table`, skipping unchanged ones; returns the ids written
+    /// with whether each was inserted.
+    async fn merge_staged(
+        tx: &mut Transaction<'_, Postgres>,
+        table: &str,
+        columns: &[&str],
+        conflict: &str,
+        key: &str,
+        update: &str,
+    ) -> Result<Vec<(i64, String, bool)>> {
+        let list = columns.join(", ");
+        let sql = format!(
+            "INSERT INTO {table} ({list}) SELECT {list} FROM staged \
+             ON CONFLICT ({conflict}) DO UPDATE SET {update} \
+             WHERE {table}.content_hash <> excluded.content_hash \
+             RETURNING id, {key} AS key, (xmax = 0) AS inserted"
+        );
+        let rows = sqlx::query(&sql).fetch_all(&mut **tx).await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("id")?, row.try_get("key")?, row.try_get("inserted")?)))
+            .collect()
+    }
+}
+
+fn tally(report: &mut BulkReport, staged: usize, written: &[(i64, String, bool)]) {
+    let created = written.iter().filter(|(_, _, inserted)| *inserted).count();
+    report.created += created as u64;
+    report.updated += (written.len() - created) as u64;
+    report.unchanged += staged.saturating_sub(written.len()) as u64;
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        migrator(&MIGRATIONS).run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn counts(&self) -> Result<Counts> {
+        let row = sqlx::query(
+            "SELECT (SELECT count(*) FROM structures) AS structures, \
+             (SELECT count(*) FROM users) AS users, \
+             (SELECT count(*) FROM job_seekers) AS job_seekers, \
+             (SELECT count(*) FROM offers) AS offers, \
+             (SELECT count(*) FROM referrals) AS referrals, \
+             (SELECT count(*) FROM audit_events) AS audit_events",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let count = |name: &str| -> Result<u64> { Ok(row.try_get::<i64, _>(name)?.max(0) as u64) };
+        Ok(Counts {
+            structures: count("structures")?,
+            users: count("users")?,
+            job_seekers: count("job_seekers")?,
+            offers: count("offers")?,
+            referrals: count("referrals")?,
+            audit_events: count("audit_events")?,
+        })
+    }
+
+    async fn check_integrity(&self) -> Result<Vec<String>> {
+        // PostgreSQL enforces its constraints at every commit; what is left to check is ours.
+        let mut problems = Vec::new();
+        let orphans: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM job_seekers j WHERE NOT EXISTS \
+             (SELECT 1 FROM job_seeker_targets t WHERE t.job_seeker_id = j.id)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if orphans > 0 {
+            problems.push(format!("{orphans} job seekers have no target occupation"));
+        }
+        Ok(problems)
+    }
+
+    async fn upsert_structures(&self, records: &[StructureRecord], now: DateTime<Utc>) -> Result<BulkReport> {
+        let mut report = BulkReport::default();
+        let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.siret.as_str()));
+        report.rejected.extend(duplicates);
+        let mut data = String::new();
+        let mut row = CopyRow::default();
+        let mut staged = 0;
+        for i in kept {
+            let Some(record) = records.get(i) else { continue };
+            let r = match structure_row(record) {
+                Ok(r) => r,
+                Err(reason) => {
+                    report.rejected.push((i, reason));
+                    continue;
+                }
+            };
+            row.text(Some(&r.siret))
+                .text(Some(r.kind))
+                .text(Some(&r.name))
+                .text(r.network.as_deref())
+                .text(r.address.as_deref())
+                .text(r.postcode.as_deref())
+                .text(Some(&r.commune_code))
+                .float(r.latitude)
+                .float(r.longitude)
+                .text(r.email.as_deref())
+                .text(r.phone.as_deref())
+                .text(r.website.as_deref())
+                .text(Some(r.status))
+                .text(Some(&r.content_hash))
+                .time(Some(now))
+                .time(Some(now))
+                .end(&mut data);
+            staged += 1;
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(&format!(
+            "CREATE TEMP TABLE staged ON COMMIT DROP AS SELECT {} FROM structures WITH NO DATA",
+            STRUCTURE_COLUMNS.join(", ")
+        ))
+        .execute(&mut *tx)
+        .await?;
+        copy_in(&mut tx, "staged", &STRUCTURE_COLUMNS, data).await?;
+        let written = Self::merge_staged(
+            &mut tx,
+            "structures",
+            &STRUCTURE_COLUMNS,
+            "siret",
+            "siret",
+            &structure_update_set(),
+        )
+        .await?;
+        tx.commit().await?;
+        tally(&mut report, staged, &written);
+        Ok(report)
+    }
+
+    async fn structures(&self) -> Result<Vec<Structure>> {
+        let rows = sqlx::query(&format!("{STRUCTURE_SELECT} ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|row| structure_from_row!(row)).collect()
+    }
+
+    async fn structure_by_siret(&self, siret: &Siret) -> Result<Option<Structure>> {
+        let row = sqlx::query(&format!("{STRUCTURE_SELECT} WHERE siret = $1"))
+            .bind(siret.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|row| structure_from_row!(row)).transpose()
+    }
+
+    async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User> {
+        let row = sqlx::query(
+            "INSERT INTO users (email, display_name, password_hash, status, created_at) \
+             VALUES ($1, $2, $3, 'active', $4) \
+             RETURNING id, email, display_name, password_hash, status, created_at",
+        )
+        .bind(user.email.as_str())
+        .bind(&user.display_name)
+        .bind(&user.password_hash)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        user_from_row!(&row)
+    }
+
+    async fn user_by_email(&self, email: &Email) -> Result<Option<User>> {
+        let row = sqlx::query(&format!("{USER_SELECT} WHERE lower(email) = lower($1)"))
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|row| user_from_row!(row)).transpose()
+    }
+
+    async fn set_membership(&self, user_id: i64, structure_id: i64, role: Role, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO memberships (user_id, structure_id, role, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, structure_id) DO UPDATE SET role = excluded.role",
+        )
+        .bind(user_id)
+        .bind(structure_id)
+        .bind(role.as_str())
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn memberships(&self, user_id: i64) -> Result<Vec<Membership>> {
+        let rows = sqlx::query(
+            "SELECT user_id, structure_id, role, created_at FROM memberships WHERE user_id = $1 \
+             ORDER BY structure_id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Membership {
+                    user_id: row.try_get("user_id")?,
+                    structure_id: row.try_get("structure_id")?,
+                    role: text_enum(&row.try_get::<String, _>("role")?, "role", Role::parse)?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn create_api_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        hash: &TokenHash,
+        expires_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<ApiToken> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(hash.as_str())
+        .bind(now)
+        .bind(expires_at)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(ApiToken {
+            id,
+            user_id,
+            name: name.to_string(),
+            created_at: now,
+            expires_at,
+            revoked_at: None,
+        })
+    }
+
+    async fn user_by_token(&self, hash: &TokenHash, now: DateTime<Utc>) -> Result<Option<(User, ApiToken)>> {
+        let row = sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL \
+             AND (expires_at IS NULL OR expires_at > $1) \
+             RETURNING id, user_id, name, created_at, expires_at, revoked_at",
+        )
+        .bind(now)
+        .bind(hash.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let token = ApiToken {
+            id: row.try_get("id")?,
+            user_id: row.try_get("user_id")?,
+            name: row.try_get("name")?,
+            created_at: row.try_get("created_at")?,
+            expires_at: row.try_get("expires_at")?,
+            revoked_at: row.try_get("revoked_at")?,
+        };
+        let user = sqlx::query(&format!("{USER_SELECT} WHERE id = $1 AND status = 'active'"))
+            .bind(token.user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match user {
+            Some(row) => Ok(Some((user_from_row!(&row)?, token))),
+            None => Ok(None),
+        }
+    }
+
+    async fn upsert_job_seekers(&self, records: &[JobSeekerRecord], now: DateTime<Utc>) -> Result<BulkReport> {
+        let mut report = BulkReport::default();
+        let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.external_id.as_str()));
+        report.rejected.extend(duplicates);
+        let mut tx = self.pool.begin().await?;
+        let agencies = Self::structure_ids(&mut tx, records.iter().map(|r| r.agency_siret.to_string())).await?;
+        let advisors = Self::user_ids(
+            &mut tx,
+            records
+                .iter()
+                .filter_map(|r| r.advisor_email.as_ref().map(|e| e.as_str().to_lowercase())),
+        )
+        .await?;
+        let mut data = String::new();
+        let mut targets = String::new();
+        let mut row = CopyRow::default();
+        let mut staged = 0;
+        for i in kept {
+            let Some(record) = records.get(i) else { continue };
+            let Some(&agency) = agencies.get(record.agency_siret.as_str()) else {
+                report.rejected.push((i, format!("agency_siret: no structure has the SIRET {}", record.agency_siret)));
+                continue;
+            };
+            let advisor = match &record.advisor_email {
+                Some(email) => match advisors.get(&email.as_str().to_lowercase()) {
+                    Some(&id) => Some(id),
+                    None => {
+                        report.rejected.push((i, "advisor_email: no user has this e-mail address".to_string()));
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            let r = job_seeker_row(record, agency, advisor);
+            row.text(Some(&r.external_id))
+                .text(Some(&r.first_name))
+                .text(Some(&r.last_name))
+                .text(r.email.as_deref())
+                .text(r.phone.as_deref())
+                .date(r.birth_date)
+                .text(Some(&r.commune_code))
+                .date(r.available_from)
+                .int(Some(r.commute_limit_km))
+                .text(Some(&r.skills))
+                .text(Some(&r.qualifications))
+                .text(Some(&r.languages))
+                .text(Some(&r.experience))
+                .text(Some(&r.contract_types))
+                .text(Some(r.working_time));
+            for (has, disclosed) in r.flags {
+                row.boolean(has).boolean(disclosed);
+            }
+            row.time(r.consent_at)
+                .text(r.consent_scope)
+                .int(r.advisor_user_id)
+                .int(Some(r.agency_structure_id))
+                .date(Some(r.registered_on))
+                .text(Some(r.status))
+                .text(Some(&r.content_hash))
+                .time(Some(now))
+                .time(Some(now))
+                .end(&mut data);
+            for (rank, rome, title) in &r.targets {
+                row.text(Some(&r.external_id))
+                    .int(Some(*rank))
+                    .text(Some(rome))
+                    .text(title.as_deref())
+                    .end(&mut targets);
+            }
+            staged += 1;
+        }
+        sqlx::query(&format!(
+            "CREATE TEMP TABLE staged ON COMMIT DROP AS SELECT {} FROM job_seekers WITH NO DATA",
+            JOB_SEEKER_COLUMNS.join(", ")
+        ))
+        .execute(&mut *tx)
+        .await?;
+        copy_in(&mut tx, "staged", &JOB_SEEKER_COLUMNS, data).await?;
+        let written = Self::merge_staged(
+            &mut tx,
+            "job_seekers",
+            &JOB_SEEKER_COLUMNS,
+            "external_id",
+            "external_id",
+            &job_seeker_update_set(),
+        )
+        .await?;
+        let ids: Vec<i64> = written.iter().map(|(id, _, _)| *id).collect();
+        sqlx::query(
+            "CREATE TEMP TABLE staged_targets (external_id text, rank bigint, rome_code text, \
+             job_title_ogr text) ON COMMIT DROP",
+        )
+        .execute(&mut *tx)
+        .await?;
+        copy_in(
+            &mut tx,
+            "staged_targets",
+            &["external_id", "rank", "rome_code", "job_title_ogr"],
+            targets,
+        )
+        .await?;
+        sqlx::query("DELETE FROM job_seeker_targets WHERE job_seeker_id = ANY($1)")
+            .bind(&ids)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO job_seeker_targets (job_seeker_id, rank, rome_code, job_title_ogr) \
+             SELECT j.id, t.rank, t.rome_code, t.job_title_ogr FROM staged_targets t \
+             JOIN job_seekers j ON j.external_id = t.external_id WHERE j.id = ANY($1)",
+        )
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        tally(&mut report, staged, &written);
+        Ok(report)
+    }
+
+    async fn job_seeker(&self, external_id: &ExternalId) -> Result<Option<JobSeeker>> {
+        let sql = format!("{} WHERE j.external_id = $1", job_seeker_select(json_text));
+        let Some(row) = sqlx::query(&sql)
+            .bind(external_id.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let id: i64 = row.try_get("id")?;
+        let mut targets = self.targets_of(Some(id)).await?;
+        let targets = targets_from_rows(targets.remove(&id).unwrap_or_default(), external_id.as_str())?;
+        job_seeker_from_row!(&row, targets).map(Some)
+    }
+
+    async fn load_job_seekers(&self) -> Result<Vec<JobSeeker>> {
+        let mut targets = self.targets_of(None).await?;
+        let sql = format!("{} ORDER BY j.id", job_seeker_select(json_text));
+        let mut rows = sqlx::query(&sql).fetch(&self.pool);
+        let mut seekers = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            let id: i64 = row.try_get("id")?;
+            let external: String = row.try_get("external_id")?;
+            let mine = targets_from_rows(targets.remove(&id).unwrap_or_default(), &external)?;
+            seekers.push(job_seeker_from_row!(&row, mine)?);
+        }
+        Ok(seekers)
+    }
+
+    async fn upsert_offers(&self, records: &[OfferRecord], now: DateTime<Utc>) -> Result<BulkReport> {
+        let mut report = BulkReport::default();
+        let (kept, duplicates) = first_of_each_key(
+            records
+                .iter()
+                .map(|r| (r.structure_siret.as_str(), r.external_id.as_str())),
+        );
+        report.rejected.extend(duplicates);
+        let mut tx = self.pool.begin().await?;
+        let owners = Self::structure_ids(&mut tx, records.iter().map(|r| r.structure_siret.to_string())).await?;
+        let mut data = String::new();
+        let mut row = CopyRow::default();
+        let mut staged = 0;
+        for i in kept {
+            let Some(record) = records.get(i) else { continue };
+            let Some(&owner) = owners.get(record.structure_siret.as_str()) else {
+                report.rejected.push((
+                    i,
+                    format!("structure_siret: no structure has the SIRET {}", record.structure_siret),
+                ));
+                continue;
+            };
+            let r = match offer_row(record, owner) {
+                Ok(r) => r,
+                Err(reason) => {
+                    report.rejected.push((i, reason));
+                    continue;
+                }
+            };
+            row.int(Some(r.structure_id))
+                .text(Some(&r.external_id))
+                .text(Some(&r.title))
+                .text(Some(&r.description))
+                .text(Some(&r.rome_code))
+                .text(r.job_title.as_deref())
+                .text(r.job_title_ogr.as_deref())
+                .text(r.workplace_label.as_deref())
+                .text(Some(&r.commune_code))
+                .text(r.postcode.as_deref())
+                .float(r.latitude)
+                .float(r.longitude)
+                .text(Some(r.contract_type))
+                .text(r.contract_nature.as_deref())
+                .text(r.duration_label.as_deref())
+                .int(r.duration_days)
+                .text(r.hours_label.as_deref())
+                .float(r.weekly_hours)
+                .text(r.working_time)
+                .text(r.salary_label.as_deref())
+                .text(r.qualification_code.as_deref())
+                .text(r.sector_code.as_deref())
+                .text(Some(r.experience_required))
+                .int(r.experience_months)
+                .text(Some(&r.licences))
+                .text(Some(&r.skills))
+                .int(Some(r.positions))
+                .boolean(r.accessible_th)
+                .boolean(r.hard_to_fill)
+                .date(r.starts_on)
+                .text(Some(r.status))
+                .time(Some(r.published_at))
+                .time(r.source_updated_at)
+                .time(r.closed_at)
+                .text(Some(&r.content_hash))
+                .time(Some(now))
+                .time(Some(now))
+                .end(&mut data);
+            staged += 1;
+        }
+        sqlx::query(&format!(
+            "CREATE TEMP TABLE staged ON COMMIT DROP AS SELECT {} FROM offers WITH NO DATA",
+            OFFER_COLUMNS.join(", ")
+        ))
+        .execute(&mut *tx)
+        .await?;
+        copy_in(&mut tx, "staged", &OFFER_COLUMNS, data).await?;
+        let written = Self::merge_staged(
+            &mut tx,
+            "offers",
+            &OFFER_COLUMNS,
+            "structure_id, external_id",
+            "external_id",
+            &offer_update_set(),
+        )
+        .await?;
+        tx.commit().await?;
+        tally(&mut report, staged, &written);
+        Ok(report)
+    }
+
+    async fn offer(&self, owner: &Siret, external_id: &ExternalId) -> Result<Option<Offer>> {
+        let sql = format!("{} WHERE s.siret = $1 AND o.external_id = $2", offer_select(json_text));
+        let row = sqlx::query(&sql)
+            .bind(owner.as_str())
+            .bind(external_id.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|row| offer_from_row!(row)).transpose()
+    }
+
+    async fn load_offers(&self) -> Result<Vec<Offer>> {
+        let sql = format!("{} ORDER BY o.id", offer_select(json_text));
+        let mut rows = sqlx::query(&sql).fetch(&self.pool);
+        let mut offers = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            offers.push(offer_from_row!(&row)?);
+        }
+        Ok(offers)
+    }
+
+    async fn set_offer_status(&self, offer_id: i64, status: OfferStatus, now: DateTime<Utc>) -> Result<Offer> {
+        let closed_at = (status != OfferStatus::Open).then_some(now);
+        let done = sqlx::query(
+            "UPDATE offers SET status = $1, closed_at = CASE WHEN $2::timestamptz IS NULL THEN NULL \
+             ELSE coalesce(closed_at, $2) END, updated_at = $3 WHERE id = $4",
+        )
+        .bind(status.as_str())
+        .bind(closed_at)
+        .bind(now)
+        .bind(offer_id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("offer {offer_id}")));
+        }
+        let sql = format!("{} WHERE o.id = $1", offer_select(json_text));
+        let row = sqlx::query(&sql).bind(offer_id).fetch_one(&self.pool).await?;
+        offer_from_row!(&row)
+    }
+
+    async fn create_referral(
+        &self,
+        job_seeker_id: i64,
+        offer_id: i64,
+        proposed_by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Referral> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "INSERT INTO referrals (job_seeker_id, offer_id, state, proposed_by_user_id, created_at, updated_at) \
+             VALUES ($1, $2, 'proposed', $3, $4, $4) \
+             RETURNING id, job_seeker_id, offer_id, state, proposed_by_user_id, hire_starts_on, \
+             not_hired_reason, created_at, updated_at",
+        )
+        .bind(job_seeker_id)
+        .bind(offer_id)
+        .bind(proposed_by)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let referral = referral_from_row!(&row)?;
+        sqlx::query(
+            "INSERT INTO referral_transitions (referral_id, from_state, to_state, by_user_id, at) \
+             VALUES ($1, NULL, 'proposed', $2, $3)",
+        )
+        .bind(referral.id)
+        .bind(proposed_by)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(referral)
+    }
+
+    async fn transition_referral(&self, request: &TransitionRequest, now: DateTime<Utc>) -> Result<Referral> {
+        check_transition(request)?;
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "UPDATE referrals SET state = $1, hire_starts_on = $2, not_hired_reason = $3, updated_at = $4 \
+             WHERE id = $5 AND state = $6 \
+             RETURNING id, job_seeker_id, offer_id, state, proposed_by_user_id, hire_starts_on, \
+             not_hired_reason, created_at, updated_at",
+        )
+        .bind(request.to.as_str())
+        .bind(request.hire_starts_on)
+        .bind(&request.not_hired_reason)
+        .bind(now)
+        .bind(request.referral_id)
+        .bind(request.from.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            let current: Option<String> = sqlx::query_scalar("SELECT state FROM referrals WHERE id = $1")
+                .bind(request.referral_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            return Err(match current {
+                None => StoreError::NotFound(format!("referral {}", request.referral_id)),
+                Some(state) => StoreError::Conflict(format!(
+                    "referral {} is {state}, not {}",
+                    request.referral_id, request.from
+                )),
+            });
+        };
+        let referral = referral_from_row!(&row)?;
+        sqlx::query(
+            "INSERT INTO referral_transitions (referral_id, from_state, to_state, by_user_id, note, at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(request.referral_id)
+        .bind(request.from.as_str())
+        .bind(request.to.as_str())
+        .bind(request.by)
+        .bind(&request.note)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(referral)
+    }
+
+    async fn referral(&self, referral_id: i64) -> Result<Option<Referral>> {
+        let row = sqlx::query(&format!("{REFERRAL_SELECT} WHERE id = $1"))
+            .bind(referral_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|row| referral_from_row!(row)).transpose()
+    }
+
+    async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>> {
+        let rows = sqlx::query(
+            "SELECT referral_id, from_state, to_state, by_user_id, note, at FROM referral_transitions \
+             WHERE referral_id = $1 ORDER BY id",
+        )
+        .bind(referral_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ReferralTransition {
+                    referral_id: row.try_get("referral_id")?,
+                    from: row
+                        .try_get::<Option<String>, _>("from_state")?
+                        .map(|s| text_enum(&s, "from_state", ReferralState::parse))
+                        .transpose()?,
+                    to: text_enum(&row.try_get::<String, _>("to_state")?, "to_state", ReferralState::parse)?,
+                    by: row.try_get("by_user_id")?,
+                    note: row.try_get("note")?,
+                    at: row.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn append_audit(&self, event: &NewAuditEvent, now: DateTime<Utc>) -> Result<AuditEvent> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO audit_events (at, actor_user_id, action, subject_kind, subject_id, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING id",
+        )
+        .bind(now)
+        .bind(event.actor)
+        .bind(&event.action)
+        .bind(&event.subject_kind)
+        .bind(event.subject_id)
+        .bind(json(&event.detail))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(AuditEvent {
+            id,
+            at: now,
+            event: event.clone(),
+        })
+    }
+
+    async fn audit_events(&self, after: i64, limit: u32) -> Result<Vec<AuditEvent>> {
+        let rows = sqlx::query(
+            "SELECT id, at, actor_user_id, action, subject_kind, subject_id, detail::text AS detail \
+             FROM audit_events WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditEvent {
+                    id: row.try_get("id")?,
+                    at: row.try_get("at")?,
+                    event: NewAuditEvent {
+                        actor: row.try_get("actor_user_id")?,
+                        action: row.try_get("action")?,
+                        subject_kind: row.try_get("subject_kind")?,
+                        subject_id: row.try_get("subject_id")?,
+                        detail: from_json(&row.try_get::<String, _>("detail")?, "detail")?,
+                    },
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,869 @@
+//! The embedded backend: one SQLite file in WAL mode, foreign keys on, full synchronous
+//! commits, a small connection pool. Bulk writes are multi-row statements in one transaction.
+
+use std::collections::{BTreeMap, HashMap};
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{Email, ExternalId, Siret};
+use futures_util::TryStreamExt;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+
+use crate::common::*;
+use crate::model::*;
+use crate::url::{Backend, DatabaseUrl};
+use crate::{Counts, Result, Store, StoreError};
+
+const MIGRATIONS: [(i64, &str, &str); 1] = [(
+    1,
+    "initial",
+    include_str!("../migrations/sqlite/0001_initial.sql"),
+)];
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+fn json_text(column: &str) -> String {
+    column.to_string()
+}
+
+impl SqliteStore {
+    pub async fn connect(url: &DatabaseUrl) -> Result<Self> {
+        let connect_error = |source| StoreError::Connect {
+            url: url.to_string(),
+            source,
+        };
+        if let Some(parent) = url.sqlite_path().as_deref().and_then(std::path::Path::parent)
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent)
+                .map_err(|err| connect_error(sqlx::Error::Io(err)))?;
+        }
+        let options = SqliteConnectOptions::from_str(url.expose())
+            .map_err(connect_error)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(connect_error)?;
+        Ok(Self { pool })
+    }
+
+    /// SIRET → id for the SIRETs given.
+    async fn structure_ids(
+        tx: &mut Transaction<'_, Sqlite>,
+        sirets: impl Iterator<Item = String>,
+    ) -> Result<HashMap<String, i64>> {
+        let sirets: Vec<String> = sirets.collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let mut ids = HashMap::new();
+        for chunk in sirets.chunks(SQLITE_ROWS_PER_STATEMENT) {
+            let mut query = QueryBuilder::<Sqlite>::new("SELECT id, siret FROM structures WHERE siret IN (");
+            let mut list = query.separated(", ");
+            for siret in chunk {
+                list.push_bind(siret);
+            }
+            query.push(")");
+            for row in query.build().fetch_all(&mut **tx).await? {
+                ids.insert(row.try_get::<String, _>("siret")?, row.try_get::<i64, _>("id")?);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Lower-cased e-mail → id for the users given.
+    async fn user_ids(
+        tx: &mut Transaction<'_, Sqlite>,
+        emails: impl Iterator<Item = String>,
+    ) -> Result<HashMap<String, i64>> {
+        let emails: Vec<String> = emails.collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let mut ids = HashMap::new();
+        for chunk in emails.chunks(SQLITE_ROWS_PER_STATEMENT) {
+            let mut query =
+                QueryBuilder::<Sqlite>::new("SELECT id, lower(email) AS email FROM users WHERE lower(email) IN (");
+            let mut list = query.separated(", ");
+            for email in chunk {
+                list.push_bind(email);
+            }
+            query.push(")");
+            for row in query.build().fetch_all(&mut **tx).await? {
+                ids.insert(row.try_get::<String, _>("email")?, row.try_get::<i64, _>("id")?);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// The stored content hash of each key present.
+    async fn existing_hashes(
+        tx: &mut Transaction<'_, Sqlite>,
+        sql_prefix: &str,
+        keys: &[String],
+    ) -> Result<HashMap<String, String>> {
+        let mut hashes = HashMap::new();
+        for chunk in keys.chunks(SQLITE_ROWS_PER_STATEMENT) {
+            let mut query = QueryBuilder::<Sqlite>::new(sql_prefix);
+            let mut list = query.separated(", ");
+            for key in chunk {
+                list.push_bind(key);
+            }
+            query.push(")");
+            for row in query.build().fetch_all(&mut **tx).await? {
+                hashes.insert(row.try_get::<String, _>("key")?, row.try_get::<String, _>("content_hash")?);
+            }
+        }
+        Ok(hashes)
+    }
+
+    async fn targets_of(&self, job_seeker_id: Option<i64>) -> Result<BTreeMap<i64, Vec<(i64, String, Option<String>)>>> {
+        let mut sql = String::from(
+            "SELECT job_seeker_id, rank, rome_code, job_title_ogr FROM job_seeker_targets",
+        );
+        if job_seeker_id.is_some() {
+            sql.push_str(" WHERE job_seeker_id = ?");
+        }
+        sql.push_str(" ORDER BY job_seeker_id, rank");
+        let mut query = sqlx::query(&sql);
+        if let Some(id) = job_seeker_id {
+            query = query.bind(id);
+        }
+        let mut rows = query.fetch(&self.pool);
+        let mut targets: BTreeMap<i64, Vec<(i64, String, Option<String>)>> = BTreeMap::new();
+        while let Some(row) = rows.try_next().await? {
+            targets.entry(row.try_get("job_seeker_id")?).or_default().push((
+                row.try_get("rank")?,
+                row.try_get("rome_code")?,
+                row.try_get("job_title_ogr")?,
+            ));
+        }
+        Ok(targets)
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        migrator(&MIGRATIONS).run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn counts(&self) -> Result<Counts> {
+        let row = sqlx::query(
+            "SELECT (SELECT count(*) FROM structures) AS structures, \
+             (SELECT count(*) FROM users) AS users, \
+             (SELECT count(*) FROM job_seekers) AS job_seekers, \
+             (SELECT count(*) FROM offers) AS offers, \
+             (SELECT count(*) FROM referrals) AS referrals, \
+             (SELECT count(*) FROM audit_events) AS audit_events",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let count = |name: &str| -> Result<u64> { Ok(row.try_get::<i64, _>(name)?.max(0) as u64) };
+        Ok(Counts {
+            structures: count("structures")?,
+            users: count("users")?,
+            job_seekers: count("job_seekers")?,
+            offers: count("offers")?,
+            referrals: count("referrals")?,
+            audit_events: count("audit_events")?,
+        })
+    }
+
+    async fn check_integrity(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        for row in sqlx::query("PRAGMA integrity_check").fetch_all(&self.pool).await? {
+            let line: String = row.try_get(0)?;
+            if line != "ok" {
+                problems.push(format!("integrity_check: {line}"));
+            }
+        }
+        for row in sqlx::query("PRAGMA foreign_key_check").fetch_all(&self.pool).await? {
+            let table: String = row.try_get(0)?;
+            let rowid: Option<i64> = row.try_get(1)?;
+            let parent: String = row.try_get(2)?;
+            problems.push(format!("foreign key: {table} row {rowid:?} points to a missing {parent}"));
+        }
+        let orphans: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM job_seekers j WHERE NOT EXISTS \
+             (SELECT 1 FROM job_seeker_targets t WHERE t.job_seeker_id = j.id)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if orphans > 0 {
+            problems.push(format!("{orphans} job seekers have no target occupation"));
+        }
+        Ok(problems)
+    }
+
+    async fn upsert_structures(&self, records: &[StructureRecord], now: DateTime<Utc>) -> Result<BulkReport> {
+        let mut report = BulkReport::default();
+        let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.siret.as_str()));
+        report.rejected.extend(duplicates);
+        let mut rows = Vec::new();
+        for i in kept {
+            let Some(record) = records.get(i) else { continue };
+            match structure_row(record) {
+                Ok(row) => rows.push(row),
+                Err(reason) => report.rejected.push((i, reason)),
+            }
+        }
+        let mut tx = self.pool.begin().await?;
+        let keys: Vec<String> = rows.iter().map(|r| r.siret.clone()).collect();
+        let existing = Self::existing_hashes(
+            &mut tx,
+            "SELECT siret AS key, content_hash FROM structures WHERE siret IN (",
+            &keys,
+        )
+        .await?;
+        let to_write: Vec<&StructureRow> = rows
+            .iter()
+            .filter(|row| match existing.get(&row.siret) {
+                Some(hash) if *hash == row.content_hash => {
+                    report.unchanged += 1;
+                    false
+                }
+                Some(_) => {
+                    report.updated += 1;
+                    true
+                }
+                None => {
+                    report.created += 1;
+                    true
+                }
+            })
+            .collect();
+        for chunk in to_write.chunks(SQLITE_ROWS_PER_STATEMENT) {
+            let mut query = QueryBuilder::<Sqlite>::new(format!(
+                "INSERT INTO structures ({}) ",
+                STRUCTURE_COLUMNS.join(", ")
+            ));
+            query.push_values(chunk, |mut b, row| {
+                b.push_bind(&row.siret)
+                    .push_bind(row.kind)
+                    .push_bind(&row.name)
+                    .push_bind(&row.network)
+                    .push_bind(&row.address)
+                    .push_bind(&row.postcode)
+                    .push_bind(&row.commune_code)
+                    .push_bind(row.latitude)
+                    .push_bind(row.longitude)
+                    .push_bind(&row.email)
+                    .push_bind(&row.phone)
+                    .push_bind(&row.website)
+                    .push_bind(row.status)
+                    .push_bind(&row.content_hash)
+                    .push_bind(now)
+                    .push_bind(now);
+            });
+            query.push(format!(" ON CONFLICT (siret) DO UPDATE SET {}", structure_update_set()));
+            query.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    async fn structures(&self) -> Result<Vec<Structure>> {
+        let rows = sqlx::query(&format!("{STRUCTURE_SELECT} ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|row| structure_from_row!(row)).collect()
+    }
+
+    async fn structure_by_siret(&self, siret: &Siret) -> Result<Option<Structure>> {
+        let row = sqlx::query(&format!("{STRUCTURE_SELECT} WHERE siret = ?"))
+            .bind(siret.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|row| structure_from_row!(row)).transpose()
+    }
+
+    async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User> {
+        let row = sqlx::query(
+            "INSERT INTO users (email, display_name, password_hash, status, created_at) \
+             VALUES (?, ?, ?, 'active', ?) \
+             RETURNING id, email, display_name, password_hash, status, created_at",
+        )
+        .bind(user.email.as_str())
+        .bind(&user.display_name)
+        .bind(&user.password_hash)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        user_from_row!(&row)
+    }
+
+    async fn user_by_email(&self, email: &Email) -> Result<Option<User>> {
+        let row = sqlx::query(&format!("{USER_SELECT} WHERE lower(email) = lower(?)"))
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|row| user_from_row!(row)).transpose()
+    }
+
+    async fn set_membership(&self, user_id: i64, structure_id: i64, role: Role, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO memberships (user_id, structure_id, role, created_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (user_id, structure_id) DO UPDATE SET role = excluded.role",
+        )
+        .bind(user_id)
+        .bind(structure_id)
+        .bind(role.as_str())
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn memberships(&self, user_id: i64) -> Result<Vec<Membership>> {
+        let rows = sqlx::query(
+            "SELECT user_id, structure_id, role, created_at FROM memberships WHERE user_id = ? \
+             ORDER BY structure_id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Membership {
+                    user_id: row.try_get("user_id")?,
+                    structure_id: row.try_get("structure_id")?,
+                    role: text_enum(&row.try_get::<String, _>("role")?, "role", Role::parse)?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn create_api_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        hash: &TokenHash,
+        expires_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<ApiToken> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(hash.as_str())
+        .bind(now)
+        .bind(expires_at)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(ApiToken {
+            id,
+            user_id,
+            name: name.to_string(),
+            created_at: now,
+            expires_at,
+            revoked_at: None,
+        })
+    }
+
+    async fn user_by_token(&self, hash: &TokenHash, now: DateTime<Utc>) -> Result<Option<(User, ApiToken)>> {
+        let row = sqlx::query(
+            "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ? AND revoked_at IS NULL \
+             AND (expires_at IS NULL OR expires_at > ?) \
+             RETURNING id, user_id, name, created_at, expires_at, revoked_at",
+        )
+        .bind(now)
+        .bind(hash.as_str())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let token = ApiToken {
+            id: row.try_get("id")?,
+            user_id: row.try_get("user_id")?,
+            name: row.try_get("name")?,
+            created_at: row.try_get("created_at")?,
+            expires_at: row.try_get("expires_at")?,
+            revoked_at: row.try_get("revoked_at")?,
+        };
+        let user = sqlx::query(&format!("{USER_SELECT} WHERE id = ? AND status = 'active'"))
+            .bind(token.user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match user {
+            Some(row) => Ok(Some((user_from_row!(&row)?, token))),
+            None => Ok(None),
+        }
+    }
+
+    async fn upsert_job_seekers(&self, records: &[JobSeekerRecord], now: DateTime<Utc>) -> Result<BulkReport> {
+        let mut report = BulkReport::default();
+        let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.external_id.as_str()));
+        report.rejected.extend(duplicates);
+        let mut tx = self.pool.begin().await?;
+        let agencies = Self::structure_ids(&mut tx, records.iter().map(|r| r.agency_siret.to_string())).await?;
+        let advisors = Self::user_ids(
+            &mut tx,
+            records
+                .iter()
+                .filter_map(|r| r.advisor_email.as_ref().map(|e| e.as_str().to_lowercase())),
+        )
+        .await?;
+        let mut rows = Vec::new();
+        for i in kept {
+            let Some(record) = records.get(i) else { continue };
+            let Some(&agency) = agencies.get(record.agency_siret.as_str()) else {
+                report.rejected.push((i, format!("agency_siret: no structure has the SIRET {}", record.agency_siret)));
+                continue;
+            };
+            let advisor = match &record.advisor_email {
+                Some(email) => match advisors.get(&email.as_str().to_lowercase()) {
+                    Some(&id) => Some(id),
+                    None => {
+                        report.rejected.push((i, "advisor_email: no user has this e-mail address".to_string()));
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            rows.push(job_seeker_row(record, agency, advisor));
+        }
+        let keys: Vec<String> = rows.iter().map(|r| r.external_id.clone()).collect();
+        let existing = Self::existing_hashes(
+            &mut tx,
+            "SELECT external_id AS key, content_hash FROM job_seekers WHERE external_id IN (",
+            &keys,
+        )
+        .await?;
+        let to_write: Vec<&JobSeekerRow> = rows
+            .iter()
+            .filter(|row| match existing.get(&row.external_id) {
+                Some(hash) if *hash == row.content_hash => {
+                    report.unchanged += 1;
+                    false
+                }
+                Some(_) => {
+                    report.updated += 1;
+                    true
+                }
+                None => {
+                    report.created += 1;
+                    true
+                }
+            })
+            .collect();
+        let columns = JOB_SEEKER_COLUMNS.join(", ");
+        let update = job_seeker_update_set();
+        for chunk in to_write.chunks(SQLITE_ROWS_PER_STATEMENT / 2) {
+            let mut query = QueryBuilder::<Sqlite>::new(format!("INSERT INTO job_seekers ({columns}) "));
+            query.push_values(chunk, |mut b, row| {
+                b.push_bind(&row.external_id)
+                    .push_bind(&row.first_name)
+                    .push_bind(&row.last_name)
+                    .push_bind(&row.email)
+                    .push_bind(&row.phone)
+                    .push_bind(row.birth_date)
+                    .push_bind(&row.commune_code)
+                    .push_bind(row.available_from)
+                    .push_bind(row.commute_limit_km)
+                    .push_bind(&row.skills)
+                    .push_bind(&row.qualifications)
+                    .push_bind(&row.languages)
+                    .push_bind(&row.experience)
+                    .push_bind(&row.contract_types)
+                    .push_bind(row.working_time);
+                for (has, disclosed) in row.flags {
+                    b.push_bind(has).push_bind(disclosed);
+                }
+                b.push_bind(row.consent_at)
+                    .push_bind(row.consent_scope)
+                    .push_bind(row.advisor_user_id)
+                    .push_bind(row.agency_structure_id)
+                    .push_bind(row.registered_on)
+                    .push_bind(row.status)
+                    .push_bind(&row.content_hash)
+                    .push_bind(now)
+                    .push_bind(now);
+            });
+            query.push(format!(
+                " ON CONFLICT (external_id) DO UPDATE SET {update} RETURNING id, external_id"
+            ));
+            let written = query.build().fetch_all(&mut *tx).await?;
+            let ids: HashMap<String, i64> = written
+                .iter()
+                .map(|row| Ok((row.try_get::<String, _>("external_id")?, row.try_get::<i64, _>("id")?)))
+                .collect::<Result<_>>()?;
+            let mut delete = QueryBuilder::<Sqlite>::new("DELETE FROM job_seeker_targets WHERE job_seeker_id IN (");
+            let mut list = delete.separated(", ");
+            for id in ids.values() {
+                list.push_bind(*id);
+            }
+            delete.push(")");
+            delete.build().execute(&mut *tx).await?;
+            let targets: Vec<(i64, &(i64, String, Option<String>))> = chunk
+                .iter()
+                .filter_map(|row| ids.get(&row.external_id).map(|id| (*id, &row.targets)))
+                .flat_map(|(id, targets)| targets.iter().map(move |t| (id, t)))
+                .collect();
+            for targets in targets.chunks(SQLITE_ROWS_PER_STATEMENT) {
+                let mut insert = QueryBuilder::<Sqlite>::new(
+                    "INSERT INTO job_seeker_targets (job_seeker_id, rank, rome_code, job_title_ogr) ",
+                );
+                insert.push_values(targets, |mut b, (id, (rank, rome, title))| {
+                    b.push_bind(*id).push_bind(*rank).push_bind(rome).push_bind(title);
+                });
+                insert.build().execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    async fn job_seeker(&self, external_id: &ExternalId) -> Result<Option<JobSeeker>> {
+        let sql = format!("{} WHERE j.external_id = ?", job_seeker_select(json_text));
+        let Some(row) = sqlx::query(&sql)
+            .bind(external_id.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let id: i64 = row.try_get("id")?;
+        let mut targets = self.targets_of(Some(id)).await?;
+        let targets = targets_from_rows(targets.remove(&id).unwrap_or_default(), external_id.as_str())?;
+        job_seeker_from_row!(&row, targets).map(Some)
+    }
+
+    async fn load_job_seekers(&self) -> Result<Vec<JobSeeker>> {
+        let mut targets = self.targets_of(None).await?;
+        let sql = format!("{} ORDER BY j.id", job_seeker_select(json_text));
+        let mut rows = sqlx::query(&sql).fetch(&self.pool);
+        let mut seekers = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            let id: i64 = row.try_get("id")?;
+            let external: String = row.try_get("external_id")?;
+            let mine = targets_from_rows(targets.remove(&id).unwrap_or_default(), &external)?;
+            seekers.push(job_seeker_from_row!(&row, mine)?);
+        }
+        Ok(seekers)
+    }
+
+    async fn upsert_offers(&self, records: &[OfferRecord], now: DateTime<Utc>) -> Result<BulkReport> {
+        let mut report = BulkReport::default();
+        let (kept, duplicates) = first_of_each_key(
+            records
+                .iter()
+                .map(|r| (r.structure_siret.as_str(), r.external_id.as_str())),
+        );
+        report.rejected.extend(duplicates);
+        let mut tx = self.pool.begin().await?;
+        let owners = Self::structure_ids(&mut tx, records.iter().map(|r| r.structure_siret.to_string())).await?;
+        let mut rows = Vec::new();
+        for i in kept {
+            let Some(record) = records.get(i) else { continue };
+            let Some(&owner) = owners.get(record.structure_siret.as_str()) else {
+                report.rejected.push((
+                    i,
+                    format!("structure_siret: no structure has the SIRET {}", record.structure_siret),
+                ));
+                continue;
+            };
+            match offer_row(record, owner) {
+                Ok(row) => rows.push(row),
+                Err(reason) => report.rejected.push((i, reason)),
+            }
+        }
+        let keys: Vec<String> = rows
+            .iter()
+            .map(|r| format!("{}\u{1f}{}", r.structure_id, r.external_id))
+            .collect();
+        let existing = Self::existing_hashes(
+            &mut tx,
+            "SELECT structure_id || char(31) || external_id AS key, content_hash FROM offers \
+             WHERE structure_id || char(31) || external_id IN (",
+            &keys,
+        )
+        .await?;
+        let to_write: Vec<&OfferRow> = rows
+            .iter()
+            .zip(&keys)
+            .filter(|(row, key)| match existing.get(*key) {
+                Some(hash) if *hash == row.content_hash => {
+                    report.unchanged += 1;
+                    false
+                }
+                Some(_) => {
+                    report.updated += 1;
+                    true
+                }
+                None => {
+                    report.created += 1;
+                    true
+                }
+            })
+            .map(|(row, _)| row)
+            .collect();
+        let columns = OFFER_COLUMNS.join(", ");
+        let update = offer_update_set();
+        for chunk in to_write.chunks(SQLITE_ROWS_PER_STATEMENT / 2) {
+            let mut query = QueryBuilder::<Sqlite>::new(format!("INSERT INTO offers ({columns}) "));
+            query.push_values(chunk, |mut b, row| {
+                b.push_bind(row.structure_id)
+                    .push_bind(&row.external_id)
+                    .push_bind(&row.title)
+                    .push_bind(&row.description)
+                    .push_bind(&row.rome_code)
+                    .push_bind(&row.job_title)
+                    .push_bind(&row.job_title_ogr)
+                    .push_bind(&row.workplace_label)
+                    .push_bind(&row.commune_code)
+                    .push_bind(&row.postcode)
+                    .push_bind(row.latitude)
+                    .push_bind(row.longitude)
+                    .push_bind(row.contract_type)
+                    .push_bind(&row.contract_nature)
+                    .push_bind(&row.duration_label)
+                    .push_bind(row.duration_days)
+                    .push_bind(&row.hours_label)
+                    .push_bind(row.weekly_hours)
+                    .push_bind(row.working_time)
+                    .push_bind(&row.salary_label)
+                    .push_bind(&row.qualification_code)
+                    .push_bind(&row.sector_code)
+                    .push_bind(row.experience_required)
+                    .push_bind(row.experience_months)
+                    .push_bind(&row.licences)
+                    .push_bind(&row.skills)
+                    .push_bind(row.positions)
+                    .push_bind(row.accessible_th)
+                    .push_bind(row.hard_to_fill)
+                    .push_bind(row.starts_on)
+                    .push_bind(row.status)
+                    .push_bind(row.published_at)
+                    .push_bind(row.source_updated_at)
+                    .push_bind(row.closed_at)
+                    .push_bind(&row.content_hash)
+                    .push_bind(now)
+                    .push_bind(now);
+            });
+            query.push(format!(
+                " ON CONFLICT (structure_id, external_id) DO UPDATE SET {update}"
+            ));
+            query.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    async fn offer(&self, owner: &Siret, external_id: &ExternalId) -> Result<Option<Offer>> {
+        let sql = format!("{} WHERE s.siret = ? AND o.external_id = ?", offer_select(json_text));
+        let row = sqlx::query(&sql)
+            .bind(owner.as_str())
+            .bind(external_id.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|row| offer_from_row!(row)).transpose()
+    }
+
+    async fn load_offers(&self) -> Result<Vec<Offer>> {
+        let sql = format!("{} ORDER BY o.id", offer_select(json_text));
+        let mut rows = sqlx::query(&sql).fetch(&self.pool);
+        let mut offers = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            offers.push(offer_from_row!(&row)?);
+        }
+        Ok(offers)
+    }
+
+    async fn set_offer_status(&self, offer_id: i64, status: OfferStatus, now: DateTime<Utc>) -> Result<Offer> {
+        let closed_at = (status != OfferStatus::Open).then_some(now);
+        let done = sqlx::query(
+            "UPDATE offers SET status = ?, closed_at = CASE WHEN ? IS NULL THEN NULL \
+             ELSE coalesce(closed_at, ?) END, updated_at = ? WHERE id = ?",
+        )
+        .bind(status.as_str())
+        .bind(closed_at)
+        .bind(closed_at)
+        .bind(now)
+        .bind(offer_id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("offer {offer_id}")));
+        }
+        let sql = format!("{} WHERE o.id = ?", offer_select(json_text));
+        let row = sqlx::query(&sql).bind(offer_id).fetch_one(&self.pool).await?;
+        offer_from_row!(&row)
+    }
+
+    async fn create_referral(
+        &self,
+        job_seeker_id: i64,
+        offer_id: i64,
+        proposed_by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Referral> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "INSERT INTO referrals (job_seeker_id, offer_id, state, proposed_by_user_id, created_at, updated_at) \
+             VALUES (?, ?, 'proposed', ?, ?, ?) \
+             RETURNING id, job_seeker_id, offer_id, state, proposed_by_user_id, hire_starts_on, \
+             not_hired_reason, created_at, updated_at",
+        )
+        .bind(job_seeker_id)
+        .bind(offer_id)
+        .bind(proposed_by)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let referral = referral_from_row!(&row)?;
+        sqlx::query(
+            "INSERT INTO referral_transitions (referral_id, from_state, to_state, by_user_id, at) \
+             VALUES (?, NULL, 'proposed', ?, ?)",
+        )
+        .bind(referral.id)
+        .bind(proposed_by)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(referral)
+    }
+
+    async fn transition_referral(&self, request: &TransitionRequest, now: DateTime<Utc>) -> Result<Referral> {
+        check_transition(request)?;
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "UPDATE referrals SET state = ?, hire_starts_on = ?, not_hired_reason = ?, updated_at = ? \
+             WHERE id = ? AND state = ? \
+             RETURNING id, job_seeker_id, offer_id, state, proposed_by_user_id, hire_starts_on, \
+             not_hired_reason, created_at, updated_at",
+        )
+        .bind(request.to.as_str())
+        .bind(request.hire_starts_on)
+        .bind(&request.not_hired_reason)
+        .bind(now)
+        .bind(request.referral_id)
+        .bind(request.from.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            let current: Option<String> = sqlx::query_scalar("SELECT state FROM referrals WHERE id = ?")
+                .bind(request.referral_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            return Err(match current {
+                None => StoreError::NotFound(format!("referral {}", request.referral_id)),
+                Some(state) => StoreError::Conflict(format!(
+                    "referral {} is {state}, not {}",
+                    request.referral_id, request.from
+                )),
+            });
+        };
+        let referral = referral_from_row!(&row)?;
+        sqlx::query(
+            "INSERT INTO referral_transitions (referral_id, from_state, to_state, by_user_id, note, at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(request.referral_id)
+        .bind(request.from.as_str())
+        .bind(request.to.as_str())
+        .bind(request.by)
+        .bind(&request.note)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(referral)
+    }
+
+    async fn referral(&self, referral_id: i64) -> Result<Option<Referral>> {
+        let row = sqlx::query(&format!("{REFERRAL_SELECT} WHERE id = ?"))
+            .bind(referral_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|row| referral_from_row!(row)).transpose()
+    }
+
+    async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>> {
+        let rows = sqlx::query(
+            "SELECT referral_id, from_state, to_state, by_user_id, note, at FROM referral_transitions \
+             WHERE referral_id = ? ORDER BY id",
+        )
+        .bind(referral_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ReferralTransition {
+                    referral_id: row.try_get("referral_id")?,
+                    from: row
+                        .try_get::<Option<String>, _>("from_state")?
+                        .map(|s| text_enum(&s, "from_state", ReferralState::parse))
+                        .transpose()?,
+                    to: text_enum(&row.try_get::<String, _>("to_state")?, "to_state", ReferralState::parse)?,
+                    by: row.try_get("by_user_id")?,
+                    note: row.try_get("note")?,
+                    at: row.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn append_audit(&self, event: &NewAuditEvent, now: DateTime<Utc>) -> Result<AuditEvent> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO audit_events (at, actor_user_id, action, subject_kind, subject_id, detail) \
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(now)
+        .bind(event.actor)
+        .bind(&event.action)
+        .bind(&event.subject_kind)
+        .bind(event.subject_id)
+        .bind(json(&event.detail))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(AuditEvent {
+            id,
+            at: now,
+            event: event.clone(),
+        })
+    }
+
+    async fn audit_events(&self, after: i64, limit: u32) -> Result<Vec<AuditEvent>> {
+        let rows = sqlx::query(
+            "SELECT id, at, actor_user_id, action, subject_kind, subject_id, detail FROM audit_events \
+             WHERE id > ? ORDER BY id LIMIT ?",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditEvent {
+                    id: row.try_get("id")?,
+                    at: row.try_get("at")?,
+                    event: NewAuditEvent {
+                        actor: row.try_get("actor_user_id")?,
+                        action: row.try_get("action")?,
+                        subject_kind: row.try_get("subject_kind")?,
+                        subject_id: row.try_get("subject_id")?,
+                        detail: from_json(&row.try_get::<String, _>("detail")?, "detail")?,
+                    },
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,56 @@
+//! The store's contract: one suite, run against SQLite and against PostgreSQL.
+//!
+//! PostgreSQL tests need a server: set `PASSERELLE_TEST_POSTGRES_URL` to a URL whose user may
+//! create databases (e.g. `postgres://postgres@127.0.0.1:5432/postgres`); each test gets a
+//! fresh database, dropped at the end. Without the variable they print that they were skipped;
+//! with `PASSERELLE_TEST_REQUIRE_POSTGRES=1` (CI) a missing variable fails them instead.
+
+// Test code: failing loudly is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod contract;
+mod fixtures;
+mod support;
+
+/// Declares each contract test twice: on SQLite and on PostgreSQL.
+macro_rules! contract_tests {
+    ($($name:ident),+ $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = crate::support::TestDb::sqlite().await;
+                    crate::contract::$name(&db).await;
+                    db.finish().await;
+                }
+            )+
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = crate::support::TestDb::postgres(stringify!($name)).await else {
+                        return;
+                    };
+                    crate::contract::$name(&db).await;
+                    db.finish().await;
+                }
+            )+
+        }
+    };
+}
+
+contract_tests!(
+    migrating_twice_changes_nothing,
+    structures_are_upserted_on_their_siret,
+    users_memberships_and_tokens,
+    job_seekers_round_trip_every_field,
+    job_seekers_upsert_is_idempotent_and_replaces_targets,
+    job_seekers_with_unknown_agency_or_advisor_are_rejected_alone,
+    offers_round_trip_and_close,
+    offers_with_unknown_owner_or_inconsistent_status_are_rejected,
+    referral_transitions_are_checked_and_logged,
+    audit_trail_is_append_only,
+    schema_refuses_what_the_code_would_refuse,
+    bulk_write_of_thousands_reads_back_identical,
+);
