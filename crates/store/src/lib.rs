@@ -115,8 +115,20 @@ pub trait Store: Send + Sync {
     /// are written.
     async fn upsert_job_seekers(&self, records: &[JobSeekerRecord], now: DateTime<Utc>) -> Result<BulkReport>;
     async fn job_seeker(&self, external_id: &ExternalId) -> Result<Option<JobSeeker>>;
-    /// Every job seeker, by id: what the engine loads at start.
-    async fn load_job_seekers(&self) -> Result<Vec<JobSeeker>>;
+    /// Hands every job seeker, by id, to `sink`, holding one at a time: what the engine reads
+    /// at start. Returns how many there were. An error from `sink` stops the stream.
+    async fn stream_job_seekers(&self, sink: &mut (dyn FnMut(JobSeeker) -> Result<()> + Send)) -> Result<u64>;
+
+    /// Every job seeker, by id, in memory.
+    async fn load_job_seekers(&self) -> Result<Vec<JobSeeker>> {
+        let mut seekers = Vec::new();
+        self.stream_job_seekers(&mut |seeker| {
+            seekers.push(seeker);
+            Ok(())
+        })
+        .await?;
+        Ok(seekers)
+    }
 
     /// Writes offers; a record whose owner structure is unknown is rejected.
     async fn upsert_offers(&self, records: &[OfferRecord], now: DateTime<Utc>) -> Result<BulkReport>;

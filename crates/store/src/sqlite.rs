@@ -1,14 +1,14 @@
 //! The embedded backend: one SQLite file in WAL mode, foreign keys on, full synchronous
 //! commits, a small connection pool. Bulk writes are multi-row statements in one transaction.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{Email, ExternalId, Siret};
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -124,28 +124,17 @@ impl SqliteStore {
         Ok(hashes)
     }
 
-    async fn targets_of(&self, job_seeker_id: Option<i64>) -> Result<BTreeMap<i64, Vec<(i64, String, Option<String>)>>> {
-        let mut sql = String::from(
-            "SELECT job_seeker_id, rank, rome_code, job_title_ogr FROM job_seeker_targets",
-        );
-        if job_seeker_id.is_some() {
-            sql.push_str(" WHERE job_seeker_id = ?");
-        }
-        sql.push_str(" ORDER BY job_seeker_id, rank");
-        let mut query = sqlx::query(&sql);
-        if let Some(id) = job_seeker_id {
-            query = query.bind(id);
-        }
-        let mut rows = query.fetch(&self.pool);
-        let mut targets: BTreeMap<i64, Vec<(i64, String, Option<String>)>> = BTreeMap::new();
-        while let Some(row) = rows.try_next().await? {
-            targets.entry(row.try_get("job_seeker_id")?).or_default().push((
-                row.try_get("rank")?,
-                row.try_get("rome_code")?,
-                row.try_get("job_title_ogr")?,
-            ));
-        }
-        Ok(targets)
+    async fn targets_of(&self, job_seeker_id: i64) -> Result<Vec<(i64, String, Option<String>)>> {
+        let rows = sqlx::query(
+            "SELECT rank, rome_code, job_title_ogr FROM job_seeker_targets WHERE job_seeker_id = ? \
+             ORDER BY rank",
+        )
+        .bind(job_seeker_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("rank")?, row.try_get("rome_code")?, row.try_get("job_title_ogr")?)))
+            .collect()
     }
 }
 
@@ -539,23 +528,50 @@ impl Store for SqliteStore {
             return Ok(None);
         };
         let id: i64 = row.try_get("id")?;
-        let mut targets = self.targets_of(Some(id)).await?;
-        let targets = targets_from_rows(targets.remove(&id).unwrap_or_default(), external_id.as_str())?;
+        let targets = targets_from_rows(self.targets_of(id).await?, external_id.as_str())?;
         job_seeker_from_row!(&row, targets).map(Some)
     }
 
-    async fn load_job_seekers(&self) -> Result<Vec<JobSeeker>> {
-        let mut targets = self.targets_of(None).await?;
+    async fn stream_job_seekers(&self, sink: &mut (dyn FnMut(JobSeeker) -> Result<()> + Send)) -> Result<u64> {
+        // Two ordered streams, merged on the job seeker's id: nothing is held but one record.
+        let targets = sqlx::query(
+            "SELECT job_seeker_id, rank, rome_code, job_title_ogr FROM job_seeker_targets \
+             ORDER BY job_seeker_id, rank",
+        )
+        .fetch(&self.pool)
+        .map(|row| -> Result<(i64, (i64, String, Option<String>))> {
+            let row = row?;
+            Ok((
+                row.try_get("job_seeker_id")?,
+                (row.try_get("rank")?, row.try_get("rome_code")?, row.try_get("job_title_ogr")?),
+            ))
+        })
+        .peekable();
+        futures_util::pin_mut!(targets);
         let sql = format!("{} ORDER BY j.id", job_seeker_select(json_text));
         let mut rows = sqlx::query(&sql).fetch(&self.pool);
-        let mut seekers = Vec::new();
+        let mut count = 0;
         while let Some(row) = rows.try_next().await? {
             let id: i64 = row.try_get("id")?;
+            let mut mine = Vec::new();
+            while let Some(next) = targets.as_mut().peek().await {
+                match next {
+                    Ok((owner, _)) if *owner > id => break,
+                    _ => {}
+                }
+                if let Some(next) = targets.next().await {
+                    let (owner, target) = next?;
+                    if owner == id {
+                        mine.push((owner, target.1, target.2));
+                    }
+                }
+            }
             let external: String = row.try_get("external_id")?;
-            let mine = targets_from_rows(targets.remove(&id).unwrap_or_default(), &external)?;
-            seekers.push(job_seeker_from_row!(&row, mine)?);
+            let targets = targets_from_rows(mine, &external)?;
+            sink(job_seeker_from_row!(&row, targets)?)?;
+            count += 1;
         }
-        Ok(seekers)
+        Ok(count)
     }
 
     async fn upsert_offers(&self, records: &[OfferRecord], now: DateTime<Utc>) -> Result<BulkReport> {

@@ -39,7 +39,10 @@ impl TestDb {
                 if std::env::var(REQUIRE_POSTGRES_VAR).is_ok_and(|v| v == "1") {
                     panic!("{REQUIRE_POSTGRES_VAR}=1 but {POSTGRES_URL_VAR} is not set");
                 }
-                eprintln!(
+                // Straight to stderr, past the test harness's capture, so that it shows.
+                use std::io::Write as _;
+                let _ = writeln!(
+                    std::io::stderr(),
                     "SKIPPED: PostgreSQL contract test {test}: set {POSTGRES_URL_VAR} \
                      (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run it"
                 );
