@@ -176,20 +176,52 @@ mod tests {
 
     #[test]
     fn person_name_table() {
-        assert_eq!(PersonName::parse("  Marie-Hélène  ").unwrap().as_str(), "Marie-Hélène");
-        assert_eq!(PersonName::parse("de  La Tour").unwrap().as_str(), "de La Tour");
-        assert!(PersonName::parse("   ").unwrap_err().to_string().contains("is empty"));
-        assert!(PersonName::parse("1234").unwrap_err().to_string().contains("no letter"));
+        assert_eq!(
+            PersonName::parse("  Marie-Hélène  ").unwrap().as_str(),
+            "Marie-Hélène"
+        );
+        assert_eq!(
+            PersonName::parse("de  La Tour").unwrap().as_str(),
+            "de La Tour"
+        );
+        assert!(
+            PersonName::parse("   ")
+                .unwrap_err()
+                .to_string()
+                .contains("is empty")
+        );
+        assert!(
+            PersonName::parse("1234")
+                .unwrap_err()
+                .to_string()
+                .contains("no letter")
+        );
         assert!(PersonName::parse(&"a".repeat(101)).is_err());
-        assert!(PersonName::parse("a\u{7}b").unwrap_err().to_string().contains("control"));
+        assert!(
+            PersonName::parse("a\u{7}b")
+                .unwrap_err()
+                .to_string()
+                .contains("control")
+        );
     }
 
     #[test]
     fn external_id_table() {
-        assert_eq!(ExternalId::parse(" 1234567A ").unwrap().as_str(), "1234567A");
-        assert_eq!(ExternalId::parse("OFF-2024/001").unwrap().as_str(), "OFF-2024/001");
+        assert_eq!(
+            ExternalId::parse(" 1234567A ").unwrap().as_str(),
+            "1234567A"
+        );
+        assert_eq!(
+            ExternalId::parse("OFF-2024/001").unwrap().as_str(),
+            "OFF-2024/001"
+        );
         assert!(ExternalId::parse("").is_err());
-        assert!(ExternalId::parse("a b").unwrap_err().to_string().contains("without spaces"));
+        assert!(
+            ExternalId::parse("a b")
+                .unwrap_err()
+                .to_string()
+                .contains("without spaces")
+        );
         assert!(ExternalId::parse(&"x".repeat(41)).is_err());
         assert!(ExternalId::parse("é").is_err());
     }
@@ -199,7 +231,12 @@ mod tests {
         assert_eq!(CommuteLimitKm::parse("25").unwrap().km(), 25);
         assert_eq!(CommuteLimitKm::parse(" 30 km").unwrap().km(), 30);
         assert_eq!(CommuteLimitKm::parse("0").unwrap().km(), 0);
-        assert!(CommuteLimitKm::parse("301").unwrap_err().to_string().contains("at most 300"));
+        assert!(
+            CommuteLimitKm::parse("301")
+                .unwrap_err()
+                .to_string()
+                .contains("at most 300")
+        );
         assert!(CommuteLimitKm::parse("-1").is_err());
         assert!(CommuteLimitKm::parse("loin").is_err());
     }
@@ -207,7 +244,14 @@ mod tests {
     #[test]
     fn targets_table() {
         assert!(Targets::new(vec![target("N1101", Some("11679"))]).is_ok());
-        assert!(Targets::new(vec![target("N1101", None), target("N1103", None), target("J1501", None)]).is_ok());
+        assert!(
+            Targets::new(vec![
+                target("N1101", None),
+                target("N1103", None),
+                target("J1501", None)
+            ])
+            .is_ok()
+        );
         let err = |t| Targets::new(t).unwrap_err().to_string();
         assert!(err(vec![]).contains("at least one"));
         assert!(err(vec![target("N1101", None); 4]).contains("at most 3"));

@@ -156,7 +156,10 @@ mod tests {
             let siret = Siret::with_check_digits(siren, nic);
             assert_eq!(Siret::parse(siret.as_str()), Ok(siret.clone()), "{siret}");
         }
-        assert_ne!(Siret::with_check_digits(1, 1), Siret::with_check_digits(1, 2));
+        assert_ne!(
+            Siret::with_check_digits(1, 1),
+            Siret::with_check_digits(1, 2)
+        );
     }
 
     #[test]

@@ -4,9 +4,12 @@
 //! code the binary runs.
 
 mod commands;
+pub mod settings;
+pub mod synthetic;
 
 use std::ffi::OsString;
 use std::io::Write;
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
@@ -20,6 +23,9 @@ pub use commands::rome::RomeCommand;
 #[derive(Debug, Parser)]
 #[command(name = "passerelle", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
+    /// Settings file (TOML: data_dir, database_url); also PASSERELLE_CONFIG
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -32,6 +38,13 @@ pub enum Command {
     /// Look up French communes and measure distances between them
     #[command(subcommand)]
     Geo(GeoCommand),
+    /// Create or upgrade the database schema (SQLite file by default, or PostgreSQL)
+    Migrate {
+        /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (default: a SQLite file
+        /// in the data folder; also PASSERELLE_DATABASE_URL)
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
+    },
     /// Measure performance (the figures of BENCHMARKS.md); build with --release first
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -62,7 +75,20 @@ where
     match cli.command {
         Command::Rome(command) => commands::rome::run(command, out)?,
         Command::Geo(command) => commands::geo::run(command, out)?,
-        Command::Bench(command) => commands::bench::run(command, out)?,
+        Command::Migrate { database } => {
+            let settings = settings::Settings::load(cli.config.as_deref(), database.as_deref())?;
+            block_on(commands::migrate::run(&settings, out))??
+        }
+        Command::Bench(command) => commands::bench::run(command, cli.config.as_deref(), out)?,
     }
     Ok(())
+}
+
+/// Runs the async part of a command on a multi-threaded runtime.
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> anyhow::Result<F::Output> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| anyhow::anyhow!("cannot start the async runtime: {err}"))?;
+    Ok(runtime.block_on(future))
 }

@@ -185,108 +185,445 @@ pub fn job_seeker_row(record: &JobSeekerRecord, agency: i64, advisor: Option<i64
 
 /// The columns read back for a job seeker, with the agency's SIRET and the advisor's e-mail.
 /// `{json}` is how each backend turns a JSON column into text.
-pub fn job_seeker_select(json_as_text: fn(&str) -> String) -> String {
-    let json = |c: &str| format!("{} AS {c}", json_as_text(&format!("j.{c}")));
-    format!(
-        "SELECT j.id, j.pseudonym, j.external_id, j.first_name, j.last_name, j.email, j.phone, \
-         j.birth_date, j.commune_code, j.available_from, j.commute_limit_km, {}, {}, {}, {}, {}, \
-         j.working_time, j.rqth, j.rqth_disclosed, j.long_term, j.long_term_disclosed, j.rsa, \
-         j.rsa_disclosed, j.qpv, j.qpv_disclosed, j.senior, j.senior_disclosed, \
-         j.young_unqualified, j.young_unqualified_disclosed, j.consent_at, j.consent_scope, \
-         j.registered_on, j.status, j.created_at, j.updated_at, \
-         s.siret AS agency_siret, u.email AS advisor_email \
-         FROM job_seekers j \
-         JOIN structures s ON s.id = j.agency_structure_id \
-         LEFT JOIN users u ON u.id = j.advisor_user_id",
-        json("skills"),
-        json("qualifications"),
-        json("languages"),
-        json("experience"),
-        json("contract_types"),
-    )
+/// The job seeker's fields as (JSON key, SQL expression) pairs, read back as one JSON
+/// document per row: one value per row crosses the driver instead of forty. `json_column`
+/// turns a JSON column into text (embedded as a string, parsed on our side: cheaper than
+/// having the database re-parse it); `targets` is the backend's expression for the targets as
+/// a JSON array of `[rome_code, job_title_ogr]` in rank order.
+pub fn job_seeker_document_fields(
+    json_column: fn(&str) -> String,
+    targets: &str,
+) -> Vec<(&'static str, String)> {
+    let mut fields: Vec<(&'static str, String)> = vec![("targets", targets.to_string())];
+    for column in [
+        "id",
+        "pseudonym",
+        "external_id",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "birth_date",
+        "commune_code",
+        "available_from",
+        "commute_limit_km",
+        "working_time",
+        "rqth",
+        "rqth_disclosed",
+        "long_term",
+        "long_term_disclosed",
+        "rsa",
+        "rsa_disclosed",
+        "qpv",
+        "qpv_disclosed",
+        "senior",
+        "senior_disclosed",
+        "young_unqualified",
+        "young_unqualified_disclosed",
+        "consent_at",
+        "consent_scope",
+        "registered_on",
+        "status",
+        "created_at",
+        "updated_at",
+    ] {
+        fields.push((column, format!("j.{column}")));
+    }
+    for column in [
+        "skills",
+        "qualifications",
+        "languages",
+        "experience",
+        "contract_types",
+    ] {
+        fields.push((column, json_column(&format!("j.{column}"))));
+    }
+    fields.push(("agency_siret", "s.siret".to_string()));
+    fields.push(("advisor_email", "u.email".to_string()));
+    fields
 }
 
-/// Reads a job seeker out of a row of [`job_seeker_select`]; `$targets` are its targets.
-macro_rules! job_seeker_from_row {
-    ($row:expr, $targets:expr) => {{
-        use sqlx::Row as _;
-        use $crate::common::*;
-        let row = $row;
-        let flag = |name: &str| -> $crate::Result<bool> { Ok(row.try_get::<bool, _>(name)?) };
-        let flags = [
-            (flag("rqth")?, flag("rqth_disclosed")?),
-            (flag("long_term")?, flag("long_term_disclosed")?),
-            (flag("rsa")?, flag("rsa_disclosed")?),
-            (flag("qpv")?, flag("qpv_disclosed")?),
-            (flag("senior")?, flag("senior_disclosed")?),
-            (flag("young_unqualified")?, flag("young_unqualified_disclosed")?),
-        ];
-        let consent_at: Option<chrono::DateTime<chrono::Utc>> = row.try_get("consent_at")?;
-        let consent_scope: Option<String> = row.try_get("consent_scope")?;
-        let consent = match (consent_at, consent_scope) {
-            (Some(given_at), Some(scope)) => Some($crate::Consent {
+pub const JOB_SEEKER_FROM: &str = "FROM job_seekers j \
+    JOIN structures s ON s.id = j.agency_structure_id \
+    LEFT JOIN users u ON u.id = j.advisor_user_id";
+
+/// Booleans come back as `true`/`false` from PostgreSQL and `1`/`0` from SQLite.
+fn flag<'de, D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<bool, D::Error> {
+    struct Flag;
+    impl serde::de::Visitor<'_> for Flag {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a boolean, 0 or 1")
+        }
+        fn visit_bool<E: serde::de::Error>(self, value: bool) -> std::result::Result<bool, E> {
+            Ok(value)
+        }
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> std::result::Result<bool, E> {
+            Ok(value != 0)
+        }
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> std::result::Result<bool, E> {
+            Ok(value != 0)
+        }
+    }
+    deserializer.deserialize_any(Flag)
+}
+
+#[derive(serde::Deserialize)]
+struct ExperienceDocument {
+    rome: String,
+    months: u16,
+}
+
+/// A job seeker as one JSON document of [`job_seeker_document_fields`].
+#[derive(serde::Deserialize)]
+pub struct JobSeekerDocument {
+    id: i64,
+    pseudonym: String,
+    external_id: String,
+    first_name: String,
+    last_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    birth_date: Option<NaiveDate>,
+    commune_code: String,
+    available_from: Option<NaiveDate>,
+    commute_limit_km: i64,
+    working_time: String,
+    #[serde(deserialize_with = "flag")]
+    rqth: bool,
+    #[serde(deserialize_with = "flag")]
+    rqth_disclosed: bool,
+    #[serde(deserialize_with = "flag")]
+    long_term: bool,
+    #[serde(deserialize_with = "flag")]
+    long_term_disclosed: bool,
+    #[serde(deserialize_with = "flag")]
+    rsa: bool,
+    #[serde(deserialize_with = "flag")]
+    rsa_disclosed: bool,
+    #[serde(deserialize_with = "flag")]
+    qpv: bool,
+    #[serde(deserialize_with = "flag")]
+    qpv_disclosed: bool,
+    #[serde(deserialize_with = "flag")]
+    senior: bool,
+    #[serde(deserialize_with = "flag")]
+    senior_disclosed: bool,
+    #[serde(deserialize_with = "flag")]
+    young_unqualified: bool,
+    #[serde(deserialize_with = "flag")]
+    young_unqualified_disclosed: bool,
+    consent_at: Option<DateTime<Utc>>,
+    consent_scope: Option<String>,
+    registered_on: NaiveDate,
+    status: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    /// JSON columns, as text.
+    skills: String,
+    qualifications: String,
+    languages: String,
+    experience: String,
+    contract_types: String,
+    agency_siret: String,
+    advisor_email: Option<String>,
+    targets: Vec<(String, Option<String>)>,
+}
+
+/// The columns of [`JobSeekerDocument::from_text`], in order: what a text `COPY` of job
+/// seekers selects (`j` the job seeker, `s` its agency, `u` its advisor).
+pub const JOB_SEEKER_TEXT_COLUMNS: [&str; 37] = [
+    "j.id",
+    "j.pseudonym",
+    "j.external_id",
+    "j.first_name",
+    "j.last_name",
+    "j.email",
+    "j.phone",
+    "j.birth_date",
+    "j.commune_code",
+    "j.available_from",
+    "j.commute_limit_km",
+    "j.working_time",
+    "j.rqth",
+    "j.rqth_disclosed",
+    "j.long_term",
+    "j.long_term_disclosed",
+    "j.rsa",
+    "j.rsa_disclosed",
+    "j.qpv",
+    "j.qpv_disclosed",
+    "j.senior",
+    "j.senior_disclosed",
+    "j.young_unqualified",
+    "j.young_unqualified_disclosed",
+    "j.consent_at",
+    "j.consent_scope",
+    "j.registered_on",
+    "j.status",
+    "j.created_at",
+    "j.updated_at",
+    "j.skills",
+    "j.qualifications",
+    "j.languages",
+    "j.experience",
+    "j.contract_types",
+    "s.siret",
+    "u.email",
+];
+
+/// One row of a PostgreSQL text `COPY`: tab-separated, `\N` for NULL, backslash escapes.
+pub fn copy_text_fields(line: &[u8]) -> Vec<Option<String>> {
+    line.split(|b| *b == b'\t')
+        .map(|field| {
+            if field == b"\\N" {
+                return None;
+            }
+            let mut out = Vec::with_capacity(field.len());
+            let mut bytes = field.iter();
+            while let Some(&b) = bytes.next() {
+                if b != b'\\' {
+                    out.push(b);
+                    continue;
+                }
+                match bytes.next() {
+                    Some(b'n') => out.push(b'\n'),
+                    Some(b't') => out.push(b'\t'),
+                    Some(b'r') => out.push(b'\r'),
+                    Some(b'b') => out.push(8),
+                    Some(b'f') => out.push(12),
+                    Some(b'v') => out.push(11),
+                    Some(&other) => out.push(other),
+                    None => {}
+                }
+            }
+            Some(String::from_utf8_lossy(&out).into_owned())
+        })
+        .collect()
+}
+
+/// A PostgreSQL `timestamptz` in its text form with the session in UTC:
+/// `2026-01-05 08:00:00+00`, fractional seconds optional.
+pub fn parse_pg_timestamp(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z")
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|err| StoreError::Corrupt(format!("timestamp {text:?}: {err}")))
+}
+
+impl JobSeekerDocument {
+    pub fn parse_json(text: &str) -> Result<JobSeeker> {
+        let document: JobSeekerDocument = from_json(text, "job seeker")?;
+        document.into_job_seeker()
+    }
+
+    /// A job seeker from the text fields of [`JOB_SEEKER_TEXT_COLUMNS`] and its targets.
+    pub fn from_text(
+        fields: Vec<Option<String>>,
+        targets: Vec<(String, Option<String>)>,
+    ) -> Result<JobSeeker> {
+        let mut fields = fields.into_iter();
+        let mut next = |name: &str| -> Result<Option<String>> {
+            fields
+                .next()
+                .ok_or_else(|| StoreError::Corrupt(format!("job seeker row: {name} missing")))
+        };
+        let required = |value: Option<String>, name: &str| -> Result<String> {
+            value.ok_or_else(|| StoreError::Corrupt(format!("{name}: NULL")))
+        };
+        let int = |value: String, name: &str| -> Result<i64> {
+            value
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("{name}: {value:?}")))
+        };
+        let date = |value: Option<String>, name: &str| -> Result<Option<NaiveDate>> {
+            value
+                .map(|v| {
+                    NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                        .map_err(|_| StoreError::Corrupt(format!("{name}: {v:?}")))
+                })
+                .transpose()
+        };
+        let boolean = |value: Option<String>| value.as_deref() == Some("t");
+        let id = int(required(next("id")?, "id")?, "id")?;
+        let pseudonym = required(next("pseudonym")?, "pseudonym")?;
+        let external_id = required(next("external_id")?, "external_id")?;
+        let first_name = required(next("first_name")?, "first_name")?;
+        let last_name = required(next("last_name")?, "last_name")?;
+        let email = next("email")?;
+        let phone = next("phone")?;
+        let birth_date = date(next("birth_date")?, "birth_date")?;
+        let commune_code = required(next("commune_code")?, "commune_code")?;
+        let available_from = date(next("available_from")?, "available_from")?;
+        let commute_limit_km = int(
+            required(next("commute_limit_km")?, "commute_limit_km")?,
+            "commute_limit_km",
+        )?;
+        let working_time = required(next("working_time")?, "working_time")?;
+        let mut flags = [false; 12];
+        for flag in flags.iter_mut() {
+            *flag = boolean(next("priority flag")?);
+        }
+        let consent_at = next("consent_at")?
+            .map(|t| parse_pg_timestamp(&t))
+            .transpose()?;
+        let consent_scope = next("consent_scope")?;
+        let registered_on = date(next("registered_on")?, "registered_on")?
+            .ok_or_else(|| StoreError::Corrupt("registered_on: NULL".to_string()))?;
+        let status = required(next("status")?, "status")?;
+        let created_at = parse_pg_timestamp(&required(next("created_at")?, "created_at")?)?;
+        let updated_at = parse_pg_timestamp(&required(next("updated_at")?, "updated_at")?)?;
+        let skills = required(next("skills")?, "skills")?;
+        let qualifications = required(next("qualifications")?, "qualifications")?;
+        let languages = required(next("languages")?, "languages")?;
+        let experience = required(next("experience")?, "experience")?;
+        let contract_types = required(next("contract_types")?, "contract_types")?;
+        let agency_siret = required(next("agency_siret")?, "agency_siret")?;
+        let advisor_email = next("advisor_email")?;
+        let [
+            rqth,
+            rqth_disclosed,
+            long_term,
+            long_term_disclosed,
+            rsa,
+            rsa_disclosed,
+            qpv,
+            qpv_disclosed,
+            senior,
+            senior_disclosed,
+            young_unqualified,
+            young_unqualified_disclosed,
+        ] = flags;
+        JobSeekerDocument {
+            id,
+            pseudonym,
+            external_id,
+            first_name,
+            last_name,
+            email,
+            phone,
+            birth_date,
+            commune_code,
+            available_from,
+            commute_limit_km,
+            working_time,
+            rqth,
+            rqth_disclosed,
+            long_term,
+            long_term_disclosed,
+            rsa,
+            rsa_disclosed,
+            qpv,
+            qpv_disclosed,
+            senior,
+            senior_disclosed,
+            young_unqualified,
+            young_unqualified_disclosed,
+            consent_at,
+            consent_scope,
+            registered_on,
+            status,
+            created_at,
+            updated_at,
+            skills,
+            qualifications,
+            languages,
+            experience,
+            contract_types,
+            agency_siret,
+            advisor_email,
+            targets,
+        }
+        .into_job_seeker()
+    }
+
+    fn into_job_seeker(self) -> Result<JobSeeker> {
+        let external = self.external_id;
+        let targets = self
+            .targets
+            .into_iter()
+            .map(|(rome, job_title)| {
+                Ok(domain::Target {
+                    rome: parse(
+                        &rome,
+                        "job_seeker_targets.rome_code",
+                        domain::RomeCode::parse,
+                    )?,
+                    job_title,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let targets = domain::Targets::new(targets).map_err(|err| {
+            StoreError::Corrupt(format!("targets of job seeker {external}: {err}"))
+        })?;
+        let consent = match (self.consent_at, self.consent_scope) {
+            (Some(given_at), Some(scope)) => Some(Consent {
                 given_at,
-                scope: text_enum(&scope, "consent_scope", $crate::ConsentScope::parse)?,
+                scope: text_enum(&scope, "consent_scope", ConsentScope::parse)?,
             }),
             _ => None,
         };
-        let km: i64 = row.try_get("commute_limit_km")?;
-        let record = $crate::JobSeekerRecord {
-            external_id: parse(&row.try_get::<String, _>("external_id")?, "external_id", domain::ExternalId::parse)?,
-            first_name: parse(&row.try_get::<String, _>("first_name")?, "first_name", domain::PersonName::parse)?,
-            last_name: parse(&row.try_get::<String, _>("last_name")?, "last_name", domain::PersonName::parse)?,
-            email: parse_opt(row.try_get("email")?, "email", domain::Email::parse)?,
-            phone: parse_opt(row.try_get("phone")?, "phone", domain::PhoneNumber::parse)?,
-            birth_date: row.try_get("birth_date")?,
-            commune: parse(&row.try_get::<String, _>("commune_code")?, "commune_code", domain::InseeCode::parse)?,
-            available_from: row.try_get("available_from")?,
+        let km = self.commute_limit_km;
+        let record = JobSeekerRecord {
+            external_id: parse(&external, "external_id", domain::ExternalId::parse)?,
+            first_name: parse(&self.first_name, "first_name", domain::PersonName::parse)?,
+            last_name: parse(&self.last_name, "last_name", domain::PersonName::parse)?,
+            email: parse_opt(self.email, "email", domain::Email::parse)?,
+            phone: parse_opt(self.phone, "phone", domain::PhoneNumber::parse)?,
+            birth_date: self.birth_date,
+            commune: parse(&self.commune_code, "commune_code", domain::InseeCode::parse)?,
+            available_from: self.available_from,
             commute_limit: u16::try_from(km)
                 .ok()
                 .and_then(|km| domain::CommuteLimitKm::new(km).ok())
-                .ok_or_else(|| $crate::StoreError::Corrupt(format!("commute_limit_km: {km}")))?,
-            targets: $targets,
-            skills: from_json(&row.try_get::<String, _>("skills")?, "skills")?,
-            qualifications: from_json(&row.try_get::<String, _>("qualifications")?, "qualifications")?,
-            languages: from_json(&row.try_get::<String, _>("languages")?, "languages")?,
-            experience: from_json(&row.try_get::<String, _>("experience")?, "experience")?,
-            contract_types: from_json(&row.try_get::<String, _>("contract_types")?, "contract_types")?,
+                .ok_or_else(|| StoreError::Corrupt(format!("commute_limit_km: {km}")))?,
+            targets,
+            skills: from_json(&self.skills, "skills")?,
+            qualifications: from_json(&self.qualifications, "qualifications")?,
+            languages: from_json(&self.languages, "languages")?,
+            experience: from_json::<Vec<ExperienceDocument>>(&self.experience, "experience")?
+                .into_iter()
+                .map(|e| {
+                    Ok(Experience {
+                        rome: parse(&e.rome, "experience", domain::RomeCode::parse)?,
+                        months: e.months,
+                    })
+                })
+                .collect::<Result<_>>()?,
+            contract_types: from_json::<Vec<String>>(&self.contract_types, "contract_types")?
+                .iter()
+                .map(|c| text_enum(c, "contract_types", ContractType::parse))
+                .collect::<Result<_>>()?,
             working_time: text_enum(
-                &row.try_get::<String, _>("working_time")?,
+                &self.working_time,
                 "working_time",
-                $crate::WorkingTimePreference::parse,
+                WorkingTimePreference::parse,
             )?,
-            priorities: priorities_from_flags(flags),
+            priorities: priorities_from_flags([
+                (self.rqth, self.rqth_disclosed),
+                (self.long_term, self.long_term_disclosed),
+                (self.rsa, self.rsa_disclosed),
+                (self.qpv, self.qpv_disclosed),
+                (self.senior, self.senior_disclosed),
+                (self.young_unqualified, self.young_unqualified_disclosed),
+            ]),
             consent,
-            agency_siret: parse(&row.try_get::<String, _>("agency_siret")?, "agency_siret", domain::Siret::parse)?,
-            advisor_email: parse_opt(row.try_get("advisor_email")?, "advisor_email", domain::Email::parse)?,
-            registered_on: row.try_get("registered_on")?,
-            status: text_enum(&row.try_get::<String, _>("status")?, "status", $crate::JobSeekerStatus::parse)?,
+            agency_siret: parse(&self.agency_siret, "agency_siret", domain::Siret::parse)?,
+            advisor_email: parse_opt(self.advisor_email, "advisor_email", domain::Email::parse)?,
+            registered_on: self.registered_on,
+            status: text_enum(&self.status, "status", JobSeekerStatus::parse)?,
         };
-        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::JobSeeker {
-            id: row.try_get("id")?,
-            pseudonym: row.try_get("pseudonym")?,
+        Ok(JobSeeker {
+            id: self.id,
+            pseudonym: self.pseudonym,
             record,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
         })
-    }};
+    }
 }
-pub(crate) use job_seeker_from_row;
 
-/// Targets of job seekers read in (job_seeker_id, rank) order, grouped.
-pub fn targets_from_rows(rows: Vec<(i64, String, Option<String>)>, job_seeker: &str) -> Result<domain::Targets> {
-    let targets = rows
-        .into_iter()
-        .map(|(_, rome, job_title)| {
-            Ok(domain::Target {
-                rome: parse(&rome, "job_seeker_targets.rome_code", domain::RomeCode::parse)?,
-                job_title,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    domain::Targets::new(targets)
-        .map_err(|err| StoreError::Corrupt(format!("targets of job seeker {job_seeker}: {err}")))
-}
+/// Job seekers are read in pages of this many, by increasing id.
+pub const READ_PAGE: i64 = 5_000;
 
 /// An offer flattened into the columns of `offers`.
 pub struct OfferRow {
@@ -458,18 +795,42 @@ macro_rules! offer_from_row {
         use $crate::common::*;
         let row = $row;
         let record = $crate::OfferRecord {
-            structure_siret: parse(&row.try_get::<String, _>("structure_siret")?, "structure_siret", domain::Siret::parse)?,
-            external_id: parse(&row.try_get::<String, _>("external_id")?, "external_id", domain::ExternalId::parse)?,
+            structure_siret: parse(
+                &row.try_get::<String, _>("structure_siret")?,
+                "structure_siret",
+                domain::Siret::parse,
+            )?,
+            external_id: parse(
+                &row.try_get::<String, _>("external_id")?,
+                "external_id",
+                domain::ExternalId::parse,
+            )?,
             title: row.try_get("title")?,
             description: row.try_get("description")?,
-            rome: parse(&row.try_get::<String, _>("rome_code")?, "rome_code", domain::RomeCode::parse)?,
+            rome: parse(
+                &row.try_get::<String, _>("rome_code")?,
+                "rome_code",
+                domain::RomeCode::parse,
+            )?,
             job_title: row.try_get("job_title")?,
             job_title_ogr: row.try_get("job_title_ogr")?,
             workplace_label: row.try_get("workplace_label")?,
-            commune: parse(&row.try_get::<String, _>("commune_code")?, "commune_code", domain::InseeCode::parse)?,
-            postcode: parse_opt(row.try_get("postcode")?, "postcode", domain::Postcode::parse)?,
+            commune: parse(
+                &row.try_get::<String, _>("commune_code")?,
+                "commune_code",
+                domain::InseeCode::parse,
+            )?,
+            postcode: parse_opt(
+                row.try_get("postcode")?,
+                "postcode",
+                domain::Postcode::parse,
+            )?,
             coordinates: coordinates(row.try_get("latitude")?, row.try_get("longitude")?),
-            contract_type: text_enum(&row.try_get::<String, _>("contract_type")?, "contract_type", $crate::ContractType::parse)?,
+            contract_type: text_enum(
+                &row.try_get::<String, _>("contract_type")?,
+                "contract_type",
+                $crate::ContractType::parse,
+            )?,
             contract_nature: row.try_get("contract_nature")?,
             duration_label: row.try_get("duration_label")?,
             duration_days: row
@@ -499,7 +860,11 @@ macro_rules! offer_from_row {
             accessible_th: row.try_get("accessible_th")?,
             hard_to_fill: row.try_get("hard_to_fill")?,
             starts_on: row.try_get("starts_on")?,
-            status: text_enum(&row.try_get::<String, _>("status")?, "status", $crate::OfferStatus::parse)?,
+            status: text_enum(
+                &row.try_get::<String, _>("status")?,
+                "status",
+                $crate::OfferStatus::parse,
+            )?,
             published_at: row.try_get("published_at")?,
             source_updated_at: row.try_get("source_updated_at")?,
             closed_at: row.try_get("closed_at")?,
@@ -594,18 +959,38 @@ macro_rules! structure_from_row {
         ::std::result::Result::<_, $crate::StoreError>::Ok($crate::Structure {
             id: row.try_get("id")?,
             record: $crate::StructureRecord {
-                siret: parse(&row.try_get::<String, _>("siret")?, "siret", domain::Siret::parse)?,
-                kind: text_enum(&row.try_get::<String, _>("kind")?, "kind", $crate::StructureKind::parse)?,
+                siret: parse(
+                    &row.try_get::<String, _>("siret")?,
+                    "siret",
+                    domain::Siret::parse,
+                )?,
+                kind: text_enum(
+                    &row.try_get::<String, _>("kind")?,
+                    "kind",
+                    $crate::StructureKind::parse,
+                )?,
                 name: row.try_get("name")?,
                 network: row.try_get("network")?,
                 address: row.try_get("address")?,
-                postcode: parse_opt(row.try_get("postcode")?, "postcode", domain::Postcode::parse)?,
-                commune: parse(&row.try_get::<String, _>("commune_code")?, "commune_code", domain::InseeCode::parse)?,
+                postcode: parse_opt(
+                    row.try_get("postcode")?,
+                    "postcode",
+                    domain::Postcode::parse,
+                )?,
+                commune: parse(
+                    &row.try_get::<String, _>("commune_code")?,
+                    "commune_code",
+                    domain::InseeCode::parse,
+                )?,
                 coordinates: coordinates(row.try_get("latitude")?, row.try_get("longitude")?),
                 email: parse_opt(row.try_get("email")?, "email", domain::Email::parse)?,
                 phone: parse_opt(row.try_get("phone")?, "phone", domain::PhoneNumber::parse)?,
                 website: row.try_get("website")?,
-                status: text_enum(&row.try_get::<String, _>("status")?, "status", $crate::StructureStatus::parse)?,
+                status: text_enum(
+                    &row.try_get::<String, _>("status")?,
+                    "status",
+                    $crate::StructureStatus::parse,
+                )?,
             },
             created_at: row.try_get("created_at")?,
             updated_at: row.try_get("updated_at")?,
@@ -624,10 +1009,18 @@ macro_rules! user_from_row {
         let row = $row;
         ::std::result::Result::<_, $crate::StoreError>::Ok($crate::User {
             id: row.try_get("id")?,
-            email: parse(&row.try_get::<String, _>("email")?, "email", domain::Email::parse)?,
+            email: parse(
+                &row.try_get::<String, _>("email")?,
+                "email",
+                domain::Email::parse,
+            )?,
             display_name: row.try_get("display_name")?,
             password_hash: row.try_get("password_hash")?,
-            status: text_enum(&row.try_get::<String, _>("status")?, "status", $crate::UserStatus::parse)?,
+            status: text_enum(
+                &row.try_get::<String, _>("status")?,
+                "status",
+                $crate::UserStatus::parse,
+            )?,
             created_at: row.try_get("created_at")?,
         })
     }};
@@ -646,7 +1039,11 @@ macro_rules! referral_from_row {
             id: row.try_get("id")?,
             job_seeker_id: row.try_get("job_seeker_id")?,
             offer_id: row.try_get("offer_id")?,
-            state: text_enum(&row.try_get::<String, _>("state")?, "state", $crate::ReferralState::parse)?,
+            state: text_enum(
+                &row.try_get::<String, _>("state")?,
+                "state",
+                $crate::ReferralState::parse,
+            )?,
             proposed_by: row.try_get("proposed_by_user_id")?,
             hire_starts_on: row.try_get("hire_starts_on")?,
             not_hired_reason: row.try_get("not_hired_reason")?,
@@ -659,13 +1056,17 @@ pub(crate) use referral_from_row;
 
 /// Indices of the records to write, the first of each key kept, and the later duplicates
 /// rejected: one transaction cannot write the same key twice.
-pub fn first_of_each_key<K: Ord>(keys: impl Iterator<Item = K>) -> (Vec<usize>, Vec<(usize, String)>) {
+pub fn first_of_each_key<K: Ord>(
+    keys: impl Iterator<Item = K>,
+) -> (Vec<usize>, Vec<(usize, String)>) {
     let mut seen: BTreeMap<K, usize> = BTreeMap::new();
     let mut kept = Vec::new();
     let mut rejected = Vec::new();
     for (i, key) in keys.enumerate() {
         match seen.get(&key) {
-            Some(first) => rejected.push((i, format!("same key as record {} of this batch", first + 1))),
+            Some(first) => {
+                rejected.push((i, format!("same key as record {} of this batch", first + 1)))
+            }
             None => {
                 seen.insert(key, i);
                 kept.push(i);
@@ -677,8 +1078,8 @@ pub fn first_of_each_key<K: Ord>(keys: impl Iterator<Item = K>) -> (Vec<usize>, 
 
 /// The migrations of one backend, embedded.
 pub fn migrator(migrations: &[(i64, &'static str, &'static str)]) -> sqlx::migrate::Migrator {
-    use std::borrow::Cow;
     use sqlx::migrate::{Migration, MigrationType, Migrator};
+    use std::borrow::Cow;
     Migrator {
         migrations: Cow::Owned(
             migrations

@@ -91,14 +91,24 @@ pub trait Store: Send + Sync {
     /// (SQLite `integrity_check`, `foreign_key_check`) and Passerelle's.
     async fn check_integrity(&self) -> Result<Vec<String>>;
 
-    async fn upsert_structures(&self, records: &[StructureRecord], now: DateTime<Utc>) -> Result<BulkReport>;
+    async fn upsert_structures(
+        &self,
+        records: &[StructureRecord],
+        now: DateTime<Utc>,
+    ) -> Result<BulkReport>;
     async fn structures(&self) -> Result<Vec<Structure>>;
     async fn structure_by_siret(&self, siret: &Siret) -> Result<Option<Structure>>;
 
     async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User>;
     async fn user_by_email(&self, email: &Email) -> Result<Option<User>>;
     /// Gives the user a role in the structure, replacing any role they had there.
-    async fn set_membership(&self, user_id: i64, structure_id: i64, role: Role, now: DateTime<Utc>) -> Result<()>;
+    async fn set_membership(
+        &self,
+        user_id: i64,
+        structure_id: i64,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
     async fn memberships(&self, user_id: i64) -> Result<Vec<Membership>>;
     async fn create_api_token(
         &self,
@@ -109,15 +119,26 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<ApiToken>;
     /// The active user holding a token that is neither revoked nor expired at `now`.
-    async fn user_by_token(&self, hash: &TokenHash, now: DateTime<Utc>) -> Result<Option<(User, ApiToken)>>;
+    async fn user_by_token(
+        &self,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(User, ApiToken)>>;
 
     /// Writes job seekers; a record whose agency or advisor is unknown is rejected, the others
     /// are written.
-    async fn upsert_job_seekers(&self, records: &[JobSeekerRecord], now: DateTime<Utc>) -> Result<BulkReport>;
+    async fn upsert_job_seekers(
+        &self,
+        records: &[JobSeekerRecord],
+        now: DateTime<Utc>,
+    ) -> Result<BulkReport>;
     async fn job_seeker(&self, external_id: &ExternalId) -> Result<Option<JobSeeker>>;
     /// Hands every job seeker, by id, to `sink`, holding one at a time: what the engine reads
     /// at start. Returns how many there were. An error from `sink` stops the stream.
-    async fn stream_job_seekers(&self, sink: &mut (dyn FnMut(JobSeeker) -> Result<()> + Send)) -> Result<u64>;
+    async fn stream_job_seekers(
+        &self,
+        sink: &mut (dyn FnMut(JobSeeker) -> Result<()> + Send),
+    ) -> Result<u64>;
 
     /// Every job seeker, by id, in memory.
     async fn load_job_seekers(&self) -> Result<Vec<JobSeeker>> {
@@ -131,11 +152,20 @@ pub trait Store: Send + Sync {
     }
 
     /// Writes offers; a record whose owner structure is unknown is rejected.
-    async fn upsert_offers(&self, records: &[OfferRecord], now: DateTime<Utc>) -> Result<BulkReport>;
+    async fn upsert_offers(
+        &self,
+        records: &[OfferRecord],
+        now: DateTime<Utc>,
+    ) -> Result<BulkReport>;
     async fn offer(&self, owner: &Siret, external_id: &ExternalId) -> Result<Option<Offer>>;
     async fn load_offers(&self) -> Result<Vec<Offer>>;
     /// Opens or closes an offer; `closed_at` follows.
-    async fn set_offer_status(&self, offer_id: i64, status: OfferStatus, now: DateTime<Utc>) -> Result<Offer>;
+    async fn set_offer_status(
+        &self,
+        offer_id: i64,
+        status: OfferStatus,
+        now: DateTime<Utc>,
+    ) -> Result<Offer>;
 
     /// Records a proposal (state `proposed`) and its first log line.
     async fn create_referral(
@@ -148,7 +178,11 @@ pub trait Store: Send + Sync {
     /// Moves a referral from `request.from` to `request.to` and logs it, in one transaction;
     /// a [`StoreError::Conflict`] if its state is no longer `request.from`. Which moves are
     /// allowed is the workflow's business, not the store's.
-    async fn transition_referral(&self, request: &TransitionRequest, now: DateTime<Utc>) -> Result<Referral>;
+    async fn transition_referral(
+        &self,
+        request: &TransitionRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Referral>;
     async fn referral(&self, referral_id: i64) -> Result<Option<Referral>>;
     /// The transitions of a referral, oldest first.
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>>;

@@ -448,7 +448,11 @@ impl BulkReport {
         self.created += other.created;
         self.updated += other.updated;
         self.unchanged += other.unchanged;
-        self.rejected
-            .extend(other.rejected.into_iter().map(|(i, reason)| (i + offset, reason)));
+        self.rejected.extend(
+            other
+                .rejected
+                .into_iter()
+                .map(|(i, reason)| (i + offset, reason)),
+        );
     }
 }

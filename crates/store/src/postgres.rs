@@ -2,13 +2,14 @@
 //! rows with `COPY` into a temporary table, then upsert from it, in one transaction.
 
 use std::collections::HashMap;
+use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use domain::{Email, ExternalId, Siret};
-use futures_util::{StreamExt, TryStreamExt};
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use futures_util::TryStreamExt;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Row, Transaction};
 
 use crate::common::*;
@@ -24,6 +25,22 @@ const MIGRATIONS: [(i64, &str, &str); 1] = [(
 
 pub struct PostgresStore {
     pool: PgPool,
+}
+
+/// A job seeker's targets as a JSON array of [rome_code, job_title_ogr], in rank order.
+const TARGETS: &str = "SELECT coalesce(json_agg(json_build_array(t.rome_code, t.job_title_ogr) \
+    ORDER BY t.rank), '[]') FROM job_seeker_targets t WHERE t.job_seeker_id = j.id";
+
+/// `SELECT <job seeker as one JSON document> AS document, j.id FROM ...`
+fn job_seeker_document_select() -> String {
+    let pairs: Vec<String> = job_seeker_document_fields(json_text, &format!("({TARGETS})::json"))
+        .into_iter()
+        .map(|(key, expression)| format!("'{key}', {expression}"))
+        .collect();
+    format!(
+        "SELECT json_build_object({})::text AS document, j.id {JOB_SEEKER_FROM}",
+        pairs.join(", ")
+    )
 }
 
 fn json_text(column: &str) -> String {
@@ -101,17 +118,52 @@ async fn copy_in(
     Ok(())
 }
 
+/// Runs a `COPY ... TO STDOUT` in text format and hands each row (without its line end) to
+/// `row`.
+async fn copy_out_lines(
+    tx: &mut Transaction<'_, Postgres>,
+    statement: &str,
+    row: &mut (dyn FnMut(&[u8]) -> Result<()> + Send),
+) -> Result<()> {
+    let mut stream = tx.copy_out_raw(statement).await?;
+    let mut pending: Vec<u8> = Vec::new();
+    while let Some(chunk) = stream.try_next().await? {
+        pending.extend_from_slice(&chunk);
+        let mut start = 0;
+        while let Some(end) = pending
+            .get(start..)
+            .and_then(|rest| rest.iter().position(|b| *b == b'\n'))
+        {
+            if let Some(line) = pending.get(start..start + end) {
+                row(line)?;
+            }
+            start += end + 1;
+        }
+        pending.drain(..start);
+    }
+    if !pending.is_empty() {
+        row(&pending)?;
+    }
+    Ok(())
+}
+
 impl PostgresStore {
     pub async fn connect(url: &DatabaseUrl) -> Result<Self> {
+        let connect_error = |source| StoreError::Connect {
+            url: url.to_string(),
+            source,
+        };
+        // JIT compilation costs more than it saves on our short queries (and fires on the
+        // inflated estimates that follow a bulk load).
+        let options = PgConnectOptions::from_str(url.expose())
+            .map_err(connect_error)?
+            .options([("jit", "off"), ("TimeZone", "UTC")]);
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
-            .connect(url.expose())
+            .connect_with(options)
             .await
-            .map_err(|source| StoreError::Connect {
-                url: url.to_string(),
-                source,
-            })?;
+            .map_err(connect_error)?;
         Ok(Self { pool })
     }
 
@@ -119,7 +171,10 @@ impl PostgresStore {
         tx: &mut Transaction<'_, Postgres>,
         sirets: impl Iterator<Item = String>,
     ) -> Result<HashMap<String, i64>> {
-        let sirets: Vec<String> = sirets.collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let sirets: Vec<String> = sirets
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let rows = sqlx::query("SELECT id, siret FROM structures WHERE siret = ANY($1)")
             .bind(&sirets)
             .fetch_all(&mut **tx)
@@ -133,26 +188,17 @@ impl PostgresStore {
         tx: &mut Transaction<'_, Postgres>,
         emails: impl Iterator<Item = String>,
     ) -> Result<HashMap<String, i64>> {
-        let emails: Vec<String> = emails.collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-        let rows = sqlx::query("SELECT id, lower(email) AS email FROM users WHERE lower(email) = ANY($1)")
-            .bind(&emails)
-            .fetch_all(&mut **tx)
-            .await?;
+        let emails: Vec<String> = emails
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let rows =
+            sqlx::query("SELECT id, lower(email) AS email FROM users WHERE lower(email) = ANY($1)")
+                .bind(&emails)
+                .fetch_all(&mut **tx)
+                .await?;
         rows.iter()
             .map(|row| Ok((row.try_get("email")?, row.try_get("id")?)))
-            .collect()
-    }
-
-    async fn targets_of(&self, job_seeker_id: i64) -> Result<Vec<(i64, String, Option<String>)>> {
-        let rows = sqlx::query(
-            "SELECT rank, rome_code, job_title_ogr FROM job_seeker_targets WHERE job_seeker_id = $1 \
-             ORDER BY rank",
-        )
-        .bind(job_seeker_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| Ok((row.try_get("rank")?, row.try_get("rome_code")?, row.try_get("job_title_ogr")?)))
             .collect()
     }
 
@@ -175,7 +221,13 @@ impl PostgresStore {
         );
         let rows = sqlx::query(&sql).fetch_all(&mut **tx).await?;
         rows.iter()
-            .map(|row| Ok((row.try_get("id")?, row.try_get("key")?, row.try_get("inserted")?)))
+            .map(|row| {
+                Ok((
+                    row.try_get("id")?,
+                    row.try_get("key")?,
+                    row.try_get("inserted")?,
+                ))
+            })
             .collect()
     }
 }
@@ -235,7 +287,11 @@ impl Store for PostgresStore {
         Ok(problems)
     }
 
-    async fn upsert_structures(&self, records: &[StructureRecord], now: DateTime<Utc>) -> Result<BulkReport> {
+    async fn upsert_structures(
+        &self,
+        records: &[StructureRecord],
+        now: DateTime<Utc>,
+    ) -> Result<BulkReport> {
         let mut report = BulkReport::default();
         let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.siret.as_str()));
         report.rejected.extend(duplicates);
@@ -243,7 +299,9 @@ impl Store for PostgresStore {
         let mut row = CopyRow::default();
         let mut staged = 0;
         for i in kept {
-            let Some(record) = records.get(i) else { continue };
+            let Some(record) = records.get(i) else {
+                continue;
+            };
             let r = match structure_row(record) {
                 Ok(r) => r,
                 Err(reason) => {
@@ -330,7 +388,13 @@ impl Store for PostgresStore {
         row.as_ref().map(|row| user_from_row!(row)).transpose()
     }
 
-    async fn set_membership(&self, user_id: i64, structure_id: i64, role: Role, now: DateTime<Utc>) -> Result<()> {
+    async fn set_membership(
+        &self,
+        user_id: i64,
+        structure_id: i64,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO memberships (user_id, structure_id, role, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (user_id, structure_id) DO UPDATE SET role = excluded.role",
@@ -393,7 +457,11 @@ impl Store for PostgresStore {
         })
     }
 
-    async fn user_by_token(&self, hash: &TokenHash, now: DateTime<Utc>) -> Result<Option<(User, ApiToken)>> {
+    async fn user_by_token(
+        &self,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(User, ApiToken)>> {
         let row = sqlx::query(
             "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL \
              AND (expires_at IS NULL OR expires_at > $1) \
@@ -412,22 +480,30 @@ impl Store for PostgresStore {
             expires_at: row.try_get("expires_at")?,
             revoked_at: row.try_get("revoked_at")?,
         };
-        let user = sqlx::query(&format!("{USER_SELECT} WHERE id = $1 AND status = 'active'"))
-            .bind(token.user_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let user = sqlx::query(&format!(
+            "{USER_SELECT} WHERE id = $1 AND status = 'active'"
+        ))
+        .bind(token.user_id)
+        .fetch_optional(&self.pool)
+        .await?;
         match user {
             Some(row) => Ok(Some((user_from_row!(&row)?, token))),
             None => Ok(None),
         }
     }
 
-    async fn upsert_job_seekers(&self, records: &[JobSeekerRecord], now: DateTime<Utc>) -> Result<BulkReport> {
+    async fn upsert_job_seekers(
+        &self,
+        records: &[JobSeekerRecord],
+        now: DateTime<Utc>,
+    ) -> Result<BulkReport> {
         let mut report = BulkReport::default();
         let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.external_id.as_str()));
         report.rejected.extend(duplicates);
         let mut tx = self.pool.begin().await?;
-        let agencies = Self::structure_ids(&mut tx, records.iter().map(|r| r.agency_siret.to_string())).await?;
+        let agencies =
+            Self::structure_ids(&mut tx, records.iter().map(|r| r.agency_siret.to_string()))
+                .await?;
         let advisors = Self::user_ids(
             &mut tx,
             records
@@ -440,16 +516,27 @@ impl Store for PostgresStore {
         let mut row = CopyRow::default();
         let mut staged = 0;
         for i in kept {
-            let Some(record) = records.get(i) else { continue };
+            let Some(record) = records.get(i) else {
+                continue;
+            };
             let Some(&agency) = agencies.get(record.agency_siret.as_str()) else {
-                report.rejected.push((i, format!("agency_siret: no structure has the SIRET {}", record.agency_siret)));
+                report.rejected.push((
+                    i,
+                    format!(
+                        "agency_siret: no structure has the SIRET {}",
+                        record.agency_siret
+                    ),
+                ));
                 continue;
             };
             let advisor = match &record.advisor_email {
                 Some(email) => match advisors.get(&email.as_str().to_lowercase()) {
                     Some(&id) => Some(id),
                     None => {
-                        report.rejected.push((i, "advisor_email: no user has this e-mail address".to_string()));
+                        report.rejected.push((
+                            i,
+                            "advisor_email: no user has this e-mail address".to_string(),
+                        ));
                         continue;
                     }
                 },
@@ -541,62 +628,84 @@ impl Store for PostgresStore {
     }
 
     async fn job_seeker(&self, external_id: &ExternalId) -> Result<Option<JobSeeker>> {
-        let sql = format!("{} WHERE j.external_id = $1", job_seeker_select(json_text));
-        let Some(row) = sqlx::query(&sql)
+        let sql = format!("{} WHERE j.external_id = $1", job_seeker_document_select());
+        let row = sqlx::query(&sql)
             .bind(external_id.as_str())
             .fetch_optional(&self.pool)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let id: i64 = row.try_get("id")?;
-        let targets = targets_from_rows(self.targets_of(id).await?, external_id.as_str())?;
-        job_seeker_from_row!(&row, targets).map(Some)
+            .await?;
+        row.map(|row| JobSeekerDocument::parse_json(&row.try_get::<String, _>("document")?))
+            .transpose()
     }
 
-    async fn stream_job_seekers(&self, sink: &mut (dyn FnMut(JobSeeker) -> Result<()> + Send)) -> Result<u64> {
-        // Two ordered streams, merged on the job seeker's id: nothing is held but one record.
-        let targets = sqlx::query(
-            "SELECT job_seeker_id, rank, rome_code, job_title_ogr FROM job_seeker_targets \
-             ORDER BY job_seeker_id, rank",
-        )
-        .fetch(&self.pool)
-        .map(|row| -> Result<(i64, (i64, String, Option<String>))> {
-            let row = row?;
-            Ok((
-                row.try_get("job_seeker_id")?,
-                (row.try_get("rank")?, row.try_get("rome_code")?, row.try_get("job_title_ogr")?),
-            ))
-        })
-        .peekable();
-        futures_util::pin_mut!(targets);
-        let sql = format!("{} ORDER BY j.id", job_seeker_select(json_text));
-        let mut rows = sqlx::query(&sql).fetch(&self.pool);
-        let mut count = 0;
-        while let Some(row) = rows.try_next().await? {
-            let id: i64 = row.try_get("id")?;
-            let mut mine = Vec::new();
-            while let Some(next) = targets.as_mut().peek().await {
-                match next {
-                    Ok((owner, _)) if *owner > id => break,
-                    _ => {}
-                }
-                if let Some(next) = targets.next().await {
-                    let (owner, target) = next?;
-                    if owner == id {
-                        mine.push((owner, target.1, target.2));
+    async fn stream_job_seekers(
+        &self,
+        sink: &mut (dyn FnMut(JobSeeker) -> Result<()> + Send),
+    ) -> Result<u64> {
+        // Two text COPY streams in one snapshot: the targets (small) first, then the job
+        // seekers, merged on the id. COPY is PostgreSQL's fastest way out, and the text rows
+        // are cheaper to produce than JSON.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let mut targets: Vec<(i64, String, Option<String>)> = Vec::new();
+        copy_out_lines(
+            &mut tx,
+            "COPY (SELECT job_seeker_id, rome_code, job_title_ogr FROM job_seeker_targets \
+             ORDER BY job_seeker_id, rank) TO STDOUT",
+            &mut |line| {
+                let mut fields = copy_text_fields(line).into_iter();
+                let id = fields.next().flatten().and_then(|id| id.parse().ok());
+                let rome = fields.next().flatten();
+                let title = fields.next().flatten();
+                match (id, rome) {
+                    (Some(id), Some(rome)) => {
+                        targets.push((id, rome, title));
+                        Ok(())
                     }
+                    _ => Err(StoreError::Corrupt("job_seeker_targets row".to_string())),
+                }
+            },
+        )
+        .await?;
+        let mut cursor = targets.into_iter().peekable();
+        let mut count = 0;
+        let sql = format!(
+            "COPY (SELECT {} {JOB_SEEKER_FROM} ORDER BY j.id) TO STDOUT",
+            JOB_SEEKER_TEXT_COLUMNS.join(", ")
+        );
+        copy_out_lines(&mut tx, &sql, &mut |line| {
+            let fields = copy_text_fields(line);
+            let id: i64 = fields
+                .first()
+                .and_then(|f| f.as_deref())
+                .and_then(|id| id.parse().ok())
+                .ok_or_else(|| StoreError::Corrupt("job seeker row without id".to_string()))?;
+            let mut mine = Vec::new();
+            while let Some((owner, _, _)) = cursor.peek() {
+                if *owner > id {
+                    break;
+                }
+                if let Some((owner, rome, title)) = cursor.next()
+                    && owner == id
+                {
+                    mine.push((rome, title));
                 }
             }
-            let external: String = row.try_get("external_id")?;
-            let targets = targets_from_rows(mine, &external)?;
-            sink(job_seeker_from_row!(&row, targets)?)?;
+            sink(JobSeekerDocument::from_text(fields, mine)?)?;
             count += 1;
-        }
+            Ok(())
+        })
+        .await?;
+        tx.commit().await?;
         Ok(count)
     }
 
-    async fn upsert_offers(&self, records: &[OfferRecord], now: DateTime<Utc>) -> Result<BulkReport> {
+    async fn upsert_offers(
+        &self,
+        records: &[OfferRecord],
+        now: DateTime<Utc>,
+    ) -> Result<BulkReport> {
         let mut report = BulkReport::default();
         let (kept, duplicates) = first_of_each_key(
             records
@@ -605,16 +714,25 @@ impl Store for PostgresStore {
         );
         report.rejected.extend(duplicates);
         let mut tx = self.pool.begin().await?;
-        let owners = Self::structure_ids(&mut tx, records.iter().map(|r| r.structure_siret.to_string())).await?;
+        let owners = Self::structure_ids(
+            &mut tx,
+            records.iter().map(|r| r.structure_siret.to_string()),
+        )
+        .await?;
         let mut data = String::new();
         let mut row = CopyRow::default();
         let mut staged = 0;
         for i in kept {
-            let Some(record) = records.get(i) else { continue };
+            let Some(record) = records.get(i) else {
+                continue;
+            };
             let Some(&owner) = owners.get(record.structure_siret.as_str()) else {
                 report.rejected.push((
                     i,
-                    format!("structure_siret: no structure has the SIRET {}", record.structure_siret),
+                    format!(
+                        "structure_siret: no structure has the SIRET {}",
+                        record.structure_siret
+                    ),
                 ));
                 continue;
             };
@@ -687,7 +805,10 @@ impl Store for PostgresStore {
     }
 
     async fn offer(&self, owner: &Siret, external_id: &ExternalId) -> Result<Option<Offer>> {
-        let sql = format!("{} WHERE s.siret = $1 AND o.external_id = $2", offer_select(json_text));
+        let sql = format!(
+            "{} WHERE s.siret = $1 AND o.external_id = $2",
+            offer_select(json_text)
+        );
         let row = sqlx::query(&sql)
             .bind(owner.as_str())
             .bind(external_id.as_str())
@@ -706,7 +827,12 @@ impl Store for PostgresStore {
         Ok(offers)
     }
 
-    async fn set_offer_status(&self, offer_id: i64, status: OfferStatus, now: DateTime<Utc>) -> Result<Offer> {
+    async fn set_offer_status(
+        &self,
+        offer_id: i64,
+        status: OfferStatus,
+        now: DateTime<Utc>,
+    ) -> Result<Offer> {
         let closed_at = (status != OfferStatus::Open).then_some(now);
         let done = sqlx::query(
             "UPDATE offers SET status = $1, closed_at = CASE WHEN $2::timestamptz IS NULL THEN NULL \
@@ -722,7 +848,10 @@ impl Store for PostgresStore {
             return Err(StoreError::NotFound(format!("offer {offer_id}")));
         }
         let sql = format!("{} WHERE o.id = $1", offer_select(json_text));
-        let row = sqlx::query(&sql).bind(offer_id).fetch_one(&self.pool).await?;
+        let row = sqlx::query(&sql)
+            .bind(offer_id)
+            .fetch_one(&self.pool)
+            .await?;
         offer_from_row!(&row)
     }
 
@@ -760,7 +889,11 @@ impl Store for PostgresStore {
         Ok(referral)
     }
 
-    async fn transition_referral(&self, request: &TransitionRequest, now: DateTime<Utc>) -> Result<Referral> {
+    async fn transition_referral(
+        &self,
+        request: &TransitionRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Referral> {
         check_transition(request)?;
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
@@ -778,10 +911,11 @@ impl Store for PostgresStore {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
-            let current: Option<String> = sqlx::query_scalar("SELECT state FROM referrals WHERE id = $1")
-                .bind(request.referral_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let current: Option<String> =
+                sqlx::query_scalar("SELECT state FROM referrals WHERE id = $1")
+                    .bind(request.referral_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             return Err(match current {
                 None => StoreError::NotFound(format!("referral {}", request.referral_id)),
                 Some(state) => StoreError::Conflict(format!(
@@ -831,7 +965,11 @@ impl Store for PostgresStore {
                         .try_get::<Option<String>, _>("from_state")?
                         .map(|s| text_enum(&s, "from_state", ReferralState::parse))
                         .transpose()?,
-                    to: text_enum(&row.try_get::<String, _>("to_state")?, "to_state", ReferralState::parse)?,
+                    to: text_enum(
+                        &row.try_get::<String, _>("to_state")?,
+                        "to_state",
+                        ReferralState::parse,
+                    )?,
                     by: row.try_get("by_user_id")?,
                     note: row.try_get("note")?,
                     at: row.try_get("at")?,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::{Email, ExternalId, Siret};
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::TryStreamExt;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -29,6 +29,24 @@ pub struct SqliteStore {
     pool: SqlitePool,
 }
 
+/// A job seeker's targets as a JSON array of [rome_code, job_title_ogr], in rank order.
+const TARGETS: &str = "(SELECT json_group_array(json_array(t.rome_code, t.job_title_ogr)) FROM \
+    (SELECT rome_code, job_title_ogr FROM job_seeker_targets WHERE job_seeker_id = j.id \
+    ORDER BY rank) t)";
+
+/// `SELECT <job seeker as one JSON document> AS document, j.id FROM ...`
+fn job_seeker_document_select() -> String {
+    let pairs: Vec<String> =
+        job_seeker_document_fields(str::to_string, &format!("json({TARGETS})"))
+            .into_iter()
+            .map(|(key, expression)| format!("'{key}', {expression}"))
+            .collect();
+    format!(
+        "SELECT json_object({}) AS document, j.id {JOB_SEEKER_FROM}",
+        pairs.join(", ")
+    )
+}
+
 fn json_text(column: &str) -> String {
     column.to_string()
 }
@@ -39,11 +57,13 @@ impl SqliteStore {
             url: url.to_string(),
             source,
         };
-        if let Some(parent) = url.sqlite_path().as_deref().and_then(std::path::Path::parent)
+        if let Some(parent) = url
+            .sqlite_path()
+            .as_deref()
+            .and_then(std::path::Path::parent)
             && !parent.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(parent)
-                .map_err(|err| connect_error(sqlx::Error::Io(err)))?;
+            std::fs::create_dir_all(parent).map_err(|err| connect_error(sqlx::Error::Io(err)))?;
         }
         let options = SqliteConnectOptions::from_str(url.expose())
             .map_err(connect_error)?
@@ -51,7 +71,10 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(Duration::from_secs(30))
+            // 64 MiB of page cache and memory-mapped reads: bulk reads stay off the syscalls.
+            .pragma("cache_size", "-65536")
+            .pragma("mmap_size", "1073741824");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -65,17 +88,24 @@ impl SqliteStore {
         tx: &mut Transaction<'_, Sqlite>,
         sirets: impl Iterator<Item = String>,
     ) -> Result<HashMap<String, i64>> {
-        let sirets: Vec<String> = sirets.collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let sirets: Vec<String> = sirets
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let mut ids = HashMap::new();
         for chunk in sirets.chunks(SQLITE_ROWS_PER_STATEMENT) {
-            let mut query = QueryBuilder::<Sqlite>::new("SELECT id, siret FROM structures WHERE siret IN (");
+            let mut query =
+                QueryBuilder::<Sqlite>::new("SELECT id, siret FROM structures WHERE siret IN (");
             let mut list = query.separated(", ");
             for siret in chunk {
                 list.push_bind(siret);
             }
             query.push(")");
             for row in query.build().fetch_all(&mut **tx).await? {
-                ids.insert(row.try_get::<String, _>("siret")?, row.try_get::<i64, _>("id")?);
+                ids.insert(
+                    row.try_get::<String, _>("siret")?,
+                    row.try_get::<i64, _>("id")?,
+                );
             }
         }
         Ok(ids)
@@ -86,18 +116,25 @@ impl SqliteStore {
         tx: &mut Transaction<'_, Sqlite>,
         emails: impl Iterator<Item = String>,
     ) -> Result<HashMap<String, i64>> {
-        let emails: Vec<String> = emails.collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let emails: Vec<String> = emails
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let mut ids = HashMap::new();
         for chunk in emails.chunks(SQLITE_ROWS_PER_STATEMENT) {
-            let mut query =
-                QueryBuilder::<Sqlite>::new("SELECT id, lower(email) AS email FROM users WHERE lower(email) IN (");
+            let mut query = QueryBuilder::<Sqlite>::new(
+                "SELECT id, lower(email) AS email FROM users WHERE lower(email) IN (",
+            );
             let mut list = query.separated(", ");
             for email in chunk {
                 list.push_bind(email);
             }
             query.push(")");
             for row in query.build().fetch_all(&mut **tx).await? {
-                ids.insert(row.try_get::<String, _>("email")?, row.try_get::<i64, _>("id")?);
+                ids.insert(
+                    row.try_get::<String, _>("email")?,
+                    row.try_get::<i64, _>("id")?,
+                );
             }
         }
         Ok(ids)
@@ -118,23 +155,13 @@ impl SqliteStore {
             }
             query.push(")");
             for row in query.build().fetch_all(&mut **tx).await? {
-                hashes.insert(row.try_get::<String, _>("key")?, row.try_get::<String, _>("content_hash")?);
+                hashes.insert(
+                    row.try_get::<String, _>("key")?,
+                    row.try_get::<String, _>("content_hash")?,
+                );
             }
         }
         Ok(hashes)
-    }
-
-    async fn targets_of(&self, job_seeker_id: i64) -> Result<Vec<(i64, String, Option<String>)>> {
-        let rows = sqlx::query(
-            "SELECT rank, rome_code, job_title_ogr FROM job_seeker_targets WHERE job_seeker_id = ? \
-             ORDER BY rank",
-        )
-        .bind(job_seeker_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| Ok((row.try_get("rank")?, row.try_get("rome_code")?, row.try_get("job_title_ogr")?)))
-            .collect()
     }
 }
 
@@ -173,17 +200,25 @@ impl Store for SqliteStore {
 
     async fn check_integrity(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
-        for row in sqlx::query("PRAGMA integrity_check").fetch_all(&self.pool).await? {
+        for row in sqlx::query("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?
+        {
             let line: String = row.try_get(0)?;
             if line != "ok" {
                 problems.push(format!("integrity_check: {line}"));
             }
         }
-        for row in sqlx::query("PRAGMA foreign_key_check").fetch_all(&self.pool).await? {
+        for row in sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&self.pool)
+            .await?
+        {
             let table: String = row.try_get(0)?;
             let rowid: Option<i64> = row.try_get(1)?;
             let parent: String = row.try_get(2)?;
-            problems.push(format!("foreign key: {table} row {rowid:?} points to a missing {parent}"));
+            problems.push(format!(
+                "foreign key: {table} row {rowid:?} points to a missing {parent}"
+            ));
         }
         let orphans: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM job_seekers j WHERE NOT EXISTS \
@@ -197,13 +232,19 @@ impl Store for SqliteStore {
         Ok(problems)
     }
 
-    async fn upsert_structures(&self, records: &[StructureRecord], now: DateTime<Utc>) -> Result<BulkReport> {
+    async fn upsert_structures(
+        &self,
+        records: &[StructureRecord],
+        now: DateTime<Utc>,
+    ) -> Result<BulkReport> {
         let mut report = BulkReport::default();
         let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.siret.as_str()));
         report.rejected.extend(duplicates);
         let mut rows = Vec::new();
         for i in kept {
-            let Some(record) = records.get(i) else { continue };
+            let Some(record) = records.get(i) else {
+                continue;
+            };
             match structure_row(record) {
                 Ok(row) => rows.push(row),
                 Err(reason) => report.rejected.push((i, reason)),
@@ -257,7 +298,10 @@ impl Store for SqliteStore {
                     .push_bind(now)
                     .push_bind(now);
             });
-            query.push(format!(" ON CONFLICT (siret) DO UPDATE SET {}", structure_update_set()));
+            query.push(format!(
+                " ON CONFLICT (siret) DO UPDATE SET {}",
+                structure_update_set()
+            ));
             query.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
@@ -302,7 +346,13 @@ impl Store for SqliteStore {
         row.as_ref().map(|row| user_from_row!(row)).transpose()
     }
 
-    async fn set_membership(&self, user_id: i64, structure_id: i64, role: Role, now: DateTime<Utc>) -> Result<()> {
+    async fn set_membership(
+        &self,
+        user_id: i64,
+        structure_id: i64,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO memberships (user_id, structure_id, role, created_at) VALUES (?, ?, ?, ?) \
              ON CONFLICT (user_id, structure_id) DO UPDATE SET role = excluded.role",
@@ -365,7 +415,11 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn user_by_token(&self, hash: &TokenHash, now: DateTime<Utc>) -> Result<Option<(User, ApiToken)>> {
+    async fn user_by_token(
+        &self,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(User, ApiToken)>> {
         let row = sqlx::query(
             "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ? AND revoked_at IS NULL \
              AND (expires_at IS NULL OR expires_at > ?) \
@@ -395,12 +449,18 @@ impl Store for SqliteStore {
         }
     }
 
-    async fn upsert_job_seekers(&self, records: &[JobSeekerRecord], now: DateTime<Utc>) -> Result<BulkReport> {
+    async fn upsert_job_seekers(
+        &self,
+        records: &[JobSeekerRecord],
+        now: DateTime<Utc>,
+    ) -> Result<BulkReport> {
         let mut report = BulkReport::default();
         let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.external_id.as_str()));
         report.rejected.extend(duplicates);
         let mut tx = self.pool.begin().await?;
-        let agencies = Self::structure_ids(&mut tx, records.iter().map(|r| r.agency_siret.to_string())).await?;
+        let agencies =
+            Self::structure_ids(&mut tx, records.iter().map(|r| r.agency_siret.to_string()))
+                .await?;
         let advisors = Self::user_ids(
             &mut tx,
             records
@@ -410,16 +470,27 @@ impl Store for SqliteStore {
         .await?;
         let mut rows = Vec::new();
         for i in kept {
-            let Some(record) = records.get(i) else { continue };
+            let Some(record) = records.get(i) else {
+                continue;
+            };
             let Some(&agency) = agencies.get(record.agency_siret.as_str()) else {
-                report.rejected.push((i, format!("agency_siret: no structure has the SIRET {}", record.agency_siret)));
+                report.rejected.push((
+                    i,
+                    format!(
+                        "agency_siret: no structure has the SIRET {}",
+                        record.agency_siret
+                    ),
+                ));
                 continue;
             };
             let advisor = match &record.advisor_email {
                 Some(email) => match advisors.get(&email.as_str().to_lowercase()) {
                     Some(&id) => Some(id),
                     None => {
-                        report.rejected.push((i, "advisor_email: no user has this e-mail address".to_string()));
+                        report.rejected.push((
+                            i,
+                            "advisor_email: no user has this e-mail address".to_string(),
+                        ));
                         continue;
                     }
                 },
@@ -454,7 +525,8 @@ impl Store for SqliteStore {
         let columns = JOB_SEEKER_COLUMNS.join(", ");
         let update = job_seeker_update_set();
         for chunk in to_write.chunks(SQLITE_ROWS_PER_STATEMENT / 2) {
-            let mut query = QueryBuilder::<Sqlite>::new(format!("INSERT INTO job_seekers ({columns}) "));
+            let mut query =
+                QueryBuilder::<Sqlite>::new(format!("INSERT INTO job_seekers ({columns}) "));
             query.push_values(chunk, |mut b, row| {
                 b.push_bind(&row.external_id)
                     .push_bind(&row.first_name)
@@ -490,9 +562,16 @@ impl Store for SqliteStore {
             let written = query.build().fetch_all(&mut *tx).await?;
             let ids: HashMap<String, i64> = written
                 .iter()
-                .map(|row| Ok((row.try_get::<String, _>("external_id")?, row.try_get::<i64, _>("id")?)))
+                .map(|row| {
+                    Ok((
+                        row.try_get::<String, _>("external_id")?,
+                        row.try_get::<i64, _>("id")?,
+                    ))
+                })
                 .collect::<Result<_>>()?;
-            let mut delete = QueryBuilder::<Sqlite>::new("DELETE FROM job_seeker_targets WHERE job_seeker_id IN (");
+            let mut delete = QueryBuilder::<Sqlite>::new(
+                "DELETE FROM job_seeker_targets WHERE job_seeker_id IN (",
+            );
             let mut list = delete.separated(", ");
             for id in ids.values() {
                 list.push_bind(*id);
@@ -509,7 +588,10 @@ impl Store for SqliteStore {
                     "INSERT INTO job_seeker_targets (job_seeker_id, rank, rome_code, job_title_ogr) ",
                 );
                 insert.push_values(targets, |mut b, (id, (rank, rome, title))| {
-                    b.push_bind(*id).push_bind(*rank).push_bind(rome).push_bind(title);
+                    b.push_bind(*id)
+                        .push_bind(*rank)
+                        .push_bind(rome)
+                        .push_bind(title);
                 });
                 insert.build().execute(&mut *tx).await?;
             }
@@ -519,62 +601,58 @@ impl Store for SqliteStore {
     }
 
     async fn job_seeker(&self, external_id: &ExternalId) -> Result<Option<JobSeeker>> {
-        let sql = format!("{} WHERE j.external_id = ?", job_seeker_select(json_text));
-        let Some(row) = sqlx::query(&sql)
+        let sql = format!("{} WHERE j.external_id = ?", job_seeker_document_select());
+        let row = sqlx::query(&sql)
             .bind(external_id.as_str())
             .fetch_optional(&self.pool)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let id: i64 = row.try_get("id")?;
-        let targets = targets_from_rows(self.targets_of(id).await?, external_id.as_str())?;
-        job_seeker_from_row!(&row, targets).map(Some)
+            .await?;
+        row.map(|row| JobSeekerDocument::parse_json(&row.try_get::<String, _>("document")?))
+            .transpose()
     }
 
-    async fn stream_job_seekers(&self, sink: &mut (dyn FnMut(JobSeeker) -> Result<()> + Send)) -> Result<u64> {
-        // Two ordered streams, merged on the job seeker's id: nothing is held but one record.
-        let targets = sqlx::query(
-            "SELECT job_seeker_id, rank, rome_code, job_title_ogr FROM job_seeker_targets \
-             ORDER BY job_seeker_id, rank",
-        )
-        .fetch(&self.pool)
-        .map(|row| -> Result<(i64, (i64, String, Option<String>))> {
-            let row = row?;
-            Ok((
-                row.try_get("job_seeker_id")?,
-                (row.try_get("rank")?, row.try_get("rome_code")?, row.try_get("job_title_ogr")?),
-            ))
-        })
-        .peekable();
-        futures_util::pin_mut!(targets);
-        let sql = format!("{} ORDER BY j.id", job_seeker_select(json_text));
-        let mut rows = sqlx::query(&sql).fetch(&self.pool);
+    async fn stream_job_seekers(
+        &self,
+        sink: &mut (dyn FnMut(JobSeeker) -> Result<()> + Send),
+    ) -> Result<u64> {
+        // Pages by increasing id (short reads, bounded memory); the next page is fetched while
+        // this one is parsed.
+        let sql = format!(
+            "{} WHERE j.id > ? ORDER BY j.id LIMIT ?",
+            job_seeker_document_select()
+        );
+        async fn page(pool: SqlitePool, sql: String, after: i64) -> Result<Vec<(i64, String)>> {
+            let rows = sqlx::query(&sql)
+                .bind(after)
+                .bind(READ_PAGE)
+                .fetch_all(&pool)
+                .await?;
+            rows.iter()
+                .map(|row| Ok((row.try_get("id")?, row.try_get("document")?)))
+                .collect()
+        }
+        let mut pending = tokio::spawn(page(self.pool.clone(), sql.clone(), 0));
         let mut count = 0;
-        while let Some(row) = rows.try_next().await? {
-            let id: i64 = row.try_get("id")?;
-            let mut mine = Vec::new();
-            while let Some(next) = targets.as_mut().peek().await {
-                match next {
-                    Ok((owner, _)) if *owner > id => break,
-                    _ => {}
-                }
-                if let Some(next) = targets.next().await {
-                    let (owner, target) = next?;
-                    if owner == id {
-                        mine.push((owner, target.1, target.2));
-                    }
-                }
+        loop {
+            let rows = pending
+                .await
+                .map_err(|err| StoreError::Corrupt(format!("reading job seekers: {err}")))??;
+            let Some(&(after, _)) = rows.last() else {
+                break;
+            };
+            pending = tokio::spawn(page(self.pool.clone(), sql.clone(), after));
+            for (_, document) in &rows {
+                sink(JobSeekerDocument::parse_json(document)?)?;
+                count += 1;
             }
-            let external: String = row.try_get("external_id")?;
-            let targets = targets_from_rows(mine, &external)?;
-            sink(job_seeker_from_row!(&row, targets)?)?;
-            count += 1;
         }
         Ok(count)
     }
 
-    async fn upsert_offers(&self, records: &[OfferRecord], now: DateTime<Utc>) -> Result<BulkReport> {
+    async fn upsert_offers(
+        &self,
+        records: &[OfferRecord],
+        now: DateTime<Utc>,
+    ) -> Result<BulkReport> {
         let mut report = BulkReport::default();
         let (kept, duplicates) = first_of_each_key(
             records
@@ -583,14 +661,23 @@ impl Store for SqliteStore {
         );
         report.rejected.extend(duplicates);
         let mut tx = self.pool.begin().await?;
-        let owners = Self::structure_ids(&mut tx, records.iter().map(|r| r.structure_siret.to_string())).await?;
+        let owners = Self::structure_ids(
+            &mut tx,
+            records.iter().map(|r| r.structure_siret.to_string()),
+        )
+        .await?;
         let mut rows = Vec::new();
         for i in kept {
-            let Some(record) = records.get(i) else { continue };
+            let Some(record) = records.get(i) else {
+                continue;
+            };
             let Some(&owner) = owners.get(record.structure_siret.as_str()) else {
                 report.rejected.push((
                     i,
-                    format!("structure_siret: no structure has the SIRET {}", record.structure_siret),
+                    format!(
+                        "structure_siret: no structure has the SIRET {}",
+                        record.structure_siret
+                    ),
                 ));
                 continue;
             };
@@ -682,7 +769,10 @@ impl Store for SqliteStore {
     }
 
     async fn offer(&self, owner: &Siret, external_id: &ExternalId) -> Result<Option<Offer>> {
-        let sql = format!("{} WHERE s.siret = ? AND o.external_id = ?", offer_select(json_text));
+        let sql = format!(
+            "{} WHERE s.siret = ? AND o.external_id = ?",
+            offer_select(json_text)
+        );
         let row = sqlx::query(&sql)
             .bind(owner.as_str())
             .bind(external_id.as_str())
@@ -701,7 +791,12 @@ impl Store for SqliteStore {
         Ok(offers)
     }
 
-    async fn set_offer_status(&self, offer_id: i64, status: OfferStatus, now: DateTime<Utc>) -> Result<Offer> {
+    async fn set_offer_status(
+        &self,
+        offer_id: i64,
+        status: OfferStatus,
+        now: DateTime<Utc>,
+    ) -> Result<Offer> {
         let closed_at = (status != OfferStatus::Open).then_some(now);
         let done = sqlx::query(
             "UPDATE offers SET status = ?, closed_at = CASE WHEN ? IS NULL THEN NULL \
@@ -718,7 +813,10 @@ impl Store for SqliteStore {
             return Err(StoreError::NotFound(format!("offer {offer_id}")));
         }
         let sql = format!("{} WHERE o.id = ?", offer_select(json_text));
-        let row = sqlx::query(&sql).bind(offer_id).fetch_one(&self.pool).await?;
+        let row = sqlx::query(&sql)
+            .bind(offer_id)
+            .fetch_one(&self.pool)
+            .await?;
         offer_from_row!(&row)
     }
 
@@ -757,7 +855,11 @@ impl Store for SqliteStore {
         Ok(referral)
     }
 
-    async fn transition_referral(&self, request: &TransitionRequest, now: DateTime<Utc>) -> Result<Referral> {
+    async fn transition_referral(
+        &self,
+        request: &TransitionRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Referral> {
         check_transition(request)?;
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
@@ -775,10 +877,11 @@ impl Store for SqliteStore {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
-            let current: Option<String> = sqlx::query_scalar("SELECT state FROM referrals WHERE id = ?")
-                .bind(request.referral_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let current: Option<String> =
+                sqlx::query_scalar("SELECT state FROM referrals WHERE id = ?")
+                    .bind(request.referral_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             return Err(match current {
                 None => StoreError::NotFound(format!("referral {}", request.referral_id)),
                 Some(state) => StoreError::Conflict(format!(
@@ -828,7 +931,11 @@ impl Store for SqliteStore {
                         .try_get::<Option<String>, _>("from_state")?
                         .map(|s| text_enum(&s, "from_state", ReferralState::parse))
                         .transpose()?,
-                    to: text_enum(&row.try_get::<String, _>("to_state")?, "to_state", ReferralState::parse)?,
+                    to: text_enum(
+                        &row.try_get::<String, _>("to_state")?,
+                        "to_state",
+                        ReferralState::parse,
+                    )?,
                     by: row.try_get("by_user_id")?,
                     note: row.try_get("note")?,
                     at: row.try_get("at")?,

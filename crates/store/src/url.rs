@@ -105,18 +105,31 @@ mod tests {
     #[test]
     fn backend_comes_from_the_scheme() {
         let url = |s| DatabaseUrl::parse(s).unwrap();
-        assert_eq!(url("sqlite:///var/lib/passerelle/p.db").backend(), Backend::Sqlite);
+        assert_eq!(
+            url("sqlite:///var/lib/passerelle/p.db").backend(),
+            Backend::Sqlite
+        );
         assert_eq!(url("sqlite::memory:").backend(), Backend::Sqlite);
-        assert_eq!(url("postgres://postgres@127.0.0.1:5432/test").backend(), Backend::Postgres);
+        assert_eq!(
+            url("postgres://postgres@127.0.0.1:5432/test").backend(),
+            Backend::Postgres
+        );
         assert_eq!(url("postgresql://u:p@h/db").backend(), Backend::Postgres);
-        assert!(DatabaseUrl::parse("mysql://h/db").unwrap_err().contains("sqlite://PATH"));
+        assert!(
+            DatabaseUrl::parse("mysql://h/db")
+                .unwrap_err()
+                .contains("sqlite://PATH")
+        );
         assert!(DatabaseUrl::parse("").is_err());
     }
 
     #[test]
     fn password_never_shows() {
         let url = DatabaseUrl::parse("postgres://app:s3cr3t@db.example:5432/passerelle").unwrap();
-        assert_eq!(url.to_string(), "postgres://app:***@db.example:5432/passerelle");
+        assert_eq!(
+            url.to_string(),
+            "postgres://app:***@db.example:5432/passerelle"
+        );
         assert!(!format!("{url:?}").contains("s3cr3t"));
         assert!(url.expose().contains("s3cr3t"));
         let plain = DatabaseUrl::parse("postgres://postgres@127.0.0.1/test").unwrap();
@@ -127,7 +140,10 @@ mod tests {
     fn sqlite_paths() {
         let path = |s| DatabaseUrl::parse(s).unwrap().sqlite_path();
         assert_eq!(path("sqlite:///tmp/p.db"), Some(PathBuf::from("/tmp/p.db")));
-        assert_eq!(path("sqlite://data/p.db?mode=rwc"), Some(PathBuf::from("data/p.db")));
+        assert_eq!(
+            path("sqlite://data/p.db?mode=rwc"),
+            Some(PathBuf::from("data/p.db"))
+        );
         assert_eq!(path("sqlite::memory:"), None);
         assert_eq!(path("postgres://h/db"), None);
     }

@@ -4,9 +4,15 @@
 #![allow(clippy::disallowed_methods)]
 
 use std::io::Write;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::settings::Settings;
+use crate::synthetic::Synthetic;
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -16,6 +22,178 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
         iterations: u32,
     },
+    /// Writing synthetic job seekers and offers in batches, then reading every job seeker back
+    ///
+    /// Records are a function of --seed and their index: a second run over the same database
+    /// rewrites nothing, and a run killed midway is completed by running it again.
+    Store {
+        /// Database URL (default: the settings' database)
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
+        /// How many job seekers to write
+        #[arg(long, default_value_t = 1_000_000)]
+        job_seekers: u64,
+        /// How many offers to write
+        #[arg(long, default_value_t = 100_000)]
+        offers: u64,
+        /// Records per transaction
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        batch: u64,
+        /// Seed of the synthetic records
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Do not read the job seekers back
+        #[arg(long)]
+        write_only: bool,
+    },
+}
+
+fn progress(len: u64, what: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{msg:>12} [{bar:40}] {human_pos}/{human_len} ({per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what);
+    bar
+}
+
+/// Generates batches on a thread of their own while the store writes the previous one.
+fn batches<T: Send + 'static>(
+    total: u64,
+    batch: u64,
+    make: impl Fn(u64) -> Option<T> + Send + 'static,
+) -> tokio::sync::mpsc::Receiver<Vec<T>> {
+    let (sender, receiver) = tokio::sync::mpsc::channel(2);
+    std::thread::spawn(move || {
+        let mut start = 0;
+        while start < total {
+            let end = (start + batch).min(total);
+            let records: Vec<T> = (start..end).filter_map(&make).collect();
+            if sender.blocking_send(records).is_err() {
+                return;
+            }
+            start = end;
+        }
+    });
+    receiver
+}
+
+async fn bench_store(
+    settings: &Settings,
+    job_seekers: u64,
+    offers: u64,
+    batch: u64,
+    seed: u64,
+    write_only: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let now = chrono::Utc::now();
+    let store = store::connect(&settings.database).await?;
+    store.migrate().await?;
+    writeln!(
+        out,
+        "database: {} ({})",
+        settings.database,
+        store.backend().as_str()
+    )?;
+    let synthetic = std::sync::Arc::new(Synthetic::new(seed));
+    let report = store
+        .upsert_structures(&synthetic.structures(), now)
+        .await?;
+    writeln!(
+        out,
+        "structures: {} created, {} unchanged",
+        report.created, report.unchanged
+    )?;
+
+    let start = Instant::now();
+    let bar = progress(job_seekers, "job seekers");
+    let generator = synthetic.clone();
+    let mut receiver = batches(job_seekers, batch, move |i| generator.job_seeker(i));
+    let mut written = store::BulkReport::default();
+    while let Some(records) = receiver.recv().await {
+        let report = store
+            .upsert_job_seekers(&records, now)
+            .await
+            .context("writing a batch of job seekers")?;
+        bar.inc(records.len() as u64);
+        written.add(report, 0);
+    }
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    writeln!(
+        out,
+        "write {job_seekers} job seekers in batches of {batch}: {seconds:.1} s ({:.0} per second; \
+         {} created, {} updated, {} unchanged, {} rejected)",
+        job_seekers as f64 / seconds.max(1e-9),
+        written.created,
+        written.updated,
+        written.unchanged,
+        written.rejected.len()
+    )?;
+
+    let start = Instant::now();
+    let bar = progress(offers, "offers");
+    let generator = synthetic.clone();
+    let mut receiver = batches(offers, batch, move |i| generator.offer(i));
+    let mut written = store::BulkReport::default();
+    while let Some(records) = receiver.recv().await {
+        let report = store
+            .upsert_offers(&records, now)
+            .await
+            .context("writing a batch of offers")?;
+        bar.inc(records.len() as u64);
+        written.add(report, 0);
+    }
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    writeln!(
+        out,
+        "write {offers} offers in batches of {batch}: {seconds:.1} s ({:.0} per second; \
+         {} created, {} updated, {} unchanged, {} rejected)",
+        offers as f64 / seconds.max(1e-9),
+        written.created,
+        written.updated,
+        written.unchanged,
+        written.rejected.len()
+    )?;
+
+    if !write_only {
+        let start = Instant::now();
+        let total = store.counts().await?.job_seekers;
+        let bar = progress(total, "reading");
+        let mut targets = 0usize;
+        let read = store
+            .stream_job_seekers(&mut |seeker| {
+                targets += seeker.record.targets.as_slice().len();
+                bar.inc(1);
+                Ok(())
+            })
+            .await?;
+        bar.finish_and_clear();
+        let seconds = start.elapsed().as_secs_f64();
+        writeln!(
+            out,
+            "read back {read} job seekers ({targets} target occupations), parsed into domain types: \
+             {seconds:.1} s ({:.0} per second)",
+            read as f64 / seconds.max(1e-9)
+        )?;
+    }
+    if let Some(path) = settings.database.sqlite_path() {
+        let size: u64 = ["", "-wal"]
+            .iter()
+            .filter_map(|suffix| std::fs::metadata(format!("{}{suffix}", path.display())).ok())
+            .map(|m| m.len())
+            .sum();
+        writeln!(
+            out,
+            "database file: {:.0} MiB",
+            size as f64 / (1024.0 * 1024.0)
+        )?;
+    }
+    Ok(())
 }
 
 const SEARCHES: [&str; 8] = [
@@ -55,8 +233,31 @@ fn micros(d: Duration) -> String {
     format!("{:.1} µs", d.as_secs_f64() * 1e6)
 }
 
-pub fn run(command: BenchCommand, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn run(
+    command: BenchCommand,
+    config: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     match command {
+        BenchCommand::Store {
+            database,
+            job_seekers,
+            offers,
+            batch,
+            seed,
+            write_only,
+        } => {
+            let settings = Settings::load(config, database.as_deref())?;
+            crate::block_on(bench_store(
+                &settings,
+                job_seekers,
+                offers,
+                batch,
+                seed,
+                write_only,
+                out,
+            ))?
+        }
         BenchCommand::Refdata { iterations } => {
             let start = Instant::now();
             let rome = refdata::rome();

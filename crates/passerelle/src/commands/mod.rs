@@ -1,5 +1,6 @@
 pub mod bench;
 pub mod geo;
+pub mod migrate;
 pub mod rome;
 
 use std::io::Write;

@@ -16,9 +16,14 @@ pub async fn migrating_twice_changes_nothing(db: &TestDb) {
 
 pub async fn structures_are_upserted_on_their_siret(db: &TestDb) {
     let store = db.store();
-    let records: Vec<_> = (1..=3).map(|n| structure(n, StructureKind::AgenceEmploi)).collect();
+    let records: Vec<_> = (1..=3)
+        .map(|n| structure(n, StructureKind::AgenceEmploi))
+        .collect();
     let report = store.upsert_structures(&records, at(1)).await.unwrap();
-    assert_eq!((report.created, report.updated, report.unchanged), (3, 0, 0));
+    assert_eq!(
+        (report.created, report.updated, report.unchanged),
+        (3, 0, 0)
+    );
 
     let again = store.upsert_structures(&records, at(2)).await.unwrap();
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 3));
@@ -27,7 +32,10 @@ pub async fn structures_are_upserted_on_their_siret(db: &TestDb) {
     changed[1].name = "Agence renommée".to_string();
     changed[1].coordinates = None;
     let report = store.upsert_structures(&changed, at(3)).await.unwrap();
-    assert_eq!((report.created, report.updated, report.unchanged), (0, 1, 2));
+    assert_eq!(
+        (report.created, report.updated, report.unchanged),
+        (0, 1, 2)
+    );
 
     let stored = store.structures().await.unwrap();
     assert_eq!(stored.len(), 3);
@@ -35,10 +43,19 @@ pub async fn structures_are_upserted_on_their_siret(db: &TestDb) {
     assert_eq!(renamed.record, changed[1]);
     assert_eq!(renamed.created_at, at(1));
     assert_eq!(renamed.updated_at, at(3));
-    assert!(store.structure_by_siret(&siret(99)).await.unwrap().is_none());
+    assert!(
+        store
+            .structure_by_siret(&siret(99))
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // The same SIRET twice in one batch: the first is written, the second rejected.
-    let twice = vec![structure(7, StructureKind::Fastt), structure(7, StructureKind::Akto)];
+    let twice = vec![
+        structure(7, StructureKind::Fastt),
+        structure(7, StructureKind::Akto),
+    ];
     let report = store.upsert_structures(&twice, at(4)).await.unwrap();
     assert_eq!(report.created, 1);
     assert_eq!(report.rejected.len(), 1);
@@ -79,7 +96,10 @@ pub async fn users_memberships_and_tokens(db: &TestDb) {
             at(1),
         )
         .await;
-    assert!(matches!(duplicate, Err(StoreError::Conflict(_))), "{duplicate:?}");
+    assert!(
+        matches!(duplicate, Err(StoreError::Conflict(_))),
+        "{duplicate:?}"
+    );
     let found = store
         .user_by_email(&Email::parse("CONSEILLER.UN@francetravail.fr").unwrap())
         .await
@@ -87,13 +107,21 @@ pub async fn users_memberships_and_tokens(db: &TestDb) {
         .unwrap();
     assert_eq!(found.id, user.id);
 
-    store.set_membership(user.id, agency.id, Role::Advisor, at(1)).await.unwrap();
-    store.set_membership(user.id, agency.id, Role::AgencyManager, at(2)).await.unwrap();
+    store
+        .set_membership(user.id, agency.id, Role::Advisor, at(1))
+        .await
+        .unwrap();
+    store
+        .set_membership(user.id, agency.id, Role::AgencyManager, at(2))
+        .await
+        .unwrap();
     let memberships = store.memberships(user.id).await.unwrap();
     assert_eq!(memberships.len(), 1);
     assert_eq!(memberships[0].role, Role::AgencyManager);
     assert!(matches!(
-        store.set_membership(user.id, 999_999, Role::Advisor, at(2)).await,
+        store
+            .set_membership(user.id, 999_999, Role::Advisor, at(2))
+            .await,
         Err(StoreError::Invalid(_))
     ));
 
@@ -105,9 +133,18 @@ pub async fn users_memberships_and_tokens(db: &TestDb) {
     let (who, token) = store.user_by_token(&hash, at(5)).await.unwrap().unwrap();
     assert_eq!(who.id, user.id);
     assert_eq!(token.name, "ATS");
-    assert!(store.user_by_token(&hash, at(11)).await.unwrap().is_none(), "expired");
+    assert!(
+        store.user_by_token(&hash, at(11)).await.unwrap().is_none(),
+        "expired"
+    );
     let unknown = TokenHash::of_token("another");
-    assert!(store.user_by_token(&unknown, at(5)).await.unwrap().is_none());
+    assert!(
+        store
+            .user_by_token(&unknown, at(5))
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 async fn one_agency(store: &dyn Store) -> Siret {
@@ -139,16 +176,31 @@ pub async fn job_seekers_round_trip_every_field(db: &TestDb) {
     records[1].birth_date = None;
     records[1].available_from = None;
     let report = store.upsert_job_seekers(&records, at(2)).await.unwrap();
-    assert_eq!((report.created, report.rejected.len()), (6, 0), "{report:?}");
+    assert_eq!(
+        (report.created, report.rejected.len()),
+        (6, 0),
+        "{report:?}"
+    );
 
     for record in &records {
-        let stored = store.job_seeker(&record.external_id).await.unwrap().unwrap();
+        let stored = store
+            .job_seeker(&record.external_id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(&stored.record, record);
-        assert!(stored.pseudonym.starts_with("DE-") && stored.pseudonym.len() == 19, "{}", stored.pseudonym);
+        assert!(
+            stored.pseudonym.starts_with("DE-") && stored.pseudonym.len() == 19,
+            "{}",
+            stored.pseudonym
+        );
         assert_eq!(stored.created_at, at(2));
     }
     let loaded = store.load_job_seekers().await.unwrap();
-    assert_eq!(loaded.iter().map(|j| j.record.clone()).collect::<Vec<_>>(), records);
+    assert_eq!(
+        loaded.iter().map(|j| j.record.clone()).collect::<Vec<_>>(),
+        records
+    );
     let pseudonyms: std::collections::BTreeSet<_> = loaded.iter().map(|j| &j.pseudonym).collect();
     assert_eq!(pseudonyms.len(), 6);
     assert!(
@@ -165,22 +217,44 @@ pub async fn job_seekers_upsert_is_idempotent_and_replaces_targets(db: &TestDb) 
     let agency = one_agency(store).await;
     let records: Vec<_> = (1..=4).map(|n| job_seeker(n, &agency)).collect();
     store.upsert_job_seekers(&records, at(2)).await.unwrap();
-    let before = store.job_seeker(&records[1].external_id).await.unwrap().unwrap();
+    let before = store
+        .job_seeker(&records[1].external_id)
+        .await
+        .unwrap()
+        .unwrap();
 
     let again = store.upsert_job_seekers(&records, at(3)).await.unwrap();
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 4));
-    let unchanged = store.job_seeker(&records[1].external_id).await.unwrap().unwrap();
-    assert_eq!(unchanged.updated_at, at(2), "an unchanged record is not rewritten");
+    let unchanged = store
+        .job_seeker(&records[1].external_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        unchanged.updated_at,
+        at(2),
+        "an unchanged record is not rewritten"
+    );
 
     let mut changed = records.clone();
     changed[1].targets = Targets::new(vec![target("N1103", None), target("N1105", None)]).unwrap();
     changed[1].priorities.clear();
     changed[1].consent = None;
     let report = store.upsert_job_seekers(&changed, at(4)).await.unwrap();
-    assert_eq!((report.created, report.updated, report.unchanged), (0, 1, 3));
-    let after = store.job_seeker(&records[1].external_id).await.unwrap().unwrap();
+    assert_eq!(
+        (report.created, report.updated, report.unchanged),
+        (0, 1, 3)
+    );
+    let after = store
+        .job_seeker(&records[1].external_id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(after.record, changed[1]);
-    assert_eq!(after.pseudonym, before.pseudonym, "the pseudonym outlives updates");
+    assert_eq!(
+        after.pseudonym, before.pseudonym,
+        "the pseudonym outlives updates"
+    );
     assert_eq!(after.updated_at, at(4));
     assert_eq!(store.counts().await.unwrap().job_seekers, 4);
     assert_eq!(store.check_integrity().await.unwrap(), Vec::<String>::new());
@@ -195,11 +269,27 @@ pub async fn job_seekers_with_unknown_agency_or_advisor_are_rejected_alone(db: &
     records.push(job_seeker(1, &agency));
     let report = store.upsert_job_seekers(&records, at(2)).await.unwrap();
     assert_eq!(report.created, 2);
-    let reasons: Vec<(usize, &str)> = report.rejected.iter().map(|(i, r)| (*i, r.as_str())).collect();
+    let reasons: Vec<(usize, &str)> = report
+        .rejected
+        .iter()
+        .map(|(i, r)| (*i, r.as_str()))
+        .collect();
     assert_eq!(reasons.len(), 3, "{reasons:?}");
-    assert!(reasons.iter().any(|(i, r)| *i == 1 && r.starts_with("agency_siret: no structure")));
-    assert!(reasons.iter().any(|(i, r)| *i == 2 && r.starts_with("advisor_email: no user")));
-    assert!(reasons.iter().any(|(i, r)| *i == 4 && r.contains("same key as record 1")));
+    assert!(
+        reasons
+            .iter()
+            .any(|(i, r)| *i == 1 && r.starts_with("agency_siret: no structure"))
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|(i, r)| *i == 2 && r.starts_with("advisor_email: no user"))
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|(i, r)| *i == 4 && r.contains("same key as record 1"))
+    );
     assert_eq!(store.counts().await.unwrap().job_seekers, 2);
 }
 
@@ -215,22 +305,42 @@ pub async fn offers_round_trip_and_close(db: &TestDb) {
     records[4].weekly_hours = None;
     records[4].starts_on = None;
     let report = store.upsert_offers(&records, at(2)).await.unwrap();
-    assert_eq!((report.created, report.rejected.len()), (5, 0), "{report:?}");
+    assert_eq!(
+        (report.created, report.rejected.len()),
+        (5, 0),
+        "{report:?}"
+    );
     for record in &records {
-        let stored = store.offer(&owner, &record.external_id).await.unwrap().unwrap();
+        let stored = store
+            .offer(&owner, &record.external_id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(&stored.record, record);
     }
     let again = store.upsert_offers(&records, at(3)).await.unwrap();
     assert_eq!(again.unchanged, 5);
 
-    let first = store.offer(&owner, &records[0].external_id).await.unwrap().unwrap();
-    let filled = store.set_offer_status(first.id, OfferStatus::Filled, at(5)).await.unwrap();
+    let first = store
+        .offer(&owner, &records[0].external_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let filled = store
+        .set_offer_status(first.id, OfferStatus::Filled, at(5))
+        .await
+        .unwrap();
     assert_eq!(filled.record.status, OfferStatus::Filled);
     assert_eq!(filled.record.closed_at, Some(at(5)));
-    let reopened = store.set_offer_status(first.id, OfferStatus::Open, at(6)).await.unwrap();
+    let reopened = store
+        .set_offer_status(first.id, OfferStatus::Open, at(6))
+        .await
+        .unwrap();
     assert_eq!(reopened.record.closed_at, None);
     assert!(matches!(
-        store.set_offer_status(424_242, OfferStatus::Filled, at(6)).await,
+        store
+            .set_offer_status(424_242, OfferStatus::Filled, at(6))
+            .await,
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(store.load_offers().await.unwrap().len(), 5);
@@ -250,7 +360,10 @@ pub async fn offers_with_unknown_owner_or_inconsistent_status_are_rejected(db: &
     let report = store.upsert_offers(&records, at(2)).await.unwrap();
     assert_eq!(report.created, 1);
     let reasons: Vec<&str> = report.rejected.iter().map(|(_, r)| r.as_str()).collect();
-    assert!(reasons[0].starts_with("structure_siret: no structure"), "{reasons:?}");
+    assert!(
+        reasons[0].starts_with("structure_siret: no structure"),
+        "{reasons:?}"
+    );
     assert!(reasons[1].starts_with("closed_at:"), "{reasons:?}");
     assert!(reasons[2].starts_with("title:"), "{reasons:?}");
     // The same reference under another owner is another offer.
@@ -258,7 +371,10 @@ pub async fn offers_with_unknown_owner_or_inconsistent_status_are_rejected(db: &
         .upsert_structures(&[structure(4, StructureKind::AgenceEmploi)], at(1))
         .await
         .unwrap();
-    let report = store.upsert_offers(&[offer(4, &siret(4))], at(2)).await.unwrap();
+    let report = store
+        .upsert_offers(&[offer(4, &siret(4))], at(2))
+        .await
+        .unwrap();
     assert_eq!(report.created, 1);
     assert_eq!(store.counts().await.unwrap().offers, 2);
 }
@@ -270,8 +386,14 @@ pub async fn referral_transitions_are_checked_and_logged(db: &TestDb) {
         .upsert_structures(&[structure(3, StructureKind::AgenceEmploi)], at(1))
         .await
         .unwrap();
-    store.upsert_job_seekers(&[job_seeker(1, &agency)], at(1)).await.unwrap();
-    store.upsert_offers(&[offer(1, &siret(3))], at(1)).await.unwrap();
+    store
+        .upsert_job_seekers(&[job_seeker(1, &agency)], at(1))
+        .await
+        .unwrap();
+    store
+        .upsert_offers(&[offer(1, &siret(3))], at(1))
+        .await
+        .unwrap();
     let seeker = store.load_job_seekers().await.unwrap().remove(0);
     let offer = store.load_offers().await.unwrap().remove(0);
     let recruiter = store
@@ -292,7 +414,9 @@ pub async fn referral_transitions_are_checked_and_logged(db: &TestDb) {
         .unwrap();
     assert_eq!(referral.state, ReferralState::Proposed);
     assert!(matches!(
-        store.create_referral(seeker.id, offer.id, None, at(2)).await,
+        store
+            .create_referral(seeker.id, offer.id, None, at(2))
+            .await,
         Err(StoreError::Conflict(_))
     ));
 
@@ -309,7 +433,10 @@ pub async fn referral_transitions_are_checked_and_logged(db: &TestDb) {
     assert_eq!(accepted.state, ReferralState::Accepted);
     // The same request again: the state is no longer `proposed`.
     let stale = store.transition_referral(&accept, at(4)).await;
-    assert!(matches!(&stale, Err(StoreError::Conflict(m)) if m.contains("is accepted, not proposed")), "{stale:?}");
+    assert!(
+        matches!(&stale, Err(StoreError::Conflict(m)) if m.contains("is accepted, not proposed")),
+        "{stale:?}"
+    );
 
     let hire = TransitionRequest {
         from: ReferralState::Accepted,
@@ -328,9 +455,18 @@ pub async fn referral_transitions_are_checked_and_logged(db: &TestDb) {
         hire_starts_on: Some(date(2026, 4, 20)),
         ..accept.clone()
     };
-    assert!(matches!(store.transition_referral(&wrong, at(6)).await, Err(StoreError::Invalid(_))));
-    let missing = TransitionRequest { referral_id: 987_654, ..accept.clone() };
-    assert!(matches!(store.transition_referral(&missing, at(6)).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.transition_referral(&wrong, at(6)).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let missing = TransitionRequest {
+        referral_id: 987_654,
+        ..accept.clone()
+    };
+    assert!(matches!(
+        store.transition_referral(&missing, at(6)).await,
+        Err(StoreError::NotFound(_))
+    ));
 
     let log = store.referral_log(referral.id).await.unwrap();
     let steps: Vec<_> = log.iter().map(|t| (t.from, t.to, t.at)).collect();
@@ -338,7 +474,11 @@ pub async fn referral_transitions_are_checked_and_logged(db: &TestDb) {
         steps,
         vec![
             (None, ReferralState::Proposed, at(2)),
-            (Some(ReferralState::Proposed), ReferralState::Accepted, at(3)),
+            (
+                Some(ReferralState::Proposed),
+                ReferralState::Accepted,
+                at(3)
+            ),
             (Some(ReferralState::Accepted), ReferralState::Hired, at(5)),
         ]
     );
@@ -367,9 +507,14 @@ pub async fn audit_trail_is_append_only(db: &TestDb) {
     assert_eq!(events.len(), 3);
     assert_eq!(events[2].event.detail["n"], 2);
     assert_eq!(events[1].at, at(2));
-    assert_eq!(store.audit_events(events[0].id, 1).await.unwrap()[0].id, events[1].id);
+    assert_eq!(
+        store.audit_events(events[0].id, 1).await.unwrap()[0].id,
+        events[1].id
+    );
 
-    let update = db.execute_raw("UPDATE audit_events SET action = 'tampered'").await;
+    let update = db
+        .execute_raw("UPDATE audit_events SET action = 'tampered'")
+        .await;
     assert!(update.unwrap_err().to_string().contains("append-only"));
     let delete = db.execute_raw("DELETE FROM audit_events").await;
     assert!(delete.unwrap_err().to_string().contains("append-only"));
@@ -379,7 +524,10 @@ pub async fn audit_trail_is_append_only(db: &TestDb) {
 pub async fn schema_refuses_what_the_code_would_refuse(db: &TestDb) {
     let store = db.store();
     let agency = one_agency(store).await;
-    store.upsert_job_seekers(&[job_seeker(2, &agency)], at(1)).await.unwrap();
+    store
+        .upsert_job_seekers(&[job_seeker(2, &agency)], at(1))
+        .await
+        .unwrap();
     let refused = [
         // Not 14 digits.
         "UPDATE structures SET siret = '123'",
@@ -401,9 +549,16 @@ pub async fn schema_refuses_what_the_code_would_refuse(db: &TestDb) {
         "DELETE FROM structures",
     ];
     for sql in refused {
-        assert!(db.execute_raw(sql).await.is_err(), "the schema accepted: {sql}");
+        assert!(
+            db.execute_raw(sql).await.is_err(),
+            "the schema accepted: {sql}"
+        );
     }
-    let stored = store.job_seeker(&job_seeker(2, &agency).external_id).await.unwrap().unwrap();
+    let stored = store
+        .job_seeker(&job_seeker(2, &agency).external_id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.record, job_seeker(2, &agency), "nothing changed");
     assert_eq!(store.check_integrity().await.unwrap(), Vec::<String>::new());
 }
@@ -418,7 +573,12 @@ pub async fn bulk_write_of_thousands_reads_back_identical(db: &TestDb) {
     }
     let loaded = store.load_job_seekers().await.unwrap();
     assert_eq!(loaded.len(), 3_000);
-    assert!(loaded.iter().zip(&records).all(|(stored, record)| &stored.record == record));
+    assert!(
+        loaded
+            .iter()
+            .zip(&records)
+            .all(|(stored, record)| &stored.record == record)
+    );
     let report = store.upsert_job_seekers(&records, at(3)).await.unwrap();
     assert_eq!(report.unchanged, 3_000);
     assert_eq!(store.check_integrity().await.unwrap(), Vec::<String>::new());

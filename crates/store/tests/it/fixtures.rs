@@ -7,7 +7,8 @@ use domain::*;
 use store::*;
 
 pub fn at(day: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, day.clamp(1, 28), 9, 30, 0).unwrap()
+    Utc.with_ymd_and_hms(2026, 3, day.clamp(1, 28), 9, 30, 0)
+        .unwrap()
 }
 
 pub fn date(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -72,15 +73,30 @@ pub fn job_seeker(n: u32, agency: &Siret) -> JobSeekerRecord {
         .unwrap(),
         skills: vec!["100007".to_string(), "100010".to_string()],
         qualifications: vec![
-            Qualification { kind: "driving_licence".to_string(), code: "B".to_string() },
-            Qualification { kind: "caces".to_string(), code: "R489-3".to_string() },
+            Qualification {
+                kind: "driving_licence".to_string(),
+                code: "B".to_string(),
+            },
+            Qualification {
+                kind: "caces".to_string(),
+                code: "R489-3".to_string(),
+            },
         ],
-        languages: vec![Language { code: "fr".to_string(), level: Some("C2".to_string()) }],
-        experience: vec![Experience { rome: RomeCode::parse("N1101").unwrap(), months: (n % 60) as u16 }],
+        languages: vec![Language {
+            code: "fr".to_string(),
+            level: Some("C2".to_string()),
+        }],
+        experience: vec![Experience {
+            rome: RomeCode::parse("N1101").unwrap(),
+            months: (n % 60) as u16,
+        }],
         contract_types: vec![ContractType::Mis, ContractType::Cdi],
         working_time: WorkingTimePreference::FullTime,
         priorities,
-        consent: (n % 4 != 0).then(|| Consent { given_at: at(2), scope: ConsentScope::AllAgencies }),
+        consent: (n % 4 != 0).then(|| Consent {
+            given_at: at(2),
+            scope: ConsentScope::AllAgencies,
+        }),
         agency_siret: agency.clone(),
         advisor_email: None,
         registered_on: date(2025, 1 + n % 12, 1 + n % 28),
@@ -94,7 +110,8 @@ pub fn offer(n: u32, owner: &Siret) -> OfferRecord {
         structure_siret: owner.clone(),
         external_id: ExternalId::parse(&format!("OFF-{n}")).unwrap(),
         title: format!("Cariste H/F n°{n}"),
-        description: "Conduite de chariots.\tÉquipe de nuit.\nCACES R489 cat. 3 exigé; \\ inclus".to_string(),
+        description: "Conduite de chariots.\tÉquipe de nuit.\nCACES R489 cat. 3 exigé; \\ inclus"
+            .to_string(),
         rome: RomeCode::parse("N1101").unwrap(),
         job_title: Some("Cariste".to_string()),
         job_title_ogr: Some("11679".to_string()),

@@ -6,7 +6,12 @@
 //! with `PASSERELLE_TEST_REQUIRE_POSTGRES=1` (CI) a missing variable fails them instead.
 
 // Test code: failing loudly is the point.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod contract;
 mod fixtures;

@@ -55,9 +55,11 @@ impl TestDb {
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::SeqCst)
         );
-        let admin = sqlx::PgPool::connect(&admin_url).await.unwrap_or_else(|err| {
-            panic!("{POSTGRES_URL_VAR} is set but the server does not answer: {err}")
-        });
+        let admin = sqlx::PgPool::connect(&admin_url)
+            .await
+            .unwrap_or_else(|err| {
+                panic!("{POSTGRES_URL_VAR} is set but the server does not answer: {err}")
+            });
         sqlx::query(&format!("DROP DATABASE IF EXISTS {database}"))
             .execute(&admin)
             .await

@@ -1,0 +1,181 @@
+//! Settings, layered: built-in defaults, then an optional TOML file, then `PASSERELLE_...`
+//! environment variables, then command-line flags.
+//!
+//! | setting      | file key       | environment             | flag          |
+//! |--------------|----------------|-------------------------|---------------|
+//! | data folder  | `data_dir`     | `PASSERELLE_DATA_DIR`   |               |
+//! | database URL | `database_url` | `PASSERELLE_DATABASE_URL` | `--database` |
+//!
+//! The file is the one `--config FILE` or `PASSERELLE_CONFIG` names. The default database is
+//! `sqlite://DATA_DIR/passerelle.db`; the default data folder is `$XDG_DATA_HOME/passerelle`,
+//! else `~/.local/share/passerelle`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+use store::DatabaseUrl;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    /// Its `Display` and `Debug` hide the password.
+    pub database: DatabaseUrl,
+}
+
+#[derive(Debug, Deserialize)]
+struct Raw {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+}
+
+fn default_data_dir(env: &dyn Fn(&str) -> Option<String>) -> PathBuf {
+    if let Some(xdg) = env("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(xdg).join("passerelle");
+    }
+    if let Some(home) = env("HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(home).join(".local/share/passerelle");
+    }
+    PathBuf::from("passerelle-data")
+}
+
+impl Settings {
+    /// Loads the settings from the process environment, the file and the flags given.
+    pub fn load(config_file: Option<&Path>, database_flag: Option<&str>) -> anyhow::Result<Self> {
+        Self::load_with(config_file, database_flag, &|name| std::env::var(name).ok())
+    }
+
+    /// As [`Settings::load`], reading the environment through `env` (for tests).
+    pub fn load_with(
+        config_file: Option<&Path>,
+        database_flag: Option<&str>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Self> {
+        let file = config_file.map(Path::to_path_buf).or_else(|| {
+            env("PASSERELLE_CONFIG")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        let mut builder = config::Config::builder();
+        if let Some(file) = &file {
+            if !file.is_file() {
+                anyhow::bail!("the settings file {} does not exist", file.display());
+            }
+            builder = builder
+                .add_source(config::File::from(file.as_path()).format(config::FileFormat::Toml));
+        }
+        // Environment variables, read through `env` so tests control them.
+        let mut overrides = config::Map::new();
+        if let Some(dir) = env("PASSERELLE_DATA_DIR").filter(|v| !v.is_empty()) {
+            overrides.insert("data_dir".to_string(), config::Value::from(dir));
+        }
+        if let Some(url) = env("PASSERELLE_DATABASE_URL").filter(|v| !v.is_empty()) {
+            overrides.insert("database_url".to_string(), config::Value::from(url));
+        }
+        for (key, value) in overrides {
+            builder = builder.set_override(key, value)?;
+        }
+        let raw: Raw = builder
+            .build()
+            .and_then(config::Config::try_deserialize)
+            .with_context(|| match &file {
+                Some(file) => format!("reading the settings file {}", file.display()),
+                None => "reading the settings".to_string(),
+            })?;
+        let data_dir = raw.data_dir.unwrap_or_else(|| default_data_dir(env));
+        let database = match database_flag.map(str::to_string).or(raw.database_url) {
+            Some(url) => DatabaseUrl::parse(&url)
+                .map_err(|reason| anyhow::anyhow!("database URL: {reason}"))?,
+            None => DatabaseUrl::sqlite_file(&data_dir.join("passerelle.db")),
+        };
+        Ok(Self { data_dir, database })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn defaults_put_an_sqlite_file_in_the_data_folder() {
+        let settings = Settings::load_with(None, None, &env(&[("HOME", "/home/ana")])).unwrap();
+        assert_eq!(
+            settings.data_dir,
+            PathBuf::from("/home/ana/.local/share/passerelle")
+        );
+        assert_eq!(
+            settings.database.to_string(),
+            "sqlite:///home/ana/.local/share/passerelle/passerelle.db"
+        );
+        let xdg = Settings::load_with(None, None, &env(&[("HOME", "/h"), ("XDG_DATA_HOME", "/x")]))
+            .unwrap();
+        assert_eq!(xdg.data_dir, PathBuf::from("/x/passerelle"));
+    }
+
+    #[test]
+    fn file_then_environment_then_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("passerelle.toml");
+        std::fs::write(
+            &file,
+            "data_dir = \"/srv/passerelle\"\ndatabase_url = \"postgres://app:s3cret@db/passerelle\"\n",
+        )
+        .unwrap();
+        let from_file = Settings::load_with(Some(&file), None, &env(&[])).unwrap();
+        assert_eq!(from_file.data_dir, PathBuf::from("/srv/passerelle"));
+        assert_eq!(
+            from_file.database.to_string(),
+            "postgres://app:***@db/passerelle"
+        );
+        assert!(!format!("{from_file:?}").contains("s3cret"));
+
+        let from_env = Settings::load_with(
+            Some(&file),
+            None,
+            &env(&[("PASSERELLE_DATABASE_URL", "sqlite:///tmp/env.db")]),
+        )
+        .unwrap();
+        assert_eq!(from_env.database.to_string(), "sqlite:///tmp/env.db");
+        assert_eq!(from_env.data_dir, PathBuf::from("/srv/passerelle"));
+
+        let from_flag = Settings::load_with(
+            Some(&file),
+            Some("sqlite:///tmp/flag.db"),
+            &env(&[("PASSERELLE_DATABASE_URL", "sqlite:///tmp/env.db")]),
+        )
+        .unwrap();
+        assert_eq!(from_flag.database.to_string(), "sqlite:///tmp/flag.db");
+    }
+
+    #[test]
+    fn bad_settings_say_what_is_wrong() {
+        let missing = Settings::load_with(Some(Path::new("/nonexistent/p.toml")), None, &env(&[]))
+            .unwrap_err();
+        assert!(
+            missing
+                .to_string()
+                .contains("/nonexistent/p.toml does not exist")
+        );
+        let bad_url =
+            Settings::load_with(None, Some("mysql://h/db"), &env(&[("HOME", "/h")])).unwrap_err();
+        assert!(
+            bad_url
+                .to_string()
+                .starts_with("database URL: expected sqlite://PATH")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("broken.toml");
+        std::fs::write(&file, "data_dir = [").unwrap();
+        let broken = Settings::load_with(Some(&file), None, &env(&[])).unwrap_err();
+        assert!(format!("{broken:#}").contains("broken.toml"));
+    }
+}
