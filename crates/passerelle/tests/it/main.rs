@@ -6,11 +6,15 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
 )]
 
 mod binary;
+mod durability;
 mod geo;
+mod migrate;
+mod postgres;
 mod rome;
 
 use passerelle::Failure;

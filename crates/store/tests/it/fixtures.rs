@@ -46,13 +46,13 @@ pub fn target(code: &str, title: Option<&str>) -> Target {
 /// A job seeker with every field filled, varied by `n`.
 pub fn job_seeker(n: u32, agency: &Siret) -> JobSeekerRecord {
     let mut priorities = BTreeMap::new();
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         priorities.insert(PriorityStatus::Rqth, Disclosure::Private);
     }
-    if n % 3 == 0 {
+    if n.is_multiple_of(3) {
         priorities.insert(PriorityStatus::LongTerm, Disclosure::Disclosed);
     }
-    if n % 5 == 0 {
+    if n.is_multiple_of(5) {
         priorities.insert(PriorityStatus::Qpv, Disclosure::Private);
     }
     JobSeekerRecord {
@@ -62,10 +62,15 @@ pub fn job_seeker(n: u32, agency: &Siret) -> JobSeekerRecord {
         email: Some(Email::parse(&format!("aicha.durand{n}@example.fr")).unwrap()),
         phone: Some(PhoneNumber::parse("06 12 34 56 78").unwrap()),
         birth_date: Some(date(1980 + (n % 20) as i32, 1 + n % 12, 1 + n % 28)),
-        commune: InseeCode::parse(if n % 2 == 0 { "93066" } else { "75111" }).unwrap(),
+        commune: InseeCode::parse(if n.is_multiple_of(2) {
+            "93066"
+        } else {
+            "75111"
+        })
+        .unwrap(),
         available_from: Some(date(2026, 4, 1)),
         commute_limit: CommuteLimitKm::new((10 + n % 30) as u16).unwrap(),
-        targets: Targets::new(if n % 2 == 0 {
+        targets: Targets::new(if n.is_multiple_of(2) {
             vec![target("N1101", Some("11679")), target("N1103", None)]
         } else {
             vec![target("J1501", None)]
@@ -93,7 +98,7 @@ pub fn job_seeker(n: u32, agency: &Siret) -> JobSeekerRecord {
         contract_types: vec![ContractType::Mis, ContractType::Cdi],
         working_time: WorkingTimePreference::FullTime,
         priorities,
-        consent: (n % 4 != 0).then(|| Consent {
+        consent: (!n.is_multiple_of(4)).then(|| Consent {
             given_at: at(2),
             scope: ConsentScope::AllAgencies,
         }),
@@ -138,8 +143,8 @@ pub fn offer(n: u32, owner: &Siret) -> OfferRecord {
             requirement: Some("E".to_string()),
         }],
         positions: 1 + (n % 3) as u16,
-        accessible_th: n % 2 == 0,
-        hard_to_fill: n % 3 == 0,
+        accessible_th: n.is_multiple_of(2),
+        hard_to_fill: n.is_multiple_of(3),
         starts_on: Some(date(2026, 4, 15)),
         status: OfferStatus::Open,
         published_at: at(1),
