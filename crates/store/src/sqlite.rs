@@ -686,17 +686,19 @@ impl Store for SqliteStore {
                 Err(reason) => report.rejected.push((i, reason)),
             }
         }
+        // Looked up by reference (indexed), then told apart by owner.
+        let references: Vec<String> = rows.iter().map(|r| r.external_id.clone()).collect();
+        let existing = Self::existing_hashes(
+            &mut tx,
+            "SELECT structure_id || char(31) || external_id AS key, content_hash FROM offers \
+             WHERE external_id IN (",
+            &references,
+        )
+        .await?;
         let keys: Vec<String> = rows
             .iter()
             .map(|r| format!("{}\u{1f}{}", r.structure_id, r.external_id))
             .collect();
-        let existing = Self::existing_hashes(
-            &mut tx,
-            "SELECT structure_id || char(31) || external_id AS key, content_hash FROM offers \
-             WHERE structure_id || char(31) || external_id IN (",
-            &keys,
-        )
-        .await?;
         let to_write: Vec<&OfferRow> = rows
             .iter()
             .zip(&keys)

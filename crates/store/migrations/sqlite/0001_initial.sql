@@ -157,6 +157,7 @@ CREATE TABLE offers (
     CHECK ((latitude IS NULL) = (longitude IS NULL))
 ) STRICT;
 CREATE INDEX offers_rome ON offers (rome_code);
+CREATE INDEX offers_external_id ON offers (external_id);
 CREATE INDEX offers_status ON offers (status);
 
 CREATE TABLE referrals (
