@@ -75,7 +75,7 @@ text_enum!(
 text_enum!(UserStatus { Active = "active", Disabled = "disabled" });
 
 text_enum!(
-    /// France Travail's contract types (`typeContrat`): MIS is temporary work (mission
+    /// France Travail's contract types (`typeContrat`, as its Offres d'emploi v2 API lists them): MIS is temporary work (mission
     /// d'intérim), DIN the CDI intérimaire.
     ContractType {
         Cdi = "CDI",
@@ -84,7 +84,6 @@ text_enum!(
         Sai = "SAI",
         Din = "DIN",
         Cce = "CCE",
-        Cpe = "CPE",
         Ddi = "DDI",
         Ddt = "DDT",
         Fra = "FRA",

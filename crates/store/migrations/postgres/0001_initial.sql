@@ -125,7 +125,7 @@ CREATE TABLE offers (
     latitude             DOUBLE PRECISION CHECK (latitude BETWEEN -90 AND 90),
     longitude            DOUBLE PRECISION CHECK (longitude BETWEEN -180 AND 180),
     contract_type        TEXT NOT NULL CHECK (contract_type IN ('CDI', 'CDD', 'MIS', 'SAI', 'DIN', 'CCE',
-                                                              'CPE', 'DDI', 'DDT', 'FRA', 'LIB', 'REP', 'TTI')),
+                                                              'DDI', 'DDT', 'FRA', 'LIB', 'REP', 'TTI')),
     contract_nature      TEXT,
     duration_label       TEXT,
     duration_days        BIGINT CHECK (duration_days > 0),
