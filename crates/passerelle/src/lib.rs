@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 pub use commands::bench::BenchCommand;
+pub use commands::exchange::{ExportArgs, ImportArgs};
 pub use commands::geo::GeoCommand;
 pub use commands::rome::RomeCommand;
 
@@ -45,6 +46,13 @@ pub enum Command {
         #[arg(long, value_name = "URL")]
         database: Option<String>,
     },
+    /// Import offers, job seekers or structures from a file; bad rows go to a rejects file
+    ///
+    /// Valid rows are stored, invalid ones are not, and nothing is half-written; importing the
+    /// same file again changes nothing.
+    Import(ImportArgs),
+    /// Export offers (France Travail JSON), job seekers (CSV) or structures (CSV or JSON)
+    Export(ExportArgs),
     /// Measure performance (the figures of BENCHMARKS.md); build with --release first
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -78,6 +86,12 @@ where
         Command::Migrate { database } => {
             let settings = settings::Settings::load(cli.config.as_deref(), database.as_deref())?;
             block_on(commands::migrate::run(&settings, out))??
+        }
+        Command::Import(args) => {
+            block_on(commands::exchange::import(args, cli.config.as_deref(), out))??
+        }
+        Command::Export(args) => {
+            block_on(commands::exchange::export(args, cli.config.as_deref(), out))??
         }
         Command::Bench(command) => commands::bench::run(command, cli.config.as_deref(), out)?,
     }

@@ -1,4 +1,5 @@
 pub mod bench;
+pub mod exchange;
 pub mod geo;
 pub mod migrate;
 pub mod rome;

@@ -1,0 +1,104 @@
+//! Passerelle's file formats, read into store records and written from them.
+//!
+//! - offers: France Travail's *Offres d'emploi v2* JSON ([`offers_json`]);
+//! - job seekers: CSV as French spreadsheets produce it ([`job_seekers_csv`]);
+//! - structures: CSV and JSON ([`structures`]).
+//!
+//! Reading never stops at a bad row: each row becomes its record or the list of what is wrong
+//! with it ([`RowError`]: which field, why). Only an unreadable file as a whole (not JSON, no
+//! header) is a [`FileError`]. Nothing here does IO beyond the reader and writer it is given.
+
+pub mod job_seekers_csv;
+pub mod offers_json;
+pub mod structures;
+mod table;
+mod text;
+
+use std::fmt;
+
+/// What is wrong with one field of one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field as the file names it (`lieuTravail.commune`, `date_naissance`).
+    pub field: String,
+    pub reason: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.reason)
+    }
+}
+
+/// A row that cannot be imported, with every reason found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// Where the row is: its line in a CSV file (the header is line 1), its position (from 1)
+    /// in a JSON array.
+    pub position: usize,
+    pub errors: Vec<FieldError>,
+}
+
+/// One row of a file: its position and its record, or what is wrong with it.
+pub type Row<T> = Result<(usize, T), RowError>;
+
+/// A file that cannot be read at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError(pub String);
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FileError {}
+
+/// Collects the errors of a row's fields, then gives the record if there were none.
+#[derive(Default)]
+pub(crate) struct Fields {
+    errors: Vec<FieldError>,
+}
+
+impl Fields {
+    /// The parsed value, or `None` with the error noted.
+    pub fn take<T, E: fmt::Display>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(err) => {
+                self.errors.push(FieldError::new(field, err.to_string()));
+                None
+            }
+        }
+    }
+
+    pub fn error(&mut self, field: &str, reason: impl Into<String>) {
+        self.errors.push(FieldError::new(field, reason));
+    }
+
+    /// The record built by `build` if no field failed.
+    pub fn finish<T>(self, position: usize, build: impl FnOnce() -> Option<T>) -> Row<T> {
+        if !self.errors.is_empty() {
+            return Err(RowError {
+                position,
+                errors: self.errors,
+            });
+        }
+        match build() {
+            Some(record) => Ok((position, record)),
+            None => Err(RowError {
+                position,
+                errors: vec![FieldError::new("row", "incomplete")],
+            }),
+        }
+    }
+}

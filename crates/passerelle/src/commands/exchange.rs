@@ -1,0 +1,350 @@
+//! `passerelle import ...` and `passerelle export ...`: files in the formats of the field.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use domain::Siret;
+use exchange::{FieldError, Row, RowError};
+use indicatif::{ProgressBar, ProgressStyle};
+use store::{BulkReport, Store};
+
+use crate::settings::Settings;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum What {
+    /// Offers: France Travail Offres d'emploi v2 JSON
+    Offers,
+    /// Job seekers: CSV (see the columns in crates/exchange/src/job_seekers_csv.rs)
+    JobSeekers,
+    /// Structures: CSV or JSON
+    Structures,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What the file holds
+    what: What,
+    /// The file to import
+    file: PathBuf,
+    /// Database URL (default: the settings' database)
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+    /// The file's format (default: from its extension)
+    #[arg(long)]
+    format: Option<Format>,
+    /// For offers: the SIRET of the structure that owns them, when the file does not say
+    #[arg(long, value_name = "SIRET")]
+    structure: Option<String>,
+    /// Check the file and report, without writing anything
+    #[arg(long)]
+    dry_run: bool,
+    /// Where to write the rejected rows (default: FILE.rejects.csv beside the file)
+    #[arg(long, value_name = "FILE")]
+    rejects: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to export
+    what: What,
+    /// The file to write
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// The format (default: from the file's extension)
+    #[arg(long)]
+    format: Option<Format>,
+    /// Database URL (default: the settings' database)
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+}
+
+/// Rows written per transaction.
+const BATCH: usize = 5_000;
+
+fn format_of(path: &Path, given: Option<Format>) -> anyhow::Result<Format> {
+    if let Some(format) = given {
+        return Ok(format);
+    }
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .as_deref()
+    {
+        Some("json") => Ok(Format::Json),
+        Some("csv") => Ok(Format::Csv),
+        _ => bail!(
+            "cannot tell the format of {} from its extension: give --format json or --format csv",
+            path.display()
+        ),
+    }
+}
+
+fn progress(len: u64) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    if let Ok(style) =
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {human_pos}/{human_len} ({eta} left)")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message("importing");
+    bar
+}
+
+/// A rejected row: where, which field, why.
+struct Rejected {
+    position: usize,
+    field: String,
+    reason: String,
+}
+
+fn rejected_of(error: RowError) -> Vec<Rejected> {
+    error
+        .errors
+        .into_iter()
+        .map(|FieldError { field, reason }| Rejected {
+            position: error.position,
+            field,
+            reason,
+        })
+        .collect()
+}
+
+/// Splits the parsed rows, writes the good ones in batches, and gathers every rejection.
+async fn write_rows<T>(
+    rows: Vec<Row<T>>,
+    dry_run: bool,
+    write: impl AsyncFn(&[T]) -> anyhow::Result<BulkReport>,
+) -> anyhow::Result<(usize, BulkReport, Vec<Rejected>)> {
+    let read = rows.len();
+    let mut rejected = Vec::new();
+    let mut good: Vec<(usize, T)> = Vec::new();
+    for row in rows {
+        match row {
+            Ok(pair) => good.push(pair),
+            Err(error) => rejected.extend(rejected_of(error)),
+        }
+    }
+    let mut report = BulkReport::default();
+    if !dry_run {
+        let bar = progress(good.len() as u64);
+        let mut good = good.into_iter().peekable();
+        while good.peek().is_some() {
+            let (positions, batch): (Vec<usize>, Vec<T>) = good.by_ref().take(BATCH).unzip();
+            let written = write(&batch).await?;
+            for (index, message) in &written.rejected {
+                let (field, reason) = message
+                    .split_once(": ")
+                    .unwrap_or(("row", message.as_str()));
+                rejected.push(Rejected {
+                    position: positions.get(*index).copied().unwrap_or(0),
+                    field: field.to_string(),
+                    reason: reason.to_string(),
+                });
+            }
+            report.created += written.created;
+            report.updated += written.updated;
+            report.unchanged += written.unchanged;
+            bar.inc(batch.len() as u64);
+        }
+        bar.finish_and_clear();
+    }
+    rejected.sort_by_key(|r| r.position);
+    Ok((read, report, rejected))
+}
+
+pub async fn import(
+    args: ImportArgs,
+    config: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let settings = Settings::load(config, args.database.as_deref())?;
+    let format = format_of(&args.file, args.format)?;
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let owner = args
+        .structure
+        .as_deref()
+        .map(Siret::parse)
+        .transpose()
+        .map_err(|err| anyhow::anyhow!("--structure: {err}"))?;
+    let store: Option<std::sync::Arc<dyn Store>> = if args.dry_run {
+        None
+    } else {
+        let store = store::connect(&settings.database).await?;
+        store.migrate().await?;
+        Some(store)
+    };
+    let now = now();
+    let file_error = |err: exchange::FileError| anyhow::anyhow!("{}: {err}", args.file.display());
+    let (read, report, rejected) = match (args.what, format) {
+        (What::Offers, Format::Json) => {
+            let rows = exchange::offers_json::read(&bytes, owner.as_ref()).map_err(file_error)?;
+            write_rows(rows, args.dry_run, async |batch| match &store {
+                Some(store) => Ok(store.upsert_offers(batch, now).await?),
+                None => Ok(BulkReport::default()),
+            })
+            .await?
+        }
+        (What::Offers, Format::Csv) => {
+            bail!(
+                "offers are imported from France Travail's JSON (Offres d'emploi v2); CSV offers are not supported yet"
+            )
+        }
+        (What::JobSeekers, Format::Csv) => {
+            let rows = exchange::job_seekers_csv::read(&bytes).map_err(file_error)?;
+            write_rows(rows, args.dry_run, async |batch| match &store {
+                Some(store) => Ok(store.upsert_job_seekers(batch, now).await?),
+                None => Ok(BulkReport::default()),
+            })
+            .await?
+        }
+        (What::JobSeekers, Format::Json) => bail!("job seekers are imported from CSV"),
+        (What::Structures, format) => {
+            let rows = match format {
+                Format::Csv => exchange::structures::read_csv(&bytes),
+                Format::Json => exchange::structures::read_json(&bytes),
+            }
+            .map_err(file_error)?;
+            write_rows(rows, args.dry_run, async |batch| match &store {
+                Some(store) => Ok(store.upsert_structures(batch, now).await?),
+                None => Ok(BulkReport::default()),
+            })
+            .await?
+        }
+    };
+
+    let rows_rejected: std::collections::BTreeSet<usize> =
+        rejected.iter().map(|r| r.position).collect();
+    if args.dry_run {
+        writeln!(
+            out,
+            "dry run of {}: {read} read, {} valid, {} rejected; nothing written (references to \
+             structures and advisors are checked only when writing)",
+            args.file.display(),
+            read - rows_rejected.len(),
+            rows_rejected.len()
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{} into {}: {read} read, {} created, {} updated, {} unchanged, {} rejected",
+            args.file.display(),
+            settings.database,
+            report.created,
+            report.updated,
+            report.unchanged,
+            rows_rejected.len()
+        )?;
+    }
+    let rejects_path = args.rejects.clone().unwrap_or_else(|| {
+        let mut name = args.file.clone().into_os_string();
+        name.push(".rejects.csv");
+        PathBuf::from(name)
+    });
+    if rejected.is_empty() {
+        if rejects_path.exists() {
+            std::fs::remove_file(&rejects_path)
+                .with_context(|| format!("removing the stale {}", rejects_path.display()))?;
+        }
+        return Ok(());
+    }
+    let unit = if format == Format::Json {
+        "position"
+    } else {
+        "line"
+    };
+    let mut file = std::fs::File::create(&rejects_path)
+        .with_context(|| format!("writing {}", rejects_path.display()))?;
+    let mut csv = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(&mut file);
+    csv.write_record([unit, "field", "reason"])?;
+    for r in &rejected {
+        csv.write_record([r.position.to_string(), r.field.clone(), r.reason.clone()])?;
+    }
+    csv.flush()?;
+    writeln!(
+        out,
+        "rejected rows, with the field and the reason: {}",
+        rejects_path.display()
+    )?;
+    for r in rejected.iter().take(5) {
+        writeln!(out, "  {unit} {}: {}: {}", r.position, r.field, r.reason)?;
+    }
+    if rejected.len() > 5 {
+        writeln!(out, "  ...")?;
+    }
+    Ok(())
+}
+
+pub async fn export(
+    args: ExportArgs,
+    config: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let settings = Settings::load(config, args.database.as_deref())?;
+    let format = format_of(&args.out, args.format)?;
+    let store = store::connect(&settings.database).await?;
+    store.migrate().await?;
+    let mut buffer: Vec<u8> = Vec::new();
+    let count = match (args.what, format) {
+        (What::Offers, Format::Json) => {
+            let offers: Vec<_> = store
+                .load_offers()
+                .await?
+                .into_iter()
+                .map(|o| o.record)
+                .collect();
+            exchange::offers_json::write(&offers, &mut buffer)?;
+            offers.len()
+        }
+        (What::JobSeekers, Format::Csv) => {
+            let seekers: Vec<_> = store
+                .load_job_seekers()
+                .await?
+                .into_iter()
+                .map(|j| j.record)
+                .collect();
+            exchange::job_seekers_csv::write(&seekers, &mut buffer)?;
+            seekers.len()
+        }
+        (What::Structures, format) => {
+            let structures: Vec<_> = store
+                .structures()
+                .await?
+                .into_iter()
+                .map(|s| s.record)
+                .collect();
+            match format {
+                Format::Csv => exchange::structures::write_csv(&structures, &mut buffer)?,
+                Format::Json => exchange::structures::write_json(&structures, &mut buffer)?,
+            }
+            structures.len()
+        }
+        (What::Offers, Format::Csv) => {
+            bail!("offers are exported as France Travail JSON (--format json)")
+        }
+        (What::JobSeekers, Format::Json) => bail!("job seekers are exported as CSV (--format csv)"),
+    };
+    // Written whole or not at all: a temporary file renamed into place.
+    let partial = args.out.with_extension("partial");
+    std::fs::write(&partial, &buffer).with_context(|| format!("writing {}", partial.display()))?;
+    std::fs::rename(&partial, &args.out)
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    writeln!(out, "exported {count} records to {}", args.out.display())?;
+    Ok(())
+}
+
+#[allow(clippy::disallowed_methods)] // the edge reads the clock
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
