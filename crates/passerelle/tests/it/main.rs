@@ -12,6 +12,7 @@
 
 mod binary;
 mod durability;
+mod exchange;
 mod geo;
 mod migrate;
 mod postgres;

@@ -1,0 +1,180 @@
+//! `passerelle import` and `passerelle export`, end to end on an SQLite database.
+
+use std::path::Path;
+
+use crate::run_ok;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../exchange/tests/fixtures");
+
+fn fixture(name: &str) -> String {
+    format!("{FIXTURES}/{name}")
+}
+
+/// Copies a fixture into `dir` (so that its rejects file lands there).
+fn copy(dir: &Path, name: &str) -> String {
+    let target = dir.join(name);
+    std::fs::copy(fixture(name), &target).unwrap();
+    target.to_str().unwrap().to_string()
+}
+
+#[test]
+fn import_reports_rejects_and_changes_nothing_the_second_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("p.db").display());
+
+    let structures = copy(dir.path(), "structures.csv");
+    let out = run_ok(&["import", "structures", &structures, "--database", &db]);
+    assert!(
+        out.contains("3 read, 2 created, 0 updated, 0 unchanged, 1 rejected"),
+        "{out}"
+    );
+    let rejects = std::fs::read_to_string(format!("{structures}.rejects.csv")).unwrap();
+    assert!(
+        rejects.starts_with("line;field;reason\n4;siret;"),
+        "{rejects}"
+    );
+
+    // A France Travail file with a malformed offer in the middle.
+    let offers = copy(dir.path(), "offres-france-travail.json");
+    let out = run_ok(&[
+        "import",
+        "offers",
+        &offers,
+        "--database",
+        &db,
+        "--structure",
+        "73282932000074",
+    ]);
+    assert!(
+        out.contains("4 read, 3 created, 0 updated, 0 unchanged, 1 rejected"),
+        "{out}"
+    );
+    let rejects = std::fs::read_to_string(format!("{offers}.rejects.csv")).unwrap();
+    assert_eq!(rejects.lines().count(), 2, "{rejects}");
+    assert!(
+        rejects.lines().nth(1).unwrap().starts_with("3;romeCode;"),
+        "{rejects}"
+    );
+    let again = run_ok(&[
+        "import",
+        "offers",
+        &offers,
+        "--database",
+        &db,
+        "--structure",
+        "73282932000074",
+    ]);
+    assert!(
+        again.contains("4 read, 0 created, 0 updated, 3 unchanged, 1 rejected"),
+        "{again}"
+    );
+
+    // Job seekers: the third names an agency that does not exist: rejected on its line.
+    let seekers = copy(dir.path(), "demandeurs.csv");
+    let out = run_ok(&["import", "job-seekers", &seekers, "--database", &db]);
+    assert!(
+        out.contains("3 read, 2 created, 0 updated, 0 unchanged, 1 rejected"),
+        "{out}"
+    );
+    let rejects = std::fs::read_to_string(format!("{seekers}.rejects.csv")).unwrap();
+    assert!(
+        rejects.contains("4;agence_siret;not a valid SIRET"),
+        "{rejects}"
+    );
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let offers = copy(dir.path(), "offres-france-travail.json");
+    let out = run_ok(&[
+        "import",
+        "offers",
+        &offers,
+        "--dry-run",
+        "--structure",
+        "73282932000074",
+        "--database",
+        &format!("sqlite://{}", db.display()),
+    ]);
+    assert!(out.starts_with("dry run of"), "{out}");
+    assert!(
+        out.contains("4 read, 3 valid, 1 rejected; nothing written"),
+        "{out}"
+    );
+    assert!(!db.exists());
+}
+
+#[test]
+fn export_then_import_into_another_database_gives_the_same_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = format!("sqlite://{}", dir.path().join("first.db").display());
+    let second = format!("sqlite://{}", dir.path().join("second.db").display());
+    run_ok(&[
+        "import",
+        "structures",
+        &copy(dir.path(), "structures.csv"),
+        "--database",
+        &first,
+    ]);
+    run_ok(&[
+        "import",
+        "offers",
+        &copy(dir.path(), "offres-france-travail.json"),
+        "--structure",
+        "73282932000074",
+        "--database",
+        &first,
+    ]);
+    run_ok(&[
+        "import",
+        "job-seekers",
+        &copy(dir.path(), "demandeurs.csv"),
+        "--database",
+        &first,
+    ]);
+
+    let export = |what: &str, file: &str, db: &str| {
+        let path = dir.path().join(file);
+        run_ok(&[
+            "export",
+            what,
+            "--out",
+            path.to_str().unwrap(),
+            "--database",
+            db,
+        ]);
+        path
+    };
+    let structures = export("structures", "structures.json", &first);
+    let offers = export("offers", "offres.json", &first);
+    let seekers = export("job-seekers", "demandeurs.csv", &first);
+
+    for (what, path) in [
+        ("structures", &structures),
+        ("offers", &offers),
+        ("job-seekers", &seekers),
+    ] {
+        let out = run_ok(&[
+            "import",
+            what,
+            path.to_str().unwrap(),
+            "--database",
+            &second,
+        ]);
+        assert!(out.contains(" 0 rejected"), "{what}: {out}");
+    }
+    assert_eq!(
+        std::fs::read(&structures).unwrap(),
+        std::fs::read(export("structures", "structures-2.json", &second)).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(&offers).unwrap(),
+        std::fs::read(export("offers", "offres-2.json", &second)).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(&seekers).unwrap(),
+        std::fs::read(export("job-seekers", "demandeurs-2.csv", &second)).unwrap()
+    );
+}
