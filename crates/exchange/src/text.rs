@@ -40,7 +40,7 @@ pub fn experience_months(label: &str) -> Option<u16> {
 
 /// The label France Travail gives to a number of months.
 pub fn experience_label(months: u16) -> String {
-    if months >= 12 && months % 12 == 0 {
+    if months >= 12 && months.is_multiple_of(12) {
         let years = months / 12;
         format!("{years} An(s)")
     } else {
