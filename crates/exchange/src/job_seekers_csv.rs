@@ -330,12 +330,21 @@ fn french_date(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-pub fn write(seekers: &[JobSeekerRecord], out: &mut dyn Write) -> std::io::Result<()> {
-    let mut csv = writer(out);
-    let mut header: Vec<&str> = COLUMNS.to_vec();
-    header.push("statut");
-    csv.write_record(&header)?;
-    for s in seekers {
+/// Writes job seekers one at a time, after the header line.
+pub struct Writer<'a> {
+    csv: csv::Writer<&'a mut dyn Write>,
+}
+
+impl<'a> Writer<'a> {
+    pub fn new(out: &'a mut dyn Write) -> std::io::Result<Self> {
+        let mut csv = writer(out);
+        let mut header: Vec<&str> = COLUMNS.to_vec();
+        header.push("statut");
+        csv.write_record(&header)?;
+        Ok(Self { csv })
+    }
+
+    pub fn write(&mut self, s: &JobSeekerRecord) -> std::io::Result<()> {
         let join = |items: Vec<String>| items.join("|");
         let mut cells: Vec<String> = vec![
             s.external_id.to_string(),
@@ -444,7 +453,19 @@ pub fn write(seekers: &[JobSeekerRecord], out: &mut dyn Write) -> std::io::Resul
             }
             .to_string(),
         );
-        csv.write_record(&cells)?;
+        self.csv.write_record(&cells)?;
+        Ok(())
     }
-    csv.flush()
+
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.csv.flush()
+    }
+}
+
+pub fn write(seekers: &[JobSeekerRecord], out: &mut dyn Write) -> std::io::Result<()> {
+    let mut writer = Writer::new(out)?;
+    for seeker in seekers {
+        writer.write(seeker)?;
+    }
+    writer.finish()
 }

@@ -518,15 +518,37 @@ fn raw_of(offer: &OfferRecord) -> Raw {
     }
 }
 
+/// Writes offers one at a time into `{"resultats": [...]}`, one offer per line.
+pub struct Writer<'a> {
+    out: &'a mut dyn Write,
+    first: bool,
+}
+
+impl<'a> Writer<'a> {
+    pub fn new(out: &'a mut dyn Write) -> std::io::Result<Self> {
+        out.write_all(b"{\"resultats\": [\n")?;
+        Ok(Self { out, first: true })
+    }
+
+    pub fn write(&mut self, offer: &OfferRecord) -> std::io::Result<()> {
+        if !self.first {
+            self.out.write_all(b",\n")?;
+        }
+        self.first = false;
+        serde_json::to_writer(&mut *self.out, &raw_of(offer))?;
+        Ok(())
+    }
+
+    pub fn finish(self) -> std::io::Result<()> {
+        self.out.write_all(b"\n]}\n")
+    }
+}
+
 /// Writes offers as `{"resultats": [...]}`, one offer per line.
 pub fn write(offers: &[OfferRecord], out: &mut dyn Write) -> std::io::Result<()> {
-    out.write_all(b"{\"resultats\": [\n")?;
-    for (i, offer) in offers.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",\n")?;
-        }
-        serde_json::to_writer(&mut *out, &raw_of(offer))?;
+    let mut writer = Writer::new(out)?;
+    for offer in offers {
+        writer.write(offer)?;
     }
-    out.write_all(b"\n]}\n")?;
-    Ok(())
+    writer.finish()
 }

@@ -17,6 +17,7 @@ pub use commands::bench::BenchCommand;
 pub use commands::exchange::{ExportArgs, ImportArgs};
 pub use commands::geo::GeoCommand;
 pub use commands::rome::RomeCommand;
+pub use commands::simulate::SimulateArgs;
 
 /// Passerelle: France Travail and the agences d'emploi of Prism'emploi working together in a
 /// region — a shared directory, candidate sourcing with priority for the publics furthest from
@@ -53,6 +54,11 @@ pub enum Command {
     Import(ImportArgs),
     /// Export offers (France Travail JSON), job seekers (CSV) or structures (CSV or JSON)
     Export(ExportArgs),
+    /// Simulate a realistic region (structures, job seekers, offers) from published figures
+    ///
+    /// Writes import files (--out DIR) and/or loads a database (--database URL); the same seed
+    /// gives the same region. Names are fictional.
+    Simulate(SimulateArgs),
     /// Measure performance (the figures of BENCHMARKS.md); build with --release first
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -92,6 +98,9 @@ where
         }
         Command::Export(args) => {
             block_on(commands::exchange::export(args, cli.config.as_deref(), out))??
+        }
+        Command::Simulate(args) => {
+            block_on(commands::simulate::run(args, cli.config.as_deref(), out))??
         }
         Command::Bench(command) => commands::bench::run(command, cli.config.as_deref(), out)?,
     }

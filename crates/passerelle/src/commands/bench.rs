@@ -11,6 +11,7 @@ use anyhow::Context;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::commands::batches;
 use crate::settings::Settings;
 use crate::synthetic::Synthetic;
 
@@ -57,27 +58,6 @@ fn progress(len: u64, what: &'static str) -> ProgressBar {
     }
     bar.set_message(what);
     bar
-}
-
-/// Generates batches on a thread of their own while the store writes the previous one.
-fn batches<T: Send + 'static>(
-    total: u64,
-    batch: u64,
-    make: impl Fn(u64) -> Option<T> + Send + 'static,
-) -> tokio::sync::mpsc::Receiver<Vec<T>> {
-    let (sender, receiver) = tokio::sync::mpsc::channel(2);
-    std::thread::spawn(move || {
-        let mut start = 0;
-        while start < total {
-            let end = (start + batch).min(total);
-            let records: Vec<T> = (start..end).filter_map(&make).collect();
-            if sender.blocking_send(records).is_err() {
-                return;
-            }
-            start = end;
-        }
-    });
-    receiver
 }
 
 async fn bench_store(

@@ -17,6 +17,7 @@ mod geo;
 mod migrate;
 mod postgres;
 mod rome;
+mod simulate;
 
 use passerelle::Failure;
 

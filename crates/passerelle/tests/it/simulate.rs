@@ -1,0 +1,90 @@
+//! `passerelle simulate`: files that import cleanly, and the same region in the database.
+
+use crate::{run_err, run_ok};
+
+#[test]
+fn simulated_files_import_without_a_reject_and_match_the_loaded_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("region");
+    let loaded = format!("sqlite://{}", dir.path().join("loaded.db").display());
+    let out = run_ok(&[
+        "simulate",
+        "--scale",
+        "0.002",
+        "--seed",
+        "3",
+        "--out",
+        files.to_str().unwrap(),
+        "--database",
+        &loaded,
+    ]);
+    assert!(
+        out.starts_with("simulated region 11 Île-de-France, scale 0.002, seed 3"),
+        "{out}"
+    );
+    assert!(out.contains("job seekers: 1949"), "{out}");
+    assert!(out.contains("offers: 120 open, 766 closed"), "{out}");
+
+    let imported = format!("sqlite://{}", dir.path().join("imported.db").display());
+    for (what, file) in [
+        ("structures", "structures.csv"),
+        ("job-seekers", "demandeurs.csv"),
+        ("offers", "offres.json"),
+    ] {
+        let out = run_ok(&[
+            "import",
+            what,
+            files.join(file).to_str().unwrap(),
+            "--database",
+            &imported,
+        ]);
+        assert!(out.contains(" 0 rejected"), "{what}: {out}");
+    }
+    // Both databases export the same files.
+    for (what, file) in [
+        ("structures", "s.csv"),
+        ("job-seekers", "j.csv"),
+        ("offers", "o.json"),
+    ] {
+        let a = dir.path().join(format!("a-{file}"));
+        let b = dir.path().join(format!("b-{file}"));
+        run_ok(&[
+            "export",
+            what,
+            "--out",
+            a.to_str().unwrap(),
+            "--database",
+            &loaded,
+        ]);
+        run_ok(&[
+            "export",
+            what,
+            "--out",
+            b.to_str().unwrap(),
+            "--database",
+            &imported,
+        ]);
+        assert_eq!(
+            std::fs::read(&a).unwrap(),
+            std::fs::read(&b).unwrap(),
+            "{what}"
+        );
+    }
+}
+
+#[test]
+fn simulate_says_what_is_wrong_with_its_arguments() {
+    assert!(run_err(&["simulate", "--scale", "0.002"]).contains("--out DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let message = run_err(&[
+        "simulate",
+        "--scale",
+        "9",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(
+        message.contains("scale: 9 is not between 0.001 and 5"),
+        "{message}"
+    );
+}
