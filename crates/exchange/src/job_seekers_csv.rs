@@ -310,6 +310,16 @@ fn record(position: usize, line: &Line<'_>) -> Row<JobSeekerRecord> {
 }
 
 pub fn read(bytes: &[u8]) -> Result<Vec<Row<JobSeekerRecord>>, FileError> {
+    let mut rows = Vec::new();
+    read_each(bytes, &mut |row| rows.push(row))?;
+    Ok(rows)
+}
+
+/// As [`read`], handing each row to `sink` as soon as it is parsed.
+pub fn read_each(
+    bytes: &[u8],
+    sink: &mut dyn FnMut(Row<JobSeekerRecord>),
+) -> Result<(), FileError> {
     let table = Table::read(
         bytes,
         &[
@@ -323,7 +333,10 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Row<JobSeekerRecord>>, FileError> {
             "inscrit_le",
         ],
     )?;
-    Ok(table.lines().map(|(n, line)| record(n, &line)).collect())
+    for (n, line) in table.lines() {
+        sink(record(n, &line));
+    }
+    Ok(())
 }
 
 fn french_date(d: chrono::NaiveDate) -> String {

@@ -138,44 +138,66 @@ struct Raw {
 /// Reads a file of offers. `owner` is the structure the offers belong to when the file does
 /// not say (France Travail's own files never do).
 pub fn read(bytes: &[u8], owner: Option<&Siret>) -> Result<Vec<Row<OfferRecord>>, FileError> {
+    let mut rows = Vec::new();
+    read_each(bytes, owner, &mut |row| rows.push(row))?;
+    Ok(rows)
+}
+
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    resultats: Option<Vec<&'a serde_json::value::RawValue>>,
+}
+
+/// As [`read`], handing each row to `sink` as soon as it is read. Offers are split as raw
+/// text first and parsed one by one: a large file is never held as a JSON tree.
+pub fn read_each(
+    bytes: &[u8],
+    owner: Option<&Siret>,
+    sink: &mut dyn FnMut(Row<OfferRecord>),
+) -> Result<(), FileError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let document: Value = serde_json::from_slice(bytes)
-        .map_err(|err| FileError(format!("not a JSON document: {err}")))?;
-    let offers = match document {
-        Value::Array(offers) => offers,
-        Value::Object(mut object) => match object.remove("resultats") {
-            Some(Value::Array(offers)) => offers,
-            _ => {
-                return Err(FileError(
-                    "expected an array of offers, or an object with a \"resultats\" array"
-                        .to_string(),
-                ));
-            }
-        },
+    let text =
+        std::str::from_utf8(bytes).map_err(|err| FileError(format!("not UTF-8 text: {err}")))?;
+    let shape_error = || {
+        FileError(
+            "expected an array of offers, or an object with a \"resultats\" array".to_string(),
+        )
+    };
+    let json_error = |err: serde_json::Error| match err.classify() {
+        serde_json::error::Category::Data => shape_error(),
+        _ => FileError(format!("not a JSON document: {err}")),
+    };
+    let offers: Vec<&serde_json::value::RawValue> = match text.trim_start().as_bytes().first() {
+        Some(b'[') => serde_json::from_str(text).map_err(json_error)?,
+        Some(b'{') => serde_json::from_str::<Envelope>(text)
+            .map_err(json_error)?
+            .resultats
+            .ok_or_else(shape_error)?,
         _ => {
             return Err(FileError(
-                "expected an array of offers, or an object with a \"resultats\" array".to_string(),
+                "not a JSON document: it starts with neither [ nor {".to_string(),
             ));
         }
     };
-    Ok(offers
-        .into_iter()
-        .enumerate()
-        .map(|(i, value)| offer(i + 1, value, owner))
-        .collect())
+    for (i, raw) in offers.into_iter().enumerate() {
+        sink(offer(i + 1, raw.get(), owner));
+    }
+    Ok(())
 }
 
-fn offer(position: usize, value: Value, owner: Option<&Siret>) -> Row<OfferRecord> {
-    let raw: Raw = match serde_path_to_error::deserialize(value) {
-        Ok(raw) => raw,
-        Err(err) => {
-            let field = err.path().to_string();
-            return Err(RowError {
-                position,
-                errors: vec![FieldError::new(field, err.into_inner().to_string())],
-            });
-        }
-    };
+fn offer(position: usize, text: &str, owner: Option<&Siret>) -> Row<OfferRecord> {
+    let raw: Raw =
+        match serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text)) {
+            Ok(raw) => raw,
+            Err(err) => {
+                let field = err.path().to_string();
+                return Err(RowError {
+                    position,
+                    errors: vec![FieldError::new(field, err.into_inner().to_string())],
+                });
+            }
+        };
     let mut f = Fields::default();
     let extension = raw.passerelle.unwrap_or_default();
     let lieu = raw.lieu_travail.unwrap_or_default();

@@ -88,13 +88,14 @@ fn format_of(path: &Path, given: Option<Format>) -> anyhow::Result<Format> {
     }
 }
 
-fn progress(len: u64) -> ProgressBar {
-    let bar = ProgressBar::new(len);
-    if let Ok(style) =
-        ProgressStyle::with_template("{msg:>10} [{bar:40}] {human_pos}/{human_len} ({eta} left)")
+/// The file's length is unknown until it is read: a spinner with the count and the rate.
+fn progress() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {human_pos} rows ({per_sec})")
     {
-        bar.set_style(style.progress_chars("=> "));
+        bar.set_style(style);
     }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar.set_message("importing");
     bar
 }
@@ -118,27 +119,57 @@ fn rejected_of(error: RowError) -> Vec<Rejected> {
         .collect()
 }
 
-/// Splits the parsed rows, writes the good ones in batches, and gathers every rejection.
-async fn write_rows<T>(
-    rows: Vec<Row<T>>,
+/// Parses on a thread of its own, handing rows over in batches, so that parsing the next batch
+/// overlaps writing this one.
+fn parse_in_background<T: Send + 'static>(
+    parse: impl FnOnce(&mut dyn FnMut(Row<T>)) -> Result<(), exchange::FileError> + Send + 'static,
+) -> (
+    tokio::sync::mpsc::Receiver<Vec<Row<T>>>,
+    std::thread::JoinHandle<Result<(), exchange::FileError>>,
+) {
+    let (sender, receiver) = tokio::sync::mpsc::channel(2);
+    let handle = std::thread::spawn(move || {
+        let mut batch = Vec::with_capacity(BATCH);
+        let result = parse(&mut |row| {
+            batch.push(row);
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                let _ = sender.blocking_send(full);
+            }
+        });
+        if !batch.is_empty() {
+            let _ = sender.blocking_send(batch);
+        }
+        result
+    });
+    (receiver, handle)
+}
+
+/// Writes the good rows as they come, in batches, and gathers every rejection.
+async fn write_rows<T: Send + 'static>(
+    parse: impl FnOnce(&mut dyn FnMut(Row<T>)) -> Result<(), exchange::FileError> + Send + 'static,
     dry_run: bool,
     write: impl AsyncFn(&[T]) -> anyhow::Result<BulkReport>,
 ) -> anyhow::Result<(usize, BulkReport, Vec<Rejected>)> {
-    let read = rows.len();
+    let (mut receiver, parser) = parse_in_background(parse);
+    let mut read = 0;
     let mut rejected = Vec::new();
-    let mut good: Vec<(usize, T)> = Vec::new();
-    for row in rows {
-        match row {
-            Ok(pair) => good.push(pair),
-            Err(error) => rejected.extend(rejected_of(error)),
-        }
-    }
     let mut report = BulkReport::default();
-    if !dry_run {
-        let bar = progress(good.len() as u64);
-        let mut good = good.into_iter().peekable();
-        while good.peek().is_some() {
-            let (positions, batch): (Vec<usize>, Vec<T>) = good.by_ref().take(BATCH).unzip();
+    let bar = progress();
+    while let Some(rows) = receiver.recv().await {
+        read += rows.len();
+        let mut positions = Vec::with_capacity(rows.len());
+        let mut batch = Vec::with_capacity(rows.len());
+        for row in rows {
+            match row {
+                Ok((position, record)) => {
+                    positions.push(position);
+                    batch.push(record);
+                }
+                Err(error) => rejected.extend(rejected_of(error)),
+            }
+        }
+        if !dry_run && !batch.is_empty() {
             let written = write(&batch).await?;
             for (index, message) in &written.rejected {
                 let (field, reason) = message
@@ -153,10 +184,13 @@ async fn write_rows<T>(
             report.created += written.created;
             report.updated += written.updated;
             report.unchanged += written.unchanged;
-            bar.inc(batch.len() as u64);
         }
-        bar.finish_and_clear();
+        bar.inc(positions.len() as u64);
     }
+    bar.finish_and_clear();
+    parser
+        .join()
+        .map_err(|_| anyhow::anyhow!("the file reader stopped unexpectedly"))??;
     rejected.sort_by_key(|r| r.position);
     Ok((read, report, rejected))
 }
@@ -184,43 +218,56 @@ pub async fn import(
         Some(store)
     };
     let now = now();
-    let file_error = |err: exchange::FileError| anyhow::anyhow!("{}: {err}", args.file.display());
     let (read, report, rejected) = match (args.what, format) {
         (What::Offers, Format::Json) => {
-            let rows = exchange::offers_json::read(&bytes, owner.as_ref()).map_err(file_error)?;
-            write_rows(rows, args.dry_run, async |batch| match &store {
-                Some(store) => Ok(store.upsert_offers(batch, now).await?),
-                None => Ok(BulkReport::default()),
-            })
-            .await?
+            write_rows(
+                move |sink| exchange::offers_json::read_each(&bytes, owner.as_ref(), sink),
+                args.dry_run,
+                async |batch| match &store {
+                    Some(store) => Ok(store.upsert_offers(batch, now).await?),
+                    None => Ok(BulkReport::default()),
+                },
+            )
+            .await
         }
         (What::Offers, Format::Csv) => {
-            bail!(
-                "offers are imported from France Travail's JSON (Offres d'emploi v2); CSV offers are not supported yet"
-            )
+            bail!("offers are imported from France Travail's JSON (Offres d'emploi v2); CSV offers are not supported yet")
         }
         (What::JobSeekers, Format::Csv) => {
-            let rows = exchange::job_seekers_csv::read(&bytes).map_err(file_error)?;
-            write_rows(rows, args.dry_run, async |batch| match &store {
-                Some(store) => Ok(store.upsert_job_seekers(batch, now).await?),
-                None => Ok(BulkReport::default()),
-            })
-            .await?
+            write_rows(
+                move |sink| exchange::job_seekers_csv::read_each(&bytes, sink),
+                args.dry_run,
+                async |batch| match &store {
+                    Some(store) => Ok(store.upsert_job_seekers(batch, now).await?),
+                    None => Ok(BulkReport::default()),
+                },
+            )
+            .await
         }
         (What::JobSeekers, Format::Json) => bail!("job seekers are imported from CSV"),
         (What::Structures, format) => {
-            let rows = match format {
-                Format::Csv => exchange::structures::read_csv(&bytes),
-                Format::Json => exchange::structures::read_json(&bytes),
-            }
-            .map_err(file_error)?;
-            write_rows(rows, args.dry_run, async |batch| match &store {
-                Some(store) => Ok(store.upsert_structures(batch, now).await?),
-                None => Ok(BulkReport::default()),
-            })
-            .await?
+            write_rows(
+                move |sink| {
+                    let rows = match format {
+                        Format::Csv => exchange::structures::read_csv(&bytes),
+                        Format::Json => exchange::structures::read_json(&bytes),
+                    }?;
+                    rows.into_iter().for_each(|row| sink(row));
+                    Ok(())
+                },
+                args.dry_run,
+                async |batch| match &store {
+                    Some(store) => Ok(store.upsert_structures(batch, now).await?),
+                    None => Ok(BulkReport::default()),
+                },
+            )
+            .await
         }
-    };
+    }
+    .map_err(|err| match err.downcast::<exchange::FileError>() {
+        Ok(file) => anyhow::anyhow!("{}: {file}", args.file.display()),
+        Err(other) => other,
+    })?;
 
     let rows_rejected: std::collections::BTreeSet<usize> =
         rejected.iter().map(|r| r.position).collect();
