@@ -1,6 +1,7 @@
 //! Passerelle's file formats, read into store records and written from them.
 //!
-//! - offers: France Travail's *Offres d'emploi v2* JSON ([`offers_json`]);
+//! - offers: France Travail's *Offres d'emploi v2* JSON ([`offers_json`]) and CSV
+//!   ([`offers_csv`]);
 //! - job seekers: CSV as French spreadsheets produce it ([`job_seekers_csv`]);
 //! - structures: CSV and JSON ([`structures`]).
 //!
@@ -9,6 +10,7 @@
 //! header) is a [`FileError`]. Nothing here does IO beyond the reader and writer it is given.
 
 pub mod job_seekers_csv;
+pub mod offers_csv;
 pub mod offers_json;
 pub mod structures;
 mod table;

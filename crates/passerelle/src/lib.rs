@@ -52,7 +52,7 @@ pub enum Command {
     /// Valid rows are stored, invalid ones are not, and nothing is half-written; importing the
     /// same file again changes nothing.
     Import(ImportArgs),
-    /// Export offers (France Travail JSON), job seekers (CSV) or structures (CSV or JSON)
+    /// Export offers (France Travail JSON or CSV), job seekers (CSV) or structures (CSV or JSON)
     Export(ExportArgs),
     /// Simulate a realistic region (structures, job seekers, offers) from published figures
     ///

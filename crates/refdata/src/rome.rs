@@ -192,7 +192,7 @@ pub struct Rome {
     occupations: Vec<Occupation>,
     domains: BTreeMap<&'static str, Option<&'static str>>,
     naf_divisions: BTreeMap<&'static str, &'static str>,
-    skill_count: usize,
+    skills: HashMap<&'static str, Skill>,
     documents: Vec<Document>,
     /// Every indexed word, with the documents containing it.
     vocabulary: BTreeMap<String, Vec<usize>>,
@@ -345,7 +345,7 @@ impl Rome {
             occupations,
             domains,
             naf_divisions,
-            skill_count: skills.len(),
+            skills,
             documents,
             vocabulary,
             defects,
@@ -364,7 +364,12 @@ impl Rome {
 
     /// The number of distinct skills in the referential.
     pub fn skill_count(&self) -> usize {
-        self.skill_count
+        self.skills.len()
+    }
+
+    /// The skill with this OGR code.
+    pub fn skill(&self, ogr: &str) -> Option<Skill> {
+        self.skills.get(ogr).copied()
     }
 
     /// The occupation with exactly this code.

@@ -410,7 +410,8 @@ pub fn offer(region: &Region, index: u64, rng: &mut StdRng) -> Option<OfferRecor
     let published_at = if open {
         as_of - Duration::minutes(rng.random_range(0..60 * 24 * 60))
     } else {
-        as_of - Duration::minutes(rng.random_range(30 * 24 * 60..395 * 24 * 60))
+        // Closed before the reference day: published at least 61 days before it.
+        as_of - Duration::minutes(rng.random_range(61 * 24 * 60..395 * 24 * 60))
     };
     let (status, closed_at) = if open {
         (OfferStatus::Open, None)

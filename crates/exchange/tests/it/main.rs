@@ -11,6 +11,7 @@
 
 mod job_seekers;
 mod offers;
+mod offers_csv;
 mod structures;
 
 use exchange::{Row, RowError};

@@ -14,7 +14,7 @@ use crate::settings::Settings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum What {
-    /// Offers: France Travail Offres d'emploi v2 JSON
+    /// Offers: France Travail Offres d'emploi v2 JSON, or CSV
     Offers,
     /// Job seekers: CSV (see the columns in crates/exchange/src/job_seekers_csv.rs)
     JobSeekers,
@@ -119,14 +119,16 @@ fn rejected_of(error: RowError) -> Vec<Rejected> {
         .collect()
 }
 
+/// Batches of parsed rows, as they come.
+type Batches<T> = tokio::sync::mpsc::Receiver<Vec<Row<T>>>;
+/// The parsing thread, and how the file as a whole fared.
+type Parser = std::thread::JoinHandle<Result<(), exchange::FileError>>;
+
 /// Parses on a thread of its own, handing rows over in batches, so that parsing the next batch
 /// overlaps writing this one.
 fn parse_in_background<T: Send + 'static>(
     parse: impl FnOnce(&mut dyn FnMut(Row<T>)) -> Result<(), exchange::FileError> + Send + 'static,
-) -> (
-    tokio::sync::mpsc::Receiver<Vec<Row<T>>>,
-    std::thread::JoinHandle<Result<(), exchange::FileError>>,
-) {
+) -> (Batches<T>, Parser) {
     let (sender, receiver) = tokio::sync::mpsc::channel(2);
     let handle = std::thread::spawn(move || {
         let mut batch = Vec::with_capacity(BATCH);
@@ -231,7 +233,15 @@ pub async fn import(
             .await
         }
         (What::Offers, Format::Csv) => {
-            bail!("offers are imported from France Travail's JSON (Offres d'emploi v2); CSV offers are not supported yet")
+            write_rows(
+                move |sink| exchange::offers_csv::read_each(&bytes, owner.as_ref(), sink),
+                args.dry_run,
+                async |batch| match &store {
+                    Some(store) => Ok(store.upsert_offers(batch, now).await?),
+                    None => Ok(BulkReport::default()),
+                },
+            )
+            .await
         }
         (What::JobSeekers, Format::Csv) => {
             write_rows(
@@ -252,7 +262,7 @@ pub async fn import(
                         Format::Csv => exchange::structures::read_csv(&bytes),
                         Format::Json => exchange::structures::read_json(&bytes),
                     }?;
-                    rows.into_iter().for_each(|row| sink(row));
+                    rows.into_iter().for_each(sink);
                     Ok(())
                 },
                 args.dry_run,
@@ -378,7 +388,14 @@ pub async fn export(
             structures.len()
         }
         (What::Offers, Format::Csv) => {
-            bail!("offers are exported as France Travail JSON (--format json)")
+            let offers: Vec<_> = store
+                .load_offers()
+                .await?
+                .into_iter()
+                .map(|o| o.record)
+                .collect();
+            exchange::offers_csv::write(&offers, &mut buffer)?;
+            offers.len()
         }
         (What::JobSeekers, Format::Json) => bail!("job seekers are exported as CSV (--format csv)"),
     };

@@ -183,6 +183,10 @@ fn every_record_is_valid_and_points_to_a_simulated_structure() {
         assert_eq!(offer.closed_at.is_none(), i < open);
         if let Some(closed_at) = offer.closed_at {
             assert!(closed_at > offer.published_at);
+            assert!(
+                closed_at.date_naive() < as_of(),
+                "closed before the reference day"
+            );
         }
     }
 }
