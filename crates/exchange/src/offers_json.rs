@@ -1,9 +1,25 @@
 //! Offers in France Travail's *Offres d'emploi v2* JSON: `{"resultats": [...]}` or a plain
 //! array of offers with camelCase fields.
 //!
+//! | field | stored as | required |
+//! |---|---|---|
+//! | `id` | the offer's reference | yes |
+//! | `intitule`, `description` | title, text | title |
+//! | `romeCode`, `appellationlibelle` | occupation, job title | ROME code |
+//! | `lieuTravail.commune` (INSEE code), `.codePostal`, `.libelle`, `.latitude`, `.longitude` | workplace | the commune, or a postcode of a single commune |
+//! | `typeContrat`, `typeContratLibelle`, `natureContrat` | contract | type |
+//! | `experienceExige` (D, S, E), `experienceLibelle` (`6 Mois`, `2 An(s)`) | experience | |
+//! | `competences[{code, libelle, exigence}]`, `permis[{libelle}]` | skills, licences | |
+//! | `salaire.libelle`, `dureeTravailLibelle`, `dureeTravailLibelleConverti` | pay, hours, full or part time | |
+//! | `nombrePostes` (default 1), `accessibleTH`, `offresManqueCandidats` | positions, open to disabled workers, hard to fill | |
+//! | `qualificationCode`, `codeNAF` or `secteurActivite` | qualification, employer's sector | |
+//! | `dateCreation`, `dateActualisation` | published, updated | publication |
+//!
 //! What the format has no field for (the owner structure, the status and closing date, weekly
 //! hours, duration in days, start date, the job title's OGR code) travels in an extension object
-//! `"passerelle"`, which France Travail's clients ignore.
+//! `"passerelle"` (`structureSiret`, `status`, `closedAt`, `weeklyHours`, `durationDays`,
+//! `startsOn`, `experienceMonths`, `jobTitleOgr`), which France Travail's clients ignore. Without
+//! `structureSiret`, the importer says which structure owns the offers (`--structure SIRET`).
 
 use std::io::Write;
 

@@ -30,3 +30,22 @@ pub fn split<T>(rows: Vec<Row<T>>) -> (Vec<T>, Vec<(usize, String)>) {
     }
     (good, bad)
 }
+
+/// `docs/formats.md` carries each format's documentation, word for word.
+#[test]
+fn the_formats_page_carries_every_format_documentation() {
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/formats.md")).unwrap();
+    for source in [
+        include_str!("../../src/offers_json.rs"),
+        include_str!("../../src/offers_csv.rs"),
+        include_str!("../../src/job_seekers_csv.rs"),
+        include_str!("../../src/structures.rs"),
+    ] {
+        let doc: Vec<&str> = source
+            .lines()
+            .take_while(|l| l.starts_with("//!"))
+            .map(|l| l.strip_prefix("//! ").unwrap_or(l.strip_prefix("//!").unwrap_or(l)))
+            .collect();
+        assert!(page.contains(&doc.join("\n")), "docs/formats.md lacks: {}", doc[0]);
+    }
+}
