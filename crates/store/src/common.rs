@@ -1054,6 +1054,25 @@ macro_rules! referral_from_row {
 }
 pub(crate) use referral_from_row;
 
+/// Whether a record must be written, given the content hash stored under its key (if any),
+/// counted in the report as created, updated or unchanged.
+pub fn needs_write(report: &mut BulkReport, stored: Option<&String>, hash: &str) -> bool {
+    match stored {
+        Some(stored) if stored == hash => {
+            report.unchanged += 1;
+            false
+        }
+        Some(_) => {
+            report.updated += 1;
+            true
+        }
+        None => {
+            report.created += 1;
+            true
+        }
+    }
+}
+
 /// Indices of the records to write, the first of each key kept, and the later duplicates
 /// rejected: one transaction cannot write the same key twice.
 pub fn first_of_each_key<K: Ord>(

@@ -260,20 +260,7 @@ impl Store for SqliteStore {
         .await?;
         let to_write: Vec<&StructureRow> = rows
             .iter()
-            .filter(|row| match existing.get(&row.siret) {
-                Some(hash) if *hash == row.content_hash => {
-                    report.unchanged += 1;
-                    false
-                }
-                Some(_) => {
-                    report.updated += 1;
-                    true
-                }
-                None => {
-                    report.created += 1;
-                    true
-                }
-            })
+            .filter(|row| needs_write(&mut report, existing.get(&row.siret), &row.content_hash))
             .collect();
         for chunk in to_write.chunks(SQLITE_ROWS_PER_STATEMENT) {
             let mut query = QueryBuilder::<Sqlite>::new(format!(
@@ -507,19 +494,12 @@ impl Store for SqliteStore {
         .await?;
         let to_write: Vec<&JobSeekerRow> = rows
             .iter()
-            .filter(|row| match existing.get(&row.external_id) {
-                Some(hash) if *hash == row.content_hash => {
-                    report.unchanged += 1;
-                    false
-                }
-                Some(_) => {
-                    report.updated += 1;
-                    true
-                }
-                None => {
-                    report.created += 1;
-                    true
-                }
+            .filter(|row| {
+                needs_write(
+                    &mut report,
+                    existing.get(&row.external_id),
+                    &row.content_hash,
+                )
             })
             .collect();
         let columns = JOB_SEEKER_COLUMNS.join(", ");
@@ -702,20 +682,7 @@ impl Store for SqliteStore {
         let to_write: Vec<&OfferRow> = rows
             .iter()
             .zip(&keys)
-            .filter(|(row, key)| match existing.get(*key) {
-                Some(hash) if *hash == row.content_hash => {
-                    report.unchanged += 1;
-                    false
-                }
-                Some(_) => {
-                    report.updated += 1;
-                    true
-                }
-                None => {
-                    report.created += 1;
-                    true
-                }
-            })
+            .filter(|(row, key)| needs_write(&mut report, existing.get(*key), &row.content_hash))
             .map(|(row, _)| row)
             .collect();
         let columns = OFFER_COLUMNS.join(", ");

@@ -34,7 +34,11 @@ pub fn split<T>(rows: Vec<Row<T>>) -> (Vec<T>, Vec<(usize, String)>) {
 /// `docs/formats.md` carries each format's documentation, word for word.
 #[test]
 fn the_formats_page_carries_every_format_documentation() {
-    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/formats.md")).unwrap();
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/formats.md"
+    ))
+    .unwrap();
     for source in [
         include_str!("../../src/offers_json.rs"),
         include_str!("../../src/offers_csv.rs"),
@@ -44,8 +48,15 @@ fn the_formats_page_carries_every_format_documentation() {
         let doc: Vec<&str> = source
             .lines()
             .take_while(|l| l.starts_with("//!"))
-            .map(|l| l.strip_prefix("//! ").unwrap_or(l.strip_prefix("//!").unwrap_or(l)))
+            .map(|l| {
+                l.strip_prefix("//! ")
+                    .unwrap_or(l.strip_prefix("//!").unwrap_or(l))
+            })
             .collect();
-        assert!(page.contains(&doc.join("\n")), "docs/formats.md lacks: {}", doc[0]);
+        assert!(
+            page.contains(&doc.join("\n")),
+            "docs/formats.md lacks: {}",
+            doc[0]
+        );
     }
 }
