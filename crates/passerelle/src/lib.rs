@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand};
 
 pub use commands::bench::BenchCommand;
 pub use commands::exchange::{ExportArgs, ImportArgs};
+pub use commands::fair::FairCommand;
 pub use commands::geo::GeoCommand;
 pub use commands::rome::RomeCommand;
 pub use commands::simulate::SimulateArgs;
@@ -59,6 +60,9 @@ pub enum Command {
     /// Writes import files (--out DIR) and/or loads a database (--database URL); the same seed
     /// gives the same region. Names are fictional.
     Simulate(SimulateArgs),
+    /// Fairness tables for shortlists that guarantee priority publics (FA*IR)
+    #[command(subcommand)]
+    Fair(FairCommand),
     /// Measure performance (the figures of BENCHMARKS.md); build with --release first
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -102,6 +106,7 @@ where
         Command::Simulate(args) => {
             block_on(commands::simulate::run(args, cli.config.as_deref(), out))??
         }
+        Command::Fair(command) => commands::fair::run(command, out)?,
         Command::Bench(command) => commands::bench::run(command, cli.config.as_deref(), out)?,
     }
     Ok(())

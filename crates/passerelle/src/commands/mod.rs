@@ -1,5 +1,6 @@
 pub mod bench;
 pub mod exchange;
+pub mod fair;
 pub mod geo;
 pub mod migrate;
 pub mod rome;

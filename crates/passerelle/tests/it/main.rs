@@ -13,6 +13,7 @@
 mod binary;
 mod durability;
 mod exchange;
+mod fair;
 mod geo;
 mod migrate;
 mod postgres;

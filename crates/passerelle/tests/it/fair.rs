@@ -1,0 +1,62 @@
+//! `passerelle fair mtable`.
+
+use crate::{run_err, run_json, run_ok};
+
+#[test]
+fn mtable_prints_the_papers_vectors() {
+    let json = run_json(&[
+        "fair", "mtable", "--k", "20", "--p", "0.25", "--alpha", "0.1", "--json",
+    ]);
+    let minimums: Vec<u64> = json["minimums"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        minimums,
+        [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3]
+    );
+    assert!(json["fail_probability"].as_f64().unwrap() > 0.1);
+    let text = run_ok(&[
+        "fair", "mtable", "--k", "10", "--p", "0.2", "--alpha", "0.15",
+    ]);
+    assert!(
+        text.contains("m(1..10) = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn adjusted_mtable_says_its_alpha_and_stays_within_it() {
+    let json = run_json(&[
+        "fair",
+        "mtable",
+        "--k",
+        "20",
+        "--p",
+        "0.25",
+        "--alpha",
+        "0.1",
+        "--adjusted",
+        "--json",
+    ]);
+    assert!(json["alpha_used"].as_f64().unwrap() < 0.1);
+    assert!(json["fail_probability"].as_f64().unwrap() <= 0.1);
+    let text = run_ok(&[
+        "fair",
+        "mtable",
+        "--k",
+        "20",
+        "--p",
+        "0.25",
+        "--alpha",
+        "0.1",
+        "--adjusted",
+    ]);
+    assert!(text.contains("adjusted alpha_c = "), "{text}");
+    assert!(
+        run_err(&["fair", "mtable", "--k", "5", "--p", "0.2", "--alpha", "1.5"])
+            .contains("alpha: 1.5")
+    );
+}
