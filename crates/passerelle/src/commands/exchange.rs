@@ -16,7 +16,7 @@ use crate::settings::Settings;
 pub enum What {
     /// Offers: France Travail Offres d'emploi v2 JSON, or CSV
     Offers,
-    /// Job seekers: CSV (see the columns in crates/exchange/src/job_seekers_csv.rs)
+    /// Job seekers: CSV (the columns are in docs/formats.md)
     JobSeekers,
     /// Structures: CSV or JSON
     Structures,
