@@ -90,3 +90,25 @@ fn compact(text: &str, separators: &[char]) -> String {
 fn describe_length(found: usize, expected: &str) -> String {
     format!("has {found} characters, expected {expected}")
 }
+
+#[cfg(test)]
+mod test_support {
+    use crate::ParseError;
+
+    /// Table tests of a parser: `Ok(canonical)` for what parses and how it prints, `Err(part)`
+    /// for a part of the message of what does not.
+    pub fn check<T: std::fmt::Display>(
+        parse: fn(&str) -> Result<T, ParseError>,
+        input: &str,
+        expected: Result<&str, &str>,
+    ) {
+        match (parse(input), expected) {
+            (Ok(value), Ok(canonical)) => assert_eq!(value.to_string(), canonical, "{input:?}"),
+            (Err(err), Err(fragment)) => {
+                assert!(err.to_string().contains(fragment), "{input:?}: {err}")
+            }
+            (Ok(value), Err(_)) => panic!("{input:?} parsed as {value}"),
+            (Err(err), Ok(_)) => panic!("{input:?} rejected: {err}"),
+        }
+    }
+}

@@ -139,20 +139,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn check<T: std::fmt::Display>(
-        parse: fn(&str) -> Result<T, ParseError>,
-        input: &str,
-        expected: Result<&str, &str>,
-    ) {
-        match (parse(input), expected) {
-            (Ok(value), Ok(canonical)) => assert_eq!(value.to_string(), canonical, "{input:?}"),
-            (Err(err), Err(fragment)) => {
-                assert!(err.to_string().contains(fragment), "{input:?}: {err}")
-            }
-            (Ok(value), Err(_)) => panic!("{input:?} parsed as {value}"),
-            (Err(err), Ok(_)) => panic!("{input:?} rejected: {err}"),
-        }
-    }
+    use crate::test_support::check;
 
     #[test]
     fn insee_code_table() {

@@ -60,14 +60,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn check(input: &str, expected: Result<&str, &str>) {
-        let actual = RomeCode::parse(input);
-        match expected {
-            Ok(code) => assert_eq!(actual.map(|c| c.0), Ok(code.to_string()), "{input:?}"),
-            Err(fragment) => {
-                let message = actual.expect_err(input).to_string();
-                assert!(message.contains(fragment), "{input:?}: {message}");
-            }
-        }
+        crate::test_support::check(RomeCode::parse, input, expected);
     }
 
     #[test]

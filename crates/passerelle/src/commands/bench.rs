@@ -60,6 +60,38 @@ fn progress(len: u64, what: &'static str) -> ProgressBar {
     bar
 }
 
+/// Generates `total` records in batches and writes them, timing the whole; the line to print.
+async fn write_timed<T: Send + 'static>(
+    total: u64,
+    batch: u64,
+    what: &'static str,
+    make: impl Fn(u64) -> Option<T> + Send + 'static,
+    write: impl AsyncFn(&[T]) -> store::Result<store::BulkReport>,
+) -> anyhow::Result<String> {
+    let start = Instant::now();
+    let bar = progress(total, what);
+    let mut receiver = batches(total, batch, make);
+    let mut written = store::BulkReport::default();
+    while let Some(records) = receiver.recv().await {
+        let report = write(&records)
+            .await
+            .with_context(|| format!("writing a batch of {what}"))?;
+        bar.inc(records.len() as u64);
+        written.add(report, 0);
+    }
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    Ok(format!(
+        "write {total} {what} in batches of {batch}: {seconds:.1} s ({:.0} per second; \
+         {} created, {} updated, {} unchanged, {} rejected)",
+        total as f64 / seconds.max(1e-9),
+        written.created,
+        written.updated,
+        written.unchanged,
+        written.rejected.len()
+    ))
+}
+
 async fn bench_store(
     settings: &Settings,
     job_seekers: u64,
@@ -88,57 +120,30 @@ async fn bench_store(
         report.created, report.unchanged
     )?;
 
-    let start = Instant::now();
-    let bar = progress(job_seekers, "job seekers");
-    let generator = synthetic.clone();
-    let mut receiver = batches(job_seekers, batch, move |i| generator.job_seeker(i));
-    let mut written = store::BulkReport::default();
-    while let Some(records) = receiver.recv().await {
-        let report = store
-            .upsert_job_seekers(&records, now)
-            .await
-            .context("writing a batch of job seekers")?;
-        bar.inc(records.len() as u64);
-        written.add(report, 0);
-    }
-    bar.finish_and_clear();
-    let seconds = start.elapsed().as_secs_f64();
-    writeln!(
-        out,
-        "write {job_seekers} job seekers in batches of {batch}: {seconds:.1} s ({:.0} per second; \
-         {} created, {} updated, {} unchanged, {} rejected)",
-        job_seekers as f64 / seconds.max(1e-9),
-        written.created,
-        written.updated,
-        written.unchanged,
-        written.rejected.len()
-    )?;
-
-    let start = Instant::now();
-    let bar = progress(offers, "offers");
-    let generator = synthetic.clone();
-    let mut receiver = batches(offers, batch, move |i| generator.offer(i));
-    let mut written = store::BulkReport::default();
-    while let Some(records) = receiver.recv().await {
-        let report = store
-            .upsert_offers(&records, now)
-            .await
-            .context("writing a batch of offers")?;
-        bar.inc(records.len() as u64);
-        written.add(report, 0);
-    }
-    bar.finish_and_clear();
-    let seconds = start.elapsed().as_secs_f64();
-    writeln!(
-        out,
-        "write {offers} offers in batches of {batch}: {seconds:.1} s ({:.0} per second; \
-         {} created, {} updated, {} unchanged, {} rejected)",
-        offers as f64 / seconds.max(1e-9),
-        written.created,
-        written.updated,
-        written.unchanged,
-        written.rejected.len()
-    )?;
+    let line = write_timed(
+        job_seekers,
+        batch,
+        "job seekers",
+        {
+            let generator = synthetic.clone();
+            move |i| generator.job_seeker(i)
+        },
+        async |records| store.upsert_job_seekers(records, now).await,
+    )
+    .await?;
+    writeln!(out, "{line}")?;
+    let line = write_timed(
+        offers,
+        batch,
+        "offers",
+        {
+            let generator = synthetic.clone();
+            move |i| generator.offer(i)
+        },
+        async |records| store.upsert_offers(records, now).await,
+    )
+    .await?;
+    writeln!(out, "{line}")?;
 
     if !write_only {
         let start = Instant::now();
