@@ -32,7 +32,7 @@ use domain::{
     CommuteLimitKm, Email, ExternalId, InseeCode, PersonName, PhoneNumber, RomeCode, Siret, Target,
     Targets,
 };
-use store::{
+use model::{
     Consent, ConsentScope, ContractType, Disclosure, Experience, JobSeekerRecord, JobSeekerStatus,
     Language, PriorityStatus, Qualification, WorkingTimePreference,
 };

@@ -25,7 +25,7 @@
 use std::io::Write;
 
 use domain::{ExternalId, InseeCode, Postcode, RomeCode, Siret};
-use store::{ContractType, ExperienceRequired, OfferRecord, OfferSkill, OfferStatus, WorkingTime};
+use model::{ContractType, ExperienceRequired, OfferRecord, OfferSkill, OfferStatus, WorkingTime};
 
 use crate::table::{Line, Table, writer};
 use crate::text::{date, timestamp};

@@ -24,9 +24,9 @@
 use std::io::Write;
 
 use domain::{ExternalId, InseeCode, Postcode, RomeCode, Siret};
+use model::{ContractType, ExperienceRequired, OfferRecord, OfferSkill, OfferStatus, WorkingTime};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use store::{ContractType, ExperienceRequired, OfferRecord, OfferSkill, OfferStatus, WorkingTime};
 
 use crate::text::{experience_label, experience_months, timestamp};
 use crate::{FieldError, Fields, FileError, Row, RowError};

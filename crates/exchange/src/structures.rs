@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use domain::{Email, InseeCode, PhoneNumber, Postcode, Siret};
+use model::{StructureKind, StructureRecord, StructureStatus};
 use serde_json::Value;
-use store::{StructureKind, StructureRecord, StructureStatus};
 
 use crate::table::{Table, writer};
 use crate::{Fields, FileError, Row, RowError};

@@ -13,9 +13,9 @@ mod summary;
 mod work;
 
 use chrono::NaiveDate;
+use model::{JobSeekerRecord, OfferRecord, StructureRecord};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use store::{JobSeekerRecord, OfferRecord, StructureRecord};
 
 pub use summary::Summary;
 

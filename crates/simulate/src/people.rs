@@ -7,12 +7,12 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use domain::{
     CommuteLimitKm, Email, ExternalId, PersonName, PhoneNumber, RomeCode, Target, Targets,
 };
-use rand::Rng;
-use rand::rngs::StdRng;
-use store::{
+use model::{
     Consent, ConsentScope, ContractType, Disclosure, Experience, JobSeekerRecord, JobSeekerStatus,
     Language, PriorityStatus, Qualification, WorkingTimePreference,
 };
+use rand::Rng;
+use rand::rngs::StdRng;
 
 use crate::Region;
 use crate::figures::{

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use store::{
+use model::{
     ContractType, JobSeekerRecord, OfferRecord, OfferStatus, PriorityStatus, StructureKind,
     StructureRecord,
 };

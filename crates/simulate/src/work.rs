@@ -2,13 +2,13 @@
 
 use chrono::{Duration, NaiveTime, TimeZone, Utc};
 use domain::{Email, ExternalId, RomeCode, Siret};
-use rand::Rng;
-use rand::rngs::StdRng;
-use refdata::Occupation;
-use store::{
+use model::{
     ContractType, ExperienceRequired, OfferRecord, OfferSkill, OfferStatus, StructureKind,
     StructureRecord, StructureStatus, WorkingTime,
 };
+use rand::Rng;
+use rand::rngs::StdRng;
+use refdata::Occupation;
 
 use crate::figures::{HARD_TO_FILL, Plan};
 use crate::places::{Commune, Places};

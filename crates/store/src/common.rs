@@ -8,8 +8,8 @@ use domain::ParseError;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::model::*;
 use crate::{Result, StoreError};
+use model::*;
 
 /// Rows per multi-row INSERT statement on SQLite (its limit is 32,766 bound values).
 pub const SQLITE_ROWS_PER_STATEMENT: usize = 500;

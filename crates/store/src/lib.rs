@@ -7,7 +7,6 @@
 //! Nothing here reads the clock: every write takes `now`.
 
 mod common;
-mod model;
 mod postgres;
 mod sqlite;
 mod url;

@@ -13,9 +13,9 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Row, Transaction};
 
 use crate::common::*;
-use crate::model::*;
 use crate::url::{Backend, DatabaseUrl};
 use crate::{Counts, Result, Store, StoreError};
+use model::*;
 
 const MIGRATIONS: [(i64, &str, &str); 1] = [(
     1,

@@ -15,9 +15,9 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
 use crate::common::*;
-use crate::model::*;
 use crate::url::{Backend, DatabaseUrl};
 use crate::{Counts, Result, Store, StoreError};
+use model::*;
 
 const MIGRATIONS: [(i64, &str, &str); 1] = [(
     1,

@@ -9,4 +9,8 @@
     clippy::disallowed_methods
 )]
 
+mod campaign;
 mod fair;
+mod scoring;
+mod shortlist;
+mod support;

@@ -1,5 +1,5 @@
 use exchange::job_seekers_csv;
-use store::{ConsentScope, Disclosure, PriorityStatus, WorkingTimePreference};
+use model::{ConsentScope, Disclosure, PriorityStatus, WorkingTimePreference};
 
 use crate::split;
 

@@ -1,6 +1,6 @@
 use domain::Siret;
 use exchange::offers_json;
-use store::{ContractType, ExperienceRequired, OfferStatus, WorkingTime};
+use model::{ContractType, ExperienceRequired, OfferStatus, WorkingTime};
 
 use crate::split;
 

@@ -4,7 +4,7 @@ use simulate::{Config, Region};
 
 use crate::split;
 
-fn simulated_offers() -> Vec<store::OfferRecord> {
+fn simulated_offers() -> Vec<model::OfferRecord> {
     let config = Config::new(
         "11",
         0.001,

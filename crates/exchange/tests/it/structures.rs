@@ -1,5 +1,5 @@
 use exchange::structures;
-use store::{StructureKind, StructureStatus};
+use model::{StructureKind, StructureStatus};
 
 use crate::split;
 

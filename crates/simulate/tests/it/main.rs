@@ -12,8 +12,8 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
+use model::{ContractType, PriorityStatus, StructureKind};
 use simulate::{Config, Region, Summary};
-use store::{ContractType, PriorityStatus, StructureKind};
 
 fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()

@@ -1,5 +1,6 @@
-//! The records Passerelle keeps, as the store reads and writes them. Fields hold parsed domain
-//! types, so a record in hand is valid; the schema re-checks what it can.
+//! The records Passerelle keeps, as the store reads and writes them and the engine ranks them:
+//! plain data, free of any storage. Fields hold parsed domain types, so a record in hand is
+//! valid; the schemas re-check what they can.
 
 use std::collections::BTreeMap;
 

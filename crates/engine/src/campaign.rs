@@ -1,0 +1,364 @@
+//! Congestion-aware campaigns: proposals for many offers at once (say every open offer of a
+//! department), so that nobody receives more than `capacity` proposals in the period and each
+//! offer gets its positions covered where possible, with the total score as high as we can.
+//!
+//! The problem is a maximum-weight b-matching. We solve it greedily over each offer's best
+//! candidates, in two passes: first up to one proposal per position of each offer (coverage),
+//! then up to `per_position` proposals per position, each pass taking pairs best score first.
+//! Greedy b-matching keeps at least half of the optimum; in practice far more. The optimum
+//! itself is never above the total of independent top lists (the same lists without the
+//! capacity), so the reported `score_loss` against them bounds the gap to the optimum from
+//! above.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use model::PriorityStatus;
+use serde::Serialize;
+
+use crate::index::{Engine, EngineError, Exposure, ShortlistRequest, StatusExposure};
+use crate::profile::status_bit;
+
+#[derive(Debug, Clone)]
+pub struct CampaignRequest {
+    /// The offers to staff, by id.
+    pub offers: Vec<i64>,
+    pub today: NaiveDate,
+    /// Proposals wanted per position of an offer.
+    pub per_position: u16,
+    /// The most proposals one person may receive in the period.
+    pub capacity: u16,
+    /// Proposals each person already received in the period, by job seeker id.
+    pub already: HashMap<i64, u16>,
+    /// Candidates considered per wanted proposal (the depth of each offer's list).
+    pub depth: u16,
+    /// Threads to compute the candidate lists on.
+    pub threads: usize,
+}
+
+impl CampaignRequest {
+    pub fn new(offers: Vec<i64>, today: NaiveDate) -> Self {
+        Self {
+            offers,
+            today,
+            per_position: 3,
+            capacity: 2,
+            already: HashMap::new(),
+            depth: 4,
+            threads: 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Proposal {
+    pub offer_id: i64,
+    pub job_seeker_id: i64,
+    pub score: f64,
+}
+
+/// How proposals are spread.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metrics {
+    pub proposals: usize,
+    pub total_score: f64,
+    /// Σ s·log s / log N over each person's share s of all proposals, N the eligible pool:
+    /// −1 when spread evenly over the whole pool, 0 when all go to one person.
+    pub congestion: f64,
+    /// Share of the eligible pool proposed at least once.
+    pub coverage: f64,
+    /// Gini coefficient of proposals per person over the eligible pool.
+    pub gini: f64,
+    /// Share of offers with at least one proposal per position.
+    pub offers_covered: f64,
+    /// The most proposals any one person received.
+    pub max_per_person: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CampaignOutcome {
+    pub offers: usize,
+    /// Job seekers eligible for at least one of the offers.
+    pub pool: usize,
+    pub proposals: Vec<Proposal>,
+    pub campaign: Metrics,
+    /// The same offers' top lists computed one by one, without the capacity.
+    pub independent: Metrics,
+    /// 1 − campaign total / independent total: an upper bound of the gap to the optimum.
+    pub score_loss: f64,
+    /// Priority statuses among the campaign's proposals against the eligible pool.
+    pub exposure: Exposure,
+}
+
+struct OfferList {
+    offer_id: i64,
+    positions: usize,
+    wanted: usize,
+    candidates: Vec<(i64, f64)>,
+}
+
+fn metrics(
+    proposals: &[Proposal],
+    lists: &[OfferList],
+    pool: usize,
+    counts_in_pool: &HashMap<i64, u16>,
+) -> Metrics {
+    let total_score: f64 = proposals.iter().map(|p| p.score).sum();
+    let n = proposals.len() as f64;
+    // Sorted, so that sums do not depend on a hash map's order.
+    let mut counts: Vec<u64> = counts_in_pool.values().map(|c| u64::from(*c)).collect();
+    counts.sort_unstable();
+    let congestion = if proposals.is_empty() || pool < 2 {
+        0.0
+    } else {
+        counts
+            .iter()
+            .filter(|c| **c > 0)
+            .map(|c| {
+                let s = *c as f64 / n;
+                s * s.ln()
+            })
+            .sum::<f64>()
+            / (pool as f64).ln()
+    };
+    let proposed = counts.iter().filter(|c| **c > 0).count();
+    counts.resize(pool.max(counts.len()), 0);
+    counts.sort_unstable();
+    let sum: u64 = counts.iter().sum();
+    let gini = if sum == 0 || counts.is_empty() {
+        0.0
+    } else {
+        let len = counts.len() as f64;
+        let weighted: f64 = counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i as f64 + 1.0) * *c as f64)
+            .sum();
+        2.0 * weighted / (len * sum as f64) - (len + 1.0) / len
+    };
+    let mut per_offer: HashMap<i64, usize> = HashMap::new();
+    for p in proposals {
+        *per_offer.entry(p.offer_id).or_default() += 1;
+    }
+    let covered = lists
+        .iter()
+        .filter(|l| per_offer.get(&l.offer_id).copied().unwrap_or(0) >= l.positions)
+        .count();
+    Metrics {
+        proposals: proposals.len(),
+        total_score,
+        congestion,
+        coverage: if pool == 0 {
+            0.0
+        } else {
+            proposed as f64 / pool as f64
+        },
+        gini,
+        offers_covered: if lists.is_empty() {
+            0.0
+        } else {
+            covered as f64 / lists.len() as f64
+        },
+        max_per_person: counts_in_pool.values().copied().max().unwrap_or(0),
+    }
+}
+
+fn counts(proposals: &[Proposal]) -> HashMap<i64, u16> {
+    let mut out: HashMap<i64, u16> = HashMap::new();
+    for p in proposals {
+        let c = out.entry(p.job_seeker_id).or_default();
+        *c = c.saturating_add(1);
+    }
+    out
+}
+
+impl Engine {
+    fn candidate_lists(&self, request: &CampaignRequest) -> Result<Vec<OfferList>, EngineError> {
+        let one = |offer_id: i64| -> Result<OfferList, EngineError> {
+            let positions = usize::from(self.offer_positions(offer_id).unwrap_or(1).max(1));
+            let wanted = positions * usize::from(request.per_position.max(1));
+            let k = wanted * usize::from(request.depth.max(1));
+            let shortlist = self.shortlist(
+                offer_id,
+                &ShortlistRequest {
+                    k,
+                    today: request.today,
+                    policy: None,
+                    exposure: false,
+                },
+            )?;
+            Ok(OfferList {
+                offer_id,
+                positions,
+                wanted,
+                candidates: shortlist
+                    .entries
+                    .iter()
+                    .map(|e| (e.job_seeker_id, e.score))
+                    .collect(),
+            })
+        };
+        let threads = request.threads.max(1);
+        let chunk = request.offers.len().div_ceil(threads).max(1);
+        let results: Vec<Result<Vec<OfferList>, EngineError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = request
+                .offers
+                .chunks(chunk)
+                .map(|ids| scope.spawn(move || ids.iter().map(|id| one(*id)).collect()))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(EngineError::Policy("a campaign thread failed".to_string()))
+                    })
+                })
+                .collect()
+        });
+        let mut lists = Vec::with_capacity(request.offers.len());
+        for part in results {
+            lists.extend(part?);
+        }
+        Ok(lists)
+    }
+
+    fn pool(&self, request: &CampaignRequest) -> Vec<(i64, u8)> {
+        let mut wanted = vec![false; self.offer_slots()];
+        for id in &request.offers {
+            if let Some(slot) = self.offer_slot(*id)
+                && let Some(flag) = wanted.get_mut(slot as usize)
+            {
+                *flag = true;
+            }
+        }
+        let context = self.context_for(request.today);
+        let seekers = self.seekers();
+        let threads = request.threads.max(1);
+        let chunk = seekers.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = seekers
+                .chunks(chunk)
+                .map(|part| {
+                    let (wanted, context) = (&wanted, &context);
+                    scope.spawn(move || {
+                        part.iter()
+                            .filter(|s| self.eligible_for_any(s, wanted, context))
+                            .map(|s| (s.id, s.priorities))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    }
+
+    /// Proposes candidates for every offer of the request under the per-person capacity, and
+    /// compares the result with independent top lists.
+    pub fn campaign(&self, request: &CampaignRequest) -> Result<CampaignOutcome, EngineError> {
+        let lists = self.candidate_lists(request)?;
+        let pool = self.pool(request);
+        let mut edges: Vec<(f64, i64, i64, usize)> = lists
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| {
+                l.candidates
+                    .iter()
+                    .map(move |(seeker, score)| (*score, l.offer_id, *seeker, i))
+            })
+            .collect();
+        edges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut received: HashMap<i64, u16> = request.already.clone();
+        let mut given = vec![0usize; lists.len()];
+        let mut chosen: std::collections::HashSet<(i64, i64)> = std::collections::HashSet::new();
+        let mut proposals = Vec::new();
+        for pass in 0..2 {
+            for &(score, offer_id, seeker, i) in &edges {
+                let Some(list) = lists.get(i) else { continue };
+                let limit = if pass == 0 {
+                    list.positions
+                } else {
+                    list.wanted
+                };
+                let Some(count) = given.get_mut(i) else {
+                    continue;
+                };
+                if *count >= limit || chosen.contains(&(offer_id, seeker)) {
+                    continue;
+                }
+                let person = received.entry(seeker).or_default();
+                if *person >= request.capacity {
+                    continue;
+                }
+                *person += 1;
+                *count += 1;
+                chosen.insert((offer_id, seeker));
+                proposals.push(Proposal {
+                    offer_id,
+                    job_seeker_id: seeker,
+                    score,
+                });
+            }
+        }
+        proposals.sort_by(|a, b| {
+            a.offer_id
+                .cmp(&b.offer_id)
+                .then(b.score.total_cmp(&a.score))
+                .then(a.job_seeker_id.cmp(&b.job_seeker_id))
+        });
+        let independent: Vec<Proposal> = lists
+            .iter()
+            .flat_map(|l| {
+                l.candidates
+                    .iter()
+                    .take(l.wanted)
+                    .map(|(seeker, score)| Proposal {
+                        offer_id: l.offer_id,
+                        job_seeker_id: *seeker,
+                        score: *score,
+                    })
+            })
+            .collect();
+        let campaign = metrics(&proposals, &lists, pool.len(), &counts(&proposals));
+        let independent = metrics(&independent, &lists, pool.len(), &counts(&independent));
+        let score_loss = if independent.total_score > 0.0 {
+            1.0 - campaign.total_score / independent.total_score
+        } else {
+            0.0
+        };
+        let statuses_of: HashMap<i64, u8> = pool.iter().copied().collect();
+        let exposure = Exposure {
+            shortlisted: proposals.len(),
+            pool: pool.len(),
+            statuses: PriorityStatus::ALL
+                .iter()
+                .map(|s| {
+                    let bit = status_bit(*s);
+                    StatusExposure {
+                        status: *s,
+                        in_shortlist: proposals
+                            .iter()
+                            .filter(|p| {
+                                statuses_of
+                                    .get(&p.job_seeker_id)
+                                    .is_some_and(|b| b & bit != 0)
+                            })
+                            .count(),
+                        in_pool: pool.iter().filter(|(_, b)| b & bit != 0).count(),
+                    }
+                })
+                .collect(),
+        };
+        Ok(CampaignOutcome {
+            offers: lists.len(),
+            pool: pool.len(),
+            proposals,
+            campaign,
+            independent,
+            score_loss,
+            exposure,
+        })
+    }
+}
