@@ -19,6 +19,7 @@ pub use commands::fair::FairCommand;
 pub use commands::geo::GeoCommand;
 pub use commands::rome::RomeCommand;
 pub use commands::simulate::SimulateArgs;
+pub use commands::sourcing::{CampaignArgs, ShortlistArgs, SuggestArgs};
 
 /// Passerelle: France Travail and the agences d'emploi of Prism'emploi working together in a
 /// region — a shared directory, candidate sourcing with priority for the publics furthest from
@@ -60,6 +61,19 @@ pub enum Command {
     /// Writes import files (--out DIR) and/or loads a database (--database URL); the same seed
     /// gives the same region. Names are fictional.
     Simulate(SimulateArgs),
+    /// The best job seekers for an offer, with the reasons, and priority publics guaranteed
+    ///
+    /// Candidates must consent to be proposed, be active, available within the delay and live
+    /// within their commute limit; they are shown by pseudonym. What a priority policy changes
+    /// is recorded in the audit trail, never shown.
+    Shortlist(ShortlistArgs),
+    /// The open offers that suit a job seeker best, with the reasons
+    Suggest(SuggestArgs),
+    /// Proposals for many offers at once, nobody receiving more than --capacity of them
+    ///
+    /// Compares the result with independent shortlists: congestion, coverage of the eligible
+    /// pool, Gini, and the score given up.
+    Campaign(CampaignArgs),
     /// Fairness tables for shortlists that guarantee priority publics (FA*IR)
     #[command(subcommand)]
     Fair(FairCommand),
@@ -106,6 +120,21 @@ where
         Command::Simulate(args) => {
             block_on(commands::simulate::run(args, cli.config.as_deref(), out))??
         }
+        Command::Shortlist(args) => block_on(commands::sourcing::shortlist(
+            args,
+            cli.config.as_deref(),
+            out,
+        ))??,
+        Command::Suggest(args) => block_on(commands::sourcing::suggest(
+            args,
+            cli.config.as_deref(),
+            out,
+        ))??,
+        Command::Campaign(args) => block_on(commands::sourcing::campaign(
+            args,
+            cli.config.as_deref(),
+            out,
+        ))??,
         Command::Fair(command) => commands::fair::run(command, out)?,
         Command::Bench(command) => commands::bench::run(command, cli.config.as_deref(), out)?,
     }

@@ -5,6 +5,10 @@
 //! |--------------|----------------|-------------------------|---------------|
 //! | data folder  | `data_dir`     | `PASSERELLE_DATA_DIR`   |               |
 //! | database URL | `database_url` | `PASSERELLE_DATABASE_URL` | `--database` |
+//! | scoring      | `[scoring]`    |                         |               |
+//!
+//! `[scoring]` sets the shortlists' weights and scales (`engine::ScoringConfig`): for instance
+//! `weights.distance = 0.3`, `tiers.proche = 0.75`, `distance_half_km = 15`, `max_delay_days = 45`.
 //!
 //! The file is the one `--config FILE` or `PASSERELLE_CONFIG` names. The default database is
 //! `sqlite://DATA_DIR/passerelle.db`; the default data folder is `$XDG_DATA_HOME/passerelle`,
@@ -21,12 +25,15 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Its `Display` and `Debug` hide the password.
     pub database: DatabaseUrl,
+    pub scoring: engine::ScoringConfig,
 }
 
 #[derive(Debug, Deserialize)]
 struct Raw {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
+    #[serde(default)]
+    scoring: engine::ScoringConfig,
 }
 
 fn default_data_dir(env: &dyn Fn(&str) -> Option<String>) -> PathBuf {
@@ -88,7 +95,14 @@ impl Settings {
                 .map_err(|reason| anyhow::anyhow!("database URL: {reason}"))?,
             None => DatabaseUrl::sqlite_file(&data_dir.join("passerelle.db")),
         };
-        Ok(Self { data_dir, database })
+        raw.scoring
+            .validate()
+            .map_err(|e| anyhow::anyhow!("settings: {e}"))?;
+        Ok(Self {
+            data_dir,
+            database,
+            scoring: raw.scoring,
+        })
     }
 }
 
@@ -177,5 +191,34 @@ mod tests {
         std::fs::write(&file, "data_dir = [").unwrap();
         let broken = Settings::load_with(Some(&file), None, &env(&[])).unwrap_err();
         assert!(format!("{broken:#}").contains("broken.toml"));
+        std::fs::write(&file, "[scoring.weights]\nskills = -0.5\n").unwrap();
+        let negative = Settings::load_with(Some(&file), None, &env(&[])).unwrap_err();
+        assert!(
+            negative
+                .to_string()
+                .starts_with("settings: scoring.weights.skills: is -0.5"),
+            "{negative}"
+        );
+        std::fs::write(&file, "[scoring]\nweight = 1\n").unwrap();
+        let unknown = Settings::load_with(Some(&file), None, &env(&[])).unwrap_err();
+        assert!(format!("{unknown:#}").contains("weight"), "{unknown:#}");
+    }
+
+    #[test]
+    fn scoring_weights_come_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("p.toml");
+        std::fs::write(
+            &file,
+            "[scoring]\ndistance_half_km = 15\n[scoring.weights]\ndistance = 0.3\n",
+        )
+        .unwrap();
+        let settings = Settings::load_with(Some(&file), None, &env(&[])).unwrap();
+        assert_eq!(settings.scoring.distance_half_km, 15.0);
+        assert_eq!(settings.scoring.weights.distance, 0.3);
+        assert_eq!(
+            settings.scoring.weights.skills,
+            engine::ScoringConfig::default().weights.skills
+        );
     }
 }

@@ -7,6 +7,7 @@
 //! Nothing here reads the clock: every write takes `now`.
 
 mod common;
+pub mod peer;
 mod postgres;
 mod sqlite;
 mod url;

@@ -17,6 +17,9 @@ use crate::synthetic::Synthetic;
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// The sourcing engine on a loaded database: build time, memory, shortlist latency, every
+    /// open offer on every core, a campaign; with --peer, the same shortlists in PostGIS SQL
+    Engine(super::bench_engine::EngineBenchArgs),
     /// Loading the embedded reference data, and searches and lookups on it
     Refdata {
         /// How many times each query is repeated (the median is printed)
@@ -224,6 +227,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     match command {
+        BenchCommand::Engine(args) => crate::block_on(super::bench_engine::run(args, config, out))?,
         BenchCommand::Store {
             database,
             job_seekers,

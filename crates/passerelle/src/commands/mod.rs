@@ -1,10 +1,12 @@
 pub mod bench;
+pub mod bench_engine;
 pub mod exchange;
 pub mod fair;
 pub mod geo;
 pub mod migrate;
 pub mod rome;
 pub mod simulate;
+pub mod sourcing;
 
 use std::io::Write;
 

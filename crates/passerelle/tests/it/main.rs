@@ -19,6 +19,7 @@ mod migrate;
 mod postgres;
 mod rome;
 mod simulate;
+mod sourcing;
 
 use passerelle::Failure;
 

@@ -1,0 +1,335 @@
+//! `passerelle bench engine`: the sourcing engine on a loaded database — building it, one
+//! shortlist at a time, every open offer on every core, a campaign — and, with `--peer`, the
+//! same shortlists written as SQL on PostgreSQL + PostGIS, in the same run.
+#![allow(clippy::disallowed_methods)] // the edge reads the clock
+
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use clap::Args;
+use engine::{CampaignRequest, Policy, ShortlistRequest};
+use model::PriorityStatus;
+
+use super::sourcing;
+use crate::settings::Settings;
+
+#[derive(Debug, Args)]
+pub struct EngineBenchArgs {
+    /// Database URL (default: the settings' database), loaded beforehand, e.g. with
+    /// `passerelle simulate --scale 1 --database URL`
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+    /// Shortlists timed one by one on one thread (open offers taken evenly)
+    #[arg(long, default_value_t = 5_000)]
+    queries: usize,
+    /// Shortlist length
+    #[arg(long, default_value_t = 30)]
+    k: usize,
+    /// FA*IR policy of the timed shortlists, STATUS:P:ALPHA
+    #[arg(long, default_value = "rqth:0.1:0.1")]
+    fair: String,
+    /// Offers whose shortlist is compared with the exhaustive scorer
+    #[arg(long, default_value_t = 200)]
+    check: usize,
+    /// The day of the shortlists (the simulated region's reference day by default)
+    #[arg(long, default_value = "2026-11-02")]
+    today: NaiveDate,
+    /// Skip the campaign over every open offer
+    #[arg(long)]
+    no_campaign: bool,
+    /// Also time the same shortlists as SQL on this PostgreSQL database (PostGIS installed),
+    /// which must hold the same data (the --database itself when it is PostgreSQL)
+    #[arg(long, value_name = "URL")]
+    peer: Option<String>,
+    /// Shortlists the peer answers (it is slow)
+    #[arg(long, default_value_t = 200)]
+    peer_queries: usize,
+}
+
+/// Resident and peak memory of this process, from /proc (Linux), in bytes.
+fn memory() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn percentile(sorted: &[Duration], q: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * q).round() as usize;
+    sorted.get(index).copied().unwrap_or_default()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}
+
+fn evenly<T: Copy>(items: &[T], n: usize) -> Vec<T> {
+    if items.is_empty() || n == 0 {
+        return Vec::new();
+    }
+    let step = (items.len() as f64 / n.min(items.len()) as f64).max(1.0);
+    (0..n.min(items.len()))
+        .filter_map(|i| items.get((i as f64 * step) as usize).copied())
+        .collect()
+}
+
+pub async fn run(
+    args: EngineBenchArgs,
+    config: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let settings = Settings::load(config, args.database.as_deref())?;
+    let store = store::connect(&settings.database).await?;
+    store.migrate().await?;
+    let counts = store.counts().await?;
+    writeln!(
+        out,
+        "database: {} ({}), {} job seekers, {} offers",
+        settings.database,
+        store.backend().as_str(),
+        counts.job_seekers,
+        counts.offers
+    )?;
+
+    let (rss_before, _) = memory();
+    let start = Instant::now();
+    let loaded = sourcing::load(store.as_ref(), settings.scoring, false).await?;
+    let build = start.elapsed();
+    let (rss_after, peak) = memory();
+    let engine = loaded.engine;
+    writeln!(
+        out,
+        "build the engine from the store: {:.1} s ({} job seekers, {} offers, {} left out)",
+        build.as_secs_f64(),
+        engine.job_seeker_count(),
+        engine.offer_count(),
+        loaded.skipped
+    )?;
+    writeln!(
+        out,
+        "engine memory: {} by its own count; resident memory grew by {} (peak {})",
+        mib(engine.heap_bytes() as u64),
+        mib(rss_after.saturating_sub(rss_before)),
+        mib(peak)
+    )?;
+
+    let open = engine.open_offers(None);
+    let policy = {
+        let parts: Vec<&str> = args.fair.split(':').collect();
+        let (status, p, alpha) = match parts.as_slice() {
+            [s, p, a] => (
+                PriorityStatus::parse(s).context("--fair: unknown status")?,
+                p.parse::<f64>().context("--fair: p")?,
+                a.parse::<f64>().context("--fair: alpha")?,
+            ),
+            _ => anyhow::bail!("--fair: expected STATUS:P:ALPHA"),
+        };
+        Policy::fair(status, args.k, p, alpha).map_err(|e| anyhow::anyhow!("--fair: {e}"))?
+    };
+    let request = ShortlistRequest {
+        k: args.k,
+        today: args.today,
+        policy: Some(&policy),
+        exposure: false,
+    };
+
+    // Exactness first: the index against the exhaustive scorer.
+    let checked = evenly(&open, args.check);
+    let mut same = 0;
+    for id in &checked {
+        let indexed = engine.shortlist(
+            *id,
+            &ShortlistRequest {
+                policy: None,
+                ..request.clone()
+            },
+        )?;
+        let exhaustive = engine.shortlist_exhaustive(*id, args.k, args.today)?;
+        same += usize::from(indexed.entries == exhaustive);
+    }
+    writeln!(
+        out,
+        "identical to the exhaustive scorer: {same} of {} shortlists",
+        checked.len()
+    )?;
+
+    let sample = evenly(&open, args.queries);
+    let mut times = Vec::with_capacity(sample.len());
+    let mut scored = 0usize;
+    for id in &sample {
+        let start = Instant::now();
+        let shortlist = engine.shortlist(*id, &request)?;
+        times.push(start.elapsed());
+        scored += shortlist.scored;
+        std::hint::black_box(shortlist);
+    }
+    times.sort();
+    let mean = times.iter().sum::<Duration>() / u32::try_from(times.len().max(1)).unwrap_or(1);
+    writeln!(
+        out,
+        "one shortlist (k = {}, FA*IR {}), {} open offers, one thread: p50 {}, p99 {}, mean {}, max {}; {:.0} pairs scored on average",
+        args.k,
+        args.fair,
+        times.len(),
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.99)),
+        ms(mean),
+        ms(times.last().copied().unwrap_or_default()),
+        scored as f64 / times.len().max(1) as f64
+    )?;
+
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let start = Instant::now();
+    let chunk = open.len().div_ceil(threads).max(1);
+    let total: usize = std::thread::scope(|scope| {
+        let handles: Vec<_> = open
+            .chunks(chunk)
+            .map(|ids| {
+                let (engine, request) = (&engine, &request);
+                scope.spawn(move || {
+                    ids.iter()
+                        .filter_map(|id| engine.shortlist(*id, request).ok())
+                        .map(|s| s.entries.len())
+                        .sum::<usize>()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(0)).sum()
+    });
+    writeln!(
+        out,
+        "the shortlists of all {} open offers on {threads} threads: {:.2} s ({total} candidates)",
+        open.len(),
+        start.elapsed().as_secs_f64()
+    )?;
+
+    if !args.no_campaign {
+        let mut campaign = CampaignRequest::new(open.clone(), args.today);
+        campaign.threads = threads;
+        let start = Instant::now();
+        let outcome = engine.campaign(&campaign)?;
+        writeln!(
+            out,
+            "campaign over all {} open offers (capacity {}, {} per position) on {threads} threads: {:.2} s",
+            outcome.offers,
+            campaign.capacity,
+            campaign.per_position,
+            start.elapsed().as_secs_f64()
+        )?;
+        writeln!(out, "  eligible pool: {} job seekers", outcome.pool)?;
+        writeln!(out, "  {:<28} {:>12} {:>12}", "", "campaign", "independent")?;
+        let (c, i) = (&outcome.campaign, &outcome.independent);
+        for (name, a, b) in [
+            (
+                "proposals",
+                c.proposals.to_string(),
+                i.proposals.to_string(),
+            ),
+            (
+                "total score",
+                format!("{:.1}", c.total_score),
+                format!("{:.1}", i.total_score),
+            ),
+            (
+                "congestion",
+                format!("{:.3}", c.congestion),
+                format!("{:.3}", i.congestion),
+            ),
+            (
+                "coverage",
+                format!("{:.1}%", 100.0 * c.coverage),
+                format!("{:.1}%", 100.0 * i.coverage),
+            ),
+            ("Gini", format!("{:.3}", c.gini), format!("{:.3}", i.gini)),
+            (
+                "offers with every position",
+                format!("{:.1}%", 100.0 * c.offers_covered),
+                format!("{:.1}%", 100.0 * i.offers_covered),
+            ),
+            (
+                "most proposals to one person",
+                c.max_per_person.to_string(),
+                i.max_per_person.to_string(),
+            ),
+        ] {
+            writeln!(out, "  {name:<28} {a:>12} {b:>12}")?;
+        }
+        writeln!(out, "  score loss: {:.2}%", 100.0 * outcome.score_loss)?;
+    }
+
+    if let Some(peer) = &args.peer {
+        let url = store::DatabaseUrl::parse(peer).map_err(|e| anyhow::anyhow!("--peer: {e}"))?;
+        let peer = store::peer::PostgisPeer::prepare(&url, &engine_tiers(&settings)).await?;
+        writeln!(out, "peer: PostgreSQL + PostGIS, {}", peer.describe())?;
+        let sample = evenly(&open, args.peer_queries);
+        let (mut engine_time, mut peer_time) = (Duration::ZERO, Duration::ZERO);
+        let mut identical = 0;
+        let plain = ShortlistRequest {
+            policy: None,
+            ..request.clone()
+        };
+        for id in &sample {
+            let start = Instant::now();
+            let ours = engine.shortlist(*id, &plain)?;
+            engine_time += start.elapsed();
+            let start = Instant::now();
+            let theirs = peer.shortlist(*id, args.k, args.today).await?;
+            peer_time += start.elapsed();
+            let ours: Vec<(i64, f64)> = ours
+                .entries
+                .iter()
+                .map(|e| (e.job_seeker_id, e.score))
+                .collect();
+            identical += usize::from(store::peer::same_ranking(&ours, &theirs));
+        }
+        let n = sample.len().max(1) as f64;
+        writeln!(
+            out,
+            "the same {} shortlists (k = {}, without the policy), one at a time: engine {:.3} ms, PostGIS {:.1} ms on average; engine {:.0}× faster; identical top-k: {identical} of {}",
+            sample.len(),
+            args.k,
+            engine_time.as_secs_f64() * 1e3 / n,
+            peer_time.as_secs_f64() * 1e3 / n,
+            peer_time.as_secs_f64() / engine_time.as_secs_f64().max(1e-12),
+            sample.len()
+        )?;
+    }
+    Ok(())
+}
+
+fn engine_tiers(settings: &Settings) -> store::peer::PeerScoring {
+    let c = &settings.scoring;
+    store::peer::PeerScoring {
+        weights: [
+            c.weights.occupation,
+            c.weights.skills,
+            c.weights.distance,
+            c.weights.availability,
+            c.weights.conditions,
+            c.weights.experience,
+        ],
+        same_code: c.tiers.same_code,
+        same_code_other_title: c.tiers.same_code_other_title,
+        proche: c.tiers.proche,
+        evolution: c.tiers.evolution,
+        same_domain: c.tiers.same_domain,
+        distance_half_km: c.distance_half_km,
+        max_delay_days: c.max_delay_days,
+    }
+}

@@ -1,0 +1,747 @@
+//! `passerelle shortlist`, `suggest` and `campaign`: the sourcing engine over a database.
+//!
+//! Each command builds the engine from the store (every job seeker, offer and structure),
+//! answers, and records in the audit trail what the priority policy changed.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use clap::Args;
+use engine::{
+    Breakdown, CampaignRequest, Engine, Entry, Exposure, Metrics, Policy, ScoringConfig,
+    ShortlistRequest,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use store::{NewAuditEvent, Offer, PriorityStatus, Store};
+
+use super::write_json;
+use crate::settings::Settings;
+
+/// The engine and what the commands show beside it.
+pub struct Loaded {
+    pub engine: Engine,
+    /// Pseudonym of each job seeker, by id: what recruiters see before acceptance.
+    pub pseudonyms: HashMap<i64, String>,
+    pub offers: HashMap<i64, Offer>,
+    /// Records the engine could not take (a code unknown to the reference data).
+    pub skipped: u64,
+}
+
+fn spinner(what: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {human_pos} ({per_sec})") {
+        bar.set_style(style);
+    }
+    bar.set_message(what);
+    bar
+}
+
+/// Builds the engine from every structure, job seeker and offer of the store. With `details`,
+/// also keeps pseudonyms and offers for display.
+pub async fn load(
+    store: &dyn Store,
+    config: ScoringConfig,
+    details: bool,
+) -> anyhow::Result<Loaded> {
+    let mut engine = Engine::new(config)?;
+    let structures = store.structures().await.context("reading structures")?;
+    engine.set_structures(&structures);
+    let mut pseudonyms = HashMap::new();
+    let mut skipped = 0u64;
+    let bar = spinner("loading job seekers");
+    store
+        .stream_job_seekers(&mut |seeker| {
+            bar.inc(1);
+            if engine.upsert_job_seeker(&seeker).is_err() {
+                skipped += 1;
+            } else if details {
+                pseudonyms.insert(seeker.id, seeker.pseudonym);
+            }
+            Ok(())
+        })
+        .await
+        .context("reading job seekers")?;
+    bar.finish_and_clear();
+    let offers = store.load_offers().await.context("reading offers")?;
+    let mut kept = HashMap::new();
+    for offer in offers {
+        if engine.upsert_offer(&offer).is_err() {
+            skipped += 1;
+        } else if details {
+            kept.insert(offer.id, offer);
+        }
+    }
+    if skipped > 0 {
+        eprintln!(
+            "warning: {skipped} records left out of the engine: a code they hold is unknown to the reference data"
+        );
+    }
+    Ok(Loaded {
+        engine,
+        pseudonyms,
+        offers: kept,
+        skipped,
+    })
+}
+
+/// A priority policy as typed: `rqth:0.1:0.1` (FA*IR: status, p, alpha).
+fn parse_fair(text: &str, k: usize) -> anyhow::Result<Policy> {
+    let parts: Vec<&str> = text.split(':').collect();
+    let [status, p, alpha] = parts.as_slice() else {
+        bail!("--fair: expected STATUS:P:ALPHA, such as rqth:0.1:0.1");
+    };
+    let status = parse_status(status, "--fair")?;
+    let p: f64 = p
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--fair: p `{p}` is not a number"))?;
+    let alpha: f64 = alpha
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--fair: alpha `{alpha}` is not a number"))?;
+    Policy::fair(status, k, p, alpha).map_err(|e| anyhow::anyhow!("--fair: {e}"))
+}
+
+fn parse_status(text: &str, flag: &str) -> anyhow::Result<PriorityStatus> {
+    PriorityStatus::parse(text).ok_or_else(|| {
+        let known: Vec<&str> = PriorityStatus::ALL.iter().map(|s| s.as_str()).collect();
+        anyhow::anyhow!(
+            "{flag}: unknown status `{text}`, expected one of {}",
+            known.join(", ")
+        )
+    })
+}
+
+/// Minimum shares as typed: `rqth=0.1,long_term=0.3`.
+fn parse_floors(text: &str) -> anyhow::Result<Policy> {
+    let mut floors = Vec::new();
+    for part in text.split(',') {
+        let Some((status, share)) = part.split_once('=') else {
+            bail!("--floors: expected STATUS=SHARE[,STATUS=SHARE...], such as rqth=0.1,qpv=0.2");
+        };
+        let status = parse_status(status.trim(), "--floors")?;
+        let share: f64 = share
+            .trim()
+            .parse()
+            .ok()
+            .filter(|s: &f64| (0.0..=1.0).contains(s))
+            .ok_or_else(|| {
+                anyhow::anyhow!("--floors: {status}: `{share}` is not a share between 0 and 1")
+            })?;
+        if floors.iter().any(|(s, _)| *s == status) {
+            bail!("--floors: {status} is given twice");
+        }
+        floors.push((status, share));
+    }
+    Ok(Policy::Floors(floors))
+}
+
+#[derive(Debug, Args)]
+pub struct ShortlistArgs {
+    /// The offer: its id in Passerelle, or with --structure, the owner's reference
+    #[arg(long, value_name = "ID")]
+    offer: String,
+    /// The SIRET of the offer's owner, when --offer is its reference
+    #[arg(long, value_name = "SIRET")]
+    structure: Option<String>,
+    /// How many candidates
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    k: u32,
+    /// Guarantee one priority status with FA*IR: STATUS:P:ALPHA (e.g. rqth:0.1:0.1)
+    #[arg(long, value_name = "STATUS:P:ALPHA", conflicts_with = "floors")]
+    fair: Option<String>,
+    /// Minimum shares for several statuses: STATUS=SHARE,... (e.g. rqth=0.1,long_term=0.3)
+    #[arg(long, value_name = "STATUS=SHARE,...")]
+    floors: Option<String>,
+    /// Also show each priority status's share in the shortlist against the eligible pool
+    #[arg(long)]
+    exposure: bool,
+    /// The day of the shortlist (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<NaiveDate>,
+    /// Database URL (default: the settings' database)
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// The job seeker's France Travail identifier
+    #[arg(long, value_name = "ID")]
+    job_seeker: String,
+    /// How many offers
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    k: u32,
+    /// The day of the suggestion (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<NaiveDate>,
+    /// Database URL (default: the settings' database)
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CampaignArgs {
+    /// Only the open offers whose workplace is in this department (default: every open offer)
+    #[arg(long, value_name = "CODE")]
+    department: Option<String>,
+    /// The most proposals one job seeker may receive in the campaign
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=100))]
+    capacity: u16,
+    /// Proposals wanted per position of an offer
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=50))]
+    per_position: u16,
+    /// The day of the campaign (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<NaiveDate>,
+    /// Write the proposals to this CSV file (offer, candidate pseudonym, score)
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Database URL (default: the settings' database)
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+#[allow(clippy::disallowed_methods)] // the edge reads the clock
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+async fn open(
+    config_file: Option<&Path>,
+    database: Option<&str>,
+) -> anyhow::Result<(Settings, std::sync::Arc<dyn Store>)> {
+    let settings = Settings::load(config_file, database)?;
+    let store = store::connect(&settings.database).await?;
+    store.migrate().await?;
+    Ok((settings, store))
+}
+
+/// One character per component: a bar from ▁ (low) to █ (full), · for zero.
+fn bars(b: &Breakdown) -> String {
+    const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    [
+        b.occupation,
+        b.skills,
+        b.distance,
+        b.availability,
+        b.conditions,
+        b.experience,
+    ]
+    .iter()
+    .map(|v| {
+        if *v <= 0.0 {
+            '·'
+        } else {
+            let level = ((v * 8.0).ceil() as usize).clamp(1, 8) - 1;
+            LEVELS.get(level).copied().unwrap_or('█')
+        }
+    })
+    .map(|c| format!("{c:^3}"))
+    .collect::<Vec<String>>()
+    .join(" ")
+}
+
+fn commune_name(code: &str) -> String {
+    refdata::geo().commune(code).map_or_else(
+        || code.to_string(),
+        |c| format!("{} ({})", c.name, c.department),
+    )
+}
+
+fn describe_offer(offer: &Offer) -> String {
+    let r = &offer.record;
+    format!(
+        "offer {} · {} · {} · {} · {} · {} position{}",
+        offer.id,
+        r.title,
+        r.rome,
+        commune_name(r.commune.as_str()),
+        r.contract_type,
+        r.positions,
+        if r.positions > 1 { "s" } else { "" }
+    )
+}
+
+fn write_exposure(out: &mut dyn Write, exposure: &Exposure, what: &str) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "\n{:<20} {:>12} {:>12}",
+        "priority status",
+        format!("in {what}"),
+        "in pool"
+    )?;
+    let share = |n: usize, of: usize| {
+        if of == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / of as f64
+        }
+    };
+    for s in &exposure.statuses {
+        writeln!(
+            out,
+            "{:<20} {:>11.1}% {:>11.1}%",
+            s.status.as_str(),
+            share(s.in_shortlist, exposure.shortlisted),
+            share(s.in_pool, exposure.pool)
+        )?;
+    }
+    writeln!(
+        out,
+        "({} in {what}, {} eligible job seekers in the pool)",
+        exposure.shortlisted, exposure.pool
+    )?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct ShownEntry<'a> {
+    rank: usize,
+    candidate: &'a str,
+    score: f64,
+    distance_km: f64,
+    matched_rome: &'a str,
+    match_kind: engine::MatchKind,
+    breakdown: &'a Breakdown,
+}
+
+#[derive(Serialize)]
+struct ShownShortlist<'a> {
+    offer_id: i64,
+    title: &'a str,
+    policy: Option<String>,
+    candidates: Vec<ShownEntry<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exposure: Option<&'a Exposure>,
+}
+
+fn find_offer(loaded: &Loaded, offer: &str, structure: Option<&str>) -> anyhow::Result<i64> {
+    match structure {
+        None => {
+            let id: i64 = offer.parse().map_err(|_| {
+                anyhow::anyhow!("--offer: `{offer}` is not an id; give --structure SIRET to use the owner's reference")
+            })?;
+            if !loaded.offers.contains_key(&id) {
+                bail!("--offer: no offer has id {id}");
+            }
+            Ok(id)
+        }
+        Some(siret) => {
+            let siret =
+                domain::Siret::parse(siret).map_err(|e| anyhow::anyhow!("--structure: {e}"))?;
+            loaded
+                .offers
+                .values()
+                .find(|o| {
+                    o.record.structure_siret == siret && o.record.external_id.as_str() == offer
+                })
+                .map(|o| o.id)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--offer: structure {siret} has no offer with reference `{offer}`"
+                    )
+                })
+        }
+    }
+}
+
+pub async fn shortlist(
+    args: ShortlistArgs,
+    config_file: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let k = args.k as usize;
+    let policy = match (&args.fair, &args.floors) {
+        (Some(fair), _) => Some(parse_fair(fair, k)?),
+        (None, Some(floors)) => Some(parse_floors(floors)?),
+        (None, None) => None,
+    };
+    let (settings, store) = open(config_file, args.database.as_deref()).await?;
+    let loaded = load(store.as_ref(), settings.scoring, true).await?;
+    let offer_id = find_offer(&loaded, &args.offer, args.structure.as_deref())?;
+    let now = now();
+    let today = args.today.unwrap_or_else(|| now.date_naive());
+    let shortlist = loaded.engine.shortlist(
+        offer_id,
+        &ShortlistRequest {
+            k,
+            today,
+            policy: policy.as_ref(),
+            exposure: args.exposure,
+        },
+    )?;
+    if let Some(adjustment) = &shortlist.adjustment {
+        store
+            .append_audit(
+                &NewAuditEvent {
+                    actor: None,
+                    action: "shortlist.rerank".to_string(),
+                    subject_kind: "offer".to_string(),
+                    subject_id: Some(offer_id),
+                    detail: serde_json::to_value(adjustment)?,
+                },
+                now,
+            )
+            .await
+            .context("recording the re-ranking in the audit trail")?;
+    }
+    let offer = loaded.offers.get(&offer_id).context("offer vanished")?;
+    let pseudonym = |e: &Entry| {
+        loaded
+            .pseudonyms
+            .get(&e.job_seeker_id)
+            .map_or("?", String::as_str)
+    };
+    if args.json {
+        let shown = ShownShortlist {
+            offer_id,
+            title: &offer.record.title,
+            policy: policy.as_ref().map(Policy::describe),
+            candidates: shortlist
+                .entries
+                .iter()
+                .map(|e| ShownEntry {
+                    rank: e.rank,
+                    candidate: pseudonym(e),
+                    score: e.score,
+                    distance_km: e.distance_km,
+                    matched_rome: e.matched_rome,
+                    match_kind: e.match_kind,
+                    breakdown: &e.breakdown,
+                })
+                .collect(),
+            exposure: shortlist.exposure.as_ref(),
+        };
+        return write_json(out, &shown);
+    }
+    writeln!(out, "{}", describe_offer(offer))?;
+    writeln!(
+        out,
+        "{} candidate{}{}",
+        shortlist.entries.len(),
+        if shortlist.entries.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        policy
+            .as_ref()
+            .map(|p| format!(" (priority policy {})", p.describe()))
+            .unwrap_or_default()
+    )?;
+    if shortlist.entries.is_empty() {
+        writeln!(
+            out,
+            "Nobody fits yet: no consenting job seeker targets a close occupation within commuting distance."
+        )?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\n{:>4}  {:<19}  {:>5}  {:<23}  {:>6}  matched",
+        "rank", "candidate", "score", "occ skl dst avl cnd exp", "km"
+    )?;
+    for e in &shortlist.entries {
+        writeln!(
+            out,
+            "{:>4}  {:<19}  {:>5.3}  {:<23}  {:>6.1}  {} ({})",
+            e.rank,
+            pseudonym(e),
+            e.score,
+            bars(&e.breakdown),
+            e.distance_km,
+            e.matched_rome,
+            serde_json::to_value(e.match_kind)?
+                .as_str()
+                .unwrap_or_default()
+                .replace('_', " ")
+        )?;
+    }
+    writeln!(
+        out,
+        "\nocc occupation · skl skills · dst distance · avl availability · cnd contract and hours · exp experience"
+    )?;
+    if let Some(exposure) = &shortlist.exposure {
+        write_exposure(out, exposure, "shortlist")?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct ShownSuggestion<'a> {
+    rank: usize,
+    offer_id: i64,
+    title: &'a str,
+    commune: String,
+    contract: &'a str,
+    score: f64,
+    distance_km: f64,
+    matched_rome: &'a str,
+    match_kind: engine::MatchKind,
+    breakdown: &'a Breakdown,
+}
+
+pub async fn suggest(
+    args: SuggestArgs,
+    config_file: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let external = domain::ExternalId::parse(&args.job_seeker)
+        .map_err(|e| anyhow::anyhow!("--job-seeker: {e}"))?;
+    let (settings, store) = open(config_file, args.database.as_deref()).await?;
+    let seeker = store.job_seeker(&external).await?.ok_or_else(|| {
+        anyhow::anyhow!("--job-seeker: no job seeker has the identifier {external}")
+    })?;
+    let now = now();
+    store
+        .append_audit(
+            &NewAuditEvent {
+                actor: None,
+                action: "job_seeker.suggest".to_string(),
+                subject_kind: "job_seeker".to_string(),
+                subject_id: Some(seeker.id),
+                detail: serde_json::json!({ "k": args.k }),
+            },
+            now,
+        )
+        .await
+        .context("recording the read in the audit trail")?;
+    let loaded = load(store.as_ref(), settings.scoring, true).await?;
+    let today = args.today.unwrap_or_else(|| now.date_naive());
+    let suggestions = loaded.engine.suggest(seeker.id, args.k as usize, today)?;
+    let shown: Vec<ShownSuggestion<'_>> = suggestions
+        .iter()
+        .filter_map(|s| {
+            let offer = loaded.offers.get(&s.offer_id)?;
+            Some(ShownSuggestion {
+                rank: s.rank,
+                offer_id: s.offer_id,
+                title: &offer.record.title,
+                commune: commune_name(offer.record.commune.as_str()),
+                contract: offer.record.contract_type.as_str(),
+                score: s.score,
+                distance_km: s.distance_km,
+                matched_rome: s.matched_rome,
+                match_kind: s.match_kind,
+                breakdown: &s.breakdown,
+            })
+        })
+        .collect();
+    if args.json {
+        return write_json(out, &shown);
+    }
+    writeln!(
+        out,
+        "job seeker {} · {} offer{}",
+        seeker.pseudonym,
+        shown.len(),
+        if shown.len() == 1 { "" } else { "s" }
+    )?;
+    if shown.is_empty() {
+        writeln!(
+            out,
+            "No open offer fits yet: widen the target occupations or the commute limit."
+        )?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\n{:>4}  {:>7}  {:>5}  {:<23}  {:>6}  offer",
+        "rank", "id", "score", "occ skl dst avl cnd exp", "km"
+    )?;
+    for s in &shown {
+        writeln!(
+            out,
+            "{:>4}  {:>7}  {:>5.3}  {:<23}  {:>6.1}  {} · {} · {}",
+            s.rank,
+            s.offer_id,
+            s.score,
+            bars(s.breakdown),
+            s.distance_km,
+            s.title,
+            s.commune,
+            s.contract
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct ShownCampaign<'a> {
+    department: Option<&'a str>,
+    offers: usize,
+    pool: usize,
+    capacity: u16,
+    per_position: u16,
+    campaign: &'a Metrics,
+    independent: &'a Metrics,
+    score_loss: f64,
+    exposure: &'a Exposure,
+}
+
+pub async fn campaign(
+    args: CampaignArgs,
+    config_file: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    if let Some(d) = &args.department {
+        domain::DepartmentCode::parse(d).map_err(|e| anyhow::anyhow!("--department: {e}"))?;
+    }
+    let (settings, store) = open(config_file, args.database.as_deref()).await?;
+    let loaded = load(store.as_ref(), settings.scoring, true).await?;
+    let offers = loaded.engine.open_offers(args.department.as_deref());
+    if offers.is_empty() {
+        bail!(
+            "no open offer{}: nothing to propose",
+            args.department
+                .as_deref()
+                .map(|d| format!(" in department {d}"))
+                .unwrap_or_default()
+        );
+    }
+    let now = now();
+    let mut request = CampaignRequest::new(offers, args.today.unwrap_or_else(|| now.date_naive()));
+    request.capacity = args.capacity;
+    request.per_position = args.per_position;
+    request.threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let outcome = loaded.engine.campaign(&request)?;
+    store
+        .append_audit(
+            &NewAuditEvent {
+                actor: None,
+                action: "campaign.run".to_string(),
+                subject_kind: "department".to_string(),
+                subject_id: None,
+                detail: serde_json::json!({
+                    "department": args.department,
+                    "offers": outcome.offers,
+                    "proposals": outcome.proposals.len(),
+                    "capacity": args.capacity,
+                    "per_position": args.per_position,
+                }),
+            },
+            now,
+        )
+        .await
+        .context("recording the campaign in the audit trail")?;
+    if let Some(path) = &args.out {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(["offer_id", "offer_reference", "candidate", "score"])?;
+        for p in &outcome.proposals {
+            let reference = loaded
+                .offers
+                .get(&p.offer_id)
+                .map_or("", |o| o.record.external_id.as_str());
+            let candidate = loaded
+                .pseudonyms
+                .get(&p.job_seeker_id)
+                .map_or("?", String::as_str);
+            writer.write_record([
+                p.offer_id.to_string(),
+                reference.to_string(),
+                candidate.to_string(),
+                format!("{:.4}", p.score),
+            ])?;
+        }
+        let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let partial = path.with_extension("partial");
+        std::fs::write(&partial, bytes)
+            .with_context(|| format!("writing {}", partial.display()))?;
+        std::fs::rename(&partial, path).with_context(|| format!("writing {}", path.display()))?;
+    }
+    if args.json {
+        return write_json(
+            out,
+            &ShownCampaign {
+                department: args.department.as_deref(),
+                offers: outcome.offers,
+                pool: outcome.pool,
+                capacity: args.capacity,
+                per_position: args.per_position,
+                campaign: &outcome.campaign,
+                independent: &outcome.independent,
+                score_loss: outcome.score_loss,
+                exposure: &outcome.exposure,
+            },
+        );
+    }
+    writeln!(
+        out,
+        "campaign over {} open offer{}{} · {} eligible job seekers · at most {} proposal{} each, {} per position",
+        outcome.offers,
+        if outcome.offers == 1 { "" } else { "s" },
+        args.department
+            .as_deref()
+            .map(|d| format!(" in department {d}"))
+            .unwrap_or_default(),
+        outcome.pool,
+        args.capacity,
+        if args.capacity == 1 { "" } else { "s" },
+        args.per_position
+    )?;
+    writeln!(out, "\n{:<28} {:>12} {:>12}", "", "campaign", "independent")?;
+    let (c, i) = (&outcome.campaign, &outcome.independent);
+    let rows: [(&str, String, String); 7] = [
+        (
+            "proposals",
+            c.proposals.to_string(),
+            i.proposals.to_string(),
+        ),
+        (
+            "total score",
+            format!("{:.1}", c.total_score),
+            format!("{:.1}", i.total_score),
+        ),
+        (
+            "congestion (−1 even, 0 one)",
+            format!("{:.3}", c.congestion),
+            format!("{:.3}", i.congestion),
+        ),
+        (
+            "coverage of the pool",
+            format!("{:.1}%", 100.0 * c.coverage),
+            format!("{:.1}%", 100.0 * i.coverage),
+        ),
+        ("Gini", format!("{:.3}", c.gini), format!("{:.3}", i.gini)),
+        (
+            "offers with every position",
+            format!("{:.1}%", 100.0 * c.offers_covered),
+            format!("{:.1}%", 100.0 * i.offers_covered),
+        ),
+        (
+            "most proposals to one person",
+            c.max_per_person.to_string(),
+            i.max_per_person.to_string(),
+        ),
+    ];
+    for (name, a, b) in rows {
+        writeln!(out, "{name:<28} {a:>12} {b:>12}")?;
+    }
+    writeln!(
+        out,
+        "\nscore lost to the capacity: {:.2}% (the optimum lies between the two totals)",
+        100.0 * outcome.score_loss
+    )?;
+    write_exposure(out, &outcome.exposure, "proposals")?;
+    if let Some(path) = &args.out {
+        writeln!(
+            out,
+            "\nwrote {} proposals to {}",
+            outcome.proposals.len(),
+            path.display()
+        )?;
+    }
+    Ok(())
+}
