@@ -11,6 +11,7 @@
 
 mod campaign;
 mod fair;
+mod floors;
 mod scoring;
 mod shortlist;
 mod support;

@@ -224,3 +224,57 @@ fn shortlist_on_postgres() {
     journey(database.url.expose());
     runtime.block_on(database.drop());
 }
+
+/// Whether the PostgreSQL server can install PostGIS; when it cannot, the peer test is skipped
+/// (and fails under PASSERELLE_TEST_REQUIRE_POSTGRES=1, as in CI, which installs it).
+async fn postgis_available(url: &str) -> bool {
+    let pool = sqlx::PgPool::connect(url).await.unwrap();
+    let found: Option<i32> =
+        sqlx::query_scalar("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")
+            .fetch_optional(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    found.is_some()
+}
+
+#[test]
+fn the_engine_and_its_postgis_peer_give_the_same_shortlists() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let Some(database) = runtime.block_on(crate::postgres::fresh_database("peer")) else {
+        return;
+    };
+    let url = database.url.expose().to_string();
+    if !runtime.block_on(postgis_available(&url)) {
+        let required = std::env::var(crate::postgres::REQUIRE_POSTGRES_VAR).is_ok_and(|v| v == "1");
+        assert!(
+            !required,
+            "PostGIS is not installed on the PostgreSQL server (Debian: postgresql-15-postgis-3)"
+        );
+        eprintln!("SKIPPED: PostGIS peer test: the server has no PostGIS");
+        runtime.block_on(database.drop());
+        return;
+    }
+    simulated(&url);
+    let out = run_ok(&[
+        "bench",
+        "engine",
+        "--database",
+        &url,
+        "--queries",
+        "20",
+        "--check",
+        "40",
+        "--peer",
+        &url,
+        "--peer-queries",
+        "40",
+        "--no-campaign",
+    ]);
+    assert!(
+        out.contains("identical to the exhaustive scorer: 40 of 40"),
+        "{out}"
+    );
+    assert!(out.contains("identical top-k: 40 of 40"), "{out}");
+    runtime.block_on(database.drop());
+}
