@@ -159,6 +159,8 @@ pub trait Store: Send + Sync {
     ) -> Result<BulkReport>;
     async fn offer(&self, owner: &Siret, external_id: &ExternalId) -> Result<Option<Offer>>;
     async fn load_offers(&self) -> Result<Vec<Offer>>;
+    /// The open offers, by id: what the engine ranks.
+    async fn load_open_offers(&self) -> Result<Vec<Offer>>;
     /// Opens or closes an offer; `closed_at` follows.
     async fn set_offer_status(
         &self,

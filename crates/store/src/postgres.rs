@@ -148,6 +148,17 @@ async fn copy_out_lines(
 }
 
 impl PostgresStore {
+    /// Offers matching `filter` (a WHERE clause over `o`, or nothing), by id.
+    async fn offers_where(&self, filter: &str) -> Result<Vec<Offer>> {
+        let sql = format!("{} {filter} ORDER BY o.id", offer_select(json_text));
+        let mut rows = sqlx::query(&sql).fetch(&self.pool);
+        let mut offers = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            offers.push(offer_from_row!(&row)?);
+        }
+        Ok(offers)
+    }
+
     pub async fn connect(url: &DatabaseUrl) -> Result<Self> {
         let connect_error = |source| StoreError::Connect {
             url: url.to_string(),
@@ -818,13 +829,11 @@ impl Store for PostgresStore {
     }
 
     async fn load_offers(&self) -> Result<Vec<Offer>> {
-        let sql = format!("{} ORDER BY o.id", offer_select(json_text));
-        let mut rows = sqlx::query(&sql).fetch(&self.pool);
-        let mut offers = Vec::new();
-        while let Some(row) = rows.try_next().await? {
-            offers.push(offer_from_row!(&row)?);
-        }
-        Ok(offers)
+        self.offers_where("").await
+    }
+
+    async fn load_open_offers(&self) -> Result<Vec<Offer>> {
+        self.offers_where("WHERE o.status = 'open'").await
     }
 
     async fn set_offer_status(

@@ -9,7 +9,7 @@ use crate::support::simulated;
 
 #[test]
 fn a_campaign_respects_capacities_and_spreads_proposals() {
-    let r = simulated(0.004, 3);
+    let r = simulated(0.004, 3, false);
     let offers = r.engine.open_offers(Some("93"));
     assert!(offers.len() > 20, "{} offers", offers.len());
     let mut request = CampaignRequest::new(offers.clone(), r.today);
@@ -60,7 +60,7 @@ fn a_campaign_respects_capacities_and_spreads_proposals() {
 
 #[test]
 fn without_pressure_a_campaign_is_the_independent_lists() {
-    let r = simulated(0.004, 3);
+    let r = simulated(0.004, 3, false);
     let offers: Vec<i64> = r
         .engine
         .open_offers(Some("75"))

@@ -15,7 +15,7 @@ use crate::support::{Simulated, simulated};
 /// About 9,750 job seekers and 600 open offers, built once for the whole binary.
 fn region() -> &'static Simulated {
     static REGION: OnceLock<Simulated> = OnceLock::new();
-    REGION.get_or_init(|| simulated(0.01, 7))
+    REGION.get_or_init(|| simulated(0.01, 7, true))
 }
 
 fn request(k: usize, policy: Option<&Policy>) -> ShortlistRequest<'_> {
@@ -204,6 +204,104 @@ fn unknown_ids_and_mismatched_tables_are_errors() {
         .shortlist(1, &request(30, Some(&policy)))
         .unwrap_err();
     assert!(error.to_string().contains("top-10"), "{error}");
+    // Asking for everyone is answered, not a crash.
+    let id = r.engine.open_offers(None)[5];
+    let everyone = r.engine.shortlist(id, &request(usize::MAX, None)).unwrap();
+    let exhaustive = r
+        .engine
+        .shortlist_exhaustive(id, usize::MAX, r.today)
+        .unwrap();
+    assert_eq!(everyone.entries, exhaustive);
+}
+
+fn bits(id: i64) -> u8 {
+    PriorityStatus::ALL
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| holds(id, **s))
+        .fold(0, |acc, (i, _)| acc | (1 << i))
+}
+
+fn bit(status: PriorityStatus) -> u8 {
+    1 << PriorityStatus::ALL
+        .iter()
+        .position(|s| *s == status)
+        .unwrap()
+}
+
+/// The policies applied by the index equal the policies applied to everyone, scored
+/// exhaustively: pruning keeps every candidate a re-ranking could need.
+#[test]
+fn policies_on_the_index_equal_policies_on_everyone() {
+    use engine::fair::{Candidate, rerank as fair_rerank};
+    use engine::floors::{BitFloor, FloorCandidate, rerank as floors_rerank};
+    let r = region();
+    let k = 20;
+    let table = MTable::adjusted(k, 0.3, 0.1).unwrap();
+    let fair = Policy::Fair {
+        status: PriorityStatus::Rqth,
+        table: table.clone(),
+    };
+    let shares = [(PriorityStatus::Rqth, 0.25), (PriorityStatus::Qpv, 0.3)];
+    let floors = Policy::Floors(shares.to_vec());
+    for id in r.engine.open_offers(None).iter().step_by(3).take(150) {
+        let everyone = r
+            .engine
+            .shortlist_exhaustive(*id, usize::MAX, r.today)
+            .unwrap();
+        let candidates: Vec<Candidate<i64>> = everyone
+            .iter()
+            .map(|e| Candidate {
+                id: e.job_seeker_id,
+                score: e.score,
+                protected: holds(e.job_seeker_id, PriorityStatus::Rqth),
+            })
+            .collect();
+        let expected: Vec<i64> = fair_rerank(&candidates, &table)
+            .ranking
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        let got: Vec<i64> = r
+            .engine
+            .shortlist(*id, &request(k, Some(&fair)))
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| e.job_seeker_id)
+            .collect();
+        assert_eq!(got, expected, "FA*IR, offer {id}");
+
+        let candidates: Vec<FloorCandidate<i64>> = everyone
+            .iter()
+            .map(|e| FloorCandidate {
+                id: e.job_seeker_id,
+                score: e.score,
+                statuses: bits(e.job_seeker_id),
+            })
+            .collect();
+        let bit_floors: Vec<BitFloor> = shares
+            .iter()
+            .map(|(s, share)| BitFloor {
+                bit: bit(*s),
+                share: *share,
+            })
+            .collect();
+        let expected: Vec<i64> = floors_rerank(&candidates, &bit_floors, k)
+            .ranking
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        let got: Vec<i64> = r
+            .engine
+            .shortlist(*id, &request(k, Some(&floors)))
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| e.job_seeker_id)
+            .collect();
+        assert_eq!(got, expected, "floors, offer {id}");
+    }
 }
 
 proptest! {

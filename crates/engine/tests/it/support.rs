@@ -48,7 +48,7 @@ pub struct Simulated {
     pub today: NaiveDate,
 }
 
-pub fn simulated(scale: f64, seed: u64) -> Simulated {
+pub fn simulated(scale: f64, seed: u64, compact: bool) -> Simulated {
     let today = day("2026-11-02");
     let region =
         simulate::Region::new(simulate::Config::new("11", scale, seed, today).unwrap()).unwrap();
@@ -76,6 +76,13 @@ pub fn simulated(scale: f64, seed: u64) -> Simulated {
         .collect();
     for o in &offers {
         engine.upsert_offer(o).unwrap();
+    }
+    if compact {
+        engine.compact();
+        // An update after compaction lands where it should.
+        if let Some(first) = seekers.first() {
+            engine.upsert_job_seeker(first).unwrap();
+        }
     }
     Simulated {
         engine,

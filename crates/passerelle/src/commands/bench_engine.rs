@@ -115,7 +115,7 @@ pub async fn run(
     let engine = loaded.engine;
     writeln!(
         out,
-        "build the engine from the store: {:.1} s ({} job seekers, {} offers, {} left out)",
+        "build the engine from the store (job seekers, open offers): {:.1} s ({} job seekers, {} offers, {} left out)",
         build.as_secs_f64(),
         engine.job_seeker_count(),
         engine.offer_count(),

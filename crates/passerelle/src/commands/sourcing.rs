@@ -40,7 +40,7 @@ fn spinner(what: &'static str) -> ProgressBar {
     bar
 }
 
-/// Builds the engine from every structure, job seeker and offer of the store. With `details`,
+/// Builds the engine from every structure, job seeker and open offer of the store. With `details`,
 /// also keeps pseudonyms and offers for display.
 pub async fn load(
     store: &dyn Store,
@@ -66,7 +66,10 @@ pub async fn load(
         .await
         .context("reading job seekers")?;
     bar.finish_and_clear();
-    let offers = store.load_offers().await.context("reading offers")?;
+    let offers = store
+        .load_open_offers()
+        .await
+        .context("reading open offers")?;
     let mut kept = HashMap::new();
     for offer in offers {
         if engine.upsert_offer(&offer).is_err() {
@@ -75,6 +78,7 @@ pub async fn load(
             kept.insert(offer.id, offer);
         }
     }
+    engine.compact();
     if skipped > 0 {
         eprintln!(
             "warning: {skipped} records left out of the engine: a code they hold is unknown to the reference data"
@@ -334,7 +338,7 @@ fn find_offer(loaded: &Loaded, offer: &str, structure: Option<&str>) -> anyhow::
                 anyhow::anyhow!("--offer: `{offer}` is not an id; give --structure SIRET to use the owner's reference")
             })?;
             if !loaded.offers.contains_key(&id) {
-                bail!("--offer: no offer has id {id}");
+                bail!("--offer: no open offer has id {id}");
             }
             Ok(id)
         }

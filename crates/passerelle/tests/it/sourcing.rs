@@ -180,7 +180,7 @@ fn sourcing_mistakes_are_named() {
         ),
         (
             vec!["shortlist", "--offer", "999999"],
-            "--offer: no offer has id 999999",
+            "--offer: no open offer has id 999999",
         ),
         (
             vec!["shortlist", "--offer", "1", "--fair", "disabled:0.1:0.1"],

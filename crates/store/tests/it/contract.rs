@@ -337,6 +337,21 @@ pub async fn offers_round_trip_and_close(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(reopened.record.closed_at, None);
+    // Only open offers reach the engine.
+    store
+        .set_offer_status(first.id, OfferStatus::Cancelled, at(7))
+        .await
+        .unwrap();
+    let open: Vec<i64> = store
+        .load_open_offers()
+        .await
+        .unwrap()
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(open.len(), 4);
+    assert!(!open.contains(&first.id));
+    assert!(open.windows(2).all(|w| w[0] < w[1]));
     assert!(matches!(
         store
             .set_offer_status(424_242, OfferStatus::Filled, at(6))
