@@ -199,10 +199,11 @@ impl Engine {
             })
         };
         let threads = request.threads.max(1);
-        let chunk = request.offers.len().div_ceil(threads).max(1);
+        // By occupation and place, so that consecutive lists read the same buckets.
+        let offers = self.batch_order(&request.offers);
+        let chunk = offers.len().div_ceil(threads).max(1);
         let results: Vec<Result<Vec<OfferList>, EngineError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = request
-                .offers
+            let handles: Vec<_> = offers
                 .chunks(chunk)
                 .map(|ids| scope.spawn(move || ids.iter().map(|id| one(*id)).collect()))
                 .collect();

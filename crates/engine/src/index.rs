@@ -16,7 +16,7 @@ use crate::floors::{self, BitFloor, FloorCandidate};
 use crate::profile::{
     self, Codes, Interner, OfferProfile, SeekerProfile, UnknownCode, day, status_bit,
 };
-use crate::score::{self, Breakdown, Context, MatchKind, Proximity, Scored};
+use crate::score::{self, Breakdown, Context, MatchKind, Member, Proximity, Scored, skill_bit};
 
 const NONE: u32 = u32::MAX;
 
@@ -181,8 +181,12 @@ pub struct Shortlist {
     pub adjustment: Option<Adjustment>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exposure: Option<Exposure>,
-    /// How many pairs were scored (the rest were pruned).
+    /// How many pairs were scored in full (the others were ruled out by a bound).
     pub scored: usize,
+    /// How many bucket members were read (each bounded, and scored if the bound allowed).
+    pub read: usize,
+    /// How many (occupation, commune) buckets were bounded.
+    pub buckets: usize,
 }
 
 /// One offer suggested to a person.
@@ -197,12 +201,12 @@ pub struct Suggestion {
     pub breakdown: Breakdown,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Bucket {
-    /// Local commune index.
-    local: u32,
-    max_commute: u16,
-    slots: Vec<u32>,
+    /// The best of every member (see [`Member::absorb`]): the bucket's bound. Not narrowed
+    /// when a member leaves, so it stays an upper bound.
+    summary: Member,
+    members: Vec<Member>,
 }
 
 /// The sourcing engine's state. Queries take `&self` and may run on several threads.
@@ -223,6 +227,9 @@ pub struct Engine {
     seekers: Vec<SeekerProfile>,
     seeker_slot: HashMap<i64, u32>,
     buckets: Vec<Vec<Bucket>>,
+    /// The local commune of each bucket, beside `buckets`: a shortlist reads these first
+    /// (sixteen to a cache line) and touches a bucket only when its distance allows.
+    bucket_locals: Vec<Vec<u32>>,
     bucket_of: HashMap<(u16, u32), u32>,
     offers: Vec<OfferProfile>,
     offer_slot: HashMap<i64, u32>,
@@ -383,6 +390,20 @@ impl Collector {
     }
 }
 
+/// A point's position along a Z-order (Morton) curve: nearby points mostly get nearby numbers.
+fn z_order((latitude, longitude): (f64, f64)) -> u64 {
+    let scale = |value: f64, low: f64, span: f64| -> u64 {
+        (((value - low) / span).clamp(0.0, 1.0) * f64::from(u32::MAX)) as u64
+    };
+    let (y, x) = (
+        scale(latitude, -90.0, 180.0),
+        scale(longitude, -180.0, 360.0),
+    );
+    (0..32).fold(0u64, |acc, bit| {
+        acc | (((x >> bit) & 1) << (2 * bit)) | (((y >> bit) & 1) << (2 * bit + 1))
+    })
+}
+
 fn rome_code(index: u16) -> &'static str {
     refdata::rome()
         .occupations()
@@ -419,6 +440,8 @@ impl Engine {
         let occupations = refdata::rome().occupations().len();
         let mut buckets = Vec::with_capacity(occupations);
         buckets.resize_with(occupations, Vec::new);
+        let mut bucket_locals = Vec::with_capacity(occupations);
+        bucket_locals.resize_with(occupations, Vec::new);
         Ok(Self {
             config,
             proximity,
@@ -434,6 +457,7 @@ impl Engine {
             seekers: Vec::new(),
             seeker_slot: HashMap::new(),
             buckets,
+            bucket_locals,
             bucket_of: HashMap::new(),
             offers: Vec::new(),
             offer_slot: HashMap::new(),
@@ -489,9 +513,9 @@ impl Engine {
                 .buckets
                 .get_mut(usize::from(rome))
                 .and_then(|list| list.get_mut(b as usize))
-                && let Some(i) = bucket.slots.iter().position(|s| *s == slot)
+                && let Some(i) = bucket.members.iter().position(|m| m.slot == slot)
             {
-                bucket.slots.swap_remove(i);
+                bucket.members.swap_remove(i);
             }
         }
     }
@@ -504,22 +528,45 @@ impl Engine {
             return;
         }
         let (commune, commute) = (seeker.commune, seeker.commute_km);
-        let romes: Vec<u16> = seeker.targets.iter().map(|t| t.rome).collect();
+        let department = match seeker.consent {
+            Some(model::ConsentScope::DepartmentAgencies) => self.department_of_commune(commune),
+            _ => u16::MAX,
+        };
+        let member = |rome: u16| Member {
+            slot,
+            available_from: seeker.available_from.unwrap_or(i32::MIN),
+            skills: seeker.skills.iter().fold(0, |acc, s| acc | skill_bit(*s)),
+            commute_km: commute,
+            licences: seeker.licences,
+            contracts: seeker.contracts,
+            department,
+            experience_here: seeker.experience_in(rome),
+            working_time: seeker.working_time,
+        };
+        let members: Vec<(u16, Member)> = seeker
+            .targets
+            .iter()
+            .map(|t| (t.rome, member(t.rome)))
+            .collect();
         let local = self.local(commune);
-        for rome in romes {
-            let Some(list) = self.buckets.get_mut(usize::from(rome)) else {
+        for (rome, member) in members {
+            let (Some(list), Some(locals)) = (
+                self.buckets.get_mut(usize::from(rome)),
+                self.bucket_locals.get_mut(usize::from(rome)),
+            ) else {
                 continue;
             };
             let b = *self.bucket_of.entry((rome, local)).or_insert_with(|| {
+                locals.push(local);
                 list.push(Bucket {
-                    local,
-                    ..Bucket::default()
+                    summary: member,
+                    members: Vec::new(),
                 });
                 u32::try_from(list.len() - 1).unwrap_or(NONE)
             });
             if let Some(bucket) = list.get_mut(b as usize) {
-                bucket.slots.push(slot);
-                bucket.max_commute = bucket.max_commute.max(commute);
+                bucket.summary.absorb(&member);
+                bucket.members.push(member);
             }
         }
     }
@@ -581,6 +628,29 @@ impl Engine {
     /// occupation, then commune) and packs the buckets: call after a bulk load. Changes no
     /// result, only speed.
     pub fn compact(&mut self) {
+        // Local communes renumbered along a Z-order curve of their coordinates, and each
+        // code's buckets sorted by it: a shortlist reads buckets near the workplace first,
+        // and near each other on the map means near each other in memory.
+        let mut by_place: Vec<(u64, u32)> = self
+            .local_communes
+            .iter()
+            .map(|c| (z_order(self.point(*c)), *c))
+            .collect();
+        by_place.sort_unstable();
+        let mut new_local = vec![NONE; self.local_communes.len()];
+        for (new, (_, commune)) in by_place.iter().enumerate() {
+            if let Some(old) = self.local_of.get(*commune as usize)
+                && let Some(slot) = new_local.get_mut(*old as usize)
+            {
+                *slot = u32::try_from(new).unwrap_or(NONE);
+            }
+        }
+        self.local_communes = by_place.iter().map(|(_, c)| *c).collect();
+        for (new, commune) in self.local_communes.iter().enumerate() {
+            if let Some(slot) = self.local_of.get_mut(*commune as usize) {
+                *slot = u32::try_from(new).unwrap_or(NONE);
+            }
+        }
         let key = |p: &SeekerProfile| {
             (
                 p.targets.first().map_or(u16::MAX, |t| t.rome),
@@ -620,10 +690,33 @@ impl Engine {
             }
         };
         self.seeker_slot.values_mut().for_each(remap);
-        for bucket in self.buckets.iter_mut().flatten() {
-            bucket.slots.iter_mut().for_each(remap);
-            bucket.slots.sort_unstable();
-            bucket.slots.shrink_to_fit();
+        self.bucket_of.clear();
+        for (code, (list, locals)) in self
+            .buckets
+            .iter_mut()
+            .zip(self.bucket_locals.iter_mut())
+            .enumerate()
+        {
+            let mut paired: Vec<(u32, Bucket)> = locals
+                .iter()
+                .map(|l| new_local.get(*l as usize).copied().unwrap_or(NONE))
+                .zip(list.drain(..))
+                .collect();
+            paired.sort_unstable_by_key(|(l, _)| *l);
+            locals.clear();
+            for (i, (local, mut bucket)) in paired.into_iter().enumerate() {
+                // A fresh copy, allocated right after the previous bucket's.
+                let mut members = bucket.members.clone();
+                members.iter_mut().for_each(|m| remap(&mut m.slot));
+                members.sort_unstable_by_key(|m| m.slot);
+                bucket.members = members;
+                locals.push(local);
+                list.push(bucket);
+                if let Ok(code) = u16::try_from(code) {
+                    self.bucket_of
+                        .insert((code, local), u32::try_from(i).unwrap_or(NONE));
+                }
+            }
         }
     }
 
@@ -654,6 +747,20 @@ impl Engine {
             .collect();
         ids.sort_unstable();
         ids
+    }
+
+    /// The offers in the order a batch should take them: by occupation, then place, so that
+    /// consecutive shortlists read the same buckets while they are in cache. Unknown ids last.
+    pub fn batch_order(&self, offer_ids: &[i64]) -> Vec<i64> {
+        let mut keyed: Vec<(u16, u64, i64)> = offer_ids
+            .iter()
+            .map(|id| match self.offer(*id) {
+                Ok(o) => (o.rome, z_order(o.point), *id),
+                Err(_) => (u16::MAX, u64::MAX, *id),
+            })
+            .collect();
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, _, id)| id).collect()
     }
 
     /// The department code of an offer's workplace.
@@ -687,7 +794,7 @@ impl Engine {
             .buckets
             .iter()
             .flat_map(|l| l.iter())
-            .map(|b| size_of::<Bucket>() + b.slots.capacity() * 4)
+            .map(|b| size_of::<Bucket>() + b.members.capacity() * size_of::<Member>())
             .sum::<usize>();
         let maps = (self.seeker_slot.capacity() + self.offer_slot.capacity()) * 16
             + self.bucket_of.capacity() * 16
@@ -726,16 +833,18 @@ impl Engine {
         context: &Context<'_>,
         collector: &mut Collector,
         mut pool: Option<&mut Vec<u8>>,
-    ) -> usize {
+    ) -> (usize, usize, usize) {
         let full = pool.is_some();
-        let mut distances = vec![f64::NAN; self.local_communes.len()];
-        let mut scored = 0usize;
+        let offer_skill_bits: Vec<u64> = offer.skills.iter().map(|s| skill_bit(*s)).collect();
+        // Distance and distance component from the workplace, by local commune, once each.
+        let mut distances = vec![(f64::NAN, 0.0); self.local_communes.len()];
+        let (mut scored, mut read, mut bounded) = (0usize, 0usize, 0usize);
         let sources = self
             .proximity
             .sources
             .get(usize::from(offer.rome))
             .map_or(&[][..], Vec::as_slice);
-        let mut order: Vec<(f64, u32, f64)> = Vec::new();
+        let mut order: Vec<(f64, u32, (f64, f64))> = Vec::new();
         for &(code, tier) in sources {
             if !full && collector.prunes(score::upper_bound(&self.config, tier, 1.0)) {
                 break;
@@ -744,40 +853,77 @@ impl Engine {
                 continue;
             };
             order.clear();
-            for (b, bucket) in buckets.iter().enumerate() {
-                let Some(cached) = distances.get_mut(bucket.local as usize) else {
+            bounded += buckets.len();
+            let locals = self
+                .bucket_locals
+                .get(usize::from(code))
+                .map_or(&[][..], Vec::as_slice);
+            for (b, local) in locals.iter().enumerate() {
+                let Some(cached) = distances.get_mut(*local as usize) else {
                     continue;
                 };
-                if cached.is_nan() {
+                if cached.0.is_nan() {
                     let commune = self
                         .local_communes
-                        .get(bucket.local as usize)
+                        .get(*local as usize)
                         .copied()
                         .unwrap_or(NONE);
-                    *cached = refdata::distance_km(offer.point, self.point(commune));
+                    let km = refdata::distance_km(offer.point, self.point(commune));
+                    *cached = (km, score::distance_component(&self.config, km));
                 }
-                let km = *cached;
-                if km > f64::from(bucket.max_commute) || bucket.slots.is_empty() {
+                let distance = *cached;
+                if !full && collector.prunes(score::upper_bound(&self.config, tier, distance.1)) {
                     continue;
                 }
-                let bound = score::upper_bound(
-                    &self.config,
+                let Some(bucket) = buckets.get(b) else {
+                    continue;
+                };
+                if bucket.members.is_empty() {
+                    continue;
+                }
+                let Some(bound) = context.member_bound(
+                    &bucket.summary,
+                    offer,
+                    &offer_skill_bits,
+                    code == offer.rome,
                     tier,
-                    score::distance_component(&self.config, km),
-                );
-                order.push((bound, u32::try_from(b).unwrap_or(NONE), km));
+                    distance,
+                ) else {
+                    continue;
+                };
+                if !full && collector.prunes(bound) {
+                    continue;
+                }
+                order.push((bound, u32::try_from(b).unwrap_or(NONE), distance));
             }
             if !full {
-                order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             }
-            for &(bound, b, km) in &order {
+            for &(bound, b, distance) in &order {
+                let km = distance.0;
                 if !full && collector.prunes(bound) {
                     break;
                 }
                 let Some(bucket) = buckets.get(b as usize) else {
                     continue;
                 };
-                for &slot in &bucket.slots {
+                read += bucket.members.len();
+                for member in &bucket.members {
+                    let slot = member.slot;
+                    // Ruled out, or bounded below what the heaps need, from the bucket alone.
+                    if !full && collector.threshold.is_some() {
+                        let bound = context.member_bound(
+                            member,
+                            offer,
+                            &offer_skill_bits,
+                            code == offer.rome,
+                            tier,
+                            distance,
+                        );
+                        if bound.is_none_or(|b| collector.prunes(b)) {
+                            continue;
+                        }
+                    }
                     let Some(seeker) = self.seekers.get(slot as usize) else {
                         continue;
                     };
@@ -803,7 +949,7 @@ impl Engine {
                 }
             }
         }
-        scored
+        (scored, read, bounded)
     }
 
     /// The k best job seekers for an offer, with their reasons, under the priority policy.
@@ -827,8 +973,8 @@ impl Engine {
         let tracked = request.policy.map(|p| p.tracked(k)).unwrap_or_default();
         let mut collector = Collector::new(k, &tracked);
         let mut pool = request.exposure.then(Vec::new);
-        let scored = if k == 0 {
-            0
+        let (scored, read, buckets) = if k == 0 {
+            (0, 0, 0)
         } else {
             self.scan(offer, &context, &mut collector, pool.as_mut())
         };
@@ -959,6 +1105,8 @@ impl Engine {
             adjustment,
             exposure,
             scored,
+            read,
+            buckets,
         })
     }
 

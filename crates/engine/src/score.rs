@@ -303,7 +303,143 @@ pub(crate) struct Context<'a> {
     pub today: i32,
 }
 
+/// Contract type and working time against the person's preferences, half each.
+fn conditions(contracts: u16, working_time: WorkingTimePreference, offer: &OfferProfile) -> f64 {
+    let contract = if contracts == 0 || contracts & offer.contract != 0 {
+        1.0
+    } else {
+        0.0
+    };
+    let time = match (working_time, offer.working_time) {
+        (WorkingTimePreference::Any, _) | (_, None) => 1.0,
+        (WorkingTimePreference::FullTime, Some(WorkingTime::FullTime))
+        | (WorkingTimePreference::PartTime, Some(WorkingTime::PartTime)) => 1.0,
+        _ => 0.0,
+    };
+    (contract + time) / 2.0
+}
+
+/// Months held in the offer's occupation against those asked for.
+fn experience(offer: &OfferProfile, months: u16) -> f64 {
+    let share = (f64::from(months) / f64::from(offer.experience_months.max(1))).min(1.0);
+    match offer.experience {
+        ExperienceRequired::Beginner => 1.0,
+        ExperienceRequired::Wished => 0.5 + 0.5 * share,
+        ExperienceRequired::Required => share,
+    }
+}
+
+/// What a bucket keeps of each member, so that most can be ruled out or bounded without
+/// reading their profile: the hard conditions, the exact availability and conditions, a
+/// signature of their skills and their experience in the bucket's occupation.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Member {
+    pub slot: u32,
+    /// Day from which available, or `i32::MIN` for now.
+    pub available_from: i32,
+    /// One bit per skill (see [`skill_bit`]).
+    pub skills: u64,
+    pub commute_km: u16,
+    pub licences: u16,
+    pub contracts: u16,
+    /// The department the consent is limited to, or `u16::MAX` for every agency.
+    pub department: u16,
+    /// Months of experience in the bucket's occupation.
+    pub experience_here: u16,
+    pub working_time: WorkingTimePreference,
+}
+
+impl Member {
+    /// Folds `other` into a bucket's summary: a member that holds, for every bound, the best
+    /// any member holds (the earliest availability, every skill bit and licence, the widest
+    /// preferences, the most experience), so that its bound is the bucket's.
+    pub(crate) fn absorb(&mut self, other: &Member) {
+        self.available_from = self.available_from.min(other.available_from);
+        self.skills |= other.skills;
+        self.commute_km = self.commute_km.max(other.commute_km);
+        self.licences |= other.licences;
+        self.contracts = if self.contracts == 0 || other.contracts == 0 {
+            0
+        } else {
+            self.contracts | other.contracts
+        };
+        if self.department != other.department {
+            self.department = u16::MAX;
+        }
+        self.experience_here = self.experience_here.max(other.experience_here);
+        if self.working_time != other.working_time {
+            self.working_time = WorkingTimePreference::Any;
+        }
+    }
+}
+
+/// The bit of a skill in a member's signature.
+pub(crate) fn skill_bit(skill: u32) -> u64 {
+    1u64 << (skill.wrapping_mul(0x9E37_79B1) >> 26)
+}
+
 impl Context<'_> {
+    /// Whether the person may start in time; the availability component if so.
+    fn availability(&self, available_from: Option<i32>, offer: &OfferProfile) -> Option<f64> {
+        let start = offer.starts_on.unwrap_or(self.today).max(self.today);
+        let late = available_from.unwrap_or(self.today) - start;
+        let max_delay = i32::try_from(self.config.max_delay_days).unwrap_or(i32::MAX);
+        if late > max_delay {
+            return None;
+        }
+        Some(if late <= 0 {
+            1.0
+        } else {
+            1.0 - f64::from(late) / (f64::from(max_delay) + 1.0)
+        })
+    }
+
+    /// An upper bound of the member's score for the offer at `km`, read from the bucket alone
+    /// (`None` when a hard condition fails): the occupation at the bucket's best `tier`, skills
+    /// from the signature, experience exact in the offer's own occupation, the rest exact.
+    pub(crate) fn member_bound(
+        &self,
+        member: &Member,
+        offer: &OfferProfile,
+        offer_skill_bits: &[u64],
+        same_code: bool,
+        tier: f64,
+        (km, distance): (f64, f64),
+    ) -> Option<f64> {
+        if km > f64::from(member.commute_km)
+            || offer.licences & !member.licences != 0
+            || (member.department != u16::MAX && member.department != offer.department)
+        {
+            return None;
+        }
+        let available = (member.available_from != i32::MIN).then_some(member.available_from);
+        let availability = self.availability(available, offer)?;
+        let skills = if offer_skill_bits.is_empty() {
+            1.0
+        } else {
+            let held = offer_skill_bits
+                .iter()
+                .filter(|b| member.skills & **b != 0)
+                .count();
+            held as f64 / offer_skill_bits.len() as f64
+        };
+        Some(total(
+            self.config,
+            &Breakdown {
+                occupation: tier,
+                skills,
+                distance,
+                availability,
+                conditions: conditions(member.contracts, member.working_time, offer),
+                experience: if same_code {
+                    experience(offer, member.experience_here)
+                } else {
+                    1.0
+                },
+            },
+        ))
+    }
+
     /// The score of `seeker` for `offer` at `km` from the workplace, or `None` when a hard
     /// condition fails.
     pub(crate) fn score(
@@ -328,12 +464,7 @@ impl Context<'_> {
         if offer.licences & !seeker.licences != 0 {
             return None;
         }
-        let start = offer.starts_on.unwrap_or(self.today).max(self.today);
-        let late = seeker.available_from.unwrap_or(self.today) - start;
-        let max_delay = i32::try_from(config.max_delay_days).unwrap_or(i32::MAX);
-        if late > max_delay {
-            return None;
-        }
+        let availability = self.availability(seeker.available_from, offer)?;
         let mut best: Option<(f64, MatchKind, u16)> = None;
         for target in seeker.targets.iter() {
             if let Some((value, kind)) =
@@ -345,35 +476,13 @@ impl Context<'_> {
             }
         }
         let (occupation, kind, via) = best?;
-        let availability = if late <= 0 {
-            1.0
-        } else {
-            1.0 - f64::from(late) / (f64::from(max_delay) + 1.0)
-        };
-        let contract = if seeker.contracts == 0 || seeker.contracts & offer.contract != 0 {
-            1.0
-        } else {
-            0.0
-        };
-        let time = match (seeker.working_time, offer.working_time) {
-            (WorkingTimePreference::Any, _) | (_, None) => 1.0,
-            (WorkingTimePreference::FullTime, Some(WorkingTime::FullTime))
-            | (WorkingTimePreference::PartTime, Some(WorkingTime::PartTime)) => 1.0,
-            _ => 0.0,
-        };
-        let held = f64::from(seeker.experience_in(offer.rome));
-        let share = (held / f64::from(offer.experience_months.max(1))).min(1.0);
-        let experience = match offer.experience {
-            ExperienceRequired::Beginner => 1.0,
-            ExperienceRequired::Wished => 0.5 + 0.5 * share,
-            ExperienceRequired::Required => share,
-        };
+        let experience = experience(offer, seeker.experience_in(offer.rome));
         let breakdown = Breakdown {
             occupation,
             skills: shared_share(&offer.skills, &seeker.skills),
             distance: distance_component(config, km),
             availability,
-            conditions: (contract + time) / 2.0,
+            conditions: conditions(seeker.contracts, seeker.working_time, offer),
             experience,
         };
         Some(Scored {

@@ -397,14 +397,53 @@ pub fn copy_text_fields(line: &[u8]) -> Vec<Option<String>> {
                     None => {}
                 }
             }
-            Some(String::from_utf8_lossy(&out).into_owned())
+            Some(
+                String::from_utf8(out)
+                    .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned()),
+            )
         })
         .collect()
+}
+
+/// `YYYY-MM-DD` read directly (the general parser costs microseconds a call, and the engine's
+/// load reads millions of dates).
+pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return None;
+    }
+    let year: i32 = text.get(0..4)?.parse().ok()?;
+    let month: u32 = text.get(5..7)?.parse().ok()?;
+    let day: u32 = text.get(8..10)?.parse().ok()?;
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 /// A PostgreSQL `timestamptz` in its text form with the session in UTC:
 /// `2026-01-05 08:00:00+00`, fractional seconds optional.
 pub fn parse_pg_timestamp(text: &str) -> Result<DateTime<Utc>> {
+    // The usual form, read directly; anything else through the general parser.
+    let fast = || -> Option<DateTime<Utc>> {
+        let date = parse_iso_date(text.get(0..10)?)?;
+        let rest = text.get(10..)?.strip_prefix(' ')?.strip_suffix("+00")?;
+        let (clock, fraction) = match rest.split_once('.') {
+            Some((clock, fraction)) => (clock, Some(fraction)),
+            None => (rest, None),
+        };
+        let mut parts = clock.split(':').map(|p| p.parse::<u32>().ok());
+        let (hour, minute, second) = (parts.next()??, parts.next()??, parts.next()??);
+        let nanos = match fraction {
+            Some(f) if !f.is_empty() && f.len() <= 9 => {
+                f.parse::<u32>().ok()? * 10u32.pow(9 - u32::try_from(f.len()).ok()?)
+            }
+            Some(_) => return None,
+            None => 0,
+        };
+        let time = chrono::NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
+        Some(date.and_time(time).and_utc())
+    };
+    if let Some(t) = fast() {
+        return Ok(t);
+    }
     DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z")
         .map(|t| t.with_timezone(&Utc))
         .map_err(|err| StoreError::Corrupt(format!("timestamp {text:?}: {err}")))
@@ -438,8 +477,7 @@ impl JobSeekerDocument {
         let date = |value: Option<String>, name: &str| -> Result<Option<NaiveDate>> {
             value
                 .map(|v| {
-                    NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-                        .map_err(|_| StoreError::Corrupt(format!("{name}: {v:?}")))
+                    parse_iso_date(&v).ok_or_else(|| StoreError::Corrupt(format!("{name}: {v:?}")))
                 })
                 .transpose()
         };
@@ -1133,4 +1171,33 @@ pub fn check_transition(request: &TransitionRequest) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_timestamps_read_as_the_general_parser_reads_them() {
+        assert_eq!(
+            parse_iso_date("2026-02-28"),
+            NaiveDate::from_ymd_opt(2026, 2, 28)
+        );
+        for bad in ["2026-02-30", "2026-2-28", "26-02-28", "2026/02/28", ""] {
+            assert_eq!(parse_iso_date(bad), None, "{bad}");
+        }
+        for text in [
+            "2026-01-05 08:00:00+00",
+            "2026-01-05 08:00:00.5+00",
+            "2026-01-05 08:00:00.123456+00",
+            "2026-01-05 23:59:59.000001+00",
+            "2026-01-05 08:00:00+02",
+        ] {
+            let general = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z")
+                .map(|t| t.with_timezone(&Utc))
+                .ok();
+            assert_eq!(parse_pg_timestamp(text).ok(), general, "{text}");
+        }
+        assert!(parse_pg_timestamp("2026-01-05 25:00:00+00").is_err());
+    }
 }

@@ -29,6 +29,8 @@ pub struct Loaded {
     pub offers: HashMap<i64, Offer>,
     /// Records the engine could not take (a code unknown to the reference data).
     pub skipped: u64,
+    /// Time spent building the engine (the rest of the load is reading the store).
+    pub building: std::time::Duration,
 }
 
 fn spinner(what: &'static str) -> ProgressBar {
@@ -42,6 +44,7 @@ fn spinner(what: &'static str) -> ProgressBar {
 
 /// Builds the engine from every structure, job seeker and open offer of the store. With `details`,
 /// also keeps pseudonyms and offers for display.
+#[allow(clippy::disallowed_methods)] // measures its own work, for `bench engine`
 pub async fn load(
     store: &dyn Store,
     config: ScoringConfig,
@@ -53,14 +56,17 @@ pub async fn load(
     let mut pseudonyms = HashMap::new();
     let mut skipped = 0u64;
     let bar = spinner("loading job seekers");
+    let mut building = std::time::Duration::ZERO;
     store
         .stream_job_seekers(&mut |seeker| {
             bar.inc(1);
+            let start = std::time::Instant::now();
             if engine.upsert_job_seeker(&seeker).is_err() {
                 skipped += 1;
             } else if details {
                 pseudonyms.insert(seeker.id, seeker.pseudonym);
             }
+            building += start.elapsed();
             Ok(())
         })
         .await
@@ -78,7 +84,9 @@ pub async fn load(
             kept.insert(offer.id, offer);
         }
     }
+    let start = std::time::Instant::now();
     engine.compact();
+    building += start.elapsed();
     if skipped > 0 {
         eprintln!(
             "warning: {skipped} records left out of the engine: a code they hold is unknown to the reference data"
@@ -89,6 +97,7 @@ pub async fn load(
         pseudonyms,
         offers: kept,
         skipped,
+        building,
     })
 }
 
