@@ -4,7 +4,9 @@
 //! exhaustive scorer ([`Engine::shortlist_exhaustive`]) checks.
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
+
+use foldhash::HashMap;
 
 use chrono::NaiveDate;
 use model::{JobSeeker, Offer, PriorityStatus, Structure};
@@ -217,6 +219,7 @@ pub struct Engine {
     titles: Interner,
     skills: Interner,
     commune_index: HashMap<&'static str, u32>,
+    rome_index: HashMap<&'static str, u16>,
     points: Vec<(f64, f64)>,
     departments: Vec<u16>,
     department_codes: Vec<&'static str>,
@@ -238,11 +241,7 @@ pub struct Engine {
 
 impl Codes for Engine {
     fn rome_index(&self, code: &str) -> Option<u16> {
-        refdata::rome()
-            .occupations()
-            .binary_search_by(|o| o.code.cmp(code))
-            .ok()
-            .and_then(|i| u16::try_from(i).ok())
+        self.rome_index.get(code).copied()
     }
 
     fn commune_index(&self, code: &str) -> Option<u32> {
@@ -420,7 +419,8 @@ impl Engine {
         let communes = refdata::geo().communes();
         let mut department_codes: Vec<&'static str> = Vec::new();
         let mut departments = Vec::with_capacity(communes.len());
-        let mut commune_index = HashMap::with_capacity(communes.len());
+        let mut commune_index =
+            HashMap::with_capacity_and_hasher(communes.len(), Default::default());
         let mut points = Vec::with_capacity(communes.len());
         for (i, commune) in communes.iter().enumerate() {
             let d = match department_codes
@@ -437,6 +437,12 @@ impl Engine {
             commune_index.insert(commune.code, u32::try_from(i).unwrap_or(NONE));
             points.push(commune.point());
         }
+        let rome_index = refdata::rome()
+            .occupations()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| u16::try_from(i).ok().map(|i| (o.code, i)))
+            .collect();
         let occupations = refdata::rome().occupations().len();
         let mut buckets = Vec::with_capacity(occupations);
         buckets.resize_with(occupations, Vec::new);
@@ -448,19 +454,20 @@ impl Engine {
             titles,
             skills: Interner::default(),
             commune_index,
+            rome_index,
             points,
             departments,
             department_codes,
-            structure_departments: HashMap::new(),
+            structure_departments: HashMap::default(),
             local_of: vec![NONE; communes.len()],
             local_communes: Vec::new(),
             seekers: Vec::new(),
-            seeker_slot: HashMap::new(),
+            seeker_slot: HashMap::default(),
             buckets,
             bucket_locals,
-            bucket_of: HashMap::new(),
+            bucket_of: HashMap::default(),
             offers: Vec::new(),
-            offer_slot: HashMap::new(),
+            offer_slot: HashMap::default(),
             offers_by_rome: vec![Vec::new(); occupations],
         })
     }
@@ -677,13 +684,14 @@ impl Engine {
                 *slot = u32::try_from(new).unwrap_or(NONE);
             }
         }
-        let old = std::mem::take(&mut self.seekers);
-        // Cloning in the new order allocates each person's lists next to the previous one's.
+        let mut old: Vec<Option<SeekerProfile>> = std::mem::take(&mut self.seekers)
+            .into_iter()
+            .map(Some)
+            .collect();
         self.seekers = order
             .iter()
-            .filter_map(|(_, _, _, o)| old.get(*o as usize).cloned())
+            .filter_map(|(_, _, _, o)| old.get_mut(*o as usize).and_then(Option::take))
             .collect();
-        drop(old);
         let remap = |slot: &mut u32| {
             if let Some(new) = new_of.get(*slot as usize) {
                 *slot = *new;

@@ -1,7 +1,7 @@
 //! The engine's compact forms of job seekers and offers: codes turned into small integers so
 //! that a million people fit in a few hundred megabytes and score in tens of nanoseconds.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use model::{
@@ -12,18 +12,34 @@ use model::{
 /// "No job title" in a title slot.
 pub(crate) const NO_TITLE: u32 = u32::MAX;
 
-/// Strings (skill and job-title OGR codes) as dense integers.
+/// Strings (skill and job-title OGR codes) as integers. OGR codes are numbers and stand for
+/// themselves, with no lookup; any other text (or a number written with a leading zero) gets
+/// a number from 2³¹ up.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
     ids: HashMap<String, u32>,
 }
 
+const FIRST_INTERNED: u32 = 1 << 31;
+
 impl Interner {
     pub(crate) fn intern(&mut self, text: &str) -> u32 {
+        if !text.is_empty()
+            && text.len() <= 9
+            && (text == "0" || !text.starts_with('0'))
+            && text.bytes().all(|b| b.is_ascii_digit())
+            && let Ok(number) = text.parse::<u32>()
+        {
+            return number;
+        }
         if let Some(&id) = self.ids.get(text) {
             return id;
         }
-        let id = u32::try_from(self.ids.len()).unwrap_or(NO_TITLE - 1);
+        let id = u32::try_from(self.ids.len())
+            .ok()
+            .and_then(|n| FIRST_INTERNED.checked_add(n))
+            .filter(|id| *id < NO_TITLE)
+            .unwrap_or(NO_TITLE - 1);
         self.ids.insert(text.to_string(), id);
         id
     }
@@ -321,6 +337,18 @@ pub(crate) fn offer_profile(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_stand_for_themselves_and_other_text_is_interned() {
+        let mut interner = Interner::default();
+        assert_eq!(interner.intern("100007"), 100_007);
+        let a = interner.intern("B1V");
+        assert!(a >= FIRST_INTERNED && a != NO_TITLE);
+        assert_eq!(interner.intern("B1V"), a);
+        let padded = interner.intern("0100007");
+        assert!(padded != a && padded != 100_007);
+        assert_ne!(interner.intern("x"), a);
+    }
 
     #[test]
     fn licences_imply_what_they_require() {

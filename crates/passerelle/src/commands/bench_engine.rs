@@ -40,6 +40,9 @@ pub struct EngineBenchArgs {
     /// Skip the campaign over every open offer
     #[arg(long)]
     no_campaign: bool,
+    /// Only build the engine and report its memory
+    #[arg(long)]
+    build_only: bool,
     /// Also time the same shortlists as SQL on this PostgreSQL database (PostGIS installed),
     /// which must hold the same data (the --database itself when it is PostgreSQL)
     #[arg(long, value_name = "URL")]
@@ -130,6 +133,9 @@ pub async fn run(
         mib(peak)
     )?;
 
+    if args.build_only {
+        return Ok(());
+    }
     let open = engine.open_offers(None);
     let policy = {
         let parts: Vec<&str> = args.fair.split(':').collect();
