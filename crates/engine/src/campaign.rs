@@ -103,7 +103,10 @@ fn metrics(
     pool: usize,
     counts_in_pool: &HashMap<i64, u16>,
 ) -> Metrics {
-    let total_score: f64 = proposals.iter().map(|p| p.score).sum();
+    // Summed in a fixed order, so that the same proposals give the same total.
+    let mut scores: Vec<f64> = proposals.iter().map(|p| p.score).collect();
+    scores.sort_by(|a, b| b.total_cmp(a));
+    let total_score: f64 = scores.iter().sum();
     let n = proposals.len() as f64;
     // Sorted, so that sums do not depend on a hash map's order.
     let mut counts: Vec<u64> = counts_in_pool.values().map(|c| u64::from(*c)).collect();
