@@ -9,7 +9,7 @@ use std::collections::BinaryHeap;
 use foldhash::HashMap;
 
 use chrono::NaiveDate;
-use model::{JobSeeker, Offer, PriorityStatus, Structure};
+use model::{JobSeeker, Offer, PriorityStatus, SourcingProfile, Structure};
 use serde::Serialize;
 
 use crate::config::{ConfigError, ScoringConfig};
@@ -580,6 +580,12 @@ impl Engine {
 
     /// Adds a job seeker, or replaces the one with the same id.
     pub fn upsert_job_seeker(&mut self, seeker: &JobSeeker) -> Result<(), UnknownCode> {
+        self.upsert_profile(&SourcingProfile::from(seeker))
+    }
+
+    /// Adds a job seeker from what the store's lean read gives, or replaces the one with the
+    /// same id.
+    pub fn upsert_profile(&mut self, seeker: &SourcingProfile) -> Result<(), UnknownCode> {
         let profile = profile::seeker_profile(seeker, self)?;
         let slot = match self.seeker_slot.get(&seeker.id) {
             Some(&slot) => {

@@ -5,8 +5,8 @@ use foldhash::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use model::{
-    ConsentScope, ContractType, ExperienceRequired, JobSeeker, JobSeekerStatus, Offer, OfferStatus,
-    PriorityStatus, WorkingTime, WorkingTimePreference,
+    ConsentScope, ContractType, ExperienceRequired, JobSeekerStatus, Offer, OfferStatus,
+    PriorityStatus, SourcingProfile, WorkingTime, WorkingTimePreference,
 };
 
 /// "No job title" in a title slot.
@@ -223,10 +223,9 @@ fn unknown(what: &'static str, code: &str) -> UnknownCode {
 }
 
 pub(crate) fn seeker_profile(
-    seeker: &JobSeeker,
+    record: &SourcingProfile,
     codes: &mut impl Codes,
 ) -> Result<SeekerProfile, UnknownCode> {
-    let record = &seeker.record;
     let commune = codes
         .commune_index(record.commune.as_str())
         .ok_or_else(|| unknown("commune", record.commune.as_str()))?;
@@ -264,7 +263,7 @@ pub(crate) fn seeker_profile(
         .filter(|q| q.kind == "driving_licence")
         .fold(0, |acc, q| acc | licence_closure(&q.code));
     Ok(SeekerProfile {
-        id: seeker.id,
+        id: record.id,
         commune,
         commute_km: record.commute_limit.km(),
         targets: targets.into_boxed_slice(),
@@ -278,9 +277,9 @@ pub(crate) fn seeker_profile(
         working_time: record.working_time,
         priorities: record
             .priorities
-            .keys()
+            .iter()
             .fold(0, |acc, s| acc | status_bit(*s)),
-        consent: record.consent.map(|c| c.scope),
+        consent: record.consent,
         active: record.status == JobSeekerStatus::Active,
         available_from: record.available_from.map(day),
     })

@@ -456,3 +456,47 @@ impl BulkReport {
         );
     }
 }
+
+/// What the sourcing engine needs of a job seeker, and nothing more: no name, no contact, no
+/// birth date. The engine loads a million of these; personal identity stays in the database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourcingProfile {
+    pub id: i64,
+    pub pseudonym: String,
+    pub commune: InseeCode,
+    pub available_from: Option<NaiveDate>,
+    pub commute_limit: CommuteLimitKm,
+    pub targets: Targets,
+    pub skills: Vec<String>,
+    pub qualifications: Vec<Qualification>,
+    pub experience: Vec<Experience>,
+    pub contract_types: Vec<ContractType>,
+    pub working_time: WorkingTimePreference,
+    /// Priority statuses held (disclosed or not), in [`PriorityStatus::ALL`] order.
+    pub priorities: Vec<PriorityStatus>,
+    /// The scope of the consent to be proposed, if given.
+    pub consent: Option<ConsentScope>,
+    pub status: JobSeekerStatus,
+}
+
+impl From<&JobSeeker> for SourcingProfile {
+    fn from(seeker: &JobSeeker) -> Self {
+        let r = &seeker.record;
+        Self {
+            id: seeker.id,
+            pseudonym: seeker.pseudonym.clone(),
+            commune: r.commune.clone(),
+            available_from: r.available_from,
+            commute_limit: r.commute_limit,
+            targets: r.targets.clone(),
+            skills: r.skills.clone(),
+            qualifications: r.qualifications.clone(),
+            experience: r.experience.clone(),
+            contract_types: r.contract_types.clone(),
+            working_time: r.working_time,
+            priorities: r.priorities.keys().copied().collect(),
+            consent: r.consent.map(|c| c.scope),
+            status: r.status,
+        }
+    }
+}

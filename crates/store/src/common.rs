@@ -372,6 +372,188 @@ pub const JOB_SEEKER_TEXT_COLUMNS: [&str; 37] = [
     "u.email",
 ];
 
+/// The columns of a [`SourcingProfile`], in the order [`sourcing_from_text`] reads them, each
+/// passed through `text` (SQLite casts integers to text; PostgreSQL's COPY is text already).
+pub fn sourcing_columns(text: fn(&str) -> String) -> Vec<String> {
+    [
+        "j.id",
+        "j.pseudonym",
+        "j.commune_code",
+        "j.available_from",
+        "j.commute_limit_km",
+        "j.skills",
+        "j.qualifications",
+        "j.experience",
+        "j.contract_types",
+        "j.working_time",
+        "j.rqth",
+        "j.long_term",
+        "j.rsa",
+        "j.qpv",
+        "j.senior",
+        "j.young_unqualified",
+        "j.consent_scope",
+        "j.status",
+    ]
+    .iter()
+    .map(|c| text(c))
+    .collect()
+}
+
+/// The columns of [`sourcing_columns`] then the targets, as one JSON array (SQLite's read).
+#[derive(serde::Deserialize)]
+struct SourcingRow(
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Vec<(String, Option<String>)>,
+);
+
+/// Splits a [`SourcingRow`] into the fields [`sourcing_from_text`] reads and the targets.
+#[allow(clippy::type_complexity)]
+pub fn sourcing_row_from_json(
+    text: &str,
+) -> Result<(Vec<Option<String>>, Vec<(String, Option<String>)>)> {
+    let r: SourcingRow = from_json(text, "job seeker row")?;
+    Ok((
+        vec![
+            r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12, r.13, r.14, r.15,
+            r.16, r.17,
+        ],
+        r.18,
+    ))
+}
+
+/// A sourcing profile from the text fields of [`sourcing_columns`] and its targets.
+pub fn sourcing_from_text(
+    fields: Vec<Option<String>>,
+    targets: Vec<(String, Option<String>)>,
+) -> Result<SourcingProfile> {
+    let mut fields = fields.into_iter();
+    let mut next = |name: &str| -> Result<Option<String>> {
+        fields
+            .next()
+            .ok_or_else(|| StoreError::Corrupt(format!("job seeker row: {name} missing")))
+    };
+    let required = |value: Option<String>, name: &str| -> Result<String> {
+        value.ok_or_else(|| StoreError::Corrupt(format!("{name}: NULL")))
+    };
+    let id: i64 = {
+        let text = required(next("id")?, "id")?;
+        text.parse()
+            .map_err(|_| StoreError::Corrupt(format!("id: {text:?}")))?
+    };
+    let pseudonym = required(next("pseudonym")?, "pseudonym")?;
+    let commune = parse(
+        &required(next("commune_code")?, "commune_code")?,
+        "commune_code",
+        domain::InseeCode::parse,
+    )?;
+    let available_from = match next("available_from")? {
+        Some(v) => Some(
+            parse_iso_date(&v)
+                .ok_or_else(|| StoreError::Corrupt(format!("available_from: {v:?}")))?,
+        ),
+        None => None,
+    };
+    let km = required(next("commute_limit_km")?, "commute_limit_km")?;
+    let commute_limit = km
+        .parse::<u16>()
+        .ok()
+        .and_then(|km| domain::CommuteLimitKm::new(km).ok())
+        .ok_or_else(|| StoreError::Corrupt(format!("commute_limit_km: {km}")))?;
+    let skills = from_json(&required(next("skills")?, "skills")?, "skills")?;
+    let qualifications = from_json(
+        &required(next("qualifications")?, "qualifications")?,
+        "qualifications",
+    )?;
+    let experience = from_json::<Vec<ExperienceDocument>>(
+        &required(next("experience")?, "experience")?,
+        "experience",
+    )?
+    .into_iter()
+    .map(|e| {
+        Ok(Experience {
+            rome: parse(&e.rome, "experience", domain::RomeCode::parse)?,
+            months: e.months,
+        })
+    })
+    .collect::<Result<_>>()?;
+    let contract_types = from_json::<Vec<String>>(
+        &required(next("contract_types")?, "contract_types")?,
+        "contract_types",
+    )?
+    .iter()
+    .map(|c| text_enum(c, "contract_types", ContractType::parse))
+    .collect::<Result<_>>()?;
+    let working_time = text_enum(
+        &required(next("working_time")?, "working_time")?,
+        "working_time",
+        WorkingTimePreference::parse,
+    )?;
+    let mut priorities = Vec::new();
+    for status in PriorityStatus::ALL {
+        let flag = next("priority flag")?;
+        if matches!(flag.as_deref(), Some("t" | "1" | "true")) {
+            priorities.push(*status);
+        }
+    }
+    let consent = next("consent_scope")?
+        .map(|c| text_enum(&c, "consent_scope", ConsentScope::parse))
+        .transpose()?;
+    let status = text_enum(
+        &required(next("status")?, "status")?,
+        "status",
+        JobSeekerStatus::parse,
+    )?;
+    let targets = targets
+        .into_iter()
+        .map(|(rome, job_title)| {
+            Ok(domain::Target {
+                rome: parse(
+                    &rome,
+                    "job_seeker_targets.rome_code",
+                    domain::RomeCode::parse,
+                )?,
+                job_title,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let targets = domain::Targets::new(targets)
+        .map_err(|err| StoreError::Corrupt(format!("targets of job seeker {id}: {err}")))?;
+    Ok(SourcingProfile {
+        id,
+        pseudonym,
+        commune,
+        available_from,
+        commute_limit,
+        targets,
+        skills,
+        qualifications,
+        experience,
+        contract_types,
+        working_time,
+        priorities,
+        consent,
+        status,
+    })
+}
+
 /// One row of a PostgreSQL text `COPY`: tab-separated, `\N` for NULL, backslash escapes.
 pub fn copy_text_fields(line: &[u8]) -> Vec<Option<String>> {
     line.split(|b| *b == b'\t')

@@ -140,6 +140,13 @@ pub trait Store: Send + Sync {
         sink: &mut (dyn FnMut(JobSeeker) -> Result<()> + Send),
     ) -> Result<u64>;
 
+    /// Hands every job seeker's [`SourcingProfile`] (what the engine needs, no identity) to
+    /// `sink`, by id, holding one at a time. Returns how many there were.
+    async fn stream_sourcing_profiles(
+        &self,
+        sink: &mut (dyn FnMut(SourcingProfile) -> Result<()> + Send),
+    ) -> Result<u64>;
+
     /// Every job seeker, by id, in memory.
     async fn load_job_seekers(&self) -> Result<Vec<JobSeeker>> {
         let mut seekers = Vec::new();

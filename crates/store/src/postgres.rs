@@ -712,6 +712,68 @@ impl Store for PostgresStore {
         Ok(count)
     }
 
+    async fn stream_sourcing_profiles(
+        &self,
+        sink: &mut (dyn FnMut(SourcingProfile) -> Result<()> + Send),
+    ) -> Result<u64> {
+        // As `stream_job_seekers`: targets, then the profiles, in one snapshot, merged on id.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let mut targets: Vec<(i64, String, Option<String>)> = Vec::new();
+        copy_out_lines(
+            &mut tx,
+            "COPY (SELECT job_seeker_id, rome_code, job_title_ogr FROM job_seeker_targets \
+             ORDER BY job_seeker_id, rank) TO STDOUT",
+            &mut |line| {
+                let mut fields = copy_text_fields(line).into_iter();
+                let id = fields.next().flatten().and_then(|id| id.parse().ok());
+                let rome = fields.next().flatten();
+                let title = fields.next().flatten();
+                match (id, rome) {
+                    (Some(id), Some(rome)) => {
+                        targets.push((id, rome, title));
+                        Ok(())
+                    }
+                    _ => Err(StoreError::Corrupt("job_seeker_targets row".to_string())),
+                }
+            },
+        )
+        .await?;
+        let mut cursor = targets.into_iter().peekable();
+        let mut count = 0;
+        let sql = format!(
+            "COPY (SELECT {} FROM job_seekers j ORDER BY j.id) TO STDOUT",
+            sourcing_columns(str::to_string).join(", ")
+        );
+        copy_out_lines(&mut tx, &sql, &mut |line| {
+            let fields = copy_text_fields(line);
+            let id: i64 = fields
+                .first()
+                .and_then(|f| f.as_deref())
+                .and_then(|id| id.parse().ok())
+                .ok_or_else(|| StoreError::Corrupt("job seeker row without id".to_string()))?;
+            let mut mine = Vec::new();
+            while let Some((owner, _, _)) = cursor.peek() {
+                if *owner > id {
+                    break;
+                }
+                if let Some((owner, rome, title)) = cursor.next()
+                    && owner == id
+                {
+                    mine.push((rome, title));
+                }
+            }
+            sink(sourcing_from_text(fields, mine)?)?;
+            count += 1;
+            Ok(())
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(count)
+    }
+
     async fn upsert_offers(
         &self,
         records: &[OfferRecord],

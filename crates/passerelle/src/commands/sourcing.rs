@@ -58,10 +58,10 @@ pub async fn load(
     let bar = spinner("loading job seekers");
     let mut building = std::time::Duration::ZERO;
     store
-        .stream_job_seekers(&mut |seeker| {
+        .stream_sourcing_profiles(&mut |seeker| {
             bar.inc(1);
             let start = std::time::Instant::now();
-            if engine.upsert_job_seeker(&seeker).is_err() {
+            if engine.upsert_profile(&seeker).is_err() {
                 skipped += 1;
             } else if details {
                 pseudonyms.insert(seeker.id, seeker.pseudonym);

@@ -155,6 +155,35 @@ async fn one_agency(store: &dyn Store) -> Siret {
     siret(1)
 }
 
+/// The engine's lean read gives exactly what the full record gives, for every shape of record
+/// (no consent, consent by department, statuses, no availability, several targets).
+pub async fn sourcing_profiles_are_the_records_without_identity(db: &TestDb) {
+    let store = db.store();
+    let agency = one_agency(store).await;
+    let mut records: Vec<_> = (1..=12).map(|n| job_seeker(n, &agency)).collect();
+    records[1].available_from = None;
+    records[2].consent = Some(Consent {
+        given_at: at(3),
+        scope: ConsentScope::DepartmentAgencies,
+    });
+    records[3].status = JobSeekerStatus::Suspended;
+    store.upsert_job_seekers(&records, at(2)).await.unwrap();
+    let full = store.load_job_seekers().await.unwrap();
+    let mut lean = Vec::new();
+    let count = store
+        .stream_sourcing_profiles(&mut |p| {
+            lean.push(p);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(count, 12);
+    let expected: Vec<SourcingProfile> = full.iter().map(SourcingProfile::from).collect();
+    assert_eq!(lean, expected);
+    assert!(lean.iter().any(|p| p.targets.as_slice().len() > 1));
+    assert!(lean.iter().any(|p| !p.priorities.is_empty()));
+}
+
 pub async fn job_seekers_round_trip_every_field(db: &TestDb) {
     let store = db.store();
     let agency = one_agency(store).await;

@@ -51,6 +51,7 @@ contract_tests!(
     structures_are_upserted_on_their_siret,
     users_memberships_and_tokens,
     job_seekers_round_trip_every_field,
+    sourcing_profiles_are_the_records_without_identity,
     job_seekers_upsert_is_idempotent_and_replaces_targets,
     job_seekers_with_unknown_agency_or_advisor_are_rejected_alone,
     offers_round_trip_and_close,
