@@ -2,6 +2,8 @@
 //! plain data, free of any storage. Fields hold parsed domain types, so a record in hand is
 //! valid; the schemas re-check what they can.
 
+pub mod workflow;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -1,0 +1,315 @@
+//! The referral workflow ("mise en relation"), declared as data: which state may follow which,
+//! who may move it, and what the move must carry. The store records moves; this table decides
+//! which are allowed.
+//!
+//! proposed → accepted | declined (the job seeker's answer, recorded by their advisor)
+//! accepted → interview (the agency)
+//! interview → hired (with a start date) | not hired (with a reason from [`NOT_HIRED_REASONS`])
+//! proposed | accepted | interview → cancelled (either side) | expired (the system, after
+//! `expiry_days` without a move)
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::{ReferralState, Role};
+
+/// Who moves a referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mover {
+    /// A user acting in one of their roles.
+    User(Role),
+    /// Passerelle itself (expiry).
+    System,
+}
+
+/// What a move must carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    Nothing,
+    StartDate,
+    NotHiredReason,
+}
+
+/// One allowed move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Move {
+    pub from: ReferralState,
+    pub to: ReferralState,
+    pub by: &'static [Mover],
+    pub needs: Needs,
+}
+
+const AGENCY: &[Mover] = &[
+    Mover::User(Role::Recruiter),
+    Mover::User(Role::AgencyManager),
+];
+const ADVISOR: &[Mover] = &[Mover::User(Role::Advisor)];
+const EITHER: &[Mover] = &[
+    Mover::User(Role::Recruiter),
+    Mover::User(Role::AgencyManager),
+    Mover::User(Role::Advisor),
+];
+const SYSTEM: &[Mover] = &[Mover::System];
+
+use ReferralState as S;
+
+/// Every allowed move; anything else is refused.
+pub const MOVES: &[Move] = &[
+    Move {
+        from: S::Proposed,
+        to: S::Accepted,
+        by: ADVISOR,
+        needs: Needs::Nothing,
+    },
+    Move {
+        from: S::Proposed,
+        to: S::Declined,
+        by: ADVISOR,
+        needs: Needs::Nothing,
+    },
+    Move {
+        from: S::Accepted,
+        to: S::Interview,
+        by: AGENCY,
+        needs: Needs::Nothing,
+    },
+    Move {
+        from: S::Interview,
+        to: S::Hired,
+        by: AGENCY,
+        needs: Needs::StartDate,
+    },
+    Move {
+        from: S::Interview,
+        to: S::NotHired,
+        by: AGENCY,
+        needs: Needs::NotHiredReason,
+    },
+    Move {
+        from: S::Proposed,
+        to: S::Cancelled,
+        by: EITHER,
+        needs: Needs::Nothing,
+    },
+    Move {
+        from: S::Accepted,
+        to: S::Cancelled,
+        by: EITHER,
+        needs: Needs::Nothing,
+    },
+    Move {
+        from: S::Interview,
+        to: S::Cancelled,
+        by: EITHER,
+        needs: Needs::Nothing,
+    },
+    Move {
+        from: S::Proposed,
+        to: S::Expired,
+        by: SYSTEM,
+        needs: Needs::Nothing,
+    },
+    Move {
+        from: S::Accepted,
+        to: S::Expired,
+        by: SYSTEM,
+        needs: Needs::Nothing,
+    },
+    Move {
+        from: S::Interview,
+        to: S::Expired,
+        by: SYSTEM,
+        needs: Needs::Nothing,
+    },
+];
+
+/// Why a candidate was not hired: the list the form offers.
+pub const NOT_HIRED_REASONS: &[&str] = &[
+    "profile_mismatch",
+    "candidate_withdrew",
+    "position_filled",
+    "no_show",
+    "offer_cancelled",
+    "other",
+];
+
+/// The states no move leaves.
+pub fn is_final(state: ReferralState) -> bool {
+    !MOVES.iter().any(|m| m.from == state)
+}
+
+/// Why a move is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoveError {
+    #[error("a referral cannot go from {from} to {to}")]
+    NotAllowed {
+        from: ReferralState,
+        to: ReferralState,
+    },
+    #[error("going from {from} to {to} is not for {by}")]
+    NotYours {
+        from: ReferralState,
+        to: ReferralState,
+        by: String,
+    },
+    #[error("hire_starts_on: a hire needs its start date")]
+    StartDateMissing,
+    #[error("not_hired_reason: expected one of {}", NOT_HIRED_REASONS.join(", "))]
+    ReasonMissing,
+}
+
+/// Checks a move against the table: allowed from this state, by this mover, with what it needs.
+pub fn check(
+    from: ReferralState,
+    to: ReferralState,
+    by: Mover,
+    starts_on: Option<NaiveDate>,
+    reason: Option<&str>,
+) -> Result<&'static Move, MoveError> {
+    let allowed = MOVES
+        .iter()
+        .find(|m| m.from == from && m.to == to)
+        .ok_or(MoveError::NotAllowed { from, to })?;
+    if !allowed.by.contains(&by) {
+        return Err(MoveError::NotYours {
+            from,
+            to,
+            by: match by {
+                Mover::User(role) => role.to_string(),
+                Mover::System => "the system".to_string(),
+            },
+        });
+    }
+    match allowed.needs {
+        Needs::StartDate if starts_on.is_none() => Err(MoveError::StartDateMissing),
+        Needs::NotHiredReason if !reason.is_some_and(|r| NOT_HIRED_REASONS.contains(&r)) => {
+            Err(MoveError::ReasonMissing)
+        }
+        _ => Ok(allowed),
+    }
+}
+
+/// Whether a referral last moved at `last_move` has expired at `now` (after `days` full days
+/// without a move, from a state that can expire).
+pub fn has_expired(
+    state: ReferralState,
+    last_move: DateTime<Utc>,
+    now: DateTime<Utc>,
+    days: u32,
+) -> bool {
+    MOVES
+        .iter()
+        .any(|m| m.from == state && m.to == ReferralState::Expired)
+        && now.signed_duration_since(last_move).num_days() >= i64::from(days)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn day(d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, d, 9, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    /// Every pair of states, by every mover: allowed exactly when the table says so.
+    #[test]
+    fn every_move_allowed_or_refused_as_the_table_says() {
+        let movers = [
+            Mover::User(Role::Advisor),
+            Mover::User(Role::Recruiter),
+            Mover::User(Role::AgencyManager),
+            Mover::User(Role::Partner),
+            Mover::User(Role::Steering),
+            Mover::User(Role::Admin),
+            Mover::System,
+        ];
+        let start = NaiveDate::from_ymd_opt(2026, 12, 1);
+        let mut allowed = 0;
+        for from in ReferralState::ALL {
+            for to in ReferralState::ALL {
+                for by in movers {
+                    let result = check(*from, *to, by, start, Some("no_show"));
+                    let expected = MOVES
+                        .iter()
+                        .any(|m| m.from == *from && m.to == *to && m.by.contains(&by));
+                    assert_eq!(result.is_ok(), expected, "{from} → {to} by {by:?}");
+                    allowed += usize::from(expected);
+                }
+            }
+        }
+        assert_eq!(allowed, 20);
+        assert!(matches!(
+            check(
+                S::Hired,
+                S::Cancelled,
+                Mover::User(Role::Recruiter),
+                None,
+                None
+            ),
+            Err(MoveError::NotAllowed { .. })
+        ));
+        assert_eq!(
+            check(
+                S::Proposed,
+                S::Accepted,
+                Mover::User(Role::Recruiter),
+                None,
+                None
+            )
+            .unwrap_err()
+            .to_string(),
+            "going from proposed to accepted is not for recruiter"
+        );
+    }
+
+    #[test]
+    fn hires_need_a_date_and_refusals_a_listed_reason() {
+        let agency = Mover::User(Role::Recruiter);
+        assert_eq!(
+            check(S::Interview, S::Hired, agency, None, None),
+            Err(MoveError::StartDateMissing)
+        );
+        assert_eq!(
+            check(S::Interview, S::NotHired, agency, None, Some("too far")),
+            Err(MoveError::ReasonMissing)
+        );
+        assert!(
+            check(
+                S::Interview,
+                S::NotHired,
+                agency,
+                None,
+                Some("position_filled")
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn final_states_and_expiry() {
+        let finals: Vec<ReferralState> = ReferralState::ALL
+            .iter()
+            .copied()
+            .filter(|s| is_final(*s))
+            .collect();
+        assert_eq!(
+            finals,
+            [S::Declined, S::Hired, S::NotHired, S::Cancelled, S::Expired]
+        );
+        assert!(!has_expired(S::Proposed, day(1), day(30), 30));
+        assert!(has_expired(
+            S::Proposed,
+            day(1),
+            day(1) + chrono::Duration::days(30),
+            30
+        ));
+        assert!(!has_expired(
+            S::Hired,
+            day(1),
+            day(30) + chrono::Duration::days(60),
+            30
+        ));
+    }
+}
