@@ -53,23 +53,7 @@ impl Interner {
 }
 
 /// Driving licence categories, each a bit; holding one implies holding those it requires.
-const LICENCES: [(&str, &[&str]); 15] = [
-    ("AM", &[]),
-    ("A1", &[]),
-    ("A2", &[]),
-    ("A", &["A2"]),
-    ("B", &[]),
-    ("B96", &["B"]),
-    ("BE", &["B"]),
-    ("C1", &["B"]),
-    ("C1E", &["C1", "BE"]),
-    ("C", &["C1"]),
-    ("CE", &["C", "C1E"]),
-    ("D1", &["B"]),
-    ("D1E", &["D1", "BE"]),
-    ("D", &["D1"]),
-    ("DE", &["D", "D1E"]),
-];
+const LICENCES: [(&str, &[&str]); 15] = model::DRIVING_LICENCES;
 
 fn licence_bit(code: &str) -> Option<u16> {
     LICENCES

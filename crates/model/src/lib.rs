@@ -237,6 +237,26 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// French driving licence categories, each with the categories it implies (holding CE means
+/// holding C, C1E, C1, BE and B): one table for the engine and its SQL peer.
+pub const DRIVING_LICENCES: [(&str, &[&str]); 15] = [
+    ("AM", &[]),
+    ("A1", &[]),
+    ("A2", &[]),
+    ("A", &["A2"]),
+    ("B", &[]),
+    ("B96", &["B"]),
+    ("BE", &["B"]),
+    ("C1", &["B"]),
+    ("C1E", &["C1", "BE"]),
+    ("C", &["C1"]),
+    ("CE", &["C", "C1E"]),
+    ("D1", &["B"]),
+    ("D1E", &["D1", "BE"]),
+    ("D", &["D1"]),
+    ("DE", &["D", "D1E"]),
+];
+
 /// A driving licence, CACES, electrical habilitation or other certification.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Qualification {

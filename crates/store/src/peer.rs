@@ -36,24 +36,8 @@ pub struct PostgisPeer {
     postgis: String,
 }
 
-/// Driving licences and what each implies (the engine's table).
-const LICENCES: [(&str, &[&str]); 15] = [
-    ("AM", &[]),
-    ("A1", &[]),
-    ("A2", &[]),
-    ("A", &["A2"]),
-    ("B", &[]),
-    ("B96", &["B"]),
-    ("BE", &["B"]),
-    ("C1", &["B"]),
-    ("C1E", &["C1", "BE"]),
-    ("C", &["C1"]),
-    ("CE", &["C", "C1E"]),
-    ("D1", &["B"]),
-    ("D1E", &["D1", "BE"]),
-    ("D", &["D1"]),
-    ("DE", &["D", "D1E"]),
-];
+/// Driving licences and what each implies (the same table as the engine).
+const LICENCES: [(&str, &[&str]); 15] = model::DRIVING_LICENCES;
 
 fn closure(code: &str, into: &mut Vec<String>) {
     if into.iter().any(|c| c == code) {

@@ -147,6 +147,52 @@ async fn copy_out_lines(
     Ok(())
 }
 
+type TargetRow = (i64, String, Option<String>);
+
+/// Every job seeker's targets, by job seeker then rank, in the transaction's snapshot.
+async fn all_targets(tx: &mut Transaction<'_, Postgres>) -> Result<Vec<TargetRow>> {
+    let mut targets: Vec<TargetRow> = Vec::new();
+    copy_out_lines(
+        tx,
+        "COPY (SELECT job_seeker_id, rome_code, job_title_ogr FROM job_seeker_targets \
+         ORDER BY job_seeker_id, rank) TO STDOUT",
+        &mut |line| {
+            let mut fields = copy_text_fields(line).into_iter();
+            let id = fields.next().flatten().and_then(|id| id.parse().ok());
+            let rome = fields.next().flatten();
+            let title = fields.next().flatten();
+            match (id, rome) {
+                (Some(id), Some(rome)) => {
+                    targets.push((id, rome, title));
+                    Ok(())
+                }
+                _ => Err(StoreError::Corrupt("job_seeker_targets row".to_string())),
+            }
+        },
+    )
+    .await?;
+    Ok(targets)
+}
+
+/// Takes the targets of job seeker `id` from the front of `cursor` (both sorted by id).
+fn targets_of(
+    cursor: &mut std::iter::Peekable<std::vec::IntoIter<TargetRow>>,
+    id: i64,
+) -> Vec<(String, Option<String>)> {
+    let mut mine = Vec::new();
+    while let Some((owner, _, _)) = cursor.peek() {
+        if *owner > id {
+            break;
+        }
+        if let Some((owner, rome, title)) = cursor.next()
+            && owner == id
+        {
+            mine.push((rome, title));
+        }
+    }
+    mine
+}
+
 impl PostgresStore {
     /// Offers matching `filter` (a WHERE clause over `o`, or nothing), by id.
     async fn offers_where(&self, filter: &str) -> Result<Vec<Offer>> {
@@ -659,27 +705,7 @@ impl Store for PostgresStore {
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *tx)
             .await?;
-        let mut targets: Vec<(i64, String, Option<String>)> = Vec::new();
-        copy_out_lines(
-            &mut tx,
-            "COPY (SELECT job_seeker_id, rome_code, job_title_ogr FROM job_seeker_targets \
-             ORDER BY job_seeker_id, rank) TO STDOUT",
-            &mut |line| {
-                let mut fields = copy_text_fields(line).into_iter();
-                let id = fields.next().flatten().and_then(|id| id.parse().ok());
-                let rome = fields.next().flatten();
-                let title = fields.next().flatten();
-                match (id, rome) {
-                    (Some(id), Some(rome)) => {
-                        targets.push((id, rome, title));
-                        Ok(())
-                    }
-                    _ => Err(StoreError::Corrupt("job_seeker_targets row".to_string())),
-                }
-            },
-        )
-        .await?;
-        let mut cursor = targets.into_iter().peekable();
+        let mut cursor = all_targets(&mut tx).await?.into_iter().peekable();
         let mut count = 0;
         let sql = format!(
             "COPY (SELECT {} {JOB_SEEKER_FROM} ORDER BY j.id) TO STDOUT",
@@ -692,17 +718,7 @@ impl Store for PostgresStore {
                 .and_then(|f| f.as_deref())
                 .and_then(|id| id.parse().ok())
                 .ok_or_else(|| StoreError::Corrupt("job seeker row without id".to_string()))?;
-            let mut mine = Vec::new();
-            while let Some((owner, _, _)) = cursor.peek() {
-                if *owner > id {
-                    break;
-                }
-                if let Some((owner, rome, title)) = cursor.next()
-                    && owner == id
-                {
-                    mine.push((rome, title));
-                }
-            }
+            let mine = targets_of(&mut cursor, id);
             sink(JobSeekerDocument::from_text(fields, mine)?)?;
             count += 1;
             Ok(())
@@ -721,27 +737,7 @@ impl Store for PostgresStore {
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *tx)
             .await?;
-        let mut targets: Vec<(i64, String, Option<String>)> = Vec::new();
-        copy_out_lines(
-            &mut tx,
-            "COPY (SELECT job_seeker_id, rome_code, job_title_ogr FROM job_seeker_targets \
-             ORDER BY job_seeker_id, rank) TO STDOUT",
-            &mut |line| {
-                let mut fields = copy_text_fields(line).into_iter();
-                let id = fields.next().flatten().and_then(|id| id.parse().ok());
-                let rome = fields.next().flatten();
-                let title = fields.next().flatten();
-                match (id, rome) {
-                    (Some(id), Some(rome)) => {
-                        targets.push((id, rome, title));
-                        Ok(())
-                    }
-                    _ => Err(StoreError::Corrupt("job_seeker_targets row".to_string())),
-                }
-            },
-        )
-        .await?;
-        let mut cursor = targets.into_iter().peekable();
+        let mut cursor = all_targets(&mut tx).await?.into_iter().peekable();
         let mut count = 0;
         let sql = format!(
             "COPY (SELECT {} FROM job_seekers j ORDER BY j.id) TO STDOUT",
@@ -754,17 +750,7 @@ impl Store for PostgresStore {
                 .and_then(|f| f.as_deref())
                 .and_then(|id| id.parse().ok())
                 .ok_or_else(|| StoreError::Corrupt("job seeker row without id".to_string()))?;
-            let mut mine = Vec::new();
-            while let Some((owner, _, _)) = cursor.peek() {
-                if *owner > id {
-                    break;
-                }
-                if let Some((owner, rome, title)) = cursor.next()
-                    && owner == id
-                {
-                    mine.push((rome, title));
-                }
-            }
+            let mine = targets_of(&mut cursor, id);
             sink(sourcing_from_text(fields, mine)?)?;
             count += 1;
             Ok(())

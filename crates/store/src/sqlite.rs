@@ -52,6 +52,42 @@ fn json_text(column: &str) -> String {
 }
 
 impl SqliteStore {
+    /// Runs `sql` (selecting `document` and `j.id`, with `WHERE j.id > ? ORDER BY j.id LIMIT
+    /// ?`) page by page (short reads, bounded memory), the next page read while this one is
+    /// handed to `each`, one document at a time. Returns how many there were.
+    async fn stream_documents(
+        &self,
+        sql: String,
+        each: &mut (dyn FnMut(&str) -> Result<()> + Send),
+    ) -> Result<u64> {
+        async fn page(pool: SqlitePool, sql: String, after: i64) -> Result<Vec<(i64, String)>> {
+            let rows = sqlx::query(&sql)
+                .bind(after)
+                .bind(READ_PAGE)
+                .fetch_all(&pool)
+                .await?;
+            rows.iter()
+                .map(|row| Ok((row.try_get("id")?, row.try_get("document")?)))
+                .collect()
+        }
+        let mut pending = tokio::spawn(page(self.pool.clone(), sql.clone(), 0));
+        let mut count = 0;
+        loop {
+            let rows = pending
+                .await
+                .map_err(|err| StoreError::Corrupt(format!("reading job seekers: {err}")))??;
+            let Some(&(after, _)) = rows.last() else {
+                break;
+            };
+            pending = tokio::spawn(page(self.pool.clone(), sql.clone(), after));
+            for (_, document) in &rows {
+                each(document)?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
     /// Offers matching `filter` (a WHERE clause over `o`, or nothing), by id.
     async fn offers_where(&self, filter: &str) -> Result<Vec<Offer>> {
         let sql = format!("{} {filter} ORDER BY o.id", offer_select(json_text));
@@ -605,38 +641,14 @@ impl Store for SqliteStore {
         &self,
         sink: &mut (dyn FnMut(JobSeeker) -> Result<()> + Send),
     ) -> Result<u64> {
-        // Pages by increasing id (short reads, bounded memory); the next page is fetched while
-        // this one is parsed.
         let sql = format!(
             "{} WHERE j.id > ? ORDER BY j.id LIMIT ?",
             job_seeker_document_select()
         );
-        async fn page(pool: SqlitePool, sql: String, after: i64) -> Result<Vec<(i64, String)>> {
-            let rows = sqlx::query(&sql)
-                .bind(after)
-                .bind(READ_PAGE)
-                .fetch_all(&pool)
-                .await?;
-            rows.iter()
-                .map(|row| Ok((row.try_get("id")?, row.try_get("document")?)))
-                .collect()
-        }
-        let mut pending = tokio::spawn(page(self.pool.clone(), sql.clone(), 0));
-        let mut count = 0;
-        loop {
-            let rows = pending
-                .await
-                .map_err(|err| StoreError::Corrupt(format!("reading job seekers: {err}")))??;
-            let Some(&(after, _)) = rows.last() else {
-                break;
-            };
-            pending = tokio::spawn(page(self.pool.clone(), sql.clone(), after));
-            for (_, document) in &rows {
-                sink(JobSeekerDocument::parse_json(document)?)?;
-                count += 1;
-            }
-        }
-        Ok(count)
+        self.stream_documents(sql, &mut |document| {
+            sink(JobSeekerDocument::parse_json(document)?)
+        })
+        .await
     }
 
     async fn stream_sourcing_profiles(
@@ -645,37 +657,15 @@ impl Store for SqliteStore {
     ) -> Result<u64> {
         // One JSON array of texts per row: SQLite hands one value over faster than nineteen.
         let sql = format!(
-            "SELECT json_array({}, json({TARGETS})) AS row, j.id FROM job_seekers j \
+            "SELECT json_array({}, json({TARGETS})) AS document, j.id FROM job_seekers j \
              WHERE j.id > ? ORDER BY j.id LIMIT ?",
             sourcing_columns(|c| format!("CAST({c} AS TEXT)")).join(", ")
         );
-        async fn page(pool: SqlitePool, sql: String, after: i64) -> Result<Vec<(i64, String)>> {
-            let rows = sqlx::query(&sql)
-                .bind(after)
-                .bind(READ_PAGE)
-                .fetch_all(&pool)
-                .await?;
-            rows.iter()
-                .map(|row| Ok((row.try_get("id")?, row.try_get("row")?)))
-                .collect()
-        }
-        let mut pending = tokio::spawn(page(self.pool.clone(), sql.clone(), 0));
-        let mut count = 0;
-        loop {
-            let rows = pending
-                .await
-                .map_err(|err| StoreError::Corrupt(format!("reading job seekers: {err}")))??;
-            let Some(&(after, _)) = rows.last() else {
-                break;
-            };
-            pending = tokio::spawn(page(self.pool.clone(), sql.clone(), after));
-            for (_, row) in &rows {
-                let (fields, targets) = sourcing_row_from_json(row)?;
-                sink(sourcing_from_text(fields, targets)?)?;
-                count += 1;
-            }
-        }
-        Ok(count)
+        self.stream_documents(sql, &mut |document| {
+            let (fields, targets) = sourcing_row_from_json(document)?;
+            sink(sourcing_from_text(fields, targets)?)
+        })
+        .await
     }
 
     async fn upsert_offers(

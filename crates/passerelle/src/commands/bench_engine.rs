@@ -251,43 +251,7 @@ pub async fn run(
             start.elapsed().as_secs_f64()
         )?;
         writeln!(out, "  eligible pool: {} job seekers", outcome.pool)?;
-        writeln!(out, "  {:<28} {:>12} {:>12}", "", "campaign", "independent")?;
-        let (c, i) = (&outcome.campaign, &outcome.independent);
-        for (name, a, b) in [
-            (
-                "proposals",
-                c.proposals.to_string(),
-                i.proposals.to_string(),
-            ),
-            (
-                "total score",
-                format!("{:.1}", c.total_score),
-                format!("{:.1}", i.total_score),
-            ),
-            (
-                "congestion",
-                format!("{:.3}", c.congestion),
-                format!("{:.3}", i.congestion),
-            ),
-            (
-                "coverage",
-                format!("{:.1}%", 100.0 * c.coverage),
-                format!("{:.1}%", 100.0 * i.coverage),
-            ),
-            ("Gini", format!("{:.3}", c.gini), format!("{:.3}", i.gini)),
-            (
-                "offers with every position",
-                format!("{:.1}%", 100.0 * c.offers_covered),
-                format!("{:.1}%", 100.0 * i.offers_covered),
-            ),
-            (
-                "most proposals to one person",
-                c.max_per_person.to_string(),
-                i.max_per_person.to_string(),
-            ),
-        ] {
-            writeln!(out, "  {name:<28} {a:>12} {b:>12}")?;
-        }
+        sourcing::write_campaign_table(out, &outcome, "  ")?;
         writeln!(out, "  score loss: {:.2}%", 100.0 * outcome.score_loss)?;
     }
 

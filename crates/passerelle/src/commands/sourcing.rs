@@ -591,6 +591,57 @@ pub async fn suggest(
     Ok(())
 }
 
+/// The campaign's figures beside the independent lists', one row each, indented by `indent`.
+pub fn write_campaign_table(
+    out: &mut dyn Write,
+    outcome: &engine::CampaignOutcome,
+    indent: &str,
+) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "{indent}{:<28} {:>12} {:>12}",
+        "", "campaign", "independent"
+    )?;
+    let (c, i) = (&outcome.campaign, &outcome.independent);
+    let rows: [(&str, String, String); 7] = [
+        (
+            "proposals",
+            c.proposals.to_string(),
+            i.proposals.to_string(),
+        ),
+        (
+            "total score",
+            format!("{:.1}", c.total_score),
+            format!("{:.1}", i.total_score),
+        ),
+        (
+            "congestion (−1 even, 0 one)",
+            format!("{:.3}", c.congestion),
+            format!("{:.3}", i.congestion),
+        ),
+        (
+            "coverage of the pool",
+            format!("{:.1}%", 100.0 * c.coverage),
+            format!("{:.1}%", 100.0 * i.coverage),
+        ),
+        ("Gini", format!("{:.3}", c.gini), format!("{:.3}", i.gini)),
+        (
+            "offers with every position",
+            format!("{:.1}%", 100.0 * c.offers_covered),
+            format!("{:.1}%", 100.0 * i.offers_covered),
+        ),
+        (
+            "most proposals to one person",
+            c.max_per_person.to_string(),
+            i.max_per_person.to_string(),
+        ),
+    ];
+    for (name, a, b) in rows {
+        writeln!(out, "{indent}{name:<28} {a:>12} {b:>12}")?;
+    }
+    Ok(())
+}
+
 #[derive(Serialize)]
 struct ShownCampaign<'a> {
     department: Option<&'a str>,
@@ -704,44 +755,8 @@ pub async fn campaign(
         if args.capacity == 1 { "" } else { "s" },
         args.per_position
     )?;
-    writeln!(out, "\n{:<28} {:>12} {:>12}", "", "campaign", "independent")?;
-    let (c, i) = (&outcome.campaign, &outcome.independent);
-    let rows: [(&str, String, String); 7] = [
-        (
-            "proposals",
-            c.proposals.to_string(),
-            i.proposals.to_string(),
-        ),
-        (
-            "total score",
-            format!("{:.1}", c.total_score),
-            format!("{:.1}", i.total_score),
-        ),
-        (
-            "congestion (−1 even, 0 one)",
-            format!("{:.3}", c.congestion),
-            format!("{:.3}", i.congestion),
-        ),
-        (
-            "coverage of the pool",
-            format!("{:.1}%", 100.0 * c.coverage),
-            format!("{:.1}%", 100.0 * i.coverage),
-        ),
-        ("Gini", format!("{:.3}", c.gini), format!("{:.3}", i.gini)),
-        (
-            "offers with every position",
-            format!("{:.1}%", 100.0 * c.offers_covered),
-            format!("{:.1}%", 100.0 * i.offers_covered),
-        ),
-        (
-            "most proposals to one person",
-            c.max_per_person.to_string(),
-            i.max_per_person.to_string(),
-        ),
-    ];
-    for (name, a, b) in rows {
-        writeln!(out, "{name:<28} {a:>12} {b:>12}")?;
-    }
+    writeln!(out)?;
+    write_campaign_table(out, &outcome, "")?;
     writeln!(
         out,
         "\nscore lost to the capacity: {:.2}% (the optimum lies between the two totals)",
