@@ -371,6 +371,23 @@ pub async fn export(
                 .into_iter()
                 .map(|j| j.record)
                 .collect();
+            // Personal data, RQTH included: the read is in the audit trail before the file exists.
+            store
+                .append_audit(
+                    &store::NewAuditEvent {
+                        actor: None,
+                        action: "job_seekers.export".to_string(),
+                        subject_kind: "job_seeker".to_string(),
+                        subject_id: None,
+                        detail: serde_json::json!({
+                            "count": seekers.len(),
+                            "out": args.out.display().to_string(),
+                        }),
+                    },
+                    now(),
+                )
+                .await
+                .context("recording the export in the audit trail")?;
             exchange::job_seekers_csv::write(&seekers, &mut buffer)?;
             seekers.len()
         }

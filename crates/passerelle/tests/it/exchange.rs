@@ -177,4 +177,25 @@ fn export_then_import_into_another_database_gives_the_same_export() {
         std::fs::read(&seekers).unwrap(),
         std::fs::read(export("job-seekers", "demandeurs-2.csv", &second)).unwrap()
     );
+    // Exporting job seekers reads personal data: each export is in the audit trail; the
+    // other exports are not.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let events = runtime.block_on(async {
+        let store = store::connect(&store::DatabaseUrl::parse(&first).unwrap())
+            .await
+            .unwrap();
+        store.audit_events(0, 100).await.unwrap()
+    });
+    let exports: Vec<_> = events
+        .iter()
+        .filter(|e| e.event.action.starts_with("job_seekers."))
+        .collect();
+    assert_eq!(exports.len(), 1, "{events:?}");
+    let count = exports[0].event.detail["count"].as_u64().unwrap();
+    assert!(count > 0);
+    assert_eq!(
+        exports[0].event.action, "job_seekers.export",
+        "{:?}",
+        exports[0]
+    );
 }
