@@ -149,6 +149,10 @@ async fn copy_out_lines(
 
 type TargetRow = (i64, String, Option<String>);
 
+/// Receives a job seeker row's text fields and that job seeker's targets.
+type RowSink<'a> =
+    dyn FnMut(Vec<Option<String>>, Vec<(String, Option<String>)>) -> Result<()> + Send + 'a;
+
 /// Every job seeker's targets, by job seeker then rank, in the transaction's snapshot.
 async fn all_targets(tx: &mut Transaction<'_, Postgres>) -> Result<Vec<TargetRow>> {
     let mut targets: Vec<TargetRow> = Vec::new();
@@ -194,6 +198,34 @@ fn targets_of(
 }
 
 impl PostgresStore {
+    /// Runs the job-seeker `COPY` statement `sql` (id first, ordered by id) and hands each row's
+    /// text fields, with that job seeker's targets, to `each`. Two text COPY streams in one
+    /// snapshot: the targets (small) first, then the rows, merged on the id. COPY is
+    /// PostgreSQL's fastest way out, and text rows are cheaper to produce than JSON.
+    async fn stream_with_targets(&self, sql: &str, each: &mut RowSink<'_>) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let mut cursor = all_targets(&mut tx).await?.into_iter().peekable();
+        let mut count = 0;
+        copy_out_lines(&mut tx, sql, &mut |line| {
+            let fields = copy_text_fields(line);
+            let id: i64 = fields
+                .first()
+                .and_then(|f| f.as_deref())
+                .and_then(|id| id.parse().ok())
+                .ok_or_else(|| StoreError::Corrupt("job seeker row without id".to_string()))?;
+            let mine = targets_of(&mut cursor, id);
+            each(fields, mine)?;
+            count += 1;
+            Ok(())
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(count)
+    }
+
     /// Offers matching `filter` (a WHERE clause over `o`, or nothing), by id.
     async fn offers_where(&self, filter: &str) -> Result<Vec<Offer>> {
         let sql = format!("{} {filter} ORDER BY o.id", offer_select(json_text));
@@ -698,66 +730,28 @@ impl Store for PostgresStore {
         &self,
         sink: &mut (dyn FnMut(JobSeeker) -> Result<()> + Send),
     ) -> Result<u64> {
-        // Two text COPY streams in one snapshot: the targets (small) first, then the job
-        // seekers, merged on the id. COPY is PostgreSQL's fastest way out, and the text rows
-        // are cheaper to produce than JSON.
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
-            .await?;
-        let mut cursor = all_targets(&mut tx).await?.into_iter().peekable();
-        let mut count = 0;
         let sql = format!(
             "COPY (SELECT {} {JOB_SEEKER_FROM} ORDER BY j.id) TO STDOUT",
             JOB_SEEKER_TEXT_COLUMNS.join(", ")
         );
-        copy_out_lines(&mut tx, &sql, &mut |line| {
-            let fields = copy_text_fields(line);
-            let id: i64 = fields
-                .first()
-                .and_then(|f| f.as_deref())
-                .and_then(|id| id.parse().ok())
-                .ok_or_else(|| StoreError::Corrupt("job seeker row without id".to_string()))?;
-            let mine = targets_of(&mut cursor, id);
-            sink(JobSeekerDocument::from_text(fields, mine)?)?;
-            count += 1;
-            Ok(())
+        self.stream_with_targets(&sql, &mut |fields, targets| {
+            sink(JobSeekerDocument::from_text(fields, targets)?)
         })
-        .await?;
-        tx.commit().await?;
-        Ok(count)
+        .await
     }
 
     async fn stream_sourcing_profiles(
         &self,
         sink: &mut (dyn FnMut(SourcingProfile) -> Result<()> + Send),
     ) -> Result<u64> {
-        // As `stream_job_seekers`: targets, then the profiles, in one snapshot, merged on id.
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
-            .await?;
-        let mut cursor = all_targets(&mut tx).await?.into_iter().peekable();
-        let mut count = 0;
         let sql = format!(
             "COPY (SELECT {} FROM job_seekers j ORDER BY j.id) TO STDOUT",
             sourcing_columns(str::to_string).join(", ")
         );
-        copy_out_lines(&mut tx, &sql, &mut |line| {
-            let fields = copy_text_fields(line);
-            let id: i64 = fields
-                .first()
-                .and_then(|f| f.as_deref())
-                .and_then(|id| id.parse().ok())
-                .ok_or_else(|| StoreError::Corrupt("job seeker row without id".to_string()))?;
-            let mine = targets_of(&mut cursor, id);
-            sink(sourcing_from_text(fields, mine)?)?;
-            count += 1;
-            Ok(())
+        self.stream_with_targets(&sql, &mut |fields, targets| {
+            sink(sourcing_from_text(fields, targets)?)
         })
-        .await?;
-        tx.commit().await?;
-        Ok(count)
+        .await
     }
 
     async fn upsert_offers(
