@@ -2,6 +2,7 @@
 //! plain data, free of any storage. Fields hold parsed domain types, so a record in hand is
 //! valid; the schemas re-check what they can.
 
+pub mod audit;
 pub mod workflow;
 
 use std::collections::BTreeMap;
@@ -453,6 +454,33 @@ pub struct AuditEvent {
     pub at: DateTime<Utc>,
     #[serde(flatten)]
     pub event: NewAuditEvent,
+    /// The previous event's hash ([`audit::GENESIS`] for the first); `None` for events written
+    /// before the trail was chained.
+    pub prev_hash: Option<String>,
+    /// This event's hash ([`audit::chain_hash`]).
+    pub hash: Option<String>,
+}
+
+/// A signed-in browser session (the cookie itself is never stored, only its hash).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Session {
+    pub id: i64,
+    pub user_id: i64,
+    /// The anti-forgery token that forms and scripts of this session send back.
+    #[serde(skip)]
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Which referrals to list: those of offers owned by a structure, or those of the job seekers
+/// of a France Travail agency, or those of one job seeker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferralScope {
+    OfferOwner(i64),
+    JobSeekerAgency(i64),
+    JobSeeker(i64),
+    All,
 }
 
 /// What a bulk write did, record by record.

@@ -18,6 +18,7 @@ pub use commands::exchange::{ExportArgs, ImportArgs};
 pub use commands::fair::FairCommand;
 pub use commands::geo::GeoCommand;
 pub use commands::rome::RomeCommand;
+pub use commands::serve::{AccountCommand, AuditCommand, DemoArgs, ServeArgs};
 pub use commands::simulate::SimulateArgs;
 pub use commands::sourcing::{CampaignArgs, ShortlistArgs, SuggestArgs};
 
@@ -77,6 +78,22 @@ pub enum Command {
     /// Fairness tables for shortlists that guarantee priority publics (FA*IR)
     #[command(subcommand)]
     Fair(FairCommand),
+    /// Run the service: the JSON API (/api/v1, OpenAPI at /api/v1/openapi.json), /healthz,
+    /// /metrics
+    ///
+    /// Stops on Ctrl-C or SIGTERM after finishing the requests in flight.
+    Serve(ServeArgs),
+    /// Try Passerelle: a simulated region in a local SQLite database, one account per role
+    ///
+    /// The first start simulates the region and creates the accounts; every start prints them
+    /// and serves on 127.0.0.1:8080.
+    Demo(DemoArgs),
+    /// Accounts of the service
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// The audit trail of every access to personal data
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Measure performance (the figures of BENCHMARKS.md); build with --release first
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -136,6 +153,18 @@ where
             out,
         ))??,
         Command::Fair(command) => commands::fair::run(command, out)?,
+        Command::Serve(args) => {
+            block_on(commands::serve::serve(args, cli.config.as_deref(), out))??
+        }
+        Command::Demo(args) => block_on(commands::serve::demo(args, cli.config.as_deref(), out))??,
+        Command::Account(command) => block_on(commands::serve::account(
+            command,
+            cli.config.as_deref(),
+            out,
+        ))??,
+        Command::Audit(command) => {
+            block_on(commands::serve::audit(command, cli.config.as_deref(), out))??
+        }
         Command::Bench(command) => commands::bench::run(command, cli.config.as_deref(), out)?,
     }
     Ok(())

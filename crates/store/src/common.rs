@@ -1247,8 +1247,9 @@ macro_rules! user_from_row {
 }
 pub(crate) use user_from_row;
 
-pub const REFERRAL_SELECT: &str = "SELECT id, job_seeker_id, offer_id, state, proposed_by_user_id, \
-    hire_starts_on, not_hired_reason, created_at, updated_at FROM referrals";
+pub const REFERRAL_SELECT: &str = "SELECT r.id, r.job_seeker_id, r.offer_id, r.state, \
+    r.proposed_by_user_id, r.hire_starts_on, r.not_hired_reason, r.created_at, r.updated_at \
+    FROM referrals r";
 
 macro_rules! referral_from_row {
     ($row:expr) => {{
@@ -1273,6 +1274,77 @@ macro_rules! referral_from_row {
     }};
 }
 pub(crate) use referral_from_row;
+
+/// The audit trail's columns; `detail` as text (PostgreSQL casts its JSONB).
+pub fn audit_select(detail: &str) -> String {
+    format!(
+        "SELECT id, at, actor_user_id, action, subject_kind, subject_id, {detail} AS detail, \
+         prev_hash, hash FROM audit_events"
+    )
+}
+
+macro_rules! audit_from_row {
+    ($row:expr) => {{
+        use sqlx::Row as _;
+        use $crate::common::*;
+        let row = $row;
+        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::AuditEvent {
+            id: row.try_get("id")?,
+            at: row.try_get("at")?,
+            event: $crate::NewAuditEvent {
+                actor: row.try_get("actor_user_id")?,
+                action: row.try_get("action")?,
+                subject_kind: row.try_get("subject_kind")?,
+                subject_id: row.try_get("subject_id")?,
+                detail: from_json(&row.try_get::<String, _>("detail")?, "detail")?,
+            },
+            prev_hash: row.try_get("prev_hash")?,
+            hash: row.try_get("hash")?,
+        })
+    }};
+}
+pub(crate) use audit_from_row;
+
+pub const SESSION_COLUMNS: &str = "s.id AS session_id, s.user_id, s.csrf_token, \
+    s.created_at AS session_created_at, s.expires_at";
+
+macro_rules! session_from_row {
+    ($row:expr) => {{
+        use sqlx::Row as _;
+        let row = $row;
+        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::Session {
+            id: row.try_get("session_id")?,
+            user_id: row.try_get("user_id")?,
+            csrf_token: row.try_get("csrf_token")?,
+            created_at: row.try_get("session_created_at")?,
+            expires_at: row.try_get("expires_at")?,
+        })
+    }};
+}
+pub(crate) use session_from_row;
+
+/// The WHERE clause of a referral listing (`r` is the referral), with one placeholder `{p}`
+/// for the scope's id when it has one.
+pub fn referral_scope_filter(scope: ReferralScope, placeholder: &str) -> (String, Option<i64>) {
+    match scope {
+        ReferralScope::OfferOwner(id) => (
+            format!("r.offer_id IN (SELECT id FROM offers WHERE structure_id = {placeholder})"),
+            Some(id),
+        ),
+        ReferralScope::JobSeekerAgency(id) => (
+            format!(
+                "r.job_seeker_id IN (SELECT id FROM job_seekers WHERE agency_structure_id = \
+                 {placeholder})"
+            ),
+            Some(id),
+        ),
+        ReferralScope::JobSeeker(id) => (format!("r.job_seeker_id = {placeholder}"), Some(id)),
+        ReferralScope::All => ("TRUE".to_string(), None),
+    }
+}
+
+/// The states a referral can still leave: expiry looks at these.
+pub const OPEN_REFERRAL_STATES: &str = "('proposed', 'accepted', 'interview')";
 
 /// Whether a record must be written, given the content hash stored under its key (if any),
 /// counted in the report as created, updated or unchanged.

@@ -98,9 +98,13 @@ pub trait Store: Send + Sync {
     ) -> Result<BulkReport>;
     async fn structures(&self) -> Result<Vec<Structure>>;
     async fn structure_by_siret(&self, siret: &Siret) -> Result<Option<Structure>>;
+    async fn structure(&self, id: i64) -> Result<Option<Structure>>;
 
     async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User>;
     async fn user_by_email(&self, email: &Email) -> Result<Option<User>>;
+    async fn user(&self, id: i64) -> Result<Option<User>>;
+    /// Every account with its memberships, by id.
+    async fn users(&self) -> Result<Vec<(User, Vec<Membership>)>>;
     /// Gives the user a role in the structure, replacing any role they had there.
     async fn set_membership(
         &self,
@@ -125,6 +129,24 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Option<(User, ApiToken)>>;
 
+    /// Opens a session for the user until `expires_at`; `hash` is the cookie's.
+    async fn create_session(
+        &self,
+        user_id: i64,
+        hash: &TokenHash,
+        csrf_token: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Session>;
+    /// The active user of a session that has not expired at `now`.
+    async fn session(
+        &self,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(User, Session)>>;
+    /// Ends a session (signing out); nothing happens if there is none.
+    async fn delete_session(&self, hash: &TokenHash) -> Result<()>;
+
     /// Writes job seekers; a record whose agency or advisor is unknown is rejected, the others
     /// are written.
     async fn upsert_job_seekers(
@@ -133,6 +155,15 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<BulkReport>;
     async fn job_seeker(&self, external_id: &ExternalId) -> Result<Option<JobSeeker>>;
+    async fn job_seeker_by_id(&self, id: i64) -> Result<Option<JobSeeker>>;
+    /// The job seekers of a France Travail agency's portfolio with an id above `after`, by
+    /// id, at most `limit`.
+    async fn job_seekers_of_agency(
+        &self,
+        agency_structure_id: i64,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<JobSeeker>>;
     /// Hands every job seeker, by id, to `sink`, holding one at a time: what the engine reads
     /// at start. Returns how many there were. An error from `sink` stops the stream.
     async fn stream_job_seekers(
@@ -165,6 +196,9 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<BulkReport>;
     async fn offer(&self, owner: &Siret, external_id: &ExternalId) -> Result<Option<Offer>>;
+    async fn offer_by_id(&self, id: i64) -> Result<Option<Offer>>;
+    /// The offers a structure owns, by id.
+    async fn offers_of_structure(&self, structure_id: i64) -> Result<Vec<Offer>>;
     async fn load_offers(&self) -> Result<Vec<Offer>>;
     /// The open offers, by id: what the engine ranks.
     async fn load_open_offers(&self) -> Result<Vec<Offer>>;
@@ -193,13 +227,43 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Referral>;
     async fn referral(&self, referral_id: i64) -> Result<Option<Referral>>;
+    /// Referrals in `scope` with an id above `after`, by id, at most `limit`.
+    async fn referrals(
+        &self,
+        scope: ReferralScope,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<Referral>>;
+    /// Referrals still open (proposed, accepted, interview) last changed before `before`: the
+    /// candidates for expiry.
+    async fn referrals_idle_since(&self, before: DateTime<Utc>) -> Result<Vec<Referral>>;
     /// The transitions of a referral, oldest first.
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>>;
 
-    /// Appends to the audit trail, which nothing can update or delete.
-    async fn append_audit(&self, event: &NewAuditEvent, now: DateTime<Utc>) -> Result<AuditEvent>;
+    /// Appends events to the audit trail, which nothing can update or delete, in one
+    /// transaction, each chained to the one before it ([`model::audit`]); appends are
+    /// serialised, across instances too.
+    async fn append_audit_all(
+        &self,
+        events: &[NewAuditEvent],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<AuditEvent>>;
+
+    /// Appends one event to the audit trail.
+    async fn append_audit(&self, event: &NewAuditEvent, now: DateTime<Utc>) -> Result<AuditEvent> {
+        self.append_audit_all(std::slice::from_ref(event), now)
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("the audit append returned nothing".to_string()))
+    }
     /// Audit events with an id above `after`, oldest first.
     async fn audit_events(&self, after: i64, limit: u32) -> Result<Vec<AuditEvent>>;
+    /// The audit events about one subject (a job seeker's access history), oldest first.
+    async fn audit_events_about(
+        &self,
+        subject_kind: &str,
+        subject_id: i64,
+    ) -> Result<Vec<AuditEvent>>;
 }
 
 /// Opens the database the URL names (creating an SQLite file and its folder if needed) with

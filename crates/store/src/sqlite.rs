@@ -19,11 +19,18 @@ use crate::url::{Backend, DatabaseUrl};
 use crate::{Counts, Result, Store, StoreError};
 use model::*;
 
-const MIGRATIONS: [(i64, &str, &str); 1] = [(
-    1,
-    "initial",
-    include_str!("../migrations/sqlite/0001_initial.sql"),
-)];
+const MIGRATIONS: [(i64, &str, &str); 2] = [
+    (
+        1,
+        "initial",
+        include_str!("../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        2,
+        "service",
+        include_str!("../migrations/sqlite/0002_service.sql"),
+    ),
+];
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -357,6 +364,14 @@ impl Store for SqliteStore {
         row.as_ref().map(|row| structure_from_row!(row)).transpose()
     }
 
+    async fn structure(&self, id: i64) -> Result<Option<Structure>> {
+        let row = sqlx::query(&format!("{STRUCTURE_SELECT} WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|row| structure_from_row!(row)).transpose()
+    }
+
     async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User> {
         let row = sqlx::query(
             "INSERT INTO users (email, display_name, password_hash, status, created_at) \
@@ -378,6 +393,27 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(|row| user_from_row!(row)).transpose()
+    }
+
+    async fn user(&self, id: i64) -> Result<Option<User>> {
+        let row = sqlx::query(&format!("{USER_SELECT} WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|row| user_from_row!(row)).transpose()
+    }
+
+    async fn users(&self) -> Result<Vec<(User, Vec<Membership>)>> {
+        let rows = sqlx::query(&format!("{USER_SELECT} ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut users = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let user = user_from_row!(row)?;
+            let memberships = self.memberships(user.id).await?;
+            users.push((user, memberships));
+        }
+        Ok(users)
     }
 
     async fn set_membership(
@@ -481,6 +517,61 @@ impl Store for SqliteStore {
             Some(row) => Ok(Some((user_from_row!(&row)?, token))),
             None => Ok(None),
         }
+    }
+
+    async fn create_session(
+        &self,
+        user_id: i64,
+        hash: &TokenHash,
+        csrf_token: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Session> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(hash.as_str())
+        .bind(user_id)
+        .bind(csrf_token)
+        .bind(now)
+        .bind(expires_at)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Session {
+            id,
+            user_id,
+            csrf_token: csrf_token.to_string(),
+            created_at: now,
+            expires_at,
+        })
+    }
+
+    async fn session(
+        &self,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(User, Session)>> {
+        let row = sqlx::query(&format!(
+            "SELECT u.id, u.email, u.display_name, u.password_hash, u.status, u.created_at, \
+             {SESSION_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = ? AND s.expires_at > ? AND u.status = 'active'"
+        ))
+        .bind(hash.as_str())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref()
+            .map(|row| Ok((user_from_row!(row)?, session_from_row!(row)?)))
+            .transpose()
+    }
+
+    async fn delete_session(&self, hash: &TokenHash) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(hash.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn upsert_job_seekers(
@@ -637,6 +728,37 @@ impl Store for SqliteStore {
             .transpose()
     }
 
+    async fn job_seeker_by_id(&self, id: i64) -> Result<Option<JobSeeker>> {
+        let sql = format!("{} WHERE j.id = ?", job_seeker_document_select());
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| JobSeekerDocument::parse_json(&row.try_get::<String, _>("document")?))
+            .transpose()
+    }
+
+    async fn job_seekers_of_agency(
+        &self,
+        agency_structure_id: i64,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<JobSeeker>> {
+        let sql = format!(
+            "{} WHERE j.agency_structure_id = ? AND j.id > ? ORDER BY j.id LIMIT ?",
+            job_seeker_document_select()
+        );
+        let rows = sqlx::query(&sql)
+            .bind(agency_structure_id)
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| JobSeekerDocument::parse_json(&row.try_get::<String, _>("document")?))
+            .collect()
+    }
+
     async fn stream_job_seekers(
         &self,
         sink: &mut (dyn FnMut(JobSeeker) -> Result<()> + Send),
@@ -790,6 +912,21 @@ impl Store for SqliteStore {
         row.as_ref().map(|row| offer_from_row!(row)).transpose()
     }
 
+    async fn offer_by_id(&self, id: i64) -> Result<Option<Offer>> {
+        let sql = format!("{} WHERE o.id = ?", offer_select(json_text));
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|row| offer_from_row!(row)).transpose()
+    }
+
+    async fn offers_of_structure(&self, structure_id: i64) -> Result<Vec<Offer>> {
+        // The id is a number: safe to write into the clause.
+        self.offers_where(&format!("WHERE o.structure_id = {structure_id}"))
+            .await
+    }
+
     async fn load_offers(&self) -> Result<Vec<Offer>> {
         self.offers_where("").await
     }
@@ -922,6 +1059,37 @@ impl Store for SqliteStore {
         row.as_ref().map(|row| referral_from_row!(row)).transpose()
     }
 
+    async fn referrals(
+        &self,
+        scope: ReferralScope,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<Referral>> {
+        let (filter, id) = referral_scope_filter(scope, "?");
+        let sql = format!("{REFERRAL_SELECT} WHERE {filter} AND r.id > ? ORDER BY r.id LIMIT ?");
+        let mut query = sqlx::query(&sql);
+        if let Some(id) = id {
+            query = query.bind(id);
+        }
+        let rows = query
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|row| referral_from_row!(row)).collect()
+    }
+
+    async fn referrals_idle_since(&self, before: DateTime<Utc>) -> Result<Vec<Referral>> {
+        let rows = sqlx::query(&format!(
+            "{REFERRAL_SELECT} WHERE r.state IN {OPEN_REFERRAL_STATES} AND r.updated_at < ? \
+             ORDER BY r.id"
+        ))
+        .bind(before)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| referral_from_row!(row)).collect()
+    }
+
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>> {
         let rows = sqlx::query(
             "SELECT referral_id, from_state, to_state, by_user_id, note, at FROM referral_transitions \
@@ -951,49 +1119,75 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn append_audit(&self, event: &NewAuditEvent, now: DateTime<Utc>) -> Result<AuditEvent> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO audit_events (at, actor_user_id, action, subject_kind, subject_id, detail) \
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    async fn append_audit_all(
+        &self,
+        events: &[NewAuditEvent],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<AuditEvent>> {
+        let at = audit::stored_time(now);
+        // IMMEDIATE: the write lock from the start, so that no other append slips between
+        // reading the head of the chain and extending it.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let head: Option<String> = sqlx::query_scalar(
+            "SELECT hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1",
         )
-        .bind(now)
-        .bind(event.actor)
-        .bind(&event.action)
-        .bind(&event.subject_kind)
-        .bind(event.subject_id)
-        .bind(json(&event.detail))
-        .fetch_one(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
-        Ok(AuditEvent {
-            id,
-            at: now,
-            event: event.clone(),
-        })
+        let mut prev = head.unwrap_or_else(|| audit::GENESIS.to_string());
+        let mut appended = Vec::with_capacity(events.len());
+        for event in events {
+            let hash = audit::chain_hash(&prev, at, event);
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO audit_events (at, actor_user_id, action, subject_kind, subject_id, \
+                 detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            )
+            .bind(at)
+            .bind(event.actor)
+            .bind(&event.action)
+            .bind(&event.subject_kind)
+            .bind(event.subject_id)
+            .bind(json(&event.detail))
+            .bind(&prev)
+            .bind(&hash)
+            .fetch_one(&mut *tx)
+            .await?;
+            appended.push(AuditEvent {
+                id,
+                at,
+                event: event.clone(),
+                prev_hash: Some(std::mem::replace(&mut prev, hash.clone())),
+                hash: Some(hash),
+            });
+        }
+        tx.commit().await?;
+        Ok(appended)
     }
 
     async fn audit_events(&self, after: i64, limit: u32) -> Result<Vec<AuditEvent>> {
-        let rows = sqlx::query(
-            "SELECT id, at, actor_user_id, action, subject_kind, subject_id, detail FROM audit_events \
-             WHERE id > ? ORDER BY id LIMIT ?",
-        )
+        let rows = sqlx::query(&format!(
+            "{} WHERE id > ? ORDER BY id LIMIT ?",
+            audit_select("detail")
+        ))
         .bind(after)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(AuditEvent {
-                    id: row.try_get("id")?,
-                    at: row.try_get("at")?,
-                    event: NewAuditEvent {
-                        actor: row.try_get("actor_user_id")?,
-                        action: row.try_get("action")?,
-                        subject_kind: row.try_get("subject_kind")?,
-                        subject_id: row.try_get("subject_id")?,
-                        detail: from_json(&row.try_get::<String, _>("detail")?, "detail")?,
-                    },
-                })
-            })
-            .collect()
+        rows.iter().map(|row| audit_from_row!(row)).collect()
+    }
+
+    async fn audit_events_about(
+        &self,
+        subject_kind: &str,
+        subject_id: i64,
+    ) -> Result<Vec<AuditEvent>> {
+        let rows = sqlx::query(&format!(
+            "{} WHERE subject_kind = ? AND subject_id = ? ORDER BY id",
+            audit_select("detail")
+        ))
+        .bind(subject_kind)
+        .bind(subject_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| audit_from_row!(row)).collect()
     }
 }

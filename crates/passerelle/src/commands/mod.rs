@@ -5,6 +5,7 @@ pub mod fair;
 pub mod geo;
 pub mod migrate;
 pub mod rome;
+pub mod serve;
 pub mod simulate;
 pub mod sourcing;
 

@@ -18,22 +18,22 @@ use crate::settings::Settings;
 pub struct SimulateArgs {
     /// INSEE code of the region (11: Île-de-France, the one with published figures)
     #[arg(long, default_value = "11")]
-    region: String,
+    pub(crate) region: String,
     /// Size relative to the real region: 1.0 is about 975,000 job seekers (0.001 to 5)
     #[arg(long, default_value_t = 1.0)]
-    scale: f64,
+    pub(crate) scale: f64,
     /// Seed: the same seed gives the same region
     #[arg(long, default_value_t = 42)]
-    seed: u64,
+    pub(crate) seed: u64,
     /// The day the simulated data describes (YYYY-MM-DD)
     #[arg(long, default_value = "2026-11-02")]
-    as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// Write structures.csv, demandeurs.csv and offres.json into this folder
     #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// Load the region into this database (sqlite://PATH or postgres://...)
     #[arg(long, value_name = "URL")]
-    database: Option<String>,
+    pub(crate) database: Option<String>,
 }
 
 /// Records per batch, generated on a thread of their own.

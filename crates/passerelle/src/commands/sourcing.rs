@@ -3,7 +3,6 @@
 //! Each command builds the engine from the store (every job seeker, offer and structure),
 //! answers, and records in the audit trail what the priority policy changed.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -11,7 +10,7 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::Args;
 use engine::{
-    Breakdown, CampaignRequest, Engine, Entry, Exposure, Metrics, Policy, ScoringConfig,
+    Breakdown, CampaignRequest, Entry, Exposure, Metrics, Policy, ScoringConfig,
     ShortlistRequest,
 };
 use indicatif::{ProgressBar, ProgressStyle};
@@ -21,17 +20,7 @@ use store::{NewAuditEvent, Offer, PriorityStatus, Store};
 use super::write_json;
 use crate::settings::Settings;
 
-/// The engine and what the commands show beside it.
-pub struct Loaded {
-    pub engine: Engine,
-    /// Pseudonym of each job seeker, by id: what recruiters see before acceptance.
-    pub pseudonyms: HashMap<i64, String>,
-    pub offers: HashMap<i64, Offer>,
-    /// Records the engine could not take (a code unknown to the reference data).
-    pub skipped: u64,
-    /// Time spent building the engine (the rest of the load is reading the store).
-    pub building: std::time::Duration,
-}
+pub use service::sourcing::Loaded;
 
 fn spinner(what: &'static str) -> ProgressBar {
     let bar = ProgressBar::new_spinner();
@@ -42,63 +31,23 @@ fn spinner(what: &'static str) -> ProgressBar {
     bar
 }
 
-/// Builds the engine from every structure, job seeker and open offer of the store. With `details`,
-/// also keeps pseudonyms and offers for display.
-#[allow(clippy::disallowed_methods)] // measures its own work, for `bench engine`
+/// Builds the engine from the store, with a spinner while job seekers are read.
 pub async fn load(
     store: &dyn Store,
     config: ScoringConfig,
     details: bool,
 ) -> anyhow::Result<Loaded> {
-    let mut engine = Engine::new(config)?;
-    let structures = store.structures().await.context("reading structures")?;
-    engine.set_structures(&structures);
-    let mut pseudonyms = HashMap::new();
-    let mut skipped = 0u64;
     let bar = spinner("loading job seekers");
-    let mut building = std::time::Duration::ZERO;
-    store
-        .stream_sourcing_profiles(&mut |seeker| {
-            bar.inc(1);
-            let start = std::time::Instant::now();
-            if engine.upsert_profile(&seeker).is_err() {
-                skipped += 1;
-            } else if details {
-                pseudonyms.insert(seeker.id, seeker.pseudonym);
-            }
-            building += start.elapsed();
-            Ok(())
-        })
-        .await
-        .context("reading job seekers")?;
+    let loaded = service::sourcing::load(store, config, details, &mut || bar.inc(1)).await;
     bar.finish_and_clear();
-    let offers = store
-        .load_open_offers()
-        .await
-        .context("reading open offers")?;
-    let mut kept = HashMap::new();
-    for offer in offers {
-        if engine.upsert_offer(&offer).is_err() {
-            skipped += 1;
-        } else if details {
-            kept.insert(offer.id, offer);
-        }
-    }
-    let start = std::time::Instant::now();
-    engine.compact();
-    building += start.elapsed();
-    if skipped > 0 {
+    let loaded = loaded?;
+    if loaded.skipped > 0 {
         eprintln!(
-            "warning: {skipped} records left out of the engine: a code they hold is unknown to the reference data"
+            "warning: {} records left out of the engine: a code they hold is unknown to the reference data",
+            loaded.skipped
         );
     }
-    Ok(Loaded {
-        engine,
-        pseudonyms,
-        offers: kept,
-        skipped,
-        building,
-    })
+    Ok(loaded)
 }
 
 /// A priority policy as typed: `rqth:0.1:0.1` (FA*IR: status, p, alpha).

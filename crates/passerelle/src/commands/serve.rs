@@ -1,0 +1,481 @@
+//! `passerelle serve`, `passerelle demo`, `passerelle account create` and `passerelle audit
+//! verify`: the service and what operating it needs.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use serde::{Deserialize, Serialize};
+use store::{Role, Store, StructureKind};
+
+use crate::settings::Settings;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One JSON object per line (for log collectors)
+    Json,
+    /// Human-readable lines
+    Text,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Database URL: sqlite://PATH or postgres://... (default: the settings' database)
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+    /// Address and port to listen on
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    bind: SocketAddr,
+    /// Days without a move after which an open referral expires
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
+    expiry_days: u32,
+    /// Mark session cookies Secure (when served behind TLS)
+    #[arg(long)]
+    secure_cookies: bool,
+    #[arg(long, value_enum, default_value = "json")]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Folder of the demo's database and accounts (default: DATA_DIR/demo)
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Address and port to listen on
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    bind: SocketAddr,
+    /// Size of the simulated region on first start (1.0 is Île-de-France's 975,000 job seekers)
+    #[arg(long, default_value_t = 0.02)]
+    scale: f64,
+    /// Prepare the database and accounts, print them, and exit without serving
+    #[arg(long)]
+    no_serve: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Create an account with one role in one structure; prints its generated password
+    Create {
+        #[arg(long)]
+        email: String,
+        /// The name shown in the interface
+        #[arg(long)]
+        name: String,
+        /// advisor, recruiter, agency_manager, partner, steering or admin
+        #[arg(long)]
+        role: String,
+        /// SIRET of the structure
+        #[arg(long)]
+        structure: String,
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the audit trail's hash chain: any changed, removed or reordered event is found
+    Verify {
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+async fn open(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    let store = store::connect(&settings.database).await?;
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+async fn run_service(
+    store: Arc<dyn Store>,
+    config: service::Config,
+    bind: SocketAddr,
+    out: &mut dyn Write,
+    banner: &str,
+) -> anyhow::Result<()> {
+    tracing::info!("building the sourcing engine");
+    let state = Arc::new(service::AppState::new(store, config).await?);
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let address = listener.local_addr()?;
+    writeln!(
+        out,
+        "{banner}Passerelle is listening on http://{address} (Ctrl-C to stop)"
+    )?;
+    out.flush()?;
+    tracing::info!(%address, "listening");
+    service::serve(listener, state, service::shutdown_signal()).await?;
+    writeln!(out, "stopped")?;
+    Ok(())
+}
+
+pub async fn serve(
+    args: ServeArgs,
+    config_file: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    service::init_logs(args.log_format == LogFormat::Json);
+    let settings = Settings::load(config_file, args.database.as_deref())?;
+    let store = open(&settings).await?;
+    let config = service::Config {
+        expiry_days: args.expiry_days,
+        secure_cookies: args.secure_cookies,
+        scoring: settings.scoring.clone(),
+        ..service::Config::default()
+    };
+    run_service(store, config, args.bind, out, "").await
+}
+
+/// One demo account, as kept in the demo folder and printed at each start.
+#[derive(Debug, Serialize, Deserialize)]
+struct DemoAccount {
+    role: String,
+    email: String,
+    password: String,
+    structure: String,
+}
+
+/// The structure each demo role sits in: the France Travail agency with job seekers, the
+/// agence d'emploi with the most offers, a partner (Akto, FASTT, Cap emploi), and the first
+/// France Travail structure for steering and administration.
+async fn demo_structures(store: &dyn Store) -> anyhow::Result<Vec<(Role, store::Structure)>> {
+    let structures = store.structures().await?;
+    let of_kind = |kinds: &[StructureKind]| -> Vec<&store::Structure> {
+        structures
+            .iter()
+            .filter(|s| kinds.contains(&s.record.kind))
+            .collect()
+    };
+    let mut advisor_agency = None;
+    for s in of_kind(&[StructureKind::FranceTravail]) {
+        if !store.job_seekers_of_agency(s.id, 0, 1).await?.is_empty() {
+            advisor_agency = Some(s.clone());
+            break;
+        }
+    }
+    let mut best_agency: Option<(usize, &store::Structure)> = None;
+    for s in of_kind(&[StructureKind::AgenceEmploi]) {
+        let n = store
+            .offers_of_structure(s.id)
+            .await?
+            .iter()
+            .filter(|o| o.record.status == store::OfferStatus::Open)
+            .count();
+        if best_agency.is_none_or(|(best, _)| n > best) {
+            best_agency = Some((n, s));
+        }
+    }
+    let partner = of_kind(&[
+        StructureKind::Fastt,
+        StructureKind::Akto,
+        StructureKind::CapEmploi,
+    ])
+    .first()
+    .map(|s| (*s).clone());
+    let (Some(advisor_agency), Some((_, agency)), Some(partner)) =
+        (advisor_agency, best_agency, partner)
+    else {
+        bail!("the demo database lacks a France Travail agency, an agency or a partner");
+    };
+    let steering = of_kind(&[StructureKind::FranceTravail])
+        .first()
+        .map(|s| (*s).clone())
+        .unwrap_or_else(|| advisor_agency.clone());
+    Ok(vec![
+        (Role::Advisor, advisor_agency),
+        (Role::Recruiter, agency.clone()),
+        (Role::AgencyManager, agency.clone()),
+        (Role::Partner, partner),
+        (Role::Steering, steering.clone()),
+        (Role::Admin, steering),
+    ])
+}
+
+fn demo_email(role: Role) -> &'static str {
+    match role {
+        Role::Advisor => "conseiller@demo.passerelle.fr",
+        Role::Recruiter => "recruteur@demo.passerelle.fr",
+        Role::AgencyManager => "directrice.agence@demo.passerelle.fr",
+        Role::Partner => "partenaire@demo.passerelle.fr",
+        Role::Steering => "pilotage@demo.passerelle.fr",
+        Role::Admin => "admin@demo.passerelle.fr",
+    }
+}
+
+fn demo_name(role: Role) -> &'static str {
+    match role {
+        Role::Advisor => "Camille Martin (conseillère)",
+        Role::Recruiter => "Karim Benali (recruteur)",
+        Role::AgencyManager => "Sophie Laurent (directrice d'agence)",
+        Role::Partner => "Julien Petit (partenaire)",
+        Role::Steering => "Nadia Moreau (pilotage régional)",
+        Role::Admin => "Admin Passerelle",
+    }
+}
+
+/// A password for a generated account: 20 characters of the secret generator.
+fn generated_password() -> anyhow::Result<String> {
+    let secret = service::auth::new_secret().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    Ok(secret.chars().take(20).collect())
+}
+
+async fn create_account(
+    store: &dyn Store,
+    email: &str,
+    name: &str,
+    role: Role,
+    structure_id: i64,
+    password: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let email = domain::Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let password = password.to_string();
+    let hash =
+        tokio::task::spawn_blocking(move || service::auth::hash_password(&password)).await??;
+    let user = store
+        .create_user(
+            &store::NewUser {
+                email,
+                display_name: name.to_string(),
+                password_hash: Some(hash),
+            },
+            now,
+        )
+        .await
+        .map_err(|err| match err {
+            store::StoreError::Conflict(_) => {
+                anyhow::anyhow!("--email: an account with this email exists")
+            }
+            other => other.into(),
+        })?;
+    store
+        .set_membership(user.id, structure_id, role, now)
+        .await?;
+    store
+        .append_audit(
+            &store::NewAuditEvent {
+                actor: None,
+                action: "account.create".to_string(),
+                subject_kind: "user".to_string(),
+                subject_id: Some(user.id),
+                detail: serde_json::json!({ "role": role.as_str(), "structure": structure_id, "by": "command line" }),
+            },
+            now,
+        )
+        .await?;
+    Ok(())
+}
+
+pub async fn demo(
+    args: DemoArgs,
+    config_file: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    service::init_logs(args.log_format == LogFormat::Json);
+    let base = Settings::load(config_file, None)?;
+    let dir = args.data_dir.unwrap_or_else(|| base.data_dir.join("demo"));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let url = format!("sqlite://{}", dir.join("passerelle-demo.db").display());
+    let settings = Settings::load(config_file, Some(&url))?;
+    let store = open(&settings).await?;
+    let now = now();
+    if store.counts().await?.structures == 0 {
+        writeln!(
+            out,
+            "first start: simulating a region at scale {} into {}",
+            args.scale,
+            dir.display()
+        )?;
+        crate::commands::simulate::run(
+            crate::commands::simulate::SimulateArgs {
+                region: "11".to_string(),
+                scale: args.scale,
+                seed: 42,
+                as_of: now.date_naive(),
+                out: None,
+                database: Some(url.clone()),
+            },
+            config_file,
+            out,
+        )
+        .await?;
+    }
+    let accounts_file = dir.join("demo-accounts.json");
+    let accounts: Vec<DemoAccount> = if accounts_file.exists() {
+        let text = std::fs::read_to_string(&accounts_file)
+            .with_context(|| format!("reading {}", accounts_file.display()))?;
+        serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{} is not the demo's accounts file",
+                accounts_file.display()
+            )
+        })?
+    } else {
+        let mut accounts = Vec::new();
+        for (role, structure) in demo_structures(store.as_ref()).await? {
+            let password = generated_password()?;
+            let email = demo_email(role);
+            if store
+                .user_by_email(&domain::Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?)
+                .await?
+                .is_none()
+            {
+                create_account(
+                    store.as_ref(),
+                    email,
+                    demo_name(role),
+                    role,
+                    structure.id,
+                    &password,
+                    now,
+                )
+                .await?;
+            }
+            accounts.push(DemoAccount {
+                role: role.as_str().to_string(),
+                email: email.to_string(),
+                password,
+                structure: format!(
+                    "{} ({})",
+                    structure.record.name,
+                    structure.record.siret.as_str()
+                ),
+            });
+        }
+        write_private(&accounts_file, &serde_json::to_string_pretty(&accounts)?)?;
+        accounts
+    };
+    let mut banner = String::from("demo accounts (passwords generated on first start, kept in ");
+    banner.push_str(&accounts_file.display().to_string());
+    banner.push_str("):\n");
+    for a in &accounts {
+        banner.push_str(&format!(
+            "  {:<15} {:<38} {}  {}\n",
+            a.role, a.email, a.password, a.structure
+        ));
+    }
+    if args.no_serve {
+        write!(out, "{banner}")?;
+        return Ok(());
+    }
+    let config = service::Config {
+        scoring: settings.scoring.clone(),
+        ..service::Config::default()
+    };
+    run_service(store, config, args.bind, out, &banner).await
+}
+
+/// Writes a file only its owner may read.
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+pub async fn account(
+    command: AccountCommand,
+    config_file: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let AccountCommand::Create {
+        email,
+        name,
+        role,
+        structure,
+        database,
+    } = command;
+    let role = Role::parse(&role).ok_or_else(|| {
+        anyhow::anyhow!(
+            "--role: unknown role `{role}`, expected one of {}",
+            Role::ALL
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    if name.trim().is_empty() {
+        bail!("--name: empty");
+    }
+    let siret =
+        domain::Siret::parse(&structure).map_err(|e| anyhow::anyhow!("--structure: {e}"))?;
+    let settings = Settings::load(config_file, database.as_deref())?;
+    let store = open(&settings).await?;
+    let structure = store
+        .structure_by_siret(&siret)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("--structure: no structure has SIRET {structure}"))?;
+    let password = generated_password()?;
+    create_account(
+        store.as_ref(),
+        &email,
+        name.trim(),
+        role,
+        structure.id,
+        &password,
+        now(),
+    )
+    .await?;
+    writeln!(
+        out,
+        "created {email} ({role} of {}); password: {password}",
+        structure.record.name
+    )?;
+    Ok(())
+}
+
+pub async fn audit(
+    command: AuditCommand,
+    config_file: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let AuditCommand::Verify { database, json } = command;
+    let settings = Settings::load(config_file, database.as_deref())?;
+    let store = open(&settings).await?;
+    let report = service::verify_chain(store.as_ref()).await?;
+    if json {
+        super::write_json(out, &report)?;
+    } else if report.valid {
+        writeln!(
+            out,
+            "audit trail intact: {} events chained{}; head {}",
+            report.sealed,
+            if report.before_chain > 0 {
+                format!(
+                    " ({} older events from before the chain)",
+                    report.before_chain
+                )
+            } else {
+                String::new()
+            },
+            report.head.as_deref().unwrap_or("")
+        )?;
+    }
+    if !report.valid {
+        bail!(
+            "the audit trail has been tampered with: {}",
+            report.error.as_deref().unwrap_or("unknown")
+        );
+    }
+    Ok(())
+}
+
+#[allow(clippy::disallowed_methods)] // the edge reads the clock
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}

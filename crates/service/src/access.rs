@@ -1,0 +1,263 @@
+//! Who may do what, in one table ([`RULES`]): for each role, each resource and each verb, how
+//! far the right reaches (the user's own structures, any structure, or only through an
+//! accepted referral) and which fields of a job seeker it shows. What the table does not grant
+//! is refused. Handlers ask [`Principal::grant`] and apply the reach; nothing else decides.
+
+use model::Role;
+
+/// What is accessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Resource {
+    /// Offers (owned by an agence d'emploi or a France Travail agency).
+    Offers,
+    /// Shortlists of an offer: pseudonymous candidates with the reasons.
+    Shortlists,
+    /// Job seekers (owned by their France Travail agency).
+    JobSeekers,
+    /// Offers suggested to a job seeker.
+    Suggestions,
+    /// Referrals: owned both by the offer's structure and by the job seeker's agency.
+    Referrals,
+    /// The whole audit trail and its verification.
+    AuditTrail,
+    /// A job seeker's access history (the audit events about them).
+    AccessHistory,
+    /// Accounts and memberships.
+    Accounts,
+    /// Aggregated indicators, no nominative data.
+    Indicators,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verb {
+    Read,
+    Write,
+}
+
+/// How far a right reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Records of a structure the user is a member of in this role.
+    Own,
+    /// Every record.
+    Any,
+    /// A job seeker who accepted a referral to an offer of the user's structure.
+    AcceptedReferral,
+}
+
+/// Which fields of a job seeker a right shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fields {
+    /// Pseudonym and sourcing profile: no identity, no contact, no status.
+    Pseudonymous,
+    /// Adds identity and contact, and the priority statuses the person chose to disclose.
+    Identity,
+    /// Everything, every priority status included (the person's own agency).
+    Full,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub role: Role,
+    pub resource: Resource,
+    pub verb: Verb,
+    pub reach: Reach,
+    pub fields: Fields,
+}
+
+const fn rule(role: Role, resource: Resource, verb: Verb, reach: Reach, fields: Fields) -> Rule {
+    Rule {
+        role,
+        resource,
+        verb,
+        reach,
+        fields,
+    }
+}
+
+use Fields::{Full, Identity, Pseudonymous as Pseudo};
+use Reach::{AcceptedReferral, Any, Own};
+use Resource::*;
+use Role::*;
+use Verb::{Read, Write};
+
+/// Every right. MISSION.md's table, as data: recruiters and agency managers never see a job
+/// seeker's identity before acceptance, nor a status the person did not disclose, nor another
+/// agency's offers and referrals; partners and steering never see nominative data.
+pub const RULES: &[Rule] = &[
+    // France Travail advisors: their agency's portfolio, every offer (to suggest them).
+    rule(Advisor, Offers, Read, Any, Pseudo),
+    rule(Advisor, Shortlists, Read, Any, Pseudo),
+    rule(Advisor, JobSeekers, Read, Own, Full),
+    rule(Advisor, Suggestions, Read, Own, Pseudo),
+    rule(Advisor, Referrals, Read, Own, Full),
+    rule(Advisor, Referrals, Write, Own, Full),
+    rule(Advisor, AccessHistory, Read, Own, Full),
+    // Recruiters: their agency's offers, shortlists and referrals.
+    rule(Recruiter, Offers, Read, Own, Pseudo),
+    rule(Recruiter, Offers, Write, Own, Pseudo),
+    rule(Recruiter, Shortlists, Read, Own, Pseudo),
+    rule(Recruiter, JobSeekers, Read, AcceptedReferral, Identity),
+    rule(Recruiter, Referrals, Read, Own, Identity),
+    rule(Recruiter, Referrals, Write, Own, Identity),
+    // Agency managers: as recruiters, plus the agency's figures.
+    rule(AgencyManager, Offers, Read, Own, Pseudo),
+    rule(AgencyManager, Offers, Write, Own, Pseudo),
+    rule(AgencyManager, Shortlists, Read, Own, Pseudo),
+    rule(AgencyManager, JobSeekers, Read, AcceptedReferral, Identity),
+    rule(AgencyManager, Referrals, Read, Own, Identity),
+    rule(AgencyManager, Referrals, Write, Own, Identity),
+    rule(AgencyManager, Indicators, Read, Own, Pseudo),
+    // Partners: the directory (issue 8), nothing nominative.
+    // Steering: indicators only.
+    rule(Steering, Indicators, Read, Any, Pseudo),
+    // Admins: accounts and the audit trail; a job seeker's access history on request.
+    rule(Admin, Accounts, Read, Any, Pseudo),
+    rule(Admin, Accounts, Write, Any, Pseudo),
+    rule(Admin, AuditTrail, Read, Any, Pseudo),
+    rule(Admin, AccessHistory, Read, Any, Full),
+    rule(Admin, Indicators, Read, Any, Pseudo),
+];
+
+/// The rule granting `role` this verb on this resource, if any.
+pub fn rule_for(role: Role, resource: Resource, verb: Verb) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .find(|r| r.role == role && r.resource == resource && r.verb == verb)
+}
+
+/// One of the user's seats: a role in a structure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seat {
+    pub role: Role,
+    pub structure_id: i64,
+    pub siret: String,
+}
+
+/// The signed-in user and their seats.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: model::User,
+    pub seats: Vec<Seat>,
+    /// The session's anti-forgery token; `None` for API tokens (no cookie, no forgery).
+    pub csrf_token: Option<String>,
+}
+
+/// What a grant allows: the rule, and the seat that holds it.
+#[derive(Debug, Clone, Copy)]
+pub struct Grant<'a> {
+    pub rule: &'static Rule,
+    pub seat: &'a Seat,
+}
+
+impl Principal {
+    /// The grants the user holds for this verb on this resource, one per seat that has one.
+    pub fn grants(&self, resource: Resource, verb: Verb) -> Vec<Grant<'_>> {
+        self.seats
+            .iter()
+            .filter_map(|seat| rule_for(seat.role, resource, verb).map(|rule| Grant { rule, seat }))
+            .collect()
+    }
+
+    /// The widest grant for a record owned by `owner` (a structure id; `None` when the
+    /// question is not about one record), or why not.
+    ///
+    /// `AcceptedReferral` grants are returned as they are: the caller checks the referral.
+    pub fn grant(
+        &self,
+        resource: Resource,
+        verb: Verb,
+        owner: Option<i64>,
+    ) -> Result<Grant<'_>, String> {
+        let grants = self.grants(resource, verb);
+        if grants.is_empty() {
+            return Err(format!(
+                "your role ({}) may not {} {}",
+                self.roles(),
+                verb_name(verb),
+                resource_name(resource)
+            ));
+        }
+        let fits = |g: &Grant<'_>| match g.rule.reach {
+            Any => true,
+            Own => owner.is_none_or(|o| o == g.seat.structure_id),
+            AcceptedReferral => true,
+        };
+        grants
+            .into_iter()
+            .filter(fits)
+            .max_by_key(|g| (g.rule.fields, g.rule.reach == Any, g.rule.reach == Own))
+            .ok_or_else(|| {
+                format!(
+                    "this record belongs to another structure: you may {} {} of your own \
+                     structure only",
+                    verb_name(verb),
+                    resource_name(resource)
+                )
+            })
+    }
+
+    fn roles(&self) -> String {
+        let mut roles: Vec<&str> = self.seats.iter().map(|s| s.role.as_str()).collect();
+        roles.dedup();
+        if roles.is_empty() {
+            "no role".to_string()
+        } else {
+            roles.join(", ")
+        }
+    }
+}
+
+fn verb_name(verb: Verb) -> &'static str {
+    match verb {
+        Read => "read",
+        Write => "write",
+    }
+}
+
+fn resource_name(resource: Resource) -> &'static str {
+    match resource {
+        Offers => "offers",
+        Shortlists => "shortlists",
+        JobSeekers => "job seekers",
+        Suggestions => "suggestions",
+        Referrals => "referrals",
+        AuditTrail => "the audit trail",
+        AccessHistory => "access histories",
+        Accounts => "accounts",
+        Indicators => "indicators",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_grants_each_right_once() {
+        for (i, a) in RULES.iter().enumerate() {
+            for b in &RULES[i + 1..] {
+                assert!(
+                    !(a.role == b.role && a.resource == b.resource && a.verb == b.verb),
+                    "{a:?} and {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn agencies_partners_and_steering_never_see_everything_of_a_job_seeker() {
+        for rule in RULES {
+            if matches!(rule.role, Recruiter | AgencyManager | Partner | Steering) {
+                assert!(rule.fields < Full, "{rule:?}");
+            }
+            if matches!(rule.role, Partner | Steering) {
+                assert_eq!(rule.fields, Pseudo, "{rule:?}");
+                assert!(
+                    !matches!(rule.resource, JobSeekers | Referrals | AccessHistory),
+                    "{rule:?}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! How the API says no: a status, a stable code, a message in English, and for validation
+//! errors the path of each wrong field.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One wrong field: where it is in the request body (JSON Pointer, `/0/lieuTravail/commune`)
+/// or query (`?k`), and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldProblem {
+    pub path: String,
+    pub message: String,
+}
+
+/// The body of every error response.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// `unauthenticated`, `forbidden`, `not_found`, `conflict`, `invalid`, `too_large`,
+    /// `too_many_attempts`, `csrf`, `internal`.
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldProblem>,
+}
+
+#[derive(Debug)]
+pub enum ApiError {
+    Unauthenticated(String),
+    Forbidden(String),
+    Csrf,
+    NotFound(String),
+    Conflict(String),
+    Invalid(Vec<FieldProblem>),
+    TooLarge(usize),
+    TooManyAttempts { retry_after_secs: u64 },
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn field(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldProblem {
+            path: path.into(),
+            message: message.into(),
+        }])
+    }
+}
+
+impl From<store::StoreError> for ApiError {
+    fn from(err: store::StoreError) -> Self {
+        use store::StoreError as E;
+        match err {
+            E::NotFound(what) => Self::NotFound(what),
+            E::Conflict(what) => Self::Conflict(what),
+            E::Invalid(what) => Self::field("", what),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(err: anyhow::Error) -> Self {
+        Self::Internal(format!("{err:#}"))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message, fields) = match self {
+            Self::Unauthenticated(m) => (StatusCode::UNAUTHORIZED, "unauthenticated", m, vec![]),
+            Self::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, vec![]),
+            Self::Csrf => (
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "missing or wrong x-csrf-token header: send the csrf_token given at sign-in"
+                    .to_string(),
+                vec![],
+            ),
+            Self::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, vec![]),
+            Self::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, vec![]),
+            Self::Invalid(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                fields
+                    .iter()
+                    .map(|f| format!("{}: {}", f.path, f.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                fields,
+            ),
+            Self::TooLarge(limit) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("the request body is larger than the limit of {limit} bytes"),
+                vec![],
+            ),
+            Self::TooManyAttempts { retry_after_secs } => {
+                let mut response = (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    axum::Json(Problem {
+                        code: "too_many_attempts",
+                        message: format!(
+                            "too many failed sign-ins: try again in {retry_after_secs} s"
+                        ),
+                        fields: vec![],
+                    }),
+                )
+                    .into_response();
+                if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    response.headers_mut().insert(header::RETRY_AFTER, value);
+                }
+                return response;
+            }
+            Self::Internal(m) => {
+                tracing::error!(error = %m, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error; it has been logged".to_string(),
+                    vec![],
+                )
+            }
+        };
+        (
+            status,
+            axum::Json(Problem {
+                code,
+                message,
+                fields,
+            }),
+        )
+            .into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

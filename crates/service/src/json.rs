@@ -1,0 +1,100 @@
+//! The JSON body extractor: a wrong body is a 422 naming the path of the wrong field (as a
+//! JSON Pointer), a body over the limit a 413.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// The request body, as JSON of type `T`.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = read_body(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        parse(&bytes)
+            .map(JsonBody)
+            .map_err(IntoResponse::into_response)
+    }
+}
+
+/// The request body's bytes, within the body limit.
+pub async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    let limit = crate::BODY_LIMIT;
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge(limit)
+        } else {
+            ApiError::field("", rejection.body_text())
+        }
+    })
+}
+
+/// Parses JSON, naming the path of the first wrong field.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let message = err.inner().to_string();
+        ApiError::field(pointer(err.path()), message)
+    })
+}
+
+/// `a.b[0].c` as the JSON Pointer `/a/b/0/c`.
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        out.push('/');
+        match segment {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Segment::Enum { variant } => out.push_str(variant),
+            Segment::Unknown => out.push('?'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Outer {
+        items: Vec<Inner>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        k: u32,
+    }
+
+    #[test]
+    fn a_wrong_field_is_named_by_its_pointer() {
+        let Err(ApiError::Invalid(fields)) =
+            parse::<Outer>(br#"{"items": [{"k": 1}, {"k": "two"}]}"#)
+        else {
+            panic!("expected a field error");
+        };
+        assert_eq!(fields[0].path, "/items/1/k");
+        assert!(fields[0].message.contains("invalid type"));
+    }
+
+    #[test]
+    fn a_missing_field_is_named_at_its_parent() {
+        let Err(ApiError::Invalid(fields)) = parse::<Outer>(br#"{"items": [{}]}"#) else {
+            panic!("expected a field error");
+        };
+        assert_eq!(fields[0].path, "/items/0");
+        assert!(fields[0].message.contains("missing field `k`"));
+    }
+}

@@ -1,0 +1,265 @@
+//! Passerelle's HTTP service: the JSON API under `/api/v1` (described by the OpenAPI document
+//! it serves at `/api/v1/openapi.json`), accounts and roles ([`access`]), sessions and API
+//! tokens ([`auth`]), the referral workflow (`model::workflow`), the audit trail, `/healthz`
+//! and Prometheus `/metrics`.
+//!
+//! One [`AppState`] per process holds the store and the sourcing engine, built at start and
+//! kept up to date on every write that concerns it.
+
+pub mod access;
+mod api;
+pub mod auth;
+pub mod error;
+mod json;
+pub mod metrics;
+pub mod sourcing;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Request, header};
+use chrono::{DateTime, Duration, Utc};
+use engine::ScoringConfig;
+use store::Store;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use api::{ChainReport, expire_referrals, openapi, verify_chain};
+pub use sourcing::Loaded;
+
+/// The largest request body accepted (offers pushed by API come in batches).
+pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// How the service behaves; [`Config::default`] is what `passerelle serve` starts with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Days without a move after which an open referral expires.
+    pub expiry_days: u32,
+    /// How often the expiry sweep runs.
+    pub expiry_every: std::time::Duration,
+    /// Mark cookies `Secure` (set when served behind TLS).
+    pub secure_cookies: bool,
+    /// How long a session lasts.
+    pub session_hours: i64,
+    /// Failed sign-ins allowed per address and per account within `login_window`.
+    pub login_attempts: usize,
+    pub login_window: Duration,
+    pub scoring: ScoringConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            expiry_days: 30,
+            expiry_every: std::time::Duration::from_secs(3600),
+            secure_cookies: false,
+            session_hours: 12,
+            login_attempts: 5,
+            login_window: Duration::minutes(15),
+            scoring: ScoringConfig::default(),
+        }
+    }
+}
+
+/// What every request shares.
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub sourcing: RwLock<Loaded>,
+    pub config: Config,
+    pub throttle: auth::Throttle,
+    pub metrics: metrics::Metrics,
+    /// SIRET of each structure, by id (structures change rarely; read once, then on demand).
+    sirets: RwLock<std::collections::HashMap<i64, String>>,
+    clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+}
+
+impl AppState {
+    /// Builds the state: reads the structures and builds the sourcing engine from the store.
+    #[allow(clippy::disallowed_methods)] // the service is an edge: it reads the clock
+    pub async fn new(store: Arc<dyn Store>, config: Config) -> anyhow::Result<Self> {
+        Self::with_clock(store, config, Box::new(Utc::now)).await
+    }
+
+    /// As [`AppState::new`], with the clock given (tests move time forward).
+    pub async fn with_clock(
+        store: Arc<dyn Store>,
+        config: Config,
+        clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+    ) -> anyhow::Result<Self> {
+        let loaded =
+            sourcing::load(store.as_ref(), config.scoring.clone(), true, &mut || {}).await?;
+        let sirets = store
+            .structures()
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.record.siret.as_str().to_string()))
+            .collect();
+        Ok(Self {
+            store,
+            sourcing: RwLock::new(loaded),
+            throttle: auth::Throttle::new(config.login_attempts, config.login_window),
+            config,
+            metrics: metrics::Metrics::new(),
+            sirets: RwLock::new(sirets),
+            clock,
+        })
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// The SIRET of a structure.
+    pub async fn structure_siret(&self, id: i64) -> Result<String, error::ApiError> {
+        if let Some(siret) = self
+            .sirets
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+        {
+            return Ok(siret.clone());
+        }
+        let structure = self
+            .store
+            .structure(id)
+            .await?
+            .ok_or_else(|| error::ApiError::NotFound(format!("structure {id}")))?;
+        let siret = structure.record.siret.as_str().to_string();
+        self.sirets
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, siret.clone());
+        Ok(siret)
+    }
+
+    /// The structure id of a SIRET, among the structures known.
+    pub async fn structure_id(&self, siret: &str) -> Result<Option<i64>, error::ApiError> {
+        let known = self
+            .sirets
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(_, s)| s.as_str() == siret)
+            .map(|(id, _)| *id);
+        if known.is_some() {
+            return Ok(known);
+        }
+        let Ok(parsed) = domain::Siret::parse(siret) else {
+            return Ok(None);
+        };
+        Ok(self.store.structure_by_siret(&parsed).await?.map(|s| {
+            self.sirets
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(s.id, siret.to_string());
+            s.id
+        }))
+    }
+}
+
+/// The whole application: API, health, metrics, with security headers, request ids, body
+/// limits, request logs and metrics on every response.
+pub fn router(state: Arc<AppState>) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+        let id = request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-");
+        // The path only: query strings may carry what logs must not keep.
+        tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+    })
+    .on_response(
+        tower_http::trace::DefaultOnResponse::new()
+            .level(tracing::Level::INFO)
+            .latency_unit(tower_http::LatencyUnit::Micros),
+    );
+    api::routes(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CatchPanicLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; object-src 'none'; \
+                 frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(trace)
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight. Runs the referral
+/// expiry sweep meanwhile.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let sweeper = tokio::spawn(api::expiry_loop(state.clone()));
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    sweeper.abort();
+    served.map_err(|err| anyhow::anyhow!("serving: {err}"))
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}
+
+/// Logs as JSON lines (one object per event, with the request id) or as text for a terminal,
+/// filtered by `RUST_LOG` (default `info`).
+pub fn init_logs(json: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = if json {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.try_init()
+    };
+}

@@ -1,0 +1,93 @@
+//! The sourcing engine built from the store: what the service keeps in memory and the command
+//! line builds per command.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use engine::{Engine, ScoringConfig};
+use store::{Offer, Store};
+
+/// The engine and what is shown beside it.
+pub struct Loaded {
+    pub engine: Engine,
+    /// Pseudonym of each job seeker, by id: what recruiters see before acceptance.
+    pub pseudonyms: HashMap<i64, String>,
+    pub offers: HashMap<i64, Offer>,
+    /// Records the engine could not take (a code unknown to the reference data).
+    pub skipped: u64,
+    /// Time spent building the engine (the rest of the load is reading the store).
+    pub building: std::time::Duration,
+}
+
+impl Loaded {
+    /// Takes a new or changed offer into the engine (a closed one leaves it).
+    pub fn upsert_offer(&mut self, offer: Offer) -> Result<(), engine::UnknownCode> {
+        self.engine.upsert_offer(&offer)?;
+        if offer.record.status == store::OfferStatus::Open {
+            self.offers.insert(offer.id, offer);
+        } else {
+            self.offers.remove(&offer.id);
+        }
+        Ok(())
+    }
+}
+
+/// Builds the engine from every structure, job seeker and open offer of the store. With
+/// `details`, also keeps pseudonyms and offers for display. `tick` is called once per job
+/// seeker read (for a progress display).
+#[allow(clippy::disallowed_methods)] // measures its own work, for `bench engine`
+pub async fn load(
+    store: &dyn Store,
+    config: ScoringConfig,
+    details: bool,
+    tick: &mut (dyn FnMut() + Send),
+) -> anyhow::Result<Loaded> {
+    let mut engine = Engine::new(config)?;
+    let structures = store.structures().await.context("reading structures")?;
+    engine.set_structures(&structures);
+    let mut pseudonyms = HashMap::new();
+    let mut skipped = 0u64;
+    let mut building = std::time::Duration::ZERO;
+    store
+        .stream_sourcing_profiles(&mut |seeker| {
+            tick();
+            let start = std::time::Instant::now();
+            if engine.upsert_profile(&seeker).is_err() {
+                skipped += 1;
+            } else if details {
+                pseudonyms.insert(seeker.id, seeker.pseudonym);
+            }
+            building += start.elapsed();
+            Ok(())
+        })
+        .await
+        .context("reading job seekers")?;
+    let offers = store
+        .load_open_offers()
+        .await
+        .context("reading open offers")?;
+    let mut kept = HashMap::new();
+    for offer in offers {
+        if engine.upsert_offer(&offer).is_err() {
+            skipped += 1;
+        } else if details {
+            kept.insert(offer.id, offer);
+        }
+    }
+    let start = std::time::Instant::now();
+    engine.compact();
+    building += start.elapsed();
+    if skipped > 0 {
+        tracing::warn!(
+            skipped,
+            "records left out of the engine: a code they hold is unknown to the reference data"
+        );
+    }
+    Ok(Loaded {
+        engine,
+        pseudonyms,
+        offers: kept,
+        skipped,
+        building,
+    })
+}
