@@ -1275,6 +1275,9 @@ macro_rules! referral_from_row {
 }
 pub(crate) use referral_from_row;
 
+/// How precisely an API token's last use is kept.
+pub const TOKEN_USE_RESOLUTION: chrono::Duration = chrono::Duration::minutes(1);
+
 /// The audit trail's columns; `detail` as text (PostgreSQL casts its JSONB).
 pub fn audit_select(detail: &str) -> String {
     format!(

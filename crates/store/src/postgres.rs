@@ -591,12 +591,12 @@ impl Store for PostgresStore {
         now: DateTime<Utc>,
     ) -> Result<Option<(User, ApiToken)>> {
         let row = sqlx::query(
-            "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL \
-             AND (expires_at IS NULL OR expires_at > $1) \
-             RETURNING id, user_id, name, created_at, expires_at, revoked_at",
+            "SELECT id, user_id, name, created_at, expires_at, revoked_at, last_used_at \
+             FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL \
+             AND (expires_at IS NULL OR expires_at > $2)",
         )
-        .bind(now)
         .bind(hash.as_str())
+        .bind(now)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
@@ -608,6 +608,16 @@ impl Store for PostgresStore {
             expires_at: row.try_get("expires_at")?,
             revoked_at: row.try_get("revoked_at")?,
         };
+        // A read per request; the last use is written at most once a minute, so that machine
+        // clients calling often do not turn every request into a write.
+        let last_used: Option<DateTime<Utc>> = row.try_get("last_used_at")?;
+        if last_used.is_none_or(|t| now - t >= TOKEN_USE_RESOLUTION) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(token.id)
+                .execute(&self.pool)
+                .await?;
+        }
         let user = sqlx::query(&format!(
             "{USER_SELECT} WHERE id = $1 AND status = 'active'"
         ))

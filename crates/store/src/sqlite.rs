@@ -491,11 +491,10 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<Option<(User, ApiToken)>> {
         let row = sqlx::query(
-            "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ? AND revoked_at IS NULL \
-             AND (expires_at IS NULL OR expires_at > ?) \
-             RETURNING id, user_id, name, created_at, expires_at, revoked_at",
+            "SELECT id, user_id, name, created_at, expires_at, revoked_at, last_used_at \
+             FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL \
+             AND (expires_at IS NULL OR expires_at > ?)",
         )
-        .bind(now)
         .bind(hash.as_str())
         .bind(now)
         .fetch_optional(&self.pool)
@@ -509,6 +508,16 @@ impl Store for SqliteStore {
             expires_at: row.try_get("expires_at")?,
             revoked_at: row.try_get("revoked_at")?,
         };
+        // A read per request; the last use is written at most once a minute, so that machine
+        // clients calling often do not turn every request into a write.
+        let last_used: Option<DateTime<Utc>> = row.try_get("last_used_at")?;
+        if last_used.is_none_or(|t| now - t >= TOKEN_USE_RESOLUTION) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")
+                .bind(now)
+                .bind(token.id)
+                .execute(&self.pool)
+                .await?;
+        }
         let user = sqlx::query(&format!("{USER_SELECT} WHERE id = ? AND status = 'active'"))
             .bind(token.user_id)
             .fetch_optional(&self.pool)

@@ -10,8 +10,7 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::Args;
 use engine::{
-    Breakdown, CampaignRequest, Entry, Exposure, Metrics, Policy, ScoringConfig,
-    ShortlistRequest,
+    Breakdown, CampaignRequest, Entry, Exposure, Metrics, Policy, ScoringConfig, ShortlistRequest,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;

@@ -99,7 +99,7 @@ async fn sqlite_survives_sigkill_during_a_bulk_write() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_survives_sigkill_during_a_bulk_write() {
-    let Some(database) = crate::postgres::fresh_database("durability").await else {
+    let Some(database) = testdb::fresh_postgres("durability").await else {
         return;
     };
     kill_midway_then_complete(database.url.clone()).await;

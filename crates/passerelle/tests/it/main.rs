@@ -16,7 +16,6 @@ mod exchange;
 mod fair;
 mod geo;
 mod migrate;
-mod postgres;
 mod rome;
 mod simulate;
 mod sourcing;

@@ -218,7 +218,7 @@ fn sourcing_mistakes_are_named() {
 #[test]
 fn shortlist_on_postgres() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let Some(database) = runtime.block_on(crate::postgres::fresh_database("sourcing")) else {
+    let Some(database) = runtime.block_on(testdb::fresh_postgres("sourcing")) else {
         return;
     };
     journey(database.url.expose());
@@ -241,12 +241,12 @@ async fn postgis_available(url: &str) -> bool {
 #[test]
 fn the_engine_and_its_postgis_peer_give_the_same_shortlists() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let Some(database) = runtime.block_on(crate::postgres::fresh_database("peer")) else {
+    let Some(database) = runtime.block_on(testdb::fresh_postgres("peer")) else {
         return;
     };
     let url = database.url.expose().to_string();
     if !runtime.block_on(postgis_available(&url)) {
-        let required = std::env::var(crate::postgres::REQUIRE_POSTGRES_VAR).is_ok_and(|v| v == "1");
+        let required = std::env::var(testdb::REQUIRE_POSTGRES_VAR).is_ok_and(|v| v == "1");
         assert!(
             !required,
             "PostGIS is not installed on the PostgreSQL server (Debian: postgresql-15-postgis-3)"

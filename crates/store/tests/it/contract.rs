@@ -4,7 +4,7 @@ use domain::*;
 use store::*;
 
 use crate::fixtures::*;
-use crate::support::TestDb;
+use testdb::TestDb;
 
 pub async fn migrating_twice_changes_nothing(db: &TestDb) {
     let store = db.store();
@@ -563,6 +563,205 @@ pub async fn audit_trail_is_append_only(db: &TestDb) {
     let delete = db.execute_raw("DELETE FROM audit_events").await;
     assert!(delete.unwrap_err().to_string().contains("append-only"));
     assert_eq!(store.audit_events(0, 10).await.unwrap(), events);
+}
+
+pub async fn audit_trail_is_hash_chained_and_tampering_is_found(db: &TestDb) {
+    let store = db.store();
+    let verify = |events: &[AuditEvent]| {
+        let mut verifier = audit::Verifier::default();
+        for e in events {
+            verifier.feed(e)?;
+        }
+        Ok::<_, audit::ChainError>(verifier.finish())
+    };
+    let batch: Vec<NewAuditEvent> = (0..4)
+        .map(|n| NewAuditEvent {
+            actor: None,
+            action: "job_seeker.read".to_string(),
+            subject_kind: "job_seeker".to_string(),
+            subject_id: Some(n),
+            // Keys out of order and a float: what reads back must hash the same.
+            detail: serde_json::json!({"z": n, "a": [1.5, "é"], "fields": "identity"}),
+        })
+        .collect();
+    let first = store.append_audit_all(&batch[..1], at(1)).await.unwrap();
+    assert_eq!(first[0].prev_hash.as_deref(), Some(audit::GENESIS));
+    let rest = store.append_audit_all(&batch[1..], at(2)).await.unwrap();
+    assert_eq!(rest[0].prev_hash, first[0].hash);
+    let events = store.audit_events(0, 10).await.unwrap();
+    assert_eq!(events.len(), 4);
+    assert_eq!(&events[..1], &first[..]);
+    let summary = verify(&events).unwrap();
+    assert_eq!(summary.sealed, 4);
+    assert_eq!(Some(summary.head), events[3].hash.clone());
+    assert_eq!(
+        store.audit_events_about("job_seeker", 2).await.unwrap(),
+        vec![events[2].clone()]
+    );
+
+    // Someone with the database's keys edits a row behind the application's back.
+    let disable = match store.backend() {
+        Backend::Sqlite => "DROP TRIGGER audit_events_no_update",
+        Backend::Postgres => "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only",
+    };
+    db.execute_raw(disable).await.unwrap();
+    let id = events[1].id;
+    let tamper = match store.backend() {
+        Backend::Sqlite => format!(
+            "UPDATE audit_events SET detail = json_set(detail, '$.fields', 'none') WHERE id = {id}"
+        ),
+        Backend::Postgres => format!(
+            "UPDATE audit_events SET detail = jsonb_set(detail, '{{fields}}', '\"none\"') WHERE id = {id}"
+        ),
+    };
+    db.execute_raw(&tamper).await.unwrap();
+    let events = store.audit_events(0, 10).await.unwrap();
+    assert_eq!(verify(&events), Err(audit::ChainError::Altered { id }));
+}
+
+pub async fn sessions_open_expire_and_close(db: &TestDb) {
+    let store = db.store();
+    let user = store
+        .create_user(
+            &NewUser {
+                email: domain::Email::parse("camille@ft.fr").unwrap(),
+                display_name: "Camille".to_string(),
+                password_hash: None,
+            },
+            at(1),
+        )
+        .await
+        .unwrap();
+    let hash = TokenHash::of_token("cookie secret");
+    let csrf = "c".repeat(64);
+    let session = store
+        .create_session(user.id, &hash, &csrf, at(3), at(1))
+        .await
+        .unwrap();
+    let (found, read) = store.session(&hash, at(2)).await.unwrap().unwrap();
+    assert_eq!((found.id, &read), (user.id, &session));
+    assert_eq!(read.csrf_token, csrf);
+    assert!(
+        store.session(&hash, at(3)).await.unwrap().is_none(),
+        "expired"
+    );
+    assert!(
+        store
+            .session(&TokenHash::of_token("other"), at(2))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store.delete_session(&hash).await.unwrap();
+    assert!(store.session(&hash, at(2)).await.unwrap().is_none());
+}
+
+pub async fn referrals_are_listed_by_scope_and_idleness(db: &TestDb) {
+    let store = db.store();
+    store
+        .upsert_structures(
+            &[
+                structure(1, StructureKind::FranceTravail),
+                structure(2, StructureKind::FranceTravail),
+                structure(3, StructureKind::AgenceEmploi),
+            ],
+            at(1),
+        )
+        .await
+        .unwrap();
+    store
+        .upsert_job_seekers(&[job_seeker(1, &siret(1)), job_seeker(2, &siret(2))], at(1))
+        .await
+        .unwrap();
+    store
+        .upsert_offers(&[offer(1, &siret(3)), offer(2, &siret(3))], at(1))
+        .await
+        .unwrap();
+    let seeker = |n: u32| {
+        let id = ExternalId::parse(&format!("{:07}A", n)).unwrap();
+        async move { store.job_seeker(&id).await.unwrap().unwrap() }
+    };
+    let (s1, s2) = (seeker(1).await, seeker(2).await);
+    assert_eq!(
+        store.job_seeker_by_id(s1.id).await.unwrap(),
+        Some(s1.clone())
+    );
+    let agency1 = store.structure_by_siret(&siret(1)).await.unwrap().unwrap();
+    let owner = store.structure_by_siret(&siret(3)).await.unwrap().unwrap();
+    assert_eq!(
+        store
+            .job_seekers_of_agency(agency1.id, 0, 10)
+            .await
+            .unwrap(),
+        vec![s1.clone()]
+    );
+    let offers = store.offers_of_structure(owner.id).await.unwrap();
+    assert_eq!(offers.len(), 2);
+    assert_eq!(
+        store.offer_by_id(offers[0].id).await.unwrap().as_ref(),
+        Some(&offers[0])
+    );
+    let r1 = store
+        .create_referral(s1.id, offers[0].id, None, at(2))
+        .await
+        .unwrap();
+    let r2 = store
+        .create_referral(s2.id, offers[1].id, None, at(5))
+        .await
+        .unwrap();
+    let ids = |rs: Vec<Referral>| rs.iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store
+            .referrals(ReferralScope::OfferOwner(owner.id), 0, 10)
+            .await
+            .unwrap()),
+        vec![r1.id, r2.id]
+    );
+    assert_eq!(
+        ids(store
+            .referrals(ReferralScope::JobSeekerAgency(agency1.id), 0, 10)
+            .await
+            .unwrap()),
+        vec![r1.id]
+    );
+    assert_eq!(
+        ids(store
+            .referrals(ReferralScope::JobSeeker(s2.id), 0, 10)
+            .await
+            .unwrap()),
+        vec![r2.id]
+    );
+    assert_eq!(
+        ids(store
+            .referrals(ReferralScope::All, r1.id, 10)
+            .await
+            .unwrap()),
+        vec![r2.id]
+    );
+    assert_eq!(
+        ids(store.referrals_idle_since(at(3)).await.unwrap()),
+        vec![r1.id]
+    );
+    store
+        .transition_referral(
+            &TransitionRequest {
+                referral_id: r1.id,
+                from: ReferralState::Proposed,
+                to: ReferralState::Declined,
+                by: None,
+                note: None,
+                hire_starts_on: None,
+                not_hired_reason: None,
+            },
+            at(3),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(store.referrals_idle_since(at(10)).await.unwrap()),
+        vec![r2.id],
+        "declined is final"
+    );
 }
 
 pub async fn schema_refuses_what_the_code_would_refuse(db: &TestDb) {

@@ -16,7 +16,6 @@
 
 mod contract;
 mod fixtures;
-mod support;
 
 /// Declares each contract test twice: on SQLite and on PostgreSQL.
 macro_rules! contract_tests {
@@ -25,7 +24,7 @@ macro_rules! contract_tests {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    let db = crate::support::TestDb::sqlite().await;
+                    let db = testdb::TestDb::sqlite().await;
                     crate::contract::$name(&db).await;
                     db.finish().await;
                 }
@@ -35,7 +34,7 @@ macro_rules! contract_tests {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    let Some(db) = crate::support::TestDb::postgres(stringify!($name)).await else {
+                    let Some(db) = testdb::TestDb::postgres(stringify!($name)).await else {
                         return;
                     };
                     crate::contract::$name(&db).await;
@@ -58,6 +57,9 @@ contract_tests!(
     offers_with_unknown_owner_or_inconsistent_status_are_rejected,
     referral_transitions_are_checked_and_logged,
     audit_trail_is_append_only,
+    audit_trail_is_hash_chained_and_tampering_is_found,
+    sessions_open_expire_and_close,
+    referrals_are_listed_by_scope_and_idleness,
     schema_refuses_what_the_code_would_refuse,
     bulk_write_of_thousands_reads_back_identical,
 );
