@@ -89,7 +89,9 @@ impl Throttle {
                 if times.len() >= self.max
                     && let Some(oldest) = times.front()
                 {
-                    wait = wait.max((*oldest + self.window - now).num_seconds() + 1);
+                    // Whole seconds, rounded up.
+                    let remaining = (*oldest + self.window - now).num_milliseconds();
+                    wait = wait.max((remaining + 999) / 1000);
                 }
             }
         }
@@ -252,7 +254,7 @@ mod tests {
             assert_eq!(throttle.check(&keys, t0), Ok(()));
             throttle.fail(&keys, t0 + Duration::seconds(i));
         }
-        assert_eq!(throttle.check(&keys, t0 + Duration::seconds(10)), Err(891));
+        assert_eq!(throttle.check(&keys, t0 + Duration::seconds(10)), Err(890));
         assert_eq!(throttle.check(&["ip:2".to_string()], t0), Ok(()));
         assert_eq!(throttle.check(&keys, t0 + Duration::minutes(15)), Ok(()));
         throttle.forgive("email:a");

@@ -91,7 +91,7 @@ impl AppState {
         clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
     ) -> anyhow::Result<Self> {
         let loaded =
-            sourcing::load(store.as_ref(), config.scoring.clone(), true, &mut || {}).await?;
+            sourcing::load(store.as_ref(), config.scoring, true, &mut || {}).await?;
         let sirets = store
             .structures()
             .await?

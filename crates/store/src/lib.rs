@@ -234,7 +234,7 @@ pub trait Store: Send + Sync {
         after: i64,
         limit: u32,
     ) -> Result<Vec<Referral>>;
-    /// Referrals still open (proposed, accepted, interview) last changed before `before`: the
+    /// Referrals still open (proposed, accepted, interview) last changed at or before `before`: the
     /// candidates for expiry.
     async fn referrals_idle_since(&self, before: DateTime<Utc>) -> Result<Vec<Referral>>;
     /// The transitions of a referral, oldest first.

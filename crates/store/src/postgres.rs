@@ -1168,7 +1168,7 @@ impl Store for PostgresStore {
 
     async fn referrals_idle_since(&self, before: DateTime<Utc>) -> Result<Vec<Referral>> {
         let rows = sqlx::query(&format!(
-            "{REFERRAL_SELECT} WHERE r.state IN {OPEN_REFERRAL_STATES} AND r.updated_at < $1 \
+            "{REFERRAL_SELECT} WHERE r.state IN {OPEN_REFERRAL_STATES} AND r.updated_at <= $1 \
              ORDER BY r.id"
         ))
         .bind(before)

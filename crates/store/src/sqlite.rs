@@ -1090,7 +1090,7 @@ impl Store for SqliteStore {
 
     async fn referrals_idle_since(&self, before: DateTime<Utc>) -> Result<Vec<Referral>> {
         let rows = sqlx::query(&format!(
-            "{REFERRAL_SELECT} WHERE r.state IN {OPEN_REFERRAL_STATES} AND r.updated_at < ? \
+            "{REFERRAL_SELECT} WHERE r.state IN {OPEN_REFERRAL_STATES} AND r.updated_at <= ? \
              ORDER BY r.id"
         ))
         .bind(before)

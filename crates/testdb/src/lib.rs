@@ -8,6 +8,8 @@
 // Test code: failing loudly is the point.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod fixtures;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 

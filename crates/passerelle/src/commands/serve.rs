@@ -129,7 +129,7 @@ pub async fn serve(
     let config = service::Config {
         expiry_days: args.expiry_days,
         secure_cookies: args.secure_cookies,
-        scoring: settings.scoring.clone(),
+        scoring: settings.scoring,
         ..service::Config::default()
     };
     run_service(store, config, args.bind, out, "").await
@@ -368,7 +368,7 @@ pub async fn demo(
         return Ok(());
     }
     let config = service::Config {
-        scoring: settings.scoring.clone(),
+        scoring: settings.scoring,
         ..service::Config::default()
     };
     run_service(store, config, args.bind, out, &banner).await

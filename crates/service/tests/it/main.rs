@@ -1,1 +1,31 @@
-fn main() {}
+//! The service over HTTP: a real server on port 0 over a fresh database (SQLite, and
+//! PostgreSQL when `PASSERELLE_TEST_POSTGRES_URL` is set), driven by a real HTTP client.
+
+// Test code: failing loudly is the point.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::disallowed_methods
+)]
+
+mod audit;
+mod matrix;
+mod reveal;
+mod security;
+mod support;
+mod workflow;
+
+pub use audit::*;
+pub use matrix::*;
+pub use reveal::*;
+pub use workflow::*;
+
+on_both_backends!(
+    access_matrix,
+    every_referral_transition_is_allowed_or_refused_as_the_workflow_says,
+    idle_referrals_expire_after_the_configured_days,
+    identity_is_revealed_to_the_agency_only_after_acceptance,
+    audit_chain_verifies_and_finds_a_tampered_row,
+);

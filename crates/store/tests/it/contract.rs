@@ -3,8 +3,8 @@
 use domain::*;
 use store::*;
 
-use crate::fixtures::*;
 use testdb::TestDb;
+use testdb::fixtures::*;
 
 pub async fn migrating_twice_changes_nothing(db: &TestDb) {
     let store = db.store();

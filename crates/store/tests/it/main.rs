@@ -15,7 +15,6 @@
 )]
 
 mod contract;
-mod fixtures;
 
 /// Declares each contract test twice: on SQLite and on PostgreSQL.
 macro_rules! contract_tests {

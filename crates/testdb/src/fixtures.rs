@@ -1,4 +1,4 @@
-//! Records for the contract tests: valid by construction, varied by a number.
+//! Records for tests: valid by construction, varied by a number.
 
 use std::collections::BTreeMap;
 

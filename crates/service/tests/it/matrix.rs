@@ -1,0 +1,342 @@
+//! Every route × every role × a record of the user's own structure / of another structure,
+//! against the expected status written out here (not derived from the rules table).
+
+use serde_json::{Value, json};
+use store::Role;
+use testdb::TestDb;
+use testdb::fixtures::siret;
+
+use crate::support::*;
+
+/// What a route answers each role, for (own structure, other structure).
+struct Case {
+    route: &'static str,
+    /// advisor, recruiter, agency manager, partner, steering, admin
+    expect: [(u16, u16); 6],
+}
+
+const ROLES: [(Role, &str); 6] = [
+    (Role::Advisor, "advisor@a.fr"),
+    (Role::Recruiter, "recruiter@x.fr"),
+    (Role::AgencyManager, "manager@x.fr"),
+    (Role::Partner, "partner@p.fr"),
+    (Role::Steering, "steering@d.fr"),
+    (Role::Admin, "admin@d.fr"),
+];
+
+/// Allowed probes that should not change anything answer 422 (the request is wrong on purpose,
+/// after the access check): a move not allowed from `proposed`, a referral for someone who has
+/// not consented, an account with a short password.
+const CASES: &[Case] = &[
+    Case {
+        route: "GET /api/v1/me",
+        expect: [(200, 200); 6],
+    },
+    Case {
+        route: "POST /api/v1/tokens",
+        expect: [(201, 201); 6],
+    },
+    Case {
+        route: "GET /api/v1/offers?structure={agency}",
+        expect: [
+            (200, 200),
+            (200, 403),
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "POST /api/v1/offers?structure={agency}",
+        expect: [
+            (403, 403),
+            (200, 403),
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "GET /api/v1/offers/{offer}",
+        expect: [
+            (200, 200),
+            (200, 403),
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "GET /api/v1/offers/{offer}/shortlist",
+        expect: [
+            (200, 200),
+            (200, 403),
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "GET /api/v1/job-seekers?structure={ft}",
+        expect: [
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "GET /api/v1/job-seekers/{seeker}",
+        expect: [
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "GET /api/v1/job-seekers/{seeker}/suggestions",
+        expect: [
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "GET /api/v1/job-seekers/{seeker}/access-history",
+        expect: [
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (200, 200),
+        ],
+    },
+    Case {
+        route: "POST /api/v1/referrals",
+        expect: [
+            (422, 403),
+            (422, 403),
+            (422, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "GET /api/v1/referrals?structure={mine}",
+        expect: [
+            (200, 403),
+            (200, 403),
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "GET /api/v1/referrals/{referral}",
+        expect: [
+            (200, 403),
+            (200, 403),
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "POST /api/v1/referrals/{referral}/transitions",
+        expect: [
+            (422, 403),
+            (422, 403),
+            (422, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "GET /api/v1/audit",
+        expect: [
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (200, 200),
+        ],
+    },
+    Case {
+        route: "GET /api/v1/audit/verify",
+        expect: [
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (200, 200),
+        ],
+    },
+    Case {
+        route: "GET /api/v1/users",
+        expect: [
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (200, 200),
+        ],
+    },
+    Case {
+        route: "POST /api/v1/users",
+        expect: [
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (422, 422),
+        ],
+    },
+    Case {
+        route: "GET /api/v1/indicators?structure={agency}",
+        expect: [
+            (403, 403),
+            (403, 403),
+            (200, 403),
+            (403, 403),
+            (200, 200),
+            (200, 200),
+        ],
+    },
+];
+
+/// The records a route is asked about: of the user's side, or of the other side.
+struct Targets {
+    agency: String,
+    ft: String,
+    mine: String,
+    offer: i64,
+    seeker: i64,
+    referral: i64,
+    /// For proposals: an offer and a job seeker who has not consented.
+    proposal: (i64, i64),
+}
+
+fn offer_file() -> Value {
+    let mut file: Value = serde_json::from_str(include_str!(
+        "../../../exchange/tests/fixtures/offres-france-travail.json"
+    ))
+    .unwrap();
+    file["resultats"].as_array_mut().unwrap().truncate(1);
+    file
+}
+
+pub async fn access_matrix(db: TestDb) {
+    let (server, world) = Server::start(db).await;
+    let store = server.state.store.clone();
+    // One referral on each side: A's job seeker 6 for X's offer, B's job seeker 7 for Y's.
+    let own_referral = store
+        .create_referral(world.seekers[&6], world.offer_x, None, server.now())
+        .await
+        .unwrap()
+        .id;
+    let other_referral = store
+        .create_referral(world.seekers[&7], world.offer_y, None, server.now())
+        .await
+        .unwrap()
+        .id;
+    let own_structure = |role: Role| match role {
+        Role::Advisor => FT_A,
+        Role::Recruiter | Role::AgencyManager => AGENCY_X,
+        Role::Partner => PARTNER,
+        Role::Steering | Role::Admin => DIRECTION,
+    };
+    let mut failures = Vec::new();
+    for (column, (role, email)) in ROLES.iter().enumerate() {
+        let client = server.login(email).await;
+        for own in [true, false] {
+            let targets = if own {
+                Targets {
+                    agency: siret(AGENCY_X).as_str().to_string(),
+                    ft: siret(FT_A).as_str().to_string(),
+                    mine: siret(own_structure(*role)).as_str().to_string(),
+                    offer: world.offer_x,
+                    seeker: world.seekers[&6],
+                    referral: own_referral,
+                    proposal: (world.offer_x, world.seekers[&8]),
+                }
+            } else {
+                Targets {
+                    agency: siret(AGENCY_Y).as_str().to_string(),
+                    ft: siret(FT_B).as_str().to_string(),
+                    mine: siret(if *role == Role::Advisor {
+                        FT_B
+                    } else {
+                        AGENCY_Y
+                    })
+                    .as_str()
+                    .to_string(),
+                    offer: world.offer_y,
+                    seeker: world.seekers[&7],
+                    referral: other_referral,
+                    proposal: (world.offer_y, world.seekers[&12]),
+                }
+            };
+            for case in CASES {
+                let (method, route) = case.route.split_once(' ').unwrap();
+                let path = route
+                    .replace("{agency}", &targets.agency)
+                    .replace("{ft}", &targets.ft)
+                    .replace("{mine}", &targets.mine)
+                    .replace("{offer}", &targets.offer.to_string())
+                    .replace("{seeker}", &targets.seeker.to_string())
+                    .replace("{referral}", &targets.referral.to_string());
+                let body = match route {
+                    "/api/v1/tokens" => json!({ "name": "ATS" }),
+                    "/api/v1/offers?structure={agency}" => offer_file(),
+                    "/api/v1/referrals" => json!({
+                        "offer_id": targets.proposal.0, "job_seeker_id": targets.proposal.1
+                    }),
+                    "/api/v1/referrals/{referral}/transitions" => json!({ "to": "hired" }),
+                    "/api/v1/users" => json!({
+                        "email": "new@x.fr", "display_name": "New", "password": "short",
+                        "role": "recruiter", "structure": targets.agency
+                    }),
+                    _ => Value::Null,
+                };
+                let (status, answer) = client
+                    .send(method, &path, (method == "POST").then_some(&body))
+                    .await;
+                let expected = if own {
+                    case.expect[column].0
+                } else {
+                    case.expect[column].1
+                };
+                if status.as_u16() != expected {
+                    failures.push(format!(
+                        "{role} on {} ({}): expected {expected}, got {status}: {answer}",
+                        case.route,
+                        if own { "own" } else { "other" }
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    server.stop().await;
+}

@@ -1,0 +1,302 @@
+//! Sessions, anti-forgery tokens, sign-in throttling, API tokens, security headers, body
+//! limits, validation errors, and the operational routes.
+
+use chrono::Duration;
+use serde_json::{Value, json};
+use testdb::TestDb;
+use testdb::fixtures::siret;
+
+use crate::support::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsafe_requests_of_a_session_need_its_csrf_token() {
+    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let proposal = json!({ "offer_id": world.offer_x, "job_seeker_id": world.seekers[&6] });
+
+    let mut forged = recruiter.clone();
+    forged.csrf = None;
+    let (status, answer) = forged.post("/api/v1/referrals", &proposal).await;
+    assert_eq!(
+        (status.as_u16(), answer["code"].as_str()),
+        (403, Some("csrf"))
+    );
+    forged.csrf = Some("0".repeat(64));
+    assert_eq!(forged.post("/api/v1/referrals", &proposal).await.0, 403);
+    // Reading needs no token.
+    assert_eq!(forged.get("/api/v1/me").await.0, 200);
+    assert_eq!(recruiter.post("/api/v1/referrals", &proposal).await.0, 201);
+
+    // Another user's token does not fit this session.
+    let other = server.login("manager@x.fr").await;
+    forged.csrf = other.csrf.clone();
+    assert_eq!(
+        forged.post("/api/v1/tokens", &json!({"name": "x"})).await.0,
+        403
+    );
+
+    // Signing out ends the session.
+    let (status, _) = recruiter.send("DELETE", "/api/v1/session", None).await;
+    assert_eq!(status, 204);
+    let (status, answer) = recruiter.get("/api/v1/me").await;
+    assert_eq!(
+        (status.as_u16(), answer["code"].as_str()),
+        (401, Some("unauthenticated"))
+    );
+    assert_eq!(server.anonymous().get("/api/v1/me").await.0, 401);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_expire() {
+    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let advisor = server.login("advisor@a.fr").await;
+    server.advance(Duration::hours(11));
+    assert_eq!(advisor.get("/api/v1/me").await.0, 200);
+    server.advance(Duration::hours(2));
+    assert_eq!(advisor.get("/api/v1/me").await.0, 401);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_sign_ins_are_throttled_per_address_and_account() {
+    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let anonymous = server.anonymous();
+    let attempt = |email: &str, password: &str| {
+        let anonymous = anonymous.clone();
+        let body = json!({ "email": email, "password": password });
+        async move { anonymous.post("/api/v1/session", &body).await }
+    };
+    for _ in 0..5 {
+        let (status, answer) = attempt("advisor@a.fr", "guess").await;
+        assert_eq!(status, 401, "{answer}");
+        assert_eq!(answer["message"], "wrong email or password");
+    }
+    // An unknown account answers the same, and counts too.
+    let raw = anonymous
+        .raw("POST", "/api/v1/session")
+        .await
+        .json(&json!({ "email": "advisor@a.fr", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 429, "even the right password waits");
+    let retry: u64 = raw.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&retry), "{retry}");
+    // From the same address, another account waits too.
+    assert_eq!(attempt("recruiter@x.fr", PASSWORD).await.0, 429);
+    server.advance(Duration::minutes(15));
+    assert_eq!(attempt("advisor@a.fr", PASSWORD).await.0, 200);
+    assert_eq!(attempt("nobody@a.fr", "guess").await.0, 401);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_tokens_authenticate_machine_clients_without_csrf() {
+    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let (status, created) = recruiter
+        .post(
+            "/api/v1/tokens",
+            &json!({ "name": "ATS Beetween", "expires_in_days": 30 }),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let token = created["token"].as_str().unwrap().to_string();
+    let mut machine = server.anonymous();
+    machine.token = Some(token.clone());
+    let mut file: Value = serde_json::from_str(include_str!(
+        "../../../exchange/tests/fixtures/offres-france-travail.json"
+    ))
+    .unwrap();
+    // The first two offers of the fixture are valid (the third is a reject on purpose).
+    file["resultats"].as_array_mut().unwrap().truncate(2);
+    let (status, report) = machine.post("/api/v1/offers", &file).await;
+    assert_eq!(status, 200, "{report}");
+    assert!(report["created"].as_u64().unwrap() >= 1);
+    let pushed = report["offers"][0]["id"].as_i64().unwrap();
+    // The pushed offer is in the engine at once.
+    let (status, shortlist) = machine
+        .get(&format!("/api/v1/offers/{pushed}/shortlist"))
+        .await;
+    assert_eq!(status, 200, "{shortlist}");
+    assert_eq!(
+        machine.post("/api/v1/offers", &file).await.1["unchanged"],
+        report["created"]
+    );
+
+    let (status, answer) = recruiter
+        .post("/api/v1/tokens", &json!({ "name": " " }))
+        .await;
+    assert_eq!(
+        (status.as_u16(), answer["fields"][0]["path"].as_str()),
+        (422, Some("/name"))
+    );
+
+    machine.token = Some(format!("{token}x"));
+    assert_eq!(machine.get("/api/v1/me").await.0, 401);
+    machine.token = Some(token);
+    server.advance(Duration::days(31));
+    assert_eq!(machine.get("/api/v1/me").await.0, 401, "expired");
+
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_bodies_get_422_with_the_path_of_each_field_and_big_ones_413() {
+    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let mut file: Value = serde_json::from_str(include_str!(
+        "../../../exchange/tests/fixtures/offres-france-travail.json"
+    ))
+    .unwrap();
+    file["resultats"][0]["lieuTravail"]["commune"] = json!("99999");
+    file["resultats"][1]["romeCode"] = json!("Z9999");
+    let before = server.state.store.counts().await.unwrap().offers;
+    let (status, answer) = recruiter.post("/api/v1/offers", &file).await;
+    assert_eq!(status, 422, "{answer}");
+    let paths: Vec<&str> = answer["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"/0/lieuTravail/commune"), "{paths:?}");
+    assert!(
+        paths.iter().any(|p| p.starts_with("/1/romeCode")),
+        "{paths:?}"
+    );
+    assert_eq!(
+        server.state.store.counts().await.unwrap().offers,
+        before,
+        "nothing written when any offer is wrong"
+    );
+
+    let (status, answer) = recruiter
+        .post(
+            "/api/v1/referrals",
+            &json!({ "offer_id": "four", "job_seeker_id": 1 }),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(answer["fields"][0]["path"], "/offer_id");
+    let (status, answer) = recruiter
+        .post("/api/v1/referrals", &json!({ "offer_id": world.offer_x }))
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("job_seeker_id")
+    );
+    let (status, answer) = recruiter
+        .get(&format!(
+            "/api/v1/offers/{}/shortlist?k=1000",
+            world.offer_x
+        ))
+        .await;
+    assert_eq!(
+        (status.as_u16(), answer["fields"][0]["path"].as_str()),
+        (422, Some("?k"))
+    );
+
+    let huge = vec![b' '; service::BODY_LIMIT + 1];
+    let response = recruiter
+        .raw("POST", "/api/v1/offers")
+        .await
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(answer["code"], "too_large");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_response_carries_security_headers_and_a_request_id() {
+    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    for path in ["/healthz", "/api/v1/me", "/no/such/route"] {
+        let response = server
+            .anonymous()
+            .raw("GET", path)
+            .await
+            .send()
+            .await
+            .unwrap();
+        let h = response.headers();
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'none'")
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["x-request-id"].to_str().unwrap().len(), 36, "a UUID");
+    }
+    // A request id given by a proxy is kept.
+    let response = server
+        .anonymous()
+        .raw("GET", "/healthz")
+        .await
+        .header("x-request-id", "proxy-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "proxy-42");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_metrics_and_openapi_are_served() {
+    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let anonymous = server.anonymous();
+    let (status, health) = anonymous.get("/healthz").await;
+    assert_eq!(
+        (status.as_u16(), health["status"].as_str()),
+        (200, Some("ok"))
+    );
+
+    let recruiter = server.login("recruiter@x.fr").await;
+    recruiter
+        .get(&format!("/api/v1/offers/{}/shortlist", world.offer_x))
+        .await;
+    let (status, metrics) = anonymous.get("/metrics").await;
+    assert_eq!(status, 200);
+    let metrics = metrics.as_str().unwrap();
+    assert!(
+        metrics.contains(
+            r#"passerelle_http_requests_total{method="GET",route="/api/v1/offers/{id}/shortlist",status="200"} 1"#
+        ),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("passerelle_engine_job_seekers 4"),
+        "{metrics}"
+    );
+
+    let (status, document) = anonymous.get("/api/v1/openapi.json").await;
+    assert_eq!(status, 200);
+    assert!(document["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = document["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/session",
+        "/api/v1/offers",
+        "/api/v1/offers/{id}/shortlist",
+        "/api/v1/referrals/{id}/transitions",
+        "/api/v1/audit/verify",
+    ] {
+        assert!(paths.contains_key(path), "{path} missing");
+    }
+    assert!(document["components"]["schemas"]["Problem"].is_object());
+    assert_eq!(siret(AGENCY_X).as_str().len(), 14);
+    server.stop().await;
+}

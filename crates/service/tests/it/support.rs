@@ -1,0 +1,325 @@
+//! A server on port 0 over a fresh database seeded with two of each kind of structure, and
+//! HTTP clients signed in as each role.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use reqwest::StatusCode;
+use serde_json::Value;
+use service::{AppState, Config};
+use store::*;
+use testdb::TestDb;
+use testdb::fixtures::*;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Structure numbers (SIRETs from `testdb::fixtures::siret`).
+pub const FT_A: u32 = 1;
+pub const FT_B: u32 = 2;
+pub const AGENCY_X: u32 = 3;
+pub const AGENCY_Y: u32 = 4;
+pub const PARTNER: u32 = 5;
+pub const DIRECTION: u32 = 6;
+
+/// Accounts: (email, role, structure).
+pub const ACCOUNTS: &[(&str, Role, u32)] = &[
+    ("advisor@a.fr", Role::Advisor, FT_A),
+    ("advisor@b.fr", Role::Advisor, FT_B),
+    ("recruiter@x.fr", Role::Recruiter, AGENCY_X),
+    ("recruiter@y.fr", Role::Recruiter, AGENCY_Y),
+    ("manager@x.fr", Role::AgencyManager, AGENCY_X),
+    ("partner@p.fr", Role::Partner, PARTNER),
+    ("steering@d.fr", Role::Steering, DIRECTION),
+    ("admin@d.fr", Role::Admin, DIRECTION),
+];
+
+/// The job seekers: fixture number and agency. Numbers divisible by 4 have not consented;
+/// 6 holds RQTH (private) and long-term unemployment (disclosed).
+pub const SEEKERS: &[(u32, u32)] = &[(6, FT_A), (7, FT_B), (8, FT_A), (12, FT_B)];
+
+/// The first day of the tests' clock.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 10, 9, 0, 0).unwrap()
+}
+
+pub struct Server {
+    pub base: String,
+    pub state: Arc<AppState>,
+    pub db: TestDb,
+    clock: Arc<AtomicI64>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+/// Ids of the seeded records.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub structures: std::collections::HashMap<u32, i64>,
+    pub seekers: std::collections::HashMap<u32, i64>,
+    /// Offer of agency X and of agency Y (fixture 1 and 2).
+    pub offer_x: i64,
+    pub offer_y: i64,
+}
+
+async fn seed(store: &dyn Store, extra_seekers: u32, extra_offers: u32) -> World {
+    let kinds = [
+        (FT_A, StructureKind::FranceTravail),
+        (FT_B, StructureKind::FranceTravail),
+        (AGENCY_X, StructureKind::AgenceEmploi),
+        (AGENCY_Y, StructureKind::AgenceEmploi),
+        (PARTNER, StructureKind::Akto),
+        (DIRECTION, StructureKind::FranceTravail),
+    ];
+    let records: Vec<_> = kinds.iter().map(|(n, k)| structure(*n, *k)).collect();
+    store.upsert_structures(&records, t0()).await.unwrap();
+    let mut structures = std::collections::HashMap::new();
+    for (n, _) in kinds {
+        let s = store.structure_by_siret(&siret(n)).await.unwrap().unwrap();
+        structures.insert(n, s.id);
+    }
+    let mut seekers: Vec<_> = SEEKERS
+        .iter()
+        .map(|(n, a)| job_seeker(*n, &siret(*a)))
+        .collect();
+    // Extra job seekers of agency A, all consenting, for the workflow tests.
+    seekers.extend((0..extra_seekers).map(|i| job_seeker(101 + 2 * i, &siret(FT_A))));
+    for s in &mut seekers {
+        s.available_from = Some(date(2026, 3, 1));
+    }
+    let report = store.upsert_job_seekers(&seekers, t0()).await.unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    let mut ids = std::collections::HashMap::new();
+    for s in &seekers {
+        let stored = store.job_seeker(&s.external_id).await.unwrap().unwrap();
+        let n: u32 = s.external_id.as_str()[..7].parse().unwrap();
+        ids.insert(n, stored.id);
+    }
+    let mut offers = vec![offer(1, &siret(AGENCY_X)), offer(2, &siret(AGENCY_Y))];
+    offers.extend((0..extra_offers).map(|i| offer(100 + i, &siret(AGENCY_X))));
+    store.upsert_offers(&offers, t0()).await.unwrap();
+    let offer_id = |owner: u32, n: u32| async move {
+        store
+            .offer(
+                &siret(owner),
+                &domain::ExternalId::parse(&format!("OFF-{n}")).unwrap(),
+            )
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let password = service::auth::hash_password(PASSWORD).unwrap();
+    for (email, role, n) in ACCOUNTS {
+        let user = store
+            .create_user(
+                &NewUser {
+                    email: domain::Email::parse(email).unwrap(),
+                    display_name: email.to_string(),
+                    password_hash: Some(password.clone()),
+                },
+                t0(),
+            )
+            .await
+            .unwrap();
+        store
+            .set_membership(user.id, structures[n], *role, t0())
+            .await
+            .unwrap();
+    }
+    World {
+        structures,
+        seekers: ids,
+        offer_x: offer_id(AGENCY_X, 1).await,
+        offer_y: offer_id(AGENCY_Y, 2).await,
+    }
+}
+
+impl Server {
+    pub async fn start(db: TestDb) -> (Self, World) {
+        Self::start_with(db, 0, 0, Config::default()).await
+    }
+
+    pub async fn start_with(
+        db: TestDb,
+        extra_seekers: u32,
+        extra_offers: u32,
+        config: Config,
+    ) -> (Self, World) {
+        let world = seed(db.store(), extra_seekers, extra_offers).await;
+        let clock = Arc::new(AtomicI64::new(t0().timestamp()));
+        let reading = clock.clone();
+        let state = Arc::new(
+            AppState::with_clock(
+                db.store.clone(),
+                config,
+                Box::new(move || {
+                    DateTime::from_timestamp(reading.load(Ordering::SeqCst), 0).unwrap()
+                }),
+            )
+            .await
+            .unwrap(),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+        let handle = tokio::spawn(service::serve(listener, state.clone(), async move {
+            let _ = stop.await;
+        }));
+        (
+            Self {
+                base,
+                state,
+                db,
+                clock,
+                shutdown: Some(shutdown),
+                handle: Some(handle),
+            },
+            world,
+        )
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.state.now()
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.clock.fetch_add(by.num_seconds(), Ordering::SeqCst);
+    }
+
+    pub fn anonymous(&self) -> Client {
+        Client {
+            http: reqwest::Client::new(),
+            base: self.base.clone(),
+            cookie: None,
+            csrf: None,
+            token: None,
+        }
+    }
+
+    /// A client signed in with a session cookie.
+    pub async fn login(&self, email: &str) -> Client {
+        let mut client = self.anonymous();
+        let response = client
+            .http
+            .post(format!("{}/api/v1/session", self.base))
+            .json(&serde_json::json!({ "email": email, "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "login {email}");
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        let body: Value = response.json().await.unwrap();
+        client.cookie = Some(cookie.split(';').next().unwrap().to_string());
+        client.csrf = body["csrf_token"].as_str().map(str::to_string);
+        client
+    }
+
+    /// Stops the server (finishing requests in flight) and drops the database.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            handle.await.unwrap().unwrap();
+        }
+        drop(self.state);
+        self.db.finish().await;
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+    pub token: Option<String>,
+}
+
+impl Client {
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        if let Some(csrf) = &self.csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        request
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self.request(method, path);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send("GET", path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send("POST", path, Some(body)).await
+    }
+
+    pub async fn raw(&self, method: &str, path: &str) -> reqwest::RequestBuilder {
+        self.request(
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+            path,
+        )
+    }
+}
+
+/// Runs a test body on SQLite, then on PostgreSQL when configured.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    $crate::$name(testdb::TestDb::sqlite().await).await;
+                }
+            )+
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(db) = testdb::TestDb::postgres(stringify!($name)).await else {
+                        return;
+                    };
+                    $crate::$name(db).await;
+                }
+            )+
+        }
+    };
+}

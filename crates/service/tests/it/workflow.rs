@@ -1,0 +1,298 @@
+//! The referral workflow over HTTP: every state × every target × each side, allowed exactly
+//! when `model::workflow` allows it; what a move needs; and expiry.
+
+use chrono::Duration;
+use model::workflow::{self, Mover};
+use serde_json::json;
+use store::{ReferralState, Role};
+use testdb::TestDb;
+
+use crate::support::*;
+
+/// The moves (each by the side named) that bring a new referral to `state`.
+fn path_to(state: ReferralState) -> &'static [(&'static str, Role)] {
+    use ReferralState as S;
+    const ADVISOR: Role = Role::Advisor;
+    const AGENCY: Role = Role::Recruiter;
+    match state {
+        S::Proposed | S::Expired => &[],
+        S::Accepted => &[("accepted", ADVISOR)],
+        S::Declined => &[("declined", ADVISOR)],
+        S::Interview => &[("accepted", ADVISOR), ("interview", AGENCY)],
+        S::Hired => &[
+            ("accepted", ADVISOR),
+            ("interview", AGENCY),
+            ("hired", AGENCY),
+        ],
+        S::NotHired => &[
+            ("accepted", ADVISOR),
+            ("interview", AGENCY),
+            ("not_hired", AGENCY),
+        ],
+        S::Cancelled => &[("cancelled", AGENCY)],
+    }
+}
+
+/// A body carrying what the move to `to` needs.
+fn body(to: ReferralState) -> serde_json::Value {
+    match to {
+        ReferralState::Hired => json!({ "to": "hired", "hire_starts_on": "2026-04-01" }),
+        ReferralState::NotHired => {
+            json!({ "to": "not_hired", "not_hired_reason": "position_filled" })
+        }
+        other => json!({ "to": other.as_str() }),
+    }
+}
+
+pub async fn every_referral_transition_is_allowed_or_refused_as_the_workflow_says(db: TestDb) {
+    let states = ReferralState::ALL;
+    let pairs = states.len() * states.len() * 2;
+    // One fresh referral per attempt: as many (job seeker, offer) pairs as attempts.
+    let (server, world) = Server::start_with(
+        db,
+        12,
+        (pairs as u32).div_ceil(12),
+        service::Config::default(),
+    )
+    .await;
+    let store = server.state.store.clone();
+    let advisor = server.login("advisor@a.fr").await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let client = |role: Role| {
+        if role == Role::Advisor {
+            &advisor
+        } else {
+            &recruiter
+        }
+    };
+    let seekers: Vec<i64> = (0..12).map(|i| world.seekers[&(101 + 2 * i)]).collect();
+    let offers: Vec<i64> = {
+        let x = world.structures[&AGENCY_X];
+        let mut ids: Vec<i64> = store
+            .offers_of_structure(x)
+            .await
+            .unwrap()
+            .iter()
+            .map(|o| o.id)
+            .filter(|id| *id != world.offer_x)
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    let mut next = 0usize;
+    let mut failures = Vec::new();
+    let mut allowed_seen = 0;
+    for &from in states {
+        for &to in states {
+            for mover in [Role::Advisor, Role::Recruiter] {
+                let (seeker, offer) = (seekers[next % 12], offers[next / 12]);
+                next += 1;
+                let (status, created) = recruiter
+                    .post(
+                        "/api/v1/referrals",
+                        &json!({ "offer_id": offer, "job_seeker_id": seeker }),
+                    )
+                    .await;
+                assert_eq!(status, 201, "{created}");
+                let id = created["id"].as_i64().unwrap();
+                for (step, by) in path_to(from) {
+                    let (status, answer) = client(*by)
+                        .post(
+                            &format!("/api/v1/referrals/{id}/transitions"),
+                            &body(ReferralState::parse(step).unwrap()),
+                        )
+                        .await;
+                    assert_eq!(status, 200, "setting up {from}: {step}: {answer}");
+                }
+                if from == ReferralState::Expired {
+                    let expired =
+                        service::expire_referrals(&server.state, server.now() + Duration::days(31))
+                            .await
+                            .unwrap();
+                    assert!(expired >= 1);
+                }
+                let (status, answer) = client(mover)
+                    .post(&format!("/api/v1/referrals/{id}/transitions"), &body(to))
+                    .await;
+                let allowed = workflow::check(
+                    from,
+                    to,
+                    Mover::User(mover),
+                    Some(crate::support::t0().date_naive()),
+                    Some("position_filled"),
+                )
+                .is_ok();
+                let ok = if allowed {
+                    allowed_seen += 1;
+                    status == 200 && answer["state"] == to.as_str()
+                } else {
+                    status == 422 || status == 403
+                };
+                if !ok {
+                    failures.push(format!("{mover} {from} -> {to}: {status} {answer}"));
+                }
+                let after = store.referral(id).await.unwrap().unwrap().state;
+                if after != if allowed { to } else { from } {
+                    failures.push(format!("{mover} {from} -> {to}: left in {after}"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // 8 moves open to users, each to one side or both.
+    assert_eq!(allowed_seen, 11);
+
+    // Refusals name the reason and the field.
+    let (status, created) = recruiter
+        .post(
+            "/api/v1/referrals",
+            &json!({ "offer_id": world.offer_x, "job_seeker_id": seekers[0] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let path = format!("/api/v1/referrals/{id}/transitions");
+    let (status, answer) = recruiter.post(&path, &json!({ "to": "accepted" })).await;
+    assert_eq!(
+        status, 403,
+        "the agency cannot record the person's answer: {answer}"
+    );
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("not for recruiter")
+    );
+    let (status, answer) = advisor.post(&path, &json!({ "to": "hired" })).await;
+    assert_eq!(
+        (status.as_u16(), answer["fields"][0]["path"].as_str()),
+        (422, Some("/to"))
+    );
+    let (status, answer) = advisor.post(&path, &json!({ "to": "signed" })).await;
+    assert_eq!(status, 422);
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown state `signed`")
+    );
+    advisor.post(&path, &json!({ "to": "accepted" })).await;
+    recruiter.post(&path, &json!({ "to": "interview" })).await;
+    let (status, answer) = recruiter.post(&path, &json!({ "to": "hired" })).await;
+    assert_eq!(
+        (status.as_u16(), answer["fields"][0]["path"].as_str()),
+        (422, Some("/hire_starts_on"))
+    );
+    let (status, answer) = recruiter
+        .post(
+            &path,
+            &json!({ "to": "not_hired", "not_hired_reason": "too tall" }),
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), answer["fields"][0]["path"].as_str()),
+        (422, Some("/not_hired_reason"))
+    );
+    let (status, answer) = recruiter
+        .post(
+            &path,
+            &json!({ "to": "hired", "from": "accepted", "hire_starts_on": "2026-04-01" }),
+        )
+        .await;
+    assert_eq!(status, 409, "the client saw an older state: {answer}");
+    let (status, answer) = recruiter
+        .post(
+            &path,
+            &json!({ "to": "hired", "hire_starts_on": "2026-04-01", "note": "CDI intérimaire" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["hire_starts_on"], "2026-04-01");
+    let (_, detail) = recruiter.get(&format!("/api/v1/referrals/{id}")).await;
+    let log: Vec<(&str, i64)> = detail["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["to"].as_str().unwrap(), t["by"].as_i64().unwrap()))
+        .collect();
+    let users = store.users().await.unwrap();
+    let user = |email: &str| {
+        users
+            .iter()
+            .find(|(u, _)| u.email.as_str() == email)
+            .unwrap()
+            .0
+            .id
+    };
+    assert_eq!(
+        log,
+        vec![
+            ("proposed", user("recruiter@x.fr")),
+            ("accepted", user("advisor@a.fr")),
+            ("interview", user("recruiter@x.fr")),
+            ("hired", user("recruiter@x.fr")),
+        ]
+    );
+    server.stop().await;
+}
+
+pub async fn idle_referrals_expire_after_the_configured_days(db: TestDb) {
+    let config = service::Config {
+        expiry_days: 10,
+        ..service::Config::default()
+    };
+    let (server, world) = Server::start_with(db, 2, 0, config).await;
+    let propose = |seeker: i64| {
+        let server = &server;
+        async move {
+            let recruiter = server.login("recruiter@x.fr").await;
+            let (status, body) = recruiter
+                .post(
+                    "/api/v1/referrals",
+                    &json!({ "offer_id": world.offer_x, "job_seeker_id": seeker }),
+                )
+                .await;
+            assert_eq!(status, 201, "{body}");
+            body["id"].as_i64().unwrap()
+        }
+    };
+    let old = propose(world.seekers[&101]).await;
+    server.advance(Duration::days(3));
+    let recent = propose(world.seekers[&103]).await;
+    let day = |n| server.now() + Duration::days(n);
+    // Ten full days after the first proposal, not yet after the second.
+    assert_eq!(
+        service::expire_referrals(&server.state, day(7))
+            .await
+            .unwrap(),
+        1
+    );
+    let store = server.state.store.clone();
+    assert_eq!(
+        store.referral(old).await.unwrap().unwrap().state,
+        ReferralState::Expired
+    );
+    assert_eq!(
+        store.referral(recent).await.unwrap().unwrap().state,
+        ReferralState::Proposed
+    );
+    let log = store.referral_log(old).await.unwrap();
+    assert_eq!(log.last().unwrap().by, None, "moved by the system");
+    assert_eq!(
+        log.last().unwrap().note.as_deref(),
+        Some("no move for 10 days")
+    );
+    assert_eq!(
+        service::expire_referrals(&server.state, day(7))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        service::expire_referrals(&server.state, day(10))
+            .await
+            .unwrap(),
+        1
+    );
+    server.stop().await;
+}
