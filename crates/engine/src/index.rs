@@ -33,6 +33,16 @@ pub enum EngineError {
     Policy(String),
 }
 
+fn parse_status(text: &str) -> Result<PriorityStatus, String> {
+    PriorityStatus::parse(text).ok_or_else(|| {
+        let known: Vec<&str> = PriorityStatus::ALL.iter().map(|s| s.as_str()).collect();
+        format!(
+            "unknown status `{text}`, expected one of {}",
+            known.join(", ")
+        )
+    })
+}
+
 /// How priority publics are guaranteed in a shortlist.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Policy {
@@ -57,6 +67,45 @@ impl Policy {
             status,
             table: MTable::adjusted(k, p, alpha)?,
         })
+    }
+
+    /// FA*IR as typed: `rqth:0.1:0.1` (status, p, alpha), for a top-`k`. The error says what is
+    /// wrong, for the caller to prefix with the flag or field.
+    pub fn parse_fair(text: &str, k: usize) -> Result<Self, String> {
+        let parts: Vec<&str> = text.split(':').collect();
+        let [status, p, alpha] = parts.as_slice() else {
+            return Err("expected STATUS:P:ALPHA, such as rqth:0.1:0.1".to_string());
+        };
+        let status = parse_status(status)?;
+        let p: f64 = p.parse().map_err(|_| format!("p `{p}` is not a number"))?;
+        let alpha: f64 = alpha
+            .parse()
+            .map_err(|_| format!("alpha `{alpha}` is not a number"))?;
+        Self::fair(status, k, p, alpha).map_err(|e| e.to_string())
+    }
+
+    /// Minimum shares as typed: `rqth=0.1,long_term=0.3`.
+    pub fn parse_floors(text: &str) -> Result<Self, String> {
+        let mut floors = Vec::new();
+        for part in text.split(',') {
+            let Some((status, share)) = part.split_once('=') else {
+                return Err(
+                    "expected STATUS=SHARE[,STATUS=SHARE...], such as rqth=0.1,qpv=0.2".to_string(),
+                );
+            };
+            let status = parse_status(status.trim())?;
+            let share: f64 = share
+                .trim()
+                .parse()
+                .ok()
+                .filter(|s: &f64| (0.0..=1.0).contains(s))
+                .ok_or_else(|| format!("{status}: `{share}` is not a share between 0 and 1"))?;
+            if floors.iter().any(|(s, _)| *s == status) {
+                return Err(format!("{status} is given twice"));
+            }
+            floors.push((status, share));
+        }
+        Ok(Self::Floors(floors))
     }
 
     /// For each status the policy guarantees, how many of its best holders the re-ranking may

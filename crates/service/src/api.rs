@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use engine::ShortlistRequest;
+use engine::{Policy, ShortlistRequest};
 use model::workflow::{self, Mover};
 use model::{
     Disclosure, JobSeeker, NewAuditEvent, Offer, Referral, ReferralScope, ReferralState, TokenHash,
@@ -938,6 +938,11 @@ async fn get_offer(
 pub struct ShortlistQuery {
     /// How many candidates (1 to 100, default 10).
     pub k: Option<usize>,
+    /// Guarantee a priority public by FA*IR: `STATUS:P:ALPHA`, such as `rqth:0.1:0.1`. Who it
+    /// moved is written to the audit trail, never shown.
+    pub fair: Option<String>,
+    /// Guarantee minimum shares of several priority publics: `rqth=0.1,long_term=0.3`.
+    pub floors: Option<String>,
 }
 
 /// The best candidates for an offer, pseudonymous, with the reasons.
@@ -969,20 +974,56 @@ async fn shortlist(
     principal
         .grant(Resource::Shortlists, Verb::Read, owner)
         .map_err(forbidden)?;
+    let policy = match (&query.fair, &query.floors) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::field(
+                "?floors",
+                "give either fair or floors, not both",
+            ));
+        }
+        (Some(text), None) => {
+            Some(Policy::parse_fair(text, k).map_err(|e| ApiError::field("?fair", e))?)
+        }
+        (None, Some(text)) => {
+            Some(Policy::parse_floors(text).map_err(|e| ApiError::field("?floors", e))?)
+        }
+        (None, None) => None,
+    };
     let today = state.now().date_naive();
-    let sourcing = state.sourcing.read().unwrap_or_else(|e| e.into_inner());
-    let shortlist = sourcing
-        .engine
-        .shortlist(
-            id,
-            &ShortlistRequest {
-                k,
-                today,
-                policy: None,
-                exposure: false,
-            },
+    let (view, adjustment) = {
+        let sourcing = state.sourcing.read().unwrap_or_else(|e| e.into_inner());
+        let shortlist = sourcing
+            .engine
+            .shortlist(
+                id,
+                &ShortlistRequest {
+                    k,
+                    today,
+                    policy: policy.as_ref(),
+                    exposure: false,
+                },
+            )
+            .map_err(|err| ApiError::Conflict(format!("offer {id}: {err}")))?;
+        (shortlist_view(&sourcing, &shortlist), shortlist.adjustment)
+    };
+    if let Some(adjustment) = adjustment {
+        audit(
+            &state,
+            vec![event(
+                &principal,
+                "shortlist.rerank",
+                "offer",
+                Some(id),
+                serde_json::to_value(&adjustment).unwrap_or_default(),
+            )],
         )
-        .map_err(|err| ApiError::Conflict(format!("offer {id}: {err}")))?;
+        .await?;
+    }
+    Ok(Json(view))
+}
+
+fn shortlist_view(sourcing: &crate::Loaded, shortlist: &engine::Shortlist) -> ShortlistView {
+    let id = shortlist.offer_id;
     let candidates = shortlist
         .entries
         .iter()
@@ -1001,10 +1042,10 @@ async fn shortlist(
             reasons: reasons(&e.breakdown),
         })
         .collect();
-    Ok(Json(ShortlistView {
+    ShortlistView {
         offer_id: id,
         candidates,
-    }))
+    }
 }
 
 fn match_kind(kind: engine::MatchKind) -> String {

@@ -90,8 +90,7 @@ impl AppState {
         config: Config,
         clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
     ) -> anyhow::Result<Self> {
-        let loaded =
-            sourcing::load(store.as_ref(), config.scoring, true, &mut || {}).await?;
+        let loaded = sourcing::load(store.as_ref(), config.scoring, true, &mut || {}).await?;
         let sirets = store
             .structures()
             .await?

@@ -14,7 +14,7 @@ use engine::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use store::{NewAuditEvent, Offer, PriorityStatus, Store};
+use store::{NewAuditEvent, Offer, Store};
 
 use super::write_json;
 use crate::settings::Settings;
@@ -47,56 +47,6 @@ pub async fn load(
         );
     }
     Ok(loaded)
-}
-
-/// A priority policy as typed: `rqth:0.1:0.1` (FA*IR: status, p, alpha).
-fn parse_fair(text: &str, k: usize) -> anyhow::Result<Policy> {
-    let parts: Vec<&str> = text.split(':').collect();
-    let [status, p, alpha] = parts.as_slice() else {
-        bail!("--fair: expected STATUS:P:ALPHA, such as rqth:0.1:0.1");
-    };
-    let status = parse_status(status, "--fair")?;
-    let p: f64 = p
-        .parse()
-        .map_err(|_| anyhow::anyhow!("--fair: p `{p}` is not a number"))?;
-    let alpha: f64 = alpha
-        .parse()
-        .map_err(|_| anyhow::anyhow!("--fair: alpha `{alpha}` is not a number"))?;
-    Policy::fair(status, k, p, alpha).map_err(|e| anyhow::anyhow!("--fair: {e}"))
-}
-
-fn parse_status(text: &str, flag: &str) -> anyhow::Result<PriorityStatus> {
-    PriorityStatus::parse(text).ok_or_else(|| {
-        let known: Vec<&str> = PriorityStatus::ALL.iter().map(|s| s.as_str()).collect();
-        anyhow::anyhow!(
-            "{flag}: unknown status `{text}`, expected one of {}",
-            known.join(", ")
-        )
-    })
-}
-
-/// Minimum shares as typed: `rqth=0.1,long_term=0.3`.
-fn parse_floors(text: &str) -> anyhow::Result<Policy> {
-    let mut floors = Vec::new();
-    for part in text.split(',') {
-        let Some((status, share)) = part.split_once('=') else {
-            bail!("--floors: expected STATUS=SHARE[,STATUS=SHARE...], such as rqth=0.1,qpv=0.2");
-        };
-        let status = parse_status(status.trim(), "--floors")?;
-        let share: f64 = share
-            .trim()
-            .parse()
-            .ok()
-            .filter(|s: &f64| (0.0..=1.0).contains(s))
-            .ok_or_else(|| {
-                anyhow::anyhow!("--floors: {status}: `{share}` is not a share between 0 and 1")
-            })?;
-        if floors.iter().any(|(s, _)| *s == status) {
-            bail!("--floors: {status} is given twice");
-        }
-        floors.push((status, share));
-    }
-    Ok(Policy::Floors(floors))
 }
 
 #[derive(Debug, Args)]
@@ -325,8 +275,12 @@ pub async fn shortlist(
 ) -> anyhow::Result<()> {
     let k = args.k as usize;
     let policy = match (&args.fair, &args.floors) {
-        (Some(fair), _) => Some(parse_fair(fair, k)?),
-        (None, Some(floors)) => Some(parse_floors(floors)?),
+        (Some(fair), _) => {
+            Some(Policy::parse_fair(fair, k).map_err(|e| anyhow::anyhow!("--fair: {e}"))?)
+        }
+        (None, Some(floors)) => {
+            Some(Policy::parse_floors(floors).map_err(|e| anyhow::anyhow!("--floors: {e}"))?)
+        }
         (None, None) => None,
     };
     let (settings, store) = open(config_file, args.database.as_deref()).await?;
