@@ -250,12 +250,15 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down: finishing the requests in flight");
 }
 
-/// Logs as JSON lines (one object per event, with the request id) or as text for a terminal,
+/// Logs to standard error as JSON lines (one object per event, with the request id) or as text,
 /// filtered by `RUST_LOG` (default `info`).
 pub fn init_logs(json: bool) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // Standard error: standard output carries results (and the CLI holds its lock).
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = if json {
         builder.json().flatten_event(true).try_init()
     } else {

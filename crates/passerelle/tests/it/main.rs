@@ -17,6 +17,7 @@ mod fair;
 mod geo;
 mod migrate;
 mod rome;
+mod service;
 mod simulate;
 mod sourcing;
 
