@@ -32,7 +32,9 @@ fn http(address: &str, method: &str, path: &str, body: Option<&str>) -> (u16, St
     (status, body)
 }
 
-/// Starts the demo and reads its standard output up to the listening line.
+/// Starts the demo and reads its standard output up to the listening line. The caller waits
+/// for the process (`terminate`).
+#[allow(clippy::zombie_processes)]
 fn start_demo(dir: &std::path::Path) -> (Child, Vec<String>, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
         .args([
