@@ -585,6 +585,7 @@ impl std::fmt::Debug for Credentials {
 async fn open_session(
     State(state): St,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     JsonBody(credentials): JsonBody<Credentials>,
 ) -> AppResult<Response> {
     let now = state.now();
@@ -647,7 +648,7 @@ async fn open_session(
         )],
     )
     .await?;
-    let cookie = auth::session_cookie(&secret, hours * 3600, state.config.secure_cookies);
+    let cookie = auth::session_cookie(&secret, hours * 3600, secure(&state, &headers));
     let mut response = Json(SessionView {
         user: user_view(&principal),
         csrf_token: principal.csrf_token.clone(),
@@ -657,6 +658,16 @@ async fn open_session(
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     Ok(response)
+}
+
+/// Whether cookies must be `Secure`: when configured, or when a TLS-terminating proxy says the
+/// browser came over HTTPS.
+fn secure(state: &AppState, headers: &HeaderMap) -> bool {
+    state.config.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
 /// Signs out: ends the session.
@@ -693,7 +704,7 @@ async fn close_session(
     )
     .await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
-    if let Ok(value) = HeaderValue::from_str(&auth::cleared_cookie(state.config.secure_cookies)) {
+    if let Ok(value) = HeaderValue::from_str(&auth::cleared_cookie(secure(&state, &headers))) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     Ok(response)

@@ -35,6 +35,19 @@ async fn unsafe_requests_of_a_session_need_its_csrf_token() {
         403
     );
 
+    // Behind a TLS-terminating proxy, the cookie is Secure.
+    let response = server
+        .anonymous()
+        .raw("POST", "/api/v1/session")
+        .await
+        .header("x-forwarded-proto", "https")
+        .json(&json!({ "email": "advisor@a.fr", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.ends_with("; Secure"), "{cookie}");
+
     // Signing out ends the session.
     let (status, _) = recruiter.send("DELETE", "/api/v1/session", None).await;
     assert_eq!(status, 204);
