@@ -469,6 +469,21 @@ async fn structure_for(
     }
 }
 
+/// The structure a listing is about ([`structure_for`]) and the rule that lets the user list it.
+async fn listing(
+    state: &AppState,
+    principal: &Principal,
+    resource: Resource,
+    verb: Verb,
+    asked: Option<&str>,
+) -> AppResult<(i64, &'static crate::access::Rule)> {
+    let id = structure_for(state, principal, resource, verb, asked).await?;
+    let grant = principal
+        .grant(resource, verb, Some(id))
+        .map_err(forbidden)?;
+    Ok((id, grant.rule))
+}
+
 async fn offer_and_owner(state: &AppState, id: i64) -> AppResult<(Offer, i64)> {
     let offer = state
         .store
@@ -805,7 +820,7 @@ async fn list_offers(
     principal: Principal,
     Query(query): Query<StructureQuery>,
 ) -> AppResult<Json<Vec<OfferView>>> {
-    let structure = structure_for(
+    let (structure, _) = listing(
         &state,
         &principal,
         Resource::Offers,
@@ -813,9 +828,6 @@ async fn list_offers(
         query.structure.as_deref(),
     )
     .await?;
-    principal
-        .grant(Resource::Offers, Verb::Read, Some(structure))
-        .map_err(forbidden)?;
     let offers = state.store.offers_of_structure(structure).await?;
     Ok(Json(offers.iter().map(offer_view).collect()))
 }
@@ -842,7 +854,7 @@ async fn push_offers(
     Query(query): Query<StructureQuery>,
     request: axum::extract::Request,
 ) -> AppResult<Json<PushReport>> {
-    let structure = structure_for(
+    let (structure, _) = listing(
         &state,
         &principal,
         Resource::Offers,
@@ -850,9 +862,6 @@ async fn push_offers(
         query.structure.as_deref(),
     )
     .await?;
-    principal
-        .grant(Resource::Offers, Verb::Write, Some(structure))
-        .map_err(forbidden)?;
     let bytes = crate::json::read_body(request, &()).await?;
     let siret = state.structure_siret(structure).await?;
     let owner = domain::Siret::parse(&siret)
@@ -1080,7 +1089,7 @@ async fn list_job_seekers(
     Query(page): Query<Page>,
 ) -> AppResult<Json<Vec<JobSeekerView>>> {
     let limit = page_limit(page.limit)?;
-    let agency = structure_for(
+    let (agency, rule) = listing(
         &state,
         &principal,
         Resource::JobSeekers,
@@ -1088,10 +1097,7 @@ async fn list_job_seekers(
         structure.structure.as_deref(),
     )
     .await?;
-    let grant = principal
-        .grant(Resource::JobSeekers, Verb::Read, Some(agency))
-        .map_err(forbidden)?;
-    if grant.rule.reach == Reach::AcceptedReferral {
+    if rule.reach == Reach::AcceptedReferral {
         return Err(forbidden(
             "agencies see a job seeker through an accepted referral, not as a list".to_string(),
         ));
@@ -1100,7 +1106,7 @@ async fn list_job_seekers(
         .store
         .job_seekers_of_agency(agency, page.after, limit)
         .await?;
-    let fields = grant.rule.fields;
+    let fields = rule.fields;
     audit(
         &state,
         seekers
@@ -1359,7 +1365,7 @@ async fn list_referrals(
     Query(page): Query<Page>,
 ) -> AppResult<Json<Vec<ReferralView>>> {
     let limit = page_limit(page.limit)?;
-    let id = structure_for(
+    let (id, rule) = listing(
         &state,
         &principal,
         Resource::Referrals,
@@ -1367,10 +1373,7 @@ async fn list_referrals(
         structure.structure.as_deref(),
     )
     .await?;
-    let grant = principal
-        .grant(Resource::Referrals, Verb::Read, Some(id))
-        .map_err(forbidden)?;
-    let scope = if grant.rule.role == model::Role::Advisor {
+    let scope = if rule.role == model::Role::Advisor {
         ReferralScope::JobSeekerAgency(id)
     } else {
         ReferralScope::OfferOwner(id)
@@ -1866,7 +1869,7 @@ async fn indicators(
     let scope = if any && query.structure.is_none() {
         ReferralScope::All
     } else {
-        let id = structure_for(
+        let (id, _) = listing(
             &state,
             &principal,
             Resource::Indicators,
@@ -1874,9 +1877,6 @@ async fn indicators(
             query.structure.as_deref(),
         )
         .await?;
-        principal
-            .grant(Resource::Indicators, Verb::Read, Some(id))
-            .map_err(forbidden)?;
         ReferralScope::OfferOwner(id)
     };
     let departments = {
