@@ -1328,9 +1328,22 @@ async fn propose(
             "this person is not an active job seeker",
         ));
     }
+    let proposed = event(
+        &principal,
+        "referral.propose",
+        "referral",
+        None,
+        serde_json::json!({ "offer": offer.id, "job_seeker": seeker.id }),
+    );
     let referral = state
         .store
-        .create_referral(seeker.id, offer.id, Some(principal.user.id), state.now())
+        .create_referral(
+            seeker.id,
+            offer.id,
+            Some(principal.user.id),
+            Some(&proposed),
+            state.now(),
+        )
         .await
         .map_err(|err| match err {
             store::StoreError::Conflict(_) => ApiError::Conflict(
@@ -1339,17 +1352,7 @@ async fn propose(
             other => other.into(),
         })?;
     state.metrics.referral_moves.inc();
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "referral.propose",
-            "referral",
-            Some(referral.id),
-            serde_json::json!({ "offer": offer.id, "job_seeker": seeker.id }),
-        )],
-    )
-    .await?;
+    state.metrics.audit_events.inc();
     Ok((StatusCode::CREATED, Json(referral_view(&referral))))
 }
 
@@ -1513,6 +1516,13 @@ async fn move_referral(
     if request.not_hired_reason.is_some() && to != ReferralState::NotHired {
         return Err(ApiError::field("/not_hired_reason", "only when not hired"));
     }
+    let audited = event(
+        &principal,
+        "referral.move",
+        "referral",
+        Some(id),
+        serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "as": role.as_str() }),
+    );
     let moved = state
         .store
         .transition_referral(
@@ -1525,21 +1535,12 @@ async fn move_referral(
                 hire_starts_on: request.hire_starts_on,
                 not_hired_reason: request.not_hired_reason.clone(),
             },
+            Some(&audited),
             state.now(),
         )
         .await?;
     state.metrics.referral_moves.inc();
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "referral.move",
-            "referral",
-            Some(id),
-            serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "as": role.as_str() }),
-        )],
-    )
-    .await?;
+    state.metrics.audit_events.inc();
     Ok(Json(referral_view(&moved)))
 }
 
@@ -1566,6 +1567,13 @@ pub async fn expire_referrals(state: &AppState, now: DateTime<Utc>) -> anyhow::R
         {
             continue;
         }
+        let audited = NewAuditEvent {
+            actor: None,
+            action: "referral.expire".to_string(),
+            subject_kind: "referral".to_string(),
+            subject_id: Some(referral.id),
+            detail: serde_json::json!({ "from": referral.state.as_str(), "days": days }),
+        };
         let moved = state
             .store
             .transition_referral(
@@ -1578,6 +1586,7 @@ pub async fn expire_referrals(state: &AppState, now: DateTime<Utc>) -> anyhow::R
                     hire_starts_on: None,
                     not_hired_reason: None,
                 },
+                Some(&audited),
                 now,
             )
             .await;
@@ -1585,19 +1594,7 @@ pub async fn expire_referrals(state: &AppState, now: DateTime<Utc>) -> anyhow::R
             Ok(_) => {
                 expired += 1;
                 state.metrics.referral_moves.inc();
-                state
-                    .store
-                    .append_audit(
-                        &NewAuditEvent {
-                            actor: None,
-                            action: "referral.expire".to_string(),
-                            subject_kind: "referral".to_string(),
-                            subject_id: Some(referral.id),
-                            detail: serde_json::json!({ "from": referral.state.as_str(), "days": days }),
-                        },
-                        now,
-                    )
-                    .await?;
+                state.metrics.audit_events.inc();
             }
             // Moved by someone meanwhile: not idle any more.
             Err(store::StoreError::Conflict(_)) => {}

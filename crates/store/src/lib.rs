@@ -210,20 +210,23 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Offer>;
 
-    /// Records a proposal (state `proposed`) and its first log line.
+    /// Records a proposal (state `proposed`) and its first log line, and appends `audit` (its
+    /// `subject_id` set to the new referral's id) to the audit trail, in one transaction.
     async fn create_referral(
         &self,
         job_seeker_id: i64,
         offer_id: i64,
         proposed_by: Option<i64>,
+        audit: Option<&NewAuditEvent>,
         now: DateTime<Utc>,
     ) -> Result<Referral>;
-    /// Moves a referral from `request.from` to `request.to` and logs it, in one transaction;
-    /// a [`StoreError::Conflict`] if its state is no longer `request.from`. Which moves are
-    /// allowed is the workflow's business, not the store's.
+    /// Moves a referral from `request.from` to `request.to`, logs it and appends `audit` to the
+    /// audit trail, in one transaction; a [`StoreError::Conflict`] if its state is no longer
+    /// `request.from`. Which moves are allowed is the workflow's business, not the store's.
     async fn transition_referral(
         &self,
         request: &TransitionRequest,
+        audit: Option<&NewAuditEvent>,
         now: DateTime<Utc>,
     ) -> Result<Referral>;
     async fn referral(&self, referral_id: i64) -> Result<Option<Referral>>;

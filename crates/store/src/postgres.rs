@@ -1061,6 +1061,7 @@ impl Store for PostgresStore {
         job_seeker_id: i64,
         offer_id: i64,
         proposed_by: Option<i64>,
+        audit: Option<&NewAuditEvent>,
         now: DateTime<Utc>,
     ) -> Result<Referral> {
         let mut tx = self.pool.begin().await?;
@@ -1086,6 +1087,13 @@ impl Store for PostgresStore {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        if let Some(event) = audit {
+            let event = NewAuditEvent {
+                subject_id: Some(referral.id),
+                ..event.clone()
+            };
+            append_chained(&mut tx, std::slice::from_ref(&event), now).await?;
+        }
         tx.commit().await?;
         Ok(referral)
     }
@@ -1093,6 +1101,7 @@ impl Store for PostgresStore {
     async fn transition_referral(
         &self,
         request: &TransitionRequest,
+        audit: Option<&NewAuditEvent>,
         now: DateTime<Utc>,
     ) -> Result<Referral> {
         check_transition(request)?;
@@ -1138,6 +1147,9 @@ impl Store for PostgresStore {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        if let Some(event) = audit {
+            append_chained(&mut tx, std::slice::from_ref(event), now).await?;
+        }
         tx.commit().await?;
         Ok(referral)
     }
@@ -1211,45 +1223,8 @@ impl Store for PostgresStore {
         events: &[NewAuditEvent],
         now: DateTime<Utc>,
     ) -> Result<Vec<AuditEvent>> {
-        let at = audit::stored_time(now);
         let mut tx = self.pool.begin().await?;
-        // One appender at a time, across every instance, until this transaction ends.
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(AUDIT_LOCK)
-            .execute(&mut *tx)
-            .await?;
-        let head: Option<String> = sqlx::query_scalar(
-            "SELECT hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1",
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        let mut prev = head.unwrap_or_else(|| audit::GENESIS.to_string());
-        let mut appended = Vec::with_capacity(events.len());
-        for event in events {
-            let hash = audit::chain_hash(&prev, at, event);
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO audit_events (at, actor_user_id, action, subject_kind, subject_id, \
-                 detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8) \
-                 RETURNING id",
-            )
-            .bind(at)
-            .bind(event.actor)
-            .bind(&event.action)
-            .bind(&event.subject_kind)
-            .bind(event.subject_id)
-            .bind(json(&event.detail))
-            .bind(&prev)
-            .bind(&hash)
-            .fetch_one(&mut *tx)
-            .await?;
-            appended.push(AuditEvent {
-                id,
-                at,
-                event: event.clone(),
-                prev_hash: Some(std::mem::replace(&mut prev, hash.clone())),
-                hash: Some(hash),
-            });
-        }
+        let appended = append_chained(&mut tx, events, now).await?;
         tx.commit().await?;
         Ok(appended)
     }
@@ -1281,4 +1256,51 @@ impl Store for PostgresStore {
         .await?;
         rows.iter().map(|row| audit_from_row!(row)).collect()
     }
+}
+
+/// Appends events to the audit trail within `tx`, each chained to the one before it; one
+/// appender at a time across every instance (an advisory lock held until `tx` ends).
+async fn append_chained(
+    tx: &mut Transaction<'_, Postgres>,
+    events: &[NewAuditEvent],
+    now: DateTime<Utc>,
+) -> Result<Vec<AuditEvent>> {
+    let at = audit::stored_time(now);
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(AUDIT_LOCK)
+        .execute(&mut **tx)
+        .await?;
+    let head: Option<String> = sqlx::query_scalar(
+        "SELECT hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    let mut prev = head.unwrap_or_else(|| audit::GENESIS.to_string());
+    let mut appended = Vec::with_capacity(events.len());
+    for event in events {
+        let hash = audit::chain_hash(&prev, at, event);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO audit_events (at, actor_user_id, action, subject_kind, subject_id, \
+             detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8) \
+             RETURNING id",
+        )
+        .bind(at)
+        .bind(event.actor)
+        .bind(&event.action)
+        .bind(&event.subject_kind)
+        .bind(event.subject_id)
+        .bind(json(&event.detail))
+        .bind(&prev)
+        .bind(&hash)
+        .fetch_one(&mut **tx)
+        .await?;
+        appended.push(AuditEvent {
+            id,
+            at,
+            event: event.clone(),
+            prev_hash: Some(std::mem::replace(&mut prev, hash.clone())),
+            hash: Some(hash),
+        });
+    }
+    Ok(appended)
 }

@@ -978,9 +978,10 @@ impl Store for SqliteStore {
         job_seeker_id: i64,
         offer_id: i64,
         proposed_by: Option<i64>,
+        audit: Option<&NewAuditEvent>,
         now: DateTime<Utc>,
     ) -> Result<Referral> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let row = sqlx::query(
             "INSERT INTO referrals (job_seeker_id, offer_id, state, proposed_by_user_id, created_at, updated_at) \
              VALUES (?, ?, 'proposed', ?, ?, ?) \
@@ -1004,6 +1005,13 @@ impl Store for SqliteStore {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        if let Some(event) = audit {
+            let event = NewAuditEvent {
+                subject_id: Some(referral.id),
+                ..event.clone()
+            };
+            append_chained(&mut tx, std::slice::from_ref(&event), now).await?;
+        }
         tx.commit().await?;
         Ok(referral)
     }
@@ -1011,10 +1019,11 @@ impl Store for SqliteStore {
     async fn transition_referral(
         &self,
         request: &TransitionRequest,
+        audit: Option<&NewAuditEvent>,
         now: DateTime<Utc>,
     ) -> Result<Referral> {
         check_transition(request)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let row = sqlx::query(
             "UPDATE referrals SET state = ?, hire_starts_on = ?, not_hired_reason = ?, updated_at = ? \
              WHERE id = ? AND state = ? \
@@ -1056,6 +1065,9 @@ impl Store for SqliteStore {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        if let Some(event) = audit {
+            append_chained(&mut tx, std::slice::from_ref(event), now).await?;
+        }
         tx.commit().await?;
         Ok(referral)
     }
@@ -1133,41 +1145,10 @@ impl Store for SqliteStore {
         events: &[NewAuditEvent],
         now: DateTime<Utc>,
     ) -> Result<Vec<AuditEvent>> {
-        let at = audit::stored_time(now);
         // IMMEDIATE: the write lock from the start, so that no other append slips between
         // reading the head of the chain and extending it.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let head: Option<String> = sqlx::query_scalar(
-            "SELECT hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1",
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        let mut prev = head.unwrap_or_else(|| audit::GENESIS.to_string());
-        let mut appended = Vec::with_capacity(events.len());
-        for event in events {
-            let hash = audit::chain_hash(&prev, at, event);
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO audit_events (at, actor_user_id, action, subject_kind, subject_id, \
-                 detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            )
-            .bind(at)
-            .bind(event.actor)
-            .bind(&event.action)
-            .bind(&event.subject_kind)
-            .bind(event.subject_id)
-            .bind(json(&event.detail))
-            .bind(&prev)
-            .bind(&hash)
-            .fetch_one(&mut *tx)
-            .await?;
-            appended.push(AuditEvent {
-                id,
-                at,
-                event: event.clone(),
-                prev_hash: Some(std::mem::replace(&mut prev, hash.clone())),
-                hash: Some(hash),
-            });
-        }
+        let appended = append_chained(&mut tx, events, now).await?;
         tx.commit().await?;
         Ok(appended)
     }
@@ -1199,4 +1180,46 @@ impl Store for SqliteStore {
         .await?;
         rows.iter().map(|row| audit_from_row!(row)).collect()
     }
+}
+
+/// Appends events to the audit trail within `tx`, which must hold the write lock (`BEGIN
+/// IMMEDIATE`), each chained to the one before it.
+async fn append_chained(
+    tx: &mut Transaction<'_, Sqlite>,
+    events: &[NewAuditEvent],
+    now: DateTime<Utc>,
+) -> Result<Vec<AuditEvent>> {
+    let at = audit::stored_time(now);
+    let head: Option<String> = sqlx::query_scalar(
+        "SELECT hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    let mut prev = head.unwrap_or_else(|| audit::GENESIS.to_string());
+    let mut appended = Vec::with_capacity(events.len());
+    for event in events {
+        let hash = audit::chain_hash(&prev, at, event);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO audit_events (at, actor_user_id, action, subject_kind, subject_id, \
+             detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(at)
+        .bind(event.actor)
+        .bind(&event.action)
+        .bind(&event.subject_kind)
+        .bind(event.subject_id)
+        .bind(json(&event.detail))
+        .bind(&prev)
+        .bind(&hash)
+        .fetch_one(&mut **tx)
+        .await?;
+        appended.push(AuditEvent {
+            id,
+            at,
+            event: event.clone(),
+            prev_hash: Some(std::mem::replace(&mut prev, hash.clone())),
+            hash: Some(hash),
+        });
+    }
+    Ok(appended)
 }

@@ -32,10 +32,20 @@ fn http(address: &str, method: &str, path: &str, body: Option<&str>) -> (u16, St
     (status, body)
 }
 
-/// Starts the demo and reads its standard output up to the listening line. The caller waits
-/// for the process (`terminate`).
-#[allow(clippy::zombie_processes)]
-fn start_demo(dir: &std::path::Path) -> (Child, Vec<String>, String) {
+/// A running demo, killed if the test fails before stopping it.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// Starts the demo and reads its standard output up to the listening line.
+fn start_demo(dir: &std::path::Path) -> (Running, Vec<String>, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
         .args([
             "demo",
@@ -51,7 +61,9 @@ fn start_demo(dir: &std::path::Path) -> (Child, Vec<String>, String) {
         .spawn()
         .unwrap();
     let mut lines = Vec::new();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let stdout = child.stdout.take().unwrap();
+    let child = Running(child);
+    let mut reader = BufReader::new(stdout);
     loop {
         let mut line = String::new();
         assert!(
@@ -73,13 +85,13 @@ fn start_demo(dir: &std::path::Path) -> (Child, Vec<String>, String) {
     }
 }
 
-fn terminate(child: &mut Child) -> std::process::ExitStatus {
+fn terminate(child: &mut Running) -> std::process::ExitStatus {
     let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &child.0.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
-    child.wait().unwrap()
+    child.0.wait().unwrap()
 }
 
 #[test]

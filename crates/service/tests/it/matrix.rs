@@ -251,12 +251,12 @@ pub async fn access_matrix(db: TestDb) {
     let store = server.state.store.clone();
     // One referral on each side: A's job seeker 6 for X's offer, B's job seeker 7 for Y's.
     let own_referral = store
-        .create_referral(world.seekers[&6], world.offer_x, None, server.now())
+        .create_referral(world.seekers[&6], world.offer_x, None, None, server.now())
         .await
         .unwrap()
         .id;
     let other_referral = store
-        .create_referral(world.seekers[&7], world.offer_y, None, server.now())
+        .create_referral(world.seekers[&7], world.offer_y, None, None, server.now())
         .await
         .unwrap()
         .id;

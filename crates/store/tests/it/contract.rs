@@ -453,13 +453,25 @@ pub async fn referral_transitions_are_checked_and_logged(db: &TestDb) {
         .unwrap();
 
     let referral = store
-        .create_referral(seeker.id, offer.id, Some(recruiter.id), at(2))
+        .create_referral(
+            seeker.id,
+            offer.id,
+            Some(recruiter.id),
+            Some(&NewAuditEvent {
+                actor: Some(recruiter.id),
+                action: "referral.propose".to_string(),
+                subject_kind: "referral".to_string(),
+                subject_id: None,
+                detail: serde_json::json!({}),
+            }),
+            at(2),
+        )
         .await
         .unwrap();
     assert_eq!(referral.state, ReferralState::Proposed);
     assert!(matches!(
         store
-            .create_referral(seeker.id, offer.id, None, at(2))
+            .create_referral(seeker.id, offer.id, None, None, at(2))
             .await,
         Err(StoreError::Conflict(_))
     ));
@@ -473,10 +485,28 @@ pub async fn referral_transitions_are_checked_and_logged(db: &TestDb) {
         hire_starts_on: None,
         not_hired_reason: None,
     };
-    let accepted = store.transition_referral(&accept, at(3)).await.unwrap();
+    let moved = NewAuditEvent {
+        actor: None,
+        action: "referral.move".to_string(),
+        subject_kind: "referral".to_string(),
+        subject_id: Some(referral.id),
+        detail: serde_json::json!({"to": "accepted"}),
+    };
+    let accepted = store
+        .transition_referral(&accept, Some(&moved), at(3))
+        .await
+        .unwrap();
     assert_eq!(accepted.state, ReferralState::Accepted);
-    // The same request again: the state is no longer `proposed`.
-    let stale = store.transition_referral(&accept, at(4)).await;
+    // The proposal and the move were audited with them, the proposal under its new id.
+    let audited = store.audit_events(0, 10).await.unwrap();
+    assert_eq!(audited.len(), 2);
+    assert_eq!(audited[0].event.subject_id, Some(referral.id));
+    assert_eq!(audited[1].event, moved);
+    // The same request again: the state is no longer `proposed`, and nothing is audited.
+    let stale = store
+        .transition_referral(&accept, Some(&moved), at(4))
+        .await;
+    assert_eq!(store.audit_events(0, 10).await.unwrap(), audited);
     assert!(
         matches!(&stale, Err(StoreError::Conflict(m)) if m.contains("is accepted, not proposed")),
         "{stale:?}"
@@ -489,7 +519,7 @@ pub async fn referral_transitions_are_checked_and_logged(db: &TestDb) {
         note: None,
         ..accept.clone()
     };
-    let hired = store.transition_referral(&hire, at(5)).await.unwrap();
+    let hired = store.transition_referral(&hire, None, at(5)).await.unwrap();
     assert_eq!(hired.hire_starts_on, Some(date(2026, 4, 20)));
     assert_eq!(store.referral(referral.id).await.unwrap(), Some(hired));
 
@@ -500,7 +530,7 @@ pub async fn referral_transitions_are_checked_and_logged(db: &TestDb) {
         ..accept.clone()
     };
     assert!(matches!(
-        store.transition_referral(&wrong, at(6)).await,
+        store.transition_referral(&wrong, None, at(6)).await,
         Err(StoreError::Invalid(_))
     ));
     let missing = TransitionRequest {
@@ -508,7 +538,7 @@ pub async fn referral_transitions_are_checked_and_logged(db: &TestDb) {
         ..accept.clone()
     };
     assert!(matches!(
-        store.transition_referral(&missing, at(6)).await,
+        store.transition_referral(&missing, None, at(6)).await,
         Err(StoreError::NotFound(_))
     ));
 
@@ -702,11 +732,11 @@ pub async fn referrals_are_listed_by_scope_and_idleness(db: &TestDb) {
         Some(&offers[0])
     );
     let r1 = store
-        .create_referral(s1.id, offers[0].id, None, at(2))
+        .create_referral(s1.id, offers[0].id, None, None, at(2))
         .await
         .unwrap();
     let r2 = store
-        .create_referral(s2.id, offers[1].id, None, at(5))
+        .create_referral(s2.id, offers[1].id, None, None, at(5))
         .await
         .unwrap();
     let ids = |rs: Vec<Referral>| rs.iter().map(|r| r.id).collect::<Vec<_>>();
@@ -753,6 +783,7 @@ pub async fn referrals_are_listed_by_scope_and_idleness(db: &TestDb) {
                 hire_starts_on: None,
                 not_hired_reason: None,
             },
+            None,
             at(3),
         )
         .await
