@@ -1,0 +1,299 @@
+//! The audit trail and its verification, accounts, and aggregated indicators.
+
+use super::*;
+
+/// The audit trail, oldest first.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(Page),
+    responses((status = 200, body = Vec<AuditEventView>), (status = 403, body = Problem)))]
+pub(super) async fn list_audit(
+    State(state): St,
+    principal: Principal,
+    Query(page): Query<Page>,
+) -> AppResult<Json<Vec<AuditEventView>>> {
+    principal
+        .grant(Resource::AuditTrail, Verb::Read, None)
+        .map_err(forbidden)?;
+    let limit = page_limit(page.limit)?;
+    let events = state.store.audit_events(page.after, limit).await?;
+    Ok(Json(events.iter().map(audit_view).collect()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChainReport {
+    pub valid: bool,
+    /// Events in the hash chain.
+    pub sealed: u64,
+    /// Events from before the chain existed.
+    pub before_chain: u64,
+    /// The newest event's hash: keep it elsewhere to detect the removal of later events.
+    pub head: Option<String>,
+    /// The first event that does not hold, and why.
+    pub error: Option<String>,
+}
+
+/// Walks the audit trail's hash chain and reports the first event that does not hold.
+pub async fn verify_chain(store: &dyn store::Store) -> anyhow::Result<ChainReport> {
+    let mut verifier = model::audit::Verifier::default();
+    let mut after = 0;
+    loop {
+        let events = store.audit_events(after, 5_000).await?;
+        let Some(last) = events.last() else { break };
+        after = last.id;
+        for e in &events {
+            if let Err(err) = verifier.feed(e) {
+                return Ok(ChainReport {
+                    valid: false,
+                    sealed: 0,
+                    before_chain: 0,
+                    head: None,
+                    error: Some(err.to_string()),
+                });
+            }
+        }
+    }
+    let summary = verifier.finish();
+    Ok(ChainReport {
+        valid: true,
+        sealed: summary.sealed,
+        before_chain: summary.before_chain,
+        head: Some(summary.head),
+        error: None,
+    })
+}
+
+/// Verifies the audit trail's hash chain.
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
+    responses((status = 200, body = ChainReport), (status = 403, body = Problem)))]
+pub(super) async fn verify_audit(
+    State(state): St,
+    principal: Principal,
+) -> AppResult<Json<ChainReport>> {
+    principal
+        .grant(Resource::AuditTrail, Verb::Read, None)
+        .map_err(forbidden)?;
+    Ok(Json(verify_chain(state.store.as_ref()).await?))
+}
+
+/// Every account with its roles.
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts",
+    responses((status = 200, body = Vec<UserView>), (status = 403, body = Problem)))]
+pub(super) async fn list_users(
+    State(state): St,
+    principal: Principal,
+) -> AppResult<Json<Vec<UserView>>> {
+    principal
+        .grant(Resource::Accounts, Verb::Read, None)
+        .map_err(forbidden)?;
+    let users = state.store.users().await?;
+    let mut views = Vec::with_capacity(users.len());
+    for (user, memberships) in users {
+        let mut seats = Vec::new();
+        for m in memberships {
+            seats.push(SeatView {
+                role: m.role.as_str().to_string(),
+                structure_id: m.structure_id,
+                siret: state.structure_siret(m.structure_id).await?,
+            });
+        }
+        views.push(UserView {
+            id: user.id,
+            email: user.email.as_str().to_string(),
+            display_name: user.display_name,
+            seats,
+        });
+    }
+    Ok(Json(views))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewAccount {
+    pub email: String,
+    pub display_name: String,
+    /// At least 12 characters.
+    pub password: String,
+    /// advisor, recruiter, agency_manager, partner, steering, admin
+    pub role: String,
+    /// SIRET of the structure the role is held in.
+    pub structure: String,
+}
+
+/// Creates an account with one role in one structure.
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewAccount,
+    responses((status = 201, body = UserView), (status = 403, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn create_user(
+    State(state): St,
+    principal: Principal,
+    JsonBody(request): JsonBody<NewAccount>,
+) -> AppResult<(StatusCode, Json<UserView>)> {
+    principal
+        .grant(Resource::Accounts, Verb::Write, None)
+        .map_err(forbidden)?;
+    let mut problems = Vec::new();
+    let mut problem = |path: &str, message: String| {
+        problems.push(FieldProblem {
+            path: path.to_string(),
+            message,
+        })
+    };
+    let email = domain::Email::parse(request.email.trim())
+        .map_err(|e| problem("/email", e.to_string()))
+        .ok();
+    if request.display_name.trim().is_empty() {
+        problem("/display_name", "empty".to_string());
+    }
+    if request.password.chars().count() < 12 {
+        problem("/password", "at least 12 characters".to_string());
+    }
+    let role = model::Role::parse(&request.role);
+    if role.is_none() {
+        problem(
+            "/role",
+            format!(
+                "unknown role `{}`, expected one of {}",
+                request.role,
+                model::Role::ALL
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
+    let structure = state.structure_id(request.structure.trim()).await?;
+    if structure.is_none() {
+        problem(
+            "/structure",
+            format!("no structure has SIRET {}", request.structure),
+        );
+    }
+    let (Some(email), Some(role), Some(structure)) = (email, role, structure) else {
+        return Err(ApiError::Invalid(problems));
+    };
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(problems));
+    }
+    let password = request.password;
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|err| ApiError::Internal(format!("hashing: {err}")))??;
+    let now = state.now();
+    let user = state
+        .store
+        .create_user(
+            &model::NewUser {
+                email,
+                display_name: request.display_name.trim().to_string(),
+                password_hash: Some(hash),
+            },
+            now,
+        )
+        .await
+        .map_err(|err| match err {
+            store::StoreError::Conflict(_) => {
+                ApiError::Conflict("an account with this email exists".to_string())
+            }
+            other => other.into(),
+        })?;
+    state
+        .store
+        .set_membership(user.id, structure, role, now)
+        .await?;
+    audit(
+        &state,
+        vec![event(
+            &principal,
+            "account.create",
+            "user",
+            Some(user.id),
+            serde_json::json!({ "role": role.as_str(), "structure": structure }),
+        )],
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(UserView {
+            id: user.id,
+            email: user.email.as_str().to_string(),
+            display_name: user.display_name,
+            seats: vec![SeatView {
+                role: role.as_str().to_string(),
+                structure_id: structure,
+                siret: state.structure_siret(structure).await?,
+            }],
+        }),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DepartmentFigures {
+    pub department: String,
+    pub open_offers: usize,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Indicators {
+    /// Open offers in the engine, by department of the workplace.
+    pub departments: Vec<DepartmentFigures>,
+    /// Referrals by state (of the manager's agency, or all).
+    pub referrals: std::collections::BTreeMap<String, u64>,
+}
+
+/// Aggregated figures, no nominative data: open offers by department and referrals by state.
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", params(StructureQuery),
+    responses((status = 200, body = Indicators), (status = 403, body = Problem)))]
+pub(super) async fn indicators(
+    State(state): St,
+    principal: Principal,
+    Query(query): Query<StructureQuery>,
+) -> AppResult<Json<Indicators>> {
+    let any = principal
+        .grants(Resource::Indicators, Verb::Read)
+        .iter()
+        .any(|g| g.rule.reach == Reach::Any);
+    let scope = if any && query.structure.is_none() {
+        ReferralScope::All
+    } else {
+        let (id, _) = listing(
+            &state,
+            &principal,
+            Resource::Indicators,
+            Verb::Read,
+            query.structure.as_deref(),
+        )
+        .await?;
+        ReferralScope::OfferOwner(id)
+    };
+    let departments = {
+        let sourcing = state.sourcing.read().unwrap_or_else(|e| e.into_inner());
+        let mut counts = std::collections::BTreeMap::<String, usize>::new();
+        for id in sourcing.engine.open_offers(None) {
+            if let Some(d) = sourcing.engine.offer_department(id) {
+                *counts.entry(d.to_string()).or_default() += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .map(|(department, open_offers)| DepartmentFigures {
+                department,
+                open_offers,
+            })
+            .collect()
+    };
+    let mut referrals = std::collections::BTreeMap::new();
+    let mut after = 0;
+    loop {
+        let page = state.store.referrals(scope, after, 5_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for r in &page {
+            *referrals
+                .entry(r.state.as_str().to_string())
+                .or_insert(0u64) += 1;
+        }
+    }
+    Ok(Json(Indicators {
+        departments,
+        referrals,
+    }))
+}

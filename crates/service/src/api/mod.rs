@@ -1,0 +1,366 @@
+//! The routes of `/api/v1`, each described for the OpenAPI document by its `#[utoipa::path]`,
+//! one module per resource; the helpers every handler shares are here.
+
+mod admin;
+mod job_seekers;
+mod offers;
+mod referrals;
+mod session;
+mod views;
+
+pub use admin::{ChainReport, verify_chain};
+pub use referrals::{expire_referrals, expiry_loop};
+use views::*;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use engine::{Policy, ShortlistRequest};
+use model::workflow::{self, Mover};
+use model::{
+    Disclosure, JobSeeker, NewAuditEvent, Offer, Referral, ReferralScope, ReferralState, TokenHash,
+    TransitionRequest,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::access::{Fields, Principal, Reach, Resource, Verb};
+use crate::auth;
+use crate::error::{ApiError, ApiResult, FieldProblem, Problem};
+use crate::json::JsonBody;
+
+type AppResult<T> = ApiResult<T>;
+type St = State<Arc<AppState>>;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Passerelle API",
+        description = "France Travail and the agences d'emploi working together: offers, \
+                       shortlists, referrals, audit trail. Authenticate with a session cookie \
+                       (POST /api/v1/session; unsafe requests then carry x-csrf-token) or an \
+                       API token (Authorization: Bearer).",
+        license(name = "MIT")
+    ),
+    modifiers(&Security),
+    components(schemas(Problem, FieldProblem))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder};
+        use utoipa::openapi::security::{SecurityRequirement, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(auth::SESSION_COOKIE))),
+        );
+        openapi.security = Some(vec![
+            SecurityRequirement::new("token", Vec::<String>::new()),
+            SecurityRequirement::new("session", Vec::<String>::new()),
+        ]);
+    }
+}
+
+fn api_router() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(session::open_session, session::close_session))
+        .routes(routes!(session::me))
+        .routes(routes!(session::create_token))
+        .routes(routes!(offers::list_offers, offers::push_offers))
+        .routes(routes!(offers::get_offer))
+        .routes(routes!(offers::shortlist))
+        .routes(routes!(job_seekers::list_job_seekers))
+        .routes(routes!(job_seekers::get_job_seeker))
+        .routes(routes!(job_seekers::suggestions))
+        .routes(routes!(job_seekers::access_history))
+        .routes(routes!(referrals::list_referrals, referrals::propose))
+        .routes(routes!(referrals::get_referral))
+        .routes(routes!(referrals::move_referral))
+        .routes(routes!(admin::list_audit))
+        .routes(routes!(admin::verify_audit))
+        .routes(routes!(admin::list_users, admin::create_user))
+        .routes(routes!(admin::indicators))
+}
+
+/// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = api_router().split_for_parts();
+    api
+}
+
+pub fn routes(state: Arc<AppState>) -> axum::Router {
+    let (api, document) = api_router().split_for_parts();
+    let document = Arc::new(document);
+    api.route(
+        "/api/v1/openapi.json",
+        axum::routing::get(move || {
+            let document = document.clone();
+            async move { Json(document.as_ref().clone()) }
+        }),
+    )
+    .route("/healthz", axum::routing::get(healthz))
+    .route("/metrics", axum::routing::get(metrics))
+    .route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        crate::metrics::track,
+    ))
+    .fallback(|| async { ApiError::NotFound("no such route".to_string()) })
+    .with_state(state)
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers.
+
+async fn audit(state: &AppState, events: Vec<NewAuditEvent>) -> AppResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let n = events.len() as u64;
+    state.store.append_audit_all(&events, state.now()).await?;
+    state.metrics.audit_events.inc_by(n);
+    Ok(())
+}
+
+fn event(
+    actor: &Principal,
+    action: &str,
+    kind: &str,
+    id: Option<i64>,
+    detail: serde_json::Value,
+) -> NewAuditEvent {
+    NewAuditEvent {
+        actor: Some(actor.user.id),
+        action: action.to_string(),
+        subject_kind: kind.to_string(),
+        subject_id: id,
+        detail,
+    }
+}
+
+fn forbidden(reason: String) -> ApiError {
+    ApiError::Forbidden(reason)
+}
+
+/// The structure (by SIRET) a listing is about: the one asked, or the user's only structure
+/// where they hold the right.
+async fn structure_for(
+    state: &AppState,
+    principal: &Principal,
+    resource: Resource,
+    verb: Verb,
+    asked: Option<&str>,
+) -> AppResult<i64> {
+    if let Some(siret) = asked {
+        return state.structure_id(siret).await?.ok_or_else(|| {
+            ApiError::field("?structure", format!("no structure has SIRET {siret}"))
+        });
+    }
+    let grants = principal.grants(resource, verb);
+    let mut own: Vec<i64> = grants
+        .iter()
+        .filter(|g| g.rule.reach == Reach::Own)
+        .map(|g| g.seat.structure_id)
+        .collect();
+    own.dedup();
+    match own.as_slice() {
+        [one] => Ok(*one),
+        [] if grants.is_empty() => Err(forbidden(
+            principal
+                .grant(resource, verb, None)
+                .err()
+                .unwrap_or_default(),
+        )),
+        _ => Err(ApiError::field(
+            "?structure",
+            "required: the SIRET of the structure to list",
+        )),
+    }
+}
+
+/// The structure a listing is about ([`structure_for`]) and the rule that lets the user list it.
+async fn listing(
+    state: &AppState,
+    principal: &Principal,
+    resource: Resource,
+    verb: Verb,
+    asked: Option<&str>,
+) -> AppResult<(i64, &'static crate::access::Rule)> {
+    let id = structure_for(state, principal, resource, verb, asked).await?;
+    let grant = principal
+        .grant(resource, verb, Some(id))
+        .map_err(forbidden)?;
+    Ok((id, grant.rule))
+}
+
+async fn offer_and_owner(state: &AppState, id: i64) -> AppResult<(Offer, i64)> {
+    let offer = state
+        .store
+        .offer_by_id(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("offer {id}")))?;
+    let owner = state
+        .structure_id(offer.record.structure_siret.as_str())
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("offer {id} has no owner")))?;
+    Ok((offer, owner))
+}
+
+async fn job_seeker_and_agency(state: &AppState, id: i64) -> AppResult<(JobSeeker, i64)> {
+    let seeker = state
+        .store
+        .job_seeker_by_id(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("job seeker {id}")))?;
+    let agency = state
+        .structure_id(seeker.record.agency_siret.as_str())
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("job seeker {id} has no agency")))?;
+    Ok((seeker, agency))
+}
+
+/// States in which the job seeker has accepted: the agency may know who they are.
+fn accepted(state: ReferralState) -> bool {
+    matches!(
+        state,
+        ReferralState::Accepted
+            | ReferralState::Interview
+            | ReferralState::Hired
+            | ReferralState::NotHired
+    )
+}
+
+/// The fields of a job seeker this user may read, or why not: their own agency's advisors see
+/// everything; an agency sees identity and disclosed statuses once the person accepted one of
+/// its offers.
+async fn job_seeker_fields(
+    state: &AppState,
+    principal: &Principal,
+    seeker_id: i64,
+    agency: i64,
+) -> AppResult<Fields> {
+    let grant = principal
+        .grant(Resource::JobSeekers, Verb::Read, Some(agency))
+        .map_err(forbidden)?;
+    if grant.rule.reach != Reach::AcceptedReferral {
+        return Ok(grant.rule.fields);
+    }
+    let referrals = state
+        .store
+        .referrals(ReferralScope::JobSeeker(seeker_id), 0, 1000)
+        .await?;
+    for referral in referrals.iter().filter(|r| accepted(r.state)) {
+        let (_, owner) = offer_and_owner(state, referral.offer_id).await?;
+        if principal
+            .grants(Resource::JobSeekers, Verb::Read)
+            .iter()
+            .any(|g| g.rule.reach == Reach::AcceptedReferral && g.seat.structure_id == owner)
+        {
+            return Ok(grant.rule.fields);
+        }
+    }
+    Err(forbidden(
+        "this person has not accepted a referral to one of your offers: they are shown by \
+         pseudonym only"
+            .to_string(),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct Page {
+    /// Only records with an id above this one (the last id of the previous page).
+    #[serde(default)]
+    pub after: i64,
+    /// At most this many records (1 to 500, default 50).
+    pub limit: Option<u32>,
+}
+
+fn page_limit(limit: Option<u32>) -> AppResult<u32> {
+    match limit {
+        None => Ok(50),
+        Some(n @ 1..=500) => Ok(n),
+        Some(n) => Err(ApiError::field("?limit", format!("{n}: between 1 and 500"))),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct StructureQuery {
+    /// SIRET of the structure (needed only when the user has several).
+    pub structure: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ShortlistQuery {
+    /// How many candidates (1 to 100, default 10).
+    pub k: Option<usize>,
+    /// Guarantee a priority public by FA*IR: `STATUS:P:ALPHA`, such as `rqth:0.1:0.1`. Who it
+    /// moved is written to the audit trail, never shown.
+    pub fair: Option<String>,
+    /// Guarantee minimum shares of several priority publics: `rqth=0.1,long_term=0.3`.
+    pub floors: Option<String>,
+}
+
+fn match_kind(kind: engine::MatchKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------
+// Operations.
+
+async fn healthz(State(state): St) -> Response {
+    match state.store.structure(0).await {
+        Ok(_) => Json(serde_json::json!({
+            "status": "ok",
+            "database": state.store.backend().as_str(),
+        }))
+        .into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: the database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable" })),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn metrics(State(state): St) -> Response {
+    {
+        let sourcing = state.sourcing.read().unwrap_or_else(|e| e.into_inner());
+        state
+            .metrics
+            .job_seekers
+            .set(i64::try_from(sourcing.engine.job_seeker_count()).unwrap_or(i64::MAX));
+        state
+            .metrics
+            .open_offers
+            .set(i64::try_from(sourcing.offers.len()).unwrap_or(i64::MAX));
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.encode(),
+    )
+        .into_response()
+}

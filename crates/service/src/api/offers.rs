@@ -1,0 +1,251 @@
+//! Offers (listed, pushed in France Travail's JSON, read) and their shortlists.
+
+use super::*;
+
+/// The offers of a structure.
+#[utoipa::path(get, path = "/api/v1/offers", tag = "offers", params(StructureQuery),
+    responses((status = 200, body = Vec<OfferView>), (status = 403, body = Problem)))]
+pub(super) async fn list_offers(
+    State(state): St,
+    principal: Principal,
+    Query(query): Query<StructureQuery>,
+) -> AppResult<Json<Vec<OfferView>>> {
+    let (structure, _) = listing(
+        &state,
+        &principal,
+        Resource::Offers,
+        Verb::Read,
+        query.structure.as_deref(),
+    )
+    .await?;
+    let offers = state.store.offers_of_structure(structure).await?;
+    Ok(Json(offers.iter().map(offer_view).collect()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PushReport {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// The offers written, in the order of the body.
+    pub offers: Vec<OfferView>,
+}
+
+/// Creates or updates offers, in France Travail's *Offres d'emploi v2* JSON (an array of
+/// offers, or an object with a `resultats` array): what applicant-tracking systems push. All
+/// are written or none: any wrong field is a 422 naming it (`/0/lieuTravail/commune`).
+#[utoipa::path(post, path = "/api/v1/offers", tag = "offers", params(StructureQuery),
+    request_body(content = Object, description = "France Travail Offres d'emploi v2 JSON"),
+    responses((status = 200, body = PushReport), (status = 403, body = Problem),
+              (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn push_offers(
+    State(state): St,
+    principal: Principal,
+    Query(query): Query<StructureQuery>,
+    request: axum::extract::Request,
+) -> AppResult<Json<PushReport>> {
+    let (structure, _) = listing(
+        &state,
+        &principal,
+        Resource::Offers,
+        Verb::Write,
+        query.structure.as_deref(),
+    )
+    .await?;
+    let bytes = crate::json::read_body(request, &()).await?;
+    let siret = state.structure_siret(structure).await?;
+    let owner = domain::Siret::parse(&siret)
+        .map_err(|err| ApiError::Internal(format!("stored SIRET: {err}")))?;
+    let rows = exchange::offers_json::read(&bytes, Some(&owner))
+        .map_err(|err| ApiError::field("", err.to_string()))?;
+    let mut problems = Vec::new();
+    let mut records = Vec::new();
+    for row in rows {
+        match row {
+            Ok((position, record)) => {
+                if record.structure_siret != owner {
+                    problems.push(FieldProblem {
+                        path: format!("/{}", position - 1),
+                        message: format!(
+                            "this offer belongs to {}, not to {siret}",
+                            record.structure_siret.as_str()
+                        ),
+                    });
+                } else {
+                    records.push(record);
+                }
+            }
+            Err(err) => problems.extend(err.errors.iter().map(|e| FieldProblem {
+                path: format!("/{}/{}", err.position - 1, e.field.replace('.', "/")),
+                message: e.reason.clone(),
+            })),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(problems));
+    }
+    if records.is_empty() {
+        return Err(ApiError::field("", "no offer in the body"));
+    }
+    let report = state.store.upsert_offers(&records, state.now()).await?;
+    if let Some((position, reason)) = report.rejected.first() {
+        return Err(ApiError::field(format!("/{position}"), reason.clone()));
+    }
+    let mut written = Vec::with_capacity(records.len());
+    for record in &records {
+        if let Some(offer) = state.store.offer(&owner, &record.external_id).await? {
+            written.push(offer);
+        }
+    }
+    {
+        let mut sourcing = state.sourcing.write().unwrap_or_else(|e| e.into_inner());
+        for offer in &written {
+            if let Err(err) = sourcing.upsert_offer(offer.clone()) {
+                tracing::warn!(offer = offer.id, %err, "offer left out of the engine");
+            }
+        }
+    }
+    audit(
+        &state,
+        vec![event(
+            &principal,
+            "offers.push",
+            "structure",
+            Some(structure),
+            serde_json::json!({
+                "created": report.created, "updated": report.updated,
+                "unchanged": report.unchanged,
+            }),
+        )],
+    )
+    .await?;
+    Ok(Json(PushReport {
+        created: report.created,
+        updated: report.updated,
+        unchanged: report.unchanged,
+        offers: written.iter().map(offer_view).collect(),
+    }))
+}
+
+/// One offer.
+#[utoipa::path(get, path = "/api/v1/offers/{id}", tag = "offers",
+    params(("id" = i64, Path, description = "offer id")),
+    responses((status = 200, body = OfferView), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+pub(super) async fn get_offer(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> AppResult<Json<OfferView>> {
+    let (offer, owner) = offer_and_owner(&state, id).await?;
+    principal
+        .grant(Resource::Offers, Verb::Read, Some(owner))
+        .map_err(forbidden)?;
+    Ok(Json(offer_view(&offer)))
+}
+
+/// The best candidates for an offer, pseudonymous, with the reasons.
+#[utoipa::path(get, path = "/api/v1/offers/{id}/shortlist", tag = "offers",
+    params(("id" = i64, Path, description = "offer id"), ShortlistQuery),
+    responses((status = 200, body = ShortlistView), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(super) async fn shortlist(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+    Query(query): Query<ShortlistQuery>,
+) -> AppResult<Json<ShortlistView>> {
+    let k = query.k.unwrap_or(10);
+    if !(1..=100).contains(&k) {
+        return Err(ApiError::field("?k", format!("{k}: between 1 and 100")));
+    }
+    let owner = {
+        let sourcing = state.sourcing.read().unwrap_or_else(|e| e.into_inner());
+        sourcing
+            .offers
+            .get(&id)
+            .map(|o| o.record.structure_siret.as_str().to_string())
+    };
+    let owner = match owner {
+        Some(siret) => state.structure_id(&siret).await?,
+        None => Some(offer_and_owner(&state, id).await?.1),
+    };
+    principal
+        .grant(Resource::Shortlists, Verb::Read, owner)
+        .map_err(forbidden)?;
+    let policy = match (&query.fair, &query.floors) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::field(
+                "?floors",
+                "give either fair or floors, not both",
+            ));
+        }
+        (Some(text), None) => {
+            Some(Policy::parse_fair(text, k).map_err(|e| ApiError::field("?fair", e))?)
+        }
+        (None, Some(text)) => {
+            Some(Policy::parse_floors(text).map_err(|e| ApiError::field("?floors", e))?)
+        }
+        (None, None) => None,
+    };
+    let today = state.now().date_naive();
+    let (view, adjustment) = {
+        let sourcing = state.sourcing.read().unwrap_or_else(|e| e.into_inner());
+        let shortlist = sourcing
+            .engine
+            .shortlist(
+                id,
+                &ShortlistRequest {
+                    k,
+                    today,
+                    policy: policy.as_ref(),
+                    exposure: false,
+                },
+            )
+            .map_err(|err| ApiError::Conflict(format!("offer {id}: {err}")))?;
+        (shortlist_view(&sourcing, &shortlist), shortlist.adjustment)
+    };
+    if let Some(adjustment) = adjustment {
+        audit(
+            &state,
+            vec![event(
+                &principal,
+                "shortlist.rerank",
+                "offer",
+                Some(id),
+                serde_json::to_value(&adjustment).unwrap_or_default(),
+            )],
+        )
+        .await?;
+    }
+    Ok(Json(view))
+}
+
+pub(super) fn shortlist_view(
+    sourcing: &crate::Loaded,
+    shortlist: &engine::Shortlist,
+) -> ShortlistView {
+    let id = shortlist.offer_id;
+    let candidates = shortlist
+        .entries
+        .iter()
+        .map(|e| Candidate {
+            rank: e.rank,
+            job_seeker_id: e.job_seeker_id,
+            pseudonym: sourcing
+                .pseudonyms
+                .get(&e.job_seeker_id)
+                .cloned()
+                .unwrap_or_default(),
+            score: e.score,
+            distance_km: e.distance_km,
+            matched_rome: e.matched_rome.to_string(),
+            match_kind: match_kind(e.match_kind),
+            reasons: reasons(&e.breakdown),
+        })
+        .collect();
+    ShortlistView {
+        offer_id: id,
+        candidates,
+    }
+}

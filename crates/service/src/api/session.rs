@@ -1,0 +1,229 @@
+//! Signing in and out, who is signed in, and API tokens.
+
+use super::*;
+
+#[derive(Deserialize, ToSchema)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("email", &self.email)
+            .field("password", &"<hidden>")
+            .finish()
+    }
+}
+
+/// Signs in: sets the session cookie and gives the anti-forgery token.
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = Credentials,
+    security(),
+    responses((status = 200, body = SessionView), (status = 401, body = Problem),
+              (status = 429, body = Problem)))]
+pub(super) async fn open_session(
+    State(state): St,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    JsonBody(credentials): JsonBody<Credentials>,
+) -> AppResult<Response> {
+    let now = state.now();
+    let email_key = format!("email:{}", credentials.email.trim().to_lowercase());
+    let keys = [format!("ip:{}", peer.ip()), email_key.clone()];
+    state
+        .throttle
+        .check(&keys, now)
+        .map_err(|retry_after_secs| ApiError::TooManyAttempts { retry_after_secs })?;
+    let user = match domain::Email::parse(credentials.email.trim()) {
+        Ok(email) => state.store.user_by_email(&email).await?,
+        Err(_) => None,
+    };
+    let stored = user
+        .as_ref()
+        .filter(|u| u.status == model::UserStatus::Active)
+        .and_then(|u| u.password_hash.clone());
+    let password = credentials.password;
+    let matches = tokio::task::spawn_blocking(move || {
+        let hash = stored.as_deref().unwrap_or_else(|| auth::decoy_hash());
+        auth::verify_password(hash, &password) && stored.is_some()
+    })
+    .await
+    .map_err(|err| ApiError::Internal(format!("password check: {err}")))?;
+    let Some(user) = user.filter(|_| matches) else {
+        state.throttle.fail(&keys, now);
+        tracing::warn!(peer = %peer.ip(), "failed sign-in");
+        return Err(ApiError::Unauthenticated(
+            "wrong email or password".to_string(),
+        ));
+    };
+    state.throttle.forgive(&email_key);
+    let secret = auth::new_secret()?;
+    let csrf = auth::new_secret()?;
+    let hours = state.config.session_hours;
+    state
+        .store
+        .create_session(
+            user.id,
+            &TokenHash::of_token(&secret),
+            &csrf,
+            now + Duration::hours(hours),
+            now,
+        )
+        .await?;
+    let seats = crate::auth::seats_of(&state, user.id).await?;
+    let principal = Principal {
+        user,
+        seats,
+        csrf_token: Some(csrf),
+    };
+    audit(
+        &state,
+        vec![event(
+            &principal,
+            "session.open",
+            "user",
+            Some(principal.user.id),
+            serde_json::json!({}),
+        )],
+    )
+    .await?;
+    let cookie = auth::session_cookie(&secret, hours * 3600, secure(&state, &headers));
+    let mut response = Json(SessionView {
+        user: user_view(&principal),
+        csrf_token: principal.csrf_token.clone(),
+    })
+    .into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// Whether cookies must be `Secure`: when configured, or when a TLS-terminating proxy says the
+/// browser came over HTTPS.
+pub(super) fn secure(state: &AppState, headers: &HeaderMap) -> bool {
+    state.config.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// Signs out: ends the session.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub(super) async fn close_session(
+    State(state): St,
+    principal: Principal,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let secret = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|line| line.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == auth::SESSION_COOKIE)
+        .map(|(_, v)| v.to_string());
+    if let Some(secret) = secret {
+        state
+            .store
+            .delete_session(&TokenHash::of_token(&secret))
+            .await?;
+    }
+    audit(
+        &state,
+        vec![event(
+            &principal,
+            "session.close",
+            "user",
+            Some(principal.user.id),
+            serde_json::json!({}),
+        )],
+    )
+    .await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if let Ok(value) = HeaderValue::from_str(&auth::cleared_cookie(secure(&state, &headers))) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// Who is signed in, with their roles.
+#[utoipa::path(get, path = "/api/v1/me", tag = "session",
+    responses((status = 200, body = SessionView), (status = 401, body = Problem)))]
+pub(super) async fn me(principal: Principal) -> Json<SessionView> {
+    Json(SessionView {
+        user: user_view(&principal),
+        csrf_token: principal.csrf_token.clone(),
+    })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewToken {
+    /// What the token is for (the applicant-tracking system's name).
+    pub name: String,
+    /// Days until it expires (1 to 366; default 90).
+    pub expires_in_days: Option<u16>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenCreated {
+    pub id: i64,
+    pub name: String,
+    /// Shown once: only its hash is kept.
+    pub token: String,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Creates an API token for the signed-in user (for a machine client acting on their behalf).
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "session", request_body = NewToken,
+    responses((status = 201, body = TokenCreated), (status = 422, body = Problem)))]
+pub(super) async fn create_token(
+    State(state): St,
+    principal: Principal,
+    JsonBody(request): JsonBody<NewToken>,
+) -> AppResult<(StatusCode, Json<TokenCreated>)> {
+    let name = request.name.trim();
+    if name.is_empty() || name.len() > 100 {
+        return Err(ApiError::field("/name", "between 1 and 100 characters"));
+    }
+    let days = request.expires_in_days.unwrap_or(90);
+    if !(1..=366).contains(&days) {
+        return Err(ApiError::field("/expires_in_days", "between 1 and 366"));
+    }
+    let now = state.now();
+    let secret = format!("pst_{}", auth::new_secret()?);
+    let expires_at = now + Duration::days(i64::from(days));
+    let token = state
+        .store
+        .create_api_token(
+            principal.user.id,
+            name,
+            &TokenHash::of_token(&secret),
+            Some(expires_at),
+            now,
+        )
+        .await?;
+    audit(
+        &state,
+        vec![event(
+            &principal,
+            "api_token.create",
+            "api_token",
+            Some(token.id),
+            serde_json::json!({ "name": name }),
+        )],
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenCreated {
+            id: token.id,
+            name: token.name,
+            token: secret,
+            expires_at: token.expires_at,
+        }),
+    ))
+}
