@@ -46,6 +46,7 @@ impl Drop for Running {
 
 /// Starts the demo and reads its standard output up to the listening line.
 fn start_demo(dir: &std::path::Path) -> (Running, Vec<String>, String) {
+    let log = std::fs::File::create(dir.join("stderr.log")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
         .args([
             "demo",
@@ -57,7 +58,7 @@ fn start_demo(dir: &std::path::Path) -> (Running, Vec<String>, String) {
         ])
         .arg(dir)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .unwrap();
     let mut lines = Vec::new();
@@ -127,6 +128,13 @@ fn the_demo_simulates_a_region_creates_accounts_serves_and_stops_cleanly() {
     assert!(body.contains("csrf_token"), "{body}");
     let exit = terminate(&mut child);
     assert!(exit.success(), "stopped on SIGTERM: {exit:?}");
+    // The request was logged, without the password or the session's secrets.
+    let log = std::fs::read_to_string(dir.path().join("stderr.log")).unwrap();
+    assert!(log.contains("/api/v1/session"), "{log}");
+    let session: serde_json::Value = serde_json::from_str(&body).unwrap();
+    for secret in [fields[2], session["csrf_token"].as_str().unwrap()] {
+        assert!(!log.contains(secret), "a secret in the log: {log}");
+    }
 
     // The second start reuses the region and the accounts.
     let (mut child, lines, address) = start_demo(dir.path());
