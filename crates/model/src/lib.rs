@@ -461,6 +461,19 @@ pub struct AuditEvent {
     pub hash: Option<String>,
 }
 
+/// Which audit events to read: every condition given must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub actor: Option<i64>,
+    pub action: Option<String>,
+    pub subject_kind: Option<String>,
+    pub subject_id: Option<i64>,
+    /// At or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Before.
+    pub to: Option<DateTime<Utc>>,
+}
+
 /// A signed-in browser session (the cookie itself is never stored, only its hash).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Session {

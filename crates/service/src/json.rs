@@ -9,6 +9,30 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
+/// The query string, as `T`: a wrong parameter is a 422 naming it (`?k`).
+pub struct QueryParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for QueryParams<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(QueryParams)
+            .map_err(|err| {
+                let name = err.path().iter().last().map(ToString::to_string);
+                let message = err.inner().to_string();
+                // A missing parameter has no path; serde names it in the message.
+                ApiError::field(format!("?{}", name.unwrap_or_default()), message).into_response()
+            })
+    }
+}
+
 /// The request body, as JSON of type `T`.
 pub struct JsonBody<T>(pub T);
 

@@ -261,11 +261,13 @@ pub trait Store: Send + Sync {
     }
     /// Audit events with an id above `after`, oldest first.
     async fn audit_events(&self, after: i64, limit: u32) -> Result<Vec<AuditEvent>>;
-    /// The audit events about one subject (a job seeker's access history), oldest first.
-    async fn audit_events_about(
+    /// The audit events matching `query` with an id above `after`, oldest first, at most
+    /// `limit` (a job seeker's access history: `subject_kind` and `subject_id`).
+    async fn query_audit(
         &self,
-        subject_kind: &str,
-        subject_id: i64,
+        query: &AuditQuery,
+        after: i64,
+        limit: u32,
     ) -> Result<Vec<AuditEvent>>;
 }
 

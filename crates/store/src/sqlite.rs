@@ -1165,19 +1165,34 @@ impl Store for SqliteStore {
         rows.iter().map(|row| audit_from_row!(row)).collect()
     }
 
-    async fn audit_events_about(
+    async fn query_audit(
         &self,
-        subject_kind: &str,
-        subject_id: i64,
+        query: &AuditQuery,
+        after: i64,
+        limit: u32,
     ) -> Result<Vec<AuditEvent>> {
-        let rows = sqlx::query(&format!(
-            "{} WHERE subject_kind = ? AND subject_id = ? ORDER BY id",
-            audit_select("detail")
-        ))
-        .bind(subject_kind)
-        .bind(subject_id)
-        .fetch_all(&self.pool)
-        .await?;
+        let mut sql = QueryBuilder::<Sqlite>::new(audit_select("detail"));
+        sql.push(" WHERE id > ").push_bind(after);
+        if let Some(actor) = query.actor {
+            sql.push(" AND actor_user_id = ").push_bind(actor);
+        }
+        if let Some(action) = &query.action {
+            sql.push(" AND action = ").push_bind(action.clone());
+        }
+        if let Some(kind) = &query.subject_kind {
+            sql.push(" AND subject_kind = ").push_bind(kind.clone());
+        }
+        if let Some(id) = query.subject_id {
+            sql.push(" AND subject_id = ").push_bind(id);
+        }
+        if let Some(from) = query.from {
+            sql.push(" AND at >= ").push_bind(from);
+        }
+        if let Some(to) = query.to {
+            sql.push(" AND at < ").push_bind(to);
+        }
+        sql.push(" ORDER BY id LIMIT ").push_bind(i64::from(limit));
+        let rows = sql.build().fetch_all(&self.pool).await?;
         rows.iter().map(|row| audit_from_row!(row)).collect()
     }
 }

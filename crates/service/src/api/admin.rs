@@ -2,19 +2,51 @@
 
 use super::*;
 
-/// The audit trail, oldest first.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(Page),
-    responses((status = 200, body = Vec<AuditEventView>), (status = 403, body = Problem)))]
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AuditFilter {
+    /// Only events of this user (id).
+    pub actor: Option<i64>,
+    /// Only this action: job_seeker.read, referral.move, session.open...
+    pub action: Option<String>,
+    /// Only events about this kind of record: job_seeker, referral, offer, user...
+    pub subject_kind: Option<String>,
+    /// Only events about this record (with subject_kind).
+    pub subject_id: Option<i64>,
+    /// At or after this time (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Before this time (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// The audit trail, oldest first, filtered.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(Page, AuditFilter),
+    responses((status = 200, body = Vec<AuditEventView>), (status = 403, body = Problem),
+              (status = 422, body = Problem)))]
 pub(super) async fn list_audit(
     State(state): St,
     principal: Principal,
-    Query(page): Query<Page>,
+    QueryParams(page): QueryParams<Page>,
+    QueryParams(filter): QueryParams<AuditFilter>,
 ) -> AppResult<Json<Vec<AuditEventView>>> {
     principal
         .grant(Resource::AuditTrail, Verb::Read, None)
         .map_err(forbidden)?;
     let limit = page_limit(page.limit)?;
-    let events = state.store.audit_events(page.after, limit).await?;
+    if filter.subject_id.is_some() && filter.subject_kind.is_none() {
+        return Err(ApiError::field(
+            "?subject_kind",
+            "required with subject_id: job_seeker, referral, offer, user...",
+        ));
+    }
+    let query = model::AuditQuery {
+        actor: filter.actor,
+        action: filter.action,
+        subject_kind: filter.subject_kind,
+        subject_id: filter.subject_id,
+        from: filter.from,
+        to: filter.to,
+    };
+    let events = state.store.query_audit(&query, page.after, limit).await?;
     Ok(Json(events.iter().map(audit_view).collect()))
 }
 
@@ -245,7 +277,7 @@ pub struct Indicators {
 pub(super) async fn indicators(
     State(state): St,
     principal: Principal,
-    Query(query): Query<StructureQuery>,
+    QueryParams(query): QueryParams<StructureQuery>,
 ) -> AppResult<Json<Indicators>> {
     let any = principal
         .grants(Resource::Indicators, Verb::Read)

@@ -10,8 +10,8 @@ use super::*;
 pub(super) async fn list_job_seekers(
     State(state): St,
     principal: Principal,
-    Query(structure): Query<StructureQuery>,
-    Query(page): Query<Page>,
+    QueryParams(structure): QueryParams<StructureQuery>,
+    QueryParams(page): QueryParams<Page>,
 ) -> AppResult<Json<Vec<JobSeekerView>>> {
     let limit = page_limit(page.limit)?;
     let (agency, rule) = listing(
@@ -88,7 +88,7 @@ pub(super) async fn suggestions(
     State(state): St,
     principal: Principal,
     Path(id): Path<i64>,
-    Query(query): Query<ShortlistQuery>,
+    QueryParams(query): QueryParams<ShortlistQuery>,
 ) -> AppResult<Json<Vec<SuggestionView>>> {
     let k = query.k.unwrap_or(10);
     if !(1..=100).contains(&k) {
@@ -161,6 +161,17 @@ pub(super) async fn access_history(
         )],
     )
     .await?;
-    let events = state.store.audit_events_about("job_seeker", id).await?;
+    let events = state
+        .store
+        .query_audit(
+            &model::AuditQuery {
+                subject_kind: Some("job_seeker".to_string()),
+                subject_id: Some(id),
+                ..model::AuditQuery::default()
+            },
+            0,
+            u32::MAX,
+        )
+        .await?;
     Ok(Json(events.iter().map(audit_view).collect()))
 }

@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -35,7 +35,7 @@ use crate::AppState;
 use crate::access::{Fields, Principal, Reach, Resource, Verb};
 use crate::auth;
 use crate::error::{ApiError, ApiResult, FieldProblem, Problem};
-use crate::json::JsonBody;
+use crate::json::{JsonBody, QueryParams};
 
 type AppResult<T> = ApiResult<T>;
 type St = State<Arc<AppState>>;

@@ -8,7 +8,7 @@ use super::*;
 pub(super) async fn list_offers(
     State(state): St,
     principal: Principal,
-    Query(query): Query<StructureQuery>,
+    QueryParams(query): QueryParams<StructureQuery>,
 ) -> AppResult<Json<Vec<OfferView>>> {
     let (structure, _) = listing(
         &state,
@@ -41,7 +41,7 @@ pub struct PushReport {
 pub(super) async fn push_offers(
     State(state): St,
     principal: Principal,
-    Query(query): Query<StructureQuery>,
+    QueryParams(query): QueryParams<StructureQuery>,
     request: axum::extract::Request,
 ) -> AppResult<Json<PushReport>> {
     let (structure, _) = listing(
@@ -153,7 +153,7 @@ pub(super) async fn shortlist(
     State(state): St,
     principal: Principal,
     Path(id): Path<i64>,
-    Query(query): Query<ShortlistQuery>,
+    QueryParams(query): QueryParams<ShortlistQuery>,
 ) -> AppResult<Json<ShortlistView>> {
     let k = query.k.unwrap_or(10);
     if !(1..=100).contains(&k) {

@@ -123,8 +123,8 @@ pub(super) async fn propose(
 pub(super) async fn list_referrals(
     State(state): St,
     principal: Principal,
-    Query(structure): Query<StructureQuery>,
-    Query(page): Query<Page>,
+    QueryParams(structure): QueryParams<StructureQuery>,
+    QueryParams(page): QueryParams<Page>,
 ) -> AppResult<Json<Vec<ReferralView>>> {
     let limit = page_limit(page.limit)?;
     let (id, rule) = listing(

@@ -625,9 +625,44 @@ pub async fn audit_trail_is_hash_chained_and_tampering_is_found(db: &TestDb) {
     assert_eq!(summary.sealed, 4);
     assert_eq!(Some(summary.head), events[3].hash.clone());
     assert_eq!(
-        store.audit_events_about("job_seeker", 2).await.unwrap(),
+        store
+            .query_audit(
+                &AuditQuery {
+                    subject_kind: Some("job_seeker".to_string()),
+                    subject_id: Some(2),
+                    ..AuditQuery::default()
+                },
+                0,
+                10,
+            )
+            .await
+            .unwrap(),
         vec![events[2].clone()]
     );
+
+    let query =
+        |q: AuditQuery, after: i64| async move { store.query_audit(&q, after, 10).await.unwrap() };
+    assert_eq!(query(AuditQuery::default(), 0).await, events);
+    assert_eq!(
+        query(AuditQuery::default(), events[2].id).await,
+        events[3..].to_vec()
+    );
+    let at2 = AuditQuery {
+        from: Some(at(2)),
+        ..AuditQuery::default()
+    };
+    assert_eq!(query(at2, 0).await, events[1..].to_vec());
+    let before2 = AuditQuery {
+        to: Some(at(2)),
+        action: Some("job_seeker.read".to_string()),
+        ..AuditQuery::default()
+    };
+    assert_eq!(query(before2, 0).await, events[..1].to_vec());
+    let nobody = AuditQuery {
+        actor: Some(1),
+        ..AuditQuery::default()
+    };
+    assert!(query(nobody, 0).await.is_empty());
 
     // Someone with the database's keys edits a row behind the application's back.
     let disable = match store.backend() {
