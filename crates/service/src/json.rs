@@ -25,7 +25,7 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
         serde_path_to_error::deserialize(deserializer)
             .map(QueryParams)
             .map_err(|err| {
-                let name = err.path().iter().last().map(ToString::to_string);
+                let name = err.path().iter().next_back().map(ToString::to_string);
                 let message = err.inner().to_string();
                 // A missing parameter has no path; serde names it in the message.
                 ApiError::field(format!("?{}", name.unwrap_or_default()), message).into_response()
