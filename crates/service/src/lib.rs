@@ -41,6 +41,8 @@ pub struct Config {
     pub expiry_days: u32,
     /// How often the expiry sweep runs.
     pub expiry_every: std::time::Duration,
+    /// How often the engine takes in what was written by others (other instances, imports).
+    pub refresh_every: std::time::Duration,
     /// Mark cookies `Secure` (set when served behind TLS).
     pub secure_cookies: bool,
     /// How long a session lasts.
@@ -56,6 +58,7 @@ impl Default for Config {
         Self {
             expiry_days: 30,
             expiry_every: std::time::Duration::from_secs(3600),
+            refresh_every: std::time::Duration::from_secs(30),
             secure_cookies: false,
             session_hours: 12,
             login_attempts: 5,
@@ -72,6 +75,8 @@ pub struct AppState {
     pub config: Config,
     pub throttle: auth::Throttle,
     pub metrics: metrics::Metrics,
+    /// When the engine's build began: the first refresh takes in what was written since.
+    pub built_at: DateTime<Utc>,
     /// SIRET of each structure, by id (structures change rarely; read once, then on demand).
     sirets: RwLock<std::collections::HashMap<i64, String>>,
     clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
@@ -90,6 +95,7 @@ impl AppState {
         config: Config,
         clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
     ) -> anyhow::Result<Self> {
+        let built_at = clock();
         let loaded = sourcing::load(store.as_ref(), config.scoring, true, &mut || {}).await?;
         let sirets = store
             .structures()
@@ -104,6 +110,7 @@ impl AppState {
             config,
             metrics: metrics::Metrics::new(),
             sirets: RwLock::new(sirets),
+            built_at,
             clock,
         })
     }
@@ -217,12 +224,40 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let sweeper = tokio::spawn(api::expiry_loop(state.clone()));
+    let refresher = tokio::spawn(refresh_loop(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     sweeper.abort();
+    refresher.abort();
     served.map_err(|err| anyhow::anyhow!("serving: {err}"))
+}
+
+/// Every `refresh_every`, takes into the engine what was written since the last refresh began
+/// (with a margin for clocks that differ between instances; taking a record twice is harmless).
+async fn refresh_loop(state: Arc<AppState>) {
+    let margin = Duration::seconds(5);
+    let mut since = state.built_at - margin;
+    let mut ticker = tokio::time::interval(state.config.refresh_every);
+    ticker.tick().await;
+    loop {
+        ticker.tick().await;
+        let started = state.now();
+        match sourcing::refresh(state.store.as_ref(), &state.sourcing, since).await {
+            Ok(done) => {
+                if done != sourcing::Refreshed::default() {
+                    tracing::info!(
+                        job_seekers = done.job_seekers,
+                        offers = done.offers,
+                        "engine refreshed"
+                    );
+                }
+                since = started - margin;
+            }
+            Err(err) => tracing::error!(error = %err, "engine refresh failed"),
+        }
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -32,6 +32,44 @@ impl Loaded {
     }
 }
 
+/// What a refresh took in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Refreshed {
+    pub job_seekers: usize,
+    pub offers: usize,
+}
+
+/// Takes into the engine the job seekers and offers written at or after `since` (by another
+/// instance, an import, an API write): each is re-read and replaces what the engine held.
+pub async fn refresh(
+    store: &dyn Store,
+    loaded: &std::sync::RwLock<Loaded>,
+    since: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Refreshed> {
+    let ids = store.job_seekers_changed_since(since).await?;
+    let mut profiles = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(seeker) = store.job_seeker_by_id(id).await? {
+            profiles.push(store::SourcingProfile::from(&seeker));
+        }
+    }
+    let offers = store.offers_changed_since(since).await?;
+    let done = Refreshed {
+        job_seekers: profiles.len(),
+        offers: offers.len(),
+    };
+    let mut loaded = loaded.write().unwrap_or_else(|e| e.into_inner());
+    for profile in profiles {
+        if loaded.engine.upsert_profile(&profile).is_ok() {
+            loaded.pseudonyms.insert(profile.id, profile.pseudonym);
+        }
+    }
+    for offer in offers {
+        let _ = loaded.upsert_offer(offer);
+    }
+    Ok(done)
+}
+
 /// Builds the engine from every structure, job seeker and open offer of the store. With
 /// `details`, also keeps pseudonyms and offers for display. `tick` is called once per job
 /// seeker read (for a progress display).

@@ -178,6 +178,9 @@ pub trait Store: Send + Sync {
         sink: &mut (dyn FnMut(SourcingProfile) -> Result<()> + Send),
     ) -> Result<u64>;
 
+    /// The ids of the job seekers written (created or changed) at or after `since`, by id.
+    async fn job_seekers_changed_since(&self, since: DateTime<Utc>) -> Result<Vec<i64>>;
+
     /// Every job seeker, by id, in memory.
     async fn load_job_seekers(&self) -> Result<Vec<JobSeeker>> {
         let mut seekers = Vec::new();
@@ -200,6 +203,8 @@ pub trait Store: Send + Sync {
     /// The offers a structure owns, by id.
     async fn offers_of_structure(&self, structure_id: i64) -> Result<Vec<Offer>>;
     async fn load_offers(&self) -> Result<Vec<Offer>>;
+    /// The offers written (created, changed, opened or closed) at or after `since`, by id.
+    async fn offers_changed_since(&self, since: DateTime<Utc>) -> Result<Vec<Offer>>;
     /// The open offers, by id: what the engine ranks.
     async fn load_open_offers(&self) -> Result<Vec<Offer>>;
     /// Opens or closes an offer; `closed_at` follows.

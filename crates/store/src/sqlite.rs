@@ -936,6 +936,24 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn job_seekers_changed_since(&self, since: DateTime<Utc>) -> Result<Vec<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM job_seekers WHERE updated_at >= ? ORDER BY id")
+                .bind(since)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn offers_changed_since(&self, since: DateTime<Utc>) -> Result<Vec<Offer>> {
+        let sql = format!(
+            "{} WHERE o.updated_at >= ? ORDER BY o.id",
+            offer_select(json_text)
+        );
+        let rows = sqlx::query(&sql).bind(since).fetch_all(&self.pool).await?;
+        rows.iter().map(|row| offer_from_row!(row)).collect()
+    }
+
     async fn load_offers(&self) -> Result<Vec<Offer>> {
         self.offers_where("").await
     }

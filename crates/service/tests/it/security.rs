@@ -313,3 +313,55 @@ async fn health_metrics_and_openapi_are_served() {
     assert_eq!(siret(AGENCY_X).as_str().len(), 14);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engine_takes_in_what_others_wrote() {
+    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let advisor = server.login("advisor@a.fr").await;
+    let store = server.state.store.clone();
+    // Another instance, or an import, writes an offer and a job seeker who suits it.
+    server.advance(Duration::minutes(1));
+    let since = server.now();
+    let mut offer = testdb::fixtures::offer(50, &siret(AGENCY_X));
+    offer.title = "Cariste (pushed elsewhere)".to_string();
+    store.upsert_offers(&[offer], server.now()).await.unwrap();
+    let mut seeker = testdb::fixtures::job_seeker(50, &siret(FT_A));
+    seeker.available_from = Some(testdb::fixtures::date(2026, 3, 1));
+    store
+        .upsert_job_seekers(&[seeker.clone()], server.now())
+        .await
+        .unwrap();
+    let offer_id = store
+        .offer(
+            &siret(AGENCY_X),
+            &domain::ExternalId::parse("OFF-50").unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let seeker_id = store
+        .job_seeker(&seeker.external_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let path = format!("/api/v1/offers/{offer_id}/shortlist?k=10");
+    assert_eq!(advisor.get(&path).await.0, 409, "not in the engine yet");
+
+    let done = service::sourcing::refresh(store.as_ref(), &server.state.sourcing, since)
+        .await
+        .unwrap();
+    assert_eq!((done.job_seekers, done.offers), (1, 1));
+    let (status, shortlist) = advisor.get(&path).await;
+    assert_eq!(status, 200, "{shortlist}");
+    let ids: Vec<i64> = shortlist["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["job_seeker_id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.contains(&seeker_id), "{shortlist}");
+    assert!(ids.contains(&world.seekers[&6]), "{shortlist}");
+    server.stop().await;
+}

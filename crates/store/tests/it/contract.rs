@@ -748,6 +748,19 @@ pub async fn referrals_are_listed_by_scope_and_idleness(db: &TestDb) {
     };
     let (s1, s2) = (seeker(1).await, seeker(2).await);
     assert_eq!(
+        store.job_seekers_changed_since(at(1)).await.unwrap(),
+        vec![s1.id, s2.id]
+    );
+    assert!(
+        store
+            .job_seekers_changed_since(at(2))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.offers_changed_since(at(1)).await.unwrap().len(), 2);
+    assert!(store.offers_changed_since(at(2)).await.unwrap().is_empty());
+    assert_eq!(
         store.job_seeker_by_id(s1.id).await.unwrap(),
         Some(s1.clone())
     );
