@@ -120,9 +120,8 @@ impl Throttle {
 }
 
 /// The value of one cookie of the request.
-pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
@@ -192,7 +191,7 @@ impl FromRequestParts<Arc<AppState>> for Principal {
                 csrf_token: None,
             });
         }
-        let secret = cookie(parts, SESSION_COOKIE)
+        let secret = cookie(&parts.headers, SESSION_COOKIE)
             .filter(|s| !s.is_empty())
             .ok_or_else(|| {
                 ApiError::Unauthenticated(

@@ -118,18 +118,10 @@ pub(super) async fn close_session(
     principal: Principal,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let secret = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|line| line.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == auth::SESSION_COOKIE)
-        .map(|(_, v)| v.to_string());
-    if let Some(secret) = secret {
+    if let Some(secret) = auth::cookie(&headers, auth::SESSION_COOKIE) {
         state
             .store
-            .delete_session(&TokenHash::of_token(&secret))
+            .delete_session(&TokenHash::of_token(secret))
             .await?;
     }
     audit(
