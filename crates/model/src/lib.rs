@@ -486,6 +486,21 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
 }
 
+/// A count of records sharing a department (of the offer's workplace), months and a state: the
+/// aggregated figures of the steering committee, never nominative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// INSEE department code (`93`, `2A`, `971`).
+    pub department: String,
+    /// `YYYY-MM` of the record's creation (an offer's publication, a referral's proposal).
+    pub month: String,
+    /// `YYYY-MM` of the record's last change.
+    pub changed_month: String,
+    /// The offer's or referral's state.
+    pub state: String,
+    pub count: u64,
+}
+
 /// Which referrals to list: those of offers owned by a structure, or those of the job seekers
 /// of a France Travail agency, or those of one job seeker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod error;
 mod json;
 pub mod metrics;
+pub mod pages;
 pub mod sourcing;
 
 use std::net::SocketAddr;
@@ -20,6 +21,7 @@ use std::sync::{Arc, RwLock};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::response::IntoResponse;
 use chrono::{DateTime, Duration, Utc};
 use engine::ScoringConfig;
 use store::Store;
@@ -51,6 +53,9 @@ pub struct Config {
     pub login_attempts: usize,
     pub login_window: Duration,
     pub scoring: ScoringConfig,
+    /// The DSFR's `dist` folder (from the npm package `@gouvfr/dsfr`), served under `/dsfr/`;
+    /// `None`: the pages are served without their design system's files.
+    pub assets_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -64,6 +69,7 @@ impl Default for Config {
             login_attempts: 5,
             login_window: Duration::minutes(15),
             scoring: ScoringConfig::default(),
+            assets_dir: pages::default_assets_dir(),
         }
     }
 }
@@ -79,6 +85,9 @@ pub struct AppState {
     pub built_at: DateTime<Utc>,
     /// SIRET of each structure, by id (structures change rarely; read once, then on demand).
     sirets: RwLock<std::collections::HashMap<i64, String>>,
+    /// The steering page's measure of exposure, by scope, reused for a few minutes.
+    pub(crate) exposure_cache:
+        std::sync::Mutex<std::collections::HashMap<String, pages::steering::Measured>>,
     clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
 }
 
@@ -110,6 +119,7 @@ impl AppState {
             config,
             metrics: metrics::Metrics::new(),
             sirets: RwLock::new(sirets),
+            exposure_cache: std::sync::Mutex::new(std::collections::HashMap::new()),
             built_at,
             clock,
         })
@@ -185,7 +195,26 @@ pub fn router(state: Arc<AppState>) -> Router {
             .level(tracing::Level::INFO)
             .latency_unit(tower_http::LatencyUnit::Micros),
     );
-    api::routes(state)
+    if state.config.assets_dir.is_none() {
+        tracing::warn!(
+            "the DSFR's files were not found: pages are served unstyled; run `npm ci --prefix web` \
+             or pass --assets"
+        );
+    }
+    api::routes()
+        .merge(pages::routes(state.config.assets_dir.clone()))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::track,
+        ))
+        .fallback(|request: Request<axum::body::Body>| async move {
+            if request.uri().path().starts_with("/api/") {
+                error::ApiError::NotFound("no such route".to_string()).into_response()
+            } else {
+                pages::not_found().await
+            }
+        })
+        .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::new())
         .layer(SetResponseHeaderLayer::overriding(

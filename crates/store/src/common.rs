@@ -1346,6 +1346,10 @@ pub fn referral_scope_filter(scope: ReferralScope, placeholder: &str) -> (String
     }
 }
 
+/// The department of a commune's INSEE code, in SQL (overseas departments have three digits).
+pub const DEPARTMENT_OF_COMMUNE: &str = "CASE WHEN o.commune_code LIKE '97%' THEN substr(o.commune_code, 1, 3) \
+     ELSE substr(o.commune_code, 1, 2) END";
+
 /// The states a referral can still leave: expiry looks at these.
 pub const OPEN_REFERRAL_STATES: &str = "('proposed', 'accepted', 'interview')";
 

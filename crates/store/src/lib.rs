@@ -245,6 +245,11 @@ pub trait Store: Send + Sync {
     /// Referrals still open (proposed, accepted, interview) last changed at or before `before`: the
     /// candidates for expiry.
     async fn referrals_idle_since(&self, before: DateTime<Utc>) -> Result<Vec<Referral>>;
+    /// Offers counted by department, month of publication, month of last change and status.
+    async fn offer_tallies(&self) -> Result<Vec<Tally>>;
+    /// Referrals in `scope` counted by the offer's department, month of proposal, month of
+    /// last move and state.
+    async fn referral_tallies(&self, scope: ReferralScope) -> Result<Vec<Tally>>;
     /// The transitions of a referral, oldest first.
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>>;
 

@@ -1207,6 +1207,32 @@ impl Store for PostgresStore {
         rows.iter().map(|row| referral_from_row!(row)).collect()
     }
 
+    async fn offer_tallies(&self) -> Result<Vec<Tally>> {
+        let sql = format!(
+            "SELECT {DEPARTMENT_OF_COMMUNE} AS department, to_char(o.published_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, \
+             to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM') AS changed_month, o.status AS state, COUNT(*) AS n \
+             FROM offers o GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+        );
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(tally_from_row).collect()
+    }
+
+    async fn referral_tallies(&self, scope: ReferralScope) -> Result<Vec<Tally>> {
+        let (filter, id) = referral_scope_filter(scope, "$1");
+        let sql = format!(
+            "SELECT {DEPARTMENT_OF_COMMUNE} AS department, to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, \
+             to_char(r.updated_at AT TIME ZONE 'UTC', 'YYYY-MM') AS changed_month, r.state AS state, COUNT(*) AS n \
+             FROM referrals r JOIN offers o ON o.id = r.offer_id WHERE {filter} \
+             GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+        );
+        let mut query = sqlx::query(&sql);
+        if let Some(id) = id {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(tally_from_row).collect()
+    }
+
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>> {
         let rows = sqlx::query(
             "SELECT referral_id, from_state, to_state, by_user_id, note, at FROM referral_transitions \
@@ -1336,4 +1362,14 @@ async fn append_chained(
         });
     }
     Ok(appended)
+}
+
+fn tally_from_row(row: &sqlx::postgres::PgRow) -> Result<Tally> {
+    Ok(Tally {
+        department: row.try_get("department")?,
+        month: row.try_get("month")?,
+        changed_month: row.try_get("changed_month")?,
+        state: row.try_get("state")?,
+        count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
+    })
 }

@@ -1129,6 +1129,32 @@ impl Store for SqliteStore {
         rows.iter().map(|row| referral_from_row!(row)).collect()
     }
 
+    async fn offer_tallies(&self) -> Result<Vec<Tally>> {
+        let sql = format!(
+            "SELECT {DEPARTMENT_OF_COMMUNE} AS department, substr(o.published_at, 1, 7) AS month, \
+             substr(o.updated_at, 1, 7) AS changed_month, o.status AS state, COUNT(*) AS n \
+             FROM offers o GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+        );
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(tally_from_row).collect()
+    }
+
+    async fn referral_tallies(&self, scope: ReferralScope) -> Result<Vec<Tally>> {
+        let (filter, id) = referral_scope_filter(scope, "?");
+        let sql = format!(
+            "SELECT {DEPARTMENT_OF_COMMUNE} AS department, substr(r.created_at, 1, 7) AS month, \
+             substr(r.updated_at, 1, 7) AS changed_month, r.state AS state, COUNT(*) AS n \
+             FROM referrals r JOIN offers o ON o.id = r.offer_id WHERE {filter} \
+             GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+        );
+        let mut query = sqlx::query(&sql);
+        if let Some(id) = id {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(tally_from_row).collect()
+    }
+
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>> {
         let rows = sqlx::query(
             "SELECT referral_id, from_state, to_state, by_user_id, note, at FROM referral_transitions \
@@ -1255,4 +1281,14 @@ async fn append_chained(
         });
     }
     Ok(appended)
+}
+
+fn tally_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Tally> {
+    Ok(Tally {
+        department: row.try_get("department")?,
+        month: row.try_get("month")?,
+        changed_month: row.try_get("changed_month")?,
+        state: row.try_get("state")?,
+        count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
+    })
 }

@@ -35,6 +35,10 @@ pub struct ServeArgs {
     /// Mark session cookies Secure (when served behind TLS)
     #[arg(long)]
     secure_cookies: bool,
+    /// The DSFR's files (the `dist` folder of the npm package @gouvfr/dsfr) served with the
+    /// pages (default: web/node_modules/@gouvfr/dsfr/dist, installed by `npm ci --prefix web`)
+    #[arg(long, value_name = "DIR")]
+    assets: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "json")]
     log_format: LogFormat,
 }
@@ -53,6 +57,10 @@ pub struct DemoArgs {
     /// Prepare the database and accounts, print them, and exit without serving
     #[arg(long)]
     no_serve: bool,
+    /// The DSFR's files (the `dist` folder of the npm package @gouvfr/dsfr) served with the
+    /// pages (default: web/node_modules/@gouvfr/dsfr/dist, installed by `npm ci --prefix web`)
+    #[arg(long, value_name = "DIR")]
+    assets: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     log_format: LogFormat,
 }
@@ -86,6 +94,18 @@ pub enum AuditCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The DSFR's folder: the one given (which must hold the DSFR), or the default if installed.
+fn assets_dir(given: Option<PathBuf>) -> anyhow::Result<Option<PathBuf>> {
+    match given {
+        Some(dir) if dir.join("dsfr.min.css").is_file() => Ok(Some(dir)),
+        Some(dir) => bail!(
+            "--assets: {} has no dsfr.min.css; give the dist folder of the npm package @gouvfr/dsfr",
+            dir.display()
+        ),
+        None => Ok(service::pages::default_assets_dir()),
+    }
 }
 
 async fn open(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
@@ -130,6 +150,7 @@ pub async fn serve(
         expiry_days: args.expiry_days,
         secure_cookies: args.secure_cookies,
         scoring: settings.scoring,
+        assets_dir: assets_dir(args.assets)?,
         ..service::Config::default()
     };
     run_service(store, config, args.bind, out, "").await
@@ -144,10 +165,50 @@ struct DemoAccount {
     structure: String,
 }
 
+/// The France Travail agency of the best consenting candidate for the agency's first open offer.
+async fn first_candidate_agency(
+    store: &dyn Store,
+    agency: i64,
+    scoring: engine::ScoringConfig,
+) -> anyhow::Result<Option<store::Structure>> {
+    let Some(offer) = store
+        .offers_of_structure(agency)
+        .await?
+        .into_iter()
+        .filter(|o| o.record.status == store::OfferStatus::Open)
+        .min_by_key(|o| o.id)
+    else {
+        return Ok(None);
+    };
+    let loaded = service::sourcing::load(store, scoring, true, &mut || {}).await?;
+    let shortlist = loaded.engine.shortlist(
+        offer.id,
+        &engine::ShortlistRequest {
+            k: 10,
+            today: now().date_naive(),
+            policy: None,
+            exposure: false,
+        },
+    )?;
+    for entry in &shortlist.entries {
+        if let Some(seeker) = store.job_seeker_by_id(entry.job_seeker_id).await?
+            && seeker.record.consent.is_some()
+        {
+            return Ok(store
+                .structure_by_siret(&seeker.record.agency_siret)
+                .await?);
+        }
+    }
+    Ok(None)
+}
+
 /// The structure each demo role sits in: the France Travail agency with job seekers, the
 /// agence d'emploi with the most offers, a partner (Akto, FASTT, Cap emploi), and the first
 /// France Travail structure for steering and administration.
-async fn demo_structures(store: &dyn Store) -> anyhow::Result<Vec<(Role, store::Structure)>> {
+async fn demo_structures(
+    store: &dyn Store,
+    scoring: engine::ScoringConfig,
+) -> anyhow::Result<Vec<(Role, store::Structure)>> {
     let structures = store.structures().await?;
     let of_kind = |kinds: &[StructureKind]| -> Vec<&store::Structure> {
         structures
@@ -155,13 +216,6 @@ async fn demo_structures(store: &dyn Store) -> anyhow::Result<Vec<(Role, store::
             .filter(|s| kinds.contains(&s.record.kind))
             .collect()
     };
-    let mut advisor_agency = None;
-    for s in of_kind(&[StructureKind::FranceTravail]) {
-        if !store.job_seekers_of_agency(s.id, 0, 1).await?.is_empty() {
-            advisor_agency = Some(s.clone());
-            break;
-        }
-    }
     let mut best_agency: Option<(usize, &store::Structure)> = None;
     for s in of_kind(&[StructureKind::AgenceEmploi]) {
         let n = store
@@ -181,9 +235,22 @@ async fn demo_structures(store: &dyn Store) -> anyhow::Result<Vec<(Role, store::
     ])
     .first()
     .map(|s| (*s).clone());
-    let (Some(advisor_agency), Some((_, agency)), Some(partner)) =
-        (advisor_agency, best_agency, partner)
-    else {
+    let Some((_, agency)) = best_agency else {
+        bail!("the demo database lacks an agence d'emploi");
+    };
+    // The advisor follows the first consenting candidate of the recruiter's first open offer,
+    // so that a referral the recruiter proposes there reaches the demo advisor; otherwise the
+    // first France Travail agency with job seekers.
+    let mut advisor_agency = first_candidate_agency(store, agency.id, scoring).await?;
+    if advisor_agency.is_none() {
+        for s in of_kind(&[StructureKind::FranceTravail]) {
+            if !store.job_seekers_of_agency(s.id, 0, 1).await?.is_empty() {
+                advisor_agency = Some(s.clone());
+                break;
+            }
+        }
+    }
+    let (Some(advisor_agency), Some(partner)) = (advisor_agency, partner) else {
         bail!("the demo database lacks a France Travail agency, an agency or a partner");
     };
     let steering = of_kind(&[StructureKind::FranceTravail])
@@ -321,7 +388,7 @@ pub async fn demo(
         })?
     } else {
         let mut accounts = Vec::new();
-        for (role, structure) in demo_structures(store.as_ref()).await? {
+        for (role, structure) in demo_structures(store.as_ref(), settings.scoring).await? {
             let password = generated_password()?;
             let email = demo_email(role);
             if store
@@ -369,6 +436,7 @@ pub async fn demo(
     }
     let config = service::Config {
         scoring: settings.scoring,
+        assets_dir: assets_dir(args.assets)?,
         ..service::Config::default()
     };
     run_service(store, config, args.bind, out, &banner).await

@@ -22,7 +22,7 @@ pub struct AuditFilter {
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(Page, AuditFilter),
     responses((status = 200, body = Vec<AuditEventView>), (status = 403, body = Problem),
               (status = 422, body = Problem)))]
-pub(super) async fn list_audit(
+pub(crate) async fn list_audit(
     State(state): St,
     principal: Principal,
     QueryParams(page): QueryParams<Page>,
@@ -96,7 +96,7 @@ pub async fn verify_chain(store: &dyn store::Store) -> anyhow::Result<ChainRepor
 /// Verifies the audit trail's hash chain.
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
     responses((status = 200, body = ChainReport), (status = 403, body = Problem)))]
-pub(super) async fn verify_audit(
+pub(crate) async fn verify_audit(
     State(state): St,
     principal: Principal,
 ) -> AppResult<Json<ChainReport>> {
@@ -109,7 +109,7 @@ pub(super) async fn verify_audit(
 /// Every account with its roles.
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts",
     responses((status = 200, body = Vec<UserView>), (status = 403, body = Problem)))]
-pub(super) async fn list_users(
+pub(crate) async fn list_users(
     State(state): St,
     principal: Principal,
 ) -> AppResult<Json<Vec<UserView>>> {
@@ -153,7 +153,7 @@ pub struct NewAccount {
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewAccount,
     responses((status = 201, body = UserView), (status = 403, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub(super) async fn create_user(
+pub(crate) async fn create_user(
     State(state): St,
     principal: Principal,
     JsonBody(request): JsonBody<NewAccount>,
@@ -274,7 +274,7 @@ pub struct Indicators {
 /// Aggregated figures, no nominative data: open offers by department and referrals by state.
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", params(StructureQuery),
     responses((status = 200, body = Indicators), (status = 403, body = Problem)))]
-pub(super) async fn indicators(
+pub(crate) async fn indicators(
     State(state): St,
     principal: Principal,
     QueryParams(query): QueryParams<StructureQuery>,
@@ -313,16 +313,8 @@ pub(super) async fn indicators(
             .collect()
     };
     let mut referrals = std::collections::BTreeMap::new();
-    let mut after = 0;
-    loop {
-        let page = state.store.referrals(scope, after, 5_000).await?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for r in &page {
-            *referrals
-                .entry(r.state.as_str().to_string())
-                .or_insert(0u64) += 1;
-        }
+    for tally in state.store.referral_tallies(scope).await? {
+        *referrals.entry(tally.state).or_insert(0u64) += tally.count;
     }
     Ok(Json(Indicators {
         departments,

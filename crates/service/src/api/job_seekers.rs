@@ -7,7 +7,7 @@ use super::*;
 #[utoipa::path(get, path = "/api/v1/job-seekers", tag = "job seekers",
     params(StructureQuery, Page),
     responses((status = 200, body = Vec<JobSeekerView>), (status = 403, body = Problem)))]
-pub(super) async fn list_job_seekers(
+pub(crate) async fn list_job_seekers(
     State(state): St,
     principal: Principal,
     QueryParams(structure): QueryParams<StructureQuery>,
@@ -58,7 +58,7 @@ pub(super) async fn list_job_seekers(
     params(("id" = i64, Path, description = "job seeker id")),
     responses((status = 200, body = JobSeekerView), (status = 403, body = Problem),
               (status = 404, body = Problem)))]
-pub(super) async fn get_job_seeker(
+pub(crate) async fn get_job_seeker(
     State(state): St,
     principal: Principal,
     Path(id): Path<i64>,
@@ -84,7 +84,7 @@ pub(super) async fn get_job_seeker(
     params(("id" = i64, Path, description = "job seeker id"), ShortlistQuery),
     responses((status = 200, body = Vec<SuggestionView>), (status = 403, body = Problem),
               (status = 404, body = Problem)))]
-pub(super) async fn suggestions(
+pub(crate) async fn suggestions(
     State(state): St,
     principal: Principal,
     Path(id): Path<i64>,
@@ -141,7 +141,7 @@ pub(super) async fn suggestions(
     params(("id" = i64, Path, description = "job seeker id")),
     responses((status = 200, body = Vec<AuditEventView>), (status = 403, body = Problem),
               (status = 404, body = Problem)))]
-pub(super) async fn access_history(
+pub(crate) async fn access_history(
     State(state): St,
     principal: Principal,
     Path(id): Path<i64>,

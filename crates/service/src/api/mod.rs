@@ -1,12 +1,12 @@
 //! The routes of `/api/v1`, each described for the OpenAPI document by its `#[utoipa::path]`,
 //! one module per resource; the helpers every handler shares are here.
 
-mod admin;
-mod job_seekers;
-mod offers;
-mod referrals;
-mod session;
-mod views;
+pub(crate) mod admin;
+pub(crate) mod job_seekers;
+pub(crate) mod offers;
+pub(crate) mod referrals;
+pub(crate) mod session;
+pub(crate) mod views;
 
 pub use admin::{ChainReport, verify_chain};
 pub use referrals::{expire_referrals, expiry_loop};
@@ -104,7 +104,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api
 }
 
-pub fn routes(state: Arc<AppState>) -> axum::Router {
+pub fn routes() -> axum::Router<Arc<AppState>> {
     let (api, document) = api_router().split_for_parts();
     let document = Arc::new(document);
     api.route(
@@ -116,18 +116,12 @@ pub fn routes(state: Arc<AppState>) -> axum::Router {
     )
     .route("/healthz", axum::routing::get(healthz))
     .route("/metrics", axum::routing::get(metrics))
-    .route_layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        crate::metrics::track,
-    ))
-    .fallback(|| async { ApiError::NotFound("no such route".to_string()) })
-    .with_state(state)
 }
 
 // ---------------------------------------------------------------------------------------
 // Helpers.
 
-async fn audit(state: &AppState, events: Vec<NewAuditEvent>) -> AppResult<()> {
+pub(crate) async fn audit(state: &AppState, events: Vec<NewAuditEvent>) -> AppResult<()> {
     if events.is_empty() {
         return Ok(());
     }
@@ -137,7 +131,7 @@ async fn audit(state: &AppState, events: Vec<NewAuditEvent>) -> AppResult<()> {
     Ok(())
 }
 
-fn event(
+pub(crate) fn event(
     actor: &Principal,
     action: &str,
     kind: &str,
@@ -153,7 +147,7 @@ fn event(
     }
 }
 
-fn forbidden(reason: String) -> ApiError {
+pub(crate) fn forbidden(reason: String) -> ApiError {
     ApiError::Forbidden(reason)
 }
 
@@ -194,7 +188,7 @@ async fn structure_for(
 }
 
 /// The structure a listing is about ([`structure_for`]) and the rule that lets the user list it.
-async fn listing(
+pub(crate) async fn listing(
     state: &AppState,
     principal: &Principal,
     resource: Resource,
@@ -208,7 +202,7 @@ async fn listing(
     Ok((id, grant.rule))
 }
 
-async fn offer_and_owner(state: &AppState, id: i64) -> AppResult<(Offer, i64)> {
+pub(crate) async fn offer_and_owner(state: &AppState, id: i64) -> AppResult<(Offer, i64)> {
     let offer = state
         .store
         .offer_by_id(id)
@@ -221,7 +215,10 @@ async fn offer_and_owner(state: &AppState, id: i64) -> AppResult<(Offer, i64)> {
     Ok((offer, owner))
 }
 
-async fn job_seeker_and_agency(state: &AppState, id: i64) -> AppResult<(JobSeeker, i64)> {
+pub(crate) async fn job_seeker_and_agency(
+    state: &AppState,
+    id: i64,
+) -> AppResult<(JobSeeker, i64)> {
     let seeker = state
         .store
         .job_seeker_by_id(id)
@@ -235,7 +232,7 @@ async fn job_seeker_and_agency(state: &AppState, id: i64) -> AppResult<(JobSeeke
 }
 
 /// States in which the job seeker has accepted: the agency may know who they are.
-fn accepted(state: ReferralState) -> bool {
+pub(crate) fn accepted(state: ReferralState) -> bool {
     matches!(
         state,
         ReferralState::Accepted
@@ -248,7 +245,7 @@ fn accepted(state: ReferralState) -> bool {
 /// The fields of a job seeker this user may read, or why not: their own agency's advisors see
 /// everything; an agency sees identity and disclosed statuses once the person accepted one of
 /// its offers.
-async fn job_seeker_fields(
+pub(crate) async fn job_seeker_fields(
     state: &AppState,
     principal: &Principal,
     seeker_id: i64,
@@ -290,7 +287,7 @@ pub struct Page {
     pub limit: Option<u32>,
 }
 
-fn page_limit(limit: Option<u32>) -> AppResult<u32> {
+pub(crate) fn page_limit(limit: Option<u32>) -> AppResult<u32> {
     match limit {
         None => Ok(50),
         Some(n @ 1..=500) => Ok(n),
@@ -315,7 +312,7 @@ pub struct ShortlistQuery {
     pub floors: Option<String>,
 }
 
-fn match_kind(kind: engine::MatchKind) -> String {
+pub(crate) fn match_kind(kind: engine::MatchKind) -> String {
     serde_json::to_value(kind)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))

@@ -5,7 +5,7 @@ use super::*;
 /// The offers of a structure.
 #[utoipa::path(get, path = "/api/v1/offers", tag = "offers", params(StructureQuery),
     responses((status = 200, body = Vec<OfferView>), (status = 403, body = Problem)))]
-pub(super) async fn list_offers(
+pub(crate) async fn list_offers(
     State(state): St,
     principal: Principal,
     QueryParams(query): QueryParams<StructureQuery>,
@@ -38,7 +38,7 @@ pub struct PushReport {
     request_body(content = Object, description = "France Travail Offres d'emploi v2 JSON"),
     responses((status = 200, body = PushReport), (status = 403, body = Problem),
               (status = 413, body = Problem), (status = 422, body = Problem)))]
-pub(super) async fn push_offers(
+pub(crate) async fn push_offers(
     State(state): St,
     principal: Principal,
     QueryParams(query): QueryParams<StructureQuery>,
@@ -87,12 +87,28 @@ pub(super) async fn push_offers(
     if records.is_empty() {
         return Err(ApiError::field("", "no offer in the body"));
     }
-    let report = state.store.upsert_offers(&records, state.now()).await?;
+    Ok(Json(
+        store_offers(&state, &principal, structure, &records).await?,
+    ))
+}
+
+/// Writes offers checked to belong to `structure`, takes them into the engine and audits the
+/// write: what a push, a form and a file import share.
+pub(crate) async fn store_offers(
+    state: &AppState,
+    principal: &Principal,
+    structure: i64,
+    records: &[model::OfferRecord],
+) -> AppResult<PushReport> {
+    let siret = state.structure_siret(structure).await?;
+    let owner = domain::Siret::parse(&siret)
+        .map_err(|err| ApiError::Internal(format!("stored SIRET: {err}")))?;
+    let report = state.store.upsert_offers(records, state.now()).await?;
     if let Some((position, reason)) = report.rejected.first() {
         return Err(ApiError::field(format!("/{position}"), reason.clone()));
     }
     let mut written = Vec::with_capacity(records.len());
-    for record in &records {
+    for record in records {
         if let Some(offer) = state.store.offer(&owner, &record.external_id).await? {
             written.push(offer);
         }
@@ -106,9 +122,9 @@ pub(super) async fn push_offers(
         }
     }
     audit(
-        &state,
+        state,
         vec![event(
-            &principal,
+            principal,
             "offers.push",
             "structure",
             Some(structure),
@@ -119,12 +135,12 @@ pub(super) async fn push_offers(
         )],
     )
     .await?;
-    Ok(Json(PushReport {
+    Ok(PushReport {
         created: report.created,
         updated: report.updated,
         unchanged: report.unchanged,
         offers: written.iter().map(offer_view).collect(),
-    }))
+    })
 }
 
 /// One offer.
@@ -132,7 +148,7 @@ pub(super) async fn push_offers(
     params(("id" = i64, Path, description = "offer id")),
     responses((status = 200, body = OfferView), (status = 403, body = Problem),
               (status = 404, body = Problem)))]
-pub(super) async fn get_offer(
+pub(crate) async fn get_offer(
     State(state): St,
     principal: Principal,
     Path(id): Path<i64>,
@@ -149,7 +165,7 @@ pub(super) async fn get_offer(
     params(("id" = i64, Path, description = "offer id"), ShortlistQuery),
     responses((status = 200, body = ShortlistView), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub(super) async fn shortlist(
+pub(crate) async fn shortlist(
     State(state): St,
     principal: Principal,
     Path(id): Path<i64>,
@@ -221,7 +237,7 @@ pub(super) async fn shortlist(
     Ok(Json(view))
 }
 
-pub(super) fn shortlist_view(
+pub(crate) fn shortlist_view(
     sourcing: &crate::Loaded,
     shortlist: &engine::Shortlist,
 ) -> ShortlistView {

@@ -11,7 +11,7 @@ pub struct NewReferral {
 
 /// Whether this user may act on a referral (read or write), through the offer's structure or
 /// the job seeker's agency; the grant's role is who moves it.
-pub(super) async fn referral_grant(
+pub(crate) async fn referral_grant(
     state: &AppState,
     principal: &Principal,
     verb: Verb,
@@ -40,7 +40,7 @@ pub(super) async fn referral_grant(
 #[utoipa::path(post, path = "/api/v1/referrals", tag = "referrals", request_body = NewReferral,
     responses((status = 201, body = ReferralView), (status = 403, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub(super) async fn propose(
+pub(crate) async fn propose(
     State(state): St,
     principal: Principal,
     JsonBody(request): JsonBody<NewReferral>,
@@ -120,7 +120,7 @@ pub(super) async fn propose(
 #[utoipa::path(get, path = "/api/v1/referrals", tag = "referrals",
     params(StructureQuery, Page),
     responses((status = 200, body = Vec<ReferralView>), (status = 403, body = Problem)))]
-pub(super) async fn list_referrals(
+pub(crate) async fn list_referrals(
     State(state): St,
     principal: Principal,
     QueryParams(structure): QueryParams<StructureQuery>,
@@ -149,7 +149,7 @@ pub(super) async fn list_referrals(
     params(("id" = i64, Path, description = "referral id")),
     responses((status = 200, body = ReferralDetail), (status = 403, body = Problem),
               (status = 404, body = Problem)))]
-pub(super) async fn get_referral(
+pub(crate) async fn get_referral(
     State(state): St,
     principal: Principal,
     Path(id): Path<i64>,
@@ -213,7 +213,7 @@ pub struct MoveRequest {
     pub note: Option<String>,
 }
 
-pub(super) fn parse_state(text: &str, path: &str) -> AppResult<ReferralState> {
+pub(crate) fn parse_state(text: &str, path: &str) -> AppResult<ReferralState> {
     ReferralState::parse(text).ok_or_else(|| {
         let known: Vec<&str> = ReferralState::ALL.iter().map(|s| s.as_str()).collect();
         ApiError::field(
@@ -233,7 +233,7 @@ pub(super) fn parse_state(text: &str, path: &str) -> AppResult<ReferralState> {
     responses((status = 200, body = ReferralView), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem),
               (status = 422, body = Problem)))]
-pub(super) async fn move_referral(
+pub(crate) async fn move_referral(
     State(state): St,
     principal: Principal,
     Path(id): Path<i64>,

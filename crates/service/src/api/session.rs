@@ -22,7 +22,7 @@ impl std::fmt::Debug for Credentials {
     security(),
     responses((status = 200, body = SessionView), (status = 401, body = Problem),
               (status = 429, body = Problem)))]
-pub(super) async fn open_session(
+pub(crate) async fn open_session(
     State(state): St,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -102,7 +102,7 @@ pub(super) async fn open_session(
 
 /// Whether cookies must be `Secure`: when configured, or when a TLS-terminating proxy says the
 /// browser came over HTTPS.
-pub(super) fn secure(state: &AppState, headers: &HeaderMap) -> bool {
+pub(crate) fn secure(state: &AppState, headers: &HeaderMap) -> bool {
     state.config.secure_cookies
         || headers
             .get("x-forwarded-proto")
@@ -113,7 +113,7 @@ pub(super) fn secure(state: &AppState, headers: &HeaderMap) -> bool {
 /// Signs out: ends the session.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session",
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub(super) async fn close_session(
+pub(crate) async fn close_session(
     State(state): St,
     principal: Principal,
     headers: HeaderMap,
@@ -145,7 +145,7 @@ pub(super) async fn close_session(
 /// Who is signed in, with their roles.
 #[utoipa::path(get, path = "/api/v1/me", tag = "session",
     responses((status = 200, body = SessionView), (status = 401, body = Problem)))]
-pub(super) async fn me(principal: Principal) -> Json<SessionView> {
+pub(crate) async fn me(principal: Principal) -> Json<SessionView> {
     Json(SessionView {
         user: user_view(&principal),
         csrf_token: principal.csrf_token.clone(),
@@ -172,7 +172,7 @@ pub struct TokenCreated {
 /// Creates an API token for the signed-in user (for a machine client acting on their behalf).
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "session", request_body = NewToken,
     responses((status = 201, body = TokenCreated), (status = 422, body = Problem)))]
-pub(super) async fn create_token(
+pub(crate) async fn create_token(
     State(state): St,
     principal: Principal,
     JsonBody(request): JsonBody<NewToken>,

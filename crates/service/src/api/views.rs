@@ -26,7 +26,7 @@ pub struct SessionView {
     pub csrf_token: Option<String>,
 }
 
-pub(super) fn user_view(principal: &Principal) -> UserView {
+pub(crate) fn user_view(principal: &Principal) -> UserView {
     UserView {
         id: principal.user.id,
         email: principal.user.email.as_str().to_string(),
@@ -62,7 +62,7 @@ pub struct OfferView {
     pub published_at: DateTime<Utc>,
 }
 
-pub(super) fn offer_view(offer: &Offer) -> OfferView {
+pub(crate) fn offer_view(offer: &Offer) -> OfferView {
     let r = &offer.record;
     OfferView {
         id: offer.id,
@@ -92,7 +92,7 @@ pub struct Reasons {
     pub experience: f64,
 }
 
-pub(super) fn reasons(b: &engine::Breakdown) -> Reasons {
+pub(crate) fn reasons(b: &engine::Breakdown) -> Reasons {
     Reasons {
         occupation: b.occupation,
         skills: b.skills,
@@ -165,7 +165,7 @@ pub struct JobSeekerView {
     pub status: String,
 }
 
-pub(super) fn fields_name(fields: Fields) -> &'static str {
+pub(crate) fn fields_name(fields: Fields) -> &'static str {
     match fields {
         Fields::Pseudonymous => "pseudonymous",
         Fields::Identity => "identity",
@@ -173,7 +173,7 @@ pub(super) fn fields_name(fields: Fields) -> &'static str {
     }
 }
 
-pub(super) fn job_seeker_view(seeker: &JobSeeker, fields: Fields) -> JobSeekerView {
+pub(crate) fn job_seeker_view(seeker: &JobSeeker, fields: Fields) -> JobSeekerView {
     let r = &seeker.record;
     let statuses = r
         .priorities
@@ -231,7 +231,7 @@ pub struct ReferralView {
     pub updated_at: DateTime<Utc>,
 }
 
-pub(super) fn referral_view(r: &Referral) -> ReferralView {
+pub(crate) fn referral_view(r: &Referral) -> ReferralView {
     ReferralView {
         id: r.id,
         offer_id: r.offer_id,
@@ -275,7 +275,7 @@ pub struct AuditEventView {
     pub hash: Option<String>,
 }
 
-pub(super) fn audit_view(e: &model::AuditEvent) -> AuditEventView {
+pub(crate) fn audit_view(e: &model::AuditEvent) -> AuditEventView {
     AuditEventView {
         id: e.id,
         at: e.at,

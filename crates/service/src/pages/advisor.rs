@@ -1,0 +1,337 @@
+//! The advisor's journey: their agency's job seekers (search, filters), one person's profile,
+//! consent, suggested offers with their reasons, and the referrals to handle.
+
+use axum::extract::Path;
+use model::workflow::{self, Mover};
+use model::{JobSeeker, ReferralScope};
+
+use super::recruiter::{ListQuery, MoveOption, ReferralRow, all_referrals, done, referral_rows};
+use super::*;
+use crate::access::Reach;
+use crate::api::views::{JobSeekerView, SuggestionView};
+
+const PER_PAGE: usize = 20;
+
+pub struct SeekerRow {
+    pub id: i64,
+    pub name: String,
+    pub commune: String,
+    pub targets: String,
+    pub statuses: Vec<&'static str>,
+    pub consent: bool,
+}
+
+#[derive(Template)]
+#[template(path = "job_seekers.html")]
+struct JobSeekersPage {
+    chrome: Chrome,
+    rows: Vec<SeekerRow>,
+    filters: Vec<Field>,
+    total: usize,
+    pagination: Pagination,
+    searched: bool,
+}
+
+/// Whether a person matches the search: every word of it in their name, pseudonym or
+/// reference, accents and case ignored.
+fn matches(seeker: &JobSeeker, words: &[String]) -> bool {
+    let r = &seeker.record;
+    let text = refdata::text::normalise(&format!(
+        "{} {} {} {}",
+        r.first_name.as_str(),
+        r.last_name.as_str(),
+        seeker.pseudonym,
+        r.external_id.as_str()
+    ));
+    words.iter().all(|w| text.contains(w.as_str()))
+}
+
+pub async fn job_seekers(
+    State(state): St,
+    Viewer(principal): Viewer,
+    Query(query): Query<ListQuery>,
+) -> PageResult {
+    let (agency, rule) =
+        api::listing(&state, &principal, Resource::JobSeekers, Verb::Read, None).await?;
+    if rule.reach == Reach::AcceptedReferral {
+        return Err(ApiError::Forbidden(
+            "les agences d'emploi voient une personne par une mise en relation acceptée, pas en \
+             liste"
+                .to_string(),
+        )
+        .into());
+    }
+    let q = query.q.clone().unwrap_or_default();
+    let status = query.statut.clone().unwrap_or_default();
+    let occupation = query.metier.clone().unwrap_or_default();
+    let words: Vec<String> = refdata::text::normalise(&q)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let wanted_status = model::PriorityStatus::parse(&status);
+    let wanted_rome = if occupation.trim().is_empty() {
+        None
+    } else {
+        forms::occupation_of(&occupation).ok()
+    };
+    let mut seekers = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = state
+            .store
+            .job_seekers_of_agency(agency, after, 5_000)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        seekers.extend(page.into_iter().filter(|s| {
+            matches(s, &words)
+                && wanted_status.is_none_or(|w| s.record.priorities.contains_key(&w))
+                && wanted_rome.is_none_or(|code| {
+                    s.record
+                        .targets
+                        .as_slice()
+                        .iter()
+                        .any(|t| t.rome.as_str() == code)
+                })
+        }));
+    }
+    seekers.sort_by(|a, b| {
+        (
+            a.record.last_name.as_str(),
+            a.record.first_name.as_str(),
+            a.id,
+        )
+            .cmp(&(
+                b.record.last_name.as_str(),
+                b.record.first_name.as_str(),
+                b.id,
+            ))
+    });
+    let base = format!(
+        "/demandeurs?q={}&statut={}&metier={}&",
+        encode(&q),
+        encode(&status),
+        encode(&occupation)
+    );
+    let pagination = Pagination::new(
+        page_number(query.page.as_deref()),
+        seekers.len(),
+        PER_PAGE,
+        base,
+    );
+    let shown = pagination.slice(&seekers, PER_PAGE);
+    // Names are shown: each person listed is a read of personal data, audited as the API does.
+    api::audit(
+        &state,
+        shown
+            .iter()
+            .map(|s| {
+                api::event(
+                    &principal,
+                    "job_seeker.read",
+                    "job_seeker",
+                    Some(s.id),
+                    serde_json::json!({ "fields": api::views::fields_name(rule.fields), "via": "page list" }),
+                )
+            })
+            .collect(),
+    )
+    .await?;
+    let rows = shown
+        .iter()
+        .map(|s| {
+            let view = api::views::job_seeker_view(s, rule.fields);
+            SeekerRow {
+                id: s.id,
+                name: view
+                    .identity
+                    .as_ref()
+                    .map(|i| format!("{} {}", i.last_name.to_uppercase(), i.first_name))
+                    .unwrap_or_else(|| view.pseudonym.clone()),
+                commune: commune_name(&view.commune),
+                targets: view
+                    .targets
+                    .iter()
+                    .map(|t| occupation_label(t))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                statuses: view
+                    .priority_statuses
+                    .iter()
+                    .map(|p| labels::priority(p))
+                    .collect(),
+                consent: view.consent.is_some(),
+            }
+        })
+        .collect();
+    let mut statuses: Vec<(&str, &str)> = vec![("", "Tous")];
+    statuses.extend(labels::PRIORITIES.iter().map(|p| (*p, labels::priority(p))));
+    let mut status_field = Field::text("statut", "Public prioritaire", &status).options(&statuses);
+    status_field.value = status;
+    let filters = vec![
+        Field::text("q", "Nom, prénom ou identifiant", &q),
+        status_field,
+        Field::text("metier", "Métier recherché", &occupation).suggest("/suggestions/metiers"),
+    ];
+    Ok(render(&JobSeekersPage {
+        chrome: Chrome::new(&principal, "Mes demandeurs d'emploi", "/demandeurs")
+            .notice(done(query.fait.as_deref())),
+        total: seekers.len(),
+        searched: !words.is_empty() || wanted_status.is_some() || wanted_rome.is_some(),
+        rows,
+        filters,
+        pagination,
+    }))
+}
+
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+pub struct SuggestionRow {
+    pub suggestion: SuggestionView,
+    pub bars: Vec<Bar>,
+    pub score: u32,
+    pub kind: &'static str,
+    pub commune: String,
+    pub contract: &'static str,
+    pub proposed: bool,
+}
+
+pub struct HandleRow {
+    pub row: ReferralRow,
+    pub moves: Vec<MoveOption>,
+}
+
+#[derive(Template)]
+#[template(path = "job_seeker.html")]
+struct JobSeekerPage {
+    chrome: Chrome,
+    seeker: JobSeekerView,
+    name: String,
+    commune: String,
+    targets: Vec<String>,
+    statuses: Vec<&'static str>,
+    consent: &'static str,
+    has_consent: bool,
+    status: &'static str,
+    available: String,
+    suggestions: Vec<SuggestionRow>,
+    referrals: Vec<HandleRow>,
+    back: String,
+    reasons: Vec<(&'static str, &'static str)>,
+}
+
+pub async fn job_seeker(
+    State(state): St,
+    Viewer(principal): Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<ListQuery>,
+) -> PageResult {
+    let axum::Json(seeker) =
+        api::job_seekers::get_job_seeker(State(state.clone()), principal.clone(), Path(id)).await?;
+    let suggestions = api::job_seekers::suggestions(
+        State(state.clone()),
+        principal.clone(),
+        Path(id),
+        crate::json::QueryParams(api::ShortlistQuery {
+            k: Some(10),
+            fair: None,
+            floors: None,
+        }),
+    )
+    .await
+    .map(|j| j.0)
+    .unwrap_or_default();
+    let referrals = all_referrals(&state, ReferralScope::JobSeeker(id)).await?;
+    let proposed: std::collections::HashSet<i64> = referrals.iter().map(|r| r.offer_id).collect();
+    let rows = referral_rows(&state, &referrals).await;
+    let mut handle = Vec::with_capacity(rows.len());
+    for (row, stored) in rows.into_iter().zip(&referrals) {
+        let moves =
+            match api::referrals::referral_grant(&state, &principal, Verb::Write, stored).await {
+                Ok((role, _)) => workflow::MOVES
+                    .iter()
+                    .filter(|m| m.from == stored.state && m.by.contains(&Mover::User(role)))
+                    .map(|m| MoveOption {
+                        to: m.to.as_str(),
+                        label: labels::move_label(m.to.as_str()),
+                        needs_date: m.needs == workflow::Needs::StartDate,
+                        needs_reason: m.needs == workflow::Needs::NotHiredReason,
+                        secondary: m.to == model::ReferralState::Cancelled,
+                    })
+                    .collect(),
+                Err(_) => Vec::new(),
+            };
+        handle.push(HandleRow { row, moves });
+    }
+    let name = seeker
+        .identity
+        .as_ref()
+        .map(|i| format!("{} {}", i.first_name, i.last_name))
+        .unwrap_or_else(|| seeker.pseudonym.clone());
+    Ok(render(&JobSeekerPage {
+        chrome: Chrome::new(&principal, name.clone(), "/demandeurs")
+            .notice(done(query.fait.as_deref())),
+        name,
+        commune: commune_name(&seeker.commune),
+        targets: seeker.targets.iter().map(|t| occupation_label(t)).collect(),
+        statuses: seeker
+            .priority_statuses
+            .iter()
+            .map(|s| labels::priority(s))
+            .collect(),
+        consent: labels::consent(seeker.consent.as_deref()),
+        has_consent: seeker.consent.is_some(),
+        status: labels::job_seeker_status(&seeker.status),
+        available: seeker
+            .available_from
+            .map(fr_date)
+            .unwrap_or_else(|| "immédiatement".to_string()),
+        suggestions: suggestions
+            .into_iter()
+            .map(|s| SuggestionRow {
+                bars: reason_bars(&s.reasons),
+                score: (s.score.clamp(0.0, 1.0) * 100.0).round() as u32,
+                kind: labels::match_kind(&s.match_kind),
+                commune: commune_name(&s.offer.commune),
+                contract: labels::contract(&s.offer.contract_type),
+                proposed: proposed.contains(&s.offer.id),
+                suggestion: s,
+            })
+            .collect(),
+        referrals: handle,
+        back: format!("/demandeurs/{id}?fait=etat#mises-en-relation"),
+        reasons: workflow::NOT_HIRED_REASONS
+            .iter()
+            .map(|r| (*r, labels::not_hired_reason(r)))
+            .collect(),
+        seeker,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct ProposeForm {
+    offer_id: i64,
+}
+
+pub async fn propose(
+    State(state): St,
+    Viewer(principal): Viewer,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<ProposeForm>,
+) -> PageResult {
+    api::referrals::propose(
+        State(state),
+        principal,
+        JsonBody(api::referrals::NewReferral {
+            offer_id: form.offer_id,
+            job_seeker_id: id,
+        }),
+    )
+    .await
+    .map(|_| ())?;
+    Ok(see_other(&format!(
+        "/demandeurs/{id}?fait=proposee#mises-en-relation"
+    )))
+}

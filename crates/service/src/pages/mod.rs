@@ -1,0 +1,743 @@
+//! The web pages, in French and in the State design system (DSFR): server-rendered HTML
+//! (askama templates under `crates/service/templates/`) over the same handlers, access rules,
+//! views and audit trail as the JSON API. A page calls the API handler it shows, so that what a
+//! page may read or write is exactly what the API allows that user.
+//!
+//! The DSFR's files come from the npm package `@gouvfr/dsfr` (installed under `web/`) and are
+//! served by the application under `/dsfr/`; Passerelle's own stylesheet and script are
+//! embedded and served under `/static/`. The content security policy allows no inline script
+//! or style: charts are SVG drawn on the server, with their figures also given as tables.
+
+mod admin;
+mod advisor;
+mod forms;
+mod labels;
+mod recruiter;
+pub(crate) mod steering;
+
+use std::net::SocketAddr;
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{ConnectInfo, FromRequestParts, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::access::{Principal, Resource, Verb};
+use crate::api;
+use crate::auth;
+use crate::error::ApiError;
+use crate::json::JsonBody;
+
+pub use forms::Field;
+
+type St = State<Arc<AppState>>;
+
+/// Where the DSFR's files are looked for when `--assets` is not given: beside the working
+/// directory, then in the source tree this binary was built from.
+pub fn default_assets_dir() -> Option<PathBuf> {
+    let relative = FsPath::new("web/node_modules/@gouvfr/dsfr/dist");
+    let candidates = [
+        std::env::current_dir().ok().map(|d| d.join(relative)),
+        Some(
+            FsPath::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../..")
+                .join(relative),
+        ),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|dir| dir.join("dsfr.min.css").is_file())
+}
+
+/// The page routes, the DSFR's files and Passerelle's own.
+pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
+    let pages = Router::new()
+        .route("/", get(home))
+        .route("/connexion", get(sign_in_form).post(sign_in))
+        .route("/deconnexion", post(sign_out))
+        .route("/tableau-de-bord", get(recruiter::dashboard))
+        .route(
+            "/offres/nouvelle",
+            get(recruiter::new_offer).post(recruiter::create_offer),
+        )
+        .route(
+            "/offres/import",
+            get(recruiter::import_form).post(recruiter::import),
+        )
+        .route("/offres/{id}", get(recruiter::offer))
+        .route("/offres/{id}/proposer", post(recruiter::propose))
+        .route("/mises-en-relation", get(recruiter::referrals))
+        .route("/mises-en-relation/{id}", get(recruiter::referral))
+        .route(
+            "/mises-en-relation/{id}/etat",
+            post(recruiter::move_referral),
+        )
+        .route("/demandeurs", get(advisor::job_seekers))
+        .route("/demandeurs/{id}", get(advisor::job_seeker))
+        .route("/demandeurs/{id}/proposer", post(advisor::propose))
+        .route("/pilotage", get(steering::indicators))
+        .route(
+            "/admin/utilisateurs",
+            get(admin::users).post(admin::create_user),
+        )
+        .route("/admin/structures", get(admin::structures))
+        .route("/suggestions/metiers", get(forms::occupations))
+        .route("/suggestions/communes", get(forms::communes))
+        .route_layer(axum::middleware::from_fn(csrf_from_form))
+        .route("/static/passerelle.css", get(stylesheet))
+        .route("/static/passerelle.js", get(script));
+    match assets {
+        Some(dir) => pages.nest_service(
+            "/dsfr",
+            tower_http::services::ServeDir::new(dir).append_index_html_on_directories(false),
+        ),
+        None => pages,
+    }
+}
+
+async fn stylesheet() -> Response {
+    static_file(
+        "text/css; charset=utf-8",
+        include_str!("../../static/passerelle.css"),
+    )
+}
+
+async fn script() -> Response {
+    static_file(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/passerelle.js"),
+    )
+}
+
+fn static_file(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// HTML forms send the anti-forgery token as a `csrf_token` field (urlencoded or multipart): it
+/// is moved into the `x-csrf-token` header that [`Principal`]'s check reads, so that pages and
+/// API share one check.
+async fn csrf_from_form(request: Request, next: Next) -> Response {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let urlencoded = content_type.starts_with("application/x-www-form-urlencoded");
+    let multipart = content_type.starts_with("multipart/form-data");
+    if request.method() != Method::POST || !(urlencoded || multipart) {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, crate::BODY_LIMIT).await else {
+        return PageError(ApiError::TooLarge(crate::BODY_LIMIT)).into_response();
+    };
+    let token = if urlencoded {
+        form_urlencoded::parse(&bytes)
+            .find(|(name, _)| name == "csrf_token")
+            .map(|(_, token)| token.into_owned())
+    } else {
+        multipart_field(&content_type, bytes.clone(), "csrf_token").await
+    };
+    if let Some(value) = token.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        parts.headers.insert(auth::CSRF_HEADER, value);
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
+/// The text of one field of a multipart body (read from a copy: the handler reads it again).
+async fn multipart_field(
+    content_type: &str,
+    bytes: axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    use axum::extract::FromRequest;
+    let request = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(axum::body::Body::from(bytes))
+        .ok()?;
+    let mut multipart = axum::extract::Multipart::from_request(request, &())
+        .await
+        .ok()?;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------
+// Who is looking, and the page's frame.
+
+/// The signed-in user of a page; without a session, the page sends to the sign-in form.
+pub struct Viewer(pub Principal);
+
+impl FromRequestParts<Arc<AppState>> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        match Principal::from_request_parts(parts, state).await {
+            Ok(principal) => Ok(Viewer(principal)),
+            Err(ApiError::Unauthenticated(_)) => {
+                let back = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let target = if parts.method == Method::GET {
+                    format!(
+                        "/connexion?suite={}",
+                        form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
+                    )
+                } else {
+                    "/connexion".to_string()
+                };
+                Err(Redirect::to(&target).into_response())
+            }
+            Err(err) => Err(PageError(err).into_response()),
+        }
+    }
+}
+
+/// One link of the main menu.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// What every page shows around its content: title, user, menu, anti-forgery token.
+pub struct Chrome {
+    pub title: String,
+    pub user: Option<String>,
+    pub role: String,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    /// A message at the top of the page (success of the previous action).
+    pub notice: Option<String>,
+}
+
+impl Chrome {
+    pub fn new(principal: &Principal, title: impl Into<String>, current: &str) -> Self {
+        let mut nav = Vec::new();
+        let mut add = |href: &'static str, label: &'static str| {
+            if !nav.iter().any(|n: &NavItem| n.href == href) {
+                nav.push(NavItem {
+                    href,
+                    label,
+                    current: current == href,
+                });
+            }
+        };
+        if principal.grant(Resource::Offers, Verb::Write, None).is_ok() {
+            add("/tableau-de-bord", "Tableau de bord");
+            add("/offres/nouvelle", "Créer une offre");
+            add("/offres/import", "Importer des offres");
+        }
+        if !principal
+            .grants(Resource::JobSeekers, Verb::Read)
+            .is_empty()
+            && principal
+                .grants(Resource::JobSeekers, Verb::Read)
+                .iter()
+                .any(|g| g.rule.reach != crate::access::Reach::AcceptedReferral)
+        {
+            add("/demandeurs", "Mes demandeurs d'emploi");
+        }
+        if !principal.grants(Resource::Referrals, Verb::Read).is_empty() {
+            add("/mises-en-relation", "Mises en relation");
+        }
+        if !principal
+            .grants(Resource::Indicators, Verb::Read)
+            .is_empty()
+        {
+            add("/pilotage", "Pilotage");
+        }
+        if !principal.grants(Resource::Accounts, Verb::Read).is_empty() {
+            add("/admin/utilisateurs", "Utilisateurs");
+            add("/admin/structures", "Structures");
+        }
+        let role = principal
+            .seats
+            .first()
+            .map(|s| labels::role(s.role.as_str()).to_string())
+            .unwrap_or_default();
+        Self {
+            title: title.into(),
+            user: Some(principal.user.display_name.clone()),
+            role,
+            csrf: principal.csrf_token.clone().unwrap_or_default(),
+            nav,
+            notice: None,
+        }
+    }
+
+    pub fn anonymous(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            user: None,
+            role: String::new(),
+            csrf: String::new(),
+            nav: Vec::new(),
+            notice: None,
+        }
+    }
+
+    pub fn notice(mut self, notice: Option<String>) -> Self {
+        self.notice = notice;
+        self
+    }
+}
+
+/// Renders a template as the page's HTML.
+pub fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(err) => PageError(ApiError::Internal(format!("rendering: {err}"))).into_response(),
+    }
+}
+
+/// A 303 to another page (after a form), with a message for it.
+pub fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors.
+
+/// An error shown as a page: what happened, in French, and where to go next.
+pub struct PageError(pub ApiError);
+
+impl From<ApiError> for PageError {
+    fn from(err: ApiError) -> Self {
+        Self(err)
+    }
+}
+
+impl From<store::StoreError> for PageError {
+    fn from(err: store::StoreError) -> Self {
+        Self(err.into())
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    heading: String,
+    message: String,
+    details: Vec<String>,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, heading, message, details) = match self.0 {
+            ApiError::Unauthenticated(_) => return Redirect::to("/connexion").into_response(),
+            ApiError::Forbidden(reason) => (
+                StatusCode::FORBIDDEN,
+                "Accès refusé",
+                "Votre rôle ne donne pas accès à cette page ou à cette action.".to_string(),
+                vec![reason],
+            ),
+            ApiError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "Formulaire expiré",
+                "Le formulaire a expiré ou ne vient pas de Passerelle : rechargez la page et \
+                 recommencez."
+                    .to_string(),
+                vec![],
+            ),
+            ApiError::NotFound(what) => (
+                StatusCode::NOT_FOUND,
+                "Page non trouvée",
+                "La page ou la fiche demandée n'existe pas (ou plus).".to_string(),
+                vec![what],
+            ),
+            ApiError::Conflict(what) => (
+                StatusCode::CONFLICT,
+                "Action déjà faite",
+                "La fiche a changé entre-temps : rechargez-la pour voir son état.".to_string(),
+                vec![what],
+            ),
+            ApiError::Invalid(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Demande incorrecte",
+                "Certaines valeurs ne conviennent pas.".to_string(),
+                fields
+                    .into_iter()
+                    .map(|f| format!("{} : {}", f.path, f.message))
+                    .collect(),
+            ),
+            ApiError::TooLarge(limit) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Fichier trop volumineux",
+                format!("La taille maximale est de {} Mo.", limit / (1024 * 1024)),
+                vec![],
+            ),
+            ApiError::TooManyAttempts { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Trop de tentatives",
+                format!(
+                    "Réessayez dans {} minute(s).",
+                    retry_after_secs.div_ceil(60)
+                ),
+                vec![],
+            ),
+            ApiError::Internal(err) => {
+                tracing::error!(error = %err, "page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Erreur inattendue",
+                    "Une erreur est survenue de notre côté. Réessayez dans un instant ; si elle \
+                     persiste, signalez-la à l'administrateur."
+                        .to_string(),
+                    vec![],
+                )
+            }
+        };
+        let page = ErrorPage {
+            chrome: Chrome::anonymous(heading),
+            heading: heading.to_string(),
+            message,
+            details,
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, heading).into_response(),
+        }
+    }
+}
+
+/// The HTML page for a route that does not exist.
+pub async fn not_found() -> Response {
+    PageError(ApiError::NotFound(String::new())).into_response()
+}
+
+// ---------------------------------------------------------------------------------------
+// Signing in and out.
+
+async fn home(viewer: Result<Viewer, Response>) -> Response {
+    match viewer {
+        Ok(Viewer(p)) => Redirect::to(landing(&p)).into_response(),
+        Err(_) => Redirect::to("/connexion").into_response(),
+    }
+}
+
+/// The first page of a user: the one of their main role.
+fn landing(principal: &Principal) -> &'static str {
+    if principal.grant(Resource::Offers, Verb::Write, None).is_ok() {
+        "/tableau-de-bord"
+    } else if principal
+        .grants(Resource::JobSeekers, Verb::Read)
+        .iter()
+        .any(|g| g.rule.reach == crate::access::Reach::Own)
+    {
+        "/demandeurs"
+    } else if !principal.grants(Resource::Accounts, Verb::Read).is_empty() {
+        "/admin/utilisateurs"
+    } else if !principal
+        .grants(Resource::Indicators, Verb::Read)
+        .is_empty()
+    {
+        "/pilotage"
+    } else {
+        "/mises-en-relation"
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    chrome: Chrome,
+    fields: Vec<Field>,
+    error: Option<String>,
+    next: String,
+}
+
+#[derive(Deserialize)]
+struct SignInQuery {
+    suite: Option<String>,
+}
+
+/// Only a path of this site may follow sign-in (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn sign_in_fields(email: &str) -> Vec<Field> {
+    vec![
+        Field::text("email", "Adresse électronique", email)
+            .kind("email")
+            .hint("Format attendu : nom@domaine.fr")
+            .autocomplete("username")
+            .required(),
+        Field::text("password", "Mot de passe", "")
+            .kind("password")
+            .autocomplete("current-password")
+            .required(),
+    ]
+}
+
+async fn sign_in_form(Query(query): Query<SignInQuery>) -> Response {
+    render(&SignInPage {
+        chrome: Chrome::anonymous("Connexion"),
+        fields: sign_in_fields(""),
+        error: None,
+        next: safe_next(query.suite.as_deref()),
+    })
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    suite: String,
+}
+
+async fn sign_in(
+    State(state): St,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<SignInForm>,
+) -> Response {
+    let next = safe_next(Some(&form.suite));
+    let mut fields = sign_in_fields(&form.email);
+    let mut missing = false;
+    for (field, value) in fields.iter_mut().zip([&form.email, &form.password]) {
+        if value.trim().is_empty() {
+            field.error = Some(format!("Renseignez le champ « {} ».", field.label));
+            missing = true;
+        }
+    }
+    let error = if missing {
+        None
+    } else {
+        let credentials = api::session::Credentials {
+            email: form.email.clone(),
+            password: form.password,
+        };
+        match api::session::open_session(State(state.clone()), peer, headers, JsonBody(credentials))
+            .await
+        {
+            Ok(response) => {
+                let mut redirect =
+                    Redirect::to(if next.is_empty() { "/" } else { next.as_str() }).into_response();
+                if let Some(cookie) = response.headers().get(header::SET_COOKIE) {
+                    redirect
+                        .headers_mut()
+                        .insert(header::SET_COOKIE, cookie.clone());
+                }
+                return redirect;
+            }
+            Err(ApiError::Unauthenticated(_)) => {
+                Some("Adresse électronique ou mot de passe incorrect.".to_string())
+            }
+            Err(ApiError::TooManyAttempts { retry_after_secs }) => Some(format!(
+                "Trop de tentatives : réessayez dans {} minute(s).",
+                retry_after_secs.div_ceil(60)
+            )),
+            Err(other) => return PageError(other).into_response(),
+        }
+    };
+    let mut response = render(&SignInPage {
+        chrome: Chrome::anonymous("Connexion"),
+        fields,
+        error,
+        next,
+    });
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    response
+}
+
+async fn sign_out(State(state): St, Viewer(principal): Viewer, headers: HeaderMap) -> Response {
+    match api::session::close_session(State(state), principal, headers).await {
+        Ok(response) => {
+            let mut redirect = Redirect::to("/connexion").into_response();
+            if let Some(cookie) = response.headers().get(header::SET_COOKIE) {
+                redirect
+                    .headers_mut()
+                    .insert(header::SET_COOKIE, cookie.clone());
+            }
+            redirect
+        }
+        Err(err) => PageError(err).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared bits.
+
+/// A page number from the query (1 when absent or wrong).
+pub fn page_number(page: Option<&str>) -> usize {
+    page.and_then(|p| p.parse().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1)
+}
+
+/// The DSFR pagination of a list: which page, how many, and the link of each.
+pub struct Pagination {
+    pub current: usize,
+    pub pages: usize,
+    /// The link without the page number (`/demandeurs?q=x&`), to which `page=N` is added.
+    pub base: String,
+}
+
+impl Pagination {
+    pub fn new(current: usize, total: usize, per_page: usize, base: String) -> Self {
+        let pages = total.div_ceil(per_page.max(1)).max(1);
+        Self {
+            current: current.min(pages),
+            pages,
+            base,
+        }
+    }
+
+    pub fn link(&self, page: impl std::borrow::Borrow<usize>) -> String {
+        format!("{}page={}", self.base, page.borrow())
+    }
+
+    /// The pages to show: first, last, and two around the current one.
+    pub fn shown(&self) -> Vec<usize> {
+        (1..=self.pages)
+            .filter(|p| *p == 1 || *p == self.pages || p.abs_diff(self.current) <= 2)
+            .collect()
+    }
+
+    /// Where a gap (…) falls after page `p` in [`Pagination::shown`].
+    pub fn gap_after(&self, p: &usize) -> bool {
+        let shown = self.shown();
+        shown
+            .iter()
+            .position(|x| x == p)
+            .and_then(|i| shown.get(i + 1))
+            .is_some_and(|next| next - p > 1)
+    }
+
+    /// The items of page `current` of a list.
+    pub fn slice<'a, T>(&self, items: &'a [T], per_page: usize) -> &'a [T] {
+        let start = (self.current - 1) * per_page;
+        items
+            .get(start..items.len().min(start + per_page))
+            .unwrap_or(&[])
+    }
+}
+
+/// One bar of a reasons breakdown: a label, a share between 0 and 1, drawn as SVG.
+pub struct Bar {
+    pub label: &'static str,
+    pub percent: u32,
+}
+
+pub fn reason_bars(r: &api::views::Reasons) -> Vec<Bar> {
+    let pct = |x: f64| (x.clamp(0.0, 1.0) * 100.0).round() as u32;
+    vec![
+        Bar {
+            label: "Métier",
+            percent: pct(r.occupation),
+        },
+        Bar {
+            label: "Compétences",
+            percent: pct(r.skills),
+        },
+        Bar {
+            label: "Distance",
+            percent: pct(r.distance),
+        },
+        Bar {
+            label: "Disponibilité",
+            percent: pct(r.availability),
+        },
+        Bar {
+            label: "Conditions",
+            percent: pct(r.conditions),
+        },
+        Bar {
+            label: "Expérience",
+            percent: pct(r.experience),
+        },
+    ]
+}
+
+/// A date as French readers write it.
+pub fn fr_date(date: chrono::NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+pub fn fr_datetime(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// The name of a commune from its INSEE code.
+pub fn commune_name(code: &str) -> String {
+    refdata::geo()
+        .commune(code)
+        .map(|c| format!("{} ({})", c.name, c.department))
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// The label of a ROME occupation.
+pub fn occupation_label(code: &str) -> String {
+    refdata::rome()
+        .occupation(code)
+        .map(|o| o.label.to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_of_this_site_follow_sign_in() {
+        assert_eq!(safe_next(Some("/offres/3")), "/offres/3");
+        assert_eq!(safe_next(Some("//evil.example")), "");
+        assert_eq!(safe_next(Some("https://evil.example")), "");
+        assert_eq!(safe_next(Some("/\\evil.example")), "");
+        assert_eq!(safe_next(None), "");
+    }
+
+    #[test]
+    fn pagination_shows_ends_and_neighbours_with_gaps() {
+        let p = Pagination::new(6, 200, 20, "/x?".to_string());
+        assert_eq!(p.pages, 10);
+        assert_eq!(p.shown(), vec![1, 4, 5, 6, 7, 8, 10]);
+        assert!(p.gap_after(&1));
+        assert!(!p.gap_after(&4));
+        assert!(p.gap_after(&8));
+        assert_eq!(p.link(7), "/x?page=7");
+        let items: Vec<usize> = (0..200).collect();
+        assert_eq!(p.slice(&items, 20).first(), Some(&100));
+        let beyond = Pagination::new(99, 5, 20, String::new());
+        assert_eq!(beyond.current, 1);
+        assert_eq!(beyond.slice(&items[..5], 20).len(), 5);
+    }
+}

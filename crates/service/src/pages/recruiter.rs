@@ -1,0 +1,924 @@
+//! The recruiter's journey: dashboard, creating or importing offers, the shortlist with its
+//! reasons, proposing candidates, and following referrals (shared with advisors).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use axum::extract::Path;
+use model::workflow::{self, Mover};
+use model::{Referral, ReferralScope, ReferralState};
+
+use super::forms::{has_errors, set_error};
+use super::*;
+use crate::access::Reach;
+use crate::api::views::{Candidate, OfferView, ReferralView};
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    pub page: Option<String>,
+    pub fait: Option<String>,
+    pub q: Option<String>,
+    pub statut: Option<String>,
+    pub metier: Option<String>,
+    pub etat: Option<String>,
+    pub departement: Option<String>,
+}
+
+/// The message shown after an action (`?fait=...`).
+pub fn done(code: Option<&str>) -> Option<String> {
+    let text = match code? {
+        "offre" => "L'offre est enregistrée et ouverte aux candidatures.",
+        "import" => "Le fichier est importé.",
+        "proposee" => {
+            "La mise en relation est proposée : le conseiller France Travail de la personne va \
+             la lui présenter."
+        }
+        "etat" => "L'état de la mise en relation est enregistré.",
+        "compte" => "Le compte est créé.",
+        _ => return None,
+    };
+    Some(text.to_string())
+}
+
+/// The referrals of a scope, all of them (a structure's or an agency's, bounded by its
+/// activity), newest first.
+pub async fn all_referrals(
+    state: &AppState,
+    scope: ReferralScope,
+) -> Result<Vec<Referral>, PageError> {
+    let mut all = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = state.store.referrals(scope, after, 5_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        all.extend(page);
+    }
+    all.reverse();
+    Ok(all)
+}
+
+// ---------------------------------------------------------------------------------------
+// Dashboard.
+
+#[derive(Clone)]
+pub struct OfferRow {
+    pub id: i64,
+    pub title: String,
+    pub occupation: String,
+    pub commune: String,
+    pub contract: &'static str,
+    pub positions: u16,
+    pub referrals: usize,
+    pub hard_to_fill: bool,
+    pub published: String,
+}
+
+pub struct StateCount {
+    pub state: &'static str,
+    pub label: &'static str,
+    pub count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    chrome: Chrome,
+    structure: String,
+    open: Vec<OfferRow>,
+    without: Vec<OfferRow>,
+    without_count: usize,
+    by_state: Vec<StateCount>,
+    total_referrals: usize,
+    pagination: Pagination,
+}
+
+const PER_PAGE: usize = 20;
+
+pub async fn dashboard(
+    State(state): St,
+    Viewer(principal): Viewer,
+    Query(query): Query<ListQuery>,
+) -> PageResult {
+    let (structure, _) =
+        api::listing(&state, &principal, Resource::Offers, Verb::Write, None).await?;
+    let name = state
+        .store
+        .structure(structure)
+        .await?
+        .map(|s| s.record.name)
+        .unwrap_or_default();
+    let mut offers = state.store.offers_of_structure(structure).await?;
+    offers.retain(|o| o.record.status == model::OfferStatus::Open);
+    offers.sort_by_key(|o| o.id);
+    let referrals = all_referrals(&state, ReferralScope::OfferOwner(structure)).await?;
+    let mut per_offer: HashMap<i64, usize> = HashMap::new();
+    let mut per_state: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &referrals {
+        *per_offer.entry(r.offer_id).or_default() += 1;
+        *per_state.entry(r.state.as_str()).or_default() += 1;
+    }
+    let rows: Vec<OfferRow> = offers
+        .iter()
+        .map(|o| OfferRow {
+            id: o.id,
+            title: o.record.title.clone(),
+            occupation: occupation_label(o.record.rome.as_str()),
+            commune: commune_name(o.record.commune.as_str()),
+            contract: labels::contract(o.record.contract_type.as_str()),
+            positions: o.record.positions,
+            referrals: per_offer.get(&o.id).copied().unwrap_or(0),
+            hard_to_fill: o.record.hard_to_fill,
+            published: fr_date(o.record.published_at.date_naive()),
+        })
+        .collect();
+    let pagination = Pagination::new(
+        page_number(query.page.as_deref()),
+        rows.len(),
+        PER_PAGE,
+        "/tableau-de-bord?".to_string(),
+    );
+    let without: Vec<OfferRow> = rows.iter().filter(|r| r.referrals == 0).cloned().collect();
+    let without_count = without.len();
+    let shown = pagination.slice(&rows, PER_PAGE).to_vec();
+    let by_state = labels::REFERRAL_STATES
+        .iter()
+        .map(|s| StateCount {
+            state: s,
+            label: labels::referral_state(s),
+            count: per_state.get(s).copied().unwrap_or(0),
+        })
+        .collect();
+    Ok(render(&Dashboard {
+        chrome: Chrome::new(&principal, "Tableau de bord", "/tableau-de-bord")
+            .notice(done(query.fait.as_deref())),
+        structure: name,
+        open: shown,
+        without: without.into_iter().take(10).collect(),
+        without_count,
+        by_state,
+        total_referrals: referrals.len(),
+        pagination,
+    }))
+}
+
+// ---------------------------------------------------------------------------------------
+// Creating an offer.
+
+#[derive(Template)]
+#[template(path = "offer_form.html")]
+struct OfferForm {
+    chrome: Chrome,
+    fields: Vec<Field>,
+    errors: Vec<(String, String)>,
+}
+
+fn offer_fields(form: &HashMap<String, String>) -> Vec<Field> {
+    let v = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let positions = form
+        .get("postes")
+        .cloned()
+        .unwrap_or_else(|| "1".to_string());
+    let mut contract = Field::text("contrat", "Type de contrat", &v("contrat"))
+        .options(labels::CONTRACTS)
+        .required();
+    if contract.value.is_empty() {
+        contract.value = "MIS".to_string();
+    }
+    let mut experience = Field::text("experience", "Expérience", &v("experience")).options(&[
+        ("D", "Débutant accepté"),
+        ("S", "Expérience souhaitée"),
+        ("E", "Expérience exigée"),
+    ]);
+    if experience.value.is_empty() {
+        experience.value = "D".to_string();
+    }
+    vec![
+        Field::text("intitule", "Intitulé du poste", &v("intitule"))
+            .hint("Tel qu'il sera présenté aux candidats, par exemple « Cariste CACES 3 (H/F) ».")
+            .required(),
+        Field::text("metier", "Métier (ROME)", &v("metier"))
+            .hint("Tapez un intitulé de poste et choisissez le métier dans la liste.")
+            .suggest("/suggestions/metiers")
+            .required(),
+        Field::text("commune", "Commune du lieu de travail", &v("commune"))
+            .hint("Tapez le nom ou le code postal et choisissez dans la liste.")
+            .suggest("/suggestions/communes")
+            .required(),
+        contract,
+        Field::text("postes", "Nombre de postes", &positions)
+            .kind("number")
+            .required(),
+        Field::text("debut", "Date de début", &v("debut"))
+            .kind("date")
+            .hint("Facultatif."),
+        experience,
+        Field::text("description", "Description du poste", &v("description"))
+            .kind("textarea")
+            .hint("Missions, horaires, conditions. Facultatif."),
+        Field::text(
+            "accessible_th",
+            "Poste accessible aux travailleurs handicapés",
+            &v("accessible_th"),
+        )
+        .kind("checkbox"),
+        Field::text(
+            "manque_candidats",
+            "Offre difficile à pourvoir",
+            &v("manque_candidats"),
+        )
+        .kind("checkbox"),
+    ]
+}
+
+pub async fn new_offer(State(state): St, Viewer(principal): Viewer) -> PageResult {
+    api::listing(&state, &principal, Resource::Offers, Verb::Write, None).await?;
+    Ok(render(&OfferForm {
+        chrome: Chrome::new(&principal, "Créer une offre", "/offres/nouvelle"),
+        fields: offer_fields(&HashMap::new()),
+        errors: Vec::new(),
+    }))
+}
+
+/// Maps a field of France Travail's format to the form's.
+fn form_field(ft: &str) -> &'static str {
+    match ft {
+        "intitule" => "intitule",
+        "romeCode" => "metier",
+        "lieuTravail.commune" | "lieuTravail.codePostal" => "commune",
+        "typeContrat" => "contrat",
+        "nombrePostes" => "postes",
+        "passerelle.startsOn" => "debut",
+        "experienceExige" => "experience",
+        "description" => "description",
+        _ => "intitule",
+    }
+}
+
+pub async fn create_offer(
+    State(state): St,
+    Viewer(principal): Viewer,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> PageResult {
+    let (structure, _) =
+        api::listing(&state, &principal, Resource::Offers, Verb::Write, None).await?;
+    let mut fields = offer_fields(&form);
+    let get = |name: &str| {
+        form.get(name)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
+    if get("intitule").is_empty() {
+        set_error(
+            &mut fields,
+            "intitule",
+            "Renseignez l'intitulé du poste.".to_string(),
+        );
+    } else if get("intitule").chars().count() > 200 {
+        set_error(
+            &mut fields,
+            "intitule",
+            "200 caractères au plus.".to_string(),
+        );
+    }
+    let rome = occupation_of_field(&mut fields, &get("metier"));
+    let commune = commune_of_field(&mut fields, &get("commune"));
+    let positions = match get("postes").parse::<u16>() {
+        Ok(n @ 1..=999) => n,
+        _ => {
+            set_error(
+                &mut fields,
+                "postes",
+                "Un nombre entier de postes, entre 1 et 999.".to_string(),
+            );
+            1
+        }
+    };
+    let contract = get("contrat");
+    if !labels::CONTRACTS.iter().any(|(c, _)| *c == contract) {
+        set_error(
+            &mut fields,
+            "contrat",
+            "Choisissez un type de contrat dans la liste.".to_string(),
+        );
+    }
+    let starts_on = match get("debut") {
+        d if d.is_empty() => None,
+        d => match chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                set_error(
+                    &mut fields,
+                    "debut",
+                    "Une date au format JJ/MM/AAAA.".to_string(),
+                );
+                None
+            }
+        },
+    };
+    if has_errors(&fields) {
+        return Ok(invalid_offer_form(&principal, fields));
+    }
+    let now = state.now();
+    let reference = format!(
+        "PSR-{}-{}",
+        now.format("%Y%m%d"),
+        auth::new_secret()?.get(..6).unwrap_or("000000")
+    );
+    let mut passerelle = serde_json::Map::new();
+    if let Some(date) = starts_on {
+        passerelle.insert(
+            "startsOn".into(),
+            serde_json::Value::String(date.to_string()),
+        );
+    }
+    let offer = serde_json::json!([{
+        "id": reference,
+        "intitule": get("intitule"),
+        "description": get("description"),
+        "romeCode": rome,
+        "lieuTravail": { "commune": commune },
+        "typeContrat": contract,
+        "nombrePostes": positions,
+        "experienceExige": get("experience"),
+        "accessibleTH": !get("accessible_th").is_empty(),
+        "offresManqueCandidats": !get("manque_candidats").is_empty(),
+        "dateCreation": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "passerelle": passerelle,
+    }]);
+    let siret = state.structure_siret(structure).await?;
+    let owner = domain::Siret::parse(&siret)
+        .map_err(|err| ApiError::Internal(format!("stored SIRET: {err}")))?;
+    let bytes = serde_json::to_vec(&offer).map_err(|err| ApiError::Internal(err.to_string()))?;
+    let rows = exchange::offers_json::read(&bytes, Some(&owner))
+        .map_err(|err| ApiError::Internal(err.to_string()))?;
+    let mut records = Vec::new();
+    for row in rows {
+        match row {
+            Ok((_, record)) => records.push(record),
+            Err(err) => {
+                for e in err.errors {
+                    set_error(&mut fields, form_field(&e.field), e.reason);
+                }
+            }
+        }
+    }
+    if has_errors(&fields) || records.is_empty() {
+        return Ok(invalid_offer_form(&principal, fields));
+    }
+    let report = api::offers::store_offers(&state, &principal, structure, &records).await?;
+    let id = report.offers.first().map(|o| o.id).unwrap_or_default();
+    Ok(see_other(&format!("/offres/{id}?fait=offre")))
+}
+
+fn occupation_of_field(fields: &mut [Field], typed: &str) -> String {
+    match forms::occupation_of(typed) {
+        Ok(code) => code.to_string(),
+        Err(message) => {
+            set_error(fields, "metier", message);
+            String::new()
+        }
+    }
+}
+
+fn commune_of_field(fields: &mut [Field], typed: &str) -> String {
+    match forms::commune_of(typed) {
+        Ok(code) => code.to_string(),
+        Err(message) => {
+            set_error(fields, "commune", message);
+            String::new()
+        }
+    }
+}
+
+fn invalid_offer_form(principal: &Principal, fields: Vec<Field>) -> Response {
+    let errors = fields
+        .iter()
+        .filter_map(|f| {
+            f.error
+                .as_ref()
+                .map(|e| (f.name.to_string(), format!("{} : {e}", f.label)))
+        })
+        .collect();
+    let mut response = render(&OfferForm {
+        chrome: Chrome::new(principal, "Erreur — Créer une offre", "/offres/nouvelle"),
+        fields,
+        errors,
+    });
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    response
+}
+
+// ---------------------------------------------------------------------------------------
+// Importing a file of offers.
+
+pub struct Reject {
+    pub position: usize,
+    pub field: String,
+    pub reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    error: Option<String>,
+    report: Option<api::offers::PushReport>,
+    rejects: Vec<Reject>,
+    file_name: String,
+}
+
+pub async fn import_form(State(state): St, Viewer(principal): Viewer) -> PageResult {
+    api::listing(&state, &principal, Resource::Offers, Verb::Write, None).await?;
+    Ok(render(&ImportPage {
+        chrome: Chrome::new(&principal, "Importer des offres", "/offres/import"),
+        error: None,
+        report: None,
+        rejects: Vec::new(),
+        file_name: String::new(),
+    }))
+}
+
+pub async fn import(
+    State(state): St,
+    Viewer(principal): Viewer,
+    mut multipart: axum::extract::Multipart,
+) -> PageResult {
+    let (structure, _) =
+        api::listing(&state, &principal, Resource::Offers, Verb::Write, None).await?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|err| ApiError::field("fichier", err.body_text()))?
+    {
+        if field.name() == Some("fichier") {
+            let name = field.file_name().unwrap_or_default().to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|err| ApiError::field("fichier", err.body_text()))?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let page = |error: Option<String>, report, rejects, file_name: String| {
+        let failed = error.is_some();
+        let mut response = render(&ImportPage {
+            chrome: Chrome::new(
+                &principal,
+                if failed {
+                    "Erreur — Importer des offres"
+                } else {
+                    "Importer des offres"
+                },
+                "/offres/import",
+            ),
+            error,
+            report,
+            rejects,
+            file_name,
+        });
+        if failed {
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        }
+        response
+    };
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Ok(page(
+            Some("Choisissez un fichier JSON ou CSV d'offres.".to_string()),
+            None,
+            Vec::new(),
+            String::new(),
+        ));
+    };
+    let siret = state.structure_siret(structure).await?;
+    let owner = domain::Siret::parse(&siret)
+        .map_err(|err| ApiError::Internal(format!("stored SIRET: {err}")))?;
+    let json = name.to_ascii_lowercase().ends_with(".json")
+        || bytes
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| *b == b'[' || *b == b'{');
+    let rows = if json {
+        exchange::offers_json::read(&bytes, Some(&owner))
+    } else {
+        exchange::offers_csv::read(&bytes, Some(&owner))
+    };
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(err) => {
+            return Ok(page(
+                Some(format!("Le fichier ne peut pas être lu : {err}")),
+                None,
+                Vec::new(),
+                name,
+            ));
+        }
+    };
+    let mut records = Vec::new();
+    let mut rejects = Vec::new();
+    for row in rows {
+        match row {
+            Ok((position, record)) if record.structure_siret != owner => rejects.push(Reject {
+                position,
+                field: "passerelle.structureSiret".to_string(),
+                reason: format!(
+                    "cette offre appartient à la structure {}, pas à la vôtre",
+                    record.structure_siret.as_str()
+                ),
+            }),
+            Ok((_, record)) => records.push(record),
+            Err(err) => rejects.extend(err.errors.into_iter().map(|e| Reject {
+                position: err.position,
+                field: e.field,
+                reason: e.reason,
+            })),
+        }
+    }
+    let report = if records.is_empty() {
+        None
+    } else {
+        Some(api::offers::store_offers(&state, &principal, structure, &records).await?)
+    };
+    let error = (report.is_none() && rejects.is_empty())
+        .then(|| "Le fichier ne contient aucune offre.".to_string());
+    Ok(page(error, report, rejects, name))
+}
+
+// ---------------------------------------------------------------------------------------
+// One offer: its shortlist and its referrals.
+
+pub struct CandidateRow {
+    pub candidate: Candidate,
+    pub bars: Vec<Bar>,
+    pub score: u32,
+    pub kind: &'static str,
+    pub occupation: String,
+    pub proposed: bool,
+}
+
+pub struct ReferralRow {
+    pub referral: ReferralView,
+    pub who: String,
+    pub offer_title: String,
+    pub label: &'static str,
+    pub badge: &'static str,
+    pub updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "offer.html")]
+struct OfferPage {
+    chrome: Chrome,
+    offer: OfferView,
+    occupation: String,
+    commune: String,
+    contract: &'static str,
+    status: &'static str,
+    candidates: Vec<CandidateRow>,
+    can_propose: bool,
+    referrals: Vec<ReferralRow>,
+}
+
+pub async fn offer(
+    State(state): St,
+    Viewer(principal): Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<ListQuery>,
+) -> PageResult {
+    let axum::Json(offer) =
+        api::offers::get_offer(State(state.clone()), principal.clone(), Path(id)).await?;
+    let (_, owner) = api::offer_and_owner(&state, id).await?;
+    let shortlist = if offer.status == "open" {
+        api::offers::shortlist(
+            State(state.clone()),
+            principal.clone(),
+            Path(id),
+            crate::json::QueryParams(api::ShortlistQuery {
+                k: Some(10),
+                fair: None,
+                floors: None,
+            }),
+        )
+        .await
+        .map(|j| j.0.candidates)
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let referrals: Vec<Referral> = all_referrals(&state, ReferralScope::OfferOwner(owner))
+        .await?
+        .into_iter()
+        .filter(|r| r.offer_id == id)
+        .collect();
+    let proposed: HashSet<i64> = referrals.iter().map(|r| r.job_seeker_id).collect();
+    let can_propose = principal
+        .grant(Resource::Referrals, Verb::Write, Some(owner))
+        .is_ok_and(|g| g.rule.reach == Reach::Any || g.seat.structure_id == owner);
+    let candidates = shortlist
+        .into_iter()
+        .map(|c| CandidateRow {
+            bars: reason_bars(&c.reasons),
+            score: (c.score.clamp(0.0, 1.0) * 100.0).round() as u32,
+            kind: labels::match_kind(&c.match_kind),
+            occupation: occupation_label(&c.matched_rome),
+            proposed: proposed.contains(&c.job_seeker_id),
+            candidate: c,
+        })
+        .collect();
+    let rows = referral_rows(&state, &referrals).await;
+    Ok(render(&OfferPage {
+        chrome: Chrome::new(&principal, format!("Offre « {} »", offer.title), "")
+            .notice(done(query.fait.as_deref())),
+        occupation: occupation_label(&offer.rome),
+        commune: commune_name(&offer.commune),
+        contract: labels::contract(&offer.contract_type),
+        status: labels::offer_status(&offer.status),
+        offer,
+        candidates,
+        can_propose,
+        referrals: rows,
+    }))
+}
+
+/// Referrals as listed: the person by pseudonym (names are read on the referral's own page,
+/// where the read is audited), the offer by title.
+pub async fn referral_rows(state: &AppState, referrals: &[Referral]) -> Vec<ReferralRow> {
+    let mut titles: HashMap<i64, String> = HashMap::new();
+    let mut rows = Vec::with_capacity(referrals.len());
+    for r in referrals {
+        if !titles.contains_key(&r.offer_id) {
+            let title = match state.store.offer_by_id(r.offer_id).await {
+                Ok(Some(o)) => o.record.title,
+                _ => format!("Offre {}", r.offer_id),
+            };
+            titles.insert(r.offer_id, title);
+        }
+        let who = state
+            .sourcing
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .pseudonyms
+            .get(&r.job_seeker_id)
+            .cloned()
+            .unwrap_or_else(|| format!("Personne {}", r.job_seeker_id));
+        rows.push(ReferralRow {
+            referral: api::views::referral_view(r),
+            who,
+            offer_title: titles.get(&r.offer_id).cloned().unwrap_or_default(),
+            label: labels::referral_state(r.state.as_str()),
+            badge: labels::referral_badge(r.state.as_str()),
+            updated: fr_datetime(r.updated_at),
+        });
+    }
+    rows
+}
+
+#[derive(Deserialize)]
+pub struct ProposeForm {
+    job_seeker_id: i64,
+}
+
+pub async fn propose(
+    State(state): St,
+    Viewer(principal): Viewer,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<ProposeForm>,
+) -> PageResult {
+    api::referrals::propose(
+        State(state),
+        principal,
+        JsonBody(api::referrals::NewReferral {
+            offer_id: id,
+            job_seeker_id: form.job_seeker_id,
+        }),
+    )
+    .await
+    .map(|_| ())?;
+    Ok(see_other(&format!(
+        "/offres/{id}?fait=proposee#mises-en-relation"
+    )))
+}
+
+// ---------------------------------------------------------------------------------------
+// Referrals.
+
+#[derive(Template)]
+#[template(path = "referrals.html")]
+struct ReferralsPage {
+    chrome: Chrome,
+    rows: Vec<ReferralRow>,
+    filter: Vec<Field>,
+    pagination: Pagination,
+    total: usize,
+}
+
+pub async fn referrals(
+    State(state): St,
+    Viewer(principal): Viewer,
+    Query(query): Query<ListQuery>,
+) -> PageResult {
+    let (structure, rule) =
+        api::listing(&state, &principal, Resource::Referrals, Verb::Read, None).await?;
+    let owner_side = principal
+        .seats
+        .iter()
+        .any(|s| s.structure_id == structure && s.role != model::Role::Advisor);
+    let scope = if owner_side && rule.fields != crate::access::Fields::Full {
+        ReferralScope::OfferOwner(structure)
+    } else {
+        ReferralScope::JobSeekerAgency(structure)
+    };
+    let wanted = query.etat.clone().unwrap_or_default();
+    let mut referrals = all_referrals(&state, scope).await?;
+    if let Some(s) = ReferralState::parse(&wanted) {
+        referrals.retain(|r| r.state == s);
+    }
+    let pagination = Pagination::new(
+        page_number(query.page.as_deref()),
+        referrals.len(),
+        PER_PAGE,
+        format!(
+            "/mises-en-relation?etat={}&",
+            form_urlencoded::byte_serialize(wanted.as_bytes()).collect::<String>()
+        ),
+    );
+    let shown = pagination.slice(&referrals, PER_PAGE);
+    let rows = referral_rows(&state, shown).await;
+    let mut options: Vec<(&str, &str)> = vec![("", "Tous les états")];
+    options.extend(
+        labels::REFERRAL_STATES
+            .iter()
+            .map(|s| (*s, labels::referral_state(s))),
+    );
+    let mut filter = Field::text("etat", "État", &wanted).options(&options);
+    filter.value = wanted;
+    Ok(render(&ReferralsPage {
+        chrome: Chrome::new(&principal, "Mises en relation", "/mises-en-relation")
+            .notice(done(query.fait.as_deref())),
+        total: referrals.len(),
+        rows,
+        filter: vec![filter],
+        pagination,
+    }))
+}
+
+pub struct MoveOption {
+    pub to: &'static str,
+    pub label: &'static str,
+    pub needs_date: bool,
+    pub needs_reason: bool,
+    pub secondary: bool,
+}
+
+pub struct LogRow {
+    pub at: String,
+    pub label: &'static str,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "referral.html")]
+struct ReferralPage {
+    chrome: Chrome,
+    detail: api::views::ReferralDetail,
+    state_label: &'static str,
+    badge: &'static str,
+    name: String,
+    statuses: Vec<&'static str>,
+    consent: &'static str,
+    commune: String,
+    targets: Vec<String>,
+    log: Vec<LogRow>,
+    moves: Vec<MoveOption>,
+    reasons: Vec<(&'static str, &'static str)>,
+    outcome: String,
+    /// The viewer follows the person (their advisor): link to the person's page.
+    follows: bool,
+}
+
+pub async fn referral(
+    State(state): St,
+    Viewer(principal): Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<ListQuery>,
+) -> PageResult {
+    let axum::Json(detail) =
+        api::referrals::get_referral(State(state.clone()), principal.clone(), Path(id)).await?;
+    let stored = state
+        .store
+        .referral(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("referral {id}")))?;
+    let moves = match api::referrals::referral_grant(&state, &principal, Verb::Write, &stored).await
+    {
+        Ok((role, _)) => workflow::MOVES
+            .iter()
+            .filter(|m| m.from == stored.state && m.by.contains(&Mover::User(role)))
+            .map(|m| MoveOption {
+                to: m.to.as_str(),
+                label: labels::move_label(m.to.as_str()),
+                needs_date: m.needs == workflow::Needs::StartDate,
+                needs_reason: m.needs == workflow::Needs::NotHiredReason,
+                secondary: m.to == ReferralState::Cancelled,
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let seeker = &detail.job_seeker;
+    let name = match &seeker.identity {
+        Some(i) => format!("{} {}", i.first_name, i.last_name),
+        None => seeker.pseudonym.clone(),
+    };
+    let log = detail
+        .log
+        .iter()
+        .map(|t| LogRow {
+            at: fr_datetime(t.at),
+            label: labels::referral_state(&t.to),
+            note: t.note.clone().unwrap_or_default(),
+        })
+        .collect();
+    let outcome = match (
+        &detail.referral.hire_starts_on,
+        &detail.referral.not_hired_reason,
+    ) {
+        (Some(date), _) => format!("Embauche à partir du {}", fr_date(*date)),
+        (_, Some(reason)) => format!("Non retenue : {}", labels::not_hired_reason(reason)),
+        _ => String::new(),
+    };
+    let follows = seeker.fields == "full";
+    Ok(render(&ReferralPage {
+        follows,
+        chrome: Chrome::new(&principal, format!("Mise en relation — {name}"), "")
+            .notice(done(query.fait.as_deref())),
+        state_label: labels::referral_state(&detail.referral.state),
+        badge: labels::referral_badge(&detail.referral.state),
+        statuses: seeker
+            .priority_statuses
+            .iter()
+            .map(|s| labels::priority(s))
+            .collect(),
+        consent: labels::consent(seeker.consent.as_deref()),
+        commune: commune_name(&seeker.commune),
+        targets: seeker.targets.iter().map(|t| occupation_label(t)).collect(),
+        name,
+        log,
+        moves,
+        reasons: workflow::NOT_HIRED_REASONS
+            .iter()
+            .map(|r| (*r, labels::not_hired_reason(r)))
+            .collect(),
+        outcome,
+        detail,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    to: String,
+    from: Option<String>,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    motif: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    retour: String,
+}
+
+pub async fn move_referral(
+    State(state): St,
+    Viewer(principal): Viewer,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<MoveForm>,
+) -> PageResult {
+    let hire_starts_on = match form.date.trim() {
+        "" => None,
+        d => Some(
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .or_else(|_| chrono::NaiveDate::parse_from_str(d, "%d/%m/%Y"))
+                .map_err(|_| ApiError::field("date", "la date de début s'écrit JJ/MM/AAAA"))?,
+        ),
+    };
+    api::referrals::move_referral(
+        State(state),
+        principal,
+        Path(id),
+        JsonBody(api::referrals::MoveRequest {
+            to: form.to,
+            from: form.from,
+            hire_starts_on,
+            not_hired_reason: Some(form.motif).filter(|m| !m.is_empty()),
+            note: Some(form.note.trim().to_string()).filter(|n| !n.is_empty()),
+        }),
+    )
+    .await
+    .map(|_| ())?;
+    let back = super::safe_next(Some(&form.retour));
+    Ok(see_other(&if back.is_empty() {
+        format!("/mises-en-relation/{id}?fait=etat")
+    } else {
+        back
+    }))
+}

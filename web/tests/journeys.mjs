@@ -1,0 +1,319 @@
+// Browser journeys of Passerelle's pages, in Debian's Chromium driven by playwright-core, against
+// a running demo server (its address and accounts file given by the environment):
+//
+//   PASSERELLE_URL=http://127.0.0.1:8080 PASSERELLE_ACCOUNTS=.../demo-accounts.json \
+//   PASSERELLE_SCREENSHOTS=target/screenshots node web/tests/journeys.mjs
+//
+// Every page visited is photographed into PASSERELLE_SCREENSHOTS and checked by axe-core (no
+// serious or critical violation), and must raise no console error (a content security policy
+// violation is one). The Rust test `browser_journeys` (crates/passerelle/tests/it/browser.rs)
+// starts the server and runs this script.
+
+import fs from "node:fs";
+import path from "node:path";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import axe from "axe-core";
+
+const base = process.env.PASSERELLE_URL ?? "http://127.0.0.1:8080";
+const accounts = JSON.parse(fs.readFileSync(required("PASSERELLE_ACCOUNTS"), "utf8"));
+const shots = required("PASSERELLE_SCREENSHOTS");
+const chromiumPath = process.env.PASSERELLE_CHROMIUM ?? "/usr/bin/chromium";
+fs.mkdirSync(shots, { recursive: true });
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`${name} is not set`);
+    process.exit(2);
+  }
+  return value;
+}
+
+function account(role) {
+  const found = accounts.find((a) => a.role === role);
+  assert.ok(found, `no ${role} in the demo accounts`);
+  return found;
+}
+
+let shot = 0;
+const checked = [];
+
+/** Photographs the page, checks its accessibility and that nothing went wrong in it. */
+async function check(page, name) {
+  await page.waitForLoadState("load");
+  shot += 1;
+  const file = path.join(shots, `${String(shot).padStart(2, "0")}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  const title = await page.title();
+  assert.match(title, /— Passerelle$/, `${name}: the page has a title`);
+  assert.equal(await page.getAttribute("html", "lang"), "fr", `${name}: the page is in French`);
+  assert.equal(await page.locator("main#contenu").count(), 1, `${name}: one main landmark`);
+  assert.equal(await page.locator("h1").count(), 1, `${name}: one h1`);
+  await page.evaluate(axe.source);
+  const results = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { resultTypes: ["violations"] }),
+  );
+  const grave = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const summary = grave
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)
+    .join("\n  ");
+  assert.equal(grave.length, 0, `${name}: accessibility violations:\n  ${summary}`);
+  checked.push({ page: name, url: page.url().replace(base, ""), title, minor: results.violations.length });
+  console.log(`ok ${shot} ${name} (${page.url().replace(base, "")}) — ${results.violations.length} minor finding(s)`);
+}
+
+async function newPage(browser) {
+  const context = await browser.newContext({ locale: "fr-FR", viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (message) => {
+    // A form refused with 422 is expected (its errors are shown on the page); anything else
+    // (a CSP violation, a script error, a missing file) is not.
+    const text = message.text();
+    if (message.type() === "error" && !/status of 422/.test(text)) errors.push(text);
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.errors = errors;
+  return page;
+}
+
+function noErrors(page, journey) {
+  assert.deepEqual(page.errors, [], `${journey}: console errors (CSP violations, scripts)`);
+}
+
+async function signIn(page, role) {
+  const { email, password } = account(role);
+  await page.goto(`${base}/connexion`);
+  await page.getByLabel("Adresse électronique").fill(email);
+  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.waitForLoadState("load");
+}
+
+async function signOut(page) {
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.waitForURL(/\/connexion/);
+}
+
+/** Types into a field with suggestions and picks the first one offered. */
+async function pickSuggestion(page, label, typed) {
+  const input = page.getByLabel(label);
+  await input.fill(typed);
+  const list = await input.getAttribute("list");
+  await page.waitForFunction(
+    (id) => document.getElementById(id)?.options.length > 0,
+    list,
+    { timeout: 10_000 },
+  );
+  const first = await page.locator(`#${list} option`).first().getAttribute("value");
+  await input.fill(first);
+  return first;
+}
+
+async function recruiterProposes(browser) {
+  const page = await newPage(browser);
+
+  // A wrong password is refused next to the form.
+  await page.goto(`${base}/connexion`);
+  await check(page, "connexion");
+  await page.getByLabel("Adresse électronique").fill(account("recruiter").email);
+  await page.getByLabel("Mot de passe").fill("pas le bon mot de passe");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByText("Adresse électronique ou mot de passe incorrect.").waitFor();
+  await check(page, "connexion-erreur");
+
+  await signIn(page, "recruiter");
+  await page.waitForURL(/\/tableau-de-bord/);
+  await page.getByRole("heading", { name: "Tableau de bord", level: 1 }).waitFor();
+  await page.getByRole("heading", { name: "Mes offres ouvertes" }).waitFor();
+  await check(page, "recruteur-tableau-de-bord");
+
+  // The dashboard's long list is paginated.
+  if (await page.getByRole("link", { name: "Page suivante" }).count()) {
+    await page.getByRole("link", { name: "Page suivante" }).click();
+    await page.waitForURL(/page=2/);
+    await check(page, "recruteur-tableau-de-bord-page-2");
+  }
+
+  // Creating an offer: errors next to the fields, then the offer.
+  await page.getByRole("link", { name: "Créer une offre" }).first().click();
+  await page.waitForURL(/\/offres\/nouvelle/);
+  await page.getByLabel("Nombre de postes").fill("");
+  await page.getByRole("button", { name: "Publier l'offre" }).click();
+  await page.getByText("L'offre n'est pas enregistrée").waitFor();
+  assert.ok((await page.locator(".fr-input-group--error").count()) >= 3, "errors shown on the fields");
+  await check(page, "offre-erreurs");
+  await page.getByLabel("Intitulé du poste").fill("Préparateur de commandes (H/F)");
+  await pickSuggestion(page, "Métier (ROME)", "preparateur commandes");
+  await pickSuggestion(page, "Commune du lieu de travail", "93200");
+  await page.getByLabel("Nombre de postes").fill("2");
+  await page.getByLabel("Poste accessible aux travailleurs handicapés").check({ force: true });
+  await page.getByRole("button", { name: "Publier l'offre" }).click();
+  await page.waitForURL(/\/offres\/\d+\?fait=offre/);
+  await page.getByRole("heading", { name: "Préparateur de commandes (H/F)", level: 1 }).waitFor();
+  await page.getByText("L'offre est enregistrée").waitFor();
+  await check(page, "offre-creee");
+
+  // Importing a file: what is good is written, what is not is reported.
+  const dir = fs.mkdtempSync(path.join(shots, "..", "import-"));
+  const file = path.join(dir, "offres.json");
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      resultats: [
+        {
+          id: "E2E-001", intitule: "Cariste CACES 3 (H/F)", romeCode: "N1101",
+          lieuTravail: { commune: "93066" }, typeContrat: "MIS", dateCreation: "2026-11-02T08:00:00Z",
+        },
+        {
+          id: "E2E-002", intitule: "Manutentionnaire (H/F)", romeCode: "N9999",
+          lieuTravail: { commune: "93066" }, typeContrat: "MIS", dateCreation: "2026-11-02T08:00:00Z",
+        },
+      ],
+    }),
+  );
+  await page.getByRole("link", { name: "Importer des offres" }).first().click();
+  await page.waitForURL(/\/offres\/import/);
+  await check(page, "import");
+  await page.getByLabel("Fichier d'offres").setInputFiles(file);
+  await page.getByRole("button", { name: "Importer" }).click();
+  await page.getByText("1 offre(s) créée(s)").waitFor();
+  await page.getByRole("cell", { name: "romeCode" }).waitFor();
+  await check(page, "import-rapport");
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  // The shortlist of the first open offer: pseudonyms, reasons as bars; propose the first.
+  await page.goto(`${base}/tableau-de-bord`);
+  await page.locator("table tbody tr").first().getByRole("link").click();
+  await page.getByRole("heading", { name: "Présélection" }).waitFor();
+  const candidates = page.locator(".pa-candidate");
+  assert.ok((await candidates.count()) >= 1, "the shortlist has candidates");
+  assert.equal(await candidates.first().locator(".pa-bars li").count(), 6, "six reasons shown as bars");
+  const pseudonym = (await candidates.first().locator("h3").innerText()).replace(/^\d+\.\s*/, "");
+  await check(page, "preselection");
+  const offerUrl = page.url();
+  await candidates.first().getByRole("button", { name: /Proposer une mise en relation/ }).click();
+  await page.getByText("La mise en relation est proposée").waitFor();
+  await check(page, "mise-en-relation-proposee");
+
+  await page.getByRole("link", { name: "Mises en relation" }).first().click();
+  await page.getByRole("cell", { name: pseudonym }).first().waitFor();
+  await check(page, "recruteur-mises-en-relation");
+  await page.getByRole("link", { name: pseudonym }).first().click();
+  await page.getByText("L'identité et les coordonnées de la personne vous seront communiquées").waitFor();
+  await check(page, "recruteur-mise-en-relation-pseudonyme");
+  await signOut(page);
+  noErrors(page, "recruiter, first part");
+  await page.context().close();
+  return { pseudonym, offerUrl };
+}
+
+async function advisorAnswers(browser, pseudonym) {
+  const page = await newPage(browser);
+  await signIn(page, "advisor");
+  await page.waitForURL(/\/demandeurs/);
+  await page.getByRole("heading", { name: "Mes demandeurs d'emploi", level: 1 }).waitFor();
+  assert.ok((await page.locator("table tbody tr").count()) >= 1, "the advisor's job seekers are listed");
+  await check(page, "conseiller-demandeurs");
+
+  if (await page.getByRole("link", { name: "Page suivante" }).count()) {
+    await page.getByRole("link", { name: "Page suivante" }).click();
+    await page.waitForURL(/page=2/);
+    await check(page, "conseiller-demandeurs-page-2");
+  }
+
+  // Filters: a priority public, then a search that finds nobody (the empty state says what next).
+  await page.getByLabel("Public prioritaire").selectOption("rqth");
+  await page.getByRole("button", { name: "Rechercher" }).click();
+  await page.waitForURL(/statut=rqth/);
+  await check(page, "conseiller-demandeurs-rqth");
+  await page.goto(`${base}/demandeurs?q=zzzzaucunnom`);
+  await page.getByText("Aucune personne ne correspond").waitFor();
+  await check(page, "conseiller-demandeurs-vide");
+
+  // The referral the recruiter proposed, then the person's page, where it is answered.
+  await page.getByRole("link", { name: "Mises en relation" }).first().click();
+  await page.getByRole("link", { name: pseudonym }).first().click();
+  await page.getByRole("heading", { name: "Mise en relation", level: 1 }).waitFor();
+  await check(page, "conseiller-mise-en-relation");
+  await page.getByRole("link", { name: "Voir la fiche de la personne" }).click();
+  await page.getByRole("heading", { name: "Offres suggérées" }).waitFor();
+  await page.getByRole("heading", { name: "Consentement et publics prioritaires" }).waitFor();
+  await check(page, "conseiller-fiche");
+  const handle = page.locator(".pa-handle").filter({ hasText: "Proposée" }).first();
+  await handle.getByRole("button", { name: "La personne accepte" }).click();
+  await page.getByText("L'état de la mise en relation est enregistré.").waitFor();
+  await page.locator(".pa-handle").filter({ hasText: "Acceptée par la personne" }).first().waitFor();
+  await check(page, "conseiller-acceptation");
+
+  // Suggested offers come with their reasons, and one can be proposed.
+  const suggestion = page.locator(".pa-candidate").first();
+  if (await suggestion.count()) {
+    assert.equal(await suggestion.locator(".pa-bars li").count(), 6, "suggestions show six reasons");
+  }
+  await signOut(page);
+  noErrors(page, "advisor");
+  await page.context().close();
+}
+
+async function recruiterFollowsUp(browser, pseudonym) {
+  const page = await newPage(browser);
+  await signIn(page, "recruiter");
+  await page.goto(`${base}/mises-en-relation?etat=accepted`);
+  await page.locator("table tbody tr").first().getByRole("link").click();
+  // Accepted: the person's identity is now shown to the agency (not the pseudonym alone).
+  await page.getByText("Acceptée par la personne").first().waitFor();
+  await page.getByText("Courriel").or(page.getByText("Téléphone")).first().waitFor();
+  assert.equal(await page.getByText("(pseudonyme)").count(), 0, "identity revealed after acceptance");
+  await check(page, "recruteur-identite-revelee");
+  await page.getByRole("button", { name: "Entretien planifié" }).click();
+  await page.getByText("L'état de la mise en relation est enregistré.").waitFor();
+  await page.getByLabel("Date de début du contrat").fill("2026-12-07");
+  await page.getByRole("button", { name: "Embauche" }).click();
+  await page.getByText("Embauche à partir du 07/12/2026").waitFor();
+  await check(page, "recruteur-embauche");
+  await signOut(page);
+  noErrors(page, "recruiter, follow-up");
+  await page.context().close();
+  assert.ok(pseudonym.length > 0);
+}
+
+async function steeringAndAdmin(browser) {
+  const page = await newPage(browser);
+  await signIn(page, "steering");
+  await page.waitForURL(/\/pilotage/);
+  await page.getByRole("heading", { name: "Par département" }).waitFor();
+  assert.ok((await page.locator("svg .pa-chart__bar").count()) > 0, "charts are drawn");
+  await check(page, "pilotage");
+  await signOut(page);
+
+  await signIn(page, "admin");
+  await page.waitForURL(/\/admin\/utilisateurs/);
+  await check(page, "admin-utilisateurs");
+  await page.getByRole("button", { name: "Créer le compte" }).click();
+  await page.getByText("Le compte n'est pas créé").waitFor();
+  await check(page, "admin-utilisateurs-erreurs");
+  await page.getByRole("link", { name: "Structures" }).first().click();
+  await page.getByRole("heading", { name: "Structures", level: 1 }).waitFor();
+  await check(page, "admin-structures");
+  await signOut(page);
+  noErrors(page, "steering and admin");
+  await page.context().close();
+}
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  args: ["--no-sandbox", "--disable-dev-shm-usage"],
+});
+try {
+  const { pseudonym } = await recruiterProposes(browser);
+  await advisorAnswers(browser, pseudonym);
+  await recruiterFollowsUp(browser, pseudonym);
+  await steeringAndAdmin(browser);
+  fs.writeFileSync(path.join(shots, "pages.json"), JSON.stringify(checked, null, 2));
+  console.log(`journeys passed: ${checked.length} pages checked, screenshots in ${shots}`);
+} finally {
+  await browser.close();
+}
