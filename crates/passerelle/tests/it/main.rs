@@ -11,6 +11,7 @@
 )]
 
 mod binary;
+mod browser;
 mod durability;
 mod exchange;
 mod fair;

@@ -33,7 +33,7 @@ fn http(address: &str, method: &str, path: &str, body: Option<&str>) -> (u16, St
 }
 
 /// A running demo, killed if the test fails before stopping it.
-struct Running(Child);
+pub struct Running(pub Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -46,6 +46,11 @@ impl Drop for Running {
 
 /// Starts the demo and reads its standard output up to the listening line.
 fn start_demo(dir: &std::path::Path) -> (Running, Vec<String>, String) {
+    start_demo_at(dir, "0.002")
+}
+
+/// Starts the demo at a scale: the running process, what it printed, its address.
+pub fn start_demo_at(dir: &std::path::Path, scale: &str) -> (Running, Vec<String>, String) {
     let log = std::fs::File::create(dir.join("stderr.log")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_passerelle"))
         .args([
@@ -53,7 +58,7 @@ fn start_demo(dir: &std::path::Path) -> (Running, Vec<String>, String) {
             "--bind",
             "127.0.0.1:0",
             "--scale",
-            "0.002",
+            scale,
             "--data-dir",
         ])
         .arg(dir)

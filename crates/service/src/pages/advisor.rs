@@ -51,6 +51,16 @@ pub async fn job_seekers(
     Viewer(principal): Viewer,
     Query(query): Query<ListQuery>,
 ) -> PageResult {
+    if !principal
+        .grants(Resource::JobSeekers, Verb::Read)
+        .iter()
+        .any(|g| g.rule.reach != Reach::AcceptedReferral)
+    {
+        return Err(ApiError::Forbidden(
+            "seuls les conseillers France Travail ont une liste de demandeurs d'emploi".to_string(),
+        )
+        .into());
+    }
     let (agency, rule) =
         api::listing(&state, &principal, Resource::JobSeekers, Verb::Read, None).await?;
     if rule.reach == Reach::AcceptedReferral {

@@ -155,7 +155,7 @@ fn complete_commune(typed: &str, limit: usize) -> Vec<&'static refdata::Commune>
         .filter(|c| c.arrondissement_of.is_none() || c.code.starts_with("75"))
         .filter(|c| refdata::text::normalise(c.name).starts_with(&wanted))
         .collect();
-    found.sort_by(|a, b| b.population.cmp(&a.population));
+    found.sort_by_key(|c| std::cmp::Reverse(c.population));
     found.truncate(limit);
     found
 }

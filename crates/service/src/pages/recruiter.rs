@@ -646,12 +646,11 @@ pub async fn referral_rows(state: &AppState, referrals: &[Referral]) -> Vec<Refe
     let mut titles: HashMap<i64, String> = HashMap::new();
     let mut rows = Vec::with_capacity(referrals.len());
     for r in referrals {
-        if !titles.contains_key(&r.offer_id) {
-            let title = match state.store.offer_by_id(r.offer_id).await {
+        if let std::collections::hash_map::Entry::Vacant(slot) = titles.entry(r.offer_id) {
+            slot.insert(match state.store.offer_by_id(r.offer_id).await {
                 Ok(Some(o)) => o.record.title,
                 _ => format!("Offre {}", r.offer_id),
-            };
-            titles.insert(r.offer_id, title);
+            });
         }
         let who = state
             .sourcing

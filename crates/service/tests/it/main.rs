@@ -24,6 +24,8 @@ pub use workflow::*;
 
 on_both_backends!(
     access_matrix,
+    page_access_matrix,
+    page_forms_need_their_anti_forgery_field,
     every_referral_transition_is_allowed_or_refused_as_the_workflow_says,
     idle_referrals_expire_after_the_configured_days,
     identity_is_revealed_to_the_agency_only_after_acceptance,

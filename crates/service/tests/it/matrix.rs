@@ -340,3 +340,245 @@ pub async fn access_matrix(db: TestDb) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     server.stop().await;
 }
+
+/// The pages: every page × every role × own / other record, as the API's rules say (a page
+/// calls the API handler it shows). Statuses written out here.
+const PAGES: &[Case] = &[
+    Case {
+        route: "/tableau-de-bord",
+        expect: [
+            (403, 403),
+            (200, 200),
+            (200, 200),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "/offres/nouvelle",
+        expect: [
+            (403, 403),
+            (200, 200),
+            (200, 200),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "/offres/import",
+        expect: [
+            (403, 403),
+            (200, 200),
+            (200, 200),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "/offres/{offer}",
+        expect: [
+            (200, 200),
+            (200, 403),
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "/mises-en-relation",
+        expect: [
+            (200, 200),
+            (200, 200),
+            (200, 200),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "/mises-en-relation/{referral}",
+        expect: [
+            (200, 403),
+            (200, 403),
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "/demandeurs",
+        expect: [
+            (200, 200),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "/demandeurs/{seeker}",
+        expect: [
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "/pilotage",
+        expect: [
+            (403, 403),
+            (403, 403),
+            (200, 200),
+            (403, 403),
+            (200, 200),
+            (200, 200),
+        ],
+    },
+    Case {
+        route: "/admin/utilisateurs",
+        expect: [
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (200, 200),
+        ],
+    },
+    Case {
+        route: "/admin/structures",
+        expect: [
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (200, 200),
+        ],
+    },
+    Case {
+        route: "/suggestions/communes?q=evry",
+        expect: [(200, 200); 6],
+    },
+];
+
+pub async fn page_access_matrix(db: TestDb) {
+    let (server, world) = Server::start(db).await;
+    let store = server.state.store.clone();
+    let own_referral = store
+        .create_referral(world.seekers[&6], world.offer_x, None, None, server.now())
+        .await
+        .unwrap()
+        .id;
+    let other_referral = store
+        .create_referral(world.seekers[&7], world.offer_y, None, None, server.now())
+        .await
+        .unwrap()
+        .id;
+    let mut failures = Vec::new();
+    for (column, (role, email)) in ROLES.iter().enumerate() {
+        let client = server.login(email).await;
+        for own in [true, false] {
+            let (offer, seeker, referral) = if own {
+                (world.offer_x, world.seekers[&6], own_referral)
+            } else {
+                (world.offer_y, world.seekers[&7], other_referral)
+            };
+            for case in PAGES {
+                let path = case
+                    .route
+                    .replace("{offer}", &offer.to_string())
+                    .replace("{seeker}", &seeker.to_string())
+                    .replace("{referral}", &referral.to_string());
+                let response = client.raw("GET", &path).await.send().await.unwrap();
+                let status = response.status().as_u16();
+                let html = response.text().await.unwrap();
+                let (expected_own, expected_other) = case.expect[column];
+                let expected = if own { expected_own } else { expected_other };
+                if status != expected {
+                    failures.push(format!(
+                        "{role} on {} ({}): expected {expected}, got {status}",
+                        case.route,
+                        if own { "own" } else { "other" }
+                    ));
+                }
+                // Refusals are pages too, in French, saying why.
+                if status == 403 && !path.starts_with("/suggestions") {
+                    assert!(html.contains("<html lang=\"fr\""), "{path}: {html}");
+                    assert!(html.contains("Accès refusé"), "{path}: {html}");
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    server.stop().await;
+}
+
+/// An HTML form carries its anti-forgery token as a field: without it (and without the
+/// header) a form is refused; with it, the action is done, exactly once.
+pub async fn page_forms_need_their_anti_forgery_field(db: TestDb) {
+    let (server, world) = Server::start(db).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let cookie = recruiter.cookie.clone().unwrap();
+    let csrf = recruiter.csrf.clone().unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let propose = |body: String| {
+        http.post(format!(
+            "{}/offres/{}/proposer",
+            recruiter.base, world.offer_x
+        ))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+    };
+    let seeker = world.seekers[&6];
+    let refused = propose(format!("job_seeker_id={seeker}")).await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert!(refused.text().await.unwrap().contains("Formulaire expiré"));
+    let forged = propose(format!("csrf_token=forged&job_seeker_id={seeker}"))
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let store = server.state.store.clone();
+    let none = store
+        .referrals(
+            model::ReferralScope::OfferOwner(world.structures[&AGENCY_X]),
+            0,
+            10,
+        )
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "nothing written by refused forms");
+    let done = propose(format!("csrf_token={csrf}&job_seeker_id={seeker}"))
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 303);
+    assert_eq!(
+        done.headers()["location"],
+        format!("/offres/{}?fait=proposee#mises-en-relation", world.offer_x).as_str()
+    );
+    let written = store
+        .referrals(
+            model::ReferralScope::OfferOwner(world.structures[&AGENCY_X]),
+            0,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(written.len(), 1);
+    assert_eq!(written[0].job_seeker_id, seeker);
+    server.stop().await;
+}

@@ -841,6 +841,40 @@ pub async fn referrals_are_listed_by_scope_and_idleness(db: &TestDb) {
         vec![r2.id],
         "declined is final"
     );
+    // Tallies for the steering pages: grouped in the database, by the offer's department,
+    // the month of proposal, the month of the last move and the state.
+    let tally = |month: &str, state: &str, count: u64| Tally {
+        department: "93".to_string(),
+        month: month.to_string(),
+        changed_month: month.to_string(),
+        state: state.to_string(),
+        count,
+    };
+    assert_eq!(
+        store.referral_tallies(ReferralScope::All).await.unwrap(),
+        vec![
+            tally("2026-03", "declined", 1),
+            tally("2026-03", "proposed", 1)
+        ]
+    );
+    assert_eq!(
+        store
+            .referral_tallies(ReferralScope::JobSeekerAgency(agency1.id))
+            .await
+            .unwrap(),
+        vec![tally("2026-03", "declined", 1)]
+    );
+    let offer_tallies = store.offer_tallies().await.unwrap();
+    let all_offers = store.load_offers().await.unwrap();
+    assert_eq!(
+        offer_tallies.iter().map(|t| t.count).sum::<u64>(),
+        all_offers.len() as u64
+    );
+    assert!(
+        offer_tallies
+            .iter()
+            .all(|t| t.department == "93" && t.state == "open")
+    );
 }
 
 pub async fn schema_refuses_what_the_code_would_refuse(db: &TestDb) {
