@@ -61,7 +61,8 @@ async function check(page, name) {
     .join("\n  ");
   assert.equal(grave.length, 0, `${name}: accessibility violations:\n  ${summary}`);
   checked.push({ page: name, url: page.url().replace(base, ""), title, minor: results.violations.length });
-  console.log(`ok ${shot} ${name} (${page.url().replace(base, "")}) — ${results.violations.length} minor finding(s)`);
+  const minor = results.violations.map((v) => `${v.impact} ${v.id}`).join(", ");
+  console.log(`ok ${shot} ${name} (${page.url().replace(base, "")})${minor ? ` — minor: ${minor}` : ""}`);
 }
 
 async function newPage(browser) {
@@ -280,9 +281,31 @@ async function recruiterFollowsUp(browser, pseudonym) {
   assert.ok(pseudonym.length > 0);
 }
 
+/** Signs in with the keyboard alone, checking that the focused field shows its focus. */
+async function signInWithKeyboard(page, role) {
+  const { email, password } = account(role);
+  await page.goto(`${base}/connexion`);
+  // Skip link first, then the page's fields in order.
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Contenu");
+  for (let i = 0; i < 10; i += 1) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate(() => document.activeElement?.id === "email")) break;
+  }
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "email", "the email field is reached by Tab");
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, "none", "the focused field shows its focus");
+  await page.keyboard.type(email);
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "password");
+  await page.keyboard.type(password);
+  await page.keyboard.press("Enter");
+  await page.waitForLoadState("load");
+}
+
 async function steeringAndAdmin(browser) {
   const page = await newPage(browser);
-  await signIn(page, "steering");
+  await signInWithKeyboard(page, "steering");
   await page.waitForURL(/\/pilotage/);
   await page.getByRole("heading", { name: "Par département" }).waitFor();
   assert.ok((await page.locator("svg .pa-chart__bar").count()) > 0, "charts are drawn");
