@@ -142,22 +142,30 @@ pub async fn communes(Viewer(_): Viewer, Query(query): Query<SuggestQuery>) -> R
 
 fn complete_commune(typed: &str, limit: usize) -> Vec<&'static refdata::Commune> {
     let geo = refdata::geo();
-    if let Ok(found) = geo.find(typed) {
-        return found.into_iter().take(limit).collect();
+    let typed = typed.trim();
+    // A code or a postcode: the communes it names.
+    if typed.len() == 5 && typed.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return geo
+            .find(typed)
+            .map(|found| found.into_iter().take(limit).collect())
+            .unwrap_or_default();
     }
     let wanted = refdata::text::normalise(typed);
     if wanted.chars().count() < 2 {
         return Vec::new();
     }
-    let mut found: Vec<&refdata::Commune> = geo
+    // Names starting with what was typed: exact names first, then the most populated.
+    let mut found: Vec<(bool, &refdata::Commune)> = geo
         .communes()
         .iter()
         .filter(|c| c.arrondissement_of.is_none() || c.code.starts_with("75"))
-        .filter(|c| refdata::text::normalise(c.name).starts_with(&wanted))
+        .filter_map(|c| {
+            let name = refdata::text::normalise(c.name);
+            name.starts_with(&wanted).then_some((name == wanted, c))
+        })
         .collect();
-    found.sort_by_key(|c| std::cmp::Reverse(c.population));
-    found.truncate(limit);
-    found
+    found.sort_by_key(|(exact, c)| (std::cmp::Reverse(*exact), std::cmp::Reverse(c.population)));
+    found.into_iter().take(limit).map(|(_, c)| c).collect()
 }
 
 /// The ROME code in what the occupation field holds: a suggestion (`... (N1101)`), a code, or
