@@ -181,7 +181,7 @@ async function recruiterProposes(browser) {
   await page.getByLabel("Fichier d'offres").setInputFiles(file);
   await page.getByRole("button", { name: "Importer" }).click();
   await page.getByText("1 offre(s) créée(s)").waitFor();
-  await page.getByRole("cell", { name: "romeCode" }).waitFor();
+  await page.getByRole("cell", { name: /Code ROME du métier/ }).waitFor();
   await check(page, "import-rapport");
   fs.rmSync(dir, { recursive: true, force: true });
 
@@ -243,6 +243,7 @@ async function advisorAnswers(browser, pseudonym) {
   await page.getByRole("heading", { name: "Offres suggérées" }).waitFor();
   await page.getByRole("heading", { name: "Consentement et publics prioritaires" }).waitFor();
   await check(page, "conseiller-fiche");
+  const personUrl = page.url().split("?")[0];
   const handle = page.locator(".pa-handle").filter({ hasText: "Proposée" }).first();
   await handle.getByRole("button", { name: "La personne accepte" }).click();
   await page.getByText("L'état de la mise en relation est enregistré.").waitFor();
@@ -256,6 +257,19 @@ async function advisorAnswers(browser, pseudonym) {
   }
   await signOut(page);
   noErrors(page, "advisor");
+  await page.context().close();
+  return personUrl;
+}
+
+/** The advisor sees what came of the referral on the person's page. */
+async function advisorSeesOutcome(browser, personUrl) {
+  const page = await newPage(browser);
+  await signIn(page, "advisor");
+  await page.goto(personUrl);
+  await page.getByText("Embauche à partir du 07/12/2026").waitFor();
+  await check(page, "conseiller-issue");
+  await signOut(page);
+  noErrors(page, "advisor, outcome");
   await page.context().close();
 }
 
@@ -332,8 +346,9 @@ const browser = await chromium.launch({
 });
 try {
   const { pseudonym } = await recruiterProposes(browser);
-  await advisorAnswers(browser, pseudonym);
+  const personUrl = await advisorAnswers(browser, pseudonym);
   await recruiterFollowsUp(browser, pseudonym);
+  await advisorSeesOutcome(browser, personUrl);
   await steeringAndAdmin(browser);
   fs.writeFileSync(path.join(shots, "pages.json"), JSON.stringify(checked, null, 2));
   console.log(`journeys passed: ${checked.length} pages checked, screenshots in ${shots}`);

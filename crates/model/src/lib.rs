@@ -501,6 +501,18 @@ pub struct Tally {
     pub count: u64,
 }
 
+/// Shortlists made for the offers of one owner in a department and month, and how many
+/// candidates they showed: activity figures, never who was shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShortlistTally {
+    pub structure_id: i64,
+    pub department: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub shortlists: u64,
+    pub candidates: u64,
+}
+
 /// Which referrals to list: those of offers owned by a structure, or those of the job seekers
 /// of a France Travail agency, or those of one job seeker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

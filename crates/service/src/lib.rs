@@ -85,6 +85,9 @@ pub struct AppState {
     pub built_at: DateTime<Utc>,
     /// SIRET of each structure, by id (structures change rarely; read once, then on demand).
     sirets: RwLock<std::collections::HashMap<i64, String>>,
+    /// Shortlists served since the last flush, by (owner, department, month): (shortlists,
+    /// candidates). Counted in memory, added to the store every `refresh_every` and at stop.
+    shortlist_counts: std::sync::Mutex<ShortlistCounts>,
     /// The steering page's measure of exposure, by scope, reused for a few minutes.
     pub(crate) exposure_cache:
         std::sync::Mutex<std::collections::HashMap<String, pages::steering::Measured>>,
@@ -120,6 +123,7 @@ impl AppState {
             metrics: metrics::Metrics::new(),
             sirets: RwLock::new(sirets),
             exposure_cache: std::sync::Mutex::new(std::collections::HashMap::new()),
+            shortlist_counts: std::sync::Mutex::new(ShortlistCounts::new()),
             built_at,
             clock,
         })
@@ -174,6 +178,64 @@ impl AppState {
                 .insert(s.id, siret.to_string());
             s.id
         }))
+    }
+}
+
+type ShortlistCounts = std::collections::HashMap<(i64, String, String), (u64, u64)>;
+
+impl AppState {
+    /// Counts a shortlist served for an offer of `owner` in `department` (no write: the counts
+    /// reach the store with [`AppState::flush_shortlist_counts`]).
+    pub fn count_shortlist(&self, owner: i64, department: String, candidates: usize) {
+        let month = self.now().format("%Y-%m").to_string();
+        let mut counts = self
+            .shortlist_counts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let entry = counts.entry((owner, department, month)).or_default();
+        entry.0 += 1;
+        entry.1 += candidates as u64;
+    }
+
+    /// Adds the shortlists counted since the last flush to the store; on failure they are kept
+    /// for the next flush.
+    pub async fn flush_shortlist_counts(&self) -> anyhow::Result<usize> {
+        let taken = std::mem::take(
+            &mut *self
+                .shortlist_counts
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
+        if taken.is_empty() {
+            return Ok(0);
+        }
+        let tallies: Vec<model::ShortlistTally> = taken
+            .iter()
+            .map(
+                |((structure_id, department, month), (shortlists, candidates))| {
+                    model::ShortlistTally {
+                        structure_id: *structure_id,
+                        department: department.clone(),
+                        month: month.clone(),
+                        shortlists: *shortlists,
+                        candidates: *candidates,
+                    }
+                },
+            )
+            .collect();
+        if let Err(err) = self.store.add_shortlist_tallies(&tallies).await {
+            let mut counts = self
+                .shortlist_counts
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            for (key, (shortlists, candidates)) in taken {
+                let entry = counts.entry(key).or_default();
+                entry.0 += shortlists;
+                entry.1 += candidates;
+            }
+            return Err(err.into());
+        }
+        Ok(tallies.len())
     }
 }
 
@@ -254,12 +316,15 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let sweeper = tokio::spawn(api::expiry_loop(state.clone()));
     let refresher = tokio::spawn(refresh_loop(state.clone()));
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     sweeper.abort();
     refresher.abort();
+    if let Err(err) = state.flush_shortlist_counts().await {
+        tracing::error!(error = %err, "shortlist counts lost at stop");
+    }
     served.map_err(|err| anyhow::anyhow!("serving: {err}"))
 }
 
@@ -272,6 +337,9 @@ async fn refresh_loop(state: Arc<AppState>) {
     ticker.tick().await;
     loop {
         ticker.tick().await;
+        if let Err(err) = state.flush_shortlist_counts().await {
+            tracing::error!(error = %err, "shortlist counts not written: kept for the next try");
+        }
         let started = state.now();
         match sourcing::refresh(state.store.as_ref(), &state.sourcing, since).await {
             Ok(done) => {

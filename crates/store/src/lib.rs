@@ -250,6 +250,10 @@ pub trait Store: Send + Sync {
     /// Referrals in `scope` counted by the offer's department, month of proposal, month of
     /// last move and state.
     async fn referral_tallies(&self, scope: ReferralScope) -> Result<Vec<Tally>>;
+    /// Adds shortlist counts to the stored ones (what an instance served since its last flush).
+    async fn add_shortlist_tallies(&self, tallies: &[ShortlistTally]) -> Result<()>;
+    /// Shortlist counts, of one offer owner or of all, by department and month.
+    async fn shortlist_tallies(&self, structure: Option<i64>) -> Result<Vec<ShortlistTally>>;
     /// The transitions of a referral, oldest first.
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>>;
 

@@ -17,7 +17,7 @@ use crate::url::{Backend, DatabaseUrl};
 use crate::{Counts, Result, Store, StoreError};
 use model::*;
 
-const MIGRATIONS: [(i64, &str, &str); 2] = [
+const MIGRATIONS: [(i64, &str, &str); 3] = [
     (
         1,
         "initial",
@@ -27,6 +27,11 @@ const MIGRATIONS: [(i64, &str, &str); 2] = [
         2,
         "service",
         include_str!("../migrations/postgres/0002_service.sql"),
+    ),
+    (
+        3,
+        "shortlist tallies",
+        include_str!("../migrations/postgres/0003_shortlist_tallies.sql"),
     ),
 ];
 
@@ -1231,6 +1236,50 @@ impl Store for PostgresStore {
         }
         let rows = query.fetch_all(&self.pool).await?;
         rows.iter().map(tally_from_row).collect()
+    }
+
+    async fn add_shortlist_tallies(&self, tallies: &[ShortlistTally]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for t in tallies {
+            sqlx::query(
+                "INSERT INTO shortlist_tallies (structure_id, department, month, shortlists, \
+                 candidates) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (structure_id, department, month) DO UPDATE SET \
+                 shortlists = shortlist_tallies.shortlists + excluded.shortlists, \
+                 candidates = shortlist_tallies.candidates + excluded.candidates",
+            )
+            .bind(t.structure_id)
+            .bind(&t.department)
+            .bind(&t.month)
+            .bind(i64::try_from(t.shortlists).unwrap_or(i64::MAX))
+            .bind(i64::try_from(t.candidates).unwrap_or(i64::MAX))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn shortlist_tallies(&self, structure: Option<i64>) -> Result<Vec<ShortlistTally>> {
+        let rows = sqlx::query(
+            "SELECT structure_id, department, month, shortlists, candidates \
+             FROM shortlist_tallies WHERE $1::BIGINT IS NULL OR structure_id = $1 \
+             ORDER BY department, month, structure_id",
+        )
+        .bind(structure)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ShortlistTally {
+                    structure_id: row.try_get("structure_id")?,
+                    department: row.try_get("department")?,
+                    month: row.try_get("month")?,
+                    shortlists: u64::try_from(row.try_get::<i64, _>("shortlists")?).unwrap_or(0),
+                    candidates: u64::try_from(row.try_get::<i64, _>("candidates")?).unwrap_or(0),
+                })
+            })
+            .collect()
     }
 
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>> {

@@ -205,7 +205,7 @@ pub(crate) async fn shortlist(
         (None, None) => None,
     };
     let today = state.now().date_naive();
-    let (view, adjustment) = {
+    let (view, adjustment, department) = {
         let sourcing = state.sourcing.read().unwrap_or_else(|e| e.into_inner());
         let shortlist = sourcing
             .engine
@@ -219,8 +219,16 @@ pub(crate) async fn shortlist(
                 },
             )
             .map_err(|err| ApiError::Conflict(format!("offer {id}: {err}")))?;
-        (shortlist_view(&sourcing, &shortlist), shortlist.adjustment)
+        let department = sourcing.engine.offer_department(id).map(str::to_string);
+        (
+            shortlist_view(&sourcing, &shortlist),
+            shortlist.adjustment,
+            department,
+        )
     };
+    if let (Some(owner), Some(department)) = (owner, department) {
+        state.count_shortlist(owner, department, view.candidates.len());
+    }
     if let Some(adjustment) = adjustment {
         audit(
             &state,

@@ -199,3 +199,29 @@ pub fn month(ym: &str) -> String {
         None => ym.to_string(),
     }
 }
+
+/// The French name of a field of an offers file (France Travail's JSON or Passerelle's CSV),
+/// for the import's rejects report; `None` for a field without one.
+pub fn offer_file_field(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "id" | "reference" => "Référence de l'offre",
+        "intitule" => "Intitulé",
+        "description" => "Description",
+        "romeCode" | "code_rome" => "Code ROME du métier",
+        "lieuTravail.commune" | "commune" => "Commune du lieu de travail (code INSEE)",
+        "lieuTravail.codePostal" | "code_postal" => "Code postal du lieu de travail",
+        "lieuTravail.latitude" | "latitude" | "longitude" => "Coordonnées du lieu de travail",
+        "typeContrat" | "type_contrat" => "Type de contrat",
+        "nombrePostes" | "nombre_postes" => "Nombre de postes",
+        "dateCreation" | "date_publication" => "Date de publication",
+        "dateActualisation" | "date_actualisation" => "Date de mise à jour",
+        "experienceExige" | "experience" => "Expérience exigée",
+        "passerelle.structureSiret" | "structure_siret" => "Structure propriétaire (SIRET)",
+        "passerelle.startsOn" | "debut" => "Date de début",
+        "passerelle.status" | "statut" => "Statut de l'offre",
+        "competences" => "Compétences",
+        "permis" => "Permis",
+        "salaire" => "Salaire",
+        _ => return None,
+    })
+}

@@ -356,12 +356,18 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, heading, message, details) = match self.0 {
             ApiError::Unauthenticated(_) => return Redirect::to("/connexion").into_response(),
-            ApiError::Forbidden(reason) => (
-                StatusCode::FORBIDDEN,
-                "Accès refusé",
-                "Votre rôle ne donne pas accès à cette page ou à cette action.".to_string(),
-                vec![reason],
-            ),
+            ApiError::Forbidden(reason) => {
+                tracing::debug!(%reason, "page refused");
+                (
+                    StatusCode::FORBIDDEN,
+                    "Accès refusé",
+                    "Votre rôle ne donne pas accès à cette page ou à cette action : les offres, \
+                     les personnes et les mises en relation se consultent dans la structure qui \
+                     les suit."
+                        .to_string(),
+                    vec![],
+                )
+            }
             ApiError::Csrf => (
                 StatusCode::FORBIDDEN,
                 "Formulaire expiré",
@@ -370,26 +376,25 @@ impl IntoResponse for PageError {
                     .to_string(),
                 vec![],
             ),
-            ApiError::NotFound(what) => (
+            ApiError::NotFound(_) => (
                 StatusCode::NOT_FOUND,
                 "Page non trouvée",
                 "La page ou la fiche demandée n'existe pas (ou plus).".to_string(),
-                vec![what],
+                vec![],
             ),
-            ApiError::Conflict(what) => (
+            ApiError::Conflict(_) => (
                 StatusCode::CONFLICT,
                 "Action déjà faite",
-                "La fiche a changé entre-temps : rechargez-la pour voir son état.".to_string(),
-                vec![what],
+                "La fiche a changé entre-temps (quelqu'un d'autre l'a peut-être mise à jour) : \
+                 revenez en arrière et rechargez-la pour voir son état."
+                    .to_string(),
+                vec![],
             ),
             ApiError::Invalid(fields) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "Demande incorrecte",
-                "Certaines valeurs ne conviennent pas.".to_string(),
-                fields
-                    .into_iter()
-                    .map(|f| format!("{} : {}", f.path, f.message))
-                    .collect(),
+                "Action impossible",
+                "L'action n'a pas été enregistrée :".to_string(),
+                fields.iter().map(|f| invalid_in_french(&f.path)).collect(),
             ),
             ApiError::TooLarge(limit) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -429,6 +434,27 @@ impl IntoResponse for PageError {
             Err(_) => (status, heading).into_response(),
         }
     }
+}
+
+/// Why an action was refused, in French, from the field the API named.
+fn invalid_in_french(path: &str) -> String {
+    match path.trim_start_matches(['/', '?']) {
+        "hire_starts_on" | "date" => "indiquez la date de début du contrat.",
+        "not_hired_reason" => "choisissez le motif pour lequel la personne n'est pas retenue.",
+        "job_seeker_id" => {
+            "la personne n'a pas donné son consentement pour être présentée aux agences \
+             d'emploi, ou n'est plus inscrite."
+        }
+        "offer_id" => "l'offre n'est plus ouverte.",
+        "to" | "from" => {
+            "cette étape n'est pas possible depuis l'état actuel de la mise en relation."
+        }
+        _ => {
+            "une valeur ne convient pas ; revenez en arrière, vérifiez le formulaire et \
+              recommencez."
+        }
+    }
+    .to_string()
 }
 
 /// The HTML page for a route that does not exist.

@@ -414,6 +414,9 @@ fn invalid_offer_form(principal: &Principal, fields: Vec<Field>) -> Response {
 pub struct Reject {
     pub position: usize,
     pub field: String,
+    /// The field's French name, when it has one.
+    pub label: &'static str,
+    /// Why, as the file reader words it (in English: shown marked as such).
     pub reason: String,
 }
 
@@ -521,6 +524,7 @@ pub async fn import(
             Ok((position, record)) if record.structure_siret != owner => rejects.push(Reject {
                 position,
                 field: "passerelle.structureSiret".to_string(),
+                label: "Structure propriétaire (SIRET)",
                 reason: format!(
                     "cette offre appartient à la structure {}, pas à la vôtre",
                     record.structure_siret.as_str()
@@ -529,6 +533,7 @@ pub async fn import(
             Ok((_, record)) => records.push(record),
             Err(err) => rejects.extend(err.errors.into_iter().map(|e| Reject {
                 position: err.position,
+                label: labels::offer_file_field(&e.field).unwrap_or(""),
                 field: e.field,
                 reason: e.reason,
             })),
@@ -563,6 +568,8 @@ pub struct ReferralRow {
     pub label: &'static str,
     pub badge: &'static str,
     pub updated: String,
+    /// The hire's start date or why the person was not hired, once known.
+    pub outcome: String,
 }
 
 #[derive(Template)]
@@ -667,6 +674,7 @@ pub async fn referral_rows(state: &AppState, referrals: &[Referral]) -> Vec<Refe
             label: labels::referral_state(r.state.as_str()),
             badge: labels::referral_badge(r.state.as_str()),
             updated: fr_datetime(r.updated_at),
+            outcome: outcome(r.hire_starts_on, r.not_hired_reason.as_deref()),
         });
     }
     rows
@@ -870,6 +878,15 @@ pub async fn referral(
         outcome,
         detail,
     }))
+}
+
+/// What came of a referral, in words: the hire's start or why the person was not hired.
+fn outcome(hire_starts_on: Option<chrono::NaiveDate>, not_hired_reason: Option<&str>) -> String {
+    match (hire_starts_on, not_hired_reason) {
+        (Some(date), _) => format!("Embauche à partir du {}", fr_date(date)),
+        (_, Some(reason)) => format!("Non retenue : {}", labels::not_hired_reason(reason)),
+        _ => String::new(),
+    }
 }
 
 #[derive(Deserialize)]

@@ -19,9 +19,22 @@ const EXPOSURE_OFFERS: usize = 300;
 /// How long a measured exposure is reused.
 const EXPOSURE_TTL_SECS: i64 = 600;
 
+impl Figures {
+    fn add(&mut self, other: &Figures) {
+        self.offers += other.offers;
+        self.shortlists += other.shortlists;
+        self.candidates += other.candidates;
+        self.referrals += other.referrals;
+        self.hires += other.hires;
+    }
+}
+
 #[derive(Default, Clone, Copy)]
 pub struct Figures {
     pub offers: u64,
+    /// Shortlists made, and the candidates they showed.
+    pub shortlists: u64,
+    pub candidates: u64,
     pub referrals: u64,
     pub hires: u64,
 }
@@ -99,10 +112,23 @@ fn recent_months(today: chrono::NaiveDate) -> Vec<String> {
     months
 }
 
-/// Offers published, referrals proposed and hires (referrals in the hired state, by the month
-/// of their last move), by department then month.
-fn figures(offers: &[Tally], referrals: &[Tally]) -> BTreeMap<String, BTreeMap<String, Figures>> {
+/// Offers published, shortlists made, referrals proposed and hires (referrals in the hired
+/// state, by the month of their last move), by department then month.
+fn figures(
+    offers: &[Tally],
+    shortlists: &[model::ShortlistTally],
+    referrals: &[Tally],
+) -> BTreeMap<String, BTreeMap<String, Figures>> {
     let mut by: BTreeMap<String, BTreeMap<String, Figures>> = BTreeMap::new();
+    for t in shortlists {
+        let f = by
+            .entry(t.department.clone())
+            .or_default()
+            .entry(t.month.clone())
+            .or_default();
+        f.shortlists += t.shortlists;
+        f.candidates += t.candidates;
+    }
     for t in offers {
         by.entry(t.department.clone())
             .or_default()
@@ -189,8 +215,14 @@ pub async fn indicators(
         }
     };
     let referral_tallies = state.store.referral_tallies(scope).await?;
+    // What this instance counted since its last flush is written first, so the page is current.
+    state
+        .flush_shortlist_counts()
+        .await
+        .map_err(ApiError::from)?;
+    let shortlist_tallies = state.store.shortlist_tallies(own).await?;
     let months = recent_months(state.now().date_naive());
-    let by = figures(&offer_tallies, &referral_tallies);
+    let by = figures(&offer_tallies, &shortlist_tallies, &referral_tallies);
     let mut open_by: BTreeMap<String, u64> = BTreeMap::new();
     for t in offer_tallies.iter().filter(|t| t.state == "open") {
         *open_by.entry(t.department.clone()).or_default() += t.count;
@@ -209,14 +241,9 @@ pub async fn indicators(
         let mut total = Figures::default();
         for month in &months {
             let f = per_month.get(month).copied().unwrap_or_default();
-            total.offers += f.offers;
-            total.referrals += f.referrals;
-            total.hires += f.hires;
+            total.add(&f);
             if wanted.is_empty() || wanted == *code {
-                let m = monthly.entry(month.clone()).or_default();
-                m.offers += f.offers;
-                m.referrals += f.referrals;
-                m.hires += f.hires;
+                monthly.entry(month.clone()).or_default().add(&f);
             }
         }
         departments.push(DepartmentRow {
@@ -279,16 +306,23 @@ pub async fn indicators(
     }))
 }
 
-/// Bars of the monthly chart: three per month (offers, referrals, hires) in a 640 × 220 box.
+/// Bars of the monthly chart: four per month (offers, shortlists, referrals, hires) in a 640 × 220 box.
 fn month_chart(months: &[MonthRow]) -> (Vec<ChartBar>, Vec<ChartLabel>, u64) {
     let max = months
         .iter()
-        .flat_map(|m| [m.figures.offers, m.figures.referrals, m.figures.hires])
+        .flat_map(|m| {
+            [
+                m.figures.offers,
+                m.figures.shortlists,
+                m.figures.referrals,
+                m.figures.hires,
+            ]
+        })
         .max()
         .unwrap_or(0)
         .max(1);
     let group = 600 / u32::try_from(months.len().max(1)).unwrap_or(1);
-    let bar = (group.saturating_sub(16)) / 3;
+    let bar = (group.saturating_sub(16)) / 4;
     let height = 180u32;
     let mut bars = Vec::new();
     let mut chart_labels = Vec::new();
@@ -296,6 +330,11 @@ fn month_chart(months: &[MonthRow]) -> (Vec<ChartBar>, Vec<ChartLabel>, u64) {
         let x0 = 40 + u32::try_from(i).unwrap_or(0) * group;
         for (j, (value, series, what)) in [
             (m.figures.offers, "offers", "offres publiées"),
+            (
+                m.figures.shortlists,
+                "shortlists",
+                "présélections consultées",
+            ),
             (m.figures.referrals, "referrals", "mises en relation"),
             (m.figures.hires, "hires", "embauches"),
         ]
@@ -419,6 +458,13 @@ mod tests {
     fn hires_count_in_the_month_of_their_move_referrals_in_their_proposal() {
         let by = figures(
             &[tally("93", "2026-10", "2026-10", "open", 4)],
+            &[model::ShortlistTally {
+                structure_id: 1,
+                department: "93".to_string(),
+                month: "2026-11".to_string(),
+                shortlists: 3,
+                candidates: 25,
+            }],
             &[
                 tally("93", "2026-10", "2026-11", "hired", 2),
                 tally("93", "2026-10", "2026-10", "proposed", 3),
@@ -429,6 +475,7 @@ mod tests {
         assert_eq!((oct.offers, oct.referrals, oct.hires), (4, 5, 0));
         let nov = by["93"]["2026-11"];
         assert_eq!((nov.offers, nov.referrals, nov.hires), (0, 0, 2));
+        assert_eq!((nov.shortlists, nov.candidates), (3, 25));
         assert_eq!(by["75"]["2026-11"].referrals, 1);
     }
 

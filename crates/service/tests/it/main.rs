@@ -12,6 +12,7 @@
 
 mod audit;
 mod matrix;
+mod pages;
 mod reveal;
 mod security;
 mod support;
@@ -19,6 +20,7 @@ mod workflow;
 
 pub use audit::*;
 pub use matrix::*;
+pub use pages::*;
 pub use reveal::*;
 pub use workflow::*;
 
@@ -26,6 +28,7 @@ on_both_backends!(
     access_matrix,
     page_access_matrix,
     page_forms_need_their_anti_forgery_field,
+    steering_page_counts_shortlists_and_names_nobody,
     every_referral_transition_is_allowed_or_refused_as_the_workflow_says,
     idle_referrals_expire_after_the_configured_days,
     identity_is_revealed_to_the_agency_only_after_acceptance,

@@ -939,3 +939,85 @@ pub async fn bulk_write_of_thousands_reads_back_identical(db: &TestDb) {
     assert_eq!(report.unchanged, 3_000);
     assert_eq!(store.check_integrity().await.unwrap(), Vec::<String>::new());
 }
+
+/// Shortlist counts add up across flushes (several instances add theirs), per owner,
+/// department and month; wrong values are refused by the schema.
+pub async fn shortlist_tallies_add_up(db: &TestDb) {
+    let store = db.store();
+    store
+        .upsert_structures(
+            &[
+                structure(3, StructureKind::AgenceEmploi),
+                structure(4, StructureKind::AgenceEmploi),
+            ],
+            at(1),
+        )
+        .await
+        .unwrap();
+    let x = store
+        .structure_by_siret(&siret(3))
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let y = store
+        .structure_by_siret(&siret(4))
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let tally =
+        |structure_id, department: &str, month: &str, shortlists, candidates| ShortlistTally {
+            structure_id,
+            department: department.to_string(),
+            month: month.to_string(),
+            shortlists,
+            candidates,
+        };
+    assert!(store.shortlist_tallies(None).await.unwrap().is_empty());
+    store
+        .add_shortlist_tallies(&[
+            tally(x, "93", "2026-11", 2, 20),
+            tally(y, "75", "2026-11", 1, 7),
+        ])
+        .await
+        .unwrap();
+    store
+        .add_shortlist_tallies(&[
+            tally(x, "93", "2026-11", 1, 10),
+            tally(x, "93", "2026-10", 4, 40),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.shortlist_tallies(None).await.unwrap(),
+        vec![
+            tally(y, "75", "2026-11", 1, 7),
+            tally(x, "93", "2026-10", 4, 40),
+            tally(x, "93", "2026-11", 3, 30),
+        ]
+    );
+    assert_eq!(
+        store.shortlist_tallies(Some(y)).await.unwrap(),
+        vec![tally(y, "75", "2026-11", 1, 7)]
+    );
+    assert!(
+        store
+            .add_shortlist_tallies(&[tally(x, "9", "2026-11", 1, 1)])
+            .await
+            .is_err(),
+        "a department has 2 or 3 characters"
+    );
+    assert!(
+        store
+            .add_shortlist_tallies(&[tally(424_242, "93", "2026-11", 1, 1)])
+            .await
+            .is_err(),
+        "an unknown structure"
+    );
+    assert_eq!(
+        store.shortlist_tallies(None).await.unwrap().len(),
+        3,
+        "nothing half-written"
+    );
+}

@@ -59,6 +59,7 @@ contract_tests!(
     audit_trail_is_hash_chained_and_tampering_is_found,
     sessions_open_expire_and_close,
     referrals_are_listed_by_scope_and_idleness,
+    shortlist_tallies_add_up,
     schema_refuses_what_the_code_would_refuse,
     bulk_write_of_thousands_reads_back_identical,
 );
