@@ -4,18 +4,21 @@
 //! - [`rome()`]: the ROME 4.0 occupations with their ROME v3.47 detail (job titles, skills,
 //!   mobility links) and a ranked search over labels and job titles;
 //! - [`geo()`]: French communes and arrondissements municipaux, departments, regions, EPCI,
-//!   with lookup by INSEE code, postcode or name, and great-circle distances.
+//!   with lookup by INSEE code, postcode or name, and great-circle distances;
+//! - [`inclusion()`]: the data·inclusion v1 vocabularies of structures and services.
 //!
 //! This crate does no IO: the tables are `&'static str` parsed once, on first use. A line of
 //! the embedded tables that does not parse is skipped and counted in `defects()`, which the
 //! tests require to be empty; nothing here panics.
 
 mod geo;
+mod inclusion;
 mod rome;
 mod table;
 pub mod text;
 
 pub use geo::{Commune, CommuneLookupError, Department, Epci, Geo, Region, geo};
+pub use inclusion::{Vocabularies, Vocabulary, inclusion};
 pub use rome::{
     Domain, JobTitle, MobilityKind, MobilityLink, Occupation, Rome, RomeLookupError, SearchHit,
     Skill, rome,

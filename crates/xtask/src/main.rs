@@ -3,6 +3,7 @@
 
 mod fetch;
 mod geo;
+mod inclusion;
 mod rome;
 mod text;
 mod tsv;
@@ -117,6 +118,7 @@ fn refdata(options: &Options) -> Result<()> {
     let mut files = tsv::Files::default();
     rome::generate(&rome_dir, &sources, &mut files)?;
     geo::generate(&sources, &mut files)?;
+    inclusion::generate(&sources.inclusion_schema, &mut files)?;
     files.add("ATTRIBUTION.md", fetch::attribution());
     files.write(&out)?;
 

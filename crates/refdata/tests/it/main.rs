@@ -10,4 +10,5 @@
 )]
 
 mod geo;
+mod inclusion;
 mod rome;
