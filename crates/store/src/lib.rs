@@ -254,6 +254,23 @@ pub trait Store: Send + Sync {
     async fn add_shortlist_tallies(&self, tallies: &[ShortlistTally]) -> Result<()>;
     /// Shortlist counts, of one offer owner or of all, by department and month.
     async fn shortlist_tallies(&self, structure: Option<i64>) -> Result<Vec<ShortlistTally>>;
+    /// Creates or replaces services (by structure and reference); a service whose structure is
+    /// unknown, or whose name is out of bounds, is rejected alone.
+    async fn upsert_services(
+        &self,
+        records: &[ServiceRecord],
+        now: DateTime<Utc>,
+    ) -> Result<BulkReport>;
+    /// Every service of the directory, by id.
+    async fn services(&self) -> Result<Vec<Service>>;
+    /// Sets what data·inclusion says of a structure beyond its record.
+    async fn set_structure_profile(
+        &self,
+        structure_id: i64,
+        profile: &StructureProfile,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn structure_profiles(&self) -> Result<Vec<(i64, StructureProfile)>>;
     /// The transitions of a referral, oldest first.
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>>;
 

@@ -19,7 +19,7 @@ use crate::url::{Backend, DatabaseUrl};
 use crate::{Counts, Result, Store, StoreError};
 use model::*;
 
-const MIGRATIONS: [(i64, &str, &str); 3] = [
+const MIGRATIONS: [(i64, &str, &str); 4] = [
     (
         1,
         "initial",
@@ -34,6 +34,11 @@ const MIGRATIONS: [(i64, &str, &str); 3] = [
         3,
         "shortlist tallies",
         include_str!("../migrations/sqlite/0003_shortlist_tallies.sql"),
+    ),
+    (
+        4,
+        "directory",
+        include_str!("../migrations/sqlite/0004_directory.sql"),
     ),
 ];
 
@@ -1201,6 +1206,139 @@ impl Store for SqliteStore {
                     shortlists: u64::try_from(row.try_get::<i64, _>("shortlists")?).unwrap_or(0),
                     candidates: u64::try_from(row.try_get::<i64, _>("candidates")?).unwrap_or(0),
                 })
+            })
+            .collect()
+    }
+
+    async fn upsert_services(
+        &self,
+        records: &[ServiceRecord],
+        now: DateTime<Utc>,
+    ) -> Result<BulkReport> {
+        let mut report = BulkReport::default();
+        let mut tx = self.pool.begin().await?;
+        let mut seen = std::collections::HashSet::new();
+        for (i, record) in records.iter().enumerate() {
+            if !seen.insert((record.structure_siret.as_str(), record.external_id.as_str())) {
+                report
+                    .rejected
+                    .push((i, "the same service twice in one batch".to_string()));
+                continue;
+            }
+            let name_len = record.name.chars().count();
+            if !(3..=150).contains(&name_len) || record.external_id.is_empty() {
+                report.rejected.push((
+                    i,
+                    "nom: 3 to 150 characters; the id must not be empty".to_string(),
+                ));
+                continue;
+            }
+            let structure: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM structures WHERE siret = ?")
+                    .bind(record.structure_siret.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some(structure) = structure else {
+                report.rejected.push((
+                    i,
+                    format!("unknown structure {}", record.structure_siret.as_str()),
+                ));
+                continue;
+            };
+            let hash = content_hash(record);
+            let stored: Option<String> = sqlx::query_scalar(
+                "SELECT content_hash FROM services WHERE structure_id = ? AND external_id = ?",
+            )
+            .bind(structure)
+            .bind(&record.external_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if !needs_write(&mut report, stored.as_ref(), &hash) {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO services (structure_id, external_id, name, record, updated_on, \
+                 review_every_days, content_hash, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                 ON CONFLICT (structure_id, external_id) DO UPDATE SET name = excluded.name, \
+                 record = excluded.record, updated_on = excluded.updated_on, \
+                 review_every_days = excluded.review_every_days, \
+                 content_hash = excluded.content_hash, updated_at = excluded.updated_at",
+            )
+            .bind(structure)
+            .bind(&record.external_id)
+            .bind(&record.name)
+            .bind(serde_json::to_string(record).map_err(|e| StoreError::Invalid(e.to_string()))?)
+            .bind(record.updated_on)
+            .bind(i32::from(record.review_every_days))
+            .bind(&hash)
+            .bind(now)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    async fn services(&self) -> Result<Vec<Service>> {
+        let rows =
+            sqlx::query("SELECT id, record, created_at, updated_at FROM services ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Service {
+                    id: row.try_get("id")?,
+                    record: serde_json::from_str(&row.try_get::<String, _>("record")?)
+                        .map_err(|e| StoreError::Invalid(format!("stored service: {e}")))?,
+                    created_at: row.try_get("created_at")?,
+                    updated_at: row.try_get("updated_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn set_structure_profile(
+        &self,
+        structure_id: i64,
+        profile: &StructureProfile,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO structure_profiles (structure_id, description, opening_hours, \
+             updated_on, updated_at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (structure_id) DO UPDATE SET description = excluded.description, \
+             opening_hours = excluded.opening_hours, updated_on = excluded.updated_on, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(structure_id)
+        .bind(&profile.description)
+        .bind(&profile.opening_hours)
+        .bind(profile.updated_on)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn structure_profiles(&self) -> Result<Vec<(i64, StructureProfile)>> {
+        let rows = sqlx::query(
+            "SELECT structure_id, description, opening_hours, updated_on FROM structure_profiles \
+             ORDER BY structure_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("structure_id")?,
+                    StructureProfile {
+                        description: row.try_get("description")?,
+                        opening_hours: row.try_get("opening_hours")?,
+                        updated_on: row.try_get("updated_on")?,
+                    },
+                ))
             })
             .collect()
     }

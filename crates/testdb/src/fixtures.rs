@@ -152,3 +152,36 @@ pub fn offer(n: u32, owner: &Siret) -> OfferRecord {
         closed_at: None,
     }
 }
+
+/// A service with every field filled, varied by `n`.
+pub fn service(n: u32, owner: &Siret) -> ServiceRecord {
+    ServiceRecord {
+        structure_siret: owner.clone(),
+        external_id: format!("S{n}"),
+        name: format!("Aide à la mobilité {n}"),
+        description: "Prêt d'un véhicule pour se rendre au travail.".to_string(),
+        kind: Some("aide-materielle".to_string()),
+        thematiques: vec!["mobilite--louer-un-vehicule".to_string()],
+        publics: vec!["demandeurs-emploi".to_string()],
+        publics_details: Some("Intérimaires en mission".to_string()),
+        fees: Some("gratuit".to_string()),
+        fees_details: None,
+        access_conditions: Some("Avoir une mission en cours".to_string()),
+        commune: Some(InseeCode::parse("93066").unwrap()),
+        address: Some("1 place du Caquet".to_string()),
+        postcode: Some(Postcode::parse("93200").unwrap()),
+        coordinates: Some((48.93564, 2.35387)),
+        phone: Some("+33148130000".to_string()),
+        email: Some(Email::parse("mobilite@agence.fr").unwrap()),
+        reception_modes: vec!["en-presentiel".to_string()],
+        eligibility_zone: vec!["93".to_string()],
+        contact_name: None,
+        mobilisation_link: None,
+        mobilisation_modes: vec!["telephoner".to_string()],
+        mobilisable_by: vec!["professionnels".to_string(), "usagers".to_string()],
+        mobilisation_details: None,
+        opening_hours: Some("Mo-Fr 09:00-17:00".to_string()),
+        updated_on: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        review_every_days: 180,
+    }
+}

@@ -1021,3 +1021,67 @@ pub async fn shortlist_tallies_add_up(db: &TestDb) {
         "nothing half-written"
     );
 }
+
+/// Services round-trip whole, are replaced by structure and reference, and one whose structure
+/// is unknown is rejected alone; structure profiles are set and read back.
+pub async fn services_and_profiles_round_trip(db: &TestDb) {
+    let store = db.store();
+    let owner = one_agency(store).await;
+    let mut second = service(2, &owner);
+    second
+        .thematiques
+        .push("mobilite--preparer-son-permis-de-conduire".to_string());
+    second.coordinates = None;
+    let report = store
+        .upsert_services(
+            &[service(1, &owner), second.clone(), service(3, &siret(99))],
+            at(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.created, report.updated, report.unchanged),
+        (2, 0, 0)
+    );
+    assert_eq!(report.rejected.len(), 1);
+    assert_eq!(report.rejected[0].0, 2);
+    let services = store.services().await.unwrap();
+    assert_eq!(services.len(), 2);
+    assert_eq!(services[0].record, service(1, &owner));
+    assert_eq!(services[1].record, second);
+    assert_eq!(services[0].created_at, at(2));
+    // The same again changes nothing; a change replaces the record under the same id.
+    let again = store
+        .upsert_services(&[service(1, &owner)], at(3))
+        .await
+        .unwrap();
+    assert_eq!(again.unchanged, 1);
+    let mut changed = service(1, &owner);
+    changed.review_every_days = 30;
+    let report = store
+        .upsert_services(&[changed.clone()], at(4))
+        .await
+        .unwrap();
+    assert_eq!(report.updated, 1);
+    let services = store.services().await.unwrap();
+    assert_eq!(services[0].record, changed);
+    assert_eq!(services[0].updated_at, at(4));
+    assert_eq!(
+        changed.review_due(),
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()
+    );
+    let agency = store.structure_by_siret(&owner).await.unwrap().unwrap();
+    let profile = StructureProfile {
+        description: Some("Agence France Travail de Saint-Denis".to_string()),
+        opening_hours: Some("Mo-Fr 08:30-16:30".to_string()),
+        updated_on: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+    };
+    store
+        .set_structure_profile(agency.id, &profile, at(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.structure_profiles().await.unwrap(),
+        vec![(agency.id, profile)]
+    );
+}
