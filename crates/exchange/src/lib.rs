@@ -9,6 +9,7 @@
 //! with it ([`RowError`]: which field, why). Only an unreadable file as a whole (not JSON, no
 //! header) is a [`FileError`]. Nothing here does IO beyond the reader and writer it is given.
 
+pub mod inclusion;
 pub mod job_seekers_csv;
 pub mod offers_csv;
 pub mod offers_json;

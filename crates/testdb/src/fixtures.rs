@@ -161,7 +161,7 @@ pub fn service(n: u32, owner: &Siret) -> ServiceRecord {
         name: format!("Aide à la mobilité {n}"),
         description: "Prêt d'un véhicule pour se rendre au travail.".to_string(),
         kind: Some("aide-materielle".to_string()),
-        thematiques: vec!["mobilite--louer-un-vehicule".to_string()],
+        thematiques: vec!["mobilite--acceder-a-un-vehicule".to_string()],
         publics: vec!["demandeurs-emploi".to_string()],
         publics_details: Some("Intérimaires en mission".to_string()),
         fees: Some("gratuit".to_string()),

@@ -1030,7 +1030,7 @@ pub async fn services_and_profiles_round_trip(db: &TestDb) {
     let mut second = service(2, &owner);
     second
         .thematiques
-        .push("mobilite--preparer-son-permis-de-conduire".to_string());
+        .push("mobilite--preparer-un-permis".to_string());
     second.coordinates = None;
     let report = store
         .upsert_services(

@@ -1,0 +1,830 @@
+//! The shared directory in data·inclusion v1 JSON: a structures file and a services file, each
+//! an array of objects with the schema's field names (`docs/directory.md`). What our networks
+//! need and the schema lacks (the kind of structure, the agency's brand, the review frequency)
+//! goes in an object named `passerelle` on each record, which the schema's validator ignores.
+//!
+//! Writing is deterministic (records by id, fields in the schema's order, absent values left
+//! out), so that export → import → export gives identical files.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use domain::{Email, InseeCode, PhoneNumber, Postcode, Siret};
+use model::{ServiceRecord, StructureKind, StructureProfile, StructureRecord, StructureStatus};
+use refdata::{Vocabulary, inclusion};
+use serde_json::{Map, Value, json};
+
+use crate::{FieldError, FileError, Row, RowError};
+
+/// The producer's name in the `source` field of every record we write.
+pub const SOURCE: &str = "passerelle";
+/// The review frequency of a service that does not say.
+pub const DEFAULT_REVIEW_DAYS: u16 = 180;
+
+/// The data·inclusion id of a structure: `passerelle--SIRET`.
+pub fn structure_id(siret: &Siret) -> String {
+    format!("{SOURCE}--{}", siret.as_str())
+}
+
+/// The data·inclusion id of a service: `passerelle--SIRET--REFERENCE`.
+pub fn service_id(service: &ServiceRecord) -> String {
+    format!(
+        "{}--{}",
+        structure_id(&service.structure_siret),
+        service.external_id
+    )
+}
+
+/// The réseaux porteurs of the schema's list that a kind of structure belongs to.
+fn reseaux_of(kind: StructureKind) -> Vec<&'static str> {
+    match kind {
+        StructureKind::FranceTravail => vec!["france-travail"],
+        StructureKind::CapEmploi => vec!["cap-emploi-reseau-cheops"],
+        StructureKind::MissionLocale => vec!["mission-locale"],
+        _ => Vec::new(),
+    }
+}
+
+/// The kind of a structure from the schema's réseaux porteurs, when our extension is absent.
+fn kind_of(reseaux: &[String]) -> StructureKind {
+    if reseaux.iter().any(|r| r == "france-travail") {
+        StructureKind::FranceTravail
+    } else if reseaux.iter().any(|r| r.starts_with("cap-emploi")) {
+        StructureKind::CapEmploi
+    } else if reseaux.iter().any(|r| r == "mission-locale") {
+        StructureKind::MissionLocale
+    } else {
+        StructureKind::Other
+    }
+}
+
+fn put(object: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+    if let Some(value) = value {
+        object.insert(key.to_string(), value);
+    }
+}
+
+fn text(value: Option<&str>) -> Option<Value> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| Value::String(v.to_string()))
+}
+
+fn list(values: &[String]) -> Option<Value> {
+    (!values.is_empty()).then(|| json!(values))
+}
+
+/// The structures file: every structure with its profile (`date_maj` is the profile's, or the
+/// day the record last changed).
+pub fn write_structures(
+    structures: &[(StructureRecord, NaiveDate)],
+    profiles: &HashMap<String, StructureProfile>,
+) -> Value {
+    let mut out = Vec::with_capacity(structures.len());
+    let mut sorted: Vec<&(StructureRecord, NaiveDate)> = structures.iter().collect();
+    sorted.sort_by(|a, b| a.0.siret.as_str().cmp(b.0.siret.as_str()));
+    for (s, changed) in sorted {
+        let profile = profiles.get(s.siret.as_str());
+        let mut o = Map::new();
+        o.insert("source".into(), json!(SOURCE));
+        o.insert("id".into(), json!(structure_id(&s.siret)));
+        o.insert("nom".into(), json!(s.name));
+        let updated_on = profile.map_or(*changed, |p| p.updated_on);
+        o.insert("date_maj".into(), json!(updated_on.to_string()));
+        put(
+            &mut o,
+            "description",
+            text(profile.and_then(|p| p.description.as_deref())),
+        );
+        o.insert("siret".into(), json!(s.siret.as_str()));
+        put(
+            &mut o,
+            "commune",
+            refdata::geo()
+                .commune(s.commune.as_str())
+                .map(|c| json!(c.name)),
+        );
+        put(
+            &mut o,
+            "code_postal",
+            s.postcode.as_ref().map(|p| json!(p.as_str())),
+        );
+        o.insert("code_insee".into(), json!(s.commune.as_str()));
+        put(&mut o, "adresse", text(s.address.as_deref()));
+        if let Some((lat, lon)) = s.coordinates {
+            o.insert("longitude".into(), json!(lon));
+            o.insert("latitude".into(), json!(lat));
+        }
+        put(
+            &mut o,
+            "telephone",
+            s.phone.as_ref().map(|p| json!(p.as_str())),
+        );
+        put(
+            &mut o,
+            "courriel",
+            s.email.as_ref().map(|e| json!(e.as_str())),
+        );
+        put(&mut o, "site_web", text(s.website.as_deref()));
+        put(
+            &mut o,
+            "horaires_accueil",
+            text(profile.and_then(|p| p.opening_hours.as_deref())),
+        );
+        let reseaux = reseaux_of(s.kind);
+        if !reseaux.is_empty() {
+            o.insert("reseaux_porteurs".into(), json!(reseaux));
+        }
+        let mut ext = Map::new();
+        ext.insert("type_structure".into(), json!(s.kind.as_str()));
+        put(&mut ext, "reseau", text(s.network.as_deref()));
+        ext.insert("statut".into(), json!(s.status.as_str()));
+        o.insert(SOURCE.into(), Value::Object(ext));
+        out.push(Value::Object(o));
+    }
+    Value::Array(out)
+}
+
+/// The services file.
+pub fn write_services(services: &[ServiceRecord]) -> Value {
+    let mut sorted: Vec<&ServiceRecord> = services.iter().collect();
+    sorted.sort_by_key(|s| service_id(s));
+    let out = sorted
+        .into_iter()
+        .map(|s| {
+            let mut o = Map::new();
+            o.insert("source".into(), json!(SOURCE));
+            o.insert(
+                "structure_id".into(),
+                json!(structure_id(&s.structure_siret)),
+            );
+            o.insert("id".into(), json!(service_id(s)));
+            o.insert("nom".into(), json!(s.name));
+            o.insert("description".into(), json!(s.description));
+            o.insert("date_maj".into(), json!(s.updated_on.to_string()));
+            put(&mut o, "type", text(s.kind.as_deref()));
+            put(&mut o, "thematiques", list(&s.thematiques));
+            put(&mut o, "frais", text(s.fees.as_deref()));
+            put(&mut o, "frais_precisions", text(s.fees_details.as_deref()));
+            put(&mut o, "publics", list(&s.publics));
+            put(
+                &mut o,
+                "publics_precisions",
+                text(s.publics_details.as_deref()),
+            );
+            put(
+                &mut o,
+                "conditions_acces",
+                text(s.access_conditions.as_deref()),
+            );
+            put(
+                &mut o,
+                "commune",
+                s.commune
+                    .as_ref()
+                    .and_then(|c| refdata::geo().commune(c.as_str()))
+                    .map(|c| json!(c.name)),
+            );
+            put(
+                &mut o,
+                "code_postal",
+                s.postcode.as_ref().map(|p| json!(p.as_str())),
+            );
+            put(
+                &mut o,
+                "code_insee",
+                s.commune.as_ref().map(|c| json!(c.as_str())),
+            );
+            put(&mut o, "adresse", text(s.address.as_deref()));
+            if let Some((lat, lon)) = s.coordinates {
+                o.insert("longitude".into(), json!(lon));
+                o.insert("latitude".into(), json!(lat));
+            }
+            put(&mut o, "telephone", text(s.phone.as_deref()));
+            put(
+                &mut o,
+                "courriel",
+                s.email.as_ref().map(|e| json!(e.as_str())),
+            );
+            put(&mut o, "modes_accueil", list(&s.reception_modes));
+            put(&mut o, "zone_eligibilite", list(&s.eligibility_zone));
+            put(
+                &mut o,
+                "contact_nom_prenom",
+                text(s.contact_name.as_deref()),
+            );
+            put(
+                &mut o,
+                "lien_mobilisation",
+                text(s.mobilisation_link.as_deref()),
+            );
+            put(&mut o, "modes_mobilisation", list(&s.mobilisation_modes));
+            put(&mut o, "mobilisable_par", list(&s.mobilisable_by));
+            put(
+                &mut o,
+                "mobilisation_precisions",
+                text(s.mobilisation_details.as_deref()),
+            );
+            put(&mut o, "horaires_accueil", text(s.opening_hours.as_deref()));
+            o.insert(
+                SOURCE.into(),
+                json!({ "frequence_mise_a_jour_jours": s.review_every_days }),
+            );
+            Value::Object(o)
+        })
+        .collect();
+    Value::Array(out)
+}
+
+/// A record of a file, read field by field with the errors collected.
+struct Reader<'a> {
+    object: &'a Map<String, Value>,
+    errors: Vec<FieldError>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(object: &'a Map<String, Value>) -> Self {
+        Self {
+            object,
+            errors: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, field: &str, reason: impl Into<String>) {
+        self.errors.push(FieldError::new(field, reason));
+    }
+
+    fn text(&mut self, field: &str) -> Option<String> {
+        match self.object.get(field) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                self.error(field, "expected a string");
+                None
+            }
+        }
+    }
+
+    fn required(&mut self, field: &str) -> Option<String> {
+        let value = self.text(field);
+        if value.is_none() && !self.errors.iter().any(|e| e.field == field) {
+            self.error(field, "missing");
+        }
+        value
+    }
+
+    fn date(&mut self, field: &str) -> Option<NaiveDate> {
+        let text = self.required(field)?;
+        match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                self.error(field, "expected a date, YYYY-MM-DD");
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, field: &str) -> Option<f64> {
+        match self.object.get(field) {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(_) => {
+                self.error(field, "expected a number");
+                None
+            }
+        }
+    }
+
+    /// A list of values, each in `vocabulary` when one is given.
+    fn values(&mut self, field: &str, vocabulary: Option<Vocabulary>) -> Vec<String> {
+        let items = match self.object.get(field) {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::Array(items)) => items,
+            Some(_) => {
+                self.error(field, "expected a list");
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item.as_str() {
+                Some(value) => {
+                    if let Some(v) = vocabulary
+                        && !inclusion().contains(v, value)
+                    {
+                        self.error(
+                            field,
+                            format!("{value:?} is not in the data·inclusion v1 vocabulary"),
+                        );
+                        continue;
+                    }
+                    out.push(value.to_string());
+                }
+                None => self.error(field, "expected a list of strings"),
+            }
+        }
+        out
+    }
+
+    fn vocabulary(&mut self, field: &str, vocabulary: Vocabulary) -> Option<String> {
+        let value = self.text(field)?;
+        if inclusion().contains(vocabulary, &value) {
+            Some(value)
+        } else {
+            self.error(
+                field,
+                format!("{value:?} is not in the data·inclusion v1 vocabulary"),
+            );
+            None
+        }
+    }
+
+    fn coordinates(&mut self) -> Option<(f64, f64)> {
+        match (self.number("latitude"), self.number("longitude")) {
+            (Some(lat), Some(lon))
+                if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
+            {
+                Some((lat, lon))
+            }
+            (None, None) => None,
+            _ => {
+                self.error(
+                    "latitude",
+                    "latitude and longitude go together, within range",
+                );
+                None
+            }
+        }
+    }
+
+    fn extension(&self) -> Option<&'a Map<String, Value>> {
+        self.object.get(SOURCE).and_then(Value::as_object)
+    }
+
+    fn finish<T>(self, position: usize, record: Option<T>) -> Row<T> {
+        match (self.errors.is_empty(), record) {
+            (true, Some(record)) => Ok((position, record)),
+            (_, _) if !self.errors.is_empty() => Err(RowError {
+                position,
+                errors: self.errors,
+            }),
+            _ => Err(RowError {
+                position,
+                errors: vec![FieldError::new("record", "incomplete")],
+            }),
+        }
+    }
+}
+
+fn objects(bytes: &[u8]) -> Result<Vec<Map<String, Value>>, FileError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let value: Value = serde_json::from_slice(bytes).map_err(|err| {
+        FileError(format!(
+            "not a JSON document: line {}, column {}: {err}",
+            err.line(),
+            err.column()
+        ))
+    })?;
+    let Value::Array(items) = value else {
+        return Err(FileError("expected an array of records".to_string()));
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::Object(o) => Ok(o),
+            _ => Err(FileError(format!("record {} is not an object", i + 1))),
+        })
+        .collect()
+}
+
+/// A structure read from a file: the record, its profile, and its data·inclusion id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadStructure {
+    pub id: String,
+    pub record: StructureRecord,
+    pub profile: StructureProfile,
+}
+
+/// Reads a structures file. Passerelle keys structures by SIRET: a structure without one is
+/// rejected (with the reason).
+pub fn read_structures(bytes: &[u8]) -> Result<Vec<Row<ReadStructure>>, FileError> {
+    Ok(objects(bytes)?
+        .iter()
+        .enumerate()
+        .map(|(i, o)| read_structure(i + 1, o))
+        .collect())
+}
+
+fn read_structure(position: usize, o: &Map<String, Value>) -> Row<ReadStructure> {
+    let mut r = Reader::new(o);
+    let id = r.required("id");
+    let name = r.required("nom");
+    if let Some(n) = &name
+        && !(3..=150).contains(&n.chars().count())
+    {
+        r.error("nom", "between 3 and 150 characters");
+    }
+    let updated_on = r.date("date_maj");
+    let description = r.text("description");
+    let siret = match r.required("siret") {
+        Some(s) => match Siret::parse(&s) {
+            Ok(s) => Some(s),
+            Err(err) => {
+                r.error("siret", err.to_string());
+                None
+            }
+        },
+        None => None,
+    };
+    let commune = match r.required("code_insee") {
+        Some(code) => match InseeCode::parse(&code) {
+            Ok(code) if refdata::geo().commune(code.as_str()).is_some() => Some(code),
+            Ok(code) => {
+                r.error(
+                    "code_insee",
+                    format!("no commune has the INSEE code {code}"),
+                );
+                None
+            }
+            Err(err) => {
+                r.error("code_insee", err.to_string());
+                None
+            }
+        },
+        None => None,
+    };
+    let postcode = r
+        .text("code_postal")
+        .and_then(|p| match Postcode::parse(&p) {
+            Ok(p) => Some(p),
+            Err(err) => {
+                r.error("code_postal", err.to_string());
+                None
+            }
+        });
+    let address = r.text("adresse");
+    let coordinates = r.coordinates();
+    let phone = r
+        .text("telephone")
+        .and_then(|p| match PhoneNumber::parse(&p) {
+            Ok(p) => Some(p),
+            Err(err) => {
+                r.error("telephone", err.to_string());
+                None
+            }
+        });
+    let email = r.text("courriel").and_then(|e| match Email::parse(&e) {
+        Ok(e) => Some(e),
+        Err(err) => {
+            r.error("courriel", err.to_string());
+            None
+        }
+    });
+    let website = r.text("site_web");
+    let opening_hours = r.text("horaires_accueil");
+    let reseaux = r.values("reseaux_porteurs", Some(Vocabulary::ReseauPorteur));
+    let ext = r.extension();
+    let kind = match ext
+        .and_then(|e| e.get("type_structure"))
+        .and_then(Value::as_str)
+    {
+        Some(k) => match StructureKind::parse(k) {
+            Some(kind) => Some(kind),
+            None => {
+                r.error("passerelle.type_structure", format!("unknown kind {k:?}"));
+                None
+            }
+        },
+        None => Some(kind_of(&reseaux)),
+    };
+    let network = ext
+        .and_then(|e| e.get("reseau"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let status = match ext.and_then(|e| e.get("statut")).and_then(Value::as_str) {
+        Some(s) => match StructureStatus::parse(s) {
+            Some(status) => Some(status),
+            None => {
+                r.error("passerelle.statut", format!("unknown status {s:?}"));
+                None
+            }
+        },
+        None => Some(StructureStatus::Active),
+    };
+    let record = match (id, name, updated_on, siret, commune, kind, status) {
+        (
+            Some(id),
+            Some(name),
+            Some(updated_on),
+            Some(siret),
+            Some(commune),
+            Some(kind),
+            Some(status),
+        ) => Some(ReadStructure {
+            id,
+            record: StructureRecord {
+                siret,
+                kind,
+                name,
+                network,
+                address,
+                postcode,
+                commune,
+                coordinates,
+                email,
+                phone,
+                website,
+                status,
+            },
+            profile: StructureProfile {
+                description,
+                opening_hours,
+                updated_on,
+            },
+        }),
+        _ => None,
+    };
+    r.finish(position, record)
+}
+
+/// Reads a services file; `structures` gives the SIRET of each data·inclusion structure id
+/// (from the structures file read before, or from the directory).
+pub fn read_services(
+    bytes: &[u8],
+    structures: &BTreeMap<String, Siret>,
+) -> Result<Vec<Row<ServiceRecord>>, FileError> {
+    Ok(objects(bytes)?
+        .iter()
+        .enumerate()
+        .map(|(i, o)| read_service(i + 1, o, structures))
+        .collect())
+}
+
+fn read_service(
+    position: usize,
+    o: &Map<String, Value>,
+    structures: &BTreeMap<String, Siret>,
+) -> Row<ServiceRecord> {
+    let mut r = Reader::new(o);
+    let owner = r.required("structure_id");
+    let siret = owner.as_ref().and_then(|id| structures.get(id).cloned());
+    if owner.is_some() && siret.is_none() {
+        r.error(
+            "structure_id",
+            "no structure of the structures file has this id",
+        );
+    }
+    let id = r.required("id");
+    // Our services' ids are STRUCTURE-ID--REFERENCE; others keep their whole id.
+    let external_id = match (&id, &owner) {
+        (Some(id), Some(owner)) => Some(
+            id.strip_prefix(&format!("{owner}--"))
+                .unwrap_or(id)
+                .to_string(),
+        ),
+        _ => None,
+    };
+    if external_id
+        .as_ref()
+        .is_some_and(|e| e.chars().count() > 100)
+    {
+        r.error("id", "at most 100 characters after the structure's id");
+    }
+    let name = r.required("nom");
+    if let Some(n) = &name
+        && !(3..=150).contains(&n.chars().count())
+    {
+        r.error("nom", "between 3 and 150 characters");
+    }
+    let description = r.required("description");
+    if let Some(d) = &description
+        && !(5..=10_000).contains(&d.chars().count())
+    {
+        r.error("description", "between 5 and 10,000 characters");
+    }
+    let updated_on = r.date("date_maj");
+    let kind = r.vocabulary("type", Vocabulary::Type);
+    let thematiques = r.values("thematiques", Some(Vocabulary::Thematique));
+    let fees = r.vocabulary("frais", Vocabulary::Frais);
+    let fees_details = r.text("frais_precisions");
+    let publics = r.values("publics", Some(Vocabulary::Public));
+    let publics_details = r.text("publics_precisions");
+    let access_conditions = r.text("conditions_acces");
+    let commune = r
+        .text("code_insee")
+        .and_then(|code| match InseeCode::parse(&code) {
+            Ok(code) if refdata::geo().commune(code.as_str()).is_some() => Some(code),
+            Ok(code) => {
+                r.error(
+                    "code_insee",
+                    format!("no commune has the INSEE code {code}"),
+                );
+                None
+            }
+            Err(err) => {
+                r.error("code_insee", err.to_string());
+                None
+            }
+        });
+    let postcode = r
+        .text("code_postal")
+        .and_then(|p| match Postcode::parse(&p) {
+            Ok(p) => Some(p),
+            Err(err) => {
+                r.error("code_postal", err.to_string());
+                None
+            }
+        });
+    let address = r.text("adresse");
+    let coordinates = r.coordinates();
+    let phone = r.text("telephone");
+    let email = r.text("courriel").and_then(|e| match Email::parse(&e) {
+        Ok(e) => Some(e),
+        Err(err) => {
+            r.error("courriel", err.to_string());
+            None
+        }
+    });
+    let reception_modes = r.values("modes_accueil", Some(Vocabulary::ModeAccueil));
+    let eligibility_zone = r.values("zone_eligibilite", None);
+    let contact_name = r.text("contact_nom_prenom");
+    let mobilisation_link = r.text("lien_mobilisation");
+    let mobilisation_modes = r.values("modes_mobilisation", Some(Vocabulary::ModeMobilisation));
+    let mobilisable_by = r.values("mobilisable_par", Some(Vocabulary::MobilisablePar));
+    let mobilisation_details = r.text("mobilisation_precisions");
+    let opening_hours = r.text("horaires_accueil");
+    let review_every_days = match r
+        .extension()
+        .and_then(|e| e.get("frequence_mise_a_jour_jours"))
+    {
+        None => Some(DEFAULT_REVIEW_DAYS),
+        Some(v) => match v.as_u64().and_then(|n| u16::try_from(n).ok()) {
+            Some(n @ 1..=730) => Some(n),
+            _ => {
+                r.error(
+                    "passerelle.frequence_mise_a_jour_jours",
+                    "a number of days between 1 and 730",
+                );
+                None
+            }
+        },
+    };
+    let record = match (
+        siret,
+        external_id,
+        name,
+        description,
+        updated_on,
+        review_every_days,
+    ) {
+        (
+            Some(structure_siret),
+            Some(external_id),
+            Some(name),
+            Some(description),
+            Some(updated_on),
+            Some(review_every_days),
+        ) => Some(ServiceRecord {
+            structure_siret,
+            external_id,
+            name,
+            description,
+            kind,
+            thematiques,
+            publics,
+            publics_details,
+            fees,
+            fees_details,
+            access_conditions,
+            commune,
+            address,
+            postcode,
+            coordinates,
+            phone,
+            email,
+            reception_modes,
+            eligibility_zone,
+            contact_name,
+            mobilisation_link,
+            mobilisation_modes,
+            mobilisable_by,
+            mobilisation_details,
+            opening_hours,
+            updated_on,
+            review_every_days,
+        }),
+        _ => None,
+    };
+    r.finish(position, record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn structure() -> StructureRecord {
+        StructureRecord {
+            siret: Siret::parse("73282932000074").unwrap(),
+            kind: StructureKind::AgenceEmploi,
+            name: "Intérim Saint-Denis".to_string(),
+            network: Some("Réseau Intérim".to_string()),
+            address: Some("1 place du Caquet".to_string()),
+            postcode: Some(Postcode::parse("93200").unwrap()),
+            commune: InseeCode::parse("93066").unwrap(),
+            coordinates: Some((48.93564, 2.35387)),
+            email: Some(Email::parse("contact@interim.fr").unwrap()),
+            phone: Some(PhoneNumber::parse("01 48 13 00 00").unwrap()),
+            website: Some("https://interim.fr".to_string()),
+            status: StructureStatus::Active,
+        }
+    }
+
+    #[test]
+    fn structures_and_services_round_trip_through_the_files() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        let s = structure();
+        let written = write_structures(&[(s.clone(), day)], &HashMap::new());
+        let text = serde_json::to_vec(&written).unwrap();
+        let read = read_structures(&text).unwrap();
+        let (_, back) = read.into_iter().next().unwrap().unwrap();
+        assert_eq!(back.record, s);
+        assert_eq!(back.id, "passerelle--73282932000074");
+        assert_eq!(back.profile.updated_on, day);
+        assert_eq!(written[0]["commune"], "Saint-Denis");
+        assert!(
+            written[0].get("reseaux_porteurs").is_none(),
+            "no temp-work network in the list"
+        );
+        assert_eq!(written[0]["passerelle"]["type_structure"], "agence_emploi");
+
+        let service = ServiceRecord {
+            structure_siret: s.siret.clone(),
+            external_id: "MOB-1".to_string(),
+            name: "Aide au permis".to_string(),
+            description: "Financement du permis de conduire.".to_string(),
+            kind: Some("aide-financiere".to_string()),
+            thematiques: vec!["mobilite--preparer-un-permis".to_string()],
+            publics: vec!["demandeurs-emploi".to_string()],
+            publics_details: None,
+            fees: Some("gratuit".to_string()),
+            fees_details: None,
+            access_conditions: None,
+            commune: None,
+            address: None,
+            postcode: None,
+            coordinates: None,
+            phone: None,
+            email: None,
+            reception_modes: vec!["a-distance".to_string()],
+            eligibility_zone: vec!["11".to_string()],
+            contact_name: None,
+            mobilisation_link: Some("https://interim.fr/permis".to_string()),
+            mobilisation_modes: vec!["utiliser-lien-mobilisation".to_string()],
+            mobilisable_by: vec!["usagers".to_string()],
+            mobilisation_details: None,
+            opening_hours: None,
+            updated_on: day,
+            review_every_days: 90,
+        };
+        let ids = BTreeMap::from([(back.id.clone(), s.siret.clone())]);
+        let written = write_services(std::slice::from_ref(&service));
+        assert_eq!(written[0]["id"], "passerelle--73282932000074--MOB-1");
+        let text = serde_json::to_vec(&written).unwrap();
+        let (_, read) = read_services(&text, &ids)
+            .unwrap()
+            .into_iter()
+            .next()
+            .unwrap()
+            .unwrap();
+        assert_eq!(read, service);
+    }
+
+    #[test]
+    fn wrong_values_are_named_with_their_field() {
+        let ids = BTreeMap::from([("x--1".to_string(), Siret::parse("73282932000074").unwrap())]);
+        let file = json!([{
+            "source": "x", "structure_id": "x--1", "id": "x--1--a", "nom": "Ok",
+            "description": "Une description.", "date_maj": "2026-13-01",
+            "type": "voyage", "thematiques": ["mobilite--voler"], "latitude": 48.9,
+        }]);
+        let rows = read_services(&serde_json::to_vec(&file).unwrap(), &ids).unwrap();
+        let err = rows.into_iter().next().unwrap().unwrap_err();
+        let fields: Vec<&str> = err.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["nom", "date_maj", "type", "thematiques", "latitude"],
+            "{err:?}"
+        );
+        assert!(read_services(b"{}", &ids).is_err());
+        assert!(read_structures(b"[1]").is_err());
+        let unknown = json!([{ "structure_id": "y--2", "id": "y--2--a", "nom": "Aide",
+            "description": "Une aide.", "date_maj": "2026-01-01" }]);
+        let rows = read_services(&serde_json::to_vec(&unknown).unwrap(), &ids).unwrap();
+        assert_eq!(
+            rows[0].as_ref().unwrap_err().errors[0].field,
+            "structure_id"
+        );
+    }
+}
