@@ -58,6 +58,38 @@ fn kind_of(reseaux: &[String]) -> StructureKind {
     }
 }
 
+/// Whether an address may be published: data·inclusion's validator refuses special-use and
+/// reserved domains (RFC 2606, RFC 6761), such as the `.invalid` addresses of simulated data.
+pub fn publishable_email(email: &str) -> bool {
+    let domain = email
+        .rsplit_once('@')
+        .map_or("", |(_, d)| d)
+        .to_ascii_lowercase();
+    let last = domain.rsplit('.').next().unwrap_or("");
+    let reserved_tld = [
+        "invalid",
+        "test",
+        "example",
+        "localhost",
+        "local",
+        "onion",
+        "alt",
+        "arpa",
+    ];
+    let reserved_domain = ["example.com", "example.net", "example.org"];
+    !(reserved_tld.contains(&last)
+        || reserved_domain
+            .iter()
+            .any(|d| domain == *d || domain.ends_with(&format!(".{d}"))))
+}
+
+fn email(value: Option<&Email>) -> Option<Value> {
+    value
+        .map(Email::as_str)
+        .filter(|e| publishable_email(e))
+        .map(|e| json!(e))
+}
+
 fn put(object: &mut Map<String, Value>, key: &str, value: Option<Value>) {
     if let Some(value) = value {
         object.insert(key.to_string(), value);
@@ -120,11 +152,7 @@ pub fn write_structures(
             "telephone",
             s.phone.as_ref().map(|p| json!(p.as_str())),
         );
-        put(
-            &mut o,
-            "courriel",
-            s.email.as_ref().map(|e| json!(e.as_str())),
-        );
+        put(&mut o, "courriel", email(s.email.as_ref()));
         put(&mut o, "site_web", text(s.website.as_deref()));
         put(
             &mut o,
@@ -201,11 +229,7 @@ pub fn write_services(services: &[ServiceRecord]) -> Value {
                 o.insert("latitude".into(), json!(lat));
             }
             put(&mut o, "telephone", text(s.phone.as_deref()));
-            put(
-                &mut o,
-                "courriel",
-                s.email.as_ref().map(|e| json!(e.as_str())),
-            );
+            put(&mut o, "courriel", email(s.email.as_ref()));
             put(&mut o, "modes_accueil", list(&s.reception_modes));
             put(&mut o, "zone_eligibilite", list(&s.eligibility_zone));
             put(
@@ -799,6 +823,24 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(read, service);
+    }
+
+    #[test]
+    fn reserved_addresses_are_left_out_of_published_files() {
+        assert!(publishable_email("contact@interim.fr"));
+        assert!(!publishable_email(
+            "contact1@agence-emploi.simulation.invalid"
+        ));
+        assert!(!publishable_email("a@example.com"));
+        assert!(!publishable_email("a@mail.example.org"));
+        assert!(publishable_email("a@myexample.com"));
+        let mut s = structure();
+        s.email = Some(Email::parse("contact@agence.simulation.invalid").unwrap());
+        let written = write_structures(
+            &[(s, NaiveDate::from_ymd_opt(2026, 1, 2).unwrap())],
+            &HashMap::new(),
+        );
+        assert!(written[0].get("courriel").is_none());
     }
 
     #[test]

@@ -9,11 +9,12 @@
 mod figures;
 mod people;
 mod places;
+mod services;
 mod summary;
 mod work;
 
 use chrono::NaiveDate;
-use model::{JobSeekerRecord, OfferRecord, StructureRecord};
+use model::{JobSeekerRecord, OfferRecord, ServiceRecord, StructureRecord};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -120,6 +121,24 @@ impl Region {
                 .wrapping_add(stream.wrapping_mul(0xD6E8_FEB8_6659_FD93))
                 .wrapping_add(index),
         )
+    }
+
+    /// The services of every structure, for the shared directory (data·inclusion v1 terms).
+    pub fn services(&self) -> Vec<ServiceRecord> {
+        let departments: Vec<String> = self
+            .places
+            .departments
+            .iter()
+            .map(|d| d.code.to_string())
+            .collect();
+        self.structures
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| {
+                let mut rng = self.rng(3, i as u64);
+                services::services_of(s, &departments, self.config.as_of, &mut rng)
+            })
+            .collect()
     }
 
     /// The job seeker of index `index` (0 ≤ index < [`Region::job_seeker_count`]).

@@ -20,12 +20,18 @@ pub enum What {
     JobSeekers,
     /// Structures: CSV or JSON
     Structures,
+    /// The shared directory: structures and their services, in data·inclusion v1 JSON (a
+    /// folder holding structures.json and services.json)
+    Directory,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Json,
     Csv,
+    /// data·inclusion v1 (for the directory)
+    #[value(name = "data-inclusion")]
+    DataInclusion,
 }
 
 #[derive(Debug, Args)]
@@ -203,6 +209,9 @@ pub async fn import(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let settings = Settings::load(config, args.database.as_deref())?;
+    if args.what == What::Directory {
+        return super::directory::import(&args.file, &settings, args.dry_run, out).await;
+    }
     let format = format_of(&args.file, args.format)?;
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
@@ -255,12 +264,17 @@ pub async fn import(
             .await
         }
         (What::JobSeekers, Format::Json) => bail!("job seekers are imported from CSV"),
+        (What::Directory, _) | (_, Format::DataInclusion) => {
+            bail!("data·inclusion is the directory's format: `passerelle import directory DIR`")
+        }
         (What::Structures, format) => {
             write_rows(
                 move |sink| {
                     let rows = match format {
                         Format::Csv => exchange::structures::read_csv(&bytes),
-                        Format::Json => exchange::structures::read_json(&bytes),
+                        Format::Json | Format::DataInclusion => {
+                            exchange::structures::read_json(&bytes)
+                        }
                     }?;
                     rows.into_iter().for_each(sink);
                     Ok(())
@@ -349,6 +363,12 @@ pub async fn export(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let settings = Settings::load(config, args.database.as_deref())?;
+    if args.what == What::Directory {
+        if !matches!(args.format, None | Some(Format::DataInclusion)) {
+            bail!("the directory is exported as data·inclusion (--format data-inclusion)");
+        }
+        return super::directory::export(&args.out, &settings, out).await;
+    }
     let format = format_of(&args.out, args.format)?;
     let store = store::connect(&settings.database).await?;
     store.migrate().await?;
@@ -400,7 +420,9 @@ pub async fn export(
                 .collect();
             match format {
                 Format::Csv => exchange::structures::write_csv(&structures, &mut buffer)?,
-                Format::Json => exchange::structures::write_json(&structures, &mut buffer)?,
+                Format::Json | Format::DataInclusion => {
+                    exchange::structures::write_json(&structures, &mut buffer)?
+                }
             }
             structures.len()
         }
@@ -415,6 +437,10 @@ pub async fn export(
             offers.len()
         }
         (What::JobSeekers, Format::Json) => bail!("job seekers are exported as CSV (--format csv)"),
+        (What::Directory, _) | (_, Format::DataInclusion) => bail!(
+            "data·inclusion is the directory's format: `passerelle export directory --format \
+             data-inclusion --out DIR`"
+        ),
     };
     // Written whole or not at all: a temporary file renamed into place.
     let partial = args.out.with_extension("partial");

@@ -109,11 +109,48 @@ pub async fn run(
         exchange::structures::write_csv(region.structures(), &mut file)?;
         file.flush()?;
     }
+    let services = region.services();
+    if let Some(files) = &files {
+        // The shared directory, in data·inclusion v1: import with `passerelle import directory`.
+        let dir = files
+            .structures
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("annuaire");
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let structures: Vec<_> = region
+            .structures()
+            .iter()
+            .map(|s| (s.clone(), args.as_of))
+            .collect();
+        for (name, value) in [
+            (
+                "structures.json",
+                exchange::inclusion::write_structures(&structures, &Default::default()),
+            ),
+            (
+                "services.json",
+                exchange::inclusion::write_services(&services),
+            ),
+        ] {
+            let mut file = create(&dir, name)?;
+            serde_json::to_writer_pretty(&mut file, &value)?;
+            writeln!(file)?;
+            file.flush()?;
+        }
+    }
     if let Some(store) = &store {
         let report = store.upsert_structures(region.structures(), now).await?;
         if !report.rejected.is_empty() {
             bail!(
                 "the database refused simulated structures: {:?}",
+                report.rejected.first()
+            );
+        }
+        let report = store.upsert_services(&services, now).await?;
+        if !report.rejected.is_empty() {
+            bail!(
+                "the database refused simulated services: {:?}",
                 report.rejected.first()
             );
         }
@@ -194,10 +231,15 @@ pub async fn run(
     if let Some(dir) = &args.out {
         writeln!(
             out,
-            "files: {} (import with passerelle import structures|job-seekers|offers)",
-            ["structures.csv", "demandeurs.csv", "offres.json"]
-                .map(|f| dir.join(f).display().to_string())
-                .join(", ")
+            "files: {} (import with passerelle import structures|job-seekers|offers|directory)",
+            [
+                "structures.csv",
+                "demandeurs.csv",
+                "offres.json",
+                "annuaire/"
+            ]
+            .map(|f| dir.join(f).display().to_string())
+            .join(", ")
         )?;
     }
     if let Some(url) = &args.database {
@@ -205,6 +247,12 @@ pub async fn run(
             store::DatabaseUrl::parse(url).map_err(|e| anyhow::anyhow!("database URL: {e}"))?;
         writeln!(out, "loaded into {url}")?;
     }
+    writeln!(
+        out,
+        "directory: {} services of {} structures (data·inclusion v1)",
+        services.len(),
+        region.structures().len()
+    )?;
     write!(out, "{summary}")?;
     Ok(())
 }

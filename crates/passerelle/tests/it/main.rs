@@ -12,6 +12,7 @@
 
 mod binary;
 mod browser;
+mod directory;
 mod durability;
 mod exchange;
 mod fair;
