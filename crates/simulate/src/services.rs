@@ -328,7 +328,10 @@ pub fn services_of(
     offered
         .into_iter()
         .map(|t| {
-            let review_every_days = REVIEW_EVERY[rng.random_range(0..REVIEW_EVERY.len())];
+            let review_every_days = REVIEW_EVERY
+                .get(rng.random_range(0..REVIEW_EVERY.len()))
+                .copied()
+                .unwrap_or(180);
             // Checked some time in the past year: a third or so are overdue.
             let age = rng.random_range(0..i64::from(review_every_days) * 3 / 2);
             let mut reception = vec!["en-presentiel".to_string()];
