@@ -26,6 +26,11 @@ pub enum Resource {
     Accounts,
     /// Aggregated indicators, no nominative data.
     Indicators,
+    /// The shared directory: structures and their services (data·inclusion), public to every
+    /// member of the partnership; each structure keeps its own services up to date.
+    Directory,
+    /// Joint information meetings: organised by a structure, open to the structures invited.
+    Meetings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -108,7 +113,7 @@ pub const RULES: &[Rule] = &[
     rule(AgencyManager, Referrals, Read, Own, Identity),
     rule(AgencyManager, Referrals, Write, Own, Identity),
     rule(AgencyManager, Indicators, Read, Own, Pseudo),
-    // Partners: the directory (issue 8), nothing nominative.
+    // Partners: the directory and the meetings (below), nothing nominative.
     // Steering: indicators only.
     rule(Steering, Indicators, Read, Any, Pseudo),
     // Admins: accounts and the audit trail; a job seeker's access history on request.
@@ -117,6 +122,29 @@ pub const RULES: &[Rule] = &[
     rule(Admin, AuditTrail, Read, Any, Pseudo),
     rule(Admin, AccessHistory, Read, Any, Full),
     rule(Admin, Indicators, Read, Any, Pseudo),
+    // Everyone: the shared directory and the joint meetings; each structure writes its own.
+    rule(Advisor, Directory, Read, Any, Pseudo),
+    rule(Advisor, Directory, Write, Own, Pseudo),
+    rule(Advisor, Meetings, Read, Any, Pseudo),
+    rule(Advisor, Meetings, Write, Own, Pseudo),
+    rule(Recruiter, Directory, Read, Any, Pseudo),
+    rule(Recruiter, Directory, Write, Own, Pseudo),
+    rule(Recruiter, Meetings, Read, Any, Pseudo),
+    rule(Recruiter, Meetings, Write, Own, Pseudo),
+    rule(AgencyManager, Directory, Read, Any, Pseudo),
+    rule(AgencyManager, Directory, Write, Own, Pseudo),
+    rule(AgencyManager, Meetings, Read, Any, Pseudo),
+    rule(AgencyManager, Meetings, Write, Own, Pseudo),
+    rule(Partner, Directory, Read, Any, Pseudo),
+    rule(Partner, Directory, Write, Own, Pseudo),
+    rule(Partner, Meetings, Read, Any, Pseudo),
+    rule(Partner, Meetings, Write, Own, Pseudo),
+    rule(Steering, Directory, Read, Any, Pseudo),
+    rule(Steering, Meetings, Read, Any, Pseudo),
+    rule(Steering, Meetings, Write, Own, Pseudo),
+    rule(Admin, Directory, Read, Any, Pseudo),
+    rule(Admin, Directory, Write, Any, Pseudo),
+    rule(Admin, Meetings, Read, Any, Pseudo),
 ];
 
 /// The rule granting `role` this verb on this resource, if any.
@@ -226,6 +254,8 @@ fn resource_name(resource: Resource) -> &'static str {
         AccessHistory => "access histories",
         Accounts => "accounts",
         Indicators => "indicators",
+        Directory => "the directory's services",
+        Meetings => "joint meetings",
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod access;
 mod api;
 pub mod auth;
+pub mod directory;
 pub mod error;
 mod json;
 pub mod metrics;
