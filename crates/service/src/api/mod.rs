@@ -2,6 +2,7 @@
 //! one module per resource; the helpers every handler shares are here.
 
 pub(crate) mod admin;
+pub(crate) mod directory;
 pub(crate) mod job_seekers;
 pub(crate) mod offers;
 pub(crate) mod referrals;
@@ -96,6 +97,8 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(admin::verify_audit))
         .routes(routes!(admin::list_users, admin::create_user))
         .routes(routes!(admin::indicators))
+        .routes(routes!(directory::search_services))
+        .routes(routes!(directory::confirm_service))
 }
 
 /// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.
