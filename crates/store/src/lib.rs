@@ -271,6 +271,26 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<()>;
     async fn structure_profiles(&self) -> Result<Vec<(i64, StructureProfile)>>;
+    /// Creates a joint meeting and its invitations, in one transaction.
+    async fn create_meeting(
+        &self,
+        meeting: &NewMeeting,
+        invited: &[i64],
+        now: DateTime<Utc>,
+    ) -> Result<Meeting>;
+    /// Meetings starting at or after `from`, soonest first.
+    async fn meetings_from(&self, from: DateTime<Utc>) -> Result<Vec<Meeting>>;
+    /// Registers a user for a meeting on behalf of their structure; twice is a conflict.
+    async fn register_for_meeting(
+        &self,
+        meeting_id: i64,
+        user_id: i64,
+        structure_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn registrations(&self, meeting_id: i64) -> Result<Vec<Registration>>;
+    /// Records whether a registered user attended.
+    async fn set_attendance(&self, meeting_id: i64, user_id: i64, attended: bool) -> Result<()>;
     /// The transitions of a referral, oldest first.
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>>;
 

@@ -17,7 +17,7 @@ use crate::url::{Backend, DatabaseUrl};
 use crate::{Counts, Result, Store, StoreError};
 use model::*;
 
-const MIGRATIONS: [(i64, &str, &str); 4] = [
+const MIGRATIONS: [(i64, &str, &str); 5] = [
     (
         1,
         "initial",
@@ -37,6 +37,11 @@ const MIGRATIONS: [(i64, &str, &str); 4] = [
         4,
         "directory",
         include_str!("../migrations/postgres/0004_directory.sql"),
+    ),
+    (
+        5,
+        "meetings",
+        include_str!("../migrations/postgres/0005_meetings.sql"),
     ),
 ];
 
@@ -1418,6 +1423,150 @@ impl Store for PostgresStore {
                 ))
             })
             .collect()
+    }
+
+    async fn create_meeting(
+        &self,
+        meeting: &NewMeeting,
+        invited: &[i64],
+        now: DateTime<Utc>,
+    ) -> Result<Meeting> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO meetings (organiser_structure_id, theme, starts_at, place, online_link, \
+             territory, created_by_user_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(meeting.organiser)
+        .bind(&meeting.theme)
+        .bind(meeting.starts_at)
+        .bind(&meeting.place)
+        .bind(&meeting.online_link)
+        .bind(&meeting.territory)
+        .bind(meeting.created_by)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut invited = invited.to_vec();
+        invited.sort_unstable();
+        invited.dedup();
+        for structure in &invited {
+            sqlx::query(
+                "INSERT INTO meeting_invitations (meeting_id, structure_id) VALUES ($1, $2)",
+            )
+            .bind(id)
+            .bind(structure)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Meeting {
+            id,
+            meeting: meeting.clone(),
+            invited,
+            created_at: now,
+        })
+    }
+
+    async fn meetings_from(&self, from: DateTime<Utc>) -> Result<Vec<Meeting>> {
+        let rows = sqlx::query(
+            "SELECT id, organiser_structure_id, theme, starts_at, place, online_link, territory, \
+             created_by_user_id, created_at FROM meetings WHERE starts_at >= $1 \
+             ORDER BY starts_at, id",
+        )
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: i64 = row.try_get("id")?;
+            let invited: Vec<i64> = sqlx::query_scalar(
+                "SELECT structure_id FROM meeting_invitations WHERE meeting_id = $1 \
+                 ORDER BY structure_id",
+            )
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+            out.push(Meeting {
+                id,
+                meeting: NewMeeting {
+                    organiser: row.try_get("organiser_structure_id")?,
+                    theme: row.try_get("theme")?,
+                    starts_at: row.try_get("starts_at")?,
+                    place: row.try_get("place")?,
+                    online_link: row.try_get("online_link")?,
+                    territory: row.try_get("territory")?,
+                    created_by: row.try_get("created_by_user_id")?,
+                },
+                invited,
+                created_at: row.try_get("created_at")?,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn register_for_meeting(
+        &self,
+        meeting_id: i64,
+        user_id: i64,
+        structure_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO meeting_registrations (meeting_id, user_id, structure_id, registered_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(meeting_id)
+        .bind(user_id)
+        .bind(structure_id)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(|err| match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict("already registered for this meeting".to_string())
+            }
+            _ => StoreError::from(err),
+        })?;
+        Ok(())
+    }
+
+    async fn registrations(&self, meeting_id: i64) -> Result<Vec<Registration>> {
+        let rows = sqlx::query(
+            "SELECT meeting_id, user_id, structure_id, registered_at, attended \
+             FROM meeting_registrations WHERE meeting_id = $1 ORDER BY registered_at, user_id",
+        )
+        .bind(meeting_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Registration {
+                    meeting_id: row.try_get("meeting_id")?,
+                    user_id: row.try_get("user_id")?,
+                    structure_id: row.try_get("structure_id")?,
+                    registered_at: row.try_get("registered_at")?,
+                    attended: row.try_get("attended")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn set_attendance(&self, meeting_id: i64, user_id: i64, attended: bool) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE meeting_registrations SET attended = $1 WHERE meeting_id = $2 AND user_id = $3",
+        )
+        .bind(attended)
+        .bind(meeting_id)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!(
+                "registration of user {user_id} for meeting {meeting_id}"
+            )));
+        }
+        Ok(())
     }
 
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>> {

@@ -1085,3 +1085,107 @@ pub async fn services_and_profiles_round_trip(db: &TestDb) {
         vec![(agency.id, profile)]
     );
 }
+
+/// A meeting is created with its invitations in one go, listed from a date, registered for
+/// once per person, and its attendance recorded; the schema refuses a meeting with no place.
+pub async fn meetings_invitations_registrations_and_attendance(db: &TestDb) {
+    let store = db.store();
+    store
+        .upsert_structures(
+            &[
+                structure(1, StructureKind::FranceTravail),
+                structure(3, StructureKind::AgenceEmploi),
+            ],
+            at(1),
+        )
+        .await
+        .unwrap();
+    let ft = store
+        .structure_by_siret(&siret(1))
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let agency = store
+        .structure_by_siret(&siret(3))
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let user = store
+        .create_user(
+            &NewUser {
+                email: Email::parse("recruteur@agence.fr").unwrap(),
+                display_name: "Recruteur".to_string(),
+                password_hash: None,
+            },
+            at(1),
+        )
+        .await
+        .unwrap();
+    let new = NewMeeting {
+        organiser: ft,
+        theme: "Les métiers de la logistique qui recrutent".to_string(),
+        starts_at: at(20),
+        place: Some("France Travail Saint-Denis".to_string()),
+        online_link: None,
+        territory: "93".to_string(),
+        created_by: Some(user.id),
+    };
+    let meeting = store
+        .create_meeting(&new, &[agency, ft, agency], at(2))
+        .await
+        .unwrap();
+    let mut invited = vec![ft, agency];
+    invited.sort_unstable();
+    assert_eq!(meeting.invited, invited);
+    let earlier = NewMeeting {
+        starts_at: at(10),
+        online_link: Some("https://visio.example.fr/reunion".to_string()),
+        place: None,
+        ..new.clone()
+    };
+    let first = store
+        .create_meeting(&earlier, &[agency], at(2))
+        .await
+        .unwrap();
+    let listed = store.meetings_from(at(5)).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![first.id, meeting.id]
+    );
+    assert_eq!(listed[1], meeting);
+    assert_eq!(store.meetings_from(at(15)).await.unwrap().len(), 1);
+    store
+        .register_for_meeting(meeting.id, user.id, agency, at(3))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .register_for_meeting(meeting.id, user.id, agency, at(4))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    store
+        .set_attendance(meeting.id, user.id, true)
+        .await
+        .unwrap();
+    let registrations = store.registrations(meeting.id).await.unwrap();
+    assert_eq!(
+        registrations,
+        vec![Registration {
+            meeting_id: meeting.id,
+            user_id: user.id,
+            structure_id: agency,
+            registered_at: at(3),
+            attended: Some(true),
+        }]
+    );
+    assert!(store.set_attendance(first.id, user.id, true).await.is_err());
+    assert!(
+        db.execute_raw("UPDATE meetings SET place = NULL, online_link = NULL")
+            .await
+            .is_err(),
+        "a meeting is somewhere"
+    );
+}

@@ -61,6 +61,7 @@ contract_tests!(
     referrals_are_listed_by_scope_and_idleness,
     shortlist_tallies_add_up,
     services_and_profiles_round_trip,
+    meetings_invitations_registrations_and_attendance,
     schema_refuses_what_the_code_would_refuse,
     bulk_write_of_thousands_reads_back_identical,
 );
