@@ -4,6 +4,7 @@
 pub(crate) mod admin;
 pub(crate) mod directory;
 pub(crate) mod job_seekers;
+pub(crate) mod meetings;
 pub(crate) mod offers;
 pub(crate) mod referrals;
 pub(crate) mod session;
@@ -99,6 +100,9 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(admin::indicators))
         .routes(routes!(directory::search_services))
         .routes(routes!(directory::confirm_service))
+        .routes(routes!(meetings::list_meetings, meetings::create_meeting))
+        .routes(routes!(meetings::register, meetings::list_registrations))
+        .routes(routes!(meetings::record_attendance))
 }
 
 /// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.

@@ -10,8 +10,10 @@
 
 mod admin;
 mod advisor;
+mod directory;
 mod forms;
 mod labels;
+mod meetings;
 mod recruiter;
 pub(crate) mod steering;
 
@@ -85,6 +87,15 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         .route("/demandeurs/{id}", get(advisor::job_seeker))
         .route("/demandeurs/{id}/proposer", post(advisor::propose))
         .route("/pilotage", get(steering::indicators))
+        .route("/annuaire", get(directory::search))
+        .route("/annuaire/ma-structure", get(directory::mine))
+        .route(
+            "/annuaire/services/{id}/confirmer",
+            post(directory::confirm),
+        )
+        .route("/reunions", get(meetings::list).post(meetings::create))
+        .route("/reunions/{id}/inscription", post(meetings::register))
+        .route("/reunions/{id}/presence", post(meetings::attendance))
         .route(
             "/admin/utilisateurs",
             get(admin::users).post(admin::create_user),

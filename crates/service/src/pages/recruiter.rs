@@ -34,6 +34,10 @@ pub fn done(code: Option<&str>) -> Option<String> {
         }
         "etat" => "L'état de la mise en relation est enregistré.",
         "compte" => "Le compte est créé.",
+        "confirme" => "La fiche est confirmée à jour.",
+        "inscrit" => "Votre inscription est enregistrée.",
+        "reunion" => "La réunion est créée et les structures du territoire sont invitées.",
+        "presence" => "La présence est enregistrée.",
         _ => return None,
     };
     Some(text.to_string())
