@@ -317,6 +317,77 @@ async function signInWithKeyboard(page, role) {
   await page.waitForLoadState("load");
 }
 
+/** The shared directory: from Saint-Denis, FASTT's mobility aid and the nearest France
+ * Travail agency offering recruitment by simulation (MRS). */
+async function recruiterSearchesTheDirectory(browser) {
+  const page = await newPage(browser);
+  await signIn(page, "recruiter");
+  await page.getByRole("link", { name: "Annuaire" }).first().click();
+  await page.waitForURL(/\/annuaire/);
+  await check(page, "annuaire");
+  await pickSuggestion(page, "Depuis la commune", "93200");
+  await page.getByLabel("Thématique").selectOption("mobilite");
+  await page.getByRole("button", { name: "Rechercher" }).click();
+  await page.waitForURL(/thematique=mobilite/);
+  const fastt = page.locator(".pa-service").filter({ hasText: "FASTT" }).filter({ hasText: /véhicule/i });
+  await fastt.first().waitFor();
+  await check(page, "annuaire-mobilite-fastt");
+
+  await page.goto(`${base}/annuaire`);
+  await pickSuggestion(page, "Depuis la commune", "93200");
+  await page.getByLabel("Réseau").selectOption("france_travail");
+  await page.getByLabel("Mots-clés").fill("simulation");
+  await page.getByRole("button", { name: "Rechercher" }).click();
+  await page.waitForURL(/reseau=france_travail/);
+  const first = page.locator(".pa-service").first();
+  await first.waitFor();
+  assert.match(await first.innerText(), /Recrutement par simulation \(MRS\)/);
+  assert.match(await first.innerText(), /Agence France Travail/);
+  assert.match(await first.innerText(), /à \d+,\d km/, "the distance is shown");
+  const distances = await page.locator(".pa-service .pa-candidate__score").allInnerTexts();
+  const km = distances.map((d) => Number(d.replace(/[^\d,]/g, "").replace(",", ".")));
+  assert.deepEqual(km, [...km].sort((a, b) => a - b), "nearest first");
+  await check(page, "annuaire-mrs-france-travail");
+  await signOut(page);
+  noErrors(page, "recruiter, directory");
+  await page.context().close();
+}
+
+/** The advisor registers for the joint meeting their agency is invited to. */
+async function advisorRegistersForAMeeting(browser) {
+  const page = await newPage(browser);
+  await signIn(page, "advisor");
+  await page.getByRole("link", { name: "Réunions" }).first().click();
+  await page.waitForURL(/\/reunions/);
+  await check(page, "reunions");
+  await page.getByRole("button", { name: /S'inscrire/ }).first().click();
+  await page.getByText("Votre inscription est enregistrée.").waitFor();
+  await page.getByText("Vous êtes inscrit(e)").first().waitFor();
+  await check(page, "reunions-inscrit");
+  await signOut(page);
+  noErrors(page, "advisor, meeting");
+  await page.context().close();
+}
+
+/** A partner keeps its services up to date: the overdue ones are flagged, and confirmed. */
+async function partnerReviewsItsServices(browser) {
+  const page = await newPage(browser);
+  await signIn(page, "partner");
+  await page.waitForURL(/\/annuaire/);
+  await page.getByRole("link", { name: "Mes services" }).first().click();
+  await page.waitForURL(/ma-structure/);
+  await check(page, "partenaire-mes-services");
+  const confirm = page.getByRole("button", { name: /Confirmer que la fiche est à jour/ });
+  if (await confirm.count()) {
+    await confirm.first().click();
+    await page.getByText("La fiche est confirmée à jour.").waitFor();
+    await check(page, "partenaire-fiche-confirmee");
+  }
+  await signOut(page);
+  noErrors(page, "partner");
+  await page.context().close();
+}
+
 async function steeringAndAdmin(browser) {
   const page = await newPage(browser);
   await signInWithKeyboard(page, "steering");
@@ -349,6 +420,9 @@ try {
   const personUrl = await advisorAnswers(browser, pseudonym);
   await recruiterFollowsUp(browser, pseudonym);
   await advisorSeesOutcome(browser, personUrl);
+  await recruiterSearchesTheDirectory(browser);
+  await advisorRegistersForAMeeting(browser);
+  await partnerReviewsItsServices(browser);
   await steeringAndAdmin(browser);
   fs.writeFileSync(path.join(shots, "pages.json"), JSON.stringify(checked, null, 2));
   console.log(`journeys passed: ${checked.length} pages checked, screenshots in ${shots}`);

@@ -388,7 +388,9 @@ pub async fn demo(
         })?
     } else {
         let mut accounts = Vec::new();
-        for (role, structure) in demo_structures(store.as_ref(), settings.scoring).await? {
+        let seats = demo_structures(store.as_ref(), settings.scoring).await?;
+        seed_meeting(store.as_ref(), &seats, now).await?;
+        for (role, structure) in seats {
             let password = generated_password()?;
             let email = demo_email(role);
             if store
@@ -440,6 +442,70 @@ pub async fn demo(
         ..service::Config::default()
     };
     run_service(store, config, args.bind, out, &banner).await
+}
+
+/// A joint information meeting in two weeks, for the department of the demo advisor's agency,
+/// organised by the steering structure: every structure of the department is invited.
+async fn seed_meeting(
+    store: &dyn Store,
+    seats: &[(Role, store::Structure)],
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let seat = |role: Role| seats.iter().find(|(r, _)| *r == role).map(|(_, s)| s);
+    let (Some(advisor), Some(steering)) = (seat(Role::Advisor), seat(Role::Steering)) else {
+        return Ok(());
+    };
+    let Some(department) = refdata::geo()
+        .commune(advisor.record.commune.as_str())
+        .map(|c| c.department.to_string())
+    else {
+        return Ok(());
+    };
+    let invited: Vec<i64> = store
+        .structures()
+        .await?
+        .into_iter()
+        .filter(|s| {
+            refdata::geo()
+                .commune(s.record.commune.as_str())
+                .is_some_and(|c| c.department == department)
+        })
+        .map(|s| s.id)
+        .collect();
+    let day = (now + chrono::Duration::days(14)).date_naive();
+    let starts_at = day
+        .and_hms_opt(8, 30, 0)
+        .map(|t| t.and_utc())
+        .unwrap_or(now);
+    let meeting = store
+        .create_meeting(
+            &store::NewMeeting {
+                organiser: steering.id,
+                theme: "Présentation croisée des offres de service : France Travail et agences d'emploi"
+                    .to_string(),
+                starts_at,
+                place: Some(format!("{}, salle de réunion", advisor.record.name)),
+                online_link: None,
+                territory: department,
+                created_by: None,
+            },
+            &invited,
+            now,
+        )
+        .await?;
+    store
+        .append_audit(
+            &store::NewAuditEvent {
+                actor: None,
+                action: "meeting.create".to_string(),
+                subject_kind: "meeting".to_string(),
+                subject_id: Some(meeting.id),
+                detail: serde_json::json!({ "by": "demo", "invited": meeting.invited.len() }),
+            },
+            now,
+        )
+        .await?;
+    Ok(())
 }
 
 /// Writes a file only its owner may read.

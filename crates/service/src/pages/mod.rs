@@ -285,6 +285,19 @@ impl Chrome {
         {
             add("/pilotage", "Pilotage");
         }
+        if !principal.grants(Resource::Directory, Verb::Read).is_empty() {
+            add("/annuaire", "Annuaire");
+        }
+        if principal
+            .grants(Resource::Directory, Verb::Write)
+            .iter()
+            .any(|g| g.rule.reach == crate::access::Reach::Own)
+        {
+            add("/annuaire/ma-structure", "Mes services");
+        }
+        if !principal.grants(Resource::Meetings, Verb::Read).is_empty() {
+            add("/reunions", "Réunions");
+        }
         if !principal.grants(Resource::Accounts, Verb::Read).is_empty() {
             add("/admin/utilisateurs", "Utilisateurs");
             add("/admin/structures", "Structures");
@@ -500,6 +513,8 @@ fn landing(principal: &Principal) -> &'static str {
         .is_empty()
     {
         "/pilotage"
+    } else if !principal.grants(Resource::Directory, Verb::Read).is_empty() {
+        "/annuaire"
     } else {
         "/mises-en-relation"
     }
