@@ -335,6 +335,16 @@ pub async fn mine(
     Viewer(principal): Viewer,
     Query(form): Query<SearchForm>,
 ) -> PageResult {
+    if !principal
+        .grants(Resource::Directory, Verb::Write)
+        .iter()
+        .any(|g| g.rule.reach == crate::access::Reach::Own)
+    {
+        return Err(ApiError::Forbidden(
+            "only the members of a structure keep its services up to date".to_string(),
+        )
+        .into());
+    }
     let (structure_id, _) =
         api::listing(&state, &principal, Resource::Directory, Verb::Write, None).await?;
     let siret = state.structure_siret(structure_id).await?;

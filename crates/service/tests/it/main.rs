@@ -29,6 +29,8 @@ on_both_backends!(
     page_access_matrix,
     page_forms_need_their_anti_forgery_field,
     steering_page_counts_shortlists_and_names_nobody,
+    meetings_invite_the_territory_and_the_organiser_records_attendance,
+    a_structure_confirms_its_own_services_only,
     every_referral_transition_is_allowed_or_refused_as_the_workflow_says,
     idle_referrals_expire_after_the_configured_days,
     identity_is_revealed_to_the_agency_only_after_acceptance,

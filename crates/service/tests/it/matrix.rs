@@ -33,6 +33,14 @@ const CASES: &[Case] = &[
         expect: [(200, 200); 6],
     },
     Case {
+        route: "GET /api/v1/directory/services?commune=93066&rayon=10",
+        expect: [(200, 200); 6],
+    },
+    Case {
+        route: "GET /api/v1/meetings",
+        expect: [(200, 200); 6],
+    },
+    Case {
         route: "POST /api/v1/tokens",
         expect: [(201, 201); 6],
     },
@@ -467,6 +475,25 @@ const PAGES: &[Case] = &[
     },
     Case {
         route: "/suggestions/communes?q=evry",
+        expect: [(200, 200); 6],
+    },
+    Case {
+        route: "/annuaire?commune=93066&thematique=mobilite",
+        expect: [(200, 200); 6],
+    },
+    Case {
+        route: "/annuaire/ma-structure",
+        expect: [
+            (200, 200),
+            (200, 200),
+            (200, 200),
+            (200, 200),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "/reunions",
         expect: [(200, 200); 6],
     },
 ];
