@@ -192,7 +192,23 @@ pub async fn import(
         let store = store::connect(&settings.database).await?;
         store.migrate().await?;
         let now = now();
-        let records: Vec<_> = good.iter().map(|s| s.record.clone()).collect();
+        // A field the file leaves out is unknown to its producer, not removed: what we hold
+        // is kept (data·inclusion files leave out, for instance, reserved addresses).
+        let mut records = Vec::with_capacity(good.len());
+        for s in &good {
+            let mut record = s.record.clone();
+            if let Some(stored) = store.structure_by_siret(&record.siret).await? {
+                let kept = stored.record;
+                record.email = record.email.or(kept.email);
+                record.phone = record.phone.or(kept.phone);
+                record.website = record.website.or(kept.website);
+                record.address = record.address.or(kept.address);
+                record.postcode = record.postcode.or(kept.postcode);
+                record.coordinates = record.coordinates.or(kept.coordinates);
+                record.network = record.network.or(kept.network);
+            }
+            records.push(record);
+        }
         let report = store.upsert_structures(&records, now).await?;
         for (i, reason) in &report.rejected {
             rejected.push(RowError {
