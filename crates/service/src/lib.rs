@@ -282,9 +282,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(CatchPanicLayer::new())
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
+            // No inline script anywhere. Style *attributes* are allowed (`style-src-attr`), not
+            // style elements: the DSFR's header script copies the tools links into the mobile
+            // menu through innerHTML, and the copy carries the custom properties its runtime had
+            // set through the CSSOM as `style` attributes.
             HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; object-src 'none'; \
-                 frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; \
+                 style-src-attr 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; \
+                 base-uri 'self'; form-action 'self'",
             ),
         ))
         .layer(SetResponseHeaderLayer::overriding(

@@ -793,3 +793,30 @@ mod tests {
         assert_eq!(beyond.slice(&items[..5], 20).len(), 5);
     }
 }
+
+#[cfg(test)]
+mod markup {
+    /// The policy tolerates style attributes for the DSFR's runtime; our own markup uses none
+    /// (and no inline script or style element), so that the policy could tighten again.
+    #[test]
+    fn templates_have_no_inline_style_or_script() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for bad in [
+                " style=",
+                "<style",
+                "<script>",
+                " onclick=",
+                " onload=",
+                "javascript:",
+            ] {
+                assert!(!text.contains(bad), "{}: {bad}", path.display());
+            }
+            checked += 1;
+        }
+        assert!(checked >= 20, "{checked} templates");
+    }
+}
