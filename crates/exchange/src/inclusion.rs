@@ -298,6 +298,45 @@ impl<'a> Reader<'a> {
         value
     }
 
+    /// An optional field parsed by `parse`, its error named.
+    fn parsed<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        let text = self.text(field)?;
+        match parse(&text) {
+            Ok(value) => Some(value),
+            Err(err) => {
+                self.error(field, err.to_string());
+                None
+            }
+        }
+    }
+
+    /// `code_insee`: a commune the reference data knows.
+    fn commune(&mut self, required: bool) -> Option<InseeCode> {
+        let code = if required {
+            self.required("code_insee")?
+        } else {
+            self.text("code_insee")?
+        };
+        match InseeCode::parse(&code) {
+            Ok(code) if refdata::geo().commune(code.as_str()).is_some() => Some(code),
+            Ok(code) => {
+                self.error(
+                    "code_insee",
+                    format!("no commune has the INSEE code {code}"),
+                );
+                None
+            }
+            Err(err) => {
+                self.error("code_insee", err.to_string());
+                None
+            }
+        }
+    }
+
     fn date(&mut self, field: &str) -> Option<NaiveDate> {
         let text = self.required(field)?;
         match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
@@ -462,50 +501,12 @@ fn read_structure(position: usize, o: &Map<String, Value>) -> Row<ReadStructure>
         },
         None => None,
     };
-    let commune = match r.required("code_insee") {
-        Some(code) => match InseeCode::parse(&code) {
-            Ok(code) if refdata::geo().commune(code.as_str()).is_some() => Some(code),
-            Ok(code) => {
-                r.error(
-                    "code_insee",
-                    format!("no commune has the INSEE code {code}"),
-                );
-                None
-            }
-            Err(err) => {
-                r.error("code_insee", err.to_string());
-                None
-            }
-        },
-        None => None,
-    };
-    let postcode = r
-        .text("code_postal")
-        .and_then(|p| match Postcode::parse(&p) {
-            Ok(p) => Some(p),
-            Err(err) => {
-                r.error("code_postal", err.to_string());
-                None
-            }
-        });
+    let commune = r.commune(true);
+    let postcode = r.parsed("code_postal", Postcode::parse);
     let address = r.text("adresse");
     let coordinates = r.coordinates();
-    let phone = r
-        .text("telephone")
-        .and_then(|p| match PhoneNumber::parse(&p) {
-            Ok(p) => Some(p),
-            Err(err) => {
-                r.error("telephone", err.to_string());
-                None
-            }
-        });
-    let email = r.text("courriel").and_then(|e| match Email::parse(&e) {
-        Ok(e) => Some(e),
-        Err(err) => {
-            r.error("courriel", err.to_string());
-            None
-        }
-    });
+    let phone = r.parsed("telephone", PhoneNumber::parse);
+    let email = r.parsed("courriel", Email::parse);
     let website = r.text("site_web");
     let opening_hours = r.text("horaires_accueil");
     let reseaux = r.values("reseaux_porteurs", Some(Vocabulary::ReseauPorteur));
@@ -636,41 +637,12 @@ fn read_service(
     let publics = r.values("publics", Some(Vocabulary::Public));
     let publics_details = r.text("publics_precisions");
     let access_conditions = r.text("conditions_acces");
-    let commune = r
-        .text("code_insee")
-        .and_then(|code| match InseeCode::parse(&code) {
-            Ok(code) if refdata::geo().commune(code.as_str()).is_some() => Some(code),
-            Ok(code) => {
-                r.error(
-                    "code_insee",
-                    format!("no commune has the INSEE code {code}"),
-                );
-                None
-            }
-            Err(err) => {
-                r.error("code_insee", err.to_string());
-                None
-            }
-        });
-    let postcode = r
-        .text("code_postal")
-        .and_then(|p| match Postcode::parse(&p) {
-            Ok(p) => Some(p),
-            Err(err) => {
-                r.error("code_postal", err.to_string());
-                None
-            }
-        });
+    let commune = r.commune(false);
+    let postcode = r.parsed("code_postal", Postcode::parse);
     let address = r.text("adresse");
     let coordinates = r.coordinates();
     let phone = r.text("telephone");
-    let email = r.text("courriel").and_then(|e| match Email::parse(&e) {
-        Ok(e) => Some(e),
-        Err(err) => {
-            r.error("courriel", err.to_string());
-            None
-        }
-    });
+    let email = r.parsed("courriel", Email::parse);
     let reception_modes = r.values("modes_accueil", Some(Vocabulary::ModeAccueil));
     let eligibility_zone = r.values("zone_eligibilite", None);
     let contact_name = r.text("contact_nom_prenom");

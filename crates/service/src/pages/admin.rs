@@ -97,14 +97,7 @@ async fn users_page(
             user,
         })
         .collect();
-    let errors: Vec<(String, String)> = fields
-        .iter()
-        .filter_map(|f| {
-            f.error
-                .as_ref()
-                .map(|e| (f.name.to_string(), format!("{} : {e}", f.label)))
-        })
-        .collect();
+    let errors: Vec<(String, String)> = forms::error_summary(&fields);
     let failed = !errors.is_empty();
     let mut response = render(&UsersPage {
         chrome: Chrome::new(

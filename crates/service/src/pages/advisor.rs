@@ -2,10 +2,12 @@
 //! consent, suggested offers with their reasons, and the referrals to handle.
 
 use axum::extract::Path;
-use model::workflow::{self, Mover};
+use model::workflow;
 use model::{JobSeeker, ReferralScope};
 
-use super::recruiter::{ListQuery, MoveOption, ReferralRow, all_referrals, done, referral_rows};
+use super::recruiter::{
+    ListQuery, MoveOption, ReferralRow, all_referrals, done, moves_for, referral_rows,
+};
 use super::*;
 use crate::access::Reach;
 use crate::api::views::{JobSeekerView, SuggestionView};
@@ -258,21 +260,7 @@ pub async fn job_seeker(
     let rows = referral_rows(&state, &referrals).await;
     let mut handle = Vec::with_capacity(rows.len());
     for (row, stored) in rows.into_iter().zip(&referrals) {
-        let moves =
-            match api::referrals::referral_grant(&state, &principal, Verb::Write, stored).await {
-                Ok((role, _)) => workflow::MOVES
-                    .iter()
-                    .filter(|m| m.from == stored.state && m.by.contains(&Mover::User(role)))
-                    .map(|m| MoveOption {
-                        to: m.to.as_str(),
-                        label: labels::move_label(m.to.as_str()),
-                        needs_date: m.needs == workflow::Needs::StartDate,
-                        needs_reason: m.needs == workflow::Needs::NotHiredReason,
-                        secondary: m.to == model::ReferralState::Cancelled,
-                    })
-                    .collect(),
-                Err(_) => Vec::new(),
-            };
+        let moves = moves_for(&state, &principal, stored).await;
         handle.push(HandleRow { row, moves });
     }
     let name = seeker

@@ -96,6 +96,18 @@ pub fn set_error(fields: &mut [Field], name: &str, message: String) {
     }
 }
 
+/// The errors of a form, for the summary at its top: (field id, "label : message").
+pub fn error_summary(fields: &[Field]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .filter_map(|f| {
+            f.error
+                .as_ref()
+                .map(|e| (f.name.to_string(), format!("{} : {e}", f.label)))
+        })
+        .collect()
+}
+
 pub fn has_errors(fields: &[Field]) -> bool {
     fields.iter().any(|f| f.error.is_some())
 }

@@ -115,14 +115,7 @@ async fn page(
             view,
         });
     }
-    let errors: Vec<(String, String)> = fields
-        .iter()
-        .filter_map(|f| {
-            f.error
-                .as_ref()
-                .map(|e| (f.name.to_string(), format!("{} : {e}", f.label)))
-        })
-        .collect();
+    let errors: Vec<(String, String)> = forms::error_summary(&fields);
     let failed = !errors.is_empty();
     let mut response = render(&MeetingsPage {
         chrome: Chrome::new(

@@ -395,14 +395,7 @@ fn commune_of_field(fields: &mut [Field], typed: &str) -> String {
 }
 
 fn invalid_offer_form(principal: &Principal, fields: Vec<Field>) -> Response {
-    let errors = fields
-        .iter()
-        .filter_map(|f| {
-            f.error
-                .as_ref()
-                .map(|e| (f.name.to_string(), format!("{} : {e}", f.label)))
-        })
-        .collect();
+    let errors = forms::error_summary(&fields);
     let mut response = render(&OfferForm {
         chrome: Chrome::new(principal, "Erreur — Créer une offre", "/offres/nouvelle"),
         fields,
@@ -781,6 +774,28 @@ pub struct MoveOption {
     pub secondary: bool,
 }
 
+/// The moves this user may make on a referral now, as buttons.
+pub async fn moves_for(
+    state: &AppState,
+    principal: &Principal,
+    referral: &Referral,
+) -> Vec<MoveOption> {
+    match api::referrals::referral_grant(state, principal, Verb::Write, referral).await {
+        Ok((role, _)) => workflow::MOVES
+            .iter()
+            .filter(|m| m.from == referral.state && m.by.contains(&Mover::User(role)))
+            .map(|m| MoveOption {
+                to: m.to.as_str(),
+                label: labels::move_label(m.to.as_str()),
+                needs_date: m.needs == workflow::Needs::StartDate,
+                needs_reason: m.needs == workflow::Needs::NotHiredReason,
+                secondary: m.to == ReferralState::Cancelled,
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
 pub struct LogRow {
     pub at: String,
     pub label: &'static str,
@@ -820,21 +835,7 @@ pub async fn referral(
         .referral(id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("referral {id}")))?;
-    let moves = match api::referrals::referral_grant(&state, &principal, Verb::Write, &stored).await
-    {
-        Ok((role, _)) => workflow::MOVES
-            .iter()
-            .filter(|m| m.from == stored.state && m.by.contains(&Mover::User(role)))
-            .map(|m| MoveOption {
-                to: m.to.as_str(),
-                label: labels::move_label(m.to.as_str()),
-                needs_date: m.needs == workflow::Needs::StartDate,
-                needs_reason: m.needs == workflow::Needs::NotHiredReason,
-                secondary: m.to == ReferralState::Cancelled,
-            })
-            .collect(),
-        Err(_) => Vec::new(),
-    };
+    let moves = moves_for(&state, &principal, &stored).await;
     let seeker = &detail.job_seeker;
     let name = match &seeker.identity {
         Some(i) => format!("{} {}", i.first_name, i.last_name),
