@@ -280,6 +280,29 @@ impl Geo {
         })
     }
 
+    /// Communes whose name or former name starts with `prefix` (case, accents and hyphens
+    /// ignored), each with whether that name is exactly the prefix; by INSEE code.
+    pub fn names_starting_with(&self, prefix: &str) -> Vec<(&Commune, bool)> {
+        let wanted = normalise(prefix);
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let mut found: Vec<(&Commune, bool)> = Vec::new();
+        for (name, indices) in &self.by_name {
+            if name.starts_with(&wanted) {
+                found.extend(
+                    indices
+                        .iter()
+                        .filter_map(|&i| self.communes.get(i))
+                        .map(|c| (c, *name == wanted)),
+                );
+            }
+        }
+        found.sort_by(|a, b| a.0.code.cmp(b.0.code).then(b.1.cmp(&a.1)));
+        found.dedup_by(|a, b| a.0.code == b.0.code);
+        found
+    }
+
     /// Up to five communes whose code, postcode or name is closest to the query.
     fn suggest(&self, query: &str) -> Vec<(&'static str, &'static str, &'static str)> {
         let mut scored: Vec<(f64, u32, usize)> = Vec::new();

@@ -1350,6 +1350,10 @@ pub fn referral_scope_filter(scope: ReferralScope, placeholder: &str) -> (String
 pub const DEPARTMENT_OF_COMMUNE: &str = "CASE WHEN o.commune_code LIKE '97%' THEN substr(o.commune_code, 1, 3) \
      ELSE substr(o.commune_code, 1, 2) END";
 
+/// The columns of a meeting, for both backends' reads.
+pub const MEETING_SELECT: &str = "SELECT id, organiser_structure_id, theme, starts_at, place, \
+    online_link, territory, created_by_user_id, created_at FROM meetings";
+
 /// The states a referral can still leave: expiry looks at these.
 pub const OPEN_REFERRAL_STATES: &str = "('proposed', 'accepted', 'interview')";
 

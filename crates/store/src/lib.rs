@@ -245,8 +245,9 @@ pub trait Store: Send + Sync {
     /// Referrals still open (proposed, accepted, interview) last changed at or before `before`: the
     /// candidates for expiry.
     async fn referrals_idle_since(&self, before: DateTime<Utc>) -> Result<Vec<Referral>>;
-    /// Offers counted by department, month of publication, month of last change and status.
-    async fn offer_tallies(&self) -> Result<Vec<Tally>>;
+    /// Offers (of one owner, or all) counted by department, month of publication, month of
+    /// last change and status.
+    async fn offer_tallies(&self, structure: Option<i64>) -> Result<Vec<Tally>>;
     /// Referrals in `scope` counted by the offer's department, month of proposal, month of
     /// last move and state.
     async fn referral_tallies(&self, scope: ReferralScope) -> Result<Vec<Tally>>;
@@ -280,6 +281,7 @@ pub trait Store: Send + Sync {
     ) -> Result<Meeting>;
     /// Meetings starting at or after `from`, soonest first.
     async fn meetings_from(&self, from: DateTime<Utc>) -> Result<Vec<Meeting>>;
+    async fn meeting(&self, id: i64) -> Result<Option<Meeting>>;
     /// Registers a user for a meeting on behalf of their structure; twice is a conflict.
     async fn register_for_meeting(
         &self,

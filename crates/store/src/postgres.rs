@@ -1222,13 +1222,16 @@ impl Store for PostgresStore {
         rows.iter().map(|row| referral_from_row!(row)).collect()
     }
 
-    async fn offer_tallies(&self) -> Result<Vec<Tally>> {
+    async fn offer_tallies(&self, structure: Option<i64>) -> Result<Vec<Tally>> {
         let sql = format!(
             "SELECT {DEPARTMENT_OF_COMMUNE} AS department, to_char(o.published_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, \
              to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM') AS changed_month, o.status AS state, COUNT(*) AS n \
-             FROM offers o GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+             FROM offers o WHERE $1::BIGINT IS NULL OR o.structure_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
         );
-        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&sql)
+            .bind(structure)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(tally_from_row).collect()
     }
 
@@ -1469,40 +1472,28 @@ impl Store for PostgresStore {
     }
 
     async fn meetings_from(&self, from: DateTime<Utc>) -> Result<Vec<Meeting>> {
-        let rows = sqlx::query(
-            "SELECT id, organiser_structure_id, theme, starts_at, place, online_link, territory, \
-             created_by_user_id, created_at FROM meetings WHERE starts_at >= $1 \
-             ORDER BY starts_at, id",
-        )
+        let rows = sqlx::query(&format!(
+            "{MEETING_SELECT} WHERE starts_at >= $1 ORDER BY starts_at, id"
+        ))
         .bind(from)
         .fetch_all(&self.pool)
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
-            let id: i64 = row.try_get("id")?;
-            let invited: Vec<i64> = sqlx::query_scalar(
-                "SELECT structure_id FROM meeting_invitations WHERE meeting_id = $1 \
-                 ORDER BY structure_id",
-            )
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
-            out.push(Meeting {
-                id,
-                meeting: NewMeeting {
-                    organiser: row.try_get("organiser_structure_id")?,
-                    theme: row.try_get("theme")?,
-                    starts_at: row.try_get("starts_at")?,
-                    place: row.try_get("place")?,
-                    online_link: row.try_get("online_link")?,
-                    territory: row.try_get("territory")?,
-                    created_by: row.try_get("created_by_user_id")?,
-                },
-                invited,
-                created_at: row.try_get("created_at")?,
-            });
+            out.push(self.meeting_of_row(row).await?);
         }
         Ok(out)
+    }
+
+    async fn meeting(&self, id: i64) -> Result<Option<Meeting>> {
+        let row = sqlx::query(&format!("{MEETING_SELECT} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => Ok(Some(self.meeting_of_row(&row).await?)),
+            None => Ok(None),
+        }
     }
 
     async fn register_for_meeting(
@@ -1708,4 +1699,32 @@ fn tally_from_row(row: &sqlx::postgres::PgRow) -> Result<Tally> {
         state: row.try_get("state")?,
         count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
     })
+}
+
+impl PostgresStore {
+    /// A meeting from its row, with its invitations.
+    async fn meeting_of_row(&self, row: &sqlx::postgres::PgRow) -> Result<Meeting> {
+        let id: i64 = row.try_get("id")?;
+        let invited: Vec<i64> = sqlx::query_scalar(
+            "SELECT structure_id FROM meeting_invitations WHERE meeting_id = $1 \
+             ORDER BY structure_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Meeting {
+            id,
+            meeting: NewMeeting {
+                organiser: row.try_get("organiser_structure_id")?,
+                theme: row.try_get("theme")?,
+                starts_at: row.try_get("starts_at")?,
+                place: row.try_get("place")?,
+                online_link: row.try_get("online_link")?,
+                territory: row.try_get("territory")?,
+                created_by: row.try_get("created_by_user_id")?,
+            },
+            invited,
+            created_at: row.try_get("created_at")?,
+        })
+    }
 }

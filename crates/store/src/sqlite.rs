@@ -1144,13 +1144,17 @@ impl Store for SqliteStore {
         rows.iter().map(|row| referral_from_row!(row)).collect()
     }
 
-    async fn offer_tallies(&self) -> Result<Vec<Tally>> {
+    async fn offer_tallies(&self, structure: Option<i64>) -> Result<Vec<Tally>> {
         let sql = format!(
             "SELECT {DEPARTMENT_OF_COMMUNE} AS department, substr(o.published_at, 1, 7) AS month, \
              substr(o.updated_at, 1, 7) AS changed_month, o.status AS state, COUNT(*) AS n \
-             FROM offers o GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+             FROM offers o WHERE ? IS NULL OR o.structure_id = ? GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
         );
-        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&sql)
+            .bind(structure)
+            .bind(structure)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(tally_from_row).collect()
     }
 
@@ -1390,40 +1394,28 @@ impl Store for SqliteStore {
     }
 
     async fn meetings_from(&self, from: DateTime<Utc>) -> Result<Vec<Meeting>> {
-        let rows = sqlx::query(
-            "SELECT id, organiser_structure_id, theme, starts_at, place, online_link, territory, \
-             created_by_user_id, created_at FROM meetings WHERE starts_at >= ? \
-             ORDER BY starts_at, id",
-        )
+        let rows = sqlx::query(&format!(
+            "{MEETING_SELECT} WHERE starts_at >= ? ORDER BY starts_at, id"
+        ))
         .bind(from)
         .fetch_all(&self.pool)
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
-            let id: i64 = row.try_get("id")?;
-            let invited: Vec<i64> = sqlx::query_scalar(
-                "SELECT structure_id FROM meeting_invitations WHERE meeting_id = ? \
-                 ORDER BY structure_id",
-            )
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
-            out.push(Meeting {
-                id,
-                meeting: NewMeeting {
-                    organiser: row.try_get("organiser_structure_id")?,
-                    theme: row.try_get("theme")?,
-                    starts_at: row.try_get("starts_at")?,
-                    place: row.try_get("place")?,
-                    online_link: row.try_get("online_link")?,
-                    territory: row.try_get("territory")?,
-                    created_by: row.try_get("created_by_user_id")?,
-                },
-                invited,
-                created_at: row.try_get("created_at")?,
-            });
+            out.push(self.meeting_of_row(row).await?);
         }
         Ok(out)
+    }
+
+    async fn meeting(&self, id: i64) -> Result<Option<Meeting>> {
+        let row = sqlx::query(&format!("{MEETING_SELECT} WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => Ok(Some(self.meeting_of_row(&row).await?)),
+            None => Ok(None),
+        }
     }
 
     async fn register_for_meeting(
@@ -1626,4 +1618,32 @@ fn tally_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Tally> {
         state: row.try_get("state")?,
         count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
     })
+}
+
+impl SqliteStore {
+    /// A meeting from its row, with its invitations.
+    async fn meeting_of_row(&self, row: &sqlx::sqlite::SqliteRow) -> Result<Meeting> {
+        let id: i64 = row.try_get("id")?;
+        let invited: Vec<i64> = sqlx::query_scalar(
+            "SELECT structure_id FROM meeting_invitations WHERE meeting_id = ? \
+             ORDER BY structure_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Meeting {
+            id,
+            meeting: NewMeeting {
+                organiser: row.try_get("organiser_structure_id")?,
+                theme: row.try_get("theme")?,
+                starts_at: row.try_get("starts_at")?,
+                place: row.try_get("place")?,
+                online_link: row.try_get("online_link")?,
+                territory: row.try_get("territory")?,
+                created_by: row.try_get("created_by_user_id")?,
+            },
+            invited,
+            created_at: row.try_get("created_at")?,
+        })
+    }
 }

@@ -17,17 +17,14 @@ const SERVICES: &str = "services.json";
 pub async fn export(dir: &Path, settings: &Settings, out: &mut dyn Write) -> anyhow::Result<()> {
     let store = store::connect(&settings.database).await?;
     store.migrate().await?;
-    let structures: Vec<_> = store
-        .structures()
-        .await?
+    let stored = store.structures().await?;
+    let sirets: HashMap<i64, String> = stored
+        .iter()
+        .map(|s| (s.id, s.record.siret.as_str().to_string()))
+        .collect();
+    let structures: Vec<_> = stored
         .into_iter()
         .map(|s| (s.record, s.updated_at.date_naive()))
-        .collect();
-    let sirets: HashMap<i64, String> = store
-        .structures()
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.record.siret.as_str().to_string()))
         .collect();
     let profiles: HashMap<String, store::StructureProfile> = store
         .structure_profiles()

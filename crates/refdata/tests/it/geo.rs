@@ -150,3 +150,22 @@ proptest! {
         prop_assert!((0.0..=20_040.0).contains(&d));
     }
 }
+
+#[test]
+fn names_starting_with_a_prefix_include_former_names_and_flag_exact_ones() {
+    let geo = refdata::geo();
+    let found = geo.names_starting_with("évry");
+    assert!(
+        found.iter().any(|(c, exact)| c.code == "89162" && *exact),
+        "Évry (89)"
+    );
+    assert!(
+        found.iter().any(|(c, exact)| c.code == "91228" && !*exact),
+        "Évry-Courcouronnes"
+    );
+    let codes: Vec<&str> = found.iter().map(|(c, _)| c.code).collect();
+    let mut unique = codes.clone();
+    unique.dedup();
+    assert_eq!(codes, unique, "each commune once");
+    assert!(geo.names_starting_with("  ").is_empty());
+}

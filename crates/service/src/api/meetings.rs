@@ -214,10 +214,8 @@ pub(crate) async fn create_meeting(
 async fn find(state: &AppState, id: i64) -> AppResult<model::Meeting> {
     state
         .store
-        .meetings_from(DateTime::<Utc>::UNIX_EPOCH)
+        .meeting(id)
         .await?
-        .into_iter()
-        .find(|m| m.id == id)
         .ok_or_else(|| ApiError::NotFound(format!("meeting {id}")))
 }
 

@@ -9,6 +9,16 @@ pub struct NewReferral {
     pub job_seeker_id: i64,
 }
 
+/// The referrals a listing grant covers in structure `id`: an advisor's agency's job seekers,
+/// or the offers of the recruiter's agency.
+pub(crate) fn listing_scope(rule: &crate::access::Rule, id: i64) -> ReferralScope {
+    if rule.role == model::Role::Advisor {
+        ReferralScope::JobSeekerAgency(id)
+    } else {
+        ReferralScope::OfferOwner(id)
+    }
+}
+
 /// Whether this user may act on a referral (read or write), through the offer's structure or
 /// the job seeker's agency; the grant's role is who moves it.
 pub(crate) async fn referral_grant(
@@ -135,12 +145,10 @@ pub(crate) async fn list_referrals(
         structure.structure.as_deref(),
     )
     .await?;
-    let scope = if rule.role == model::Role::Advisor {
-        ReferralScope::JobSeekerAgency(id)
-    } else {
-        ReferralScope::OfferOwner(id)
-    };
-    let referrals = state.store.referrals(scope, page.after, limit).await?;
+    let referrals = state
+        .store
+        .referrals(listing_scope(rule, id), page.after, limit)
+        .await?;
     Ok(Json(referrals.iter().map(referral_view).collect()))
 }
 

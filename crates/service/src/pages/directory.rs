@@ -142,6 +142,7 @@ pub async fn search(
     principal
         .grant(Resource::Directory, Verb::Read, None)
         .map_err(ApiError::Forbidden)?;
+    let (services, structures) = load(&state).await?;
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     let typed_commune = value(&form.commune);
     let rayon = form
@@ -184,7 +185,7 @@ pub async fn search(
             "reseau",
             "Réseau",
             &value(&form.reseau),
-            network_options(&state).await?,
+            network_options(&structures),
         ),
         Field::text("q", "Mots-clés", &value(&form.q))
             .hint("Par exemple : permis, CDI intérimaire, logement."),
@@ -213,10 +214,7 @@ pub async fn search(
         q: form.q.clone(),
     });
     let hits = match query {
-        Ok(query) => {
-            let (services, structures) = load(&state).await?;
-            directory::search(&services, &structures, &query, state.now().date_naive())
-        }
+        Ok(query) => directory::search(&services, &structures, &query, state.now().date_naive()),
         Err(err) => {
             error = Some(match err {
                 ApiError::Invalid(fields) => fields
@@ -286,7 +284,9 @@ pub async fn search(
 }
 
 /// Kinds of structure, then the agencies' brands present in the directory.
-async fn network_options(state: &AppState) -> Result<Vec<(String, String)>, PageError> {
+fn network_options(
+    structures: &std::collections::HashMap<String, model::Structure>,
+) -> Vec<(String, String)> {
     let mut out = vec![(String::new(), "Tous les réseaux".to_string())];
     for kind in [
         "france_travail",
@@ -298,12 +298,9 @@ async fn network_options(state: &AppState) -> Result<Vec<(String, String)>, Page
     ] {
         out.push((kind.to_string(), labels::structure_kind(kind).to_string()));
     }
-    let mut brands: Vec<String> = state
-        .store
-        .structures()
-        .await?
-        .into_iter()
-        .filter_map(|s| s.record.network)
+    let mut brands: Vec<&String> = structures
+        .values()
+        .filter_map(|s| s.record.network.as_ref())
         .collect();
     brands.sort();
     brands.dedup();
@@ -312,7 +309,7 @@ async fn network_options(state: &AppState) -> Result<Vec<(String, String)>, Page
             .into_iter()
             .map(|b| (b.clone(), format!("Agences {b}"))),
     );
-    Ok(out)
+    out
 }
 
 fn encode(text: &str) -> String {

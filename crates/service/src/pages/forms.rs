@@ -162,19 +162,15 @@ fn complete_commune(typed: &str, limit: usize) -> Vec<&'static refdata::Commune>
             .map(|found| found.into_iter().take(limit).collect())
             .unwrap_or_default();
     }
-    let wanted = refdata::text::normalise(typed);
-    if wanted.chars().count() < 2 {
+    if refdata::text::normalise(typed).chars().count() < 2 {
         return Vec::new();
     }
     // Names starting with what was typed: exact names first, then the most populated.
     let mut found: Vec<(bool, &refdata::Commune)> = geo
-        .communes()
-        .iter()
-        .filter(|c| c.arrondissement_of.is_none() || c.code.starts_with("75"))
-        .filter_map(|c| {
-            let name = refdata::text::normalise(c.name);
-            name.starts_with(&wanted).then_some((name == wanted, c))
-        })
+        .names_starting_with(typed)
+        .into_iter()
+        .filter(|(c, _)| c.arrondissement_of.is_none() || c.code.starts_with("75"))
+        .map(|(c, exact)| (exact, c))
         .collect();
     found.sort_by_key(|(exact, c)| (std::cmp::Reverse(*exact), std::cmp::Reverse(c.population)));
     found.into_iter().take(limit).map(|(_, c)| c).collect()

@@ -723,15 +723,7 @@ pub async fn referrals(
 ) -> PageResult {
     let (structure, rule) =
         api::listing(&state, &principal, Resource::Referrals, Verb::Read, None).await?;
-    let owner_side = principal
-        .seats
-        .iter()
-        .any(|s| s.structure_id == structure && s.role != model::Role::Advisor);
-    let scope = if owner_side && rule.fields != crate::access::Fields::Full {
-        ReferralScope::OfferOwner(structure)
-    } else {
-        ReferralScope::JobSeekerAgency(structure)
-    };
+    let scope = api::referrals::listing_scope(rule, structure);
     let wanted = query.etat.clone().unwrap_or_default();
     let mut referrals = all_referrals(&state, scope).await?;
     if let Some(s) = ReferralState::parse(&wanted) {

@@ -185,35 +185,7 @@ pub async fn indicators(
             .unwrap_or_default();
         (ReferralScope::OfferOwner(id), name, Some(id))
     };
-    let offer_tallies = match own {
-        None => state.store.offer_tallies().await?,
-        Some(id) => {
-            let mut counts: BTreeMap<(String, String, String), u64> = BTreeMap::new();
-            for o in state.store.offers_of_structure(id).await? {
-                let department = refdata::geo()
-                    .commune(o.record.commune.as_str())
-                    .map(|c| c.department.to_string())
-                    .unwrap_or_default();
-                *counts
-                    .entry((
-                        department,
-                        o.record.published_at.format("%Y-%m").to_string(),
-                        o.record.status.as_str().to_string(),
-                    ))
-                    .or_default() += 1;
-            }
-            counts
-                .into_iter()
-                .map(|((department, month, state), count)| Tally {
-                    department,
-                    month: month.clone(),
-                    changed_month: month,
-                    state,
-                    count,
-                })
-                .collect()
-        }
-    };
+    let offer_tallies = state.store.offer_tallies(own).await?;
     let referral_tallies = state.store.referral_tallies(scope).await?;
     // What this instance counted since its last flush is written first, so the page is current.
     state

@@ -864,7 +864,7 @@ pub async fn referrals_are_listed_by_scope_and_idleness(db: &TestDb) {
             .unwrap(),
         vec![tally("2026-03", "declined", 1)]
     );
-    let offer_tallies = store.offer_tallies().await.unwrap();
+    let offer_tallies = store.offer_tallies(None).await.unwrap();
     let all_offers = store.load_offers().await.unwrap();
     assert_eq!(
         offer_tallies.iter().map(|t| t.count).sum::<u64>(),
@@ -875,6 +875,8 @@ pub async fn referrals_are_listed_by_scope_and_idleness(db: &TestDb) {
             .iter()
             .all(|t| t.department == "93" && t.state == "open")
     );
+    let owned = store.offer_tallies(Some(owner.id)).await.unwrap();
+    assert_eq!(owned.iter().map(|t| t.count).sum::<u64>(), 2);
 }
 
 pub async fn schema_refuses_what_the_code_would_refuse(db: &TestDb) {
@@ -1156,6 +1158,11 @@ pub async fn meetings_invitations_registrations_and_attendance(db: &TestDb) {
     );
     assert_eq!(listed[1], meeting);
     assert_eq!(store.meetings_from(at(15)).await.unwrap().len(), 1);
+    assert_eq!(
+        store.meeting(meeting.id).await.unwrap(),
+        Some(meeting.clone())
+    );
+    assert_eq!(store.meeting(424_242).await.unwrap(), None);
     store
         .register_for_meeting(meeting.id, user.id, agency, at(3))
         .await
