@@ -1264,6 +1264,25 @@ impl Engine {
             .collect())
     }
 
+    /// Whether the person may be proposed for this offer today: every hard condition of the
+    /// score holds (consent and its scope, activity, commute limit, permits, availability, an
+    /// occupation that leads to the offer's). What a referral's proposal must satisfy.
+    pub fn eligible(
+        &self,
+        job_seeker_id: i64,
+        offer_id: i64,
+        today: NaiveDate,
+    ) -> Result<bool, EngineError> {
+        let offer = self.offer(offer_id)?;
+        let seeker = self
+            .seeker_slot
+            .get(&job_seeker_id)
+            .and_then(|s| self.seekers.get(*s as usize))
+            .ok_or(EngineError::UnknownJobSeeker(job_seeker_id))?;
+        let km = refdata::distance_km(offer.point, self.point(seeker.commune));
+        Ok(self.context(today).score(seeker, offer, km).is_some())
+    }
+
     /// Whether the person may be proposed for at least one of `offers` (open ones): what
     /// campaigns count as the eligible pool.
     pub(crate) fn eligible_for_any(

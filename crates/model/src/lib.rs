@@ -76,6 +76,30 @@ text_enum!(
     }
 );
 
+impl Role {
+    /// The kinds of structure a seat of this role may be in: advisors in France Travail
+    /// agencies, recruiters and agency managers in agences d'emploi, partners in the partner
+    /// networks (Cap emploi, missions locales, Akto, FASTT, others), the steering committee in
+    /// a France Travail direction or another signatory's body; administrators anywhere. No
+    /// mixed seat exists: a role's rights assume its kind of structure (an advisor answers for
+    /// the job seekers their agency follows; only agences d'emploi recruit through offers).
+    pub fn structure_kinds(self) -> &'static [StructureKind] {
+        use StructureKind as K;
+        match self {
+            Role::Advisor => &[K::FranceTravail],
+            Role::Recruiter | Role::AgencyManager => &[K::AgenceEmploi],
+            Role::Partner => &[K::CapEmploi, K::MissionLocale, K::Akto, K::Fastt, K::Other],
+            Role::Steering => &[K::FranceTravail, K::Other],
+            Role::Admin => K::ALL,
+        }
+    }
+
+    /// Whether a seat of this role may be in a structure of this kind.
+    pub fn fits(self, kind: StructureKind) -> bool {
+        self.structure_kinds().contains(&kind)
+    }
+}
+
 text_enum!(UserStatus { Active = "active", Disabled = "disabled" });
 
 text_enum!(
@@ -620,12 +644,16 @@ pub struct ShortlistTally {
 }
 
 /// Which referrals to list: those of offers owned by a structure, or those of the job seekers
-/// of a France Travail agency, or those of one job seeker.
+/// of a France Travail agency, or either of one structure, or those of one job seeker or one
+/// offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReferralScope {
     OfferOwner(i64),
     JobSeekerAgency(i64),
+    /// Of an offer the structure owns or of a job seeker it follows.
+    Structure(i64),
     JobSeeker(i64),
+    Offer(i64),
     All,
 }
 

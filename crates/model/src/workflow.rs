@@ -3,22 +3,38 @@
 //! which are allowed.
 //!
 //! proposed → accepted | declined (the job seeker's answer, recorded by their advisor)
-//! accepted → interview (the agency)
+//! accepted → interview (the offer's structure)
 //! interview → hired (with a start date) | not hired (with a reason from [`NOT_HIRED_REASONS`])
 //! proposed | accepted | interview → cancelled (either side) | expired (the system, after
 //! `expiry_days` without a move)
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::{ReferralState, Role};
+use crate::ReferralState;
 
-/// Who moves a referral.
+/// Who moves a referral: a side of the relation, never a role. What a user may do follows
+/// from how they reach the referral (the service decides it from the access rules): through
+/// the structure that owns the offer, or through the job seeker's own agency. Owning the offer
+/// never lets anyone answer for the person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mover {
-    /// A user acting in one of their roles.
-    User(Role),
+    /// The structure that owns the offer (an agence d'emploi, or a France Travail agency for
+    /// its own offers): it runs the interview and records the hire.
+    OfferSide,
+    /// The job seeker, answered for by their own France Travail agency.
+    PersonSide,
     /// Passerelle itself (expiry).
     System,
+}
+
+impl Mover {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Mover::OfferSide => "the offer's structure",
+            Mover::PersonSide => "the job seeker or their agency",
+            Mover::System => "the system",
+        }
+    }
 }
 
 /// What a move must carry.
@@ -38,16 +54,9 @@ pub struct Move {
     pub needs: Needs,
 }
 
-const AGENCY: &[Mover] = &[
-    Mover::User(Role::Recruiter),
-    Mover::User(Role::AgencyManager),
-];
-const ADVISOR: &[Mover] = &[Mover::User(Role::Advisor)];
-const EITHER: &[Mover] = &[
-    Mover::User(Role::Recruiter),
-    Mover::User(Role::AgencyManager),
-    Mover::User(Role::Advisor),
-];
+const AGENCY: &[Mover] = &[Mover::OfferSide];
+const ADVISOR: &[Mover] = &[Mover::PersonSide];
+const EITHER: &[Mover] = &[Mover::OfferSide, Mover::PersonSide];
 const SYSTEM: &[Mover] = &[Mover::System];
 
 use ReferralState as S;
@@ -173,10 +182,7 @@ pub fn check(
         return Err(MoveError::NotYours {
             from,
             to,
-            by: match by {
-                Mover::User(role) => role.to_string(),
-                Mover::System => "the system".to_string(),
-            },
+            by: by.describe().to_string(),
         });
     }
     match allowed.needs {
@@ -216,15 +222,7 @@ mod tests {
     /// Every pair of states, by every mover: allowed exactly when the table says so.
     #[test]
     fn every_move_allowed_or_refused_as_the_table_says() {
-        let movers = [
-            Mover::User(Role::Advisor),
-            Mover::User(Role::Recruiter),
-            Mover::User(Role::AgencyManager),
-            Mover::User(Role::Partner),
-            Mover::User(Role::Steering),
-            Mover::User(Role::Admin),
-            Mover::System,
-        ];
+        let movers = [Mover::OfferSide, Mover::PersonSide, Mover::System];
         let start = NaiveDate::from_ymd_opt(2026, 12, 1);
         let mut allowed = 0;
         for from in ReferralState::ALL {
@@ -239,34 +237,22 @@ mod tests {
                 }
             }
         }
-        assert_eq!(allowed, 20);
+        assert_eq!(allowed, 14);
         assert!(matches!(
-            check(
-                S::Hired,
-                S::Cancelled,
-                Mover::User(Role::Recruiter),
-                None,
-                None
-            ),
+            check(S::Hired, S::Cancelled, Mover::OfferSide, None, None),
             Err(MoveError::NotAllowed { .. })
         ));
         assert_eq!(
-            check(
-                S::Proposed,
-                S::Accepted,
-                Mover::User(Role::Recruiter),
-                None,
-                None
-            )
-            .unwrap_err()
-            .to_string(),
-            "going from proposed to accepted is not for recruiter"
+            check(S::Proposed, S::Accepted, Mover::OfferSide, None, None)
+                .unwrap_err()
+                .to_string(),
+            "going from proposed to accepted is not for the offer's structure"
         );
     }
 
     #[test]
     fn hires_need_a_date_and_refusals_a_listed_reason() {
-        let agency = Mover::User(Role::Recruiter);
+        let agency = Mover::OfferSide;
         assert_eq!(
             check(S::Interview, S::Hired, agency, None, None),
             Err(MoveError::StartDateMissing)

@@ -256,7 +256,7 @@ impl Geo {
     /// (`93200`, possibly several communes) or a name (`evry courcouronnes`, case, accents
     /// and hyphens ignored; former names of merged communes too). Most populated first.
     pub fn find(&self, query: &str) -> Result<Vec<&Commune>, CommuneLookupError> {
-        let trimmed = query.trim();
+        let trimmed = crate::text::bounded(query).trim();
         let upper = trimmed.to_ascii_uppercase();
         if let Some(commune) = self.commune(&upper) {
             return Ok(vec![commune]);
@@ -283,8 +283,8 @@ impl Geo {
     /// Communes whose name or former name starts with `prefix` (case, accents and hyphens
     /// ignored), each with whether that name is exactly the prefix; by INSEE code.
     pub fn names_starting_with(&self, prefix: &str) -> Vec<(&Commune, bool)> {
-        let wanted = normalise(prefix);
-        if wanted.is_empty() {
+        let wanted = normalise(crate::text::bounded(prefix));
+        if wanted.is_empty() || wanted.len() > crate::text::MAX_FUZZY_CHARS {
             return Vec::new();
         }
         let mut found: Vec<(&Commune, bool)> = Vec::new();
@@ -320,7 +320,7 @@ impl Geo {
             }
         } else {
             let wanted = normalise(query);
-            if wanted.is_empty() {
+            if wanted.is_empty() || wanted.len() > crate::text::MAX_FUZZY_CHARS {
                 return Vec::new();
             }
             for (name, indices) in &self.by_name {

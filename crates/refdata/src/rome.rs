@@ -383,6 +383,7 @@ impl Rome {
     /// The occupation of a code typed by a person: surrounding spaces and lower case are
     /// accepted; otherwise an error with the closest codes.
     pub fn find(&self, query: &str) -> Result<&Occupation, RomeLookupError> {
+        let query = crate::text::bounded(query);
         let code = query.trim().to_ascii_uppercase();
         if let Some(occupation) = self.occupation(&code) {
             return Ok(occupation);
@@ -431,11 +432,13 @@ impl Rome {
     /// forgiven (but not in the first letter). Each occupation is scored by its best text (label, v3 label or job title):
     /// the share of the query's words found, minus a little for words the text has beyond them.
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        let query = crate::text::bounded(query);
         let mut query_words = index_words(query);
         if query_words.is_empty() {
             query_words = words(query).collect();
         }
         query_words.dedup();
+        query_words.truncate(crate::text::MAX_QUERY_WORDS);
         if query_words.is_empty() || limit == 0 {
             return Vec::new();
         }

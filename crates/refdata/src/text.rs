@@ -1,5 +1,24 @@
 //! Text folding for search: case, accents, ligatures and punctuation do not matter.
 
+/// The longest text a search reads, in characters: lookups read no further, so no text can
+/// make one costly. The edges refuse longer text first, naming the field.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+/// The most words of a query a search matches.
+pub const MAX_QUERY_WORDS: usize = 16;
+
+/// Folded names longer than this get no fuzzy suggestions (the longest French commune name
+/// has 45 characters): similarity is quadratic in the length.
+pub const MAX_FUZZY_CHARS: usize = 64;
+
+/// The first [`MAX_QUERY_CHARS`] characters of `text`.
+pub fn bounded(text: &str) -> &str {
+    match text.char_indices().nth(MAX_QUERY_CHARS) {
+        Some((end, _)) => text.get(..end).unwrap_or(text),
+        None => text,
+    }
+}
+
 /// Lower-case ASCII words of `text`: accents and ligatures folded (`Œuvre` → `oeuvre`),
 /// anything not a letter or digit taken as a separator.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
@@ -39,6 +58,17 @@ mod tests {
 
     fn check(input: &str, expected: &str) {
         assert_eq!(normalise(input), expected, "normalise({input:?})");
+    }
+
+    #[test]
+    fn bounded_cuts_at_the_limit_on_a_character_boundary() {
+        assert_eq!(bounded("évry"), "évry");
+        let long = "é".repeat(MAX_QUERY_CHARS + 5);
+        assert_eq!(bounded(&long).chars().count(), MAX_QUERY_CHARS);
+        assert_eq!(
+            bounded(&long[..2 * MAX_QUERY_CHARS]),
+            &long[..2 * MAX_QUERY_CHARS]
+        );
     }
 
     #[test]

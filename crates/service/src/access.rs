@@ -16,8 +16,14 @@ pub enum Resource {
     JobSeekers,
     /// Offers suggested to a job seeker.
     Suggestions,
-    /// Referrals: owned both by the offer's structure and by the job seeker's agency.
-    Referrals,
+    /// Referrals seen from the offer's side: those to offers of the user's structure. The
+    /// person is shown by pseudonym until they accept, then by identity with the statuses they
+    /// disclosed; the moves are the offer's (interview, hire, cancel).
+    OfferReferrals,
+    /// Referrals seen from the person's side: those of the job seekers the user's agency
+    /// follows. Every field; the moves are the person's (accept, decline, cancel), answered
+    /// for them by their agency. Never reached by owning the offer.
+    SeekerReferrals,
     /// The whole audit trail and its verification.
     AuditTrail,
     /// A job seeker's access history (the audit events about them).
@@ -95,23 +101,26 @@ pub const RULES: &[Rule] = &[
     rule(Advisor, Shortlists, Read, Any, Pseudo),
     rule(Advisor, JobSeekers, Read, Own, Full),
     rule(Advisor, Suggestions, Read, Own, Pseudo),
-    rule(Advisor, Referrals, Read, Own, Full),
-    rule(Advisor, Referrals, Write, Own, Full),
+    rule(Advisor, SeekerReferrals, Read, Own, Full),
+    rule(Advisor, SeekerReferrals, Write, Own, Full),
+    // ... and, for offers their agency owns, the offer's side, like an agency.
+    rule(Advisor, OfferReferrals, Read, Own, Identity),
+    rule(Advisor, OfferReferrals, Write, Own, Identity),
     rule(Advisor, AccessHistory, Read, Own, Full),
     // Recruiters: their agency's offers, shortlists and referrals.
     rule(Recruiter, Offers, Read, Own, Pseudo),
     rule(Recruiter, Offers, Write, Own, Pseudo),
     rule(Recruiter, Shortlists, Read, Own, Pseudo),
     rule(Recruiter, JobSeekers, Read, AcceptedReferral, Identity),
-    rule(Recruiter, Referrals, Read, Own, Identity),
-    rule(Recruiter, Referrals, Write, Own, Identity),
+    rule(Recruiter, OfferReferrals, Read, Own, Identity),
+    rule(Recruiter, OfferReferrals, Write, Own, Identity),
     // Agency managers: as recruiters, plus the agency's figures.
     rule(AgencyManager, Offers, Read, Own, Pseudo),
     rule(AgencyManager, Offers, Write, Own, Pseudo),
     rule(AgencyManager, Shortlists, Read, Own, Pseudo),
     rule(AgencyManager, JobSeekers, Read, AcceptedReferral, Identity),
-    rule(AgencyManager, Referrals, Read, Own, Identity),
-    rule(AgencyManager, Referrals, Write, Own, Identity),
+    rule(AgencyManager, OfferReferrals, Read, Own, Identity),
+    rule(AgencyManager, OfferReferrals, Write, Own, Identity),
     rule(AgencyManager, Indicators, Read, Own, Pseudo),
     // Partners: the directory and the meetings (below), nothing nominative.
     // Steering: indicators only.
@@ -249,7 +258,8 @@ fn resource_name(resource: Resource) -> &'static str {
         Shortlists => "shortlists",
         JobSeekers => "job seekers",
         Suggestions => "suggestions",
-        Referrals => "referrals",
+        OfferReferrals => "the referrals of your offers",
+        SeekerReferrals => "the referrals of your job seekers",
         AuditTrail => "the audit trail",
         AccessHistory => "access histories",
         Accounts => "accounts",
@@ -262,6 +272,32 @@ fn resource_name(resource: Resource) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every field of a job seeker (undisclosed statuses included) comes only from the
+    /// person's own agency (or, for the access history, from an administrator): never from
+    /// the offer's side of a referral.
+    #[test]
+    fn only_the_persons_own_agency_sees_every_field() {
+        let full: Vec<(Role, Resource)> = RULES
+            .iter()
+            .filter(|r| r.fields == Full)
+            .map(|r| (r.role, r.resource))
+            .collect();
+        assert_eq!(
+            full,
+            [
+                (Advisor, JobSeekers),
+                (Advisor, SeekerReferrals),
+                (Advisor, SeekerReferrals),
+                (Advisor, AccessHistory),
+                (Admin, AccessHistory),
+            ]
+        );
+        for rule in RULES.iter().filter(|r| r.resource == OfferReferrals) {
+            assert_eq!(rule.fields, Identity, "{rule:?}");
+            assert_eq!(rule.reach, Own, "{rule:?}");
+        }
+    }
 
     #[test]
     fn the_table_grants_each_right_once() {
@@ -284,7 +320,10 @@ mod tests {
             if matches!(rule.role, Partner | Steering) {
                 assert_eq!(rule.fields, Pseudo, "{rule:?}");
                 assert!(
-                    !matches!(rule.resource, JobSeekers | Referrals | AccessHistory),
+                    !matches!(
+                        rule.resource,
+                        JobSeekers | OfferReferrals | SeekerReferrals | AccessHistory
+                    ),
                     "{rule:?}"
                 );
             }

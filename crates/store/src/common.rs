@@ -1341,7 +1341,16 @@ pub fn referral_scope_filter(scope: ReferralScope, placeholder: &str) -> (String
             ),
             Some(id),
         ),
+        ReferralScope::Structure(id) => (
+            format!(
+                "EXISTS (SELECT 1 FROM (SELECT {placeholder} AS sid) p WHERE \
+                 r.offer_id IN (SELECT id FROM offers WHERE structure_id = p.sid) OR \
+                 r.job_seeker_id IN (SELECT id FROM job_seekers WHERE agency_structure_id = p.sid))"
+            ),
+            Some(id),
+        ),
         ReferralScope::JobSeeker(id) => (format!("r.job_seeker_id = {placeholder}"), Some(id)),
+        ReferralScope::Offer(id) => (format!("r.offer_id = {placeholder}"), Some(id)),
         ReferralScope::All => ("TRUE".to_string(), None),
     }
 }

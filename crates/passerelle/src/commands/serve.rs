@@ -554,6 +554,18 @@ pub async fn account(
         .structure_by_siret(&siret)
         .await?
         .ok_or_else(|| anyhow::anyhow!("--structure: no structure has SIRET {structure}"))?;
+    if !role.fits(structure.record.kind) {
+        bail!(
+            "--role: a seat of role {role} cannot be in a structure of kind {}: expected a structure of \
+             kind {}",
+            structure.record.kind,
+            role.structure_kinds()
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        );
+    }
     let password = generated_password()?;
     create_account(
         store.as_ref(),

@@ -199,6 +199,19 @@ pub(crate) async fn create_user(
             format!("no structure has SIRET {}", request.structure),
         );
     }
+    if let (Some(role), Some(id)) = (role, structure) {
+        let kind = state.store.structure(id).await?.map(|s| s.record.kind);
+        if let Some(kind) = kind.filter(|k| !role.fits(*k)) {
+            problem(
+                "/role",
+                format!(
+                    "a seat of role {role} cannot be in a structure of kind {kind}: expected a structure \
+                     of kind {}",
+                    kinds_of(role)
+                ),
+            );
+        }
+    }
     let (Some(email), Some(role), Some(structure)) = (email, role, structure) else {
         return Err(ApiError::Invalid(problems));
     };
@@ -320,4 +333,13 @@ pub(crate) async fn indicators(
         departments,
         referrals,
     }))
+}
+
+/// The kinds of structure a role's seat may be in, for messages.
+pub(crate) fn kinds_of(role: model::Role) -> String {
+    role.structure_kinds()
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(" or ")
 }

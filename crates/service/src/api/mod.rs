@@ -94,6 +94,8 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(referrals::list_referrals, referrals::propose))
         .routes(routes!(referrals::get_referral))
         .routes(routes!(referrals::move_referral))
+        .routes(routes!(referrals::offer_referrals))
+        .routes(routes!(referrals::job_seeker_referrals))
         .routes(routes!(admin::list_audit))
         .routes(routes!(admin::verify_audit))
         .routes(routes!(admin::list_users, admin::create_user))

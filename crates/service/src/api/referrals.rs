@@ -9,44 +9,109 @@ pub struct NewReferral {
     pub job_seeker_id: i64,
 }
 
-/// The referrals a listing grant covers in structure `id`: an advisor's agency's job seekers,
-/// or the offers of the recruiter's agency.
-pub(crate) fn listing_scope(rule: &crate::access::Rule, id: i64) -> ReferralScope {
-    if rule.role == model::Role::Advisor {
-        ReferralScope::JobSeekerAgency(id)
-    } else {
-        ReferralScope::OfferOwner(id)
+/// How a user reaches a referral: through the structure that owns the offer (the offer's
+/// side), through the job seeker's own agency (the person's side), or both. Each side's
+/// fields and moves come from its own resource in [`crate::access::RULES`], never from the
+/// holder's role: owning an offer never shows undisclosed statuses nor lets anyone answer for
+/// the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ReferralAccess {
+    /// The fields the offer's side shows once the person accepted.
+    pub offer_side: Option<Fields>,
+    /// The fields the person's side shows.
+    pub person_side: Option<Fields>,
+}
+
+impl ReferralAccess {
+    /// The fields of the person this access shows while the referral is in `state`.
+    pub fn fields(self, state: ReferralState) -> Fields {
+        let person = self.person_side.unwrap_or(Fields::Pseudonymous);
+        let offer = match self.offer_side {
+            Some(fields) if accepted(state) => fields,
+            _ => Fields::Pseudonymous,
+        };
+        person.max(offer)
+    }
+
+    /// Whether this access may make a move of the workflow.
+    pub fn may(self, allowed: &workflow::Move) -> bool {
+        self.movers().iter().any(|m| allowed.by.contains(m))
+    }
+
+    /// The sides this access acts as, the person's first.
+    pub fn movers(self) -> Vec<Mover> {
+        let mut movers = Vec::with_capacity(2);
+        if self.person_side.is_some() {
+            movers.push(Mover::PersonSide);
+        }
+        if self.offer_side.is_some() {
+            movers.push(Mover::OfferSide);
+        }
+        movers
     }
 }
 
-/// Whether this user may act on a referral (read or write), through the offer's structure or
-/// the job seeker's agency; the grant's role is who moves it.
-pub(crate) async fn referral_grant(
+/// The fields a side's right shows for a record of `structure`, if the user holds it there.
+pub(crate) fn side(
+    principal: &Principal,
+    resource: Resource,
+    verb: Verb,
+    structure: i64,
+) -> Option<Fields> {
+    principal
+        .grant(resource, verb, Some(structure))
+        .ok()
+        .filter(|g| g.rule.reach == Reach::Any || g.seat.structure_id == structure)
+        .map(|g| g.rule.fields)
+}
+
+/// How this user reaches a referral for this verb, or why they may not.
+pub(crate) async fn referral_access(
     state: &AppState,
     principal: &Principal,
     verb: Verb,
     referral: &Referral,
-) -> AppResult<(model::Role, Fields)> {
+) -> AppResult<ReferralAccess> {
     let (_, owner) = offer_and_owner(state, referral.offer_id).await?;
     let (_, agency) = job_seeker_and_agency(state, referral.job_seeker_id).await?;
-    let via_offer = principal.grant(Resource::Referrals, verb, Some(owner));
-    let via_agency = principal.grant(Resource::Referrals, verb, Some(agency));
-    match (via_offer, via_agency) {
-        (_, Ok(g)) if g.rule.reach == Reach::Any || g.seat.structure_id == agency => {
-            Ok((g.rule.role, g.rule.fields))
-        }
-        (Ok(g), _) if g.rule.reach == Reach::Any || g.seat.structure_id == owner => {
-            Ok((g.rule.role, g.rule.fields))
-        }
-        (Err(e), _) | (_, Err(e)) => Err(forbidden(e)),
-        _ => Err(forbidden(
+    let access = ReferralAccess {
+        offer_side: side(principal, Resource::OfferReferrals, verb, owner),
+        person_side: side(principal, Resource::SeekerReferrals, verb, agency),
+    };
+    if access.offer_side.is_none() && access.person_side.is_none() {
+        return Err(forbidden(
             "this referral concerns neither your offers nor your job seekers".to_string(),
-        )),
+        ));
     }
+    Ok(access)
 }
 
-/// Proposes a job seeker for an offer: a recruiter from the offer's shortlist, or the person's
-/// advisor.
+/// The referrals of `referrals` this user may read, with how they reach each.
+pub(crate) async fn readable(
+    state: &AppState,
+    principal: &Principal,
+    referrals: Vec<Referral>,
+) -> AppResult<Vec<(Referral, ReferralAccess)>> {
+    let mut kept = Vec::with_capacity(referrals.len());
+    for referral in referrals {
+        match referral_access(state, principal, Verb::Read, &referral).await {
+            Ok(access) => kept.push((referral, access)),
+            Err(ApiError::Forbidden(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(kept)
+}
+
+/// The one answer an agency gets when a person cannot be proposed, whatever the reason
+/// (unknown, no consent or not for this agency, not looking for work, the offer does not fit):
+/// only the person's own agency is told which.
+const NOT_PROPOSABLE: &str = "this person cannot be proposed for this offer (unknown, not \
+    consenting to it, not looking for work, or not eligible for it)";
+
+/// Proposes a job seeker for an offer: the offer's structure from its shortlist, or the
+/// person's own agency. The person must be eligible for the offer as the engine decides it
+/// (consent and its scope, activity, commute limit, permits, availability, occupation).
 #[utoipa::path(post, path = "/api/v1/referrals", tag = "referrals", request_body = NewReferral,
     responses((status = 201, body = ReferralView), (status = 403, body = Problem),
               (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -61,40 +126,51 @@ pub(crate) async fn propose(
             format!("no offer {}", request.offer_id),
         ));
     };
-    let Ok((seeker, agency)) = job_seeker_and_agency(&state, request.job_seeker_id).await else {
-        return Err(ApiError::field(
-            "/job_seeker_id",
-            format!("no job seeker {}", request.job_seeker_id),
-        ));
+    let seeker = match job_seeker_and_agency(&state, request.job_seeker_id).await {
+        Ok(found) => Some(found),
+        Err(ApiError::NotFound(_)) => None,
+        Err(other) => return Err(other),
     };
-    let allowed = [owner, agency].iter().any(|s| {
-        principal
-            .grant(Resource::Referrals, Verb::Write, Some(*s))
-            .is_ok_and(|g| g.rule.reach == Reach::Any || g.seat.structure_id == *s)
+    let offer_side = side(&principal, Resource::OfferReferrals, Verb::Write, owner).is_some();
+    let person_side = seeker.as_ref().is_some_and(|(_, agency)| {
+        side(&principal, Resource::SeekerReferrals, Verb::Write, *agency).is_some()
     });
-    if !allowed {
+    if !offer_side && !person_side {
         return Err(forbidden(
-            principal
-                .grant(Resource::Referrals, Verb::Write, Some(owner))
-                .err()
-                .unwrap_or_else(|| {
-                    "you may propose only for your own offers or your own job seekers".to_string()
-                }),
+            "you may propose only for your own offers or your own job seekers".to_string(),
         ));
     }
     if offer.record.status != model::OfferStatus::Open {
         return Err(ApiError::field("/offer_id", "the offer is not open"));
     }
-    if seeker.record.consent.is_none() {
-        return Err(ApiError::field(
+    let refuse = |reason: &str| {
+        ApiError::field(
             "/job_seeker_id",
+            if person_side { reason } else { NOT_PROPOSABLE },
+        )
+    };
+    let Some((seeker, _)) = seeker else {
+        return Err(refuse(NOT_PROPOSABLE));
+    };
+    if seeker.record.consent.is_none() {
+        return Err(refuse(
             "this person has not consented to be proposed to agencies",
         ));
     }
     if seeker.record.status != model::JobSeekerStatus::Active {
-        return Err(ApiError::field(
-            "/job_seeker_id",
-            "this person is not an active job seeker",
+        return Err(refuse("this person is not an active job seeker"));
+    }
+    let eligible = {
+        let sourcing = state.sourcing.read().unwrap_or_else(|e| e.into_inner());
+        sourcing
+            .engine
+            .eligible(seeker.id, offer.id, state.now().date_naive())
+    };
+    if !eligible.unwrap_or(false) {
+        return Err(refuse(
+            "this offer does not fit this person: outside the scope of their consent, beyond \
+             their commute limit, before their availability, without a permit it needs, or in \
+             an occupation that does not lead to it",
         ));
     }
     let proposed = event(
@@ -125,11 +201,68 @@ pub(crate) async fn propose(
     Ok((StatusCode::CREATED, Json(referral_view(&referral))))
 }
 
+/// Which referrals a user lists for a structure (the one asked by SIRET, or their only one):
+/// those of the offers it owns (the offer's side), of the job seekers it follows (the
+/// person's side), or both.
+pub(crate) async fn listing_scope(
+    state: &AppState,
+    principal: &Principal,
+    asked: Option<&str>,
+) -> AppResult<ReferralScope> {
+    let sides = |id: i64| {
+        (
+            side(principal, Resource::OfferReferrals, Verb::Read, id).is_some(),
+            side(principal, Resource::SeekerReferrals, Verb::Read, id).is_some(),
+        )
+    };
+    let id = match asked {
+        Some(siret) => state.structure_id(siret).await?.ok_or_else(|| {
+            ApiError::field("?structure", format!("no structure has SIRET {siret}"))
+        })?,
+        None => {
+            let mut mine: Vec<i64> = principal
+                .seats
+                .iter()
+                .map(|s| s.structure_id)
+                .filter(|id| sides(*id) != (false, false))
+                .collect();
+            mine.sort_unstable();
+            mine.dedup();
+            match mine.as_slice() {
+                [one] => *one,
+                [] => {
+                    return Err(forbidden(
+                        "your role may not read referrals: they are read by the offer's \
+                         structure and by the job seeker's agency"
+                            .to_string(),
+                    ));
+                }
+                _ => {
+                    return Err(ApiError::field(
+                        "?structure",
+                        "required: the SIRET of the structure to list",
+                    ));
+                }
+            }
+        }
+    };
+    match sides(id) {
+        (true, true) => Ok(ReferralScope::Structure(id)),
+        (true, false) => Ok(ReferralScope::OfferOwner(id)),
+        (false, true) => Ok(ReferralScope::JobSeekerAgency(id)),
+        (false, false) => Err(forbidden(
+            "this structure is not yours: you may read the referrals of your own structure only"
+                .to_string(),
+        )),
+    }
+}
+
 /// The referrals of the user's structure: of its offers (agencies) or of its job seekers
-/// (France Travail agencies).
+/// (France Travail agencies), or both.
 #[utoipa::path(get, path = "/api/v1/referrals", tag = "referrals",
     params(StructureQuery, Page),
-    responses((status = 200, body = Vec<ReferralView>), (status = 403, body = Problem)))]
+    responses((status = 200, body = Vec<ReferralView>), (status = 403, body = Problem),
+              (status = 422, body = Problem)))]
 pub(crate) async fn list_referrals(
     State(state): St,
     principal: Principal,
@@ -137,19 +270,82 @@ pub(crate) async fn list_referrals(
     QueryParams(page): QueryParams<Page>,
 ) -> AppResult<Json<Vec<ReferralView>>> {
     let limit = page_limit(page.limit)?;
-    let (id, rule) = listing(
-        &state,
-        &principal,
-        Resource::Referrals,
-        Verb::Read,
-        structure.structure.as_deref(),
-    )
-    .await?;
-    let referrals = state
-        .store
-        .referrals(listing_scope(rule, id), page.after, limit)
-        .await?;
+    let scope = listing_scope(&state, &principal, structure.structure.as_deref()).await?;
+    let referrals = state.store.referrals(scope, page.after, limit).await?;
     Ok(Json(referrals.iter().map(referral_view).collect()))
+}
+
+/// The referrals of one offer that this user may read: all of them for the offer's
+/// structure, only those of their own job seekers for an agency of France Travail.
+#[utoipa::path(get, path = "/api/v1/offers/{id}/referrals", tag = "referrals",
+    params(("id" = i64, Path, description = "offer id")),
+    responses((status = 200, body = Vec<ReferralView>), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+pub(crate) async fn offer_referrals(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<ReferralView>>> {
+    let kept = of_offer(&state, &principal, id).await?;
+    Ok(Json(kept.iter().map(|(r, _)| referral_view(r)).collect()))
+}
+
+/// What [`offer_referrals`] lists, as records (the offer page shows the same).
+pub(crate) async fn of_offer(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> AppResult<Vec<(Referral, ReferralAccess)>> {
+    let (_, owner) = offer_and_owner(state, id).await?;
+    principal
+        .grant(Resource::Offers, Verb::Read, Some(owner))
+        .map_err(forbidden)?;
+    let all = all_of(state, ReferralScope::Offer(id)).await?;
+    readable(state, principal, all).await
+}
+
+/// The referrals of one job seeker that this user may read: all of them for the person's own
+/// agency; for an agency, only those to its own offers.
+#[utoipa::path(get, path = "/api/v1/job-seekers/{id}/referrals", tag = "referrals",
+    params(("id" = i64, Path, description = "job seeker id")),
+    responses((status = 200, body = Vec<ReferralView>), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+pub(crate) async fn job_seeker_referrals(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<ReferralView>>> {
+    let kept = of_job_seeker(&state, &principal, id).await?;
+    Ok(Json(kept.iter().map(|(r, _)| referral_view(r)).collect()))
+}
+
+/// What [`job_seeker_referrals`] lists, as records (the person's page shows the same).
+pub(crate) async fn of_job_seeker(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> AppResult<Vec<(Referral, ReferralAccess)>> {
+    let (_, agency) = job_seeker_and_agency(state, id).await?;
+    job_seeker_fields(state, principal, id, agency).await?;
+    let all = all_of(state, ReferralScope::JobSeeker(id)).await?;
+    readable(state, principal, all).await
+}
+
+/// Every referral of a scope, page after page.
+pub(crate) async fn all_of(state: &AppState, scope: ReferralScope) -> AppResult<Vec<Referral>> {
+    let mut all = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = state.store.referrals(scope, after, 500).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        let full = page.len() == 500;
+        all.extend(page);
+        if !full {
+            break;
+        }
+    }
+    Ok(all)
 }
 
 /// One referral with its log; the job seeker shown by identity once they accepted (audited).
@@ -167,12 +363,8 @@ pub(crate) async fn get_referral(
         .referral(id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("referral {id}")))?;
-    let (_, rule_fields) = referral_grant(&state, &principal, Verb::Read, &referral).await?;
-    let fields = if rule_fields == Fields::Full || accepted(referral.state) {
-        rule_fields
-    } else {
-        Fields::Pseudonymous
-    };
+    let access = referral_access(&state, &principal, Verb::Read, &referral).await?;
+    let fields = access.fields(referral.state);
     let (offer, _) = offer_and_owner(&state, referral.offer_id).await?;
     let (seeker, _) = job_seeker_and_agency(&state, referral.job_seeker_id).await?;
     let log = state.store.referral_log(id).await?;
@@ -199,7 +391,13 @@ pub(crate) async fn get_referral(
                 from: t.from.map(|s| s.as_str().to_string()),
                 to: t.to.as_str().to_string(),
                 by: t.by,
-                note: t.note.clone(),
+                // Free text may name the person: the offer's side reads it only once they
+                // accepted, like their identity.
+                note: if fields > Fields::Pseudonymous {
+                    t.note.clone()
+                } else {
+                    None
+                },
                 at: t.at,
             })
             .collect(),
@@ -252,7 +450,7 @@ pub(crate) async fn move_referral(
         .referral(id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("referral {id}")))?;
-    let (role, _) = referral_grant(&state, &principal, Verb::Write, &referral).await?;
+    let access = referral_access(&state, &principal, Verb::Write, &referral).await?;
     let to = parse_state(&request.to, "/to")?;
     let from = match &request.from {
         Some(text) => parse_state(text, "/from")?,
@@ -265,18 +463,36 @@ pub(crate) async fn move_referral(
         )));
     }
     let reason = request.not_hired_reason.as_deref();
-    workflow::check(from, to, Mover::User(role), request.hire_starts_on, reason).map_err(
-        |err| match err {
-            workflow::MoveError::NotYours { .. } => ApiError::Forbidden(err.to_string()),
-            workflow::MoveError::NotAllowed { .. } => ApiError::field("/to", err.to_string()),
-            workflow::MoveError::StartDateMissing => {
-                ApiError::field("/hire_starts_on", err.to_string())
-            }
-            workflow::MoveError::ReasonMissing => {
-                ApiError::field("/not_hired_reason", err.to_string())
-            }
-        },
-    )?;
+    // As the person's side first, then as the offer's: the first side the move is for.
+    let movers = access.movers();
+    let checked = movers
+        .iter()
+        .map(|mover| {
+            (
+                *mover,
+                workflow::check(from, to, *mover, request.hire_starts_on, reason),
+            )
+        })
+        .find(|(_, r)| !matches!(r, Err(workflow::MoveError::NotYours { .. })))
+        .or_else(|| {
+            movers.first().map(|mover| {
+                (
+                    *mover,
+                    workflow::check(from, to, *mover, request.hire_starts_on, reason),
+                )
+            })
+        });
+    let Some((mover, checked)) = checked else {
+        return Err(forbidden("you may not move this referral".to_string()));
+    };
+    checked.map_err(|err| match err {
+        workflow::MoveError::NotYours { .. } => ApiError::Forbidden(err.to_string()),
+        workflow::MoveError::NotAllowed { .. } => ApiError::field("/to", err.to_string()),
+        workflow::MoveError::StartDateMissing => {
+            ApiError::field("/hire_starts_on", err.to_string())
+        }
+        workflow::MoveError::ReasonMissing => ApiError::field("/not_hired_reason", err.to_string()),
+    })?;
     if request.hire_starts_on.is_some() && to != ReferralState::Hired {
         return Err(ApiError::field("/hire_starts_on", "only for a hire"));
     }
@@ -288,7 +504,7 @@ pub(crate) async fn move_referral(
         "referral.move",
         "referral",
         Some(id),
-        serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "as": role.as_str() }),
+        serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "as": mover.describe() }),
     );
     let moved = state
         .store

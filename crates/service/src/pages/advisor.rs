@@ -3,11 +3,9 @@
 
 use axum::extract::Path;
 use model::workflow;
-use model::{JobSeeker, ReferralScope};
+use model::{JobSeeker, Referral};
 
-use super::recruiter::{
-    ListQuery, MoveOption, ReferralRow, all_referrals, done, moves_for, referral_rows,
-};
+use super::recruiter::{ListQuery, MoveOption, ReferralRow, done, moves_for, referral_rows};
 use super::*;
 use crate::access::Reach;
 use crate::api::views::{JobSeekerView, SuggestionView};
@@ -255,7 +253,12 @@ pub async fn job_seeker(
     .await
     .map(|j| j.0)
     .unwrap_or_default();
-    let referrals = all_referrals(&state, ReferralScope::JobSeeker(id)).await?;
+    let mut referrals: Vec<Referral> = api::referrals::of_job_seeker(&state, &principal, id)
+        .await?
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    referrals.reverse();
     let proposed: std::collections::HashSet<i64> = referrals.iter().map(|r| r.offer_id).collect();
     let rows = referral_rows(&state, &referrals).await;
     let mut handle = Vec::with_capacity(rows.len());

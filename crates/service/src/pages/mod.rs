@@ -276,7 +276,13 @@ impl Chrome {
         {
             add("/demandeurs", "Mes demandeurs d'emploi");
         }
-        if !principal.grants(Resource::Referrals, Verb::Read).is_empty() {
+        if !principal
+            .grants(Resource::OfferReferrals, Verb::Read)
+            .is_empty()
+            || !principal
+                .grants(Resource::SeekerReferrals, Verb::Read)
+                .is_empty()
+        {
             add("/mises-en-relation", "Mises en relation");
         }
         if !principal

@@ -4,12 +4,11 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use axum::extract::Path;
-use model::workflow::{self, Mover};
+use model::workflow;
 use model::{Referral, ReferralScope, ReferralState};
 
 use super::forms::{has_errors, set_error};
 use super::*;
-use crate::access::Reach;
 use crate::api::views::{Candidate, OfferView, ReferralView};
 
 #[derive(Deserialize, Default)]
@@ -609,15 +608,15 @@ pub async fn offer(
     } else {
         Vec::new()
     };
-    let referrals: Vec<Referral> = all_referrals(&state, ReferralScope::OfferOwner(owner))
+    let mut referrals: Vec<Referral> = api::referrals::of_offer(&state, &principal, id)
         .await?
         .into_iter()
-        .filter(|r| r.offer_id == id)
+        .map(|(r, _)| r)
         .collect();
+    referrals.reverse();
     let proposed: HashSet<i64> = referrals.iter().map(|r| r.job_seeker_id).collect();
-    let can_propose = principal
-        .grant(Resource::Referrals, Verb::Write, Some(owner))
-        .is_ok_and(|g| g.rule.reach == Reach::Any || g.seat.structure_id == owner);
+    let can_propose =
+        api::referrals::side(&principal, Resource::OfferReferrals, Verb::Write, owner).is_some();
     let candidates = shortlist
         .into_iter()
         .map(|c| CandidateRow {
@@ -721,9 +720,7 @@ pub async fn referrals(
     Viewer(principal): Viewer,
     Query(query): Query<ListQuery>,
 ) -> PageResult {
-    let (structure, rule) =
-        api::listing(&state, &principal, Resource::Referrals, Verb::Read, None).await?;
-    let scope = api::referrals::listing_scope(rule, structure);
+    let scope = api::referrals::listing_scope(&state, &principal, None).await?;
     let wanted = query.etat.clone().unwrap_or_default();
     let mut referrals = all_referrals(&state, scope).await?;
     if let Some(s) = ReferralState::parse(&wanted) {
@@ -772,10 +769,10 @@ pub async fn moves_for(
     principal: &Principal,
     referral: &Referral,
 ) -> Vec<MoveOption> {
-    match api::referrals::referral_grant(state, principal, Verb::Write, referral).await {
-        Ok((role, _)) => workflow::MOVES
+    match api::referrals::referral_access(state, principal, Verb::Write, referral).await {
+        Ok(access) => workflow::MOVES
             .iter()
-            .filter(|m| m.from == referral.state && m.by.contains(&Mover::User(role)))
+            .filter(|m| m.from == referral.state && access.may(m))
             .map(|m| MoveOption {
                 to: m.to.as_str(),
                 label: labels::move_label(m.to.as_str()),

@@ -13,6 +13,7 @@
 mod audit;
 mod matrix;
 mod pages;
+mod privacy;
 mod reveal;
 mod security;
 mod support;
@@ -21,6 +22,7 @@ mod workflow;
 pub use audit::*;
 pub use matrix::*;
 pub use pages::*;
+pub use privacy::*;
 pub use reveal::*;
 pub use workflow::*;
 
@@ -35,4 +37,9 @@ on_both_backends!(
     idle_referrals_expire_after_the_configured_days,
     identity_is_revealed_to_the_agency_only_after_acceptance,
     audit_chain_verifies_and_finds_a_tampered_row,
+    owning_an_offer_gives_the_offers_side_never_the_persons,
+    each_role_seated_in_the_offers_owner,
+    a_seat_fits_its_structures_kind,
+    pages_list_only_the_referrals_the_api_gives,
+    a_proposal_respects_consent_scope_and_eligibility,
 );

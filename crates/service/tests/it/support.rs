@@ -83,7 +83,7 @@ async fn seed(store: &dyn Store, extra_seekers: u32, extra_offers: u32) -> World
         .map(|(n, a)| job_seeker(*n, &siret(*a)))
         .collect();
     // Extra job seekers of agency A, all consenting, for the workflow tests.
-    seekers.extend((0..extra_seekers).map(|i| job_seeker(101 + 2 * i, &siret(FT_A))));
+    seekers.extend((0..extra_seekers).map(|i| job_seeker(102 + 4 * i, &siret(FT_A))));
     for s in &mut seekers {
         s.available_from = Some(date(2026, 3, 1));
     }

@@ -65,7 +65,7 @@ pub async fn every_referral_transition_is_allowed_or_refused_as_the_workflow_say
             &recruiter
         }
     };
-    let seekers: Vec<i64> = (0..12).map(|i| world.seekers[&(101 + 2 * i)]).collect();
+    let seekers: Vec<i64> = (0..12).map(|i| world.seekers[&(102 + 4 * i)]).collect();
     let offers: Vec<i64> = {
         let x = world.structures[&AGENCY_X];
         let mut ids: Vec<i64> = store
@@ -117,7 +117,11 @@ pub async fn every_referral_transition_is_allowed_or_refused_as_the_workflow_say
                 let allowed = workflow::check(
                     from,
                     to,
-                    Mover::User(mover),
+                    if mover == Role::Advisor {
+                        Mover::PersonSide
+                    } else {
+                        Mover::OfferSide
+                    },
                     Some(crate::support::t0().date_naive()),
                     Some("position_filled"),
                 )
@@ -161,7 +165,7 @@ pub async fn every_referral_transition_is_allowed_or_refused_as_the_workflow_say
         answer["message"]
             .as_str()
             .unwrap()
-            .contains("not for recruiter")
+            .contains("not for the offer's structure")
     );
     let (status, answer) = advisor.post(&path, &json!({ "to": "hired" })).await;
     assert_eq!(
@@ -256,9 +260,9 @@ pub async fn idle_referrals_expire_after_the_configured_days(db: TestDb) {
             body["id"].as_i64().unwrap()
         }
     };
-    let old = propose(world.seekers[&101]).await;
+    let old = propose(world.seekers[&102]).await;
     server.advance(Duration::days(3));
-    let recent = propose(world.seekers[&103]).await;
+    let recent = propose(world.seekers[&106]).await;
     let day = |n| server.now() + Duration::days(n);
     // Ten full days after the first proposal, not yet after the second.
     assert_eq!(

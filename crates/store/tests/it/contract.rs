@@ -817,6 +817,28 @@ pub async fn referrals_are_listed_by_scope_and_idleness(db: &TestDb) {
         vec![r2.id]
     );
     assert_eq!(
+        ids(store
+            .referrals(ReferralScope::Offer(offers[1].id), 0, 10)
+            .await
+            .unwrap()),
+        vec![r2.id]
+    );
+    // A structure's referrals: of its offers or of its job seekers (agency 1 owns no offer).
+    assert_eq!(
+        ids(store
+            .referrals(ReferralScope::Structure(agency1.id), 0, 10)
+            .await
+            .unwrap()),
+        vec![r1.id]
+    );
+    assert_eq!(
+        ids(store
+            .referrals(ReferralScope::Structure(owner.id), r1.id, 10)
+            .await
+            .unwrap()),
+        vec![r2.id]
+    );
+    assert_eq!(
         ids(store.referrals_idle_since(at(3)).await.unwrap()),
         vec![r1.id]
     );
