@@ -58,64 +58,164 @@ pub fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password("not a password of anyone").unwrap_or_default())
 }
 
-/// Failed sign-ins per key (an address, an account) in a sliding window: past `max` failures
-/// the key must wait until the oldest leaves the window. Memory is bounded by pruning keys
-/// whose failures have all left the window.
+/// The longest e-mail address accepted at sign-in (RFC 5321's path limit): longer is refused
+/// before any lookup or count.
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// How failed sign-ins are counted and paced: one limit per kind of key, within `window`.
+///
+/// - per (account, address): someone guessing one account from one place;
+/// - per address: many accounts tried from one place (set high: an agency's whole office may
+///   sign in through one proxy, and its users' typos must not lock each other out);
+/// - per account, from anywhere: one account tried from many places.
+///
+/// Past a key's limit, attempts on that key are *paced*, never locked out: one attempt per
+/// `pace` (from the last failure) is checked, and a correct password goes through; attempts
+/// faster than that are answered 429 with the wait. So the real user is never refused their
+/// own password for long, and a guesser gets one try per pace.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottleLimits {
+    pub per_account_and_address: usize,
+    pub per_address: usize,
+    pub per_account: usize,
+    pub window: Duration,
+    pub pace_account_and_address: Duration,
+    pub pace_address: Duration,
+    pub pace_account: Duration,
+}
+
+impl Default for ThrottleLimits {
+    fn default() -> Self {
+        Self {
+            per_account_and_address: 5,
+            per_address: 100,
+            per_account: 20,
+            window: Duration::minutes(15),
+            pace_account_and_address: Duration::seconds(60),
+            pace_address: Duration::seconds(5),
+            pace_account: Duration::seconds(5),
+        }
+    }
+}
+
+/// The keys of one sign-in attempt: hashes (with a secret of this process) of the account and
+/// address, never the e-mail itself, so memory per key is fixed and nothing readable is kept.
+#[derive(Debug, Clone)]
+pub struct SignInKeys {
+    keys: [([u8; 32], usize, Duration); 3],
+}
+
+/// Failed sign-ins per key in a sliding window (see [`ThrottleLimits`]). Memory is bounded by
+/// pruning keys whose failures have all left the window.
 #[derive(Debug)]
 pub struct Throttle {
-    max: usize,
-    window: Duration,
-    failures: Mutex<HashMap<String, VecDeque<DateTime<Utc>>>>,
+    limits: ThrottleLimits,
+    secret: [u8; 32],
+    failures: Mutex<HashMap<[u8; 32], VecDeque<DateTime<Utc>>>>,
 }
 
 impl Throttle {
-    pub fn new(max: usize, window: Duration) -> Self {
+    pub fn new(limits: ThrottleLimits) -> Self {
+        let mut secret = [0u8; 32];
+        // Without randomness the keys are still hashes, only predictable ones.
+        let _ = getrandom::fill(&mut secret);
         Self {
-            max,
-            window,
+            limits,
+            secret,
             failures: Mutex::new(HashMap::new()),
         }
     }
 
-    /// `Err(seconds to wait)` if any key is over its limit at `now`.
-    pub fn check(&self, keys: &[String], now: DateTime<Utc>) -> Result<(), u64> {
+    fn key(&self, kind: &str, parts: &[&str]) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        hash.update(self.secret);
+        hash.update(kind.as_bytes());
+        for part in parts {
+            hash.update([0u8]);
+            hash.update(part.as_bytes());
+        }
+        hash.finalize().into()
+    }
+
+    /// The keys of an attempt for this e-mail (trimmed, case folded) from this address.
+    pub fn keys(&self, email: &str, address: std::net::IpAddr) -> SignInKeys {
+        let email = email.trim().to_lowercase();
+        let address = address.to_string();
+        let l = self.limits;
+        SignInKeys {
+            keys: [
+                (
+                    self.key("pair", &[&email, &address]),
+                    l.per_account_and_address,
+                    l.pace_account_and_address,
+                ),
+                (
+                    self.key("address", &[&address]),
+                    l.per_address,
+                    l.pace_address,
+                ),
+                (
+                    self.key("account", &[&email]),
+                    l.per_account,
+                    l.pace_account,
+                ),
+            ],
+        }
+    }
+
+    /// `Err(seconds to wait)` if a key is past its limit and its pace has not elapsed since
+    /// its last failure.
+    pub fn check(&self, keys: &SignInKeys, now: DateTime<Utc>) -> Result<(), u64> {
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let mut wait = 0i64;
-        for key in keys {
+        let mut wait_ms = 0i64;
+        for (key, limit, pace) in &keys.keys {
             if let Some(times) = failures.get_mut(key) {
-                while times.front().is_some_and(|t| *t + self.window <= now) {
+                while times
+                    .front()
+                    .is_some_and(|t| *t + self.limits.window <= now)
+                {
                     times.pop_front();
                 }
-                if times.len() >= self.max
-                    && let Some(oldest) = times.front()
+                if times.len() >= *limit
+                    && let Some(last) = times.back()
                 {
-                    // Whole seconds, rounded up.
-                    let remaining = (*oldest + self.window - now).num_milliseconds();
-                    wait = wait.max((remaining + 999) / 1000);
+                    wait_ms = wait_ms.max((*last + *pace - now).num_milliseconds());
                 }
             }
         }
-        if wait > 0 {
-            Err(wait.unsigned_abs())
+        if wait_ms > 0 {
+            // Whole seconds, rounded up.
+            Err(((wait_ms + 999) / 1000).unsigned_abs())
         } else {
             Ok(())
         }
     }
 
-    pub fn fail(&self, keys: &[String], now: DateTime<Utc>) {
+    /// Counts a failed attempt on each of its keys.
+    pub fn fail(&self, keys: &SignInKeys, now: DateTime<Utc>) {
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         if failures.len() > 100_000 {
-            let window = self.window;
+            let window = self.limits.window;
             failures.retain(|_, times| times.back().is_some_and(|t| *t + window > now));
         }
-        for key in keys {
-            failures.entry(key.clone()).or_default().push_back(now);
+        for (key, limit, _) in &keys.keys {
+            let times = failures.entry(*key).or_default();
+            times.push_back(now);
+            // Only the newest failures matter for pacing: keep a bounded history.
+            while times.len() > limit.saturating_mul(2).max(2) {
+                times.pop_front();
+            }
         }
     }
 
-    pub fn forgive(&self, key: &str) {
+    /// A successful sign-in clears the account's keys (the address's count stays: other
+    /// accounts may be tried from there).
+    pub fn succeed(&self, keys: &SignInKeys) {
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        failures.remove(key);
+        let [pair, _address, account] = &keys.keys;
+        failures.remove(&pair.0);
+        failures.remove(&account.0);
     }
 }
 
@@ -244,20 +344,75 @@ mod tests {
         assert!(!verify_password("not a hash", "correct horse"));
     }
 
-    #[test]
-    fn the_throttle_refuses_past_the_limit_until_the_window_passes() {
-        let throttle = Throttle::new(3, Duration::minutes(15));
-        let t0 = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
-        let keys = vec!["ip:1".to_string(), "email:a".to_string()];
-        for i in 0..3 {
-            assert_eq!(throttle.check(&keys, t0), Ok(()));
-            throttle.fail(&keys, t0 + Duration::seconds(i));
+    fn small() -> ThrottleLimits {
+        ThrottleLimits {
+            per_account_and_address: 3,
+            per_address: 5,
+            per_account: 4,
+            window: Duration::minutes(15),
+            pace_account_and_address: Duration::seconds(60),
+            pace_address: Duration::seconds(5),
+            pace_account: Duration::seconds(10),
         }
-        assert_eq!(throttle.check(&keys, t0 + Duration::seconds(10)), Err(890));
-        assert_eq!(throttle.check(&["ip:2".to_string()], t0), Ok(()));
-        assert_eq!(throttle.check(&keys, t0 + Duration::minutes(15)), Ok(()));
-        throttle.forgive("email:a");
-        assert!(throttle.check(&["email:a".to_string()], t0).is_ok());
+    }
+
+    #[test]
+    fn past_its_limit_a_key_is_paced_not_locked_out() {
+        let throttle = Throttle::new(small());
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
+        let ip = |n: u8| std::net::IpAddr::from([10, 0, 0, n]);
+        let a = throttle.keys("A@x.fr ", ip(1));
+        for i in 0..3 {
+            assert_eq!(throttle.check(&a, t0), Ok(()));
+            throttle.fail(&a, t0 + Duration::seconds(i));
+        }
+        // Past the pair's limit: one attempt a minute after the last failure.
+        assert_eq!(throttle.check(&a, t0 + Duration::seconds(10)), Err(52));
+        assert_eq!(throttle.check(&a, t0 + Duration::seconds(62)), Ok(()));
+        // The same account from elsewhere, another account from here: not paced yet.
+        assert_eq!(throttle.check(&throttle.keys("a@x.fr", ip(2)), t0), Ok(()));
+        assert_eq!(throttle.check(&throttle.keys("b@x.fr", ip(1)), t0), Ok(()));
+        // A success clears the account's keys.
+        throttle.succeed(&a);
+        assert_eq!(throttle.check(&a, t0 + Duration::seconds(10)), Ok(()));
+        // The window forgets.
+        let b = throttle.keys("b@x.fr", ip(3));
+        for i in 0..3 {
+            throttle.fail(&b, t0 + Duration::seconds(i));
+        }
+        assert!(throttle.check(&b, t0 + Duration::seconds(5)).is_err());
+        assert_eq!(
+            throttle.check(&b, t0 + Duration::minutes(15) + Duration::seconds(3)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn typos_of_many_people_behind_one_address_do_not_lock_it() {
+        let throttle = Throttle::new(small());
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
+        let office = std::net::IpAddr::from([10, 0, 0, 9]);
+        for person in 0..4 {
+            let keys = throttle.keys(&format!("p{person}@agence.fr"), office);
+            throttle.fail(&keys, t0);
+        }
+        let next = throttle.keys("p9@agence.fr", office);
+        assert_eq!(
+            throttle.check(&next, t0),
+            Ok(()),
+            "4 typos < the address's limit"
+        );
+        throttle.fail(&next, t0);
+        // Past the address's limit: paced at 5 s for everyone there, never locked.
+        assert_eq!(throttle.check(&next, t0 + Duration::seconds(1)), Err(4));
+        assert_eq!(throttle.check(&next, t0 + Duration::seconds(5)), Ok(()));
+    }
+
+    #[test]
+    fn keys_hold_no_email() {
+        let throttle = Throttle::new(small());
+        let keys = throttle.keys("someone@example.fr", std::net::IpAddr::from([127, 0, 0, 1]));
+        assert!(!format!("{keys:?}").contains("someone"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod directory;
 pub mod error;
 mod json;
+pub mod limits;
 pub mod metrics;
 pub mod pages;
 pub mod sourcing;
@@ -50,9 +51,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// How long a session lasts.
     pub session_hours: i64,
-    /// Failed sign-ins allowed per address and per account within `login_window`.
-    pub login_attempts: usize,
-    pub login_window: Duration,
+    /// How failed sign-ins are counted and paced (see `auth::ThrottleLimits`).
+    pub login_limits: auth::ThrottleLimits,
     pub scoring: ScoringConfig,
     /// The DSFR's `dist` folder (from the npm package `@gouvfr/dsfr`), served under `/dsfr/`;
     /// `None`: the pages are served without their design system's files.
@@ -67,8 +67,7 @@ impl Default for Config {
             refresh_every: std::time::Duration::from_secs(30),
             secure_cookies: false,
             session_hours: 12,
-            login_attempts: 5,
-            login_window: Duration::minutes(15),
+            login_limits: auth::ThrottleLimits::default(),
             scoring: ScoringConfig::default(),
             assets_dir: pages::default_assets_dir(),
         }
@@ -119,7 +118,7 @@ impl AppState {
         Ok(Self {
             store,
             sourcing: RwLock::new(loaded),
-            throttle: auth::Throttle::new(config.login_attempts, config.login_window),
+            throttle: auth::Throttle::new(config.login_limits),
             config,
             metrics: metrics::Metrics::new(),
             sirets: RwLock::new(sirets),

@@ -284,6 +284,48 @@ pub fn run(
                 });
                 writeln!(out, "  geo commune {query:?}: {}", micros(time))?;
             }
+            // The worst cases a request can ask for: the longest text the lookups read.
+            let longest_words: String = (0..refdata::text::MAX_QUERY_WORDS)
+                .map(|i| format!("preparatrice{i} "))
+                .collect::<String>()
+                .chars()
+                .take(refdata::text::MAX_QUERY_CHARS)
+                .collect();
+            let fuzzy_name = "x".repeat(refdata::text::MAX_FUZZY_CHARS);
+            let megabyte = "saint denis ".repeat(90_000);
+            let worst: [(&str, &str, bool); 4] = [
+                (
+                    "rome search, longest query read (200 characters, 16 words)",
+                    longest_words.as_str(),
+                    true,
+                ),
+                (
+                    "rome search, 1 MB of text (read up to the limit)",
+                    megabyte.as_str(),
+                    true,
+                ),
+                (
+                    "geo commune not found, longest name with fuzzy suggestions (64 characters)",
+                    fuzzy_name.as_str(),
+                    false,
+                ),
+                (
+                    "geo commune, 1 MB of text (read up to the limit, no fuzzy suggestions)",
+                    megabyte.as_str(),
+                    false,
+                ),
+            ];
+            writeln!(out, "worst cases (median of {iterations} runs each):")?;
+            for (label, query, rome_search) in worst {
+                let time = median(iterations, || {
+                    if rome_search {
+                        std::hint::black_box(rome.search(std::hint::black_box(query), 10));
+                    } else {
+                        std::hint::black_box(geo.find(std::hint::black_box(query)).is_ok());
+                    }
+                });
+                writeln!(out, "  {label}: {}", micros(time))?;
+            }
             let (a, b) = (geo.commune("75056"), geo.commune("93066"));
             if let (Some(a), Some(b)) = (a, b) {
                 let time = median(iterations, || {

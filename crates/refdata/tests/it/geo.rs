@@ -169,3 +169,25 @@ fn names_starting_with_a_prefix_include_former_names_and_flag_exact_ones() {
     assert_eq!(codes, unique, "each commune once");
     assert!(geo.names_starting_with("  ").is_empty());
 }
+
+/// Regression (probe, defect 4): a 1 MB commune name held a server worker for 1,531 s in the
+/// fuzzy suggestions. Lookups read no further than the limit and skip fuzzy suggestions for
+/// text longer than any commune name.
+#[test]
+fn oversized_queries_are_cut_at_the_limit_and_get_no_fuzzy_suggestions() {
+    let huge = "saint denis ".repeat(100_000);
+    let err = geo().find(&huge).unwrap_err();
+    assert!(err.suggestions.is_empty(), "{:?}", err.suggestions);
+    assert!(err.query.chars().count() <= refdata::text::MAX_QUERY_CHARS);
+    assert!(geo().names_starting_with(&huge).is_empty());
+    let long_name = "x".repeat(refdata::text::MAX_FUZZY_CHARS + 1);
+    assert!(geo().find(&long_name).unwrap_err().suggestions.is_empty());
+    // Below the limit, suggestions as before.
+    assert!(
+        !geo()
+            .find("evry courcouronne")
+            .unwrap_err()
+            .suggestions
+            .is_empty()
+    );
+}

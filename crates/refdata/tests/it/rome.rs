@@ -201,3 +201,15 @@ proptest! {
         }
     }
 }
+
+/// Regression (probe, defect 4): occupation search grew faster than linearly in the number of
+/// words. It reads the first `MAX_QUERY_CHARS` characters and matches at most
+/// `MAX_QUERY_WORDS` distinct words.
+#[test]
+fn oversized_queries_are_cut_at_the_limit() {
+    let hits = rome().search(&"cariste ".repeat(200_000), 5);
+    assert_eq!(hits.first().map(|h| h.code), Some("N1101"));
+    let many: String = (0..50_000).map(|i| format!("w{i} ")).collect();
+    assert!(rome().search(&many, 5).is_empty());
+    assert!(rome().find(&many).is_err());
+}

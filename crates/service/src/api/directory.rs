@@ -107,6 +107,15 @@ pub(crate) async fn load(
 /// The query, checked: a wrong value is a 422 naming the parameter.
 pub(crate) fn query_of(q: DirectoryQuery) -> AppResult<Query> {
     use refdata::{Vocabulary, inclusion};
+    for (name, value) in [
+        ("?q", &q.q),
+        ("?commune", &q.commune),
+        ("?reseau", &q.reseau),
+    ] {
+        if let Some(problem) = value.as_deref().and_then(crate::limits::search_problem) {
+            return Err(ApiError::field(name, problem));
+        }
+    }
     let place = match q
         .commune
         .as_deref()

@@ -99,13 +99,15 @@ pub(crate) async fn suggestions(
         .grant(Resource::Suggestions, Verb::Read, Some(agency))
         .map_err(forbidden)?;
     let today = state.now().date_naive();
-    let views = {
-        let sourcing = state.sourcing.read().unwrap_or_else(|e| e.into_inner());
+    // Ranking is CPU work: on the blocking pool, never on the async workers.
+    let worker = state.clone();
+    let views = tokio::task::spawn_blocking(move || {
+        let sourcing = worker.sourcing.read().unwrap_or_else(|e| e.into_inner());
         let suggested = sourcing
             .engine
             .suggest(id, k, today)
             .map_err(|err| ApiError::Conflict(format!("job seeker {id}: {err}")))?;
-        suggested
+        let views = suggested
             .iter()
             .filter_map(|s| {
                 let offer = sourcing.offers.get(&s.offer_id)?;
@@ -119,8 +121,11 @@ pub(crate) async fn suggestions(
                     reasons: reasons(&s.breakdown),
                 })
             })
-            .collect::<Vec<_>>()
-    };
+            .collect::<Vec<_>>();
+        Ok::<_, ApiError>(views)
+    })
+    .await
+    .map_err(|err| ApiError::Internal(format!("suggestions for job seeker {id}: {err}")))??;
     audit(
         &state,
         vec![event(

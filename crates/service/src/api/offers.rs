@@ -205,8 +205,10 @@ pub(crate) async fn shortlist(
         (None, None) => None,
     };
     let today = state.now().date_naive();
-    let (view, adjustment, department) = {
-        let sourcing = state.sourcing.read().unwrap_or_else(|e| e.into_inner());
+    // Ranking is CPU work: on the blocking pool, never on the async workers.
+    let worker = state.clone();
+    let (view, adjustment, department) = tokio::task::spawn_blocking(move || {
+        let sourcing = worker.sourcing.read().unwrap_or_else(|e| e.into_inner());
         let shortlist = sourcing
             .engine
             .shortlist(
@@ -220,12 +222,14 @@ pub(crate) async fn shortlist(
             )
             .map_err(|err| ApiError::Conflict(format!("offer {id}: {err}")))?;
         let department = sourcing.engine.offer_department(id).map(str::to_string);
-        (
+        Ok::<_, ApiError>((
             shortlist_view(&sourcing, &shortlist),
             shortlist.adjustment,
             department,
-        )
-    };
+        ))
+    })
+    .await
+    .map_err(|err| ApiError::Internal(format!("shortlist of offer {id}: {err}")))??;
     if let (Some(owner), Some(department)) = (owner, department) {
         state.count_shortlist(owner, department, view.candidates.len());
     }

@@ -29,8 +29,13 @@ pub(crate) async fn open_session(
     JsonBody(credentials): JsonBody<Credentials>,
 ) -> AppResult<Response> {
     let now = state.now();
-    let email_key = format!("email:{}", credentials.email.trim().to_lowercase());
-    let keys = [format!("ip:{}", peer.ip()), email_key.clone()];
+    if credentials.email.trim().chars().count() > auth::MAX_EMAIL_CHARS {
+        return Err(ApiError::field(
+            "/email",
+            format!("too long: at most {} characters", auth::MAX_EMAIL_CHARS),
+        ));
+    }
+    let keys = state.throttle.keys(&credentials.email, peer.ip());
     state
         .throttle
         .check(&keys, now)
@@ -57,7 +62,7 @@ pub(crate) async fn open_session(
             "wrong email or password".to_string(),
         ));
     };
-    state.throttle.forgive(&email_key);
+    state.throttle.succeed(&keys);
     let secret = auth::new_secret()?;
     let csrf = auth::new_secret()?;
     let hours = state.config.session_hours;

@@ -247,6 +247,9 @@ pub async fn structures(
         .grant(Resource::Accounts, Verb::Read, None)
         .map_err(ApiError::Forbidden)?;
     let q = query.q.clone().unwrap_or_default();
+    if let Some(problem) = crate::limits::search_problem(&q) {
+        return Err(ApiError::field("?q", problem).into());
+    }
     let words: Vec<String> = refdata::text::normalise(&q)
         .split_whitespace()
         .map(str::to_string)

@@ -72,6 +72,9 @@ pub async fn job_seekers(
         .into());
     }
     let q = query.q.clone().unwrap_or_default();
+    if let Some(problem) = crate::limits::search_problem(&q) {
+        return Err(ApiError::field("?q", problem).into());
+    }
     let status = query.statut.clone().unwrap_or_default();
     let occupation = query.metier.clone().unwrap_or_default();
     let words: Vec<String> = refdata::text::normalise(&q)

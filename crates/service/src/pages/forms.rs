@@ -121,6 +121,9 @@ pub struct SuggestQuery {
 /// Occupations for what was typed (a job title, a label or a code), best first, as
 /// `["Cariste (N1101)", ...]`: what the occupation field's list offers.
 pub async fn occupations(Viewer(_): Viewer, Query(query): Query<SuggestQuery>) -> Response {
+    if crate::limits::search_problem(&query.q).is_some() {
+        return axum::Json(Vec::<String>::new()).into_response();
+    }
     let hits = refdata::rome().search(&query.q, 10);
     let list: Vec<String> = hits
         .iter()
@@ -138,6 +141,9 @@ pub async fn occupations(Viewer(_): Viewer, Query(query): Query<SuggestQuery>) -
 /// Communes whose name starts with what was typed (or of that postcode), most populated
 /// first, as `["Saint-Denis (93066)", ...]`.
 pub async fn communes(Viewer(_): Viewer, Query(query): Query<SuggestQuery>) -> Response {
+    if crate::limits::search_problem(&query.q).is_some() {
+        return axum::Json(Vec::<String>::new()).into_response();
+    }
     let list: Vec<String> = complete_commune(&query.q, 10)
         .into_iter()
         .map(|c| {
@@ -179,6 +185,9 @@ fn complete_commune(typed: &str, limit: usize) -> Vec<&'static refdata::Commune>
 /// The ROME code in what the occupation field holds: a suggestion (`... (N1101)`), a code, or
 /// a text whose best match is unambiguous.
 pub fn occupation_of(typed: &str) -> Result<&'static str, String> {
+    if let Some(problem) = crate::limits::search_problem_fr(typed) {
+        return Err(problem);
+    }
     let typed = typed.trim();
     if typed.is_empty() {
         return Err(
@@ -211,6 +220,9 @@ pub fn occupation_of(typed: &str) -> Result<&'static str, String> {
 /// The INSEE code in what the commune field holds: a suggestion (`... (93066)`), a code, a
 /// postcode of one commune, or a name of one commune.
 pub fn commune_of(typed: &str) -> Result<&'static str, String> {
+    if let Some(problem) = crate::limits::search_problem_fr(typed) {
+        return Err(problem);
+    }
     let typed = typed.trim();
     if typed.is_empty() {
         return Err("Renseignez la commune du lieu de travail.".to_string());

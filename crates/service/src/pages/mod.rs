@@ -472,8 +472,13 @@ fn invalid_in_french(path: &str) -> String {
         "hire_starts_on" | "date" => "indiquez la date de début du contrat.",
         "not_hired_reason" => "choisissez le motif pour lequel la personne n'est pas retenue.",
         "job_seeker_id" => {
-            "la personne n'a pas donné son consentement pour être présentée aux agences \
-             d'emploi, ou n'est plus inscrite."
+            "cette personne ne peut pas être proposée pour cette offre : elle n'a pas donné son \
+             consentement (ou pas pour cette agence), n'est plus inscrite, ou l'offre ne \
+             correspond pas à ses critères (métier, distance, disponibilité, permis)."
+        }
+        "q" | "commune" | "reseau" => {
+            "le texte recherché est trop long (200 caractères au plus) ou contient des \
+             caractères de contrôle."
         }
         "offer_id" => "l'offre n'est plus ouverte.",
         "to" | "from" => {
@@ -596,6 +601,17 @@ async fn sign_in(
             missing = true;
         }
     }
+    let mut retry_after = None;
+    if form.email.trim().chars().count() > crate::auth::MAX_EMAIL_CHARS {
+        if let Some(field) = fields.iter_mut().find(|f| f.name == "email") {
+            field.value = String::new();
+            field.error = Some(format!(
+                "Adresse trop longue : {} caractères au plus.",
+                crate::auth::MAX_EMAIL_CHARS
+            ));
+        }
+        missing = true;
+    }
     let error = if missing {
         None
     } else {
@@ -619,10 +635,13 @@ async fn sign_in(
             Err(ApiError::Unauthenticated(_)) => {
                 Some("Adresse électronique ou mot de passe incorrect.".to_string())
             }
-            Err(ApiError::TooManyAttempts { retry_after_secs }) => Some(format!(
-                "Trop de tentatives : réessayez dans {} minute(s).",
-                retry_after_secs.div_ceil(60)
-            )),
+            Err(ApiError::TooManyAttempts { retry_after_secs }) => {
+                retry_after = Some(retry_after_secs);
+                Some(format!(
+                    "Trop de tentatives : par sécurité, réessayez dans {}.",
+                    french_wait(retry_after_secs)
+                ))
+            }
             Err(other) => return PageError(other).into_response(),
         }
     };
@@ -632,8 +651,25 @@ async fn sign_in(
         error,
         next,
     });
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    match retry_after {
+        Some(secs) => {
+            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            if let Ok(value) = header::HeaderValue::from_str(&secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        None => *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY,
+    }
     response
+}
+
+/// A wait in French: « 45 secondes », « 2 minutes ».
+fn french_wait(secs: u64) -> String {
+    match secs {
+        0 | 1 => "1 seconde".to_string(),
+        2..=90 => format!("{secs} secondes"),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
 }
 
 async fn sign_out(State(state): St, Viewer(principal): Viewer, headers: HeaderMap) -> Response {

@@ -11,6 +11,7 @@
 )]
 
 mod audit;
+mod limits;
 mod matrix;
 mod pages;
 mod privacy;
