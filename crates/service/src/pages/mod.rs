@@ -224,7 +224,7 @@ impl FromRequestParts<Arc<AppState>> for Viewer {
                 } else {
                     "/connexion".to_string()
                 };
-                Err(Redirect::to(&target).into_response())
+                Err(see_other(&target))
             }
             Err(err) => Err(PageError(err).into_response()),
         }
@@ -350,7 +350,10 @@ pub fn render(template: &impl Template) -> Response {
 
 /// A 303 to another page (after a form), with a message for it.
 pub fn see_other(path: &str) -> Response {
-    Redirect::to(path).into_response()
+    // Never fails after a write: a path that cannot be a header goes home instead.
+    let location = header::HeaderValue::from_str(path)
+        .unwrap_or_else(|_| header::HeaderValue::from_static("/"));
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -545,10 +548,22 @@ struct SignInQuery {
     suite: Option<String>,
 }
 
-/// Only a path of this site may follow sign-in (no open redirect).
-fn safe_next(next: Option<&str>) -> String {
+/// Only a path of this site may follow sign-in or a form (no open redirect): it starts with
+/// one `/` and holds only the characters of a path and query that need no escaping in a
+/// header (letters, digits, `/-_.~?=&#%+,:@`). Browsers drop tabs and line breaks from a
+/// URL, so `/\t/evil.example` would be `//evil.example`; a CR or LF would not even make a
+/// header. Anything else is no path at all.
+pub(crate) fn safe_next(next: Option<&str>) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "/-_.~?=&#%+,:@".contains(c);
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.len() <= 2048
+                && n.starts_with('/')
+                && !n.starts_with("//")
+                && n.chars().all(safe) =>
+        {
+            n.to_string()
+        }
         _ => String::new(),
     }
 }
@@ -623,8 +638,7 @@ async fn sign_in(
             .await
         {
             Ok(response) => {
-                let mut redirect =
-                    Redirect::to(if next.is_empty() { "/" } else { next.as_str() }).into_response();
+                let mut redirect = see_other(if next.is_empty() { "/" } else { next.as_str() });
                 if let Some(cookie) = response.headers().get(header::SET_COOKIE) {
                     redirect
                         .headers_mut()
@@ -817,6 +831,20 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "");
         assert_eq!(safe_next(Some("/\\evil.example")), "");
         assert_eq!(safe_next(None), "");
+        // Regression (probe, defect 6): a tab, a line break or a space after the first slash.
+        assert_eq!(safe_next(Some("/\t/evil.example")), "");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "");
+        assert_eq!(safe_next(Some("/ /evil.example")), "");
+        assert_eq!(safe_next(Some("/offres\r\nSet-Cookie: x=1")), "");
+        assert_eq!(
+            safe_next(Some("/offres/3?fait=etat#mises-en-relation")),
+            "/offres/3?fait=etat#mises-en-relation"
+        );
+        assert_eq!(
+            safe_next(Some("/%2F%2Fevil.example")),
+            "/%2F%2Fevil.example"
+        );
+        assert_eq!(safe_next(Some("/é")), "");
     }
 
     #[test]

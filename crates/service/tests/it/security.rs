@@ -399,3 +399,65 @@ async fn the_engine_takes_in_what_others_wrote() {
     assert!(ids.contains(&world.seekers[&6]), "{shortlist}");
     server.stop().await;
 }
+
+/// Regression (probe, defect 6): `suite=/%09/evil.example` sent the browser to another site
+/// after sign-in, and a CR/LF in `suite` or in the referral form's `retour` gave a 500 after
+/// the sign-in or the move had been committed. Only same-site paths of safe characters are
+/// followed; otherwise home, never an error after the write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redirects_stay_on_this_site_and_never_fail_after_the_write() {
+    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let password = PASSWORD.replace(' ', "+");
+    for (suite, expected) in [
+        ("%2F%09%2Fevil.example", "/"),
+        ("%2F%0A%2Fevil.example", "/"),
+        ("%2Foffres%0D%0ASet-Cookie%3A+x%3D1", "/"),
+        ("https%3A%2F%2Fevil.example", "/"),
+        ("%2Fmises-en-relation", "/mises-en-relation"),
+    ] {
+        let response = http
+            .post(format!("{}/connexion", server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "email=recruiter%40x.fr&password={password}&suite={suite}"
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{suite}");
+        assert_eq!(response.headers()["location"], expected, "{suite}");
+    }
+    // The referral form: the move is made, then the browser goes to the referral's page.
+    let store = server.state.store.clone();
+    let referral = store
+        .create_referral(world.seekers[&6], world.offer_x, None, None, server.now())
+        .await
+        .unwrap()
+        .id;
+    let advisor = server.login("advisor@a.fr").await;
+    let response = http
+        .post(format!("{}/mises-en-relation/{referral}/etat", server.base))
+        .header("cookie", advisor.cookie.clone().unwrap())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "csrf_token={}&to=accepted&retour=%2Fdemandeurs%0D%0AX%3A+y",
+            advisor.csrf.clone().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/mises-en-relation/{referral}?fait=etat").as_str()
+    );
+    assert_eq!(
+        store.referral(referral).await.unwrap().unwrap().state,
+        model::ReferralState::Accepted
+    );
+    server.stop().await;
+}
