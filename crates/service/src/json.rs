@@ -33,6 +33,49 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
     }
 }
 
+/// A path parameter (a record's id), as `T`: a wrong one is a 422 `Problem` naming it
+/// (`{id}`), never axum's plain-text 400.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S> for Path<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Path(value))
+            .map_err(|_| {
+                ApiError::field(
+                    "{id}",
+                    "expected the id of a record: a whole number from 1 to 9223372036854775807",
+                )
+                .into_response()
+            })
+    }
+}
+
+/// A path parameter of a page: a wrong one is the French "page not found".
+pub struct PagePath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for PagePath<T>
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| PagePath(value))
+            .map_err(|_| crate::pages::PageError(ApiError::NotFound(String::new())).into_response())
+    }
+}
+
 /// The request body, as JSON of type `T`.
 pub struct JsonBody<T>(pub T);
 

@@ -3,6 +3,7 @@
 use super::*;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditFilter {
     /// Only events of this user (id).
     pub actor: Option<i64>,

@@ -5,6 +5,7 @@ use super::*;
 use crate::directory::{self, Query};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DirectoryQuery {
     /// INSEE code of the commune searched from.
     pub commune: Option<String>,

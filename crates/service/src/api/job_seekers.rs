@@ -83,7 +83,8 @@ pub(crate) async fn get_job_seeker(
 #[utoipa::path(get, path = "/api/v1/job-seekers/{id}/suggestions", tag = "job seekers",
     params(("id" = i64, Path, description = "job seeker id"), ShortlistQuery),
     responses((status = 200, body = Vec<SuggestionView>), (status = 403, body = Problem),
-              (status = 404, body = Problem)))]
+              (status = 404, body = Problem),
+              (status = 409, body = Problem, description = "The person is not in the engine (not active, or not yet taken in)")))]
 pub(crate) async fn suggestions(
     State(state): St,
     principal: Principal,

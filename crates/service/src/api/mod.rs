@@ -18,7 +18,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -37,7 +37,7 @@ use crate::AppState;
 use crate::access::{Fields, Principal, Reach, Resource, Verb};
 use crate::auth;
 use crate::error::{ApiError, ApiResult, FieldProblem, Problem};
-use crate::json::{JsonBody, QueryParams};
+use crate::json::{JsonBody, Path, QueryParams};
 
 type AppResult<T> = ApiResult<T>;
 type St = State<Arc<AppState>>;
@@ -109,12 +109,72 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
 
 /// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, api) = api_router().split_for_parts();
+    let (_, mut api) = api_router().split_for_parts();
+    common_responses(&mut api);
     api
 }
 
+/// The answers every operation may give besides its own, documented once: 401 without a
+/// session or token (every operation but signing in), 403 when the role may not, 422 for a
+/// wrong parameter, path id or body, 413 for a body over the limit. Each is a `Problem`.
+fn common_responses(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for item in document.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let anonymous = operation.security.as_ref().is_some_and(|requirements| {
+                requirements.iter().all(|r| {
+                    serde_json::to_value(r)
+                        .is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
+                })
+            });
+            let has_input = operation.parameters.as_ref().is_some_and(|p| !p.is_empty())
+                || operation.request_body.is_some();
+            let responses = &mut operation.responses.responses;
+            if !anonymous {
+                responses
+                    .entry("401".to_string())
+                    .or_insert_with(|| problem("No session or API token, or an expired one"));
+                responses
+                    .entry("403".to_string())
+                    .or_insert_with(|| problem("Your role may not do this"));
+            }
+            if has_input {
+                responses.entry("422".to_string()).or_insert_with(|| {
+                    problem("A wrong parameter, path id or body: each wrong field named")
+                });
+            }
+            if operation.request_body.is_some() {
+                responses
+                    .entry("413".to_string())
+                    .or_insert_with(|| problem("The body is over the size limit"));
+            }
+        }
+    }
+}
+
 pub fn routes() -> axum::Router<Arc<AppState>> {
-    let (api, document) = api_router().split_for_parts();
+    let (api, mut document) = api_router().split_for_parts();
+    common_responses(&mut document);
     let document = Arc::new(document);
     api.route(
         "/api/v1/openapi.json",
@@ -288,6 +348,7 @@ pub(crate) async fn job_seeker_fields(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Page {
     /// Only records with an id above this one (the last id of the previous page).
     #[serde(default)]
@@ -305,12 +366,14 @@ pub(crate) fn page_limit(limit: Option<u32>) -> AppResult<u32> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StructureQuery {
     /// SIRET of the structure (needed only when the user has several).
     pub structure: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ShortlistQuery {
     /// How many candidates (1 to 100, default 10).
     pub k: Option<usize>,

@@ -164,7 +164,8 @@ pub(crate) async fn get_offer(
 #[utoipa::path(get, path = "/api/v1/offers/{id}/shortlist", tag = "offers",
     params(("id" = i64, Path, description = "offer id"), ShortlistQuery),
     responses((status = 200, body = ShortlistView), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 422, body = Problem)))]
+              (status = 404, body = Problem), (status = 422, body = Problem),
+              (status = 409, body = Problem, description = "The offer is not open: no shortlist")))]
 pub(crate) async fn shortlist(
     State(state): St,
     principal: Principal,

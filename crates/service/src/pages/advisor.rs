@@ -1,7 +1,7 @@
 //! The advisor's journey: their agency's job seekers (search, filters), one person's profile,
 //! consent, suggested offers with their reasons, and the referrals to handle.
 
-use axum::extract::Path;
+use crate::json::{PagePath, Path};
 use model::workflow;
 use model::{JobSeeker, Referral};
 
@@ -238,7 +238,7 @@ struct JobSeekerPage {
 pub async fn job_seeker(
     State(state): St,
     Viewer(principal): Viewer,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Query(query): Query<ListQuery>,
 ) -> PageResult {
     let axum::Json(seeker) =
@@ -322,7 +322,7 @@ pub struct ProposeForm {
 pub async fn propose(
     State(state): St,
     Viewer(principal): Viewer,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     axum::Form(form): axum::Form<ProposeForm>,
 ) -> PageResult {
     api::referrals::propose(

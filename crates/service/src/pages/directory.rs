@@ -1,7 +1,7 @@
 //! The shared directory's pages: searching the services of both networks from a place, and a
 //! structure's own services with those overdue for review.
 
-use axum::extract::Path;
+use crate::json::{PagePath, Path};
 use refdata::{Vocabulary, inclusion};
 
 use super::recruiter::done;
@@ -395,7 +395,7 @@ pub async fn mine(
 pub async fn confirm(
     State(state): St,
     Viewer(principal): Viewer,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> PageResult {
     api::directory::confirm_service(State(state), principal, Path(id))
         .await

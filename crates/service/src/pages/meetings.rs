@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::Path;
+use crate::json::{PagePath, Path};
 use chrono::{NaiveDate, NaiveTime, TimeZone};
 
 use super::forms::{has_errors, set_error};
@@ -252,7 +252,7 @@ pub async fn create(
 pub async fn register(
     State(state): St,
     Viewer(principal): Viewer,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> PageResult {
     api::meetings::register(State(state), principal, Path(id))
         .await
@@ -269,7 +269,7 @@ pub struct AttendanceForm {
 pub async fn attendance(
     State(state): St,
     Viewer(principal): Viewer,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     axum::Form(form): axum::Form<AttendanceForm>,
 ) -> PageResult {
     api::meetings::record_attendance(

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use axum::extract::Path;
+use crate::json::{PagePath, Path};
 use model::workflow;
 use model::{Referral, ReferralScope, ReferralState};
 
@@ -585,7 +585,7 @@ struct OfferPage {
 pub async fn offer(
     State(state): St,
     Viewer(principal): Viewer,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Query(query): Query<ListQuery>,
 ) -> PageResult {
     let axum::Json(offer) =
@@ -684,7 +684,7 @@ pub struct ProposeForm {
 pub async fn propose(
     State(state): St,
     Viewer(principal): Viewer,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     axum::Form(form): axum::Form<ProposeForm>,
 ) -> PageResult {
     api::referrals::propose(
@@ -814,7 +814,7 @@ struct ReferralPage {
 pub async fn referral(
     State(state): St,
     Viewer(principal): Viewer,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Query(query): Query<ListQuery>,
 ) -> PageResult {
     let axum::Json(detail) =
@@ -900,7 +900,7 @@ pub struct MoveForm {
 pub async fn move_referral(
     State(state): St,
     Viewer(principal): Viewer,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     axum::Form(form): axum::Form<MoveForm>,
 ) -> PageResult {
     let hire_starts_on = match form.date.trim() {

@@ -461,3 +461,67 @@ async fn redirects_stay_on_this_site_and_never_fail_after_the_write() {
     );
     server.stop().await;
 }
+
+/// Regression (probe, defect 7): 30 query parameters of 9 operations were declared
+/// `in: path, required: true`, and an out-of-range path id answered axum's 400 in plain text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_declares_each_parameter_where_it_is() {
+    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let (status, document) = server.anonymous().get("/api/v1/openapi.json").await;
+    assert_eq!(status, 200);
+    let mut wrong = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().unwrap();
+                let in_path = path.contains(&format!("{{{name}}}"));
+                let declared_path = parameter["in"] == "path";
+                if in_path != declared_path {
+                    wrong.push(format!("{method} {path}: {name} is in {}", parameter["in"]));
+                }
+            }
+            let responses = operation["responses"].as_object().unwrap();
+            let has_input = operation["parameters"]
+                .as_array()
+                .is_some_and(|p| !p.is_empty())
+                || operation.get("requestBody").is_some();
+            if has_input && !responses.contains_key("422") {
+                wrong.push(format!("{method} {path}: 422 undocumented"));
+            }
+            if path != "/api/v1/session" && !responses.contains_key("401") {
+                wrong.push(format!("{method} {path}: 401 undocumented"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    let advisor = server.login("advisor@a.fr").await;
+    for path in [
+        "/api/v1/offers/99999999999999999999",
+        "/api/v1/offers/abc/shortlist",
+        "/api/v1/referrals/-/transitions",
+    ] {
+        let method = if path.ends_with("transitions") {
+            "POST"
+        } else {
+            "GET"
+        };
+        let response = advisor
+            .raw(method, path)
+            .await
+            .json(&json!({ "to": "accepted" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "{path}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{path}"
+        );
+        let problem: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(problem["fields"][0]["path"], "{id}", "{path}: {problem}");
+    }
+    server.stop().await;
+}
