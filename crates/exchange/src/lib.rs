@@ -88,6 +88,20 @@ impl Fields {
         self.errors.push(FieldError::new(field, reason));
     }
 
+    /// Notes a one-line text over `max` characters or holding control characters.
+    pub fn line(&mut self, field: &str, text: Option<&str>, max: usize) {
+        if let Some(problem) = text.and_then(|t| model::text::line_problem(t, max)) {
+            self.error(field, problem);
+        }
+    }
+
+    /// Notes a text of several lines over `max` characters or holding control characters.
+    pub fn paragraph(&mut self, field: &str, text: Option<&str>, max: usize) {
+        if let Some(problem) = text.and_then(|t| model::text::paragraph_problem(t, max)) {
+            self.error(field, problem);
+        }
+    }
+
     /// The record built by `build` if no field failed.
     pub fn finish<T>(self, position: usize, build: impl FnOnce() -> Option<T>) -> Row<T> {
         if !self.errors.is_empty() {

@@ -264,6 +264,24 @@ fn record(position: usize, line: &Line<'_>, owner: Option<&Siret>) -> Row<OfferR
     {
         f.error(CLOSED, "set exactly when the offer is not open");
     }
+    use model::text::{DESCRIPTION_CHARS, LINE_CHARS};
+    f.line("intitule", title.as_deref(), LINE_CHARS);
+    f.paragraph(
+        "description",
+        Some(line.get("description")),
+        DESCRIPTION_CHARS,
+    );
+    for column in [
+        "appellation",
+        "lieu",
+        "nature_contrat",
+        "duree",
+        "horaires",
+        "salaire",
+        "permis",
+    ] {
+        f.line(column, line.optional(column), LINE_CHARS);
+    }
     f.finish(position, || {
         Some(OfferRecord {
             structure_siret: structure_siret?,

@@ -410,6 +410,46 @@ fn offer(position: usize, text: &str, owner: Option<&Siret>) -> Row<OfferRecord>
             .and_then(experience_months)
     });
 
+    use model::text::{DESCRIPTION_CHARS, LINE_CHARS};
+    f.line("intitule", title.as_deref(), LINE_CHARS);
+    f.paragraph("description", raw.description.as_deref(), DESCRIPTION_CHARS);
+    f.line(
+        "appellationlibelle",
+        raw.appellation_libelle.as_deref(),
+        LINE_CHARS,
+    );
+    f.line("lieuTravail.libelle", lieu.libelle.as_deref(), LINE_CHARS);
+    f.line("natureContrat", raw.nature_contrat.as_deref(), LINE_CHARS);
+    f.line(
+        "typeContratLibelle",
+        raw.type_contrat_libelle.as_deref(),
+        LINE_CHARS,
+    );
+    f.line(
+        "dureeTravailLibelle",
+        raw.duree_travail_libelle.as_deref(),
+        LINE_CHARS,
+    );
+    f.line(
+        "salaire.libelle",
+        raw.salaire.as_ref().and_then(|s| s.libelle.as_deref()),
+        LINE_CHARS,
+    );
+    for (i, permis) in raw.permis.iter().enumerate() {
+        f.line(
+            &format!("permis/{i}/libelle"),
+            Some(&permis.libelle),
+            LINE_CHARS,
+        );
+    }
+    for (i, skill) in raw.competences.iter().enumerate() {
+        f.line(
+            &format!("competences/{i}/libelle"),
+            Some(&skill.libelle),
+            LINE_CHARS,
+        );
+    }
+
     f.finish(position, || {
         Some(OfferRecord {
             structure_siret: structure_siret?,

@@ -5,25 +5,43 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 /// `JJ/MM/AAAA` (French spreadsheets) or ISO `AAAA-MM-JJ`.
 pub fn date(text: &str) -> Result<NaiveDate, String> {
     let text = text.trim();
-    NaiveDate::parse_from_str(text, "%d/%m/%Y")
+    let date = NaiveDate::parse_from_str(text, "%d/%m/%Y")
         .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
-        .map_err(|_| format!("{text:?} is not a date (JJ/MM/AAAA or AAAA-MM-JJ)"))
+        .map_err(|_| {
+            format!(
+                "{:?} is not a date (JJ/MM/AAAA or AAAA-MM-JJ)",
+                text.chars().take(40).collect::<String>()
+            )
+        })?;
+    match model::text::date_problem(date) {
+        Some(problem) => Err(problem),
+        None => Ok(date),
+    }
 }
 
 /// An RFC 3339 timestamp (`2026-03-02T09:30:00Z`, `...+01:00`), or a date (taken at midnight
 /// UTC).
 pub fn timestamp(text: &str) -> Result<DateTime<Utc>, String> {
     let text = text.trim();
+    let checked = |t: DateTime<Utc>| match model::text::date_problem(t.date_naive()) {
+        Some(problem) => Err(problem),
+        None => Ok(t),
+    };
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(t.with_timezone(&Utc));
+        return checked(t.with_timezone(&Utc));
     }
     // France Travail sometimes omits the offset: UTC.
     if let Ok(t) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
-        return Ok(Utc.from_utc_datetime(&t));
+        return checked(Utc.from_utc_datetime(&t));
     }
-    date(text)
-        .map(|d| Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)))
-        .map_err(|_| format!("{text:?} is not a date and time (e.g. 2026-03-02T09:30:00Z)"))
+    match date(text) {
+        Ok(d) => Ok(Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN))),
+        Err(problem) if problem.starts_with("the year") => Err(problem),
+        Err(_) => Err(format!(
+            "{:?} is not a date and time (e.g. 2026-03-02T09:30:00Z)",
+            text.chars().take(40).collect::<String>()
+        )),
+    }
 }
 
 /// Months of experience from France Travail's label: `6 mois`, `1 an`, `2 An(s)`, `3 ans`.

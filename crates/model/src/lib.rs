@@ -3,6 +3,7 @@
 //! valid; the schemas re-check what they can.
 
 pub mod audit;
+pub mod text;
 pub mod workflow;
 
 use std::collections::BTreeMap;

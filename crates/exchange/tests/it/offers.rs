@@ -183,3 +183,78 @@ fn every_reason_an_offer_is_rejected() {
         split(offers_json::read(br#"[{"id":"1","nombrePostes":"trois"}]"#, None).unwrap());
     assert_eq!(bad, [(1, "nombrePostes".to_string())]);
 }
+
+/// Regression (probe, defect 8): years ≤ 0 were accepted as dates (one such offer made its
+/// agency's whole listing violate the API's schema), a 7.5 MB description was stored, and
+/// control characters (NUL, ESC, a right-to-left override) were kept in titles.
+#[test]
+fn impossible_dates_oversized_texts_and_control_characters_are_rejected() {
+    let base = |extra: &str, title: &str, created: &str| {
+        format!(
+            r#"[{{"id":"1","intitule":{title},"romeCode":"N1101","lieuTravail":{{"commune":"93066"}},"typeContrat":"MIS","dateCreation":"{created}"{extra}}}]"#
+        )
+    };
+    let long = "x".repeat(model::text::DESCRIPTION_CHARS + 1);
+    let cases = [
+        (base("", r#""T""#, "0000-03-01T00:00:00Z"), "dateCreation"),
+        (base("", r#""T""#, "-0001-03-01"), "dateCreation"),
+        (base("", r#""T""#, "2400-01-01T00:00:00Z"), "dateCreation"),
+        (
+            base(
+                r#","passerelle":{"startsOn":"0000-01-01"}"#,
+                r#""T""#,
+                "2026-03-01",
+            ),
+            "passerelle.startsOn",
+        ),
+        (base("", r#""Cariste\u0000""#, "2026-03-01"), "intitule"),
+        (base("", r#""Cariste\u001b[31m""#, "2026-03-01"), "intitule"),
+        (base("", r#""Cariste \u202Efdp""#, "2026-03-01"), "intitule"),
+        (
+            base("", &format!("\"{}\"", "T".repeat(201)), "2026-03-01"),
+            "intitule",
+        ),
+        (
+            base(
+                &format!(r#","description":"{long}""#),
+                r#""T""#,
+                "2026-03-01",
+            ),
+            "description",
+        ),
+        (
+            base(r#","description":"a\u0000b""#, r#""T""#, "2026-03-01"),
+            "description",
+        ),
+        (
+            base(
+                r#","salaire":{"libelle":"12 \u0007"}"#,
+                r#""T""#,
+                "2026-03-01",
+            ),
+            "salaire.libelle",
+        ),
+    ];
+    for (file, field) in cases {
+        let (good, bad) = split(offers_json::read(file.as_bytes(), Some(&owner())).unwrap());
+        assert!(
+            good.is_empty(),
+            "{field}: accepted {}",
+            &file[..file.len().min(300)]
+        );
+        assert_eq!(
+            bad,
+            [(1, field.to_string())],
+            "{}",
+            &file[..file.len().min(300)]
+        );
+    }
+    // Line breaks and tabs stay allowed in a description.
+    let fine = base(
+        r#","description":"Missions :\r\n\t- conduite""#,
+        r#""T""#,
+        "2026-03-01",
+    );
+    let (good, bad) = split(offers_json::read(fine.as_bytes(), Some(&owner())).unwrap());
+    assert_eq!((good.len(), bad.len()), (1, 0), "{bad:?}");
+}

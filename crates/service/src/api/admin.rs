@@ -175,6 +175,13 @@ pub(crate) async fn create_user(
     if request.display_name.trim().is_empty() {
         problem("/display_name", "empty".to_string());
     }
+    if let Some(p) = line_field(
+        "/display_name",
+        Some(request.display_name.trim()),
+        model::text::NAME_CHARS,
+    ) {
+        problem(&p.path, p.message);
+    }
     if request.password.chars().count() < 12 {
         problem("/password", "at least 12 characters".to_string());
     }

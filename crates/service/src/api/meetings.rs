@@ -155,11 +155,28 @@ pub(crate) async fn create_meeting(
             message: "an https:// link".to_string(),
         });
     }
+    problems.extend(
+        [
+            line_field("/theme", Some(&theme), model::text::LINE_CHARS),
+            line_field("/place", place.as_deref(), model::text::PLACE_CHARS),
+            line_field(
+                "/online_link",
+                online_link.as_deref(),
+                model::text::URL_CHARS,
+            ),
+            date_field("/starts_at", Some(request.starts_at.date_naive())),
+        ]
+        .into_iter()
+        .flatten(),
+    );
     let territory = request.territory.trim().to_ascii_uppercase();
-    if refdata::geo().department(&territory).is_none() {
+    if territory.len() > 3 || refdata::geo().department(&territory).is_none() {
         problems.push(FieldProblem {
             path: "/territory".to_string(),
-            message: format!("no department has the code {territory:?}"),
+            message: format!(
+                "no department has the code {:?}",
+                territory.chars().take(10).collect::<String>()
+            ),
         });
     }
     if !problems.is_empty() {

@@ -216,6 +216,33 @@ pub(crate) fn event(
     }
 }
 
+/// The problem of a one-line text field (`model::text`'s limits), if any.
+pub(crate) fn line_field(path: &str, text: Option<&str>, max: usize) -> Option<FieldProblem> {
+    text.and_then(|t| model::text::line_problem(t, max))
+        .map(|message| FieldProblem {
+            path: path.to_string(),
+            message,
+        })
+}
+
+/// The problem of a text field of several lines, if any.
+pub(crate) fn paragraph_field(path: &str, text: Option<&str>, max: usize) -> Option<FieldProblem> {
+    text.and_then(|t| model::text::paragraph_problem(t, max))
+        .map(|message| FieldProblem {
+            path: path.to_string(),
+            message,
+        })
+}
+
+/// The problem of a date field (its year), if any.
+pub(crate) fn date_field(path: &str, date: Option<NaiveDate>) -> Option<FieldProblem> {
+    date.and_then(model::text::date_problem)
+        .map(|message| FieldProblem {
+            path: path.to_string(),
+            message,
+        })
+}
+
 pub(crate) fn forbidden(reason: String) -> ApiError {
     ApiError::Forbidden(reason)
 }

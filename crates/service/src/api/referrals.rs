@@ -493,6 +493,16 @@ pub(crate) async fn move_referral(
         }
         workflow::MoveError::ReasonMissing => ApiError::field("/not_hired_reason", err.to_string()),
     })?;
+    let problems: Vec<FieldProblem> = [
+        paragraph_field("/note", request.note.as_deref(), model::text::NOTE_CHARS),
+        date_field("/hire_starts_on", request.hire_starts_on),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(problems));
+    }
     if request.hire_starts_on.is_some() && to != ReferralState::Hired {
         return Err(ApiError::field("/hire_starts_on", "only for a hire"));
     }

@@ -183,8 +183,11 @@ pub(crate) async fn create_token(
     JsonBody(request): JsonBody<NewToken>,
 ) -> AppResult<(StatusCode, Json<TokenCreated>)> {
     let name = request.name.trim();
-    if name.is_empty() || name.len() > 100 {
+    if name.is_empty() {
         return Err(ApiError::field("/name", "between 1 and 100 characters"));
+    }
+    if let Some(problem) = line_field("/name", Some(name), model::text::NAME_CHARS) {
+        return Err(ApiError::Invalid(vec![problem]));
     }
     let days = request.expires_in_days.unwrap_or(90);
     if !(1..=366).contains(&days) {

@@ -276,11 +276,19 @@ pub async fn create_offer(
             "intitule",
             "Renseignez l'intitulé du poste.".to_string(),
         );
-    } else if get("intitule").chars().count() > 200 {
+    } else if model::text::line_problem(&get("intitule"), model::text::LINE_CHARS).is_some() {
         set_error(
             &mut fields,
             "intitule",
-            "200 caractères au plus.".to_string(),
+            "200 caractères au plus, sur une ligne, sans caractère de contrôle.".to_string(),
+        );
+    }
+    if model::text::paragraph_problem(&get("description"), model::text::DESCRIPTION_CHARS).is_some()
+    {
+        set_error(
+            &mut fields,
+            "description",
+            "20 000 caractères au plus, sans caractère de contrôle.".to_string(),
         );
     }
     let rome = occupation_of_field(&mut fields, &get("metier"));
@@ -307,6 +315,14 @@ pub async fn create_offer(
     let starts_on = match get("debut") {
         d if d.is_empty() => None,
         d => match chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+            Ok(date) if model::text::date_problem(date).is_some() => {
+                set_error(
+                    &mut fields,
+                    "debut",
+                    "Une date entre 1900 et 2199.".to_string(),
+                );
+                None
+            }
             Ok(date) => Some(date),
             Err(_) => {
                 set_error(

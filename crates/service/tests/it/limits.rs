@@ -81,3 +81,131 @@ async fn oversized_search_text_is_refused_before_any_lookup() {
     assert_eq!(status, 200);
     server.stop().await;
 }
+
+/// Regression (probe, defect 8): years ≤ 0 accepted as dates, an offer description of 7.5 MB,
+/// a meeting place of 1 MB, a display name of 1 MB, control characters in titles. Every text
+/// field has a maximum and refuses control characters, on the API and the pages alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn impossible_dates_oversized_texts_and_control_characters_are_refused() {
+    let (server, world) = Server::start(testdb::TestDb::sqlite().await).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let offer = |title: &str, created: &str, description: &str| {
+        serde_json::json!([{
+            "id": "LIM-1", "intitule": title, "romeCode": "N1101",
+            "lieuTravail": { "commune": "93066" }, "typeContrat": "MIS",
+            "dateCreation": created, "description": description,
+        }])
+    };
+    let big = "x".repeat(7_500_000);
+    for (body, path) in [
+        (
+            offer("Cariste", "0000-03-01T00:00:00Z", ""),
+            "/0/dateCreation",
+        ),
+        (
+            offer("Cariste\u{0}", "2026-03-01T00:00:00Z", ""),
+            "/0/intitule",
+        ),
+        (
+            offer("Cariste \u{202e}", "2026-03-01T00:00:00Z", ""),
+            "/0/intitule",
+        ),
+        (
+            offer("Cariste", "2026-03-01T00:00:00Z", &big),
+            "/0/description",
+        ),
+    ] {
+        let (status, answer) = recruiter.post("/api/v1/offers", &body).await;
+        assert_eq!(
+            status,
+            422,
+            "{path}: {}",
+            answer.to_string().chars().take(300).collect::<String>()
+        );
+        assert_eq!(answer["fields"][0]["path"], path);
+    }
+    let (status, listed) = recruiter.get("/api/v1/offers").await;
+    assert_eq!(status, 200);
+    assert_eq!(listed.as_array().unwrap().len(), 1, "nothing stored");
+
+    let (status, answer) = recruiter
+        .post(
+            "/api/v1/meetings",
+            &serde_json::json!({
+                "theme": "Découvrir l'intérim", "starts_at": "2026-04-01T09:00:00Z",
+                "place": "p".repeat(1024 * 1024), "territory": "93",
+            }),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(answer["fields"][0]["path"], "/place");
+    let (status, answer) = recruiter
+        .post(
+            "/api/v1/meetings",
+            &serde_json::json!({
+                "theme": "Découvrir\u{1b}[2J", "starts_at": "2926-04-01T09:00:00Z",
+                "place": "Saint-Denis", "territory": "93",
+            }),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let paths: Vec<&str> = answer["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["/theme", "/starts_at"], "{answer}");
+
+    let admin = server.login("admin@d.fr").await;
+    let (status, answer) = admin
+        .post(
+            "/api/v1/users",
+            &serde_json::json!({
+                "email": "long@x.fr", "display_name": "n".repeat(1024 * 1024),
+                "password": "a long enough password", "role": "recruiter",
+                "structure": testdb::fixtures::siret(AGENCY_X).as_str(),
+            }),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(answer["fields"][0]["path"], "/display_name");
+
+    let referral = server
+        .state
+        .store
+        .create_referral(world.seekers[&6], world.offer_x, None, None, server.now())
+        .await
+        .unwrap()
+        .id;
+    let advisor = server.login("advisor@a.fr").await;
+    let (status, answer) = advisor
+        .post(
+            &format!("/api/v1/referrals/{referral}/transitions"),
+            &serde_json::json!({ "to": "accepted", "note": "ok\u{1b}]0;x\u{7}" }),
+        )
+        .await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["fields"][0]["path"], "/note");
+
+    // The offer form: the errors next to the fields, in French.
+    let form = format!(
+        "csrf_token={}&intitule=Cariste&metier=N1101&commune=93066&contrat=MIS&postes=1&experience=D&debut=0000-01-01&description={}",
+        recruiter.csrf.clone().unwrap(),
+        "d".repeat(model::text::DESCRIPTION_CHARS + 1)
+    );
+    let html = recruiter
+        .raw("POST", "/offres/nouvelle")
+        .await
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("20 000 caractères au plus"), "description");
+    assert!(html.contains("Une date entre 1900 et 2199"), "date");
+    server.stop().await;
+}
