@@ -6,6 +6,11 @@
 //! | data folder  | `data_dir`     | `PASSERELLE_DATA_DIR`   |               |
 //! | database URL | `database_url` | `PASSERELLE_DATABASE_URL` | `--database` |
 //! | scoring      | `[scoring]`    |                         |               |
+//! | metrics token | `metrics_token` | `PASSERELLE_METRICS_TOKEN` |            |
+//!
+//! With a metrics token, `/metrics` answers only `Authorization: Bearer TOKEN` (Prometheus's
+//! `authorization` setting); without one it is open, for a listener reachable only by the
+//! monitoring. The token is kept hashed and never printed.
 //!
 //! `[scoring]` sets the shortlists' weights and scales (`engine::ScoringConfig`): for instance
 //! `weights.distance = 0.3`, `tiers.proche = 0.75`, `distance_half_km = 15`, `max_delay_days = 45`.
@@ -26,12 +31,15 @@ pub struct Settings {
     /// Its `Display` and `Debug` hide the password.
     pub database: DatabaseUrl,
     pub scoring: engine::ScoringConfig,
+    /// The SHA-256 of the token `/metrics` asks for, if any.
+    pub metrics_token: Option<model::TokenHash>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 struct Raw {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
+    metrics_token: Option<String>,
     #[serde(default)]
     scoring: engine::ScoringConfig,
 }
@@ -79,6 +87,9 @@ impl Settings {
         if let Some(url) = env("PASSERELLE_DATABASE_URL").filter(|v| !v.is_empty()) {
             overrides.insert("database_url".to_string(), config::Value::from(url));
         }
+        if let Some(token) = env("PASSERELLE_METRICS_TOKEN").filter(|v| !v.is_empty()) {
+            overrides.insert("metrics_token".to_string(), config::Value::from(token));
+        }
         for (key, value) in overrides {
             builder = builder.set_override(key, value)?;
         }
@@ -98,10 +109,18 @@ impl Settings {
         raw.scoring
             .validate()
             .map_err(|e| anyhow::anyhow!("settings: {e}"))?;
+        let metrics_token = match raw.metrics_token.as_deref().map(str::trim) {
+            Some(token) if token.len() < 16 => {
+                anyhow::bail!("metrics_token: at least 16 characters")
+            }
+            Some(token) => Some(model::TokenHash::of_token(token)),
+            None => None,
+        };
         Ok(Self {
             data_dir,
             database,
             scoring: raw.scoring,
+            metrics_token,
         })
     }
 }

@@ -76,6 +76,28 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts
     }
 }
 
+/// A page's form, as `T`: a form that does not decode (a field missing or not a number) is
+/// the French "action impossible" page, never plain text.
+pub struct PageForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|axum::Form(value)| PageForm(value))
+            .map_err(|rejection| {
+                let error = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::TooLarge(crate::BODY_LIMIT)
+                } else {
+                    ApiError::field("", rejection.body_text())
+                };
+                crate::pages::PageError(error).into_response()
+            })
+    }
+}
+
 /// The request body, as JSON of type `T`.
 pub struct JsonBody<T>(pub T);
 

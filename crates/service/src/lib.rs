@@ -57,6 +57,9 @@ pub struct Config {
     /// The DSFR's `dist` folder (from the npm package `@gouvfr/dsfr`), served under `/dsfr/`;
     /// `None`: the pages are served without their design system's files.
     pub assets_dir: Option<std::path::PathBuf>,
+    /// The hash of the bearer token `/metrics` asks for; `None`: open (a listener only the
+    /// monitoring reaches).
+    pub metrics_token: Option<model::TokenHash>,
 }
 
 impl Default for Config {
@@ -70,6 +73,7 @@ impl Default for Config {
             login_limits: auth::ThrottleLimits::default(),
             scoring: ScoringConfig::default(),
             assets_dir: pages::default_assets_dir(),
+            metrics_token: None,
         }
     }
 }
@@ -263,6 +267,7 @@ pub fn router(state: Arc<AppState>) -> Router {
              or pass --assets"
         );
     }
+    let state_for_hsts = state.clone();
     api::routes()
         .merge(pages::routes(state.config.assets_dir.clone()))
         .route_layer(axum::middleware::from_fn_with_state(
@@ -307,9 +312,33 @@ pub fn router(state: Arc<AppState>) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        .layer(axum::middleware::from_fn_with_state(state_for_hsts, hsts))
         .layer(trace)
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Strict-Transport-Security on responses served over HTTPS: when the service is configured
+/// behind TLS (`secure_cookies`) or the TLS-terminating proxy says the request came so.
+async fn hsts(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let https = state.config.secure_cookies
+        || request
+            .headers()
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    let mut response = next.run(request).await;
+    if https {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight. Runs the referral

@@ -129,6 +129,17 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Option<(User, ApiToken)>>;
 
+    /// The user's API tokens (revoked and expired ones included), by id.
+    async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>>;
+    /// Revokes a token at `now` (of this user when `owner` is given); whether one was
+    /// revoked (false when unknown, of someone else, or already revoked).
+    async fn revoke_api_token(
+        &self,
+        token_id: i64,
+        owner: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+
     /// Opens a session for the user until `expires_at`; `hash` is the cookie's.
     async fn create_session(
         &self,

@@ -151,6 +151,7 @@ pub async fn serve(
         secure_cookies: args.secure_cookies,
         scoring: settings.scoring,
         assets_dir: assets_dir(args.assets)?,
+        metrics_token: settings.metrics_token.clone(),
         ..service::Config::default()
     };
     run_service(store, config, args.bind, out, "").await
@@ -439,6 +440,7 @@ pub async fn demo(
     let config = service::Config {
         scoring: settings.scoring,
         assets_dir: assets_dir(args.assets)?,
+        metrics_token: settings.metrics_token.clone(),
         ..service::Config::default()
     };
     run_service(store, config, args.bind, out, &banner).await

@@ -96,9 +96,9 @@ pub(crate) async fn suggestions(
         return Err(ApiError::field("?k", format!("{k}: between 1 and 100")));
     }
     let (_, agency) = job_seeker_and_agency(&state, id).await?;
-    principal
-        .grant(Resource::Suggestions, Verb::Read, Some(agency))
-        .map_err(forbidden)?;
+    if let Err(reason) = principal.grant(Resource::Suggestions, Verb::Read, Some(agency)) {
+        return Err(refused(&state, &principal, id, "job_seeker.suggest", reason).await);
+    }
     let today = state.now().date_naive();
     // Ranking is CPU work: on the blocking pool, never on the async workers.
     let worker = state.clone();
@@ -153,9 +153,9 @@ pub(crate) async fn access_history(
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<AuditEventView>>> {
     let (_, agency) = job_seeker_and_agency(&state, id).await?;
-    principal
-        .grant(Resource::AccessHistory, Verb::Read, Some(agency))
-        .map_err(forbidden)?;
+    if let Err(reason) = principal.grant(Resource::AccessHistory, Verb::Read, Some(agency)) {
+        return Err(refused(&state, &principal, id, "job_seeker.access_history", reason).await);
+    }
     audit(
         &state,
         vec![event(

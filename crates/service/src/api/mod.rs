@@ -83,7 +83,8 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(session::open_session, session::close_session))
         .routes(routes!(session::me))
-        .routes(routes!(session::create_token))
+        .routes(routes!(session::create_token, session::list_tokens))
+        .routes(routes!(session::revoke_token))
         .routes(routes!(offers::list_offers, offers::push_offers))
         .routes(routes!(offers::get_offer))
         .routes(routes!(offers::shortlist))
@@ -347,6 +348,42 @@ pub(crate) async fn job_seeker_fields(
     seeker_id: i64,
     agency: i64,
 ) -> AppResult<Fields> {
+    match readable_fields(state, principal, seeker_id, agency).await {
+        Err(ApiError::Forbidden(reason)) => {
+            Err(refused(state, principal, seeker_id, "job_seeker.read", reason).await)
+        }
+        other => other,
+    }
+}
+
+/// A refused read of a person, written to the audit trail (the person's access history shows
+/// attempts too); the refusal to answer, or the audit's failure.
+pub(crate) async fn refused(
+    state: &AppState,
+    principal: &Principal,
+    seeker_id: i64,
+    action: &str,
+    reason: String,
+) -> ApiError {
+    let attempt = event(
+        principal,
+        &format!("{action}.refused"),
+        "job_seeker",
+        Some(seeker_id),
+        serde_json::json!({}),
+    );
+    match audit(state, vec![attempt]).await {
+        Ok(()) => forbidden(reason),
+        Err(err) => err,
+    }
+}
+
+async fn readable_fields(
+    state: &AppState,
+    principal: &Principal,
+    seeker_id: i64,
+    agency: i64,
+) -> AppResult<Fields> {
     let grant = principal
         .grant(Resource::JobSeekers, Verb::Read, Some(agency))
         .map_err(forbidden)?;
@@ -439,7 +476,22 @@ async fn healthz(State(state): St) -> Response {
     }
 }
 
-async fn metrics(State(state): St) -> Response {
+async fn metrics(State(state): St, headers: HeaderMap) -> Response {
+    if let Some(wanted) = &state.config.metrics_token {
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| TokenHash::of_token(t.trim()));
+        if !presented.is_some_and(|p| {
+            auth::constant_time_eq(p.as_str().as_bytes(), wanted.as_str().as_bytes())
+        }) {
+            return ApiError::Unauthenticated(
+                "/metrics needs its bearer token (metrics_token)".to_string(),
+            )
+            .into_response();
+        }
+    }
     {
         let sourcing = state.sourcing.read().unwrap_or_else(|e| e.into_inner());
         state

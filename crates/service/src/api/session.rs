@@ -227,3 +227,66 @@ pub(crate) async fn create_token(
         }),
     ))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenView {
+    pub id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When it was revoked; a revoked token authenticates nothing.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The signed-in user's API tokens (never their secret, which is not kept).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "session",
+    responses((status = 200, body = Vec<TokenView>)))]
+pub(crate) async fn list_tokens(
+    State(state): St,
+    principal: Principal,
+) -> AppResult<Json<Vec<TokenView>>> {
+    let tokens = state.store.api_tokens(principal.user.id).await?;
+    Ok(Json(
+        tokens
+            .into_iter()
+            .map(|t| TokenView {
+                id: t.id,
+                name: t.name,
+                created_at: t.created_at,
+                expires_at: t.expires_at,
+                revoked_at: t.revoked_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Revokes one of the user's API tokens (an administrator may revoke anyone's): it
+/// authenticates nothing from this moment, on every instance.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "session",
+    params(("id" = i64, Path, description = "token id")),
+    responses((status = 204), (status = 404, body = Problem)))]
+pub(crate) async fn revoke_token(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    let owner = match principal.grant(Resource::Accounts, Verb::Write, None) {
+        Ok(grant) if grant.rule.reach == Reach::Any => None,
+        _ => Some(principal.user.id),
+    };
+    if !state.store.revoke_api_token(id, owner, state.now()).await? {
+        return Err(ApiError::NotFound(format!("active token {id} of yours")));
+    }
+    audit(
+        &state,
+        vec![event(
+            &principal,
+            "api_token.revoke",
+            "api_token",
+            Some(id),
+            serde_json::json!({}),
+        )],
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -140,7 +140,7 @@ pub async fn users(
 pub async fn create_user(
     State(state): St,
     Viewer(principal): Viewer,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
+    crate::json::PageForm(form): crate::json::PageForm<HashMap<String, String>>,
 ) -> PageResult {
     let mut fields = account_fields(&form);
     let get = |name: &str| {

@@ -243,19 +243,28 @@ pub async fn job_seeker(
 ) -> PageResult {
     let axum::Json(seeker) =
         api::job_seekers::get_job_seeker(State(state.clone()), principal.clone(), Path(id)).await?;
-    let suggestions = api::job_seekers::suggestions(
-        State(state.clone()),
-        principal.clone(),
-        Path(id),
-        crate::json::QueryParams(api::ShortlistQuery {
-            k: Some(10),
-            fair: None,
-            floors: None,
-        }),
-    )
-    .await
-    .map(|j| j.0)
-    .unwrap_or_default();
+    // Only for those who may read suggestions (the person's agency): a refused read of a
+    // person is an audited attempt, not a way to fill a page.
+    let may_suggest = principal
+        .grant(Resource::Suggestions, Verb::Read, None)
+        .is_ok();
+    let suggestions = if !may_suggest {
+        Vec::new()
+    } else {
+        api::job_seekers::suggestions(
+            State(state.clone()),
+            principal.clone(),
+            Path(id),
+            crate::json::QueryParams(api::ShortlistQuery {
+                k: Some(10),
+                fair: None,
+                floors: None,
+            }),
+        )
+        .await
+        .map(|j| j.0)
+        .unwrap_or_default()
+    };
     let mut referrals: Vec<Referral> = api::referrals::of_job_seeker(&state, &principal, id)
         .await?
         .into_iter()
@@ -323,7 +332,7 @@ pub async fn propose(
     State(state): St,
     Viewer(principal): Viewer,
     PagePath(id): PagePath<i64>,
-    axum::Form(form): axum::Form<ProposeForm>,
+    crate::json::PageForm(form): crate::json::PageForm<ProposeForm>,
 ) -> PageResult {
     api::referrals::propose(
         State(state),

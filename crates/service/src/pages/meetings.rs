@@ -158,7 +158,7 @@ pub async fn list(
 pub async fn create(
     State(state): St,
     Viewer(principal): Viewer,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
+    crate::json::PageForm(form): crate::json::PageForm<HashMap<String, String>>,
 ) -> PageResult {
     let mut fields = meeting_fields(&form);
     let get = |name: &str| {
@@ -270,7 +270,7 @@ pub async fn attendance(
     State(state): St,
     Viewer(principal): Viewer,
     PagePath(id): PagePath<i64>,
-    axum::Form(form): axum::Form<AttendanceForm>,
+    crate::json::PageForm(form): crate::json::PageForm<AttendanceForm>,
 ) -> PageResult {
     api::meetings::record_attendance(
         State(state),

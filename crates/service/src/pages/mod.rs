@@ -605,7 +605,7 @@ async fn sign_in(
     State(state): St,
     peer: ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    axum::Form(form): axum::Form<SignInForm>,
+    crate::json::PageForm(form): crate::json::PageForm<SignInForm>,
 ) -> Response {
     let next = safe_next(Some(&form.suite));
     let mut fields = sign_in_fields(&form.email);

@@ -260,7 +260,7 @@ fn form_field(ft: &str) -> &'static str {
 pub async fn create_offer(
     State(state): St,
     Viewer(principal): Viewer,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
+    crate::json::PageForm(form): crate::json::PageForm<HashMap<String, String>>,
 ) -> PageResult {
     let (structure, _) =
         api::listing(&state, &principal, Resource::Offers, Verb::Write, None).await?;
@@ -556,8 +556,16 @@ pub async fn import(
     } else {
         Some(api::offers::store_offers(&state, &principal, structure, &records).await?)
     };
-    let error = (report.is_none() && rejects.is_empty())
-        .then(|| "Le fichier ne contient aucune offre.".to_string());
+    // Nothing imported is a failure (422), whether the file was empty or every row refused.
+    let error = match (&report, rejects.is_empty()) {
+        (None, true) => Some("Le fichier ne contient aucune offre.".to_string()),
+        (None, false) => Some(
+            "Aucune offre n'a été importée : chaque offre du fichier a été refusée, pour les \
+             raisons détaillées ci-dessous."
+                .to_string(),
+        ),
+        (Some(_), _) => None,
+    };
     Ok(page(error, report, rejects, name))
 }
 
@@ -701,7 +709,7 @@ pub async fn propose(
     State(state): St,
     Viewer(principal): Viewer,
     PagePath(id): PagePath<i64>,
-    axum::Form(form): axum::Form<ProposeForm>,
+    crate::json::PageForm(form): crate::json::PageForm<ProposeForm>,
 ) -> PageResult {
     api::referrals::propose(
         State(state),
@@ -917,7 +925,7 @@ pub async fn move_referral(
     State(state): St,
     Viewer(principal): Viewer,
     PagePath(id): PagePath<i64>,
-    axum::Form(form): axum::Form<MoveForm>,
+    crate::json::PageForm(form): crate::json::PageForm<MoveForm>,
 ) -> PageResult {
     let hire_starts_on = match form.date.trim() {
         "" => None,

@@ -12,6 +12,7 @@
 
 mod audit;
 mod limits;
+mod lower;
 mod matrix;
 mod pages;
 mod privacy;

@@ -145,6 +145,42 @@ pub async fn users_memberships_and_tokens(db: &TestDb) {
             .unwrap()
             .is_none()
     );
+    // Listed and revoked: a revoked token authenticates no more, at once.
+    let second = TokenHash::of_token("pst_second_token_value");
+    let kept = store
+        .create_api_token(user.id, "CRM", &second, None, at(2))
+        .await
+        .unwrap();
+    let names: Vec<String> = store
+        .api_tokens(user.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, ["ATS", "CRM"]);
+    assert!(
+        !store
+            .revoke_api_token(kept.id, Some(user.id + 1), at(3))
+            .await
+            .unwrap(),
+        "not theirs"
+    );
+    assert!(store.user_by_token(&second, at(3)).await.unwrap().is_some());
+    assert!(
+        store
+            .revoke_api_token(kept.id, Some(user.id), at(3))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store.revoke_api_token(kept.id, None, at(4)).await.unwrap(),
+        "already revoked"
+    );
+    assert!(store.user_by_token(&second, at(3)).await.unwrap().is_none());
+    let listed = store.api_tokens(user.id).await.unwrap();
+    assert_eq!(listed[1].revoked_at, Some(at(3)));
+    assert_eq!(listed[0].revoked_at, None);
 }
 
 async fn one_agency(store: &dyn Store) -> Siret {

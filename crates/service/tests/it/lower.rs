@@ -1,0 +1,230 @@
+//! The probe's lower defects (defect 9), each pinned: API tokens listed and revoked at once;
+//! an import with every row refused is not a success; undecodable forms are French pages;
+//! `/metrics` behind its token; HSTS over HTTPS; refused reads of a person audited; notes of
+//! a referral hidden from the agency while the person is pseudonymous.
+
+use chrono::Duration;
+use serde_json::json;
+use testdb::TestDb;
+
+use crate::support::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_tokens_are_listed_and_revoked_at_once() {
+    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let (status, created) = recruiter
+        .post("/api/v1/tokens", &json!({ "name": "ATS" }))
+        .await;
+    assert_eq!(status, 201);
+    let mut machine = server.anonymous();
+    machine.token = created["token"].as_str().map(str::to_string);
+    assert_eq!(machine.get("/api/v1/me").await.0, 200);
+    let (status, listed) = recruiter.get("/api/v1/tokens").await;
+    assert_eq!(status, 200);
+    assert_eq!(listed[0]["name"], "ATS");
+    assert!(listed[0]["revoked_at"].is_null());
+    assert!(
+        !listed
+            .to_string()
+            .contains(created["token"].as_str().unwrap())
+    );
+    // Another user cannot revoke it; its owner can, and it stops working at once.
+    let other = server.login("recruiter@y.fr").await;
+    let id = created["id"].as_i64().unwrap();
+    assert_eq!(
+        other
+            .send("DELETE", &format!("/api/v1/tokens/{id}"), None)
+            .await
+            .0,
+        404
+    );
+    assert_eq!(machine.get("/api/v1/me").await.0, 200);
+    assert_eq!(
+        recruiter
+            .send("DELETE", &format!("/api/v1/tokens/{id}"), None)
+            .await
+            .0,
+        204
+    );
+    assert_eq!(machine.get("/api/v1/me").await.0, 401);
+    let (_, listed) = recruiter.get("/api/v1/tokens").await;
+    assert!(listed[0]["revoked_at"].is_string(), "{listed}");
+    assert_eq!(
+        recruiter
+            .send("DELETE", &format!("/api/v1/tokens/{id}"), None)
+            .await
+            .0,
+        404
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_with_every_offer_refused_is_not_a_success() {
+    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let boundary = "passerelle-test-boundary";
+    let file = r#"[{"id":"1","intitule":"T","romeCode":"N9999","lieuTravail":{"commune":"93066"},"typeContrat":"MIS","dateCreation":"2026-03-01"}]"#;
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"offres.json\"\r\n\
+         Content-Type: application/json\r\n\r\n{file}\r\n--{boundary}--\r\n",
+        recruiter.csrf.clone().unwrap()
+    );
+    let response = recruiter
+        .raw("POST", "/offres/import")
+        .await
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("chaque offre du fichier a été refusée"), "{html}");
+    assert!(html.contains("romeCode"), "the reject is listed");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forms_that_do_not_decode_are_french_pages() {
+    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let response = recruiter
+        .raw("POST", &format!("/offres/{}/proposer", world.offer_x))
+        .await
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "csrf_token={}&job_seeker_id=abc",
+            recruiter.csrf.clone().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<html lang=\"fr\""), "{html}");
+    assert!(html.contains("Action impossible"), "{html}");
+    // A page's path id that is not a number is the French "page not found".
+    let response = recruiter
+        .raw("GET", "/offres/abc")
+        .await
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    assert!(response.text().await.unwrap().contains("Page non trouvée"));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_behind_a_token_and_hsts_over_https() {
+    let config = service::Config {
+        metrics_token: Some(model::TokenHash::of_token("a-metrics-token-long-enough")),
+        ..service::Config::default()
+    };
+    let (server, _) = Server::start_with(TestDb::sqlite().await, 0, 0, config).await;
+    let anonymous = server.anonymous();
+    assert_eq!(anonymous.get("/metrics").await.0, 401);
+    let mut wrong = server.anonymous();
+    wrong.token = Some("not-the-token".to_string());
+    assert_eq!(wrong.get("/metrics").await.0, 401);
+    let mut monitoring = server.anonymous();
+    monitoring.token = Some("a-metrics-token-long-enough".to_string());
+    let (status, body) = monitoring.get("/metrics").await;
+    assert_eq!(status, 200);
+    assert!(body.as_str().unwrap().contains("# EOF"));
+    // HSTS only over HTTPS (here: what the TLS proxy says).
+    let plain = anonymous.raw("GET", "/healthz").await.send().await.unwrap();
+    assert!(!plain.headers().contains_key("strict-transport-security"));
+    let tls = anonymous
+        .raw("GET", "/healthz")
+        .await
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        tls.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_reads_are_in_the_persons_access_history() {
+    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let seeker = world.seekers[&6];
+    let other = server.login("recruiter@y.fr").await;
+    assert_eq!(
+        other.get(&format!("/api/v1/job-seekers/{seeker}")).await.0,
+        403
+    );
+    let steering = server.login("steering@d.fr").await;
+    assert_eq!(
+        steering
+            .get(&format!("/api/v1/job-seekers/{seeker}/suggestions"))
+            .await
+            .0,
+        403
+    );
+    let admin = server.login("admin@d.fr").await;
+    let (status, history) = admin
+        .get(&format!("/api/v1/job-seekers/{seeker}/access-history"))
+        .await;
+    assert_eq!(status, 200);
+    let actions: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(actions.contains(&"job_seeker.read.refused"), "{actions:?}");
+    assert!(
+        actions.contains(&"job_seeker.suggest.refused"),
+        "{actions:?}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notes_are_hidden_from_the_agency_while_the_person_is_pseudonymous() {
+    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let advisor = server.login("advisor@a.fr").await;
+    let (status, created) = recruiter
+        .post(
+            "/api/v1/referrals",
+            &json!({ "offer_id": world.offer_x, "job_seeker_id": world.seekers[&6] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let note = "Mme Aïcha Durand-6 a trouvé un poste";
+    let (status, _) = advisor
+        .post(
+            &format!("/api/v1/referrals/{id}/transitions"),
+            &json!({ "to": "cancelled", "note": note }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    server.advance(Duration::minutes(1));
+    let (_, seen_by_agency) = recruiter.get(&format!("/api/v1/referrals/{id}")).await;
+    assert!(
+        !seen_by_agency.to_string().contains("Durand"),
+        "{seen_by_agency}"
+    );
+    let (_, seen_by_advisor) = advisor.get(&format!("/api/v1/referrals/{id}")).await;
+    assert!(seen_by_advisor.to_string().contains(note));
+    server.stop().await;
+}
