@@ -177,6 +177,32 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        route: "GET /api/v1/offers/{offer}/referrals",
+        expect: [
+            (200, 200),
+            (200, 403),
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "GET /api/v1/job-seekers/{seeker}/referrals",
+        expect: [
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        route: "GET /api/v1/tokens",
+        expect: [(200, 200); 6],
+    },
+    Case {
         route: "GET /api/v1/audit",
         expect: [
             (403, 403),
