@@ -500,7 +500,7 @@ fn offer(position: usize, text: &str, owner: Option<&Siret>) -> Row<OfferRecord>
 /// The one commune a postcode names; a city's arrondissement rather than the city (75011 is
 /// Paris 11e, not Paris).
 fn single_commune(postcode: &Postcode) -> Option<InseeCode> {
-    let found = refdata::geo().find(postcode.as_str()).ok()?;
+    let found = refdata::geo().lookup(postcode.as_str());
     let specific: Vec<_> = found
         .iter()
         .filter(|c| {

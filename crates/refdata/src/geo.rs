@@ -256,28 +256,36 @@ impl Geo {
     /// (`93200`, possibly several communes) or a name (`evry courcouronnes`, case, accents
     /// and hyphens ignored; former names of merged communes too). Most populated first.
     pub fn find(&self, query: &str) -> Result<Vec<&Commune>, CommuneLookupError> {
+        let found = self.lookup(query);
+        if !found.is_empty() {
+            return Ok(found);
+        }
         let trimmed = crate::text::bounded(query).trim();
-        let upper = trimmed.to_ascii_uppercase();
-        if let Some(commune) = self.commune(&upper) {
-            return Ok(vec![commune]);
-        }
-        let indices = self
-            .by_postcode
-            .get(trimmed)
-            .or_else(|| self.by_name.get(&normalise(trimmed)));
-        if let Some(indices) = indices {
-            let found: Vec<&Commune> = indices
-                .iter()
-                .filter_map(|&i| self.communes.get(i))
-                .collect();
-            if !found.is_empty() {
-                return Ok(found);
-            }
-        }
         Err(CommuneLookupError {
             query: trimmed.to_string(),
             suggestions: self.suggest(trimmed),
         })
+    }
+
+    /// As [`Geo::find`], without the suggestions when nothing matches (an empty list): three
+    /// hash lookups, whatever the text. What a server answering each keystroke uses; the
+    /// fuzzy suggestions (tens of milliseconds) are for the command line.
+    pub fn lookup(&self, query: &str) -> Vec<&Commune> {
+        let trimmed = crate::text::bounded(query).trim();
+        let upper = trimmed.to_ascii_uppercase();
+        if let Some(commune) = self.commune(&upper) {
+            return vec![commune];
+        }
+        self.by_postcode
+            .get(trimmed)
+            .or_else(|| self.by_name.get(&normalise(trimmed)))
+            .map(|indices| {
+                indices
+                    .iter()
+                    .filter_map(|&i| self.communes.get(i))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Communes whose name or former name starts with `prefix` (case, accents and hyphens

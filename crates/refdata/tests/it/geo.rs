@@ -190,4 +190,15 @@ fn oversized_queries_are_cut_at_the_limit_and_get_no_fuzzy_suggestions() {
             .suggestions
             .is_empty()
     );
+    // The server's lookup: what `find` finds, never suggestions.
+    assert!(geo().lookup("evry courcouronne").is_empty());
+    assert_eq!(
+        geo().lookup(" 93066 ").first().map(|c| c.code),
+        Some("93066")
+    );
+    assert_eq!(
+        geo().lookup("Saint-Denis").len(),
+        geo().find("Saint-Denis").unwrap().len()
+    );
+    assert!(geo().lookup(&huge).is_empty());
 }

@@ -163,10 +163,7 @@ fn complete_commune(typed: &str, limit: usize) -> Vec<&'static refdata::Commune>
     let typed = typed.trim();
     // A code or a postcode: the communes it names.
     if typed.len() == 5 && typed.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return geo
-            .find(typed)
-            .map(|found| found.into_iter().take(limit).collect())
-            .unwrap_or_default();
+        return geo.lookup(typed).into_iter().take(limit).collect();
     }
     if refdata::text::normalise(typed).chars().count() < 2 {
         return Vec::new();
@@ -228,21 +225,19 @@ pub fn commune_of(typed: &str) -> Result<&'static str, String> {
         return Err("Renseignez la commune du lieu de travail.".to_string());
     }
     let query = trailing_code(typed).unwrap_or(typed);
-    match refdata::geo().find(query) {
-        Ok(found) => match found.as_slice() {
-            [one] => Ok(one.code),
-            several => Err(format!(
-                "Plusieurs communes correspondent à « {typed} » : choisissez-en une dans la liste ({}).",
-                several
-                    .iter()
-                    .take(5)
-                    .map(|c| format!("{} {}", c.name, c.code))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        },
-        Err(_) => Err(format!(
+    match refdata::geo().lookup(query).as_slice() {
+        [] => Err(format!(
             "Aucune commune ne correspond à « {typed} » : choisissez-en une dans la liste."
+        )),
+        [one] => Ok(one.code),
+        several => Err(format!(
+            "Plusieurs communes correspondent à « {typed} » : choisissez-en une dans la liste ({}).",
+            several
+                .iter()
+                .take(5)
+                .map(|c| format!("{} {}", c.name, c.code))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }

@@ -85,7 +85,10 @@ async fn an_import_with_every_offer_refused_is_not_a_success() {
         .unwrap();
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
-    assert!(html.contains("chaque offre du fichier a été refusée"), "{html}");
+    assert!(
+        html.contains("chaque offre du fichier a été refusée"),
+        "{html}"
+    );
     assert!(html.contains("romeCode"), "the reject is listed");
     server.stop().await;
 }
