@@ -182,6 +182,30 @@ fn audit_verify_passes_on_an_intact_trail_and_fails_on_a_tampered_one() {
             .status
             .success()
     );
+    // Regression (probe, defect 1): an advisor's seat in an agence d'emploi is refused, and
+    // leaves no account behind (the trail below still holds two events).
+    let misfit = passerelle(&[
+        "account",
+        "create",
+        "--email",
+        "e@f.fr",
+        "--name",
+        "E",
+        "--role",
+        "advisor",
+        "--structure",
+        "73282932000074",
+        "--database",
+        &db,
+    ]);
+    assert_eq!(misfit.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&misfit.stderr).contains(
+            "--role: a seat of role advisor cannot be in a structure of kind agence_emploi"
+        ),
+        "{}",
+        String::from_utf8_lossy(&misfit.stderr)
+    );
     for email in ["a@b.fr", "c@d.fr"] {
         let created = passerelle(&[
             "account",
