@@ -85,7 +85,42 @@ pub async fn owning_an_offer_gives_the_offers_side_never_the_persons(db: TestDb)
             .state,
         ReferralState::Proposed
     );
+    // The referral's page shows the same: no name, no button to answer for the person.
+    let page = owner_advisor
+        .raw("GET", &format!("/mises-en-relation/{referral}"))
+        .await
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(!html.contains("Durand"), "the name on the owner's page");
+    assert!(
+        !html.contains(r#"name="to" value="accepted""#),
+        "an accept button"
+    );
+    assert!(
+        !html.contains(r#"name="to" value="declined""#),
+        "a decline button"
+    );
     // The person's own agency sees everything and answers for them.
+    let html = own_advisor
+        .raw("GET", &format!("/mises-en-relation/{referral}"))
+        .await
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Durand"),
+        "the name on the person's agency's page"
+    );
+    assert!(
+        html.contains(r#"name="to" value="accepted""#),
+        "their accept button"
+    );
     let (_, full) = own_advisor.get(&detail).await;
     assert_eq!(full["job_seeker"]["fields"], "full", "{full}");
     let (status, body) = own_advisor.post(&moves, &json!({ "to": "accepted" })).await;
