@@ -201,7 +201,11 @@ fn record(position: usize, line: &Line<'_>, owner: Option<&Siret>) -> Row<OfferR
     let experience_months =
         number::<u16>(&mut f, "experience_mois", line.optional("experience_mois"));
     let mut skills = Vec::new();
-    for item in list(line.get("competences")) {
+    let max = crate::offers_json::MAX_LIST;
+    if list(line.get("competences")).nth(max).is_some() {
+        f.error("competences", format!("at most {max} skills"));
+    }
+    for item in list(line.get("competences")).take(max) {
         let (code, requirement) = match item.split_once(':') {
             Some((code, requirement)) => (code.trim(), requirement.trim().to_uppercase()),
             None => (item, "E".to_string()),
@@ -281,6 +285,9 @@ fn record(position: usize, line: &Line<'_>, owner: Option<&Siret>) -> Row<OfferR
         "permis",
     ] {
         f.line(column, line.optional(column), LINE_CHARS);
+    }
+    for column in ["qualification", "secteur_naf", "appellation_ogr"] {
+        f.line(column, line.optional(column), 20);
     }
     f.finish(position, || {
         Some(OfferRecord {

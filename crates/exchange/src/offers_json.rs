@@ -151,6 +151,9 @@ struct Raw {
     passerelle: Option<Extension>,
 }
 
+/// The most skills or permits one offer may list.
+pub const MAX_LIST: usize = 100;
+
 /// Reads a file of offers. `owner` is the structure the offers belong to when the file does
 /// not say (France Travail's own files never do).
 pub fn read(bytes: &[u8], owner: Option<&Siret>) -> Result<Vec<Row<OfferRecord>>, FileError> {
@@ -435,18 +438,52 @@ fn offer(position: usize, text: &str, owner: Option<&Siret>) -> Row<OfferRecord>
         raw.salaire.as_ref().and_then(|s| s.libelle.as_deref()),
         LINE_CHARS,
     );
-    for (i, permis) in raw.permis.iter().enumerate() {
+    // Codes are short; lists are bounded too (France Travail's offers carry a few of each).
+    const CODE_CHARS: usize = 20;
+    f.line(
+        "qualificationCode",
+        qualification_code.as_deref(),
+        CODE_CHARS,
+    );
+    f.line("codeNAF", raw.code_naf.as_deref(), CODE_CHARS);
+    f.line(
+        "secteurActivite",
+        raw.secteur_activite.as_deref(),
+        CODE_CHARS,
+    );
+    f.line(
+        "passerelle.jobTitleOgr",
+        extension.job_title_ogr.as_deref(),
+        CODE_CHARS,
+    );
+    if raw.permis.len() > MAX_LIST {
+        f.error("permis", format!("at most {MAX_LIST} permits"));
+    }
+    if raw.competences.len() > MAX_LIST {
+        f.error("competences", format!("at most {MAX_LIST} skills"));
+    }
+    for (i, permis) in raw.permis.iter().enumerate().take(MAX_LIST) {
         f.line(
             &format!("permis/{i}/libelle"),
             Some(&permis.libelle),
             LINE_CHARS,
         );
     }
-    for (i, skill) in raw.competences.iter().enumerate() {
+    for (i, skill) in raw.competences.iter().enumerate().take(MAX_LIST) {
         f.line(
             &format!("competences/{i}/libelle"),
             Some(&skill.libelle),
             LINE_CHARS,
+        );
+        f.line(
+            &format!("competences/{i}/code"),
+            skill.code.as_deref(),
+            CODE_CHARS,
+        );
+        f.line(
+            &format!("competences/{i}/exigence"),
+            skill.exigence.as_deref(),
+            CODE_CHARS,
         );
     }
 

@@ -319,7 +319,7 @@ impl Store for SqliteStore {
                 Err(reason) => report.rejected.push((i, reason)),
             }
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let keys: Vec<String> = rows.iter().map(|r| r.siret.clone()).collect();
         let existing = Self::existing_hashes(
             &mut tx,
@@ -647,7 +647,7 @@ impl Store for SqliteStore {
         let mut report = BulkReport::default();
         let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.external_id.as_str()));
         report.rejected.extend(duplicates);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let agencies =
             Self::structure_ids(&mut tx, records.iter().map(|r| r.agency_siret.to_string()))
                 .await?;
@@ -867,7 +867,7 @@ impl Store for SqliteStore {
                 .map(|r| (r.structure_siret.as_str(), r.external_id.as_str())),
         );
         report.rejected.extend(duplicates);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let owners = Self::structure_ids(
             &mut tx,
             records.iter().map(|r| r.structure_siret.to_string()),
@@ -1216,7 +1216,7 @@ impl Store for SqliteStore {
     }
 
     async fn add_shortlist_tallies(&self, tallies: &[ShortlistTally]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         for t in tallies {
             sqlx::query(
                 "INSERT INTO shortlist_tallies (structure_id, department, month, shortlists, \
@@ -1266,7 +1266,7 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<BulkReport> {
         let mut report = BulkReport::default();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut seen = std::collections::HashSet::new();
         for (i, record) in records.iter().enumerate() {
             if !seen.insert((record.structure_siret.as_str(), record.external_id.as_str())) {
@@ -1399,7 +1399,7 @@ impl Store for SqliteStore {
         invited: &[i64],
         now: DateTime<Utc>,
     ) -> Result<Meeting> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO meetings (organiser_structure_id, theme, starts_at, place, online_link, \
              territory, created_by_user_id, created_at) \

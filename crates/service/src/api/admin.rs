@@ -39,6 +39,22 @@ pub(crate) async fn list_audit(
             "required with subject_id: job_seeker, referral, offer, user...",
         ));
     }
+    let problems: Vec<FieldProblem> = [
+        line_field("?action", filter.action.as_deref(), model::text::NAME_CHARS),
+        line_field(
+            "?subject_kind",
+            filter.subject_kind.as_deref(),
+            model::text::NAME_CHARS,
+        ),
+        date_field("?from", filter.from.map(|t| t.date_naive())),
+        date_field("?to", filter.to.map(|t| t.date_naive())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(problems));
+    }
     let query = model::AuditQuery {
         actor: filter.actor,
         action: filter.action,

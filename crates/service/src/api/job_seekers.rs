@@ -63,7 +63,7 @@ pub(crate) async fn get_job_seeker(
     principal: Principal,
     Path(id): Path<i64>,
 ) -> AppResult<Json<JobSeekerView>> {
-    let (seeker, agency) = job_seeker_and_agency(&state, id).await?;
+    let (seeker, agency) = person_to_read(&state, &principal, id).await?;
     let fields = job_seeker_fields(&state, &principal, id, agency).await?;
     audit(
         &state,

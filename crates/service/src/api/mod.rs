@@ -404,11 +404,38 @@ async fn readable_fields(
             return Ok(grant.rule.fields);
         }
     }
-    Err(forbidden(
-        "this person has not accepted a referral to one of your offers: they are shown by \
-         pseudonym only"
-            .to_string(),
-    ))
+    Err(forbidden(NOT_ACCEPTED.to_string()))
+}
+
+const NOT_ACCEPTED: &str = "this person has not accepted a referral to one of your offers: \
+    they are shown by pseudonym only";
+
+/// A job seeker and their agency, for reading the person. To whoever may not list job seekers
+/// (agencies, partners, steering), an unknown id is refused exactly like a person they may not
+/// read, so that ids tell them nothing.
+pub(crate) async fn person_to_read(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> AppResult<(JobSeeker, i64)> {
+    match job_seeker_and_agency(state, id).await {
+        Err(ApiError::NotFound(what)) => {
+            let lists = principal
+                .grants(Resource::JobSeekers, Verb::Read)
+                .iter()
+                .any(|g| g.rule.reach != Reach::AcceptedReferral);
+            if lists {
+                return Err(ApiError::NotFound(what));
+            }
+            Err(forbidden(
+                principal
+                    .grant(Resource::JobSeekers, Verb::Read, None)
+                    .err()
+                    .unwrap_or_else(|| NOT_ACCEPTED.to_string()),
+            ))
+        }
+        other => other,
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -438,14 +465,10 @@ pub struct StructureQuery {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ShortlistQuery {
     /// How many candidates (1 to 100, default 10).
     pub k: Option<usize>,
-    /// Guarantee a priority public by FA*IR: `STATUS:P:ALPHA`, such as `rqth:0.1:0.1`. Who it
-    /// moved is written to the audit trail, never shown.
-    pub fair: Option<String>,
-    /// Guarantee minimum shares of several priority publics: `rqth=0.1,long_term=0.3`.
-    pub floors: Option<String>,
 }
 
 pub(crate) fn match_kind(kind: engine::MatchKind) -> String {

@@ -325,7 +325,7 @@ pub(crate) async fn of_job_seeker(
     principal: &Principal,
     id: i64,
 ) -> AppResult<Vec<(Referral, ReferralAccess)>> {
-    let (_, agency) = job_seeker_and_agency(state, id).await?;
+    let (_, agency) = person_to_read(state, principal, id).await?;
     job_seeker_fields(state, principal, id, agency).await?;
     let all = all_of(state, ReferralScope::JobSeeker(id)).await?;
     readable(state, principal, all).await
@@ -391,9 +391,9 @@ pub(crate) async fn get_referral(
                 from: t.from.map(|s| s.as_str().to_string()),
                 to: t.to.as_str().to_string(),
                 by: t.by,
-                // Free text may name the person: the offer's side reads it only once they
-                // accepted, like their identity.
-                note: if fields > Fields::Pseudonymous {
+                // Free text may name the person: the offer's side reads others' notes only
+                // once they accepted, like their identity (its own, always).
+                note: if fields > Fields::Pseudonymous || t.by == Some(principal.user.id) {
                     t.note.clone()
                 } else {
                     None

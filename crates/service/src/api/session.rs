@@ -182,6 +182,11 @@ pub(crate) async fn create_token(
     principal: Principal,
     JsonBody(request): JsonBody<NewToken>,
 ) -> AppResult<(StatusCode, Json<TokenCreated>)> {
+    if principal.csrf_token.is_none() {
+        return Err(forbidden(
+            "an API token is created from a signed-in session, not with another token".to_string(),
+        ));
+    }
     let name = request.name.trim();
     if name.is_empty() {
         return Err(ApiError::field("/name", "between 1 and 100 characters"));

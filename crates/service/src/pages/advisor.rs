@@ -75,6 +75,13 @@ pub async fn job_seekers(
     if let Some(problem) = crate::limits::search_problem(&q) {
         return Err(ApiError::field("?q", problem).into());
     }
+    if let Some(problem) = query
+        .metier
+        .as_deref()
+        .and_then(crate::limits::search_problem)
+    {
+        return Err(ApiError::field("?metier", problem).into());
+    }
     let status = query.statut.clone().unwrap_or_default();
     let occupation = query.metier.clone().unwrap_or_default();
     let words: Vec<String> = refdata::text::normalise(&q)
@@ -255,11 +262,7 @@ pub async fn job_seeker(
             State(state.clone()),
             principal.clone(),
             Path(id),
-            crate::json::QueryParams(api::ShortlistQuery {
-                k: Some(10),
-                fair: None,
-                floors: None,
-            }),
+            crate::json::QueryParams(api::ShortlistQuery { k: Some(10) }),
         )
         .await
         .map(|j| j.0)

@@ -479,7 +479,7 @@ fn invalid_in_french(path: &str) -> String {
              consentement (ou pas pour cette agence), n'est plus inscrite, ou l'offre ne \
              correspond pas à ses critères (métier, distance, disponibilité, permis)."
         }
-        "q" | "commune" | "reseau" => {
+        "q" | "commune" | "reseau" | "metier" => {
             "le texte recherché est trop long (200 caractères au plus) ou contient des \
              caractères de contrôle."
         }

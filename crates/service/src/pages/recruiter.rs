@@ -620,11 +620,7 @@ pub async fn offer(
             State(state.clone()),
             principal.clone(),
             Path(id),
-            crate::json::QueryParams(api::ShortlistQuery {
-                k: Some(10),
-                fair: None,
-                floors: None,
-            }),
+            crate::json::QueryParams(api::ShortlistQuery { k: Some(10) }),
         )
         .await
         .map(|j| j.0.candidates)

@@ -231,3 +231,204 @@ async fn notes_are_hidden_from_the_agency_while_the_person_is_pseudonymous() {
     assert!(seen_by_advisor.to_string().contains(note));
     server.stop().await;
 }
+
+/// Regression (second probe): comparing a shortlist with and without `floors=rqth=1` told an
+/// agency who holds an undisclosed RQTH. A request chooses no policy; the parameter is a 422,
+/// on suggestions too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_cannot_choose_a_priority_policy() {
+    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let offer = world.offer_x;
+    assert_eq!(
+        recruiter
+            .get(&format!("/api/v1/offers/{offer}/shortlist?k=5"))
+            .await
+            .0,
+        200
+    );
+    for query in ["floors=rqth=1", "fair=rqth:0.5:0.1"] {
+        let (status, body) = recruiter
+            .get(&format!("/api/v1/offers/{offer}/shortlist?k=5&{query}"))
+            .await;
+        assert_eq!(status, 422, "{query}: {body}");
+    }
+    let advisor = server.login("advisor@a.fr").await;
+    let seeker = world.seekers[&6];
+    let (status, _) = advisor
+        .get(&format!(
+            "/api/v1/job-seekers/{seeker}/suggestions?fair=garbage"
+        ))
+        .await;
+    assert_eq!(status, 422);
+    server.stop().await;
+}
+
+/// Regression (second probe): a bearer token could create new tokens, so revoking a leaked
+/// one left its copies alive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_cannot_create_tokens() {
+    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let (_, created) = recruiter
+        .post("/api/v1/tokens", &json!({ "name": "ATS" }))
+        .await;
+    let mut machine = server.anonymous();
+    machine.token = created["token"].as_str().map(str::to_string);
+    let (status, body) = machine
+        .post("/api/v1/tokens", &json!({ "name": "copy" }))
+        .await;
+    assert_eq!(status, 403, "{body}");
+    let (_, listed) = recruiter.get("/api/v1/tokens").await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    server.stop().await;
+}
+
+/// Regression (second probe): an agency told an unknown job seeker id (404) from a real one
+/// it may not read (403).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agency_cannot_tell_unknown_ids_from_people_it_may_not_read() {
+    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    for email in ["recruiter@x.fr", "steering@d.fr", "partner@p.fr"] {
+        let client = server.login(email).await;
+        for route in ["", "/referrals"] {
+            let known = client
+                .get(&format!("/api/v1/job-seekers/{}{route}", world.seekers[&7]))
+                .await;
+            let unknown = client
+                .get(&format!("/api/v1/job-seekers/987654{route}"))
+                .await;
+            assert_eq!(known.0, 403, "{email}{route}");
+            assert_eq!(known, unknown, "{email}{route}");
+        }
+    }
+    // The person's own agency still gets a 404 for an id that does not exist.
+    let advisor = server.login("advisor@a.fr").await;
+    assert_eq!(advisor.get("/api/v1/job-seekers/987654").await.0, 404);
+    server.stop().await;
+}
+
+/// Regression (second probe): codes and lists of a pushed offer were unbounded (300 KB with
+/// control characters in `qualificationCode`, 100,000 skills), the occupation filter of the
+/// portfolio and the audit trail's filters too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn codes_lists_and_filters_are_bounded_too() {
+    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let offer = |extra: serde_json::Value| {
+        let mut o = json!({
+            "id": "LIM-2", "intitule": "Cariste", "romeCode": "N1101",
+            "lieuTravail": { "commune": "93066" }, "typeContrat": "MIS",
+            "dateCreation": "2026-03-01T00:00:00Z",
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            o[k] = v.clone();
+        }
+        json!([o])
+    };
+    let skills: Vec<_> = (0..101).map(|_| json!({ "libelle": "Soudage" })).collect();
+    for (extra, path) in [
+        (
+            json!({ "qualificationCode": "Q\u{1b}[31m" }),
+            "/0/qualificationCode",
+        ),
+        (json!({ "codeNAF": "n".repeat(300) }), "/0/codeNAF"),
+        (json!({ "competences": skills }), "/0/competences"),
+    ] {
+        let (status, answer) = recruiter.post("/api/v1/offers", &offer(extra)).await;
+        assert_eq!(status, 422);
+        assert_eq!(answer["fields"][0]["path"], path);
+    }
+    let advisor = server.login("advisor@a.fr").await;
+    let page = advisor
+        .raw("GET", &format!("/demandeurs?metier={}", "m".repeat(300)))
+        .await
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 422);
+    let admin = server.login("admin@d.fr").await;
+    for query in ["from=1800-01-01T00:00:00Z", "action=a%00b"] {
+        assert_eq!(
+            admin.get(&format!("/api/v1/audit?{query}")).await.0,
+            422,
+            "{query}"
+        );
+    }
+    server.stop().await;
+}
+
+/// Regression (second probe): the agency's own note on a cancellation read back as null.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_reads_back_ones_own_note() {
+    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let (_, created) = recruiter
+        .post(
+            "/api/v1/referrals",
+            &json!({ "offer_id": world.offer_x, "job_seeker_id": world.seekers[&6] }),
+        )
+        .await;
+    let id = created["id"].as_i64().unwrap();
+    let (status, _) = recruiter
+        .post(
+            &format!("/api/v1/referrals/{id}/transitions"),
+            &json!({ "to": "cancelled", "note": "poste pourvu en interne" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, detail) = recruiter.get(&format!("/api/v1/referrals/{id}")).await;
+    assert_eq!(
+        detail["log"][1]["note"], "poste pourvu en interne",
+        "{detail}"
+    );
+    server.stop().await;
+}
+
+/// Regression (second probe): on SQLite, offers pushed while audited reads were appended
+/// failed with 500 ("database is locked": a deferred transaction could not take the write
+/// lock). Every write transaction takes it at BEGIN, and waits for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pushes_and_audited_reads_at_once_never_fail() {
+    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let advisor = server.login("advisor@a.fr").await;
+    let seeker = world.seekers[&6];
+    let reads: Vec<_> = (0..2)
+        .map(|_| {
+            let advisor = advisor.clone();
+            tokio::spawn(async move {
+                let mut statuses = Vec::new();
+                for _ in 0..40 {
+                    statuses.push(
+                        advisor
+                            .get(&format!("/api/v1/job-seekers/{seeker}"))
+                            .await
+                            .0,
+                    );
+                }
+                statuses
+            })
+        })
+        .collect();
+    let pushes: Vec<_> = (0..12)
+        .map(|n| {
+            let recruiter = recruiter.clone();
+            tokio::spawn(async move {
+                let body = json!([{
+                    "id": format!("CONC-{n}"), "intitule": "Cariste", "romeCode": "N1101",
+                    "lieuTravail": { "commune": "93066" }, "typeContrat": "MIS",
+                    "dateCreation": "2026-03-01T00:00:00Z",
+                }]);
+                recruiter.post("/api/v1/offers", &body).await.0
+            })
+        })
+        .collect();
+    for push in pushes {
+        assert_eq!(push.await.unwrap(), 200);
+    }
+    for read in reads {
+        assert!(read.await.unwrap().iter().all(|s| *s == 200));
+    }
+    server.stop().await;
+}
