@@ -2,14 +2,20 @@
 
 use super::*;
 
-/// The offers of a structure.
-#[utoipa::path(get, path = "/api/v1/offers", tag = "offers", params(StructureQuery),
+/// The most offers one push or one file import may hold: a bigger file is sent in parts, so
+/// that no request holds the database for long.
+pub const MAX_OFFERS_PER_REQUEST: usize = 5_000;
+
+/// The offers of a structure, by id, a page at a time.
+#[utoipa::path(get, path = "/api/v1/offers", tag = "offers", params(StructureQuery, Page),
     responses((status = 200, body = Vec<OfferView>), (status = 403, body = Problem)))]
 pub(crate) async fn list_offers(
     State(state): St,
     principal: Principal,
     QueryParams(query): QueryParams<StructureQuery>,
+    QueryParams(page): QueryParams<Page>,
 ) -> AppResult<Json<Vec<OfferView>>> {
+    let limit = page_limit(page.limit)?;
     let (structure, _) = listing(
         &state,
         &principal,
@@ -18,8 +24,16 @@ pub(crate) async fn list_offers(
         query.structure.as_deref(),
     )
     .await?;
-    let offers = state.store.offers_of_structure(structure).await?;
-    Ok(Json(offers.iter().map(offer_view).collect()))
+    let mut offers = state.store.offers_of_structure(structure).await?;
+    offers.sort_unstable_by_key(|o| o.id);
+    Ok(Json(
+        offers
+            .iter()
+            .filter(|o| o.id > page.after)
+            .take(limit as usize)
+            .map(offer_view)
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,8 +70,23 @@ pub(crate) async fn push_offers(
     let siret = state.structure_siret(structure).await?;
     let owner = domain::Siret::parse(&siret)
         .map_err(|err| ApiError::Internal(format!("stored SIRET: {err}")))?;
-    let rows = exchange::offers_json::read(&bytes, Some(&owner))
-        .map_err(|err| ApiError::field("", err.to_string()))?;
+    // Reading is CPU work: on the blocking pool, never on the async workers.
+    let reader_owner = owner.clone();
+    let rows = tokio::task::spawn_blocking(move || {
+        exchange::offers_json::read(&bytes, Some(&reader_owner))
+    })
+    .await
+    .map_err(|err| ApiError::Internal(format!("reading offers: {err}")))?
+    .map_err(|err| ApiError::field("", err.to_string()))?;
+    if rows.len() > MAX_OFFERS_PER_REQUEST {
+        return Err(ApiError::field(
+            "",
+            format!(
+                "{} offers: at most {MAX_OFFERS_PER_REQUEST} per request; send them in parts",
+                rows.len()
+            ),
+        ));
+    }
     let mut problems = Vec::new();
     let mut records = Vec::new();
     for row in rows {

@@ -236,6 +236,7 @@ struct JobSeekerPage {
     has_consent: bool,
     status: &'static str,
     available: String,
+    may_suggest: bool,
     suggestions: Vec<SuggestionRow>,
     referrals: Vec<HandleRow>,
     back: String,
@@ -304,6 +305,7 @@ pub async fn job_seeker(
             .available_from
             .map(fr_date)
             .unwrap_or_else(|| "immédiatement".to_string()),
+        may_suggest,
         suggestions: suggestions
             .into_iter()
             .map(|s| SuggestionRow {

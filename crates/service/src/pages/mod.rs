@@ -164,7 +164,10 @@ async fn csrf_from_form(request: Request, next: Next) -> Response {
             .find(|(name, _)| name == "csrf_token")
             .map(|(_, token)| token.into_owned())
     } else {
-        multipart_field(&content_type, bytes.clone(), "csrf_token").await
+        // The token is the form's first field: read it from the body's start, so that the
+        // multipart reader's own size limit (2 MB) never meets a big file after it.
+        let head = bytes.slice(..bytes.len().min(64 * 1024));
+        multipart_field(&content_type, head, "csrf_token").await
     };
     if let Some(value) = token.and_then(|t| HeaderValue::from_str(&t).ok()) {
         parts.headers.insert(auth::CSRF_HEADER, value);

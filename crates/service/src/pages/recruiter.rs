@@ -513,12 +513,30 @@ pub async fn import(
             .iter()
             .find(|b| !b.is_ascii_whitespace())
             .is_some_and(|b| *b == b'[' || *b == b'{');
-    let rows = if json {
-        exchange::offers_json::read(&bytes, Some(&owner))
-    } else {
-        exchange::offers_csv::read(&bytes, Some(&owner))
-    };
+    // Reading a file is CPU work: on the blocking pool, never on the async workers.
+    let reader_owner = owner.clone();
+    let rows = tokio::task::spawn_blocking(move || {
+        if json {
+            exchange::offers_json::read(&bytes, Some(&reader_owner))
+        } else {
+            exchange::offers_csv::read(&bytes, Some(&reader_owner))
+        }
+    })
+    .await
+    .map_err(|err| ApiError::Internal(format!("reading the file: {err}")))?;
     let rows = match rows {
+        Ok(rows) if rows.len() > api::offers::MAX_OFFERS_PER_REQUEST => {
+            return Ok(page(
+                Some(format!(
+                    "Le fichier contient {} offres : {} au plus par import, découpez-le.",
+                    rows.len(),
+                    api::offers::MAX_OFFERS_PER_REQUEST
+                )),
+                None,
+                Vec::new(),
+                name,
+            ));
+        }
         Ok(rows) => rows,
         Err(err) => {
             return Ok(page(

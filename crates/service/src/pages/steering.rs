@@ -91,6 +91,8 @@ struct SteeringPage {
     exposure_height: u32,
     shortlisted: usize,
     pool: usize,
+    /// The reader sees one structure: exposure is shown for the territory only.
+    territory_only: bool,
     offers_measured: usize,
     measured_at: String,
 }
@@ -241,7 +243,16 @@ pub async fn indicators(
     let mut filter = Field::text("departement", "Département", &wanted);
     filter.kind = "select";
     filter.options = department_options;
-    let measured = exposure(&state, own, &wanted).await?;
+    // Only over the whole territory: an agency chooses its own offers, so measured over them
+    // (300 copies of one offer with one candidate) the shares would describe one person.
+    let measured = match own {
+        None => exposure(&state, None, &wanted).await?,
+        Some(_) => Measured {
+            exposure: Exposure::default(),
+            offers: 0,
+            at: state.now(),
+        },
+    };
     let exposure_rows: Vec<ExposureRow> = measured
         .exposure
         .statuses
@@ -275,6 +286,7 @@ pub async fn indicators(
         pool: measured.exposure.pool,
         offers_measured: measured.offers,
         measured_at: fr_datetime(measured.at),
+        territory_only: own.is_some(),
     }))
 }
 

@@ -432,3 +432,87 @@ async fn pushes_and_audited_reads_at_once_never_fail() {
     }
     server.stop().await;
 }
+
+/// Regression (second probe): an agency manager pushed 300 copies of an offer with one
+/// candidate, and `/pilotage` described that person's statuses. The exposure of priority
+/// publics is published for the territory only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agency_sees_no_exposure_measured_on_its_own_offers() {
+    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let page = |email: &'static str| {
+        let server = &server;
+        async move {
+            let client = server.login(email).await;
+            let response = client.raw("GET", "/pilotage").await.send().await.unwrap();
+            assert_eq!(response.status(), 200, "{email}");
+            response.text().await.unwrap()
+        }
+    };
+    let manager = page("manager@x.fr").await;
+    assert!(
+        manager.contains("publiée qu&#x27;à l&#x27;échelle du territoire")
+            || manager.contains("qu'à l'échelle du territoire"),
+        "{manager}"
+    );
+    assert!(
+        !manager.contains("Part de chaque public prioritaire"),
+        "a table for one agency"
+    );
+    let steering = page("steering@d.fr").await;
+    assert!(!steering.contains("échelle du territoire, pour le pilotage"));
+    server.stop().await;
+}
+
+/// Regression (second probe): one import of 100,000 offers held the database for minutes, the
+/// listing returned every offer at once, and a page import over 2 MB was an "expired form".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushes_and_imports_are_bounded_and_listings_paged() {
+    let (server, _) =
+        Server::start_with(TestDb::sqlite().await, 0, 3, service::Config::default()).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let too_many: Vec<_> = (0..=service::MAX_OFFERS_PER_REQUEST)
+        .map(|n| json!({ "id": format!("M-{n}") }))
+        .collect();
+    let (status, answer) = recruiter.post("/api/v1/offers", &json!(too_many)).await;
+    assert_eq!(status, 422);
+    assert!(answer.to_string().contains("at most 5000"), "{answer}");
+    // Paged: 4 offers of X, two at a time.
+    let (_, first) = recruiter.get("/api/v1/offers?limit=2").await;
+    let first = first.as_array().unwrap().clone();
+    assert_eq!(first.len(), 2);
+    let after = first[1]["id"].as_i64().unwrap();
+    let (_, rest) = recruiter
+        .get(&format!("/api/v1/offers?limit=2&after={after}"))
+        .await;
+    assert_eq!(rest.as_array().unwrap().len(), 2);
+    assert!(rest[0]["id"].as_i64().unwrap() > after);
+    // A 3 MB file through the page: read (and refused for its content), not an expired form.
+    let boundary = "passerelle-big-boundary";
+    let mut csv =
+        String::from("reference,intitule,code_rome,commune,type_contrat,date_publication\n");
+    while csv.len() < 3 * 1024 * 1024 {
+        csv.push_str("R,Cariste,N9999,93066,MIS,2026-03-01\n");
+    }
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"offres.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n",
+        recruiter.csrf.clone().unwrap()
+    );
+    let response = recruiter
+        .raw("POST", "/offres/import")
+        .await
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(!html.contains("Formulaire expiré"));
+    assert!(html.contains("découpez-le"), "over 5,000 rows");
+    server.stop().await;
+}
