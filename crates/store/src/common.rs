@@ -1222,6 +1222,23 @@ pub(crate) use structure_from_row;
 pub const USER_SELECT: &str =
     "SELECT id, email, display_name, password_hash, status, created_at FROM users";
 
+/// An API token from a row of `api_tokens` (either backend).
+macro_rules! token_from_row {
+    ($row:expr) => {{
+        use sqlx::Row as _;
+        let row = $row;
+        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::ApiToken {
+            id: row.try_get("id")?,
+            user_id: row.try_get("user_id")?,
+            name: row.try_get("name")?,
+            created_at: row.try_get("created_at")?,
+            expires_at: row.try_get("expires_at")?,
+            revoked_at: row.try_get("revoked_at")?,
+        })
+    }};
+}
+pub(crate) use token_from_row;
+
 macro_rules! user_from_row {
     ($row:expr) => {{
         use sqlx::Row as _;

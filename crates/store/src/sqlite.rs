@@ -515,14 +515,7 @@ impl Store for SqliteStore {
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let token = ApiToken {
-            id: row.try_get("id")?,
-            user_id: row.try_get("user_id")?,
-            name: row.try_get("name")?,
-            created_at: row.try_get("created_at")?,
-            expires_at: row.try_get("expires_at")?,
-            revoked_at: row.try_get("revoked_at")?,
-        };
+        let token = token_from_row!(&row)?;
         // A read per request; the last use is written at most once a minute, so that machine
         // clients calling often do not turn every request into a write.
         let last_used: Option<DateTime<Utc>> = row.try_get("last_used_at")?;
@@ -551,18 +544,7 @@ impl Store for SqliteStore {
         .bind(user_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ApiToken {
-                    id: row.try_get("id")?,
-                    user_id: row.try_get("user_id")?,
-                    name: row.try_get("name")?,
-                    created_at: row.try_get("created_at")?,
-                    expires_at: row.try_get("expires_at")?,
-                    revoked_at: row.try_get("revoked_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(|row| token_from_row!(row)).collect()
     }
 
     async fn revoke_api_token(

@@ -48,14 +48,7 @@ pub async fn all_referrals(
     state: &AppState,
     scope: ReferralScope,
 ) -> Result<Vec<Referral>, PageError> {
-    let mut all = Vec::new();
-    let mut after = 0;
-    loop {
-        let page = state.store.referrals(scope, after, 5_000).await?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        all.extend(page);
-    }
+    let mut all = api::referrals::all_of(state, scope).await?;
     all.reverse();
     Ok(all)
 }
