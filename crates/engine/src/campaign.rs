@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use model::PriorityStatus;
 use serde::Serialize;
 
-use crate::index::{Engine, EngineError, Exposure, ShortlistRequest, StatusExposure};
+use crate::index::{Engine, EngineError, Exposure, Policy, ShortlistRequest, StatusExposure};
 use crate::profile::status_bit;
 
 #[derive(Debug, Clone)]
@@ -34,6 +34,10 @@ pub struct CampaignRequest {
     pub depth: u16,
     /// Threads to compute the candidate lists on.
     pub threads: usize,
+    /// The priority policies' history: each offer's list follows the policy in force on
+    /// `today` in the offer's department (`model::policy::in_force`). `None`: no policy
+    /// (benchmarks comparing the assignment alone).
+    pub policies: Option<Vec<model::policy::PriorityPolicy>>,
 }
 
 impl CampaignRequest {
@@ -46,6 +50,7 @@ impl CampaignRequest {
             already: HashMap::new(),
             depth: 4,
             threads: 1,
+            policies: None,
         }
     }
 }
@@ -177,16 +182,44 @@ fn counts(proposals: &[Proposal]) -> HashMap<i64, u16> {
 
 impl Engine {
     fn candidate_lists(&self, request: &CampaignRequest) -> Result<Vec<OfferList>, EngineError> {
-        let one = |offer_id: i64| -> Result<OfferList, EngineError> {
+        let size = |offer_id: i64| {
             let positions = usize::from(self.offer_positions(offer_id).unwrap_or(1).max(1));
             let wanted = positions * usize::from(request.per_position.max(1));
-            let k = wanted * usize::from(request.depth.max(1));
+            (
+                positions,
+                wanted,
+                wanted * usize::from(request.depth.max(1)),
+            )
+        };
+        // Each (policy in force, list length) once: FA*IR's table takes a moment to compute.
+        let mut policies: HashMap<(Option<i64>, usize), Policy> = HashMap::new();
+        let mut policy_of: HashMap<i64, (Option<i64>, usize)> = HashMap::new();
+        if let Some(history) = &request.policies {
+            for &offer_id in &request.offers {
+                let (_, _, k) = size(offer_id);
+                let in_force = model::policy::in_force(
+                    history,
+                    self.offer_department(offer_id),
+                    request.today,
+                );
+                let key = (in_force.id, k);
+                if !policies.contains_key(&key) {
+                    let policy = Policy::from_rule(&in_force.rule, k).map_err(|reason| {
+                        EngineError::Policy(format!("priority policy {:?}: {reason}", in_force.id))
+                    })?;
+                    policies.insert(key, policy);
+                }
+                policy_of.insert(offer_id, key);
+            }
+        }
+        let one = |offer_id: i64| -> Result<OfferList, EngineError> {
+            let (positions, wanted, k) = size(offer_id);
             let shortlist = self.shortlist(
                 offer_id,
                 &ShortlistRequest {
                     k,
                     today: request.today,
-                    policy: None,
+                    policy: policy_of.get(&offer_id).and_then(|key| policies.get(key)),
                     exposure: false,
                 },
             )?;

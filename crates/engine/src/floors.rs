@@ -3,16 +3,21 @@
 //! LinkedIn Talent Search*, KDD 2019), adapted to statuses that overlap (one person may be
 //! disabled, long-term unemployed and live in a QPV).
 //!
-//! At each position i of the top-k, a status s is *short* when fewer than ⌊share(s)·i⌋ of the
-//! candidates placed so far hold it. If some status is short, the best remaining candidate who
-//! holds a short status is placed; otherwise the best remaining candidate. A candidate counts
-//! for every status they hold.
+//! Every prefix i of the top-k must hold at least ⌊share(s)·i⌋ holders of each status s. Each
+//! status thus owes holders by deadlines (the t-th by the first prefix whose floor reaches t),
+//! and the positions are filled as a scheduler fills slots with unit jobs: at position i, if
+//! the holders still owed by some prefix j fill every position from i to j (the schedule is
+//! *tight*), the best remaining holder of the status owed soonest is placed (earliest deadline
+//! first); otherwise the best remaining candidate, whatever they hold. A candidate counts for
+//! every status they hold, so one person may settle several debts at once.
 //!
-//! What is guaranteed: with one status, every prefix meets its floor as long as holders remain
-//! (the floor rises by at most one per position). With several, two floors may rise at the same
-//! position while one candidate is placed; the other status is then met one position later if
-//! a holder remains. Every (position, status) left short is reported in `unmet`, so nothing
-//! is claimed that did not hold.
+//! What is guaranteed: when the shares sum to at most 1, at most j holders are ever owed by
+//! prefix j, and placing the soonest-owed status whenever the schedule is tight meets every
+//! floor on every prefix, as long as holders of each status remain (earliest-deadline-first
+//! is optimal for unit jobs). A holder is promoted only at the last position that keeps that
+//! promise, so merit decides every other position. Every (position, status) left short, for
+//! want of holders or because the shares sum past 1, is reported in `unmet`, so nothing is
+//! claimed that did not hold.
 
 /// One candidate: its score and the statuses it holds, as bits.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,6 +49,36 @@ pub struct FloorRanking<Id> {
     pub unmet: Vec<(usize, u8)>,
 }
 
+/// When the schedule is tight at `position` (the holders owed by some prefix j ≤ `n` fill
+/// every position from `position` to j), the statuses owed, grouped by deadline, soonest
+/// first; otherwise nothing (merit alone places this position).
+fn owed_soonest(floors: &[BitFloor], counts: &[usize], position: usize, n: usize) -> Vec<u8> {
+    let owed_by = |j: usize| -> usize {
+        floors
+            .iter()
+            .zip(counts)
+            .map(|(f, c)| floor_at(f.share, j).saturating_sub(*c))
+            .sum()
+    };
+    if !(position..=n).any(|j| owed_by(j) > j - position) {
+        return Vec::new();
+    }
+    let mut groups = Vec::new();
+    let mut seen = 0u8;
+    for j in position..=n {
+        let bits = floors
+            .iter()
+            .zip(counts)
+            .filter(|(f, c)| floor_at(f.share, j) > **c && seen & f.bit == 0)
+            .fold(0u8, |acc, (f, _)| acc | f.bit);
+        if bits != 0 {
+            groups.push(bits);
+            seen |= bits;
+        }
+    }
+    groups
+}
+
 /// Re-ranks `candidates` (best first) into a top-k meeting the floors where it can.
 pub fn rerank<Id: Copy>(
     candidates: &[FloorCandidate<Id>],
@@ -57,22 +92,18 @@ pub fn rerank<Id: Copy>(
         promoted_at: Vec::new(),
         unmet: Vec::new(),
     };
-    for position in 1..=k.min(candidates.len()) {
-        let short: u8 = floors
-            .iter()
-            .zip(&counts)
-            .filter(|(f, count)| **count < floor_at(f.share, position))
-            .fold(0, |acc, (f, _)| acc | f.bit);
+    let n = k.min(candidates.len());
+    for position in 1..=n {
         let best = taken.iter().position(|t| !t);
-        let chosen = if short != 0 {
-            candidates
-                .iter()
-                .zip(&taken)
-                .position(|(c, t)| !t && c.statuses & short != 0)
-                .or(best)
-        } else {
-            best
-        };
+        let chosen = owed_soonest(floors, &counts, position, n)
+            .into_iter()
+            .find_map(|bits| {
+                candidates
+                    .iter()
+                    .zip(&taken)
+                    .position(|(c, t)| !t && c.statuses & bits != 0)
+            })
+            .or(best);
         let Some(chosen) = chosen else { break };
         if chosen != best.unwrap_or(chosen) {
             out.promoted_at.push(position);

@@ -69,6 +69,21 @@ impl Policy {
         })
     }
 
+    /// The policy a territory's rule asks for a top-`k` (FA*IR's table depends on `k`).
+    pub fn from_rule(rule: &model::policy::PolicyRule, k: usize) -> Result<Self, String> {
+        if let Some((field, reason)) = rule.problem() {
+            return Err(format!("{field}: {reason}"));
+        }
+        match rule {
+            model::policy::PolicyRule::Fair { status, p, alpha } => {
+                Self::fair(*status, k.max(1), *p, *alpha).map_err(|e| e.to_string())
+            }
+            model::policy::PolicyRule::Floors { floors } => Ok(Self::Floors(
+                floors.iter().map(|f| (f.status, f.share)).collect(),
+            )),
+        }
+    }
+
     /// FA*IR as typed: `rqth:0.1:0.1` (status, p, alpha), for a top-`k`. The error says what is
     /// wrong, for the caller to prefix with the flag or field.
     pub fn parse_fair(text: &str, k: usize) -> Result<Self, String> {
@@ -238,6 +253,23 @@ pub struct Shortlist {
     pub read: usize,
     /// How many (occupation, commune) buckets were bounded.
     pub buckets: usize,
+}
+
+impl Shortlist {
+    /// How many of the listed people hold each priority status, in [`PriorityStatus::ALL`]
+    /// order: counts for the steering committee's figures, never who.
+    pub fn holders(&self, engine: &Engine) -> [u64; 6] {
+        let mut out = [0u64; 6];
+        for entry in &self.entries {
+            let bits = engine.priorities_of(entry.job_seeker_id);
+            for (slot, status) in out.iter_mut().zip(PriorityStatus::ALL) {
+                if bits & status_bit(*status) != 0 {
+                    *slot += 1;
+                }
+            }
+        }
+        out
+    }
 }
 
 /// One offer suggested to a person.
@@ -783,6 +815,14 @@ impl Engine {
         }
     }
 
+    /// The priority statuses a person in the engine holds, as bits (0 when not in it).
+    fn priorities_of(&self, job_seeker_id: i64) -> u8 {
+        self.seeker_slot
+            .get(&job_seeker_id)
+            .and_then(|slot| self.seekers.get(*slot as usize))
+            .map_or(0, |s| s.priorities)
+    }
+
     pub fn job_seeker_count(&self) -> usize {
         self.seekers.len()
     }
@@ -1281,6 +1321,25 @@ impl Engine {
             .ok_or(EngineError::UnknownJobSeeker(job_seeker_id))?;
         let km = refdata::distance_km(offer.point, self.point(seeker.commune));
         Ok(self.context(today).score(seeker, offer, km).is_some())
+    }
+
+    /// Whether the person's consent covers the offer: given, and for every agency or for those
+    /// of the person's department when the offer is there.
+    pub fn consent_covers(&self, job_seeker_id: i64, offer_id: i64) -> Result<bool, EngineError> {
+        let offer = self.offer(offer_id)?;
+        let seeker = self
+            .seeker_slot
+            .get(&job_seeker_id)
+            .and_then(|s| self.seekers.get(*s as usize))
+            .ok_or(EngineError::UnknownJobSeeker(job_seeker_id))?;
+        Ok(match seeker.consent {
+            None => false,
+            Some(model::ConsentScope::AllAgencies) => true,
+            Some(model::ConsentScope::DepartmentAgencies) => self
+                .departments
+                .get(seeker.commune as usize)
+                .is_some_and(|own| *own == offer.department),
+        })
     }
 
     /// Whether the person may be proposed for at least one of `offers` (open ones): what

@@ -3,6 +3,7 @@
 //! valid; the schemas re-check what they can.
 
 pub mod audit;
+pub mod policy;
 pub mod text;
 pub mod workflow;
 
@@ -150,6 +151,17 @@ text_enum!(
 );
 
 text_enum!(ConsentScope { AllAgencies = "all_agencies", DepartmentAgencies = "department_agencies" });
+
+text_enum!(
+    /// How a person's consent or disclosure was given to their advisor.
+    ConsentChannel {
+        InPerson = "in_person",
+        Phone = "phone",
+        Email = "email",
+        Letter = "letter",
+        Online = "online",
+    }
+);
 
 text_enum!(JobSeekerStatus { Active = "active", Suspended = "suspended", Left = "left" });
 
@@ -311,6 +323,28 @@ pub struct Experience {
 pub struct Consent {
     pub given_at: DateTime<Utc>,
     pub scope: ConsentScope,
+}
+
+/// A person's consent and disclosures as recorded in Passerelle (by their advisor, or by
+/// France Travail's systems through the API): the whole state after the change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentChange {
+    /// The scope of the consent to be proposed to agencies; `None`: withdrawn (or never given).
+    pub scope: Option<ConsentScope>,
+    pub channel: ConsentChannel,
+    /// The priority statuses the person lets agencies see (each must be held).
+    pub disclosed: Vec<PriorityStatus>,
+}
+
+/// One recorded change of a person's consent and disclosures: the history kept.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConsentEvent {
+    pub id: i64,
+    pub job_seeker_id: i64,
+    #[serde(flatten)]
+    pub change: ConsentChange,
+    pub recorded_by: Option<i64>,
+    pub recorded_at: DateTime<Utc>,
 }
 
 /// A job seeker as France Travail's portfolio export or an advisor describes them.
@@ -526,6 +560,22 @@ pub struct Tally {
     pub count: u64,
 }
 
+/// Referrals of the whole territory counted as [`Tally`] does, with how many of the people
+/// held each priority status: for the steering committee only, over the whole territory
+/// (never per structure: over one agency's few referrals the counts would describe a person).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HolderTally {
+    pub department: String,
+    /// `YYYY-MM` of the proposal.
+    pub month: String,
+    /// `YYYY-MM` of the last move.
+    pub changed_month: String,
+    pub state: String,
+    pub count: u64,
+    /// People holding each priority status, in [`PriorityStatus::ALL`] order.
+    pub holders: [u64; 6],
+}
+
 /// A service a structure offers, in the terms of data·inclusion v1 (see `docs/directory.md`):
 /// its vocabularies' values are checked against `refdata::inclusion()` when read from a file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -642,6 +692,8 @@ pub struct ShortlistTally {
     pub month: String,
     pub shortlists: u64,
     pub candidates: u64,
+    /// Candidates holding each priority status, in [`PriorityStatus::ALL`] order.
+    pub holders: [u64; 6],
 }
 
 /// Which referrals to list: those of offers owned by a structure, or those of the job seekers

@@ -37,6 +37,12 @@ pub enum Resource {
     Directory,
     /// Joint information meetings: organised by a structure, open to the structures invited.
     Meetings,
+    /// The priority policies of the territories: public to every member of the partnership,
+    /// set by the steering committee and the administrators.
+    Policies,
+    /// A job seeker's consent to be proposed and the statuses they disclose, as recorded by
+    /// their agency (written by the person's own agency only).
+    Consent,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -154,6 +160,18 @@ pub const RULES: &[Rule] = &[
     rule(Admin, Directory, Read, Any, Pseudo),
     rule(Admin, Directory, Write, Any, Pseudo),
     rule(Admin, Meetings, Read, Any, Pseudo),
+    // Priority policies: read by all, set by the steering committee and the administrators.
+    rule(Advisor, Policies, Read, Any, Pseudo),
+    rule(Recruiter, Policies, Read, Any, Pseudo),
+    rule(AgencyManager, Policies, Read, Any, Pseudo),
+    rule(Partner, Policies, Read, Any, Pseudo),
+    rule(Steering, Policies, Read, Any, Pseudo),
+    rule(Steering, Policies, Write, Any, Pseudo),
+    rule(Admin, Policies, Read, Any, Pseudo),
+    rule(Admin, Policies, Write, Any, Pseudo),
+    // Consent and disclosures: the person's own agency records them and reads their history.
+    rule(Advisor, Consent, Read, Own, Full),
+    rule(Advisor, Consent, Write, Own, Full),
 ];
 
 /// The rule granting `role` this verb on this resource, if any.
@@ -266,6 +284,8 @@ fn resource_name(resource: Resource) -> &'static str {
         Indicators => "indicators",
         Directory => "the directory's services",
         Meetings => "joint meetings",
+        Policies => "priority policies",
+        Consent => "consent and disclosures",
     }
 }
 
@@ -291,6 +311,8 @@ mod tests {
                 (Advisor, SeekerReferrals),
                 (Advisor, AccessHistory),
                 (Admin, AccessHistory),
+                (Advisor, Consent),
+                (Advisor, Consent),
             ]
         );
         for rule in RULES.iter().filter(|r| r.resource == OfferReferrals) {
@@ -322,7 +344,7 @@ mod tests {
                 assert!(
                     !matches!(
                         rule.resource,
-                        JobSeekers | OfferReferrals | SeekerReferrals | AccessHistory
+                        JobSeekers | OfferReferrals | SeekerReferrals | AccessHistory | Consent
                     ),
                     "{rule:?}"
                 );

@@ -61,6 +61,9 @@ pub struct Config {
     /// The hash of the bearer token `/metrics` asks for; `None`: open (a listener only the
     /// monitoring reaches).
     pub metrics_token: Option<model::TokenHash>,
+    /// The region served (its INSEE code, `11` for Île-de-France): priority policies are set
+    /// for it and its departments.
+    pub region: String,
 }
 
 impl Default for Config {
@@ -75,6 +78,7 @@ impl Default for Config {
             scoring: ScoringConfig::default(),
             assets_dir: pages::default_assets_dir(),
             metrics_token: None,
+            region: "11".to_string(),
         }
     }
 }
@@ -96,6 +100,13 @@ pub struct AppState {
     /// The steering page's measure of exposure, by scope, reused for a few minutes.
     pub(crate) exposure_cache:
         std::sync::Mutex<std::collections::HashMap<String, pages::steering::Measured>>,
+    /// Every priority policy ever set (a few rows): read at start, on each refresh tick and
+    /// after a change through this instance.
+    pub(crate) policies: RwLock<Vec<model::policy::PriorityPolicy>>,
+    /// Engine policies built from a stored rule, by (policy id, list length): FA*IR's table
+    /// takes a moment to compute.
+    pub(crate) policy_cache:
+        std::sync::Mutex<std::collections::HashMap<(Option<i64>, usize), engine::Policy>>,
     clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
 }
 
@@ -120,7 +131,10 @@ impl AppState {
             .into_iter()
             .map(|s| (s.id, s.record.siret.as_str().to_string()))
             .collect();
+        let policies = store.priority_policies().await?;
         Ok(Self {
+            policies: RwLock::new(policies),
+            policy_cache: std::sync::Mutex::new(std::collections::HashMap::new()),
             store,
             sourcing: RwLock::new(loaded),
             throttle: auth::Throttle::new(config.login_limits),
@@ -186,12 +200,53 @@ impl AppState {
     }
 }
 
-type ShortlistCounts = std::collections::HashMap<(i64, String, String), (u64, u64)>;
+/// (shortlists, candidates, candidates holding each priority status).
+type ShortlistCounts = std::collections::HashMap<(i64, String, String), (u64, u64, [u64; 6])>;
 
 impl AppState {
+    /// Re-reads the priority policies (another instance may have set one).
+    pub async fn reload_policies(&self) -> anyhow::Result<()> {
+        let policies = self.store.priority_policies().await?;
+        *self.policies.write().unwrap_or_else(|e| e.into_inner()) = policies;
+        Ok(())
+    }
+
+    /// The priority policy in force on `day` for an offer of `department`, with the engine's
+    /// form of it for a top-`k`.
+    pub fn policy_for(
+        &self,
+        department: Option<&str>,
+        day: chrono::NaiveDate,
+        k: usize,
+    ) -> Result<(model::policy::InForce, engine::Policy), error::ApiError> {
+        let in_force = {
+            let policies = self.policies.read().unwrap_or_else(|e| e.into_inner());
+            model::policy::in_force(&policies, department, day)
+        };
+        let key = (in_force.id, k);
+        let mut cache = self.policy_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(policy) = cache.get(&key) {
+            return Ok((in_force, policy.clone()));
+        }
+        let policy = engine::Policy::from_rule(&in_force.rule, k).map_err(|reason| {
+            error::ApiError::Internal(format!("priority policy {:?}: {reason}", in_force.id))
+        })?;
+        if cache.len() > 1_000 {
+            cache.clear();
+        }
+        cache.insert(key, policy.clone());
+        Ok((in_force, policy))
+    }
+
     /// Counts a shortlist served for an offer of `owner` in `department` (no write: the counts
     /// reach the store with [`AppState::flush_shortlist_counts`]).
-    pub fn count_shortlist(&self, owner: i64, department: String, candidates: usize) {
+    pub fn count_shortlist(
+        &self,
+        owner: i64,
+        department: String,
+        candidates: usize,
+        holders: [u64; 6],
+    ) {
         let month = self.now().format("%Y-%m").to_string();
         let mut counts = self
             .shortlist_counts
@@ -200,6 +255,9 @@ impl AppState {
         let entry = counts.entry((owner, department, month)).or_default();
         entry.0 += 1;
         entry.1 += candidates as u64;
+        for (sum, n) in entry.2.iter_mut().zip(holders) {
+            *sum += n;
+        }
     }
 
     /// Adds the shortlists counted since the last flush to the store; on failure they are kept
@@ -217,13 +275,14 @@ impl AppState {
         let tallies: Vec<model::ShortlistTally> = taken
             .iter()
             .map(
-                |((structure_id, department, month), (shortlists, candidates))| {
+                |((structure_id, department, month), (shortlists, candidates, holders))| {
                     model::ShortlistTally {
                         structure_id: *structure_id,
                         department: department.clone(),
                         month: month.clone(),
                         shortlists: *shortlists,
                         candidates: *candidates,
+                        holders: *holders,
                     }
                 },
             )
@@ -233,10 +292,13 @@ impl AppState {
                 .shortlist_counts
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
-            for (key, (shortlists, candidates)) in taken {
+            for (key, (shortlists, candidates, holders)) in taken {
                 let entry = counts.entry(key).or_default();
                 entry.0 += shortlists;
                 entry.1 += candidates;
+                for (sum, n) in entry.2.iter_mut().zip(holders) {
+                    *sum += n;
+                }
             }
             return Err(err.into());
         }
@@ -374,6 +436,9 @@ async fn refresh_loop(state: Arc<AppState>) {
         ticker.tick().await;
         if let Err(err) = state.flush_shortlist_counts().await {
             tracing::error!(error = %err, "shortlist counts not written: kept for the next try");
+        }
+        if let Err(err) = state.reload_policies().await {
+            tracing::error!(error = %err, "priority policies not re-read: the known ones apply");
         }
         let started = state.now();
         match sourcing::refresh(state.store.as_ref(), &state.sourcing, since).await {

@@ -139,11 +139,30 @@ pub const JOB_SEEKER_COLUMNS: [&str; 36] = [
 ];
 
 /// The columns an update changes: all written ones but the key and the creation time.
-pub fn job_seeker_update_set() -> String {
+/// The `SET` list of a job seeker upsert. Once consent was recorded in Passerelle
+/// (`consent_recorded_at`), an import keeps the recorded consent and disclosures: a file never
+/// gives back a consent the person withdrew, nor shows a status they chose to hide. A
+/// disclosure is kept only while the file still says the status is held; `and` is the
+/// backend's conjunction of two flags (`*` on SQLite's integers, `AND` on booleans).
+pub fn job_seeker_update_set(and: &str) -> String {
     JOB_SEEKER_COLUMNS
         .iter()
         .filter(|c| !matches!(**c, "external_id" | "created_at"))
-        .map(|c| format!("{c} = excluded.{c}"))
+        .map(|c| {
+            if matches!(*c, "consent_at" | "consent_scope") {
+                format!(
+                    "{c} = CASE WHEN job_seekers.consent_recorded_at IS NULL THEN excluded.{c} \
+                     ELSE job_seekers.{c} END"
+                )
+            } else if let Some(status) = c.strip_suffix("_disclosed") {
+                format!(
+                    "{c} = CASE WHEN job_seekers.consent_recorded_at IS NULL THEN excluded.{c} \
+                     ELSE (job_seekers.{c} {and} excluded.{status}) END"
+                )
+            } else {
+                format!("{c} = excluded.{c}")
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -1491,4 +1510,100 @@ mod tests {
         }
         assert!(parse_pg_timestamp("2026-01-05 25:00:00+00").is_err());
     }
+}
+
+/// `SELECT` of a priority policy; `json_as_text` reads a JSON column as text.
+pub fn policy_select(json_as_text: fn(&str) -> String) -> String {
+    format!(
+        "SELECT id, scope, code, {} AS rule, effective_from, note, set_by_user_id, set_at \
+         FROM priority_policies",
+        json_as_text("rule")
+    )
+}
+
+/// The territory of a `priority_policies` row.
+pub fn territory(scope: &str, code: String) -> Result<model::policy::Territory> {
+    match scope {
+        "region" => Ok(model::policy::Territory::Region(code)),
+        "department" => Ok(model::policy::Territory::Department(code)),
+        other => Err(StoreError::Corrupt(format!("scope: unknown `{other}`"))),
+    }
+}
+
+/// A priority policy from a row of [`policy_select`].
+macro_rules! policy_from_row {
+    ($row:expr) => {{
+        use sqlx::Row as _;
+        use $crate::common::*;
+        let row = $row;
+        ::std::result::Result::<_, $crate::StoreError>::Ok(model::policy::PriorityPolicy {
+            id: row.try_get("id")?,
+            record: model::policy::PolicyRecord {
+                territory: territory(&row.try_get::<String, _>("scope")?, row.try_get("code")?)?,
+                rule: from_json(&row.try_get::<String, _>("rule")?, "rule")?,
+                effective_from: row.try_get("effective_from")?,
+                note: row.try_get("note")?,
+                set_by: row.try_get("set_by_user_id")?,
+            },
+            set_at: row.try_get("set_at")?,
+        })
+    }};
+}
+pub(crate) use policy_from_row;
+
+/// `SELECT` of a person's consent events.
+pub fn consent_select(json_as_text: fn(&str) -> String) -> String {
+    format!(
+        "SELECT id, job_seeker_id, scope, channel, {} AS disclosed, recorded_by_user_id, \
+         recorded_at FROM consent_events",
+        json_as_text("disclosed")
+    )
+}
+
+/// A consent event from a row of [`consent_select`].
+macro_rules! consent_from_row {
+    ($row:expr) => {{
+        use sqlx::Row as _;
+        use $crate::common::*;
+        let row = $row;
+        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::ConsentEvent {
+            id: row.try_get("id")?,
+            job_seeker_id: row.try_get("job_seeker_id")?,
+            change: $crate::ConsentChange {
+                scope: row
+                    .try_get::<Option<String>, _>("scope")?
+                    .map(|s| text_enum(&s, "scope", $crate::ConsentScope::parse))
+                    .transpose()?,
+                channel: text_enum(
+                    &row.try_get::<String, _>("channel")?,
+                    "channel",
+                    $crate::ConsentChannel::parse,
+                )?,
+                disclosed: from_json(&row.try_get::<String, _>("disclosed")?, "disclosed")?,
+            },
+            recorded_by: row.try_get("recorded_by_user_id")?,
+            recorded_at: row.try_get("recorded_at")?,
+        })
+    }};
+}
+pub(crate) use consent_from_row;
+
+/// The statuses' columns of `job_seekers`, held and disclosed, in [`PriorityStatus::ALL`] order.
+pub fn disclosure_set(placeholder: &mut dyn FnMut() -> String) -> String {
+    PriorityStatus::ALL
+        .iter()
+        .map(|s| format!("{s}_disclosed = {}", placeholder()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Which disclosed status the person does not hold, if one: `held` in [`PriorityStatus::ALL`]
+/// order.
+pub fn undisclosable(change: &ConsentChange, held: [bool; 6]) -> Option<PriorityStatus> {
+    change.disclosed.iter().copied().find(|status| {
+        !PriorityStatus::ALL
+            .iter()
+            .zip(held)
+            .any(|(s, h)| s == status && h)
+    })
 }

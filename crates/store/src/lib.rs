@@ -307,6 +307,31 @@ pub trait Store: Send + Sync {
     /// The transitions of a referral, oldest first.
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>>;
 
+    /// Every referral of the territory counted by the offer's department, month of proposal,
+    /// month of last move and state, with the people holding each priority status.
+    async fn referral_holder_tallies(&self) -> Result<Vec<HolderTally>>;
+    /// Adds a priority policy to the history (nothing updates or deletes one).
+    async fn add_priority_policy(
+        &self,
+        policy: &model::policy::PolicyRecord,
+        now: DateTime<Utc>,
+    ) -> Result<model::policy::PriorityPolicy>;
+    /// Every priority policy ever set, oldest first.
+    async fn priority_policies(&self) -> Result<Vec<model::policy::PriorityPolicy>>;
+    /// Records a person's consent and disclosures as given to Passerelle, and keeps the change
+    /// in their history, in one transaction; from then on imports keep what was recorded. A
+    /// disclosed status the person does not hold is refused (`Invalid`), nothing written.
+    /// `None` when there is no such person.
+    async fn record_consent(
+        &self,
+        job_seeker_id: i64,
+        change: &ConsentChange,
+        recorded_by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<JobSeeker>>;
+    /// A person's consent history, oldest first.
+    async fn consent_events(&self, job_seeker_id: i64) -> Result<Vec<ConsentEvent>>;
+
     /// Appends events to the audit trail, which nothing can update or delete, in one
     /// transaction, each chained to the one before it ([`model::audit`]); appends are
     /// serialised, across instances too.

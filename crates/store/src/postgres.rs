@@ -17,7 +17,7 @@ use crate::url::{Backend, DatabaseUrl};
 use crate::{Counts, Result, Store, StoreError};
 use model::*;
 
-const MIGRATIONS: [(i64, &str, &str); 5] = [
+const MIGRATIONS: [(i64, &str, &str); 6] = [
     (
         1,
         "initial",
@@ -42,6 +42,11 @@ const MIGRATIONS: [(i64, &str, &str); 5] = [
         5,
         "meetings",
         include_str!("../migrations/postgres/0005_meetings.sql"),
+    ),
+    (
+        6,
+        "priority policies and consent",
+        include_str!("../migrations/postgres/0006_priority.sql"),
     ),
 ];
 
@@ -823,7 +828,7 @@ impl Store for PostgresStore {
             &JOB_SEEKER_COLUMNS,
             "external_id",
             "external_id",
-            &job_seeker_update_set(),
+            &job_seeker_update_set("AND"),
         )
         .await?;
         let ids: Vec<i64> = written.iter().map(|(id, _, _)| *id).collect();
@@ -1273,21 +1278,59 @@ impl Store for PostgresStore {
         rows.iter().map(tally_from_row).collect()
     }
 
+    async fn referral_holder_tallies(&self) -> Result<Vec<HolderTally>> {
+        let sql = format!(
+            "SELECT {DEPARTMENT_OF_COMMUNE} AS department, to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, \
+             to_char(r.updated_at AT TIME ZONE 'UTC', 'YYYY-MM') AS changed_month, r.state AS state, COUNT(*) AS n, \
+             COALESCE(SUM(j.rqth::INT), 0) AS rqth, COALESCE(SUM(j.long_term::INT), 0) AS long_term, COALESCE(SUM(j.rsa::INT), 0) AS rsa, COALESCE(SUM(j.qpv::INT), 0) AS qpv, COALESCE(SUM(j.senior::INT), 0) AS senior, COALESCE(SUM(j.young_unqualified::INT), 0) AS young_unqualified \
+             FROM referrals r JOIN offers o ON o.id = r.offer_id \
+             JOIN job_seekers j ON j.id = r.job_seeker_id \
+             GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+        );
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(HolderTally {
+                    department: row.try_get("department")?,
+                    month: row.try_get("month")?,
+                    changed_month: row.try_get("changed_month")?,
+                    state: row.try_get("state")?,
+                    count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
+                    holders: holders(row)?,
+                })
+            })
+            .collect()
+    }
+
     async fn add_shortlist_tallies(&self, tallies: &[ShortlistTally]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         for t in tallies {
+            let [h0, h1, h2, h3, h4, h5] = t.holders;
+            let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
             sqlx::query(
                 "INSERT INTO shortlist_tallies (structure_id, department, month, shortlists, \
-                 candidates) VALUES ($1, $2, $3, $4, $5) \
+                 candidates, rqth, long_term, rsa, qpv, senior, young_unqualified) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
                  ON CONFLICT (structure_id, department, month) DO UPDATE SET \
                  shortlists = shortlist_tallies.shortlists + excluded.shortlists, \
-                 candidates = shortlist_tallies.candidates + excluded.candidates",
+                 candidates = shortlist_tallies.candidates + excluded.candidates, \
+                 rqth = shortlist_tallies.rqth + excluded.rqth, \
+                 long_term = shortlist_tallies.long_term + excluded.long_term, \
+                 rsa = shortlist_tallies.rsa + excluded.rsa, \
+                 qpv = shortlist_tallies.qpv + excluded.qpv, \
+                 senior = shortlist_tallies.senior + excluded.senior, \
+                 young_unqualified = shortlist_tallies.young_unqualified + excluded.young_unqualified",
             )
             .bind(t.structure_id)
             .bind(&t.department)
             .bind(&t.month)
             .bind(i64::try_from(t.shortlists).unwrap_or(i64::MAX))
             .bind(i64::try_from(t.candidates).unwrap_or(i64::MAX))
+            .bind(count(h0))
+            .bind(count(h1))
+            .bind(count(h2))
+            .bind(count(h3))
+            .bind(count(h4))
+            .bind(count(h5))
             .execute(&mut *tx)
             .await?;
         }
@@ -1297,7 +1340,8 @@ impl Store for PostgresStore {
 
     async fn shortlist_tallies(&self, structure: Option<i64>) -> Result<Vec<ShortlistTally>> {
         let rows = sqlx::query(
-            "SELECT structure_id, department, month, shortlists, candidates \
+            "SELECT structure_id, department, month, shortlists, candidates, rqth, long_term, rsa, qpv, \
+             senior, young_unqualified \
              FROM shortlist_tallies WHERE $1::BIGINT IS NULL OR structure_id = $1 \
              ORDER BY department, month, structure_id",
         )
@@ -1312,6 +1356,7 @@ impl Store for PostgresStore {
                     month: row.try_get("month")?,
                     shortlists: u64::try_from(row.try_get::<i64, _>("shortlists")?).unwrap_or(0),
                     candidates: u64::try_from(row.try_get::<i64, _>("candidates")?).unwrap_or(0),
+                    holders: holders(row)?,
                 })
             })
             .collect()
@@ -1582,6 +1627,134 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    async fn add_priority_policy(
+        &self,
+        policy: &model::policy::PolicyRecord,
+        now: DateTime<Utc>,
+    ) -> Result<model::policy::PriorityPolicy> {
+        let rule = json(&policy.rule);
+        let kind = match policy.rule {
+            model::policy::PolicyRule::Fair { .. } => "fair",
+            model::policy::PolicyRule::Floors { .. } => "floors",
+        };
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO priority_policies (scope, code, kind, rule, effective_from, note, \
+             set_by_user_id, set_at) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(policy.territory.scope())
+        .bind(policy.territory.code())
+        .bind(kind)
+        .bind(&rule)
+        .bind(policy.effective_from)
+        .bind(&policy.note)
+        .bind(policy.set_by)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let row = sqlx::query(&format!("{} WHERE id = $1", policy_select(json_text)))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let stored = policy_from_row!(&row)?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn priority_policies(&self) -> Result<Vec<model::policy::PriorityPolicy>> {
+        let rows = sqlx::query(&format!("{} ORDER BY id", policy_select(json_text)))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|row| policy_from_row!(row)).collect()
+    }
+
+    async fn record_consent(
+        &self,
+        job_seeker_id: i64,
+        change: &ConsentChange,
+        recorded_by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<JobSeeker>> {
+        let mut tx = self.pool.begin().await?;
+        let Some(row) = sqlx::query(
+            "SELECT rqth, long_term, rsa, qpv, senior, young_unqualified, consent_at, \
+             consent_scope FROM job_seekers WHERE id = $1 FOR UPDATE",
+        )
+        .bind(job_seeker_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let mut held = [false; 6];
+        for (slot, status) in held.iter_mut().zip(PriorityStatus::ALL) {
+            *slot = row.try_get::<bool, _>(status.as_str())?;
+        }
+        if let Some(status) = undisclosable(change, held) {
+            return Err(StoreError::Invalid(format!(
+                "disclosed: {status} is not a status this person holds"
+            )));
+        }
+        let old_scope: Option<String> = row.try_get("consent_scope")?;
+        let old_at: Option<DateTime<Utc>> = row.try_get("consent_at")?;
+        let scope = change.scope.map(ConsentScope::as_str);
+        // The consent's date is when it was given in this scope: a change of disclosures
+        // alone keeps it.
+        let given_at = match (scope, old_scope.as_deref(), old_at) {
+            (Some(new), Some(old), Some(at)) if new == old => Some(at),
+            (Some(_), _, _) => Some(now),
+            (None, _, _) => None,
+        };
+        let mut n = 2;
+        let set = disclosure_set(&mut || {
+            n += 1;
+            format!("${n}")
+        });
+        let sql = format!(
+            "UPDATE job_seekers SET consent_at = $1, consent_scope = $2, {set}, \
+             consent_recorded_at = ${}, updated_at = ${} WHERE id = ${}",
+            n + 1,
+            n + 2,
+            n + 3
+        );
+        let mut query = sqlx::query(&sql).bind(given_at).bind(scope);
+        for status in PriorityStatus::ALL {
+            query = query.bind(change.disclosed.contains(status));
+        }
+        query
+            .bind(now)
+            .bind(now)
+            .bind(job_seeker_id)
+            .execute(&mut *tx)
+            .await?;
+        let disclosed: Vec<&str> = change.disclosed.iter().map(|s| s.as_str()).collect();
+        sqlx::query(
+            "INSERT INTO consent_events (job_seeker_id, scope, channel, disclosed, \
+             recorded_by_user_id, recorded_at) VALUES ($1, $2, $3, $4::jsonb, $5, $6)",
+        )
+        .bind(job_seeker_id)
+        .bind(scope)
+        .bind(change.channel.as_str())
+        .bind(json(&disclosed))
+        .bind(recorded_by)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.job_seeker_by_id(job_seeker_id).await
+    }
+
+    async fn consent_events(&self, job_seeker_id: i64) -> Result<Vec<ConsentEvent>> {
+        let rows = sqlx::query(&format!(
+            "{} WHERE job_seeker_id = $1 ORDER BY id",
+            consent_select(json_text)
+        ))
+        .bind(job_seeker_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| consent_from_row!(row)).collect()
+    }
+
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>> {
         let rows = sqlx::query(
             "SELECT referral_id, from_state, to_state, by_user_id, note, at FROM referral_transitions \
@@ -1749,4 +1922,13 @@ impl PostgresStore {
             created_at: row.try_get("created_at")?,
         })
     }
+}
+
+/// The candidates holding each priority status, from a `shortlist_tallies` row.
+fn holders(row: &sqlx::postgres::PgRow) -> Result<[u64; 6]> {
+    let mut out = [0u64; 6];
+    for (slot, status) in out.iter_mut().zip(model::PriorityStatus::ALL) {
+        *slot = u64::try_from(row.try_get::<i64, _>(status.as_str())?).unwrap_or(0);
+    }
+    Ok(out)
 }

@@ -19,7 +19,7 @@ use crate::url::{Backend, DatabaseUrl};
 use crate::{Counts, Result, Store, StoreError};
 use model::*;
 
-const MIGRATIONS: [(i64, &str, &str); 5] = [
+const MIGRATIONS: [(i64, &str, &str); 6] = [
     (
         1,
         "initial",
@@ -44,6 +44,11 @@ const MIGRATIONS: [(i64, &str, &str); 5] = [
         5,
         "meetings",
         include_str!("../migrations/sqlite/0005_meetings.sql"),
+    ),
+    (
+        6,
+        "priority policies and consent",
+        include_str!("../migrations/sqlite/0006_priority.sql"),
     ),
 ];
 
@@ -688,7 +693,7 @@ impl Store for SqliteStore {
             })
             .collect();
         let columns = JOB_SEEKER_COLUMNS.join(", ");
-        let update = job_seeker_update_set();
+        let update = job_seeker_update_set("*");
         for chunk in to_write.chunks(SQLITE_ROWS_PER_STATEMENT / 2) {
             let mut query =
                 QueryBuilder::<Sqlite>::new(format!("INSERT INTO job_seekers ({columns}) "));
@@ -1197,21 +1202,59 @@ impl Store for SqliteStore {
         rows.iter().map(tally_from_row).collect()
     }
 
+    async fn referral_holder_tallies(&self) -> Result<Vec<HolderTally>> {
+        let sql = format!(
+            "SELECT {DEPARTMENT_OF_COMMUNE} AS department, substr(r.created_at, 1, 7) AS month, \
+             substr(r.updated_at, 1, 7) AS changed_month, r.state AS state, COUNT(*) AS n, \
+             COALESCE(SUM(j.rqth), 0) AS rqth, COALESCE(SUM(j.long_term), 0) AS long_term, COALESCE(SUM(j.rsa), 0) AS rsa, COALESCE(SUM(j.qpv), 0) AS qpv, COALESCE(SUM(j.senior), 0) AS senior, COALESCE(SUM(j.young_unqualified), 0) AS young_unqualified \
+             FROM referrals r JOIN offers o ON o.id = r.offer_id \
+             JOIN job_seekers j ON j.id = r.job_seeker_id \
+             GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+        );
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(HolderTally {
+                    department: row.try_get("department")?,
+                    month: row.try_get("month")?,
+                    changed_month: row.try_get("changed_month")?,
+                    state: row.try_get("state")?,
+                    count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
+                    holders: holders(row)?,
+                })
+            })
+            .collect()
+    }
+
     async fn add_shortlist_tallies(&self, tallies: &[ShortlistTally]) -> Result<()> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         for t in tallies {
+            let [h0, h1, h2, h3, h4, h5] = t.holders;
+            let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
             sqlx::query(
                 "INSERT INTO shortlist_tallies (structure_id, department, month, shortlists, \
-                 candidates) VALUES (?, ?, ?, ?, ?) \
+                 candidates, rqth, long_term, rsa, qpv, senior, young_unqualified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
                  ON CONFLICT (structure_id, department, month) DO UPDATE SET \
                  shortlists = shortlist_tallies.shortlists + excluded.shortlists, \
-                 candidates = shortlist_tallies.candidates + excluded.candidates",
+                 candidates = shortlist_tallies.candidates + excluded.candidates, \
+                 rqth = shortlist_tallies.rqth + excluded.rqth, \
+                 long_term = shortlist_tallies.long_term + excluded.long_term, \
+                 rsa = shortlist_tallies.rsa + excluded.rsa, \
+                 qpv = shortlist_tallies.qpv + excluded.qpv, \
+                 senior = shortlist_tallies.senior + excluded.senior, \
+                 young_unqualified = shortlist_tallies.young_unqualified + excluded.young_unqualified",
             )
             .bind(t.structure_id)
             .bind(&t.department)
             .bind(&t.month)
             .bind(i64::try_from(t.shortlists).unwrap_or(i64::MAX))
             .bind(i64::try_from(t.candidates).unwrap_or(i64::MAX))
+            .bind(count(h0))
+            .bind(count(h1))
+            .bind(count(h2))
+            .bind(count(h3))
+            .bind(count(h4))
+            .bind(count(h5))
             .execute(&mut *tx)
             .await?;
         }
@@ -1221,7 +1264,8 @@ impl Store for SqliteStore {
 
     async fn shortlist_tallies(&self, structure: Option<i64>) -> Result<Vec<ShortlistTally>> {
         let rows = sqlx::query(
-            "SELECT structure_id, department, month, shortlists, candidates \
+            "SELECT structure_id, department, month, shortlists, candidates, rqth, long_term, rsa, qpv, \
+             senior, young_unqualified \
              FROM shortlist_tallies WHERE ? IS NULL OR structure_id = ? \
              ORDER BY department, month, structure_id",
         )
@@ -1237,6 +1281,7 @@ impl Store for SqliteStore {
                     month: row.try_get("month")?,
                     shortlists: u64::try_from(row.try_get::<i64, _>("shortlists")?).unwrap_or(0),
                     candidates: u64::try_from(row.try_get::<i64, _>("candidates")?).unwrap_or(0),
+                    holders: holders(row)?,
                 })
             })
             .collect()
@@ -1505,6 +1550,127 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn add_priority_policy(
+        &self,
+        policy: &model::policy::PolicyRecord,
+        now: DateTime<Utc>,
+    ) -> Result<model::policy::PriorityPolicy> {
+        let rule = json(&policy.rule);
+        let kind = match policy.rule {
+            model::policy::PolicyRule::Fair { .. } => "fair",
+            model::policy::PolicyRule::Floors { .. } => "floors",
+        };
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO priority_policies (scope, code, kind, rule, effective_from, note, \
+             set_by_user_id, set_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(policy.territory.scope())
+        .bind(policy.territory.code())
+        .bind(kind)
+        .bind(&rule)
+        .bind(policy.effective_from)
+        .bind(&policy.note)
+        .bind(policy.set_by)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let row = sqlx::query(&format!("{} WHERE id = ?", policy_select(json_text)))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let stored = policy_from_row!(&row)?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn priority_policies(&self) -> Result<Vec<model::policy::PriorityPolicy>> {
+        let rows = sqlx::query(&format!("{} ORDER BY id", policy_select(json_text)))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|row| policy_from_row!(row)).collect()
+    }
+
+    async fn record_consent(
+        &self,
+        job_seeker_id: i64,
+        change: &ConsentChange,
+        recorded_by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<JobSeeker>> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let Some(row) = sqlx::query(
+            "SELECT rqth, long_term, rsa, qpv, senior, young_unqualified, consent_at, \
+             consent_scope FROM job_seekers WHERE id = ?",
+        )
+        .bind(job_seeker_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let mut held = [false; 6];
+        for (slot, status) in held.iter_mut().zip(PriorityStatus::ALL) {
+            *slot = row.try_get::<i64, _>(status.as_str())? != 0;
+        }
+        if let Some(status) = undisclosable(change, held) {
+            return Err(StoreError::Invalid(format!(
+                "disclosed: {status} is not a status this person holds"
+            )));
+        }
+        let old_scope: Option<String> = row.try_get("consent_scope")?;
+        let old_at: Option<DateTime<Utc>> = row.try_get("consent_at")?;
+        let scope = change.scope.map(ConsentScope::as_str);
+        // The consent's date is when it was given in this scope: a change of disclosures
+        // alone keeps it.
+        let given_at = match (scope, old_scope.as_deref(), old_at) {
+            (Some(new), Some(old), Some(at)) if new == old => Some(at),
+            (Some(_), _, _) => Some(now),
+            (None, _, _) => None,
+        };
+        let sql = format!(
+            "UPDATE job_seekers SET consent_at = ?, consent_scope = ?, {}, \
+             consent_recorded_at = ?, updated_at = ? WHERE id = ?",
+            disclosure_set(&mut || "?".to_string())
+        );
+        let mut query = sqlx::query(&sql).bind(given_at).bind(scope);
+        for status in PriorityStatus::ALL {
+            query = query.bind(change.disclosed.contains(status));
+        }
+        query
+            .bind(now)
+            .bind(now)
+            .bind(job_seeker_id)
+            .execute(&mut *tx)
+            .await?;
+        let disclosed: Vec<&str> = change.disclosed.iter().map(|s| s.as_str()).collect();
+        sqlx::query(
+            "INSERT INTO consent_events (job_seeker_id, scope, channel, disclosed, \
+             recorded_by_user_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(job_seeker_id)
+        .bind(scope)
+        .bind(change.channel.as_str())
+        .bind(json(&disclosed))
+        .bind(recorded_by)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.job_seeker_by_id(job_seeker_id).await
+    }
+
+    async fn consent_events(&self, job_seeker_id: i64) -> Result<Vec<ConsentEvent>> {
+        let rows = sqlx::query(&format!(
+            "{} WHERE job_seeker_id = ? ORDER BY id",
+            consent_select(json_text)
+        ))
+        .bind(job_seeker_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| consent_from_row!(row)).collect()
+    }
+
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>> {
         let rows = sqlx::query(
             "SELECT referral_id, from_state, to_state, by_user_id, note, at FROM referral_transitions \
@@ -1669,4 +1835,13 @@ impl SqliteStore {
             created_at: row.try_get("created_at")?,
         })
     }
+}
+
+/// The candidates holding each priority status, from a `shortlist_tallies` row.
+fn holders(row: &sqlx::sqlite::SqliteRow) -> Result<[u64; 6]> {
+    let mut out = [0u64; 6];
+    for (slot, status) in out.iter_mut().zip(model::PriorityStatus::ALL) {
+        *slot = u64::try_from(row.try_get::<i64, _>(status.as_str())?).unwrap_or(0);
+    }
+    Ok(out)
 }

@@ -70,3 +70,60 @@ proptest! {
         prop_assert_eq!(rerank(&input, &floors, k), out);
     }
 }
+
+proptest! {
+    /// Shares summing to at most 1, and holders enough of each status: every prefix meets
+    /// every floor at once, however the statuses overlap.
+    #[test]
+    fn shares_summing_to_at_most_one_are_met_on_every_prefix(
+        statuses in prop::collection::vec(0u8..16, 0..80),
+        k in 0usize..50,
+        weights in prop::collection::vec(0.0f64..1.0, 1..5),
+    ) {
+        let input = candidates(&statuses);
+        let total: f64 = weights.iter().sum::<f64>().max(1.0);
+        let floors: Vec<BitFloor> = weights
+            .iter()
+            .enumerate()
+            .map(|(i, w)| BitFloor { bit: 1 << i, share: w / total })
+            .collect();
+        let n = k.min(input.len());
+        let enough = floors.iter().all(|f| {
+            input.iter().filter(|c| c.statuses & f.bit != 0).count() >= floor_at(f.share, n)
+        });
+        let out = rerank(&input, &floors, k);
+        if enough {
+            prop_assert!(out.unmet.is_empty(), "{:?}", out.unmet);
+        }
+        for floor in &floors {
+            let mut count = 0;
+            for (i, c) in out.ranking.iter().enumerate() {
+                count += usize::from(c.statuses & floor.bit != 0);
+                if enough {
+                    prop_assert!(count >= floor_at(floor.share, i + 1));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn four_floors_rising_at_the_same_position_are_all_met() {
+    // Shares 0.1, 0.4, 0.2, 0.1 (the default policy): at position 10 four floors rise at once;
+    // holders come late in merit order, each of one status only.
+    let mut statuses = vec![0u8; 30];
+    statuses.extend([1, 2, 2, 2, 2, 4, 4, 8]);
+    let input = candidates(&statuses);
+    let floors = [
+        BitFloor { bit: 1, share: 0.1 },
+        BitFloor { bit: 2, share: 0.4 },
+        BitFloor { bit: 4, share: 0.2 },
+        BitFloor { bit: 8, share: 0.1 },
+    ];
+    let out = rerank(&input, &floors, 10);
+    assert!(out.unmet.is_empty(), "{:?}", out.unmet);
+    let held: Vec<u8> = out.ranking.iter().map(|c| c.statuses).collect();
+    // Eight positions are owed by position 10: the first two go to merit.
+    assert_eq!(held.iter().filter(|s| **s == 0).count(), 2);
+    assert_eq!(held.first(), Some(&0));
+}

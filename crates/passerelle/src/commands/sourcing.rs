@@ -64,8 +64,12 @@ pub struct ShortlistArgs {
     #[arg(long, value_name = "STATUS:P:ALPHA", conflicts_with = "floors")]
     fair: Option<String>,
     /// Minimum shares for several statuses: STATUS=SHARE,... (e.g. rqth=0.1,long_term=0.3)
-    #[arg(long, value_name = "STATUS=SHARE,...")]
+    #[arg(long, value_name = "STATUS=SHARE,...", conflicts_with = "no_policy")]
     floors: Option<String>,
+    /// Rank on merit alone, without the territory's priority policy (an operator's
+    /// comparison; the service never does)
+    #[arg(long, conflicts_with = "fair")]
+    no_policy: bool,
     /// Also show each priority status's share in the shortlist against the eligible pool
     #[arg(long)]
     exposure: bool,
@@ -113,6 +117,10 @@ pub struct CampaignArgs {
     /// The day of the campaign (default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     today: Option<NaiveDate>,
+    /// Rank each offer's candidates on merit alone, without its territory's priority policy
+    /// (an operator's comparison)
+    #[arg(long)]
+    no_policy: bool,
     /// Write the proposals to this CSV file (offer, candidate pseudonym, score)
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -274,7 +282,7 @@ pub async fn shortlist(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let k = args.k as usize;
-    let policy = match (&args.fair, &args.floors) {
+    let chosen = match (&args.fair, &args.floors) {
         (Some(fair), _) => {
             Some(Policy::parse_fair(fair, k).map_err(|e| anyhow::anyhow!("--fair: {e}"))?)
         }
@@ -288,6 +296,20 @@ pub async fn shortlist(
     let offer_id = find_offer(&loaded, &args.offer, args.structure.as_deref())?;
     let now = now();
     let today = args.today.unwrap_or_else(|| now.date_naive());
+    // By default the policy in force in the offer's territory, as the service applies it.
+    let policy = match chosen {
+        Some(policy) => Some(policy),
+        None if args.no_policy => None,
+        None => {
+            let history = store.priority_policies().await?;
+            let in_force =
+                model::policy::in_force(&history, loaded.engine.offer_department(offer_id), today);
+            Some(
+                Policy::from_rule(&in_force.rule, k)
+                    .map_err(|e| anyhow::anyhow!("the territory's priority policy: {e}"))?,
+            )
+        }
+    };
     let shortlist = loaded.engine.shortlist(
         offer_id,
         &ShortlistRequest {
@@ -551,6 +573,8 @@ struct ShownCampaign<'a> {
     pool: usize,
     capacity: u16,
     per_position: u16,
+    /// `territory` (each offer's territory's policy) or `none`.
+    priority_policy: &'static str,
     campaign: &'a Metrics,
     independent: &'a Metrics,
     score_loss: f64,
@@ -582,6 +606,9 @@ pub async fn campaign(
     request.capacity = args.capacity;
     request.per_position = args.per_position;
     request.threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if !args.no_policy {
+        request.policies = Some(store.priority_policies().await?);
+    }
     let outcome = loaded.engine.campaign(&request)?;
     store
         .append_audit(
@@ -596,6 +623,7 @@ pub async fn campaign(
                     "proposals": outcome.proposals.len(),
                     "capacity": args.capacity,
                     "per_position": args.per_position,
+                    "priority_policy": if args.no_policy { "none" } else { "territory" },
                 }),
             },
             now,
@@ -636,6 +664,7 @@ pub async fn campaign(
                 pool: outcome.pool,
                 capacity: args.capacity,
                 per_position: args.per_position,
+                priority_policy: if args.no_policy { "none" } else { "territory" },
                 campaign: &outcome.campaign,
                 independent: &outcome.independent,
                 score_loss: outcome.score_loss,
@@ -656,6 +685,15 @@ pub async fn campaign(
         args.capacity,
         if args.capacity == 1 { "" } else { "s" },
         args.per_position
+    )?;
+    writeln!(
+        out,
+        "{}",
+        if args.no_policy {
+            "no priority policy: candidates ranked on merit alone"
+        } else {
+            "each offer's list follows the priority policy in force in its territory"
+        }
     )?;
     writeln!(out)?;
     write_campaign_table(out, &outcome, "")?;

@@ -181,3 +181,281 @@ pub(crate) async fn access_history(
         .await?;
     Ok(Json(events.iter().map(audit_view).collect()))
 }
+
+/// A person's consent and disclosures, as their agency records them.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentInput {
+    /// `all_agencies`, `department_agencies` (those of the person's department), or `null`:
+    /// withdrawn.
+    pub scope: Option<String>,
+    /// How the person said so: `in_person`, `phone`, `email`, `letter` or `online`.
+    pub channel: String,
+    /// The priority statuses the person lets agencies see once they accept a referral (each
+    /// must be held); the others stay private.
+    #[serde(default)]
+    pub disclosed: Vec<String>,
+}
+
+/// One recorded change of a person's consent and disclosures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsentEventView {
+    pub id: i64,
+    /// `all_agencies`, `department_agencies`, or `null`: withdrawn.
+    pub scope: Option<String>,
+    pub channel: String,
+    pub disclosed: Vec<String>,
+    /// The account that recorded it (`null` when it was removed since).
+    pub recorded_by: Option<i64>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// What recording a consent did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsentReport {
+    pub job_seeker: JobSeekerView,
+    /// Proposals not yet answered that the new consent no longer covers: cancelled, and shown
+    /// so to the agencies concerned (without a reason).
+    pub cancelled_referrals: Vec<i64>,
+}
+
+fn consent_event_view(e: &model::ConsentEvent) -> ConsentEventView {
+    ConsentEventView {
+        id: e.id,
+        scope: e.change.scope.map(|s| s.as_str().to_string()),
+        channel: e.change.channel.as_str().to_string(),
+        disclosed: e
+            .change
+            .disclosed
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect(),
+        recorded_by: e.recorded_by,
+        recorded_at: e.recorded_at,
+    }
+}
+
+/// The change an input asks for, or every wrong field named.
+pub(crate) fn parse_consent(input: &ConsentInput) -> AppResult<model::ConsentChange> {
+    let mut problems = Vec::new();
+    let scope = match input.scope.as_deref() {
+        None => None,
+        Some(text) => match model::ConsentScope::parse(text) {
+            Some(scope) => Some(scope),
+            None => {
+                problems.push(FieldProblem {
+                    path: "/scope".into(),
+                    message: "`all_agencies`, `department_agencies`, or null (withdrawn)".into(),
+                });
+                None
+            }
+        },
+    };
+    let channel = model::ConsentChannel::parse(&input.channel);
+    if channel.is_none() {
+        problems.push(FieldProblem {
+            path: "/channel".into(),
+            message: "`in_person`, `phone`, `email`, `letter` or `online`".into(),
+        });
+    }
+    let mut disclosed = Vec::new();
+    for (i, text) in input.disclosed.iter().enumerate() {
+        match model::PriorityStatus::parse(text) {
+            Some(status) if !disclosed.contains(&status) => disclosed.push(status),
+            Some(_) => problems.push(FieldProblem {
+                path: format!("/disclosed/{i}"),
+                message: "given twice".into(),
+            }),
+            None => problems.push(FieldProblem {
+                path: format!("/disclosed/{i}"),
+                message: "not a priority status".into(),
+            }),
+        }
+    }
+    match channel {
+        Some(channel) if problems.is_empty() => Ok(model::ConsentChange {
+            scope,
+            channel,
+            disclosed,
+        }),
+        _ => Err(ApiError::Invalid(problems)),
+    }
+}
+
+/// A person's consent history, oldest first (the person's own agency; audited).
+#[utoipa::path(get, path = "/api/v1/job-seekers/{id}/consent", tag = "job seekers",
+    params(("id" = i64, Path, description = "job seeker id")),
+    responses((status = 200, body = Vec<ConsentEventView>), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+pub(crate) async fn consent_history(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<ConsentEventView>>> {
+    let (_, agency) = person_to_read(&state, &principal, id).await?;
+    if let Err(reason) = principal.grant(Resource::Consent, Verb::Read, Some(agency)) {
+        return Err(refused(&state, &principal, id, "job_seeker.consent", reason).await);
+    }
+    audit(
+        &state,
+        vec![event(
+            &principal,
+            "job_seeker.consent.read",
+            "job_seeker",
+            Some(id),
+            serde_json::json!({}),
+        )],
+    )
+    .await?;
+    let events = state.store.consent_events(id).await?;
+    Ok(Json(events.iter().map(consent_event_view).collect()))
+}
+
+/// Records a person's consent to be proposed (its scope, or its withdrawal) and the statuses
+/// they disclose, as they told their agency. Takes effect at once: a withdrawal takes the
+/// person out of every shortlist and cancels the proposals not yet answered that relied on
+/// it. Kept as history and audited.
+#[utoipa::path(put, path = "/api/v1/job-seekers/{id}/consent", tag = "job seekers",
+    params(("id" = i64, Path, description = "job seeker id")),
+    request_body = ConsentInput,
+    responses((status = 200, body = ConsentReport), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn record_consent(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+    JsonBody(input): JsonBody<ConsentInput>,
+) -> AppResult<Json<ConsentReport>> {
+    Ok(Json(consent(&state, &principal, id, &input).await?))
+}
+
+pub(crate) async fn consent(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    input: &ConsentInput,
+) -> AppResult<ConsentReport> {
+    let (seeker, agency) = person_to_read(state, principal, id).await?;
+    if let Err(reason) = principal.grant(Resource::Consent, Verb::Write, Some(agency)) {
+        return Err(refused(state, principal, id, "job_seeker.consent", reason).await);
+    }
+    let change = parse_consent(input)?;
+    for (i, status) in change.disclosed.iter().enumerate() {
+        if !seeker.record.priorities.contains_key(status) {
+            return Err(ApiError::field(
+                format!("/disclosed/{i}"),
+                "a status this person does not hold cannot be disclosed",
+            ));
+        }
+    }
+    let now = state.now();
+    let updated = state
+        .store
+        .record_consent(id, &change, Some(principal.user.id), now)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("job seeker {id}")))?;
+    // At once in this instance's engine; the others take it in on their next refresh.
+    {
+        let mut sourcing = state.sourcing.write().unwrap_or_else(|e| e.into_inner());
+        if let Err(err) = sourcing.engine.upsert_job_seeker(&updated) {
+            tracing::warn!(job_seeker = id, %err, "job seeker left out of the engine");
+        }
+    }
+    audit(
+        state,
+        vec![event(
+            principal,
+            "job_seeker.consent",
+            "job_seeker",
+            Some(id),
+            serde_json::json!({
+                "scope": change.scope.map(|s| s.as_str()),
+                "channel": change.channel.as_str(),
+                "disclosed": change.disclosed.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            }),
+        )],
+    )
+    .await?;
+    let cancelled = cancel_uncovered_proposals(state, principal, id).await?;
+    Ok(ConsentReport {
+        job_seeker: job_seeker_view(&updated, Fields::Full),
+        cancelled_referrals: cancelled,
+    })
+}
+
+/// Cancels the person's proposals not yet answered whose offer their consent no longer
+/// covers (withdrawn, or narrowed to their department), as their side: the agency sees the
+/// proposal cancelled, never why.
+async fn cancel_uncovered_proposals(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> AppResult<Vec<i64>> {
+    let referrals = state
+        .store
+        .referrals(ReferralScope::JobSeeker(id), 0, u32::MAX)
+        .await?;
+    let uncovered: Vec<Referral> = {
+        let sourcing = state.sourcing.read().unwrap_or_else(|e| e.into_inner());
+        referrals
+            .into_iter()
+            .filter(|r| r.state == ReferralState::Proposed)
+            // An offer no longer in the engine (closed) keeps its proposal to the workflow.
+            .filter(|r| match sourcing.engine.consent_covers(id, r.offer_id) {
+                Ok(covered) => !covered,
+                // Not in the engine any more (left, suspended): no consent to rely on.
+                Err(engine::EngineError::UnknownJobSeeker(_)) => true,
+                // The offer closed: its proposal is the workflow's.
+                Err(_) => false,
+            })
+            .collect()
+    };
+    let mut cancelled = Vec::new();
+    for referral in uncovered {
+        if workflow::check(
+            referral.state,
+            ReferralState::Cancelled,
+            Mover::PersonSide,
+            None,
+            None,
+        )
+        .is_err()
+        {
+            continue;
+        }
+        let audited = event(
+            principal,
+            "referral.cancel",
+            "referral",
+            Some(referral.id),
+            serde_json::json!({ "from": referral.state.as_str(), "because": "consent" }),
+        );
+        let moved = state
+            .store
+            .transition_referral(
+                &TransitionRequest {
+                    referral_id: referral.id,
+                    from: referral.state,
+                    to: ReferralState::Cancelled,
+                    by: Some(principal.user.id),
+                    note: None,
+                    hire_starts_on: None,
+                    not_hired_reason: None,
+                },
+                Some(&audited),
+                state.now(),
+            )
+            .await;
+        match moved {
+            Ok(_) => {
+                state.metrics.referral_moves.inc();
+                state.metrics.audit_events.inc();
+                cancelled.push(referral.id);
+            }
+            // Answered meanwhile: the answer stands.
+            Err(store::StoreError::Conflict(_)) => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
+    Ok(cancelled)
+}

@@ -6,6 +6,7 @@ pub(crate) mod directory;
 pub(crate) mod job_seekers;
 pub(crate) mod meetings;
 pub(crate) mod offers;
+pub(crate) mod policies;
 pub(crate) mod referrals;
 pub(crate) mod session;
 pub(crate) mod views;
@@ -22,7 +23,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use engine::{Policy, ShortlistRequest};
+use engine::ShortlistRequest;
 use model::workflow::{self, Mover};
 use model::{
     Disclosure, JobSeeker, NewAuditEvent, Offer, Referral, ReferralScope, ReferralState, TokenHash,
@@ -106,6 +107,11 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(meetings::list_meetings, meetings::create_meeting))
         .routes(routes!(meetings::register, meetings::list_registrations))
         .routes(routes!(meetings::record_attendance))
+        .routes(routes!(policies::list_policies, policies::set_policy))
+        .routes(routes!(
+            job_seekers::consent_history,
+            job_seekers::record_consent
+        ))
 }
 
 /// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.

@@ -189,8 +189,9 @@ pub(crate) async fn get_offer(
     Ok(Json(offer_view(&offer)))
 }
 
-/// The best candidates for an offer, pseudonymous, with the reasons. A request sets no
-/// priority policy (an unknown parameter, such as `fair` or `floors`, is a 422).
+/// The best candidates for an offer, pseudonymous, with the reasons, under the priority policy
+/// in force today in the offer's department (named in the answer). A request sets no policy
+/// and cannot turn it off (an unknown parameter, such as `fair` or `floors`, is a 422).
 #[utoipa::path(get, path = "/api/v1/offers/{id}/shortlist", tag = "offers",
     params(("id" = i64, Path, description = "offer id"), ShortlistQuery),
     responses((status = 200, body = ShortlistView), (status = 403, body = Problem),
@@ -220,15 +221,16 @@ pub(crate) async fn shortlist(
     principal
         .grant(Resource::Shortlists, Verb::Read, owner)
         .map_err(forbidden)?;
-    // No priority policy is chosen by the request: a reader who could compare a list with
-    // and without one would learn who holds a status (the probe's oracle). The territory's
-    // policy applies to everyone alike (the next issue); until then, none.
-    let policy: Option<Policy> = None;
+    // The territory's policy applies to every reader alike: no request chooses it or turns it
+    // off (a reader who could compare a list with and without one would learn who holds a
+    // status).
     let today = state.now().date_naive();
     // Ranking is CPU work: on the blocking pool, never on the async workers.
     let worker = state.clone();
-    let (view, adjustment, department) = tokio::task::spawn_blocking(move || {
+    let (view, adjustment, department, holders) = tokio::task::spawn_blocking(move || {
         let sourcing = worker.sourcing.read().unwrap_or_else(|e| e.into_inner());
+        let department = sourcing.engine.offer_department(id).map(str::to_string);
+        let (in_force, policy) = worker.policy_for(department.as_deref(), today, k)?;
         let shortlist = sourcing
             .engine
             .shortlist(
@@ -236,24 +238,23 @@ pub(crate) async fn shortlist(
                 &ShortlistRequest {
                     k,
                     today,
-                    policy: policy.as_ref(),
+                    policy: Some(&policy),
                     exposure: false,
                 },
             )
             .map_err(|err| ApiError::Conflict(format!("offer {id}: {err}")))?;
-        let department = sourcing.engine.offer_department(id).map(str::to_string);
-        Ok::<_, ApiError>((
-            shortlist_view(&sourcing, &shortlist),
-            shortlist.adjustment,
-            department,
-        ))
+        let holders = shortlist.holders(&sourcing.engine);
+        let mut view = shortlist_view(&sourcing, &shortlist);
+        view.policy = Some(super::policies::PolicyView::in_force(&in_force));
+        Ok::<_, ApiError>((view, shortlist.adjustment, department, holders))
     })
     .await
     .map_err(|err| ApiError::Internal(format!("shortlist of offer {id}: {err}")))??;
     if let (Some(owner), Some(department)) = (owner, department) {
-        state.count_shortlist(owner, department, view.candidates.len());
+        state.count_shortlist(owner, department, view.candidates.len(), holders);
     }
-    if let Some(adjustment) = adjustment {
+    // Who the policy moved goes to the audit trail, never to the reader.
+    if let Some(adjustment) = adjustment.filter(|a| !a.moves.is_empty() || !a.unmet.is_empty()) {
         audit(
             &state,
             vec![event(
@@ -295,5 +296,6 @@ pub(crate) fn shortlist_view(
     ShortlistView {
         offer_id: id,
         candidates,
+        policy: None,
     }
 }

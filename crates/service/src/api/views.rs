@@ -122,6 +122,9 @@ pub struct Candidate {
 pub struct ShortlistView {
     pub offer_id: i64,
     pub candidates: Vec<Candidate>,
+    /// The priority policy the list applied: its kind, parameters and effective date (never
+    /// who it moved, nor why).
+    pub policy: Option<super::policies::PolicyView>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -159,6 +162,9 @@ pub struct JobSeekerView {
     pub available_from: Option<NaiveDate>,
     pub commute_limit_km: u16,
     pub priority_statuses: Vec<String>,
+    /// The statuses the person chose to disclose to agencies (for their own agency only: an
+    /// agency sees only disclosed statuses in `priority_statuses`).
+    pub disclosed_statuses: Option<Vec<String>>,
     /// all_agencies or department_agencies; none when not given.
     pub consent: Option<String>,
     pub agency_siret: Option<String>,
@@ -195,6 +201,13 @@ pub(crate) fn job_seeker_view(seeker: &JobSeeker, fields: Fields) -> JobSeekerVi
             last_name: r.last_name.as_str().to_string(),
             email: r.email.as_ref().map(|e| e.as_str().to_string()),
             phone: r.phone.as_ref().map(|p| p.as_str().to_string()),
+        }),
+        disclosed_statuses: (fields == Fields::Full).then(|| {
+            r.priorities
+                .iter()
+                .filter(|(_, d)| **d == Disclosure::Disclosed)
+                .map(|(s, _)| s.as_str().to_string())
+                .collect()
         }),
         birth_date: if fields == Fields::Full {
             r.birth_date

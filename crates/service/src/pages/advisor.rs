@@ -241,6 +241,142 @@ struct JobSeekerPage {
     referrals: Vec<HandleRow>,
     back: String,
     reasons: Vec<(&'static str, &'static str)>,
+    /// For the person's own agency: the form that records consent and disclosures, and their
+    /// history.
+    consent_form: Option<ConsentForm>,
+}
+
+pub struct ConsentForm {
+    /// `all_agencies`, `department_agencies` or `retire`.
+    pub scope: &'static str,
+    /// Each held status: code, label, disclosed now.
+    pub held: Vec<(&'static str, &'static str, bool)>,
+    pub channels: Vec<(&'static str, &'static str)>,
+    pub history: Vec<ConsentRow>,
+}
+
+pub struct ConsentRow {
+    pub at: String,
+    pub scope: &'static str,
+    pub channel: &'static str,
+    pub disclosed: String,
+}
+
+async fn consent_form(
+    state: &Arc<AppState>,
+    principal: &Principal,
+    seeker: &JobSeekerView,
+) -> Result<Option<ConsentForm>, PageError> {
+    if principal
+        .grant(Resource::Consent, Verb::Write, None)
+        .is_err()
+    {
+        return Ok(None);
+    }
+    let history = match api::job_seekers::consent_history(
+        State(state.clone()),
+        principal.clone(),
+        Path(seeker.id),
+    )
+    .await
+    {
+        Ok(axum::Json(events)) => events,
+        // Another agency's person: no form (the read was refused and audited).
+        Err(_) => return Ok(None),
+    };
+    let disclosed = seeker.disclosed_statuses.clone().unwrap_or_default();
+    let held = labels::PRIORITIES
+        .iter()
+        .filter(|code| seeker.priority_statuses.iter().any(|s| s == *code))
+        .map(|code| {
+            (
+                *code,
+                labels::priority(code),
+                disclosed.iter().any(|d| d == code),
+            )
+        })
+        .collect();
+    Ok(Some(ConsentForm {
+        scope: match seeker.consent.as_deref() {
+            Some("all_agencies") => "all_agencies",
+            Some("department_agencies") => "department_agencies",
+            _ => "retire",
+        },
+        held,
+        channels: model::ConsentChannel::ALL
+            .iter()
+            .map(|c| (c.as_str(), labels::consent_channel(c.as_str())))
+            .collect(),
+        history: history
+            .iter()
+            .rev()
+            .map(|e| ConsentRow {
+                at: fr_datetime(e.recorded_at),
+                scope: labels::consent(e.scope.as_deref()),
+                channel: labels::consent_channel(&e.channel),
+                disclosed: if e.disclosed.is_empty() {
+                    "aucun".to_string()
+                } else {
+                    e.disclosed
+                        .iter()
+                        .map(|s| labels::priority(s))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+            })
+            .collect(),
+    }))
+}
+
+/// The consent form as posted: a scope (or `retire`), a channel, and a box per status.
+#[derive(Deserialize)]
+pub struct ConsentPost {
+    scope: String,
+    channel: String,
+    #[serde(default)]
+    disclose_rqth: Option<String>,
+    #[serde(default)]
+    disclose_long_term: Option<String>,
+    #[serde(default)]
+    disclose_rsa: Option<String>,
+    #[serde(default)]
+    disclose_qpv: Option<String>,
+    #[serde(default)]
+    disclose_senior: Option<String>,
+    #[serde(default)]
+    disclose_young_unqualified: Option<String>,
+}
+
+/// Records consent and disclosures from the person's page.
+pub async fn record_consent(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+    crate::json::PageForm(form): crate::json::PageForm<ConsentPost>,
+) -> PageResult {
+    let boxes = [
+        ("rqth", &form.disclose_rqth),
+        ("long_term", &form.disclose_long_term),
+        ("rsa", &form.disclose_rsa),
+        ("qpv", &form.disclose_qpv),
+        ("senior", &form.disclose_senior),
+        ("young_unqualified", &form.disclose_young_unqualified),
+    ];
+    let withdrawn = form.scope == "retire";
+    let input = api::job_seekers::ConsentInput {
+        scope: (!withdrawn).then(|| form.scope.clone()),
+        channel: form.channel.clone(),
+        disclosed: boxes
+            .iter()
+            .filter(|(_, checked)| checked.is_some())
+            .map(|(code, _)| (*code).to_string())
+            .collect(),
+    };
+    api::job_seekers::consent(&state, &principal, id, &input).await?;
+    let done = if withdrawn { "retrait" } else { "consentement" };
+    Ok(see_other(&format!(
+        "/demandeurs/{id}?fait={done}#consentement"
+    )))
 }
 
 pub async fn job_seeker(
@@ -287,6 +423,7 @@ pub async fn job_seeker(
         .as_ref()
         .map(|i| format!("{} {}", i.first_name, i.last_name))
         .unwrap_or_else(|| seeker.pseudonym.clone());
+    let consent_form = consent_form(&state, &principal, &seeker).await?;
     Ok(render(&JobSeekerPage {
         chrome: Chrome::new(&principal, name.clone(), "/demandeurs")
             .notice(done(query.fait.as_deref())),
@@ -324,6 +461,7 @@ pub async fn job_seeker(
             .iter()
             .map(|r| (*r, labels::not_hired_reason(r)))
             .collect(),
+        consent_form,
         seeker,
     }))
 }

@@ -113,6 +113,17 @@ pub fn consent(code: Option<&str>) -> &'static str {
     }
 }
 
+pub fn consent_channel(code: &str) -> &'static str {
+    match code {
+        "in_person" => "En entretien",
+        "phone" => "Par téléphone",
+        "email" => "Par courriel",
+        "letter" => "Par courrier",
+        "online" => "En ligne",
+        _ => "Autre",
+    }
+}
+
 pub fn contract(code: &str) -> &'static str {
     match code {
         "CDI" => "CDI",

@@ -14,6 +14,7 @@ mod directory;
 mod forms;
 mod labels;
 mod meetings;
+mod policy;
 mod recruiter;
 pub(crate) mod steering;
 
@@ -86,6 +87,11 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         .route("/demandeurs", get(advisor::job_seekers))
         .route("/demandeurs/{id}", get(advisor::job_seeker))
         .route("/demandeurs/{id}/proposer", post(advisor::propose))
+        .route(
+            "/demandeurs/{id}/consentement",
+            post(advisor::record_consent),
+        )
+        .route("/politique", get(policy::page_get).post(policy::set))
         .route("/pilotage", get(steering::indicators))
         .route("/annuaire", get(directory::search))
         .route("/annuaire/ma-structure", get(directory::mine))
@@ -306,6 +312,11 @@ impl Chrome {
         }
         if !principal.grants(Resource::Meetings, Verb::Read).is_empty() {
             add("/reunions", "Réunions");
+        }
+        // Those who set the policy find it in the menu; the others follow the links beside
+        // each shortlist.
+        if !principal.grants(Resource::Policies, Verb::Write).is_empty() {
+            add("/politique", "Publics prioritaires");
         }
         if !principal.grants(Resource::Accounts, Verb::Read).is_empty() {
             add("/admin/utilisateurs", "Utilisateurs");

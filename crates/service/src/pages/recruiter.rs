@@ -37,6 +37,15 @@ pub fn done(code: Option<&str>) -> Option<String> {
         "inscrit" => "Votre inscription est enregistrée.",
         "reunion" => "La réunion est créée et les structures du territoire sont invitées.",
         "presence" => "La présence est enregistrée.",
+        "consentement" => "Le consentement et les statuts déclarés sont enregistrés.",
+        "retrait" => {
+            "Le consentement est retiré : la personne ne figure plus dans les présélections, et \
+             les propositions qu'elle n'avait pas encore acceptées sont annulées."
+        }
+        "politique" => {
+            "La politique est enregistrée : elle s'applique aux présélections du territoire à \
+             partir de sa date d'effet."
+        }
         _ => return None,
     };
     Some(text.to_string())
@@ -613,6 +622,8 @@ struct OfferPage {
     contract: &'static str,
     status: &'static str,
     candidates: Vec<CandidateRow>,
+    /// The priority policy the shortlist applied, in French, and since when.
+    policy: Option<(String, String)>,
     can_propose: bool,
     referrals: Vec<ReferralRow>,
 }
@@ -634,11 +645,19 @@ pub async fn offer(
             crate::json::QueryParams(api::ShortlistQuery { k: Some(10) }),
         )
         .await
-        .map(|j| j.0.candidates)
+        .map(|j| (j.0.candidates, j.0.policy))
         .unwrap_or_default()
     } else {
-        Vec::new()
+        (Vec::new(), None)
     };
+    let (shortlist, policy) = shortlist;
+    let policy = policy.map(|p| {
+        let since = p
+            .effective_from
+            .map(|d| format!("depuis le {}", fr_date(d)))
+            .unwrap_or_else(|| "par défaut".to_string());
+        (super::policy::rule_label(&p), since)
+    });
     let mut referrals: Vec<Referral> = api::referrals::of_offer(&state, &principal, id)
         .await?
         .into_iter()
@@ -669,6 +688,7 @@ pub async fn offer(
         status: labels::offer_status(&offer.status),
         offer,
         candidates,
+        policy,
         can_propose,
         referrals: rows,
     }))

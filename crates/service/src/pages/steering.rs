@@ -95,6 +95,77 @@ struct SteeringPage {
     territory_only: bool,
     offers_measured: usize,
     measured_at: String,
+    /// The priority publics in practice (territory readers only).
+    practice: Vec<PracticeRow>,
+    public_label: &'static str,
+}
+
+/// Below this count a figure is withheld (statistical secrecy), and so is a share built on it.
+pub const SECRECY_THRESHOLD: u64 = 20;
+
+/// One department and month: a protected public's share in the shortlists served, the
+/// proposals and the hires, beside the policy's target and the public's share in the
+/// eligible pool (measured now).
+pub struct PracticeRow {
+    pub department: String,
+    pub month: String,
+    pub target: String,
+    pub pool: String,
+    pub shortlists: String,
+    pub proposals: String,
+    pub hires: String,
+}
+
+/// `part` of `whole` as a French percentage, or withheld when either count is under the
+/// secrecy threshold.
+fn secret_share(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "—".to_string()
+    } else if part < SECRECY_THRESHOLD || whole < SECRECY_THRESHOLD {
+        "secret (< 20)".to_string()
+    } else {
+        percent(part as f64 / whole as f64)
+    }
+}
+
+/// (holders, total) of one public by department and month: in the shortlists served, the
+/// proposals (month of proposal) and the hires (month of the move).
+#[derive(Default, Clone, Copy)]
+struct Practice {
+    shortlisted: (u64, u64),
+    proposed: (u64, u64),
+    hired: (u64, u64),
+}
+
+fn practice(
+    shortlists: &[model::ShortlistTally],
+    referrals: &[model::HolderTally],
+    index: usize,
+) -> BTreeMap<(String, String), Practice> {
+    let mut by: BTreeMap<(String, String), Practice> = BTreeMap::new();
+    let held = |holders: &[u64; 6]| holders.get(index).copied().unwrap_or(0);
+    for t in shortlists {
+        let p = by
+            .entry((t.department.clone(), t.month.clone()))
+            .or_default();
+        p.shortlisted.0 += held(&t.holders);
+        p.shortlisted.1 += t.candidates;
+    }
+    for t in referrals {
+        let p = by
+            .entry((t.department.clone(), t.month.clone()))
+            .or_default();
+        p.proposed.0 += held(&t.holders);
+        p.proposed.1 += t.count;
+        if t.state == "hired" {
+            let p = by
+                .entry((t.department.clone(), t.changed_month.clone()))
+                .or_default();
+            p.hired.0 += held(&t.holders);
+            p.hired.1 += t.count;
+        }
+    }
+    by
 }
 
 /// The last `MONTHS` months, oldest first, as `YYYY-MM`.
@@ -249,10 +320,75 @@ pub async fn indicators(
         None => exposure(&state, None, &wanted).await?,
         Some(_) => Measured {
             exposure: Exposure::default(),
+            by_department: BTreeMap::new(),
             offers: 0,
             at: state.now(),
         },
     };
+    let public = query
+        .statut
+        .as_deref()
+        .and_then(model::PriorityStatus::parse)
+        .unwrap_or(model::PriorityStatus::Rqth);
+    let practice_rows = if own.is_none() {
+        let holder_tallies = state.store.referral_holder_tallies().await?;
+        let index = model::PriorityStatus::ALL
+            .iter()
+            .position(|s| *s == public)
+            .unwrap_or(0);
+        let by = practice(&shortlist_tallies, &holder_tallies, index);
+        let today = state.now().date_naive();
+        let policies = state
+            .policies
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let mut rows = Vec::new();
+        for ((department, month), p) in by.iter().rev() {
+            if !months.iter().any(|m| m.month == labels::month(month))
+                || !(wanted.is_empty() || wanted == *department)
+            {
+                continue;
+            }
+            let target = model::policy::in_force(&policies, Some(department), today)
+                .rule
+                .targets()
+                .iter()
+                .find(|(s, _)| *s == public)
+                .map_or_else(|| "non protégé".to_string(), |(_, t)| percent(*t));
+            let pool = measured
+                .by_department
+                .get(department)
+                .and_then(|e| {
+                    e.statuses
+                        .iter()
+                        .find(|s| s.status == public)
+                        .map(|s| secret_share(s.in_pool as u64, e.pool as u64))
+                })
+                .unwrap_or_else(|| "—".to_string());
+            rows.push(PracticeRow {
+                department: refdata::geo()
+                    .department(department)
+                    .map(|d| format!("{} — {}", d.code, d.name))
+                    .unwrap_or_else(|| department.clone()),
+                month: labels::month(month),
+                target,
+                pool,
+                shortlists: secret_share(p.shortlisted.0, p.shortlisted.1),
+                proposals: secret_share(p.proposed.0, p.proposed.1),
+                hires: secret_share(p.hired.0, p.hired.1),
+            });
+        }
+        rows
+    } else {
+        Vec::new()
+    };
+    let mut public_filter = Field::text("statut", "Public prioritaire", public.as_str());
+    public_filter.kind = "select";
+    public_filter.options = labels::PRIORITIES
+        .iter()
+        .map(|c| (c.to_string(), labels::priority(c).to_string()))
+        .collect();
     let exposure_rows: Vec<ExposureRow> = measured
         .exposure
         .statuses
@@ -274,7 +410,13 @@ pub async fn indicators(
     Ok(render(&SteeringPage {
         chrome: Chrome::new(&principal, "Pilotage", "/pilotage"),
         scope: scope_label,
-        filter: vec![filter],
+        filter: if own.is_none() {
+            vec![filter, public_filter]
+        } else {
+            vec![filter]
+        },
+        practice: practice_rows,
+        public_label: labels::priority(public.as_str()),
         months,
         departments,
         bars,
@@ -347,6 +489,8 @@ fn month_chart(months: &[MonthRow]) -> (Vec<ChartBar>, Vec<ChartLabel>, u64) {
 #[derive(Clone)]
 pub struct Measured {
     pub exposure: Exposure,
+    /// The same, by department of the offers.
+    pub by_department: BTreeMap<String, Exposure>,
     pub offers: usize,
     pub at: chrono::DateTime<chrono::Utc>,
 }
@@ -394,22 +538,33 @@ async fn exposure(
         ids.sort_unstable_by(|a, b| b.cmp(a));
         ids.truncate(EXPOSURE_OFFERS);
         let mut total = Exposure::default();
+        let mut by_department: BTreeMap<String, Exposure> = BTreeMap::new();
         for id in &ids {
+            // Measured as served: under the policy in force in the offer's department.
+            let department = sourcing.engine.offer_department(*id);
+            let policy = worker
+                .policy_for(department, now.date_naive(), 10)
+                .ok()
+                .map(|(_, p)| p);
             if let Ok(shortlist) = sourcing.engine.shortlist(
                 *id,
                 &ShortlistRequest {
                     k: 10,
                     today: now.date_naive(),
-                    policy: None,
+                    policy: policy.as_ref(),
                     exposure: true,
                 },
             ) && let Some(e) = &shortlist.exposure
             {
                 total.add(e);
+                if let Some(d) = department {
+                    by_department.entry(d.to_string()).or_default().add(e);
+                }
             }
         }
         Measured {
             exposure: total,
+            by_department,
             offers: ids.len(),
             at: now,
         }
@@ -448,6 +603,7 @@ mod tests {
                 month: "2026-11".to_string(),
                 shortlists: 3,
                 candidates: 25,
+                holders: [0; 6],
             }],
             &[
                 tally("93", "2026-10", "2026-11", "hired", 2),
@@ -461,6 +617,45 @@ mod tests {
         assert_eq!((nov.offers, nov.referrals, nov.hires), (0, 0, 2));
         assert_eq!((nov.shortlists, nov.candidates), (3, 25));
         assert_eq!(by["75"]["2026-11"].referrals, 1);
+    }
+
+    #[test]
+    fn shares_of_a_public_are_withheld_under_twenty_and_hires_count_in_their_month() {
+        let shortlists = [model::ShortlistTally {
+            structure_id: 1,
+            department: "93".to_string(),
+            month: "2026-11".to_string(),
+            shortlists: 30,
+            candidates: 300,
+            holders: [40, 120, 0, 0, 0, 0],
+        }];
+        let referral = |month: &str, changed: &str, state: &str, count, rqth| model::HolderTally {
+            department: "93".to_string(),
+            month: month.to_string(),
+            changed_month: changed.to_string(),
+            state: state.to_string(),
+            count,
+            holders: [rqth, 0, 0, 0, 0, 0],
+        };
+        let by = practice(
+            &shortlists,
+            &[
+                referral("2026-10", "2026-11", "hired", 30, 5),
+                referral("2026-11", "2026-11", "proposed", 60, 21),
+            ],
+            0,
+        );
+        let nov = by[&("93".to_string(), "2026-11".to_string())];
+        assert_eq!(nov.shortlisted, (40, 300));
+        assert_eq!(nov.proposed, (21, 60));
+        assert_eq!(nov.hired, (5, 30));
+        let oct = by[&("93".to_string(), "2026-10".to_string())];
+        assert_eq!(oct.proposed, (5, 30));
+        assert_eq!(secret_share(40, 300), "13,3 %");
+        assert_eq!(secret_share(21, 60), "35,0 %");
+        assert_eq!(secret_share(5, 30), "secret (< 20)");
+        assert_eq!(secret_share(19, 19), "secret (< 20)");
+        assert_eq!(secret_share(0, 0), "—");
     }
 
     #[test]

@@ -1033,6 +1033,15 @@ pub async fn shortlist_tallies_add_up(db: &TestDb) {
             month: month.to_string(),
             shortlists,
             candidates,
+            // Holders of each status add up like the rest: 1 RQTH per 10 candidates, ...
+            holders: [
+                candidates / 10,
+                candidates / 2,
+                0,
+                shortlists,
+                0,
+                candidates / 5,
+            ],
         };
     assert!(store.shortlist_tallies(None).await.unwrap().is_empty());
     store
@@ -1253,4 +1262,245 @@ pub async fn meetings_invitations_registrations_and_attendance(db: &TestDb) {
             .is_err(),
         "a meeting is somewhere"
     );
+}
+
+fn floors(list: &[(PriorityStatus, f64)]) -> model::policy::PolicyRule {
+    model::policy::PolicyRule::Floors {
+        floors: list
+            .iter()
+            .map(|(status, share)| model::policy::Floor {
+                status: *status,
+                share: *share,
+            })
+            .collect(),
+    }
+}
+
+/// Priority policies are kept whole, in order, and never changed nor removed.
+pub async fn priority_policies_are_an_append_only_history(db: &TestDb) {
+    use model::policy::{PolicyRecord, PolicyRule, Territory};
+    let store = db.store();
+    assert!(store.priority_policies().await.unwrap().is_empty());
+    let steering = store
+        .create_user(
+            &NewUser {
+                email: Email::parse("pilotage@idf.fr").unwrap(),
+                display_name: "Comité".to_string(),
+                password_hash: None,
+            },
+            at(1),
+        )
+        .await
+        .unwrap();
+    let region = PolicyRecord {
+        territory: Territory::Region("11".to_string()),
+        rule: floors(&[(PriorityStatus::Rqth, 0.1), (PriorityStatus::Qpv, 0.25)]),
+        effective_from: date(2026, 3, 1),
+        note: Some("Décision du comité du 12 février".to_string()),
+        set_by: Some(steering.id),
+    };
+    let department = PolicyRecord {
+        territory: Territory::Department("93".to_string()),
+        rule: PolicyRule::Fair {
+            status: PriorityStatus::Rqth,
+            p: 0.15,
+            alpha: 0.1,
+        },
+        effective_from: date(2026, 4, 1),
+        note: None,
+        set_by: None,
+    };
+    let first = store.add_priority_policy(&region, at(2)).await.unwrap();
+    let second = store.add_priority_policy(&department, at(3)).await.unwrap();
+    assert_eq!(first.record, region);
+    assert_eq!(first.set_at, at(2));
+    assert_eq!(second.record, department);
+    assert!(second.id > first.id);
+    assert_eq!(
+        store.priority_policies().await.unwrap(),
+        vec![first.clone(), second.clone()]
+    );
+    let update = db
+        .execute_raw("UPDATE priority_policies SET code = '75'")
+        .await;
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = db.execute_raw("DELETE FROM priority_policies").await;
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    assert_eq!(
+        store.priority_policies().await.unwrap(),
+        vec![first, second]
+    );
+}
+
+/// Consent recorded in Passerelle is kept as history, moves the person's row at once (so that
+/// other instances' engines take it in), refuses disclosing a status not held, and is kept by
+/// later imports of the person.
+pub async fn consent_is_recorded_with_its_history_and_kept_by_imports(db: &TestDb) {
+    let store = db.store();
+    let agency = one_agency(store).await;
+    // n = 6: RQTH (private) and long-term (disclosed), consent to every agency.
+    let record = job_seeker(6, &agency);
+    store
+        .upsert_job_seekers(&[record.clone()], at(2))
+        .await
+        .unwrap();
+    let id = store
+        .job_seeker(&record.external_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert!(store.consent_events(id).await.unwrap().is_empty());
+
+    // Not held: refused, nothing written.
+    let refused = store
+        .record_consent(
+            id,
+            &ConsentChange {
+                scope: Some(ConsentScope::AllAgencies),
+                channel: ConsentChannel::InPerson,
+                disclosed: vec![PriorityStatus::Qpv],
+            },
+            None,
+            at(3),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert!(store.consent_events(id).await.unwrap().is_empty());
+
+    // Narrowed to the department, RQTH disclosed, long-term no longer.
+    let narrowed = ConsentChange {
+        scope: Some(ConsentScope::DepartmentAgencies),
+        channel: ConsentChannel::Phone,
+        disclosed: vec![PriorityStatus::Rqth],
+    };
+    let seeker = store
+        .record_consent(id, &narrowed, None, at(4))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        seeker.record.consent,
+        Some(Consent {
+            given_at: at(4),
+            scope: ConsentScope::DepartmentAgencies
+        })
+    );
+    assert_eq!(
+        seeker.record.priorities.get(&PriorityStatus::Rqth),
+        Some(&Disclosure::Disclosed)
+    );
+    assert_eq!(
+        seeker.record.priorities.get(&PriorityStatus::LongTerm),
+        Some(&Disclosure::Private)
+    );
+    assert_eq!(seeker.updated_at, at(4));
+    assert!(
+        store
+            .job_seekers_changed_since(at(4))
+            .await
+            .unwrap()
+            .contains(&id)
+    );
+
+    // The same import again, or a changed one, keeps what the person told Passerelle.
+    let mut reimported = record.clone();
+    reimported.commute_limit = CommuteLimitKm::new(45).unwrap();
+    store
+        .upsert_job_seekers(&[record.clone()], at(5))
+        .await
+        .unwrap();
+    store
+        .upsert_job_seekers(&[reimported.clone()], at(6))
+        .await
+        .unwrap();
+    let kept = store.job_seeker_by_id(id).await.unwrap().unwrap();
+    assert_eq!(kept.record.commute_limit.km(), 45);
+    assert_eq!(kept.record.consent, seeker.record.consent);
+    assert_eq!(kept.record.priorities, seeker.record.priorities);
+    // A disclosed status the file says is no longer held is no longer disclosed (nor held).
+    let mut without_rqth = reimported.clone();
+    without_rqth.priorities.remove(&PriorityStatus::Rqth);
+    store
+        .upsert_job_seekers(&[without_rqth], at(7))
+        .await
+        .unwrap();
+    let dropped = store.job_seeker_by_id(id).await.unwrap().unwrap();
+    assert!(
+        !dropped
+            .record
+            .priorities
+            .contains_key(&PriorityStatus::Rqth)
+    );
+
+    // Withdrawn.
+    let withdrawn = ConsentChange {
+        scope: None,
+        channel: ConsentChannel::Email,
+        disclosed: vec![],
+    };
+    let seeker = store
+        .record_consent(id, &withdrawn, None, at(8))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(seeker.record.consent, None);
+    let history = store.consent_events(id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].change, narrowed);
+    assert_eq!(history[0].recorded_at, at(4));
+    assert_eq!(history[1].change, withdrawn);
+    assert!(
+        store
+            .record_consent(424_242, &withdrawn, None, at(9))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let update = db
+        .execute_raw("UPDATE consent_events SET channel = 'phone'")
+        .await;
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+}
+
+/// Referrals counted over the territory with their holders of each status.
+pub async fn referral_holder_tallies_count_each_status(db: &TestDb) {
+    let store = db.store();
+    let agency = one_agency(store).await;
+    store
+        .upsert_structures(&[structure(2, StructureKind::AgenceEmploi)], at(1))
+        .await
+        .unwrap();
+    // 2: RQTH; 3: long-term; 6: both.
+    let seekers: Vec<_> = [2, 3, 6].iter().map(|n| job_seeker(*n, &agency)).collect();
+    store.upsert_job_seekers(&seekers, at(1)).await.unwrap();
+    store
+        .upsert_offers(&[offer(1, &siret(2))], at(1))
+        .await
+        .unwrap();
+    let offer_id = store
+        .offer(&siret(2), &offer(1, &siret(2)).external_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    for record in &seekers {
+        let seeker = store
+            .job_seeker(&record.external_id)
+            .await
+            .unwrap()
+            .unwrap();
+        store
+            .create_referral(seeker.id, offer_id, None, None, at(2))
+            .await
+            .unwrap();
+    }
+    let tallies = store.referral_holder_tallies().await.unwrap();
+    assert_eq!(tallies.len(), 1, "{tallies:?}");
+    let t = &tallies[0];
+    assert_eq!((t.state.as_str(), t.count), ("proposed", 3));
+    assert_eq!(t.holders, [2, 2, 0, 0, 0, 0]);
 }
