@@ -15,6 +15,7 @@ mod limits;
 mod lower;
 mod matrix;
 mod pages;
+mod priority;
 mod privacy;
 mod reveal;
 mod security;
@@ -24,6 +25,7 @@ mod workflow;
 pub use audit::*;
 pub use matrix::*;
 pub use pages::*;
+pub use priority::*;
 pub use privacy::*;
 pub use reveal::*;
 pub use workflow::*;
@@ -44,4 +46,6 @@ on_both_backends!(
     a_seat_fits_its_structures_kind,
     pages_list_only_the_referrals_the_api_gives,
     a_proposal_respects_consent_scope_and_eligibility,
+    shortlists_apply_the_territorys_policy_and_follow_the_steering_committee,
+    an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at_once,
 );

@@ -247,6 +247,45 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        route: "GET /api/v1/policies",
+        expect: [(200, 200); 6],
+    },
+    Case {
+        // Impossible shares on purpose: who may set a policy is told why (422).
+        route: "POST /api/v1/policies",
+        expect: [
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (422, 422),
+            (422, 422),
+        ],
+    },
+    Case {
+        route: "GET /api/v1/job-seekers/{seeker}/consent",
+        expect: [
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
+        // An unknown status disclosed on purpose: the person's own agency is told why (422).
+        route: "PUT /api/v1/job-seekers/{seeker}/consent",
+        expect: [
+            (422, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
         route: "GET /api/v1/indicators?structure={agency}",
         expect: [
             (403, 403),
@@ -347,6 +386,13 @@ pub async fn access_matrix(db: TestDb) {
                         "offer_id": targets.proposal.0, "job_seeker_id": targets.proposal.1
                     }),
                     "/api/v1/referrals/{referral}/transitions" => json!({ "to": "hired" }),
+                    "/api/v1/policies" => json!({
+                        "territory": "region", "kind": "floors",
+                        "floors": { "rqth": 0.6, "qpv": 0.6 }
+                    }),
+                    "/api/v1/job-seekers/{seeker}/consent" => json!({
+                        "scope": "all_agencies", "channel": "in_person", "disclosed": ["nope"]
+                    }),
                     "/api/v1/users" => json!({
                         "email": "new@x.fr", "display_name": "New", "password": "short",
                         "role": "recruiter", "structure": targets.agency
@@ -354,7 +400,11 @@ pub async fn access_matrix(db: TestDb) {
                     _ => Value::Null,
                 };
                 let (status, answer) = client
-                    .send(method, &path, (method == "POST").then_some(&body))
+                    .send(
+                        method,
+                        &path,
+                        matches!(method, "POST" | "PUT").then_some(&body),
+                    )
                     .await;
                 let expected = if own {
                     case.expect[column].0
@@ -520,6 +570,10 @@ const PAGES: &[Case] = &[
     },
     Case {
         route: "/reunions",
+        expect: [(200, 200); 6],
+    },
+    Case {
+        route: "/politique",
         expect: [(200, 200); 6],
     },
 ];

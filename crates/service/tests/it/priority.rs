@@ -1,0 +1,535 @@
+//! The agreement's second axis in practice: every shortlist follows the priority policy of its
+//! territory (the default, then the steering committee's), named in the answer; a policy that
+//! cannot hold is refused naming the field; an advisor records consent and disclosures, and a
+//! withdrawal takes the person out of the next shortlist at once and cancels their unanswered
+//! proposals.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use store::*;
+use testdb::TestDb;
+use testdb::fixtures::*;
+
+use crate::support::*;
+
+/// Sixty more job seekers of agency A for offer X (N1101 at Saint-Denis, 93): those holding a
+/// priority status have no experience, the others four years, so that merit alone would put
+/// the holders last and only a policy brings them up.
+async fn a_pool_for_offer_x(server: &Server) -> BTreeMap<i64, Vec<PriorityStatus>> {
+    let store = server.state.store.clone();
+    let mut records = Vec::new();
+    for i in 0..60u32 {
+        let mut record = job_seeker(1_000 + 2 * i, &siret(FT_A));
+        let mut held = Vec::new();
+        if i % 6 == 0 {
+            held.push(PriorityStatus::Rqth);
+        }
+        if i % 2 == 1 {
+            held.push(PriorityStatus::LongTerm);
+        }
+        if i % 3 == 1 {
+            held.push(PriorityStatus::Qpv);
+        }
+        if i % 5 == 2 {
+            held.push(PriorityStatus::Rsa);
+        }
+        record.priorities = held.iter().map(|s| (*s, Disclosure::Private)).collect();
+        record.consent = Some(Consent {
+            given_at: t0(),
+            scope: ConsentScope::AllAgencies,
+        });
+        record.available_from = Some(date(2026, 3, 1));
+        record.experience = vec![Experience {
+            rome: domain::RomeCode::parse("N1101").unwrap(),
+            months: if held.is_empty() { 48 } else { 0 },
+        }];
+        records.push(record);
+    }
+    let report = store.upsert_job_seekers(&records, t0()).await.unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    service::sourcing::refresh(store.as_ref(), &server.state.sourcing, t0())
+        .await
+        .unwrap();
+    let mut statuses = BTreeMap::new();
+    for seeker in store.load_job_seekers().await.unwrap() {
+        statuses.insert(
+            seeker.id,
+            seeker.record.priorities.keys().copied().collect::<Vec<_>>(),
+        );
+    }
+    statuses
+}
+
+fn ids(shortlist: &Value) -> Vec<i64> {
+    shortlist["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["job_seeker_id"].as_i64().unwrap())
+        .collect()
+}
+
+/// Holders of `status` in each prefix of the list.
+fn prefix_counts(
+    list: &[i64],
+    statuses: &BTreeMap<i64, Vec<PriorityStatus>>,
+    status: PriorityStatus,
+) -> Vec<usize> {
+    let mut count = 0;
+    list.iter()
+        .map(|id| {
+            count += usize::from(statuses[id].contains(&status));
+            count
+        })
+        .collect()
+}
+
+/// ⌊share · i⌋, written out here rather than taken from the engine.
+fn floor_of(share: f64, i: usize) -> usize {
+    (share * i as f64 + 1e-9).floor() as usize
+}
+
+pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_committee(db: TestDb) {
+    let (server, world) = Server::start(db).await;
+    let statuses = a_pool_for_offer_x(&server).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let steering = server.login("steering@d.fr").await;
+    let shortlist = format!("/api/v1/offers/{}/shortlist?k=20", world.offer_x);
+
+    // A fresh region: the default policy, named in the answer.
+    let (status, served) = recruiter.get(&shortlist).await;
+    assert_eq!(status, 200, "{served}");
+    let policy = &served["policy"];
+    assert_eq!(policy["kind"], "floors", "{served}");
+    assert_eq!(policy["default"], true);
+    assert_eq!(policy["effective_from"], Value::Null);
+    assert_eq!(
+        policy["floors"],
+        json!({ "rqth": 0.1, "long_term": 0.4, "qpv": 0.2, "rsa": 0.1 })
+    );
+    let list = ids(&served);
+    assert_eq!(list.len(), 20);
+    for (status, share) in [
+        (PriorityStatus::Rqth, 0.1),
+        (PriorityStatus::LongTerm, 0.4),
+        (PriorityStatus::Qpv, 0.2),
+        (PriorityStatus::Rsa, 0.1),
+    ] {
+        for (i, count) in prefix_counts(&list, &statuses, status).iter().enumerate() {
+            assert!(
+                *count >= floor_of(share, i + 1),
+                "{status} below its floor at prefix {}: {count}",
+                i + 1
+            );
+        }
+    }
+    // ... which is not merit's order: the policy moved people.
+    let merit: Vec<i64> = {
+        let sourcing = server.state.sourcing.read().unwrap();
+        sourcing
+            .engine
+            .shortlist(
+                world.offer_x,
+                &engine::ShortlistRequest {
+                    k: 20,
+                    today: server.now().date_naive(),
+                    policy: None,
+                    exposure: false,
+                },
+            )
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| e.job_seeker_id)
+            .collect()
+    };
+    assert_ne!(list, merit, "the default policy changed nothing");
+    assert!(prefix_counts(&merit, &statuses, PriorityStatus::LongTerm)[4] < 2);
+    // A recruiter cannot turn it off nor choose another.
+    for query in ["&fair=rqth:0.1:0.1", "&floors=rqth=0", "&policy=none"] {
+        let (status, _) = recruiter.get(&format!("{shortlist}{query}")).await;
+        assert_eq!(status, 422, "{query}");
+    }
+    // The recruiter's page says so, links to the policy, and lists the same order.
+    let html = recruiter
+        .raw("GET", &format!("/offres/{}", world.offer_x))
+        .await
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Publics prioritaires de l'accord"), "{html}");
+    assert!(html.contains(r#"href="/politique""#));
+    assert!(html.contains("par défaut"));
+    let (_, ten) = recruiter
+        .get(&format!("/api/v1/offers/{}/shortlist?k=10", world.offer_x))
+        .await;
+    let mut at = 0;
+    for candidate in ten["candidates"].as_array().unwrap() {
+        let pseudonym = candidate["pseudonym"].as_str().unwrap();
+        let found = html[at..]
+            .find(pseudonym)
+            .unwrap_or_else(|| panic!("{pseudonym} missing or out of the API's order on the page"));
+        at += found;
+    }
+
+    // Impossible policies are refused naming the field, and nothing is stored.
+    let today = server.now().date_naive();
+    for (body, field) in [
+        (
+            json!({ "territory": "region", "kind": "floors", "floors": { "rqth": 0.6, "qpv": 0.5 } }),
+            "/floors",
+        ),
+        (
+            json!({ "territory": "region", "kind": "floors", "floors": { "rqth": 1.5 } }),
+            "/floors/rqth",
+        ),
+        (
+            json!({ "territory": "region", "kind": "floors", "floors": { "handicap": 0.1 } }),
+            "/floors/handicap",
+        ),
+        (
+            json!({ "territory": "93", "kind": "fair", "status": "rqth", "p": 1.5 }),
+            "/p",
+        ),
+        (
+            json!({ "territory": "93", "kind": "fair", "status": "rqth", "p": 0.2, "alpha": 0 }),
+            "/alpha",
+        ),
+        (
+            json!({ "territory": "93", "kind": "fair", "status": "everyone", "p": 0.2 }),
+            "/status",
+        ),
+        (
+            json!({ "territory": "13", "kind": "fair", "status": "rqth", "p": 0.2 }),
+            "/territory",
+        ),
+        (
+            json!({ "territory": "x'", "kind": "fair", "status": "rqth", "p": 0.2 }),
+            "/territory",
+        ),
+        (
+            json!({ "territory": "93", "kind": "quota", "p": 0.2 }),
+            "/kind",
+        ),
+        (
+            json!({ "territory": "93", "kind": "fair", "status": "rqth", "p": 0.2,
+                    "effective_from": (today - chrono::Duration::days(1)).to_string() }),
+            "/effective_from",
+        ),
+    ] {
+        let (status, problem) = steering.post("/api/v1/policies", &body).await;
+        assert_eq!(status, 422, "{body}: {problem}");
+        assert_eq!(problem["fields"][0]["path"], field, "{body}: {problem}");
+    }
+    let (status, _) = recruiter
+        .post(
+            "/api/v1/policies",
+            &json!({ "territory": "93", "kind": "fair", "status": "rqth", "p": 0.5 }),
+        )
+        .await;
+    assert_eq!(status, 403, "a recruiter set a policy");
+    let (_, policies) = recruiter.get("/api/v1/policies").await;
+    assert!(policies["history"].as_array().unwrap().is_empty());
+
+    // The steering committee sets FA*IR for Seine-Saint-Denis: the next shortlist follows it.
+    let (status, set) = steering
+        .post(
+            "/api/v1/policies",
+            &json!({ "territory": "93", "kind": "fair", "status": "rqth", "p": 0.5,
+                     "note": "Comité du 10 mars" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{set}");
+    assert_eq!(set["territory"], "93");
+    let (_, served) = recruiter.get(&shortlist).await;
+    let policy = &served["policy"];
+    assert_eq!(policy["kind"], "fair", "{served}");
+    assert_eq!(policy["territory"], "93");
+    assert_eq!(policy["status"], "rqth");
+    assert_eq!(policy["p"], 0.5);
+    assert_eq!(policy["alpha"], 0.1);
+    assert_eq!(policy["default"], false);
+    assert_eq!(policy["effective_from"], today.to_string());
+    let table = engine::fair::MTable::adjusted(20, 0.5, 0.1).unwrap();
+    assert!(*table.minimums.last().unwrap() >= 5, "{:?}", table.minimums);
+    let list = ids(&served);
+    for (i, count) in prefix_counts(&list, &statuses, PriorityStatus::Rqth)
+        .iter()
+        .enumerate()
+    {
+        assert!(
+            *count >= table.minimums[i],
+            "RQTH below the FA*IR table at prefix {}: {count} < {}",
+            i + 1,
+            table.minimums[i]
+        );
+    }
+    // The region keeps the default; 93's row names its own policy; the history keeps it.
+    let (_, policies) = steering.get("/api/v1/policies").await;
+    let in_force = policies["in_force"].as_array().unwrap();
+    assert_eq!(in_force[0]["territory"], "region");
+    assert_eq!(in_force[0]["default"], true);
+    let seine_saint_denis = in_force.iter().find(|p| p["territory"] == "93").unwrap();
+    assert_eq!(seine_saint_denis["kind"], "fair");
+    let paris = in_force.iter().find(|p| p["territory"] == "75").unwrap();
+    assert_eq!(paris["default"], true);
+    assert_eq!(policies["history"].as_array().unwrap().len(), 1);
+    assert_eq!(policies["history"][0]["note"], "Comité du 10 mars");
+    let events = server.state.store.audit_events(0, 10_000).await.unwrap();
+    assert!(
+        events.iter().any(|e| e.event.action == "policy.set"),
+        "the change is audited"
+    );
+    assert!(
+        events.iter().any(|e| e.event.action == "shortlist.rerank"),
+        "who the policy moved is audited"
+    );
+    assert!(
+        !served.to_string().contains("rqth\":true") && !served.to_string().contains("moves"),
+        "a shortlist names nobody's status: {served}"
+    );
+
+    // The page sets one too, French numbers and all, and shows it in force.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let post = |body: String| {
+        http.post(format!("{}/politique", steering.base))
+            .header("cookie", steering.cookie.clone().unwrap())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "csrf_token={}&{body}",
+                steering.csrf.clone().unwrap()
+            ))
+            .send()
+    };
+    let refused = post(format!(
+        "territoire=75&regle=floors&part_rqth=0%2C9&part_qpv=0%2C9&date_effet={today}"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("dépassent 100 %"));
+    let done = post(format!(
+        "territoire=75&regle=floors&part_rqth=0%2C15&part_long_term=0.3&date_effet={today}&motif=Essai"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(done.status(), 303);
+    let (_, policies) = steering.get("/api/v1/policies").await;
+    let paris = policies["in_force"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["territory"] == "75")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        paris["floors"],
+        json!({ "rqth": 0.15, "long_term": 0.3 }),
+        "{paris}"
+    );
+    let page = steering
+        .raw("GET", "/politique")
+        .await
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Fixée par le comité"), "{page}");
+    assert!(page.contains("au moins 15 %"), "{page}");
+    server.stop().await;
+}
+
+/// A page form of the advisor's, with its anti-forgery field.
+async fn post_form(client: &Client, path: &str, body: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}{path}", client.base))
+        .header("cookie", client.cookie.clone().unwrap())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "csrf_token={}&{body}",
+            client.csrf.clone().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap()
+}
+
+pub async fn an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at_once(db: TestDb) {
+    let (server, world) = Server::start(db).await;
+    let advisor = server.login("advisor@a.fr").await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    // Job seeker 6, followed by A: RQTH (private), long-term (disclosed), consent to all.
+    let seeker = world.seekers[&6];
+    let shortlist = format!("/api/v1/offers/{}/shortlist?k=20", world.offer_x);
+    let (_, served) = recruiter.get(&shortlist).await;
+    assert!(ids(&served).contains(&seeker), "{served}");
+    let (status, referral) = recruiter
+        .post(
+            "/api/v1/referrals",
+            &json!({ "offer_id": world.offer_x, "job_seeker_id": seeker }),
+        )
+        .await;
+    assert_eq!(status, 201, "{referral}");
+    let referral = referral["id"].as_i64().unwrap();
+    let consent = format!("/api/v1/job-seekers/{seeker}/consent");
+
+    // Bad input is refused naming the field; others may not record anything.
+    for (body, field) in [
+        (
+            json!({ "scope": "all_agencies", "channel": "in_person", "disclosed": ["qpv"] }),
+            "/disclosed/0",
+        ),
+        (
+            json!({ "scope": "everyone", "channel": "in_person" }),
+            "/scope",
+        ),
+        (json!({ "scope": null, "channel": "pigeon" }), "/channel"),
+    ] {
+        let (status, problem) = advisor.send("PUT", &consent, Some(&body)).await;
+        assert_eq!(status, 422, "{body}: {problem}");
+        assert_eq!(problem["fields"][0]["path"], field, "{problem}");
+    }
+    let withdraw = json!({ "scope": null, "channel": "phone" });
+    for other in [
+        "advisor@b.fr",
+        "recruiter@x.fr",
+        "steering@d.fr",
+        "admin@d.fr",
+    ] {
+        let client = server.login(other).await;
+        let (status, _) = client.send("PUT", &consent, Some(&withdraw)).await;
+        assert_eq!(status, 403, "{other} recorded a consent");
+        let (status, _) = client.get(&consent).await;
+        assert_eq!(status, 403, "{other} read a consent history");
+    }
+    assert!(
+        server
+            .state
+            .store
+            .consent_events(seeker)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // On the person's page: narrowed to the department, RQTH disclosed.
+    let page = advisor
+        .raw("GET", &format!("/demandeurs/{seeker}"))
+        .await
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Recueillir le consentement"), "{page}");
+    assert!(page.contains(r#"name="disclose_rqth""#));
+    assert!(
+        !page.contains(r#"name="disclose_qpv""#),
+        "a status not held offered"
+    );
+    let done = post_form(
+        &advisor,
+        &format!("/demandeurs/{seeker}/consentement"),
+        "scope=department_agencies&channel=phone&disclose_rqth=oui",
+    )
+    .await;
+    assert_eq!(done.status(), 303);
+    let (_, person) = advisor.get(&format!("/api/v1/job-seekers/{seeker}")).await;
+    assert_eq!(person["consent"], "department_agencies", "{person}");
+    assert_eq!(person["disclosed_statuses"], json!(["rqth"]));
+    // Saint-Denis is in the person's department: still proposed, still listed.
+    let (_, served) = recruiter.get(&shortlist).await;
+    assert!(ids(&served).contains(&seeker));
+    assert_eq!(
+        server
+            .state
+            .store
+            .referral(referral)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        ReferralState::Proposed
+    );
+
+    // Withdrawn on the page: out of the next shortlist at once, the proposal cancelled.
+    let done = post_form(
+        &advisor,
+        &format!("/demandeurs/{seeker}/consentement"),
+        "scope=retire&channel=in_person",
+    )
+    .await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(
+        done.headers()["location"],
+        format!("/demandeurs/{seeker}?fait=retrait#consentement").as_str()
+    );
+    let (_, served) = recruiter.get(&shortlist).await;
+    assert!(
+        !ids(&served).contains(&seeker),
+        "still shortlisted: {served}"
+    );
+    let (_, seen) = recruiter
+        .get(&format!("/api/v1/referrals/{referral}"))
+        .await;
+    assert_eq!(seen["referral"]["state"], "cancelled", "{seen}");
+    let last = seen["log"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["to"], "cancelled", "{seen}");
+    assert_eq!(last["note"], Value::Null, "the agency is told why: {seen}");
+    let (status, history) = advisor.get(&consent).await;
+    assert_eq!(status, 200);
+    let history = history.as_array().unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0]["scope"], "department_agencies");
+    assert_eq!(history[0]["disclosed"], json!(["rqth"]));
+    assert_eq!(history[1]["scope"], Value::Null);
+    assert_eq!(history[1]["channel"], "in_person");
+    let page = advisor
+        .raw("GET", &format!("/demandeurs/{seeker}"))
+        .await
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Historique du consentement"));
+    assert!(page.contains("Pas de consentement"));
+    let actions: Vec<String> = server
+        .state
+        .store
+        .audit_events(0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event.action)
+        .collect();
+    assert!(actions.iter().any(|a| a == "job_seeker.consent"));
+    assert!(actions.iter().any(|a| a == "referral.cancel"));
+    // Given again through the API, as France Travail's systems would: back in the list.
+    let (status, report) = advisor
+        .send(
+            "PUT",
+            &consent,
+            Some(&json!({ "scope": "all_agencies", "channel": "online" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["cancelled_referrals"], json!([]));
+    let (_, served) = recruiter.get(&shortlist).await;
+    assert!(ids(&served).contains(&seeker));
+    server.stop().await;
+}
