@@ -106,6 +106,8 @@ pub const RULES: &[Rule] = &[
     rule(Advisor, Offers, Read, Any, Pseudo),
     rule(Advisor, Shortlists, Read, Any, Pseudo),
     rule(Advisor, JobSeekers, Read, Own, Full),
+    // ... and writes it (France Travail's systems push their portfolio with an advisor's token).
+    rule(Advisor, JobSeekers, Write, Own, Full),
     rule(Advisor, Suggestions, Read, Own, Pseudo),
     rule(Advisor, SeekerReferrals, Read, Own, Full),
     rule(Advisor, SeekerReferrals, Write, Own, Full),
@@ -306,6 +308,7 @@ mod tests {
         assert_eq!(
             full,
             [
+                (Advisor, JobSeekers),
                 (Advisor, JobSeekers),
                 (Advisor, SeekerReferrals),
                 (Advisor, SeekerReferrals),

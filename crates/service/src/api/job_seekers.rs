@@ -459,3 +459,130 @@ async fn cancel_uncovered_proposals(
     }
     Ok(cancelled)
 }
+
+/// What a push of job seekers did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobSeekersReport {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// Creates or updates the job seekers of an agency's portfolio, in the job seekers CSV of
+/// `docs/formats.md` (what France Travail's systems send): the same validation as a file
+/// import. All are written or none: any wrong field is a 422 naming its line and column
+/// (`/3/commune`, the header being line 1). Consent and disclosures recorded in Passerelle
+/// (`PUT /job-seekers/{id}/consent`) are kept. The engine takes them in at once.
+#[utoipa::path(post, path = "/api/v1/job-seekers", tag = "job seekers", params(StructureQuery),
+    request_body(content = String, content_type = "text/csv",
+                 description = "Job seekers CSV (docs/formats.md)"),
+    responses((status = 200, body = JobSeekersReport), (status = 403, body = Problem),
+              (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn push_job_seekers(
+    State(state): St,
+    principal: Principal,
+    QueryParams(query): QueryParams<StructureQuery>,
+    request: axum::extract::Request,
+) -> AppResult<Json<JobSeekersReport>> {
+    let (agency, _) = listing(
+        &state,
+        &principal,
+        Resource::JobSeekers,
+        Verb::Write,
+        query.structure.as_deref(),
+    )
+    .await?;
+    let bytes = crate::json::read_body(request, &()).await?;
+    let siret = state.structure_siret(agency).await?;
+    // Reading is CPU work: on the blocking pool, never on the async workers.
+    let rows = tokio::task::spawn_blocking(move || exchange::job_seekers_csv::read(&bytes))
+        .await
+        .map_err(|err| ApiError::Internal(format!("reading job seekers: {err}")))?
+        .map_err(|err| ApiError::field("", err.to_string()))?;
+    if rows.len() > super::offers::MAX_OFFERS_PER_REQUEST {
+        return Err(ApiError::field(
+            "",
+            format!(
+                "{} job seekers: at most {} per request; send them in parts",
+                rows.len(),
+                super::offers::MAX_OFFERS_PER_REQUEST
+            ),
+        ));
+    }
+    let mut problems = Vec::new();
+    let mut records = Vec::new();
+    for row in rows {
+        match row {
+            Ok((line, record)) => {
+                if record.agency_siret.as_str() != siret {
+                    problems.push(FieldProblem {
+                        path: format!("/{line}/agence_siret"),
+                        message: format!("this person is followed by another agency, not {siret}"),
+                    });
+                } else {
+                    records.push((line, record));
+                }
+            }
+            Err(err) => problems.extend(err.errors.iter().map(|e| FieldProblem {
+                path: format!("/{}/{}", err.position, e.field),
+                message: e.reason.clone(),
+            })),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(problems));
+    }
+    if records.is_empty() {
+        return Err(ApiError::field("", "no job seeker in the body"));
+    }
+    let lines: Vec<usize> = records.iter().map(|(line, _)| *line).collect();
+    let records: Vec<model::JobSeekerRecord> = records.into_iter().map(|(_, r)| r).collect();
+    let report = state
+        .store
+        .upsert_job_seekers(&records, state.now())
+        .await?;
+    if let Some((index, reason)) = report.rejected.first() {
+        let line = lines.get(*index).copied().unwrap_or(0);
+        return Err(ApiError::field(format!("/{line}"), reason.clone()));
+    }
+    let mut written = Vec::with_capacity(records.len());
+    for record in &records {
+        if let Some(seeker) = state.store.job_seeker(&record.external_id).await? {
+            written.push(seeker);
+        }
+    }
+    {
+        let mut sourcing = state.sourcing.write().unwrap_or_else(|e| e.into_inner());
+        for seeker in &written {
+            match sourcing.engine.upsert_job_seeker(seeker) {
+                Ok(()) => {
+                    sourcing
+                        .pseudonyms
+                        .insert(seeker.id, seeker.pseudonym.clone());
+                }
+                Err(err) => {
+                    tracing::warn!(job_seeker = seeker.id, %err, "job seeker left out of the engine");
+                }
+            }
+        }
+    }
+    audit(
+        &state,
+        vec![event(
+            &principal,
+            "job_seekers.push",
+            "structure",
+            Some(agency),
+            serde_json::json!({
+                "created": report.created, "updated": report.updated,
+                "unchanged": report.unchanged,
+            }),
+        )],
+    )
+    .await?;
+    Ok(Json(JobSeekersReport {
+        created: report.created,
+        updated: report.updated,
+        unchanged: report.unchanged,
+    }))
+}

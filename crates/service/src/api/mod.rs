@@ -89,7 +89,10 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(offers::list_offers, offers::push_offers))
         .routes(routes!(offers::get_offer))
         .routes(routes!(offers::shortlist))
-        .routes(routes!(job_seekers::list_job_seekers))
+        .routes(routes!(
+            job_seekers::list_job_seekers,
+            job_seekers::push_job_seekers
+        ))
         .routes(routes!(job_seekers::get_job_seeker))
         .routes(routes!(job_seekers::suggestions))
         .routes(routes!(job_seekers::access_history))

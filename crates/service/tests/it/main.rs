@@ -48,4 +48,5 @@ on_both_backends!(
     a_proposal_respects_consent_scope_and_eligibility,
     shortlists_apply_the_territorys_policy_and_follow_the_steering_committee,
     an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at_once,
+    france_travails_systems_push_job_seekers_with_the_imports_validation,
 );

@@ -100,6 +100,18 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        // A JSON body where CSV is expected, on purpose: the agency's advisor is told why.
+        route: "POST /api/v1/job-seekers?structure={ft}",
+        expect: [
+            (422, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
         route: "GET /api/v1/job-seekers/{seeker}",
         expect: [
             (200, 403),

@@ -533,3 +533,116 @@ pub async fn an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at
     assert!(ids(&served).contains(&seeker));
     server.stop().await;
 }
+
+/// France Travail's systems create and update their job seekers through the API, with the
+/// file import's validation; what the person told their advisor about consent is kept.
+pub async fn france_travails_systems_push_job_seekers_with_the_imports_validation(db: TestDb) {
+    let (server, world) = Server::start(db).await;
+    let advisor = server.login("advisor@a.fr").await;
+    let csv = |records: &[JobSeekerRecord]| {
+        let mut out = Vec::new();
+        exchange::job_seekers_csv::write(records, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let push = |client: &Client, body: String| {
+        let client = client.clone();
+        async move {
+            let response = client
+                .raw(
+                    "POST",
+                    &format!("/api/v1/job-seekers?structure={}", siret(FT_A)),
+                )
+                .await
+                .header("content-type", "text/csv")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    let mut newcomer = job_seeker(2_002, &siret(FT_A));
+    newcomer.available_from = Some(date(2026, 3, 1));
+    let (status, report) = push(&advisor, csv(&[newcomer.clone()])).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["created"], 1);
+    let id = server
+        .state
+        .store
+        .job_seeker(&newcomer.external_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    // In the engine at once: offered to offer X's recruiter.
+    let recruiter = server.login("recruiter@x.fr").await;
+    let (_, served) = recruiter
+        .get(&format!("/api/v1/offers/{}/shortlist?k=50", world.offer_x))
+        .await;
+    assert!(ids(&served).contains(&id), "{served}");
+
+    // A wrong field names its line and column; another agency's person is refused; nothing
+    // of the request is written.
+    let good = csv(&[job_seeker(2_004, &siret(FT_A))]);
+    let mut lines: Vec<String> = good.lines().map(str::to_string).collect();
+    let header: Vec<&str> = lines[0].split(';').collect();
+    let commune = header.iter().position(|c| *c == "commune").unwrap();
+    let mut cells: Vec<String> = lines[1].split(';').map(str::to_string).collect();
+    cells[commune] = "99999".to_string();
+    lines[1] = cells.join(";");
+    let (status, problem) = push(&advisor, lines.join("\n")).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["fields"][0]["path"], "/2/commune", "{problem}");
+    let (status, problem) = push(&advisor, csv(&[job_seeker(2_006, &siret(FT_B))])).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["fields"][0]["path"], "/2/agence_siret", "{problem}");
+    for external in ["0002004A", "0002006A"] {
+        assert!(
+            server
+                .state
+                .store
+                .job_seeker(&domain::ExternalId::parse(external).unwrap())
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+    for other in ["advisor@b.fr", "recruiter@x.fr", "admin@d.fr"] {
+        let client = server.login(other).await;
+        let (status, _) = push(&client, csv(&[newcomer.clone()])).await;
+        assert_eq!(status, 403, "{other} pushed agency A's job seekers");
+    }
+
+    // Consent withdrawn with the advisor, then the same person pushed again with consent:
+    // the withdrawal stands.
+    let (status, _) = advisor
+        .send(
+            "PUT",
+            &format!("/api/v1/job-seekers/{id}/consent"),
+            Some(&json!({ "scope": null, "channel": "in_person" })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    newcomer.commute_limit = domain::CommuteLimitKm::new(35).unwrap();
+    let (status, report) = push(&advisor, csv(&[newcomer])).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["updated"], 1);
+    let stored = server
+        .state
+        .store
+        .job_seeker_by_id(id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.record.commute_limit.km(), 35);
+    assert_eq!(
+        stored.record.consent, None,
+        "an import gave back a withdrawn consent"
+    );
+    let (_, served) = recruiter
+        .get(&format!("/api/v1/offers/{}/shortlist?k=50", world.offer_x))
+        .await;
+    assert!(!ids(&served).contains(&id));
+    server.stop().await;
+}
