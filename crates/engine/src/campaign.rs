@@ -203,11 +203,11 @@ impl Engine {
                     request.today,
                 );
                 let key = (in_force.id, k);
-                if !policies.contains_key(&key) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = policies.entry(key) {
                     let policy = Policy::from_rule(&in_force.rule, k).map_err(|reason| {
                         EngineError::Policy(format!("priority policy {:?}: {reason}", in_force.id))
                     })?;
-                    policies.insert(key, policy);
+                    slot.insert(policy);
                 }
                 policy_of.insert(offer_id, key);
             }

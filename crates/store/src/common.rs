@@ -1483,35 +1483,6 @@ pub fn check_transition(request: &TransitionRequest) -> Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_and_timestamps_read_as_the_general_parser_reads_them() {
-        assert_eq!(
-            parse_iso_date("2026-02-28"),
-            NaiveDate::from_ymd_opt(2026, 2, 28)
-        );
-        for bad in ["2026-02-30", "2026-2-28", "26-02-28", "2026/02/28", ""] {
-            assert_eq!(parse_iso_date(bad), None, "{bad}");
-        }
-        for text in [
-            "2026-01-05 08:00:00+00",
-            "2026-01-05 08:00:00.5+00",
-            "2026-01-05 08:00:00.123456+00",
-            "2026-01-05 23:59:59.000001+00",
-            "2026-01-05 08:00:00+02",
-        ] {
-            let general = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z")
-                .map(|t| t.with_timezone(&Utc))
-                .ok();
-            assert_eq!(parse_pg_timestamp(text).ok(), general, "{text}");
-        }
-        assert!(parse_pg_timestamp("2026-01-05 25:00:00+00").is_err());
-    }
-}
-
 /// `SELECT` of a priority policy; `json_as_text` reads a JSON column as text.
 pub fn policy_select(json_as_text: fn(&str) -> String) -> String {
     format!(
@@ -1606,4 +1577,33 @@ pub fn undisclosable(change: &ConsentChange, held: [bool; 6]) -> Option<Priority
             .zip(held)
             .any(|(s, h)| s == status && h)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_timestamps_read_as_the_general_parser_reads_them() {
+        assert_eq!(
+            parse_iso_date("2026-02-28"),
+            NaiveDate::from_ymd_opt(2026, 2, 28)
+        );
+        for bad in ["2026-02-30", "2026-2-28", "26-02-28", "2026/02/28", ""] {
+            assert_eq!(parse_iso_date(bad), None, "{bad}");
+        }
+        for text in [
+            "2026-01-05 08:00:00+00",
+            "2026-01-05 08:00:00.5+00",
+            "2026-01-05 08:00:00.123456+00",
+            "2026-01-05 23:59:59.000001+00",
+            "2026-01-05 08:00:00+02",
+        ] {
+            let general = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z")
+                .map(|t| t.with_timezone(&Utc))
+                .ok();
+            assert_eq!(parse_pg_timestamp(text).ok(), general, "{text}");
+        }
+        assert!(parse_pg_timestamp("2026-01-05 25:00:00+00").is_err());
+    }
 }

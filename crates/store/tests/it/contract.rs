@@ -1341,7 +1341,7 @@ pub async fn consent_is_recorded_with_its_history_and_kept_by_imports(db: &TestD
     // n = 6: RQTH (private) and long-term (disclosed), consent to every agency.
     let record = job_seeker(6, &agency);
     store
-        .upsert_job_seekers(&[record.clone()], at(2))
+        .upsert_job_seekers(std::slice::from_ref(&record), at(2))
         .await
         .unwrap();
     let id = store
@@ -1410,7 +1410,7 @@ pub async fn consent_is_recorded_with_its_history_and_kept_by_imports(db: &TestD
     let mut reimported = record.clone();
     reimported.commute_limit = CommuteLimitKm::new(45).unwrap();
     store
-        .upsert_job_seekers(&[record.clone()], at(5))
+        .upsert_job_seekers(std::slice::from_ref(&record), at(5))
         .await
         .unwrap();
     store
