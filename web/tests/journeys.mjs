@@ -202,8 +202,16 @@ async function recruiterProposes(browser) {
   assert.ok((await candidates.count()) >= 1, "the shortlist has candidates");
   assert.equal(await candidates.first().locator(".pa-bars li").count(), 6, "six reasons shown as bars");
   const pseudonym = (await candidates.first().locator("h3").innerText()).replace(/^\d+\.\s*/, "");
+  // The list guarantees the agreement's priority publics a share, and says where the rule is.
+  await page.getByText("Publics prioritaires de l'accord").waitFor();
   await check(page, "preselection");
   const offerUrl = page.url();
+  await page.getByRole("link", { name: "Voir la politique en vigueur" }).click();
+  await page.getByRole("heading", { name: "Publics prioritaires dans les présélections", level: 1 }).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Enregistrer la politique" }).count(), 0,
+    "a recruiter cannot set the policy");
+  await check(page, "politique-vue-recruteur");
+  await page.goto(offerUrl);
   await candidates.first().getByRole("button", { name: /Proposer une mise en relation/ }).click();
   await page.getByText("La mise en relation est proposée").waitFor();
   await check(page, "mise-en-relation-proposee");
@@ -253,6 +261,14 @@ async function advisorAnswers(browser, pseudonym) {
   await page.getByRole("heading", { name: "Consentement et publics prioritaires" }).waitFor();
   await check(page, "conseiller-fiche");
   const personUrl = page.url().split("?")[0];
+  // Consent recorded where the person is met: still to every agency, told by phone.
+  await page.getByRole("heading", { name: "Recueillir le consentement" }).waitFor();
+  await page.getByLabel("À toutes les agences d'emploi").check({ force: true });
+  await page.getByLabel("Recueilli").selectOption("phone");
+  await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
+  await page.getByText("Le consentement et les statuts déclarés sont enregistrés.").waitFor();
+  await page.getByRole("table", { name: "Historique du consentement" }).waitFor();
+  await check(page, "conseiller-consentement");
   const handle = page.locator(".pa-handle").filter({ hasText: "Proposée" }).first();
   await handle.getByRole("button", { name: "La personne accepte" }).click();
   await page.getByText("L'état de la mise en relation est enregistré.").waitFor();
@@ -403,7 +419,28 @@ async function steeringAndAdmin(browser) {
   await page.waitForURL(/\/pilotage/);
   await page.getByRole("heading", { name: "Par département" }).waitFor();
   assert.ok((await page.locator("svg .pa-chart__bar").count()) > 0, "charts are drawn");
+  await page.getByRole("heading", { name: /La politique de priorité en pratique/ }).waitFor();
   await check(page, "pilotage");
+
+  // The committee sets the policy: impossible shares are refused next to the form, then one
+  // for Seine-Saint-Denis is recorded and shown in force.
+  await page.getByRole("link", { name: "Publics prioritaires" }).first().click();
+  await page.getByRole("heading", { name: "Publics prioritaires dans les présélections", level: 1 }).waitFor();
+  await check(page, "politique");
+  await page.getByLabel("Territoire").selectOption("93");
+  await page.locator("#regle").selectOption("floors");
+  await page.getByLabel("Travailleur handicapé (RQTH)").fill("0,6");
+  await page.getByLabel("Résident d'un quartier prioritaire (QPV)").fill("0,6");
+  await page.getByRole("button", { name: "Enregistrer la politique" }).click();
+  await page.getByText("La politique n'est pas enregistrée").waitFor();
+  await check(page, "politique-erreurs");
+  await page.getByLabel("Travailleur handicapé (RQTH)").fill("0,15");
+  await page.getByLabel("Résident d'un quartier prioritaire (QPV)").fill("0,3");
+  await page.getByLabel("Motif (décision du comité)").fill("Comité régional : renfort en Seine-Saint-Denis");
+  await page.getByRole("button", { name: "Enregistrer la politique" }).click();
+  await page.getByText("La politique est enregistrée").waitFor();
+  await page.getByRole("cell", { name: "Fixée par le comité" }).first().waitFor();
+  await check(page, "politique-enregistree");
   await signOut(page);
 
   await signIn(page, "admin");

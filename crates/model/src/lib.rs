@@ -560,19 +560,21 @@ pub struct Tally {
     pub count: u64,
 }
 
-/// Referrals of the whole territory counted as [`Tally`] does, with how many of the people
-/// held each priority status: for the steering committee only, over the whole territory
-/// (never per structure: over one agency's few referrals the counts would describe a person).
+/// People proposed (by the month of the proposal) or hired (by the month of the hire) in the
+/// whole territory, by the offer's department, with how many of them held each priority
+/// status: for the steering committee only, over the whole territory (never per structure:
+/// over one agency's few referrals the counts would describe a person). People, not
+/// referrals: someone proposed 48 times counts once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HolderTally {
     pub department: String,
-    /// `YYYY-MM` of the proposal.
+    /// `YYYY-MM`.
     pub month: String,
-    /// `YYYY-MM` of the last move.
-    pub changed_month: String,
-    pub state: String,
-    pub count: u64,
-    /// People holding each priority status, in [`PriorityStatus::ALL`] order.
+    /// `proposed` or `hired`.
+    pub kind: String,
+    /// Distinct people.
+    pub people: u64,
+    /// Distinct people holding each priority status, in [`PriorityStatus::ALL`] order.
     pub holders: [u64; 6],
 }
 

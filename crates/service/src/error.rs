@@ -65,6 +65,9 @@ impl From<anyhow::Error> for ApiError {
     }
 }
 
+/// The most wrong fields an answer names.
+pub const MAX_FIELD_PROBLEMS: usize = 100;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message, fields) = match self {
@@ -79,16 +82,21 @@ impl IntoResponse for ApiError {
             ),
             Self::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, vec![]),
             Self::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, vec![]),
-            Self::Invalid(fields) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                fields
+            Self::Invalid(mut fields) => {
+                // A small body can hold many wrong fields: the answer names the first ones,
+                // and says how many more, so that it never outgrows the request.
+                let more = fields.len().saturating_sub(MAX_FIELD_PROBLEMS);
+                fields.truncate(MAX_FIELD_PROBLEMS);
+                let mut message = fields
                     .iter()
                     .map(|f| format!("{}: {}", f.path, f.message))
                     .collect::<Vec<_>>()
-                    .join("; "),
-                fields,
-            ),
+                    .join("; ");
+                if more > 0 {
+                    message.push_str(&format!("; and {more} more"));
+                }
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid", message, fields)
+            }
             Self::TooLarge(limit) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",

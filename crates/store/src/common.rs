@@ -1395,6 +1395,29 @@ pub fn referral_scope_filter(scope: ReferralScope, placeholder: &str) -> (String
 pub const DEPARTMENT_OF_COMMUNE: &str = "CASE WHEN o.commune_code LIKE '97%' THEN substr(o.commune_code, 1, 3) \
      ELSE substr(o.commune_code, 1, 2) END";
 
+/// The department of a job seeker's commune (`j`), as [`DEPARTMENT_OF_COMMUNE`] for an offer.
+pub const PERSON_DEPARTMENT: &str = "CASE WHEN j.commune_code LIKE '97%' THEN substr(j.commune_code, 1, 3) \
+     ELSE substr(j.commune_code, 1, 2) END";
+
+/// Whether a person's consent (its scope, their department, the offer's department) covers a
+/// proposal; `None` (no such person or offer) is left to the foreign keys.
+pub fn check_consent_covers(found: Option<(Option<String>, String, String)>) -> Result<()> {
+    match found {
+        Some((None, _, _)) => Err(StoreError::Invalid(
+            "job_seeker_id: this person has not consented to be proposed to agencies".to_string(),
+        )),
+        Some((Some(scope), person, offer))
+            if scope == ConsentScope::DepartmentAgencies.as_str() && person != offer =>
+        {
+            Err(StoreError::Invalid(
+                "job_seeker_id: this person consented to the agencies of their department only"
+                    .to_string(),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The columns of a meeting, for both backends' reads.
 pub const MEETING_SELECT: &str = "SELECT id, organiser_structure_id, theme, starts_at, place, \
     online_link, territory, created_by_user_id, created_at FROM meetings";

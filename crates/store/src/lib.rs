@@ -307,8 +307,8 @@ pub trait Store: Send + Sync {
     /// The transitions of a referral, oldest first.
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>>;
 
-    /// Every referral of the territory counted by the offer's department, month of proposal,
-    /// month of last move and state, with the people holding each priority status.
+    /// The distinct people proposed (by month of proposal) and hired (by month of the hire)
+    /// in the whole territory, by the offer's department, and those holding each status.
     async fn referral_holder_tallies(&self) -> Result<Vec<HolderTally>>;
     /// Adds a priority policy to the history (nothing updates or deletes one).
     async fn add_priority_policy(

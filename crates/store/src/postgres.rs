@@ -1125,6 +1125,28 @@ impl Store for PostgresStore {
         now: DateTime<Utc>,
     ) -> Result<Referral> {
         let mut tx = self.pool.begin().await?;
+        // The person's consent, read under the write lock (SQLite) or a share lock on their
+        // row (PostgreSQL): a withdrawal recorded meanwhile either commits first, and this
+        // proposal is refused, or waits for it, and then cancels it.
+        check_consent_covers(
+            sqlx::query(&format!(
+                "SELECT j.consent_scope, {PERSON_DEPARTMENT} AS person_department, \
+                 {DEPARTMENT_OF_COMMUNE} AS offer_department \
+                 FROM job_seekers j, offers o WHERE j.id = $1 AND o.id = $2 FOR SHARE OF j"
+            ))
+            .bind(job_seeker_id)
+            .bind(offer_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| -> Result<_> {
+                Ok((
+                    row.try_get::<Option<String>, _>("consent_scope")?,
+                    row.try_get::<String, _>("person_department")?,
+                    row.try_get::<String, _>("offer_department")?,
+                ))
+            })
+            .transpose()?,
+        )?;
         let row = sqlx::query(
             "INSERT INTO referrals (job_seeker_id, offer_id, state, proposed_by_user_id, created_at, updated_at) \
              VALUES ($1, $2, 'proposed', $3, $4, $4) \
@@ -1280,12 +1302,17 @@ impl Store for PostgresStore {
 
     async fn referral_holder_tallies(&self) -> Result<Vec<HolderTally>> {
         let sql = format!(
-            "SELECT {DEPARTMENT_OF_COMMUNE} AS department, to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, \
-             to_char(r.updated_at AT TIME ZONE 'UTC', 'YYYY-MM') AS changed_month, r.state AS state, COUNT(*) AS n, \
-             COALESCE(SUM(j.rqth::INT), 0) AS rqth, COALESCE(SUM(j.long_term::INT), 0) AS long_term, COALESCE(SUM(j.rsa::INT), 0) AS rsa, COALESCE(SUM(j.qpv::INT), 0) AS qpv, COALESCE(SUM(j.senior::INT), 0) AS senior, COALESCE(SUM(j.young_unqualified::INT), 0) AS young_unqualified \
-             FROM referrals r JOIN offers o ON o.id = r.offer_id \
-             JOIN job_seekers j ON j.id = r.job_seeker_id \
-             GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+            "SELECT t.department, t.month, t.kind, COUNT(DISTINCT t.job_seeker_id) AS n, \
+             COUNT(DISTINCT CASE WHEN t.rqth THEN t.job_seeker_id END) AS rqth, COUNT(DISTINCT CASE WHEN t.long_term THEN t.job_seeker_id END) AS long_term, COUNT(DISTINCT CASE WHEN t.rsa THEN t.job_seeker_id END) AS rsa, COUNT(DISTINCT CASE WHEN t.qpv THEN t.job_seeker_id END) AS qpv, COUNT(DISTINCT CASE WHEN t.senior THEN t.job_seeker_id END) AS senior, COUNT(DISTINCT CASE WHEN t.young_unqualified THEN t.job_seeker_id END) AS young_unqualified \
+             FROM (SELECT {DEPARTMENT_OF_COMMUNE} AS department, to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, \
+                   'proposed' AS kind, r.job_seeker_id, j.rqth, j.long_term, j.rsa, j.qpv, j.senior, j.young_unqualified \
+                   FROM referrals r JOIN offers o ON o.id = r.offer_id \
+                   JOIN job_seekers j ON j.id = r.job_seeker_id \
+                   UNION ALL \
+                   SELECT {DEPARTMENT_OF_COMMUNE}, to_char(r.updated_at AT TIME ZONE 'UTC', 'YYYY-MM'), 'hired', r.job_seeker_id, j.rqth, j.long_term, j.rsa, j.qpv, j.senior, j.young_unqualified \
+                   FROM referrals r JOIN offers o ON o.id = r.offer_id \
+                   JOIN job_seekers j ON j.id = r.job_seeker_id WHERE r.state = 'hired') t \
+             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
         );
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter()
@@ -1293,9 +1320,8 @@ impl Store for PostgresStore {
                 Ok(HolderTally {
                     department: row.try_get("department")?,
                     month: row.try_get("month")?,
-                    changed_month: row.try_get("changed_month")?,
-                    state: row.try_get("state")?,
-                    count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
+                    kind: row.try_get("kind")?,
+                    people: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
                     holders: holders(row)?,
                 })
             })

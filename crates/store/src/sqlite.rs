@@ -1043,6 +1043,28 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<Referral> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        // The person's consent, read under the write lock (SQLite) or a share lock on their
+        // row (PostgreSQL): a withdrawal recorded meanwhile either commits first, and this
+        // proposal is refused, or waits for it, and then cancels it.
+        check_consent_covers(
+            sqlx::query(&format!(
+                "SELECT j.consent_scope, {PERSON_DEPARTMENT} AS person_department, \
+                 {DEPARTMENT_OF_COMMUNE} AS offer_department \
+                 FROM job_seekers j, offers o WHERE j.id = ? AND o.id = ?"
+            ))
+            .bind(job_seeker_id)
+            .bind(offer_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| -> Result<_> {
+                Ok((
+                    row.try_get::<Option<String>, _>("consent_scope")?,
+                    row.try_get::<String, _>("person_department")?,
+                    row.try_get::<String, _>("offer_department")?,
+                ))
+            })
+            .transpose()?,
+        )?;
         let row = sqlx::query(
             "INSERT INTO referrals (job_seeker_id, offer_id, state, proposed_by_user_id, created_at, updated_at) \
              VALUES (?, ?, 'proposed', ?, ?, ?) \
@@ -1204,12 +1226,17 @@ impl Store for SqliteStore {
 
     async fn referral_holder_tallies(&self) -> Result<Vec<HolderTally>> {
         let sql = format!(
-            "SELECT {DEPARTMENT_OF_COMMUNE} AS department, substr(r.created_at, 1, 7) AS month, \
-             substr(r.updated_at, 1, 7) AS changed_month, r.state AS state, COUNT(*) AS n, \
-             COALESCE(SUM(j.rqth), 0) AS rqth, COALESCE(SUM(j.long_term), 0) AS long_term, COALESCE(SUM(j.rsa), 0) AS rsa, COALESCE(SUM(j.qpv), 0) AS qpv, COALESCE(SUM(j.senior), 0) AS senior, COALESCE(SUM(j.young_unqualified), 0) AS young_unqualified \
-             FROM referrals r JOIN offers o ON o.id = r.offer_id \
-             JOIN job_seekers j ON j.id = r.job_seeker_id \
-             GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+            "SELECT t.department, t.month, t.kind, COUNT(DISTINCT t.job_seeker_id) AS n, \
+             COUNT(DISTINCT CASE WHEN t.rqth THEN t.job_seeker_id END) AS rqth, COUNT(DISTINCT CASE WHEN t.long_term THEN t.job_seeker_id END) AS long_term, COUNT(DISTINCT CASE WHEN t.rsa THEN t.job_seeker_id END) AS rsa, COUNT(DISTINCT CASE WHEN t.qpv THEN t.job_seeker_id END) AS qpv, COUNT(DISTINCT CASE WHEN t.senior THEN t.job_seeker_id END) AS senior, COUNT(DISTINCT CASE WHEN t.young_unqualified THEN t.job_seeker_id END) AS young_unqualified \
+             FROM (SELECT {DEPARTMENT_OF_COMMUNE} AS department, substr(r.created_at, 1, 7) AS month, \
+                   'proposed' AS kind, r.job_seeker_id, j.rqth, j.long_term, j.rsa, j.qpv, j.senior, j.young_unqualified \
+                   FROM referrals r JOIN offers o ON o.id = r.offer_id \
+                   JOIN job_seekers j ON j.id = r.job_seeker_id \
+                   UNION ALL \
+                   SELECT {DEPARTMENT_OF_COMMUNE}, substr(r.updated_at, 1, 7), 'hired', r.job_seeker_id, j.rqth, j.long_term, j.rsa, j.qpv, j.senior, j.young_unqualified \
+                   FROM referrals r JOIN offers o ON o.id = r.offer_id \
+                   JOIN job_seekers j ON j.id = r.job_seeker_id WHERE r.state = 'hired') t \
+             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
         );
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter()
@@ -1217,9 +1244,8 @@ impl Store for SqliteStore {
                 Ok(HolderTally {
                     department: row.try_get("department")?,
                     month: row.try_get("month")?,
-                    changed_month: row.try_get("changed_month")?,
-                    state: row.try_get("state")?,
-                    count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
+                    kind: row.try_get("kind")?,
+                    people: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
                     holders: holders(row)?,
                 })
             })

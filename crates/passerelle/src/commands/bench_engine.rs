@@ -29,8 +29,17 @@ pub struct EngineBenchArgs {
     #[arg(long, default_value_t = 30)]
     k: usize,
     /// FA*IR policy of the timed shortlists, STATUS:P:ALPHA
-    #[arg(long, default_value = "rqth:0.1:0.1")]
+    #[arg(
+        long,
+        default_value = "rqth:0.1:0.1",
+        conflicts_with = "territory_policy"
+    )]
     fair: String,
+    /// Time the shortlists under the priority policy each offer's territory has in force on
+    /// --today, as the service serves them (the stored policies, else Passerelle's default),
+    /// instead of --fair
+    #[arg(long)]
+    territory_policy: bool,
     /// Offers whose shortlist is compared with the exhaustive scorer
     #[arg(long, default_value_t = 200)]
     check: usize,
@@ -137,7 +146,9 @@ pub async fn run(
         return Ok(());
     }
     let open = engine.open_offers(None);
-    let policy = {
+    // One policy for every offer (--fair), or each territory's (--territory-policy): built once
+    // per department, as the service caches them.
+    let fair = {
         let parts: Vec<&str> = args.fair.split(':').collect();
         let (status, p, alpha) = match parts.as_slice() {
             [s, p, a] => (
@@ -149,10 +160,40 @@ pub async fn run(
         };
         Policy::fair(status, args.k, p, alpha).map_err(|e| anyhow::anyhow!("--fair: {e}"))?
     };
+    let mut territorial: std::collections::HashMap<Option<&'static str>, Policy> =
+        std::collections::HashMap::new();
+    let policy_name = if args.territory_policy {
+        let history = store.priority_policies().await?;
+        for id in &open {
+            let department = engine.offer_department(*id);
+            if let std::collections::hash_map::Entry::Vacant(slot) = territorial.entry(department) {
+                let in_force = model::policy::in_force(&history, department, args.today);
+                slot.insert(
+                    Policy::from_rule(&in_force.rule, args.k)
+                        .map_err(|e| anyhow::anyhow!("the territory's policy: {e}"))?,
+                );
+            }
+        }
+        let mut names: Vec<String> = territorial.values().map(Policy::describe).collect();
+        names.sort();
+        names.dedup();
+        format!("each territory's policy: {}", names.join(" | "))
+    } else {
+        format!("FA*IR {}", args.fair)
+    };
+    let policy_of = |id: i64| -> &Policy {
+        if args.territory_policy {
+            territorial
+                .get(&engine.offer_department(id))
+                .unwrap_or(&fair)
+        } else {
+            &fair
+        }
+    };
     let request = ShortlistRequest {
         k: args.k,
         today: args.today,
-        policy: Some(&policy),
+        policy: None,
         exposure: false,
     };
 
@@ -181,7 +222,13 @@ pub async fn run(
     let (mut scored, mut read, mut buckets) = (0usize, 0usize, 0usize);
     for id in &sample {
         let start = Instant::now();
-        let shortlist = engine.shortlist(*id, &request)?;
+        let shortlist = engine.shortlist(
+            *id,
+            &ShortlistRequest {
+                policy: Some(policy_of(*id)),
+                ..request.clone()
+            },
+        )?;
         times.push(start.elapsed());
         scored += shortlist.scored;
         read += shortlist.read;
@@ -192,9 +239,9 @@ pub async fn run(
     let mean = times.iter().sum::<Duration>() / u32::try_from(times.len().max(1)).unwrap_or(1);
     writeln!(
         out,
-        "one shortlist (k = {}, FA*IR {}), {} open offers, one thread: p50 {}, p99 {}, mean {}, max {}; on average {:.0} buckets bounded, {:.0} of their members read and {:.0} pairs scored",
+        "one shortlist (k = {}, {}), {} open offers, one thread: p50 {}, p99 {}, mean {}, max {}; on average {:.0} buckets bounded, {:.0} of their members read and {:.0} pairs scored",
         args.k,
-        args.fair,
+        policy_name,
         times.len(),
         ms(percentile(&times, 0.5)),
         ms(percentile(&times, 0.99)),
@@ -214,13 +261,18 @@ pub async fn run(
     let total: usize = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
-                let (engine, request, open, next) = (&engine, &request, &batch, &next);
+                let (engine, request, open, next, policy_of) =
+                    (&engine, &request, &batch, &next, &policy_of);
                 scope.spawn(move || {
                     let mut candidates = 0;
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(id) = open.get(i) else { break };
-                        if let Ok(s) = engine.shortlist(*id, request) {
+                        let request = ShortlistRequest {
+                            policy: Some(policy_of(*id)),
+                            ..request.clone()
+                        };
+                        if let Ok(s) = engine.shortlist(*id, &request) {
                             candidates += s.entries.len();
                         }
                     }
@@ -240,6 +292,9 @@ pub async fn run(
     if !args.no_campaign {
         let mut campaign = CampaignRequest::new(open.clone(), args.today);
         campaign.threads = threads;
+        if args.territory_policy {
+            campaign.policies = Some(store.priority_policies().await?);
+        }
         let start = Instant::now();
         let outcome = engine.campaign(&campaign)?;
         writeln!(

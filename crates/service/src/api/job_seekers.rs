@@ -237,6 +237,15 @@ fn consent_event_view(e: &model::ConsentEvent) -> ConsentEventView {
 
 /// The change an input asks for, or every wrong field named.
 pub(crate) fn parse_consent(input: &ConsentInput) -> AppResult<model::ConsentChange> {
+    if input.disclosed.len() > model::PriorityStatus::ALL.len() {
+        return Err(ApiError::field(
+            "/disclosed",
+            format!(
+                "at most {} statuses, each once",
+                model::PriorityStatus::ALL.len()
+            ),
+        ));
+    }
     let mut problems = Vec::new();
     let scope = match input.scope.as_deref() {
         None => None,
@@ -437,7 +446,9 @@ async fn cancel_uncovered_proposals(
                     referral_id: referral.id,
                     from: referral.state,
                     to: ReferralState::Cancelled,
-                    by: Some(principal.user.id),
+                    // Nobody named, no note: the agency sees the proposal cancelled, never why
+                    // (the audit trail keeps who and why).
+                    by: None,
                     note: None,
                     hire_starts_on: None,
                     not_hired_reason: None,

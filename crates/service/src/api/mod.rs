@@ -476,7 +476,8 @@ pub struct StructureQuery {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ShortlistQuery {
-    /// How many candidates (1 to 100, default 10).
+    /// How many: for a shortlist, the first k of its twenty people by score (1 to 20, default
+    /// 20); for suggestions, 1 to 100 (default 10).
     pub k: Option<usize>,
 }
 

@@ -2,6 +2,13 @@
 
 use super::*;
 
+/// How many people every served shortlist holds: the priority policy chooses them, and they
+/// are shown in the order of their score. One length for every reader and request, so that no
+/// one can compare lists of different lengths (nor a score with a rank) to learn whom the
+/// policy brought in, and so who holds a status (the probe's oracle): a request for fewer gets
+/// the first of these, by score.
+pub const SHORTLIST_LENGTH: usize = 20;
+
 /// The most offers one push or one file import may hold: a bigger file is sent in parts, so
 /// that no request holds the database for long.
 pub const MAX_OFFERS_PER_REQUEST: usize = 5_000;
@@ -189,9 +196,10 @@ pub(crate) async fn get_offer(
     Ok(Json(offer_view(&offer)))
 }
 
-/// The best candidates for an offer, pseudonymous, with the reasons, under the priority policy
-/// in force today in the offer's department (named in the answer). A request sets no policy
-/// and cannot turn it off (an unknown parameter, such as `fair` or `floors`, is a 422).
+/// The best candidates for an offer, pseudonymous, with the reasons: the twenty people the
+/// priority policy in force today in the offer's department chooses (named in the answer), in
+/// the order of their score; `k` asks for the first of them. A request sets no policy and
+/// cannot turn it off (an unknown parameter, such as `fair` or `floors`, is a 422).
 #[utoipa::path(get, path = "/api/v1/offers/{id}/shortlist", tag = "offers",
     params(("id" = i64, Path, description = "offer id"), ShortlistQuery),
     responses((status = 200, body = ShortlistView), (status = 403, body = Problem),
@@ -203,9 +211,12 @@ pub(crate) async fn shortlist(
     Path(id): Path<i64>,
     QueryParams(query): QueryParams<ShortlistQuery>,
 ) -> AppResult<Json<ShortlistView>> {
-    let k = query.k.unwrap_or(10);
-    if !(1..=100).contains(&k) {
-        return Err(ApiError::field("?k", format!("{k}: between 1 and 100")));
+    let k = query.k.unwrap_or(SHORTLIST_LENGTH);
+    if !(1..=SHORTLIST_LENGTH).contains(&k) {
+        return Err(ApiError::field(
+            "?k",
+            format!("{k}: between 1 and {SHORTLIST_LENGTH}"),
+        ));
     }
     let owner = {
         let sourcing = state.sourcing.read().unwrap_or_else(|e| e.into_inner());
@@ -230,19 +241,21 @@ pub(crate) async fn shortlist(
     let (view, adjustment, department, holders) = tokio::task::spawn_blocking(move || {
         let sourcing = worker.sourcing.read().unwrap_or_else(|e| e.into_inner());
         let department = sourcing.engine.offer_department(id).map(str::to_string);
-        let (in_force, policy) = worker.policy_for(department.as_deref(), today, k)?;
-        let shortlist = sourcing
+        let (in_force, policy) =
+            worker.policy_for(department.as_deref(), today, SHORTLIST_LENGTH)?;
+        let mut shortlist = sourcing
             .engine
             .shortlist(
                 id,
                 &ShortlistRequest {
-                    k,
+                    k: SHORTLIST_LENGTH,
                     today,
                     policy: Some(&policy),
                     exposure: false,
                 },
             )
             .map_err(|err| ApiError::Conflict(format!("offer {id}: {err}")))?;
+        by_score(&mut shortlist.entries, k);
         let holders = shortlist.holders(&sourcing.engine);
         let mut view = shortlist_view(&sourcing, &shortlist);
         view.policy = Some(super::policies::PolicyView::in_force(&in_force));
@@ -268,6 +281,21 @@ pub(crate) async fn shortlist(
         .await?;
     }
     Ok(Json(view))
+}
+
+/// The people of a shortlist in the order of their score (ties by id), the first `k`: shown
+/// so, a list never ranks someone above a better score, which would tell who the policy
+/// brought in.
+pub(crate) fn by_score(entries: &mut Vec<engine::Entry>, k: usize) {
+    entries.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.job_seeker_id.cmp(&b.job_seeker_id))
+    });
+    entries.truncate(k);
+    for (i, entry) in entries.iter_mut().enumerate() {
+        entry.rank = i + 1;
+    }
 }
 
 pub(crate) fn shortlist_view(

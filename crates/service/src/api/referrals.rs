@@ -194,6 +194,11 @@ pub(crate) async fn propose(
             store::StoreError::Conflict(_) => ApiError::Conflict(
                 "this person has already been proposed for this offer".to_string(),
             ),
+            // Consent withdrawn or narrowed while this request ran: refused like any other
+            // unfit proposal.
+            store::StoreError::Invalid(reason) if reason.starts_with("job_seeker_id: ") => {
+                refuse(reason.trim_start_matches("job_seeker_id: "))
+            }
             other => other.into(),
         })?;
     state.metrics.referral_moves.inc();

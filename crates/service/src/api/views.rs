@@ -224,7 +224,11 @@ pub(crate) fn job_seeker_view(seeker: &JobSeeker, fields: Fields) -> JobSeekerVi
         available_from: r.available_from,
         commute_limit_km: r.commute_limit.km(),
         priority_statuses: statuses,
-        consent: r.consent.map(|c| c.scope.as_str().to_string()),
+        consent: if fields == Fields::Full {
+            r.consent.map(|c| c.scope.as_str().to_string())
+        } else {
+            None
+        },
         agency_siret: (fields == Fields::Full).then(|| r.agency_siret.as_str().to_string()),
         status: r.status.as_str().to_string(),
     }

@@ -12,7 +12,8 @@ use crate::api::policies::{PolicyInput, PolicyView};
 
 pub struct PolicyRow {
     pub territory: String,
-    pub rule: String,
+    /// One line per protected public.
+    pub rule: Vec<String>,
     pub since: String,
     pub origin: &'static str,
 }
@@ -20,7 +21,7 @@ pub struct PolicyRow {
 pub struct HistoryRow {
     pub set_at: String,
     pub territory: String,
-    pub rule: String,
+    pub rule: Vec<String>,
     pub from: String,
     pub note: String,
 }
@@ -33,6 +34,7 @@ struct PolicyPage {
     history: Vec<HistoryRow>,
     may_set: bool,
     fields: Vec<Field>,
+    fair: Vec<Field>,
     shares: Vec<Field>,
     errors: Vec<(String, String)>,
     published: Vec<(&'static str, String)>,
@@ -60,15 +62,20 @@ fn percent(share: f64) -> String {
     }
 }
 
-/// The rule in French: "RQTH au moins 10 % · longue durée au moins 40 %".
+/// The rule in French: "RQTH : au moins 10 % · longue durée : au moins 40 %".
 pub fn rule_label(view: &PolicyView) -> String {
+    rule_lines(view).join(" · ")
+}
+
+/// The rule in French, one line per protected public.
+pub fn rule_lines(view: &PolicyView) -> Vec<String> {
     match (view.kind.as_str(), &view.status, &view.floors) {
-        ("fair", Some(status), _) => format!(
+        ("fair", Some(status), _) => vec![format!(
             "{} : au moins la part attendue d'un tirage à {} (FA*IR, seuil {}), dès les premiers rangs",
             labels::priority(status),
             percent(view.p.unwrap_or(0.0)),
             percent(view.alpha.unwrap_or(0.0)),
-        ),
+        )],
         (_, _, Some(floors)) => labels::PRIORITIES
             .iter()
             .filter_map(|code| {
@@ -76,17 +83,17 @@ pub fn rule_label(view: &PolicyView) -> String {
                     format!("{} : au moins {}", labels::priority(code), percent(*share))
                 })
             })
-            .collect::<Vec<_>>()
-            .join(" · "),
-        _ => String::new(),
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
+/// The form's fields: the policy (territory, kind, date, reason), FA*IR's, and the shares.
 fn policy_fields(
     form: &HashMap<String, String>,
     region: &str,
     today: chrono::NaiveDate,
-) -> (Vec<Field>, Vec<Field>) {
+) -> (Vec<Field>, Vec<Field>, Vec<Field>) {
     let get = |name: &str| form.get(name).cloned().unwrap_or_default();
     let mut territories = vec![("region".to_string(), territory_label("region", region))];
     let mut departments: Vec<_> = refdata::geo()
@@ -143,14 +150,17 @@ fn policy_fields(
                 .hint("Part minimale entre 0 et 1 ; vide : non protégé.")
         })
         .collect();
-    (vec![territory, kind, status, p, alpha, from, note], shares)
+    (
+        vec![territory, kind, from, note],
+        vec![status, p, alpha],
+        shares,
+    )
 }
 
 async fn page(
     state: &Arc<AppState>,
     principal: &Principal,
-    fields: Vec<Field>,
-    shares: Vec<Field>,
+    (fields, fair, shares): (Vec<Field>, Vec<Field>, Vec<Field>),
     notice: Option<String>,
 ) -> PageResult {
     let axum::Json(view) =
@@ -161,7 +171,7 @@ async fn page(
         .iter()
         .map(|p| PolicyRow {
             territory: territory_label(&p.territory, &region),
-            rule: rule_label(p),
+            rule: rule_lines(p),
             since: p
                 .effective_from
                 .map(fr_date)
@@ -186,12 +196,13 @@ async fn page(
         .map(|h| HistoryRow {
             set_at: fr_datetime(h.set_at),
             territory: territory_label(&h.policy.territory, &region),
-            rule: rule_label(&h.policy),
+            rule: rule_lines(&h.policy),
             from: h.policy.effective_from.map(fr_date).unwrap_or_default(),
             note: h.note.clone().unwrap_or_default(),
         })
         .collect();
     let mut all = fields.clone();
+    all.extend(fair.iter().cloned());
     all.extend(shares.iter().cloned());
     let errors = error_summary(&all);
     let failed = !errors.is_empty();
@@ -212,6 +223,7 @@ async fn page(
             .grant(Resource::Policies, Verb::Write, None)
             .is_ok(),
         fields,
+        fair,
         shares,
         errors,
         published: labels::PRIORITIES
@@ -237,15 +249,8 @@ pub async fn page_get(
     Query(query): Query<ListQuery>,
 ) -> PageResult {
     let today = state.now().date_naive();
-    let (fields, shares) = policy_fields(&HashMap::new(), &state.config.region, today);
-    page(
-        &state,
-        &principal,
-        fields,
-        shares,
-        done(query.fait.as_deref()),
-    )
-    .await
+    let fields = policy_fields(&HashMap::new(), &state.config.region, today);
+    page(&state, &principal, fields, done(query.fait.as_deref())).await
 }
 
 /// A number typed the French way or not: `0,1` or `0.1`.
@@ -266,7 +271,7 @@ pub async fn set(
         .grant(Resource::Policies, Verb::Write, None)
         .map_err(crate::api::forbidden)?;
     let today = state.now().date_naive();
-    let (mut fields, mut shares) = policy_fields(&form, &state.config.region, today);
+    let (mut fields, mut fair, mut shares) = policy_fields(&form, &state.config.region, today);
     let get = |name: &str| {
         form.get(name)
             .map(|s| s.trim().to_string())
@@ -334,8 +339,8 @@ pub async fn set(
         }
         input.floors = Some(floors);
     }
-    if has_errors(&fields) || has_errors(&shares) {
-        return page(&state, &principal, fields, shares, None).await;
+    if has_errors(&fields) || has_errors(&fair) || has_errors(&shares) {
+        return page(&state, &principal, (fields, fair, shares), None).await;
     }
     match api::policies::set(&state, &principal, &input).await {
         Ok(_) => Ok(see_other("/politique?fait=politique")),
@@ -350,18 +355,17 @@ pub async fn set(
                         continue;
                     }
                 }
-                let name = match path {
-                    "territory" => "territoire",
-                    "status" => "public",
-                    "p" => "p",
-                    "alpha" => "alpha",
-                    "effective_from" => "date_effet",
-                    "note" => "motif",
-                    _ => "regle",
-                };
-                set_error(&mut fields, name, message);
+                match path {
+                    "status" => set_error(&mut fair, "public", message),
+                    "p" => set_error(&mut fair, "p", message),
+                    "alpha" => set_error(&mut fair, "alpha", message),
+                    "territory" => set_error(&mut fields, "territoire", message),
+                    "effective_from" => set_error(&mut fields, "date_effet", message),
+                    "note" => set_error(&mut fields, "motif", message),
+                    _ => set_error(&mut fields, "regle", message),
+                }
             }
-            page(&state, &principal, fields, shares, None).await
+            page(&state, &principal, (fields, fair, shares), None).await
         }
         Err(other) => Err(other.into()),
     }

@@ -642,7 +642,7 @@ pub async fn offer(
             State(state.clone()),
             principal.clone(),
             Path(id),
-            crate::json::QueryParams(api::ShortlistQuery { k: Some(10) }),
+            crate::json::QueryParams(api::ShortlistQuery { k: None }),
         )
         .await
         .map(|j| (j.0.candidates, j.0.policy))

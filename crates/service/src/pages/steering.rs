@@ -128,8 +128,8 @@ fn secret_share(part: u64, whole: u64) -> String {
     }
 }
 
-/// (holders, total) of one public by department and month: in the shortlists served, the
-/// proposals (month of proposal) and the hires (month of the move).
+/// (holders, total) of one public by department and month: in the shortlists served (places),
+/// the people proposed (month of proposal) and the people hired (month of the hire).
 #[derive(Default, Clone, Copy)]
 struct Practice {
     shortlisted: (u64, u64),
@@ -155,15 +155,12 @@ fn practice(
         let p = by
             .entry((t.department.clone(), t.month.clone()))
             .or_default();
-        p.proposed.0 += held(&t.holders);
-        p.proposed.1 += t.count;
-        if t.state == "hired" {
-            let p = by
-                .entry((t.department.clone(), t.changed_month.clone()))
-                .or_default();
-            p.hired.0 += held(&t.holders);
-            p.hired.1 += t.count;
-        }
+        let counted = match t.kind.as_str() {
+            "hired" => &mut p.hired,
+            _ => &mut p.proposed,
+        };
+        counted.0 += held(&t.holders);
+        counted.1 += t.people;
     }
     by
 }
@@ -629,19 +626,19 @@ mod tests {
             candidates: 300,
             holders: [40, 120, 0, 0, 0, 0],
         }];
-        let referral = |month: &str, changed: &str, state: &str, count, rqth| model::HolderTally {
+        let people = |month: &str, kind: &str, people, rqth| model::HolderTally {
             department: "93".to_string(),
             month: month.to_string(),
-            changed_month: changed.to_string(),
-            state: state.to_string(),
-            count,
+            kind: kind.to_string(),
+            people,
             holders: [rqth, 0, 0, 0, 0, 0],
         };
         let by = practice(
             &shortlists,
             &[
-                referral("2026-10", "2026-11", "hired", 30, 5),
-                referral("2026-11", "2026-11", "proposed", 60, 21),
+                people("2026-10", "proposed", 30, 5),
+                people("2026-11", "hired", 30, 5),
+                people("2026-11", "proposed", 60, 21),
             ],
             0,
         );

@@ -110,13 +110,69 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
     );
     let list = ids(&served);
     assert_eq!(list.len(), 20);
+    // The twenty people the policy chose hold each public's share at least ...
     for (status, share) in [
         (PriorityStatus::Rqth, 0.1),
         (PriorityStatus::LongTerm, 0.4),
         (PriorityStatus::Qpv, 0.2),
         (PriorityStatus::Rsa, 0.1),
     ] {
-        for (i, count) in prefix_counts(&list, &statuses, status).iter().enumerate() {
+        let held = prefix_counts(&list, &statuses, status)[19];
+        assert!(
+            held >= floor_of(share, 20),
+            "{status}: {held} of 20, below its floor"
+        );
+    }
+    // ... and they are shown by score, so that no rank tells whom the policy brought in; a
+    // shorter list is the first of them.
+    let scores: Vec<f64> = served["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    let (_, ten) = recruiter
+        .get(&format!("/api/v1/offers/{}/shortlist?k=10", world.offer_x))
+        .await;
+    assert_eq!(ids(&ten), list[..10].to_vec());
+    let (status, _) = recruiter
+        .get(&format!("/api/v1/offers/{}/shortlist?k=21", world.offer_x))
+        .await;
+    assert_eq!(status, 422, "one length for every reader");
+    // Behind it, the policy's own ranking meets every floor on every prefix.
+    let fair_order = |state: &service::AppState| -> Vec<i64> {
+        let sourcing = state.sourcing.read().unwrap();
+        let department = sourcing.engine.offer_department(world.offer_x);
+        let policy = state
+            .policy_for(department, state.now().date_naive(), 20)
+            .unwrap()
+            .1;
+        sourcing
+            .engine
+            .shortlist(
+                world.offer_x,
+                &engine::ShortlistRequest {
+                    k: 20,
+                    today: state.now().date_naive(),
+                    policy: Some(&policy),
+                    exposure: false,
+                },
+            )
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| e.job_seeker_id)
+            .collect()
+    };
+    let ranked = fair_order(&server.state);
+    for (status, share) in [
+        (PriorityStatus::Rqth, 0.1),
+        (PriorityStatus::LongTerm, 0.4),
+        (PriorityStatus::Qpv, 0.2),
+        (PriorityStatus::Rsa, 0.1),
+    ] {
+        for (i, count) in prefix_counts(&ranked, &statuses, status).iter().enumerate() {
             assert!(
                 *count >= floor_of(share, i + 1),
                 "{status} below its floor at prefix {}: {count}",
@@ -124,7 +180,12 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
             );
         }
     }
-    // ... which is not merit's order: the policy moved people.
+    let mut chosen = ranked.clone();
+    chosen.sort_unstable();
+    let mut shown = list.clone();
+    shown.sort_unstable();
+    assert_eq!(chosen, shown, "the people shown are those the policy chose");
+    // ... which are not merit's: the policy brought people in.
     let merit: Vec<i64> = {
         let sourcing = server.state.sourcing.read().unwrap();
         sourcing
@@ -144,7 +205,9 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
             .map(|e| e.job_seeker_id)
             .collect()
     };
-    assert_ne!(list, merit, "the default policy changed nothing");
+    let mut merit_set = merit.clone();
+    merit_set.sort_unstable();
+    assert_ne!(merit_set, shown, "the default policy changed nothing");
     assert!(prefix_counts(&merit, &statuses, PriorityStatus::LongTerm)[4] < 2);
     // A recruiter cannot turn it off nor choose another.
     for query in ["&fair=rqth:0.1:0.1", "&floors=rqth=0", "&policy=none"] {
@@ -164,11 +227,8 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
     assert!(html.contains("Publics prioritaires de l'accord"), "{html}");
     assert!(html.contains(r#"href="/politique""#));
     assert!(html.contains("par défaut"));
-    let (_, ten) = recruiter
-        .get(&format!("/api/v1/offers/{}/shortlist?k=10", world.offer_x))
-        .await;
     let mut at = 0;
-    for candidate in ten["candidates"].as_array().unwrap() {
+    for candidate in served["candidates"].as_array().unwrap() {
         let pseudonym = candidate["pseudonym"].as_str().unwrap();
         let found = html[at..]
             .find(pseudonym)
@@ -256,8 +316,13 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
     assert_eq!(policy["effective_from"], today.to_string());
     let table = engine::fair::MTable::adjusted(20, 0.5, 0.1).unwrap();
     assert!(*table.minimums.last().unwrap() >= 5, "{:?}", table.minimums);
-    let list = ids(&served);
-    for (i, count) in prefix_counts(&list, &statuses, PriorityStatus::Rqth)
+    let held = prefix_counts(&ids(&served), &statuses, PriorityStatus::Rqth)[19];
+    assert!(
+        held >= table.minimums[19],
+        "{held} RQTH of 20 chosen, below FA*IR's {}",
+        table.minimums[19]
+    );
+    for (i, count) in prefix_counts(&fair_order(&server.state), &statuses, PriorityStatus::Rqth)
         .iter()
         .enumerate()
     {
@@ -396,6 +461,10 @@ pub async fn an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at
             "/scope",
         ),
         (json!({ "scope": null, "channel": "pigeon" }), "/channel"),
+        (
+            json!({ "scope": null, "channel": "phone", "disclosed": vec!["qpv"; 1000] }),
+            "/disclosed",
+        ),
     ] {
         let (status, problem) = advisor.send("PUT", &consent, Some(&body)).await;
         assert_eq!(status, 422, "{body}: {problem}");
@@ -489,6 +558,12 @@ pub async fn an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at
     let last = seen["log"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["to"], "cancelled", "{seen}");
     assert_eq!(last["note"], Value::Null, "the agency is told why: {seen}");
+    assert_eq!(last["by"], Value::Null, "the agency is told who: {seen}");
+    assert_eq!(
+        seen["job_seeker"]["consent"],
+        Value::Null,
+        "the agency reads the person's consent: {seen}"
+    );
     let (status, history) = advisor.get(&consent).await;
     assert_eq!(status, 200);
     let history = history.as_array().unwrap();
@@ -531,6 +606,62 @@ pub async fn an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at
     assert_eq!(report["cancelled_referrals"], json!([]));
     let (_, served) = recruiter.get(&shortlist).await;
     assert!(ids(&served).contains(&seeker));
+
+    // A withdrawal committed while a proposal is on its way (the engine still holding the
+    // consent, as in the instant between the two): the store refuses the proposal, with the
+    // agencies' one refusal.
+    let store = server.state.store.clone();
+    store
+        .upsert_offers(&[offer(5, &siret(AGENCY_X))], server.now())
+        .await
+        .unwrap();
+    service::sourcing::refresh(store.as_ref(), &server.state.sourcing, t0())
+        .await
+        .unwrap();
+    let other_offer = store
+        .offer(
+            &siret(AGENCY_X),
+            &domain::ExternalId::parse("OFF-5").unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    store
+        .record_consent(
+            seeker,
+            &ConsentChange {
+                scope: None,
+                channel: ConsentChannel::Phone,
+                disclosed: vec![],
+            },
+            None,
+            server.now(),
+        )
+        .await
+        .unwrap();
+    let (status, refused) = recruiter
+        .post(
+            "/api/v1/referrals",
+            &json!({ "offer_id": other_offer, "job_seeker_id": seeker }),
+        )
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    let (_, unknown) = recruiter
+        .post(
+            "/api/v1/referrals",
+            &json!({ "offer_id": other_offer, "job_seeker_id": 424_242 }),
+        )
+        .await;
+    assert_eq!(
+        refused["fields"], unknown["fields"],
+        "the agency learns why from the refusal"
+    );
+    let proposals = store
+        .referrals(ReferralScope::JobSeeker(seeker), 0, 100)
+        .await
+        .unwrap();
+    assert!(proposals.iter().all(|r| r.offer_id != other_offer));
     server.stop().await;
 }
 
@@ -578,7 +709,7 @@ pub async fn france_travails_systems_push_job_seekers_with_the_imports_validatio
     // In the engine at once: offered to offer X's recruiter.
     let recruiter = server.login("recruiter@x.fr").await;
     let (_, served) = recruiter
-        .get(&format!("/api/v1/offers/{}/shortlist?k=50", world.offer_x))
+        .get(&format!("/api/v1/offers/{}/shortlist?k=20", world.offer_x))
         .await;
     assert!(ids(&served).contains(&id), "{served}");
 
@@ -594,6 +725,20 @@ pub async fn france_travails_systems_push_job_seekers_with_the_imports_validatio
     let (status, problem) = push(&advisor, lines.join("\n")).await;
     assert_eq!(status, 422, "{problem}");
     assert_eq!(problem["fields"][0]["path"], "/2/commune", "{problem}");
+    // Many wrong rows: the answer names the first hundred and counts the rest.
+    let mut many = vec![lines[0].clone()];
+    many.extend(std::iter::repeat_n(lines[1].clone(), 300));
+    let (status, problem) = push(&advisor, many.join("\n")).await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["fields"].as_array().unwrap().len(), 100);
+    assert!(
+        problem["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("and 200 more"),
+        "{}",
+        problem["message"]
+    );
     let (status, problem) = push(&advisor, csv(&[job_seeker(2_006, &siret(FT_B))])).await;
     assert_eq!(status, 422, "{problem}");
     assert_eq!(problem["fields"][0]["path"], "/2/agence_siret", "{problem}");
@@ -641,7 +786,7 @@ pub async fn france_travails_systems_push_job_seekers_with_the_imports_validatio
         "an import gave back a withdrawn consent"
     );
     let (_, served) = recruiter
-        .get(&format!("/api/v1/offers/{}/shortlist?k=50", world.offer_x))
+        .get(&format!("/api/v1/offers/{}/shortlist?k=20", world.offer_x))
         .await;
     assert!(!ids(&served).contains(&id));
     server.stop().await;

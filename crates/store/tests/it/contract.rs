@@ -1501,6 +1501,32 @@ pub async fn referral_holder_tallies_count_each_status(db: &TestDb) {
     let tallies = store.referral_holder_tallies().await.unwrap();
     assert_eq!(tallies.len(), 1, "{tallies:?}");
     let t = &tallies[0];
-    assert_eq!((t.state.as_str(), t.count), ("proposed", 3));
+    assert_eq!((t.kind.as_str(), t.people), ("proposed", 3));
     assert_eq!(t.holders, [2, 2, 0, 0, 0, 0]);
+    // People, not referrals: the same person proposed for a second offer counts once.
+    store
+        .upsert_offers(&[offer(2, &siret(2))], at(1))
+        .await
+        .unwrap();
+    let second = store
+        .offer(&siret(2), &offer(2, &siret(2)).external_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let six = store
+        .job_seeker(&seekers[2].external_id)
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .create_referral(six.id, second, None, None, at(2))
+        .await
+        .unwrap();
+    let tallies = store.referral_holder_tallies().await.unwrap();
+    assert_eq!(tallies.len(), 1, "{tallies:?}");
+    assert_eq!(
+        (tallies[0].people, tallies[0].holders),
+        (3, [2, 2, 0, 0, 0, 0])
+    );
 }
