@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Shortlists over HTTP, measured with wrk on loopback (BENCHMARKS.md): the service runs on the
 # simulated region at a given scale (default 1.0: about 975,000 job seekers, 60,000 open
-# offers) in SQLite, or in PostgreSQL with --postgres; wrk asks for the top-10 shortlist of a
-# random open offer, authenticated by an API token, for 30 s.
+# offers) in SQLite, or in PostgreSQL with --postgres; wrk asks for the served shortlist (the
+# twenty people the territory's priority policy chooses) of a random open offer, authenticated
+# by an API token, for 30 s.
 #
 #   bash scripts/bench-http.sh [SCALE] [--postgres] [CONNECTIONS]
 #

@@ -12,7 +12,7 @@ end
 
 function request()
   local id = ids[math.random(#ids)]
-  return wrk.format("GET", "/api/v1/offers/" .. id .. "/shortlist?k=10", {
+  return wrk.format("GET", "/api/v1/offers/" .. id .. "/shortlist", {
     ["Authorization"] = "Bearer " .. token,
   })
 end

@@ -26,6 +26,7 @@ use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::response::IntoResponse;
 use chrono::{DateTime, Duration, Utc};
 use engine::ScoringConfig;
+use model::NewAuditEvent;
 use store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -97,6 +98,11 @@ pub struct AppState {
     /// Shortlists served since the last flush, by (owner, department, month): (shortlists,
     /// candidates). Counted in memory, added to the store every `refresh_every` and at stop.
     shortlist_counts: std::sync::Mutex<ShortlistCounts>,
+    /// What the priority policy changed in the shortlists served since the last flush, one
+    /// event per (reader, offer, change) with how many times it was served: appended to the
+    /// audit trail in one batch every `refresh_every`, before an audit read, and at stop (one
+    /// write per served list would bound the service by the audit's serialised appends).
+    rerank_events: std::sync::Mutex<RerankEvents>,
     /// The steering page's measure of exposure, by scope, reused for a few minutes.
     pub(crate) exposure_cache:
         std::sync::Mutex<std::collections::HashMap<String, pages::steering::Measured>>,
@@ -143,6 +149,7 @@ impl AppState {
             sirets: RwLock::new(sirets),
             exposure_cache: std::sync::Mutex::new(std::collections::HashMap::new()),
             shortlist_counts: std::sync::Mutex::new(ShortlistCounts::new()),
+            rerank_events: std::sync::Mutex::new(RerankEvents::new()),
             built_at,
             clock,
         })
@@ -199,6 +206,13 @@ impl AppState {
         }))
     }
 }
+
+/// Rerank events waiting for the audit trail: by (actor, offer, what changed), the event and
+/// how many times that list was served.
+type RerankEvents = std::collections::HashMap<(Option<i64>, i64, String), (NewAuditEvent, u64)>;
+
+/// The most distinct rerank events held before a request flushes them itself.
+const RERANK_EVENTS_HELD: usize = 10_000;
 
 /// (shortlists, candidates, candidates holding each priority status).
 type ShortlistCounts = std::collections::HashMap<(i64, String, String), (u64, u64, [u64; 6])>;
@@ -257,6 +271,72 @@ impl AppState {
         entry.1 += candidates as u64;
         for (sum, n) in entry.2.iter_mut().zip(holders) {
             *sum += n;
+        }
+    }
+
+    /// Records what the policy changed in a served shortlist, for the next audit batch; past
+    /// [`RERANK_EVENTS_HELD`] distinct ones, writes the batch now.
+    pub async fn audit_rerank(
+        &self,
+        actor: Option<i64>,
+        offer: i64,
+        detail: serde_json::Value,
+    ) -> Result<(), error::ApiError> {
+        let full = {
+            let mut held = self.rerank_events.lock().unwrap_or_else(|e| e.into_inner());
+            let key = (actor, offer, detail.to_string());
+            let entry = held.entry(key).or_insert_with(|| {
+                (
+                    NewAuditEvent {
+                        actor,
+                        action: "shortlist.rerank".to_string(),
+                        subject_kind: "offer".to_string(),
+                        subject_id: Some(offer),
+                        detail,
+                    },
+                    0,
+                )
+            });
+            entry.1 += 1;
+            held.len() >= RERANK_EVENTS_HELD
+        };
+        if full {
+            self.flush_rerank_events().await?;
+        }
+        Ok(())
+    }
+
+    /// Appends the rerank events held to the audit trail, in one transaction, each with how many
+    /// times its list was served (`served`); on failure they are kept for the next flush.
+    pub async fn flush_rerank_events(&self) -> Result<usize, error::ApiError> {
+        let taken =
+            std::mem::take(&mut *self.rerank_events.lock().unwrap_or_else(|e| e.into_inner()));
+        if taken.is_empty() {
+            return Ok(0);
+        }
+        let mut events: Vec<NewAuditEvent> = taken
+            .values()
+            .map(|(event, served)| {
+                let mut event = event.clone();
+                if let Some(detail) = event.detail.as_object_mut() {
+                    detail.insert("served".to_string(), serde_json::json!(served));
+                }
+                event
+            })
+            .collect();
+        events.sort_by_key(|e| e.subject_id);
+        match self.store.append_audit_all(&events, self.now()).await {
+            Ok(_) => {
+                self.metrics.audit_events.inc_by(events.len() as u64);
+                Ok(events.len())
+            }
+            Err(err) => {
+                let mut held = self.rerank_events.lock().unwrap_or_else(|e| e.into_inner());
+                for (key, (event, served)) in taken {
+                    held.entry(key).or_insert((event, 0)).1 += served;
+                }
+                Err(err.into())
+            }
         }
     }
 
@@ -422,6 +502,9 @@ pub async fn serve(
     if let Err(err) = state.flush_shortlist_counts().await {
         tracing::error!(error = %err, "shortlist counts lost at stop");
     }
+    if let Err(err) = state.flush_rerank_events().await {
+        tracing::error!(error = ?err, "priority policy audit events lost at stop");
+    }
     served.map_err(|err| anyhow::anyhow!("serving: {err}"))
 }
 
@@ -436,6 +519,9 @@ async fn refresh_loop(state: Arc<AppState>) {
         ticker.tick().await;
         if let Err(err) = state.flush_shortlist_counts().await {
             tracing::error!(error = %err, "shortlist counts not written: kept for the next try");
+        }
+        if let Err(err) = state.flush_rerank_events().await {
+            tracing::error!(error = ?err, "priority policy audit events not written: kept for the next try");
         }
         if let Err(err) = state.reload_policies().await {
             tracing::error!(error = %err, "priority policies not re-read: the known ones apply");

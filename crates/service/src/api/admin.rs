@@ -32,6 +32,8 @@ pub(crate) async fn list_audit(
     principal
         .grant(Resource::AuditTrail, Verb::Read, None)
         .map_err(forbidden)?;
+    // What the priority policy changed in the lists served lately is written first.
+    state.flush_rerank_events().await?;
     let limit = page_limit(page.limit)?;
     if filter.subject_id.is_some() && filter.subject_kind.is_none() {
         return Err(ApiError::field(

@@ -266,19 +266,15 @@ pub(crate) async fn shortlist(
     if let (Some(owner), Some(department)) = (owner, department) {
         state.count_shortlist(owner, department, view.candidates.len(), holders);
     }
-    // Who the policy moved goes to the audit trail, never to the reader.
+    // Who the policy moved goes to the audit trail (in the next batch), never to the reader.
     if let Some(adjustment) = adjustment.filter(|a| !a.moves.is_empty() || !a.unmet.is_empty()) {
-        audit(
-            &state,
-            vec![event(
-                &principal,
-                "shortlist.rerank",
-                "offer",
-                Some(id),
+        state
+            .audit_rerank(
+                Some(principal.user.id),
+                id,
                 serde_json::to_value(&adjustment).unwrap_or_default(),
-            )],
-        )
-        .await?;
+            )
+            .await?;
     }
     Ok(Json(view))
 }

@@ -492,9 +492,10 @@ pub struct Measured {
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
-/// The share of each status in top-10 shortlists against the eligible pool, over the newest
-/// open offers of the scope (a structure's, or all) and department; measured at most every
-/// ten minutes per scope, on a blocking thread (a full scan of each offer's pool).
+/// The share of each status in served shortlists (the twenty people their policy chooses)
+/// against the eligible pool, over the newest open offers of the scope (a structure's, or all)
+/// and department; measured at most every ten minutes per scope, on a blocking thread (a full
+/// scan of each offer's pool).
 async fn exposure(
     state: &Arc<AppState>,
     own: Option<i64>,
@@ -540,13 +541,17 @@ async fn exposure(
             // Measured as served: under the policy in force in the offer's department.
             let department = sourcing.engine.offer_department(*id);
             let policy = worker
-                .policy_for(department, now.date_naive(), 10)
+                .policy_for(
+                    department,
+                    now.date_naive(),
+                    crate::api::offers::SHORTLIST_LENGTH,
+                )
                 .ok()
                 .map(|(_, p)| p);
             if let Ok(shortlist) = sourcing.engine.shortlist(
                 *id,
                 &ShortlistRequest {
-                    k: 10,
+                    k: crate::api::offers::SHORTLIST_LENGTH,
                     today: now.date_naive(),
                     policy: policy.as_ref(),
                     exposure: true,

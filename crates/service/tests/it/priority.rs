@@ -344,14 +344,21 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
     assert_eq!(paris["default"], true);
     assert_eq!(policies["history"].as_array().unwrap().len(), 1);
     assert_eq!(policies["history"][0]["note"], "Comité du 10 mars");
+    // What the policy changed is audited in batches (every refresh, before an audit read).
+    assert!(server.state.flush_rerank_events().await.unwrap() > 0);
     let events = server.state.store.audit_events(0, 10_000).await.unwrap();
     assert!(
         events.iter().any(|e| e.event.action == "policy.set"),
         "the change is audited"
     );
+    let rerank = events
+        .iter()
+        .find(|e| e.event.action == "shortlist.rerank")
+        .expect("who the policy moved is audited");
     assert!(
-        events.iter().any(|e| e.event.action == "shortlist.rerank"),
-        "who the policy moved is audited"
+        rerank.event.detail["served"].as_u64().unwrap() >= 1,
+        "{:?}",
+        rerank.event
     );
     assert!(
         !served.to_string().contains("rqth\":true") && !served.to_string().contains("moves"),
