@@ -103,6 +103,8 @@ pub struct AppState {
     /// audit trail in one batch every `refresh_every`, before an audit read, and at stop (one
     /// write per served list would bound the service by the audit's serialised appends).
     rerank_events: std::sync::Mutex<RerankEvents>,
+    /// A batch of rerank events is being written in the background.
+    rerank_flushing: std::sync::atomic::AtomicBool,
     /// The steering page's measure of exposure, by scope, reused for a few minutes.
     pub(crate) exposure_cache:
         std::sync::Mutex<std::collections::HashMap<String, pages::steering::Measured>>,
@@ -150,6 +152,7 @@ impl AppState {
             exposure_cache: std::sync::Mutex::new(std::collections::HashMap::new()),
             shortlist_counts: std::sync::Mutex::new(ShortlistCounts::new()),
             rerank_events: std::sync::Mutex::new(RerankEvents::new()),
+            rerank_flushing: std::sync::atomic::AtomicBool::new(false),
             built_at,
             clock,
         })
@@ -275,13 +278,14 @@ impl AppState {
     }
 
     /// Records what the policy changed in a served shortlist, for the next audit batch; past
-    /// [`RERANK_EVENTS_HELD`] distinct ones, writes the batch now.
-    pub async fn audit_rerank(
-        &self,
+    /// [`RERANK_EVENTS_HELD`] distinct ones, starts writing the batch in the background (one
+    /// writer at a time), so that no request waits for it.
+    pub fn audit_rerank(
+        self: &Arc<Self>,
         actor: Option<i64>,
         offer: i64,
         detail: serde_json::Value,
-    ) -> Result<(), error::ApiError> {
+    ) {
         let full = {
             let mut held = self.rerank_events.lock().unwrap_or_else(|e| e.into_inner());
             let key = (actor, offer, detail.to_string());
@@ -300,10 +304,21 @@ impl AppState {
             entry.1 += 1;
             held.len() >= RERANK_EVENTS_HELD
         };
-        if full {
-            self.flush_rerank_events().await?;
+        if full
+            && !self
+                .rerank_flushing
+                .swap(true, std::sync::atomic::Ordering::AcqRel)
+        {
+            let state = self.clone();
+            tokio::spawn(async move {
+                if let Err(err) = state.flush_rerank_events().await {
+                    tracing::error!(error = ?err, "priority policy audit events not written: kept for the next try");
+                }
+                state
+                    .rerank_flushing
+                    .store(false, std::sync::atomic::Ordering::Release);
+            });
         }
-        Ok(())
     }
 
     /// Appends the rerank events held to the audit trail, in one transaction, each with how many

@@ -268,13 +268,11 @@ pub(crate) async fn shortlist(
     }
     // Who the policy moved goes to the audit trail (in the next batch), never to the reader.
     if let Some(adjustment) = adjustment.filter(|a| !a.moves.is_empty() || !a.unmet.is_empty()) {
-        state
-            .audit_rerank(
-                Some(principal.user.id),
-                id,
-                serde_json::to_value(&adjustment).unwrap_or_default(),
-            )
-            .await?;
+        state.audit_rerank(
+            Some(principal.user.id),
+            id,
+            serde_json::to_value(&adjustment).unwrap_or_default(),
+        );
     }
     Ok(Json(view))
 }
