@@ -437,6 +437,10 @@ async function steeringAndAdmin(browser) {
   await page.getByLabel("Travailleur handicapé (RQTH)").fill("0,15");
   await page.getByLabel("Résident d'un quartier prioritaire (QPV)").fill("0,3");
   await page.getByLabel("Motif (décision du comité)").fill("Comité régional : renfort en Seine-Saint-Denis");
+  await page.getByRole("button", { name: "Simuler d'abord sur les offres ouvertes" }).click();
+  await page.getByRole("heading", { name: /^Simulation/ }).waitFor();
+  await page.getByRole("table", { name: /Part de chaque public parmi les personnes retenues/ }).waitFor();
+  await check(page, "politique-simulation");
   await page.getByRole("button", { name: "Enregistrer la politique" }).click();
   await page.getByText("La politique est enregistrée").waitFor();
   await page.getByRole("cell", { name: "Fixée par le comité" }).first().waitFor();

@@ -111,6 +111,7 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(meetings::register, meetings::list_registrations))
         .routes(routes!(meetings::record_attendance))
         .routes(routes!(policies::list_policies, policies::set_policy))
+        .routes(routes!(policies::simulate_policy))
         .routes(routes!(
             job_seekers::consent_history,
             job_seekers::record_consent

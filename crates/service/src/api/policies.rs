@@ -374,3 +374,235 @@ pub(crate) async fn set(
     .await?;
     Ok(change_view(&stored))
 }
+
+/// A policy to try, as query parameters: the fields of [`PolicyInput`], the floors written
+/// `rqth=0.1,qpv=0.2`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationQuery {
+    /// `region`, or one of the region's departments.
+    pub territory: String,
+    /// `fair` or `floors`.
+    pub kind: String,
+    pub status: Option<String>,
+    pub p: Option<f64>,
+    pub alpha: Option<f64>,
+    /// `rqth=0.1,qpv=0.2`.
+    pub floors: Option<String>,
+}
+
+/// One priority public under the policy in force and under the one tried.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimulatedShare {
+    pub status: String,
+    /// Its share of the people eligible for the offers measured.
+    pub pool: f64,
+    /// Its share of the people the policy in force chooses.
+    pub in_force: f64,
+    /// Its share of the people the policy tried would choose.
+    pub tried: f64,
+}
+
+/// What a policy would change, over the newest open offers of a territory: aggregates only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimulationView {
+    pub territory: String,
+    /// Open offers measured (the newest, at most 300).
+    pub offers: usize,
+    pub in_force: PolicyView,
+    pub tried: PolicyView,
+    pub shares: Vec<SimulatedShare>,
+    /// Mean score of the people chosen, under each policy: what merit gives up.
+    pub mean_score_in_force: f64,
+    pub mean_score_tried: f64,
+}
+
+/// The most open offers a simulation measures.
+const SIMULATED_OFFERS: usize = 300;
+
+/// What if: the shares of each priority public in the served shortlists of a territory's
+/// newest open offers under the policy in force and under another, beside their shares in the
+/// eligible pool, and the mean score each gives up. For the steering committee and the
+/// administrators; aggregates only, never a list.
+#[utoipa::path(get, path = "/api/v1/policies/simulation", tag = "policies",
+    params(SimulationQuery),
+    responses((status = 200, body = SimulationView), (status = 403, body = Problem),
+              (status = 422, body = Problem)))]
+pub(crate) async fn simulate_policy(
+    State(state): St,
+    principal: Principal,
+    QueryParams(query): QueryParams<SimulationQuery>,
+) -> AppResult<Json<SimulationView>> {
+    Ok(Json(simulate(&state, &principal, &query).await?))
+}
+
+pub(crate) async fn simulate(
+    state: &Arc<AppState>,
+    principal: &Principal,
+    query: &SimulationQuery,
+) -> AppResult<SimulationView> {
+    principal
+        .grant(Resource::Policies, Verb::Write, None)
+        .map_err(forbidden)?;
+    let mut floors = None;
+    if let Some(text) = query.floors.as_deref() {
+        if text.chars().count() > 200 {
+            return Err(ApiError::field("?floors", "at most 200 characters"));
+        }
+        let mut map = BTreeMap::new();
+        for part in text.split(',').filter(|p| !p.trim().is_empty()) {
+            let Some((status, share)) = part.split_once('=') else {
+                return Err(ApiError::field(
+                    "?floors",
+                    "STATUS=SHARE,... such as rqth=0.1,qpv=0.2",
+                ));
+            };
+            let share: f64 = share
+                .trim()
+                .parse()
+                .map_err(|_| ApiError::field("?floors", format!("{status}: not a number")))?;
+            map.insert(status.trim().to_string(), share);
+        }
+        floors = Some(map);
+    }
+    let input = PolicyInput {
+        territory: query.territory.clone(),
+        kind: query.kind.clone(),
+        status: query.status.clone(),
+        p: query.p,
+        alpha: query.alpha,
+        floors,
+        effective_from: None,
+        note: None,
+    };
+    let today = state.now().date_naive();
+    let record =
+        parse_input(&input, &state.config.region, today, None).map_err(|err| match err {
+            // The body's pointers become the query's parameters.
+            ApiError::Invalid(problems) => ApiError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|p| FieldProblem {
+                        path: format!(
+                            "?{}",
+                            p.path
+                                .trim_start_matches('/')
+                                .split('/')
+                                .next()
+                                .unwrap_or("")
+                        ),
+                        message: p.message,
+                    })
+                    .collect(),
+            ),
+            other => other,
+        })?;
+    let k = super::offers::SHORTLIST_LENGTH;
+    let tried = engine::Policy::from_rule(&record.rule, k)
+        .map_err(|reason| ApiError::field("?kind", reason))?;
+    let department = match &record.territory {
+        Territory::Department(code) => Some(code.clone()),
+        Territory::Region(_) => None,
+    };
+    let worker = state.clone();
+    let tried_rule = record.rule.clone();
+    tokio::task::spawn_blocking(move || {
+        let sourcing = worker.sourcing.read().unwrap_or_else(|e| e.into_inner());
+        let mut ids = sourcing.engine.open_offers(department.as_deref());
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        ids.truncate(SIMULATED_OFFERS);
+        let in_force_here = {
+            let policies = worker.policies.read().unwrap_or_else(|e| e.into_inner());
+            model::policy::in_force(&policies, department.as_deref(), today)
+        };
+        let (mut pool, mut eligible) = ([0u64; 6], 0u64);
+        let (mut now_held, mut now_count, mut now_score) = ([0u64; 6], 0u64, 0.0f64);
+        let (mut try_held, mut try_count, mut try_score) = ([0u64; 6], 0u64, 0.0f64);
+        for id in &ids {
+            let offer_department = sourcing.engine.offer_department(*id);
+            let Ok((_, current)) = worker.policy_for(offer_department, today, k) else {
+                continue;
+            };
+            for (policy, held, count, score, measure) in [
+                (
+                    &current,
+                    &mut now_held,
+                    &mut now_count,
+                    &mut now_score,
+                    true,
+                ),
+                (&tried, &mut try_held, &mut try_count, &mut try_score, false),
+            ] {
+                let Ok(list) = sourcing.engine.shortlist(
+                    *id,
+                    &ShortlistRequest {
+                        k,
+                        today,
+                        policy: Some(policy),
+                        exposure: measure,
+                    },
+                ) else {
+                    continue;
+                };
+                for (slot, n) in held.iter_mut().zip(list.holders(&sourcing.engine)) {
+                    *slot += n;
+                }
+                *count += list.entries.len() as u64;
+                *score += list.entries.iter().map(|e| e.score).sum::<f64>();
+                if let Some(exposure) = &list.exposure {
+                    eligible += exposure.pool as u64;
+                    for s in &exposure.statuses {
+                        if let Some(i) = PriorityStatus::ALL.iter().position(|x| *x == s.status)
+                            && let Some(slot) = pool.get_mut(i)
+                        {
+                            *slot += s.in_pool as u64;
+                        }
+                    }
+                }
+            }
+        }
+        let share = |part: u64, whole: u64| {
+            if whole == 0 {
+                0.0
+            } else {
+                part as f64 / whole as f64
+            }
+        };
+        let shares = PriorityStatus::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, status)| {
+                let at = |a: &[u64; 6]| a.get(i).copied().unwrap_or(0);
+                SimulatedShare {
+                    status: status.as_str().to_string(),
+                    pool: share(at(&pool), eligible),
+                    in_force: share(at(&now_held), now_count),
+                    tried: share(at(&try_held), try_count),
+                }
+            })
+            .collect();
+        SimulationView {
+            territory: department.clone().unwrap_or_else(|| "region".to_string()),
+            offers: ids.len(),
+            in_force: PolicyView::in_force(&in_force_here),
+            tried: PolicyView {
+                default: false,
+                ..PolicyView::of(None, Some(&record.territory), &tried_rule, None)
+            },
+            shares,
+            mean_score_in_force: if now_count == 0 {
+                0.0
+            } else {
+                now_score / now_count as f64
+            },
+            mean_score_tried: if try_count == 0 {
+                0.0
+            } else {
+                try_score / try_count as f64
+            },
+        }
+    })
+    .await
+    .map_err(|err| ApiError::Internal(format!("simulating a policy: {err}")))
+}

@@ -38,6 +38,19 @@ struct PolicyPage {
     shares: Vec<Field>,
     errors: Vec<(String, String)>,
     published: Vec<(&'static str, String)>,
+    /// What the policy typed would change ("Simuler"), when asked.
+    simulation: Option<Simulated>,
+}
+
+/// A simulation as the page shows it.
+pub struct Simulated {
+    pub territory: String,
+    pub offers: usize,
+    pub tried: Vec<String>,
+    /// Public, pool, in force, tried.
+    pub rows: Vec<(&'static str, String, String, String)>,
+    pub score_in_force: String,
+    pub score_tried: String,
 }
 
 fn territory_label(code: &str, region: &str) -> String {
@@ -163,6 +176,16 @@ async fn page(
     (fields, fair, shares): (Vec<Field>, Vec<Field>, Vec<Field>),
     notice: Option<String>,
 ) -> PageResult {
+    page_with(state, principal, (fields, fair, shares), notice, None).await
+}
+
+async fn page_with(
+    state: &Arc<AppState>,
+    principal: &Principal,
+    (fields, fair, shares): (Vec<Field>, Vec<Field>, Vec<Field>),
+    notice: Option<String>,
+    simulation: Option<Simulated>,
+) -> PageResult {
     let axum::Json(view) =
         api::policies::list_policies(State(state.clone()), principal.clone()).await?;
     let region = view.region.clone();
@@ -226,6 +249,7 @@ async fn page(
         fair,
         shares,
         errors,
+        simulation,
         published: labels::PRIORITIES
             .iter()
             .filter_map(|code| model::PriorityStatus::parse(code))
@@ -341,6 +365,61 @@ pub async fn set(
     }
     if has_errors(&fields) || has_errors(&fair) || has_errors(&shares) {
         return page(&state, &principal, (fields, fair, shares), None).await;
+    }
+    if get("action") == "simuler" {
+        let query = api::policies::SimulationQuery {
+            territory: input.territory.clone(),
+            kind: input.kind.clone(),
+            status: input.status.clone(),
+            p: input.p,
+            alpha: input.alpha,
+            floors: input.floors.as_ref().map(|f| {
+                f.iter()
+                    .map(|(s, v)| format!("{s}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            }),
+        };
+        match api::policies::simulate(&state, &principal, &query).await {
+            Ok(view) => {
+                let simulated = Simulated {
+                    territory: territory_label(&view.territory, &state.config.region),
+                    offers: view.offers,
+                    tried: rule_lines(&view.tried),
+                    rows: view
+                        .shares
+                        .iter()
+                        .map(|s| {
+                            (
+                                labels::priority(&s.status),
+                                percent(s.pool),
+                                percent(s.in_force),
+                                percent(s.tried),
+                            )
+                        })
+                        .collect(),
+                    score_in_force: percent(view.mean_score_in_force),
+                    score_tried: percent(view.mean_score_tried),
+                };
+                return page_with(
+                    &state,
+                    &principal,
+                    (fields, fair, shares),
+                    None,
+                    Some(simulated),
+                )
+                .await;
+            }
+            Err(ApiError::Invalid(problems)) => {
+                for problem in problems {
+                    let path = problem.path.trim_start_matches(['?', '/']).to_string();
+                    let message = french_reason(&path, &problem.message);
+                    set_error(&mut fields, "regle", message);
+                }
+                return page(&state, &principal, (fields, fair, shares), None).await;
+            }
+            Err(other) => return Err(other.into()),
+        }
     }
     match api::policies::set(&state, &principal, &input).await {
         Ok(_) => Ok(see_other("/politique?fait=politique")),

@@ -275,6 +275,17 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        route: "GET /api/v1/policies/simulation?territory=region&kind=floors&floors=rqth%3D0.1",
+        expect: [
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (200, 200),
+            (200, 200),
+        ],
+    },
+    Case {
         route: "GET /api/v1/job-seekers/{seeker}/consent",
         expect: [
             (200, 403),

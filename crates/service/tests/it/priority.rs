@@ -292,6 +292,35 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
         )
         .await;
     assert_eq!(status, 403, "a recruiter set a policy");
+
+    // What if: the committee tries a policy on the territory's open offers first (aggregates
+    // only); a recruiter may not.
+    let what_if = "/api/v1/policies/simulation?territory=93&kind=floors&floors=rqth%3D0.5";
+    let (status, simulated) = steering.get(what_if).await;
+    assert_eq!(status, 200, "{simulated}");
+    assert_eq!(simulated["offers"], 2, "{simulated}");
+    let rqth = simulated["shares"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["status"] == "rqth")
+        .unwrap()
+        .clone();
+    assert!(rqth["tried"].as_f64().unwrap() >= 0.5, "{simulated}");
+    assert!(rqth["in_force"].as_f64().unwrap() < 0.5, "{simulated}");
+    assert!(
+        simulated["mean_score_tried"].as_f64().unwrap()
+            <= simulated["mean_score_in_force"].as_f64().unwrap(),
+        "{simulated}"
+    );
+    assert!(!simulated.to_string().contains("job_seeker"), "{simulated}");
+    let (status, problem) = steering
+        .get("/api/v1/policies/simulation?territory=93&kind=floors&floors=rqth%3D0.7,qpv%3D0.7")
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["fields"][0]["path"], "?floors", "{problem}");
+    let (status, _) = recruiter.get(what_if).await;
+    assert_eq!(status, 403, "a recruiter simulated a policy");
     let (_, policies) = recruiter.get("/api/v1/policies").await;
     assert!(policies["history"].as_array().unwrap().is_empty());
 
