@@ -200,7 +200,9 @@ async function recruiterProposes(browser) {
   await page.getByRole("heading", { name: "Présélection" }).waitFor();
   const candidates = page.locator(".pa-candidate");
   assert.ok((await candidates.count()) >= 1, "the shortlist has candidates");
-  assert.equal(await candidates.first().locator(".pa-bars li").count(), 6, "six reasons shown as bars");
+  // No score and no rank of merit: what brings each person near the offer, in words.
+  assert.equal(await candidates.first().locator(".pa-bars li").count(), 0, "no score bars on a shortlist");
+  await candidates.first().getByText(/du lieu de travail/).waitFor();
   const pseudonym = (await candidates.first().locator("h3").innerText()).replace(/^\d+\.\s*/, "");
   // The list guarantees the agreement's priority publics a share, and says where the rule is.
   await page.getByText("Publics prioritaires de l'accord").waitFor();

@@ -33,7 +33,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use api::offers::MAX_OFFERS_PER_REQUEST;
+pub use api::offers::{MAX_OFFERS_PER_REQUEST, SHORTLIST_LENGTH, neutral_order};
 pub use api::{ChainReport, expire_referrals, openapi, verify_chain};
 pub use sourcing::Loaded;
 

@@ -166,7 +166,9 @@ struct DemoAccount {
     structure: String,
 }
 
-/// The France Travail agency of the best consenting candidate for the agency's first open offer.
+/// The France Travail agency of the first person the agency's first open offer's shortlist
+/// shows, as the service serves it (the territory's policy, the served length, the order of
+/// pseudonyms): the demo's advisor follows them, so the journeys meet on one referral.
 async fn first_candidate_agency(
     store: &dyn Store,
     agency: i64,
@@ -182,15 +184,26 @@ async fn first_candidate_agency(
         return Ok(None);
     };
     let loaded = service::sourcing::load(store, scoring, true, &mut || {}).await?;
-    let shortlist = loaded.engine.shortlist(
+    let today = now().date_naive();
+    let history = store.priority_policies().await?;
+    let in_force =
+        model::policy::in_force(&history, loaded.engine.offer_department(offer.id), today);
+    let policy = engine::Policy::from_rule(&in_force.rule, service::SHORTLIST_LENGTH)
+        .map_err(|e| anyhow::anyhow!("the territory's priority policy: {e}"))?;
+    let mut shortlist = loaded.engine.shortlist(
         offer.id,
         &engine::ShortlistRequest {
-            k: 10,
-            today: now().date_naive(),
-            policy: None,
+            k: service::SHORTLIST_LENGTH,
+            today,
+            policy: Some(&policy),
             exposure: false,
         },
     )?;
+    service::neutral_order(
+        &mut shortlist.entries,
+        &loaded.pseudonyms,
+        service::SHORTLIST_LENGTH,
+    );
     for entry in &shortlist.entries {
         if let Some(seeker) = store.job_seeker_by_id(entry.job_seeker_id).await?
             && seeker.record.consent.is_some()

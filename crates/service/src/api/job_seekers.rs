@@ -540,6 +540,19 @@ pub(crate) async fn push_job_seekers(
             })),
         }
     }
+    // A person another agency follows stays theirs: a push moves nobody between agencies (a
+    // transfer goes through that agency or an administrator).
+    for (line, record) in &records {
+        if let Some(existing) = state.store.job_seeker(&record.external_id).await?
+            && existing.record.agency_siret.as_str() != siret
+        {
+            problems.push(FieldProblem {
+                path: format!("/{line}/identifiant"),
+                message: "this person is followed by another agency: a push cannot move them"
+                    .to_string(),
+            });
+        }
+    }
     if !problems.is_empty() {
         return Err(ApiError::Invalid(problems));
     }

@@ -3,10 +3,10 @@
 use super::*;
 
 /// How many people every served shortlist holds: the priority policy chooses them, and they
-/// are shown in the order of their score. One length for every reader and request, so that no
-/// one can compare lists of different lengths (nor a score with a rank) to learn whom the
-/// policy brought in, and so who holds a status (the probe's oracle): a request for fewer gets
-/// the first of these, by score.
+/// are shown in the order of their pseudonyms, without score. One length for every reader and
+/// request, so that no one can compare lists of different lengths (nor a merit with a rank) to
+/// learn whom the policy brought in, and so who holds a status (the probes' oracle): a request
+/// for fewer gets the first of these.
 pub const SHORTLIST_LENGTH: usize = 20;
 
 /// The most offers one push or one file import may hold: a bigger file is sent in parts, so
@@ -196,9 +196,10 @@ pub(crate) async fn get_offer(
     Ok(Json(offer_view(&offer)))
 }
 
-/// The best candidates for an offer, pseudonymous, with the reasons: the twenty people the
-/// priority policy in force today in the offer's department chooses (named in the answer), in
-/// the order of their score; `k` asks for the first of them. A request sets no policy and
+/// The best candidates for an offer, pseudonymous: the twenty people the priority policy in
+/// force today in the offer's department chooses (named in the answer), in the order of their
+/// pseudonyms, with how each matches (the occupation, a band of distance) but no score nor rank
+/// of merit, which would tell whom the policy brought in; `k` asks for the first of them. A request sets no policy and
 /// cannot turn it off (an unknown parameter, such as `fair` or `floors`, is a 422).
 #[utoipa::path(get, path = "/api/v1/offers/{id}/shortlist", tag = "offers",
     params(("id" = i64, Path, description = "offer id"), ShortlistQuery),
@@ -255,7 +256,7 @@ pub(crate) async fn shortlist(
                 },
             )
             .map_err(|err| ApiError::Conflict(format!("offer {id}: {err}")))?;
-        by_score(&mut shortlist.entries, k);
+        neutral_order(&mut shortlist.entries, &sourcing.pseudonyms, k);
         let holders = shortlist.holders(&sourcing.engine);
         let mut view = shortlist_view(&sourcing, &shortlist);
         view.policy = Some(super::policies::PolicyView::in_force(&in_force));
@@ -277,18 +278,38 @@ pub(crate) async fn shortlist(
     Ok(Json(view))
 }
 
-/// The people of a shortlist in the order of their score (ties by id), the first `k`: shown
-/// so, a list never ranks someone above a better score, which would tell who the policy
-/// brought in.
-pub(crate) fn by_score(entries: &mut Vec<engine::Entry>, k: usize) {
+/// The people of a shortlist in the order of their pseudonyms (random, stable), the first `k`.
+/// Neither their order nor a score tells their merit: the people the policy brought in would
+/// otherwise be the lowest-scored, and so known to hold a status (found by the probes).
+pub fn neutral_order(
+    entries: &mut Vec<engine::Entry>,
+    pseudonyms: &std::collections::HashMap<i64, String>,
+    k: usize,
+) {
+    let empty = String::new();
     entries.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
+        let name = |e: &engine::Entry| pseudonyms.get(&e.job_seeker_id).unwrap_or(&empty).clone();
+        name(a)
+            .cmp(&name(b))
             .then(a.job_seeker_id.cmp(&b.job_seeker_id))
     });
     entries.truncate(k);
     for (i, entry) in entries.iter_mut().enumerate() {
         entry.rank = i + 1;
+    }
+}
+
+/// How far someone lives from the workplace, in bands: the exact distance would tell their
+/// merit (it is a part of the score).
+pub(crate) fn distance_band(km: f64) -> &'static str {
+    if km < 5.0 {
+        "under_5_km"
+    } else if km < 15.0 {
+        "5_to_15_km"
+    } else if km < 30.0 {
+        "15_to_30_km"
+    } else {
+        "over_30_km"
     }
 }
 
@@ -308,11 +329,9 @@ pub(crate) fn shortlist_view(
                 .get(&e.job_seeker_id)
                 .cloned()
                 .unwrap_or_default(),
-            score: e.score,
-            distance_km: e.distance_km,
+            distance: distance_band(e.distance_km).to_string(),
             matched_rome: e.matched_rome.to_string(),
             match_kind: match_kind(e.match_kind),
-            reasons: reasons(&e.breakdown),
         })
         .collect();
     ShortlistView {

@@ -105,17 +105,18 @@ pub(crate) fn reasons(b: &engine::Breakdown) -> Reasons {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Candidate {
+    /// The position in the list, which is in the order of pseudonyms, not of merit.
     pub rank: usize,
     /// Pseudonymous: what a referral is proposed with.
     pub job_seeker_id: i64,
     pub pseudonym: String,
-    pub score: f64,
-    pub distance_km: f64,
+    /// How far the person lives from the workplace: under_5_km, 5_to_15_km, 15_to_30_km,
+    /// over_30_km.
+    pub distance: String,
     /// The person's target occupation that matched the offer's.
     pub matched_rome: String,
     /// same_code, same_code_other_title, proche, evolution, same_domain
     pub match_kind: String,
-    pub reasons: Reasons,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -113,6 +113,15 @@ pub fn consent(code: Option<&str>) -> &'static str {
     }
 }
 
+pub fn distance_band(code: &str) -> &'static str {
+    match code {
+        "under_5_km" => "à moins de 5 km",
+        "5_to_15_km" => "entre 5 et 15 km",
+        "15_to_30_km" => "entre 15 et 30 km",
+        _ => "à plus de 30 km",
+    }
+}
+
 pub fn consent_channel(code: &str) -> &'static str {
     match code {
         "in_person" => "En entretien",

@@ -594,8 +594,7 @@ pub async fn import(
 
 pub struct CandidateRow {
     pub candidate: Candidate,
-    pub bars: Vec<Bar>,
-    pub score: u32,
+    pub distance: &'static str,
     pub kind: &'static str,
     pub occupation: String,
     pub proposed: bool,
@@ -670,8 +669,7 @@ pub async fn offer(
     let candidates = shortlist
         .into_iter()
         .map(|c| CandidateRow {
-            bars: reason_bars(&c.reasons),
-            score: (c.score.clamp(0.0, 1.0) * 100.0).round() as u32,
+            distance: labels::distance_band(&c.distance),
             kind: labels::match_kind(&c.match_kind),
             occupation: occupation_label(&c.matched_rome),
             proposed: proposed.contains(&c.job_seeker_id),

@@ -123,15 +123,26 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
             "{status}: {held} of 20, below its floor"
         );
     }
-    // ... and they are shown by score, so that no rank tells whom the policy brought in; a
-    // shorter list is the first of them.
-    let scores: Vec<f64> = served["candidates"]
+    // ... and they are shown in the order of their pseudonyms, without score nor reasons of
+    // merit, so that nothing tells whom the policy brought in; a shorter list is the first
+    // of them.
+    let pseudonyms: Vec<&str> = served["candidates"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| c["score"].as_f64().unwrap())
+        .map(|c| c["pseudonym"].as_str().unwrap())
         .collect();
-    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(pseudonyms.windows(2).all(|w| w[0] < w[1]), "{pseudonyms:?}");
+    for candidate in served["candidates"].as_array().unwrap() {
+        assert!(candidate.get("score").is_none(), "{candidate}");
+        assert!(candidate.get("reasons").is_none(), "{candidate}");
+        assert!(candidate.get("distance_km").is_none(), "{candidate}");
+        assert!(
+            ["under_5_km", "5_to_15_km", "15_to_30_km", "over_30_km"]
+                .contains(&candidate["distance"].as_str().unwrap()),
+            "{candidate}"
+        );
+    }
     let (_, ten) = recruiter
         .get(&format!("/api/v1/offers/{}/shortlist?k=10", world.offer_x))
         .await;
@@ -794,6 +805,36 @@ pub async fn france_travails_systems_push_job_seekers_with_the_imports_validatio
         let (status, _) = push(&client, csv(&[newcomer.clone()])).await;
         assert_eq!(status, 403, "{other} pushed agency A's job seekers");
     }
+    // Agency B's advisor cannot take A's person over by pushing them as B's.
+    let advisor_b = server.login("advisor@b.fr").await;
+    let mut taken = newcomer.clone();
+    taken.agency_siret = siret(FT_B);
+    let response = advisor_b
+        .raw(
+            "POST",
+            &format!("/api/v1/job-seekers?structure={}", siret(FT_B)),
+        )
+        .await
+        .header("content-type", "text/csv")
+        .body(csv(&[taken]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["fields"][0]["path"], "/2/identifiant", "{problem}");
+    let still = server
+        .state
+        .store
+        .job_seeker_by_id(id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        still.record.agency_siret,
+        siret(FT_A),
+        "moved to another agency"
+    );
 
     // Consent withdrawn with the advisor, then the same person pushed again with consent:
     // the withdrawal stands.
