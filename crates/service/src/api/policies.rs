@@ -462,7 +462,12 @@ pub(crate) async fn simulate(
                 .trim()
                 .parse()
                 .map_err(|_| ApiError::field("?floors", format!("{status}: not a number")))?;
-            map.insert(status.trim().to_string(), share);
+            if map.insert(status.trim().to_string(), share).is_some() {
+                return Err(ApiError::field(
+                    "?floors",
+                    format!("{}: given twice", status.trim()),
+                ));
+            }
         }
         floors = Some(map);
     }

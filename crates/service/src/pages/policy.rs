@@ -366,7 +366,16 @@ pub async fn set(
     if has_errors(&fields) || has_errors(&fair) || has_errors(&shares) {
         return page(&state, &principal, (fields, fair, shares), None).await;
     }
-    if get("action") == "simuler" {
+    let action = get("action");
+    if action != "simuler" && action != "enregistrer" {
+        set_error(
+            &mut fields,
+            "regle",
+            "Choisissez d'enregistrer la politique ou de la simuler.".to_string(),
+        );
+        return page(&state, &principal, (fields, fair, shares), None).await;
+    }
+    if action == "simuler" {
         let query = api::policies::SimulationQuery {
             territory: input.territory.clone(),
             kind: input.kind.clone(),

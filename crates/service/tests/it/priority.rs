@@ -421,14 +421,21 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
             .send()
     };
     let refused = post(format!(
-        "territoire=75&regle=floors&part_rqth=0%2C9&part_qpv=0%2C9&date_effet={today}"
+        "action=enregistrer&territoire=75&regle=floors&part_rqth=0%2C9&part_qpv=0%2C9&date_effet={today}"
     ))
     .await
     .unwrap();
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.unwrap().contains("dépassent 100 %"));
+    // A form without a known action saves nothing.
+    let unknown = post(format!(
+        "action=autre&territoire=75&regle=floors&part_rqth=0%2C1&date_effet={today}"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(unknown.status(), 422);
     let done = post(format!(
-        "territoire=75&regle=floors&part_rqth=0%2C15&part_long_term=0.3&date_effet={today}&motif=Essai"
+        "action=enregistrer&territoire=75&regle=floors&part_rqth=0%2C15&part_long_term=0.3&date_effet={today}&motif=Essai"
     ))
     .await
     .unwrap();
