@@ -815,12 +815,17 @@ impl Engine {
         }
     }
 
-    /// The priority statuses a person in the engine holds, as bits (0 when not in it).
-    fn priorities_of(&self, job_seeker_id: i64) -> u8 {
+    /// A person in the engine.
+    fn seeker(&self, job_seeker_id: i64) -> Result<&SeekerProfile, EngineError> {
         self.seeker_slot
             .get(&job_seeker_id)
             .and_then(|slot| self.seekers.get(*slot as usize))
-            .map_or(0, |s| s.priorities)
+            .ok_or(EngineError::UnknownJobSeeker(job_seeker_id))
+    }
+
+    /// The priority statuses a person in the engine holds, as bits (0 when not in it).
+    fn priorities_of(&self, job_seeker_id: i64) -> u8 {
+        self.seeker(job_seeker_id).map_or(0, |s| s.priorities)
     }
 
     pub fn job_seeker_count(&self) -> usize {
@@ -1255,11 +1260,7 @@ impl Engine {
         k: usize,
         today: NaiveDate,
     ) -> Result<Vec<Suggestion>, EngineError> {
-        let seeker = self
-            .seeker_slot
-            .get(&job_seeker_id)
-            .and_then(|s| self.seekers.get(*s as usize))
-            .ok_or(EngineError::UnknownJobSeeker(job_seeker_id))?;
+        let seeker = self.seeker(job_seeker_id)?;
         let context = self.context(today);
         let home = self.point(seeker.commune);
         let mut found: Vec<(i64, Scored)> = Vec::new();
@@ -1314,11 +1315,7 @@ impl Engine {
         today: NaiveDate,
     ) -> Result<bool, EngineError> {
         let offer = self.offer(offer_id)?;
-        let seeker = self
-            .seeker_slot
-            .get(&job_seeker_id)
-            .and_then(|s| self.seekers.get(*s as usize))
-            .ok_or(EngineError::UnknownJobSeeker(job_seeker_id))?;
+        let seeker = self.seeker(job_seeker_id)?;
         let km = refdata::distance_km(offer.point, self.point(seeker.commune));
         Ok(self.context(today).score(seeker, offer, km).is_some())
     }
@@ -1327,11 +1324,7 @@ impl Engine {
     /// of the person's department when the offer is there.
     pub fn consent_covers(&self, job_seeker_id: i64, offer_id: i64) -> Result<bool, EngineError> {
         let offer = self.offer(offer_id)?;
-        let seeker = self
-            .seeker_slot
-            .get(&job_seeker_id)
-            .and_then(|s| self.seekers.get(*s as usize))
-            .ok_or(EngineError::UnknownJobSeeker(job_seeker_id))?;
+        let seeker = self.seeker(job_seeker_id)?;
         Ok(match seeker.consent {
             None => false,
             Some(model::ConsentScope::AllAgencies) => true,
