@@ -286,11 +286,10 @@ pub fn neutral_order(
     pseudonyms: &std::collections::HashMap<i64, String>,
     k: usize,
 ) {
-    let empty = String::new();
+    let name = |e: &engine::Entry| pseudonyms.get(&e.job_seeker_id).map_or("", String::as_str);
     entries.sort_by(|a, b| {
-        let name = |e: &engine::Entry| pseudonyms.get(&e.job_seeker_id).unwrap_or(&empty).clone();
         name(a)
-            .cmp(&name(b))
+            .cmp(name(b))
             .then(a.job_seeker_id.cmp(&b.job_seeker_id))
     });
     entries.truncate(k);
