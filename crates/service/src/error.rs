@@ -53,6 +53,9 @@ impl From<store::StoreError> for ApiError {
         match err {
             E::NotFound(what) => Self::NotFound(what),
             E::Conflict(what) => Self::Conflict(what),
+            // The driver's text stays in the log: the answer names the field alone.
+            err @ E::Duplicate { .. } => Self::Conflict(err.to_string()),
+            E::Refused { field, reason, .. } => Self::field(field, reason),
             E::Invalid(what) => Self::field("", what),
             other => Self::Internal(other.to_string()),
         }

@@ -312,7 +312,7 @@ pub async fn run(
 
     if let Some(peer) = &args.peer {
         let url = store::DatabaseUrl::parse(peer).map_err(|e| anyhow::anyhow!("--peer: {e}"))?;
-        let peer = store::peer::PostgisPeer::prepare(&url, &engine_tiers(&settings)).await?;
+        let peer = super::peer::PostgisPeer::prepare(&url, &engine_tiers(&settings)).await?;
         writeln!(out, "peer: PostgreSQL + PostGIS, {}", peer.describe())?;
         let sample = evenly(&open, args.peer_queries);
         let (mut engine_time, mut peer_time) = (Duration::ZERO, Duration::ZERO);
@@ -333,7 +333,7 @@ pub async fn run(
                 .iter()
                 .map(|e| (e.job_seeker_id, e.score))
                 .collect();
-            identical += usize::from(store::peer::same_ranking(&ours, &theirs));
+            identical += usize::from(super::peer::same_ranking(&ours, &theirs));
         }
         let n = sample.len().max(1) as f64;
         writeln!(
@@ -350,9 +350,9 @@ pub async fn run(
     Ok(())
 }
 
-fn engine_tiers(settings: &Settings) -> store::peer::PeerScoring {
+fn engine_tiers(settings: &Settings) -> super::peer::PeerScoring {
     let c = &settings.scoring;
-    store::peer::PeerScoring {
+    super::peer::PeerScoring {
         weights: [
             c.weights.occupation,
             c.weights.skills,

@@ -5,6 +5,7 @@ pub mod exchange;
 pub mod fair;
 pub mod geo;
 pub mod migrate;
+pub mod peer;
 pub mod rome;
 pub mod serve;
 pub mod simulate;

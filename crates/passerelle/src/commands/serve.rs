@@ -333,7 +333,7 @@ async fn create_account(
         )
         .await
         .map_err(|err| match err {
-            store::StoreError::Conflict(_) => {
+            store::StoreError::Duplicate { .. } => {
                 anyhow::anyhow!("--email: an account with this email exists")
             }
             other => other.into(),

@@ -261,7 +261,7 @@ pub(crate) async fn create_user(
         )
         .await
         .map_err(|err| match err {
-            store::StoreError::Conflict(_) => {
+            store::StoreError::Duplicate { .. } => {
                 ApiError::Conflict("an account with this email exists".to_string())
             }
             other => other.into(),

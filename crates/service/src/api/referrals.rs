@@ -191,7 +191,7 @@ pub(crate) async fn propose(
         )
         .await
         .map_err(|err| match err {
-            store::StoreError::Conflict(_) => ApiError::Conflict(
+            store::StoreError::Duplicate { .. } => ApiError::Conflict(
                 "this person has already been proposed for this offer".to_string(),
             ),
             // Consent withdrawn or narrowed while this request ran: refused like any other

@@ -96,10 +96,15 @@ pub async fn users_memberships_and_tokens(db: &TestDb) {
             at(1),
         )
         .await;
-    assert!(
-        matches!(duplicate, Err(StoreError::Conflict(_))),
-        "{duplicate:?}"
-    );
+    // A duplicate is a typed error naming the field, in the same words on every backend: the
+    // driver's own text stays in its source, for the log.
+    match duplicate {
+        Err(err @ StoreError::Duplicate { field: "email", .. }) => assert_eq!(
+            err.to_string(),
+            "email: an account already has this e-mail address"
+        ),
+        other => panic!("expected a duplicate e-mail, got {other:?}"),
+    }
     let found = store
         .user_by_email(&Email::parse("CONSEILLER.UN@francetravail.fr").unwrap())
         .await
@@ -118,12 +123,16 @@ pub async fn users_memberships_and_tokens(db: &TestDb) {
     let memberships = store.memberships(user.id).await.unwrap();
     assert_eq!(memberships.len(), 1);
     assert_eq!(memberships[0].role, Role::AgencyManager);
-    assert!(matches!(
-        store
-            .set_membership(user.id, 999_999, Role::Advisor, at(2))
-            .await,
-        Err(StoreError::Invalid(_))
-    ));
+    // A foreign key refused: the same words on every backend (SQLite does not say which key).
+    match store
+        .set_membership(user.id, 999_999, Role::Advisor, at(2))
+        .await
+    {
+        Err(err @ StoreError::Refused { .. }) => {
+            assert_eq!(err.to_string(), "refers to a record that does not exist")
+        }
+        other => panic!("expected a refused foreign key, got {other:?}"),
+    }
 
     let hash = TokenHash::of_token("pst_secret_token_value");
     store
@@ -505,12 +514,21 @@ pub async fn referral_transitions_are_checked_and_logged(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(referral.state, ReferralState::Proposed);
-    assert!(matches!(
-        store
-            .create_referral(seeker.id, offer.id, None, None, at(2))
-            .await,
-        Err(StoreError::Conflict(_))
-    ));
+    match store
+        .create_referral(seeker.id, offer.id, None, None, at(2))
+        .await
+    {
+        Err(
+            err @ StoreError::Duplicate {
+                field: "job_seeker_id",
+                ..
+            },
+        ) => assert_eq!(
+            err.to_string(),
+            "job_seeker_id: this person was already proposed for this offer"
+        ),
+        other => panic!("expected a duplicate proposal, got {other:?}"),
+    }
 
     let accept = TransitionRequest {
         referral_id: referral.id,

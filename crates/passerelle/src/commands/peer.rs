@@ -3,7 +3,8 @@
 //! with a GiST index, a filter on the eligible ROME codes, and the same score computed in SQL.
 //! It reads the store's own tables, plus a `peer` schema it builds (communes with their
 //! location, ROME mobility links, licence implications, and a copy of the job seekers with a
-//! geography column). Used only by `passerelle bench engine --peer`.
+//! geography column). Used only by `passerelle bench engine --peer`: it is the benchmark's, not
+//! the product's, which is why it is the one place outside `store` that writes SQL.
 
 use std::str::FromStr;
 
@@ -11,7 +12,8 @@ use chrono::NaiveDate;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Row};
 
-use crate::{DatabaseUrl, Result, StoreError};
+use anyhow::{Context, Result};
+use store::DatabaseUrl;
 
 /// The engine's scoring settings, as the SQL needs them.
 #[derive(Debug, Clone)]
@@ -135,18 +137,15 @@ impl PostgisPeer {
     /// Installs PostGIS in the database (the extension must be available on the server) and
     /// builds the `peer` schema from the store's tables and the reference data.
     pub async fn prepare(url: &DatabaseUrl, scoring: &PeerScoring) -> Result<Self> {
-        let connect_error = |source| StoreError::Connect {
-            url: url.to_string(),
-            source,
-        };
+        let connect_error = || format!("cannot open the database {url}");
         let options = PgConnectOptions::from_str(url.expose())
-            .map_err(connect_error)?
+            .with_context(connect_error)?
             .options([("jit", "off"), ("TimeZone", "UTC")]);
         let pool = PgPoolOptions::new()
             .max_connections(2)
             .connect_with(options)
             .await
-            .map_err(connect_error)?;
+            .with_context(connect_error)?;
         sqlx::query("CREATE EXTENSION IF NOT EXISTS postgis")
             .execute(&pool)
             .await?;

@@ -1,0 +1,340 @@
+//! Referrals: a person proposed for an offer, and the moves of the workflow that follows, each
+//! logged and audited in the same transaction. Which moves are allowed is the workflow's
+//! business (`model::workflow`), not the store's.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::Row as _;
+
+use crate::backend::both_backends;
+use crate::common::*;
+use crate::{Result, StoreError};
+use model::*;
+
+/// Referrals and their log.
+#[async_trait]
+pub trait Referrals: Send + Sync {
+    /// Records a proposal (state `proposed`) and its first log line, and appends `audit` (its
+    /// `subject_id` set to the new referral's id) to the audit trail, in one transaction.
+    async fn create_referral(
+        &self,
+        job_seeker_id: i64,
+        offer_id: i64,
+        proposed_by: Option<i64>,
+        audit: Option<&NewAuditEvent>,
+        now: DateTime<Utc>,
+    ) -> Result<Referral>;
+
+    /// Moves a referral from `request.from` to `request.to`, logs it and appends `audit` to the
+    /// audit trail, in one transaction; a [`StoreError::Conflict`] if its state is no longer
+    /// `request.from`. Which moves are allowed is the workflow's business, not the store's.
+    async fn transition_referral(
+        &self,
+        request: &TransitionRequest,
+        audit: Option<&NewAuditEvent>,
+        now: DateTime<Utc>,
+    ) -> Result<Referral>;
+
+    async fn referral(&self, referral_id: i64) -> Result<Option<Referral>>;
+
+    /// Referrals in `scope` with an id above `after`, by id, at most `limit`.
+    async fn referrals(
+        &self,
+        scope: ReferralScope,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<Referral>>;
+
+    /// Referrals still open (proposed, accepted, interview) last changed at or before `before`: the
+    /// candidates for expiry.
+    async fn referrals_idle_since(&self, before: DateTime<Utc>) -> Result<Vec<Referral>>;
+
+    /// The transitions of a referral, oldest first.
+    async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>>;
+}
+
+pub const REFERRAL_SELECT: &str = "SELECT r.id, r.job_seeker_id, r.offer_id, r.state, \
+    r.proposed_by_user_id, r.hire_starts_on, r.not_hired_reason, r.created_at, r.updated_at \
+    FROM referrals r";
+
+macro_rules! referral_from_row {
+    ($row:expr) => {{
+        use sqlx::Row as _;
+        use $crate::common::*;
+        let row = $row;
+        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::Referral {
+            id: row.try_get("id")?,
+            job_seeker_id: row.try_get("job_seeker_id")?,
+            offer_id: row.try_get("offer_id")?,
+            state: text_enum(
+                &row.try_get::<String, _>("state")?,
+                "state",
+                $crate::ReferralState::parse,
+            )?,
+            proposed_by: row.try_get("proposed_by_user_id")?,
+            hire_starts_on: row.try_get("hire_starts_on")?,
+            not_hired_reason: row.try_get("not_hired_reason")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }};
+}
+
+/// The WHERE clause of a referral listing (`r` is the referral), with one placeholder `{p}`
+/// for the scope's id when it has one.
+pub(crate) fn referral_scope_filter(
+    scope: ReferralScope,
+    placeholder: &str,
+) -> (String, Option<i64>) {
+    match scope {
+        ReferralScope::OfferOwner(id) => (
+            format!("r.offer_id IN (SELECT id FROM offers WHERE structure_id = {placeholder})"),
+            Some(id),
+        ),
+        ReferralScope::JobSeekerAgency(id) => (
+            format!(
+                "r.job_seeker_id IN (SELECT id FROM job_seekers WHERE agency_structure_id = \
+                 {placeholder})"
+            ),
+            Some(id),
+        ),
+        ReferralScope::Structure(id) => (
+            format!(
+                "EXISTS (SELECT 1 FROM (SELECT {placeholder} AS sid) p WHERE \
+                 r.offer_id IN (SELECT id FROM offers WHERE structure_id = p.sid) OR \
+                 r.job_seeker_id IN (SELECT id FROM job_seekers WHERE agency_structure_id = p.sid))"
+            ),
+            Some(id),
+        ),
+        ReferralScope::JobSeeker(id) => (format!("r.job_seeker_id = {placeholder}"), Some(id)),
+        ReferralScope::Offer(id) => (format!("r.offer_id = {placeholder}"), Some(id)),
+        ReferralScope::All => ("TRUE".to_string(), None),
+    }
+}
+
+/// Whether a person's consent (its scope, their department, the offer's department) covers a
+/// proposal; `None` (no such person or offer) is left to the foreign keys.
+pub fn check_consent_covers(found: Option<(Option<String>, String, String)>) -> Result<()> {
+    match found {
+        Some((None, _, _)) => Err(StoreError::Invalid(
+            "job_seeker_id: this person has not consented to be proposed to agencies".to_string(),
+        )),
+        Some((Some(scope), person, offer))
+            if scope == ConsentScope::DepartmentAgencies.as_str() && person != offer =>
+        {
+            Err(StoreError::Invalid(
+                "job_seeker_id: this person consented to the agencies of their department only"
+                    .to_string(),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The states a referral can still leave: expiry looks at these.
+pub const OPEN_REFERRAL_STATES: &str = "('proposed', 'accepted', 'interview')";
+
+/// Checks a transition request before it reaches the database.
+pub fn check_transition(request: &TransitionRequest) -> Result<()> {
+    if request.hire_starts_on.is_some() && request.to != ReferralState::Hired {
+        return Err(StoreError::Invalid(
+            "hire_starts_on: only for a hire".to_string(),
+        ));
+    }
+    if request.not_hired_reason.is_some() && request.to != ReferralState::NotHired {
+        return Err(StoreError::Invalid(
+            "not_hired_reason: only when not hired".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+both_backends! {
+    #[async_trait]
+    impl Referrals for This {
+        async fn create_referral(
+            &self,
+            job_seeker_id: i64,
+            offer_id: i64,
+            proposed_by: Option<i64>,
+            audit: Option<&NewAuditEvent>,
+            now: DateTime<Utc>,
+        ) -> Result<Referral> {
+            let mut tx = self.begin_write().await?;
+            // The person's consent, read under the write lock (SQLite) or a share lock on their
+            // row (PostgreSQL): a withdrawal recorded meanwhile either commits first, and this
+            // proposal is refused, or waits for it, and then cancels it.
+            check_consent_covers(
+                sqlx::query(&format!(
+                    "SELECT j.consent_scope, {PERSON_DEPARTMENT} AS person_department, \
+                     {DEPARTMENT_OF_COMMUNE} AS offer_department \
+                     FROM job_seekers j, offers o WHERE j.id = $1 AND o.id = $2{}",
+                    This::FOR_SHARE_OF_PERSON
+                ))
+                .bind(job_seeker_id)
+                .bind(offer_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|row| -> Result<_> {
+                    Ok((
+                        row.try_get::<Option<String>, _>("consent_scope")?,
+                        row.try_get::<String, _>("person_department")?,
+                        row.try_get::<String, _>("offer_department")?,
+                    ))
+                })
+                .transpose()?,
+            )?;
+            let row = sqlx::query(
+                "INSERT INTO referrals (job_seeker_id, offer_id, state, proposed_by_user_id, created_at, updated_at) \
+                 VALUES ($1, $2, 'proposed', $3, $4, $4) \
+                 RETURNING id, job_seeker_id, offer_id, state, proposed_by_user_id, hire_starts_on, \
+                 not_hired_reason, created_at, updated_at",
+            )
+            .bind(job_seeker_id)
+            .bind(offer_id)
+            .bind(proposed_by)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let referral = referral_from_row!(&row)?;
+            sqlx::query(
+                "INSERT INTO referral_transitions (referral_id, from_state, to_state, by_user_id, at) \
+                 VALUES ($1, NULL, 'proposed', $2, $3)",
+            )
+            .bind(referral.id)
+            .bind(proposed_by)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if let Some(event) = audit {
+                let event = NewAuditEvent {
+                    subject_id: Some(referral.id),
+                    ..event.clone()
+                };
+                This::append_chained(&mut tx, std::slice::from_ref(&event), now).await?;
+            }
+            tx.commit().await?;
+            Ok(referral)
+        }
+
+        async fn transition_referral(
+            &self,
+            request: &TransitionRequest,
+            audit: Option<&NewAuditEvent>,
+            now: DateTime<Utc>,
+        ) -> Result<Referral> {
+            check_transition(request)?;
+            let mut tx = self.begin_write().await?;
+            let row = sqlx::query(
+                "UPDATE referrals SET state = $1, hire_starts_on = $2, not_hired_reason = $3, updated_at = $4 \
+                 WHERE id = $5 AND state = $6 \
+                 RETURNING id, job_seeker_id, offer_id, state, proposed_by_user_id, hire_starts_on, \
+                 not_hired_reason, created_at, updated_at",
+            )
+            .bind(request.to.as_str())
+            .bind(request.hire_starts_on)
+            .bind(&request.not_hired_reason)
+            .bind(now)
+            .bind(request.referral_id)
+            .bind(request.from.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else {
+                let current: Option<String> =
+                    sqlx::query_scalar("SELECT state FROM referrals WHERE id = $1")
+                        .bind(request.referral_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                return Err(match current {
+                    None => StoreError::NotFound(format!("referral {}", request.referral_id)),
+                    Some(state) => StoreError::Conflict(format!(
+                        "referral {} is {state}, not {}",
+                        request.referral_id, request.from
+                    )),
+                });
+            };
+            let referral = referral_from_row!(&row)?;
+            sqlx::query(
+                "INSERT INTO referral_transitions (referral_id, from_state, to_state, by_user_id, note, at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(request.referral_id)
+            .bind(request.from.as_str())
+            .bind(request.to.as_str())
+            .bind(request.by)
+            .bind(&request.note)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if let Some(event) = audit {
+                This::append_chained(&mut tx, std::slice::from_ref(event), now).await?;
+            }
+            tx.commit().await?;
+            Ok(referral)
+        }
+
+        async fn referral(&self, referral_id: i64) -> Result<Option<Referral>> {
+            let row = sqlx::query(&format!("{REFERRAL_SELECT} WHERE id = $1"))
+                .bind(referral_id)
+                .fetch_optional(&self.pool)
+                .await?;
+            row.as_ref().map(|row| referral_from_row!(row)).transpose()
+        }
+
+        async fn referrals(
+            &self,
+            scope: ReferralScope,
+            after: i64,
+            limit: u32,
+        ) -> Result<Vec<Referral>> {
+            let (filter, id) = referral_scope_filter(scope, "$3");
+            let sql = format!("{REFERRAL_SELECT} WHERE {filter} AND r.id > $1 ORDER BY r.id LIMIT $2");
+            let mut query = sqlx::query(&sql).bind(after).bind(i64::from(limit));
+            if let Some(id) = id {
+                query = query.bind(id);
+            }
+            let rows = query.fetch_all(&self.pool).await?;
+            rows.iter().map(|row| referral_from_row!(row)).collect()
+        }
+
+        async fn referrals_idle_since(&self, before: DateTime<Utc>) -> Result<Vec<Referral>> {
+            let rows = sqlx::query(&format!(
+                "{REFERRAL_SELECT} WHERE r.state IN {OPEN_REFERRAL_STATES} AND r.updated_at <= $1 \
+                 ORDER BY r.id"
+            ))
+            .bind(before)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(|row| referral_from_row!(row)).collect()
+        }
+
+        async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>> {
+            let rows = sqlx::query(
+                "SELECT referral_id, from_state, to_state, by_user_id, note, at FROM referral_transitions \
+                 WHERE referral_id = $1 ORDER BY id",
+            )
+            .bind(referral_id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(ReferralTransition {
+                        referral_id: row.try_get("referral_id")?,
+                        from: row
+                            .try_get::<Option<String>, _>("from_state")?
+                            .map(|s| text_enum(&s, "from_state", ReferralState::parse))
+                            .transpose()?,
+                        to: text_enum(
+                            &row.try_get::<String, _>("to_state")?,
+                            "to_state",
+                            ReferralState::parse,
+                        )?,
+                        by: row.try_get("by_user_id")?,
+                        note: row.try_get("note")?,
+                        at: row.try_get("at")?,
+                    })
+                })
+                .collect()
+        }
+    }
+}
