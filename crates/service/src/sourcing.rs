@@ -46,13 +46,7 @@ pub async fn refresh(
     loaded: &std::sync::RwLock<Loaded>,
     since: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<Refreshed> {
-    let ids = store.job_seekers_changed_since(since).await?;
-    let mut profiles = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(seeker) = store.job_seeker_by_id(id).await? {
-            profiles.push(store::SourcingProfile::from(&seeker));
-        }
-    }
+    let profiles = store.sourcing_profiles_changed_since(since).await?;
     let offers = store.offers_changed_since(since).await?;
     let done = Refreshed {
         job_seekers: profiles.len(),

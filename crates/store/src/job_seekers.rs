@@ -56,6 +56,13 @@ pub trait JobSeekers: Send + Sync {
         sink: &mut (dyn FnMut(SourcingProfile) -> Result<()> + Send),
     ) -> Result<u64>;
 
+    /// The sourcing profiles of the job seekers written (created or changed) at or after
+    /// `since`, by id, in one read: what the engine takes in on each refresh.
+    async fn sourcing_profiles_changed_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<SourcingProfile>>;
+
     /// The ids of the job seekers written (created or changed) at or after `since`, by id.
     async fn job_seekers_changed_since(&self, since: DateTime<Utc>) -> Result<Vec<i64>>;
 
@@ -323,7 +330,20 @@ both_backends! {
         &self,
         sink: &mut (dyn FnMut(SourcingProfile) -> Result<()> + Send),
     ) -> Result<u64> {
-        self.stream_profiles(sink).await
+        self.stream_profiles(None, sink).await
+    }
+
+    async fn sourcing_profiles_changed_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<SourcingProfile>> {
+        let mut profiles = Vec::new();
+        self.stream_profiles(Some(since), &mut |profile| {
+            profiles.push(profile);
+            Ok(())
+        })
+        .await?;
+        Ok(profiles)
     }
 
     async fn record_consent(
@@ -436,24 +456,25 @@ impl SqliteStore {
             "{} WHERE j.id > $1 ORDER BY j.id LIMIT $2",
             Self::document_select()
         );
-        self.stream_documents(sql, &mut |document| {
+        self.stream_documents(sql, None, &mut |document| {
             sink(JobSeekerDocument::parse_json(document)?)
         })
         .await
     }
 
-    /// Every sourcing profile: one JSON array of texts per row, as SQLite hands one value
-    /// over faster than nineteen.
+    /// Every sourcing profile (written at or after `since`, if given): one JSON array of texts
+    /// per row, as SQLite hands one value over faster than nineteen.
     async fn stream_profiles(
         &self,
+        since: Option<DateTime<Utc>>,
         sink: &mut (dyn FnMut(SourcingProfile) -> Result<()> + Send),
     ) -> Result<u64> {
         let sql = format!(
             "SELECT json_array({}, json({SQLITE_TARGETS})) AS document, j.id FROM job_seekers j \
-             WHERE j.id > $1 ORDER BY j.id LIMIT $2",
+             WHERE j.id > $1 AND ($3 IS NULL OR j.updated_at >= $3) ORDER BY j.id LIMIT $2",
             sourcing_columns(|c| format!("CAST({c} AS TEXT)")).join(", ")
         );
-        self.stream_documents(sql, &mut |document| {
+        self.stream_documents(sql, since, &mut |document| {
             let (fields, targets) = sourcing_row_from_json(document)?;
             sink(sourcing_from_text(fields, targets)?)
         })
@@ -466,19 +487,26 @@ impl SqliteStore {
     async fn stream_documents(
         &self,
         sql: String,
+        since: Option<DateTime<Utc>>,
         each: &mut (dyn FnMut(&str) -> Result<()> + Send),
     ) -> Result<u64> {
-        async fn page(pool: SqlitePool, sql: String, after: i64) -> Result<Vec<(i64, String)>> {
+        async fn page(
+            pool: SqlitePool,
+            sql: String,
+            after: i64,
+            since: Option<DateTime<Utc>>,
+        ) -> Result<Vec<(i64, String)>> {
             let rows = sqlx::query(&sql)
                 .bind(after)
                 .bind(READ_PAGE)
+                .bind(since)
                 .fetch_all(&pool)
                 .await?;
             rows.iter()
                 .map(|row| Ok((row.try_get("id")?, row.try_get("document")?)))
                 .collect()
         }
-        let mut pending = tokio::spawn(page(self.pool.clone(), sql.clone(), 0));
+        let mut pending = tokio::spawn(page(self.pool.clone(), sql.clone(), 0, since));
         let mut count = 0;
         loop {
             let rows = pending
@@ -487,7 +515,7 @@ impl SqliteStore {
             let Some(&(after, _)) = rows.last() else {
                 break;
             };
-            pending = tokio::spawn(page(self.pool.clone(), sql.clone(), after));
+            pending = tokio::spawn(page(self.pool.clone(), sql.clone(), after, since));
             for (_, document) in &rows {
                 each(document)?;
                 count += 1;
@@ -522,22 +550,30 @@ impl PostgresStore {
             "COPY (SELECT {} {JOB_SEEKER_FROM} ORDER BY j.id) TO STDOUT",
             JOB_SEEKER_TEXT_COLUMNS.join(", ")
         );
-        self.stream_with_targets(&sql, &mut |fields, targets| {
+        self.stream_with_targets(&sql, "", &mut |fields, targets| {
             sink(JobSeekerDocument::from_text(fields, targets)?)
         })
         .await
     }
 
-    /// Every sourcing profile, from `COPY`'s text rows.
+    /// Every sourcing profile (written at or after `since`, if given), from `COPY`'s text rows.
     async fn stream_profiles(
         &self,
+        since: Option<DateTime<Utc>>,
         sink: &mut (dyn FnMut(SourcingProfile) -> Result<()> + Send),
     ) -> Result<u64> {
+        // COPY takes no parameter: the time is ours, written out in full.
+        let filter = since.map_or(String::new(), |t| {
+            format!(
+                "WHERE j.updated_at >= '{}'::timestamptz",
+                t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+            )
+        });
         let sql = format!(
-            "COPY (SELECT {} FROM job_seekers j ORDER BY j.id) TO STDOUT",
+            "COPY (SELECT {} FROM job_seekers j {filter} ORDER BY j.id) TO STDOUT",
             sourcing_columns(str::to_string).join(", ")
         );
-        self.stream_with_targets(&sql, &mut |fields, targets| {
+        self.stream_with_targets(&sql, &filter, &mut |fields, targets| {
             sink(sourcing_from_text(fields, targets)?)
         })
         .await
@@ -547,12 +583,18 @@ impl PostgresStore {
     /// text fields, with that job seeker's targets, to `each`. Two text COPY streams in one
     /// snapshot: the targets (small) first, then the rows, merged on the id. COPY is
     /// PostgreSQL's fastest way out, and text rows are cheaper to produce than JSON.
-    async fn stream_with_targets(&self, sql: &str, each: &mut RowSink<'_>) -> Result<u64> {
+    /// `filter` is the `WHERE` clause over `j` that `sql` applies, to read only their targets.
+    async fn stream_with_targets(
+        &self,
+        sql: &str,
+        filter: &str,
+        each: &mut RowSink<'_>,
+    ) -> Result<u64> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *tx)
             .await?;
-        let mut cursor = all_targets(&mut tx).await?.into_iter().peekable();
+        let mut cursor = all_targets(&mut tx, filter).await?.into_iter().peekable();
         let mut count = 0;
         copy_out_lines(&mut tx, sql, &mut |line| {
             let fields = copy_text_fields(line);
@@ -578,13 +620,21 @@ type TargetRow = (i64, String, Option<String>);
 type RowSink<'a> =
     dyn FnMut(Vec<Option<String>>, Vec<(String, Option<String>)>) -> Result<()> + Send + 'a;
 
-/// Every job seeker's targets, by job seeker then rank, in the transaction's snapshot.
-async fn all_targets(tx: &mut Transaction<'_, Postgres>) -> Result<Vec<TargetRow>> {
+/// The targets of the job seekers `filter` keeps (every one when empty), by job seeker then
+/// rank, in the transaction's snapshot.
+async fn all_targets(tx: &mut Transaction<'_, Postgres>, filter: &str) -> Result<Vec<TargetRow>> {
     let mut targets: Vec<TargetRow> = Vec::new();
+    let within = if filter.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE job_seeker_id IN (SELECT j.id FROM job_seekers j {filter})")
+    };
     copy_out_lines(
         tx,
-        "COPY (SELECT job_seeker_id, rome_code, job_title_ogr FROM job_seeker_targets \
-         ORDER BY job_seeker_id, rank) TO STDOUT",
+        &format!(
+            "COPY (SELECT job_seeker_id, rome_code, job_title_ogr FROM job_seeker_targets \
+             {within} ORDER BY job_seeker_id, rank) TO STDOUT"
+        ),
         &mut |line| {
             let mut fields = copy_text_fields(line).into_iter();
             let id = fields.next().flatten().and_then(|id| id.parse().ok());
