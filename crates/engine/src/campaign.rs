@@ -243,15 +243,8 @@ impl Engine {
                 .chunks(chunk)
                 .map(|ids| scope.spawn(move || ids.iter().map(|id| one(*id)).collect()))
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(EngineError::Policy("a campaign thread failed".to_string()))
-                    })
-                })
-                .collect()
-        });
+            join_all(handles)
+        })?;
         let mut lists = Vec::with_capacity(request.offers.len());
         for part in results {
             lists.extend(part?);
@@ -259,7 +252,7 @@ impl Engine {
         Ok(lists)
     }
 
-    fn pool(&self, request: &CampaignRequest) -> Vec<(i64, u8)> {
+    fn pool(&self, request: &CampaignRequest) -> Result<Vec<(i64, u8)>, EngineError> {
         let mut wanted = vec![false; self.offer_slots()];
         for id in &request.offers {
             if let Some(slot) = self.offer_slot(*id)
@@ -285,10 +278,7 @@ impl Engine {
                     })
                 })
                 .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
+            join_all(handles).map(|parts| parts.into_iter().flatten().collect())
         })
     }
 
@@ -296,7 +286,7 @@ impl Engine {
     /// compares the result with independent top lists.
     pub fn campaign(&self, request: &CampaignRequest) -> Result<CampaignOutcome, EngineError> {
         let lists = self.candidate_lists(request)?;
-        let pool = self.pool(request);
+        let pool = self.pool(request)?;
         let mut edges: Vec<(f64, i64, i64, usize)> = lists
             .iter()
             .enumerate()
@@ -397,5 +387,64 @@ impl Engine {
             score_loss,
             exposure,
         })
+    }
+}
+
+/// Joins scoped threads in their order. A thread that panicked is an error, never a missing
+/// part of the answer (every handle is joined first, so that the scope itself does not panic).
+fn join_all<T>(handles: Vec<std::thread::ScopedJoinHandle<'_, T>>) -> Result<Vec<T>, EngineError> {
+    let mut parts = Vec::with_capacity(handles.len());
+    let mut panicked = None;
+    for handle in handles {
+        match handle.join() {
+            Ok(part) => parts.push(part),
+            Err(payload) => {
+                let message = payload
+                    .downcast_ref::<&str>()
+                    .map(|m| (*m).to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "(no message)".to_string());
+                panicked.get_or_insert(message);
+            }
+        }
+    }
+    match panicked {
+        Some(message) => Err(EngineError::ThreadPanicked(message)),
+        None => Ok(parts),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thread_that_panics_is_an_error_not_a_smaller_answer() {
+        let joined = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..4)
+                .map(|i| {
+                    scope.spawn(move || {
+                        if i == 2 {
+                            panic!("worker {i} gave up");
+                        }
+                        vec![i]
+                    })
+                })
+                .collect();
+            join_all(handles)
+        });
+        assert_eq!(
+            joined,
+            Err(EngineError::ThreadPanicked("worker 2 gave up".to_string()))
+        );
+        assert_eq!(
+            joined.unwrap_err().to_string(),
+            "a campaign thread panicked: worker 2 gave up"
+        );
+        let whole = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..4).map(|i| scope.spawn(move || vec![i])).collect();
+            join_all(handles)
+        });
+        assert_eq!(whole, Ok(vec![vec![0], vec![1], vec![2], vec![3]]));
     }
 }

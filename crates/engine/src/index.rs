@@ -31,6 +31,10 @@ pub enum EngineError {
     UnknownJobSeeker(i64),
     #[error("{0}")]
     Policy(String),
+    /// A worker thread of a campaign panicked: its part of the work is missing, so the whole
+    /// answer is refused rather than given on a smaller pool.
+    #[error("a campaign thread panicked: {0}")]
+    ThreadPanicked(String),
 }
 
 fn parse_status(text: &str) -> Result<PriorityStatus, String> {

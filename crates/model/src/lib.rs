@@ -217,7 +217,8 @@ pub struct Structure {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Its `Debug` hides the password hash.
+#[derive(Clone, PartialEq, Serialize)]
 pub struct NewUser {
     pub email: Email,
     pub display_name: String,
@@ -225,7 +226,8 @@ pub struct NewUser {
     pub password_hash: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Its `Debug` hides the password hash.
+#[derive(Clone, PartialEq, Serialize)]
 pub struct User {
     pub id: i64,
     pub email: Email,
@@ -242,6 +244,52 @@ pub struct Membership {
     pub structure_id: i64,
     pub role: Role,
     pub created_at: DateTime<Utc>,
+}
+
+/// How a secret shows in `Debug`: whether there is one, never what it is.
+fn redacted(secret: Option<&str>) -> &'static str {
+    match secret {
+        Some(_) => "Some(<redacted>)",
+        None => "None",
+    }
+}
+
+/// Writes `text` as it is, without `Debug`'s quotes (for [`redacted`]).
+struct Bare(&'static str);
+
+impl std::fmt::Debug for Bare {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("email", &self.email)
+            .field("display_name", &self.display_name)
+            .field(
+                "password_hash",
+                &Bare(redacted(self.password_hash.as_deref())),
+            )
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("display_name", &self.display_name)
+            .field(
+                "password_hash",
+                &Bare(redacted(self.password_hash.as_deref())),
+            )
+            .field("status", &self.status)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
 }
 
 /// The SHA-256 of an API token, in hex: tokens themselves are never stored.
@@ -533,8 +581,9 @@ pub struct AuditQuery {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// A signed-in browser session (the cookie itself is never stored, only its hash).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A signed-in browser session (the cookie itself is never stored, only its hash). Its `Debug`
+/// hides the anti-forgery token.
+#[derive(Clone, PartialEq, Serialize)]
 pub struct Session {
     pub id: i64,
     pub user_id: i64,
@@ -543,6 +592,18 @@ pub struct Session {
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("id", &self.id)
+            .field("user_id", &self.user_id)
+            .field("csrf_token", &Bare("<redacted>"))
+            .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 /// A count of records sharing a department (of the offer's workplace), months and a state: the
@@ -777,5 +838,62 @@ impl From<&JobSeeker> for SourcingProfile {
             consent: r.consent.map(|c| c.scope),
             status: r.status,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
+
+    fn email() -> Email {
+        Email::parse("ana@example.fr").unwrap()
+    }
+
+    #[test]
+    fn debug_never_shows_a_password_hash() {
+        let new = NewUser {
+            email: email(),
+            display_name: "Ana".to_string(),
+            password_hash: Some(HASH.to_string()),
+        };
+        let shown = format!("{new:?} {new:#?}");
+        assert!(!shown.contains("argon2id"), "{shown}");
+        assert!(!shown.contains("c2FsdHNhbHQ"), "{shown}");
+        assert!(shown.contains("password_hash: Some(<redacted>)"), "{shown}");
+        assert!(shown.contains("Ana"), "{shown}");
+        let user = User {
+            id: 7,
+            email: email(),
+            display_name: "Ana".to_string(),
+            password_hash: Some(HASH.to_string()),
+            status: UserStatus::Active,
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+        };
+        let shown = format!("{user:?} {user:#?}");
+        assert!(!shown.contains("argon2id"), "{shown}");
+        assert!(!shown.contains("aGFzaGhhc2hoYXNo"), "{shown}");
+        assert!(shown.contains("id: 7"), "{shown}");
+        let tokens_only = User {
+            password_hash: None,
+            ..user
+        };
+        assert!(format!("{tokens_only:?}").contains("password_hash: None"));
+    }
+
+    #[test]
+    fn debug_never_shows_a_sessions_anti_forgery_token() {
+        let session = Session {
+            id: 1,
+            user_id: 7,
+            csrf_token: "Zm9yZ2VyeS10b2tlbi1zZWNyZXQ".to_string(),
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+            expires_at: DateTime::<Utc>::UNIX_EPOCH,
+        };
+        let shown = format!("{session:?} {session:#?}");
+        assert!(!shown.contains("Zm9yZ2VyeS10b2tlbi1zZWNyZXQ"), "{shown}");
+        assert!(shown.contains("csrf_token: <redacted>"), "{shown}");
+        assert!(shown.contains("user_id: 7"), "{shown}");
     }
 }

@@ -219,21 +219,155 @@ mod tests {
             .unwrap_or_default()
     }
 
-    /// Every pair of states, by every mover: allowed exactly when the table says so.
+    /// What `check` answers for one (from, to, mover), written out by hand.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Expect {
+        /// Allowed, needing nothing.
+        Ok,
+        /// Allowed with a start date (refused without one).
+        Date,
+        /// Allowed with a listed reason (refused without one).
+        Reason,
+        /// A move of the workflow, but not for this mover.
+        NotYours,
+        /// No such move.
+        No,
+    }
+
+    /// Every (from, to) pair of states, and what `check` answers for the offer's side, the
+    /// person's side and the system, in that order. Written by hand from the workflow as the
+    /// module's documentation states it: a change to `MOVES` must change this table too.
+    #[rustfmt::skip]
+    const MATRIX: [(ReferralState, ReferralState, [Expect; 3]); 64] = {
+        use Expect::{Date, No, NotYours as Ny, Ok, Reason};
+        [
+            (S::Proposed,  S::Proposed,  [No, No, No]),
+            (S::Proposed,  S::Accepted,  [Ny, Ok, Ny]),
+            (S::Proposed,  S::Declined,  [Ny, Ok, Ny]),
+            (S::Proposed,  S::Interview, [No, No, No]),
+            (S::Proposed,  S::Hired,     [No, No, No]),
+            (S::Proposed,  S::NotHired,  [No, No, No]),
+            (S::Proposed,  S::Cancelled, [Ok, Ok, Ny]),
+            (S::Proposed,  S::Expired,   [Ny, Ny, Ok]),
+
+            (S::Accepted,  S::Proposed,  [No, No, No]),
+            (S::Accepted,  S::Accepted,  [No, No, No]),
+            (S::Accepted,  S::Declined,  [No, No, No]),
+            (S::Accepted,  S::Interview, [Ok, Ny, Ny]),
+            (S::Accepted,  S::Hired,     [No, No, No]),
+            (S::Accepted,  S::NotHired,  [No, No, No]),
+            (S::Accepted,  S::Cancelled, [Ok, Ok, Ny]),
+            (S::Accepted,  S::Expired,   [Ny, Ny, Ok]),
+
+            (S::Declined,  S::Proposed,  [No, No, No]),
+            (S::Declined,  S::Accepted,  [No, No, No]),
+            (S::Declined,  S::Declined,  [No, No, No]),
+            (S::Declined,  S::Interview, [No, No, No]),
+            (S::Declined,  S::Hired,     [No, No, No]),
+            (S::Declined,  S::NotHired,  [No, No, No]),
+            (S::Declined,  S::Cancelled, [No, No, No]),
+            (S::Declined,  S::Expired,   [No, No, No]),
+
+            (S::Interview, S::Proposed,  [No, No, No]),
+            (S::Interview, S::Accepted,  [No, No, No]),
+            (S::Interview, S::Declined,  [No, No, No]),
+            (S::Interview, S::Interview, [No, No, No]),
+            (S::Interview, S::Hired,     [Date, Ny, Ny]),
+            (S::Interview, S::NotHired,  [Reason, Ny, Ny]),
+            (S::Interview, S::Cancelled, [Ok, Ok, Ny]),
+            (S::Interview, S::Expired,   [Ny, Ny, Ok]),
+
+            (S::Hired,     S::Proposed,  [No, No, No]),
+            (S::Hired,     S::Accepted,  [No, No, No]),
+            (S::Hired,     S::Declined,  [No, No, No]),
+            (S::Hired,     S::Interview, [No, No, No]),
+            (S::Hired,     S::Hired,     [No, No, No]),
+            (S::Hired,     S::NotHired,  [No, No, No]),
+            (S::Hired,     S::Cancelled, [No, No, No]),
+            (S::Hired,     S::Expired,   [No, No, No]),
+
+            (S::NotHired,  S::Proposed,  [No, No, No]),
+            (S::NotHired,  S::Accepted,  [No, No, No]),
+            (S::NotHired,  S::Declined,  [No, No, No]),
+            (S::NotHired,  S::Interview, [No, No, No]),
+            (S::NotHired,  S::Hired,     [No, No, No]),
+            (S::NotHired,  S::NotHired,  [No, No, No]),
+            (S::NotHired,  S::Cancelled, [No, No, No]),
+            (S::NotHired,  S::Expired,   [No, No, No]),
+
+            (S::Cancelled, S::Proposed,  [No, No, No]),
+            (S::Cancelled, S::Accepted,  [No, No, No]),
+            (S::Cancelled, S::Declined,  [No, No, No]),
+            (S::Cancelled, S::Interview, [No, No, No]),
+            (S::Cancelled, S::Hired,     [No, No, No]),
+            (S::Cancelled, S::NotHired,  [No, No, No]),
+            (S::Cancelled, S::Cancelled, [No, No, No]),
+            (S::Cancelled, S::Expired,   [No, No, No]),
+
+            (S::Expired,   S::Proposed,  [No, No, No]),
+            (S::Expired,   S::Accepted,  [No, No, No]),
+            (S::Expired,   S::Declined,  [No, No, No]),
+            (S::Expired,   S::Interview, [No, No, No]),
+            (S::Expired,   S::Hired,     [No, No, No]),
+            (S::Expired,   S::NotHired,  [No, No, No]),
+            (S::Expired,   S::Cancelled, [No, No, No]),
+            (S::Expired,   S::Expired,   [No, No, No]),
+        ]
+    };
+
+    const MOVERS: [Mover; 3] = [Mover::OfferSide, Mover::PersonSide, Mover::System];
+
+    /// Every pair of states, by every mover, answered as the hand-written matrix says: with
+    /// and without what a move needs, and with the refusal's kind and wording.
     #[test]
     fn every_move_allowed_or_refused_as_the_table_says() {
-        let movers = [Mover::OfferSide, Mover::PersonSide, Mover::System];
-        let start = NaiveDate::from_ymd_opt(2026, 12, 1);
-        let mut allowed = 0;
+        // The matrix covers each (from, to) pair exactly once.
         for from in ReferralState::ALL {
             for to in ReferralState::ALL {
-                for by in movers {
-                    let result = check(*from, *to, by, start, Some("no_show"));
-                    let expected = MOVES
-                        .iter()
-                        .any(|m| m.from == *from && m.to == *to && m.by.contains(&by));
-                    assert_eq!(result.is_ok(), expected, "{from} → {to} by {by:?}");
-                    allowed += usize::from(expected);
+                let rows = MATRIX
+                    .iter()
+                    .filter(|(f, t, _)| f == from && t == to)
+                    .count();
+                assert_eq!(rows, 1, "{from} → {to} in the matrix");
+            }
+        }
+        let start = NaiveDate::from_ymd_opt(2026, 12, 1);
+        let mut allowed = 0;
+        for (from, to, expected) in MATRIX {
+            for (by, expect) in MOVERS.into_iter().zip(expected) {
+                let what = format!("{from} → {to} by {by:?}");
+                let bare = check(from, to, by, None, None);
+                let full = check(from, to, by, start, Some("no_show"));
+                match expect {
+                    Expect::Ok => {
+                        assert!(bare.is_ok(), "{what}: {bare:?}");
+                        assert!(full.is_ok(), "{what}: {full:?}");
+                    }
+                    Expect::Date => {
+                        assert_eq!(bare, Err(MoveError::StartDateMissing), "{what}");
+                        assert!(full.is_ok(), "{what}: {full:?}");
+                    }
+                    Expect::Reason => {
+                        assert_eq!(bare, Err(MoveError::ReasonMissing), "{what}");
+                        assert!(full.is_ok(), "{what}: {full:?}");
+                    }
+                    Expect::NotYours => {
+                        let refusal = MoveError::NotYours {
+                            from,
+                            to,
+                            by: by.describe().to_string(),
+                        };
+                        assert_eq!(bare, Err(refusal.clone()), "{what}");
+                        assert_eq!(full, Err(refusal), "{what}");
+                    }
+                    Expect::No => {
+                        assert_eq!(bare, Err(MoveError::NotAllowed { from, to }), "{what}");
+                        assert_eq!(full, Err(MoveError::NotAllowed { from, to }), "{what}");
+                    }
+                }
+                if let Ok(found) = full {
+                    assert_eq!((found.from, found.to), (from, to), "{what}");
+                    allowed += 1;
                 }
             }
         }
@@ -247,6 +381,12 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "going from proposed to accepted is not for the offer's structure"
+        );
+        assert_eq!(
+            check(S::Hired, S::Cancelled, Mover::OfferSide, None, None)
+                .unwrap_err()
+                .to_string(),
+            "a referral cannot go from hired to cancelled"
         );
     }
 

@@ -7,10 +7,15 @@
 //! | database URL | `database_url` | `PASSERELLE_DATABASE_URL` | `--database` |
 //! | scoring      | `[scoring]`    |                         |               |
 //! | metrics token | `metrics_token` | `PASSERELLE_METRICS_TOKEN` |            |
+//! | metrics address | `metrics_bind` | `PASSERELLE_METRICS_BIND` | `--metrics-bind` (serve) |
 //!
 //! With a metrics token, `/metrics` answers only `Authorization: Bearer TOKEN` (Prometheus's
 //! `authorization` setting); without one it is open, for a listener reachable only by the
 //! monitoring. The token is kept hashed and never printed.
+//!
+//! With a metrics address (`127.0.0.1:9464`), `/metrics` is served there, on a listener of its
+//! own that serves nothing else, and no longer on the public address; without one it is served
+//! on the public address with everything else.
 //!
 //! `[scoring]` sets the shortlists' weights and scales (`engine::ScoringConfig`): for instance
 //! `weights.distance = 0.3`, `tiers.proche = 0.75`, `distance_half_km = 15`, `max_delay_days = 45`.
@@ -33,6 +38,8 @@ pub struct Settings {
     pub scoring: engine::ScoringConfig,
     /// The SHA-256 of the token `/metrics` asks for, if any.
     pub metrics_token: Option<model::TokenHash>,
+    /// Where `/metrics` is served on its own, if anywhere.
+    pub metrics_bind: Option<std::net::SocketAddr>,
 }
 
 #[derive(Deserialize)]
@@ -40,6 +47,7 @@ struct Raw {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     metrics_token: Option<String>,
+    metrics_bind: Option<String>,
     #[serde(default)]
     scoring: engine::ScoringConfig,
 }
@@ -90,6 +98,9 @@ impl Settings {
         if let Some(token) = env("PASSERELLE_METRICS_TOKEN").filter(|v| !v.is_empty()) {
             overrides.insert("metrics_token".to_string(), config::Value::from(token));
         }
+        if let Some(address) = env("PASSERELLE_METRICS_BIND").filter(|v| !v.is_empty()) {
+            overrides.insert("metrics_bind".to_string(), config::Value::from(address));
+        }
         for (key, value) in overrides {
             builder = builder.set_override(key, value)?;
         }
@@ -116,11 +127,18 @@ impl Settings {
             Some(token) => Some(model::TokenHash::of_token(token)),
             None => None,
         };
+        let metrics_bind = match raw.metrics_bind.as_deref().map(str::trim) {
+            Some(address) => Some(address.parse().map_err(|_| {
+                anyhow::anyhow!("metrics_bind: expected an address and port, e.g. 127.0.0.1:9464")
+            })?),
+            None => None,
+        };
         Ok(Self {
             data_dir,
             database,
             scoring: raw.scoring,
             metrics_token,
+            metrics_bind,
         })
     }
 }
@@ -221,6 +239,40 @@ mod tests {
         std::fs::write(&file, "[scoring]\nweight = 1\n").unwrap();
         let unknown = Settings::load_with(Some(&file), None, &env(&[])).unwrap_err();
         assert!(format!("{unknown:#}").contains("weight"), "{unknown:#}");
+    }
+
+    #[test]
+    fn the_metrics_address_comes_from_the_file_or_the_environment() {
+        let none = Settings::load_with(None, None, &env(&[("HOME", "/h")])).unwrap();
+        assert_eq!(none.metrics_bind, None);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("p.toml");
+        std::fs::write(&file, "metrics_bind = \"127.0.0.1:9464\"\n").unwrap();
+        let from_file = Settings::load_with(Some(&file), None, &env(&[])).unwrap();
+        assert_eq!(
+            from_file.metrics_bind,
+            Some(std::net::SocketAddr::from(([127, 0, 0, 1], 9464)))
+        );
+        let from_env = Settings::load_with(
+            Some(&file),
+            None,
+            &env(&[("PASSERELLE_METRICS_BIND", "0.0.0.0:9100")]),
+        )
+        .unwrap();
+        assert_eq!(
+            from_env.metrics_bind,
+            Some(std::net::SocketAddr::from(([0, 0, 0, 0], 9100)))
+        );
+        let wrong = Settings::load_with(
+            None,
+            None,
+            &env(&[("HOME", "/h"), ("PASSERELLE_METRICS_BIND", "localhost")]),
+        )
+        .unwrap_err();
+        assert_eq!(
+            wrong.to_string(),
+            "metrics_bind: expected an address and port, e.g. 127.0.0.1:9464"
+        );
     }
 
     #[test]

@@ -191,13 +191,31 @@ pub struct Seat {
     pub siret: String,
 }
 
-/// The signed-in user and their seats.
-#[derive(Debug, Clone)]
+/// The signed-in user and their seats. Its `Debug` hides the anti-forgery token (and the
+/// user's password hash, which `model::User`'s hides).
+#[derive(Clone)]
 pub struct Principal {
     pub user: model::User,
     pub seats: Vec<Seat>,
     /// The session's anti-forgery token; `None` for API tokens (no cookie, no forgery).
     pub csrf_token: Option<String>,
+}
+
+impl std::fmt::Debug for Principal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        /// Says whether there is a token, never what it is.
+        struct Redacted(bool);
+        impl std::fmt::Debug for Redacted {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(if self.0 { "Some(<redacted>)" } else { "None" })
+            }
+        }
+        f.debug_struct("Principal")
+            .field("user", &self.user)
+            .field("seats", &self.seats)
+            .field("csrf_token", &Redacted(self.csrf_token.is_some()))
+            .finish()
+    }
 }
 
 /// What a grant allows: the rule, and the seat that holds it.
@@ -294,6 +312,37 @@ fn resource_name(resource: Resource) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_never_shows_a_principals_secrets() {
+        let principal = Principal {
+            user: model::User {
+                id: 3,
+                email: domain::Email::parse("ana@example.fr").unwrap(),
+                display_name: "Ana".to_string(),
+                password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_string()),
+                status: model::UserStatus::Active,
+                created_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+            },
+            seats: vec![Seat {
+                role: Role::Recruiter,
+                structure_id: 9,
+                siret: "73282932000074".to_string(),
+            }],
+            csrf_token: Some("c2Vzc2lvbi1hbnRpLWZvcmdlcnk".to_string()),
+        };
+        let shown = format!("{principal:?} {principal:#?}");
+        assert!(!shown.contains("c2Vzc2lvbi1hbnRpLWZvcmdlcnk"), "{shown}");
+        assert!(!shown.contains("argon2id"), "{shown}");
+        assert!(!shown.contains("aGFzaA"), "{shown}");
+        assert!(shown.contains("csrf_token: Some(<redacted>)"), "{shown}");
+        assert!(shown.contains("structure_id: 9"), "{shown}");
+        let api = Principal {
+            csrf_token: None,
+            ..principal
+        };
+        assert!(format!("{api:?}").contains("csrf_token: None"));
+    }
 
     /// Every field of a job seeker (undisclosed statuses included) comes only from the
     /// person's own agency (or, for the access history, from an administrator): never from

@@ -57,9 +57,25 @@ impl From<store::StoreError> for ApiError {
             err @ E::Duplicate { .. } => Self::Conflict(err.to_string()),
             E::Refused { field, reason, .. } => Self::field(field, reason),
             E::Invalid(what) => Self::field("", what),
-            other => Self::Internal(other.to_string()),
+            other => Self::Internal(error_chain(&other)),
         }
     }
+}
+
+/// An error and every cause under it (`source()`), joined by `: `, for the log: a cause whose
+/// text the message above already carries is not repeated.
+pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(next) = cause {
+        let line = next.to_string();
+        if !text.contains(&line) {
+            text.push_str(": ");
+            text.push_str(&line);
+        }
+        cause = next.source();
+    }
+    text
 }
 
 impl From<anyhow::Error> for ApiError {
@@ -124,6 +140,8 @@ impl IntoResponse for ApiError {
                 return response;
             }
             Self::Internal(m) => {
+                // Inside the request's span (`router`'s trace layer), which carries the request
+                // id: the log line ties the cause to the `x-request-id` the client was given.
                 tracing::error!(error = %m, "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -146,3 +164,50 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl std::fmt::Display for Layer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|e| e as _)
+        }
+    }
+
+    #[test]
+    fn the_chain_names_every_cause_once() {
+        let err = Layer(
+            "reading offers",
+            Some(Box::new(Layer(
+                "pool timed out: connection refused",
+                Some(Box::new(Layer("connection refused", None))),
+            ))),
+        );
+        assert_eq!(
+            error_chain(&err),
+            "reading offers: pool timed out: connection refused"
+        );
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused by peer");
+        let store =
+            store::StoreError::Migrate(sqlx::migrate::MigrateError::Execute(sqlx::Error::Io(io)));
+        let ApiError::Internal(message) = ApiError::from(store) else {
+            panic!("a migration error is internal");
+        };
+        assert!(
+            message.starts_with("cannot migrate the database: "),
+            "{message}"
+        );
+        assert!(message.contains("refused by peer"), "{message}");
+        assert_eq!(message.matches("refused by peer").count(), 1, "{message}");
+    }
+}

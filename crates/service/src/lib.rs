@@ -62,6 +62,9 @@ pub struct Config {
     /// The hash of the bearer token `/metrics` asks for; `None`: open (a listener only the
     /// monitoring reaches).
     pub metrics_token: Option<model::TokenHash>,
+    /// Where `/metrics` is served on its own (`serve` binds it beside the public address);
+    /// `None`: on the public address, with everything else.
+    pub metrics_bind: Option<std::net::SocketAddr>,
     /// The region served (its INSEE code, `11` for Île-de-France): priority policies are set
     /// for it and its departments.
     pub region: String,
@@ -79,6 +82,7 @@ impl Default for Config {
             scoring: ScoringConfig::default(),
             assets_dir: pages::default_assets_dir(),
             metrics_token: None,
+            metrics_bind: None,
             region: "11".to_string(),
         }
     }
@@ -411,8 +415,9 @@ pub fn router(state: Arc<AppState>) -> Router {
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("-");
-        // The path only: query strings may carry what logs must not keep.
-        tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+        // The path only: query strings may carry what logs must not keep. At the error level,
+        // so that the request id is on every error logged, whatever the filter lets through.
+        tracing::error_span!("request", id, method = %request.method(), path = request.uri().path())
     })
     .on_response(
         tower_http::trace::DefaultOnResponse::new()
@@ -426,8 +431,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         );
     }
     let state_for_hsts = state.clone();
-    api::routes()
-        .merge(pages::routes(state.config.assets_dir.clone()))
+    let mut routes = api::routes().merge(pages::routes(state.config.assets_dir.clone()));
+    if state.config.metrics_bind.is_none() {
+        routes = routes.route("/metrics", axum::routing::get(api::metrics));
+    }
+    routes
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::metrics::track,
@@ -499,19 +507,80 @@ async fn hsts(
     response
 }
 
+/// `/metrics` alone, for the address of `Config::metrics_bind` (anything else is a 404).
+pub fn metrics_router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/metrics", axum::routing::get(api::metrics))
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+}
+
 /// Serves until `shutdown` completes, then finishes the requests in flight. Runs the referral
-/// expiry sweep meanwhile.
+/// expiry sweep meanwhile. With `Config::metrics_bind`, binds it and serves `/metrics` there
+/// only (see [`serve_with_metrics`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<AppState>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let metrics = match state.config.metrics_bind {
+        Some(address) => Some(
+            tokio::net::TcpListener::bind(address)
+                .await
+                .map_err(|err| anyhow::anyhow!("listening for /metrics on {address}: {err}"))?,
+        ),
+        None => None,
+    };
+    serve_with_metrics(listener, metrics, state, shutdown).await
+}
+
+/// As [`serve`], with the listener of `Config::metrics_bind` already bound (tests bind port 0):
+/// `/metrics` on `metrics` only, both listeners stopped by the same `shutdown`, each finishing
+/// its requests in flight.
+pub async fn serve_with_metrics(
+    listener: tokio::net::TcpListener,
+    metrics: Option<tokio::net::TcpListener>,
+    state: Arc<AppState>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let sweeper = tokio::spawn(api::expiry_loop(state.clone()));
     let refresher = tokio::spawn(refresh_loop(state.clone()));
+    // One shutdown for both listeners: the signal, or the public listener failing.
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let stop_on_signal = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        })
+    };
+    let stopped = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stopping.wait_for(|stopped| *stopped).await;
+    };
+    let metrics_server = metrics.map(|listener| {
+        if let Ok(address) = listener.local_addr() {
+            tracing::info!(%address, "metrics listening (/metrics only)");
+        }
+        let served = axum::serve(listener, metrics_router(state.clone()))
+            .with_graceful_shutdown(stopped(stopping.clone()));
+        tokio::spawn(std::future::IntoFuture::into_future(served))
+    });
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(stopped(stopping))
         .await;
+    let _ = stop.send(true);
+    stop_on_signal.abort();
+    let metrics_served = match metrics_server {
+        Some(handle) => match handle.await {
+            Ok(done) => done.map_err(|err| anyhow::anyhow!("serving /metrics: {err}")),
+            Err(err) => Err(anyhow::anyhow!("serving /metrics: {err}")),
+        },
+        None => Ok(()),
+    };
     sweeper.abort();
     refresher.abort();
     if let Err(err) = state.flush_shortlist_counts().await {
@@ -520,7 +589,8 @@ pub async fn serve(
     if let Err(err) = state.flush_rerank_events().await {
         tracing::error!(error = ?err, "priority policy audit events lost at stop");
     }
-    served.map_err(|err| anyhow::anyhow!("serving: {err}"))
+    served.map_err(|err| anyhow::anyhow!("serving: {err}"))?;
+    metrics_served
 }
 
 /// Every `refresh_every`, takes into the engine what was written since the last refresh began

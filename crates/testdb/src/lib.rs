@@ -2,13 +2,15 @@
 //!
 //! PostgreSQL tests need a server: set `PASSERELLE_TEST_POSTGRES_URL` to a URL whose user may
 //! create databases (e.g. `postgres://postgres@127.0.0.1:5432/postgres`); each test gets a
-//! fresh database, dropped at the end. Without the variable they print that they were skipped;
-//! with `PASSERELLE_TEST_REQUIRE_POSTGRES=1` (CI) a missing variable fails them instead.
+//! fresh database, dropped at the end. Without the variable they say they were skipped
+//! ([`skip`], which also closes each test binary with how many); with
+//! `PASSERELLE_TEST_REQUIRE_POSTGRES=1` (CI) a missing variable fails them instead.
 
 // Test code: failing loudly is the point.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod fixtures;
+pub mod skip;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -16,7 +18,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use store::{DatabaseUrl, Store};
 
 pub const POSTGRES_URL_VAR: &str = "PASSERELLE_TEST_POSTGRES_URL";
-pub const REQUIRE_POSTGRES_VAR: &str = "PASSERELLE_TEST_REQUIRE_POSTGRES";
+pub use skip::REQUIRE_POSTGRES_VAR;
 
 /// A store on a fresh database, and what is needed to reach it behind the store's back.
 pub struct TestDb {
@@ -101,21 +103,18 @@ pub struct FreshDatabase {
     name: String,
 }
 
-/// A new empty PostgreSQL database, or `None` (saying so on stderr) when no server is
-/// configured.
+/// A new empty PostgreSQL database, or `None` (the test skipped, see [`skip::skip`]) when no
+/// server is configured.
 pub async fn fresh_postgres(test: &str) -> Option<FreshDatabase> {
     let admin_url = match std::env::var(POSTGRES_URL_VAR) {
         Ok(url) if !url.is_empty() => url,
         _ => {
-            if std::env::var(REQUIRE_POSTGRES_VAR).is_ok_and(|v| v == "1") {
-                panic!("{REQUIRE_POSTGRES_VAR}=1 but {POSTGRES_URL_VAR} is not set");
-            }
-            // Straight to stderr, past the test harness's capture, so that it shows.
-            use std::io::Write as _;
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED: PostgreSQL test {test}: set {POSTGRES_URL_VAR} \
-                 (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run it"
+            skip::skip(
+                &format!(
+                    "PostgreSQL test {test}: set {POSTGRES_URL_VAR} \
+                     (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run it"
+                ),
+                REQUIRE_POSTGRES_VAR,
             );
             return None;
         }

@@ -29,6 +29,10 @@ pub struct ServeArgs {
     /// Address and port to listen on
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     bind: SocketAddr,
+    /// Serve /metrics on this address and port only, not on --bind's (default: the settings'
+    /// metrics_bind; without one, /metrics is served on --bind's)
+    #[arg(long, value_name = "ADDR")]
+    metrics_bind: Option<SocketAddr>,
     /// Days without a move after which an open referral expires
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
     expiry_days: u32,
@@ -152,6 +156,7 @@ pub async fn serve(
         scoring: settings.scoring,
         assets_dir: assets_dir(args.assets)?,
         metrics_token: settings.metrics_token.clone(),
+        metrics_bind: args.metrics_bind.or(settings.metrics_bind),
         ..service::Config::default()
     };
     run_service(store, config, args.bind, out, "").await
@@ -454,6 +459,7 @@ pub async fn demo(
         scoring: settings.scoring,
         assets_dir: assets_dir(args.assets)?,
         metrics_token: settings.metrics_token.clone(),
+        metrics_bind: settings.metrics_bind,
         ..service::Config::default()
     };
     run_service(store, config, args.bind, out, &banner).await

@@ -38,10 +38,10 @@ fn browser_journeys_of_recruiter_advisor_steering_and_admin() {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
     if let Some(what) = missing(&chromium) {
-        if std::env::var("PASSERELLE_TEST_REQUIRE_BROWSER").as_deref() == Ok("1") {
-            panic!("browser journeys required but cannot run: {what}");
-        }
-        eprintln!("SKIPPED: browser journeys: {what}");
+        testdb::skip::skip(
+            &format!("browser journeys: {what}"),
+            testdb::skip::REQUIRE_BROWSER_VAR,
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -1,8 +1,16 @@
 //! A bulk write killed with SIGKILL midway leaves every committed record intact and the
 //! database consistent; running it again completes the job. On SQLite and on PostgreSQL.
+//!
+//! When to kill does not depend on the machine's speed: the test polls the committed rows while
+//! holding the database's write lock (SQLite `BEGIN IMMEDIATE`, a PostgreSQL `EXCLUSIVE` lock on
+//! the table), so the writer cannot commit between what the test saw and the kill; it kills
+//! once some batches are committed, with a generous deadline for slow machines.
 
+use std::os::unix::process::ExitStatusExt as _;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use sqlx::Connection as _;
 
 use passerelle::synthetic::Synthetic;
 use store::{DatabaseUrl, Store};
@@ -29,6 +37,61 @@ fn write_command(url: &DatabaseUrl) -> Command {
 
 async fn job_seekers(store: &dyn Store) -> u64 {
     store.counts().await.map(|c| c.job_seekers).unwrap_or(0)
+}
+
+/// A connection holding the database's write lock: no other writer commits while it is held.
+enum WriteLock {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl WriteLock {
+    /// Waits for the writer's transaction in flight, if any, then holds the lock.
+    async fn take(url: &DatabaseUrl) -> Self {
+        if url.expose().starts_with("sqlite:") {
+            let options: sqlx::sqlite::SqliteConnectOptions = url.expose().parse().unwrap();
+            let mut connection = sqlx::SqliteConnection::connect_with(
+                &options.busy_timeout(Duration::from_secs(60)),
+            )
+            .await
+            .unwrap();
+            sqlx::raw_sql("BEGIN IMMEDIATE")
+                .execute(&mut connection)
+                .await
+                .unwrap();
+            Self::Sqlite(connection)
+        } else {
+            let mut connection = sqlx::PgConnection::connect(url.expose()).await.unwrap();
+            sqlx::raw_sql("BEGIN; LOCK TABLE job_seekers IN EXCLUSIVE MODE")
+                .execute(&mut connection)
+                .await
+                .unwrap();
+            Self::Postgres(connection)
+        }
+    }
+
+    /// The job seekers committed, as seen under the lock.
+    async fn committed(&mut self) -> u64 {
+        let count = "SELECT count(*) FROM job_seekers";
+        let n: i64 = match self {
+            Self::Sqlite(c) => sqlx::query_scalar(count).fetch_one(c).await.unwrap(),
+            Self::Postgres(c) => sqlx::query_scalar(count).fetch_one(c).await.unwrap(),
+        };
+        u64::try_from(n).unwrap()
+    }
+
+    async fn release(self) {
+        match self {
+            Self::Sqlite(mut c) => {
+                sqlx::raw_sql("ROLLBACK").execute(&mut c).await.unwrap();
+                c.close().await.unwrap();
+            }
+            Self::Postgres(mut c) => {
+                sqlx::raw_sql("ROLLBACK").execute(&mut c).await.unwrap();
+                c.close().await.unwrap();
+            }
+        }
+    }
 }
 
 /// Every stored job seeker is exactly the record the generator makes for its index.
@@ -62,19 +125,34 @@ async fn kill_midway_then_complete(url: DatabaseUrl) {
     store.migrate().await.unwrap();
 
     let mut child = write_command(&url).spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(300);
-    while job_seekers(store.as_ref()).await < 3 * BATCH {
+    // A deadline for a very slow machine, not a timing the test relies on.
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let seen = loop {
         assert!(Instant::now() < deadline, "the writer made no progress");
         assert!(
             child.try_wait().unwrap().is_none(),
             "the writer ended before it was killed"
         );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+        let mut lock = WriteLock::take(&url).await;
+        let seen = lock.committed().await;
+        if seen >= 3 * BATCH {
+            // Killed while the lock is held: the writer cannot have committed anything since.
+            child.kill().unwrap(); // SIGKILL
+            let status = child.wait().unwrap();
+            lock.release().await;
+            assert_eq!(
+                status.signal(),
+                Some(9),
+                "the writer was killed: {status:?}"
+            );
+            break seen;
+        }
+        lock.release().await;
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
 
     let committed = job_seekers(store.as_ref()).await;
+    assert_eq!(committed, seen, "nothing committed after the kill");
     assert!(committed < TOTAL, "killed too late to test anything");
     assert_eq!(
         committed % BATCH,

@@ -195,7 +195,6 @@ pub fn routes() -> axum::Router<Arc<AppState>> {
         }),
     )
     .route("/healthz", axum::routing::get(healthz))
-    .route("/metrics", axum::routing::get(metrics))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -510,7 +509,8 @@ async fn healthz(State(state): St) -> Response {
     }
 }
 
-async fn metrics(State(state): St, headers: HeaderMap) -> Response {
+/// `/metrics`: on the public router, or alone on `Config::metrics_bind` (`metrics_router`).
+pub(crate) async fn metrics(State(state): St, headers: HeaderMap) -> Response {
     if let Some(wanted) = &state.config.metrics_token {
         let presented = headers
             .get(header::AUTHORIZATION)

@@ -11,9 +11,11 @@
 )]
 
 mod audit;
+mod forms;
 mod limits;
 mod lower;
 mod matrix;
+mod ops;
 mod pages;
 mod priority;
 mod privacy;
@@ -23,6 +25,7 @@ mod support;
 mod workflow;
 
 pub use audit::*;
+pub use forms::*;
 pub use matrix::*;
 pub use pages::*;
 pub use priority::*;
@@ -49,4 +52,6 @@ on_both_backends!(
     shortlists_apply_the_territorys_policy_and_follow_the_steering_committee,
     an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at_once,
     france_travails_systems_push_job_seekers_with_the_imports_validation,
+    the_offer_form_names_each_wrong_field_in_french_and_stores_nothing,
+    a_file_import_lists_each_rejected_row_and_stores_the_good_ones,
 );

@@ -164,7 +164,7 @@ async fn api_tokens_authenticate_machine_clients_without_csrf() {
     file["resultats"].as_array_mut().unwrap().truncate(2);
     let (status, report) = machine.post("/api/v1/offers", &file).await;
     assert_eq!(status, 200, "{report}");
-    assert!(report["created"].as_u64().unwrap() >= 1);
+    assert_eq!(report["created"], 2, "{report}");
     let pushed = report["offers"][0]["id"].as_i64().unwrap();
     // The pushed offer is in the engine at once.
     let (status, shortlist) = machine
@@ -344,7 +344,19 @@ async fn health_metrics_and_openapi_are_served() {
         assert!(paths.contains_key(path), "{path} missing");
     }
     assert!(document["components"]["schemas"]["Problem"].is_object());
-    assert_eq!(siret(AGENCY_X).as_str().len(), 14);
+    // A seat names its structure by the SIRET stored for it.
+    let (status, me) = server.login("recruiter@x.fr").await.get("/api/v1/me").await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["user"]["seats"][0]["role"], "recruiter", "{me}");
+    assert_eq!(
+        me["user"]["seats"][0]["siret"],
+        siret(AGENCY_X).as_str(),
+        "{me}"
+    );
+    assert_eq!(
+        me["user"]["seats"][0]["structure_id"], world.structures[&AGENCY_X],
+        "{me}"
+    );
     server.stop().await;
 }
 

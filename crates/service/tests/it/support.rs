@@ -45,6 +45,8 @@ pub fn t0() -> DateTime<Utc> {
 
 pub struct Server {
     pub base: String,
+    /// The address of `/metrics` when it has a listener of its own (`Config::metrics_bind`).
+    pub metrics_base: Option<String>,
     pub state: Arc<AppState>,
     pub db: TestDb,
     clock: Arc<AtomicI64>,
@@ -146,6 +148,29 @@ impl Server {
         extra_offers: u32,
         config: Config,
     ) -> (Self, World) {
+        Self::start_full(db, extra_seekers, extra_offers, config, false).await
+    }
+
+    /// A server whose `/metrics` has a listener of its own, on a port of its own.
+    pub async fn start_with_metrics_listener(db: TestDb) -> (Self, World) {
+        Self::start_full(db, 0, 0, Config::default(), true).await
+    }
+
+    async fn start_full(
+        db: TestDb,
+        extra_seekers: u32,
+        extra_offers: u32,
+        mut config: Config,
+        metrics_listener: bool,
+    ) -> (Self, World) {
+        let metrics = if metrics_listener {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            config.metrics_bind = Some(listener.local_addr().unwrap());
+            Some(listener)
+        } else {
+            None
+        };
+        let metrics_base = config.metrics_bind.map(|a| format!("http://{a}"));
         let world = seed(db.store(), extra_seekers, extra_offers).await;
         let clock = Arc::new(AtomicI64::new(t0().timestamp()));
         let reading = clock.clone();
@@ -163,12 +188,18 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
-        let handle = tokio::spawn(service::serve(listener, state.clone(), async move {
-            let _ = stop.await;
-        }));
+        let handle = tokio::spawn(service::serve_with_metrics(
+            listener,
+            metrics,
+            state.clone(),
+            async move {
+                let _ = stop.await;
+            },
+        ));
         (
             Self {
                 base,
+                metrics_base,
                 state,
                 db,
                 clock,

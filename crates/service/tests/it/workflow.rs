@@ -1,8 +1,7 @@
 //! The referral workflow over HTTP: every state × every target × each side, allowed exactly
-//! when `model::workflow` allows it; what a move needs; and expiry.
+//! when the workflow (written out here by hand) allows it; what a move needs; and expiry.
 
 use chrono::Duration;
-use model::workflow::{self, Mover};
 use serde_json::json;
 use store::{ReferralState, Role};
 use testdb::TestDb;
@@ -32,6 +31,23 @@ fn path_to(state: ReferralState) -> &'static [(&'static str, Role)] {
         S::Cancelled => &[("cancelled", AGENCY)],
     }
 }
+
+/// Every move a user may make over HTTP, by the side that may make it (the person's side is
+/// their advisor, the offer's side its recruiter), written out by hand: 8 moves, 3 of them
+/// open to both sides. Expiry is the system's, never a user's.
+const USER_MOVES: &[(&str, &str, Role)] = &[
+    ("proposed", "accepted", Role::Advisor),
+    ("proposed", "declined", Role::Advisor),
+    ("accepted", "interview", Role::Recruiter),
+    ("interview", "hired", Role::Recruiter),
+    ("interview", "not_hired", Role::Recruiter),
+    ("proposed", "cancelled", Role::Advisor),
+    ("proposed", "cancelled", Role::Recruiter),
+    ("accepted", "cancelled", Role::Advisor),
+    ("accepted", "cancelled", Role::Recruiter),
+    ("interview", "cancelled", Role::Advisor),
+    ("interview", "cancelled", Role::Recruiter),
+];
 
 /// A body carrying what the move to `to` needs.
 fn body(to: ReferralState) -> serde_json::Value {
@@ -114,18 +130,7 @@ pub async fn every_referral_transition_is_allowed_or_refused_as_the_workflow_say
                 let (status, answer) = client(mover)
                     .post(&format!("/api/v1/referrals/{id}/transitions"), &body(to))
                     .await;
-                let allowed = workflow::check(
-                    from,
-                    to,
-                    if mover == Role::Advisor {
-                        Mover::PersonSide
-                    } else {
-                        Mover::OfferSide
-                    },
-                    Some(crate::support::t0().date_naive()),
-                    Some("position_filled"),
-                )
-                .is_ok();
+                let allowed = USER_MOVES.contains(&(from.as_str(), to.as_str(), mover));
                 let ok = if allowed {
                     allowed_seen += 1;
                     status == 200 && answer["state"] == to.as_str()
