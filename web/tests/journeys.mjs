@@ -6,8 +6,10 @@
 //
 // Every page visited is photographed into PASSERELLE_SCREENSHOTS and checked by axe-core (no
 // serious or critical violation), and must raise no console error (a content security policy
-// violation is one). The Rust test `browser_journeys` (crates/passerelle/tests/it/browser.rs)
-// starts the server and runs this script.
+// violation is one). An advisor's pages must not transfer more than FIRST_VISIT_LIMIT bytes on
+// a first visit (empty cache) nor NEXT_PAGE_LIMIT on the next page (cache warm). The Rust test
+// `browser_journeys` (crates/passerelle/tests/it/browser.rs) starts the server and runs this
+// script.
 
 import fs from "node:fs";
 import path from "node:path";
@@ -288,6 +290,76 @@ async function advisorAnswers(browser, pseudonym) {
   return personUrl;
 }
 
+// What an advisor's pages may transfer (headers and bodies as they come over the network,
+// every request of the navigation): on a first visit with an empty cache, and on the next page,
+// its static files cached.
+const FIRST_VISIT_LIMIT = 400_000;
+const NEXT_PAGE_LIMIT = 60_000;
+
+/**
+ * Goes to `url` and adds up what the navigation transferred until the network is idle, from the
+ * DevTools protocol (`Network.loadingFinished`'s `encodedDataLength`: compressed bodies and
+ * headers; 0 for a file taken from the cache).
+ */
+async function transferred(page, cdp, url) {
+  const requests = new Map();
+  const onResponse = (event) =>
+    event.response.url.startsWith("data:") ||
+    requests.set(event.requestId, {
+      url: event.response.url.replace(base, ""),
+      encoding: event.response.headers["content-encoding"] ?? event.response.headers["Content-Encoding"] ?? "",
+      bytes: 0,
+    });
+  const onFinished = (event) => {
+    const request = requests.get(event.requestId);
+    if (request) request.bytes = event.encodedDataLength;
+  };
+  cdp.on("Network.responseReceived", onResponse);
+  cdp.on("Network.loadingFinished", onFinished);
+  await page.goto(url, { waitUntil: "networkidle" });
+  cdp.off("Network.responseReceived", onResponse);
+  cdp.off("Network.loadingFinished", onFinished);
+  const list = [...requests.values()].sort((a, b) => b.bytes - a.bytes);
+  return { total: list.reduce((sum, r) => sum + r.bytes, 0), requests: list };
+}
+
+function weigh(what, measured, limit) {
+  const detail = measured.requests
+    .map((r) => `    ${String(r.bytes).padStart(8)} B ${r.encoding || "-"} ${r.url}`)
+    .join("\n");
+  console.log(`weight ${what}: ${measured.total} bytes in ${measured.requests.length} requests (limit ${limit})\n${detail}`);
+  assert.ok(
+    measured.total <= limit,
+    `${what} transferred ${measured.total} bytes, more than the limit of ${limit} bytes:\n${detail}`,
+  );
+}
+
+/**
+ * An advisor's pages load fast where people use them: the job seekers list, signed in but with
+ * an empty cache, then a person's page with the static files cached.
+ */
+async function advisorPagesWeighLittle(browser) {
+  const page = await newPage(browser);
+  const { email, password } = account("advisor");
+  // Signed in through the API (the context shares its cookies), so that nothing is cached yet.
+  const session = await page.context().request.post(`${base}/api/v1/session`, { data: { email, password } });
+  assert.equal(session.status(), 200, "the advisor signs in");
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.clearBrowserCache");
+  const first = await transferred(page, cdp, `${base}/demandeurs`);
+  await page.getByRole("heading", { name: "Mes demandeurs d'emploi", level: 1 }).waitFor();
+  weigh("first visit (/demandeurs, empty cache)", first, FIRST_VISIT_LIMIT);
+  const person = await page.locator("table tbody tr a[href^='/demandeurs/']").first().getAttribute("href");
+  assert.ok(person, "the list links to a person's page");
+  const next = await transferred(page, cdp, `${base}${person}`);
+  await page.getByRole("heading", { name: "Offres suggérées" }).waitFor();
+  weigh(`next page (${person}, cache warm)`, next, NEXT_PAGE_LIMIT);
+  await check(page, "conseiller-poids");
+  noErrors(page, "advisor, page weight");
+  await page.context().close();
+}
+
 /** The advisor sees what came of the referral on the person's page. */
 async function advisorSeesOutcome(browser, personUrl) {
   const page = await newPage(browser);
@@ -468,6 +540,7 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-dev-shm-usage"],
 });
 try {
+  await advisorPagesWeighLittle(browser);
   const { pseudonym } = await recruiterProposes(browser);
   const personUrl = await advisorAnswers(browser, pseudonym);
   await recruiterFollowsUp(browser, pseudonym);

@@ -56,8 +56,9 @@ pub struct Config {
     /// How failed sign-ins are counted and paced (see `auth::ThrottleLimits`).
     pub login_limits: auth::ThrottleLimits,
     pub scoring: ScoringConfig,
-    /// The DSFR's `dist` folder (from the npm package `@gouvfr/dsfr`), served under `/dsfr/`;
-    /// `None`: the pages are served without their design system's files.
+    /// The DSFR's `dist` folder (from the npm package `@gouvfr/dsfr`), served under
+    /// `/static/<version>/dsfr/` (`pages::assets`); `None`: the pages are served without their
+    /// design system's files.
     pub assets_dir: Option<std::path::PathBuf>,
     /// The hash of the bearer token `/metrics` asks for; `None`: open (a listener only the
     /// monitoring reaches).

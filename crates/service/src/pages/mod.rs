@@ -4,12 +4,14 @@
 //! page may read or write is exactly what the API allows that user.
 //!
 //! The DSFR's files come from the npm package `@gouvfr/dsfr` (installed under `web/`) and are
-//! served by the application under `/dsfr/`; Passerelle's own stylesheet and script are
-//! embedded and served under `/static/`. The content security policy allows no inline script
-//! or style: charts are SVG drawn on the server, with their figures also given as tables.
+//! served by the application, with Passerelle's own embedded stylesheet and script, under a
+//! versioned prefix, compressed and cached for a year ([`assets`]). The content security policy
+//! allows no inline script or style: charts are SVG drawn on the server, with their figures
+//! also given as tables.
 
 mod admin;
 mod advisor;
+pub mod assets;
 mod directory;
 mod forms;
 mod labels;
@@ -109,41 +111,8 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         .route("/admin/structures", get(admin::structures))
         .route("/suggestions/metiers", get(forms::occupations))
         .route("/suggestions/communes", get(forms::communes))
-        .route_layer(axum::middleware::from_fn(csrf_from_form))
-        .route("/static/passerelle.css", get(stylesheet))
-        .route("/static/passerelle.js", get(script));
-    match assets {
-        Some(dir) => pages.nest_service(
-            "/dsfr",
-            tower_http::services::ServeDir::new(dir).append_index_html_on_directories(false),
-        ),
-        None => pages,
-    }
-}
-
-async fn stylesheet() -> Response {
-    static_file(
-        "text/css; charset=utf-8",
-        include_str!("../../static/passerelle.css"),
-    )
-}
-
-async fn script() -> Response {
-    static_file(
-        "text/javascript; charset=utf-8",
-        include_str!("../../static/passerelle.js"),
-    )
-}
-
-fn static_file(content_type: &'static str, body: &'static str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=300"),
-        ],
-        body,
-    )
-        .into_response()
+        .route_layer(axum::middleware::from_fn(csrf_from_form));
+    pages.merge(assets::routes(assets))
 }
 
 /// HTML forms send the anti-forgery token as a `csrf_token` field (urlencoded or multipart): it
@@ -256,6 +225,8 @@ pub struct Chrome {
     pub nav: Vec<NavItem>,
     /// A message at the top of the page (success of the previous action).
     pub notice: Option<String>,
+    /// The static files' versioned URLs.
+    pub assets: &'static assets::Assets,
 }
 
 impl Chrome {
@@ -334,6 +305,7 @@ impl Chrome {
             csrf: principal.csrf_token.clone().unwrap_or_default(),
             nav,
             notice: None,
+            assets: assets::assets(),
         }
     }
 
@@ -345,6 +317,7 @@ impl Chrome {
             csrf: String::new(),
             nav: Vec::new(),
             notice: None,
+            assets: assets::assets(),
         }
     }
 

@@ -172,3 +172,250 @@ pub async fn a_structure_confirms_its_own_services_only(db: TestDb) {
     assert_eq!(body["fields"][0]["path"], "?thematique");
     server.stop().await;
 }
+
+// ---------------------------------------------------------------------------------------
+// Static files: versioned, compressed, cached for a year; pages and API answers never.
+
+async fn fetch(client: &Client, path: &str, encoding: Option<&str>) -> reqwest::Response {
+    let mut request = client.raw("GET", path).await;
+    if let Some(encoding) = encoding {
+        request = request.header("accept-encoding", encoding);
+    }
+    request.send().await.unwrap()
+}
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or_default()
+}
+
+fn decode(encoding: &str, body: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    match encoding {
+        "br" => brotli_decompressor::Decompressor::new(body, 4096)
+            .read_to_end(&mut out)
+            .unwrap(),
+        "gzip" => flate2::read::GzDecoder::new(body)
+            .read_to_end(&mut out)
+            .unwrap(),
+        other => panic!("unexpected encoding {other}"),
+    };
+    out
+}
+
+/// The static URLs a page links (`href` and `src` under `/static/`).
+fn static_links(html: &str) -> Vec<String> {
+    html.split(['"', '\''])
+        .filter(|part| part.starts_with("/static/"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Static files answer under the versioned prefix the pages link, compressed as the browser
+/// asks (brotli, gzip, or not at all), with their content type and a year-long immutable cache;
+/// fonts are sent as they are; the old paths and other versions are not found. Pages and API
+/// answers, which carry personal data, keep `no-store` and are never compressed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn static_files_are_versioned_compressed_and_cached_for_a_year_pages_never() {
+    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let assets = service::pages::assets::assets();
+    let prefix = &assets.prefix;
+    assert!(
+        prefix.starts_with(&format!("/static/{}-", assets.dsfr_version)),
+        "{prefix}"
+    );
+    let dsfr = server.state.config.assets_dir.clone();
+    let anonymous = server.anonymous();
+
+    // The sign-in page links the versioned files, only the icon categories it needs, and
+    // every link answers.
+    let page = fetch(&anonymous, "/connexion", Some("br, gzip")).await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(header(&page, "cache-control"), "no-store");
+    assert_eq!(
+        header(&page, "content-encoding"),
+        "",
+        "pages are not compressed"
+    );
+    let links = static_links(&page.text().await.unwrap());
+    for file in [
+        "dsfr/dsfr.min.css",
+        "dsfr/dsfr.module.min.js",
+        "dsfr/utility/icons/icons-user/icons-user.min.css",
+        "passerelle.css",
+        "passerelle.js",
+    ] {
+        assert!(
+            links.contains(&format!("{prefix}/{file}")),
+            "{file} in {links:?}"
+        );
+    }
+    assert!(
+        !links.iter().any(|l| l.ends_with("/icons/icons.min.css")),
+        "not every icon: {links:?}"
+    );
+    if dsfr.is_some() {
+        for link in &links {
+            let response = fetch(&anonymous, link, Some("gzip")).await;
+            assert_eq!(response.status(), 200, "{link}");
+            assert_eq!(
+                header(&response, "cache-control"),
+                service::pages::assets::IMMUTABLE,
+                "{link}"
+            );
+        }
+    }
+
+    // Each file in each encoding: the content type, the cache, and the same bytes once decoded.
+    let own = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
+    let mut files = vec![
+        ("passerelle.css", own.join("passerelle.css"), "text/css"),
+        (
+            "passerelle.js",
+            own.join("passerelle.js"),
+            "text/javascript",
+        ),
+    ];
+    match &dsfr {
+        Some(dir) => files.extend([
+            ("dsfr/dsfr.min.css", dir.join("dsfr.min.css"), "text/css"),
+            (
+                "dsfr/dsfr.module.min.js",
+                dir.join("dsfr.module.min.js"),
+                "text/javascript",
+            ),
+            (
+                "dsfr/icons/system/close-line.svg",
+                dir.join("icons/system/close-line.svg"),
+                "image/svg+xml",
+            ),
+        ]),
+        None => eprintln!("SKIPPED: the DSFR's files (run `npm ci --prefix web`)"),
+    }
+    for (path, on_disk, content_type) in files {
+        let expected = std::fs::read(on_disk).unwrap();
+        let url = format!("{prefix}/{path}");
+        for encoding in [None, Some("br"), Some("gzip")] {
+            let response = fetch(&anonymous, &url, encoding).await;
+            assert_eq!(response.status(), 200, "{url}");
+            assert!(
+                header(&response, "content-type").starts_with(content_type),
+                "{url}: {}",
+                header(&response, "content-type")
+            );
+            assert_eq!(
+                header(&response, "cache-control"),
+                "public, max-age=31536000, immutable",
+                "{url}"
+            );
+            assert!(
+                header(&response, "content-security-policy").contains("default-src 'self'"),
+                "{url}: security headers stay"
+            );
+            let answered = header(&response, "content-encoding").to_string();
+            let body = response.bytes().await.unwrap();
+            match encoding {
+                None => {
+                    assert_eq!(answered, "", "{url}");
+                    assert_eq!(body.as_ref(), expected.as_slice(), "{url}");
+                }
+                Some(encoding) => {
+                    assert_eq!(answered, encoding, "{url}");
+                    assert!(
+                        body.len() < expected.len(),
+                        "{url} is smaller in {encoding}"
+                    );
+                    assert_eq!(decode(encoding, &body), expected, "{url} in {encoding}");
+                }
+            }
+        }
+    }
+
+    // Fonts are already compressed: sent as they are, cached for a year.
+    if dsfr.is_some() {
+        let font = fetch(
+            &anonymous,
+            &format!("{prefix}/dsfr/fonts/Marianne-Regular.woff2"),
+            Some("br, gzip"),
+        )
+        .await;
+        assert_eq!(font.status(), 200);
+        assert_eq!(header(&font, "content-type"), "font/woff2");
+        assert_eq!(header(&font, "content-encoding"), "");
+        assert_eq!(
+            header(&font, "cache-control"),
+            service::pages::assets::IMMUTABLE
+        );
+    }
+
+    // Unversioned paths, another version and a missing file are not found, and not cached.
+    for path in [
+        "/dsfr/dsfr.min.css".to_string(),
+        "/static/passerelle.css".to_string(),
+        "/static/1.0.0-000000000000/passerelle.css".to_string(),
+        format!("{prefix}/dsfr/no-such-file.css"),
+    ] {
+        let response = fetch(&anonymous, &path, Some("gzip")).await;
+        assert_eq!(response.status(), 404, "{path}");
+        assert_eq!(header(&response, "cache-control"), "no-store", "{path}");
+    }
+
+    // An advisor's page and an API answer: personal data, never stored nor compressed.
+    let advisor = server.login("advisor@a.fr").await;
+    for path in ["/demandeurs", "/api/v1/job-seekers", "/api/v1/me"] {
+        let response = fetch(&advisor, path, Some("br, gzip")).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(header(&response, "cache-control"), "no-store", "{path}");
+        assert_eq!(header(&response, "content-encoding"), "", "{path}");
+    }
+    server.stop().await;
+}
+
+/// Every `fr-icon-` class of the templates (and of Passerelle's own files) is defined by a
+/// stylesheet the pages link: the DSFR's core one or an icon category of
+/// `assets::ICON_CATEGORIES`.
+#[test]
+fn every_icon_the_pages_use_comes_with_a_linked_stylesheet() {
+    let Some(dir) = service::pages::default_assets_dir() else {
+        eprintln!("SKIPPED: the DSFR's files (run `npm ci --prefix web`)");
+        return;
+    };
+    let mut css = std::fs::read_to_string(dir.join("dsfr.min.css")).unwrap();
+    for sheet in &service::pages::assets::assets().icon_stylesheets {
+        css.push_str(&std::fs::read_to_string(dir.join(sheet)).unwrap());
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sources = Vec::new();
+    for folder in ["templates", "static", "src/pages"] {
+        for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+            sources.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+    }
+    let mut icons = std::collections::BTreeSet::new();
+    for source in &sources {
+        for (at, _) in source.match_indices("fr-icon-") {
+            let name: String = source[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if name.len() > "fr-icon-".len() {
+                icons.insert(name);
+            }
+        }
+    }
+    assert!(
+        icons.contains("fr-icon-logout-box-r-line"),
+        "the sign-out button's icon is found: {icons:?}"
+    );
+    for icon in icons {
+        assert!(
+            css.contains(&format!(".{icon}:")) || css.contains(&format!(".{icon}{{")),
+            "{icon} is used but no linked stylesheet defines it: add its category to \
+             assets::ICON_CATEGORIES"
+        );
+    }
+}
