@@ -363,41 +363,41 @@ both_backends! {
         }
 
 
-    async fn users(&self) -> Result<Vec<(User, Vec<Membership>)>> {
-        let rows = sqlx::query(&format!("{USER_SELECT} ORDER BY id"))
-            .fetch_all(&self.pool)
-            .await?;
-        let mut users: Vec<(User, Vec<Membership>)> = Vec::with_capacity(rows.len());
-        for row in &rows {
-            users.push((user_from_row!(row)?, Vec::new()));
-        }
-        // Every membership in one query, matched to its user by id (both sorted by user).
-        let rows = sqlx::query(&format!("{MEMBERSHIP_SELECT} ORDER BY user_id, structure_id"))
-            .fetch_all(&self.pool)
-            .await?;
-        let mut at = 0;
-        for row in &rows {
-            let membership = membership_from_row(row)?;
-            while users.get(at).is_some_and(|(user, _)| user.id < membership.user_id) {
-                at += 1;
+        async fn users(&self) -> Result<Vec<(User, Vec<Membership>)>> {
+            let rows = sqlx::query(&format!("{USER_SELECT} ORDER BY id"))
+                .fetch_all(&self.pool)
+                .await?;
+            let mut users: Vec<(User, Vec<Membership>)> = Vec::with_capacity(rows.len());
+            for row in &rows {
+                users.push((user_from_row!(row)?, Vec::new()));
             }
-            if let Some((user, memberships)) = users.get_mut(at)
-                && user.id == membership.user_id
-            {
-                memberships.push(membership);
+            // Every membership in one query, matched to its user by id (both sorted by user).
+            let rows = sqlx::query(&format!("{MEMBERSHIP_SELECT} ORDER BY user_id, structure_id"))
+                .fetch_all(&self.pool)
+                .await?;
+            let mut at = 0;
+            for row in &rows {
+                let membership = membership_from_row(row)?;
+                while users.get(at).is_some_and(|(user, _)| user.id < membership.user_id) {
+                    at += 1;
+                }
+                if let Some((user, memberships)) = users.get_mut(at)
+                    && user.id == membership.user_id
+                {
+                    memberships.push(membership);
+                }
             }
+            Ok(users)
         }
-        Ok(users)
-    }
 
-    async fn memberships(&self, user_id: i64) -> Result<Vec<Membership>> {
-        let rows = sqlx::query(&format!(
-            "{MEMBERSHIP_SELECT} WHERE user_id = $1 ORDER BY structure_id"
-        ))
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(membership_from_row).collect()
-    }
+        async fn memberships(&self, user_id: i64) -> Result<Vec<Membership>> {
+            let rows = sqlx::query(&format!(
+                "{MEMBERSHIP_SELECT} WHERE user_id = $1 ORDER BY structure_id"
+            ))
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(membership_from_row).collect()
+        }
     }
 }

@@ -166,15 +166,15 @@ both_backends! {
         }
 
 
-    async fn append_audit_all(
-        &self,
-        events: &[NewAuditEvent],
-        now: DateTime<Utc>,
-    ) -> Result<Vec<AuditEvent>> {
-        let mut tx = self.begin_write().await?;
-        let appended = This::append_chained(&mut tx, events, now).await?;
-        tx.commit().await?;
-        Ok(appended)
-    }
+        async fn append_audit_all(
+            &self,
+            events: &[NewAuditEvent],
+            now: DateTime<Utc>,
+        ) -> Result<Vec<AuditEvent>> {
+            let mut tx = self.begin_write().await?;
+            let appended = This::append_chained(&mut tx, events, now).await?;
+            tx.commit().await?;
+            Ok(appended)
+        }
     }
 }

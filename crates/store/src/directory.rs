@@ -381,38 +381,38 @@ both_backends! {
         }
 
 
-    async fn upsert_structures(
-        &self,
-        records: &[StructureRecord],
-        now: DateTime<Utc>,
-    ) -> Result<BulkReport> {
-        let mut report = BulkReport::default();
-        let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.siret.as_str()));
-        report.rejected.extend(duplicates);
-        let mut rows = Vec::new();
-        for i in kept {
-            let Some(record) = records.get(i) else {
-                continue;
-            };
-            match structure_row(record) {
-                Ok(row) => rows.push(row),
-                Err(reason) => report.rejected.push((i, reason)),
+        async fn upsert_structures(
+            &self,
+            records: &[StructureRecord],
+            now: DateTime<Utc>,
+        ) -> Result<BulkReport> {
+            let mut report = BulkReport::default();
+            let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.siret.as_str()));
+            report.rejected.extend(duplicates);
+            let mut rows = Vec::new();
+            for i in kept {
+                let Some(record) = records.get(i) else {
+                    continue;
+                };
+                match structure_row(record) {
+                    Ok(row) => rows.push(row),
+                    Err(reason) => report.rejected.push((i, reason)),
+                }
             }
+            let staged: Vec<Staged> = rows.iter().map(|row| row.staged(now)).collect();
+            let update = structure_update_set();
+            let table = Table {
+                name: "structures",
+                columns: &STRUCTURE_COLUMNS,
+                conflict: "siret",
+                key: "siret",
+                lookup: "siret",
+                update: &update,
+            };
+            let mut tx = self.begin_write().await?;
+            This::write_staged(&mut tx, &table, &staged, &mut report).await?;
+            tx.commit().await?;
+            Ok(report)
         }
-        let staged: Vec<Staged> = rows.iter().map(|row| row.staged(now)).collect();
-        let update = structure_update_set();
-        let table = Table {
-            name: "structures",
-            columns: &STRUCTURE_COLUMNS,
-            conflict: "siret",
-            key: "siret",
-            lookup: "siret",
-            update: &update,
-        };
-        let mut tx = self.begin_write().await?;
-        This::write_staged(&mut tx, &table, &staged, &mut report).await?;
-        tx.commit().await?;
-        Ok(report)
-    }
     }
 }

@@ -197,229 +197,229 @@ both_backends! {
         }
 
 
-    async fn upsert_job_seekers(
-        &self,
-        records: &[JobSeekerRecord],
-        now: DateTime<Utc>,
-    ) -> Result<BulkReport> {
-        let mut report = BulkReport::default();
-        let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.external_id.as_str()));
-        report.rejected.extend(duplicates);
-        let mut tx = self.begin_write().await?;
-        let agencies =
-            This::structure_ids(&mut tx, records.iter().map(|r| r.agency_siret.to_string())).await?;
-        let advisors = This::user_ids(
-            &mut tx,
-            records
-                .iter()
-                .filter_map(|r| r.advisor_email.as_ref().map(|e| e.as_str().to_lowercase())),
-        )
-        .await?;
-        let mut rows = Vec::new();
-        for i in kept {
-            let Some(record) = records.get(i) else {
-                continue;
-            };
-            let Some(&agency) = agencies.get(record.agency_siret.as_str()) else {
-                report.rejected.push((
-                    i,
-                    format!(
-                        "agency_siret: no structure has the SIRET {}",
-                        record.agency_siret
-                    ),
-                ));
-                continue;
-            };
-            let advisor = match &record.advisor_email {
-                Some(email) => match advisors.get(&email.as_str().to_lowercase()) {
-                    Some(&id) => Some(id),
-                    None => {
-                        report.rejected.push((
-                            i,
-                            "advisor_email: no user has this e-mail address".to_string(),
-                        ));
-                        continue;
-                    }
-                },
-                None => None,
-            };
-            rows.push(job_seeker_row(record, agency, advisor));
-        }
-        let staged: Vec<Staged> = rows.iter().map(|row| row.staged(now)).collect();
-        let update = job_seeker_update_set();
-        let table = Table {
-            name: "job_seekers",
-            columns: &JOB_SEEKER_COLUMNS,
-            conflict: "external_id",
-            key: "external_id",
-            lookup: "external_id",
-            update: &update,
-        };
-        let written: HashMap<String, i64> = This::write_staged(&mut tx, &table, &staged, &mut report)
-            .await?
-            .into_iter()
-            .collect();
-        // The targets of everyone written, replaced.
-        let ids: Vec<i64> = written.values().copied().collect();
-        sqlx::query(&format!(
-            "DELETE FROM job_seeker_targets WHERE job_seeker_id IN ({})",
-            This::each_int("$1")
-        ))
-        .bind(Json(&ids))
-        .execute(&mut *tx)
-        .await?;
-        let targets: Vec<Vec<Value>> = rows
-            .iter()
-            .filter_map(|row| written.get(&row.external_id).map(|id| row.target_rows(*id)))
-            .flatten()
-            .collect();
-        This::insert_rows(&mut tx, "job_seeker_targets", &TARGET_COLUMNS, &targets).await?;
-        tx.commit().await?;
-        Ok(report)
-    }
-
-    async fn job_seeker(&self, external_id: &ExternalId) -> Result<Option<JobSeeker>> {
-        let sql = format!("{} WHERE j.external_id = $1", This::document_select());
-        let row = sqlx::query(&sql)
-            .bind(external_id.as_str())
-            .fetch_optional(&self.pool)
+        async fn upsert_job_seekers(
+            &self,
+            records: &[JobSeekerRecord],
+            now: DateTime<Utc>,
+        ) -> Result<BulkReport> {
+            let mut report = BulkReport::default();
+            let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.external_id.as_str()));
+            report.rejected.extend(duplicates);
+            let mut tx = self.begin_write().await?;
+            let agencies =
+                This::structure_ids(&mut tx, records.iter().map(|r| r.agency_siret.to_string())).await?;
+            let advisors = This::user_ids(
+                &mut tx,
+                records
+                    .iter()
+                    .filter_map(|r| r.advisor_email.as_ref().map(|e| e.as_str().to_lowercase())),
+            )
             .await?;
-        row.map(|row| JobSeekerDocument::parse_json(&row.try_get::<String, _>("document")?))
-            .transpose()
-    }
-
-    async fn job_seeker_by_id(&self, id: i64) -> Result<Option<JobSeeker>> {
-        let sql = format!("{} WHERE j.id = $1", This::document_select());
-        let row = sqlx::query(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|row| JobSeekerDocument::parse_json(&row.try_get::<String, _>("document")?))
-            .transpose()
-    }
-
-    async fn job_seekers_of_agency(
-        &self,
-        agency_structure_id: i64,
-        after: i64,
-        limit: u32,
-    ) -> Result<Vec<JobSeeker>> {
-        let sql = format!(
-            "{} WHERE j.agency_structure_id = $1 AND j.id > $2 ORDER BY j.id LIMIT $3",
-            This::document_select()
-        );
-        let rows = sqlx::query(&sql)
-            .bind(agency_structure_id)
-            .bind(after)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|row| JobSeekerDocument::parse_json(&row.try_get::<String, _>("document")?))
-            .collect()
-    }
-
-    async fn stream_job_seekers(
-        &self,
-        sink: &mut (dyn FnMut(JobSeeker) -> Result<()> + Send),
-    ) -> Result<u64> {
-        self.stream_people(sink).await
-    }
-
-    async fn stream_sourcing_profiles(
-        &self,
-        sink: &mut (dyn FnMut(SourcingProfile) -> Result<()> + Send),
-    ) -> Result<u64> {
-        self.stream_profiles(None, sink).await
-    }
-
-    async fn sourcing_profiles_changed_since(
-        &self,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<SourcingProfile>> {
-        let mut profiles = Vec::new();
-        self.stream_profiles(Some(since), &mut |profile| {
-            profiles.push(profile);
-            Ok(())
-        })
-        .await?;
-        Ok(profiles)
-    }
-
-    async fn record_consent(
-        &self,
-        job_seeker_id: i64,
-        change: &ConsentChange,
-        recorded_by: Option<i64>,
-        now: DateTime<Utc>,
-    ) -> Result<Option<JobSeeker>> {
-        let mut tx = self.begin_write().await?;
-        let Some(row) = sqlx::query(&format!(
-            "SELECT rqth, long_term, rsa, qpv, senior, young_unqualified, consent_at, \
-             consent_scope FROM job_seekers WHERE id = $1{}",
-            This::FOR_UPDATE
-        ))
-        .bind(job_seeker_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        else {
-            return Ok(None);
-        };
-        let mut held = [false; 6];
-        for (slot, status) in held.iter_mut().zip(PriorityStatus::ALL) {
-            *slot = row.try_get::<bool, _>(status.as_str())?;
-        }
-        if let Some(status) = undisclosable(change, held) {
-            return Err(StoreError::Invalid(format!(
-                "disclosed: {status} is not a status this person holds"
-            )));
-        }
-        let old_scope: Option<String> = row.try_get("consent_scope")?;
-        let old_at: Option<DateTime<Utc>> = row.try_get("consent_at")?;
-        let scope = change.scope.map(ConsentScope::as_str);
-        // The consent's date is when it was given in this scope: a change of disclosures
-        // alone keeps it.
-        let given_at = match (scope, old_scope.as_deref(), old_at) {
-            (Some(new), Some(old), Some(at)) if new == old => Some(at),
-            (Some(_), _, _) => Some(now),
-            (None, _, _) => None,
-        };
-        let mut n = 2;
-        let set = disclosure_set(&mut || {
-            n += 1;
-            format!("${n}")
-        });
-        let sql = format!(
-            "UPDATE job_seekers SET consent_at = $1, consent_scope = $2, {set}, \
-             consent_recorded_at = ${now}, updated_at = ${now} WHERE id = ${id}",
-            now = n + 1,
-            id = n + 2,
-        );
-        let mut query = sqlx::query(&sql).bind(given_at).bind(scope);
-        for status in PriorityStatus::ALL {
-            query = query.bind(change.disclosed.contains(status));
-        }
-        query
-            .bind(now)
-            .bind(job_seeker_id)
+            let mut rows = Vec::new();
+            for i in kept {
+                let Some(record) = records.get(i) else {
+                    continue;
+                };
+                let Some(&agency) = agencies.get(record.agency_siret.as_str()) else {
+                    report.rejected.push((
+                        i,
+                        format!(
+                            "agency_siret: no structure has the SIRET {}",
+                            record.agency_siret
+                        ),
+                    ));
+                    continue;
+                };
+                let advisor = match &record.advisor_email {
+                    Some(email) => match advisors.get(&email.as_str().to_lowercase()) {
+                        Some(&id) => Some(id),
+                        None => {
+                            report.rejected.push((
+                                i,
+                                "advisor_email: no user has this e-mail address".to_string(),
+                            ));
+                            continue;
+                        }
+                    },
+                    None => None,
+                };
+                rows.push(job_seeker_row(record, agency, advisor));
+            }
+            let staged: Vec<Staged> = rows.iter().map(|row| row.staged(now)).collect();
+            let update = job_seeker_update_set();
+            let table = Table {
+                name: "job_seekers",
+                columns: &JOB_SEEKER_COLUMNS,
+                conflict: "external_id",
+                key: "external_id",
+                lookup: "external_id",
+                update: &update,
+            };
+            let written: HashMap<String, i64> = This::write_staged(&mut tx, &table, &staged, &mut report)
+                .await?
+                .into_iter()
+                .collect();
+            // The targets of everyone written, replaced.
+            let ids: Vec<i64> = written.values().copied().collect();
+            sqlx::query(&format!(
+                "DELETE FROM job_seeker_targets WHERE job_seeker_id IN ({})",
+                This::each_int("$1")
+            ))
+            .bind(Json(&ids))
             .execute(&mut *tx)
             .await?;
-        let disclosed: Vec<&str> = change.disclosed.iter().map(|s| s.as_str()).collect();
-        sqlx::query(
-            "INSERT INTO consent_events (job_seeker_id, scope, channel, disclosed, \
-             recorded_by_user_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(job_seeker_id)
-        .bind(scope)
-        .bind(change.channel.as_str())
-        .bind(Json(&disclosed))
-        .bind(recorded_by)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        self.job_seeker_by_id(job_seeker_id).await
-    }
+            let targets: Vec<Vec<Value>> = rows
+                .iter()
+                .filter_map(|row| written.get(&row.external_id).map(|id| row.target_rows(*id)))
+                .flatten()
+                .collect();
+            This::insert_rows(&mut tx, "job_seeker_targets", &TARGET_COLUMNS, &targets).await?;
+            tx.commit().await?;
+            Ok(report)
+        }
+
+        async fn job_seeker(&self, external_id: &ExternalId) -> Result<Option<JobSeeker>> {
+            let sql = format!("{} WHERE j.external_id = $1", This::document_select());
+            let row = sqlx::query(&sql)
+                .bind(external_id.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+            row.map(|row| JobSeekerDocument::parse_json(&row.try_get::<String, _>("document")?))
+                .transpose()
+        }
+
+        async fn job_seeker_by_id(&self, id: i64) -> Result<Option<JobSeeker>> {
+            let sql = format!("{} WHERE j.id = $1", This::document_select());
+            let row = sqlx::query(&sql)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+            row.map(|row| JobSeekerDocument::parse_json(&row.try_get::<String, _>("document")?))
+                .transpose()
+        }
+
+        async fn job_seekers_of_agency(
+            &self,
+            agency_structure_id: i64,
+            after: i64,
+            limit: u32,
+        ) -> Result<Vec<JobSeeker>> {
+            let sql = format!(
+                "{} WHERE j.agency_structure_id = $1 AND j.id > $2 ORDER BY j.id LIMIT $3",
+                This::document_select()
+            );
+            let rows = sqlx::query(&sql)
+                .bind(agency_structure_id)
+                .bind(after)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter()
+                .map(|row| JobSeekerDocument::parse_json(&row.try_get::<String, _>("document")?))
+                .collect()
+        }
+
+        async fn stream_job_seekers(
+            &self,
+            sink: &mut (dyn FnMut(JobSeeker) -> Result<()> + Send),
+        ) -> Result<u64> {
+            self.stream_people(sink).await
+        }
+
+        async fn stream_sourcing_profiles(
+            &self,
+            sink: &mut (dyn FnMut(SourcingProfile) -> Result<()> + Send),
+        ) -> Result<u64> {
+            self.stream_profiles(None, sink).await
+        }
+
+        async fn sourcing_profiles_changed_since(
+            &self,
+            since: DateTime<Utc>,
+        ) -> Result<Vec<SourcingProfile>> {
+            let mut profiles = Vec::new();
+            self.stream_profiles(Some(since), &mut |profile| {
+                profiles.push(profile);
+                Ok(())
+            })
+            .await?;
+            Ok(profiles)
+        }
+
+        async fn record_consent(
+            &self,
+            job_seeker_id: i64,
+            change: &ConsentChange,
+            recorded_by: Option<i64>,
+            now: DateTime<Utc>,
+        ) -> Result<Option<JobSeeker>> {
+            let mut tx = self.begin_write().await?;
+            let Some(row) = sqlx::query(&format!(
+                "SELECT rqth, long_term, rsa, qpv, senior, young_unqualified, consent_at, \
+                 consent_scope FROM job_seekers WHERE id = $1{}",
+                This::FOR_UPDATE
+            ))
+            .bind(job_seeker_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            else {
+                return Ok(None);
+            };
+            let mut held = [false; 6];
+            for (slot, status) in held.iter_mut().zip(PriorityStatus::ALL) {
+                *slot = row.try_get::<bool, _>(status.as_str())?;
+            }
+            if let Some(status) = undisclosable(change, held) {
+                return Err(StoreError::Invalid(format!(
+                    "disclosed: {status} is not a status this person holds"
+                )));
+            }
+            let old_scope: Option<String> = row.try_get("consent_scope")?;
+            let old_at: Option<DateTime<Utc>> = row.try_get("consent_at")?;
+            let scope = change.scope.map(ConsentScope::as_str);
+            // The consent's date is when it was given in this scope: a change of disclosures
+            // alone keeps it.
+            let given_at = match (scope, old_scope.as_deref(), old_at) {
+                (Some(new), Some(old), Some(at)) if new == old => Some(at),
+                (Some(_), _, _) => Some(now),
+                (None, _, _) => None,
+            };
+            let mut n = 2;
+            let set = disclosure_set(&mut || {
+                n += 1;
+                format!("${n}")
+            });
+            let sql = format!(
+                "UPDATE job_seekers SET consent_at = $1, consent_scope = $2, {set}, \
+                 consent_recorded_at = ${now}, updated_at = ${now} WHERE id = ${id}",
+                now = n + 1,
+                id = n + 2,
+            );
+            let mut query = sqlx::query(&sql).bind(given_at).bind(scope);
+            for status in PriorityStatus::ALL {
+                query = query.bind(change.disclosed.contains(status));
+            }
+            query
+                .bind(now)
+                .bind(job_seeker_id)
+                .execute(&mut *tx)
+                .await?;
+            let disclosed: Vec<&str> = change.disclosed.iter().map(|s| s.as_str()).collect();
+            sqlx::query(
+                "INSERT INTO consent_events (job_seeker_id, scope, channel, disclosed, \
+                 recorded_by_user_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(job_seeker_id)
+            .bind(scope)
+            .bind(change.channel.as_str())
+            .bind(Json(&disclosed))
+            .bind(recorded_by)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            self.job_seeker_by_id(job_seeker_id).await
+        }
     }
 }
 

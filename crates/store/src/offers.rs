@@ -415,81 +415,81 @@ both_backends! {
         }
 
 
-    async fn upsert_offers(
-        &self,
-        records: &[OfferRecord],
-        now: DateTime<Utc>,
-    ) -> Result<BulkReport> {
-        let mut report = BulkReport::default();
-        let (kept, duplicates) = first_of_each_key(
-            records
-                .iter()
-                .map(|r| (r.structure_siret.as_str(), r.external_id.as_str())),
-        );
-        report.rejected.extend(duplicates);
-        let mut tx = self.begin_write().await?;
-        let owners =
-            This::structure_ids(&mut tx, records.iter().map(|r| r.structure_siret.to_string()))
-                .await?;
-        let mut rows = Vec::new();
-        for i in kept {
-            let Some(record) = records.get(i) else {
-                continue;
-            };
-            let Some(&owner) = owners.get(record.structure_siret.as_str()) else {
-                report.rejected.push((
-                    i,
-                    format!(
-                        "structure_siret: no structure has the SIRET {}",
-                        record.structure_siret
-                    ),
-                ));
-                continue;
-            };
-            match offer_row(record, owner) {
-                Ok(row) => rows.push(row),
-                Err(reason) => report.rejected.push((i, reason)),
+        async fn upsert_offers(
+            &self,
+            records: &[OfferRecord],
+            now: DateTime<Utc>,
+        ) -> Result<BulkReport> {
+            let mut report = BulkReport::default();
+            let (kept, duplicates) = first_of_each_key(
+                records
+                    .iter()
+                    .map(|r| (r.structure_siret.as_str(), r.external_id.as_str())),
+            );
+            report.rejected.extend(duplicates);
+            let mut tx = self.begin_write().await?;
+            let owners =
+                This::structure_ids(&mut tx, records.iter().map(|r| r.structure_siret.to_string()))
+                    .await?;
+            let mut rows = Vec::new();
+            for i in kept {
+                let Some(record) = records.get(i) else {
+                    continue;
+                };
+                let Some(&owner) = owners.get(record.structure_siret.as_str()) else {
+                    report.rejected.push((
+                        i,
+                        format!(
+                            "structure_siret: no structure has the SIRET {}",
+                            record.structure_siret
+                        ),
+                    ));
+                    continue;
+                };
+                match offer_row(record, owner) {
+                    Ok(row) => rows.push(row),
+                    Err(reason) => report.rejected.push((i, reason)),
+                }
             }
+            let staged: Vec<Staged> = rows.iter().map(|row| row.staged(now)).collect();
+            let update = offer_update_set();
+            let table = Table {
+                name: "offers",
+                columns: &OFFER_COLUMNS,
+                conflict: "structure_id, external_id",
+                key: OFFER_KEY,
+                lookup: "external_id",
+                update: &update,
+            };
+            This::write_staged(&mut tx, &table, &staged, &mut report).await?;
+            tx.commit().await?;
+            Ok(report)
         }
-        let staged: Vec<Staged> = rows.iter().map(|row| row.staged(now)).collect();
-        let update = offer_update_set();
-        let table = Table {
-            name: "offers",
-            columns: &OFFER_COLUMNS,
-            conflict: "structure_id, external_id",
-            key: OFFER_KEY,
-            lookup: "external_id",
-            update: &update,
-        };
-        This::write_staged(&mut tx, &table, &staged, &mut report).await?;
-        tx.commit().await?;
-        Ok(report)
-    }
 
-    async fn set_offer_status(
-        &self,
-        offer_id: i64,
-        status: OfferStatus,
-        now: DateTime<Utc>,
-    ) -> Result<Offer> {
-        let done = sqlx::query(
-            "UPDATE offers SET status = $1, closed_at = CASE WHEN $1 = 'open' THEN NULL \
-             ELSE coalesce(closed_at, $2) END, updated_at = $2 WHERE id = $3",
-        )
-        .bind(status.as_str())
-        .bind(now)
-        .bind(offer_id)
-        .execute(&self.pool)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("offer {offer_id}")));
-        }
-        let sql = format!("{} WHERE o.id = $1", offer_select(This::json_text));
-        let row = sqlx::query(&sql)
+        async fn set_offer_status(
+            &self,
+            offer_id: i64,
+            status: OfferStatus,
+            now: DateTime<Utc>,
+        ) -> Result<Offer> {
+            let done = sqlx::query(
+                "UPDATE offers SET status = $1, closed_at = CASE WHEN $1 = 'open' THEN NULL \
+                 ELSE coalesce(closed_at, $2) END, updated_at = $2 WHERE id = $3",
+            )
+            .bind(status.as_str())
+            .bind(now)
             .bind(offer_id)
-            .fetch_one(&self.pool)
+            .execute(&self.pool)
             .await?;
-        offer_from_row!(&row)
-    }
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound(format!("offer {offer_id}")));
+            }
+            let sql = format!("{} WHERE o.id = $1", offer_select(This::json_text));
+            let row = sqlx::query(&sql)
+                .bind(offer_id)
+                .fetch_one(&self.pool)
+                .await?;
+            offer_from_row!(&row)
+        }
     }
 }
