@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod policy;
+pub mod portfolio;
 pub mod text;
 pub mod workflow;
 

@@ -7,14 +7,21 @@
 //! kept up to date on every write that concerns it.
 
 pub mod access;
+pub mod admin;
 mod api;
 pub mod auth;
 pub mod directory;
 pub mod error;
+pub mod indicators;
+pub mod job_seekers;
 mod json;
 pub mod limits;
+pub mod meetings;
 pub mod metrics;
+pub mod offers;
 pub mod pages;
+pub mod policies;
+pub mod referrals;
 pub mod sourcing;
 
 use std::net::SocketAddr;
@@ -33,7 +40,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use api::offers::{MAX_OFFERS_PER_REQUEST, SHORTLIST_LENGTH, neutral_order};
+pub use crate::offers::api::{MAX_OFFERS_PER_REQUEST, SHORTLIST_LENGTH, neutral_order};
 pub use api::{ChainReport, expire_referrals, openapi, verify_chain};
 pub use sourcing::Loaded;
 
@@ -112,7 +119,7 @@ pub struct AppState {
     rerank_flushing: std::sync::atomic::AtomicBool,
     /// The steering page's measure of exposure, by scope, reused for a few minutes.
     pub(crate) exposure_cache:
-        std::sync::Mutex<std::collections::HashMap<String, pages::steering::Measured>>,
+        std::sync::Mutex<std::collections::HashMap<String, indicators::Measured>>,
     /// Every priority policy ever set (a few rows): read at start, on each refresh tick and
     /// after a change through this instance.
     pub(crate) policies: RwLock<Vec<model::policy::PriorityPolicy>>,

@@ -61,6 +61,9 @@ pub(crate) trait Dialect {
     /// Appended to a `SELECT` over `job_seekers j` that must see the person's row as committed
     /// and keep it so until the transaction ends (a share lock on PostgreSQL).
     const FOR_SHARE_OF_PERSON: &'static str;
+    /// Appended to an `ORDER BY` of text to order it byte by byte, the same on both backends
+    /// (PostgreSQL's default collation may ignore spaces and punctuation).
+    const BYTE_ORDER: &'static str;
 }
 
 impl Dialect for SqliteStore {
@@ -79,6 +82,7 @@ impl Dialect for SqliteStore {
     }
     const FOR_UPDATE: &'static str = "";
     const FOR_SHARE_OF_PERSON: &'static str = "";
+    const BYTE_ORDER: &'static str = "";
 }
 
 impl Dialect for PostgresStore {
@@ -97,6 +101,7 @@ impl Dialect for PostgresStore {
     }
     const FOR_UPDATE: &'static str = " FOR UPDATE";
     const FOR_SHARE_OF_PERSON: &'static str = " FOR SHARE OF j";
+    const BYTE_ORDER: &'static str = " COLLATE \"C\"";
 }
 
 impl SqliteStore {
@@ -263,7 +268,9 @@ both_backends! {
         }
 
         async fn migrate(&self) -> Result<()> {
-            self.migrate_all().await
+            self.migrate_all().await?;
+            self.fill_search_text().await?;
+            Ok(())
         }
 
         async fn counts(&self) -> Result<Counts> {

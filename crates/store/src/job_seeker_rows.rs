@@ -34,12 +34,14 @@ pub struct JobSeekerRow {
     pub registered_on: NaiveDate,
     pub status: &'static str,
     pub content_hash: String,
+    /// The name and reference folded for search (`refdata::text::normalise`).
+    pub search_text: String,
     /// (rank, ROME code, job title OGR)
     pub targets: Vec<(i64, String, Option<String>)>,
 }
 
 /// The column list of `job_seekers` as written, in `JobSeekerRow` order (timestamps last).
-pub const JOB_SEEKER_COLUMNS: [&str; 36] = [
+pub const JOB_SEEKER_COLUMNS: [&str; 37] = [
     "external_id",
     "first_name",
     "last_name",
@@ -74,6 +76,7 @@ pub const JOB_SEEKER_COLUMNS: [&str; 36] = [
     "registered_on",
     "status",
     "content_hash",
+    "search_text",
     "created_at",
     "updated_at",
 ];
@@ -138,6 +141,7 @@ impl JobSeekerRow {
             Value::Date(Some(self.registered_on)),
             Value::Text(Some(self.status)),
             Value::Text(Some(&self.content_hash)),
+            Value::Text(Some(&self.search_text)),
             Value::Time(Some(now)),
             Value::Time(Some(now)),
         ]);
@@ -160,6 +164,11 @@ impl JobSeekerRow {
             ]
         })
     }
+}
+
+/// What a portfolio search reads of a person: last name, first name and reference, folded.
+pub fn search_text(last_name: &str, first_name: &str, external_id: &str) -> String {
+    refdata::text::normalise(&format!("{last_name} {first_name} {external_id}"))
 }
 
 pub fn job_seeker_row(record: &JobSeekerRecord, agency: i64, advisor: Option<i64>) -> JobSeekerRow {
@@ -187,6 +196,11 @@ pub fn job_seeker_row(record: &JobSeekerRecord, agency: i64, advisor: Option<i64
         registered_on: record.registered_on,
         status: record.status.as_str(),
         content_hash: content_hash(record),
+        search_text: search_text(
+            record.last_name.as_str(),
+            record.first_name.as_str(),
+            record.external_id.as_str(),
+        ),
         targets: record
             .targets
             .as_slice()

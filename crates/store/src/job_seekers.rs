@@ -16,6 +16,7 @@ use crate::bulk::{Staged, Table, Value, copy_out_lines, copy_text_fields};
 use crate::common::*;
 use crate::job_seeker_rows::*;
 use crate::{Result, StoreError};
+use model::portfolio::{PortfolioQuery, PortfolioSort};
 use model::*;
 
 /// Job seekers and their consent.
@@ -55,6 +56,10 @@ pub trait JobSeekers: Send + Sync {
         &self,
         sink: &mut (dyn FnMut(SourcingProfile) -> Result<()> + Send),
     ) -> Result<u64>;
+
+    /// One page of an agency's portfolio: the people matching every criterion of `query`, in
+    /// its order, and how many match in all.
+    async fn search_portfolio(&self, query: &PortfolioQuery) -> Result<(u64, Vec<JobSeeker>)>;
 
     /// The sourcing profiles of the job seekers written (created or changed) at or after
     /// `since`, by id, in one read: what the engine takes in on each refresh.
@@ -149,11 +154,75 @@ pub fn undisclosable(change: &ConsentChange, held: [bool; 6]) -> Option<Priority
     })
 }
 
+/// The `WHERE` clause of a portfolio search over `j` (`$1` the agency), and the values of its
+/// other placeholders, in order: a `LIKE` pattern per word, then the ROME code.
+fn portfolio_filter(query: &PortfolioQuery) -> (String, Vec<String>) {
+    let mut clause = "j.agency_structure_id = $1".to_string();
+    let mut values = Vec::new();
+    for word in query.words.iter().take(PortfolioQuery::MAX_WORDS) {
+        // Folded words hold letters, digits and spaces only: nothing LIKE reads as a wildcard.
+        let word: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
+        if word.is_empty() {
+            continue;
+        }
+        values.push(format!("%{word}%"));
+        let n = values.len() + 1;
+        clause.push_str(&format!(
+            " AND (j.search_text LIKE ${n} OR lower(j.pseudonym) LIKE ${n})"
+        ));
+    }
+    if let Some(status) = query.status {
+        // The column of a status is its own name (the enum's, never typed text).
+        clause.push_str(&format!(" AND j.{}", status.as_str()));
+    }
+    if let Some(rome) = &query.rome_code {
+        values.push(rome.clone());
+        clause.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM job_seeker_targets t WHERE t.job_seeker_id = j.id \
+             AND t.rome_code = ${})",
+            values.len() + 1
+        ));
+    }
+    (clause, values)
+}
+
 /// The columns of `job_seeker_targets` as written.
 const TARGET_COLUMNS: [&str; 4] = ["job_seeker_id", "rank", "rome_code", "job_title_ogr"];
 
 both_backends! {
     impl This {
+        /// Fills in the search text of the people written before it existed (migration 0007),
+        /// a batch at a time; how many were filled.
+        pub(crate) async fn fill_search_text(&self) -> Result<u64> {
+            let mut filled = 0;
+            loop {
+                let rows = sqlx::query(
+                    "SELECT id, last_name, first_name, external_id FROM job_seekers \
+                     WHERE search_text IS NULL ORDER BY id LIMIT 2000",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                if rows.is_empty() {
+                    return Ok(filled);
+                }
+                let mut tx = self.begin_write().await?;
+                for row in &rows {
+                    let text = search_text(
+                        &row.try_get::<String, _>("last_name")?,
+                        &row.try_get::<String, _>("first_name")?,
+                        &row.try_get::<String, _>("external_id")?,
+                    );
+                    sqlx::query("UPDATE job_seekers SET search_text = $1 WHERE id = $2")
+                        .bind(text)
+                        .bind(row.try_get::<i64, _>("id")?)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                filled += rows.len() as u64;
+            }
+        }
+
         /// Lower-cased e-mail → id for the users given that have an account.
         async fn user_ids(
             tx: &mut Transaction<'_, Db>,
@@ -331,6 +400,43 @@ both_backends! {
             sink: &mut (dyn FnMut(SourcingProfile) -> Result<()> + Send),
         ) -> Result<u64> {
             self.stream_profiles(None, sink).await
+        }
+
+        async fn search_portfolio(
+            &self,
+            query: &PortfolioQuery,
+        ) -> Result<(u64, Vec<JobSeeker>)> {
+            let (filter, patterns) = portfolio_filter(query);
+            let count_sql = format!("SELECT count(*) FROM job_seekers j WHERE {filter}");
+            let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(query.agency_structure_id);
+            for pattern in &patterns {
+                count = count.bind(pattern);
+            }
+            let total = count.fetch_one(&self.pool).await?;
+            let order = match query.sort {
+                PortfolioSort::Name => format!("j.search_text{}, j.id", This::BYTE_ORDER),
+                PortfolioSort::Registered => "j.registered_on DESC, j.id".to_string(),
+            };
+            let next = patterns.len() + 2;
+            let sql = format!(
+                "{} WHERE {filter} ORDER BY {order} LIMIT ${next} OFFSET ${}",
+                This::document_select(),
+                next + 1
+            );
+            let mut page = sqlx::query(&sql).bind(query.agency_structure_id);
+            for pattern in &patterns {
+                page = page.bind(pattern);
+            }
+            let rows = page
+                .bind(i64::from(query.limit))
+                .bind(i64::try_from(query.offset).unwrap_or(i64::MAX))
+                .fetch_all(&self.pool)
+                .await?;
+            let seekers = rows
+                .iter()
+                .map(|row| JobSeekerDocument::parse_json(&row.try_get::<String, _>("document")?))
+                .collect::<Result<Vec<_>>>()?;
+            Ok((u64::try_from(total).unwrap_or(0), seekers))
         }
 
         async fn sourcing_profiles_changed_since(

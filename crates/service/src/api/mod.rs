@@ -1,47 +1,49 @@
 //! The routes of `/api/v1`, each described for the OpenAPI document by its `#[utoipa::path]`,
-//! one module per resource; the helpers every handler shares are here.
+//! gathered from each feature's `api.rs`; the helpers every handler shares are here.
 
-pub(crate) mod admin;
-pub(crate) mod directory;
-pub(crate) mod job_seekers;
-pub(crate) mod meetings;
-pub(crate) mod offers;
-pub(crate) mod policies;
-pub(crate) mod referrals;
 pub(crate) mod session;
 pub(crate) mod views;
 
-pub use admin::{ChainReport, verify_chain};
-pub use referrals::{expire_referrals, expiry_loop};
-use views::*;
+pub use crate::admin::api::{ChainReport, verify_chain};
+pub use crate::referrals::api::{expire_referrals, expiry_loop};
+pub(crate) use views::*;
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+pub(crate) use crate::admin::api as admin;
+pub(crate) use crate::directory::api as directory;
+pub(crate) use crate::indicators::api as indicators;
+pub(crate) use crate::job_seekers::api as job_seekers;
+pub(crate) use crate::meetings::api as meetings;
+pub(crate) use crate::offers::api as offers;
+pub(crate) use crate::policies::api as policies;
+pub(crate) use crate::referrals::api as referrals;
 
-use axum::Json;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use engine::ShortlistRequest;
-use model::workflow::{self, Mover};
-use model::{
+pub(crate) use std::net::SocketAddr;
+pub(crate) use std::sync::Arc;
+
+pub(crate) use axum::Json;
+pub(crate) use axum::extract::{ConnectInfo, State};
+pub(crate) use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+pub(crate) use axum::response::{IntoResponse, Response};
+pub(crate) use chrono::{DateTime, Duration, NaiveDate, Utc};
+pub(crate) use engine::ShortlistRequest;
+pub(crate) use model::workflow::{self, Mover};
+pub(crate) use model::{
     Disclosure, JobSeeker, NewAuditEvent, Offer, Referral, ReferralScope, ReferralState, TokenHash,
     TransitionRequest,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
+pub(crate) use serde::{Deserialize, Serialize};
+pub(crate) use utoipa::{IntoParams, OpenApi, ToSchema};
+pub(crate) use utoipa_axum::router::OpenApiRouter;
+pub(crate) use utoipa_axum::routes;
 
-use crate::AppState;
-use crate::access::{Fields, Principal, Reach, Resource, Verb};
-use crate::auth;
-use crate::error::{ApiError, ApiResult, FieldProblem, Problem};
-use crate::json::{JsonBody, Path, QueryParams};
+pub(crate) use crate::AppState;
+pub(crate) use crate::access::{Fields, Principal, Reach, Resource, Verb};
+pub(crate) use crate::auth;
+pub(crate) use crate::error::{ApiError, ApiResult, FieldProblem, Problem};
+pub(crate) use crate::json::{JsonBody, Path, QueryParams};
 
-type AppResult<T> = ApiResult<T>;
-type St = State<Arc<AppState>>;
+pub(crate) type AppResult<T> = ApiResult<T>;
+pub(crate) type St = State<Arc<AppState>>;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -104,7 +106,7 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(admin::list_audit))
         .routes(routes!(admin::verify_audit))
         .routes(routes!(admin::list_users, admin::create_user))
-        .routes(routes!(admin::indicators))
+        .routes(routes!(indicators::indicators))
         .routes(routes!(directory::search_services))
         .routes(routes!(directory::confirm_service))
         .routes(routes!(meetings::list_meetings, meetings::create_meeting))
@@ -112,6 +114,7 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(meetings::record_attendance))
         .routes(routes!(policies::list_policies, policies::set_policy))
         .routes(routes!(policies::simulate_policy))
+        .routes(routes!(job_seekers::search_portfolio))
         .routes(routes!(
             job_seekers::consent_history,
             job_seekers::record_consent
@@ -259,7 +262,7 @@ pub(crate) fn forbidden(reason: String) -> ApiError {
 
 /// The structure (by SIRET) a listing is about: the one asked, or the user's only structure
 /// where they hold the right.
-async fn structure_for(
+pub(crate) async fn structure_for(
     state: &AppState,
     principal: &Principal,
     resource: Resource,
@@ -387,7 +390,7 @@ pub(crate) async fn refused(
     }
 }
 
-async fn readable_fields(
+pub(crate) async fn readable_fields(
     state: &AppState,
     principal: &Principal,
     seeker_id: i64,
@@ -416,7 +419,7 @@ async fn readable_fields(
     Err(forbidden(NOT_ACCEPTED.to_string()))
 }
 
-const NOT_ACCEPTED: &str = "this person has not accepted a referral to one of your offers: \
+pub(crate) const NOT_ACCEPTED: &str = "this person has not accepted a referral to one of your offers: \
     they are shown by pseudonym only";
 
 /// A job seeker and their agency, for reading the person. To whoever may not list job seekers

@@ -9,41 +9,47 @@
 //! allows no inline script or style: charts are SVG drawn on the server, with their figures
 //! also given as tables.
 
-mod admin;
-mod advisor;
 pub mod assets;
-mod directory;
-mod forms;
-mod labels;
-mod meetings;
-mod policy;
-mod recruiter;
-pub(crate) mod steering;
+pub(crate) mod forms;
+pub(crate) mod labels;
+mod sign_in;
 
-use std::net::SocketAddr;
-use std::path::{Path as FsPath, PathBuf};
-use std::sync::Arc;
+pub(crate) use sign_in::safe_next;
+use sign_in::{home, sign_in, sign_in_form, sign_out};
 
-use askama::Template;
-use axum::Router;
-use axum::extract::{ConnectInfo, FromRequestParts, Query, Request, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use serde::Deserialize;
+pub(crate) use crate::admin::pages as admin;
+pub(crate) use crate::directory::pages as directory;
+pub(crate) use crate::indicators::pages as indicators;
+pub(crate) use crate::job_seekers::pages as job_seekers;
+pub(crate) use crate::meetings::pages as meetings;
+pub(crate) use crate::offers::pages as offers;
+pub(crate) use crate::policies::pages as policies;
+pub(crate) use crate::referrals::pages as referrals;
 
-use crate::AppState;
-use crate::access::{Principal, Resource, Verb};
-use crate::api;
-use crate::auth;
-use crate::error::ApiError;
-use crate::json::JsonBody;
+pub(crate) use std::net::SocketAddr;
+pub(crate) use std::path::{Path as FsPath, PathBuf};
+pub(crate) use std::sync::Arc;
+
+pub(crate) use askama::Template;
+pub(crate) use axum::Router;
+pub(crate) use axum::extract::{ConnectInfo, FromRequestParts, Query, Request, State};
+pub(crate) use axum::http::request::Parts;
+pub(crate) use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+pub(crate) use axum::middleware::Next;
+pub(crate) use axum::response::{Html, IntoResponse, Redirect, Response};
+pub(crate) use axum::routing::{get, post};
+pub(crate) use serde::Deserialize;
+
+pub(crate) use crate::AppState;
+pub(crate) use crate::access::{Principal, Resource, Verb};
+pub(crate) use crate::api;
+pub(crate) use crate::auth;
+pub(crate) use crate::error::ApiError;
+pub(crate) use crate::json::JsonBody;
 
 pub use forms::Field;
 
-type St = State<Arc<AppState>>;
+pub(crate) type St = State<Arc<AppState>>;
 
 /// Where the DSFR's files are looked for when `--assets` is not given: beside the working
 /// directory, then in the source tree this binary was built from.
@@ -69,32 +75,32 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         .route("/", get(home))
         .route("/connexion", get(sign_in_form).post(sign_in))
         .route("/deconnexion", post(sign_out))
-        .route("/tableau-de-bord", get(recruiter::dashboard))
+        .route("/tableau-de-bord", get(offers::dashboard))
         .route(
             "/offres/nouvelle",
-            get(recruiter::new_offer).post(recruiter::create_offer),
+            get(offers::new_offer).post(offers::create_offer),
         )
         .route(
             "/offres/import",
-            get(recruiter::import_form).post(recruiter::import),
+            get(offers::import_form).post(offers::import),
         )
-        .route("/offres/{id}", get(recruiter::offer))
-        .route("/offres/{id}/proposer", post(recruiter::propose))
-        .route("/mises-en-relation", get(recruiter::referrals))
-        .route("/mises-en-relation/{id}", get(recruiter::referral))
+        .route("/offres/{id}", get(offers::offer))
+        .route("/offres/{id}/proposer", post(offers::propose))
+        .route("/mises-en-relation", get(referrals::referrals))
+        .route("/mises-en-relation/{id}", get(referrals::referral))
         .route(
             "/mises-en-relation/{id}/etat",
-            post(recruiter::move_referral),
+            post(referrals::move_referral),
         )
-        .route("/demandeurs", get(advisor::job_seekers))
-        .route("/demandeurs/{id}", get(advisor::job_seeker))
-        .route("/demandeurs/{id}/proposer", post(advisor::propose))
+        .route("/demandeurs", get(job_seekers::job_seekers))
+        .route("/demandeurs/{id}", get(job_seekers::job_seeker))
+        .route("/demandeurs/{id}/proposer", post(job_seekers::propose))
         .route(
             "/demandeurs/{id}/consentement",
-            post(advisor::record_consent),
+            post(job_seekers::record_consent),
         )
-        .route("/politique", get(policy::page_get).post(policy::set))
-        .route("/pilotage", get(steering::indicators))
+        .route("/politique", get(policies::page_get).post(policies::set))
+        .route("/pilotage", get(indicators::indicators))
         .route("/annuaire", get(directory::search))
         .route("/annuaire/ma-structure", get(directory::mine))
         .route(
@@ -152,7 +158,7 @@ async fn csrf_from_form(request: Request, next: Next) -> Response {
 }
 
 /// The text of one field of a multipart body (read from a copy: the handler reads it again).
-async fn multipart_field(
+pub(crate) async fn multipart_field(
     content_type: &str,
     bytes: axum::body::Bytes,
     name: &str,
@@ -488,208 +494,52 @@ pub async fn not_found() -> Response {
 }
 
 // ---------------------------------------------------------------------------------------
-// Signing in and out.
-
-async fn home(viewer: Result<Viewer, Response>) -> Response {
-    match viewer {
-        Ok(Viewer(p)) => Redirect::to(landing(&p)).into_response(),
-        Err(_) => Redirect::to("/connexion").into_response(),
-    }
-}
-
-/// The first page of a user: the one of their main role.
-fn landing(principal: &Principal) -> &'static str {
-    if principal.grant(Resource::Offers, Verb::Write, None).is_ok() {
-        "/tableau-de-bord"
-    } else if principal
-        .grants(Resource::JobSeekers, Verb::Read)
-        .iter()
-        .any(|g| g.rule.reach == crate::access::Reach::Own)
-    {
-        "/demandeurs"
-    } else if !principal.grants(Resource::Accounts, Verb::Read).is_empty() {
-        "/admin/utilisateurs"
-    } else if !principal
-        .grants(Resource::Indicators, Verb::Read)
-        .is_empty()
-    {
-        "/pilotage"
-    } else if !principal.grants(Resource::Directory, Verb::Read).is_empty() {
-        "/annuaire"
-    } else {
-        "/mises-en-relation"
-    }
-}
-
-#[derive(Template)]
-#[template(path = "sign_in.html")]
-struct SignInPage {
-    chrome: Chrome,
-    fields: Vec<Field>,
-    error: Option<String>,
-    next: String,
-}
-
-#[derive(Deserialize)]
-struct SignInQuery {
-    suite: Option<String>,
-}
-
-/// Only a path of this site may follow sign-in or a form (no open redirect): it starts with
-/// one `/` and holds only the characters of a path and query that need no escaping in a
-/// header (letters, digits, `/-_.~?=&#%+,:@`). Browsers drop tabs and line breaks from a
-/// URL, so `/\t/evil.example` would be `//evil.example`; a CR or LF would not even make a
-/// header. Anything else is no path at all.
-pub(crate) fn safe_next(next: Option<&str>) -> String {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "/-_.~?=&#%+,:@".contains(c);
-    match next {
-        Some(n)
-            if n.len() <= 2048
-                && n.starts_with('/')
-                && !n.starts_with("//")
-                && n.chars().all(safe) =>
-        {
-            n.to_string()
-        }
-        _ => String::new(),
-    }
-}
-
-fn sign_in_fields(email: &str) -> Vec<Field> {
-    vec![
-        Field::text("email", "Adresse électronique", email)
-            .kind("email")
-            .hint("Format attendu : nom@domaine.fr")
-            .autocomplete("username")
-            .required(),
-        Field::text("password", "Mot de passe", "")
-            .kind("password")
-            .autocomplete("current-password")
-            .required(),
-    ]
-}
-
-async fn sign_in_form(Query(query): Query<SignInQuery>) -> Response {
-    render(&SignInPage {
-        chrome: Chrome::anonymous("Connexion"),
-        fields: sign_in_fields(""),
-        error: None,
-        next: safe_next(query.suite.as_deref()),
-    })
-}
-
-#[derive(Deserialize)]
-struct SignInForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    suite: String,
-}
-
-async fn sign_in(
-    State(state): St,
-    peer: ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    crate::json::PageForm(form): crate::json::PageForm<SignInForm>,
-) -> Response {
-    let next = safe_next(Some(&form.suite));
-    let mut fields = sign_in_fields(&form.email);
-    let mut missing = false;
-    for (field, value) in fields.iter_mut().zip([&form.email, &form.password]) {
-        if value.trim().is_empty() {
-            field.error = Some(format!("Renseignez le champ « {} ».", field.label));
-            missing = true;
-        }
-    }
-    let mut retry_after = None;
-    if form.email.trim().chars().count() > crate::auth::MAX_EMAIL_CHARS {
-        if let Some(field) = fields.iter_mut().find(|f| f.name == "email") {
-            field.value = String::new();
-            field.error = Some(format!(
-                "Adresse trop longue : {} caractères au plus.",
-                crate::auth::MAX_EMAIL_CHARS
-            ));
-        }
-        missing = true;
-    }
-    let error = if missing {
-        None
-    } else {
-        let credentials = api::session::Credentials {
-            email: form.email.clone(),
-            password: form.password,
-        };
-        match api::session::open_session(State(state.clone()), peer, headers, JsonBody(credentials))
-            .await
-        {
-            Ok(response) => {
-                let mut redirect = see_other(if next.is_empty() { "/" } else { next.as_str() });
-                if let Some(cookie) = response.headers().get(header::SET_COOKIE) {
-                    redirect
-                        .headers_mut()
-                        .insert(header::SET_COOKIE, cookie.clone());
-                }
-                return redirect;
-            }
-            Err(ApiError::Unauthenticated(_)) => {
-                Some("Adresse électronique ou mot de passe incorrect.".to_string())
-            }
-            Err(ApiError::TooManyAttempts { retry_after_secs }) => {
-                retry_after = Some(retry_after_secs);
-                Some(format!(
-                    "Trop de tentatives : par sécurité, réessayez dans {}.",
-                    french_wait(retry_after_secs)
-                ))
-            }
-            Err(other) => return PageError(other).into_response(),
-        }
-    };
-    let mut response = render(&SignInPage {
-        chrome: Chrome::anonymous("Connexion"),
-        fields,
-        error,
-        next,
-    });
-    match retry_after {
-        Some(secs) => {
-            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-            if let Ok(value) = header::HeaderValue::from_str(&secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-        }
-        None => *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY,
-    }
-    response
-}
-
-/// A wait in French: « 45 secondes », « 2 minutes ».
-fn french_wait(secs: u64) -> String {
-    match secs {
-        0 | 1 => "1 seconde".to_string(),
-        2..=90 => format!("{secs} secondes"),
-        _ => format!("{} minutes", secs.div_ceil(60)),
-    }
-}
-
-async fn sign_out(State(state): St, Viewer(principal): Viewer, headers: HeaderMap) -> Response {
-    match api::session::close_session(State(state), principal, headers).await {
-        Ok(response) => {
-            let mut redirect = Redirect::to("/connexion").into_response();
-            if let Some(cookie) = response.headers().get(header::SET_COOKIE) {
-                redirect
-                    .headers_mut()
-                    .insert(header::SET_COOKIE, cookie.clone());
-            }
-            redirect
-        }
-        Err(err) => PageError(err).into_response(),
-    }
-}
-
-// ---------------------------------------------------------------------------------------
 // Shared bits.
+
+/// What the query of a list page may hold (each page reads its own).
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    pub page: Option<String>,
+    pub fait: Option<String>,
+    pub q: Option<String>,
+    pub statut: Option<String>,
+    pub metier: Option<String>,
+    pub etat: Option<String>,
+    pub departement: Option<String>,
+    pub tri: Option<String>,
+}
+
+/// The message shown after an action (`?fait=...`).
+pub fn done(code: Option<&str>) -> Option<String> {
+    let text = match code? {
+        "offre" => "L'offre est enregistrée et ouverte aux candidatures.",
+        "import" => "Le fichier est importé.",
+        "proposee" => {
+            "La mise en relation est proposée : le conseiller France Travail de la personne va \
+             la lui présenter."
+        }
+        "etat" => "L'état de la mise en relation est enregistré.",
+        "compte" => "Le compte est créé.",
+        "confirme" => "La fiche est confirmée à jour.",
+        "inscrit" => "Votre inscription est enregistrée.",
+        "reunion" => "La réunion est créée et les structures du territoire sont invitées.",
+        "presence" => "La présence est enregistrée.",
+        "consentement" => "Le consentement et les statuts déclarés sont enregistrés.",
+        "retrait" => {
+            "Le consentement est retiré : la personne ne figure plus dans les présélections, et \
+             les propositions qu'elle n'avait pas encore acceptées sont annulées."
+        }
+        "politique" => {
+            "La politique est enregistrée : elle s'applique aux présélections du territoire à \
+             partir de sa date d'effet."
+        }
+        _ => return None,
+    };
+    Some(text.to_string())
+}
+
+/// Rows on a page of a list.
+pub const PER_PAGE: usize = 20;
 
 /// A page number from the query (1 when absent or wrong).
 pub fn page_number(page: Option<&str>) -> usize {
@@ -857,22 +707,28 @@ mod markup {
     /// (and no inline script or style element), so that the policy could tighten again.
     #[test]
     fn templates_have_no_inline_style_or_script() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut folders = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")];
         let mut checked = 0;
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            for bad in [
-                " style=",
-                "<style",
-                "<script>",
-                " onclick=",
-                " onload=",
-                "javascript:",
-            ] {
-                assert!(!text.contains(bad), "{}: {bad}", path.display());
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for bad in [
+                    " style=",
+                    "<style",
+                    "<script>",
+                    " onclick=",
+                    " onload=",
+                    "javascript:",
+                ] {
+                    assert!(!text.contains(bad), "{}: {bad}", path.display());
+                }
+                checked += 1;
             }
-            checked += 1;
         }
         assert!(checked >= 20, "{checked} templates");
     }

@@ -17,6 +17,7 @@ mod lower;
 mod matrix;
 mod ops;
 mod pages;
+mod portfolio;
 mod priority;
 mod privacy;
 mod reveal;
@@ -28,6 +29,7 @@ pub use audit::*;
 pub use forms::*;
 pub use matrix::*;
 pub use pages::*;
+pub use portfolio::*;
 pub use priority::*;
 pub use privacy::*;
 pub use reveal::*;
@@ -54,4 +56,5 @@ on_both_backends!(
     france_travails_systems_push_job_seekers_with_the_imports_validation,
     the_offer_form_names_each_wrong_field_in_french_and_stores_nothing,
     a_file_import_lists_each_rejected_row_and_stores_the_good_ones,
+    the_portfolio_is_searched_filtered_and_paged_by_the_database,
 );

@@ -100,6 +100,17 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        route: "GET /api/v1/job-seekers/search?structure={ft}",
+        expect: [
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
         // A JSON body where CSV is expected, on purpose: the agency's advisor is told why.
         route: "POST /api/v1/job-seekers?structure={ft}",
         expect: [

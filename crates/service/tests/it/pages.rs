@@ -389,10 +389,21 @@ fn every_icon_the_pages_use_comes_with_a_linked_stylesheet() {
         css.push_str(&std::fs::read_to_string(dir.join(sheet)).unwrap());
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Every template, static file and Rust source of the service, in every folder.
     let mut sources = Vec::new();
-    for folder in ["templates", "static", "src/pages"] {
-        for entry in std::fs::read_dir(root.join(folder)).unwrap() {
-            sources.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    let mut folders = vec![
+        root.join("templates"),
+        root.join("static"),
+        root.join("src"),
+    ];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                sources.push(std::fs::read_to_string(path).unwrap());
+            }
         }
     }
     let mut icons = std::collections::BTreeSet::new();

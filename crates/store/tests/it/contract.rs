@@ -1,6 +1,7 @@
 //! The behaviour every backend must have. Each function runs once per backend.
 
 use domain::*;
+use store::portfolio::{PortfolioQuery, PortfolioSort};
 use store::*;
 
 use testdb::TestDb;
@@ -1546,5 +1547,102 @@ pub async fn referral_holder_tallies_count_each_status(db: &TestDb) {
     assert_eq!(
         (tallies[0].people, tallies[0].holders),
         (3, [2, 2, 0, 0, 0, 0])
+    );
+}
+
+/// The advisor's portfolio is searched, filtered, sorted and cut by the database: words of a
+/// name or reference (case and accents ignored) or of a pseudonym, a status, a target
+/// occupation, two orders, pages; never another agency's people.
+pub async fn portfolio_is_searched_filtered_sorted_and_paged_by_the_database(db: &TestDb) {
+    let store = db.store();
+    let agency = one_agency(store).await;
+    store
+        .upsert_structures(&[structure(2, StructureKind::FranceTravail)], at(1))
+        .await
+        .unwrap();
+    let mut records: Vec<_> = (1..=12).map(|n| job_seeker(n, &agency)).collect();
+    records[3].last_name = PersonName::parse("Lefèvre").unwrap();
+    records[7].last_name = PersonName::parse("LEFEVRE-Dupont").unwrap();
+    records[7].first_name = PersonName::parse("Zoé").unwrap();
+    let mut elsewhere = job_seeker(13, &siret(2));
+    elsewhere.last_name = PersonName::parse("Lefèvre").unwrap();
+    records.push(elsewhere);
+    store.upsert_job_seekers(&records, at(2)).await.unwrap();
+    let id = store.structure_by_siret(&agency).await.unwrap().unwrap().id;
+    let search = |words: &[&str]| PortfolioQuery {
+        agency_structure_id: id,
+        words: words.iter().map(|w| w.to_string()).collect(),
+        limit: 50,
+        ..Default::default()
+    };
+    let names = |found: &[JobSeeker]| -> Vec<String> {
+        found
+            .iter()
+            .map(|s| s.record.external_id.to_string())
+            .collect()
+    };
+
+    let (total, found) = store.search_portfolio(&search(&["lefevre"])).await.unwrap();
+    assert_eq!(total, 2);
+    assert_eq!(names(&found), ["0000004A", "0000008A"]);
+    let (total, _) = store.search_portfolio(&search(&["aicha"])).await.unwrap();
+    assert_eq!(total, 11);
+    let (total, found) = store
+        .search_portfolio(&search(&["durand", "0000011a"]))
+        .await
+        .unwrap();
+    assert_eq!((total, names(&found)), (1, vec!["0000011A".to_string()]));
+    // A pseudonym as the search folds it (`DE-1A2B…` → `de`, `1a2b…`).
+    let pseudonym = found[0].pseudonym.to_lowercase();
+    let words: Vec<&str> = pseudonym.split('-').collect();
+    let (total, found) = store.search_portfolio(&search(&words)).await.unwrap();
+    assert_eq!((total, names(&found)), (1, vec!["0000011A".to_string()]));
+
+    // Statuses: the even numbers hold RQTH; J1501 is the odd numbers' target.
+    let holders = PortfolioQuery {
+        status: Some(PriorityStatus::Rqth),
+        ..search(&[])
+    };
+    let (total, found) = store.search_portfolio(&holders).await.unwrap();
+    assert_eq!(total, 6);
+    assert_eq!(
+        names(&found),
+        [
+            "0000010A", "0000012A", "0000002A", "0000006A", "0000004A", "0000008A"
+        ]
+    );
+    let page = PortfolioQuery {
+        offset: 4,
+        limit: 4,
+        ..holders.clone()
+    };
+    let (total, found) = store.search_portfolio(&page).await.unwrap();
+    assert_eq!(
+        (total, names(&found)),
+        (6, vec!["0000004A".to_string(), "0000008A".to_string()])
+    );
+    let odd = PortfolioQuery {
+        rome_code: Some("J1501".to_string()),
+        ..search(&[])
+    };
+    assert_eq!(store.search_portfolio(&odd).await.unwrap().0, 6);
+    let none = PortfolioQuery {
+        rome_code: Some("J1501".to_string()),
+        ..holders.clone()
+    };
+    assert_eq!(store.search_portfolio(&none).await.unwrap(), (0, vec![]));
+    let newest = PortfolioQuery {
+        sort: PortfolioSort::Registered,
+        ..search(&[])
+    };
+    // Registered on 2025-(1 + n % 12)-(1 + n % 28): number 11 last in December, 12 in January.
+    let (total, found) = store.search_portfolio(&newest).await.unwrap();
+    assert_eq!(total, 12);
+    assert_eq!(
+        names(&found),
+        [
+            "0000011A", "0000010A", "0000009A", "0000008A", "0000007A", "0000006A", "0000005A",
+            "0000004A", "0000003A", "0000002A", "0000001A", "0000012A"
+        ]
     );
 }

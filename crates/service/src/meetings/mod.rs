@@ -1,0 +1,4 @@
+//! Joint information meetings of both networks.
+
+pub mod api;
+pub mod pages;

@@ -1,0 +1,85 @@
+//! The advisor's portfolio searched through the API, and the page that shows it.
+
+use service::Config;
+use testdb::TestDb;
+use testdb::fixtures::siret;
+
+use crate::support::*;
+
+/// The people of agency A: fixtures 6 and 8, and the extra 102, 106, 110, 114, 118. Every
+/// even number holds RQTH; 6, 102 and 114 (multiples of 3) long-term unemployment.
+pub async fn the_portfolio_is_searched_filtered_and_paged_by_the_database(db: TestDb) {
+    let (server, _world) = Server::start_with(db, 5, 0, Config::default()).await;
+    let advisor = server.login("advisor@a.fr").await;
+    let search = |query: &str| format!("/api/v1/job-seekers/search?{query}");
+    let names = |body: &serde_json::Value| -> Vec<String> {
+        body["job_seekers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["identity"]["last_name"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    let (status, all) = advisor.get(&search("")).await;
+    assert_eq!(status, 200, "{all}");
+    assert_eq!(all["total"], 7, "{all}");
+    // By name: "durand 102 …" before "durand 6 …", byte by byte.
+    assert_eq!(
+        names(&all),
+        [
+            "Durand-102",
+            "Durand-106",
+            "Durand-110",
+            "Durand-114",
+            "Durand-118",
+            "Durand-6",
+            "Durand-8"
+        ]
+    );
+    let (_, one) = advisor.get(&search("q=0000118a")).await;
+    assert_eq!(
+        (one["total"].as_u64(), names(&one)),
+        (Some(1), vec!["Durand-118".to_string()])
+    );
+    let (_, long_term) = advisor.get(&search("status=long_term")).await;
+    assert_eq!(long_term["total"], 3, "{long_term}");
+    assert_eq!(names(&long_term), ["Durand-102", "Durand-114", "Durand-6"]);
+    let (_, page) = advisor.get(&search("status=rqth&offset=5&limit=5")).await;
+    assert_eq!(page["total"], 7, "{page}");
+    assert_eq!(names(&page), ["Durand-6", "Durand-8"]);
+    let (_, none) = advisor.get(&search("q=personne")).await;
+    assert_eq!((none["total"].as_u64(), names(&none).len()), (Some(0), 0));
+
+    for (query, field) in [
+        ("status=handicap", "?status"),
+        ("sort=age", "?sort"),
+        ("offset=1000001", "?offset"),
+        ("rome=Z9", "?rome"),
+        ("limit=0", "?limit"),
+    ] {
+        let (status, body) = advisor.get(&search(query)).await;
+        assert_eq!(status, 422, "{query}: {body}");
+        assert_eq!(body["fields"][0]["path"], field, "{query}: {body}");
+    }
+    // Agencies see a person through an accepted referral only, never a list.
+    let recruiter = server.login("recruiter@x.fr").await;
+    let (status, body) = recruiter
+        .get(&search(&format!("structure={}", siret(AGENCY_X))))
+        .await;
+    assert_eq!(status, 403, "{body}");
+
+    // The page shows the same search, twenty people a page.
+    let html = advisor
+        .raw("GET", "/demandeurs?q=0000118A")
+        .await
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("DURAND-118"), "{html}");
+    assert!(!html.contains("DURAND-102"), "{html}");
+    server.stop().await;
+}
