@@ -1,22 +1,38 @@
-//! Aggregated indicators through the API: no nominative data.
+//! Aggregated indicators through the API: no nominative data. The same tallies as the
+//! steering page (`indicators::tallies`), so that both give the same figures.
 
 use crate::api::*;
+use crate::indicators::Figures;
+
+/// One month's figures of a department.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonthFigures {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub figures: Figures,
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DepartmentFigures {
     pub department: String,
-    pub open_offers: usize,
+    /// Offers open now, by the department of their workplace.
+    pub open_offers: u64,
+    /// Offers published, shortlists served (and the candidates they showed), referrals
+    /// proposed and hires, in each of the last six months, oldest first.
+    pub months: Vec<MonthFigures>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Indicators {
-    /// Open offers in the engine, by department of the workplace.
+    /// The region, or the structure the figures are about.
+    pub scope: String,
     pub departments: Vec<DepartmentFigures>,
     /// Referrals by state (of the manager's agency, or all).
     pub referrals: std::collections::BTreeMap<String, u64>,
 }
 
-/// Aggregated figures, no nominative data: open offers by department and referrals by state.
+/// Aggregated figures, no nominative data: by department, the open offers and six months of
+/// offers, shortlists, referrals and hires; referrals by state. The steering page shows these.
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", params(StructureQuery),
     responses((status = 200, body = Indicators), (status = 403, body = Problem)))]
 pub(crate) async fn indicators(
@@ -24,45 +40,33 @@ pub(crate) async fn indicators(
     principal: Principal,
     QueryParams(query): QueryParams<StructureQuery>,
 ) -> AppResult<Json<Indicators>> {
-    let any = principal
-        .grants(Resource::Indicators, Verb::Read)
-        .iter()
-        .any(|g| g.rule.reach == Reach::Any);
-    let scope = if any && query.structure.is_none() {
-        ReferralScope::All
-    } else {
-        let (id, _) = listing(
-            &state,
-            &principal,
-            Resource::Indicators,
-            Verb::Read,
-            query.structure.as_deref(),
-        )
-        .await?;
-        ReferralScope::OfferOwner(id)
-    };
-    let departments = {
-        let sourcing = state.sourcing.read().unwrap_or_else(|e| e.into_inner());
-        let mut counts = std::collections::BTreeMap::<String, usize>::new();
-        for id in sourcing.engine.open_offers(None) {
-            if let Some(d) = sourcing.engine.offer_department(id) {
-                *counts.entry(d.to_string()).or_default() += 1;
-            }
-        }
-        counts
-            .into_iter()
-            .map(|(department, open_offers)| DepartmentFigures {
-                department,
-                open_offers,
-            })
-            .collect()
-    };
-    let mut referrals = std::collections::BTreeMap::new();
-    for tally in state.store.referral_tallies(scope).await? {
-        *referrals.entry(tally.state).or_insert(0u64) += tally.count;
-    }
+    let tallies =
+        crate::indicators::tallies(&state, &principal, query.structure.as_deref()).await?;
+    let mut codes: std::collections::BTreeSet<&String> = tallies.by.keys().collect();
+    codes.extend(tallies.open_by.keys());
+    let departments = codes
+        .into_iter()
+        .map(|code| DepartmentFigures {
+            department: code.clone(),
+            open_offers: tallies.open_by.get(code).copied().unwrap_or(0),
+            months: tallies
+                .months
+                .iter()
+                .map(|month| MonthFigures {
+                    month: month.clone(),
+                    figures: tallies
+                        .by
+                        .get(code)
+                        .and_then(|m| m.get(month))
+                        .copied()
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        })
+        .collect();
     Ok(Json(Indicators {
+        scope: tallies.scope_label,
         departments,
-        referrals,
+        referrals: tallies.referrals_by_state,
     }))
 }

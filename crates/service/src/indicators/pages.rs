@@ -4,40 +4,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Datelike;
 use engine::{Exposure, ShortlistRequest};
-use model::{ReferralScope, Tally};
 
-use crate::access::Reach;
-use crate::indicators::Measured;
+use crate::indicators::{Figures, Measured, Tallies};
 use crate::pages::*;
 
-/// How many months the page looks back over.
-const MONTHS: usize = 6;
 /// At most this many open offers (the newest) are shortlisted to measure exposure.
 const EXPOSURE_OFFERS: usize = 300;
 /// How long a measured exposure is reused.
 const EXPOSURE_TTL_SECS: i64 = 600;
-
-impl Figures {
-    fn add(&mut self, other: &Figures) {
-        self.offers += other.offers;
-        self.shortlists += other.shortlists;
-        self.candidates += other.candidates;
-        self.referrals += other.referrals;
-        self.hires += other.hires;
-    }
-}
-
-#[derive(Default, Clone, Copy)]
-pub struct Figures {
-    pub offers: u64,
-    /// Shortlists made, and the candidates they showed.
-    pub shortlists: u64,
-    pub candidates: u64,
-    pub referrals: u64,
-    pub hires: u64,
-}
 
 pub struct MonthRow {
     pub month: String,
@@ -165,64 +140,6 @@ fn practice(
     by
 }
 
-/// The last `MONTHS` months, oldest first, as `YYYY-MM`.
-fn recent_months(today: chrono::NaiveDate) -> Vec<String> {
-    let mut months = Vec::with_capacity(MONTHS);
-    let (mut year, mut month) = (today.year(), today.month());
-    for _ in 0..MONTHS {
-        months.push(format!("{year:04}-{month:02}"));
-        if month == 1 {
-            year -= 1;
-            month = 12;
-        } else {
-            month -= 1;
-        }
-    }
-    months.reverse();
-    months
-}
-
-/// Offers published, shortlists made, referrals proposed and hires (referrals in the hired
-/// state, by the month of their last move), by department then month.
-fn figures(
-    offers: &[Tally],
-    shortlists: &[model::ShortlistTally],
-    referrals: &[Tally],
-) -> BTreeMap<String, BTreeMap<String, Figures>> {
-    let mut by: BTreeMap<String, BTreeMap<String, Figures>> = BTreeMap::new();
-    for t in shortlists {
-        let f = by
-            .entry(t.department.clone())
-            .or_default()
-            .entry(t.month.clone())
-            .or_default();
-        f.shortlists += t.shortlists;
-        f.candidates += t.candidates;
-    }
-    for t in offers {
-        by.entry(t.department.clone())
-            .or_default()
-            .entry(t.month.clone())
-            .or_default()
-            .offers += t.count;
-    }
-    for t in referrals {
-        by.entry(t.department.clone())
-            .or_default()
-            .entry(t.month.clone())
-            .or_default()
-            .referrals += t.count;
-        if t.state == "hired" {
-            by.entry(t.department.clone())
-                .or_default()
-                .entry(t.changed_month.clone())
-                .or_default()
-                .hires += t.count;
-        }
-    }
-    by
-}
-
 fn share(part: usize, whole: usize) -> f64 {
     if whole == 0 {
         0.0
@@ -240,35 +157,15 @@ pub async fn indicators(
     Viewer(principal): Viewer,
     Query(query): Query<ListQuery>,
 ) -> PageResult {
-    let grants = principal.grants(Resource::Indicators, Verb::Read);
-    let any = grants.iter().any(|g| g.rule.reach == Reach::Any);
-    let (scope, scope_label, own) = if any {
-        (ReferralScope::All, "toute la région".to_string(), None)
-    } else {
-        let (id, _) =
-            api::listing(&state, &principal, Resource::Indicators, Verb::Read, None).await?;
-        let name = state
-            .store
-            .structure(id)
-            .await?
-            .map(|s| s.record.name)
-            .unwrap_or_default();
-        (ReferralScope::OfferOwner(id), name, Some(id))
-    };
-    let offer_tallies = state.store.offer_tallies(own).await?;
-    let referral_tallies = state.store.referral_tallies(scope).await?;
-    // What this instance counted since its last flush is written first, so the page is current.
-    state
-        .flush_shortlist_counts()
-        .await
-        .map_err(ApiError::from)?;
-    let shortlist_tallies = state.store.shortlist_tallies(own).await?;
-    let months = recent_months(state.now().date_naive());
-    let by = figures(&offer_tallies, &shortlist_tallies, &referral_tallies);
-    let mut open_by: BTreeMap<String, u64> = BTreeMap::new();
-    for t in offer_tallies.iter().filter(|t| t.state == "open") {
-        *open_by.entry(t.department.clone()).or_default() += t.count;
-    }
+    let Tallies {
+        scope_label,
+        own,
+        months,
+        by,
+        open_by,
+        shortlists: shortlist_tallies,
+        ..
+    } = crate::indicators::tallies(&state, &principal, None).await?;
     let wanted = query.departement.clone().unwrap_or_default();
     let mut department_options: Vec<(String, String)> =
         vec![(String::new(), "Tous les départements".to_string())];
@@ -575,42 +472,6 @@ async fn exposure(
 mod tests {
     use super::*;
 
-    fn tally(department: &str, month: &str, changed: &str, state: &str, count: u64) -> Tally {
-        Tally {
-            department: department.to_string(),
-            month: month.to_string(),
-            changed_month: changed.to_string(),
-            state: state.to_string(),
-            count,
-        }
-    }
-
-    #[test]
-    fn hires_count_in_the_month_of_their_move_referrals_in_their_proposal() {
-        let by = figures(
-            &[tally("93", "2026-10", "2026-10", "open", 4)],
-            &[model::ShortlistTally {
-                structure_id: 1,
-                department: "93".to_string(),
-                month: "2026-11".to_string(),
-                shortlists: 3,
-                candidates: 25,
-                holders: [0; 6],
-            }],
-            &[
-                tally("93", "2026-10", "2026-11", "hired", 2),
-                tally("93", "2026-10", "2026-10", "proposed", 3),
-                tally("75", "2026-11", "2026-11", "declined", 1),
-            ],
-        );
-        let oct = by["93"]["2026-10"];
-        assert_eq!((oct.offers, oct.referrals, oct.hires), (4, 5, 0));
-        let nov = by["93"]["2026-11"];
-        assert_eq!((nov.offers, nov.referrals, nov.hires), (0, 0, 2));
-        assert_eq!((nov.shortlists, nov.candidates), (3, 25));
-        assert_eq!(by["75"]["2026-11"].referrals, 1);
-    }
-
     #[test]
     fn shares_of_a_public_are_withheld_under_twenty_and_hires_count_in_their_month() {
         let shortlists = [model::ShortlistTally {
@@ -648,17 +509,5 @@ mod tests {
         assert_eq!(secret_share(5, 30), "secret (< 20)");
         assert_eq!(secret_share(19, 19), "secret (< 20)");
         assert_eq!(secret_share(0, 0), "—");
-    }
-
-    #[test]
-    fn the_months_are_the_last_six_oldest_first_across_a_year() {
-        let months = recent_months(chrono::NaiveDate::from_ymd_opt(2026, 2, 14).unwrap());
-        assert_eq!(
-            months,
-            [
-                "2025-09", "2025-10", "2025-11", "2025-12", "2026-01", "2026-02"
-            ]
-        );
-        assert_eq!(labels::month("2026-02"), "févr. 2026");
     }
 }

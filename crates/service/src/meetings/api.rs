@@ -86,13 +86,14 @@ pub(crate) async fn list_meetings(
     State(state): St,
     principal: Principal,
 ) -> AppResult<Json<Vec<MeetingView>>> {
-    let grant = principal
+    principal
         .grant(Resource::Meetings, Verb::Read, None)
         .map_err(forbidden)?;
+    // `Any` sees every meeting; `Own`, those its structures organise or are invited to.
     let all = principal
-        .seats
+        .grants(Resource::Meetings, Verb::Read)
         .iter()
-        .any(|s| matches!(s.role, model::Role::Steering | model::Role::Admin));
+        .any(|g| g.rule.reach == Reach::Any);
     let mine = my_structures(&principal);
     let since = state.now() - Duration::days(1);
     let mut out = Vec::new();
@@ -100,7 +101,7 @@ pub(crate) async fn list_meetings(
         let concerned = mine
             .iter()
             .any(|s| meeting.invited.contains(s) || *s == meeting.meeting.organiser);
-        if concerned || (all && grant.rule.reach == Reach::Any) {
+        if concerned || all {
             out.push(meeting_view(&state, &principal, &meeting).await?);
         }
     }

@@ -571,8 +571,8 @@ pub async fn offer(
 ) -> PageResult {
     let axum::Json(offer) =
         crate::offers::api::get_offer(State(state.clone()), principal.clone(), Path(id)).await?;
-    let (_, owner) = api::offer_and_owner(&state, id).await?;
-    let shortlist = if offer.status == "open" {
+    let (stored, owner) = api::offer_and_owner(&state, id).await?;
+    let shortlist = if stored.record.status == model::OfferStatus::Open {
         crate::offers::api::shortlist(
             State(state.clone()),
             principal.clone(),
@@ -600,9 +600,8 @@ pub async fn offer(
         .collect();
     referrals.reverse();
     let proposed: HashSet<i64> = referrals.iter().map(|r| r.job_seeker_id).collect();
-    let can_propose =
-        crate::referrals::api::side(&principal, Resource::OfferReferrals, Verb::Write, owner)
-            .is_some();
+    // The API's own rule: the page offers what the proposal would accept.
+    let can_propose = crate::referrals::api::may_propose_from_offer(&principal, &stored, owner);
     let candidates = shortlist
         .into_iter()
         .map(|c| CandidateRow {

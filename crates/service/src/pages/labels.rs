@@ -1,15 +1,30 @@
-//! The French words of the pages for the codes of the records.
+//! The French words of the pages for the codes of the records. Each label matches its enum
+//! exhaustively, so that a new state, status or kind cannot reach a page without its words;
+//! the pages, which read the API's views, give the codes as text, read back through the
+//! enum's own `parse` (a code no enum knows, which the API never gives, reads "inconnu").
+
+use engine::MatchKind;
+use model::{
+    ConsentChannel, ConsentScope, ContractType, JobSeekerStatus, OfferStatus, PriorityStatus,
+    ReferralState, Role, StructureKind,
+};
+
+/// What a page shows for a code no enum knows.
+const UNKNOWN: &str = "inconnu";
+
+fn read<T>(code: &str, parse: fn(&str) -> Option<T>, label: fn(T) -> &'static str) -> &'static str {
+    parse(code).map_or(UNKNOWN, label)
+}
 
 pub fn role(code: &str) -> &'static str {
-    match code {
-        "advisor" => "Conseiller France Travail",
-        "recruiter" => "Chargé de recrutement",
-        "agency_manager" => "Responsable d'agence",
-        "partner" => "Partenaire",
-        "steering" => "Comité de pilotage",
-        "admin" => "Administrateur",
-        _ => "Rôle inconnu",
-    }
+    read(code, Role::parse, |role| match role {
+        Role::Advisor => "Conseiller France Travail",
+        Role::Recruiter => "Chargé de recrutement",
+        Role::AgencyManager => "Responsable d'agence",
+        Role::Partner => "Partenaire",
+        Role::Steering => "Comité de pilotage",
+        Role::Admin => "Administrateur",
+    })
 }
 
 pub const ROLES: &[(&str, &str)] = &[
@@ -22,41 +37,41 @@ pub const ROLES: &[(&str, &str)] = &[
 ];
 
 pub fn referral_state(code: &str) -> &'static str {
-    match code {
-        "proposed" => "Proposée",
-        "accepted" => "Acceptée par la personne",
-        "declined" => "Refusée par la personne",
-        "interview" => "Entretien",
-        "hired" => "Embauche",
-        "not_hired" => "Non retenue",
-        "cancelled" => "Annulée",
-        "expired" => "Expirée",
-        _ => "État inconnu",
-    }
+    read(code, ReferralState::parse, |state| match state {
+        ReferralState::Proposed => "Proposée",
+        ReferralState::Accepted => "Acceptée par la personne",
+        ReferralState::Declined => "Refusée par la personne",
+        ReferralState::Interview => "Entretien",
+        ReferralState::Hired => "Embauche",
+        ReferralState::NotHired => "Non retenue",
+        ReferralState::Cancelled => "Annulée",
+        ReferralState::Expired => "Expirée",
+    })
 }
 
 /// The DSFR badge colour of a referral state.
 pub fn referral_badge(code: &str) -> &'static str {
-    match code {
-        "proposed" => "fr-badge--new",
-        "accepted" | "interview" => "fr-badge--info",
-        "hired" => "fr-badge--success",
-        "declined" | "not_hired" => "fr-badge--warning",
-        _ => "",
-    }
+    ReferralState::parse(code).map_or("", |state| match state {
+        ReferralState::Proposed => "fr-badge--new",
+        ReferralState::Accepted | ReferralState::Interview => "fr-badge--info",
+        ReferralState::Hired => "fr-badge--success",
+        ReferralState::Declined | ReferralState::NotHired => "fr-badge--warning",
+        ReferralState::Cancelled | ReferralState::Expired => "",
+    })
 }
 
 /// What the button moving a referral to this state says.
 pub fn move_label(code: &str) -> &'static str {
-    match code {
-        "accepted" => "La personne accepte",
-        "declined" => "La personne refuse",
-        "interview" => "Entretien planifié",
-        "hired" => "Embauche",
-        "not_hired" => "Non retenue",
-        "cancelled" => "Annuler la mise en relation",
-        _ => "Changer l'état",
-    }
+    read(code, ReferralState::parse, |state| match state {
+        ReferralState::Accepted => "La personne accepte",
+        ReferralState::Declined => "La personne refuse",
+        ReferralState::Interview => "Entretien planifié",
+        ReferralState::Hired => "Embauche",
+        ReferralState::NotHired => "Non retenue",
+        ReferralState::Cancelled => "Annuler la mise en relation",
+        // No move leads back to a proposal, and only the sweep expires one.
+        ReferralState::Proposed | ReferralState::Expired => "Changer l'état",
+    })
 }
 
 pub const REFERRAL_STATES: &[&str] = &[
@@ -70,6 +85,7 @@ pub const REFERRAL_STATES: &[&str] = &[
     "expired",
 ];
 
+/// Why a person was not hired; the codes are `model::workflow::NOT_HIRED_REASONS`.
 pub fn not_hired_reason(code: &str) -> &'static str {
     match code {
         "profile_mismatch" => "Profil ne correspondant pas",
@@ -78,20 +94,19 @@ pub fn not_hired_reason(code: &str) -> &'static str {
         "no_show" => "Absence à l'entretien",
         "offer_cancelled" => "Offre annulée",
         "other" => "Autre motif",
-        _ => "Motif inconnu",
+        _ => UNKNOWN,
     }
 }
 
 pub fn priority(code: &str) -> &'static str {
-    match code {
-        "rqth" => "Travailleur handicapé (RQTH)",
-        "long_term" => "Demandeur d'emploi de longue durée",
-        "rsa" => "Bénéficiaire du RSA",
-        "qpv" => "Résident d'un quartier prioritaire (QPV)",
-        "senior" => "50 ans et plus",
-        "young_unqualified" => "Moins de 26 ans sans qualification",
-        _ => "Statut inconnu",
-    }
+    read(code, PriorityStatus::parse, |status| match status {
+        PriorityStatus::Rqth => "Travailleur handicapé (RQTH)",
+        PriorityStatus::LongTerm => "Demandeur d'emploi de longue durée",
+        PriorityStatus::Rsa => "Bénéficiaire du RSA",
+        PriorityStatus::Qpv => "Résident d'un quartier prioritaire (QPV)",
+        PriorityStatus::Senior => "50 ans et plus",
+        PriorityStatus::YoungUnqualified => "Moins de 26 ans sans qualification",
+    })
 }
 
 pub const PRIORITIES: &[&str] = &[
@@ -104,51 +119,53 @@ pub const PRIORITIES: &[&str] = &[
 ];
 
 pub fn consent(code: Option<&str>) -> &'static str {
-    match code {
-        Some("all_agencies") => "Accepte d'être présenté(e) à toutes les agences d'emploi",
-        Some("department_agencies") => {
+    match code.and_then(ConsentScope::parse) {
+        Some(ConsentScope::AllAgencies) => {
+            "Accepte d'être présenté(e) à toutes les agences d'emploi"
+        }
+        Some(ConsentScope::DepartmentAgencies) => {
             "Accepte d'être présenté(e) aux agences d'emploi de son département"
         }
-        _ => "Pas de consentement : ne peut pas être présenté(e) aux agences",
+        None => "Pas de consentement : ne peut pas être présenté(e) aux agences",
     }
 }
 
+/// A distance band of a shortlist (`offers::api::distance_band`'s codes).
 pub fn distance_band(code: &str) -> &'static str {
     match code {
         "under_5_km" => "à moins de 5 km",
         "5_to_15_km" => "entre 5 et 15 km",
         "15_to_30_km" => "entre 15 et 30 km",
-        _ => "à plus de 30 km",
+        "over_30_km" => "à plus de 30 km",
+        _ => UNKNOWN,
     }
 }
 
 pub fn consent_channel(code: &str) -> &'static str {
-    match code {
-        "in_person" => "En entretien",
-        "phone" => "Par téléphone",
-        "email" => "Par courriel",
-        "letter" => "Par courrier",
-        "online" => "En ligne",
-        _ => "Autre",
-    }
+    read(code, ConsentChannel::parse, |channel| match channel {
+        ConsentChannel::InPerson => "En entretien",
+        ConsentChannel::Phone => "Par téléphone",
+        ConsentChannel::Email => "Par courriel",
+        ConsentChannel::Letter => "Par courrier",
+        ConsentChannel::Online => "En ligne",
+    })
 }
 
 pub fn contract(code: &str) -> &'static str {
-    match code {
-        "CDI" => "CDI",
-        "CDD" => "CDD",
-        "MIS" => "Mission d'intérim",
-        "SAI" => "Saisonnier",
-        "DIN" => "CDI intérimaire",
-        "CCE" => "Profession commerciale",
-        "DDI" => "CDD d'insertion",
-        "DDT" => "CDD tremplin",
-        "FRA" => "Franchise",
-        "LIB" => "Profession libérale",
-        "REP" => "Reprise d'entreprise",
-        "TTI" => "Contrat de travail temporaire d'insertion",
-        _ => "Autre contrat",
-    }
+    read(code, ContractType::parse, |contract| match contract {
+        ContractType::Cdi => "CDI",
+        ContractType::Cdd => "CDD",
+        ContractType::Mis => "Mission d'intérim",
+        ContractType::Sai => "Saisonnier",
+        ContractType::Din => "CDI intérimaire",
+        ContractType::Cce => "Profession commerciale",
+        ContractType::Ddi => "CDD d'insertion",
+        ContractType::Ddt => "CDD tremplin",
+        ContractType::Fra => "Franchise",
+        ContractType::Lib => "Profession libérale",
+        ContractType::Rep => "Reprise d'entreprise",
+        ContractType::Tti => "Contrat de travail temporaire d'insertion",
+    })
 }
 
 pub const CONTRACTS: &[(&str, &str)] = &[
@@ -162,45 +179,50 @@ pub const CONTRACTS: &[(&str, &str)] = &[
 ];
 
 pub fn offer_status(code: &str) -> &'static str {
-    match code {
-        "open" => "Ouverte",
-        "filled" => "Pourvue",
-        "cancelled" => "Annulée",
-        "expired" => "Expirée",
-        _ => "État inconnu",
-    }
+    read(code, OfferStatus::parse, |status| match status {
+        OfferStatus::Open => "Ouverte",
+        OfferStatus::Filled => "Pourvue",
+        OfferStatus::Cancelled => "Annulée",
+        OfferStatus::Expired => "Expirée",
+    })
 }
 
 pub fn match_kind(code: &str) -> &'static str {
-    match code {
-        "same_code" => "Même métier",
-        "same_code_other_title" => "Même métier, autre appellation",
-        "proche" => "Métier proche",
-        "evolution" => "Métier d'évolution",
-        "same_domain" => "Même domaine professionnel",
-        _ => "Autre correspondance",
+    let kind = match code {
+        "same_code" => MatchKind::SameCode,
+        "same_code_other_title" => MatchKind::SameCodeOtherTitle,
+        "proche" => MatchKind::Proche,
+        "evolution" => MatchKind::Evolution,
+        "same_domain" => MatchKind::SameDomain,
+        _ => return UNKNOWN,
+    };
+    match kind {
+        MatchKind::SameCode => "Même métier",
+        MatchKind::SameCodeOtherTitle => "Même métier, autre appellation",
+        MatchKind::Proche => "Métier proche",
+        MatchKind::Evolution => "Métier d'évolution",
+        MatchKind::SameDomain => "Même domaine professionnel",
     }
 }
 
 pub fn job_seeker_status(code: &str) -> &'static str {
-    match code {
-        "active" => "Inscrit(e)",
-        "suspended" => "Suspendu(e)",
-        "left" => "Sorti(e) des listes",
-        _ => "État inconnu",
-    }
+    read(code, JobSeekerStatus::parse, |status| match status {
+        JobSeekerStatus::Active => "Inscrit(e)",
+        JobSeekerStatus::Suspended => "Suspendu(e)",
+        JobSeekerStatus::Left => "Sorti(e) des listes",
+    })
 }
 
 pub fn structure_kind(code: &str) -> &'static str {
-    match code {
-        "france_travail" => "Agence France Travail",
-        "agence_emploi" => "Agence d'emploi",
-        "cap_emploi" => "Cap emploi",
-        "akto" => "Akto",
-        "fastt" => "FASTT",
-        "mission_locale" => "Mission locale",
-        _ => "Autre structure",
-    }
+    read(code, StructureKind::parse, |kind| match kind {
+        StructureKind::FranceTravail => "Agence France Travail",
+        StructureKind::AgenceEmploi => "Agence d'emploi",
+        StructureKind::CapEmploi => "Cap emploi",
+        StructureKind::Akto => "Akto",
+        StructureKind::Fastt => "FASTT",
+        StructureKind::MissionLocale => "Mission locale",
+        StructureKind::Other => "Autre structure",
+    })
 }
 
 pub fn month(ym: &str) -> String {

@@ -65,6 +65,14 @@ pub(crate) fn side(
         .map(|g| g.rule.fields)
 }
 
+/// Whether this user may propose people for this offer from its side (the offer's structure
+/// holds the right, and the offer is open): what `propose` accepts from the offer's side, and
+/// what the offer's page offers.
+pub(crate) fn may_propose_from_offer(principal: &Principal, offer: &Offer, owner: i64) -> bool {
+    offer.record.status == model::OfferStatus::Open
+        && side(principal, Resource::OfferReferrals, Verb::Write, owner).is_some()
+}
+
 /// How this user reaches a referral for this verb, or why they may not.
 pub(crate) async fn referral_access(
     state: &AppState,

@@ -55,6 +55,25 @@ pub async fn steering_page_counts_shortlists_and_names_nobody(db: TestDb) {
     for name in ["Aïcha", "Durand-"] {
         assert!(!html.contains(name), "the steering page names nobody");
     }
+    // The API gives the page's figures: the same four shortlists, in 93, this month.
+    let (status, figures) = steering.get("/api/v1/indicators").await;
+    assert_eq!(status, 200, "{figures}");
+    let seine_saint_denis = figures["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["department"] == "93")
+        .unwrap_or_else(|| panic!("93 in {figures}"));
+    let this_month = seine_saint_denis["months"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap();
+    assert_eq!(
+        this_month["month"],
+        server.now().format("%Y-%m").to_string()
+    );
+    assert_eq!(this_month["figures"]["shortlists"], 4, "{figures}");
     server.stop().await;
 }
 
