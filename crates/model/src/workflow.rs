@@ -1,6 +1,10 @@
-//! The referral workflow ("mise en relation"), declared as data: which state may follow which,
-//! who may move it, and what the move must carry. The store records moves; this table decides
-//! which are allowed.
+//! Workflows declared as data: a [`Workflow`] is a state machine's every allowed move (from,
+//! to, who may make it, what it must carry) and the state it expires to; `check`,
+//! `is_final` and `has_expired` read any of them. The store records moves; the table decides
+//! which are allowed. The referral workflow ("mise en relation") is [`REFERRALS`]; the coming
+//! state machines (actions, duos, training plans) are tables of their own.
+//!
+//! The referral workflow:
 //!
 //! proposed → accepted | declined (the job seeker's answer, recorded by their advisor)
 //! accepted → interview (the offer's structure)
@@ -45,14 +49,28 @@ pub enum Needs {
     NotHiredReason,
 }
 
-/// One allowed move.
+/// One allowed move of a workflow over the states `S`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Move {
-    pub from: ReferralState,
-    pub to: ReferralState,
+pub struct Move<S: 'static = ReferralState> {
+    pub from: S,
+    pub to: S,
     pub by: &'static [Mover],
     pub needs: Needs,
 }
+
+/// A state machine as data: every allowed move (anything else is refused) and the state a
+/// record left without a move for too long goes to, if it expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Workflow<S: 'static> {
+    pub moves: &'static [Move<S>],
+    pub expired: Option<S>,
+}
+
+/// The referral workflow.
+pub const REFERRALS: Workflow<ReferralState> = Workflow {
+    moves: MOVES,
+    expired: Some(ReferralState::Expired),
+};
 
 const AGENCY: &[Mover] = &[Mover::OfferSide];
 const ADVISOR: &[Mover] = &[Mover::PersonSide];
@@ -61,8 +79,8 @@ const SYSTEM: &[Mover] = &[Mover::System];
 
 use ReferralState as S;
 
-/// Every allowed move; anything else is refused.
-pub const MOVES: &[Move] = &[
+/// Every allowed move of a referral; anything else is refused.
+pub const MOVES: &[Move<ReferralState>] = &[
     Move {
         from: S::Proposed,
         to: S::Accepted,
@@ -141,32 +159,79 @@ pub const NOT_HIRED_REASONS: &[&str] = &[
     "other",
 ];
 
-/// The states no move leaves.
-pub fn is_final(state: ReferralState) -> bool {
-    !MOVES.iter().any(|m| m.from == state)
-}
-
 /// Why a move is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum MoveError {
+pub enum MoveError<S: std::fmt::Display = ReferralState> {
     #[error("a referral cannot go from {from} to {to}")]
-    NotAllowed {
-        from: ReferralState,
-        to: ReferralState,
-    },
+    NotAllowed { from: S, to: S },
     #[error("going from {from} to {to} is not for {by}")]
-    NotYours {
-        from: ReferralState,
-        to: ReferralState,
-        by: String,
-    },
+    NotYours { from: S, to: S, by: String },
     #[error("hire_starts_on: a hire needs its start date")]
     StartDateMissing,
     #[error("not_hired_reason: expected one of {}", NOT_HIRED_REASONS.join(", "))]
     ReasonMissing,
 }
 
-/// Checks a move against the table: allowed from this state, by this mover, with what it needs.
+impl<S: Copy + PartialEq + std::fmt::Display> Workflow<S> {
+    /// The states no move leaves.
+    pub fn is_final(&self, state: S) -> bool {
+        !self.moves.iter().any(|m| m.from == state)
+    }
+
+    /// Checks a move against the table: allowed from this state, by this mover, with what it
+    /// needs.
+    pub fn check(
+        &self,
+        from: S,
+        to: S,
+        by: Mover,
+        starts_on: Option<NaiveDate>,
+        reason: Option<&str>,
+    ) -> Result<&'static Move<S>, MoveError<S>> {
+        let allowed = self
+            .moves
+            .iter()
+            .find(|m| m.from == from && m.to == to)
+            .ok_or(MoveError::NotAllowed { from, to })?;
+        if !allowed.by.contains(&by) {
+            return Err(MoveError::NotYours {
+                from,
+                to,
+                by: by.describe().to_string(),
+            });
+        }
+        match allowed.needs {
+            Needs::StartDate if starts_on.is_none() => Err(MoveError::StartDateMissing),
+            Needs::NotHiredReason if !reason.is_some_and(|r| NOT_HIRED_REASONS.contains(&r)) => {
+                Err(MoveError::ReasonMissing)
+            }
+            _ => Ok(allowed),
+        }
+    }
+
+    /// Whether a record last moved at `last_move` has expired at `now` (after `days` full
+    /// days without a move, from a state that can expire).
+    pub fn has_expired(
+        &self,
+        state: S,
+        last_move: DateTime<Utc>,
+        now: DateTime<Utc>,
+        days: u32,
+    ) -> bool {
+        self.expired.is_some_and(|expired| {
+            self.moves
+                .iter()
+                .any(|m| m.from == state && m.to == expired)
+        }) && now.signed_duration_since(last_move).num_days() >= i64::from(days)
+    }
+}
+
+/// The referral states no move leaves.
+pub fn is_final(state: ReferralState) -> bool {
+    REFERRALS.is_final(state)
+}
+
+/// Checks a referral's move against [`REFERRALS`].
 pub fn check(
     from: ReferralState,
     to: ReferralState,
@@ -174,38 +239,17 @@ pub fn check(
     starts_on: Option<NaiveDate>,
     reason: Option<&str>,
 ) -> Result<&'static Move, MoveError> {
-    let allowed = MOVES
-        .iter()
-        .find(|m| m.from == from && m.to == to)
-        .ok_or(MoveError::NotAllowed { from, to })?;
-    if !allowed.by.contains(&by) {
-        return Err(MoveError::NotYours {
-            from,
-            to,
-            by: by.describe().to_string(),
-        });
-    }
-    match allowed.needs {
-        Needs::StartDate if starts_on.is_none() => Err(MoveError::StartDateMissing),
-        Needs::NotHiredReason if !reason.is_some_and(|r| NOT_HIRED_REASONS.contains(&r)) => {
-            Err(MoveError::ReasonMissing)
-        }
-        _ => Ok(allowed),
-    }
+    REFERRALS.check(from, to, by, starts_on, reason)
 }
 
-/// Whether a referral last moved at `last_move` has expired at `now` (after `days` full days
-/// without a move, from a state that can expire).
+/// Whether a referral has expired, by [`REFERRALS`].
 pub fn has_expired(
     state: ReferralState,
     last_move: DateTime<Utc>,
     now: DateTime<Utc>,
     days: u32,
 ) -> bool {
-    MOVES
-        .iter()
-        .any(|m| m.from == state && m.to == ReferralState::Expired)
-        && now.signed_duration_since(last_move).num_days() >= i64::from(days)
+    REFERRALS.has_expired(state, last_move, now, days)
 }
 
 #[cfg(test)]

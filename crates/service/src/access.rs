@@ -178,6 +178,52 @@ pub const RULES: &[Rule] = &[
     rule(Advisor, Consent, Write, Own, Full),
 ];
 
+/// What links a person to a structure in a way that can reveal them to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// A referral of the person to an offer the structure owns.
+    ReferralToOwnOffer,
+}
+
+/// A relation that reveals a person to a structure: a rule of reach `reach` shows its fields
+/// of a person only while a record of kind `link` joins them, in one of `states` (the person
+/// said yes). The coming relations (duos, training plans) are rows here, and a `Link` each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reveal {
+    pub reach: Reach,
+    pub link: Link,
+    pub states: &'static [model::ReferralState],
+}
+
+/// Every relation that reveals a person: today, a referral the person accepted (and what
+/// follows an acceptance: interview, hire, not hired).
+pub const REVEALS: &[Reveal] = &[Reveal {
+    reach: AcceptedReferral,
+    link: Link::ReferralToOwnOffer,
+    states: &[
+        model::ReferralState::Accepted,
+        model::ReferralState::Interview,
+        model::ReferralState::Hired,
+        model::ReferralState::NotHired,
+    ],
+}];
+
+/// Whether a record of `link` in `state` reveals the person, by [`REVEALS`].
+pub fn reveals(link: Link, state: model::ReferralState) -> bool {
+    REVEALS
+        .iter()
+        .any(|r| r.link == link && r.states.contains(&state))
+}
+
+/// The links through which a rule of this reach reveals a person (none for `Own` and `Any`,
+/// which need no relation).
+pub fn links_of(reach: Reach) -> impl Iterator<Item = Link> {
+    REVEALS
+        .iter()
+        .filter(move |r| r.reach == reach)
+        .map(|r| r.link)
+}
+
 /// The rule granting `role` this verb on this resource, if any.
 pub fn rule_for(role: Role, resource: Resource, verb: Verb) -> Option<&'static Rule> {
     RULES

@@ -341,14 +341,10 @@ pub(crate) async fn job_seeker_and_agency(
 }
 
 /// States in which the job seeker has accepted: the agency may know who they are.
+/// Whether a referral in this state reveals the person to the offer's structure
+/// (`access::REVEALS`).
 pub(crate) fn accepted(state: ReferralState) -> bool {
-    matches!(
-        state,
-        ReferralState::Accepted
-            | ReferralState::Interview
-            | ReferralState::Hired
-            | ReferralState::NotHired
-    )
+    crate::access::reveals(crate::access::Link::ReferralToOwnOffer, state)
 }
 
 /// The fields of a job seeker this user may read, or why not: their own agency's advisors see
@@ -399,21 +395,34 @@ pub(crate) async fn readable_fields(
     let grant = principal
         .grant(Resource::JobSeekers, Verb::Read, Some(agency))
         .map_err(forbidden)?;
-    if grant.rule.reach != Reach::AcceptedReferral {
+    let reach = grant.rule.reach;
+    if matches!(reach, Reach::Own | Reach::Any) {
         return Ok(grant.rule.fields);
     }
-    let referrals = state
-        .store
-        .referrals(ReferralScope::JobSeeker(seeker_id), 0, 1000)
-        .await?;
-    for referral in referrals.iter().filter(|r| accepted(r.state)) {
-        let (_, owner) = offer_and_owner(state, referral.offer_id).await?;
-        if principal
-            .grants(Resource::JobSeekers, Verb::Read)
-            .iter()
-            .any(|g| g.rule.reach == Reach::AcceptedReferral && g.seat.structure_id == owner)
-        {
-            return Ok(grant.rule.fields);
+    // A reach through a relation: the person is shown while one of its links holds.
+    let mine: Vec<i64> = principal
+        .grants(Resource::JobSeekers, Verb::Read)
+        .iter()
+        .filter(|g| g.rule.reach == reach)
+        .map(|g| g.seat.structure_id)
+        .collect();
+    for link in crate::access::links_of(reach) {
+        match link {
+            crate::access::Link::ReferralToOwnOffer => {
+                let referrals = state
+                    .store
+                    .referrals(ReferralScope::JobSeeker(seeker_id), 0, 1000)
+                    .await?;
+                for referral in referrals
+                    .iter()
+                    .filter(|r| crate::access::reveals(link, r.state))
+                {
+                    let (_, owner) = offer_and_owner(state, referral.offer_id).await?;
+                    if mine.contains(&owner) {
+                        return Ok(grant.rule.fields);
+                    }
+                }
+            }
         }
     }
     Err(forbidden(NOT_ACCEPTED.to_string()))
