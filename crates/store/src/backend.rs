@@ -270,6 +270,7 @@ both_backends! {
         async fn migrate(&self) -> Result<()> {
             self.migrate_all().await?;
             self.fill_search_text().await?;
+            self.fill_structure_search_text().await?;
             Ok(())
         }
 

@@ -25,6 +25,14 @@ pub trait Directory: Send + Sync {
     ) -> Result<BulkReport>;
 
     async fn structures(&self) -> Result<Vec<Structure>>;
+    /// One page of the structures whose name, SIRET or network holds every word (folded, at
+    /// most ten), by name, and how many match in all.
+    async fn search_structures(
+        &self,
+        words: &[String],
+        offset: u64,
+        limit: u32,
+    ) -> Result<(u64, Vec<Structure>)>;
 
     async fn structure_by_siret(&self, siret: &Siret) -> Result<Option<Structure>>;
 
@@ -68,9 +76,11 @@ pub struct StructureRow {
     pub website: Option<String>,
     pub status: &'static str,
     pub content_hash: String,
+    /// The name, SIRET and network folded for search (`refdata::text::normalise`).
+    pub search_text: String,
 }
 
-pub const STRUCTURE_COLUMNS: [&str; 16] = [
+pub const STRUCTURE_COLUMNS: [&str; 17] = [
     "siret",
     "kind",
     "name",
@@ -85,6 +95,7 @@ pub const STRUCTURE_COLUMNS: [&str; 16] = [
     "website",
     "status",
     "content_hash",
+    "search_text",
     "created_at",
     "updated_at",
 ];
@@ -120,6 +131,7 @@ impl StructureRow {
                 Value::Text(self.website.as_deref()),
                 Value::Text(Some(self.status)),
                 Value::Text(Some(&self.content_hash)),
+                Value::Text(Some(&self.search_text)),
                 Value::Time(Some(now)),
                 Value::Time(Some(now)),
             ],
@@ -146,7 +158,17 @@ pub fn structure_row(record: &StructureRecord) -> Result<StructureRow, String> {
         website: record.website.clone(),
         status: record.status.as_str(),
         content_hash: content_hash(record),
+        search_text: structure_search_text(
+            record.name.trim(),
+            record.siret.as_str(),
+            record.network.as_deref(),
+        ),
     })
+}
+
+/// What a structure search reads of a structure: its name, SIRET and network, folded.
+pub fn structure_search_text(name: &str, siret: &str, network: Option<&str>) -> String {
+    refdata::text::normalise(&format!("{name} {siret} {}", network.unwrap_or("")))
 }
 
 pub const STRUCTURE_SELECT: &str = "SELECT id, siret, kind, name, network, address, postcode, \
@@ -202,6 +224,31 @@ macro_rules! structure_from_row {
 
 both_backends! {
     impl This {
+        /// Fills in the search text of the structures written before it existed (migration
+        /// 0007); how many were filled.
+        pub(crate) async fn fill_structure_search_text(&self) -> Result<u64> {
+            let rows = sqlx::query(
+                "SELECT id, name, siret, network FROM structures WHERE search_text IS NULL",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            let mut tx = self.begin_write().await?;
+            for row in &rows {
+                let text = structure_search_text(
+                    &row.try_get::<String, _>("name")?,
+                    &row.try_get::<String, _>("siret")?,
+                    row.try_get::<Option<String>, _>("network")?.as_deref(),
+                );
+                sqlx::query("UPDATE structures SET search_text = $1 WHERE id = $2")
+                    .bind(text)
+                    .bind(row.try_get::<i64, _>("id")?)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(rows.len() as u64)
+        }
+
         /// SIRET → id for the SIRETs given that name a structure.
         pub(crate) async fn structure_ids(
             tx: &mut Transaction<'_, Db>,
@@ -229,6 +276,51 @@ both_backends! {
                 .fetch_all(&self.pool)
                 .await?;
             rows.iter().map(|row| structure_from_row!(row)).collect()
+        }
+
+        async fn search_structures(
+            &self,
+            words: &[String],
+            offset: u64,
+            limit: u32,
+        ) -> Result<(u64, Vec<Structure>)> {
+            let mut filter = "TRUE".to_string();
+            let mut patterns = Vec::new();
+            for word in words.iter().take(10) {
+                // Folded words hold letters, digits and spaces: no LIKE wildcard.
+                let word: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
+                if !word.is_empty() {
+                    patterns.push(format!("%{word}%"));
+                    filter.push_str(&format!(" AND search_text LIKE ${}", patterns.len()));
+                }
+            }
+            let count_sql = format!("SELECT count(*) FROM structures WHERE {filter}");
+            let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+            for pattern in &patterns {
+                count = count.bind(pattern);
+            }
+            let total = count.fetch_one(&self.pool).await?;
+            let next = patterns.len() + 1;
+            let sql = format!(
+                "{STRUCTURE_SELECT} WHERE {filter} ORDER BY search_text{}, id LIMIT ${next} \
+                 OFFSET ${}",
+                This::BYTE_ORDER,
+                next + 1
+            );
+            let mut page = sqlx::query(&sql);
+            for pattern in &patterns {
+                page = page.bind(pattern);
+            }
+            let rows = page
+                .bind(i64::from(limit))
+                .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+                .fetch_all(&self.pool)
+                .await?;
+            let structures = rows
+                .iter()
+                .map(|row| structure_from_row!(row))
+                .collect::<Result<Vec<_>>>()?;
+            Ok((u64::try_from(total).unwrap_or(0), structures))
         }
 
         async fn structure_by_siret(&self, siret: &Siret) -> Result<Option<Structure>> {

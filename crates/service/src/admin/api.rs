@@ -296,6 +296,86 @@ pub(crate) async fn create_user(
     ))
 }
 
+/// What a structure search asks.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StructureSearch {
+    /// Words found in the structure's name, SIRET or network (case and accents ignored).
+    pub q: Option<String>,
+    /// How many to skip (0 to 1,000,000).
+    pub offset: Option<u64>,
+    /// At most this many (1 to 500, default 50).
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StructureSummary {
+    pub id: i64,
+    pub siret: String,
+    pub name: String,
+    /// france_travail, agence_emploi, cap_emploi, mission_locale, akto, fastt or other.
+    pub kind: String,
+    pub network: Option<String>,
+    /// INSEE code of its commune.
+    pub commune: String,
+    /// active or closed.
+    pub status: String,
+}
+
+/// One page of a structure search, and how many structures match in all.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StructurePage {
+    pub total: u64,
+    pub structures: Vec<StructureSummary>,
+}
+
+/// The structures of both networks and the partners, for the administrators: searched,
+/// sorted by name and paged by the database.
+#[utoipa::path(get, path = "/api/v1/structures", tag = "accounts", params(StructureSearch),
+    responses((status = 200, body = StructurePage), (status = 403, body = Problem)))]
+pub(crate) async fn search_structures(
+    State(state): St,
+    principal: Principal,
+    QueryParams(search): QueryParams<StructureSearch>,
+) -> AppResult<Json<StructurePage>> {
+    principal
+        .grant(Resource::Accounts, Verb::Read, None)
+        .map_err(forbidden)?;
+    let limit = page_limit(search.limit)?;
+    let offset = search.offset.unwrap_or(0);
+    if offset > 1_000_000 {
+        return Err(ApiError::field(
+            "?offset",
+            format!("{offset}: at most 1000000"),
+        ));
+    }
+    let q = search.q.as_deref().unwrap_or("");
+    if let Some(problem) = crate::limits::search_problem(q) {
+        return Err(ApiError::field("?q", problem));
+    }
+    let words: Vec<String> = refdata::text::normalise(q)
+        .split_whitespace()
+        .take(10)
+        .map(str::to_string)
+        .collect();
+    let (total, found) = state.store.search_structures(&words, offset, limit).await?;
+    Ok(Json(StructurePage {
+        total,
+        structures: found
+            .into_iter()
+            .map(|s| StructureSummary {
+                id: s.id,
+                siret: s.record.siret.as_str().to_string(),
+                name: s.record.name,
+                kind: s.record.kind.as_str().to_string(),
+                network: s.record.network,
+                commune: s.record.commune.as_str().to_string(),
+                status: s.record.status.as_str().to_string(),
+            })
+            .collect(),
+    }))
+}
+
 /// The kinds of structure a role's seat may be in, for messages.
 pub(crate) fn kinds_of(role: model::Role) -> String {
     role.structure_kinds()

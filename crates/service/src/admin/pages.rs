@@ -250,40 +250,49 @@ pub async fn structures(
     if let Some(problem) = crate::limits::search_problem(&q) {
         return Err(ApiError::field("?q", problem).into());
     }
-    let words: Vec<String> = refdata::text::normalise(&q)
-        .split_whitespace()
-        .map(str::to_string)
-        .collect();
-    let mut all = state.store.structures().await?;
-    all.retain(|s| {
-        let text = refdata::text::normalise(&format!(
-            "{} {} {}",
-            s.record.name,
-            s.record.siret.as_str(),
-            s.record.network.as_deref().unwrap_or("")
-        ));
-        words.iter().all(|w| text.contains(w.as_str()))
-    });
-    all.sort_by(|a, b| a.record.name.cmp(&b.record.name));
+    let asked = page_number(query.page.as_deref());
+    let search = |page: usize| crate::admin::api::StructureSearch {
+        q: Some(q.clone()),
+        offset: Some(((page.max(1) - 1) * PER_PAGE) as u64),
+        limit: Some(PER_PAGE as u32),
+    };
+    let mut found = crate::admin::api::search_structures(
+        State(state.clone()),
+        principal.clone(),
+        crate::json::QueryParams(search(asked)),
+    )
+    .await?
+    .0;
+    let total = usize::try_from(found.total).unwrap_or(usize::MAX);
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    if asked > pages {
+        found = crate::admin::api::search_structures(
+            State(state.clone()),
+            principal.clone(),
+            crate::json::QueryParams(search(pages)),
+        )
+        .await?
+        .0;
+    }
     let pagination = Pagination::new(
-        page_number(query.page.as_deref()),
-        all.len(),
+        asked,
+        total,
         PER_PAGE,
         format!(
             "/admin/structures?q={}&",
             form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
         ),
     );
-    let rows = pagination
-        .slice(&all, PER_PAGE)
+    let rows = found
+        .structures
         .iter()
         .map(|s| StructureRow {
-            name: s.record.name.clone(),
-            siret: s.record.siret.as_str().to_string(),
-            kind: labels::structure_kind(s.record.kind.as_str()),
-            network: s.record.network.clone().unwrap_or_default(),
-            commune: commune_name(s.record.commune.as_str()),
-            status: if s.record.status == model::StructureStatus::Active {
+            name: s.name.clone(),
+            siret: s.siret.clone(),
+            kind: labels::structure_kind(&s.kind),
+            network: s.network.clone().unwrap_or_default(),
+            commune: commune_name(&s.commune),
+            status: if s.status == "active" {
                 "Active"
             } else {
                 "Fermée"
@@ -292,7 +301,7 @@ pub async fn structures(
         .collect();
     Ok(render(&StructuresPage {
         chrome: Chrome::new(&principal, "Structures", "/admin/structures"),
-        total: all.len(),
+        total,
         rows,
         filters: vec![Field::text("q", "Nom, SIRET ou réseau", &q)],
         pagination,

@@ -106,6 +106,7 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(admin::list_audit))
         .routes(routes!(admin::verify_audit))
         .routes(routes!(admin::list_users, admin::create_user))
+        .routes(routes!(admin::search_structures))
         .routes(routes!(indicators::indicators))
         .routes(routes!(directory::search_services))
         .routes(routes!(directory::confirm_service))

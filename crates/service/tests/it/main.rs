@@ -57,4 +57,5 @@ on_both_backends!(
     the_offer_form_names_each_wrong_field_in_french_and_stores_nothing,
     a_file_import_lists_each_rejected_row_and_stores_the_good_ones,
     the_portfolio_is_searched_filtered_and_paged_by_the_database,
+    structures_are_searched_and_paged_through_the_api,
 );

@@ -259,6 +259,17 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        route: "GET /api/v1/structures?q=agence",
+        expect: [
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+            (200, 200),
+        ],
+    },
+    Case {
         route: "POST /api/v1/users",
         expect: [
             (403, 403),

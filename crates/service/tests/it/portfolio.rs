@@ -83,3 +83,28 @@ pub async fn the_portfolio_is_searched_filtered_and_paged_by_the_database(db: Te
     assert!(!html.contains("DURAND-102"), "{html}");
     server.stop().await;
 }
+
+/// The administrators' list of structures, searched and paged by the database: the six
+/// structures of the tests' world, by name.
+pub async fn structures_are_searched_and_paged_through_the_api(db: TestDb) {
+    let (server, _world) = Server::start(db).await;
+    let admin = server.login("admin@d.fr").await;
+    let (status, all) = admin.get("/api/v1/structures").await;
+    assert_eq!(status, 200, "{all}");
+    assert_eq!(all["total"], 6, "{all}");
+    let (status, page) = admin.get("/api/v1/structures?offset=4&limit=4").await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["total"], 6);
+    assert_eq!(page["structures"].as_array().unwrap().len(), 2, "{page}");
+    let (_, one) = admin
+        .get(&format!("/api/v1/structures?q={}", siret(AGENCY_X)))
+        .await;
+    assert_eq!(one["total"], 1, "{one}");
+    assert_eq!(one["structures"][0]["siret"], siret(AGENCY_X).as_str());
+    for (query, field) in [("offset=1000001", "?offset"), ("limit=501", "?limit")] {
+        let (status, body) = admin.get(&format!("/api/v1/structures?{query}")).await;
+        assert_eq!(status, 422, "{query}: {body}");
+        assert_eq!(body["fields"][0]["path"], field, "{query}: {body}");
+    }
+    server.stop().await;
+}

@@ -1646,3 +1646,54 @@ pub async fn portfolio_is_searched_filtered_sorted_and_paged_by_the_database(db:
         ]
     );
 }
+
+/// The structures are searched by name, SIRET or network (case and accents ignored), sorted
+/// by name and paged by the database.
+pub async fn structures_are_searched_sorted_and_paged_by_the_database(db: &TestDb) {
+    let store = db.store();
+    let mut records = vec![
+        structure(1, StructureKind::FranceTravail),
+        structure(2, StructureKind::AgenceEmploi),
+        structure(3, StructureKind::AgenceEmploi),
+        structure(4, StructureKind::FranceTravail),
+    ];
+    records[2].name = "Élan Intérim Bobigny".to_string();
+    store.upsert_structures(&records, at(1)).await.unwrap();
+    let names = |found: &[Structure]| -> Vec<String> {
+        found.iter().map(|s| s.record.name.clone()).collect()
+    };
+    let search = |words: &[&str]| -> Vec<String> { words.iter().map(|w| w.to_string()).collect() };
+
+    let (total, found) = store.search_structures(&[], 0, 50).await.unwrap();
+    assert_eq!(total, 4);
+    assert_eq!(
+        names(&found),
+        ["Agence 1", "Agence 2", "Agence 4", "Élan Intérim Bobigny"]
+    );
+    let (total, found) = store
+        .search_structures(&search(&["interim"]), 0, 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        (total, names(&found)),
+        (
+            2,
+            vec!["Agence 2".to_string(), "Élan Intérim Bobigny".to_string()]
+        )
+    );
+    let (total, found) = store
+        .search_structures(&search(&[siret(4).as_str()]), 0, 50)
+        .await
+        .unwrap();
+    assert_eq!((total, names(&found)), (1, vec!["Agence 4".to_string()]));
+    let (total, found) = store.search_structures(&[], 1, 2).await.unwrap();
+    assert_eq!(
+        (total, names(&found)),
+        (4, vec!["Agence 2".to_string(), "Agence 4".to_string()])
+    );
+    let (total, found) = store
+        .search_structures(&search(&["nulle", "part"]), 0, 50)
+        .await
+        .unwrap();
+    assert_eq!((total, found.len()), (0, 0));
+}

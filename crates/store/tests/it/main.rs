@@ -47,6 +47,7 @@ macro_rules! contract_tests {
 contract_tests!(
     migrating_twice_changes_nothing,
     portfolio_is_searched_filtered_sorted_and_paged_by_the_database,
+    structures_are_searched_sorted_and_paged_by_the_database,
     structures_are_upserted_on_their_siret,
     users_memberships_and_tokens,
     job_seekers_round_trip_every_field,
