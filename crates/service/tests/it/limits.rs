@@ -40,30 +40,28 @@ async fn oversized_search_text_is_refused_before_any_lookup() {
     // The pages say it in French, without echoing the text.
     let advisor = server.login("advisor@a.fr").await;
     let page = advisor
-        .raw("GET", &format!("/demandeurs?q={just_too_long}"))
-        .await
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 422);
-    let html = page.text().await.unwrap();
+        .page(&format!("/demandeurs?q={just_too_long}"))
+        .await;
+    assert_eq!(page.status, 422);
+    let html = page.html;
     assert!(html.contains("200 caractères au plus"), "{html}");
     assert!(!html.contains(&just_too_long));
     // The offer form with a 1 MB commune: the error next to the field, nothing stored.
-    let form = format!(
-        "csrf_token={}&intitule=Cariste&metier=N1101&contrat=MIS&postes=1&experience=D&commune={}",
-        recruiter.csrf.clone().unwrap(),
-        "a".repeat(1024 * 1024)
-    );
-    let page = recruiter
-        .raw("POST", "/offres/nouvelle")
+    let commune = "a".repeat(1024 * 1024);
+    let html = recruiter
+        .post_form(
+            "/offres/nouvelle",
+            &[
+                ("intitule", "Cariste"),
+                ("metier", "N1101"),
+                ("contrat", "MIS"),
+                ("postes", "1"),
+                ("experience", "D"),
+                ("commune", &commune),
+            ],
+        )
         .await
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await
-        .unwrap();
-    let html = page.text().await.unwrap();
+        .html;
     assert!(
         html.contains("Texte trop long"),
         "{}",
@@ -189,22 +187,23 @@ async fn impossible_dates_oversized_texts_and_control_characters_are_refused() {
     assert_eq!(answer["fields"][0]["path"], "/note");
 
     // The offer form: the errors next to the fields, in French.
-    let form = format!(
-        "csrf_token={}&intitule=Cariste&metier=N1101&commune=93066&contrat=MIS&postes=1&experience=D&debut=0000-01-01&description={}",
-        recruiter.csrf.clone().unwrap(),
-        "d".repeat(model::text::DESCRIPTION_CHARS + 1)
-    );
+    let description = "d".repeat(model::text::DESCRIPTION_CHARS + 1);
     let html = recruiter
-        .raw("POST", "/offres/nouvelle")
+        .post_form(
+            "/offres/nouvelle",
+            &[
+                ("intitule", "Cariste"),
+                ("metier", "N1101"),
+                ("commune", "93066"),
+                ("contrat", "MIS"),
+                ("postes", "1"),
+                ("experience", "D"),
+                ("debut", "0000-01-01"),
+                ("description", &description),
+            ],
+        )
         .await
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .html;
     assert!(html.contains("20 000 caractères au plus"), "description");
     assert!(html.contains("Une date entre 1900 et 2199"), "date");
     server.stop().await;

@@ -64,27 +64,11 @@ async fn api_tokens_are_listed_and_revoked_at_once() {
 async fn an_import_with_every_offer_refused_is_not_a_success() {
     let (server, _) = Server::start(TestDb::sqlite().await).await;
     let recruiter = server.login("recruiter@x.fr").await;
-    let boundary = "passerelle-test-boundary";
     let file = r#"[{"id":"1","intitule":"T","romeCode":"N9999","lieuTravail":{"commune":"93066"},"typeContrat":"MIS","dateCreation":"2026-03-01"}]"#;
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"offres.json\"\r\n\
-         Content-Type: application/json\r\n\r\n{file}\r\n--{boundary}--\r\n",
-        recruiter.csrf.clone().unwrap()
-    );
-    let response = recruiter
-        .raw("POST", "/offres/import")
-        .await
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 422);
-    let html = response.text().await.unwrap();
+    let Page { status, html, .. } = recruiter
+        .upload("/offres/import", "offres.json", "application/json", file)
+        .await;
+    assert_eq!(status, 422);
     assert!(
         html.contains("chaque offre du fichier a été refusée"),
         "{html}"
@@ -205,14 +189,7 @@ async fn notes_are_hidden_from_the_agency_while_the_person_is_pseudonymous() {
     let (server, world) = Server::start(TestDb::sqlite().await).await;
     let recruiter = server.login("recruiter@x.fr").await;
     let advisor = server.login("advisor@a.fr").await;
-    let (status, created) = recruiter
-        .post(
-            "/api/v1/referrals",
-            &json!({ "offer_id": world.offer_x, "job_seeker_id": world.seekers[&6] }),
-        )
-        .await;
-    assert_eq!(status, 201, "{created}");
-    let id = created["id"].as_i64().unwrap();
+    let id = recruiter.propose(world.offer_x, world.seekers[&6]).await;
     let note = "Mme Aïcha Durand-6 a trouvé un poste";
     let (status, _) = advisor
         .post(
@@ -363,13 +340,7 @@ async fn codes_lists_and_filters_are_bounded_too() {
 async fn one_reads_back_ones_own_note() {
     let (server, world) = Server::start(TestDb::sqlite().await).await;
     let recruiter = server.login("recruiter@x.fr").await;
-    let (_, created) = recruiter
-        .post(
-            "/api/v1/referrals",
-            &json!({ "offer_id": world.offer_x, "job_seeker_id": world.seekers[&6] }),
-        )
-        .await;
-    let id = created["id"].as_i64().unwrap();
+    let id = recruiter.propose(world.offer_x, world.seekers[&6]).await;
     let (status, _) = recruiter
         .post(
             &format!("/api/v1/referrals/{id}/transitions"),
@@ -487,31 +458,15 @@ async fn pushes_and_imports_are_bounded_and_listings_paged() {
     assert_eq!(rest.as_array().unwrap().len(), 2);
     assert!(rest[0]["id"].as_i64().unwrap() > after);
     // A 3 MB file through the page: read (and refused for its content), not an expired form.
-    let boundary = "passerelle-big-boundary";
     let mut csv =
         String::from("reference,intitule,code_rome,commune,type_contrat,date_publication\n");
     while csv.len() < 3 * 1024 * 1024 {
         csv.push_str("R,Cariste,N9999,93066,MIS,2026-03-01\n");
     }
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"offres.csv\"\r\n\
-         Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n",
-        recruiter.csrf.clone().unwrap()
-    );
-    let response = recruiter
-        .raw("POST", "/offres/import")
-        .await
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 422);
-    let html = response.text().await.unwrap();
+    let Page { status, html, .. } = recruiter
+        .upload("/offres/import", "offres.csv", "text/csv", &csv)
+        .await;
+    assert_eq!(status, 422);
     assert!(!html.contains("Formulaire expiré"));
     assert!(html.contains("découpez-le"), "over 5,000 rows");
     server.stop().await;

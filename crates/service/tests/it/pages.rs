@@ -43,9 +43,9 @@ pub async fn steering_page_counts_shortlists_and_names_nobody(db: TestDb) {
         .get(&format!("/api/v1/offers/{}/shortlist?k=5", world.offer_x))
         .await;
     let steering = server.login("steering@d.fr").await;
-    let page = steering.raw("GET", "/pilotage").await.send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
+    let page = steering.page("/pilotage").await;
+    assert_eq!(page.status, 200);
+    let html = page.html;
     assert!(html.contains("Présélections consultées"));
     assert!(
         html.contains("<td>4</td>"),

@@ -75,25 +75,15 @@ pub async fn owning_an_offer_gives_the_offers_side_never_the_persons(db: TestDb)
         );
     }
     assert_eq!(
-        server
-            .state
-            .store
-            .referral(referral)
-            .await
-            .unwrap()
-            .unwrap()
-            .state,
+        server.referral_state(referral).await,
         ReferralState::Proposed
     );
     // The referral's page shows the same: no name, no button to answer for the person.
     let page = owner_advisor
-        .raw("GET", &format!("/mises-en-relation/{referral}"))
-        .await
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
+        .page(&format!("/mises-en-relation/{referral}"))
+        .await;
+    assert_eq!(page.status, 200);
+    let html = page.html;
     assert!(!html.contains("Durand"), "the name on the owner's page");
     assert!(
         !html.contains(r#"name="to" value="accepted""#),
@@ -105,14 +95,9 @@ pub async fn owning_an_offer_gives_the_offers_side_never_the_persons(db: TestDb)
     );
     // The person's own agency sees everything and answers for them.
     let html = own_advisor
-        .raw("GET", &format!("/mises-en-relation/{referral}"))
+        .page(&format!("/mises-en-relation/{referral}"))
         .await
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .html;
     assert!(
         html.contains("Durand"),
         "the name on the person's agency's page"
@@ -345,14 +330,9 @@ pub async fn pages_list_only_the_referrals_the_api_gives(db: TestDb) {
         .await;
     assert_eq!(referral_ids(&listed), ids);
     // The page, as the agency sees it: its own offer, not Y's nor France Travail's.
-    let page = recruiter
-        .raw("GET", &format!("/demandeurs/{seeker}"))
-        .await
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
+    let page = recruiter.page(&format!("/demandeurs/{seeker}")).await;
+    assert_eq!(page.status, 200);
+    let html = page.html;
     assert!(html.contains("Cariste H/F n°1"), "{html}");
     assert!(
         !html.contains("Cariste H/F n°2"),
@@ -377,14 +357,9 @@ pub async fn pages_list_only_the_referrals_the_api_gives(db: TestDb) {
     assert_eq!(status, 200, "{listed}");
     assert_eq!(referral_ids(&listed), Vec::<i64>::new());
     let html = other_advisor
-        .raw("GET", &format!("/offres/{}", world.offer_x))
+        .page(&format!("/offres/{}", world.offer_x))
         .await
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .html;
     // The shortlist may show the person by pseudonym; the referrals must not.
     let referrals_part = |html: &str| {
         html.split_once("id=\"mises-en-relation\"")
@@ -400,14 +375,9 @@ pub async fn pages_list_only_the_referrals_the_api_gives(db: TestDb) {
         .await;
     assert_eq!(referral_ids(&listed), [ids[0]]);
     let html = own_advisor
-        .raw("GET", &format!("/offres/{}", world.offer_x))
+        .page(&format!("/offres/{}", world.offer_x))
         .await
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .html;
     assert!(
         referrals_part(&html).contains(&pseudonym),
         "the person's own advisor sees their referral"
