@@ -147,12 +147,7 @@ async fn impossible_dates_oversized_texts_and_control_characters_are_refused() {
         )
         .await;
     assert_eq!(status, 422);
-    let paths: Vec<&str> = answer["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = strings_of(&answer["fields"], "path");
     assert_eq!(paths, ["/theme", "/starts_at"], "{answer}");
 
     let admin = server.login("admin@d.fr").await;
@@ -178,8 +173,8 @@ async fn impossible_dates_oversized_texts_and_control_characters_are_refused() {
         .id;
     let advisor = server.login("advisor@a.fr").await;
     let (status, answer) = advisor
-        .post(
-            &format!("/api/v1/referrals/{referral}/transitions"),
+        .move_referral(
+            referral,
             &serde_json::json!({ "to": "accepted", "note": "ok\u{1b}]0;x\u{7}" }),
         )
         .await;

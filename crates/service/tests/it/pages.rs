@@ -73,12 +73,7 @@ pub async fn meetings_invite_the_territory_and_the_organiser_records_attendance(
         )
         .await;
     assert_eq!(status, 422, "{body}");
-    let paths: Vec<&str> = body["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = strings_of(&body["fields"], "path");
     assert_eq!(paths, ["/theme", "/starts_at", "/place", "/territory"]);
     let starts_at = (server.now() + chrono::Duration::days(10)).to_rfc3339();
     let (status, meeting) = recruiter
@@ -221,7 +216,7 @@ fn static_links(html: &str) -> Vec<String> {
 /// answers, which carry personal data, keep `no-store` and are never compressed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn static_files_are_versioned_compressed_and_cached_for_a_year_pages_never() {
-    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let (server, _) = Server::on_sqlite().await;
     let assets = service::pages::assets::assets();
     let prefix = &assets.prefix;
     assert!(

@@ -126,12 +126,7 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
     // ... and they are shown in the order of their pseudonyms, without score nor reasons of
     // merit, so that nothing tells whom the policy brought in; a shorter list is the first
     // of them.
-    let pseudonyms: Vec<&str> = served["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["pseudonym"].as_str().unwrap())
-        .collect();
+    let pseudonyms = strings_of(&served["candidates"], "pseudonym");
     assert!(pseudonyms.windows(2).all(|w| w[0] < w[1]), "{pseudonyms:?}");
     for candidate in served["candidates"].as_array().unwrap() {
         assert!(candidate.get("score").is_none(), "{candidate}");
@@ -616,15 +611,7 @@ pub async fn an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at
     service::sourcing::refresh(store.as_ref(), &server.state.sourcing, t0())
         .await
         .unwrap();
-    let other_offer = store
-        .offer(
-            &siret(AGENCY_X),
-            &domain::ExternalId::parse("OFF-5").unwrap(),
-        )
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let other_offer = server.offer_id(AGENCY_X, "OFF-5").await;
     store
         .record_consent(
             seeker,

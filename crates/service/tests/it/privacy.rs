@@ -21,12 +21,7 @@ async fn offer_of_france_travail_b(server: &Server) -> i64 {
     service::sourcing::refresh(store.as_ref(), &server.state.sourcing, t0())
         .await
         .unwrap();
-    store
-        .offer(&siret(FT_B), &domain::ExternalId::parse("OFF-3").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
+    server.offer_id(FT_B, "OFF-3").await
 }
 
 fn statuses(detail: &Value) -> Vec<String> {
@@ -202,10 +197,7 @@ pub async fn each_role_seated_in_the_offers_owner(db: TestDb) {
             assert_eq!(body["job_seeker"]["fields"], *fields, "{role}: {body}");
         }
         let (status, body) = client
-            .post(
-                &format!("/api/v1/referrals/{referral}/transitions"),
-                &json!({ "to": "accepted" }),
-            )
+            .move_referral(referral, &json!({ "to": "accepted" }))
             .await;
         assert_eq!(
             status.as_u16(),
@@ -434,15 +426,7 @@ pub async fn a_proposal_respects_consent_scope_and_eligibility(db: TestDb) {
         id_of(&everywhere).await,
         id_of(&suspended).await,
     );
-    let far = store
-        .offer(
-            &siret(AGENCY_X),
-            &domain::ExternalId::parse("OFF-9").unwrap(),
-        )
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let far = server.offer_id(AGENCY_X, "OFF-9").await;
     let recruiter = server.login("recruiter@x.fr").await;
     let propose = |offer: i64, seeker: i64| json!({ "offer_id": offer, "job_seeker_id": seeker });
 

@@ -142,6 +142,11 @@ impl Server {
         Self::start_with(db, 0, 0, Config::default()).await
     }
 
+    /// A server over a fresh SQLite database, for the tests that need no second backend.
+    pub async fn on_sqlite() -> (Self, World) {
+        Self::start(TestDb::sqlite().await).await
+    }
+
     pub async fn start_with(
         db: TestDb,
         extra_seekers: u32,
@@ -212,6 +217,13 @@ impl Server {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.state.now()
+    }
+
+    /// The id of the offer `reference` of structure `owner`, as stored.
+    pub async fn offer_id(&self, owner: u32, reference: &str) -> i64 {
+        let reference = domain::ExternalId::parse(reference).unwrap();
+        let offer = self.state.store.offer(&siret(owner), &reference).await;
+        offer.unwrap().unwrap().id
     }
 
     /// A referral's state, as stored.
@@ -341,6 +353,12 @@ impl Client {
         created["id"].as_i64().unwrap()
     }
 
+    /// Moves a referral through the API (`{ "to": ..., "note": ... }`).
+    pub async fn move_referral(&self, id: i64, body: &Value) -> (StatusCode, Value) {
+        let path = format!("/api/v1/referrals/{id}/transitions");
+        self.post(&path, body).await
+    }
+
     /// A page, read as a browser does (redirects followed).
     pub async fn page(&self, path: &str) -> Page {
         Page::read(
@@ -420,6 +438,13 @@ impl Page {
             html: response.text().await.unwrap(),
         }
     }
+}
+
+/// The text `key` of each item of a JSON list: `strings_of(&problem["fields"], "path")` names
+/// the fields a refusal points at.
+pub fn strings_of<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    let items = list.as_array().unwrap().iter();
+    items.map(|item| item[key].as_str().unwrap()).collect()
 }
 
 /// Runs a test body on SQLite, then on PostgreSQL when configured.

@@ -106,10 +106,7 @@ pub async fn every_referral_transition_is_allowed_or_refused_as_the_workflow_say
                 let id = recruiter.propose(offer, seeker).await;
                 for (step, by) in path_to(from) {
                     let (status, answer) = client(*by)
-                        .post(
-                            &format!("/api/v1/referrals/{id}/transitions"),
-                            &body(ReferralState::parse(step).unwrap()),
-                        )
+                        .move_referral(id, &body(ReferralState::parse(step).unwrap()))
                         .await;
                     assert_eq!(status, 200, "setting up {from}: {step}: {answer}");
                 }
@@ -120,9 +117,7 @@ pub async fn every_referral_transition_is_allowed_or_refused_as_the_workflow_say
                             .unwrap();
                     assert!(expired >= 1);
                 }
-                let (status, answer) = client(mover)
-                    .post(&format!("/api/v1/referrals/{id}/transitions"), &body(to))
-                    .await;
+                let (status, answer) = client(mover).move_referral(id, &body(to)).await;
                 let allowed = USER_MOVES.contains(&(from.as_str(), to.as_str(), mover));
                 let ok = if allowed {
                     allowed_seen += 1;
