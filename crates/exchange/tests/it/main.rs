@@ -1,13 +1,8 @@
 //! The file formats: what reads, what is rejected and why, and round trips.
 
 // Test code: failing loudly is the point.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::disallowed_methods
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, clippy::disallowed_methods)]
 
 mod job_seekers;
 mod offers;

@@ -17,18 +17,31 @@ fn copy(dir: &Path, name: &str) -> String {
     target.to_str().unwrap().to_string()
 }
 
+/// `passerelle import WHAT FILE --database DB`; offers go to the fixtures' agency.
+fn import(what: &str, file: &str, db: &str) -> String {
+    let mut args = vec!["import", what, file, "--database", db];
+    if what == "offers" {
+        args.extend(["--structure", "73282932000074"]);
+    }
+    run_ok(&args)
+}
+
+/// Imports `file`, checks that the command says `summary`, and reads the rejects file it wrote
+/// beside `file`.
+fn import_with_rejects(what: &str, file: &str, db: &str, summary: &str) -> String {
+    let out = import(what, file, db);
+    assert!(out.contains(summary), "{out}");
+    std::fs::read_to_string(format!("{file}.rejects.csv")).unwrap()
+}
+
 #[test]
 fn import_reports_rejects_and_changes_nothing_the_second_time() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("p.db").display());
 
     let structures = copy(dir.path(), "structures.csv");
-    let out = run_ok(&["import", "structures", &structures, "--database", &db]);
-    assert!(
-        out.contains("3 read, 2 created, 0 updated, 0 unchanged, 1 rejected"),
-        "{out}"
-    );
-    let rejects = std::fs::read_to_string(format!("{structures}.rejects.csv")).unwrap();
+    let summary = "3 read, 2 created, 0 updated, 0 unchanged, 1 rejected";
+    let rejects = import_with_rejects("structures", &structures, &db, summary);
     assert!(
         rejects.starts_with("line;field;reason\n4;siret;"),
         "{rejects}"
@@ -36,47 +49,20 @@ fn import_reports_rejects_and_changes_nothing_the_second_time() {
 
     // A France Travail file with a malformed offer in the middle.
     let offers = copy(dir.path(), "offres-france-travail.json");
-    let out = run_ok(&[
-        "import",
-        "offers",
-        &offers,
-        "--database",
-        &db,
-        "--structure",
-        "73282932000074",
-    ]);
-    assert!(
-        out.contains("4 read, 3 created, 0 updated, 0 unchanged, 1 rejected"),
-        "{out}"
-    );
-    let rejects = std::fs::read_to_string(format!("{offers}.rejects.csv")).unwrap();
+    let summary = "4 read, 3 created, 0 updated, 0 unchanged, 1 rejected";
+    let rejects = import_with_rejects("offers", &offers, &db, summary);
     assert_eq!(rejects.lines().count(), 2, "{rejects}");
     assert!(
         rejects.lines().nth(1).unwrap().starts_with("3;romeCode;"),
         "{rejects}"
     );
-    let again = run_ok(&[
-        "import",
-        "offers",
-        &offers,
-        "--database",
-        &db,
-        "--structure",
-        "73282932000074",
-    ]);
-    assert!(
-        again.contains("4 read, 0 created, 0 updated, 3 unchanged, 1 rejected"),
-        "{again}"
-    );
+    let summary = "4 read, 0 created, 0 updated, 3 unchanged, 1 rejected";
+    import_with_rejects("offers", &offers, &db, summary);
 
     // Job seekers: the third names an agency that does not exist: rejected on its line.
     let seekers = copy(dir.path(), "demandeurs.csv");
-    let out = run_ok(&["import", "job-seekers", &seekers, "--database", &db]);
-    assert!(
-        out.contains("3 read, 2 created, 0 updated, 0 unchanged, 1 rejected"),
-        "{out}"
-    );
-    let rejects = std::fs::read_to_string(format!("{seekers}.rejects.csv")).unwrap();
+    let summary = "3 read, 2 created, 0 updated, 0 unchanged, 1 rejected";
+    let rejects = import_with_rejects("job-seekers", &seekers, &db, summary);
     assert!(
         rejects.contains("4;agence_siret;not a valid SIRET"),
         "{rejects}"
@@ -111,29 +97,13 @@ fn export_then_import_into_another_database_gives_the_same_export() {
     let dir = tempfile::tempdir().unwrap();
     let first = format!("sqlite://{}", dir.path().join("first.db").display());
     let second = format!("sqlite://{}", dir.path().join("second.db").display());
-    run_ok(&[
-        "import",
-        "structures",
-        &copy(dir.path(), "structures.csv"),
-        "--database",
-        &first,
-    ]);
-    run_ok(&[
-        "import",
+    import("structures", &copy(dir.path(), "structures.csv"), &first);
+    import(
         "offers",
         &copy(dir.path(), "offres-france-travail.json"),
-        "--structure",
-        "73282932000074",
-        "--database",
         &first,
-    ]);
-    run_ok(&[
-        "import",
-        "job-seekers",
-        &copy(dir.path(), "demandeurs.csv"),
-        "--database",
-        &first,
-    ]);
+    );
+    import("job-seekers", &copy(dir.path(), "demandeurs.csv"), &first);
 
     let export = |what: &str, file: &str, db: &str| {
         let path = dir.path().join(file);
@@ -156,13 +126,7 @@ fn export_then_import_into_another_database_gives_the_same_export() {
         ("offers", &offers),
         ("job-seekers", &seekers),
     ] {
-        let out = run_ok(&[
-            "import",
-            what,
-            path.to_str().unwrap(),
-            "--database",
-            &second,
-        ]);
+        let out = import(what, path.to_str().unwrap(), &second);
         assert!(out.contains(" 0 rejected"), "{what}: {out}");
     }
     assert_eq!(

@@ -29,7 +29,7 @@ fn mtable_prints_the_papers_vectors() {
 
 #[test]
 fn adjusted_mtable_says_its_alpha_and_stays_within_it() {
-    let json = run_json(&[
+    let args = [
         "fair",
         "mtable",
         "--k",
@@ -39,21 +39,11 @@ fn adjusted_mtable_says_its_alpha_and_stays_within_it() {
         "--alpha",
         "0.1",
         "--adjusted",
-        "--json",
-    ]);
+    ];
+    let json = run_json(&[&args[..], &["--json"]].concat());
     assert!(json["alpha_used"].as_f64().unwrap() < 0.1);
     assert!(json["fail_probability"].as_f64().unwrap() <= 0.1);
-    let text = run_ok(&[
-        "fair",
-        "mtable",
-        "--k",
-        "20",
-        "--p",
-        "0.25",
-        "--alpha",
-        "0.1",
-        "--adjusted",
-    ]);
+    let text = run_ok(&args);
     assert!(text.contains("adjusted alpha_c = "), "{text}");
     assert!(
         run_err(&["fair", "mtable", "--k", "5", "--p", "0.2", "--alpha", "1.5"])

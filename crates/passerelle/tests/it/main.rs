@@ -2,13 +2,8 @@
 //! through the binary itself for exit codes and streams.
 
 // Test code: failing loudly is the point.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::disallowed_methods
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, clippy::disallowed_methods)]
 
 mod binary;
 mod browser;

@@ -1,13 +1,8 @@
 //! Invariants of the embedded reference data and of its lookups.
 
 // Test code: failing loudly is the point.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::disallowed_methods
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, clippy::disallowed_methods)]
 
 mod geo;
 mod inclusion;

@@ -6,43 +6,6 @@ use testdb::TestDb;
 
 use crate::support::*;
 
-/// A form posted as a browser does (the session's cookie and the `csrf_token` field), redirects
-/// not followed: the status, the `location` if any, the page.
-async fn post_form(
-    client: &Client,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (u16, Option<String>, String) {
-    let mut body = form_urlencoded::Serializer::new(String::new());
-    body.append_pair("csrf_token", client.csrf.as_deref().unwrap());
-    for (name, value) in fields {
-        body.append_pair(name, value);
-    }
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut request = http.post(format!("{}{path}", client.base));
-    if let Some(cookie) = &client.cookie {
-        request = request.header("cookie", cookie);
-    }
-    let response = request
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body.finish())
-        .send()
-        .await
-        .unwrap();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_string());
-    (
-        response.status().as_u16(),
-        location,
-        response.text().await.unwrap(),
-    )
-}
-
 async fn offer_references(server: &Server, structure: i64) -> Vec<String> {
     let mut references: Vec<String> = server
         .state
@@ -61,21 +24,25 @@ pub async fn the_offer_form_names_each_wrong_field_in_french_and_stores_nothing(
     let (server, world) = Server::start(db).await;
     let recruiter = server.login("recruiter@x.fr").await;
     let agency_x = world.structures[&AGENCY_X];
-    let (status, location, html) = post_form(
-        &recruiter,
-        "/offres/nouvelle",
-        &[
-            ("intitule", "   "),
-            ("metier", ""),
-            ("commune", ""),
-            ("contrat", "STAGE"),
-            ("postes", "0"),
-            ("debut", "31/12/2026"),
-            ("experience", "D"),
-            ("description", "Conduite de chariots."),
-        ],
-    )
-    .await;
+    let Page {
+        status,
+        location,
+        html,
+    } = recruiter
+        .post_form(
+            "/offres/nouvelle",
+            &[
+                ("intitule", "   "),
+                ("metier", ""),
+                ("commune", ""),
+                ("contrat", "STAGE"),
+                ("postes", "0"),
+                ("debut", "31/12/2026"),
+                ("experience", "D"),
+                ("description", "Conduite de chariots."),
+            ],
+        )
+        .await;
     assert_eq!((status, location), (422, None), "{html}");
     assert!(
         html.contains("<title>Erreur — Créer une offre — Passerelle</title>"),
@@ -134,20 +101,24 @@ pub async fn the_offer_form_names_each_wrong_field_in_french_and_stores_nothing(
     assert_eq!(offer_references(&server, agency_x).await, ["OFF-1"]);
 
     // The same form, right: stored, and the browser is sent to the new offer.
-    let (status, location, html) = post_form(
-        &recruiter,
-        "/offres/nouvelle",
-        &[
-            ("intitule", "Cariste (H/F)"),
-            ("metier", "N1101"),
-            ("commune", "93066"),
-            ("contrat", "MIS"),
-            ("postes", "2"),
-            ("debut", "2026-04-01"),
-            ("experience", "D"),
-        ],
-    )
-    .await;
+    let Page {
+        status,
+        location,
+        html,
+    } = recruiter
+        .post_form(
+            "/offres/nouvelle",
+            &[
+                ("intitule", "Cariste (H/F)"),
+                ("metier", "N1101"),
+                ("commune", "93066"),
+                ("contrat", "MIS"),
+                ("postes", "2"),
+                ("debut", "2026-04-01"),
+                ("experience", "D"),
+            ],
+        )
+        .await;
     assert_eq!(status, 303, "{html}");
     let stored = server
         .state
@@ -177,26 +148,10 @@ pub async fn a_file_import_lists_each_rejected_row_and_stores_the_good_ones(db: 
                IMP-2,Cariste,N9999,93066,MIS,2026-03-01\n\
                IMP-3,Magasinier,N1103,93066,CDI,2026-03-02\n\
                IMP-4,Soudeur,H2913,93999,CDD,2026-03-03\n";
-    let boundary = "passerelle-import-boundary";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"offres.csv\"\r\n\
-         Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n",
-        recruiter.csrf.clone().unwrap()
-    );
-    let response = recruiter
-        .raw("POST", "/offres/import")
-        .await
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let html = response.text().await.unwrap();
+    let Page { status, html, .. } = recruiter
+        .upload("/offres/import", "offres.csv", "text/csv", csv)
+        .await;
+    assert_eq!(status, 200);
     assert!(html.contains("Import de « offres.csv » terminé"), "{html}");
     assert!(
         html.contains(

@@ -40,30 +40,28 @@ async fn oversized_search_text_is_refused_before_any_lookup() {
     // The pages say it in French, without echoing the text.
     let advisor = server.login("advisor@a.fr").await;
     let page = advisor
-        .raw("GET", &format!("/demandeurs?q={just_too_long}"))
-        .await
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 422);
-    let html = page.text().await.unwrap();
+        .page(&format!("/demandeurs?q={just_too_long}"))
+        .await;
+    assert_eq!(page.status, 422);
+    let html = page.html;
     assert!(html.contains("200 caractères au plus"), "{html}");
     assert!(!html.contains(&just_too_long));
     // The offer form with a 1 MB commune: the error next to the field, nothing stored.
-    let form = format!(
-        "csrf_token={}&intitule=Cariste&metier=N1101&contrat=MIS&postes=1&experience=D&commune={}",
-        recruiter.csrf.clone().unwrap(),
-        "a".repeat(1024 * 1024)
-    );
-    let page = recruiter
-        .raw("POST", "/offres/nouvelle")
+    let commune = "a".repeat(1024 * 1024);
+    let html = recruiter
+        .post_form(
+            "/offres/nouvelle",
+            &[
+                ("intitule", "Cariste"),
+                ("metier", "N1101"),
+                ("contrat", "MIS"),
+                ("postes", "1"),
+                ("experience", "D"),
+                ("commune", &commune),
+            ],
+        )
         .await
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await
-        .unwrap();
-    let html = page.text().await.unwrap();
+        .html;
     assert!(
         html.contains("Texte trop long"),
         "{}",
@@ -149,12 +147,7 @@ async fn impossible_dates_oversized_texts_and_control_characters_are_refused() {
         )
         .await;
     assert_eq!(status, 422);
-    let paths: Vec<&str> = answer["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = strings_of(&answer["fields"], "path");
     assert_eq!(paths, ["/theme", "/starts_at"], "{answer}");
 
     let admin = server.login("admin@d.fr").await;
@@ -180,8 +173,8 @@ async fn impossible_dates_oversized_texts_and_control_characters_are_refused() {
         .id;
     let advisor = server.login("advisor@a.fr").await;
     let (status, answer) = advisor
-        .post(
-            &format!("/api/v1/referrals/{referral}/transitions"),
+        .move_referral(
+            referral,
             &serde_json::json!({ "to": "accepted", "note": "ok\u{1b}]0;x\u{7}" }),
         )
         .await;
@@ -189,22 +182,23 @@ async fn impossible_dates_oversized_texts_and_control_characters_are_refused() {
     assert_eq!(answer["fields"][0]["path"], "/note");
 
     // The offer form: the errors next to the fields, in French.
-    let form = format!(
-        "csrf_token={}&intitule=Cariste&metier=N1101&commune=93066&contrat=MIS&postes=1&experience=D&debut=0000-01-01&description={}",
-        recruiter.csrf.clone().unwrap(),
-        "d".repeat(model::text::DESCRIPTION_CHARS + 1)
-    );
+    let description = "d".repeat(model::text::DESCRIPTION_CHARS + 1);
     let html = recruiter
-        .raw("POST", "/offres/nouvelle")
+        .post_form(
+            "/offres/nouvelle",
+            &[
+                ("intitule", "Cariste"),
+                ("metier", "N1101"),
+                ("commune", "93066"),
+                ("contrat", "MIS"),
+                ("postes", "1"),
+                ("experience", "D"),
+                ("debut", "0000-01-01"),
+                ("description", &description),
+            ],
+        )
         .await
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .html;
     assert!(html.contains("20 000 caractères au plus"), "description");
     assert!(html.contains("Une date entre 1900 et 2199"), "date");
     server.stop().await;

@@ -11,7 +11,7 @@ use crate::support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_tokens_are_listed_and_revoked_at_once() {
-    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let (server, _) = Server::on_sqlite().await;
     let recruiter = server.login("recruiter@x.fr").await;
     let (status, created) = recruiter
         .post("/api/v1/tokens", &json!({ "name": "ATS" }))
@@ -62,29 +62,13 @@ async fn api_tokens_are_listed_and_revoked_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_import_with_every_offer_refused_is_not_a_success() {
-    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let (server, _) = Server::on_sqlite().await;
     let recruiter = server.login("recruiter@x.fr").await;
-    let boundary = "passerelle-test-boundary";
     let file = r#"[{"id":"1","intitule":"T","romeCode":"N9999","lieuTravail":{"commune":"93066"},"typeContrat":"MIS","dateCreation":"2026-03-01"}]"#;
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"offres.json\"\r\n\
-         Content-Type: application/json\r\n\r\n{file}\r\n--{boundary}--\r\n",
-        recruiter.csrf.clone().unwrap()
-    );
-    let response = recruiter
-        .raw("POST", "/offres/import")
-        .await
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 422);
-    let html = response.text().await.unwrap();
+    let Page { status, html, .. } = recruiter
+        .upload("/offres/import", "offres.json", "application/json", file)
+        .await;
+    assert_eq!(status, 422);
     assert!(
         html.contains("chaque offre du fichier a été refusée"),
         "{html}"
@@ -95,7 +79,7 @@ async fn an_import_with_every_offer_refused_is_not_a_success() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forms_that_do_not_decode_are_french_pages() {
-    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let (server, world) = Server::on_sqlite().await;
     let recruiter = server.login("recruiter@x.fr").await;
     let response = recruiter
         .raw("POST", &format!("/offres/{}/proposer", world.offer_x))
@@ -166,7 +150,7 @@ async fn metrics_behind_a_token_and_hsts_over_https() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_reads_are_in_the_persons_access_history() {
-    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let (server, world) = Server::on_sqlite().await;
     let seeker = world.seekers[&6];
     let other = server.login("recruiter@y.fr").await;
     assert_eq!(
@@ -186,12 +170,7 @@ async fn refused_reads_are_in_the_persons_access_history() {
         .get(&format!("/api/v1/job-seekers/{seeker}/access-history"))
         .await;
     assert_eq!(status, 200);
-    let actions: Vec<&str> = history
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let actions = strings_of(&history, "action");
     assert!(actions.contains(&"job_seeker.read.refused"), "{actions:?}");
     assert!(
         actions.contains(&"job_seeker.suggest.refused"),
@@ -202,23 +181,13 @@ async fn refused_reads_are_in_the_persons_access_history() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn notes_are_hidden_from_the_agency_while_the_person_is_pseudonymous() {
-    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let (server, world) = Server::on_sqlite().await;
     let recruiter = server.login("recruiter@x.fr").await;
     let advisor = server.login("advisor@a.fr").await;
-    let (status, created) = recruiter
-        .post(
-            "/api/v1/referrals",
-            &json!({ "offer_id": world.offer_x, "job_seeker_id": world.seekers[&6] }),
-        )
-        .await;
-    assert_eq!(status, 201, "{created}");
-    let id = created["id"].as_i64().unwrap();
+    let id = recruiter.propose(world.offer_x, world.seekers[&6]).await;
     let note = "Mme Aïcha Durand-6 a trouvé un poste";
     let (status, _) = advisor
-        .post(
-            &format!("/api/v1/referrals/{id}/transitions"),
-            &json!({ "to": "cancelled", "note": note }),
-        )
+        .move_referral(id, &json!({ "to": "cancelled", "note": note }))
         .await;
     assert_eq!(status, 200);
     server.advance(Duration::minutes(1));
@@ -237,7 +206,7 @@ async fn notes_are_hidden_from_the_agency_while_the_person_is_pseudonymous() {
 /// on suggestions too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_cannot_choose_a_priority_policy() {
-    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let (server, world) = Server::on_sqlite().await;
     let recruiter = server.login("recruiter@x.fr").await;
     let offer = world.offer_x;
     assert_eq!(
@@ -268,7 +237,7 @@ async fn a_request_cannot_choose_a_priority_policy() {
 /// one left its copies alive.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_cannot_create_tokens() {
-    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let (server, _) = Server::on_sqlite().await;
     let recruiter = server.login("recruiter@x.fr").await;
     let (_, created) = recruiter
         .post("/api/v1/tokens", &json!({ "name": "ATS" }))
@@ -288,7 +257,7 @@ async fn a_token_cannot_create_tokens() {
 /// it may not read (403).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agency_cannot_tell_unknown_ids_from_people_it_may_not_read() {
-    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let (server, world) = Server::on_sqlite().await;
     for email in ["recruiter@x.fr", "steering@d.fr", "partner@p.fr"] {
         let client = server.login(email).await;
         for route in ["", "/referrals"] {
@@ -313,7 +282,7 @@ async fn an_agency_cannot_tell_unknown_ids_from_people_it_may_not_read() {
 /// portfolio and the audit trail's filters too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn codes_lists_and_filters_are_bounded_too() {
-    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let (server, _) = Server::on_sqlite().await;
     let recruiter = server.login("recruiter@x.fr").await;
     let offer = |extra: serde_json::Value| {
         let mut o = json!({
@@ -361,18 +330,12 @@ async fn codes_lists_and_filters_are_bounded_too() {
 /// Regression (second probe): the agency's own note on a cancellation read back as null.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_reads_back_ones_own_note() {
-    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let (server, world) = Server::on_sqlite().await;
     let recruiter = server.login("recruiter@x.fr").await;
-    let (_, created) = recruiter
-        .post(
-            "/api/v1/referrals",
-            &json!({ "offer_id": world.offer_x, "job_seeker_id": world.seekers[&6] }),
-        )
-        .await;
-    let id = created["id"].as_i64().unwrap();
+    let id = recruiter.propose(world.offer_x, world.seekers[&6]).await;
     let (status, _) = recruiter
-        .post(
-            &format!("/api/v1/referrals/{id}/transitions"),
+        .move_referral(
+            id,
             &json!({ "to": "cancelled", "note": "poste pourvu en interne" }),
         )
         .await;
@@ -390,7 +353,7 @@ async fn one_reads_back_ones_own_note() {
 /// lock). Every write transaction takes it at BEGIN, and waits for it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn pushes_and_audited_reads_at_once_never_fail() {
-    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let (server, world) = Server::on_sqlite().await;
     let recruiter = server.login("recruiter@x.fr").await;
     let advisor = server.login("advisor@a.fr").await;
     let seeker = world.seekers[&6];
@@ -438,7 +401,7 @@ async fn pushes_and_audited_reads_at_once_never_fail() {
 /// publics is published for the territory only.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agency_sees_no_exposure_measured_on_its_own_offers() {
-    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let (server, _) = Server::on_sqlite().await;
     let page = |email: &'static str| {
         let server = &server;
         async move {
@@ -487,31 +450,15 @@ async fn pushes_and_imports_are_bounded_and_listings_paged() {
     assert_eq!(rest.as_array().unwrap().len(), 2);
     assert!(rest[0]["id"].as_i64().unwrap() > after);
     // A 3 MB file through the page: read (and refused for its content), not an expired form.
-    let boundary = "passerelle-big-boundary";
     let mut csv =
         String::from("reference,intitule,code_rome,commune,type_contrat,date_publication\n");
     while csv.len() < 3 * 1024 * 1024 {
         csv.push_str("R,Cariste,N9999,93066,MIS,2026-03-01\n");
     }
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"offres.csv\"\r\n\
-         Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n",
-        recruiter.csrf.clone().unwrap()
-    );
-    let response = recruiter
-        .raw("POST", "/offres/import")
-        .await
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 422);
-    let html = response.text().await.unwrap();
+    let Page { status, html, .. } = recruiter
+        .upload("/offres/import", "offres.csv", "text/csv", &csv)
+        .await;
+    assert_eq!(status, 422);
     assert!(!html.contains("Formulaire expiré"));
     assert!(html.contains("découpez-le"), "over 5,000 rows");
     server.stop().await;

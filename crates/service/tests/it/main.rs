@@ -2,13 +2,8 @@
 //! PostgreSQL when `PASSERELLE_TEST_POSTGRES_URL` is set), driven by a real HTTP client.
 
 // Test code: failing loudly is the point.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::disallowed_methods
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, clippy::disallowed_methods)]
 
 mod audit;
 mod forms;

@@ -76,7 +76,7 @@ impl std::io::Write for Sink {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_internal_error_is_logged_with_its_cause_and_the_request_id() {
     let logs = captured_logs();
-    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let (server, world) = Server::on_sqlite().await;
     let recruiter = server.login("recruiter@x.fr").await;
     // A stored occupation that no longer reads back: the store says so, the client gets a 500.
     server

@@ -43,9 +43,9 @@ pub async fn steering_page_counts_shortlists_and_names_nobody(db: TestDb) {
         .get(&format!("/api/v1/offers/{}/shortlist?k=5", world.offer_x))
         .await;
     let steering = server.login("steering@d.fr").await;
-    let page = steering.raw("GET", "/pilotage").await.send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
+    let page = steering.page("/pilotage").await;
+    assert_eq!(page.status, 200);
+    let html = page.html;
     assert!(html.contains("Présélections consultées"));
     assert!(
         html.contains("<td>4</td>"),
@@ -92,12 +92,7 @@ pub async fn meetings_invite_the_territory_and_the_organiser_records_attendance(
         )
         .await;
     assert_eq!(status, 422, "{body}");
-    let paths: Vec<&str> = body["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = strings_of(&body["fields"], "path");
     assert_eq!(paths, ["/theme", "/starts_at", "/place", "/territory"]);
     let starts_at = (server.now() + chrono::Duration::days(10)).to_rfc3339();
     let (status, meeting) = recruiter
@@ -240,7 +235,7 @@ fn static_links(html: &str) -> Vec<String> {
 /// answers, which carry personal data, keep `no-store` and are never compressed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn static_files_are_versioned_compressed_and_cached_for_a_year_pages_never() {
-    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let (server, _) = Server::on_sqlite().await;
     let assets = service::pages::assets::assets();
     let prefix = &assets.prefix;
     assert!(

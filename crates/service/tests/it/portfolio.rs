@@ -70,15 +70,7 @@ pub async fn the_portfolio_is_searched_filtered_and_paged_by_the_database(db: Te
     assert_eq!(status, 403, "{body}");
 
     // The page shows the same search, twenty people a page.
-    let html = advisor
-        .raw("GET", "/demandeurs?q=0000118A")
-        .await
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = advisor.page("/demandeurs?q=0000118A").await.html;
     assert!(html.contains("DURAND-118"), "{html}");
     assert!(!html.contains("DURAND-102"), "{html}");
     server.stop().await;

@@ -126,12 +126,7 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
     // ... and they are shown in the order of their pseudonyms, without score nor reasons of
     // merit, so that nothing tells whom the policy brought in; a shorter list is the first
     // of them.
-    let pseudonyms: Vec<&str> = served["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["pseudonym"].as_str().unwrap())
-        .collect();
+    let pseudonyms = strings_of(&served["candidates"], "pseudonym");
     assert!(pseudonyms.windows(2).all(|w| w[0] < w[1]), "{pseudonyms:?}");
     for candidate in served["candidates"].as_array().unwrap() {
         assert!(candidate.get("score").is_none(), "{candidate}");
@@ -227,14 +222,9 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
     }
     // The recruiter's page says so, links to the policy, and lists the same order.
     let html = recruiter
-        .raw("GET", &format!("/offres/{}", world.offer_x))
+        .page(&format!("/offres/{}", world.offer_x))
         .await
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .html;
     assert!(html.contains("Publics prioritaires de l'accord"), "{html}");
     assert!(html.contains(r#"href="/politique""#));
     assert!(html.contains("par défaut"));
@@ -453,36 +443,10 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
         json!({ "rqth": 0.15, "long_term": 0.3 }),
         "{paris}"
     );
-    let page = steering
-        .raw("GET", "/politique")
-        .await
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = steering.page("/politique").await.html;
     assert!(page.contains("Fixée par le comité"), "{page}");
     assert!(page.contains("au moins 15 %"), "{page}");
     server.stop().await;
-}
-
-/// A page form of the advisor's, with its anti-forgery field.
-async fn post_form(client: &Client, path: &str, body: &str) -> reqwest::Response {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(format!("{}{path}", client.base))
-        .header("cookie", client.cookie.clone().unwrap())
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "csrf_token={}&{body}",
-            client.csrf.clone().unwrap()
-        ))
-        .send()
-        .await
-        .unwrap()
 }
 
 pub async fn an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at_once(db: TestDb) {
@@ -494,14 +458,7 @@ pub async fn an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at
     let shortlist = format!("/api/v1/offers/{}/shortlist?k=20", world.offer_x);
     let (_, served) = recruiter.get(&shortlist).await;
     assert!(ids(&served).contains(&seeker), "{served}");
-    let (status, referral) = recruiter
-        .post(
-            "/api/v1/referrals",
-            &json!({ "offer_id": world.offer_x, "job_seeker_id": seeker }),
-        )
-        .await;
-    assert_eq!(status, 201, "{referral}");
-    let referral = referral["id"].as_i64().unwrap();
+    let referral = recruiter.propose(world.offer_x, seeker).await;
     let consent = format!("/api/v1/job-seekers/{seeker}/consent");
 
     // Bad input is refused naming the field; others may not record anything.
@@ -548,28 +505,25 @@ pub async fn an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at
     );
 
     // On the person's page: narrowed to the department, RQTH disclosed.
-    let page = advisor
-        .raw("GET", &format!("/demandeurs/{seeker}"))
-        .await
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = advisor.page(&format!("/demandeurs/{seeker}")).await.html;
     assert!(page.contains("Recueillir le consentement"), "{page}");
     assert!(page.contains(r#"name="disclose_rqth""#));
     assert!(
         !page.contains(r#"name="disclose_qpv""#),
         "a status not held offered"
     );
-    let done = post_form(
-        &advisor,
-        &format!("/demandeurs/{seeker}/consentement"),
-        "scope=department_agencies&channel=phone&disclose_rqth=oui",
-    )
-    .await;
-    assert_eq!(done.status(), 303);
+    let consent_form = format!("/demandeurs/{seeker}/consentement");
+    let done = advisor
+        .post_form(
+            &consent_form,
+            &[
+                ("scope", "department_agencies"),
+                ("channel", "phone"),
+                ("disclose_rqth", "oui"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303);
     let (_, person) = advisor.get(&format!("/api/v1/job-seekers/{seeker}")).await;
     assert_eq!(person["consent"], "department_agencies", "{person}");
     assert_eq!(person["disclosed_statuses"], json!(["rqth"]));
@@ -577,28 +531,21 @@ pub async fn an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at
     let (_, served) = recruiter.get(&shortlist).await;
     assert!(ids(&served).contains(&seeker));
     assert_eq!(
-        server
-            .state
-            .store
-            .referral(referral)
-            .await
-            .unwrap()
-            .unwrap()
-            .state,
+        server.referral_state(referral).await,
         ReferralState::Proposed
     );
 
     // Withdrawn on the page: out of the next shortlist at once, the proposal cancelled.
-    let done = post_form(
-        &advisor,
-        &format!("/demandeurs/{seeker}/consentement"),
-        "scope=retire&channel=in_person",
-    )
-    .await;
-    assert_eq!(done.status(), 303);
+    let done = advisor
+        .post_form(
+            &consent_form,
+            &[("scope", "retire"), ("channel", "in_person")],
+        )
+        .await;
+    assert_eq!(done.status, 303);
     assert_eq!(
-        done.headers()["location"],
-        format!("/demandeurs/{seeker}?fait=retrait#consentement").as_str()
+        done.location.as_deref(),
+        Some(format!("/demandeurs/{seeker}?fait=retrait#consentement").as_str())
     );
     let (_, served) = recruiter.get(&shortlist).await;
     assert!(
@@ -626,15 +573,7 @@ pub async fn an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at
     assert_eq!(history[0]["disclosed"], json!(["rqth"]));
     assert_eq!(history[1]["scope"], Value::Null);
     assert_eq!(history[1]["channel"], "in_person");
-    let page = advisor
-        .raw("GET", &format!("/demandeurs/{seeker}"))
-        .await
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = advisor.page(&format!("/demandeurs/{seeker}")).await.html;
     assert!(page.contains("Historique du consentement"));
     assert!(page.contains("Pas de consentement"));
     let actions: Vec<String> = server
@@ -672,15 +611,7 @@ pub async fn an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at
     service::sourcing::refresh(store.as_ref(), &server.state.sourcing, t0())
         .await
         .unwrap();
-    let other_offer = store
-        .offer(
-            &siret(AGENCY_X),
-            &domain::ExternalId::parse("OFF-5").unwrap(),
-        )
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let other_offer = server.offer_id(AGENCY_X, "OFF-5").await;
     store
         .record_consent(
             seeker,

@@ -21,12 +21,7 @@ async fn offer_of_france_travail_b(server: &Server) -> i64 {
     service::sourcing::refresh(store.as_ref(), &server.state.sourcing, t0())
         .await
         .unwrap();
-    store
-        .offer(&siret(FT_B), &domain::ExternalId::parse("OFF-3").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
+    server.offer_id(FT_B, "OFF-3").await
 }
 
 fn statuses(detail: &Value) -> Vec<String> {
@@ -75,25 +70,15 @@ pub async fn owning_an_offer_gives_the_offers_side_never_the_persons(db: TestDb)
         );
     }
     assert_eq!(
-        server
-            .state
-            .store
-            .referral(referral)
-            .await
-            .unwrap()
-            .unwrap()
-            .state,
+        server.referral_state(referral).await,
         ReferralState::Proposed
     );
     // The referral's page shows the same: no name, no button to answer for the person.
     let page = owner_advisor
-        .raw("GET", &format!("/mises-en-relation/{referral}"))
-        .await
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
+        .page(&format!("/mises-en-relation/{referral}"))
+        .await;
+    assert_eq!(page.status, 200);
+    let html = page.html;
     assert!(!html.contains("Durand"), "the name on the owner's page");
     assert!(
         !html.contains(r#"name="to" value="accepted""#),
@@ -105,14 +90,9 @@ pub async fn owning_an_offer_gives_the_offers_side_never_the_persons(db: TestDb)
     );
     // The person's own agency sees everything and answers for them.
     let html = own_advisor
-        .raw("GET", &format!("/mises-en-relation/{referral}"))
+        .page(&format!("/mises-en-relation/{referral}"))
         .await
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .html;
     assert!(
         html.contains("Durand"),
         "the name on the person's agency's page"
@@ -217,10 +197,7 @@ pub async fn each_role_seated_in_the_offers_owner(db: TestDb) {
             assert_eq!(body["job_seeker"]["fields"], *fields, "{role}: {body}");
         }
         let (status, body) = client
-            .post(
-                &format!("/api/v1/referrals/{referral}/transitions"),
-                &json!({ "to": "accepted" }),
-            )
+            .move_referral(referral, &json!({ "to": "accepted" }))
             .await;
         assert_eq!(
             status.as_u16(),
@@ -345,14 +322,9 @@ pub async fn pages_list_only_the_referrals_the_api_gives(db: TestDb) {
         .await;
     assert_eq!(referral_ids(&listed), ids);
     // The page, as the agency sees it: its own offer, not Y's nor France Travail's.
-    let page = recruiter
-        .raw("GET", &format!("/demandeurs/{seeker}"))
-        .await
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
+    let page = recruiter.page(&format!("/demandeurs/{seeker}")).await;
+    assert_eq!(page.status, 200);
+    let html = page.html;
     assert!(html.contains("Cariste H/F n°1"), "{html}");
     assert!(
         !html.contains("Cariste H/F n°2"),
@@ -377,14 +349,9 @@ pub async fn pages_list_only_the_referrals_the_api_gives(db: TestDb) {
     assert_eq!(status, 200, "{listed}");
     assert_eq!(referral_ids(&listed), Vec::<i64>::new());
     let html = other_advisor
-        .raw("GET", &format!("/offres/{}", world.offer_x))
+        .page(&format!("/offres/{}", world.offer_x))
         .await
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .html;
     // The shortlist may show the person by pseudonym; the referrals must not.
     let referrals_part = |html: &str| {
         html.split_once("id=\"mises-en-relation\"")
@@ -400,14 +367,9 @@ pub async fn pages_list_only_the_referrals_the_api_gives(db: TestDb) {
         .await;
     assert_eq!(referral_ids(&listed), [ids[0]]);
     let html = own_advisor
-        .raw("GET", &format!("/offres/{}", world.offer_x))
+        .page(&format!("/offres/{}", world.offer_x))
         .await
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .html;
     assert!(
         referrals_part(&html).contains(&pseudonym),
         "the person's own advisor sees their referral"
@@ -464,15 +426,7 @@ pub async fn a_proposal_respects_consent_scope_and_eligibility(db: TestDb) {
         id_of(&everywhere).await,
         id_of(&suspended).await,
     );
-    let far = store
-        .offer(
-            &siret(AGENCY_X),
-            &domain::ExternalId::parse("OFF-9").unwrap(),
-        )
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let far = server.offer_id(AGENCY_X, "OFF-9").await;
     let recruiter = server.login("recruiter@x.fr").await;
     let propose = |offer: i64, seeker: i64| json!({ "offer_id": offer, "job_seeker_id": seeker });
 

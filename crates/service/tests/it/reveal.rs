@@ -39,14 +39,7 @@ pub async fn identity_is_revealed_to_the_agency_only_after_acceptance(db: TestDb
     }
     assert!(!shortlist.to_string().contains("Durand"));
 
-    let (status, referral) = recruiter
-        .post(
-            "/api/v1/referrals",
-            &json!({ "offer_id": world.offer_x, "job_seeker_id": seeker }),
-        )
-        .await;
-    assert_eq!(status, 201, "{referral}");
-    let id = referral["id"].as_i64().unwrap();
+    let id = recruiter.propose(world.offer_x, seeker).await;
     let detail = format!("/api/v1/referrals/{id}");
     let person = format!("/api/v1/job-seekers/{seeker}");
 

@@ -3,14 +3,13 @@
 
 use chrono::Duration;
 use serde_json::{Value, json};
-use testdb::TestDb;
 use testdb::fixtures::siret;
 
 use crate::support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unsafe_requests_of_a_session_need_its_csrf_token() {
-    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let (server, world) = Server::on_sqlite().await;
     let recruiter = server.login("recruiter@x.fr").await;
     let proposal = json!({ "offer_id": world.offer_x, "job_seeker_id": world.seekers[&6] });
 
@@ -62,7 +61,7 @@ async fn unsafe_requests_of_a_session_need_its_csrf_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_expire() {
-    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let (server, _) = Server::on_sqlite().await;
     let advisor = server.login("advisor@a.fr").await;
     server.advance(Duration::hours(11));
     assert_eq!(advisor.get("/api/v1/me").await.0, 200);
@@ -77,7 +76,7 @@ async fn sessions_expire() {
 /// limit attempts are paced, and a correct password at the pace goes through.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_sign_ins_are_paced_per_account_and_address_never_locking_out() {
-    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let (server, _) = Server::on_sqlite().await;
     let anonymous = server.anonymous();
     let attempt = |email: &str, password: &str| {
         let anonymous = anonymous.clone();
@@ -144,7 +143,7 @@ async fn failed_sign_ins_are_paced_per_account_and_address_never_locking_out() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_tokens_authenticate_machine_clients_without_csrf() {
-    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let (server, _) = Server::on_sqlite().await;
     let recruiter = server.login("recruiter@x.fr").await;
     let (status, created) = recruiter
         .post(
@@ -195,7 +194,7 @@ async fn api_tokens_authenticate_machine_clients_without_csrf() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_bodies_get_422_with_the_path_of_each_field_and_big_ones_413() {
-    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let (server, world) = Server::on_sqlite().await;
     let recruiter = server.login("recruiter@x.fr").await;
     let mut file: Value = serde_json::from_str(include_str!(
         "../../../exchange/tests/fixtures/offres-france-travail.json"
@@ -206,12 +205,7 @@ async fn wrong_bodies_get_422_with_the_path_of_each_field_and_big_ones_413() {
     let before = server.state.store.counts().await.unwrap().offers;
     let (status, answer) = recruiter.post("/api/v1/offers", &file).await;
     assert_eq!(status, 422, "{answer}");
-    let paths: Vec<&str> = answer["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = strings_of(&answer["fields"], "path");
     assert!(paths.contains(&"/0/lieuTravail/commune"), "{paths:?}");
     assert!(
         paths.iter().any(|p| p.starts_with("/1/romeCode")),
@@ -269,7 +263,7 @@ async fn wrong_bodies_get_422_with_the_path_of_each_field_and_big_ones_413() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_security_headers_and_a_request_id() {
-    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let (server, _) = Server::on_sqlite().await;
     for path in ["/healthz", "/api/v1/me", "/no/such/route"] {
         let response = server
             .anonymous()
@@ -304,7 +298,7 @@ async fn every_response_carries_security_headers_and_a_request_id() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_metrics_and_openapi_are_served() {
-    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let (server, world) = Server::on_sqlite().await;
     let anonymous = server.anonymous();
     let (status, health) = anonymous.get("/healthz").await;
     assert_eq!(
@@ -362,7 +356,7 @@ async fn health_metrics_and_openapi_are_served() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_engine_takes_in_what_others_wrote() {
-    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let (server, world) = Server::on_sqlite().await;
     let advisor = server.login("advisor@a.fr").await;
     let store = server.state.store.clone();
     // Another instance, or an import, writes an offer and a job seeker who suits it.
@@ -377,15 +371,7 @@ async fn the_engine_takes_in_what_others_wrote() {
         .upsert_job_seekers(&[seeker.clone()], server.now())
         .await
         .unwrap();
-    let offer_id = store
-        .offer(
-            &siret(AGENCY_X),
-            &domain::ExternalId::parse("OFF-50").unwrap(),
-        )
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let offer_id = server.offer_id(AGENCY_X, "OFF-50").await;
     let seeker_id = store
         .job_seeker(&seeker.external_id)
         .await
@@ -418,7 +404,7 @@ async fn the_engine_takes_in_what_others_wrote() {
 /// followed; otherwise home, never an error after the write.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redirects_stay_on_this_site_and_never_fail_after_the_write() {
-    let (server, world) = Server::start(TestDb::sqlite().await).await;
+    let (server, world) = Server::on_sqlite().await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -478,7 +464,7 @@ async fn redirects_stay_on_this_site_and_never_fail_after_the_write() {
 /// `in: path, required: true`, and an out-of-range path id answered axum's 400 in plain text.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_openapi_document_declares_each_parameter_where_it_is() {
-    let (server, _) = Server::start(TestDb::sqlite().await).await;
+    let (server, _) = Server::on_sqlite().await;
     let (status, document) = server.anonymous().get("/api/v1/openapi.json").await;
     assert_eq!(status, 200);
     let mut wrong = Vec::new();

@@ -142,6 +142,11 @@ impl Server {
         Self::start_with(db, 0, 0, Config::default()).await
     }
 
+    /// A server over a fresh SQLite database, for the tests that need no second backend.
+    pub async fn on_sqlite() -> (Self, World) {
+        Self::start(TestDb::sqlite().await).await
+    }
+
     pub async fn start_with(
         db: TestDb,
         extra_seekers: u32,
@@ -212,6 +217,18 @@ impl Server {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.state.now()
+    }
+
+    /// The id of the offer `reference` of structure `owner`, as stored.
+    pub async fn offer_id(&self, owner: u32, reference: &str) -> i64 {
+        let reference = domain::ExternalId::parse(reference).unwrap();
+        let offer = self.state.store.offer(&siret(owner), &reference).await;
+        offer.unwrap().unwrap().id
+    }
+
+    /// A referral's state, as stored.
+    pub async fn referral_state(&self, id: i64) -> ReferralState {
+        self.state.store.referral(id).await.unwrap().unwrap().state
     }
 
     pub fn advance(&self, by: Duration) {
@@ -327,6 +344,107 @@ impl Client {
             path,
         )
     }
+
+    /// Proposes a job seeker for an offer through the API, which must accept: the referral's id.
+    pub async fn propose(&self, offer: i64, seeker: i64) -> i64 {
+        let body = serde_json::json!({ "offer_id": offer, "job_seeker_id": seeker });
+        let (status, created) = self.post("/api/v1/referrals", &body).await;
+        assert_eq!(status, 201, "{created}");
+        created["id"].as_i64().unwrap()
+    }
+
+    /// Moves a referral through the API (`{ "to": ..., "note": ... }`).
+    pub async fn move_referral(&self, id: i64, body: &Value) -> (StatusCode, Value) {
+        let path = format!("/api/v1/referrals/{id}/transitions");
+        self.post(&path, body).await
+    }
+
+    /// A page, read as a browser does (redirects followed).
+    pub async fn page(&self, path: &str) -> Page {
+        Page::read(
+            self.request(reqwest::Method::GET, path)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A form posted as a browser does: the session's cookie and the `csrf_token` field (no
+    /// anti-forgery header), the fields URL-encoded; redirects not followed.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut body = form_urlencoded::Serializer::new(String::new());
+        body.append_pair("csrf_token", self.csrf.as_deref().unwrap());
+        for (name, value) in fields {
+            body.append_pair(name, value);
+        }
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let mut request = http.post(format!("{}{path}", self.base));
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.finish())
+            .send()
+            .await
+            .unwrap();
+        Page::read(response).await
+    }
+
+    /// A file sent through a page's import form (the `fichier` field, beside `csrf_token`), as
+    /// a browser sends it: `multipart/form-data`.
+    pub async fn upload(&self, path: &str, filename: &str, content_type: &str, file: &str) -> Page {
+        let boundary = "passerelle-test-boundary";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{filename}\"\r\n\
+             Content-Type: {content_type}\r\n\r\n{file}\r\n--{boundary}--\r\n",
+            self.csrf.as_deref().unwrap()
+        );
+        let response = self
+            .request(reqwest::Method::POST, path)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        Page::read(response).await
+    }
+}
+
+/// What a page answered: its status, where it redirects to, its HTML.
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub html: String,
+}
+
+impl Page {
+    async fn read(response: reqwest::Response) -> Self {
+        let location = response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        Self {
+            status: response.status().as_u16(),
+            location,
+            html: response.text().await.unwrap(),
+        }
+    }
+}
+
+/// The text `key` of each item of a JSON list: `strings_of(&problem["fields"], "path")` names
+/// the fields a refusal points at.
+pub fn strings_of<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    let items = list.as_array().unwrap().iter();
+    items.map(|item| item[key].as_str().unwrap()).collect()
 }
 
 /// Runs a test body on SQLite, then on PostgreSQL when configured.

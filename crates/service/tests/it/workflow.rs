@@ -103,20 +103,10 @@ pub async fn every_referral_transition_is_allowed_or_refused_as_the_workflow_say
             for mover in [Role::Advisor, Role::Recruiter] {
                 let (seeker, offer) = (seekers[next % 12], offers[next / 12]);
                 next += 1;
-                let (status, created) = recruiter
-                    .post(
-                        "/api/v1/referrals",
-                        &json!({ "offer_id": offer, "job_seeker_id": seeker }),
-                    )
-                    .await;
-                assert_eq!(status, 201, "{created}");
-                let id = created["id"].as_i64().unwrap();
+                let id = recruiter.propose(offer, seeker).await;
                 for (step, by) in path_to(from) {
                     let (status, answer) = client(*by)
-                        .post(
-                            &format!("/api/v1/referrals/{id}/transitions"),
-                            &body(ReferralState::parse(step).unwrap()),
-                        )
+                        .move_referral(id, &body(ReferralState::parse(step).unwrap()))
                         .await;
                     assert_eq!(status, 200, "setting up {from}: {step}: {answer}");
                 }
@@ -127,9 +117,7 @@ pub async fn every_referral_transition_is_allowed_or_refused_as_the_workflow_say
                             .unwrap();
                     assert!(expired >= 1);
                 }
-                let (status, answer) = client(mover)
-                    .post(&format!("/api/v1/referrals/{id}/transitions"), &body(to))
-                    .await;
+                let (status, answer) = client(mover).move_referral(id, &body(to)).await;
                 let allowed = USER_MOVES.contains(&(from.as_str(), to.as_str(), mover));
                 let ok = if allowed {
                     allowed_seen += 1;
@@ -152,14 +140,7 @@ pub async fn every_referral_transition_is_allowed_or_refused_as_the_workflow_say
     assert_eq!(allowed_seen, 11);
 
     // Refusals name the reason and the field.
-    let (status, created) = recruiter
-        .post(
-            "/api/v1/referrals",
-            &json!({ "offer_id": world.offer_x, "job_seeker_id": seekers[0] }),
-        )
-        .await;
-    assert_eq!(status, 201, "{created}");
-    let id = created["id"].as_i64().unwrap();
+    let id = recruiter.propose(world.offer_x, seekers[0]).await;
     let path = format!("/api/v1/referrals/{id}/transitions");
     let (status, answer) = recruiter.post(&path, &json!({ "to": "accepted" })).await;
     assert_eq!(
@@ -255,14 +236,7 @@ pub async fn idle_referrals_expire_after_the_configured_days(db: TestDb) {
         let server = &server;
         async move {
             let recruiter = server.login("recruiter@x.fr").await;
-            let (status, body) = recruiter
-                .post(
-                    "/api/v1/referrals",
-                    &json!({ "offer_id": world.offer_x, "job_seeker_id": seeker }),
-                )
-                .await;
-            assert_eq!(status, 201, "{body}");
-            body["id"].as_i64().unwrap()
+            recruiter.propose(world.offer_x, seeker).await
         }
     };
     let old = propose(world.seekers[&102]).await;

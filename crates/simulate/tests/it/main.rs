@@ -1,13 +1,8 @@
 //! The simulated region: deterministic, valid, and within tolerance of the published figures.
 
 // Test code: failing loudly is the point.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::disallowed_methods
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, clippy::disallowed_methods)]
 
 use std::collections::BTreeSet;
 
@@ -82,27 +77,26 @@ fn a_small_region_matches_the_published_figures() {
         "Seine-Saint-Denis",
     );
 
-    near(
-        s.share(PriorityStatus::Rqth),
-        60_400.0 / 974_220.0,
-        0.008,
-        "disability",
-    );
-    near(s.share(PriorityStatus::LongTerm), 0.454, 0.015, "long-term");
-    near(
-        s.share(PriorityStatus::Qpv),
-        192_424.0 / 974_220.0,
-        0.012,
-        "QPV",
-    );
-    near(s.share(PriorityStatus::Rsa), 0.16, 0.02, "RSA");
-    near(s.share(PriorityStatus::Senior), 0.25, 0.015, "50+");
-    near(
-        s.share(PriorityStatus::YoungUnqualified),
-        0.048,
-        0.01,
-        "under 26 without qualification",
-    );
+    for (status, published, tolerance, name) in [
+        (
+            PriorityStatus::Rqth,
+            60_400.0 / 974_220.0,
+            0.008,
+            "disability",
+        ),
+        (PriorityStatus::LongTerm, 0.454, 0.015, "long-term"),
+        (PriorityStatus::Qpv, 192_424.0 / 974_220.0, 0.012, "QPV"),
+        (PriorityStatus::Rsa, 0.16, 0.02, "RSA"),
+        (PriorityStatus::Senior, 0.25, 0.015, "50+"),
+        (
+            PriorityStatus::YoungUnqualified,
+            0.048,
+            0.01,
+            "under 26 without qualification",
+        ),
+    ] {
+        near(s.share(status), published, tolerance, name);
+    }
     // 45 % of QPV residents live in Seine-Saint-Denis.
     let qpv_in_93 = s.by_department["93"][1] as f64 / s.statuses[&PriorityStatus::Qpv] as f64;
     near(qpv_in_93, 0.45, 0.03, "QPV residents in 93");

@@ -6,13 +6,8 @@
 //! with `PASSERELLE_TEST_REQUIRE_POSTGRES=1` (CI) a missing variable fails them instead.
 
 // Test code: failing loudly is the point.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::disallowed_methods
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::indexing_slicing, clippy::disallowed_methods)]
 
 mod contract;
 
