@@ -13,6 +13,9 @@ use crate::pages::*;
 const EXPOSURE_OFFERS: usize = 300;
 /// How long a measured exposure is reused.
 const EXPOSURE_TTL_SECS: i64 = 600;
+/// The most measured exposures kept (the region's departments, overseas included, and the
+/// whole region, with room to spare).
+const EXPOSURE_CACHE_ENTRIES: usize = 128;
 
 pub struct MonthRow {
     pub month: String,
@@ -167,6 +170,11 @@ pub async fn indicators(
         ..
     } = crate::indicators::tallies(&state, &principal, None).await?;
     let wanted = query.departement.clone().unwrap_or_default();
+    // Only a department of the reference data (or none): the exposure measured for it is
+    // cached, and typed text must not grow the cache.
+    if !wanted.is_empty() && refdata::geo().department(&wanted).is_none() {
+        return Err(ApiError::field("?departement", "not a department code").into());
+    }
     let mut department_options: Vec<(String, String)> =
         vec![(String::new(), "Tous les départements".to_string())];
     let mut departments = Vec::new();
@@ -460,11 +468,18 @@ async fn exposure(
     })
     .await
     .map_err(|err| ApiError::Internal(format!("measuring exposure: {err}")))?;
-    state
+    let mut cache = state
         .exposure_cache
         .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(key, measured.clone());
+        .unwrap_or_else(|e| e.into_inner());
+    // Bounded: one entry per department and scope at most, the stale ones dropped first.
+    if cache.len() >= EXPOSURE_CACHE_ENTRIES {
+        cache.retain(|_, m| (now - m.at).num_seconds() < EXPOSURE_TTL_SECS);
+        if cache.len() >= EXPOSURE_CACHE_ENTRIES {
+            cache.clear();
+        }
+    }
+    cache.insert(key, measured.clone());
     Ok(measured)
 }
 
