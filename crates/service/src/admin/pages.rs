@@ -250,7 +250,8 @@ pub async fn structures(
     if let Some(problem) = crate::limits::search_problem(&q) {
         return Err(ApiError::field("?q", problem).into());
     }
-    let asked = page_number(query.page.as_deref());
+    // A page past the deepest the search reaches shows the last one, never an error.
+    let asked = page_number(query.page.as_deref()).min(1_000_000 / PER_PAGE);
     let search = |page: usize| crate::admin::api::StructureSearch {
         q: Some(q.clone()),
         offset: Some(((page.max(1) - 1) * PER_PAGE) as u64),

@@ -73,7 +73,8 @@ pub async fn job_seekers(
         limit: Some(PER_PAGE as u32),
         ..Default::default()
     };
-    let asked = page_number(query.page.as_deref());
+    // A page past the deepest the search reaches shows the last one, never an error.
+    let asked = page_number(query.page.as_deref()).min(1_000_000 / PER_PAGE);
     let mut found = api::job_seekers::search_portfolio(
         State(state.clone()),
         principal.clone(),
