@@ -228,7 +228,7 @@ both_backends! {
         /// 0007); how many were filled.
         pub(crate) async fn fill_structure_search_text(&self) -> Result<u64> {
             let rows = sqlx::query(
-                "SELECT id, name, siret, network FROM structures WHERE search_text IS NULL",
+                "SELECT id, name, siret, network FROM structures WHERE search_text IS NULL ORDER BY id",
             )
             .fetch_all(&self.pool)
             .await?;
