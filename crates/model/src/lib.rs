@@ -3,6 +3,7 @@
 //! valid; the schemas re-check what they can.
 
 pub mod audit;
+pub mod dashboard;
 pub mod policy;
 pub mod portfolio;
 pub mod text;

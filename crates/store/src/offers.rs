@@ -10,6 +10,7 @@ use crate::backend::both_backends;
 use crate::bulk::{Staged, Table, Value};
 use crate::common::*;
 use crate::{Result, StoreError};
+use model::dashboard::{DashboardQuery, OfferDashboard};
 use model::*;
 
 /// Offers.
@@ -44,6 +45,10 @@ pub trait Offers: Send + Sync {
         status: OfferStatus,
         now: DateTime<Utc>,
     ) -> Result<Offer>;
+
+    /// A structure's dashboard: its open offers and those without referral counted, one page
+    /// of the open offers with their referral counts, and its referrals counted by state.
+    async fn offer_dashboard(&self, query: &DashboardQuery) -> Result<OfferDashboard>;
 }
 
 /// An offer flattened into the columns of `offers`.
@@ -491,5 +496,96 @@ both_backends! {
                 .await?;
             offer_from_row!(&row)
         }
+
+        async fn offer_dashboard(&self, query: &DashboardQuery) -> Result<OfferDashboard> {
+            let structure = query.structure_id;
+            // One snapshot for every count, so that they add up.
+            let mut tx = self.pool.begin().await?;
+            let (open_offers, open_without_referral): (i64, i64) = sqlx::query_as(
+                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM referrals r \
+                 WHERE r.offer_id = o.id) THEN 1 ELSE 0 END), 0) \
+                 FROM offers o WHERE o.structure_id = $1 AND o.status = 'open'",
+            )
+            .bind(structure)
+            .fetch_one(&mut *tx)
+            .await?;
+            let states: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT r.state, COUNT(*) FROM referrals r JOIN offers o ON o.id = r.offer_id \
+                 WHERE o.structure_id = $1 GROUP BY r.state",
+            )
+            .bind(structure)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut referrals_by_state = Vec::with_capacity(ReferralState::ALL.len());
+            for state in ReferralState::ALL {
+                let n = states
+                    .iter()
+                    .find(|(s, _)| s == state.as_str())
+                    .map_or(0, |(_, n)| *n);
+                referrals_by_state.push((*state, count(n)));
+            }
+            let open_sql = format!(
+                "{} WHERE o.structure_id = $1 AND o.status = 'open' ORDER BY o.id \
+                 LIMIT $2 OFFSET $3",
+                offer_select(This::json_text)
+            );
+            let rows = sqlx::query(&open_sql)
+                .bind(structure)
+                .bind(i64::from(query.limit))
+                .bind(i64::try_from(query.offset).unwrap_or(i64::MAX))
+                .fetch_all(&mut *tx)
+                .await?;
+            let page = rows
+                .iter()
+                .map(|row| offer_from_row!(row))
+                .collect::<Result<Vec<Offer>>>()?;
+            let mut open = Vec::with_capacity(page.len());
+            if let (Some(first), Some(last)) = (page.first(), page.last()) {
+                let counted: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT r.offer_id, COUNT(*) FROM referrals r JOIN offers o \
+                     ON o.id = r.offer_id WHERE o.structure_id = $1 AND r.offer_id >= $2 \
+                     AND r.offer_id <= $3 GROUP BY r.offer_id",
+                )
+                .bind(structure)
+                .bind(first.id)
+                .bind(last.id)
+                .fetch_all(&mut *tx)
+                .await?;
+                for offer in page {
+                    let n = counted
+                        .iter()
+                        .find(|(id, _)| *id == offer.id)
+                        .map_or(0, |(_, n)| *n);
+                    open.push((offer, count(n)));
+                }
+            }
+            let without_sql = format!(
+                "{} WHERE o.structure_id = $1 AND o.status = 'open' AND NOT EXISTS \
+                 (SELECT 1 FROM referrals r WHERE r.offer_id = o.id) ORDER BY o.id LIMIT $2",
+                offer_select(This::json_text)
+            );
+            let rows = sqlx::query(&without_sql)
+                .bind(structure)
+                .bind(i64::from(query.without_limit))
+                .fetch_all(&mut *tx)
+                .await?;
+            let without_referral = rows
+                .iter()
+                .map(|row| offer_from_row!(row))
+                .collect::<Result<Vec<Offer>>>()?;
+            tx.commit().await?;
+            Ok(OfferDashboard {
+                open_offers: count(open_offers),
+                open_without_referral: count(open_without_referral),
+                referrals_by_state,
+                open,
+                without_referral,
+            })
+        }
     }
+}
+
+/// A SQL count as the unsigned number it is.
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
 }

@@ -342,22 +342,8 @@ pub(crate) async fn search_structures(
         .grant(Resource::Accounts, Verb::Read, None)
         .map_err(forbidden)?;
     let limit = page_limit(search.limit)?;
-    let offset = search.offset.unwrap_or(0);
-    if offset > 1_000_000 {
-        return Err(ApiError::field(
-            "?offset",
-            format!("{offset}: at most 1000000"),
-        ));
-    }
-    let q = search.q.as_deref().unwrap_or("");
-    if let Some(problem) = crate::limits::search_problem(q) {
-        return Err(ApiError::field("?q", problem));
-    }
-    let words: Vec<String> = refdata::text::normalise(q)
-        .split_whitespace()
-        .take(10)
-        .map(str::to_string)
-        .collect();
+    let offset = page_offset(search.offset)?;
+    let words = search_words(search.q.as_deref(), 10)?;
     let (total, found) = state.store.search_structures(&words, offset, limit).await?;
     Ok(Json(StructurePage {
         total,

@@ -250,40 +250,26 @@ pub async fn structures(
     if let Some(problem) = crate::limits::search_problem(&q) {
         return Err(ApiError::field("?q", problem).into());
     }
-    // A page past the deepest the search reaches shows the last one, never an error.
-    let asked = page_number(query.page.as_deref()).min(1_000_000 / PER_PAGE);
-    let search = |page: usize| crate::admin::api::StructureSearch {
-        q: Some(q.clone()),
-        offset: Some(((page.max(1) - 1) * PER_PAGE) as u64),
-        limit: Some(PER_PAGE as u32),
-    };
-    let mut found = crate::admin::api::search_structures(
-        State(state.clone()),
-        principal.clone(),
-        crate::json::QueryParams(search(asked)),
-    )
-    .await?
-    .0;
-    let total = usize::try_from(found.total).unwrap_or(usize::MAX);
-    let pages = total.div_ceil(PER_PAGE).max(1);
-    if asked > pages {
-        found = crate::admin::api::search_structures(
-            State(state.clone()),
-            principal.clone(),
-            crate::json::QueryParams(search(pages)),
-        )
-        .await?
-        .0;
-    }
-    let pagination = Pagination::new(
-        asked,
-        total,
-        PER_PAGE,
+    let (found, pagination) = Pagination::fetch(
+        query.page.as_deref(),
         format!(
             "/admin/structures?q={}&",
             form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
         ),
-    );
+        |page| {
+            crate::admin::api::search_structures(
+                State(state.clone()),
+                principal.clone(),
+                crate::json::QueryParams(crate::admin::api::StructureSearch {
+                    q: Some(q.clone()),
+                    offset: page.offset,
+                    limit: page.limit,
+                }),
+            )
+        },
+        |found| found.total,
+    )
+    .await?;
     let rows = found
         .structures
         .iter()
@@ -302,7 +288,7 @@ pub async fn structures(
         .collect();
     Ok(render(&StructuresPage {
         chrome: Chrome::new(&principal, "Structures", "/admin/structures"),
-        total,
+        total: usize::try_from(found.total).unwrap_or(usize::MAX),
         rows,
         filters: vec![Field::text("q", "Nom, SIRET ou réseau", &q)],
         pagination,

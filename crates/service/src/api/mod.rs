@@ -90,6 +90,7 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(session::revoke_token))
         .routes(routes!(offers::list_offers, offers::push_offers))
         .routes(routes!(offers::get_offer))
+        .routes(routes!(offers::dashboard))
         .routes(routes!(offers::shortlist))
         .routes(routes!(
             job_seekers::list_job_seekers,
@@ -468,6 +469,58 @@ pub struct Page {
     pub after: i64,
     /// At most this many records (1 to 500, default 50).
     pub limit: Option<u32>,
+}
+
+/// The deepest an offset-paged listing reaches: past it, narrow the search.
+pub(crate) const MAX_OFFSET: u64 = 1_000_000;
+
+/// Paging by offset, for the listings the database searches and sorts.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OffsetPage {
+    /// How many to skip (0 to 1,000,000).
+    pub offset: Option<u64>,
+    /// At most this many (1 to 500, default 50).
+    pub limit: Option<u32>,
+}
+
+impl OffsetPage {
+    /// The page of `PER_PAGE` records numbered `page` (from 1).
+    pub(crate) fn number(page: usize, per_page: usize) -> Self {
+        OffsetPage {
+            offset: Some(((page.max(1) - 1) * per_page) as u64),
+            limit: Some(u32::try_from(per_page).unwrap_or(u32::MAX)),
+        }
+    }
+
+    /// The offset and the limit, checked.
+    pub(crate) fn checked(&self) -> AppResult<(u64, u32)> {
+        Ok((page_offset(self.offset)?, page_limit(self.limit)?))
+    }
+}
+
+/// `?offset`, checked: at most [`MAX_OFFSET`].
+pub(crate) fn page_offset(offset: Option<u64>) -> AppResult<u64> {
+    match offset.unwrap_or(0) {
+        n if n > MAX_OFFSET => Err(ApiError::field(
+            "?offset",
+            format!("{n}: at most {MAX_OFFSET}"),
+        )),
+        n => Ok(n),
+    }
+}
+
+/// The words of a search's `?q`, folded (case and accents), at most `most` of them.
+pub(crate) fn search_words(q: Option<&str>, most: usize) -> AppResult<Vec<String>> {
+    let q = q.unwrap_or("");
+    if let Some(problem) = crate::limits::search_problem(q) {
+        return Err(ApiError::field("?q", problem));
+    }
+    Ok(refdata::text::normalise(q)
+        .split_whitespace()
+        .take(most)
+        .map(str::to_string)
+        .collect())
 }
 
 pub(crate) fn page_limit(limit: Option<u32>) -> AppResult<u32> {

@@ -512,9 +512,6 @@ pub struct PortfolioPage {
     pub job_seekers: Vec<JobSeekerView>,
 }
 
-/// The most a search skips: deeper than this, narrow the search.
-const MAX_OFFSET: u64 = 1_000_000;
-
 /// An advisor's portfolio searched, filtered and sorted by the database, one page at a time
 /// (identity included: each person shown is a read, audited).
 #[utoipa::path(get, path = "/api/v1/job-seekers/search", tag = "job seekers",
@@ -526,22 +523,11 @@ pub(crate) async fn search_portfolio(
     QueryParams(search): QueryParams<PortfolioSearch>,
 ) -> AppResult<Json<PortfolioPage>> {
     let limit = page_limit(search.limit)?;
-    let offset = search.offset.unwrap_or(0);
-    if offset > MAX_OFFSET {
-        return Err(ApiError::field(
-            "?offset",
-            format!("{offset}: at most {MAX_OFFSET}"),
-        ));
-    }
-    let q = search.q.as_deref().unwrap_or("");
-    if let Some(problem) = crate::limits::search_problem(q) {
-        return Err(ApiError::field("?q", problem));
-    }
-    let words: Vec<String> = refdata::text::normalise(q)
-        .split_whitespace()
-        .take(model::portfolio::PortfolioQuery::MAX_WORDS)
-        .map(str::to_string)
-        .collect();
+    let offset = page_offset(search.offset)?;
+    let words = search_words(
+        search.q.as_deref(),
+        model::portfolio::PortfolioQuery::MAX_WORDS,
+    )?;
     let status = match search.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(text) => Some(model::PriorityStatus::parse(text).ok_or_else(|| {

@@ -10,8 +10,6 @@ use crate::api::views::{JobSeekerView, SuggestionView};
 use crate::pages::*;
 use crate::referrals::pages::{MoveOption, ReferralRow, moves_for, referral_rows};
 
-const PER_PAGE: usize = 20;
-
 pub struct SeekerRow {
     pub id: i64,
     pub name: String,
@@ -63,38 +61,6 @@ pub async fn job_seekers(
         "inscription" => "registered",
         _ => "name",
     };
-    // The API's search, page by page: filtered, sorted and cut by the database.
-    let search = |page: usize| api::job_seekers::PortfolioSearch {
-        q: Some(q.clone()),
-        status: Some(status.clone()),
-        rome: rome.clone(),
-        sort: Some(wanted_sort.to_string()),
-        offset: Some(((page.max(1) - 1) * PER_PAGE) as u64),
-        limit: Some(PER_PAGE as u32),
-        ..Default::default()
-    };
-    // A page past the deepest the search reaches shows the last one, never an error.
-    let asked = page_number(query.page.as_deref()).min(1_000_000 / PER_PAGE);
-    let mut found = api::job_seekers::search_portfolio(
-        State(state.clone()),
-        principal.clone(),
-        crate::json::QueryParams(search(asked)),
-    )
-    .await?
-    .0;
-    let pages = usize::try_from(found.total)
-        .unwrap_or(usize::MAX)
-        .div_ceil(PER_PAGE)
-        .max(1);
-    if asked > pages {
-        found = api::job_seekers::search_portfolio(
-            State(state.clone()),
-            principal.clone(),
-            crate::json::QueryParams(search(pages)),
-        )
-        .await?
-        .0;
-    }
     let searched = !q.trim().is_empty() || !status.is_empty() || rome.is_some();
     let base = format!(
         "/demandeurs?q={}&statut={}&metier={}&tri={}&",
@@ -103,8 +69,28 @@ pub async fn job_seekers(
         encode(&occupation),
         encode(&sort)
     );
-    let total = usize::try_from(found.total).unwrap_or(usize::MAX);
-    let pagination = Pagination::new(asked, total, PER_PAGE, base);
+    // The API's search, page by page: filtered, sorted and cut by the database.
+    let (found, pagination) = Pagination::fetch(
+        query.page.as_deref(),
+        base,
+        |page| {
+            api::job_seekers::search_portfolio(
+                State(state.clone()),
+                principal.clone(),
+                crate::json::QueryParams(api::job_seekers::PortfolioSearch {
+                    q: Some(q.clone()),
+                    status: Some(status.clone()),
+                    rome: rome.clone(),
+                    sort: Some(wanted_sort.to_string()),
+                    offset: page.offset,
+                    limit: page.limit,
+                    ..Default::default()
+                }),
+            )
+        },
+        |found| found.total,
+    )
+    .await?;
     let rows = found
         .job_seekers
         .iter()
@@ -148,7 +134,7 @@ pub async fn job_seekers(
     Ok(render(&JobSeekersPage {
         chrome: Chrome::new(&principal, "Mes demandeurs d'emploi", "/demandeurs")
             .notice(done(query.fait.as_deref())),
-        total,
+        total: usize::try_from(found.total).unwrap_or(usize::MAX),
         searched,
         rows,
         filters,

@@ -43,6 +43,94 @@ pub(crate) async fn list_offers(
     ))
 }
 
+/// How many referrals are in one state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StateCountView {
+    /// proposed, accepted, declined, interview, hired, not_hired, cancelled, expired
+    pub state: String,
+    pub count: u64,
+}
+
+/// An open offer and how many referrals it has had.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DashboardOfferView {
+    pub offer: OfferView,
+    pub referrals: u64,
+}
+
+/// A structure's dashboard, counted by the database.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DashboardView {
+    pub structure_id: i64,
+    /// The structure's open offers.
+    pub open_offers: u64,
+    /// Of those, the ones no referral was ever made to.
+    pub open_without_referral: u64,
+    /// The referrals to the structure's offers (open or closed), for every state.
+    pub referrals_by_state: Vec<StateCountView>,
+    pub total_referrals: u64,
+    /// One page of the open offers, by id.
+    pub open: Vec<DashboardOfferView>,
+    /// The first ten open offers without any referral, by id.
+    pub without_referral: Vec<OfferView>,
+}
+
+/// How many offers without referral a dashboard lists.
+const WITHOUT_REFERRAL_SHOWN: u32 = 10;
+
+/// The dashboard of the offers a recruiter manages: their open offers (one page, with their
+/// referral counts), those still without a candidate, and the referrals by state.
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "offers", params(StructureQuery, OffsetPage),
+    responses((status = 200, body = DashboardView), (status = 403, body = Problem)))]
+pub(crate) async fn dashboard(
+    State(state): St,
+    principal: Principal,
+    QueryParams(query): QueryParams<StructureQuery>,
+    QueryParams(page): QueryParams<OffsetPage>,
+) -> AppResult<Json<DashboardView>> {
+    let (offset, limit) = page.checked()?;
+    let (structure, _) = listing(
+        &state,
+        &principal,
+        Resource::Offers,
+        Verb::Write,
+        query.structure.as_deref(),
+    )
+    .await?;
+    let counted = state
+        .store
+        .offer_dashboard(&model::dashboard::DashboardQuery {
+            structure_id: structure,
+            offset,
+            limit,
+            without_limit: WITHOUT_REFERRAL_SHOWN,
+        })
+        .await?;
+    Ok(Json(DashboardView {
+        structure_id: structure,
+        open_offers: counted.open_offers,
+        open_without_referral: counted.open_without_referral,
+        total_referrals: counted.total_referrals(),
+        referrals_by_state: counted
+            .referrals_by_state
+            .iter()
+            .map(|(state, count)| StateCountView {
+                state: state.as_str().to_string(),
+                count: *count,
+            })
+            .collect(),
+        open: counted
+            .open
+            .iter()
+            .map(|(offer, referrals)| DashboardOfferView {
+                offer: offer_view(offer),
+                referrals: *referrals,
+            })
+            .collect(),
+        without_referral: counted.without_referral.iter().map(offer_view).collect(),
+    }))
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PushReport {
     pub created: u64,

@@ -1,20 +1,19 @@
 //! The offers' pages: the recruiter's dashboard, creating or importing offers, and an offer with
 //! its shortlist, its reasons and its referrals, where candidates are proposed.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::json::{PagePath, Path};
-use model::{Referral, ReferralScope};
+use model::Referral;
 
 use crate::api::views::{Candidate, OfferView};
 use crate::pages::forms::{has_errors, set_error};
 use crate::pages::*;
-use crate::referrals::pages::{ReferralRow, all_referrals, referral_rows};
+use crate::referrals::pages::{ReferralRow, referral_rows};
 
 // ---------------------------------------------------------------------------------------
 // Dashboard.
 
-#[derive(Clone)]
 pub struct OfferRow {
     pub id: i64,
     pub title: String,
@@ -22,15 +21,31 @@ pub struct OfferRow {
     pub commune: String,
     pub contract: &'static str,
     pub positions: u16,
-    pub referrals: usize,
+    pub referrals: u64,
     pub hard_to_fill: bool,
     pub published: String,
+}
+
+impl OfferRow {
+    fn new(offer: &OfferView, referrals: u64) -> Self {
+        OfferRow {
+            id: offer.id,
+            title: offer.title.clone(),
+            occupation: occupation_label(&offer.rome),
+            commune: commune_name(&offer.commune),
+            contract: labels::contract(&offer.contract_type),
+            positions: offer.positions,
+            referrals,
+            hard_to_fill: offer.hard_to_fill,
+            published: fr_date(offer.published_at.date_naive()),
+        }
+    }
 }
 
 pub struct StateCount {
     pub state: &'static str,
     pub label: &'static str,
-    pub count: usize,
+    pub count: u64,
 }
 
 #[derive(Template)]
@@ -40,75 +55,67 @@ struct Dashboard {
     structure: String,
     open: Vec<OfferRow>,
     without: Vec<OfferRow>,
-    without_count: usize,
+    without_count: u64,
     by_state: Vec<StateCount>,
-    total_referrals: usize,
+    total_referrals: u64,
     pagination: Pagination,
 }
 
+/// The recruiter's dashboard, through `GET /api/v1/dashboard`: every count is the database's.
 pub async fn dashboard(
     State(state): St,
     Viewer(principal): Viewer,
     Query(query): Query<ListQuery>,
 ) -> PageResult {
-    let (structure, _) =
-        api::listing(&state, &principal, Resource::Offers, Verb::Write, None).await?;
+    let (counted, pagination) = Pagination::fetch(
+        query.page.as_deref(),
+        "/tableau-de-bord?".to_string(),
+        |page| {
+            api::offers::dashboard(
+                State(state.clone()),
+                principal.clone(),
+                crate::json::QueryParams(api::StructureQuery { structure: None }),
+                crate::json::QueryParams(page),
+            )
+        },
+        |counted| counted.open_offers,
+    )
+    .await?;
     let name = state
         .store
-        .structure(structure)
+        .structure(counted.structure_id)
         .await?
         .map(|s| s.record.name)
         .unwrap_or_default();
-    let mut offers = state.store.offers_of_structure(structure).await?;
-    offers.retain(|o| o.record.status == model::OfferStatus::Open);
-    offers.sort_by_key(|o| o.id);
-    let referrals = all_referrals(&state, ReferralScope::OfferOwner(structure)).await?;
-    let mut per_offer: HashMap<i64, usize> = HashMap::new();
-    let mut per_state: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in &referrals {
-        *per_offer.entry(r.offer_id).or_default() += 1;
-        *per_state.entry(r.state.as_str()).or_default() += 1;
-    }
-    let rows: Vec<OfferRow> = offers
+    let by_state = counted
+        .referrals_by_state
         .iter()
-        .map(|o| OfferRow {
-            id: o.id,
-            title: o.record.title.clone(),
-            occupation: occupation_label(o.record.rome.as_str()),
-            commune: commune_name(o.record.commune.as_str()),
-            contract: labels::contract(o.record.contract_type.as_str()),
-            positions: o.record.positions,
-            referrals: per_offer.get(&o.id).copied().unwrap_or(0),
-            hard_to_fill: o.record.hard_to_fill,
-            published: fr_date(o.record.published_at.date_naive()),
-        })
-        .collect();
-    let pagination = Pagination::new(
-        page_number(query.page.as_deref()),
-        rows.len(),
-        PER_PAGE,
-        "/tableau-de-bord?".to_string(),
-    );
-    let without: Vec<OfferRow> = rows.iter().filter(|r| r.referrals == 0).cloned().collect();
-    let without_count = without.len();
-    let shown = pagination.slice(&rows, PER_PAGE).to_vec();
-    let by_state = labels::REFERRAL_STATES
-        .iter()
-        .map(|s| StateCount {
-            state: s,
-            label: labels::referral_state(s),
-            count: per_state.get(s).copied().unwrap_or(0),
+        .filter_map(|s| {
+            let known = labels::REFERRAL_STATES.iter().find(|k| **k == s.state)?;
+            Some(StateCount {
+                state: known,
+                label: labels::referral_state(known),
+                count: s.count,
+            })
         })
         .collect();
     Ok(render(&Dashboard {
         chrome: Chrome::new(&principal, "Tableau de bord", "/tableau-de-bord")
             .notice(done(query.fait.as_deref())),
         structure: name,
-        open: shown,
-        without: without.into_iter().take(10).collect(),
-        without_count,
+        open: counted
+            .open
+            .iter()
+            .map(|o| OfferRow::new(&o.offer, o.referrals))
+            .collect(),
+        without: counted
+            .without_referral
+            .iter()
+            .map(|o| OfferRow::new(o, 0))
+            .collect(),
+        without_count: counted.open_without_referral,
         by_state,
-        total_referrals: referrals.len(),
+        total_referrals: counted.total_referrals,
         pagination,
     }))
 }

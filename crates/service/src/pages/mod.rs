@@ -587,6 +587,32 @@ impl Pagination {
             .is_some_and(|next| next - p > 1)
     }
 
+    /// One page of a listing that the API pages by offset, [`PER_PAGE`] records a page:
+    /// `fetch` calls the API's handler for an offset, `total` reads how many records the
+    /// listing holds. A page past the last one (or past the deepest the API reaches) shows
+    /// the last one, never an error.
+    pub async fn fetch<T, Fut>(
+        page: Option<&str>,
+        base: String,
+        fetch: impl Fn(api::OffsetPage) -> Fut,
+        total: impl Fn(&T) -> u64,
+    ) -> Result<(T, Pagination), PageError>
+    where
+        Fut: std::future::Future<Output = api::AppResult<axum::Json<T>>>,
+    {
+        let asked = page_number(page)
+            .min(usize::try_from(api::MAX_OFFSET).unwrap_or(usize::MAX) / PER_PAGE);
+        let mut found = fetch(api::OffsetPage::number(asked, PER_PAGE)).await?.0;
+        let records = usize::try_from(total(&found)).unwrap_or(usize::MAX);
+        let pagination = Pagination::new(asked, records, PER_PAGE, base);
+        if asked > pagination.current {
+            found = fetch(api::OffsetPage::number(pagination.current, PER_PAGE))
+                .await?
+                .0;
+        }
+        Ok((found, pagination))
+    }
+
     /// The items of page `current` of a list.
     pub fn slice<'a, T>(&self, items: &'a [T], per_page: usize) -> &'a [T] {
         let start = (self.current - 1) * per_page;
