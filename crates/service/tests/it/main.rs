@@ -53,4 +53,5 @@ on_both_backends!(
     a_file_import_lists_each_rejected_row_and_stores_the_good_ones,
     the_portfolio_is_searched_filtered_and_paged_by_the_database,
     structures_are_searched_and_paged_through_the_api,
+    the_dashboard_is_counted_by_the_database,
 );

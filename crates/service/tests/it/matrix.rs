@@ -56,6 +56,17 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        route: "GET /api/v1/dashboard?structure={agency}",
+        expect: [
+            (403, 403),
+            (200, 403),
+            (200, 403),
+            (403, 403),
+            (403, 403),
+            (403, 403),
+        ],
+    },
+    Case {
         route: "POST /api/v1/offers?structure={agency}",
         expect: [
             (403, 403),

@@ -1,4 +1,5 @@
-//! The advisor's portfolio searched through the API, and the page that shows it.
+//! Listings searched, counted and paged by the database through the API, and the pages that
+//! show them: the advisor's portfolio, the structures, the recruiter's dashboard.
 
 use service::Config;
 use testdb::TestDb;
@@ -98,5 +99,76 @@ pub async fn structures_are_searched_and_paged_through_the_api(db: TestDb) {
         assert_eq!(status, 422, "{query}: {body}");
         assert_eq!(body["fields"][0]["path"], field, "{query}: {body}");
     }
+    server.stop().await;
+}
+
+/// The recruiter's dashboard, counted by the database: agency X has four open offers (fixture
+/// 1 and the extra 100 to 102); two people are proposed for the first. Agency Y's referral does
+/// not count.
+pub async fn the_dashboard_is_counted_by_the_database(db: TestDb) {
+    let (server, world) = Server::start_with(db, 2, 3, Config::default()).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    recruiter.propose(world.offer_x, world.seekers[&6]).await;
+    recruiter.propose(world.offer_x, world.seekers[&102]).await;
+    let other = server.login("recruiter@y.fr").await;
+    other.propose(world.offer_y, world.seekers[&106]).await;
+    let extra = [
+        server.offer_id(AGENCY_X, "OFF-100").await,
+        server.offer_id(AGENCY_X, "OFF-101").await,
+        server.offer_id(AGENCY_X, "OFF-102").await,
+    ];
+    let offers = |list: &serde_json::Value| -> Vec<(i64, i64)> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                (
+                    o["offer"]["id"].as_i64().unwrap(),
+                    o["referrals"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+
+    let (status, first) = recruiter.get("/api/v1/dashboard?limit=2").await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["open_offers"], 4, "{first}");
+    assert_eq!(first["open_without_referral"], 3, "{first}");
+    assert_eq!(first["total_referrals"], 2, "{first}");
+    assert_eq!(first["referrals_by_state"][0]["state"], "proposed");
+    assert_eq!(first["referrals_by_state"][0]["count"], 2);
+    assert_eq!(first["referrals_by_state"].as_array().unwrap().len(), 8);
+    assert_eq!(offers(&first["open"]), [(world.offer_x, 2), (extra[0], 0)]);
+    assert_eq!(
+        strings_of(&first["without_referral"], "external_id"),
+        ["OFF-100", "OFF-101", "OFF-102"]
+    );
+    let (_, second) = recruiter.get("/api/v1/dashboard?offset=2&limit=2").await;
+    assert_eq!(offers(&second["open"]), [(extra[1], 0), (extra[2], 0)]);
+
+    for (query, field) in [("offset=1000001", "?offset"), ("limit=0", "?limit")] {
+        let (status, body) = recruiter.get(&format!("/api/v1/dashboard?{query}")).await;
+        assert_eq!(status, 422, "{query}: {body}");
+        assert_eq!(body["fields"][0]["path"], field, "{query}: {body}");
+    }
+    // Another agency's dashboard, or an advisor's: refused.
+    let (status, body) = recruiter
+        .get(&format!("/api/v1/dashboard?structure={}", siret(AGENCY_Y)))
+        .await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = server
+        .login("advisor@a.fr")
+        .await
+        .get("/api/v1/dashboard")
+        .await;
+    assert_eq!(status, 403, "{body}");
+
+    // The page shows the same counts.
+    let html = recruiter.page("/tableau-de-bord").await.html;
+    assert!(html.contains("Offres sans candidat (3)"), "{html}");
+    assert!(
+        html.contains(r#"<span class="pa-count__value">2</span>"#),
+        "{html}"
+    );
     server.stop().await;
 }

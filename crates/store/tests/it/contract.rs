@@ -1697,3 +1697,130 @@ pub async fn structures_are_searched_sorted_and_paged_by_the_database(db: &TestD
         .unwrap();
     assert_eq!((total, found.len()), (0, 0));
 }
+
+pub async fn dashboard_counts_open_offers_and_referrals_in_sql(db: &TestDb) {
+    let store = db.store();
+    store
+        .upsert_structures(
+            &[
+                structure(1, StructureKind::FranceTravail),
+                structure(3, StructureKind::AgenceEmploi),
+                structure(4, StructureKind::AgenceEmploi),
+            ],
+            at(1),
+        )
+        .await
+        .unwrap();
+    let seekers: Vec<_> = (1..=3).map(|n| job_seeker(n, &siret(1))).collect();
+    store.upsert_job_seekers(&seekers, at(1)).await.unwrap();
+    let mut records: Vec<_> = (1..=4).map(|n| offer(n, &siret(3))).collect();
+    records.push(offer(5, &siret(4)));
+    store.upsert_offers(&records, at(1)).await.unwrap();
+    let owner = store.structure_by_siret(&siret(3)).await.unwrap().unwrap();
+    let other = store.structure_by_siret(&siret(4)).await.unwrap().unwrap();
+    let o = store.offers_of_structure(owner.id).await.unwrap();
+    let theirs = store.offers_of_structure(other.id).await.unwrap();
+    let mut people = Vec::new();
+    for n in 1..=3 {
+        let id = ExternalId::parse(&format!("{n:07}A")).unwrap();
+        people.push(store.job_seeker(&id).await.unwrap().unwrap().id);
+    }
+    // Offer 1: two referrals, one accepted; offer 2: one; offer 3: one, then filled;
+    // offer 4: none. The other structure's offer has one, which must not count.
+    for (person, offer) in [
+        (people[0], o[0].id),
+        (people[1], o[0].id),
+        (people[2], o[1].id),
+        (people[0], o[2].id),
+        (people[1], theirs[0].id),
+    ] {
+        store
+            .create_referral(person, offer, None, None, at(2))
+            .await
+            .unwrap();
+    }
+    let first = store
+        .referrals(ReferralScope::Offer(o[0].id), 0, 1)
+        .await
+        .unwrap();
+    store
+        .transition_referral(
+            &TransitionRequest {
+                referral_id: first[0].id,
+                from: ReferralState::Proposed,
+                to: ReferralState::Accepted,
+                by: None,
+                note: None,
+                hire_starts_on: None,
+                not_hired_reason: None,
+            },
+            None,
+            at(3),
+        )
+        .await
+        .unwrap();
+    store
+        .set_offer_status(o[2].id, OfferStatus::Filled, at(4))
+        .await
+        .unwrap();
+
+    let query = |offset: u64, limit: u32| store::dashboard::DashboardQuery {
+        structure_id: owner.id,
+        offset,
+        limit,
+        without_limit: 10,
+    };
+    let first_page = store.offer_dashboard(&query(0, 2)).await.unwrap();
+    assert_eq!(first_page.open_offers, 3);
+    assert_eq!(first_page.open_without_referral, 1);
+    let by_state: Vec<(ReferralState, u64)> = first_page
+        .referrals_by_state
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .copied()
+        .collect();
+    assert_eq!(
+        by_state,
+        vec![(ReferralState::Proposed, 3), (ReferralState::Accepted, 1)]
+    );
+    assert_eq!(first_page.referrals_by_state.len(), 8);
+    assert_eq!(first_page.total_referrals(), 4);
+    let page = |d: &store::dashboard::OfferDashboard| {
+        d.open
+            .iter()
+            .map(|(offer, n)| (offer.id, *n))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(page(&first_page), vec![(o[0].id, 2), (o[1].id, 1)]);
+    assert_eq!(first_page.open[0].0, o[0]);
+    let without: Vec<i64> = first_page.without_referral.iter().map(|o| o.id).collect();
+    assert_eq!(without, vec![o[3].id]);
+    let second_page = store.offer_dashboard(&query(2, 2)).await.unwrap();
+    assert_eq!(page(&second_page), vec![(o[3].id, 0)]);
+    assert!(
+        store
+            .offer_dashboard(&query(4, 2))
+            .await
+            .unwrap()
+            .open
+            .is_empty()
+    );
+    // A structure with no offer counts zeros, every state listed.
+    let empty = store
+        .offer_dashboard(&store::dashboard::DashboardQuery {
+            structure_id: store
+                .structure_by_siret(&siret(1))
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            offset: 0,
+            limit: 20,
+            without_limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!((empty.open_offers, empty.open_without_referral), (0, 0));
+    assert_eq!(empty.total_referrals(), 0);
+    assert_eq!(empty.referrals_by_state.len(), 8);
+}

@@ -64,4 +64,5 @@ contract_tests!(
     meetings_invitations_registrations_and_attendance,
     schema_refuses_what_the_code_would_refuse,
     bulk_write_of_thousands_reads_back_identical,
+    dashboard_counts_open_offers_and_referrals_in_sql,
 );
