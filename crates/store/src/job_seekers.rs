@@ -542,14 +542,9 @@ const POSTGRES_TARGETS: &str = "SELECT coalesce(json_agg(json_build_array(t.rome
 impl SqliteStore {
     /// `SELECT <job seeker as one JSON document> AS document, j.id FROM ...`
     fn document_select() -> String {
-        let pairs: Vec<String> =
-            job_seeker_document_fields(str::to_string, &format!("json({SQLITE_TARGETS})"))
-                .into_iter()
-                .map(|(key, expression)| format!("'{key}', {expression}"))
-                .collect();
         format!(
             "SELECT json_object({}) AS document, j.id {JOB_SEEKER_FROM}",
-            pairs.join(", ")
+            job_seeker_document_fields(str::to_string, &format!("json({SQLITE_TARGETS})"))
         )
     }
 
@@ -634,16 +629,12 @@ impl SqliteStore {
 impl PostgresStore {
     /// `SELECT <job seeker as one JSON document> AS document, j.id FROM ...`
     fn document_select() -> String {
-        let pairs: Vec<String> = job_seeker_document_fields(
-            |column| format!("{column}::text"),
-            &format!("({POSTGRES_TARGETS})::json"),
-        )
-        .into_iter()
-        .map(|(key, expression)| format!("'{key}', {expression}"))
-        .collect();
         format!(
             "SELECT json_build_object({})::text AS document, j.id {JOB_SEEKER_FROM}",
-            pairs.join(", ")
+            job_seeker_document_fields(
+                |column| format!("{column}::text"),
+                &format!("({POSTGRES_TARGETS})::json"),
+            )
         )
     }
 
@@ -654,7 +645,7 @@ impl PostgresStore {
     ) -> Result<u64> {
         let sql = format!(
             "COPY (SELECT {} {JOB_SEEKER_FROM} ORDER BY j.id) TO STDOUT",
-            JOB_SEEKER_TEXT_COLUMNS.join(", ")
+            job_seeker_text_columns().join(", ")
         );
         self.stream_with_targets(&sql, "", &mut |fields, targets| {
             sink(JobSeekerDocument::from_text(fields, targets)?)
