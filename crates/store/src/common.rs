@@ -73,6 +73,34 @@ pub const DEPARTMENT_OF_COMMUNE: &str = "CASE WHEN o.commune_code LIKE '97%' THE
 pub const PERSON_DEPARTMENT: &str = "CASE WHEN j.commune_code LIKE '97%' THEN substr(j.commune_code, 1, 3) \
      ELSE substr(j.commune_code, 1, 2) END";
 
+/// The `AND` conditions of a text search: each folded word (the first `max` of them) found
+/// in one of `columns`. Each word's `LIKE` pattern is pushed onto `values`, and its
+/// placeholder is its place in `values` after the `bound_before` placeholders that precede.
+pub fn search_words_filter(
+    words: &[String],
+    max: usize,
+    columns: &[&str],
+    values: &mut Vec<String>,
+    bound_before: usize,
+) -> String {
+    let mut clause = String::new();
+    for word in words.iter().take(max) {
+        // Folded words hold letters, digits and spaces only: nothing LIKE reads as a wildcard.
+        let word: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
+        if word.is_empty() {
+            continue;
+        }
+        values.push(format!("%{word}%"));
+        let n = values.len() + bound_before;
+        let found: Vec<String> = columns.iter().map(|c| format!("{c} LIKE ${n}")).collect();
+        match found.as_slice() {
+            [one] => clause.push_str(&format!(" AND {one}")),
+            _ => clause.push_str(&format!(" AND ({})", found.join(" OR "))),
+        }
+    }
+    clause
+}
+
 /// Whether a record must be written, given the content hash stored under its key (if any),
 /// counted in the report as created, updated or unchanged.
 pub fn needs_write(report: &mut BulkReport, stored: Option<&String>, hash: &str) -> bool {

@@ -2,7 +2,7 @@
 //! streamed whole for the engine (each backend its fastest way); and the consent and
 //! disclosures a person gives in Passerelle, with their history.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -157,20 +157,17 @@ pub fn undisclosable(change: &ConsentChange, held: [bool; 6]) -> Option<Priority
 /// The `WHERE` clause of a portfolio search over `j` (`$1` the agency), and the values of its
 /// other placeholders, in order: a `LIKE` pattern per word, then the ROME code.
 fn portfolio_filter(query: &PortfolioQuery) -> (String, Vec<String>) {
-    let mut clause = "j.agency_structure_id = $1".to_string();
     let mut values = Vec::new();
-    for word in query.words.iter().take(PortfolioQuery::MAX_WORDS) {
-        // Folded words hold letters, digits and spaces only: nothing LIKE reads as a wildcard.
-        let word: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
-        if word.is_empty() {
-            continue;
-        }
-        values.push(format!("%{word}%"));
-        let n = values.len() + 1;
-        clause.push_str(&format!(
-            " AND (j.search_text LIKE ${n} OR lower(j.pseudonym) LIKE ${n})"
-        ));
-    }
+    let mut clause = format!(
+        "j.agency_structure_id = $1{}",
+        search_words_filter(
+            &query.words,
+            PortfolioQuery::MAX_WORDS,
+            &["j.search_text", "lower(j.pseudonym)"],
+            &mut values,
+            1,
+        )
+    );
     if let Some(status) = query.status {
         // The column of a status is its own name (the enum's, never typed text).
         clause.push_str(&format!(" AND j.{}", status.as_str()));
@@ -222,25 +219,6 @@ both_backends! {
                 filled += rows.len() as u64;
             }
         }
-
-        /// Lower-cased e-mail → id for the users given that have an account.
-        async fn user_ids(
-            tx: &mut Transaction<'_, Db>,
-            emails: impl Iterator<Item = String>,
-        ) -> Result<HashMap<String, i64>> {
-            let emails: BTreeSet<String> = emails.collect();
-            let sql = format!(
-                "SELECT id, lower(email) AS email FROM users WHERE lower(email) IN ({})",
-                This::each_text("$1")
-            );
-            let rows = sqlx::query(&sql)
-                .bind(Json(&emails))
-                .fetch_all(&mut **tx)
-                .await?;
-            rows.iter()
-                .map(|row| Ok((row.try_get("email")?, row.try_get("id")?)))
-                .collect()
-        }
     }
 
     #[async_trait]
@@ -276,9 +254,17 @@ both_backends! {
             report.rejected.extend(duplicates);
             let mut tx = self.begin_write().await?;
             let agencies =
-                This::structure_ids(&mut tx, records.iter().map(|r| r.agency_siret.to_string())).await?;
-            let advisors = This::user_ids(
+                This::ids_by_key(
                 &mut tx,
+                "structures",
+                "siret",
+                records.iter().map(|r| r.agency_siret.to_string()),
+            )
+            .await?;
+            let advisors = This::ids_by_key(
+                &mut tx,
+                "users",
+                "lower(email)",
                 records
                     .iter()
                     .filter_map(|r| r.advisor_email.as_ref().map(|e| e.as_str().to_lowercase())),

@@ -434,7 +434,12 @@ both_backends! {
             report.rejected.extend(duplicates);
             let mut tx = self.begin_write().await?;
             let owners =
-                This::structure_ids(&mut tx, records.iter().map(|r| r.structure_siret.to_string()))
+                This::ids_by_key(
+                    &mut tx,
+                    "structures",
+                    "siret",
+                    records.iter().map(|r| r.structure_siret.to_string()),
+                )
                     .await?;
             let mut rows = Vec::new();
             for i in kept {
