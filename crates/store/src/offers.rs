@@ -433,14 +433,13 @@ both_backends! {
             );
             report.rejected.extend(duplicates);
             let mut tx = self.begin_write().await?;
-            let owners =
-                This::ids_by_key(
-                    &mut tx,
-                    "structures",
-                    "siret",
-                    records.iter().map(|r| r.structure_siret.to_string()),
-                )
-                    .await?;
+            let owners = This::ids_by_key(
+                &mut tx,
+                "structures",
+                "siret",
+                records.iter().map(|r| r.structure_siret.to_string()),
+            )
+            .await?;
             let mut rows = Vec::new();
             for i in kept {
                 let Some(record) = records.get(i) else {
