@@ -831,56 +831,19 @@ pub async fn referrals_are_listed_by_scope_and_idleness(db: &TestDb) {
         .await
         .unwrap();
     let ids = |rs: Vec<Referral>| rs.iter().map(|r| r.id).collect::<Vec<_>>();
-    assert_eq!(
-        ids(store
-            .referrals(ReferralScope::OfferOwner(owner.id), 0, 10)
-            .await
-            .unwrap()),
-        vec![r1.id, r2.id]
-    );
-    assert_eq!(
-        ids(store
-            .referrals(ReferralScope::JobSeekerAgency(agency1.id), 0, 10)
-            .await
-            .unwrap()),
-        vec![r1.id]
-    );
-    assert_eq!(
-        ids(store
-            .referrals(ReferralScope::JobSeeker(s2.id), 0, 10)
-            .await
-            .unwrap()),
-        vec![r2.id]
-    );
-    assert_eq!(
-        ids(store
-            .referrals(ReferralScope::All, r1.id, 10)
-            .await
-            .unwrap()),
-        vec![r2.id]
-    );
-    assert_eq!(
-        ids(store
-            .referrals(ReferralScope::Offer(offers[1].id), 0, 10)
-            .await
-            .unwrap()),
-        vec![r2.id]
-    );
-    // A structure's referrals: of its offers or of its job seekers (agency 1 owns no offer).
-    assert_eq!(
-        ids(store
-            .referrals(ReferralScope::Structure(agency1.id), 0, 10)
-            .await
-            .unwrap()),
-        vec![r1.id]
-    );
-    assert_eq!(
-        ids(store
-            .referrals(ReferralScope::Structure(owner.id), r1.id, 10)
-            .await
-            .unwrap()),
-        vec![r2.id]
-    );
+    for (scope, after, expected) in [
+        (ReferralScope::OfferOwner(owner.id), 0, vec![r1.id, r2.id]),
+        (ReferralScope::JobSeekerAgency(agency1.id), 0, vec![r1.id]),
+        (ReferralScope::JobSeeker(s2.id), 0, vec![r2.id]),
+        (ReferralScope::All, r1.id, vec![r2.id]),
+        (ReferralScope::Offer(offers[1].id), 0, vec![r2.id]),
+        // A structure's referrals: of its offers or of its job seekers (agency 1 owns no offer).
+        (ReferralScope::Structure(agency1.id), 0, vec![r1.id]),
+        (ReferralScope::Structure(owner.id), r1.id, vec![r2.id]),
+    ] {
+        let listed = store.referrals(scope, after, 10).await.unwrap();
+        assert_eq!(ids(listed), expected, "{scope:?} after {after}");
+    }
     assert_eq!(
         ids(store.referrals_idle_since(at(3)).await.unwrap()),
         vec![r1.id]
