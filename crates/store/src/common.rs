@@ -141,3 +141,27 @@ pub fn first_of_each_key<K: Ord>(
     }
     (kept, rejected)
 }
+
+/// The rows a bulk write writes: of the first record of each key (the later duplicates
+/// rejected: one transaction cannot write the same key twice), each made by `row` or
+/// rejected with the reason it gives, the rejections listed in `report`.
+pub fn rows_to_write<'r, T, K: Ord, R>(
+    records: &'r [T],
+    key: impl Fn(&'r T) -> K,
+    report: &mut BulkReport,
+    mut row: impl FnMut(&'r T) -> std::result::Result<R, String>,
+) -> Vec<R> {
+    let (kept, duplicates) = first_of_each_key(records.iter().map(key));
+    report.rejected.extend(duplicates);
+    let mut rows = Vec::new();
+    for i in kept {
+        let Some(record) = records.get(i) else {
+            continue;
+        };
+        match row(record) {
+            Ok(written) => rows.push(written),
+            Err(reason) => report.rejected.push((i, reason)),
+        }
+    }
+    rows
+}

@@ -452,18 +452,7 @@ both_backends! {
             now: DateTime<Utc>,
         ) -> Result<BulkReport> {
             let mut report = BulkReport::default();
-            let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.siret.as_str()));
-            report.rejected.extend(duplicates);
-            let mut rows = Vec::new();
-            for i in kept {
-                let Some(record) = records.get(i) else {
-                    continue;
-                };
-                match structure_row(record) {
-                    Ok(row) => rows.push(row),
-                    Err(reason) => report.rejected.push((i, reason)),
-                }
-            }
+            let rows = rows_to_write(records, |r| r.siret.as_str(), &mut report, structure_row);
             let staged: Vec<Staged> = rows.iter().map(|row| row.staged(now)).collect();
             let update = structure_update_set();
             let table = Table {

@@ -250,11 +250,8 @@ both_backends! {
             now: DateTime<Utc>,
         ) -> Result<BulkReport> {
             let mut report = BulkReport::default();
-            let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.external_id.as_str()));
-            report.rejected.extend(duplicates);
             let mut tx = self.begin_write().await?;
-            let agencies =
-                This::ids_by_key(
+            let agencies = This::ids_by_key(
                 &mut tx,
                 "structures",
                 "siret",
@@ -270,36 +267,28 @@ both_backends! {
                     .filter_map(|r| r.advisor_email.as_ref().map(|e| e.as_str().to_lowercase())),
             )
             .await?;
-            let mut rows = Vec::new();
-            for i in kept {
-                let Some(record) = records.get(i) else {
-                    continue;
-                };
-                let Some(&agency) = agencies.get(record.agency_siret.as_str()) else {
-                    report.rejected.push((
-                        i,
+            let rows = rows_to_write(
+                records,
+                |r| r.external_id.as_str(),
+                &mut report,
+                |record| {
+                    let agency = agencies.get(record.agency_siret.as_str()).ok_or_else(|| {
                         format!(
                             "agency_siret: no structure has the SIRET {}",
                             record.agency_siret
+                        )
+                    })?;
+                    let advisor = match &record.advisor_email {
+                        Some(email) => Some(
+                            *advisors.get(&email.as_str().to_lowercase()).ok_or_else(|| {
+                                "advisor_email: no user has this e-mail address".to_string()
+                            })?,
                         ),
-                    ));
-                    continue;
-                };
-                let advisor = match &record.advisor_email {
-                    Some(email) => match advisors.get(&email.as_str().to_lowercase()) {
-                        Some(&id) => Some(id),
-                        None => {
-                            report.rejected.push((
-                                i,
-                                "advisor_email: no user has this e-mail address".to_string(),
-                            ));
-                            continue;
-                        }
-                    },
-                    None => None,
-                };
-                rows.push(job_seeker_row(record, agency, advisor));
-            }
+                        None => None,
+                    };
+                    Ok(job_seeker_row(record, *agency, advisor))
+                },
+            );
             let staged: Vec<Staged> = rows.iter().map(|row| row.staged(now)).collect();
             let update = job_seeker_update_set();
             let table = Table {
