@@ -4,11 +4,10 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::Email;
-use sqlx::Row as _;
 
-use crate::Result;
 use crate::backend::both_backends;
 use crate::common::*;
+use crate::{Result, StoreError};
 use model::*;
 
 /// Accounts and sessions.
@@ -86,44 +85,62 @@ pub trait Accounts: Send + Sync {
 const USER_SELECT: &str =
     "SELECT id, email, display_name, password_hash, status, created_at FROM users";
 
-/// An API token from a row of `api_tokens` (either backend).
-macro_rules! token_from_row {
-    ($row:expr) => {{
-        use sqlx::Row as _;
-        let row = $row;
-        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::ApiToken {
-            id: row.try_get("id")?,
-            user_id: row.try_get("user_id")?,
-            name: row.try_get("name")?,
-            created_at: row.try_get("created_at")?,
-            expires_at: row.try_get("expires_at")?,
-            revoked_at: row.try_get("revoked_at")?,
-        })
-    }};
+/// A row of `api_tokens`.
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: i64,
+    user_id: i64,
+    name: String,
+    created_at: DateTime<Utc>,
+    expires_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
 }
 
-macro_rules! user_from_row {
-    ($row:expr) => {{
-        use sqlx::Row as _;
-        use $crate::common::*;
-        let row = $row;
-        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::User {
-            id: row.try_get("id")?,
-            email: parse(
-                &row.try_get::<String, _>("email")?,
-                "email",
-                domain::Email::parse,
-            )?,
-            display_name: row.try_get("display_name")?,
-            password_hash: row.try_get("password_hash")?,
-            status: text_enum(
-                &row.try_get::<String, _>("status")?,
-                "status",
-                $crate::UserStatus::parse,
-            )?,
-            created_at: row.try_get("created_at")?,
+impl From<TokenRow> for ApiToken {
+    fn from(row: TokenRow) -> Self {
+        ApiToken {
+            id: row.id,
+            user_id: row.user_id,
+            name: row.name,
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+            revoked_at: row.revoked_at,
+        }
+    }
+}
+
+/// A token as a request finds it, with its last use.
+#[derive(sqlx::FromRow)]
+struct UsedTokenRow {
+    #[sqlx(flatten)]
+    token: TokenRow,
+    last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A row of `users`, as [`USER_SELECT`] reads it.
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    email: String,
+    display_name: String,
+    password_hash: Option<String>,
+    status: String,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+
+    fn try_from(row: UserRow) -> Result<Self> {
+        Ok(User {
+            id: row.id,
+            email: parse(&row.email, "email", Email::parse)?,
+            display_name: row.display_name,
+            password_hash: row.password_hash,
+            status: text_enum(&row.status, "status", UserStatus::parse)?,
+            created_at: row.created_at,
         })
-    }};
+    }
 }
 
 /// How precisely an API token's last use is kept.
@@ -132,36 +149,68 @@ const TOKEN_USE_RESOLUTION: chrono::Duration = chrono::Duration::minutes(1);
 const SESSION_COLUMNS: &str = "s.id AS session_id, s.user_id, s.csrf_token, \
     s.created_at AS session_created_at, s.expires_at";
 
-macro_rules! session_from_row {
-    ($row:expr) => {{
-        use sqlx::Row as _;
-        let row = $row;
-        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::Session {
-            id: row.try_get("session_id")?,
-            user_id: row.try_get("user_id")?,
-            csrf_token: row.try_get("csrf_token")?,
-            created_at: row.try_get("session_created_at")?,
-            expires_at: row.try_get("expires_at")?,
-        })
-    }};
+/// A session as [`SESSION_COLUMNS`] reads it, next to its user's columns.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(rename = "session_id")]
+    id: i64,
+    user_id: i64,
+    csrf_token: String,
+    #[sqlx(rename = "session_created_at")]
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
+/// A session and its user, read in one join.
+#[derive(sqlx::FromRow)]
+struct UserSessionRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    #[sqlx(flatten)]
+    session: SessionRow,
+}
+
+impl From<SessionRow> for Session {
+    fn from(row: SessionRow) -> Self {
+        Session {
+            id: row.id,
+            user_id: row.user_id,
+            csrf_token: row.csrf_token,
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+        }
+    }
 }
 
 const MEMBERSHIP_SELECT: &str = "SELECT user_id, structure_id, role, created_at FROM memberships";
 
-both_backends! {
-    fn membership_from_row(row: &Row) -> Result<Membership> {
+/// A row of `memberships`.
+#[derive(sqlx::FromRow)]
+struct MembershipRow {
+    user_id: i64,
+    structure_id: i64,
+    role: String,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<MembershipRow> for Membership {
+    type Error = StoreError;
+
+    fn try_from(row: MembershipRow) -> Result<Self> {
         Ok(Membership {
-            user_id: row.try_get("user_id")?,
-            structure_id: row.try_get("structure_id")?,
-            role: text_enum(&row.try_get::<String, _>("role")?, "role", Role::parse)?,
-            created_at: row.try_get("created_at")?,
+            user_id: row.user_id,
+            structure_id: row.structure_id,
+            role: text_enum(&row.role, "role", Role::parse)?,
+            created_at: row.created_at,
         })
     }
+}
 
+both_backends! {
     #[async_trait]
     impl Accounts for This {
         async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User> {
-            let row = sqlx::query(
+            let row: UserRow = sqlx::query_as(
                 "INSERT INTO users (email, display_name, password_hash, status, created_at) \
                  VALUES ($1, $2, $3, 'active', $4) \
                  RETURNING id, email, display_name, password_hash, status, created_at",
@@ -172,23 +221,24 @@ both_backends! {
             .bind(now)
             .fetch_one(&self.pool)
             .await?;
-            user_from_row!(&row)
+            User::try_from(row)
         }
 
         async fn user_by_email(&self, email: &Email) -> Result<Option<User>> {
-            let row = sqlx::query(&format!("{USER_SELECT} WHERE lower(email) = lower($1)"))
-                .bind(email.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
-            row.as_ref().map(|row| user_from_row!(row)).transpose()
+            let row: Option<UserRow> =
+                sqlx::query_as(&format!("{USER_SELECT} WHERE lower(email) = lower($1)"))
+                    .bind(email.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+            row.map(User::try_from).transpose()
         }
 
         async fn user(&self, id: i64) -> Result<Option<User>> {
-            let row = sqlx::query(&format!("{USER_SELECT} WHERE id = $1"))
+            let row: Option<UserRow> = sqlx::query_as(&format!("{USER_SELECT} WHERE id = $1"))
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-            row.as_ref().map(|row| user_from_row!(row)).transpose()
+            row.map(User::try_from).transpose()
         }
 
         async fn set_membership(
@@ -245,7 +295,7 @@ both_backends! {
             hash: &TokenHash,
             now: DateTime<Utc>,
         ) -> Result<Option<(User, ApiToken)>> {
-            let row = sqlx::query(
+            let row: Option<UsedTokenRow> = sqlx::query_as(
                 "SELECT id, user_id, name, created_at, expires_at, revoked_at, last_used_at \
                  FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL \
                  AND (expires_at IS NULL OR expires_at > $2)",
@@ -254,39 +304,37 @@ both_backends! {
             .bind(now)
             .fetch_optional(&self.pool)
             .await?;
-            let Some(row) = row else { return Ok(None) };
-            let token = token_from_row!(&row)?;
+            let Some(UsedTokenRow { token, last_used_at }) = row else {
+                return Ok(None);
+            };
+            let token = ApiToken::from(token);
             // A read per request; the last use is written at most once a minute, so that machine
             // clients calling often do not turn every request into a write.
-            let last_used: Option<DateTime<Utc>> = row.try_get("last_used_at")?;
-            if last_used.is_none_or(|t| now - t >= TOKEN_USE_RESOLUTION) {
+            if last_used_at.is_none_or(|t| now - t >= TOKEN_USE_RESOLUTION) {
                 sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
                     .bind(now)
                     .bind(token.id)
                     .execute(&self.pool)
                     .await?;
             }
-            let user = sqlx::query(&format!(
+            let user: Option<UserRow> = sqlx::query_as(&format!(
                 "{USER_SELECT} WHERE id = $1 AND status = 'active'"
             ))
             .bind(token.user_id)
             .fetch_optional(&self.pool)
             .await?;
-            match user {
-                Some(row) => Ok(Some((user_from_row!(&row)?, token))),
-                None => Ok(None),
-            }
+            user.map(|user| Ok((User::try_from(user)?, token))).transpose()
         }
 
         async fn api_tokens(&self, user_id: i64) -> Result<Vec<ApiToken>> {
-            let rows = sqlx::query(
+            let rows: Vec<TokenRow> = sqlx::query_as(
                 "SELECT id, user_id, name, created_at, expires_at, revoked_at FROM api_tokens \
                  WHERE user_id = $1 ORDER BY id",
             )
             .bind(user_id)
             .fetch_all(&self.pool)
             .await?;
-            rows.iter().map(|row| token_from_row!(row)).collect()
+            Ok(rows.into_iter().map(ApiToken::from).collect())
         }
 
         async fn revoke_api_token(
@@ -340,7 +388,7 @@ both_backends! {
             hash: &TokenHash,
             now: DateTime<Utc>,
         ) -> Result<Option<(User, Session)>> {
-            let row = sqlx::query(&format!(
+            let row: Option<UserSessionRow> = sqlx::query_as(&format!(
                 "SELECT u.id, u.email, u.display_name, u.password_hash, u.status, u.created_at, \
                  {SESSION_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
                  WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.status = 'active'"
@@ -349,8 +397,7 @@ both_backends! {
             .bind(now)
             .fetch_optional(&self.pool)
             .await?;
-            row.as_ref()
-                .map(|row| Ok((user_from_row!(row)?, session_from_row!(row)?)))
+            row.map(|row| Ok((User::try_from(row.user)?, Session::from(row.session))))
                 .transpose()
         }
 
@@ -364,20 +411,21 @@ both_backends! {
 
 
         async fn users(&self) -> Result<Vec<(User, Vec<Membership>)>> {
-            let rows = sqlx::query(&format!("{USER_SELECT} ORDER BY id"))
+            let rows: Vec<UserRow> = sqlx::query_as(&format!("{USER_SELECT} ORDER BY id"))
                 .fetch_all(&self.pool)
                 .await?;
             let mut users: Vec<(User, Vec<Membership>)> = Vec::with_capacity(rows.len());
-            for row in &rows {
-                users.push((user_from_row!(row)?, Vec::new()));
+            for row in rows {
+                users.push((User::try_from(row)?, Vec::new()));
             }
             // Every membership in one query, matched to its user by id (both sorted by user).
-            let rows = sqlx::query(&format!("{MEMBERSHIP_SELECT} ORDER BY user_id, structure_id"))
-                .fetch_all(&self.pool)
-                .await?;
+            let rows: Vec<MembershipRow> =
+                sqlx::query_as(&format!("{MEMBERSHIP_SELECT} ORDER BY user_id, structure_id"))
+                    .fetch_all(&self.pool)
+                    .await?;
             let mut at = 0;
-            for row in &rows {
-                let membership = membership_from_row(row)?;
+            for row in rows {
+                let membership = Membership::try_from(row)?;
                 while users.get(at).is_some_and(|(user, _)| user.id < membership.user_id) {
                     at += 1;
                 }
@@ -391,13 +439,13 @@ both_backends! {
         }
 
         async fn memberships(&self, user_id: i64) -> Result<Vec<Membership>> {
-            let rows = sqlx::query(&format!(
+            let rows: Vec<MembershipRow> = sqlx::query_as(&format!(
                 "{MEMBERSHIP_SELECT} WHERE user_id = $1 ORDER BY structure_id"
             ))
             .bind(user_id)
             .fetch_all(&self.pool)
             .await?;
-            rows.iter().map(membership_from_row).collect()
+            rows.into_iter().map(Membership::try_from).collect()
         }
     }
 }

@@ -51,25 +51,38 @@ pub fn audit_select(detail: &str) -> String {
     )
 }
 
-macro_rules! audit_from_row {
-    ($row:expr) => {{
-        use sqlx::Row as _;
-        use $crate::common::*;
-        let row = $row;
-        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::AuditEvent {
-            id: row.try_get("id")?,
-            at: row.try_get("at")?,
-            event: $crate::NewAuditEvent {
-                actor: row.try_get("actor_user_id")?,
-                action: row.try_get("action")?,
-                subject_kind: row.try_get("subject_kind")?,
-                subject_id: row.try_get("subject_id")?,
-                detail: from_json(&row.try_get::<String, _>("detail")?, "detail")?,
+/// A row of [`audit_select`], `detail` as text.
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: DateTime<Utc>,
+    actor_user_id: Option<i64>,
+    action: String,
+    subject_kind: String,
+    subject_id: Option<i64>,
+    detail: String,
+    prev_hash: Option<String>,
+    hash: Option<String>,
+}
+
+impl TryFrom<AuditRow> for AuditEvent {
+    type Error = StoreError;
+
+    fn try_from(row: AuditRow) -> Result<Self> {
+        Ok(AuditEvent {
+            id: row.id,
+            at: row.at,
+            event: NewAuditEvent {
+                actor: row.actor_user_id,
+                action: row.action,
+                subject_kind: row.subject_kind,
+                subject_id: row.subject_id,
+                detail: crate::common::from_json(&row.detail, "detail")?,
             },
-            prev_hash: row.try_get("prev_hash")?,
-            hash: row.try_get("hash")?,
+            prev_hash: row.prev_hash,
+            hash: row.hash,
         })
-    }};
+    }
 }
 
 both_backends! {
@@ -123,7 +136,7 @@ both_backends! {
     #[async_trait]
     impl AuditTrail for This {
         async fn audit_events(&self, after: i64, limit: u32) -> Result<Vec<AuditEvent>> {
-            let rows = sqlx::query(&format!(
+            let rows: Vec<AuditRow> = sqlx::query_as(&format!(
                 "{} WHERE id > $1 ORDER BY id LIMIT $2",
                 audit_select(&This::json_text("detail"))
             ))
@@ -131,7 +144,7 @@ both_backends! {
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?;
-            rows.iter().map(|row| audit_from_row!(row)).collect()
+            rows.into_iter().map(AuditEvent::try_from).collect()
         }
 
         async fn query_audit(
@@ -161,8 +174,8 @@ both_backends! {
                 sql.push(" AND at < ").push_bind(to);
             }
             sql.push(" ORDER BY id LIMIT ").push_bind(i64::from(limit));
-            let rows = sql.build().fetch_all(&self.pool).await?;
-            rows.iter().map(|row| audit_from_row!(row)).collect()
+            let rows: Vec<AuditRow> = sql.build_query_as().fetch_all(&self.pool).await?;
+            rows.into_iter().map(AuditEvent::try_from).collect()
         }
 
 

@@ -188,29 +188,26 @@ impl PostgresStore {
 /// backend's pool, `This::month(..)` and the other [`Dialect`] items spell what differs, `Row`
 /// is the backend's row type and `Db` its `sqlx::Database`.
 macro_rules! both_backends {
+    (@backend $store:ty, $row:ty, $db:ty; $($item:item)*) => {
+        const _: () = {
+            #[allow(unused_imports)]
+            use $crate::backend::Dialect as _;
+            #[allow(dead_code)]
+            type This = $store;
+            #[allow(dead_code)]
+            type Row = $row;
+            #[allow(dead_code)]
+            type Db = $db;
+            $($item)*
+        };
+    };
     ($($item:item)*) => {
-        const _: () = {
-            #[allow(unused_imports)]
-            use $crate::backend::Dialect as _;
-            #[allow(dead_code)]
-            type This = $crate::backend::SqliteStore;
-            #[allow(dead_code)]
-            type Row = sqlx::sqlite::SqliteRow;
-            #[allow(dead_code)]
-            type Db = sqlx::Sqlite;
-            $($item)*
-        };
-        const _: () = {
-            #[allow(unused_imports)]
-            use $crate::backend::Dialect as _;
-            #[allow(dead_code)]
-            type This = $crate::backend::PostgresStore;
-            #[allow(dead_code)]
-            type Row = sqlx::postgres::PgRow;
-            #[allow(dead_code)]
-            type Db = sqlx::Postgres;
-            $($item)*
-        };
+        $crate::backend::both_backends! {
+            @backend $crate::backend::SqliteStore, sqlx::sqlite::SqliteRow, sqlx::Sqlite; $($item)*
+        }
+        $crate::backend::both_backends! {
+            @backend $crate::backend::PostgresStore, sqlx::postgres::PgRow, sqlx::Postgres; $($item)*
+        }
     };
 }
 pub(crate) use both_backends;

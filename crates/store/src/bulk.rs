@@ -4,14 +4,15 @@
 //! once for both), and both answer the ids they wrote, counting what was created, updated or
 //! left unchanged. The text format of `COPY` (in and out) is here too.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use futures_util::TryStreamExt;
 use sqlx::query_builder::Separated;
+use sqlx::types::Json;
 use sqlx::{Postgres, QueryBuilder, Row, Sqlite, Transaction};
 
-use crate::backend::{Dialect, PostgresStore, SqliteStore};
+use crate::backend::{Dialect, PostgresStore, SqliteStore, both_backends};
 use crate::common::needs_write;
 use crate::{BulkReport, Result, StoreError};
 
@@ -353,6 +354,33 @@ pub fn parse_pg_timestamp(text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z")
         .map(|t| t.with_timezone(&Utc))
         .map_err(|err| StoreError::Corrupt(format!("timestamp {text:?}: {err}")))
+}
+
+both_backends! {
+    impl This {
+        /// Key → id of the rows of `table` whose `key` (a text column or expression) is one of
+        /// `keys`: the stored rows a bulk write refers to (a structure by SIRET, a user by
+        /// lower-cased e-mail).
+        pub(crate) async fn ids_by_key(
+            tx: &mut Transaction<'_, Db>,
+            table: &str,
+            key: &str,
+            keys: impl Iterator<Item = String>,
+        ) -> Result<HashMap<String, i64>> {
+            let keys: BTreeSet<String> = keys.collect();
+            let sql = format!(
+                "SELECT id, {key} AS lookup_key FROM {table} WHERE {key} IN ({})",
+                This::each_text("$1")
+            );
+            let rows = sqlx::query(&sql)
+                .bind(Json(&keys))
+                .fetch_all(&mut **tx)
+                .await?;
+            rows.iter()
+                .map(|row| Ok((row.try_get("lookup_key")?, row.try_get("id")?)))
+                .collect()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -73,6 +73,34 @@ pub const DEPARTMENT_OF_COMMUNE: &str = "CASE WHEN o.commune_code LIKE '97%' THE
 pub const PERSON_DEPARTMENT: &str = "CASE WHEN j.commune_code LIKE '97%' THEN substr(j.commune_code, 1, 3) \
      ELSE substr(j.commune_code, 1, 2) END";
 
+/// The `AND` conditions of a text search: each folded word (the first `max` of them) found
+/// in one of `columns`. Each word's `LIKE` pattern is pushed onto `values`, and its
+/// placeholder is its place in `values` after the `bound_before` placeholders that precede.
+pub fn search_words_filter(
+    words: &[String],
+    max: usize,
+    columns: &[&str],
+    values: &mut Vec<String>,
+    bound_before: usize,
+) -> String {
+    let mut clause = String::new();
+    for word in words.iter().take(max) {
+        // Folded words hold letters, digits and spaces only: nothing LIKE reads as a wildcard.
+        let word: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
+        if word.is_empty() {
+            continue;
+        }
+        values.push(format!("%{word}%"));
+        let n = values.len() + bound_before;
+        let found: Vec<String> = columns.iter().map(|c| format!("{c} LIKE ${n}")).collect();
+        match found.as_slice() {
+            [one] => clause.push_str(&format!(" AND {one}")),
+            _ => clause.push_str(&format!(" AND ({})", found.join(" OR "))),
+        }
+    }
+    clause
+}
+
 /// Whether a record must be written, given the content hash stored under its key (if any),
 /// counted in the report as created, updated or unchanged.
 pub fn needs_write(report: &mut BulkReport, stored: Option<&String>, hash: &str) -> bool {
@@ -112,4 +140,28 @@ pub fn first_of_each_key<K: Ord>(
         }
     }
     (kept, rejected)
+}
+
+/// The rows a bulk write writes: of the first record of each key (the later duplicates
+/// rejected: one transaction cannot write the same key twice), each made by `row` or
+/// rejected with the reason it gives, the rejections listed in `report`.
+pub fn rows_to_write<'r, T, K: Ord, R>(
+    records: &'r [T],
+    key: impl Fn(&'r T) -> K,
+    report: &mut BulkReport,
+    mut row: impl FnMut(&'r T) -> std::result::Result<R, String>,
+) -> Vec<R> {
+    let (kept, duplicates) = first_of_each_key(records.iter().map(key));
+    report.rejected.extend(duplicates);
+    let mut rows = Vec::new();
+    for i in kept {
+        let Some(record) = records.get(i) else {
+            continue;
+        };
+        match row(record) {
+            Ok(written) => rows.push(written),
+            Err(reason) => report.rejected.push((i, reason)),
+        }
+    }
+    rows
 }

@@ -1,13 +1,10 @@
 //! The directory: structures of both networks, their services and what data·inclusion says
 //! of them beyond their record.
 
-use std::collections::{BTreeSet, HashMap};
-
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::Siret;
-use sqlx::types::Json;
-use sqlx::{Row as _, Transaction};
+use sqlx::Row as _;
 
 use crate::Result;
 use crate::backend::both_backends;
@@ -248,25 +245,6 @@ both_backends! {
             tx.commit().await?;
             Ok(rows.len() as u64)
         }
-
-        /// SIRET → id for the SIRETs given that name a structure.
-        pub(crate) async fn structure_ids(
-            tx: &mut Transaction<'_, Db>,
-            sirets: impl Iterator<Item = String>,
-        ) -> Result<HashMap<String, i64>> {
-            let sirets: BTreeSet<String> = sirets.collect();
-            let sql = format!(
-                "SELECT id, siret FROM structures WHERE siret IN ({})",
-                This::each_text("$1")
-            );
-            let rows = sqlx::query(&sql)
-                .bind(Json(&sirets))
-                .fetch_all(&mut **tx)
-                .await?;
-            rows.iter()
-                .map(|row| Ok((row.try_get("siret")?, row.try_get("id")?)))
-                .collect()
-        }
     }
 
     #[async_trait]
@@ -284,16 +262,11 @@ both_backends! {
             offset: u64,
             limit: u32,
         ) -> Result<(u64, Vec<Structure>)> {
-            let mut filter = "TRUE".to_string();
             let mut patterns = Vec::new();
-            for word in words.iter().take(10) {
-                // Folded words hold letters, digits and spaces: no LIKE wildcard.
-                let word: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
-                if !word.is_empty() {
-                    patterns.push(format!("%{word}%"));
-                    filter.push_str(&format!(" AND search_text LIKE ${}", patterns.len()));
-                }
-            }
+            let filter = format!(
+                "TRUE{}",
+                search_words_filter(words, 10, &["search_text"], &mut patterns, 0)
+            );
             let count_sql = format!("SELECT count(*) FROM structures WHERE {filter}");
             let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
             for pattern in &patterns {
@@ -479,18 +452,7 @@ both_backends! {
             now: DateTime<Utc>,
         ) -> Result<BulkReport> {
             let mut report = BulkReport::default();
-            let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.siret.as_str()));
-            report.rejected.extend(duplicates);
-            let mut rows = Vec::new();
-            for i in kept {
-                let Some(record) = records.get(i) else {
-                    continue;
-                };
-                match structure_row(record) {
-                    Ok(row) => rows.push(row),
-                    Err(reason) => report.rejected.push((i, reason)),
-                }
-            }
+            let rows = rows_to_write(records, |r| r.siret.as_str(), &mut report, structure_row);
             let staged: Vec<Staged> = rows.iter().map(|row| row.staged(now)).collect();
             let update = structure_update_set();
             let table = Table {

@@ -211,69 +211,74 @@ pub fn job_seeker_row(record: &JobSeekerRecord, agency: i64, advisor: Option<i64
     }
 }
 
-/// The columns read back for a job seeker, with the agency's SIRET and the advisor's e-mail.
-/// `{json}` is how each backend turns a JSON column into text.
-/// The job seeker's fields as (JSON key, SQL expression) pairs, read back as one JSON
+/// The columns read back for a job seeker, with the agency's SIRET and the advisor's e-mail,
+/// as the arguments of a JSON object builder (`'key', expression, ...`), read back as one JSON
 /// document per row: one value per row crosses the driver instead of forty. `json_column`
 /// turns a JSON column into text (embedded as a string, parsed on our side: cheaper than
 /// having the database re-parse it); `targets` is the backend's expression for the targets as
 /// a JSON array of `[rome_code, job_title_ogr]` in rank order.
-pub fn job_seeker_document_fields(
-    json_column: fn(&str) -> String,
-    targets: &str,
-) -> Vec<(&'static str, String)> {
-    let mut fields: Vec<(&'static str, String)> = vec![("targets", targets.to_string())];
-    for column in [
-        "id",
-        "pseudonym",
-        "external_id",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "birth_date",
-        "commune_code",
-        "available_from",
-        "commute_limit_km",
-        "working_time",
-        "rqth",
-        "rqth_disclosed",
-        "long_term",
-        "long_term_disclosed",
-        "rsa",
-        "rsa_disclosed",
-        "qpv",
-        "qpv_disclosed",
-        "senior",
-        "senior_disclosed",
-        "young_unqualified",
-        "young_unqualified_disclosed",
-        "consent_at",
-        "consent_scope",
-        "registered_on",
-        "status",
-        "created_at",
-        "updated_at",
-    ] {
-        fields.push((column, format!("j.{column}")));
+pub fn job_seeker_document_fields(json_column: fn(&str) -> String, targets: &str) -> String {
+    let mut fields = vec![format!("'targets', {targets}")];
+    for column in JOB_SEEKER_READ_COLUMNS {
+        fields.push(format!("'{column}', j.{column}"));
     }
-    for column in [
-        "skills",
-        "qualifications",
-        "languages",
-        "experience",
-        "contract_types",
-    ] {
-        fields.push((column, json_column(&format!("j.{column}"))));
+    for column in JOB_SEEKER_JSON_COLUMNS {
+        fields.push(format!(
+            "'{column}', {}",
+            json_column(&format!("j.{column}"))
+        ));
     }
-    fields.push(("agency_siret", "s.siret".to_string()));
-    fields.push(("advisor_email", "u.email".to_string()));
-    fields
+    fields.push("'agency_siret', s.siret".to_string());
+    fields.push("'advisor_email', u.email".to_string());
+    fields.join(", ")
 }
 
 pub const JOB_SEEKER_FROM: &str = "FROM job_seekers j \
     JOIN structures s ON s.id = j.agency_structure_id \
     LEFT JOIN users u ON u.id = j.advisor_user_id";
+
+/// The plain columns of `job_seekers` read back, in [`JobSeekerDocument`] order.
+const JOB_SEEKER_READ_COLUMNS: [&str; 30] = [
+    "id",
+    "pseudonym",
+    "external_id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "birth_date",
+    "commune_code",
+    "available_from",
+    "commute_limit_km",
+    "working_time",
+    "rqth",
+    "rqth_disclosed",
+    "long_term",
+    "long_term_disclosed",
+    "rsa",
+    "rsa_disclosed",
+    "qpv",
+    "qpv_disclosed",
+    "senior",
+    "senior_disclosed",
+    "young_unqualified",
+    "young_unqualified_disclosed",
+    "consent_at",
+    "consent_scope",
+    "registered_on",
+    "status",
+    "created_at",
+    "updated_at",
+];
+
+/// The JSON columns of `job_seekers` read back, after [`JOB_SEEKER_READ_COLUMNS`].
+const JOB_SEEKER_JSON_COLUMNS: [&str; 5] = [
+    "skills",
+    "qualifications",
+    "languages",
+    "experience",
+    "contract_types",
+];
 
 /// Booleans come back as `true`/`false` from PostgreSQL and `1`/`0` from SQLite.
 fn flag<'de, D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<bool, D::Error> {
@@ -359,46 +364,16 @@ pub struct JobSeekerDocument {
 }
 
 /// The columns of [`JobSeekerDocument::from_text`], in order: what a text `COPY` of job
-/// seekers selects (`j` the job seeker, `s` its agency, `u` its advisor).
-pub const JOB_SEEKER_TEXT_COLUMNS: [&str; 37] = [
-    "j.id",
-    "j.pseudonym",
-    "j.external_id",
-    "j.first_name",
-    "j.last_name",
-    "j.email",
-    "j.phone",
-    "j.birth_date",
-    "j.commune_code",
-    "j.available_from",
-    "j.commute_limit_km",
-    "j.working_time",
-    "j.rqth",
-    "j.rqth_disclosed",
-    "j.long_term",
-    "j.long_term_disclosed",
-    "j.rsa",
-    "j.rsa_disclosed",
-    "j.qpv",
-    "j.qpv_disclosed",
-    "j.senior",
-    "j.senior_disclosed",
-    "j.young_unqualified",
-    "j.young_unqualified_disclosed",
-    "j.consent_at",
-    "j.consent_scope",
-    "j.registered_on",
-    "j.status",
-    "j.created_at",
-    "j.updated_at",
-    "j.skills",
-    "j.qualifications",
-    "j.languages",
-    "j.experience",
-    "j.contract_types",
-    "s.siret",
-    "u.email",
-];
+/// seekers selects (`j` the job seeker, `s` its agency, `u` its advisor), the fields of
+/// [`job_seeker_document_fields`].
+pub fn job_seeker_text_columns() -> Vec<String> {
+    JOB_SEEKER_READ_COLUMNS
+        .iter()
+        .chain(&JOB_SEEKER_JSON_COLUMNS)
+        .map(|column| format!("j.{column}"))
+        .chain(["s.siret".to_string(), "u.email".to_string()])
+        .collect()
+}
 
 /// The columns of a [`SourcingProfile`], in the order [`sourcing_from_text`] reads them, each
 /// passed through `text` (SQLite casts integers to text; PostgreSQL's COPY is text already).
@@ -467,88 +442,50 @@ pub fn sourcing_row_from_json(
     ))
 }
 
-/// A sourcing profile from the text fields of [`sourcing_columns`] and its targets.
-pub fn sourcing_from_text(
-    fields: Vec<Option<String>>,
-    targets: Vec<(String, Option<String>)>,
-) -> Result<SourcingProfile> {
-    let mut fields = fields.into_iter();
-    let mut next = |name: &str| -> Result<Option<String>> {
-        fields
+/// The text fields of a row, read in order (a `COPY` line, or SQLite's array of texts).
+struct TextFields(std::vec::IntoIter<Option<String>>);
+
+impl TextFields {
+    fn new(fields: Vec<Option<String>>) -> Self {
+        Self(fields.into_iter())
+    }
+
+    /// The next field, `None` when it is NULL.
+    fn next(&mut self, name: &str) -> Result<Option<String>> {
+        self.0
             .next()
             .ok_or_else(|| StoreError::Corrupt(format!("job seeker row: {name} missing")))
-    };
-    let required = |value: Option<String>, name: &str| -> Result<String> {
-        value.ok_or_else(|| StoreError::Corrupt(format!("{name}: NULL")))
-    };
-    let id: i64 = {
-        let text = required(next("id")?, "id")?;
-        text.parse()
-            .map_err(|_| StoreError::Corrupt(format!("id: {text:?}")))?
-    };
-    let pseudonym = required(next("pseudonym")?, "pseudonym")?;
-    let commune = parse(
-        &required(next("commune_code")?, "commune_code")?,
-        "commune_code",
-        domain::InseeCode::parse,
-    )?;
-    let available_from = match next("available_from")? {
-        Some(v) => Some(
-            parse_iso_date(&v)
-                .ok_or_else(|| StoreError::Corrupt(format!("available_from: {v:?}")))?,
-        ),
-        None => None,
-    };
-    let km = required(next("commute_limit_km")?, "commute_limit_km")?;
-    let commute_limit = km
-        .parse::<u16>()
-        .ok()
-        .and_then(|km| domain::CommuteLimitKm::new(km).ok())
-        .ok_or_else(|| StoreError::Corrupt(format!("commute_limit_km: {km}")))?;
-    let skills = from_json(&required(next("skills")?, "skills")?, "skills")?;
-    let qualifications = from_json(
-        &required(next("qualifications")?, "qualifications")?,
-        "qualifications",
-    )?;
-    let experience = from_json::<Vec<ExperienceDocument>>(
-        &required(next("experience")?, "experience")?,
-        "experience",
-    )?
-    .into_iter()
-    .map(|e| {
-        Ok(Experience {
-            rome: parse(&e.rome, "experience", domain::RomeCode::parse)?,
-            months: e.months,
-        })
-    })
-    .collect::<Result<_>>()?;
-    let contract_types = from_json::<Vec<String>>(
-        &required(next("contract_types")?, "contract_types")?,
-        "contract_types",
-    )?
-    .iter()
-    .map(|c| text_enum(c, "contract_types", ContractType::parse))
-    .collect::<Result<_>>()?;
-    let working_time = text_enum(
-        &required(next("working_time")?, "working_time")?,
-        "working_time",
-        WorkingTimePreference::parse,
-    )?;
-    let mut priorities = Vec::new();
-    for status in PriorityStatus::ALL {
-        let flag = next("priority flag")?;
-        if matches!(flag.as_deref(), Some("t" | "1" | "true")) {
-            priorities.push(*status);
-        }
     }
-    let consent = next("consent_scope")?
-        .map(|c| text_enum(&c, "consent_scope", ConsentScope::parse))
-        .transpose()?;
-    let status = text_enum(
-        &required(next("status")?, "status")?,
-        "status",
-        JobSeekerStatus::parse,
-    )?;
+
+    /// The next field, which cannot be NULL.
+    fn required(&mut self, name: &str) -> Result<String> {
+        self.next(name)?
+            .ok_or_else(|| StoreError::Corrupt(format!("{name}: NULL")))
+    }
+
+    fn int(&mut self, name: &str) -> Result<i64> {
+        let value = self.required(name)?;
+        value
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("{name}: {value:?}")))
+    }
+
+    /// The next field as an ISO date, if not NULL.
+    fn date(&mut self, name: &str) -> Result<Option<NaiveDate>> {
+        self.next(name)?
+            .map(|v| {
+                parse_iso_date(&v).ok_or_else(|| StoreError::Corrupt(format!("{name}: {v:?}")))
+            })
+            .transpose()
+    }
+}
+
+/// A person's targets from their (ROME code, job title OGR) pairs in rank order; `person`
+/// names them in the error.
+fn targets_from_pairs(
+    targets: Vec<(String, Option<String>)>,
+    person: &dyn std::fmt::Display,
+) -> Result<domain::Targets> {
     let targets = targets
         .into_iter()
         .map(|(rome, job_title)| {
@@ -562,8 +499,79 @@ pub fn sourcing_from_text(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let targets = domain::Targets::new(targets)
-        .map_err(|err| StoreError::Corrupt(format!("targets of job seeker {id}: {err}")))?;
+    domain::Targets::new(targets)
+        .map_err(|err| StoreError::Corrupt(format!("targets of job seeker {person}: {err}")))
+}
+
+fn commute_limit_from_km(km: i64) -> Result<domain::CommuteLimitKm> {
+    u16::try_from(km)
+        .ok()
+        .and_then(|km| domain::CommuteLimitKm::new(km).ok())
+        .ok_or_else(|| StoreError::Corrupt(format!("commute_limit_km: {km}")))
+}
+
+/// The `experience` column (a JSON array of `{rome, months}`).
+fn experience_from_json(text: &str) -> Result<Vec<Experience>> {
+    from_json::<Vec<ExperienceDocument>>(text, "experience")?
+        .into_iter()
+        .map(|e| {
+            Ok(Experience {
+                rome: parse(&e.rome, "experience", domain::RomeCode::parse)?,
+                months: e.months,
+            })
+        })
+        .collect()
+}
+
+/// The `contract_types` column (a JSON array of their names).
+fn contract_types_from_json(text: &str) -> Result<Vec<ContractType>> {
+    from_json::<Vec<String>>(text, "contract_types")?
+        .iter()
+        .map(|c| text_enum(c, "contract_types", ContractType::parse))
+        .collect()
+}
+
+/// A sourcing profile from the text fields of [`sourcing_columns`] and its targets.
+pub fn sourcing_from_text(
+    fields: Vec<Option<String>>,
+    targets: Vec<(String, Option<String>)>,
+) -> Result<SourcingProfile> {
+    let mut fields = TextFields::new(fields);
+    let id = fields.int("id")?;
+    let pseudonym = fields.required("pseudonym")?;
+    let commune = parse(
+        &fields.required("commune_code")?,
+        "commune_code",
+        domain::InseeCode::parse,
+    )?;
+    let available_from = fields.date("available_from")?;
+    let commute_limit = commute_limit_from_km(fields.int("commute_limit_km")?)?;
+    let skills = from_json(&fields.required("skills")?, "skills")?;
+    let qualifications = from_json(&fields.required("qualifications")?, "qualifications")?;
+    let experience = experience_from_json(&fields.required("experience")?)?;
+    let contract_types = contract_types_from_json(&fields.required("contract_types")?)?;
+    let working_time = text_enum(
+        &fields.required("working_time")?,
+        "working_time",
+        WorkingTimePreference::parse,
+    )?;
+    let mut priorities = Vec::new();
+    for status in PriorityStatus::ALL {
+        let flag = fields.next("priority flag")?;
+        if matches!(flag.as_deref(), Some("t" | "1" | "true")) {
+            priorities.push(*status);
+        }
+    }
+    let consent = fields
+        .next("consent_scope")?
+        .map(|c| text_enum(&c, "consent_scope", ConsentScope::parse))
+        .transpose()?;
+    let status = text_enum(
+        &fields.required("status")?,
+        "status",
+        JobSeekerStatus::parse,
+    )?;
+    let targets = targets_from_pairs(targets, &id)?;
     Ok(SourcingProfile {
         id,
         pseudonym,
@@ -588,68 +596,46 @@ impl JobSeekerDocument {
         document.into_job_seeker()
     }
 
-    /// A job seeker from the text fields of [`JOB_SEEKER_TEXT_COLUMNS`] and its targets.
+    /// A job seeker from the text fields of [`job_seeker_text_columns`] and its targets.
     pub fn from_text(
         fields: Vec<Option<String>>,
         targets: Vec<(String, Option<String>)>,
     ) -> Result<JobSeeker> {
-        let mut fields = fields.into_iter();
-        let mut next = |name: &str| -> Result<Option<String>> {
-            fields
-                .next()
-                .ok_or_else(|| StoreError::Corrupt(format!("job seeker row: {name} missing")))
-        };
-        let required = |value: Option<String>, name: &str| -> Result<String> {
-            value.ok_or_else(|| StoreError::Corrupt(format!("{name}: NULL")))
-        };
-        let int = |value: String, name: &str| -> Result<i64> {
-            value
-                .parse()
-                .map_err(|_| StoreError::Corrupt(format!("{name}: {value:?}")))
-        };
-        let date = |value: Option<String>, name: &str| -> Result<Option<NaiveDate>> {
-            value
-                .map(|v| {
-                    parse_iso_date(&v).ok_or_else(|| StoreError::Corrupt(format!("{name}: {v:?}")))
-                })
-                .transpose()
-        };
-        let boolean = |value: Option<String>| value.as_deref() == Some("t");
-        let id = int(required(next("id")?, "id")?, "id")?;
-        let pseudonym = required(next("pseudonym")?, "pseudonym")?;
-        let external_id = required(next("external_id")?, "external_id")?;
-        let first_name = required(next("first_name")?, "first_name")?;
-        let last_name = required(next("last_name")?, "last_name")?;
-        let email = next("email")?;
-        let phone = next("phone")?;
-        let birth_date = date(next("birth_date")?, "birth_date")?;
-        let commune_code = required(next("commune_code")?, "commune_code")?;
-        let available_from = date(next("available_from")?, "available_from")?;
-        let commute_limit_km = int(
-            required(next("commute_limit_km")?, "commute_limit_km")?,
-            "commute_limit_km",
-        )?;
-        let working_time = required(next("working_time")?, "working_time")?;
+        let mut fields = TextFields::new(fields);
+        let id = fields.int("id")?;
+        let pseudonym = fields.required("pseudonym")?;
+        let external_id = fields.required("external_id")?;
+        let first_name = fields.required("first_name")?;
+        let last_name = fields.required("last_name")?;
+        let email = fields.next("email")?;
+        let phone = fields.next("phone")?;
+        let birth_date = fields.date("birth_date")?;
+        let commune_code = fields.required("commune_code")?;
+        let available_from = fields.date("available_from")?;
+        let commute_limit_km = fields.int("commute_limit_km")?;
+        let working_time = fields.required("working_time")?;
         let mut flags = [false; 12];
         for flag in flags.iter_mut() {
-            *flag = boolean(next("priority flag")?);
+            *flag = fields.next("priority flag")?.as_deref() == Some("t");
         }
-        let consent_at = next("consent_at")?
+        let consent_at = fields
+            .next("consent_at")?
             .map(|t| parse_pg_timestamp(&t))
             .transpose()?;
-        let consent_scope = next("consent_scope")?;
-        let registered_on = date(next("registered_on")?, "registered_on")?
+        let consent_scope = fields.next("consent_scope")?;
+        let registered_on = fields
+            .date("registered_on")?
             .ok_or_else(|| StoreError::Corrupt("registered_on: NULL".to_string()))?;
-        let status = required(next("status")?, "status")?;
-        let created_at = parse_pg_timestamp(&required(next("created_at")?, "created_at")?)?;
-        let updated_at = parse_pg_timestamp(&required(next("updated_at")?, "updated_at")?)?;
-        let skills = required(next("skills")?, "skills")?;
-        let qualifications = required(next("qualifications")?, "qualifications")?;
-        let languages = required(next("languages")?, "languages")?;
-        let experience = required(next("experience")?, "experience")?;
-        let contract_types = required(next("contract_types")?, "contract_types")?;
-        let agency_siret = required(next("agency_siret")?, "agency_siret")?;
-        let advisor_email = next("advisor_email")?;
+        let status = fields.required("status")?;
+        let created_at = parse_pg_timestamp(&fields.required("created_at")?)?;
+        let updated_at = parse_pg_timestamp(&fields.required("updated_at")?)?;
+        let skills = fields.required("skills")?;
+        let qualifications = fields.required("qualifications")?;
+        let languages = fields.required("languages")?;
+        let experience = fields.required("experience")?;
+        let contract_types = fields.required("contract_types")?;
+        let agency_siret = fields.required("agency_siret")?;
+        let advisor_email = fields.next("advisor_email")?;
         let [
             rqth,
             rqth_disclosed,
@@ -709,23 +695,7 @@ impl JobSeekerDocument {
 
     fn into_job_seeker(self) -> Result<JobSeeker> {
         let external = self.external_id;
-        let targets = self
-            .targets
-            .into_iter()
-            .map(|(rome, job_title)| {
-                Ok(domain::Target {
-                    rome: parse(
-                        &rome,
-                        "job_seeker_targets.rome_code",
-                        domain::RomeCode::parse,
-                    )?,
-                    job_title,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let targets = domain::Targets::new(targets).map_err(|err| {
-            StoreError::Corrupt(format!("targets of job seeker {external}: {err}"))
-        })?;
+        let targets = targets_from_pairs(self.targets, &external)?;
         let consent = match (self.consent_at, self.consent_scope) {
             (Some(given_at), Some(scope)) => Some(Consent {
                 given_at,
@@ -733,7 +703,6 @@ impl JobSeekerDocument {
             }),
             _ => None,
         };
-        let km = self.commute_limit_km;
         let record = JobSeekerRecord {
             external_id: parse(&external, "external_id", domain::ExternalId::parse)?,
             first_name: parse(&self.first_name, "first_name", domain::PersonName::parse)?,
@@ -743,27 +712,13 @@ impl JobSeekerDocument {
             birth_date: self.birth_date,
             commune: parse(&self.commune_code, "commune_code", domain::InseeCode::parse)?,
             available_from: self.available_from,
-            commute_limit: u16::try_from(km)
-                .ok()
-                .and_then(|km| domain::CommuteLimitKm::new(km).ok())
-                .ok_or_else(|| StoreError::Corrupt(format!("commute_limit_km: {km}")))?,
+            commute_limit: commute_limit_from_km(self.commute_limit_km)?,
             targets,
             skills: from_json(&self.skills, "skills")?,
             qualifications: from_json(&self.qualifications, "qualifications")?,
             languages: from_json(&self.languages, "languages")?,
-            experience: from_json::<Vec<ExperienceDocument>>(&self.experience, "experience")?
-                .into_iter()
-                .map(|e| {
-                    Ok(Experience {
-                        rome: parse(&e.rome, "experience", domain::RomeCode::parse)?,
-                        months: e.months,
-                    })
-                })
-                .collect::<Result<_>>()?,
-            contract_types: from_json::<Vec<String>>(&self.contract_types, "contract_types")?
-                .iter()
-                .map(|c| text_enum(c, "contract_types", ContractType::parse))
-                .collect::<Result<_>>()?,
+            experience: experience_from_json(&self.experience)?,
+            contract_types: contract_types_from_json(&self.contract_types)?,
             working_time: text_enum(
                 &self.working_time,
                 "working_time",

@@ -2,7 +2,7 @@
 //! streamed whole for the engine (each backend its fastest way); and the consent and
 //! disclosures a person gives in Passerelle, with their history.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -157,20 +157,17 @@ pub fn undisclosable(change: &ConsentChange, held: [bool; 6]) -> Option<Priority
 /// The `WHERE` clause of a portfolio search over `j` (`$1` the agency), and the values of its
 /// other placeholders, in order: a `LIKE` pattern per word, then the ROME code.
 fn portfolio_filter(query: &PortfolioQuery) -> (String, Vec<String>) {
-    let mut clause = "j.agency_structure_id = $1".to_string();
     let mut values = Vec::new();
-    for word in query.words.iter().take(PortfolioQuery::MAX_WORDS) {
-        // Folded words hold letters, digits and spaces only: nothing LIKE reads as a wildcard.
-        let word: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
-        if word.is_empty() {
-            continue;
-        }
-        values.push(format!("%{word}%"));
-        let n = values.len() + 1;
-        clause.push_str(&format!(
-            " AND (j.search_text LIKE ${n} OR lower(j.pseudonym) LIKE ${n})"
-        ));
-    }
+    let mut clause = format!(
+        "j.agency_structure_id = $1{}",
+        search_words_filter(
+            &query.words,
+            PortfolioQuery::MAX_WORDS,
+            &["j.search_text", "lower(j.pseudonym)"],
+            &mut values,
+            1,
+        )
+    );
     if let Some(status) = query.status {
         // The column of a status is its own name (the enum's, never typed text).
         clause.push_str(&format!(" AND j.{}", status.as_str()));
@@ -222,25 +219,6 @@ both_backends! {
                 filled += rows.len() as u64;
             }
         }
-
-        /// Lower-cased e-mail → id for the users given that have an account.
-        async fn user_ids(
-            tx: &mut Transaction<'_, Db>,
-            emails: impl Iterator<Item = String>,
-        ) -> Result<HashMap<String, i64>> {
-            let emails: BTreeSet<String> = emails.collect();
-            let sql = format!(
-                "SELECT id, lower(email) AS email FROM users WHERE lower(email) IN ({})",
-                This::each_text("$1")
-            );
-            let rows = sqlx::query(&sql)
-                .bind(Json(&emails))
-                .fetch_all(&mut **tx)
-                .await?;
-            rows.iter()
-                .map(|row| Ok((row.try_get("email")?, row.try_get("id")?)))
-                .collect()
-        }
     }
 
     #[async_trait]
@@ -272,48 +250,45 @@ both_backends! {
             now: DateTime<Utc>,
         ) -> Result<BulkReport> {
             let mut report = BulkReport::default();
-            let (kept, duplicates) = first_of_each_key(records.iter().map(|r| r.external_id.as_str()));
-            report.rejected.extend(duplicates);
             let mut tx = self.begin_write().await?;
-            let agencies =
-                This::structure_ids(&mut tx, records.iter().map(|r| r.agency_siret.to_string())).await?;
-            let advisors = This::user_ids(
+            let agencies = This::ids_by_key(
                 &mut tx,
+                "structures",
+                "siret",
+                records.iter().map(|r| r.agency_siret.to_string()),
+            )
+            .await?;
+            let advisors = This::ids_by_key(
+                &mut tx,
+                "users",
+                "lower(email)",
                 records
                     .iter()
                     .filter_map(|r| r.advisor_email.as_ref().map(|e| e.as_str().to_lowercase())),
             )
             .await?;
-            let mut rows = Vec::new();
-            for i in kept {
-                let Some(record) = records.get(i) else {
-                    continue;
-                };
-                let Some(&agency) = agencies.get(record.agency_siret.as_str()) else {
-                    report.rejected.push((
-                        i,
+            let rows = rows_to_write(
+                records,
+                |r| r.external_id.as_str(),
+                &mut report,
+                |record| {
+                    let agency = agencies.get(record.agency_siret.as_str()).ok_or_else(|| {
                         format!(
                             "agency_siret: no structure has the SIRET {}",
                             record.agency_siret
+                        )
+                    })?;
+                    let advisor = match &record.advisor_email {
+                        Some(email) => Some(
+                            *advisors.get(&email.as_str().to_lowercase()).ok_or_else(|| {
+                                "advisor_email: no user has this e-mail address".to_string()
+                            })?,
                         ),
-                    ));
-                    continue;
-                };
-                let advisor = match &record.advisor_email {
-                    Some(email) => match advisors.get(&email.as_str().to_lowercase()) {
-                        Some(&id) => Some(id),
-                        None => {
-                            report.rejected.push((
-                                i,
-                                "advisor_email: no user has this e-mail address".to_string(),
-                            ));
-                            continue;
-                        }
-                    },
-                    None => None,
-                };
-                rows.push(job_seeker_row(record, agency, advisor));
-            }
+                        None => None,
+                    };
+                    Ok(job_seeker_row(record, *agency, advisor))
+                },
+            );
             let staged: Vec<Staged> = rows.iter().map(|row| row.staged(now)).collect();
             let update = job_seeker_update_set();
             let table = Table {
@@ -542,14 +517,9 @@ const POSTGRES_TARGETS: &str = "SELECT coalesce(json_agg(json_build_array(t.rome
 impl SqliteStore {
     /// `SELECT <job seeker as one JSON document> AS document, j.id FROM ...`
     fn document_select() -> String {
-        let pairs: Vec<String> =
-            job_seeker_document_fields(str::to_string, &format!("json({SQLITE_TARGETS})"))
-                .into_iter()
-                .map(|(key, expression)| format!("'{key}', {expression}"))
-                .collect();
         format!(
             "SELECT json_object({}) AS document, j.id {JOB_SEEKER_FROM}",
-            pairs.join(", ")
+            job_seeker_document_fields(str::to_string, &format!("json({SQLITE_TARGETS})"))
         )
     }
 
@@ -634,16 +604,12 @@ impl SqliteStore {
 impl PostgresStore {
     /// `SELECT <job seeker as one JSON document> AS document, j.id FROM ...`
     fn document_select() -> String {
-        let pairs: Vec<String> = job_seeker_document_fields(
-            |column| format!("{column}::text"),
-            &format!("({POSTGRES_TARGETS})::json"),
-        )
-        .into_iter()
-        .map(|(key, expression)| format!("'{key}', {expression}"))
-        .collect();
         format!(
             "SELECT json_build_object({})::text AS document, j.id {JOB_SEEKER_FROM}",
-            pairs.join(", ")
+            job_seeker_document_fields(
+                |column| format!("{column}::text"),
+                &format!("({POSTGRES_TARGETS})::json"),
+            )
         )
     }
 
@@ -654,7 +620,7 @@ impl PostgresStore {
     ) -> Result<u64> {
         let sql = format!(
             "COPY (SELECT {} {JOB_SEEKER_FROM} ORDER BY j.id) TO STDOUT",
-            JOB_SEEKER_TEXT_COLUMNS.join(", ")
+            job_seeker_text_columns().join(", ")
         );
         self.stream_with_targets(&sql, "", &mut |fields, targets| {
             sink(JobSeekerDocument::from_text(fields, targets)?)

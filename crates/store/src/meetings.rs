@@ -44,6 +44,28 @@ pub trait Meetings: Send + Sync {
 pub const MEETING_SELECT: &str = "SELECT id, organiser_structure_id, theme, starts_at, place, \
     online_link, territory, created_by_user_id, created_at FROM meetings";
 
+/// A row of `meeting_registrations`.
+#[derive(sqlx::FromRow)]
+struct RegistrationRow {
+    meeting_id: i64,
+    user_id: i64,
+    structure_id: i64,
+    registered_at: DateTime<Utc>,
+    attended: Option<bool>,
+}
+
+impl From<RegistrationRow> for Registration {
+    fn from(row: RegistrationRow) -> Self {
+        Registration {
+            meeting_id: row.meeting_id,
+            user_id: row.user_id,
+            structure_id: row.structure_id,
+            registered_at: row.registered_at,
+            attended: row.attended,
+        }
+    }
+}
+
 both_backends! {
     impl This {
         /// A meeting from its row, with its invitations.
@@ -170,24 +192,14 @@ both_backends! {
         }
 
         async fn registrations(&self, meeting_id: i64) -> Result<Vec<Registration>> {
-            let rows = sqlx::query(
+            let rows: Vec<RegistrationRow> = sqlx::query_as(
                 "SELECT meeting_id, user_id, structure_id, registered_at, attended \
                  FROM meeting_registrations WHERE meeting_id = $1 ORDER BY registered_at, user_id",
             )
             .bind(meeting_id)
             .fetch_all(&self.pool)
             .await?;
-            rows.iter()
-                .map(|row| {
-                    Ok(Registration {
-                        meeting_id: row.try_get("meeting_id")?,
-                        user_id: row.try_get("user_id")?,
-                        structure_id: row.try_get("structure_id")?,
-                        registered_at: row.try_get("registered_at")?,
-                        attended: row.try_get("attended")?,
-                    })
-                })
-                .collect()
+            Ok(rows.into_iter().map(Registration::from).collect())
         }
 
         async fn set_attendance(&self, meeting_id: i64, user_id: i64, attended: bool) -> Result<()> {

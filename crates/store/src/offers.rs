@@ -426,36 +426,28 @@ both_backends! {
             now: DateTime<Utc>,
         ) -> Result<BulkReport> {
             let mut report = BulkReport::default();
-            let (kept, duplicates) = first_of_each_key(
-                records
-                    .iter()
-                    .map(|r| (r.structure_siret.as_str(), r.external_id.as_str())),
-            );
-            report.rejected.extend(duplicates);
             let mut tx = self.begin_write().await?;
-            let owners =
-                This::structure_ids(&mut tx, records.iter().map(|r| r.structure_siret.to_string()))
-                    .await?;
-            let mut rows = Vec::new();
-            for i in kept {
-                let Some(record) = records.get(i) else {
-                    continue;
-                };
-                let Some(&owner) = owners.get(record.structure_siret.as_str()) else {
-                    report.rejected.push((
-                        i,
+            let owners = This::ids_by_key(
+                &mut tx,
+                "structures",
+                "siret",
+                records.iter().map(|r| r.structure_siret.to_string()),
+            )
+            .await?;
+            let rows = rows_to_write(
+                records,
+                |r| (r.structure_siret.as_str(), r.external_id.as_str()),
+                &mut report,
+                |record| {
+                    let owner = owners.get(record.structure_siret.as_str()).ok_or_else(|| {
                         format!(
                             "structure_siret: no structure has the SIRET {}",
                             record.structure_siret
-                        ),
-                    ));
-                    continue;
-                };
-                match offer_row(record, owner) {
-                    Ok(row) => rows.push(row),
-                    Err(reason) => report.rejected.push((i, reason)),
-                }
-            }
+                        )
+                    })?;
+                    offer_row(record, *owner)
+                },
+            );
             let staged: Vec<Staged> = rows.iter().map(|row| row.staged(now)).collect();
             let update = offer_update_set();
             let table = Table {

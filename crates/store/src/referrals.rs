@@ -3,7 +3,7 @@
 //! business (`model::workflow`), not the store's.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row as _;
 
 use crate::backend::both_backends;
@@ -57,27 +57,65 @@ pub const REFERRAL_SELECT: &str = "SELECT r.id, r.job_seeker_id, r.offer_id, r.s
     r.proposed_by_user_id, r.hire_starts_on, r.not_hired_reason, r.created_at, r.updated_at \
     FROM referrals r";
 
-macro_rules! referral_from_row {
-    ($row:expr) => {{
-        use sqlx::Row as _;
-        use $crate::common::*;
-        let row = $row;
-        ::std::result::Result::<_, $crate::StoreError>::Ok($crate::Referral {
-            id: row.try_get("id")?,
-            job_seeker_id: row.try_get("job_seeker_id")?,
-            offer_id: row.try_get("offer_id")?,
-            state: text_enum(
-                &row.try_get::<String, _>("state")?,
-                "state",
-                $crate::ReferralState::parse,
-            )?,
-            proposed_by: row.try_get("proposed_by_user_id")?,
-            hire_starts_on: row.try_get("hire_starts_on")?,
-            not_hired_reason: row.try_get("not_hired_reason")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+/// A row of `referrals` as [`REFERRAL_SELECT`] and `RETURNING` read it.
+#[derive(sqlx::FromRow)]
+struct ReferralRow {
+    id: i64,
+    job_seeker_id: i64,
+    offer_id: i64,
+    state: String,
+    proposed_by_user_id: Option<i64>,
+    hire_starts_on: Option<NaiveDate>,
+    not_hired_reason: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<ReferralRow> for Referral {
+    type Error = StoreError;
+
+    fn try_from(row: ReferralRow) -> Result<Self> {
+        Ok(Referral {
+            id: row.id,
+            job_seeker_id: row.job_seeker_id,
+            offer_id: row.offer_id,
+            state: text_enum(&row.state, "state", ReferralState::parse)?,
+            proposed_by: row.proposed_by_user_id,
+            hire_starts_on: row.hire_starts_on,
+            not_hired_reason: row.not_hired_reason,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
         })
-    }};
+    }
+}
+
+/// A row of `referral_transitions`.
+#[derive(sqlx::FromRow)]
+struct TransitionRow {
+    referral_id: i64,
+    from_state: Option<String>,
+    to_state: String,
+    by_user_id: Option<i64>,
+    note: Option<String>,
+    at: DateTime<Utc>,
+}
+
+impl TryFrom<TransitionRow> for ReferralTransition {
+    type Error = StoreError;
+
+    fn try_from(row: TransitionRow) -> Result<Self> {
+        Ok(ReferralTransition {
+            referral_id: row.referral_id,
+            from: row
+                .from_state
+                .map(|s| text_enum(&s, "from_state", ReferralState::parse))
+                .transpose()?,
+            to: text_enum(&row.to_state, "to_state", ReferralState::parse)?,
+            by: row.by_user_id,
+            note: row.note,
+            at: row.at,
+        })
+    }
 }
 
 /// The WHERE clause of a referral listing (`r` is the referral), with one placeholder `{p}`
@@ -184,7 +222,7 @@ both_backends! {
                 })
                 .transpose()?,
             )?;
-            let row = sqlx::query(
+            let row: ReferralRow = sqlx::query_as(
                 "INSERT INTO referrals (job_seeker_id, offer_id, state, proposed_by_user_id, created_at, updated_at) \
                  VALUES ($1, $2, 'proposed', $3, $4, $4) \
                  RETURNING id, job_seeker_id, offer_id, state, proposed_by_user_id, hire_starts_on, \
@@ -196,7 +234,7 @@ both_backends! {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            let referral = referral_from_row!(&row)?;
+            let referral = Referral::try_from(row)?;
             sqlx::query(
                 "INSERT INTO referral_transitions (referral_id, from_state, to_state, by_user_id, at) \
                  VALUES ($1, NULL, 'proposed', $2, $3)",
@@ -225,7 +263,7 @@ both_backends! {
         ) -> Result<Referral> {
             check_transition(request)?;
             let mut tx = self.begin_write().await?;
-            let row = sqlx::query(
+            let row: Option<ReferralRow> = sqlx::query_as(
                 "UPDATE referrals SET state = $1, hire_starts_on = $2, not_hired_reason = $3, updated_at = $4 \
                  WHERE id = $5 AND state = $6 \
                  RETURNING id, job_seeker_id, offer_id, state, proposed_by_user_id, hire_starts_on, \
@@ -253,7 +291,7 @@ both_backends! {
                     )),
                 });
             };
-            let referral = referral_from_row!(&row)?;
+            let referral = Referral::try_from(row)?;
             sqlx::query(
                 "INSERT INTO referral_transitions (referral_id, from_state, to_state, by_user_id, note, at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -274,11 +312,12 @@ both_backends! {
         }
 
         async fn referral(&self, referral_id: i64) -> Result<Option<Referral>> {
-            let row = sqlx::query(&format!("{REFERRAL_SELECT} WHERE id = $1"))
-                .bind(referral_id)
-                .fetch_optional(&self.pool)
-                .await?;
-            row.as_ref().map(|row| referral_from_row!(row)).transpose()
+            let row: Option<ReferralRow> =
+                sqlx::query_as(&format!("{REFERRAL_SELECT} WHERE id = $1"))
+                    .bind(referral_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            row.map(Referral::try_from).transpose()
         }
 
         async fn referrals(
@@ -289,52 +328,36 @@ both_backends! {
         ) -> Result<Vec<Referral>> {
             let (filter, id) = referral_scope_filter(scope, "$3");
             let sql = format!("{REFERRAL_SELECT} WHERE {filter} AND r.id > $1 ORDER BY r.id LIMIT $2");
-            let mut query = sqlx::query(&sql).bind(after).bind(i64::from(limit));
+            let mut query = sqlx::query_as::<_, ReferralRow>(&sql)
+                .bind(after)
+                .bind(i64::from(limit));
             if let Some(id) = id {
                 query = query.bind(id);
             }
             let rows = query.fetch_all(&self.pool).await?;
-            rows.iter().map(|row| referral_from_row!(row)).collect()
+            rows.into_iter().map(Referral::try_from).collect()
         }
 
         async fn referrals_idle_since(&self, before: DateTime<Utc>) -> Result<Vec<Referral>> {
-            let rows = sqlx::query(&format!(
+            let rows: Vec<ReferralRow> = sqlx::query_as(&format!(
                 "{REFERRAL_SELECT} WHERE r.state IN {OPEN_REFERRAL_STATES} AND r.updated_at <= $1 \
                  ORDER BY r.id"
             ))
             .bind(before)
             .fetch_all(&self.pool)
             .await?;
-            rows.iter().map(|row| referral_from_row!(row)).collect()
+            rows.into_iter().map(Referral::try_from).collect()
         }
 
         async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>> {
-            let rows = sqlx::query(
+            let rows: Vec<TransitionRow> = sqlx::query_as(
                 "SELECT referral_id, from_state, to_state, by_user_id, note, at FROM referral_transitions \
                  WHERE referral_id = $1 ORDER BY id",
             )
             .bind(referral_id)
             .fetch_all(&self.pool)
             .await?;
-            rows.iter()
-                .map(|row| {
-                    Ok(ReferralTransition {
-                        referral_id: row.try_get("referral_id")?,
-                        from: row
-                            .try_get::<Option<String>, _>("from_state")?
-                            .map(|s| text_enum(&s, "from_state", ReferralState::parse))
-                            .transpose()?,
-                        to: text_enum(
-                            &row.try_get::<String, _>("to_state")?,
-                            "to_state",
-                            ReferralState::parse,
-                        )?,
-                        by: row.try_get("by_user_id")?,
-                        note: row.try_get("note")?,
-                        at: row.try_get("at")?,
-                    })
-                })
-                .collect()
+            rows.into_iter().map(ReferralTransition::try_from).collect()
         }
     }
 }

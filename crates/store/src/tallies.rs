@@ -33,13 +33,18 @@ pub trait Tallies: Send + Sync {
 }
 
 both_backends! {
+    /// A count column (`COUNT(*)` or a stored tally) as an unsigned number.
+    fn count(row: &Row, column: &str) -> Result<u64> {
+        Ok(u64::try_from(row.try_get::<i64, _>(column)?).unwrap_or(0))
+    }
+
     fn tally_from_row(row: &Row) -> Result<Tally> {
         Ok(Tally {
             department: row.try_get("department")?,
             month: row.try_get("month")?,
             changed_month: row.try_get("changed_month")?,
             state: row.try_get("state")?,
-            count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
+            count: count(row, "n")?,
         })
     }
 
@@ -48,7 +53,7 @@ both_backends! {
     fn holders(row: &Row) -> Result<[u64; 6]> {
         let mut out = [0u64; 6];
         for (slot, status) in out.iter_mut().zip(model::PriorityStatus::ALL) {
-            *slot = u64::try_from(row.try_get::<i64, _>(status.as_str())?).unwrap_or(0);
+            *slot = count(row, status.as_str())?;
         }
         Ok(out)
     }
@@ -111,7 +116,7 @@ both_backends! {
                         department: row.try_get("department")?,
                         month: row.try_get("month")?,
                         kind: row.try_get("kind")?,
-                        people: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
+                        people: count(row, "n")?,
                         holders: holders(row)?,
                     })
                 })
@@ -170,8 +175,8 @@ both_backends! {
                         structure_id: row.try_get("structure_id")?,
                         department: row.try_get("department")?,
                         month: row.try_get("month")?,
-                        shortlists: u64::try_from(row.try_get::<i64, _>("shortlists")?).unwrap_or(0),
-                        candidates: u64::try_from(row.try_get::<i64, _>("candidates")?).unwrap_or(0),
+                        shortlists: count(row, "shortlists")?,
+                        candidates: count(row, "candidates")?,
                         holders: holders(row)?,
                     })
                 })

@@ -68,10 +68,7 @@ pub async fn structures_are_upserted_on_their_siret(db: &TestDb) {
 
 pub async fn users_memberships_and_tokens(db: &TestDb) {
     let store = db.store();
-    store
-        .upsert_structures(&[structure(1, StructureKind::FranceTravail)], at(1))
-        .await
-        .unwrap();
+    add_structures(store, [(1, StructureKind::FranceTravail)]).await;
     let agency = store.structure_by_siret(&siret(1)).await.unwrap().unwrap();
     let user = store
         .create_user(
@@ -193,11 +190,46 @@ pub async fn users_memberships_and_tokens(db: &TestDb) {
     assert_eq!(listed[0].revoked_at, None);
 }
 
-async fn one_agency(store: &dyn Store) -> Siret {
+/// Stores the structures `(n, kind)` of [`structure`] at `at(1)` and answers their ids, in
+/// the same order.
+async fn add_structures<const N: usize>(
+    store: &dyn Store,
+    structures: [(u32, StructureKind); N],
+) -> [i64; N] {
+    let records: Vec<_> = structures
+        .iter()
+        .map(|&(n, kind)| structure(n, kind))
+        .collect();
+    store.upsert_structures(&records, at(1)).await.unwrap();
+    let mut ids = [0; N];
+    for (id, (n, _)) in ids.iter_mut().zip(structures) {
+        *id = store
+            .structure_by_siret(&siret(n))
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+    }
+    ids
+}
+
+/// Creates an account with no password at `at(1)`.
+async fn add_user(store: &dyn Store, email: &str, display_name: &str) -> User {
     store
-        .upsert_structures(&[structure(1, StructureKind::FranceTravail)], at(1))
+        .create_user(
+            &NewUser {
+                email: Email::parse(email).unwrap(),
+                display_name: display_name.to_string(),
+                password_hash: None,
+            },
+            at(1),
+        )
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn one_agency(store: &dyn Store) -> Siret {
+    add_structures(store, [(1, StructureKind::FranceTravail)]).await;
     siret(1)
 }
 
@@ -233,17 +265,7 @@ pub async fn sourcing_profiles_are_the_records_without_identity(db: &TestDb) {
 pub async fn job_seekers_round_trip_every_field(db: &TestDb) {
     let store = db.store();
     let agency = one_agency(store).await;
-    let advisor = store
-        .create_user(
-            &NewUser {
-                email: Email::parse("advisor@francetravail.fr").unwrap(),
-                display_name: "Advisor".to_string(),
-                password_hash: None,
-            },
-            at(1),
-        )
-        .await
-        .unwrap();
+    let advisor = add_user(store, "advisor@francetravail.fr", "Advisor").await;
     let mut records: Vec<_> = (1..=6).map(|n| job_seeker(n, &agency)).collect();
     records[0].advisor_email = Some(advisor.email.clone());
     records[1].email = None;
@@ -370,10 +392,7 @@ pub async fn job_seekers_with_unknown_agency_or_advisor_are_rejected_alone(db: &
 
 pub async fn offers_round_trip_and_close(db: &TestDb) {
     let store = db.store();
-    store
-        .upsert_structures(&[structure(3, StructureKind::AgenceEmploi)], at(1))
-        .await
-        .unwrap();
+    add_structures(store, [(3, StructureKind::AgenceEmploi)]).await;
     let owner = siret(3);
     let mut records: Vec<_> = (1..=5).map(|n| offer(n, &owner)).collect();
     records[4].coordinates = None;
@@ -438,10 +457,7 @@ pub async fn offers_round_trip_and_close(db: &TestDb) {
 
 pub async fn offers_with_unknown_owner_or_inconsistent_status_are_rejected(db: &TestDb) {
     let store = db.store();
-    store
-        .upsert_structures(&[structure(3, StructureKind::AgenceEmploi)], at(1))
-        .await
-        .unwrap();
+    add_structures(store, [(3, StructureKind::AgenceEmploi)]).await;
     let owner = siret(3);
     let mut records: Vec<_> = (1..=4).map(|n| offer(n, &owner)).collect();
     records[0].structure_siret = siret(4);
@@ -457,10 +473,7 @@ pub async fn offers_with_unknown_owner_or_inconsistent_status_are_rejected(db: &
     assert!(reasons[1].starts_with("closed_at:"), "{reasons:?}");
     assert!(reasons[2].starts_with("title:"), "{reasons:?}");
     // The same reference under another owner is another offer.
-    store
-        .upsert_structures(&[structure(4, StructureKind::AgenceEmploi)], at(1))
-        .await
-        .unwrap();
+    add_structures(store, [(4, StructureKind::AgenceEmploi)]).await;
     let report = store
         .upsert_offers(&[offer(4, &siret(4))], at(2))
         .await
@@ -472,10 +485,7 @@ pub async fn offers_with_unknown_owner_or_inconsistent_status_are_rejected(db: &
 pub async fn referral_transitions_are_checked_and_logged(db: &TestDb) {
     let store = db.store();
     let agency = one_agency(store).await;
-    store
-        .upsert_structures(&[structure(3, StructureKind::AgenceEmploi)], at(1))
-        .await
-        .unwrap();
+    add_structures(store, [(3, StructureKind::AgenceEmploi)]).await;
     store
         .upsert_job_seekers(&[job_seeker(1, &agency)], at(1))
         .await
@@ -486,17 +496,7 @@ pub async fn referral_transitions_are_checked_and_logged(db: &TestDb) {
         .unwrap();
     let seeker = store.load_job_seekers().await.unwrap().remove(0);
     let offer = store.load_offers().await.unwrap().remove(0);
-    let recruiter = store
-        .create_user(
-            &NewUser {
-                email: Email::parse("recruteur@interim.fr").unwrap(),
-                display_name: "Recruteur".to_string(),
-                password_hash: None,
-            },
-            at(1),
-        )
-        .await
-        .unwrap();
+    let recruiter = add_user(store, "recruteur@interim.fr", "Recruteur").await;
 
     let referral = store
         .create_referral(
@@ -741,17 +741,7 @@ pub async fn audit_trail_is_hash_chained_and_tampering_is_found(db: &TestDb) {
 
 pub async fn sessions_open_expire_and_close(db: &TestDb) {
     let store = db.store();
-    let user = store
-        .create_user(
-            &NewUser {
-                email: domain::Email::parse("camille@ft.fr").unwrap(),
-                display_name: "Camille".to_string(),
-                password_hash: None,
-            },
-            at(1),
-        )
-        .await
-        .unwrap();
+    let user = add_user(store, "camille@ft.fr", "Camille").await;
     let hash = TokenHash::of_token("cookie secret");
     let csrf = "c".repeat(64);
     let session = store
@@ -778,17 +768,15 @@ pub async fn sessions_open_expire_and_close(db: &TestDb) {
 
 pub async fn referrals_are_listed_by_scope_and_idleness(db: &TestDb) {
     let store = db.store();
-    store
-        .upsert_structures(
-            &[
-                structure(1, StructureKind::FranceTravail),
-                structure(2, StructureKind::FranceTravail),
-                structure(3, StructureKind::AgenceEmploi),
-            ],
-            at(1),
-        )
-        .await
-        .unwrap();
+    add_structures(
+        store,
+        [
+            (1, StructureKind::FranceTravail),
+            (2, StructureKind::FranceTravail),
+            (3, StructureKind::AgenceEmploi),
+        ],
+    )
+    .await;
     store
         .upsert_job_seekers(&[job_seeker(1, &siret(1)), job_seeker(2, &siret(2))], at(1))
         .await
@@ -843,56 +831,19 @@ pub async fn referrals_are_listed_by_scope_and_idleness(db: &TestDb) {
         .await
         .unwrap();
     let ids = |rs: Vec<Referral>| rs.iter().map(|r| r.id).collect::<Vec<_>>();
-    assert_eq!(
-        ids(store
-            .referrals(ReferralScope::OfferOwner(owner.id), 0, 10)
-            .await
-            .unwrap()),
-        vec![r1.id, r2.id]
-    );
-    assert_eq!(
-        ids(store
-            .referrals(ReferralScope::JobSeekerAgency(agency1.id), 0, 10)
-            .await
-            .unwrap()),
-        vec![r1.id]
-    );
-    assert_eq!(
-        ids(store
-            .referrals(ReferralScope::JobSeeker(s2.id), 0, 10)
-            .await
-            .unwrap()),
-        vec![r2.id]
-    );
-    assert_eq!(
-        ids(store
-            .referrals(ReferralScope::All, r1.id, 10)
-            .await
-            .unwrap()),
-        vec![r2.id]
-    );
-    assert_eq!(
-        ids(store
-            .referrals(ReferralScope::Offer(offers[1].id), 0, 10)
-            .await
-            .unwrap()),
-        vec![r2.id]
-    );
-    // A structure's referrals: of its offers or of its job seekers (agency 1 owns no offer).
-    assert_eq!(
-        ids(store
-            .referrals(ReferralScope::Structure(agency1.id), 0, 10)
-            .await
-            .unwrap()),
-        vec![r1.id]
-    );
-    assert_eq!(
-        ids(store
-            .referrals(ReferralScope::Structure(owner.id), r1.id, 10)
-            .await
-            .unwrap()),
-        vec![r2.id]
-    );
+    for (scope, after, expected) in [
+        (ReferralScope::OfferOwner(owner.id), 0, vec![r1.id, r2.id]),
+        (ReferralScope::JobSeekerAgency(agency1.id), 0, vec![r1.id]),
+        (ReferralScope::JobSeeker(s2.id), 0, vec![r2.id]),
+        (ReferralScope::All, r1.id, vec![r2.id]),
+        (ReferralScope::Offer(offers[1].id), 0, vec![r2.id]),
+        // A structure's referrals: of its offers or of its job seekers (agency 1 owns no offer).
+        (ReferralScope::Structure(agency1.id), 0, vec![r1.id]),
+        (ReferralScope::Structure(owner.id), r1.id, vec![r2.id]),
+    ] {
+        let listed = store.referrals(scope, after, 10).await.unwrap();
+        assert_eq!(ids(listed), expected, "{scope:?} after {after}");
+    }
     assert_eq!(
         ids(store.referrals_idle_since(at(3)).await.unwrap()),
         vec![r1.id]
@@ -1023,28 +974,14 @@ pub async fn bulk_write_of_thousands_reads_back_identical(db: &TestDb) {
 /// department and month; wrong values are refused by the schema.
 pub async fn shortlist_tallies_add_up(db: &TestDb) {
     let store = db.store();
-    store
-        .upsert_structures(
-            &[
-                structure(3, StructureKind::AgenceEmploi),
-                structure(4, StructureKind::AgenceEmploi),
-            ],
-            at(1),
-        )
-        .await
-        .unwrap();
-    let x = store
-        .structure_by_siret(&siret(3))
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let y = store
-        .structure_by_siret(&siret(4))
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let [x, y] = add_structures(
+        store,
+        [
+            (3, StructureKind::AgenceEmploi),
+            (4, StructureKind::AgenceEmploi),
+        ],
+    )
+    .await;
     let tally =
         |structure_id, department: &str, month: &str, shortlists, candidates| ShortlistTally {
             structure_id,
@@ -1178,39 +1115,15 @@ pub async fn services_and_profiles_round_trip(db: &TestDb) {
 /// once per person, and its attendance recorded; the schema refuses a meeting with no place.
 pub async fn meetings_invitations_registrations_and_attendance(db: &TestDb) {
     let store = db.store();
-    store
-        .upsert_structures(
-            &[
-                structure(1, StructureKind::FranceTravail),
-                structure(3, StructureKind::AgenceEmploi),
-            ],
-            at(1),
-        )
-        .await
-        .unwrap();
-    let ft = store
-        .structure_by_siret(&siret(1))
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let agency = store
-        .structure_by_siret(&siret(3))
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let user = store
-        .create_user(
-            &NewUser {
-                email: Email::parse("recruteur@agence.fr").unwrap(),
-                display_name: "Recruteur".to_string(),
-                password_hash: None,
-            },
-            at(1),
-        )
-        .await
-        .unwrap();
+    let [ft, agency] = add_structures(
+        store,
+        [
+            (1, StructureKind::FranceTravail),
+            (3, StructureKind::AgenceEmploi),
+        ],
+    )
+    .await;
+    let user = add_user(store, "recruteur@agence.fr", "Recruteur").await;
     let new = NewMeeting {
         organiser: ft,
         theme: "Les métiers de la logistique qui recrutent".to_string(),
@@ -1300,17 +1213,7 @@ pub async fn priority_policies_are_an_append_only_history(db: &TestDb) {
     use model::policy::{PolicyRecord, PolicyRule, Territory};
     let store = db.store();
     assert!(store.priority_policies().await.unwrap().is_empty());
-    let steering = store
-        .create_user(
-            &NewUser {
-                email: Email::parse("pilotage@idf.fr").unwrap(),
-                display_name: "Comité".to_string(),
-                password_hash: None,
-            },
-            at(1),
-        )
-        .await
-        .unwrap();
+    let steering = add_user(store, "pilotage@idf.fr", "Comité").await;
     let region = PolicyRecord {
         territory: Territory::Region("11".to_string()),
         rule: floors(&[(PriorityStatus::Rqth, 0.1), (PriorityStatus::Qpv, 0.25)]),
@@ -1489,10 +1392,7 @@ pub async fn consent_is_recorded_with_its_history_and_kept_by_imports(db: &TestD
 pub async fn referral_holder_tallies_count_each_status(db: &TestDb) {
     let store = db.store();
     let agency = one_agency(store).await;
-    store
-        .upsert_structures(&[structure(2, StructureKind::AgenceEmploi)], at(1))
-        .await
-        .unwrap();
+    add_structures(store, [(2, StructureKind::AgenceEmploi)]).await;
     // 2: RQTH; 3: long-term; 6: both.
     let seekers: Vec<_> = [2, 3, 6].iter().map(|n| job_seeker(*n, &agency)).collect();
     store.upsert_job_seekers(&seekers, at(1)).await.unwrap();
@@ -1556,10 +1456,7 @@ pub async fn referral_holder_tallies_count_each_status(db: &TestDb) {
 pub async fn portfolio_is_searched_filtered_sorted_and_paged_by_the_database(db: &TestDb) {
     let store = db.store();
     let agency = one_agency(store).await;
-    store
-        .upsert_structures(&[structure(2, StructureKind::FranceTravail)], at(1))
-        .await
-        .unwrap();
+    add_structures(store, [(2, StructureKind::FranceTravail)]).await;
     let mut records: Vec<_> = (1..=12).map(|n| job_seeker(n, &agency)).collect();
     records[3].last_name = PersonName::parse("Lefèvre").unwrap();
     records[7].last_name = PersonName::parse("LEFEVRE-Dupont").unwrap();
