@@ -270,17 +270,10 @@ pub(crate) async fn create_user(
         .store
         .set_membership(user.id, structure, role, now)
         .await?;
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "account.create",
-            "user",
-            Some(user.id),
-            serde_json::json!({ "role": role.as_str(), "structure": structure }),
-        )],
-    )
-    .await?;
+    let detail = json!({ "role": role.as_str(), "structure": structure });
+    state
+        .audit_one(principal.event("account.create", "user", user.id, detail))
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(UserView {
