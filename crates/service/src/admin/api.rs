@@ -140,18 +140,10 @@ pub(crate) async fn list_users(
     for (user, memberships) in users {
         let mut seats = Vec::new();
         for m in memberships {
-            seats.push(SeatView {
-                role: m.role.as_str().to_string(),
-                structure_id: m.structure_id,
-                siret: state.structure_siret(m.structure_id).await?,
-            });
+            let siret = state.structure_siret(m.structure_id).await?;
+            seats.push(SeatView::new(m.role, m.structure_id, siret));
         }
-        views.push(UserView {
-            id: user.id,
-            email: user.email.as_str().to_string(),
-            display_name: user.display_name,
-            seats,
-        });
+        views.push(UserView::new(&user, seats));
     }
     Ok(Json(views))
 }
@@ -270,30 +262,12 @@ pub(crate) async fn create_user(
         .store
         .set_membership(user.id, structure, role, now)
         .await?;
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "account.create",
-            "user",
-            Some(user.id),
-            serde_json::json!({ "role": role.as_str(), "structure": structure }),
-        )],
-    )
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(UserView {
-            id: user.id,
-            email: user.email.as_str().to_string(),
-            display_name: user.display_name,
-            seats: vec![SeatView {
-                role: role.as_str().to_string(),
-                structure_id: structure,
-                siret: state.structure_siret(structure).await?,
-            }],
-        }),
-    ))
+    let detail = json!({ "role": role.as_str(), "structure": structure });
+    state
+        .audit_one(principal.event("account.create", "user", user.id, detail))
+        .await?;
+    let seat = SeatView::new(role, structure, state.structure_siret(structure).await?);
+    Ok((StatusCode::CREATED, Json(UserView::new(&user, vec![seat]))))
 }
 
 /// What a structure search asks.

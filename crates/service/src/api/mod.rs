@@ -32,6 +32,7 @@ pub(crate) use model::{
     TransitionRequest,
 };
 pub(crate) use serde::{Deserialize, Serialize};
+pub(crate) use serde_json::json;
 pub(crate) use utoipa::{IntoParams, OpenApi, ToSchema};
 pub(crate) use utoipa_axum::router::OpenApiRouter;
 pub(crate) use utoipa_axum::routes;
@@ -215,6 +216,26 @@ pub(crate) async fn audit(state: &AppState, events: Vec<NewAuditEvent>) -> AppRe
     Ok(())
 }
 
+impl AppState {
+    /// Appends one event to the audit trail.
+    pub(crate) async fn audit_one(&self, event: NewAuditEvent) -> AppResult<()> {
+        audit(self, vec![event]).await
+    }
+}
+
+impl Principal {
+    /// This user's audit event about one record (`kind`, `id`).
+    pub(crate) fn event(
+        &self,
+        action: &str,
+        kind: &str,
+        id: i64,
+        detail: serde_json::Value,
+    ) -> NewAuditEvent {
+        event(self, action, kind, Some(id), detail)
+    }
+}
+
 pub(crate) fn event(
     actor: &Principal,
     action: &str,
@@ -375,14 +396,9 @@ pub(crate) async fn refused(
     action: &str,
     reason: String,
 ) -> ApiError {
-    let attempt = event(
-        principal,
-        &format!("{action}.refused"),
-        "job_seeker",
-        Some(seeker_id),
-        serde_json::json!({}),
-    );
-    match audit(state, vec![attempt]).await {
+    let refusal = format!("{action}.refused");
+    let attempt = principal.event(&refusal, "job_seeker", seeker_id, json!({}));
+    match state.audit_one(attempt).await {
         Ok(()) => forbidden(reason),
         Err(err) => err,
     }
@@ -538,6 +554,20 @@ pub struct StructureQuery {
     pub structure: Option<String>,
 }
 
+impl StructureQuery {
+    /// The structure this query is about and the rule that lets the user list it
+    /// ([`listing`]).
+    pub(crate) async fn listing(
+        &self,
+        state: &AppState,
+        principal: &Principal,
+        resource: Resource,
+        verb: Verb,
+    ) -> AppResult<(i64, &'static crate::access::Rule)> {
+        listing(state, principal, resource, verb, self.structure.as_deref()).await
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -559,7 +589,7 @@ pub(crate) fn match_kind(kind: engine::MatchKind) -> String {
 
 async fn healthz(State(state): St) -> Response {
     match state.store.structure(0).await {
-        Ok(_) => Json(serde_json::json!({
+        Ok(_) => Json(json!({
             "status": "ok",
             "database": state.store.backend().as_str(),
         }))
@@ -568,7 +598,7 @@ async fn healthz(State(state): St) -> Response {
             tracing::error!(error = %err, "health check: the database does not answer");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({ "status": "unavailable" })),
+                Json(json!({ "status": "unavailable" })),
             )
                 .into_response()
         }

@@ -82,17 +82,9 @@ pub(crate) async fn open_session(
         seats,
         csrf_token: Some(csrf),
     };
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "session.open",
-            "user",
-            Some(principal.user.id),
-            serde_json::json!({}),
-        )],
-    )
-    .await?;
+    state
+        .audit_one(principal.event("session.open", "user", principal.user.id, json!({})))
+        .await?;
     let cookie = auth::session_cookie(&secret, hours * 3600, secure(&state, &headers));
     let mut response = Json(SessionView {
         user: user_view(&principal),
@@ -129,17 +121,9 @@ pub(crate) async fn close_session(
             .delete_session(&TokenHash::of_token(secret))
             .await?;
     }
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "session.close",
-            "user",
-            Some(principal.user.id),
-            serde_json::json!({}),
-        )],
-    )
-    .await?;
+    state
+        .audit_one(principal.event("session.close", "user", principal.user.id, json!({})))
+        .await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     if let Ok(value) = HeaderValue::from_str(&auth::cleared_cookie(secure(&state, &headers))) {
         response.headers_mut().insert(header::SET_COOKIE, value);
@@ -211,17 +195,10 @@ pub(crate) async fn create_token(
             now,
         )
         .await?;
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "api_token.create",
-            "api_token",
-            Some(token.id),
-            serde_json::json!({ "name": name }),
-        )],
-    )
-    .await?;
+    let detail = json!({ "name": name });
+    state
+        .audit_one(principal.event("api_token.create", "api_token", token.id, detail))
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(TokenCreated {
@@ -282,16 +259,8 @@ pub(crate) async fn revoke_token(
     if !state.store.revoke_api_token(id, owner, state.now()).await? {
         return Err(ApiError::NotFound(format!("active token {id} of yours")));
     }
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "api_token.revoke",
-            "api_token",
-            Some(id),
-            serde_json::json!({}),
-        )],
-    )
-    .await?;
+    state
+        .audit_one(principal.event("api_token.revoke", "api_token", id, json!({})))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

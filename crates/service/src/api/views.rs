@@ -26,21 +26,35 @@ pub struct SessionView {
     pub csrf_token: Option<String>,
 }
 
-pub(crate) fn user_view(principal: &Principal) -> UserView {
-    UserView {
-        id: principal.user.id,
-        email: principal.user.email.as_str().to_string(),
-        display_name: principal.user.display_name.clone(),
-        seats: principal
-            .seats
-            .iter()
-            .map(|s| SeatView {
-                role: s.role.as_str().to_string(),
-                structure_id: s.structure_id,
-                siret: s.siret.clone(),
-            })
-            .collect(),
+impl SeatView {
+    pub(crate) fn new(role: model::Role, structure_id: i64, siret: String) -> Self {
+        SeatView {
+            role: role.as_str().to_string(),
+            structure_id,
+            siret,
+        }
     }
+}
+
+impl UserView {
+    /// An account with its seats.
+    pub(crate) fn new(user: &model::User, seats: Vec<SeatView>) -> Self {
+        UserView {
+            id: user.id,
+            email: user.email.as_str().to_string(),
+            display_name: user.display_name.clone(),
+            seats,
+        }
+    }
+}
+
+pub(crate) fn user_view(principal: &Principal) -> UserView {
+    let seats = principal
+        .seats
+        .iter()
+        .map(|s| SeatView::new(s.role, s.structure_id, s.siret.clone()))
+        .collect();
+    UserView::new(&principal.user, seats)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -214,17 +214,10 @@ pub(crate) async fn confirm_service(
     if let Some((_, reason)) = report.rejected.first() {
         return Err(ApiError::Internal(format!("service {id}: {reason}")));
     }
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "service.confirm",
-            "service",
-            Some(id),
-            serde_json::json!({ "updated_on": today }),
-        )],
-    )
-    .await?;
+    let detail = json!({ "updated_on": today });
+    state
+        .audit_one(principal.event("service.confirm", "service", id, detail))
+        .await?;
     let service = model::Service { record, ..service };
     Ok(Json(hit_view(&directory::Hit {
         overdue: directory::overdue(&service, today),

@@ -14,43 +14,48 @@ pub(crate) async fn list_job_seekers(
     QueryParams(page): QueryParams<Page>,
 ) -> AppResult<Json<Vec<JobSeekerView>>> {
     let limit = page_limit(page.limit)?;
-    let (agency, rule) = listing(
-        &state,
-        &principal,
-        Resource::JobSeekers,
-        Verb::Read,
-        structure.structure.as_deref(),
-    )
-    .await?;
+    let (agency, fields) = portfolio(&state, &principal, structure.structure.as_deref()).await?;
+    let seekers = state
+        .store
+        .job_seekers_of_agency(agency, page.after, limit)
+        .await?;
+    audit_listed(&state, &principal, &seekers, fields, "list").await?;
+    Ok(Json(
+        seekers.iter().map(|s| job_seeker_view(s, fields)).collect(),
+    ))
+}
+
+/// The agency whose portfolio a listing shows (the one asked by SIRET, or the user's only
+/// one) and the fields its reader sees. Agencies, who see a person only through an accepted
+/// referral, list nobody.
+async fn portfolio(
+    state: &AppState,
+    principal: &Principal,
+    asked: Option<&str>,
+) -> AppResult<(i64, Fields)> {
+    let (agency, rule) = listing(state, principal, Resource::JobSeekers, Verb::Read, asked).await?;
     if rule.reach == Reach::AcceptedReferral {
         return Err(forbidden(
             "agencies see a job seeker through an accepted referral, not as a list".to_string(),
         ));
     }
-    let seekers = state
-        .store
-        .job_seekers_of_agency(agency, page.after, limit)
-        .await?;
-    let fields = rule.fields;
-    audit(
-        &state,
-        seekers
-            .iter()
-            .map(|s| {
-                event(
-                    &principal,
-                    "job_seeker.read",
-                    "job_seeker",
-                    Some(s.id),
-                    serde_json::json!({ "fields": fields_name(fields), "via": "list" }),
-                )
-            })
-            .collect(),
-    )
-    .await?;
-    Ok(Json(
-        seekers.iter().map(|s| job_seeker_view(s, fields)).collect(),
-    ))
+    Ok((agency, rule.fields))
+}
+
+/// Every person a listing shows is a read of their record, audited (`via` names the listing).
+async fn audit_listed(
+    state: &AppState,
+    principal: &Principal,
+    seekers: &[JobSeeker],
+    fields: Fields,
+    via: &str,
+) -> AppResult<()> {
+    let detail = json!({ "fields": fields_name(fields), "via": via });
+    let reads = seekers
+        .iter()
+        .map(|s| principal.event("job_seeker.read", "job_seeker", s.id, detail.clone()))
+        .collect();
+    audit(state, reads).await
 }
 
 /// One job seeker, as the reader's rights show them (audited).
@@ -65,17 +70,10 @@ pub(crate) async fn get_job_seeker(
 ) -> AppResult<Json<JobSeekerView>> {
     let (seeker, agency) = person_to_read(&state, &principal, id).await?;
     let fields = job_seeker_fields(&state, &principal, id, agency).await?;
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "job_seeker.read",
-            "job_seeker",
-            Some(id),
-            serde_json::json!({ "fields": fields_name(fields) }),
-        )],
-    )
-    .await?;
+    let detail = json!({ "fields": fields_name(fields) });
+    state
+        .audit_one(principal.event("job_seeker.read", "job_seeker", id, detail))
+        .await?;
     Ok(Json(job_seeker_view(&seeker, fields)))
 }
 
@@ -127,17 +125,10 @@ pub(crate) async fn suggestions(
     })
     .await
     .map_err(|err| ApiError::Internal(format!("suggestions for job seeker {id}: {err}")))??;
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "job_seeker.suggest",
-            "job_seeker",
-            Some(id),
-            serde_json::json!({ "k": k, "offers": views.iter().map(|v| v.offer.id).collect::<Vec<_>>() }),
-        )],
-    )
-    .await?;
+    let detail = json!({ "k": k, "offers": views.iter().map(|v| v.offer.id).collect::<Vec<_>>() });
+    state
+        .audit_one(principal.event("job_seeker.suggest", "job_seeker", id, detail))
+        .await?;
     Ok(Json(views))
 }
 
@@ -156,17 +147,9 @@ pub(crate) async fn access_history(
     if let Err(reason) = principal.grant(Resource::AccessHistory, Verb::Read, Some(agency)) {
         return Err(refused(&state, &principal, id, "job_seeker.access_history", reason).await);
     }
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "job_seeker.access_history",
-            "job_seeker",
-            Some(id),
-            serde_json::json!({}),
-        )],
-    )
-    .await?;
+    state
+        .audit_one(principal.event("job_seeker.access_history", "job_seeker", id, json!({})))
+        .await?;
     let events = state
         .store
         .query_audit(
@@ -305,17 +288,9 @@ pub(crate) async fn consent_history(
     if let Err(reason) = principal.grant(Resource::Consent, Verb::Read, Some(agency)) {
         return Err(refused(&state, &principal, id, "job_seeker.consent", reason).await);
     }
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "job_seeker.consent.read",
-            "job_seeker",
-            Some(id),
-            serde_json::json!({}),
-        )],
-    )
-    .await?;
+    state
+        .audit_one(principal.event("job_seeker.consent.read", "job_seeker", id, json!({})))
+        .await?;
     let events = state.store.consent_events(id).await?;
     Ok(Json(events.iter().map(consent_event_view).collect()))
 }
@@ -370,21 +345,14 @@ pub(crate) async fn consent(
             tracing::warn!(job_seeker = id, %err, "job seeker left out of the engine");
         }
     }
-    audit(
-        state,
-        vec![event(
-            principal,
-            "job_seeker.consent",
-            "job_seeker",
-            Some(id),
-            serde_json::json!({
-                "scope": change.scope.map(|s| s.as_str()),
-                "channel": change.channel.as_str(),
-                "disclosed": change.disclosed.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-            }),
-        )],
-    )
-    .await?;
+    let detail = json!({
+        "scope": change.scope.map(|s| s.as_str()),
+        "channel": change.channel.as_str(),
+        "disclosed": change.disclosed.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+    });
+    state
+        .audit_one(principal.event("job_seeker.consent", "job_seeker", id, detail))
+        .await?;
     let cancelled = cancel_uncovered_proposals(state, principal, id).await?;
     Ok(ConsentReport {
         job_seeker: job_seeker_view(&updated, Fields::Full),
@@ -437,7 +405,7 @@ async fn cancel_uncovered_proposals(
             "referral.cancel",
             "referral",
             Some(referral.id),
-            serde_json::json!({ "from": referral.state.as_str(), "because": "consent" }),
+            json!({ "from": referral.state.as_str(), "because": "consent" }),
         );
         let moved = state
             .store
@@ -551,21 +519,9 @@ pub(crate) async fn search_portfolio(
         Some(text) => model::portfolio::PortfolioSort::parse(text)
             .ok_or_else(|| ApiError::field("?sort", "name or registered"))?,
     };
-    let (agency, rule) = listing(
-        &state,
-        &principal,
-        Resource::JobSeekers,
-        Verb::Read,
-        search.structure.as_deref(),
-    )
-    .await?;
-    if rule.reach == Reach::AcceptedReferral {
-        return Err(forbidden(
-            "agencies see a job seeker through an accepted referral, not as a list".to_string(),
-        ));
-    }
+    let (agency, fields) = portfolio(&state, &principal, search.structure.as_deref()).await?;
     // A filter on a status is a read of everyone's status: only for who sees them all.
-    if status.is_some() && rule.fields != Fields::Full {
+    if status.is_some() && fields != Fields::Full {
         return Err(forbidden(
             "only the person's own agency may filter by priority status".to_string(),
         ));
@@ -582,23 +538,7 @@ pub(crate) async fn search_portfolio(
             limit,
         })
         .await?;
-    let fields = rule.fields;
-    audit(
-        &state,
-        seekers
-            .iter()
-            .map(|s| {
-                event(
-                    &principal,
-                    "job_seeker.read",
-                    "job_seeker",
-                    Some(s.id),
-                    serde_json::json!({ "fields": fields_name(fields), "via": "search" }),
-                )
-            })
-            .collect(),
-    )
-    .await?;
+    audit_listed(&state, &principal, &seekers, fields, "search").await?;
     Ok(Json(PortfolioPage {
         total,
         job_seekers: seekers.iter().map(|s| job_seeker_view(s, fields)).collect(),
@@ -616,14 +556,9 @@ pub(crate) async fn push_job_seekers(
     QueryParams(query): QueryParams<StructureQuery>,
     request: axum::extract::Request,
 ) -> AppResult<Json<JobSeekersReport>> {
-    let (agency, _) = listing(
-        &state,
-        &principal,
-        Resource::JobSeekers,
-        Verb::Write,
-        query.structure.as_deref(),
-    )
-    .await?;
+    let (agency, _) = query
+        .listing(&state, &principal, Resource::JobSeekers, Verb::Write)
+        .await?;
     let bytes = crate::json::read_body(request, &()).await?;
     let siret = state.structure_siret(agency).await?;
     // Reading is CPU work: on the blocking pool, never on the async workers.
@@ -711,20 +646,13 @@ pub(crate) async fn push_job_seekers(
             }
         }
     }
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "job_seekers.push",
-            "structure",
-            Some(agency),
-            serde_json::json!({
-                "created": report.created, "updated": report.updated,
-                "unchanged": report.unchanged,
-            }),
-        )],
-    )
-    .await?;
+    let detail = json!({
+        "created": report.created, "updated": report.updated,
+        "unchanged": report.unchanged,
+    });
+    state
+        .audit_one(principal.event("job_seekers.push", "structure", agency, detail))
+        .await?;
     Ok(Json(JobSeekersReport {
         created: report.created,
         updated: report.updated,

@@ -212,17 +212,10 @@ pub(crate) async fn create_meeting(
             state.now(),
         )
         .await?;
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "meeting.create",
-            "meeting",
-            Some(meeting.id),
-            serde_json::json!({ "invited": meeting.invited.len() }),
-        )],
-    )
-    .await?;
+    let detail = json!({ "invited": meeting.invited.len() });
+    state
+        .audit_one(principal.event("meeting.create", "meeting", meeting.id, detail))
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(meeting_view(&state, &principal, &meeting).await?),
@@ -261,17 +254,10 @@ pub(crate) async fn register(
         .store
         .register_for_meeting(id, principal.user.id, structure, state.now())
         .await?;
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "meeting.register",
-            "meeting",
-            Some(id),
-            serde_json::json!({ "structure": structure }),
-        )],
-    )
-    .await?;
+    let detail = json!({ "structure": structure });
+    state
+        .audit_one(principal.event("meeting.register", "meeting", id, detail))
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(meeting_view(&state, &principal, &meeting).await?),
@@ -344,16 +330,9 @@ pub(crate) async fn record_attendance(
         .store
         .set_attendance(id, request.user_id, request.attended)
         .await?;
-    audit(
-        &state,
-        vec![event(
-            &principal,
-            "meeting.attendance",
-            "meeting",
-            Some(id),
-            serde_json::json!({ "user": request.user_id, "attended": request.attended }),
-        )],
-    )
-    .await?;
+    let detail = json!({ "user": request.user_id, "attended": request.attended });
+    state
+        .audit_one(principal.event("meeting.attendance", "meeting", id, detail))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

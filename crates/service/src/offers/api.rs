@@ -23,14 +23,9 @@ pub(crate) async fn list_offers(
     QueryParams(page): QueryParams<Page>,
 ) -> AppResult<Json<Vec<OfferView>>> {
     let limit = page_limit(page.limit)?;
-    let (structure, _) = listing(
-        &state,
-        &principal,
-        Resource::Offers,
-        Verb::Read,
-        query.structure.as_deref(),
-    )
-    .await?;
+    let (structure, _) = query
+        .listing(&state, &principal, Resource::Offers, Verb::Read)
+        .await?;
     let mut offers = state.store.offers_of_structure(structure).await?;
     offers.sort_unstable_by_key(|o| o.id);
     Ok(Json(
@@ -89,14 +84,9 @@ pub(crate) async fn dashboard(
     QueryParams(page): QueryParams<OffsetPage>,
 ) -> AppResult<Json<DashboardView>> {
     let (offset, limit) = page.checked()?;
-    let (structure, _) = listing(
-        &state,
-        &principal,
-        Resource::Offers,
-        Verb::Write,
-        query.structure.as_deref(),
-    )
-    .await?;
+    let (structure, _) = query
+        .listing(&state, &principal, Resource::Offers, Verb::Write)
+        .await?;
     let counted = state
         .store
         .offer_dashboard(&model::dashboard::DashboardQuery {
@@ -153,14 +143,9 @@ pub(crate) async fn push_offers(
     QueryParams(query): QueryParams<StructureQuery>,
     request: axum::extract::Request,
 ) -> AppResult<Json<PushReport>> {
-    let (structure, _) = listing(
-        &state,
-        &principal,
-        Resource::Offers,
-        Verb::Write,
-        query.structure.as_deref(),
-    )
-    .await?;
+    let (structure, _) = query
+        .listing(&state, &principal, Resource::Offers, Verb::Write)
+        .await?;
     let bytes = crate::json::read_body(request, &()).await?;
     let siret = state.structure_siret(structure).await?;
     let owner = domain::Siret::parse(&siret)
@@ -245,20 +230,13 @@ pub(crate) async fn store_offers(
             }
         }
     }
-    audit(
-        state,
-        vec![event(
-            principal,
-            "offers.push",
-            "structure",
-            Some(structure),
-            serde_json::json!({
-                "created": report.created, "updated": report.updated,
-                "unchanged": report.unchanged,
-            }),
-        )],
-    )
-    .await?;
+    let detail = json!({
+        "created": report.created, "updated": report.updated,
+        "unchanged": report.unchanged,
+    });
+    state
+        .audit_one(principal.event("offers.push", "structure", structure, detail))
+        .await?;
     Ok(PushReport {
         created: report.created,
         updated: report.updated,

@@ -356,22 +356,15 @@ pub(crate) async fn set(
         .write()
         .unwrap_or_else(|e| e.into_inner())
         .push(stored.clone());
-    audit(
-        state,
-        vec![event(
-            principal,
-            "policy.set",
-            "priority_policy",
-            Some(stored.id),
-            serde_json::json!({
-                "territory": record.territory.code(),
-                "scope": record.territory.scope(),
-                "rule": record.rule.describe(),
-                "effective_from": record.effective_from,
-            }),
-        )],
-    )
-    .await?;
+    let detail = json!({
+        "territory": record.territory.code(),
+        "scope": record.territory.scope(),
+        "rule": record.rule.describe(),
+        "effective_from": record.effective_from,
+    });
+    state
+        .audit_one(principal.event("policy.set", "priority_policy", stored.id, detail))
+        .await?;
     Ok(change_view(&stored))
 }
 

@@ -186,7 +186,7 @@ pub(crate) async fn propose(
         "referral.propose",
         "referral",
         None,
-        serde_json::json!({ "offer": offer.id, "job_seeker": seeker.id }),
+        json!({ "offer": offer.id, "job_seeker": seeker.id }),
     );
     let referral = state
         .store
@@ -382,17 +382,10 @@ pub(crate) async fn get_referral(
     let (seeker, _) = job_seeker_and_agency(&state, referral.job_seeker_id).await?;
     let log = state.store.referral_log(id).await?;
     if fields > Fields::Pseudonymous {
-        audit(
-            &state,
-            vec![event(
-                &principal,
-                "job_seeker.read",
-                "job_seeker",
-                Some(seeker.id),
-                serde_json::json!({ "fields": fields_name(fields), "via": "referral", "referral": id }),
-            )],
-        )
-        .await?;
+        let detail = json!({ "fields": fields_name(fields), "via": "referral", "referral": id });
+        state
+            .audit_one(principal.event("job_seeker.read", "job_seeker", seeker.id, detail))
+            .await?;
     }
     Ok(Json(ReferralDetail {
         referral: referral_view(&referral),
@@ -527,7 +520,7 @@ pub(crate) async fn move_referral(
         "referral.move",
         "referral",
         Some(id),
-        serde_json::json!({ "from": from.as_str(), "to": to.as_str(), "as": mover.describe() }),
+        json!({ "from": from.as_str(), "to": to.as_str(), "as": mover.describe() }),
     );
     let moved = state
         .store
@@ -578,7 +571,7 @@ pub async fn expire_referrals(state: &AppState, now: DateTime<Utc>) -> anyhow::R
             action: "referral.expire".to_string(),
             subject_kind: "referral".to_string(),
             subject_id: Some(referral.id),
-            detail: serde_json::json!({ "from": referral.state.as_str(), "days": days }),
+            detail: json!({ "from": referral.state.as_str(), "days": days }),
         };
         let moved = state
             .store
