@@ -4,12 +4,11 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::json::{PagePath, Path};
-use model::Referral;
 
 use crate::api::views::{Candidate, OfferView};
 use crate::pages::forms::{has_errors, set_error};
 use crate::pages::*;
-use crate::referrals::pages::{ReferralRow, referral_rows};
+use crate::referrals::pages::{ReferralRow, newest_first, propose_from, referral_rows};
 
 // ---------------------------------------------------------------------------------------
 // Dashboard.
@@ -600,12 +599,7 @@ pub async fn offer(
             .unwrap_or_else(|| "par défaut".to_string());
         (crate::policies::pages::rule_label(&p), since)
     });
-    let mut referrals: Vec<Referral> = crate::referrals::api::of_offer(&state, &principal, id)
-        .await?
-        .into_iter()
-        .map(|(r, _)| r)
-        .collect();
-    referrals.reverse();
+    let referrals = newest_first(crate::referrals::api::of_offer(&state, &principal, id).await?);
     let proposed: HashSet<i64> = referrals.iter().map(|r| r.job_seeker_id).collect();
     // The API's own rule: the page offers what the proposal would accept.
     let can_propose = crate::referrals::api::may_propose_from_offer(&principal, &stored, owner);
@@ -646,17 +640,9 @@ pub async fn propose(
     PagePath(id): PagePath<i64>,
     crate::json::PageForm(form): crate::json::PageForm<ProposeForm>,
 ) -> PageResult {
-    crate::referrals::api::propose(
-        State(state),
-        principal,
-        JsonBody(crate::referrals::api::NewReferral {
-            offer_id: id,
-            job_seeker_id: form.job_seeker_id,
-        }),
-    )
-    .await
-    .map(|_| ())?;
-    Ok(see_other(&format!(
-        "/offres/{id}?fait=proposee#mises-en-relation"
-    )))
+    let referral = crate::referrals::api::NewReferral {
+        offer_id: id,
+        job_seeker_id: form.job_seeker_id,
+    };
+    propose_from(state, principal, referral, &format!("/offres/{id}")).await
 }
