@@ -724,13 +724,7 @@ pub async fn france_travails_systems_push_job_seekers_with_the_imports_validatio
     let (status, problem) = push(&advisor_b, FT_B, csv(&[taken])).await;
     assert_eq!(status, 422);
     assert_eq!(problem["fields"][0]["path"], "/2/identifiant", "{problem}");
-    let still = server
-        .state
-        .store
-        .job_seeker_by_id(id)
-        .await
-        .unwrap()
-        .unwrap();
+    let still = server.stored_job_seeker(id).await;
     assert_eq!(
         still.record.agency_siret,
         siret(FT_A),
@@ -751,13 +745,7 @@ pub async fn france_travails_systems_push_job_seekers_with_the_imports_validatio
     let (status, report) = push(&advisor, FT_A, csv(&[newcomer])).await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["updated"], 1);
-    let stored = server
-        .state
-        .store
-        .job_seeker_by_id(id)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = server.stored_job_seeker(id).await;
     assert_eq!(stored.record.commute_limit.km(), 35);
     assert_eq!(
         stored.record.consent, None,

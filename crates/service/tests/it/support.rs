@@ -231,6 +231,16 @@ impl Server {
         self.state.store.referral(id).await.unwrap().unwrap().state
     }
 
+    /// A job seeker, as stored.
+    pub async fn stored_job_seeker(&self, id: i64) -> JobSeeker {
+        self.state
+            .store
+            .job_seeker_by_id(id)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
     pub fn advance(&self, by: Duration) {
         self.clock.fetch_add(by.num_seconds(), Ordering::SeqCst);
     }
