@@ -98,27 +98,22 @@ async fn users_page(
         .collect();
     let errors: Vec<(String, String)> = forms::error_summary(&fields);
     let failed = !errors.is_empty();
-    let mut response = render(&UsersPage {
-        chrome: Chrome::new(
-            principal,
-            if failed {
-                "Erreur — Utilisateurs"
-            } else {
-                "Utilisateurs"
-            },
-            "/admin/utilisateurs",
-        )
-        .notice(notice),
-        rows,
-        fields,
-        errors,
-        pagination,
-        total,
-    });
-    if failed {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    Ok(render_form(
+        &UsersPage {
+            chrome: Chrome::new(
+                principal,
+                form_title("Utilisateurs", failed),
+                "/admin/utilisateurs",
+            )
+            .notice(notice),
+            rows,
+            fields,
+            errors,
+            pagination,
+            total,
+        },
+        failed,
+    ))
 }
 
 pub async fn users(
@@ -142,11 +137,7 @@ pub async fn create_user(
     crate::json::PageForm(form): crate::json::PageForm<HashMap<String, String>>,
 ) -> PageResult {
     let mut fields = account_fields(&form);
-    let get = |name: &str| {
-        form.get(name)
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| forms::trimmed(&form, name);
     for name in ["display_name", "email", "password", "role", "structure"] {
         if get(name).is_empty()
             && let Some(label) = fields.iter().find(|f| f.name == name).map(|f| f.label)
@@ -162,22 +153,14 @@ pub async fn create_user(
         set_error(
             &mut fields,
             "email",
-            "Cette adresse n'est pas valide : nom@domaine.fr.".to_string(),
+            "Cette adresse n'est pas valide : nom@domaine.fr.",
         );
     }
     if !get("password").is_empty() && get("password").chars().count() < 12 {
-        set_error(
-            &mut fields,
-            "password",
-            "12 caractères au moins.".to_string(),
-        );
+        set_error(&mut fields, "password", "12 caractères au moins.");
     }
     if !get("structure").is_empty() && state.structure_id(&get("structure")).await?.is_none() {
-        set_error(
-            &mut fields,
-            "structure",
-            "Aucune structure n'a ce SIRET.".to_string(),
-        );
+        set_error(&mut fields, "structure", "Aucune structure n'a ce SIRET.");
     }
     if has_errors(&fields) {
         return users_page(&state, &principal, 1, fields, None).await;
@@ -197,7 +180,7 @@ pub async fn create_user(
             set_error(
                 &mut fields,
                 "email",
-                "Un compte existe déjà avec cette adresse.".to_string(),
+                "Un compte existe déjà avec cette adresse.",
             );
             users_page(&state, &principal, 1, fields, None).await
         }
@@ -207,11 +190,7 @@ pub async fn create_user(
                 set_error(&mut fields, &name, p.message);
             }
             if !has_errors(&fields) {
-                set_error(
-                    &mut fields,
-                    "email",
-                    "Vérifiez les valeurs saisies.".to_string(),
-                );
+                set_error(&mut fields, "email", "Vérifiez les valeurs saisies.");
             }
             users_page(&state, &principal, 1, fields, None).await
         }

@@ -256,28 +256,23 @@ pub async fn search(
     .iter()
     .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()));
     let failed = error.is_some();
-    let mut response = render(&DirectoryPage {
-        chrome: Chrome::new(
-            &principal,
-            if failed {
-                "Erreur — Annuaire des services"
-            } else {
-                "Annuaire des services"
-            },
-            "/annuaire",
-        ),
-        filters,
-        total: hits.len(),
-        place: commune.as_deref().map(commune_name).unwrap_or_default(),
-        cards,
-        searched,
-        pagination,
-        error,
-    });
-    if failed {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    Ok(render_form(
+        &DirectoryPage {
+            chrome: Chrome::new(
+                &principal,
+                form_title("Annuaire des services", failed),
+                "/annuaire",
+            ),
+            filters,
+            total: hits.len(),
+            place: commune.as_deref().map(commune_name).unwrap_or_default(),
+            cards,
+            searched,
+            pagination,
+            error,
+        },
+        failed,
+    ))
 }
 
 /// Kinds of structure, then the agencies' brands present in the directory.

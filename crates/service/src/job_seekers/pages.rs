@@ -2,13 +2,14 @@
 //! consent, suggested offers with their reasons, and the referrals to handle.
 
 use crate::json::{PagePath, Path};
-use model::Referral;
-use model::workflow;
 
 use crate::access::Reach;
 use crate::api::views::{JobSeekerView, SuggestionView};
 use crate::pages::*;
-use crate::referrals::pages::{MoveOption, ReferralRow, moves_for, referral_rows};
+use crate::referrals::pages::{
+    MoveOption, ReferralRow, moves_for, newest_first, not_hired_reasons, person_name, propose_from,
+    referral_rows,
+};
 
 pub struct SeekerRow {
     pub id: i64,
@@ -344,12 +345,8 @@ pub async fn job_seeker(
         .map(|j| j.0)
         .unwrap_or_default()
     };
-    let mut referrals: Vec<Referral> = crate::referrals::api::of_job_seeker(&state, &principal, id)
-        .await?
-        .into_iter()
-        .map(|(r, _)| r)
-        .collect();
-    referrals.reverse();
+    let referrals =
+        newest_first(crate::referrals::api::of_job_seeker(&state, &principal, id).await?);
     let proposed: std::collections::HashSet<i64> = referrals.iter().map(|r| r.offer_id).collect();
     let rows = referral_rows(&state, &referrals).await;
     let mut handle = Vec::with_capacity(rows.len());
@@ -357,11 +354,7 @@ pub async fn job_seeker(
         let moves = moves_for(&state, &principal, stored).await;
         handle.push(HandleRow { row, moves });
     }
-    let name = seeker
-        .identity
-        .as_ref()
-        .map(|i| format!("{} {}", i.first_name, i.last_name))
-        .unwrap_or_else(|| seeker.pseudonym.clone());
+    let name = person_name(&seeker);
     let consent_form = consent_form(&state, &principal, &seeker).await?;
     Ok(render(&JobSeekerPage {
         chrome: Chrome::new(&principal, name.clone(), "/demandeurs")
@@ -396,10 +389,7 @@ pub async fn job_seeker(
             .collect(),
         referrals: handle,
         back: format!("/demandeurs/{id}?fait=etat#mises-en-relation"),
-        reasons: workflow::NOT_HIRED_REASONS
-            .iter()
-            .map(|r| (*r, labels::not_hired_reason(r)))
-            .collect(),
+        reasons: not_hired_reasons(),
         consent_form,
         seeker,
     }))
@@ -416,17 +406,9 @@ pub async fn propose(
     PagePath(id): PagePath<i64>,
     crate::json::PageForm(form): crate::json::PageForm<ProposeForm>,
 ) -> PageResult {
-    crate::referrals::api::propose(
-        State(state),
-        principal,
-        JsonBody(crate::referrals::api::NewReferral {
-            offer_id: form.offer_id,
-            job_seeker_id: id,
-        }),
-    )
-    .await
-    .map(|_| ())?;
-    Ok(see_other(&format!(
-        "/demandeurs/{id}?fait=proposee#mises-en-relation"
-    )))
+    let referral = crate::referrals::api::NewReferral {
+        offer_id: form.offer_id,
+        job_seeker_id: id,
+    };
+    propose_from(state, principal, referral, &format!("/demandeurs/{id}")).await
 }

@@ -116,28 +116,23 @@ async fn page(
     }
     let errors: Vec<(String, String)> = forms::error_summary(&fields);
     let failed = !errors.is_empty();
-    let mut response = render(&MeetingsPage {
-        chrome: Chrome::new(
-            principal,
-            if failed {
-                "Erreur — Réunions d'information"
-            } else {
-                "Réunions d'information"
-            },
-            "/reunions",
-        )
-        .notice(notice),
-        may_organise: principal
-            .grant(Resource::Meetings, Verb::Write, None)
-            .is_ok(),
-        cards,
-        fields,
-        errors,
-    });
-    if failed {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    Ok(render_form(
+        &MeetingsPage {
+            chrome: Chrome::new(
+                principal,
+                form_title("Réunions d'information", failed),
+                "/reunions",
+            )
+            .notice(notice),
+            may_organise: principal
+                .grant(Resource::Meetings, Verb::Write, None)
+                .is_ok(),
+            cards,
+            fields,
+            errors,
+        },
+        failed,
+    ))
 }
 
 pub async fn list(
@@ -160,47 +155,31 @@ pub async fn create(
     crate::json::PageForm(form): crate::json::PageForm<HashMap<String, String>>,
 ) -> PageResult {
     let mut fields = meeting_fields(&form);
-    let get = |name: &str| {
-        form.get(name)
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| forms::trimmed(&form, name);
     if get("theme").chars().count() < 3 {
         set_error(
             &mut fields,
             "theme",
-            "Renseignez le thème (3 caractères au moins).".to_string(),
+            "Renseignez le thème (3 caractères au moins).",
         );
     }
     let date = NaiveDate::parse_from_str(&get("date"), "%Y-%m-%d").ok();
     if date.is_none() {
-        set_error(
-            &mut fields,
-            "date",
-            "Une date au format JJ/MM/AAAA.".to_string(),
-        );
+        set_error(&mut fields, "date", "Une date au format JJ/MM/AAAA.");
     }
     let time = NaiveTime::parse_from_str(&get("heure"), "%H:%M").ok();
     if time.is_none() {
-        set_error(
-            &mut fields,
-            "heure",
-            "Une heure au format HH:MM.".to_string(),
-        );
+        set_error(&mut fields, "heure", "Une heure au format HH:MM.");
     }
     if get("lieu").is_empty() && get("lien").is_empty() {
         set_error(
             &mut fields,
             "lieu",
-            "Indiquez un lieu, un lien de visioconférence, ou les deux.".to_string(),
+            "Indiquez un lieu, un lien de visioconférence, ou les deux.",
         );
     }
     if !get("lien").is_empty() && !get("lien").starts_with("https://") {
-        set_error(
-            &mut fields,
-            "lien",
-            "Un lien commençant par https://.".to_string(),
-        );
+        set_error(&mut fields, "lien", "Un lien commençant par https://.");
     }
     let (Some(date), Some(time)) = (date, time) else {
         return page(&state, &principal, fields, None).await;
@@ -210,7 +189,7 @@ pub async fn create(
         set_error(
             &mut fields,
             "date",
-            "La réunion doit avoir lieu dans le futur.".to_string(),
+            "La réunion doit avoir lieu dans le futur.",
         );
     }
     if has_errors(&fields) {
@@ -240,11 +219,7 @@ pub async fn create(
                     "/territory" => "territoire",
                     _ => "lieu",
                 };
-                set_error(
-                    &mut fields,
-                    name,
-                    "Cette valeur ne convient pas.".to_string(),
-                );
+                set_error(&mut fields, name, "Cette valeur ne convient pas.");
             }
             page(&state, &principal, fields, None).await
         }

@@ -4,12 +4,11 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::json::{PagePath, Path};
-use model::Referral;
 
 use crate::api::views::{Candidate, OfferView};
 use crate::pages::forms::{has_errors, set_error};
 use crate::pages::*;
-use crate::referrals::pages::{ReferralRow, referral_rows};
+use crate::referrals::pages::{ReferralRow, newest_first, propose_from, referral_rows};
 
 // ---------------------------------------------------------------------------------------
 // Dashboard.
@@ -221,22 +220,14 @@ pub async fn create_offer(
     let (structure, _) =
         api::listing(&state, &principal, Resource::Offers, Verb::Write, None).await?;
     let mut fields = offer_fields(&form);
-    let get = |name: &str| {
-        form.get(name)
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| forms::trimmed(&form, name);
     if get("intitule").is_empty() {
-        set_error(
-            &mut fields,
-            "intitule",
-            "Renseignez l'intitulé du poste.".to_string(),
-        );
+        set_error(&mut fields, "intitule", "Renseignez l'intitulé du poste.");
     } else if model::text::line_problem(&get("intitule"), model::text::LINE_CHARS).is_some() {
         set_error(
             &mut fields,
             "intitule",
-            "200 caractères au plus, sur une ligne, sans caractère de contrôle.".to_string(),
+            "200 caractères au plus, sur une ligne, sans caractère de contrôle.",
         );
     }
     if model::text::paragraph_problem(&get("description"), model::text::DESCRIPTION_CHARS).is_some()
@@ -244,7 +235,7 @@ pub async fn create_offer(
         set_error(
             &mut fields,
             "description",
-            "20 000 caractères au plus, sans caractère de contrôle.".to_string(),
+            "20 000 caractères au plus, sans caractère de contrôle.",
         );
     }
     let rome = occupation_of_field(&mut fields, &get("metier"));
@@ -255,7 +246,7 @@ pub async fn create_offer(
             set_error(
                 &mut fields,
                 "postes",
-                "Un nombre entier de postes, entre 1 et 999.".to_string(),
+                "Un nombre entier de postes, entre 1 et 999.",
             );
             1
         }
@@ -265,27 +256,19 @@ pub async fn create_offer(
         set_error(
             &mut fields,
             "contrat",
-            "Choisissez un type de contrat dans la liste.".to_string(),
+            "Choisissez un type de contrat dans la liste.",
         );
     }
     let starts_on = match get("debut") {
         d if d.is_empty() => None,
         d => match chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
             Ok(date) if model::text::date_problem(date).is_some() => {
-                set_error(
-                    &mut fields,
-                    "debut",
-                    "Une date entre 1900 et 2199.".to_string(),
-                );
+                set_error(&mut fields, "debut", "Une date entre 1900 et 2199.");
                 None
             }
             Ok(date) => Some(date),
             Err(_) => {
-                set_error(
-                    &mut fields,
-                    "debut",
-                    "Une date au format JJ/MM/AAAA.".to_string(),
-                );
+                set_error(&mut fields, "debut", "Une date au format JJ/MM/AAAA.");
                 None
             }
         },
@@ -367,13 +350,12 @@ fn commune_of_field(fields: &mut [Field], typed: &str) -> String {
 
 fn invalid_offer_form(principal: &Principal, fields: Vec<Field>) -> Response {
     let errors = forms::error_summary(&fields);
-    let mut response = render(&OfferForm {
+    let page = OfferForm {
         chrome: Chrome::new(principal, "Erreur — Créer une offre", "/offres/nouvelle"),
         fields,
         errors,
-    });
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    response
+    };
+    render_form(&page, true)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -433,25 +415,20 @@ pub async fn import(
     }
     let page = |error: Option<String>, report, rejects, file_name: String| {
         let failed = error.is_some();
-        let mut response = render(&ImportPage {
-            chrome: Chrome::new(
-                &principal,
-                if failed {
-                    "Erreur — Importer des offres"
-                } else {
-                    "Importer des offres"
-                },
-                "/offres/import",
-            ),
-            error,
-            report,
-            rejects,
-            file_name,
-        });
-        if failed {
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        }
-        response
+        render_form(
+            &ImportPage {
+                chrome: Chrome::new(
+                    &principal,
+                    form_title("Importer des offres", failed),
+                    "/offres/import",
+                ),
+                error,
+                report,
+                rejects,
+                file_name,
+            },
+            failed,
+        )
     };
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Ok(page(
@@ -600,12 +577,7 @@ pub async fn offer(
             .unwrap_or_else(|| "par défaut".to_string());
         (crate::policies::pages::rule_label(&p), since)
     });
-    let mut referrals: Vec<Referral> = crate::referrals::api::of_offer(&state, &principal, id)
-        .await?
-        .into_iter()
-        .map(|(r, _)| r)
-        .collect();
-    referrals.reverse();
+    let referrals = newest_first(crate::referrals::api::of_offer(&state, &principal, id).await?);
     let proposed: HashSet<i64> = referrals.iter().map(|r| r.job_seeker_id).collect();
     // The API's own rule: the page offers what the proposal would accept.
     let can_propose = crate::referrals::api::may_propose_from_offer(&principal, &stored, owner);
@@ -646,17 +618,9 @@ pub async fn propose(
     PagePath(id): PagePath<i64>,
     crate::json::PageForm(form): crate::json::PageForm<ProposeForm>,
 ) -> PageResult {
-    crate::referrals::api::propose(
-        State(state),
-        principal,
-        JsonBody(crate::referrals::api::NewReferral {
-            offer_id: id,
-            job_seeker_id: form.job_seeker_id,
-        }),
-    )
-    .await
-    .map(|_| ())?;
-    Ok(see_other(&format!(
-        "/offres/{id}?fait=proposee#mises-en-relation"
-    )))
+    let referral = crate::referrals::api::NewReferral {
+        offer_id: id,
+        job_seeker_id: form.job_seeker_id,
+    };
+    propose_from(state, principal, referral, &format!("/offres/{id}")).await
 }

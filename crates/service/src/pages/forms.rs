@@ -88,11 +88,11 @@ impl Field {
 }
 
 /// Sets the error of the named field (the first error stays).
-pub fn set_error(fields: &mut [Field], name: &str, message: String) {
+pub fn set_error(fields: &mut [Field], name: &str, message: impl Into<String>) {
     if let Some(field) = fields.iter_mut().find(|f| f.name == name)
         && field.error.is_none()
     {
-        field.error = Some(message);
+        field.error = Some(message.into());
     }
 }
 
@@ -106,6 +106,13 @@ pub fn error_summary(fields: &[Field]) -> Vec<(String, String)> {
                 .map(|e| (f.name.to_string(), format!("{} : {e}", f.label)))
         })
         .collect()
+}
+
+/// What a posted form holds for `name`, trimmed; empty when absent.
+pub fn trimmed(form: &std::collections::HashMap<String, String>, name: &str) -> String {
+    form.get(name)
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
 }
 
 pub fn has_errors(fields: &[Field]) -> bool {

@@ -341,6 +341,25 @@ pub fn render(template: &impl Template) -> Response {
     }
 }
 
+/// The title of a page whose form (or search) may have been refused: "Erreur — " first when
+/// it was.
+pub fn form_title(title: &str, refused: bool) -> String {
+    if refused {
+        format!("Erreur — {title}")
+    } else {
+        title.to_string()
+    }
+}
+
+/// A page whose form (or search) may have been refused: a 422 when it was, as its title says.
+pub fn render_form(template: &impl Template, refused: bool) -> Response {
+    let mut response = render(template);
+    if refused {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
+}
+
 /// A 303 to another page (after a form), with a message for it.
 pub fn see_other(path: &str) -> Response {
     // Never fails after a write: a path that cannot be a header goes home instead.

@@ -228,42 +228,37 @@ async fn page_with(
     all.extend(shares.iter().cloned());
     let errors = error_summary(&all);
     let failed = !errors.is_empty();
-    let mut response = render(&PolicyPage {
-        chrome: Chrome::new(
-            principal,
-            if failed {
-                "Erreur — Publics prioritaires"
-            } else {
-                "Publics prioritaires"
-            },
-            "/politique",
-        )
-        .notice(notice),
-        rows,
-        history,
-        may_set: principal
-            .grant(Resource::Policies, Verb::Write, None)
-            .is_ok(),
-        fields,
-        fair,
-        shares,
-        errors,
-        simulation,
-        published: labels::PRIORITIES
-            .iter()
-            .filter_map(|code| model::PriorityStatus::parse(code))
-            .map(|s| {
-                (
-                    labels::priority(s.as_str()),
-                    percent(model::policy::published_share(s)),
-                )
-            })
-            .collect(),
-    });
-    if failed {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    Ok(render_form(
+        &PolicyPage {
+            chrome: Chrome::new(
+                principal,
+                form_title("Publics prioritaires", failed),
+                "/politique",
+            )
+            .notice(notice),
+            rows,
+            history,
+            may_set: principal
+                .grant(Resource::Policies, Verb::Write, None)
+                .is_ok(),
+            fields,
+            fair,
+            shares,
+            errors,
+            simulation,
+            published: labels::PRIORITIES
+                .iter()
+                .filter_map(|code| model::PriorityStatus::parse(code))
+                .map(|s| {
+                    (
+                        labels::priority(s.as_str()),
+                        percent(model::policy::published_share(s)),
+                    )
+                })
+                .collect(),
+        },
+        failed,
+    ))
 }
 
 pub async fn page_get(
@@ -295,11 +290,7 @@ pub async fn set(
         .map_err(crate::api::forbidden)?;
     let today = state.now().date_naive();
     let (mut fields, mut fair, mut shares) = policy_fields(&form, &state.config.region, today);
-    let get = |name: &str| {
-        form.get(name)
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
+    let get = |name: &str| forms::trimmed(&form, name);
     let kind = get("regle");
     let mut input = PolicyInput {
         territory: get("territoire"),
@@ -309,29 +300,21 @@ pub async fn set(
     };
     match chrono::NaiveDate::parse_from_str(&get("date_effet"), "%Y-%m-%d") {
         Ok(date) => input.effective_from = Some(date),
-        Err(_) => set_error(
-            &mut fields,
-            "date_effet",
-            "Une date au format JJ/MM/AAAA.".to_string(),
-        ),
+        Err(_) => set_error(&mut fields, "date_effet", "Une date au format JJ/MM/AAAA."),
     }
     if kind == "fair" {
         input.status = Some(get("public")).filter(|s| !s.is_empty());
         if input.status.is_none() {
-            set_error(
-                &mut fields,
-                "public",
-                "Choisissez le public protégé.".to_string(),
-            );
+            set_error(&mut fields, "public", "Choisissez le public protégé.");
         }
         match decimal(&get("p")) {
             Some(p) => input.p = Some(p),
-            None => set_error(&mut fields, "p", "Un nombre entre 0 et 1.".to_string()),
+            None => set_error(&mut fields, "p", "Un nombre entre 0 et 1."),
         }
         if !get("alpha").is_empty() {
             match decimal(&get("alpha")) {
                 Some(alpha) => input.alpha = Some(alpha),
-                None => set_error(&mut fields, "alpha", "Un nombre entre 0 et 1.".to_string()),
+                None => set_error(&mut fields, "alpha", "Un nombre entre 0 et 1."),
             }
         }
     } else {
@@ -346,18 +329,14 @@ pub async fn set(
                 Some(share) => {
                     floors.insert((*code).to_string(), share);
                 }
-                None => {
-                    if let Some(field) = shares.iter_mut().find(|f| f.name == name) {
-                        field.error = Some("Un nombre entre 0 et 1.".to_string());
-                    }
-                }
+                None => set_error(&mut shares, &name, "Un nombre entre 0 et 1."),
             }
         }
         if floors.is_empty() && !has_errors(&shares) {
             set_error(
                 &mut fields,
                 "regle",
-                "Indiquez une part minimale pour au moins un public.".to_string(),
+                "Indiquez une part minimale pour au moins un public.",
             );
         }
         input.floors = Some(floors);
@@ -370,7 +349,7 @@ pub async fn set(
         set_error(
             &mut fields,
             "regle",
-            "Choisissez d'enregistrer la politique ou de la simuler.".to_string(),
+            "Choisissez d'enregistrer la politique ou de la simuler.",
         );
         return page(&state, &principal, (fields, fair, shares), None).await;
     }

@@ -7,7 +7,7 @@ use crate::json::{PagePath, Path};
 use model::workflow;
 use model::{Referral, ReferralScope, ReferralState};
 
-use crate::api::views::ReferralView;
+use crate::api::views::{JobSeekerView, ReferralView};
 use crate::pages::*;
 
 /// The referrals of a scope, all of them (a structure's or an agency's, bounded by its
@@ -19,6 +19,45 @@ pub async fn all_referrals(
     let mut all = crate::referrals::api::all_of(state, scope).await?;
     all.reverse();
     Ok(all)
+}
+
+/// The referrals of one offer or one person as the API keeps them for this user
+/// ([`crate::referrals::api::of_offer`], [`crate::referrals::api::of_job_seeker`]), newest
+/// first.
+pub fn newest_first<Access>(kept: Vec<(Referral, Access)>) -> Vec<Referral> {
+    kept.into_iter().rev().map(|(r, _)| r).collect()
+}
+
+/// A proposal made from the offer's page or the person's page (`page`): through the API's
+/// own handler, then back to that page's referrals.
+pub async fn propose_from(
+    state: Arc<AppState>,
+    principal: Principal,
+    referral: crate::referrals::api::NewReferral,
+    page: &str,
+) -> PageResult {
+    crate::referrals::api::propose(State(state), principal, JsonBody(referral))
+        .await
+        .map(|_| ())?;
+    Ok(see_other(&format!(
+        "{page}?fait=proposee#mises-en-relation"
+    )))
+}
+
+/// The reasons a person may be recorded as not hired, with their labels (the moves' form).
+pub fn not_hired_reasons() -> Vec<(&'static str, &'static str)> {
+    workflow::NOT_HIRED_REASONS
+        .iter()
+        .map(|r| (*r, labels::not_hired_reason(r)))
+        .collect()
+}
+
+/// A person as a page names them: by identity once it may be read, else by pseudonym.
+pub fn person_name(seeker: &JobSeekerView) -> String {
+    match &seeker.identity {
+        Some(i) => format!("{} {}", i.first_name, i.last_name),
+        None => seeker.pseudonym.clone(),
+    }
 }
 
 pub struct ReferralRow {
@@ -190,10 +229,7 @@ pub async fn referral(
         .ok_or_else(|| ApiError::NotFound(format!("referral {id}")))?;
     let moves = moves_for(&state, &principal, &stored).await;
     let seeker = &detail.job_seeker;
-    let name = match &seeker.identity {
-        Some(i) => format!("{} {}", i.first_name, i.last_name),
-        None => seeker.pseudonym.clone(),
-    };
+    let name = person_name(seeker);
     let log = detail
         .log
         .iter()
@@ -203,14 +239,10 @@ pub async fn referral(
             note: t.note.clone().unwrap_or_default(),
         })
         .collect();
-    let outcome = match (
-        &detail.referral.hire_starts_on,
-        &detail.referral.not_hired_reason,
-    ) {
-        (Some(date), _) => format!("Embauche à partir du {}", fr_date(*date)),
-        (_, Some(reason)) => format!("Non retenue : {}", labels::not_hired_reason(reason)),
-        _ => String::new(),
-    };
+    let outcome = outcome(
+        detail.referral.hire_starts_on,
+        detail.referral.not_hired_reason.as_deref(),
+    );
     let follows = seeker.fields == "full";
     Ok(render(&ReferralPage {
         follows,
@@ -229,10 +261,7 @@ pub async fn referral(
         name,
         log,
         moves,
-        reasons: workflow::NOT_HIRED_REASONS
-            .iter()
-            .map(|r| (*r, labels::not_hired_reason(r)))
-            .collect(),
+        reasons: not_hired_reasons(),
         outcome,
         detail,
     }))

@@ -82,16 +82,15 @@ async fn forms_that_do_not_decode_are_french_pages() {
     let (server, world) = Server::on_sqlite().await;
     let recruiter = server.login("recruiter@x.fr").await;
     let response = recruiter
-        .raw("POST", &format!("/offres/{}/proposer", world.offer_x))
-        .await
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "csrf_token={}&job_seeker_id=abc",
-            recruiter.csrf.clone().unwrap()
-        ))
-        .send()
-        .await
-        .unwrap();
+        .post_body(
+            &format!("/offres/{}/proposer", world.offer_x),
+            "application/x-www-form-urlencoded",
+            format!(
+                "csrf_token={}&job_seeker_id=abc",
+                recruiter.csrf.clone().unwrap()
+            ),
+        )
+        .await;
     assert_eq!(response.status(), 422);
     assert!(
         response.headers()["content-type"]

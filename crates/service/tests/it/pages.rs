@@ -58,12 +58,7 @@ pub async fn steering_page_counts_shortlists_and_names_nobody(db: TestDb) {
     // The API gives the page's figures: the same four shortlists, in 93, this month.
     let (status, figures) = steering.get("/api/v1/indicators").await;
     assert_eq!(status, 200, "{figures}");
-    let seine_saint_denis = figures["departments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["department"] == "93")
-        .unwrap_or_else(|| panic!("93 in {figures}"));
+    let seine_saint_denis = item_where(&figures["departments"], "department", "93");
     let this_month = seine_saint_denis["months"]
         .as_array()
         .unwrap()

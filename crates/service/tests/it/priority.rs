@@ -148,28 +148,15 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
     assert_eq!(status, 422, "one length for every reader");
     // Behind it, the policy's own ranking meets every floor on every prefix.
     let fair_order = |state: &service::AppState| -> Vec<i64> {
-        let sourcing = state.sourcing.read().unwrap();
-        let department = sourcing.engine.offer_department(world.offer_x);
-        let policy = state
-            .policy_for(department, state.now().date_naive(), 20)
-            .unwrap()
-            .1;
-        sourcing
-            .engine
-            .shortlist(
-                world.offer_x,
-                &engine::ShortlistRequest {
-                    k: 20,
-                    today: state.now().date_naive(),
-                    policy: Some(&policy),
-                    exposure: false,
-                },
-            )
-            .unwrap()
-            .entries
-            .iter()
-            .map(|e| e.job_seeker_id)
-            .collect()
+        let policy = {
+            let sourcing = state.sourcing.read().unwrap();
+            let department = sourcing.engine.offer_department(world.offer_x);
+            state
+                .policy_for(department, state.now().date_naive(), 20)
+                .unwrap()
+                .1
+        };
+        engine_order(state, world.offer_x, Some(&policy))
     };
     let ranked = fair_order(&server.state);
     for (status, share) in [
@@ -192,25 +179,7 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
     shown.sort_unstable();
     assert_eq!(chosen, shown, "the people shown are those the policy chose");
     // ... which are not merit's: the policy brought people in.
-    let merit: Vec<i64> = {
-        let sourcing = server.state.sourcing.read().unwrap();
-        sourcing
-            .engine
-            .shortlist(
-                world.offer_x,
-                &engine::ShortlistRequest {
-                    k: 20,
-                    today: server.now().date_naive(),
-                    policy: None,
-                    exposure: false,
-                },
-            )
-            .unwrap()
-            .entries
-            .iter()
-            .map(|e| e.job_seeker_id)
-            .collect()
-    };
+    let merit = engine_order(&server.state, world.offer_x, None);
     let mut merit_set = merit.clone();
     merit_set.sort_unstable();
     assert_ne!(merit_set, shown, "the default policy changed nothing");
@@ -300,13 +269,7 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
     let (status, simulated) = steering.get(what_if).await;
     assert_eq!(status, 200, "{simulated}");
     assert_eq!(simulated["offers"], 2, "{simulated}");
-    let rqth = simulated["shares"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["status"] == "rqth")
-        .unwrap()
-        .clone();
+    let rqth = item_where(&simulated["shares"], "status", "rqth");
     assert!(rqth["tried"].as_f64().unwrap() >= 0.5, "{simulated}");
     assert!(rqth["in_force"].as_f64().unwrap() < 0.5, "{simulated}");
     assert!(
@@ -396,48 +359,40 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
     );
 
     // The page sets one too, French numbers and all, and shows it in force.
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let post = |body: String| {
-        http.post(format!("{}/politique", steering.base))
-            .header("cookie", steering.cookie.clone().unwrap())
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!(
-                "csrf_token={}&{body}",
-                steering.csrf.clone().unwrap()
-            ))
-            .send()
-    };
-    let refused = post(format!(
-        "action=enregistrer&territoire=75&regle=floors&part_rqth=0%2C9&part_qpv=0%2C9&date_effet={today}"
-    ))
-    .await
-    .unwrap();
-    assert_eq!(refused.status(), 422);
-    assert!(refused.text().await.unwrap().contains("dépassent 100 %"));
+    let refused = post_paris_floors(
+        &steering,
+        today,
+        &[
+            ("action", "enregistrer"),
+            ("part_rqth", "0,9"),
+            ("part_qpv", "0,9"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.html.contains("dépassent 100 %"));
     // A form without a known action saves nothing.
-    let unknown = post(format!(
-        "action=autre&territoire=75&regle=floors&part_rqth=0%2C1&date_effet={today}"
-    ))
-    .await
-    .unwrap();
-    assert_eq!(unknown.status(), 422);
-    let done = post(format!(
-        "action=enregistrer&territoire=75&regle=floors&part_rqth=0%2C15&part_long_term=0.3&date_effet={today}&motif=Essai"
-    ))
-    .await
-    .unwrap();
-    assert_eq!(done.status(), 303);
+    let unknown = post_paris_floors(
+        &steering,
+        today,
+        &[("action", "autre"), ("part_rqth", "0,1")],
+    )
+    .await;
+    assert_eq!(unknown.status, 422);
+    let done = post_paris_floors(
+        &steering,
+        today,
+        &[
+            ("action", "enregistrer"),
+            ("part_rqth", "0,15"),
+            ("part_long_term", "0.3"),
+            ("motif", "Essai"),
+        ],
+    )
+    .await;
+    assert_eq!(done.status, 303);
     let (_, policies) = steering.get("/api/v1/policies").await;
-    let paris = policies["in_force"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["territory"] == "75")
-        .unwrap()
-        .clone();
+    let paris = item_where(&policies["in_force"], "territory", "75");
     assert_eq!(
         paris["floors"],
         json!({ "rqth": 0.15, "long_term": 0.3 }),
@@ -447,6 +402,41 @@ pub async fn shortlists_apply_the_territorys_policy_and_follow_the_steering_comm
     assert!(page.contains("Fixée par le comité"), "{page}");
     assert!(page.contains("au moins 15 %"), "{page}");
     server.stop().await;
+}
+
+/// The engine's own choice of twenty people for an offer, in its order: under `policy`, or
+/// by merit alone.
+fn engine_order(
+    state: &service::AppState,
+    offer: i64,
+    policy: Option<&engine::Policy>,
+) -> Vec<i64> {
+    let request = engine::ShortlistRequest {
+        k: 20,
+        today: state.now().date_naive(),
+        policy,
+        exposure: false,
+    };
+    let sourcing = state.sourcing.read().unwrap();
+    let shortlist = sourcing.engine.shortlist(offer, &request).unwrap();
+    shortlist.entries.iter().map(|e| e.job_seeker_id).collect()
+}
+
+/// The policy page's form posted as a browser does, for Paris with floors from `today`,
+/// `fields` besides.
+async fn post_paris_floors(
+    steering: &Client,
+    today: chrono::NaiveDate,
+    fields: &[(&str, &str)],
+) -> Page {
+    let date = today.to_string();
+    let mut form = vec![
+        ("territoire", "75"),
+        ("regle", "floors"),
+        ("date_effet", date.as_str()),
+    ];
+    form.extend_from_slice(fields);
+    steering.post_form("/politique", &form).await
 }
 
 pub async fn an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at_once(db: TestDb) {
@@ -660,27 +650,18 @@ pub async fn france_travails_systems_push_job_seekers_with_the_imports_validatio
         exchange::job_seekers_csv::write(records, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     };
-    let push = |client: &Client, body: String| {
+    let push = |client: &Client, agency: u32, body: String| {
         let client = client.clone();
         async move {
-            let response = client
-                .raw(
-                    "POST",
-                    &format!("/api/v1/job-seekers?structure={}", siret(FT_A)),
-                )
-                .await
-                .header("content-type", "text/csv")
-                .body(body)
-                .send()
-                .await
-                .unwrap();
+            let path = format!("/api/v1/job-seekers?structure={}", siret(agency));
+            let response = client.post_body(&path, "text/csv", body).await;
             let status = response.status();
             (status, response.json::<Value>().await.unwrap())
         }
     };
     let mut newcomer = job_seeker(2_002, &siret(FT_A));
     newcomer.available_from = Some(date(2026, 3, 1));
-    let (status, report) = push(&advisor, csv(&[newcomer.clone()])).await;
+    let (status, report) = push(&advisor, FT_A, csv(&[newcomer.clone()])).await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["created"], 1);
     let id = server
@@ -707,24 +688,17 @@ pub async fn france_travails_systems_push_job_seekers_with_the_imports_validatio
     let mut cells: Vec<String> = lines[1].split(';').map(str::to_string).collect();
     cells[commune] = "99999".to_string();
     lines[1] = cells.join(";");
-    let (status, problem) = push(&advisor, lines.join("\n")).await;
+    let (status, problem) = push(&advisor, FT_A, lines.join("\n")).await;
     assert_eq!(status, 422, "{problem}");
     assert_eq!(problem["fields"][0]["path"], "/2/commune", "{problem}");
     // Many wrong rows: the answer names the first hundred and counts the rest.
     let mut many = vec![lines[0].clone()];
     many.extend(std::iter::repeat_n(lines[1].clone(), 300));
-    let (status, problem) = push(&advisor, many.join("\n")).await;
+    let (status, problem) = push(&advisor, FT_A, many.join("\n")).await;
     assert_eq!(status, 422);
     assert_eq!(problem["fields"].as_array().unwrap().len(), 100);
-    assert!(
-        problem["message"]
-            .as_str()
-            .unwrap()
-            .ends_with("and 200 more"),
-        "{}",
-        problem["message"]
-    );
-    let (status, problem) = push(&advisor, csv(&[job_seeker(2_006, &siret(FT_B))])).await;
+    assert!(message_of(&problem).ends_with("and 200 more"), "{problem}");
+    let (status, problem) = push(&advisor, FT_A, csv(&[job_seeker(2_006, &siret(FT_B))])).await;
     assert_eq!(status, 422, "{problem}");
     assert_eq!(problem["fields"][0]["path"], "/2/agence_siret", "{problem}");
     for external in ["0002004A", "0002006A"] {
@@ -740,34 +714,17 @@ pub async fn france_travails_systems_push_job_seekers_with_the_imports_validatio
     }
     for other in ["advisor@b.fr", "recruiter@x.fr", "admin@d.fr"] {
         let client = server.login(other).await;
-        let (status, _) = push(&client, csv(&[newcomer.clone()])).await;
+        let (status, _) = push(&client, FT_A, csv(&[newcomer.clone()])).await;
         assert_eq!(status, 403, "{other} pushed agency A's job seekers");
     }
     // Agency B's advisor cannot take A's person over by pushing them as B's.
     let advisor_b = server.login("advisor@b.fr").await;
     let mut taken = newcomer.clone();
     taken.agency_siret = siret(FT_B);
-    let response = advisor_b
-        .raw(
-            "POST",
-            &format!("/api/v1/job-seekers?structure={}", siret(FT_B)),
-        )
-        .await
-        .header("content-type", "text/csv")
-        .body(csv(&[taken]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 422);
-    let problem: Value = response.json().await.unwrap();
+    let (status, problem) = push(&advisor_b, FT_B, csv(&[taken])).await;
+    assert_eq!(status, 422);
     assert_eq!(problem["fields"][0]["path"], "/2/identifiant", "{problem}");
-    let still = server
-        .state
-        .store
-        .job_seeker_by_id(id)
-        .await
-        .unwrap()
-        .unwrap();
+    let still = server.stored_job_seeker(id).await;
     assert_eq!(
         still.record.agency_siret,
         siret(FT_A),
@@ -785,16 +742,10 @@ pub async fn france_travails_systems_push_job_seekers_with_the_imports_validatio
         .await;
     assert_eq!(status, 200);
     newcomer.commute_limit = domain::CommuteLimitKm::new(35).unwrap();
-    let (status, report) = push(&advisor, csv(&[newcomer])).await;
+    let (status, report) = push(&advisor, FT_A, csv(&[newcomer])).await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["updated"], 1);
-    let stored = server
-        .state
-        .store
-        .job_seeker_by_id(id)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = server.stored_job_seeker(id).await;
     assert_eq!(stored.record.commute_limit.km(), 35);
     assert_eq!(
         stored.record.consent, None,

@@ -229,12 +229,7 @@ async fn wrong_bodies_get_422_with_the_path_of_each_field_and_big_ones_413() {
         .post("/api/v1/referrals", &json!({ "offer_id": world.offer_x }))
         .await;
     assert_eq!(status, 422);
-    assert!(
-        answer["message"]
-            .as_str()
-            .unwrap()
-            .contains("job_seeker_id")
-    );
+    assert!(message_of(&answer).contains("job_seeker_id"));
     let (status, answer) = recruiter
         .get(&format!(
             "/api/v1/offers/{}/shortlist?k=1000",
@@ -248,13 +243,8 @@ async fn wrong_bodies_get_422_with_the_path_of_each_field_and_big_ones_413() {
 
     let huge = vec![b' '; service::BODY_LIMIT + 1];
     let response = recruiter
-        .raw("POST", "/api/v1/offers")
-        .await
-        .header("content-type", "application/json")
-        .body(huge)
-        .send()
-        .await
-        .unwrap();
+        .post_body("/api/v1/offers", "application/json", huge)
+        .await;
     assert_eq!(response.status(), 413);
     let answer: Value = response.json().await.unwrap();
     assert_eq!(answer["code"], "too_large");
@@ -437,21 +427,16 @@ async fn redirects_stay_on_this_site_and_never_fail_after_the_write() {
         .unwrap()
         .id;
     let advisor = server.login("advisor@a.fr").await;
-    let response = http
-        .post(format!("{}/mises-en-relation/{referral}/etat", server.base))
-        .header("cookie", advisor.cookie.clone().unwrap())
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "csrf_token={}&to=accepted&retour=%2Fdemandeurs%0D%0AX%3A+y",
-            advisor.csrf.clone().unwrap()
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
+    let moved = advisor
+        .post_form(
+            &format!("/mises-en-relation/{referral}/etat"),
+            &[("to", "accepted"), ("retour", "/demandeurs\r\nX: y")],
+        )
+        .await;
+    assert_eq!(moved.status, 303);
     assert_eq!(
-        response.headers()["location"],
-        format!("/mises-en-relation/{referral}?fait=etat").as_str()
+        moved.location,
+        Some(format!("/mises-en-relation/{referral}?fait=etat"))
     );
     assert_eq!(
         store.referral(referral).await.unwrap().unwrap().state,

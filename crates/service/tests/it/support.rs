@@ -231,6 +231,16 @@ impl Server {
         self.state.store.referral(id).await.unwrap().unwrap().state
     }
 
+    /// A job seeker, as stored.
+    pub async fn stored_job_seeker(&self, id: i64) -> JobSeeker {
+        self.state
+            .store
+            .job_seeker_by_id(id)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
     pub fn advance(&self, by: Duration) {
         self.clock.fetch_add(by.num_seconds(), Ordering::SeqCst);
     }
@@ -336,6 +346,22 @@ impl Client {
 
     pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
         self.send("POST", path, Some(body)).await
+    }
+
+    /// A body the JSON helpers do not send (CSV, a hand-written form, an oversized document),
+    /// posted with its content type; the response as is.
+    pub async fn post_body(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> reqwest::Response {
+        self.request(reqwest::Method::POST, path)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn raw(&self, method: &str, path: &str) -> reqwest::RequestBuilder {
@@ -445,6 +471,24 @@ impl Page {
 pub fn strings_of<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
     let items = list.as_array().unwrap().iter();
     items.map(|item| item[key].as_str().unwrap()).collect()
+}
+
+/// The `message` of a refusal (RFC 9457 problem).
+pub fn message_of(problem: &Value) -> &str {
+    problem["message"].as_str().unwrap()
+}
+
+/// The item of a JSON list whose `key` is `value`:
+/// `item_where(&policies["in_force"], "territory", "75")`.
+pub fn item_where<'a, T>(list: &'a Value, key: &str, value: T) -> &'a Value
+where
+    T: std::fmt::Display,
+    Value: PartialEq<T>,
+{
+    let mut items = list.as_array().unwrap().iter();
+    items
+        .find(|item| item[key] == value)
+        .unwrap_or_else(|| panic!("no item with {key} {value} in {list}"))
 }
 
 /// Runs a test body on SQLite, then on PostgreSQL when configured.
