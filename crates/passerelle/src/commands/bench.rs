@@ -11,6 +11,7 @@ use anyhow::Context;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::open_store;
 use crate::commands::batches;
 use crate::settings::Settings;
 use crate::synthetic::Synthetic;
@@ -105,8 +106,7 @@ async fn bench_store(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let now = chrono::Utc::now();
-    let store = store::connect(&settings.database).await?;
-    store.migrate().await?;
+    let store = open_store(&settings).await?;
     writeln!(
         out,
         "database: {} ({})",

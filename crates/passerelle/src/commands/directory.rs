@@ -9,14 +9,14 @@ use anyhow::{Context, bail};
 use domain::Siret;
 use exchange::{RowError, inclusion};
 
+use super::{now, open_store};
 use crate::settings::Settings;
 
 const STRUCTURES: &str = "structures.json";
 const SERVICES: &str = "services.json";
 
 pub async fn export(dir: &Path, settings: &Settings, out: &mut dyn Write) -> anyhow::Result<()> {
-    let store = store::connect(&settings.database).await?;
-    store.migrate().await?;
+    let store = open_store(&settings).await?;
     let stored = store.structures().await?;
     let sirets: HashMap<i64, String> = stored
         .iter()
@@ -186,8 +186,7 @@ pub async fn import(
             services_rejected.len()
         )?;
     } else {
-        let store = store::connect(&settings.database).await?;
-        store.migrate().await?;
+        let store = open_store(&settings).await?;
         let now = now();
         // A field the file leaves out is unknown to its producer, not removed: what we hold
         // is kept (data·inclusion files leave out, for instance, reserved addresses).
@@ -246,9 +245,4 @@ pub async fn import(
     report_rejects(out, &structures_file, &rejected)?;
     report_rejects(out, &services_file, &services_rejected)?;
     Ok(())
-}
-
-#[allow(clippy::disallowed_methods)] // the edge reads the clock
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
 }

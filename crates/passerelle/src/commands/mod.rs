@@ -13,14 +13,32 @@ pub mod sourcing;
 
 use std::io::Write;
 
+use std::sync::Arc;
+
 use anyhow::Context;
 use serde::Serialize;
+use store::Store;
+
+use crate::settings::Settings;
 
 /// Writes `value` as pretty JSON and a final line break.
 pub fn write_json<T: Serialize>(out: &mut dyn Write, value: &T) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value).context("writing JSON")?;
     writeln!(out)?;
     Ok(())
+}
+
+/// Connects to the settings' database and brings its schema up to date.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    let store = store::connect(&settings.database).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// The time of day, read at the edge: the commands pass it down to what they call.
+#[allow(clippy::disallowed_methods)] // the edge reads the clock
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
 }
 
 /// Generates batches on a thread of their own while the store writes the previous one.

@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use simulate::{Config, Region, Summary};
 use store::Store;
 
+use super::{now, open_store};
 use crate::commands::batches;
 use crate::settings::Settings;
 
@@ -79,9 +80,7 @@ pub async fn run(
     let store: Option<std::sync::Arc<dyn Store>> = match &args.database {
         Some(url) => {
             let settings = Settings::load(config_file, Some(url))?;
-            let store = store::connect(&settings.database).await?;
-            store.migrate().await?;
-            Some(store)
+            Some(open_store(&settings).await?)
         }
         None => None,
     };
@@ -255,9 +254,4 @@ pub async fn run(
     )?;
     write!(out, "{summary}")?;
     Ok(())
-}
-
-#[allow(clippy::disallowed_methods)] // the edge reads the clock
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
 }
