@@ -14,7 +14,7 @@ use model::{ServiceRecord, StructureKind, StructureProfile, StructureRecord, Str
 use refdata::{Vocabulary, inclusion};
 use serde_json::{Map, Value, json};
 
-use crate::{FieldError, FileError, Row, RowError};
+use crate::{FieldError, FileError, Row, RowError, known_commune};
 
 /// The producer's name in the `source` field of every record we write.
 pub const SOURCE: &str = "passerelle";
@@ -321,17 +321,10 @@ impl<'a> Reader<'a> {
         } else {
             self.text("code_insee")?
         };
-        match InseeCode::parse(&code) {
-            Ok(code) if refdata::geo().commune(code.as_str()).is_some() => Some(code),
-            Ok(code) => {
-                self.error(
-                    "code_insee",
-                    format!("no commune has the INSEE code {code}"),
-                );
-                None
-            }
-            Err(err) => {
-                self.error("code_insee", err.to_string());
+        match known_commune(&code) {
+            Ok(code) => Some(code),
+            Err(reason) => {
+                self.error("code_insee", reason);
                 None
             }
         }
