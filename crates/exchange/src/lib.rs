@@ -75,6 +75,22 @@ pub(crate) fn known_commune(code: &str) -> Result<domain::InseeCode, String> {
     }
 }
 
+/// A point from its latitude and longitude: both or neither, and within range.
+pub(crate) fn point(
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+) -> Result<Option<(f64, f64)>, &'static str> {
+    match (latitude, longitude) {
+        (Some(lat), Some(lon))
+            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
+        {
+            Ok(Some((lat, lon)))
+        }
+        (None, None) => Ok(None),
+        _ => Err("latitude and longitude go together, within range"),
+    }
+}
+
 /// Collects the errors of a row's fields, then gives the record if there were none.
 #[derive(Default)]
 pub(crate) struct Fields {

@@ -29,7 +29,7 @@ use model::{ContractType, ExperienceRequired, OfferRecord, OfferSkill, OfferStat
 
 use crate::table::{Line, Table, writer};
 use crate::text::{date, timestamp};
-use crate::{Fields, FileError, Row, known_commune};
+use crate::{Fields, FileError, Row, known_commune, point};
 
 pub const COLUMNS: [&str; 33] = [
     "structure_siret",
@@ -116,21 +116,7 @@ fn record(position: usize, line: &Line<'_>, owner: Option<&Siret>) -> Row<OfferR
         .map(|v| f.take("code_postal", Postcode::parse(v)));
     let latitude = number::<f64>(&mut f, "latitude", line.optional("latitude"));
     let longitude = number::<f64>(&mut f, "longitude", line.optional("longitude"));
-    let coordinates = match (latitude.flatten(), longitude.flatten()) {
-        (Some(lat), Some(lon))
-            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
-        {
-            Some(Some((lat, lon)))
-        }
-        (None, None) => Some(None),
-        _ => {
-            f.error(
-                "latitude",
-                "latitude and longitude go together, within range",
-            );
-            None
-        }
-    };
+    let coordinates = f.take("latitude", point(latitude.flatten(), longitude.flatten()));
     let contract_type = required(&mut f, "type_contrat").and_then(|v| {
         match ContractType::parse(&v.to_uppercase()) {
             Some(kind) => Some(kind),

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::text::{experience_label, experience_months, timestamp};
-use crate::{FieldError, Fields, FileError, Row, RowError, known_commune};
+use crate::{FieldError, Fields, FileError, Row, RowError, known_commune, point};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -274,21 +274,9 @@ fn offer(position: usize, text: &str, owner: Option<&Siret>) -> Row<OfferRecord>
             None
         }
     };
-    let coordinates = match (lieu.latitude, lieu.longitude) {
-        (Some(lat), Some(lon))
-            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
-        {
-            Some((lat, lon))
-        }
-        (None, None) => None,
-        _ => {
-            f.error(
-                "lieuTravail.latitude",
-                "latitude and longitude go together, within range",
-            );
-            None
-        }
-    };
+    let coordinates = f
+        .take("lieuTravail.latitude", point(lieu.latitude, lieu.longitude))
+        .flatten();
     let contract_type = match raw.type_contrat.as_deref() {
         Some(code) => match ContractType::parse(code) {
             Some(kind) => Some(kind),
