@@ -22,6 +22,25 @@ use crate::score::{self, Breakdown, Context, MatchKind, Member, Proximity, Score
 
 const NONE: u32 = u32::MAX;
 
+/// Puts `item` in the slot of `id` in place of what was there, or in a new slot at the end;
+/// gives the slot.
+fn put<T>(items: &mut Vec<T>, slots: &mut HashMap<i64, u32>, id: i64, item: T) -> u32 {
+    match slots.get(&id) {
+        Some(&slot) => {
+            if let Some(old) = items.get_mut(slot as usize) {
+                *old = item;
+            }
+            slot
+        }
+        None => {
+            let slot = u32::try_from(items.len()).unwrap_or(NONE);
+            items.push(item);
+            slots.insert(id, slot);
+            slot
+        }
+    }
+}
+
 /// Why a query cannot be answered.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum EngineError {
@@ -672,21 +691,10 @@ impl Engine {
     /// same id.
     pub fn upsert_profile(&mut self, seeker: &SourcingProfile) -> Result<(), UnknownCode> {
         let profile = profile::seeker_profile(seeker, self)?;
-        let slot = match self.seeker_slot.get(&seeker.id) {
-            Some(&slot) => {
-                self.unindex_seeker(slot);
-                if let Some(old) = self.seekers.get_mut(slot as usize) {
-                    *old = profile;
-                }
-                slot
-            }
-            None => {
-                let slot = u32::try_from(self.seekers.len()).unwrap_or(NONE);
-                self.seekers.push(profile);
-                self.seeker_slot.insert(seeker.id, slot);
-                slot
-            }
-        };
+        if let Some(&slot) = self.seeker_slot.get(&seeker.id) {
+            self.unindex_seeker(slot);
+        }
+        let slot = put(&mut self.seekers, &mut self.seeker_slot, seeker.id, profile);
         self.index_seeker(slot);
         Ok(())
     }
@@ -694,25 +702,13 @@ impl Engine {
     /// Adds an offer, or replaces the one with the same id.
     pub fn upsert_offer(&mut self, offer: &Offer) -> Result<(), UnknownCode> {
         let profile = profile::offer_profile(offer, self)?;
-        let slot = match self.offer_slot.get(&offer.id) {
-            Some(&slot) => {
-                if let Some(old) = self.offers.get(slot as usize)
-                    && let Some(list) = self.offers_by_rome.get_mut(usize::from(old.rome))
-                {
-                    list.retain(|s| *s != slot);
-                }
-                if let Some(old) = self.offers.get_mut(slot as usize) {
-                    *old = profile;
-                }
-                slot
-            }
-            None => {
-                let slot = u32::try_from(self.offers.len()).unwrap_or(NONE);
-                self.offers.push(profile);
-                self.offer_slot.insert(offer.id, slot);
-                slot
-            }
-        };
+        if let Some(&slot) = self.offer_slot.get(&offer.id)
+            && let Some(old) = self.offers.get(slot as usize)
+            && let Some(list) = self.offers_by_rome.get_mut(usize::from(old.rome))
+        {
+            list.retain(|s| *s != slot);
+        }
+        let slot = put(&mut self.offers, &mut self.offer_slot, offer.id, profile);
         if let Some(o) = self.offers.get(slot as usize)
             && o.open
             && let Some(list) = self.offers_by_rome.get_mut(usize::from(o.rome))
