@@ -7,12 +7,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use simulate::{Config, Region, Summary};
 use store::Store;
 
 use super::{now, open_store};
-use crate::commands::batches;
+use crate::commands::{batches, progress};
 use crate::settings::Settings;
 
 #[derive(Debug, Args)]
@@ -51,17 +50,6 @@ fn create(dir: &Path, name: &str) -> anyhow::Result<BufWriter<std::fs::File>> {
     let file =
         std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
     Ok(BufWriter::with_capacity(1 << 20, file))
-}
-
-fn progress(len: u64, what: &'static str) -> ProgressBar {
-    let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template(
-        "{msg:>12} [{bar:40}] {human_pos}/{human_len} ({per_sec}, {eta} left)",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message(what);
-    bar
 }
 
 pub async fn run(
