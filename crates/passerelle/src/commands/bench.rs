@@ -94,7 +94,7 @@ async fn bench_store(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let now = chrono::Utc::now();
-    let store = open_store(&settings).await?;
+    let store = open_store(settings).await?;
     writeln!(
         out,
         "database: {} ({})",

@@ -33,7 +33,7 @@ fn split<T>(rows: Vec<exchange::Row<T>>) -> (Vec<T>, Vec<usize>, Vec<RowError>) 
 }
 
 pub async fn export(dir: &Path, settings: &Settings, out: &mut dyn Write) -> anyhow::Result<()> {
-    let store = open_store(&settings).await?;
+    let store = open_store(settings).await?;
     let stored = store.structures().await?;
     let sirets: HashMap<i64, String> = stored
         .iter()
@@ -181,7 +181,7 @@ pub async fn import(
             services_rejected.len()
         )?;
     } else {
-        let store = open_store(&settings).await?;
+        let store = open_store(settings).await?;
         let now = now();
         // A field the file leaves out is unknown to its producer, not removed: what we hold
         // is kept (data·inclusion files leave out, for instance, reserved addresses).

@@ -6,7 +6,7 @@ use super::open_store;
 use crate::settings::Settings;
 
 pub async fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<()> {
-    let store = open_store(&settings).await?;
+    let store = open_store(settings).await?;
     let counts = store.counts().await?;
     writeln!(
         out,
