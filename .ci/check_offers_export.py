@@ -4,6 +4,7 @@ back with the same value. Usage: python check_offers_export.py EXPORT.json"""
 
 import datetime
 import json
+import re
 import sys
 
 from france_travail_api.offres.models.offre import Offre
@@ -15,30 +16,28 @@ def when(text):
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+# Fields read back as they were written, each as the library's attribute of the same name in
+# snake case (acronyms as one word: accessibleTH, accessible_th).
+PLAIN = ("id", "intitule", "description", "romeCode", "romeLibelle", "appellationlibelle",
+         "typeContratLibelle", "natureContrat", "experienceLibelle", "dureeTravailLibelle",
+         "dureeTravailLibelleConverti", "nombrePostes", "accessibleTH", "qualificationCode",
+         "codeNAF", "secteurActivite", "offresManqueCandidats")
+LIEU = ("libelle", "latitude", "longitude", "codePostal", "commune")
+# Where the library's name is not the field's in snake case.
+ATTRIBUTES = {"appellationlibelle": "appellation_libelle"}
+
+
+def attribute(key):
+    return ATTRIBUTES.get(key) or re.sub(r"([a-z])([A-Z])", r"\1_\2", key).lower()
+
+
 def expected_and_read(raw, offre):
     """(field, what we wrote, what the library read) for every field we fill."""
-    pairs = [
-        ("id", raw.get("id"), offre.id),
-        ("intitule", raw.get("intitule"), offre.intitule),
-        ("description", raw.get("description"), offre.description),
-        ("romeCode", raw.get("romeCode"), offre.rome_code),
-        ("romeLibelle", raw.get("romeLibelle"), offre.rome_libelle),
-        ("appellationlibelle", raw.get("appellationlibelle"), offre.appellation_libelle),
+    pairs = [(key, raw.get(key), getattr(offre, attribute(key))) for key in PLAIN]
+    pairs += [
         ("typeContrat", raw.get("typeContrat"), offre.type_contrat and offre.type_contrat.value),
-        ("typeContratLibelle", raw.get("typeContratLibelle"), offre.type_contrat_libelle),
-        ("natureContrat", raw.get("natureContrat"), offre.nature_contrat),
         ("experienceExige", raw.get("experienceExige"),
          offre.experience_exige and offre.experience_exige.to_api_value()),
-        ("experienceLibelle", raw.get("experienceLibelle"), offre.experience_libelle),
-        ("dureeTravailLibelle", raw.get("dureeTravailLibelle"), offre.duree_travail_libelle),
-        ("dureeTravailLibelleConverti", raw.get("dureeTravailLibelleConverti"),
-         offre.duree_travail_libelle_converti),
-        ("nombrePostes", raw.get("nombrePostes"), offre.nombre_postes),
-        ("accessibleTH", raw.get("accessibleTH"), offre.accessible_th),
-        ("qualificationCode", raw.get("qualificationCode"), offre.qualification_code),
-        ("codeNAF", raw.get("codeNAF"), offre.code_naf),
-        ("secteurActivite", raw.get("secteurActivite"), offre.secteur_activite),
-        ("offresManqueCandidats", raw.get("offresManqueCandidats"), offre.offres_manque_candidats),
         ("dateCreation", raw.get("dateCreation") and when(raw["dateCreation"]), offre.date_creation),
         ("dateActualisation", raw.get("dateActualisation") and when(raw["dateActualisation"]),
          offre.date_actualisation),
@@ -46,10 +45,9 @@ def expected_and_read(raw, offre):
          offre.salaire and offre.salaire.libelle),
     ]
     lieu = raw.get("lieuTravail") or {}
-    for key in ("libelle", "latitude", "longitude", "codePostal", "commune"):
-        attribute = "code_postal" if key == "codePostal" else key
-        pairs.append((f"lieuTravail.{key}", lieu.get(key),
-                      offre.lieu_travail and getattr(offre.lieu_travail, attribute)))
+    pairs += [(f"lieuTravail.{key}", lieu.get(key),
+               offre.lieu_travail and getattr(offre.lieu_travail, attribute(key)))
+              for key in LIEU]
     competences = raw.get("competences") or []
     pairs.append(("competences", [(c.get("code"), c.get("libelle"), EXIGENCE.get(c.get("exigence")))
                                   for c in competences],

@@ -109,6 +109,20 @@ async function signOut(page) {
   await page.waitForURL(/\/connexion/);
 }
 
+/**
+ * A journey of `role` in a context of its own: signed in, `steps` (what they return is the
+ * journey's), signed out, and no console error on the way (`journey` names it if there is one).
+ */
+async function asRole(browser, role, journey, steps) {
+  const page = await newPage(browser);
+  await signIn(page, role);
+  const result = await steps(page);
+  await signOut(page);
+  noErrors(page, journey);
+  await page.context().close();
+  return result;
+}
+
 /** Types into a field with suggestions and picks the first one offered. */
 async function pickSuggestion(page, label, typed) {
   const input = page.getByLabel(label);
@@ -233,61 +247,58 @@ async function recruiterProposes(browser) {
 }
 
 async function advisorAnswers(browser, pseudonym) {
-  const page = await newPage(browser);
-  await signIn(page, "advisor");
-  await page.waitForURL(/\/demandeurs/);
-  await page.getByRole("heading", { name: "Mes demandeurs d'emploi", level: 1 }).waitFor();
-  assert.ok((await page.locator("table tbody tr").count()) >= 1, "the advisor's job seekers are listed");
-  await check(page, "conseiller-demandeurs");
+  return asRole(browser, "advisor", "advisor", async (page) => {
+    await page.waitForURL(/\/demandeurs/);
+    await page.getByRole("heading", { name: "Mes demandeurs d'emploi", level: 1 }).waitFor();
+    assert.ok((await page.locator("table tbody tr").count()) >= 1, "the advisor's job seekers are listed");
+    await check(page, "conseiller-demandeurs");
 
-  if (await page.getByRole("link", { name: "Page suivante" }).count()) {
-    await page.getByRole("link", { name: "Page suivante" }).click();
-    await page.waitForURL(/page=2/);
-    await check(page, "conseiller-demandeurs-page-2");
-  }
+    if (await page.getByRole("link", { name: "Page suivante" }).count()) {
+      await page.getByRole("link", { name: "Page suivante" }).click();
+      await page.waitForURL(/page=2/);
+      await check(page, "conseiller-demandeurs-page-2");
+    }
 
-  // Filters: a priority public, then a search that finds nobody (the empty state says what next).
-  await page.getByLabel("Public prioritaire").selectOption("rqth");
-  await page.getByRole("button", { name: "Rechercher" }).click();
-  await page.waitForURL(/statut=rqth/);
-  await check(page, "conseiller-demandeurs-rqth");
-  await page.goto(`${base}/demandeurs?q=zzzzaucunnom`);
-  await page.getByText("Aucune personne ne correspond").waitFor();
-  await check(page, "conseiller-demandeurs-vide");
+    // Filters: a priority public, then a search that finds nobody (the empty state says what next).
+    await page.getByLabel("Public prioritaire").selectOption("rqth");
+    await page.getByRole("button", { name: "Rechercher" }).click();
+    await page.waitForURL(/statut=rqth/);
+    await check(page, "conseiller-demandeurs-rqth");
+    await page.goto(`${base}/demandeurs?q=zzzzaucunnom`);
+    await page.getByText("Aucune personne ne correspond").waitFor();
+    await check(page, "conseiller-demandeurs-vide");
 
-  // The referral the recruiter proposed, then the person's page, where it is answered.
-  await page.getByRole("link", { name: "Mises en relation" }).first().click();
-  await page.getByRole("link", { name: pseudonym }).first().click();
-  await page.getByRole("heading", { name: "Mise en relation", level: 1 }).waitFor();
-  await check(page, "conseiller-mise-en-relation");
-  await page.getByRole("link", { name: "Voir la fiche de la personne" }).click();
-  await page.getByRole("heading", { name: "Offres suggérées" }).waitFor();
-  await page.getByRole("heading", { name: "Consentement et publics prioritaires" }).waitFor();
-  await check(page, "conseiller-fiche");
-  const personUrl = page.url().split("?")[0];
-  // Consent recorded where the person is met: still to every agency, told by phone.
-  await page.getByRole("heading", { name: "Recueillir le consentement" }).waitFor();
-  await page.getByLabel("À toutes les agences d'emploi").check({ force: true });
-  await page.getByLabel("Recueilli").selectOption("phone");
-  await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
-  await page.getByText("Le consentement et les statuts déclarés sont enregistrés.").waitFor();
-  await page.getByRole("table", { name: "Historique du consentement" }).waitFor();
-  await check(page, "conseiller-consentement");
-  const handle = page.locator(".pa-handle").filter({ hasText: "Proposée" }).first();
-  await handle.getByRole("button", { name: "La personne accepte" }).click();
-  await page.getByText("L'état de la mise en relation est enregistré.").waitFor();
-  await page.locator(".pa-handle").filter({ hasText: "Acceptée par la personne" }).first().waitFor();
-  await check(page, "conseiller-acceptation");
+    // The referral the recruiter proposed, then the person's page, where it is answered.
+    await page.getByRole("link", { name: "Mises en relation" }).first().click();
+    await page.getByRole("link", { name: pseudonym }).first().click();
+    await page.getByRole("heading", { name: "Mise en relation", level: 1 }).waitFor();
+    await check(page, "conseiller-mise-en-relation");
+    await page.getByRole("link", { name: "Voir la fiche de la personne" }).click();
+    await page.getByRole("heading", { name: "Offres suggérées" }).waitFor();
+    await page.getByRole("heading", { name: "Consentement et publics prioritaires" }).waitFor();
+    await check(page, "conseiller-fiche");
+    const personUrl = page.url().split("?")[0];
+    // Consent recorded where the person is met: still to every agency, told by phone.
+    await page.getByRole("heading", { name: "Recueillir le consentement" }).waitFor();
+    await page.getByLabel("À toutes les agences d'emploi").check({ force: true });
+    await page.getByLabel("Recueilli").selectOption("phone");
+    await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
+    await page.getByText("Le consentement et les statuts déclarés sont enregistrés.").waitFor();
+    await page.getByRole("table", { name: "Historique du consentement" }).waitFor();
+    await check(page, "conseiller-consentement");
+    const handle = page.locator(".pa-handle").filter({ hasText: "Proposée" }).first();
+    await handle.getByRole("button", { name: "La personne accepte" }).click();
+    await page.getByText("L'état de la mise en relation est enregistré.").waitFor();
+    await page.locator(".pa-handle").filter({ hasText: "Acceptée par la personne" }).first().waitFor();
+    await check(page, "conseiller-acceptation");
 
-  // Suggested offers come with their reasons, and one can be proposed.
-  const suggestion = page.locator(".pa-candidate").first();
-  if (await suggestion.count()) {
-    assert.equal(await suggestion.locator(".pa-bars li").count(), 6, "suggestions show six reasons");
-  }
-  await signOut(page);
-  noErrors(page, "advisor");
-  await page.context().close();
-  return personUrl;
+    // Suggested offers come with their reasons, and one can be proposed.
+    const suggestion = page.locator(".pa-candidate").first();
+    if (await suggestion.count()) {
+      assert.equal(await suggestion.locator(".pa-bars li").count(), 6, "suggestions show six reasons");
+    }
+    return personUrl;
+  });
 }
 
 // What an advisor's pages may transfer (headers and bodies as they come over the network,
@@ -362,35 +373,29 @@ async function advisorPagesWeighLittle(browser) {
 
 /** The advisor sees what came of the referral on the person's page. */
 async function advisorSeesOutcome(browser, personUrl) {
-  const page = await newPage(browser);
-  await signIn(page, "advisor");
-  await page.goto(personUrl);
-  await page.getByText("Embauche à partir du 07/12/2026").waitFor();
-  await check(page, "conseiller-issue");
-  await signOut(page);
-  noErrors(page, "advisor, outcome");
-  await page.context().close();
+  return asRole(browser, "advisor", "advisor, outcome", async (page) => {
+    await page.goto(personUrl);
+    await page.getByText("Embauche à partir du 07/12/2026").waitFor();
+    await check(page, "conseiller-issue");
+  });
 }
 
 async function recruiterFollowsUp(browser, pseudonym) {
-  const page = await newPage(browser);
-  await signIn(page, "recruiter");
-  await page.goto(`${base}/mises-en-relation?etat=accepted`);
-  await page.locator("table tbody tr").first().getByRole("link").click();
-  // Accepted: the person's identity is now shown to the agency (not the pseudonym alone).
-  await page.getByText("Acceptée par la personne").first().waitFor();
-  await page.getByText("Courriel").or(page.getByText("Téléphone")).first().waitFor();
-  assert.equal(await page.getByText("(pseudonyme)").count(), 0, "identity revealed after acceptance");
-  await check(page, "recruteur-identite-revelee");
-  await page.getByRole("button", { name: "Entretien planifié" }).click();
-  await page.getByText("L'état de la mise en relation est enregistré.").waitFor();
-  await page.getByLabel("Date de début du contrat").fill("2026-12-07");
-  await page.getByRole("button", { name: "Embauche" }).click();
-  await page.getByText("Embauche à partir du 07/12/2026").waitFor();
-  await check(page, "recruteur-embauche");
-  await signOut(page);
-  noErrors(page, "recruiter, follow-up");
-  await page.context().close();
+  await asRole(browser, "recruiter", "recruiter, follow-up", async (page) => {
+    await page.goto(`${base}/mises-en-relation?etat=accepted`);
+    await page.locator("table tbody tr").first().getByRole("link").click();
+    // Accepted: the person's identity is now shown to the agency (not the pseudonym alone).
+    await page.getByText("Acceptée par la personne").first().waitFor();
+    await page.getByText("Courriel").or(page.getByText("Téléphone")).first().waitFor();
+    assert.equal(await page.getByText("(pseudonyme)").count(), 0, "identity revealed after acceptance");
+    await check(page, "recruteur-identite-revelee");
+    await page.getByRole("button", { name: "Entretien planifié" }).click();
+    await page.getByText("L'état de la mise en relation est enregistré.").waitFor();
+    await page.getByLabel("Date de début du contrat").fill("2026-12-07");
+    await page.getByRole("button", { name: "Embauche" }).click();
+    await page.getByText("Embauche à partir du 07/12/2026").waitFor();
+    await check(page, "recruteur-embauche");
+  });
   assert.ok(pseudonym.length > 0);
 }
 
@@ -419,72 +424,63 @@ async function signInWithKeyboard(page, role) {
 /** The shared directory: from Saint-Denis, FASTT's mobility aid and the nearest France
  * Travail agency offering recruitment by simulation (MRS). */
 async function recruiterSearchesTheDirectory(browser) {
-  const page = await newPage(browser);
-  await signIn(page, "recruiter");
-  await page.getByRole("link", { name: "Annuaire" }).first().click();
-  await page.waitForURL(/\/annuaire/);
-  await check(page, "annuaire");
-  await pickSuggestion(page, "Depuis la commune", "93200");
-  await page.getByLabel("Thématique").selectOption("mobilite");
-  await page.getByRole("button", { name: "Rechercher" }).click();
-  await page.waitForURL(/thematique=mobilite/);
-  const fastt = page.locator(".pa-service").filter({ hasText: "FASTT" }).filter({ hasText: /véhicule/i });
-  await fastt.first().waitFor();
-  await check(page, "annuaire-mobilite-fastt");
+  return asRole(browser, "recruiter", "recruiter, directory", async (page) => {
+    await page.getByRole("link", { name: "Annuaire" }).first().click();
+    await page.waitForURL(/\/annuaire/);
+    await check(page, "annuaire");
+    await pickSuggestion(page, "Depuis la commune", "93200");
+    await page.getByLabel("Thématique").selectOption("mobilite");
+    await page.getByRole("button", { name: "Rechercher" }).click();
+    await page.waitForURL(/thematique=mobilite/);
+    const fastt = page.locator(".pa-service").filter({ hasText: "FASTT" }).filter({ hasText: /véhicule/i });
+    await fastt.first().waitFor();
+    await check(page, "annuaire-mobilite-fastt");
 
-  await page.goto(`${base}/annuaire`);
-  await pickSuggestion(page, "Depuis la commune", "93200");
-  await page.getByLabel("Réseau").selectOption("france_travail");
-  await page.getByLabel("Mots-clés").fill("simulation");
-  await page.getByRole("button", { name: "Rechercher" }).click();
-  await page.waitForURL(/reseau=france_travail/);
-  const first = page.locator(".pa-service").first();
-  await first.waitFor();
-  assert.match(await first.innerText(), /Recrutement par simulation \(MRS\)/);
-  assert.match(await first.innerText(), /Agence France Travail/);
-  assert.match(await first.innerText(), /à \d+,\d km/, "the distance is shown");
-  const distances = await page.locator(".pa-service .pa-candidate__score").allInnerTexts();
-  const km = distances.map((d) => Number(d.replace(/[^\d,]/g, "").replace(",", ".")));
-  assert.deepEqual(km, [...km].sort((a, b) => a - b), "nearest first");
-  await check(page, "annuaire-mrs-france-travail");
-  await signOut(page);
-  noErrors(page, "recruiter, directory");
-  await page.context().close();
+    await page.goto(`${base}/annuaire`);
+    await pickSuggestion(page, "Depuis la commune", "93200");
+    await page.getByLabel("Réseau").selectOption("france_travail");
+    await page.getByLabel("Mots-clés").fill("simulation");
+    await page.getByRole("button", { name: "Rechercher" }).click();
+    await page.waitForURL(/reseau=france_travail/);
+    const first = page.locator(".pa-service").first();
+    await first.waitFor();
+    assert.match(await first.innerText(), /Recrutement par simulation \(MRS\)/);
+    assert.match(await first.innerText(), /Agence France Travail/);
+    assert.match(await first.innerText(), /à \d+,\d km/, "the distance is shown");
+    const distances = await page.locator(".pa-service .pa-candidate__score").allInnerTexts();
+    const km = distances.map((d) => Number(d.replace(/[^\d,]/g, "").replace(",", ".")));
+    assert.deepEqual(km, [...km].sort((a, b) => a - b), "nearest first");
+    await check(page, "annuaire-mrs-france-travail");
+  });
 }
 
 /** The advisor registers for the joint meeting their agency is invited to. */
 async function advisorRegistersForAMeeting(browser) {
-  const page = await newPage(browser);
-  await signIn(page, "advisor");
-  await page.getByRole("link", { name: "Réunions" }).first().click();
-  await page.waitForURL(/\/reunions/);
-  await check(page, "reunions");
-  await page.getByRole("button", { name: /S'inscrire/ }).first().click();
-  await page.getByText("Votre inscription est enregistrée.").waitFor();
-  await page.getByText("Vous êtes inscrit(e)").first().waitFor();
-  await check(page, "reunions-inscrit");
-  await signOut(page);
-  noErrors(page, "advisor, meeting");
-  await page.context().close();
+  return asRole(browser, "advisor", "advisor, meeting", async (page) => {
+    await page.getByRole("link", { name: "Réunions" }).first().click();
+    await page.waitForURL(/\/reunions/);
+    await check(page, "reunions");
+    await page.getByRole("button", { name: /S'inscrire/ }).first().click();
+    await page.getByText("Votre inscription est enregistrée.").waitFor();
+    await page.getByText("Vous êtes inscrit(e)").first().waitFor();
+    await check(page, "reunions-inscrit");
+  });
 }
 
 /** A partner keeps its services up to date: the overdue ones are flagged, and confirmed. */
 async function partnerReviewsItsServices(browser) {
-  const page = await newPage(browser);
-  await signIn(page, "partner");
-  await page.waitForURL(/\/annuaire/);
-  await page.getByRole("link", { name: "Mes services" }).first().click();
-  await page.waitForURL(/ma-structure/);
-  await check(page, "partenaire-mes-services");
-  const confirm = page.getByRole("button", { name: /Confirmer que la fiche est à jour/ });
-  if (await confirm.count()) {
-    await confirm.first().click();
-    await page.getByText("La fiche est confirmée à jour.").waitFor();
-    await check(page, "partenaire-fiche-confirmee");
-  }
-  await signOut(page);
-  noErrors(page, "partner");
-  await page.context().close();
+  return asRole(browser, "partner", "partner", async (page) => {
+    await page.waitForURL(/\/annuaire/);
+    await page.getByRole("link", { name: "Mes services" }).first().click();
+    await page.waitForURL(/ma-structure/);
+    await check(page, "partenaire-mes-services");
+    const confirm = page.getByRole("button", { name: /Confirmer que la fiche est à jour/ });
+    if (await confirm.count()) {
+      await confirm.first().click();
+      await page.getByText("La fiche est confirmée à jour.").waitFor();
+      await check(page, "partenaire-fiche-confirmee");
+    }
+  });
 }
 
 async function steeringAndAdmin(browser) {

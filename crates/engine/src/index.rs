@@ -22,6 +22,35 @@ use crate::score::{self, Breakdown, Context, MatchKind, Member, Proximity, Score
 
 const NONE: u32 = u32::MAX;
 
+/// The `k` best of `found`, best first (on a tie, the smaller id), each with its rank from 1.
+fn best(mut found: Vec<(i64, Scored)>, k: usize) -> impl Iterator<Item = (usize, i64, Scored)> {
+    found.sort_by(|a, b| b.1.total.total_cmp(&a.1.total).then(a.0.cmp(&b.0)));
+    found
+        .into_iter()
+        .take(k)
+        .enumerate()
+        .map(|(i, (id, s))| (i + 1, id, s))
+}
+
+/// Puts `item` in the slot of `id` in place of what was there, or in a new slot at the end;
+/// gives the slot.
+fn put<T>(items: &mut Vec<T>, slots: &mut HashMap<i64, u32>, id: i64, item: T) -> u32 {
+    match slots.get(&id) {
+        Some(&slot) => {
+            if let Some(old) = items.get_mut(slot as usize) {
+                *old = item;
+            }
+            slot
+        }
+        None => {
+            let slot = u32::try_from(items.len()).unwrap_or(NONE);
+            items.push(item);
+            slots.insert(id, slot);
+            slot
+        }
+    }
+}
+
 /// Why a query cannot be answered.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum EngineError {
@@ -189,6 +218,20 @@ pub struct Entry {
     pub matched_rome: &'static str,
     pub match_kind: MatchKind,
     pub breakdown: Breakdown,
+}
+
+impl Entry {
+    fn new(rank: usize, job_seeker_id: i64, scored: &Scored) -> Self {
+        Self {
+            rank,
+            job_seeker_id,
+            score: scored.total,
+            distance_km: scored.distance_km,
+            matched_rome: rome_code(scored.via),
+            match_kind: scored.kind,
+            breakdown: scored.breakdown,
+        }
+    }
 }
 
 /// Someone the priority policy moved: their rank without it (`None`: outside the top-k) and
@@ -672,21 +715,10 @@ impl Engine {
     /// same id.
     pub fn upsert_profile(&mut self, seeker: &SourcingProfile) -> Result<(), UnknownCode> {
         let profile = profile::seeker_profile(seeker, self)?;
-        let slot = match self.seeker_slot.get(&seeker.id) {
-            Some(&slot) => {
-                self.unindex_seeker(slot);
-                if let Some(old) = self.seekers.get_mut(slot as usize) {
-                    *old = profile;
-                }
-                slot
-            }
-            None => {
-                let slot = u32::try_from(self.seekers.len()).unwrap_or(NONE);
-                self.seekers.push(profile);
-                self.seeker_slot.insert(seeker.id, slot);
-                slot
-            }
-        };
+        if let Some(&slot) = self.seeker_slot.get(&seeker.id) {
+            self.unindex_seeker(slot);
+        }
+        let slot = put(&mut self.seekers, &mut self.seeker_slot, seeker.id, profile);
         self.index_seeker(slot);
         Ok(())
     }
@@ -694,25 +726,13 @@ impl Engine {
     /// Adds an offer, or replaces the one with the same id.
     pub fn upsert_offer(&mut self, offer: &Offer) -> Result<(), UnknownCode> {
         let profile = profile::offer_profile(offer, self)?;
-        let slot = match self.offer_slot.get(&offer.id) {
-            Some(&slot) => {
-                if let Some(old) = self.offers.get(slot as usize)
-                    && let Some(list) = self.offers_by_rome.get_mut(usize::from(old.rome))
-                {
-                    list.retain(|s| *s != slot);
-                }
-                if let Some(old) = self.offers.get_mut(slot as usize) {
-                    *old = profile;
-                }
-                slot
-            }
-            None => {
-                let slot = u32::try_from(self.offers.len()).unwrap_or(NONE);
-                self.offers.push(profile);
-                self.offer_slot.insert(offer.id, slot);
-                slot
-            }
-        };
+        if let Some(&slot) = self.offer_slot.get(&offer.id)
+            && let Some(old) = self.offers.get(slot as usize)
+            && let Some(list) = self.offers_by_rome.get_mut(usize::from(old.rome))
+        {
+            list.retain(|s| *s != slot);
+        }
+        let slot = put(&mut self.offers, &mut self.offer_slot, offer.id, profile);
         if let Some(o) = self.offers.get(slot as usize)
             && o.open
             && let Some(list) = self.offers_by_rome.get_mut(usize::from(o.rome))
@@ -1183,15 +1203,7 @@ impl Engine {
         let entries: Vec<Entry> = chosen
             .iter()
             .enumerate()
-            .map(|(i, h)| Entry {
-                rank: i + 1,
-                job_seeker_id: h.id,
-                score: h.scored.total,
-                distance_km: h.scored.distance_km,
-                matched_rome: rome_code(h.scored.via),
-                match_kind: h.scored.kind,
-                breakdown: h.scored.breakdown,
-            })
+            .map(|(i, h)| Entry::new(i + 1, h.id, &h.scored))
             .collect();
         let exposure = pool.map(|pool| {
             let statuses = PriorityStatus::ALL
@@ -1232,7 +1244,7 @@ impl Engine {
     ) -> Result<Vec<Entry>, EngineError> {
         let offer = self.offer(offer_id)?;
         let context = self.context(today);
-        let mut all: Vec<(i64, Scored)> = self
+        let all: Vec<(i64, Scored)> = self
             .seekers
             .iter()
             .filter_map(|s| {
@@ -1240,20 +1252,8 @@ impl Engine {
                 context.score(s, offer, km).map(|scored| (s.id, scored))
             })
             .collect();
-        all.sort_by(|a, b| b.1.total.total_cmp(&a.1.total).then(a.0.cmp(&b.0)));
-        Ok(all
-            .into_iter()
-            .take(k)
-            .enumerate()
-            .map(|(i, (id, s))| Entry {
-                rank: i + 1,
-                job_seeker_id: id,
-                score: s.total,
-                distance_km: s.distance_km,
-                matched_rome: rome_code(s.via),
-                match_kind: s.kind,
-                breakdown: s.breakdown,
-            })
+        Ok(best(all, k)
+            .map(|(rank, id, s)| Entry::new(rank, id, &s))
             .collect())
     }
 
@@ -1292,13 +1292,9 @@ impl Engine {
                 }
             }
         }
-        found.sort_by(|a, b| b.1.total.total_cmp(&a.1.total).then(a.0.cmp(&b.0)));
-        Ok(found
-            .into_iter()
-            .take(k)
-            .enumerate()
-            .map(|(i, (id, s))| Suggestion {
-                rank: i + 1,
+        Ok(best(found, k)
+            .map(|(rank, id, s)| Suggestion {
+                rank,
                 offer_id: id,
                 score: s.total,
                 distance_km: s.distance_km,

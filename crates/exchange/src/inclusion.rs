@@ -14,7 +14,7 @@ use model::{ServiceRecord, StructureKind, StructureProfile, StructureRecord, Str
 use refdata::{Vocabulary, inclusion};
 use serde_json::{Map, Value, json};
 
-use crate::{FieldError, FileError, Row, RowError};
+use crate::{FieldError, FileError, Row, RowError, known_commune, point};
 
 /// The producer's name in the `source` field of every record we write.
 pub const SOURCE: &str = "passerelle";
@@ -321,17 +321,10 @@ impl<'a> Reader<'a> {
         } else {
             self.text("code_insee")?
         };
-        match InseeCode::parse(&code) {
-            Ok(code) if refdata::geo().commune(code.as_str()).is_some() => Some(code),
-            Ok(code) => {
-                self.error(
-                    "code_insee",
-                    format!("no commune has the INSEE code {code}"),
-                );
-                None
-            }
-            Err(err) => {
-                self.error("code_insee", err.to_string());
+        match known_commune(&code) {
+            Ok(code) => Some(code),
+            Err(reason) => {
+                self.error("code_insee", reason);
                 None
             }
         }
@@ -404,21 +397,11 @@ impl<'a> Reader<'a> {
     }
 
     fn coordinates(&mut self) -> Option<(f64, f64)> {
-        match (self.number("latitude"), self.number("longitude")) {
-            (Some(lat), Some(lon))
-                if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
-            {
-                Some((lat, lon))
-            }
-            (None, None) => None,
-            _ => {
-                self.error(
-                    "latitude",
-                    "latitude and longitude go together, within range",
-                );
-                None
-            }
-        }
+        let (latitude, longitude) = (self.number("latitude"), self.number("longitude"));
+        point(latitude, longitude).unwrap_or_else(|reason| {
+            self.error("latitude", reason);
+            None
+        })
     }
 
     fn extension(&self) -> Option<&'a Map<String, Value>> {

@@ -29,8 +29,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use domain::{
-    CommuteLimitKm, Email, ExternalId, InseeCode, PersonName, PhoneNumber, RomeCode, Siret, Target,
-    Targets,
+    CommuteLimitKm, Email, ExternalId, PersonName, PhoneNumber, RomeCode, Siret, Target, Targets,
 };
 use model::{
     Consent, ConsentScope, ContractType, Disclosure, Experience, JobSeekerRecord, JobSeekerStatus,
@@ -39,7 +38,7 @@ use model::{
 
 use crate::table::{Line, Table, writer};
 use crate::text::{date, timestamp};
-use crate::{Fields, FileError, Row};
+use crate::{Fields, FileError, Row, known_commune};
 
 pub const COLUMNS: [&str; 27] = [
     "identifiant",
@@ -94,13 +93,7 @@ fn list(cell: &str) -> impl Iterator<Item = &str> {
 
 fn record(position: usize, line: &Line<'_>) -> Row<JobSeekerRecord> {
     let mut f = Fields::default();
-    let required = |f: &mut Fields, column: &str| {
-        let value = line.optional(column);
-        if value.is_none() {
-            f.error(column, "missing");
-        }
-        value
-    };
+    let required = |f: &mut Fields, column: &str| f.required(column, line.optional(column));
     let external_id =
         required(&mut f, "identifiant").and_then(|v| f.take("identifiant", ExternalId::parse(v)));
     let first_name =
@@ -115,17 +108,7 @@ fn record(position: usize, line: &Line<'_>) -> Row<JobSeekerRecord> {
     let birth_date = line
         .optional("date_naissance")
         .map(|v| f.take("date_naissance", date(v)));
-    let commune = required(&mut f, "commune").and_then(|v| match InseeCode::parse(v) {
-        Ok(code) if refdata::geo().commune(code.as_str()).is_some() => Some(code),
-        Ok(code) => {
-            f.error("commune", format!("no commune has the INSEE code {code}"));
-            None
-        }
-        Err(err) => {
-            f.error("commune", err.to_string());
-            None
-        }
-    });
+    let commune = required(&mut f, "commune").and_then(|v| f.take("commune", known_commune(v)));
     let available_from = line
         .optional("disponible_le")
         .map(|v| f.take("disponible_le", date(v)));

@@ -66,6 +66,31 @@ impl fmt::Display for FileError {
 
 impl std::error::Error for FileError {}
 
+/// An INSEE code that the reference data knows as a commune's, or why not.
+pub(crate) fn known_commune(code: &str) -> Result<domain::InseeCode, String> {
+    let code = domain::InseeCode::parse(code).map_err(|err| err.to_string())?;
+    match refdata::geo().commune(code.as_str()) {
+        Some(_) => Ok(code),
+        None => Err(format!("no commune has the INSEE code {code}")),
+    }
+}
+
+/// A point from its latitude and longitude: both or neither, and within range.
+pub(crate) fn point(
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+) -> Result<Option<(f64, f64)>, &'static str> {
+    match (latitude, longitude) {
+        (Some(lat), Some(lon))
+            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
+        {
+            Ok(Some((lat, lon)))
+        }
+        (None, None) => Ok(None),
+        _ => Err("latitude and longitude go together, within range"),
+    }
+}
+
 /// Collects the errors of a row's fields, then gives the record if there were none.
 #[derive(Default)]
 pub(crate) struct Fields {
@@ -86,6 +111,35 @@ impl Fields {
 
     pub fn error(&mut self, field: &str, reason: impl Into<String>) {
         self.errors.push(FieldError::new(field, reason));
+    }
+
+    /// The value of a required field, or `None` with "missing" noted.
+    pub fn required<T>(&mut self, field: &str, value: Option<T>) -> Option<T> {
+        if value.is_none() {
+            self.error(field, "missing");
+        }
+        value
+    }
+
+    /// The SIRET of the structure owning an offer: the file's `given`, else the `owner` the
+    /// import was told of, else `None` with the error noted.
+    pub fn owner(
+        &mut self,
+        field: &str,
+        given: Option<&str>,
+        owner: Option<&domain::Siret>,
+    ) -> Option<domain::Siret> {
+        match (given, owner) {
+            (Some(siret), _) => self.take(field, domain::Siret::parse(siret)),
+            (None, Some(owner)) => Some(owner.clone()),
+            (None, None) => {
+                self.error(
+                    field,
+                    "missing: say which structure owns the offers (--structure SIRET)",
+                );
+                None
+            }
+        }
     }
 
     /// Notes a one-line text over `max` characters or holding control characters.

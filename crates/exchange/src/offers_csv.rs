@@ -24,12 +24,12 @@
 
 use std::io::Write;
 
-use domain::{ExternalId, InseeCode, Postcode, RomeCode, Siret};
+use domain::{ExternalId, Postcode, RomeCode, Siret};
 use model::{ContractType, ExperienceRequired, OfferRecord, OfferSkill, OfferStatus, WorkingTime};
 
 use crate::table::{Line, Table, writer};
 use crate::text::{date, timestamp};
-use crate::{Fields, FileError, Row};
+use crate::{Fields, FileError, Row, known_commune, point};
 
 pub const COLUMNS: [&str; 33] = [
     "structure_siret",
@@ -104,59 +104,19 @@ fn number<T: std::str::FromStr>(
 
 fn record(position: usize, line: &Line<'_>, owner: Option<&Siret>) -> Row<OfferRecord> {
     let mut f = Fields::default();
-    let required = |f: &mut Fields, column: &str| {
-        let value = line.optional(column);
-        if value.is_none() {
-            f.error(column, "missing");
-        }
-        value
-    };
-    let structure_siret = match (line.optional("structure_siret"), owner) {
-        (Some(siret), _) => f.take("structure_siret", Siret::parse(siret)),
-        (None, Some(owner)) => Some(owner.clone()),
-        (None, None) => {
-            f.error(
-                "structure_siret",
-                "missing: say which structure owns the offers (--structure SIRET)",
-            );
-            None
-        }
-    };
+    let required = |f: &mut Fields, column: &str| f.required(column, line.optional(column));
+    let structure_siret = f.owner("structure_siret", line.optional("structure_siret"), owner);
     let external_id =
         required(&mut f, "reference").and_then(|v| f.take("reference", ExternalId::parse(v)));
     let title = required(&mut f, "intitule").map(str::to_string);
     let rome = required(&mut f, "code_rome").and_then(|v| f.take("code_rome", RomeCode::parse(v)));
-    let commune = required(&mut f, "commune").and_then(|v| match InseeCode::parse(v) {
-        Ok(code) if refdata::geo().commune(code.as_str()).is_some() => Some(code),
-        Ok(code) => {
-            f.error("commune", format!("no commune has the INSEE code {code}"));
-            None
-        }
-        Err(err) => {
-            f.error("commune", err.to_string());
-            None
-        }
-    });
+    let commune = required(&mut f, "commune").and_then(|v| f.take("commune", known_commune(v)));
     let postcode = line
         .optional("code_postal")
         .map(|v| f.take("code_postal", Postcode::parse(v)));
     let latitude = number::<f64>(&mut f, "latitude", line.optional("latitude"));
     let longitude = number::<f64>(&mut f, "longitude", line.optional("longitude"));
-    let coordinates = match (latitude.flatten(), longitude.flatten()) {
-        (Some(lat), Some(lon))
-            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
-        {
-            Some(Some((lat, lon)))
-        }
-        (None, None) => Some(None),
-        _ => {
-            f.error(
-                "latitude",
-                "latitude and longitude go together, within range",
-            );
-            None
-        }
-    };
+    let coordinates = f.take("latitude", point(latitude.flatten(), longitude.flatten()));
     let contract_type = required(&mut f, "type_contrat").and_then(|v| {
         match ContractType::parse(&v.to_uppercase()) {
             Some(kind) => Some(kind),

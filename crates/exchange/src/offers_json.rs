@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::text::{experience_label, experience_months, timestamp};
-use crate::{FieldError, Fields, FileError, Row, RowError};
+use crate::{FieldError, Fields, FileError, Row, RowError, known_commune, point};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -228,17 +228,11 @@ fn offer(position: usize, text: &str, owner: Option<&Siret>) -> Row<OfferRecord>
             None
         }
     };
-    let structure_siret = match (&extension.structure_siret, owner) {
-        (Some(siret), _) => f.take("passerelle.structureSiret", Siret::parse(siret)),
-        (None, Some(owner)) => Some(owner.clone()),
-        (None, None) => {
-            f.error(
-                "passerelle.structureSiret",
-                "missing: say which structure owns the offers (--structure SIRET)",
-            );
-            None
-        }
-    };
+    let structure_siret = f.owner(
+        "passerelle.structureSiret",
+        extension.structure_siret.as_deref(),
+        owner,
+    );
     let title = match raw.intitule.as_deref().map(str::trim) {
         Some(title) if !title.is_empty() => Some(title.to_string()),
         _ => {
@@ -258,20 +252,7 @@ fn offer(position: usize, text: &str, owner: Option<&Siret>) -> Row<OfferRecord>
         None => None,
     };
     let commune = match (&lieu.commune, &postcode) {
-        (Some(code), _) => match InseeCode::parse(code) {
-            Ok(code) if refdata::geo().commune(code.as_str()).is_some() => Some(code),
-            Ok(code) => {
-                f.error(
-                    "lieuTravail.commune",
-                    format!("no commune has the INSEE code {code}"),
-                );
-                None
-            }
-            Err(err) => {
-                f.error("lieuTravail.commune", err.to_string());
-                None
-            }
-        },
+        (Some(code), _) => f.take("lieuTravail.commune", known_commune(code)),
         // Without the commune, a postcode of a single commune (or arrondissement) will do.
         (None, Some(postcode)) => match single_commune(postcode) {
             Some(code) => Some(code),
@@ -293,21 +274,9 @@ fn offer(position: usize, text: &str, owner: Option<&Siret>) -> Row<OfferRecord>
             None
         }
     };
-    let coordinates = match (lieu.latitude, lieu.longitude) {
-        (Some(lat), Some(lon))
-            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
-        {
-            Some((lat, lon))
-        }
-        (None, None) => None,
-        _ => {
-            f.error(
-                "lieuTravail.latitude",
-                "latitude and longitude go together, within range",
-            );
-            None
-        }
-    };
+    let coordinates = f
+        .take("lieuTravail.latitude", point(lieu.latitude, lieu.longitude))
+        .flatten();
     let contract_type = match raw.type_contrat.as_deref() {
         Some(code) => match ContractType::parse(code) {
             Some(kind) => Some(kind),
@@ -416,46 +385,31 @@ fn offer(position: usize, text: &str, owner: Option<&Siret>) -> Row<OfferRecord>
     use model::text::{DESCRIPTION_CHARS, LINE_CHARS};
     f.line("intitule", title.as_deref(), LINE_CHARS);
     f.paragraph("description", raw.description.as_deref(), DESCRIPTION_CHARS);
-    f.line(
-        "appellationlibelle",
-        raw.appellation_libelle.as_deref(),
-        LINE_CHARS,
-    );
-    f.line("lieuTravail.libelle", lieu.libelle.as_deref(), LINE_CHARS);
-    f.line("natureContrat", raw.nature_contrat.as_deref(), LINE_CHARS);
-    f.line(
-        "typeContratLibelle",
-        raw.type_contrat_libelle.as_deref(),
-        LINE_CHARS,
-    );
-    f.line(
-        "dureeTravailLibelle",
-        raw.duree_travail_libelle.as_deref(),
-        LINE_CHARS,
-    );
-    f.line(
-        "salaire.libelle",
-        raw.salaire.as_ref().and_then(|s| s.libelle.as_deref()),
-        LINE_CHARS,
-    );
+    let lines = [
+        ("appellationlibelle", raw.appellation_libelle.as_deref()),
+        ("lieuTravail.libelle", lieu.libelle.as_deref()),
+        ("natureContrat", raw.nature_contrat.as_deref()),
+        ("typeContratLibelle", raw.type_contrat_libelle.as_deref()),
+        ("dureeTravailLibelle", raw.duree_travail_libelle.as_deref()),
+        (
+            "salaire.libelle",
+            raw.salaire.as_ref().and_then(|s| s.libelle.as_deref()),
+        ),
+    ];
+    for (field, text) in lines {
+        f.line(field, text, LINE_CHARS);
+    }
     // Codes are short; lists are bounded too (France Travail's offers carry a few of each).
     const CODE_CHARS: usize = 20;
-    f.line(
-        "qualificationCode",
-        qualification_code.as_deref(),
-        CODE_CHARS,
-    );
-    f.line("codeNAF", raw.code_naf.as_deref(), CODE_CHARS);
-    f.line(
-        "secteurActivite",
-        raw.secteur_activite.as_deref(),
-        CODE_CHARS,
-    );
-    f.line(
-        "passerelle.jobTitleOgr",
-        extension.job_title_ogr.as_deref(),
-        CODE_CHARS,
-    );
+    let codes = [
+        ("qualificationCode", qualification_code.as_deref()),
+        ("codeNAF", raw.code_naf.as_deref()),
+        ("secteurActivite", raw.secteur_activite.as_deref()),
+        ("passerelle.jobTitleOgr", extension.job_title_ogr.as_deref()),
+    ];
+    for (field, text) in codes {
+        f.line(field, text, CODE_CHARS);
+    }
     if raw.permis.len() > MAX_LIST {
         f.error("permis", format!("at most {MAX_LIST} permits"));
     }

@@ -8,12 +8,12 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use domain::{Email, InseeCode, PhoneNumber, Postcode, Siret};
+use domain::{Email, PhoneNumber, Postcode, Siret};
 use model::{StructureKind, StructureRecord, StructureStatus};
 use serde_json::Value;
 
 use crate::table::{Table, writer};
-use crate::{Fields, FileError, Row, RowError};
+use crate::{Fields, FileError, Row, RowError, known_commune};
 
 pub const COLUMNS: [&str; 13] = [
     "siret",
@@ -33,13 +33,7 @@ pub const COLUMNS: [&str; 13] = [
 
 fn record(position: usize, get: &dyn Fn(&str) -> Option<String>) -> Row<StructureRecord> {
     let mut f = Fields::default();
-    let required = |f: &mut Fields, column: &str| {
-        let value = get(column);
-        if value.is_none() {
-            f.error(column, "missing");
-        }
-        value
-    };
+    let required = |f: &mut Fields, column: &str| f.required(column, get(column));
     let siret = required(&mut f, "siret").and_then(|s| f.take("siret", Siret::parse(&s)));
     let kind = required(&mut f, "type").and_then(|k| match StructureKind::parse(&k) {
         Some(kind) => Some(kind),
@@ -49,17 +43,7 @@ fn record(position: usize, get: &dyn Fn(&str) -> Option<String>) -> Row<Structur
         }
     });
     let name = required(&mut f, "nom");
-    let commune = required(&mut f, "commune").and_then(|c| match InseeCode::parse(&c) {
-        Ok(code) if refdata::geo().commune(code.as_str()).is_some() => Some(code),
-        Ok(code) => {
-            f.error("commune", format!("no commune has the INSEE code {code}"));
-            None
-        }
-        Err(err) => {
-            f.error("commune", err.to_string());
-            None
-        }
-    });
+    let commune = required(&mut f, "commune").and_then(|c| f.take("commune", known_commune(&c)));
     let postcode = get("code_postal").map(|p| f.take("code_postal", Postcode::parse(&p)));
     let coordinate = |f: &mut Fields, column: &str, limit: f64| {
         get(column).map(|v| match v.replace(',', ".").parse::<f64>() {

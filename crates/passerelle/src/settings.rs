@@ -156,6 +156,14 @@ mod tests {
         }
     }
 
+    /// A settings file `name` holding `text`, in a folder that lasts as long as the guard.
+    fn settings_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        (dir, file)
+    }
+
     #[test]
     fn defaults_put_an_sqlite_file_in_the_data_folder() {
         let settings = Settings::load_with(None, None, &env(&[("HOME", "/home/ana")])).unwrap();
@@ -174,13 +182,10 @@ mod tests {
 
     #[test]
     fn file_then_environment_then_flag() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("passerelle.toml");
-        std::fs::write(
-            &file,
+        let (_dir, file) = settings_file(
+            "passerelle.toml",
             "data_dir = \"/srv/passerelle\"\ndatabase_url = \"postgres://app:s3cret@db/passerelle\"\n",
-        )
-        .unwrap();
+        );
         let from_file = Settings::load_with(Some(&file), None, &env(&[])).unwrap();
         assert_eq!(from_file.data_dir, PathBuf::from("/srv/passerelle"));
         assert_eq!(
@@ -223,9 +228,7 @@ mod tests {
                 .to_string()
                 .starts_with("database URL: expected sqlite://PATH")
         );
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("broken.toml");
-        std::fs::write(&file, "data_dir = [").unwrap();
+        let (_dir, file) = settings_file("broken.toml", "data_dir = [");
         let broken = Settings::load_with(Some(&file), None, &env(&[])).unwrap_err();
         assert!(format!("{broken:#}").contains("broken.toml"));
         std::fs::write(&file, "[scoring.weights]\nskills = -0.5\n").unwrap();
@@ -245,9 +248,7 @@ mod tests {
     fn the_metrics_address_comes_from_the_file_or_the_environment() {
         let none = Settings::load_with(None, None, &env(&[("HOME", "/h")])).unwrap();
         assert_eq!(none.metrics_bind, None);
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("p.toml");
-        std::fs::write(&file, "metrics_bind = \"127.0.0.1:9464\"\n").unwrap();
+        let (_dir, file) = settings_file("p.toml", "metrics_bind = \"127.0.0.1:9464\"\n");
         let from_file = Settings::load_with(Some(&file), None, &env(&[])).unwrap();
         assert_eq!(
             from_file.metrics_bind,
@@ -277,13 +278,10 @@ mod tests {
 
     #[test]
     fn scoring_weights_come_from_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("p.toml");
-        std::fs::write(
-            &file,
+        let (_dir, file) = settings_file(
+            "p.toml",
             "[scoring]\ndistance_half_km = 15\n[scoring.weights]\ndistance = 0.3\n",
-        )
-        .unwrap();
+        );
         let settings = Settings::load_with(Some(&file), None, &env(&[])).unwrap();
         assert_eq!(settings.scoring.distance_half_km, 15.0);
         assert_eq!(settings.scoring.weights.distance, 0.3);

@@ -24,28 +24,9 @@ use store::{
 pub const FRANCE_TRAVAIL_AGENCIES: u32 = 150;
 pub const AGENCES_EMPLOI: u32 = 1_600;
 
-const FIRST_NAMES: [&str; 16] = [
-    "Aïcha",
-    "Mamadou",
-    "Julie",
-    "Karim",
-    "Sophie",
-    "Nicolas",
-    "Fatoumata",
-    "Thomas",
-    "Inès",
-    "Kevin",
-    "Nathalie",
-    "Youssef",
-    "Camille",
-    "David",
-    "Awa",
-    "Sébastien",
-];
-const LAST_NAMES: [&str; 16] = [
-    "Martin", "Bernard", "Diallo", "Dubois", "Traoré", "Moreau", "Benali", "Lefèvre", "Nguyen",
-    "Garcia", "Petit", "Haddad", "Roux", "Fofana", "Fournier", "Mercier",
-];
+/// The names drawn: the first sixteen of the simulation's.
+const FIRST_NAMES: &[&str] = simulate::FIRST_NAMES.split_at(16).0;
+const LAST_NAMES: &[&str] = simulate::LAST_NAMES.split_at(16).0;
 
 pub struct Synthetic {
     seed: u64,

@@ -18,6 +18,7 @@ use model::{JobSeekerRecord, OfferRecord, ServiceRecord, StructureRecord};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+pub use people::{FIRST_NAMES, LAST_NAMES};
 pub use summary::Summary;
 
 /// What to simulate.

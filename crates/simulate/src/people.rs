@@ -20,7 +20,8 @@ use crate::figures::{
     YOUNG_UNQUALIFIED,
 };
 
-const FIRST_NAMES: [&str; 40] = [
+/// Fictional first names, of the origins found in the region.
+pub const FIRST_NAMES: [&str; 40] = [
     "Aïcha",
     "Mamadou",
     "Julie",
@@ -62,7 +63,8 @@ const FIRST_NAMES: [&str; 40] = [
     "Binta",
     "Franck",
 ];
-const LAST_NAMES: [&str; 40] = [
+/// Fictional last names, of the origins found in the region.
+pub const LAST_NAMES: [&str; 40] = [
     "Martin",
     "Bernard",
     "Diallo",

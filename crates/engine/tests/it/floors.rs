@@ -16,6 +16,14 @@ fn candidates(statuses: &[u8]) -> Vec<FloorCandidate<usize>> {
         .collect()
 }
 
+/// One floor a share, on the statuses 1, 2, 4, 8... in turn.
+fn floors(shares: impl IntoIterator<Item = f64>) -> Vec<BitFloor> {
+    (0..)
+        .zip(shares)
+        .map(|(i, share)| BitFloor { bit: 1 << i, share })
+        .collect()
+}
+
 #[test]
 fn floors_of_a_small_case() {
     // Holders of bit 1 at positions 4 and 6 (0-based); a floor of 0.5 brings one up at 2.
@@ -37,11 +45,7 @@ proptest! {
         shares in prop::collection::vec(0.0f64..0.6, 1..3),
     ) {
         let input = candidates(&statuses);
-        let floors: Vec<BitFloor> = shares
-            .iter()
-            .enumerate()
-            .map(|(i, share)| BitFloor { bit: 1 << i, share: *share })
-            .collect();
+        let floors = floors(shares.iter().copied());
         let out = rerank(&input, &floors, k);
         prop_assert_eq!(out.ranking.len(), k.min(input.len()));
         let mut ids: Vec<usize> = out.ranking.iter().map(|c| c.id).collect();
@@ -82,11 +86,7 @@ proptest! {
     ) {
         let input = candidates(&statuses);
         let total: f64 = weights.iter().sum::<f64>().max(1.0);
-        let floors: Vec<BitFloor> = weights
-            .iter()
-            .enumerate()
-            .map(|(i, w)| BitFloor { bit: 1 << i, share: w / total })
-            .collect();
+        let floors = floors(weights.iter().map(|w| w / total));
         let n = k.min(input.len());
         let enough = floors.iter().all(|f| {
             input.iter().filter(|c| c.statuses & f.bit != 0).count() >= floor_at(f.share, n)
@@ -114,12 +114,7 @@ fn four_floors_rising_at_the_same_position_are_all_met() {
     let mut statuses = vec![0u8; 30];
     statuses.extend([1, 2, 2, 2, 2, 4, 4, 8]);
     let input = candidates(&statuses);
-    let floors = [
-        BitFloor { bit: 1, share: 0.1 },
-        BitFloor { bit: 2, share: 0.4 },
-        BitFloor { bit: 4, share: 0.2 },
-        BitFloor { bit: 8, share: 0.1 },
-    ];
+    let floors = floors([0.1, 0.4, 0.2, 0.1]);
     let out = rerank(&input, &floors, 10);
     assert!(out.unmet.is_empty(), "{:?}", out.unmet);
     let held: Vec<u8> = out.ranking.iter().map(|c| c.statuses).collect();

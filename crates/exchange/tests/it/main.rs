@@ -26,6 +26,32 @@ pub fn split<T>(rows: Vec<Row<T>>) -> (Vec<T>, Vec<(usize, String)>) {
     (good, bad)
 }
 
+/// The records of rows that must all be good.
+#[track_caller]
+pub fn accepted<T>(rows: Vec<Row<T>>) -> Vec<T> {
+    let (good, bad) = split(rows);
+    assert_eq!(bad, []);
+    good
+}
+
+/// Each case changes the good row `good`, its first `from` into `to`: the file `read` makes of
+/// the changed row then gives `kept` records and one rejection, of `field` at `position`.
+pub fn assert_rejections<T>(
+    good: &str,
+    cases: &[(&str, &str, &str)],
+    read: impl Fn(&str) -> Vec<Row<T>>,
+    kept: usize,
+    position: usize,
+) {
+    for &(from, to, field) in cases {
+        let row = good.replacen(from, to, 1);
+        assert_ne!(row, good, "{field}: the replacement did not apply");
+        let (records, bad) = split(read(&row));
+        assert_eq!(records.len(), kept, "{field}");
+        assert_eq!(bad, [(position, field.to_string())], "{row}");
+    }
+}
+
 /// `docs/formats.md` carries each format's documentation, word for word.
 #[test]
 fn the_formats_page_carries_every_format_documentation() {

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Subcommand;
-use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::commands::batches;
+use super::open_store;
+use crate::commands::{batches, progress};
 use crate::settings::Settings;
 use crate::synthetic::Synthetic;
 
@@ -50,17 +50,6 @@ pub enum BenchCommand {
         #[arg(long)]
         write_only: bool,
     },
-}
-
-fn progress(len: u64, what: &'static str) -> ProgressBar {
-    let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template(
-        "{msg:>12} [{bar:40}] {human_pos}/{human_len} ({per_sec}, {eta} left)",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message(what);
-    bar
 }
 
 /// Generates `total` records in batches and writes them, timing the whole; the line to print.
@@ -105,8 +94,7 @@ async fn bench_store(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let now = chrono::Utc::now();
-    let store = store::connect(&settings.database).await?;
-    store.migrate().await?;
+    let store = open_store(settings).await?;
     writeln!(
         out,
         "database: {} ({})",

@@ -13,6 +13,7 @@ use clap::Args;
 use engine::{CampaignRequest, Policy, ShortlistRequest};
 use model::PriorityStatus;
 
+use super::open_store;
 use super::sourcing;
 use crate::settings::Settings;
 
@@ -107,8 +108,7 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let settings = Settings::load(config, args.database.as_deref())?;
-    let store = store::connect(&settings.database).await?;
-    store.migrate().await?;
+    let store = open_store(&settings).await?;
     let counts = store.counts().await?;
     writeln!(
         out,

@@ -9,14 +9,31 @@ use anyhow::{Context, bail};
 use domain::Siret;
 use exchange::{RowError, inclusion};
 
+use super::{now, open_store};
 use crate::settings::Settings;
 
 const STRUCTURES: &str = "structures.json";
 const SERVICES: &str = "services.json";
 
+/// The good records, their positions in the file, and the rejected rows.
+fn split<T>(rows: Vec<exchange::Row<T>>) -> (Vec<T>, Vec<usize>, Vec<RowError>) {
+    let mut good = Vec::new();
+    let mut positions = Vec::new();
+    let mut rejected = Vec::new();
+    for row in rows {
+        match row {
+            Ok((position, record)) => {
+                good.push(record);
+                positions.push(position);
+            }
+            Err(err) => rejected.push(err),
+        }
+    }
+    (good, positions, rejected)
+}
+
 pub async fn export(dir: &Path, settings: &Settings, out: &mut dyn Write) -> anyhow::Result<()> {
-    let store = store::connect(&settings.database).await?;
-    store.migrate().await?;
+    let store = open_store(settings).await?;
     let stored = store.structures().await?;
     let sirets: HashMap<i64, String> = stored
         .iter()
@@ -128,18 +145,7 @@ pub async fn import(
     let services_file = dir.join(SERVICES);
     let structure_rows = inclusion::read_structures(&read(&structures_file)?)
         .map_err(|err| anyhow::anyhow!("{}: {err}", structures_file.display()))?;
-    let mut good = Vec::new();
-    let mut good_positions = Vec::new();
-    let mut rejected = Vec::new();
-    for row in structure_rows {
-        match row {
-            Ok((position, s)) => {
-                good.push(s);
-                good_positions.push(position);
-            }
-            Err(err) => rejected.push(err),
-        }
-    }
+    let (good, good_positions, mut rejected) = split(structure_rows);
     // Which SIRET each data·inclusion structure id is: the file's, and ours by construction.
     let mut ids: BTreeMap<String, Siret> = good
         .iter()
@@ -163,18 +169,7 @@ pub async fn import(
     } else {
         Vec::new()
     };
-    let mut services = Vec::new();
-    let mut service_positions = Vec::new();
-    let mut services_rejected = Vec::new();
-    for row in service_rows {
-        match row {
-            Ok((position, s)) => {
-                services.push(s);
-                service_positions.push(position);
-            }
-            Err(err) => services_rejected.push(err),
-        }
-    }
+    let (services, service_positions, mut services_rejected) = split(service_rows);
     if dry_run {
         writeln!(
             out,
@@ -186,8 +181,7 @@ pub async fn import(
             services_rejected.len()
         )?;
     } else {
-        let store = store::connect(&settings.database).await?;
-        store.migrate().await?;
+        let store = open_store(settings).await?;
         let now = now();
         // A field the file leaves out is unknown to its producer, not removed: what we hold
         // is kept (data·inclusion files leave out, for instance, reserved addresses).
@@ -246,9 +240,4 @@ pub async fn import(
     report_rejects(out, &structures_file, &rejected)?;
     report_rejects(out, &services_file, &services_rejected)?;
     Ok(())
-}
-
-#[allow(clippy::disallowed_methods)] // the edge reads the clock
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
 }

@@ -8,8 +8,9 @@ use clap::{Args, ValueEnum};
 use domain::Siret;
 use exchange::{FieldError, Row, RowError};
 use indicatif::{ProgressBar, ProgressStyle};
-use store::{BulkReport, Store};
+use store::{BulkReport, Store, StoreError};
 
+use super::{now, open_store};
 use crate::settings::Settings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -153,11 +154,12 @@ fn parse_in_background<T: Send + 'static>(
     (receiver, handle)
 }
 
-/// Writes the good rows as they come, in batches, and gathers every rejection.
+/// Writes the good rows as they come, in batches, into `store` (none: a dry run, nothing
+/// written), and gathers every rejection.
 async fn write_rows<T: Send + 'static>(
     parse: impl FnOnce(&mut dyn FnMut(Row<T>)) -> Result<(), exchange::FileError> + Send + 'static,
-    dry_run: bool,
-    write: impl AsyncFn(&[T]) -> anyhow::Result<BulkReport>,
+    store: Option<&dyn Store>,
+    write: impl AsyncFn(&dyn Store, &[T]) -> Result<BulkReport, StoreError>,
 ) -> anyhow::Result<(usize, BulkReport, Vec<Rejected>)> {
     let (mut receiver, parser) = parse_in_background(parse);
     let mut read = 0;
@@ -177,8 +179,10 @@ async fn write_rows<T: Send + 'static>(
                 Err(error) => rejected.extend(rejected_of(error)),
             }
         }
-        if !dry_run && !batch.is_empty() {
-            let written = write(&batch).await?;
+        if let Some(store) = store
+            && !batch.is_empty()
+        {
+            let written = write(store, &batch).await?;
             for (index, message) in &written.rejected {
                 let (field, reason) = message
                     .split_once(": ")
@@ -224,49 +228,35 @@ pub async fn import(
     let store: Option<std::sync::Arc<dyn Store>> = if args.dry_run {
         None
     } else {
-        let store = store::connect(&settings.database).await?;
-        store.migrate().await?;
-        Some(store)
+        Some(open_store(&settings).await?)
     };
     let now = now();
+    let store = store.as_deref();
     let (read, report, rejected) = match (args.what, format) {
-        (What::Offers, Format::Json) => {
-            write_rows(
-                move |sink| exchange::offers_json::read_each(&bytes, owner.as_ref(), sink),
-                args.dry_run,
-                async |batch| match &store {
-                    Some(store) => Ok(store.upsert_offers(batch, now).await?),
-                    None => Ok(BulkReport::default()),
-                },
-            )
-            .await
+        (What::Directory, _) | (_, Format::DataInclusion) => {
+            bail!("data·inclusion is the directory's format: `passerelle import directory DIR`")
         }
-        (What::Offers, Format::Csv) => {
+        (What::Offers, format) => {
+            let read_each = match format {
+                Format::Csv => exchange::offers_csv::read_each,
+                Format::Json | Format::DataInclusion => exchange::offers_json::read_each,
+            };
             write_rows(
-                move |sink| exchange::offers_csv::read_each(&bytes, owner.as_ref(), sink),
-                args.dry_run,
-                async |batch| match &store {
-                    Some(store) => Ok(store.upsert_offers(batch, now).await?),
-                    None => Ok(BulkReport::default()),
-                },
+                move |sink| read_each(&bytes, owner.as_ref(), sink),
+                store,
+                async |store, batch| store.upsert_offers(batch, now).await,
             )
             .await
         }
         (What::JobSeekers, Format::Csv) => {
             write_rows(
                 move |sink| exchange::job_seekers_csv::read_each(&bytes, sink),
-                args.dry_run,
-                async |batch| match &store {
-                    Some(store) => Ok(store.upsert_job_seekers(batch, now).await?),
-                    None => Ok(BulkReport::default()),
-                },
+                store,
+                async |store, batch| store.upsert_job_seekers(batch, now).await,
             )
             .await
         }
         (What::JobSeekers, Format::Json) => bail!("job seekers are imported from CSV"),
-        (What::Directory, _) | (_, Format::DataInclusion) => {
-            bail!("data·inclusion is the directory's format: `passerelle import directory DIR`")
-        }
         (What::Structures, format) => {
             write_rows(
                 move |sink| {
@@ -279,11 +269,8 @@ pub async fn import(
                     rows.into_iter().for_each(sink);
                     Ok(())
                 },
-                args.dry_run,
-                async |batch| match &store {
-                    Some(store) => Ok(store.upsert_structures(batch, now).await?),
-                    None => Ok(BulkReport::default()),
-                },
+                store,
+                async |store, batch| store.upsert_structures(batch, now).await,
             )
             .await
         }
@@ -370,18 +357,26 @@ pub async fn export(
         return super::directory::export(&args.out, &settings, out).await;
     }
     let format = format_of(&args.out, args.format)?;
-    let store = store::connect(&settings.database).await?;
-    store.migrate().await?;
+    let store = open_store(&settings).await?;
     let mut buffer: Vec<u8> = Vec::new();
     let count = match (args.what, format) {
-        (What::Offers, Format::Json) => {
+        (What::Directory, _) | (_, Format::DataInclusion) => bail!(
+            "data·inclusion is the directory's format: `passerelle export directory --format \
+             data-inclusion --out DIR`"
+        ),
+        (What::Offers, format) => {
             let offers: Vec<_> = store
                 .load_offers()
                 .await?
                 .into_iter()
                 .map(|o| o.record)
                 .collect();
-            exchange::offers_json::write(&offers, &mut buffer)?;
+            match format {
+                Format::Csv => exchange::offers_csv::write(&offers, &mut buffer)?,
+                Format::Json | Format::DataInclusion => {
+                    exchange::offers_json::write(&offers, &mut buffer)?
+                }
+            }
             offers.len()
         }
         (What::JobSeekers, Format::Csv) => {
@@ -426,21 +421,7 @@ pub async fn export(
             }
             structures.len()
         }
-        (What::Offers, Format::Csv) => {
-            let offers: Vec<_> = store
-                .load_offers()
-                .await?
-                .into_iter()
-                .map(|o| o.record)
-                .collect();
-            exchange::offers_csv::write(&offers, &mut buffer)?;
-            offers.len()
-        }
         (What::JobSeekers, Format::Json) => bail!("job seekers are exported as CSV (--format csv)"),
-        (What::Directory, _) | (_, Format::DataInclusion) => bail!(
-            "data·inclusion is the directory's format: `passerelle export directory --format \
-             data-inclusion --out DIR`"
-        ),
     };
     // Written whole or not at all: a temporary file renamed into place.
     let partial = args.out.with_extension("partial");
@@ -449,9 +430,4 @@ pub async fn export(
         .with_context(|| format!("writing {}", args.out.display()))?;
     writeln!(out, "exported {count} records to {}", args.out.display())?;
     Ok(())
-}
-
-#[allow(clippy::disallowed_methods)] // the edge reads the clock
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
 }

@@ -2,11 +2,11 @@
 
 use std::io::Write;
 
+use super::open_store;
 use crate::settings::Settings;
 
 pub async fn run(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<()> {
-    let store = store::connect(&settings.database).await?;
-    store.migrate().await?;
+    let store = open_store(settings).await?;
     let counts = store.counts().await?;
     writeln!(
         out,

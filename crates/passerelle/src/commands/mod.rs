@@ -13,14 +13,45 @@ pub mod sourcing;
 
 use std::io::Write;
 
+use std::sync::Arc;
+
 use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
+use store::Store;
+
+use crate::settings::Settings;
 
 /// Writes `value` as pretty JSON and a final line break.
 pub fn write_json<T: Serialize>(out: &mut dyn Write, value: &T) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value).context("writing JSON")?;
     writeln!(out)?;
     Ok(())
+}
+
+/// Connects to the settings' database and brings its schema up to date.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    let store = store::connect(&settings.database).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// The time of day, read at the edge: the commands pass it down to what they call.
+#[allow(clippy::disallowed_methods)] // the edge reads the clock
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+/// A bar for `len` records of `what`, with the rate and the time left.
+pub fn progress(len: u64, what: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{msg:>12} [{bar:40}] {human_pos}/{human_len} ({per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what);
+    bar
 }
 
 /// Generates batches on a thread of their own while the store writes the previous one.

@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use simulate::{Config, Region, Summary};
 use store::Store;
 
-use crate::commands::batches;
+use super::{now, open_store};
+use crate::commands::{batches, progress};
 use crate::settings::Settings;
 
 #[derive(Debug, Args)]
@@ -52,17 +52,6 @@ fn create(dir: &Path, name: &str) -> anyhow::Result<BufWriter<std::fs::File>> {
     Ok(BufWriter::with_capacity(1 << 20, file))
 }
 
-fn progress(len: u64, what: &'static str) -> ProgressBar {
-    let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template(
-        "{msg:>12} [{bar:40}] {human_pos}/{human_len} ({per_sec}, {eta} left)",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message(what);
-    bar
-}
-
 pub async fn run(
     args: SimulateArgs,
     config_file: Option<&Path>,
@@ -79,9 +68,7 @@ pub async fn run(
     let store: Option<std::sync::Arc<dyn Store>> = match &args.database {
         Some(url) => {
             let settings = Settings::load(config_file, Some(url))?;
-            let store = store::connect(&settings.database).await?;
-            store.migrate().await?;
-            Some(store)
+            Some(open_store(&settings).await?)
         }
         None => None,
     };
@@ -255,9 +242,4 @@ pub async fn run(
     )?;
     write!(out, "{summary}")?;
     Ok(())
-}
-
-#[allow(clippy::disallowed_methods)] // the edge reads the clock
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
 }

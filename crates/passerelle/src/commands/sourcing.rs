@@ -16,7 +16,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use store::{NewAuditEvent, Offer, Store};
 
-use super::write_json;
+use super::{now, open_store, write_json};
 use crate::settings::Settings;
 
 pub use service::sourcing::Loaded;
@@ -132,18 +132,12 @@ pub struct CampaignArgs {
     json: bool,
 }
 
-#[allow(clippy::disallowed_methods)] // the edge reads the clock
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
-}
-
 async fn open(
     config_file: Option<&Path>,
     database: Option<&str>,
 ) -> anyhow::Result<(Settings, std::sync::Arc<dyn Store>)> {
     let settings = Settings::load(config_file, database)?;
-    let store = store::connect(&settings.database).await?;
-    store.migrate().await?;
+    let store = open_store(&settings).await?;
     Ok((settings, store))
 }
 

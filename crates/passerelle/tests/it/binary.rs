@@ -1,30 +1,20 @@
 //! The binary's exit codes and streams, and a fuzz-style property test of the command line.
 
-use std::process::Command;
+use crate::{assert_has, passerelle};
 
 use proptest::prelude::*;
-
-fn passerelle(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_passerelle"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
 
 #[test]
 fn help_explains_each_command() {
     let output = passerelle(&["--help"]);
     assert!(output.status.success());
     let help = String::from_utf8(output.stdout).unwrap();
-    assert!(help.contains("rome"), "{help}");
-    assert!(help.contains("Search and show ROME occupations"), "{help}");
-    assert!(help.contains("Look up French communes"), "{help}");
+    assert_has(&help, "rome");
+    assert_has(&help, "Search and show ROME occupations");
+    assert_has(&help, "Look up French communes");
     let output = passerelle(&["rome", "search", "--help"]);
     let help = String::from_utf8(output.stdout).unwrap();
-    assert!(
-        help.contains("accents and word order do not matter"),
-        "{help}"
-    );
+    assert_has(&help, "accents and word order do not matter");
 }
 
 #[test]

@@ -1,12 +1,35 @@
 //! The shared directory's files: data·inclusion v1 out, in, and out again, identical.
 
-use crate::{run_err, run_ok};
+use std::path::Path;
+
+use crate::{assert_has, run_err, run_ok, sqlite_url};
+
+fn import_directory(folder: &Path, db: &str) -> String {
+    run_ok(&[
+        "import",
+        "directory",
+        folder.to_str().unwrap(),
+        "--database",
+        db,
+    ])
+}
+
+fn export_directory(folder: &Path, db: &str) -> String {
+    run_ok(&[
+        "export",
+        "directory",
+        "--out",
+        folder.to_str().unwrap(),
+        "--database",
+        db,
+    ])
+}
 
 #[test]
 fn export_import_export_gives_identical_files() {
     let dir = tempfile::tempdir().unwrap();
-    let a = format!("sqlite://{}", dir.path().join("a.db").display());
-    let b = format!("sqlite://{}", dir.path().join("b.db").display());
+    let a = sqlite_url(dir.path(), "a.db");
+    let b = sqlite_url(dir.path(), "b.db");
     let first = dir.path().join("first");
     let second = dir.path().join("second");
     let simulated = run_ok(&[
@@ -18,7 +41,7 @@ fn export_import_export_gives_identical_files() {
         "--database",
         &a,
     ]);
-    assert!(simulated.contains("services of"), "{simulated}");
+    assert_has(&simulated, "services of");
     let exported = run_ok(&[
         "export",
         "directory",
@@ -29,27 +52,11 @@ fn export_import_export_gives_identical_files() {
         "--database",
         &a,
     ]);
-    assert!(
-        exported.contains("services as data·inclusion v1"),
-        "{exported}"
-    );
-    let imported = run_ok(&[
-        "import",
-        "directory",
-        first.to_str().unwrap(),
-        "--database",
-        &b,
-    ]);
-    assert!(imported.contains("0 rejected; services"), "{imported}");
+    assert_has(&exported, "services as data·inclusion v1");
+    let imported = import_directory(&first, &b);
+    assert_has(&imported, "0 rejected; services");
     assert!(imported.ends_with("0 rejected\n"), "{imported}");
-    run_ok(&[
-        "export",
-        "directory",
-        "--out",
-        second.to_str().unwrap(),
-        "--database",
-        &b,
-    ]);
+    export_directory(&second, &b);
     for file in ["structures.json", "services.json"] {
         let one = std::fs::read_to_string(first.join(file)).unwrap();
         let two = std::fs::read_to_string(second.join(file)).unwrap();
@@ -57,20 +64,14 @@ fn export_import_export_gives_identical_files() {
         assert_eq!(one, two, "{file} differs after a round trip");
     }
     // Importing again changes nothing.
-    let again = run_ok(&[
-        "import",
-        "directory",
-        first.to_str().unwrap(),
-        "--database",
-        &b,
-    ]);
-    assert!(again.contains("0 created, 0 updated"), "{again}");
+    let again = import_directory(&first, &b);
+    assert_has(&again, "0 created, 0 updated");
 }
 
 #[test]
 fn bad_directory_records_are_rejected_with_their_field_and_the_rest_is_imported() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("d.db").display());
+    let db = sqlite_url(dir.path(), "d.db");
     let folder = dir.path().join("annuaire");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(
@@ -90,40 +91,21 @@ fn bad_directory_records_are_rejected_with_their_field_and_the_rest_is_imported(
              "description": "Un type inconnu.", "date_maj": "2026-01-05", "type": "voyage"}]"#,
     )
     .unwrap();
-    let out = run_ok(&[
-        "import",
-        "directory",
-        folder.to_str().unwrap(),
-        "--database",
-        &db,
-    ]);
-    assert!(out.contains("structures 1 created"), "{out}");
-    assert!(out.contains("services 1 created"), "{out}");
-    assert!(out.contains("position 2: siret: missing"), "{out}");
-    assert!(
-        out.contains("position 2: type: \"voyage\" is not in the data·inclusion v1 vocabulary"),
-        "{out}"
+    let out = import_directory(&folder, &db);
+    assert_has(&out, "structures 1 created");
+    assert_has(&out, "services 1 created");
+    assert_has(&out, "position 2: siret: missing");
+    assert_has(
+        &out,
+        "position 2: type: \"voyage\" is not in the data·inclusion v1 vocabulary",
     );
     let rejects = std::fs::read_to_string(folder.join("services.json.rejects.csv")).unwrap();
-    assert!(rejects.contains("2;type;"), "{rejects}");
+    assert_has(&rejects, "2;type;");
     let exported = dir.path().join("out");
-    run_ok(&[
-        "export",
-        "directory",
-        "--out",
-        exported.to_str().unwrap(),
-        "--database",
-        &db,
-    ]);
+    export_directory(&exported, &db);
     let structures = std::fs::read_to_string(exported.join("structures.json")).unwrap();
-    assert!(
-        structures.contains("\"type_structure\": \"france_travail\""),
-        "{structures}"
-    );
-    assert!(
-        structures.contains("\"date_maj\": \"2026-01-05\""),
-        "{structures}"
-    );
+    assert_has(&structures, "\"type_structure\": \"france_travail\"");
+    assert_has(&structures, "\"date_maj\": \"2026-01-05\"");
     let err = run_err(&[
         "import",
         "directory",
@@ -131,5 +113,5 @@ fn bad_directory_records_are_rejected_with_their_field_and_the_rest_is_imported(
         "--database",
         &db,
     ]);
-    assert!(err.contains("is not a folder"), "{err}");
+    assert_has(&err, "is not a folder");
 }

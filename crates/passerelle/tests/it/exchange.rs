@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::run_ok;
+use crate::{assert_has, run_ok, sqlite_url};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../exchange/tests/fixtures");
 
@@ -30,14 +30,14 @@ fn import(what: &str, file: &str, db: &str) -> String {
 /// beside `file`.
 fn import_with_rejects(what: &str, file: &str, db: &str, summary: &str) -> String {
     let out = import(what, file, db);
-    assert!(out.contains(summary), "{out}");
+    assert_has(&out, summary);
     std::fs::read_to_string(format!("{file}.rejects.csv")).unwrap()
 }
 
 #[test]
 fn import_reports_rejects_and_changes_nothing_the_second_time() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("p.db").display());
+    let db = sqlite_url(dir.path(), "p.db");
 
     let structures = copy(dir.path(), "structures.csv");
     let summary = "3 read, 2 created, 0 updated, 0 unchanged, 1 rejected";
@@ -63,10 +63,7 @@ fn import_reports_rejects_and_changes_nothing_the_second_time() {
     let seekers = copy(dir.path(), "demandeurs.csv");
     let summary = "3 read, 2 created, 0 updated, 0 unchanged, 1 rejected";
     let rejects = import_with_rejects("job-seekers", &seekers, &db, summary);
-    assert!(
-        rejects.contains("4;agence_siret;not a valid SIRET"),
-        "{rejects}"
-    );
+    assert_has(&rejects, "4;agence_siret;not a valid SIRET");
 }
 
 #[test]
@@ -85,18 +82,15 @@ fn dry_run_writes_nothing() {
         &format!("sqlite://{}", db.display()),
     ]);
     assert!(out.starts_with("dry run of"), "{out}");
-    assert!(
-        out.contains("4 read, 3 valid, 1 rejected; nothing written"),
-        "{out}"
-    );
+    assert_has(&out, "4 read, 3 valid, 1 rejected; nothing written");
     assert!(!db.exists());
 }
 
 #[test]
 fn export_then_import_into_another_database_gives_the_same_export() {
     let dir = tempfile::tempdir().unwrap();
-    let first = format!("sqlite://{}", dir.path().join("first.db").display());
-    let second = format!("sqlite://{}", dir.path().join("second.db").display());
+    let first = sqlite_url(dir.path(), "first.db");
+    let second = sqlite_url(dir.path(), "second.db");
     import("structures", &copy(dir.path(), "structures.csv"), &first);
     import(
         "offers",

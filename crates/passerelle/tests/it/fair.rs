@@ -1,6 +1,6 @@
 //! `passerelle fair mtable`.
 
-use crate::{run_err, run_json, run_ok};
+use crate::{assert_has, run_err, run_json, run_ok};
 
 #[test]
 fn mtable_prints_the_papers_vectors() {
@@ -21,10 +21,7 @@ fn mtable_prints_the_papers_vectors() {
     let text = run_ok(&[
         "fair", "mtable", "--k", "10", "--p", "0.2", "--alpha", "0.15",
     ]);
-    assert!(
-        text.contains("m(1..10) = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1]"),
-        "{text}"
-    );
+    assert_has(&text, "m(1..10) = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1]");
 }
 
 #[test]
@@ -44,7 +41,7 @@ fn adjusted_mtable_says_its_alpha_and_stays_within_it() {
     assert!(json["alpha_used"].as_f64().unwrap() < 0.1);
     assert!(json["fail_probability"].as_f64().unwrap() <= 0.1);
     let text = run_ok(&args);
-    assert!(text.contains("adjusted alpha_c = "), "{text}");
+    assert_has(&text, "adjusted alpha_c = ");
     assert!(
         run_err(&["fair", "mtable", "--k", "5", "--p", "0.2", "--alpha", "1.5"])
             .contains("alpha: 1.5")

@@ -1,4 +1,4 @@
-use crate::{run_err, run_json, run_ok};
+use crate::{assert_has, run_err, run_json, run_ok};
 
 #[test]
 fn geo_commune_93066_json_gives_saint_denis() {
@@ -56,14 +56,11 @@ fn geo_distance_paris_saint_denis_is_between_5_and_12_km() {
 #[test]
 fn geo_errors_name_the_query_and_suggest() {
     let message = run_err(&["geo", "commune", "evry courcouronne"]);
-    assert!(message.contains("\"evry courcouronne\""), "{message}");
-    assert!(
-        message.contains("Évry-Courcouronnes (91, 91228)"),
-        "{message}"
-    );
+    assert_has(&message, "\"evry courcouronne\"");
+    assert_has(&message, "Évry-Courcouronnes (91, 91228)");
     let message = run_err(&["geo", "distance", "saint-denis", "75056"]);
-    assert!(message.contains("names 4 communes"), "{message}");
-    assert!(message.contains("Saint-Denis (93, 93066)"), "{message}");
+    assert_has(&message, "names 4 communes");
+    assert_has(&message, "Saint-Denis (93, 93066)");
     let message = run_err(&["geo", "distance", "75056", "nowhere-at-all"]);
-    assert!(message.contains("\"nowhere-at-all\""), "{message}");
+    assert_has(&message, "\"nowhere-at-all\"");
 }

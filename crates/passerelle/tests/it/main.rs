@@ -20,6 +20,19 @@ mod sourcing;
 
 use passerelle::Failure;
 
+/// The URL of the SQLite database `name` in `dir`.
+pub fn sqlite_url(dir: &std::path::Path, name: &str) -> String {
+    format!("sqlite://{}", dir.join(name).display())
+}
+
+/// Runs the `passerelle` binary with `args`, to its end.
+pub fn passerelle(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
 /// Runs `passerelle ARGS...` in-process: the standard output, or the failure.
 pub fn run(args: &[&str]) -> Result<String, Failure> {
     let mut out = Vec::new();
@@ -49,4 +62,10 @@ pub fn run_err(args: &[&str]) -> String {
         Err(Failure::Usage(err)) => err.to_string(),
         Err(Failure::Error(err)) => format!("{err:#}"),
     }
+}
+
+/// Fails, showing `text` whole, unless it contains `part`.
+#[track_caller]
+pub fn assert_has(text: &str, part: &str) {
+    assert!(text.contains(part), "no {part:?} in:\n{text}");
 }

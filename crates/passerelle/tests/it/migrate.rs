@@ -1,6 +1,6 @@
 //! `passerelle migrate`, and how it names databases.
 
-use crate::{run_err, run_ok};
+use crate::{assert_has, run_err, run_ok};
 
 #[test]
 fn migrate_creates_the_sqlite_file_and_its_folder_and_can_run_again() {
@@ -9,9 +9,9 @@ fn migrate_creates_the_sqlite_file_and_its_folder_and_can_run_again() {
     let url = format!("sqlite://{}", path.display());
     let out = run_ok(&["migrate", "--database", &url]);
     assert!(out.starts_with("sqlite database sqlite://"), "{out}");
-    assert!(
-        out.contains("is up to date (0 structures, 0 job seekers, 0 offers)"),
-        "{out}"
+    assert_has(
+        &out,
+        "is up to date (0 structures, 0 job seekers, 0 offers)",
     );
     assert!(path.is_file());
     let again = run_ok(&["migrate", "--database", &url]);
@@ -26,19 +26,16 @@ fn a_database_url_never_shows_its_password() {
         "--database",
         "postgres://app:s3cr3t@127.0.0.1:1/passerelle",
     ]);
-    assert!(
-        message.contains("postgres://app:***@127.0.0.1:1/passerelle"),
-        "{message}"
-    );
+    assert_has(&message, "postgres://app:***@127.0.0.1:1/passerelle");
     assert!(!message.contains("s3cr3t"), "{message}");
 }
 
 #[test]
 fn a_bad_database_url_says_what_is_expected() {
     let message = run_err(&["migrate", "--database", "mysql://localhost/db"]);
-    assert!(
-        message.contains("database URL: expected sqlite://PATH or postgres://"),
-        "{message}"
+    assert_has(
+        &message,
+        "database URL: expected sqlite://PATH or postgres://",
     );
 }
 

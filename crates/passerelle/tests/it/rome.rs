@@ -1,4 +1,4 @@
-use crate::{run_err, run_json, run_ok};
+use crate::{assert_has, run_err, run_json, run_ok};
 
 #[test]
 fn rome_show_n1101_json_gives_cariste_with_its_v3_detail() {
@@ -63,14 +63,11 @@ fn rome_search_ranks_as_advisors_expect() {
 #[test]
 fn rome_errors_name_what_was_not_found_and_suggest() {
     let message = run_err(&["rome", "show", "N1199"]);
-    assert!(message.contains("\"N1199\""), "{message}");
-    assert!(message.contains("closest: N1109"), "{message}");
+    assert_has(&message, "\"N1199\"");
+    assert_has(&message, "closest: N1109");
     let message = run_err(&["rome", "show", "cariste"]);
-    assert!(message.contains("is not a ROME code"), "{message}");
-    assert!(message.contains("N1101 Cariste"), "{message}");
+    assert_has(&message, "is not a ROME code");
+    assert_has(&message, "N1101 Cariste");
     let message = run_err(&["rome", "search", "zzzzqqqq"]);
-    assert!(
-        message.contains("no occupation matches \"zzzzqqqq\""),
-        "{message}"
-    );
+    assert_has(&message, "no occupation matches \"zzzzqqqq\"");
 }

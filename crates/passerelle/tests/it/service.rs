@@ -4,12 +4,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 
-fn passerelle(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_passerelle"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use crate::{assert_has, passerelle, sqlite_url};
 
 /// A raw HTTP/1.1 exchange: the status code and the body.
 fn http(address: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
@@ -105,10 +100,7 @@ fn the_demo_simulates_a_region_creates_accounts_serves_and_stops_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let (mut child, lines, address) = start_demo(dir.path());
     let printed = lines.join("");
-    assert!(
-        printed.contains("first start: simulating a region"),
-        "{printed}"
-    );
+    assert_has(&printed, "first start: simulating a region");
     for role in [
         "advisor",
         "recruiter",
@@ -130,12 +122,12 @@ fn the_demo_simulates_a_region_creates_accounts_serves_and_stops_cleanly() {
     let credentials = format!(r#"{{"email":"{}","password":"{}"}}"#, fields[1], fields[2]);
     let (status, body) = http(&address, "POST", "/api/v1/session", Some(&credentials));
     assert_eq!(status, 200, "{body}");
-    assert!(body.contains("csrf_token"), "{body}");
+    assert_has(&body, "csrf_token");
     let exit = terminate(&mut child);
     assert!(exit.success(), "stopped on SIGTERM: {exit:?}");
     // The request was logged, without the password or the session's secrets.
     let log = std::fs::read_to_string(dir.path().join("stderr.log")).unwrap();
-    assert!(log.contains("/api/v1/session"), "{log}");
+    assert_has(&log, "/api/v1/session");
     let session: serde_json::Value = serde_json::from_str(&body).unwrap();
     for secret in [fields[2], session["csrf_token"].as_str().unwrap()] {
         assert!(!log.contains(secret), "a secret in the log: {log}");
@@ -156,7 +148,7 @@ fn the_demo_simulates_a_region_creates_accounts_serves_and_stops_cleanly() {
 #[test]
 fn audit_verify_passes_on_an_intact_trail_and_fails_on_a_tampered_one() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("p.db").display());
+    let db = sqlite_url(dir.path(), "p.db");
     let bad = passerelle(&[
         "account",
         "create",
@@ -251,8 +243,8 @@ fn audit_verify_passes_on_an_intact_trail_and_fails_on_a_tampered_one() {
     let verified = passerelle(&["audit", "verify", "--database", &db]);
     assert_eq!(verified.status.code(), Some(1));
     let err = String::from_utf8_lossy(&verified.stderr);
-    assert!(
-        err.contains("tampered with: audit event 1: its content does not match its hash"),
-        "{err}"
+    assert_has(
+        &err,
+        "tampered with: audit event 1: its content does not match its hash",
     );
 }

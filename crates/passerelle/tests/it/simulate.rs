@@ -1,12 +1,12 @@
 //! `passerelle simulate`: files that import cleanly, and the same region in the database.
 
-use crate::{run_err, run_ok};
+use crate::{assert_has, run_err, run_ok, sqlite_url};
 
 #[test]
 fn simulated_files_import_without_a_reject_and_match_the_loaded_database() {
     let dir = tempfile::tempdir().unwrap();
     let files = dir.path().join("region");
-    let loaded = format!("sqlite://{}", dir.path().join("loaded.db").display());
+    let loaded = sqlite_url(dir.path(), "loaded.db");
     let out = run_ok(&[
         "simulate",
         "--scale",
@@ -22,10 +22,10 @@ fn simulated_files_import_without_a_reject_and_match_the_loaded_database() {
         out.starts_with("simulated region 11 Île-de-France, scale 0.002, seed 3"),
         "{out}"
     );
-    assert!(out.contains("job seekers: 1949"), "{out}");
-    assert!(out.contains("offers: 120 open, 766 closed"), "{out}");
+    assert_has(&out, "job seekers: 1949");
+    assert_has(&out, "offers: 120 open, 766 closed");
 
-    let imported = format!("sqlite://{}", dir.path().join("imported.db").display());
+    let imported = sqlite_url(dir.path(), "imported.db");
     for (what, file) in [
         ("structures", "structures.csv"),
         ("job-seekers", "demandeurs.csv"),
@@ -83,8 +83,5 @@ fn simulate_says_what_is_wrong_with_its_arguments() {
         "--out",
         dir.path().to_str().unwrap(),
     ]);
-    assert!(
-        message.contains("scale: 9 is not between 0.001 and 5"),
-        "{message}"
-    );
+    assert_has(&message, "scale: 9 is not between 0.001 and 5");
 }

@@ -2,7 +2,7 @@
 
 use store::DatabaseUrl;
 
-use crate::{run_err, run_json, run_ok};
+use crate::{assert_has, run_err, run_json, run_ok, sqlite_url};
 
 const TODAY: &str = "2026-11-02";
 
@@ -47,7 +47,7 @@ fn journey(url: &str) {
         url,
     ]);
     assert!(out.starts_with("offer 3 · "), "{out}");
-    assert!(out.contains("occ skl dst avl cnd exp"), "{out}");
+    assert_has(&out, "occ skl dst avl cnd exp");
 
     let plain = run_json(&[
         "shortlist",
@@ -114,7 +114,7 @@ fn journey(url: &str) {
 #[test]
 fn shortlist_suggest_and_campaign_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("p.db").display());
+    let url = sqlite_url(dir.path(), "p.db");
     journey(&url);
 
     // A proposal list for the agencies, and suggestions for a job seeker who got one.
@@ -130,7 +130,7 @@ fn shortlist_suggest_and_campaign_on_sqlite() {
         "--database",
         &url,
     ]);
-    assert!(out.contains("score lost to the capacity"), "{out}");
+    assert_has(&out, "score lost to the capacity");
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.starts_with("offer_id,offer_reference,candidate,score\n"));
     assert!(text.lines().count() > 10);
@@ -171,7 +171,7 @@ fn shortlist_suggest_and_campaign_on_sqlite() {
 #[test]
 fn sourcing_mistakes_are_named() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("p.db").display());
+    let url = sqlite_url(dir.path(), "p.db");
     simulated(&url);
     for (args, expected) in [
         (
@@ -270,10 +270,7 @@ fn the_engine_and_its_postgis_peer_give_the_same_shortlists() {
         "40",
         "--no-campaign",
     ]);
-    assert!(
-        out.contains("identical to the exhaustive scorer: 40 of 40"),
-        "{out}"
-    );
-    assert!(out.contains("identical top-k: 40 of 40"), "{out}");
+    assert_has(&out, "identical to the exhaustive scorer: 40 of 40");
+    assert_has(&out, "identical top-k: 40 of 40");
     runtime.block_on(database.drop());
 }
