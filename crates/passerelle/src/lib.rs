@@ -21,6 +21,7 @@ pub use commands::rome::RomeCommand;
 pub use commands::serve::{AccountCommand, AuditCommand, DemoArgs, ServeArgs};
 pub use commands::simulate::SimulateArgs;
 pub use commands::sourcing::{CampaignArgs, ShortlistArgs, SuggestArgs};
+pub use commands::tension::TensionCommand;
 
 /// Passerelle: France Travail and the agences d'emploi of Prism'emploi working together in a
 /// region — a shared directory, candidate sourcing with priority for the publics furthest from
@@ -43,6 +44,9 @@ pub enum Command {
     /// Look up French communes and measure distances between them
     #[command(subcommand)]
     Geo(GeoCommand),
+    /// The tension of occupations by territory (official: DARES, France Travail, 2019)
+    #[command(subcommand)]
+    Tension(TensionCommand),
     /// Create or upgrade the database schema (SQLite file by default, or PostgreSQL)
     Migrate {
         /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (default: a SQLite file
@@ -123,6 +127,7 @@ where
     let cli = Cli::try_parse_from(args).map_err(Failure::Usage)?;
     match cli.command {
         Command::Rome(command) => commands::rome::run(command, out)?,
+        Command::Tension(command) => commands::tension::run(command, out)?,
         Command::Geo(command) => commands::geo::run(command, out)?,
         Command::Migrate { database } => {
             let settings = settings::Settings::load(cli.config.as_deref(), database.as_deref())?;

