@@ -119,8 +119,8 @@ pub struct FamilyTension {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfficialTension {
     pub rome: String,
-    /// The level that answered: the one asked for, or the first above it where a family of the
-    /// code has a score.
+    /// The level that answered: the one asked for, or the first above it where the edition
+    /// publishes a class for a family of the code.
     pub level: Level,
     pub territory: Option<&'static str>,
     /// The score of the code: its family's, or the mean of its families' weighted by their
@@ -130,6 +130,10 @@ pub struct OfficialTension {
     pub class: u8,
     /// The indicators: the family's, or each the employment-weighted mean class, rounded.
     pub indicators: Indicators,
+    /// Whether several families were combined: then the score and indicators are their
+    /// employment-weighted means and the class is the score's by [`CLASS_BOUNDS`], not a class
+    /// the edition published.
+    pub combined: bool,
     /// The FAP 225 families behind the code at that level, the largest employment first.
     pub families: Vec<FamilyTension>,
     pub edition: &'static str,
@@ -142,7 +146,7 @@ pub enum TensionError {
     NoFamily(String),
     UnknownDepartment(String),
     UnknownRegion(String),
-    /// The families exist but none has a score, even nationally.
+    /// The families exist but the edition publishes no class for them, even nationally.
     NoScore(String),
 }
 
@@ -263,7 +267,8 @@ impl Tensions {
     }
 
     /// The official tension of a ROME code in a territory, falling back from the department to
-    /// its region, then to the nation, to the first level where one of its families has a score.
+    /// its region, then to the nation, to the first level where the edition publishes a class
+    /// for one of its families (a small cell has a score and no class: it is not used).
     pub fn official(
         &self,
         rome: &str,
@@ -278,7 +283,7 @@ impl Tensions {
         match territory {
             Territory::Department(code) => {
                 let department = geo
-                    .department(code)
+                    .department(&code.to_ascii_uppercase())
                     .ok_or_else(|| TensionError::UnknownDepartment(code.to_string()))?;
                 levels.push((Level::Department, department.code));
                 levels.push((Level::Region, department.region));
@@ -296,7 +301,9 @@ impl Tensions {
             let mut found: Vec<FamilyTension> = families
                 .iter()
                 .filter_map(|fap| self.family(fap, level, code))
-                .filter(|f| f.score.is_some())
+                // A small cell has a score but no class: the edition withholds it there, and
+                // so does Passerelle (the next level answers).
+                .filter(|f| f.score.is_some() && f.class.is_some())
                 .copied()
                 .collect();
             if found.is_empty() {
@@ -311,6 +318,7 @@ impl Tensions {
                 score,
                 class,
                 indicators,
+                combined: found.len() > 1,
                 families: found,
                 edition: EDITION,
             });

@@ -25,10 +25,18 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
         serde_path_to_error::deserialize(deserializer)
             .map(QueryParams)
             .map_err(|err| {
-                let name = err.path().iter().next_back().map(ToString::to_string);
                 let message = err.inner().to_string();
-                // A missing parameter has no path; serde names it in the message.
-                ApiError::field(format!("?{}", name.unwrap_or_default()), message).into_response()
+                // A missing or repeated parameter has no path: serde names it in the message
+                // (``duplicate field `offset` ``).
+                let name = err
+                    .path()
+                    .iter()
+                    .next_back()
+                    .map(ToString::to_string)
+                    .filter(|name| !name.is_empty() && name != "?")
+                    .or_else(|| message.split('`').nth(1).map(str::to_string))
+                    .unwrap_or_default();
+                ApiError::field(format!("?{name}"), message).into_response()
             })
     }
 }

@@ -42,7 +42,9 @@ pub fn run(command: TensionCommand, out: &mut dyn Write) -> anyhow::Result<()> {
             region,
             json,
         } => {
-            let occupation = refdata::rome().find(&rome)?;
+            let occupation = refdata::rome()
+                .find(&rome)
+                .map_err(|err| anyhow::anyhow!("rome: {err}"))?;
             let territory = match (&department, &region) {
                 (Some(d), _) => Territory::Department(d.trim()),
                 (None, Some(r)) => Territory::Region(r.trim()),
@@ -100,8 +102,14 @@ fn write_text(
     }
     writeln!(
         out,
-        "tension: class {} of 5, score {:.3}",
-        tension.class, tension.score
+        "tension: class {} of 5, score {:.3}{}",
+        tension.class,
+        tension.score,
+        if tension.combined {
+            " (the families' scores weighted by their employment; the class of that score)"
+        } else {
+            ""
+        }
     )?;
     for (label, class) in tension.indicators.labelled() {
         writeln!(out, "  {label}: {}", class_or_dash(class))?;

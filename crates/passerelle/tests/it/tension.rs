@@ -39,7 +39,7 @@ fn official_tension_refuses_unknown_codes_and_territories_by_name() {
             &["--department", "99"][..],
             "department: 99 is not a French department",
         ),
-        ("Z9999", &[][..], "Z9999"),
+        ("Z9999", &[][..], "rome: "),
         (
             "J1501",
             &["--department", "93", "--region", "11"][..],

@@ -64,6 +64,23 @@ fn a_code_with_several_families_weighs_them_by_employment() {
     assert_eq!(answer.class, 4);
     let faps: Vec<&str> = answer.families.iter().map(|f| f.fap).collect();
     assert_eq!(faps, ["A0Z40", "A2Z70"]);
+    assert!(answer.combined);
+    assert!(!t.official("J1501", Territory::Nation).unwrap().combined);
+}
+
+#[test]
+fn a_small_cell_without_published_class_is_not_used() {
+    // H2501 is C2Z80 alone. In Guadeloupe (region 01) the edition gives it a score (1.104,
+    // 0 jobs) and no class: the nation answers, with its published class 3.
+    let t = tensions();
+    let cell = t.family("C2Z80", Level::Region, "01").unwrap();
+    assert_eq!((cell.class, cell.employment), (None, Some(0)));
+    assert!(cell.score.is_some());
+    let answer = t.official("H2501", Territory::Region("01")).unwrap();
+    assert_eq!((answer.level, answer.class), (Level::Nation, 3));
+    // Corsica's lower-case code is the department 2A.
+    let corsica = t.official("J1501", Territory::Department("2a")).unwrap();
+    assert_eq!(corsica.territory, Some("2A"));
 }
 
 #[test]

@@ -495,8 +495,10 @@ pub(crate) const MAX_OFFSET: u64 = 1_000_000;
 #[into_params(parameter_in = Query)]
 pub struct OffsetPage {
     /// How many to skip (0 to 1,000,000).
+    #[param(minimum = 0, maximum = 1_000_000)]
     pub offset: Option<u64>,
     /// At most this many (1 to 500, default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 

@@ -146,7 +146,11 @@ pub async fn the_dashboard_is_counted_by_the_database(db: TestDb) {
     let (_, second) = recruiter.get("/api/v1/dashboard?offset=2&limit=2").await;
     assert_eq!(offers(&second["open"]), [(extra[1], 0), (extra[2], 0)]);
 
-    for (query, field) in [("offset=1000001", "?offset"), ("limit=0", "?limit")] {
+    for (query, field) in [
+        ("offset=1000001", "?offset"),
+        ("limit=0", "?limit"),
+        ("offset=1&offset=2", "?offset"),
+    ] {
         let (status, body) = recruiter.get(&format!("/api/v1/dashboard?{query}")).await;
         assert_eq!(status, 422, "{query}: {body}");
         assert_eq!(body["fields"][0]["path"], field, "{query}: {body}");
