@@ -7,10 +7,12 @@ pub mod dashboard;
 mod meetings;
 pub mod policy;
 pub mod portfolio;
+mod tension;
 pub mod text;
 pub mod workflow;
 
 pub use meetings::{Meeting, NewMeeting, Registration};
+pub use tension::{LocalQuery, OfferGroup, SeekerGroup};
 
 use std::collections::BTreeMap;
 

@@ -23,6 +23,7 @@ pub mod pages;
 pub mod policies;
 pub mod referrals;
 pub mod sourcing;
+pub mod tension;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};

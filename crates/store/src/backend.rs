@@ -47,6 +47,8 @@ pub(crate) trait Dialect {
     const BACKEND: Backend;
     /// `YYYY-MM` of a timestamp column, in UTC.
     fn month(column: &str) -> String;
+    /// Whole days from one timestamp column to another (`NULL` when either is).
+    fn days_between(from: &str, to: &str) -> String;
     /// A JSON column read as text.
     fn json_text(column: &str) -> String;
     /// The values of a JSON array of texts bound as `param` (a `sqlx::types::Json`), as a
@@ -71,6 +73,9 @@ impl Dialect for SqliteStore {
     fn month(column: &str) -> String {
         format!("substr({column}, 1, 7)")
     }
+    fn days_between(from: &str, to: &str) -> String {
+        format!("CAST(julianday({to}) - julianday({from}) AS INTEGER)")
+    }
     fn json_text(column: &str) -> String {
         column.to_string()
     }
@@ -89,6 +94,9 @@ impl Dialect for PostgresStore {
     const BACKEND: Backend = Backend::Postgres;
     fn month(column: &str) -> String {
         format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM')")
+    }
+    fn days_between(from: &str, to: &str) -> String {
+        format!("CAST(floor(EXTRACT(EPOCH FROM ({to} - {from})) / 86400) AS BIGINT)")
     }
     fn json_text(column: &str) -> String {
         format!("{column}::text")

@@ -26,6 +26,7 @@ mod offers;
 mod policies;
 mod referrals;
 mod tallies;
+mod tension;
 mod url;
 
 use std::sync::Arc;
@@ -43,13 +44,14 @@ pub use offers::Offers;
 pub use policies::Policies;
 pub use referrals::Referrals;
 pub use tallies::Tallies;
+pub use tension::LocalTension;
 pub use url::{Backend, DatabaseUrl};
 
 /// The store's traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        Accounts, AuditTrail, Directory, JobSeekers, Meetings, Offers, Policies, Referrals, Store,
-        Tallies,
+        Accounts, AuditTrail, Directory, JobSeekers, LocalTension, Meetings, Offers, Policies,
+        Referrals, Store, Tallies,
     };
 }
 
@@ -80,6 +82,7 @@ pub trait Store:
     + Meetings
     + Policies
     + Tallies
+    + LocalTension
     + AuditTrail
     + Send
     + Sync

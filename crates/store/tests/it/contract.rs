@@ -1721,3 +1721,84 @@ pub async fn dashboard_counts_open_offers_and_referrals_in_sql(db: &TestDb) {
     assert_eq!(empty.total_referrals(), 0);
     assert_eq!(empty.referrals_by_state.len(), 8);
 }
+
+pub async fn local_tension_groups_offers_and_seekers(db: &TestDb) {
+    let store = db.store();
+    add_structures(
+        store,
+        [
+            (1, StructureKind::FranceTravail),
+            (3, StructureKind::AgenceEmploi),
+        ],
+    )
+    .await;
+    let mut people: Vec<_> = [2, 3, 4, 5, 6]
+        .iter()
+        .map(|n| job_seeker(*n, &siret(1)))
+        .collect();
+    // Someone who left is no longer seeking.
+    people[3].status = JobSeekerStatus::Left;
+    store.upsert_job_seekers(&people, at(1)).await.unwrap();
+    let mut offers: Vec<_> = (1..=5).map(|n| offer(n, &siret(3))).collect();
+    // 1: open. 2: filled ten days after. 3 (declared hard to fill): cancelled two days after.
+    // 4: another occupation and commune, a day later. 5: published in April, out of the period.
+    offers[1].status = OfferStatus::Filled;
+    offers[1].closed_at = Some(at(11));
+    offers[2].status = OfferStatus::Cancelled;
+    offers[2].closed_at = Some(at(3));
+    offers[3].rome = RomeCode::parse("J1501").unwrap();
+    offers[3].commune = InseeCode::parse("75111").unwrap();
+    offers[3].published_at = at(2);
+    offers[4].published_at = at(28) + chrono::Duration::days(10);
+    let report = store.upsert_offers(&offers, at(1)).await.unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+
+    let march = |rome: Option<&str>| LocalQuery {
+        from: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
+        rome: rome.map(str::to_string),
+    };
+    let group = |rome: &str,
+                 commune: &str,
+                 hard_to_fill: bool,
+                 status: OfferStatus,
+                 days_open: Option<i64>| OfferGroup {
+        rome: rome.to_string(),
+        commune: commune.to_string(),
+        month: "2026-03".to_string(),
+        hard_to_fill,
+        status,
+        days_open,
+        offers: 1,
+    };
+    let n1101 = vec![
+        group("N1101", "93066", false, OfferStatus::Filled, Some(10)),
+        group("N1101", "93066", false, OfferStatus::Open, None),
+        group("N1101", "93066", true, OfferStatus::Cancelled, Some(2)),
+    ];
+    let mut all = vec![group("J1501", "75111", false, OfferStatus::Open, None)];
+    all.extend(n1101.clone());
+    assert_eq!(store.offer_groups(&march(None)).await.unwrap(), all);
+    assert_eq!(
+        store.offer_groups(&march(Some("N1101"))).await.unwrap(),
+        n1101
+    );
+
+    // Even fixtures live in Saint-Denis and seek N1101 and N1103 (limits 12, 14, 16 km);
+    // 3 lives in Paris 11e and seeks J1501 (13 km); 5 left.
+    let seekers = |rome: &str, commune: &str, limit: u16| SeekerGroup {
+        rome: rome.to_string(),
+        commune: commune.to_string(),
+        commute_limit_km: limit,
+        seekers: 1,
+    };
+    let mut expected = vec![seekers("J1501", "75111", 13)];
+    for rome in ["N1101", "N1103"] {
+        expected.extend([12, 14, 16].map(|limit| seekers(rome, "93066", limit)));
+    }
+    assert_eq!(store.seeker_groups(&march(None)).await.unwrap(), expected);
+    assert_eq!(
+        store.seeker_groups(&march(Some("J1501"))).await.unwrap(),
+        expected[..1]
+    );
+}

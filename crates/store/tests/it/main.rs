@@ -65,4 +65,5 @@ contract_tests!(
     schema_refuses_what_the_code_would_refuse,
     bulk_write_of_thousands_reads_back_identical,
     dashboard_counts_open_offers_and_referrals_in_sql,
+    local_tension_groups_offers_and_seekers,
 );

@@ -1,0 +1,332 @@
+//! Tension of occupations by territory. The official one (DARES, France Travail) is
+//! `refdata::tensions()`; this module is the *local* tension, measured on Passerelle's own
+//! offers and job seekers, per occupation × department × period. It is never called "la
+//! tension DARES", and every figure computed on fewer than [`SECRET_BELOW`] offers or people is
+//! withheld (`None`, shown as "secret statistique").
+//!
+//! What each figure is:
+//! - `offers`: offers published in the period in the department;
+//! - `seekers`: active job seekers targeting the occupation who live in the department (today's
+//!   portfolio: the store keeps no history of who was registered when);
+//! - `offers_per_10_seekers`: offers × 10 / seekers;
+//! - `seekers_within_reach`: per offer, the mean number of active job seekers targeting the
+//!   occupation (wherever they live) whose own commute limit reaches the offer's commune;
+//! - `dissimilarity`: Duncan's index between the communes of the offers and of the seekers in
+//!   the department, ½ Σ |offers_c / offers − seekers_c / seekers|, from 0 (same places) to 1;
+//! - `hard_to_fill_share`: the share of offers their file declares hard to fill;
+//! - `filled_within`: the share filled within 30, 47 and 90 days of publication, among the
+//!   offers published at least that long before the day of measure;
+//! - `median_days_to_fill`: the median days from publication to filling, of the filled ones;
+//! - `cancelled_share`: the share cancelled (the store does not yet record why).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use model::OfferStatus;
+use model::{OfferGroup, SeekerGroup};
+
+/// Below this many offers or people a figure is withheld ("secret statistique").
+pub const SECRET_BELOW: u64 = 20;
+
+/// The delays of the fill rates, in days: a month, the published median (47 days), a quarter.
+pub const FILL_DELAYS: [i64; 3] = [30, 47, 90];
+
+/// How the period is cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Granularity {
+    Month,
+    Quarter,
+    /// The whole period asked, as one.
+    Whole,
+}
+
+impl Granularity {
+    /// The period a month (`YYYY-MM`) falls in: itself, its quarter (`YYYY-Qn`) or `whole`.
+    pub fn period_of(self, month: &str, whole: &str) -> String {
+        match self {
+            Granularity::Month => month.to_string(),
+            Granularity::Quarter => {
+                let (year, m) = month.split_at(month.len().min(4));
+                let m: u32 = m.trim_start_matches('-').parse().unwrap_or(1);
+                format!("{year}-Q{}", (m.max(1) - 1) / 3 + 1)
+            }
+            Granularity::Whole => whole.to_string(),
+        }
+    }
+}
+
+/// The local tension of one occupation in one department over one period.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LocalTension {
+    pub rome: String,
+    pub department: String,
+    pub period: String,
+    pub offers: Option<u64>,
+    pub seekers: Option<u64>,
+    pub offers_per_10_seekers: Option<f64>,
+    pub seekers_within_reach: Option<f64>,
+    pub dissimilarity: Option<f64>,
+    pub hard_to_fill_share: Option<f64>,
+    /// Within 30, 47 and 90 days ([`FILL_DELAYS`]).
+    pub filled_within: [Option<f64>; 3],
+    pub median_days_to_fill: Option<f64>,
+    pub cancelled_share: Option<f64>,
+}
+
+/// The department of a commune's INSEE code (three digits overseas).
+pub fn department_of(commune: &str) -> &str {
+    let n = if commune.starts_with("97") { 3 } else { 2 };
+    commune.get(..n).unwrap_or(commune)
+}
+
+/// A value kept only when its base holds at least [`SECRET_BELOW`] offers or people.
+fn disclosed<T>(base: u64, value: impl FnOnce() -> T) -> Option<T> {
+    (base >= SECRET_BELOW).then(value)
+}
+
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// What one cell (occupation, department, period) adds up.
+#[derive(Default)]
+struct Cell<'a> {
+    offers: u64,
+    hard_to_fill: u64,
+    cancelled: u64,
+    /// Offers old enough to judge each delay, and of those the ones filled within it.
+    judged: [u64; 3],
+    filled_in_time: [u64; 3],
+    /// Days to fill of the filled offers, with how many offers took that long.
+    days_to_fill: BTreeMap<i64, u64>,
+    /// Offers by commune.
+    communes: HashMap<&'a str, u64>,
+}
+
+/// Measures the local tension from the store's groups. `as_of` is the day of measure (the fill
+/// rates judge only offers published at least that long before); `whole` names the period when
+/// `granularity` is [`Granularity::Whole`]; `department` keeps one department.
+pub fn local_tension(
+    offers: &[OfferGroup],
+    seekers: &[SeekerGroup],
+    granularity: Granularity,
+    whole: &str,
+    department: Option<&str>,
+    as_of: NaiveDate,
+) -> Vec<LocalTension> {
+    let mut cells: BTreeMap<(&str, &str, String), Cell> = BTreeMap::new();
+    for group in offers {
+        let dep = department_of(&group.commune);
+        if department.is_some_and(|d| d != dep) {
+            continue;
+        }
+        let period = granularity.period_of(&group.month, whole);
+        let cell = cells.entry((&group.rome, dep, period)).or_default();
+        cell.offers += group.offers;
+        if group.hard_to_fill {
+            cell.hard_to_fill += group.offers;
+        }
+        if group.status == OfferStatus::Cancelled {
+            cell.cancelled += group.offers;
+        }
+        *cell.communes.entry(&group.commune).or_default() += group.offers;
+        let filled_after = (group.status == OfferStatus::Filled)
+            .then_some(group.days_open)
+            .flatten();
+        if let Some(days) = filled_after {
+            *cell.days_to_fill.entry(days).or_default() += group.offers;
+        }
+        // The group's offers were published in its month: judge a delay only when the month's
+        // last day is that long before the day of measure.
+        let last_day = month_end(&group.month);
+        for (i, delay) in FILL_DELAYS.iter().enumerate() {
+            if last_day.is_some_and(|d| (as_of - d).num_days() >= *delay) {
+                if let Some(judged) = cell.judged.get_mut(i) {
+                    *judged += group.offers;
+                }
+                if filled_after.is_some_and(|days| days <= *delay) {
+                    if let Some(filled) = cell.filled_in_time.get_mut(i) {
+                        *filled += group.offers;
+                    }
+                }
+            }
+        }
+    }
+    let reach = Reach::new(seekers);
+    cells
+        .into_iter()
+        .map(|((rome, dep, period), cell)| {
+            let local = reach.local(rome, dep);
+            let seekers_here: u64 = local.values().sum();
+            let filled: u64 = cell.days_to_fill.values().sum();
+            let mut filled_within = [None; 3];
+            for (slot, (judged, filled)) in filled_within
+                .iter_mut()
+                .zip(cell.judged.iter().zip(cell.filled_in_time.iter()))
+            {
+                *slot = disclosed(*judged, || share(*filled, *judged));
+            }
+            let within_reach = disclosed(cell.offers, || {
+                let reached: f64 = cell
+                    .communes
+                    .iter()
+                    .map(|(commune, n)| *n as f64 * reach.within_reach(rome, commune) as f64)
+                    .sum();
+                reached / cell.offers as f64
+            });
+            LocalTension {
+                rome: rome.to_string(),
+                department: dep.to_string(),
+                period,
+                offers: disclosed(cell.offers, || cell.offers),
+                seekers: disclosed(seekers_here, || seekers_here),
+                offers_per_10_seekers: disclosed(cell.offers.min(seekers_here), || {
+                    cell.offers as f64 * 10.0 / seekers_here as f64
+                }),
+                // People are counted there too: withheld under twenty of them as well.
+                seekers_within_reach: within_reach.filter(|_| reach.total(rome) >= SECRET_BELOW),
+                dissimilarity: disclosed(cell.offers.min(seekers_here), || {
+                    duncan(&cell.communes, &local)
+                }),
+                hard_to_fill_share: disclosed(cell.offers, || {
+                    share(cell.hard_to_fill, cell.offers)
+                }),
+                filled_within,
+                median_days_to_fill: disclosed(filled, || median(&cell.days_to_fill, filled)),
+                cancelled_share: disclosed(cell.offers, || share(cell.cancelled, cell.offers)),
+            }
+        })
+        .collect()
+}
+
+/// The last day of a `YYYY-MM` month.
+fn month_end(month: &str) -> Option<NaiveDate> {
+    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
+    first.checked_add_months(chrono::Months::new(1))?.pred_opt()
+}
+
+/// Duncan's dissimilarity index between two distributions over communes.
+pub fn duncan(a: &HashMap<&str, u64>, b: &HashMap<&str, u64>) -> f64 {
+    let (total_a, total_b) = (a.values().sum::<u64>(), b.values().sum::<u64>());
+    if total_a == 0 || total_b == 0 {
+        return 0.0;
+    }
+    let mut communes: Vec<&&str> = a.keys().chain(b.keys()).collect();
+    communes.sort_unstable();
+    communes.dedup();
+    let half_sum: f64 = communes
+        .into_iter()
+        .map(|c| {
+            let x = a.get(*c).copied().unwrap_or(0) as f64 / total_a as f64;
+            let y = b.get(*c).copied().unwrap_or(0) as f64 / total_b as f64;
+            (x - y).abs()
+        })
+        .sum();
+    half_sum / 2.0
+}
+
+/// The median of a distribution of days (`count` values in all); the mean of the two middle
+/// ones when the count is even.
+fn median(days: &BTreeMap<i64, u64>, count: u64) -> f64 {
+    let at = |rank: u64| {
+        let mut seen = 0;
+        for (day, n) in days {
+            seen += n;
+            if seen > rank {
+                return *day as f64;
+            }
+        }
+        0.0
+    };
+    if count % 2 == 1 {
+        at(count / 2)
+    } else {
+        (at(count / 2 - 1) + at(count / 2)) / 2.0
+    }
+}
+
+/// The job seekers of each occupation, by commune and commute limit, with the places of the
+/// communes: who lives where, and whom an offer's commune is within reach of.
+struct Reach<'a> {
+    by_rome: HashMap<&'a str, Vec<(&'a str, u16, u64)>>,
+    points: HashMap<&'a str, (f64, f64)>,
+    /// `within_reach` of each (occupation, commune) already asked: it depends on neither the
+    /// period nor the department.
+    reached: std::cell::RefCell<HashMap<(&'a str, &'a str), u64>>,
+}
+
+impl<'a> Reach<'a> {
+    fn new(seekers: &'a [SeekerGroup]) -> Self {
+        let geo = refdata::geo();
+        let mut by_rome: HashMap<&str, Vec<(&str, u16, u64)>> = HashMap::new();
+        let mut points = HashMap::new();
+        for group in seekers {
+            by_rome.entry(&group.rome).or_default().push((
+                &group.commune,
+                group.commute_limit_km,
+                group.seekers,
+            ));
+            if let Some(commune) = geo.commune(&group.commune) {
+                points.insert(group.commune.as_str(), commune.point());
+            }
+        }
+        Reach {
+            by_rome,
+            points,
+            reached: Default::default(),
+        }
+    }
+
+    fn total(&self, rome: &str) -> u64 {
+        self.by_rome
+            .get(rome)
+            .map_or(0, |groups| groups.iter().map(|(_, _, n)| n).sum())
+    }
+
+    /// The seekers of an occupation living in a department, by commune.
+    fn local(&self, rome: &str, department: &str) -> HashMap<&'a str, u64> {
+        let mut out = HashMap::new();
+        for (commune, _, n) in self.by_rome.get(rome).into_iter().flatten() {
+            if department_of(commune) == department {
+                *out.entry(*commune).or_default() += n;
+            }
+        }
+        out
+    }
+
+    /// How many seekers of an occupation have the commune within their commute limit.
+    fn within_reach(&self, rome: &'a str, commune: &'a str) -> u64 {
+        if let Some(n) = self.reached.borrow().get(&(rome, commune)) {
+            return *n;
+        }
+        let n = self.count_within_reach(rome, commune);
+        self.reached.borrow_mut().insert((rome, commune), n);
+        n
+    }
+
+    fn count_within_reach(&self, rome: &str, commune: &str) -> u64 {
+        let Some(place) = refdata::geo().commune(commune).map(|c| c.point()) else {
+            return 0;
+        };
+        self.by_rome
+            .get(rome)
+            .into_iter()
+            .flatten()
+            .filter(|(home, limit, _)| {
+                *home == commune
+                    || self
+                        .points
+                        .get(home)
+                        .is_some_and(|p| refdata::distance_km(*p, place) <= f64::from(*limit))
+            })
+            .map(|(_, _, n)| n)
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,187 @@
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use super::*;
+
+fn offers(
+    rome: &str,
+    commune: &str,
+    month: &str,
+    status: OfferStatus,
+    days_open: Option<i64>,
+    n: u64,
+) -> OfferGroup {
+    OfferGroup {
+        rome: rome.to_string(),
+        commune: commune.to_string(),
+        month: month.to_string(),
+        hard_to_fill: false,
+        status,
+        days_open,
+        offers: n,
+    }
+}
+
+fn seekers(rome: &str, commune: &str, limit: u16, n: u64) -> SeekerGroup {
+    SeekerGroup {
+        rome: rome.to_string(),
+        commune: commune.to_string(),
+        commute_limit_km: limit,
+        seekers: n,
+    }
+}
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+/// Forty N1103 offers in Seine-Saint-Denis in July 2026: 30 in Saint-Denis (93066), 10 in
+/// Montreuil (93048). Forty job seekers: 10 in Saint-Denis, 30 in Montreuil.
+fn world() -> (Vec<OfferGroup>, Vec<SeekerGroup>) {
+    let mut hard = offers(
+        "N1103",
+        "93066",
+        "2026-07",
+        OfferStatus::Filled,
+        Some(10),
+        10,
+    );
+    hard.hard_to_fill = true;
+    let offers = vec![
+        hard,
+        offers(
+            "N1103",
+            "93066",
+            "2026-07",
+            OfferStatus::Filled,
+            Some(40),
+            10,
+        ),
+        offers(
+            "N1103",
+            "93066",
+            "2026-07",
+            OfferStatus::Cancelled,
+            Some(5),
+            5,
+        ),
+        offers("N1103", "93066", "2026-07", OfferStatus::Open, None, 5),
+        offers(
+            "N1103",
+            "93048",
+            "2026-07",
+            OfferStatus::Filled,
+            Some(100),
+            10,
+        ),
+        // Another occupation, and another department: cells of their own.
+        offers("J1501", "93066", "2026-07", OfferStatus::Open, None, 3),
+        offers("N1103", "75056", "2026-07", OfferStatus::Open, None, 2),
+    ];
+    let seekers = vec![
+        seekers("N1103", "93066", 5, 10),
+        seekers("N1103", "93048", 5, 30),
+        // Lives in Paris, travels far: reaches every commune here.
+        seekers("N1103", "75056", 50, 4),
+    ];
+    (offers, seekers)
+}
+
+#[test]
+fn figures_are_measured_as_written_in_the_module() {
+    let (offers, seekers) = world();
+    // 2026-11-30: July's last day is 122 days before, so every delay is judged.
+    let all = local_tension(
+        &offers,
+        &seekers,
+        Granularity::Quarter,
+        "",
+        Some("93"),
+        day("2026-11-30"),
+    );
+    assert_eq!(all.len(), 2, "{all:?}");
+    let cell = all.iter().find(|c| c.rome == "N1103").unwrap();
+    assert_eq!(
+        (cell.department.as_str(), cell.period.as_str()),
+        ("93", "2026-Q3")
+    );
+    assert_eq!(cell.offers, Some(40));
+    // Those living in the department: 10 + 30 (not the Parisian).
+    assert_eq!(cell.seekers, Some(40));
+    assert_eq!(cell.offers_per_10_seekers, Some(10.0));
+    // Offers 30/40 and 10/40 against seekers 10/40 and 30/40: ½(0.5 + 0.5).
+    assert_eq!(cell.dissimilarity, Some(0.5));
+    assert_eq!(cell.hard_to_fill_share, Some(0.25));
+    assert_eq!(cell.cancelled_share, Some(5.0 / 40.0));
+    // Filled: 10 after 10 days, 10 after 40, 10 after 100; out of 40.
+    assert_eq!(cell.filled_within, [Some(0.25), Some(0.5), Some(0.5)]);
+    // 30 filled: the 15th and 16th are both 40 days.
+    assert_eq!(cell.median_days_to_fill, Some(40.0));
+    // Reach: Saint-Denis and Montreuil are more than 5 km apart, so those with a 5 km limit
+    // reach their own commune only; the Parisian (50 km) reaches both. Saint-Denis: 10 + 4,
+    // Montreuil: 30 + 4; per offer (30 × 14 + 10 × 34) / 40 = 19.
+    assert_eq!(cell.seekers_within_reach, Some(19.0));
+}
+
+#[test]
+fn figures_on_fewer_than_twenty_are_withheld() {
+    let (offers, seekers) = world();
+    let all = local_tension(
+        &offers,
+        &seekers,
+        Granularity::Month,
+        "",
+        None,
+        day("2026-11-30"),
+    );
+    // J1501 in the 93: three offers, no job seeker.
+    let small = all.iter().find(|c| c.rome == "J1501").unwrap();
+    assert_eq!(small.period, "2026-07");
+    assert_eq!((small.offers, small.seekers), (None, None));
+    assert_eq!(small.offers_per_10_seekers, None);
+    assert_eq!(small.filled_within, [None; 3]);
+    assert_eq!(small.median_days_to_fill, None);
+    // N1103 in Paris: two offers, four seekers.
+    let paris = all
+        .iter()
+        .find(|c| c.rome == "N1103" && c.department == "75")
+        .unwrap();
+    assert_eq!((paris.offers, paris.seekers), (None, None));
+    assert_eq!(paris.dissimilarity, None);
+}
+
+#[test]
+fn fill_rates_judge_only_offers_old_enough() {
+    let (offers, seekers) = world();
+    // 2026-09-15: July's last day is 46 days before: the 30-day rate only.
+    let cell = local_tension(
+        &offers,
+        &seekers,
+        Granularity::Whole,
+        "2026-07",
+        Some("93"),
+        day("2026-09-15"),
+    )
+    .into_iter()
+    .find(|c| c.rome == "N1103")
+    .unwrap();
+    assert_eq!(cell.period, "2026-07");
+    assert_eq!(cell.filled_within, [Some(0.25), None, None]);
+}
+
+#[test]
+fn duncan_index_and_median_by_hand() {
+    let a = HashMap::from([("x", 1), ("y", 1)]);
+    let b = HashMap::from([("z", 5)]);
+    assert_eq!(duncan(&a, &b), 1.0);
+    assert_eq!(duncan(&a, &a), 0.0);
+    let days = BTreeMap::from([(3, 1), (8, 2), (20, 1)]);
+    assert_eq!(median(&days, 4), 8.0);
+    let days = BTreeMap::from([(3, 1), (9, 1)]);
+    assert_eq!(median(&days, 2), 6.0);
+    assert_eq!(
+        Granularity::Quarter.period_of("2026-11", ""),
+        "2026-Q4".to_string()
+    );
+    assert_eq!(department_of("97411"), "974");
+    assert_eq!(department_of("2A004"), "2A");
+}
