@@ -127,7 +127,7 @@ where
     let cli = Cli::try_parse_from(args).map_err(Failure::Usage)?;
     match cli.command {
         Command::Rome(command) => commands::rome::run(command, out)?,
-        Command::Tension(command) => commands::tension::run(command, out)?,
+        Command::Tension(command) => commands::tension::run(command, cli.config.as_deref(), out)?,
         Command::Geo(command) => commands::geo::run(command, out)?,
         Command::Migrate { database } => {
             let settings = settings::Settings::load(cli.config.as_deref(), database.as_deref())?;

@@ -1,14 +1,20 @@
 //! `passerelle tension ...`: the tension of occupations by territory. `official` is the DARES /
-//! France Travail publication embedded in the binary (structural tension), never Passerelle's
-//! own measure.
+//! France Travail publication embedded in the binary (structural tension); `local` is
+//! Passerelle's own measure on its offers and job seekers. The two are never merged.
 
 use std::io::Write;
+use std::path::Path;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
+use chrono::{Datelike, NaiveDate};
 use clap::Subcommand;
 use refdata::tension::{FamilyTension, Level, OfficialTension, Territory};
+use serde::Serialize;
+use service::tension::{FILL_DELAYS, Granularity, LocalTension, local_tension};
+use store::LocalQuery;
 
-use super::write_json;
+use super::{now, open_store, write_json};
+use crate::settings::Settings;
 
 #[derive(Debug, Subcommand)]
 pub enum TensionCommand {
@@ -32,10 +38,98 @@ pub enum TensionCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Passerelle's own measure of tension, on its offers and job seekers: per occupation and
+    /// department, offers per 10 job seekers, job seekers within reach of the offers, the
+    /// dissimilarity of where offers and job seekers are, the share declared hard to fill, the
+    /// fill rates at 30, 47 and 90 days, the median time to fill and the share cancelled
+    ///
+    /// Any figure on fewer than 20 offers or people is withheld (secret statistique). The
+    /// period is a quarter, a month, or a year cut by month (default: the last quarter
+    /// ended): `passerelle tension local --department 93 --quarter 2026-Q3`.
+    Local {
+        /// Department code (93, 2A, 971); every department when absent
+        #[arg(long)]
+        department: Option<String>,
+        /// A quarter, e.g. 2026-Q3
+        #[arg(long, value_name = "YYYY-Qn", conflicts_with_all = ["month", "year"])]
+        quarter: Option<String>,
+        /// A month, e.g. 2026-07
+        #[arg(long, value_name = "YYYY-MM", conflicts_with = "year")]
+        month: Option<String>,
+        /// A year, cut by month
+        #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(2000..=2199))]
+        year: Option<i32>,
+        /// Only this ROME code
+        #[arg(long)]
+        rome: Option<String>,
+        /// The day of measure (default: today): a fill rate judges only the offers published
+        /// at least that many days before
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<NaiveDate>,
+        /// How many rows to print, the most offers first (text only)
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Database URL (default: the settings' database)
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
 }
 
-pub fn run(command: TensionCommand, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn run(
+    command: TensionCommand,
+    config_file: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     match command {
+        TensionCommand::Local {
+            department,
+            quarter,
+            month,
+            year,
+            rome,
+            today,
+            limit,
+            database,
+            json,
+        } => {
+            let settings = Settings::load(config_file, database.as_deref())?;
+            let today = today.unwrap_or_else(|| now().date_naive());
+            let period = Period::parse(quarter.as_deref(), month.as_deref(), year, today)?;
+            let department = match department {
+                None => None,
+                Some(code) => {
+                    let code = code.trim().to_ascii_uppercase();
+                    let known = refdata::geo().department(&code).with_context(|| {
+                        format!("department: {code} is not a French department")
+                    })?;
+                    Some(known.code)
+                }
+            };
+            let rome = match rome {
+                None => None,
+                Some(code) => Some(
+                    refdata::rome()
+                        .find(&code)
+                        .map_err(|err| anyhow::anyhow!("rome: {err}"))?
+                        .code,
+                ),
+            };
+            crate::block_on(local(
+                &settings,
+                LocalArgs {
+                    period,
+                    department,
+                    rome,
+                    today,
+                    limit,
+                    json,
+                },
+                out,
+            ))?
+        }
         TensionCommand::Official {
             rome,
             department,
@@ -130,6 +224,206 @@ fn write_family(out: &mut dyn Write, family: &FamilyTension) -> anyhow::Result<(
         class_or_dash(family.class),
         family.score.map_or("-".to_string(), |s| format!("{s:.3}")),
         family.employment.map_or("-".to_string(), |e| e.to_string()),
+    )?;
+    Ok(())
+}
+
+/// The period of a local measure and how it is cut.
+struct Period {
+    from: NaiveDate,
+    to: NaiveDate,
+    name: String,
+    granularity: Granularity,
+}
+
+impl Period {
+    fn parse(
+        quarter: Option<&str>,
+        month: Option<&str>,
+        year: Option<i32>,
+        today: NaiveDate,
+    ) -> anyhow::Result<Self> {
+        let first = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1);
+        let span = |from: Option<NaiveDate>, months: u32| {
+            from.and_then(|f| Some((f, f.checked_add_months(chrono::Months::new(months))?)))
+        };
+        if let Some(text) = quarter {
+            let parsed = text
+                .trim()
+                .split_once("-Q")
+                .and_then(|(y, q)| Some((y.parse::<i32>().ok()?, q.parse::<u32>().ok()?)))
+                .filter(|(y, q)| (2000..=2199).contains(y) && (1..=4).contains(q));
+            let Some((y, q)) = parsed else {
+                bail!("quarter: {text:?} is not a quarter such as 2026-Q3");
+            };
+            let (from, to) = span(first(y, 3 * q - 2), 3)
+                .with_context(|| format!("quarter: {text:?} is out of range"))?;
+            return Ok(Period {
+                from,
+                to,
+                name: format!("{y}-Q{q}"),
+                granularity: Granularity::Quarter,
+            });
+        }
+        if let Some(text) = month {
+            let parsed = NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
+                .ok()
+                .filter(|d| (2000..=2199).contains(&d.year()));
+            let Some(from) = parsed else {
+                bail!("month: {text:?} is not a month such as 2026-07");
+            };
+            let (from, to) =
+                span(Some(from), 1).with_context(|| format!("month: {text:?} is out of range"))?;
+            return Ok(Period {
+                from,
+                to,
+                name: from.format("%Y-%m").to_string(),
+                granularity: Granularity::Month,
+            });
+        }
+        if let Some(y) = year {
+            let (from, to) =
+                span(first(y, 1), 12).with_context(|| format!("year: {y} is out of range"))?;
+            return Ok(Period {
+                from,
+                to,
+                name: y.to_string(),
+                granularity: Granularity::Month,
+            });
+        }
+        // The last quarter ended before today.
+        let this_quarter = (today.month() - 1) / 3;
+        let (y, q) = if this_quarter == 0 {
+            (today.year() - 1, 4)
+        } else {
+            (today.year(), this_quarter)
+        };
+        Self::parse(Some(&format!("{y}-Q{q}")), None, None, today)
+    }
+}
+
+struct LocalArgs {
+    period: Period,
+    department: Option<&'static str>,
+    rome: Option<&'static str>,
+    today: NaiveDate,
+    limit: usize,
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct LocalReport<'a> {
+    /// Passerelle's own measure, not the DARES tension.
+    measure: &'static str,
+    period: &'a str,
+    department: Option<&'a str>,
+    measured_on: NaiveDate,
+    secret_below: u64,
+    cells: &'a [LocalTension],
+}
+
+async fn local(settings: &Settings, args: LocalArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let store = open_store(settings).await?;
+    let query = LocalQuery {
+        from: args.period.from,
+        to: args.period.to,
+        rome: args.rome.map(str::to_string),
+    };
+    let offers = store.offer_groups(&query).await?;
+    let seekers = store.seeker_groups(&query).await?;
+    let mut cells = local_tension(
+        &offers,
+        &seekers,
+        args.period.granularity,
+        &args.period.name,
+        args.department,
+        args.today,
+    );
+    // The most offers first (a withheld count, under twenty, last), then by code.
+    cells.sort_by(|a, b| {
+        b.offers
+            .cmp(&a.offers)
+            .then_with(|| a.rome.cmp(&b.rome))
+            .then_with(|| a.department.cmp(&b.department))
+            .then_with(|| a.period.cmp(&b.period))
+    });
+    if args.json {
+        return write_json(
+            out,
+            &LocalReport {
+                measure: "local: Passerelle's own offers and job seekers (not the DARES tension)",
+                period: &args.period.name,
+                department: args.department,
+                measured_on: args.today,
+                secret_below: service::tension::SECRET_BELOW,
+                cells: &cells,
+            },
+        );
+    }
+    writeln!(
+        out,
+        "Local tension: Passerelle's own offers and job seekers (not the DARES tension), {}{}, measured on {}",
+        args.period.name,
+        args.department
+            .map(|d| format!(", department {d}"))
+            .unwrap_or_default(),
+        args.today
+    )?;
+    if cells.is_empty() {
+        writeln!(out, "no offer was published in that period")?;
+        return Ok(());
+    }
+    for cell in cells.iter().take(args.limit) {
+        write_cell(out, cell)?;
+    }
+    writeln!(
+        out,
+        "{} of {} occupation × department × period cells shown; a figure on fewer than {} offers or people is withheld (secret statistique)",
+        cells.len().min(args.limit),
+        cells.len(),
+        service::tension::SECRET_BELOW
+    )?;
+    Ok(())
+}
+
+fn secret<T>(value: Option<T>, shown: impl Fn(T) -> String) -> String {
+    value.map_or("secret (< 20)".to_string(), shown)
+}
+
+fn percent(value: Option<f64>) -> String {
+    secret(value, |v| format!("{:.0} %", v * 100.0))
+}
+
+fn write_cell(out: &mut dyn Write, cell: &LocalTension) -> anyhow::Result<()> {
+    let label = refdata::rome()
+        .occupation(&cell.rome)
+        .map_or("", |o| o.label);
+    writeln!(
+        out,
+        "{}  {label}  ({} · {})",
+        cell.rome, cell.department, cell.period
+    )?;
+    writeln!(
+        out,
+        "  offers {} · job seekers {} · offers per 10 job seekers {} · job seekers within reach per offer {} · dissimilarity {}",
+        secret(cell.offers, |n| n.to_string()),
+        secret(cell.seekers, |n| n.to_string()),
+        secret(cell.offers_per_10_seekers, |v| format!("{v:.1}")),
+        secret(cell.seekers_within_reach, |v| format!("{v:.1}")),
+        secret(cell.dissimilarity, |v| format!("{v:.2}")),
+    )?;
+    let filled: Vec<String> = FILL_DELAYS
+        .iter()
+        .zip(cell.filled_within)
+        .map(|(days, share)| format!("{days} days {}", percent(share)))
+        .collect();
+    writeln!(
+        out,
+        "  declared hard to fill {} · filled within {} · median time to fill {} · cancelled {}",
+        percent(cell.hard_to_fill_share),
+        filled.join(", "),
+        secret(cell.median_days_to_fill, |d| format!("{d:.0} days")),
+        percent(cell.cancelled_share),
     )?;
     Ok(())
 }

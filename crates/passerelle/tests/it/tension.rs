@@ -49,3 +49,83 @@ fn official_tension_refuses_unknown_codes_and_territories_by_name() {
         assert_has(&run_err(&refs(&official(code, more))), expected);
     }
 }
+
+#[test]
+fn local_tension_on_a_simulated_region_withholds_small_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::sqlite_url(dir.path(), "region.db");
+    run_ok(&[
+        "simulate",
+        "--scale",
+        "0.002",
+        "--seed",
+        "3",
+        "--database",
+        &db,
+    ]);
+    let year = run_json(&[
+        "tension",
+        "local",
+        "--year",
+        "2026",
+        "--today",
+        "2026-12-04",
+        "--json",
+        "--database",
+        &db,
+    ]);
+    assert_eq!(year["period"], "2026");
+    assert_eq!(year["secret_below"], 20);
+    assert!(
+        year["measure"]
+            .as_str()
+            .unwrap()
+            .contains("not the DARES tension")
+    );
+    let cells = year["cells"].as_array().unwrap();
+    assert!(!cells.is_empty());
+    for cell in cells {
+        // Cut by month; a count is shown only from twenty on.
+        assert!(
+            cell["period"].as_str().unwrap().starts_with("2026-"),
+            "{cell}"
+        );
+        for key in ["offers", "seekers"] {
+            assert!(
+                cell[key].is_null() || cell[key].as_u64().unwrap() >= 20,
+                "{cell}"
+            );
+        }
+        if cell["offers"].is_null() {
+            assert!(cell["hard_to_fill_share"].is_null(), "{cell}");
+            assert!(cell["median_days_to_fill"].is_null(), "{cell}");
+        }
+    }
+    let quarter = run_ok(&[
+        "tension",
+        "local",
+        "--department",
+        "93",
+        "--quarter",
+        "2026-Q3",
+        "--limit",
+        "2",
+        "--today",
+        "2026-12-04",
+        "--database",
+        &db,
+    ]);
+    assert_has(&quarter, "not the DARES tension), 2026-Q3, department 93");
+    assert_has(&quarter, "(93 · 2026-Q3)");
+    assert_has(&quarter, "secret (< 20)");
+    for (args, expected) in [
+        (&["--quarter", "2026-Q5"][..], "quarter: \"2026-Q5\""),
+        (&["--month", "2026-13"][..], "month: \"2026-13\""),
+        (&["--department", "99"][..], "department: 99"),
+        (&["--rome", "Z9999"][..], "rome: "),
+    ] {
+        let mut all = vec!["tension", "local", "--database", &db];
+        all.extend(args);
+        assert_has(&run_err(&all), expected);
+    }
+}
