@@ -148,10 +148,10 @@ pub fn local_tension(
                 if let Some(judged) = cell.judged.get_mut(i) {
                     *judged += group.offers;
                 }
-                if filled_after.is_some_and(|days| days <= *delay) {
-                    if let Some(filled) = cell.filled_in_time.get_mut(i) {
-                        *filled += group.offers;
-                    }
+                if filled_after.is_some_and(|days| days <= *delay)
+                    && let Some(filled) = cell.filled_in_time.get_mut(i)
+                {
+                    *filled += group.offers;
                 }
             }
         }
