@@ -403,6 +403,14 @@ fn write_cell(out: &mut dyn Write, cell: &LocalTension) -> anyhow::Result<()> {
         "{}  {label}  ({} · {})",
         cell.rome, cell.department, cell.period
     )?;
+    if cell.offers.is_none() {
+        writeln!(
+            out,
+            "  fewer than 20 offers: figures withheld (secret statistique); job seekers {}",
+            secret(cell.seekers, |n| n.to_string())
+        )?;
+        return Ok(());
+    }
     writeln!(
         out,
         "  offers {} · job seekers {} · offers per 10 job seekers {} · job seekers within reach per offer {} · dissimilarity {}",

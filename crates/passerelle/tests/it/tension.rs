@@ -117,7 +117,7 @@ fn local_tension_on_a_simulated_region_withholds_small_counts() {
     ]);
     assert_has(&quarter, "not the DARES tension), 2026-Q3, department 93");
     assert_has(&quarter, "(93 · 2026-Q3)");
-    assert_has(&quarter, "secret (< 20)");
+    assert_has(&quarter, "fewer than 20 offers: figures withheld");
     for (args, expected) in [
         (&["--quarter", "2026-Q5"][..], "quarter: \"2026-Q5\""),
         (&["--month", "2026-13"][..], "month: \"2026-13\""),
