@@ -43,6 +43,9 @@ pub enum Resource {
     /// A job seeker's consent to be proposed and the statuses they disclose, as recorded by
     /// their agency (written by the person's own agency only).
     Consent,
+    /// The tension of occupations by territory, official (DARES) and local: aggregates only,
+    /// every figure on fewer than twenty offers or people withheld; read by every member.
+    Tension,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -173,6 +176,12 @@ pub const RULES: &[Rule] = &[
     rule(Steering, Policies, Write, Any, Pseudo),
     rule(Admin, Policies, Read, Any, Pseudo),
     rule(Admin, Policies, Write, Any, Pseudo),
+    rule(Advisor, Tension, Read, Any, Pseudo),
+    rule(Recruiter, Tension, Read, Any, Pseudo),
+    rule(AgencyManager, Tension, Read, Any, Pseudo),
+    rule(Partner, Tension, Read, Any, Pseudo),
+    rule(Steering, Tension, Read, Any, Pseudo),
+    rule(Admin, Tension, Read, Any, Pseudo),
     // Consent and disclosures: the person's own agency records them and reads their history.
     rule(Advisor, Consent, Read, Own, Full),
     rule(Advisor, Consent, Write, Own, Full),
@@ -354,6 +363,7 @@ fn resource_name(resource: Resource) -> &'static str {
         Meetings => "joint meetings",
         Policies => "priority policies",
         Consent => "consent and disclosures",
+        Tension => "the tension of occupations",
     }
 }
 

@@ -5,12 +5,12 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, bail};
-use chrono::{Datelike, NaiveDate};
+use anyhow::Context;
+use chrono::NaiveDate;
 use clap::Subcommand;
 use refdata::tension::{FamilyTension, Level, OfficialTension, Territory};
 use serde::Serialize;
-use service::tension::{FILL_DELAYS, Granularity, LocalTension, local_tension};
+use service::tension::{FILL_DELAYS, LocalTension, Period, local_tension};
 use store::LocalQuery;
 
 use super::{now, open_store, write_json};
@@ -97,7 +97,8 @@ pub fn run(
         } => {
             let settings = Settings::load(config_file, database.as_deref())?;
             let today = today.unwrap_or_else(|| now().date_naive());
-            let period = Period::parse(quarter.as_deref(), month.as_deref(), year, today)?;
+            let period = Period::parse(quarter.as_deref(), month.as_deref(), year, today)
+                .map_err(anyhow::Error::msg)?;
             let department = match department {
                 None => None,
                 Some(code) => {
@@ -228,80 +229,6 @@ fn write_family(out: &mut dyn Write, family: &FamilyTension) -> anyhow::Result<(
     Ok(())
 }
 
-/// The period of a local measure and how it is cut.
-struct Period {
-    from: NaiveDate,
-    to: NaiveDate,
-    name: String,
-    granularity: Granularity,
-}
-
-impl Period {
-    fn parse(
-        quarter: Option<&str>,
-        month: Option<&str>,
-        year: Option<i32>,
-        today: NaiveDate,
-    ) -> anyhow::Result<Self> {
-        let first = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1);
-        let span = |from: Option<NaiveDate>, months: u32| {
-            from.and_then(|f| Some((f, f.checked_add_months(chrono::Months::new(months))?)))
-        };
-        if let Some(text) = quarter {
-            let parsed = text
-                .trim()
-                .split_once("-Q")
-                .and_then(|(y, q)| Some((y.parse::<i32>().ok()?, q.parse::<u32>().ok()?)))
-                .filter(|(y, q)| (2000..=2199).contains(y) && (1..=4).contains(q));
-            let Some((y, q)) = parsed else {
-                bail!("quarter: {text:?} is not a quarter such as 2026-Q3");
-            };
-            let (from, to) = span(first(y, 3 * q - 2), 3)
-                .with_context(|| format!("quarter: {text:?} is out of range"))?;
-            return Ok(Period {
-                from,
-                to,
-                name: format!("{y}-Q{q}"),
-                granularity: Granularity::Quarter,
-            });
-        }
-        if let Some(text) = month {
-            let parsed = NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
-                .ok()
-                .filter(|d| (2000..=2199).contains(&d.year()));
-            let Some(from) = parsed else {
-                bail!("month: {text:?} is not a month such as 2026-07");
-            };
-            let (from, to) =
-                span(Some(from), 1).with_context(|| format!("month: {text:?} is out of range"))?;
-            return Ok(Period {
-                from,
-                to,
-                name: from.format("%Y-%m").to_string(),
-                granularity: Granularity::Month,
-            });
-        }
-        if let Some(y) = year {
-            let (from, to) =
-                span(first(y, 1), 12).with_context(|| format!("year: {y} is out of range"))?;
-            return Ok(Period {
-                from,
-                to,
-                name: y.to_string(),
-                granularity: Granularity::Month,
-            });
-        }
-        // The last quarter ended before today.
-        let this_quarter = (today.month() - 1) / 3;
-        let (y, q) = if this_quarter == 0 {
-            (today.year() - 1, 4)
-        } else {
-            (today.year(), this_quarter)
-        };
-        Self::parse(Some(&format!("{y}-Q{q}")), None, None, today)
-    }
-}
-
 struct LocalArgs {
     period: Period,
     department: Option<&'static str>,
@@ -339,14 +266,7 @@ async fn local(settings: &Settings, args: LocalArgs, out: &mut dyn Write) -> any
         args.department,
         args.today,
     );
-    // The most offers first (a withheld count, under twenty, last), then by code.
-    cells.sort_by(|a, b| {
-        b.offers
-            .cmp(&a.offers)
-            .then_with(|| a.rome.cmp(&b.rome))
-            .then_with(|| a.department.cmp(&b.department))
-            .then_with(|| a.period.cmp(&b.period))
-    });
+    service::tension::sort_for_display(&mut cells);
     if args.json {
         return write_json(
             out,

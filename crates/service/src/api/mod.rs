@@ -92,6 +92,8 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(offers::list_offers, offers::push_offers))
         .routes(routes!(offers::get_offer))
         .routes(routes!(offers::dashboard))
+        .routes(routes!(crate::tension::api::official))
+        .routes(routes!(crate::tension::api::local))
         .routes(routes!(offers::shortlist))
         .routes(routes!(
             job_seekers::list_job_seekers,

@@ -19,9 +19,11 @@
 //! - `median_days_to_fill`: the median days from publication to filling, of the filled ones;
 //! - `cancelled_share`: the share cancelled (the store does not yet record why).
 
+pub mod api;
+
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use model::OfferStatus;
 use model::{OfferGroup, SeekerGroup};
 
@@ -56,7 +58,7 @@ impl Granularity {
 }
 
 /// The local tension of one occupation in one department over one period.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct LocalTension {
     pub rome: String,
     pub department: String,
@@ -68,9 +70,22 @@ pub struct LocalTension {
     pub dissimilarity: Option<f64>,
     pub hard_to_fill_share: Option<f64>,
     /// Within 30, 47 and 90 days ([`FILL_DELAYS`]).
+    #[schema(value_type = Vec<Option<f64>>)]
     pub filled_within: [Option<f64>; 3],
     pub median_days_to_fill: Option<f64>,
     pub cancelled_share: Option<f64>,
+}
+
+/// The most offers first (a withheld count, under twenty, after every shown one), then by
+/// occupation, department and period: the order the command and the API list cells in.
+pub fn sort_for_display(cells: &mut [LocalTension]) {
+    cells.sort_by(|a, b| {
+        b.offers
+            .cmp(&a.offers)
+            .then_with(|| a.rome.cmp(&b.rome))
+            .then_with(|| a.department.cmp(&b.department))
+            .then_with(|| a.period.cmp(&b.period))
+    });
 }
 
 /// The department of a commune's INSEE code (three digits overseas).
@@ -201,6 +216,90 @@ pub fn local_tension(
             }
         })
         .collect()
+}
+
+/// The period of a local measure and how it is cut.
+pub struct Period {
+    /// The first day...
+    pub from: NaiveDate,
+    /// ...and the day after the last.
+    pub to: NaiveDate,
+    /// `2026-Q3`, `2026-07` or `2026`.
+    pub name: String,
+    pub granularity: Granularity,
+}
+
+impl Period {
+    /// A quarter (`2026-Q3`), a month (`2026-07`) or a year (cut by month); with none of
+    /// them, the last quarter ended before `today`. A wrong one is an error naming the field.
+    pub fn parse(
+        quarter: Option<&str>,
+        month: Option<&str>,
+        year: Option<i32>,
+        today: NaiveDate,
+    ) -> Result<Self, String> {
+        let first = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1);
+        let span = |from: Option<NaiveDate>, months: u32| {
+            from.and_then(|f| Some((f, f.checked_add_months(chrono::Months::new(months))?)))
+        };
+        if let Some(text) = quarter {
+            let parsed = text
+                .trim()
+                .split_once("-Q")
+                .and_then(|(y, q)| Some((y.parse::<i32>().ok()?, q.parse::<u32>().ok()?)))
+                .filter(|(y, q)| (2000..=2199).contains(y) && (1..=4).contains(q));
+            let Some((y, q)) = parsed else {
+                return Err(format!(
+                    "quarter: {text:?} is not a quarter such as 2026-Q3"
+                ));
+            };
+            let (from, to) = span(first(y, 3 * q - 2), 3)
+                .ok_or_else(|| format!("quarter: {text:?} is out of range"))?;
+            return Ok(Period {
+                from,
+                to,
+                name: format!("{y}-Q{q}"),
+                granularity: Granularity::Quarter,
+            });
+        }
+        if let Some(text) = month {
+            let parsed = NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
+                .ok()
+                .filter(|d| (2000..=2199).contains(&d.year()));
+            let Some(from) = parsed else {
+                return Err(format!("month: {text:?} is not a month such as 2026-07"));
+            };
+            let (from, to) =
+                span(Some(from), 1).ok_or_else(|| format!("month: {text:?} is out of range"))?;
+            return Ok(Period {
+                from,
+                to,
+                name: from.format("%Y-%m").to_string(),
+                granularity: Granularity::Month,
+            });
+        }
+        if let Some(y) = year {
+            if !(2000..=2199).contains(&y) {
+                return Err(format!("year: {y} is not between 2000 and 2199"));
+            }
+            let (from, to) =
+                span(first(y, 1), 12).ok_or_else(|| format!("year: {y} is out of range"))?;
+            return Ok(Period {
+                from,
+                to,
+                name: y.to_string(),
+                granularity: Granularity::Month,
+            });
+        }
+        // The last quarter ended before today.
+        let this_quarter = (today.month() - 1) / 3;
+        let (y, q) = if this_quarter == 0 {
+            (today.year() - 1, 4)
+        } else {
+            (today.year(), this_quarter)
+        };
+        Self::parse(Some(&format!("{y}-Q{q}")), None, None, today)
+    }
 }
 
 /// The last day of a `YYYY-MM` month.

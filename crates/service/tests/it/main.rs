@@ -18,6 +18,7 @@ mod privacy;
 mod reveal;
 mod security;
 mod support;
+mod tension;
 mod workflow;
 
 pub use audit::*;
@@ -28,6 +29,7 @@ pub use portfolio::*;
 pub use priority::*;
 pub use privacy::*;
 pub use reveal::*;
+pub use tension::*;
 pub use workflow::*;
 
 on_both_backends!(
@@ -54,4 +56,5 @@ on_both_backends!(
     the_portfolio_is_searched_filtered_and_paged_by_the_database,
     structures_are_searched_and_paged_through_the_api,
     the_dashboard_is_counted_by_the_database,
+    official_and_local_tension_through_the_api,
 );

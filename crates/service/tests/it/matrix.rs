@@ -67,6 +67,8 @@ const CASES: &[Case] = &[
     Case { expect: [(201, 201), (201, 201), (201, 201), (201, 201), (201, 201), (201, 201)], route: "POST /api/v1/tokens" },
     Case { expect: [(200, 200), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/offers?structure={agency}" },
     Case { expect: [(403, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/dashboard?structure={agency}" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/tension/official?rome=J1501&department=93" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/tension/local?department=93&quarter=2026-Q1" },
     Case { expect: [(403, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/offers?structure={agency}" },
     Case { expect: [(200, 200), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/offers/{offer}" },
     Case { expect: [(200, 200), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/offers/{offer}/shortlist" },

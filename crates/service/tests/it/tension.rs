@@ -1,0 +1,74 @@
+//! The tension of occupations through the API: the official one (embedded DARES edition) and
+//! the local one (the tests' world), with their wrong parameters named.
+
+use testdb::TestDb;
+
+use crate::support::*;
+
+pub async fn official_and_local_tension_through_the_api(db: TestDb) {
+    let (server, _world) = Server::start(db).await;
+    let partner = server.login("partner@p.fr").await;
+
+    // Aides-soignants in Seine-Saint-Denis: the 2019 edition answers at the regional level.
+    let (status, official) = partner
+        .get("/api/v1/tension/official?rome=J1501&department=93")
+        .await;
+    assert_eq!(status, 200, "{official}");
+    assert_eq!(official["level"], "region");
+    assert_eq!(official["territory"], "11");
+    assert_eq!(official["class"], 3);
+    assert_eq!(official["families"][0]["fap"], "V0Z60");
+    assert_eq!(official["combined"], false);
+    for (query, field) in [
+        ("rome=Z9999", "?rome"),
+        ("rome=J1501&department=99", "?department"),
+        ("rome=J1501&region=00", "?region"),
+        ("rome=J1501&department=93&region=11", "?region"),
+        ("department=93", "?rome"),
+    ] {
+        let (status, body) = partner
+            .get(&format!("/api/v1/tension/official?{query}"))
+            .await;
+        assert_eq!(status, 422, "{query}: {body}");
+        assert_eq!(body["fields"][0]["path"], field, "{query}: {body}");
+    }
+
+    // The tests' world: two offers (N1101 in Saint-Denis) published on 2026-03-01, four job
+    // seekers. Everything is under twenty: the cell is there, its figures withheld.
+    let (status, local) = partner
+        .get("/api/v1/tension/local?department=93&quarter=2026-Q1")
+        .await;
+    assert_eq!(status, 200, "{local}");
+    assert_eq!(local["period"], "2026-Q1");
+    assert_eq!(local["secret_below"], 20);
+    assert!(
+        local["measure"]
+            .as_str()
+            .unwrap()
+            .contains("not the DARES tension")
+    );
+    assert_eq!(local["total"], 1, "{local}");
+    let cell = &local["cells"][0];
+    assert_eq!(
+        (cell["rome"].as_str(), cell["period"].as_str()),
+        (Some("N1101"), Some("2026-Q1"))
+    );
+    assert!(
+        cell["offers"].is_null() && cell["seekers"].is_null(),
+        "{cell}"
+    );
+    for (query, field) in [
+        ("quarter=2026-Q5", "?quarter"),
+        ("month=2026-13", "?month"),
+        ("year=1999", "?year"),
+        ("quarter=2026-Q1&month=2026-01", "?month"),
+        ("department=99", "?department"),
+        ("rome=Z9999", "?rome"),
+        ("limit=0", "?limit"),
+    ] {
+        let (status, body) = partner.get(&format!("/api/v1/tension/local?{query}")).await;
+        assert_eq!(status, 422, "{query}: {body}");
+        assert_eq!(body["fields"][0]["path"], field, "{query}: {body}");
+    }
+    server.stop().await;
+}
