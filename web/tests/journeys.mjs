@@ -492,6 +492,15 @@ async function steeringAndAdmin(browser) {
   await page.getByRole("heading", { name: /La politique de priorité en pratique/ }).waitFor();
   await check(page, "pilotage");
 
+  // The occupations in tension: the official class beside Passerelle's own measure.
+  await page.getByRole("link", { name: "Métiers en tension" }).first().click();
+  await page.getByRole("heading", { name: "Métiers en tension", level: 1 }).waitFor();
+  await page.getByLabel("Département").selectOption("93");
+  await page.getByRole("button", { name: "Afficher" }).click();
+  await page.waitForURL(/departement=93/);
+  await page.getByText("Seine-Saint-Denis (93)").waitFor();
+  await check(page, "metiers-en-tension");
+
   // The committee sets the policy: impossible shares are refused next to the form, then one
   // for Seine-Saint-Denis is recorded and shown in force.
   await page.getByRole("link", { name: "Publics prioritaires" }).first().click();

@@ -304,10 +304,6 @@ fn network_options(
     out
 }
 
-fn encode(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
 #[derive(Template)]
 #[template(path = "directory/directory_mine.html")]
 struct MinePage {

@@ -143,10 +143,6 @@ pub async fn job_seekers(
     }))
 }
 
-fn encode(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
 pub struct SuggestionRow {
     pub suggestion: SuggestionView,
     pub bars: Vec<Bar>,

@@ -242,6 +242,17 @@ pub fn month(ym: &str) -> String {
     }
 }
 
+/// A period as French readers name it: `2026-Q3` → "3e trimestre 2026", `2026-07` →
+/// "juil. 2026", a year as it is.
+pub fn quarter(period: &str) -> String {
+    match period.split_once("-Q") {
+        Some((year, "1")) => format!("1er trimestre {year}"),
+        Some((year, q)) => format!("{q}e trimestre {year}"),
+        None if period.len() == 7 => month(period),
+        None => period.to_string(),
+    }
+}
+
 /// The French name of a field of an offers file (France Travail's JSON or Passerelle's CSV),
 /// for the import's rejects report; `None` for a field without one.
 pub fn offer_file_field(field: &str) -> Option<&'static str> {

@@ -101,6 +101,7 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         )
         .route("/politique", get(policies::page_get).post(policies::set))
         .route("/pilotage", get(indicators::indicators))
+        .route("/tension", get(crate::tension::pages::tension))
         .route("/annuaire", get(directory::search))
         .route("/annuaire/ma-structure", get(directory::mine))
         .route(
@@ -276,6 +277,9 @@ impl Chrome {
             .is_empty()
         {
             add("/pilotage", "Pilotage");
+        }
+        if !principal.grants(Resource::Tension, Verb::Read).is_empty() {
+            add("/tension", "Métiers en tension");
         }
         if !principal.grants(Resource::Directory, Verb::Read).is_empty() {
             add("/annuaire", "Annuaire");
@@ -561,6 +565,11 @@ pub fn done(code: Option<&str>) -> Option<String> {
 pub const PER_PAGE: usize = 20;
 
 /// A page number from the query (1 when absent or wrong).
+/// A value written into a link's query string.
+pub fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
 pub fn page_number(page: Option<&str>) -> usize {
     page.and_then(|p| p.parse().ok())
         .filter(|p| *p >= 1)

@@ -20,6 +20,7 @@
 //! - `cancelled_share`: the share cancelled (the store does not yet record why).
 
 pub mod api;
+pub mod pages;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -230,7 +231,7 @@ pub struct Period {
 }
 
 impl Period {
-    /// A quarter (`2026-Q3`), a month (`2026-07`) or a year (cut by month); with none of
+    /// A quarter (`2026-Q3`, or in French `2026-T3`), a month (`2026-07`) or a year (cut by month); with none of
     /// them, the last quarter ended before `today`. A wrong one is an error naming the field.
     pub fn parse(
         quarter: Option<&str>,
@@ -246,6 +247,7 @@ impl Period {
             let parsed = text
                 .trim()
                 .split_once("-Q")
+                .or_else(|| text.trim().split_once("-T"))
                 .and_then(|(y, q)| Some((y.parse::<i32>().ok()?, q.parse::<u32>().ok()?)))
                 .filter(|(y, q)| (2000..=2199).contains(y) && (1..=4).contains(q));
             let Some((y, q)) = parsed else {

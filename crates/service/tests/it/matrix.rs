@@ -222,6 +222,7 @@ const PAGES: &[Case] = &[
     Case { expect: [(200, 200), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "/demandeurs" },
     Case { expect: [(200, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "/demandeurs/{seeker}" },
     Case { expect: [(403, 403), (403, 403), (200, 200), (403, 403), (200, 200), (200, 200)], route: "/pilotage" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "/tension?departement=93&trimestre=2026-T1" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "/admin/utilisateurs" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "/admin/structures" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "/suggestions/communes?q=evry" },

@@ -70,5 +70,19 @@ pub async fn official_and_local_tension_through_the_api(db: TestDb) {
         assert_eq!(status, 422, "{query}: {body}");
         assert_eq!(body["fields"][0]["path"], field, "{query}: {body}");
     }
+
+    // The page shows the same cell, the official class beside it (N1101 in the 93: the
+    // region's, 3 of 5), the local figures withheld.
+    let html = partner
+        .page("/tension?departement=93&trimestre=2026-T1")
+        .await
+        .html;
+    assert!(html.contains("1er trimestre 2026"), "{html}");
+    assert!(html.contains("(N1101)"), "{html}");
+    assert!(html.contains("3 sur 5"), "{html}");
+    assert!(html.contains("(région)"), "{html}");
+    assert!(html.contains("&lt; 20"), "{html}");
+    let page = partner.page("/tension?departement=99").await;
+    assert_eq!(page.status, 422, "{}", page.html);
     server.stop().await;
 }

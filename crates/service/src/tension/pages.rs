@@ -1,0 +1,176 @@
+//! The page "Métiers en tension": for a department and a quarter, each occupation's local
+//! tension (Passerelle's own offers and job seekers) beside its official class (DARES, France
+//! Travail, 2019), never merged; read through the API's handler.
+
+use refdata::tension::{Level, Territory};
+
+use crate::pages::*;
+use crate::tension::api::{LocalPage, LocalParams};
+
+pub struct TensionRow {
+    pub rome: String,
+    pub label: String,
+    /// "4 sur 5", with the level that answered, or a dash.
+    pub official: String,
+    pub official_level: &'static str,
+    pub offers: String,
+    pub seekers: String,
+    pub per_ten: String,
+    pub reach: String,
+    pub dissimilarity: String,
+    pub declared: String,
+    pub filled: [String; 3],
+    pub median: String,
+    pub cancelled: String,
+}
+
+#[derive(Template)]
+#[template(path = "tension/tension.html")]
+struct TensionPage {
+    chrome: Chrome,
+    filters: Vec<Field>,
+    period: String,
+    department: String,
+    measured_on: String,
+    total: u64,
+    rows: Vec<TensionRow>,
+    pagination: Pagination,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TensionQuery {
+    pub departement: Option<String>,
+    pub trimestre: Option<String>,
+    pub metier: Option<String>,
+    pub page: Option<String>,
+}
+
+/// What a withheld figure shows.
+const SECRET: &str = "< 20";
+
+fn shown<T>(value: Option<T>, text: impl Fn(T) -> String) -> String {
+    value.map_or_else(|| SECRET.to_string(), text)
+}
+
+fn percent(value: Option<f64>) -> String {
+    shown(value, |v| format!("{:.0} %", v * 100.0))
+}
+
+pub async fn tension(
+    State(state): St,
+    Viewer(principal): Viewer,
+    Query(query): Query<TensionQuery>,
+) -> PageResult {
+    let region = state.config.region.clone();
+    let departments: Vec<(String, String)> = refdata::geo()
+        .departments()
+        .filter(|d| d.region == region)
+        .map(|d| (d.code.to_string(), format!("{} — {}", d.code, d.name)))
+        .collect();
+    let asked = query
+        .departement
+        .clone()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_else(|| {
+            departments
+                .first()
+                .map(|(c, _)| c.clone())
+                .unwrap_or_default()
+        });
+    let quarter = query.trimestre.clone().unwrap_or_default();
+    let occupation = query.metier.clone().unwrap_or_default();
+    if let Some(problem) = crate::limits::search_problem(&occupation) {
+        return Err(ApiError::field("?metier", problem).into());
+    }
+    let rome = if occupation.trim().is_empty() {
+        None
+    } else {
+        Some(
+            forms::occupation_of(&occupation)
+                .map_err(|message| ApiError::field("?metier", message))?
+                .to_string(),
+        )
+    };
+    let base = format!(
+        "/tension?departement={}&trimestre={}&metier={}&",
+        encode(&asked),
+        encode(&quarter),
+        encode(&occupation)
+    );
+    let (found, pagination): (LocalPage, Pagination) = Pagination::fetch(
+        query.page.as_deref(),
+        base,
+        |page| {
+            crate::tension::api::local(
+                State(state.clone()),
+                principal.clone(),
+                crate::json::QueryParams(LocalParams {
+                    department: Some(asked.clone()),
+                    quarter: (!quarter.trim().is_empty()).then(|| quarter.trim().to_string()),
+                    rome: rome.clone(),
+                    ..Default::default()
+                }),
+                crate::json::QueryParams(page),
+            )
+        },
+        |found| found.total,
+    )
+    .await?;
+    let department = found.department.clone().unwrap_or_default();
+    let rows = found
+        .cells
+        .iter()
+        .map(|cell| {
+            let official =
+                refdata::tensions().official(&cell.rome, Territory::Department(&department));
+            let (official_text, level) = match &official {
+                Ok(t) => (
+                    format!("{} sur 5", t.class),
+                    match t.level {
+                        Level::Department => "département",
+                        Level::Region => "région",
+                        Level::Nation => "France",
+                    },
+                ),
+                Err(_) => ("—".to_string(), ""),
+            };
+            let [f30, f47, f90] = cell.filled_within;
+            TensionRow {
+                rome: cell.rome.clone(),
+                label: occupation_label(&cell.rome),
+                official: official_text,
+                official_level: level,
+                offers: shown(cell.offers, |n| n.to_string()),
+                seekers: shown(cell.seekers, |n| n.to_string()),
+                per_ten: shown(cell.offers_per_10_seekers, |v| format!("{v:.1}")),
+                reach: shown(cell.seekers_within_reach, |v| format!("{v:.0}")),
+                dissimilarity: shown(cell.dissimilarity, |v| format!("{v:.2}")),
+                declared: percent(cell.hard_to_fill_share),
+                filled: [percent(f30), percent(f47), percent(f90)],
+                median: shown(cell.median_days_to_fill, |d| format!("{d:.0} j")),
+                cancelled: percent(cell.cancelled_share),
+            }
+        })
+        .collect();
+    let mut department_field = Field::text("departement", "Département", &asked);
+    department_field.kind = "select";
+    department_field.options = departments;
+    let filters = vec![
+        department_field,
+        Field::text("trimestre", "Trimestre", &quarter)
+            .hint("Par exemple 2026-T3 ou 2026-Q3 ; par défaut le dernier achevé"),
+        Field::text("metier", "Métier", &occupation).suggest("/suggestions/metiers"),
+    ];
+    Ok(render(&TensionPage {
+        chrome: Chrome::new(&principal, "Métiers en tension", "/tension"),
+        filters,
+        period: labels::quarter(&found.period),
+        department: refdata::geo()
+            .department(&department)
+            .map_or(department.clone(), |d| format!("{} ({})", d.name, d.code)),
+        measured_on: fr_date(found.measured_on),
+        total: found.total,
+        rows,
+        pagination,
+    }))
+}
