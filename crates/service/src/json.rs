@@ -19,26 +19,31 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
         parts: &mut axum::http::request::Parts,
         _state: &S,
     ) -> Result<Self, Self::Rejection> {
-        let query = parts.uri.query().unwrap_or_default();
-        let deserializer =
-            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(deserializer)
+        query_of(parts)
             .map(QueryParams)
-            .map_err(|err| {
-                let message = err.inner().to_string();
-                // A missing or repeated parameter has no path: serde names it in the message
-                // (``duplicate field `offset` ``).
-                let name = err
-                    .path()
-                    .iter()
-                    .next_back()
-                    .map(ToString::to_string)
-                    .filter(|name| !name.is_empty() && name != "?")
-                    .or_else(|| message.split('`').nth(1).map(str::to_string))
-                    .unwrap_or_default();
-                ApiError::field(format!("?{name}"), message).into_response()
-            })
+            .map_err(IntoResponse::into_response)
     }
+}
+
+/// The query string as `T`, or the error naming the wrong parameter (`?k`).
+fn query_of<T: DeserializeOwned>(parts: &axum::http::request::Parts) -> Result<T, ApiError> {
+    let query = parts.uri.query().unwrap_or_default();
+    let deserializer =
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let message = err.inner().to_string();
+        // A missing or repeated parameter has no path: serde names it in the message
+        // (``duplicate field `offset` ``).
+        let name = err
+            .path()
+            .iter()
+            .next_back()
+            .map(ToString::to_string)
+            .filter(|name| !name.is_empty() && name != "?")
+            .or_else(|| message.split('`').nth(1).map(str::to_string))
+            .unwrap_or_default();
+        ApiError::field(format!("?{name}"), message)
+    })
 }
 
 /// A path parameter (a record's id), as `T`: a wrong one is a 422 `Problem` naming it
@@ -81,6 +86,23 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts
             .await
             .map(|axum::extract::Path(value)| PagePath(value))
             .map_err(|_| crate::pages::PageError(ApiError::NotFound(String::new())).into_response())
+    }
+}
+
+/// A page's query string, as `T`: one that does not decode (a parameter given twice, a
+/// number that is not one) is the French error page naming it, never plain text.
+pub struct PageQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for PageQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        query_of(parts)
+            .map(PageQuery)
+            .map_err(|error| crate::pages::PageError(error).into_response())
     }
 }
 

@@ -119,7 +119,7 @@ async fn users_page(
 pub async fn users(
     State(state): St,
     Viewer(principal): Viewer,
-    Query(query): Query<ListQuery>,
+    PageQuery(query): PageQuery<ListQuery>,
 ) -> PageResult {
     users_page(
         &state,
@@ -220,7 +220,7 @@ struct StructuresPage {
 pub async fn structures(
     State(state): St,
     Viewer(principal): Viewer,
-    Query(query): Query<ListQuery>,
+    PageQuery(query): PageQuery<ListQuery>,
 ) -> PageResult {
     principal
         .grant(Resource::Accounts, Verb::Read, None)

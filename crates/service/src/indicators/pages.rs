@@ -158,7 +158,7 @@ fn percent(x: f64) -> String {
 pub async fn indicators(
     State(state): St,
     Viewer(principal): Viewer,
-    Query(query): Query<ListQuery>,
+    PageQuery(query): PageQuery<ListQuery>,
 ) -> PageResult {
     let Tallies {
         scope_label,

@@ -34,7 +34,7 @@ struct JobSeekersPage {
 pub async fn job_seekers(
     State(state): St,
     Viewer(principal): Viewer,
-    Query(query): Query<ListQuery>,
+    PageQuery(query): PageQuery<ListQuery>,
 ) -> PageResult {
     if !principal
         .grants(Resource::JobSeekers, Verb::Read)
@@ -318,7 +318,7 @@ pub async fn job_seeker(
     State(state): St,
     Viewer(principal): Viewer,
     PagePath(id): PagePath<i64>,
-    Query(query): Query<ListQuery>,
+    PageQuery(query): PageQuery<ListQuery>,
 ) -> PageResult {
     let axum::Json(seeker) =
         crate::job_seekers::api::get_job_seeker(State(state.clone()), principal.clone(), Path(id))

@@ -138,7 +138,7 @@ async fn page(
 pub async fn list(
     State(state): St,
     Viewer(principal): Viewer,
-    Query(query): Query<ListQuery>,
+    PageQuery(query): PageQuery<ListQuery>,
 ) -> PageResult {
     page(
         &state,

@@ -64,7 +64,7 @@ struct Dashboard {
 pub async fn dashboard(
     State(state): St,
     Viewer(principal): Viewer,
-    Query(query): Query<ListQuery>,
+    PageQuery(query): PageQuery<ListQuery>,
 ) -> PageResult {
     let (counted, pagination) = Pagination::fetch(
         query.page.as_deref(),
@@ -551,7 +551,7 @@ pub async fn offer(
     State(state): St,
     Viewer(principal): Viewer,
     PagePath(id): PagePath<i64>,
-    Query(query): Query<ListQuery>,
+    PageQuery(query): PageQuery<ListQuery>,
 ) -> PageResult {
     let axum::Json(offer) =
         crate::offers::api::get_offer(State(state.clone()), principal.clone(), Path(id)).await?;

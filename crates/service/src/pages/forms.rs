@@ -127,7 +127,7 @@ pub struct SuggestQuery {
 
 /// Occupations for what was typed (a job title, a label or a code), best first, as
 /// `["Cariste (N1101)", ...]`: what the occupation field's list offers.
-pub async fn occupations(Viewer(_): Viewer, Query(query): Query<SuggestQuery>) -> Response {
+pub async fn occupations(Viewer(_): Viewer, PageQuery(query): PageQuery<SuggestQuery>) -> Response {
     if crate::limits::search_problem(&query.q).is_some() {
         return axum::Json(Vec::<String>::new()).into_response();
     }
@@ -147,7 +147,7 @@ pub async fn occupations(Viewer(_): Viewer, Query(query): Query<SuggestQuery>) -
 
 /// Communes whose name starts with what was typed (or of that postcode), most populated
 /// first, as `["Saint-Denis (93066)", ...]`.
-pub async fn communes(Viewer(_): Viewer, Query(query): Query<SuggestQuery>) -> Response {
+pub async fn communes(Viewer(_): Viewer, PageQuery(query): PageQuery<SuggestQuery>) -> Response {
     if crate::limits::search_problem(&query.q).is_some() {
         return axum::Json(Vec::<String>::new()).into_response();
     }

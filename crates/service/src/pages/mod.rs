@@ -45,7 +45,7 @@ pub(crate) use crate::access::{Principal, Resource, Verb};
 pub(crate) use crate::api;
 pub(crate) use crate::auth;
 pub(crate) use crate::error::ApiError;
-pub(crate) use crate::json::JsonBody;
+pub(crate) use crate::json::{JsonBody, PageQuery};
 
 pub use forms::Field;
 

@@ -81,7 +81,7 @@ fn sign_in_fields(email: &str) -> Vec<Field> {
     ]
 }
 
-pub(super) async fn sign_in_form(Query(query): Query<SignInQuery>) -> Response {
+pub(super) async fn sign_in_form(PageQuery(query): PageQuery<SignInQuery>) -> Response {
     render(&SignInPage {
         chrome: Chrome::anonymous("Connexion"),
         fields: sign_in_fields(""),

@@ -264,7 +264,7 @@ async fn page_with(
 pub async fn page_get(
     State(state): St,
     Viewer(principal): Viewer,
-    Query(query): Query<ListQuery>,
+    PageQuery(query): PageQuery<ListQuery>,
 ) -> PageResult {
     let today = state.now().date_naive();
     let fields = policy_fields(&HashMap::new(), &state.config.region, today);

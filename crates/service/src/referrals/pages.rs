@@ -120,7 +120,7 @@ struct ReferralsPage {
 pub async fn referrals(
     State(state): St,
     Viewer(principal): Viewer,
-    Query(query): Query<ListQuery>,
+    PageQuery(query): PageQuery<ListQuery>,
 ) -> PageResult {
     let scope = crate::referrals::api::listing_scope(&state, &principal, None).await?;
     let wanted = query.etat.clone().unwrap_or_default();
@@ -217,7 +217,7 @@ pub async fn referral(
     State(state): St,
     Viewer(principal): Viewer,
     PagePath(id): PagePath<i64>,
-    Query(query): Query<ListQuery>,
+    PageQuery(query): PageQuery<ListQuery>,
 ) -> PageResult {
     let axum::Json(detail) =
         crate::referrals::api::get_referral(State(state.clone()), principal.clone(), Path(id))

@@ -59,7 +59,7 @@ fn percent(value: Option<f64>) -> String {
 pub async fn tension(
     State(state): St,
     Viewer(principal): Viewer,
-    Query(query): Query<TensionQuery>,
+    PageQuery(query): PageQuery<TensionQuery>,
 ) -> PageResult {
     let region = state.config.region.clone();
     let departments: Vec<(String, String)> = refdata::geo()

@@ -167,6 +167,14 @@ pub async fn the_dashboard_is_counted_by_the_database(db: TestDb) {
         .await;
     assert_eq!(status, 403, "{body}");
 
+    // A parameter given twice is a French page, not plain text.
+    let twice = recruiter.page("/tableau-de-bord?page=1&page=2").await;
+    assert_eq!(twice.status, 422, "{}", twice.html);
+    assert!(
+        twice.html.contains("<h1>Action impossible</h1>"),
+        "{}",
+        twice.html
+    );
     // The page shows the same counts.
     let html = recruiter.page("/tableau-de-bord").await.html;
     assert!(html.contains("Offres sans candidat (3)"), "{html}");
