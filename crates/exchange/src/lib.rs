@@ -3,7 +3,8 @@
 //! - offers: France Travail's *Offres d'emploi v2* JSON ([`offers_json`]) and CSV
 //!   ([`offers_csv`]);
 //! - job seekers: CSV as French spreadsheets produce it ([`job_seekers_csv`]);
-//! - structures: CSV and JSON ([`structures`]).
+//! - structures: CSV and JSON ([`structures`]);
+//! - an offer's `salaire.libelle` as a comparable monthly gross range ([`wage`]).
 //!
 //! Reading never stops at a bad row: each row becomes its record or the list of what is wrong
 //! with it ([`RowError`]: which field, why). Only an unreadable file as a whole (not JSON, no
@@ -16,6 +17,7 @@ pub mod offers_json;
 pub mod structures;
 mod table;
 mod text;
+pub mod wage;
 
 use std::fmt;
 
