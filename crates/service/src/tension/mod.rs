@@ -252,11 +252,12 @@ impl Period {
                 .filter(|(y, q)| (2000..=2199).contains(y) && (1..=4).contains(q));
             let Some((y, q)) = parsed else {
                 return Err(format!(
-                    "quarter: {text:?} is not a quarter such as 2026-Q3"
+                    "quarter: {:?} is not a quarter from 2000-Q1 to 2199-Q4 such as 2026-Q3",
+                    echoed(text)
                 ));
             };
             let (from, to) = span(first(y, 3 * q - 2), 3)
-                .ok_or_else(|| format!("quarter: {text:?} is out of range"))?;
+                .ok_or_else(|| format!("quarter: {:?} is out of range", echoed(text)))?;
             return Ok(Period {
                 from,
                 to,
@@ -269,10 +270,13 @@ impl Period {
                 .ok()
                 .filter(|d| (2000..=2199).contains(&d.year()));
             let Some(from) = parsed else {
-                return Err(format!("month: {text:?} is not a month such as 2026-07"));
+                return Err(format!(
+                    "month: {:?} is not a month from 2000-01 to 2199-12 such as 2026-07",
+                    echoed(text)
+                ));
             };
-            let (from, to) =
-                span(Some(from), 1).ok_or_else(|| format!("month: {text:?} is out of range"))?;
+            let (from, to) = span(Some(from), 1)
+                .ok_or_else(|| format!("month: {:?} is out of range", echoed(text)))?;
             return Ok(Period {
                 from,
                 to,
@@ -302,6 +306,15 @@ impl Period {
         };
         Self::parse(Some(&format!("{y}-Q{q}")), None, None, today)
     }
+}
+
+/// At most the first 40 characters of a value, for a message that names it.
+fn echoed(text: &str) -> String {
+    let mut shown: String = text.chars().take(40).collect();
+    if text.chars().nth(40).is_some() {
+        shown.push('…');
+    }
+    shown
 }
 
 /// The last day of a `YYYY-MM` month.

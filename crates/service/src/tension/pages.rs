@@ -82,14 +82,14 @@ pub async fn tension(
     if let Some(problem) = crate::limits::search_problem(&occupation) {
         return Err(ApiError::field("?metier", problem).into());
     }
-    let rome = if occupation.trim().is_empty() {
-        None
+    // An occupation that cannot be read is said beside its field, and the list stays whole.
+    let (rome, occupation_error) = if occupation.trim().is_empty() {
+        (None, None)
     } else {
-        Some(
-            forms::occupation_of(&occupation)
-                .map_err(|message| ApiError::field("?metier", message))?
-                .to_string(),
-        )
+        match forms::occupation_of(&occupation) {
+            Ok(code) => (Some(code.to_string()), None),
+            Err(message) => (None, Some(message)),
+        }
     };
     let base = format!(
         "/tension?departement={}&trimestre={}&metier={}&",
@@ -155,12 +155,15 @@ pub async fn tension(
     let mut department_field = Field::text("departement", "Département", &asked);
     department_field.kind = "select";
     department_field.options = departments;
-    let filters = vec![
+    let mut filters = vec![
         department_field,
         Field::text("trimestre", "Trimestre", &quarter)
             .hint("Par exemple 2026-T3 ou 2026-Q3 ; par défaut le dernier achevé"),
         Field::text("metier", "Métier", &occupation).suggest("/suggestions/metiers"),
     ];
+    if let Some(message) = occupation_error {
+        forms::set_error(&mut filters, "metier", message);
+    }
     Ok(render(&TensionPage {
         chrome: Chrome::new(&principal, "Métiers en tension", "/tension"),
         filters,

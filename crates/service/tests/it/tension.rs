@@ -82,6 +82,10 @@ pub async fn official_and_local_tension_through_the_api(db: TestDb) {
     assert!(html.contains("3 sur 5"), "{html}");
     assert!(html.contains("(région)"), "{html}");
     assert!(html.contains("&lt; 20"), "{html}");
+    // An occupation that cannot be read is said beside its field.
+    let page = partner.page("/tension?departement=93&metier=%C3%A9").await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(page.html.contains("id=\"metier-error\""), "{}", page.html);
     let page = partner.page("/tension?departement=99").await;
     assert_eq!(page.status, 422, "{}", page.html);
     server.stop().await;
