@@ -21,6 +21,10 @@
 //! | `debut` | start date | |
 //! | `statut` | `open` (default), `filled`, `cancelled`, `expired` | |
 //! | `date_publication`, `date_actualisation`, `date_cloture` | dates, or dates and times | publication |
+//! | `motif_cloture` | why a cancelled offer was: `lack_of_candidates` or `need_withdrawn` | |
+//!
+//! `salaire` is France Travail's label ("Mensuel de 1800.00 Euros à 2000.00 Euros sur 12
+//! mois"); it is read into a monthly gross range when it can be (see [`crate::wage`]).
 
 use std::io::Write;
 
@@ -67,8 +71,9 @@ pub const COLUMNS: [&str; 33] = [
     "date_actualisation",
 ];
 
-/// `date_cloture` comes last, after [`COLUMNS`].
+/// `date_cloture` and `motif_cloture` come last, after [`COLUMNS`].
 const CLOSED: &str = "date_cloture";
+const CLOSE_REASON: &str = "motif_cloture";
 
 fn list(cell: &str) -> impl Iterator<Item = &str> {
     cell.split('|').map(str::trim).filter(|s| !s.is_empty())
@@ -228,6 +233,23 @@ fn record(position: usize, line: &Line<'_>, owner: Option<&Siret>) -> Row<OfferR
     {
         f.error(CLOSED, "set exactly when the offer is not open");
     }
+    let close_reason = match line.optional(CLOSE_REASON) {
+        None => Some(None),
+        Some(text) => match (model::CloseReason::parse(text), status) {
+            (Some(reason), Some(OfferStatus::Cancelled)) => Some(Some(reason)),
+            (Some(_), _) => {
+                f.error(CLOSE_REASON, "only a cancelled offer has a closing reason");
+                None
+            }
+            (None, _) => {
+                f.error(
+                    CLOSE_REASON,
+                    format!("{text:?} is not lack_of_candidates or need_withdrawn"),
+                );
+                None
+            }
+        },
+    };
     use model::text::{DESCRIPTION_CHARS, LINE_CHARS};
     f.line("intitule", title.as_deref(), LINE_CHARS);
     f.paragraph(
@@ -270,6 +292,7 @@ fn record(position: usize, line: &Line<'_>, owner: Option<&Siret>) -> Row<OfferR
             weekly_hours: weekly_hours?,
             working_time: working_time?,
             salary_label: line.optional("salaire").map(str::to_string),
+            wage: crate::wage::of_label(line.optional("salaire"), weekly_hours.flatten()),
             qualification_code: line.optional("qualification").map(str::to_string),
             sector_code: line.optional("secteur_naf").map(str::to_string),
             experience_required: experience_required?,
@@ -284,6 +307,7 @@ fn record(position: usize, line: &Line<'_>, owner: Option<&Siret>) -> Row<OfferR
             published_at: published_at?,
             source_updated_at: source_updated_at.flatten(),
             closed_at: closed_at.flatten(),
+            close_reason: close_reason?,
         })
     })
 }
@@ -326,6 +350,7 @@ pub fn write(offers: &[OfferRecord], out: &mut dyn Write) -> std::io::Result<()>
     let mut csv = writer(out);
     let mut header = COLUMNS.to_vec();
     header.push(CLOSED);
+    header.push(CLOSE_REASON);
     csv.write_record(&header)?;
     for o in offers {
         let skills = o
@@ -369,7 +394,10 @@ pub fn write(offers: &[OfferRecord], out: &mut dyn Write) -> std::io::Result<()>
                 None => "",
             }
             .to_string(),
-            opt(&o.salary_label),
+            o.salary_label
+                .clone()
+                .or_else(|| o.wage.map(|w| w.label()))
+                .unwrap_or_default(),
             opt(&o.qualification_code),
             opt(&o.sector_code),
             o.experience_required.as_str().to_string(),
@@ -388,6 +416,9 @@ pub fn write(offers: &[OfferRecord], out: &mut dyn Write) -> std::io::Result<()>
             time(o.published_at),
             o.source_updated_at.map(time).unwrap_or_default(),
             o.closed_at.map(time).unwrap_or_default(),
+            o.close_reason
+                .map(|r| r.as_str().to_string())
+                .unwrap_or_default(),
         ])?;
     }
     csv.flush()

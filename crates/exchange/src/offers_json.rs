@@ -81,6 +81,8 @@ struct Extension {
     #[serde(skip_serializing_if = "Option::is_none")]
     closed_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    close_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     starts_on: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     weekly_hours: Option<f64>,
@@ -342,6 +344,26 @@ fn offer(position: usize, text: &str, owner: Option<&Siret>) -> Row<OfferRecord>
             "set exactly when the offer is not open",
         );
     }
+    let close_reason = match extension.close_reason.as_deref() {
+        None => Some(None),
+        Some(text) => match (model::CloseReason::parse(text), status) {
+            (Some(reason), Some(OfferStatus::Cancelled)) => Some(Some(reason)),
+            (Some(_), _) => {
+                f.error(
+                    "passerelle.closeReason",
+                    "only a cancelled offer has a closing reason",
+                );
+                None
+            }
+            (None, _) => {
+                f.error(
+                    "passerelle.closeReason",
+                    format!("{text:?} is not lack_of_candidates or need_withdrawn"),
+                );
+                None
+            }
+        },
+    };
     let starts_on = match &extension.starts_on {
         Some(text) => f
             .take("passerelle.startsOn", crate::text::date(text))
@@ -461,6 +483,10 @@ fn offer(position: usize, text: &str, owner: Option<&Siret>) -> Row<OfferRecord>
             hours_label: raw.duree_travail_libelle,
             weekly_hours: extension.weekly_hours,
             working_time,
+            wage: crate::wage::of_label(
+                raw.salaire.as_ref().and_then(|s| s.libelle.as_deref()),
+                extension.weekly_hours,
+            ),
             salary_label: raw.salaire.and_then(|s| s.libelle),
             qualification_code,
             sector_code: raw.code_naf.or(raw.secteur_activite),
@@ -484,6 +510,7 @@ fn offer(position: usize, text: &str, owner: Option<&Siret>) -> Row<OfferRecord>
             published_at: published_at?,
             source_updated_at: source_updated_at?,
             closed_at: closed_at?,
+            close_reason: close_reason?,
         })
     })
 }
@@ -554,9 +581,13 @@ fn raw_of(offer: &OfferRecord) -> Raw {
                 exigence: None,
             })
             .collect(),
-        salaire: offer.salary_label.clone().map(|libelle| Salaire {
-            libelle: Some(libelle),
-        }),
+        salaire: offer
+            .salary_label
+            .clone()
+            .or_else(|| offer.wage.map(|w| w.label()))
+            .map(|libelle| Salaire {
+                libelle: Some(libelle),
+            }),
         duree_travail_libelle: offer.hours_label.clone(),
         duree_travail_libelle_converti: offer.working_time.map(|w| match w {
             WorkingTime::FullTime => "Temps plein".to_string(),
@@ -578,6 +609,7 @@ fn raw_of(offer: &OfferRecord) -> Raw {
             closed_at: offer
                 .closed_at
                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+            close_reason: offer.close_reason.map(|r| r.as_str().to_string()),
             starts_on: offer.starts_on.map(|d| d.format("%Y-%m-%d").to_string()),
             weekly_hours: offer.weekly_hours,
             duration_days: offer.duration_days,

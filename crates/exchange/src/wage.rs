@@ -8,15 +8,29 @@
 //! wage is paid for the offer's weekly hours (the legal 35 hours when it does not say) over 52
 //! weeks, and a thirteenth month adds a twelfth.
 
-/// A monthly gross wage range, in euros.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MonthlyWage {
-    pub min: f64,
-    pub max: f64,
-}
+pub use model::MonthlyWage;
 
 /// The legal full-time week in France, in hours.
 pub const LEGAL_WEEKLY_HOURS: f64 = 35.0;
+
+/// The wage an offer's label gives, when it can be read.
+pub fn of_label(label: Option<&str>, weekly_hours: Option<f64>) -> Option<MonthlyWage> {
+    label.and_then(|l| monthly_gross(l, weekly_hours).ok())
+}
+
+/// What an import report says of an offer whose label could not be read as a wage: the label is
+/// kept, the offer has no numeric wage.
+pub fn notice(record: &model::OfferRecord) -> Option<crate::FieldError> {
+    if record.wage.is_some() {
+        return None;
+    }
+    let label = record.salary_label.as_deref()?;
+    let reason = monthly_gross(label, record.weekly_hours).err()?;
+    Some(crate::FieldError::new(
+        "salaire.libelle",
+        format!("{reason}; the label is kept, with no numeric wage"),
+    ))
+}
 
 /// Reads a `salaire.libelle`; `weekly_hours` are the offer's, when it gives them.
 pub fn monthly_gross(label: &str, weekly_hours: Option<f64>) -> Result<MonthlyWage, String> {

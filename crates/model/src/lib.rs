@@ -175,6 +175,53 @@ text_enum!(JobSeekerStatus { Active = "active", Suspended = "suspended", Left = 
 text_enum!(OfferStatus { Open = "open", Filled = "filled", Cancelled = "cancelled", Expired = "expired" });
 
 text_enum!(
+    /// Why a cancelled offer was cancelled, when the source says (France Travail's closing
+    /// reasons): the recruiter gave up for lack of candidates, or the need went away.
+    CloseReason {
+        LackOfCandidates = "lack_of_candidates",
+        NeedWithdrawn = "need_withdrawn",
+    }
+);
+
+/// A monthly gross wage range, in euros: what a year pays divided by twelve.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MonthlyWage {
+    pub min: f64,
+    pub max: f64,
+}
+
+impl MonthlyWage {
+    /// The range, or why it is not one: both figures finite and positive, `min <= max`.
+    pub fn new(min: f64, max: f64) -> Result<Self, String> {
+        if !(min.is_finite() && max.is_finite() && min > 0.0 && max > 0.0) {
+            return Err(format!("{min} to {max} is not a positive amount"));
+        }
+        if min > max {
+            return Err(format!("the minimum {min} is above the maximum {max}"));
+        }
+        Ok(Self { min, max })
+    }
+
+    /// The middle of the range.
+    pub fn mid(&self) -> f64 {
+        (self.min + self.max) / 2.0
+    }
+
+    /// France Travail's `salaire.libelle` for the range: "Mensuel de 1800.00 Euros à 2000.00
+    /// Euros sur 12 mois", or one figure when both ends are the same.
+    pub fn label(&self) -> String {
+        if (self.max - self.min).abs() < 0.005 {
+            format!("Mensuel de {:.2} Euros sur 12 mois", self.min)
+        } else {
+            format!(
+                "Mensuel de {:.2} Euros à {:.2} Euros sur 12 mois",
+                self.min, self.max
+            )
+        }
+    }
+}
+
+text_enum!(
     /// States of a referral ("mise en relation").
     ReferralState {
         Proposed = "proposed",
@@ -486,7 +533,11 @@ pub struct OfferRecord {
     pub hours_label: Option<String>,
     pub weekly_hours: Option<f64>,
     pub working_time: Option<WorkingTime>,
+    /// `salaire.libelle`, as the source wrote it.
     pub salary_label: Option<String>,
+    /// The monthly gross range read from the label (or given as figures); `None` when the
+    /// label could not be read, which the import report says.
+    pub wage: Option<MonthlyWage>,
     pub qualification_code: Option<String>,
     /// NAF code of the employer's sector (`secteurActivite`).
     pub sector_code: Option<String>,
@@ -506,6 +557,8 @@ pub struct OfferRecord {
     pub source_updated_at: Option<DateTime<Utc>>,
     /// When the offer stopped being open; set exactly when the status is not open.
     pub closed_at: Option<DateTime<Utc>>,
+    /// Why a cancelled offer was, when known; only a cancelled offer has one.
+    pub close_reason: Option<CloseReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::OfferStatus;
+use crate::{CloseReason, OfferStatus};
 
 /// Which offers and job seekers to count.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +27,8 @@ pub struct OfferGroup {
     /// Declared hard to fill by its file (`offresManqueCandidats`).
     pub hard_to_fill: bool,
     pub status: OfferStatus,
+    /// Why a cancelled offer was, when known.
+    pub close_reason: Option<CloseReason>,
     /// Whole days from publication to closing, for a closed offer.
     pub days_open: Option<i64>,
     pub offers: u64,

@@ -294,6 +294,7 @@ impl Synthetic {
             weekly_hours: Some(35.0),
             working_time: Some(WorkingTime::FullTime),
             salary_label: None,
+            wage: None,
             qualification_code: None,
             sector_code: None,
             experience_required: if rng.random_bool(0.5) {
@@ -312,6 +313,7 @@ impl Synthetic {
             published_at: base_time() - Duration::days(rng.random_range(0..60)),
             source_updated_at: None,
             closed_at: None,
+            close_reason: None,
         })
     }
 }

@@ -37,12 +37,9 @@ pub const YOUNG_UNQUALIFIED: f64 = 0.40;
 /// RSA recipients: ≈ 16 % overall, more among the long-term unemployed.
 pub const RSA_IF_LONG_TERM: f64 = 0.24;
 pub const RSA_OTHERWISE: f64 = 0.093;
-/// Open offers at a time, and offers closed over a year (≈ 443,000 offers a year in
-/// Île-de-France).
-const OPEN_OFFERS: f64 = 60_000.0;
-const CLOSED_OFFERS_PER_YEAR: f64 = 383_000.0;
-/// Hiring projects declared difficult (BMO 2025, Île-de-France).
-pub const HARD_TO_FILL: f64 = 0.417;
+/// Offers published over a year in Île-de-France (Observatoire de l'emploi IdF, Q3 2024); how
+/// many are still open on the reference day follows from their outcomes (about 60,000).
+const OFFERS_PER_YEAR: f64 = 443_000.0;
 /// Structures in Île-de-France.
 const FRANCE_TRAVAIL_AGENCIES: f64 = 150.0;
 const AGENCES_EMPLOI: f64 = 1_600.0;
@@ -61,8 +58,8 @@ pub struct Plan {
     pub departments: Vec<DepartmentPlan>,
     /// Cumulative job seekers by department, to map an index to its department.
     cumulative: Vec<u64>,
-    pub open_offers: u64,
-    pub closed_offers: u64,
+    /// Offers published during the year before the reference day.
+    pub offers: u64,
     pub france_travail_agencies: u64,
     pub agences_emploi: u64,
     pub missions_locales: u64,
@@ -146,8 +143,7 @@ impl Plan {
         Self {
             departments,
             cumulative,
-            open_offers: scaled(OPEN_OFFERS * size, scale).max(1),
-            closed_offers: scaled(CLOSED_OFFERS_PER_YEAR * size, scale),
+            offers: scaled(OFFERS_PER_YEAR * size, scale).max(1),
             france_travail_agencies: scaled(FRANCE_TRAVAIL_AGENCIES * size, scale).max(count),
             agences_emploi: scaled(AGENCES_EMPLOI * size, scale).max(2 * count),
             missions_locales: scaled(MISSIONS_LOCALES * size, scale).max(count),

@@ -7,6 +7,7 @@
 //! the reference date is part of the [`Config`].
 
 mod figures;
+pub mod outcomes;
 mod people;
 mod places;
 mod services;
@@ -109,9 +110,9 @@ impl Region {
         self.plan.job_seekers()
     }
 
-    /// Open offers, then offers closed during the past year.
-    pub fn offer_counts(&self) -> (u64, u64) {
-        (self.plan.open_offers, self.plan.closed_offers)
+    /// Offers published during the year before the reference day, open or closed on it.
+    pub fn offer_count(&self) -> u64 {
+        self.plan.offers
     }
 
     fn rng(&self, stream: u64, index: u64) -> StdRng {
@@ -148,7 +149,7 @@ impl Region {
         people::job_seeker(self, index, &mut rng)
     }
 
-    /// The offer of index `index`: open for the first `offer_counts().0`, closed after.
+    /// The offer of index `index` (0 ≤ index < [`Region::offer_count`]).
     pub fn offer(&self, index: u64) -> Option<OfferRecord> {
         let mut rng = self.rng(2, index);
         work::offer(self, index, &mut rng)

@@ -10,7 +10,8 @@ use rand::Rng;
 use rand::rngs::StdRng;
 use refdata::Occupation;
 
-use crate::figures::{HARD_TO_FILL, Plan};
+use crate::figures::Plan;
+use crate::outcomes;
 use crate::places::{Commune, Places};
 use crate::{Config, Region};
 
@@ -90,6 +91,9 @@ const SEEKER_STAPLES: [&str; 20] = [
 pub struct Occupations {
     pub seekers: Weighted<&'static Occupation>,
     pub offers: Weighted<&'static Occupation>,
+    /// For each occupation offers seek: the log of its share among seekers' first targets over
+    /// its share among offers (0 when both draw it alike; below, fewer candidates per offer).
+    supply: std::collections::HashMap<&'static str, f64>,
 }
 
 impl Occupations {
@@ -99,30 +103,50 @@ impl Occupations {
             .iter()
             .filter(|o| o.has_v3_detail() && !o.skills.is_empty())
             .collect();
-        let pool = |domains: &[(char, f64)], staples: &'static [&'static str], boost: f64| {
-            Weighted::new(domains.iter().flat_map(|&(letter, share)| {
-                let members: Vec<&'static Occupation> = described
-                    .iter()
-                    .copied()
-                    .filter(|o| o.code.starts_with(letter))
-                    .collect();
-                let weight_of = move |o: &Occupation| {
-                    if staples.contains(&o.code) {
-                        boost
-                    } else {
-                        1.0
-                    }
-                };
-                let total: f64 = members.iter().map(|o| weight_of(o)).sum();
-                members
-                    .into_iter()
-                    .map(move |o| (o, share * weight_of(o) / total.max(1.0)))
-            }))
+        let shares = |domains: &[(char, f64)], staples: &'static [&'static str], boost: f64| {
+            domains
+                .iter()
+                .flat_map(|&(letter, share)| {
+                    let members: Vec<&'static Occupation> = described
+                        .iter()
+                        .copied()
+                        .filter(|o| o.code.starts_with(letter))
+                        .collect();
+                    let weight_of = move |o: &Occupation| {
+                        if staples.contains(&o.code) {
+                            boost
+                        } else {
+                            1.0
+                        }
+                    };
+                    let total: f64 = members.iter().map(|o| weight_of(o)).sum();
+                    members
+                        .into_iter()
+                        .map(move |o| (o, share * weight_of(o) / total.max(1.0)))
+                })
+                .collect::<Vec<(&'static Occupation, f64)>>()
         };
+        let seekers = shares(&SEEKER_DOMAINS, &SEEKER_STAPLES, 8.0);
+        let offers = shares(&OFFER_DOMAINS, &TEMP_WORK_STAPLES, 6.0);
+        let sought: std::collections::HashMap<&str, f64> =
+            seekers.iter().map(|(o, w)| (o.code, *w)).collect();
+        let supply = offers
+            .iter()
+            .map(|(o, w)| {
+                let s = sought.get(o.code).copied().unwrap_or(0.0);
+                (o.code, ((s + 1e-6) / w.max(1e-9)).ln())
+            })
+            .collect();
         Self {
-            seekers: pool(&SEEKER_DOMAINS, &SEEKER_STAPLES, 8.0),
-            offers: pool(&OFFER_DOMAINS, &TEMP_WORK_STAPLES, 6.0),
+            seekers: Weighted::new(seekers),
+            offers: Weighted::new(offers),
+            supply,
         }
+    }
+
+    /// See [`Occupations::supply`]'s field.
+    pub fn supply(&self, rome: &str) -> f64 {
+        self.supply.get(rome).copied().unwrap_or(0.0)
     }
 }
 
@@ -362,9 +386,9 @@ pub fn structures(
     (out, agencies)
 }
 
-/// The offer of index `index`.
+/// The offer of index `index`: published during the year before the reference day, closed
+/// or still open on it as its outcome ([`crate::outcomes`]) says.
 pub fn offer(region: &Region, index: u64, rng: &mut StdRng) -> Option<OfferRecord> {
-    let open = index < region.plan.open_offers;
     let places = &region.places;
     let department = Weighted::new(
         places
@@ -401,34 +425,8 @@ pub fn offer(region: &Region, index: u64, rng: &mut StdRng) -> Option<OfferRecor
         (ContractType::Din, _) => Some("CDI intérimaire".to_string()),
         _ => Some("Contrat à durée indéterminée".to_string()),
     };
-    let hard_to_fill = rng.random_bool(match occupation.code.get(..1) {
-        Some("J" | "F" | "K") => (HARD_TO_FILL + 0.12).min(1.0),
-        Some("N" | "H") => HARD_TO_FILL,
-        _ => HARD_TO_FILL - 0.1,
-    });
     let as_of = Utc.from_utc_datetime(&region.config.as_of.and_time(NaiveTime::MIN));
-    let published_at = if open {
-        as_of - Duration::minutes(rng.random_range(0..60 * 24 * 60))
-    } else {
-        // Closed before the reference day: published at least 61 days before it.
-        as_of - Duration::minutes(rng.random_range(61 * 24 * 60..395 * 24 * 60))
-    };
-    let (status, closed_at) = if open {
-        (OfferStatus::Open, None)
-    } else {
-        let expire = if hard_to_fill { 35 } else { 15 };
-        let roll = rng.random_range(0..100);
-        let (status, days) = if roll < expire {
-            (OfferStatus::Expired, 60)
-        } else if roll < expire + 10 {
-            (OfferStatus::Cancelled, rng.random_range(1..20))
-        } else if hard_to_fill {
-            (OfferStatus::Filled, rng.random_range(10..60))
-        } else {
-            (OfferStatus::Filled, rng.random_range(1..21))
-        };
-        (status, Some(published_at + Duration::days(days)))
-    };
+    let published_at = as_of - Duration::minutes(rng.random_range(1..365 * 24 * 60));
     let experience_required = match rng.random_range(0..100) {
         0..45 => ExperienceRequired::Beginner,
         45..75 => ExperienceRequired::Wished,
@@ -460,6 +458,36 @@ pub fn offer(region: &Region, index: u64, rng: &mut StdRng) -> Option<OfferRecor
     };
     let weekly_hours =
         *[35.0f64, 35.0, 35.0, 35.0, 39.0, 24.0, 28.0].get(rng.random_range(0..7))?;
+    let positions = if rng.random_bool(0.7) {
+        1
+    } else {
+        rng.random_range(2..=5)
+    };
+    let wage = outcomes::wage(occupation.code, weekly_hours, rng);
+    let drivers = outcomes::drivers(
+        &outcomes::Conditions {
+            rome: occupation.code,
+            department: &department.code,
+            supply: region.occupations.supply(occupation.code),
+            contract: contract_type,
+            duration_days,
+            weekly_hours,
+            experience: experience_required,
+            licences: &licences,
+            positions,
+            sector: occupation.naf_divisions.first().copied(),
+            wage_ratio: wage.full_time / outcomes::median_wage(occupation.code),
+        },
+        rng,
+    );
+    let hard_to_fill = outcomes::declared_hard(drivers.ease, rng);
+    let end = outcomes::outcome(drivers, rng);
+    let ends_at = published_at + Duration::minutes((end.days * 24.0 * 60.0) as i64);
+    let (status, closed_at, close_reason) = if ends_at < as_of {
+        (end.status, Some(ends_at), end.reason)
+    } else {
+        (OfferStatus::Open, None, None)
+    };
     let job_title = occupation
         .job_titles
         .get(rng.random_range(0..occupation.job_titles.len().max(1)));
@@ -501,21 +529,15 @@ pub fn offer(region: &Region, index: u64, rng: &mut StdRng) -> Option<OfferRecor
         } else {
             WorkingTime::PartTime
         }),
-        salary_label: Some(format!(
-            "Horaire de {:.2} Euros",
-            rng.random_range(11.88..18.5)
-        )),
+        salary_label: Some(wage.label),
+        wage: wage.wage,
         qualification_code: Some(rng.random_range(1..=9).to_string()),
         sector_code: occupation.naf_divisions.first().map(|d| d.to_string()),
         experience_required,
         experience_months,
         licences,
         skills,
-        positions: if rng.random_bool(0.7) {
-            1
-        } else {
-            rng.random_range(2..=5)
-        },
+        positions,
         accessible_th: rng.random_bool(0.2),
         hard_to_fill,
         starts_on: Some((published_at + Duration::days(rng.random_range(1..30))).date_naive()),
@@ -523,5 +545,6 @@ pub fn offer(region: &Region, index: u64, rng: &mut StdRng) -> Option<OfferRecor
         published_at,
         source_updated_at: None,
         closed_at,
+        close_reason,
     })
 }

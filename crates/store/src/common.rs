@@ -38,6 +38,19 @@ pub fn coordinates(latitude: Option<f64>, longitude: Option<f64>) -> Option<(f64
     latitude.zip(longitude)
 }
 
+/// An offer's wage from its two columns: both or neither.
+pub fn wage(min: Option<f64>, max: Option<f64>) -> Result<Option<MonthlyWage>> {
+    match (min, max) {
+        (None, None) => Ok(None),
+        (Some(min), Some(max)) => MonthlyWage::new(min, max)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("wage: {e}"))),
+        _ => Err(StoreError::Corrupt(
+            "wage: one end of the range without the other".to_string(),
+        )),
+    }
+}
+
 /// The six priority flags and their disclosure, in `PriorityStatus::ALL` order.
 pub fn priority_flags(priorities: &BTreeMap<PriorityStatus, Disclosure>) -> [(bool, bool); 6] {
     let mut flags = [(false, false); 6];

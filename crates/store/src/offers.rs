@@ -38,11 +38,13 @@ pub trait Offers: Send + Sync {
     /// The open offers, by id: what the engine ranks.
     async fn load_open_offers(&self) -> Result<Vec<Offer>>;
 
-    /// Opens or closes an offer; `closed_at` follows.
+    /// Opens or closes an offer; `closed_at` follows. `reason` says why a cancelled offer was
+    /// (any other status has none).
     async fn set_offer_status(
         &self,
         offer_id: i64,
         status: OfferStatus,
+        reason: Option<CloseReason>,
         now: DateTime<Utc>,
     ) -> Result<Offer>;
 
@@ -73,6 +75,8 @@ pub struct OfferRow {
     pub weekly_hours: Option<f64>,
     pub working_time: Option<&'static str>,
     pub salary_label: Option<String>,
+    pub wage_min: Option<f64>,
+    pub wage_max: Option<f64>,
     pub qualification_code: Option<String>,
     pub sector_code: Option<String>,
     pub experience_required: &'static str,
@@ -87,10 +91,11 @@ pub struct OfferRow {
     pub published_at: DateTime<Utc>,
     pub source_updated_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    pub close_reason: Option<&'static str>,
     pub content_hash: String,
 }
 
-pub const OFFER_COLUMNS: [&str; 37] = [
+pub const OFFER_COLUMNS: [&str; 40] = [
     "structure_id",
     "external_id",
     "title",
@@ -111,6 +116,8 @@ pub const OFFER_COLUMNS: [&str; 37] = [
     "weekly_hours",
     "working_time",
     "salary_label",
+    "wage_min",
+    "wage_max",
     "qualification_code",
     "sector_code",
     "experience_required",
@@ -125,6 +132,7 @@ pub const OFFER_COLUMNS: [&str; 37] = [
     "published_at",
     "source_updated_at",
     "closed_at",
+    "close_reason",
     "content_hash",
     "created_at",
     "updated_at",
@@ -159,6 +167,8 @@ impl OfferRow {
                 Value::Float(self.weekly_hours),
                 Value::Text(self.working_time),
                 Value::Text(self.salary_label.as_deref()),
+                Value::Float(self.wage_min),
+                Value::Float(self.wage_max),
                 Value::Text(self.qualification_code.as_deref()),
                 Value::Text(self.sector_code.as_deref()),
                 Value::Text(Some(self.experience_required)),
@@ -173,6 +183,7 @@ impl OfferRow {
                 Value::Time(Some(self.published_at)),
                 Value::Time(self.source_updated_at),
                 Value::Time(self.closed_at),
+                Value::Text(self.close_reason),
                 Value::Text(Some(&self.content_hash)),
                 Value::Time(Some(now)),
                 Value::Time(Some(now)),
@@ -201,8 +212,14 @@ pub fn offer_row(record: &OfferRecord, structure_id: i64) -> Result<OfferRow, St
     if (record.status == OfferStatus::Open) != record.closed_at.is_none() {
         return Err("closed_at: set exactly when the status is not open".to_string());
     }
+    if record.close_reason.is_some() && record.status != OfferStatus::Cancelled {
+        return Err("close_reason: only a cancelled offer has one".to_string());
+    }
     if record.positions == 0 {
         return Err("positions: at least 1".to_string());
+    }
+    if let Some(wage) = record.wage {
+        MonthlyWage::new(wage.min, wage.max).map_err(|e| format!("wage: {e}"))?;
     }
     if let Some(hours) = record.weekly_hours
         && !(hours > 0.0 && hours <= 60.0)
@@ -235,6 +252,8 @@ pub fn offer_row(record: &OfferRecord, structure_id: i64) -> Result<OfferRow, St
         weekly_hours: record.weekly_hours,
         working_time: record.working_time.map(WorkingTime::as_str),
         salary_label: record.salary_label.clone(),
+        wage_min: record.wage.map(|w| w.min),
+        wage_max: record.wage.map(|w| w.max),
         qualification_code: record.qualification_code.clone(),
         sector_code: record.sector_code.clone(),
         experience_required: record.experience_required.as_str(),
@@ -249,6 +268,7 @@ pub fn offer_row(record: &OfferRecord, structure_id: i64) -> Result<OfferRow, St
         published_at: record.published_at,
         source_updated_at: record.source_updated_at,
         closed_at: record.closed_at,
+        close_reason: record.close_reason.map(CloseReason::as_str),
         content_hash: content_hash(record),
     })
 }
@@ -259,10 +279,10 @@ pub fn offer_select(json_as_text: fn(&str) -> String) -> String {
          o.rome_code, o.job_title, o.job_title_ogr, o.workplace_label, o.commune_code, \
          o.postcode, o.latitude, o.longitude, o.contract_type, o.contract_nature, \
          o.duration_label, o.duration_days, o.hours_label, o.weekly_hours, o.working_time, \
-         o.salary_label, o.qualification_code, o.sector_code, o.experience_required, \
+         o.salary_label, o.wage_min, o.wage_max, o.qualification_code, o.sector_code, o.experience_required, \
          o.experience_months, {} AS licences, {} AS skills, o.positions, o.accessible_th, \
          o.hard_to_fill, o.starts_on, o.status, o.published_at, o.source_updated_at, \
-         o.closed_at, o.created_at, o.updated_at \
+         o.closed_at, o.close_reason, o.created_at, o.updated_at \
          FROM offers o JOIN structures s ON s.id = o.structure_id",
         json_as_text("o.licences"),
         json_as_text("o.skills"),
@@ -323,6 +343,7 @@ macro_rules! offer_from_row {
                 .map(|w| text_enum(&w, "working_time", $crate::WorkingTime::parse))
                 .transpose()?,
             salary_label: row.try_get("salary_label")?,
+            wage: wage(row.try_get("wage_min")?, row.try_get("wage_max")?)?,
             qualification_code: row.try_get("qualification_code")?,
             sector_code: row.try_get("sector_code")?,
             experience_required: text_enum(
@@ -348,6 +369,10 @@ macro_rules! offer_from_row {
             published_at: row.try_get("published_at")?,
             source_updated_at: row.try_get("source_updated_at")?,
             closed_at: row.try_get("closed_at")?,
+            close_reason: row
+                .try_get::<Option<String>, _>("close_reason")?
+                .map(|r| text_enum(&r, "close_reason", $crate::CloseReason::parse))
+                .transpose()?,
         };
         ::std::result::Result::<_, $crate::StoreError>::Ok($crate::Offer {
             id: row.try_get("id")?,
@@ -467,15 +492,23 @@ both_backends! {
             &self,
             offer_id: i64,
             status: OfferStatus,
+            reason: Option<CloseReason>,
             now: DateTime<Utc>,
         ) -> Result<Offer> {
+            if reason.is_some() && status != OfferStatus::Cancelled {
+                return Err(StoreError::Invalid(
+                    "close_reason: only a cancelled offer has one".to_string(),
+                ));
+            }
             let done = sqlx::query(
                 "UPDATE offers SET status = $1, closed_at = CASE WHEN $1 = 'open' THEN NULL \
-                 ELSE coalesce(closed_at, $2) END, updated_at = $2 WHERE id = $3",
+                 ELSE coalesce(closed_at, $2) END, close_reason = $4, updated_at = $2 \
+                 WHERE id = $3",
             )
             .bind(status.as_str())
             .bind(now)
             .bind(offer_id)
+            .bind(reason.map(CloseReason::as_str))
             .execute(&self.pool)
             .await?;
             if done.rows_affected() == 0 {

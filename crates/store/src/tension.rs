@@ -30,10 +30,10 @@ both_backends! {
             let days = This::days_between("o.published_at", "o.closed_at");
             let sql = format!(
                 "SELECT o.rome_code, o.commune_code, {month} AS month, o.hard_to_fill, o.status, \
-                 {days} AS days_open, COUNT(*) AS n FROM offers o \
+                 {days} AS days_open, o.close_reason, COUNT(*) AS n FROM offers o \
                  WHERE o.published_at >= $1 AND o.published_at < $2 \
                  AND (CAST($3 AS TEXT) IS NULL OR o.rome_code = $3) \
-                 GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6"
+                 GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7"
             );
             let rows = sqlx::query(&sql)
                 .bind(day_start(query.from))
@@ -54,7 +54,11 @@ both_backends! {
                             OfferStatus::parse,
                         )?,
                         days_open: row.try_get(5)?,
-                        offers: unsigned(row.try_get(6)?),
+                        close_reason: row
+                            .try_get::<Option<String>, _>(6)?
+                            .map(|r| text_enum(&r, "close_reason", CloseReason::parse))
+                            .transpose()?,
+                        offers: unsigned(row.try_get(7)?),
                     })
                 })
                 .collect()

@@ -132,6 +132,10 @@ pub fn offer(n: u32, owner: &Siret) -> OfferRecord {
         weekly_hours: Some(35.0),
         working_time: Some(WorkingTime::FullTime),
         salary_label: Some("Horaire de 12.50 Euros sur 12 mois".to_string()),
+        wage: Some(MonthlyWage {
+            min: 1895.83,
+            max: 1895.83,
+        }),
         qualification_code: Some("3".to_string()),
         sector_code: Some("52.10B".to_string()),
         experience_required: ExperienceRequired::Required,
@@ -150,6 +154,7 @@ pub fn offer(n: u32, owner: &Siret) -> OfferRecord {
         published_at: at(1),
         source_updated_at: Some(at(3)),
         closed_at: None,
+        close_reason: None,
     }
 }
 

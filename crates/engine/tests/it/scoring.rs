@@ -112,6 +112,7 @@ fn offer() -> OfferRecord {
         weekly_hours: Some(35.0),
         working_time: Some(WorkingTime::FullTime),
         salary_label: None,
+        wage: None,
         qualification_code: None,
         sector_code: None,
         experience_required: ExperienceRequired::Beginner,
@@ -133,6 +134,7 @@ fn offer() -> OfferRecord {
         published_at: stamp(),
         source_updated_at: None,
         closed_at: None,
+        close_reason: None,
     }
 }
 

@@ -68,8 +68,7 @@ pub fn simulated(scale: f64, seed: u64, compact: bool) -> Simulated {
     for s in &seekers {
         engine.upsert_job_seeker(s).unwrap();
     }
-    let (open, closed) = region.offer_counts();
-    let offers: Vec<Offer> = (0..open + closed)
+    let offers: Vec<Offer> = (0..region.offer_count())
         .filter_map(|i| region.offer(i))
         .enumerate()
         .map(|(i, r)| stored_offer(i as i64 + 1, r))

@@ -13,8 +13,9 @@ fn simulated_offers() -> Vec<model::OfferRecord> {
     )
     .unwrap();
     let region = Region::new(config).unwrap();
-    let (open, closed) = region.offer_counts();
-    (0..open + closed).filter_map(|i| region.offer(i)).collect()
+    (0..region.offer_count())
+        .filter_map(|i| region.offer(i))
+        .collect()
 }
 
 #[test]
@@ -36,7 +37,7 @@ fn simulated_offers_round_trip_through_csv_and_json() {
 fn every_reason_a_csv_offer_is_rejected() {
     let header = "structure_siret;reference;intitule;code_rome;commune;code_postal;latitude;longitude;type_contrat;\
 duree_jours;heures_hebdo;temps_travail;experience;experience_mois;competences;nombre_postes;accessible_th;\
-difficile_a_pourvoir;debut;statut;date_publication;date_actualisation;date_cloture";
+difficile_a_pourvoir;debut;statut;date_publication;date_actualisation;date_cloture;motif_cloture";
     let good = "73282932000074;R1;Cariste;N1101;93066;93200;48.9;2.3;MIS;10;35;plein;E;6;100007;2;oui;non;\
 2026-03-10;open;2026-03-01T08:00:00Z;;";
     let (ok, bad) =

@@ -159,11 +159,13 @@ fn parse_in_background<T: Send + 'static>(
 async fn write_rows<T: Send + 'static>(
     parse: impl FnOnce(&mut dyn FnMut(Row<T>)) -> Result<(), exchange::FileError> + Send + 'static,
     store: Option<&dyn Store>,
+    notice: fn(&T) -> Option<exchange::FieldError>,
     write: impl AsyncFn(&dyn Store, &[T]) -> Result<BulkReport, StoreError>,
-) -> anyhow::Result<(usize, BulkReport, Vec<Rejected>)> {
+) -> anyhow::Result<(usize, BulkReport, Vec<Rejected>, Vec<Rejected>)> {
     let (mut receiver, parser) = parse_in_background(parse);
     let mut read = 0;
     let mut rejected = Vec::new();
+    let mut notices = Vec::new();
     let mut report = BulkReport::default();
     let bar = progress();
     while let Some(rows) = receiver.recv().await {
@@ -173,6 +175,13 @@ async fn write_rows<T: Send + 'static>(
         for row in rows {
             match row {
                 Ok((position, record)) => {
+                    if let Some(said) = notice(&record) {
+                        notices.push(Rejected {
+                            position,
+                            field: said.field,
+                            reason: said.reason,
+                        });
+                    }
                     positions.push(position);
                     batch.push(record);
                 }
@@ -204,7 +213,7 @@ async fn write_rows<T: Send + 'static>(
         .join()
         .map_err(|_| anyhow::anyhow!("the file reader stopped unexpectedly"))??;
     rejected.sort_by_key(|r| r.position);
-    Ok((read, report, rejected))
+    Ok((read, report, rejected, notices))
 }
 
 pub async fn import(
@@ -232,7 +241,7 @@ pub async fn import(
     };
     let now = now();
     let store = store.as_deref();
-    let (read, report, rejected) = match (args.what, format) {
+    let (read, report, rejected, notices) = match (args.what, format) {
         (What::Directory, _) | (_, Format::DataInclusion) => {
             bail!("data·inclusion is the directory's format: `passerelle import directory DIR`")
         }
@@ -244,6 +253,7 @@ pub async fn import(
             write_rows(
                 move |sink| read_each(&bytes, owner.as_ref(), sink),
                 store,
+                exchange::wage::notice,
                 async |store, batch| store.upsert_offers(batch, now).await,
             )
             .await
@@ -252,6 +262,7 @@ pub async fn import(
             write_rows(
                 move |sink| exchange::job_seekers_csv::read_each(&bytes, sink),
                 store,
+                |_| None,
                 async |store, batch| store.upsert_job_seekers(batch, now).await,
             )
             .await
@@ -270,6 +281,7 @@ pub async fn import(
                     Ok(())
                 },
                 store,
+                |_| None,
                 async |store, batch| store.upsert_structures(batch, now).await,
             )
             .await
@@ -303,6 +315,29 @@ pub async fn import(
             rows_rejected.len()
         )?;
     }
+    let unit = if format == Format::Json {
+        "position"
+    } else {
+        "line"
+    };
+    let noted: Vec<&Rejected> = notices
+        .iter()
+        .filter(|n| !rows_rejected.contains(&n.position))
+        .collect();
+    if !noted.is_empty() {
+        writeln!(
+            out,
+            "{} rows {} with a note:",
+            noted.len(),
+            if args.dry_run { "valid" } else { "written" }
+        )?;
+        for n in noted.iter().take(5) {
+            writeln!(out, "  {unit} {}: {}: {}", n.position, n.field, n.reason)?;
+        }
+        if noted.len() > 5 {
+            writeln!(out, "  ...")?;
+        }
+    }
     let rejects_path = args.rejects.clone().unwrap_or_else(|| {
         let mut name = args.file.clone().into_os_string();
         name.push(".rejects.csv");
@@ -315,11 +350,6 @@ pub async fn import(
         }
         return Ok(());
     }
-    let unit = if format == Format::Json {
-        "position"
-    } else {
-        "line"
-    };
     let mut file = std::fs::File::create(&rejects_path)
         .with_context(|| format!("writing {}", rejects_path.display()))?;
     let mut csv = csv::WriterBuilder::new()

@@ -175,11 +175,11 @@ pub async fn run(
     }
     bar.finish_and_clear();
 
-    let (open, closed) = region.offer_counts();
-    let bar = progress(open + closed, "offers");
+    let offers = region.offer_count();
+    let bar = progress(offers, "offers");
     {
         let generator = region.clone();
-        let mut receiver = batches(open + closed, BATCH, move |i| generator.offer(i));
+        let mut receiver = batches(offers, BATCH, move |i| generator.offer(i));
         let mut writer = match files.as_mut() {
             Some(files) => Some(exchange::offers_json::Writer::new(&mut files.offers)?),
             None => None,

@@ -41,7 +41,8 @@ pub enum TensionCommand {
     /// Passerelle's own measure of tension, on its offers and job seekers: per occupation and
     /// department, offers per 10 job seekers, job seekers within reach of the offers, the
     /// dissimilarity of where offers and job seekers are, the share declared hard to fill, the
-    /// fill rates at 30, 47 and 90 days, the median time to fill and the share cancelled
+    /// fill rates at 30, 47 and 90 days, the median time to fill and the share abandoned for
+    /// lack of candidates.
     ///
     /// Any figure on fewer than 20 offers or people is withheld (secret statistique). The
     /// period is a quarter, a month, or a year cut by month (default: the last quarter
@@ -347,11 +348,11 @@ fn write_cell(out: &mut dyn Write, cell: &LocalTension) -> anyhow::Result<()> {
         .collect();
     writeln!(
         out,
-        "  declared hard to fill {} · filled within {} · median time to fill {} · cancelled {}",
+        "  declared hard to fill {} · filled within {} · median time to fill {} · abandoned for lack of candidates {}",
         percent(cell.hard_to_fill_share),
         filled.join(", "),
         secret(cell.median_days_to_fill, |d| format!("{d:.0} days")),
-        percent(cell.cancelled_share),
+        percent(cell.abandoned_share),
     )?;
     Ok(())
 }

@@ -17,7 +17,8 @@
 //! - `filled_within`: the share filled within 30, 47 and 90 days of publication, among the
 //!   offers published at least that long before the day of measure;
 //! - `median_days_to_fill`: the median days from publication to filling, of the filled ones;
-//! - `cancelled_share`: the share cancelled (the store does not yet record why).
+//! - `abandoned_share`: the share cancelled for lack of candidates (France Travail's closing
+//!   reason; an offer cancelled because the need went away does not count).
 
 pub mod api;
 pub mod pages;
@@ -25,7 +26,7 @@ pub mod pages;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
-use model::OfferStatus;
+use model::{CloseReason, OfferStatus};
 use model::{OfferGroup, SeekerGroup};
 
 /// Below this many offers or people a figure is withheld ("secret statistique").
@@ -74,7 +75,7 @@ pub struct LocalTension {
     #[schema(value_type = Vec<Option<f64>>)]
     pub filled_within: [Option<f64>; 3],
     pub median_days_to_fill: Option<f64>,
-    pub cancelled_share: Option<f64>,
+    pub abandoned_share: Option<f64>,
 }
 
 /// The most offers first (a withheld count, under twenty, after every shown one), then by
@@ -113,7 +114,7 @@ fn share(part: u64, whole: u64) -> f64 {
 struct Cell<'a> {
     offers: u64,
     hard_to_fill: u64,
-    cancelled: u64,
+    abandoned: u64,
     /// Offers old enough to judge each delay, and of those the ones filled within it.
     judged: [u64; 3],
     filled_in_time: [u64; 3],
@@ -146,8 +147,8 @@ pub fn local_tension(
         if group.hard_to_fill {
             cell.hard_to_fill += group.offers;
         }
-        if group.status == OfferStatus::Cancelled {
-            cell.cancelled += group.offers;
+        if group.close_reason == Some(CloseReason::LackOfCandidates) {
+            cell.abandoned += group.offers;
         }
         *cell.communes.entry(&group.commune).or_default() += group.offers;
         let filled_after = (group.status == OfferStatus::Filled)
@@ -213,7 +214,7 @@ pub fn local_tension(
                 }),
                 filled_within,
                 median_days_to_fill: disclosed(filled, || median(&cell.days_to_fill, filled)),
-                cancelled_share: disclosed(cell.offers, || share(cell.cancelled, cell.offers)),
+                abandoned_share: disclosed(cell.offers, || share(cell.abandoned, cell.offers)),
             }
         })
         .collect()

@@ -21,7 +21,7 @@ pub struct TensionRow {
     pub declared: String,
     pub filled: [String; 3],
     pub median: String,
-    pub cancelled: String,
+    pub abandoned: String,
 }
 
 #[derive(Template)]
@@ -148,7 +148,7 @@ pub async fn tension(
                 declared: percent(cell.hard_to_fill_share),
                 filled: [percent(f30), percent(f47), percent(f90)],
                 median: shown(cell.median_days_to_fill, |d| format!("{d:.0} j")),
-                cancelled: percent(cell.cancelled_share),
+                abandoned: percent(cell.abandoned_share),
             }
         })
         .collect();

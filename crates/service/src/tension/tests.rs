@@ -16,6 +16,8 @@ fn offers(
         month: month.to_string(),
         hard_to_fill: false,
         status,
+        // The cancelled offers of these tests were given up for lack of candidates.
+        close_reason: (status == OfferStatus::Cancelled).then_some(CloseReason::LackOfCandidates),
         days_open,
         offers: n,
     }
@@ -111,7 +113,7 @@ fn figures_are_measured_as_written_in_the_module() {
     // Offers 30/40 and 10/40 against seekers 10/40 and 30/40: ½(0.5 + 0.5).
     assert_eq!(cell.dissimilarity, Some(0.5));
     assert_eq!(cell.hard_to_fill_share, Some(0.25));
-    assert_eq!(cell.cancelled_share, Some(5.0 / 40.0));
+    assert_eq!(cell.abandoned_share, Some(5.0 / 40.0));
     // Filled: 10 after 10 days, 10 after 40, 10 after 100; out of 40.
     assert_eq!(cell.filled_within, [Some(0.25), Some(0.5), Some(0.5)]);
     // 30 filled: the 15th and 16th are both 40 days.

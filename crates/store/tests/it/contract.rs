@@ -421,19 +421,19 @@ pub async fn offers_round_trip_and_close(db: &TestDb) {
         .unwrap()
         .unwrap();
     let filled = store
-        .set_offer_status(first.id, OfferStatus::Filled, at(5))
+        .set_offer_status(first.id, OfferStatus::Filled, None, at(5))
         .await
         .unwrap();
     assert_eq!(filled.record.status, OfferStatus::Filled);
     assert_eq!(filled.record.closed_at, Some(at(5)));
     let reopened = store
-        .set_offer_status(first.id, OfferStatus::Open, at(6))
+        .set_offer_status(first.id, OfferStatus::Open, None, at(6))
         .await
         .unwrap();
     assert_eq!(reopened.record.closed_at, None);
     // Only open offers reach the engine.
     store
-        .set_offer_status(first.id, OfferStatus::Cancelled, at(7))
+        .set_offer_status(first.id, OfferStatus::Cancelled, None, at(7))
         .await
         .unwrap();
     let open: Vec<i64> = store
@@ -448,11 +448,104 @@ pub async fn offers_round_trip_and_close(db: &TestDb) {
     assert!(open.windows(2).all(|w| w[0] < w[1]));
     assert!(matches!(
         store
-            .set_offer_status(424_242, OfferStatus::Filled, at(6))
+            .set_offer_status(424_242, OfferStatus::Filled, None, at(6))
             .await,
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(store.load_offers().await.unwrap().len(), 5);
+}
+
+pub async fn offers_keep_their_wage_and_closing_reason(db: &TestDb) {
+    let store = db.store();
+    add_structures(store, [(3, StructureKind::AgenceEmploi)]).await;
+    let owner = siret(3);
+    let mut records: Vec<_> = (1..=5).map(|n| offer(n, &owner)).collect();
+    records[0].wage = Some(MonthlyWage {
+        min: 1_850.5,
+        max: 2_100.0,
+    });
+    records[1].wage = None;
+    records[2].status = OfferStatus::Cancelled;
+    records[2].closed_at = Some(at(4));
+    records[2].close_reason = Some(CloseReason::LackOfCandidates);
+    // Refused: a reason on an offer that is not cancelled, a range that goes down.
+    records[3].status = OfferStatus::Filled;
+    records[3].closed_at = Some(at(4));
+    records[3].close_reason = Some(CloseReason::NeedWithdrawn);
+    records[4].wage = Some(MonthlyWage {
+        min: 2_000.0,
+        max: 1_900.0,
+    });
+    let report = store.upsert_offers(&records, at(2)).await.unwrap();
+    assert_eq!(report.created, 3);
+    let reasons: Vec<(usize, &str)> = report
+        .rejected
+        .iter()
+        .map(|(i, r)| (*i, r.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert_eq!(reasons[0].0, 3);
+    assert!(
+        reasons[0]
+            .1
+            .starts_with("close_reason: only a cancelled offer")
+    );
+    assert_eq!(reasons[1].0, 4);
+    assert!(
+        reasons[1]
+            .1
+            .starts_with("wage: the minimum 2000 is above the maximum 1900")
+    );
+    let stored = |n: usize| {
+        let records = &records;
+        let owner = &owner;
+        async move {
+            store
+                .offer(owner, &records[n].external_id)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    assert_eq!(stored(0).await.record, records[0]);
+    assert_eq!(stored(1).await.record.wage, None);
+    let cancelled = stored(2).await;
+    assert_eq!(cancelled.record, records[2]);
+    // Reopened, it loses its reason; cancelled again for another reason, it has that one.
+    let reopened = store
+        .set_offer_status(cancelled.id, OfferStatus::Open, None, at(5))
+        .await
+        .unwrap();
+    assert_eq!(reopened.record.close_reason, None);
+    let withdrawn = store
+        .set_offer_status(
+            cancelled.id,
+            OfferStatus::Cancelled,
+            Some(CloseReason::NeedWithdrawn),
+            at(6),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        withdrawn.record.close_reason,
+        Some(CloseReason::NeedWithdrawn)
+    );
+    assert!(matches!(
+        store
+            .set_offer_status(
+                cancelled.id,
+                OfferStatus::Filled,
+                Some(CloseReason::LackOfCandidates),
+                at(7)
+            )
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(
+        stored(2).await.record.status,
+        OfferStatus::Cancelled,
+        "a refused change changes nothing"
+    );
 }
 
 pub async fn offers_with_unknown_owner_or_inconsistent_status_are_rejected(db: &TestDb) {
@@ -1657,7 +1750,7 @@ pub async fn dashboard_counts_open_offers_and_referrals_in_sql(db: &TestDb) {
         .await
         .unwrap();
     store
-        .set_offer_status(o[2].id, OfferStatus::Filled, at(4))
+        .set_offer_status(o[2].id, OfferStatus::Filled, None, at(4))
         .await
         .unwrap();
 
@@ -1740,12 +1833,14 @@ pub async fn local_tension_groups_offers_and_seekers(db: &TestDb) {
     people[3].status = JobSeekerStatus::Left;
     store.upsert_job_seekers(&people, at(1)).await.unwrap();
     let mut offers: Vec<_> = (1..=5).map(|n| offer(n, &siret(3))).collect();
-    // 1: open. 2: filled ten days after. 3 (declared hard to fill): cancelled two days after.
-    // 4: another occupation and commune, a day later. 5: published in April, out of the period.
+    // 1: open. 2: filled ten days after. 3 (declared hard to fill): cancelled two days after
+    // for lack of candidates. 4: another occupation and commune, a day later. 5: published in
+    // April, out of the period.
     offers[1].status = OfferStatus::Filled;
     offers[1].closed_at = Some(at(11));
     offers[2].status = OfferStatus::Cancelled;
     offers[2].closed_at = Some(at(3));
+    offers[2].close_reason = Some(CloseReason::LackOfCandidates);
     offers[3].rome = RomeCode::parse("J1501").unwrap();
     offers[3].commune = InseeCode::parse("75111").unwrap();
     offers[3].published_at = at(2);
@@ -1768,6 +1863,7 @@ pub async fn local_tension_groups_offers_and_seekers(db: &TestDb) {
         month: "2026-03".to_string(),
         hard_to_fill,
         status,
+        close_reason: (status == OfferStatus::Cancelled).then_some(CloseReason::LackOfCandidates),
         days_open,
         offers: 1,
     };

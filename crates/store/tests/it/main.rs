@@ -66,4 +66,5 @@ contract_tests!(
     bulk_write_of_thousands_reads_back_identical,
     dashboard_counts_open_offers_and_referrals_in_sql,
     local_tension_groups_offers_and_seekers,
+    offers_keep_their_wage_and_closing_reason,
 );
