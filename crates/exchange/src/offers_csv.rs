@@ -24,7 +24,7 @@
 //! | `motif_cloture` | why a cancelled offer was: `lack_of_candidates` or `need_withdrawn` | |
 //!
 //! `salaire` is France Travail's label ("Mensuel de 1800.00 Euros à 2000.00 Euros sur 12
-//! mois"); it is read into a monthly gross range when it can be (see [`crate::wage`]).
+//! mois"), read into a monthly gross range when it can be, as in the JSON.
 
 use std::io::Write;
 

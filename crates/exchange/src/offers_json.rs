@@ -15,11 +15,20 @@
 //! | `qualificationCode`, `codeNAF` or `secteurActivite` | qualification, employer's sector | |
 //! | `dateCreation`, `dateActualisation` | published, updated | publication |
 //!
-//! What the format has no field for (the owner structure, the status and closing date, weekly
-//! hours, duration in days, start date, the job title's OGR code) travels in an extension object
-//! `"passerelle"` (`structureSiret`, `status`, `closedAt`, `weeklyHours`, `durationDays`,
-//! `startsOn`, `experienceMonths`, `jobTitleOgr`), which France Travail's clients ignore. Without
+//! What the format has no field for (the owner structure, the status, closing date and reason,
+//! weekly hours, duration in days, start date, the job title's OGR code) travels in an extension
+//! object `"passerelle"` (`structureSiret`, `status`, `closedAt`, `closeReason` — for a cancelled
+//! offer, `lack_of_candidates` or `need_withdrawn` —, `weeklyHours`, `durationDays`, `startsOn`,
+//! `experienceMonths`, `jobTitleOgr`), which France Travail's clients ignore. Without
 //! `structureSiret`, the importer says which structure owns the offers (`--structure SIRET`).
+//!
+//! `salaire.libelle` is kept as written and read into a monthly gross range when it can be: a
+//! period (`Mensuel`, `Horaire`, `Annuel`), one figure or a range (`Mensuel de 1800.00 Euros à
+//! 2000.00 Euros sur 12 mois`, `Horaire de 11,88 Euros`), payments over 12 to 16 months; an hourly
+//! figure is paid for the offer's weekly hours (35 when it does not say) over 52 weeks. A label that
+//! cannot be read is said in the import report (`salaire.libelle: …; the label is kept, with no
+//! numeric wage`); the offer is imported without a numeric wage. An offer written out with a wage
+//! and no label gets the monthly label.
 
 use std::io::Write;
 

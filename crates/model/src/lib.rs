@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod dashboard;
+mod difficulty;
 mod meetings;
 pub mod policy;
 pub mod portfolio;
@@ -11,6 +12,7 @@ mod tension;
 pub mod text;
 pub mod workflow;
 
+pub use difficulty::{DifficultyModel, NewDifficultyModel, OfferHistory};
 pub use meetings::{Meeting, NewMeeting, Registration};
 pub use tension::{LocalQuery, OfferGroup, SeekerGroup};
 

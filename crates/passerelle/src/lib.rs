@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 pub use commands::bench::BenchCommand;
+pub use commands::difficulty::DifficultyCommand;
 pub use commands::exchange::{ExportArgs, ImportArgs};
 pub use commands::fair::FairCommand;
 pub use commands::geo::GeoCommand;
@@ -47,6 +48,10 @@ pub enum Command {
     /// The tension of occupations by territory (official: DARES, France Travail, 2019)
     #[command(subcommand)]
     Tension(TensionCommand),
+    /// Offers at risk: train the model that predicts which open offers will not be filled,
+    /// or evaluate it against three baselines
+    #[command(subcommand)]
+    Difficulty(DifficultyCommand),
     /// Create or upgrade the database schema (SQLite file by default, or PostgreSQL)
     Migrate {
         /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (default: a SQLite file
@@ -128,6 +133,9 @@ where
     match cli.command {
         Command::Rome(command) => commands::rome::run(command, out)?,
         Command::Tension(command) => commands::tension::run(command, cli.config.as_deref(), out)?,
+        Command::Difficulty(command) => {
+            commands::difficulty::run(command, cli.config.as_deref(), out)?
+        }
         Command::Geo(command) => commands::geo::run(command, out)?,
         Command::Migrate { database } => {
             let settings = settings::Settings::load(cli.config.as_deref(), database.as_deref())?;

@@ -10,6 +10,7 @@ pub mod access;
 pub mod admin;
 mod api;
 pub mod auth;
+pub mod difficulty;
 pub mod directory;
 pub mod error;
 pub mod indicators;
@@ -128,6 +129,8 @@ pub struct AppState {
     /// takes a moment to compute.
     pub(crate) policy_cache:
         std::sync::Mutex<std::collections::HashMap<(Option<i64>, usize), engine::Policy>>,
+    /// The difficulty model in force, parsed once per version.
+    difficulty: RwLock<Option<Arc<difficulty::Loaded>>>,
     clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
 }
 
@@ -167,8 +170,37 @@ impl AppState {
             rerank_events: std::sync::Mutex::new(RerankEvents::new()),
             rerank_flushing: std::sync::atomic::AtomicBool::new(false),
             built_at,
+            difficulty: RwLock::new(None),
             clock,
         })
+    }
+
+    /// The difficulty model trained last, if any: read from the store when a newer one was
+    /// trained since it was last read.
+    pub(crate) async fn difficulty_model(
+        &self,
+    ) -> Result<Option<Arc<difficulty::Loaded>>, error::ApiError> {
+        let Some(latest) = self.store.latest_difficulty_model_id().await? else {
+            return Ok(None);
+        };
+        let cached = self
+            .difficulty
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(cached) = cached
+            && cached.id == latest
+        {
+            return Ok(Some(cached));
+        }
+        let Some(stored) = self.store.latest_difficulty_model().await? else {
+            return Ok(None);
+        };
+        let loaded = Arc::new(difficulty::Loaded::from_stored(&stored).map_err(|err| {
+            error::ApiError::Internal(format!("difficulty model {}: {err}", stored.id))
+        })?);
+        *self.difficulty.write().unwrap_or_else(|e| e.into_inner()) = Some(loaded.clone());
+        Ok(Some(loaded))
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -252,8 +252,11 @@ pub fn wage(rome: &str, weekly_hours: f64, rng: &mut StdRng) -> Wage {
     let roll = rng.random_range(0..100);
     let (label, wage) = match roll {
         0..5 => {
-            let text = ["Selon profil", "A négocier", "Selon convention collective"]
-                [rng.random_range(0..3)];
+            let text = match rng.random_range(0..3) {
+                0 => "Selon profil",
+                1 => "A négocier",
+                _ => "Selon convention collective",
+            };
             (text.to_string(), None)
         }
         5..55 => {
@@ -264,7 +267,8 @@ pub fn wage(rome: &str, weekly_hours: f64, rng: &mut StdRng) -> Wage {
             } else {
                 format!("Horaire de {low_h:.2} Euros")
             };
-            let back = |h: f64| h * weekly_hours * 52.0 / 12.0;
+            // As `exchange::wage` reads it back, to the last bit.
+            let back = |h: f64| h * (weekly_hours * 52.0 / 12.0);
             (label, MonthlyWage::new(back(low_h), back(high_h)).ok())
         }
         55..95 => {
@@ -283,7 +287,10 @@ pub fn wage(rome: &str, weekly_hours: f64, rng: &mut StdRng) -> Wage {
             } else {
                 format!("Annuel de {low:.2} Euros sur 12 mois")
             };
-            (label, MonthlyWage::new(low / 12.0, high / 12.0).ok())
+            (
+                label,
+                MonthlyWage::new(low * (1.0 / 12.0), high * (1.0 / 12.0)).ok(),
+            )
         }
     };
     Wage {

@@ -22,6 +22,8 @@ pub struct Summary {
     pub targets: HashMap<String, u64>,
     pub open_offers: u64,
     pub closed_offers: BTreeMap<&'static str, u64>,
+    /// Cancelled for lack of candidates.
+    pub abandoned_offers: u64,
     pub offers_by_contract: BTreeMap<&'static str, u64>,
     pub hard_to_fill: u64,
     pub offer_occupations: HashMap<String, u64>,
@@ -61,6 +63,8 @@ impl Summary {
             OfferStatus::Open => self.open_offers += 1,
             status => *self.closed_offers.entry(status.as_str()).or_default() += 1,
         }
+        self.abandoned_offers +=
+            u64::from(offer.close_reason == Some(model::CloseReason::LackOfCandidates));
         *self
             .offers_by_contract
             .entry(offer.contract_type.as_str())
@@ -158,14 +162,16 @@ impl fmt::Display for Summary {
         }
         writeln!(
             f,
-            "offers: {} open, {} closed over the past year ({})",
+            "offers: {} open, {} closed, published over the past year ({}; {} abandoned for lack \
+             of candidates)",
             self.open_offers,
             self.closed_offers.values().sum::<u64>(),
             self.closed_offers
                 .iter()
                 .map(|(status, n)| format!("{n} {status}"))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            self.abandoned_offers
         )?;
         writeln!(
             f,

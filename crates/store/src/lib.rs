@@ -17,6 +17,7 @@ mod audit_trail;
 mod backend;
 mod bulk;
 mod common;
+mod difficulty;
 mod directory;
 mod error;
 mod job_seeker_rows;
@@ -35,6 +36,7 @@ use async_trait::async_trait;
 
 pub use accounts::Accounts;
 pub use audit_trail::AuditTrail;
+pub use difficulty::Difficulty;
 pub use directory::Directory;
 pub use error::{Result, StoreError};
 pub use job_seekers::JobSeekers;
@@ -50,8 +52,8 @@ pub use url::{Backend, DatabaseUrl};
 /// The store's traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        Accounts, AuditTrail, Directory, JobSeekers, LocalTension, Meetings, Offers, Policies,
-        Referrals, Store, Tallies,
+        Accounts, AuditTrail, Difficulty, Directory, JobSeekers, LocalTension, Meetings, Offers,
+        Policies, Referrals, Store, Tallies,
     };
 }
 
@@ -83,6 +85,7 @@ pub trait Store:
     + Policies
     + Tallies
     + LocalTension
+    + Difficulty
     + AuditTrail
     + Send
     + Sync

@@ -1,5 +1,6 @@
 pub mod bench;
 pub mod bench_engine;
+pub mod difficulty;
 pub mod directory;
 pub mod exchange;
 pub mod fair;

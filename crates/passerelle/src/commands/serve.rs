@@ -395,6 +395,10 @@ pub async fn demo(
             out,
         )
         .await?;
+        // The offers at risk need a model: trained on the simulated year, as known today.
+        let today = crate::commands::difficulty::today_of(store.as_ref(), None).await?;
+        let report = crate::commands::difficulty::train_and_keep(store.as_ref(), today).await?;
+        crate::commands::difficulty::write_trained(out, &report)?;
     }
     let accounts_file = dir.join("demo-accounts.json");
     let accounts: Vec<DemoAccount> = if accounts_file.exists() {

@@ -23,7 +23,8 @@ fn simulated_files_import_without_a_reject_and_match_the_loaded_database() {
         "{out}"
     );
     assert_has(&out, "job seekers: 1949");
-    assert_has(&out, "offers: 120 open, 766 closed");
+    assert_has(&out, "offers: 156 open, 730 closed");
+    assert_has(&out, "51 abandoned for lack of candidates");
 
     let imported = sqlite_url(dir.path(), "imported.db");
     for (what, file) in [

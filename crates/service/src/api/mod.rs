@@ -95,6 +95,7 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(crate::tension::api::official))
         .routes(routes!(crate::tension::api::local))
         .routes(routes!(offers::shortlist))
+        .routes(routes!(crate::difficulty::api::offer_difficulty))
         .routes(routes!(
             job_seekers::list_job_seekers,
             job_seekers::push_job_seekers
