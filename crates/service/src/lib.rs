@@ -131,6 +131,9 @@ pub struct AppState {
         std::sync::Mutex<std::collections::HashMap<(Option<i64>, usize), engine::Policy>>,
     /// The difficulty model in force, parsed once per version.
     difficulty: RwLock<Option<Arc<difficulty::Loaded>>>,
+    /// The open offers at risk by occupation and department, counted again when the model
+    /// changes or after a few minutes.
+    risk_cells: RwLock<Option<Arc<difficulty::RiskCells>>>,
     clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
 }
 
@@ -171,8 +174,41 @@ impl AppState {
             rerank_flushing: std::sync::atomic::AtomicBool::new(false),
             built_at,
             difficulty: RwLock::new(None),
+            risk_cells: RwLock::new(None),
             clock,
         })
+    }
+
+    /// The open offers at risk by occupation and department, under the model in force; none
+    /// without a model. Counted again after five minutes or when the model changes.
+    pub(crate) async fn risk_cells(
+        &self,
+    ) -> Result<Option<Arc<difficulty::RiskCells>>, error::ApiError> {
+        let Some(model) = self.difficulty_model().await? else {
+            return Ok(None);
+        };
+        let now = self.now();
+        let cached = self
+            .risk_cells
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(cells) = cached
+            && cells.model == model.id
+            && now - cells.at < chrono::Duration::minutes(5)
+        {
+            return Ok(Some(cells));
+        }
+        let cells = {
+            let sourcing = self.sourcing.read().unwrap_or_else(|e| e.into_inner());
+            Arc::new(difficulty::RiskCells::count(
+                &model,
+                sourcing.offers.values(),
+                now,
+            ))
+        };
+        *self.risk_cells.write().unwrap_or_else(|e| e.into_inner()) = Some(cells.clone());
+        Ok(Some(cells))
     }
 
     /// The difficulty model trained last, if any: read from the store when a newer one was

@@ -95,6 +95,24 @@ fn first_day(prediction: &survival::Prediction, age: f64, target: f64) -> Option
 }
 
 impl Trained {
+    /// Whether an open offer is at risk on `now`: the assessment's flag alone, without the
+    /// factors and the expected day (for counting many offers).
+    pub fn is_at_risk(&self, offer: &OfferHistory, now: DateTime<Utc>) -> Option<bool> {
+        let prediction = self
+            .survival
+            .predict(&features(offer, &self.context))
+            .ok()?;
+        let age = ((now - offer.published_at).num_seconds() as f64 / 86_400.0).max(0.0);
+        let horizon = f64::from(AT_RISK_DAYS);
+        if horizon <= age {
+            return Some(true);
+        }
+        let filled = prediction.cumulative_fill(age);
+        let open = (1.0 - filled - prediction.cumulative_unfilled(age)).max(1e-12);
+        let not_filled = 1.0 - (prediction.cumulative_fill(horizon) - filled) / open;
+        Some(not_filled >= AT_RISK)
+    }
+
     /// The assessment of an offer on `now`.
     pub fn assess(&self, offer: &OfferHistory, now: DateTime<Utc>) -> Option<Assessment> {
         let x = features(offer, &self.context);

@@ -20,6 +20,7 @@
 pub mod api;
 mod evaluate;
 mod explain;
+pub mod pages;
 
 use std::collections::BTreeMap;
 
@@ -266,6 +267,79 @@ pub fn observed(offer: &OfferHistory, on: DateTime<Utc>) -> Option<(f64, surviva
 pub struct Trained {
     pub survival: survival::Model,
     pub context: Context,
+}
+
+/// What the model reads of a stored offer.
+pub fn history_of(offer: &model::Offer) -> OfferHistory {
+    let r = &offer.record;
+    OfferHistory {
+        id: offer.id,
+        structure_id: 0,
+        rome: r.rome.to_string(),
+        commune: r.commune.to_string(),
+        published_at: r.published_at,
+        closed_at: r.closed_at,
+        status: r.status,
+        close_reason: r.close_reason,
+        contract_type: r.contract_type,
+        duration_days: r.duration_days,
+        weekly_hours: r.weekly_hours,
+        wage: r.wage,
+        experience_required: r.experience_required,
+        licences: r.licences.clone(),
+        positions: r.positions,
+        hard_to_fill: r.hard_to_fill,
+        sector_code: r.sector_code.clone(),
+    }
+}
+
+/// Open offers and those at risk, by `ROME:department`, as one model saw them at one time.
+#[derive(Debug, Default)]
+pub struct RiskCells {
+    pub model: i64,
+    pub at: DateTime<Utc>,
+    pub cells: std::collections::HashMap<String, (u64, u64)>,
+}
+
+impl RiskCells {
+    /// Counts the open offers the engine holds and those at risk.
+    pub fn count<'a>(
+        loaded: &Loaded,
+        offers: impl Iterator<Item = &'a model::Offer>,
+        at: DateTime<Utc>,
+    ) -> Self {
+        let mut cells: std::collections::HashMap<String, (u64, u64)> =
+            std::collections::HashMap::new();
+        for offer in offers {
+            if offer.record.status != OfferStatus::Open {
+                continue;
+            }
+            let history = history_of(offer);
+            let risky = loaded.trained.is_at_risk(&history, at).unwrap_or(false);
+            let cell = cells
+                .entry(format!(
+                    "{}:{}",
+                    history.rome,
+                    department_of(&history.commune)
+                ))
+                .or_default();
+            cell.0 += 1;
+            cell.1 += u64::from(risky);
+        }
+        Self {
+            model: loaded.id,
+            at,
+            cells,
+        }
+    }
+
+    /// (open offers, at risk) of an occupation in a department.
+    pub fn of(&self, rome: &str, department: &str) -> (u64, u64) {
+        self.cells
+            .get(&format!("{rome}:{department}"))
+            .copied()
+            .unwrap_or((0, 0))
+    }
 }
 
 /// A stored model, parsed.

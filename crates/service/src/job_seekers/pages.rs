@@ -173,6 +173,9 @@ struct JobSeekerPage {
     available: String,
     may_suggest: bool,
     suggestions: Vec<SuggestionRow>,
+    /// For those who may read suggestions: close occupations in tension with offers within
+    /// the person's commute.
+    close: Vec<crate::tension::close::CloseInTension>,
     referrals: Vec<HandleRow>,
     back: String,
     reasons: Vec<(&'static str, &'static str)>,
@@ -352,6 +355,16 @@ pub async fn job_seeker(
     }
     let name = person_name(&seeker);
     let consent_form = consent_form(&state, &principal, &seeker).await?;
+    let close = if may_suggest {
+        crate::tension::close::close_in_tension(
+            &state,
+            &seeker.targets,
+            &seeker.commune,
+            seeker.commute_limit_km,
+        )
+    } else {
+        Vec::new()
+    };
     Ok(render(&JobSeekerPage {
         chrome: Chrome::new(&principal, name.clone(), "/demandeurs")
             .notice(done(query.fait.as_deref())),
@@ -371,6 +384,7 @@ pub async fn job_seeker(
             .map(fr_date)
             .unwrap_or_else(|| "immédiatement".to_string()),
         may_suggest,
+        close,
         suggestions: suggestions
             .into_iter()
             .map(|s| SuggestionRow {

@@ -23,9 +23,17 @@ pub struct OfferRow {
     pub referrals: u64,
     pub hard_to_fill: bool,
     pub published: String,
+    /// Passerelle's prediction, when a model is trained: at risk, and the percent not filled
+    /// 90 days after publication.
+    pub risk: Option<(bool, u32)>,
 }
 
 impl OfferRow {
+    /// Predicted at risk.
+    pub fn at_risk(&self) -> bool {
+        self.risk.is_some_and(|r| r.0)
+    }
+
     fn new(offer: &OfferView, referrals: u64) -> Self {
         OfferRow {
             id: offer.id,
@@ -37,6 +45,7 @@ impl OfferRow {
             referrals,
             hard_to_fill: offer.hard_to_fill,
             published: fr_date(offer.published_at.date_naive()),
+            risk: None,
         }
     }
 }
@@ -52,6 +61,9 @@ pub struct StateCount {
 struct Dashboard {
     chrome: Chrome,
     structure: String,
+    /// Open offers of the page at risk, and whether a model assessed them.
+    at_risk: usize,
+    assessed: bool,
     open: Vec<OfferRow>,
     without: Vec<OfferRow>,
     without_count: u64,
@@ -98,20 +110,28 @@ pub async fn dashboard(
             })
         })
         .collect();
+    let mut open: Vec<OfferRow> = counted
+        .open
+        .iter()
+        .map(|o| OfferRow::new(&o.offer, o.referrals))
+        .collect();
+    let mut without: Vec<OfferRow> = counted
+        .without_referral
+        .iter()
+        .map(|o| OfferRow::new(o, 0))
+        .collect();
+    for row in open.iter_mut().chain(without.iter_mut()) {
+        row.risk = crate::difficulty::pages::risk(&state, row.id).await;
+    }
+    let at_risk = open.iter().filter(|r| r.at_risk()).count();
     Ok(render(&Dashboard {
         chrome: Chrome::new(&principal, "Tableau de bord", "/tableau-de-bord")
             .notice(done(query.fait.as_deref())),
         structure: name,
-        open: counted
-            .open
-            .iter()
-            .map(|o| OfferRow::new(&o.offer, o.referrals))
-            .collect(),
-        without: counted
-            .without_referral
-            .iter()
-            .map(|o| OfferRow::new(o, 0))
-            .collect(),
+        at_risk,
+        assessed: open.iter().any(|r| r.risk.is_some()),
+        open,
+        without,
         without_count: counted.open_without_referral,
         by_state,
         total_referrals: counted.total_referrals,
@@ -545,6 +565,8 @@ struct OfferPage {
     policy: Option<(String, String)>,
     can_propose: bool,
     referrals: Vec<ReferralRow>,
+    /// Passerelle's prediction for an open offer, when a model is trained.
+    difficulty: Option<crate::difficulty::pages::Panel>,
 }
 
 pub async fn offer(
@@ -592,6 +614,16 @@ pub async fn offer(
         })
         .collect();
     let rows = referral_rows(&state, &referrals).await;
+    let difficulty = if stored.record.status == model::OfferStatus::Open {
+        crate::difficulty::pages::panel(
+            &state,
+            &stored,
+            crate::difficulty::department_of(stored.record.commune.as_str()),
+        )
+        .await
+    } else {
+        None
+    };
     Ok(render(&OfferPage {
         chrome: Chrome::new(&principal, format!("Offre « {} »", offer.title), "")
             .notice(done(query.fait.as_deref())),
@@ -604,6 +636,7 @@ pub async fn offer(
         policy,
         can_propose,
         referrals: rows,
+        difficulty,
     }))
 }
 

@@ -21,6 +21,7 @@
 //!   reason; an offer cancelled because the need went away does not count).
 
 pub mod api;
+pub mod close;
 pub mod pages;
 
 use std::collections::{BTreeMap, HashMap};

@@ -22,6 +22,17 @@ pub struct TensionRow {
     pub filled: [String; 3],
     pub median: String,
     pub abandoned: String,
+    /// Passerelle's prediction: the share of the occupation's open offers in the department
+    /// at risk today (dash without a model).
+    pub predicted: String,
+}
+
+/// One occupation's three signals, side by side: bar lengths out of 100 and their texts.
+pub struct Signals {
+    pub label: String,
+    pub declared: (u32, String),
+    pub official: (u32, String),
+    pub predicted: (u32, String),
 }
 
 #[derive(Template)]
@@ -34,6 +45,10 @@ struct TensionPage {
     measured_on: String,
     total: u64,
     rows: Vec<TensionRow>,
+    /// The three signals of the page's first occupations, for the chart.
+    signals: Vec<Signals>,
+    /// Whether a difficulty model is trained (the predicted signal exists).
+    predicted: bool,
     pagination: Pagination,
 }
 
@@ -117,10 +132,16 @@ pub async fn tension(
     )
     .await?;
     let department = found.department.clone().unwrap_or_default();
+    let risk = state.risk_cells().await?;
+    let mut signals = Vec::new();
     let rows = found
         .cells
         .iter()
         .map(|cell| {
+            let predicted = risk.as_ref().map(|r| {
+                let (open, at_risk) = r.of(&cell.rome, &department);
+                (open >= crate::tension::SECRET_BELOW).then(|| at_risk as f64 / open.max(1) as f64)
+            });
             let official =
                 refdata::tensions().official(&cell.rome, Territory::Department(&department));
             let (official_text, level) = match &official {
@@ -135,6 +156,21 @@ pub async fn tension(
                 Err(_) => ("—".to_string(), ""),
             };
             let [f30, f47, f90] = cell.filled_within;
+            if signals.len() < 10 {
+                let bar = |share: Option<f64>| {
+                    share.map_or((0, SECRET.to_string()), |v| {
+                        ((v * 100.0).round() as u32, format!("{:.0} %", v * 100.0))
+                    })
+                };
+                signals.push(Signals {
+                    label: occupation_label(&cell.rome),
+                    declared: bar(cell.hard_to_fill_share),
+                    official: official.as_ref().map_or((0, "—".to_string()), |t| {
+                        (u32::from(t.class) * 20, format!("{} sur 5", t.class))
+                    }),
+                    predicted: predicted.map_or((0, "—".to_string()), bar),
+                });
+            }
             TensionRow {
                 rome: cell.rome.clone(),
                 label: occupation_label(&cell.rome),
@@ -149,6 +185,7 @@ pub async fn tension(
                 filled: [percent(f30), percent(f47), percent(f90)],
                 median: shown(cell.median_days_to_fill, |d| format!("{d:.0} j")),
                 abandoned: percent(cell.abandoned_share),
+                predicted: predicted.map_or("—".to_string(), percent),
             }
         })
         .collect();
@@ -174,6 +211,8 @@ pub async fn tension(
         measured_on: fr_date(found.measured_on),
         total: found.total,
         rows,
+        signals,
+        predicted: risk.is_some(),
         pagination,
     }))
 }
