@@ -154,6 +154,8 @@ async function recruiterProposes(browser) {
   await page.waitForURL(/\/tableau-de-bord/);
   await page.getByRole("heading", { name: "Tableau de bord", level: 1 }).waitFor();
   await page.getByRole("heading", { name: "Mes offres ouvertes" }).waitFor();
+  // The demo trains the difficulty model: each open offer has its predicted risk.
+  await page.getByRole("columnheader", { name: "Non pourvue à 90 j (prévision)" }).waitFor();
   await check(page, "recruteur-tableau-de-bord");
 
   // The dashboard's long list is paginated.
@@ -214,6 +216,10 @@ async function recruiterProposes(browser) {
   await page.goto(`${base}/tableau-de-bord`);
   await page.locator("table tbody tr").first().getByRole("link").click();
   await page.getByRole("heading", { name: "Présélection" }).waitFor();
+  // The predicted difficulty: chances by horizon, each factor as a bar, what can be done.
+  await page.getByRole("heading", { name: "Difficulté prévue" }).waitFor();
+  assert.ok((await page.locator(".pa-factors li").count()) >= 5, "the factors are drawn");
+  await page.getByRole("heading", { name: "Ce que vous pouvez faire" }).waitFor();
   const candidates = page.locator(".pa-candidate");
   assert.ok((await candidates.count()) >= 1, "the shortlist has candidates");
   // No score and no rank of merit: what brings each person near the offer, in words.
@@ -365,6 +371,7 @@ async function advisorPagesWeighLittle(browser) {
   assert.ok(person, "the list links to a person's page");
   const next = await transferred(page, cdp, `${base}${person}`);
   await page.getByRole("heading", { name: "Offres suggérées" }).waitFor();
+  await page.getByRole("heading", { name: "Métiers proches qui recrutent" }).waitFor();
   weigh(`next page (${person}, cache warm)`, next, NEXT_PAGE_LIMIT);
   await check(page, "conseiller-poids");
   noErrors(page, "advisor, page weight");
@@ -499,6 +506,9 @@ async function steeringAndAdmin(browser) {
   await page.getByRole("button", { name: "Afficher" }).click();
   await page.waitForURL(/departement=93/);
   await page.getByText("Seine-Saint-Denis (93)").waitFor();
+  // The three signals, side by side and never merged.
+  await page.getByRole("heading", { name: "Trois signaux côte à côte" }).waitFor();
+  assert.ok((await page.locator(".pa-signals li").count()) > 0, "the signals are drawn");
   await check(page, "metiers-en-tension");
 
   // The committee sets the policy: impossible shares are refused next to the form, then one
