@@ -7,6 +7,7 @@
 
 mod binary;
 mod browser;
+mod difficulty;
 mod directory;
 mod durability;
 mod exchange;

@@ -6,6 +6,7 @@
 #![allow(clippy::indexing_slicing, clippy::disallowed_methods)]
 
 mod audit;
+mod difficulty;
 mod forms;
 mod limits;
 mod lower;
@@ -22,6 +23,7 @@ mod tension;
 mod workflow;
 
 pub use audit::*;
+pub use difficulty::*;
 pub use forms::*;
 pub use matrix::*;
 pub use pages::*;
@@ -57,4 +59,5 @@ on_both_backends!(
     structures_are_searched_and_paged_through_the_api,
     the_dashboard_is_counted_by_the_database,
     official_and_local_tension_through_the_api,
+    an_open_offers_difficulty_comes_from_the_model_in_force,
 );

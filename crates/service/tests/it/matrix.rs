@@ -72,6 +72,9 @@ const CASES: &[Case] = &[
     Case { expect: [(403, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/offers?structure={agency}" },
     Case { expect: [(200, 200), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/offers/{offer}" },
     Case { expect: [(200, 200), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/offers/{offer}/shortlist" },
+    // A model is trained in the setup (`access_matrix`): the readers of the offer get its
+    // difficulty, as they get the offer.
+    Case { expect: [(200, 200), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/offers/{offer}/difficulty" },
     Case { expect: [(200, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/job-seekers?structure={ft}" },
     Case { expect: [(200, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/job-seekers/search?structure={ft}" },
     // A JSON body where CSV is expected, on purpose: the agency's advisor is told why.
@@ -125,6 +128,11 @@ fn offer_file() -> Value {
 pub async fn access_matrix(db: TestDb) {
     let (server, world) = Server::start(db).await;
     let (own_referral, other_referral) = referral_on_each_side(&server, &world).await;
+    // A year of offers (of agency Y) and a model trained on them, so that the difficulty
+    // of an open offer is answered rather than refused for want of a model.
+    let store = server.state.store.as_ref();
+    crate::difficulty::store_history(store, AGENCY_Y).await;
+    crate::difficulty::train_and_save(store, server.now(), t0()).await;
     let own_structure = |role: Role| match role {
         Role::Advisor => FT_A,
         Role::Recruiter | Role::AgencyManager => AGENCY_X,
