@@ -260,7 +260,14 @@ pub async fn train_and_keep(store: &dyn Store, today: DateTime<Utc>) -> anyhow::
             span_to,
             observations: history.offers.len() as u64,
             model: serde_json::to_value(&trained)?,
-            metrics: serde_json::to_value(&report)?,
+            // The version is the row's id: not known before it is written.
+            metrics: {
+                let mut metrics = serde_json::to_value(&report)?;
+                if let Some(fields) = metrics.as_object_mut() {
+                    fields.remove("version");
+                }
+                metrics
+            },
         })
         .await?;
     Ok(report)

@@ -56,12 +56,18 @@ pub(crate) async fn assess(state: &AppState, id: i64) -> AppResult<Option<Diffic
         .offer_history(id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("offer {id}")))?;
-    Ok(loaded
+    let assessment = loaded
         .trained
         .assess(&history, state.now())
-        .map(|assessment| DifficultyView {
-            model_version: loaded.id,
-            trained_at: loaded.trained_at,
-            assessment,
-        }))
+        .ok_or_else(|| {
+            ApiError::Internal(format!(
+                "difficulty model {} could not assess offer {id}",
+                loaded.id
+            ))
+        })?;
+    Ok(Some(DifficultyView {
+        model_version: loaded.id,
+        trained_at: loaded.trained_at,
+        assessment,
+    }))
 }
