@@ -327,7 +327,7 @@ pub async fn import(
     if !noted.is_empty() {
         writeln!(
             out,
-            "{} rows {} with a note:",
+            "{} row(s) {} with a note:",
             noted.len(),
             if args.dry_run { "valid" } else { "written" }
         )?;

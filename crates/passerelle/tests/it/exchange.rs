@@ -51,6 +51,14 @@ fn import_reports_rejects_and_changes_nothing_the_second_time() {
     let offers = copy(dir.path(), "offres-france-travail.json");
     let summary = "4 read, 3 created, 0 updated, 0 unchanged, 1 rejected";
     let rejects = import_with_rejects("offers", &offers, &db, summary);
+    // The fourth offer's wage label is not a figure: kept, without a numeric wage, and said.
+    let out = import("offers", &offers, &db);
+    assert_has(&out, "1 row(s) written with a note:");
+    assert_has(
+        &out,
+        "position 4: salaire.libelle: \"Selon profil\": the period \"selon\" is not Mensuel, \
+         Horaire or Annuel; the label is kept, with no numeric wage",
+    );
     assert_eq!(rejects.lines().count(), 2, "{rejects}");
     assert!(
         rejects.lines().nth(1).unwrap().starts_with("3;romeCode;"),

@@ -128,6 +128,9 @@ pub struct PushReport {
     pub unchanged: u64,
     /// The offers written, in the order of the body.
     pub offers: Vec<OfferView>,
+    /// What was written with a remark: a `salaire.libelle` that cannot be read as a wage is
+    /// kept as written, and the offer has no numeric wage (`/3/salaire/libelle`).
+    pub notes: Vec<crate::error::FieldProblem>,
 }
 
 /// Creates or updates offers, in France Travail's *Offres d'emploi v2* JSON (an array of
@@ -237,11 +240,23 @@ pub(crate) async fn store_offers(
     state
         .audit_one(principal.event("offers.push", "structure", structure, detail))
         .await?;
+    let notes = records
+        .iter()
+        .enumerate()
+        .filter_map(|(i, record)| {
+            let note = exchange::wage::notice(record)?;
+            Some(crate::error::FieldProblem {
+                path: format!("/{i}/{}", note.field.replace('.', "/")),
+                message: note.reason,
+            })
+        })
+        .collect();
     Ok(PushReport {
         created: report.created,
         updated: report.updated,
         unchanged: report.unchanged,
         offers: written.iter().map(offer_view).collect(),
+        notes,
     })
 }
 

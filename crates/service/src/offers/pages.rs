@@ -397,6 +397,8 @@ struct ImportPage {
     error: Option<String>,
     report: Option<crate::offers::api::PushReport>,
     rejects: Vec<Reject>,
+    /// Offers written with a remark (a wage label that cannot be read): position, label.
+    notes: Vec<(usize, String)>,
     file_name: String,
 }
 
@@ -407,6 +409,7 @@ pub async fn import_form(State(state): St, Viewer(principal): Viewer) -> PageRes
         error: None,
         report: None,
         rejects: Vec::new(),
+        notes: Vec::new(),
         file_name: String::new(),
     }))
 }
@@ -433,7 +436,7 @@ pub async fn import(
             file = Some((name, bytes.to_vec()));
         }
     }
-    let page = |error: Option<String>, report, rejects, file_name: String| {
+    let page = |error: Option<String>, report, rejects, notes, file_name: String| {
         let failed = error.is_some();
         render_form(
             &ImportPage {
@@ -445,6 +448,7 @@ pub async fn import(
                 error,
                 report,
                 rejects,
+                notes,
                 file_name,
             },
             failed,
@@ -454,6 +458,7 @@ pub async fn import(
         return Ok(page(
             Some("Choisissez un fichier JSON ou CSV d'offres.".to_string()),
             None,
+            Vec::new(),
             Vec::new(),
             String::new(),
         ));
@@ -487,6 +492,7 @@ pub async fn import(
                 )),
                 None,
                 Vec::new(),
+                Vec::new(),
                 name,
             ));
         }
@@ -496,10 +502,12 @@ pub async fn import(
                 Some(format!("Le fichier ne peut pas être lu : {err}")),
                 None,
                 Vec::new(),
+                Vec::new(),
                 name,
             ));
         }
     };
+    let mut positions = Vec::new();
     let mut records = Vec::new();
     let mut rejects = Vec::new();
     for row in rows {
@@ -513,7 +521,10 @@ pub async fn import(
                     record.structure_siret.as_str()
                 ),
             }),
-            Ok((_, record)) => records.push(record),
+            Ok((position, record)) => {
+                positions.push(position);
+                records.push(record);
+            }
             Err(err) => rejects.extend(err.errors.into_iter().map(|e| Reject {
                 position: err.position,
                 label: labels::offer_file_field(&e.field).unwrap_or(""),
@@ -537,7 +548,14 @@ pub async fn import(
         ),
         (Some(_), _) => None,
     };
-    Ok(page(error, report, rejects, name))
+    // What was written with a remark: the wage labels that cannot be read.
+    let notes = records
+        .iter()
+        .zip(&positions)
+        .filter(|(record, _)| exchange::wage::notice(record).is_some())
+        .map(|(record, position)| (*position, record.salary_label.clone().unwrap_or_default()))
+        .collect();
+    Ok(page(error, report, rejects, notes, name))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 //! by name, in French, and stores nothing; a file import lists the rows it refused (line,
 //! field, reason) and stores the others.
 
+use serde_json::json;
 use testdb::TestDb;
 
 use crate::support::*;
@@ -142,12 +143,13 @@ pub async fn a_file_import_lists_each_rejected_row_and_stores_the_good_ones(db: 
     let (server, world) = Server::start(db).await;
     let recruiter = server.login("recruiter@x.fr").await;
     let agency_x = world.structures[&AGENCY_X];
-    // Lines 3 and 5 are wrong (an unknown occupation; a commune that does not exist).
-    let csv = "reference,intitule,code_rome,commune,type_contrat,date_publication\n\
-               IMP-1,Cariste,N1101,93066,MIS,2026-03-01\n\
-               IMP-2,Cariste,N9999,93066,MIS,2026-03-01\n\
-               IMP-3,Magasinier,N1103,93066,CDI,2026-03-02\n\
-               IMP-4,Soudeur,H2913,93999,CDD,2026-03-03\n";
+    // Lines 3 and 5 are wrong (an unknown occupation; a commune that does not exist); line
+    // 4's wage is not a figure (imported, with a remark).
+    let csv = "reference,intitule,code_rome,commune,type_contrat,date_publication,salaire\n\
+               IMP-1,Cariste,N1101,93066,MIS,2026-03-01,Mensuel de 1900 Euros\n\
+               IMP-2,Cariste,N9999,93066,MIS,2026-03-01,\n\
+               IMP-3,Magasinier,N1103,93066,CDI,2026-03-02,A négocier\n\
+               IMP-4,Soudeur,H2913,93999,CDD,2026-03-03,\n";
     let Page { status, html, .. } = recruiter
         .upload("/offres/import", "offres.csv", "text/csv", csv)
         .await;
@@ -181,11 +183,41 @@ pub async fn a_file_import_lists_each_rejected_row_and_stores_the_good_ones(db: 
         );
         assert!(html.contains(&row), "line {line}: {html}");
     }
-    assert_eq!(html.matches("<tr><td>").count(), 2, "{html}");
+    assert!(
+        html.contains("Offres importées avec une remarque (1)"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<tr><td>4</td><td>A négocier</td></tr>"),
+        "{html}"
+    );
+    assert_eq!(html.matches("<tr><td>").count(), 3, "{html}");
     assert!(!html.contains("Aucune offre importée"), "{html}");
     assert_eq!(
         offer_references(&server, agency_x).await,
         ["IMP-1", "IMP-3", "OFF-1"]
+    );
+    // Pushed through the API: the offer is written, the remark names the field.
+    let pushed = json!([{
+        "id": "PUSH-1", "intitule": "Cariste (H/F)", "romeCode": "N1101",
+        "lieuTravail": {"commune": "93066"}, "typeContrat": "MIS",
+        "dateCreation": "2026-03-01T08:00:00Z", "salaire": {"libelle": "Selon profil"}
+    }, {
+        "id": "PUSH-2", "intitule": "Cariste (H/F)", "romeCode": "N1101",
+        "lieuTravail": {"commune": "93066"}, "typeContrat": "MIS",
+        "dateCreation": "2026-03-01T08:00:00Z",
+        "salaire": {"libelle": "Horaire de 12,50 Euros"}
+    }]);
+    let (status, report) = recruiter.post("/api/v1/offers", &pushed).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["created"], 2);
+    assert_eq!(
+        report["notes"],
+        json!([{
+            "path": "/0/salaire/libelle",
+            "message": "\"Selon profil\": the period \"selon\" is not Mensuel, Horaire or \
+                        Annuel; the label is kept, with no numeric wage"
+        }])
     );
     server.stop().await;
 }

@@ -548,6 +548,68 @@ pub async fn offers_keep_their_wage_and_closing_reason(db: &TestDb) {
     );
 }
 
+pub async fn offer_histories_and_difficulty_models_round_trip(db: &TestDb) {
+    let store = db.store();
+    assert_eq!(store.latest_offer_activity().await.unwrap(), None);
+    assert_eq!(store.latest_difficulty_model_id().await.unwrap(), None);
+    assert!(store.latest_difficulty_model().await.unwrap().is_none());
+    add_structures(store, [(3, StructureKind::AgenceEmploi)]).await;
+    let owner = siret(3);
+    // 1 and 2 published on the 1st (fixtures), 3 on the 10th and closed for lack of
+    // candidates on the 20th, 4 on the 25th (out of the span asked).
+    let mut records: Vec<_> = (1..=4).map(|n| offer(n, &owner)).collect();
+    records[2].published_at = at(10);
+    records[2].status = OfferStatus::Cancelled;
+    records[2].closed_at = Some(at(20));
+    records[2].close_reason = Some(CloseReason::LackOfCandidates);
+    records[3].published_at = at(25);
+    store.upsert_offers(&records, at(1)).await.unwrap();
+    assert_eq!(store.latest_offer_activity().await.unwrap(), Some(at(25)));
+    let histories = store.offer_histories(at(1), at(25)).await.unwrap();
+    assert_eq!(histories.len(), 3, "published in [1st, 25th)");
+    assert!(histories.windows(2).all(|w| w[0].id < w[1].id));
+    let third = &histories[2];
+    assert_eq!(third.rome, "N1101");
+    assert_eq!(third.commune, "93066");
+    assert_eq!(third.published_at, at(10));
+    assert_eq!(third.closed_at, Some(at(20)));
+    assert_eq!(third.status, OfferStatus::Cancelled);
+    assert_eq!(third.close_reason, Some(CloseReason::LackOfCandidates));
+    assert_eq!(third.contract_type, records[2].contract_type);
+    assert_eq!(third.duration_days, records[2].duration_days);
+    assert_eq!(third.weekly_hours, records[2].weekly_hours);
+    assert_eq!(third.wage, records[2].wage);
+    assert_eq!(third.experience_required, records[2].experience_required);
+    assert_eq!(third.licences, records[2].licences);
+    assert_eq!(third.positions, records[2].positions);
+    assert_eq!(third.hard_to_fill, records[2].hard_to_fill);
+    assert_eq!(third.sector_code, records[2].sector_code);
+    assert_eq!(
+        store.offer_history(third.id).await.unwrap().as_ref(),
+        Some(third)
+    );
+    assert_eq!(store.offer_history(424_242).await.unwrap(), None);
+
+    let model = |n: u64| NewDifficultyModel {
+        trained_at: at(26),
+        span_from: at(1),
+        span_to: at(25),
+        observations: n,
+        model: serde_json::json!({ "survival": { "n": n } }),
+        metrics: serde_json::json!({ "pr_auc": [0.9, 0.8, 0.6] }),
+    };
+    let first = store.save_difficulty_model(&model(3)).await.unwrap();
+    let second = store.save_difficulty_model(&model(4)).await.unwrap();
+    assert!(second > first);
+    assert_eq!(
+        store.latest_difficulty_model_id().await.unwrap(),
+        Some(second)
+    );
+    let latest = store.latest_difficulty_model().await.unwrap().unwrap();
+    assert_eq!(latest.id, second);
+    assert_eq!(latest.model, model(4));
+}
+
 pub async fn offers_with_unknown_owner_or_inconsistent_status_are_rejected(db: &TestDb) {
     let store = db.store();
     add_structures(store, [(3, StructureKind::AgenceEmploi)]).await;

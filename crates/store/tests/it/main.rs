@@ -67,4 +67,5 @@ contract_tests!(
     dashboard_counts_open_offers_and_referrals_in_sql,
     local_tension_groups_offers_and_seekers,
     offers_keep_their_wage_and_closing_reason,
+    offer_histories_and_difficulty_models_round_trip,
 );
