@@ -497,6 +497,9 @@ async function steeringAndAdmin(browser) {
   await page.getByRole("heading", { name: "Par département" }).waitFor();
   assert.ok((await page.locator("svg .pa-chart__bar").count()) > 0, "charts are drawn");
   await page.getByRole("heading", { name: /La politique de priorité en pratique/ }).waitFor();
+  // Occupations × departments, the three signals side by side.
+  await page.getByRole("heading", { name: "Métiers en tension : trois signaux par département" }).waitFor();
+  assert.ok((await page.locator(".pa-matrix__cell").count()) > 0, "the matrix is filled");
   await check(page, "pilotage");
 
   // The occupations in tension: the official class beside Passerelle's own measure.

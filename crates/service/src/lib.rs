@@ -179,14 +179,10 @@ impl AppState {
         })
     }
 
-    /// The open offers at risk by occupation and department, under the model in force; none
-    /// without a model. Counted again after five minutes or when the model changes.
-    pub(crate) async fn risk_cells(
-        &self,
-    ) -> Result<Option<Arc<difficulty::RiskCells>>, error::ApiError> {
-        let Some(model) = self.difficulty_model().await? else {
-            return Ok(None);
-        };
+    /// The open offers by occupation and department, declared hard to fill and at risk under
+    /// the model in force (if any). Counted again after five minutes or when the model changes.
+    pub(crate) async fn risk_cells(&self) -> Result<Arc<difficulty::RiskCells>, error::ApiError> {
+        let model = self.difficulty_model().await?;
         let now = self.now();
         let cached = self
             .risk_cells
@@ -194,21 +190,21 @@ impl AppState {
             .unwrap_or_else(|e| e.into_inner())
             .clone();
         if let Some(cells) = cached
-            && cells.model == model.id
+            && cells.model == model.as_ref().map(|m| m.id)
             && now - cells.at < chrono::Duration::minutes(5)
         {
-            return Ok(Some(cells));
+            return Ok(cells);
         }
         let cells = {
             let sourcing = self.sourcing.read().unwrap_or_else(|e| e.into_inner());
             Arc::new(difficulty::RiskCells::count(
-                &model,
+                model.as_deref(),
                 sourcing.offers.values(),
                 now,
             ))
         };
         *self.risk_cells.write().unwrap_or_else(|e| e.into_inner()) = Some(cells.clone());
-        Ok(Some(cells))
+        Ok(cells)
     }
 
     /// The difficulty model trained last, if any: read from the store when a newer one was

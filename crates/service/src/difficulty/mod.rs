@@ -293,52 +293,62 @@ pub fn history_of(offer: &model::Offer) -> OfferHistory {
     }
 }
 
-/// Open offers and those at risk, by `ROME:department`, as one model saw them at one time.
+/// The open offers of an occupation in a department: how many, how many their file declares
+/// hard to fill, how many the model predicts at risk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cell {
+    pub open: u64,
+    pub declared: u64,
+    pub at_risk: u64,
+}
+
+/// The open offers by occupation and department, as the model in force (if any) saw them at
+/// one time.
 #[derive(Debug, Default)]
 pub struct RiskCells {
-    pub model: i64,
+    /// The model's version; none when no model is trained (then `at_risk` counts nothing).
+    pub model: Option<i64>,
     pub at: DateTime<Utc>,
-    pub cells: std::collections::HashMap<String, (u64, u64)>,
+    /// By (ROME code, department).
+    pub cells: std::collections::HashMap<(String, String), Cell>,
 }
 
 impl RiskCells {
-    /// Counts the open offers the engine holds and those at risk.
+    /// Counts the open offers the engine holds, those declared hard to fill and those at risk.
     pub fn count<'a>(
-        loaded: &Loaded,
+        loaded: Option<&Loaded>,
         offers: impl Iterator<Item = &'a model::Offer>,
         at: DateTime<Utc>,
     ) -> Self {
-        let mut cells: std::collections::HashMap<String, (u64, u64)> =
+        let mut cells: std::collections::HashMap<(String, String), Cell> =
             std::collections::HashMap::new();
         for offer in offers {
             if offer.record.status != OfferStatus::Open {
                 continue;
             }
             let history = history_of(offer);
-            let risky = loaded.trained.is_at_risk(&history, at).unwrap_or(false);
-            let cell = cells
-                .entry(format!(
-                    "{}:{}",
-                    history.rome,
-                    department_of(&history.commune)
-                ))
-                .or_default();
-            cell.0 += 1;
-            cell.1 += u64::from(risky);
+            let risky = loaded
+                .and_then(|l| l.trained.is_at_risk(&history, at))
+                .unwrap_or(false);
+            let department = department_of(&history.commune).to_string();
+            let cell = cells.entry((history.rome, department)).or_default();
+            cell.open += 1;
+            cell.declared += u64::from(history.hard_to_fill);
+            cell.at_risk += u64::from(risky);
         }
         Self {
-            model: loaded.id,
+            model: loaded.map(|l| l.id),
             at,
             cells,
         }
     }
 
-    /// (open offers, at risk) of an occupation in a department.
-    pub fn of(&self, rome: &str, department: &str) -> (u64, u64) {
+    /// The cell of an occupation in a department (zeros when it has no open offer).
+    pub fn of(&self, rome: &str, department: &str) -> Cell {
         self.cells
-            .get(&format!("{rome}:{department}"))
+            .get(&(rome.to_string(), department.to_string()))
             .copied()
-            .unwrap_or((0, 0))
+            .unwrap_or_default()
     }
 }
 

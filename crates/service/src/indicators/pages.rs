@@ -76,6 +76,8 @@ struct SteeringPage {
     /// The priority publics in practice (territory readers only).
     practice: Vec<PracticeRow>,
     public_label: &'static str,
+    /// Occupations × departments, the three signals (territory readers only).
+    matrix: Option<crate::tension::pages::SignalMatrix>,
 }
 
 /// Below this count a figure is withheld (statistical secrecy), and so is a share built on it.
@@ -309,7 +311,17 @@ pub async fn indicators(
             }
         })
         .collect();
+    let matrix = if own.is_none() {
+        let risk = state.risk_cells().await?;
+        Some(crate::tension::pages::signal_matrix(
+            &risk,
+            &state.config.region,
+        ))
+    } else {
+        None
+    };
     Ok(render(&SteeringPage {
+        matrix,
         chrome: Chrome::new(&principal, "Pilotage", "/pilotage"),
         scope: scope_label,
         filter: if own.is_none() {

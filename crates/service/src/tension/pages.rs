@@ -138,9 +138,10 @@ pub async fn tension(
         .cells
         .iter()
         .map(|cell| {
-            let predicted = risk.as_ref().map(|r| {
-                let (open, at_risk) = r.of(&cell.rome, &department);
-                (open >= crate::tension::SECRET_BELOW).then(|| at_risk as f64 / open.max(1) as f64)
+            let predicted = risk.model.map(|_| {
+                let c = risk.of(&cell.rome, &department);
+                (c.open >= crate::tension::SECRET_BELOW)
+                    .then(|| c.at_risk as f64 / c.open.max(1) as f64)
             });
             let official =
                 refdata::tensions().official(&cell.rome, Territory::Department(&department));
@@ -212,7 +213,116 @@ pub async fn tension(
         total: found.total,
         rows,
         signals,
-        predicted: risk.is_some(),
+        predicted: risk.model.is_some(),
         pagination,
     }))
+}
+
+/// One cell of the steering matrix: an occupation in a department, its three signals.
+pub struct MatrixCell {
+    pub declared: String,
+    pub official: String,
+    pub predicted: String,
+}
+
+pub struct MatrixRow {
+    pub rome: String,
+    pub label: String,
+    pub cells: Vec<MatrixCell>,
+}
+
+/// Occupations × departments, the three signals side by side, for the steering committee: the
+/// occupations with the most open offers in the region, each department's open offers declared
+/// hard to fill and predicted at risk (withheld under 20 open offers) beside the official class.
+pub struct SignalMatrix {
+    pub departments: Vec<(String, String)>,
+    pub rows: Vec<MatrixRow>,
+    /// The same occupations region-wide, for the chart.
+    pub signals: Vec<Signals>,
+    pub predicted: bool,
+}
+
+/// How many occupations the matrix shows.
+const MATRIX_ROWS: usize = 12;
+
+pub fn signal_matrix(risk: &crate::difficulty::RiskCells, region: &str) -> SignalMatrix {
+    let departments: Vec<(String, String)> = refdata::geo()
+        .departments()
+        .filter(|d| d.region == region)
+        .map(|d| (d.code.to_string(), d.name.to_string()))
+        .collect();
+    let mut totals: std::collections::BTreeMap<&str, crate::difficulty::Cell> =
+        std::collections::BTreeMap::new();
+    for ((rome, department), cell) in &risk.cells {
+        if departments.iter().any(|(code, _)| code == department) {
+            let total = totals.entry(rome.as_str()).or_default();
+            total.open += cell.open;
+            total.declared += cell.declared;
+            total.at_risk += cell.at_risk;
+        }
+    }
+    let mut top: Vec<(&str, crate::difficulty::Cell)> = totals.into_iter().collect();
+    top.sort_by(|a, b| b.1.open.cmp(&a.1.open).then(a.0.cmp(b.0)));
+    top.truncate(MATRIX_ROWS);
+    let predicted = risk.model.is_some();
+    let share = |part: u64, whole: u64| {
+        (whole >= crate::tension::SECRET_BELOW).then(|| part as f64 / whole as f64)
+    };
+    let text = |value: Option<f64>| shown(value, |v| format!("{:.0} %", v * 100.0));
+    let class_in = |rome: &str, territory: Territory<'_>| {
+        refdata::tensions()
+            .official(rome, territory)
+            .ok()
+            .map(|t| t.class)
+    };
+    let rows = top
+        .iter()
+        .map(|(rome, _)| MatrixRow {
+            rome: rome.to_string(),
+            label: occupation_label(rome),
+            cells: departments
+                .iter()
+                .map(|(code, _)| {
+                    let cell = risk.of(rome, code);
+                    MatrixCell {
+                        declared: text(share(cell.declared, cell.open)),
+                        official: class_in(rome, Territory::Department(code))
+                            .map_or("—".to_string(), |c| format!("{c}/5")),
+                        predicted: if predicted {
+                            text(share(cell.at_risk, cell.open))
+                        } else {
+                            "—".to_string()
+                        },
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let bar = |value: Option<f64>| {
+        value.map_or((0, SECRET.to_string()), |v| {
+            ((v * 100.0).round() as u32, format!("{:.0} %", v * 100.0))
+        })
+    };
+    let signals = top
+        .iter()
+        .map(|(rome, total)| Signals {
+            label: occupation_label(rome),
+            declared: bar(share(total.declared, total.open)),
+            official: class_in(rome, Territory::Region(region))
+                .map_or((0, "—".to_string()), |c| {
+                    (u32::from(c) * 20, format!("{c} sur 5"))
+                }),
+            predicted: if predicted {
+                bar(share(total.at_risk, total.open))
+            } else {
+                (0, "—".to_string())
+            },
+        })
+        .collect();
+    SignalMatrix {
+        departments,
+        rows,
+        signals,
+        predicted,
+    }
 }

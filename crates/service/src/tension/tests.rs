@@ -187,3 +187,54 @@ fn duncan_index_and_median_by_hand() {
     assert_eq!(department_of("97411"), "974");
     assert_eq!(department_of("2A004"), "2A");
 }
+
+#[test]
+fn the_steering_matrix_withholds_shares_under_twenty_open_offers() {
+    use crate::difficulty::{Cell, RiskCells};
+    let mut risk = RiskCells {
+        model: Some(1),
+        ..RiskCells::default()
+    };
+    let cell = |open, declared, at_risk| Cell {
+        open,
+        declared,
+        at_risk,
+    };
+    // N4101: 40 open offers in 93 (30 declared, 10 at risk), 5 in 75; K2204: 19 in 93.
+    risk.cells
+        .insert(("N4101".to_string(), "93".to_string()), cell(40, 30, 10));
+    risk.cells
+        .insert(("N4101".to_string(), "75".to_string()), cell(5, 5, 5));
+    risk.cells
+        .insert(("K2204".to_string(), "93".to_string()), cell(19, 1, 2));
+    // Another region's department is not counted.
+    risk.cells
+        .insert(("K2204".to_string(), "13".to_string()), cell(500, 0, 0));
+    let matrix = pages::signal_matrix(&risk, "11");
+    assert_eq!(matrix.departments.len(), 8);
+    let rows: Vec<&str> = matrix.rows.iter().map(|r| r.rome.as_str()).collect();
+    assert_eq!(rows, ["N4101", "K2204"], "the most open offers first");
+    let column = |code: &str| {
+        matrix
+            .departments
+            .iter()
+            .position(|(c, _)| c == code)
+            .unwrap()
+    };
+    let n4101 = &matrix.rows[0].cells;
+    assert_eq!(n4101[column("93")].declared, "75 %");
+    assert_eq!(n4101[column("93")].predicted, "25 %");
+    assert_eq!(n4101[column("75")].declared, "< 20");
+    assert_eq!(n4101[column("75")].predicted, "< 20");
+    assert_eq!(matrix.rows[1].cells[column("93")].predicted, "< 20");
+    // Region-wide N4101 has 45 open offers: 35 declared, 15 at risk.
+    assert_eq!(matrix.signals[0].declared, (78, "78 %".to_string()));
+    assert_eq!(matrix.signals[0].predicted, (33, "33 %".to_string()));
+    // K2204 has 19 in the region: withheld.
+    assert_eq!(matrix.signals[1].declared.1, "< 20");
+    // Without a model, no prediction is shown.
+    risk.model = None;
+    let matrix = pages::signal_matrix(&risk, "11");
+    assert_eq!(matrix.rows[0].cells[column("93")].predicted, "—");
+    assert!(!matrix.predicted);
+}
