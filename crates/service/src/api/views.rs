@@ -74,6 +74,20 @@ pub struct OfferView {
     pub status: String,
     pub starts_on: Option<NaiveDate>,
     pub published_at: DateTime<Utc>,
+    /// `salaire.libelle` as the offer gives it.
+    pub salary_label: Option<String>,
+    /// The label read as a monthly gross range in euros; none when it could not be read.
+    pub wage: Option<WageView>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Why a cancelled offer was: `lack_of_candidates` or `need_withdrawn`, when known.
+    pub close_reason: Option<String>,
+}
+
+/// A monthly gross wage range, in euros.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
+pub struct WageView {
+    pub min: f64,
+    pub max: f64,
 }
 
 pub(crate) fn offer_view(offer: &Offer) -> OfferView {
@@ -92,6 +106,13 @@ pub(crate) fn offer_view(offer: &Offer) -> OfferView {
         status: r.status.as_str().to_string(),
         starts_on: r.starts_on,
         published_at: r.published_at,
+        salary_label: r.salary_label.clone(),
+        wage: r.wage.map(|w| WageView {
+            min: w.min,
+            max: w.max,
+        }),
+        closed_at: r.closed_at,
+        close_reason: r.close_reason.map(|c| c.as_str().to_string()),
     }
 }
 
