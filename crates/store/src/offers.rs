@@ -204,13 +204,43 @@ pub fn offer_update_set() -> String {
         .join(", ")
 }
 
-/// The offer's row, or why the record cannot be stored as it is.
-pub fn offer_row(record: &OfferRecord, structure_id: i64) -> Result<OfferRow, String> {
+/// How far past the time of writing an offer's dates may be: a start planned, a file dated
+/// ahead by a time zone or a clock; beyond, a date is a mistake (2099) that would skew every
+/// history read on "the last recorded day".
+pub const DATES_AHEAD: chrono::Duration = chrono::Duration::days(366);
+
+/// The offer's row, or why the record cannot be stored as it is (`now`: the time of writing).
+pub fn offer_row(
+    record: &OfferRecord,
+    structure_id: i64,
+    now: DateTime<Utc>,
+) -> Result<OfferRow, String> {
     if record.title.trim().is_empty() {
         return Err("title: is empty".to_string());
     }
     if (record.status == OfferStatus::Open) != record.closed_at.is_none() {
         return Err("closed_at: set exactly when the status is not open".to_string());
+    }
+    if record.published_at > now + DATES_AHEAD {
+        return Err(format!(
+            "published_at: {} is more than a year after today",
+            record.published_at.date_naive()
+        ));
+    }
+    if let Some(closed_at) = record.closed_at {
+        if closed_at < record.published_at {
+            return Err(format!(
+                "closed_at: {} is before the publication ({})",
+                closed_at.date_naive(),
+                record.published_at.date_naive()
+            ));
+        }
+        if closed_at > now + DATES_AHEAD {
+            return Err(format!(
+                "closed_at: {} is more than a year after today",
+                closed_at.date_naive()
+            ));
+        }
     }
     if record.close_reason.is_some() && record.status != OfferStatus::Cancelled {
         return Err("close_reason: only a cancelled offer has one".to_string());
@@ -470,7 +500,7 @@ both_backends! {
                             record.structure_siret
                         )
                     })?;
-                    offer_row(record, *owner)
+                    offer_row(record, *owner, now)
                 },
             );
             let staged: Vec<Staged> = rows.iter().map(|row| row.staged(now)).collect();

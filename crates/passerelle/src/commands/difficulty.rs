@@ -87,21 +87,40 @@ fn day_start(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(chrono::NaiveTime::MIN).and_utc()
 }
 
-/// The day a history is read on: the one given, or the day after the store's last recorded
-/// publication or closing (a simulated region describes a day of its own), or today.
+/// The day a history is read on: the one given (not after today: outcomes to come are not
+/// known), or the day after the store's last recorded publication or closing (a simulated
+/// region describes a day of its own), never after today.
 pub async fn today_of(
     store: &dyn Store,
     given: Option<NaiveDate>,
 ) -> anyhow::Result<DateTime<Utc>> {
+    let today = now().date_naive() + Duration::days(1);
     let day = match given {
+        Some(day) if day > today => {
+            anyhow::bail!("today: {day} is in the future; outcomes are known up to {today} at most")
+        }
         Some(day) => day,
         None => match store.latest_offer_activity().await? {
-            Some(last) => last.date_naive() + Duration::days(1),
-            None => now().date_naive(),
+            Some(last) => (last.date_naive() + Duration::days(1)).min(today),
+            None => today,
         },
     };
     Ok(day_start(day))
 }
+
+/// Opens a database that must already exist: an evaluation or a training reads, it never
+/// creates an empty SQLite file where a path was mistyped.
+async fn open_existing(settings: &Settings) -> anyhow::Result<std::sync::Arc<dyn Store>> {
+    if let Some(path) = settings.database.sqlite_path()
+        && !path.exists()
+    {
+        anyhow::bail!("database: {} does not exist", path.display());
+    }
+    open_store(settings).await
+}
+
+/// Fewer test offers than this say nothing.
+const MIN_TEST_OFFERS: usize = 20;
 
 /// What `train` reports and keeps with the model.
 #[derive(Debug, Serialize)]
@@ -156,7 +175,7 @@ async fn evaluate(
     test: Option<&Settings>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let store = open_store(settings).await?;
+    let store = open_existing(settings).await?;
     let today = today_of(store.as_ref(), args.today).await?;
     let history = history(store.as_ref(), today).await?;
     let evaluation = match test {
@@ -179,7 +198,13 @@ async fn evaluate(
             .0
         }
         Some(other) => {
-            let other_store = open_store(other).await?;
+            if other.database == settings.database {
+                anyhow::bail!(
+                    "test-database: the same database as --database; an evaluation tests on \
+                     offers the model never saw"
+                );
+            }
+            let other_store = open_existing(other).await?;
             let tested = self::history(other_store.as_ref(), today).await?;
             let train: Vec<&model::OfferHistory> = history.offers.iter().collect();
             let test: Vec<&model::OfferHistory> = tested.offers.iter().collect();
@@ -194,6 +219,13 @@ async fn evaluate(
             .0
         }
     };
+    if evaluation.test_offers < MIN_TEST_OFFERS {
+        anyhow::bail!(
+            "too few test offers: {} (at least {MIN_TEST_OFFERS}); choose an earlier --cutoff or \
+             a larger --test-database",
+            evaluation.test_offers
+        );
+    }
     if args.json {
         write_json(out, &evaluation)
     } else {
@@ -202,7 +234,7 @@ async fn evaluate(
 }
 
 async fn train(settings: &Settings, args: &Args, out: &mut dyn Write) -> anyhow::Result<()> {
-    let store = open_store(settings).await?;
+    let store = open_existing(settings).await?;
     let today = today_of(store.as_ref(), args.today).await?;
     let report = train_and_keep(store.as_ref(), today).await?;
     if args.json {

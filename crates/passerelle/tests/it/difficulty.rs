@@ -184,6 +184,31 @@ fn a_model_trained_on_one_region_is_tested_on_another() {
 fn difficulty_refuses_a_late_cutoff_and_too_little_history() {
     let dir = tempfile::tempdir().unwrap();
     let empty = sqlite_url(dir.path(), "empty.db");
+    // An evaluation never creates a database where a path was mistyped.
+    let message = run_err(&["difficulty", "train", "--database", &empty]);
+    assert_has(&message, "does not exist");
+    assert!(!dir.path().join("empty.db").exists());
+    run_ok(&["migrate", "--database", &empty]);
+    // A day to come is refused: outcomes are not known yet.
+    let message = run_err(&[
+        "difficulty",
+        "train",
+        "--database",
+        &empty,
+        "--today",
+        "2099-01-01",
+    ]);
+    assert_has(&message, "today: 2099-01-01 is in the future");
+    // Testing on the training database is not an evaluation.
+    let message = run_err(&[
+        "difficulty",
+        "evaluate",
+        "--database",
+        &empty,
+        "--test-database",
+        &empty,
+    ]);
+    assert_has(&message, "test-database: the same database as --database");
     let message = run_err(&[
         "difficulty",
         "evaluate",

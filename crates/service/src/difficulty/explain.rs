@@ -28,8 +28,9 @@ pub struct Factor {
     pub feature: &'static str,
     /// What it is, in French.
     pub label: &'static str,
-    /// The covariate's value for this offer.
-    pub value: f64,
+    /// The covariate's value for this offer; withheld (`null`) for the candidates per competing
+    /// offer when either count is under 20 (secret statistique).
+    pub value: Option<f64>,
     pub contribution: f64,
 }
 
@@ -71,6 +72,21 @@ const LABELS: [&str; FEATURES.len()] = [
     "Plusieurs postes",
     "Employeur du BTP",
     "Déclarée difficile à pourvoir",
+];
+
+/// The factors that are yes (1) or no (0).
+const BINARY: [&str; 11] = [
+    "wage_unknown",
+    "experience_required",
+    "experience_wished",
+    "heavy_licence",
+    "car_licence",
+    "short_mission",
+    "permanent",
+    "part_time",
+    "several_positions",
+    "construction",
+    "declared_hard",
 ];
 
 /// The day a probability of fill first reaches `target` from `age` on, within a year.
@@ -136,6 +152,9 @@ impl Trained {
             .find(|h| h.days == AT_RISK_DAYS)
             .is_some_and(|h| h.probability >= AT_RISK);
         let contributions = &prediction.contributions().fill;
+        let secret = crate::tension::SECRET_BELOW;
+        let small_counts = self.context.seekers_for(offer) < secret
+            || self.context.competing_offers(offer) < secret;
         let mut factors: Vec<Factor> = FEATURES
             .iter()
             .zip(LABELS)
@@ -144,12 +163,18 @@ impl Trained {
             .map(|(((feature, label), value), contribution)| Factor {
                 feature,
                 label,
-                value,
+                value: (*feature != "candidates" || !small_counts).then_some(value),
                 contribution: *contribution,
             })
             .collect();
         factors.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
-        let mut slowing: Vec<&Factor> = factors.iter().filter(|f| f.contribution < -0.05).collect();
+        // A reason names what the offer has: a yes-or-no factor slows it only when it is yes
+        // (its absence can weigh too, but "mission très courte" is not said of a CDD).
+        let mut slowing: Vec<&Factor> = factors
+            .iter()
+            .filter(|f| f.contribution < -0.05)
+            .filter(|f| !BINARY.contains(&f.feature) || f.value.is_some_and(|v| v > 0.5))
+            .collect();
         slowing.sort_by(|a, b| a.contribution.total_cmp(&b.contribution));
         let reasons = slowing
             .iter()
@@ -172,16 +197,21 @@ impl Trained {
         let context: &Context = &self.context;
         Some(match feature {
             "candidates" => {
+                // Counts under 20 are withheld (secret statistique), here as everywhere.
+                let secret = crate::tension::SECRET_BELOW;
                 let seekers = context.seekers_for(offer);
                 let competing = context.competing_offers(offer);
-                format!(
-                    "{seekers} demandeur{} d'emploi cherche{} ce métier dans le département pour \
-                     {competing} offre{} publiée{} le même mois",
-                    plural(seekers),
-                    if seekers > 1 { "nt" } else { "" },
-                    plural(competing),
-                    plural(competing)
-                )
+                let who = if seekers < secret {
+                    "moins de 20 demandeurs d'emploi cherchent ce métier dans le département"
+                        .to_string()
+                } else {
+                    format!("{seekers} demandeurs d'emploi cherchent ce métier dans le département")
+                };
+                if competing < secret {
+                    format!("{who}, face aux autres offres du même métier publiées le même mois")
+                } else {
+                    format!("{who} pour {competing} offres publiées le même mois")
+                }
             }
             "official_class" => format!(
                 "métier en tension dans le territoire (classe {} sur 5, DARES 2019)",
@@ -195,8 +225,13 @@ impl Trained {
                 let wage = full_time_wage(offer)?;
                 let median = context.median_wage(&offer.rome)?;
                 let gap = ((1.0 - wage / median) * 100.0).round();
+                let whose = if context.has_own_median(&offer.rome) {
+                    "du métier"
+                } else {
+                    "des offres de la région"
+                };
                 if gap >= 1.0 {
-                    format!("salaire {gap} % sous la médiane du métier")
+                    format!("salaire {gap} % sous la médiane {whose}")
                 } else {
                     return None;
                 }
@@ -217,8 +252,4 @@ impl Trained {
             _ => return None,
         })
     }
-}
-
-fn plural(n: u64) -> &'static str {
-    if n > 1 { "s" } else { "" }
 }

@@ -127,7 +127,9 @@ impl Context {
             }
         }
         for (rome, mut values) in wages {
-            if values.len() >= 5
+            // A median shown in a reason is a figure: on at least 20 offers (secret
+            // statistique), else the median of all offers stands in.
+            if values.len() as u64 >= crate::tension::SECRET_BELOW
                 && let Some(m) = median(&mut values)
             {
                 context.medians.insert(rome.to_string(), m);
@@ -158,6 +160,11 @@ impl Context {
     /// The median full-time wage of the occupation, or of all offers.
     pub fn median_wage(&self, rome: &str) -> Option<f64> {
         self.medians.get(rome).copied().or(self.overall_median)
+    }
+
+    /// Whether the occupation has a median of its own (at least 20 offers with a wage).
+    pub fn has_own_median(&self, rome: &str) -> bool {
+        self.medians.contains_key(rome)
     }
 }
 

@@ -39,9 +39,14 @@ pub struct Panel {
 }
 
 /// A covariate's value as the panel says it.
-fn value_text(feature: &str, value: f64) -> String {
+fn value_text(feature: &str, value: Option<f64>) -> String {
+    let Some(value) = value else {
+        return "moins de 20 offres ou personnes : non affiché".to_string();
+    };
     match feature {
-        "candidates" => format!("{:.1} par offre", value.exp() - 1.0).replace('.', ","),
+        // A ratio of two counts that may be under 20: said in the reasons, withheld here.
+        "candidates" if value >= 0.0 => "plus de candidats que d'offres".to_string(),
+        "candidates" => "moins de candidats que d'offres".to_string(),
         "official_class" | "working_conditions" | "labour_shortage" => {
             format!("classe {} sur 5", (value + 3.0).round() as i64)
         }

@@ -42,16 +42,19 @@ fn seekers(rome: &str, commune: &str, n: u64) -> SeekerGroup {
 
 #[test]
 fn the_context_counts_seekers_and_offers_and_takes_median_wages() {
-    // N1103: five wages (median 2,000); K2204: four (too few: the median of all nine).
+    // N1103: twenty wages (median 2,000); K2204: four, too few for a median of its own (20
+    // at least: a figure shown in a reason): the median of all 24, (1,950 + 2,000) / 2.
     let mut offers: Vec<OfferHistory> = [1_800.0, 2_200.0, 2_000.0, 1_900.0, 2_100.0]
         .iter()
+        .cycle()
+        .take(20)
         .enumerate()
         .map(|(i, w)| offer(i as i64, "N1103", Some(*w)))
         .collect();
     for (i, w) in [1_700.0, 1_750.0, 1_850.0, 1_950.0].iter().enumerate() {
-        offers.push(offer(10 + i as i64, "K2204", Some(*w)));
+        offers.push(offer(100 + i as i64, "K2204", Some(*w)));
     }
-    offers.push(offer(20, "K2204", None));
+    offers.push(offer(200, "K2204", None));
     // Two seekers' groups in 93 and one in 75 for N1103.
     let context = Context::new(
         &offers,
@@ -62,10 +65,12 @@ fn the_context_counts_seekers_and_offers_and_takes_median_wages() {
         ],
     );
     assert_eq!(context.median_wage("N1103"), Some(2_000.0));
-    assert_eq!(context.median_wage("K2204"), Some(1_900.0));
+    assert!(context.has_own_median("N1103"));
+    assert_eq!(context.median_wage("K2204"), Some(1_975.0));
+    assert!(!context.has_own_median("K2204"));
     assert_eq!(context.seekers_for(&offers[0]), 9);
-    assert_eq!(context.competing_offers(&offers[0]), 5);
-    assert_eq!(context.seekers_for(&offers[5]), 0);
+    assert_eq!(context.competing_offers(&offers[0]), 20);
+    assert_eq!(context.seekers_for(&offers[20]), 0);
     // An offer of another month competes with none but itself.
     let mut later = offer(30, "N1103", None);
     later.published_at = day(40);

@@ -546,6 +546,24 @@ pub async fn offers_keep_their_wage_and_closing_reason(db: &TestDb) {
         OfferStatus::Cancelled,
         "a refused change changes nothing"
     );
+    // Dates that cannot be: closed before published, published or closed years ahead.
+    let mut wrong: Vec<_> = (11..=13).map(|n| offer(n, &owner)).collect();
+    wrong[0].status = OfferStatus::Filled;
+    wrong[0].closed_at = Some(at(1) - chrono::Duration::days(30));
+    wrong[1].published_at = at(1) + chrono::Duration::days(367);
+    wrong[2].status = OfferStatus::Cancelled;
+    wrong[2].closed_at = Some(at(1) + chrono::Duration::days(800));
+    let report = store.upsert_offers(&wrong, at(1)).await.unwrap();
+    assert_eq!(report.created, 0);
+    let reasons: Vec<&str> = report.rejected.iter().map(|(_, r)| r.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "closed_at: 2026-01-30 is before the publication (2026-03-01)",
+            "published_at: 2027-03-03 is more than a year after today",
+            "closed_at: 2028-05-09 is more than a year after today",
+        ]
+    );
 }
 
 pub async fn offer_histories_and_difficulty_models_round_trip(db: &TestDb) {
