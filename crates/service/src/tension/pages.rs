@@ -82,17 +82,49 @@ pub async fn tension(
         .filter(|d| d.region == region)
         .map(|d| (d.code.to_string(), format!("{} — {}", d.code, d.name)))
         .collect();
-    let asked = query
-        .departement
-        .clone()
-        .filter(|d| !d.trim().is_empty())
-        .unwrap_or_else(|| {
-            departments
-                .first()
-                .map(|(c, _)| c.clone())
-                .unwrap_or_default()
-        });
-    let quarter = query.trimestre.clone().unwrap_or_default();
+    let first = departments
+        .first()
+        .map(|(c, _)| c.clone())
+        .unwrap_or_default();
+    // A department or a quarter that cannot be read is said beside its field; the page shows
+    // the default instead.
+    let (asked, department_error) = match query.departement.as_deref().map(str::trim) {
+        None | Some("") => (first, None),
+        Some(given) => match departments
+            .iter()
+            .find(|(code, _)| code.eq_ignore_ascii_case(given))
+        {
+            Some((code, _)) => (code.clone(), None),
+            None => (
+                first,
+                Some(format!(
+                    "« {} » n'est pas un département de la région : choisissez-en un dans la liste",
+                    given.chars().take(40).collect::<String>()
+                )),
+            ),
+        },
+    };
+    let given_quarter = query.trimestre.clone().unwrap_or_default();
+    let typed_quarter: String = given_quarter.chars().take(40).collect();
+    let (quarter, quarter_error) = if given_quarter.trim().is_empty() {
+        (String::new(), None)
+    } else {
+        match crate::tension::Period::parse(
+            Some(given_quarter.trim()),
+            None,
+            None,
+            state.now().date_naive(),
+        ) {
+            Ok(_) => (given_quarter, None),
+            Err(reason) => (
+                String::new(),
+                Some(format!(
+                    "trimestre non compris ({}) : le dernier trimestre achevé est affiché",
+                    reason.chars().take(120).collect::<String>()
+                )),
+            ),
+        }
+    };
     let occupation = query.metier.clone().unwrap_or_default();
     if let Some(problem) = crate::limits::search_problem(&occupation) {
         return Err(ApiError::field("?metier", problem).into());
@@ -201,6 +233,15 @@ pub async fn tension(
     ];
     if let Some(message) = occupation_error {
         forms::set_error(&mut filters, "metier", message);
+    }
+    if let Some(message) = department_error {
+        forms::set_error(&mut filters, "departement", message);
+    }
+    if let Some(message) = quarter_error {
+        forms::set_error(&mut filters, "trimestre", message);
+        if let Some(field) = filters.iter_mut().find(|f| f.name == "trimestre") {
+            field.value = typed_quarter;
+        }
     }
     Ok(render(&TensionPage {
         chrome: Chrome::new(&principal, "Métiers en tension", "/tension"),

@@ -86,7 +86,30 @@ pub async fn official_and_local_tension_through_the_api(db: TestDb) {
     let page = partner.page("/tension?departement=93&metier=%C3%A9").await;
     assert_eq!(page.status, 200, "{}", page.html);
     assert!(page.html.contains("id=\"metier-error\""), "{}", page.html);
+    // So is a department outside the region, or a quarter that cannot be read: the page shows
+    // the defaults and says why beside the field.
     let page = partner.page("/tension?departement=99").await;
-    assert_eq!(page.status, 422, "{}", page.html);
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(
+        page.html.contains("id=\"departement-error\""),
+        "{}",
+        page.html
+    );
+    assert!(
+        page.html
+            .contains("« 99 » n&#39;est pas un département de la région"),
+        "{}",
+        page.html
+    );
+    let page = partner
+        .page("/tension?departement=93&trimestre=2026-Q9")
+        .await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(
+        page.html.contains("id=\"trimestre-error\""),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains("value=\"2026-Q9\""), "{}", page.html);
     server.stop().await;
 }
