@@ -494,7 +494,7 @@ async function steeringAndAdmin(browser) {
   const page = await newPage(browser);
   await signInWithKeyboard(page, "steering");
   await page.waitForURL(/\/pilotage/);
-  await page.getByRole("heading", { name: "Par département" }).waitFor();
+  await page.getByRole("heading", { name: "Par département", exact: true }).waitFor();
   assert.ok((await page.locator("svg .pa-chart__bar").count()) > 0, "charts are drawn");
   await page.getByRole("heading", { name: /La politique de priorité en pratique/ }).waitFor();
   // Occupations × departments, the three signals side by side.
