@@ -51,6 +51,9 @@ pub(crate) trait Dialect {
     fn days_between(from: &str, to: &str) -> String;
     /// A JSON column read as text.
     fn json_text(column: &str) -> String;
+    /// The texts of a column over a group, one after the other without separator, in no
+    /// particular order (an aggregate).
+    fn concat_texts(column: &str) -> String;
     /// The values of a JSON array of texts bound as `param` (a `sqlx::types::Json`), as a
     /// subquery: `x IN (<this>)` stands for PostgreSQL's `x = ANY(...)`.
     fn each_text(param: &str) -> String;
@@ -79,6 +82,9 @@ impl Dialect for SqliteStore {
     fn json_text(column: &str) -> String {
         column.to_string()
     }
+    fn concat_texts(column: &str) -> String {
+        format!("group_concat({column}, '')")
+    }
     fn each_text(param: &str) -> String {
         format!("SELECT value FROM json_each({param})")
     }
@@ -100,6 +106,9 @@ impl Dialect for PostgresStore {
     }
     fn json_text(column: &str) -> String {
         format!("{column}::text")
+    }
+    fn concat_texts(column: &str) -> String {
+        format!("string_agg({column}, '')")
     }
     fn each_text(param: &str) -> String {
         format!("SELECT jsonb_array_elements_text({param})")

@@ -67,14 +67,14 @@ struct History {
 async fn history(store: &dyn Store, on: DateTime<Utc>) -> anyhow::Result<History> {
     let started = Instant::now();
     let (from, to) = difficulty::span(on);
-    let offers = store.offer_histories(from, to).await?;
-    let seekers = store
-        .seeker_groups(&LocalQuery {
-            from: from.date_naive(),
-            to: to.date_naive(),
-            rome: None,
-        })
-        .await?;
+    let query = LocalQuery {
+        from: from.date_naive(),
+        to: to.date_naive(),
+        rome: None,
+    };
+    // Two independent reads, on two connections at once.
+    let (offers, seekers) =
+        tokio::try_join!(store.offer_histories(from, to), store.seeker_groups(&query))?;
     let context = Context::new(&offers, &seekers);
     Ok(History {
         offers,

@@ -257,8 +257,9 @@ async fn local(settings: &Settings, args: LocalArgs, out: &mut dyn Write) -> any
         to: args.period.to,
         rome: args.rome.map(str::to_string),
     };
-    let offers = store.offer_groups(&query).await?;
-    let seekers = store.seeker_groups(&query).await?;
+    // Two independent reads, on two connections at once.
+    let (offers, seekers) =
+        tokio::try_join!(store.offer_groups(&query), store.seeker_groups(&query))?;
     let mut cells = local_tension(
         &offers,
         &seekers,

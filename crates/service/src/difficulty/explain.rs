@@ -89,8 +89,11 @@ const BINARY: [&str; 11] = [
     "declared_hard",
 ];
 
-/// The day a probability of fill first reaches `target` from `age` on, within a year.
-fn first_day(prediction: &survival::Prediction, age: f64, target: f64) -> Option<f64> {
+/// The day a probability of fill first reaches `target` from `age` on, within a year: the first
+/// whole day from `age` (at least day 1) where it does. The cumulative fill never decreases, so
+/// the day is found by bisection over the whole days (nine evaluations for a year), the same day
+/// a scan day by day would find.
+pub(super) fn first_day(prediction: &survival::Prediction, age: f64, target: f64) -> Option<f64> {
     let (filled, unfilled) = (
         prediction.cumulative_fill(age),
         prediction.cumulative_unfilled(age),
@@ -100,14 +103,20 @@ fn first_day(prediction: &survival::Prediction, age: f64, target: f64) -> Option
         return None;
     }
     let reached = |day: f64| (prediction.cumulative_fill(day) - filled) / open >= target;
-    let mut day = age.ceil().max(1.0);
-    while day <= survival::MEDIAN_HORIZON {
-        if reached(day) {
-            return Some(day);
-        }
-        day += 1.0;
+    let (mut low, mut high) = (age.ceil().max(1.0), survival::MEDIAN_HORIZON);
+    if low > high || !reached(high) {
+        return None;
     }
-    None
+    // `reached(high)` holds; find the first whole day in [low, high] where it does.
+    while low < high {
+        let middle = (low + (high - low) / 2.0).floor();
+        if reached(middle) {
+            high = middle;
+        } else {
+            low = middle + 1.0;
+        }
+    }
+    Some(low)
 }
 
 impl Trained {

@@ -234,3 +234,44 @@ fn too_little_history_is_said() {
         Err(TrainError::TooLittle(50))
     ));
 }
+
+#[test]
+fn the_expected_fill_day_is_the_first_whole_day_a_scan_finds() {
+    // The reference: every whole day from the offer's age (at least day 1) to a year, in turn.
+    fn scan(prediction: &survival::Prediction, age: f64, target: f64) -> Option<f64> {
+        let filled = prediction.cumulative_fill(age);
+        let open = 1.0 - filled - prediction.cumulative_unfilled(age);
+        if open <= 1e-12 {
+            return None;
+        }
+        let mut day = age.ceil().max(1.0);
+        while day <= survival::MEDIAN_HORIZON {
+            if (prediction.cumulative_fill(day) - filled) / open >= target {
+                return Some(day);
+            }
+            day += 1.0;
+        }
+        None
+    }
+    let history = wage_history();
+    let context = Context::new(&history, &[seekers("N1103", "93066", 40)]);
+    let trained = train(&history, context, day(400)).unwrap();
+    let mut found = 0;
+    for wage in [1_200.0, 1_800.0, 2_000.0, 2_600.0] {
+        let x = features(&offer(1, "N1103", Some(wage)), &trained.context);
+        let prediction = trained.survival.predict(&x).unwrap();
+        for age in [0.0, 0.4, 1.0, 6.5, 30.0, 200.0, 364.2, 365.0, 400.0] {
+            for target in [0.01, 0.25, 0.5, 0.75, 0.99] {
+                let expected = scan(&prediction, age, target);
+                found += usize::from(expected.is_some());
+                assert_eq!(
+                    explain::first_day(&prediction, age, target),
+                    expected,
+                    "wage {wage}, age {age}, target {target}"
+                );
+            }
+        }
+    }
+    // Both answers occur: days found and none within the year.
+    assert!(found > 0 && found < 4 * 9 * 5, "{found}");
+}

@@ -241,8 +241,11 @@ pub(crate) async fn local(
         to: period.to,
         rome,
     };
-    let offers = state.store.offer_groups(&query).await?;
-    let seekers = state.store.seeker_groups(&query).await?;
+    // Two independent reads, on two connections at once.
+    let (offers, seekers) = tokio::try_join!(
+        state.store.offer_groups(&query),
+        state.store.seeker_groups(&query)
+    )?;
     let period_name = period.name.clone();
     let mut cells = tokio::task::spawn_blocking(move || {
         local_tension(

@@ -136,13 +136,25 @@ pub fn local_tension(
     department: Option<&str>,
     as_of: NaiveDate,
 ) -> Vec<LocalTension> {
-    let mut cells: BTreeMap<(&str, &str, String), Cell> = BTreeMap::new();
+    // Each month's period and last day, once.
+    let mut months: HashMap<&str, (String, Option<NaiveDate>)> = HashMap::new();
+    for group in offers {
+        months.entry(&group.month).or_insert_with(|| {
+            (
+                granularity.period_of(&group.month, whole),
+                month_end(&group.month),
+            )
+        });
+    }
+    let mut cells: HashMap<(&str, &str, &str), Cell> = HashMap::new();
     for group in offers {
         let dep = department_of(&group.commune);
         if department.is_some_and(|d| d != dep) {
             continue;
         }
-        let period = granularity.period_of(&group.month, whole);
+        let Some((period, last_day)) = months.get(group.month.as_str()) else {
+            continue;
+        };
         let cell = cells.entry((&group.rome, dep, period)).or_default();
         cell.offers += group.offers;
         if group.hard_to_fill {
@@ -160,7 +172,6 @@ pub fn local_tension(
         }
         // The group's offers were published in its month: judge a delay only when the month's
         // last day is that long before the day of measure.
-        let last_day = month_end(&group.month);
         for (i, delay) in FILL_DELAYS.iter().enumerate() {
             if last_day.is_some_and(|d| (as_of - d).num_days() >= *delay) {
                 if let Some(judged) = cell.judged.get_mut(i) {
@@ -175,10 +186,13 @@ pub fn local_tension(
         }
     }
     let reach = Reach::new(seekers);
+    let nobody = HashMap::new();
+    let mut cells: Vec<_> = cells.into_iter().collect();
+    cells.sort_unstable_by_key(|(key, _)| *key);
     cells
         .into_iter()
         .map(|((rome, dep, period), cell)| {
-            let local = reach.local(rome, dep);
+            let local = reach.local(rome, dep).unwrap_or(&nobody);
             let seekers_here: u64 = local.values().sum();
             let filled: u64 = cell.days_to_fill.values().sum();
             let mut filled_within = [None; 3];
@@ -199,7 +213,7 @@ pub fn local_tension(
             LocalTension {
                 rome: rome.to_string(),
                 department: dep.to_string(),
-                period,
+                period: period.to_string(),
                 offers: disclosed(cell.offers, || cell.offers),
                 seekers: disclosed(seekers_here, || seekers_here),
                 offers_per_10_seekers: disclosed(cell.offers.min(seekers_here), || {
@@ -208,7 +222,7 @@ pub fn local_tension(
                 // People are counted there too: withheld under twenty of them as well.
                 seekers_within_reach: within_reach.filter(|_| reach.total(rome) >= SECRET_BELOW),
                 dissimilarity: disclosed(cell.offers.min(seekers_here), || {
-                    duncan(&cell.communes, &local)
+                    duncan(&cell.communes, local)
                 }),
                 hard_to_fill_share: disclosed(cell.offers, || {
                     share(cell.hard_to_fill, cell.offers)
@@ -367,51 +381,94 @@ fn median(days: &BTreeMap<i64, u64>, count: u64) -> f64 {
 
 /// The job seekers of each occupation, by commune and commute limit, with the places of the
 /// communes: who lives where, and whom an offer's commune is within reach of.
+///
+/// Built once per measure so that no cell walks every group: each occupation's seekers are
+/// kept by home commune with their limits sorted (so counting those whose limit reaches a
+/// distance is a binary search), each (occupation, department) has its seekers by commune, and
+/// the distances from an offer's commune to every home commune are computed once.
 struct Reach<'a> {
-    by_rome: HashMap<&'a str, Vec<(&'a str, u16, u64)>>,
-    points: HashMap<&'a str, (f64, f64)>,
+    /// Home communes, each once, and their places (`None`: unknown to the geography).
+    homes: Vec<(&'a str, Option<(f64, f64)>)>,
+    by_rome: HashMap<&'a str, RomeSeekers>,
+    /// Seekers by commune, per (occupation, department).
+    local: HashMap<(&'a str, &'a str), HashMap<&'a str, u64>>,
+    /// Distance from an offer's commune to each home (`homes`' order), once asked.
+    distances: std::cell::RefCell<HashMap<&'a str, Option<Vec<f64>>>>,
     /// `within_reach` of each (occupation, commune) already asked: it depends on neither the
     /// period nor the department.
     reached: std::cell::RefCell<HashMap<(&'a str, &'a str), u64>>,
 }
 
+/// The seekers of one occupation.
+#[derive(Default)]
+struct RomeSeekers {
+    total: u64,
+    /// Per home commune (its index in `Reach::homes`): the commute limits in increasing order,
+    /// each with how many seekers have at least that limit.
+    homes: Vec<(usize, Vec<(u16, u64)>)>,
+}
+
 impl<'a> Reach<'a> {
     fn new(seekers: &'a [SeekerGroup]) -> Self {
         let geo = refdata::geo();
-        let mut by_rome: HashMap<&str, Vec<(&str, u16, u64)>> = HashMap::new();
-        let mut points = HashMap::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut homes = Vec::new();
+        let mut limits: HashMap<&str, BTreeMap<usize, BTreeMap<u16, u64>>> = HashMap::new();
+        let mut local: HashMap<(&str, &str), HashMap<&str, u64>> = HashMap::new();
         for group in seekers {
-            by_rome.entry(&group.rome).or_default().push((
-                &group.commune,
-                group.commute_limit_km,
-                group.seekers,
-            ));
-            if let Some(commune) = geo.commune(&group.commune) {
-                points.insert(group.commune.as_str(), commune.point());
-            }
+            let commune = group.commune.as_str();
+            let home = *index.entry(commune).or_insert_with(|| {
+                homes.push((commune, geo.commune(commune).map(|c| c.point())));
+                homes.len() - 1
+            });
+            *limits
+                .entry(&group.rome)
+                .or_default()
+                .entry(home)
+                .or_default()
+                .entry(group.commute_limit_km)
+                .or_default() += group.seekers;
+            *local
+                .entry((&group.rome, department_of(commune)))
+                .or_default()
+                .entry(commune)
+                .or_default() += group.seekers;
         }
+        let by_rome = limits
+            .into_iter()
+            .map(|(rome, by_home)| {
+                let mut seekers = RomeSeekers::default();
+                for (home, counts) in by_home {
+                    // Counts of a limit or more: sums from the largest limit down.
+                    let mut at_least: Vec<(u16, u64)> = Vec::with_capacity(counts.len());
+                    let mut sum = 0;
+                    for (limit, n) in counts.into_iter().rev() {
+                        sum += n;
+                        at_least.push((limit, sum));
+                    }
+                    at_least.reverse();
+                    seekers.total += sum;
+                    seekers.homes.push((home, at_least));
+                }
+                (rome, seekers)
+            })
+            .collect();
         Reach {
+            homes,
             by_rome,
-            points,
+            local,
+            distances: Default::default(),
             reached: Default::default(),
         }
     }
 
     fn total(&self, rome: &str) -> u64 {
-        self.by_rome
-            .get(rome)
-            .map_or(0, |groups| groups.iter().map(|(_, _, n)| n).sum())
+        self.by_rome.get(rome).map_or(0, |seekers| seekers.total)
     }
 
     /// The seekers of an occupation living in a department, by commune.
-    fn local(&self, rome: &str, department: &str) -> HashMap<&'a str, u64> {
-        let mut out = HashMap::new();
-        for (commune, _, n) in self.by_rome.get(rome).into_iter().flatten() {
-            if department_of(commune) == department {
-                *out.entry(*commune).or_default() += n;
-            }
-        }
-        out
+    fn local(&self, rome: &'a str, department: &'a str) -> Option<&HashMap<&'a str, u64>> {
+        self.local.get(&(rome, department))
     }
 
     /// How many seekers of an occupation have the commune within their commute limit.
@@ -424,22 +481,44 @@ impl<'a> Reach<'a> {
         n
     }
 
-    fn count_within_reach(&self, rome: &str, commune: &str) -> u64 {
-        let Some(place) = refdata::geo().commune(commune).map(|c| c.point()) else {
+    fn count_within_reach(&self, rome: &str, commune: &'a str) -> u64 {
+        let Some(seekers) = self.by_rome.get(rome) else {
             return 0;
         };
-        self.by_rome
-            .get(rome)
-            .into_iter()
-            .flatten()
-            .filter(|(home, limit, _)| {
-                *home == commune
-                    || self
-                        .points
-                        .get(home)
-                        .is_some_and(|p| refdata::distance_km(*p, place) <= f64::from(*limit))
+        let mut distances = self.distances.borrow_mut();
+        let Some(distances) = distances
+            .entry(commune)
+            .or_insert_with(|| {
+                let place = refdata::geo().commune(commune)?.point();
+                Some(
+                    self.homes
+                        .iter()
+                        .map(|(_, point)| {
+                            point.map_or(f64::INFINITY, |p| refdata::distance_km(p, place))
+                        })
+                        .collect(),
+                )
             })
-            .map(|(_, _, n)| n)
+            .as_ref()
+        else {
+            return 0;
+        };
+        seekers
+            .homes
+            .iter()
+            .map(|(home, at_least)| {
+                if self
+                    .homes
+                    .get(*home)
+                    .is_some_and(|(code, _)| *code == commune)
+                {
+                    // Their own commune: every one of them.
+                    return at_least.first().map_or(0, |(_, n)| *n);
+                }
+                let distance = distances.get(*home).copied().unwrap_or(f64::INFINITY);
+                let first = at_least.partition_point(|(limit, _)| f64::from(*limit) < distance);
+                at_least.get(first).map_or(0, |(_, n)| *n)
+            })
             .sum()
     }
 }

@@ -1912,8 +1912,8 @@ pub async fn local_tension_groups_offers_and_seekers(db: &TestDb) {
     // Someone who left is no longer seeking.
     people[3].status = JobSeekerStatus::Left;
     store.upsert_job_seekers(&people, at(1)).await.unwrap();
-    let mut offers: Vec<_> = (1..=5).map(|n| offer(n, &siret(3))).collect();
-    // 1: open. 2: filled ten days after. 3 (declared hard to fill): cancelled two days after
+    let mut offers: Vec<_> = (1..=6).map(|n| offer(n, &siret(3))).collect();
+    // 1 and 6: open, alike, counted together. 2: filled ten days after. 3 (declared hard to fill): cancelled two days after
     // for lack of candidates. 4: another occupation and commune, a day later. 5: published in
     // April, out of the period.
     offers[1].status = OfferStatus::Filled;
@@ -1925,6 +1925,7 @@ pub async fn local_tension_groups_offers_and_seekers(db: &TestDb) {
     offers[3].commune = InseeCode::parse("75111").unwrap();
     offers[3].published_at = at(2);
     offers[4].published_at = at(28) + chrono::Duration::days(10);
+    offers[5].hard_to_fill = offers[0].hard_to_fill;
     let report = store.upsert_offers(&offers, at(1)).await.unwrap();
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
 
@@ -1949,7 +1950,10 @@ pub async fn local_tension_groups_offers_and_seekers(db: &TestDb) {
     };
     let n1101 = vec![
         group("N1101", "93066", false, OfferStatus::Filled, Some(10)),
-        group("N1101", "93066", false, OfferStatus::Open, None),
+        OfferGroup {
+            offers: 2,
+            ..group("N1101", "93066", false, OfferStatus::Open, None)
+        },
         group("N1101", "93066", true, OfferStatus::Cancelled, Some(2)),
     ];
     let mut all = vec![group("J1501", "75111", false, OfferStatus::Open, None)];
@@ -1968,10 +1972,16 @@ pub async fn local_tension_groups_offers_and_seekers(db: &TestDb) {
         commute_limit_km: limit,
         seekers: 1,
     };
-    let mut expected = vec![seekers("J1501", "75111", 13)];
-    for rome in ["N1101", "N1103"] {
-        expected.extend([12, 14, 16].map(|limit| seekers(rome, "93066", limit)));
-    }
+    // In the order of commune, limit and occupation.
+    let expected = vec![
+        seekers("J1501", "75111", 13),
+        seekers("N1101", "93066", 12),
+        seekers("N1103", "93066", 12),
+        seekers("N1101", "93066", 14),
+        seekers("N1103", "93066", 14),
+        seekers("N1101", "93066", 16),
+        seekers("N1103", "93066", 16),
+    ];
     assert_eq!(store.seeker_groups(&march(None)).await.unwrap(), expected);
     assert_eq!(
         store.seeker_groups(&march(Some("J1501"))).await.unwrap(),
