@@ -74,20 +74,15 @@ const LABELS: [&str; FEATURES.len()] = [
     "Déclarée difficile à pourvoir",
 ];
 
-/// The factors that are yes (1) or no (0).
-const BINARY: [&str; 11] = [
-    "wage_unknown",
-    "experience_required",
-    "experience_wished",
-    "heavy_licence",
-    "car_licence",
-    "short_mission",
-    "permanent",
-    "part_time",
-    "several_positions",
-    "construction",
-    "declared_hard",
-];
+/// The factors that are yes (1) or no (0): those of [`FEATURES`] from `wage_unknown` on.
+fn is_binary(feature: &str) -> bool {
+    FEATURES
+        .iter()
+        .position(|f| *f == feature)
+        .is_some_and(|i| i >= FIRST_BINARY)
+}
+
+const FIRST_BINARY: usize = 5;
 
 /// The day a probability of fill first reaches `target` from `age` on, within a year: the first
 /// whole day from `age` (at least day 1) where it does. The cumulative fill never decreases, so
@@ -182,7 +177,7 @@ impl Trained {
         let mut slowing: Vec<&Factor> = factors
             .iter()
             .filter(|f| f.contribution < -0.05)
-            .filter(|f| !BINARY.contains(&f.feature) || f.value.is_some_and(|v| v > 0.5))
+            .filter(|f| !is_binary(f.feature) || f.value.is_some_and(|v| v > 0.5))
             .collect();
         slowing.sort_by(|a, b| a.contribution.total_cmp(&b.contribution));
         let reasons = slowing

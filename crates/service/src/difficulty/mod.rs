@@ -46,7 +46,8 @@ pub const HISTORY_DAYS: i64 = 365;
 /// The test period of an evaluation: the offers published in the last 120 days.
 pub const TEST_DAYS: i64 = 120;
 
-/// The covariates, in order. Each is 0 for an average offer or when unknown.
+/// The covariates, in order. Each is 0 for an average offer or when unknown; from
+/// `wage_unknown` on, each is yes (1) or no (0).
 pub const FEATURES: [&str; 16] = [
     "candidates",
     "official_class",
