@@ -14,7 +14,7 @@ pub mod workflow;
 
 pub use difficulty::{DifficultyModel, NewDifficultyModel, OfferHistory};
 pub use meetings::{Meeting, NewMeeting, Registration};
-pub use tension::{LocalQuery, OfferGroup, SeekerGroup};
+pub use tension::{LocalQuery, OfferGroup, SeekerGroup, SeekerSet};
 
 use std::collections::BTreeMap;
 

@@ -42,3 +42,15 @@ pub struct SeekerGroup {
     pub commute_limit_km: u16,
     pub seekers: u64,
 }
+
+/// Active job seekers living in one commune, with one commute limit, who target exactly the
+/// same occupations: a person is counted once whatever the number of their targets, so that a
+/// family of occupations (FAP) counts its people, not their targets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeekerSet {
+    /// The ROME codes of their targets, in code order, each once.
+    pub romes: Vec<String>,
+    pub commune: String,
+    pub commute_limit_km: u16,
+    pub seekers: u64,
+}

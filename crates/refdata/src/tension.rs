@@ -256,6 +256,32 @@ impl Tensions {
         self.families_of.get(rome).map_or(&[], Vec::as_slice)
     }
 
+    /// The ROME codes of a FAP 225 family, in code order.
+    pub fn occupations(&self, fap: &str) -> Vec<&'static str> {
+        let mut codes: Vec<&'static str> = self
+            .families_of
+            .iter()
+            .filter(|(_, families)| families.contains(&fap))
+            .map(|(rome, _)| *rome)
+            .collect();
+        codes.sort_unstable();
+        codes
+    }
+
+    /// A family's figures in a department, or where the edition publishes a class for it
+    /// first: its region, then the nation.
+    pub fn family_in(&self, fap: &str, department: &str) -> Option<&FamilyTension> {
+        let region = crate::geo::geo().department(department).map(|d| d.region);
+        [
+            (Level::Department, Some(department)),
+            (Level::Region, region),
+            (Level::Nation, Some("")),
+        ]
+        .into_iter()
+        .filter_map(|(level, code)| self.family(fap, level, code?))
+        .find(|f| f.score.is_some() && f.class.is_some())
+    }
+
     /// A family's published figures in one territory (`""` for the nation).
     pub fn family(&self, fap: &str, level: Level, territory: &str) -> Option<&FamilyTension> {
         self.figures.get(fap)?.get(level.index())?.get(territory)

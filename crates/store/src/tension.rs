@@ -13,7 +13,7 @@ use crate::backend::both_backends;
 use crate::common::*;
 use crate::{Result, StoreError};
 use model::*;
-use model::{LocalQuery, OfferGroup, SeekerGroup};
+use model::{LocalQuery, OfferGroup, SeekerGroup, SeekerSet};
 
 /// Counts for the local tension.
 #[async_trait]
@@ -26,6 +26,11 @@ pub trait LocalTension: Send + Sync {
     /// The active job seekers targeting each occupation (of the query, or all), grouped by
     /// commune and commute limit, in the order of commune, limit and occupation.
     async fn seeker_groups(&self, query: &LocalQuery) -> Result<Vec<SeekerGroup>>;
+
+    /// Every active job seeker, grouped by commune, commute limit and the set of occupations
+    /// they target, in the order of commune, limit and set: what a family of occupations needs
+    /// to count each person once.
+    async fn seeker_sets(&self) -> Result<Vec<SeekerSet>>;
 }
 
 both_backends! {
@@ -131,7 +136,62 @@ both_backends! {
             }
             Ok(groups)
         }
+
+        async fn seeker_sets(&self) -> Result<Vec<SeekerSet>> {
+            // As `seeker_groups`, read in (commune, limit) order with nothing sorted; each
+            // target comes as `id:ROME,` so that a person's targets are put together here.
+            let sql = format!(
+                "SELECT j.commune_code, j.commute_limit_km, {pairs} AS pairs \
+                 FROM job_seekers j CROSS JOIN job_seeker_targets t \
+                 WHERE t.job_seeker_id = j.id AND j.status = 'active' \
+                 GROUP BY 1, 2 ORDER BY j.commune_code{byte_order}, 2",
+                pairs = This::concat_texts(
+                    "CAST(j.id AS TEXT) || ':' || t.rome_code || ','"
+                ),
+                byte_order = This::BYTE_ORDER,
+            );
+            let mut rows = sqlx::query(&sql).fetch(&self.pool);
+            let mut sets = Vec::new();
+            while let Some(row) = rows.try_next().await? {
+                let commune: String = row.try_get(0)?;
+                let limit: i64 = row.try_get(1)?;
+                let commute_limit_km = u16::try_from(limit)
+                    .map_err(|_| StoreError::Corrupt(format!("commute_limit_km: {limit}")))?;
+                let pairs: String = row.try_get(2)?;
+                for (romes, seekers) in count_sets(&pairs)? {
+                    sets.push(SeekerSet {
+                        romes: romes.into_iter().map(str::to_string).collect(),
+                        commune: commune.clone(),
+                        commute_limit_km,
+                        seekers,
+                    });
+                }
+            }
+            Ok(sets)
+        }
     }
+}
+
+/// `id:ROME,` pairs written one after the other (a person's targets in any order): the sets
+/// of targets, each with how many people hold exactly it, in set order.
+fn count_sets(pairs: &str) -> Result<BTreeMap<Vec<&str>, u64>> {
+    let mut people: HashMap<&str, Vec<&str>> = HashMap::new();
+    for pair in pairs.split(',').filter(|p| !p.is_empty()) {
+        let Some((id, rome)) = pair.split_once(':').filter(|(_, r)| r.len() == 5) else {
+            return Err(StoreError::Corrupt(format!(
+                "a job seeker's target {:?}",
+                pair.chars().take(40).collect::<String>()
+            )));
+        };
+        people.entry(id).or_default().push(rome);
+    }
+    let mut sets = BTreeMap::new();
+    for mut romes in people.into_values() {
+        romes.sort_unstable();
+        romes.dedup();
+        *sets.entry(romes).or_default() += 1;
+    }
+    Ok(sets)
 }
 
 /// An offer's occupation, commune, month, declared flag, status, days open and close reason,
@@ -185,5 +245,24 @@ mod tests {
         assert!(count_codes("").unwrap().is_empty());
         assert!(count_codes("N1103J150").is_err());
         assert!(count_codes("N1103J150é").is_err());
+    }
+
+    #[test]
+    fn targets_are_put_together_by_person_and_the_sets_counted() {
+        let sets = count_sets("7:N1103,9:J1501,7:A1101,12:N1103,9:J1501,8:A1101,8:N1103,")
+            .unwrap()
+            .into_iter()
+            .collect::<Vec<_>>();
+        assert_eq!(
+            sets,
+            vec![
+                (vec!["A1101", "N1103"], 2),
+                (vec!["J1501"], 1),
+                (vec!["N1103"], 1),
+            ]
+        );
+        assert!(count_sets("").unwrap().is_empty());
+        assert!(count_sets("7:N110,").is_err());
+        assert!(count_sets("7N1103,").is_err());
     }
 }

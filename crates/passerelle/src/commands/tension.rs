@@ -10,8 +10,7 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use refdata::tension::{FamilyTension, Level, OfficialTension, Territory};
 use serde::Serialize;
-use service::tension::{FILL_DELAYS, LocalTension, Period, local_tension};
-use store::LocalQuery;
+use service::tension::{FILL_DELAYS, LocalTension, Measure, Occupations, Period, Territories};
 
 use super::{now, open_store, write_json};
 use crate::settings::Settings;
@@ -38,19 +37,29 @@ pub enum TensionCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Passerelle's own measure of tension, on its offers and job seekers: per occupation and
-    /// department, offers per 10 job seekers, job seekers within reach of the offers, the
+    /// Passerelle's own measure of tension, on its offers and job seekers: per occupation (ROME
+    /// code or FAP family) and territory (department or group of communes), offers per 10 job
+    /// seekers, job seekers within reach of the offers, the
     /// dissimilarity of where offers and job seekers are, the share declared hard to fill, the
     /// fill rates at 30, 47 and 90 days, the median time to fill and the share abandoned for
     /// lack of candidates.
     ///
     /// Any figure on fewer than 20 offers or people is withheld (secret statistique). The
     /// period is a quarter, a month, or a year cut by month (default: the last quarter
-    /// ended): `passerelle tension local --department 93 --quarter 2026-Q3`.
+    /// ended): `passerelle tension local --department 93 --quarter 2026-Q3`. By FAP family,
+    /// an offer counts in every family of its occupation (the DARES crosswalk is many to many)
+    /// and a person once in each family of what they seek.
     Local {
-        /// Department code (93, 2A, 971); every department when absent
+        /// Only the offers of this department (93, 2A, 971); every department when absent
         #[arg(long)]
         department: Option<String>,
+        /// What an occupation is: a ROME code, or a FAP 225 family of the DARES crosswalk
+        #[arg(long, value_enum, default_value = "rome")]
+        occupations: OccupationsArg,
+        /// What a territory is: a department, or a group of communes (the EPT in the Grand
+        /// Paris, Paris as one, the EPCI elsewhere)
+        #[arg(long, value_enum, default_value = "department")]
+        territories: TerritoriesArg,
         /// A quarter, e.g. 2026-Q3
         #[arg(long, value_name = "YYYY-Qn", conflicts_with_all = ["month", "year"])]
         quarter: Option<String>,
@@ -60,9 +69,12 @@ pub enum TensionCommand {
         /// A year, cut by month
         #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(2000..=2199))]
         year: Option<i32>,
-        /// Only this ROME code
-        #[arg(long)]
+        /// Only this ROME code (occupations by ROME code)
+        #[arg(long, conflicts_with = "fap")]
         rome: Option<String>,
+        /// Only this FAP 225 family, e.g. T4Z60 (occupations by FAP family)
+        #[arg(long)]
+        fap: Option<String>,
         /// The day of measure (default: today): a fill rate judges only the offers published
         /// at least that many days before
         #[arg(long, value_name = "YYYY-MM-DD")]
@@ -90,7 +102,10 @@ pub fn run(
             quarter,
             month,
             year,
+            occupations,
+            territories,
             rome,
+            fap,
             today,
             limit,
             database,
@@ -110,25 +125,46 @@ pub fn run(
                     Some(known.code)
                 }
             };
-            let rome = match rome {
-                None => None,
-                Some(code) => Some(
+            let occupations = match occupations {
+                OccupationsArg::Rome => Occupations::Rome,
+                OccupationsArg::Fap => Occupations::Fap,
+            };
+            let territories = match territories {
+                TerritoriesArg::Department => Territories::Department,
+                TerritoriesArg::CommuneGroup => Territories::CommuneGroup,
+            };
+            let occupation = match (rome, fap) {
+                (Some(_), _) if occupations == Occupations::Fap => {
+                    anyhow::bail!("rome: occupations by FAP family: give --fap, not --rome")
+                }
+                (_, Some(_)) if occupations == Occupations::Rome => {
+                    anyhow::bail!("fap: give --occupations fap with --fap")
+                }
+                (Some(code), _) => Some(
                     refdata::rome()
                         .find(&code)
                         .map_err(|err| anyhow::anyhow!("rome: {err}"))?
-                        .code,
+                        .code
+                        .to_string(),
                 ),
+                (_, Some(code)) => Some(
+                    service::tension::fap_family(&code)
+                        .map_err(|err| anyhow::anyhow!("fap: {err}"))?,
+                ),
+                (None, None) => None,
             };
             crate::block_on(local(
                 &settings,
-                LocalArgs {
+                Measure {
                     period,
+                    occupations,
+                    territories,
                     department,
-                    rome,
+                    occupation,
                     today,
-                    limit,
-                    json,
                 },
+                limit,
+                json,
                 out,
             ))?
         }
@@ -230,13 +266,85 @@ fn write_family(out: &mut dyn Write, family: &FamilyTension) -> anyhow::Result<(
     Ok(())
 }
 
-struct LocalArgs {
-    period: Period,
-    department: Option<&'static str>,
-    rome: Option<&'static str>,
-    today: NaiveDate,
+async fn local(
+    settings: &Settings,
+    asked: Measure,
     limit: usize,
     json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let store = open_store(settings).await?;
+    let (period, department, today) = (asked.period.name.clone(), asked.department, asked.today);
+    let (occupations, territories) = (asked.occupations, asked.territories);
+    let mut cells = service::tension::measure(store.as_ref(), asked).await?;
+    service::tension::sort_for_display(&mut cells);
+    if json {
+        return write_json(
+            out,
+            &LocalReport {
+                measure: "local: Passerelle's own offers and job seekers (not the DARES tension)",
+                period: &period,
+                occupations,
+                territories,
+                department,
+                measured_on: today,
+                secret_below: service::tension::SECRET_BELOW,
+                cells: &cells,
+            },
+        );
+    }
+    let (occupation_word, territory_word) = (
+        match occupations {
+            Occupations::Rome => "occupation",
+            Occupations::Fap => "FAP family",
+        },
+        match territories {
+            Territories::Department => "department",
+            Territories::CommuneGroup => "group of communes",
+        },
+    );
+    writeln!(
+        out,
+        "Local tension: Passerelle's own offers and job seekers (not the DARES tension), {period}{}, by {occupation_word} and {territory_word}, measured on {today}",
+        department
+            .map(|d| format!(", offers of department {d}"))
+            .unwrap_or_default(),
+    )?;
+    if cells.is_empty() {
+        writeln!(out, "no offer was published in that period")?;
+        return Ok(());
+    }
+    for cell in cells.iter().take(limit) {
+        write_cell(out, cell, occupations, territories)?;
+    }
+    writeln!(
+        out,
+        "{} of {} {occupation_word} × {territory_word} × period cells shown; a figure on fewer than {} offers or people is withheld (secret statistique)",
+        cells.len().min(limit),
+        cells.len(),
+        service::tension::SECRET_BELOW
+    )?;
+    if occupations == Occupations::Fap {
+        writeln!(
+            out,
+            "an offer counts in every FAP family of its occupation (the DARES crosswalk is many to many): families do not add up"
+        )?;
+    }
+    Ok(())
+}
+
+/// `--occupations`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OccupationsArg {
+    Rome,
+    Fap,
+}
+
+/// `--territories`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum TerritoriesArg {
+    Department,
+    CommuneGroup,
 }
 
 #[derive(Serialize)]
@@ -244,68 +352,12 @@ struct LocalReport<'a> {
     /// Passerelle's own measure, not the DARES tension.
     measure: &'static str,
     period: &'a str,
+    occupations: Occupations,
+    territories: Territories,
     department: Option<&'a str>,
     measured_on: NaiveDate,
     secret_below: u64,
     cells: &'a [LocalTension],
-}
-
-async fn local(settings: &Settings, args: LocalArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let store = open_store(settings).await?;
-    let query = LocalQuery {
-        from: args.period.from,
-        to: args.period.to,
-        rome: args.rome.map(str::to_string),
-    };
-    // Two independent reads, on two connections at once.
-    let (offers, seekers) =
-        tokio::try_join!(store.offer_groups(&query), store.seeker_groups(&query))?;
-    let mut cells = local_tension(
-        &offers,
-        &seekers,
-        args.period.granularity,
-        &args.period.name,
-        args.department,
-        args.today,
-    );
-    service::tension::sort_for_display(&mut cells);
-    if args.json {
-        return write_json(
-            out,
-            &LocalReport {
-                measure: "local: Passerelle's own offers and job seekers (not the DARES tension)",
-                period: &args.period.name,
-                department: args.department,
-                measured_on: args.today,
-                secret_below: service::tension::SECRET_BELOW,
-                cells: &cells,
-            },
-        );
-    }
-    writeln!(
-        out,
-        "Local tension: Passerelle's own offers and job seekers (not the DARES tension), {}{}, measured on {}",
-        args.period.name,
-        args.department
-            .map(|d| format!(", department {d}"))
-            .unwrap_or_default(),
-        args.today
-    )?;
-    if cells.is_empty() {
-        writeln!(out, "no offer was published in that period")?;
-        return Ok(());
-    }
-    for cell in cells.iter().take(args.limit) {
-        write_cell(out, cell)?;
-    }
-    writeln!(
-        out,
-        "{} of {} occupation × department × period cells shown; a figure on fewer than {} offers or people is withheld (secret statistique)",
-        cells.len().min(args.limit),
-        cells.len(),
-        service::tension::SECRET_BELOW
-    )?;
-    Ok(())
 }
 
 fn secret<T>(value: Option<T>, shown: impl Fn(T) -> String) -> String {
@@ -316,14 +368,30 @@ fn percent(value: Option<f64>) -> String {
     secret(value, |v| format!("{:.0} %", v * 100.0))
 }
 
-fn write_cell(out: &mut dyn Write, cell: &LocalTension) -> anyhow::Result<()> {
-    let label = refdata::rome()
-        .occupation(&cell.rome)
-        .map_or("", |o| o.label);
+fn write_cell(
+    out: &mut dyn Write,
+    cell: &LocalTension,
+    occupations: Occupations,
+    territories: Territories,
+) -> anyhow::Result<()> {
+    let label = match occupations {
+        Occupations::Rome => refdata::rome()
+            .occupation(&cell.occupation)
+            .map_or(String::new(), |o| format!("  {}", o.label)),
+        Occupations::Fap => String::new(),
+    };
+    let place = match territories {
+        Territories::Department => cell.territory.clone(),
+        Territories::CommuneGroup => territories
+            .name(&cell.territory)
+            .map_or(cell.territory.clone(), |name| {
+                format!("{name}, {}", cell.territory)
+            }),
+    };
     writeln!(
         out,
-        "{}  {label}  ({} · {})",
-        cell.rome, cell.department, cell.period
+        "{}{label}  ({place} · {})",
+        cell.occupation, cell.period
     )?;
     if cell.offers.is_none() {
         writeln!(

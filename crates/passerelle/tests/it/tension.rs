@@ -115,7 +115,10 @@ fn local_tension_on_a_simulated_region_withholds_small_counts() {
         "--database",
         &db,
     ]);
-    assert_has(&quarter, "not the DARES tension), 2026-Q3, department 93");
+    assert_has(
+        &quarter,
+        "not the DARES tension), 2026-Q3, offers of department 93, by occupation and department",
+    );
     assert_has(&quarter, "(93 · 2026-Q3)");
     assert_has(&quarter, "fewer than 20 offers: figures withheld");
     for (args, expected) in [
@@ -123,9 +126,49 @@ fn local_tension_on_a_simulated_region_withholds_small_counts() {
         (&["--month", "2026-13"][..], "month: \"2026-13\""),
         (&["--department", "99"][..], "department: 99"),
         (&["--rome", "Z9999"][..], "rome: "),
+        (
+            &["--occupations", "fap", "--fap", "T4Z"][..],
+            "fap: \"T4Z\"",
+        ),
+        (&["--occupations", "fap", "--rome", "N1103"][..], "rome: "),
+        (&["--fap", "T4Z60"][..], "--occupations fap"),
     ] {
         let mut all = vec!["tension", "local", "--database", &db];
         all.extend(args);
         assert_has(&run_err(&all), expected);
+    }
+    // By FAP family and group of communes: families of the crosswalk, groups of the 93.
+    let groups = run_json(&[
+        "tension",
+        "local",
+        "--occupations",
+        "fap",
+        "--territories",
+        "commune-group",
+        "--department",
+        "93",
+        "--year",
+        "2026",
+        "--today",
+        "2026-12-04",
+        "--json",
+        "--database",
+        &db,
+    ]);
+    assert_eq!(
+        (
+            groups["occupations"].as_str(),
+            groups["territories"].as_str()
+        ),
+        (Some("fap"), Some("commune_group"))
+    );
+    let cells = groups["cells"].as_array().unwrap();
+    assert!(!cells.is_empty());
+    for cell in cells {
+        let fap = cell["occupation"].as_str().unwrap();
+        assert!(!refdata::tensions().occupations(fap).is_empty(), "{cell}");
+        let group = cell["territory"].as_str().unwrap();
+        let epci = refdata::geo().epci(group).unwrap();
+        assert_eq!(epci.kind, "EPT", "the 93's communes are in EPTs: {cell}");
     }
 }

@@ -129,3 +129,25 @@ fn the_national_series_runs_from_2011_to_2019() {
     let years: Vec<u16> = series.iter().map(|(year, _)| *year).collect();
     assert_eq!(years, (2011..=2019).collect::<Vec<_>>());
 }
+
+#[test]
+fn a_family_lists_its_occupations_and_falls_back_like_a_code() {
+    // T4Z62 (agents d'entretien, par ex. de locaux) holds seven ROME codes in the crosswalk.
+    let t = tensions();
+    assert_eq!(
+        t.occupations("T4Z62"),
+        [
+            "I1201", "I1202", "I1503", "K2301", "K2303", "K2304", "K2305"
+        ]
+    );
+    assert!(t.occupations("ZZZ99").is_empty());
+    // The Rhône answers for itself; Seine-Saint-Denis falls back to region 11 (class 3).
+    let rhone = t.family_in("V0Z60", "69").unwrap();
+    assert_eq!((rhone.level, rhone.class), (Level::Department, Some(5)));
+    let saint_denis = t.family_in("V0Z60", "93").unwrap();
+    assert_eq!(
+        (saint_denis.level, saint_denis.territory, saint_denis.class),
+        (Level::Region, Some("11"), Some(3))
+    );
+    assert!(t.family_in("ZZZ99", "93").is_none());
+}

@@ -3,9 +3,8 @@
 //! and never merged. Aggregates only, read by every member of the partnership.
 
 use refdata::tension::{FamilyTension, Indicators, OfficialTension, TensionError, Territory};
-use store::LocalQuery;
 
-use super::{LocalTension, Period, local_tension, sort_for_display};
+use super::{LocalTension, Measure, Occupations, Period, Territories, measure, sort_for_display};
 use crate::api::*;
 
 /// Where to read the official tension: a department, a region, or the nation.
@@ -151,37 +150,36 @@ fn official_view(label: &str, t: &OfficialTension) -> OfficialTensionView {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LocalParams {
-    /// Department code (93, 2A, 971); every department when absent.
+    /// Only the offers of this department.
     pub department: Option<String>,
-    /// A quarter, e.g. 2026-Q3 (the default: the last quarter ended).
     pub quarter: Option<String>,
-    /// A month, e.g. 2026-07.
     pub month: Option<String>,
-    /// A year (2000 to 2199), cut by month.
     pub year: Option<i32>,
-    /// Only this ROME code.
+    /// Only this ROME code (occupations by ROME).
     pub rome: Option<String>,
+    /// Only this FAP 225 family (occupations by FAP family).
+    pub fap: Option<String>,
+    /// `rome` (default) or `fap`: an offer counts in every family of its occupation, a person
+    /// once per family.
+    pub occupations: Option<String>,
+    /// `department` (default) or `commune_group`: the EPT in the Grand Paris, Paris as one, the
+    /// EPCI elsewhere.
+    pub territories: Option<String>,
 }
 
-/// The local tension of a period: one page of its cells, the most offers first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LocalPage {
-    /// What this is: Passerelle's own measure, not the DARES tension.
     pub measure: String,
-    /// `2026-Q3`, `2026-07` or `2026`.
     pub period: String,
+    pub occupations: Occupations,
+    pub territories: Territories,
     pub department: Option<String>,
     pub measured_on: NaiveDate,
-    /// Figures on fewer than this many offers or people are `null` (secret statistique).
     pub secret_below: u64,
-    /// Cells (occupation × department × period) in all.
     pub total: u64,
     pub cells: Vec<LocalTension>,
 }
 
-/// The local tension, measured on Passerelle's own offers and job seekers: per occupation and
-/// department, for a quarter, a month or a year cut by month. Every figure on fewer than
-/// twenty offers or people is `null`.
 #[utoipa::path(get, path = "/api/v1/tension/local", tag = "tension", params(LocalParams, OffsetPage),
     responses((status = 200, body = LocalPage), (status = 403, body = Problem),
               (status = 422, body = Problem)))]
@@ -226,39 +224,76 @@ pub(crate) async fn local(
                 .code,
         ),
     };
-    let rome = match params.rome.as_deref() {
-        None => None,
-        Some(code) => Some(
-            refdata::rome()
-                .find(code)
-                .map_err(|err| ApiError::field("?rome", err.to_string()))?
-                .code
-                .to_string(),
-        ),
-    };
-    let query = LocalQuery {
-        from: period.from,
-        to: period.to,
-        rome,
-    };
-    // Two independent reads, on two connections at once.
-    let (offers, seekers) = tokio::try_join!(
-        state.store.offer_groups(&query),
-        state.store.seeker_groups(&query)
-    )?;
-    let period_name = period.name.clone();
-    let mut cells = tokio::task::spawn_blocking(move || {
-        local_tension(
-            &offers,
-            &seekers,
-            period.granularity,
-            &period.name,
-            department,
-            today,
+    let levels = |given: Option<&str>, field: &str, choices: &str| {
+        ApiError::field(
+            format!("?{field}"),
+            format!(
+                "{:?} is not one of {choices}",
+                given
+                    .unwrap_or_default()
+                    .chars()
+                    .take(40)
+                    .collect::<String>()
+            ),
         )
-    })
-    .await
-    .map_err(|err| ApiError::Internal(format!("measuring the local tension: {err}")))?;
+    };
+    let mut occupations = match params.occupations.as_deref() {
+        None => Occupations::Rome,
+        Some(text) => Occupations::parse(text)
+            .ok_or_else(|| levels(Some(text), "occupations", "rome, fap"))?,
+    };
+    let territories = match params.territories.as_deref() {
+        None => Territories::Department,
+        Some(text) => Territories::parse(text)
+            .ok_or_else(|| levels(Some(text), "territories", "department, commune_group"))?,
+    };
+    let occupation = match (params.rome.as_deref(), params.fap.as_deref()) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::field(
+                "?fap",
+                "give a ROME code or a FAP family, not both",
+            ));
+        }
+        (Some(code), None) => {
+            if occupations == Occupations::Fap {
+                return Err(ApiError::field(
+                    "?rome",
+                    "occupations by FAP family: give ?fap, not ?rome",
+                ));
+            }
+            Some(
+                refdata::rome()
+                    .find(code)
+                    .map_err(|err| ApiError::field("?rome", err.to_string()))?
+                    .code
+                    .to_string(),
+            )
+        }
+        (None, Some(code)) => {
+            if params.occupations.is_some() && occupations == Occupations::Rome {
+                return Err(ApiError::field(
+                    "?fap",
+                    "occupations by ROME code: give ?rome, not ?fap",
+                ));
+            }
+            occupations = Occupations::Fap;
+            Some(super::fap_family(code).map_err(|message| ApiError::field("?fap", message))?)
+        }
+        (None, None) => None,
+    };
+    let period_name = period.name.clone();
+    let mut cells = measure(
+        state.store.as_ref(),
+        Measure {
+            period,
+            occupations,
+            territories,
+            department,
+            occupation,
+            today,
+        },
+    )
+    .await?;
     sort_for_display(&mut cells);
     let total = cells.len() as u64;
     let cells = cells
@@ -270,6 +305,8 @@ pub(crate) async fn local(
         measure: "local: Passerelle's own offers and job seekers (not the DARES tension)"
             .to_string(),
         period: period_name,
+        occupations,
+        territories,
         department: department.map(str::to_string),
         measured_on: today,
         secret_below: super::SECRET_BELOW,

@@ -1,18 +1,25 @@
 //! Tension of occupations by territory. The official one (DARES, France Travail) is
 //! `refdata::tensions()`; this module is the *local* tension, measured on Passerelle's own
-//! offers and job seekers, per occupation × department × period. It is never called "la
+//! offers and job seekers, per occupation × territory × period. It is never called "la
 //! tension DARES", and every figure computed on fewer than [`SECRET_BELOW`] offers or people is
 //! withheld (`None`, shown as "secret statistique").
 //!
+//! An occupation is a ROME code or a FAP 225 family ([`Occupations`]): the DARES crosswalk is
+//! many to many, so an offer counts in every family of its occupation and a family's figures do
+//! not add up across families; a job seeker counts once in each family of their targets, however
+//! many of its occupations they seek. A territory is a department or a group of communes
+//! ([`Territories`]): the établissement public territorial in the Grand Paris, Paris as one,
+//! the EPCI elsewhere.
+//!
 //! What each figure is:
-//! - `offers`: offers published in the period in the department;
-//! - `seekers`: active job seekers targeting the occupation who live in the department (today's
+//! - `offers`: offers published in the period in the territory;
+//! - `seekers`: active job seekers targeting the occupation who live in the territory (today's
 //!   portfolio: the store keeps no history of who was registered when);
 //! - `offers_per_10_seekers`: offers × 10 / seekers;
 //! - `seekers_within_reach`: per offer, the mean number of active job seekers targeting the
 //!   occupation (wherever they live) whose own commute limit reaches the offer's commune;
 //! - `dissimilarity`: Duncan's index between the communes of the offers and of the seekers in
-//!   the department, ½ Σ |offers_c / offers − seekers_c / seekers|, from 0 (same places) to 1;
+//!   the territory, ½ Σ |offers_c / offers − seekers_c / seekers|, from 0 (same places) to 1;
 //! - `hard_to_fill_share`: the share of offers their file declares hard to fill;
 //! - `filled_within`: the share filled within 30, 47 and 90 days of publication, among the
 //!   offers published at least that long before the day of measure;
@@ -28,7 +35,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use model::{CloseReason, OfferStatus};
-use model::{OfferGroup, SeekerGroup};
+use model::{LocalQuery, OfferGroup, SeekerGroup, SeekerSet};
 
 /// Below this many offers or people a figure is withheld ("secret statistique").
 pub const SECRET_BELOW: u64 = 20;
@@ -60,11 +67,109 @@ impl Granularity {
     }
 }
 
-/// The local tension of one occupation in one department over one period.
+/// What an occupation is in a measure.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Occupations {
+    /// A ROME 4.0 code.
+    #[default]
+    Rome,
+    /// A FAP 225 family of the DARES crosswalk.
+    Fap,
+}
+
+impl Occupations {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim() {
+            "rome" => Some(Occupations::Rome),
+            "fap" => Some(Occupations::Fap),
+            _ => None,
+        }
+    }
+}
+
+/// What a territory is in a measure.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Territories {
+    /// A department (`93`).
+    #[default]
+    Department,
+    /// A group of communes: the établissement public territorial in the Grand Paris (Plaine
+    /// Commune: `200057867`), Paris as one (`75056`), the EPCI elsewhere (its SIREN).
+    CommuneGroup,
+}
+
+/// The Métropole du Grand Paris: too wide to be a local group; its EPTs are.
+const GRAND_PARIS: &str = "200054781";
+
+impl Territories {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim() {
+            "department" => Some(Territories::Department),
+            "commune_group" => Some(Territories::CommuneGroup),
+            _ => None,
+        }
+    }
+
+    /// The territory of a commune (a commune unknown to the geography is a group of its own).
+    pub fn of(self, commune: &str) -> &str {
+        match self {
+            Territories::Department => department_of(commune),
+            Territories::CommuneGroup => commune_group(commune).unwrap_or(commune),
+        }
+    }
+
+    /// The name of a territory, as the geography has it.
+    pub fn name(self, code: &str) -> Option<&'static str> {
+        let geo = refdata::geo();
+        match self {
+            Territories::Department => geo.department(code).map(|d| d.name),
+            Territories::CommuneGroup => geo
+                .epci(code)
+                .map(|e| e.name)
+                .or_else(|| geo.commune(code).map(|c| c.name)),
+        }
+    }
+}
+
+fn commune_group(commune: &str) -> Option<&'static str> {
+    let c = refdata::geo().commune(commune)?;
+    let whole = c.arrondissement_of.unwrap_or(c.code);
+    Some(match (c.ept, c.epci) {
+        (Some(ept), _) => ept,
+        (None, Some(epci)) if epci != GRAND_PARIS => epci,
+        _ => whole,
+    })
+}
+
+/// The local tension of one occupation in one territory over one period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct LocalTension {
-    pub rome: String,
-    pub department: String,
+    /// A ROME code or a FAP family, as the measure asked.
+    pub occupation: String,
+    /// A department's code or a group of communes' code, as the measure asked.
+    pub territory: String,
     pub period: String,
     pub offers: Option<u64>,
     pub seekers: Option<u64>,
@@ -85,8 +190,8 @@ pub fn sort_for_display(cells: &mut [LocalTension]) {
     cells.sort_by(|a, b| {
         b.offers
             .cmp(&a.offers)
-            .then_with(|| a.rome.cmp(&b.rome))
-            .then_with(|| a.department.cmp(&b.department))
+            .then_with(|| a.occupation.cmp(&b.occupation))
+            .then_with(|| a.territory.cmp(&b.territory))
             .then_with(|| a.period.cmp(&b.period))
     });
 }
@@ -110,7 +215,7 @@ fn share(part: u64, whole: u64) -> f64 {
     }
 }
 
-/// What one cell (occupation, department, period) adds up.
+/// What one cell (occupation, territory, period) adds up.
 #[derive(Default)]
 struct Cell<'a> {
     offers: u64,
@@ -127,12 +232,14 @@ struct Cell<'a> {
 
 /// Measures the local tension from the store's groups. `as_of` is the day of measure (the fill
 /// rates judge only offers published at least that long before); `whole` names the period when
-/// `granularity` is [`Granularity::Whole`]; `department` keeps one department.
+/// `granularity` is [`Granularity::Whole`]; `department` keeps the offers of one department
+/// (a group of communes across a department's border keeps its seekers on both sides).
 pub fn local_tension(
     offers: &[OfferGroup],
     seekers: &[SeekerGroup],
     granularity: Granularity,
     whole: &str,
+    territories: Territories,
     department: Option<&str>,
     as_of: NaiveDate,
 ) -> Vec<LocalTension> {
@@ -148,14 +255,14 @@ pub fn local_tension(
     }
     let mut cells: HashMap<(&str, &str, &str), Cell> = HashMap::new();
     for group in offers {
-        let dep = department_of(&group.commune);
-        if department.is_some_and(|d| d != dep) {
+        if department.is_some_and(|d| d != department_of(&group.commune)) {
             continue;
         }
         let Some((period, last_day)) = months.get(group.month.as_str()) else {
             continue;
         };
-        let cell = cells.entry((&group.rome, dep, period)).or_default();
+        let place = territories.of(&group.commune);
+        let cell = cells.entry((&group.rome, place, period)).or_default();
         cell.offers += group.offers;
         if group.hard_to_fill {
             cell.hard_to_fill += group.offers;
@@ -185,14 +292,14 @@ pub fn local_tension(
             }
         }
     }
-    let reach = Reach::new(seekers);
+    let reach = Reach::new(seekers, territories);
     let nobody = HashMap::new();
     let mut cells: Vec<_> = cells.into_iter().collect();
     cells.sort_unstable_by_key(|(key, _)| *key);
     cells
         .into_iter()
-        .map(|((rome, dep, period), cell)| {
-            let local = reach.local(rome, dep).unwrap_or(&nobody);
+        .map(|((rome, place, period), cell)| {
+            let local = reach.local(rome, place).unwrap_or(&nobody);
             let seekers_here: u64 = local.values().sum();
             let filled: u64 = cell.days_to_fill.values().sum();
             let mut filled_within = [None; 3];
@@ -211,8 +318,8 @@ pub fn local_tension(
                 reached / cell.offers as f64
             });
             LocalTension {
-                rome: rome.to_string(),
-                department: dep.to_string(),
+                occupation: rome.to_string(),
+                territory: place.to_string(),
                 period: period.to_string(),
                 offers: disclosed(cell.offers, || cell.offers),
                 seekers: disclosed(seekers_here, || seekers_here),
@@ -233,6 +340,134 @@ pub fn local_tension(
             }
         })
         .collect()
+}
+
+/// A FAP 225 family's code as the DARES edition writes it (`T4Z60`), from what was typed; an
+/// error says why not.
+pub fn fap_family(text: &str) -> Result<String, String> {
+    let code = text.trim().to_ascii_uppercase();
+    let known = code.len() == 5
+        && refdata::tensions()
+            .family(&code, refdata::tension::Level::Nation, "")
+            .is_some();
+    if known {
+        Ok(code)
+    } else {
+        Err(format!(
+            "{:?} is not a FAP 225 family of the DARES edition, such as T4Z60",
+            echoed(text)
+        ))
+    }
+}
+
+/// What a measure of local tension asks.
+pub struct Measure {
+    pub period: Period,
+    pub occupations: Occupations,
+    pub territories: Territories,
+    /// Only the offers of this department.
+    pub department: Option<&'static str>,
+    /// Only this occupation: a ROME code or a FAP family, as `occupations` says.
+    pub occupation: Option<String>,
+    /// The day of measure.
+    pub today: NaiveDate,
+}
+
+/// Reads the store's groups and measures the local tension, cells in no particular order (see
+/// [`sort_for_display`]). The two reads run at once on two connections; the counting runs off
+/// the async threads.
+pub async fn measure(
+    store: &dyn store::Store,
+    asked: Measure,
+) -> Result<Vec<LocalTension>, MeasureError> {
+    let by_rome = asked.occupations == Occupations::Rome;
+    let query = LocalQuery {
+        from: asked.period.from,
+        to: asked.period.to,
+        rome: if by_rome {
+            asked.occupation.clone()
+        } else {
+            None
+        },
+    };
+    let (offers, seekers) = if by_rome {
+        tokio::try_join!(store.offer_groups(&query), store.seeker_groups(&query))?
+    } else {
+        let (offers, sets) = tokio::try_join!(store.offer_groups(&query), store.seeker_sets())?;
+        by_family(offers, &sets, asked.occupation.as_deref())
+    };
+    let counted = tokio::task::spawn_blocking(move || {
+        local_tension(
+            &offers,
+            &seekers,
+            asked.period.granularity,
+            &asked.period.name,
+            asked.territories,
+            asked.department,
+            asked.today,
+        )
+    })
+    .await;
+    counted.map_err(|err| MeasureError::Stopped(err.to_string()))
+}
+
+/// Why a measure of local tension failed.
+#[derive(Debug, thiserror::Error)]
+pub enum MeasureError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("the counting of the local tension stopped: {0}")]
+    Stopped(String),
+}
+
+impl From<MeasureError> for crate::error::ApiError {
+    fn from(err: MeasureError) -> Self {
+        match err {
+            MeasureError::Store(err) => err.into(),
+            MeasureError::Stopped(why) => crate::error::ApiError::Internal(why),
+        }
+    }
+}
+
+/// The offers and seekers of each FAP 225 family (of `only`, or all): an offer counts in every
+/// family of its occupation, a person once in each family of the occupations they seek. An
+/// occupation the crosswalk gives no family is not counted.
+pub fn by_family(
+    offers: Vec<OfferGroup>,
+    sets: &[SeekerSet],
+    only: Option<&str>,
+) -> (Vec<OfferGroup>, Vec<SeekerGroup>) {
+    let tensions = refdata::tensions();
+    let kept = |fap: &str| only.is_none_or(|o| o == fap);
+    let mut families = Vec::new();
+    for group in offers {
+        for fap in tensions.families(&group.rome).iter().filter(|f| kept(f)) {
+            families.push(OfferGroup {
+                rome: fap.to_string(),
+                ..group.clone()
+            });
+        }
+    }
+    let mut seekers = Vec::new();
+    for set in sets {
+        let mut faps: Vec<&str> = set
+            .romes
+            .iter()
+            .flat_map(|rome| tensions.families(rome).iter().copied())
+            .filter(|fap| kept(fap))
+            .collect();
+        faps.sort_unstable();
+        faps.dedup();
+        for fap in faps {
+            seekers.push(SeekerGroup {
+                rome: fap.to_string(),
+                commune: set.commune.clone(),
+                commute_limit_km: set.commute_limit_km,
+                seekers: set.seekers,
+            });
+        }
+    }
+    (families, seekers)
 }
 
 /// The period of a local measure and how it is cut.
@@ -390,7 +625,7 @@ struct Reach<'a> {
     /// Home communes, each once, and their places (`None`: unknown to the geography).
     homes: Vec<(&'a str, Option<(f64, f64)>)>,
     by_rome: HashMap<&'a str, RomeSeekers>,
-    /// Seekers by commune, per (occupation, department).
+    /// Seekers by commune, per (occupation, territory).
     local: HashMap<(&'a str, &'a str), HashMap<&'a str, u64>>,
     /// Distance from an offer's commune to each home (`homes`' order), once asked.
     distances: std::cell::RefCell<HashMap<&'a str, Option<Vec<f64>>>>,
@@ -409,7 +644,7 @@ struct RomeSeekers {
 }
 
 impl<'a> Reach<'a> {
-    fn new(seekers: &'a [SeekerGroup]) -> Self {
+    fn new(seekers: &'a [SeekerGroup], territories: Territories) -> Self {
         let geo = refdata::geo();
         let mut index: HashMap<&str, usize> = HashMap::new();
         let mut homes = Vec::new();
@@ -429,7 +664,7 @@ impl<'a> Reach<'a> {
                 .entry(group.commute_limit_km)
                 .or_default() += group.seekers;
             *local
-                .entry((&group.rome, department_of(commune)))
+                .entry((&group.rome, territories.of(commune)))
                 .or_default()
                 .entry(commune)
                 .or_default() += group.seekers;
@@ -466,9 +701,9 @@ impl<'a> Reach<'a> {
         self.by_rome.get(rome).map_or(0, |seekers| seekers.total)
     }
 
-    /// The seekers of an occupation living in a department, by commune.
-    fn local(&self, rome: &'a str, department: &'a str) -> Option<&HashMap<&'a str, u64>> {
-        self.local.get(&(rome, department))
+    /// The seekers of an occupation living in a territory, by commune.
+    fn local(&self, rome: &'a str, territory: &'a str) -> Option<&HashMap<&'a str, u64>> {
+        self.local.get(&(rome, territory))
     }
 
     /// How many seekers of an occupation have the commune within their commute limit.

@@ -1,15 +1,20 @@
-//! The page "Métiers en tension": for a department and a quarter, each occupation's local
-//! tension (Passerelle's own offers and job seekers) beside its official class (DARES, France
-//! Travail, 2019), never merged; read through the API's handler.
+//! The page "Métiers en tension": for a department and a quarter, each occupation's (ROME code
+//! or FAP family) local tension (Passerelle's own offers and job seekers), in the department or
+//! in each of its groups of communes, beside its official class (DARES, France Travail, 2019),
+//! never merged; read through the API's handler.
 
 use refdata::tension::{Level, Territory};
 
 use crate::pages::*;
+use crate::tension::Territories;
 use crate::tension::api::{LocalPage, LocalParams};
 
 pub struct TensionRow {
+    /// A ROME code or a FAP family.
     pub rome: String,
     pub label: String,
+    /// The group of communes, when the page is by group (empty by department).
+    pub territory: String,
     /// "4 sur 5", with the level that answered, or a dash.
     pub official: String,
     pub official_level: &'static str,
@@ -42,6 +47,10 @@ struct TensionPage {
     filters: Vec<Field>,
     period: String,
     department: String,
+    /// "métier" or "famille professionnelle".
+    occupation_word: &'static str,
+    by_group: bool,
+    by_family: bool,
     measured_on: String,
     total: u64,
     rows: Vec<TensionRow>,
@@ -57,6 +66,10 @@ pub struct TensionQuery {
     pub departement: Option<String>,
     pub trimestre: Option<String>,
     pub metier: Option<String>,
+    /// `metier` (default) or `famille`.
+    pub par: Option<String>,
+    /// `departement` (default) or `intercommunalite`.
+    pub territoire: Option<String>,
     pub page: Option<String>,
 }
 
@@ -129,20 +142,55 @@ pub async fn tension(
     if let Some(problem) = crate::limits::search_problem(&occupation) {
         return Err(ApiError::field("?metier", problem).into());
     }
-    // An occupation that cannot be read is said beside its field, and the list stays whole.
-    let (rome, occupation_error) = if occupation.trim().is_empty() {
-        (None, None)
+    let by_family = query.par.as_deref().map(str::trim) == Some("famille");
+    let by_group = query.territoire.as_deref().map(str::trim) == Some("intercommunalite");
+    // An occupation that cannot be read is said beside its field, and the list stays whole. By
+    // family, a FAP code is taken as typed and an occupation stands for its family when it has
+    // only one.
+    let (rome, fap, occupation_error) = if occupation.trim().is_empty() {
+        (None, None, None)
+    } else if by_family {
+        match crate::tension::fap_family(&occupation) {
+            Ok(code) => (None, Some(code), None),
+            Err(_) => match forms::occupation_of(&occupation) {
+                Ok(code) => match refdata::tensions().families(code) {
+                    [one] => (None, Some(one.to_string()), None),
+                    [] => (
+                        None,
+                        None,
+                        Some(format!(
+                            "Le métier {code} n'a pas de famille professionnelle dans la table de passage de la Dares"
+                        )),
+                    ),
+                    several => (
+                        None,
+                        None,
+                        Some(format!(
+                            "Le métier {code} relève de plusieurs familles professionnelles ({}) : saisissez l'une d'elles",
+                            several.join(", ")
+                        )),
+                    ),
+                },
+                Err(message) => (None, None, Some(message)),
+            },
+        }
     } else {
         match forms::occupation_of(&occupation) {
-            Ok(code) => (Some(code.to_string()), None),
-            Err(message) => (None, Some(message)),
+            Ok(code) => (Some(code.to_string()), None, None),
+            Err(message) => (None, None, Some(message)),
         }
     };
     let base = format!(
-        "/tension?departement={}&trimestre={}&metier={}&",
+        "/tension?departement={}&trimestre={}&metier={}&par={}&territoire={}&",
         encode(&asked),
         encode(&quarter),
-        encode(&occupation)
+        encode(&occupation),
+        if by_family { "famille" } else { "metier" },
+        if by_group {
+            "intercommunalite"
+        } else {
+            "departement"
+        },
     );
     let (found, pagination): (LocalPage, Pagination) = Pagination::fetch(
         query.page.as_deref(),
@@ -155,6 +203,16 @@ pub async fn tension(
                     department: Some(asked.clone()),
                     quarter: (!quarter.trim().is_empty()).then(|| quarter.trim().to_string()),
                     rome: rome.clone(),
+                    fap: fap.clone(),
+                    occupations: Some(if by_family { "fap" } else { "rome" }.to_string()),
+                    territories: Some(
+                        if by_group {
+                            "commune_group"
+                        } else {
+                            "department"
+                        }
+                        .to_string(),
+                    ),
                     ..Default::default()
                 }),
                 crate::json::QueryParams(page),
@@ -170,23 +228,38 @@ pub async fn tension(
         .cells
         .iter()
         .map(|cell| {
-            let predicted = risk.model.map(|_| {
-                let c = risk.of(&cell.rome, &department);
+            let code = cell.occupation.as_str();
+            // The prediction is kept per occupation and department only.
+            let predicted = risk.model.filter(|_| !by_family && !by_group).map(|_| {
+                let c = risk.of(code, &department);
                 (c.open >= crate::tension::SECRET_BELOW)
                     .then(|| c.at_risk as f64 / c.open.max(1) as f64)
             });
-            let official =
-                refdata::tensions().official(&cell.rome, Territory::Department(&department));
-            let (official_text, level) = match &official {
-                Ok(t) => (
-                    format!("{} sur 5", t.class),
-                    match t.level {
+            let official = if by_family {
+                refdata::tensions()
+                    .family_in(code, &department)
+                    .and_then(|f| Some((f.class?, f.level)))
+            } else {
+                refdata::tensions()
+                    .official(code, Territory::Department(&department))
+                    .ok()
+                    .map(|t| (t.class, t.level))
+            };
+            let (official_text, level) = match official {
+                Some((class, level)) => (
+                    format!("{class} sur 5"),
+                    match level {
                         Level::Department => "département",
                         Level::Region => "région",
                         Level::Nation => "France",
                     },
                 ),
-                Err(_) => ("—".to_string(), ""),
+                None => ("—".to_string(), ""),
+            };
+            let label = if by_family {
+                family_label(code)
+            } else {
+                occupation_label(code)
             };
             let [f30, f47, f90] = cell.filled_within;
             if signals.len() < 10 {
@@ -196,17 +269,26 @@ pub async fn tension(
                     })
                 };
                 signals.push(Signals {
-                    label: occupation_label(&cell.rome),
+                    label: if by_group {
+                        format!("{label} — {}", group_name(&cell.territory))
+                    } else {
+                        label.clone()
+                    },
                     declared: bar(cell.hard_to_fill_share),
-                    official: official.as_ref().map_or((0, "—".to_string()), |t| {
-                        (u32::from(t.class) * 20, format!("{} sur 5", t.class))
+                    official: official.map_or((0, "—".to_string()), |(class, _)| {
+                        (u32::from(class) * 20, format!("{class} sur 5"))
                     }),
                     predicted: predicted.map_or((0, "—".to_string()), bar),
                 });
             }
             TensionRow {
-                rome: cell.rome.clone(),
-                label: occupation_label(&cell.rome),
+                rome: code.to_string(),
+                label,
+                territory: if by_group {
+                    group_name(&cell.territory)
+                } else {
+                    String::new()
+                },
                 official: official_text,
                 official_level: level,
                 offers: shown(cell.offers, |n| n.to_string()),
@@ -227,9 +309,28 @@ pub async fn tension(
     department_field.options = departments;
     let mut filters = vec![
         department_field,
+        Field::text("par", "Par", if by_family { "famille" } else { "metier" }).options(&[
+            ("metier", "Métier (ROME)"),
+            ("famille", "Famille professionnelle (FAP, Dares)"),
+        ]),
+        Field::text(
+            "territoire",
+            "Territoire",
+            if by_group {
+                "intercommunalite"
+            } else {
+                "departement"
+            },
+        )
+        .options(&[
+            ("departement", "Le département"),
+            ("intercommunalite", "Chaque intercommunalité (EPT, EPCI)"),
+        ]),
         Field::text("trimestre", "Trimestre", &quarter)
             .hint("Par exemple 2026-T3 ou 2026-Q3 ; par défaut le dernier achevé"),
-        Field::text("metier", "Métier", &occupation).suggest("/suggestions/metiers"),
+        Field::text("metier", "Métier", &occupation)
+            .hint("Par famille professionnelle : son code (T4Z60) ou un métier qui n'en a qu'une")
+            .suggest("/suggestions/metiers"),
     ];
     if let Some(message) = occupation_error {
         forms::set_error(&mut filters, "metier", message);
@@ -250,6 +351,13 @@ pub async fn tension(
         department: refdata::geo()
             .department(&department)
             .map_or(department.clone(), |d| format!("{} ({})", d.name, d.code)),
+        occupation_word: if by_family {
+            "famille(s) professionnelle(s)"
+        } else {
+            "métier(s)"
+        },
+        by_group,
+        by_family,
         measured_on: fr_date(found.measured_on),
         total: found.total,
         rows,
@@ -257,6 +365,31 @@ pub async fn tension(
         predicted: risk.model.is_some(),
         pagination,
     }))
+}
+
+/// A FAP family as a page names it: its code and the first of its occupations (the edition
+/// publishes no family names).
+fn family_label(fap: &str) -> String {
+    let occupations = refdata::tensions().occupations(fap);
+    match occupations.split_first() {
+        None => format!("Famille {fap}"),
+        Some((first, [])) => format!("Famille {fap} : {}", occupation_label(first)),
+        Some((first, rest)) => format!(
+            "Famille {fap} : {} et {} autre(s) métier(s)",
+            occupation_label(first),
+            rest.len()
+        ),
+    }
+}
+
+/// A group of communes' name, with its kind (EPT, CA...).
+fn group_name(code: &str) -> String {
+    match refdata::geo().epci(code) {
+        Some(epci) => format!("{} ({})", epci.name, epci.kind),
+        None => Territories::CommuneGroup
+            .name(code)
+            .map_or(code.to_string(), str::to_string),
+    }
 }
 
 /// One cell of the steering matrix: an occupation in a department, its three signals.

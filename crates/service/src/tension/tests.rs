@@ -97,13 +97,14 @@ fn figures_are_measured_as_written_in_the_module() {
         &seekers,
         Granularity::Quarter,
         "",
+        Territories::Department,
         Some("93"),
         day("2026-11-30"),
     );
     assert_eq!(all.len(), 2, "{all:?}");
-    let cell = all.iter().find(|c| c.rome == "N1103").unwrap();
+    let cell = all.iter().find(|c| c.occupation == "N1103").unwrap();
     assert_eq!(
-        (cell.department.as_str(), cell.period.as_str()),
+        (cell.territory.as_str(), cell.period.as_str()),
         ("93", "2026-Q3")
     );
     assert_eq!(cell.offers, Some(40));
@@ -132,11 +133,12 @@ fn figures_on_fewer_than_twenty_are_withheld() {
         &seekers,
         Granularity::Month,
         "",
+        Territories::Department,
         None,
         day("2026-11-30"),
     );
     // J1501 in the 93: three offers, no job seeker.
-    let small = all.iter().find(|c| c.rome == "J1501").unwrap();
+    let small = all.iter().find(|c| c.occupation == "J1501").unwrap();
     assert_eq!(small.period, "2026-07");
     assert_eq!((small.offers, small.seekers), (None, None));
     assert_eq!(small.offers_per_10_seekers, None);
@@ -145,7 +147,7 @@ fn figures_on_fewer_than_twenty_are_withheld() {
     // N1103 in Paris: two offers, four seekers.
     let paris = all
         .iter()
-        .find(|c| c.rome == "N1103" && c.department == "75")
+        .find(|c| c.occupation == "N1103" && c.territory == "75")
         .unwrap();
     assert_eq!((paris.offers, paris.seekers), (None, None));
     assert_eq!(paris.dissimilarity, None);
@@ -160,14 +162,122 @@ fn fill_rates_judge_only_offers_old_enough() {
         &seekers,
         Granularity::Whole,
         "2026-07",
+        Territories::Department,
         Some("93"),
         day("2026-09-15"),
     )
     .into_iter()
-    .find(|c| c.rome == "N1103")
+    .find(|c| c.occupation == "N1103")
     .unwrap();
     assert_eq!(cell.period, "2026-07");
     assert_eq!(cell.filled_within, [Some(0.25), None, None]);
+}
+
+#[test]
+fn groups_of_communes_are_the_ept_in_the_grand_paris_and_paris_as_one() {
+    let groups = Territories::CommuneGroup;
+    // Saint-Denis: Plaine Commune; Montreuil: Est Ensemble; Paris and its arrondissements:
+    // Paris (the Métropole du Grand Paris is not a local group); Lyon: its métropole.
+    assert_eq!(groups.of("93066"), "200057867");
+    assert_eq!(groups.of("93048"), "200057875");
+    assert_eq!(groups.of("75056"), "75056");
+    assert_eq!(groups.of("75111"), "75056");
+    assert_eq!(groups.of("69123"), "200046977");
+    assert_eq!(groups.of("99999"), "99999");
+    assert_eq!(groups.name("200057867"), Some("Plaine Commune"));
+    assert_eq!(groups.name("75056"), Some("Paris"));
+    assert_eq!(Territories::Department.of("93066"), "93");
+}
+
+#[test]
+fn by_group_of_communes_each_group_counts_its_offers_and_residents() {
+    let (offers, seekers) = world();
+    let all = local_tension(
+        &offers,
+        &seekers,
+        Granularity::Quarter,
+        "",
+        Territories::CommuneGroup,
+        Some("93"),
+        day("2026-11-30"),
+    );
+    let cell = |group: &str| {
+        all.iter()
+            .find(|c| c.occupation == "N1103" && c.territory == group)
+            .unwrap()
+    };
+    // Plaine Commune: the 30 offers of Saint-Denis; its 10 residents are too few to show.
+    let plaine = cell("200057867");
+    assert_eq!((plaine.offers, plaine.seekers), (Some(30), None));
+    assert_eq!(plaine.hard_to_fill_share, Some(10.0 / 30.0));
+    // One commune each side: the offers and the residents are in the same place.
+    assert_eq!(plaine.dissimilarity, None);
+    // Est Ensemble: 10 offers (withheld), 30 residents.
+    let est = cell("200057875");
+    assert_eq!((est.offers, est.seekers), (None, Some(30)));
+    // The Paris offers are not the 93's.
+    assert!(all.iter().all(|c| c.territory != "75056"), "{all:?}");
+}
+
+#[test]
+fn by_fap_family_an_offer_counts_in_each_family_and_a_person_once() {
+    // N1103 is in families J0Z20, J1Z40 and J1Z80; N1101 in J0Z20 and J1Z40.
+    let (mut offers, _) = world();
+    offers.push(OfferGroup {
+        rome: "N1101".to_string(),
+        ..offers[0].clone()
+    });
+    let set = |romes: &[&str], commune: &str, n: u64| SeekerSet {
+        romes: romes.iter().map(|r| r.to_string()).collect(),
+        commune: commune.to_string(),
+        commute_limit_km: 5,
+        seekers: n,
+    };
+    let sets = vec![
+        set(&["N1101", "N1103"], "93066", 10),
+        set(&["N1103"], "93048", 30),
+        set(&["J1501"], "93048", 25),
+    ];
+    let (families, seekers) = by_family(offers.clone(), &sets, None);
+    let all = local_tension(
+        &families,
+        &seekers,
+        Granularity::Quarter,
+        "",
+        Territories::Department,
+        Some("93"),
+        day("2026-11-30"),
+    );
+    let cell = |fap: &str| all.iter().find(|c| c.occupation == fap).unwrap();
+    // J0Z20: the 40 N1103 offers and the 10 N1101 ones; 40 people, the 10 seeking both once.
+    assert_eq!(
+        (cell("J0Z20").offers, cell("J0Z20").seekers),
+        (Some(50), Some(40))
+    );
+    assert_eq!(cell("J0Z20").offers_per_10_seekers, Some(12.5));
+    assert_eq!(
+        (cell("J1Z80").offers, cell("J1Z80").seekers),
+        (Some(40), Some(40))
+    );
+    // J1501 is V0Z60 (3 offers, 25 people).
+    assert_eq!(
+        (cell("V0Z60").offers, cell("V0Z60").seekers),
+        (None, Some(25))
+    );
+    // One family asked: only its cells.
+    let (only, only_seekers) = by_family(offers, &sets, Some("J1Z80"));
+    assert!(only.iter().all(|g| g.rome == "J1Z80"));
+    assert_eq!(only_seekers.iter().map(|g| g.seekers).sum::<u64>(), 40);
+}
+
+#[test]
+fn a_fap_family_is_read_as_the_edition_writes_it() {
+    assert_eq!(fap_family(" t4z60 ").unwrap(), "T4Z60");
+    assert!(
+        fap_family("T4Z").is_err(),
+        "a FAP 87 family is not a FAP 225 one"
+    );
+    assert!(fap_family("ZZZ99").unwrap_err().contains("ZZZ99"));
 }
 
 #[test]

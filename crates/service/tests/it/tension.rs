@@ -50,13 +50,50 @@ pub async fn official_and_local_tension_through_the_api(db: TestDb) {
     assert_eq!(local["total"], 1, "{local}");
     let cell = &local["cells"][0];
     assert_eq!(
-        (cell["rome"].as_str(), cell["period"].as_str()),
-        (Some("N1101"), Some("2026-Q1"))
+        (
+            cell["occupation"].as_str(),
+            cell["territory"].as_str(),
+            cell["period"].as_str()
+        ),
+        (Some("N1101"), Some("93"), Some("2026-Q1"))
     );
     assert!(
         cell["offers"].is_null() && cell["seekers"].is_null(),
         "{cell}"
     );
+    // By FAP family (N1101 is in J0Z20 and J1Z40) and by group of communes (Saint-Denis is in
+    // Plaine Commune): the same offers, in each of their families, in their group.
+    let (status, local) = partner
+        .get("/api/v1/tension/local?department=93&quarter=2026-Q1&occupations=fap&territories=commune_group")
+        .await;
+    assert_eq!(status, 200, "{local}");
+    assert_eq!(
+        (local["occupations"].as_str(), local["territories"].as_str()),
+        (Some("fap"), Some("commune_group"))
+    );
+    let cells: Vec<(&str, &str)> = local["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["occupation"].as_str().unwrap(),
+                c["territory"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cells,
+        [("J0Z20", "200057867"), ("J1Z40", "200057867")],
+        "{local}"
+    );
+    // One family asked: `fap` alone implies occupations by family.
+    let (status, local) = partner
+        .get("/api/v1/tension/local?department=93&quarter=2026-Q1&fap=j1z40")
+        .await;
+    assert_eq!(status, 200, "{local}");
+    assert_eq!(local["total"], 1, "{local}");
+    assert_eq!(local["cells"][0]["occupation"], "J1Z40");
     for (query, field) in [
         ("quarter=2026-Q5", "?quarter"),
         ("month=2026-13", "?month"),
@@ -65,6 +102,12 @@ pub async fn official_and_local_tension_through_the_api(db: TestDb) {
         ("department=99", "?department"),
         ("rome=Z9999", "?rome"),
         ("limit=0", "?limit"),
+        ("occupations=famille", "?occupations"),
+        ("territories=epci", "?territories"),
+        ("fap=T4Z", "?fap"),
+        ("fap=J1Z40&rome=N1101", "?fap"),
+        ("occupations=fap&rome=N1101", "?rome"),
+        ("occupations=rome&fap=J1Z40", "?fap"),
     ] {
         let (status, body) = partner.get(&format!("/api/v1/tension/local?{query}")).await;
         assert_eq!(status, 422, "{query}: {body}");
@@ -82,6 +125,28 @@ pub async fn official_and_local_tension_through_the_api(db: TestDb) {
     assert!(html.contains("3 sur 5"), "{html}");
     assert!(html.contains("(région)"), "{html}");
     assert!(html.contains("&lt; 20"), "{html}");
+    // By family and group of communes: the families named by a code and their first
+    // occupation, the group by its name.
+    let html = partner
+        .page("/tension?departement=93&trimestre=2026-T1&par=famille&territoire=intercommunalite")
+        .await
+        .html;
+    assert!(html.contains("Famille J0Z20 : "), "{html}");
+    assert!(html.contains("Plaine Commune (EPT)"), "{html}");
+    assert!(
+        html.contains("une offre compte alors dans chacune"),
+        "{html}"
+    );
+    // By family, an occupation of several families asks for one of them.
+    let page = partner
+        .page("/tension?departement=93&par=famille&metier=N1101")
+        .await;
+    assert!(
+        page.html
+            .contains("relève de plusieurs familles professionnelles (J0Z20, J1Z40)"),
+        "{}",
+        page.html
+    );
     // An occupation that cannot be read is said beside its field.
     let page = partner.page("/tension?departement=93&metier=%C3%A9").await;
     assert_eq!(page.status, 200, "{}", page.html);

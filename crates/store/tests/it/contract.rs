@@ -1987,4 +1987,20 @@ pub async fn local_tension_groups_offers_and_seekers(db: &TestDb) {
         store.seeker_groups(&march(Some("J1501"))).await.unwrap(),
         expected[..1]
     );
+    // The same people by the set of what they seek: each once.
+    let set = |romes: &[&str], commune: &str, limit: u16| SeekerSet {
+        romes: romes.iter().map(|r| r.to_string()).collect(),
+        commune: commune.to_string(),
+        commute_limit_km: limit,
+        seekers: 1,
+    };
+    assert_eq!(
+        store.seeker_sets().await.unwrap(),
+        vec![
+            set(&["J1501"], "75111", 13),
+            set(&["N1101", "N1103"], "93066", 12),
+            set(&["N1101", "N1103"], "93066", 14),
+            set(&["N1101", "N1103"], "93066", 16),
+        ]
+    );
 }
