@@ -461,16 +461,23 @@ async function recruiterSearchesTheDirectory(browser) {
   });
 }
 
-/** The advisor registers for the joint meeting their agency is invited to. */
+/** The advisor registers for the joint meeting their agency is invited to (a seat of the
+ * place's forty), gives the seat up, and takes it again. */
 async function advisorRegistersForAMeeting(browser) {
   return asRole(browser, "advisor", "advisor, meeting", async (page) => {
     await page.getByRole("link", { name: "Réunions" }).first().click();
     await page.waitForURL(/\/reunions/);
     await check(page, "reunions");
+    await page.getByText(/0 \/ 40 places sur place/).first().waitFor();
     await page.getByRole("button", { name: /S'inscrire/ }).first().click();
-    await page.getByText("Votre inscription est enregistrée.").waitFor();
-    await page.getByText("Vous êtes inscrit(e)").first().waitFor();
+    await page.getByText(/Votre inscription est enregistrée : un message vous la confirme/).waitFor();
+    await page.getByText("Vous êtes inscrit(e) sur place").first().waitFor();
+    await page.getByText(/1 \/ 40 places sur place/).first().waitFor();
     await check(page, "reunions-inscrit");
+    await page.getByRole("button", { name: /Se désinscrire/ }).first().click();
+    await page.getByText(/L'inscription est annulée/).waitFor();
+    await page.getByRole("button", { name: /S'inscrire/ }).first().click();
+    await page.getByText("Vous êtes inscrit(e) sur place").first().waitFor();
   });
 }
 

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod dashboard;
 mod difficulty;
+mod gatherings;
 mod meetings;
 pub mod policy;
 pub mod portfolio;
@@ -13,7 +14,10 @@ pub mod text;
 pub mod workflow;
 
 pub use difficulty::{DifficultyModel, NewDifficultyModel, OfferHistory};
-pub use meetings::{Meeting, NewMeeting, Registration};
+pub use gatherings::{
+    Gathering, GatheringRegistration, NewGathering, NewMessage, OutboxMessage, Participant, Seated,
+};
+pub use meetings::{Meeting, NewMeeting};
 pub use tension::{LocalQuery, OfferGroup, SeekerGroup, SeekerSet};
 
 use std::collections::BTreeMap;
@@ -182,6 +186,33 @@ text_enum!(
     CloseReason {
         LackOfCandidates = "lack_of_candidates",
         NeedWithdrawn = "need_withdrawn",
+    }
+);
+
+text_enum!(
+    /// How a participant attends a gathering: in the place, or through the link.
+    Modality {
+        OnSite = "on_site",
+        Remote = "remote",
+    }
+);
+
+text_enum!(
+    /// Where a registration for a gathering stands: a seat, a place on the waiting list
+    /// (promoted in order when a seat of the same modality is given up), or given up.
+    Seat {
+        Registered = "registered",
+        Waiting = "waiting",
+        Cancelled = "cancelled",
+    }
+);
+
+text_enum!(
+    /// Whether a registered participant came, recorded once the gathering is over.
+    Attendance {
+        Present = "present",
+        Excused = "excused",
+        Absent = "absent",
     }
 );
 

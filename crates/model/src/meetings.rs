@@ -1,5 +1,5 @@
-//! Joint information meetings of both networks: what their organisers describe, whom they
-//! invite, and who registered and attended.
+//! Joint information meetings of both networks: what their organisers describe and whom they
+//! invite. Who registered, waits and attended is the meeting's gathering (`crate::gatherings`).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -11,10 +11,15 @@ pub struct NewMeeting {
     pub organiser: i64,
     pub theme: String,
     pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
     /// An address, when it is held in a place.
     pub place: Option<String>,
     /// A link, when it is held online.
     pub online_link: Option<String>,
+    /// Seats in the place (0 without a place).
+    pub capacity_on_site: u32,
+    /// Seats through the link (0 without a link).
+    pub capacity_remote: u32,
     /// The department it is for.
     pub territory: String,
     pub created_by: Option<i64>,
@@ -25,18 +30,9 @@ pub struct Meeting {
     pub id: i64,
     #[serde(flatten)]
     pub meeting: NewMeeting,
+    /// Its seats, registrations and attendance.
+    pub gathering_id: i64,
     /// The structures invited.
     pub invited: Vec<i64>,
     pub created_at: DateTime<Utc>,
-}
-
-/// Someone registered for a meeting, on behalf of their structure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Registration {
-    pub meeting_id: i64,
-    pub user_id: i64,
-    pub structure_id: i64,
-    pub registered_at: DateTime<Utc>,
-    /// Recorded by the organiser after the meeting.
-    pub attended: Option<bool>,
 }

@@ -27,8 +27,12 @@ pub enum Mover {
     OfferSide,
     /// The job seeker, answered for by their own France Travail agency.
     PersonSide,
-    /// Passerelle itself (expiry).
+    /// Passerelle itself (expiry, promotion from a waiting list).
     System,
+    /// The organisers of a gathering.
+    Organiser,
+    /// A gathering's participant, or the advisor who answers for them.
+    Participant,
 }
 
 impl Mover {
@@ -37,6 +41,8 @@ impl Mover {
             Mover::OfferSide => "the offer's structure",
             Mover::PersonSide => "the job seeker or their agency",
             Mover::System => "the system",
+            Mover::Organiser => "the organisers",
+            Mover::Participant => "the participant",
         }
     }
 }
@@ -150,6 +156,37 @@ pub const MOVES: &[Move<ReferralState>] = &[
 ];
 
 /// Why a candidate was not hired: the list the form offers.
+/// A registration for a gathering: a seat, or a place on the waiting list promoted in order
+/// by the system when a seat of its modality is given up; either given up by the participant
+/// or the organisers. Giving up is final.
+pub const SEATS: Workflow<crate::Seat> = Workflow {
+    moves: SEAT_MOVES,
+    expired: None,
+};
+
+const EITHER_END: &[Mover] = &[Mover::Participant, Mover::Organiser];
+
+pub const SEAT_MOVES: &[Move<crate::Seat>] = &[
+    Move {
+        from: crate::Seat::Waiting,
+        to: crate::Seat::Registered,
+        by: SYSTEM,
+        needs: Needs::Nothing,
+    },
+    Move {
+        from: crate::Seat::Registered,
+        to: crate::Seat::Cancelled,
+        by: EITHER_END,
+        needs: Needs::Nothing,
+    },
+    Move {
+        from: crate::Seat::Waiting,
+        to: crate::Seat::Cancelled,
+        by: EITHER_END,
+        needs: Needs::Nothing,
+    },
+];
+
 pub const NOT_HIRED_REASONS: &[&str] = &[
     "profile_mismatch",
     "candidate_withdrew",
@@ -481,5 +518,38 @@ mod tests {
             day(30) + chrono::Duration::days(60),
             30
         ));
+    }
+
+    /// Every (from, to) pair of seats, and whether the participant, the organisers and the
+    /// system may make the move, written out by hand from `SEATS`' documentation.
+    #[test]
+    fn seats_move_as_the_table_says() {
+        use crate::Seat::{Cancelled as C, Registered as R, Waiting as W};
+        #[rustfmt::skip]
+        let table: [(crate::Seat, crate::Seat, [bool; 3]); 9] = [
+            (R, R, [false, false, false]),
+            (R, W, [false, false, false]),
+            (R, C, [true, true, false]),
+            (W, R, [false, false, true]),
+            (W, W, [false, false, false]),
+            (W, C, [true, true, false]),
+            (C, R, [false, false, false]),
+            (C, W, [false, false, false]),
+            (C, C, [false, false, false]),
+        ];
+        for (from, to, allowed) in table {
+            for (mover, allowed) in [Mover::Participant, Mover::Organiser, Mover::System]
+                .into_iter()
+                .zip(allowed)
+            {
+                assert_eq!(
+                    SEATS.check(from, to, mover, None, None).is_ok(),
+                    allowed,
+                    "{from} → {to} by {mover:?}"
+                );
+            }
+        }
+        assert!(SEATS.is_final(C));
+        assert!(!SEATS.is_final(W));
     }
 }

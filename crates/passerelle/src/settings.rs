@@ -8,6 +8,13 @@
 //! | scoring      | `[scoring]`    |                         |               |
 //! | metrics token | `metrics_token` | `PASSERELLE_METRICS_TOKEN` |            |
 //! | metrics address | `metrics_bind` | `PASSERELLE_METRICS_BIND` | `--metrics-bind` (serve) |
+//! | SMTP server  | `smtp_url`     | `PASSERELLE_SMTP_URL`   |               |
+//! | sender       | `mail_from`    | `PASSERELLE_MAIL_FROM`  |               |
+//!
+//! Messages (registrations, seats freed, reminders, with their calendar invitations) go
+//! through the SMTP server of `smtp_url` (`smtps://user:password@host`, or
+//! `smtp://host:587?tls=required`); without one they are written as `.eml` files in
+//! `DATA_DIR/outbox/`. The URL holds a password: it is never printed.
 //!
 //! With a metrics token, `/metrics` answers only `Authorization: Bearer TOKEN` (Prometheus's
 //! `authorization` setting); without one it is open, for a listener reachable only by the
@@ -40,6 +47,9 @@ pub struct Settings {
     pub metrics_token: Option<model::TokenHash>,
     /// Where `/metrics` is served on its own, if anywhere.
     pub metrics_bind: Option<std::net::SocketAddr>,
+    /// Where messages go: the SMTP server, or `.eml` files in `DATA_DIR/outbox/`.
+    pub delivery: service::outbox::Delivery,
+    pub mail_from: String,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +58,8 @@ struct Raw {
     database_url: Option<String>,
     metrics_token: Option<String>,
     metrics_bind: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
     #[serde(default)]
     scoring: engine::ScoringConfig,
 }
@@ -101,6 +113,12 @@ impl Settings {
         if let Some(address) = env("PASSERELLE_METRICS_BIND").filter(|v| !v.is_empty()) {
             overrides.insert("metrics_bind".to_string(), config::Value::from(address));
         }
+        if let Some(url) = env("PASSERELLE_SMTP_URL").filter(|v| !v.is_empty()) {
+            overrides.insert("smtp_url".to_string(), config::Value::from(url));
+        }
+        if let Some(from) = env("PASSERELLE_MAIL_FROM").filter(|v| !v.is_empty()) {
+            overrides.insert("mail_from".to_string(), config::Value::from(from));
+        }
         for (key, value) in overrides {
             builder = builder.set_override(key, value)?;
         }
@@ -133,12 +151,26 @@ impl Settings {
             })?),
             None => None,
         };
+        let delivery = match raw.smtp_url.as_deref().map(str::trim) {
+            Some(url) => service::outbox::Delivery::smtp(url).map_err(anyhow::Error::msg)?,
+            None => service::outbox::Delivery::Folder(data_dir.join("outbox")),
+        };
+        let mail_from = raw
+            .mail_from
+            .unwrap_or_else(|| service::Config::default().mail_from);
+        if !service::outbox::is_mailbox(&mail_from) {
+            anyhow::bail!(
+                "mail_from: {mail_from:?} is not an address such as Passerelle <ne-pas-repondre@example.fr>"
+            );
+        }
         Ok(Self {
             data_dir,
             database,
             scoring: raw.scoring,
             metrics_token,
             metrics_bind,
+            delivery,
+            mail_from,
         })
     }
 }

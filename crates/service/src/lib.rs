@@ -20,6 +20,7 @@ pub mod limits;
 pub mod meetings;
 pub mod metrics;
 pub mod offers;
+pub mod outbox;
 pub mod pages;
 pub mod policies;
 pub mod referrals;
@@ -78,6 +79,12 @@ pub struct Config {
     /// The region served (its INSEE code, `11` for Île-de-France): priority policies are set
     /// for it and its departments.
     pub region: String,
+    /// Where the outbox's messages go.
+    pub delivery: outbox::Delivery,
+    /// The sender of the outbox's messages.
+    pub mail_from: String,
+    /// How often reminders are queued and the outbox delivered.
+    pub outbox_every: std::time::Duration,
 }
 
 impl Default for Config {
@@ -94,6 +101,9 @@ impl Default for Config {
             metrics_token: None,
             metrics_bind: None,
             region: "11".to_string(),
+            delivery: outbox::Delivery::Off,
+            mail_from: "Passerelle <ne-pas-repondre@passerelle.localhost>".to_string(),
+            outbox_every: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -621,6 +631,7 @@ pub async fn serve_with_metrics(
 ) -> anyhow::Result<()> {
     let sweeper = tokio::spawn(api::expiry_loop(state.clone()));
     let refresher = tokio::spawn(refresh_loop(state.clone()));
+    let postman = tokio::spawn(outbox::outbox_loop(state.clone()));
     // One shutdown for both listeners: the signal, or the public listener failing.
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let stop_on_signal = {
@@ -656,6 +667,7 @@ pub async fn serve_with_metrics(
     };
     sweeper.abort();
     refresher.abort();
+    postman.abort();
     if let Err(err) = state.flush_shortlist_counts().await {
         tracing::error!(error = %err, "shortlist counts lost at stop");
     }

@@ -20,6 +20,7 @@ mod common;
 mod difficulty;
 mod directory;
 mod error;
+mod gatherings;
 mod job_seeker_rows;
 mod job_seekers;
 mod meetings;
@@ -39,6 +40,7 @@ pub use audit_trail::AuditTrail;
 pub use difficulty::Difficulty;
 pub use directory::Directory;
 pub use error::{Result, StoreError};
+pub use gatherings::{Gatherings, Outbox};
 pub use job_seekers::JobSeekers;
 pub use meetings::Meetings;
 pub use model::*;
@@ -52,8 +54,8 @@ pub use url::{Backend, DatabaseUrl};
 /// The store's traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        Accounts, AuditTrail, Difficulty, Directory, JobSeekers, LocalTension, Meetings, Offers,
-        Policies, Referrals, Store, Tallies,
+        Accounts, AuditTrail, Difficulty, Directory, Gatherings, JobSeekers, LocalTension,
+        Meetings, Offers, Outbox, Policies, Referrals, Store, Tallies,
     };
 }
 
@@ -82,6 +84,8 @@ pub trait Store:
     + Offers
     + Referrals
     + Meetings
+    + Gatherings
+    + Outbox
     + Policies
     + Tallies
     + LocalTension

@@ -9,10 +9,11 @@ use crate::backend::both_backends;
 use crate::{Result, StoreError};
 use model::*;
 
-/// Joint meetings.
+/// Joint meetings. Their registrations and attendance are their gathering's
+/// ([`crate::Gatherings`]).
 #[async_trait]
 pub trait Meetings: Send + Sync {
-    /// Creates a joint meeting and its invitations, in one transaction.
+    /// Creates a joint meeting, its gathering and its invitations, in one transaction.
     async fn create_meeting(
         &self,
         meeting: &NewMeeting,
@@ -25,46 +26,15 @@ pub trait Meetings: Send + Sync {
 
     async fn meeting(&self, id: i64) -> Result<Option<Meeting>>;
 
-    /// Registers a user for a meeting on behalf of their structure; twice is a conflict.
-    async fn register_for_meeting(
-        &self,
-        meeting_id: i64,
-        user_id: i64,
-        structure_id: i64,
-        now: DateTime<Utc>,
-    ) -> Result<()>;
-
-    async fn registrations(&self, meeting_id: i64) -> Result<Vec<Registration>>;
-
-    /// Records whether a registered user attended.
-    async fn set_attendance(&self, meeting_id: i64, user_id: i64, attended: bool) -> Result<()>;
+    /// The meeting a gathering is for, if it is one's.
+    async fn meeting_of_gathering(&self, gathering_id: i64) -> Result<Option<Meeting>>;
 }
 
-/// The columns of a meeting, for both backends' reads.
-pub const MEETING_SELECT: &str = "SELECT id, organiser_structure_id, theme, starts_at, place, \
-    online_link, territory, created_by_user_id, created_at FROM meetings";
-
-/// A row of `meeting_registrations`.
-#[derive(sqlx::FromRow)]
-struct RegistrationRow {
-    meeting_id: i64,
-    user_id: i64,
-    structure_id: i64,
-    registered_at: DateTime<Utc>,
-    attended: Option<bool>,
-}
-
-impl From<RegistrationRow> for Registration {
-    fn from(row: RegistrationRow) -> Self {
-        Registration {
-            meeting_id: row.meeting_id,
-            user_id: row.user_id,
-            structure_id: row.structure_id,
-            registered_at: row.registered_at,
-            attended: row.attended,
-        }
-    }
-}
+/// The columns of a meeting with its gathering's, for both backends' reads.
+const MEETING_SELECT: &str = "SELECT m.id, m.organiser_structure_id, m.theme, m.starts_at, \
+    g.ends_at, m.place, m.online_link, g.capacity_on_site, g.capacity_remote, m.territory, \
+    m.created_by_user_id, m.created_at, m.gathering_id \
+    FROM meetings m JOIN gatherings g ON g.id = m.gathering_id";
 
 both_backends! {
     impl This {
@@ -78,20 +48,39 @@ both_backends! {
             .bind(id)
             .fetch_all(&self.pool)
             .await?;
+            let seats = |column: &str| -> Result<u32> {
+                let n: i64 = row.try_get(column)?;
+                u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("{column}: {n}")))
+            };
             Ok(Meeting {
                 id,
                 meeting: NewMeeting {
                     organiser: row.try_get("organiser_structure_id")?,
                     theme: row.try_get("theme")?,
                     starts_at: row.try_get("starts_at")?,
+                    ends_at: row.try_get("ends_at")?,
                     place: row.try_get("place")?,
                     online_link: row.try_get("online_link")?,
+                    capacity_on_site: seats("capacity_on_site")?,
+                    capacity_remote: seats("capacity_remote")?,
                     territory: row.try_get("territory")?,
                     created_by: row.try_get("created_by_user_id")?,
                 },
+                gathering_id: row.try_get("gathering_id")?,
                 invited,
                 created_at: row.try_get("created_at")?,
             })
+        }
+
+        async fn meeting_where(&self, condition: &str, id: i64) -> Result<Option<Meeting>> {
+            let row = sqlx::query(&format!("{MEETING_SELECT} WHERE {condition} = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+            match row {
+                Some(row) => Ok(Some(self.meeting_of_row(&row).await?)),
+                None => Ok(None),
+            }
         }
     }
 
@@ -104,10 +93,20 @@ both_backends! {
             now: DateTime<Utc>,
         ) -> Result<Meeting> {
             let mut tx = self.begin_write().await?;
+            let gathering_id: i64 = sqlx::query_scalar(
+                "INSERT INTO gatherings (starts_at, ends_at, capacity_on_site, capacity_remote) \
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(meeting.starts_at)
+            .bind(meeting.ends_at)
+            .bind(i64::from(meeting.capacity_on_site))
+            .bind(i64::from(meeting.capacity_remote))
+            .fetch_one(&mut *tx)
+            .await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO meetings (organiser_structure_id, theme, starts_at, place, online_link, \
-                 territory, created_by_user_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                 territory, created_by_user_id, created_at, gathering_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             )
             .bind(meeting.organiser)
             .bind(&meeting.theme)
@@ -117,6 +116,7 @@ both_backends! {
             .bind(&meeting.territory)
             .bind(meeting.created_by)
             .bind(now)
+            .bind(gathering_id)
             .fetch_one(&mut *tx)
             .await?;
             let mut invited = invited.to_vec();
@@ -135,6 +135,7 @@ both_backends! {
             Ok(Meeting {
                 id,
                 meeting: meeting.clone(),
+                gathering_id,
                 invited,
                 created_at: now,
             })
@@ -142,7 +143,7 @@ both_backends! {
 
         async fn meetings_from(&self, from: DateTime<Utc>) -> Result<Vec<Meeting>> {
             let rows = sqlx::query(&format!(
-                "{MEETING_SELECT} WHERE starts_at >= $1 ORDER BY starts_at, id"
+                "{MEETING_SELECT} WHERE m.starts_at >= $1 ORDER BY m.starts_at, m.id"
             ))
             .bind(from)
             .fetch_all(&self.pool)
@@ -155,68 +156,11 @@ both_backends! {
         }
 
         async fn meeting(&self, id: i64) -> Result<Option<Meeting>> {
-            let row = sqlx::query(&format!("{MEETING_SELECT} WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-            match row {
-                Some(row) => Ok(Some(self.meeting_of_row(&row).await?)),
-                None => Ok(None),
-            }
+            self.meeting_where("m.id", id).await
         }
 
-        async fn register_for_meeting(
-            &self,
-            meeting_id: i64,
-            user_id: i64,
-            structure_id: i64,
-            now: DateTime<Utc>,
-        ) -> Result<()> {
-            sqlx::query(
-                "INSERT INTO meeting_registrations (meeting_id, user_id, structure_id, registered_at) \
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(meeting_id)
-            .bind(user_id)
-            .bind(structure_id)
-            .bind(now)
-            .execute(&self.pool)
-            .await
-            .map_err(|err| match &err {
-                sqlx::Error::Database(db) if db.is_unique_violation() => {
-                    StoreError::Conflict("already registered for this meeting".to_string())
-                }
-                _ => StoreError::from(err),
-            })?;
-            Ok(())
-        }
-
-        async fn registrations(&self, meeting_id: i64) -> Result<Vec<Registration>> {
-            let rows: Vec<RegistrationRow> = sqlx::query_as(
-                "SELECT meeting_id, user_id, structure_id, registered_at, attended \
-                 FROM meeting_registrations WHERE meeting_id = $1 ORDER BY registered_at, user_id",
-            )
-            .bind(meeting_id)
-            .fetch_all(&self.pool)
-            .await?;
-            Ok(rows.into_iter().map(Registration::from).collect())
-        }
-
-        async fn set_attendance(&self, meeting_id: i64, user_id: i64, attended: bool) -> Result<()> {
-            let done = sqlx::query(
-                "UPDATE meeting_registrations SET attended = $1 WHERE meeting_id = $2 AND user_id = $3",
-            )
-            .bind(attended)
-            .bind(meeting_id)
-            .bind(user_id)
-            .execute(&self.pool)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::NotFound(format!(
-                    "registration of user {user_id} for meeting {meeting_id}"
-                )));
-            }
-            Ok(())
+        async fn meeting_of_gathering(&self, gathering_id: i64) -> Result<Option<Meeting>> {
+            self.meeting_where("m.gathering_id", gathering_id).await
         }
     }
 }

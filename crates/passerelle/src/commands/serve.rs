@@ -158,6 +158,8 @@ pub async fn serve(
         assets_dir: assets_dir(args.assets)?,
         metrics_token: settings.metrics_token.clone(),
         metrics_bind: args.metrics_bind.or(settings.metrics_bind),
+        delivery: settings.delivery.clone(),
+        mail_from: settings.mail_from.clone(),
         ..service::Config::default()
     };
     run_service(store, config, args.bind, out, "").await
@@ -465,6 +467,15 @@ pub async fn demo(
         assets_dir: assets_dir(args.assets)?,
         metrics_token: settings.metrics_token.clone(),
         metrics_bind: settings.metrics_bind,
+        // The demo's messages are files in its folder, unless an SMTP server is set.
+        delivery: match settings.delivery {
+            service::outbox::Delivery::Folder(_) => {
+                service::outbox::Delivery::Folder(dir.join("outbox"))
+            }
+            other => other,
+        },
+        mail_from: settings.mail_from.clone(),
+        outbox_every: std::time::Duration::from_secs(10),
         ..service::Config::default()
     };
     run_service(store, config, args.bind, out, &banner).await
@@ -510,8 +521,11 @@ async fn seed_meeting(
                 theme: "Présentation croisée des offres de service : France Travail et agences d'emploi"
                     .to_string(),
                 starts_at,
+                ends_at: starts_at + chrono::Duration::hours(2),
                 place: Some(format!("{}, salle de réunion", advisor.record.name)),
                 online_link: None,
+                capacity_on_site: 40,
+                capacity_remote: 0,
                 territory: department,
                 created_by: None,
             },

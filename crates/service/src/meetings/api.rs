@@ -3,45 +3,82 @@
 //! records who attended.
 
 use crate::api::*;
+use model::{Attendance, Modality, Participant, Seat};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeetingView {
     pub id: i64,
     pub theme: String,
     pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
     pub place: Option<String>,
     pub online_link: Option<String>,
-    /// Department code.
     pub territory: String,
     pub organiser: i64,
     pub organiser_name: String,
     pub invited: Vec<i64>,
+    /// Seats in the place and through the link (0: not held so).
+    pub capacity_on_site: u32,
+    pub capacity_remote: u32,
+    /// Seats taken, in each modality.
+    pub seated_on_site: u32,
+    pub seated_remote: u32,
+    /// People on the waiting list.
+    pub waiting: u32,
+    /// Seats taken, both modalities.
     pub registered: usize,
-    /// The user asking is registered.
+    /// Seated or waiting.
     pub registered_me: bool,
-    /// The user asking belongs to the organising structure.
+    /// The user's own registration, seated or waiting.
+    pub my_registration: Option<MyRegistration>,
     pub organising: bool,
-    /// The user asking may register (their structure is invited or organises it).
     pub may_register: bool,
+    /// Over: its attendance may be recorded.
+    pub over: bool,
+    pub attendance_closed: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyRegistration {
+    pub id: i64,
+    #[schema(value_type = String)]
+    pub modality: Modality,
+    #[schema(value_type = String)]
+    pub seat: Seat,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewMeetingRequest {
     pub theme: String,
     pub starts_at: DateTime<Utc>,
+    /// Default: two hours after the start.
+    pub ends_at: Option<DateTime<Utc>>,
     pub place: Option<String>,
     pub online_link: Option<String>,
-    /// Department code: the structures whose commune is in it are invited.
+    /// Seats in the place (default 50 with a place; none without).
+    pub capacity_on_site: Option<u32>,
+    /// Seats through the link (default 100 with a link; none without).
+    pub capacity_remote: Option<u32>,
     pub territory: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AttendanceRequest {
     pub user_id: i64,
-    pub attended: bool,
+    #[schema(value_type = String)]
+    pub attendance: Attendance,
 }
 
-/// The structures of the user's seats.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RegisterParams {
+    /// `on_site` or `remote` (default: on site when the meeting is held in a place).
+    pub modality: Option<String>,
+}
+
+/// The longest a meeting lasts.
+const LONGEST: i64 = 12;
+
 fn my_structures(principal: &Principal) -> Vec<i64> {
     principal.seats.iter().map(|s| s.structure_id).collect()
 }
@@ -51,7 +88,11 @@ pub(crate) async fn meeting_view(
     principal: &Principal,
     meeting: &model::Meeting,
 ) -> AppResult<MeetingView> {
-    let registrations = state.store.registrations(meeting.id).await?;
+    let registrations = state
+        .store
+        .gathering_registrations(meeting.gathering_id)
+        .await?;
+    let gathering = state.store.gathering(meeting.gathering_id).await?;
     let mine = my_structures(principal);
     let organiser_name = state
         .store
@@ -59,27 +100,50 @@ pub(crate) async fn meeting_view(
         .await?
         .map(|s| s.record.name)
         .unwrap_or_default();
+    let count = |seat: Seat, modality: Option<Modality>| {
+        registrations
+            .iter()
+            .filter(|r| r.seat == seat && modality.is_none_or(|m| r.modality == m))
+            .count()
+    };
+    let as_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let me = Participant::User(principal.user.id);
+    let my_registration = registrations
+        .iter()
+        .find(|r| r.participant == me && r.seat != Seat::Cancelled)
+        .map(|r| MyRegistration {
+            id: r.id,
+            modality: r.modality,
+            seat: r.seat,
+        });
     Ok(MeetingView {
         id: meeting.id,
         theme: meeting.meeting.theme.clone(),
         starts_at: meeting.meeting.starts_at,
+        ends_at: meeting.meeting.ends_at,
         place: meeting.meeting.place.clone(),
         online_link: meeting.meeting.online_link.clone(),
         territory: meeting.meeting.territory.clone(),
         organiser: meeting.meeting.organiser,
         organiser_name,
         invited: meeting.invited.clone(),
-        registered: registrations.len(),
-        registered_me: registrations.iter().any(|r| r.user_id == principal.user.id),
+        capacity_on_site: meeting.meeting.capacity_on_site,
+        capacity_remote: meeting.meeting.capacity_remote,
+        seated_on_site: as_u32(count(Seat::Registered, Some(Modality::OnSite))),
+        seated_remote: as_u32(count(Seat::Registered, Some(Modality::Remote))),
+        waiting: as_u32(count(Seat::Waiting, None)),
+        registered: count(Seat::Registered, None),
+        registered_me: my_registration.is_some(),
+        my_registration,
         organising: mine.contains(&meeting.meeting.organiser),
         may_register: mine
             .iter()
             .any(|s| meeting.invited.contains(s) || *s == meeting.meeting.organiser),
+        over: meeting.meeting.ends_at <= state.now(),
+        attendance_closed: gathering.is_some_and(|g| g.attendance_closed_at.is_some()),
     })
 }
 
-/// Upcoming meetings: those the user's structures organise or are invited to (every meeting
-/// for roles that see all).
 #[utoipa::path(get, path = "/api/v1/meetings", tag = "meetings",
     responses((status = 200, body = Vec<MeetingView>), (status = 403, body = Problem)))]
 pub(crate) async fn list_meetings(
@@ -170,6 +234,58 @@ pub(crate) async fn create_meeting(
         .into_iter()
         .flatten(),
     );
+    let ends_at = request
+        .ends_at
+        .unwrap_or(request.starts_at + Duration::hours(2));
+    if ends_at <= request.starts_at || ends_at > request.starts_at + Duration::hours(LONGEST) {
+        problems.push(FieldProblem {
+            path: "/ends_at".to_string(),
+            message: format!("after the start, and at most {LONGEST} hours after it"),
+        });
+    }
+    let seats =
+        |given: Option<u32>, held: bool, default: u32, path: &str, how: &str| match (given, held) {
+            (None, true) => Ok(default),
+            (None, false) | (Some(0), false) => Ok(0),
+            (Some(n), true) if (1..=100_000).contains(&n) => Ok(n),
+            (Some(_), true) => Err(FieldProblem {
+                path: path.to_string(),
+                message: "from 1 to 100000 seats".to_string(),
+            }),
+            (Some(_), false) => Err(FieldProblem {
+                path: path.to_string(),
+                message: format!(
+                    "seats {how} need {}",
+                    if how == "on site" {
+                        "a place"
+                    } else {
+                        "an online link"
+                    }
+                ),
+            }),
+        };
+    let capacity_on_site = seats(
+        request.capacity_on_site,
+        place.is_some(),
+        50,
+        "/capacity_on_site",
+        "on site",
+    )
+    .unwrap_or_else(|problem| {
+        problems.push(problem);
+        0
+    });
+    let capacity_remote = seats(
+        request.capacity_remote,
+        online_link.is_some(),
+        100,
+        "/capacity_remote",
+        "remote",
+    )
+    .unwrap_or_else(|problem| {
+        problems.push(problem);
+        0
+    });
     let territory = request.territory.trim().to_ascii_uppercase();
     if territory.len() > 3 || refdata::geo().department(&territory).is_none() {
         problems.push(FieldProblem {
@@ -203,8 +319,11 @@ pub(crate) async fn create_meeting(
                 organiser,
                 theme,
                 starts_at: request.starts_at,
+                ends_at,
                 place,
                 online_link,
+                capacity_on_site,
+                capacity_remote,
                 territory,
                 created_by: Some(principal.user.id),
             },
@@ -232,13 +351,15 @@ async fn find(state: &AppState, id: i64) -> AppResult<model::Meeting> {
 
 /// Registers the user asking, for their structure that is invited (or organises it).
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/registrations", tag = "meetings",
-    params(("id" = i64, Path, description = "meeting id")),
+    params(("id" = i64, Path, description = "meeting id"), RegisterParams),
     responses((status = 201, body = MeetingView), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 409, body = Problem)))]
+              (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)))]
 pub(crate) async fn register(
     State(state): St,
     principal: Principal,
     Path(id): Path<i64>,
+    QueryParams(params): QueryParams<RegisterParams>,
 ) -> AppResult<(StatusCode, Json<MeetingView>)> {
     let meeting = find(&state, id).await?;
     let structure = principal
@@ -250,28 +371,113 @@ pub(crate) async fn register(
     principal
         .grant(Resource::Meetings, Verb::Write, Some(structure))
         .map_err(forbidden)?;
-    state
+    let held_on_site = meeting.meeting.capacity_on_site > 0;
+    let modality = match params.modality.as_deref().map(str::trim) {
+        None | Some("") if held_on_site => Modality::OnSite,
+        None | Some("") => Modality::Remote,
+        Some(text) => Modality::parse(text)
+            .ok_or_else(|| ApiError::field("?modality", "on_site or remote"))?,
+    };
+    let capacity = match modality {
+        Modality::OnSite => meeting.meeting.capacity_on_site,
+        Modality::Remote => meeting.meeting.capacity_remote,
+    };
+    if capacity == 0 {
+        return Err(ApiError::field(
+            "?modality",
+            match modality {
+                Modality::OnSite => "this meeting is not held in a place",
+                Modality::Remote => "this meeting is not held online",
+            },
+        ));
+    }
+    let registration = state
         .store
-        .register_for_meeting(id, principal.user.id, structure, state.now())
+        .register(
+            meeting.gathering_id,
+            Participant::User(principal.user.id),
+            structure,
+            modality,
+            state.now(),
+        )
         .await?;
-    let detail = json!({ "structure": structure });
+    let detail = json!({ "structure": structure, "seat": registration.seat.as_str(), "modality": modality.as_str() });
     state
         .audit_one(principal.event("meeting.register", "meeting", id, detail))
         .await?;
+    super::tell(&state, &meeting, &registration, super::Told::Registered).await?;
     Ok((
         StatusCode::CREATED,
         Json(meeting_view(&state, &principal, &meeting).await?),
     ))
 }
 
+/// Gives up a seat or a place on the waiting list: one's own, or anyone's for the organiser.
+/// The first waiting of the same modality takes the seat freed, and is told.
+#[utoipa::path(delete, path = "/api/v1/meetings/{id}/registrations/{registration}", tag = "meetings",
+    params(("id" = i64, Path, description = "meeting id"),
+           ("registration" = i64, Path, description = "registration id")),
+    responses((status = 200, body = MeetingView), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub(crate) async fn cancel_registration(
+    State(state): St,
+    principal: Principal,
+    Path((id, registration_id)): Path<(i64, i64)>,
+) -> AppResult<Json<MeetingView>> {
+    let meeting = find(&state, id).await?;
+    let registration = state
+        .store
+        .gathering_registration(registration_id)
+        .await?
+        .filter(|r| r.gathering_id == meeting.gathering_id)
+        .ok_or_else(|| {
+            ApiError::NotFound(format!("registration {registration_id} of meeting {id}"))
+        })?;
+    let by = if registration.participant == Participant::User(principal.user.id) {
+        Mover::Participant
+    } else {
+        principal
+            .grant(
+                Resource::Meetings,
+                Verb::Write,
+                Some(meeting.meeting.organiser),
+            )
+            .map_err(forbidden)?;
+        Mover::Organiser
+    };
+    let seated = state
+        .store
+        .cancel_registration(registration_id, by, state.now())
+        .await?;
+    let detail = json!({
+        "registration": registration_id,
+        "promoted": seated.promoted.as_ref().map(|p| p.id),
+    });
+    state
+        .audit_one(principal.event("meeting.unregister", "meeting", id, detail))
+        .await?;
+    if let Some(promoted) = &seated.promoted {
+        super::tell(&state, &meeting, promoted, super::Told::Promoted).await?;
+    }
+    Ok(Json(meeting_view(&state, &principal, &meeting).await?))
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegistrationView {
+    pub id: i64,
     pub user_id: i64,
     pub display_name: String,
     pub structure_id: i64,
     pub structure_name: String,
     pub registered_at: DateTime<Utc>,
-    pub attended: Option<bool>,
+    #[schema(value_type = String)]
+    pub modality: Modality,
+    /// `registered` (a seat), `waiting` or `cancelled`.
+    #[schema(value_type = String)]
+    pub seat: Seat,
+    /// `present`, `excused` or `absent`, recorded once the meeting is over.
+    #[schema(value_type = Option<String>)]
+    pub attendance: Option<Attendance>,
 }
 
 /// Who registered, for the organiser.
@@ -293,25 +499,37 @@ pub(crate) async fn list_registrations(
         )
         .map_err(forbidden)?;
     let mut out = Vec::new();
-    for r in state.store.registrations(id).await? {
-        let user = state.store.user(r.user_id).await?;
+    for r in state
+        .store
+        .gathering_registrations(meeting.gathering_id)
+        .await?
+    {
+        let Participant::User(user_id) = r.participant else {
+            continue;
+        };
+        let user = state.store.user(user_id).await?;
         let structure = state.store.structure(r.structure_id).await?;
         out.push(RegistrationView {
-            user_id: r.user_id,
+            id: r.id,
+            user_id,
             display_name: user.map(|u| u.display_name).unwrap_or_default(),
             structure_id: r.structure_id,
             structure_name: structure.map(|s| s.record.name).unwrap_or_default(),
             registered_at: r.registered_at,
-            attended: r.attended,
+            modality: r.modality,
+            seat: r.seat,
+            attendance: r.attendance,
         });
     }
     Ok(Json(out))
 }
 
-/// Records whether a registered person attended (the organiser).
+/// Records whether a seated person came (the organiser), once the meeting is over and before
+/// its attendance is closed.
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/attendance", tag = "meetings",
     params(("id" = i64, Path, description = "meeting id")), request_body = AttendanceRequest,
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn record_attendance(
     State(state): St,
     principal: Principal,
@@ -326,13 +544,85 @@ pub(crate) async fn record_attendance(
             Some(meeting.meeting.organiser),
         )
         .map_err(forbidden)?;
+    let registration = state
+        .store
+        .gathering_registrations(meeting.gathering_id)
+        .await?
+        .into_iter()
+        .find(|r| r.participant == Participant::User(request.user_id))
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "registration of user {} for meeting {id}",
+                request.user_id
+            ))
+        })?;
     state
         .store
-        .set_attendance(id, request.user_id, request.attended)
+        .record_attendance(registration.id, request.attendance, state.now())
         .await?;
-    let detail = json!({ "user": request.user_id, "attended": request.attended });
+    let detail = json!({ "user": request.user_id, "attendance": request.attendance.as_str() });
     state
         .audit_one(principal.event("meeting.attendance", "meeting", id, detail))
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Closes the attendance of a meeting that is over, once every seated person's is recorded
+/// (the organiser); the reason is said otherwise.
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/attendance/close", tag = "meetings",
+    params(("id" = i64, Path, description = "meeting id")),
+    responses((status = 200, body = MeetingView), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub(crate) async fn close_attendance(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> AppResult<Json<MeetingView>> {
+    let meeting = find(&state, id).await?;
+    principal
+        .grant(
+            Resource::Meetings,
+            Verb::Write,
+            Some(meeting.meeting.organiser),
+        )
+        .map_err(forbidden)?;
+    state
+        .store
+        .close_attendance(meeting.gathering_id, state.now())
+        .await?;
+    state
+        .audit_one(principal.event("meeting.attendance_closed", "meeting", id, json!({})))
+        .await?;
+    Ok(Json(meeting_view(&state, &principal, &meeting).await?))
+}
+
+/// The meetings the user's structures organised that are over and whose attendance is not
+/// closed yet, the oldest first: what is left to record.
+#[utoipa::path(get, path = "/api/v1/meetings/attendance-due", tag = "meetings",
+    responses((status = 200, body = Vec<MeetingView>), (status = 403, body = Problem)))]
+pub(crate) async fn attendance_due(
+    State(state): St,
+    principal: Principal,
+) -> AppResult<Json<Vec<MeetingView>>> {
+    principal
+        .grant(Resource::Meetings, Verb::Read, None)
+        .map_err(forbidden)?;
+    let mine = my_structures(&principal);
+    let since = state.now() - Duration::days(365);
+    let organised: Vec<model::Meeting> = state
+        .store
+        .meetings_from(since)
+        .await?
+        .into_iter()
+        .filter(|m| mine.contains(&m.meeting.organiser))
+        .collect();
+    let ids: Vec<i64> = organised.iter().map(|m| m.gathering_id).collect();
+    let due = state.store.attendance_due(&ids, state.now()).await?;
+    let mut out = Vec::with_capacity(due.len());
+    for gathering in due {
+        if let Some(meeting) = organised.iter().find(|m| m.gathering_id == gathering.id) {
+            out.push(meeting_view(&state, &principal, meeting).await?);
+        }
+    }
+    Ok(Json(out))
 }

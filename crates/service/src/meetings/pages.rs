@@ -13,8 +13,16 @@ use crate::pages::*;
 pub struct MeetingCard {
     pub view: MeetingView,
     pub when: String,
+    /// "de 9h30 à 11h30".
+    pub until: String,
     pub territory: String,
+    /// "12 / 50 places sur place · 3 / 100 en ligne · 2 en liste d'attente".
+    pub seats: String,
     pub registrations: Vec<RegistrationView>,
+    /// Both modalities are held: the person chooses.
+    pub both: bool,
+    /// Seated participants whose attendance is still to record.
+    pub to_record: usize,
 }
 
 #[derive(Template)]
@@ -22,15 +30,18 @@ pub struct MeetingCard {
 struct MeetingsPage {
     chrome: Chrome,
     cards: Vec<MeetingCard>,
+    /// The organiser's meetings over whose attendance is not closed.
+    due: Vec<MeetingCard>,
     fields: Vec<Field>,
     errors: Vec<(String, String)>,
     may_organise: bool,
 }
 
-/// Paris time for display (meetings are in France; stored in UTC).
-fn paris(at: chrono::DateTime<chrono::Utc>) -> String {
+use crate::meetings::paris;
+
+fn paris_time(at: chrono::DateTime<chrono::Utc>) -> String {
     at.with_timezone(&chrono_tz::Europe::Paris)
-        .format("%d/%m/%Y à %Hh%M")
+        .format("%Hh%M")
         .to_string()
 }
 
@@ -75,9 +86,22 @@ fn meeting_fields(form: &HashMap<String, String>) -> Vec<Field> {
         Field::text("heure", "Heure de début", &v("heure"))
             .kind("time")
             .required(),
+        Field::text("fin", "Heure de fin", &v("fin"))
+            .kind("time")
+            .hint("Par défaut, deux heures après le début."),
         Field::text("lieu", "Lieu", &v("lieu")).hint("Adresse, si la réunion se tient sur place."),
+        Field::text(
+            "places_sur_place",
+            "Places sur place",
+            &v("places_sur_place"),
+        )
+        .kind("number")
+        .hint("Par défaut 50 ; au-delà, les inscrits sont en liste d'attente."),
         Field::text("lien", "Lien de visioconférence", &v("lien"))
             .hint("Adresse https://, si la réunion se tient en ligne."),
+        Field::text("places_en_ligne", "Places en ligne", &v("places_en_ligne"))
+            .kind("number")
+            .hint("Par défaut 100."),
         territory,
     ]
 }
@@ -92,27 +116,13 @@ async fn page(
         crate::meetings::api::list_meetings(State(state.clone()), principal.clone()).await?;
     let mut cards = Vec::with_capacity(meetings.len());
     for view in meetings {
-        let registrations = if view.organising {
-            crate::meetings::api::list_registrations(
-                State(state.clone()),
-                principal.clone(),
-                Path(view.id),
-            )
-            .await
-            .map(|j| j.0)
-            .unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        cards.push(MeetingCard {
-            when: paris(view.starts_at),
-            territory: refdata::geo()
-                .department(&view.territory)
-                .map(|d| format!("{} ({})", d.name, d.code))
-                .unwrap_or_else(|| view.territory.clone()),
-            registrations,
-            view,
-        });
+        cards.push(card(state, principal, view).await);
+    }
+    let axum::Json(due) =
+        crate::meetings::api::attendance_due(State(state.clone()), principal.clone()).await?;
+    let mut due_cards = Vec::with_capacity(due.len());
+    for view in due {
+        due_cards.push(card(state, principal, view).await);
     }
     let errors: Vec<(String, String)> = forms::error_summary(&fields);
     let failed = !errors.is_empty();
@@ -128,11 +138,60 @@ async fn page(
                 .grant(Resource::Meetings, Verb::Write, None)
                 .is_ok(),
             cards,
+            due: due_cards,
             fields,
             errors,
         },
         failed,
     ))
+}
+
+async fn card(state: &Arc<AppState>, principal: &Principal, view: MeetingView) -> MeetingCard {
+    let registrations = if view.organising {
+        crate::meetings::api::list_registrations(
+            State(state.clone()),
+            principal.clone(),
+            Path(view.id),
+        )
+        .await
+        .map(|j| j.0)
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let mut seats = Vec::new();
+    if view.capacity_on_site > 0 {
+        seats.push(format!(
+            "{} / {} places sur place",
+            view.seated_on_site, view.capacity_on_site
+        ));
+    }
+    if view.capacity_remote > 0 {
+        seats.push(format!(
+            "{} / {} en ligne",
+            view.seated_remote, view.capacity_remote
+        ));
+    }
+    if view.waiting > 0 {
+        seats.push(format!("{} en liste d'attente", view.waiting));
+    }
+    let to_record = registrations
+        .iter()
+        .filter(|r| r.seat == model::Seat::Registered && r.attendance.is_none())
+        .count();
+    MeetingCard {
+        when: paris(view.starts_at),
+        until: paris_time(view.ends_at),
+        territory: refdata::geo()
+            .department(&view.territory)
+            .map(|d| format!("{} ({})", d.name, d.code))
+            .unwrap_or_else(|| view.territory.clone()),
+        seats: seats.join(" · "),
+        both: view.capacity_on_site > 0 && view.capacity_remote > 0,
+        to_record,
+        registrations,
+        view,
+    }
 }
 
 pub async fn list(
@@ -181,10 +240,52 @@ pub async fn create(
     if !get("lien").is_empty() && !get("lien").starts_with("https://") {
         set_error(&mut fields, "lien", "Un lien commençant par https://.");
     }
+    let end = if get("fin").is_empty() {
+        None
+    } else {
+        let parsed = NaiveTime::parse_from_str(&get("fin"), "%H:%M").ok();
+        if parsed.is_none() {
+            set_error(&mut fields, "fin", "Une heure au format HH:MM.");
+        }
+        parsed
+    };
+    let mut seats = |name: &'static str| -> Option<u32> {
+        let typed = get(name);
+        if typed.is_empty() {
+            return None;
+        }
+        match typed.parse::<u32>() {
+            Ok(n) if (1..=100_000).contains(&n) => Some(n),
+            _ => {
+                set_error(&mut fields, name, "Un nombre de places de 1 à 100 000.");
+                None
+            }
+        }
+    };
+    let capacity_on_site = seats("places_sur_place");
+    let capacity_remote = seats("places_en_ligne");
+    if capacity_on_site.is_some() && get("lieu").is_empty() {
+        set_error(
+            &mut fields,
+            "places_sur_place",
+            "Des places sur place demandent un lieu.",
+        );
+    }
+    if capacity_remote.is_some() && get("lien").is_empty() {
+        set_error(
+            &mut fields,
+            "places_en_ligne",
+            "Des places en ligne demandent un lien de visioconférence.",
+        );
+    }
     let (Some(date), Some(time)) = (date, time) else {
         return page(&state, &principal, fields, None).await;
     };
     let starts_at = from_paris(date, time);
+    let ends_at = end.map(|end| from_paris(date, end));
+    if ends_at.is_some_and(|end| end <= starts_at) {
+        set_error(&mut fields, "fin", "L'heure de fin suit l'heure de début.");
+    }
     if starts_at <= state.now() {
         set_error(
             &mut fields,
@@ -198,8 +299,11 @@ pub async fn create(
     let request = NewMeetingRequest {
         theme: get("theme"),
         starts_at,
+        ends_at,
         place: Some(get("lieu")),
         online_link: Some(get("lien")),
+        capacity_on_site,
+        capacity_remote,
         territory: get("territoire"),
     };
     match crate::meetings::api::create_meeting(
@@ -215,6 +319,9 @@ pub async fn create(
                 let name = match p.path.as_str() {
                     "/theme" => "theme",
                     "/starts_at" => "date",
+                    "/ends_at" => "fin",
+                    "/capacity_on_site" => "places_sur_place",
+                    "/capacity_remote" => "places_en_ligne",
                     "/online_link" => "lien",
                     "/territory" => "territoire",
                     _ => "lieu",
@@ -227,21 +334,55 @@ pub async fn create(
     }
 }
 
+#[derive(Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    modalite: String,
+}
+
 pub async fn register(
     State(state): St,
     Viewer(principal): Viewer,
     PagePath(id): PagePath<i64>,
+    crate::json::PageForm(form): crate::json::PageForm<RegisterForm>,
 ) -> PageResult {
-    crate::meetings::api::register(State(state), principal, Path(id))
+    let modality = match form.modalite.as_str() {
+        "en_ligne" => Some("remote".to_string()),
+        "sur_place" => Some("on_site".to_string()),
+        _ => None,
+    };
+    let (_, axum::Json(view)) = crate::meetings::api::register(
+        State(state),
+        principal,
+        Path(id),
+        crate::json::QueryParams(crate::meetings::api::RegisterParams { modality }),
+    )
+    .await?;
+    let waiting = view
+        .my_registration
+        .is_some_and(|r| r.seat == model::Seat::Waiting);
+    Ok(see_other(if waiting {
+        "/reunions?fait=attente"
+    } else {
+        "/reunions?fait=inscrit"
+    }))
+}
+
+pub async fn unregister(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath((id, registration)): PagePath<(i64, i64)>,
+) -> PageResult {
+    crate::meetings::api::cancel_registration(State(state), principal, Path((id, registration)))
         .await
         .map(|_| ())?;
-    Ok(see_other("/reunions?fait=inscrit"))
+    Ok(see_other("/reunions?fait=desinscrit"))
 }
 
 #[derive(Deserialize)]
 pub struct AttendanceForm {
     user_id: i64,
-    present: String,
+    presence: String,
 }
 
 pub async fn attendance(
@@ -250,17 +391,36 @@ pub async fn attendance(
     PagePath(id): PagePath<i64>,
     crate::json::PageForm(form): crate::json::PageForm<AttendanceForm>,
 ) -> PageResult {
+    let attendance = match form.presence.as_str() {
+        "present" => model::Attendance::Present,
+        "excuse" => model::Attendance::Excused,
+        "absent" => model::Attendance::Absent,
+        _ => {
+            return Err(ApiError::field("/presence", "present, excuse ou absent").into());
+        }
+    };
     crate::meetings::api::record_attendance(
         State(state),
         principal,
         Path(id),
         JsonBody(crate::meetings::api::AttendanceRequest {
             user_id: form.user_id,
-            attended: form.present == "oui",
+            attendance,
         }),
     )
     .await?;
     Ok(see_other("/reunions?fait=presence"))
+}
+
+pub async fn close(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+) -> PageResult {
+    crate::meetings::api::close_attendance(State(state), principal, Path(id))
+        .await
+        .map(|_| ())?;
+    Ok(see_other("/reunions?fait=cloture"))
 }
 
 #[cfg(test)]

@@ -111,6 +111,11 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         .route("/reunions", get(meetings::list).post(meetings::create))
         .route("/reunions/{id}/inscription", post(meetings::register))
         .route("/reunions/{id}/presence", post(meetings::attendance))
+        .route("/reunions/{id}/cloture", post(meetings::close))
+        .route(
+            "/reunions/{id}/desinscription/{registration}",
+            post(meetings::unregister),
+        )
         .route(
             "/admin/utilisateurs",
             get(admin::users).post(admin::create_user),
@@ -544,7 +549,15 @@ pub fn done(code: Option<&str>) -> Option<String> {
         "etat" => "L'état de la mise en relation est enregistré.",
         "compte" => "Le compte est créé.",
         "confirme" => "La fiche est confirmée à jour.",
-        "inscrit" => "Votre inscription est enregistrée.",
+        "inscrit" => "Votre inscription est enregistrée : un message vous la confirme.",
+        "attente" => {
+            "La réunion est complète : vous êtes sur la liste d'attente, et serez prévenu(e) par \
+             message si une place se libère."
+        }
+        "desinscrit" => {
+            "L'inscription est annulée ; la place libérée revient à la liste d'attente."
+        }
+        "cloture" => "La présence de la réunion est close.",
         "reunion" => "La réunion est créée et les structures du territoire sont invitées.",
         "presence" => "La présence est enregistrée.",
         "consentement" => "Le consentement et les statuts déclarés sont enregistrés.",

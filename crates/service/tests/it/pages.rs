@@ -72,12 +72,22 @@ pub async fn steering_page_counts_shortlists_and_names_nobody(db: TestDb) {
     server.stop().await;
 }
 
-/// Joint meetings through the API: checked fields, the territory's structures invited, one
-/// registration per person, the organiser alone sees who registered and records attendance.
+/// Joint meetings through the API, each a gathering: checked fields, the territory's
+/// structures invited, one registration per person, a seat while there is one and the
+/// waiting list after, a seat given up promoting the first who waited (told by a message
+/// with its calendar invitation, written as an `.eml` file), only the organiser sees who
+/// registered and records attendance, once the meeting is over, then closes it.
 pub async fn meetings_invite_the_territory_and_the_organiser_records_attendance(db: TestDb) {
-    let (server, _world) = Server::start(db).await;
+    let outbox = tempfile::tempdir().unwrap();
+    let config = service::Config {
+        delivery: service::outbox::Delivery::Folder(outbox.path().to_path_buf()),
+        ..service::Config::default()
+    };
+    let (server, _world) = Server::start_with(db, 0, 0, config).await;
     let recruiter = server.login("recruiter@x.fr").await;
     let advisor = server.login("advisor@a.fr").await;
+    let other_advisor = server.login("advisor@b.fr").await;
+    let manager = server.login("manager@x.fr").await;
     let (status, body) = recruiter
         .post(
             "/api/v1/meetings",
@@ -89,13 +99,32 @@ pub async fn meetings_invite_the_territory_and_the_organiser_records_attendance(
     assert_eq!(status, 422, "{body}");
     let paths = strings_of(&body["fields"], "path");
     assert_eq!(paths, ["/theme", "/starts_at", "/place", "/territory"]);
-    let starts_at = (server.now() + chrono::Duration::days(10)).to_rfc3339();
+    let starts = server.now() + chrono::Duration::days(10);
+    let starts_at = starts.to_rfc3339();
+    // An end before the start, seats online without a link, too many seats.
+    let (status, body) = recruiter
+        .post(
+            "/api/v1/meetings",
+            &serde_json::json!({
+                "theme": "Les métiers de la logistique", "starts_at": starts_at,
+                "ends_at": (starts - chrono::Duration::hours(1)).to_rfc3339(),
+                "place": "Agence X", "capacity_on_site": 200_000, "capacity_remote": 5,
+                "territory": "93"
+            }),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        strings_of(&body["fields"], "path"),
+        ["/ends_at", "/capacity_on_site", "/capacity_remote"]
+    );
+    // One seat on site.
     let (status, meeting) = recruiter
         .post(
             "/api/v1/meetings",
             &serde_json::json!({
                 "theme": "Les métiers de la logistique", "starts_at": starts_at,
-                "place": "Agence X", "territory": "93"
+                "place": "Agence X", "capacity_on_site": 1, "territory": "93"
             }),
         )
         .await;
@@ -105,12 +134,37 @@ pub async fn meetings_invite_the_territory_and_the_organiser_records_attendance(
         6,
         "every structure of the 93"
     );
+    assert_eq!(
+        (&meeting["capacity_on_site"], &meeting["capacity_remote"]),
+        (&serde_json::json!(1), &serde_json::json!(0))
+    );
+    assert_eq!(
+        meeting["ends_at"],
+        (starts + chrono::Duration::hours(2)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
     let id = meeting["id"].as_i64().unwrap();
     let register = format!("/api/v1/meetings/{id}/registrations");
+    let (status, body) = advisor
+        .post(
+            &format!("{register}?modality=remote"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(status, 422, "not held online: {body}");
+    assert_eq!(body["fields"][0]["path"], "?modality");
     let (status, view) = advisor.post(&register, &serde_json::json!({})).await;
     assert_eq!(status, 201, "{view}");
     assert_eq!(view["registered_me"], true);
+    assert_eq!(view["my_registration"]["seat"], "registered");
     assert_eq!(advisor.post(&register, &serde_json::json!({})).await.0, 409);
+    // The only seat is taken: the next one waits.
+    let (status, view) = other_advisor.post(&register, &serde_json::json!({})).await;
+    assert_eq!(status, 201, "{view}");
+    assert_eq!(view["my_registration"]["seat"], "waiting");
+    assert_eq!(
+        (&view["registered"], &view["waiting"]),
+        (&serde_json::json!(1), &serde_json::json!(1))
+    );
     assert_eq!(
         advisor.get(&register).await.0,
         403,
@@ -118,27 +172,170 @@ pub async fn meetings_invite_the_territory_and_the_organiser_records_attendance(
     );
     let (status, list) = recruiter.get(&register).await;
     assert_eq!(status, 200);
-    let advisor_id = list[0]["user_id"].as_i64().unwrap();
-    assert_eq!(list[0]["attended"], serde_json::Value::Null);
+    let advisor_registration = list[0]["id"].as_i64().unwrap();
+    let waiting_registration = list[1]["id"].as_i64().unwrap();
+    assert_eq!(
+        (&list[0]["seat"], &list[1]["seat"], &list[0]["attendance"]),
+        (
+            &serde_json::json!("registered"),
+            &serde_json::json!("waiting"),
+            &serde_json::Value::Null
+        )
+    );
+    // Someone else's registration is the organiser's to cancel, not another participant's.
+    let cancel = |registration: i64| format!("{register}/{registration}");
+    assert_eq!(
+        other_advisor.delete(&cancel(advisor_registration)).await.0,
+        403
+    );
+    // The advisor gives up: the one who waited takes the seat.
+    let (status, view) = advisor.delete(&cancel(advisor_registration)).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["registered_me"], false);
+    let (_, list) = recruiter.get(&register).await;
+    assert_eq!(
+        (&list[0]["seat"], &list[1]["seat"]),
+        (
+            &serde_json::json!("cancelled"),
+            &serde_json::json!("registered")
+        )
+    );
+    assert_eq!(
+        list[1]["id"], waiting_registration,
+        "the same registration, promoted"
+    );
+    assert_eq!(advisor.delete(&cancel(advisor_registration)).await.0, 409);
+    // Each was told, by a message waiting in the outbox; the seats with their invitation.
+    let pending = server.state.store.pending_messages(10).await.unwrap();
+    let told: Vec<(&str, &str, bool)> = pending
+        .iter()
+        .map(|m| {
+            (
+                m.message.recipient.as_str(),
+                m.message.subject.split(" : ").next().unwrap(),
+                m.message.calendar.is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        told,
+        [
+            ("advisor@a.fr", "Inscription confirmée", true),
+            ("advisor@b.fr", "Liste d'attente", false),
+            ("advisor@b.fr", "Une place s'est libérée", true),
+        ]
+    );
+    let delivered = service::outbox::deliver_pending(&server.state)
+        .await
+        .unwrap();
+    assert_eq!((delivered.sent, delivered.failed), (3, 0));
+    let eml =
+        std::fs::read_to_string(outbox.path().join(format!("{}.eml", pending[2].id))).unwrap();
+    assert!(eml.contains("To: advisor@b.fr"), "{eml}");
+    assert!(eml.contains("text/calendar"), "{eml}");
+    assert!(eml.contains("BEGIN:VEVENT"), "{eml}");
+    assert!(
+        server
+            .state
+            .store
+            .pending_messages(10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Attendance: the organiser's, once the meeting is over.
+    let other_id = list[1]["user_id"].as_i64().unwrap();
     let attendance = format!("/api/v1/meetings/{id}/attendance");
-    let record = serde_json::json!({ "user_id": advisor_id, "attended": true });
+    let record = serde_json::json!({ "user_id": other_id, "attendance": "present" });
+    let (status, body) = recruiter.post(&attendance, &record).await;
+    assert_eq!(status, 409, "not over yet: {body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("once the gathering is over"),
+        "{body}"
+    );
+    let close = format!("/api/v1/meetings/{id}/attendance/close");
+    assert_eq!(recruiter.post(&close, &serde_json::json!({})).await.0, 409);
+    server.advance(chrono::Duration::days(11));
+    // Sessions last hours: everyone signs in again.
+    let recruiter = server.login("recruiter@x.fr").await;
+    let advisor = server.login("advisor@a.fr").await;
+    let other_advisor = server.login("advisor@b.fr").await;
+    let manager = server.login("manager@x.fr").await;
+    let (status, due) = recruiter.get("/api/v1/meetings/attendance-due").await;
+    assert_eq!(status, 200, "{due}");
+    assert_eq!(due.as_array().unwrap().len(), 1, "{due}");
+    assert_eq!(due[0]["id"], id);
+    let (_, due) = other_advisor.get("/api/v1/meetings/attendance-due").await;
+    assert!(
+        due.as_array().unwrap().is_empty(),
+        "not the advisor's to record"
+    );
     assert_eq!(advisor.post(&attendance, &record).await.0, 403);
+    let (status, body) = recruiter
+        .post(
+            &attendance,
+            &serde_json::json!({ "user_id": other_id, "attendance": "venu" }),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
     assert_eq!(recruiter.post(&attendance, &record).await.0, 204);
-    assert_eq!(recruiter.get(&register).await.1[0]["attended"], true);
+    let (_, list) = recruiter.get(&register).await;
+    assert_eq!(list[1]["attendance"], "present");
+    assert_eq!(advisor.post(&close, &serde_json::json!({})).await.0, 403);
+    // The organiser's structure, through another of its members.
+    let (status, closed) = manager.post(&close, &serde_json::json!({})).await;
+    assert_eq!(status, 200, "{closed}");
+    assert_eq!(closed["attendance_closed"], true);
+    assert_eq!(recruiter.post(&close, &serde_json::json!({})).await.0, 409);
+    assert_eq!(recruiter.post(&attendance, &record).await.0, 409);
+    let (_, due) = recruiter.get("/api/v1/meetings/attendance-due").await;
+    assert!(due.as_array().unwrap().is_empty(), "{due}");
+    // Once it started nobody registers.
+    assert_eq!(advisor.post(&register, &serde_json::json!({})).await.0, 409);
     let (_, listed) = advisor.get("/api/v1/meetings").await;
-    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["over"], true, "{listed}");
     // A meeting for Paris invites none of these structures: the advisor may not register.
+    let later = (server.now() + chrono::Duration::days(3)).to_rfc3339();
     let (_, paris) = recruiter
         .post(
             "/api/v1/meetings",
             &serde_json::json!({
-                "theme": "Réunion parisienne", "starts_at": starts_at,
+                "theme": "Réunion parisienne", "starts_at": later,
                 "online_link": "https://visio.example.fr/r", "territory": "75"
             }),
         )
         .await;
+    assert_eq!(paris["capacity_remote"], 100, "{paris}");
     let other = format!("/api/v1/meetings/{}/registrations", paris["id"]);
     assert_eq!(advisor.post(&other, &serde_json::json!({})).await.0, 403);
+    // Two days before it, the organiser registered is reminded, once.
+    let (status, _) = recruiter.post(&other, &serde_json::json!({})).await;
+    assert_eq!(status, 201);
+    server.advance(chrono::Duration::hours(25));
+    let before = server.state.store.pending_messages(10).await.unwrap().len();
+    let reminded = service::meetings::queue_reminders(&server.state)
+        .await
+        .unwrap();
+    assert_eq!(reminded, 1);
+    assert_eq!(
+        service::meetings::queue_reminders(&server.state)
+            .await
+            .unwrap(),
+        0
+    );
+    let pending = server.state.store.pending_messages(10).await.unwrap();
+    assert_eq!(pending.len(), before + 1);
+    assert!(
+        pending
+            .last()
+            .unwrap()
+            .message
+            .subject
+            .starts_with("Rappel : Réunion parisienne")
+    );
     server.stop().await;
 }
 

@@ -348,6 +348,10 @@ impl Client {
         self.send("POST", path, Some(body)).await
     }
 
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.send("DELETE", path, None).await
+    }
+
     /// A body the JSON helpers do not send (CSV, a hand-written form, an oversized document),
     /// posted with its content type; the response as is.
     pub async fn post_body(

@@ -7,6 +7,9 @@ use store::*;
 use testdb::TestDb;
 use testdb::fixtures::*;
 
+// The gatherings' contract lives in its own file; the suite's macro calls it from here.
+pub use crate::gatherings::*;
+
 pub async fn migrating_twice_changes_nothing(db: &TestDb) {
     let store = db.store();
     store.migrate().await.unwrap();
@@ -192,7 +195,7 @@ pub async fn users_memberships_and_tokens(db: &TestDb) {
 
 /// Stores the structures `(n, kind)` of [`structure`] at `at(1)` and answers their ids, in
 /// the same order.
-async fn add_structures<const N: usize>(
+pub(crate) async fn add_structures<const N: usize>(
     store: &dyn Store,
     structures: [(u32, StructureKind); N],
 ) -> [i64; N] {
@@ -214,7 +217,7 @@ async fn add_structures<const N: usize>(
 }
 
 /// Creates an account with no password at `at(1)`.
-async fn add_user(store: &dyn Store, email: &str, display_name: &str) -> User {
+pub(crate) async fn add_user(store: &dyn Store, email: &str, display_name: &str) -> User {
     store
         .create_user(
             &NewUser {
@@ -1284,8 +1287,9 @@ pub async fn services_and_profiles_round_trip(db: &TestDb) {
     );
 }
 
-/// A meeting is created with its invitations in one go, listed from a date, registered for
-/// once per person, and its attendance recorded; the schema refuses a meeting with no place.
+/// A meeting is created with its gathering and invitations in one go, listed from a date,
+/// registered for once per person through its gathering, and its attendance recorded once it
+/// is over; the schema refuses a meeting with no place.
 pub async fn meetings_invitations_registrations_and_attendance(db: &TestDb) {
     let store = db.store();
     let [ft, agency] = add_structures(
@@ -1301,8 +1305,11 @@ pub async fn meetings_invitations_registrations_and_attendance(db: &TestDb) {
         organiser: ft,
         theme: "Les métiers de la logistique qui recrutent".to_string(),
         starts_at: at(20),
+        ends_at: at(20) + chrono::Duration::hours(2),
         place: Some("France Travail Saint-Denis".to_string()),
         online_link: None,
+        capacity_on_site: 30,
+        capacity_remote: 0,
         territory: "93".to_string(),
         created_by: Some(user.id),
     };
@@ -1315,8 +1322,11 @@ pub async fn meetings_invitations_registrations_and_attendance(db: &TestDb) {
     assert_eq!(meeting.invited, invited);
     let earlier = NewMeeting {
         starts_at: at(10),
+        ends_at: at(10) + chrono::Duration::hours(1),
         online_link: Some("https://visio.example.fr/reunion".to_string()),
         place: None,
+        capacity_on_site: 0,
+        capacity_remote: 100,
         ..new.clone()
     };
     let first = store
@@ -1334,33 +1344,68 @@ pub async fn meetings_invitations_registrations_and_attendance(db: &TestDb) {
         store.meeting(meeting.id).await.unwrap(),
         Some(meeting.clone())
     );
+    assert_eq!(
+        store
+            .meeting_of_gathering(meeting.gathering_id)
+            .await
+            .unwrap(),
+        Some(meeting.clone())
+    );
     assert_eq!(store.meeting(424_242).await.unwrap(), None);
-    store
-        .register_for_meeting(meeting.id, user.id, agency, at(3))
+    // Its gathering holds the time and the seats.
+    let gathering = store
+        .gathering(meeting.gathering_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            gathering.gathering.starts_at,
+            gathering.gathering.capacity_on_site
+        ),
+        (at(20), 30)
+    );
+    let me = Participant::User(user.id);
+    let registration = store
+        .register(meeting.gathering_id, me, agency, Modality::OnSite, at(3))
         .await
         .unwrap();
     assert!(matches!(
         store
-            .register_for_meeting(meeting.id, user.id, agency, at(4))
+            .register(meeting.gathering_id, me, agency, Modality::OnSite, at(4))
             .await,
         Err(StoreError::Conflict(_))
     ));
-    store
-        .set_attendance(meeting.id, user.id, true)
+    // Attendance once it is over.
+    assert!(matches!(
+        store
+            .record_attendance(registration.id, Attendance::Present, at(20))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let recorded = store
+        .record_attendance(registration.id, Attendance::Present, at(21))
         .await
         .unwrap();
-    let registrations = store.registrations(meeting.id).await.unwrap();
     assert_eq!(
-        registrations,
-        vec![Registration {
-            meeting_id: meeting.id,
-            user_id: user.id,
+        store
+            .gathering_registrations(meeting.gathering_id)
+            .await
+            .unwrap(),
+        vec![GatheringRegistration {
+            id: registration.id,
+            gathering_id: meeting.gathering_id,
+            participant: me,
             structure_id: agency,
+            modality: Modality::OnSite,
+            seat: Seat::Registered,
+            attendance: Some(Attendance::Present),
             registered_at: at(3),
-            attended: Some(true),
+            changed_at: at(21),
+            reminded_at: None,
         }]
     );
-    assert!(store.set_attendance(first.id, user.id, true).await.is_err());
+    assert_eq!(recorded.attendance, Some(Attendance::Present));
     assert!(
         db.execute_raw("UPDATE meetings SET place = NULL, online_link = NULL")
             .await

@@ -10,6 +10,7 @@
 #![allow(clippy::indexing_slicing, clippy::disallowed_methods)]
 
 mod contract;
+mod gatherings;
 
 /// Declares each contract test twice: on SQLite and on PostgreSQL.
 macro_rules! contract_tests {
@@ -68,4 +69,7 @@ contract_tests!(
     local_tension_groups_offers_and_seekers,
     offers_keep_their_wage_and_closing_reason,
     offer_histories_and_difficulty_models_round_trip,
+    gatherings_seat_wait_promote_and_record_attendance,
+    concurrent_registrations_never_exceed_capacity,
+    reminders_are_taken_once_and_messages_marked,
 );

@@ -1,0 +1,369 @@
+//! Gatherings and the outbox: seats up to the capacity of each modality (under concurrency
+//! too), a waiting list promoted in order, attendance once it is over, reminders taken once,
+//! messages queued and marked.
+
+use std::sync::Arc;
+
+use store::*;
+use testdb::TestDb;
+use testdb::fixtures::*;
+
+use crate::contract::{add_structures, add_user};
+
+fn two_hours_on(day: u32, on_site: u32, remote: u32) -> NewGathering {
+    NewGathering {
+        starts_at: at(day),
+        ends_at: at(day) + chrono::Duration::hours(2),
+        capacity_on_site: on_site,
+        capacity_remote: remote,
+    }
+}
+
+/// Two seats on site, one remote: the third on site waits, a seat given up goes to the first
+/// who waited in that modality (not to the remote one), a registration given up may be taken
+/// again at the back, nothing moves once it has started, and attendance is closed only once
+/// every seated participant's is recorded after the end.
+pub async fn gatherings_seat_wait_promote_and_record_attendance(db: &TestDb) {
+    let store = db.store();
+    let [agency] = add_structures(store, [(3, StructureKind::AgenceEmploi)]).await;
+    let gathering = store
+        .create_gathering(&two_hours_on(20, 2, 1))
+        .await
+        .unwrap();
+    let mut users = Vec::new();
+    for n in 0..6 {
+        users.push(add_user(store, &format!("u{n}@agence.fr"), &format!("U{n}")).await);
+    }
+    let register = |n: usize, modality: Modality, day: u32| {
+        let participant = Participant::User(users[n].id);
+        async move {
+            store
+                .register(gathering.id, participant, agency, modality, at(day))
+                .await
+        }
+    };
+    let seats: Vec<Seat> = vec![
+        register(0, Modality::OnSite, 2).await.unwrap().seat,
+        register(1, Modality::OnSite, 3).await.unwrap().seat,
+        register(2, Modality::OnSite, 4).await.unwrap().seat,
+        register(3, Modality::OnSite, 5).await.unwrap().seat,
+        register(4, Modality::Remote, 5).await.unwrap().seat,
+        register(5, Modality::Remote, 6).await.unwrap().seat,
+    ];
+    use Seat::{Registered as R, Waiting as W};
+    assert_eq!(seats, [R, R, W, W, R, W]);
+    // The first on site gives up: the third (waiting since day 4) takes the seat.
+    let all = store.gathering_registrations(gathering.id).await.unwrap();
+    let first = all[0].id;
+    let seated = store
+        .cancel_registration(first, workflow::Mover::Participant, at(7))
+        .await
+        .unwrap();
+    assert_eq!(seated.registration.seat, Seat::Cancelled);
+    let promoted = seated.promoted.unwrap();
+    assert_eq!(
+        (promoted.participant, promoted.seat, promoted.changed_at),
+        (Participant::User(users[2].id), R, at(7))
+    );
+    // Giving up a place on the waiting list promotes nobody; twice is refused.
+    let fourth = all[3].id;
+    let seated = store
+        .cancel_registration(fourth, workflow::Mover::Organiser, at(8))
+        .await
+        .unwrap();
+    assert_eq!(seated.promoted, None);
+    assert!(matches!(
+        store
+            .cancel_registration(fourth, workflow::Mover::Organiser, at(8))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    // The system does not give up anyone's seat.
+    assert!(
+        store
+            .cancel_registration(all[1].id, workflow::Mover::System, at(8))
+            .await
+            .is_err()
+    );
+    // Taken again: at the back of the list (both on-site seats are taken).
+    let again = register(0, Modality::OnSite, 9).await.unwrap();
+    assert_eq!(
+        (again.id, again.seat, again.registered_at),
+        (first, W, at(9))
+    );
+    // A modality the gathering does not hold, an unknown gathering.
+    let other = store
+        .create_gathering(&two_hours_on(21, 0, 5))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .register(other.id, Participant::User(users[0].id), agency, Modality::OnSite, at(9))
+            .await,
+        Err(StoreError::Invalid(message)) if message.starts_with("modality:")
+    ));
+    assert!(matches!(
+        store
+            .register(
+                424_242,
+                Participant::User(users[0].id),
+                agency,
+                Modality::OnSite,
+                at(9)
+            )
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    // Once started, nobody registers or gives up.
+    assert!(matches!(
+        register(3, Modality::Remote, 20).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(
+        store
+            .cancel_registration(all[1].id, workflow::Mover::Participant, at(20))
+            .await
+            .is_err()
+    );
+    // Attendance: not before the end, not for one waiting; closing needs everyone seated.
+    let seated: Vec<GatheringRegistration> = store
+        .gathering_registrations(gathering.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.seat == R)
+        .collect();
+    assert_eq!(seated.len(), 3);
+    let end = at(20) + chrono::Duration::hours(2);
+    assert!(
+        store
+            .record_attendance(
+                seated[0].id,
+                Attendance::Present,
+                end - chrono::Duration::minutes(1)
+            )
+            .await
+            .is_err()
+    );
+    assert!(store.close_attendance(gathering.id, at(20)).await.is_err());
+    assert_eq!(
+        store
+            .attendance_due(&[gathering.id, other.id], end)
+            .await
+            .unwrap(),
+        vec![gathering.clone()]
+    );
+    let waiting = store
+        .gathering_registrations(gathering.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.seat == W)
+        .unwrap();
+    assert!(matches!(
+        store.record_attendance(waiting.id, Attendance::Absent, end).await,
+        Err(StoreError::Conflict(message)) if message.starts_with("attendance:")
+    ));
+    for (registration, attendance) in seated
+        .iter()
+        .zip([Attendance::Present, Attendance::Excused])
+    {
+        store
+            .record_attendance(registration.id, attendance, end)
+            .await
+            .unwrap();
+    }
+    assert!(matches!(
+        store.close_attendance(gathering.id, end).await,
+        Err(StoreError::Conflict(message)) if message.contains("1 seated participant")
+    ));
+    store
+        .record_attendance(seated[2].id, Attendance::Absent, end)
+        .await
+        .unwrap();
+    let closed = store.close_attendance(gathering.id, end).await.unwrap();
+    assert_eq!(closed.attendance_closed_at, Some(end));
+    assert!(
+        store
+            .record_attendance(seated[2].id, Attendance::Present, end)
+            .await
+            .is_err(),
+        "closed"
+    );
+    assert!(
+        store
+            .attendance_due(&[gathering.id], end)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        db.execute_raw("UPDATE gatherings SET capacity_on_site = -1")
+            .await
+            .is_err()
+    );
+}
+
+/// Thirty people register at once for ten seats: exactly ten are seated, twenty wait.
+pub async fn concurrent_registrations_never_exceed_capacity(db: &TestDb) {
+    let store: Arc<dyn Store> = db.store.clone();
+    let [agency] = add_structures(store.as_ref(), [(3, StructureKind::AgenceEmploi)]).await;
+    let gathering = store
+        .create_gathering(&two_hours_on(20, 10, 0))
+        .await
+        .unwrap();
+    let mut users = Vec::new();
+    for n in 0..30 {
+        users.push(add_user(store.as_ref(), &format!("p{n}@agence.fr"), &format!("P{n}")).await);
+    }
+    let mut tasks = Vec::new();
+    for user in &users {
+        let store: Arc<dyn Store> = store.clone();
+        let participant = Participant::User(user.id);
+        tasks.push(tokio::spawn(async move {
+            store
+                .register(gathering.id, participant, agency, Modality::OnSite, at(3))
+                .await
+        }));
+    }
+    let mut seats = Vec::new();
+    for task in tasks {
+        seats.push(task.await.unwrap().unwrap().seat);
+    }
+    let seated = seats.iter().filter(|s| **s == Seat::Registered).count();
+    assert_eq!((seated, seats.len() - seated), (10, 20));
+    let stored = store.gathering_registrations(gathering.id).await.unwrap();
+    assert_eq!(
+        stored.iter().filter(|r| r.seat == Seat::Registered).count(),
+        10
+    );
+    // Ten give up at once: ten of the waiting are promoted, never more.
+    let mut tasks = Vec::new();
+    for registration in stored.iter().filter(|r| r.seat == Seat::Registered) {
+        let store: Arc<dyn Store> = store.clone();
+        let id = registration.id;
+        tasks.push(tokio::spawn(async move {
+            store
+                .cancel_registration(id, workflow::Mover::Participant, at(4))
+                .await
+        }));
+    }
+    let mut promoted = 0;
+    for task in tasks {
+        promoted += usize::from(task.await.unwrap().unwrap().promoted.is_some());
+    }
+    assert_eq!(promoted, 10);
+    let stored = store.gathering_registrations(gathering.id).await.unwrap();
+    let count = |seat: Seat| stored.iter().filter(|r| r.seat == seat).count();
+    assert_eq!(
+        (
+            count(Seat::Registered),
+            count(Seat::Waiting),
+            count(Seat::Cancelled)
+        ),
+        (10, 10, 10)
+    );
+}
+
+/// Reminders are taken once, for the seated participants of gatherings starting soon; messages
+/// are queued, failed (kept pending, their error kept) and sent.
+pub async fn reminders_are_taken_once_and_messages_marked(db: &TestDb) {
+    let store = db.store();
+    let [agency] = add_structures(store, [(3, StructureKind::AgenceEmploi)]).await;
+    let soon = store
+        .create_gathering(&two_hours_on(10, 1, 0))
+        .await
+        .unwrap();
+    let later = store
+        .create_gathering(&two_hours_on(20, 1, 0))
+        .await
+        .unwrap();
+    let a = add_user(store, "a@agence.fr", "A").await;
+    let b = add_user(store, "b@agence.fr", "B").await;
+    for gathering in [&soon, &later] {
+        for user in [&a, &b] {
+            store
+                .register(
+                    gathering.id,
+                    Participant::User(user.id),
+                    agency,
+                    Modality::OnSite,
+                    at(2),
+                )
+                .await
+                .unwrap();
+        }
+    }
+    // Day 9: the first gathering starts within two days; its one seated participant (a).
+    let due = store
+        .take_reminders(at(9), chrono::Duration::days(2))
+        .await
+        .unwrap();
+    assert_eq!(
+        due.iter()
+            .map(|r| (r.gathering_id, r.participant, r.reminded_at))
+            .collect::<Vec<_>>(),
+        vec![(soon.id, Participant::User(a.id), Some(at(9)))]
+    );
+    assert!(
+        store
+            .take_reminders(at(9), chrono::Duration::days(2))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let message = NewMessage {
+        recipient: "a@agence.fr".to_string(),
+        subject: "Rappel : job dating".to_string(),
+        body: "Bonjour,\n…".to_string(),
+        calendar: Some("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".to_string()),
+    };
+    let id = store.queue_message(&message, at(9)).await.unwrap();
+    let pending = store.pending_messages(10).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(
+        (
+            &pending[0].message,
+            pending[0].attempts,
+            pending[0].queued_at
+        ),
+        (&message, 0, at(9))
+    );
+    store
+        .message_sent(id, Err("connection refused".to_string()), at(9))
+        .await
+        .unwrap();
+    let failed = store.outbox_message(id).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            failed.sent_at,
+            failed.attempts,
+            failed.last_error.as_deref()
+        ),
+        (None, 1, Some("connection refused"))
+    );
+    store.message_sent(id, Ok(()), at(10)).await.unwrap();
+    assert!(store.pending_messages(10).await.unwrap().is_empty());
+    let sent = store.outbox_message(id).await.unwrap().unwrap();
+    assert_eq!(
+        (sent.sent_at, sent.attempts, sent.last_error),
+        (Some(at(10)), 2, None)
+    );
+    assert!(matches!(
+        store.message_sent(id, Ok(()), at(11)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(
+        store
+            .queue_message(
+                &NewMessage {
+                    recipient: String::new(),
+                    ..message
+                },
+                at(9)
+            )
+            .await
+            .is_err()
+    );
+}
