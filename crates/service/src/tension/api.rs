@@ -199,9 +199,9 @@ pub(crate) async fn local(
         ("month", params.month.is_some()),
         ("year", params.year.is_some()),
     ];
-    if chosen.iter().filter(|(_, given)| *given).count() > 1 {
+    if let Some((second, _)) = chosen.iter().filter(|(_, given)| *given).nth(1) {
         return Err(ApiError::field(
-            "?month",
+            format!("?{second}"),
             "give one of quarter, month or year",
         ));
     }

@@ -342,19 +342,22 @@ pub fn local_tension(
         .collect()
 }
 
-/// A FAP 225 family's code as the DARES edition writes it (`T4Z60`), from what was typed; an
-/// error says why not.
+/// A FAP 225 family's code as the DARES edition writes it (`T4Z60`), from what was typed: a
+/// family of the crosswalk (every family a measure by family lists) or of the edition's
+/// figures; an error says why not.
 pub fn fap_family(text: &str) -> Result<String, String> {
     let code = text.trim().to_ascii_uppercase();
+    let tensions = refdata::tensions();
     let known = code.len() == 5
-        && refdata::tensions()
-            .family(&code, refdata::tension::Level::Nation, "")
-            .is_some();
+        && (!tensions.occupations(&code).is_empty()
+            || tensions
+                .family(&code, refdata::tension::Level::Nation, "")
+                .is_some());
     if known {
         Ok(code)
     } else {
         Err(format!(
-            "{:?} is not a FAP 225 family of the DARES edition, such as T4Z60",
+            "{:?} is not a FAP 225 family of the DARES crosswalk or edition, such as T4Z60",
             echoed(text)
         ))
     }

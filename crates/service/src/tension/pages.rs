@@ -129,18 +129,26 @@ pub async fn tension(
             state.now().date_naive(),
         ) {
             Ok(_) => (given_quarter, None),
-            Err(reason) => (
+            Err(_) => (
                 String::new(),
-                Some(format!(
-                    "trimestre non compris ({}) : le dernier trimestre achevé est affiché",
-                    reason.chars().take(120).collect::<String>()
-                )),
+                Some(
+                    "Trimestre non compris : écrivez l'année et le trimestre, par exemple \
+                     2026-T3 (de 2000 à 2199) ; le dernier trimestre achevé est affiché"
+                        .to_string(),
+                ),
             ),
         }
     };
-    let occupation = query.metier.clone().unwrap_or_default();
-    if let Some(problem) = crate::limits::search_problem(&occupation) {
-        return Err(ApiError::field("?metier", problem).into());
+    let mut occupation = query.metier.clone().unwrap_or_default();
+    // A value no search takes (too long, control characters) is said beside its field, and
+    // the list stays whole.
+    let unreadable = crate::limits::search_problem_fr(&occupation);
+    if unreadable.is_some() {
+        occupation = occupation
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(40)
+            .collect();
     }
     let by_family = query.par.as_deref().map(str::trim) == Some("famille");
     let by_group = query.territoire.as_deref().map(str::trim) == Some("intercommunalite");
@@ -149,6 +157,8 @@ pub async fn tension(
     // only one.
     let (rome, fap, occupation_error) = if occupation.trim().is_empty() {
         (None, None, None)
+    } else if let Some(problem) = unreadable {
+        (None, None, Some(problem))
     } else if by_family {
         match crate::tension::fap_family(&occupation) {
             Ok(code) => (None, Some(code), None),

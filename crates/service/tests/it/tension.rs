@@ -99,6 +99,7 @@ pub async fn official_and_local_tension_through_the_api(db: TestDb) {
         ("month=2026-13", "?month"),
         ("year=1999", "?year"),
         ("quarter=2026-Q1&month=2026-01", "?month"),
+        ("quarter=2026-Q1&year=2026", "?year"),
         ("department=99", "?department"),
         ("rome=Z9999", "?rome"),
         ("limit=0", "?limit"),
@@ -147,10 +148,18 @@ pub async fn official_and_local_tension_through_the_api(db: TestDb) {
         "{}",
         page.html
     );
-    // An occupation that cannot be read is said beside its field.
-    let page = partner.page("/tension?departement=93&metier=%C3%A9").await;
-    assert_eq!(page.status, 200, "{}", page.html);
-    assert!(page.html.contains("id=\"metier-error\""), "{}", page.html);
+    // An occupation that cannot be read is said beside its field, as is one no search takes.
+    for typed in ["%C3%A9", &"a".repeat(300)] {
+        let page = partner
+            .page(&format!("/tension?departement=93&metier={typed}"))
+            .await;
+        assert_eq!(page.status, 200, "{typed}: {}", page.html);
+        assert!(
+            page.html.contains("id=\"metier-error\""),
+            "{typed}: {}",
+            page.html
+        );
+    }
     // So is a department outside the region, or a quarter that cannot be read: the page shows
     // the defaults and says why beside the field.
     let page = partner.page("/tension?departement=99").await;
