@@ -478,6 +478,12 @@ pub async fn demo(
         outbox_every: std::time::Duration::from_secs(10),
         ..service::Config::default()
     };
+    if let service::outbox::Delivery::Folder(outbox) = &config.delivery {
+        banner.push_str(&format!(
+            "messages (registrations, reminders) are written as .eml files in {}\n",
+            outbox.display()
+        ));
+    }
     run_service(store, config, args.bind, out, &banner).await
 }
 
