@@ -27,6 +27,14 @@
 //! - `abandoned_share`: the share cancelled for lack of candidates (France Travail's closing
 //!   reason; an offer cancelled because the need went away does not count).
 
+//!
+//! What the withholding does not cover yet: each cell is withheld on its own (primary
+//! suppression). Cuts of the same offers at two levels can be subtracted: a family's offers
+//! minus its shown occupations', a department's people minus its shown groups', a quarter
+//! minus its shown months. Protecting against that needs secondary suppression across the
+//! cuts (withholding as well a shown cell whose withheld neighbours would add up to fewer than
+//! twenty), which is a decision still to take with the steering committee.
+
 pub mod api;
 pub mod close;
 pub mod pages;

@@ -87,7 +87,6 @@ pub async fn meetings_invite_the_territory_and_the_organiser_records_attendance(
     let recruiter = server.login("recruiter@x.fr").await;
     let advisor = server.login("advisor@a.fr").await;
     let other_advisor = server.login("advisor@b.fr").await;
-    let manager = server.login("manager@x.fr").await;
     let (status, body) = recruiter
         .post(
             "/api/v1/meetings",
