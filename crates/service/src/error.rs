@@ -32,9 +32,13 @@ pub enum ApiError {
     Csrf,
     NotFound(String),
     Conflict(String),
+    /// A rule refused the action, said in French for the pages (409 in the API).
+    Refused(String),
     Invalid(Vec<FieldProblem>),
     TooLarge(usize),
-    TooManyAttempts { retry_after_secs: u64 },
+    TooManyAttempts {
+        retry_after_secs: u64,
+    },
     Internal(String),
 }
 
@@ -100,7 +104,7 @@ impl IntoResponse for ApiError {
                 vec![],
             ),
             Self::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, vec![]),
-            Self::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, vec![]),
+            Self::Conflict(m) | Self::Refused(m) => (StatusCode::CONFLICT, "conflict", m, vec![]),
             Self::Invalid(mut fields) => {
                 // A small body can hold many wrong fields: the answer names the first ones,
                 // and says how many more, so that it never outgrows the request.

@@ -258,6 +258,14 @@ both_backends! {
             } else {
                 Seat::Waiting
             };
+            // The next place in the order of registration, under the lock.
+            let position: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(max(position), 0) + 1 FROM gathering_registrations \
+                 WHERE gathering_id = $1",
+            )
+            .bind(gathering_id)
+            .fetch_one(&mut *tx)
+            .await?;
             // A registration given up is taken again, at the back of the list.
             let existing: Option<(i64, String)> = sqlx::query_as(
                 "SELECT id, seat FROM gathering_registrations WHERE gathering_id = $1 \
@@ -278,12 +286,13 @@ both_backends! {
                     sqlx::query(
                         "UPDATE gathering_registrations SET structure_id = $1, modality = $2, \
                          seat = $3, attendance = NULL, registered_at = $4, changed_at = $4, \
-                         reminded_at = NULL WHERE id = $5",
+                         reminded_at = NULL, position = $5 WHERE id = $6",
                     )
                     .bind(structure_id)
                     .bind(modality.as_str())
                     .bind(seat.as_str())
                     .bind(now)
+                    .bind(position)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
@@ -292,8 +301,8 @@ both_backends! {
                 None => {
                     sqlx::query_scalar(
                         "INSERT INTO gathering_registrations (gathering_id, user_id, \
-                         job_seeker_id, structure_id, modality, seat, registered_at, changed_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                         job_seeker_id, structure_id, modality, seat, registered_at, changed_at, \
+                         position) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
                     )
                     .bind(gathering_id)
                     .bind(user)
@@ -302,6 +311,7 @@ both_backends! {
                     .bind(modality.as_str())
                     .bind(seat.as_str())
                     .bind(now)
+                    .bind(position)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(StoreError::from)?
@@ -352,7 +362,7 @@ both_backends! {
             if before.seat == Seat::Registered {
                 let next: Option<i64> = sqlx::query_scalar(
                     "SELECT id FROM gathering_registrations WHERE gathering_id = $1 \
-                     AND modality = $2 AND seat = 'waiting' ORDER BY registered_at, id LIMIT 1",
+                     AND modality = $2 AND seat = 'waiting' ORDER BY position LIMIT 1",
                 )
                 .bind(gathering_id)
                 .bind(before.modality.as_str())
@@ -383,7 +393,7 @@ both_backends! {
             gathering_id: i64,
         ) -> Result<Vec<GatheringRegistration>> {
             let rows = sqlx::query(&format!(
-                "{REGISTRATION_SELECT} WHERE gathering_id = $1 ORDER BY registered_at, id"
+                "{REGISTRATION_SELECT} WHERE gathering_id = $1 ORDER BY position"
             ))
             .bind(gathering_id)
             .fetch_all(&self.pool)

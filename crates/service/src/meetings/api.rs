@@ -31,8 +31,12 @@ pub struct MeetingView {
     pub registered_me: bool,
     /// The user's own registration, seated or waiting.
     pub my_registration: Option<MyRegistration>,
+    /// A member of the organising structure who may manage it.
     pub organising: bool,
+    /// Invited, allowed to register, and not started.
     pub may_register: bool,
+    /// Started: nobody registers or gives up a seat any more.
+    pub started: bool,
     /// Over: its attendance may be recorded.
     pub over: bool,
     pub attendance_closed: bool,
@@ -78,6 +82,17 @@ pub struct RegisterParams {
 
 /// The longest a meeting lasts.
 const LONGEST: i64 = 12;
+
+/// An `https` link to a host, as a browser and a calendar read it.
+fn is_https_link(text: &str) -> bool {
+    !text.contains(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+        && url::Url::parse(text).is_ok_and(|url| {
+            url.scheme() == "https"
+                && url
+                    .host_str()
+                    .is_some_and(|h| h.contains('.') || h == "localhost")
+        })
+}
 
 fn my_structures(principal: &Principal) -> Vec<i64> {
     principal.seats.iter().map(|s| s.structure_id).collect()
@@ -135,10 +150,22 @@ pub(crate) async fn meeting_view(
         registered: count(Seat::Registered, None),
         registered_me: my_registration.is_some(),
         my_registration,
-        organising: mine.contains(&meeting.meeting.organiser),
-        may_register: mine
-            .iter()
-            .any(|s| meeting.invited.contains(s) || *s == meeting.meeting.organiser),
+        organising: mine.contains(&meeting.meeting.organiser)
+            && principal
+                .grant(
+                    Resource::Meetings,
+                    Verb::Write,
+                    Some(meeting.meeting.organiser),
+                )
+                .is_ok(),
+        may_register: meeting.meeting.starts_at > state.now()
+            && mine.iter().any(|s| {
+                (meeting.invited.contains(s) || *s == meeting.meeting.organiser)
+                    && principal
+                        .grant(Resource::Meetings, Verb::Write, Some(*s))
+                        .is_ok()
+            }),
+        started: meeting.meeting.starts_at <= state.now(),
         over: meeting.meeting.ends_at <= state.now(),
         attendance_closed: gathering.is_some_and(|g| g.attendance_closed_at.is_some()),
     })
@@ -211,15 +238,14 @@ pub(crate) async fn create_meeting(
             message: "give a place, an online link, or both".to_string(),
         });
     }
-    if online_link
-        .as_deref()
-        .is_some_and(|l| !l.starts_with("https://"))
-    {
+    if online_link.as_deref().is_some_and(|l| !is_https_link(l)) {
         problems.push(FieldProblem {
             path: "/online_link".to_string(),
-            message: "an https:// link".to_string(),
+            message: "an https:// link to a host, without spaces or quotes".to_string(),
         });
     }
+    // Kept as browsers write it (scheme and host in lower case).
+    let online_link = online_link.map(|l| url::Url::parse(&l).map_or(l, |u| u.to_string()));
     problems.extend(
         [
             line_field("/theme", Some(&theme), model::text::LINE_CHARS),
@@ -287,14 +313,19 @@ pub(crate) async fn create_meeting(
         0
     });
     let territory = request.territory.trim().to_ascii_uppercase();
-    if territory.len() > 3 || refdata::geo().department(&territory).is_none() {
-        problems.push(FieldProblem {
+    match refdata::geo().department(&territory) {
+        Some(department) if territory.len() <= 3 && department.region == state.config.region => {}
+        Some(_) if territory.len() <= 3 => problems.push(FieldProblem {
+            path: "/territory".to_string(),
+            message: format!("{territory}: not a department of the region served"),
+        }),
+        _ => problems.push(FieldProblem {
             path: "/territory".to_string(),
             message: format!(
                 "no department has the code {:?}",
                 territory.chars().take(10).collect::<String>()
             ),
-        });
+        }),
     }
     if !problems.is_empty() {
         return Err(ApiError::Invalid(problems));
@@ -456,6 +487,15 @@ pub(crate) async fn cancel_registration(
     state
         .audit_one(principal.event("meeting.unregister", "meeting", id, detail))
         .await?;
+    if by == Mover::Organiser {
+        super::tell(
+            &state,
+            &meeting,
+            &seated.registration,
+            super::Told::Cancelled,
+        )
+        .await?;
+    }
     if let Some(promoted) = &seated.promoted {
         super::tell(&state, &meeting, promoted, super::Told::Promoted).await?;
     }

@@ -19,6 +19,8 @@ pub enum Told {
     Promoted,
     /// The meeting is in two days.
     Reminder,
+    /// The organisers gave their registration up.
+    Cancelled,
 }
 
 /// Paris time, as people read it.
@@ -58,6 +60,11 @@ pub fn message(
         ),
     };
     let seated = registration.seat == Seat::Registered;
+    let told = if told == Told::Cancelled || registration.seat == Seat::Cancelled {
+        Told::Cancelled
+    } else {
+        told
+    };
     let (subject, opening) = match (told, seated) {
         (Told::Registered, true) => (
             format!("Inscription confirmée : {theme}"),
@@ -75,19 +82,32 @@ pub fn message(
             format!("Rappel : {theme}, le {when}"),
             "Rappel : vous êtes inscrit(e) à la réunion d'information".to_string(),
         ),
+        (Told::Cancelled, _) => (
+            format!("Inscription annulée : {theme}"),
+            "Les organisateurs ont annulé votre inscription à la réunion d'information"
+                .to_string(),
+        ),
     };
     let body = format!(
         "Bonjour,\n\n{opening} « {theme} », le {when} (heure de Paris), {how}.\n\n\
          Vous pouvez vous désinscrire depuis la page « Réunions » de Passerelle, pour laisser la place à une autre personne.\n\n\
          — Passerelle (message automatique, merci de ne pas y répondre)\n"
     );
-    let calendar = seated.then(|| {
+    // Where this person goes: the place, or the link.
+    let (place, link) = match registration.modality {
+        Modality::OnSite => (meeting.meeting.place.as_deref(), None),
+        Modality::Remote => (
+            meeting.meeting.online_link.as_deref(),
+            meeting.meeting.online_link.as_deref(),
+        ),
+    };
+    let calendar = (seated && told != Told::Cancelled).then(|| {
         outbox::calendar(&Invitation {
             uid: format!("meeting-{}@passerelle", meeting.id),
             title: theme,
             gathering,
-            place: meeting.meeting.place.as_deref(),
-            link: meeting.meeting.online_link.as_deref(),
+            place,
+            link,
             stamp: now,
         })
     });

@@ -334,6 +334,38 @@ pub async fn create(
     }
 }
 
+/// A refusal of the gatherings' rules, said in French on the page (the API says it in
+/// English): why the seat, the cancellation, the attendance or its closing was refused.
+fn in_french(err: ApiError) -> ApiError {
+    let ApiError::Conflict(reason) = &err else {
+        return err;
+    };
+    let french = if reason.contains("has started") {
+        "La réunion a commencé : on ne s'y inscrit plus et on ne s'en désinscrit plus.".to_string()
+    } else if reason.contains("already registered") {
+        "Vous êtes déjà inscrit(e) à cette réunion.".to_string()
+    } else if reason.contains("cannot be given up") {
+        "Cette inscription est déjà annulée.".to_string()
+    } else if reason.contains("once the gathering is over") {
+        "La présence se note et se clôt une fois la réunion terminée.".to_string()
+    } else if reason.contains("already closed") || reason.contains("attendance is closed") {
+        "La présence de cette réunion est déjà close.".to_string()
+    } else if reason.contains("only a seated participant") {
+        "La présence ne se note que pour les personnes inscrites, pas pour la liste d'attente."
+            .to_string()
+    } else if let Some(count) = reason
+        .split("attendance: ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .filter(|n| n.parse::<u32>().is_ok())
+    {
+        format!("{count} présence(s) restent à noter avant de clore.")
+    } else {
+        return err;
+    };
+    ApiError::Refused(french)
+}
+
 #[derive(Deserialize)]
 pub struct RegisterForm {
     #[serde(default)]
@@ -349,7 +381,10 @@ pub async fn register(
     let modality = match form.modalite.as_str() {
         "en_ligne" => Some("remote".to_string()),
         "sur_place" => Some("on_site".to_string()),
-        _ => None,
+        "" => None,
+        _ => {
+            return Err(ApiError::field("/modalite", "« sur_place » ou « en_ligne »").into());
+        }
     };
     let (_, axum::Json(view)) = crate::meetings::api::register(
         State(state),
@@ -357,7 +392,8 @@ pub async fn register(
         Path(id),
         crate::json::QueryParams(crate::meetings::api::RegisterParams { modality }),
     )
-    .await?;
+    .await
+    .map_err(in_french)?;
     let waiting = view
         .my_registration
         .is_some_and(|r| r.seat == model::Seat::Waiting);
@@ -375,7 +411,8 @@ pub async fn unregister(
 ) -> PageResult {
     crate::meetings::api::cancel_registration(State(state), principal, Path((id, registration)))
         .await
-        .map(|_| ())?;
+        .map(|_| ())
+        .map_err(in_french)?;
     Ok(see_other("/reunions?fait=desinscrit"))
 }
 
@@ -408,7 +445,8 @@ pub async fn attendance(
             attendance,
         }),
     )
-    .await?;
+    .await
+    .map_err(in_french)?;
     Ok(see_other("/reunions?fait=presence"))
 }
 
@@ -419,7 +457,8 @@ pub async fn close(
 ) -> PageResult {
     crate::meetings::api::close_attendance(State(state), principal, Path(id))
         .await
-        .map(|_| ())?;
+        .map(|_| ())
+        .map_err(in_french)?;
     Ok(see_other("/reunions?fait=cloture"))
 }
 

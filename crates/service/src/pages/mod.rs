@@ -436,6 +436,9 @@ impl IntoResponse for PageError {
                 "La page ou la fiche demandée n'existe pas (ou plus).".to_string(),
                 vec![],
             ),
+            ApiError::Refused(reason) => {
+                (StatusCode::CONFLICT, "Action impossible", reason, vec![])
+            }
             ApiError::Conflict(_) => (
                 StatusCode::CONFLICT,
                 "Action déjà faite",

@@ -117,6 +117,21 @@ pub async fn meetings_invite_the_territory_and_the_organiser_records_attendance(
         strings_of(&body["fields"], "path"),
         ["/ends_at", "/capacity_on_site", "/capacity_remote"]
     );
+    // A link that is not one, a department outside the region served.
+    for (field, value, path) in [
+        ("online_link", "https://", "/online_link"),
+        ("online_link", "https://exa mple.org/x", "/online_link"),
+        ("territory", "13", "/territory"),
+    ] {
+        let mut body = serde_json::json!({
+            "theme": "Les métiers de la logistique", "starts_at": starts_at,
+            "place": "Agence X", "territory": "93"
+        });
+        body[field] = serde_json::json!(value);
+        let (status, body) = recruiter.post("/api/v1/meetings", &body).await;
+        assert_eq!(status, 422, "{value}: {body}");
+        assert_eq!(body["fields"][0]["path"], path, "{body}");
+    }
     // One seat on site.
     let (status, meeting) = recruiter
         .post(
@@ -257,6 +272,24 @@ pub async fn meetings_invite_the_territory_and_the_organiser_records_attendance(
     );
     let close = format!("/api/v1/meetings/{id}/attendance/close");
     assert_eq!(recruiter.post(&close, &serde_json::json!({})).await.0, 409);
+    // The page says why, in French.
+    let page = recruiter
+        .post_form(&format!("/reunions/{id}/cloture"), &[])
+        .await;
+    assert_eq!(page.status, 409, "{}", page.html);
+    assert!(
+        page.html
+            .contains("La présence se note et se clôt une fois la réunion terminée."),
+        "{}",
+        page.html
+    );
+    let page = advisor
+        .post_form(
+            &format!("/reunions/{id}/inscription"),
+            &[("modalite", "bogus")],
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.html);
     server.advance(chrono::Duration::days(11));
     // Sessions last hours: everyone signs in again.
     let recruiter = server.login("recruiter@x.fr").await;
@@ -308,6 +341,44 @@ pub async fn meetings_invite_the_territory_and_the_organiser_records_attendance(
         )
         .await;
     assert_eq!(paris["capacity_remote"], 100, "{paris}");
+    // Both in a place and online: the one who follows online is sent the link as the place,
+    // and told when the organiser cancels them.
+    let (status, both) = recruiter
+        .post(
+            "/api/v1/meetings",
+            &serde_json::json!({
+                "theme": "Réunion mixte", "starts_at": later, "place": "Salle C",
+                "online_link": "HTTPS://visio.example.fr/mixte", "territory": "93"
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{both}");
+    let mixed = format!("/api/v1/meetings/{}/registrations", both["id"]);
+    let (status, _) = advisor
+        .post(&format!("{mixed}?modality=remote"), &serde_json::json!({}))
+        .await;
+    assert_eq!(status, 201);
+    let pending = server.state.store.pending_messages(50).await.unwrap();
+    let ics = pending.last().unwrap().message.calendar.clone().unwrap();
+    assert!(
+        ics.contains("LOCATION:https://visio.example.fr/mixte"),
+        "{ics}"
+    );
+    assert!(!ics.contains("Salle C"), "{ics}");
+    let (_, list) = recruiter.get(&mixed).await;
+    let (status, _) = recruiter
+        .delete(&format!("{mixed}/{}", list[0]["id"]))
+        .await;
+    assert_eq!(status, 200);
+    let pending = server.state.store.pending_messages(50).await.unwrap();
+    let told = &pending.last().unwrap().message;
+    assert_eq!(told.recipient, "advisor@a.fr");
+    assert!(
+        told.subject.starts_with("Inscription annulée"),
+        "{}",
+        told.subject
+    );
+    assert!(told.calendar.is_none());
     let other = format!("/api/v1/meetings/{}/registrations", paris["id"]);
     assert_eq!(advisor.post(&other, &serde_json::json!({})).await.0, 403);
     // Two days before it, the organiser registered is reminded, once.

@@ -23,6 +23,9 @@ CREATE TABLE gathering_registrations (
     seat           TEXT NOT NULL CHECK (seat IN ('registered', 'waiting', 'cancelled')),
     attendance     TEXT CHECK (attendance IN ('present', 'excused', 'absent')),
     registered_at  TEXT NOT NULL,
+    -- The order of the waiting list: given under the gathering's lock, in the order the
+    -- registrations were written (a clock read before the lock could disagree).
+    position       INTEGER NOT NULL CHECK (position > 0),
     changed_at     TEXT NOT NULL,
     reminded_at    TEXT,
     CHECK ((user_id IS NULL) <> (job_seeker_id IS NULL)),
@@ -33,7 +36,7 @@ CREATE UNIQUE INDEX gathering_registrations_user
 CREATE UNIQUE INDEX gathering_registrations_job_seeker
     ON gathering_registrations (gathering_id, job_seeker_id) WHERE job_seeker_id IS NOT NULL;
 CREATE INDEX gathering_registrations_seats
-    ON gathering_registrations (gathering_id, modality, seat, registered_at);
+    ON gathering_registrations (gathering_id, modality, seat, position);
 
 -- Every joint meeting becomes a gathering of the same id: two hours long, on site when it has
 -- a place (50 seats, or as many as it already has), remote when it has a link (100 seats, or
@@ -49,11 +52,13 @@ FROM meetings m;
 UPDATE gatherings SET capacity_remote = 100
 WHERE id IN (SELECT id FROM meetings WHERE place IS NOT NULL AND online_link IS NOT NULL);
 INSERT INTO gathering_registrations (gathering_id, user_id, structure_id, modality, seat,
-                                     attendance, registered_at, changed_at)
+                                     attendance, registered_at, position, changed_at)
 SELECT r.meeting_id, r.user_id, r.structure_id,
        CASE WHEN m.place IS NULL THEN 'remote' ELSE 'on_site' END, 'registered',
        CASE r.attended WHEN 1 THEN 'present' WHEN 0 THEN 'absent' END,
-       r.registered_at, r.registered_at
+       r.registered_at,
+       ROW_NUMBER() OVER (PARTITION BY r.meeting_id ORDER BY r.registered_at, r.user_id),
+       r.registered_at
 FROM meeting_registrations r JOIN meetings m ON m.id = r.meeting_id;
 UPDATE meetings SET gathering_id = id;
 DROP TABLE meeting_registrations;
