@@ -107,18 +107,20 @@ const MESSAGE_SELECT: &str = "SELECT id, recipient, subject, body, calendar, que
 
 both_backends! {
     impl This {
+        /// A capacity column (seats of a modality).
+        pub(crate) fn seats(row: &Row, column: &str) -> Result<u32> {
+            let n: i64 = row.try_get(column)?;
+            u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("{column}: {n}")))
+        }
+
         fn gathering_of(row: &Row) -> Result<Gathering> {
-            let seats = |column: &str| -> Result<u32> {
-                let n: i64 = row.try_get(column)?;
-                u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("{column}: {n}")))
-            };
             Ok(Gathering {
                 id: row.try_get("id")?,
                 gathering: NewGathering {
                     starts_at: row.try_get("starts_at")?,
                     ends_at: row.try_get("ends_at")?,
-                    capacity_on_site: seats("capacity_on_site")?,
-                    capacity_remote: seats("capacity_remote")?,
+                    capacity_on_site: This::seats(row, "capacity_on_site")?,
+                    capacity_remote: This::seats(row, "capacity_remote")?,
                 },
                 attendance_closed_at: row.try_get("attendance_closed_at")?,
             })

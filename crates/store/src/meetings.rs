@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row as _;
 
+use crate::Result;
 use crate::backend::both_backends;
-use crate::{Result, StoreError};
 use model::*;
 
 /// Joint meetings. Their registrations and attendance are their gathering's
@@ -48,10 +48,6 @@ both_backends! {
             .bind(id)
             .fetch_all(&self.pool)
             .await?;
-            let seats = |column: &str| -> Result<u32> {
-                let n: i64 = row.try_get(column)?;
-                u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("{column}: {n}")))
-            };
             Ok(Meeting {
                 id,
                 meeting: NewMeeting {
@@ -61,8 +57,8 @@ both_backends! {
                     ends_at: row.try_get("ends_at")?,
                     place: row.try_get("place")?,
                     online_link: row.try_get("online_link")?,
-                    capacity_on_site: seats("capacity_on_site")?,
-                    capacity_remote: seats("capacity_remote")?,
+                    capacity_on_site: This::seats(row, "capacity_on_site")?,
+                    capacity_remote: This::seats(row, "capacity_remote")?,
                     territory: row.try_get("territory")?,
                     created_by: row.try_get("created_by_user_id")?,
                 },

@@ -94,6 +94,19 @@ fn is_https_link(text: &str) -> bool {
         })
 }
 
+/// Whether the user may manage the meeting: a member of the organising structure whose role
+/// writes joint meetings.
+fn as_organiser(principal: &Principal, meeting: &model::Meeting) -> AppResult<()> {
+    principal
+        .grant(
+            Resource::Meetings,
+            Verb::Write,
+            Some(meeting.meeting.organiser),
+        )
+        .map(|_| ())
+        .map_err(forbidden)
+}
+
 fn my_structures(principal: &Principal) -> Vec<i64> {
     principal.seats.iter().map(|s| s.structure_id).collect()
 }
@@ -151,13 +164,7 @@ pub(crate) async fn meeting_view(
         registered_me: my_registration.is_some(),
         my_registration,
         organising: mine.contains(&meeting.meeting.organiser)
-            && principal
-                .grant(
-                    Resource::Meetings,
-                    Verb::Write,
-                    Some(meeting.meeting.organiser),
-                )
-                .is_ok(),
+            && as_organiser(principal, meeting).is_ok(),
         may_register: meeting.meeting.starts_at > state.now()
             && mine.iter().any(|s| {
                 (meeting.invited.contains(s) || *s == meeting.meeting.organiser)
@@ -467,13 +474,7 @@ pub(crate) async fn cancel_registration(
     let by = if registration.participant == Participant::User(principal.user.id) {
         Mover::Participant
     } else {
-        principal
-            .grant(
-                Resource::Meetings,
-                Verb::Write,
-                Some(meeting.meeting.organiser),
-            )
-            .map_err(forbidden)?;
+        as_organiser(&principal, &meeting)?;
         Mover::Organiser
     };
     let seated = state
@@ -531,13 +532,7 @@ pub(crate) async fn list_registrations(
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<RegistrationView>>> {
     let meeting = find(&state, id).await?;
-    principal
-        .grant(
-            Resource::Meetings,
-            Verb::Write,
-            Some(meeting.meeting.organiser),
-        )
-        .map_err(forbidden)?;
+    as_organiser(&principal, &meeting)?;
     let mut out = Vec::new();
     for r in state
         .store
@@ -577,13 +572,7 @@ pub(crate) async fn record_attendance(
     JsonBody(request): JsonBody<AttendanceRequest>,
 ) -> AppResult<StatusCode> {
     let meeting = find(&state, id).await?;
-    principal
-        .grant(
-            Resource::Meetings,
-            Verb::Write,
-            Some(meeting.meeting.organiser),
-        )
-        .map_err(forbidden)?;
+    as_organiser(&principal, &meeting)?;
     let registration = state
         .store
         .gathering_registrations(meeting.gathering_id)
@@ -619,13 +608,7 @@ pub(crate) async fn close_attendance(
     Path(id): Path<i64>,
 ) -> AppResult<Json<MeetingView>> {
     let meeting = find(&state, id).await?;
-    principal
-        .grant(
-            Resource::Meetings,
-            Verb::Write,
-            Some(meeting.meeting.organiser),
-        )
-        .map_err(forbidden)?;
+    as_organiser(&principal, &meeting)?;
     state
         .store
         .close_attendance(meeting.gathering_id, state.now())

@@ -102,6 +102,19 @@ const CASES: &[Case] = &[
     // An unknown status disclosed on purpose: the person's own agency is told why (422).
     Case { expect: [(422, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "PUT /api/v1/job-seekers/{seeker}/consent" },
     Case { expect: [(403, 403), (403, 403), (200, 403), (403, 403), (200, 200), (200, 200)], route: "GET /api/v1/indicators?structure={agency}" },
+    // Joint meetings: one organised by each structure, every structure invited, a colleague of
+    // agency Y registered in each. Own: the one the role's structure organises; other: one
+    // organised by another structure. The steering committee organises meetings too; the
+    // administrators read meetings but write none.
+    Case { expect: [(200, 403), (200, 403), (200, 403), (200, 403), (200, 403), (403, 403)], route: "GET /api/v1/meetings/{meeting}/registrations" },
+    Case { expect: [(201, 201), (201, 201), (201, 201), (201, 201), (201, 201), (403, 403)], route: "POST /api/v1/meetings/{meeting}/registrations" },
+    // The organiser cancels someone's registration; in agency X the recruiter does it first,
+    // so the manager of the same structure finds it cancelled already (409).
+    Case { expect: [(200, 403), (200, 403), (409, 403), (200, 403), (200, 403), (403, 403)], route: "DELETE /api/v1/meetings/{meeting}/registrations/{registration}" },
+    // Attendance is the organiser's, once the meeting is over: refused before (409).
+    Case { expect: [(409, 403), (409, 403), (409, 403), (409, 403), (409, 403), (403, 403)], route: "POST /api/v1/meetings/{meeting}/attendance" },
+    Case { expect: [(409, 403), (409, 403), (409, 403), (409, 403), (409, 403), (403, 403)], route: "POST /api/v1/meetings/{meeting}/attendance/close" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/meetings/attendance-due" },
 ];
 
 /// The records a route is asked about: of the user's side, or of the other side.
@@ -114,6 +127,9 @@ struct Targets {
     referral: i64,
     /// For proposals: an offer and a job seeker who has not consented.
     proposal: (i64, i64),
+    /// A joint meeting, and the registration in it of agency Y's colleague.
+    meeting: i64,
+    registration: i64,
 }
 
 fn offer_file() -> Value {
@@ -133,11 +149,60 @@ pub async fn access_matrix(db: TestDb) {
     let store = server.state.store.as_ref();
     crate::difficulty::store_history(store, AGENCY_Y).await;
     crate::difficulty::train_and_save(store, server.now(), t0()).await;
+    // One meeting organised by each structure, in ten days; agency Y's colleague in each.
+    let colleague = store
+        .user_by_email(&domain::Email::parse("recruiter@y.fr").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut meetings = std::collections::HashMap::new();
+    let invited: Vec<i64> = world.structures.values().copied().collect();
+    for (number, id) in &world.structures {
+        let starts_at = server.now() + chrono::Duration::days(10);
+        let meeting = store
+            .create_meeting(
+                &store::NewMeeting {
+                    organiser: *id,
+                    theme: format!("Réunion de la structure {number}"),
+                    starts_at,
+                    ends_at: starts_at + chrono::Duration::hours(2),
+                    place: Some("Salle 1".to_string()),
+                    online_link: None,
+                    capacity_on_site: 10,
+                    capacity_remote: 0,
+                    territory: "93".to_string(),
+                    created_by: None,
+                },
+                &invited,
+                server.now(),
+            )
+            .await
+            .unwrap();
+        let registration = store
+            .register(
+                meeting.gathering_id,
+                store::Participant::User(colleague.id),
+                world.structures[&AGENCY_Y],
+                store::Modality::OnSite,
+                server.now(),
+            )
+            .await
+            .unwrap();
+        meetings.insert(*number, (meeting.id, registration.id));
+    }
     let own_structure = |role: Role| match role {
         Role::Advisor => FT_A,
         Role::Recruiter | Role::AgencyManager => AGENCY_X,
         Role::Partner => PARTNER,
         Role::Steering | Role::Admin => DIRECTION,
+    };
+    // Another structure's meeting: FT agency B's for the advisor, agency Y's for the others.
+    let other_structure = |role: Role| {
+        if role == Role::Advisor {
+            FT_B
+        } else {
+            AGENCY_Y
+        }
     };
     let mut failures = Vec::new();
     for (column, (role, email)) in ROLES.iter().enumerate() {
@@ -152,6 +217,8 @@ pub async fn access_matrix(db: TestDb) {
                     seeker: world.seekers[&6],
                     referral: own_referral,
                     proposal: (world.offer_x, world.seekers[&8]),
+                    meeting: meetings[&own_structure(*role)].0,
+                    registration: meetings[&own_structure(*role)].1,
                 }
             } else {
                 Targets {
@@ -168,6 +235,8 @@ pub async fn access_matrix(db: TestDb) {
                     seeker: world.seekers[&7],
                     referral: other_referral,
                     proposal: (world.offer_y, world.seekers[&12]),
+                    meeting: meetings[&other_structure(*role)].0,
+                    registration: meetings[&other_structure(*role)].1,
                 }
             };
             for case in CASES {
@@ -178,7 +247,9 @@ pub async fn access_matrix(db: TestDb) {
                     .replace("{mine}", &targets.mine)
                     .replace("{offer}", &targets.offer.to_string())
                     .replace("{seeker}", &targets.seeker.to_string())
-                    .replace("{referral}", &targets.referral.to_string());
+                    .replace("{referral}", &targets.referral.to_string())
+                    .replace("{meeting}", &targets.meeting.to_string())
+                    .replace("{registration}", &targets.registration.to_string());
                 let body = match route {
                     "/api/v1/tokens" => json!({ "name": "ATS" }),
                     "/api/v1/offers?structure={agency}" => offer_file(),
@@ -192,6 +263,9 @@ pub async fn access_matrix(db: TestDb) {
                     }),
                     "/api/v1/job-seekers/{seeker}/consent" => json!({
                         "scope": "all_agencies", "channel": "in_person", "disclosed": ["nope"]
+                    }),
+                    "/api/v1/meetings/{meeting}/attendance" => json!({
+                        "user_id": colleague.id, "attendance": "present"
                     }),
                     "/api/v1/users" => json!({
                         "email": "new@x.fr", "display_name": "New", "password": "short",
