@@ -2,6 +2,7 @@
 //! plain data, free of any storage. Fields hold parsed domain types, so a record in hand is
 //! valid; the schemas re-check what they can.
 
+mod actions;
 pub mod audit;
 pub mod dashboard;
 mod difficulty;
@@ -13,6 +14,7 @@ mod tension;
 pub mod text;
 pub mod workflow;
 
+pub use actions::{Action, NewAction};
 pub use difficulty::{DifficultyModel, NewDifficultyModel, OfferHistory};
 pub use gatherings::{
     Gathering, GatheringRegistration, NewGathering, NewMessage, OutboxMessage, Participant, Seated,
@@ -186,6 +188,44 @@ text_enum!(
     CloseReason {
         LackOfCandidates = "lack_of_candidates",
         NeedWithdrawn = "need_withdrawn",
+    }
+);
+
+text_enum!(
+    /// The kinds of recruitment action both networks co-organise (axis 3 of the agreement).
+    ActionKind {
+        JobDating = "job_dating",
+        Forum = "forum",
+        /// Recrutement par simulation (méthode de recrutement par simulation, MRS).
+        Mrs = "mrs",
+        CompanyVisit = "company_visit",
+        OccupationDiscovery = "occupation_discovery",
+        Workshop = "workshop",
+        CollectiveInformation = "collective_information",
+    }
+);
+
+text_enum!(
+    /// Where a co-organised action stands: prepared, open to registrations, held, its
+    /// outcomes closed; or cancelled.
+    ActionState {
+        Draft = "draft",
+        Published = "published",
+        Held = "held",
+        Closed = "closed",
+        Cancelled = "cancelled",
+    }
+);
+
+text_enum!(
+    /// Whom an action says it is open to: a tag of the action, never anyone's status.
+    PublicTag {
+        /// « Ouvert aux travailleurs handicapés ».
+        OpenToDisabledWorkers = "open_to_disabled_workers",
+        BeginnersWelcome = "beginners_welcome",
+        NoDiplomaRequired = "no_diploma_required",
+        Under26 = "under_26",
+        Over50 = "over_50",
     }
 );
 

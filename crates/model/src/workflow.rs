@@ -187,6 +187,50 @@ pub const SEAT_MOVES: &[Move<crate::Seat>] = &[
     },
 ];
 
+/// A co-organised action: draft → published (open to registrations) → held (once it has
+/// started) → closed (its outcomes recorded), or cancelled before it is held. Its organisers
+/// move it; Passerelle marks it held when it starts.
+pub const ACTIONS: Workflow<crate::ActionState> = Workflow {
+    moves: ACTION_MOVES,
+    expired: None,
+};
+
+const ORGANISERS: &[Mover] = &[Mover::Organiser];
+const ORGANISERS_OR_SYSTEM: &[Mover] = &[Mover::Organiser, Mover::System];
+
+pub const ACTION_MOVES: &[Move<crate::ActionState>] = &[
+    Move {
+        from: crate::ActionState::Draft,
+        to: crate::ActionState::Published,
+        by: ORGANISERS,
+        needs: Needs::Nothing,
+    },
+    Move {
+        from: crate::ActionState::Published,
+        to: crate::ActionState::Held,
+        by: ORGANISERS_OR_SYSTEM,
+        needs: Needs::Nothing,
+    },
+    Move {
+        from: crate::ActionState::Held,
+        to: crate::ActionState::Closed,
+        by: ORGANISERS,
+        needs: Needs::Nothing,
+    },
+    Move {
+        from: crate::ActionState::Draft,
+        to: crate::ActionState::Cancelled,
+        by: ORGANISERS,
+        needs: Needs::Nothing,
+    },
+    Move {
+        from: crate::ActionState::Published,
+        to: crate::ActionState::Cancelled,
+        by: ORGANISERS,
+        needs: Needs::Nothing,
+    },
+];
+
 pub const NOT_HIRED_REASONS: &[&str] = &[
     "profile_mismatch",
     "candidate_withdrew",
@@ -551,5 +595,46 @@ mod tests {
         }
         assert!(SEATS.is_final(C));
         assert!(!SEATS.is_final(W));
+    }
+
+    /// Every (from, to) pair of an action's states, and whether the organisers and the system
+    /// may make the move, written out by hand from `ACTIONS`' documentation.
+    #[test]
+    fn actions_move_as_the_table_says() {
+        use crate::ActionState::{
+            Cancelled as X, Closed as C, Draft as D, Held as H, Published as P,
+        };
+        let allowed: [(crate::ActionState, crate::ActionState, [bool; 2]); 5] = [
+            (D, P, [true, false]),
+            (P, H, [true, true]),
+            (H, C, [true, false]),
+            (D, X, [true, false]),
+            (P, X, [true, false]),
+        ];
+        for from in crate::ActionState::ALL {
+            for to in crate::ActionState::ALL {
+                let expected = allowed
+                    .iter()
+                    .find(|(f, t, _)| f == from && t == to)
+                    .map_or([false, false], |(_, _, by)| *by);
+                for (mover, expected) in [Mover::Organiser, Mover::System].into_iter().zip(expected)
+                {
+                    assert_eq!(
+                        ACTIONS.check(*from, *to, mover, None, None).is_ok(),
+                        expected,
+                        "{from} → {to} by {mover:?}"
+                    );
+                }
+                assert!(
+                    ACTIONS
+                        .check(*from, *to, Mover::Participant, None, None)
+                        .is_err(),
+                    "a participant moves no action"
+                );
+            }
+        }
+        for (state, is_final) in [(D, false), (P, false), (H, false), (C, true), (X, true)] {
+            assert_eq!(ACTIONS.is_final(state), is_final, "{state}");
+        }
     }
 }

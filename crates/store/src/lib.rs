@@ -13,6 +13,7 @@
 //! Nothing here reads the clock: every write takes `now`.
 
 mod accounts;
+mod actions;
 mod audit_trail;
 mod backend;
 mod bulk;
@@ -36,6 +37,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use accounts::Accounts;
+pub use actions::Actions;
 pub use audit_trail::AuditTrail;
 pub use difficulty::Difficulty;
 pub use directory::Directory;
@@ -54,7 +56,7 @@ pub use url::{Backend, DatabaseUrl};
 /// The store's traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        Accounts, AuditTrail, Difficulty, Directory, Gatherings, JobSeekers, LocalTension,
+        Accounts, Actions, AuditTrail, Difficulty, Directory, Gatherings, JobSeekers, LocalTension,
         Meetings, Offers, Outbox, Policies, Referrals, Store, Tallies,
     };
 }
@@ -85,6 +87,7 @@ pub trait Store:
     + Referrals
     + Meetings
     + Gatherings
+    + Actions
     + Outbox
     + Policies
     + Tallies

@@ -367,3 +367,167 @@ pub async fn reminders_are_taken_once_and_messages_marked(db: &TestDb) {
             .is_err()
     );
 }
+
+/// A co-organised action is created a draft with its gathering, co-organisers, offers and
+/// occupations, listed for each of its organisers, and moved as the workflow and its time
+/// allow: published before it starts, held once started, closed once its attendance is.
+pub async fn actions_are_created_listed_and_moved(db: &TestDb) {
+    let store = db.store();
+    let [ft, agency, other] = add_structures(
+        store,
+        [
+            (1, StructureKind::FranceTravail),
+            (3, StructureKind::AgenceEmploi),
+            (4, StructureKind::AgenceEmploi),
+        ],
+    )
+    .await;
+    let report = store
+        .upsert_offers(&[offer(1, &siret(3)), offer(2, &siret(3))], at(1))
+        .await
+        .unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    let offers: Vec<i64> = store
+        .offers_of_structure(agency)
+        .await
+        .unwrap()
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    let new = NewAction {
+        kind: ActionKind::JobDating,
+        title: "Job dating de la logistique".to_string(),
+        description: "Caristes et préparateurs de commandes : rencontrez les agences.".to_string(),
+        lead: ft,
+        partners: vec![agency, agency],
+        offers: offers.clone(),
+        romes: vec![
+            domain::RomeCode::parse("N1103").unwrap(),
+            domain::RomeCode::parse("N1101").unwrap(),
+        ],
+        commune: Some(domain::InseeCode::parse("93066").unwrap()),
+        address: Some("France Travail Saint-Denis, salle 2".to_string()),
+        online_link: None,
+        prerequisites: vec!["CACES R489 souhaité".to_string()],
+        public_tags: vec![
+            PublicTag::OpenToDisabledWorkers,
+            PublicTag::BeginnersWelcome,
+        ],
+        gathering: two_hours_on(20, 40, 0),
+        created_by: None,
+    };
+    let action = store.create_action(&new, at(2)).await.unwrap();
+    assert_eq!(action.state, ActionState::Draft);
+    assert_eq!(action.action.partners, vec![agency]);
+    assert_eq!(
+        action
+            .action
+            .romes
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>(),
+        ["N1101", "N1103"]
+    );
+    assert_eq!(store.action(action.id).await.unwrap(), Some(action.clone()));
+    assert_eq!(store.action(424_242).await.unwrap(), None);
+    // Its gathering is a gathering like any other.
+    let gathering = store.gathering(action.gathering_id).await.unwrap().unwrap();
+    assert_eq!(gathering.gathering, new.gathering);
+    for (structure, listed) in [(ft, 1), (agency, 1), (other, 0)] {
+        assert_eq!(
+            store.actions_of_structure(structure).await.unwrap().len(),
+            listed,
+            "structure {structure}"
+        );
+    }
+    assert!(action.is_organised_by(ft) && action.is_organised_by(agency));
+    assert!(!action.is_organised_by(other));
+    let organiser = workflow::Mover::Organiser;
+    // Held before it is published, or before it starts: refused.
+    assert!(matches!(
+        store
+            .move_action(action.id, ActionState::Held, organiser, at(3))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let published = store
+        .move_action(action.id, ActionState::Published, organiser, at(3))
+        .await
+        .unwrap();
+    assert_eq!(
+        (published.state, published.changed_at),
+        (ActionState::Published, at(3))
+    );
+    assert!(matches!(
+        store.move_action(action.id, ActionState::Held, workflow::Mover::System, at(19)).await,
+        Err(StoreError::Conflict(message)) if message.contains("once it has started")
+    ));
+    store
+        .move_action(
+            action.id,
+            ActionState::Held,
+            workflow::Mover::System,
+            at(20),
+        )
+        .await
+        .unwrap();
+    // Closed once its attendance is: nobody registered, so it closes at once.
+    assert!(
+        store
+            .move_action(action.id, ActionState::Closed, organiser, at(21))
+            .await
+            .is_err()
+    );
+    store
+        .close_attendance(action.gathering_id, at(21))
+        .await
+        .unwrap();
+    let closed = store
+        .move_action(action.id, ActionState::Closed, organiser, at(21))
+        .await
+        .unwrap();
+    assert_eq!(closed.state, ActionState::Closed);
+    assert!(
+        store
+            .move_action(action.id, ActionState::Cancelled, organiser, at(22))
+            .await
+            .is_err(),
+        "closed is final"
+    );
+    // A draft is cancelled; one published after its start is refused.
+    let late = store
+        .create_action(
+            &NewAction {
+                gathering: two_hours_on(5, 10, 0),
+                ..new.clone()
+            },
+            at(2),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .move_action(late.id, ActionState::Published, organiser, at(6))
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store
+            .move_action(late.id, ActionState::Cancelled, organiser, at(6))
+            .await
+            .unwrap()
+            .state,
+        ActionState::Cancelled
+    );
+    // The schema: a kind it does not know, an action nowhere.
+    assert!(
+        db.execute_raw("UPDATE actions SET kind = 'party'")
+            .await
+            .is_err()
+    );
+    assert!(
+        db.execute_raw("UPDATE actions SET commune_code = NULL, online_link = NULL")
+            .await
+            .is_err()
+    );
+}

@@ -72,4 +72,5 @@ contract_tests!(
     gatherings_seat_wait_promote_and_record_attendance,
     concurrent_registrations_never_exceed_capacity,
     reminders_are_taken_once_and_messages_marked,
+    actions_are_created_listed_and_moved,
 );

@@ -1,0 +1,57 @@
+//! Co-organised recruitment actions (axis 3 of the agreement: "co-organiser des actions sur les
+//! offres difficiles à pourvoir"): a job dating, a forum, an MRS session, a company visit...
+//! led by a France Travail agency with one or more agencies, about offers (those at risk
+//! first) and occupations, held in a place or online; each is a gathering
+//! (`crate::gatherings`) for its seats, registrations and attendance. Its states are data:
+//! `crate::workflow::ACTIONS`.
+
+use chrono::{DateTime, Utc};
+use domain::{InseeCode, RomeCode};
+use serde::Serialize;
+
+use crate::{ActionKind, ActionState, NewGathering, PublicTag};
+
+/// An action as its organisers describe it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewAction {
+    pub kind: ActionKind,
+    pub title: String,
+    pub description: String,
+    /// The France Travail agency that leads it.
+    pub lead: i64,
+    /// The agencies that co-organise it (at least one, none the lead).
+    pub partners: Vec<i64>,
+    /// The offers it is for.
+    pub offers: Vec<i64>,
+    /// The occupations it is for.
+    pub romes: Vec<RomeCode>,
+    /// Where it is held (with `address`), or `online_link`, or both.
+    pub commune: Option<InseeCode>,
+    pub address: Option<String>,
+    pub online_link: Option<String>,
+    /// What a participant needs (a licence, a level...), as the organisers write it.
+    pub prerequisites: Vec<String>,
+    pub public_tags: Vec<PublicTag>,
+    /// Its time and seats.
+    pub gathering: NewGathering,
+    pub created_by: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Action {
+    pub id: i64,
+    #[serde(flatten)]
+    pub action: NewAction,
+    pub state: ActionState,
+    pub gathering_id: i64,
+    pub created_at: DateTime<Utc>,
+    /// The last move of its state.
+    pub changed_at: DateTime<Utc>,
+}
+
+impl Action {
+    /// Whether a structure organises it (leads or co-organises).
+    pub fn is_organised_by(&self, structure: i64) -> bool {
+        self.action.lead == structure || self.action.partners.contains(&structure)
+    }
+}
