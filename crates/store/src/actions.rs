@@ -146,30 +146,31 @@ both_backends! {
             let mut partners = action.partners.clone();
             partners.sort_unstable();
             partners.dedup();
-            for structure in &partners {
-                sqlx::query("INSERT INTO action_partners (action_id, structure_id) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(structure)
-                    .execute(&mut *tx)
-                    .await?;
-            }
             let mut offers = action.offers.clone();
             offers.sort_unstable();
             offers.dedup();
-            for offer in &offers {
-                sqlx::query("INSERT INTO action_offers (action_id, offer_id) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(offer)
-                    .execute(&mut *tx)
-                    .await?;
-            }
             let mut romes = action.romes.clone();
             romes.sort();
             romes.dedup();
-            for rome in &romes {
-                sqlx::query("INSERT INTO action_romes (action_id, rome_code) VALUES ($1, $2)")
+            let codes: Vec<&str> = romes.iter().map(RomeCode::as_str).collect();
+            // Each list in one statement, from a JSON array (as `Dialect::each_int` reads one).
+            for (table, values) in [
+                (
+                    format!("action_partners (action_id, structure_id) SELECT $1, x.* FROM ({}) x", This::each_int("$2")),
+                    serde_json::json!(partners),
+                ),
+                (
+                    format!("action_offers (action_id, offer_id) SELECT $1, x.* FROM ({}) x", This::each_int("$2")),
+                    serde_json::json!(offers),
+                ),
+                (
+                    format!("action_romes (action_id, rome_code) SELECT $1, x.* FROM ({}) x", This::each_text("$2")),
+                    serde_json::json!(codes),
+                ),
+            ] {
+                sqlx::query(&format!("INSERT INTO {table}"))
                     .bind(id)
-                    .bind(rome.as_str())
+                    .bind(sqlx::types::Json(values))
                     .execute(&mut *tx)
                     .await?;
             }
@@ -239,7 +240,14 @@ both_backends! {
             let closed: Option<DateTime<Utc>> = row.try_get("attendance_closed_at")?;
             workflow::ACTIONS
                 .check(from, to, by, None, None)
-                .map_err(|err| StoreError::Conflict(format!("state: {err}").replace("a referral", "an action")))?;
+                .map_err(|err| {
+                    StoreError::Conflict(match err {
+                        workflow::MoveError::NotAllowed { from, to } => {
+                            format!("state: an action cannot go from {from} to {to}")
+                        }
+                        other => format!("state: {other}"),
+                    })
+                })?;
             let refused = match to {
                 ActionState::Published if starts_at <= now => {
                     Some("state: an action is published before it starts")
