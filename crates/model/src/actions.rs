@@ -49,6 +49,28 @@ pub struct Action {
     pub changed_at: DateTime<Utc>,
 }
 
+/// Why an action may not move to `to` at `now` by its gathering's time, if it may not: it is
+/// published before it starts, held once it has started, closed once its attendance is.
+pub fn time_refusal(
+    to: ActionState,
+    starts_at: DateTime<Utc>,
+    attendance_closed: bool,
+    now: DateTime<Utc>,
+) -> Option<&'static str> {
+    match to {
+        ActionState::Published if starts_at <= now => {
+            Some("state: an action is published before it starts")
+        }
+        ActionState::Held if starts_at > now => {
+            Some("state: an action is held once it has started")
+        }
+        ActionState::Closed if !attendance_closed => {
+            Some("state: an action is closed once its attendance is")
+        }
+        _ => None,
+    }
+}
+
 impl Action {
     /// Whether a structure organises it (leads or co-organises).
     pub fn is_organised_by(&self, structure: i64) -> bool {

@@ -14,7 +14,7 @@ mod tension;
 pub mod text;
 pub mod workflow;
 
-pub use actions::{Action, NewAction};
+pub use actions::{Action, NewAction, time_refusal as action_time_refusal};
 pub use difficulty::{DifficultyModel, NewDifficultyModel, OfferHistory};
 pub use gatherings::{
     Gathering, GatheringRegistration, NewGathering, NewMessage, OutboxMessage, Participant, Seated,

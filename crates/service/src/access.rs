@@ -43,6 +43,11 @@ pub enum Resource {
     /// A job seeker's consent to be proposed and the statuses they disclose, as recorded by
     /// their agency (written by the person's own agency only).
     Consent,
+    /// Co-organised recruitment actions (a job dating, a forum, an MRS session...): prepared
+    /// and moved by the structures that organise them (`Own`: the lead agency and the
+    /// co-organisers), read once published by every member (no personal data: an action's
+    /// public tags are the action's, never a person's). A draft is its organisers' only.
+    Actions,
     /// The tension of occupations by territory, official (DARES) and local: aggregates only,
     /// every figure on fewer than twenty offers or people withheld; read by every member.
     Tension,
@@ -182,6 +187,16 @@ pub const RULES: &[Rule] = &[
     rule(Partner, Tension, Read, Any, Pseudo),
     rule(Steering, Tension, Read, Any, Pseudo),
     rule(Admin, Tension, Read, Any, Pseudo),
+    // Co-organised actions: organised by a France Travail agency with agencies, read by all.
+    rule(Advisor, Actions, Read, Any, Pseudo),
+    rule(Advisor, Actions, Write, Own, Pseudo),
+    rule(Recruiter, Actions, Read, Any, Pseudo),
+    rule(Recruiter, Actions, Write, Own, Pseudo),
+    rule(AgencyManager, Actions, Read, Any, Pseudo),
+    rule(AgencyManager, Actions, Write, Own, Pseudo),
+    rule(Partner, Actions, Read, Any, Pseudo),
+    rule(Steering, Actions, Read, Any, Pseudo),
+    rule(Admin, Actions, Read, Any, Pseudo),
     // Consent and disclosures: the person's own agency records them and reads their history.
     rule(Advisor, Consent, Read, Own, Full),
     rule(Advisor, Consent, Write, Own, Full),
@@ -364,6 +379,7 @@ fn resource_name(resource: Resource) -> &'static str {
         Policies => "priority policies",
         Consent => "consent and disclosures",
         Tension => "the tension of occupations",
+        Actions => "co-organised actions",
     }
 }
 

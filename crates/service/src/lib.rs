@@ -7,6 +7,7 @@
 //! kept up to date on every write that concerns it.
 
 pub mod access;
+pub mod actions;
 pub mod admin;
 mod api;
 pub mod auth;

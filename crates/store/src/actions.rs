@@ -24,6 +24,9 @@ pub trait Actions: Send + Sync {
     /// The actions a structure leads or co-organises, the soonest first.
     async fn actions_of_structure(&self, structure: i64) -> Result<Vec<Action>>;
 
+    /// Every action whose gathering starts at `since` or later, the soonest first.
+    async fn actions_from(&self, since: DateTime<Utc>) -> Result<Vec<Action>>;
+
     /// Moves an action's state, as the workflow allows and its gathering's time says: it is
     /// published before it starts, held once it has started, closed once its attendance is.
     async fn move_action(
@@ -217,6 +220,21 @@ both_backends! {
             Ok(out)
         }
 
+        async fn actions_from(&self, since: DateTime<Utc>) -> Result<Vec<Action>> {
+            let rows = sqlx::query(&format!(
+                "{ACTION_SELECT} a WHERE (SELECT starts_at FROM gatherings g WHERE g.id = a.gathering_id) >= $1 \
+                 ORDER BY (SELECT starts_at FROM gatherings g WHERE g.id = a.gathering_id), id"
+            ))
+            .bind(since)
+            .fetch_all(&self.pool)
+            .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                out.push(self.action_of_row(row).await?);
+            }
+            Ok(out)
+        }
+
         async fn move_action(
             &self,
             id: i64,
@@ -248,18 +266,7 @@ both_backends! {
                         other => format!("state: {other}"),
                     })
                 })?;
-            let refused = match to {
-                ActionState::Published if starts_at <= now => {
-                    Some("state: an action is published before it starts")
-                }
-                ActionState::Held if starts_at > now => {
-                    Some("state: an action is held once it has started")
-                }
-                ActionState::Closed if closed.is_none() => {
-                    Some("state: an action is closed once its attendance is")
-                }
-                _ => None,
-            };
+            let refused = model::action_time_refusal(to, starts_at, closed.is_some(), now);
             if let Some(reason) = refused {
                 return Err(StoreError::Conflict(reason.to_string()));
             }

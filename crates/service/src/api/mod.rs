@@ -1,6 +1,7 @@
 //! The routes of `/api/v1`, each described for the OpenAPI document by its `#[utoipa::path]`,
 //! gathered from each feature's `api.rs`; the helpers every handler shares are here.
 
+pub(crate) mod gathering;
 pub(crate) mod session;
 pub(crate) mod views;
 
@@ -8,6 +9,7 @@ pub use crate::admin::api::{ChainReport, verify_chain};
 pub use crate::referrals::api::{expire_referrals, expiry_loop};
 pub(crate) use views::*;
 
+pub(crate) use crate::actions::api as actions;
 pub(crate) use crate::admin::api as admin;
 pub(crate) use crate::directory::api as directory;
 pub(crate) use crate::indicators::api as indicators;
@@ -115,6 +117,10 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(indicators::indicators))
         .routes(routes!(directory::search_services))
         .routes(routes!(directory::confirm_service))
+        .routes(routes!(actions::list_actions, actions::create_action))
+        .routes(routes!(actions::candidate_offers))
+        .routes(routes!(actions::get_action))
+        .routes(routes!(actions::move_action))
         .routes(routes!(meetings::list_meetings, meetings::create_meeting))
         .routes(routes!(meetings::register, meetings::list_registrations))
         .routes(routes!(meetings::record_attendance))

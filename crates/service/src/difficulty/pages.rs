@@ -142,12 +142,14 @@ fn panel_of(view: &DifficultyView, offer: &model::Offer, department: &str) -> Pa
             href: None,
         });
     }
+    actions.push(Action {
+        label: "Proposer une action co-organisée",
+        detail: "job dating, session de recrutement par simulation ou visite d'entreprise avec \
+                 l'agence France Travail voisine"
+            .to_string(),
+        href: Some(format!("/actions/nouvelle?offre={}", offer.id)),
+    });
     for (label, detail) in [
-        (
-            "Proposer une action co-organisée",
-            "job dating, session de recrutement par simulation ou visite d'entreprise avec \
-             l'agence France Travail voisine",
-        ),
         (
             "Former avant l'embauche",
             "une préparation opérationnelle à l'emploi (POEI) pour un candidat à qui il manque \

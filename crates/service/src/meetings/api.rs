@@ -80,20 +80,6 @@ pub struct RegisterParams {
     pub modality: Option<String>,
 }
 
-/// The longest a meeting lasts.
-const LONGEST: i64 = 12;
-
-/// An `https` link to a host, as a browser and a calendar read it.
-fn is_https_link(text: &str) -> bool {
-    !text.contains(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>')
-        && url::Url::parse(text).is_ok_and(|url| {
-            url.scheme() == "https"
-                && url
-                    .host_str()
-                    .is_some_and(|h| h.contains('.') || h == "localhost")
-        })
-}
-
 /// Whether the user may manage the meeting: a member of the organising structure whose role
 /// writes joint meetings.
 fn as_organiser(principal: &Principal, meeting: &model::Meeting) -> AppResult<()> {
@@ -225,100 +211,32 @@ pub(crate) async fn create_meeting(
             message: "between 3 and 200 characters".to_string(),
         });
     }
-    if request.starts_at <= state.now() {
-        problems.push(FieldProblem {
-            path: "/starts_at".to_string(),
-            message: "a meeting is organised in the future".to_string(),
-        });
-    }
     let place = request
         .place
         .map(|p| p.trim().to_string())
         .filter(|p| !p.is_empty());
-    let online_link = request
-        .online_link
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty());
-    if place.is_none() && online_link.is_none() {
-        problems.push(FieldProblem {
-            path: "/place".to_string(),
-            message: "give a place, an online link, or both".to_string(),
-        });
-    }
-    if online_link.as_deref().is_some_and(|l| !is_https_link(l)) {
-        problems.push(FieldProblem {
-            path: "/online_link".to_string(),
-            message: "an https:// link to a host, without spaces or quotes".to_string(),
-        });
-    }
-    // Kept as browsers write it (scheme and host in lower case).
-    let online_link = online_link.map(|l| url::Url::parse(&l).map_or(l, |u| u.to_string()));
     problems.extend(
         [
             line_field("/theme", Some(&theme), model::text::LINE_CHARS),
             line_field("/place", place.as_deref(), model::text::PLACE_CHARS),
-            line_field(
-                "/online_link",
-                online_link.as_deref(),
-                model::text::URL_CHARS,
-            ),
-            date_field("/starts_at", Some(request.starts_at.date_naive())),
         ]
         .into_iter()
         .flatten(),
     );
-    let ends_at = request
-        .ends_at
-        .unwrap_or(request.starts_at + Duration::hours(2));
-    if ends_at <= request.starts_at || ends_at > request.starts_at + Duration::hours(LONGEST) {
-        problems.push(FieldProblem {
-            path: "/ends_at".to_string(),
-            message: format!("after the start, and at most {LONGEST} hours after it"),
-        });
-    }
-    let seats =
-        |given: Option<u32>, held: bool, default: u32, path: &str, how: &str| match (given, held) {
-            (None, true) => Ok(default),
-            (None, false) | (Some(0), false) => Ok(0),
-            (Some(n), true) if (1..=100_000).contains(&n) => Ok(n),
-            (Some(_), true) => Err(FieldProblem {
-                path: path.to_string(),
-                message: "from 1 to 100000 seats".to_string(),
-            }),
-            (Some(_), false) => Err(FieldProblem {
-                path: path.to_string(),
-                message: format!(
-                    "seats {how} need {}",
-                    if how == "on site" {
-                        "a place"
-                    } else {
-                        "an online link"
-                    }
-                ),
-            }),
-        };
-    let capacity_on_site = seats(
-        request.capacity_on_site,
-        place.is_some(),
-        50,
-        "/capacity_on_site",
-        "on site",
-    )
-    .unwrap_or_else(|problem| {
-        problems.push(problem);
-        0
-    });
-    let capacity_remote = seats(
-        request.capacity_remote,
-        online_link.is_some(),
-        100,
-        "/capacity_remote",
-        "remote",
-    )
-    .unwrap_or_else(|problem| {
-        problems.push(problem);
-        0
-    });
+    let checked = gathering::check(
+        gathering::Requested {
+            what: "a meeting",
+            starts_at: request.starts_at,
+            ends_at: request.ends_at,
+            on_site: place.is_some(),
+            online_link: request.online_link,
+            capacity_on_site: request.capacity_on_site,
+            capacity_remote: request.capacity_remote,
+            default_seats: (50, 100),
+        },
+        state.now(),
+        &mut problems,
+    );
     let territory = request.territory.trim().to_ascii_uppercase();
     match refdata::geo().department(&territory) {
         Some(department) if territory.len() <= 3 && department.region == state.config.region => {}
@@ -356,12 +274,12 @@ pub(crate) async fn create_meeting(
             &model::NewMeeting {
                 organiser,
                 theme,
-                starts_at: request.starts_at,
-                ends_at,
+                starts_at: checked.gathering.starts_at,
+                ends_at: checked.gathering.ends_at,
                 place,
-                online_link,
-                capacity_on_site,
-                capacity_remote,
+                online_link: checked.online_link,
+                capacity_on_site: checked.gathering.capacity_on_site,
+                capacity_remote: checked.gathering.capacity_remote,
                 territory,
                 created_by: Some(principal.user.id),
             },

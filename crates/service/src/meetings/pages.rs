@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::json::{PagePath, Path};
-use chrono::{NaiveDate, NaiveTime, TimeZone};
+use chrono::{NaiveDate, NaiveTime};
 
 use crate::meetings::api::{MeetingView, NewMeetingRequest, RegistrationView};
 use crate::pages::forms::{has_errors, set_error};
@@ -38,28 +38,6 @@ struct MeetingsPage {
 }
 
 use crate::meetings::paris;
-
-fn paris_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.with_timezone(&chrono_tz::Europe::Paris)
-        .format("%Hh%M")
-        .to_string()
-}
-
-/// A date and time typed in Paris time, in UTC (the earlier of two on the autumn change; a
-/// time skipped in spring is taken one hour later).
-fn from_paris(date: NaiveDate, time: NaiveTime) -> chrono::DateTime<chrono::Utc> {
-    let local = date.and_time(time);
-    chrono_tz::Europe::Paris
-        .from_local_datetime(&local)
-        .earliest()
-        .or_else(|| {
-            chrono_tz::Europe::Paris
-                .from_local_datetime(&(local + chrono::Duration::hours(1)))
-                .earliest()
-        })
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .unwrap_or_else(|| chrono::Utc.from_utc_datetime(&local))
-}
 
 fn meeting_fields(form: &HashMap<String, String>) -> Vec<Field> {
     let v = |name: &str| form.get(name).cloned().unwrap_or_default();
@@ -465,6 +443,7 @@ pub async fn close(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn paris_time_follows_summer_and_winter() {

@@ -5,8 +5,8 @@
 
 use engine::MatchKind;
 use model::{
-    ConsentChannel, ConsentScope, ContractType, JobSeekerStatus, OfferStatus, PriorityStatus,
-    ReferralState, Role, StructureKind,
+    ActionKind, ActionState, ConsentChannel, ConsentScope, ContractType, JobSeekerStatus,
+    OfferStatus, PriorityStatus, PublicTag, ReferralState, Role, StructureKind,
 };
 
 /// What a page shows for a code no enum knows.
@@ -222,6 +222,59 @@ pub fn structure_kind(code: &str) -> &'static str {
         StructureKind::Fastt => "FASTT",
         StructureKind::MissionLocale => "Mission locale",
         StructureKind::Other => "Autre structure",
+    })
+}
+
+pub fn action_kind(code: &str) -> &'static str {
+    read(code, ActionKind::parse, |kind| match kind {
+        ActionKind::JobDating => "Job dating",
+        ActionKind::Forum => "Forum de l'emploi",
+        ActionKind::Mrs => "Session de recrutement par simulation (MRS)",
+        ActionKind::CompanyVisit => "Visite d'entreprise",
+        ActionKind::OccupationDiscovery => "Découverte de métier",
+        ActionKind::Workshop => "Atelier",
+        ActionKind::CollectiveInformation => "Information collective",
+    })
+}
+
+pub fn action_state(code: &str) -> &'static str {
+    read(code, ActionState::parse, |state| match state {
+        ActionState::Draft => "En préparation",
+        ActionState::Published => "Publiée",
+        ActionState::Held => "Tenue",
+        ActionState::Closed => "Close",
+        ActionState::Cancelled => "Annulée",
+    })
+}
+
+/// The DSFR badge colour of an action's state.
+pub fn action_badge(code: &str) -> &'static str {
+    ActionState::parse(code).map_or("", |state| match state {
+        ActionState::Draft => "fr-badge--new",
+        ActionState::Published => "fr-badge--info",
+        ActionState::Held | ActionState::Closed => "fr-badge--success",
+        ActionState::Cancelled => "",
+    })
+}
+
+/// What the button that moves an action to a state says.
+pub fn action_move(code: &str) -> &'static str {
+    read(code, ActionState::parse, |state| match state {
+        ActionState::Draft => "Remettre en préparation",
+        ActionState::Published => "Publier",
+        ActionState::Held => "Marquer comme tenue",
+        ActionState::Closed => "Clore",
+        ActionState::Cancelled => "Annuler l'action",
+    })
+}
+
+pub fn public_tag(code: &str) -> &'static str {
+    read(code, PublicTag::parse, |tag| match tag {
+        PublicTag::OpenToDisabledWorkers => "Ouvert aux travailleurs handicapés",
+        PublicTag::BeginnersWelcome => "Débutants bienvenus",
+        PublicTag::NoDiplomaRequired => "Sans diplôme",
+        PublicTag::Under26 => "Moins de 26 ans",
+        PublicTag::Over50 => "Plus de 50 ans",
     })
 }
 

@@ -17,6 +17,7 @@ mod sign_in;
 pub(crate) use sign_in::safe_next;
 use sign_in::{home, sign_in, sign_in_form, sign_out};
 
+pub(crate) use crate::actions::pages as actions;
 pub(crate) use crate::admin::pages as admin;
 pub(crate) use crate::directory::pages as directory;
 pub(crate) use crate::indicators::pages as indicators;
@@ -108,6 +109,13 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
             "/annuaire/services/{id}/confirmer",
             post(directory::confirm),
         )
+        .route("/actions", get(actions::list))
+        .route(
+            "/actions/nouvelle",
+            get(actions::new_form).post(actions::create),
+        )
+        .route("/actions/{id}", get(actions::show))
+        .route("/actions/{id}/etat", post(actions::move_to))
         .route("/reunions", get(meetings::list).post(meetings::create))
         .route("/reunions/{id}/inscription", post(meetings::register))
         .route("/reunions/{id}/presence", post(meetings::attendance))
@@ -298,6 +306,9 @@ impl Chrome {
         }
         if !principal.grants(Resource::Meetings, Verb::Read).is_empty() {
             add("/reunions", "Réunions");
+        }
+        if !principal.grants(Resource::Actions, Verb::Read).is_empty() {
+            add("/actions", "Actions");
         }
         // Those who set the policy find it in the menu; the others follow the links beside
         // each shortlist.
@@ -563,6 +574,11 @@ pub fn done(code: Option<&str>) -> Option<String> {
         "cloture" => "La présence de la réunion est close.",
         "reunion" => "La réunion est créée et les structures du territoire sont invitées.",
         "presence" => "La présence est enregistrée.",
+        "action_creee" => {
+            "L'action est créée en préparation : seuls ses organisateurs la voient jusqu'à sa \
+             publication."
+        }
+        "action" => "L'état de l'action est enregistré.",
         "consentement" => "Le consentement et les statuts déclarés sont enregistrés.",
         "retrait" => {
             "Le consentement est retiré : la personne ne figure plus dans les présélections, et \
@@ -717,6 +733,33 @@ pub fn commune_name(code: &str) -> String {
         .commune(code)
         .map(|c| format!("{} ({})", c.name, c.department))
         .unwrap_or_else(|| code.to_string())
+}
+
+/// A time of day in Paris time, "09h30".
+pub fn paris_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono_tz::Europe::Paris)
+        .format("%Hh%M")
+        .to_string()
+}
+
+/// A date and time typed in Paris time, in UTC (the earlier of two on the autumn change; a
+/// time skipped in spring is taken one hour later).
+pub fn from_paris(
+    date: chrono::NaiveDate,
+    time: chrono::NaiveTime,
+) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone as _;
+    let local = date.and_time(time);
+    chrono_tz::Europe::Paris
+        .from_local_datetime(&local)
+        .earliest()
+        .or_else(|| {
+            chrono_tz::Europe::Paris
+                .from_local_datetime(&(local + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| chrono::Utc.from_utc_datetime(&local))
 }
 
 /// The label of a ROME occupation.

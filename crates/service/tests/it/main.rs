@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(clippy::indexing_slicing, clippy::disallowed_methods)]
 
+mod actions;
 mod audit;
 mod difficulty;
 mod forms;
@@ -22,6 +23,7 @@ mod support;
 mod tension;
 mod workflow;
 
+pub use actions::*;
 pub use audit::*;
 pub use difficulty::*;
 pub use forms::*;
@@ -60,4 +62,6 @@ on_both_backends!(
     the_dashboard_is_counted_by_the_database,
     official_and_local_tension_through_the_api,
     an_open_offers_difficulty_comes_from_the_model_in_force,
+    an_action_is_prepared_published_and_moved_by_its_organisers,
+    an_action_is_prepared_from_an_offer_through_the_pages,
 );

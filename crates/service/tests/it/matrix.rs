@@ -115,7 +115,75 @@ const CASES: &[Case] = &[
     Case { expect: [(409, 403), (409, 403), (409, 403), (409, 403), (409, 403), (403, 403)], route: "POST /api/v1/meetings/{meeting}/attendance" },
     Case { expect: [(409, 403), (409, 403), (409, 403), (409, 403), (409, 403), (403, 403)], route: "POST /api/v1/meetings/{meeting}/attendance/close" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/meetings/attendance-due" },
+    // Co-organised actions: on each side a draft and a published one, led by an FT agency with
+    // an agency (own: FT A with agency X; other: FT B with agency Y). Everyone reads the
+    // published ones; a draft is its organisers' only.
+    Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/actions" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/actions/{action}" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/actions/{published}" },
+    // A draft cannot be held (409): only its organisers are told so.
+    Case { expect: [(409, 403), (409, 403), (409, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/actions/{action}/state" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/actions/offers?structure={mine}" },
+    // A start in the past on purpose: who may prepare an action is told why (422).
+    Case { expect: [(422, 422), (422, 422), (422, 422), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/actions" },
 ];
+
+/// On each side, a draft action and a published one, in ten days: (own draft, own published),
+/// (other draft, other published).
+async fn actions_on_each_side(server: &Server, world: &World) -> ((i64, i64), (i64, i64)) {
+    let store = server.state.store.as_ref();
+    let mut ids = Vec::new();
+    for (lead, partner, offer) in [
+        (FT_A, AGENCY_X, world.offer_x),
+        (FT_B, AGENCY_Y, world.offer_y),
+    ] {
+        let starts_at = server.now() + chrono::Duration::days(10);
+        let mut pair = Vec::new();
+        for publish in [false, true] {
+            let action = store
+                .create_action(
+                    &store::NewAction {
+                        kind: store::ActionKind::JobDating,
+                        title: format!("Job dating {lead}"),
+                        description: String::new(),
+                        lead: world.structures[&lead],
+                        partners: vec![world.structures[&partner]],
+                        offers: vec![offer],
+                        romes: Vec::new(),
+                        commune: Some(domain::InseeCode::parse("93066").unwrap()),
+                        address: None,
+                        online_link: None,
+                        prerequisites: Vec::new(),
+                        public_tags: Vec::new(),
+                        gathering: store::NewGathering {
+                            starts_at,
+                            ends_at: starts_at + chrono::Duration::hours(3),
+                            capacity_on_site: 20,
+                            capacity_remote: 0,
+                        },
+                        created_by: None,
+                    },
+                    server.now(),
+                )
+                .await
+                .unwrap();
+            if publish {
+                store
+                    .move_action(
+                        action.id,
+                        store::ActionState::Published,
+                        store::workflow::Mover::Organiser,
+                        server.now(),
+                    )
+                    .await
+                    .unwrap();
+            }
+            pair.push(action.id);
+        }
+        ids.push((pair[0], pair[1]));
+    }
+    (ids[0], ids[1])
+}
 
 /// The records a route is asked about: of the user's side, or of the other side.
 struct Targets {
@@ -130,6 +198,8 @@ struct Targets {
     /// A joint meeting, and the registration in it of agency Y's colleague.
     meeting: i64,
     registration: i64,
+    /// A draft action and a published one.
+    action: (i64, i64),
 }
 
 fn offer_file() -> Value {
@@ -144,6 +214,7 @@ fn offer_file() -> Value {
 pub async fn access_matrix(db: TestDb) {
     let (server, world) = Server::start(db).await;
     let (own_referral, other_referral) = referral_on_each_side(&server, &world).await;
+    let (own_actions, other_actions) = actions_on_each_side(&server, &world).await;
     // A year of offers (of agency Y) and a model trained on them, so that the difficulty
     // of an open offer is answered rather than refused for want of a model.
     let store = server.state.store.as_ref();
@@ -219,6 +290,7 @@ pub async fn access_matrix(db: TestDb) {
                     proposal: (world.offer_x, world.seekers[&8]),
                     meeting: meetings[&own_structure(*role)].0,
                     registration: meetings[&own_structure(*role)].1,
+                    action: own_actions,
                 }
             } else {
                 Targets {
@@ -237,6 +309,7 @@ pub async fn access_matrix(db: TestDb) {
                     proposal: (world.offer_y, world.seekers[&12]),
                     meeting: meetings[&other_structure(*role)].0,
                     registration: meetings[&other_structure(*role)].1,
+                    action: other_actions,
                 }
             };
             for case in CASES {
@@ -249,7 +322,9 @@ pub async fn access_matrix(db: TestDb) {
                     .replace("{seeker}", &targets.seeker.to_string())
                     .replace("{referral}", &targets.referral.to_string())
                     .replace("{meeting}", &targets.meeting.to_string())
-                    .replace("{registration}", &targets.registration.to_string());
+                    .replace("{registration}", &targets.registration.to_string())
+                    .replace("{action}", &targets.action.0.to_string())
+                    .replace("{published}", &targets.action.1.to_string());
                 let body = match route {
                     "/api/v1/tokens" => json!({ "name": "ATS" }),
                     "/api/v1/offers?structure={agency}" => offer_file(),
@@ -266,6 +341,11 @@ pub async fn access_matrix(db: TestDb) {
                     }),
                     "/api/v1/meetings/{meeting}/attendance" => json!({
                         "user_id": colleague.id, "attendance": "present"
+                    }),
+                    "/api/v1/actions/{action}/state" => json!({ "to": "held" }),
+                    "/api/v1/actions" => json!({
+                        "kind": "job_dating", "title": "Job dating", "romes": ["N1103"],
+                        "commune": "93066", "starts_at": "2020-01-01T09:00:00Z"
                     }),
                     "/api/v1/users" => json!({
                         "email": "new@x.fr", "display_name": "New", "password": "short",
@@ -312,26 +392,39 @@ const PAGES: &[Case] = &[
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (403, 403)], route: "/annuaire/ma-structure" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "/reunions" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "/politique" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "/actions" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403)], route: "/actions/nouvelle" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403)], route: "/actions/nouvelle?offre={offer}" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "/actions/{action}" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "/actions/{published}" },
 ];
 
 pub async fn page_access_matrix(db: TestDb) {
     let (server, world) = Server::start(db).await;
     let (own_referral, other_referral) = referral_on_each_side(&server, &world).await;
+    let (own_actions, other_actions) = actions_on_each_side(&server, &world).await;
     let mut failures = Vec::new();
     for (column, (role, email)) in ROLES.iter().enumerate() {
         let client = server.login(email).await;
         for own in [true, false] {
-            let (offer, seeker, referral) = if own {
-                (world.offer_x, world.seekers[&6], own_referral)
+            let (offer, seeker, referral, actions) = if own {
+                (world.offer_x, world.seekers[&6], own_referral, own_actions)
             } else {
-                (world.offer_y, world.seekers[&7], other_referral)
+                (
+                    world.offer_y,
+                    world.seekers[&7],
+                    other_referral,
+                    other_actions,
+                )
             };
             for case in PAGES {
                 let path = case
                     .route
                     .replace("{offer}", &offer.to_string())
                     .replace("{seeker}", &seeker.to_string())
-                    .replace("{referral}", &referral.to_string());
+                    .replace("{referral}", &referral.to_string())
+                    .replace("{action}", &actions.0.to_string())
+                    .replace("{published}", &actions.1.to_string());
                 let response = client.raw("GET", &path).await.send().await.unwrap();
                 let status = response.status().as_u16();
                 let html = response.text().await.unwrap();

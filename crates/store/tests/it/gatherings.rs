@@ -519,6 +519,14 @@ pub async fn actions_are_created_listed_and_moved(db: &TestDb) {
             .state,
         ActionState::Cancelled
     );
+    // Listed from a time, the soonest first, whatever their state.
+    let ids = |actions: Vec<Action>| actions.iter().map(|a| a.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store.actions_from(at(0)).await.unwrap()),
+        [late.id, action.id]
+    );
+    assert_eq!(ids(store.actions_from(at(6)).await.unwrap()), [action.id]);
+    assert!(store.actions_from(at(21)).await.unwrap().is_empty());
     // The schema: a kind it does not know, an action nowhere.
     assert!(
         db.execute_raw("UPDATE actions SET kind = 'party'")
