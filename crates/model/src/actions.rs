@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use domain::{InseeCode, RomeCode};
 use serde::Serialize;
 
-use crate::{ActionKind, ActionState, NewGathering, PublicTag};
+use crate::{ActionKind, ActionState, InvitationState, NewGathering, PublicTag};
 
 /// An action as its organisers describe it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -76,4 +76,30 @@ impl Action {
     pub fn is_organised_by(&self, structure: i64) -> bool {
         self.action.lead == structure || self.action.partners.contains(&structure)
     }
+}
+
+/// An invitation to an action, drawn by the engine from the action's offers: a person, the
+/// offer they were drawn for, and their France Travail agency, which relays it and records
+/// the answer by `deadline`. No status of the person is kept with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewInvitation {
+    pub action_id: i64,
+    pub job_seeker_id: i64,
+    pub offer_id: Option<i64>,
+    /// The person's France Travail agency.
+    pub agency_id: i64,
+    pub deadline: DateTime<Utc>,
+    pub created_by: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invitation {
+    pub id: i64,
+    #[serde(flatten)]
+    pub invitation: NewInvitation,
+    pub state: InvitationState,
+    pub created_at: DateTime<Utc>,
+    pub changed_at: DateTime<Utc>,
+    /// The person's registration in the action's gathering, once they accepted.
+    pub registration_id: Option<i64>,
 }

@@ -14,7 +14,9 @@ mod tension;
 pub mod text;
 pub mod workflow;
 
-pub use actions::{Action, NewAction, time_refusal as action_time_refusal};
+pub use actions::{
+    Action, Invitation, NewAction, NewInvitation, time_refusal as action_time_refusal,
+};
 pub use difficulty::{DifficultyModel, NewDifficultyModel, OfferHistory};
 pub use gatherings::{
     Gathering, GatheringRegistration, NewGathering, NewMessage, OutboxMessage, Participant, Seated,
@@ -213,6 +215,21 @@ text_enum!(
         Published = "published",
         Held = "held",
         Closed = "closed",
+        Cancelled = "cancelled",
+    }
+);
+
+text_enum!(
+    /// Where an invitation to an action stands: drawn by the engine for the person's agency,
+    /// relayed to the person by their advisor, answered (accepted: the person is registered;
+    /// declined), or left unanswered past its deadline (expired), or withdrawn by the
+    /// organisers (cancelled).
+    InvitationState {
+        Proposed = "proposed",
+        Relayed = "relayed",
+        Accepted = "accepted",
+        Declined = "declined",
+        Expired = "expired",
         Cancelled = "cancelled",
     }
 );

@@ -187,6 +187,76 @@ pub const SEAT_MOVES: &[Move<crate::Seat>] = &[
     },
 ];
 
+/// An invitation to an action: proposed (drawn for the person's agency) → relayed (their
+/// advisor told them) → accepted | declined (the person's answer, recorded by their advisor,
+/// who may record it without relaying first); unanswered past its deadline → expired (the
+/// system); withdrawn before an answer → cancelled (the organisers, or the system when the
+/// action is cancelled).
+pub const INVITATIONS: Workflow<crate::InvitationState> = Workflow {
+    moves: INVITATION_MOVES,
+    expired: Some(crate::InvitationState::Expired),
+};
+
+pub const INVITATION_MOVES: &[Move<crate::InvitationState>] = {
+    use crate::InvitationState::{Accepted, Cancelled, Declined, Expired, Proposed, Relayed};
+    &[
+        Move {
+            from: Proposed,
+            to: Relayed,
+            by: ADVISOR,
+            needs: Needs::Nothing,
+        },
+        Move {
+            from: Proposed,
+            to: Accepted,
+            by: ADVISOR,
+            needs: Needs::Nothing,
+        },
+        Move {
+            from: Proposed,
+            to: Declined,
+            by: ADVISOR,
+            needs: Needs::Nothing,
+        },
+        Move {
+            from: Relayed,
+            to: Accepted,
+            by: ADVISOR,
+            needs: Needs::Nothing,
+        },
+        Move {
+            from: Relayed,
+            to: Declined,
+            by: ADVISOR,
+            needs: Needs::Nothing,
+        },
+        Move {
+            from: Proposed,
+            to: Expired,
+            by: SYSTEM,
+            needs: Needs::Nothing,
+        },
+        Move {
+            from: Relayed,
+            to: Expired,
+            by: SYSTEM,
+            needs: Needs::Nothing,
+        },
+        Move {
+            from: Proposed,
+            to: Cancelled,
+            by: ORGANISERS_OR_SYSTEM,
+            needs: Needs::Nothing,
+        },
+        Move {
+            from: Relayed,
+            to: Cancelled,
+            by: ORGANISERS_OR_SYSTEM,
+            needs: Needs::Nothing,
+        },
+    ]
+};
+
 /// A co-organised action: draft → published (open to registrations) → held (once it has
 /// started) → closed (its outcomes recorded), or cancelled before it is held. Its organisers
 /// move it; Passerelle marks it held when it starts.
@@ -595,6 +665,59 @@ mod tests {
         }
         assert!(SEATS.is_final(C));
         assert!(!SEATS.is_final(W));
+    }
+
+    /// Every pair of invitation states, and whether the advisor (for the person), the
+    /// organisers or the system may make the move, written out by hand from `INVITATIONS`'
+    /// documentation.
+    #[test]
+    fn invitations_move_as_the_table_says() {
+        use crate::InvitationState::{
+            Accepted as A, Cancelled as C, Declined as D, Expired as E, Proposed as P, Relayed as R,
+        };
+        // [person's side, organisers, system]
+        let allowed: [(crate::InvitationState, crate::InvitationState, [bool; 3]); 9] = [
+            (P, R, [true, false, false]),
+            (P, A, [true, false, false]),
+            (P, D, [true, false, false]),
+            (R, A, [true, false, false]),
+            (R, D, [true, false, false]),
+            (P, E, [false, false, true]),
+            (R, E, [false, false, true]),
+            (P, C, [false, true, true]),
+            (R, C, [false, true, true]),
+        ];
+        for from in crate::InvitationState::ALL {
+            for to in crate::InvitationState::ALL {
+                let expected = allowed
+                    .iter()
+                    .find(|(f, t, _)| f == from && t == to)
+                    .map_or([false; 3], |(_, _, by)| *by);
+                for (mover, expected) in [Mover::PersonSide, Mover::Organiser, Mover::System]
+                    .into_iter()
+                    .zip(expected)
+                {
+                    assert_eq!(
+                        INVITATIONS.check(*from, *to, mover, None, None).is_ok(),
+                        expected,
+                        "{from} → {to} by {mover:?}"
+                    );
+                }
+                for mover in [Mover::OfferSide, Mover::Participant] {
+                    assert!(INVITATIONS.check(*from, *to, mover, None, None).is_err());
+                }
+            }
+        }
+        for (state, is_final) in [
+            (P, false),
+            (R, false),
+            (A, true),
+            (D, true),
+            (E, true),
+            (C, true),
+        ] {
+            assert_eq!(INVITATIONS.is_final(state), is_final, "{state}");
+        }
     }
 
     /// Every (from, to) pair of an action's states, and whether the organisers and the system

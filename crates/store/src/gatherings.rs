@@ -171,6 +171,111 @@ both_backends! {
         }
 
         /// The gathering, its row locked until the transaction ends.
+        /// Registers a participant inside a write transaction (the gathering's row locked
+        /// first), for `register` and for an accepted invitation.
+        pub(crate) async fn register_in(
+            tx: &mut sqlx::Transaction<'_, Db>,
+            gathering_id: i64,
+            participant: Participant,
+            structure_id: i64,
+            modality: Modality,
+            now: DateTime<Utc>,
+        ) -> Result<GatheringRegistration> {
+            let gathering = This::locked_gathering(tx, gathering_id).await?;
+            if gathering.gathering.starts_at <= now {
+                return Err(StoreError::Conflict(
+                    "registration: the gathering has started".to_string(),
+                ));
+            }
+            let capacity = gathering.gathering.capacity(modality);
+            if capacity == 0 {
+                return Err(StoreError::Invalid(format!(
+                    "modality: this gathering is not held {}",
+                    match modality {
+                        Modality::OnSite => "on site",
+                        Modality::Remote => "remote",
+                    }
+                )));
+            }
+            let (user, person) = match participant {
+                Participant::User(id) => (Some(id), None),
+                Participant::JobSeeker(id) => (None, Some(id)),
+            };
+            let seated: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM gathering_registrations \
+                 WHERE gathering_id = $1 AND modality = $2 AND seat = 'registered'",
+            )
+            .bind(gathering_id)
+            .bind(modality.as_str())
+            .fetch_one(&mut **tx)
+            .await?;
+            let seat = if seated < i64::from(capacity) {
+                Seat::Registered
+            } else {
+                Seat::Waiting
+            };
+            // The next place in the order of registration, under the lock.
+            let position: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(max(position), 0) + 1 FROM gathering_registrations \
+                 WHERE gathering_id = $1",
+            )
+            .bind(gathering_id)
+            .fetch_one(&mut **tx)
+            .await?;
+            // A registration given up is taken again, at the back of the list.
+            let existing: Option<(i64, String)> = sqlx::query_as(
+                "SELECT id, seat FROM gathering_registrations WHERE gathering_id = $1 \
+                 AND (user_id = $2 OR job_seeker_id = $3)",
+            )
+            .bind(gathering_id)
+            .bind(user)
+            .bind(person)
+            .fetch_optional(&mut **tx)
+            .await?;
+            let id = match existing {
+                Some((_, seat)) if seat != Seat::Cancelled.as_str() => {
+                    return Err(StoreError::Conflict(
+                        "registration: already registered for this gathering".to_string(),
+                    ));
+                }
+                Some((id, _)) => {
+                    sqlx::query(
+                        "UPDATE gathering_registrations SET structure_id = $1, modality = $2, \
+                         seat = $3, attendance = NULL, registered_at = $4, changed_at = $4, \
+                         reminded_at = NULL, position = $5 WHERE id = $6",
+                    )
+                    .bind(structure_id)
+                    .bind(modality.as_str())
+                    .bind(seat.as_str())
+                    .bind(now)
+                    .bind(position)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                    id
+                }
+                None => {
+                    sqlx::query_scalar(
+                        "INSERT INTO gathering_registrations (gathering_id, user_id, \
+                         job_seeker_id, structure_id, modality, seat, registered_at, changed_at, \
+                         position) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
+                    )
+                    .bind(gathering_id)
+                    .bind(user)
+                    .bind(person)
+                    .bind(structure_id)
+                    .bind(modality.as_str())
+                    .bind(seat.as_str())
+                    .bind(now)
+                    .bind(position)
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(StoreError::from)?
+                }
+            };
+            This::registration_in(tx, id).await
+        }
+
         async fn locked_gathering(tx: &mut sqlx::Transaction<'_, Db>, id: i64) -> Result<Gathering> {
             let row = sqlx::query(&format!("{GATHERING_SELECT} WHERE id = $1{}", This::FOR_UPDATE))
                 .bind(id)
@@ -227,99 +332,9 @@ both_backends! {
             now: DateTime<Utc>,
         ) -> Result<GatheringRegistration> {
             let mut tx = self.begin_write().await?;
-            let gathering = This::locked_gathering(&mut tx, gathering_id).await?;
-            if gathering.gathering.starts_at <= now {
-                return Err(StoreError::Conflict(
-                    "registration: the gathering has started".to_string(),
-                ));
-            }
-            let capacity = gathering.gathering.capacity(modality);
-            if capacity == 0 {
-                return Err(StoreError::Invalid(format!(
-                    "modality: this gathering is not held {}",
-                    match modality {
-                        Modality::OnSite => "on site",
-                        Modality::Remote => "remote",
-                    }
-                )));
-            }
-            let (user, person) = match participant {
-                Participant::User(id) => (Some(id), None),
-                Participant::JobSeeker(id) => (None, Some(id)),
-            };
-            let seated: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM gathering_registrations \
-                 WHERE gathering_id = $1 AND modality = $2 AND seat = 'registered'",
-            )
-            .bind(gathering_id)
-            .bind(modality.as_str())
-            .fetch_one(&mut *tx)
-            .await?;
-            let seat = if seated < i64::from(capacity) {
-                Seat::Registered
-            } else {
-                Seat::Waiting
-            };
-            // The next place in the order of registration, under the lock.
-            let position: i64 = sqlx::query_scalar(
-                "SELECT COALESCE(max(position), 0) + 1 FROM gathering_registrations \
-                 WHERE gathering_id = $1",
-            )
-            .bind(gathering_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            // A registration given up is taken again, at the back of the list.
-            let existing: Option<(i64, String)> = sqlx::query_as(
-                "SELECT id, seat FROM gathering_registrations WHERE gathering_id = $1 \
-                 AND (user_id = $2 OR job_seeker_id = $3)",
-            )
-            .bind(gathering_id)
-            .bind(user)
-            .bind(person)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let id = match existing {
-                Some((_, seat)) if seat != Seat::Cancelled.as_str() => {
-                    return Err(StoreError::Conflict(
-                        "registration: already registered for this gathering".to_string(),
-                    ));
-                }
-                Some((id, _)) => {
-                    sqlx::query(
-                        "UPDATE gathering_registrations SET structure_id = $1, modality = $2, \
-                         seat = $3, attendance = NULL, registered_at = $4, changed_at = $4, \
-                         reminded_at = NULL, position = $5 WHERE id = $6",
-                    )
-                    .bind(structure_id)
-                    .bind(modality.as_str())
-                    .bind(seat.as_str())
-                    .bind(now)
-                    .bind(position)
-                    .bind(id)
-                    .execute(&mut *tx)
+            let registration =
+                This::register_in(&mut tx, gathering_id, participant, structure_id, modality, now)
                     .await?;
-                    id
-                }
-                None => {
-                    sqlx::query_scalar(
-                        "INSERT INTO gathering_registrations (gathering_id, user_id, \
-                         job_seeker_id, structure_id, modality, seat, registered_at, changed_at, \
-                         position) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
-                    )
-                    .bind(gathering_id)
-                    .bind(user)
-                    .bind(person)
-                    .bind(structure_id)
-                    .bind(modality.as_str())
-                    .bind(seat.as_str())
-                    .bind(now)
-                    .bind(position)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(StoreError::from)?
-                }
-            };
-            let registration = This::registration_in(&mut tx, id).await?;
             tx.commit().await?;
             Ok(registration)
         }

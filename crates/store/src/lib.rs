@@ -22,6 +22,7 @@ mod difficulty;
 mod directory;
 mod error;
 mod gatherings;
+mod invitations;
 mod job_seeker_rows;
 mod job_seekers;
 mod meetings;
@@ -43,6 +44,7 @@ pub use difficulty::Difficulty;
 pub use directory::Directory;
 pub use error::{Result, StoreError};
 pub use gatherings::{Gatherings, Outbox};
+pub use invitations::Invitations;
 pub use job_seekers::JobSeekers;
 pub use meetings::Meetings;
 pub use model::*;
@@ -56,8 +58,8 @@ pub use url::{Backend, DatabaseUrl};
 /// The store's traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        Accounts, Actions, AuditTrail, Difficulty, Directory, Gatherings, JobSeekers, LocalTension,
-        Meetings, Offers, Outbox, Policies, Referrals, Store, Tallies,
+        Accounts, Actions, AuditTrail, Difficulty, Directory, Gatherings, Invitations, JobSeekers,
+        LocalTension, Meetings, Offers, Outbox, Policies, Referrals, Store, Tallies,
     };
 }
 
@@ -88,6 +90,7 @@ pub trait Store:
     + Meetings
     + Gatherings
     + Actions
+    + Invitations
     + Outbox
     + Policies
     + Tallies

@@ -124,6 +124,8 @@ const MOST_OFFERS: usize = 50;
 const MOST_ROMES: usize = 20;
 const MOST_PARTNERS: usize = 10;
 const MOST_PREREQUISITES: usize = 10;
+/// The longest link of an action (its column's CHECK).
+const LINK_CHARS: usize = 500;
 
 /// The structure through which the user organises the action: one of theirs that leads or
 /// co-organises it, where their role writes actions.
@@ -572,6 +574,12 @@ pub(crate) async fn create_action(
         state.now(),
         &mut problems,
     );
+    // The schema keeps an action's link shorter than a meeting's.
+    problems.extend(line_field(
+        "/online_link",
+        checked.online_link.as_deref(),
+        LINK_CHARS,
+    ));
     let (Some(kind), Some(lead), true) = (kind, lead, problems.is_empty()) else {
         return Err(ApiError::Invalid(problems));
     };

@@ -539,3 +539,216 @@ pub async fn actions_are_created_listed_and_moved(db: &TestDb) {
             .is_err()
     );
 }
+
+/// Invitations to an action: stored once per person and action, counted per person since a
+/// day (those withdrawn left out), an agency's open ones first; answered as the workflow
+/// allows and before the deadline; an accepted one registers the person (a seat, or the
+/// waiting list when the seats are taken) in the same transaction; the unanswered expire.
+pub async fn invitations_are_answered_and_an_accepted_one_registers_the_person(db: &TestDb) {
+    let store = db.store();
+    let [ft, agency] = add_structures(
+        store,
+        [
+            (1, StructureKind::FranceTravail),
+            (3, StructureKind::AgenceEmploi),
+        ],
+    )
+    .await;
+    let records: Vec<_> = (1..=4).map(|n| job_seeker(n, &siret(1))).collect();
+    store.upsert_job_seekers(&records, at(1)).await.unwrap();
+    let mut people = Vec::new();
+    for n in 1..=4 {
+        let id = store
+            .job_seeker(&records[n - 1].external_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        people.push(id);
+    }
+    let action = store
+        .create_action(
+            &NewAction {
+                kind: ActionKind::Mrs,
+                title: "Session MRS".to_string(),
+                description: String::new(),
+                lead: ft,
+                partners: vec![agency],
+                offers: Vec::new(),
+                romes: vec![domain::RomeCode::parse("N1103").unwrap()],
+                commune: Some(domain::InseeCode::parse("93066").unwrap()),
+                address: None,
+                online_link: None,
+                prerequisites: Vec::new(),
+                public_tags: Vec::new(),
+                // One seat on site: the second to accept waits.
+                gathering: two_hours_on(20, 1, 0),
+                created_by: None,
+            },
+            at(2),
+        )
+        .await
+        .unwrap();
+    let new = |person: i64, deadline: u32| NewInvitation {
+        action_id: action.id,
+        job_seeker_id: person,
+        offer_id: None,
+        agency_id: ft,
+        deadline: at(deadline),
+        created_by: None,
+    };
+    let stored = store
+        .create_invitations(
+            &[
+                new(people[0], 10),
+                new(people[1], 10),
+                new(people[2], 10),
+                new(people[3], 4),
+            ],
+            at(3),
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 4);
+    assert!(stored.iter().all(|i| i.state == InvitationState::Proposed));
+    // Drawn again: nobody is invited twice to the same action.
+    let again = store
+        .create_invitations(&[new(people[0], 10)], at(3))
+        .await
+        .unwrap();
+    assert!(again.is_empty());
+    assert_eq!(
+        store.invitations_of_action(action.id).await.unwrap(),
+        stored
+    );
+    assert_eq!(
+        store.invitation(stored[1].id).await.unwrap().as_ref(),
+        Some(&stored[1])
+    );
+    let mut counts = store.invitations_since(at(3)).await.unwrap();
+    counts.sort_unstable();
+    assert_eq!(counts, people.iter().map(|p| (*p, 1)).collect::<Vec<_>>());
+    assert!(store.invitations_since(at(4)).await.unwrap().is_empty());
+    let person = workflow::Mover::PersonSide;
+    let on_site = Modality::OnSite;
+    // Relayed, then accepted: the person takes the seat.
+    store
+        .move_invitation(
+            stored[0].id,
+            InvitationState::Relayed,
+            person,
+            on_site,
+            at(5),
+        )
+        .await
+        .unwrap();
+    let accepted = store
+        .move_invitation(
+            stored[0].id,
+            InvitationState::Accepted,
+            person,
+            on_site,
+            at(5),
+        )
+        .await
+        .unwrap();
+    let registration = store
+        .gathering_registration(accepted.registration_id.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            registration.participant,
+            registration.seat,
+            registration.structure_id
+        ),
+        (Participant::JobSeeker(people[0]), Seat::Registered, ft)
+    );
+    // The second to accept waits; the organisers cannot answer for a person.
+    assert!(matches!(
+        store
+            .move_invitation(
+                stored[1].id,
+                InvitationState::Accepted,
+                workflow::Mover::Organiser,
+                on_site,
+                at(5)
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let waiting = store
+        .move_invitation(
+            stored[1].id,
+            InvitationState::Accepted,
+            person,
+            on_site,
+            at(5),
+        )
+        .await
+        .unwrap();
+    let registration = store
+        .gathering_registration(waiting.registration_id.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(registration.seat, Seat::Waiting);
+    // Accepted is final; an answer past the deadline is refused.
+    assert!(
+        store
+            .move_invitation(
+                stored[0].id,
+                InvitationState::Declined,
+                person,
+                on_site,
+                at(6)
+            )
+            .await
+            .is_err()
+    );
+    assert!(matches!(
+        store.move_invitation(stored[3].id, InvitationState::Accepted, person, on_site, at(5)).await,
+        Err(StoreError::Conflict(message)) if message.contains("deadline")
+    ));
+    // Withdrawn by the organisers: left out of the counts.
+    store
+        .move_invitation(
+            stored[2].id,
+            InvitationState::Cancelled,
+            workflow::Mover::Organiser,
+            on_site,
+            at(5),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.invitations_since(at(3)).await.unwrap().len(), 3);
+    // The fourth, unanswered past its deadline, expires; nothing else does.
+    assert_eq!(store.expire_invitations(at(5)).await.unwrap(), 1);
+    assert_eq!(store.expire_invitations(at(5)).await.unwrap(), 0);
+    let states: Vec<InvitationState> = store
+        .invitations_of_agency(ft, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.state)
+        .collect();
+    assert_eq!(states.len(), 4);
+    assert!(
+        store
+            .invitations_of_agency(agency, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.invitation(stored[3].id).await.unwrap().unwrap().state,
+        InvitationState::Expired
+    );
+    // The schema: an accepted invitation holds its registration.
+    assert!(
+        db.execute_raw("UPDATE action_invitations SET state = 'accepted', registration_id = NULL")
+            .await
+            .is_err()
+    );
+}

@@ -73,4 +73,5 @@ contract_tests!(
     concurrent_registrations_never_exceed_capacity,
     reminders_are_taken_once_and_messages_marked,
     actions_are_created_listed_and_moved,
+    invitations_are_answered_and_an_accepted_one_registers_the_person,
 );
