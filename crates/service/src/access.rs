@@ -48,6 +48,10 @@ pub enum Resource {
     /// co-organisers), read once published by every member (no personal data: an action's
     /// public tags are the action's, never a person's). A draft is its organisers' only.
     Actions,
+    /// Invitations to actions seen from the person's side: those of the job seekers the
+    /// user's agency follows, relayed and answered for them. (The organisers reach an action's
+    /// invitations through `Actions`, each person by pseudonym until they accept.)
+    SeekerInvitations,
     /// The tension of occupations by territory, official (DARES) and local: aggregates only,
     /// every figure on fewer than twenty offers or people withheld; read by every member.
     Tension,
@@ -66,8 +70,9 @@ pub enum Reach {
     Own,
     /// Every record.
     Any,
-    /// A job seeker who accepted a referral to an offer of the user's structure.
-    AcceptedReferral,
+    /// A job seeker a relation of [`REVEALS`] links to the user's structure: a referral to
+    /// one of its offers, an invitation to one of its actions, that the person accepted.
+    Revealed,
 }
 
 /// Which fields of a job seeker a right shows.
@@ -101,7 +106,7 @@ const fn rule(role: Role, resource: Resource, verb: Verb, reach: Reach, fields: 
 }
 
 use Fields::{Full, Identity, Pseudonymous as Pseudo};
-use Reach::{AcceptedReferral, Any, Own};
+use Reach::{Any, Own, Revealed};
 use Resource::*;
 use Role::*;
 use Verb::{Read, Write};
@@ -127,14 +132,14 @@ pub const RULES: &[Rule] = &[
     rule(Recruiter, Offers, Read, Own, Pseudo),
     rule(Recruiter, Offers, Write, Own, Pseudo),
     rule(Recruiter, Shortlists, Read, Own, Pseudo),
-    rule(Recruiter, JobSeekers, Read, AcceptedReferral, Identity),
+    rule(Recruiter, JobSeekers, Read, Revealed, Identity),
     rule(Recruiter, OfferReferrals, Read, Own, Identity),
     rule(Recruiter, OfferReferrals, Write, Own, Identity),
     // Agency managers: as recruiters, plus the agency's figures.
     rule(AgencyManager, Offers, Read, Own, Pseudo),
     rule(AgencyManager, Offers, Write, Own, Pseudo),
     rule(AgencyManager, Shortlists, Read, Own, Pseudo),
-    rule(AgencyManager, JobSeekers, Read, AcceptedReferral, Identity),
+    rule(AgencyManager, JobSeekers, Read, Revealed, Identity),
     rule(AgencyManager, OfferReferrals, Read, Own, Identity),
     rule(AgencyManager, OfferReferrals, Write, Own, Identity),
     rule(AgencyManager, Indicators, Read, Own, Pseudo),
@@ -197,6 +202,8 @@ pub const RULES: &[Rule] = &[
     rule(Partner, Actions, Read, Any, Pseudo),
     rule(Steering, Actions, Read, Any, Pseudo),
     rule(Admin, Actions, Read, Any, Pseudo),
+    rule(Advisor, SeekerInvitations, Read, Own, Full),
+    rule(Advisor, SeekerInvitations, Write, Own, Full),
     // Consent and disclosures: the person's own agency records them and reads their history.
     rule(Advisor, Consent, Read, Own, Full),
     rule(Advisor, Consent, Write, Own, Full),
@@ -207,6 +214,15 @@ pub const RULES: &[Rule] = &[
 pub enum Link {
     /// A referral of the person to an offer the structure owns.
     ReferralToOwnOffer,
+    /// An invitation of the person to an action the structure organises.
+    InvitationToOwnAction,
+}
+
+/// The state of a linking record, of the kind its link is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkState {
+    Referral(model::ReferralState),
+    Invitation(model::InvitationState),
 }
 
 /// A relation that reveals a person to a structure: a rule of reach `reach` shows its fields
@@ -216,24 +232,31 @@ pub enum Link {
 pub struct Reveal {
     pub reach: Reach,
     pub link: Link,
-    pub states: &'static [model::ReferralState],
+    pub states: &'static [LinkState],
 }
 
-/// Every relation that reveals a person: today, a referral the person accepted (and what
-/// follows an acceptance: interview, hire, not hired).
-pub const REVEALS: &[Reveal] = &[Reveal {
-    reach: AcceptedReferral,
-    link: Link::ReferralToOwnOffer,
-    states: &[
-        model::ReferralState::Accepted,
-        model::ReferralState::Interview,
-        model::ReferralState::Hired,
-        model::ReferralState::NotHired,
-    ],
-}];
+/// Every relation that reveals a person: a referral the person accepted (and what follows an
+/// acceptance: interview, hire, not hired), an invitation to an action the person accepted.
+pub const REVEALS: &[Reveal] = &[
+    Reveal {
+        reach: Revealed,
+        link: Link::ReferralToOwnOffer,
+        states: &[
+            LinkState::Referral(model::ReferralState::Accepted),
+            LinkState::Referral(model::ReferralState::Interview),
+            LinkState::Referral(model::ReferralState::Hired),
+            LinkState::Referral(model::ReferralState::NotHired),
+        ],
+    },
+    Reveal {
+        reach: Revealed,
+        link: Link::InvitationToOwnAction,
+        states: &[LinkState::Invitation(model::InvitationState::Accepted)],
+    },
+];
 
 /// Whether a record of `link` in `state` reveals the person, by [`REVEALS`].
-pub fn reveals(link: Link, state: model::ReferralState) -> bool {
+pub fn reveals(link: Link, state: LinkState) -> bool {
     REVEALS
         .iter()
         .any(|r| r.link == link && r.states.contains(&state))
@@ -309,7 +332,7 @@ impl Principal {
     /// The widest grant for a record owned by `owner` (a structure id; `None` when the
     /// question is not about one record), or why not.
     ///
-    /// `AcceptedReferral` grants are returned as they are: the caller checks the referral.
+    /// `Revealed` grants are returned as they are: the caller checks the referral.
     pub fn grant(
         &self,
         resource: Resource,
@@ -328,7 +351,7 @@ impl Principal {
         let fits = |g: &Grant<'_>| match g.rule.reach {
             Any => true,
             Own => owner.is_none_or(|o| o == g.seat.structure_id),
-            AcceptedReferral => true,
+            Revealed => true,
         };
         grants
             .into_iter()
@@ -380,6 +403,7 @@ fn resource_name(resource: Resource) -> &'static str {
         Consent => "consent and disclosures",
         Tension => "the tension of occupations",
         Actions => "co-organised actions",
+        SeekerInvitations => "the invitations of your job seekers",
     }
 }
 
@@ -437,6 +461,8 @@ mod tests {
                 (Advisor, SeekerReferrals),
                 (Advisor, AccessHistory),
                 (Admin, AccessHistory),
+                (Advisor, SeekerInvitations),
+                (Advisor, SeekerInvitations),
                 (Advisor, Consent),
                 (Advisor, Consent),
             ]

@@ -28,6 +28,9 @@ pub trait Invitations: Send + Sync {
     /// An action's invitations, in the order they were drawn.
     async fn invitations_of_action(&self, action_id: i64) -> Result<Vec<Invitation>>;
 
+    /// A person's invitations, in the order they were drawn.
+    async fn invitations_of_job_seeker(&self, job_seeker_id: i64) -> Result<Vec<Invitation>>;
+
     /// The invitations of an agency's job seekers: those still to answer first (by
     /// deadline), then the others, the newest first; at most `limit`.
     async fn invitations_of_agency(&self, agency: i64, limit: u32) -> Result<Vec<Invitation>>;
@@ -139,6 +142,11 @@ both_backends! {
 
         async fn invitations_of_action(&self, action_id: i64) -> Result<Vec<Invitation>> {
             self.invitations_where("action_id = $1 ORDER BY id", action_id, i64::MAX)
+                .await
+        }
+
+        async fn invitations_of_job_seeker(&self, job_seeker_id: i64) -> Result<Vec<Invitation>> {
+            self.invitations_where("job_seeker_id = $1 ORDER BY id", job_seeker_id, i64::MAX)
                 .await
         }
 

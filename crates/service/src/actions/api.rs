@@ -637,7 +637,14 @@ pub(crate) async fn move_action(
         .store
         .move_action(id, to, Mover::Organiser, state.now())
         .await?;
-    let detail = json!({ "from": action.state.as_str(), "to": to.as_str() });
+    // A cancelled action's unanswered invitations are withdrawn.
+    let withdrawn = if to == ActionState::Cancelled {
+        super::invitations::cancel_open(&state, id).await?
+    } else {
+        0
+    };
+    let detail =
+        json!({ "from": action.state.as_str(), "to": to.as_str(), "withdrawn": withdrawn });
     state
         .audit_one(principal.event("action.move", "action", id, detail))
         .await?;

@@ -4,6 +4,7 @@
 //! and attendance; its states are `model::workflow::ACTIONS`.
 
 pub mod api;
+pub mod invitations;
 pub mod pages;
 
 use chrono::{DateTime, Utc};

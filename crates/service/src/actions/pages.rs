@@ -115,6 +115,20 @@ struct ActionPage {
     action: ActionCard,
     /// (id, title, occupation, commune) of its offers.
     offers: Vec<(i64, String, String, String)>,
+    /// Its invitations, for the organisers.
+    invitations: Vec<InvitationRow>,
+    /// Invitations may be drawn now (published, not started, the user organises it).
+    may_invite: bool,
+}
+
+/// An invitation as the organisers' table shows it.
+pub struct InvitationRow {
+    pub view: crate::actions::invitations::OrganiserInvitationView,
+    pub state: &'static str,
+    pub deadline: String,
+    /// "inscrit(e)", "en liste d'attente", or nothing.
+    pub seat: &'static str,
+    pub may_withdraw: bool,
 }
 
 pub async fn show(
@@ -137,8 +151,36 @@ pub async fn show(
             )
         })
         .collect();
+    let invitations = if view.organising {
+        crate::actions::invitations::action_invitations(
+            State(state.clone()),
+            principal.clone(),
+            Path(id),
+        )
+        .await?
+        .0
+        .into_iter()
+        .map(|v| InvitationRow {
+            state: labels::invitation_state(&v.state),
+            deadline: crate::meetings::paris(v.deadline),
+            seat: match v.seat.as_deref() {
+                Some("registered") => "inscrit(e)",
+                Some("waiting") => "en liste d'attente",
+                Some(_) => "désinscrit(e)",
+                None => "",
+            },
+            may_withdraw: matches!(v.state.as_str(), "proposed" | "relayed"),
+            view: v,
+        })
+        .collect()
+    } else {
+        Vec::new()
+    };
+    let may_invite = view.organising && view.state == "published" && view.starts_at > state.now();
     let action = card(view);
     Ok(render(&ActionPage {
+        invitations,
+        may_invite,
         chrome: Chrome::new(&principal, action.view.title.clone(), "/actions")
             .notice(done(query.fait.as_deref())),
         action,
@@ -622,4 +664,169 @@ fn french_problem(path: &str, message: &str) -> String {
         }
         _ => "Cette valeur ne convient pas.".to_string(),
     }
+}
+
+#[derive(Deserialize)]
+pub struct InviteForm {
+    /// Invitations per position of each offer.
+    #[serde(default)]
+    par_poste: String,
+}
+
+/// Draws the invitations of an action (its organisers).
+pub async fn invite(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+    crate::json::PageForm(form): crate::json::PageForm<InviteForm>,
+) -> PageResult {
+    let per_position = match form.par_poste.trim() {
+        "" => None,
+        typed => Some(
+            typed
+                .parse::<u16>()
+                .ok()
+                .filter(|n| (1..=10).contains(n))
+                .ok_or_else(|| ApiError::field("/par_poste", "de 1 à 10 invitations par poste"))?,
+        ),
+    };
+    let result = crate::actions::invitations::draw_invitations(
+        State(state),
+        principal,
+        Path(id),
+        JsonBody(crate::actions::invitations::DrawRequest {
+            per_position,
+            ..Default::default()
+        }),
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!(
+            "/actions/{id}?fait=invitations#invitations"
+        ))),
+        Err(ApiError::Conflict(reason)) if reason.starts_with("offers:") => Err(ApiError::Refused(
+            "Aucune des offres de cette action n'est encore ouverte : les invitations se tirent \
+             parmi les candidats de ses offres ouvertes."
+                .to_string(),
+        )
+        .into()),
+        Err(ApiError::Conflict(_)) => Err(ApiError::Refused(
+            "Les invitations se tirent pour une action publiée qui n'a pas commencé.".to_string(),
+        )
+        .into()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct InvitationForm {
+    vers: String,
+    #[serde(default)]
+    modalite: String,
+    /// Where to come back to.
+    #[serde(default)]
+    retour: String,
+}
+
+/// Records an invitation's answer (the person's agency) or withdraws it (the organisers).
+pub async fn move_invitation(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+    crate::json::PageForm(form): crate::json::PageForm<InvitationForm>,
+) -> PageResult {
+    let modality = match form.modalite.as_str() {
+        "en_ligne" => Some("remote".to_string()),
+        "sur_place" => Some("on_site".to_string()),
+        "" => None,
+        _ => return Err(ApiError::field("/modalite", "« sur_place » ou « en_ligne »").into()),
+    };
+    let result = crate::actions::invitations::move_invitation(
+        State(state),
+        principal,
+        Path(id),
+        JsonBody(crate::actions::invitations::MoveInvitationRequest {
+            to: form.vers.clone(),
+            modality,
+        }),
+    )
+    .await;
+    match result {
+        Ok(_) => {
+            // Back to the action's page (the organisers) or to the list (the agency).
+            let action = form
+                .retour
+                .strip_prefix("/actions/")
+                .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+            Ok(see_other(&match action {
+                Some(action) => format!("/actions/{action}?fait=invitation#invitations"),
+                None => "/invitations?fait=invitation".to_string(),
+            }))
+        }
+        Err(ApiError::Conflict(reason)) => Err(ApiError::Refused(if reason.contains("deadline") {
+            "La date limite de réponse est passée : l'invitation a expiré.".to_string()
+        } else if reason.contains("started") {
+            "L'action a commencé : on ne s'y inscrit plus.".to_string()
+        } else {
+            "Cette invitation a déjà reçu sa réponse, ou a été retirée.".to_string()
+        })
+        .into()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// An invitation as the advisor's list shows it.
+pub struct AgencyRow {
+    pub view: crate::actions::invitations::AgencyInvitationView,
+    pub kind: &'static str,
+    pub when: String,
+    pub deadline: String,
+    pub state: &'static str,
+    /// (state, label) of the answers open.
+    pub moves: Vec<(String, &'static str)>,
+    pub both: bool,
+}
+
+#[derive(Template)]
+#[template(path = "actions/invitations.html")]
+struct InvitationsPage {
+    chrome: Chrome,
+    open: Vec<AgencyRow>,
+    answered: Vec<AgencyRow>,
+}
+
+/// The invitations of the advisor's job seekers: to relay and answer first.
+pub async fn invitations(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PageQuery(query): PageQuery<ListQuery>,
+) -> PageResult {
+    let axum::Json(views) = crate::actions::invitations::agency_invitations(
+        State(state.clone()),
+        principal.clone(),
+        crate::json::QueryParams(Default::default()),
+    )
+    .await?;
+    let (open, answered): (Vec<AgencyRow>, Vec<AgencyRow>) = views
+        .into_iter()
+        .map(|v| AgencyRow {
+            kind: labels::action_kind(&v.action_kind),
+            when: crate::meetings::paris(v.starts_at),
+            deadline: crate::meetings::paris(v.deadline),
+            state: labels::invitation_state(&v.state),
+            moves: v
+                .moves
+                .iter()
+                .map(|m| (m.clone(), labels::invitation_move(m)))
+                .collect(),
+            both: v.capacity_on_site > 0 && v.capacity_remote > 0,
+            view: v,
+        })
+        .partition(|r| !r.moves.is_empty());
+    Ok(render(&InvitationsPage {
+        chrome: Chrome::new(&principal, "Invitations aux actions", "/invitations")
+            .notice(done(query.fait.as_deref())),
+        open,
+        answered,
+    }))
 }

@@ -10,6 +10,7 @@ pub use crate::referrals::api::{expire_referrals, expiry_loop};
 pub(crate) use views::*;
 
 pub(crate) use crate::actions::api as actions;
+pub(crate) use crate::actions::invitations;
 pub(crate) use crate::admin::api as admin;
 pub(crate) use crate::directory::api as directory;
 pub(crate) use crate::indicators::api as indicators;
@@ -121,6 +122,12 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(actions::candidate_offers))
         .routes(routes!(actions::get_action))
         .routes(routes!(actions::move_action))
+        .routes(routes!(
+            invitations::draw_invitations,
+            invitations::action_invitations
+        ))
+        .routes(routes!(invitations::agency_invitations))
+        .routes(routes!(invitations::move_invitation))
         .routes(routes!(meetings::list_meetings, meetings::create_meeting))
         .routes(routes!(meetings::register, meetings::list_registrations))
         .routes(routes!(meetings::record_attendance))
@@ -379,7 +386,10 @@ pub(crate) async fn job_seeker_and_agency(
 /// Whether a referral in this state reveals the person to the offer's structure
 /// (`access::REVEALS`).
 pub(crate) fn accepted(state: ReferralState) -> bool {
-    crate::access::reveals(crate::access::Link::ReferralToOwnOffer, state)
+    crate::access::reveals(
+        crate::access::Link::ReferralToOwnOffer,
+        crate::access::LinkState::Referral(state),
+    )
 }
 
 /// The fields of a job seeker this user may read, or why not: their own agency's advisors see
@@ -443,12 +453,22 @@ pub(crate) async fn readable_fields(
                     .store
                     .referrals(ReferralScope::JobSeeker(seeker_id), 0, 1000)
                     .await?;
-                for referral in referrals
-                    .iter()
-                    .filter(|r| crate::access::reveals(link, r.state))
-                {
+                for referral in referrals.iter().filter(|r| {
+                    crate::access::reveals(link, crate::access::LinkState::Referral(r.state))
+                }) {
                     let (_, owner) = offer_and_owner(state, referral.offer_id).await?;
                     if mine.contains(&owner) {
+                        return Ok(grant.rule.fields);
+                    }
+                }
+            }
+            crate::access::Link::InvitationToOwnAction => {
+                let invitations = state.store.invitations_of_job_seeker(seeker_id).await?;
+                for invitation in invitations.iter().filter(|i| {
+                    crate::access::reveals(link, crate::access::LinkState::Invitation(i.state))
+                }) {
+                    let action = state.store.action(invitation.invitation.action_id).await?;
+                    if action.is_some_and(|a| mine.iter().any(|s| a.is_organised_by(*s))) {
                         return Ok(grant.rule.fields);
                     }
                 }
@@ -458,8 +478,8 @@ pub(crate) async fn readable_fields(
     Err(forbidden(NOT_ACCEPTED.to_string()))
 }
 
-pub(crate) const NOT_ACCEPTED: &str = "this person has not accepted a referral to one of your offers: \
-    they are shown by pseudonym only";
+pub(crate) const NOT_ACCEPTED: &str = "this person has not accepted a referral to one of your offers \
+    nor an invitation to one of your actions: they are shown by pseudonym only";
 
 /// A job seeker and their agency, for reading the person. To whoever may not list job seekers
 /// (agencies, partners, steering), an unknown id is refused exactly like a person they may not
@@ -474,7 +494,7 @@ pub(crate) async fn person_to_read(
             let lists = principal
                 .grants(Resource::JobSeekers, Verb::Read)
                 .iter()
-                .any(|g| g.rule.reach != Reach::AcceptedReferral);
+                .any(|g| g.rule.reach != Reach::Revealed);
             if lists {
                 return Err(ApiError::NotFound(what));
             }

@@ -34,7 +34,7 @@ async fn portfolio(
     asked: Option<&str>,
 ) -> AppResult<(i64, Fields)> {
     let (agency, rule) = listing(state, principal, Resource::JobSeekers, Verb::Read, asked).await?;
-    if rule.reach == Reach::AcceptedReferral {
+    if rule.reach == Reach::Revealed {
         return Err(forbidden(
             "agencies see a job seeker through an accepted referral, not as a list".to_string(),
         ));

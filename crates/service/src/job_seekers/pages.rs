@@ -39,7 +39,7 @@ pub async fn job_seekers(
     if !principal
         .grants(Resource::JobSeekers, Verb::Read)
         .iter()
-        .any(|g| g.rule.reach != Reach::AcceptedReferral)
+        .any(|g| g.rule.reach != Reach::Revealed)
     {
         return Err(ApiError::Forbidden(
             "seuls les conseillers France Travail ont une liste de demandeurs d'emploi".to_string(),

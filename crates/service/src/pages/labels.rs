@@ -5,8 +5,8 @@
 
 use engine::MatchKind;
 use model::{
-    ActionKind, ActionState, ConsentChannel, ConsentScope, ContractType, JobSeekerStatus,
-    OfferStatus, PriorityStatus, PublicTag, ReferralState, Role, StructureKind,
+    ActionKind, ActionState, ConsentChannel, ConsentScope, ContractType, InvitationState,
+    JobSeekerStatus, OfferStatus, PriorityStatus, PublicTag, ReferralState, Role, StructureKind,
 };
 
 /// What a page shows for a code no enum knows.
@@ -265,6 +265,28 @@ pub fn action_move(code: &str) -> &'static str {
         ActionState::Held => "Marquer comme tenue",
         ActionState::Closed => "Clore",
         ActionState::Cancelled => "Annuler l'action",
+    })
+}
+
+pub fn invitation_state(code: &str) -> &'static str {
+    read(code, InvitationState::parse, |state| match state {
+        InvitationState::Proposed => "À relayer",
+        InvitationState::Relayed => "Relayée, en attente de réponse",
+        InvitationState::Accepted => "Acceptée",
+        InvitationState::Declined => "Déclinée",
+        InvitationState::Expired => "Sans réponse à temps",
+        InvitationState::Cancelled => "Retirée",
+    })
+}
+
+/// What the button that records an invitation's answer says.
+pub fn invitation_move(code: &str) -> &'static str {
+    read(code, InvitationState::parse, |state| match state {
+        InvitationState::Relayed => "Relayée à la personne",
+        InvitationState::Accepted => "Acceptée",
+        InvitationState::Declined => "Déclinée",
+        InvitationState::Cancelled => "Retirer",
+        InvitationState::Proposed | InvitationState::Expired => "—",
     })
 }
 

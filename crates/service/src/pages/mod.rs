@@ -116,6 +116,9 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         )
         .route("/actions/{id}", get(actions::show))
         .route("/actions/{id}/etat", post(actions::move_to))
+        .route("/actions/{id}/invitations", post(actions::invite))
+        .route("/invitations", get(actions::invitations))
+        .route("/invitations/{id}/etat", post(actions::move_invitation))
         .route("/reunions", get(meetings::list).post(meetings::create))
         .route("/reunions/{id}/inscription", post(meetings::register))
         .route("/reunions/{id}/presence", post(meetings::attendance))
@@ -272,7 +275,7 @@ impl Chrome {
             && principal
                 .grants(Resource::JobSeekers, Verb::Read)
                 .iter()
-                .any(|g| g.rule.reach != crate::access::Reach::AcceptedReferral)
+                .any(|g| g.rule.reach != crate::access::Reach::Revealed)
         {
             add("/demandeurs", "Mes demandeurs d'emploi");
         }
@@ -309,6 +312,12 @@ impl Chrome {
         }
         if !principal.grants(Resource::Actions, Verb::Read).is_empty() {
             add("/actions", "Actions");
+        }
+        if !principal
+            .grants(Resource::SeekerInvitations, Verb::Read)
+            .is_empty()
+        {
+            add("/invitations", "Invitations");
         }
         // Those who set the policy find it in the menu; the others follow the links beside
         // each shortlist.
@@ -579,6 +588,11 @@ pub fn done(code: Option<&str>) -> Option<String> {
              publication."
         }
         "action" => "L'état de l'action est enregistré.",
+        "invitations" => {
+            "Les invitations sont tirées : les conseillers des personnes les relaient et \
+             enregistrent leurs réponses."
+        }
+        "invitation" => "La réponse à l'invitation est enregistrée.",
         "consentement" => "Le consentement et les statuts déclarés sont enregistrés.",
         "retrait" => {
             "Le consentement est retiré : la personne ne figure plus dans les présélections, et \

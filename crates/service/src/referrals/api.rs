@@ -613,5 +613,10 @@ pub async fn expiry_loop(state: Arc<AppState>) {
             Ok(n) => tracing::info!(expired = n, "referrals expired"),
             Err(err) => tracing::error!(error = %err, "referral expiry failed"),
         }
+        match crate::actions::invitations::expire_invitations(&state, state.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(expired = n, "invitations to actions expired"),
+            Err(err) => tracing::error!(error = %err, "invitation expiry failed"),
+        }
     }
 }

@@ -64,4 +64,6 @@ on_both_backends!(
     an_open_offers_difficulty_comes_from_the_model_in_force,
     an_action_is_prepared_published_and_moved_by_its_organisers,
     an_action_is_prepared_from_an_offer_through_the_pages,
+    invitations_are_drawn_relayed_and_answered,
+    invitations_through_the_pages,
 );

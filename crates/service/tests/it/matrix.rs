@@ -126,7 +126,43 @@ const CASES: &[Case] = &[
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/actions/offers?structure={mine}" },
     // A start in the past on purpose: who may prepare an action is told why (422).
     Case { expect: [(422, 422), (422, 422), (422, 422), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/actions" },
+    // Invitations: drawn and listed by the published action's organisers; the person's own
+    // agency (FT A's seeker 6 invited to the own action, FT B's seeker 7 to the other) relays.
+    Case { expect: [(201, 403), (201, 403), (201, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/actions/{published}/invitations" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/actions/{published}/invitations" },
+    Case { expect: [(200, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/invitations?structure={mine}" },
+    Case { expect: [(204, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/invitations/{invitation}/state" },
 ];
+
+/// An invitation on each side: FT A's seeker 6 to the own published action, FT B's seeker 7
+/// to the other's.
+async fn invitation_on_each_side(
+    server: &Server,
+    world: &World,
+    own: i64,
+    other: i64,
+) -> (i64, i64) {
+    let store = server.state.store.as_ref();
+    let mut ids = Vec::new();
+    for (action, seeker, agency) in [(own, 6, FT_A), (other, 7, FT_B)] {
+        let stored = store
+            .create_invitations(
+                &[store::NewInvitation {
+                    action_id: action,
+                    job_seeker_id: world.seekers[&seeker],
+                    offer_id: None,
+                    agency_id: world.structures[&agency],
+                    deadline: server.now() + chrono::Duration::days(5),
+                    created_by: None,
+                }],
+                server.now(),
+            )
+            .await
+            .unwrap();
+        ids.push(stored[0].id);
+    }
+    (ids[0], ids[1])
+}
 
 /// On each side, a draft action and a published one, in ten days: (own draft, own published),
 /// (other draft, other published).
@@ -200,6 +236,7 @@ struct Targets {
     registration: i64,
     /// A draft action and a published one.
     action: (i64, i64),
+    invitation: i64,
 }
 
 fn offer_file() -> Value {
@@ -215,6 +252,8 @@ pub async fn access_matrix(db: TestDb) {
     let (server, world) = Server::start(db).await;
     let (own_referral, other_referral) = referral_on_each_side(&server, &world).await;
     let (own_actions, other_actions) = actions_on_each_side(&server, &world).await;
+    let (own_invitation, other_invitation) =
+        invitation_on_each_side(&server, &world, own_actions.1, other_actions.1).await;
     // A year of offers (of agency Y) and a model trained on them, so that the difficulty
     // of an open offer is answered rather than refused for want of a model.
     let store = server.state.store.as_ref();
@@ -291,6 +330,7 @@ pub async fn access_matrix(db: TestDb) {
                     meeting: meetings[&own_structure(*role)].0,
                     registration: meetings[&own_structure(*role)].1,
                     action: own_actions,
+                    invitation: own_invitation,
                 }
             } else {
                 Targets {
@@ -310,6 +350,7 @@ pub async fn access_matrix(db: TestDb) {
                     meeting: meetings[&other_structure(*role)].0,
                     registration: meetings[&other_structure(*role)].1,
                     action: other_actions,
+                    invitation: other_invitation,
                 }
             };
             for case in CASES {
@@ -324,7 +365,8 @@ pub async fn access_matrix(db: TestDb) {
                     .replace("{meeting}", &targets.meeting.to_string())
                     .replace("{registration}", &targets.registration.to_string())
                     .replace("{action}", &targets.action.0.to_string())
-                    .replace("{published}", &targets.action.1.to_string());
+                    .replace("{published}", &targets.action.1.to_string())
+                    .replace("{invitation}", &targets.invitation.to_string());
                 let body = match route {
                     "/api/v1/tokens" => json!({ "name": "ATS" }),
                     "/api/v1/offers?structure={agency}" => offer_file(),
@@ -343,6 +385,8 @@ pub async fn access_matrix(db: TestDb) {
                         "user_id": colleague.id, "attendance": "present"
                     }),
                     "/api/v1/actions/{action}/state" => json!({ "to": "held" }),
+                    "/api/v1/actions/{published}/invitations" => json!({}),
+                    "/api/v1/invitations/{invitation}/state" => json!({ "to": "relayed" }),
                     "/api/v1/actions" => json!({
                         "kind": "job_dating", "title": "Job dating", "romes": ["N1103"],
                         "commune": "93066", "starts_at": "2020-01-01T09:00:00Z"
@@ -397,6 +441,7 @@ const PAGES: &[Case] = &[
     Case { expect: [(200, 200), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403)], route: "/actions/nouvelle?offre={offer}" },
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "/actions/{action}" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "/actions/{published}" },
+    Case { expect: [(200, 200), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "/invitations" },
 ];
 
 pub async fn page_access_matrix(db: TestDb) {
