@@ -489,7 +489,7 @@ pub(crate) async fn create_action(
             Ok(insee)
                 if refdata::geo().commune(insee.as_str()).is_some_and(|c| {
                     refdata::geo()
-                        .department(&c.department)
+                        .department(c.department)
                         .is_some_and(|d| d.region == state.config.region)
                 }) =>
             {

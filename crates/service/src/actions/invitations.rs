@@ -387,8 +387,8 @@ pub(crate) async fn agency_invitations(
     let mut events = Vec::new();
     for invitation in state.store.invitations_of_agency(agency, 500).await? {
         let action_id = invitation.invitation.action_id;
-        if !actions.contains_key(&action_id) {
-            actions.insert(action_id, find(&state, action_id).await?);
+        if let std::collections::hash_map::Entry::Vacant(entry) = actions.entry(action_id) {
+            entry.insert(find(&state, action_id).await?);
         }
         let Some(action) = actions.get(&action_id) else {
             continue;

@@ -254,7 +254,7 @@ fn structure_options(
         .filter_map(|s| {
             let commune = geo.commune(s.record.commune.as_str())?;
             let in_region = geo
-                .department(&commune.department)
+                .department(commune.department)
                 .is_some_and(|d| d.region == region);
             in_region.then(|| {
                 (
