@@ -5,11 +5,13 @@
 //! (`crate::gatherings`) for its seats, registrations and attendance. Its states are data:
 //! `crate::workflow::ACTIONS`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::{InseeCode, RomeCode};
 use serde::Serialize;
 
-use crate::{ActionKind, ActionState, InvitationState, NewGathering, PublicTag};
+use crate::{
+    ActionKind, ActionState, ContractType, InvitationState, NewGathering, OutcomeKind, PublicTag,
+};
 
 /// An action as its organisers describe it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -102,4 +104,43 @@ pub struct Invitation {
     pub changed_at: DateTime<Utc>,
     /// The person's registration in the action's gathering, once they accepted.
     pub registration_id: Option<i64>,
+}
+
+/// Days after an action ends during which its organisers record what it led to.
+pub const OUTCOME_DAYS: i64 = 90;
+
+/// What an action led to for one participant (one of each kind per person and action).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewOutcome {
+    pub action_id: i64,
+    pub job_seeker_id: i64,
+    pub kind: OutcomeKind,
+    /// The offer it is about (an interview or a hire for one of the action's offers).
+    pub offer_id: Option<i64>,
+    /// For a hire: the contract, and its length in months (none for an open-ended one).
+    pub contract_type: Option<ContractType>,
+    pub contract_months: Option<u16>,
+    /// The day it happened (or starts).
+    pub on: NaiveDate,
+    pub recorded_by: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub id: i64,
+    #[serde(flatten)]
+    pub outcome: NewOutcome,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The stages of an action's funnel, in order.
+pub const FUNNEL: [&str; 5] = ["invited", "registered", "present", "interviewed", "hired"];
+
+/// One stage of a funnel: participations (a person in an action) that reached it, and how
+/// many of them hold each priority status (in `PriorityStatus::ALL`'s order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FunnelStage {
+    pub stage: String,
+    pub count: u64,
+    pub holders: [u64; 6],
 }

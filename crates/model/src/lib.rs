@@ -15,7 +15,8 @@ pub mod text;
 pub mod workflow;
 
 pub use actions::{
-    Action, Invitation, NewAction, NewInvitation, time_refusal as action_time_refusal,
+    Action, FUNNEL, FunnelStage, Invitation, NewAction, NewInvitation, NewOutcome, OUTCOME_DAYS,
+    Outcome, time_refusal as action_time_refusal,
 };
 pub use difficulty::{DifficultyModel, NewDifficultyModel, OfferHistory};
 pub use gatherings::{
@@ -231,6 +232,18 @@ text_enum!(
         Declined = "declined",
         Expired = "expired",
         Cancelled = "cancelled",
+    }
+);
+
+text_enum!(
+    /// What an action led to for a participant, recorded by its organisers: an interview, a
+    /// hire, an entry into training, an immersion (période de mise en situation en milieu
+    /// professionnel, PMSMP).
+    OutcomeKind {
+        Interview = "interview",
+        Hire = "hire",
+        Training = "training",
+        Immersion = "immersion",
     }
 );
 

@@ -1,5 +1,6 @@
 // Passerelle's pages work without this script; with it, the occupation and commune fields
-// suggest values as the user types (a <datalist> filled from /suggestions/...).
+// suggest values as the user types (a <datalist> filled from /suggestions/...), and a print
+// button prints.
 (function () {
   "use strict";
   function attach(input) {
@@ -30,4 +31,8 @@
     });
   }
   document.querySelectorAll("input[data-suggest]").forEach(attach);
+  // A button that prints the page (the attendance sheet; the browser saves it as PDF too).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();

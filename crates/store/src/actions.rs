@@ -24,6 +24,24 @@ pub trait Actions: Send + Sync {
     /// The actions a structure leads or co-organises, the soonest first.
     async fn actions_of_structure(&self, structure: i64) -> Result<Vec<Action>>;
 
+    /// Records what an action led to for a participant (a person seated in its gathering),
+    /// from its start to [`OUTCOME_DAYS`] days after its end; one of each kind per person.
+    async fn record_outcome(&self, outcome: &NewOutcome, now: DateTime<Utc>) -> Result<Outcome>;
+
+    /// An action's outcomes, in the order recorded.
+    async fn outcomes_of_action(&self, action_id: i64) -> Result<Vec<Outcome>>;
+
+    /// The funnel of one action (`Some(id)`), or of every action starting in
+    /// `[since, until)`: for each stage of [`FUNNEL`], the participations (a person in an
+    /// action) that reached it — invited (not withdrawn), registered (a seat), present,
+    /// interviewed (an interview or a hire), hired — and the holders of each status.
+    async fn action_funnel(
+        &self,
+        action: Option<i64>,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<FunnelStage>>;
+
     /// Every action whose gathering starts at `since` or later, the soonest first.
     async fn actions_from(&self, since: DateTime<Utc>) -> Result<Vec<Action>>;
 
@@ -37,6 +55,10 @@ pub trait Actions: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Action>;
 }
+
+const OUTCOME_SELECT: &str = "SELECT id, action_id, job_seeker_id, kind, offer_id, \
+    contract_type, contract_months, happened_on, recorded_by_user_id, recorded_at \
+    FROM action_outcomes";
 
 const ACTION_SELECT: &str = "SELECT id, kind, title, description, lead_structure_id, \
     gathering_id, commune_code, address, online_link, prerequisites, public_tags, state, \
@@ -107,8 +129,167 @@ both_backends! {
         }
     }
 
+    impl This {
+        fn outcome_of_row(row: &Row) -> Result<Outcome> {
+            let id: i64 = row.try_get("id")?;
+            let kind: String = row.try_get("kind")?;
+            let contract: Option<String> = row.try_get("contract_type")?;
+            let months: Option<i64> = row.try_get("contract_months")?;
+            Ok(Outcome {
+                id,
+                outcome: NewOutcome {
+                    action_id: row.try_get("action_id")?,
+                    job_seeker_id: row.try_get("job_seeker_id")?,
+                    kind: text_enum(&kind, "kind", OutcomeKind::parse)?,
+                    offer_id: row.try_get("offer_id")?,
+                    contract_type: contract
+                        .map(|c| text_enum(&c, "contract_type", ContractType::parse))
+                        .transpose()?,
+                    contract_months: months
+                        .map(|m| {
+                            u16::try_from(m).map_err(|_| {
+                                StoreError::Corrupt(format!("outcome {id}: contract_months"))
+                            })
+                        })
+                        .transpose()?,
+                    on: row.try_get("happened_on")?,
+                    recorded_by: row.try_get("recorded_by_user_id")?,
+                },
+                recorded_at: row.try_get("recorded_at")?,
+            })
+        }
+    }
+
     #[async_trait]
     impl Actions for This {
+        async fn record_outcome(&self, outcome: &NewOutcome, now: DateTime<Utc>) -> Result<Outcome> {
+            let mut tx = self.begin_write().await?;
+            let row = sqlx::query(
+                "SELECT g.id, g.starts_at, g.ends_at FROM actions a \
+                 JOIN gatherings g ON g.id = a.gathering_id WHERE a.id = $1",
+            )
+            .bind(outcome.action_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("action {}", outcome.action_id)))?;
+            let gathering: i64 = row.try_get("id")?;
+            let starts_at: DateTime<Utc> = row.try_get("starts_at")?;
+            let ends_at: DateTime<Utc> = row.try_get("ends_at")?;
+            if now < starts_at || now > ends_at + chrono::Duration::days(OUTCOME_DAYS) {
+                return Err(StoreError::Conflict(format!(
+                    "outcome: recorded from the action's start to {OUTCOME_DAYS} days after its end"
+                )));
+            }
+            let seated: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM gathering_registrations WHERE gathering_id = $1 \
+                 AND job_seeker_id = $2 AND seat = 'registered'",
+            )
+            .bind(gathering)
+            .bind(outcome.job_seeker_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if seated == 0 {
+                return Err(StoreError::Conflict(
+                    "job_seeker_id: only a participant seated in the action has an outcome"
+                        .to_string(),
+                ));
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO action_outcomes (action_id, job_seeker_id, kind, offer_id, \
+                 contract_type, contract_months, happened_on, recorded_by_user_id, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(outcome.action_id)
+            .bind(outcome.job_seeker_id)
+            .bind(outcome.kind.as_str())
+            .bind(outcome.offer_id)
+            .bind(outcome.contract_type.map(|c| c.as_str()))
+            .bind(outcome.contract_months.map(i64::from))
+            .bind(outcome.on)
+            .bind(outcome.recorded_by)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(Outcome {
+                id,
+                outcome: outcome.clone(),
+                recorded_at: now,
+            })
+        }
+
+        async fn outcomes_of_action(&self, action_id: i64) -> Result<Vec<Outcome>> {
+            let rows = sqlx::query(&format!("{OUTCOME_SELECT} WHERE action_id = $1 ORDER BY id"))
+                .bind(action_id)
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(This::outcome_of_row).collect()
+        }
+
+        async fn action_funnel(
+            &self,
+            action: Option<i64>,
+            since: DateTime<Utc>,
+            until: DateTime<Utc>,
+        ) -> Result<Vec<FunnelStage>> {
+            // The actions counted, then one row per participation and stage reached.
+            let scope = "SELECT a.id, a.gathering_id FROM actions a \
+                 JOIN gatherings g ON g.id = a.gathering_id \
+                 WHERE (CAST($1 AS BIGINT) IS NULL OR a.id = $1) \
+                 AND (CAST($1 AS BIGINT) IS NOT NULL OR (g.starts_at >= $2 AND g.starts_at < $3))";
+            let holders = model::PriorityStatus::ALL
+                .iter()
+                .map(|s| format!("COUNT(CASE WHEN j.{0} THEN 1 END) AS {0}", s.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "WITH scope AS ({scope}), reached AS ( \
+                   SELECT 'invited' AS stage, i.job_seeker_id FROM action_invitations i \
+                     JOIN scope s ON s.id = i.action_id WHERE i.state <> 'cancelled' \
+                   UNION ALL SELECT 'registered', r.job_seeker_id FROM gathering_registrations r \
+                     JOIN scope s ON s.gathering_id = r.gathering_id \
+                     WHERE r.job_seeker_id IS NOT NULL AND r.seat = 'registered' \
+                   UNION ALL SELECT 'present', r.job_seeker_id FROM gathering_registrations r \
+                     JOIN scope s ON s.gathering_id = r.gathering_id \
+                     WHERE r.job_seeker_id IS NOT NULL AND r.seat = 'registered' \
+                     AND r.attendance = 'present' \
+                   UNION ALL SELECT 'interviewed', o.job_seeker_id FROM \
+                     (SELECT DISTINCT action_id, job_seeker_id FROM action_outcomes \
+                      WHERE kind IN ('interview', 'hire')) o JOIN scope s ON s.id = o.action_id \
+                   UNION ALL SELECT 'hired', o.job_seeker_id FROM action_outcomes o \
+                     JOIN scope s ON s.id = o.action_id WHERE o.kind = 'hire') \
+                 SELECT t.stage, COUNT(*) AS n, {holders} FROM reached t \
+                 JOIN job_seekers j ON j.id = t.job_seeker_id GROUP BY t.stage"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(action)
+                .bind(since)
+                .bind(until)
+                .fetch_all(&self.pool)
+                .await?;
+            let mut stages: Vec<FunnelStage> = FUNNEL
+                .iter()
+                .map(|stage| FunnelStage {
+                    stage: stage.to_string(),
+                    count: 0,
+                    holders: [0; 6],
+                })
+                .collect();
+            let count = |row: &Row, column: &str| -> Result<u64> {
+                Ok(u64::try_from(row.try_get::<i64, _>(column)?).unwrap_or(0))
+            };
+            for row in &rows {
+                let stage: String = row.try_get("stage")?;
+                let Some(slot) = stages.iter_mut().find(|s| s.stage == stage) else {
+                    return Err(StoreError::Corrupt(format!("funnel: stage {stage}")));
+                };
+                slot.count = count(row, "n")?;
+                for (held, status) in slot.holders.iter_mut().zip(model::PriorityStatus::ALL) {
+                    *held = count(row, status.as_str())?;
+                }
+            }
+            Ok(stages)
+        }
         async fn create_action(&self, action: &NewAction, now: DateTime<Utc>) -> Result<Action> {
             let prerequisites = serde_json::to_string(&action.prerequisites)
                 .map_err(|err| StoreError::Invalid(format!("prerequisites: {err}")))?;

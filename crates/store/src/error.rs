@@ -54,7 +54,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The unique keys a write can collide with: the constraint's name on PostgreSQL, what SQLite
 /// says of it, and the field and reason both backends answer.
-const UNIQUE_KEYS: [(&str, &str, &str, &str); 9] = [
+const UNIQUE_KEYS: [(&str, &str, &str, &str); 10] = [
     (
         "users_email",
         "index 'users_email'",
@@ -108,6 +108,12 @@ const UNIQUE_KEYS: [(&str, &str, &str, &str); 9] = [
         "sessions.token_hash",
         "session",
         "this session is already open",
+    ),
+    (
+        "action_outcomes_once",
+        "action_outcomes.action_id, action_outcomes.job_seeker_id, action_outcomes.kind",
+        "kind",
+        "this outcome is already recorded for this person and action",
     ),
 ];
 

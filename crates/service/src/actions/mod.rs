@@ -5,7 +5,9 @@
 
 pub mod api;
 pub mod invitations;
+pub mod outcomes;
 pub mod pages;
+pub mod sheet;
 
 use chrono::{DateTime, Utc};
 use model::workflow::{ACTIONS, Mover};

@@ -119,6 +119,80 @@ struct ActionPage {
     invitations: Vec<InvitationRow>,
     /// Invitations may be drawn now (published, not started, the user organises it).
     may_invite: bool,
+    /// Its participants, for the organisers.
+    participants: Vec<ParticipantRow>,
+    /// Over: attendance is recorded; and whether it is closed.
+    over: bool,
+    attendance_closed: bool,
+    /// Outcomes may be recorded (from the start to 90 days after the end).
+    outcomes_open: bool,
+    /// Seated participants whose attendance is still to record.
+    to_record: usize,
+    funnel: Vec<StageRow>,
+    /// (code, label) of the kinds of outcome and of the contracts, for the form.
+    outcome_kinds: Vec<(&'static str, &'static str)>,
+    contracts: Vec<(&'static str, &'static str)>,
+}
+
+/// A participant as the organisers' table shows them.
+pub struct ParticipantRow {
+    pub view: crate::actions::outcomes::ParticipantView,
+    pub shown: String,
+    pub modality: &'static str,
+    pub seat: &'static str,
+    pub attendance: &'static str,
+    /// "Embauche (CDD, 6 mois) le 22/01/2027", ...
+    pub outcomes: Vec<String>,
+}
+
+/// One stage of the funnel: its label, its count (or "—" withheld) and each public's.
+pub struct StageRow {
+    pub label: &'static str,
+    pub count: String,
+    pub publics: Vec<String>,
+}
+
+fn stage_label(stage: &str) -> &'static str {
+    match stage {
+        "invited" => "Invitées",
+        "registered" => "Inscrites",
+        "present" => "Présentes",
+        "interviewed" => "En entretien",
+        "hired" => "Embauchées",
+        _ => "Autre",
+    }
+}
+
+fn withheld(n: Option<u64>) -> String {
+    n.map_or_else(|| "< 20".to_string(), |n| n.to_string())
+}
+
+/// The funnel's rows.
+pub fn stage_rows(view: crate::actions::outcomes::FunnelView) -> Vec<StageRow> {
+    view.stages
+        .into_iter()
+        .map(|s| StageRow {
+            label: stage_label(&s.stage),
+            count: withheld(s.count),
+            publics: s.by_public.into_iter().map(|p| withheld(p.count)).collect(),
+        })
+        .collect()
+}
+
+fn outcome_label(o: &crate::actions::outcomes::OutcomeView) -> String {
+    let kind = match o.kind.as_str() {
+        "interview" => "Entretien",
+        "hire" => "Embauche",
+        "training" => "Entrée en formation",
+        "immersion" => "Immersion (PMSMP)",
+        _ => "Autre",
+    };
+    let contract = match (&o.contract_type, o.contract_months) {
+        (Some(c), Some(m)) => format!(" ({}, {m} mois)", labels::contract(c)),
+        (Some(c), None) => format!(" ({})", labels::contract(c)),
+        _ => String::new(),
+    };
+    format!("{kind}{contract} le {}", o.on.format("%d/%m/%Y"))
 }
 
 /// An invitation as the organisers' table shows it.
@@ -177,10 +251,84 @@ pub async fn show(
         Vec::new()
     };
     let may_invite = view.organising && view.state == "published" && view.starts_at > state.now();
+    let now = state.now();
+    let over = view.ends_at <= now;
+    let outcomes_open =
+        view.starts_at <= now && now <= view.ends_at + chrono::Duration::days(model::OUTCOME_DAYS);
+    let participants: Vec<ParticipantRow> = if view.organising {
+        crate::actions::outcomes::participants(State(state.clone()), principal.clone(), Path(id))
+            .await?
+            .0
+            .into_iter()
+            .map(|p| ParticipantRow {
+                shown: p.name.clone().unwrap_or_else(|| p.pseudonym.clone()),
+                modality: if p.modality == "remote" {
+                    "en ligne"
+                } else {
+                    "sur place"
+                },
+                seat: if p.seat == "waiting" {
+                    "liste d'attente"
+                } else {
+                    "inscrit(e)"
+                },
+                attendance: match p.attendance.as_deref() {
+                    Some("present") => "présent(e)",
+                    Some("excused") => "excusé(e)",
+                    Some("absent") => "absent(e)",
+                    _ => "",
+                },
+                outcomes: p.outcomes.iter().map(outcome_label).collect(),
+                view: p,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let to_record = participants
+        .iter()
+        .filter(|p| p.view.seat == "registered" && p.view.attendance.is_none())
+        .count();
+    let attendance_closed = state
+        .store
+        .action(id)
+        .await?
+        .map(|a| a.gathering_id)
+        .map(|g| state.store.gathering(g));
+    let attendance_closed = match attendance_closed {
+        Some(gathering) => gathering
+            .await?
+            .is_some_and(|g| g.attendance_closed_at.is_some()),
+        None => false,
+    };
+    let funnel = stage_rows(
+        crate::actions::outcomes::action_funnel(State(state.clone()), principal.clone(), Path(id))
+            .await?
+            .0,
+    );
     let action = card(view);
     Ok(render(&ActionPage {
         invitations,
         may_invite,
+        participants,
+        over,
+        attendance_closed,
+        outcomes_open,
+        to_record,
+        funnel,
+        outcome_kinds: vec![
+            ("interview", "Entretien"),
+            ("hire", "Embauche"),
+            ("training", "Entrée en formation"),
+            ("immersion", "Immersion (PMSMP)"),
+        ],
+        contracts: vec![
+            ("", "—"),
+            ("CDI", "CDI"),
+            ("CDD", "CDD"),
+            ("MIS", "Mission d'intérim"),
+            ("CCE", "Contrat de chantier"),
+        ],
         chrome: Chrome::new(&principal, action.view.title.clone(), "/actions")
             .notice(done(query.fait.as_deref())),
         action,
@@ -829,4 +977,210 @@ pub async fn invitations(
         open,
         answered,
     }))
+}
+
+/// The refusals of the participants' forms, in French.
+fn refused(err: ApiError) -> ApiError {
+    match err {
+        ApiError::Conflict(reason) => {
+            ApiError::Refused(if reason.contains("once the gathering is over") {
+                "La présence se note et se clôt une fois l'action terminée.".to_string()
+            } else if reason.contains("closed") {
+                "La présence de cette action est déjà close.".to_string()
+            } else if reason.contains("attendance: ") {
+                "Des présences restent à noter avant de clore.".to_string()
+            } else if reason.contains("90 days") {
+                "Les résultats se notent du début de l'action à 90 jours après sa fin.".to_string()
+            } else if reason.contains("already recorded") {
+                "Ce résultat est déjà noté pour cette personne.".to_string()
+            } else {
+                "Cette opération n'est pas possible dans l'état de l'action.".to_string()
+            })
+        }
+        other => other,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PresenceForm {
+    job_seeker_id: i64,
+    presence: String,
+}
+
+pub async fn attendance(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+    crate::json::PageForm(form): crate::json::PageForm<PresenceForm>,
+) -> PageResult {
+    let attendance = match form.presence.as_str() {
+        "present" => "present",
+        "excuse" => "excused",
+        "absent" => "absent",
+        _ => return Err(ApiError::field("/presence", "present, excuse ou absent").into()),
+    };
+    crate::actions::outcomes::record_attendance(
+        State(state),
+        principal,
+        Path(id),
+        JsonBody(crate::actions::outcomes::ParticipantAttendance {
+            job_seeker_id: form.job_seeker_id,
+            attendance: attendance.to_string(),
+        }),
+    )
+    .await
+    .map_err(refused)?;
+    Ok(see_other(&format!(
+        "/actions/{id}?fait=presence#participants"
+    )))
+}
+
+pub async fn close_attendance(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+) -> PageResult {
+    crate::actions::outcomes::close_attendance(State(state), principal, Path(id))
+        .await
+        .map_err(refused)?;
+    Ok(see_other(&format!(
+        "/actions/{id}?fait=cloture_action#participants"
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct OutcomeForm {
+    job_seeker_id: i64,
+    resultat: String,
+    #[serde(default)]
+    offre: String,
+    #[serde(default)]
+    contrat: String,
+    #[serde(default)]
+    duree: String,
+    #[serde(default)]
+    date: String,
+}
+
+pub async fn outcome(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+    crate::json::PageForm(form): crate::json::PageForm<OutcomeForm>,
+) -> PageResult {
+    let number = |text: &str, field: &str| -> Result<Option<i64>, ApiError> {
+        match text.trim() {
+            "" => Ok(None),
+            t => t
+                .parse()
+                .map(Some)
+                .map_err(|_| ApiError::field(field, "un nombre")),
+        }
+    };
+    let offer = number(&form.offre, "/offre")?;
+    let months = number(&form.duree, "/duree")?
+        .map(|m| u16::try_from(m).map_err(|_| ApiError::field("/duree", "de 1 à 120 mois")))
+        .transpose()?;
+    let on = match form.date.trim() {
+        "" => None,
+        t => Some(
+            NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .map_err(|_| ApiError::field("/date", "une date au format JJ/MM/AAAA"))?,
+        ),
+    };
+    let request = crate::actions::outcomes::NewOutcomeRequest {
+        job_seeker_id: form.job_seeker_id,
+        kind: form.resultat.clone(),
+        offer_id: offer,
+        contract_type: Some(form.contrat.clone()).filter(|c| !c.trim().is_empty()),
+        contract_months: months,
+        on,
+    };
+    match crate::actions::outcomes::record_outcome(
+        State(state),
+        principal,
+        Path(id),
+        JsonBody(request),
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!(
+            "/actions/{id}?fait=resultat#participants"
+        ))),
+        Err(ApiError::Invalid(problems)) => Err(ApiError::Refused(format!(
+            "Le résultat n'est pas noté : {}.",
+            problems
+                .iter()
+                .map(|p| match p.path.as_str() {
+                    "/contract_type" =>
+                        "une embauche se note avec son contrat, et seule une embauche en a un",
+                    "/contract_months" =>
+                        "la durée du contrat en mois (de 1 à 120), sauf pour un CDI",
+                    "/offer_id" => "l'offre choisie n'est pas celle de l'action",
+                    "/job_seeker_id" => "seule une personne inscrite à l'action a un résultat",
+                    "/on" => "une date plausible",
+                    _ => "choisissez le résultat",
+                })
+                .collect::<Vec<_>>()
+                .join(" ; ")
+        ))
+        .into()),
+        Err(other) => Err(refused(other).into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "actions/sheet.html")]
+struct SheetPage {
+    chrome: Chrome,
+    action: ActionCard,
+    participants: Vec<ParticipantRow>,
+}
+
+/// The attendance sheet as a page to print (or save as PDF from the browser).
+pub async fn sheet(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+) -> PageResult {
+    let axum::Json(view) =
+        crate::actions::api::get_action(State(state.clone()), principal.clone(), Path(id)).await?;
+    let people =
+        crate::actions::outcomes::participants(State(state.clone()), principal.clone(), Path(id))
+            .await?
+            .0;
+    let participants = people
+        .into_iter()
+        .filter(|p| p.seat == "registered")
+        .map(|p| ParticipantRow {
+            shown: p.name.clone().unwrap_or_else(|| p.pseudonym.clone()),
+            modality: if p.modality == "remote" {
+                "en ligne"
+            } else {
+                "sur place"
+            },
+            seat: "inscrit(e)",
+            attendance: "",
+            outcomes: Vec::new(),
+            view: p,
+        })
+        .collect();
+    Ok(render(&SheetPage {
+        chrome: Chrome::new(
+            &principal,
+            format!("Émargement — {}", view.title),
+            "/actions",
+        ),
+        action: card(view),
+        participants,
+    }))
+}
+
+/// The attendance sheet as a spreadsheet.
+pub async fn sheet_xlsx(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+) -> PageResult {
+    Ok(crate::actions::outcomes::attendance_sheet(State(state), principal, Path(id)).await?)
 }

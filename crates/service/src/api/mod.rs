@@ -11,6 +11,7 @@ pub(crate) use views::*;
 
 pub(crate) use crate::actions::api as actions;
 pub(crate) use crate::actions::invitations;
+pub(crate) use crate::actions::outcomes;
 pub(crate) use crate::admin::api as admin;
 pub(crate) use crate::directory::api as directory;
 pub(crate) use crate::indicators::api as indicators;
@@ -128,6 +129,13 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         ))
         .routes(routes!(invitations::agency_invitations))
         .routes(routes!(invitations::move_invitation))
+        .routes(routes!(outcomes::participants))
+        .routes(routes!(outcomes::record_attendance))
+        .routes(routes!(outcomes::close_attendance))
+        .routes(routes!(outcomes::record_outcome))
+        .routes(routes!(outcomes::action_funnel))
+        .routes(routes!(outcomes::funnel))
+        .routes(routes!(outcomes::attendance_sheet))
         .routes(routes!(meetings::list_meetings, meetings::create_meeting))
         .routes(routes!(meetings::register, meetings::list_registrations))
         .routes(routes!(meetings::record_attendance))

@@ -117,6 +117,11 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         .route("/actions/{id}", get(actions::show))
         .route("/actions/{id}/etat", post(actions::move_to))
         .route("/actions/{id}/invitations", post(actions::invite))
+        .route("/actions/{id}/presence", post(actions::attendance))
+        .route("/actions/{id}/cloture", post(actions::close_attendance))
+        .route("/actions/{id}/resultats", post(actions::outcome))
+        .route("/actions/{id}/emargement", get(actions::sheet))
+        .route("/actions/{id}/emargement.xlsx", get(actions::sheet_xlsx))
         .route("/invitations", get(actions::invitations))
         .route("/invitations/{id}/etat", post(actions::move_invitation))
         .route("/reunions", get(meetings::list).post(meetings::create))
@@ -581,6 +586,9 @@ pub fn done(code: Option<&str>) -> Option<String> {
             "L'inscription est annulée ; la place libérée revient à la liste d'attente."
         }
         "cloture" => "La présence de la réunion est close.",
+        "cloture_action" => {
+            "La présence de l'action est close : ses résultats se notent encore 90 jours."
+        }
         "reunion" => "La réunion est créée et les structures du territoire sont invitées.",
         "presence" => "La présence est enregistrée.",
         "action_creee" => {
@@ -593,6 +601,10 @@ pub fn done(code: Option<&str>) -> Option<String> {
              enregistrent leurs réponses."
         }
         "invitation" => "La réponse à l'invitation est enregistrée.",
+        "resultat" => {
+            "Le résultat est noté ; une embauche ou un entretien sur une offre de l'action met à \
+             jour la mise en relation."
+        }
         "consentement" => "Le consentement et les statuts déclarés sont enregistrés.",
         "retrait" => {
             "Le consentement est retiré : la personne ne figure plus dans les présélections, et \

@@ -600,3 +600,353 @@ pub async fn invitations_through_the_pages(db: TestDb) {
     assert!(page.html.contains("inscrit(e)"), "{}", page.html);
     server.stop().await;
 }
+
+/// An action with three people of FT agency A registered (their invitations accepted), then
+/// over: (action id, the three people's ids, the number invited).
+async fn held_action_with_three(
+    server: &Server,
+    world: &World,
+    recruiter: &Client,
+    advisor: &Client,
+) -> (i64, Vec<i64>, u64) {
+    let id = published_action(server, world, recruiter, "Job dating des caristes").await;
+    let (status, drawn) = recruiter
+        .post(
+            &format!("/api/v1/actions/{id}/invitations"),
+            &json!({ "per_position": 10 }),
+        )
+        .await;
+    assert_eq!(status, 201, "{drawn}");
+    let (_, mine) = advisor.get("/api/v1/invitations").await;
+    let mut people = Vec::new();
+    for invitation in mine.as_array().unwrap().iter().take(3) {
+        let path = format!("/api/v1/invitations/{}/state", invitation["id"]);
+        assert_eq!(
+            advisor.post(&path, &json!({ "to": "accepted" })).await.0,
+            204
+        );
+        people.push(invitation["job_seeker_id"].as_i64().unwrap());
+    }
+    assert_eq!(people.len(), 3, "{mine}");
+    (id, people, drawn["invited"].as_u64().unwrap())
+}
+
+/// Attendance once the action is over, outcomes from its start to 90 days after (a hire or an
+/// interview for its offer moves the referral), each wrong field named; the funnel counted,
+/// each figure under 20 withheld for those who do not organise it; the attendance sheet as a
+/// spreadsheet with the names the organisers may read.
+pub async fn outcomes_move_the_referral_and_the_funnel_counts_them(db: TestDb) {
+    let (server, world) = Server::start_with(db, 12, 0, service::Config::default()).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let advisor = server.login("advisor@a.fr").await;
+    let (id, people, invited) = held_action_with_three(&server, &world, &recruiter, &advisor).await;
+    let base = format!("/api/v1/actions/{id}");
+    let attendance = |person: i64, attendance: &str| json!({ "job_seeker_id": person, "attendance": attendance });
+    // Before the action: no attendance, no outcome.
+    assert_eq!(
+        recruiter
+            .post(
+                &format!("{base}/attendance"),
+                &attendance(people[0], "present")
+            )
+            .await
+            .0,
+        409
+    );
+    let interview = |person: i64| json!({ "job_seeker_id": person, "kind": "interview" });
+    assert_eq!(
+        recruiter
+            .post(&format!("{base}/outcomes"), &interview(people[0]))
+            .await
+            .0,
+        409
+    );
+    server.advance(Duration::days(14) + Duration::hours(3));
+    let recruiter = server.login("recruiter@x.fr").await;
+    let other = server.login("recruiter@y.fr").await;
+    // The participants, named: they accepted.
+    let (status, listed) = recruiter.get(&format!("{base}/participants")).await;
+    assert_eq!(status, 200, "{listed}");
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 3);
+    assert!(
+        listed
+            .iter()
+            .all(|p| p["name"].as_str().unwrap().contains("Durand"))
+    );
+    assert_eq!(other.get(&format!("{base}/participants")).await.0, 403);
+    for (person, came) in people.iter().zip(["present", "present", "absent"]) {
+        let (status, body) = recruiter
+            .post(&format!("{base}/attendance"), &attendance(*person, came))
+            .await;
+        assert_eq!(status, 204, "{body}");
+    }
+    let (status, body) = recruiter
+        .post(
+            &format!("{base}/attendance"),
+            &attendance(people[0], "late"),
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), &body["fields"][0]["path"]),
+        (422, &json!("/attendance"))
+    );
+    assert_eq!(
+        recruiter
+            .post(&format!("{base}/attendance/close"), &json!({}))
+            .await
+            .0,
+        204
+    );
+    // Outcomes: each wrong field named.
+    let outcomes = format!("{base}/outcomes");
+    let outcome = |body: serde_json::Value| {
+        let recruiter = &recruiter;
+        let outcomes = outcomes.clone();
+        async move { recruiter.post(&outcomes, &body).await }
+    };
+    for (body, field) in [
+        (
+            json!({ "job_seeker_id": people[0], "kind": "hire" }),
+            "/contract_type",
+        ),
+        (
+            json!({ "job_seeker_id": people[0], "kind": "hire", "contract_type": "CDI", "contract_months": 3 }),
+            "/contract_months",
+        ),
+        (
+            json!({ "job_seeker_id": people[0], "kind": "training", "contract_type": "CDD" }),
+            "/contract_type",
+        ),
+        (
+            json!({ "job_seeker_id": people[0], "kind": "interview", "offer_id": world.offer_y }),
+            "/offer_id",
+        ),
+        (
+            json!({ "job_seeker_id": people[0], "kind": "party" }),
+            "/kind",
+        ),
+        (
+            json!({ "job_seeker_id": world.seekers[&7], "kind": "interview" }),
+            "/job_seeker_id",
+        ),
+    ] {
+        let (status, answer) = outcome(body.clone()).await;
+        assert_eq!(status, 422, "{body}: {answer}");
+        assert_eq!(answer["fields"][0]["path"], field, "{body}: {answer}");
+    }
+    let (status, hired) = outcome(json!({
+        "job_seeker_id": people[0], "kind": "hire", "offer_id": world.offer_x,
+        "contract_type": "CDD", "contract_months": 6, "on": "2026-04-01",
+    }))
+    .await;
+    assert_eq!(status, 201, "{hired}");
+    assert_eq!(
+        outcome(json!({ "job_seeker_id": people[0], "kind": "hire", "contract_type": "CDI" }))
+            .await
+            .0,
+        409
+    );
+    let (status, _) = outcome(json!({
+        "job_seeker_id": people[1], "kind": "interview", "offer_id": world.offer_x,
+    }))
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        outcome(json!({ "job_seeker_id": people[2], "kind": "training" }))
+            .await
+            .0,
+        201
+    );
+    // The referrals followed: hired for the first, at interview for the second.
+    let store = server.state.store.clone();
+    for (person, state) in [
+        (people[0], store::ReferralState::Hired),
+        (people[1], store::ReferralState::Interview),
+    ] {
+        let referrals = store
+            .referrals(store::ReferralScope::JobSeeker(person), 0, 10)
+            .await
+            .unwrap();
+        let referral = referrals
+            .iter()
+            .find(|r| r.offer_id == world.offer_x)
+            .unwrap();
+        assert_eq!(referral.state, state);
+    }
+    assert!(
+        store
+            .referrals(store::ReferralScope::JobSeeker(people[2]), 0, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The funnel: every count for the organisers; under 20 withheld for the others; each
+    // public's figure under 20 withheld for all.
+    let stages = |body: &serde_json::Value| -> Vec<serde_json::Value> {
+        body["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["count"].clone())
+            .collect()
+    };
+    let (status, funnel) = recruiter.get(&format!("{base}/funnel")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        stages(&funnel),
+        [json!(invited), json!(3), json!(2), json!(2), json!(1)]
+    );
+    assert!(
+        funnel["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["by_public"].as_array().unwrap())
+            .all(|p| p["count"].is_null())
+    );
+    let (_, seen) = other.get(&format!("{base}/funnel")).await;
+    assert!(
+        stages(&seen).iter().all(serde_json::Value::is_null),
+        "{seen}"
+    );
+    let (status, all) = other.get("/api/v1/actions/funnel").await;
+    assert_eq!(status, 200);
+    assert!(stages(&all).iter().all(serde_json::Value::is_null), "{all}");
+    assert_eq!(
+        other
+            .get("/api/v1/actions/funnel?since=2026-05-01&until=2026-04-01")
+            .await
+            .1["fields"][0]["path"],
+        "?until"
+    );
+    // The attendance sheet: a spreadsheet naming the participants.
+    let response = recruiter
+        .raw("GET", &format!("{base}/attendance-sheet"))
+        .await
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = response.bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    for shown in [
+        "Job dating des caristes",
+        "Signature",
+        "Durand",
+        "présent(e)",
+        "absent(e)",
+    ] {
+        assert!(strings.contains(shown), "{shown}: {strings}");
+    }
+    assert_eq!(other.get(&format!("{base}/attendance-sheet")).await.0, 403);
+    // Held, then closed: its attendance is.
+    for to in ["held", "closed"] {
+        let (status, body) = recruiter
+            .post(&format!("{base}/state"), &json!({ "to": to }))
+            .await;
+        assert_eq!(status, 200, "{to}: {body}");
+    }
+    server.stop().await;
+}
+
+/// The same through the pages: attendance and an outcome noted from the action's page, the
+/// printable sheet and the spreadsheet.
+pub async fn outcomes_through_the_pages(db: TestDb) {
+    let (server, world) = Server::start_with(db, 12, 0, service::Config::default()).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let advisor = server.login("advisor@a.fr").await;
+    let (id, people, _) = held_action_with_three(&server, &world, &recruiter, &advisor).await;
+    let page = recruiter.page(&format!("/actions/{id}")).await;
+    assert!(page.html.contains("après l'action"), "{}", page.html);
+    let early = recruiter
+        .post_form(
+            &format!("/actions/{id}/presence"),
+            &[
+                ("job_seeker_id", &people[0].to_string()),
+                ("presence", "present"),
+            ],
+        )
+        .await;
+    assert_eq!(early.status, 409);
+    assert!(
+        early.html.contains("se clôt une fois"),
+        "{}",
+        early.html
+    );
+    server.advance(Duration::days(14) + Duration::hours(3));
+    let recruiter = server.login("recruiter@x.fr").await;
+    for person in &people {
+        let noted = recruiter
+            .post_form(
+                &format!("/actions/{id}/presence"),
+                &[
+                    ("job_seeker_id", &person.to_string()),
+                    ("presence", "present"),
+                ],
+            )
+            .await;
+        assert_eq!(noted.status, 303, "{}", noted.html);
+    }
+    let refused = recruiter
+        .post_form(
+            &format!("/actions/{id}/resultats"),
+            &[
+                ("job_seeker_id", &people[0].to_string()),
+                ("resultat", "hire"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 409);
+    assert!(
+        refused.html.contains("avec son contrat"),
+        "{}",
+        refused.html
+    );
+    let noted = recruiter
+        .post_form(
+            &format!("/actions/{id}/resultats"),
+            &[
+                ("job_seeker_id", &people[0].to_string()),
+                ("resultat", "hire"),
+                ("offre", &world.offer_x.to_string()),
+                ("contrat", "MIS"),
+                ("duree", "3"),
+                ("date", "2026-04-02"),
+            ],
+        )
+        .await;
+    assert_eq!(noted.status, 303, "{}", noted.html);
+    let page = recruiter.page(&format!("/actions/{id}")).await;
+    for shown in [
+        "présent(e)",
+        "Embauche (",
+        "3 mois) le 02/04/2026",
+        "Clore la présence",
+        "Embauchées",
+    ] {
+        assert!(page.html.contains(shown), "{shown}: {}", page.html);
+    }
+    let sheet = recruiter.page(&format!("/actions/{id}/emargement")).await;
+    assert_eq!(sheet.status, 200);
+    assert!(sheet.html.contains("Feuille d'émargement") && sheet.html.contains("Durand"));
+    let xlsx = recruiter
+        .raw("GET", &format!("/actions/{id}/emargement.xlsx"))
+        .await
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), 200);
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+    server.stop().await;
+}

@@ -66,4 +66,6 @@ on_both_backends!(
     an_action_is_prepared_from_an_offer_through_the_pages,
     invitations_are_drawn_relayed_and_answered,
     invitations_through_the_pages,
+    outcomes_move_the_referral_and_the_funnel_counts_them,
+    outcomes_through_the_pages,
 );

@@ -132,6 +132,17 @@ const CASES: &[Case] = &[
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/actions/{published}/invitations" },
     Case { expect: [(200, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/invitations?structure={mine}" },
     Case { expect: [(204, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/invitations/{invitation}/state" },
+    // Participants, attendance and outcomes: the organisers'. Nobody is registered and the
+    // action is to come: no registration (404), not over (409), not seated (422).
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/actions/{published}/participants" },
+    Case { expect: [(404, 403), (404, 403), (404, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/actions/{published}/attendance" },
+    Case { expect: [(409, 403), (409, 403), (409, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/actions/{published}/attendance/close" },
+    Case { expect: [(422, 403), (422, 403), (422, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/actions/{published}/outcomes" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/actions/{published}/attendance-sheet" },
+    // Funnels: counts only, read by all (a draft's by its organisers only).
+    Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/actions/{published}/funnel" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/actions/{action}/funnel" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/actions/funnel" },
 ];
 
 /// An invitation on each side: FT A's seeker 6 to the own published action, FT B's seeker 7
@@ -387,6 +398,12 @@ pub async fn access_matrix(db: TestDb) {
                     "/api/v1/actions/{action}/state" => json!({ "to": "held" }),
                     "/api/v1/actions/{published}/invitations" => json!({}),
                     "/api/v1/invitations/{invitation}/state" => json!({ "to": "relayed" }),
+                    "/api/v1/actions/{published}/attendance" => json!({
+                        "job_seeker_id": world.seekers[&6], "attendance": "present"
+                    }),
+                    "/api/v1/actions/{published}/outcomes" => json!({
+                        "job_seeker_id": world.seekers[&6], "kind": "interview"
+                    }),
                     "/api/v1/actions" => json!({
                         "kind": "job_dating", "title": "Job dating", "romes": ["N1103"],
                         "commune": "93066", "starts_at": "2020-01-01T09:00:00Z"
@@ -442,6 +459,8 @@ const PAGES: &[Case] = &[
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "/actions/{action}" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "/actions/{published}" },
     Case { expect: [(200, 200), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "/invitations" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "/actions/{published}/emargement" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "/actions/{published}/emargement.xlsx" },
 ];
 
 pub async fn page_access_matrix(db: TestDb) {

@@ -752,3 +752,177 @@ pub async fn invitations_are_answered_and_an_accepted_one_registers_the_person(d
             .is_err()
     );
 }
+
+/// An action's outcomes: only for a person seated in it, from its start to ninety days after
+/// its end, one of each kind; and its funnel counted by the database, with each status's
+/// holders (fixtures: person 2 and 4 hold RQTH, person 3 is long-term unemployed).
+pub async fn outcomes_are_recorded_in_their_window_and_the_funnel_counts_them(db: &TestDb) {
+    let store = db.store();
+    let [ft, agency] = add_structures(
+        store,
+        [
+            (1, StructureKind::FranceTravail),
+            (3, StructureKind::AgenceEmploi),
+        ],
+    )
+    .await;
+    let records: Vec<_> = (1..=4).map(|n| job_seeker(n, &siret(1))).collect();
+    store.upsert_job_seekers(&records, at(1)).await.unwrap();
+    let mut people = Vec::new();
+    for record in &records {
+        people.push(
+            store
+                .job_seeker(&record.external_id)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+        );
+    }
+    let action = store
+        .create_action(
+            &NewAction {
+                kind: ActionKind::JobDating,
+                title: "Job dating".to_string(),
+                description: String::new(),
+                lead: ft,
+                partners: vec![agency],
+                offers: Vec::new(),
+                romes: vec![domain::RomeCode::parse("N1103").unwrap()],
+                commune: Some(domain::InseeCode::parse("93066").unwrap()),
+                address: None,
+                online_link: None,
+                prerequisites: Vec::new(),
+                public_tags: Vec::new(),
+                gathering: two_hours_on(20, 3, 0),
+                created_by: None,
+            },
+            at(2),
+        )
+        .await
+        .unwrap();
+    let invitations: Vec<NewInvitation> = people
+        .iter()
+        .map(|p| NewInvitation {
+            action_id: action.id,
+            job_seeker_id: *p,
+            offer_id: None,
+            agency_id: ft,
+            deadline: at(10),
+            created_by: None,
+        })
+        .collect();
+    let stored = store.create_invitations(&invitations, at(3)).await.unwrap();
+    let person = workflow::Mover::PersonSide;
+    let mut registrations = Vec::new();
+    for invitation in &stored[..3] {
+        let accepted = store
+            .move_invitation(
+                invitation.id,
+                InvitationState::Accepted,
+                person,
+                Modality::OnSite,
+                at(4),
+            )
+            .await
+            .unwrap();
+        registrations.push(accepted.registration_id.unwrap());
+    }
+    store
+        .move_invitation(
+            stored[3].id,
+            InvitationState::Declined,
+            person,
+            Modality::OnSite,
+            at(4),
+        )
+        .await
+        .unwrap();
+    for (registration, attendance) in
+        registrations
+            .iter()
+            .zip([Attendance::Present, Attendance::Present, Attendance::Absent])
+    {
+        store
+            .record_attendance(*registration, attendance, at(21))
+            .await
+            .unwrap();
+    }
+    let outcome = |n: usize, kind: OutcomeKind| NewOutcome {
+        action_id: action.id,
+        job_seeker_id: people[n - 1],
+        kind,
+        offer_id: None,
+        contract_type: (kind == OutcomeKind::Hire).then_some(ContractType::Cdd),
+        contract_months: (kind == OutcomeKind::Hire).then_some(6),
+        on: date(2026, 1, 22),
+        recorded_by: None,
+    };
+    // Before the action starts, or past ninety days after it: refused.
+    assert!(matches!(
+        store.record_outcome(&outcome(1, OutcomeKind::Interview), at(19)).await,
+        Err(StoreError::Conflict(message)) if message.contains("90 days")
+    ));
+    assert!(
+        store
+            .record_outcome(&outcome(1, OutcomeKind::Interview), at(20) + chrono::Duration::days(91))
+            .await
+            .is_err()
+    );
+    // Someone not seated (person 4 declined): refused.
+    assert!(matches!(
+        store.record_outcome(&outcome(4, OutcomeKind::Interview), at(21)).await,
+        Err(StoreError::Conflict(message)) if message.contains("seated")
+    ));
+    let mut recorded = Vec::new();
+    for (n, kind, day) in [
+        (1, OutcomeKind::Interview, 21),
+        (1, OutcomeKind::Hire, 40),
+        (2, OutcomeKind::Interview, 21),
+        (3, OutcomeKind::Training, 100),
+    ] {
+        recorded.push(
+            store
+                .record_outcome(&outcome(n, kind), at(day))
+                .await
+                .unwrap(),
+        );
+    }
+    assert!(matches!(
+        store
+            .record_outcome(&outcome(1, OutcomeKind::Hire), at(41))
+            .await,
+        Err(StoreError::Duplicate { field: "kind", .. })
+    ));
+    assert_eq!(store.outcomes_of_action(action.id).await.unwrap(), recorded);
+    // The funnel, counted by the database: [rqth, long_term, rsa, qpv, senior, young].
+    let funnel = store
+        .action_funnel(Some(action.id), at(0), at(0))
+        .await
+        .unwrap();
+    let expected = [
+        ("invited", 4, [2, 1, 0, 0, 0, 0]),
+        ("registered", 3, [1, 1, 0, 0, 0, 0]),
+        ("present", 2, [1, 0, 0, 0, 0, 0]),
+        ("interviewed", 2, [1, 0, 0, 0, 0, 0]),
+        ("hired", 1, [0, 0, 0, 0, 0, 0]),
+    ];
+    assert_eq!(
+        funnel
+            .iter()
+            .map(|s| (s.stage.as_str(), s.count, s.holders))
+            .collect::<Vec<_>>(),
+        expected
+    );
+    // By period: the action counts where it starts, not elsewhere.
+    let whole = store.action_funnel(None, at(20), at(21)).await.unwrap();
+    assert_eq!(whole, funnel);
+    let elsewhere = store.action_funnel(None, at(21), at(60)).await.unwrap();
+    assert!(elsewhere.iter().all(|s| s.count == 0), "{elsewhere:?}");
+    // The schema: a contract only for a hire.
+    assert!(
+        db.execute_raw("UPDATE action_outcomes SET contract_type = 'CDI' WHERE kind = 'training'")
+            .await
+            .is_err()
+    );
+}

@@ -74,4 +74,5 @@ contract_tests!(
     reminders_are_taken_once_and_messages_marked,
     actions_are_created_listed_and_moved,
     invitations_are_answered_and_an_accepted_one_registers_the_person,
+    outcomes_are_recorded_in_their_window_and_the_funnel_counts_them,
 );
