@@ -481,6 +481,89 @@ async function advisorRegistersForAMeeting(browser) {
   });
 }
 
+/** The recruiter builds a job dating on their first open offer (from its panel of actions)
+ * with the demo advisor's France Travail agency, publishes it and draws invitations. */
+async function recruiterOrganisesAnAction(browser) {
+  const lead = account("advisor").structure.replace(/ \(\d{14}\)$/, "");
+  return asRole(browser, "recruiter", "recruiter, action", async (page) => {
+    await page.goto(`${base}/tableau-de-bord`);
+    await page.locator("table tbody tr").first().getByRole("link").click();
+    await page.getByRole("link", { name: "Proposer une action co-organisée" }).click();
+    await page.waitForURL(/\/actions\/nouvelle\?offre=\d+/);
+    assert.ok(await page.locator("input[name^=offre_]:checked").count() === 1, "the offer is ticked");
+    await check(page, "action-nouvelle");
+    await page.getByLabel("Type d'action").selectOption("job_dating");
+    await page.getByLabel("Intitulé").fill("Job dating des préparateurs de commandes");
+    const option = page.locator("#porteuse option", { hasText: lead });
+    await page.getByLabel("Agence France Travail porteuse").selectOption(await option.first().getAttribute("value"));
+    await page.getByRole("button", { name: "Créer l'action en préparation" }).click();
+    await page.getByText("L'action n'est pas créée").waitFor();
+    await check(page, "action-erreurs");
+    const day = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel(/^Date/).fill(day);
+    await page.getByLabel("Heure de début").fill("09:30");
+    await pickSuggestion(page, "Commune", "92100");
+    await page.getByLabel("Ouvert aux travailleurs handicapés").check({ force: true });
+    await page.getByRole("button", { name: "Créer l'action en préparation" }).click();
+    await page.waitForURL(/\/actions\/\d+\?fait=action_creee/);
+    await page.getByText("En préparation").first().waitFor();
+    await check(page, "action-creee");
+    await page.getByRole("button", { name: "Publier" }).click();
+    await page.getByText("L'état de l'action est enregistré.").waitFor();
+    await page.getByLabel("Invitations par poste à pourvoir").selectOption("5");
+    await page.getByRole("button", { name: "Inviter des candidats" }).click();
+    await page.getByText(/Les invitations sont tirées/).waitFor();
+    assert.ok((await page.getByRole("cell", { name: "À relayer" }).count()) > 0, "invitations drawn");
+    await check(page, "action-invitations");
+  });
+}
+
+/** The advisor relays an invitation of one of their people and records that they accept. */
+async function advisorAnswersAnInvitation(browser) {
+  return asRole(browser, "advisor", "advisor, invitation", async (page) => {
+    await page.getByRole("link", { name: "Invitations" }).first().click();
+    await page.waitForURL(/\/invitations/);
+    await check(page, "invitations");
+    const accept = page.getByRole("button", { name: /^Acceptée/ });
+    assert.ok((await accept.count()) > 0, "the next job dating invited the advisor's people");
+    await accept.first().click();
+    await page.getByText("La réponse à l'invitation est enregistrée.").waitFor();
+    await check(page, "invitation-acceptee");
+  });
+}
+
+/** After yesterday's job dating, the recruiter marks its participants present, closes the
+ * attendance, records a hire, and prints the attendance sheet. */
+async function recruiterRecordsTheOutcome(browser) {
+  return asRole(browser, "recruiter", "recruiter, outcome", async (page) => {
+    await page.getByRole("link", { name: "Actions" }).first().click();
+    await page.waitForURL(/\/actions$/);
+    await check(page, "actions");
+    await page.getByRole("link", { name: /^Job dating partenaire — / }).first().click();
+    await page.getByRole("heading", { name: "Participants" }).waitFor();
+    for (let i = 0; i < 3; i += 1) {
+      await page.getByRole("button", { name: /^Présent\(e\)/ }).first().click();
+      await page.getByText("La présence est enregistrée.").waitFor();
+    }
+    await check(page, "action-presence");
+    await page.getByRole("button", { name: "Clore la présence" }).click();
+    await page.getByText(/La présence de l'action est close/).waitFor();
+    await page.locator("summary", { hasText: "Noter un résultat" }).first().click();
+    const form = page.locator("form[action$='/resultats']").first();
+    await form.getByLabel("Résultat").selectOption("hire");
+    await form.getByLabel("Offre").selectOption({ index: 1 });
+    await form.getByLabel("Contrat (embauche)").selectOption("CDD");
+    await form.getByLabel("Durée en mois (sauf CDI)").fill("6");
+    await form.getByRole("button", { name: "Noter" }).click();
+    await page.getByText(/Le résultat est noté/).waitFor();
+    await page.getByText(/Embauche \(CDD, 6 mois\)/).waitFor();
+    await check(page, "action-embauche");
+    await page.getByRole("link", { name: "Feuille d'émargement à imprimer" }).click();
+    await page.getByRole("heading", { name: "Feuille d'émargement", level: 1 }).waitFor();
+    await check(page, "action-emargement");
+  });
+}
+
 /** A partner keeps its services up to date: the overdue ones are flagged, and confirmed. */
 async function partnerReviewsItsServices(browser) {
   return asRole(browser, "partner", "partner", async (page) => {
@@ -572,6 +655,9 @@ try {
   await advisorSeesOutcome(browser, personUrl);
   await recruiterSearchesTheDirectory(browser);
   await advisorRegistersForAMeeting(browser);
+  await recruiterOrganisesAnAction(browser);
+  await advisorAnswersAnInvitation(browser);
+  await recruiterRecordsTheOutcome(browser);
   await partnerReviewsItsServices(browser);
   await steeringAndAdmin(browser);
   fs.writeFileSync(path.join(shots, "pages.json"), JSON.stringify(checked, null, 2));

@@ -10,7 +10,8 @@ use domain::{InseeCode, RomeCode};
 use serde::Serialize;
 
 use crate::{
-    ActionKind, ActionState, ContractType, InvitationState, NewGathering, OutcomeKind, PublicTag,
+    ActionKind, ActionState, Attendance, ContractType, InvitationState, Modality, NewGathering,
+    OutcomeKind, PublicTag,
 };
 
 /// An action as its organisers describe it.
@@ -143,4 +144,29 @@ pub struct FunnelStage {
     pub stage: String,
     pub count: u64,
     pub holders: [u64; 6],
+}
+
+/// An action of the past as a whole, written at once (the simulated region's year of actions,
+/// an import of history): the action, its state now, each invitation with what became of it,
+/// and what it led to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PastAction {
+    pub action: NewAction,
+    pub state: ActionState,
+    pub created_at: DateTime<Utc>,
+    /// When its attendance was closed, if it was.
+    pub attendance_closed_at: Option<DateTime<Utc>>,
+    pub invitations: Vec<PastInvitation>,
+    pub outcomes: Vec<(NewOutcome, DateTime<Utc>)>,
+}
+
+/// An invitation of the past: drawn at `invitation`'s time, answered (`state`) at
+/// `answered_at`; an accepted one seated or waiting in `modality`, with its attendance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PastInvitation {
+    pub invitation: NewInvitation,
+    pub drawn_at: DateTime<Utc>,
+    pub state: InvitationState,
+    pub answered_at: DateTime<Utc>,
+    pub seat: Option<(Modality, bool, Option<Attendance>)>,
 }

@@ -16,7 +16,7 @@ pub mod workflow;
 
 pub use actions::{
     Action, FUNNEL, FunnelStage, Invitation, NewAction, NewInvitation, NewOutcome, OUTCOME_DAYS,
-    Outcome, time_refusal as action_time_refusal,
+    Outcome, PastAction, PastInvitation, time_refusal as action_time_refusal,
 };
 pub use difficulty::{DifficultyModel, NewDifficultyModel, OfferHistory};
 pub use gatherings::{

@@ -6,6 +6,7 @@
 //! region, and records can be generated in any order. Nothing here does IO or reads the clock:
 //! the reference date is part of the [`Config`].
 
+pub mod actions;
 mod figures;
 pub mod outcomes;
 mod people;
@@ -65,6 +66,10 @@ impl Config {
 
     pub fn scale(&self) -> f64 {
         self.scale
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
     }
 
     pub fn as_of(&self) -> NaiveDate {

@@ -42,6 +42,11 @@ pub trait Actions: Send + Sync {
         until: DateTime<Utc>,
     ) -> Result<Vec<FunnelStage>>;
 
+    /// Writes actions of the past whole, each in one transaction: the action in its state,
+    /// its gathering, invitations, registrations with attendance, and outcomes, with the
+    /// times they carry (no workflow check: history as it happened). Their ids.
+    async fn record_past_actions(&self, actions: &[PastAction]) -> Result<Vec<i64>>;
+
     /// Every action whose gathering starts at `since` or later, the soonest first.
     async fn actions_from(&self, since: DateTime<Utc>) -> Result<Vec<Action>>;
 
@@ -130,6 +135,93 @@ both_backends! {
     }
 
     impl This {
+        /// Creates a draft action and its gathering inside a write transaction.
+        async fn create_action_in(
+            tx: &mut sqlx::Transaction<'_, Db>,
+            action: &NewAction,
+            now: DateTime<Utc>,
+        ) -> Result<Action> {
+            let prerequisites = serde_json::to_string(&action.prerequisites)
+                .map_err(|err| StoreError::Invalid(format!("prerequisites: {err}")))?;
+            let tags = serde_json::to_string(&action.public_tags)
+                .map_err(|err| StoreError::Invalid(format!("public_tags: {err}")))?;
+            let gathering_id: i64 = sqlx::query_scalar(
+                "INSERT INTO gatherings (starts_at, ends_at, capacity_on_site, capacity_remote) \
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(action.gathering.starts_at)
+            .bind(action.gathering.ends_at)
+            .bind(i64::from(action.gathering.capacity_on_site))
+            .bind(i64::from(action.gathering.capacity_remote))
+            .fetch_one(&mut **tx)
+            .await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO actions (kind, title, description, lead_structure_id, gathering_id, \
+                 commune_code, address, online_link, prerequisites, public_tags, state, \
+                 created_by_user_id, created_at, changed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $12, $12) \
+                 RETURNING id",
+            )
+            .bind(action.kind.as_str())
+            .bind(&action.title)
+            .bind(&action.description)
+            .bind(action.lead)
+            .bind(gathering_id)
+            .bind(action.commune.as_ref().map(|c| c.as_str().to_string()))
+            .bind(&action.address)
+            .bind(&action.online_link)
+            .bind(prerequisites)
+            .bind(tags)
+            .bind(action.created_by)
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?;
+            let mut partners = action.partners.clone();
+            partners.sort_unstable();
+            partners.dedup();
+            let mut offers = action.offers.clone();
+            offers.sort_unstable();
+            offers.dedup();
+            let mut romes = action.romes.clone();
+            romes.sort();
+            romes.dedup();
+            let codes: Vec<&str> = romes.iter().map(RomeCode::as_str).collect();
+            // Each list in one statement, from a JSON array (as `Dialect::each_int` reads one).
+            for (table, values) in [
+                (
+                    format!("action_partners (action_id, structure_id) SELECT $1, x.* FROM ({}) x", This::each_int("$2")),
+                    serde_json::json!(partners),
+                ),
+                (
+                    format!("action_offers (action_id, offer_id) SELECT $1, x.* FROM ({}) x", This::each_int("$2")),
+                    serde_json::json!(offers),
+                ),
+                (
+                    format!("action_romes (action_id, rome_code) SELECT $1, x.* FROM ({}) x", This::each_text("$2")),
+                    serde_json::json!(codes),
+                ),
+            ] {
+                sqlx::query(&format!("INSERT INTO {table}"))
+                    .bind(id)
+                    .bind(sqlx::types::Json(values))
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Ok(Action {
+                id,
+                action: NewAction {
+                    partners,
+                    offers,
+                    romes,
+                    ..action.clone()
+                },
+                state: ActionState::Draft,
+                gathering_id,
+                created_at: now,
+                changed_at: now,
+            })
+        }
+
         fn outcome_of_row(row: &Row) -> Result<Outcome> {
             let id: i64 = row.try_get("id")?;
             let kind: String = row.try_get("kind")?;
@@ -291,87 +383,10 @@ both_backends! {
             Ok(stages)
         }
         async fn create_action(&self, action: &NewAction, now: DateTime<Utc>) -> Result<Action> {
-            let prerequisites = serde_json::to_string(&action.prerequisites)
-                .map_err(|err| StoreError::Invalid(format!("prerequisites: {err}")))?;
-            let tags = serde_json::to_string(&action.public_tags)
-                .map_err(|err| StoreError::Invalid(format!("public_tags: {err}")))?;
             let mut tx = self.begin_write().await?;
-            let gathering_id: i64 = sqlx::query_scalar(
-                "INSERT INTO gatherings (starts_at, ends_at, capacity_on_site, capacity_remote) \
-                 VALUES ($1, $2, $3, $4) RETURNING id",
-            )
-            .bind(action.gathering.starts_at)
-            .bind(action.gathering.ends_at)
-            .bind(i64::from(action.gathering.capacity_on_site))
-            .bind(i64::from(action.gathering.capacity_remote))
-            .fetch_one(&mut *tx)
-            .await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO actions (kind, title, description, lead_structure_id, gathering_id, \
-                 commune_code, address, online_link, prerequisites, public_tags, state, \
-                 created_by_user_id, created_at, changed_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $12, $12) \
-                 RETURNING id",
-            )
-            .bind(action.kind.as_str())
-            .bind(&action.title)
-            .bind(&action.description)
-            .bind(action.lead)
-            .bind(gathering_id)
-            .bind(action.commune.as_ref().map(|c| c.as_str().to_string()))
-            .bind(&action.address)
-            .bind(&action.online_link)
-            .bind(prerequisites)
-            .bind(tags)
-            .bind(action.created_by)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            let mut partners = action.partners.clone();
-            partners.sort_unstable();
-            partners.dedup();
-            let mut offers = action.offers.clone();
-            offers.sort_unstable();
-            offers.dedup();
-            let mut romes = action.romes.clone();
-            romes.sort();
-            romes.dedup();
-            let codes: Vec<&str> = romes.iter().map(RomeCode::as_str).collect();
-            // Each list in one statement, from a JSON array (as `Dialect::each_int` reads one).
-            for (table, values) in [
-                (
-                    format!("action_partners (action_id, structure_id) SELECT $1, x.* FROM ({}) x", This::each_int("$2")),
-                    serde_json::json!(partners),
-                ),
-                (
-                    format!("action_offers (action_id, offer_id) SELECT $1, x.* FROM ({}) x", This::each_int("$2")),
-                    serde_json::json!(offers),
-                ),
-                (
-                    format!("action_romes (action_id, rome_code) SELECT $1, x.* FROM ({}) x", This::each_text("$2")),
-                    serde_json::json!(codes),
-                ),
-            ] {
-                sqlx::query(&format!("INSERT INTO {table}"))
-                    .bind(id)
-                    .bind(sqlx::types::Json(values))
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            let created = This::create_action_in(&mut tx, action, now).await?;
             tx.commit().await?;
-            Ok(Action {
-                id,
-                action: NewAction {
-                    partners,
-                    offers,
-                    romes,
-                    ..action.clone()
-                },
-                state: ActionState::Draft,
-                gathering_id,
-                created_at: now,
-                changed_at: now,
-            })
+            Ok(created)
         }
 
         async fn action(&self, id: i64) -> Result<Option<Action>> {
@@ -399,6 +414,87 @@ both_backends! {
                 out.push(self.action_of_row(row).await?);
             }
             Ok(out)
+        }
+
+        async fn record_past_actions(&self, actions: &[PastAction]) -> Result<Vec<i64>> {
+            let mut ids = Vec::with_capacity(actions.len());
+            for past in actions {
+                let mut tx = self.begin_write().await?;
+                let created = This::create_action_in(&mut tx, &past.action, past.created_at).await?;
+                sqlx::query("UPDATE actions SET state = $1, changed_at = $2 WHERE id = $3")
+                    .bind(past.state.as_str())
+                    .bind(past.attendance_closed_at.unwrap_or(past.action.gathering.ends_at))
+                    .bind(created.id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE gatherings SET attendance_closed_at = $1 WHERE id = $2")
+                    .bind(past.attendance_closed_at)
+                    .bind(created.gathering_id)
+                    .execute(&mut *tx)
+                    .await?;
+                for (position, invitation) in (1i64..).zip(&past.invitations) {
+                    let registration: Option<i64> = match invitation.seat {
+                        Some((modality, seated, attendance)) => Some(
+                            sqlx::query_scalar(
+                                "INSERT INTO gathering_registrations (gathering_id, job_seeker_id, \
+                                 structure_id, modality, seat, attendance, registered_at, \
+                                 position, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                                 RETURNING id",
+                            )
+                            .bind(created.gathering_id)
+                            .bind(invitation.invitation.job_seeker_id)
+                            .bind(invitation.invitation.agency_id)
+                            .bind(modality.as_str())
+                            .bind(if seated { "registered" } else { "waiting" })
+                            .bind(attendance.map(|a| a.as_str()))
+                            .bind(invitation.answered_at)
+                            .bind(position)
+                            .bind(past.attendance_closed_at.unwrap_or(invitation.answered_at))
+                            .fetch_one(&mut *tx)
+                            .await?,
+                        ),
+                        None => None,
+                    };
+                    sqlx::query(
+                        "INSERT INTO action_invitations (action_id, job_seeker_id, offer_id, \
+                         agency_structure_id, state, deadline, registration_id, created_by_user_id, \
+                         created_at, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    )
+                    .bind(created.id)
+                    .bind(invitation.invitation.job_seeker_id)
+                    .bind(invitation.invitation.offer_id)
+                    .bind(invitation.invitation.agency_id)
+                    .bind(invitation.state.as_str())
+                    .bind(invitation.invitation.deadline)
+                    .bind(registration)
+                    .bind(invitation.invitation.created_by)
+                    .bind(invitation.drawn_at)
+                    .bind(invitation.answered_at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for (outcome, recorded_at) in &past.outcomes {
+                    sqlx::query(
+                        "INSERT INTO action_outcomes (action_id, job_seeker_id, kind, offer_id, \
+                         contract_type, contract_months, happened_on, recorded_by_user_id, recorded_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(created.id)
+                    .bind(outcome.job_seeker_id)
+                    .bind(outcome.kind.as_str())
+                    .bind(outcome.offer_id)
+                    .bind(outcome.contract_type.map(|c| c.as_str()))
+                    .bind(outcome.contract_months.map(i64::from))
+                    .bind(outcome.on)
+                    .bind(outcome.recorded_by)
+                    .bind(recorded_at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                ids.push(created.id);
+            }
+            Ok(ids)
         }
 
         async fn actions_from(&self, since: DateTime<Utc>) -> Result<Vec<Action>> {

@@ -416,6 +416,7 @@ pub async fn demo(
         let mut accounts = Vec::new();
         let seats = demo_structures(store.as_ref(), settings.scoring).await?;
         seed_meeting(store.as_ref(), &seats, now).await?;
+        seed_action(store.as_ref(), &seats, now).await?;
         for (role, structure) in seats {
             let password = generated_password()?;
             let email = demo_email(role);
@@ -551,6 +552,138 @@ async fn seed_meeting(
             now,
         )
         .await?;
+    Ok(())
+}
+
+/// A job dating held yesterday by the demo advisor's agency with the demo recruiter's, on the
+/// recruiter's open offers, with three of the advisor's people who accepted their invitation
+/// and whose attendance is still to record: what the organisers do after an action. And the
+/// next one, in ten days, whose invitations to two more of the advisor's people wait for
+/// their answer.
+async fn seed_action(
+    store: &dyn Store,
+    seats: &[(Role, store::Structure)],
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let seat = |role: Role| seats.iter().find(|(r, _)| *r == role).map(|(_, s)| s);
+    let (Some(advisor), Some(agency)) = (seat(Role::Advisor), seat(Role::Recruiter)) else {
+        return Ok(());
+    };
+    let offers: Vec<store::Offer> = store
+        .offers_of_structure(agency.id)
+        .await?
+        .into_iter()
+        .filter(|o| o.record.status == store::OfferStatus::Open)
+        .take(2)
+        .collect();
+    let people: Vec<i64> = store
+        .job_seekers_of_agency(advisor.id, 0, 200)
+        .await?
+        .into_iter()
+        .filter(|p| p.record.consent.is_some() && p.record.status == store::JobSeekerStatus::Active)
+        .take(5)
+        .map(|p| p.id)
+        .collect();
+    let Some(first) = offers.first() else {
+        return Ok(());
+    };
+    let starts_at = (now - chrono::Duration::days(1))
+        .date_naive()
+        .and_hms_opt(8, 30, 0)
+        .map_or(now, |t| t.and_utc());
+    let ends_at = starts_at + chrono::Duration::hours(3);
+    let drawn_at = starts_at - chrono::Duration::days(14);
+    let action = store::PastAction {
+        action: store::NewAction {
+            kind: store::ActionKind::JobDating,
+            title: format!("Job dating partenaire — {}", first.record.title),
+            description:
+                "Dix minutes avec chaque recruteur de l'agence, sur ses offres difficiles \
+                à pourvoir ; apportez un CV."
+                    .to_string(),
+            lead: advisor.id,
+            partners: vec![agency.id],
+            offers: offers.iter().map(|o| o.id).collect(),
+            romes: offers.iter().map(|o| o.record.rome.clone()).collect(),
+            commune: Some(advisor.record.commune.clone()),
+            address: Some(format!(
+                "{}, salle d'information collective",
+                advisor.record.name
+            )),
+            online_link: None,
+            prerequisites: Vec::new(),
+            public_tags: vec![store::PublicTag::OpenToDisabledWorkers],
+            gathering: store::NewGathering {
+                starts_at,
+                ends_at,
+                capacity_on_site: 20,
+                capacity_remote: 0,
+            },
+            created_by: None,
+        },
+        state: store::ActionState::Held,
+        created_at: starts_at - chrono::Duration::days(21),
+        attendance_closed_at: None,
+        invitations: people
+            .iter()
+            .take(3)
+            .map(|person| store::PastInvitation {
+                invitation: store::NewInvitation {
+                    action_id: 0,
+                    job_seeker_id: *person,
+                    offer_id: Some(first.id),
+                    agency_id: advisor.id,
+                    deadline: starts_at - chrono::Duration::days(1),
+                    created_by: None,
+                },
+                drawn_at,
+                state: store::InvitationState::Accepted,
+                answered_at: drawn_at + chrono::Duration::days(3),
+                seat: Some((store::Modality::OnSite, true, None)),
+            })
+            .collect(),
+        outcomes: Vec::new(),
+    };
+    let next_start = starts_at + chrono::Duration::days(11);
+    let next_drawn = now - chrono::Duration::days(1);
+    let next = store::PastAction {
+        action: store::NewAction {
+            title: format!(
+                "Job dating partenaire (2e session) — {}",
+                first.record.title
+            ),
+            gathering: store::NewGathering {
+                starts_at: next_start,
+                ends_at: next_start + chrono::Duration::hours(3),
+                capacity_on_site: 20,
+                capacity_remote: 0,
+            },
+            ..action.action.clone()
+        },
+        state: store::ActionState::Published,
+        created_at: next_drawn,
+        attendance_closed_at: None,
+        invitations: people
+            .iter()
+            .skip(3)
+            .map(|person| store::PastInvitation {
+                invitation: store::NewInvitation {
+                    action_id: 0,
+                    job_seeker_id: *person,
+                    offer_id: Some(first.id),
+                    agency_id: advisor.id,
+                    deadline: next_start - chrono::Duration::days(1),
+                    created_by: None,
+                },
+                drawn_at: next_drawn,
+                state: store::InvitationState::Proposed,
+                answered_at: next_drawn,
+                seat: None,
+            })
+            .collect(),
+        outcomes: Vec::new(),
+    };
+    store.record_past_actions(&[action, next]).await?;
     Ok(())
 }
 

@@ -209,6 +209,21 @@ pub async fn run(
         files.offers.flush()?;
     }
 
+    let actions = match &store {
+        Some(store) => {
+            // The actions' reference time: now on the day simulated, else its noon.
+            let reference = if args.as_of == now.date_naive() {
+                now
+            } else {
+                args.as_of
+                    .and_hms_opt(12, 0, 0)
+                    .map_or(now, |t| t.and_utc())
+            };
+            Some(simulate_actions(store.as_ref(), &region, reference).await?)
+        }
+        None => None,
+    };
+
     let region_name = refdata::geo().region(&args.region).map_or("", |r| r.name);
     writeln!(
         out,
@@ -240,6 +255,110 @@ pub async fn run(
         services.len(),
         region.structures().len()
     )?;
+    if let Some((actions, invitations, outcomes)) = actions {
+        writeln!(
+            out,
+            "actions: {actions} co-organised over the past year and the next four weeks, \
+             {invitations} invitations, {outcomes} outcomes"
+        )?;
+    }
     write!(out, "{summary}")?;
     Ok(())
+}
+
+/// The region's year of co-organised actions (`simulate::actions`), planned from what the
+/// store now holds and written whole: (actions, invitations, outcomes).
+async fn simulate_actions(
+    store: &dyn Store,
+    region: &Region,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<(usize, usize, usize)> {
+    use simulate::actions::{Candidate, Inputs, OpenOffer, Organiser};
+    let department_of = |commune: &str| {
+        refdata::geo()
+            .commune(commune)
+            .map(|c| c.department.to_string())
+    };
+    let mut organisers = Vec::new();
+    for s in store.structures().await? {
+        let france_travail = s.record.kind == store::StructureKind::FranceTravail;
+        if !france_travail && s.record.kind != store::StructureKind::AgenceEmploi {
+            continue;
+        }
+        if let Some(department) = department_of(s.record.commune.as_str()) {
+            organisers.push(Organiser {
+                id: s.id,
+                name: s.record.name.clone(),
+                department,
+                commune: s.record.commune.as_str().to_string(),
+                france_travail,
+            });
+        }
+    }
+    let bar = progress(organisers.len() as u64, "actions' offers and people");
+    let mut offers = Vec::new();
+    let mut candidates = Vec::new();
+    for organiser in &organisers {
+        if organiser.france_travail {
+            let mut after = 0;
+            loop {
+                let page = store
+                    .job_seekers_of_agency(organiser.id, after, 5_000)
+                    .await?;
+                let Some(last) = page.last() else {
+                    break;
+                };
+                after = last.id;
+                for seeker in &page {
+                    let r = &seeker.record;
+                    if r.consent.is_none() || r.status != store::JobSeekerStatus::Active {
+                        continue;
+                    }
+                    if let Some(department) = department_of(r.commune.as_str()) {
+                        candidates.push(Candidate {
+                            id: seeker.id,
+                            agency: organiser.id,
+                            department,
+                            romes: r
+                                .targets
+                                .as_slice()
+                                .iter()
+                                .map(|t| t.rome.as_str().to_string())
+                                .collect(),
+                        });
+                    }
+                }
+            }
+        } else {
+            for offer in store.offers_of_structure(organiser.id).await? {
+                offers.push(OpenOffer {
+                    id: offer.id,
+                    owner: organiser.id,
+                    rome: offer.record.rome.as_str().to_string(),
+                    title: offer.record.title.clone(),
+                    published_at: offer.record.published_at,
+                    closed_at: offer.record.closed_at,
+                });
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let plan = simulate::actions::plan(&Inputs {
+        organisers: &organisers,
+        offers: &offers,
+        candidates: &candidates,
+        now,
+        job_seekers: region.job_seeker_count(),
+        seed: region.config().seed(),
+    });
+    let invitations = plan.iter().map(|a| a.invitations.len()).sum();
+    let outcomes = plan.iter().map(|a| a.outcomes.len()).sum();
+    let bar = progress(plan.len() as u64, "actions");
+    for chunk in plan.chunks(50) {
+        store.record_past_actions(chunk).await?;
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    Ok((plan.len(), invitations, outcomes))
 }

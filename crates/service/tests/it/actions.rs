@@ -879,11 +879,7 @@ pub async fn outcomes_through_the_pages(db: TestDb) {
         )
         .await;
     assert_eq!(early.status, 409);
-    assert!(
-        early.html.contains("se clôt une fois"),
-        "{}",
-        early.html
-    );
+    assert!(early.html.contains("se clôt une fois"), "{}", early.html);
     server.advance(Duration::days(14) + Duration::hours(3));
     let recruiter = server.login("recruiter@x.fr").await;
     for person in &people {

@@ -865,7 +865,10 @@ pub async fn outcomes_are_recorded_in_their_window_and_the_funnel_counts_them(db
     ));
     assert!(
         store
-            .record_outcome(&outcome(1, OutcomeKind::Interview), at(20) + chrono::Duration::days(91))
+            .record_outcome(
+                &outcome(1, OutcomeKind::Interview),
+                at(20) + chrono::Duration::days(91)
+            )
             .await
             .is_err()
     );
