@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use model::{ContractType, OfferStatus, PriorityStatus, StructureKind};
 use simulate::{Config, Region, Summary};
 
+mod actions;
 mod outcomes;
 
 fn as_of() -> NaiveDate {
