@@ -125,6 +125,14 @@ pub struct Inputs<'a> {
     pub seed: u64,
 }
 
+/// One of `items` at random; none when there is none.
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> Option<&'a T> {
+    if items.is_empty() {
+        return None;
+    }
+    items.get(rng.random_range(0..items.len()))
+}
+
 fn pick_kind(rng: &mut StdRng) -> (ActionKind, u32) {
     let mut x: f64 = rng.random();
     for (kind, share, seats) in KINDS {
@@ -167,7 +175,7 @@ fn morning(day: NaiveDate) -> DateTime<Utc> {
 
 /// The plan: every action with its invitations and outcomes, the soonest first.
 pub fn plan(inputs: &Inputs<'_>) -> Vec<PastAction> {
-    let mut rng = StdRng::seed_from_u64(inputs.seed ^ 0xAC71_0A5);
+    let mut rng = StdRng::seed_from_u64(inputs.seed ^ 0x0AC7_10A5);
     let leads: Vec<&Organiser> = inputs
         .organisers
         .iter()
@@ -210,15 +218,16 @@ pub fn plan(inputs: &Inputs<'_>) -> Vec<PastAction> {
     let mut out = Vec::with_capacity(wanted);
     for starts_at in starts {
         // The department of a job seeker drawn at random: actions where people are.
-        if inputs.candidates.is_empty() {
+        let Some(person) = pick(&mut rng, inputs.candidates) else {
             break;
-        }
-        let department =
-            &inputs.candidates[rng.random_range(0..inputs.candidates.len())].department;
-        let Some(local_leads) = leads_in.get(department.as_str()) else {
+        };
+        let Some(lead) = leads_in
+            .get(person.department.as_str())
+            .and_then(|leads| pick(&mut rng, leads))
+            .copied()
+        else {
             continue;
         };
-        let lead = local_leads[rng.random_range(0..local_leads.len())];
         let Some(local) = agencies.get(lead.department.as_str()) else {
             continue;
         };
@@ -234,12 +243,15 @@ pub fn plan(inputs: &Inputs<'_>) -> Vec<PastAction> {
         if with_offers.is_empty() {
             continue;
         }
-        let mut partners = vec![*with_offers[rng.random_range(0..with_offers.len())]];
-        if rng.random_bool(0.2) && local.len() > 1 {
-            let other = local[rng.random_range(0..local.len())];
-            if other.id != partners[0].id {
-                partners.push(other);
-            }
+        let Some(first_partner) = pick(&mut rng, &with_offers).map(|p| **p) else {
+            continue;
+        };
+        let mut partners = vec![first_partner];
+        if rng.random_bool(0.2)
+            && let Some(other) = pick(&mut rng, local)
+            && other.id != first_partner.id
+        {
+            partners.push(other);
         }
         let mut offers: Vec<&OpenOffer> = partners
             .iter()
@@ -250,14 +262,17 @@ pub fn plan(inputs: &Inputs<'_>) -> Vec<PastAction> {
         offers.sort_by_key(|o| o.id);
         let take = rng.random_range(1..=5).min(offers.len());
         let first = rng.random_range(0..=offers.len() - take);
-        let offers: Vec<&OpenOffer> = offers[first..first + take].to_vec();
+        let offers: Vec<&OpenOffer> = offers.iter().skip(first).take(take).copied().collect();
         let mut romes: Vec<String> = offers.iter().map(|o| o.rome.clone()).collect();
         romes.sort();
         romes.dedup();
         let (kind, seats) = pick_kind(&mut rng);
+        let Some(main) = romes.first() else {
+            continue;
+        };
         let label = refdata::rome()
-            .occupation(&romes[0])
-            .map_or_else(|| romes[0].clone(), |o| o.label.to_string());
+            .occupation(main)
+            .map_or_else(|| main.clone(), |o| o.label.to_string());
         let commune_name = refdata::geo()
             .commune(&lead.commune)
             .map_or_else(|| lead.commune.clone(), |c| c.name.to_string());
@@ -378,7 +393,9 @@ pub fn plan(inputs: &Inputs<'_>) -> Vec<PastAction> {
                     (Modality::OnSite, has_seat, attendance)
                 });
                 if let Some((_, true, Some(Attendance::Present))) = seat {
-                    let offer = offers[rng.random_range(0..offers.len())];
+                    let Some(offer) = pick(&mut rng, &offers).copied() else {
+                        continue;
+                    };
                     let day = |after: i64| (starts_at + Duration::days(after)).date_naive();
                     let mut record =
                         |kind: OutcomeKind,
@@ -433,7 +450,7 @@ pub fn plan(inputs: &Inputs<'_>) -> Vec<PastAction> {
                     invitation: NewInvitation {
                         action_id: 0,
                         job_seeker_id: person.id,
-                        offer_id: Some(offers[rng.random_range(0..offers.len())].id),
+                        offer_id: pick(&mut rng, &offers).map(|o| o.id),
                         agency_id: person.agency,
                         deadline,
                         created_by: None,
