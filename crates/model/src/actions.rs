@@ -7,12 +7,74 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{InseeCode, RomeCode};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::{
-    ActionKind, ActionState, Attendance, ContractType, InvitationState, Modality, NewGathering,
-    OutcomeKind, PublicTag,
-};
+use crate::{Attendance, ContractType, Modality, NewGathering};
+
+text_enum!(
+    /// The kinds of recruitment action both networks co-organise (axis 3 of the agreement).
+    ActionKind {
+        JobDating = "job_dating",
+        Forum = "forum",
+        /// Recrutement par simulation (méthode de recrutement par simulation, MRS).
+        Mrs = "mrs",
+        CompanyVisit = "company_visit",
+        OccupationDiscovery = "occupation_discovery",
+        Workshop = "workshop",
+        CollectiveInformation = "collective_information",
+    }
+);
+
+text_enum!(
+    /// Where a co-organised action stands: prepared, open to registrations, held, its
+    /// outcomes closed; or cancelled.
+    ActionState {
+        Draft = "draft",
+        Published = "published",
+        Held = "held",
+        Closed = "closed",
+        Cancelled = "cancelled",
+    }
+);
+
+text_enum!(
+    /// Where an invitation to an action stands: drawn by the engine for the person's agency,
+    /// relayed to the person by their advisor, answered (accepted: the person is registered;
+    /// declined), or left unanswered past its deadline (expired), or withdrawn by the
+    /// organisers (cancelled).
+    InvitationState {
+        Proposed = "proposed",
+        Relayed = "relayed",
+        Accepted = "accepted",
+        Declined = "declined",
+        Expired = "expired",
+        Cancelled = "cancelled",
+    }
+);
+
+text_enum!(
+    /// What an action led to for a participant, recorded by its organisers: an interview, a
+    /// hire, an entry into training, an immersion (période de mise en situation en milieu
+    /// professionnel, PMSMP).
+    OutcomeKind {
+        Interview = "interview",
+        Hire = "hire",
+        Training = "training",
+        Immersion = "immersion",
+    }
+);
+
+text_enum!(
+    /// Whom an action says it is open to: a tag of the action, never anyone's status.
+    PublicTag {
+        /// « Ouvert aux travailleurs handicapés ».
+        OpenToDisabledWorkers = "open_to_disabled_workers",
+        BeginnersWelcome = "beginners_welcome",
+        NoDiplomaRequired = "no_diploma_required",
+        Under26 = "under_26",
+        Over50 = "over_50",
+    }
+);
 
 /// An action as its organisers describe it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -6,9 +6,34 @@
 //! iCalendar file, reminders) go through the outbox.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::{Attendance, Modality, Seat};
+text_enum!(
+    /// How a participant attends a gathering: in the place, or through the link.
+    Modality {
+        OnSite = "on_site",
+        Remote = "remote",
+    }
+);
+
+text_enum!(
+    /// Where a registration for a gathering stands: a seat, a place on the waiting list
+    /// (promoted in order when a seat of the same modality is given up), or given up.
+    Seat {
+        Registered = "registered",
+        Waiting = "waiting",
+        Cancelled = "cancelled",
+    }
+);
+
+text_enum!(
+    /// Whether a registered participant came, recorded once the gathering is over.
+    Attendance {
+        Present = "present",
+        Excused = "excused",
+        Absent = "absent",
+    }
+);
 
 /// A gathering as its organiser describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

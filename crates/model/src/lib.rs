@@ -2,10 +2,14 @@
 //! plain data, free of any storage. Fields hold parsed domain types, so a record in hand is
 //! valid; the schemas re-check what they can.
 
+#[macro_use]
+mod text_enum;
+
 mod actions;
 pub mod audit;
 pub mod dashboard;
 mod difficulty;
+mod directory;
 mod gatherings;
 mod meetings;
 pub mod policy;
@@ -15,12 +19,15 @@ pub mod text;
 pub mod workflow;
 
 pub use actions::{
-    Action, FUNNEL, FunnelStage, Invitation, NewAction, NewInvitation, NewOutcome, OUTCOME_DAYS,
-    Outcome, PastAction, PastInvitation, time_refusal as action_time_refusal,
+    Action, ActionKind, ActionState, FUNNEL, FunnelStage, Invitation, InvitationState, NewAction,
+    NewInvitation, NewOutcome, OUTCOME_DAYS, Outcome, OutcomeKind, PastAction, PastInvitation,
+    PublicTag, time_refusal as action_time_refusal,
 };
 pub use difficulty::{DifficultyModel, NewDifficultyModel, OfferHistory};
+pub use directory::{Service, ServiceRecord, StructureProfile};
 pub use gatherings::{
-    Gathering, GatheringRegistration, NewGathering, NewMessage, OutboxMessage, Participant, Seated,
+    Attendance, Gathering, GatheringRegistration, Modality, NewGathering, NewMessage,
+    OutboxMessage, Participant, Seat, Seated,
 };
 pub use meetings::{Meeting, NewMeeting};
 pub use tension::{LocalQuery, OfferGroup, SeekerGroup, SeekerSet};
@@ -34,40 +41,6 @@ use domain::{
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-
-/// Enums stored as text: the same spelling in both schemas, in JSON and on the command line.
-macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),+
-                }
-            }
-
-            pub fn parse(text: &str) -> Option<Self> {
-                match text {
-                    $($text => Some($name::$variant),)+
-                    _ => None,
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
 
 text_enum!(
     /// What kind of organisation a structure is.
@@ -191,98 +164,6 @@ text_enum!(
     CloseReason {
         LackOfCandidates = "lack_of_candidates",
         NeedWithdrawn = "need_withdrawn",
-    }
-);
-
-text_enum!(
-    /// The kinds of recruitment action both networks co-organise (axis 3 of the agreement).
-    ActionKind {
-        JobDating = "job_dating",
-        Forum = "forum",
-        /// Recrutement par simulation (méthode de recrutement par simulation, MRS).
-        Mrs = "mrs",
-        CompanyVisit = "company_visit",
-        OccupationDiscovery = "occupation_discovery",
-        Workshop = "workshop",
-        CollectiveInformation = "collective_information",
-    }
-);
-
-text_enum!(
-    /// Where a co-organised action stands: prepared, open to registrations, held, its
-    /// outcomes closed; or cancelled.
-    ActionState {
-        Draft = "draft",
-        Published = "published",
-        Held = "held",
-        Closed = "closed",
-        Cancelled = "cancelled",
-    }
-);
-
-text_enum!(
-    /// Where an invitation to an action stands: drawn by the engine for the person's agency,
-    /// relayed to the person by their advisor, answered (accepted: the person is registered;
-    /// declined), or left unanswered past its deadline (expired), or withdrawn by the
-    /// organisers (cancelled).
-    InvitationState {
-        Proposed = "proposed",
-        Relayed = "relayed",
-        Accepted = "accepted",
-        Declined = "declined",
-        Expired = "expired",
-        Cancelled = "cancelled",
-    }
-);
-
-text_enum!(
-    /// What an action led to for a participant, recorded by its organisers: an interview, a
-    /// hire, an entry into training, an immersion (période de mise en situation en milieu
-    /// professionnel, PMSMP).
-    OutcomeKind {
-        Interview = "interview",
-        Hire = "hire",
-        Training = "training",
-        Immersion = "immersion",
-    }
-);
-
-text_enum!(
-    /// Whom an action says it is open to: a tag of the action, never anyone's status.
-    PublicTag {
-        /// « Ouvert aux travailleurs handicapés ».
-        OpenToDisabledWorkers = "open_to_disabled_workers",
-        BeginnersWelcome = "beginners_welcome",
-        NoDiplomaRequired = "no_diploma_required",
-        Under26 = "under_26",
-        Over50 = "over_50",
-    }
-);
-
-text_enum!(
-    /// How a participant attends a gathering: in the place, or through the link.
-    Modality {
-        OnSite = "on_site",
-        Remote = "remote",
-    }
-);
-
-text_enum!(
-    /// Where a registration for a gathering stands: a seat, a place on the waiting list
-    /// (promoted in order when a seat of the same modality is given up), or given up.
-    Seat {
-        Registered = "registered",
-        Waiting = "waiting",
-        Cancelled = "cancelled",
-    }
-);
-
-text_enum!(
-    /// Whether a registered participant came, recorded once the gathering is over.
-    Attendance {
-        Present = "present",
-        Excused = "excused",
-        Absent = "absent",
     }
 );
 
@@ -800,75 +681,6 @@ pub struct HolderTally {
     pub people: u64,
     /// Distinct people holding each priority status, in [`PriorityStatus::ALL`] order.
     pub holders: [u64; 6],
-}
-
-/// A service a structure offers, in the terms of data·inclusion v1 (see `docs/directory.md`):
-/// its vocabularies' values are checked against `refdata::inclusion()` when read from a file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ServiceRecord {
-    pub structure_siret: Siret,
-    /// The service's reference within its structure.
-    pub external_id: String,
-    /// `nom`: 3 to 150 characters.
-    pub name: String,
-    /// `description`: 5 to 10,000 characters.
-    pub description: String,
-    /// `type` (accompagnement, aide-financiere, aide-materielle, atelier, formation, information).
-    pub kind: Option<String>,
-    pub thematiques: Vec<String>,
-    pub publics: Vec<String>,
-    pub publics_details: Option<String>,
-    /// `frais`: gratuit or payant.
-    pub fees: Option<String>,
-    pub fees_details: Option<String>,
-    pub access_conditions: Option<String>,
-    /// Where the service is given, when not at the structure's address.
-    pub commune: Option<InseeCode>,
-    pub address: Option<String>,
-    pub postcode: Option<Postcode>,
-    pub coordinates: Option<(f64, f64)>,
-    pub phone: Option<String>,
-    pub email: Option<Email>,
-    /// `modes_accueil`: en-presentiel, a-distance.
-    pub reception_modes: Vec<String>,
-    /// `zone_eligibilite`: INSEE codes of communes, departments, EPCI, or `france`.
-    pub eligibility_zone: Vec<String>,
-    pub contact_name: Option<String>,
-    pub mobilisation_link: Option<String>,
-    pub mobilisation_modes: Vec<String>,
-    pub mobilisable_by: Vec<String>,
-    pub mobilisation_details: Option<String>,
-    /// OpenStreetMap opening hours.
-    pub opening_hours: Option<String>,
-    /// `date_maj`: when the structure last checked the description.
-    pub updated_on: NaiveDate,
-    /// How often it must be checked again, in days (Passerelle's extension).
-    pub review_every_days: u16,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Service {
-    pub id: i64,
-    #[serde(flatten)]
-    pub record: ServiceRecord,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl ServiceRecord {
-    /// The day the description must be checked again.
-    pub fn review_due(&self) -> NaiveDate {
-        self.updated_on + chrono::Duration::days(i64::from(self.review_every_days))
-    }
-}
-
-/// What data·inclusion says of a structure beyond the structure record: its description,
-/// opening hours, and when it was last checked (`date_maj`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StructureProfile {
-    pub description: Option<String>,
-    pub opening_hours: Option<String>,
-    pub updated_on: NaiveDate,
 }
 
 /// Shortlists made for the offers of one owner in a department and month, and how many

@@ -18,6 +18,9 @@ use crate::synthetic::Synthetic;
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// Co-organised actions on a loaded database: the invitations of an action over its
+    /// offers drawn from the whole region, and the funnel of every action of a year
+    Actions(super::bench_actions::ActionsBenchArgs),
     /// The sourcing engine on a loaded database: build time, memory, shortlist latency, every
     /// open offer on every core, a campaign; with --peer, the same shortlists in PostGIS SQL
     Engine(super::bench_engine::EngineBenchArgs),
@@ -217,6 +220,9 @@ pub fn run(
 ) -> anyhow::Result<()> {
     match command {
         BenchCommand::Engine(args) => crate::block_on(super::bench_engine::run(args, config, out))?,
+        BenchCommand::Actions(args) => {
+            crate::block_on(super::bench_actions::run(args, config, out))?
+        }
         BenchCommand::Store {
             database,
             job_seekers,

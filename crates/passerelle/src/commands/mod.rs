@@ -1,4 +1,5 @@
 pub mod bench;
+pub mod bench_actions;
 pub mod bench_engine;
 pub mod difficulty;
 pub mod directory;

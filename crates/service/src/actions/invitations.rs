@@ -225,32 +225,55 @@ async fn draw(
     let today = now.date_naive();
     let worker = state.clone();
     // A campaign is CPU work: on the blocking pool.
-    let proposals = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         let sourcing = worker.sourcing.read().unwrap_or_else(|e| e.into_inner());
-        let open: Vec<i64> = offers
-            .into_iter()
-            .filter(|o| sourcing.offers.contains_key(o))
-            .collect();
-        if open.is_empty() {
-            return Err(ApiError::Conflict(
-                "offers: none of the action's offers is open: invitations are drawn over open \
-                 offers"
-                    .to_string(),
-            ));
-        }
-        let mut request = engine::CampaignRequest::new(open, today);
-        request.per_position = per_position;
-        request.capacity = cap;
-        request.already = already;
-        request.policies = Some(policies);
-        sourcing
-            .engine
-            .campaign(&request)
-            .map(|outcome| outcome.proposals)
-            .map_err(|err| ApiError::Internal(format!("campaign: {err}")))
+        campaign(
+            &sourcing,
+            offers,
+            today,
+            per_position,
+            cap,
+            already,
+            policies,
+        )
     })
     .await
-    .map_err(|err| ApiError::Internal(format!("campaign: {err}")))??;
+    .map_err(|err| ApiError::Internal(format!("campaign: {err}")))?
+}
+
+/// The campaign over the open ones of `offers` (each offer's list under its territory's
+/// policy, nobody past `cap` with what they `already` received): (person, offer) for each
+/// person drawn, for the offer where they score best, the best first. What the API draws and
+/// `passerelle bench actions` times.
+pub fn campaign(
+    sourcing: &crate::Loaded,
+    offers: Vec<i64>,
+    today: NaiveDate,
+    per_position: u16,
+    cap: u16,
+    already: HashMap<i64, u16>,
+    policies: Vec<model::policy::PriorityPolicy>,
+) -> AppResult<Vec<(i64, i64)>> {
+    let open: Vec<i64> = offers
+        .into_iter()
+        .filter(|o| sourcing.offers.contains_key(o))
+        .collect();
+    if open.is_empty() {
+        return Err(ApiError::Conflict(
+            "offers: none of the action's offers is open: invitations are drawn over open offers"
+                .to_string(),
+        ));
+    }
+    let mut request = engine::CampaignRequest::new(open, today);
+    request.per_position = per_position;
+    request.capacity = cap;
+    request.already = already;
+    request.policies = Some(policies);
+    let proposals = sourcing
+        .engine
+        .campaign(&request)
+        .map(|outcome| outcome.proposals)
+        .map_err(|err| ApiError::Internal(format!("campaign: {err}")))?;
     // One invitation per person, for the offer where they score best.
     let mut best: HashMap<i64, (f64, i64)> = HashMap::new();
     for p in proposals {

@@ -205,6 +205,19 @@ pub(crate) async fn close_attendance(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// An outcome recorded, and what became of the referral it brings along.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordedOutcomeView {
+    #[serde(flatten)]
+    pub outcome: OutcomeView,
+    /// The referral of the person to the offer, created or moved (an interview or a hire for
+    /// one of the action's offers).
+    pub referral_id: Option<i64>,
+    /// Why the referral could not follow, when it could not (the person's consent does not
+    /// cover the offer's agency, say): the outcome stands.
+    pub referral_not_moved: Option<String>,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOutcomeRequest {
@@ -222,11 +235,12 @@ pub struct NewOutcomeRequest {
 }
 
 /// Records what an action led to for a participant (the organisers), from its start to 90
-/// days after it; an interview or a hire for one of its offers creates or moves the person's
-/// referral to that offer.
+/// days after it; an interview or a hire for one of its offers then creates or moves the
+/// person's referral to that offer where the referral rules allow it (the answer says when
+/// they did not: the outcome stands).
 #[utoipa::path(post, path = "/api/v1/actions/{id}/outcomes", tag = "actions",
     params(("id" = i64, Path, description = "action id")), request_body = NewOutcomeRequest,
-    responses((status = 201, body = OutcomeView), (status = 403, body = Problem),
+    responses((status = 201, body = RecordedOutcomeView), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem),
               (status = 422, body = Problem)))]
 pub(crate) async fn record_outcome(
@@ -234,7 +248,7 @@ pub(crate) async fn record_outcome(
     principal: Principal,
     Path(id): Path<i64>,
     JsonBody(request): JsonBody<NewOutcomeRequest>,
-) -> AppResult<(StatusCode, Json<OutcomeView>)> {
+) -> AppResult<(StatusCode, Json<RecordedOutcomeView>)> {
     let action = find(&state, id).await?;
     as_organiser(&principal, &action)?;
     let mut problems = Vec::new();
@@ -339,41 +353,57 @@ pub(crate) async fn record_outcome(
             state.now(),
         )
         .await?;
-    let referral = match (kind, request.offer_id) {
-        (OutcomeKind::Interview, Some(offer)) => {
+    let target = match kind {
+        OutcomeKind::Interview => Some(ReferralState::Interview),
+        OutcomeKind::Hire => Some(ReferralState::Hired),
+        OutcomeKind::Training | OutcomeKind::Immersion => None,
+    };
+    let followed = match (target, request.offer_id) {
+        (Some(target), Some(offer)) => {
             follow_referral(
                 &state,
                 &principal,
                 &action,
                 request.job_seeker_id,
                 offer,
-                ReferralState::Interview,
+                target,
                 on,
             )
-            .await?
+            .await
         }
-        (OutcomeKind::Hire, Some(offer)) => {
-            follow_referral(
-                &state,
-                &principal,
-                &action,
-                request.job_seeker_id,
-                offer,
-                ReferralState::Hired,
-                on,
-            )
-            .await?
-        }
-        _ => None,
+        _ => Ok(None),
+    };
+    // The outcome stands; the referral follows where its rules allow.
+    let (referral_id, referral_not_moved) = match followed {
+        Ok(referral) => (referral, None),
+        Err(ApiError::Invalid(problems)) => (
+            None,
+            Some(
+                problems
+                    .iter()
+                    .map(|p| p.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        ),
+        Err(ApiError::Conflict(reason)) => (None, Some(reason)),
+        Err(other) => return Err(other),
     };
     let detail = json!({
         "job_seeker": request.job_seeker_id, "kind": kind.as_str(), "offer": request.offer_id,
-        "referral": referral,
+        "referral": referral_id, "referral_not_moved": referral_not_moved,
     });
     state
         .audit_one(principal.event("action.outcome", "action", id, detail))
         .await?;
-    Ok((StatusCode::CREATED, Json(outcome_view(&outcome))))
+    Ok((
+        StatusCode::CREATED,
+        Json(RecordedOutcomeView {
+            outcome: outcome_view(&outcome),
+            referral_id,
+            referral_not_moved,
+        }),
+    ))
 }
 
 /// Brings the person's referral to `offer` up to `target` (interview or hired), creating it

@@ -601,6 +601,10 @@ pub fn done(code: Option<&str>) -> Option<String> {
              enregistrent leurs réponses."
         }
         "invitation" => "La réponse à l'invitation est enregistrée.",
+        "resultat_seul" => {
+            "Le résultat est noté. La mise en relation n'a pas suivi : le consentement de la \
+             personne ou les conditions de l'offre ne la permettent pas."
+        }
         "resultat" => {
             "Le résultat est noté ; une embauche ou un entretien sur une offre de l'action met à \
              jour la mise en relation."

@@ -663,6 +663,7 @@ pub async fn outcomes_move_the_referral_and_the_funnel_counts_them(db: TestDb) {
     );
     server.advance(Duration::days(14) + Duration::hours(3));
     let recruiter = server.login("recruiter@x.fr").await;
+    let advisor = server.login("advisor@a.fr").await;
     let other = server.login("recruiter@y.fr").await;
     // The participants, named: they accepted.
     let (status, listed) = recruiter.get(&format!("{base}/participants")).await;
@@ -758,6 +759,29 @@ pub async fn outcomes_move_the_referral_and_the_funnel_counts_them(db: TestDb) {
             .0,
         201
     );
+    // A person who withdrew their consent since: the interview is noted, the referral does not
+    // follow (the answer says why), and nothing else moves.
+    let (status, _) = advisor
+        .send(
+            "PUT",
+            &format!("/api/v1/job-seekers/{}/consent", people[2]),
+            Some(&json!({ "scope": null, "channel": "phone" })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, noted) = outcome(json!({
+        "job_seeker_id": people[2], "kind": "interview", "offer_id": world.offer_x,
+    }))
+    .await;
+    assert_eq!(status, 201, "{noted}");
+    assert!(noted["referral_id"].is_null(), "{noted}");
+    assert!(
+        noted["referral_not_moved"]
+            .as_str()
+            .unwrap()
+            .contains("consent"),
+        "{noted}"
+    );
     // The referrals followed: hired for the first, at interview for the second.
     let store = server.state.store.clone();
     for (person, state) in [
@@ -795,7 +819,7 @@ pub async fn outcomes_move_the_referral_and_the_funnel_counts_them(db: TestDb) {
     assert_eq!(status, 200);
     assert_eq!(
         stages(&funnel),
-        [json!(invited), json!(3), json!(2), json!(2), json!(1)]
+        [json!(invited), json!(3), json!(2), json!(3), json!(1)]
     );
     assert!(
         funnel["stages"]
