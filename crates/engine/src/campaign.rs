@@ -38,6 +38,10 @@ pub struct CampaignRequest {
     /// `today` in the offer's department (`model::policy::in_force`). `None`: no policy
     /// (benchmarks comparing the assignment alone).
     pub policies: Option<Vec<model::policy::PriorityPolicy>>,
+    /// Measure the outcome against the eligible pool (`CampaignOutcome::pool`, `exposure`):
+    /// a pass over every job seeker. Off, the pool and the exposure are left empty (an
+    /// action's invitations, which need the proposals alone).
+    pub measure: bool,
 }
 
 impl CampaignRequest {
@@ -51,6 +55,7 @@ impl CampaignRequest {
             depth: 4,
             threads: 1,
             policies: None,
+            measure: true,
         }
     }
 }
@@ -286,7 +291,11 @@ impl Engine {
     /// compares the result with independent top lists.
     pub fn campaign(&self, request: &CampaignRequest) -> Result<CampaignOutcome, EngineError> {
         let lists = self.candidate_lists(request)?;
-        let pool = self.pool(request)?;
+        let pool = if request.measure {
+            self.pool(request)?
+        } else {
+            Vec::new()
+        };
         let mut edges: Vec<(f64, i64, i64, usize)> = lists
             .iter()
             .enumerate()

@@ -56,6 +56,12 @@ fn a_campaign_respects_capacities_and_spreads_proposals() {
 
     // Same input, same output.
     assert_eq!(r.engine.campaign(&request).unwrap(), outcome);
+    // Unmeasured (an action's invitations): the same proposals, without the pass over the
+    // pool.
+    request.measure = false;
+    let lean = r.engine.campaign(&request).unwrap();
+    assert_eq!(lean.proposals, outcome.proposals);
+    assert_eq!((lean.pool, lean.exposure.pool), (0, 0));
 }
 
 #[test]

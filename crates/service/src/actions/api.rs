@@ -455,8 +455,19 @@ pub(crate) async fn create_action(
         let owner = state
             .structure_id(offer.record.structure_siret.as_str())
             .await?;
-        if !owner.is_some_and(|o| organisers.contains(&o)) {
-            problems.push(problem(path, format!("offer {id} is not an organiser's")));
+        // Each organiser brings its own offers: an action is never built on another
+        // structure's offers by someone who does not manage them.
+        let own = owner.is_some_and(|o| {
+            organisers.contains(&o)
+                && principal
+                    .grant(Resource::Actions, Verb::Write, Some(o))
+                    .is_ok()
+        });
+        if !own {
+            problems.push(problem(
+                path,
+                format!("offer {id} is not one of your structure's offers"),
+            ));
         } else if offer.record.status != model::OfferStatus::Open {
             problems.push(problem(path, format!("offer {id} is not open")));
         } else if request.romes.is_empty() {
@@ -700,4 +711,55 @@ pub(crate) async fn candidate_offers(
         )
     });
     Ok(Json(out))
+}
+
+/// A person's name as an organiser of an action may read it: once the person accepted the
+/// action's invitation (`accepted`: `access::REVEALS`' invitation link, for every organiser,
+/// the lead agency's advisors included), or as their own agency; the person is added to
+/// `named`, the reads to audit.
+pub(crate) async fn name_if_readable(
+    state: &AppState,
+    principal: &Principal,
+    seeker: &model::JobSeeker,
+    agency: i64,
+    accepted: bool,
+    named: &mut Vec<i64>,
+) -> Option<String> {
+    let fields = if accepted {
+        Ok(Fields::Identity)
+    } else {
+        readable_fields(state, principal, seeker.id, agency).await
+    };
+    match fields {
+        Ok(fields) if fields >= Fields::Identity => {
+            named.push(seeker.id);
+            Some(format!(
+                "{} {}",
+                seeker.record.first_name, seeker.record.last_name
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Writes the reads of the people `named` through an action's list to the audit trail.
+pub(crate) async fn audit_named(
+    state: &AppState,
+    principal: &Principal,
+    named: &[i64],
+    through: &str,
+    action: i64,
+) -> AppResult<()> {
+    let events = named
+        .iter()
+        .map(|person| {
+            principal.event(
+                "job_seeker.read",
+                "job_seeker",
+                *person,
+                json!({ "through": through, "action": action }),
+            )
+        })
+        .collect();
+    audit(state, events).await
 }

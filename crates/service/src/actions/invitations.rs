@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::actions::api::{as_organiser, find};
+use crate::actions::api::{as_organiser, audit_named, find, name_if_readable};
 use crate::api::*;
 use model::{Action, ActionState, Invitation, InvitationState, Modality};
 
@@ -269,6 +269,8 @@ pub fn campaign(
     request.capacity = cap;
     request.already = already;
     request.policies = Some(policies);
+    // The proposals alone: no pass over every job seeker to measure them.
+    request.measure = false;
     let proposals = sourcing
         .engine
         .campaign(&request)
@@ -308,17 +310,9 @@ pub(crate) async fn action_invitations(
     for invitation in state.store.invitations_of_action(id).await? {
         let (seeker, agency) =
             job_seeker_and_agency(&state, invitation.invitation.job_seeker_id).await?;
-        // The name as the user may read it: the person's own agency, or once they accepted.
-        let name = match readable_fields(&state, &principal, seeker.id, agency).await {
-            Ok(fields) if fields >= Fields::Identity => {
-                named.push(seeker.id);
-                Some(format!(
-                    "{} {}",
-                    seeker.record.first_name, seeker.record.last_name
-                ))
-            }
-            _ => None,
-        };
+        let accepted = invitation.state == InvitationState::Accepted;
+        let name =
+            name_if_readable(&state, &principal, &seeker, agency, accepted, &mut named).await;
         let seat = match invitation.registration_id {
             Some(r) => state
                 .store
@@ -343,20 +337,7 @@ pub(crate) async fn action_invitations(
             seat,
         });
     }
-    if !named.is_empty() {
-        let events = named
-            .iter()
-            .map(|person| {
-                principal.event(
-                    "job_seeker.read",
-                    "job_seeker",
-                    *person,
-                    json!({ "through": "action_invitations", "action": id }),
-                )
-            })
-            .collect();
-        audit(&state, events).await?;
-    }
+    audit_named(&state, &principal, &named, "action_invitations", id).await?;
     Ok(Json(out))
 }
 

@@ -5,7 +5,7 @@
 //! hired), overall and by priority public, counts only, every public's figure under
 //! [`SECRET_BELOW`] withheld; the attendance sheet as a spreadsheet.
 
-use crate::actions::api::{as_organiser, find};
+use crate::actions::api::{as_organiser, audit_named, find, name_if_readable};
 use crate::api::*;
 use model::{
     Action, Attendance, ContractType, OutcomeKind, Participant, PriorityStatus, ReferralState, Seat,
@@ -81,16 +81,8 @@ pub(crate) async fn participants(
             continue;
         }
         let (seeker, agency) = job_seeker_and_agency(&state, person).await?;
-        let name = match readable_fields(&state, &principal, person, agency).await {
-            Ok(fields) if fields >= Fields::Identity => {
-                named.push(person);
-                Some(format!(
-                    "{} {}",
-                    seeker.record.first_name, seeker.record.last_name
-                ))
-            }
-            _ => None,
-        };
+        // A person seated or waiting accepted the action's invitation.
+        let name = name_if_readable(&state, &principal, &seeker, agency, true, &mut named).await;
         out.push(ParticipantView {
             registration_id: r.id,
             job_seeker_id: person,
@@ -112,18 +104,7 @@ pub(crate) async fn participants(
                 .collect(),
         });
     }
-    let events = named
-        .iter()
-        .map(|person| {
-            principal.event(
-                "job_seeker.read",
-                "job_seeker",
-                *person,
-                json!({ "through": "action_participants", "action": id }),
-            )
-        })
-        .collect();
-    audit(&state, events).await?;
+    audit_named(&state, &principal, &named, "action_participants", id).await?;
     Ok(Json(out))
 }
 
@@ -277,13 +258,17 @@ pub(crate) async fn record_outcome(
             parsed
         }
     };
-    if hire && contract.is_none() && request.contract_type.is_none() {
+    let contract_given = request
+        .contract_type
+        .as_deref()
+        .is_some_and(|c| !c.trim().is_empty());
+    if hire && !contract_given {
         problems.push(problem(
             "/contract_type",
             "a hire has a contract".to_string(),
         ));
     }
-    if !hire && (request.contract_type.is_some() || request.contract_months.is_some()) {
+    if !hire && (contract_given || request.contract_months.is_some()) {
         problems.push(problem(
             "/contract_type",
             "a contract is recorded for a hire only".to_string(),
@@ -313,7 +298,16 @@ pub(crate) async fn record_outcome(
         ));
     }
     let on = request.on.unwrap_or_else(|| state.now().date_naive());
-    problems.extend(date_field("/on", Some(on)));
+    // From the action's day to six months after it (a hire may start some weeks later).
+    let first = action.action.gathering.starts_at.date_naive();
+    let last =
+        action.action.gathering.ends_at.date_naive() + Duration::days(2 * model::OUTCOME_DAYS);
+    if on < first || on > last {
+        problems.push(problem(
+            "/on",
+            format!("from the action's day ({first}) to {last}"),
+        ));
+    }
     let Some(kind) = kind.filter(|_| problems.is_empty()) else {
         return Err(ApiError::Invalid(problems));
     };
@@ -359,6 +353,13 @@ pub(crate) async fn record_outcome(
         OutcomeKind::Training | OutcomeKind::Immersion => None,
     };
     let followed = match (target, request.offer_id) {
+        // The offer's own structure runs its referrals: another organiser's outcome stands,
+        // and its recruiter moves the referral.
+        (Some(_), Some(offer)) if !owns_offer(&state, &principal, offer).await? => {
+            Err(ApiError::Conflict(format!(
+                "offer {offer} is another organiser's: its own structure moves its referrals"
+            )))
+        }
         (Some(target), Some(offer)) => {
             follow_referral(
                 &state,
@@ -404,6 +405,14 @@ pub(crate) async fn record_outcome(
             referral_not_moved,
         }),
     ))
+}
+
+/// Whether one of the user's structures owns the offer and runs its referrals.
+async fn owns_offer(state: &AppState, principal: &Principal, offer: i64) -> AppResult<bool> {
+    let (_, owner) = offer_and_owner(state, offer).await?;
+    Ok(principal
+        .grant(Resource::OfferReferrals, Verb::Write, Some(owner))
+        .is_ok_and(|g| g.rule.reach == Reach::Own))
 }
 
 /// Brings the person's referral to `offer` up to `target` (interview or hired), creating it
@@ -521,7 +530,18 @@ pub struct FunnelView {
     pub secret_below: u64,
 }
 
-fn funnel_view(stages: Vec<model::FunnelStage>, whole: bool) -> FunnelView {
+/// Whether the reader sees the funnel by priority public: the readers of the region's
+/// indicators (the steering committee, the administrators), who act on nobody's record. To
+/// anyone who moves a person (accepts an invitation, marks a presence, records a hire), a
+/// figure by public that changes as they act would tell that person's statuses.
+fn sees_publics(principal: &Principal) -> bool {
+    principal
+        .grants(Resource::Indicators, Verb::Read)
+        .iter()
+        .any(|g| g.rule.reach == Reach::Any)
+}
+
+fn funnel_view(stages: Vec<model::FunnelStage>, whole: bool, publics: bool) -> FunnelView {
     let shown = |n: u64, always: bool| (always || n >= SECRET_BELOW).then_some(n);
     FunnelView {
         stages: stages
@@ -529,14 +549,18 @@ fn funnel_view(stages: Vec<model::FunnelStage>, whole: bool) -> FunnelView {
             .map(|s| StageView {
                 stage: s.stage,
                 count: shown(s.count, whole),
-                by_public: PriorityStatus::ALL
-                    .iter()
-                    .zip(s.holders)
-                    .map(|(status, n)| PublicCount {
-                        status: status.to_string(),
-                        count: shown(n, false),
-                    })
-                    .collect(),
+                by_public: if publics {
+                    PriorityStatus::ALL
+                        .iter()
+                        .zip(s.holders)
+                        .map(|(status, n)| PublicCount {
+                            status: status.to_string(),
+                            count: shown(n, false),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             })
             .collect(),
         secret_below: SECRET_BELOW,
@@ -544,7 +568,8 @@ fn funnel_view(stages: Vec<model::FunnelStage>, whole: bool) -> FunnelView {
 }
 
 /// An action's funnel: to its organisers every stage's count, to the other readers each
-/// count under 20 withheld; each priority public's figure under 20 withheld for all.
+/// count under 20 withheld; by priority public (each figure under 20 withheld) to the steering
+/// committee and the administrators only.
 #[utoipa::path(get, path = "/api/v1/actions/{id}/funnel", tag = "actions",
     params(("id" = i64, Path, description = "action id")),
     responses((status = 200, body = FunnelView), (status = 403, body = Problem),
@@ -566,21 +591,26 @@ pub(crate) async fn action_funnel(
     }
     let now = state.now();
     let stages = state.store.action_funnel(Some(id), now, now).await?;
-    Ok(Json(funnel_view(stages, organising)))
+    Ok(Json(funnel_view(
+        stages,
+        organising,
+        sees_publics(&principal),
+    )))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FunnelQuery {
-    /// Actions starting on this day or later (default: a year ago).
-    pub since: Option<NaiveDate>,
-    /// ... and before this day (default: tomorrow).
-    pub until: Option<NaiveDate>,
+    /// The actions starting in a quarter (`2026-Q3`)...
+    pub quarter: Option<String>,
+    /// ...or in a year (`2026`); with neither, the last quarter ended. Whole quarters and years
+    /// only: two windows a day apart would tell one action's figures.
+    pub year: Option<i32>,
 }
 
-/// The funnel of every action starting in a period, for the steering committee and every
-/// member: each figure under 20 withheld.
+/// The funnel of every action starting in a quarter or a year: each figure under 20
+/// withheld; by priority public for the steering committee and the administrators only.
 #[utoipa::path(get, path = "/api/v1/actions/funnel", tag = "actions", params(FunnelQuery),
     responses((status = 200, body = FunnelView), (status = 403, body = Problem),
               (status = 422, body = Problem)))]
@@ -592,31 +622,22 @@ pub(crate) async fn funnel(
     principal
         .grant(Resource::Actions, Verb::Read, None)
         .map_err(forbidden)?;
-    let today = state.now().date_naive();
-    let since = query.since.unwrap_or(today - Duration::days(365));
-    let until = query.until.unwrap_or(today + Duration::days(1));
-    let mut problems: Vec<FieldProblem> = [
-        date_field("?since", Some(since)),
-        date_field("?until", Some(until)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if until <= since {
-        problems.push(FieldProblem {
-            path: "?until".to_string(),
-            message: "after ?since".to_string(),
-        });
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::Invalid(problems));
-    }
+    let period = crate::tension::Period::parse(
+        query.quarter.as_deref(),
+        None,
+        query.year,
+        state.now().date_naive(),
+    )
+    .map_err(|message| {
+        let (field, why) = message.split_once(": ").unwrap_or(("quarter", &message));
+        ApiError::field(format!("?{field}"), why)
+    })?;
     let midnight = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
     let stages = state
         .store
-        .action_funnel(None, midnight(since), midnight(until))
+        .action_funnel(None, midnight(period.from), midnight(period.to))
         .await?;
-    Ok(Json(funnel_view(stages, false)))
+    Ok(Json(funnel_view(stages, false, sees_publics(&principal))))
 }
 
 /// The attendance sheet of an action (its organisers), as a spreadsheet: each participant by

@@ -64,6 +64,19 @@ pub async fn an_action_is_prepared_published_and_moved_by_its_organisers(db: Tes
             .unwrap()
             .is_empty()
     );
+    // Nor with another structure's offers, even named co-organiser.
+    let (status, body) = recruiter
+        .post(
+            "/api/v1/actions",
+            &json!({ "kind": "forum", "title": "Forum", "lead": ft_a, "partners": [x, y],
+                     "offers": [world.offer_y], "commune": "93066", "starts_at": starts }),
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), &body["fields"][0]["path"]),
+        (422, &json!("/offers/0")),
+        "{body}"
+    );
     // Nobody prepares an action their structure does not organise.
     let (status, body) = other
         .post(
@@ -653,13 +666,14 @@ pub async fn outcomes_move_the_referral_and_the_funnel_counts_them(db: TestDb) {
             .0,
         409
     );
+    // An outcome dated today, before the action's day: refused, naming the date.
     let interview = |person: i64| json!({ "job_seeker_id": person, "kind": "interview" });
     assert_eq!(
         recruiter
             .post(&format!("{base}/outcomes"), &interview(people[0]))
             .await
-            .0,
-        409
+            .1["fields"][0]["path"],
+        "/on"
     );
     server.advance(Duration::days(14) + Duration::hours(3));
     let recruiter = server.login("recruiter@x.fr").await;
@@ -759,6 +773,40 @@ pub async fn outcomes_move_the_referral_and_the_funnel_counts_them(db: TestDb) {
             .0,
         201
     );
+    // A co-organiser who does not own the offer notes an interview: it stands, and the
+    // offer's own structure moves its referrals.
+    let (status, noted) = advisor
+        .post(
+            &format!("{base}/outcomes"),
+            &json!({ "job_seeker_id": people[0], "kind": "interview", "offer_id": world.offer_x }),
+        )
+        .await;
+    assert_eq!(status, 201, "{noted}");
+    assert!(
+        noted["referral_not_moved"]
+            .as_str()
+            .unwrap()
+            .contains("another organiser"),
+        "{noted}"
+    );
+    // An outcome dated before the action, or a hire without a contract: refused.
+    for (body, field) in [
+        (
+            json!({ "job_seeker_id": people[1], "kind": "training", "on": "1900-01-01" }),
+            "/on",
+        ),
+        (
+            json!({ "job_seeker_id": people[1], "kind": "hire", "contract_type": "", "contract_months": 3 }),
+            "/contract_type",
+        ),
+    ] {
+        let (status, answer) = outcome(body.clone()).await;
+        assert_eq!(
+            (status.as_u16(), &answer["fields"][0]["path"]),
+            (422, &json!(field)),
+            "{body}: {answer}"
+        );
+    }
     // A person who withdrew their consent since: the interview is noted, the referral does not
     // follow (the answer says why), and nothing else moves.
     let (status, _) = advisor
@@ -821,28 +869,39 @@ pub async fn outcomes_move_the_referral_and_the_funnel_counts_them(db: TestDb) {
         stages(&funnel),
         [json!(invited), json!(3), json!(2), json!(3), json!(1)]
     );
+    // No figure by public to anyone who moves people: it would change as they act.
     assert!(
         funnel["stages"]
             .as_array()
             .unwrap()
             .iter()
-            .flat_map(|s| s["by_public"].as_array().unwrap())
-            .all(|p| p["count"].is_null())
+            .all(|s| s["by_public"] == json!([])),
+        "{funnel}"
+    );
+    let steering = server.login("steering@d.fr").await;
+    let (_, seen) = steering.get(&format!("{base}/funnel")).await;
+    let publics = seen["stages"][0]["by_public"].as_array().unwrap();
+    assert_eq!(publics.len(), 6, "{seen}");
+    assert!(
+        publics.iter().all(|p| p["count"].is_null()),
+        "under 20: {seen}"
     );
     let (_, seen) = other.get(&format!("{base}/funnel")).await;
     assert!(
         stages(&seen).iter().all(serde_json::Value::is_null),
         "{seen}"
     );
-    let (status, all) = other.get("/api/v1/actions/funnel").await;
+    let (status, all) = other.get("/api/v1/actions/funnel?year=2026").await;
     assert_eq!(status, 200);
     assert!(stages(&all).iter().all(serde_json::Value::is_null), "{all}");
+    // Whole quarters or years only: two windows a day apart would tell one action's figures.
     assert_eq!(
-        other
-            .get("/api/v1/actions/funnel?since=2026-05-01&until=2026-04-01")
-            .await
-            .1["fields"][0]["path"],
-        "?until"
+        other.get("/api/v1/actions/funnel?quarter=2026-Q5").await.1["fields"][0]["path"],
+        "?quarter"
+    );
+    assert_eq!(
+        other.get("/api/v1/actions/funnel?since=2026-05-01").await.0,
+        422
     );
     // The attendance sheet: a spreadsheet naming the participants.
     let response = recruiter

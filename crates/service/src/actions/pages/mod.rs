@@ -89,8 +89,9 @@ struct ActionsPage {
     mine: Vec<ActionCard>,
     others: Vec<ActionCard>,
     may_organise: bool,
-    /// The funnel of the region's actions of the last twelve months.
+    /// The funnel of the region's actions of the year.
     funnel: Vec<StageRow>,
+    year: i32,
 }
 
 pub async fn list(
@@ -111,8 +112,8 @@ pub async fn list(
             State(state.clone()),
             principal.clone(),
             crate::json::QueryParams(crate::actions::outcomes::FunnelQuery {
-                since: None,
-                until: None,
+                quarter: None,
+                year: Some(chrono::Datelike::year(&state.now().date_naive())),
             }),
         )
         .await?
@@ -127,6 +128,7 @@ pub async fn list(
         mine,
         others,
         funnel,
+        year: chrono::Datelike::year(&state.now().date_naive()),
     }))
 }
 
