@@ -10,6 +10,7 @@ pub mod audit;
 pub mod dashboard;
 mod difficulty;
 mod directory;
+mod duos;
 mod gatherings;
 mod meetings;
 pub mod policy;
@@ -25,6 +26,12 @@ pub use actions::{
 };
 pub use difficulty::{DifficultyModel, NewDifficultyModel, OfferHistory};
 pub use directory::{Service, ServiceRecord, StructureProfile};
+pub use duos::{
+    Contact, ContactKind, DUO_FOLLOW_UP_DAYS, DUO_MONTHS_DEFAULT, DUO_MONTHS_MAX,
+    DUO_SILENCE_DAYS, DUO_STOP_REASONS, Duo, DuoDraw, DuoMilestone, DuoOutcome, DuoOutcomeKind,
+    DuoState, MENTOR_CAPACITY_MAX, MENTOR_OCCUPATIONS_MAX, Mentor, MentorOccupation, NewContact,
+    NewDuo, NewMentor, PastDuo, mentor_pseudonym,
+};
 pub use gatherings::{
     Attendance, Gathering, GatheringRegistration, Modality, NewGathering, NewMessage,
     OutboxMessage, Participant, Seat, Seated,

@@ -33,6 +33,8 @@ pub enum Mover {
     Organiser,
     /// A gathering's participant, or the advisor who answers for them.
     Participant,
+    /// A mentor of a duo, answered for by their agency.
+    MentorSide,
 }
 
 impl Mover {
@@ -43,6 +45,7 @@ impl Mover {
             Mover::System => "the system",
             Mover::Organiser => "the organisers",
             Mover::Participant => "the participant",
+            Mover::MentorSide => "the mentor or their agency",
         }
     }
 }
@@ -53,6 +56,8 @@ pub enum Needs {
     Nothing,
     StartDate,
     NotHiredReason,
+    /// A reason from [`DUO_STOP_REASONS`](crate::DUO_STOP_REASONS).
+    StopReason,
 }
 
 /// One allowed move of a workflow over the states `S`.
@@ -301,6 +306,51 @@ pub const ACTION_MOVES: &[Move<crate::ActionState>] = &[
     },
 ];
 
+/// A duo (the job seeker – temp worker pilot): proposed by the coordinator (the job seeker's
+/// agency) → agreed by one side, then the other → accepted; declined by either side before
+/// then. Accepted → active when it starts (its first contact logged, or the coordinator) →
+/// completed (the coordinator), or stopped early by either side with a reason.
+pub const DUOS: Workflow<crate::DuoState> = Workflow {
+    moves: DUO_MOVES,
+    expired: None,
+};
+
+const MENTOR: &[Mover] = &[Mover::MentorSide];
+const DUO_SIDES: &[Mover] = &[Mover::MentorSide, Mover::PersonSide];
+const COORDINATOR_OR_SYSTEM: &[Mover] = &[Mover::PersonSide, Mover::System];
+
+pub const DUO_MOVES: &[Move<crate::DuoState>] = {
+    use crate::DuoState::{
+        Accepted, Active, Completed, Declined, MentorAgreed, Proposed, SeekerAgreed, Stopped,
+    };
+    const fn step(
+        from: crate::DuoState,
+        to: crate::DuoState,
+        by: &'static [Mover],
+        needs: Needs,
+    ) -> Move<crate::DuoState> {
+        Move {
+            from,
+            to,
+            by,
+            needs,
+        }
+    }
+    &[
+        step(Proposed, MentorAgreed, MENTOR, Needs::Nothing),
+        step(Proposed, SeekerAgreed, ADVISOR, Needs::Nothing),
+        step(MentorAgreed, Accepted, ADVISOR, Needs::Nothing),
+        step(SeekerAgreed, Accepted, MENTOR, Needs::Nothing),
+        step(Proposed, Declined, DUO_SIDES, Needs::Nothing),
+        step(MentorAgreed, Declined, DUO_SIDES, Needs::Nothing),
+        step(SeekerAgreed, Declined, DUO_SIDES, Needs::Nothing),
+        step(Accepted, Active, COORDINATOR_OR_SYSTEM, Needs::Nothing),
+        step(Active, Completed, ADVISOR, Needs::Nothing),
+        step(Accepted, Stopped, DUO_SIDES, Needs::StopReason),
+        step(Active, Stopped, DUO_SIDES, Needs::StopReason),
+    ]
+};
+
 pub const NOT_HIRED_REASONS: &[&str] = &[
     "profile_mismatch",
     "candidate_withdrew",
@@ -321,6 +371,8 @@ pub enum MoveError<S: std::fmt::Display = ReferralState> {
     StartDateMissing,
     #[error("not_hired_reason: expected one of {}", NOT_HIRED_REASONS.join(", "))]
     ReasonMissing,
+    #[error("stop_reason: expected one of {}", crate::DUO_STOP_REASONS.join(", "))]
+    StopReasonMissing,
 }
 
 impl<S: Copy + PartialEq + std::fmt::Display> Workflow<S> {
@@ -355,6 +407,11 @@ impl<S: Copy + PartialEq + std::fmt::Display> Workflow<S> {
             Needs::StartDate if starts_on.is_none() => Err(MoveError::StartDateMissing),
             Needs::NotHiredReason if !reason.is_some_and(|r| NOT_HIRED_REASONS.contains(&r)) => {
                 Err(MoveError::ReasonMissing)
+            }
+            Needs::StopReason
+                if !reason.is_some_and(|r| crate::DUO_STOP_REASONS.contains(&r)) =>
+            {
+                Err(MoveError::StopReasonMissing)
             }
             _ => Ok(allowed),
         }
@@ -717,6 +774,73 @@ mod tests {
             (C, true),
         ] {
             assert_eq!(INVITATIONS.is_final(state), is_final, "{state}");
+        }
+    }
+
+    /// Every pair of duo states, and whether the mentor's side, the coordinator (the person's
+    /// side) or the system may make the move, written out by hand from `DUOS`' documentation;
+    /// a stop needs a reason of the list.
+    #[test]
+    fn duos_move_as_the_table_says() {
+        use crate::DuoState::{
+            Accepted as A, Active as T, Completed as C, Declined as D, MentorAgreed as M,
+            Proposed as P, SeekerAgreed as S, Stopped as X,
+        };
+        // [mentor's side, coordinator, system]
+        let allowed: [(crate::DuoState, crate::DuoState, [bool; 3]); 11] = [
+            (P, M, [true, false, false]),
+            (P, S, [false, true, false]),
+            (M, A, [false, true, false]),
+            (S, A, [true, false, false]),
+            (P, D, [true, true, false]),
+            (M, D, [true, true, false]),
+            (S, D, [true, true, false]),
+            (A, T, [false, true, true]),
+            (T, C, [false, true, false]),
+            (A, X, [true, true, false]),
+            (T, X, [true, true, false]),
+        ];
+        for from in crate::DuoState::ALL {
+            for to in crate::DuoState::ALL {
+                let expected = allowed
+                    .iter()
+                    .find(|(f, t, _)| f == from && t == to)
+                    .map_or([false; 3], |(_, _, by)| *by);
+                for (mover, expected) in [Mover::MentorSide, Mover::PersonSide, Mover::System]
+                    .into_iter()
+                    .zip(expected)
+                {
+                    assert_eq!(
+                        DUOS.check(*from, *to, mover, None, Some("mismatch")).is_ok(),
+                        expected,
+                        "{from} → {to} by {mover:?}"
+                    );
+                }
+                for mover in [Mover::OfferSide, Mover::Organiser, Mover::Participant] {
+                    assert!(DUOS.check(*from, *to, mover, None, Some("mismatch")).is_err());
+                }
+            }
+        }
+        assert_eq!(
+            DUOS.check(T, X, Mover::PersonSide, None, None),
+            Err(MoveError::StopReasonMissing)
+        );
+        assert_eq!(
+            DUOS.check(A, X, Mover::MentorSide, None, Some("bored")),
+            Err(MoveError::StopReasonMissing)
+        );
+        assert!(DUOS.check(T, C, Mover::PersonSide, None, None).is_ok());
+        for (state, is_final) in [
+            (P, false),
+            (M, false),
+            (S, false),
+            (A, false),
+            (T, false),
+            (C, true),
+            (X, true),
+            (D, true),
+        ] {
+            assert_eq!(DUOS.is_final(state), is_final, "{state}");
         }
     }
 

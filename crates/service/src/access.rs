@@ -55,6 +55,16 @@ pub enum Resource {
     /// The tension of occupations by territory, official (DARES) and local: aggregates only,
     /// every figure on fewer than twenty offers or people withheld; read by every member.
     Tension,
+    /// Temp workers who volunteer as mentors: registered, read in full and withdrawn by their
+    /// agency (`Own`); France Travail advisors read them (`Any`) without their identity, which
+    /// a mentor's duo shows to its coordinator once both sides accepted. (`Fields` measure a
+    /// job seeker's fields: a mentor shows none.)
+    Mentors,
+    /// Duos: proposed, followed and closed by their coordinator (the job seeker's France
+    /// Travail agency, `Own`), answered and logged by the mentor's agency (`Own`); each side
+    /// sees the other by pseudonym until both accepted; a contact's note is the
+    /// coordinator's only.
+    Duos,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -202,6 +212,19 @@ pub const RULES: &[Rule] = &[
     rule(Partner, Actions, Read, Any, Pseudo),
     rule(Steering, Actions, Read, Any, Pseudo),
     rule(Admin, Actions, Read, Any, Pseudo),
+    // Duos: the mentors are their agencies'; advisors find them by pseudonym and coordinate
+    // the duos of their people; each agency answers for its mentors.
+    rule(Advisor, Mentors, Read, Any, Pseudo),
+    rule(Recruiter, Mentors, Read, Own, Pseudo),
+    rule(Recruiter, Mentors, Write, Own, Pseudo),
+    rule(AgencyManager, Mentors, Read, Own, Pseudo),
+    rule(AgencyManager, Mentors, Write, Own, Pseudo),
+    rule(Advisor, Duos, Read, Own, Identity),
+    rule(Advisor, Duos, Write, Own, Identity),
+    rule(Recruiter, Duos, Read, Own, Identity),
+    rule(Recruiter, Duos, Write, Own, Identity),
+    rule(AgencyManager, Duos, Read, Own, Identity),
+    rule(AgencyManager, Duos, Write, Own, Identity),
     rule(Advisor, SeekerInvitations, Read, Own, Full),
     rule(Advisor, SeekerInvitations, Write, Own, Full),
     // Consent and disclosures: the person's own agency records them and reads their history.
@@ -216,6 +239,8 @@ pub enum Link {
     ReferralToOwnOffer,
     /// An invitation of the person to an action the structure organises.
     InvitationToOwnAction,
+    /// A duo of the person with a mentor of the structure.
+    DuoWithOwnMentor,
 }
 
 /// The state of a linking record, of the kind its link is.
@@ -223,6 +248,7 @@ pub enum Link {
 pub enum LinkState {
     Referral(model::ReferralState),
     Invitation(model::InvitationState),
+    Duo(model::DuoState),
 }
 
 /// A relation that reveals a person to a structure: a rule of reach `reach` shows its fields
@@ -236,7 +262,8 @@ pub struct Reveal {
 }
 
 /// Every relation that reveals a person: a referral the person accepted (and what follows an
-/// acceptance: interview, hire, not hired), an invitation to an action the person accepted.
+/// acceptance: interview, hire, not hired), an invitation to an action the person accepted, a
+/// duo both sides accepted (and what follows: under way, completed, stopped).
 pub const REVEALS: &[Reveal] = &[
     Reveal {
         reach: Revealed,
@@ -252,6 +279,16 @@ pub const REVEALS: &[Reveal] = &[
         reach: Revealed,
         link: Link::InvitationToOwnAction,
         states: &[LinkState::Invitation(model::InvitationState::Accepted)],
+    },
+    Reveal {
+        reach: Revealed,
+        link: Link::DuoWithOwnMentor,
+        states: &[
+            LinkState::Duo(model::DuoState::Accepted),
+            LinkState::Duo(model::DuoState::Active),
+            LinkState::Duo(model::DuoState::Completed),
+            LinkState::Duo(model::DuoState::Stopped),
+        ],
     },
 ];
 
@@ -404,6 +441,8 @@ fn resource_name(resource: Resource) -> &'static str {
         Tension => "the tension of occupations",
         Actions => "co-organised actions",
         SeekerInvitations => "the invitations of your job seekers",
+        Mentors => "mentors",
+        Duos => "duos",
     }
 }
 

@@ -13,6 +13,7 @@ mod api;
 pub mod auth;
 pub mod difficulty;
 pub mod directory;
+pub mod duos;
 pub mod error;
 pub mod indicators;
 pub mod job_seekers;

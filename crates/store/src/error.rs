@@ -54,7 +54,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The unique keys a write can collide with: the constraint's name on PostgreSQL, what SQLite
 /// says of it, and the field and reason both backends answer.
-const UNIQUE_KEYS: [(&str, &str, &str, &str); 10] = [
+const UNIQUE_KEYS: [(&str, &str, &str, &str); 13] = [
     (
         "users_email",
         "index 'users_email'",
@@ -114,6 +114,24 @@ const UNIQUE_KEYS: [(&str, &str, &str, &str); 10] = [
         "action_outcomes.action_id, action_outcomes.job_seeker_id, action_outcomes.kind",
         "kind",
         "this outcome is already recorded for this person and action",
+    ),
+    (
+        "duos_open_once",
+        "duos.job_seeker_id",
+        "job_seeker_id",
+        "this person is already in a duo that is proposed or under way",
+    ),
+    (
+        "duo_outcomes_once",
+        "duo_outcomes.duo_id, duo_outcomes.milestone",
+        "milestone",
+        "this duo's outcome is already recorded at this milestone",
+    ),
+    (
+        "duo_draws_once",
+        "duo_draws.job_seeker_id",
+        "job_seeker_id",
+        "this person already entered the lottery",
     ),
 ];
 

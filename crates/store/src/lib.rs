@@ -20,6 +20,7 @@ mod bulk;
 mod common;
 mod difficulty;
 mod directory;
+mod duos;
 mod error;
 mod gatherings;
 mod invitations;
@@ -42,6 +43,7 @@ pub use actions::Actions;
 pub use audit_trail::AuditTrail;
 pub use difficulty::Difficulty;
 pub use directory::Directory;
+pub use duos::{DuoCounts, Duos};
 pub use error::{Result, StoreError};
 pub use gatherings::{Gatherings, Outbox};
 pub use invitations::Invitations;
@@ -58,7 +60,7 @@ pub use url::{Backend, DatabaseUrl};
 /// The store's traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        Accounts, Actions, AuditTrail, Difficulty, Directory, Gatherings, Invitations, JobSeekers,
+        Accounts, Actions, AuditTrail, Difficulty, Directory, Duos, Gatherings, Invitations, JobSeekers,
         LocalTension, Meetings, Offers, Outbox, Policies, Referrals, Store, Tallies,
     };
 }
@@ -91,6 +93,7 @@ pub trait Store:
     + Gatherings
     + Actions
     + Invitations
+    + Duos
     + Outbox
     + Policies
     + Tallies

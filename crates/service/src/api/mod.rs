@@ -14,6 +14,7 @@ pub(crate) use crate::actions::invitations;
 pub(crate) use crate::actions::outcomes;
 pub(crate) use crate::admin::api as admin;
 pub(crate) use crate::directory::api as directory;
+pub(crate) use crate::duos::api as duos;
 pub(crate) use crate::indicators::api as indicators;
 pub(crate) use crate::job_seekers::api as job_seekers;
 pub(crate) use crate::meetings::api as meetings;
@@ -136,6 +137,17 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(outcomes::action_funnel))
         .routes(routes!(outcomes::funnel))
         .routes(routes!(outcomes::attendance_sheet))
+        .routes(routes!(duos::list_mentors, duos::create_mentor))
+        .routes(routes!(duos::get_mentor))
+        .routes(routes!(duos::withdraw_mentor))
+        .routes(routes!(duos::mentor_suggestions))
+        .routes(routes!(duos::list_duos, duos::propose_duo))
+        .routes(routes!(duos::draw_duo))
+        .routes(routes!(duos::duo_counts))
+        .routes(routes!(duos::get_duo))
+        .routes(routes!(duos::move_duo))
+        .routes(routes!(duos::log_contact, duos::list_contacts))
+        .routes(routes!(duos::record_outcome, duos::list_outcomes))
         .routes(routes!(meetings::list_meetings, meetings::create_meeting))
         .routes(routes!(meetings::register, meetings::list_registrations))
         .routes(routes!(meetings::record_attendance))
@@ -481,13 +493,23 @@ pub(crate) async fn readable_fields(
                     }
                 }
             }
+            crate::access::Link::DuoWithOwnMentor => {
+                let duos = state.store.duos_of_job_seeker(seeker_id).await?;
+                if duos.iter().any(|d| {
+                    crate::access::reveals(link, crate::access::LinkState::Duo(d.state))
+                        && mine.contains(&d.mentor_agency_id)
+                }) {
+                    return Ok(grant.rule.fields);
+                }
+            }
         }
     }
     Err(forbidden(NOT_ACCEPTED.to_string()))
 }
 
-pub(crate) const NOT_ACCEPTED: &str = "this person has not accepted a referral to one of your offers \
-    nor an invitation to one of your actions: they are shown by pseudonym only";
+pub(crate) const NOT_ACCEPTED: &str = "this person has not accepted a referral to one of your offers, \
+    an invitation to one of your actions nor a duo with one of your mentors: they are shown by \
+    pseudonym only";
 
 /// A job seeker and their agency, for reading the person. To whoever may not list job seekers
 /// (agencies, partners, steering), an unknown id is refused exactly like a person they may not

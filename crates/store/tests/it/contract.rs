@@ -8,6 +8,7 @@ use testdb::TestDb;
 use testdb::fixtures::*;
 
 // The gatherings' contract lives in its own file; the suite's macro calls it from here.
+pub use crate::duos::*;
 pub use crate::gatherings::*;
 
 pub async fn migrating_twice_changes_nothing(db: &TestDb) {

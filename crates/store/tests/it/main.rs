@@ -10,6 +10,7 @@
 #![allow(clippy::indexing_slicing, clippy::disallowed_methods)]
 
 mod contract;
+mod duos;
 mod gatherings;
 
 /// Declares each contract test twice: on SQLite and on PostgreSQL.
@@ -71,6 +72,10 @@ contract_tests!(
     offer_histories_and_difficulty_models_round_trip,
     gatherings_seat_wait_promote_and_record_attendance,
     concurrent_registrations_never_exceed_capacity,
+    duos_move_as_the_workflow_allows_and_record_their_outcomes,
+    a_mentors_places_hold_and_a_withdrawal_closes_their_duos,
+    concurrent_proposals_never_exceed_a_mentors_places,
+    a_person_is_drawn_once_and_a_won_draw_proposes_its_duo,
     reminders_are_taken_once_and_messages_marked,
     actions_are_created_listed_and_moved,
     invitations_are_answered_and_an_accepted_one_registers_the_person,

@@ -1,0 +1,1148 @@
+//! Mentors and duos over HTTP. An agency registers its temp workers who volunteer (their
+//! consent recorded), reads them in full and withdraws them; an advisor gets mentors
+//! suggested for one of their people, by pseudonym, proposes a duo or draws one by lottery,
+//! follows it (contacts, with notes only the coordinator reads), closes it and records what
+//! it led to. Each side of a duo sees the other by pseudonym until both accepted; every
+//! name shown is audited.
+
+use super::{Relation, Suggestion, duo_occupations, suggest};
+use crate::actions::api::StructureRef;
+use crate::api::*;
+use domain::{Email, InseeCode, PersonName, PhoneNumber, RomeCode};
+use model::{
+    ContactKind, DUO_MONTHS_DEFAULT, DUO_MONTHS_MAX, Duo, DuoMilestone, DuoOutcome,
+    DuoOutcomeKind, DuoState, MENTOR_CAPACITY_MAX, MENTOR_OCCUPATIONS_MAX, Mentor,
+    MentorOccupation, NewContact, NewDuo, NewMentor, StructureKind,
+};
+
+/// An occupation a mentor practises.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MentorOccupationView {
+    /// ROME 4.0 code.
+    pub rome: String,
+    /// Months of experience in it, 1 to 600.
+    pub months: u16,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MentorView {
+    pub id: i64,
+    pub pseudonym: String,
+    /// Name and contact: to the mentor's agency, and to the coordinator of a duo of theirs
+    /// both sides accepted.
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub agency: StructureRef,
+    /// INSEE code of the commune.
+    pub commune: String,
+    pub occupations: Vec<MentorOccupationView>,
+    pub available_from: NaiveDate,
+    pub hours_per_month: u8,
+    /// Duos at once (1 or 2), and those open now.
+    pub capacity: u8,
+    pub open_duos: u8,
+    /// The day the temp worker consented (to their agency only).
+    pub consent_on: Option<NaiveDate>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMentorRequest {
+    /// The agence d'emploi (default: the user's own).
+    pub agency_id: Option<i64>,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// INSEE code of the commune where they live or work.
+    pub commune: String,
+    /// 1 to 5 occupations.
+    pub occupations: Vec<MentorOccupationView>,
+    /// Default: today.
+    pub available_from: Option<NaiveDate>,
+    /// 1 to 80.
+    pub hours_per_month: u8,
+    /// 1 or 2 (default 1).
+    pub capacity: Option<u8>,
+    /// Must be true: the temp worker consented to be a mentor and to have their identity
+    /// shown to a job seeker's advisor once a duo is accepted.
+    pub consent: bool,
+    /// The day of the consent (default: today).
+    pub consent_on: Option<NaiveDate>,
+}
+
+/// One side of a duo.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuoMember {
+    pub id: i64,
+    pub pseudonym: String,
+    /// Once both sides accepted (or to the member's own structure).
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuoView {
+    pub id: i64,
+    /// proposed, mentor_agreed, seeker_agreed, accepted, active, completed, stopped, declined
+    pub state: String,
+    pub job_seeker: DuoMember,
+    pub mentor: DuoMember,
+    /// ROME 4.0 code of the occupation discovered.
+    pub rome: String,
+    pub months: u8,
+    /// The job seeker's France Travail agency, which coordinates the duo.
+    pub coordinator: StructureRef,
+    pub mentor_agency: StructureRef,
+    /// The mentor was drawn by lottery.
+    pub drawn: bool,
+    pub proposed_at: DateTime<Utc>,
+    pub started_on: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub stop_reason: Option<String>,
+    pub last_contact_on: Option<NaiveDate>,
+    /// Active with nothing logged for three weeks.
+    pub silent: bool,
+    /// coordinator or mentor: the side the user answers for.
+    pub side: String,
+    /// The states the user may move it to now.
+    pub moves: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDuoRequest {
+    pub job_seeker_id: i64,
+    pub mentor_id: i64,
+    /// ROME code of the occupation (one of the mentor's).
+    pub rome: String,
+    /// 1 to 9 (default 3).
+    pub months: Option<u8>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DrawRequest {
+    pub job_seeker_id: i64,
+    /// 1 to 9 (default 3).
+    pub months: Option<u8>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DrawView {
+    /// The draw won: a mentor drawn at random among the eligible, the duo proposed.
+    pub won: bool,
+    /// Mentors the draw was among.
+    pub eligible: usize,
+    pub duo: Option<DuoView>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveDuoRequest {
+    /// mentor_agreed / seeker_agreed / accepted (a side's yes), declined, active, completed,
+    /// stopped
+    pub to: String,
+    /// For stopped: found_job, seeker_withdrew, mentor_withdrew, mentor_unavailable,
+    /// mismatch, consent_withdrawn, other.
+    pub reason: Option<String>,
+    /// The day it started or ended (default: today).
+    pub on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewContactRequest {
+    pub on: NaiveDate,
+    /// 5 to 600.
+    pub minutes: u16,
+    /// call, day_alongside, workshop
+    pub kind: String,
+    /// The coordinator's note (only the coordinator writes and reads it).
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactView {
+    pub id: i64,
+    pub on: NaiveDate,
+    pub minutes: u16,
+    pub kind: String,
+    /// To the coordinator only.
+    pub note: Option<String>,
+    pub logged_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DuoOutcomeRequest {
+    /// end or six_months
+    pub milestone: String,
+    /// job, training, immersion, none
+    pub kind: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuoOutcomeView {
+    pub milestone: String,
+    pub kind: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionView {
+    pub mentor_id: i64,
+    pub pseudonym: String,
+    /// ROME 4.0 code of the occupation the duo would be about.
+    pub rome: String,
+    /// same (one of the person's targets) or close
+    pub relation: String,
+    /// Its official tension class in the person's department (4 or 5).
+    pub class: u8,
+    pub months: u16,
+    pub distance_km: f64,
+    pub available_from: NaiveDate,
+    pub available_soon: bool,
+    pub hours_per_month: u8,
+    pub places: u8,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionsView {
+    /// The occupations considered (targets and close ones in tension).
+    pub occupations: Vec<String>,
+    pub mentors: Vec<SuggestionView>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DuosQuery {
+    /// Only the active duos with nothing logged for three weeks.
+    pub silent: Option<bool>,
+}
+
+/// The most duos a list shows.
+const LIST: u32 = 500;
+/// The odds of winning a draw: one in two, so that winners and losers compare.
+const WIN_ONE_IN: u64 = 2;
+
+pub(crate) async fn structure_ref(state: &AppState, id: i64) -> AppResult<StructureRef> {
+    let name = state
+        .store
+        .structure(id)
+        .await?
+        .map(|s| s.record.name)
+        .unwrap_or_default();
+    Ok(StructureRef { id, name })
+}
+
+/// The structures where the user holds this right.
+fn seats_with(principal: &Principal, resource: Resource, verb: Verb) -> Vec<i64> {
+    principal
+        .grants(resource, verb)
+        .iter()
+        .map(|g| g.seat.structure_id)
+        .collect()
+}
+
+/// The side of a duo the user answers for (`verb`), or why not.
+pub(crate) fn side_of(principal: &Principal, duo: &Duo, verb: Verb) -> AppResult<Mover> {
+    let mine = seats_with(principal, Resource::Duos, verb);
+    if mine.contains(&duo.duo.coordinator_id) {
+        Ok(Mover::PersonSide)
+    } else if mine.contains(&duo.mentor_agency_id) {
+        Ok(Mover::MentorSide)
+    } else {
+        principal
+            .grant(Resource::Duos, verb, None)
+            .map_err(forbidden)?;
+        Err(forbidden(
+            "this duo is coordinated by another agency and its mentor is another agency's: \
+             only its two sides see it"
+                .to_string(),
+        ))
+    }
+}
+
+pub(crate) async fn find_duo(state: &AppState, id: i64) -> AppResult<Duo> {
+    state
+        .store
+        .duo(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("duo {id}")))
+}
+
+async fn find_mentor(state: &AppState, id: i64) -> AppResult<Mentor> {
+    state
+        .store
+        .mentor(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("mentor {id}")))
+}
+
+/// A mentor as the user may see them: in full to their agency, by pseudonym to others
+/// unless `revealed` (a duo of the user's both sides accepted).
+async fn mentor_view(
+    state: &AppState,
+    principal: &Principal,
+    mentor: &Mentor,
+    revealed: bool,
+) -> AppResult<MentorView> {
+    let own = principal
+        .grant(Resource::Mentors, Verb::Read, Some(mentor.mentor.agency_id))
+        .is_ok_and(|g| g.rule.reach == Reach::Own);
+    let shown = own || revealed;
+    let m = &mentor.mentor;
+    Ok(MentorView {
+        id: mentor.id,
+        pseudonym: mentor.pseudonym(),
+        name: shown.then(|| format!("{} {}", m.first_name, m.last_name)),
+        email: m.email.as_ref().filter(|_| shown).map(|e| e.to_string()),
+        phone: m.phone.as_ref().filter(|_| shown).map(|p| p.to_string()),
+        agency: structure_ref(state, m.agency_id).await?,
+        commune: m.commune.to_string(),
+        occupations: m
+            .occupations
+            .iter()
+            .map(|o| MentorOccupationView {
+                rome: o.rome.to_string(),
+                months: o.months,
+            })
+            .collect(),
+        available_from: m.available_from,
+        hours_per_month: m.hours_per_month,
+        capacity: m.capacity,
+        open_duos: mentor.open_duos,
+        consent_on: own.then_some(m.consent_on),
+        withdrawn_at: mentor.withdrawn_at,
+    })
+}
+
+/// The states a side may move a duo to now, by the workflow.
+fn moves_for(duo: &Duo, side: Mover) -> Vec<String> {
+    workflow::DUOS
+        .moves
+        .iter()
+        .filter(|m| m.from == duo.state && m.by.contains(&side))
+        .map(|m| m.to.as_str().to_string())
+        .collect()
+}
+
+/// A duo as one of its sides sees it; the names it shows are pushed to `named` (people) for
+/// the audit trail.
+pub(crate) async fn duo_view(
+    state: &AppState,
+    duo: &Duo,
+    side: Mover,
+    named: &mut Vec<i64>,
+) -> AppResult<DuoView> {
+    let revealed = duo.state.was_accepted();
+    let (seeker, _) = job_seeker_and_agency(state, duo.duo.job_seeker_id).await?;
+    let seeker_shown = side == Mover::PersonSide || revealed;
+    if seeker_shown {
+        named.push(seeker.id);
+    }
+    let r = &seeker.record;
+    let mentor = find_mentor(state, duo.duo.mentor_id).await?;
+    let m = &mentor.mentor;
+    let mentor_shown = side == Mover::MentorSide || revealed;
+    let today = state.now().date_naive();
+    Ok(DuoView {
+        id: duo.id,
+        state: duo.state.to_string(),
+        job_seeker: DuoMember {
+            id: seeker.id,
+            pseudonym: seeker.pseudonym.clone(),
+            name: seeker_shown.then(|| format!("{} {}", r.first_name, r.last_name)),
+            email: r.email.as_ref().filter(|_| seeker_shown).map(|e| e.to_string()),
+            phone: r.phone.as_ref().filter(|_| seeker_shown).map(|p| p.to_string()),
+        },
+        mentor: DuoMember {
+            id: mentor.id,
+            pseudonym: mentor.pseudonym(),
+            name: mentor_shown.then(|| format!("{} {}", m.first_name, m.last_name)),
+            email: m.email.as_ref().filter(|_| mentor_shown).map(|e| e.to_string()),
+            phone: m.phone.as_ref().filter(|_| mentor_shown).map(|p| p.to_string()),
+        },
+        rome: duo.duo.rome.to_string(),
+        months: duo.duo.months,
+        coordinator: structure_ref(state, duo.duo.coordinator_id).await?,
+        mentor_agency: structure_ref(state, duo.mentor_agency_id).await?,
+        drawn: duo.duo.drawn,
+        proposed_at: duo.proposed_at,
+        started_on: duo.started_on,
+        planned_end: duo.planned_end(),
+        ended_on: duo.ended_on,
+        stop_reason: duo.stop_reason.clone(),
+        last_contact_on: duo.last_contact_on,
+        silent: duo.is_silent(today),
+        side: if side == Mover::PersonSide { "coordinator" } else { "mentor" }.to_string(),
+        moves: moves_for(duo, side),
+    })
+}
+
+/// Writes the reads of the people named through duos to the audit trail.
+pub(crate) async fn audit_named(
+    state: &AppState,
+    principal: &Principal,
+    named: &[i64],
+    duo: Option<i64>,
+) -> AppResult<()> {
+    let events = named
+        .iter()
+        .map(|person| {
+            principal.event(
+                "job_seeker.read",
+                "job_seeker",
+                *person,
+                json!({ "through": "duo", "duo": duo }),
+            )
+        })
+        .collect();
+    audit(state, events).await
+}
+
+/// An agency's mentors in full (the user's agencies), or, to an advisor, every mentor still
+/// volunteering, by pseudonym.
+#[utoipa::path(get, path = "/api/v1/mentors", tag = "duos",
+    responses((status = 200, body = Vec<MentorView>), (status = 403, body = Problem)))]
+pub(crate) async fn list_mentors(
+    State(state): St,
+    principal: Principal,
+) -> AppResult<Json<Vec<MentorView>>> {
+    let grant = principal
+        .grant(Resource::Mentors, Verb::Read, None)
+        .map_err(forbidden)?;
+    let mut out = Vec::new();
+    if grant.rule.reach == Reach::Any {
+        for structure in state.store.structures().await? {
+            if structure.record.kind != StructureKind::AgenceEmploi {
+                continue;
+            }
+            for mentor in state.store.mentors_of_agency(structure.id).await? {
+                if mentor.withdrawn_at.is_none() {
+                    out.push(mentor_view(&state, &principal, &mentor, false).await?);
+                }
+            }
+        }
+    } else {
+        for agency in seats_with(&principal, Resource::Mentors, Verb::Read) {
+            for mentor in state.store.mentors_of_agency(agency).await? {
+                out.push(mentor_view(&state, &principal, &mentor, false).await?);
+            }
+        }
+    }
+    Ok(Json(out))
+}
+
+#[utoipa::path(get, path = "/api/v1/mentors/{id}", tag = "duos",
+    params(("id" = i64, Path, description = "mentor id")),
+    responses((status = 200, body = MentorView), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+pub(crate) async fn get_mentor(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> AppResult<Json<MentorView>> {
+    principal
+        .grant(Resource::Mentors, Verb::Read, None)
+        .map_err(forbidden)?;
+    let mentor = find_mentor(&state, id).await?;
+    principal
+        .grant(Resource::Mentors, Verb::Read, Some(mentor.mentor.agency_id))
+        .map_err(forbidden)?;
+    // A coordinator whose duo with the mentor both sides accepted knows who they are.
+    let mine = seats_with(&principal, Resource::Duos, Verb::Read);
+    let revealed = state
+        .store
+        .duos_of_mentor(id)
+        .await?
+        .iter()
+        .any(|d| d.state.was_accepted() && mine.contains(&d.duo.coordinator_id));
+    Ok(Json(mentor_view(&state, &principal, &mentor, revealed).await?))
+}
+
+/// Registers a temp worker who volunteers as a mentor; their consent is required.
+#[utoipa::path(post, path = "/api/v1/mentors", tag = "duos", request_body = NewMentorRequest,
+    responses((status = 201, body = MentorView), (status = 403, body = Problem),
+              (status = 422, body = Problem)))]
+pub(crate) async fn create_mentor(
+    State(state): St,
+    principal: Principal,
+    JsonBody(request): JsonBody<NewMentorRequest>,
+) -> AppResult<(StatusCode, Json<MentorView>)> {
+    let agency = match request.agency_id {
+        Some(id) => id,
+        None => seats_with(&principal, Resource::Mentors, Verb::Write)
+            .first()
+            .copied()
+            .ok_or_else(|| {
+                principal
+                    .grant(Resource::Mentors, Verb::Write, None)
+                    .err()
+                    .map_or_else(|| ApiError::field("/agency_id", "your agency"), forbidden)
+            })?,
+    };
+    principal
+        .grant(Resource::Mentors, Verb::Write, Some(agency))
+        .map_err(forbidden)?;
+    let today = state.now().date_naive();
+    let mut problems = Vec::new();
+    let name = |path: &str, text: &str, problems: &mut Vec<FieldProblem>| {
+        PersonName::parse(text.trim())
+            .map_err(|err| problems.push(FieldProblem::new(path, err.to_string())))
+            .ok()
+    };
+    let first_name = name("/first_name", &request.first_name, &mut problems);
+    let last_name = name("/last_name", &request.last_name, &mut problems);
+    let email = match request.email.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => Email::parse(text)
+            .map_err(|err| problems.push(FieldProblem::new("/email", err.to_string())))
+            .ok(),
+        None => None,
+    };
+    let phone = match request.phone.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => PhoneNumber::parse(text)
+            .map_err(|err| problems.push(FieldProblem::new("/phone", err.to_string())))
+            .ok(),
+        None => None,
+    };
+    let commune = InseeCode::parse(request.commune.trim())
+        .ok()
+        .filter(|c| refdata::geo().commune(c.as_str()).is_some());
+    if commune.is_none() {
+        problems.push(FieldProblem::new("/commune", "the INSEE code of a French commune"));
+    }
+    if request.occupations.is_empty() || request.occupations.len() > MENTOR_OCCUPATIONS_MAX {
+        problems.push(FieldProblem::new(
+            "/occupations",
+            format!("from 1 to {MENTOR_OCCUPATIONS_MAX} occupations"),
+        ));
+    }
+    let mut occupations: Vec<MentorOccupation> = Vec::new();
+    for (i, o) in request.occupations.iter().enumerate() {
+        let rome = RomeCode::parse(o.rome.trim())
+            .ok()
+            .filter(|r| refdata::rome().occupation(r.as_str()).is_some());
+        match rome {
+            Some(rome) if occupations.iter().any(|x| x.rome == rome) => problems.push(
+                FieldProblem::new(format!("/occupations/{i}/rome"), "given twice"),
+            ),
+            Some(rome) => occupations.push(MentorOccupation {
+                rome,
+                months: o.months,
+            }),
+            None => problems.push(FieldProblem::new(
+                format!("/occupations/{i}/rome"),
+                "a ROME 4.0 code (a letter and four digits)",
+            )),
+        }
+        if !(1..=600).contains(&o.months) {
+            problems.push(FieldProblem::new(
+                format!("/occupations/{i}/months"),
+                "months of experience, from 1 to 600",
+            ));
+        }
+    }
+    if !(1..=80).contains(&request.hours_per_month) {
+        problems.push(FieldProblem::new("/hours_per_month", "from 1 to 80 hours a month"));
+    }
+    let capacity = request.capacity.unwrap_or(1);
+    if !(1..=MENTOR_CAPACITY_MAX).contains(&capacity) {
+        problems.push(FieldProblem::new(
+            "/capacity",
+            format!("from 1 to {MENTOR_CAPACITY_MAX} job seekers at once"),
+        ));
+    }
+    if !request.consent {
+        problems.push(FieldProblem::new(
+            "/consent",
+            "the temp worker's consent to be a mentor is required",
+        ));
+    }
+    let consent_on = request.consent_on.unwrap_or(today);
+    if consent_on > today {
+        problems.push(FieldProblem::new("/consent_on", "a day that has come"));
+    }
+    let available_from = request.available_from.unwrap_or(today);
+    problems.extend(
+        [
+            date_field("/consent_on", Some(consent_on)),
+            date_field("/available_from", Some(available_from)),
+        ]
+        .into_iter()
+        .flatten(),
+    );
+    let structure = state.store.structure(agency).await?;
+    if !structure.is_some_and(|s| {
+        s.record.kind == StructureKind::AgenceEmploi
+            && s.record.status == model::StructureStatus::Active
+    }) {
+        problems.push(FieldProblem::new(
+            "/agency_id",
+            format!("structure {agency} is not an active agence d'emploi"),
+        ));
+    }
+    let (Some(first_name), Some(last_name), Some(commune), true) =
+        (first_name, last_name, commune, problems.is_empty())
+    else {
+        return Err(ApiError::Invalid(problems));
+    };
+    let new = NewMentor {
+        agency_id: agency,
+        first_name,
+        last_name,
+        email,
+        phone,
+        commune,
+        occupations,
+        available_from,
+        hours_per_month: request.hours_per_month,
+        capacity,
+        consent_on,
+        created_by: Some(principal.user.id),
+    };
+    let mentor = state.store.create_mentor(&new, state.now()).await?;
+    state
+        .audit_one(principal.event("mentor.create", "mentor", mentor.id, json!({ "agency": agency })))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(mentor_view(&state, &principal, &mentor, false).await?),
+    ))
+}
+
+/// The mentor withdraws (their agency records it): no duo is proposed to them any more;
+/// their duos not under way are declined, those under way stopped.
+#[utoipa::path(post, path = "/api/v1/mentors/{id}/withdrawal", tag = "duos",
+    params(("id" = i64, Path, description = "mentor id")),
+    responses((status = 200, body = MentorView), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub(crate) async fn withdraw_mentor(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> AppResult<Json<MentorView>> {
+    principal
+        .grant(Resource::Mentors, Verb::Write, None)
+        .map_err(forbidden)?;
+    let mentor = find_mentor(&state, id).await?;
+    principal
+        .grant(Resource::Mentors, Verb::Write, Some(mentor.mentor.agency_id))
+        .map_err(forbidden)?;
+    let withdrawn = state.store.withdraw_mentor(id, state.now()).await?;
+    state
+        .audit_one(principal.event("mentor.withdraw", "mentor", id, json!({})))
+        .await?;
+    Ok(Json(mentor_view(&state, &principal, &withdrawn, false).await?))
+}
+
+/// The person, their agency, and the advisor's right to coordinate a duo for them.
+async fn coordinated_person(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> AppResult<(model::JobSeeker, i64)> {
+    principal
+        .grant(Resource::Duos, Verb::Write, None)
+        .map_err(forbidden)?;
+    let (seeker, agency) = person_to_read(state, principal, id).await?;
+    let coordinates = principal
+        .grant(Resource::Duos, Verb::Write, Some(agency))
+        .is_ok()
+        && principal
+            .grant(Resource::JobSeekers, Verb::Read, Some(agency))
+            .is_ok_and(|g| g.rule.reach == Reach::Own);
+    if !coordinates {
+        return Err(refused(
+            state,
+            principal,
+            id,
+            "duo.suggest",
+            "a duo is coordinated by the person's own France Travail agency".to_string(),
+        )
+        .await);
+    }
+    Ok((seeker, agency))
+}
+
+/// The mentors suggested for a person, best first (see [`suggest`]).
+pub(crate) async fn suggestions_for(
+    state: &AppState,
+    seeker: &model::JobSeeker,
+) -> AppResult<(Vec<super::DuoOccupation>, Vec<Suggestion>)> {
+    let r = &seeker.record;
+    let Some(home) = refdata::geo().commune(r.commune.as_str()) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let targets: Vec<String> = r.targets.as_slice().iter().map(|t| t.rome.to_string()).collect();
+    let occupations = duo_occupations(&targets, home.department);
+    let romes: Vec<RomeCode> = occupations
+        .iter()
+        .filter_map(|o| RomeCode::parse(o.rome).ok())
+        .collect();
+    let mentors = state.store.mentors_with_room(&romes).await?;
+    let found = suggest(
+        &mentors,
+        &occupations,
+        home.point(),
+        r.commute_limit.km(),
+        state.now().date_naive(),
+    );
+    Ok((occupations, found))
+}
+
+fn suggestion_view(s: &Suggestion) -> SuggestionView {
+    SuggestionView {
+        mentor_id: s.mentor_id,
+        pseudonym: model::mentor_pseudonym(s.mentor_id),
+        rome: s.rome.to_string(),
+        relation: match s.relation {
+            Relation::Same => "same",
+            Relation::Close => "close",
+        }
+        .to_string(),
+        class: s.class,
+        months: s.months,
+        distance_km: (s.distance_km * 10.0).round() / 10.0,
+        available_from: s.available_from,
+        available_soon: s.available_soon,
+        hours_per_month: s.hours_per_month,
+        places: s.places,
+    }
+}
+
+/// Mentors suggested for one of the advisor's people: by pseudonym, with why.
+#[utoipa::path(get, path = "/api/v1/job-seekers/{id}/mentors", tag = "duos",
+    params(("id" = i64, Path, description = "job seeker id")),
+    responses((status = 200, body = SuggestionsView), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+pub(crate) async fn mentor_suggestions(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> AppResult<Json<SuggestionsView>> {
+    let (seeker, _) = coordinated_person(&state, &principal, id).await?;
+    let (occupations, found) = suggestions_for(&state, &seeker).await?;
+    Ok(Json(SuggestionsView {
+        occupations: occupations.iter().map(|o| o.rome.to_string()).collect(),
+        mentors: found.iter().map(suggestion_view).collect(),
+    }))
+}
+
+fn months_of(asked: Option<u8>) -> AppResult<u8> {
+    let months = asked.unwrap_or(DUO_MONTHS_DEFAULT);
+    if !(1..=DUO_MONTHS_MAX).contains(&months) {
+        return Err(ApiError::field(
+            "/months",
+            format!("from 1 to {DUO_MONTHS_MAX} months"),
+        ));
+    }
+    Ok(months)
+}
+
+/// Proposes a duo between one of the advisor's people and a mentor with a place left, for an
+/// occupation the mentor practises.
+#[utoipa::path(post, path = "/api/v1/duos", tag = "duos", request_body = NewDuoRequest,
+    responses((status = 201, body = DuoView), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)))]
+pub(crate) async fn propose_duo(
+    State(state): St,
+    principal: Principal,
+    JsonBody(request): JsonBody<NewDuoRequest>,
+) -> AppResult<(StatusCode, Json<DuoView>)> {
+    let (seeker, agency) = coordinated_person(&state, &principal, request.job_seeker_id).await?;
+    let months = months_of(request.months)?;
+    let rome = RomeCode::parse(request.rome.trim())
+        .map_err(|_| ApiError::field("/rome", "a ROME 4.0 code (a letter and four digits)"))?;
+    let mentor = find_mentor(&state, request.mentor_id).await?;
+    if !mentor.mentor.occupations.iter().any(|o| o.rome == rome) {
+        return Err(ApiError::field("/rome", "one of the mentor's occupations"));
+    }
+    let new = NewDuo {
+        job_seeker_id: seeker.id,
+        mentor_id: mentor.id,
+        rome,
+        months,
+        coordinator_id: agency,
+        drawn: false,
+        proposed_by: Some(principal.user.id),
+    };
+    let duo = state.store.propose_duo(&new, state.now()).await?;
+    let mut named = Vec::new();
+    let view = duo_view(&state, &duo, Mover::PersonSide, &mut named).await?;
+    state
+        .audit_one(principal.event("duo.propose", "duo", duo.id, json!({ "job_seeker": seeker.id, "mentor": mentor.id })))
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Enters one of the advisor's people in the pilot's lottery: one chance in two of a duo with
+/// a mentor drawn at random among the eligible (as suggested); a loser is kept as such for
+/// the evaluation. A person is drawn once.
+#[utoipa::path(post, path = "/api/v1/duos/draw", tag = "duos", request_body = DrawRequest,
+    responses((status = 201, body = DrawView), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)))]
+pub(crate) async fn draw_duo(
+    State(state): St,
+    principal: Principal,
+    JsonBody(request): JsonBody<DrawRequest>,
+) -> AppResult<(StatusCode, Json<DrawView>)> {
+    let (seeker, agency) = coordinated_person(&state, &principal, request.job_seeker_id).await?;
+    let months = months_of(request.months)?;
+    let (_, eligible) = suggestions_for(&state, &seeker).await?;
+    if eligible.is_empty() {
+        return Err(ApiError::Refused(
+            "no eligible mentor for this person: there is nothing to draw".to_string(),
+        ));
+    }
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|err| ApiError::Internal(format!("no randomness: {err}")))?;
+    let roll = u64::from_le_bytes(bytes);
+    let won = roll % WIN_ONE_IN == 0;
+    let picked = usize::try_from((roll / WIN_ONE_IN) % eligible.len() as u64).unwrap_or(0);
+    let chosen = eligible.get(picked).filter(|_| won);
+    let rome = chosen
+        .and_then(|s| RomeCode::parse(s.rome).ok())
+        .or_else(|| eligible.first().and_then(|s| RomeCode::parse(s.rome).ok()))
+        .ok_or_else(|| ApiError::Internal("a suggestion without its occupation".to_string()))?;
+    let new = chosen.map(|s| NewDuo {
+        job_seeker_id: seeker.id,
+        mentor_id: s.mentor_id,
+        rome: rome.clone(),
+        months,
+        coordinator_id: agency,
+        drawn: true,
+        proposed_by: Some(principal.user.id),
+    });
+    let (draw, duo) = state
+        .store
+        .record_draw(seeker.id, agency, &rome, new.as_ref(), Some(principal.user.id), state.now())
+        .await?;
+    let mut named = Vec::new();
+    let view = match &duo {
+        Some(duo) => Some(duo_view(&state, duo, Mover::PersonSide, &mut named).await?),
+        None => None,
+    };
+    state
+        .audit_one(principal.event(
+            "duo.draw",
+            "job_seeker",
+            seeker.id,
+            json!({ "draw": draw.id, "won": draw.won, "duo": draw.duo_id, "eligible": eligible.len() }),
+        ))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(DrawView {
+            won: draw.won,
+            eligible: eligible.len(),
+            duo: view,
+        }),
+    ))
+}
+
+/// The duos of the user's structures (coordinated, or with their mentors): open ones first.
+#[utoipa::path(get, path = "/api/v1/duos", tag = "duos", params(DuosQuery),
+    responses((status = 200, body = Vec<DuoView>), (status = 403, body = Problem)))]
+pub(crate) async fn list_duos(
+    State(state): St,
+    principal: Principal,
+    QueryParams(query): QueryParams<DuosQuery>,
+) -> AppResult<Json<Vec<DuoView>>> {
+    let (out, named) = duos_of_user(&state, &principal, query.silent.unwrap_or(false)).await?;
+    audit_named(&state, &principal, &named, None).await?;
+    Ok(Json(out))
+}
+
+pub(crate) async fn duos_of_user(
+    state: &AppState,
+    principal: &Principal,
+    silent_only: bool,
+) -> AppResult<(Vec<DuoView>, Vec<i64>)> {
+    principal
+        .grant(Resource::Duos, Verb::Read, None)
+        .map_err(forbidden)?;
+    let today = state.now().date_naive();
+    let mut out = Vec::new();
+    let mut named = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for structure in seats_with(principal, Resource::Duos, Verb::Read) {
+        for duo in state.store.duos_of_structure(structure, LIST).await? {
+            if !seen.insert(duo.id) || (silent_only && !duo.is_silent(today)) {
+                continue;
+            }
+            let side = side_of(principal, &duo, Verb::Read)?;
+            out.push(duo_view(state, &duo, side, &mut named).await?);
+        }
+    }
+    named.sort_unstable();
+    named.dedup();
+    Ok((out, named))
+}
+
+#[utoipa::path(get, path = "/api/v1/duos/{id}", tag = "duos",
+    params(("id" = i64, Path, description = "duo id")),
+    responses((status = 200, body = DuoView), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+pub(crate) async fn get_duo(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> AppResult<Json<DuoView>> {
+    let duo = find_duo(&state, id).await?;
+    let side = side_of(&principal, &duo, Verb::Read)?;
+    let mut named = Vec::new();
+    let view = duo_view(&state, &duo, side, &mut named).await?;
+    audit_named(&state, &principal, &named, Some(id)).await?;
+    Ok(Json(view))
+}
+
+/// A side's answer (agreed, declined), the start, the end (completed) or an early stop with
+/// its reason; the mentor's side answers through its agency, the person's through the
+/// coordinator.
+#[utoipa::path(post, path = "/api/v1/duos/{id}/state", tag = "duos",
+    params(("id" = i64, Path, description = "duo id")), request_body = MoveDuoRequest,
+    responses((status = 200, body = DuoView), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)))]
+pub(crate) async fn move_duo(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+    JsonBody(request): JsonBody<MoveDuoRequest>,
+) -> AppResult<Json<DuoView>> {
+    let duo = find_duo(&state, id).await?;
+    let side = side_of(&principal, &duo, Verb::Write)?;
+    let mut to = DuoState::parse(request.to.trim()).ok_or_else(|| {
+        ApiError::field(
+            "/to",
+            "mentor_agreed, seeker_agreed, accepted, declined, active, completed or stopped",
+        )
+    })?;
+    // A side's yes: "accepted" when the other side already agreed, its own agreement else.
+    if matches!(to, DuoState::Accepted | DuoState::MentorAgreed | DuoState::SeekerAgreed) {
+        to = match (duo.state, side) {
+            (DuoState::Proposed, Mover::MentorSide) => DuoState::MentorAgreed,
+            (DuoState::Proposed, _) => DuoState::SeekerAgreed,
+            _ => DuoState::Accepted,
+        };
+    }
+    let reason = request.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    if to == DuoState::Stopped && !reason.is_some_and(|r| model::DUO_STOP_REASONS.contains(&r)) {
+        return Err(ApiError::field(
+            "/reason",
+            format!("one of {}", model::DUO_STOP_REASONS.join(", ")),
+        ));
+    }
+    let today = state.now().date_naive();
+    let on = request.on.unwrap_or(today);
+    if let Some(problem) = date_field("/on", Some(on)) {
+        return Err(ApiError::Invalid(vec![problem]));
+    }
+    if on > today {
+        return Err(ApiError::field("/on", "a day that has come"));
+    }
+    let moved = state
+        .store
+        .move_duo(id, to, side, reason, on, state.now())
+        .await?;
+    state
+        .audit_one(principal.event("duo.move", "duo", id, json!({ "to": to.as_str(), "reason": reason })))
+        .await?;
+    let mut named = Vec::new();
+    let view = duo_view(&state, &moved, side, &mut named).await?;
+    audit_named(&state, &principal, &named, Some(id)).await?;
+    Ok(Json(view))
+}
+
+/// Logs a contact of the duo (either side); the first one starts it. Only the coordinator
+/// writes a note.
+#[utoipa::path(post, path = "/api/v1/duos/{id}/contacts", tag = "duos",
+    params(("id" = i64, Path, description = "duo id")), request_body = NewContactRequest,
+    responses((status = 201, body = ContactView), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)))]
+pub(crate) async fn log_contact(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+    JsonBody(request): JsonBody<NewContactRequest>,
+) -> AppResult<(StatusCode, Json<ContactView>)> {
+    let duo = find_duo(&state, id).await?;
+    let side = side_of(&principal, &duo, Verb::Write)?;
+    let mut problems = Vec::new();
+    let kind = ContactKind::parse(request.kind.trim());
+    if kind.is_none() {
+        problems.push(FieldProblem::new("/kind", "call, day_alongside or workshop"));
+    }
+    if !(5..=600).contains(&request.minutes) {
+        problems.push(FieldProblem::new("/minutes", "from 5 to 600 minutes"));
+    }
+    let today = state.now().date_naive();
+    problems.extend(date_field("/on", Some(request.on)));
+    if request.on > today {
+        problems.push(FieldProblem::new("/on", "a day that has come"));
+    }
+    let note = request
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    if note.is_some() && side != Mover::PersonSide {
+        problems.push(FieldProblem::new("/note", "only the duo's coordinator keeps notes"));
+    }
+    problems.extend(paragraph_field("/note", note.as_deref(), model::text::NOTE_CHARS));
+    let (Some(kind), true) = (kind, problems.is_empty()) else {
+        return Err(ApiError::Invalid(problems));
+    };
+    let contact = NewContact {
+        duo_id: id,
+        on: request.on,
+        minutes: request.minutes,
+        kind,
+        note,
+        logged_by: Some(principal.user.id),
+    };
+    let (logged, _) = state.store.log_contact(&contact, state.now()).await?;
+    state
+        .audit_one(principal.event("duo.contact", "duo", id, json!({ "contact": logged.id })))
+        .await?;
+    Ok((StatusCode::CREATED, Json(contact_view(&logged, side))))
+}
+
+fn contact_view(c: &model::Contact, side: Mover) -> ContactView {
+    ContactView {
+        id: c.id,
+        on: c.contact.on,
+        minutes: c.contact.minutes,
+        kind: c.contact.kind.to_string(),
+        note: c.contact.note.clone().filter(|_| side == Mover::PersonSide),
+        logged_at: c.logged_at,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/duos/{id}/contacts", tag = "duos",
+    params(("id" = i64, Path, description = "duo id")),
+    responses((status = 200, body = Vec<ContactView>), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+pub(crate) async fn list_contacts(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<ContactView>>> {
+    let duo = find_duo(&state, id).await?;
+    let side = side_of(&principal, &duo, Verb::Read)?;
+    let contacts = state.store.contacts_of_duo(id).await?;
+    Ok(Json(contacts.iter().map(|c| contact_view(c, side)).collect()))
+}
+
+/// What the duo led to, at its end or six months after (the coordinator).
+#[utoipa::path(post, path = "/api/v1/duos/{id}/outcomes", tag = "duos",
+    params(("id" = i64, Path, description = "duo id")), request_body = DuoOutcomeRequest,
+    responses((status = 201, body = DuoOutcomeView), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)))]
+pub(crate) async fn record_outcome(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+    JsonBody(request): JsonBody<DuoOutcomeRequest>,
+) -> AppResult<(StatusCode, Json<DuoOutcomeView>)> {
+    let duo = find_duo(&state, id).await?;
+    if side_of(&principal, &duo, Verb::Write)? != Mover::PersonSide {
+        return Err(forbidden(
+            "a duo's outcome is recorded by its coordinator, the person's agency".to_string(),
+        ));
+    }
+    let mut problems = Vec::new();
+    let milestone = DuoMilestone::parse(request.milestone.trim());
+    if milestone.is_none() {
+        problems.push(FieldProblem::new("/milestone", "end or six_months"));
+    }
+    let kind = DuoOutcomeKind::parse(request.kind.trim());
+    if kind.is_none() {
+        problems.push(FieldProblem::new("/kind", "job, training, immersion or none"));
+    }
+    let (Some(milestone), Some(kind)) = (milestone, kind) else {
+        return Err(ApiError::Invalid(problems));
+    };
+    let outcome = DuoOutcome {
+        duo_id: id,
+        milestone,
+        kind,
+        recorded_by: Some(principal.user.id),
+        recorded_at: state.now(),
+    };
+    let recorded = state
+        .store
+        .record_duo_outcome(&outcome, state.now().date_naive())
+        .await?;
+    state
+        .audit_one(principal.event("duo.outcome", "duo", id, json!({ "milestone": milestone.as_str(), "kind": kind.as_str() })))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(DuoOutcomeView {
+            milestone: recorded.milestone.to_string(),
+            kind: recorded.kind.to_string(),
+            recorded_at: recorded.recorded_at,
+        }),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/duos/{id}/outcomes", tag = "duos",
+    params(("id" = i64, Path, description = "duo id")),
+    responses((status = 200, body = Vec<DuoOutcomeView>), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+pub(crate) async fn list_outcomes(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<DuoOutcomeView>>> {
+    let duo = find_duo(&state, id).await?;
+    side_of(&principal, &duo, Verb::Read)?;
+    let outcomes = state.store.outcomes_of_duo(id).await?;
+    Ok(Json(
+        outcomes
+            .iter()
+            .map(|o| DuoOutcomeView {
+                milestone: o.milestone.to_string(),
+                kind: o.kind.to_string(),
+                recorded_at: o.recorded_at,
+            })
+            .collect(),
+    ))
+}
+
+/// The region's duos of the last twelve months, for the steering committee: counts only.
+#[utoipa::path(get, path = "/api/v1/duos/counts", tag = "duos",
+    responses((status = 200, body = inline(serde_json::Value)), (status = 403, body = Problem)))]
+pub(crate) async fn duo_counts(
+    State(state): St,
+    principal: Principal,
+) -> AppResult<Json<store::DuoCounts>> {
+    let grant = principal
+        .grant(Resource::Indicators, Verb::Read, None)
+        .map_err(forbidden)?;
+    if grant.rule.reach != Reach::Any {
+        return Err(forbidden(
+            "the region's duo counts are the steering committee's and the administrators'"
+                .to_string(),
+        ));
+    }
+    let now = state.now();
+    let counts = state
+        .store
+        .duo_counts(now - Duration::days(365), now + Duration::days(1), now.date_naive())
+        .await?;
+    Ok(Json(counts))
+}

@@ -1,0 +1,909 @@
+//! Duos: mentors registered by their agency, duos proposed under a lock on the mentor's row
+//! (a mentor is never in more open duos than the places they gave, a person in more than one),
+//! moved as `model::workflow::DUOS` allows, their contacts (the first one starts an accepted
+//! duo), their outcomes, and the lottery's draws.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row as _;
+
+use crate::backend::both_backends;
+use crate::common::*;
+use crate::{Result, StoreError};
+use domain::{Email, InseeCode, PersonName, PhoneNumber, RomeCode};
+use model::*;
+
+/// Counts of a period's duos, for the steering committee.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DuoCounts {
+    /// Mentors registered and not withdrawn.
+    pub mentors: u64,
+    pub proposed: u64,
+    /// Accepted by both sides.
+    pub accepted: u64,
+    pub completed: u64,
+    pub stopped: u64,
+    pub contacts: u64,
+    /// Active duos with nothing logged for three weeks, now.
+    pub silent: u64,
+    /// Outcomes at the end: (job, training, immersion, none).
+    pub outcomes_at_end: [u64; 4],
+    /// Outcomes six months after: (job, training, immersion, none).
+    pub outcomes_at_six_months: [u64; 4],
+}
+
+/// Mentors and duos.
+#[async_trait]
+pub trait Duos: Send + Sync {
+    /// Registers a mentor (the agency recorded their consent).
+    async fn create_mentor(&self, mentor: &NewMentor, now: DateTime<Utc>) -> Result<Mentor>;
+
+    async fn mentor(&self, id: i64) -> Result<Option<Mentor>>;
+
+    /// An agency's mentors, the withdrawn last, then by name.
+    async fn mentors_of_agency(&self, agency: i64) -> Result<Vec<Mentor>>;
+
+    /// The mentors who practise one of `romes`, are not withdrawn and have a place left.
+    async fn mentors_with_room(&self, romes: &[RomeCode]) -> Result<Vec<Mentor>>;
+
+    /// The mentor withdraws: no duo is proposed to them any more; their duos not yet under
+    /// way are declined, those under way stopped (`consent_withdrawn`), in one transaction.
+    async fn withdraw_mentor(&self, id: i64, now: DateTime<Utc>) -> Result<Mentor>;
+
+    /// Proposes a duo: refused when the mentor has withdrawn, has no place left, does not
+    /// practise the occupation, or when the person is already in an open duo.
+    async fn propose_duo(&self, duo: &NewDuo, now: DateTime<Utc>) -> Result<Duo>;
+
+    /// A lottery draw for a person: when `duo` is given (won), it is proposed as
+    /// [`Duos::propose_duo`] does, in the same transaction; a person is drawn once.
+    async fn record_draw(
+        &self,
+        job_seeker_id: i64,
+        coordinator_id: i64,
+        rome: &RomeCode,
+        duo: Option<&NewDuo>,
+        by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<(DuoDraw, Option<Duo>)>;
+
+    /// Every draw, in order.
+    async fn draws(&self) -> Result<Vec<DuoDraw>>;
+
+    async fn duo(&self, id: i64) -> Result<Option<Duo>>;
+
+    /// Duos coordinated by a France Travail agency (`coordinator`) or whose mentor belongs to
+    /// an agency (`mentor_agency`): open ones first, the newest first; at most `limit`.
+    async fn duos_of_structure(&self, structure: i64, limit: u32) -> Result<Vec<Duo>>;
+
+    /// A person's duos, in order.
+    async fn duos_of_job_seeker(&self, job_seeker_id: i64) -> Result<Vec<Duo>>;
+
+    /// A mentor's duos, in order.
+    async fn duos_of_mentor(&self, mentor_id: i64) -> Result<Vec<Duo>>;
+
+    /// Every duo proposed from `since` on, in order (the evaluation, the funnel).
+    async fn duos_since(&self, since: DateTime<Utc>) -> Result<Vec<Duo>>;
+
+    /// Moves a duo as the workflow allows: `on` is the day it starts (→ active) or ends (→
+    /// completed, stopped); `reason` a stop's.
+    async fn move_duo(
+        &self,
+        id: i64,
+        to: DuoState,
+        by: workflow::Mover,
+        reason: Option<&str>,
+        on: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Duo>;
+
+    /// Logs a contact of an accepted or active duo; the first one starts an accepted duo on
+    /// its day. Refused before the duo was proposed or after it ended.
+    async fn log_contact(&self, contact: &NewContact, now: DateTime<Utc>) -> Result<(Contact, Duo)>;
+
+    /// A duo's contacts, by day.
+    async fn contacts_of_duo(&self, duo_id: i64) -> Result<Vec<Contact>>;
+
+    /// Records what a duo led to at a milestone: at its end once it ended, six months later
+    /// once that day has come (`today`); once per milestone.
+    async fn record_duo_outcome(
+        &self,
+        outcome: &DuoOutcome,
+        today: NaiveDate,
+    ) -> Result<DuoOutcome>;
+
+    async fn outcomes_of_duo(&self, duo_id: i64) -> Result<Vec<DuoOutcome>>;
+
+    /// The counts of the duos proposed in `[since, until)`, and the silent ones at `today`.
+    async fn duo_counts(
+        &self,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<DuoCounts>;
+
+    /// Writes duos of the past whole (the simulated region's year), each in its transaction.
+    async fn record_past_duos(&self, duos: &[PastDuo]) -> Result<Vec<i64>>;
+}
+
+const MENTOR_SELECT: &str = "SELECT m.id, m.agency_structure_id, m.first_name, m.last_name, \
+    m.email, m.phone, m.commune, m.available_from, m.hours_per_month, m.capacity, m.consent_on, \
+    m.created_by_user_id, m.created_at, m.withdrawn_at, \
+    (SELECT count(*) FROM duos d WHERE d.mentor_id = m.id AND d.state IN \
+    ('proposed', 'mentor_agreed', 'seeker_agreed', 'accepted', 'active')) AS open_duos \
+    FROM mentors m";
+
+const DUO_SELECT: &str = "SELECT d.id, d.job_seeker_id, d.mentor_id, d.rome, d.months, \
+    d.coordinator_id, d.mentor_agency_id, d.drawn, d.state, d.proposed_by_user_id, \
+    d.proposed_at, d.changed_at, d.started_on, d.ended_on, d.stop_reason, \
+    (SELECT max(c.on_day) FROM duo_contacts c WHERE c.duo_id = d.id) AS last_contact_on \
+    FROM duos d";
+
+const OPEN_STATES: &str = "('proposed', 'mentor_agreed', 'seeker_agreed', 'accepted', 'active')";
+
+fn small<T: TryFrom<i64>>(value: i64, column: &str) -> Result<T> {
+    T::try_from(value).map_err(|_| StoreError::Corrupt(format!("{column}: {value} out of range")))
+}
+
+fn outcome_slot(kind: DuoOutcomeKind) -> usize {
+    match kind {
+        DuoOutcomeKind::Job => 0,
+        DuoOutcomeKind::Training => 1,
+        DuoOutcomeKind::Immersion => 2,
+        DuoOutcomeKind::Nothing => 3,
+    }
+}
+
+both_backends! {
+    impl This {
+        async fn mentors_where<'q>(
+            executor: impl sqlx::Executor<'q, Database = Db>,
+            filter: &str,
+            bind: i64,
+        ) -> Result<Vec<Mentor>> {
+            let rows = sqlx::query(&format!("{MENTOR_SELECT} WHERE {filter}"))
+                .bind(bind)
+                .fetch_all(executor)
+                .await?;
+            rows.iter().map(This::mentor_of_row).collect()
+        }
+
+        fn mentor_of_row(row: &Row) -> Result<Mentor> {
+            let first: String = row.try_get("first_name")?;
+            let last: String = row.try_get("last_name")?;
+            let commune: String = row.try_get("commune")?;
+            Ok(Mentor {
+                id: row.try_get("id")?,
+                mentor: NewMentor {
+                    agency_id: row.try_get("agency_structure_id")?,
+                    first_name: parse(&first, "first_name", PersonName::parse)?,
+                    last_name: parse(&last, "last_name", PersonName::parse)?,
+                    email: parse_opt(row.try_get("email")?, "email", Email::parse)?,
+                    phone: parse_opt(row.try_get("phone")?, "phone", PhoneNumber::parse)?,
+                    commune: parse(&commune, "commune", InseeCode::parse)?,
+                    occupations: Vec::new(),
+                    available_from: row.try_get("available_from")?,
+                    hours_per_month: small(row.try_get("hours_per_month")?, "hours_per_month")?,
+                    capacity: small(row.try_get("capacity")?, "capacity")?,
+                    consent_on: row.try_get("consent_on")?,
+                    created_by: row.try_get("created_by_user_id")?,
+                },
+                created_at: row.try_get("created_at")?,
+                withdrawn_at: row.try_get("withdrawn_at")?,
+                open_duos: small(row.try_get("open_duos")?, "open_duos")?,
+            })
+        }
+
+        /// Fills the mentors' occupations (by experience, then code), in one query.
+        async fn with_occupations(&self, mut mentors: Vec<Mentor>) -> Result<Vec<Mentor>> {
+            if mentors.is_empty() {
+                return Ok(mentors);
+            }
+            let ids = mentors
+                .iter()
+                .map(|m| m.id.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let rows: Vec<(i64, String, i64)> = sqlx::query_as(&format!(
+                "SELECT mentor_id, rome, months FROM mentor_occupations \
+                 WHERE mentor_id IN ({ids}) ORDER BY mentor_id, months DESC, rome"
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+            let mut by_mentor: std::collections::HashMap<i64, Vec<MentorOccupation>> =
+                std::collections::HashMap::new();
+            for (mentor, rome, months) in rows {
+                by_mentor.entry(mentor).or_default().push(MentorOccupation {
+                    rome: parse(&rome, "rome", RomeCode::parse)?,
+                    months: small(months, "months")?,
+                });
+            }
+            for mentor in &mut mentors {
+                mentor.mentor.occupations = by_mentor.remove(&mentor.id).unwrap_or_default();
+            }
+            Ok(mentors)
+        }
+
+        fn duo_of_row(row: &Row) -> Result<Duo> {
+            let rome: String = row.try_get("rome")?;
+            let state: String = row.try_get("state")?;
+            Ok(Duo {
+                id: row.try_get("id")?,
+                duo: NewDuo {
+                    job_seeker_id: row.try_get("job_seeker_id")?,
+                    mentor_id: row.try_get("mentor_id")?,
+                    rome: parse(&rome, "rome", RomeCode::parse)?,
+                    months: small(row.try_get("months")?, "months")?,
+                    coordinator_id: row.try_get("coordinator_id")?,
+                    drawn: row.try_get("drawn")?,
+                    proposed_by: row.try_get("proposed_by_user_id")?,
+                },
+                mentor_agency_id: row.try_get("mentor_agency_id")?,
+                state: text_enum(&state, "state", DuoState::parse)?,
+                proposed_at: row.try_get("proposed_at")?,
+                changed_at: row.try_get("changed_at")?,
+                started_on: row.try_get("started_on")?,
+                ended_on: row.try_get("ended_on")?,
+                stop_reason: row.try_get("stop_reason")?,
+                last_contact_on: row.try_get("last_contact_on")?,
+            })
+        }
+
+        async fn duos_where<'q>(
+            executor: impl sqlx::Executor<'q, Database = Db>,
+            filter: &str,
+            bind: i64,
+        ) -> Result<Vec<Duo>> {
+            let rows = sqlx::query(&format!("{DUO_SELECT} WHERE {filter}"))
+                .bind(bind)
+                .fetch_all(executor)
+                .await?;
+            rows.iter().map(This::duo_of_row).collect()
+        }
+
+        /// Proposes a duo inside `tx`, the mentor's row locked while their places are counted.
+        async fn propose_in(
+            tx: &mut sqlx::Transaction<'_, Db>,
+            duo: &NewDuo,
+            state: DuoState,
+            now: DateTime<Utc>,
+        ) -> Result<Duo> {
+            let mentor = sqlx::query(&format!(
+                "SELECT agency_structure_id, capacity, withdrawn_at FROM mentors WHERE id = $1{}",
+                This::FOR_UPDATE
+            ))
+            .bind(duo.mentor_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("mentor {}", duo.mentor_id)))?;
+            let agency: i64 = mentor.try_get("agency_structure_id")?;
+            let capacity: i64 = mentor.try_get("capacity")?;
+            let withdrawn: Option<DateTime<Utc>> = mentor.try_get("withdrawn_at")?;
+            if withdrawn.is_some() {
+                return Err(StoreError::Conflict(
+                    "mentor_id: this mentor has withdrawn".to_string(),
+                ));
+            }
+            let open: i64 = sqlx::query_scalar(&format!(
+                "SELECT count(*) FROM duos WHERE mentor_id = $1 AND state IN {OPEN_STATES}"
+            ))
+            .bind(duo.mentor_id)
+            .fetch_one(&mut **tx)
+            .await?;
+            if state.is_open() && open >= capacity {
+                return Err(StoreError::Conflict(format!(
+                    "mentor_id: this mentor accepted {capacity} duo(s) at once and has no place left"
+                )));
+            }
+            let practises: Option<i64> = sqlx::query_scalar(
+                "SELECT months FROM mentor_occupations WHERE mentor_id = $1 AND rome = $2",
+            )
+            .bind(duo.mentor_id)
+            .bind(duo.rome.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+            if practises.is_none() {
+                return Err(StoreError::Conflict(format!(
+                    "rome: the mentor does not practise {}",
+                    duo.rome.as_str()
+                )));
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO duos (job_seeker_id, mentor_id, rome, months, coordinator_id, \
+                 mentor_agency_id, drawn, state, proposed_by_user_id, proposed_at, changed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+            )
+            .bind(duo.job_seeker_id)
+            .bind(duo.mentor_id)
+            .bind(duo.rome.as_str())
+            .bind(i64::from(duo.months))
+            .bind(duo.coordinator_id)
+            .bind(agency)
+            .bind(duo.drawn)
+            .bind(state.as_str())
+            .bind(duo.proposed_by)
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?;
+            Ok(Duo {
+                id,
+                duo: duo.clone(),
+                mentor_agency_id: agency,
+                state,
+                proposed_at: now,
+                changed_at: now,
+                started_on: None,
+                ended_on: None,
+                stop_reason: None,
+                last_contact_on: None,
+            })
+        }
+
+        async fn insert_contact(
+            tx: &mut sqlx::Transaction<'_, Db>,
+            contact: &NewContact,
+            now: DateTime<Utc>,
+        ) -> Result<i64> {
+            Ok(sqlx::query_scalar(
+                "INSERT INTO duo_contacts (duo_id, on_day, minutes, kind, note, \
+                 logged_by_user_id, logged_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(contact.duo_id)
+            .bind(contact.on)
+            .bind(i64::from(contact.minutes))
+            .bind(contact.kind.as_str())
+            .bind(&contact.note)
+            .bind(contact.logged_by)
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?)
+        }
+
+        async fn insert_duo_outcome(
+            tx: &mut sqlx::Transaction<'_, Db>,
+            outcome: &DuoOutcome,
+        ) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO duo_outcomes (duo_id, milestone, kind, recorded_by_user_id, \
+                 recorded_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(outcome.duo_id)
+            .bind(outcome.milestone.as_str())
+            .bind(outcome.kind.as_str())
+            .bind(outcome.recorded_by)
+            .bind(outcome.recorded_at)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+
+        async fn set_state(
+            tx: &mut sqlx::Transaction<'_, Db>,
+            duo: &Duo,
+            now: DateTime<Utc>,
+        ) -> Result<()> {
+            sqlx::query(
+                "UPDATE duos SET state = $1, started_on = $2, ended_on = $3, stop_reason = $4, \
+                 changed_at = $5 WHERE id = $6",
+            )
+            .bind(duo.state.as_str())
+            .bind(duo.started_on)
+            .bind(duo.ended_on)
+            .bind(&duo.stop_reason)
+            .bind(now)
+            .bind(duo.id)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+
+        fn draw_of_row(row: &Row) -> Result<DuoDraw> {
+            let rome: String = row.try_get("rome")?;
+            Ok(DuoDraw {
+                id: row.try_get("id")?,
+                job_seeker_id: row.try_get("job_seeker_id")?,
+                coordinator_id: row.try_get("coordinator_id")?,
+                rome: parse(&rome, "rome", RomeCode::parse)?,
+                won: row.try_get("won")?,
+                duo_id: row.try_get("duo_id")?,
+                drawn_at: row.try_get("drawn_at")?,
+                drawn_by: row.try_get("drawn_by_user_id")?,
+            })
+        }
+    }
+
+    #[async_trait]
+    impl Duos for This {
+        async fn create_mentor(&self, mentor: &NewMentor, now: DateTime<Utc>) -> Result<Mentor> {
+            let mut tx = self.begin_write().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO mentors (agency_structure_id, first_name, last_name, email, phone, \
+                 commune, available_from, hours_per_month, capacity, consent_on, \
+                 created_by_user_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            )
+            .bind(mentor.agency_id)
+            .bind(mentor.first_name.as_str())
+            .bind(mentor.last_name.as_str())
+            .bind(mentor.email.as_ref().map(|e| e.as_str()))
+            .bind(mentor.phone.as_ref().map(|p| p.as_str()))
+            .bind(mentor.commune.as_str())
+            .bind(mentor.available_from)
+            .bind(i64::from(mentor.hours_per_month))
+            .bind(i64::from(mentor.capacity))
+            .bind(mentor.consent_on)
+            .bind(mentor.created_by)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            for occupation in &mentor.occupations {
+                sqlx::query(
+                    "INSERT INTO mentor_occupations (mentor_id, rome, months) VALUES ($1, $2, $3)",
+                )
+                .bind(id)
+                .bind(occupation.rome.as_str())
+                .bind(i64::from(occupation.months))
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(Mentor {
+                id,
+                mentor: mentor.clone(),
+                created_at: now,
+                withdrawn_at: None,
+                open_duos: 0,
+            })
+        }
+
+        async fn mentor(&self, id: i64) -> Result<Option<Mentor>> {
+            let found = This::mentors_where(&self.pool, "m.id = $1", id).await?;
+            Ok(self.with_occupations(found).await?.into_iter().next())
+        }
+
+        async fn mentors_of_agency(&self, agency: i64) -> Result<Vec<Mentor>> {
+            let found = This::mentors_where(
+                &self.pool,
+                "m.agency_structure_id = $1 ORDER BY m.withdrawn_at IS NOT NULL, m.last_name, \
+                 m.first_name, m.id",
+                agency,
+            )
+            .await?;
+            self.with_occupations(found).await
+        }
+
+        async fn mentors_with_room(&self, romes: &[RomeCode]) -> Result<Vec<Mentor>> {
+            if romes.is_empty() {
+                return Ok(Vec::new());
+            }
+            let list = romes
+                .iter()
+                .map(|r| format!("'{}'", r.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            // ROME codes are parsed (a letter and four digits): nothing to escape.
+            let found = This::mentors_where(
+                &self.pool,
+                &format!(
+                    "m.withdrawn_at IS NULL AND m.id > $1 AND m.id IN (SELECT mentor_id FROM \
+                     mentor_occupations WHERE rome IN ({list})) ORDER BY m.id"
+                ),
+                0,
+            )
+            .await?;
+            let with_room = found.into_iter().filter(Mentor::has_room).collect();
+            self.with_occupations(with_room).await
+        }
+
+        async fn withdraw_mentor(&self, id: i64, now: DateTime<Utc>) -> Result<Mentor> {
+            let mut tx = self.begin_write().await?;
+            let done = sqlx::query(
+                "UPDATE mentors SET withdrawn_at = $1 WHERE id = $2 AND withdrawn_at IS NULL",
+            )
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM mentors WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                return Err(match exists {
+                    None => StoreError::NotFound(format!("mentor {id}")),
+                    Some(_) => StoreError::Conflict("mentor: already withdrawn".to_string()),
+                });
+            }
+            let today = now.date_naive();
+            sqlx::query(
+                "UPDATE duos SET state = 'declined', changed_at = $1 WHERE mentor_id = $2 \
+                 AND state IN ('proposed', 'mentor_agreed', 'seeker_agreed')",
+            )
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE duos SET state = 'stopped', stop_reason = 'consent_withdrawn', \
+                 started_on = COALESCE(started_on, $1), ended_on = $1, changed_at = $2 \
+                 WHERE mentor_id = $3 AND state IN ('accepted', 'active')",
+            )
+            .bind(today)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            self.mentor(id)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("mentor {id}")))
+        }
+
+        async fn propose_duo(&self, duo: &NewDuo, now: DateTime<Utc>) -> Result<Duo> {
+            let mut tx = self.begin_write().await?;
+            let proposed = This::propose_in(&mut tx, duo, DuoState::Proposed, now).await?;
+            tx.commit().await?;
+            Ok(proposed)
+        }
+
+        async fn record_draw(
+            &self,
+            job_seeker_id: i64,
+            coordinator_id: i64,
+            rome: &RomeCode,
+            duo: Option<&NewDuo>,
+            by: Option<i64>,
+            now: DateTime<Utc>,
+        ) -> Result<(DuoDraw, Option<Duo>)> {
+            let mut tx = self.begin_write().await?;
+            let proposed = match duo {
+                Some(duo) => Some(This::propose_in(&mut tx, duo, DuoState::Proposed, now).await?),
+                None => None,
+            };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO duo_draws (job_seeker_id, coordinator_id, rome, won, duo_id, \
+                 drawn_by_user_id, drawn_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(job_seeker_id)
+            .bind(coordinator_id)
+            .bind(rome.as_str())
+            .bind(proposed.is_some())
+            .bind(proposed.as_ref().map(|d| d.id))
+            .bind(by)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            let draw = DuoDraw {
+                id,
+                job_seeker_id,
+                coordinator_id,
+                rome: rome.clone(),
+                won: proposed.is_some(),
+                duo_id: proposed.as_ref().map(|d| d.id),
+                drawn_at: now,
+                drawn_by: by,
+            };
+            Ok((draw, proposed))
+        }
+
+        async fn draws(&self) -> Result<Vec<DuoDraw>> {
+            let rows = sqlx::query(
+                "SELECT id, job_seeker_id, coordinator_id, rome, won, duo_id, drawn_by_user_id, \
+                 drawn_at FROM duo_draws ORDER BY id",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(This::draw_of_row).collect()
+        }
+
+        async fn duo(&self, id: i64) -> Result<Option<Duo>> {
+            Ok(This::duos_where(&self.pool, "d.id = $1", id).await?.into_iter().next())
+        }
+
+        async fn duos_of_structure(&self, structure: i64, limit: u32) -> Result<Vec<Duo>> {
+            This::duos_where(
+                &self.pool,
+                &format!(
+                    "(d.coordinator_id = $1 OR d.mentor_agency_id = $1) ORDER BY \
+                     CASE WHEN d.state IN {OPEN_STATES} THEN 0 ELSE 1 END, d.changed_at DESC, \
+                     d.id DESC LIMIT {limit}"
+                ),
+                structure,
+            )
+            .await
+        }
+
+        async fn duos_of_job_seeker(&self, job_seeker_id: i64) -> Result<Vec<Duo>> {
+            This::duos_where(&self.pool, "d.job_seeker_id = $1 ORDER BY d.id", job_seeker_id).await
+        }
+
+        async fn duos_of_mentor(&self, mentor_id: i64) -> Result<Vec<Duo>> {
+            This::duos_where(&self.pool, "d.mentor_id = $1 ORDER BY d.id", mentor_id).await
+        }
+
+        async fn duos_since(&self, since: DateTime<Utc>) -> Result<Vec<Duo>> {
+            let rows = sqlx::query(&format!("{DUO_SELECT} WHERE d.proposed_at >= $1 ORDER BY d.id"))
+                .bind(since)
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(This::duo_of_row).collect()
+        }
+
+        async fn move_duo(
+            &self,
+            id: i64,
+            to: DuoState,
+            by: workflow::Mover,
+            reason: Option<&str>,
+            on: NaiveDate,
+            now: DateTime<Utc>,
+        ) -> Result<Duo> {
+            let mut tx = self.begin_write().await?;
+            let mut duo = This::duos_where(&mut *tx, &format!("d.id = $1{}", This::FOR_UPDATE), id)
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| StoreError::NotFound(format!("duo {id}")))?;
+            workflow::DUOS
+                .check(duo.state, to, by, None, reason)
+                .map_err(|err| StoreError::Conflict(format!("state: {err}")))?;
+            match to {
+                DuoState::Active => duo.started_on = Some(on),
+                DuoState::Completed | DuoState::Stopped => {
+                    if duo.started_on.is_some_and(|s| on < s) {
+                        return Err(StoreError::Conflict(
+                            "on: a duo ends on or after the day it started".to_string(),
+                        ));
+                    }
+                    duo.started_on = duo.started_on.or(Some(on));
+                    duo.ended_on = Some(on);
+                }
+                _ => {}
+            }
+            duo.stop_reason = (to == DuoState::Stopped).then(|| reason.unwrap_or("other").to_string());
+            duo.state = to;
+            This::set_state(&mut tx, &duo, now).await?;
+            tx.commit().await?;
+            duo.changed_at = now;
+            Ok(duo)
+        }
+
+        async fn log_contact(&self, contact: &NewContact, now: DateTime<Utc>) -> Result<(Contact, Duo)> {
+            let mut tx = self.begin_write().await?;
+            let mut duo = This::duos_where(
+                &mut *tx,
+                &format!("d.id = $1{}", This::FOR_UPDATE),
+                contact.duo_id,
+            )
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::NotFound(format!("duo {}", contact.duo_id)))?;
+            if !matches!(duo.state, DuoState::Accepted | DuoState::Active) {
+                return Err(StoreError::Conflict(format!(
+                    "duo_id: contacts are logged once both sides accepted and until the duo \
+                     ends (it is {})",
+                    duo.state
+                )));
+            }
+            if contact.on < duo.proposed_at.date_naive() {
+                return Err(StoreError::Conflict(
+                    "on: a contact cannot precede the duo's proposal".to_string(),
+                ));
+            }
+            if duo.state == DuoState::Accepted {
+                workflow::DUOS
+                    .check(duo.state, DuoState::Active, workflow::Mover::System, None, None)
+                    .map_err(|err| StoreError::Conflict(format!("state: {err}")))?;
+                duo.state = DuoState::Active;
+                duo.started_on = Some(contact.on);
+                This::set_state(&mut tx, &duo, now).await?;
+                duo.changed_at = now;
+            }
+            let id = This::insert_contact(&mut tx, contact, now).await?;
+            tx.commit().await?;
+            duo.last_contact_on = duo.last_contact_on.max(Some(contact.on));
+            Ok((
+                Contact {
+                    id,
+                    contact: contact.clone(),
+                    logged_at: now,
+                },
+                duo,
+            ))
+        }
+
+        async fn contacts_of_duo(&self, duo_id: i64) -> Result<Vec<Contact>> {
+            let rows = sqlx::query(
+                "SELECT id, duo_id, on_day, minutes, kind, note, logged_by_user_id, logged_at \
+                 FROM duo_contacts WHERE duo_id = $1 ORDER BY on_day, id",
+            )
+            .bind(duo_id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    let kind: String = row.try_get("kind")?;
+                    Ok(Contact {
+                        id: row.try_get("id")?,
+                        contact: NewContact {
+                            duo_id: row.try_get("duo_id")?,
+                            on: row.try_get("on_day")?,
+                            minutes: small(row.try_get("minutes")?, "minutes")?,
+                            kind: text_enum(&kind, "kind", ContactKind::parse)?,
+                            note: row.try_get("note")?,
+                            logged_by: row.try_get("logged_by_user_id")?,
+                        },
+                        logged_at: row.try_get("logged_at")?,
+                    })
+                })
+                .collect()
+        }
+
+        async fn record_duo_outcome(
+            &self,
+            outcome: &DuoOutcome,
+            today: NaiveDate,
+        ) -> Result<DuoOutcome> {
+            let mut tx = self.begin_write().await?;
+            let duo = This::duos_where(&mut *tx, "d.id = $1", outcome.duo_id)
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| StoreError::NotFound(format!("duo {}", outcome.duo_id)))?;
+            let Some(ended) = duo.ended_on else {
+                return Err(StoreError::Conflict(
+                    "milestone: a duo's outcome is recorded once it has ended".to_string(),
+                ));
+            };
+            if outcome.milestone == DuoMilestone::SixMonths
+                && (today - ended).num_days() < DUO_FOLLOW_UP_DAYS
+            {
+                return Err(StoreError::Conflict(format!(
+                    "milestone: the six-month outcome is recorded from {} on",
+                    ended + chrono::Duration::days(DUO_FOLLOW_UP_DAYS)
+                )));
+            }
+            This::insert_duo_outcome(&mut tx, outcome).await?;
+            tx.commit().await?;
+            Ok(outcome.clone())
+        }
+
+        async fn outcomes_of_duo(&self, duo_id: i64) -> Result<Vec<DuoOutcome>> {
+            let rows = sqlx::query(
+                "SELECT duo_id, milestone, kind, recorded_by_user_id, recorded_at \
+                 FROM duo_outcomes WHERE duo_id = $1 ORDER BY recorded_at",
+            )
+            .bind(duo_id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|row| {
+                    let milestone: String = row.try_get("milestone")?;
+                    let kind: String = row.try_get("kind")?;
+                    Ok(DuoOutcome {
+                        duo_id: row.try_get("duo_id")?,
+                        milestone: text_enum(&milestone, "milestone", DuoMilestone::parse)?,
+                        kind: text_enum(&kind, "kind", DuoOutcomeKind::parse)?,
+                        recorded_by: row.try_get("recorded_by_user_id")?,
+                        recorded_at: row.try_get("recorded_at")?,
+                    })
+                })
+                .collect()
+        }
+
+        async fn duo_counts(
+            &self,
+            since: DateTime<Utc>,
+            until: DateTime<Utc>,
+            today: NaiveDate,
+        ) -> Result<DuoCounts> {
+            let count = |n: i64| u64::try_from(n).unwrap_or(0);
+            let mentors: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM mentors WHERE withdrawn_at IS NULL")
+                    .fetch_one(&self.pool)
+                    .await?;
+            let rows: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT state, count(*) FROM duos WHERE proposed_at >= $1 AND proposed_at < $2 \
+                 GROUP BY state",
+            )
+            .bind(since)
+            .bind(until)
+            .fetch_all(&self.pool)
+            .await?;
+            let mut counts = DuoCounts {
+                mentors: count(mentors),
+                ..DuoCounts::default()
+            };
+            for (state, n) in rows {
+                let state = text_enum(&state, "state", DuoState::parse)?;
+                counts.proposed += count(n);
+                if state.was_accepted() {
+                    counts.accepted += count(n);
+                }
+                match state {
+                    DuoState::Completed => counts.completed += count(n),
+                    DuoState::Stopped => counts.stopped += count(n),
+                    _ => {}
+                }
+            }
+            let contacts: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM duo_contacts c JOIN duos d ON d.id = c.duo_id \
+                 WHERE d.proposed_at >= $1 AND d.proposed_at < $2",
+            )
+            .bind(since)
+            .bind(until)
+            .fetch_one(&self.pool)
+            .await?;
+            counts.contacts = count(contacts);
+            let silent_since = today - chrono::Duration::days(DUO_SILENCE_DAYS);
+            let silent: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM duos d WHERE d.state = 'active' AND COALESCE(\
+                 (SELECT max(c.on_day) FROM duo_contacts c WHERE c.duo_id = d.id), d.started_on) \
+                 <= $1",
+            )
+            .bind(silent_since)
+            .fetch_one(&self.pool)
+            .await?;
+            counts.silent = count(silent);
+            let outcomes: Vec<(String, String, i64)> = sqlx::query_as(
+                "SELECT o.milestone, o.kind, count(*) FROM duo_outcomes o JOIN duos d \
+                 ON d.id = o.duo_id WHERE d.proposed_at >= $1 AND d.proposed_at < $2 \
+                 GROUP BY o.milestone, o.kind",
+            )
+            .bind(since)
+            .bind(until)
+            .fetch_all(&self.pool)
+            .await?;
+            for (milestone, kind, n) in outcomes {
+                let slot = outcome_slot(text_enum(&kind, "kind", DuoOutcomeKind::parse)?);
+                let row = match text_enum(&milestone, "milestone", DuoMilestone::parse)? {
+                    DuoMilestone::End => &mut counts.outcomes_at_end,
+                    DuoMilestone::SixMonths => &mut counts.outcomes_at_six_months,
+                };
+                if let Some(cell) = row.get_mut(slot) {
+                    *cell += count(n);
+                }
+            }
+            Ok(counts)
+        }
+
+        async fn record_past_duos(&self, duos: &[PastDuo]) -> Result<Vec<i64>> {
+            let mut ids = Vec::with_capacity(duos.len());
+            for past in duos {
+                let mut tx = self.begin_write().await?;
+                let mut duo = This::propose_in(&mut tx, &past.duo, past.state, past.proposed_at).await?;
+                duo.started_on = past.started_on;
+                duo.ended_on = past.ended_on;
+                duo.stop_reason = past.stop_reason.clone();
+                let changed = past
+                    .ended_on
+                    .or(past.started_on)
+                    .and_then(|d| d.and_hms_opt(17, 0, 0))
+                    .map_or(past.proposed_at, |t| t.and_utc());
+                This::set_state(&mut tx, &duo, changed).await?;
+                for contact in &past.contacts {
+                    let logged = contact
+                        .on
+                        .and_hms_opt(18, 0, 0)
+                        .map_or(changed, |t| t.and_utc());
+                    This::insert_contact(&mut tx, &NewContact { duo_id: duo.id, ..contact.clone() }, logged)
+                        .await?;
+                }
+                for (milestone, kind, at) in &past.outcomes {
+                    let outcome = DuoOutcome {
+                        duo_id: duo.id,
+                        milestone: *milestone,
+                        kind: *kind,
+                        recorded_by: None,
+                        recorded_at: *at,
+                    };
+                    This::insert_duo_outcome(&mut tx, &outcome).await?;
+                }
+                tx.commit().await?;
+                ids.push(duo.id);
+            }
+            Ok(ids)
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! Mentors and duos: a mentor never in more open duos than the places they gave (under
+//! concurrency too), a person in one open duo at most, the lifecycle as the workflow allows
+//! (the first contact starts an accepted duo), outcomes at their milestones, a withdrawal
+//! closing what was open, a person drawn once.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use domain::{InseeCode, PersonName, RomeCode};
+use store::*;
+use testdb::TestDb;
+use testdb::fixtures::*;
+
+use crate::contract::add_structures;
+
+fn day(d: u32) -> NaiveDate {
+    at(d).date_naive()
+}
+
+fn rome(code: &str) -> RomeCode {
+    RomeCode::parse(code).unwrap()
+}
+
+fn new_mentor(agency: i64, capacity: u8) -> NewMentor {
+    NewMentor {
+        agency_id: agency,
+        first_name: PersonName::parse("Karim").unwrap(),
+        last_name: PersonName::parse("Benali").unwrap(),
+        email: None,
+        phone: None,
+        commune: InseeCode::parse("93066").unwrap(),
+        occupations: vec![
+            MentorOccupation {
+                rome: rome("F1703"),
+                months: 96,
+            },
+            MentorOccupation {
+                rome: rome("F1702"),
+                months: 12,
+            },
+        ],
+        available_from: day(1),
+        hours_per_month: 8,
+        capacity,
+        consent_on: day(1),
+        created_by: None,
+    }
+}
+
+fn new_duo(person: i64, mentor: i64, coordinator: i64) -> NewDuo {
+    NewDuo {
+        job_seeker_id: person,
+        mentor_id: mentor,
+        rome: rome("F1703"),
+        months: 3,
+        coordinator_id: coordinator,
+        drawn: false,
+        proposed_by: None,
+    }
+}
+
+/// A France Travail agency, an agency, and `n` people of the first.
+async fn region(store: &dyn Store, n: u32) -> (i64, i64, Vec<i64>) {
+    let [ft, agency] = add_structures(
+        store,
+        [
+            (1, StructureKind::FranceTravail),
+            (3, StructureKind::AgenceEmploi),
+        ],
+    )
+    .await;
+    let records: Vec<_> = (1..=n).map(|i| job_seeker(i, &siret(1))).collect();
+    store.upsert_job_seekers(&records, at(1)).await.unwrap();
+    let mut people = Vec::new();
+    for record in &records {
+        people.push(
+            store
+                .job_seeker(&record.external_id)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+        );
+    }
+    (ft, agency, people)
+}
+
+/// One more person of the France Travail agency (fixture `n`).
+async fn region_more(store: &dyn Store, n: u32) -> i64 {
+    let record = job_seeker(n, &siret(1));
+    store.upsert_job_seekers(std::slice::from_ref(&record), at(1)).await.unwrap();
+    store.job_seeker(&record.external_id).await.unwrap().unwrap().id
+}
+
+fn conflict<T: std::fmt::Debug>(result: Result<T>, field: &str) {
+    match result {
+        Err(StoreError::Conflict(message)) => {
+            assert!(message.starts_with(field), "{message}")
+        }
+        Err(StoreError::Duplicate { field: f, .. }) => assert_eq!(f, field),
+        other => panic!("expected a conflict on {field}, got {other:?}"),
+    }
+}
+
+/// A duo from its proposal to its six-month outcome, and what is refused on the way.
+pub async fn duos_move_as_the_workflow_allows_and_record_their_outcomes(db: &TestDb) {
+    let store = db.store();
+    let (ft, agency, people) = region(store, 3).await;
+    let mentor = store.create_mentor(&new_mentor(agency, 2), at(1)).await.unwrap();
+    let stored = store.mentor(mentor.id).await.unwrap().unwrap();
+    assert_eq!(stored.mentor, mentor.mentor);
+    assert_eq!((stored.open_duos, stored.withdrawn_at), (0, None));
+    // The occupation must be one the mentor practises.
+    let mut other = new_duo(people[0], mentor.id, ft);
+    other.rome = rome("N1101");
+    conflict(store.propose_duo(&other, at(2)).await, "rome");
+    let duo = store
+        .propose_duo(&new_duo(people[0], mentor.id, ft), at(2))
+        .await
+        .unwrap();
+    assert_eq!((duo.state, duo.mentor_agency_id), (DuoState::Proposed, agency));
+    // A person is in one open duo at most.
+    conflict(
+        store.propose_duo(&new_duo(people[0], mentor.id, ft), at(2)).await,
+        "job_seeker_id",
+    );
+    // No contact before both sides agreed.
+    let contact = |on: u32| NewContact {
+        duo_id: duo.id,
+        on: day(on),
+        minutes: 60,
+        kind: ContactKind::Call,
+        note: Some("Premier échange".to_string()),
+        logged_by: None,
+    };
+    conflict(store.log_contact(&contact(3), at(3)).await, "duo_id");
+    // The mentor's side may not answer for the person, nor the reverse.
+    use workflow::Mover::{MentorSide, PersonSide};
+    conflict(
+        store
+            .move_duo(duo.id, DuoState::SeekerAgreed, MentorSide, None, day(3), at(3))
+            .await,
+        "state",
+    );
+    let agreed = store
+        .move_duo(duo.id, DuoState::MentorAgreed, MentorSide, None, day(3), at(3))
+        .await
+        .unwrap();
+    assert_eq!(agreed.state, DuoState::MentorAgreed);
+    let accepted = store
+        .move_duo(duo.id, DuoState::Accepted, PersonSide, None, day(4), at(4))
+        .await
+        .unwrap();
+    assert_eq!((accepted.state, accepted.started_on), (DuoState::Accepted, None));
+    // The first contact starts it on its day; the next ones leave the start alone.
+    let (_, started) = store.log_contact(&contact(5), at(5)).await.unwrap();
+    assert_eq!((started.state, started.started_on), (DuoState::Active, Some(day(5))));
+    let (_, again) = store.log_contact(&contact(12), at(12)).await.unwrap();
+    assert_eq!((again.started_on, again.last_contact_on), (Some(day(5)), Some(day(12))));
+    let stored = store.duo(duo.id).await.unwrap().unwrap();
+    assert_eq!(stored.last_contact_on, Some(day(12)));
+    assert_eq!(store.contacts_of_duo(duo.id).await.unwrap().len(), 2);
+    // No outcome before the end; a stop needs a reason of the list.
+    let outcome = |milestone| DuoOutcome {
+        duo_id: duo.id,
+        milestone,
+        kind: DuoOutcomeKind::Job,
+        recorded_by: None,
+        recorded_at: at(20),
+    };
+    conflict(
+        store.record_duo_outcome(&outcome(DuoMilestone::End), day(20)).await,
+        "milestone",
+    );
+    conflict(
+        store
+            .move_duo(duo.id, DuoState::Stopped, PersonSide, Some("bored"), day(20), at(20))
+            .await,
+        "state",
+    );
+    let completed = store
+        .move_duo(duo.id, DuoState::Completed, PersonSide, None, day(20), at(20))
+        .await
+        .unwrap();
+    assert_eq!((completed.state, completed.ended_on), (DuoState::Completed, Some(day(20))));
+    conflict(store.log_contact(&contact(21), at(21)).await, "duo_id");
+    store
+        .record_duo_outcome(&outcome(DuoMilestone::End), day(21))
+        .await
+        .unwrap();
+    conflict(
+        store.record_duo_outcome(&outcome(DuoMilestone::End), day(21)).await,
+        "milestone",
+    );
+    // Six months after the end, not before.
+    let early = day(20) + chrono::Duration::days(DUO_FOLLOW_UP_DAYS - 1);
+    conflict(
+        store.record_duo_outcome(&outcome(DuoMilestone::SixMonths), early).await,
+        "milestone",
+    );
+    let due = day(20) + chrono::Duration::days(DUO_FOLLOW_UP_DAYS);
+    store
+        .record_duo_outcome(&outcome(DuoMilestone::SixMonths), due)
+        .await
+        .unwrap();
+    assert_eq!(store.outcomes_of_duo(duo.id).await.unwrap().len(), 2);
+    // Its place is free again: the same person may have another duo.
+    let next = store
+        .propose_duo(&new_duo(people[0], mentor.id, ft), at(22))
+        .await
+        .unwrap();
+    assert_eq!(next.state, DuoState::Proposed);
+    let counts = store.duo_counts(at(1), at(28), day(28)).await.unwrap();
+    assert_eq!(
+        (counts.mentors, counts.proposed, counts.accepted, counts.completed, counts.contacts),
+        (1, 2, 1, 1, 2)
+    );
+    assert_eq!(counts.outcomes_at_end, [1, 0, 0, 0]);
+    assert_eq!(counts.outcomes_at_six_months, [1, 0, 0, 0]);
+}
+
+/// A mentor who gave one place is in one open duo; withdrawing declines what was proposed
+/// and stops what was under way; a withdrawn mentor gets no duo and is suggested to nobody.
+pub async fn a_mentors_places_hold_and_a_withdrawal_closes_their_duos(db: &TestDb) {
+    let store = db.store();
+    let (ft, agency, people) = region(store, 4).await;
+    let one = store.create_mentor(&new_mentor(agency, 1), at(1)).await.unwrap();
+    store
+        .propose_duo(&new_duo(people[0], one.id, ft), at(2))
+        .await
+        .unwrap();
+    conflict(
+        store.propose_duo(&new_duo(people[1], one.id, ft), at(2)).await,
+        "mentor_id",
+    );
+    assert!(store
+        .mentors_with_room(&[rome("F1703")])
+        .await
+        .unwrap()
+        .is_empty());
+    let two = store.create_mentor(&new_mentor(agency, 2), at(1)).await.unwrap();
+    let with_room = store.mentors_with_room(&[rome("F1702")]).await.unwrap();
+    assert_eq!(with_room.iter().map(|m| m.id).collect::<Vec<_>>(), [two.id]);
+    assert_eq!(with_room[0].mentor.occupations.len(), 2);
+    let under_way = store
+        .propose_duo(&new_duo(people[1], two.id, ft), at(2))
+        .await
+        .unwrap();
+    use workflow::Mover::{MentorSide, PersonSide};
+    store
+        .move_duo(under_way.id, DuoState::SeekerAgreed, PersonSide, None, day(3), at(3))
+        .await
+        .unwrap();
+    store
+        .move_duo(under_way.id, DuoState::Accepted, MentorSide, None, day(3), at(3))
+        .await
+        .unwrap();
+    let waiting = store
+        .propose_duo(&new_duo(people[2], two.id, ft), at(4))
+        .await
+        .unwrap();
+    let withdrawn = store.withdraw_mentor(two.id, at(6)).await.unwrap();
+    assert_eq!((withdrawn.withdrawn_at, withdrawn.open_duos), (Some(at(6)), 0));
+    let stopped = store.duo(under_way.id).await.unwrap().unwrap();
+    assert_eq!(
+        (stopped.state, stopped.stop_reason.as_deref(), stopped.ended_on),
+        (DuoState::Stopped, Some("consent_withdrawn"), Some(day(6)))
+    );
+    assert_eq!(
+        store.duo(waiting.id).await.unwrap().unwrap().state,
+        DuoState::Declined
+    );
+    conflict(
+        store.propose_duo(&new_duo(people[3], two.id, ft), at(7)).await,
+        "mentor_id",
+    );
+    conflict(store.withdraw_mentor(two.id, at(7)).await, "mentor");
+    assert!(store
+        .mentors_with_room(&[rome("F1702")])
+        .await
+        .unwrap()
+        .is_empty());
+    let listed = store.mentors_of_agency(agency).await.unwrap();
+    assert_eq!(listed.iter().map(|m| m.id).collect::<Vec<_>>(), [one.id, two.id]);
+}
+
+/// Twenty proposals at once for a mentor with two places: exactly two are stored.
+pub async fn concurrent_proposals_never_exceed_a_mentors_places(db: &TestDb) {
+    let store: Arc<dyn Store> = db.store.clone();
+    let (ft, agency, people) = region(store.as_ref(), 20).await;
+    let mentor = store.create_mentor(&new_mentor(agency, 2), at(1)).await.unwrap();
+    let mut tasks = Vec::new();
+    for person in people {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store.propose_duo(&new_duo(person, mentor.id, ft), at(2)).await
+        }));
+    }
+    let mut proposed = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => proposed += 1,
+            Err(err) => conflict::<()>(Err(err), "mentor_id"),
+        }
+    }
+    assert_eq!(proposed, 2);
+    assert_eq!(store.duos_of_mentor(mentor.id).await.unwrap().len(), 2);
+    assert_eq!(store.mentor(mentor.id).await.unwrap().unwrap().open_duos, 2);
+}
+
+/// A draw won proposes its duo in the same transaction; a lost one keeps no duo; a person is
+/// drawn once; a won draw whose mentor has no place left stores nothing.
+pub async fn a_person_is_drawn_once_and_a_won_draw_proposes_its_duo(db: &TestDb) {
+    let store = db.store();
+    let (ft, agency, people) = region(store, 2).await;
+    let mentor = store.create_mentor(&new_mentor(agency, 1), at(1)).await.unwrap();
+    let mut drawn = new_duo(people[0], mentor.id, ft);
+    drawn.drawn = true;
+    let (draw, duo) = store
+        .record_draw(people[0], ft, &rome("F1703"), Some(&drawn), None, at(2))
+        .await
+        .unwrap();
+    let duo = duo.unwrap();
+    assert!(draw.won && duo.duo.drawn);
+    assert_eq!(draw.duo_id, Some(duo.id));
+    let more = region_more(store, 3).await;
+    let mut full = new_duo(more, mentor.id, ft);
+    full.drawn = true;
+    conflict(
+        store
+            .record_draw(more, ft, &rome("F1703"), Some(&full), None, at(2))
+            .await,
+        "mentor_id",
+    );
+    assert!(store.draws().await.unwrap().len() == 1);
+    let (lost, none) = store
+        .record_draw(people[1], ft, &rome("F1703"), None, None, at(2))
+        .await
+        .unwrap();
+    assert!(!lost.won && none.is_none() && lost.duo_id.is_none());
+    conflict(
+        store
+            .record_draw(people[1], ft, &rome("F1703"), None, None, at(3))
+            .await,
+        "job_seeker_id",
+    );
+    let draws = store.draws().await.unwrap();
+    assert_eq!(draws.len(), 2);
+    assert_eq!(draws[1], lost);
+}
