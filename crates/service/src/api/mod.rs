@@ -15,6 +15,7 @@ pub(crate) use crate::actions::outcomes;
 pub(crate) use crate::admin::api as admin;
 pub(crate) use crate::directory::api as directory;
 pub(crate) use crate::duos::api as duos;
+pub(crate) use crate::duos::mentors;
 pub(crate) use crate::indicators::api as indicators;
 pub(crate) use crate::job_seekers::api as job_seekers;
 pub(crate) use crate::meetings::api as meetings;
@@ -137,10 +138,10 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(outcomes::action_funnel))
         .routes(routes!(outcomes::funnel))
         .routes(routes!(outcomes::attendance_sheet))
-        .routes(routes!(duos::list_mentors, duos::create_mentor))
-        .routes(routes!(duos::get_mentor))
-        .routes(routes!(duos::withdraw_mentor))
-        .routes(routes!(duos::mentor_suggestions))
+        .routes(routes!(mentors::list_mentors, mentors::create_mentor))
+        .routes(routes!(mentors::get_mentor))
+        .routes(routes!(mentors::withdraw_mentor))
+        .routes(routes!(mentors::mentor_suggestions))
         .routes(routes!(duos::list_duos, duos::propose_duo))
         .routes(routes!(duos::draw_duo))
         .routes(routes!(duos::duo_counts))

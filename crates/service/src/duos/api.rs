@@ -1,77 +1,17 @@
-//! Mentors and duos over HTTP. An agency registers its temp workers who volunteer (their
-//! consent recorded), reads them in full and withdraws them; an advisor gets mentors
-//! suggested for one of their people, by pseudonym, proposes a duo or draws one by lottery,
-//! follows it (contacts, with notes only the coordinator reads), closes it and records what
-//! it led to. Each side of a duo sees the other by pseudonym until both accepted; every
-//! name shown is audited.
+//! Duos over HTTP: an advisor proposes a duo to one of their people with a suggested mentor
+//! (`super::mentors`) or draws one by lottery, follows it (contacts, with notes only the
+//! coordinator reads), closes it and records what it led to; the mentor's agency answers for
+//! the mentor. Each side sees the other by pseudonym until both accepted; every name shown
+//! is audited.
 
-use super::{Relation, Suggestion, duo_occupations, suggest};
+use super::mentors::{coordinated_person, find_mentor, suggestions_for};
 use crate::actions::api::StructureRef;
 use crate::api::*;
-use domain::{Email, InseeCode, PersonName, PhoneNumber, RomeCode};
+use domain::RomeCode;
 use model::{
-    ContactKind, DUO_MONTHS_DEFAULT, DUO_MONTHS_MAX, Duo, DuoMilestone, DuoOutcome,
-    DuoOutcomeKind, DuoState, MENTOR_CAPACITY_MAX, MENTOR_OCCUPATIONS_MAX, Mentor,
-    MentorOccupation, NewContact, NewDuo, NewMentor, StructureKind,
+    ContactKind, DUO_MONTHS_DEFAULT, DUO_MONTHS_MAX, Duo, DuoMilestone, DuoOutcome, DuoOutcomeKind,
+    DuoState, NewContact, NewDuo,
 };
-
-/// An occupation a mentor practises.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct MentorOccupationView {
-    /// ROME 4.0 code.
-    pub rome: String,
-    /// Months of experience in it, 1 to 600.
-    pub months: u16,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MentorView {
-    pub id: i64,
-    pub pseudonym: String,
-    /// Name and contact: to the mentor's agency, and to the coordinator of a duo of theirs
-    /// both sides accepted.
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub agency: StructureRef,
-    /// INSEE code of the commune.
-    pub commune: String,
-    pub occupations: Vec<MentorOccupationView>,
-    pub available_from: NaiveDate,
-    pub hours_per_month: u8,
-    /// Duos at once (1 or 2), and those open now.
-    pub capacity: u8,
-    pub open_duos: u8,
-    /// The day the temp worker consented (to their agency only).
-    pub consent_on: Option<NaiveDate>,
-    pub withdrawn_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewMentorRequest {
-    /// The agence d'emploi (default: the user's own).
-    pub agency_id: Option<i64>,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    /// INSEE code of the commune where they live or work.
-    pub commune: String,
-    /// 1 to 5 occupations.
-    pub occupations: Vec<MentorOccupationView>,
-    /// Default: today.
-    pub available_from: Option<NaiveDate>,
-    /// 1 to 80.
-    pub hours_per_month: u8,
-    /// 1 or 2 (default 1).
-    pub capacity: Option<u8>,
-    /// Must be true: the temp worker consented to be a mentor and to have their identity
-    /// shown to a job seeker's advisor once a duo is accepted.
-    pub consent: bool,
-    /// The day of the consent (default: today).
-    pub consent_on: Option<NaiveDate>,
-}
 
 /// One side of a duo.
 #[derive(Debug, Serialize, ToSchema)]
@@ -126,14 +66,14 @@ pub struct NewDuoRequest {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DrawRequest {
+pub struct DuoDrawRequest {
     pub job_seeker_id: i64,
     /// 1 to 9 (default 3).
     pub months: Option<u8>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DrawView {
+pub struct DuoDrawView {
     /// The draw won: a mentor drawn at random among the eligible, the duo proposed.
     pub won: bool,
     /// Mentors the draw was among.
@@ -193,31 +133,6 @@ pub struct DuoOutcomeView {
     pub recorded_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SuggestionView {
-    pub mentor_id: i64,
-    pub pseudonym: String,
-    /// ROME 4.0 code of the occupation the duo would be about.
-    pub rome: String,
-    /// same (one of the person's targets) or close
-    pub relation: String,
-    /// Its official tension class in the person's department (4 or 5).
-    pub class: u8,
-    pub months: u16,
-    pub distance_km: f64,
-    pub available_from: NaiveDate,
-    pub available_soon: bool,
-    pub hours_per_month: u8,
-    pub places: u8,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SuggestionsView {
-    /// The occupations considered (targets and close ones in tension).
-    pub occupations: Vec<String>,
-    pub mentors: Vec<SuggestionView>,
-}
-
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -242,7 +157,7 @@ pub(crate) async fn structure_ref(state: &AppState, id: i64) -> AppResult<Struct
 }
 
 /// The structures where the user holds this right.
-fn seats_with(principal: &Principal, resource: Resource, verb: Verb) -> Vec<i64> {
+pub(crate) fn seats_with(principal: &Principal, resource: Resource, verb: Verb) -> Vec<i64> {
     principal
         .grants(resource, verb)
         .iter()
@@ -275,52 +190,6 @@ pub(crate) async fn find_duo(state: &AppState, id: i64) -> AppResult<Duo> {
         .duo(id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("duo {id}")))
-}
-
-async fn find_mentor(state: &AppState, id: i64) -> AppResult<Mentor> {
-    state
-        .store
-        .mentor(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("mentor {id}")))
-}
-
-/// A mentor as the user may see them: in full to their agency, by pseudonym to others
-/// unless `revealed` (a duo of the user's both sides accepted).
-async fn mentor_view(
-    state: &AppState,
-    principal: &Principal,
-    mentor: &Mentor,
-    revealed: bool,
-) -> AppResult<MentorView> {
-    let own = principal
-        .grant(Resource::Mentors, Verb::Read, Some(mentor.mentor.agency_id))
-        .is_ok_and(|g| g.rule.reach == Reach::Own);
-    let shown = own || revealed;
-    let m = &mentor.mentor;
-    Ok(MentorView {
-        id: mentor.id,
-        pseudonym: mentor.pseudonym(),
-        name: shown.then(|| format!("{} {}", m.first_name, m.last_name)),
-        email: m.email.as_ref().filter(|_| shown).map(|e| e.to_string()),
-        phone: m.phone.as_ref().filter(|_| shown).map(|p| p.to_string()),
-        agency: structure_ref(state, m.agency_id).await?,
-        commune: m.commune.to_string(),
-        occupations: m
-            .occupations
-            .iter()
-            .map(|o| MentorOccupationView {
-                rome: o.rome.to_string(),
-                months: o.months,
-            })
-            .collect(),
-        available_from: m.available_from,
-        hours_per_month: m.hours_per_month,
-        capacity: m.capacity,
-        open_duos: mentor.open_duos,
-        consent_on: own.then_some(m.consent_on),
-        withdrawn_at: mentor.withdrawn_at,
-    })
 }
 
 /// The states a side may move a duo to now, by the workflow.
@@ -359,15 +228,31 @@ pub(crate) async fn duo_view(
             id: seeker.id,
             pseudonym: seeker.pseudonym.clone(),
             name: seeker_shown.then(|| format!("{} {}", r.first_name, r.last_name)),
-            email: r.email.as_ref().filter(|_| seeker_shown).map(|e| e.to_string()),
-            phone: r.phone.as_ref().filter(|_| seeker_shown).map(|p| p.to_string()),
+            email: r
+                .email
+                .as_ref()
+                .filter(|_| seeker_shown)
+                .map(|e| e.to_string()),
+            phone: r
+                .phone
+                .as_ref()
+                .filter(|_| seeker_shown)
+                .map(|p| p.to_string()),
         },
         mentor: DuoMember {
             id: mentor.id,
             pseudonym: mentor.pseudonym(),
             name: mentor_shown.then(|| format!("{} {}", m.first_name, m.last_name)),
-            email: m.email.as_ref().filter(|_| mentor_shown).map(|e| e.to_string()),
-            phone: m.phone.as_ref().filter(|_| mentor_shown).map(|p| p.to_string()),
+            email: m
+                .email
+                .as_ref()
+                .filter(|_| mentor_shown)
+                .map(|e| e.to_string()),
+            phone: m
+                .phone
+                .as_ref()
+                .filter(|_| mentor_shown)
+                .map(|p| p.to_string()),
         },
         rome: duo.duo.rome.to_string(),
         months: duo.duo.months,
@@ -381,7 +266,12 @@ pub(crate) async fn duo_view(
         stop_reason: duo.stop_reason.clone(),
         last_contact_on: duo.last_contact_on,
         silent: duo.is_silent(today),
-        side: if side == Mover::PersonSide { "coordinator" } else { "mentor" }.to_string(),
+        side: if side == Mover::PersonSide {
+            "coordinator"
+        } else {
+            "mentor"
+        }
+        .to_string(),
         moves: moves_for(duo, side),
     })
 }
@@ -405,334 +295,6 @@ pub(crate) async fn audit_named(
         })
         .collect();
     audit(state, events).await
-}
-
-/// An agency's mentors in full (the user's agencies), or, to an advisor, every mentor still
-/// volunteering, by pseudonym.
-#[utoipa::path(get, path = "/api/v1/mentors", tag = "duos",
-    responses((status = 200, body = Vec<MentorView>), (status = 403, body = Problem)))]
-pub(crate) async fn list_mentors(
-    State(state): St,
-    principal: Principal,
-) -> AppResult<Json<Vec<MentorView>>> {
-    let grant = principal
-        .grant(Resource::Mentors, Verb::Read, None)
-        .map_err(forbidden)?;
-    let mut out = Vec::new();
-    if grant.rule.reach == Reach::Any {
-        for structure in state.store.structures().await? {
-            if structure.record.kind != StructureKind::AgenceEmploi {
-                continue;
-            }
-            for mentor in state.store.mentors_of_agency(structure.id).await? {
-                if mentor.withdrawn_at.is_none() {
-                    out.push(mentor_view(&state, &principal, &mentor, false).await?);
-                }
-            }
-        }
-    } else {
-        for agency in seats_with(&principal, Resource::Mentors, Verb::Read) {
-            for mentor in state.store.mentors_of_agency(agency).await? {
-                out.push(mentor_view(&state, &principal, &mentor, false).await?);
-            }
-        }
-    }
-    Ok(Json(out))
-}
-
-#[utoipa::path(get, path = "/api/v1/mentors/{id}", tag = "duos",
-    params(("id" = i64, Path, description = "mentor id")),
-    responses((status = 200, body = MentorView), (status = 403, body = Problem),
-              (status = 404, body = Problem)))]
-pub(crate) async fn get_mentor(
-    State(state): St,
-    principal: Principal,
-    Path(id): Path<i64>,
-) -> AppResult<Json<MentorView>> {
-    principal
-        .grant(Resource::Mentors, Verb::Read, None)
-        .map_err(forbidden)?;
-    let mentor = find_mentor(&state, id).await?;
-    principal
-        .grant(Resource::Mentors, Verb::Read, Some(mentor.mentor.agency_id))
-        .map_err(forbidden)?;
-    // A coordinator whose duo with the mentor both sides accepted knows who they are.
-    let mine = seats_with(&principal, Resource::Duos, Verb::Read);
-    let revealed = state
-        .store
-        .duos_of_mentor(id)
-        .await?
-        .iter()
-        .any(|d| d.state.was_accepted() && mine.contains(&d.duo.coordinator_id));
-    Ok(Json(mentor_view(&state, &principal, &mentor, revealed).await?))
-}
-
-/// Registers a temp worker who volunteers as a mentor; their consent is required.
-#[utoipa::path(post, path = "/api/v1/mentors", tag = "duos", request_body = NewMentorRequest,
-    responses((status = 201, body = MentorView), (status = 403, body = Problem),
-              (status = 422, body = Problem)))]
-pub(crate) async fn create_mentor(
-    State(state): St,
-    principal: Principal,
-    JsonBody(request): JsonBody<NewMentorRequest>,
-) -> AppResult<(StatusCode, Json<MentorView>)> {
-    let agency = match request.agency_id {
-        Some(id) => id,
-        None => seats_with(&principal, Resource::Mentors, Verb::Write)
-            .first()
-            .copied()
-            .ok_or_else(|| {
-                principal
-                    .grant(Resource::Mentors, Verb::Write, None)
-                    .err()
-                    .map_or_else(|| ApiError::field("/agency_id", "your agency"), forbidden)
-            })?,
-    };
-    principal
-        .grant(Resource::Mentors, Verb::Write, Some(agency))
-        .map_err(forbidden)?;
-    let today = state.now().date_naive();
-    let mut problems = Vec::new();
-    let name = |path: &str, text: &str, problems: &mut Vec<FieldProblem>| {
-        PersonName::parse(text.trim())
-            .map_err(|err| problems.push(FieldProblem::new(path, err.to_string())))
-            .ok()
-    };
-    let first_name = name("/first_name", &request.first_name, &mut problems);
-    let last_name = name("/last_name", &request.last_name, &mut problems);
-    let email = match request.email.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        Some(text) => Email::parse(text)
-            .map_err(|err| problems.push(FieldProblem::new("/email", err.to_string())))
-            .ok(),
-        None => None,
-    };
-    let phone = match request.phone.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        Some(text) => PhoneNumber::parse(text)
-            .map_err(|err| problems.push(FieldProblem::new("/phone", err.to_string())))
-            .ok(),
-        None => None,
-    };
-    let commune = InseeCode::parse(request.commune.trim())
-        .ok()
-        .filter(|c| refdata::geo().commune(c.as_str()).is_some());
-    if commune.is_none() {
-        problems.push(FieldProblem::new("/commune", "the INSEE code of a French commune"));
-    }
-    if request.occupations.is_empty() || request.occupations.len() > MENTOR_OCCUPATIONS_MAX {
-        problems.push(FieldProblem::new(
-            "/occupations",
-            format!("from 1 to {MENTOR_OCCUPATIONS_MAX} occupations"),
-        ));
-    }
-    let mut occupations: Vec<MentorOccupation> = Vec::new();
-    for (i, o) in request.occupations.iter().enumerate() {
-        let rome = RomeCode::parse(o.rome.trim())
-            .ok()
-            .filter(|r| refdata::rome().occupation(r.as_str()).is_some());
-        match rome {
-            Some(rome) if occupations.iter().any(|x| x.rome == rome) => problems.push(
-                FieldProblem::new(format!("/occupations/{i}/rome"), "given twice"),
-            ),
-            Some(rome) => occupations.push(MentorOccupation {
-                rome,
-                months: o.months,
-            }),
-            None => problems.push(FieldProblem::new(
-                format!("/occupations/{i}/rome"),
-                "a ROME 4.0 code (a letter and four digits)",
-            )),
-        }
-        if !(1..=600).contains(&o.months) {
-            problems.push(FieldProblem::new(
-                format!("/occupations/{i}/months"),
-                "months of experience, from 1 to 600",
-            ));
-        }
-    }
-    if !(1..=80).contains(&request.hours_per_month) {
-        problems.push(FieldProblem::new("/hours_per_month", "from 1 to 80 hours a month"));
-    }
-    let capacity = request.capacity.unwrap_or(1);
-    if !(1..=MENTOR_CAPACITY_MAX).contains(&capacity) {
-        problems.push(FieldProblem::new(
-            "/capacity",
-            format!("from 1 to {MENTOR_CAPACITY_MAX} job seekers at once"),
-        ));
-    }
-    if !request.consent {
-        problems.push(FieldProblem::new(
-            "/consent",
-            "the temp worker's consent to be a mentor is required",
-        ));
-    }
-    let consent_on = request.consent_on.unwrap_or(today);
-    if consent_on > today {
-        problems.push(FieldProblem::new("/consent_on", "a day that has come"));
-    }
-    let available_from = request.available_from.unwrap_or(today);
-    problems.extend(
-        [
-            date_field("/consent_on", Some(consent_on)),
-            date_field("/available_from", Some(available_from)),
-        ]
-        .into_iter()
-        .flatten(),
-    );
-    let structure = state.store.structure(agency).await?;
-    if !structure.is_some_and(|s| {
-        s.record.kind == StructureKind::AgenceEmploi
-            && s.record.status == model::StructureStatus::Active
-    }) {
-        problems.push(FieldProblem::new(
-            "/agency_id",
-            format!("structure {agency} is not an active agence d'emploi"),
-        ));
-    }
-    let (Some(first_name), Some(last_name), Some(commune), true) =
-        (first_name, last_name, commune, problems.is_empty())
-    else {
-        return Err(ApiError::Invalid(problems));
-    };
-    let new = NewMentor {
-        agency_id: agency,
-        first_name,
-        last_name,
-        email,
-        phone,
-        commune,
-        occupations,
-        available_from,
-        hours_per_month: request.hours_per_month,
-        capacity,
-        consent_on,
-        created_by: Some(principal.user.id),
-    };
-    let mentor = state.store.create_mentor(&new, state.now()).await?;
-    state
-        .audit_one(principal.event("mentor.create", "mentor", mentor.id, json!({ "agency": agency })))
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(mentor_view(&state, &principal, &mentor, false).await?),
-    ))
-}
-
-/// The mentor withdraws (their agency records it): no duo is proposed to them any more;
-/// their duos not under way are declined, those under way stopped.
-#[utoipa::path(post, path = "/api/v1/mentors/{id}/withdrawal", tag = "duos",
-    params(("id" = i64, Path, description = "mentor id")),
-    responses((status = 200, body = MentorView), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub(crate) async fn withdraw_mentor(
-    State(state): St,
-    principal: Principal,
-    Path(id): Path<i64>,
-) -> AppResult<Json<MentorView>> {
-    principal
-        .grant(Resource::Mentors, Verb::Write, None)
-        .map_err(forbidden)?;
-    let mentor = find_mentor(&state, id).await?;
-    principal
-        .grant(Resource::Mentors, Verb::Write, Some(mentor.mentor.agency_id))
-        .map_err(forbidden)?;
-    let withdrawn = state.store.withdraw_mentor(id, state.now()).await?;
-    state
-        .audit_one(principal.event("mentor.withdraw", "mentor", id, json!({})))
-        .await?;
-    Ok(Json(mentor_view(&state, &principal, &withdrawn, false).await?))
-}
-
-/// The person, their agency, and the advisor's right to coordinate a duo for them.
-async fn coordinated_person(
-    state: &AppState,
-    principal: &Principal,
-    id: i64,
-) -> AppResult<(model::JobSeeker, i64)> {
-    principal
-        .grant(Resource::Duos, Verb::Write, None)
-        .map_err(forbidden)?;
-    let (seeker, agency) = person_to_read(state, principal, id).await?;
-    let coordinates = principal
-        .grant(Resource::Duos, Verb::Write, Some(agency))
-        .is_ok()
-        && principal
-            .grant(Resource::JobSeekers, Verb::Read, Some(agency))
-            .is_ok_and(|g| g.rule.reach == Reach::Own);
-    if !coordinates {
-        return Err(refused(
-            state,
-            principal,
-            id,
-            "duo.suggest",
-            "a duo is coordinated by the person's own France Travail agency".to_string(),
-        )
-        .await);
-    }
-    Ok((seeker, agency))
-}
-
-/// The mentors suggested for a person, best first (see [`suggest`]).
-pub(crate) async fn suggestions_for(
-    state: &AppState,
-    seeker: &model::JobSeeker,
-) -> AppResult<(Vec<super::DuoOccupation>, Vec<Suggestion>)> {
-    let r = &seeker.record;
-    let Some(home) = refdata::geo().commune(r.commune.as_str()) else {
-        return Ok((Vec::new(), Vec::new()));
-    };
-    let targets: Vec<String> = r.targets.as_slice().iter().map(|t| t.rome.to_string()).collect();
-    let occupations = duo_occupations(&targets, home.department);
-    let romes: Vec<RomeCode> = occupations
-        .iter()
-        .filter_map(|o| RomeCode::parse(o.rome).ok())
-        .collect();
-    let mentors = state.store.mentors_with_room(&romes).await?;
-    let found = suggest(
-        &mentors,
-        &occupations,
-        home.point(),
-        r.commute_limit.km(),
-        state.now().date_naive(),
-    );
-    Ok((occupations, found))
-}
-
-fn suggestion_view(s: &Suggestion) -> SuggestionView {
-    SuggestionView {
-        mentor_id: s.mentor_id,
-        pseudonym: model::mentor_pseudonym(s.mentor_id),
-        rome: s.rome.to_string(),
-        relation: match s.relation {
-            Relation::Same => "same",
-            Relation::Close => "close",
-        }
-        .to_string(),
-        class: s.class,
-        months: s.months,
-        distance_km: (s.distance_km * 10.0).round() / 10.0,
-        available_from: s.available_from,
-        available_soon: s.available_soon,
-        hours_per_month: s.hours_per_month,
-        places: s.places,
-    }
-}
-
-/// Mentors suggested for one of the advisor's people: by pseudonym, with why.
-#[utoipa::path(get, path = "/api/v1/job-seekers/{id}/mentors", tag = "duos",
-    params(("id" = i64, Path, description = "job seeker id")),
-    responses((status = 200, body = SuggestionsView), (status = 403, body = Problem),
-              (status = 404, body = Problem)))]
-pub(crate) async fn mentor_suggestions(
-    State(state): St,
-    principal: Principal,
-    Path(id): Path<i64>,
-) -> AppResult<Json<SuggestionsView>> {
-    let (seeker, _) = coordinated_person(&state, &principal, id).await?;
-    let (occupations, found) = suggestions_for(&state, &seeker).await?;
-    Ok(Json(SuggestionsView {
-        occupations: occupations.iter().map(|o| o.rome.to_string()).collect(),
-        mentors: found.iter().map(suggestion_view).collect(),
-    }))
 }
 
 fn months_of(asked: Option<u8>) -> AppResult<u8> {
@@ -778,7 +340,12 @@ pub(crate) async fn propose_duo(
     let mut named = Vec::new();
     let view = duo_view(&state, &duo, Mover::PersonSide, &mut named).await?;
     state
-        .audit_one(principal.event("duo.propose", "duo", duo.id, json!({ "job_seeker": seeker.id, "mentor": mentor.id })))
+        .audit_one(principal.event(
+            "duo.propose",
+            "duo",
+            duo.id,
+            json!({ "job_seeker": seeker.id, "mentor": mentor.id }),
+        ))
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -786,15 +353,15 @@ pub(crate) async fn propose_duo(
 /// Enters one of the advisor's people in the pilot's lottery: one chance in two of a duo with
 /// a mentor drawn at random among the eligible (as suggested); a loser is kept as such for
 /// the evaluation. A person is drawn once.
-#[utoipa::path(post, path = "/api/v1/duos/draw", tag = "duos", request_body = DrawRequest,
-    responses((status = 201, body = DrawView), (status = 403, body = Problem),
+#[utoipa::path(post, path = "/api/v1/duos/draw", tag = "duos", request_body = DuoDrawRequest,
+    responses((status = 201, body = DuoDrawView), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem),
               (status = 422, body = Problem)))]
 pub(crate) async fn draw_duo(
     State(state): St,
     principal: Principal,
-    JsonBody(request): JsonBody<DrawRequest>,
-) -> AppResult<(StatusCode, Json<DrawView>)> {
+    JsonBody(request): JsonBody<DuoDrawRequest>,
+) -> AppResult<(StatusCode, Json<DuoDrawView>)> {
     let (seeker, agency) = coordinated_person(&state, &principal, request.job_seeker_id).await?;
     let months = months_of(request.months)?;
     let (_, eligible) = suggestions_for(&state, &seeker).await?;
@@ -804,7 +371,8 @@ pub(crate) async fn draw_duo(
         ));
     }
     let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|err| ApiError::Internal(format!("no randomness: {err}")))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|err| ApiError::Internal(format!("no randomness: {err}")))?;
     let roll = u64::from_le_bytes(bytes);
     let won = roll % WIN_ONE_IN == 0;
     let picked = usize::try_from((roll / WIN_ONE_IN) % eligible.len() as u64).unwrap_or(0);
@@ -824,7 +392,14 @@ pub(crate) async fn draw_duo(
     });
     let (draw, duo) = state
         .store
-        .record_draw(seeker.id, agency, &rome, new.as_ref(), Some(principal.user.id), state.now())
+        .record_draw(
+            seeker.id,
+            agency,
+            &rome,
+            new.as_ref(),
+            Some(principal.user.id),
+            state.now(),
+        )
         .await?;
     let mut named = Vec::new();
     let view = match &duo {
@@ -841,7 +416,7 @@ pub(crate) async fn draw_duo(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(DrawView {
+        Json(DuoDrawView {
             won: draw.won,
             eligible: eligible.len(),
             duo: view,
@@ -928,14 +503,21 @@ pub(crate) async fn move_duo(
         )
     })?;
     // A side's yes: "accepted" when the other side already agreed, its own agreement else.
-    if matches!(to, DuoState::Accepted | DuoState::MentorAgreed | DuoState::SeekerAgreed) {
+    if matches!(
+        to,
+        DuoState::Accepted | DuoState::MentorAgreed | DuoState::SeekerAgreed
+    ) {
         to = match (duo.state, side) {
             (DuoState::Proposed, Mover::MentorSide) => DuoState::MentorAgreed,
             (DuoState::Proposed, _) => DuoState::SeekerAgreed,
             _ => DuoState::Accepted,
         };
     }
-    let reason = request.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let reason = request
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
     if to == DuoState::Stopped && !reason.is_some_and(|r| model::DUO_STOP_REASONS.contains(&r)) {
         return Err(ApiError::field(
             "/reason",
@@ -955,7 +537,12 @@ pub(crate) async fn move_duo(
         .move_duo(id, to, side, reason, on, state.now())
         .await?;
     state
-        .audit_one(principal.event("duo.move", "duo", id, json!({ "to": to.as_str(), "reason": reason })))
+        .audit_one(principal.event(
+            "duo.move",
+            "duo",
+            id,
+            json!({ "to": to.as_str(), "reason": reason }),
+        ))
         .await?;
     let mut named = Vec::new();
     let view = duo_view(&state, &moved, side, &mut named).await?;
@@ -981,7 +568,10 @@ pub(crate) async fn log_contact(
     let mut problems = Vec::new();
     let kind = ContactKind::parse(request.kind.trim());
     if kind.is_none() {
-        problems.push(FieldProblem::new("/kind", "call, day_alongside or workshop"));
+        problems.push(FieldProblem::new(
+            "/kind",
+            "call, day_alongside or workshop",
+        ));
     }
     if !(5..=600).contains(&request.minutes) {
         problems.push(FieldProblem::new("/minutes", "from 5 to 600 minutes"));
@@ -998,9 +588,16 @@ pub(crate) async fn log_contact(
         .filter(|n| !n.is_empty())
         .map(str::to_string);
     if note.is_some() && side != Mover::PersonSide {
-        problems.push(FieldProblem::new("/note", "only the duo's coordinator keeps notes"));
+        problems.push(FieldProblem::new(
+            "/note",
+            "only the duo's coordinator keeps notes",
+        ));
     }
-    problems.extend(paragraph_field("/note", note.as_deref(), model::text::NOTE_CHARS));
+    problems.extend(paragraph_field(
+        "/note",
+        note.as_deref(),
+        model::text::NOTE_CHARS,
+    ));
     let (Some(kind), true) = (kind, problems.is_empty()) else {
         return Err(ApiError::Invalid(problems));
     };
@@ -1042,7 +639,9 @@ pub(crate) async fn list_contacts(
     let duo = find_duo(&state, id).await?;
     let side = side_of(&principal, &duo, Verb::Read)?;
     let contacts = state.store.contacts_of_duo(id).await?;
-    Ok(Json(contacts.iter().map(|c| contact_view(c, side)).collect()))
+    Ok(Json(
+        contacts.iter().map(|c| contact_view(c, side)).collect(),
+    ))
 }
 
 /// What the duo led to, at its end or six months after (the coordinator).
@@ -1070,7 +669,10 @@ pub(crate) async fn record_outcome(
     }
     let kind = DuoOutcomeKind::parse(request.kind.trim());
     if kind.is_none() {
-        problems.push(FieldProblem::new("/kind", "job, training, immersion or none"));
+        problems.push(FieldProblem::new(
+            "/kind",
+            "job, training, immersion or none",
+        ));
     }
     let (Some(milestone), Some(kind)) = (milestone, kind) else {
         return Err(ApiError::Invalid(problems));
@@ -1087,7 +689,12 @@ pub(crate) async fn record_outcome(
         .record_duo_outcome(&outcome, state.now().date_naive())
         .await?;
     state
-        .audit_one(principal.event("duo.outcome", "duo", id, json!({ "milestone": milestone.as_str(), "kind": kind.as_str() })))
+        .audit_one(principal.event(
+            "duo.outcome",
+            "duo",
+            id,
+            json!({ "milestone": milestone.as_str(), "kind": kind.as_str() }),
+        ))
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -1142,7 +749,11 @@ pub(crate) async fn duo_counts(
     let now = state.now();
     let counts = state
         .store
-        .duo_counts(now - Duration::days(365), now + Duration::days(1), now.date_naive())
+        .duo_counts(
+            now - Duration::days(365),
+            now + Duration::days(1),
+            now.date_naive(),
+        )
         .await?;
     Ok(Json(counts))
 }

@@ -7,7 +7,8 @@
 //! with the draw's losers.
 
 pub(crate) mod api;
-// pages: next
+pub(crate) mod mentors;
+pub(crate) mod pages;
 
 use chrono::NaiveDate;
 use model::Mentor;

@@ -5,8 +5,9 @@
 
 use engine::MatchKind;
 use model::{
-    ActionKind, ActionState, ConsentChannel, ConsentScope, ContractType, InvitationState,
-    JobSeekerStatus, OfferStatus, PriorityStatus, PublicTag, ReferralState, Role, StructureKind,
+    ActionKind, ActionState, ConsentChannel, ConsentScope, ContactKind, ContractType, DuoMilestone,
+    DuoOutcomeKind, DuoState, InvitationState, JobSeekerStatus, OfferStatus, PriorityStatus,
+    PublicTag, ReferralState, Role, StructureKind,
 };
 
 /// What a page shows for a code no enum knows.
@@ -352,4 +353,79 @@ pub fn offer_file_field(field: &str) -> Option<&'static str> {
         "salaire" => "Salaire",
         _ => return None,
     })
+}
+
+pub fn duo_state(code: &str) -> &'static str {
+    read(code, DuoState::parse, |state| match state {
+        DuoState::Proposed => "Proposé",
+        DuoState::MentorAgreed => "Accord du tuteur",
+        DuoState::SeekerAgreed => "Accord de la personne",
+        DuoState::Accepted => "Accepté",
+        DuoState::Active => "En cours",
+        DuoState::Completed => "Terminé",
+        DuoState::Stopped => "Arrêté",
+        DuoState::Declined => "Décliné",
+    })
+}
+
+/// The DSFR badge colour of a duo's state.
+pub fn duo_badge(code: &str) -> &'static str {
+    DuoState::parse(code).map_or("", |state| match state {
+        DuoState::Proposed | DuoState::MentorAgreed | DuoState::SeekerAgreed => "fr-badge--new",
+        DuoState::Accepted | DuoState::Active => "fr-badge--info",
+        DuoState::Completed => "fr-badge--success",
+        DuoState::Stopped | DuoState::Declined => "fr-badge--warning",
+    })
+}
+
+/// The button that moves a duo to this state, for the side that may.
+pub fn duo_move(code: &str) -> &'static str {
+    read(code, DuoState::parse, |state| match state {
+        DuoState::MentorAgreed => "Le tuteur accepte",
+        DuoState::SeekerAgreed => "La personne accepte",
+        DuoState::Accepted => "Accepter (les deux côtés d'accord)",
+        DuoState::Declined => "Décliner",
+        DuoState::Active => "Démarrer le duo",
+        DuoState::Completed => "Terminer le duo",
+        DuoState::Stopped => "Arrêter le duo",
+        DuoState::Proposed => "Proposer",
+    })
+}
+
+pub fn contact_kind(code: &str) -> &'static str {
+    read(code, ContactKind::parse, |kind| match kind {
+        ContactKind::Call => "Échange (téléphone ou visio)",
+        ContactKind::DayAlongside => "Journée aux côtés du tuteur",
+        ContactKind::Workshop => "Atelier ou visite",
+    })
+}
+
+pub fn duo_outcome(code: &str) -> &'static str {
+    read(code, DuoOutcomeKind::parse, |kind| match kind {
+        DuoOutcomeKind::Job => "Emploi",
+        DuoOutcomeKind::Training => "Entrée en formation",
+        DuoOutcomeKind::Immersion => "Immersion (PMSMP)",
+        DuoOutcomeKind::Nothing => "Sans suite",
+    })
+}
+
+pub fn duo_milestone(code: &str) -> &'static str {
+    read(code, DuoMilestone::parse, |milestone| match milestone {
+        DuoMilestone::End => "À la fin du duo",
+        DuoMilestone::SixMonths => "Six mois après",
+    })
+}
+
+/// Why a duo stopped early (`model::DUO_STOP_REASONS`).
+pub fn duo_stop_reason(code: &str) -> &'static str {
+    match code {
+        "found_job" => "La personne a trouvé un emploi",
+        "seeker_withdrew" => "La personne a renoncé",
+        "mentor_withdrew" => "Le tuteur a renoncé",
+        "mentor_unavailable" => "Le tuteur n'est plus disponible",
+        "mismatch" => "Le duo ne fonctionnait pas",
+        "consent_withdrawn" => "Le tuteur a retiré son consentement",
+        "other" => "Autre raison",
+        _ => UNKNOWN,
+    }
 }

@@ -20,6 +20,7 @@ use sign_in::{home, sign_in, sign_in_form, sign_out};
 pub(crate) use crate::actions::pages as actions;
 pub(crate) use crate::admin::pages as admin;
 pub(crate) use crate::directory::pages as directory;
+pub(crate) use crate::duos::pages as duos;
 pub(crate) use crate::indicators::pages as indicators;
 pub(crate) use crate::job_seekers::pages as job_seekers;
 pub(crate) use crate::meetings::pages as meetings;
@@ -122,6 +123,18 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         .route("/actions/{id}/resultats", post(actions::outcome))
         .route("/actions/{id}/emargement", get(actions::sheet))
         .route("/actions/{id}/emargement.xlsx", get(actions::sheet_xlsx))
+        .route("/tuteurs", get(duos::mentors).post(duos::create_mentor))
+        .route("/tuteurs/{id}/retrait", post(duos::withdraw_mentor))
+        .route("/duos", get(duos::list))
+        .route("/duos/{id}", get(duos::show))
+        .route("/duos/{id}/etat", post(duos::move_to))
+        .route("/duos/{id}/contacts", post(duos::log_contact))
+        .route("/duos/{id}/resultats", post(duos::record_outcome))
+        .route(
+            "/demandeurs/{id}/duo",
+            get(duos::suggestions).post(duos::propose),
+        )
+        .route("/demandeurs/{id}/duo/tirage", post(duos::draw))
         .route("/invitations", get(actions::invitations))
         .route("/invitations/{id}/etat", post(actions::move_invitation))
         .route("/reunions", get(meetings::list).post(meetings::create))
@@ -323,6 +336,21 @@ impl Chrome {
             .is_empty()
         {
             add("/invitations", "Invitations");
+        }
+        if principal
+            .grants(Resource::Mentors, Verb::Write)
+            .iter()
+            .any(|g| g.rule.reach == crate::access::Reach::Own)
+        {
+            add("/tuteurs", "Tuteurs");
+        }
+        if !principal.grants(Resource::Duos, Verb::Read).is_empty()
+            || principal
+                .grants(Resource::Indicators, Verb::Read)
+                .iter()
+                .any(|g| g.rule.reach == crate::access::Reach::Any)
+        {
+            add("/duos", "Duos");
         }
         // Those who set the policy find it in the menu; the others follow the links beside
         // each shortlist.
@@ -610,6 +638,27 @@ pub fn done(code: Option<&str>) -> Option<String> {
              jour la mise en relation."
         }
         "consentement" => "Le consentement et les statuts déclarés sont enregistrés.",
+        "tuteur" => {
+            "Le tuteur est inscrit : les conseillers France Travail le voient sous un pseudonyme \
+             parmi les tuteurs disponibles."
+        }
+        "tuteur_retire" => {
+            "Le tuteur est retiré : ses duos non commencés sont déclinés, ceux en cours arrêtés."
+        }
+        "duo_propose" => {
+            "Le duo est proposé : recueillez l'accord de la personne ; l'agence du tuteur \
+             recueille le sien."
+        }
+        "tirage_gagne" => {
+            "Le tirage au sort a désigné un tuteur : le duo est proposé aux deux côtés."
+        }
+        "tirage_perdu" => {
+            "Le tirage au sort n'a pas attribué de duo : la personne compte parmi le groupe de \
+             comparaison de l'évaluation."
+        }
+        "duo" => "L'état du duo est enregistré.",
+        "contact" => "Le contact est noté.",
+        "resultat_duo" => "Le résultat du duo est noté.",
         "retrait" => {
             "Le consentement est retiré : la personne ne figure plus dans les présélections, et \
              les propositions qu'elle n'avait pas encore acceptées sont annulées."

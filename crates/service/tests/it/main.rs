@@ -8,6 +8,7 @@
 mod actions;
 mod audit;
 mod difficulty;
+mod duos;
 mod forms;
 mod limits;
 mod lower;
@@ -26,6 +27,7 @@ mod workflow;
 pub use actions::*;
 pub use audit::*;
 pub use difficulty::*;
+pub use duos::*;
 pub use forms::*;
 pub use matrix::*;
 pub use pages::*;
@@ -37,6 +39,9 @@ pub use tension::*;
 pub use workflow::*;
 
 on_both_backends!(
+    a_mentor_is_registered_suggested_and_a_duo_formed_and_logged,
+    the_lottery_draws_once_silent_duos_alert_and_a_withdrawal_stops_duos,
+    duo_pages_register_a_mentor_propose_and_log_in_french,
     access_matrix,
     page_access_matrix,
     page_forms_need_their_anti_forgery_field,

@@ -1,0 +1,780 @@
+//! The duos' pages: an agency's mentors and their registration (`/tuteurs`), the duos of the
+//! user's structures with the silent ones first (`/duos`; the steering committee sees the
+//! region's counts there), one duo with its moves, contacts and outcomes (`/duos/{id}`), and
+//! the mentors suggested for one of the advisor's people (`/demandeurs/{id}/duo`). Each page
+//! calls the API handler it shows.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::duos::api::{
+    self as duos_api, ContactView, DuoDrawRequest, DuoOutcomeRequest, DuoView, MoveDuoRequest,
+    NewContactRequest, NewDuoRequest,
+};
+use crate::duos::mentors::{
+    self as mentors_api, MentorOccupationView, MentorSuggestionView, MentorView, NewMentorRequest,
+};
+use crate::json::{PageForm, PagePath, Path};
+use crate::pages::forms::{error_summary, set_error, trimmed};
+use crate::pages::*;
+
+fn day_fr(day: NaiveDate) -> String {
+    day.format("%d/%m/%Y").to_string()
+}
+
+/// A mentor as a row of the agency's table.
+pub struct MentorRow {
+    pub view: MentorView,
+    /// "Cariste (F1703), 8 ans" for each occupation.
+    pub occupations: Vec<String>,
+    pub commune: String,
+    pub available: String,
+}
+
+fn experience(months: u16) -> String {
+    match (months / 12, months % 12) {
+        (0, m) => format!("{m} mois"),
+        (y, 0) => format!("{y} an{}", if y > 1 { "s" } else { "" }),
+        (y, m) => format!("{y} an{} et {m} mois", if y > 1 { "s" } else { "" }),
+    }
+}
+
+fn mentor_row(view: MentorView) -> MentorRow {
+    MentorRow {
+        occupations: view
+            .occupations
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} ({}), {}",
+                    occupation_label(&o.rome),
+                    o.rome,
+                    experience(o.months)
+                )
+            })
+            .collect(),
+        commune: commune_name(&view.commune),
+        available: format!(
+            "dès le {}, {} h par mois",
+            day_fr(view.available_from),
+            view.hours_per_month
+        ),
+        view,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "duos/mentors.html")]
+struct MentorsPage {
+    chrome: Chrome,
+    mentors: Vec<MentorRow>,
+    fields: Vec<Field>,
+    errors: Vec<(String, String)>,
+}
+
+fn mentor_fields(form: &HashMap<String, String>) -> Vec<Field> {
+    let v = |name: &str| form.get(name).cloned().unwrap_or_default();
+    vec![
+        Field::text("prenom", "Prénom", &v("prenom")).required(),
+        Field::text("nom", "Nom", &v("nom")).required(),
+        Field::text("courriel", "Adresse électronique", &v("courriel")).kind("email"),
+        Field::text("telephone", "Téléphone", &v("telephone")).kind("tel"),
+        Field::text("commune", "Commune", &v("commune"))
+            .required()
+            .hint("Où le tuteur vit ou travaille : les duos se forment à proximité.")
+            .suggest("/suggestions/communes"),
+        Field::text("metier", "Métier exercé", &v("metier"))
+            .required()
+            .suggest("/suggestions/metiers"),
+        Field::text(
+            "experience",
+            "Expérience dans ce métier (en mois)",
+            &v("experience"),
+        )
+        .kind("number")
+        .required(),
+        Field::text("metier2", "Autre métier exercé", &v("metier2"))
+            .hint("Facultatif.")
+            .suggest("/suggestions/metiers"),
+        Field::text(
+            "experience2",
+            "Expérience dans cet autre métier (en mois)",
+            &v("experience2"),
+        )
+        .kind("number"),
+        Field::text("heures", "Heures disponibles par mois", &v("heures"))
+            .kind("number")
+            .required(),
+        Field::text(
+            "places",
+            "Nombre de demandeurs d'emploi à la fois",
+            &v("places"),
+        )
+        .options(&[("1", "Un"), ("2", "Deux")]),
+        Field::text("disponible", "Disponible à partir du", &v("disponible"))
+            .kind("date")
+            .hint("Par défaut : aujourd'hui."),
+        Field::text(
+            "consentement",
+            "L'intérimaire accepte d'être tuteur et que son identité soit communiquée au \
+             conseiller France Travail d'un duo accepté",
+            &v("consentement"),
+        )
+        .kind("checkbox"),
+    ]
+}
+
+async fn mentors_page(
+    state: &Arc<AppState>,
+    principal: &Principal,
+    fields: Vec<Field>,
+    notice: Option<String>,
+    refused: bool,
+) -> PageResult {
+    let axum::Json(views) =
+        mentors_api::list_mentors(State(state.clone()), principal.clone()).await?;
+    let errors = error_summary(&fields);
+    Ok(render_form(
+        &MentorsPage {
+            chrome: Chrome::new(principal, "Tuteurs", "/tuteurs").notice(notice),
+            mentors: views.into_iter().map(mentor_row).collect(),
+            fields,
+            errors,
+        },
+        refused,
+    ))
+}
+
+pub async fn mentors(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PageQuery(query): PageQuery<ListQuery>,
+) -> PageResult {
+    principal
+        .grant(Resource::Mentors, Verb::Write, None)
+        .map_err(api::forbidden)?;
+    let fields = mentor_fields(&HashMap::new());
+    mentors_page(
+        &state,
+        &principal,
+        fields,
+        done(query.fait.as_deref()),
+        false,
+    )
+    .await
+}
+
+/// The form's field of an API problem's path.
+fn mentor_field_of(path: &str) -> &'static str {
+    let mut parts = path.trim_start_matches('/').split('/');
+    match (parts.next().unwrap_or(""), parts.next(), parts.next()) {
+        ("first_name", ..) => "prenom",
+        ("last_name", ..) => "nom",
+        ("email", ..) => "courriel",
+        ("phone", ..) => "telephone",
+        ("commune", ..) => "commune",
+        ("occupations", Some("1"), Some("months")) => "experience2",
+        ("occupations", Some("1"), _) => "metier2",
+        ("occupations", _, Some("months")) => "experience",
+        ("occupations", ..) => "metier",
+        ("hours_per_month", ..) => "heures",
+        ("capacity", ..) => "places",
+        ("available_from", ..) => "disponible",
+        ("consent" | "consent_on", ..) => "consentement",
+        _ => "prenom",
+    }
+}
+
+fn mentor_problem(field: &str) -> &'static str {
+    match field {
+        "prenom" | "nom" => "Un nom de 1 à 100 caractères, en lettres.",
+        "courriel" => "Une adresse électronique valide, ou rien.",
+        "telephone" => "Un numéro de téléphone français valide, ou rien.",
+        "commune" => "Choisissez une commune dans la liste.",
+        "metier" | "metier2" => "Choisissez un métier de la liste, différent de l'autre.",
+        "experience" | "experience2" => "Un nombre de mois d'expérience, de 1 à 600.",
+        "heures" => "Un nombre d'heures par mois, de 1 à 80.",
+        "places" => "Un ou deux demandeurs d'emploi à la fois.",
+        "disponible" => "Une date valide.",
+        "consentement" => "Le consentement de l'intérimaire est requis pour l'inscrire.",
+        _ => "Cette valeur ne convient pas.",
+    }
+}
+
+pub async fn create_mentor(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> PageResult {
+    let get = |name: &str| trimmed(&form, name);
+    let mut fields = mentor_fields(&form);
+    let mut occupations = Vec::new();
+    let number = |name: &'static str, fields: &mut Vec<Field>| -> Option<u16> {
+        match get(name).as_str() {
+            "" => None,
+            typed => typed.parse::<u16>().ok().or_else(|| {
+                set_error(fields, name, mentor_problem(name));
+                None
+            }),
+        }
+    };
+    let months = number("experience", &mut fields);
+    let months2 = number("experience2", &mut fields);
+    let hours = number("heures", &mut fields);
+    for (metier, months, name) in [
+        ("metier", months, "experience"),
+        ("metier2", months2, "experience2"),
+    ] {
+        let typed = get(metier);
+        if typed.is_empty() && metier == "metier2" {
+            continue;
+        }
+        match forms::occupation_of(&typed) {
+            Ok(code) => occupations.push(MentorOccupationView {
+                rome: code.to_string(),
+                months: months.unwrap_or(0),
+            }),
+            Err(message) => set_error(&mut fields, metier, message),
+        }
+        if months.is_none() {
+            set_error(&mut fields, name, mentor_problem(name));
+        }
+    }
+    let commune = match forms::commune_of(&get("commune")) {
+        Ok(code) => code.to_string(),
+        Err(message) => {
+            set_error(&mut fields, "commune", message);
+            String::new()
+        }
+    };
+    let available_from = match get("disponible").as_str() {
+        "" => None,
+        typed => NaiveDate::parse_from_str(typed, "%Y-%m-%d")
+            .ok()
+            .or_else(|| {
+                set_error(&mut fields, "disponible", mentor_problem("disponible"));
+                None
+            }),
+    };
+    if forms::has_errors(&fields) {
+        return mentors_page(&state, &principal, fields, None, true).await;
+    }
+    let request = NewMentorRequest {
+        agency_id: None,
+        first_name: get("prenom"),
+        last_name: get("nom"),
+        email: Some(get("courriel")),
+        phone: Some(get("telephone")),
+        commune,
+        occupations,
+        available_from,
+        hours_per_month: hours.and_then(|h| u8::try_from(h).ok()).unwrap_or(0),
+        capacity: get("places").parse().ok(),
+        consent: !get("consentement").is_empty(),
+        consent_on: None,
+    };
+    match mentors_api::create_mentor(State(state.clone()), principal.clone(), JsonBody(request))
+        .await
+    {
+        Ok(_) => Ok(see_other("/tuteurs?fait=tuteur")),
+        Err(ApiError::Invalid(problems)) => {
+            for p in &problems {
+                let field = mentor_field_of(&p.path);
+                set_error(&mut fields, field, mentor_problem(field));
+            }
+            mentors_page(&state, &principal, fields, None, true).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn withdraw_mentor(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+    PageForm(_form): PageForm<HashMap<String, String>>,
+) -> PageResult {
+    match mentors_api::withdraw_mentor(State(state), principal, Path(id)).await {
+        Ok(_) => Ok(see_other("/tuteurs?fait=tuteur_retire")),
+        Err(ApiError::Conflict(_)) => {
+            Err(ApiError::Refused("Ce tuteur s'est déjà retiré du dispositif.".to_string()).into())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A duo as a row or a page shows it.
+pub struct DuoCard {
+    pub view: DuoView,
+    pub state: &'static str,
+    pub badge: &'static str,
+    pub seeker: String,
+    pub mentor: String,
+    pub occupation: String,
+    pub period: String,
+    pub last_contact: String,
+    pub stop_reason: &'static str,
+    /// (state, button label) of the moves open to the user, the stop apart.
+    pub moves: Vec<(String, &'static str)>,
+    pub may_stop: bool,
+}
+
+fn duo_card(view: DuoView) -> DuoCard {
+    let period = match (view.started_on, view.ended_on, view.planned_end) {
+        (Some(start), Some(end), _) => format!("du {} au {}", day_fr(start), day_fr(end)),
+        (Some(start), None, Some(planned)) => {
+            format!(
+                "depuis le {}, fin prévue le {}",
+                day_fr(start),
+                day_fr(planned)
+            )
+        }
+        _ => format!("{} mois, à démarrer", view.months),
+    };
+    DuoCard {
+        state: labels::duo_state(&view.state),
+        badge: labels::duo_badge(&view.state),
+        seeker: view
+            .job_seeker
+            .name
+            .clone()
+            .unwrap_or_else(|| view.job_seeker.pseudonym.clone()),
+        mentor: view
+            .mentor
+            .name
+            .clone()
+            .unwrap_or_else(|| view.mentor.pseudonym.clone()),
+        occupation: format!("{} ({})", occupation_label(&view.rome), view.rome),
+        period,
+        last_contact: view.last_contact_on.map(day_fr).unwrap_or_default(),
+        stop_reason: view
+            .stop_reason
+            .as_deref()
+            .map(labels::duo_stop_reason)
+            .unwrap_or(""),
+        moves: view
+            .moves
+            .iter()
+            .filter(|to| to.as_str() != "stopped")
+            .map(|to| (to.clone(), labels::duo_move(to)))
+            .collect(),
+        may_stop: view.moves.iter().any(|to| to == "stopped"),
+        view,
+    }
+}
+
+/// The region's counts, for the steering committee.
+pub struct CountRow {
+    pub label: &'static str,
+    pub value: u64,
+}
+
+#[derive(Template)]
+#[template(path = "duos/duos.html")]
+struct DuosPage {
+    chrome: Chrome,
+    /// The user follows duos (a side of them).
+    follows: bool,
+    silent: Vec<DuoCard>,
+    open: Vec<DuoCard>,
+    ended: Vec<DuoCard>,
+    counts: Vec<CountRow>,
+    outcomes: Vec<(&'static str, u64, u64)>,
+}
+
+pub async fn list(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PageQuery(query): PageQuery<ListQuery>,
+) -> PageResult {
+    let follows = principal.grant(Resource::Duos, Verb::Read, None).is_ok();
+    let steering = principal
+        .grant(Resource::Indicators, Verb::Read, None)
+        .is_ok_and(|g| g.rule.reach == crate::access::Reach::Any);
+    if !follows && !steering {
+        return Err(api::forbidden("duos are followed by their two sides".to_string()).into());
+    }
+    let (mut silent, mut open, mut ended) = (Vec::new(), Vec::new(), Vec::new());
+    if follows {
+        let (views, named) = duos_api::duos_of_user(&state, &principal, false).await?;
+        duos_api::audit_named(&state, &principal, &named, None).await?;
+        for card in views.into_iter().map(duo_card) {
+            if card.view.silent {
+                silent.push(card);
+            } else if model::DuoState::parse(&card.view.state).is_some_and(|s| s.is_open()) {
+                open.push(card);
+            } else {
+                ended.push(card);
+            }
+        }
+    }
+    let (mut counts, mut outcomes) = (Vec::new(), Vec::new());
+    if steering {
+        let axum::Json(c) = duos_api::duo_counts(State(state.clone()), principal.clone()).await?;
+        counts = vec![
+            CountRow {
+                label: "Tuteurs volontaires",
+                value: c.mentors,
+            },
+            CountRow {
+                label: "Duos proposés",
+                value: c.proposed,
+            },
+            CountRow {
+                label: "Duos acceptés par les deux côtés",
+                value: c.accepted,
+            },
+            CountRow {
+                label: "Duos terminés",
+                value: c.completed,
+            },
+            CountRow {
+                label: "Duos arrêtés avant leur terme",
+                value: c.stopped,
+            },
+            CountRow {
+                label: "Contacts notés",
+                value: c.contacts,
+            },
+            CountRow {
+                label: "Duos sans contact depuis trois semaines",
+                value: c.silent,
+            },
+        ];
+        outcomes = ["job", "training", "immersion", "none"]
+            .iter()
+            .zip(
+                c.outcomes_at_end
+                    .iter()
+                    .zip(c.outcomes_at_six_months.iter()),
+            )
+            .map(|(code, (end, six))| (labels::duo_outcome(code), *end, *six))
+            .collect();
+    }
+    Ok(render(&DuosPage {
+        chrome: Chrome::new(&principal, "Duos demandeur d'emploi – intérimaire", "/duos")
+            .notice(done(query.fait.as_deref())),
+        follows,
+        silent,
+        open,
+        ended,
+        counts,
+        outcomes,
+    }))
+}
+
+pub struct ContactRow {
+    pub view: ContactView,
+    pub kind: &'static str,
+    pub on: String,
+}
+
+#[derive(Template)]
+#[template(path = "duos/duo.html")]
+struct DuoPage {
+    chrome: Chrome,
+    duo: DuoCard,
+    coordinator: bool,
+    contacts: Vec<ContactRow>,
+    /// Contacts may be logged (accepted or active).
+    may_log: bool,
+    /// (milestone label, outcome label) recorded.
+    outcomes: Vec<(&'static str, &'static str)>,
+    /// Milestones whose outcome the coordinator may record now.
+    milestones: Vec<(&'static str, &'static str)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    outcome_kinds: Vec<(&'static str, &'static str)>,
+    reasons: Vec<(&'static str, &'static str)>,
+    today: String,
+}
+
+pub async fn show(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+    PageQuery(query): PageQuery<ListQuery>,
+) -> PageResult {
+    let axum::Json(view) =
+        duos_api::get_duo(State(state.clone()), principal.clone(), Path(id)).await?;
+    let axum::Json(contacts) =
+        duos_api::list_contacts(State(state.clone()), principal.clone(), Path(id)).await?;
+    let axum::Json(recorded) =
+        duos_api::list_outcomes(State(state.clone()), principal.clone(), Path(id)).await?;
+    let coordinator = view.side == "coordinator";
+    let today = state.now().date_naive();
+    let mut milestones = Vec::new();
+    if coordinator && let Some(ended) = view.ended_on {
+        let has = |m: &str| recorded.iter().any(|o| o.milestone == m);
+        if !has("end") {
+            milestones.push(("end", labels::duo_milestone("end")));
+        }
+        if !has("six_months") && (today - ended).num_days() >= model::DUO_FOLLOW_UP_DAYS {
+            milestones.push(("six_months", labels::duo_milestone("six_months")));
+        }
+    }
+    let may_log = matches!(view.state.as_str(), "accepted" | "active");
+    Ok(render(&DuoPage {
+        chrome: Chrome::new(&principal, format!("Duo n° {id}"), "/duos")
+            .notice(done(query.fait.as_deref())),
+        coordinator,
+        contacts: contacts
+            .into_iter()
+            .rev()
+            .map(|c| ContactRow {
+                kind: labels::contact_kind(&c.kind),
+                on: day_fr(c.on),
+                view: c,
+            })
+            .collect(),
+        may_log,
+        outcomes: recorded
+            .iter()
+            .map(|o| {
+                (
+                    labels::duo_milestone(&o.milestone),
+                    labels::duo_outcome(&o.kind),
+                )
+            })
+            .collect(),
+        milestones,
+        kinds: model::ContactKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), labels::contact_kind(k.as_str())))
+            .collect(),
+        outcome_kinds: model::DuoOutcomeKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), labels::duo_outcome(k.as_str())))
+            .collect(),
+        reasons: model::DUO_STOP_REASONS
+            .iter()
+            .map(|r| (*r, labels::duo_stop_reason(r)))
+            .collect(),
+        today: today.format("%Y-%m-%d").to_string(),
+        duo: duo_card(view),
+    }))
+}
+
+/// A refusal of the store, in French for the pages.
+fn refused_fr(message: &str) -> ApiError {
+    let text = if message.starts_with("mentor_id") {
+        "Ce tuteur n'a plus de place libre ou s'est retiré du dispositif : choisissez-en un autre."
+    } else if message.starts_with("job_seeker_id") {
+        "Cette personne a déjà un duo proposé ou en cours, ou a déjà participé au tirage au sort."
+    } else if message.starts_with("duo_id") {
+        "Les contacts se notent une fois le duo accepté par les deux côtés, et jusqu'à sa fin."
+    } else if message.starts_with("milestone") {
+        "Ce résultat est déjà noté, ou n'est pas encore dû (six mois après la fin du duo)."
+    } else if message.starts_with("on") {
+        "La date ne convient pas : un duo se termine après son début, un contact suit sa proposition."
+    } else if message.starts_with("rome") {
+        "Le tuteur n'exerce pas ce métier."
+    } else {
+        "Le duo a changé entre-temps : rechargez la page."
+    };
+    ApiError::Refused(text.to_string())
+}
+
+fn in_french<T>(result: Result<T, ApiError>) -> Result<T, PageError> {
+    result.map_err(|err| match err {
+        ApiError::Conflict(message) => refused_fr(&message).into(),
+        ApiError::Invalid(problems) => ApiError::Refused(format!(
+            "Le formulaire n'est pas enregistré : {}.",
+            problems
+                .iter()
+                .map(|p| match p.path.as_str() {
+                    "/on" => "la date doit être passée ou celle du jour",
+                    "/minutes" => "une durée de 5 à 600 minutes",
+                    "/kind" => "choisissez le type de contact",
+                    "/reason" => "choisissez la raison de l'arrêt",
+                    "/note" =>
+                        "une note de 2 000 caractères au plus, que seul le coordinateur tient",
+                    "/months" => "une durée de 1 à 9 mois",
+                    "/rome" => "le métier doit être l'un de ceux du tuteur",
+                    _ => "une valeur ne convient pas",
+                })
+                .collect::<Vec<_>>()
+                .join(" ; ")
+        ))
+        .into(),
+        other => other.into(),
+    })
+}
+
+pub async fn move_to(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> PageResult {
+    let request = MoveDuoRequest {
+        to: trimmed(&form, "vers"),
+        reason: Some(trimmed(&form, "raison")),
+        on: None,
+    };
+    let _moved =
+        in_french(duos_api::move_duo(State(state), principal, Path(id), JsonBody(request)).await)?;
+    Ok(see_other(&format!("/duos/{id}?fait=duo")))
+}
+
+pub async fn log_contact(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> PageResult {
+    let get = |name: &str| trimmed(&form, name);
+    let on = NaiveDate::parse_from_str(&get("date"), "%Y-%m-%d")
+        .map_err(|_| ApiError::Refused("Indiquez la date du contact (JJ/MM/AAAA).".to_string()))?;
+    let minutes = get("duree").parse::<u16>().map_err(|_| {
+        ApiError::Refused("Indiquez la durée du contact en minutes, de 5 à 600.".to_string())
+    })?;
+    let request = NewContactRequest {
+        on,
+        minutes,
+        kind: get("type"),
+        note: Some(get("note")),
+    };
+    let _logged = in_french(
+        duos_api::log_contact(State(state), principal, Path(id), JsonBody(request)).await,
+    )?;
+    Ok(see_other(&format!("/duos/{id}?fait=contact")))
+}
+
+pub async fn record_outcome(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> PageResult {
+    let request = DuoOutcomeRequest {
+        milestone: trimmed(&form, "echeance"),
+        kind: trimmed(&form, "resultat"),
+    };
+    let _recorded = in_french(
+        duos_api::record_outcome(State(state), principal, Path(id), JsonBody(request)).await,
+    )?;
+    Ok(see_other(&format!("/duos/{id}?fait=resultat_duo")))
+}
+
+pub struct SuggestionRow {
+    pub view: MentorSuggestionView,
+    pub occupation: String,
+    pub relation: &'static str,
+    pub available: String,
+}
+
+#[derive(Template)]
+#[template(path = "duos/suggestions.html")]
+struct SuggestionsPage {
+    chrome: Chrome,
+    seeker_id: i64,
+    seeker: String,
+    occupations: Vec<String>,
+    mentors: Vec<SuggestionRow>,
+    /// The person's duos so far (an open one stops a new proposal).
+    duos: Vec<DuoCard>,
+    has_open: bool,
+}
+
+pub async fn suggestions(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+    PageQuery(query): PageQuery<ListQuery>,
+) -> PageResult {
+    let axum::Json(found) =
+        mentors_api::mentor_suggestions(State(state.clone()), principal.clone(), Path(id)).await?;
+    let (seeker, _) = api::job_seeker_and_agency(&state, id).await?;
+    let mut duos = Vec::new();
+    let mut named = Vec::new();
+    for duo in state.store.duos_of_job_seeker(id).await? {
+        let view = duos_api::duo_view(&state, &duo, api::Mover::PersonSide, &mut named).await?;
+        duos.push(duo_card(view));
+    }
+    let has_open = duos
+        .iter()
+        .any(|d| model::DuoState::parse(&d.view.state).is_some_and(|s| s.is_open()));
+    state
+        .audit_one(principal.event(
+            "job_seeker.read",
+            "job_seeker",
+            id,
+            serde_json::json!({ "through": "duo_suggestions" }),
+        ))
+        .await?;
+    Ok(render(&SuggestionsPage {
+        chrome: Chrome::new(&principal, "Proposer un duo", "/demandeurs")
+            .notice(done(query.fait.as_deref())),
+        seeker_id: id,
+        seeker: format!("{} {}", seeker.record.first_name, seeker.record.last_name),
+        occupations: found
+            .occupations
+            .iter()
+            .map(|code| format!("{} ({code})", occupation_label(code)))
+            .collect(),
+        mentors: found
+            .mentors
+            .into_iter()
+            .map(|s| SuggestionRow {
+                occupation: format!("{} ({})", occupation_label(&s.rome), s.rome),
+                relation: if s.relation == "same" {
+                    "métier recherché"
+                } else {
+                    "métier proche"
+                },
+                available: if s.available_soon {
+                    format!("disponible, {} h par mois", s.hours_per_month)
+                } else {
+                    format!(
+                        "dès le {}, {} h par mois",
+                        day_fr(s.available_from),
+                        s.hours_per_month
+                    )
+                },
+                view: s,
+            })
+            .collect(),
+        duos,
+        has_open,
+    }))
+}
+
+pub async fn propose(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> PageResult {
+    let get = |name: &str| trimmed(&form, name);
+    let mentor_id = get("tuteur")
+        .parse()
+        .map_err(|_| ApiError::Refused("Choisissez un tuteur dans la liste.".to_string()))?;
+    let request = NewDuoRequest {
+        job_seeker_id: id,
+        mentor_id,
+        rome: get("metier"),
+        months: get("mois").parse().ok(),
+    };
+    let (_, axum::Json(duo)) =
+        in_french(duos_api::propose_duo(State(state), principal, JsonBody(request)).await)?;
+    Ok(see_other(&format!("/duos/{}?fait=duo_propose", duo.id)))
+}
+
+pub async fn draw(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<HashMap<String, String>>,
+) -> PageResult {
+    let request = DuoDrawRequest {
+        job_seeker_id: id,
+        months: trimmed(&form, "mois").parse().ok(),
+    };
+    let (_, axum::Json(drawn)) =
+        in_french(duos_api::draw_duo(State(state), principal, JsonBody(request)).await)?;
+    Ok(match drawn.duo {
+        Some(duo) => see_other(&format!("/duos/{}?fait=tirage_gagne", duo.id)),
+        None => see_other(&format!("/demandeurs/{id}/duo?fait=tirage_perdu")),
+    })
+}
