@@ -408,9 +408,7 @@ impl<S: Copy + PartialEq + std::fmt::Display> Workflow<S> {
             Needs::NotHiredReason if !reason.is_some_and(|r| NOT_HIRED_REASONS.contains(&r)) => {
                 Err(MoveError::ReasonMissing)
             }
-            Needs::StopReason
-                if !reason.is_some_and(|r| crate::DUO_STOP_REASONS.contains(&r)) =>
-            {
+            Needs::StopReason if !reason.is_some_and(|r| crate::DUO_STOP_REASONS.contains(&r)) => {
                 Err(MoveError::StopReasonMissing)
             }
             _ => Ok(allowed),
@@ -811,13 +809,17 @@ mod tests {
                     .zip(expected)
                 {
                     assert_eq!(
-                        DUOS.check(*from, *to, mover, None, Some("mismatch")).is_ok(),
+                        DUOS.check(*from, *to, mover, None, Some("mismatch"))
+                            .is_ok(),
                         expected,
                         "{from} → {to} by {mover:?}"
                     );
                 }
                 for mover in [Mover::OfferSide, Mover::Organiser, Mover::Participant] {
-                    assert!(DUOS.check(*from, *to, mover, None, Some("mismatch")).is_err());
+                    assert!(
+                        DUOS.check(*from, *to, mover, None, Some("mismatch"))
+                            .is_err()
+                    );
                 }
             }
         }

@@ -98,7 +98,8 @@ pub trait Duos: Send + Sync {
 
     /// Logs a contact of an accepted or active duo; the first one starts an accepted duo on
     /// its day. Refused before the duo was proposed or after it ended.
-    async fn log_contact(&self, contact: &NewContact, now: DateTime<Utc>) -> Result<(Contact, Duo)>;
+    async fn log_contact(&self, contact: &NewContact, now: DateTime<Utc>)
+    -> Result<(Contact, Duo)>;
 
     /// A duo's contacts, by day.
     async fn contacts_of_duo(&self, duo_id: i64) -> Result<Vec<Contact>>;

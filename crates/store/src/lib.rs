@@ -60,8 +60,8 @@ pub use url::{Backend, DatabaseUrl};
 /// The store's traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        Accounts, Actions, AuditTrail, Difficulty, Directory, Duos, Gatherings, Invitations, JobSeekers,
-        LocalTension, Meetings, Offers, Outbox, Policies, Referrals, Store, Tallies,
+        Accounts, Actions, AuditTrail, Difficulty, Directory, Duos, Gatherings, Invitations,
+        JobSeekers, LocalTension, Meetings, Offers, Outbox, Policies, Referrals, Store, Tallies,
     };
 }
 

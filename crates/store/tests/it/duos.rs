@@ -88,8 +88,16 @@ async fn region(store: &dyn Store, n: u32) -> (i64, i64, Vec<i64>) {
 /// One more person of the France Travail agency (fixture `n`).
 async fn region_more(store: &dyn Store, n: u32) -> i64 {
     let record = job_seeker(n, &siret(1));
-    store.upsert_job_seekers(std::slice::from_ref(&record), at(1)).await.unwrap();
-    store.job_seeker(&record.external_id).await.unwrap().unwrap().id
+    store
+        .upsert_job_seekers(std::slice::from_ref(&record), at(1))
+        .await
+        .unwrap();
+    store
+        .job_seeker(&record.external_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
 }
 
 fn conflict<T: std::fmt::Debug>(result: Result<T>, field: &str) {
@@ -106,7 +114,10 @@ fn conflict<T: std::fmt::Debug>(result: Result<T>, field: &str) {
 pub async fn duos_move_as_the_workflow_allows_and_record_their_outcomes(db: &TestDb) {
     let store = db.store();
     let (ft, agency, people) = region(store, 3).await;
-    let mentor = store.create_mentor(&new_mentor(agency, 2), at(1)).await.unwrap();
+    let mentor = store
+        .create_mentor(&new_mentor(agency, 2), at(1))
+        .await
+        .unwrap();
     let stored = store.mentor(mentor.id).await.unwrap().unwrap();
     assert_eq!(stored.mentor, mentor.mentor);
     assert_eq!((stored.open_duos, stored.withdrawn_at), (0, None));
@@ -118,10 +129,15 @@ pub async fn duos_move_as_the_workflow_allows_and_record_their_outcomes(db: &Tes
         .propose_duo(&new_duo(people[0], mentor.id, ft), at(2))
         .await
         .unwrap();
-    assert_eq!((duo.state, duo.mentor_agency_id), (DuoState::Proposed, agency));
+    assert_eq!(
+        (duo.state, duo.mentor_agency_id),
+        (DuoState::Proposed, agency)
+    );
     // A person is in one open duo at most.
     conflict(
-        store.propose_duo(&new_duo(people[0], mentor.id, ft), at(2)).await,
+        store
+            .propose_duo(&new_duo(people[0], mentor.id, ft), at(2))
+            .await,
         "job_seeker_id",
     );
     // No contact before both sides agreed.
@@ -138,12 +154,26 @@ pub async fn duos_move_as_the_workflow_allows_and_record_their_outcomes(db: &Tes
     use workflow::Mover::{MentorSide, PersonSide};
     conflict(
         store
-            .move_duo(duo.id, DuoState::SeekerAgreed, MentorSide, None, day(3), at(3))
+            .move_duo(
+                duo.id,
+                DuoState::SeekerAgreed,
+                MentorSide,
+                None,
+                day(3),
+                at(3),
+            )
             .await,
         "state",
     );
     let agreed = store
-        .move_duo(duo.id, DuoState::MentorAgreed, MentorSide, None, day(3), at(3))
+        .move_duo(
+            duo.id,
+            DuoState::MentorAgreed,
+            MentorSide,
+            None,
+            day(3),
+            at(3),
+        )
         .await
         .unwrap();
     assert_eq!(agreed.state, DuoState::MentorAgreed);
@@ -151,12 +181,21 @@ pub async fn duos_move_as_the_workflow_allows_and_record_their_outcomes(db: &Tes
         .move_duo(duo.id, DuoState::Accepted, PersonSide, None, day(4), at(4))
         .await
         .unwrap();
-    assert_eq!((accepted.state, accepted.started_on), (DuoState::Accepted, None));
+    assert_eq!(
+        (accepted.state, accepted.started_on),
+        (DuoState::Accepted, None)
+    );
     // The first contact starts it on its day; the next ones leave the start alone.
     let (_, started) = store.log_contact(&contact(5), at(5)).await.unwrap();
-    assert_eq!((started.state, started.started_on), (DuoState::Active, Some(day(5))));
+    assert_eq!(
+        (started.state, started.started_on),
+        (DuoState::Active, Some(day(5)))
+    );
     let (_, again) = store.log_contact(&contact(12), at(12)).await.unwrap();
-    assert_eq!((again.started_on, again.last_contact_on), (Some(day(5)), Some(day(12))));
+    assert_eq!(
+        (again.started_on, again.last_contact_on),
+        (Some(day(5)), Some(day(12)))
+    );
     let stored = store.duo(duo.id).await.unwrap().unwrap();
     assert_eq!(stored.last_contact_on, Some(day(12)));
     assert_eq!(store.contacts_of_duo(duo.id).await.unwrap().len(), 2);
@@ -169,33 +208,56 @@ pub async fn duos_move_as_the_workflow_allows_and_record_their_outcomes(db: &Tes
         recorded_at: at(20),
     };
     conflict(
-        store.record_duo_outcome(&outcome(DuoMilestone::End), day(20)).await,
+        store
+            .record_duo_outcome(&outcome(DuoMilestone::End), day(20))
+            .await,
         "milestone",
     );
     conflict(
         store
-            .move_duo(duo.id, DuoState::Stopped, PersonSide, Some("bored"), day(20), at(20))
+            .move_duo(
+                duo.id,
+                DuoState::Stopped,
+                PersonSide,
+                Some("bored"),
+                day(20),
+                at(20),
+            )
             .await,
         "state",
     );
     let completed = store
-        .move_duo(duo.id, DuoState::Completed, PersonSide, None, day(20), at(20))
+        .move_duo(
+            duo.id,
+            DuoState::Completed,
+            PersonSide,
+            None,
+            day(20),
+            at(20),
+        )
         .await
         .unwrap();
-    assert_eq!((completed.state, completed.ended_on), (DuoState::Completed, Some(day(20))));
+    assert_eq!(
+        (completed.state, completed.ended_on),
+        (DuoState::Completed, Some(day(20)))
+    );
     conflict(store.log_contact(&contact(21), at(21)).await, "duo_id");
     store
         .record_duo_outcome(&outcome(DuoMilestone::End), day(21))
         .await
         .unwrap();
     conflict(
-        store.record_duo_outcome(&outcome(DuoMilestone::End), day(21)).await,
+        store
+            .record_duo_outcome(&outcome(DuoMilestone::End), day(21))
+            .await,
         "milestone",
     );
     // Six months after the end, not before.
     let early = day(20) + chrono::Duration::days(DUO_FOLLOW_UP_DAYS - 1);
     conflict(
-        store.record_duo_outcome(&outcome(DuoMilestone::SixMonths), early).await,
+        store
+            .record_duo_outcome(&outcome(DuoMilestone::SixMonths), early)
+            .await,
         "milestone",
     );
     let due = day(20) + chrono::Duration::days(DUO_FOLLOW_UP_DAYS);
@@ -212,7 +274,13 @@ pub async fn duos_move_as_the_workflow_allows_and_record_their_outcomes(db: &Tes
     assert_eq!(next.state, DuoState::Proposed);
     let counts = store.duo_counts(at(1), at(28), day(28)).await.unwrap();
     assert_eq!(
-        (counts.mentors, counts.proposed, counts.accepted, counts.completed, counts.contacts),
+        (
+            counts.mentors,
+            counts.proposed,
+            counts.accepted,
+            counts.completed,
+            counts.contacts
+        ),
         (1, 2, 1, 1, 2)
     );
     assert_eq!(counts.outcomes_at_end, [1, 0, 0, 0]);
@@ -224,21 +292,31 @@ pub async fn duos_move_as_the_workflow_allows_and_record_their_outcomes(db: &Tes
 pub async fn a_mentors_places_hold_and_a_withdrawal_closes_their_duos(db: &TestDb) {
     let store = db.store();
     let (ft, agency, people) = region(store, 4).await;
-    let one = store.create_mentor(&new_mentor(agency, 1), at(1)).await.unwrap();
+    let one = store
+        .create_mentor(&new_mentor(agency, 1), at(1))
+        .await
+        .unwrap();
     store
         .propose_duo(&new_duo(people[0], one.id, ft), at(2))
         .await
         .unwrap();
     conflict(
-        store.propose_duo(&new_duo(people[1], one.id, ft), at(2)).await,
+        store
+            .propose_duo(&new_duo(people[1], one.id, ft), at(2))
+            .await,
         "mentor_id",
     );
-    assert!(store
-        .mentors_with_room(&[rome("F1703")])
+    assert!(
+        store
+            .mentors_with_room(&[rome("F1703")])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let two = store
+        .create_mentor(&new_mentor(agency, 2), at(1))
         .await
-        .unwrap()
-        .is_empty());
-    let two = store.create_mentor(&new_mentor(agency, 2), at(1)).await.unwrap();
+        .unwrap();
     let with_room = store.mentors_with_room(&[rome("F1702")]).await.unwrap();
     assert_eq!(with_room.iter().map(|m| m.id).collect::<Vec<_>>(), [two.id]);
     assert_eq!(with_room[0].mentor.occupations.len(), 2);
@@ -248,11 +326,25 @@ pub async fn a_mentors_places_hold_and_a_withdrawal_closes_their_duos(db: &TestD
         .unwrap();
     use workflow::Mover::{MentorSide, PersonSide};
     store
-        .move_duo(under_way.id, DuoState::SeekerAgreed, PersonSide, None, day(3), at(3))
+        .move_duo(
+            under_way.id,
+            DuoState::SeekerAgreed,
+            PersonSide,
+            None,
+            day(3),
+            at(3),
+        )
         .await
         .unwrap();
     store
-        .move_duo(under_way.id, DuoState::Accepted, MentorSide, None, day(3), at(3))
+        .move_duo(
+            under_way.id,
+            DuoState::Accepted,
+            MentorSide,
+            None,
+            day(3),
+            at(3),
+        )
         .await
         .unwrap();
     let waiting = store
@@ -260,10 +352,17 @@ pub async fn a_mentors_places_hold_and_a_withdrawal_closes_their_duos(db: &TestD
         .await
         .unwrap();
     let withdrawn = store.withdraw_mentor(two.id, at(6)).await.unwrap();
-    assert_eq!((withdrawn.withdrawn_at, withdrawn.open_duos), (Some(at(6)), 0));
+    assert_eq!(
+        (withdrawn.withdrawn_at, withdrawn.open_duos),
+        (Some(at(6)), 0)
+    );
     let stopped = store.duo(under_way.id).await.unwrap().unwrap();
     assert_eq!(
-        (stopped.state, stopped.stop_reason.as_deref(), stopped.ended_on),
+        (
+            stopped.state,
+            stopped.stop_reason.as_deref(),
+            stopped.ended_on
+        ),
         (DuoState::Stopped, Some("consent_withdrawn"), Some(day(6)))
     );
     assert_eq!(
@@ -271,29 +370,41 @@ pub async fn a_mentors_places_hold_and_a_withdrawal_closes_their_duos(db: &TestD
         DuoState::Declined
     );
     conflict(
-        store.propose_duo(&new_duo(people[3], two.id, ft), at(7)).await,
+        store
+            .propose_duo(&new_duo(people[3], two.id, ft), at(7))
+            .await,
         "mentor_id",
     );
     conflict(store.withdraw_mentor(two.id, at(7)).await, "mentor");
-    assert!(store
-        .mentors_with_room(&[rome("F1702")])
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(
+        store
+            .mentors_with_room(&[rome("F1702")])
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let listed = store.mentors_of_agency(agency).await.unwrap();
-    assert_eq!(listed.iter().map(|m| m.id).collect::<Vec<_>>(), [one.id, two.id]);
+    assert_eq!(
+        listed.iter().map(|m| m.id).collect::<Vec<_>>(),
+        [one.id, two.id]
+    );
 }
 
 /// Twenty proposals at once for a mentor with two places: exactly two are stored.
 pub async fn concurrent_proposals_never_exceed_a_mentors_places(db: &TestDb) {
     let store: Arc<dyn Store> = db.store.clone();
     let (ft, agency, people) = region(store.as_ref(), 20).await;
-    let mentor = store.create_mentor(&new_mentor(agency, 2), at(1)).await.unwrap();
+    let mentor = store
+        .create_mentor(&new_mentor(agency, 2), at(1))
+        .await
+        .unwrap();
     let mut tasks = Vec::new();
     for person in people {
         let store = store.clone();
         tasks.push(tokio::spawn(async move {
-            store.propose_duo(&new_duo(person, mentor.id, ft), at(2)).await
+            store
+                .propose_duo(&new_duo(person, mentor.id, ft), at(2))
+                .await
         }));
     }
     let mut proposed = 0;
@@ -313,7 +424,10 @@ pub async fn concurrent_proposals_never_exceed_a_mentors_places(db: &TestDb) {
 pub async fn a_person_is_drawn_once_and_a_won_draw_proposes_its_duo(db: &TestDb) {
     let store = db.store();
     let (ft, agency, people) = region(store, 2).await;
-    let mentor = store.create_mentor(&new_mentor(agency, 1), at(1)).await.unwrap();
+    let mentor = store
+        .create_mentor(&new_mentor(agency, 1), at(1))
+        .await
+        .unwrap();
     let mut drawn = new_duo(people[0], mentor.id, ft);
     drawn.drawn = true;
     let (draw, duo) = store
