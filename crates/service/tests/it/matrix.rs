@@ -143,6 +143,24 @@ const CASES: &[Case] = &[
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/actions/{published}/funnel" },
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/actions/{action}/funnel" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/actions/funnel" },
+    // Duos: on each side a mentor of the agency (and a spare one to withdraw) and a duo of
+    // the FT agency's person with it (`duos_on_each_side`).
+    Case { expect: [(200, 200), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/mentors" },
+    Case { expect: [(200, 200), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/mentors/{mentor}" },
+    Case { expect: [(403, 403), (422, 403), (422, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/mentors" },
+    // The recruiter withdraws the spare mentor; the manager, after, is told it is done.
+    Case { expect: [(403, 403), (200, 403), (409, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/mentors/{spare}/withdrawal" },
+    Case { expect: [(200, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/job-seekers/{seeker}/mentors" },
+    Case { expect: [(422, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/duos" },
+    Case { expect: [(422, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/duos/draw" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/duos" },
+    Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200)], route: "GET /api/v1/duos/counts" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/duos/{duo}" },
+    Case { expect: [(409, 403), (409, 403), (409, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/duos/{duo}/state" },
+    Case { expect: [(422, 403), (422, 403), (422, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/duos/{duo}/contacts" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/duos/{duo}/contacts" },
+    Case { expect: [(409, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/duos/{duo}/outcomes" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/duos/{duo}/outcomes" },
 ];
 
 /// An invitation on each side: FT A's seeker 6 to the own published action, FT B's seeker 7
@@ -248,6 +266,59 @@ struct Targets {
     /// A draft action and a published one.
     action: (i64, i64),
     invitation: i64,
+    /// The agency's id, its mentor, a spare mentor, and a duo with the mentor.
+    agency_id: i64,
+    mentor: i64,
+    spare: i64,
+    duo: i64,
+}
+
+/// On each side, a mentor of the agency (X, Y), a spare one, and a duo of the FT agency's
+/// person (A's 6, B's 7) with the mentor: (own, other) of (mentor, spare, duo).
+pub(crate) async fn duos_on_each_side(
+    server: &Server,
+    world: &World,
+) -> ((i64, i64, i64), (i64, i64, i64)) {
+    let store = server.state.store.as_ref();
+    let mut out = Vec::new();
+    for (agency, ft, seeker) in [(AGENCY_X, FT_A, 6), (AGENCY_Y, FT_B, 7)] {
+        let mentor = |first: &str| store::NewMentor {
+            agency_id: world.structures[&agency],
+            first_name: domain::PersonName::parse(first).unwrap(),
+            last_name: domain::PersonName::parse("Benali").unwrap(),
+            email: None,
+            phone: None,
+            commune: domain::InseeCode::parse("93066").unwrap(),
+            occupations: vec![store::MentorOccupation {
+                rome: domain::RomeCode::parse("N1101").unwrap(),
+                months: 60,
+            }],
+            available_from: server.now().date_naive(),
+            hours_per_month: 8,
+            capacity: 2,
+            consent_on: server.now().date_naive(),
+            created_by: None,
+        };
+        let first = store.create_mentor(&mentor("Karim"), server.now()).await.unwrap();
+        let spare = store.create_mentor(&mentor("Samir"), server.now()).await.unwrap();
+        let duo = store
+            .propose_duo(
+                &store::NewDuo {
+                    job_seeker_id: world.seekers[&seeker],
+                    mentor_id: first.id,
+                    rome: domain::RomeCode::parse("N1101").unwrap(),
+                    months: 3,
+                    coordinator_id: world.structures[&ft],
+                    drawn: false,
+                    proposed_by: None,
+                },
+                server.now(),
+            )
+            .await
+            .unwrap();
+        out.push((first.id, spare.id, duo.id));
+    }
+    (out[0], out[1])
 }
 
 fn offer_file() -> Value {
@@ -265,6 +336,7 @@ pub async fn access_matrix(db: TestDb) {
     let (own_actions, other_actions) = actions_on_each_side(&server, &world).await;
     let (own_invitation, other_invitation) =
         invitation_on_each_side(&server, &world, own_actions.1, other_actions.1).await;
+    let (own_duos, other_duos) = duos_on_each_side(&server, &world).await;
     // A year of offers (of agency Y) and a model trained on them, so that the difficulty
     // of an open offer is answered rather than refused for want of a model.
     let store = server.state.store.as_ref();
@@ -342,6 +414,10 @@ pub async fn access_matrix(db: TestDb) {
                     registration: meetings[&own_structure(*role)].1,
                     action: own_actions,
                     invitation: own_invitation,
+                    agency_id: world.structures[&AGENCY_X],
+                    mentor: own_duos.0,
+                    spare: own_duos.1,
+                    duo: own_duos.2,
                 }
             } else {
                 Targets {
@@ -362,6 +438,10 @@ pub async fn access_matrix(db: TestDb) {
                     registration: meetings[&other_structure(*role)].1,
                     action: other_actions,
                     invitation: other_invitation,
+                    agency_id: world.structures[&AGENCY_Y],
+                    mentor: other_duos.0,
+                    spare: other_duos.1,
+                    duo: other_duos.2,
                 }
             };
             for case in CASES {
@@ -377,7 +457,10 @@ pub async fn access_matrix(db: TestDb) {
                     .replace("{registration}", &targets.registration.to_string())
                     .replace("{action}", &targets.action.0.to_string())
                     .replace("{published}", &targets.action.1.to_string())
-                    .replace("{invitation}", &targets.invitation.to_string());
+                    .replace("{invitation}", &targets.invitation.to_string())
+                    .replace("{mentor}", &targets.mentor.to_string())
+                    .replace("{spare}", &targets.spare.to_string())
+                    .replace("{duo}", &targets.duo.to_string());
                 let body = match route {
                     "/api/v1/tokens" => json!({ "name": "ATS" }),
                     "/api/v1/offers?structure={agency}" => offer_file(),
@@ -408,6 +491,21 @@ pub async fn access_matrix(db: TestDb) {
                         "kind": "job_dating", "title": "Job dating", "romes": ["N1103"],
                         "commune": "93066", "starts_at": "2020-01-01T09:00:00Z"
                     }),
+                    "/api/v1/mentors" => json!({
+                        "agency_id": targets.agency_id, "first_name": "Léa", "last_name": "Roux",
+                        "commune": "93066", "occupations": [{ "rome": "N1101", "months": 12 }],
+                        "hours_per_month": 0, "consent": true
+                    }),
+                    "/api/v1/duos" => json!({
+                        "job_seeker_id": targets.seeker, "mentor_id": targets.mentor,
+                        "rome": "Z9999"
+                    }),
+                    "/api/v1/duos/draw" => json!({ "job_seeker_id": targets.seeker, "months": 10 }),
+                    "/api/v1/duos/{duo}/state" => json!({ "to": "completed" }),
+                    "/api/v1/duos/{duo}/contacts" => json!({
+                        "on": server.now().date_naive(), "minutes": 1, "kind": "call"
+                    }),
+                    "/api/v1/duos/{duo}/outcomes" => json!({ "milestone": "end", "kind": "job" }),
                     "/api/v1/users" => json!({
                         "email": "new@x.fr", "display_name": "New", "password": "short",
                         "role": "recruiter", "structure": targets.agency
@@ -461,24 +559,36 @@ const PAGES: &[Case] = &[
     Case { expect: [(200, 200), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "/invitations" },
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "/actions/{published}/emargement" },
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "/actions/{published}/emargement.xlsx" },
+    Case { expect: [(403, 403), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403)], route: "/tuteurs" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (200, 200)], route: "/duos" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "/duos/{duo}" },
+    Case { expect: [(200, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "/demandeurs/{seeker}/duo" },
 ];
 
 pub async fn page_access_matrix(db: TestDb) {
     let (server, world) = Server::start(db).await;
     let (own_referral, other_referral) = referral_on_each_side(&server, &world).await;
     let (own_actions, other_actions) = actions_on_each_side(&server, &world).await;
+    let (own_duos, other_duos) = duos_on_each_side(&server, &world).await;
     let mut failures = Vec::new();
     for (column, (role, email)) in ROLES.iter().enumerate() {
         let client = server.login(email).await;
         for own in [true, false] {
-            let (offer, seeker, referral, actions) = if own {
-                (world.offer_x, world.seekers[&6], own_referral, own_actions)
+            let (offer, seeker, referral, actions, duos) = if own {
+                (
+                    world.offer_x,
+                    world.seekers[&6],
+                    own_referral,
+                    own_actions,
+                    own_duos,
+                )
             } else {
                 (
                     world.offer_y,
                     world.seekers[&7],
                     other_referral,
                     other_actions,
+                    other_duos,
                 )
             };
             for case in PAGES {
@@ -488,7 +598,8 @@ pub async fn page_access_matrix(db: TestDb) {
                     .replace("{seeker}", &seeker.to_string())
                     .replace("{referral}", &referral.to_string())
                     .replace("{action}", &actions.0.to_string())
-                    .replace("{published}", &actions.1.to_string());
+                    .replace("{published}", &actions.1.to_string())
+                    .replace("{duo}", &duos.2.to_string());
                 let response = client.raw("GET", &path).await.send().await.unwrap();
                 let status = response.status().as_u16();
                 let html = response.text().await.unwrap();
