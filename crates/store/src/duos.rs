@@ -32,6 +32,18 @@ pub struct DuoCounts {
     pub outcomes_at_six_months: [u64; 4],
 }
 
+/// A person of the evaluation's population: where they live, since when they are registered,
+/// which priority statuses they hold (bits in `PriorityStatus::ALL`'s order) and the
+/// occupations they seek. Read for aggregates only: nobody is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvaluationPerson {
+    pub id: i64,
+    pub commune: String,
+    pub registered_on: NaiveDate,
+    pub statuses: u8,
+    pub romes: Vec<String>,
+}
+
 /// Mentors and duos.
 #[async_trait]
 pub trait Duos: Send + Sync {
@@ -124,6 +136,14 @@ pub trait Duos: Send + Sync {
 
     /// Writes duos of the past whole (the simulated region's year), each in its transaction.
     async fn record_past_duos(&self, duos: &[PastDuo]) -> Result<Vec<i64>>;
+
+    /// The people who seek one of `romes`, for the pilot's evaluation (its comparison groups).
+    async fn evaluation_population(&self, romes: &[RomeCode]) -> Result<Vec<EvaluationPerson>>;
+
+    /// Every hire recorded for a person from `since` on, by the same instruments for
+    /// everyone: a referral moved to hired (its start day, else the day it moved) and an
+    /// action's hire outcome; (job seeker id, day).
+    async fn recorded_hires(&self, since: NaiveDate) -> Result<Vec<(i64, NaiveDate)>>;
 }
 
 const MENTOR_SELECT: &str = "SELECT m.id, m.agency_structure_id, m.first_name, m.last_name, \
@@ -867,6 +887,82 @@ both_backends! {
                 }
             }
             Ok(counts)
+        }
+
+        async fn evaluation_population(&self, romes: &[RomeCode]) -> Result<Vec<EvaluationPerson>> {
+            if romes.is_empty() {
+                return Ok(Vec::new());
+            }
+            // ROME codes are parsed (a letter and four digits): nothing to escape.
+            let list = romes
+                .iter()
+                .map(|r| format!("'{}'", r.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let rows = sqlx::query(&format!(
+                "SELECT j.id, j.commune_code, j.registered_on, j.rqth, j.long_term, j.rsa, j.qpv, \
+                 j.senior, j.young_unqualified, t.rome_code FROM job_seekers j \
+                 JOIN job_seeker_targets t ON t.job_seeker_id = j.id \
+                 WHERE j.id IN (SELECT job_seeker_id FROM job_seeker_targets WHERE rome_code IN ({list})) \
+                 ORDER BY j.id, t.rank"
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+            let mut out: Vec<EvaluationPerson> = Vec::new();
+            for row in &rows {
+                let id: i64 = row.try_get("id")?;
+                let rome: String = row.try_get("rome_code")?;
+                if let Some(last) = out.last_mut().filter(|p| p.id == id) {
+                    last.romes.push(rome);
+                    continue;
+                }
+                let mut statuses = 0u8;
+                for (bit, column) in ["rqth", "long_term", "rsa", "qpv", "senior", "young_unqualified"]
+                    .iter()
+                    .enumerate()
+                {
+                    let held: bool = row.try_get(*column)?;
+                    if held {
+                        statuses |= 1 << bit;
+                    }
+                }
+                out.push(EvaluationPerson {
+                    id,
+                    commune: row.try_get("commune_code")?,
+                    registered_on: row.try_get("registered_on")?,
+                    statuses,
+                    romes: vec![rome],
+                });
+            }
+            Ok(out)
+        }
+
+        async fn recorded_hires(&self, since: NaiveDate) -> Result<Vec<(i64, NaiveDate)>> {
+            let mut hires: Vec<(i64, NaiveDate)> = Vec::new();
+            let referrals = sqlx::query(
+                "SELECT job_seeker_id, hire_starts_on, updated_at FROM referrals \
+                 WHERE state = 'hired'",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            for row in &referrals {
+                let starts: Option<NaiveDate> = row.try_get("hire_starts_on")?;
+                let moved: DateTime<Utc> = row.try_get("updated_at")?;
+                let day = starts.unwrap_or_else(|| moved.date_naive());
+                if day >= since {
+                    hires.push((row.try_get("job_seeker_id")?, day));
+                }
+            }
+            let outcomes: Vec<(i64, NaiveDate)> = sqlx::query_as(
+                "SELECT job_seeker_id, happened_on FROM action_outcomes \
+                 WHERE kind = 'hire' AND happened_on >= $1",
+            )
+            .bind(since)
+            .fetch_all(&self.pool)
+            .await?;
+            hires.extend(outcomes);
+            hires.sort_unstable();
+            Ok(hires)
         }
 
         async fn record_past_duos(&self, duos: &[PastDuo]) -> Result<Vec<i64>> {

@@ -43,7 +43,7 @@ pub use actions::Actions;
 pub use audit_trail::AuditTrail;
 pub use difficulty::Difficulty;
 pub use directory::Directory;
-pub use duos::{DuoCounts, Duos};
+pub use duos::{DuoCounts, Duos, EvaluationPerson};
 pub use error::{Result, StoreError};
 pub use gatherings::{Gatherings, Outbox};
 pub use invitations::Invitations;

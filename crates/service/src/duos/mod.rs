@@ -7,6 +7,7 @@
 //! with the draw's losers.
 
 pub(crate) mod api;
+pub mod evaluation;
 pub(crate) mod mentors;
 pub(crate) mod pages;
 

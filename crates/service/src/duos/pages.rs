@@ -381,6 +381,60 @@ struct DuosPage {
     ended: Vec<DuoCard>,
     counts: Vec<CountRow>,
     outcomes: Vec<(&'static str, u64, u64)>,
+    /// The evaluation's rows: (design, horizon, participants' rate, comparison's rate,
+    /// difference and interval), in French, withheld ones saying so.
+    evaluation: Vec<EvaluationRow>,
+}
+
+pub struct EvaluationRow {
+    pub design: &'static str,
+    pub months: u8,
+    pub people: String,
+    pub rates: String,
+    pub difference: String,
+}
+
+fn percent(rate: Option<f64>) -> String {
+    rate.map(|r| format!("{:.0} %", r * 100.0))
+        .unwrap_or_default()
+}
+
+fn points(value: Option<f64>) -> String {
+    value
+        .map(|v| format!("{:+.0}", v * 100.0).replace('-', "−"))
+        .unwrap_or_default()
+}
+
+fn evaluation_row(design: &'static str, e: &crate::duos::evaluation::Estimate) -> EvaluationRow {
+    if e.withheld {
+        return EvaluationRow {
+            design,
+            months: e.months,
+            people: "moins de 20 personnes d'un côté".to_string(),
+            rates: "non diffusé".to_string(),
+            difference: "non diffusé".to_string(),
+        };
+    }
+    EvaluationRow {
+        design,
+        months: e.months,
+        people: format!(
+            "{} / {}",
+            e.participants.unwrap_or_default(),
+            e.comparison.unwrap_or_default()
+        ),
+        rates: format!(
+            "{} contre {}",
+            percent(e.participant_rate),
+            percent(e.comparison_rate)
+        ),
+        difference: format!(
+            "{} points [{} ; {}]",
+            points(e.difference),
+            points(e.low),
+            points(e.high)
+        ),
+    }
 }
 
 pub async fn list(
@@ -409,8 +463,20 @@ pub async fn list(
             }
         }
     }
-    let (mut counts, mut outcomes) = (Vec::new(), Vec::new());
+    let (mut counts, mut outcomes, mut evaluation) = (Vec::new(), Vec::new(), Vec::new());
     if steering {
+        let axum::Json(e) =
+            duos_api::duo_evaluation(State(state.clone()), principal.clone()).await?;
+        evaluation.extend(
+            e.matched
+                .iter()
+                .map(|m| evaluation_row("Participants / groupe de comparaison", m)),
+        );
+        evaluation.extend(
+            e.lottery
+                .iter()
+                .map(|m| evaluation_row("Tirés au sort : gagnants / perdants", m)),
+        );
         let axum::Json(c) = duos_api::duo_counts(State(state.clone()), principal.clone()).await?;
         counts = vec![
             CountRow {
@@ -461,6 +527,7 @@ pub async fn list(
         ended,
         counts,
         outcomes,
+        evaluation,
     }))
 }
 

@@ -114,7 +114,10 @@ pub async fn a_mentor_is_registered_suggested_and_a_duo_formed_and_logged(db: Te
         assert_eq!(status, 403, "{body}");
     }
     let (_, body) = advisor.get(&format!("/api/v1/mentors/{mentor}")).await;
-    assert_eq!((&body["name"], &body["email"]), (&Value::Null, &Value::Null));
+    assert_eq!(
+        (&body["name"], &body["email"]),
+        (&Value::Null, &Value::Null)
+    );
     let (status, _) = other_agency.get(&format!("/api/v1/mentors/{mentor}")).await;
     assert_eq!(status, 403);
 
@@ -125,7 +128,11 @@ pub async fn a_mentor_is_registered_suggested_and_a_duo_formed_and_logged(db: Te
             &json!({ "job_seeker_id": seeker, "mentor_id": mentor, "rome": rome, "months": 10 }),
         )
         .await;
-    assert_eq!((status.as_u16(), paths(&body)), (422, vec!["/months"]), "{body}");
+    assert_eq!(
+        (status.as_u16(), paths(&body)),
+        (422, vec!["/months"]),
+        "{body}"
+    );
     let (status, body) = advisor
         .post(
             "/api/v1/duos",
@@ -142,7 +149,11 @@ pub async fn a_mentor_is_registered_suggested_and_a_duo_formed_and_logged(db: Te
     assert_eq!(body["job_seeker"]["name"], "Aïcha Durand-6");
     let (_, body) = recruiter.get(&format!("/api/v1/duos/{duo}")).await;
     assert_eq!(
-        (&body["job_seeker"]["name"], &body["mentor"]["name"], &body["side"]),
+        (
+            &body["job_seeker"]["name"],
+            &body["mentor"]["name"],
+            &body["side"]
+        ),
         (&Value::Null, &json!("Karim Benali"), &json!("mentor")),
         "{body}"
     );
@@ -166,11 +177,21 @@ pub async fn a_mentor_is_registered_suggested_and_a_duo_formed_and_logged(db: Te
 
     // Each side says yes for its own; then both are named to each other.
     let (status, body) = recruiter
-        .post(&format!("/api/v1/duos/{duo}/state"), &json!({ "to": "accepted" }))
+        .post(
+            &format!("/api/v1/duos/{duo}/state"),
+            &json!({ "to": "accepted" }),
+        )
         .await;
-    assert_eq!((status.as_u16(), &body["state"]), (200, &json!("mentor_agreed")), "{body}");
+    assert_eq!(
+        (status.as_u16(), &body["state"]),
+        (200, &json!("mentor_agreed")),
+        "{body}"
+    );
     let (_, body) = advisor
-        .post(&format!("/api/v1/duos/{duo}/state"), &json!({ "to": "accepted" }))
+        .post(
+            &format!("/api/v1/duos/{duo}/state"),
+            &json!({ "to": "accepted" }),
+        )
         .await;
     assert_eq!(body["state"], "accepted", "{body}");
     assert_eq!(body["mentor"]["name"], "Karim Benali", "{body}");
@@ -217,7 +238,11 @@ pub async fn a_mentor_is_registered_suggested_and_a_duo_formed_and_logged(db: Te
             &json!({ "on": today + Duration::days(1), "minutes": 60, "kind": "call" }),
         )
         .await;
-    assert_eq!((status.as_u16(), paths(&body)), (422, vec!["/on"]), "{body}");
+    assert_eq!(
+        (status.as_u16(), paths(&body)),
+        (422, vec!["/on"]),
+        "{body}"
+    );
     let (status, body) = recruiter
         .post(
             &format!("/api/v1/duos/{duo}/contacts"),
@@ -226,7 +251,10 @@ pub async fn a_mentor_is_registered_suggested_and_a_duo_formed_and_logged(db: Te
         .await;
     assert_eq!(status, 201, "{body}");
     let (_, body) = advisor.get(&format!("/api/v1/duos/{duo}")).await;
-    assert_eq!((&body["state"], &body["started_on"]), (&json!("active"), &json!(today)));
+    assert_eq!(
+        (&body["state"], &body["started_on"]),
+        (&json!("active"), &json!(today))
+    );
     let (status, _) = advisor
         .post(
             &format!("/api/v1/duos/{duo}/contacts"),
@@ -248,18 +276,31 @@ pub async fn a_mentor_is_registered_suggested_and_a_duo_formed_and_logged(db: Te
         .await;
     assert_eq!(status, 409);
     let (status, body) = recruiter
-        .post(&format!("/api/v1/duos/{duo}/state"), &json!({ "to": "stopped", "reason": "bored" }))
+        .post(
+            &format!("/api/v1/duos/{duo}/state"),
+            &json!({ "to": "stopped", "reason": "bored" }),
+        )
         .await;
-    assert_eq!((status.as_u16(), paths(&body)), (422, vec!["/reason"]), "{body}");
+    assert_eq!(
+        (status.as_u16(), paths(&body)),
+        (422, vec!["/reason"]),
+        "{body}"
+    );
     let (status, body) = recruiter
-        .post(&format!("/api/v1/duos/{duo}/state"), &json!({ "to": "completed" }))
+        .post(
+            &format!("/api/v1/duos/{duo}/state"),
+            &json!({ "to": "completed" }),
+        )
         .await;
     assert_eq!(status, 409, "{body}");
     server.advance(Duration::days(80));
     let advisor = server.login("advisor@a.fr").await;
     let recruiter = server.login("recruiter@x.fr").await;
     let (_, body) = advisor
-        .post(&format!("/api/v1/duos/{duo}/state"), &json!({ "to": "completed" }))
+        .post(
+            &format!("/api/v1/duos/{duo}/state"),
+            &json!({ "to": "completed" }),
+        )
         .await;
     assert_eq!(body["state"], "completed", "{body}");
     let (status, _) = recruiter
@@ -297,7 +338,12 @@ pub async fn a_mentor_is_registered_suggested_and_a_duo_formed_and_logged(db: Te
     let (status, body) = steering.get("/api/v1/duos/counts").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
-        (&body["mentors"], &body["proposed"], &body["accepted"], &body["completed"]),
+        (
+            &body["mentors"],
+            &body["proposed"],
+            &body["accepted"],
+            &body["completed"]
+        ),
         (&json!(1), &json!(2), &json!(1), &json!(1)),
         "{body}"
     );
@@ -354,10 +400,16 @@ pub async fn the_lottery_draws_once_silent_duos_alert_and_a_withdrawal_stops_duo
         .await;
     let duo = body["id"].as_i64().unwrap();
     advisor
-        .post(&format!("/api/v1/duos/{duo}/state"), &json!({ "to": "seeker_agreed" }))
+        .post(
+            &format!("/api/v1/duos/{duo}/state"),
+            &json!({ "to": "seeker_agreed" }),
+        )
         .await;
     recruiter
-        .post(&format!("/api/v1/duos/{duo}/state"), &json!({ "to": "mentor_agreed" }))
+        .post(
+            &format!("/api/v1/duos/{duo}/state"),
+            &json!({ "to": "mentor_agreed" }),
+        )
         .await;
     let (status, body) = advisor
         .post(
@@ -375,7 +427,12 @@ pub async fn the_lottery_draws_once_silent_duos_alert_and_a_withdrawal_stops_duo
     assert_eq!(strings_of(&silent, "state"), ["active"], "{silent}");
     assert_eq!(silent[0]["id"], duo);
     let page = advisor.page("/duos").await;
-    assert!(page.html.contains("sans contact noté depuis trois semaines"), "{}", page.html);
+    assert!(
+        page.html
+            .contains("sans contact noté depuis trois semaines"),
+        "{}",
+        page.html
+    );
 
     // The mentor withdraws: what was under way stops, nothing more is proposed to them.
     let (status, body) = recruiter
@@ -421,20 +478,33 @@ pub async fn duo_pages_register_a_mentor_propose_and_log_in_french(db: TestDb) {
     let page = recruiter.post_form("/tuteurs", &fields).await;
     assert_eq!(page.status, 422, "{}", page.html);
     assert!(
-        page.html.contains("Le consentement de l&#39;intérimaire est requis"),
+        page.html
+            .contains("Le consentement de l&#39;intérimaire est requis"),
         "{}",
         page.html
     );
-    let with_consent: Vec<(&str, &str)> =
-        fields.iter().copied().chain([("consentement", "1")]).collect();
+    let with_consent: Vec<(&str, &str)> = fields
+        .iter()
+        .copied()
+        .chain([("consentement", "1")])
+        .collect();
     let page = recruiter.post_form("/tuteurs", &with_consent).await;
-    assert_eq!(page.location.as_deref(), Some("/tuteurs?fait=tuteur"), "{}", page.html);
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/tuteurs?fait=tuteur"),
+        "{}",
+        page.html
+    );
     let page = recruiter.page("/tuteurs?fait=tuteur").await;
     assert!(page.html.contains("Karim Benali"), "{}", page.html);
 
     // The advisor sees the mentor by pseudonym and proposes the duo from the person's page.
     let page = advisor.page(&format!("/demandeurs/{seeker}")).await;
-    assert!(page.html.contains(&format!("/demandeurs/{seeker}/duo")), "{}", page.html);
+    assert!(
+        page.html.contains(&format!("/demandeurs/{seeker}/duo")),
+        "{}",
+        page.html
+    );
     let page = advisor.page(&format!("/demandeurs/{seeker}/duo")).await;
     assert_eq!(page.status, 200);
     assert!(page.html.contains("Tuteur T-"), "{}", page.html);
@@ -463,11 +533,19 @@ pub async fn duo_pages_register_a_mentor_propose_and_log_in_french(db: TestDb) {
         )
         .await;
     assert_eq!(page.status, 409);
-    assert!(page.html.contains("n&#39;a plus de place libre"), "{}", page.html);
+    assert!(
+        page.html.contains("n&#39;a plus de place libre"),
+        "{}",
+        page.html
+    );
     // Both sides agree on the duo's page; a contact is logged; the agency sees no note.
-    let page = recruiter.post_form(&format!("{duo_path}/etat"), &[("vers", "accepted")]).await;
+    let page = recruiter
+        .post_form(&format!("{duo_path}/etat"), &[("vers", "accepted")])
+        .await;
     assert_eq!(page.status, 303, "{}", page.html);
-    let page = advisor.post_form(&format!("{duo_path}/etat"), &[("vers", "accepted")]).await;
+    let page = advisor
+        .post_form(&format!("{duo_path}/etat"), &[("vers", "accepted")])
+        .await;
     assert_eq!(page.status, 303, "{}", page.html);
     let today = server.now().date_naive().format("%Y-%m-%d").to_string();
     let page = advisor
@@ -477,11 +555,20 @@ pub async fn duo_pages_register_a_mentor_propose_and_log_in_french(db: TestDb) {
         )
         .await;
     assert_eq!(page.status, 409, "{}", page.html);
-    assert!(page.html.contains("une durée de 5 à 600 minutes"), "{}", page.html);
+    assert!(
+        page.html.contains("une durée de 5 à 600 minutes"),
+        "{}",
+        page.html
+    );
     let page = advisor
         .post_form(
             &format!("{duo_path}/contacts"),
-            &[("date", &today), ("duree", "90"), ("type", "day_alongside"), ("note", "Très à l'aise")],
+            &[
+                ("date", &today),
+                ("duree", "90"),
+                ("type", "day_alongside"),
+                ("note", "Très à l'aise"),
+            ],
         )
         .await;
     assert_eq!(page.status, 303, "{}", page.html);

@@ -155,6 +155,7 @@ const CASES: &[Case] = &[
     Case { expect: [(422, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/duos/draw" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/duos" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200)], route: "GET /api/v1/duos/counts" },
+    Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200)], route: "GET /api/v1/duos/evaluation" },
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/duos/{duo}" },
     Case { expect: [(409, 403), (409, 403), (409, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/duos/{duo}/state" },
     Case { expect: [(422, 403), (422, 403), (422, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/duos/{duo}/contacts" },
@@ -299,8 +300,14 @@ pub(crate) async fn duos_on_each_side(
             consent_on: server.now().date_naive(),
             created_by: None,
         };
-        let first = store.create_mentor(&mentor("Karim"), server.now()).await.unwrap();
-        let spare = store.create_mentor(&mentor("Samir"), server.now()).await.unwrap();
+        let first = store
+            .create_mentor(&mentor("Karim"), server.now())
+            .await
+            .unwrap();
+        let spare = store
+            .create_mentor(&mentor("Samir"), server.now())
+            .await
+            .unwrap();
         let duo = store
             .propose_duo(
                 &store::NewDuo {

@@ -462,3 +462,75 @@ pub async fn a_person_is_drawn_once_and_a_won_draw_proposes_its_duo(db: &TestDb)
     assert_eq!(draws.len(), 2);
     assert_eq!(draws[1], lost);
 }
+
+/// The evaluation reads the people seeking an occupation (their department's commune,
+/// registration, statuses held as bits, targets) and the hires recorded for anyone.
+pub async fn the_evaluation_reads_its_population_and_the_recorded_hires(db: &TestDb) {
+    let store = db.store();
+    let (_, _, people) = region(store, 4).await;
+    // Fixtures 2 and 4 seek N1101 and N1103 in Saint-Denis; 2 holds RQTH, 4 RQTH too; 3
+    // (long-term unemployed) and 1 seek J1501.
+    let population = store.evaluation_population(&[rome("N1101")]).await.unwrap();
+    let ids: Vec<i64> = population.iter().map(|p| p.id).collect();
+    assert_eq!(ids, [people[1], people[3]]);
+    assert_eq!(population[0].romes, ["N1101", "N1103"]);
+    assert_eq!(
+        (population[0].commune.as_str(), population[0].statuses),
+        ("93066", 0b1)
+    );
+    let both = store
+        .evaluation_population(&[rome("J1501"), rome("N1103")])
+        .await
+        .unwrap();
+    assert_eq!(both.len(), 4);
+    assert_eq!(both[2].statuses, 0b10, "{:?}", both[2]);
+    assert!(store.evaluation_population(&[]).await.unwrap().is_empty());
+
+    // A referral moved to hired counts on its start day; before `since`, not at all.
+    store
+        .upsert_offers(&[offer(1, &siret(3))], at(1))
+        .await
+        .unwrap();
+    let offer = store
+        .offer(&siret(3), &domain::ExternalId::parse("OFF-1").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let referral = store
+        .create_referral(people[0], offer, None, None, at(2))
+        .await
+        .unwrap();
+    let moves = [
+        (ReferralState::Proposed, ReferralState::Accepted, None),
+        (ReferralState::Accepted, ReferralState::Interview, None),
+        (
+            ReferralState::Interview,
+            ReferralState::Hired,
+            Some(day(20)),
+        ),
+    ];
+    for (from, to, starts) in moves {
+        store
+            .transition_referral(
+                &TransitionRequest {
+                    referral_id: referral.id,
+                    from,
+                    to,
+                    by: None,
+                    note: None,
+                    hire_starts_on: starts,
+                    not_hired_reason: None,
+                },
+                None,
+                at(3),
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store.recorded_hires(day(1)).await.unwrap(),
+        [(people[0], day(20))]
+    );
+    assert!(store.recorded_hires(day(21)).await.unwrap().is_empty());
+}
