@@ -281,13 +281,15 @@ both_backends! {
             rows.iter().map(This::duo_of_row).collect()
         }
 
-        /// Proposes a duo inside `tx`, the mentor's row locked while their places are counted.
+        /// Proposes a duo inside `tx`, the mentor's row locked while their places are counted
+        /// (unless it will not hold one: a duo of the past already over).
         async fn propose_in(
             tx: &mut sqlx::Transaction<'_, Db>,
             duo: &NewDuo,
-            state: DuoState,
+            holds_a_place: bool,
             now: DateTime<Utc>,
         ) -> Result<Duo> {
+            let state = DuoState::Proposed;
             let mentor = sqlx::query(&format!(
                 "SELECT agency_structure_id, capacity, withdrawn_at FROM mentors WHERE id = $1{}",
                 This::FOR_UPDATE
@@ -310,7 +312,7 @@ both_backends! {
             .bind(duo.mentor_id)
             .fetch_one(&mut **tx)
             .await?;
-            if state.is_open() && open >= capacity {
+            if holds_a_place && open >= capacity {
                 return Err(StoreError::Conflict(format!(
                     "mentor_id: this mentor accepted {capacity} duo(s) at once and has no place left"
                 )));
@@ -561,7 +563,7 @@ both_backends! {
 
         async fn propose_duo(&self, duo: &NewDuo, now: DateTime<Utc>) -> Result<Duo> {
             let mut tx = self.begin_write().await?;
-            let proposed = This::propose_in(&mut tx, duo, DuoState::Proposed, now).await?;
+            let proposed = This::propose_in(&mut tx, duo, true, now).await?;
             tx.commit().await?;
             Ok(proposed)
         }
@@ -577,7 +579,7 @@ both_backends! {
         ) -> Result<(DuoDraw, Option<Duo>)> {
             let mut tx = self.begin_write().await?;
             let proposed = match duo {
-                Some(duo) => Some(This::propose_in(&mut tx, duo, DuoState::Proposed, now).await?),
+                Some(duo) => Some(This::propose_in(&mut tx, duo, true, now).await?),
                 None => None,
             };
             let id: i64 = sqlx::query_scalar(
@@ -969,7 +971,10 @@ both_backends! {
             let mut ids = Vec::with_capacity(duos.len());
             for past in duos {
                 let mut tx = self.begin_write().await?;
-                let mut duo = This::propose_in(&mut tx, &past.duo, past.state, past.proposed_at).await?;
+                let mut duo =
+                    This::propose_in(&mut tx, &past.duo, past.state.is_open(), past.proposed_at)
+                        .await?;
+                duo.state = past.state;
                 duo.started_on = past.started_on;
                 duo.ended_on = past.ended_on;
                 duo.stop_reason = past.stop_reason.clone();

@@ -21,6 +21,8 @@ pub enum BenchCommand {
     /// Co-organised actions on a loaded database: the invitations of an action over its
     /// offers drawn from the whole region, and the funnel of every action of a year
     Actions(super::bench_actions::ActionsBenchArgs),
+    /// Duos on a loaded database: the mentors suggested for one job seeker
+    Duos(super::bench_duos::DuosBenchArgs),
     /// The sourcing engine on a loaded database: build time, memory, shortlist latency, every
     /// open offer on every core, a campaign; with --peer, the same shortlists in PostGIS SQL
     Engine(super::bench_engine::EngineBenchArgs),
@@ -220,6 +222,7 @@ pub fn run(
 ) -> anyhow::Result<()> {
     match command {
         BenchCommand::Engine(args) => crate::block_on(super::bench_engine::run(args, config, out))?,
+        BenchCommand::Duos(args) => crate::block_on(super::bench_duos::run(args, config, out))?,
         BenchCommand::Actions(args) => {
             crate::block_on(super::bench_actions::run(args, config, out))?
         }

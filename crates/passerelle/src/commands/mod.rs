@@ -1,6 +1,8 @@
 pub mod bench;
 pub mod bench_actions;
+pub mod bench_duos;
 pub mod bench_engine;
+mod demo_duos;
 pub mod difficulty;
 pub mod directory;
 pub mod exchange;

@@ -3,7 +3,7 @@
 //! gets them suggested for one of their people.
 
 use super::api::{seats_with, structure_ref};
-use super::{Relation, Suggestion, duo_occupations, suggest};
+use super::{Relation, Suggestion};
 use crate::actions::api::StructureRef;
 use crate::api::*;
 use domain::{Email, InseeCode, PersonName, PhoneNumber, RomeCode};
@@ -433,35 +433,12 @@ pub(crate) async fn coordinated_person(
     Ok((seeker, agency))
 }
 
-/// The mentors suggested for a person, best first (see [`suggest`]).
+/// The mentors suggested for a person, best first (see [`super::suggestions`]).
 pub(crate) async fn suggestions_for(
     state: &AppState,
     seeker: &model::JobSeeker,
 ) -> AppResult<(Vec<super::DuoOccupation>, Vec<Suggestion>)> {
-    let r = &seeker.record;
-    let Some(home) = refdata::geo().commune(r.commune.as_str()) else {
-        return Ok((Vec::new(), Vec::new()));
-    };
-    let targets: Vec<String> = r
-        .targets
-        .as_slice()
-        .iter()
-        .map(|t| t.rome.to_string())
-        .collect();
-    let occupations = duo_occupations(&targets, home.department);
-    let romes: Vec<RomeCode> = occupations
-        .iter()
-        .filter_map(|o| RomeCode::parse(o.rome).ok())
-        .collect();
-    let mentors = state.store.mentors_with_room(&romes).await?;
-    let found = suggest(
-        &mentors,
-        &occupations,
-        home.point(),
-        r.commute_limit.km(),
-        state.now().date_naive(),
-    );
-    Ok((occupations, found))
+    Ok(super::suggestions(state.store.as_ref(), seeker, state.now().date_naive()).await?)
 }
 
 fn suggestion_view(s: &Suggestion) -> MentorSuggestionView {

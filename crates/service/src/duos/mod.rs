@@ -164,6 +164,40 @@ pub fn suggest(
     out
 }
 
+/// The mentors suggested for a person on `today`: the occupations a duo can be about for
+/// them ([`duo_occupations`]), the mentors with a place left who practise one (one query),
+/// ranked ([`suggest`]). A person whose commune is unknown gets none.
+pub async fn suggestions(
+    store: &dyn store::Store,
+    seeker: &model::JobSeeker,
+    today: NaiveDate,
+) -> store::Result<(Vec<DuoOccupation>, Vec<Suggestion>)> {
+    let r = &seeker.record;
+    let Some(home) = refdata::geo().commune(r.commune.as_str()) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let targets: Vec<String> = r
+        .targets
+        .as_slice()
+        .iter()
+        .map(|t| t.rome.to_string())
+        .collect();
+    let occupations = duo_occupations(&targets, home.department);
+    let romes: Vec<domain::RomeCode> = occupations
+        .iter()
+        .filter_map(|o| domain::RomeCode::parse(o.rome).ok())
+        .collect();
+    let mentors = store.mentors_with_room(&romes).await?;
+    let found = suggest(
+        &mentors,
+        &occupations,
+        home.point(),
+        r.commute_limit.km(),
+        today,
+    );
+    Ok((occupations, found))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -534,3 +534,78 @@ pub async fn the_evaluation_reads_its_population_and_the_recorded_hires(db: &Tes
     );
     assert!(store.recorded_hires(day(21)).await.unwrap().is_empty());
 }
+
+/// Duos of the past are written whole: their state and days, contacts and outcomes; an
+/// open one still takes one of its mentor's places, one over does not.
+pub async fn past_duos_are_written_whole(db: &TestDb) {
+    let store = db.store();
+    let (ft, agency, people) = region(store, 3).await;
+    let mentor = store
+        .create_mentor(&new_mentor(agency, 1), at(1))
+        .await
+        .unwrap();
+    let contact = |on: u32| NewContact {
+        duo_id: 0,
+        on: day(on),
+        minutes: 60,
+        kind: ContactKind::DayAlongside,
+        note: None,
+        logged_by: None,
+    };
+    let over = PastDuo {
+        duo: new_duo(people[0], mentor.id, ft),
+        state: DuoState::Completed,
+        proposed_at: at(1),
+        started_on: Some(day(2)),
+        ended_on: Some(day(10)),
+        stop_reason: None,
+        contacts: vec![contact(2), contact(9)],
+        outcomes: vec![(DuoMilestone::End, DuoOutcomeKind::Immersion, at(11))],
+    };
+    let active = PastDuo {
+        duo: new_duo(people[1], mentor.id, ft),
+        state: DuoState::Active,
+        proposed_at: at(11),
+        started_on: Some(day(12)),
+        ended_on: None,
+        stop_reason: None,
+        contacts: vec![contact(12)],
+        outcomes: Vec::new(),
+    };
+    let ids = store
+        .record_past_duos(&[over, active.clone()])
+        .await
+        .unwrap();
+    let first = store.duo(ids[0]).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            first.state,
+            first.started_on,
+            first.ended_on,
+            first.last_contact_on
+        ),
+        (
+            DuoState::Completed,
+            Some(day(2)),
+            Some(day(10)),
+            Some(day(9))
+        )
+    );
+    assert_eq!(store.contacts_of_duo(ids[0]).await.unwrap().len(), 2);
+    let outcomes = store.outcomes_of_duo(ids[0]).await.unwrap();
+    assert_eq!(
+        (outcomes[0].milestone, outcomes[0].kind),
+        (DuoMilestone::End, DuoOutcomeKind::Immersion)
+    );
+    let second = store.duo(ids[1]).await.unwrap().unwrap();
+    assert_eq!(
+        (second.state, second.started_on),
+        (DuoState::Active, Some(day(12)))
+    );
+    // The mentor's one place is taken by the active duo: another open one is refused.
+    let third = PastDuo {
+        duo: new_duo(people[2], mentor.id, ft),
+        ..active
+    };
+    conflict(store.record_past_duos(&[third]).await, "mentor_id");
+}

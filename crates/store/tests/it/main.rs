@@ -77,6 +77,7 @@ contract_tests!(
     concurrent_proposals_never_exceed_a_mentors_places,
     a_person_is_drawn_once_and_a_won_draw_proposes_its_duo,
     the_evaluation_reads_its_population_and_the_recorded_hires,
+    past_duos_are_written_whole,
     reminders_are_taken_once_and_messages_marked,
     actions_are_created_listed_and_moved,
     invitations_are_answered_and_an_accepted_one_registers_the_person,

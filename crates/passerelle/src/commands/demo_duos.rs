@@ -1,0 +1,180 @@
+//! The demo's duos: two mentors registered by the demo agency (temp workers of occupations
+//! in tension that the demo advisor's people seek) and three duos with the advisor's people —
+//! one under way with its contacts, one silent for more than three weeks (the coordinator's
+//! alert), one just proposed that the agency answers for its mentor.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use domain::{PersonName, RomeCode};
+use store::{Role, Store};
+
+/// A person of the advisor's portfolio with an occupation a duo can be about, in no open duo.
+async fn candidates(
+    store: &dyn Store,
+    advisor: i64,
+) -> anyhow::Result<Vec<(store::JobSeeker, &'static str)>> {
+    let mut out = Vec::new();
+    for person in store.job_seekers_of_agency(advisor, 0, 500).await? {
+        let r = &person.record;
+        if r.status != store::JobSeekerStatus::Active || r.consent.is_none() {
+            continue;
+        }
+        let Some(department) = refdata::geo()
+            .commune(r.commune.as_str())
+            .map(|c| c.department)
+        else {
+            continue;
+        };
+        let targets: Vec<String> = r
+            .targets
+            .as_slice()
+            .iter()
+            .map(|t| t.rome.to_string())
+            .collect();
+        let Some(first) = service::duos::duo_occupations(&targets, department)
+            .first()
+            .map(|o| o.rome)
+        else {
+            continue;
+        };
+        let open = store
+            .duos_of_job_seeker(person.id)
+            .await?
+            .iter()
+            .any(|d| d.state.is_open());
+        if !open {
+            out.push((person, first));
+        }
+        if out.len() == 3 {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn name(text: &str) -> anyhow::Result<PersonName> {
+    PersonName::parse(text).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+pub async fn seed_duos(
+    store: &dyn Store,
+    seats: &[(Role, store::Structure)],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let seat = |role: Role| seats.iter().find(|(r, _)| *r == role).map(|(_, s)| s);
+    let (Some(advisor), Some(agency)) = (seat(Role::Advisor), seat(Role::Recruiter)) else {
+        return Ok(());
+    };
+    let people = candidates(store, advisor.id).await?;
+    let today = now.date_naive();
+    let mentor =
+        |first: &str, last: &str, rome: &str, capacity: u8| -> anyhow::Result<store::NewMentor> {
+            Ok(store::NewMentor {
+                agency_id: agency.id,
+                first_name: name(first)?,
+                last_name: name(last)?,
+                email: domain::Email::parse(&format!(
+                    "{}.{}@interim.example.fr",
+                    first.to_lowercase(),
+                    last.to_lowercase()
+                ))
+                .ok(),
+                phone: domain::PhoneNumber::parse("06 45 12 78 90").ok(),
+                commune: agency.record.commune.clone(),
+                occupations: vec![store::MentorOccupation {
+                    rome: RomeCode::parse(rome).map_err(|e| anyhow::anyhow!("{e}"))?,
+                    months: 96,
+                }],
+                available_from: today - Duration::days(60),
+                hours_per_month: 8,
+                capacity,
+                consent_on: today - Duration::days(60),
+                created_by: None,
+            })
+        };
+    let day = |days_ago: i64| today - Duration::days(days_ago);
+    let at = |d: NaiveDate| d.and_hms_opt(10, 0, 0).map_or(now, |t| t.and_utc());
+    let mut past = Vec::new();
+    let contact = |on: NaiveDate, minutes: u16, kind: store::ContactKind| store::NewContact {
+        duo_id: 0,
+        on,
+        minutes,
+        kind,
+        note: None,
+        logged_by: None,
+    };
+    if let Some((person, rome)) = people.first() {
+        let karim = store
+            .create_mentor(&mentor("Karim", "Benali", rome, 2)?, at(day(60)))
+            .await?;
+        past.push(store::PastDuo {
+            duo: store::NewDuo {
+                job_seeker_id: person.id,
+                mentor_id: karim.id,
+                rome: RomeCode::parse(rome).map_err(|e| anyhow::anyhow!("{e}"))?,
+                months: 3,
+                coordinator_id: advisor.id,
+                drawn: false,
+                proposed_by: None,
+            },
+            state: store::DuoState::Active,
+            proposed_at: at(day(45)),
+            started_on: Some(day(35)),
+            ended_on: None,
+            stop_reason: None,
+            contacts: vec![
+                contact(day(35), 60, store::ContactKind::Call),
+                contact(day(21), 420, store::ContactKind::DayAlongside),
+                contact(day(9), 30, store::ContactKind::Call),
+            ],
+            outcomes: Vec::new(),
+        });
+        if let Some((second, _)) = people.get(1) {
+            past.push(store::PastDuo {
+                duo: store::NewDuo {
+                    job_seeker_id: second.id,
+                    mentor_id: karim.id,
+                    rome: RomeCode::parse(rome).map_err(|e| anyhow::anyhow!("{e}"))?,
+                    months: 3,
+                    coordinator_id: advisor.id,
+                    drawn: false,
+                    proposed_by: None,
+                },
+                state: store::DuoState::SeekerAgreed,
+                proposed_at: at(day(1)),
+                started_on: None,
+                ended_on: None,
+                stop_reason: None,
+                contacts: Vec::new(),
+                outcomes: Vec::new(),
+            });
+        }
+    }
+    if let Some((third, rome)) = people.get(2) {
+        let nadia = store
+            .create_mentor(&mentor("Nadia", "Lefèvre", rome, 1)?, at(day(90)))
+            .await?;
+        past.push(store::PastDuo {
+            duo: store::NewDuo {
+                job_seeker_id: third.id,
+                mentor_id: nadia.id,
+                rome: RomeCode::parse(rome).map_err(|e| anyhow::anyhow!("{e}"))?,
+                months: 4,
+                coordinator_id: advisor.id,
+                drawn: false,
+                proposed_by: None,
+            },
+            state: store::DuoState::Active,
+            proposed_at: at(day(70)),
+            started_on: Some(day(60)),
+            ended_on: None,
+            stop_reason: None,
+            contacts: vec![
+                contact(day(60), 45, store::ContactKind::Workshop),
+                contact(day(26), 60, store::ContactKind::Call),
+            ],
+            outcomes: Vec::new(),
+        });
+    }
+    store.record_past_duos(&past).await?;
+    Ok(())
+}
