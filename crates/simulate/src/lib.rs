@@ -7,6 +7,7 @@
 //! the reference date is part of the [`Config`].
 
 pub mod actions;
+pub mod duos;
 mod figures;
 pub mod outcomes;
 mod people;

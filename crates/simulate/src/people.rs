@@ -129,7 +129,7 @@ fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
         .unwrap_or("")
 }
 
-fn folded(name: &str) -> String {
+pub(crate) fn folded(name: &str) -> String {
     name.chars()
         .filter_map(|c| match c {
             'é' | 'è' | 'ê' => Some('e'),

@@ -209,9 +209,9 @@ pub async fn run(
         files.offers.flush()?;
     }
 
-    let actions = match &store {
+    let planned = match &store {
         Some(store) => {
-            // The actions' reference time: now on the day simulated, else its noon.
+            // The actions' and duos' reference time: now on the day simulated, else its noon.
             let reference = if args.as_of == now.date_naive() {
                 now
             } else {
@@ -219,7 +219,10 @@ pub async fn run(
                     .and_hms_opt(12, 0, 0)
                     .map_or(now, |t| t.and_utc())
             };
-            Some(simulate_actions(store.as_ref(), &region, reference).await?)
+            let inputs = gather(store.as_ref()).await?;
+            let actions = simulate_actions(store.as_ref(), &region, reference, &inputs).await?;
+            let duos = simulate_duos(store.as_ref(), &region, reference, &inputs).await?;
+            Some((actions, duos))
         }
         None => None,
     };
@@ -255,25 +258,34 @@ pub async fn run(
         services.len(),
         region.structures().len()
     )?;
-    if let Some((actions, invitations, outcomes)) = actions {
+    if let Some(((actions, invitations, outcomes), duos)) = planned {
         writeln!(
             out,
             "actions: {actions} co-organised over the past year and the next four weeks, \
              {invitations} invitations, {outcomes} outcomes"
+        )?;
+        writeln!(
+            out,
+            "duos: {} mentors of the agences d'emploi, {} duos over the past year ({} active \
+             now), {} contacts, {} outcomes",
+            duos.mentors, duos.duos, duos.active, duos.contacts, duos.outcomes
         )?;
     }
     write!(out, "{summary}")?;
     Ok(())
 }
 
-/// The region's year of co-organised actions (`simulate::actions`), planned from what the
-/// store now holds and written whole: (actions, invitations, outcomes).
-async fn simulate_actions(
-    store: &dyn Store,
-    region: &Region,
-    now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<(usize, usize, usize)> {
-    use simulate::actions::{Candidate, Inputs, OpenOffer, Organiser};
+/// What the actions and the duos are planned from: the France Travail agencies and the
+/// agences d'emploi, the agencies' offers, the consenting active job seekers.
+struct Gathered {
+    organisers: Vec<simulate::actions::Organiser>,
+    offers: Vec<simulate::actions::OpenOffer>,
+    candidates: Vec<simulate::actions::Candidate>,
+}
+
+/// Reads from the store what the actions and the duos are planned from.
+async fn gather(store: &dyn Store) -> anyhow::Result<Gathered> {
+    use simulate::actions::{Candidate, OpenOffer, Organiser};
     let department_of = |commune: &str| {
         refdata::geo()
             .commune(commune)
@@ -295,7 +307,7 @@ async fn simulate_actions(
             });
         }
     }
-    let bar = progress(organisers.len() as u64, "actions' offers and people");
+    let bar = progress(organisers.len() as u64, "offers and people");
     let mut offers = Vec::new();
     let mut candidates = Vec::new();
     for organiser in &organisers {
@@ -344,10 +356,25 @@ async fn simulate_actions(
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let plan = simulate::actions::plan(&Inputs {
-        organisers: &organisers,
-        offers: &offers,
-        candidates: &candidates,
+    Ok(Gathered {
+        organisers,
+        offers,
+        candidates,
+    })
+}
+
+/// The region's year of co-organised actions (`simulate::actions`), planned from what the
+/// store now holds and written whole: (actions, invitations, outcomes).
+async fn simulate_actions(
+    store: &dyn Store,
+    region: &Region,
+    now: chrono::DateTime<chrono::Utc>,
+    inputs: &Gathered,
+) -> anyhow::Result<(usize, usize, usize)> {
+    let plan = simulate::actions::plan(&simulate::actions::Inputs {
+        organisers: &inputs.organisers,
+        offers: &inputs.offers,
+        candidates: &inputs.candidates,
         now,
         job_seekers: region.job_seeker_count(),
         seed: region.config().seed(),
@@ -361,4 +388,71 @@ async fn simulate_actions(
     }
     bar.finish_and_clear();
     Ok((plan.len(), invitations, outcomes))
+}
+
+/// What the year of duos wrote.
+struct DuoTotals {
+    mentors: usize,
+    duos: usize,
+    active: usize,
+    contacts: usize,
+    outcomes: usize,
+}
+
+/// The region's year of duos (`simulate::duos`), planned from what the store now holds: the
+/// mentors registered first (each at its time), then the duos, their mentors' ids set.
+async fn simulate_duos(
+    store: &dyn Store,
+    region: &Region,
+    now: chrono::DateTime<chrono::Utc>,
+    inputs: &Gathered,
+) -> anyhow::Result<DuoTotals> {
+    let plan = simulate::duos::plan(&simulate::duos::Inputs {
+        organisers: &inputs.organisers,
+        offers: &inputs.offers,
+        candidates: &inputs.candidates,
+        now,
+        job_seekers: region.job_seeker_count(),
+        seed: region.config().seed(),
+    });
+    let bar = progress(plan.mentors.len() as u64, "mentors");
+    let mut ids = Vec::with_capacity(plan.mentors.len());
+    for planned in &plan.mentors {
+        ids.push(
+            store
+                .create_mentor(&planned.mentor, planned.created_at)
+                .await?
+                .id,
+        );
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let mut duos = Vec::with_capacity(plan.duos.len());
+    for planned in &plan.duos {
+        let Some(mentor_id) = ids.get(planned.mentor) else {
+            bail!(
+                "a simulated duo's mentor {} was not planned",
+                planned.mentor
+            );
+        };
+        let mut past = planned.duo.clone();
+        past.duo.mentor_id = *mentor_id;
+        duos.push(past);
+    }
+    let bar = progress(duos.len() as u64, "duos");
+    for chunk in duos.chunks(50) {
+        store.record_past_duos(chunk).await?;
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    Ok(DuoTotals {
+        mentors: ids.len(),
+        duos: duos.len(),
+        active: duos
+            .iter()
+            .filter(|d| d.state == store::DuoState::Active)
+            .count(),
+        contacts: duos.iter().map(|d| d.contacts.len()).sum(),
+        outcomes: duos.iter().map(|d| d.outcomes.len()).sum(),
+    })
 }

@@ -11,6 +11,7 @@ use model::{ContractType, OfferStatus, PriorityStatus, StructureKind};
 use simulate::{Config, Region, Summary};
 
 mod actions;
+mod duos;
 mod outcomes;
 
 fn as_of() -> NaiveDate {
