@@ -564,6 +564,78 @@ async function recruiterRecordsTheOutcome(browser) {
   });
 }
 
+/** The agency registers a temp worker as a mentor (refused first without their consent),
+ * says yes for its mentor to the duo the advisor's person agreed to, and logs its first
+ * contact, which starts it. */
+async function agencyRegistersAMentorAndStartsADuo(browser) {
+  return asRole(browser, "recruiter", "recruiter, duos", async (page) => {
+    await page.getByRole("link", { name: "Tuteurs" }).first().click();
+    await page.waitForURL(/\/tuteurs/);
+    await check(page, "tuteurs");
+    await page.getByLabel("Prénom").fill("Inès");
+    await page.getByLabel(/^Nom \(/).fill("Moreau");
+    await pickSuggestion(page, "Commune", "78140");
+    await pickSuggestion(page, /^Métier exercé/, "cariste");
+    await page.getByLabel("Expérience dans ce métier (en mois)").fill("60");
+    await page.getByLabel("Heures disponibles par mois").fill("6");
+    await page.getByRole("button", { name: "Inscrire le tuteur" }).click();
+    await page.getByText("Le tuteur n'est pas inscrit").waitFor();
+    await check(page, "tuteur-erreurs");
+    await page.getByLabel(/L'intérimaire accepte d'être tuteur/).check({ force: true });
+    await page.getByRole("button", { name: "Inscrire le tuteur" }).click();
+    await page.getByText(/Le tuteur est inscrit/).waitFor();
+    await page.getByRole("cell", { name: /Inès Moreau/ }).waitFor();
+    await page.getByRole("link", { name: "Duos" }).first().click();
+    await page.waitForURL(/\/duos$/);
+    await check(page, "duos-agence");
+    await page.locator("tr", { hasText: "Accord de la personne" }).getByRole("link").first().click();
+    await page.getByRole("button", { name: /^Accepter/ }).click();
+    await page.getByText("L'état du duo est enregistré.").waitFor();
+    await page.getByLabel("Durée (en minutes)").fill("90");
+    await page.getByLabel("Type de contact").selectOption("day_alongside");
+    await page.getByRole("button", { name: "Noter le contact" }).click();
+    await page.getByText("Le contact est noté.").waitFor();
+    await page.getByText("En cours").first().waitFor();
+    await check(page, "duo-agence");
+  });
+}
+
+/** The advisor sees the silent duo's alert, finds the duo just started with its mentor now
+ * named, notes a contact only they read, and opens the mentors suggested for a person. */
+async function advisorFollowsTheDuos(browser) {
+  return asRole(browser, "advisor", "advisor, duos", async (page) => {
+    await page.getByRole("link", { name: "Duos" }).first().click();
+    await page.waitForURL(/\/duos$/);
+    await page.getByText(/sans contact noté depuis trois semaines/).waitFor();
+    await check(page, "duos");
+    const today = new Date().toLocaleDateString("fr-FR", { timeZone: "UTC" });
+    await page.locator("tr", { hasText: today }).getByRole("link").first().click();
+    await page.getByRole("heading", { name: "Tuteur" }).waitFor();
+    assert.ok((await page.getByText(/Tuteur T-\d{5}/).count()) === 0, "the mentor is named once accepted");
+    await page.getByLabel("Durée (en minutes)").fill("30");
+    await page.getByRole("textbox", { name: /^Note/ }).fill("Journée en entrepôt : très à l'aise, veut passer le CACES.");
+    await page.getByRole("button", { name: "Noter le contact" }).click();
+    await page.getByText("Le contact est noté.").waitFor();
+    await page.getByRole("cell", { name: /veut passer le CACES/ }).waitFor();
+    await check(page, "duo");
+    await page.getByRole("link", { name: "Mes demandeurs d'emploi" }).first().click();
+    await page.locator("table tbody tr").first().getByRole("link").first().click();
+    await page.getByRole("link", { name: "Voir les tuteurs disponibles et proposer un duo" }).click();
+    await page.getByRole("heading", { name: /^Proposer un duo à / }).waitFor();
+    await check(page, "duo-proposer");
+  });
+}
+
+/** The steering committee counts the region's duos and reads the pilot's evaluation. */
+async function steeringReadsTheDuos(browser) {
+  return asRole(browser, "steering", "steering, duos", async (page) => {
+    await page.goto(`${base}/duos`);
+    await page.getByRole("heading", { name: "Évaluation du dispositif" }).waitFor();
+    await page.getByRole("cell", { name: "Tuteurs volontaires" }).waitFor();
+    await check(page, "duos-pilotage");
+  });
+}
+
 /** A partner keeps its services up to date: the overdue ones are flagged, and confirmed. */
 async function partnerReviewsItsServices(browser) {
   return asRole(browser, "partner", "partner", async (page) => {
@@ -658,6 +730,9 @@ try {
   await recruiterOrganisesAnAction(browser);
   await advisorAnswersAnInvitation(browser);
   await recruiterRecordsTheOutcome(browser);
+  await agencyRegistersAMentorAndStartsADuo(browser);
+  await advisorFollowsTheDuos(browser);
+  await steeringReadsTheDuos(browser);
   await partnerReviewsItsServices(browser);
   await steeringAndAdmin(browser);
   fs.writeFileSync(path.join(shots, "pages.json"), JSON.stringify(checked, null, 2));
