@@ -618,11 +618,22 @@ async function advisorFollowsTheDuos(browser) {
     await page.getByText("Le contact est noté.").waitFor();
     await page.getByRole("cell", { name: /veut passer le CACES/ }).waitFor();
     await check(page, "duo");
-    await page.getByRole("link", { name: "Mes demandeurs d'emploi" }).first().click();
-    await page.locator("table tbody tr").first().getByRole("link").first().click();
-    await page.getByRole("link", { name: "Voir les tuteurs disponibles et proposer un duo" }).click();
+    // The silent duo: the coordinator stops it (its mentor is no longer available) and
+    // proposes the person another mentor, one living nearby, shown by pseudonym.
+    await page.getByRole("link", { name: "Duos" }).first().click();
+    await page.locator("tr", { hasText: "Nadia" }).getByRole("link").first().click();
+    await page.getByLabel("Raison de l'arrêt").selectOption("mentor_unavailable");
+    await page.getByRole("button", { name: "Arrêter le duo avant son terme" }).click();
+    await page.getByText("L'état du duo est enregistré.").waitFor();
+    await page.getByText("Le tuteur n'est plus disponible").waitFor();
+    await page.getByRole("link", { name: "Proposer un autre duo à la personne" }).click();
     await page.getByRole("heading", { name: /^Proposer un duo à / }).waitFor();
+    assert.ok((await page.getByRole("cell", { name: /^Tuteur T-\d{5}$/ }).count()) > 0, "a mentor is suggested");
+    assert.ok((await page.getByText("Haddad").count()) === 0, "by pseudonym only");
     await check(page, "duo-proposer");
+    await page.getByRole("button", { name: /^Proposer ce duo/ }).first().click();
+    await page.getByText(/Le duo est proposé/).waitFor();
+    await check(page, "duo-propose");
   });
 }
 

@@ -1,7 +1,8 @@
-//! The demo's duos: two mentors registered by the demo agency (temp workers of occupations
+//! The demo's duos: three mentors registered by the demo agency (temp workers of occupations
 //! in tension that the demo advisor's people seek) and three duos with the advisor's people —
 //! one under way with its contacts, one silent for more than three weeks (the coordinator's
-//! alert), one just proposed that the agency answers for its mentor.
+//! alert), one just proposed that the agency answers for its mentor; the third mentor, free,
+//! lives where the silent duo's person does.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::{PersonName, RomeCode};
@@ -153,6 +154,12 @@ pub async fn seed_duos(
         let nadia = store
             .create_mentor(&mentor("Nadia", "Lefèvre", rome, 1)?, at(day(90)))
             .await?;
+        // Free, where the third person lives: suggested once their silent duo is stopped.
+        let near = store::NewMentor {
+            commune: third.record.commune.clone(),
+            ..mentor("Sofiane", "Haddad", rome, 1)?
+        };
+        store.create_mentor(&near, at(day(20))).await?;
         past.push(store::PastDuo {
             duo: store::NewDuo {
                 job_seeker_id: third.id,

@@ -543,6 +543,8 @@ struct DuoPage {
     chrome: Chrome,
     duo: DuoCard,
     coordinator: bool,
+    /// Proposed or under way (else another may be proposed to the person).
+    open: bool,
     contacts: Vec<ContactRow>,
     /// Contacts may be logged (accepted or active).
     may_log: bool,
@@ -581,7 +583,9 @@ pub async fn show(
         }
     }
     let may_log = matches!(view.state.as_str(), "accepted" | "active");
+    let open = model::DuoState::parse(&view.state).is_some_and(|s| s.is_open());
     Ok(render(&DuoPage {
+        open,
         chrome: Chrome::new(&principal, format!("Duo n° {id}"), "/duos")
             .notice(done(query.fait.as_deref())),
         coordinator,
