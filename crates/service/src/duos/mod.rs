@@ -166,7 +166,8 @@ pub fn suggest(
 
 /// The mentors suggested for a person on `today`: the occupations a duo can be about for
 /// them ([`duo_occupations`]), the mentors with a place left who practise one (one query),
-/// ranked ([`suggest`]). A person whose commune is unknown gets none.
+/// but not those the person was already paired with, ranked ([`suggest`]). A person whose
+/// commune is unknown gets none.
 pub async fn suggestions(
     store: &dyn store::Store,
     seeker: &model::JobSeeker,
@@ -187,7 +188,14 @@ pub async fn suggestions(
         .iter()
         .filter_map(|o| domain::RomeCode::parse(o.rome).ok())
         .collect();
-    let mentors = store.mentors_with_room(&romes).await?;
+    let paired: Vec<i64> = store
+        .duos_of_job_seeker(seeker.id)
+        .await?
+        .iter()
+        .map(|d| d.duo.mentor_id)
+        .collect();
+    let mut mentors = store.mentors_with_room(&romes).await?;
+    mentors.retain(|m| !paired.contains(&m.id));
     let found = suggest(
         &mentors,
         &occupations,
