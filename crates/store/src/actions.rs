@@ -135,6 +135,31 @@ both_backends! {
     }
 
     impl This {
+        /// Writes one outcome of the action `action_id` inside `tx`; its id.
+        async fn insert_outcome(
+            tx: &mut sqlx::Transaction<'_, Db>,
+            action_id: i64,
+            outcome: &NewOutcome,
+            recorded_at: DateTime<Utc>,
+        ) -> Result<i64> {
+            Ok(sqlx::query_scalar(
+                "INSERT INTO action_outcomes (action_id, job_seeker_id, kind, offer_id, \
+                 contract_type, contract_months, happened_on, recorded_by_user_id, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(action_id)
+            .bind(outcome.job_seeker_id)
+            .bind(outcome.kind.as_str())
+            .bind(outcome.offer_id)
+            .bind(outcome.contract_type.map(|c| c.as_str()))
+            .bind(outcome.contract_months.map(i64::from))
+            .bind(outcome.on)
+            .bind(outcome.recorded_by)
+            .bind(recorded_at)
+            .fetch_one(&mut **tx)
+            .await?)
+        }
+
         /// Creates a draft action and its gathering inside a write transaction.
         async fn create_action_in(
             tx: &mut sqlx::Transaction<'_, Db>,
@@ -286,22 +311,7 @@ both_backends! {
                         .to_string(),
                 ));
             }
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO action_outcomes (action_id, job_seeker_id, kind, offer_id, \
-                 contract_type, contract_months, happened_on, recorded_by_user_id, recorded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-            )
-            .bind(outcome.action_id)
-            .bind(outcome.job_seeker_id)
-            .bind(outcome.kind.as_str())
-            .bind(outcome.offer_id)
-            .bind(outcome.contract_type.map(|c| c.as_str()))
-            .bind(outcome.contract_months.map(i64::from))
-            .bind(outcome.on)
-            .bind(outcome.recorded_by)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
+            let id = This::insert_outcome(&mut tx, outcome.action_id, outcome, now).await?;
             tx.commit().await?;
             Ok(Outcome {
                 id,
@@ -474,22 +484,7 @@ both_backends! {
                     .await?;
                 }
                 for (outcome, recorded_at) in &past.outcomes {
-                    sqlx::query(
-                        "INSERT INTO action_outcomes (action_id, job_seeker_id, kind, offer_id, \
-                         contract_type, contract_months, happened_on, recorded_by_user_id, recorded_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(created.id)
-                    .bind(outcome.job_seeker_id)
-                    .bind(outcome.kind.as_str())
-                    .bind(outcome.offer_id)
-                    .bind(outcome.contract_type.map(|c| c.as_str()))
-                    .bind(outcome.contract_months.map(i64::from))
-                    .bind(outcome.on)
-                    .bind(outcome.recorded_by)
-                    .bind(recorded_at)
-                    .execute(&mut *tx)
-                    .await?;
+                    This::insert_outcome(&mut tx, created.id, outcome, *recorded_at).await?;
                 }
                 tx.commit().await?;
                 ids.push(created.id);

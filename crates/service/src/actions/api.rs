@@ -300,13 +300,6 @@ pub(crate) async fn get_action(
     Ok(Json(action_view(&state, &principal, &action).await?))
 }
 
-fn problem(path: impl Into<String>, message: impl Into<String>) -> FieldProblem {
-    FieldProblem {
-        path: path.into(),
-        message: message.into(),
-    }
-}
-
 /// The user's structures of a kind where their role writes actions.
 fn writing_seats(
     principal: &Principal,
@@ -351,7 +344,7 @@ pub(crate) async fn create_action(
     let mut problems = Vec::new();
     let kind = ActionKind::parse(request.kind.trim());
     if kind.is_none() {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "/kind",
             format!(
                 "one of {}",
@@ -365,7 +358,7 @@ pub(crate) async fn create_action(
     }
     let title = request.title.trim().to_string();
     if !(3..=model::text::LINE_CHARS).contains(&title.chars().count()) {
-        problems.push(problem("/title", "between 3 and 200 characters"));
+        problems.push(FieldProblem::new("/title", "between 3 and 200 characters"));
     }
     let description = request.description.trim().to_string();
     problems.extend(
@@ -385,11 +378,11 @@ pub(crate) async fn create_action(
     };
     match lead {
         Some(id) if active(id, StructureKind::FranceTravail) => {}
-        Some(id) => problems.push(problem(
+        Some(id) => problems.push(FieldProblem::new(
             "/lead",
             format!("structure {id} is not an active France Travail agency"),
         )),
-        None => problems.push(problem(
+        None => problems.push(FieldProblem::new(
             "/lead",
             "the France Travail agency that leads the action",
         )),
@@ -402,14 +395,14 @@ pub(crate) async fn create_action(
     partners.sort_unstable();
     partners.dedup();
     if partners.is_empty() || partners.len() > MOST_PARTNERS {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "/partners",
             format!("from 1 to {MOST_PARTNERS} agencies that co-organise it"),
         ));
     }
     for (i, id) in request.partners.iter().enumerate() {
         if !active(*id, StructureKind::AgenceEmploi) {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 format!("/partners/{i}"),
                 format!("structure {id} is not an active agence d'emploi"),
             ));
@@ -442,14 +435,17 @@ pub(crate) async fn create_action(
     offers.sort_unstable();
     offers.dedup();
     if offers.len() > MOST_OFFERS {
-        problems.push(problem("/offers", format!("at most {MOST_OFFERS} offers")));
+        problems.push(FieldProblem::new(
+            "/offers",
+            format!("at most {MOST_OFFERS} offers"),
+        ));
         offers.clear();
     }
     let mut romes: Vec<domain::RomeCode> = Vec::new();
     for (i, id) in request.offers.iter().enumerate().take(MOST_OFFERS) {
         let path = format!("/offers/{i}");
         let Some(offer) = state.store.offer_by_id(*id).await? else {
-            problems.push(problem(path, format!("no offer has the id {id}")));
+            problems.push(FieldProblem::new(path, format!("no offer has the id {id}")));
             continue;
         };
         let owner = state
@@ -464,18 +460,18 @@ pub(crate) async fn create_action(
                     .is_ok()
         });
         if !own {
-            problems.push(problem(
+            problems.push(FieldProblem::new(
                 path,
                 format!("offer {id} is not one of your structure's offers"),
             ));
         } else if offer.record.status != model::OfferStatus::Open {
-            problems.push(problem(path, format!("offer {id} is not open")));
+            problems.push(FieldProblem::new(path, format!("offer {id} is not open")));
         } else if request.romes.is_empty() {
             romes.push(offer.record.rome.clone());
         }
     }
     if request.romes.len() > MOST_ROMES {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "/romes",
             format!("at most {MOST_ROMES} occupations"),
         ));
@@ -483,13 +479,13 @@ pub(crate) async fn create_action(
     for (i, code) in request.romes.iter().enumerate().take(MOST_ROMES) {
         match domain::RomeCode::parse(code.trim()) {
             Ok(rome) => romes.push(rome),
-            Err(err) => problems.push(problem(format!("/romes/{i}"), err.to_string())),
+            Err(err) => problems.push(FieldProblem::new(format!("/romes/{i}"), err.to_string())),
         }
     }
     romes.sort();
     romes.dedup();
     if romes.is_empty() && request.romes.is_empty() && offers.is_empty() {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "/romes",
             "at least one occupation (a ROME code) or one offer",
         ));
@@ -507,14 +503,14 @@ pub(crate) async fn create_action(
                 Some(insee)
             }
             Ok(insee) => {
-                problems.push(problem(
+                problems.push(FieldProblem::new(
                     "/commune",
                     format!("{insee}: not a commune of the region served"),
                 ));
                 None
             }
             Err(err) => {
-                problems.push(problem("/commune", err.to_string()));
+                problems.push(FieldProblem::new("/commune", err.to_string()));
                 None
             }
         },
@@ -529,7 +525,7 @@ pub(crate) async fn create_action(
         model::text::PLACE_CHARS,
     ));
     if address.is_some() && commune.is_none() && request.commune.is_none() {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "/commune",
             "an address is in a commune: give its code",
         ));
@@ -541,7 +537,7 @@ pub(crate) async fn create_action(
         .filter(|p| !p.is_empty())
         .collect();
     if prerequisites.len() > MOST_PREREQUISITES {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "/prerequisites",
             format!("at most {MOST_PREREQUISITES} prerequisites"),
         ));
@@ -558,7 +554,7 @@ pub(crate) async fn create_action(
         match PublicTag::parse(tag.trim()) {
             Some(tag) if !public_tags.contains(&tag) => public_tags.push(tag),
             Some(_) => {}
-            None => problems.push(problem(
+            None => problems.push(FieldProblem::new(
                 format!("/public_tags/{i}"),
                 format!(
                     "one of {}",

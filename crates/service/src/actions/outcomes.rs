@@ -233,13 +233,9 @@ pub(crate) async fn record_outcome(
     let action = find(&state, id).await?;
     as_organiser(&principal, &action)?;
     let mut problems = Vec::new();
-    let problem = |path: &str, message: String| FieldProblem {
-        path: path.to_string(),
-        message,
-    };
     let kind = OutcomeKind::parse(request.kind.trim());
     if kind.is_none() {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "/kind",
             "interview, hire, training or immersion".to_string(),
         ));
@@ -250,7 +246,7 @@ pub(crate) async fn record_outcome(
         Some(code) => {
             let parsed = ContractType::parse(&code.to_ascii_uppercase());
             if parsed.is_none() {
-                problems.push(problem(
+                problems.push(FieldProblem::new(
                     "/contract_type",
                     format!("{code:?}: a contract type (CDI, CDD, MIS...)"),
                 ));
@@ -263,27 +259,27 @@ pub(crate) async fn record_outcome(
         .as_deref()
         .is_some_and(|c| !c.trim().is_empty());
     if hire && !contract_given {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "/contract_type",
             "a hire has a contract".to_string(),
         ));
     }
     if !hire && (contract_given || request.contract_months.is_some()) {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "/contract_type",
             "a contract is recorded for a hire only".to_string(),
         ));
     }
     match (contract, request.contract_months) {
-        (Some(ContractType::Cdi), Some(_)) => problems.push(problem(
+        (Some(ContractType::Cdi), Some(_)) => problems.push(FieldProblem::new(
             "/contract_months",
             "a CDI has no length".to_string(),
         )),
-        (Some(c), None) if hire && c != ContractType::Cdi => problems.push(problem(
+        (Some(c), None) if hire && c != ContractType::Cdi => problems.push(FieldProblem::new(
             "/contract_months",
             "the contract's length in months".to_string(),
         )),
-        (_, Some(m)) if !(1..=120).contains(&m) => problems.push(problem(
+        (_, Some(m)) if !(1..=120).contains(&m) => problems.push(FieldProblem::new(
             "/contract_months",
             format!("{m}: from 1 to 120 months"),
         )),
@@ -292,7 +288,7 @@ pub(crate) async fn record_outcome(
     if let Some(offer) = request.offer_id
         && !action.action.offers.contains(&offer)
     {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "/offer_id",
             format!("offer {offer} is not one of the action's"),
         ));
@@ -303,7 +299,7 @@ pub(crate) async fn record_outcome(
     let last =
         action.action.gathering.ends_at.date_naive() + Duration::days(2 * model::OUTCOME_DAYS);
     if on < first || on > last {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "/on",
             format!("from the action's day ({first}) to {last}"),
         ));

@@ -43,13 +43,6 @@ pub(crate) fn is_https_link(text: &str) -> bool {
         })
 }
 
-fn problem(path: &str, message: impl Into<String>) -> FieldProblem {
-    FieldProblem {
-        path: path.to_string(),
-        message: message.into(),
-    }
-}
-
 /// Checks a requested gathering, adding to `problems` what is wrong (each naming its field).
 pub(crate) fn check(
     requested: Requested<'_>,
@@ -67,7 +60,7 @@ pub(crate) fn check(
         default_seats,
     } = requested;
     if starts_at <= now {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "/starts_at",
             format!("{what} is organised in the future"),
         ));
@@ -77,10 +70,13 @@ pub(crate) fn check(
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty());
     if !on_site && online_link.is_none() {
-        problems.push(problem("/place", "give a place, an online link, or both"));
+        problems.push(FieldProblem::new(
+            "/place",
+            "give a place, an online link, or both",
+        ));
     }
     if online_link.as_deref().is_some_and(|l| !is_https_link(l)) {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "/online_link",
             "an https:// link to a host, without spaces or quotes",
         ));
@@ -94,7 +90,7 @@ pub(crate) fn check(
     let online_link = online_link.map(|l| url::Url::parse(&l).map_or(l, |u| u.to_string()));
     let ends_at = ends_at.unwrap_or(starts_at + Duration::hours(2));
     if ends_at <= starts_at || ends_at > starts_at + Duration::hours(LONGEST) {
-        problems.push(problem(
+        problems.push(FieldProblem::new(
             "/ends_at",
             format!("after the start, and at most {LONGEST} hours after it"),
         ));
@@ -107,12 +103,15 @@ pub(crate) fn check(
             (None | Some(0), false) => 0,
             (Some(n), true) if (1..=MOST_SEATS).contains(&n) => n,
             (Some(_), true) => {
-                problems.push(problem(path, format!("from 1 to {MOST_SEATS} seats")));
+                problems.push(FieldProblem::new(
+                    path,
+                    format!("from 1 to {MOST_SEATS} seats"),
+                ));
                 0
             }
             (Some(_), false) => {
                 let (how, needs) = how;
-                problems.push(problem(path, format!("seats {how} need {needs}")));
+                problems.push(FieldProblem::new(path, format!("seats {how} need {needs}")));
                 0
             }
         };
