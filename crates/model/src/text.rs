@@ -27,7 +27,13 @@ fn invisible_or_control(c: char, paragraph: bool) -> bool {
     (c.is_control() && !(paragraph && matches!(c, '\n' | '\r' | '\t')))
         || matches!(
             c,
-            '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            '\u{200B}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
         )
 }
 
@@ -37,11 +43,12 @@ fn problem(text: &str, max: usize, paragraph: bool) -> Option<String> {
     }
     if text.chars().any(|c| invisible_or_control(c, paragraph)) {
         return Some(if paragraph {
-            "holds a control character or a direction override (only line breaks and tabs are \
-             allowed)"
+            "holds a control character, an invisible one or a direction override (only line \
+             breaks and tabs are allowed)"
                 .to_string()
         } else {
-            "holds a control character, a line break or a direction override".to_string()
+            "holds a control character, a line break, an invisible one or a direction override"
+                .to_string()
         });
     }
     None
@@ -80,6 +87,8 @@ mod tests {
             "a\tb",
             "abc\u{202E}fdp.exe",
             "\u{2066}x",
+            "Be\u{200B}nali",
+            "\u{FEFF}Karim",
         ] {
             assert!(line_problem(bad, LINE_CHARS).is_some(), "{bad:?}");
         }

@@ -363,7 +363,7 @@ pub const NOT_HIRED_REASONS: &[&str] = &[
 /// Why a move is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoveError<S: std::fmt::Display = ReferralState> {
-    #[error("a referral cannot go from {from} to {to}")]
+    #[error("the record cannot go from {from} to {to}")]
     NotAllowed { from: S, to: S },
     #[error("going from {from} to {to} is not for {by}")]
     NotYours { from: S, to: S, by: String },
@@ -636,7 +636,7 @@ mod tests {
             check(S::Hired, S::Cancelled, Mover::OfferSide, None, None)
                 .unwrap_err()
                 .to_string(),
-            "a referral cannot go from hired to cancelled"
+            "the record cannot go from hired to cancelled"
         );
     }
 

@@ -66,14 +66,18 @@ pub trait Duos: Send + Sync {
     /// practise the occupation, or when the person is already in an open duo.
     async fn propose_duo(&self, duo: &NewDuo, now: DateTime<Utc>) -> Result<Duo>;
 
-    /// A lottery draw for a person: when `duo` is given (won), it is proposed as
-    /// [`Duos::propose_duo`] does, in the same transaction; a person is drawn once.
+    /// A lottery draw for a person, refused when they are already in an open duo or were
+    /// drawn before: won, the first of `candidates` (in the draw's random order) whose mentor
+    /// still has a place is proposed as [`Duos::propose_duo`] does, in the same transaction
+    /// (a winner whose candidates all filled up meanwhile stays a winner, without a duo);
+    /// lost, none. Either way the draw is kept: a person is drawn once.
     async fn record_draw(
         &self,
         job_seeker_id: i64,
         coordinator_id: i64,
         rome: &RomeCode,
-        duo: Option<&NewDuo>,
+        won: bool,
+        candidates: &[NewDuo],
         by: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<(DuoDraw, Option<Duo>)>;
@@ -97,7 +101,9 @@ pub trait Duos: Send + Sync {
     async fn duos_since(&self, since: DateTime<Utc>) -> Result<Vec<Duo>>;
 
     /// Moves a duo as the workflow allows: `on` is the day it starts (→ active) or ends (→
-    /// completed, stopped); `reason` a stop's.
+    /// completed, stopped), never before its proposal nor an end before its start; `reason`
+    /// a stop's. A side's yes (`mentor_agreed`, `seeker_agreed` or `accepted`) is read under
+    /// the lock: its own agreement, or the acceptance when the other side already agreed.
     async fn move_duo(
         &self,
         id: i64,
@@ -547,8 +553,8 @@ both_backends! {
             .await?;
             sqlx::query(
                 "UPDATE duos SET state = 'stopped', stop_reason = 'consent_withdrawn', \
-                 started_on = COALESCE(started_on, $1), ended_on = $1, changed_at = $2 \
-                 WHERE mentor_id = $3 AND state IN ('accepted', 'active')",
+                 ended_on = $1, changed_at = $2 WHERE mentor_id = $3 \
+                 AND state IN ('accepted', 'active')",
             )
             .bind(today)
             .bind(now)
@@ -563,6 +569,19 @@ both_backends! {
 
         async fn propose_duo(&self, duo: &NewDuo, now: DateTime<Utc>) -> Result<Duo> {
             let mut tx = self.begin_write().await?;
+            let lost: Option<bool> = sqlx::query_scalar(
+                "SELECT won FROM duo_draws WHERE job_seeker_id = $1",
+            )
+            .bind(duo.job_seeker_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if lost == Some(false) {
+                return Err(StoreError::Conflict(
+                    "job_seeker_id: this person lost the pilot's lottery: they stay in its \
+                     comparison group, without a duo"
+                        .to_string(),
+                ));
+            }
             let proposed = This::propose_in(&mut tx, duo, true, now).await?;
             tx.commit().await?;
             Ok(proposed)
@@ -573,15 +592,48 @@ both_backends! {
             job_seeker_id: i64,
             coordinator_id: i64,
             rome: &RomeCode,
-            duo: Option<&NewDuo>,
+            won: bool,
+            candidates: &[NewDuo],
             by: Option<i64>,
             now: DateTime<Utc>,
         ) -> Result<(DuoDraw, Option<Duo>)> {
             let mut tx = self.begin_write().await?;
-            let proposed = match duo {
-                Some(duo) => Some(This::propose_in(&mut tx, duo, true, now).await?),
-                None => None,
-            };
+            let open: Option<i64> = sqlx::query_scalar(&format!(
+                "SELECT id FROM duos WHERE job_seeker_id = $1 AND state IN {OPEN_STATES} LIMIT 1"
+            ))
+            .bind(job_seeker_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if open.is_some() {
+                return Err(StoreError::Conflict(
+                    "job_seeker_id: this person is already in a duo that is proposed or under way"
+                        .to_string(),
+                ));
+            }
+            let drawn: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM duo_draws WHERE job_seeker_id = $1")
+                    .bind(job_seeker_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if drawn.is_some() {
+                return Err(StoreError::Conflict(
+                    "job_seeker_id: this person already entered the lottery".to_string(),
+                ));
+            }
+            let mut proposed = None;
+            if won {
+                for candidate in candidates {
+                    // A mentor who filled up meanwhile refuses before anything is written.
+                    match This::propose_in(&mut tx, candidate, true, now).await {
+                        Ok(duo) => {
+                            proposed = Some(duo);
+                            break;
+                        }
+                        Err(StoreError::Conflict(message)) if message.starts_with("mentor_id") => {}
+                        Err(other) => return Err(other),
+                    }
+                }
+            }
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO duo_draws (job_seeker_id, coordinator_id, rome, won, duo_id, \
                  drawn_by_user_id, drawn_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -589,7 +641,7 @@ both_backends! {
             .bind(job_seeker_id)
             .bind(coordinator_id)
             .bind(rome.as_str())
-            .bind(proposed.is_some())
+            .bind(won)
             .bind(proposed.as_ref().map(|d| d.id))
             .bind(by)
             .bind(now)
@@ -601,7 +653,7 @@ both_backends! {
                 job_seeker_id,
                 coordinator_id,
                 rome: rome.clone(),
-                won: proposed.is_some(),
+                won,
                 duo_id: proposed.as_ref().map(|d| d.id),
                 drawn_at: now,
                 drawn_by: by,
@@ -667,9 +719,35 @@ both_backends! {
                 .into_iter()
                 .next()
                 .ok_or_else(|| StoreError::NotFound(format!("duo {id}")))?;
+            // A side's yes, read under the lock: its own agreement while the other side has
+            // not said yes, the acceptance once it has (two yeses at once both count).
+            let to = match (to, duo.state, by) {
+                (
+                    DuoState::MentorAgreed | DuoState::SeekerAgreed | DuoState::Accepted,
+                    DuoState::Proposed,
+                    workflow::Mover::MentorSide,
+                ) => DuoState::MentorAgreed,
+                (
+                    DuoState::MentorAgreed | DuoState::SeekerAgreed | DuoState::Accepted,
+                    DuoState::Proposed,
+                    workflow::Mover::PersonSide,
+                ) => DuoState::SeekerAgreed,
+                (
+                    DuoState::MentorAgreed | DuoState::SeekerAgreed | DuoState::Accepted,
+                    DuoState::MentorAgreed | DuoState::SeekerAgreed,
+                    _,
+                ) => DuoState::Accepted,
+                _ => to,
+            };
             workflow::DUOS
                 .check(duo.state, to, by, None, reason)
                 .map_err(|err| StoreError::Conflict(format!("state: {err}")))?;
+            // Its days: never before its proposal, an end never before its start.
+            if on < duo.proposed_at.date_naive() {
+                return Err(StoreError::Conflict(
+                    "on: a duo starts and ends on or after the day it was proposed".to_string(),
+                ));
+            }
             match to {
                 DuoState::Active => duo.started_on = Some(on),
                 DuoState::Completed | DuoState::Stopped => {
@@ -678,7 +756,7 @@ both_backends! {
                             "on: a duo ends on or after the day it started".to_string(),
                         ));
                     }
-                    duo.started_on = duo.started_on.or(Some(on));
+                    // A duo stopped before it started keeps no start: it never happened.
                     duo.ended_on = Some(on);
                 }
                 _ => {}

@@ -54,7 +54,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The unique keys a write can collide with: the constraint's name on PostgreSQL, what SQLite
 /// says of it, and the field and reason both backends answer.
-const UNIQUE_KEYS: [(&str, &str, &str, &str); 13] = [
+const UNIQUE_KEYS: [(&str, &str, &str, &str); 14] = [
     (
         "users_email",
         "index 'users_email'",
@@ -126,6 +126,12 @@ const UNIQUE_KEYS: [(&str, &str, &str, &str); 13] = [
         "duo_outcomes.duo_id, duo_outcomes.milestone",
         "milestone",
         "this duo's outcome is already recorded at this milestone",
+    ),
+    (
+        "mentors_email_once",
+        "mentors.agency_structure_id, mentors.email",
+        "email",
+        "this agency already has a mentor with this e-mail address",
     ),
     (
         "duo_draws_once",

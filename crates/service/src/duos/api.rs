@@ -4,6 +4,7 @@
 //! the mentor. Each side sees the other by pseudonym until both accepted; every name shown
 //! is audited.
 
+use super::Suggestion;
 use super::mentors::{coordinated_person, find_mentor, suggestions_for};
 use crate::actions::api::StructureRef;
 use crate::api::*;
@@ -141,6 +142,22 @@ pub struct DuosQuery {
     pub silent: Option<bool>,
 }
 
+/// A number drawn uniformly below `bound` (at least 1) from the system's randomness.
+fn random_below(bound: u64) -> AppResult<u64> {
+    let bound = bound.max(1);
+    // Rejection sampling: no bias toward the small numbers.
+    let zone = u64::MAX - u64::MAX % bound;
+    loop {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes)
+            .map_err(|err| ApiError::Internal(format!("no randomness: {err}")))?;
+        let roll = u64::from_le_bytes(bytes);
+        if roll < zone {
+            return Ok(roll % bound);
+        }
+    }
+}
+
 /// The most duos a list shows.
 const LIST: u32 = 500;
 /// The odds of winning a draw: one in two, so that winners and losers compare.
@@ -176,21 +193,33 @@ pub(crate) fn side_of(principal: &Principal, duo: &Duo, verb: Verb) -> AppResult
         principal
             .grant(Resource::Duos, verb, None)
             .map_err(forbidden)?;
-        Err(forbidden(
-            "this duo is coordinated by another agency and its mentor is another agency's: \
-             only its two sides see it"
-                .to_string(),
-        ))
+        Err(forbidden(NOT_A_SIDE.to_string()))
     }
 }
 
-pub(crate) async fn find_duo(state: &AppState, id: i64) -> AppResult<Duo> {
-    state
-        .store
-        .duo(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("duo {id}")))
+/// A duo and the side the user answers for (`verb`). The role's right is asked first, and
+/// an unknown id is refused like another side's duo: nobody lists every duo, so ids tell
+/// nothing.
+pub(crate) async fn duo_and_side(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    verb: Verb,
+) -> AppResult<(Duo, Mover)> {
+    principal
+        .grant(Resource::Duos, verb, None)
+        .map_err(forbidden)?;
+    match state.store.duo(id).await? {
+        Some(duo) => {
+            let side = side_of(principal, &duo, verb)?;
+            Ok((duo, side))
+        }
+        None => Err(forbidden(NOT_A_SIDE.to_string())),
+    }
 }
+
+const NOT_A_SIDE: &str = "this duo is coordinated by another agency and its mentor is \
+    another agency's: only its two sides see it";
 
 /// The states a side may move a duo to now, by the workflow.
 fn moves_for(duo: &Duo, side: Mover) -> Vec<String> {
@@ -219,7 +248,8 @@ pub(crate) async fn duo_view(
     let r = &seeker.record;
     let mentor = find_mentor(state, duo.duo.mentor_id).await?;
     let m = &mentor.mentor;
-    let mentor_shown = side == Mover::MentorSide || revealed;
+    // The coordinator knows the mentor once both said yes, and while they volunteer.
+    let mentor_shown = side == Mover::MentorSide || (revealed && mentor.withdrawn_at.is_none());
     let today = state.now().date_naive();
     Ok(DuoView {
         id: duo.id,
@@ -370,33 +400,40 @@ pub(crate) async fn draw_duo(
             "no eligible mentor for this person: there is nothing to draw".to_string(),
         ));
     }
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes)
-        .map_err(|err| ApiError::Internal(format!("no randomness: {err}")))?;
-    let roll = u64::from_le_bytes(bytes);
-    let won = roll % WIN_ONE_IN == 0;
-    let picked = usize::try_from((roll / WIN_ONE_IN) % eligible.len() as u64).unwrap_or(0);
-    let chosen = eligible.get(picked).filter(|_| won);
-    let rome = chosen
-        .and_then(|s| RomeCode::parse(s.rome).ok())
-        .or_else(|| eligible.first().and_then(|s| RomeCode::parse(s.rome).ok()))
+    // One chance in two; the eligible mentors in a random order (Fisher–Yates), the first
+    // with a place left when the draw is written getting the duo.
+    let won = random_below(WIN_ONE_IN)? == 0;
+    let mut order: Vec<&Suggestion> = eligible.iter().collect();
+    for i in (1..order.len()).rev() {
+        let j = usize::try_from(random_below(i as u64 + 1)?).unwrap_or(0);
+        order.swap(i, j);
+    }
+    let candidates: Vec<NewDuo> = order
+        .iter()
+        .filter_map(|s| {
+            Some(NewDuo {
+                job_seeker_id: seeker.id,
+                mentor_id: s.mentor_id,
+                rome: RomeCode::parse(s.rome).ok()?,
+                months,
+                coordinator_id: agency,
+                drawn: true,
+                proposed_by: Some(principal.user.id),
+            })
+        })
+        .collect();
+    let rome = candidates
+        .first()
+        .map(|c| c.rome.clone())
         .ok_or_else(|| ApiError::Internal("a suggestion without its occupation".to_string()))?;
-    let new = chosen.map(|s| NewDuo {
-        job_seeker_id: seeker.id,
-        mentor_id: s.mentor_id,
-        rome: rome.clone(),
-        months,
-        coordinator_id: agency,
-        drawn: true,
-        proposed_by: Some(principal.user.id),
-    });
     let (draw, duo) = state
         .store
         .record_draw(
             seeker.id,
             agency,
             &rome,
-            new.as_ref(),
+            won,
+            &candidates,
             Some(principal.user.id),
             state.now(),
         )
@@ -472,8 +509,7 @@ pub(crate) async fn get_duo(
     principal: Principal,
     Path(id): Path<i64>,
 ) -> AppResult<Json<DuoView>> {
-    let duo = find_duo(&state, id).await?;
-    let side = side_of(&principal, &duo, Verb::Read)?;
+    let (duo, side) = duo_and_side(&state, &principal, id, Verb::Read).await?;
     let mut named = Vec::new();
     let view = duo_view(&state, &duo, side, &mut named).await?;
     audit_named(&state, &principal, &named, Some(id)).await?;
@@ -494,25 +530,17 @@ pub(crate) async fn move_duo(
     Path(id): Path<i64>,
     JsonBody(request): JsonBody<MoveDuoRequest>,
 ) -> AppResult<Json<DuoView>> {
-    let duo = find_duo(&state, id).await?;
-    let side = side_of(&principal, &duo, Verb::Write)?;
-    let mut to = DuoState::parse(request.to.trim()).ok_or_else(|| {
-        ApiError::field(
-            "/to",
-            "mentor_agreed, seeker_agreed, accepted, declined, active, completed or stopped",
-        )
-    })?;
-    // A side's yes: "accepted" when the other side already agreed, its own agreement else.
-    if matches!(
-        to,
-        DuoState::Accepted | DuoState::MentorAgreed | DuoState::SeekerAgreed
-    ) {
-        to = match (duo.state, side) {
-            (DuoState::Proposed, Mover::MentorSide) => DuoState::MentorAgreed,
-            (DuoState::Proposed, _) => DuoState::SeekerAgreed,
-            _ => DuoState::Accepted,
-        };
-    }
+    let (_, side) = duo_and_side(&state, &principal, id, Verb::Write).await?;
+    // A side's yes (mentor_agreed, seeker_agreed or accepted) is read by the store under
+    // its lock: the side's own agreement, or the acceptance once the other side agreed.
+    let to = DuoState::parse(request.to.trim())
+        .filter(|s| *s != DuoState::Proposed)
+        .ok_or_else(|| {
+            ApiError::field(
+                "/to",
+                "mentor_agreed, seeker_agreed, accepted, declined, active, completed or stopped",
+            )
+        })?;
     let reason = request
         .reason
         .as_deref()
@@ -563,8 +591,7 @@ pub(crate) async fn log_contact(
     Path(id): Path<i64>,
     JsonBody(request): JsonBody<NewContactRequest>,
 ) -> AppResult<(StatusCode, Json<ContactView>)> {
-    let duo = find_duo(&state, id).await?;
-    let side = side_of(&principal, &duo, Verb::Write)?;
+    let (_, side) = duo_and_side(&state, &principal, id, Verb::Write).await?;
     let mut problems = Vec::new();
     let kind = ContactKind::parse(request.kind.trim());
     if kind.is_none() {
@@ -636,8 +663,7 @@ pub(crate) async fn list_contacts(
     principal: Principal,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<ContactView>>> {
-    let duo = find_duo(&state, id).await?;
-    let side = side_of(&principal, &duo, Verb::Read)?;
+    let (_, side) = duo_and_side(&state, &principal, id, Verb::Read).await?;
     let contacts = state.store.contacts_of_duo(id).await?;
     Ok(Json(
         contacts.iter().map(|c| contact_view(c, side)).collect(),
@@ -656,8 +682,8 @@ pub(crate) async fn record_outcome(
     Path(id): Path<i64>,
     JsonBody(request): JsonBody<DuoOutcomeRequest>,
 ) -> AppResult<(StatusCode, Json<DuoOutcomeView>)> {
-    let duo = find_duo(&state, id).await?;
-    if side_of(&principal, &duo, Verb::Write)? != Mover::PersonSide {
+    let (_, side) = duo_and_side(&state, &principal, id, Verb::Write).await?;
+    if side != Mover::PersonSide {
         return Err(forbidden(
             "a duo's outcome is recorded by its coordinator, the person's agency".to_string(),
         ));
@@ -715,8 +741,7 @@ pub(crate) async fn list_outcomes(
     principal: Principal,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<DuoOutcomeView>>> {
-    let duo = find_duo(&state, id).await?;
-    side_of(&principal, &duo, Verb::Read)?;
+    duo_and_side(&state, &principal, id, Verb::Read).await?;
     let outcomes = state.store.outcomes_of_duo(id).await?;
     Ok(Json(
         outcomes

@@ -94,6 +94,32 @@ pub struct MentorSuggestionsView {
     pub mentors: Vec<MentorSuggestionView>,
 }
 
+/// A mentor the user reaches (`verb`): the role's right asked first; to whoever may not list
+/// every mentor, an unknown id is refused like another agency's mentor, so that ids tell
+/// nothing.
+async fn mentor_to_reach(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    verb: Verb,
+) -> AppResult<Mentor> {
+    let widest = principal
+        .grant(Resource::Mentors, verb, None)
+        .map_err(forbidden)?;
+    match state.store.mentor(id).await? {
+        Some(mentor) => {
+            principal
+                .grant(Resource::Mentors, verb, Some(mentor.mentor.agency_id))
+                .map_err(forbidden)?;
+            Ok(mentor)
+        }
+        None if widest.rule.reach == Reach::Any => Err(ApiError::NotFound(format!("mentor {id}"))),
+        None => Err(forbidden(
+            "this mentor is another agency's: an agency reads and withdraws its own".to_string(),
+        )),
+    }
+}
+
 pub(crate) async fn find_mentor(state: &AppState, id: i64) -> AppResult<Mentor> {
     state
         .store
@@ -182,13 +208,7 @@ pub(crate) async fn get_mentor(
     principal: Principal,
     Path(id): Path<i64>,
 ) -> AppResult<Json<MentorView>> {
-    principal
-        .grant(Resource::Mentors, Verb::Read, None)
-        .map_err(forbidden)?;
-    let mentor = find_mentor(&state, id).await?;
-    principal
-        .grant(Resource::Mentors, Verb::Read, Some(mentor.mentor.agency_id))
-        .map_err(forbidden)?;
+    let mentor = mentor_to_reach(&state, &principal, id, Verb::Read).await?;
     // A coordinator whose duo with the mentor both sides accepted knows who they are.
     let mine = seats_with(&principal, Resource::Duos, Verb::Read);
     let revealed = state
@@ -196,7 +216,8 @@ pub(crate) async fn get_mentor(
         .duos_of_mentor(id)
         .await?
         .iter()
-        .any(|d| d.state.was_accepted() && mine.contains(&d.duo.coordinator_id));
+        .any(|d| d.state.was_accepted() && mine.contains(&d.duo.coordinator_id))
+        && mentor.withdrawn_at.is_none();
     Ok(Json(
         mentor_view(&state, &principal, &mentor, revealed).await?,
     ))
@@ -229,6 +250,10 @@ pub(crate) async fn create_mentor(
     let today = state.now().date_naive();
     let mut problems = Vec::new();
     let name = |path: &str, text: &str, problems: &mut Vec<FieldProblem>| {
+        if let Some(problem) = model::text::line_problem(text.trim(), 100) {
+            problems.push(FieldProblem::new(path, problem));
+            return None;
+        }
         PersonName::parse(text.trim())
             .map_err(|err| problems.push(FieldProblem::new(path, err.to_string())))
             .ok()
@@ -384,17 +409,7 @@ pub(crate) async fn withdraw_mentor(
     principal: Principal,
     Path(id): Path<i64>,
 ) -> AppResult<Json<MentorView>> {
-    principal
-        .grant(Resource::Mentors, Verb::Write, None)
-        .map_err(forbidden)?;
-    let mentor = find_mentor(&state, id).await?;
-    principal
-        .grant(
-            Resource::Mentors,
-            Verb::Write,
-            Some(mentor.mentor.agency_id),
-        )
-        .map_err(forbidden)?;
+    mentor_to_reach(&state, &principal, id, Verb::Write).await?;
     let withdrawn = state.store.withdraw_mentor(id, state.now()).await?;
     state
         .audit_one(principal.event("mentor.withdraw", "mentor", id, json!({})))

@@ -257,6 +257,13 @@ pub async fn create_mentor(
                 None
             }),
     };
+    let capacity = match get("places").as_str() {
+        "" => None,
+        typed => typed.parse::<u8>().ok().or_else(|| {
+            set_error(&mut fields, "places", mentor_problem("places"));
+            None
+        }),
+    };
     if forms::has_errors(&fields) {
         return mentors_page(&state, &principal, fields, None, true).await;
     }
@@ -270,7 +277,7 @@ pub async fn create_mentor(
         occupations,
         available_from,
         hours_per_month: hours.and_then(|h| u8::try_from(h).ok()).unwrap_or(0),
-        capacity: get("places").parse().ok(),
+        capacity,
         consent: !get("consentement").is_empty(),
         consent_on: None,
     };
@@ -811,6 +818,19 @@ pub async fn suggestions(
     }))
 }
 
+/// The duo's length typed in a form: none for the default, else 1 to 9 months.
+fn months_of(typed: &str) -> Result<Option<u8>, PageError> {
+    match typed {
+        "" => Ok(None),
+        typed => typed
+            .parse::<u8>()
+            .ok()
+            .filter(|m| (1..=model::DUO_MONTHS_MAX).contains(m))
+            .map(Some)
+            .ok_or_else(|| ApiError::Refused("Une durée de duo de 1 à 9 mois.".to_string()).into()),
+    }
+}
+
 pub async fn propose(
     State(state): St,
     Viewer(principal): Viewer,
@@ -825,7 +845,7 @@ pub async fn propose(
         job_seeker_id: id,
         mentor_id,
         rome: get("metier"),
-        months: get("mois").parse().ok(),
+        months: months_of(&get("mois"))?,
     };
     let (_, axum::Json(duo)) =
         in_french(duos_api::propose_duo(State(state), principal, JsonBody(request)).await)?;
@@ -840,7 +860,7 @@ pub async fn draw(
 ) -> PageResult {
     let request = DuoDrawRequest {
         job_seeker_id: id,
-        months: trimmed(&form, "mois").parse().ok(),
+        months: months_of(&trimmed(&form, "mois"))?,
     };
     let (_, axum::Json(drawn)) =
         in_french(duos_api::draw_duo(State(state), principal, JsonBody(request)).await)?;

@@ -85,6 +85,19 @@ pub async fn a_mentor_is_registered_suggested_and_a_duo_formed_and_logged(db: Te
         "{body}"
     );
     assert!(store.mentors_of_agency(x).await.unwrap().is_empty());
+    // A name must be printable: no direction override, no invisible character.
+    let (status, body) = recruiter
+        .post(
+            "/api/v1/mentors",
+            &json!({
+                "first_name": "\u{202e}Karim", "last_name": "Be\u{200b}nali",
+                "commune": "93066", "occupations": [{ "rome": "N1101", "months": 12 }],
+                "hours_per_month": 8, "consent": true,
+            }),
+        )
+        .await;
+    assert_eq!(paths(&body), ["/first_name", "/last_name"], "{body}");
+    assert_eq!(status, 422);
     // Only an agency registers its mentors.
     let (status, _) = advisor
         .post(
@@ -159,6 +172,15 @@ pub async fn a_mentor_is_registered_suggested_and_a_duo_formed_and_logged(db: Te
     );
     let (status, _) = other_agency.get(&format!("/api/v1/duos/{duo}")).await;
     assert_eq!(status, 403);
+    // An id nobody has is refused like another side's: ids tell nothing.
+    for client in [&other_agency, &recruiter, &steering] {
+        let (status, body) = client.get("/api/v1/duos/999999").await;
+        assert_eq!(status, 403, "{body}");
+    }
+    let (status, _) = other_agency.get("/api/v1/mentors/999999").await;
+    assert_eq!(status, 403);
+    let (status, _) = advisor.get("/api/v1/mentors/999999").await;
+    assert_eq!(status, 404);
     let (status, _) = other_advisor.get(&format!("/api/v1/duos/{duo}")).await;
     assert_eq!(status, 403);
     let (status, _) = recruiter
@@ -384,6 +406,17 @@ pub async fn the_lottery_draws_once_silent_duos_alert_and_a_withdrawal_stops_duo
     }
     let draws = store.draws().await.unwrap();
     assert_eq!((draws.len(), draws[0].won), (1, won));
+    if !won {
+        // A loser stays in the comparison group: no duo by a direct proposal either.
+        let (status, body) = advisor
+            .post(
+                "/api/v1/duos",
+                &json!({ "job_seeker_id": seeker, "mentor_id": mentor, "rome": rome }),
+            )
+            .await;
+        assert_eq!(status, 409, "{body}");
+        assert!(message_of(&body).contains("lottery"), "{body}");
+    }
     let (status, body) = advisor
         .post("/api/v1/duos/draw", &json!({ "job_seeker_id": seeker }))
         .await;
@@ -445,6 +478,14 @@ pub async fn the_lottery_draws_once_silent_duos_alert_and_a_withdrawal_stops_duo
         (&json!("stopped"), &json!("consent_withdrawn")),
         "{body}"
     );
+    // Once withdrawn, the mentor is no longer named to the coordinator.
+    assert_eq!(
+        (&body["mentor"]["name"], &body["mentor"]["email"]),
+        (&Value::Null, &Value::Null),
+        "{body}"
+    );
+    let (_, body) = advisor.get(&format!("/api/v1/mentors/{mentor}")).await;
+    assert_eq!(body["name"], Value::Null, "{body}");
     let (_, body) = advisor
         .get(&format!("/api/v1/job-seekers/{seeker}/mentors"))
         .await;

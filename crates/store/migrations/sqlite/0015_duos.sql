@@ -20,6 +20,9 @@ CREATE TABLE mentors (
     withdrawn_at        TEXT
 ) STRICT;
 CREATE INDEX mentors_agency ON mentors (agency_structure_id);
+-- A temp worker volunteers once with an agency (by e-mail address, while volunteering).
+CREATE UNIQUE INDEX mentors_email_once ON mentors (agency_structure_id, email)
+    WHERE email IS NOT NULL AND withdrawn_at IS NULL;
 
 CREATE TABLE mentor_occupations (
     mentor_id INTEGER NOT NULL REFERENCES mentors (id) ON DELETE CASCADE,

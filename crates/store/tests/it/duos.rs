@@ -47,6 +47,13 @@ fn new_mentor(agency: i64, capacity: u8) -> NewMentor {
     }
 }
 
+fn new_mentor_named(agency: i64, first: &str, capacity: u8) -> NewMentor {
+    NewMentor {
+        first_name: PersonName::parse(first).unwrap(),
+        ..new_mentor(agency, capacity)
+    }
+}
+
 fn new_duo(person: i64, mentor: i64, coordinator: i64) -> NewDuo {
     NewDuo {
         job_seeker_id: person,
@@ -150,25 +157,19 @@ pub async fn duos_move_as_the_workflow_allows_and_record_their_outcomes(db: &Tes
         logged_by: None,
     };
     conflict(store.log_contact(&contact(3), at(3)).await, "duo_id");
-    // The mentor's side may not answer for the person, nor the reverse.
+    // Each side's yes is its own, whatever it asks: the mentor's side cannot answer for the
+    // person, nor start a duo only one side agreed to.
     use workflow::Mover::{MentorSide, PersonSide};
     conflict(
         store
-            .move_duo(
-                duo.id,
-                DuoState::SeekerAgreed,
-                MentorSide,
-                None,
-                day(3),
-                at(3),
-            )
+            .move_duo(duo.id, DuoState::Active, PersonSide, None, day(3), at(3))
             .await,
         "state",
     );
     let agreed = store
         .move_duo(
             duo.id,
-            DuoState::MentorAgreed,
+            DuoState::SeekerAgreed,
             MentorSide,
             None,
             day(3),
@@ -419,48 +420,163 @@ pub async fn concurrent_proposals_never_exceed_a_mentors_places(db: &TestDb) {
     assert_eq!(store.mentor(mentor.id).await.unwrap().unwrap().open_duos, 2);
 }
 
-/// A draw won proposes its duo in the same transaction; a lost one keeps no duo; a person is
-/// drawn once; a won draw whose mentor has no place left stores nothing.
+/// A won draw proposes the first of its candidates whose mentor has a place left, in the
+/// same transaction, and stays won when none has; a lost one keeps no duo, and its person
+/// gets none by a direct proposal either; a person in an open duo is not drawn; a person is
+/// drawn once.
 pub async fn a_person_is_drawn_once_and_a_won_draw_proposes_its_duo(db: &TestDb) {
     let store = db.store();
     let (ft, agency, people) = region(store, 2).await;
-    let mentor = store
+    let full = store
         .create_mentor(&new_mentor(agency, 1), at(1))
         .await
         .unwrap();
-    let mut drawn = new_duo(people[0], mentor.id, ft);
-    drawn.drawn = true;
+    let free = store
+        .create_mentor(&new_mentor_named(agency, "Sonia", 1), at(1))
+        .await
+        .unwrap();
+    let other = region_more(store, 3).await;
+    store
+        .propose_duo(&new_duo(other, full.id, ft), at(1))
+        .await
+        .unwrap();
+    let drawn = |person: i64, mentor: i64| NewDuo {
+        drawn: true,
+        ..new_duo(person, mentor, ft)
+    };
+    // In an open duo: not drawn, nothing kept.
+    conflict(
+        store
+            .record_draw(
+                other,
+                ft,
+                &rome("F1703"),
+                true,
+                &[drawn(other, free.id)],
+                None,
+                at(2),
+            )
+            .await,
+        "job_seeker_id",
+    );
+    // Won: the full mentor is passed over for the free one.
     let (draw, duo) = store
-        .record_draw(people[0], ft, &rome("F1703"), Some(&drawn), None, at(2))
+        .record_draw(
+            people[0],
+            ft,
+            &rome("F1703"),
+            true,
+            &[drawn(people[0], full.id), drawn(people[0], free.id)],
+            None,
+            at(2),
+        )
         .await
         .unwrap();
     let duo = duo.unwrap();
     assert!(draw.won && duo.duo.drawn);
-    assert_eq!(draw.duo_id, Some(duo.id));
-    let more = region_more(store, 3).await;
-    let mut full = new_duo(more, mentor.id, ft);
-    full.drawn = true;
-    conflict(
-        store
-            .record_draw(more, ft, &rome("F1703"), Some(&full), None, at(2))
-            .await,
-        "mentor_id",
-    );
-    assert!(store.draws().await.unwrap().len() == 1);
+    assert_eq!((draw.duo_id, duo.duo.mentor_id), (Some(duo.id), free.id));
+    // Won with every candidate full: a winner without a duo.
+    let late = region_more(store, 4).await;
+    let (won_alone, none) = store
+        .record_draw(
+            late,
+            ft,
+            &rome("F1703"),
+            true,
+            &[drawn(late, full.id)],
+            None,
+            at(2),
+        )
+        .await
+        .unwrap();
+    assert!(won_alone.won && won_alone.duo_id.is_none() && none.is_none());
+    // Lost: no duo, and none by a direct proposal either (the comparison group).
     let (lost, none) = store
-        .record_draw(people[1], ft, &rome("F1703"), None, None, at(2))
+        .record_draw(
+            people[1],
+            ft,
+            &rome("F1703"),
+            false,
+            &[drawn(people[1], free.id)],
+            None,
+            at(2),
+        )
         .await
         .unwrap();
     assert!(!lost.won && none.is_none() && lost.duo_id.is_none());
     conflict(
         store
-            .record_draw(people[1], ft, &rome("F1703"), None, None, at(3))
+            .propose_duo(&new_duo(people[1], free.id, ft), at(3))
+            .await,
+        "job_seeker_id",
+    );
+    conflict(
+        store
+            .record_draw(people[1], ft, &rome("F1703"), true, &[], None, at(3))
             .await,
         "job_seeker_id",
     );
     let draws = store.draws().await.unwrap();
-    assert_eq!(draws.len(), 2);
-    assert_eq!(draws[1], lost);
+    assert_eq!(draws.len(), 3);
+    assert_eq!(draws[2], lost);
+}
+
+/// Both sides saying yes at once: the duo is accepted, whichever comes first; its days are
+/// never before its proposal; a duo stopped before it started has no start.
+pub async fn both_yeses_at_once_accept_and_days_follow_the_proposal(db: &TestDb) {
+    let store: Arc<dyn Store> = db.store.clone();
+    let (ft, agency, people) = region(store.as_ref(), 2).await;
+    let mentor = store
+        .create_mentor(&new_mentor(agency, 2), at(1))
+        .await
+        .unwrap();
+    let duo = store
+        .propose_duo(&new_duo(people[0], mentor.id, ft), at(5))
+        .await
+        .unwrap();
+    use workflow::Mover::{MentorSide, PersonSide};
+    let mut tasks = Vec::new();
+    for side in [MentorSide, PersonSide] {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .move_duo(duo.id, DuoState::Accepted, side, None, day(5), at(5))
+                .await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(
+        store.duo(duo.id).await.unwrap().unwrap().state,
+        DuoState::Accepted
+    );
+    conflict(
+        store
+            .move_duo(duo.id, DuoState::Active, PersonSide, None, day(4), at(6))
+            .await,
+        "on",
+    );
+    let stopped = store
+        .move_duo(
+            duo.id,
+            DuoState::Stopped,
+            MentorSide,
+            Some("mentor_unavailable"),
+            day(6),
+            at(6),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (stopped.state, stopped.started_on, stopped.ended_on),
+        (DuoState::Stopped, None, Some(day(6)))
+    );
+    // A temp worker volunteers once with an agency, by e-mail address.
+    let mut twice = new_mentor(agency, 1);
+    twice.email = Some(domain::Email::parse("karim@interim.fr").unwrap());
+    store.create_mentor(&twice, at(2)).await.unwrap();
+    conflict(store.create_mentor(&twice, at(2)).await, "email");
 }
 
 /// The evaluation reads the people seeking an occupation (their department's commune,

@@ -76,6 +76,7 @@ contract_tests!(
     a_mentors_places_hold_and_a_withdrawal_closes_their_duos,
     concurrent_proposals_never_exceed_a_mentors_places,
     a_person_is_drawn_once_and_a_won_draw_proposes_its_duo,
+    both_yeses_at_once_accept_and_days_follow_the_proposal,
     the_evaluation_reads_its_population_and_the_recorded_hires,
     past_duos_are_written_whole,
     reminders_are_taken_once_and_messages_marked,
