@@ -146,6 +146,7 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(duos::draw_duo))
         .routes(routes!(duos::duo_counts))
         .routes(routes!(duos::duo_evaluation))
+        .routes(routes!(duos::duo_candidates))
         .routes(routes!(duos::get_duo))
         .routes(routes!(duos::move_duo))
         .routes(routes!(duos::log_contact, duos::list_contacts))

@@ -914,3 +914,77 @@ pub(crate) async fn duo_evaluation(
         unmatched: (unmatched >= MIN_PEOPLE).then_some(unmatched),
     }))
 }
+
+/// A person of the advisor's agency for whom a mentor is free.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuoCandidateView {
+    pub job_seeker_id: i64,
+    pub name: String,
+    /// The priority statuses the person holds (their own agency sees them all).
+    pub statuses: Vec<String>,
+    pub registered_on: NaiveDate,
+    /// ROME 4.0 code of the best suggestion's occupation.
+    pub rome: String,
+    /// Mentors free for the person.
+    pub mentors: usize,
+}
+
+/// The most people the list of candidates shows.
+const CANDIDATES: usize = 20;
+
+/// The people of the advisor's agencies for whom a mentor is free now, priority publics
+/// first (see `duos::candidates`); each listed person is a read, audited.
+#[utoipa::path(get, path = "/api/v1/duos/candidates", tag = "duos",
+    responses((status = 200, body = Vec<DuoCandidateView>), (status = 403, body = Problem)))]
+pub(crate) async fn duo_candidates(
+    State(state): St,
+    principal: Principal,
+) -> AppResult<Json<Vec<DuoCandidateView>>> {
+    principal
+        .grant(Resource::Duos, Verb::Write, None)
+        .map_err(forbidden)?;
+    // The agencies whose people the user coordinates: where they write duos and read the
+    // portfolio as its own.
+    let agencies: Vec<i64> = seats_with(&principal, Resource::Duos, Verb::Write)
+        .into_iter()
+        .filter(|a| {
+            principal
+                .grant(Resource::JobSeekers, Verb::Read, Some(*a))
+                .is_ok_and(|g| g.rule.reach == Reach::Own)
+        })
+        .collect();
+    if agencies.is_empty() {
+        return Err(forbidden(
+            "the candidates for a duo are a France Travail agency's people: its advisors' list"
+                .to_string(),
+        ));
+    }
+    let today = state.now().date_naive();
+    let mut out = Vec::new();
+    for agency in agencies {
+        for c in super::candidates(state.store.as_ref(), agency, today, CANDIDATES).await? {
+            let r = &c.seeker.record;
+            out.push(DuoCandidateView {
+                job_seeker_id: c.seeker.id,
+                name: format!("{} {}", r.first_name, r.last_name),
+                statuses: r.priorities.keys().map(|s| s.to_string()).collect(),
+                registered_on: r.registered_on,
+                rome: c.best.rome.to_string(),
+                mentors: c.mentors,
+            });
+        }
+    }
+    let events = out
+        .iter()
+        .map(|c| {
+            principal.event(
+                "job_seeker.read",
+                "job_seeker",
+                c.job_seeker_id,
+                json!({ "through": "duo_candidates" }),
+            )
+        })
+        .collect();
+    audit(&state, events).await?;
+    Ok(Json(out))
+}

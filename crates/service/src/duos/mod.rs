@@ -206,6 +206,117 @@ pub async fn suggestions(
     Ok((occupations, found))
 }
 
+/// A person of an agency for whom a mentor is free now: their best suggestion and how many.
+#[derive(Debug, Clone)]
+pub struct DuoCandidate {
+    pub seeker: model::JobSeeker,
+    pub best: Suggestion,
+    pub mentors: usize,
+}
+
+/// The people of a France Travail agency for whom a mentor is free (active, consenting, in
+/// no open duo, not a lottery loser): priority publics first — those holding a priority
+/// status, the more statuses first —, then the longest registered (the furthest from
+/// employment), at most `limit`. The mentors are read once, the suggestions computed in
+/// memory.
+pub async fn candidates(
+    store: &dyn store::Store,
+    agency: i64,
+    today: NaiveDate,
+    limit: usize,
+) -> store::Result<Vec<DuoCandidate>> {
+    let busy: std::collections::HashSet<i64> = store
+        .duos_of_structure(agency, u32::MAX)
+        .await?
+        .iter()
+        .filter(|d| d.state.is_open())
+        .map(|d| d.duo.job_seeker_id)
+        .chain(
+            store
+                .draws()
+                .await?
+                .iter()
+                .filter(|d| !d.won)
+                .map(|d| d.job_seeker_id),
+        )
+        .collect();
+    let mut people = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = store.job_seekers_of_agency(agency, after, 5_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        people.extend(page.into_iter().filter(|p| {
+            p.record.status == model::JobSeekerStatus::Active
+                && p.record.consent.is_some()
+                && !busy.contains(&p.id)
+        }));
+    }
+    // Each person's occupations, then every mentor with room for any of them, read once.
+    let mut wanted: Vec<(usize, Vec<DuoOccupation>, (f64, f64))> = Vec::new();
+    let mut romes: Vec<&'static str> = Vec::new();
+    for (i, person) in people.iter().enumerate() {
+        let r = &person.record;
+        let Some(home) = refdata::geo().commune(r.commune.as_str()) else {
+            continue;
+        };
+        let targets: Vec<String> = r
+            .targets
+            .as_slice()
+            .iter()
+            .map(|t| t.rome.to_string())
+            .collect();
+        let occupations = duo_occupations(&targets, home.department);
+        if occupations.is_empty() {
+            continue;
+        }
+        romes.extend(occupations.iter().map(|o| o.rome));
+        wanted.push((i, occupations, home.point()));
+    }
+    romes.sort_unstable();
+    romes.dedup();
+    let codes: Vec<domain::RomeCode> = romes
+        .iter()
+        .filter_map(|r| domain::RomeCode::parse(r).ok())
+        .collect();
+    let mentors = store.mentors_with_room(&codes).await?;
+    let mut out: Vec<DuoCandidate> = Vec::new();
+    for (i, occupations, home) in wanted {
+        let Some(person) = people.get(i) else {
+            continue;
+        };
+        let found = suggest(
+            &mentors,
+            &occupations,
+            home,
+            person.record.commute_limit.km(),
+            today,
+        );
+        if let Some(best) = found.first() {
+            out.push(DuoCandidate {
+                seeker: person.clone(),
+                best: best.clone(),
+                mentors: found.len(),
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        let held = |c: &DuoCandidate| c.seeker.record.priorities.len();
+        (held(b) > 0)
+            .cmp(&(held(a) > 0))
+            .then(held(b).cmp(&held(a)))
+            .then(
+                a.seeker
+                    .record
+                    .registered_on
+                    .cmp(&b.seeker.record.registered_on),
+            )
+            .then(a.seeker.id.cmp(&b.seeker.id))
+    });
+    out.truncate(limit);
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -388,9 +388,19 @@ struct DuosPage {
     ended: Vec<DuoCard>,
     counts: Vec<CountRow>,
     outcomes: Vec<(&'static str, u64, u64)>,
+    /// For an advisor: the people of their agency for whom a mentor is free, priority first.
+    candidates: Vec<CandidateRow>,
     /// The evaluation's rows: (design, horizon, participants' rate, comparison's rate,
     /// difference and interval), in French, withheld ones saying so.
     evaluation: Vec<EvaluationRow>,
+}
+
+pub struct CandidateRow {
+    pub id: i64,
+    pub name: String,
+    pub statuses: String,
+    pub occupation: String,
+    pub mentors: usize,
 }
 
 pub struct EvaluationRow {
@@ -470,6 +480,30 @@ pub async fn list(
             }
         }
     }
+    let mut candidates = Vec::new();
+    let coordinates = principal
+        .grants(Resource::JobSeekers, Verb::Read)
+        .iter()
+        .any(|g| g.rule.reach == crate::access::Reach::Own);
+    if follows && coordinates {
+        let axum::Json(found) =
+            duos_api::duo_candidates(State(state.clone()), principal.clone()).await?;
+        candidates = found
+            .into_iter()
+            .map(|c| CandidateRow {
+                id: c.job_seeker_id,
+                name: c.name,
+                statuses: c
+                    .statuses
+                    .iter()
+                    .map(|s| labels::priority(s))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                occupation: format!("{} ({})", occupation_label(&c.rome), c.rome),
+                mentors: c.mentors,
+            })
+            .collect();
+    }
     let (mut counts, mut outcomes, mut evaluation) = (Vec::new(), Vec::new(), Vec::new());
     if steering {
         let axum::Json(e) =
@@ -535,6 +569,7 @@ pub async fn list(
         counts,
         outcomes,
         evaluation,
+        candidates,
     }))
 }
 

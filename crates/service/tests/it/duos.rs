@@ -629,3 +629,52 @@ pub async fn duo_pages_register_a_mentor_propose_and_log_in_french(db: TestDb) {
     assert!(page.html.contains("Tuteurs volontaires"), "{}", page.html);
     assert!(!page.html.contains("Aïcha"), "{}", page.html);
 }
+
+/// The advisor's list of people for whom a mentor is free: priority publics first (more
+/// statuses first), then the longest registered; nobody without consent, in an open duo or
+/// another agency's; each listed person's read audited.
+pub async fn duo_candidates_put_priority_publics_first(db: TestDb) {
+    let (server, world) = Server::start_with(db, 3, 0, service::Config::default()).await;
+    let recruiter = server.login("recruiter@x.fr").await;
+    let advisor = server.login("advisor@a.fr").await;
+    let rome = first_occupation(&advisor, world.seekers[&6]).await;
+    let (_, before) = advisor.get("/api/v1/duos/candidates").await;
+    assert_eq!(before, json!([]), "no mentor yet");
+    let mentor = register_mentor(&recruiter, &rome, 2).await;
+    let (status, body) = advisor.get("/api/v1/duos/candidates").await;
+    assert_eq!(status, 200, "{body}");
+    // Fixtures (FT agency A): 110 RQTH and QPV, registered 2025-03-27; 6 RQTH and long-term,
+    // 2025-07-07; 102 RQTH and long-term, 2025-07-19; 106 RQTH only; 8 has not consented.
+    let ids: Vec<i64> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["job_seeker_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [110, 6, 102, 106].map(|n| world.seekers[&n]), "{body}");
+    assert_eq!(body[0]["statuses"], json!(["rqth", "qpv"]), "{body}");
+    assert_eq!(
+        (&body[0]["rome"], &body[0]["mentors"]),
+        (&json!(rome), &json!(1))
+    );
+    // A duo takes its person off the list.
+    let (status, _) = advisor
+        .post(
+            "/api/v1/duos",
+            &json!({ "job_seeker_id": world.seekers[&110], "mentor_id": mentor, "rome": rome }),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, body) = advisor.get("/api/v1/duos/candidates").await;
+    assert_eq!(body[0]["job_seeker_id"], world.seekers[&6], "{body}");
+    let page = advisor.page("/duos").await;
+    assert!(
+        page.html.contains("Personnes pour qui un tuteur est libre"),
+        "{}",
+        page.html
+    );
+    for client in [&recruiter, &server.login("steering@d.fr").await] {
+        let (status, _) = client.get("/api/v1/duos/candidates").await;
+        assert_eq!(status, 403);
+    }
+}

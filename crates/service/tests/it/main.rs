@@ -42,6 +42,7 @@ on_both_backends!(
     a_mentor_is_registered_suggested_and_a_duo_formed_and_logged,
     the_lottery_draws_once_silent_duos_alert_and_a_withdrawal_stops_duos,
     duo_pages_register_a_mentor_propose_and_log_in_french,
+    duo_candidates_put_priority_publics_first,
     access_matrix,
     page_access_matrix,
     page_forms_need_their_anti_forgery_field,

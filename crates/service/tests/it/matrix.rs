@@ -156,6 +156,7 @@ const CASES: &[Case] = &[
     Case { expect: [(200, 200), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/duos" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200)], route: "GET /api/v1/duos/counts" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200)], route: "GET /api/v1/duos/evaluation" },
+    Case { expect: [(200, 200), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/duos/candidates" },
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/duos/{duo}" },
     Case { expect: [(409, 403), (409, 403), (409, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/duos/{duo}/state" },
     Case { expect: [(422, 403), (422, 403), (422, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/duos/{duo}/contacts" },
