@@ -240,6 +240,17 @@ pub struct DuoOutcome {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// A lottery draw as the coordinator enters it: the person, their agency, the occupation,
+/// and whether they won.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewDraw {
+    pub job_seeker_id: i64,
+    pub coordinator_id: i64,
+    pub rome: RomeCode,
+    pub won: bool,
+    pub drawn_by: Option<i64>,
+}
+
 /// A lottery draw for a job seeker: won (a mentor drawn at random among the eligible, the duo
 /// proposed) or lost (no duo: the person belongs to the comparison group of the draw).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

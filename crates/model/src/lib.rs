@@ -29,8 +29,8 @@ pub use directory::{Service, ServiceRecord, StructureProfile};
 pub use duos::{
     Contact, ContactKind, DUO_FOLLOW_UP_DAYS, DUO_MONTHS_DEFAULT, DUO_MONTHS_MAX, DUO_SILENCE_DAYS,
     DUO_STOP_REASONS, Duo, DuoDraw, DuoMilestone, DuoOutcome, DuoOutcomeKind, DuoState,
-    MENTOR_CAPACITY_MAX, MENTOR_OCCUPATIONS_MAX, Mentor, MentorOccupation, NewContact, NewDuo,
-    NewMentor, PastDuo, mentor_pseudonym,
+    MENTOR_CAPACITY_MAX, MENTOR_OCCUPATIONS_MAX, Mentor, MentorOccupation, NewContact, NewDraw,
+    NewDuo, NewMentor, PastDuo, mentor_pseudonym,
 };
 pub use gatherings::{
     Attendance, Gathering, GatheringRegistration, Modality, NewGathering, NewMessage,

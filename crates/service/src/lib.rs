@@ -141,6 +141,10 @@ pub struct AppState {
     /// takes a moment to compute.
     pub(crate) policy_cache:
         std::sync::Mutex<std::collections::HashMap<(Option<i64>, usize), engine::Policy>>,
+    /// The duos pilot's evaluation (it reads the whole region's job seekers): computed once a
+    /// day, at its first read.
+    pub(crate) duo_evaluation:
+        std::sync::Mutex<Option<(chrono::NaiveDate, Arc<duos::evaluation::EvaluationView>)>>,
     /// The difficulty model in force, parsed once per version.
     difficulty: RwLock<Option<Arc<difficulty::Loaded>>>,
     /// The open offers at risk by occupation and department, counted again when the model
@@ -181,6 +185,7 @@ impl AppState {
             metrics: metrics::Metrics::new(),
             sirets: RwLock::new(sirets),
             exposure_cache: std::sync::Mutex::new(std::collections::HashMap::new()),
+            duo_evaluation: std::sync::Mutex::new(None),
             shortlist_counts: std::sync::Mutex::new(ShortlistCounts::new()),
             rerank_events: std::sync::Mutex::new(RerankEvents::new()),
             rerank_flushing: std::sync::atomic::AtomicBool::new(false),

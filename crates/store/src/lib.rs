@@ -20,6 +20,7 @@ mod bulk;
 mod common;
 mod difficulty;
 mod directory;
+mod duo_figures;
 mod duos;
 mod error;
 mod gatherings;
@@ -43,7 +44,8 @@ pub use actions::Actions;
 pub use audit_trail::AuditTrail;
 pub use difficulty::Difficulty;
 pub use directory::Directory;
-pub use duos::{DuoCounts, Duos, EvaluationPerson};
+pub use duo_figures::{DuoCounts, DuoFigures, EvaluationPerson};
+pub use duos::Duos;
 pub use error::{Result, StoreError};
 pub use gatherings::{Gatherings, Outbox};
 pub use invitations::Invitations;
@@ -60,8 +62,9 @@ pub use url::{Backend, DatabaseUrl};
 /// The store's traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        Accounts, Actions, AuditTrail, Difficulty, Directory, Duos, Gatherings, Invitations,
-        JobSeekers, LocalTension, Meetings, Offers, Outbox, Policies, Referrals, Store, Tallies,
+        Accounts, Actions, AuditTrail, Difficulty, Directory, DuoFigures, Duos, Gatherings,
+        Invitations, JobSeekers, LocalTension, Meetings, Offers, Outbox, Policies, Referrals,
+        Store, Tallies,
     };
 }
 
@@ -94,6 +97,7 @@ pub trait Store:
     + Actions
     + Invitations
     + Duos
+    + DuoFigures
     + Outbox
     + Policies
     + Tallies

@@ -2,7 +2,8 @@
 //! the API suggests them (the occupations a duo can be about for the person, the mentors with
 //! a place left who practise one, read in one query, ranked) — for people taken evenly over
 //! the region's France Travail agencies; each person's time, their median, 95th percentile and
-//! maximum.
+//! maximum, after a first call that loads the embedded reference data (timed apart); and the
+//! pilot's evaluation, as the steering committee's page computes it.
 #![allow(clippy::disallowed_methods)] // a benchmark is an edge: it reads the clock
 
 use std::io::Write;
@@ -56,6 +57,13 @@ pub async fn run(
     if people.is_empty() {
         bail!("no job seeker in the database: load a region first (passerelle simulate)");
     }
+    // The first call loads the embedded reference data (occupations, tension) the process
+    // keeps: timed apart, as the server pays it once.
+    let start = Instant::now();
+    if let Some(first) = people.first() {
+        service::duos::suggestions(store.as_ref(), first, today).await?;
+    }
+    let first_call = start.elapsed();
     let mut times = Vec::with_capacity(people.len());
     let (mut with_any, mut suggested) = (0usize, 0usize);
     for seeker in &people {
@@ -72,6 +80,11 @@ pub async fn run(
     };
     writeln!(
         out,
+        "first call (loads the reference data): {}",
+        millis(first_call)
+    )?;
+    writeln!(
+        out,
         "mentor suggestions for {} job seekers: median {}, p95 {}, max {} per person; {} with at \
          least one mentor ({:.1} suggested on average)",
         times.len(),
@@ -80,6 +93,34 @@ pub async fn run(
         millis(at(1.0)),
         with_any,
         suggested as f64 / times.len() as f64
+    )?;
+    // The pilot's evaluation, as the steering committee's page asks for it.
+    let mut runs = Vec::new();
+    let mut evaluation = None;
+    for _ in 0..3 {
+        let start = Instant::now();
+        evaluation = Some(service::duos::evaluation::evaluate(store.as_ref(), today).await?);
+        runs.push(start.elapsed());
+    }
+    runs.sort();
+    let shown = evaluation
+        .map(|e| {
+            e.matched
+                .iter()
+                .map(|m| match (m.participants, m.comparison) {
+                    (Some(p), Some(c)) => {
+                        format!("{} months: {p} participants, {c} compared", m.months)
+                    }
+                    _ => format!("{} months: withheld", m.months),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "the pilot's evaluation ({shown}): median {} over 3 runs",
+        millis(runs.get(1).copied().unwrap_or_default())
     )?;
     Ok(())
 }

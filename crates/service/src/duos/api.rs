@@ -429,12 +429,14 @@ pub(crate) async fn draw_duo(
     let (draw, duo) = state
         .store
         .record_draw(
-            seeker.id,
-            agency,
-            &rome,
-            won,
+            &model::NewDraw {
+                job_seeker_id: seeker.id,
+                coordinator_id: agency,
+                rome,
+                won,
+                drawn_by: Some(principal.user.id),
+            },
             &candidates,
-            Some(principal.user.id),
             state.now(),
         )
         .await?;
@@ -753,166 +755,6 @@ pub(crate) async fn list_outcomes(
             })
             .collect(),
     ))
-}
-
-/// The region's duos of the last twelve months, for the steering committee: counts only.
-#[utoipa::path(get, path = "/api/v1/duos/counts", tag = "duos",
-    responses((status = 200, body = inline(serde_json::Value)), (status = 403, body = Problem)))]
-pub(crate) async fn duo_counts(
-    State(state): St,
-    principal: Principal,
-) -> AppResult<Json<store::DuoCounts>> {
-    let grant = principal
-        .grant(Resource::Indicators, Verb::Read, None)
-        .map_err(forbidden)?;
-    if grant.rule.reach != Reach::Any {
-        return Err(forbidden(
-            "the region's duo counts are the steering committee's and the administrators'"
-                .to_string(),
-        ));
-    }
-    let now = state.now();
-    let counts = state
-        .store
-        .duo_counts(
-            now - Duration::days(365),
-            now + Duration::days(1),
-            now.date_naive(),
-        )
-        .await?;
-    Ok(Json(counts))
-}
-
-/// The pilot's evaluation, for the steering committee (`super::evaluation`).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EvaluationView {
-    /// Participants against their matched comparison group, at three and six months.
-    pub matched: Vec<super::evaluation::Estimate>,
-    /// The lottery's winners against its losers, at three and six months.
-    pub lottery: Vec<super::evaluation::Estimate>,
-    /// Participants with nobody to compare with (withheld under twenty).
-    pub unmatched: Option<usize>,
-}
-
-/// Whether the duos' participants were hired more often than comparable people who had
-/// none, and the lottery's winners than its losers: rates, differences and their 95 %
-/// intervals, withheld under twenty people.
-#[utoipa::path(get, path = "/api/v1/duos/evaluation", tag = "duos",
-    responses((status = 200, body = EvaluationView), (status = 403, body = Problem)))]
-pub(crate) async fn duo_evaluation(
-    State(state): St,
-    principal: Principal,
-) -> AppResult<Json<EvaluationView>> {
-    use super::evaluation::{
-        Candidate, Draw, HORIZONS, MIN_PEOPLE, Participant, comparison_groups, lottery_estimate,
-        matched_estimate,
-    };
-    let grant = principal
-        .grant(Resource::Indicators, Verb::Read, None)
-        .map_err(forbidden)?;
-    if grant.rule.reach != Reach::Any {
-        return Err(forbidden(
-            "the pilot's evaluation is the steering committee's and the administrators'"
-                .to_string(),
-        ));
-    }
-    let today = state.now().date_naive();
-    let department = |commune: &str| {
-        refdata::geo()
-            .commune(commune)
-            .map(|c| c.department.to_string())
-            .unwrap_or_default()
-    };
-    let duos = state.store.duos_since(DateTime::<Utc>::UNIX_EPOCH).await?;
-    let in_duos: std::collections::HashSet<i64> = duos
-        .iter()
-        .filter(|d| d.state.was_accepted())
-        .map(|d| d.duo.job_seeker_id)
-        .collect();
-    // Each person's first duo that started.
-    let mut firsts: Vec<&Duo> = Vec::new();
-    for duo in duos.iter().filter(|d| d.started_on.is_some()) {
-        if !firsts
-            .iter()
-            .any(|f| f.duo.job_seeker_id == duo.duo.job_seeker_id)
-        {
-            firsts.push(duo);
-        }
-    }
-    let mut participants = Vec::with_capacity(firsts.len());
-    for duo in &firsts {
-        let (Some(index), Some(seeker)) = (
-            duo.started_on,
-            state.store.job_seeker_by_id(duo.duo.job_seeker_id).await?,
-        ) else {
-            continue;
-        };
-        // The statuses held, as bits in `PriorityStatus::ALL`'s order (the store's).
-        let flags = model::PriorityStatus::ALL
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| seeker.record.priorities.contains_key(s))
-            .fold(0u8, |bits, (i, _)| bits | (1 << i));
-        participants.push(Participant {
-            id: seeker.id,
-            index,
-            rome: duo.duo.rome.to_string(),
-            department: department(seeker.record.commune.as_str()),
-            statuses: flags,
-            registered_on: seeker.record.registered_on,
-        });
-    }
-    let mut romes: Vec<RomeCode> = firsts.iter().map(|d| d.duo.rome.clone()).collect();
-    romes.sort();
-    romes.dedup();
-    let candidates: Vec<Candidate> = state
-        .store
-        .evaluation_population(&romes)
-        .await?
-        .into_iter()
-        .map(|p| Candidate {
-            id: p.id,
-            department: department(&p.commune),
-            statuses: p.statuses,
-            registered_on: p.registered_on,
-            romes: p.romes,
-        })
-        .collect();
-    let groups = comparison_groups(&participants, &candidates, &in_duos);
-    let draws: Vec<Draw> = state
-        .store
-        .draws()
-        .await?
-        .iter()
-        .map(|d| Draw {
-            id: d.job_seeker_id,
-            on: d.drawn_at.date_naive(),
-            won: d.won,
-        })
-        .collect();
-    let since = participants
-        .iter()
-        .map(|p| p.index)
-        .chain(draws.iter().map(|d| d.on))
-        .min()
-        .unwrap_or(today);
-    let mut hires: std::collections::HashMap<i64, Vec<NaiveDate>> =
-        std::collections::HashMap::new();
-    for (person, day) in state.store.recorded_hires(since).await? {
-        hires.entry(person).or_default().push(day);
-    }
-    let unmatched = groups.iter().filter(|g| g.is_empty()).count();
-    Ok(Json(EvaluationView {
-        matched: HORIZONS
-            .iter()
-            .map(|h| matched_estimate(&participants, &groups, &hires, *h, today))
-            .collect(),
-        lottery: HORIZONS
-            .iter()
-            .map(|h| lottery_estimate(&draws, &hires, *h, today))
-            .collect(),
-        unmatched: (unmatched >= MIN_PEOPLE).then_some(unmatched),
-    }))
 }
 
 /// A person of the advisor's agency for whom a mentor is free.

@@ -71,22 +71,33 @@ pub fn comparison_groups(
     candidates: &[Candidate],
     in_duos: &HashSet<i64>,
 ) -> Vec<Vec<i64>> {
+    // The candidates by stratum but the band (department, statuses, occupation): each
+    // participant then looks at its own only.
+    let mut strata: HashMap<(&str, u8, &str), Vec<&Candidate>> = HashMap::new();
+    for c in candidates.iter().filter(|c| !in_duos.contains(&c.id)) {
+        for rome in &c.romes {
+            strata
+                .entry((c.department.as_str(), c.statuses, rome.as_str()))
+                .or_default()
+                .push(c);
+        }
+    }
     participants
         .iter()
         .map(|p| {
-            let band = registration_band(p.registered_on, p.index);
-            candidates
-                .iter()
-                .filter(|c| {
-                    !in_duos.contains(&c.id)
-                        && c.department == p.department
-                        && c.statuses == p.statuses
-                        && c.romes.contains(&p.rome)
-                        && band.is_some()
-                        && registration_band(c.registered_on, p.index) == band
+            let Some(band) = registration_band(p.registered_on, p.index) else {
+                return Vec::new();
+            };
+            strata
+                .get(&(p.department.as_str(), p.statuses, p.rome.as_str()))
+                .map(|stratum| {
+                    stratum
+                        .iter()
+                        .filter(|c| registration_band(c.registered_on, p.index) == Some(band))
+                        .map(|c| c.id)
+                        .collect()
                 })
-                .map(|c| c.id)
-                .collect()
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -234,6 +245,128 @@ pub fn lottery_estimate(
     let (pw, pl) = (rate(won), rate(lost));
     let variance = pw * (1.0 - pw) / won.0 as f64 + pl * (1.0 - pl) / lost.0 as f64;
     finish(months, won.0, lost.0, pw, pl, variance)
+}
+
+/// The pilot's evaluation, for the steering committee .
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct EvaluationView {
+    /// Participants against their matched comparison group, at three and six months.
+    pub matched: Vec<Estimate>,
+    /// The lottery's winners against its losers, at three and six months.
+    pub lottery: Vec<Estimate>,
+    /// Participants with nobody to compare with (withheld under twenty).
+    pub unmatched: Option<usize>,
+}
+
+/// The evaluation on `today`, from the store: the participants (each person's first duo that
+/// started), the people seeking their occupations, the lottery's draws and the hires
+/// recorded since the first index day.
+pub async fn evaluate(store: &dyn store::Store, today: NaiveDate) -> store::Result<EvaluationView> {
+    let department = |commune: &str| {
+        refdata::geo()
+            .commune(commune)
+            .map(|c| c.department.to_string())
+            .unwrap_or_default()
+    };
+    let duos = store
+        .duos_since(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH)
+        .await?;
+    let in_duos: HashSet<i64> = duos
+        .iter()
+        .filter(|d| d.state.was_accepted())
+        .map(|d| d.duo.job_seeker_id)
+        .collect();
+    // Each person's first duo that started.
+    let mut seen = HashSet::new();
+    let firsts: Vec<&model::Duo> = duos
+        .iter()
+        .filter(|d| d.started_on.is_some() && seen.insert(d.duo.job_seeker_id))
+        .collect();
+    let mut romes: Vec<domain::RomeCode> = firsts.iter().map(|d| d.duo.rome.clone()).collect();
+    romes.sort();
+    romes.dedup();
+    let population = store.evaluation_population(&romes).await?;
+    let known: HashMap<i64, &store::EvaluationPerson> =
+        population.iter().map(|p| (p.id, p)).collect();
+    let mut participants = Vec::with_capacity(firsts.len());
+    for duo in &firsts {
+        let Some(index) = duo.started_on else {
+            continue;
+        };
+        let person = duo.duo.job_seeker_id;
+        // Most participants seek the duo's occupation and were read with the population;
+        // the others (a close occupation) are read one by one.
+        let (commune, registered_on, statuses) = match known.get(&person) {
+            Some(p) => (p.commune.clone(), p.registered_on, p.statuses),
+            None => {
+                let Some(seeker) = store.job_seeker_by_id(person).await? else {
+                    continue;
+                };
+                // The statuses held, as bits in `PriorityStatus::ALL`'s order (the store's).
+                let flags = model::PriorityStatus::ALL
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| seeker.record.priorities.contains_key(s))
+                    .fold(0u8, |bits, (i, _)| bits | (1 << i));
+                (
+                    seeker.record.commune.to_string(),
+                    seeker.record.registered_on,
+                    flags,
+                )
+            }
+        };
+        participants.push(Participant {
+            id: person,
+            index,
+            rome: duo.duo.rome.to_string(),
+            department: department(&commune),
+            statuses,
+            registered_on,
+        });
+    }
+    let candidates: Vec<Candidate> = population
+        .into_iter()
+        .map(|p| Candidate {
+            id: p.id,
+            department: department(&p.commune),
+            statuses: p.statuses,
+            registered_on: p.registered_on,
+            romes: p.romes,
+        })
+        .collect();
+    let groups = comparison_groups(&participants, &candidates, &in_duos);
+    let draws: Vec<Draw> = store
+        .draws()
+        .await?
+        .iter()
+        .map(|d| Draw {
+            id: d.job_seeker_id,
+            on: d.drawn_at.date_naive(),
+            won: d.won,
+        })
+        .collect();
+    let since = participants
+        .iter()
+        .map(|p| p.index)
+        .chain(draws.iter().map(|d| d.on))
+        .min()
+        .unwrap_or(today);
+    let mut hires: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
+    for (person, day) in store.recorded_hires(since).await? {
+        hires.entry(person).or_default().push(day);
+    }
+    let unmatched = groups.iter().filter(|g| g.is_empty()).count();
+    Ok(EvaluationView {
+        matched: HORIZONS
+            .iter()
+            .map(|h| matched_estimate(&participants, &groups, &hires, *h, today))
+            .collect(),
+        lottery: HORIZONS
+            .iter()
+            .map(|h| lottery_estimate(&draws, &hires, *h, today))
+            .collect(),
+        unmatched: (unmatched >= MIN_PEOPLE).then_some(unmatched),
+    })
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@
 
 pub(crate) mod api;
 pub mod evaluation;
+pub(crate) mod figures;
+pub(crate) mod mentor_pages;
 pub(crate) mod mentors;
 pub(crate) mod pages;
 

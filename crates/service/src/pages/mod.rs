@@ -20,6 +20,7 @@ use sign_in::{home, sign_in, sign_in_form, sign_out};
 pub(crate) use crate::actions::pages as actions;
 pub(crate) use crate::admin::pages as admin;
 pub(crate) use crate::directory::pages as directory;
+pub(crate) use crate::duos::mentor_pages;
 pub(crate) use crate::duos::pages as duos;
 pub(crate) use crate::indicators::pages as indicators;
 pub(crate) use crate::job_seekers::pages as job_seekers;
@@ -123,8 +124,11 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         .route("/actions/{id}/resultats", post(actions::outcome))
         .route("/actions/{id}/emargement", get(actions::sheet))
         .route("/actions/{id}/emargement.xlsx", get(actions::sheet_xlsx))
-        .route("/tuteurs", get(duos::mentors).post(duos::create_mentor))
-        .route("/tuteurs/{id}/retrait", post(duos::withdraw_mentor))
+        .route(
+            "/tuteurs",
+            get(mentor_pages::mentors).post(mentor_pages::create_mentor),
+        )
+        .route("/tuteurs/{id}/retrait", post(mentor_pages::withdraw_mentor))
         .route("/duos", get(duos::list))
         .route("/duos/{id}", get(duos::show))
         .route("/duos/{id}/etat", post(duos::move_to))

@@ -440,6 +440,13 @@ pub async fn a_person_is_drawn_once_and_a_won_draw_proposes_its_duo(db: &TestDb)
         .propose_duo(&new_duo(other, full.id, ft), at(1))
         .await
         .unwrap();
+    let draw = |person: i64, won: bool| NewDraw {
+        job_seeker_id: person,
+        coordinator_id: ft,
+        rome: rome("F1703"),
+        won,
+        drawn_by: None,
+    };
     let drawn = |person: i64, mentor: i64| NewDuo {
         drawn: true,
         ..new_duo(person, mentor, ft)
@@ -447,60 +454,32 @@ pub async fn a_person_is_drawn_once_and_a_won_draw_proposes_its_duo(db: &TestDb)
     // In an open duo: not drawn, nothing kept.
     conflict(
         store
-            .record_draw(
-                other,
-                ft,
-                &rome("F1703"),
-                true,
-                &[drawn(other, free.id)],
-                None,
-                at(2),
-            )
+            .record_draw(&draw(other, true), &[drawn(other, free.id)], at(2))
             .await,
         "job_seeker_id",
     );
     // Won: the full mentor is passed over for the free one.
-    let (draw, duo) = store
+    let (won, duo) = store
         .record_draw(
-            people[0],
-            ft,
-            &rome("F1703"),
-            true,
+            &draw(people[0], true),
             &[drawn(people[0], full.id), drawn(people[0], free.id)],
-            None,
             at(2),
         )
         .await
         .unwrap();
     let duo = duo.unwrap();
-    assert!(draw.won && duo.duo.drawn);
-    assert_eq!((draw.duo_id, duo.duo.mentor_id), (Some(duo.id), free.id));
+    assert!(won.won && duo.duo.drawn);
+    assert_eq!((won.duo_id, duo.duo.mentor_id), (Some(duo.id), free.id));
     // Won with every candidate full: a winner without a duo.
     let late = region_more(store, 4).await;
     let (won_alone, none) = store
-        .record_draw(
-            late,
-            ft,
-            &rome("F1703"),
-            true,
-            &[drawn(late, full.id)],
-            None,
-            at(2),
-        )
+        .record_draw(&draw(late, true), &[drawn(late, full.id)], at(2))
         .await
         .unwrap();
     assert!(won_alone.won && won_alone.duo_id.is_none() && none.is_none());
     // Lost: no duo, and none by a direct proposal either (the comparison group).
     let (lost, none) = store
-        .record_draw(
-            people[1],
-            ft,
-            &rome("F1703"),
-            false,
-            &[drawn(people[1], free.id)],
-            None,
-            at(2),
-        )
+        .record_draw(&draw(people[1], false), &[drawn(people[1], free.id)], at(2))
         .await
         .unwrap();
     assert!(!lost.won && none.is_none() && lost.duo_id.is_none());
@@ -511,9 +490,7 @@ pub async fn a_person_is_drawn_once_and_a_won_draw_proposes_its_duo(db: &TestDb)
         "job_seeker_id",
     );
     conflict(
-        store
-            .record_draw(people[1], ft, &rome("F1703"), true, &[], None, at(3))
-            .await,
+        store.record_draw(&draw(people[1], true), &[], at(3)).await,
         "job_seeker_id",
     );
     let draws = store.draws().await.unwrap();
