@@ -23,17 +23,31 @@ pub const DESCRIPTION_CHARS: usize = 20_000;
 pub const FIRST_YEAR: i32 = 1900;
 pub const LAST_YEAR: i32 = 2199;
 
+/// A character no one types on purpose in a name or a note: a control character (line
+/// breaks and tabs aside in a paragraph), a direction mark or override, a line or paragraph
+/// separator, an invisible format character (soft hyphen, zero-width space, word joiner,
+/// invisible operators, byte order mark, interlinear annotation, tag characters) or a
+/// Hangul filler. The zero-width joiner and non-joiner stay: some scripts and emoji need
+/// them.
 fn invisible_or_control(c: char, paragraph: bool) -> bool {
     (c.is_control() && !(paragraph && matches!(c, '\n' | '\r' | '\t')))
         || matches!(
             c,
-            '\u{200B}'
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{180E}'
+                | '\u{200B}'
                 | '\u{200E}'
                 | '\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'
-                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
                 | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E007F}'
         )
 }
 
@@ -79,6 +93,9 @@ mod tests {
     fn lines_are_bounded_and_printable() {
         assert_eq!(line_problem("Cariste CACES 3 (H/F)", LINE_CHARS), None);
         assert_eq!(line_problem(&"é".repeat(LINE_CHARS), LINE_CHARS), None);
+        // The zero-width non-joiner and joiner stay: Persian names and emoji need them.
+        assert_eq!(line_problem("می\u{200C}خواهم", LINE_CHARS), None);
+        assert_eq!(line_problem("👩\u{200D}🔧", LINE_CHARS), None);
         assert!(line_problem(&"é".repeat(LINE_CHARS + 1), LINE_CHARS).is_some());
         for bad in [
             "a\u{0}b",
@@ -89,6 +106,11 @@ mod tests {
             "\u{2066}x",
             "Be\u{200B}nali",
             "\u{FEFF}Karim",
+            "a\u{2028}b",
+            "Ka\u{00AD}rim",
+            "\u{061C}x",
+            "x\u{E0041}",
+            "\u{3164}",
         ] {
             assert!(line_problem(bad, LINE_CHARS).is_some(), "{bad:?}");
         }

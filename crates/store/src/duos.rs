@@ -31,12 +31,14 @@ pub trait Duos: Send + Sync {
     /// way are declined, those under way stopped (`consent_withdrawn`), in one transaction.
     async fn withdraw_mentor(&self, id: i64, now: DateTime<Utc>) -> Result<Mentor>;
 
-    /// Proposes a duo: refused when the mentor has withdrawn, has no place left, does not
-    /// practise the occupation, or when the person is already in an open duo.
+    /// Proposes a duo: refused when the person has not consented to be proposed to agencies
+    /// (or only to those of their department, and the mentor's agency is in another), when
+    /// the mentor has withdrawn, has no place left, does not practise the occupation, or when
+    /// the person is already in an open duo or lost the lottery.
     async fn propose_duo(&self, duo: &NewDuo, now: DateTime<Utc>) -> Result<Duo>;
 
-    /// A lottery draw for a person, refused when they are already in an open duo or were
-    /// drawn before: won, the first of `candidates` (in the draw's random order) whose mentor
+    /// A lottery draw for a person, refused when they are already in an open duo, already
+    /// had one, or were drawn before: won, the first of `candidates` (in the draw's random order) whose mentor
     /// still has a place is proposed as [`Duos::propose_duo`] does, in the same transaction
     /// (a winner whose candidates all filled up meanwhile stays a winner, without a duo);
     /// lost, none. Either way the draw is kept: a person is drawn once.
@@ -80,7 +82,8 @@ pub trait Duos: Send + Sync {
     ) -> Result<Duo>;
 
     /// Logs a contact of an accepted or active duo; the first one starts an accepted duo on
-    /// its day. Refused before the duo was proposed or after it ended.
+    /// its day. Refused before the duo started (or, for the first, before both accepted) and
+    /// after it ended.
     async fn log_contact(&self, contact: &NewContact, now: DateTime<Utc>)
     -> Result<(Contact, Duo)>;
 
@@ -228,14 +231,41 @@ both_backends! {
         }
 
         /// Proposes a duo inside `tx`, the mentor's row locked while their places are counted
-        /// (unless it will not hold one: a duo of the past already over).
+        /// (unless it will not hold one: a duo of the past already over) and, for a duo of now
+        /// (`Now::Yes`), the person's consent read as a referral reads it: given, and covering
+        /// the mentor's agency's department when given for the department only.
         async fn propose_in(
             tx: &mut sqlx::Transaction<'_, Db>,
             duo: &NewDuo,
             holds_a_place: bool,
             now: DateTime<Utc>,
+            check_consent: bool,
         ) -> Result<Duo> {
             let state = DuoState::Proposed;
+            if check_consent {
+                crate::referrals::check_consent_covers(
+                    sqlx::query(&format!(
+                        "SELECT j.consent_scope, {PERSON_DEPARTMENT} AS person_department, \
+                         CASE WHEN s.commune_code LIKE '97%' THEN substr(s.commune_code, 1, 3) \
+                         ELSE substr(s.commune_code, 1, 2) END AS agency_department \
+                         FROM job_seekers j, mentors m, structures s WHERE j.id = $1 \
+                         AND m.id = $2 AND s.id = m.agency_structure_id{}",
+                        This::FOR_SHARE_OF_PERSON
+                    ))
+                    .bind(duo.job_seeker_id)
+                    .bind(duo.mentor_id)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .map(|row| -> Result<_> {
+                        Ok((
+                            row.try_get::<Option<String>, _>("consent_scope")?,
+                            row.try_get::<String, _>("person_department")?,
+                            row.try_get::<String, _>("agency_department")?,
+                        ))
+                    })
+                    .transpose()?,
+                )?;
+            }
             let mentor = sqlx::query(&format!(
                 "SELECT agency_structure_id, capacity, withdrawn_at FROM mentors WHERE id = $1{}",
                 This::FOR_UPDATE
@@ -522,7 +552,7 @@ both_backends! {
                         .to_string(),
                 ));
             }
-            let proposed = This::propose_in(&mut tx, duo, true, now).await?;
+            let proposed = This::propose_in(&mut tx, duo, true, now, true).await?;
             tx.commit().await?;
             Ok(proposed)
         }
@@ -548,6 +578,20 @@ both_backends! {
                         .to_string(),
                 ));
             }
+            let had: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM duos WHERE job_seeker_id = $1 AND state IN ('accepted', \
+                 'active', 'completed', 'stopped') LIMIT 1",
+            )
+            .bind(job_seeker_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if had.is_some() {
+                return Err(StoreError::Conflict(
+                    "job_seeker_id: this person already had a duo: the lottery compares people \
+                     who never had one"
+                        .to_string(),
+                ));
+            }
             let drawn: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM duo_draws WHERE job_seeker_id = $1")
                     .bind(job_seeker_id)
@@ -562,7 +606,7 @@ both_backends! {
             if won {
                 for candidate in candidates {
                     // A mentor who filled up meanwhile refuses before anything is written.
-                    match This::propose_in(&mut tx, candidate, true, now).await {
+                    match This::propose_in(&mut tx, candidate, true, now, true).await {
                         Ok(duo) => {
                             proposed = Some(duo);
                             break;
@@ -725,10 +769,16 @@ both_backends! {
                     duo.state
                 )));
             }
-            if contact.on < duo.proposed_at.date_naive() {
-                return Err(StoreError::Conflict(
-                    "on: a contact cannot precede the duo's proposal".to_string(),
-                ));
+            // Not before the duo started, nor, for its first contact, before both accepted.
+            let earliest = match duo.state {
+                DuoState::Active => duo.started_on.unwrap_or(duo.changed_at.date_naive()),
+                _ => duo.changed_at.date_naive(),
+            };
+            if contact.on < earliest {
+                return Err(StoreError::Conflict(format!(
+                    "on: a contact of this duo is on {earliest} or later (its start, or both \
+                     sides' acceptance)"
+                )));
             }
             if duo.state == DuoState::Accepted {
                 workflow::DUOS
@@ -836,7 +886,7 @@ both_backends! {
             for past in duos {
                 let mut tx = self.begin_write().await?;
                 let mut duo =
-                    This::propose_in(&mut tx, &past.duo, past.state.is_open(), past.proposed_at)
+                    This::propose_in(&mut tx, &past.duo, past.state.is_open(), past.proposed_at, false)
                         .await?;
                 duo.state = past.state;
                 duo.started_on = past.started_on;

@@ -129,7 +129,7 @@ const UNIQUE_KEYS: [(&str, &str, &str, &str); 14] = [
     ),
     (
         "mentors_email_once",
-        "mentors.agency_structure_id, mentors.email",
+        "index 'mentors_email_once'",
         "email",
         "this agency already has a mentor with this e-mail address",
     ),

@@ -114,8 +114,12 @@ async fn mentor_to_reach(
             Ok(mentor)
         }
         None if widest.rule.reach == Reach::Any => Err(ApiError::NotFound(format!("mentor {id}"))),
+        // The very refusal of another agency's mentor.
         None => Err(forbidden(
-            "this mentor is another agency's: an agency reads and withdraws its own".to_string(),
+            principal
+                .grant(Resource::Mentors, verb, Some(i64::MIN))
+                .err()
+                .unwrap_or_default(),
         )),
     }
 }
@@ -420,6 +424,8 @@ pub(crate) async fn withdraw_mentor(
 }
 
 /// The person, their agency, and the advisor's right to coordinate a duo for them.
+const COORDINATED: &str = "a duo is coordinated by the person's own France Travail agency";
+
 pub(crate) async fn coordinated_person(
     state: &AppState,
     principal: &Principal,
@@ -428,6 +434,20 @@ pub(crate) async fn coordinated_person(
     principal
         .grant(Resource::Duos, Verb::Write, None)
         .map_err(forbidden)?;
+    // Only who coordinates somewhere (an advisor of their agency's portfolio) reads on: to
+    // the others, every id is refused alike, before anything is looked up.
+    let coordinator = principal
+        .grants(Resource::JobSeekers, Verb::Read)
+        .iter()
+        .any(|g| {
+            g.rule.reach == Reach::Own
+                && principal
+                    .grant(Resource::Duos, Verb::Write, Some(g.seat.structure_id))
+                    .is_ok()
+        });
+    if !coordinator {
+        return Err(forbidden(COORDINATED.to_string()));
+    }
     let (seeker, agency) = person_to_read(state, principal, id).await?;
     let coordinates = principal
         .grant(Resource::Duos, Verb::Write, Some(agency))
@@ -436,14 +456,7 @@ pub(crate) async fn coordinated_person(
             .grant(Resource::JobSeekers, Verb::Read, Some(agency))
             .is_ok_and(|g| g.rule.reach == Reach::Own);
     if !coordinates {
-        return Err(refused(
-            state,
-            principal,
-            id,
-            "duo.suggest",
-            "a duo is coordinated by the person's own France Travail agency".to_string(),
-        )
-        .await);
+        return Err(refused(state, principal, id, "duo.suggest", COORDINATED.to_string()).await);
     }
     Ok((seeker, agency))
 }

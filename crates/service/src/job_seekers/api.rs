@@ -200,6 +200,9 @@ pub struct ConsentReport {
     /// Proposals not yet answered that the new consent no longer covers: cancelled, and shown
     /// so to the agencies concerned (without a reason).
     pub cancelled_referrals: Vec<i64>,
+    /// Duos the new consent no longer covers: declined if not under way yet, stopped
+    /// (`consent_withdrawn`) if they were.
+    pub closed_duos: Vec<i64>,
 }
 
 fn consent_event_view(e: &model::ConsentEvent) -> ConsentEventView {
@@ -354,9 +357,11 @@ pub(crate) async fn consent(
         .audit_one(principal.event("job_seeker.consent", "job_seeker", id, detail))
         .await?;
     let cancelled = cancel_uncovered_proposals(state, principal, id).await?;
+    let closed_duos = crate::duos::api::close_uncovered_duos(state, principal, &updated).await?;
     Ok(ConsentReport {
         job_seeker: job_seeker_view(&updated, Fields::Full),
         cancelled_referrals: cancelled,
+        closed_duos,
     })
 }
 

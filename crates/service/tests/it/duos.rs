@@ -48,7 +48,7 @@ fn paths(body: &Value) -> Vec<&str> {
 }
 
 pub async fn a_mentor_is_registered_suggested_and_a_duo_formed_and_logged(db: TestDb) {
-    let (server, world) = Server::start(db).await;
+    let (server, world) = Server::start_with(db, 1, 0, service::Config::default()).await;
     let recruiter = server.login("recruiter@x.fr").await;
     let other_agency = server.login("recruiter@y.fr").await;
     let advisor = server.login("advisor@a.fr").await;
@@ -191,7 +191,7 @@ pub async fn a_mentor_is_registered_suggested_and_a_duo_formed_and_logged(db: Te
     let (status, body) = advisor
         .post(
             "/api/v1/duos",
-            &json!({ "job_seeker_id": world.seekers[&8], "mentor_id": mentor, "rome": rome }),
+            &json!({ "job_seeker_id": world.seekers[&102], "mentor_id": mentor, "rome": rome }),
         )
         .await;
     assert_eq!(status, 409, "{body}");
@@ -350,7 +350,7 @@ pub async fn a_mentor_is_registered_suggested_and_a_duo_formed_and_logged(db: Te
     let (status, body) = advisor
         .post(
             "/api/v1/duos",
-            &json!({ "job_seeker_id": world.seekers[&8], "mentor_id": mentor, "rome": rome }),
+            &json!({ "job_seeker_id": world.seekers[&102], "mentor_id": mentor, "rome": rome }),
         )
         .await;
     assert_eq!(status, 201, "{body}");
@@ -379,7 +379,7 @@ pub async fn a_mentor_is_registered_suggested_and_a_duo_formed_and_logged(db: Te
 }
 
 pub async fn the_lottery_draws_once_silent_duos_alert_and_a_withdrawal_stops_duos(db: TestDb) {
-    let (server, world) = Server::start(db).await;
+    let (server, world) = Server::start_with(db, 2, 0, service::Config::default()).await;
     let recruiter = server.login("recruiter@x.fr").await;
     let advisor = server.login("advisor@a.fr").await;
     let store = server.state.store.clone();
@@ -424,7 +424,7 @@ pub async fn the_lottery_draws_once_silent_duos_alert_and_a_withdrawal_stops_duo
     assert_eq!(store.draws().await.unwrap().len(), 1);
 
     // A duo under way, silent for three weeks: the alert lists it.
-    let other = world.seekers[&8];
+    let other = world.seekers[&102];
     let (_, body) = advisor
         .post(
             "/api/v1/duos",
@@ -494,6 +494,48 @@ pub async fn the_lottery_draws_once_silent_duos_alert_and_a_withdrawal_stops_duo
         .post(&format!("/api/v1/mentors/{mentor}/withdrawal"), &json!({}))
         .await;
     assert_eq!(status, 409);
+
+    // Consent: a person who never consented gets no duo; a withdrawal closes the open ones.
+    let second = register_mentor(&recruiter, &rome, 2).await;
+    let (status, body) = advisor
+        .post(
+            "/api/v1/duos",
+            &json!({ "job_seeker_id": world.seekers[&8], "mentor_id": second, "rome": rome }),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(message_of(&body).contains("consented"), "{body}");
+    let person = world.seekers[&106];
+    let (status, body) = advisor
+        .post(
+            "/api/v1/duos",
+            &json!({ "job_seeker_id": person, "mentor_id": second, "rome": rome }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let proposed = body["id"].as_i64().unwrap();
+    let (status, body) = advisor
+        .send(
+            "PUT",
+            &format!("/api/v1/job-seekers/{person}/consent"),
+            Some(&json!({ "scope": null, "channel": "phone" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["closed_duos"], json!([proposed]), "{body}");
+    let (_, body) = advisor.get(&format!("/api/v1/duos/{proposed}")).await;
+    assert_eq!(body["state"], "declined", "{body}");
+    // Agencies cannot probe people's ids through the duos: one refusal for every id.
+    let (a, first) = recruiter
+        .get(&format!("/api/v1/job-seekers/{person}/mentors"))
+        .await;
+    let (b, second) = recruiter.get("/api/v1/job-seekers/99999999/mentors").await;
+    assert_eq!((a.as_u16(), b.as_u16()), (403, 403));
+    assert_eq!(first["message"], second["message"]);
+    let (_, first) = recruiter.get("/api/v1/mentors/99999999").await;
+    let other_agency = server.login("recruiter@y.fr").await;
+    let (_, second) = other_agency.get(&format!("/api/v1/mentors/{mentor}")).await;
+    assert_eq!(first["message"], second["message"]);
 }
 
 pub async fn duo_pages_register_a_mentor_propose_and_log_in_french(db: TestDb) {

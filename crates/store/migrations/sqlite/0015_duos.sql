@@ -21,7 +21,7 @@ CREATE TABLE mentors (
 ) STRICT;
 CREATE INDEX mentors_agency ON mentors (agency_structure_id);
 -- A temp worker volunteers once with an agency (by e-mail address, while volunteering).
-CREATE UNIQUE INDEX mentors_email_once ON mentors (agency_structure_id, email)
+CREATE UNIQUE INDEX mentors_email_once ON mentors (agency_structure_id, lower(email))
     WHERE email IS NOT NULL AND withdrawn_at IS NULL;
 
 CREATE TABLE mentor_occupations (

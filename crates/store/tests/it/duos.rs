@@ -66,8 +66,15 @@ fn new_duo(person: i64, mentor: i64, coordinator: i64) -> NewDuo {
     }
 }
 
-/// A France Travail agency, an agency, and `n` people of the first.
+/// A France Travail agency, an agency, and `n` consenting people of the first (fixtures not
+/// divisible by four: those have not consented).
 async fn region(store: &dyn Store, n: u32) -> (i64, i64, Vec<i64>) {
+    let numbers: Vec<u32> = (1..).filter(|i| i % 4 != 0).take(n as usize).collect();
+    region_of(store, &numbers).await
+}
+
+/// A France Travail agency, an agency, and the people of these fixtures of the first.
+async fn region_of(store: &dyn Store, numbers: &[u32]) -> (i64, i64, Vec<i64>) {
     let [ft, agency] = add_structures(
         store,
         [
@@ -76,7 +83,7 @@ async fn region(store: &dyn Store, n: u32) -> (i64, i64, Vec<i64>) {
         ],
     )
     .await;
-    let records: Vec<_> = (1..=n).map(|i| job_seeker(i, &siret(1))).collect();
+    let records: Vec<_> = numbers.iter().map(|i| job_seeker(*i, &siret(1))).collect();
     store.upsert_job_seekers(&records, at(1)).await.unwrap();
     let mut people = Vec::new();
     for record in &records {
@@ -435,7 +442,7 @@ pub async fn a_person_is_drawn_once_and_a_won_draw_proposes_its_duo(db: &TestDb)
         .create_mentor(&new_mentor_named(agency, "Sonia", 1), at(1))
         .await
         .unwrap();
-    let other = region_more(store, 3).await;
+    let other = region_more(store, 5).await;
     store
         .propose_duo(&new_duo(other, full.id, ft), at(1))
         .await
@@ -471,7 +478,7 @@ pub async fn a_person_is_drawn_once_and_a_won_draw_proposes_its_duo(db: &TestDb)
     assert!(won.won && duo.duo.drawn);
     assert_eq!((won.duo_id, duo.duo.mentor_id), (Some(duo.id), free.id));
     // Won with every candidate full: a winner without a duo.
-    let late = region_more(store, 4).await;
+    let late = region_more(store, 6).await;
     let (won_alone, none) = store
         .record_draw(&draw(late, true), &[drawn(late, full.id)], at(2))
         .await
@@ -549,10 +556,51 @@ pub async fn both_yeses_at_once_accept_and_days_follow_the_proposal(db: &TestDb)
         (stopped.state, stopped.started_on, stopped.ended_on),
         (DuoState::Stopped, None, Some(day(6)))
     );
-    // A temp worker volunteers once with an agency, by e-mail address.
+    // Consent: none, none proposed; for the department only, not an agency of another.
+    let unconsenting = region_more(store.as_ref(), 4).await;
+    let refused = store
+        .propose_duo(&new_duo(unconsenting, mentor.id, ft), at(7))
+        .await;
+    assert!(
+        matches!(&refused, Err(StoreError::Invalid(m)) if m.starts_with("job_seeker_id")),
+        "{refused:?}"
+    );
+    let change = |scope| ConsentChange {
+        scope: Some(scope),
+        channel: ConsentChannel::InPerson,
+        disclosed: Vec::new(),
+    };
+    // Fixture 2 lives in Saint-Denis (93), as the agency: covered; fixture 1 in Paris (75).
+    let paris = people[0];
+    store
+        .record_consent(
+            paris,
+            &change(ConsentScope::DepartmentAgencies),
+            None,
+            at(7),
+        )
+        .await
+        .unwrap();
+    let refused = store
+        .propose_duo(&new_duo(paris, mentor.id, ft), at(7))
+        .await;
+    assert!(
+        matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("department")),
+        "{refused:?}"
+    );
+    store
+        .record_consent(paris, &change(ConsentScope::AllAgencies), None, at(8))
+        .await
+        .unwrap();
+    store
+        .propose_duo(&new_duo(paris, mentor.id, ft), at(8))
+        .await
+        .unwrap();
+    // A temp worker volunteers once with an agency, by e-mail address, whatever its case.
     let mut twice = new_mentor(agency, 1);
     twice.email = Some(domain::Email::parse("karim@interim.fr").unwrap());
     store.create_mentor(&twice, at(2)).await.unwrap();
+    twice.email = Some(domain::Email::parse("Karim@Interim.FR").unwrap());
     conflict(store.create_mentor(&twice, at(2)).await, "email");
 }
 
@@ -560,7 +608,7 @@ pub async fn both_yeses_at_once_accept_and_days_follow_the_proposal(db: &TestDb)
 /// registration, statuses held as bits, targets) and the hires recorded for anyone.
 pub async fn the_evaluation_reads_its_population_and_the_recorded_hires(db: &TestDb) {
     let store = db.store();
-    let (_, _, people) = region(store, 4).await;
+    let (_, _, people) = region_of(store, &[1, 2, 3, 4]).await;
     // Fixtures 2 and 4 seek N1101 and N1103 in Saint-Denis; 2 holds RQTH, 4 RQTH too; 3
     // (long-term unemployed) and 1 seek J1501.
     let population = store.evaluation_population(&[rome("N1101")]).await.unwrap();
