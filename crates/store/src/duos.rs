@@ -32,7 +32,7 @@ pub trait Duos: Send + Sync {
     async fn withdraw_mentor(&self, id: i64, now: DateTime<Utc>) -> Result<Mentor>;
 
     /// Proposes a duo: refused when the person has not consented to be proposed to agencies
-    /// (or only to those of their department, and the mentor's agency is in another), when
+    /// (or only to those of their department, and the mentor lives or works in another), when
     /// the mentor has withdrawn, has no place left, does not practise the occupation, or when
     /// the person is already in an open duo or lost the lottery.
     async fn propose_duo(&self, duo: &NewDuo, now: DateTime<Utc>) -> Result<Duo>;
@@ -232,8 +232,9 @@ both_backends! {
 
         /// Proposes a duo inside `tx`, the mentor's row locked while their places are counted
         /// (unless it will not hold one: a duo of the past already over) and, for a duo of now
-        /// (`Now::Yes`), the person's consent read as a referral reads it: given, and covering
-        /// the mentor's agency's department when given for the department only.
+        /// (`check_consent`), the person's consent read as a referral reads it: given, and
+        /// covering the mentor's department (where the duo happens, as an offer's workplace)
+        /// when given for the department only.
         async fn propose_in(
             tx: &mut sqlx::Transaction<'_, Db>,
             duo: &NewDuo,
@@ -246,10 +247,9 @@ both_backends! {
                 crate::referrals::check_consent_covers(
                     sqlx::query(&format!(
                         "SELECT j.consent_scope, {PERSON_DEPARTMENT} AS person_department, \
-                         CASE WHEN s.commune_code LIKE '97%' THEN substr(s.commune_code, 1, 3) \
-                         ELSE substr(s.commune_code, 1, 2) END AS agency_department \
-                         FROM job_seekers j, mentors m, structures s WHERE j.id = $1 \
-                         AND m.id = $2 AND s.id = m.agency_structure_id{}",
+                         CASE WHEN m.commune LIKE '97%' THEN substr(m.commune, 1, 3) \
+                         ELSE substr(m.commune, 1, 2) END AS mentor_department \
+                         FROM job_seekers j, mentors m WHERE j.id = $1 AND m.id = $2{}",
                         This::FOR_SHARE_OF_PERSON
                     ))
                     .bind(duo.job_seeker_id)
@@ -260,7 +260,7 @@ both_backends! {
                         Ok((
                             row.try_get::<Option<String>, _>("consent_scope")?,
                             row.try_get::<String, _>("person_department")?,
-                            row.try_get::<String, _>("agency_department")?,
+                            row.try_get::<String, _>("mentor_department")?,
                         ))
                     })
                     .transpose()?,

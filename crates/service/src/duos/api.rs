@@ -831,28 +831,22 @@ pub(crate) async fn duo_candidates(
     Ok(Json(out))
 }
 
-/// Closes a person's open duos that their consent, as just recorded, no longer covers (none
-/// given, or given for the department only while the mentor's agency is in another):
+/// Closes a person's open duos that their consent, as just recorded, no longer covers
+/// (`duos::consent_covers`):
 /// declined before both sides agreed, stopped (`consent_withdrawn`) after; each audited.
 pub(crate) async fn close_uncovered_duos(
     state: &AppState,
     principal: &Principal,
     person: &model::JobSeeker,
 ) -> AppResult<Vec<i64>> {
-    let department = |commune: &str| refdata::geo().commune(commune).map(|c| c.department);
-    let home = department(person.record.commune.as_str());
     let mut closed = Vec::new();
     for duo in state.store.duos_of_job_seeker(person.id).await? {
         if !duo.state.is_open() {
             continue;
         }
-        let covered = match person.record.consent.as_ref().map(|c| c.scope) {
+        let covered = match state.store.mentor(duo.duo.mentor_id).await? {
+            Some(mentor) => super::consent_covers(person, &mentor),
             None => false,
-            Some(model::ConsentScope::AllAgencies) => true,
-            Some(model::ConsentScope::DepartmentAgencies) => {
-                let agency = state.store.structure(duo.mentor_agency_id).await?;
-                agency.is_some_and(|a| department(a.record.commune.as_str()) == home)
-            }
         };
         if covered {
             continue;

@@ -108,8 +108,8 @@ const DISTANCE_STEP_KM: f64 = 5.0;
 /// practising one of the occupations, within reach; each once, for the best of its
 /// occupations. Ranked: the person's own targets before close occupations, then available
 /// soon, nearer (by steps of 5 km), tenser, more experienced, then by id.
-pub fn suggest(
-    mentors: &[Mentor],
+pub fn suggest<'a>(
+    mentors: impl IntoIterator<Item = &'a Mentor>,
     occupations: &[DuoOccupation],
     home: (f64, f64),
     reach_km: u16,
@@ -117,7 +117,7 @@ pub fn suggest(
 ) -> Vec<Suggestion> {
     let geo = refdata::geo();
     let mut out: Vec<Suggestion> = Vec::new();
-    for mentor in mentors.iter().filter(|m| m.has_room()) {
+    for mentor in mentors.into_iter().filter(|m| m.has_room()) {
         let Some(point) = geo
             .commune(mentor.mentor.commune.as_str())
             .map(|c| c.point())
@@ -166,10 +166,24 @@ pub fn suggest(
     out
 }
 
+/// Whether the person's consent covers a duo with this mentor: given, and for a consent to
+/// the agencies of their department only, a mentor of that department (where the duo
+/// happens, as an offer's workplace for a referral).
+pub fn consent_covers(person: &model::JobSeeker, mentor: &Mentor) -> bool {
+    let department = |commune: &str| refdata::geo().commune(commune).map(|c| c.department);
+    match person.record.consent.as_ref().map(|c| c.scope) {
+        None => false,
+        Some(model::ConsentScope::AllAgencies) => true,
+        Some(model::ConsentScope::DepartmentAgencies) => {
+            department(mentor.mentor.commune.as_str()) == department(person.record.commune.as_str())
+        }
+    }
+}
+
 /// The mentors suggested for a person on `today`: the occupations a duo can be about for
 /// them ([`duo_occupations`]), the mentors with a place left who practise one (one query),
-/// but not those the person was already paired with, ranked ([`suggest`]). A person whose
-/// commune is unknown gets none.
+/// but not those the person was already paired with nor those their consent does not cover
+/// ([`consent_covers`]), ranked ([`suggest`]). A person whose commune is unknown gets none.
 pub async fn suggestions(
     store: &dyn store::Store,
     seeker: &model::JobSeeker,
@@ -197,7 +211,7 @@ pub async fn suggestions(
         .map(|d| d.duo.mentor_id)
         .collect();
     let mut mentors = store.mentors_with_room(&romes).await?;
-    mentors.retain(|m| !paired.contains(&m.id));
+    mentors.retain(|m| !paired.contains(&m.id) && consent_covers(seeker, m));
     let found = suggest(
         &mentors,
         &occupations,
@@ -288,7 +302,7 @@ pub async fn candidates(
             continue;
         };
         let found = suggest(
-            &mentors,
+            mentors.iter().filter(|m| consent_covers(person, m)),
             &occupations,
             home,
             person.record.commute_limit.km(),
