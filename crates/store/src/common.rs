@@ -178,3 +178,13 @@ pub fn rows_to_write<'r, T, K: Ord, R>(
     }
     rows
 }
+
+/// ROME codes as the items of an SQL `IN (...)` list. The codes are parsed (a letter and four
+/// digits): nothing to escape.
+pub fn rome_list(romes: &[domain::RomeCode]) -> String {
+    romes
+        .iter()
+        .map(|r| format!("'{}'", r.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

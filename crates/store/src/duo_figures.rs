@@ -156,12 +156,7 @@ both_backends! {
             if romes.is_empty() {
                 return Ok(Vec::new());
             }
-            // ROME codes are parsed (a letter and four digits): nothing to escape.
-            let list = romes
-                .iter()
-                .map(|r| format!("'{}'", r.as_str()))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = rome_list(romes);
             let rows = sqlx::query(&format!(
                 "SELECT j.id, j.commune_code, j.registered_on, j.rqth, j.long_term, j.rsa, j.qpv, \
                  j.senior, j.young_unqualified, t.rome_code FROM job_seekers j \

@@ -474,12 +474,7 @@ both_backends! {
             if romes.is_empty() {
                 return Ok(Vec::new());
             }
-            let list = romes
-                .iter()
-                .map(|r| format!("'{}'", r.as_str()))
-                .collect::<Vec<_>>()
-                .join(", ");
-            // ROME codes are parsed (a letter and four digits): nothing to escape.
+            let list = rome_list(romes);
             let found = This::mentors_where(
                 &self.pool,
                 &format!(

@@ -103,51 +103,64 @@ pub async fn seed_duos(
         note: None,
         logged_by: None,
     };
-    if let Some((person, rome)) = people.first() {
-        let karim = store
-            .create_mentor(&mentor("Karim", "Benali", rome, 2)?, at(day(60)))
-            .await?;
-        past.push(store::PastDuo {
+    // A duo of the advisor's agency, proposed `proposed` days ago, started `started` days ago.
+    let duo = |person: i64,
+               mentor: i64,
+               rome: &str,
+               months: u8,
+               state: store::DuoState,
+               proposed: i64,
+               started: Option<i64>,
+               contacts: Vec<store::NewContact>|
+     -> anyhow::Result<store::PastDuo> {
+        Ok(store::PastDuo {
             duo: store::NewDuo {
-                job_seeker_id: person.id,
-                mentor_id: karim.id,
+                job_seeker_id: person,
+                mentor_id: mentor,
                 rome: RomeCode::parse(rome).map_err(|e| anyhow::anyhow!("{e}"))?,
-                months: 3,
+                months,
                 coordinator_id: advisor.id,
                 drawn: false,
                 proposed_by: None,
             },
-            state: store::DuoState::Active,
-            proposed_at: at(day(45)),
-            started_on: Some(day(35)),
+            state,
+            proposed_at: at(day(proposed)),
+            started_on: started.map(day),
             ended_on: None,
             stop_reason: None,
-            contacts: vec![
+            contacts,
+            outcomes: Vec::new(),
+        })
+    };
+    if let Some((person, rome)) = people.first() {
+        let karim = store
+            .create_mentor(&mentor("Karim", "Benali", rome, 2)?, at(day(60)))
+            .await?;
+        past.push(duo(
+            person.id,
+            karim.id,
+            rome,
+            3,
+            store::DuoState::Active,
+            45,
+            Some(35),
+            vec![
                 contact(day(35), 60, store::ContactKind::Call),
                 contact(day(21), 420, store::ContactKind::DayAlongside),
                 contact(day(9), 30, store::ContactKind::Call),
             ],
-            outcomes: Vec::new(),
-        });
+        )?);
         if let Some((second, _)) = people.get(1) {
-            past.push(store::PastDuo {
-                duo: store::NewDuo {
-                    job_seeker_id: second.id,
-                    mentor_id: karim.id,
-                    rome: RomeCode::parse(rome).map_err(|e| anyhow::anyhow!("{e}"))?,
-                    months: 3,
-                    coordinator_id: advisor.id,
-                    drawn: false,
-                    proposed_by: None,
-                },
-                state: store::DuoState::SeekerAgreed,
-                proposed_at: at(day(1)),
-                started_on: None,
-                ended_on: None,
-                stop_reason: None,
-                contacts: Vec::new(),
-                outcomes: Vec::new(),
-            });
+            past.push(duo(
+                second.id,
+                karim.id,
+                rome,
+                3,
+                store::DuoState::SeekerAgreed,
+                1,
+                None,
+                Vec::new(),
+            )?);
         }
     }
     if let Some((third, rome)) = people.get(2) {
@@ -160,27 +173,19 @@ pub async fn seed_duos(
             ..mentor("Sofiane", "Haddad", rome, 1)?
         };
         store.create_mentor(&near, at(day(20))).await?;
-        past.push(store::PastDuo {
-            duo: store::NewDuo {
-                job_seeker_id: third.id,
-                mentor_id: nadia.id,
-                rome: RomeCode::parse(rome).map_err(|e| anyhow::anyhow!("{e}"))?,
-                months: 4,
-                coordinator_id: advisor.id,
-                drawn: false,
-                proposed_by: None,
-            },
-            state: store::DuoState::Active,
-            proposed_at: at(day(70)),
-            started_on: Some(day(60)),
-            ended_on: None,
-            stop_reason: None,
-            contacts: vec![
+        past.push(duo(
+            third.id,
+            nadia.id,
+            rome,
+            4,
+            store::DuoState::Active,
+            70,
+            Some(60),
+            vec![
                 contact(day(60), 45, store::ContactKind::Workshop),
                 contact(day(26), 60, store::ContactKind::Call),
             ],
-            outcomes: Vec::new(),
-        });
+        )?);
     }
     store.record_past_duos(&past).await?;
     Ok(())

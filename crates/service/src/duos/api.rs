@@ -645,6 +645,14 @@ pub(crate) async fn log_contact(
     Ok((StatusCode::CREATED, Json(contact_view(&logged, side))))
 }
 
+fn outcome_view(o: &DuoOutcome) -> DuoOutcomeView {
+    DuoOutcomeView {
+        milestone: o.milestone.to_string(),
+        kind: o.kind.to_string(),
+        recorded_at: o.recorded_at,
+    }
+}
+
 fn contact_view(c: &model::Contact, side: Mover) -> ContactView {
     ContactView {
         id: c.id,
@@ -724,14 +732,7 @@ pub(crate) async fn record_outcome(
             json!({ "milestone": milestone.as_str(), "kind": kind.as_str() }),
         ))
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(DuoOutcomeView {
-            milestone: recorded.milestone.to_string(),
-            kind: recorded.kind.to_string(),
-            recorded_at: recorded.recorded_at,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(outcome_view(&recorded))))
 }
 
 #[utoipa::path(get, path = "/api/v1/duos/{id}/outcomes", tag = "duos",
@@ -745,16 +746,7 @@ pub(crate) async fn list_outcomes(
 ) -> AppResult<Json<Vec<DuoOutcomeView>>> {
     duo_and_side(&state, &principal, id, Verb::Read).await?;
     let outcomes = state.store.outcomes_of_duo(id).await?;
-    Ok(Json(
-        outcomes
-            .iter()
-            .map(|o| DuoOutcomeView {
-                milestone: o.milestone.to_string(),
-                kind: o.kind.to_string(),
-                recorded_at: o.recorded_at,
-            })
-            .collect(),
-    ))
+    Ok(Json(outcomes.iter().map(outcome_view).collect()))
 }
 
 /// A person of the advisor's agency for whom a mentor is free.
