@@ -15,8 +15,10 @@ mod gatherings;
 mod meetings;
 pub mod policy;
 pub mod portfolio;
+pub mod schemes;
 mod tension;
 pub mod text;
+pub mod trainings;
 pub mod workflow;
 
 pub use actions::{

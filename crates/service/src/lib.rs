@@ -25,6 +25,7 @@ pub mod offers;
 pub mod outbox;
 pub mod pages;
 pub mod policies;
+pub mod reconversion;
 pub mod referrals;
 pub mod sourcing;
 pub mod tension;

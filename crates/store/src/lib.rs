@@ -33,6 +33,7 @@ mod policies;
 mod referrals;
 mod tallies;
 mod tension;
+mod training_sessions;
 mod url;
 
 use std::sync::Arc;
@@ -57,6 +58,7 @@ pub use policies::Policies;
 pub use referrals::Referrals;
 pub use tallies::Tallies;
 pub use tension::LocalTension;
+pub use training_sessions::{TrainingBatch, TrainingBatches, Trainings};
 pub use url::{Backend, DatabaseUrl};
 
 /// The store's traits, to call their methods on a `dyn Store`.
@@ -64,7 +66,7 @@ pub mod prelude {
     pub use crate::{
         Accounts, Actions, AuditTrail, Difficulty, Directory, DuoFigures, Duos, Gatherings,
         Invitations, JobSeekers, LocalTension, Meetings, Offers, Outbox, Policies, Referrals,
-        Store, Tallies,
+        Store, Tallies, Trainings,
     };
 }
 
@@ -103,6 +105,7 @@ pub trait Store:
     + Tallies
     + LocalTension
     + Difficulty
+    + Trainings
     + AuditTrail
     + Send
     + Sync

@@ -12,6 +12,7 @@
 mod contract;
 mod duos;
 mod gatherings;
+mod trainings;
 
 /// Declares each contract test twice: on SQLite and on PostgreSQL.
 macro_rules! contract_tests {
@@ -83,4 +84,6 @@ contract_tests!(
     actions_are_created_listed_and_moved,
     invitations_are_answered_and_an_accepted_one_registers_the_person,
     outcomes_are_recorded_in_their_window_and_the_funnel_counts_them,
+    a_catalogue_is_imported_whole_or_not_at_all,
+    the_catalogue_is_searched_by_occupation_period_and_place,
 );
