@@ -18,6 +18,7 @@ pub mod portfolio;
 pub mod schemes;
 mod tension;
 pub mod text;
+pub mod training_plans;
 pub mod trainings;
 pub mod workflow;
 

@@ -58,6 +58,8 @@ pub enum Needs {
     NotHiredReason,
     /// A reason from [`DUO_STOP_REASONS`](crate::DUO_STOP_REASONS).
     StopReason,
+    /// A reason from [`PLAN_ABANDON_REASONS`](crate::training_plans::PLAN_ABANDON_REASONS).
+    AbandonReason,
 }
 
 /// One allowed move of a workflow over the states `S`.
@@ -351,6 +353,44 @@ pub const DUO_MOVES: &[Move<crate::DuoState>] = {
     ]
 };
 
+/// A training plan (training before hiring): proposed by either side → agreed (by the side
+/// that did not propose: the service checks who) → in training → completed → hired (by the
+/// offer's side, with the contract's start); abandoned by either side, with a reason, at any
+/// point before the hire.
+pub const TRAINING_PLANS: Workflow<crate::training_plans::PlanState> = Workflow {
+    moves: PLAN_MOVES,
+    expired: None,
+};
+
+pub const PLAN_MOVES: &[Move<crate::training_plans::PlanState>] = {
+    use crate::training_plans::PlanState::{
+        Abandoned, Agreed, Completed, Hired, InTraining, Proposed,
+    };
+    const fn step(
+        from: crate::training_plans::PlanState,
+        to: crate::training_plans::PlanState,
+        by: &'static [Mover],
+        needs: Needs,
+    ) -> Move<crate::training_plans::PlanState> {
+        Move {
+            from,
+            to,
+            by,
+            needs,
+        }
+    }
+    &[
+        step(Proposed, Agreed, EITHER, Needs::Nothing),
+        step(Agreed, InTraining, EITHER, Needs::Nothing),
+        step(InTraining, Completed, EITHER, Needs::Nothing),
+        step(Completed, Hired, AGENCY, Needs::StartDate),
+        step(Proposed, Abandoned, EITHER, Needs::AbandonReason),
+        step(Agreed, Abandoned, EITHER, Needs::AbandonReason),
+        step(InTraining, Abandoned, EITHER, Needs::AbandonReason),
+        step(Completed, Abandoned, EITHER, Needs::AbandonReason),
+    ]
+};
+
 pub const NOT_HIRED_REASONS: &[&str] = &[
     "profile_mismatch",
     "candidate_withdrew",
@@ -373,6 +413,11 @@ pub enum MoveError<S: std::fmt::Display = ReferralState> {
     ReasonMissing,
     #[error("stop_reason: expected one of {}", crate::DUO_STOP_REASONS.join(", "))]
     StopReasonMissing,
+    #[error(
+        "abandon_reason: expected one of {}",
+        crate::training_plans::PLAN_ABANDON_REASONS.join(", ")
+    )]
+    AbandonReasonMissing,
 }
 
 impl<S: Copy + PartialEq + std::fmt::Display> Workflow<S> {
@@ -410,6 +455,12 @@ impl<S: Copy + PartialEq + std::fmt::Display> Workflow<S> {
             }
             Needs::StopReason if !reason.is_some_and(|r| crate::DUO_STOP_REASONS.contains(&r)) => {
                 Err(MoveError::StopReasonMissing)
+            }
+            Needs::AbandonReason
+                if !reason
+                    .is_some_and(|r| crate::training_plans::PLAN_ABANDON_REASONS.contains(&r)) =>
+            {
+                Err(MoveError::AbandonReasonMissing)
             }
             _ => Ok(allowed),
         }
@@ -462,6 +513,7 @@ pub fn has_expired(
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use crate::training_plans::PlanState;
 
     fn day(d: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, d, 9, 0, 0)
@@ -778,6 +830,57 @@ mod tests {
     /// Every pair of duo states, and whether the mentor's side, the coordinator (the person's
     /// side) or the system may make the move, written out by hand from `DUOS`' documentation;
     /// a stop needs a reason of the list.
+    #[test]
+    fn training_plans_move_as_the_table_says() {
+        use crate::training_plans::PlanState::{
+            Abandoned as X, Agreed as A, Completed as C, Hired as H, InTraining as T,
+            Proposed as P,
+        };
+        // [offer's side, person's side]
+        let allowed: [(PlanState, PlanState, [bool; 2]); 8] = [
+            (P, A, [true, true]),
+            (A, T, [true, true]),
+            (T, C, [true, true]),
+            (C, H, [true, false]),
+            (P, X, [true, true]),
+            (A, X, [true, true]),
+            (T, X, [true, true]),
+            (C, X, [true, true]),
+        ];
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1);
+        for from in PlanState::ALL {
+            for to in PlanState::ALL {
+                let expected = allowed
+                    .iter()
+                    .find(|(f, t, _)| f == from && t == to)
+                    .map_or([false; 2], |(_, _, by)| *by);
+                for (mover, expected) in [Mover::OfferSide, Mover::PersonSide]
+                    .into_iter()
+                    .zip(expected)
+                {
+                    assert_eq!(
+                        TRAINING_PLANS
+                            .check(*from, *to, mover, day, Some("trainee_withdrew"))
+                            .is_ok(),
+                        expected,
+                        "{from} → {to} by {mover:?}"
+                    );
+                }
+                assert!(TRAINING_PLANS.check(*from, *to, Mover::System, day, None).is_err());
+            }
+        }
+        // A hire needs its start; an abandon one of the reasons.
+        assert_eq!(
+            TRAINING_PLANS.check(C, H, Mover::OfferSide, None, None),
+            Err(MoveError::StartDateMissing)
+        );
+        assert_eq!(
+            TRAINING_PLANS.check(T, X, Mover::PersonSide, None, Some("bored")),
+            Err(MoveError::AbandonReasonMissing)
+        );
+        assert!(TRAINING_PLANS.is_final(H) && TRAINING_PLANS.is_final(X));
+    }
+
     #[test]
     fn duos_move_as_the_table_says() {
         use crate::DuoState::{

@@ -54,7 +54,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The unique keys a write can collide with: the constraint's name on PostgreSQL, what SQLite
 /// says of it, and the field and reason both backends answer.
-const UNIQUE_KEYS: [(&str, &str, &str, &str); 14] = [
+const UNIQUE_KEYS: [(&str, &str, &str, &str); 15] = [
     (
         "users_email",
         "index 'users_email'",
@@ -120,6 +120,12 @@ const UNIQUE_KEYS: [(&str, &str, &str, &str); 14] = [
         "duos.job_seeker_id",
         "job_seeker_id",
         "this person is already in a duo that is proposed or under way",
+    ),
+    (
+        "training_plans_open_once",
+        "training_plans.offer_id, training_plans.job_seeker_id",
+        "job_seeker_id",
+        "this person already has a training plan under way for this offer",
     ),
     (
         "duo_outcomes_once",

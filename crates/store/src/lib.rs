@@ -29,6 +29,7 @@ mod job_seeker_rows;
 mod job_seekers;
 mod meetings;
 mod offers;
+mod plans;
 mod policies;
 mod referrals;
 mod tallies;
@@ -54,6 +55,7 @@ pub use job_seekers::JobSeekers;
 pub use meetings::Meetings;
 pub use model::*;
 pub use offers::Offers;
+pub use plans::TrainingPlans;
 pub use policies::Policies;
 pub use referrals::Referrals;
 pub use tallies::Tallies;
@@ -66,7 +68,7 @@ pub mod prelude {
     pub use crate::{
         Accounts, Actions, AuditTrail, Difficulty, Directory, DuoFigures, Duos, Gatherings,
         Invitations, JobSeekers, LocalTension, Meetings, Offers, Outbox, Policies, Referrals,
-        Store, Tallies, Trainings,
+        Store, Tallies, TrainingPlans, Trainings,
     };
 }
 
@@ -106,6 +108,7 @@ pub trait Store:
     + LocalTension
     + Difficulty
     + Trainings
+    + TrainingPlans
     + AuditTrail
     + Send
     + Sync

@@ -12,6 +12,7 @@
 mod contract;
 mod duos;
 mod gatherings;
+mod plans;
 mod trainings;
 
 /// Declares each contract test twice: on SQLite and on PostgreSQL.
@@ -86,4 +87,7 @@ contract_tests!(
     outcomes_are_recorded_in_their_window_and_the_funnel_counts_them,
     a_catalogue_is_imported_whole_or_not_at_all,
     the_catalogue_is_searched_by_occupation_period_and_place,
+    a_plan_grows_from_an_accepted_referral_and_moves_to_the_hire,
+    a_plan_needs_the_persons_acceptance_and_valid_days,
+    past_plans_are_written_whole,
 );
