@@ -12,6 +12,7 @@
 
 pub mod inclusion;
 pub mod job_seekers_csv;
+pub mod lheo;
 pub mod offers_csv;
 pub mod offers_json;
 pub mod structures;

@@ -512,8 +512,8 @@ pub fn has_expired(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
     use crate::training_plans::PlanState;
+    use chrono::TimeZone;
 
     fn day(d: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, d, 9, 0, 0)
@@ -833,8 +833,7 @@ mod tests {
     #[test]
     fn training_plans_move_as_the_table_says() {
         use crate::training_plans::PlanState::{
-            Abandoned as X, Agreed as A, Completed as C, Hired as H, InTraining as T,
-            Proposed as P,
+            Abandoned as X, Agreed as A, Completed as C, Hired as H, InTraining as T, Proposed as P,
         };
         // [offer's side, person's side]
         let allowed: [(PlanState, PlanState, [bool; 2]); 8] = [
@@ -866,7 +865,11 @@ mod tests {
                         "{from} → {to} by {mover:?}"
                     );
                 }
-                assert!(TRAINING_PLANS.check(*from, *to, Mover::System, day, None).is_err());
+                assert!(
+                    TRAINING_PLANS
+                        .check(*from, *to, Mover::System, day, None)
+                        .is_err()
+                );
             }
         }
         // A hire needs its start; an abandon one of the reasons.

@@ -18,6 +18,7 @@ pub use commands::difficulty::DifficultyCommand;
 pub use commands::exchange::{ExportArgs, ImportArgs};
 pub use commands::fair::FairCommand;
 pub use commands::geo::GeoCommand;
+pub use commands::reconversion::{ReconversionArgs, SchemesCommand};
 pub use commands::rome::RomeCommand;
 pub use commands::serve::{AccountCommand, AuditCommand, DemoArgs, ServeArgs};
 pub use commands::simulate::SimulateArgs;
@@ -84,6 +85,14 @@ pub enum Command {
     /// Compares the result with independent shortlists: congestion, coverage of the eligible
     /// pool, Gini, and the score given up.
     Campaign(CampaignArgs),
+    /// Reconversion paths for a job seeker: occupations that recruit within one or two links
+    /// of theirs, the skills to acquire, the sessions nearby, beside the simple rule of
+    /// earlier systems
+    Reconversion(ReconversionArgs),
+    /// Training schemes (POEI, AFPR, POEC, CDPI, CIPI, contrat de professionnalisation,
+    /// PMSMP) as dated rules: which fund a session for a person
+    #[command(subcommand)]
+    Schemes(SchemesCommand),
     /// Fairness tables for shortlists that guarantee priority publics (FA*IR)
     #[command(subcommand)]
     Fair(FairCommand),
@@ -166,6 +175,16 @@ where
             out,
         ))??,
         Command::Fair(command) => commands::fair::run(command, out)?,
+        Command::Reconversion(args) => block_on(commands::reconversion::run(
+            args,
+            cli.config.as_deref(),
+            out,
+        ))??,
+        Command::Schemes(command) => block_on(commands::reconversion::schemes(
+            command,
+            cli.config.as_deref(),
+            out,
+        ))??,
         Command::Serve(args) => {
             block_on(commands::serve::serve(args, cli.config.as_deref(), out))??
         }

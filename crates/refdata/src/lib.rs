@@ -15,6 +15,7 @@
 
 mod geo;
 mod inclusion;
+pub mod lheo;
 mod rome;
 mod table;
 pub mod tension;

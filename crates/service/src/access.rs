@@ -65,6 +65,17 @@ pub enum Resource {
     /// sees the other by pseudonym until both accepted; a contact's note is the
     /// coordinator's only.
     Duos,
+    /// The training catalogue (LHEO sessions) and the outcomes of training by occupation and
+    /// territory: no personal data, read by every member.
+    Trainings,
+    /// A job seeker's reconversion paths (their targets, skills, home and months of search
+    /// read against the region): their own France Travail agency only.
+    Reconversion,
+    /// Training plans (training before hiring): built, agreed and followed by their two
+    /// sides, the offer's structure and the person's France Travail agency (`Own`), with the
+    /// person's identity (they accepted the referral the plan grows from). The steering
+    /// committee reads their counts and breaches through `Indicators` (`Any`), never a plan.
+    TrainingPlans,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -227,6 +238,21 @@ pub const RULES: &[Rule] = &[
     rule(AgencyManager, Duos, Write, Own, Identity),
     rule(Advisor, SeekerInvitations, Read, Own, Full),
     rule(Advisor, SeekerInvitations, Write, Own, Full),
+    // The training catalogue is everyone's; a person's reconversion paths their agency's.
+    rule(Advisor, Trainings, Read, Any, Pseudo),
+    rule(Recruiter, Trainings, Read, Any, Pseudo),
+    rule(AgencyManager, Trainings, Read, Any, Pseudo),
+    rule(Partner, Trainings, Read, Any, Pseudo),
+    rule(Steering, Trainings, Read, Any, Pseudo),
+    rule(Admin, Trainings, Read, Any, Pseudo),
+    rule(Advisor, Reconversion, Read, Own, Full),
+    // Training plans: the person's agency and the offer's structure, each for its side.
+    rule(Advisor, TrainingPlans, Read, Own, Identity),
+    rule(Advisor, TrainingPlans, Write, Own, Identity),
+    rule(Recruiter, TrainingPlans, Read, Own, Identity),
+    rule(Recruiter, TrainingPlans, Write, Own, Identity),
+    rule(AgencyManager, TrainingPlans, Read, Own, Identity),
+    rule(AgencyManager, TrainingPlans, Write, Own, Identity),
     // Consent and disclosures: the person's own agency records them and reads their history.
     rule(Advisor, Consent, Read, Own, Full),
     rule(Advisor, Consent, Write, Own, Full),
@@ -443,6 +469,9 @@ fn resource_name(resource: Resource) -> &'static str {
         SeekerInvitations => "the invitations of your job seekers",
         Mentors => "mentors",
         Duos => "duos",
+        Trainings => "the training catalogue",
+        Reconversion => "reconversion paths",
+        TrainingPlans => "training plans",
     }
 }
 

@@ -29,6 +29,8 @@ pub mod reconversion;
 pub mod referrals;
 pub mod sourcing;
 pub mod tension;
+pub mod training_plans;
+pub mod trainings;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
@@ -146,6 +148,13 @@ pub struct AppState {
     /// day, at its first read.
     pub(crate) duo_evaluation:
         std::sync::Mutex<Option<(chrono::NaiveDate, Arc<duos::evaluation::EvaluationView>)>>,
+    /// The outcomes of training (every plan's), counted once a day at their first read.
+    pub(crate) training_outcomes:
+        std::sync::Mutex<Option<(chrono::NaiveDate, Arc<trainings::Outcomes>)>>,
+    /// What the reconversion paths read of the region, gathered again when older than
+    /// [`reconversion::CONTEXT_MINUTES`].
+    pub(crate) reconversion_context:
+        tokio::sync::Mutex<Option<(DateTime<Utc>, Arc<reconversion::Context>)>>,
     /// The difficulty model in force, parsed once per version.
     difficulty: RwLock<Option<Arc<difficulty::Loaded>>>,
     /// The open offers at risk by occupation and department, counted again when the model
@@ -187,6 +196,8 @@ impl AppState {
             sirets: RwLock::new(sirets),
             exposure_cache: std::sync::Mutex::new(std::collections::HashMap::new()),
             duo_evaluation: std::sync::Mutex::new(None),
+            training_outcomes: std::sync::Mutex::new(None),
+            reconversion_context: tokio::sync::Mutex::new(None),
             shortlist_counts: std::sync::Mutex::new(ShortlistCounts::new()),
             rerank_events: std::sync::Mutex::new(RerankEvents::new()),
             rerank_flushing: std::sync::atomic::AtomicBool::new(false),

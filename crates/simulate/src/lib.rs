@@ -14,6 +14,8 @@ mod people;
 mod places;
 mod services;
 mod summary;
+pub mod training_plans;
+pub mod trainings;
 mod work;
 
 use chrono::NaiveDate;

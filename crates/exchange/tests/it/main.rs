@@ -5,6 +5,7 @@
 #![allow(clippy::indexing_slicing, clippy::disallowed_methods)]
 
 mod job_seekers;
+mod lheo;
 mod offers;
 mod offers_csv;
 mod structures;
@@ -65,6 +66,7 @@ fn the_formats_page_carries_every_format_documentation() {
         include_str!("../../src/offers_csv.rs"),
         include_str!("../../src/job_seekers_csv.rs"),
         include_str!("../../src/structures.rs"),
+        include_str!("../../src/lheo/mod.rs"),
     ] {
         let doc: Vec<&str> = source
             .lines()

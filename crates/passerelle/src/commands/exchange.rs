@@ -24,6 +24,8 @@ pub enum What {
     /// The shared directory: structures and their services, in data·inclusion v1 JSON (a
     /// folder holding structures.json and services.json)
     Directory,
+    /// The training catalogue: LHEO 2.2 or 2.3 XML (the full offer or the Carif-Oref index)
+    Trainings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -33,6 +35,8 @@ pub enum Format {
     /// data·inclusion v1 (for the directory)
     #[value(name = "data-inclusion")]
     DataInclusion,
+    /// LHEO 2.3 XML (for the training catalogue)
+    Lheo,
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +92,7 @@ fn format_of(path: &Path, given: Option<Format>) -> anyhow::Result<Format> {
     {
         Some("json") => Ok(Format::Json),
         Some("csv") => Ok(Format::Csv),
+        Some("xml") => Ok(Format::Lheo),
         _ => bail!(
             "cannot tell the format of {} from its extension: give --format json or --format csv",
             path.display()
@@ -225,6 +230,13 @@ pub async fn import(
     if args.what == What::Directory {
         return super::directory::import(&args.file, &settings, args.dry_run, out).await;
     }
+    if args.what == What::Trainings {
+        if !matches!(args.format, None | Some(Format::Lheo)) {
+            bail!("the training catalogue is read in LHEO (--format lheo)");
+        }
+        return super::trainings::import(&args.file, &settings, args.dry_run, args.rejects, out)
+            .await;
+    }
     let format = format_of(&args.file, args.format)?;
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
@@ -245,10 +257,15 @@ pub async fn import(
         (What::Directory, _) | (_, Format::DataInclusion) => {
             bail!("data·inclusion is the directory's format: `passerelle import directory DIR`")
         }
+        (What::Trainings, _) | (_, Format::Lheo) => {
+            bail!("LHEO is the training catalogue's format: `passerelle import trainings FILE.xml`")
+        }
         (What::Offers, format) => {
             let read_each = match format {
                 Format::Csv => exchange::offers_csv::read_each,
-                Format::Json | Format::DataInclusion => exchange::offers_json::read_each,
+                Format::Json | Format::DataInclusion | Format::Lheo => {
+                    exchange::offers_json::read_each
+                }
             };
             write_rows(
                 move |sink| read_each(&bytes, owner.as_ref(), sink),
@@ -273,7 +290,7 @@ pub async fn import(
                 move |sink| {
                     let rows = match format {
                         Format::Csv => exchange::structures::read_csv(&bytes),
-                        Format::Json | Format::DataInclusion => {
+                        Format::Json | Format::DataInclusion | Format::Lheo => {
                             exchange::structures::read_json(&bytes)
                         }
                     }?;
@@ -386,6 +403,13 @@ pub async fn export(
         }
         return super::directory::export(&args.out, &settings, out).await;
     }
+    if args.what == What::Trainings {
+        if !matches!(args.format, None | Some(Format::Lheo)) {
+            bail!("the training catalogue is written in LHEO (--format lheo)");
+        }
+        let store = open_store(&settings).await?;
+        return super::trainings::export(&args.out, store.as_ref(), out).await;
+    }
     let format = format_of(&args.out, args.format)?;
     let store = open_store(&settings).await?;
     let mut buffer: Vec<u8> = Vec::new();
@@ -393,6 +417,10 @@ pub async fn export(
         (What::Directory, _) | (_, Format::DataInclusion) => bail!(
             "data·inclusion is the directory's format: `passerelle export directory --format \
              data-inclusion --out DIR`"
+        ),
+        (What::Trainings, _) | (_, Format::Lheo) => bail!(
+            "LHEO is the training catalogue's format: `passerelle export trainings --format lheo \
+             --out FILE.xml`"
         ),
         (What::Offers, format) => {
             let offers: Vec<_> = store
@@ -403,7 +431,7 @@ pub async fn export(
                 .collect();
             match format {
                 Format::Csv => exchange::offers_csv::write(&offers, &mut buffer)?,
-                Format::Json | Format::DataInclusion => {
+                Format::Json | Format::DataInclusion | Format::Lheo => {
                     exchange::offers_json::write(&offers, &mut buffer)?
                 }
             }
@@ -445,7 +473,7 @@ pub async fn export(
                 .collect();
             match format {
                 Format::Csv => exchange::structures::write_csv(&structures, &mut buffer)?,
-                Format::Json | Format::DataInclusion => {
+                Format::Json | Format::DataInclusion | Format::Lheo => {
                     exchange::structures::write_json(&structures, &mut buffer)?
                 }
             }

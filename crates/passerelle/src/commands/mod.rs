@@ -10,11 +10,13 @@ pub mod fair;
 pub mod geo;
 pub mod migrate;
 pub mod peer;
+pub mod reconversion;
 pub mod rome;
 pub mod serve;
 pub mod simulate;
 pub mod sourcing;
 pub mod tension;
+pub mod trainings;
 
 use std::io::Write;
 

@@ -209,6 +209,25 @@ pub async fn run(
         files.offers.flush()?;
     }
 
+    // The training catalogue: an LHEO file beside the others, and the store's catalogue.
+    let mut catalogue = simulate::trainings::catalogue(region.config());
+    catalogue.sort_by(|a, b| {
+        (&a.formation_ref, &a.action_ref, &a.session_ref).cmp(&(
+            &b.formation_ref,
+            &b.action_ref,
+            &b.session_ref,
+        ))
+    });
+    if let Some(dir) = &args.out {
+        let mut file = create(dir, "formations.xml")?;
+        exchange::lheo::write(&mut file, &catalogue).context("writing formations.xml")?;
+        file.flush()?;
+    }
+    let sessions = catalogue.len();
+    if let Some(store) = &store {
+        write_catalogue(store.as_ref(), catalogue, now).await?;
+    }
+
     let planned = match &store {
         Some(store) => {
             // The actions' and duos' reference time: now on the day simulated, else its noon.
@@ -228,6 +247,7 @@ pub async fn run(
     };
 
     let region_name = refdata::geo().region(&args.region).map_or("", |r| r.name);
+    let catalogue_line = format!("training catalogue: {sessions} sessions (LHEO 2.3)");
     writeln!(
         out,
         "simulated region {} {region_name}, scale {}, seed {}, as of {}",
@@ -236,12 +256,13 @@ pub async fn run(
     if let Some(dir) = &args.out {
         writeln!(
             out,
-            "files: {} (import with passerelle import structures|job-seekers|offers|directory)",
+            "files: {} (import with passerelle import structures|job-seekers|offers|directory|trainings)",
             [
                 "structures.csv",
                 "demandeurs.csv",
                 "offres.json",
-                "annuaire/"
+                "annuaire/",
+                "formations.xml"
             ]
             .map(|f| dir.join(f).display().to_string())
             .join(", ")
@@ -258,6 +279,7 @@ pub async fn run(
         services.len(),
         region.structures().len()
     )?;
+    writeln!(out, "{catalogue_line}")?;
     if let Some(((actions, invitations, outcomes), duos)) = planned {
         writeln!(
             out,
@@ -272,6 +294,41 @@ pub async fn run(
         )?;
     }
     write!(out, "{summary}")?;
+    Ok(())
+}
+
+/// Writes the simulated catalogue into the store, in one transaction as an import does.
+async fn write_catalogue(
+    store: &dyn Store,
+    catalogue: Vec<model::trainings::TrainingSessionRecord>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let bar = progress(catalogue.len() as u64, "training sessions");
+    let (sender, receiver) = tokio::sync::mpsc::channel(2);
+    let feeder = {
+        let bar = bar.clone();
+        tokio::spawn(async move {
+            for chunk in catalogue.chunks(BATCH as usize) {
+                if sender
+                    .send(store::TrainingBatch::Sessions(chunk.to_vec()))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                bar.inc(chunk.len() as u64);
+            }
+            let _ = sender.send(store::TrainingBatch::End).await;
+        })
+    };
+    let report = store.import_training_sessions(receiver, now).await?;
+    feeder
+        .await
+        .map_err(|_| anyhow::anyhow!("the catalogue's writer stopped unexpectedly"))?;
+    bar.finish_and_clear();
+    if let Some((_, reason)) = report.rejected.first() {
+        bail!("the database refused a simulated training session: {reason}");
+    }
     Ok(())
 }
 

@@ -22,6 +22,7 @@ pub(crate) use crate::meetings::api as meetings;
 pub(crate) use crate::offers::api as offers;
 pub(crate) use crate::policies::api as policies;
 pub(crate) use crate::referrals::api as referrals;
+pub(crate) use crate::training_plans::api as training_plans;
 
 pub(crate) use std::net::SocketAddr;
 pub(crate) use std::sync::Arc;
@@ -100,6 +101,11 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(offers::dashboard))
         .routes(routes!(crate::tension::api::official))
         .routes(routes!(crate::tension::api::local))
+        .routes(routes!(crate::trainings::api::search_trainings))
+        .routes(routes!(crate::trainings::api::training_outcomes))
+        .routes(routes!(crate::trainings::api::get_training))
+        .routes(routes!(crate::reconversion::api::reconversion))
+        .routes(routes!(crate::reconversion::api::schemes))
         .routes(routes!(offers::shortlist))
         .routes(routes!(crate::difficulty::api::offer_difficulty))
         .routes(routes!(
@@ -151,6 +157,14 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(duos::move_duo))
         .routes(routes!(duos::log_contact, duos::list_contacts))
         .routes(routes!(duos::record_outcome, duos::list_outcomes))
+        .routes(routes!(
+            training_plans::list_plans,
+            training_plans::propose_plan
+        ))
+        .routes(routes!(crate::training_plans::figures::plan_counts))
+        .routes(routes!(training_plans::get_plan))
+        .routes(routes!(training_plans::move_plan))
+        .routes(routes!(training_plans::offer_plans))
         .routes(routes!(meetings::list_meetings, meetings::create_meeting))
         .routes(routes!(meetings::register, meetings::list_registrations))
         .routes(routes!(meetings::record_attendance))

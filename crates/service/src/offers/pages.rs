@@ -585,6 +585,8 @@ struct OfferPage {
     referrals: Vec<ReferralRow>,
     /// Passerelle's prediction for an open offer, when a model is trained.
     difficulty: Option<crate::difficulty::pages::Panel>,
+    /// "Former avant d'embaucher": the plans of the offer and whom one may be built for.
+    training: Option<crate::training_plans::pages::OfferPlans>,
 }
 
 pub async fn offer(
@@ -632,6 +634,8 @@ pub async fn offer(
         })
         .collect();
     let rows = referral_rows(&state, &referrals).await;
+    let training =
+        crate::training_plans::pages::offer_plans(&state, &principal, id, owner, &rows).await?;
     let difficulty = if stored.record.status == model::OfferStatus::Open {
         crate::difficulty::pages::panel(
             &state,
@@ -655,6 +659,7 @@ pub async fn offer(
         can_propose,
         referrals: rows,
         difficulty,
+        training,
     }))
 }
 

@@ -429,3 +429,128 @@ pub fn duo_stop_reason(code: &str) -> &'static str {
         _ => UNKNOWN,
     }
 }
+
+pub fn plan_state(code: &str) -> &'static str {
+    use model::training_plans::PlanState;
+    read(code, PlanState::parse, |state| match state {
+        PlanState::Proposed => "Proposé",
+        PlanState::Agreed => "Convenu par les deux côtés",
+        PlanState::InTraining => "En formation",
+        PlanState::Completed => "Formation terminée",
+        PlanState::Hired => "Embauche",
+        PlanState::Abandoned => "Abandonné",
+    })
+}
+
+/// The DSFR badge colour of a training plan's state.
+pub fn plan_badge(code: &str) -> &'static str {
+    use model::training_plans::PlanState;
+    PlanState::parse(code).map_or("", |state| match state {
+        PlanState::Proposed => "fr-badge--new",
+        PlanState::Agreed | PlanState::InTraining | PlanState::Completed => "fr-badge--info",
+        PlanState::Hired => "fr-badge--success",
+        PlanState::Abandoned => "fr-badge--warning",
+    })
+}
+
+/// The button that moves a training plan to this state.
+pub fn plan_move(code: &str) -> &'static str {
+    use model::training_plans::PlanState;
+    read(code, PlanState::parse, |state| match state {
+        PlanState::Agreed => "Donner notre accord au plan",
+        PlanState::InTraining => "La formation a commencé",
+        PlanState::Completed => "La formation est terminée",
+        PlanState::Hired => "Enregistrer l'embauche",
+        PlanState::Abandoned => "Abandonner le plan",
+        PlanState::Proposed => "Proposer",
+    })
+}
+
+/// Why a training plan was abandoned (`model::training_plans::PLAN_ABANDON_REASONS`).
+pub fn plan_abandon_reason(code: &str) -> &'static str {
+    match code {
+        "trainee_withdrew" => "La personne a renoncé",
+        "training_cancelled" => "La session de formation est annulée",
+        "training_failed" => "La formation n'a pas été validée",
+        "offer_withdrawn" => "L'offre est retirée",
+        "found_other_job" => "La personne a trouvé un autre emploi",
+        "health" => "Raison de santé",
+        "other" => "Autre raison",
+        _ => UNKNOWN,
+    }
+}
+
+/// Which side of a training plan: the offer's structure or the person's agency.
+pub fn plan_side(code: &str) -> &'static str {
+    use model::training_plans::PlanSide;
+    read(code, PlanSide::parse, |side| match side {
+        PlanSide::Offer => "la structure de l'offre",
+        PlanSide::Person => "l'agence France Travail de la personne",
+    })
+}
+
+/// Where the contract a training plan's scheme asks for stands (the API's `obligation.status`).
+pub fn obligation_status(code: &str) -> &'static str {
+    match code {
+        "not_due" => "Pas encore due",
+        "not_required" => "Aucun contrat exigé",
+        "met" => "Obligation remplie",
+        "pending" => "Contrat attendu",
+        "breach" => "Manquement signalé",
+        _ => UNKNOWN,
+    }
+}
+
+/// The DSFR badge colour of an obligation's status.
+pub fn obligation_badge(code: &str) -> &'static str {
+    match code {
+        "met" => "fr-badge--success",
+        "pending" => "fr-badge--info",
+        "breach" => "fr-badge--error",
+        _ => "",
+    }
+}
+
+/// The rule a scheme fails, in French (`model::schemes::Check`).
+pub fn scheme_check(code: &str) -> &'static str {
+    use model::schemes::Check;
+    read(code, Check::parse, |check| match check {
+        Check::NotInForce => "le dispositif n'est pas en vigueur à cette date",
+        Check::SessionDates => "la formation finit avant de commencer",
+        Check::SessionStarted => "la formation a déjà commencé : le dispositif se décide avant",
+        Check::Public => "la personne n'est pas du public du dispositif",
+        Check::SessionKind => "la formation n'est pas du type que le dispositif finance",
+        Check::OfferMissing => "le dispositif demande une offre ou un contrat",
+        Check::OfferNotFiled => "l'offre n'a pas été déposée à France Travail",
+        Check::OfferFiledLate => "l'offre a été déposée après le début de la formation",
+        Check::Contract => "le contrat proposé ne répond pas au contrat exigé à l'issue",
+        Check::WeeklyHours => "l'emploi compte trop peu d'heures par semaine",
+        Check::HoursMin => "la formation est trop courte",
+        Check::HoursMax => "la formation dépasse la durée maximale",
+        Check::EnterpriseShare => "trop d'heures en entreprise",
+        Check::TrainingShare => "la part de formation dans le contrat ne convient pas",
+        Check::Span => "la formation s'étale sur trop de mois",
+    })
+}
+
+/// Why a scheme applies, in French, from the key of its reason (`model::schemes::Reason`).
+pub fn scheme_reason(key: &str) -> &'static str {
+    match key {
+        "in_force" => "Dispositif en vigueur à la date du plan",
+        "public" => "La personne est du public du dispositif",
+        "session" => "La formation est du type que le dispositif finance",
+        "offer" => "L'offre a été déposée à France Travail avant la formation",
+        "contract" => "Le contrat proposé répond au contrat exigé à l'issue",
+        "weekly_hours" => "L'emploi compte assez d'heures par semaine",
+        "weekly_hours_unknown" => "Heures hebdomadaires de l'emploi à vérifier",
+        "hours_min" => "Durée minimale de formation respectée",
+        "hours_max" => "Durée maximale de formation respectée",
+        "enterprise_share" => "Part des heures en entreprise respectée",
+        "training_share" => "Part de formation dans le contrat respectée",
+        "span" => "Durée totale de la formation respectée",
+        "hourly_cap" => "Financement plafonné à un montant horaire",
+        "no_funding" => "Sans coût de formation : la personne garde son statut et ses revenus",
+        "hourly_cap_unknown" => "Plafond horaire du financement inconnu à cette date",
+        _ => UNKNOWN,
+    }
+}

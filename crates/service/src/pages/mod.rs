@@ -27,7 +27,10 @@ pub(crate) use crate::job_seekers::pages as job_seekers;
 pub(crate) use crate::meetings::pages as meetings;
 pub(crate) use crate::offers::pages as offers;
 pub(crate) use crate::policies::pages as policies;
+pub(crate) use crate::reconversion::pages as reconversion;
 pub(crate) use crate::referrals::pages as referrals;
+pub(crate) use crate::training_plans::pages as training_plans;
+pub(crate) use crate::trainings::pages as trainings;
 
 pub(crate) use std::net::SocketAddr;
 pub(crate) use std::path::{Path as FsPath, PathBuf};
@@ -129,11 +132,21 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
             get(mentor_pages::mentors).post(mentor_pages::create_mentor),
         )
         .route("/tuteurs/{id}/retrait", post(mentor_pages::withdraw_mentor))
+        .route("/formations", get(trainings::catalogue))
+        .route("/formations/{id}", get(trainings::session))
+        .route("/demandeurs/{id}/reconversion", get(reconversion::paths))
         .route("/duos", get(duos::list))
         .route("/duos/{id}", get(duos::show))
         .route("/duos/{id}/etat", post(duos::move_to))
         .route("/duos/{id}/contacts", post(duos::log_contact))
         .route("/duos/{id}/resultats", post(duos::record_outcome))
+        .route("/plans-formation", get(training_plans::list))
+        .route("/plans-formation/{id}", get(training_plans::show))
+        .route("/plans-formation/{id}/etat", post(training_plans::move_to))
+        .route(
+            "/offres/{id}/former",
+            get(training_plans::build_form).post(training_plans::build),
+        )
         .route(
             "/demandeurs/{id}/duo",
             get(duos::suggestions).post(duos::propose),
@@ -355,6 +368,19 @@ impl Chrome {
                 .any(|g| g.rule.reach == crate::access::Reach::Any)
         {
             add("/duos", "Duos");
+        }
+        if !principal
+            .grants(Resource::TrainingPlans, Verb::Read)
+            .is_empty()
+            || principal
+                .grants(Resource::Indicators, Verb::Read)
+                .iter()
+                .any(|g| g.rule.reach == crate::access::Reach::Any)
+        {
+            add("/plans-formation", "Plans de formation");
+        }
+        if !principal.grants(Resource::Trainings, Verb::Read).is_empty() {
+            add("/formations", "Formations");
         }
         // Those who set the policy find it in the menu; the others follow the links beside
         // each shortlist.

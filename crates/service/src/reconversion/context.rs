@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use chrono::{Months, NaiveDate};
 use model::trainings::TrainingSession;
 use model::{Offer, OfferGroup, SeekerGroup};
-use store::prelude::*;
 
 /// Open offers of one occupation in one commune.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -29,6 +28,8 @@ pub struct SessionBrief {
     pub hours: Option<u32>,
     pub body: String,
     pub city: String,
+    /// The whole record, for the schemes that fund it.
+    pub record: std::sync::Arc<model::trainings::TrainingSessionRecord>,
 }
 
 /// The local figures of an occupation in a department.
@@ -175,6 +176,7 @@ impl Context {
             hours: record.hours_total,
             body: record.body.name.clone(),
             city: record.place.city.clone(),
+            record: std::sync::Arc::new(record.clone()),
         };
         for rome in &record.romes {
             self.sessions

@@ -13,7 +13,13 @@
 //!
 //! Everything here is a pure function of the person, the day and the [`Context`].
 
+pub(crate) mod api;
 pub mod context;
+pub mod funding;
+pub(crate) mod pages;
+
+/// How long the region gathered for the paths is reused, in minutes.
+pub const CONTEXT_MINUTES: i64 = 60;
 
 use chrono::NaiveDate;
 use refdata::MobilityKind;
@@ -100,6 +106,9 @@ pub struct SessionNear {
     pub ends_on: Option<NaiveDate>,
     pub hours: Option<u32>,
     pub distance_km: f64,
+    /// The whole record, for the schemes that fund it.
+    #[serde(skip)]
+    pub record: std::sync::Arc<model::trainings::TrainingSessionRecord>,
 }
 
 /// One target occupation, with everything that explains its rank.
@@ -187,6 +196,11 @@ pub struct Paths {
     pub months_searching: u32,
     pub strength: Strength,
     pub targets: Vec<Target>,
+}
+
+/// A strength's name, as the API and the command line say it.
+pub fn api_strength(strength: Strength) -> &'static str {
+    api::strength_name(strength)
 }
 
 /// Whole months from `from` to `to`.
@@ -339,6 +353,7 @@ pub fn paths(person: &PathPerson<'_>, context: &Context) -> Paths {
                 ends_on: s.ends_on,
                 hours: s.hours,
                 distance_km,
+                record: s.record.clone(),
             })
             .collect();
         let skills_total = shared_skills.len() + missing_skills.len();

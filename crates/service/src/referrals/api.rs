@@ -498,7 +498,9 @@ pub(crate) async fn move_referral(
             ApiError::field("/hire_starts_on", err.to_string())
         }
         workflow::MoveError::ReasonMissing => ApiError::field("/not_hired_reason", err.to_string()),
-        workflow::MoveError::StopReasonMissing => ApiError::field("/reason", err.to_string()),
+        workflow::MoveError::StopReasonMissing | workflow::MoveError::AbandonReasonMissing => {
+            ApiError::field("/reason", err.to_string())
+        }
     })?;
     let problems: Vec<FieldProblem> = [
         paragraph_field("/note", request.note.as_deref(), model::text::NOTE_CHARS),

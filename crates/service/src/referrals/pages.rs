@@ -211,6 +211,9 @@ struct ReferralPage {
     outcome: String,
     /// The viewer follows the person (their advisor): link to the person's page.
     follows: bool,
+    /// The training plans grown from the referral, and whether the viewer may build one.
+    plans: Vec<crate::training_plans::pages::PlanCard>,
+    may_build_plan: bool,
 }
 
 pub async fn referral(
@@ -228,6 +231,8 @@ pub async fn referral(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("referral {id}")))?;
     let moves = moves_for(&state, &principal, &stored).await;
+    let (plans, may_build_plan) =
+        crate::training_plans::pages::referral_plans(&state, &principal, &stored).await?;
     let seeker = &detail.job_seeker;
     let name = person_name(seeker);
     let log = detail
@@ -246,6 +251,8 @@ pub async fn referral(
     let follows = seeker.fields == "full";
     Ok(render(&ReferralPage {
         follows,
+        plans,
+        may_build_plan,
         chrome: Chrome::new(&principal, format!("Mise en relation — {name}"), "")
             .notice(done(query.fait.as_deref())),
         state_label: labels::referral_state(&detail.referral.state),

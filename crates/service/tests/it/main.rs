@@ -22,6 +22,8 @@ mod reveal;
 mod security;
 mod support;
 mod tension;
+mod training_plans;
+mod trainings;
 mod workflow;
 
 pub use actions::*;
@@ -36,9 +38,15 @@ pub use priority::*;
 pub use privacy::*;
 pub use reveal::*;
 pub use tension::*;
+pub use training_plans::*;
+pub use trainings::*;
 pub use workflow::*;
 
 on_both_backends!(
+    a_training_plan_is_built_agreed_followed_and_its_obligation_checked,
+    a_training_plan_names_each_wrong_field_and_a_scheme_that_does_not_apply,
+    training_plan_pages_build_agree_and_hire_in_french,
+    the_catalogue_is_searched_and_a_person_gets_their_paths,
     a_mentor_is_registered_suggested_and_a_duo_formed_and_logged,
     the_lottery_draws_once_silent_duos_alert_and_a_withdrawal_stops_duos,
     duo_pages_register_a_mentor_propose_and_log_in_french,

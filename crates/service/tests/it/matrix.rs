@@ -163,6 +163,15 @@ const CASES: &[Case] = &[
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/duos/{duo}/contacts" },
     Case { expect: [(409, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/duos/{duo}/outcomes" },
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/duos/{duo}/outcomes" },
+    // Training plans: on each side a person (A's 10, B's 11) who accepted a referral to the
+    // agency's offer (X's, Y's), and a plan proposed from it (`plans_on_each_side`). No hours
+    // on purpose: a side is told why (422); a proposed plan cannot be completed (409).
+    Case { expect: [(422, 403), (422, 403), (422, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/training-plans" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/training-plans" },
+    Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200)], route: "GET /api/v1/training-plans/counts" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/training-plans/{plan}" },
+    Case { expect: [(409, 403), (409, 403), (409, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/training-plans/{plan}/state" },
+    Case { expect: [(200, 200), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/offers/{offer}/training-plans" },
 ];
 
 /// An invitation on each side: FT A's seeker 6 to the own published action, FT B's seeker 7
@@ -273,6 +282,8 @@ struct Targets {
     mentor: i64,
     spare: i64,
     duo: i64,
+    /// A training plan, its person and the referral it grows from.
+    plan: (i64, i64, i64),
 }
 
 /// On each side, a mentor of the agency (X, Y), a spare one, and a duo of the FT agency's
@@ -345,6 +356,7 @@ pub async fn access_matrix(db: TestDb) {
     let (own_invitation, other_invitation) =
         invitation_on_each_side(&server, &world, own_actions.1, other_actions.1).await;
     let (own_duos, other_duos) = duos_on_each_side(&server, &world).await;
+    let (own_plans, other_plans) = crate::training_plans::plans_on_each_side(&server, &world).await;
     // A year of offers (of agency Y) and a model trained on them, so that the difficulty
     // of an open offer is answered rather than refused for want of a model.
     let store = server.state.store.as_ref();
@@ -426,6 +438,7 @@ pub async fn access_matrix(db: TestDb) {
                     mentor: own_duos.0,
                     spare: own_duos.1,
                     duo: own_duos.2,
+                    plan: own_plans,
                 }
             } else {
                 Targets {
@@ -450,6 +463,7 @@ pub async fn access_matrix(db: TestDb) {
                     mentor: other_duos.0,
                     spare: other_duos.1,
                     duo: other_duos.2,
+                    plan: other_plans,
                 }
             };
             for case in CASES {
@@ -468,7 +482,8 @@ pub async fn access_matrix(db: TestDb) {
                     .replace("{invitation}", &targets.invitation.to_string())
                     .replace("{mentor}", &targets.mentor.to_string())
                     .replace("{spare}", &targets.spare.to_string())
-                    .replace("{duo}", &targets.duo.to_string());
+                    .replace("{duo}", &targets.duo.to_string())
+                    .replace("{plan}", &targets.plan.0.to_string());
                 let body = match route {
                     "/api/v1/tokens" => json!({ "name": "ATS" }),
                     "/api/v1/offers?structure={agency}" => offer_file(),
@@ -514,6 +529,12 @@ pub async fn access_matrix(db: TestDb) {
                         "on": server.now().date_naive(), "minutes": 1, "kind": "call"
                     }),
                     "/api/v1/duos/{duo}/outcomes" => json!({ "milestone": "end", "kind": "job" }),
+                    "/api/v1/training-plans" => json!({
+                        "offer_id": targets.offer, "job_seeker_id": targets.plan.1,
+                        "scheme": "poei", "starts_on": "2026-04-01", "ends_on": "2026-05-29",
+                        "hours_centre": 0, "hours_enterprise": 0
+                    }),
+                    "/api/v1/training-plans/{plan}/state" => json!({ "to": "completed" }),
                     "/api/v1/users" => json!({
                         "email": "new@x.fr", "display_name": "New", "password": "short",
                         "role": "recruiter", "structure": targets.agency
@@ -571,6 +592,9 @@ const PAGES: &[Case] = &[
     Case { expect: [(200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (200, 200)], route: "/duos" },
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "/duos/{duo}" },
     Case { expect: [(200, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "/demandeurs/{seeker}/duo" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (200, 200)], route: "/plans-formation" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "/plans-formation/{plan}" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "/offres/{offer}/former?referral={plan_referral}" },
 ];
 
 pub async fn page_access_matrix(db: TestDb) {
@@ -578,6 +602,7 @@ pub async fn page_access_matrix(db: TestDb) {
     let (own_referral, other_referral) = referral_on_each_side(&server, &world).await;
     let (own_actions, other_actions) = actions_on_each_side(&server, &world).await;
     let (own_duos, other_duos) = duos_on_each_side(&server, &world).await;
+    let (own_plans, other_plans) = crate::training_plans::plans_on_each_side(&server, &world).await;
     let mut failures = Vec::new();
     for (column, (role, email)) in ROLES.iter().enumerate() {
         let client = server.login(email).await;
@@ -599,6 +624,7 @@ pub async fn page_access_matrix(db: TestDb) {
                     other_duos,
                 )
             };
+            let plans = if own { own_plans } else { other_plans };
             for case in PAGES {
                 let path = case
                     .route
@@ -607,7 +633,9 @@ pub async fn page_access_matrix(db: TestDb) {
                     .replace("{referral}", &referral.to_string())
                     .replace("{action}", &actions.0.to_string())
                     .replace("{published}", &actions.1.to_string())
-                    .replace("{duo}", &duos.2.to_string());
+                    .replace("{duo}", &duos.2.to_string())
+                    .replace("{plan_referral}", &plans.2.to_string())
+                    .replace("{plan}", &plans.0.to_string());
                 let response = client.raw("GET", &path).await.send().await.unwrap();
                 let status = response.status().as_u16();
                 let html = response.text().await.unwrap();
