@@ -896,21 +896,4 @@ mod tests {
         assert!((0.1..0.9).contains(&share(&all, |p| p.plan.plan.session_id.is_some())));
         assert!(share(&all, |p| p.plan.plan.proposed_side == PlanSide::Offer) > 0.6);
     }
-
-    #[test]
-    fn zz_stats() {
-        let (inputs, plans) = idf();
-        let mut by: std::collections::BTreeMap<String, usize> = Default::default();
-        for p in plans {
-            *by.entry(format!("scheme {}", p.plan.plan.scheme)).or_default() += 1;
-            *by.entry(format!("state {}", p.plan.state)).or_default() += 1;
-            *by.entry(format!("session {}", p.plan.plan.session_id.is_some())).or_default() += 1;
-            if let Some(h) = &p.plan.hire { *by.entry(format!("hire {} {}", p.plan.plan.scheme, h.contract_type)).or_default() += 1; }
-            if let Some(r) = &p.plan.abandon_reason { *by.entry(format!("reason {r}")).or_default() += 1; }
-        }
-        eprintln!("plans {} of candidates {} offers {} sessions {}", plans.len(), inputs.candidates.len(), inputs.offers.len(), inputs.sessions.len());
-        for (k, v) in by { eprintln!("{k}: {v}"); }
-        let rule = |s| model::schemes::rule_on(s, now().date_naive()).map(|r| r.id);
-        eprintln!("{:?}", rule(Scheme::Poei));
-    }
 }

@@ -23,6 +23,8 @@ pub enum BenchCommand {
     Actions(super::bench_actions::ActionsBenchArgs),
     /// Duos on a loaded database: the mentors suggested for one job seeker
     Duos(super::bench_duos::DuosBenchArgs),
+    /// Reconversion paths on a loaded database: one person's, then the whole region's
+    Reconversion(super::bench_reconversion::ReconversionBenchArgs),
     /// The sourcing engine on a loaded database: build time, memory, shortlist latency, every
     /// open offer on every core, a campaign; with --peer, the same shortlists in PostGIS SQL
     Engine(super::bench_engine::EngineBenchArgs),
@@ -223,6 +225,9 @@ pub fn run(
     match command {
         BenchCommand::Engine(args) => crate::block_on(super::bench_engine::run(args, config, out))?,
         BenchCommand::Duos(args) => crate::block_on(super::bench_duos::run(args, config, out))?,
+        BenchCommand::Reconversion(args) => {
+            crate::block_on(super::bench_reconversion::run(args, config, out))?
+        }
         BenchCommand::Actions(args) => {
             crate::block_on(super::bench_actions::run(args, config, out))?
         }

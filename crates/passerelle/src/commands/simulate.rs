@@ -241,7 +241,10 @@ pub async fn run(
             let inputs = gather(store.as_ref()).await?;
             let actions = simulate_actions(store.as_ref(), &region, reference, &inputs).await?;
             let duos = simulate_duos(store.as_ref(), &region, reference, &inputs).await?;
-            Some((actions, duos))
+            let plans =
+                super::simulate_plans::simulate_plans(store.as_ref(), &region, reference, &inputs)
+                    .await?;
+            Some((actions, duos, plans))
         }
         None => None,
     };
@@ -280,7 +283,7 @@ pub async fn run(
         region.structures().len()
     )?;
     writeln!(out, "{catalogue_line}")?;
-    if let Some(((actions, invitations, outcomes), duos)) = planned {
+    if let Some(((actions, invitations, outcomes), duos, plans)) = planned {
         writeln!(
             out,
             "actions: {actions} co-organised over the past year and the next four weeks, \
@@ -291,6 +294,12 @@ pub async fn run(
             "duos: {} mentors of the agences d'emploi, {} duos over the past year ({} active \
              now), {} contacts, {} outcomes",
             duos.mentors, duos.duos, duos.active, duos.contacts, duos.outcomes
+        )?;
+        writeln!(
+            out,
+            "training before hiring: {} plans over the past year ({} ended in a hire, {} \
+             abandoned), each grown from its referral",
+            plans.plans, plans.hired, plans.abandoned
         )?;
     }
     write!(out, "{summary}")?;
@@ -334,10 +343,10 @@ async fn write_catalogue(
 
 /// What the actions and the duos are planned from: the France Travail agencies and the
 /// agences d'emploi, the agencies' offers, the consenting active job seekers.
-struct Gathered {
-    organisers: Vec<simulate::actions::Organiser>,
-    offers: Vec<simulate::actions::OpenOffer>,
-    candidates: Vec<simulate::actions::Candidate>,
+pub(crate) struct Gathered {
+    pub(crate) organisers: Vec<simulate::actions::Organiser>,
+    pub(crate) offers: Vec<simulate::actions::OpenOffer>,
+    pub(crate) candidates: Vec<simulate::actions::Candidate>,
 }
 
 /// Reads from the store what the actions and the duos are planned from.

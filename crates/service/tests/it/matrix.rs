@@ -163,6 +163,12 @@ const CASES: &[Case] = &[
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/duos/{duo}/contacts" },
     Case { expect: [(409, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/duos/{duo}/outcomes" },
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/duos/{duo}/outcomes" },
+    // The training catalogue is everyone's; a person's paths and schemes their agency's.
+    Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/trainings?rome=N1101&commune=93066&km=30" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/trainings/outcomes?rome=N1101&department=93" },
+    Case { expect: [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)], route: "GET /api/v1/trainings/999999" },
+    Case { expect: [(200, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/job-seekers/{seeker}/reconversion" },
+    Case { expect: [(422, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/job-seekers/{seeker}/schemes?session=999999" },
     // Training plans: on each side a person (A's 10, B's 11) who accepted a referral to the
     // agency's offer (X's, Y's), and a plan proposed from it (`plans_on_each_side`). No hours
     // on purpose: a side is told why (422); a proposed plan cannot be completed (409).
@@ -573,6 +579,9 @@ const PAGES: &[Case] = &[
     Case { expect: [(200, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "/demandeurs/{seeker}" },
     Case { expect: [(403, 403), (403, 403), (200, 200), (403, 403), (200, 200), (200, 200)], route: "/pilotage" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "/tension?departement=93&trimestre=2026-T1" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "/formations?metier=N1101&commune=93066" },
+    Case { expect: [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)], route: "/formations/999999" },
+    Case { expect: [(200, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "/demandeurs/{seeker}/reconversion" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "/admin/utilisateurs" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "/admin/structures" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "/suggestions/communes?q=evry" },

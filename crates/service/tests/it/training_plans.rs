@@ -304,6 +304,8 @@ pub async fn a_training_plan_is_built_agreed_followed_and_its_obligation_checked
     // A year on, the windows closed: the three months' CDD is a breach, flagged with its
     // plan, scheme, agency and rule; the six months' still meets the POEI.
     server.advance(Duration::days(360));
+    let steering = server.login("steering@d.fr").await;
+    let recruiter = server.login("recruiter@x.fr").await;
     let (_, body) = steering.get("/api/v1/training-plans/counts").await;
     assert_eq!(
         body["breaches"],
@@ -383,9 +385,12 @@ pub async fn a_training_plan_names_each_wrong_field_and_a_scheme_that_does_not_a
         message_of(&body).starts_with("/scheme: not_in_force: the AFPR ended on 18 June 2024"),
         "{body}"
     );
-    // A CDPI is a temp-work contract: a CDI does not make one.
+    // A contrat de professionnalisation is the contract itself: a CDI offer gives no length.
     let (status, body) = recruiter
-        .post("/api/v1/training-plans", &with(json!({ "scheme": "cdpi" })))
+        .post(
+            "/api/v1/training-plans",
+            &with(json!({ "scheme": "contrat_pro" })),
+        )
         .await;
     assert_eq!(
         (status.as_u16(), paths(&body)),
@@ -530,7 +535,7 @@ pub async fn training_plan_pages_build_agree_and_hire_in_french(db: TestDb) {
         "{}",
         page.html
     );
-    assert!(page.html.contains("S&#39;applique"), "{}", page.html);
+    assert!(page.html.contains("S'applique"), "{}", page.html);
     assert!(
         page.html
             .contains("le dispositif n&#39;est pas en vigueur à cette date"),
@@ -601,7 +606,7 @@ pub async fn training_plan_pages_build_agree_and_hire_in_french(db: TestDb) {
     // The recruiter records the hire with its contract.
     let page = recruiter.page(&plan_path).await;
     assert!(
-        page.html.contains("Enregistrer l&#39;embauche"),
+        page.html.contains("Enregistrer l'embauche"),
         "{}",
         page.html
     );
