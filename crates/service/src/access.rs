@@ -531,6 +531,7 @@ mod tests {
                 (Admin, AccessHistory),
                 (Advisor, SeekerInvitations),
                 (Advisor, SeekerInvitations),
+                (Advisor, Reconversion),
                 (Advisor, Consent),
                 (Advisor, Consent),
             ]

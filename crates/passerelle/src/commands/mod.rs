@@ -4,6 +4,7 @@ pub mod bench_duos;
 pub mod bench_engine;
 pub mod bench_reconversion;
 mod demo_duos;
+mod demo_plans;
 pub mod difficulty;
 pub mod directory;
 pub mod exchange;

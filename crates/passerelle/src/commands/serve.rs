@@ -418,6 +418,7 @@ pub async fn demo(
         seed_meeting(store.as_ref(), &seats, now).await?;
         seed_action(store.as_ref(), &seats, now).await?;
         super::demo_duos::seed_duos(store.as_ref(), &seats, now).await?;
+        super::demo_plans::seed_plan(store.as_ref(), &seats, now).await?;
         for (role, structure) in seats {
             let password = generated_password()?;
             let email = demo_email(role);

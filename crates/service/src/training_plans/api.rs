@@ -189,6 +189,8 @@ pub(crate) struct Building {
     pub offer: Offer,
     pub person: JobSeeker,
     pub side: PlanSide,
+    /// The user holds the person's side (their agency): the schemes read every field.
+    pub full: bool,
 }
 
 const NOT_YOURS_TO_BUILD: &str = "a training plan is built by the offer's structure or the \
@@ -215,9 +217,10 @@ pub(crate) async fn building(
         Err(other) => return Err(other),
     };
     let mine = seats_with(principal, Resource::TrainingPlans, Verb::Write);
+    let full = mine.contains(&agency);
     let side = if mine.contains(&owner) {
         PlanSide::Offer
-    } else if mine.contains(&agency) {
+    } else if full {
         PlanSide::Person
     } else {
         return Err(refused());
@@ -226,6 +229,7 @@ pub(crate) async fn building(
         offer,
         person,
         side,
+        full,
     })
 }
 
@@ -357,12 +361,19 @@ pub(crate) async fn propose_plan(
         proposed_side: built.side,
         proposed_by: Some(principal.user.id),
     };
-    match assess(&built.person.record, &built.offer.record, &new, today).map(|a| a.verdict) {
+    let person = super::person_seen(&built.person.record, today, built.full);
+    match assess(&person, &built.offer.record, &new, today).map(|a| a.verdict) {
         Some(Verdict::Eligible(_)) => {}
         Some(Verdict::NotEligible(failure)) => {
+            let seen = if built.full {
+                ""
+            } else {
+                " (read on the statuses the person chose to disclose: their France Travail \
+                 agency may propose it)"
+            };
             return Err(ApiError::field(
                 "/scheme",
-                format!("{}: {}", failure.check.as_str(), failure.reason),
+                format!("{}: {}{seen}", failure.check.as_str(), failure.reason),
             ));
         }
         None => {

@@ -14,11 +14,11 @@ pub mod views;
 
 use chrono::{Months, NaiveDate};
 use model::schemes::{
-    self, Assessment, FollowingContract, Obligation, Scheme, SchemeRule, SchemeSession,
-    SchemeSettings,
+    self, Assessment, FollowingContract, Obligation, Scheme, SchemePerson, SchemeRule,
+    SchemeSession, SchemeSettings,
 };
 use model::training_plans::{NewTrainingPlan, PlanHire, PlanState, TrainingPlan};
-use model::{ContractType, JobSeekerRecord, OfferRecord};
+use model::{ContractType, Disclosure, JobSeekerRecord, OfferRecord, PriorityStatus};
 
 use crate::reconversion::funding::{scheme_offer, scheme_person};
 
@@ -80,18 +80,39 @@ pub fn obligation(plan: &TrainingPlan, today: NaiveDate) -> Option<Obligation> {
     ))
 }
 
-/// The verdict of the plan's scheme for the person, the offer and the plan's training on
-/// `day` (the day the plan is proposed), through the records' adapters of
-/// `reconversion::funding`.
+/// The person as the schemes read them on `day`, as far as the reader may know them
+/// (`reconversion::funding::scheme_person`): the person's own agency (`full`) reads every
+/// field; the offer's side only the statuses the person chose to disclose, and neither their
+/// age nor how long they have been registered (never shown to an agency), so that what it is
+/// told of a scheme — its verdict and its reasons — tells nothing more of the person.
+pub fn person_seen(record: &JobSeekerRecord, day: NaiveDate, full: bool) -> SchemePerson {
+    let mut person = scheme_person(record, day);
+    if !full {
+        person.statuses = record
+            .priorities
+            .iter()
+            .filter(|(_, disclosure)| **disclosure == Disclosure::Disclosed)
+            .map(|(status, _)| *status)
+            .collect();
+        person.age = None;
+        person.months_registered = None;
+        person.low_qualification = person.statuses.contains(&PriorityStatus::YoungUnqualified);
+    }
+    person
+}
+
+/// The verdict of the plan's scheme for the person (as [`person_seen`]), the offer and the
+/// plan's training on `day` (the day the plan is proposed), the offer read through
+/// `reconversion::funding::scheme_offer`.
 pub fn assess(
-    person: &JobSeekerRecord,
+    person: &SchemePerson,
     offer: &OfferRecord,
     plan: &NewTrainingPlan,
     day: NaiveDate,
 ) -> Option<Assessment> {
     schemes::eligibility(
         &SchemeSettings::default(),
-        &scheme_person(person, day),
+        person,
         Some(&scheme_offer(offer)),
         &plan_session(plan),
         day,

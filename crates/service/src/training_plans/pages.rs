@@ -447,18 +447,28 @@ pub struct BuildQuery {
     pub session: Option<String>,
 }
 
-/// The referral a plan is built from, of this offer.
+/// The referral a plan is built from, of this offer. The role's right is asked first, and
+/// a referral unknown or of another offer is refused like another's: ids tell nothing.
 async fn referral_of_offer(
     state: &AppState,
+    principal: &Principal,
     offer_id: i64,
     typed: Option<&str>,
 ) -> Result<model::Referral, PageError> {
+    principal
+        .grant(Resource::TrainingPlans, Verb::Write, None)
+        .map_err(api::forbidden)?;
+    let refused = || {
+        PageError::from(api::forbidden(
+            "a training plan is built from a referral of the offer".to_string(),
+        ))
+    };
     let id = typed
         .and_then(|t| t.trim().parse::<i64>().ok())
-        .ok_or_else(|| ApiError::NotFound("referral".to_string()))?;
+        .ok_or_else(refused)?;
     match state.store.referral(id).await? {
         Some(referral) if referral.offer_id == offer_id => Ok(referral),
-        _ => Err(ApiError::NotFound(format!("referral {id}")).into()),
+        _ => Err(refused()),
     }
 }
 
@@ -485,9 +495,15 @@ pub async fn build_form(
     PagePath(offer_id): PagePath<i64>,
     PageQuery(query): PageQuery<BuildQuery>,
 ) -> PageResult {
-    let referral = referral_of_offer(&state, offer_id, query.referral.as_deref()).await?;
+    let referral =
+        referral_of_offer(&state, &principal, offer_id, query.referral.as_deref()).await?;
     let built = plans_api::building(&state, &principal, offer_id, referral.job_seeker_id).await?;
-    plans_api::audit_named(&state, &principal, &[built.person.id], None).await?;
+    // The person by name to their agency, or once they accepted the referral (audited);
+    // else by pseudonym.
+    let named = built.full || api::accepted(referral.state);
+    if named {
+        plans_api::audit_named(&state, &principal, &[built.person.id], None).await?;
+    }
     let person = &built.person.record;
     let offer = &built.offer.record;
     let today = state.now().date_naive();
@@ -555,6 +571,7 @@ pub async fn build_form(
         },
         None => (280, 0),
     };
+    let seen = super::person_seen(person, today, built.full);
     let mut schemes = Vec::new();
     let mut first_applying = None;
     for scheme in Scheme::ALL {
@@ -571,7 +588,7 @@ pub async fn build_form(
             proposed_side: built.side,
             proposed_by: None,
         };
-        let (verdict, why) = match super::assess(person, offer, &draft, today).map(|a| a.verdict) {
+        let (verdict, why) = match super::assess(&seen, offer, &draft, today).map(|a| a.verdict) {
             Some(Verdict::Eligible(_)) => ("applies", String::new()),
             Some(Verdict::NotEligible(f)) if about_person_or_offer(f.check) => {
                 ("no", labels::scheme_check(f.check.as_str()).to_string())
@@ -592,7 +609,11 @@ pub async fn build_form(
             why,
         });
     }
-    let name = format!("{} {}", person.first_name, person.last_name);
+    let name = if named {
+        format!("{} {}", person.first_name, person.last_name)
+    } else {
+        built.person.pseudonym.clone()
+    };
     Ok(render(&BuildPage {
         chrome: Chrome::new(&principal, format!("Former avant d'embaucher — {name}"), ""),
         offer_id,
@@ -620,7 +641,7 @@ pub async fn build(
     PageForm(form): PageForm<HashMap<String, String>>,
 ) -> PageResult {
     let get = |name: &str| trimmed(&form, name);
-    let referral = referral_of_offer(&state, offer_id, Some(&get("referral"))).await?;
+    let referral = referral_of_offer(&state, &principal, offer_id, Some(&get("referral"))).await?;
     let day = |name: &str, what: &str| {
         day_of(&get(name)).ok_or_else(|| {
             PageError::from(ApiError::Refused(format!(

@@ -227,14 +227,15 @@ pub(crate) async fn plan_view(
             }),
         None => None,
     };
+    // The scheme's verdict, on what the reader may know of the person (`person_seen`); to
+    // the offer's side only when it holds on that, never a refusal that would point at what
+    // the person did not disclose.
     let eligibility = if detail {
-        assess(
-            &person.record,
-            &offer.record,
-            p,
-            plan.proposed_at.date_naive(),
-        )
-        .map(|a| eligibility_view(&a.verdict))
+        let day = plan.proposed_at.date_naive();
+        let seen = super::person_seen(&person.record, day, sides.person);
+        assess(&seen, &offer.record, p, day)
+            .filter(|a| sides.person || a.eligible().is_some())
+            .map(|a| eligibility_view(&a.verdict))
     } else {
         None
     };

@@ -170,6 +170,22 @@ pub async fn a_training_plan_is_built_agreed_followed_and_its_obligation_checked
         (&json!("person"), &json!(["agreed", "abandoned"])),
         "{body}"
     );
+    // The person's agency reads the scheme's reasons on every field (the person's RQTH,
+    // private, waives the POEI's six months); the agency only on what was disclosed.
+    let span = item_where(&body["eligibility"]["reasons"], "key", "span");
+    assert_eq!(
+        span["text"],
+        "the 6-month limit is waived for the disability employment obligation"
+    );
+    let (_, seen) = recruiter
+        .get(&format!("/api/v1/training-plans/{plan}"))
+        .await;
+    let span = item_where(&seen["eligibility"]["reasons"], "key", "span");
+    assert_eq!(
+        span["text"],
+        "from 1 April 2026 to 29 May 2026, within 6 months"
+    );
+    assert!(!seen.to_string().contains("disability"), "{seen}");
     let (status, body) = move_plan(&advisor, plan, json!({ "to": "agreed" })).await;
     assert_eq!(
         (status.as_u16(), &body["state"]),
@@ -406,7 +422,7 @@ pub async fn a_training_plan_names_each_wrong_field_and_a_scheme_that_does_not_a
         )
         .await;
     assert_eq!(response.status(), 422);
-    let huge = format!("{{\"scheme\": \"{}\"}}", "x".repeat(9 * 1024 * 1024));
+    let huge = vec![b' '; service::BODY_LIMIT + 1];
     let response = recruiter
         .post_body("/api/v1/training-plans", "application/json", huge)
         .await;
@@ -661,6 +677,33 @@ pub async fn training_plan_pages_build_agree_and_hire_in_french(db: TestDb) {
     let page = steering.page(&plan_path).await;
     assert_eq!(page.status, 403);
     assert!(page.html.contains("Accès refusé"), "{}", page.html);
+    // A referral the person has not answered yet: no plan, and the person by pseudonym only;
+    // a referral of another offer is refused like another's.
+    let other_cdi = cdi_offer(&server, 201).await;
+    let proposed = server
+        .state
+        .store
+        .create_referral(seeker, other_cdi, None, None, server.now())
+        .await
+        .unwrap();
+    let page = recruiter
+        .page(&format!(
+            "/offres/{other_cdi}/former?referral={}",
+            proposed.id
+        ))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(
+        page.html.contains("La personne n'a pas encore accepté"),
+        "{}",
+        page.html
+    );
+    assert!(!page.html.contains("Durand"), "{}", page.html);
+    assert!(!page.html.contains("name=\"dispositif\""), "{}", page.html);
+    let page = recruiter
+        .page(&format!("/offres/{other_cdi}/former?referral={referral}"))
+        .await;
+    assert_eq!(page.status, 403, "{}", page.html);
     let page = partner.page("/plans-formation").await;
     assert_eq!(page.status, 403);
     server.stop().await;

@@ -5,7 +5,7 @@
 
 use model::trainings::*;
 use serde_json::Value;
-use store::{AuditTrail as _, TrainingBatch, Trainings as _};
+use store::TrainingBatch;
 use testdb::TestDb;
 
 use crate::support::*;

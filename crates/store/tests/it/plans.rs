@@ -285,7 +285,7 @@ pub async fn past_plans_are_written_whole(db: &TestDb) {
         }),
     };
     let ids = store
-        .record_past_training_plans(&[past.clone()])
+        .record_past_training_plans(std::slice::from_ref(&past))
         .await
         .unwrap();
     let stored = store.training_plan(ids[0]).await.unwrap().unwrap();
