@@ -647,6 +647,73 @@ async function steeringReadsTheDuos(browser) {
   });
 }
 
+/** The advisor finds, for a long-term job seeker, a path to an occupation in tension with a
+ * session nearby, looks the session up in the catalogue, and proposes a POEI in that session
+ * tied to the agency's offer the person said yes to. */
+async function advisorFindsAPathAndProposesAPoei(browser) {
+  return asRole(browser, "advisor", "advisor, reconversion", async (page) => {
+    await page.goto(`${base}/mises-en-relation?etat=accepted`);
+    await page.locator("tr", { hasText: "formation avant embauche" }).getByRole("link").first().click();
+    const referralUrl = page.url();
+    await page.getByRole("link", { name: "Voir la fiche de la personne" }).click();
+    await page.getByRole("link", { name: "Voir les parcours de reconversion" }).click();
+    await page.getByRole("heading", { level: 1, name: /^Reconversion/ }).waitFor();
+    await page.getByText("Comparaison avec la règle simple").waitFor();
+    const session = page.getByRole("link", { name: /^Préparation opérationnelle à l'emploi/ }).first();
+    await session.waitFor();
+    await check(page, "reconversion");
+    await session.click();
+    await page.getByRole("heading", { name: "Retour à l'emploi" }).waitFor();
+    await check(page, "formation");
+    await page.getByRole("link", { name: "Formations" }).first().click();
+    await page.getByLabel(/^Commune/).fill("Paris");
+    await page.getByRole("button", { name: "Rechercher" }).click();
+    await page.getByRole("columnheader", { name: "Retour à l'emploi" }).first().waitFor();
+    await check(page, "formations");
+    await page.goto(referralUrl);
+    await page.getByRole("link", { name: "Construire un plan de formation avant l'embauche" }).click();
+    await page.getByRole("heading", { level: 1, name: "Former avant d'embaucher" }).waitFor();
+    const option = page.locator("#session-choisie option", { hasText: "Préparation opérationnelle à l'emploi" }).first();
+    await page.getByLabel(/^Session dans le métier de l'offre/).selectOption(await option.getAttribute("value"));
+    await page.getByRole("button", { name: "Voir les dispositifs pour cette session" }).click();
+    await page.getByRole("row", { name: /POEI.*S'applique/ }).waitFor();
+    await check(page, "former-avant-embauche");
+    await page.locator("#dispositif").selectOption("poei");
+    await page.getByRole("button", { name: "Proposer le plan de formation" }).click();
+    await page.getByRole("heading", { level: 1, name: /^Plan de formation n°/ }).waitFor();
+    await check(page, "plan-formation");
+  });
+}
+
+/** The agency agrees to the plan, follows the training and records the hire it ends in. */
+async function recruiterTrainsThenHires(browser) {
+  return asRole(browser, "recruiter", "recruiter, training plan", async (page) => {
+    await page.getByRole("link", { name: "Plans de formation" }).first().click();
+    await page.getByRole("heading", { level: 1, name: "Plans de formation avant l'embauche" }).waitFor();
+    await page.locator("tr", { hasText: "formation avant embauche" }).getByRole("link").first().click();
+    await page.getByRole("button", { name: "Donner notre accord au plan" }).click();
+    await page.getByRole("button", { name: "La formation a commencé" }).click();
+    await page.getByRole("button", { name: "La formation est terminée" }).click();
+    // The contract starts the day after the training's end (a session of ten weeks from
+    // three weeks on, as the demo seeds it).
+    const start = new Date(Date.now() + (21 + 70 + 1) * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel("Type de contrat").selectOption("CDI");
+    await page.getByLabel("Début du contrat").fill(start);
+    await page.getByRole("button", { name: "Enregistrer l'embauche" }).click();
+    await page.locator("h1 .fr-badge", { hasText: "Embauche" }).waitFor();
+    await check(page, "plan-embauche");
+  });
+}
+
+/** The steering committee counts the region's plans and reads the breaches flagged. */
+async function steeringReadsTheTrainingPlans(browser) {
+  return asRole(browser, "steering", "steering, training plans", async (page) => {
+    await page.goto(`${base}/plans-formation`);
+    await page.getByRole("heading", { name: "Manquements signalés" }).waitFor();
+    await check(page, "plans-formation-pilotage");
+  });
+}
+
 /** A partner keeps its services up to date: the overdue ones are flagged, and confirmed. */
 async function partnerReviewsItsServices(browser) {
   return asRole(browser, "partner", "partner", async (page) => {
@@ -744,6 +811,9 @@ try {
   await agencyRegistersAMentorAndStartsADuo(browser);
   await advisorFollowsTheDuos(browser);
   await steeringReadsTheDuos(browser);
+  await advisorFindsAPathAndProposesAPoei(browser);
+  await recruiterTrainsThenHires(browser);
+  await steeringReadsTheTrainingPlans(browser);
   await partnerReviewsItsServices(browser);
   await steeringAndAdmin(browser);
   fs.writeFileSync(path.join(shots, "pages.json"), JSON.stringify(checked, null, 2));
