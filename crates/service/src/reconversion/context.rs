@@ -32,6 +32,13 @@ pub struct SessionBrief {
     pub record: std::sync::Arc<model::trainings::TrainingSessionRecord>,
 }
 
+/// The sessions of one occupation taught at one place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionPlace {
+    pub point: (f64, f64),
+    pub sessions: Vec<SessionBrief>,
+}
+
 /// The local figures of an occupation in a department.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Local {
@@ -57,13 +64,42 @@ impl Local {
 }
 
 /// The region as the paths read it.
-#[derive(Debug, Clone, Default)]
+/// What is within one reach of one home: open offers and whether a session is taught, by
+/// occupation.
+#[derive(Debug, Default)]
+pub struct Within {
+    offers: foldhash::HashMap<String, u32>,
+    sessions: foldhash::HashSet<String>,
+}
+
+impl Within {
+    pub fn offers(&self, rome: &str) -> u32 {
+        self.offers.get(rome).copied().unwrap_or(0)
+    }
+
+    pub fn has_session(&self, rome: &str) -> bool {
+        self.sessions.contains(rome)
+    }
+}
+
+/// A home and a reach, as a key: people of one commune with one commute limit share what is
+/// within their reach.
+type ReachKey = (u64, u64, u32);
+
+#[derive(Debug, Default)]
 pub struct Context {
     pub day: NaiveDate,
     offers: HashMap<String, Vec<OfferPlace>>,
     /// By occupation, then department.
     local: HashMap<String, HashMap<String, Local>>,
-    sessions: HashMap<String, Vec<SessionBrief>>,
+    /// By occupation, the places where sessions are taught, each with its sessions.
+    sessions: HashMap<String, Vec<SessionPlace>>,
+    /// The official tension class of every occupation, by department (of the departments
+    /// the region's people live in), looked up once.
+    classes: HashMap<String, foldhash::HashMap<&'static str, Option<u8>>>,
+    /// What is within each reach already asked for (a region has a few thousand communes and
+    /// commute limits for its hundreds of thousands of people): counted at the first ask.
+    within: std::sync::RwLock<HashMap<ReachKey, std::sync::Arc<Within>>>,
 }
 
 impl Context {
@@ -179,25 +215,104 @@ impl Context {
             record: std::sync::Arc::new(record.clone()),
         };
         for rome in &record.romes {
-            self.sessions
-                .entry(rome.as_str().to_string())
-                .or_default()
-                .push(brief.clone());
+            let places = self.sessions.entry(rome.as_str().to_string()).or_default();
+            match places.iter_mut().find(|p| p.point == point) {
+                Some(place) => place.sessions.push(brief.clone()),
+                None => places.push(SessionPlace {
+                    point,
+                    sessions: vec![brief.clone()],
+                }),
+            }
         }
     }
 
-    /// Puts each occupation's sessions in the order of their start.
+    /// Puts each occupation's sessions in the order of their start, and looks up the
+    /// official tension of every occupation in the departments where people were counted.
     pub fn sort(&mut self) {
-        for briefs in self.sessions.values_mut() {
-            briefs.sort_by(|a, b| a.starts_on.cmp(&b.starts_on).then(a.id.cmp(&b.id)));
+        for place in self.sessions.values_mut().flatten() {
+            place
+                .sessions
+                .sort_by(|a, b| a.starts_on.cmp(&b.starts_on).then(a.id.cmp(&b.id)));
+        }
+        let departments: std::collections::BTreeSet<String> = self
+            .local
+            .values()
+            .flat_map(|by_department| by_department.keys().cloned())
+            .collect();
+        for department in departments {
+            let classes = refdata::rome()
+                .occupations()
+                .iter()
+                .map(|o| (o.code, official_class(o.code, &department)))
+                .collect();
+            self.classes.insert(department, classes);
+        }
+    }
+
+    /// What is within `km` of `home`: counted once for every occupation, then kept.
+    pub fn within(&self, home: (f64, f64), km: f64) -> std::sync::Arc<Within> {
+        let key = (home.0.to_bits(), home.1.to_bits(), (km * 10.0) as u32);
+        if let Some(found) = self
+            .within
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return found.clone();
+        }
+        let band = km / 110.0;
+        let near = |point: (f64, f64)| {
+            (point.0 - home.0).abs() <= band && refdata::distance_km(home, point) <= km
+        };
+        let mut within = Within::default();
+        for (rome, places) in &self.offers {
+            let offers: u32 = places
+                .iter()
+                .filter(|p| near(p.point))
+                .map(|p| p.offers)
+                .sum();
+            if offers > 0 {
+                within.offers.insert(rome.clone(), offers);
+            }
+        }
+        for (rome, places) in &self.sessions {
+            if places.iter().any(|p| near(p.point)) {
+                within.sessions.insert(rome.clone());
+            }
+        }
+        let within = std::sync::Arc::new(within);
+        self.within
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, within.clone());
+        within
+    }
+
+    /// The official tension classes of every occupation in `department`, when looked up.
+    pub fn classes_in(
+        &self,
+        department: &str,
+    ) -> Option<&foldhash::HashMap<&'static str, Option<u8>>> {
+        self.classes.get(department)
+    }
+
+    /// The official tension class of `rome` in `department` (or above it).
+    pub fn official_class(&self, rome: &str, department: &str) -> Option<u8> {
+        match self.classes.get(department).and_then(|c| c.get(rome)) {
+            Some(class) => *class,
+            None => official_class(rome, department),
         }
     }
 
     /// Open offers of `rome` within `km` of `home`.
     pub fn offers_within(&self, rome: &str, home: (f64, f64), km: f64) -> u32 {
+        // A degree of latitude is 111 km: a place further north or south than that is out
+        // of reach without the exact distance.
+        let band = km / 110.0;
         self.offers.get(rome).map_or(0, |places| {
             places
                 .iter()
+                .filter(|p| (p.point.0 - home.0).abs() <= band)
                 .filter(|p| refdata::distance_km(home, p.point) <= km)
                 .map(|p| p.offers)
                 .sum()
@@ -213,21 +328,52 @@ impl Context {
             .unwrap_or_default()
     }
 
-    /// The sessions leading to `rome` within `km` of `home`, the earliest first.
-    pub fn sessions_within<'a>(
+    /// The places teaching `rome` within `km` of `home`, with their distance.
+    fn places_within<'a>(
         &'a self,
         rome: &str,
         home: (f64, f64),
         km: f64,
-    ) -> impl Iterator<Item = (&'a SessionBrief, f64)> + 'a {
+    ) -> impl Iterator<Item = (&'a SessionPlace, f64)> + 'a {
+        let band = km / 110.0;
         self.sessions
             .get(rome)
             .map(Vec::as_slice)
             .unwrap_or_default()
             .iter()
-            .map(move |s| (s, refdata::distance_km(home, s.point)))
+            .filter(move |p| (p.point.0 - home.0).abs() <= band)
+            .map(move |p| (p, refdata::distance_km(home, p.point)))
             .filter(move |(_, distance)| *distance <= km)
     }
+
+    /// Whether a session leading to `rome` is taught within `km` of `home`.
+    pub fn any_session_within(&self, rome: &str, home: (f64, f64), km: f64) -> bool {
+        self.places_within(rome, home, km).next().is_some()
+    }
+
+    /// The sessions leading to `rome` within `km` of `home`, the earliest first.
+    pub fn sessions_within(
+        &self,
+        rome: &str,
+        home: (f64, f64),
+        km: f64,
+    ) -> Vec<(&SessionBrief, f64)> {
+        let mut found: Vec<(&SessionBrief, f64)> = self
+            .places_within(rome, home, km)
+            .flat_map(|(place, distance)| place.sessions.iter().map(move |s| (s, distance)))
+            .collect();
+        found.sort_by(|a, b| a.0.starts_on.cmp(&b.0.starts_on).then(a.0.id.cmp(&b.0.id)));
+        found
+    }
+}
+
+/// The official tension class of `rome` in `department`, falling back to the region and the
+/// nation as `refdata::tensions` does.
+fn official_class(rome: &str, department: &str) -> Option<u8> {
+    refdata::tensions()
+        .official(rome, refdata::tension::Territory::Department(department))
+        .ok()
+        .map(|t| t.class)
 }
 
 /// Gathers the region from the store on `day`: the open offers, the offers published in the

@@ -23,7 +23,6 @@ pub const CONTEXT_MINUTES: i64 = 60;
 
 use chrono::NaiveDate;
 use refdata::MobilityKind;
-use refdata::tension::Territory;
 
 pub use context::{Context, Local, SessionBrief, load};
 
@@ -294,6 +293,96 @@ fn routes(targets: &[&str]) -> Vec<Vec<Step>> {
     out
 }
 
+/// The routes from one occupation, computed once per process (they depend on the ROME
+/// alone): what [`routes`] gives for a person with that one target.
+fn routes_from(source: &str) -> &'static [Vec<Step>] {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, Vec<Vec<Step>>>> =
+        std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            refdata::rome()
+                .occupations()
+                .iter()
+                .map(|o| (o.code, routes(&[o.code])))
+                .collect()
+        })
+        .get(source)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// [`routes`] from the precomputed routes of each target: the same routes, without building
+/// them again for every person.
+fn candidate_routes(targets: &[&str]) -> Vec<&'static [Step]> {
+    let rome = refdata::rome();
+    let own: Vec<&str> = targets
+        .iter()
+        .filter_map(|t| rome.occupation(t).map(|o| o.code))
+        .collect();
+    if let [only] = own.as_slice() {
+        return routes_from(only).iter().map(Vec::as_slice).collect();
+    }
+    let widest = |route: &[Step]| route.iter().map(|s| s.kind).max();
+    let mut best: std::collections::HashMap<&'static str, &'static [Step]> =
+        std::collections::HashMap::new();
+    for source in &own {
+        for route in routes_from(source) {
+            let Some(last) = route.last() else { continue };
+            if own.contains(&last.to) {
+                continue;
+            }
+            let better = best
+                .get(last.to)
+                .is_none_or(|old| (route.len(), widest(route)) < (old.len(), widest(old)));
+            if better {
+                best.insert(last.to, route.as_slice());
+            }
+        }
+    }
+    let mut out: Vec<&'static [Step]> = best.into_values().collect();
+    out.sort_by_key(|route| route.last().map(|s| s.to));
+    out
+}
+
+/// Each occupation's skills as numbers (their OGR codes), in order: how many a person holds
+/// is then a merge of two short sorted lists.
+fn skill_numbers(code: &str) -> &'static [u32] {
+    static TABLE: std::sync::OnceLock<foldhash::HashMap<&'static str, Vec<u32>>> =
+        std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            refdata::rome()
+                .occupations()
+                .iter()
+                .map(|o| {
+                    let mut numbers: Vec<u32> =
+                        o.skills.iter().filter_map(|s| s.ogr.parse().ok()).collect();
+                    numbers.sort_unstable();
+                    numbers.dedup();
+                    (o.code, numbers)
+                })
+                .collect()
+        })
+        .get(code)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// How many of `wanted` (sorted) are in `held` (sorted).
+fn shared_count(wanted: &[u32], held: &[u32]) -> usize {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while let (Some(a), Some(b)) = (wanted.get(i), held.get(j)) {
+        match a.cmp(b) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared
+}
+
 /// The person's current occupation's offers per job seeker in their department: their first
 /// target's.
 fn current_ratio(person: &PathPerson<'_>, context: &Context) -> Option<f64> {
@@ -308,12 +397,31 @@ fn current_ratio(person: &PathPerson<'_>, context: &Context) -> Option<f64> {
 /// their commute), ranked by score, the first [`TARGETS_SHOWN`].
 pub fn paths(person: &PathPerson<'_>, context: &Context) -> Paths {
     let rome = refdata::rome();
-    let tensions = refdata::tensions();
     let months_searching = months_between(person.registered_on, context.day);
     let reach = f64::from(person.commute_km);
     let current = current_ratio(person, context);
-    let mut targets = Vec::new();
-    for route in routes(&person.targets) {
+    // First each candidate's score, from counts alone; then the whole target, for the
+    // first ones only (their skills by name and sessions are what costs).
+    struct Scored {
+        route: &'static [Step],
+        occupation: &'static refdata::Occupation,
+        kind: LinkKind,
+        official_class: Option<u8>,
+        offers_within_reach: u32,
+        parts: ScoreParts,
+        score: f64,
+    }
+    let mut scored = Vec::new();
+    let within = context.within(person.home, reach);
+    let mut held: Vec<u32> = person
+        .skills
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    held.sort_unstable();
+    held.dedup();
+    let classes = context.classes_in(person.department);
+    for route in candidate_routes(&person.targets) {
         let Some(occupation) = route.last().and_then(|s| rome.occupation(s.to)) else {
             continue;
         };
@@ -322,77 +430,104 @@ pub fn paths(person: &PathPerson<'_>, context: &Context) -> Paths {
             .map(|s| s.kind)
             .max()
             .unwrap_or(LinkKind::Close);
-        let official_class = tensions
-            .official(occupation.code, Territory::Department(person.department))
-            .ok()
-            .map(|t| t.class);
-        let offers_within_reach = context.offers_within(occupation.code, person.home, reach);
+        let official_class = match classes.and_then(|c| c.get(occupation.code)) {
+            Some(class) => *class,
+            None => context.official_class(occupation.code, person.department),
+        };
+        let offers_within_reach = within.offers(occupation.code);
         if official_class.unwrap_or(0) < RECRUITS_FROM_CLASS && offers_within_reach == 0 {
             continue;
         }
-        let (shared_skills, missing_skills): (Vec<&'static str>, Vec<&'static str>) = occupation
-            .skills
-            .iter()
-            .map(|s| s.ogr)
-            .partition(|ogr| person.skills.iter().any(|own| own == ogr));
-        let local = context.local(occupation.code, person.department);
-        let better_than_current = match (local.ratio(), current) {
-            (Some(ratio), Some(current)) => ratio >= SIMPLE_RULE_FACTOR * current,
-            (Some(ratio), None) => ratio > 0.0,
-            _ => false,
-        };
-        let sessions: Vec<SessionNear> = context
-            .sessions_within(occupation.code, person.home, reach)
-            .take(SESSIONS_SHOWN)
-            .map(|(s, distance_km)| SessionNear {
-                id: s.id,
-                title: s.title.clone(),
-                body: s.body.clone(),
-                city: s.city.clone(),
-                starts_on: s.starts_on,
-                ends_on: s.ends_on,
-                hours: s.hours,
-                distance_km,
-                record: s.record.clone(),
-            })
-            .collect();
-        let skills_total = shared_skills.len() + missing_skills.len();
+        let wanted = skill_numbers(occupation.code);
+        let shared = shared_count(wanted, &held);
+        let skills_total = wanted.len();
         let parts = ScoreParts {
             link: link_value(kind, route.len()),
             tension: official_class.map_or(0.0, |c| f64::from(c.saturating_sub(1)) / 4.0),
             skills: if skills_total == 0 {
                 0.0
             } else {
-                shared_skills.len() as f64 / skills_total as f64
+                shared as f64 / skills_total as f64
             },
             offers: (f64::from(offers_within_reach) / OFFERS_PLENTY).min(1.0),
-            training: if sessions.is_empty() { 0.0 } else { 1.0 },
+            training: if within.has_session(occupation.code) {
+                1.0
+            } else {
+                0.0
+            },
         };
         let score = WEIGHTS.link * parts.link
             + WEIGHTS.tension * parts.tension
             + WEIGHTS.skills * parts.skills
             + WEIGHTS.offers * parts.offers
             + WEIGHTS.training * parts.training;
-        targets.push(Target {
-            rome: occupation.code,
-            label: occupation.label,
+        scored.push(Scored {
             route,
+            occupation,
             kind,
-            shared_skills,
-            missing_skills,
             official_class,
-            local: LocalView {
-                offers_per_10_seekers: local.shown_per_10(),
-                better_than_current,
-            },
             offers_within_reach,
-            sessions,
-            score,
             parts,
+            score,
         });
     }
-    targets.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.rome.cmp(b.rome)));
-    targets.truncate(TARGETS_SHOWN);
+    scored.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.occupation.code.cmp(b.occupation.code))
+    });
+    scored.truncate(TARGETS_SHOWN);
+    let targets = scored
+        .into_iter()
+        .map(|t| {
+            let code = t.occupation.code;
+            let (shared_skills, missing_skills): (Vec<&'static str>, Vec<&'static str>) = t
+                .occupation
+                .skills
+                .iter()
+                .map(|s| s.ogr)
+                .partition(|ogr| person.skills.iter().any(|own| own == ogr));
+            let local = context.local(code, person.department);
+            let better_than_current = match (local.ratio(), current) {
+                (Some(ratio), Some(current)) => ratio >= SIMPLE_RULE_FACTOR * current,
+                (Some(ratio), None) => ratio > 0.0,
+                _ => false,
+            };
+            let sessions: Vec<SessionNear> = context
+                .sessions_within(code, person.home, reach)
+                .into_iter()
+                .take(SESSIONS_SHOWN)
+                .map(|(s, distance_km)| SessionNear {
+                    id: s.id,
+                    title: s.title.clone(),
+                    body: s.body.clone(),
+                    city: s.city.clone(),
+                    starts_on: s.starts_on,
+                    ends_on: s.ends_on,
+                    hours: s.hours,
+                    distance_km,
+                    record: s.record.clone(),
+                })
+                .collect();
+            Target {
+                rome: code,
+                label: t.occupation.label,
+                route: t.route.to_vec(),
+                kind: t.kind,
+                shared_skills,
+                missing_skills,
+                official_class: t.official_class,
+                local: LocalView {
+                    offers_per_10_seekers: local.shown_per_10(),
+                    better_than_current,
+                },
+                offers_within_reach: t.offers_within_reach,
+                sessions,
+                score: t.score,
+                parts: t.parts,
+            }
+        })
+        .collect();
     Paths {
         months_searching,
         strength: Strength::of_months(months_searching),
@@ -407,7 +542,7 @@ pub fn simple_rule(person: &PathPerson<'_>, context: &Context) -> Vec<&'static s
     let Some(current) = current_ratio(person, context) else {
         return Vec::new();
     };
-    let mut found: Vec<(&'static str, f64)> = routes(&person.targets)
+    let mut found: Vec<(&'static str, f64)> = candidate_routes(&person.targets)
         .into_iter()
         .filter(|route| route.len() == 1 && route.iter().all(|s| s.kind == LinkKind::Close))
         .filter_map(|route| route.last().map(|s| s.to))
