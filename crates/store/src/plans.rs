@@ -234,6 +234,21 @@ both_backends! {
                     )));
                 }
             }
+            // A person hired through a plan for this offer needs no other one.
+            let hired: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM training_plans WHERE offer_id = $1 AND job_seeker_id = $2 \
+                 AND state = 'hired'",
+            )
+            .bind(plan.offer_id)
+            .bind(plan.job_seeker_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(hired) = hired {
+                return Err(StoreError::Conflict(format!(
+                    "job_seeker_id: this person was already hired for this offer through \
+                     training plan {hired}"
+                )));
+            }
             let id = This::insert_plan(&mut tx, plan, PlanState::Proposed, (now, now), None, None)
                 .await?;
             let stored = This::plans_where(&mut *tx, "p.id = $1", id)
@@ -298,6 +313,27 @@ both_backends! {
             workflow::TRAINING_PLANS
                 .check(plan.state, to, mover, hire.map(|h| h.starts_on), reason)
                 .map_err(|err| StoreError::Conflict(format!("state: {err}")))?;
+            // The plan stands on its referral: once the person withdrew (or the referral was
+            // cancelled, declined, expired or ended without a hire) it can only be abandoned.
+            if to != PlanState::Abandoned {
+                let referral: Option<String> = sqlx::query_scalar(&format!(
+                    "SELECT state FROM referrals WHERE id = $1{}",
+                    This::FOR_UPDATE
+                ))
+                .bind(plan.plan.referral_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                match referral.as_deref() {
+                    Some("accepted" | "interview" | "hired") => {}
+                    other => {
+                        return Err(StoreError::Conflict(format!(
+                            "referral_id: the plan's referral is {}: the plan can only be \
+                             abandoned",
+                            other.unwrap_or("gone")
+                        )));
+                    }
+                }
+            }
             if plan.state == PlanState::Proposed
                 && to == PlanState::Agreed
                 && side == plan.plan.proposed_side

@@ -118,8 +118,10 @@ pub struct OutcomeView {
     /// department or region: the level that answered.
     pub level: String,
     pub department: Option<String>,
-    pub trainees: u64,
-    pub employed: u64,
+    /// Trainees and those in a job; `null` under twenty trainees (a small count, or two
+    /// counts, would tell who).
+    pub trainees: Option<u64>,
+    pub employed: Option<u64>,
     /// The share in a job of a month or more within six months; `null` when fewer than
     /// twenty trainees, even in the region.
     pub rate: Option<f64>,
@@ -176,8 +178,8 @@ impl Outcomes {
             code: code.to_string(),
             level: level.to_string(),
             department: (level == "department").then(|| department.to_string()),
-            trainees: tally.trainees,
-            employed: tally.employed,
+            trainees: shown(tally).then_some(tally.trainees),
+            employed: shown(tally).then_some(tally.employed),
             rate,
             gauge: rate.map(Gauge::of_rate),
         }

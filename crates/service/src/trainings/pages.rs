@@ -49,17 +49,12 @@ pub(crate) fn outcome_words(outcome: &OutcomeView) -> (u8, &'static str, String)
     } else {
         "dans la région"
     };
-    let figures = match outcome.rate {
-        Some(rate) => format!(
-            "{:.0} % en emploi à 6 mois ({} sur {} stagiaires, {place})",
+    let figures = match (outcome.rate, outcome.employed, outcome.trainees) {
+        (Some(rate), Some(employed), Some(trainees)) => format!(
+            "{:.0} % en emploi à 6 mois ({employed} sur {trainees} stagiaires, {place})",
             rate * 100.0,
-            outcome.employed,
-            outcome.trainees
         ),
-        None => format!(
-            "moins de 20 stagiaires ({}) : secret statistique",
-            outcome.trainees
-        ),
+        _ => "moins de 20 stagiaires : secret statistique".to_string(),
     };
     (step, gauge_label(outcome.gauge), figures)
 }

@@ -111,24 +111,26 @@ fn a_department_under_twenty_trainees_falls_back_to_the_region() {
     let here = outcomes.of_occupation("N1101", "93");
     assert_eq!(
         (here.level.as_str(), here.trainees, here.employed),
-        ("department", 25, 20)
+        ("department", Some(25), Some(20))
     );
     assert_eq!(here.rate, Some(0.8));
     assert_eq!(here.gauge, Some(Gauge::TresBon));
     let there = outcomes.of_occupation("N1101", "77");
     assert_eq!(
         (there.level.as_str(), there.trainees, there.employed),
-        ("region", 30, 25)
+        ("region", Some(30), Some(25))
     );
     assert_eq!(there.department, None);
     assert_eq!(there.gauge, Some(Gauge::TresBon));
-    // Nobody trained for it: nothing shown.
+    // Nobody trained for it: nothing shown; nor for five trainees alone.
     let none = outcomes.of_occupation("J1501", "93");
-    assert_eq!((none.trainees, none.rate), (0, None));
+    assert_eq!((none.trainees, none.rate), (None, None));
+    let few = Outcomes::count(&plans[26..], today, |_| None).of_occupation("N1101", "77");
+    assert_eq!((few.trainees, few.employed, few.rate), (None, None, None));
     // By Formacode: 25 in the department, 30 in the region.
     let formacode = outcomes.of_formacode("31805", "77");
     assert_eq!(
         (formacode.level.as_str(), formacode.trainees),
-        ("region", 30)
+        ("region", Some(30))
     );
 }

@@ -194,23 +194,16 @@ pub async fn a_plan_grows_from_an_accepted_referral_and_moves_to_the_hire(db: &T
     let stored = store.training_plan(plan.id).await.unwrap().unwrap();
     assert_eq!(stored, hired);
     assert_eq!(stored.changed_at, at(28));
-    // A new plan for the same person and offer, now that none is open.
-    let again = store
+    // Hired through a plan: no other plan for the same person and offer.
+    match store
         .create_training_plan(&poei(person, offer, referral), at(28))
         .await
-        .unwrap();
-    let abandoned = store
-        .move_training_plan(
-            again.id,
-            PlanState::Abandoned,
-            PlanSide::Person,
-            Some("health"),
-            None,
-            at(28),
-        )
-        .await
-        .unwrap();
-    assert_eq!(abandoned.abandon_reason.as_deref(), Some("health"));
+    {
+        Err(StoreError::Conflict(message)) => {
+            assert!(message.contains("already hired"), "{message}")
+        }
+        other => panic!("a second plan after the hire: {other:?}"),
+    }
     let of_offer: Vec<i64> = store
         .training_plans_of_offer(offer)
         .await
@@ -218,16 +211,16 @@ pub async fn a_plan_grows_from_an_accepted_referral_and_moves_to_the_hire(db: &T
         .iter()
         .map(|p| p.id)
         .collect();
-    assert_eq!(of_offer, vec![again.id, plan.id]);
+    assert_eq!(of_offer, vec![plan.id]);
     assert_eq!(
         store
             .training_plans_of_structure(plan.person_agency_id)
             .await
             .unwrap()
             .len(),
-        2
+        1
     );
-    assert_eq!(store.training_plans_since(at(5)).await.unwrap().len(), 1);
+    assert_eq!(store.training_plans_since(at(5)).await.unwrap().len(), 0);
 }
 
 pub async fn a_plan_needs_the_persons_acceptance_and_valid_days(db: &TestDb) {
@@ -267,6 +260,68 @@ pub async fn a_plan_needs_the_persons_acceptance_and_valid_days(db: &TestDb) {
             .is_err()
     );
     assert!(store.training_plans_since(at(1)).await.unwrap().is_empty());
+
+    // Once the referral is cancelled, its plan can only be abandoned.
+    let request = |from, to| TransitionRequest {
+        referral_id: referral,
+        from,
+        to,
+        by: None,
+        note: None,
+        hire_starts_on: None,
+        not_hired_reason: None,
+    };
+    store
+        .transition_referral(
+            &request(ReferralState::Proposed, ReferralState::Accepted),
+            None,
+            at(4),
+        )
+        .await
+        .unwrap();
+    let plan = store
+        .create_training_plan(&poei(person, offer, referral), at(5))
+        .await
+        .unwrap();
+    store
+        .transition_referral(
+            &request(ReferralState::Accepted, ReferralState::Cancelled),
+            None,
+            at(6),
+        )
+        .await
+        .unwrap();
+    match store
+        .move_training_plan(
+            plan.id,
+            PlanState::Agreed,
+            PlanSide::Person,
+            None,
+            None,
+            at(7),
+        )
+        .await
+    {
+        Err(StoreError::Conflict(message)) => {
+            assert!(message.starts_with("referral_id"), "{message}")
+        }
+        other => panic!("a plan moved on a cancelled referral: {other:?}"),
+    }
+    let abandoned = store
+        .move_training_plan(
+            plan.id,
+            PlanState::Abandoned,
+            PlanSide::Person,
+            Some("trainee_withdrew"),
+            None,
+            at(7),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        abandoned.abandon_reason.as_deref(),
+        Some("trainee_withdrew")
+    );
 }
 
 pub async fn past_plans_are_written_whole(db: &TestDb) {
