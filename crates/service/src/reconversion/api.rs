@@ -6,7 +6,7 @@
 use super::{Context, Difference, LinkKind, Paths, Strength};
 use crate::api::*;
 use crate::trainings::api::{CodeLabel, rome_label};
-use crate::trainings::{Gauge, OutcomeView};
+use crate::trainings::{Gauge, TrainingOutcomeView};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StepView {
@@ -61,7 +61,7 @@ pub struct TargetView {
     pub offers_within_reach: u32,
     pub sessions: Vec<SessionNearView>,
     /// What training for it led to, in the department or the region.
-    pub outcome: OutcomeView,
+    pub outcome: TrainingOutcomeView,
     pub score: f64,
     pub parts: ScorePartsView,
 }

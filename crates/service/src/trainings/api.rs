@@ -2,7 +2,7 @@
 //! session, and the outcomes' gauge by occupation and department. No personal data: every
 //! member reads it.
 
-use super::{OutcomeView, Outcomes};
+use super::{Outcomes, TrainingOutcomeView};
 use crate::api::*;
 use model::trainings::{TrainingQuery, TrainingSession};
 
@@ -272,13 +272,13 @@ pub struct OutcomeParams {
 /// region's when the department has fewer than twenty trainees; `null` under twenty even
 /// there. Counted once a day.
 #[utoipa::path(get, path = "/api/v1/trainings/outcomes", tag = "trainings", params(OutcomeParams),
-    responses((status = 200, body = OutcomeView), (status = 403, body = Problem),
+    responses((status = 200, body = TrainingOutcomeView), (status = 403, body = Problem),
               (status = 422, body = Problem)))]
 pub(crate) async fn training_outcomes(
     State(state): St,
     principal: Principal,
     QueryParams(params): QueryParams<OutcomeParams>,
-) -> AppResult<Json<OutcomeView>> {
+) -> AppResult<Json<TrainingOutcomeView>> {
     principal
         .grant(Resource::Trainings, Verb::Read, None)
         .map_err(forbidden)?;

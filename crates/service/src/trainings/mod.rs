@@ -112,7 +112,7 @@ pub struct Outcomes {
 
 /// One answer of the gauge: where it was measured and what it says.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
-pub struct OutcomeView {
+pub struct TrainingOutcomeView {
     /// ROME code (or Formacode) measured.
     pub code: String,
     /// department or region: the level that answered.
@@ -165,7 +165,7 @@ impl Outcomes {
         department: &str,
         cell: Option<Tally>,
         region: Option<Tally>,
-    ) -> OutcomeView {
+    ) -> TrainingOutcomeView {
         let shown = |tally: Tally| tally.trainees >= OUTCOME_SECRET_BELOW;
         let (level, tally) = match (cell, region) {
             (Some(cell), _) if shown(cell) => ("department", cell),
@@ -174,7 +174,7 @@ impl Outcomes {
             (None, None) => ("region", Tally::default()),
         };
         let rate = shown(tally).then(|| tally.employed as f64 / tally.trainees as f64);
-        OutcomeView {
+        TrainingOutcomeView {
             code: code.to_string(),
             level: level.to_string(),
             department: (level == "department").then(|| department.to_string()),
@@ -187,7 +187,7 @@ impl Outcomes {
 
     /// The outcome of an occupation in a department, or the region's when the department has
     /// fewer than twenty trainees.
-    pub fn of_occupation(&self, rome: &str, department: &str) -> OutcomeView {
+    pub fn of_occupation(&self, rome: &str, department: &str) -> TrainingOutcomeView {
         let cell = self
             .cells
             .get(&(rome.to_string(), department.to_string()))
@@ -198,7 +198,7 @@ impl Outcomes {
 
     /// The outcome of a Formacode in a department (no fallback kept by Formacode: the
     /// region's is the sum of its departments').
-    pub fn of_formacode(&self, code: &str, department: &str) -> OutcomeView {
+    pub fn of_formacode(&self, code: &str, department: &str) -> TrainingOutcomeView {
         let cell = self
             .formacodes
             .get(&(code.to_string(), department.to_string()))

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use crate::json::{PagePath, Path, QueryParams};
 use crate::pages::*;
 use crate::reconversion::api::gauge_label;
-use crate::trainings::{Gauge, OutcomeView};
+use crate::trainings::{Gauge, TrainingOutcomeView};
 
 /// Sessions per page.
 const PER_PAGE: usize = 25;
@@ -42,7 +42,7 @@ pub struct SessionRow {
 }
 
 /// The five-step gauge's words and the figures behind it.
-pub(crate) fn outcome_words(outcome: &OutcomeView) -> (u8, &'static str, String) {
+pub(crate) fn outcome_words(outcome: &TrainingOutcomeView) -> (u8, &'static str, String) {
     let step = outcome.gauge.map_or(0, Gauge::step);
     let place = if outcome.level == "department" {
         "dans le département"
