@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row as _;
 
 use crate::backend::both_backends;
+use crate::bulk::{Staged, Table, Value};
 use crate::common::*;
 use crate::{Result, StoreError};
 use model::trainings::{TrainingQuery, TrainingSession, TrainingSessionRecord};
@@ -113,6 +114,106 @@ fn columns(record: &TrainingSessionRecord) -> std::result::Result<Columns<'_>, S
     })
 }
 
+/// The columns of `training_sessions` an import writes, in the order of [`Prepared::staged`].
+const SESSION_COLUMNS: [&str; 14] = [
+    "formation_ref",
+    "action_ref",
+    "session_ref",
+    "title",
+    "record",
+    "content_hash",
+    "commune",
+    "latitude",
+    "longitude",
+    "starts_on",
+    "ends_on",
+    "hours_total",
+    "created_at",
+    "updated_at",
+];
+
+/// What an import changes of a stored session (its creation time stays).
+const SESSION_UPDATE: &str = "title = excluded.title, record = excluded.record, \
+    content_hash = excluded.content_hash, commune = excluded.commune, \
+    latitude = excluded.latitude, longitude = excluded.longitude, \
+    starts_on = excluded.starts_on, ends_on = excluded.ends_on, \
+    hours_total = excluded.hours_total, updated_at = excluded.updated_at";
+
+/// A session's key as one text, in SQL: each number preceded by its length, so that no two
+/// keys spell the same text ([`session_key`] in Rust).
+const SESSION_KEY: &str = "CAST(length(formation_ref) AS TEXT) || ':' || formation_ref || \
+    CAST(length(action_ref) AS TEXT) || ':' || action_ref || \
+    CAST(length(session_ref) AS TEXT) || ':' || session_ref";
+
+/// [`SESSION_KEY`] of a record.
+fn session_key(record: &TrainingSessionRecord) -> String {
+    let mut key = String::new();
+    for part in [
+        &record.formation_ref,
+        &record.action_ref,
+        &record.session_ref,
+    ] {
+        key.push_str(&format!("{}:{part}", part.chars().count()));
+    }
+    key
+}
+
+/// A session checked and ready to be written: its key, JSON and hash computed once.
+struct Prepared<'r> {
+    key: String,
+    record: &'r TrainingSessionRecord,
+    json: String,
+    hash: String,
+    columns: Columns<'r>,
+    now: DateTime<Utc>,
+}
+
+impl<'r> Prepared<'r> {
+    fn new(
+        key: String,
+        record: &'r TrainingSessionRecord,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<Self, String> {
+        let columns = columns(record)?;
+        let json = serde_json::to_string(record)
+            .map_err(|err| format!("session: cannot be written as JSON ({err})"))?;
+        Ok(Prepared {
+            key,
+            record,
+            json,
+            hash: content_hash(record),
+            columns,
+            now,
+        })
+    }
+
+    fn staged(&self) -> Staged<'_> {
+        let record = self.record;
+        let columns = &self.columns;
+        Staged {
+            key: self.key.clone(),
+            lookup: &record.formation_ref,
+            hash: &self.hash,
+            values: vec![
+                Value::Text(Some(&record.formation_ref)),
+                Value::Text(Some(&record.action_ref)),
+                Value::Text(Some(&record.session_ref)),
+                Value::Text(Some(&record.title)),
+                Value::Text(Some(&self.json)),
+                Value::Text(Some(&self.hash)),
+                Value::Text(columns.commune),
+                Value::Float(columns.latitude),
+                Value::Float(columns.longitude),
+                Value::Date(columns.starts_on),
+                Value::Date(columns.ends_on),
+                Value::Int(columns.hours_total),
+                Value::Time(Some(self.now)),
+                Value::Time(Some(self.now)),
+            ],
+        }
+    }
+}
+
 const SESSION_SELECT: &str = "SELECT id, record, updated_at FROM training_sessions";
 
 both_backends! {
@@ -127,73 +228,57 @@ both_backends! {
     }
 
     impl This {
-        /// Writes one session in the import's transaction.
-        async fn write_session(
+        /// Writes one batch of sessions in the import's transaction, in a few statements
+        /// whatever its size: the sessions upserted in bulk (those whose content is unchanged
+        /// left alone), then the occupations of those written replaced.
+        async fn write_batch(
             tx: &mut sqlx::Transaction<'static, Db>,
-            record: &TrainingSessionRecord,
+            sessions: &[Prepared<'_>],
             report: &mut BulkReport,
-            now: DateTime<Utc>,
-        ) -> Result<std::result::Result<(), String>> {
-            let columns = match columns(record) {
-                Ok(columns) => columns,
-                Err(reason) => return Ok(Err(reason)),
+        ) -> Result<()> {
+            let staged: Vec<Staged> = sessions.iter().map(Prepared::staged).collect();
+            let table = Table {
+                name: "training_sessions",
+                columns: &SESSION_COLUMNS,
+                conflict: "formation_ref, action_ref, session_ref",
+                key: SESSION_KEY,
+                lookup: "formation_ref",
+                update: SESSION_UPDATE,
             };
-            let hash = content_hash(record);
-            let stored: Option<(i64, String)> = sqlx::query_as(
-                "SELECT id, content_hash FROM training_sessions \
-                 WHERE formation_ref = $1 AND action_ref = $2 AND session_ref = $3",
-            )
-            .bind(&record.formation_ref)
-            .bind(&record.action_ref)
-            .bind(&record.session_ref)
-            .fetch_optional(&mut **tx)
-            .await?;
-            if !needs_write(report, stored.as_ref().map(|(_, hash)| hash), &hash) {
-                return Ok(Ok(()));
+            let written = This::write_staged(tx, &table, &staged, report).await?;
+            if written.is_empty() {
+                return Ok(());
             }
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO training_sessions (formation_ref, action_ref, session_ref, title, \
-                 record, content_hash, commune, latitude, longitude, starts_on, ends_on, \
-                 hours_total, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
-                 ON CONFLICT (formation_ref, action_ref, session_ref) DO UPDATE SET \
-                 title = excluded.title, record = excluded.record, \
-                 content_hash = excluded.content_hash, commune = excluded.commune, \
-                 latitude = excluded.latitude, longitude = excluded.longitude, \
-                 starts_on = excluded.starts_on, ends_on = excluded.ends_on, \
-                 hours_total = excluded.hours_total, updated_at = excluded.updated_at \
-                 RETURNING id",
-            )
-            .bind(&record.formation_ref)
-            .bind(&record.action_ref)
-            .bind(&record.session_ref)
-            .bind(&record.title)
-            .bind(sqlx::types::Json(record))
-            .bind(&hash)
-            .bind(columns.commune)
-            .bind(columns.latitude)
-            .bind(columns.longitude)
-            .bind(columns.starts_on)
-            .bind(columns.ends_on)
-            .bind(columns.hours_total)
-            .bind(now)
-            .fetch_one(&mut **tx)
+            let by_key: std::collections::HashMap<&str, &TrainingSessionRecord> = sessions
+                .iter()
+                .map(|session| (session.key.as_str(), session.record))
+                .collect();
+            let ids: Vec<i64> = written.iter().map(|(_, id)| *id).collect();
+            sqlx::query(&format!(
+                "DELETE FROM training_session_romes WHERE session_id IN ({})",
+                This::each_int("$1")
+            ))
+            .bind(sqlx::types::Json(&ids))
+            .execute(&mut **tx)
             .await?;
-            sqlx::query("DELETE FROM training_session_romes WHERE session_id = $1")
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-            let mut romes: Vec<&str> = record.romes.iter().map(|r| r.as_str()).collect();
-            romes.sort_unstable();
-            romes.dedup();
-            for rome in romes {
-                sqlx::query("INSERT INTO training_session_romes (session_id, rome) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(rome)
-                    .execute(&mut **tx)
-                    .await?;
+            let mut rows = Vec::new();
+            for (key, id) in &written {
+                let Some(record) = by_key.get(key.as_str()) else {
+                    return Err(StoreError::Invalid(format!(
+                        "training session {key}: written but not in the batch"
+                    )));
+                };
+                let mut romes: Vec<&str> = record.romes.iter().map(|r| r.as_str()).collect();
+                romes.sort_unstable();
+                romes.dedup();
+                rows.extend(
+                    romes
+                        .into_iter()
+                        .map(|rome| vec![Value::Int(Some(*id)), Value::Text(Some(rome))]),
+                );
             }
-            Ok(Ok(()))
+            This::insert_rows(tx, "training_session_romes", &["session_id", "rome"], &rows)
+                .await
         }
     }
 
@@ -211,25 +296,24 @@ both_backends! {
             loop {
                 match batches.recv().await {
                     Some(TrainingBatch::Sessions(sessions)) => {
+                        let mut prepared = Vec::with_capacity(sessions.len());
                         for record in &sessions {
-                            let key = (
-                                record.formation_ref.clone(),
-                                record.action_ref.clone(),
-                                record.session_ref.clone(),
-                            );
-                            if !seen.insert(key) {
+                            let key = session_key(record);
+                            if !seen.insert(key.clone()) {
                                 report.rejected.push((
                                     position,
                                     "session/@numero: the same session twice in one file"
                                         .to_string(),
                                 ));
-                            } else if let Err(reason) =
-                                Self::write_session(&mut tx, record, &mut report, now).await?
-                            {
-                                report.rejected.push((position, reason));
+                            } else {
+                                match Prepared::new(key, record, now) {
+                                    Ok(session) => prepared.push(session),
+                                    Err(reason) => report.rejected.push((position, reason)),
+                                }
                             }
                             position += 1;
                         }
+                        Self::write_batch(&mut tx, &prepared, &mut report).await?;
                     }
                     Some(TrainingBatch::End) => break,
                     Some(TrainingBatch::Abort(reason)) => {

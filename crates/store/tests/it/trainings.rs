@@ -121,6 +121,7 @@ pub async fn a_catalogue_is_imported_whole_or_not_at_all(db: &TestDb) {
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 3));
     let mut changed = catalogue();
     changed[0].title = "Cariste d'entrepôt".into();
+    changed[0].romes = vec![RomeCode::parse("A1101").unwrap()];
     changed.push(changed[2].clone());
     let report = import(
         db,
@@ -143,6 +144,24 @@ pub async fn a_catalogue_is_imported_whole_or_not_at_all(db: &TestDb) {
         .unwrap();
     assert_eq!(first.record.title, "Cariste d'entrepôt");
     assert_eq!(first.updated_at, at(3));
+    // The changed session's occupations are replaced, the others' kept.
+    let of = |rome: &str| {
+        let query = TrainingQuery {
+            romes: vec![RomeCode::parse(rome).unwrap()],
+            limit: 10,
+            ..TrainingQuery::default()
+        };
+        async move {
+            let (_, found) = db.store().search_training_sessions(&query).await.unwrap();
+            found
+                .into_iter()
+                .map(|s| s.record.session_ref)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(of("A1101").await, vec!["S1".to_string()]);
+    assert_eq!(of("N1101").await, vec!["S2".to_string()]);
+    assert_eq!(of("N1103").await, vec!["S3".to_string()]);
 }
 
 pub async fn the_catalogue_is_searched_by_occupation_period_and_place(db: &TestDb) {
