@@ -372,6 +372,12 @@ impl Rome {
         self.skills.get(ogr).copied()
     }
 
+    /// The position of the occupation with exactly this code in [`Rome::occupations`] (the
+    /// order of their codes): a dense number to index tables by.
+    pub fn index_of(&self, code: &str) -> Option<usize> {
+        self.occupations.binary_search_by(|o| o.code.cmp(code)).ok()
+    }
+
     /// The occupation with exactly this code.
     pub fn occupation(&self, code: &str) -> Option<&Occupation> {
         self.occupations

@@ -63,22 +63,35 @@ impl Local {
     }
 }
 
-/// The region as the paths read it.
 /// What is within one reach of one home: open offers and whether a session is taught, by
-/// occupation.
+/// occupation (indexed by the occupations' positions in the ROME, `refdata::Rome::index_of`).
 #[derive(Debug, Default)]
 pub struct Within {
-    offers: foldhash::HashMap<String, u32>,
-    sessions: foldhash::HashSet<String>,
+    offers: Vec<u32>,
+    sessions: Vec<bool>,
 }
 
 impl Within {
     pub fn offers(&self, rome: &str) -> u32 {
-        self.offers.get(rome).copied().unwrap_or(0)
+        refdata::rome()
+            .index_of(rome)
+            .map_or(0, |index| self.offers_at(index))
     }
 
     pub fn has_session(&self, rome: &str) -> bool {
-        self.sessions.contains(rome)
+        refdata::rome()
+            .index_of(rome)
+            .is_some_and(|index| self.has_session_at(index))
+    }
+
+    /// [`Within::offers`] of the occupation at `index`.
+    pub fn offers_at(&self, index: usize) -> u32 {
+        self.offers.get(index).copied().unwrap_or(0)
+    }
+
+    /// [`Within::has_session`] of the occupation at `index`.
+    pub fn has_session_at(&self, index: usize) -> bool {
+        self.sessions.get(index).copied().unwrap_or(false)
     }
 }
 
@@ -86,6 +99,7 @@ impl Within {
 /// within their reach.
 type ReachKey = (u64, u64, u32);
 
+/// The region as the paths read it.
 #[derive(Debug, Default)]
 pub struct Context {
     pub day: NaiveDate,
@@ -94,9 +108,9 @@ pub struct Context {
     local: HashMap<String, HashMap<String, Local>>,
     /// By occupation, the places where sessions are taught, each with its sessions.
     sessions: HashMap<String, Vec<SessionPlace>>,
-    /// The official tension class of every occupation, by department (of the departments
-    /// the region's people live in), looked up once.
-    classes: HashMap<String, foldhash::HashMap<&'static str, Option<u8>>>,
+    /// The official tension class of every occupation (by its index in the ROME), by
+    /// department (of the departments the region's people live in), looked up once.
+    classes: HashMap<String, Vec<Option<u8>>>,
     /// What is within each reach already asked for (a region has a few thousand communes and
     /// commute limits for its hundreds of thousands of people): counted at the first ask.
     within: std::sync::RwLock<HashMap<ReachKey, std::sync::Arc<Within>>>,
@@ -243,7 +257,7 @@ impl Context {
             let classes = refdata::rome()
                 .occupations()
                 .iter()
-                .map(|o| (o.code, official_class(o.code, &department)))
+                .map(|o| official_class(o.code, &department))
                 .collect();
             self.classes.insert(department, classes);
         }
@@ -264,21 +278,33 @@ impl Context {
         let near = |point: (f64, f64)| {
             (point.0 - home.0).abs() <= band && refdata::distance_km(home, point) <= km
         };
-        let mut within = Within::default();
+        let rome_table = refdata::rome();
+        let count = rome_table.occupations().len();
+        let mut within = Within {
+            offers: vec![0; count],
+            sessions: vec![false; count],
+        };
         for (rome, places) in &self.offers {
-            let offers: u32 = places
+            let Some(slot) = rome_table
+                .index_of(rome)
+                .and_then(|index| within.offers.get_mut(index))
+            else {
+                continue;
+            };
+            *slot = places
                 .iter()
                 .filter(|p| near(p.point))
                 .map(|p| p.offers)
                 .sum();
-            if offers > 0 {
-                within.offers.insert(rome.clone(), offers);
-            }
         }
         for (rome, places) in &self.sessions {
-            if places.iter().any(|p| near(p.point)) {
-                within.sessions.insert(rome.clone());
-            }
+            let Some(slot) = rome_table
+                .index_of(rome)
+                .and_then(|index| within.sessions.get_mut(index))
+            else {
+                continue;
+            };
+            *slot = places.iter().any(|p| near(p.point));
         }
         let within = std::sync::Arc::new(within);
         self.within
@@ -288,17 +314,18 @@ impl Context {
         within
     }
 
-    /// The official tension classes of every occupation in `department`, when looked up.
-    pub fn classes_in(
-        &self,
-        department: &str,
-    ) -> Option<&foldhash::HashMap<&'static str, Option<u8>>> {
-        self.classes.get(department)
+    /// The official tension classes of every occupation in `department` (by their index in
+    /// the ROME), when looked up.
+    pub fn classes_in(&self, department: &str) -> Option<&[Option<u8>]> {
+        self.classes.get(department).map(Vec::as_slice)
     }
 
     /// The official tension class of `rome` in `department` (or above it).
     pub fn official_class(&self, rome: &str, department: &str) -> Option<u8> {
-        match self.classes.get(department).and_then(|c| c.get(rome)) {
+        let known = refdata::rome()
+            .index_of(rome)
+            .and_then(|index| self.classes.get(department)?.get(index));
+        match known {
             Some(class) => *class,
             None => official_class(rome, department),
         }

@@ -293,77 +293,109 @@ fn routes(targets: &[&str]) -> Vec<Vec<Step>> {
     out
 }
 
-/// The routes from one occupation, computed once per process (they depend on the ROME
-/// alone): what [`routes`] gives for a person with that one target.
-fn routes_from(source: &str) -> &'static [Vec<Step>] {
-    static TABLE: std::sync::OnceLock<std::collections::HashMap<&'static str, Vec<Vec<Step>>>> =
-        std::sync::OnceLock::new();
-    TABLE
-        .get_or_init(|| {
-            refdata::rome()
-                .occupations()
-                .iter()
-                .map(|o| (o.code, routes(&[o.code])))
-                .collect()
-        })
-        .get(source)
-        .map_or(&[], Vec::as_slice)
+/// A route as the paths score it: where it ends (the occupation's index in the ROME) and its
+/// widest gap.
+#[derive(Debug)]
+struct Candidate {
+    route: Vec<Step>,
+    to: usize,
+    kind: LinkKind,
+}
+
+/// What the paths read of the ROME alone, computed once per process and indexed by the
+/// occupations' positions ([`refdata::Rome::index_of`]).
+struct Tables {
+    /// From each occupation, the routes [`routes`] gives, in the order of their ends.
+    candidates: Vec<Vec<Candidate>>,
+    /// Each occupation's skills as numbers (their OGR codes), sorted: how many a person
+    /// holds is then a merge of two short sorted lists.
+    skills: Vec<Vec<u32>>,
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: std::sync::OnceLock<Tables> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let rome = refdata::rome();
+        let candidates = rome
+            .occupations()
+            .iter()
+            .map(|o| {
+                routes(&[o.code])
+                    .into_iter()
+                    .filter_map(|route| {
+                        let to = rome.index_of(route.last()?.to)?;
+                        let kind = route.iter().map(|s| s.kind).max()?;
+                        Some(Candidate { route, to, kind })
+                    })
+                    .collect()
+            })
+            .collect();
+        let skills = rome
+            .occupations()
+            .iter()
+            .map(|o| {
+                let mut numbers: Vec<u32> =
+                    o.skills.iter().filter_map(|s| s.ogr.parse().ok()).collect();
+                numbers.sort_unstable();
+                numbers.dedup();
+                numbers
+            })
+            .collect();
+        Tables { candidates, skills }
+    })
 }
 
 /// [`routes`] from the precomputed routes of each target: the same routes, without building
-/// them again for every person.
-fn candidate_routes(targets: &[&str]) -> Vec<&'static [Step]> {
+/// them again for every person. The targets' lists are each in the order of their ends, so
+/// they merge in one pass: for an end reached from several targets, the fewest links win,
+/// then the narrowest gap, then the first target.
+fn candidate_routes(targets: &[&str]) -> Vec<&'static Candidate> {
     let rome = refdata::rome();
-    let own: Vec<&str> = targets
-        .iter()
-        .filter_map(|t| rome.occupation(t).map(|o| o.code))
-        .collect();
-    if let [only] = own.as_slice() {
-        return routes_from(only).iter().map(Vec::as_slice).collect();
-    }
-    let widest = |route: &[Step]| route.iter().map(|s| s.kind).max();
-    let mut best: std::collections::HashMap<&'static str, &'static [Step]> =
-        std::collections::HashMap::new();
-    for source in &own {
-        for route in routes_from(source) {
-            let Some(last) = route.last() else { continue };
-            if own.contains(&last.to) {
-                continue;
-            }
-            let better = best
-                .get(last.to)
-                .is_none_or(|old| (route.len(), widest(route)) < (old.len(), widest(old)));
-            if better {
-                best.insert(last.to, route.as_slice());
-            }
+    let tables = tables();
+    let mut own: Vec<usize> = Vec::with_capacity(targets.len());
+    for target in targets {
+        if let Some(index) = rome.index_of(target)
+            && !own.contains(&index)
+        {
+            own.push(index);
         }
     }
-    let mut out: Vec<&'static [Step]> = best.into_values().collect();
-    out.sort_by_key(|route| route.last().map(|s| s.to));
+    let lists: Vec<&'static [Candidate]> = own
+        .iter()
+        .filter_map(|i| tables.candidates.get(*i).map(Vec::as_slice))
+        .collect();
+    if let [only] = lists.as_slice() {
+        return only.iter().collect();
+    }
+    let mut heads = vec![0usize; lists.len()];
+    let mut out = Vec::new();
+    loop {
+        let next = lists
+            .iter()
+            .zip(&heads)
+            .filter_map(|(list, head)| list.get(*head).map(|c| c.to))
+            .min();
+        let Some(to) = next else { break };
+        let mut best: Option<&'static Candidate> = None;
+        for (list, head) in lists.iter().zip(heads.iter_mut()) {
+            let Some(candidate) = list.get(*head).filter(|c| c.to == to) else {
+                continue;
+            };
+            *head += 1;
+            let better = best.is_none_or(|old| {
+                (candidate.route.len(), candidate.kind) < (old.route.len(), old.kind)
+            });
+            if better {
+                best = Some(candidate);
+            }
+        }
+        if let Some(best) = best
+            && !own.contains(&to)
+        {
+            out.push(best);
+        }
+    }
     out
-}
-
-/// Each occupation's skills as numbers (their OGR codes), in order: how many a person holds
-/// is then a merge of two short sorted lists.
-fn skill_numbers(code: &str) -> &'static [u32] {
-    static TABLE: std::sync::OnceLock<foldhash::HashMap<&'static str, Vec<u32>>> =
-        std::sync::OnceLock::new();
-    TABLE
-        .get_or_init(|| {
-            refdata::rome()
-                .occupations()
-                .iter()
-                .map(|o| {
-                    let mut numbers: Vec<u32> =
-                        o.skills.iter().filter_map(|s| s.ogr.parse().ok()).collect();
-                    numbers.sort_unstable();
-                    numbers.dedup();
-                    (o.code, numbers)
-                })
-                .collect()
-        })
-        .get(code)
-        .map_or(&[], Vec::as_slice)
 }
 
 /// How many of `wanted` (sorted) are in `held` (sorted).
@@ -421,24 +453,25 @@ pub fn paths(person: &PathPerson<'_>, context: &Context) -> Paths {
     held.sort_unstable();
     held.dedup();
     let classes = context.classes_in(person.department);
-    for route in candidate_routes(&person.targets) {
-        let Some(occupation) = route.last().and_then(|s| rome.occupation(s.to)) else {
+    let occupations = rome.occupations();
+    let tables = tables();
+    for candidate in candidate_routes(&person.targets) {
+        let Some(occupation) = occupations.get(candidate.to) else {
             continue;
         };
-        let kind = route
-            .iter()
-            .map(|s| s.kind)
-            .max()
-            .unwrap_or(LinkKind::Close);
-        let official_class = match classes.and_then(|c| c.get(occupation.code)) {
+        let (route, kind) = (candidate.route.as_slice(), candidate.kind);
+        let official_class = match classes.and_then(|c| c.get(candidate.to)) {
             Some(class) => *class,
             None => context.official_class(occupation.code, person.department),
         };
-        let offers_within_reach = within.offers(occupation.code);
+        let offers_within_reach = within.offers_at(candidate.to);
         if official_class.unwrap_or(0) < RECRUITS_FROM_CLASS && offers_within_reach == 0 {
             continue;
         }
-        let wanted = skill_numbers(occupation.code);
+        let wanted = tables
+            .skills
+            .get(candidate.to)
+            .map_or(&[][..], Vec::as_slice);
         let shared = shared_count(wanted, &held);
         let skills_total = wanted.len();
         let parts = ScoreParts {
@@ -450,7 +483,7 @@ pub fn paths(person: &PathPerson<'_>, context: &Context) -> Paths {
                 shared as f64 / skills_total as f64
             },
             offers: (f64::from(offers_within_reach) / OFFERS_PLENTY).min(1.0),
-            training: if within.has_session(occupation.code) {
+            training: if within.has_session_at(candidate.to) {
                 1.0
             } else {
                 0.0
@@ -481,12 +514,11 @@ pub fn paths(person: &PathPerson<'_>, context: &Context) -> Paths {
         .into_iter()
         .map(|t| {
             let code = t.occupation.code;
-            let (shared_skills, missing_skills): (Vec<&'static str>, Vec<&'static str>) = t
-                .occupation
-                .skills
-                .iter()
-                .map(|s| s.ogr)
-                .partition(|ogr| person.skills.iter().any(|own| own == ogr));
+            let (shared_skills, missing_skills): (Vec<&'static str>, Vec<&'static str>) =
+                t.occupation.skills.iter().map(|s| s.ogr).partition(|ogr| {
+                    ogr.parse::<u32>()
+                        .is_ok_and(|number| held.binary_search(&number).is_ok())
+                });
             let local = context.local(code, person.department);
             let better_than_current = match (local.ratio(), current) {
                 (Some(ratio), Some(current)) => ratio >= SIMPLE_RULE_FACTOR * current,
@@ -544,8 +576,8 @@ pub fn simple_rule(person: &PathPerson<'_>, context: &Context) -> Vec<&'static s
     };
     let mut found: Vec<(&'static str, f64)> = candidate_routes(&person.targets)
         .into_iter()
-        .filter(|route| route.len() == 1 && route.iter().all(|s| s.kind == LinkKind::Close))
-        .filter_map(|route| route.last().map(|s| s.to))
+        .filter(|c| c.route.len() == 1 && c.kind == LinkKind::Close)
+        .filter_map(|c| c.route.last().map(|s| s.to))
         .filter_map(|rome| {
             let ratio = context.local(rome, person.department).ratio()?;
             (ratio >= SIMPLE_RULE_FACTOR * current).then_some((rome, ratio))

@@ -253,3 +253,35 @@ fn the_comparison_names_why_the_simple_rule_differs() {
     // N1103 is in both: never a difference.
     assert!(differences.iter().all(|d| d.rome != "N1103"));
 }
+
+/// The merged per-occupation routes are exactly what building the routes of several targets
+/// at once gives: the same ends, each by the same route (fewest links, narrowest gap, the
+/// first target on a tie), the targets themselves left out.
+#[test]
+fn merged_routes_are_those_of_the_targets_together() {
+    let codes: Vec<&'static str> = refdata::rome()
+        .occupations()
+        .iter()
+        .map(|o| o.code)
+        .collect();
+    let mut sets: Vec<Vec<&str>> = Vec::new();
+    for (i, a) in codes.iter().enumerate().step_by(7) {
+        let b = codes[(i * 31 + 5) % codes.len()];
+        let c = codes[(i * 17 + 11) % codes.len()];
+        sets.push(vec![a]);
+        sets.push(vec![a, b]);
+        sets.push(vec![c, a, b]);
+        sets.push(vec![a, a, "Z9999"]);
+    }
+    for targets in &sets {
+        let expected = routes(targets);
+        let merged: Vec<Vec<Step>> = candidate_routes(targets)
+            .into_iter()
+            .map(|c| c.route.clone())
+            .collect();
+        assert_eq!(merged, expected, "targets {targets:?}");
+    }
+    // The comparison is not one of empty lists.
+    let some = sets.iter().filter(|t| !routes(t).is_empty()).count();
+    assert!(some > 100, "only {some} target sets reach anything");
+}
