@@ -240,11 +240,13 @@ pub(crate) async fn reconversion_of(
 
 const NOT_YOURS: &str = "a person's reconversion paths are for their own France Travail agency";
 
-/// A person the user's agency follows, or why not; the read (or the refusal) audited.
+/// A person the user's agency follows, or why not; the read (or the refusal) audited, with
+/// what it was read for (`through`: the paths, or the schemes of one session).
 pub(crate) async fn followed_person(
     state: &AppState,
     principal: &Principal,
     id: i64,
+    through: &'static str,
 ) -> AppResult<JobSeeker> {
     principal
         .grant(Resource::Reconversion, Verb::Read, None)
@@ -269,7 +271,7 @@ pub(crate) async fn followed_person(
             "job_seeker.read",
             "job_seeker",
             id,
-            json!({ "through": "reconversion" }),
+            json!({ "through": through }),
         )],
     )
     .await?;
@@ -290,7 +292,7 @@ pub(crate) async fn reconversion(
     principal: Principal,
     Path(id): Path<i64>,
 ) -> AppResult<Json<ReconversionView>> {
-    let seeker = followed_person(&state, &principal, id).await?;
+    let seeker = followed_person(&state, &principal, id, "reconversion").await?;
     Ok(Json(reconversion_of(&state, &seeker).await?))
 }
 
@@ -316,7 +318,7 @@ pub(crate) async fn schemes(
     Path(id): Path<i64>,
     QueryParams(params): QueryParams<SchemesParams>,
 ) -> AppResult<Json<Vec<super::funding::SchemeView>>> {
-    let seeker = followed_person(&state, &principal, id).await?;
+    let seeker = followed_person(&state, &principal, id, "schemes").await?;
     let session = state
         .store
         .training_session(params.session)

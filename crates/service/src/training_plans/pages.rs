@@ -307,6 +307,13 @@ fn in_french<T>(result: Result<T, ApiError>) -> Result<T, PageError> {
                  son accord."
             } else if message.starts_with("job_seeker_id") {
                 "La personne a déjà un plan de formation en cours pour cette offre."
+            } else if message.contains("to hired is not for") {
+                "Seule la structure qui porte l'offre enregistre l'embauche."
+            } else if message.contains("is not for") {
+                "Ce changement revient à l'autre côté du plan."
+            } else if message.contains("can only be abandoned") {
+                "La mise en relation du plan n'est plus en cours : le plan ne peut plus \
+                 qu'être abandonné."
             } else if message.starts_with("referral_id") {
                 "Un plan se construit à partir d'une mise en relation que la personne a \
                  acceptée (acceptée ou en entretien)."

@@ -619,6 +619,24 @@ pub async fn training_plan_pages_build_agree_and_hire_in_french(db: TestDb) {
         let page = client.post_form(&etat, &[("vers", to)]).await;
         assert_eq!(page.status, 303, "{to}: {}", page.html);
     }
+    // Only the offer's side records the hire: the advisor's attempt is told so.
+    let page = advisor
+        .post_form(
+            &etat,
+            &[
+                ("vers", "hired"),
+                ("contrat", "CDD"),
+                ("debut", "2026-06-01"),
+                ("mois", "6"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 409, "{}", page.html);
+    assert!(
+        page.html.contains("Seule la structure qui porte"),
+        "{}",
+        page.html
+    );
     // The recruiter records the hire with its contract.
     let page = recruiter.page(&plan_path).await;
     assert!(

@@ -251,12 +251,16 @@ pub async fn the_catalogue_is_searched_and_a_person_gets_their_paths(db: TestDb)
         )
         .await
         .unwrap();
-    let reads = events
-        .iter()
-        .filter(|e| e.event.detail["through"] == "reconversion")
-        .count();
-    // The paths, the schemes and the page: three reads by the person's advisor.
-    assert_eq!(reads, 3, "{events:?}");
+    let through = |what: &str| {
+        events
+            .iter()
+            .filter(|e| e.event.action == "job_seeker.read" && e.event.detail["through"] == what)
+            .count()
+    };
+    // The paths and the page, then the schemes: three reads by the person's advisor, each
+    // saying what it was for.
+    assert_eq!(through("reconversion"), 2, "{events:?}");
+    assert_eq!(through("schemes"), 1, "{events:?}");
     // The other agency's advisor, refused thrice; the roles without the right are refused
     // before the person is looked up.
     let refusals = events
