@@ -36,6 +36,9 @@ pub struct SessionRow {
     pub gauge_step: u8,
     pub gauge: &'static str,
     pub outcome: String,
+    /// The same gauge for the session's main Formacode, when the catalogue gives one: its
+    /// code, step, words and figures.
+    pub by_formacode: Option<(String, u8, &'static str, String)>,
     /// The session's web address when it is one (http or https): a catalogue is imported
     /// data, never a link to anything else.
     pub link: Option<String>,
@@ -172,6 +175,10 @@ pub(crate) fn session_row(view: TrainingSessionView, outcomes: &super::Outcomes)
     let (gauge_step, gauge, outcome) = outcome
         .as_ref()
         .map_or((0, "secret statistique", String::new()), outcome_words);
+    let by_formacode = view.formacodes.first().map(|code| {
+        let (step, words, figures) = outcome_words(&outcomes.of_formacode(code, &department));
+        (code.clone(), step, words, figures)
+    });
     let lheo_date = |text: &str| {
         model::trainings::LheoDate::parse(text)
             .map(|d| d.to_string())
@@ -198,6 +205,7 @@ pub(crate) fn session_row(view: TrainingSessionView, outcomes: &super::Outcomes)
         gauge_step,
         gauge,
         outcome,
+        by_formacode,
         link: view
             .url
             .clone()

@@ -219,6 +219,22 @@ pub async fn the_catalogue_is_searched_and_a_person_gets_their_paths(db: TestDb)
     let session = advisor.page(&format!("/formations/{montreuil}")).await;
     assert_eq!(session.status, 200);
     assert!(!session.html.contains("javascript:"), "{}", session.html);
+    // What training led to, by the occupation and by the session's Formacode: too few
+    // trainees here, so both are withheld.
+    assert!(
+        session.html.contains("Formations du même Formacode (31826)"),
+        "{}",
+        session.html
+    );
+    assert_eq!(
+        session
+            .html
+            .matches("moins de 20 stagiaires : secret statistique")
+            .count(),
+        2,
+        "{}",
+        session.html
+    );
     let bad = advisor.page("/formations?km=abc").await;
     assert!(bad.html.contains("km : un nombre de kilomètres"));
     let own = advisor
