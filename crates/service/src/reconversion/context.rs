@@ -378,18 +378,31 @@ impl Context {
         self.places_within(rome, home, km).next().is_some()
     }
 
-    /// The sessions leading to `rome` within `km` of `home`, the earliest first.
+    /// The first `limit` sessions leading to `rome` within `km` of `home`, the earliest
+    /// first (by start, then id). Only those kept are sorted: an occupation in tension may
+    /// have hundreds of sessions within a commute.
     pub fn sessions_within(
         &self,
         rome: &str,
         home: (f64, f64),
         km: f64,
+        limit: usize,
     ) -> Vec<(&SessionBrief, f64)> {
         let mut found: Vec<(&SessionBrief, f64)> = self
             .places_within(rome, home, km)
             .flat_map(|(place, distance)| place.sessions.iter().map(move |s| (s, distance)))
             .collect();
-        found.sort_by(|a, b| a.0.starts_on.cmp(&b.0.starts_on).then(a.0.id.cmp(&b.0.id)));
+        let order = |a: &(&SessionBrief, f64), b: &(&SessionBrief, f64)| {
+            a.0.starts_on.cmp(&b.0.starts_on).then(a.0.id.cmp(&b.0.id))
+        };
+        if limit == 0 {
+            return Vec::new();
+        }
+        if found.len() > limit {
+            found.select_nth_unstable_by(limit - 1, order);
+            found.truncate(limit);
+        }
+        found.sort_unstable_by(order);
         found
     }
 }

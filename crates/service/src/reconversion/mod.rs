@@ -504,12 +504,18 @@ pub fn paths(person: &PathPerson<'_>, context: &Context) -> Paths {
             score,
         });
     }
-    scored.sort_by(|a, b| {
+    // The best first (a total order: no two candidates end on the same occupation); only
+    // the ones kept are sorted.
+    let order = |a: &Scored, b: &Scored| {
         b.score
             .total_cmp(&a.score)
             .then(a.occupation.code.cmp(b.occupation.code))
-    });
-    scored.truncate(TARGETS_SHOWN);
+    };
+    if scored.len() > TARGETS_SHOWN {
+        scored.select_nth_unstable_by(TARGETS_SHOWN - 1, order);
+        scored.truncate(TARGETS_SHOWN);
+    }
+    scored.sort_unstable_by(order);
     let targets = scored
         .into_iter()
         .map(|t| {
@@ -526,9 +532,8 @@ pub fn paths(person: &PathPerson<'_>, context: &Context) -> Paths {
                 _ => false,
             };
             let sessions: Vec<SessionNear> = context
-                .sessions_within(code, person.home, reach)
+                .sessions_within(code, person.home, reach, SESSIONS_SHOWN)
                 .into_iter()
-                .take(SESSIONS_SHOWN)
                 .map(|(s, distance_km)| SessionNear {
                     id: s.id,
                     title: s.title.clone(),

@@ -285,3 +285,33 @@ fn merged_routes_are_those_of_the_targets_together() {
     let some = sets.iter().filter(|t| !routes(t).is_empty()).count();
     assert!(some > 100, "only {some} target sets reach anything");
 }
+
+/// Of many sessions within reach, the first ones by start (then id) are kept, in that order,
+/// whatever the order they came in; those out of reach or started are never among them.
+#[test]
+fn the_earliest_sessions_within_reach_are_kept() {
+    let mut context = Context::new(day("2026-12-04"));
+    let starts = [
+        "20270315", "20270110", "20270601", "20270110", "20261215", "20270201", "20270110",
+        "20261220", "20270901",
+    ];
+    for (i, start) in starts.iter().enumerate() {
+        let at = if i % 2 == 0 { MONTREUIL } else { SAINT_DENIS };
+        context.add_session(&session(i as i64 + 1, "N1103", start, at));
+    }
+    // Earlier than all of them, but out of reach or already started.
+    context.add_session(&session(20, "N1103", "20261205", FONTAINEBLEAU));
+    context.add_session(&session(21, "N1103", "20261101", SAINT_DENIS));
+    context.sort();
+    let kept = |limit: usize| -> Vec<i64> {
+        context
+            .sessions_within("N1103", SAINT_DENIS, 20.0, limit)
+            .into_iter()
+            .map(|(s, _)| s.id)
+            .collect()
+    };
+    assert_eq!(kept(5), vec![5, 8, 2, 4, 7]);
+    assert_eq!(kept(1), vec![5]);
+    assert_eq!(kept(0), Vec::<i64>::new());
+    assert_eq!(kept(50), vec![5, 8, 2, 4, 7, 6, 1, 3, 9]);
+}

@@ -222,7 +222,9 @@ pub async fn the_catalogue_is_searched_and_a_person_gets_their_paths(db: TestDb)
     // What training led to, by the occupation and by the session's Formacode: too few
     // trainees here, so both are withheld.
     assert!(
-        session.html.contains("Formations du même Formacode (31826)"),
+        session
+            .html
+            .contains("Formations du même Formacode (31826)"),
         "{}",
         session.html
     );
