@@ -158,6 +158,20 @@ fn session_key(record: &TrainingSessionRecord) -> String {
     key
 }
 
+/// What an import remembers of each key it has met, to refuse a session twice in one file:
+/// the first 128 bits of its SHA-256 (16 bytes a session, however long its numbers, so that
+/// the import's memory barely grows with the file; two keys would share them once in about
+/// 10^34 pairs).
+fn key_digest(key: &str) -> [u8; 16] {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(key.as_bytes());
+    let mut first = [0u8; 16];
+    for (to, from) in first.iter_mut().zip(digest.iter()) {
+        *to = *from;
+    }
+    first
+}
+
 /// A session checked and ready to be written: its key, JSON and hash computed once.
 struct Prepared<'r> {
     key: String,
@@ -299,7 +313,7 @@ both_backends! {
                         let mut prepared = Vec::with_capacity(sessions.len());
                         for record in &sessions {
                             let key = session_key(record);
-                            if !seen.insert(key.clone()) {
+                            if !seen.insert(key_digest(&key)) {
                                 report.rejected.push((
                                     position,
                                     "session/@numero: the same session twice in one file"
