@@ -16,6 +16,7 @@ mod meetings;
 pub mod policy;
 pub mod portfolio;
 pub mod schemes;
+pub mod secrecy;
 mod tension;
 pub mod text;
 pub mod training_plans;

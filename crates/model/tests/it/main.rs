@@ -8,3 +8,4 @@
 )]
 
 mod schemes;
+mod secrecy;

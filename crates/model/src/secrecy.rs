@@ -1,0 +1,311 @@
+//! Statistical secrecy of a published table of counts (issue 20, point 2).
+//!
+//! A count under the threshold (20 by default, a setting) is withheld: the *primary*
+//! suppression. That is not enough when the table's totals are published too: a withheld
+//! cell alone in its row is the row's total minus the other cells. So more cells are
+//! withheld (the *secondary* suppression) until no withheld cell can be recomputed from what
+//! is published by adding and subtracting published cells.
+//!
+//! The table is read with its margins: `R` rows and `C` columns of cells, each row's total,
+//! each column's total and the grand total, an `(R + 1) × (C + 1)` grid whose last row and
+//! last column are the totals. Every line of that grid (a row with its total, a column with
+//! its total) is one equation. The values the withheld cells could take while every published
+//! figure stays as it is differ from the true ones by a combination of *cycles*: in the graph
+//! whose nodes are the grid's rows and columns and whose edges are the withheld cells, adding
+//! and removing one unit alternately around a cycle keeps every line's balance. A withheld
+//! cell can therefore be recomputed exactly when no cycle passes through it, that is when it
+//! is a *bridge* of that graph. The secondary suppression withholds, for each bridge, the
+//! cheapest other cells that close a rectangle through it (the fewest people hidden, then the
+//! first in the table's order), and starts again until the graph has no bridge.
+//!
+//! Rates follow their denominator: a rate whose denominator is withheld is withheld.
+
+/// The default threshold: counts under 20 are withheld.
+pub const THRESHOLD: u64 = 20;
+
+/// A table of counts with its margins, as published or withheld.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published {
+    /// The grid with margins: `rows + 1` lines of `columns + 1` figures, the last line and
+    /// the last column the totals; `None` where withheld.
+    pub grid: Vec<Vec<Option<u64>>>,
+    /// Cells withheld because they are under the threshold.
+    pub primary: usize,
+    /// Cells withheld so that the primary ones cannot be recomputed.
+    pub secondary: usize,
+}
+
+/// What went wrong with a table handed over.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecrecyError {
+    #[error("the table has no cell")]
+    Empty,
+    #[error("row {row} has {found} cells where the first has {expected}")]
+    Ragged {
+        row: usize,
+        found: usize,
+        expected: usize,
+    },
+}
+
+/// The grid with its margins: the cells, each row's total, each column's, the grand total.
+pub fn with_margins(cells: &[Vec<u64>]) -> Result<Vec<Vec<u64>>, SecrecyError> {
+    let columns = cells.first().map_or(0, Vec::len);
+    if cells.is_empty() || columns == 0 {
+        return Err(SecrecyError::Empty);
+    }
+    let mut grid = Vec::with_capacity(cells.len() + 1);
+    let mut totals = vec![0u64; columns + 1];
+    for (row, line) in cells.iter().enumerate() {
+        if line.len() != columns {
+            return Err(SecrecyError::Ragged {
+                row,
+                found: line.len(),
+                expected: columns,
+            });
+        }
+        let mut full = line.clone();
+        full.push(line.iter().fold(0u64, |sum, n| sum.saturating_add(*n)));
+        for (total, n) in totals.iter_mut().zip(&full) {
+            *total = total.saturating_add(*n);
+        }
+        grid.push(full);
+    }
+    grid.push(totals);
+    Ok(grid)
+}
+
+/// Publishes `cells` (rows of counts) with their margins under `threshold`: every figure
+/// under it withheld (totals included), then as many others as needed so that none can be
+/// recomputed.
+pub fn publish(cells: &[Vec<u64>], threshold: u64) -> Result<Published, SecrecyError> {
+    let grid = with_margins(cells)?;
+    let (rows, columns) = (grid.len(), grid.first().map_or(0, Vec::len));
+    let mut withheld: Vec<Vec<bool>> = grid
+        .iter()
+        .map(|line| line.iter().map(|n| *n < threshold).collect())
+        .collect();
+    let primary = count(&withheld);
+    // Each round closes a cycle through one bridge; a round can only add cells, so at most
+    // every cell of the grid gets withheld.
+    for _ in 0..rows * columns {
+        let Some((row, column)) = bridges(&withheld).into_iter().next() else {
+            break;
+        };
+        close_rectangle(&grid, &mut withheld, row, column);
+    }
+    let secondary = count(&withheld) - primary;
+    let grid = grid
+        .iter()
+        .zip(&withheld)
+        .map(|(line, hidden)| {
+            line.iter()
+                .zip(hidden)
+                .map(|(n, hidden)| (!hidden).then_some(*n))
+                .collect()
+        })
+        .collect();
+    Ok(Published {
+        grid,
+        primary,
+        secondary,
+    })
+}
+
+/// A rate published only when its denominator is (and is not zero).
+pub fn rate(numerator: Option<u64>, denominator: Option<u64>) -> Option<f64> {
+    match (numerator, denominator) {
+        (Some(n), Some(d)) if d > 0 => Some(n as f64 / d as f64),
+        _ => None,
+    }
+}
+
+fn count(withheld: &[Vec<bool>]) -> usize {
+    withheld.iter().flatten().filter(|w| **w).count()
+}
+
+/// Withholds the cheapest cells that, with the withheld cell at (`row`, `column`), make a
+/// rectangle of withheld cells: another row and another column, whose three other corners
+/// are withheld already or added. Cheapest: the fewest people newly hidden, then the fewest
+/// cells, then the first in the grid's order.
+fn close_rectangle(grid: &[Vec<u64>], withheld: &mut [Vec<bool>], row: usize, column: usize) {
+    let cost = |withheld: &[Vec<bool>], r: usize, c: usize| -> (u64, usize) {
+        let hidden = withheld
+            .get(r)
+            .and_then(|line| line.get(c))
+            .copied()
+            .unwrap_or(true);
+        if hidden {
+            (0, 0)
+        } else {
+            (grid.get(r).and_then(|l| l.get(c)).copied().unwrap_or(0), 1)
+        }
+    };
+    let mut best: Option<((u64, usize), usize, usize)> = None;
+    for (r, _) in grid.iter().enumerate().filter(|(r, _)| *r != row) {
+        for c in (0..grid.first().map_or(0, Vec::len)).filter(|c| *c != column) {
+            let corners = [(row, c), (r, column), (r, c)];
+            let total = corners.iter().fold((0u64, 0usize), |sum, (r, c)| {
+                let (people, cells) = cost(withheld, *r, *c);
+                (sum.0.saturating_add(people), sum.1 + cells)
+            });
+            if best.is_none_or(|(cost, _, _)| total < cost) {
+                best = Some((total, r, c));
+            }
+        }
+    }
+    if let Some((_, r, c)) = best {
+        for (r, c) in [(row, c), (r, column), (r, c)] {
+            if let Some(cell) = withheld.get_mut(r).and_then(|line| line.get_mut(c)) {
+                *cell = true;
+            }
+        }
+    }
+}
+
+/// The withheld cells no cycle passes through, in the grid's order: those a reader could
+/// recompute. The graph: a node for each line of the grid (rows `0..R`, then columns), an
+/// edge for each withheld cell; bridges found by depth-first search (Tarjan's low-links).
+fn bridges(withheld: &[Vec<bool>]) -> Vec<(usize, usize)> {
+    let rows = withheld.len();
+    let columns = withheld.first().map_or(0, Vec::len);
+    let nodes = rows + columns;
+    // Edges by node: (neighbour, edge id); edge ids index `cells`.
+    let mut cells = Vec::new();
+    let mut adjacent: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nodes];
+    for (r, line) in withheld.iter().enumerate() {
+        for (c, hidden) in line.iter().enumerate() {
+            if *hidden {
+                let id = cells.len();
+                cells.push((r, c));
+                if let Some(list) = adjacent.get_mut(r) {
+                    list.push((rows + c, id));
+                }
+                if let Some(list) = adjacent.get_mut(rows + c) {
+                    list.push((r, id));
+                }
+            }
+        }
+    }
+    let mut order = vec![usize::MAX; nodes];
+    let mut low = vec![0usize; nodes];
+    let mut is_bridge = vec![false; cells.len()];
+    let mut next = 0usize;
+    for start in 0..nodes {
+        if order.get(start) != Some(&usize::MAX) {
+            continue;
+        }
+        // Iterative depth-first search: (node, the edge it was reached by, next neighbour).
+        let mut stack: Vec<(usize, Option<usize>, usize)> = vec![(start, None, 0)];
+        if let (Some(o), Some(l)) = (order.get_mut(start), low.get_mut(start)) {
+            *o = next;
+            *l = next;
+        }
+        next += 1;
+        while let Some(&mut (node, via, ref mut index)) = stack.last_mut() {
+            let neighbour = adjacent
+                .get(node)
+                .and_then(|list| list.get(*index))
+                .copied();
+            *index += 1;
+            match neighbour {
+                Some((_, edge)) if Some(edge) == via => {}
+                Some((to, _)) if order.get(to).is_some_and(|o| *o != usize::MAX) => {
+                    let seen = order.get(to).copied().unwrap_or(usize::MAX);
+                    if let Some(l) = low.get_mut(node) {
+                        *l = (*l).min(seen);
+                    }
+                }
+                Some((to, edge)) => {
+                    if let (Some(o), Some(l)) = (order.get_mut(to), low.get_mut(to)) {
+                        *o = next;
+                        *l = next;
+                    }
+                    next += 1;
+                    stack.push((to, Some(edge), 0));
+                }
+                None => {
+                    stack.pop();
+                    if let (Some(edge), Some(&(parent, _, _))) = (via, stack.last()) {
+                        let child_low = low.get(node).copied().unwrap_or(0);
+                        if let Some(l) = low.get_mut(parent) {
+                            *l = (*l).min(child_low);
+                        }
+                        if child_low > order.get(parent).copied().unwrap_or(0)
+                            && let Some(b) = is_bridge.get_mut(edge)
+                        {
+                            *b = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    cells
+        .into_iter()
+        .zip(is_bridge)
+        .filter_map(|(cell, bridge)| bridge.then_some(cell))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn margins_are_the_sums() {
+        let grid = with_margins(&[vec![1, 2], vec![3, 4]]).unwrap();
+        assert_eq!(grid, vec![vec![1, 2, 3], vec![3, 4, 7], vec![4, 6, 10]]);
+        assert_eq!(with_margins(&[]), Err(SecrecyError::Empty));
+        assert_eq!(
+            with_margins(&[vec![1, 2], vec![3]]),
+            Err(SecrecyError::Ragged {
+                row: 1,
+                found: 1,
+                expected: 2
+            })
+        );
+    }
+
+    #[test]
+    fn a_table_over_the_threshold_is_published_whole() {
+        let published = publish(&[vec![25, 30], vec![40, 50]], 20).unwrap();
+        assert_eq!(published.primary + published.secondary, 0);
+        assert_eq!(
+            published.grid,
+            vec![
+                vec![Some(25), Some(30), Some(55)],
+                vec![Some(40), Some(50), Some(90)],
+                vec![Some(65), Some(80), Some(145)],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_small_count_alone_in_its_lines_takes_the_cheapest_rectangle_with_it() {
+        // 5 is withheld; its row and column totals would give it back, so the cheapest
+        // rectangle through it is withheld too: 30 (its row), 25 (its column) and 60.
+        let published =
+            publish(&[vec![5, 30, 100], vec![25, 60, 200], vec![90, 80, 70]], 20).unwrap();
+        assert_eq!(published.primary, 1);
+        assert_eq!(published.secondary, 3);
+        assert_eq!(
+            published.grid,
+            vec![
+                vec![None, None, Some(100), Some(135)],
+                vec![None, None, Some(200), Some(285)],
+                vec![Some(90), Some(80), Some(70), Some(240)],
+                vec![Some(120), Some(170), Some(370), Some(660)],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_rate_needs_its_denominator() {
+        assert_eq!(rate(Some(5), Some(20)), Some(0.25));
+        assert_eq!(rate(Some(5), None), None);
+        assert_eq!(rate(None, Some(20)), None);
+        assert_eq!(rate(Some(0), Some(0)), None);
+    }
+}
