@@ -7,6 +7,7 @@
 //! handler it shows.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{Days, Months, NaiveDate};
 use model::schemes::{Check, Scheme, Verdict};
@@ -233,6 +234,8 @@ fn plan_done(code: Option<&str>) -> Option<String> {
 #[template(path = "training_plans/plan.html")]
 struct PlanPage {
     chrome: Chrome,
+    /// Why the form just posted was refused, in French.
+    refused: Option<String>,
     plan: PlanCard,
     proposed_by: &'static str,
     /// (French reason) of the scheme's verdict on the day the plan was proposed.
@@ -248,6 +251,25 @@ pub async fn show(
     Viewer(principal): Viewer,
     PagePath(id): PagePath<i64>,
     PageQuery(query): PageQuery<ListQuery>,
+) -> PageResult {
+    plan_page(
+        &state,
+        &principal,
+        id,
+        plan_done(query.fait.as_deref()),
+        None,
+    )
+    .await
+}
+
+/// A plan's page, with the notice of what was just done, or the reason its form was refused
+/// (then a 422, the form shown again).
+async fn plan_page(
+    state: &Arc<AppState>,
+    principal: &Principal,
+    id: i64,
+    notice: Option<String>,
+    refused: Option<String>,
 ) -> PageResult {
     let axum::Json(view) =
         plans_api::get_plan(State(state.clone()), principal.clone(), Path(id)).await?;
@@ -268,13 +290,14 @@ pub async fn show(
         ),
         None => (None, Vec::new()),
     };
-    Ok(render(&PlanPage {
+    let page = PlanPage {
         chrome: Chrome::new(
-            &principal,
-            format!("Plan de formation n° {id}"),
+            principal,
+            form_title(&format!("Plan de formation n° {id}"), refused.is_some()),
             "/plans-formation",
         )
-        .notice(plan_done(query.fait.as_deref())),
+        .notice(notice),
+        refused: refused.clone(),
         proposed_by: labels::plan_side(&view.proposed_side),
         eligible,
         reasons,
@@ -288,7 +311,8 @@ pub async fn show(
             .collect(),
         today: state.now().date_naive().format("%Y-%m-%d").to_string(),
         plan: plan_card(view),
-    }))
+    };
+    Ok(render_form(&page, refused.is_some()))
 }
 
 /// A day typed in a form: `2026-04-01` (a date field) or `01/04/2026`.
@@ -372,7 +396,21 @@ pub async fn move_to(
     PagePath(id): PagePath<i64>,
     PageForm(form): PageForm<HashMap<String, String>>,
 ) -> PageResult {
-    let get = |name: &str| trimmed(&form, name);
+    match try_move(state.clone(), principal.clone(), id, &form).await {
+        Err(PageError(ApiError::Refused(reason))) => {
+            plan_page(&state, &principal, id, None, Some(reason)).await
+        }
+        done => done,
+    }
+}
+
+async fn try_move(
+    state: Arc<AppState>,
+    principal: Principal,
+    id: i64,
+    form: &HashMap<String, String>,
+) -> PageResult {
+    let get = |name: &str| trimmed(form, name);
     let to = get("vers");
     let hire = if to == "hired" {
         let starts_on = day_of(&get("debut")).ok_or_else(|| {
@@ -430,6 +468,8 @@ pub struct SchemeRow {
 #[template(path = "training_plans/build.html")]
 struct BuildPage {
     chrome: Chrome,
+    /// Why the form just posted was refused, in French.
+    refused: Option<String>,
     offer_id: i64,
     offer_title: String,
     referral_id: i64,
@@ -502,6 +542,28 @@ pub async fn build_form(
     PagePath(offer_id): PagePath<i64>,
     PageQuery(query): PageQuery<BuildQuery>,
 ) -> PageResult {
+    build_page(&state, &principal, offer_id, &query, None).await
+}
+
+/// What was typed in the plan's form, and why it was refused: the form is shown again with
+/// them.
+struct Typed {
+    scheme: String,
+    starts_on: String,
+    ends_on: String,
+    hours_centre: String,
+    hours_enterprise: String,
+    refused: String,
+}
+
+async fn build_page(
+    state: &Arc<AppState>,
+    principal: &Principal,
+    offer_id: i64,
+    query: &BuildQuery,
+    typed: Option<Typed>,
+) -> PageResult {
+    let (state, principal) = (state.clone(), principal.clone());
     let referral =
         referral_of_offer(&state, &principal, offer_id, query.referral.as_deref()).await?;
     let built = plans_api::building(&state, &principal, offer_id, referral.job_seeker_id).await?;
@@ -621,8 +683,13 @@ pub async fn build_form(
     } else {
         built.person.pseudonym.clone()
     };
-    Ok(render(&BuildPage {
-        chrome: Chrome::new(&principal, format!("Former avant d'embaucher — {name}"), ""),
+    let title = form_title(
+        &format!("Former avant d'embaucher — {name}"),
+        typed.is_some(),
+    );
+    let mut page = BuildPage {
+        chrome: Chrome::new(&principal, title, ""),
+        refused: None,
         offer_id,
         offer_title: offer.title.clone(),
         referral_id: referral.id,
@@ -637,7 +704,16 @@ pub async fn build_form(
         ends_on: ends.format("%Y-%m-%d").to_string(),
         hours_centre: centre.to_string(),
         hours_enterprise: enterprise.to_string(),
-    }))
+    };
+    if let Some(typed) = typed {
+        page.scheme = typed.scheme;
+        page.starts_on = typed.starts_on;
+        page.ends_on = typed.ends_on;
+        page.hours_centre = typed.hours_centre;
+        page.hours_enterprise = typed.hours_enterprise;
+        page.refused = Some(typed.refused);
+    }
+    Ok(render_form(&page, page.refused.is_some()))
 }
 
 /// The plan's form posted: through the API's own handler, then to the plan.
@@ -647,7 +723,34 @@ pub async fn build(
     PagePath(offer_id): PagePath<i64>,
     PageForm(form): PageForm<HashMap<String, String>>,
 ) -> PageResult {
-    let get = |name: &str| trimmed(&form, name);
+    match try_build(state.clone(), principal.clone(), offer_id, &form).await {
+        Err(PageError(ApiError::Refused(refused))) => {
+            let get = |name: &str| trimmed(&form, name);
+            let query = BuildQuery {
+                referral: Some(get("referral")),
+                session: Some(get("session")),
+            };
+            let typed = Typed {
+                scheme: get("dispositif"),
+                starts_on: get("debut"),
+                ends_on: get("fin"),
+                hours_centre: get("heures_centre"),
+                hours_enterprise: get("heures_entreprise"),
+                refused,
+            };
+            build_page(&state, &principal, offer_id, &query, Some(typed)).await
+        }
+        done => done,
+    }
+}
+
+async fn try_build(
+    state: Arc<AppState>,
+    principal: Principal,
+    offer_id: i64,
+    form: &HashMap<String, String>,
+) -> PageResult {
+    let get = |name: &str| trimmed(form, name);
     let referral = referral_of_offer(&state, &principal, offer_id, Some(&get("referral"))).await?;
     let day = |name: &str, what: &str| {
         day_of(&get(name)).ok_or_else(|| {

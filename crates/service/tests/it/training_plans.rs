@@ -582,9 +582,16 @@ pub async fn training_plan_pages_build_agree_and_hire_in_french(db: TestDb) {
     let page = recruiter
         .post_form(&format!("/offres/{cdi}/former"), &fields)
         .await;
-    assert_eq!(page.status, 409, "{}", page.html);
+    // Refused: the form again (422), with the reason and what was typed.
+    assert_eq!(page.status, 422, "{}", page.html);
     assert!(
         page.html.contains("le dispositif ne s&#39;applique pas"),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains("<title>Erreur"), "{}", page.html);
+    assert!(
+        page.html.contains("<option value=\"afpr\" selected>"),
         "{}",
         page.html
     );
@@ -631,12 +638,13 @@ pub async fn training_plan_pages_build_agree_and_hire_in_french(db: TestDb) {
             ],
         )
         .await;
-    assert_eq!(page.status, 409, "{}", page.html);
+    assert_eq!(page.status, 422, "{}", page.html);
     assert!(
         page.html.contains("Seule la structure qui porte"),
         "{}",
         page.html
     );
+    assert!(page.html.contains("Le changement n"), "{}", page.html);
     // The recruiter records the hire with its contract.
     let page = recruiter.page(&plan_path).await;
     assert!(
@@ -655,7 +663,18 @@ pub async fn training_plan_pages_build_agree_and_hire_in_french(db: TestDb) {
             ],
         )
         .await;
-    assert_eq!(page.status, 409, "{}", page.html);
+    assert_eq!(page.status, 422, "{}", page.html);
+    assert!(
+        page.html
+            .contains("La durée du contrat s&#39;écrit en mois"),
+        "{}",
+        page.html
+    );
+    assert!(
+        page.html.contains("Enregistrer l'embauche"),
+        "{}",
+        page.html
+    );
     let page = recruiter
         .post_form(
             &etat,
