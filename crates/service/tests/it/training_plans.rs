@@ -626,18 +626,17 @@ pub async fn training_plan_pages_build_agree_and_hire_in_french(db: TestDb) {
         let page = client.post_form(&etat, &[("vers", to)]).await;
         assert_eq!(page.status, 303, "{to}: {}", page.html);
     }
+    // A hire with a CDD starting on 1 June 2026 for so many months.
+    let hire = |months: &'static str| {
+        [
+            ("vers", "hired"),
+            ("contrat", "CDD"),
+            ("debut", "2026-06-01"),
+            ("mois", months),
+        ]
+    };
     // Only the offer's side records the hire: the advisor's attempt is told so.
-    let page = advisor
-        .post_form(
-            &etat,
-            &[
-                ("vers", "hired"),
-                ("contrat", "CDD"),
-                ("debut", "2026-06-01"),
-                ("mois", "6"),
-            ],
-        )
-        .await;
+    let page = advisor.post_form(&etat, &hire("6")).await;
     assert_eq!(page.status, 422, "{}", page.html);
     assert!(
         page.html.contains("Seule la structure qui porte"),
@@ -652,17 +651,7 @@ pub async fn training_plan_pages_build_agree_and_hire_in_french(db: TestDb) {
         "{}",
         page.html
     );
-    let page = recruiter
-        .post_form(
-            &etat,
-            &[
-                ("vers", "hired"),
-                ("contrat", "CDD"),
-                ("debut", "2026-06-01"),
-                ("mois", "douze"),
-            ],
-        )
-        .await;
+    let page = recruiter.post_form(&etat, &hire("douze")).await;
     assert_eq!(page.status, 422, "{}", page.html);
     assert!(
         page.html
@@ -675,17 +664,7 @@ pub async fn training_plan_pages_build_agree_and_hire_in_french(db: TestDb) {
         "{}",
         page.html
     );
-    let page = recruiter
-        .post_form(
-            &etat,
-            &[
-                ("vers", "hired"),
-                ("contrat", "CDD"),
-                ("debut", "2026-06-01"),
-                ("mois", "6"),
-            ],
-        )
-        .await;
+    let page = recruiter.post_form(&etat, &hire("6")).await;
     assert_eq!(page.status, 303, "{}", page.html);
     let page = recruiter.page(&plan_path).await;
     assert!(page.html.contains("Obligation remplie"), "{}", page.html);
