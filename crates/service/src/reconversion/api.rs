@@ -238,7 +238,8 @@ pub(crate) async fn reconversion_of(
     })
 }
 
-const NOT_YOURS: &str = "a person's reconversion paths are for their own France Travail agency";
+const NOT_YOURS: &str =
+    "a person's reconversion paths and training schemes are for their own France Travail agency";
 
 /// A person the user's agency follows, or why not; the read (or the refusal) audited, with
 /// what it was read for (`through`: the paths, or the schemes of one session).

@@ -341,6 +341,12 @@ fn in_french<T>(result: Result<T, ApiError>) -> Result<T, PageError> {
             } else if message.starts_with("referral_id") {
                 "Un plan se construit à partir d'une mise en relation que la personne a \
                  acceptée (acceptée ou en entretien)."
+            } else if message.contains("cannot go from") && message.ends_with("to hired") {
+                "L'embauche s'enregistre une fois la formation terminée, par la structure \
+                 qui porte l'offre."
+            } else if message.contains("cannot go from") {
+                "Ce changement n'est pas possible à ce stade du plan : rechargez la page pour \
+                 voir ceux qui le sont."
             } else {
                 "Le plan a changé entre-temps : rechargez la page."
             }
@@ -360,8 +366,8 @@ fn in_french<T>(result: Result<T, ApiError>) -> Result<T, PageError> {
                                 labels::scheme_check(check)
                             })
                     ),
-                    "/starts_on" => "la formation commence au plus tôt aujourd'hui, dans les \
-                                     dates de la session choisie"
+                    "/starts_on" => "la formation commence au plus tôt aujourd'hui (et \
+                                     dans les dates de la session, si une session est choisie)"
                         .to_string(),
                     "/ends_on" => "la formation finit le jour de son début ou après".to_string(),
                     "/hours_centre" | "/hours_enterprise" => {
@@ -725,7 +731,13 @@ pub async fn build(
 ) -> PageResult {
     match try_build(state.clone(), principal.clone(), offer_id, &form).await {
         Err(PageError(ApiError::Refused(refused))) => {
-            let get = |name: &str| trimmed(&form, name);
+            // What was typed, shown again without control characters.
+            let get = |name: &str| {
+                trimmed(&form, name)
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .collect::<String>()
+            };
             let query = BuildQuery {
                 referral: Some(get("referral")),
                 session: Some(get("session")),

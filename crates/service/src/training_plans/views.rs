@@ -11,7 +11,7 @@ use crate::actions::api::StructureRef;
 use crate::api::*;
 use crate::duos::api::structure_ref;
 use model::schemes::{Obligation, Verdict};
-use model::training_plans::TrainingPlan;
+use model::training_plans::{PlanState, TrainingPlan};
 
 /// The person a plan is for.
 #[derive(Debug, Serialize, ToSchema)]
@@ -239,6 +239,22 @@ pub(crate) async fn plan_view(
     } else {
         None
     };
+    // The moves the user may make; on one plan's read, only the abandon once the plan's
+    // referral no longer stands (the store refuses the others then).
+    let mut moves = moves_for(plan, sides);
+    if detail {
+        let standing = state.store.referral(p.referral_id).await?.is_some_and(|r| {
+            matches!(
+                r.state,
+                model::ReferralState::Accepted
+                    | model::ReferralState::Interview
+                    | model::ReferralState::Hired
+            )
+        });
+        if !standing {
+            moves.retain(|to| to == PlanState::Abandoned.as_str());
+        }
+    }
     let today = state.now().date_naive();
     Ok(TrainingPlanView {
         id: plan.id,
@@ -276,7 +292,7 @@ pub(crate) async fn plan_view(
         obligation: obligation_view(plan, today),
         eligibility,
         side: sides.name().to_string(),
-        moves: moves_for(plan, sides),
+        moves,
     })
 }
 

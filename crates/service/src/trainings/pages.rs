@@ -97,7 +97,7 @@ pub async fn catalogue(
         .filter(|k| !k.is_empty())
         .map(|k| {
             k.parse::<u16>()
-                .map_err(|_| "km : un nombre de kilomètres".to_string())
+                .map_err(|_| "km : un nombre de kilomètres, de 1 à 200".to_string())
         })
         .transpose();
     let (mut error, mut total, mut rows) = (None, 0, Vec::new());
@@ -133,7 +133,7 @@ pub async fn catalogue(
                     error = Some(
                         problems
                             .iter()
-                            .map(|p| format!("{} : {}", p.path.trim_start_matches('?'), p.message))
+                            .map(|p| search_problem(&p.path, &p.message))
                             .collect::<Vec<_>>()
                             .join(" ; "),
                     );
@@ -150,14 +150,35 @@ pub async fn catalogue(
         encode(query.du.as_deref().unwrap_or_default()),
         encode(query.au.as_deref().unwrap_or_default()),
     );
-    Ok(render(&CataloguePage {
-        chrome: Chrome::new(&principal, "Catalogue des formations", "/formations"),
+    let refused = error.is_some();
+    let page = CataloguePage {
+        chrome: Chrome::new(
+            &principal,
+            form_title("Catalogue des formations", refused),
+            "/formations",
+        ),
         pagination: Pagination::new(page, total as usize, PER_PAGE, base),
         query,
         error,
         total,
         rows,
-    }))
+    };
+    Ok(render_form(&page, refused))
+}
+
+/// A search criterion the catalogue's API refused, in French, by the field it names.
+fn search_problem(path: &str, message: &str) -> String {
+    match path.trim_start_matches('?') {
+        "rome" => "métier : un code ROME, une lettre et quatre chiffres (N1101, par exemple)",
+        "commune" => "commune : aucune commune ne porte ce nom, ce code postal ou ce code INSEE",
+        "km" => "km : un rayon de 1 à 200 kilomètres",
+        "to" if message.contains("ends on or after") => {
+            "dates : la période finit le jour de son début ou après"
+        }
+        "from" | "to" => "dates : une date réelle, au format JJ/MM/AAAA",
+        _ => "un critère de recherche ne convient pas",
+    }
+    .to_string()
 }
 
 pub(crate) fn session_row(view: TrainingSessionView, outcomes: &super::Outcomes) -> SessionRow {

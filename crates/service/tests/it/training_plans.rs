@@ -344,6 +344,32 @@ pub async fn a_training_plan_is_built_agreed_followed_and_its_obligation_checked
         .get(&format!("/api/v1/training-plans/{plan}"))
         .await;
     assert_eq!(body["obligation"]["status"], "met", "{body}");
+
+    // A plan whose referral is cancelled offers only its abandon (signed in again: the
+    // months above outlived the sessions).
+    let recruiter = server.login("recruiter@x.fr").await;
+    let advisor = server.login("advisor@a.fr").await;
+    let third_offer = cdi_offer(&server, 202).await;
+    let third = accepted_referral(&server, &advisor, seeker, third_offer).await;
+    let today = server.now().date_naive();
+    let mut later = poei(third_offer, seeker);
+    later["starts_on"] = json!((today + chrono::Days::new(14)).to_string());
+    later["ends_on"] = json!((today + chrono::Days::new(70)).to_string());
+    let (status, body) = recruiter.post("/api/v1/training-plans", &later).await;
+    assert_eq!(status, 201, "{body}");
+    let third_plan = body["id"].as_i64().unwrap();
+    let (_, body) = advisor
+        .get(&format!("/api/v1/training-plans/{third_plan}"))
+        .await;
+    assert_eq!(body["moves"], json!(["agreed", "abandoned"]), "{body}");
+    let (status, body) = recruiter
+        .move_referral(third, &json!({ "to": "cancelled" }))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, body) = advisor
+        .get(&format!("/api/v1/training-plans/{third_plan}"))
+        .await;
+    assert_eq!(body["moves"], json!(["abandoned"]), "{body}");
     server.stop().await;
 }
 
@@ -644,6 +670,14 @@ pub async fn training_plan_pages_build_agree_and_hire_in_french(db: TestDb) {
         page.html
     );
     assert!(page.html.contains("Le changement n"), "{}", page.html);
+    // A move the plan's state does not allow is named as such.
+    let page = recruiter.post_form(&etat, &[("vers", "agreed")]).await;
+    assert_eq!(page.status, 422, "{}", page.html);
+    assert!(
+        page.html.contains("pas possible à ce stade du plan"),
+        "{}",
+        page.html
+    );
     // The recruiter records the hire with its contract.
     let page = recruiter.page(&plan_path).await;
     assert!(

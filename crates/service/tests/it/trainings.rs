@@ -238,7 +238,17 @@ pub async fn the_catalogue_is_searched_and_a_person_gets_their_paths(db: TestDb)
         session.html
     );
     let bad = advisor.page("/formations?km=abc").await;
+    assert_eq!(bad.status, 422);
     assert!(bad.html.contains("km : un nombre de kilomètres"));
+    let bad = advisor.page("/formations?metier=ZZZZZ").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.html.contains("métier : un code ROME"), "{}", bad.html);
+    let bad = advisor.page("/formations?km=0").await;
+    assert!(
+        bad.html.contains("km : un rayon de 1 à 200"),
+        "{}",
+        bad.html
+    );
     let own = advisor
         .page(&format!("/demandeurs/{seeker}/reconversion"))
         .await;
