@@ -72,24 +72,12 @@ pub struct Within {
 }
 
 impl Within {
-    pub fn offers(&self, rome: &str) -> u32 {
-        refdata::rome()
-            .index_of(rome)
-            .map_or(0, |index| self.offers_at(index))
-    }
-
-    pub fn has_session(&self, rome: &str) -> bool {
-        refdata::rome()
-            .index_of(rome)
-            .is_some_and(|index| self.has_session_at(index))
-    }
-
-    /// [`Within::offers`] of the occupation at `index`.
+    /// Open offers within reach of the occupation at `index`.
     pub fn offers_at(&self, index: usize) -> u32 {
         self.offers.get(index).copied().unwrap_or(0)
     }
 
-    /// [`Within::has_session`] of the occupation at `index`.
+    /// Whether a session leading to the occupation at `index` is taught within reach.
     pub fn has_session_at(&self, index: usize) -> bool {
         self.sessions.get(index).copied().unwrap_or(false)
     }
@@ -371,11 +359,6 @@ impl Context {
             .filter(move |p| (p.point.0 - home.0).abs() <= band)
             .map(move |p| (p, refdata::distance_km(home, p.point)))
             .filter(move |(_, distance)| *distance <= km)
-    }
-
-    /// Whether a session leading to `rome` is taught within `km` of `home`.
-    pub fn any_session_within(&self, rome: &str, home: (f64, f64), km: f64) -> bool {
-        self.places_within(rome, home, km).next().is_some()
     }
 
     /// The first `limit` sessions leading to `rome` within `km` of `home`, the earliest

@@ -569,15 +569,13 @@ async fn build_page(
     query: &BuildQuery,
     typed: Option<Typed>,
 ) -> PageResult {
-    let (state, principal) = (state.clone(), principal.clone());
-    let referral =
-        referral_of_offer(&state, &principal, offer_id, query.referral.as_deref()).await?;
-    let built = plans_api::building(&state, &principal, offer_id, referral.job_seeker_id).await?;
+    let referral = referral_of_offer(state, principal, offer_id, query.referral.as_deref()).await?;
+    let built = plans_api::building(state, principal, offer_id, referral.job_seeker_id).await?;
     // The person by name to their agency, or once they accepted the referral (audited);
     // else by pseudonym.
     let named = built.full || api::accepted(referral.state);
     if named {
-        plans_api::audit_named(&state, &principal, &[built.person.id], None).await?;
+        plans_api::audit_named(state, principal, &[built.person.id], None).await?;
     }
     let person = &built.person.record;
     let offer = &built.offer.record;
@@ -694,7 +692,7 @@ async fn build_page(
         typed.is_some(),
     );
     let mut page = BuildPage {
-        chrome: Chrome::new(&principal, title, ""),
+        chrome: Chrome::new(principal, title, ""),
         refused: None,
         offer_id,
         offer_title: offer.title.clone(),
