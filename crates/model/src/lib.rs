@@ -12,6 +12,7 @@ mod difficulty;
 mod directory;
 mod duos;
 mod gatherings;
+pub mod indicators;
 mod meetings;
 pub mod policy;
 pub mod portfolio;

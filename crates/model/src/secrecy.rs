@@ -79,11 +79,28 @@ pub fn with_margins(cells: &[Vec<u64>]) -> Result<Vec<Vec<u64>>, SecrecyError> {
 /// under it withheld (totals included), then as many others as needed so that none can be
 /// recomputed.
 pub fn publish(cells: &[Vec<u64>], threshold: u64) -> Result<Published, SecrecyError> {
+    publish_with(cells, threshold, |_, _| false)
+}
+
+/// [`publish`], with more figures withheld from the start: those of the grid (with margins)
+/// at `(row, column)` where `also` says so (the complement of a share under the threshold,
+/// say).
+pub fn publish_with(
+    cells: &[Vec<u64>],
+    threshold: u64,
+    also: impl Fn(usize, usize) -> bool,
+) -> Result<Published, SecrecyError> {
     let grid = with_margins(cells)?;
     let (rows, columns) = (grid.len(), grid.first().map_or(0, Vec::len));
     let mut withheld: Vec<Vec<bool>> = grid
         .iter()
-        .map(|line| line.iter().map(|n| *n < threshold).collect())
+        .enumerate()
+        .map(|(r, line)| {
+            line.iter()
+                .enumerate()
+                .map(|(c, n)| *n < threshold || also(r, c))
+                .collect()
+        })
         .collect();
     let primary = count(&withheld);
     // Each round closes a cycle through one bridge; a round can only add cells, so at most

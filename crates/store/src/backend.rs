@@ -49,6 +49,8 @@ pub(crate) trait Dialect {
     fn month(column: &str) -> String;
     /// Whole days from one timestamp column to another (`NULL` when either is).
     fn days_between(from: &str, to: &str) -> String;
+    /// The month (`YYYY-MM`) of a day column.
+    fn day_month(column: &str) -> String;
     /// A JSON column read as text.
     fn json_text(column: &str) -> String;
     /// The texts of a column over a group, one after the other without separator, in no
@@ -76,6 +78,9 @@ impl Dialect for SqliteStore {
     fn month(column: &str) -> String {
         format!("substr({column}, 1, 7)")
     }
+    fn day_month(column: &str) -> String {
+        Self::month(column)
+    }
     fn days_between(from: &str, to: &str) -> String {
         format!("CAST(julianday({to}) - julianday({from}) AS INTEGER)")
     }
@@ -100,6 +105,9 @@ impl Dialect for PostgresStore {
     const BACKEND: Backend = Backend::Postgres;
     fn month(column: &str) -> String {
         format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM')")
+    }
+    fn day_month(column: &str) -> String {
+        format!("to_char({column}, 'YYYY-MM')")
     }
     fn days_between(from: &str, to: &str) -> String {
         format!("CAST(floor(EXTRACT(EPOCH FROM ({to} - {from})) / 86400) AS BIGINT)")

@@ -32,6 +32,7 @@ mod offers;
 mod plans;
 mod policies;
 mod referrals;
+mod steering;
 mod tallies;
 mod tension;
 mod training_sessions;
@@ -58,6 +59,7 @@ pub use offers::Offers;
 pub use plans::TrainingPlans;
 pub use policies::Policies;
 pub use referrals::Referrals;
+pub use steering::Steering;
 pub use tallies::Tallies;
 pub use tension::LocalTension;
 pub use training_sessions::{TrainingBatch, TrainingBatches, Trainings};
@@ -68,7 +70,7 @@ pub mod prelude {
     pub use crate::{
         Accounts, Actions, AuditTrail, Difficulty, Directory, DuoFigures, Duos, Gatherings,
         Invitations, JobSeekers, LocalTension, Meetings, Offers, Outbox, Policies, Referrals,
-        Store, Tallies, TrainingPlans, Trainings,
+        Steering, Store, Tallies, TrainingPlans, Trainings,
     };
 }
 
@@ -105,6 +107,7 @@ pub trait Store:
     + Outbox
     + Policies
     + Tallies
+    + Steering
     + LocalTension
     + Difficulty
     + Trainings

@@ -7,5 +7,6 @@
     clippy::indexing_slicing
 )]
 
+mod indicators;
 mod schemes;
 mod secrecy;

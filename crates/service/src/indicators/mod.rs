@@ -2,7 +2,11 @@
 //! priority publics in practice.
 
 pub mod api;
+pub mod export;
 pub mod pages;
+pub mod report;
+pub mod report_pages;
+pub mod tables;
 
 use std::collections::BTreeMap;
 

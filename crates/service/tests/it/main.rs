@@ -20,6 +20,7 @@ mod priority;
 mod privacy;
 mod reveal;
 mod security;
+mod steering;
 mod support;
 mod tension;
 mod training_plans;
@@ -37,12 +38,14 @@ pub use portfolio::*;
 pub use priority::*;
 pub use privacy::*;
 pub use reveal::*;
+pub use steering::*;
 pub use tension::*;
 pub use training_plans::*;
 pub use trainings::*;
 pub use workflow::*;
 
 on_both_backends!(
+    the_committee_reads_its_indicators_in_tables_pages_and_files,
     a_training_plan_is_built_agreed_followed_and_its_obligation_checked,
     a_training_plan_names_each_wrong_field_and_a_scheme_that_does_not_apply,
     training_plan_pages_build_agree_and_hire_in_french,

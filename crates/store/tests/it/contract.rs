@@ -11,6 +11,7 @@ use testdb::fixtures::*;
 pub use crate::duos::*;
 pub use crate::gatherings::*;
 pub use crate::plans::*;
+pub use crate::steering::*;
 pub use crate::trainings::*;
 
 pub async fn migrating_twice_changes_nothing(db: &TestDb) {

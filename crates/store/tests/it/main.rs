@@ -13,6 +13,7 @@ mod contract;
 mod duos;
 mod gatherings;
 mod plans;
+mod steering;
 mod trainings;
 
 /// Declares each contract test twice: on SQLite and on PostgreSQL.
@@ -90,4 +91,5 @@ contract_tests!(
     a_plan_grows_from_an_accepted_referral_and_moves_to_the_hire,
     a_plan_needs_the_persons_acceptance_and_valid_days,
     past_plans_are_written_whole,
+    steering_measures_count_events_by_department_and_month,
 );

@@ -1,0 +1,748 @@
+//! The registry's indicators as published tables (issue 20): the store's measures, counted
+//! by department and month, gathered in departments × time steps, with the region's totals,
+//! under statistical secrecy (`model::secrecy`): every count under the indicator's threshold
+//! withheld, and whatever would let it be recomputed (the complement of a share included);
+//! a share shown only when its numerator and its denominator are; a median only on enough
+//! events. The API, the pages, the exports and the command all read these tables.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use model::indicators::{Dimension, Formula, Indicator, Measure, MeasureRow, Period, month_key};
+use model::secrecy;
+use store::Store;
+
+/// What a published figure is.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CellState {
+    Published,
+    /// Under the threshold, or would let such a count be recomputed.
+    Withheld,
+    /// Nothing to show: no event at all anywhere in the period.
+    Undefined,
+}
+
+/// One figure of a table.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct Cell {
+    pub state: CellState,
+    /// The figure when published: a count, a share between 0 and 1, or days.
+    pub value: Option<f64>,
+}
+
+impl Cell {
+    pub fn published(value: f64) -> Cell {
+        Cell {
+            state: CellState::Published,
+            value: Some(value),
+        }
+    }
+
+    pub const WITHHELD: Cell = Cell {
+        state: CellState::Withheld,
+        value: None,
+    };
+
+    pub const UNDEFINED: Cell = Cell {
+        state: CellState::Undefined,
+        value: None,
+    };
+}
+
+/// A column of a table: a month, a quarter or a year of the period.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Column {
+    /// `2026-07`, `2026-Q3` or `2026`.
+    pub key: String,
+    pub label: String,
+    #[serde(skip)]
+    pub months: Vec<String>,
+}
+
+/// A line of a table: a department, or the region.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct Line {
+    /// The department's code, or `region`.
+    pub key: String,
+    pub label: String,
+    /// One cell per column.
+    pub cells: Vec<Cell>,
+    /// The whole period.
+    pub total: Cell,
+}
+
+/// One indicator over one period, by department and time step, published.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub indicator: &'static Indicator,
+    pub period: Period,
+    pub step: Dimension,
+    pub columns: Vec<Column>,
+    /// The departments, then the region.
+    pub lines: Vec<Line>,
+    /// No event at all was counted for the period: its figures are not zeros but nothing.
+    pub empty: bool,
+    /// Counts withheld: under the threshold, and to protect them.
+    pub withheld: usize,
+}
+
+impl Table {
+    /// The line of a department, or the region's (`None`).
+    pub fn line(&self, department: Option<&str>) -> Option<&Line> {
+        let key = department.unwrap_or(REGION);
+        self.lines.iter().find(|l| l.key == key)
+    }
+}
+
+/// The key of the region's line.
+pub const REGION: &str = "region";
+
+/// Why a table cannot be made as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TableError {
+    #[error("the indicator {indicator:?} cannot be cut by {dimension}")]
+    Dimension {
+        indicator: &'static str,
+        dimension: &'static str,
+    },
+    #[error("a {step} is longer than the period {period}")]
+    Step { step: &'static str, period: String },
+    #[error("the department {0:?} is not one of the region's")]
+    Department(String),
+}
+
+/// The time steps that cut `period`, as columns.
+pub fn columns(period: Period, step: Dimension) -> Result<Vec<Column>, TableError> {
+    let too_long = || TableError::Step {
+        step: step.label(),
+        period: period.to_string(),
+    };
+    let months = period.months();
+    let column = |key: String, label: String, months: &[(i32, u32)]| Column {
+        key,
+        label,
+        months: months.iter().copied().map(month_key).collect(),
+    };
+    match step {
+        Dimension::Month => Ok(months
+            .iter()
+            .map(|&(year, month)| {
+                let p = Period::Month { year, month };
+                column(p.to_string(), p.label(), &[(year, month)])
+            })
+            .collect()),
+        Dimension::Quarter => {
+            if matches!(period, Period::Month { .. }) {
+                return Err(too_long());
+            }
+            Ok(months
+                .chunks(3)
+                .filter_map(|chunk| {
+                    let &(year, month) = chunk.first()?;
+                    let p = Period::quarter_of(NaiveDate::from_ymd_opt(year, month, 1)?);
+                    Some(column(p.to_string(), p.label(), chunk))
+                })
+                .collect())
+        }
+        Dimension::Year => {
+            if !matches!(period, Period::Year(_)) {
+                return Err(too_long());
+            }
+            Ok(vec![column(period.to_string(), period.label(), &months)])
+        }
+        Dimension::Department => Err(TableError::Step {
+            step: step.label(),
+            period: period.to_string(),
+        }),
+    }
+}
+
+/// The measures counted over a span, each read once from the store.
+pub struct Counted {
+    rows: HashMap<Measure, Vec<MeasureRow>>,
+    /// The departments of the region, then any other the measures counted, in code order.
+    pub departments: Vec<(String, String)>,
+}
+
+impl Counted {
+    /// Reads `measures` over the months of `periods`, up to `now` (nothing later is counted:
+    /// the rest of a running period is not zeros).
+    pub async fn load(
+        store: &dyn Store,
+        region: &str,
+        measures: &BTreeSet<Measure>,
+        periods: &[Period],
+        now: DateTime<Utc>,
+    ) -> Result<Counted, store::StoreError> {
+        let since = periods.iter().map(|p| p.start()).min();
+        let until = periods.iter().map(|p| p.end()).max();
+        let mut rows = HashMap::new();
+        if let (Some(since), Some(until)) = (since, until) {
+            let since = since.and_time(chrono::NaiveTime::MIN).and_utc();
+            let until = until.and_time(chrono::NaiveTime::MIN).and_utc().min(now);
+            for &measure in measures {
+                let found = if since < until {
+                    store.measure(measure, since, until).await?
+                } else {
+                    Vec::new()
+                };
+                rows.insert(measure, found);
+            }
+        }
+        let geo = refdata::geo();
+        let mut codes: BTreeSet<String> = geo
+            .departments()
+            .filter(|d| d.region == region)
+            .map(|d| d.code.to_string())
+            .collect();
+        codes.extend(rows.values().flatten().map(|r| r.department.clone()));
+        let departments = codes
+            .into_iter()
+            .map(|code| {
+                let name = geo
+                    .department(&code)
+                    .map_or_else(|| code.clone(), |d| d.name.to_string());
+                (code, name)
+            })
+            .collect();
+        Ok(Counted { rows, departments })
+    }
+
+    /// The counts of `measure` in each department × column.
+    fn grid(&self, measure: Measure, columns: &[Column]) -> Vec<Vec<u64>> {
+        let index: HashMap<&str, usize> = self
+            .departments
+            .iter()
+            .enumerate()
+            .map(|(i, (code, _))| (code.as_str(), i))
+            .collect();
+        let column_of: HashMap<&str, usize> = columns
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| c.months.iter().map(move |m| (m.as_str(), i)))
+            .collect();
+        let mut grid = vec![vec![0u64; columns.len()]; self.departments.len()];
+        for row in self.rows.get(&measure).into_iter().flatten() {
+            let (Some(&d), Some(&c)) = (
+                index.get(row.department.as_str()),
+                column_of.get(row.month.as_str()),
+            ) else {
+                continue;
+            };
+            if let Some(cell) = grid.get_mut(d).and_then(|line| line.get_mut(c)) {
+                *cell = cell.saturating_add(row.count);
+            }
+        }
+        grid
+    }
+
+    /// The days of `measure`'s events in each department × column, with the region's as the
+    /// last line and each line's whole period as the last column.
+    fn histograms(&self, measure: Measure, columns: &[Column]) -> Vec<Vec<BTreeMap<i64, u64>>> {
+        let index: HashMap<&str, usize> = self
+            .departments
+            .iter()
+            .enumerate()
+            .map(|(i, (code, _))| (code.as_str(), i))
+            .collect();
+        let column_of: HashMap<&str, usize> = columns
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| c.months.iter().map(move |m| (m.as_str(), i)))
+            .collect();
+        let (lines, width) = (self.departments.len() + 1, columns.len() + 1);
+        let mut out = vec![vec![BTreeMap::new(); width]; lines];
+        for row in self.rows.get(&measure).into_iter().flatten() {
+            let (Some(&d), Some(&c)) = (
+                index.get(row.department.as_str()),
+                column_of.get(row.month.as_str()),
+            ) else {
+                continue;
+            };
+            for (line, column) in [
+                (d, c),
+                (d, width - 1),
+                (lines - 1, c),
+                (lines - 1, width - 1),
+            ] {
+                if let Some(h) = out.get_mut(line).and_then(|l| l.get_mut(column)) {
+                    *h.entry(row.days).or_insert(0) += row.count;
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether any of the measures counted an event in the months of `columns`.
+    fn any(&self, measures: &[Measure], columns: &[Column]) -> bool {
+        let months: BTreeSet<&str> = columns
+            .iter()
+            .flat_map(|c| c.months.iter().map(String::as_str))
+            .collect();
+        measures.iter().any(|m| {
+            self.rows
+                .get(m)
+                .into_iter()
+                .flatten()
+                .any(|r| r.count > 0 && months.contains(r.month.as_str()))
+        })
+    }
+}
+
+/// `indicator` over `period` by `step`, published under its threshold.
+pub fn table(
+    counted: &Counted,
+    indicator: &'static Indicator,
+    period: Period,
+    step: Dimension,
+) -> Result<Table, TableError> {
+    if !indicator.allows(step) || !indicator.allows(Dimension::Department) {
+        return Err(TableError::Dimension {
+            indicator: indicator.id,
+            dimension: step.as_str(),
+        });
+    }
+    let columns = columns(period, step)?;
+    let threshold = indicator.threshold;
+    // Every count under the threshold is withheld, zeros included: a share of nothing or a
+    // median of no event is no more shown than the zero behind it.
+    let (grid, withheld) = match indicator.formula {
+        Formula::Count(measure) => {
+            let published = publish(&counted.grid(measure, &columns), threshold, |_, _| false);
+            let withheld = published.primary + published.secondary;
+            let grid = map_grid(&published.grid, |n| match n {
+                Some(n) => Cell::published(n as f64),
+                None => Cell::WITHHELD,
+            });
+            (grid, withheld)
+        }
+        Formula::Share {
+            numerator,
+            denominator,
+        } => {
+            let den_cells = counted.grid(denominator, &columns);
+            let den = publish(&den_cells, threshold, |_, _| false);
+            let den_full = secrecy::with_margins(&den_cells).unwrap_or_default();
+            let num_cells = counted.grid(numerator, &columns);
+            let num_full = secrecy::with_margins(&num_cells).unwrap_or_default();
+            // The complement (the denominator's events not in the numerator) is a count too:
+            // a numerator whose complement is under the threshold is withheld with it.
+            let num = publish(&num_cells, threshold, |r, c| {
+                let at = |g: &[Vec<u64>]| g.get(r).and_then(|l| l.get(c)).copied().unwrap_or(0);
+                let (n, d) = (at(&num_full), at(&den_full));
+                d > n && d - n < threshold
+            });
+            let withheld = num.primary + num.secondary + den.primary + den.secondary;
+            // A denominator published is at least the threshold: a share of nothing is
+            // withheld like the zero it divides by.
+            let grid = num
+                .grid
+                .iter()
+                .zip(&den.grid)
+                .map(|(n_line, d_line)| {
+                    n_line
+                        .iter()
+                        .zip(d_line)
+                        .map(|(n, d)| secrecy::rate(*n, *d).map_or(Cell::WITHHELD, Cell::published))
+                        .collect()
+                })
+                .collect();
+            (grid, withheld)
+        }
+        Formula::MedianDays(measure) => {
+            let histograms = counted.histograms(measure, &columns);
+            let mut withheld = 0;
+            let grid = histograms
+                .iter()
+                .map(|line| {
+                    line.iter()
+                        .map(|h| {
+                            let n: u64 = h.values().sum();
+                            if n < threshold {
+                                withheld += 1;
+                                Cell::WITHHELD
+                            } else {
+                                median(h).map_or(Cell::UNDEFINED, Cell::published)
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            (grid, withheld)
+        }
+    };
+    let mut lines: Vec<Line> = grid
+        .into_iter()
+        .zip(
+            counted
+                .departments
+                .iter()
+                .map(|(code, name)| (code.clone(), format!("{code} — {name}")))
+                .chain(std::iter::once((REGION.to_string(), "Région".to_string()))),
+        )
+        .map(|(mut cells, (key, label))| {
+            let total = cells.pop().unwrap_or(Cell::UNDEFINED);
+            Line {
+                key,
+                label,
+                cells,
+                total,
+            }
+        })
+        .collect();
+    // A table with no department (an empty region) still has the region's line.
+    if lines.is_empty() {
+        lines.push(Line {
+            key: REGION.to_string(),
+            label: "Région".to_string(),
+            cells: vec![Cell::UNDEFINED; columns.len()],
+            total: Cell::UNDEFINED,
+        });
+    }
+    let empty = !counted.any(&indicator.formula.measures(), &columns);
+    if empty {
+        // Nothing happened anywhere: no figure to protect, and none to show.
+        for line in &mut lines {
+            line.cells.fill(Cell::UNDEFINED);
+            line.total = Cell::UNDEFINED;
+        }
+    }
+    Ok(Table {
+        indicator,
+        period,
+        step,
+        columns,
+        lines,
+        empty,
+        withheld,
+    })
+}
+
+/// [`secrecy::publish`] with more primary cells (`also`, on the grid with margins); an empty
+/// table (no department) publishes nothing.
+fn publish(
+    cells: &[Vec<u64>],
+    threshold: u64,
+    also: impl Fn(usize, usize) -> bool,
+) -> secrecy::Published {
+    secrecy::publish_with(cells, threshold, also).unwrap_or(secrecy::Published {
+        grid: Vec::new(),
+        primary: 0,
+        secondary: 0,
+    })
+}
+
+fn map_grid<T: Copy>(grid: &[Vec<T>], f: impl Fn(T) -> Cell) -> Vec<Vec<Cell>> {
+    grid.iter()
+        .map(|line| line.iter().map(|v| f(*v)).collect())
+        .collect()
+}
+
+/// The median of a histogram (the lower middle for an even count).
+fn median(histogram: &BTreeMap<i64, u64>) -> Option<f64> {
+    let n: u64 = histogram.values().sum();
+    if n == 0 {
+        return None;
+    }
+    let middle = n.div_ceil(2);
+    let mut seen = 0;
+    for (days, count) in histogram {
+        seen += count;
+        if seen >= middle {
+            return Some(*days as f64);
+        }
+    }
+    None
+}
+
+/// A figure of one line over a period, compared with the period before and the same period a
+/// year before.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Compared {
+    pub current: Cell,
+    pub previous: Cell,
+    pub year_before: Cell,
+}
+
+/// The tables of `indicator` for `period`, the period before and the year before, and the
+/// comparison of their totals for `department` (or the region).
+pub struct WithComparisons {
+    pub table: Table,
+    pub compared: Compared,
+}
+
+/// The three tables of a comparison; `counted` must cover `period.year_before()` to `period`.
+pub fn compared(
+    counted: &Counted,
+    indicator: &'static Indicator,
+    period: Period,
+    step: Dimension,
+    department: Option<&str>,
+) -> Result<WithComparisons, TableError> {
+    if let Some(code) = department
+        && !counted.departments.iter().any(|(c, _)| c == code)
+    {
+        return Err(TableError::Department(code.to_string()));
+    }
+    let table = table(counted, indicator, period, step)?;
+    let total = |p: Period| -> Cell {
+        // The comparisons' totals are read at the coarsest step their period allows.
+        let step = match p {
+            Period::Month { .. } => Dimension::Month,
+            Period::Quarter { .. } => Dimension::Quarter,
+            Period::Year(_) => Dimension::Year,
+        };
+        self::table(counted, indicator, p, step)
+            .ok()
+            .filter(|t| !t.empty)
+            .and_then(|t| t.line(department).map(|l| l.total))
+            .unwrap_or(Cell::UNDEFINED)
+    };
+    let current = if table.empty {
+        Cell::UNDEFINED
+    } else {
+        table.line(department).map_or(Cell::UNDEFINED, |l| l.total)
+    };
+    let compared = Compared {
+        current,
+        previous: total(period.previous()),
+        year_before: total(period.year_before()),
+    };
+    Ok(WithComparisons { table, compared })
+}
+
+/// The periods a comparison reads.
+pub fn compared_periods(period: Period) -> [Period; 3] {
+    [period, period.previous(), period.year_before()]
+}
+
+/// The measures of indicators.
+pub fn measures_of<'a>(indicators: impl IntoIterator<Item = &'a Indicator>) -> BTreeSet<Measure> {
+    indicators
+        .into_iter()
+        .flat_map(|i| i.formula.measures())
+        .collect()
+}
+
+/// The default period of the committee: the last quarter over on `today`.
+pub fn default_quarter(today: NaiveDate) -> Period {
+    Period::last_full_quarter(today)
+}
+
+/// The quarters offered on the pages: the one running on `today` and the seven before,
+/// newest first.
+pub fn recent_quarters(today: NaiveDate) -> Vec<Period> {
+    let mut p = Period::quarter_of(today);
+    let mut out = Vec::with_capacity(8);
+    for _ in 0..8 {
+        out.push(p);
+        p = p.previous();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counted(rows: &[(Measure, &str, &str, i64, u64)]) -> Counted {
+        let mut by: HashMap<Measure, Vec<MeasureRow>> = HashMap::new();
+        for &(measure, department, month, days, count) in rows {
+            by.entry(measure).or_default().push(MeasureRow {
+                department: department.to_string(),
+                month: month.to_string(),
+                days,
+                count,
+            });
+        }
+        Counted {
+            rows: by,
+            departments: ["75", "93", "94"]
+                .map(|c| (c.to_string(), format!("département {c}")))
+                .to_vec(),
+        }
+    }
+
+    fn q1() -> Period {
+        Period::parse("2026-Q1").unwrap()
+    }
+
+    fn indicator(id: &str) -> &'static Indicator {
+        model::indicators::find(id).unwrap()
+    }
+
+    fn value(table: &Table, line: &str, column: usize) -> Cell {
+        let line = table.line(Some(line).filter(|l| *l != REGION)).unwrap();
+        if column == usize::MAX {
+            line.total
+        } else {
+            line.cells[column]
+        }
+    }
+
+    #[test]
+    fn a_count_under_twenty_is_withheld_with_what_would_give_it_away() {
+        use Measure::OffersPublished as M;
+        let c = counted(&[
+            (M, "75", "2026-01", 0, 5),
+            (M, "75", "2026-02", 0, 30),
+            (M, "75", "2026-03", 0, 30),
+            (M, "93", "2026-01", 0, 30),
+            (M, "93", "2026-02", 0, 25),
+            (M, "93", "2026-03", 0, 40),
+            (M, "94", "2026-01", 0, 22),
+            (M, "94", "2026-02", 0, 21),
+            (M, "94", "2026-03", 0, 23),
+        ]);
+        let t = table(&c, indicator("offers_published"), q1(), Dimension::Month).unwrap();
+        assert!(!t.empty);
+        assert_eq!(value(&t, "75", 0).state, CellState::Withheld);
+        // Row 75 and column January each hide a second figure, or the 5 is a subtraction.
+        let hidden_in_row = t
+            .line(Some("75"))
+            .unwrap()
+            .cells
+            .iter()
+            .chain([&t.line(Some("75")).unwrap().total])
+            .filter(|c| c.state == CellState::Withheld)
+            .count();
+        let hidden_in_column = t
+            .lines
+            .iter()
+            .filter(|l| l.cells[0].state == CellState::Withheld)
+            .count();
+        assert!(
+            hidden_in_row >= 2 && hidden_in_column >= 2,
+            "{hidden_in_row} {hidden_in_column}"
+        );
+        for line in &t.lines {
+            for cell in line.cells.iter().chain([&line.total]) {
+                if let Some(v) = cell.value {
+                    assert!(v >= 20.0, "{} published {v}", line.key);
+                }
+            }
+        }
+        assert_eq!(value(&t, REGION, usize::MAX), Cell::published(226.0));
+        assert_eq!(value(&t, "93", 2), Cell::published(40.0));
+        assert_eq!(t.withheld, 4);
+    }
+
+    #[test]
+    fn a_share_is_withheld_with_a_small_complement_and_follows_its_denominator() {
+        use Measure::{OffersFilledWithin30 as N, OffersPublished as D};
+        let mut rows = Vec::new();
+        for (department, den, num) in [("75", 40, 30), ("93", 30, 25), ("94", 60, 20)] {
+            rows.push((D, department, "2026-01", 0, den));
+            rows.push((N, department, "2026-01", 0, num));
+        }
+        let c = counted(&rows);
+        let t = table(&c, indicator("filled_30_days"), q1(), Dimension::Quarter).unwrap();
+        // 93: 25 filled of 30, so 5 not filled: the share would tell that 5.
+        assert_eq!(value(&t, "93", 0).state, CellState::Withheld);
+        // And so the share of another department goes too, or the region's gives it away.
+        let published: Vec<&str> = t
+            .lines
+            .iter()
+            .filter(|l| l.cells[0].state == CellState::Published)
+            .map(|l| l.key.as_str())
+            .collect();
+        assert!(published.len() <= 2, "{published:?}");
+        let shown = t.line(Some("94")).unwrap().cells[0];
+        if shown.state == CellState::Published {
+            assert_eq!(shown.value, Some(20.0 / 60.0));
+        }
+        // Nothing counted in a quarter: its figures are nothing, not zeros.
+        let later = table(
+            &c,
+            indicator("filled_30_days"),
+            Period::parse("2026-Q2").unwrap(),
+            Dimension::Month,
+        )
+        .unwrap();
+        assert!(later.empty);
+        assert!(
+            later
+                .lines
+                .iter()
+                .all(|l| l.total.state == CellState::Undefined)
+        );
+    }
+
+    #[test]
+    fn a_median_needs_twenty_events() {
+        use Measure::DaysToHire as M;
+        let c = counted(&[
+            (M, "93", "2026-02", 10, 10),
+            (M, "93", "2026-02", 30, 10),
+            (M, "75", "2026-02", 90, 5),
+        ]);
+        let t = table(&c, indicator("days_to_hire"), q1(), Dimension::Month).unwrap();
+        assert_eq!(value(&t, "93", 1), Cell::published(10.0));
+        assert_eq!(value(&t, "75", 1).state, CellState::Withheld);
+        // No hire at all is a count under twenty too.
+        assert_eq!(value(&t, "94", 1).state, CellState::Withheld);
+        // The region's 25 hires: 10 at 10 days, 10 at 30, 5 at 90; the 13th is at 30.
+        assert_eq!(value(&t, REGION, 1), Cell::published(30.0));
+        assert_eq!(value(&t, REGION, usize::MAX), Cell::published(30.0));
+    }
+
+    #[test]
+    fn comparisons_read_the_period_before_and_the_year_before() {
+        use Measure::OffersPublished as M;
+        let c = counted(&[
+            (M, "93", "2025-01", 0, 50),
+            (M, "93", "2025-12", 0, 40),
+            (M, "93", "2026-02", 0, 60),
+        ]);
+        let w = compared(
+            &c,
+            indicator("offers_published"),
+            q1(),
+            Dimension::Month,
+            Some("93"),
+        )
+        .unwrap();
+        assert_eq!(w.compared.current, Cell::published(60.0));
+        assert_eq!(w.compared.previous, Cell::published(40.0));
+        assert_eq!(w.compared.year_before, Cell::published(50.0));
+        assert!(matches!(
+            compared(
+                &c,
+                indicator("offers_published"),
+                q1(),
+                Dimension::Month,
+                Some("13")
+            ),
+            Err(TableError::Department(_))
+        ));
+    }
+
+    #[test]
+    fn the_median_is_the_lower_middle() {
+        let h: BTreeMap<i64, u64> = [(3, 1), (10, 2), (40, 1)].into_iter().collect();
+        assert_eq!(median(&h), Some(10.0));
+        let h: BTreeMap<i64, u64> = [(3, 2), (10, 2)].into_iter().collect();
+        assert_eq!(median(&h), Some(3.0));
+        assert_eq!(median(&BTreeMap::new()), None);
+    }
+
+    #[test]
+    fn a_quarter_cuts_in_three_months_or_one_quarter_and_not_in_a_year() {
+        let q = Period::parse("2026-Q3").unwrap();
+        let months = columns(q, Dimension::Month).unwrap();
+        assert_eq!(
+            months.iter().map(|c| c.key.as_str()).collect::<Vec<_>>(),
+            ["2026-07", "2026-08", "2026-09"]
+        );
+        let quarters = columns(q, Dimension::Quarter).unwrap();
+        assert_eq!(quarters.len(), 1);
+        assert_eq!(quarters[0].months, ["2026-07", "2026-08", "2026-09"]);
+        assert!(columns(q, Dimension::Year).is_err());
+        let year = columns(Period::Year(2026), Dimension::Quarter).unwrap();
+        assert_eq!(
+            year.iter().map(|c| c.key.as_str()).collect::<Vec<_>>(),
+            ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+        );
+    }
+}

@@ -1,0 +1,271 @@
+//! The steering committee's registry of indicators over HTTP: a table under secrecy, the
+//! report, its spreadsheet and CSV read back, the pages, and each wrong part of a request
+//! named.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use serde_json::Value;
+use service::Config;
+use testdb::TestDb;
+
+use crate::support::*;
+
+/// Every figure of a count indicator published in the CSV is at least 20, and the report's
+/// rows name the withheld ones without a value.
+fn check_csv(text: &str) -> Vec<csv::StringRecord> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(
+        headers.iter().collect::<Vec<_>>(),
+        [
+            "indicator",
+            "label",
+            "unit",
+            "period",
+            "column",
+            "territory",
+            "territory_label",
+            "state",
+            "value"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    for row in &rows {
+        match (&row[2], &row[7]) {
+            ("count", "published") => {
+                let v: f64 = row[8].parse().unwrap();
+                assert!(v >= 20.0, "published under 20: {row:?}");
+            }
+            (_, "withheld") | (_, "undefined") => assert_eq!(&row[8], "", "{row:?}"),
+            _ => {}
+        }
+    }
+    rows
+}
+
+pub async fn the_committee_reads_its_indicators_in_tables_pages_and_files(db: TestDb) {
+    // Offers X and Y and 30 more of agency X, all in Saint-Denis (93), published on 1 March
+    // 2026; the clock stands on 10 March 2026.
+    let (server, _world) = Server::start_with(db, 0, 30, Config::default()).await;
+    let steering = server.login("steering@d.fr").await;
+
+    let (status, registry) = steering.get("/api/v1/steering/indicators").await;
+    assert_eq!(status, 200);
+    assert!(registry.as_array().unwrap().len() >= 20);
+    let filled = item_where(&registry, "id", "filled_47_days");
+    assert_eq!(filled["unit"], "share");
+    assert_eq!(filled["threshold"], 20);
+    assert!(
+        filled["dimensions"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("department"))
+    );
+
+    let (status, table) = steering
+        .get("/api/v1/steering/indicators/offers_published?period=2026-Q1&department=93")
+        .await;
+    assert_eq!(status, 200, "{table}");
+    assert_eq!(table["empty"], false);
+    assert_eq!(table["by"], "month");
+    assert_eq!(
+        strings_of(&table["columns"], "key"),
+        ["2026-01", "2026-02", "2026-03"]
+    );
+    let saint_denis = item_where(&table["lines"], "key", "93");
+    assert_eq!(saint_denis["cells"][2]["value"], 32.0);
+    assert_eq!(saint_denis["cells"][2]["state"], "published");
+    // No offer in January: a zero is a count under twenty, withheld like the others.
+    assert_eq!(saint_denis["cells"][0]["state"], "withheld");
+    assert!(saint_denis["cells"][0]["value"].is_null());
+    assert_eq!(table["compared"]["current"]["value"], 32.0);
+    // Nothing a year before: the quarter was empty, its figure is nothing.
+    assert_eq!(table["compared"]["year_before"]["state"], "undefined");
+    // Every department of Île-de-France is a line, then the region.
+    let keys = strings_of(&table["lines"], "key");
+    assert_eq!(keys.len(), 9, "{keys:?}");
+    assert_eq!(keys.last(), Some(&"region"));
+    // Quarters of a year, and a step longer than the period refused.
+    let (status, by_quarter) = steering
+        .get("/api/v1/steering/indicators/offers_published?period=2026&by=quarter")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(by_quarter["columns"].as_array().unwrap().len(), 4);
+
+    // Each wrong part named, with a 422.
+    for (path, field) in [
+        ("/api/v1/steering/indicators/nope", "id"),
+        (
+            "/api/v1/steering/indicators/hires?period=2026-Q5",
+            "?period",
+        ),
+        ("/api/v1/steering/indicators/hires?period=T3", "?period"),
+        ("/api/v1/steering/indicators/hires?by=week", "?by"),
+        ("/api/v1/steering/indicators/hires?by=department", "?by"),
+        (
+            "/api/v1/steering/indicators/hires?period=2026-Q1&by=year",
+            "?by",
+        ),
+        (
+            "/api/v1/steering/indicators/hires?department=99",
+            "?department",
+        ),
+        (
+            "/api/v1/steering/indicators/hires?department=13",
+            "?department",
+        ),
+        ("/api/v1/steering/report?period=2026-13", "?period"),
+        ("/api/v1/steering/export?format=pdf", "?format"),
+    ] {
+        let (status, problem) = steering.get(path).await;
+        assert_eq!(status, 422, "{path}: {problem}");
+        assert!(message_of(&problem).contains(field), "{path}: {problem}");
+    }
+    let (status, _) = steering.get("/api/v1/steering/report?colour=red").await;
+    assert_eq!(status, 422);
+
+    // An empty period says so: no figure, not zeros.
+    let (status, empty) = steering.get("/api/v1/steering/report?period=2020-Q1").await;
+    assert_eq!(status, 200);
+    for figure in empty["figures"].as_array().unwrap() {
+        assert_eq!(figure["empty"], true, "{figure}");
+        assert_eq!(figure["compared"]["current"]["state"], "undefined");
+    }
+    let (status, report) = steering
+        .get("/api/v1/steering/report?period=2026-Q1&department=93")
+        .await;
+    assert_eq!(status, 200, "{report}");
+    let offers = report["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["indicator"]["id"] == "offers_published")
+        .unwrap();
+    assert_eq!(offers["compared"]["current"]["value"], 32.0);
+    assert_eq!(
+        item_where(&offers["departments"], "department", "93")["cell"]["value"],
+        32.0
+    );
+    // No referral yet: the sourcing figures of the quarter are nothing.
+    let hires = report["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["indicator"]["id"] == "hires")
+        .unwrap();
+    assert_eq!(hires["empty"], true);
+
+    // The spreadsheet, read back as a spreadsheet reader would.
+    let response = steering
+        .raw("GET", "/pilotage/rapport.xlsx?period=2026-Q1&department=93")
+        .await
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("passerelle-pilotage-2026-Q1-93.xlsx")
+    );
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let names = workbook.sheet_names();
+    assert_eq!(names.first().map(String::as_str), Some("Synthèse"));
+    assert_eq!(names.last().map(String::as_str), Some("Définitions"));
+    assert_eq!(names.len(), model::indicators::REGISTRY.len() + 2);
+    let summary = workbook.worksheet_range("Synthèse").unwrap();
+    let text: Vec<String> = summary.cells().map(|(_, _, c)| c.to_string()).collect();
+    for expected in [
+        "1er trimestre 2026",
+        "93 — Seine-Saint-Denis",
+        "DARES",
+        "ROME v3.47",
+    ] {
+        assert!(
+            text.iter().any(|t| t.contains(expected)),
+            "{expected} in {text:?}"
+        );
+    }
+    let sheet = workbook.worksheet_range("offers_published").unwrap();
+    let row = sheet
+        .rows()
+        .find(|r| {
+            r.first()
+                .is_some_and(|c| c.to_string().starts_with("93 — "))
+        })
+        .unwrap();
+    assert_eq!(row[3], Data::Float(32.0));
+    assert_eq!(row[1], Data::String("secret".to_string()));
+    // No count under twenty in any sheet of a count indicator.
+    for indicator in model::indicators::REGISTRY {
+        if indicator.unit() != model::indicators::Unit::Count {
+            continue;
+        }
+        let sheet = workbook.worksheet_range(indicator.id).unwrap();
+        for (_, _, cell) in sheet.cells() {
+            if let Data::Float(v) = cell {
+                assert!(*v >= 20.0, "{}: {v}", indicator.id);
+            }
+        }
+    }
+    let definitions = workbook.worksheet_range("Définitions").unwrap();
+    assert_eq!(definitions.height(), model::indicators::REGISTRY.len() + 1);
+
+    // The same figures as CSV.
+    let response = steering
+        .raw("GET", "/api/v1/steering/export?period=2026-Q1&format=csv")
+        .await
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let rows = check_csv(&response.text().await.unwrap());
+    let march = rows
+        .iter()
+        .find(|r| &r[0] == "offers_published" && &r[4] == "2026-03" && &r[5] == "93")
+        .unwrap();
+    assert_eq!((&march[7], &march[8]), ("published", "32"));
+
+    // The pages: the report, an indicator, the glossary, a refusal in French.
+    let page = steering
+        .page("/pilotage/rapport?period=2026-Q1&department=93")
+        .await;
+    assert_eq!(page.status, 200);
+    for expected in [
+        "1er trimestre 2026",
+        "Offres publiées",
+        "32",
+        "93 — Seine-Saint-Denis",
+        "rapport.xlsx?period=2026-Q1",
+        "department=93\" download",
+    ] {
+        assert!(page.html.contains(expected), "{expected}");
+    }
+    let page = steering
+        .page("/pilotage/indicateurs/offers_published?period=2026-Q1")
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("<svg") && page.html.contains("32"));
+    let page = steering.page("/pilotage/glossaire").await;
+    for i in model::indicators::REGISTRY {
+        assert!(page.html.contains(&format!("id=\"{}\"", i.id)), "{}", i.id);
+    }
+    let page = steering.page("/pilotage/rapport?period=2026-Q9").await;
+    assert_eq!(page.status, 422);
+    assert!(page.html.contains("Période : une année"));
+    let page = steering.page("/pilotage/rapport?period=2020-Q1").await;
+    assert!(
+        page.html
+            .contains("Aucune activité enregistrée sur cette période")
+    );
+    server.stop().await;
+}

@@ -1,0 +1,229 @@
+//! The steering committee's measures (`model::indicators`): each one `GROUP BY` query that
+//! counts events by department and month, the same on both backends. Only counts leave:
+//! no row holds a person's id.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::Row as _;
+
+use crate::Result;
+use crate::backend::{Dialect, both_backends};
+use model::indicators::{Measure, MeasureRow};
+
+/// The steering measures.
+#[async_trait]
+pub trait Steering: Send + Sync {
+    /// `measure` counted by department and month over the events dated in `[since, until)`.
+    async fn measure(
+        &self,
+        measure: Measure,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<MeasureRow>>;
+}
+
+/// The department of the commune in `column`, in SQL (overseas departments have three digits).
+fn department(column: &str) -> String {
+    format!(
+        "CASE WHEN {column} LIKE '97%' THEN substr({column}, 1, 3) ELSE substr({column}, 1, 2) END"
+    )
+}
+
+/// Whether the person `j` holds at least one priority status.
+const PRIORITY: &str =
+    "(j.rqth OR j.long_term OR j.rsa OR j.qpv OR j.senior OR j.young_unqualified)";
+
+/// How a measure is read: its tables, the column that dates it (a timestamp, or a day when
+/// `day` is set), its department, its days for a histogram, and its conditions.
+struct Spec {
+    from: &'static str,
+    at: &'static str,
+    day: bool,
+    department: String,
+    days: Option<String>,
+    filter: String,
+}
+
+fn spec<D: Dialect>(measure: Measure) -> Spec {
+    let offer = || department("o.commune_code");
+    let person = || department("j.commune_code");
+    let simple = |from, at, department, filter: &str| Spec {
+        from,
+        at,
+        day: false,
+        department,
+        days: None,
+        filter: filter.to_string(),
+    };
+    let filled = |within: i64| Spec {
+        filter: format!(
+            "o.status = 'filled' AND {} <= {within}",
+            D::days_between("o.published_at", "o.closed_at")
+        ),
+        ..simple("offers o", "o.published_at", offer(), "")
+    };
+    const REFERRAL_MOVE: &str = "referral_transitions t JOIN referrals r ON r.id = t.referral_id \
+                                 JOIN offers o ON o.id = r.offer_id";
+    const REFERRAL_MOVE_OF_PERSON: &str = "referral_transitions t JOIN referrals r ON r.id = \
+                                           t.referral_id JOIN offers o ON o.id = r.offer_id \
+                                           JOIN job_seekers j ON j.id = r.job_seeker_id";
+    match measure {
+        Measure::MeetingsHeld => simple(
+            "meetings m JOIN structures s ON s.id = m.organiser_structure_id",
+            "m.starts_at",
+            department("s.commune_code"),
+            "1 = 1",
+        ),
+        Measure::MeetingAttendees => simple(
+            "gathering_registrations g JOIN meetings m ON m.gathering_id = g.gathering_id \
+             JOIN structures s ON s.id = m.organiser_structure_id",
+            "m.starts_at",
+            department("s.commune_code"),
+            "g.attendance = 'present'",
+        ),
+        Measure::ReferralsProposed => simple(
+            "referrals r JOIN offers o ON o.id = r.offer_id",
+            "r.created_at",
+            offer(),
+            "1 = 1",
+        ),
+        Measure::PriorityReferralsProposed => simple(
+            "referrals r JOIN offers o ON o.id = r.offer_id JOIN job_seekers j ON j.id = r.job_seeker_id",
+            "r.created_at",
+            offer(),
+            PRIORITY,
+        ),
+        Measure::ReferralsAccepted => {
+            simple(REFERRAL_MOVE, "t.at", offer(), "t.to_state = 'accepted'")
+        }
+        Measure::ReferralsInterviewed => {
+            simple(REFERRAL_MOVE, "t.at", offer(), "t.to_state = 'interview'")
+        }
+        Measure::ReferralsHired => simple(REFERRAL_MOVE, "t.at", offer(), "t.to_state = 'hired'"),
+        Measure::PriorityReferralsHired => Spec {
+            filter: format!("t.to_state = 'hired' AND {PRIORITY}"),
+            ..simple(REFERRAL_MOVE_OF_PERSON, "t.at", offer(), "")
+        },
+        Measure::DaysToHire => Spec {
+            days: Some(D::days_between("r.created_at", "t.at")),
+            ..simple(REFERRAL_MOVE, "t.at", offer(), "t.to_state = 'hired'")
+        },
+        Measure::OffersPublished => simple("offers o", "o.published_at", offer(), "1 = 1"),
+        Measure::OffersFilledWithin30 => filled(30),
+        Measure::OffersFilledWithin47 => filled(47),
+        Measure::OffersFilledWithin90 => filled(90),
+        Measure::OffersAbandoned => simple(
+            "offers o",
+            "o.published_at",
+            offer(),
+            "o.status = 'cancelled' AND o.close_reason = 'lack_of_candidates'",
+        ),
+        Measure::ActionsHeld => simple(
+            "actions a JOIN gatherings g ON g.id = a.gathering_id \
+             JOIN structures s ON s.id = a.lead_structure_id",
+            "g.starts_at",
+            department("COALESCE(a.commune_code, s.commune_code)"),
+            "a.state IN ('held', 'closed')",
+        ),
+        Measure::ActionHires => Spec {
+            day: true,
+            ..simple(
+                "action_outcomes x JOIN actions a ON a.id = x.action_id \
+                 JOIN structures s ON s.id = a.lead_structure_id",
+                "x.happened_on",
+                department("COALESCE(a.commune_code, s.commune_code)"),
+                "x.kind = 'hire'",
+            )
+        },
+        Measure::DuosStarted => Spec {
+            day: true,
+            ..simple(
+                "duos d JOIN job_seekers j ON j.id = d.job_seeker_id",
+                "d.started_on",
+                person(),
+                "d.started_on IS NOT NULL",
+            )
+        },
+        Measure::DuosEndedInJob => Spec {
+            day: true,
+            ..simple(
+                "duos d JOIN job_seekers j ON j.id = d.job_seeker_id \
+                 JOIN duo_outcomes x ON x.duo_id = d.id",
+                "d.ended_on",
+                person(),
+                "x.milestone = 'end' AND x.kind = 'job'",
+            )
+        },
+        Measure::PlansProposed => simple(
+            "training_plans p",
+            "p.proposed_at",
+            "p.department".to_string(),
+            "1 = 1",
+        ),
+        Measure::PlansEntered => Spec {
+            day: true,
+            ..simple(
+                "training_plans p",
+                "p.starts_on",
+                "p.department".to_string(),
+                "p.state IN ('in_training', 'completed', 'hired')",
+            )
+        },
+        Measure::PlansCompleted => Spec {
+            day: true,
+            ..simple(
+                "training_plans p",
+                "p.ends_on",
+                "p.department".to_string(),
+                "p.state IN ('completed', 'hired')",
+            )
+        },
+        Measure::PlansHired => Spec {
+            day: true,
+            ..simple(
+                "training_plans p",
+                "p.hire_starts_on",
+                "p.department".to_string(),
+                "p.state = 'hired'",
+            )
+        },
+    }
+}
+
+both_backends! {
+    #[async_trait]
+    impl Steering for This {
+        async fn measure(
+            &self,
+            measure: Measure,
+            since: DateTime<Utc>,
+            until: DateTime<Utc>,
+        ) -> Result<Vec<MeasureRow>> {
+            let Spec { from, at, day, department, days, filter } = spec::<This>(measure);
+            let month = if day { This::day_month(at) } else { This::month(at) };
+            let days = days.unwrap_or_else(|| "CAST(0 AS BIGINT)".to_string());
+            let sql = format!(
+                "SELECT {department} AS department, {month} AS month, {days} AS days, \
+                 COUNT(*) AS n FROM {from} WHERE {at} >= $1 AND {at} < $2 AND ({filter}) \
+                 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+            );
+            let query = sqlx::query(&sql);
+            let query = if day {
+                query.bind(since.date_naive()).bind(until.date_naive())
+            } else {
+                query.bind(since).bind(until)
+            };
+            let rows = query.fetch_all(&self.pool).await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(MeasureRow {
+                        department: row.try_get("department")?,
+                        month: row.try_get("month")?,
+                        days: row.try_get("days")?,
+                        count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
+                    })
+                })
+                .collect()
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The steering measures: events counted by department and month with one aggregate query,
+//! the same on both backends; nothing outside the span asked.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use model::indicators::{Measure, MeasureRow};
+use store::*;
+use testdb::TestDb;
+use testdb::fixtures::*;
+
+use crate::contract::add_structures;
+
+fn utc(year: i32, month: u32, day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(year, month, day, 10, 0, 0).unwrap()
+}
+
+fn row(department: &str, month: &str, days: i64, count: u64) -> MeasureRow {
+    MeasureRow {
+        department: department.to_string(),
+        month: month.to_string(),
+        days,
+        count,
+    }
+}
+
+/// 25 offers in Seine-Saint-Denis published on 5 January 2026 (21 filled ten days later, 2
+/// sixty days later, 1 withdrawn for lack of candidates, 1 open), 3 in Paris published on 10
+/// February; one person proposed to 22 of the first on 20 January, 20 of whom accepted on 1
+/// February, were interviewed on 3 February and hired on 15 February (26 days after).
+pub async fn steering_measures_count_events_by_department_and_month(db: &TestDb) {
+    let store = db.store();
+    add_structures(
+        store,
+        [
+            (1, StructureKind::FranceTravail),
+            (3, StructureKind::AgenceEmploi),
+        ],
+    )
+    .await;
+    let published = utc(2026, 1, 5);
+    let mut offers = Vec::new();
+    for n in 0..25u32 {
+        let mut o = offer(n, &siret(3));
+        o.published_at = published;
+        o.source_updated_at = None;
+        match n {
+            0..=20 => {
+                o.status = OfferStatus::Filled;
+                o.closed_at = Some(published + Duration::days(10));
+            }
+            21 | 22 => {
+                o.status = OfferStatus::Filled;
+                o.closed_at = Some(published + Duration::days(60));
+            }
+            23 => {
+                o.status = OfferStatus::Cancelled;
+                o.closed_at = Some(published + Duration::days(40));
+                o.close_reason = Some(CloseReason::LackOfCandidates);
+            }
+            _ => {}
+        }
+        offers.push(o);
+    }
+    for n in 100..103u32 {
+        let mut o = offer(n, &siret(3));
+        o.published_at = utc(2026, 2, 10);
+        o.source_updated_at = None;
+        o.commune = domain::InseeCode::parse("75111").unwrap();
+        o.postcode = None;
+        o.workplace_label = None;
+        offers.push(o);
+    }
+    let report = store.upsert_offers(&offers, published).await.unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    // Person 6: recognised as a disabled worker (RQTH) and long-term unemployed.
+    let person = job_seeker(6, &siret(1));
+    assert!(!person.priorities.is_empty());
+    store
+        .upsert_job_seekers(std::slice::from_ref(&person), published)
+        .await
+        .unwrap();
+    let seeker = store.load_job_seekers().await.unwrap().remove(0);
+    let mut stored = store.load_offers().await.unwrap();
+    stored.sort_by_key(|o| o.id);
+    let proposed = utc(2026, 1, 20);
+    for (i, o) in stored
+        .iter()
+        .filter(|o| o.record.commune.as_str() == "93066")
+        .take(22)
+        .enumerate()
+    {
+        let referral = store
+            .create_referral(seeker.id, o.id, None, None, proposed)
+            .await
+            .unwrap();
+        if i >= 20 {
+            continue;
+        }
+        let moves = [
+            (
+                ReferralState::Proposed,
+                ReferralState::Accepted,
+                utc(2026, 2, 1),
+            ),
+            (
+                ReferralState::Accepted,
+                ReferralState::Interview,
+                utc(2026, 2, 3),
+            ),
+            (
+                ReferralState::Interview,
+                ReferralState::Hired,
+                utc(2026, 2, 15),
+            ),
+        ];
+        for (from, to, at) in moves {
+            store
+                .transition_referral(
+                    &TransitionRequest {
+                        referral_id: referral.id,
+                        from,
+                        to,
+                        by: None,
+                        note: None,
+                        hire_starts_on: (to == ReferralState::Hired).then(|| date(2026, 3, 1)),
+                        not_hired_reason: None,
+                    },
+                    None,
+                    at,
+                )
+                .await
+                .unwrap();
+        }
+    }
+    let (since, until) = (utc(2026, 1, 1), utc(2026, 4, 1));
+    let measure = |m: Measure| async move { store.measure(m, since, until).await.unwrap() };
+    assert_eq!(
+        measure(Measure::OffersPublished).await,
+        [row("75", "2026-02", 0, 3), row("93", "2026-01", 0, 25)]
+    );
+    assert_eq!(
+        measure(Measure::OffersFilledWithin30).await,
+        [row("93", "2026-01", 0, 21)]
+    );
+    assert_eq!(
+        measure(Measure::OffersFilledWithin90).await,
+        [row("93", "2026-01", 0, 23)]
+    );
+    assert_eq!(
+        measure(Measure::OffersAbandoned).await,
+        [row("93", "2026-01", 0, 1)]
+    );
+    assert_eq!(
+        measure(Measure::ReferralsProposed).await,
+        [row("93", "2026-01", 0, 22)]
+    );
+    assert_eq!(
+        measure(Measure::PriorityReferralsProposed).await,
+        [row("93", "2026-01", 0, 22)]
+    );
+    assert_eq!(
+        measure(Measure::ReferralsAccepted).await,
+        [row("93", "2026-02", 0, 20)]
+    );
+    assert_eq!(
+        measure(Measure::ReferralsInterviewed).await,
+        [row("93", "2026-02", 0, 20)]
+    );
+    assert_eq!(
+        measure(Measure::ReferralsHired).await,
+        [row("93", "2026-02", 0, 20)]
+    );
+    assert_eq!(
+        measure(Measure::PriorityReferralsHired).await,
+        [row("93", "2026-02", 0, 20)]
+    );
+    assert_eq!(
+        measure(Measure::DaysToHire).await,
+        [row("93", "2026-02", 26, 20)]
+    );
+    // Nothing else happened: no meeting, action, duo or plan.
+    for m in [
+        Measure::MeetingsHeld,
+        Measure::MeetingAttendees,
+        Measure::ActionsHeld,
+        Measure::ActionHires,
+        Measure::DuosStarted,
+        Measure::DuosEndedInJob,
+        Measure::PlansProposed,
+        Measure::PlansEntered,
+        Measure::PlansCompleted,
+        Measure::PlansHired,
+    ] {
+        assert_eq!(measure(m).await, [], "{m:?}");
+    }
+    // The span is half-open and read by the event's own date.
+    let february = store
+        .measure(Measure::ReferralsProposed, utc(2026, 2, 1), until)
+        .await
+        .unwrap();
+    assert_eq!(february, []);
+    let january = store
+        .measure(Measure::ReferralsHired, since, utc(2026, 2, 15))
+        .await
+        .unwrap();
+    assert_eq!(january, []);
+}
