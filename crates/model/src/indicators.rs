@@ -222,6 +222,15 @@ impl Measure {
         Measure::PlansHired,
     ];
 
+    /// Whether the measure counts people by their priority statuses: a share of them is
+    /// sensitive at zero as at one hundred per cent.
+    pub fn is_about_statuses(self) -> bool {
+        matches!(
+            self,
+            Measure::PriorityReferralsProposed | Measure::PriorityReferralsHired
+        )
+    }
+
     /// Whether the measure counts hires by their days from proposal (a histogram).
     pub fn is_histogram(self) -> bool {
         matches!(self, Measure::DaysToHire)
@@ -699,6 +708,13 @@ impl Period {
                 quarter,
             },
             Period::Year(year) => Period::Year(year - 1),
+        }
+    }
+
+    /// The calendar year it lies in.
+    pub fn year(self) -> i32 {
+        match self {
+            Period::Month { year, .. } | Period::Quarter { year, .. } | Period::Year(year) => year,
         }
     }
 

@@ -79,16 +79,15 @@ pub fn with_margins(cells: &[Vec<u64>]) -> Result<Vec<Vec<u64>>, SecrecyError> {
 /// under it withheld (totals included), then as many others as needed so that none can be
 /// recomputed.
 pub fn publish(cells: &[Vec<u64>], threshold: u64) -> Result<Published, SecrecyError> {
-    publish_with(cells, threshold, |_, _| false)
+    publish_with(cells, |_, _, n| n < threshold)
 }
 
-/// [`publish`], with more figures withheld from the start: those of the grid (with margins)
-/// at `(row, column)` where `also` says so (the complement of a share under the threshold,
-/// say).
+/// [`publish`] with the primary cells chosen by `secret` (row and column in the grid with
+/// margins, and the figure): a zero that describes nobody, say, or the complement of a share
+/// under the threshold. The secondary suppression is the same.
 pub fn publish_with(
     cells: &[Vec<u64>],
-    threshold: u64,
-    also: impl Fn(usize, usize) -> bool,
+    secret: impl Fn(usize, usize, u64) -> bool,
 ) -> Result<Published, SecrecyError> {
     let grid = with_margins(cells)?;
     let (rows, columns) = (grid.len(), grid.first().map_or(0, Vec::len));
@@ -98,7 +97,7 @@ pub fn publish_with(
         .map(|(r, line)| {
             line.iter()
                 .enumerate()
-                .map(|(c, n)| *n < threshold || also(r, c))
+                .map(|(c, n)| secret(r, c, *n))
                 .collect()
         })
         .collect();

@@ -19,7 +19,7 @@ pub enum CellState {
     Published,
     /// Under the threshold, or would let such a count be recomputed.
     Withheld,
-    /// Nothing to show: no event at all anywhere in the period.
+    /// Nothing to show: no event at all in the period, a share of no event, a median of none.
     Undefined,
 }
 
@@ -166,8 +166,7 @@ pub struct Counted {
 }
 
 impl Counted {
-    /// Reads `measures` over the months of `periods`, up to `now` (nothing later is counted:
-    /// the rest of a running period is not zeros).
+    /// Reads `measures` over the calendar years of `periods`, up to `now`.
     pub async fn load(
         store: &dyn Store,
         region: &str,
@@ -175,8 +174,9 @@ impl Counted {
         periods: &[Period],
         now: DateTime<Utc>,
     ) -> Result<Counted, store::StoreError> {
-        let since = periods.iter().map(|p| p.start()).min();
-        let until = periods.iter().map(|p| p.end()).max();
+        // Whole calendar years: each figure is read from its year's published grid.
+        let since = periods.iter().map(|p| Period::Year(p.year()).start()).min();
+        let until = periods.iter().map(|p| Period::Year(p.year()).end()).max();
         let mut rows = HashMap::new();
         if let (Some(since), Some(until)) = (since, until) {
             let since = since.and_time(chrono::NaiveTime::MIN).and_utc();
@@ -207,6 +207,18 @@ impl Counted {
             })
             .collect();
         Ok(Counted { rows, departments })
+    }
+
+    /// The counts of `measure` in each department × month of `year`.
+    fn months(&self, measure: Measure, year: i32) -> Vec<Vec<u64>> {
+        let columns: Vec<Column> = (1..=12)
+            .map(|month| Column {
+                key: String::new(),
+                label: String::new(),
+                months: vec![month_key((year, month))],
+            })
+            .collect();
+        self.grid(measure, &columns)
     }
 
     /// The counts of `measure` in each department × column.
@@ -305,46 +317,52 @@ pub fn table(
     }
     let columns = columns(period, step)?;
     let threshold = indicator.threshold;
-    // Every count under the threshold is withheld, zeros included: a share of nothing or a
-    // median of no event is no more shown than the zero behind it.
+    // Every count from 1 to under the threshold is withheld, and what would give it away; a
+    // zero describes nobody (see `yearly` for the shares of people's statuses).
     let (grid, withheld) = match indicator.formula {
         Formula::Count(measure) => {
-            let published = publish(&counted.grid(measure, &columns), threshold, |_, _| false);
-            let withheld = published.primary + published.secondary;
-            let grid = map_grid(&published.grid, |n| match n {
-                Some(n) => Cell::published(n as f64),
-                None => Cell::WITHHELD,
-            });
+            let year = yearly(&counted.months(measure, period.year()), threshold, None);
+            let derived = derive(&year, &columns, period);
+            let withheld = count_withheld(&derived);
+            let grid: Vec<Vec<Cell>> = derived
+                .iter()
+                .map(|line| {
+                    line.iter()
+                        .map(|n| n.map_or(Cell::WITHHELD, |n| Cell::published(n as f64)))
+                        .collect()
+                })
+                .collect();
             (grid, withheld)
         }
         Formula::Share {
             numerator,
             denominator,
         } => {
-            let den_cells = counted.grid(denominator, &columns);
-            let den = publish(&den_cells, threshold, |_, _| false);
-            let den_full = secrecy::with_margins(&den_cells).unwrap_or_default();
-            let num_cells = counted.grid(numerator, &columns);
-            let num_full = secrecy::with_margins(&num_cells).unwrap_or_default();
-            // The complement (the denominator's events not in the numerator) is a count too:
-            // a numerator whose complement is under the threshold is withheld with it.
-            let num = publish(&num_cells, threshold, |r, c| {
-                let at = |g: &[Vec<u64>]| g.get(r).and_then(|l| l.get(c)).copied().unwrap_or(0);
-                let (n, d) = (at(&num_full), at(&den_full));
-                d > n && d - n < threshold
-            });
-            let withheld = num.primary + num.secondary + den.primary + den.secondary;
+            let den_months = counted.months(denominator, period.year());
+            let den = derive(&yearly(&den_months, threshold, None), &columns, period);
+            let num = derive(
+                &yearly(
+                    &counted.months(numerator, period.year()),
+                    threshold,
+                    Some((&den_months, numerator.is_about_statuses())),
+                ),
+                &columns,
+                period,
+            );
+            let withheld = count_withheld(&num) + count_withheld(&den);
             // A denominator published is at least the threshold: a share of nothing is
             // withheld like the zero it divides by.
             let grid = num
-                .grid
                 .iter()
-                .zip(&den.grid)
+                .zip(&den)
                 .map(|(n_line, d_line)| {
                     n_line
                         .iter()
                         .zip(d_line)
-                        .map(|(n, d)| secrecy::rate(*n, *d).map_or(Cell::WITHHELD, Cell::published))
+                        .map(|(n, d)| match d {
+                            Some(0) => Cell::UNDEFINED,
+                            _ => secrecy::rate(*n, *d).map_or(Cell::WITHHELD, Cell::published),
+                        })
                         .collect()
                 })
                 .collect();
@@ -359,7 +377,9 @@ pub fn table(
                     line.iter()
                         .map(|h| {
                             let n: u64 = h.values().sum();
-                            if n < threshold {
+                            if n == 0 {
+                                Cell::UNDEFINED
+                            } else if n < threshold {
                                 withheld += 1;
                                 Cell::WITHHELD
                             } else {
@@ -419,24 +439,83 @@ pub fn table(
     })
 }
 
-/// [`secrecy::publish`] with more primary cells (`also`, on the grid with margins); an empty
-/// table (no department) publishes nothing.
-fn publish(
+/// A year's counts published: the departments × its twelve months with their margins (each
+/// department's year, each month's region, the region's year), under secrecy. Every figure of
+/// any period of that year is read from this one grid (see [`derive`]), so that no two
+/// tables of the same year can be subtracted from each other to give a withheld count away.
+///
+/// A count from 1 to under the threshold is withheld; a zero describes nobody and is shown.
+/// With `denominator`, the cells are a share's numerators, and the complement (the
+/// denominator's events not in the numerator) is a count too: a numerator whose complement
+/// is under the threshold is withheld. When the share is about people's statuses
+/// (`strict`), a zero is withheld on either side: "none of the 25 hired holds a priority
+/// status", or "all of them do", would say something of each of them.
+fn yearly(
     cells: &[Vec<u64>],
     threshold: u64,
-    also: impl Fn(usize, usize) -> bool,
-) -> secrecy::Published {
-    secrecy::publish_with(cells, threshold, also).unwrap_or(secrecy::Published {
-        grid: Vec::new(),
-        primary: 0,
-        secondary: 0,
-    })
+    denominator: Option<(&[Vec<u64>], bool)>,
+) -> Vec<Vec<Option<u64>>> {
+    let den_full = denominator
+        .and_then(|(d, _)| secrecy::with_margins(d).ok())
+        .unwrap_or_default();
+    let strict = denominator.is_some_and(|(_, strict)| strict);
+    let small = |n: u64| n < threshold && (n > 0 || strict);
+    let secret = |r: usize, c: usize, n: u64| {
+        let complement = denominator.is_some() && {
+            let d = den_full.get(r).and_then(|l| l.get(c)).copied().unwrap_or(0);
+            d > 0 && small(d.saturating_sub(n))
+        };
+        small(n) || complement
+    };
+    secrecy::publish_with(cells, secret)
+        .map(|p| p.grid)
+        .unwrap_or_default()
 }
 
-fn map_grid<T: Copy>(grid: &[Vec<T>], f: impl Fn(T) -> Cell) -> Vec<Vec<Cell>> {
-    grid.iter()
-        .map(|line| line.iter().map(|v| f(*v)).collect())
+/// The figures of `columns` and of the whole `period` (the last column) for each line of a
+/// year's published grid: a whole year is the grid's margin; a shorter span is the sum of
+/// its months when every one of them is published, and withheld otherwise, so that it tells
+/// nothing the year's grid does not.
+fn derive(year: &[Vec<Option<u64>>], columns: &[Column], period: Period) -> Vec<Vec<Option<u64>>> {
+    let index = |month: &str| {
+        month
+            .get(5..7)
+            .and_then(|m| m.parse::<usize>().ok())
+            .and_then(|m| m.checked_sub(1))
+    };
+    let spans: Vec<Vec<usize>> = columns
+        .iter()
+        .map(|c| c.months.iter().filter_map(|m| index(m)).collect())
+        .chain(std::iter::once(
+            period
+                .months()
+                .iter()
+                .map(|&(_, m)| m.saturating_sub(1) as usize)
+                .collect(),
+        ))
+        .collect();
+    year.iter()
+        .map(|line| {
+            spans
+                .iter()
+                .map(|months| {
+                    if months.len() == 12 {
+                        return line.get(12).copied().flatten();
+                    }
+                    months.iter().try_fold(0u64, |sum, m| {
+                        line.get(*m)
+                            .copied()
+                            .flatten()
+                            .map(|n| sum.saturating_add(n))
+                    })
+                })
+                .collect()
+        })
         .collect()
+}
+
+fn count_withheld(grid: &[Vec<Option<u64>>]) -> usize {
+    grid.iter().flatten().filter(|n| n.is_none()).count()
 }
 
 /// The median of a histogram (the lower middle for an even count).
@@ -669,6 +748,138 @@ mod tests {
         );
     }
 
+    /// The rank of a set of equations (rows of coefficients), by Gaussian elimination.
+    fn rank(rows: &[Vec<f64>]) -> usize {
+        let mut m: Vec<Vec<f64>> = rows.to_vec();
+        let width = m.first().map_or(0, Vec::len);
+        let mut rank = 0;
+        for col in 0..width {
+            let Some(pivot) = (rank..m.len()).find(|&r| m[r][col].abs() > 1e-9) else {
+                continue;
+            };
+            m.swap(rank, pivot);
+            let p = m[rank].clone();
+            for (r, row) in m.iter_mut().enumerate() {
+                if r != rank && row[col].abs() > 1e-9 {
+                    let f = row[col] / p[col];
+                    for (x, y) in row.iter_mut().zip(&p) {
+                        *x -= f * y;
+                    }
+                }
+            }
+            rank += 1;
+        }
+        rank
+    }
+
+    /// Every table of a year read together (each month, quarter and the year, by every step
+    /// they allow, with every department's line and the region's): no count from 1 to 19
+    /// can be recomputed from all the figures they publish, by adding and subtracting.
+    #[test]
+    fn no_table_of_a_year_gives_a_withheld_count_away_with_the_others() {
+        use Measure::OffersPublished as M;
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |bound: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % bound
+        };
+        let departments = ["75", "93", "94"];
+        let mut checked = 0;
+        for _ in 0..60 {
+            let mut truth = vec![[0u64; 12]; departments.len()];
+            let mut rows = Vec::new();
+            for (d, code) in departments.iter().enumerate() {
+                for m in 0..12 {
+                    let n = match next(4) {
+                        0 => 0,
+                        1 => 1 + next(19),
+                        _ => 20 + next(120),
+                    };
+                    truth[d][m] = n;
+                    let month = format!("2026-{:02}", m + 1);
+                    rows.push((M, *code, month, 0, n));
+                }
+            }
+            let rows: Vec<(Measure, &str, &str, i64, u64)> = rows
+                .iter()
+                .map(|(m, d, month, days, n)| (*m, *d, month.as_str(), *days, *n))
+                .collect();
+            let c = counted(&rows);
+            let mut periods: Vec<(Period, Dimension)> = (1..=12)
+                .map(|month| (Period::Month { year: 2026, month }, Dimension::Month))
+                .collect();
+            for quarter in 1..=4 {
+                let q = Period::Quarter {
+                    year: 2026,
+                    quarter,
+                };
+                periods.push((q, Dimension::Month));
+                periods.push((q, Dimension::Quarter));
+            }
+            for step in [Dimension::Month, Dimension::Quarter, Dimension::Year] {
+                periods.push((Period::Year(2026), step));
+            }
+            // One unknown per department and month; one equation per published figure.
+            let unknowns = departments.len() * 12;
+            let mut equations: Vec<Vec<f64>> = Vec::new();
+            for (period, step) in periods {
+                let t = table(&c, indicator("offers_published"), period, step).unwrap();
+                for line in &t.lines {
+                    let lines: Vec<usize> = match departments.iter().position(|d| *d == line.key) {
+                        Some(d) => vec![d],
+                        None => (0..departments.len()).collect(),
+                    };
+                    let spans = t
+                        .columns
+                        .iter()
+                        .map(|col| col.months.clone())
+                        .zip(&line.cells)
+                        .chain(std::iter::once((
+                            period.months().into_iter().map(month_key).collect(),
+                            &line.total,
+                        )));
+                    for (months, cell) in spans {
+                        let Some(value) = cell.value else { continue };
+                        let mut equation = vec![0.0; unknowns];
+                        let mut sum = 0;
+                        for month in &months {
+                            let m: usize = month[5..7].parse::<usize>().unwrap() - 1;
+                            for &d in &lines {
+                                equation[d * 12 + m] = 1.0;
+                                sum += truth[d][m];
+                            }
+                        }
+                        assert_eq!(value, sum as f64, "published figures are the truth");
+                        assert!(sum == 0 || sum >= 20, "{} published {sum}", line.key);
+                        equations.push(equation);
+                    }
+                }
+            }
+            let base = rank(&equations);
+            for d in 0..departments.len() {
+                for m in 0..12 {
+                    if (1..20).contains(&truth[d][m]) {
+                        let mut with = equations.clone();
+                        let mut unit = vec![0.0; unknowns];
+                        unit[d * 12 + m] = 1.0;
+                        with.push(unit);
+                        assert_eq!(
+                            rank(&with),
+                            base + 1,
+                            "{} month {} recomputable: {truth:?}",
+                            departments[d],
+                            m + 1
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
+    }
+
     #[test]
     fn a_median_needs_twenty_events() {
         use Measure::DaysToHire as M;
@@ -680,8 +891,8 @@ mod tests {
         let t = table(&c, indicator("days_to_hire"), q1(), Dimension::Month).unwrap();
         assert_eq!(value(&t, "93", 1), Cell::published(10.0));
         assert_eq!(value(&t, "75", 1).state, CellState::Withheld);
-        // No hire at all is a count under twenty too.
-        assert_eq!(value(&t, "94", 1).state, CellState::Withheld);
+        // No hire at all: no median, and a zero describes nobody.
+        assert_eq!(value(&t, "94", 1).state, CellState::Undefined);
         // The region's 25 hires: 10 at 10 days, 10 at 30, 5 at 90; the 13th is at 30.
         assert_eq!(value(&t, REGION, 1), Cell::published(30.0));
         assert_eq!(value(&t, REGION, usize::MAX), Cell::published(30.0));
