@@ -19,6 +19,7 @@ pub use commands::exchange::{ExportArgs, ImportArgs};
 pub use commands::fair::FairCommand;
 pub use commands::geo::GeoCommand;
 pub use commands::reconversion::{ReconversionArgs, SchemesCommand};
+pub use commands::report::ReportArgs;
 pub use commands::rome::RomeCommand;
 pub use commands::serve::{AccountCommand, AuditCommand, DemoArgs, ServeArgs};
 pub use commands::simulate::SimulateArgs;
@@ -112,6 +113,12 @@ pub enum Command {
     /// The audit trail of every access to personal data
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The steering committee's report of a quarter as a spreadsheet (.xlsx) or CSV: every
+    /// indicator by department and month, compared with the quarter before and a year
+    /// before, counts under 20 withheld with whatever would give them away
+    ///
+    /// `passerelle report --quarter 2026-Q3 --out pilotage-2026-T3.xlsx`
+    Report(ReportArgs),
     /// Measure performance (the figures of BENCHMARKS.md); build with --release first
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -196,6 +203,9 @@ where
         ))??,
         Command::Audit(command) => {
             block_on(commands::serve::audit(command, cli.config.as_deref(), out))??
+        }
+        Command::Report(args) => {
+            block_on(commands::report::run(args, cli.config.as_deref(), out))??
         }
         Command::Bench(command) => commands::bench::run(command, cli.config.as_deref(), out)?,
     }

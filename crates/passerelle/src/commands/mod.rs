@@ -13,6 +13,7 @@ pub mod geo;
 pub mod migrate;
 pub mod peer;
 pub mod reconversion;
+pub mod report;
 pub mod rome;
 pub mod serve;
 pub mod simulate;

@@ -14,6 +14,7 @@ mod exchange;
 mod fair;
 mod geo;
 mod migrate;
+mod report;
 mod rome;
 mod service;
 mod simulate;
