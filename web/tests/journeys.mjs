@@ -714,6 +714,42 @@ async function steeringReadsTheTrainingPlans(browser) {
   });
 }
 
+/**
+ * The steering committee opens the quarterly report, changes the department, reads the map,
+ * downloads the spreadsheet and looks up a definition.
+ */
+async function steeringReadsTheQuarterlyReport(browser) {
+  return asRole(browser, "steering", "steering, quarterly report", async (page) => {
+    await page.waitForURL(/\/pilotage/);
+    await page.getByRole("link", { name: "Rapport trimestriel du comité" }).click();
+    await page.getByRole("heading", { name: /^Rapport du comité de pilotage — / , level: 1 }).waitFor();
+    for (const axis of ["Axe 1", "Axe 2", "Axe 3", "Axe 4"]) {
+      await page.getByRole("heading", { name: new RegExp(`^${axis} `), level: 2 }).waitFor();
+    }
+    assert.ok((await page.locator("svg .pa-map").count()) > 0, "the map is drawn");
+    await check(page, "rapport-trimestriel");
+    await page.getByLabel("Territoire").selectOption("93");
+    await page.getByRole("button", { name: "Afficher" }).click();
+    await page.waitForURL(/department=93/);
+    await page.getByText(/Chiffres de 93 — Seine-Saint-Denis/).waitFor();
+    await check(page, "rapport-trimestriel-93");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Télécharger le tableur (XLSX)" }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^passerelle-pilotage-\d{4}-Q\d-93\.xlsx$/);
+    const file = await download.path();
+    const bytes = fs.readFileSync(file);
+    assert.equal(bytes.subarray(0, 2).toString(), "PK", "the spreadsheet is a workbook");
+    await page.getByRole("link", { name: "Glossaire" }).first().click();
+    await page.getByRole("heading", { name: "Glossaire des indicateurs", level: 1 }).waitFor();
+    await check(page, "glossaire");
+    await page.locator("#filled_47_days").getByRole("link", { name: /voir par département/ }).click();
+    await page.getByRole("heading", { name: "Offres pourvues en 47 jours", level: 1 }).waitFor();
+    await check(page, "indicateur-pourvues-47-jours");
+  });
+}
+
 /** A partner keeps its services up to date: the overdue ones are flagged, and confirmed. */
 async function partnerReviewsItsServices(browser) {
   return asRole(browser, "partner", "partner", async (page) => {
@@ -814,6 +850,7 @@ try {
   await advisorFindsAPathAndProposesAPoei(browser);
   await recruiterTrainsThenHires(browser);
   await steeringReadsTheTrainingPlans(browser);
+  await steeringReadsTheQuarterlyReport(browser);
   await partnerReviewsItsServices(browser);
   await steeringAndAdmin(browser);
   fs.writeFileSync(path.join(shots, "pages.json"), JSON.stringify(checked, null, 2));

@@ -23,6 +23,9 @@ pub enum BenchCommand {
     Actions(super::bench_actions::ActionsBenchArgs),
     /// Duos on a loaded database: the mentors suggested for one job seeker
     Duos(super::bench_duos::DuosBenchArgs),
+    /// The steering committee's figures on a loaded database: every indicator by month over
+    /// a year, and the spreadsheet of a quarter
+    Steering(super::bench_steering::SteeringBenchArgs),
     /// Reconversion paths on a loaded database: one person's, then the whole region's
     Reconversion(super::bench_reconversion::ReconversionBenchArgs),
     /// The sourcing engine on a loaded database: build time, memory, shortlist latency, every
@@ -227,6 +230,9 @@ pub fn run(
         BenchCommand::Duos(args) => crate::block_on(super::bench_duos::run(args, config, out))?,
         BenchCommand::Reconversion(args) => {
             crate::block_on(super::bench_reconversion::run(args, config, out))?
+        }
+        BenchCommand::Steering(args) => {
+            crate::block_on(super::bench_steering::run(args, config, out))?
         }
         BenchCommand::Actions(args) => {
             crate::block_on(super::bench_actions::run(args, config, out))?

@@ -3,6 +3,7 @@ pub mod bench_actions;
 pub mod bench_duos;
 pub mod bench_engine;
 pub mod bench_reconversion;
+pub mod bench_steering;
 mod demo_duos;
 mod demo_plans;
 pub mod difficulty;

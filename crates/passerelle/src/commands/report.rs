@@ -147,6 +147,7 @@ fn plain(cell: service::indicators::tables::Cell, unit: model::indicators::Unit)
             model::indicators::Unit::Days => format!("{v:.0} days"),
         },
         (CellState::Withheld, _) => "secret".to_string(),
+        (CellState::QuarterOnly, _) => "by quarter".to_string(),
         _ => "-".to_string(),
     }
 }

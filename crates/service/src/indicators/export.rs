@@ -2,7 +2,8 @@
 //! summary sheet (the filters, the export's date, the sources' editions and every headline
 //! figure with its comparisons), one sheet per indicator (departments × time steps, the
 //! region's line last) and a "Définitions" sheet (the glossary); and the same figures as CSV,
-//! one line per figure. Withheld figures are written "secret", never as a number.
+//! one line per figure. Withheld figures are written "secret", never as a number; a
+//! department's month, published by quarter only, "par trimestre".
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
@@ -14,6 +15,7 @@ use model::indicators::{Axis, REGISTRY, Unit};
 fn word(cell: Cell) -> &'static str {
     match cell.state {
         CellState::Withheld => "secret",
+        CellState::QuarterOnly => "par trimestre",
         CellState::Undefined | CellState::Published => "",
     }
 }
@@ -283,6 +285,7 @@ pub fn csv(report: &Report) -> Result<Vec<u8>, csv::Error> {
                     CellState::Published => "published",
                     CellState::Withheld => "withheld",
                     CellState::Undefined => "undefined",
+                    CellState::QuarterOnly => "quarter_only",
                 };
                 out.write_record([
                     indicator.id,

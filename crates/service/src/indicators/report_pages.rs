@@ -46,6 +46,7 @@ pub fn shown(cell: Cell, unit: Unit) -> String {
             Unit::Days => format!("{} j", v.round() as i64),
         },
         (CellState::Withheld, _) => "secret".to_string(),
+        (CellState::QuarterOnly, _) => "par trim.".to_string(),
         _ => "—".to_string(),
     }
 }

@@ -21,6 +21,8 @@ pub enum CellState {
     Withheld,
     /// Nothing to show: no event at all in the period, a share of no event, a median of none.
     Undefined,
+    /// Published by quarter only: a department's month is not (see [`published_year`]).
+    QuarterOnly,
 }
 
 /// One figure of a table.
@@ -41,6 +43,11 @@ impl Cell {
 
     pub const WITHHELD: Cell = Cell {
         state: CellState::Withheld,
+        value: None,
+    };
+
+    pub const QUARTER_ONLY: Cell = Cell {
+        state: CellState::QuarterOnly,
         value: None,
     };
 
@@ -321,14 +328,18 @@ pub fn table(
     // zero describes nobody (see `yearly` for the shares of people's statuses).
     let (grid, withheld) = match indicator.formula {
         Formula::Count(measure) => {
-            let year = yearly(&counted.months(measure, period.year()), threshold, None);
+            let year = published_year(&counted.months(measure, period.year()), threshold, None);
             let derived = derive(&year, &columns, period);
             let withheld = count_withheld(&derived);
             let grid: Vec<Vec<Cell>> = derived
                 .iter()
                 .map(|line| {
                     line.iter()
-                        .map(|n| n.map_or(Cell::WITHHELD, |n| Cell::published(n as f64)))
+                        .map(|f| match f {
+                            Fig::Shown(n) => Cell::published(*n as f64),
+                            Fig::Secret => Cell::WITHHELD,
+                            Fig::ByQuarter => Cell::QUARTER_ONLY,
+                        })
                         .collect()
                 })
                 .collect();
@@ -339,9 +350,13 @@ pub fn table(
             denominator,
         } => {
             let den_months = counted.months(denominator, period.year());
-            let den = derive(&yearly(&den_months, threshold, None), &columns, period);
+            let den = derive(
+                &published_year(&den_months, threshold, None),
+                &columns,
+                period,
+            );
             let num = derive(
-                &yearly(
+                &published_year(
                     &counted.months(numerator, period.year()),
                     threshold,
                     Some((&den_months, numerator.is_about_statuses())),
@@ -350,8 +365,7 @@ pub fn table(
                 period,
             );
             let withheld = count_withheld(&num) + count_withheld(&den);
-            // A denominator published is at least the threshold: a share of nothing is
-            // withheld like the zero it divides by.
+            // A denominator published is at least the threshold, or zero: a share of nothing.
             let grid = num
                 .iter()
                 .zip(&den)
@@ -359,9 +373,12 @@ pub fn table(
                     n_line
                         .iter()
                         .zip(d_line)
-                        .map(|(n, d)| match d {
-                            Some(0) => Cell::UNDEFINED,
-                            _ => secrecy::rate(*n, *d).map_or(Cell::WITHHELD, Cell::published),
+                        .map(|(n, d)| match (n, d) {
+                            (_, Fig::Shown(0)) => Cell::UNDEFINED,
+                            (Fig::Shown(n), Fig::Shown(d)) => secrecy::rate(Some(*n), Some(*d))
+                                .map_or(Cell::UNDEFINED, Cell::published),
+                            (Fig::ByQuarter, _) | (_, Fig::ByQuarter) => Cell::QUARTER_ONLY,
+                            _ => Cell::WITHHELD,
                         })
                         .collect()
                 })
@@ -439,10 +456,22 @@ pub fn table(
     })
 }
 
-/// A year's counts published: the departments × its twelve months with their margins (each
-/// department's year, each month's region, the region's year), under secrecy. Every figure of
-/// any period of that year is read from this one grid (see [`derive`]), so that no two
-/// tables of the same year can be subtracted from each other to give a withheld count away.
+/// A figure of a table as published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fig {
+    Shown(u64),
+    Secret,
+    /// A department's month: published by quarter only.
+    ByQuarter,
+}
+
+/// A year's counts as published: one grid of departments × quarters with its margins (each
+/// department's year, each quarter's region, the region's year) under secrecy, and the
+/// region's months. Every figure of any period of that year is read from it (see
+/// [`derive`]), so that no two tables of the same year can be subtracted from each other to
+/// give a withheld count away: a department's month is not published (by quarter only), a
+/// region's month is, with a second month of its quarter withheld when one is, so that the
+/// quarter's total does not give it away (and one at least when the quarter is withheld).
 ///
 /// A count from 1 to under the threshold is withheld; a zero describes nobody and is shown.
 /// With `denominator`, the cells are a share's numerators, and the complement (the
@@ -450,33 +479,88 @@ pub fn table(
 /// is under the threshold is withheld. When the share is about people's statuses
 /// (`strict`), a zero is withheld on either side: "none of the 25 hired holds a priority
 /// status", or "all of them do", would say something of each of them.
-fn yearly(
-    cells: &[Vec<u64>],
+struct PublishedYear {
+    /// (departments + 1) × (4 quarters + the year).
+    grid: Vec<Vec<Option<u64>>>,
+    months: [Option<u64>; 12],
+}
+
+fn quarters(months: &[Vec<u64>]) -> Vec<Vec<u64>> {
+    months
+        .iter()
+        .map(|line| line.chunks(3).map(|q| q.iter().sum()).collect())
+        .collect()
+}
+
+fn region_months(months: &[Vec<u64>]) -> [u64; 12] {
+    let mut out = [0u64; 12];
+    for line in months {
+        for (total, n) in out.iter_mut().zip(line) {
+            *total = total.saturating_add(*n);
+        }
+    }
+    out
+}
+
+fn published_year(
+    months: &[Vec<u64>],
     threshold: u64,
     denominator: Option<(&[Vec<u64>], bool)>,
-) -> Vec<Vec<Option<u64>>> {
-    let den_full = denominator
-        .and_then(|(d, _)| secrecy::with_margins(d).ok())
-        .unwrap_or_default();
+) -> PublishedYear {
     let strict = denominator.is_some_and(|(_, strict)| strict);
     let small = |n: u64| n < threshold && (n > 0 || strict);
-    let secret = |r: usize, c: usize, n: u64| {
-        let complement = denominator.is_some() && {
-            let d = den_full.get(r).and_then(|l| l.get(c)).copied().unwrap_or(0);
-            d > 0 && small(d.saturating_sub(n))
-        };
-        small(n) || complement
+    let complement_small =
+        |n: u64, d: Option<u64>| d.is_some_and(|d| d > 0 && small(d.saturating_sub(n)));
+    let den_grid = denominator
+        .and_then(|(d, _)| secrecy::with_margins(&quarters(d)).ok())
+        .unwrap_or_default();
+    let den_at =
+        |r: usize, c: usize| denominator.and(den_grid.get(r).and_then(|l| l.get(c)).copied());
+    let grid = secrecy::publish_with(&quarters(months), |r, c, n| {
+        small(n) || complement_small(n, den_at(r, c))
+    })
+    .map(|p| p.grid)
+    .unwrap_or_default();
+    let region = region_months(months);
+    let den_region = denominator.map(|(d, _)| region_months(d));
+    let mut hidden = [false; 12];
+    for (m, n) in region.iter().enumerate() {
+        let d = den_region.and_then(|d| d.get(m).copied());
+        hidden[m] = small(*n) || complement_small(*n, d);
+    }
+    let quarter_published = |q: usize| {
+        grid.last()
+            .and_then(|l| l.get(q))
+            .copied()
+            .flatten()
+            .is_some()
     };
-    secrecy::publish_with(cells, secret)
-        .map(|p| p.grid)
-        .unwrap_or_default()
+    for q in 0..4 {
+        let span = 3 * q..3 * q + 3;
+        let withheld = span.clone().filter(|m| hidden[*m]).count();
+        let needs_more = if quarter_published(q) {
+            withheld == 1
+        } else {
+            withheld == 0
+        };
+        // With no department in the table, there is no quarter to protect.
+        if needs_more && !grid.is_empty() {
+            if let Some(m) = span.filter(|m| !hidden[*m]).min_by_key(|m| region[*m]) {
+                hidden[m] = true;
+            }
+        }
+    }
+    let mut out = [None; 12];
+    for (m, slot) in out.iter_mut().enumerate() {
+        *slot = (!hidden[m]).then_some(region[m]);
+    }
+    PublishedYear { grid, months: out }
 }
 
 /// The figures of `columns` and of the whole `period` (the last column) for each line of a
-/// year's published grid: a whole year is the grid's margin; a shorter span is the sum of
-/// its months when every one of them is published, and withheld otherwise, so that it tells
-/// nothing the year's grid does not.
-fn derive(year: &[Vec<Option<u64>>], columns: &[Column], period: Period) -> Vec<Vec<Option<u64>>> {
+/// year as published: a quarter or the year from the grid; a month from the region's
+/// months for the region's line, and by quarter only for a department's.
+fn derive(year: &PublishedYear, columns: &[Column], period: Period) -> Vec<Vec<Fig>> {
     let index = |month: &str| {
         month
             .get(5..7)
@@ -494,28 +578,33 @@ fn derive(year: &[Vec<Option<u64>>], columns: &[Column], period: Period) -> Vec<
                 .collect(),
         ))
         .collect();
-    year.iter()
+    let lines = year.grid.len();
+    let shown = |n: Option<u64>| n.map_or(Fig::Secret, Fig::Shown);
+    (0..lines)
         .map(|line| {
+            let region = line + 1 == lines;
+            let at = |c: usize| {
+                year.grid
+                    .get(line)
+                    .and_then(|l| l.get(c))
+                    .copied()
+                    .flatten()
+            };
             spans
                 .iter()
-                .map(|months| {
-                    if months.len() == 12 {
-                        return line.get(12).copied().flatten();
-                    }
-                    months.iter().try_fold(0u64, |sum, m| {
-                        line.get(*m)
-                            .copied()
-                            .flatten()
-                            .map(|n| sum.saturating_add(n))
-                    })
+                .map(|months| match months.as_slice() {
+                    all if all.len() == 12 => shown(at(4)),
+                    [a, b, c] if a % 3 == 0 && *b == a + 1 && *c == a + 2 => shown(at(a / 3)),
+                    [m] if region => shown(year.months.get(*m).copied().flatten()),
+                    _ => Fig::ByQuarter,
                 })
                 .collect()
         })
         .collect()
 }
 
-fn count_withheld(grid: &[Vec<Option<u64>>]) -> usize {
-    grid.iter().flatten().filter(|n| n.is_none()).count()
+fn count_withheld(grid: &[Vec<Fig>]) -> usize {
+    grid.iter().flatten().filter(|f| **f == Fig::Secret).count()
 }
 
 /// The median of a histogram (the lower middle for an even count).
@@ -665,46 +754,47 @@ mod tests {
         use Measure::OffersPublished as M;
         let c = counted(&[
             (M, "75", "2026-01", 0, 5),
-            (M, "75", "2026-02", 0, 30),
-            (M, "75", "2026-03", 0, 30),
+            (M, "75", "2026-04", 0, 30),
+            (M, "75", "2026-07", 0, 30),
             (M, "93", "2026-01", 0, 30),
             (M, "93", "2026-02", 0, 25),
             (M, "93", "2026-03", 0, 40),
+            (M, "93", "2026-04", 0, 40),
             (M, "94", "2026-01", 0, 22),
-            (M, "94", "2026-02", 0, 21),
-            (M, "94", "2026-03", 0, 23),
+            (M, "94", "2026-05", 0, 21),
+            (M, "94", "2026-08", 0, 23),
         ]);
-        let t = table(&c, indicator("offers_published"), q1(), Dimension::Month).unwrap();
+        let year = Period::Year(2026);
+        let t = table(&c, indicator("offers_published"), year, Dimension::Quarter).unwrap();
         assert!(!t.empty);
-        assert_eq!(value(&t, "75", 0).state, CellState::Withheld);
-        // Row 75 and column January each hide a second figure, or the 5 is a subtraction.
-        let hidden_in_row = t
-            .line(Some("75"))
-            .unwrap()
-            .cells
-            .iter()
-            .chain([&t.line(Some("75")).unwrap().total])
-            .filter(|c| c.state == CellState::Withheld)
-            .count();
-        let hidden_in_column = t
-            .lines
-            .iter()
-            .filter(|l| l.cells[0].state == CellState::Withheld)
-            .count();
-        assert!(
-            hidden_in_row >= 2 && hidden_in_column >= 2,
-            "{hidden_in_row} {hidden_in_column}"
-        );
-        for line in &t.lines {
-            for cell in line.cells.iter().chain([&line.total]) {
-                if let Some(v) = cell.value {
-                    assert!(v >= 20.0, "{} published {v}", line.key);
-                }
-            }
-        }
-        assert_eq!(value(&t, REGION, usize::MAX), Cell::published(226.0));
-        assert_eq!(value(&t, "93", 2), Cell::published(40.0));
+        // The 5 of Paris in the first quarter; then, so that neither its row nor its column
+        // gives it away, the cheapest rectangle: Paris's and Val-de-Marne's fourth quarters
+        // (zeros: they hide nobody) and Val-de-Marne's first (22, fewer than
+        // Seine-Saint-Denis's 95).
+        let states = |line: &str| -> Vec<CellState> {
+            t.line(Some(line).filter(|l| *l != REGION))
+                .unwrap()
+                .cells
+                .iter()
+                .map(|c| c.state)
+                .collect()
+        };
+        use CellState::{Published as P, Withheld as W};
+        assert_eq!(states("75"), [W, P, P, W]);
+        assert_eq!(states("93"), [P, P, P, P]);
+        assert_eq!(states("94"), [W, P, P, W]);
+        assert_eq!(states(REGION), [P, P, P, P]);
+        assert_eq!(value(&t, REGION, 0), Cell::published(122.0));
+        assert_eq!(value(&t, "75", usize::MAX), Cell::published(65.0));
         assert_eq!(t.withheld, 4);
+        // By month, a department's figures are published by quarter only; the region's
+        // months are, and the quarter's totals are the grid's.
+        let q1 = table(&c, indicator("offers_published"), q1(), Dimension::Month).unwrap();
+        assert_eq!(value(&q1, "93", 0).state, CellState::QuarterOnly);
+        assert_eq!(value(&q1, "93", usize::MAX), Cell::published(95.0));
+        assert_eq!(value(&q1, "75", usize::MAX).state, CellState::Withheld);
+        assert_eq!(value(&q1, REGION, 0), Cell::published(57.0));
+        assert_eq!(value(&q1, REGION, usize::MAX), Cell::published(122.0));
     }
 
     #[test]
@@ -773,8 +863,9 @@ mod tests {
     }
 
     /// Every table of a year read together (each month, quarter and the year, by every step
-    /// they allow, with every department's line and the region's): no count from 1 to 19
-    /// can be recomputed from all the figures they publish, by adding and subtracting.
+    /// they allow, with every department's line and the region's): no count from 1 to 19 —
+    /// of a department or the region, a month, a quarter or the year — can be recomputed
+    /// from all the figures they publish, by adding and subtracting.
     #[test]
     fn no_table_of_a_year_gives_a_withheld_count_away_with_the_others() {
         use Measure::OffersPublished as M;
@@ -824,6 +915,18 @@ mod tests {
             // One unknown per department and month; one equation per published figure.
             let unknowns = departments.len() * 12;
             let mut equations: Vec<Vec<f64>> = Vec::new();
+            let equation = |lines: &[usize], months: &[usize]| {
+                let mut e = vec![0.0; unknowns];
+                let mut sum = 0;
+                for &d in lines {
+                    for &m in months {
+                        e[d * 12 + m] = 1.0;
+                        sum += truth[d][m];
+                    }
+                }
+                (e, sum)
+            };
+            let month_of = |key: &str| key[5..7].parse::<usize>().unwrap() - 1;
             for (period, step) in periods {
                 let t = table(&c, indicator("offers_published"), period, step).unwrap();
                 for line in &t.lines {
@@ -834,46 +937,50 @@ mod tests {
                     let spans = t
                         .columns
                         .iter()
-                        .map(|col| col.months.clone())
+                        .map(|col| col.months.iter().map(|m| month_of(m)).collect::<Vec<_>>())
                         .zip(&line.cells)
                         .chain(std::iter::once((
-                            period.months().into_iter().map(month_key).collect(),
+                            period
+                                .months()
+                                .into_iter()
+                                .map(|(_, m)| m as usize - 1)
+                                .collect(),
                             &line.total,
                         )));
                     for (months, cell) in spans {
                         let Some(value) = cell.value else { continue };
-                        let mut equation = vec![0.0; unknowns];
-                        let mut sum = 0;
-                        for month in &months {
-                            let m: usize = month[5..7].parse::<usize>().unwrap() - 1;
-                            for &d in &lines {
-                                equation[d * 12 + m] = 1.0;
-                                sum += truth[d][m];
-                            }
-                        }
+                        let (e, sum) = equation(&lines, &months);
                         assert_eq!(value, sum as f64, "published figures are the truth");
                         assert!(sum == 0 || sum >= 20, "{} published {sum}", line.key);
-                        equations.push(equation);
+                        equations.push(e);
                     }
                 }
             }
+            // Every count a table could show (a department's or the region's month, quarter
+            // or year) that is from 1 to 19 cannot be recomputed from all of them together.
             let base = rank(&equations);
-            for d in 0..departments.len() {
+            let all: Vec<usize> = (0..departments.len()).collect();
+            let mut figures: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+            for lines in (0..departments.len()).map(|d| vec![d]).chain([all.clone()]) {
                 for m in 0..12 {
-                    if (1..20).contains(&truth[d][m]) {
-                        let mut with = equations.clone();
-                        let mut unit = vec![0.0; unknowns];
-                        unit[d * 12 + m] = 1.0;
-                        with.push(unit);
-                        assert_eq!(
-                            rank(&with),
-                            base + 1,
-                            "{} month {} recomputable: {truth:?}",
-                            departments[d],
-                            m + 1
-                        );
-                        checked += 1;
-                    }
+                    figures.push((lines.clone(), vec![m]));
+                }
+                for q in 0..4 {
+                    figures.push((lines.clone(), (3 * q..3 * q + 3).collect()));
+                }
+                figures.push((lines.clone(), (0..12).collect()));
+            }
+            for (lines, months) in figures {
+                let (e, sum) = equation(&lines, &months);
+                if (1..20).contains(&sum) {
+                    let mut with = equations.clone();
+                    with.push(e);
+                    assert_eq!(
+                        rank(&with),
+                        base + 1,
+                        "{lines:?} {months:?} = {sum} recomputable: {truth:?}"
+                    );
+                    checked += 1;
                 }
             }
         }
