@@ -523,11 +523,14 @@ fn published_year(
     .unwrap_or_default();
     let region = region_months(months);
     let den_region = denominator.map(|(d, _)| region_months(d));
-    let mut hidden = [false; 12];
-    for (m, n) in region.iter().enumerate() {
-        let d = den_region.and_then(|d| d.get(m).copied());
-        hidden[m] = small(*n) || complement_small(*n, d);
-    }
+    let hidden: Vec<bool> = region
+        .iter()
+        .enumerate()
+        .map(|(m, n)| {
+            let d = den_region.and_then(|d| d.get(m).copied());
+            small(*n) || complement_small(*n, d)
+        })
+        .collect();
     let quarter_published = |q: usize| {
         grid.last()
             .and_then(|l| l.get(q))
@@ -535,9 +538,15 @@ fn published_year(
             .flatten()
             .is_some()
     };
-    for q in 0..4 {
-        let span = 3 * q..3 * q + 3;
-        let withheld = span.clone().filter(|m| hidden[*m]).count();
+    let mut out = [None; 12];
+    for (q, ((chunk, hidden), out)) in region
+        .chunks(3)
+        .zip(hidden.chunks(3))
+        .zip(out.chunks_mut(3))
+        .enumerate()
+    {
+        let mut hidden = hidden.to_vec();
+        let withheld = hidden.iter().filter(|h| **h).count();
         let needs_more = if quarter_published(q) {
             withheld == 1
         } else {
@@ -545,14 +554,20 @@ fn published_year(
         };
         // With no department in the table, there is no quarter to protect.
         if needs_more && !grid.is_empty() {
-            if let Some(m) = span.filter(|m| !hidden[*m]).min_by_key(|m| region[*m]) {
-                hidden[m] = true;
+            let smallest = chunk
+                .iter()
+                .zip(&hidden)
+                .enumerate()
+                .filter(|(_, (_, h))| !**h)
+                .min_by_key(|(_, (n, _))| **n)
+                .map(|(i, _)| i);
+            if let Some(slot) = smallest.and_then(|i| hidden.get_mut(i)) {
+                *slot = true;
             }
         }
-    }
-    let mut out = [None; 12];
-    for (m, slot) in out.iter_mut().enumerate() {
-        *slot = (!hidden[m]).then_some(region[m]);
+        for ((slot, n), h) in out.iter_mut().zip(chunk).zip(&hidden) {
+            *slot = (!h).then_some(*n);
+        }
     }
     PublishedYear { grid, months: out }
 }
@@ -867,6 +882,7 @@ mod tests {
     /// of a department or the region, a month, a quarter or the year — can be recomputed
     /// from all the figures they publish, by adding and subtracting.
     #[test]
+    #[allow(clippy::needless_range_loop)]
     fn no_table_of_a_year_gives_a_withheld_count_away_with_the_others() {
         use Measure::OffersPublished as M;
         let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
