@@ -76,6 +76,17 @@ pub fn change(current: Cell, before: Cell, unit: Unit) -> String {
     }
 }
 
+/// A column's key as an axis shows it: `07/26` for a month, `T3 26` for a quarter.
+fn short_label(key: &str) -> String {
+    match (key.get(2..4), key.get(5..)) {
+        (Some(year), Some(month)) if month.len() == 2 => format!("{month}/{year}"),
+        (Some(year), Some(quarter)) if quarter.starts_with('Q') => {
+            format!("T{} {year}", quarter.trim_start_matches('Q'))
+        }
+        _ => key.to_string(),
+    }
+}
+
 /// An integer with French thousands separators (narrow no-break spaces).
 fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -628,6 +639,16 @@ pub async fn indicator_page(
         let last = tables::default_quarter(state.now().date_naive());
         asked.period = Some(Period::Year(last.start().year()).to_string());
     }
+    if asked.by.as_deref().is_none_or(str::is_empty)
+        && asked
+            .period
+            .as_deref()
+            .and_then(|p| Period::parse(p).ok())
+            .is_some_and(|p| matches!(p, Period::Year(_)))
+    {
+        // A department's figures are published by quarter: a year is read by quarter.
+        asked.by = Some("quarter".to_string());
+    }
     let result = steering_api::indicator_table(
         State(state.clone()),
         principal.clone(),
@@ -731,7 +752,7 @@ pub async fn indicator_page(
                 x: 60.0 + i as f64 * 560.0 / n + (560.0 / n - bar_width) / 2.0,
                 y: 200.0 - height,
                 height,
-                label: column.key.clone(),
+                label: short_label(&column.key),
                 value: shown(cell, unit),
                 withheld: cell.state == CellState::Withheld,
             }
