@@ -16,6 +16,7 @@ pub mod indicators;
 mod meetings;
 pub mod policy;
 pub mod portfolio;
+mod referrals;
 pub mod schemes;
 pub mod secrecy;
 mod tension;
@@ -41,7 +42,8 @@ pub use gatherings::{
     Attendance, Gathering, GatheringRegistration, Modality, NewGathering, NewMessage,
     OutboxMessage, Participant, Seat, Seated,
 };
-pub use meetings::{Meeting, NewMeeting};
+pub use meetings::{Meeting, NewMeeting, PastMeeting, PastRegistration};
+pub use referrals::{PastMove, PastReferral};
 pub use tension::{LocalQuery, OfferGroup, SeekerGroup, SeekerSet};
 
 use std::collections::BTreeMap;

@@ -36,3 +36,29 @@ pub struct Meeting {
     pub invited: Vec<i64>,
     pub created_at: DateTime<Utc>,
 }
+
+/// A joint meeting of the past written whole (the simulated region's year of meetings): the
+/// meeting, the structures invited, when it was created, when its attendance was closed (once
+/// it was over), and its registrations in the order they came.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PastMeeting {
+    pub meeting: NewMeeting,
+    pub invited: Vec<i64>,
+    pub created_at: DateTime<Utc>,
+    pub attendance_closed_at: Option<DateTime<Utc>>,
+    pub registrations: Vec<PastRegistration>,
+}
+
+/// A registration of the past for a gathering: who, through which structure, in which
+/// modality, where it stands now (a seat, the waiting list, given up) and, for a seat once the
+/// gathering is over, whether they came; when it was made, and its last change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PastRegistration {
+    pub participant: crate::Participant,
+    pub structure_id: i64,
+    pub modality: crate::Modality,
+    pub seat: crate::Seat,
+    pub attendance: Option<crate::Attendance>,
+    pub registered_at: DateTime<Utc>,
+    pub changed_at: DateTime<Utc>,
+}

@@ -18,8 +18,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use model::{
-    ActionKind, ActionState, Attendance, ContractType, InvitationState, Modality, NewAction,
-    NewGathering, NewInvitation, NewOutcome, OutcomeKind, PastAction, PastInvitation, PublicTag,
+    ActionKind, ActionState, Attendance, Consent, ContractType, InvitationState, Modality,
+    NewAction, NewGathering, NewInvitation, NewOutcome, OfferStatus, OutcomeKind, PastAction,
+    PastInvitation, PriorityStatus, PublicTag,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -102,15 +103,26 @@ pub struct OpenOffer {
     pub published_at: DateTime<Utc>,
     /// When it closed, or none while it is open.
     pub closed_at: Option<DateTime<Utc>>,
+    /// The department of its workplace.
+    pub department: String,
+    pub positions: u16,
+    /// Open, or how it ended.
+    pub status: OfferStatus,
 }
 
-/// A consenting active job seeker: their agency, department and sought occupations.
+/// A consenting active job seeker: their agency, department and sought occupations, the
+/// priority statuses they hold and their consent.
 #[derive(Debug, Clone)]
 pub struct Candidate {
     pub id: i64,
     pub agency: i64,
     pub department: String,
     pub romes: Vec<String>,
+    /// Held, disclosed or not.
+    pub priorities: Vec<PriorityStatus>,
+    pub consent: Consent,
+    /// The day they registered as a job seeker.
+    pub registered_on: NaiveDate,
 }
 
 /// What the plan is drawn from.

@@ -12,6 +12,7 @@ mod figures;
 pub mod outcomes;
 mod people;
 mod places;
+pub mod referrals;
 mod services;
 mod summary;
 pub mod training_plans;

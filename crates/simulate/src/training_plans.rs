@@ -702,6 +702,12 @@ mod tests {
                 agency: (i % 8 * 6) as i64,
                 department: DEPARTMENTS[i % 8].to_string(),
                 romes: (0..1 + i % 3 / 2).map(|_| rome()).collect(),
+                priorities: Vec::new(),
+                consent: model::Consent {
+                    given_at: now() - days(400),
+                    scope: model::ConsentScope::AllAgencies,
+                },
+                registered_on: (now() - days(400)).date_naive(),
             });
             let candidates: Vec<Candidate> = candidates.collect();
             let offers = (1..=60_000).map(|id| {
@@ -715,6 +721,13 @@ mod tests {
                     title: "Poste (H/F)".to_string(),
                     published_at,
                     closed_at,
+                    department: String::new(),
+                    positions: 1,
+                    status: if closed_at.is_some() {
+                        model::OfferStatus::Filled
+                    } else {
+                        model::OfferStatus::Open
+                    },
                 }
             });
             let config = crate::Config::new("11", 0.3, 7, now().date_naive()).unwrap();

@@ -153,6 +153,79 @@ both_backends! {
             })
         }
 
+        /// Writes a gathering inside `tx`, its attendance closed at `closed` (a gathering of
+        /// the past), and answers its id.
+        pub(crate) async fn insert_gathering(
+            tx: &mut sqlx::Transaction<'_, Db>,
+            gathering: &NewGathering,
+            closed: Option<DateTime<Utc>>,
+        ) -> Result<i64> {
+            Ok(sqlx::query_scalar(
+                "INSERT INTO gatherings (starts_at, ends_at, capacity_on_site, capacity_remote, \
+                 attendance_closed_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(gathering.starts_at)
+            .bind(gathering.ends_at)
+            .bind(i64::from(gathering.capacity_on_site))
+            .bind(i64::from(gathering.capacity_remote))
+            .bind(closed)
+            .fetch_one(&mut **tx)
+            .await?)
+        }
+
+        /// Writes the registrations of the past of a gathering inside `tx`, in one bulk
+        /// write, their positions in the order given.
+        pub(crate) async fn insert_past_registrations(
+            tx: &mut sqlx::Transaction<'_, Db>,
+            gathering_id: i64,
+            registrations: &[PastRegistration],
+        ) -> Result<()> {
+            use crate::bulk::Value;
+            if registrations.is_empty() {
+                return Ok(());
+            }
+            let rows: Vec<Vec<Value<'_>>> = registrations
+                .iter()
+                .zip(1i64..)
+                .map(|(r, position)| {
+                    let (user, person) = match r.participant {
+                        Participant::User(id) => (Some(id), None),
+                        Participant::JobSeeker(id) => (None, Some(id)),
+                    };
+                    vec![
+                        Value::Int(Some(gathering_id)),
+                        Value::Int(user),
+                        Value::Int(person),
+                        Value::Int(Some(r.structure_id)),
+                        Value::Text(Some(r.modality.as_str())),
+                        Value::Text(Some(r.seat.as_str())),
+                        Value::Text(r.attendance.map(Attendance::as_str)),
+                        Value::Time(Some(r.registered_at)),
+                        Value::Int(Some(position)),
+                        Value::Time(Some(r.changed_at)),
+                    ]
+                })
+                .collect();
+            This::insert_rows(
+                tx,
+                "gathering_registrations",
+                &[
+                    "gathering_id",
+                    "user_id",
+                    "job_seeker_id",
+                    "structure_id",
+                    "modality",
+                    "seat",
+                    "attendance",
+                    "registered_at",
+                    "position",
+                    "changed_at",
+                ],
+                &rows,
+            )
+            .await
+        }
+
         fn message_of(row: &Row) -> Result<OutboxMessage> {
             let attempts: i64 = row.try_get("attempts")?;
             Ok(OutboxMessage {

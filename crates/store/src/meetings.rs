@@ -7,6 +7,7 @@ use sqlx::Row as _;
 
 use crate::Result;
 use crate::backend::both_backends;
+use crate::bulk::Value;
 use model::*;
 
 /// Joint meetings. Their registrations and attendance are their gathering's
@@ -28,6 +29,12 @@ pub trait Meetings: Send + Sync {
 
     /// The meeting a gathering is for, if it is one's.
     async fn meeting_of_gathering(&self, gathering_id: i64) -> Result<Option<Meeting>>;
+
+    /// Writes joint meetings of the past whole (the simulated region's year), each in one
+    /// transaction: the meeting and its gathering (its attendance closed when it was), the
+    /// structures invited, and the registrations in the order they came with their seats
+    /// and attendance, through the gatherings' bulk write. Their ids, in order.
+    async fn record_past_meetings(&self, meetings: &[PastMeeting]) -> Result<Vec<i64>>;
 }
 
 /// The columns of a meeting with its gathering's, for both backends' reads.
@@ -38,6 +45,52 @@ const MEETING_SELECT: &str = "SELECT m.id, m.organiser_structure_id, m.theme, m.
 
 both_backends! {
     impl This {
+        /// Writes a meeting, its gathering and its invitations inside `tx`: its gathering's
+        /// id, its id and the structures invited (sorted, once each).
+        async fn insert_meeting(
+            tx: &mut sqlx::Transaction<'_, Db>,
+            meeting: &NewMeeting,
+            invited: &[i64],
+            closed: Option<DateTime<Utc>>,
+            now: DateTime<Utc>,
+        ) -> Result<(i64, i64, Vec<i64>)> {
+            let gathering = NewGathering {
+                starts_at: meeting.starts_at,
+                ends_at: meeting.ends_at,
+                capacity_on_site: meeting.capacity_on_site,
+                capacity_remote: meeting.capacity_remote,
+            };
+            let gathering_id = This::insert_gathering(tx, &gathering, closed).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO meetings (organiser_structure_id, theme, starts_at, place, \
+                 online_link, territory, created_by_user_id, created_at, gathering_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(meeting.organiser)
+            .bind(&meeting.theme)
+            .bind(meeting.starts_at)
+            .bind(&meeting.place)
+            .bind(&meeting.online_link)
+            .bind(&meeting.territory)
+            .bind(meeting.created_by)
+            .bind(now)
+            .bind(gathering_id)
+            .fetch_one(&mut **tx)
+            .await?;
+            let mut invited = invited.to_vec();
+            invited.sort_unstable();
+            invited.dedup();
+            let rows: Vec<Vec<Value<'_>>> = invited
+                .iter()
+                .map(|s| vec![Value::Int(Some(id)), Value::Int(Some(*s))])
+                .collect();
+            if !rows.is_empty() {
+                This::insert_rows(tx, "meeting_invitations", &["meeting_id", "structure_id"], &rows)
+                    .await?;
+            }
+            Ok((gathering_id, id, invited))
+        }
+
         /// A meeting from its row, with its invitations.
         async fn meeting_of_row(&self, row: &Row) -> Result<Meeting> {
             let id: i64 = row.try_get("id")?;
@@ -89,44 +142,8 @@ both_backends! {
             now: DateTime<Utc>,
         ) -> Result<Meeting> {
             let mut tx = self.begin_write().await?;
-            let gathering_id: i64 = sqlx::query_scalar(
-                "INSERT INTO gatherings (starts_at, ends_at, capacity_on_site, capacity_remote) \
-                 VALUES ($1, $2, $3, $4) RETURNING id",
-            )
-            .bind(meeting.starts_at)
-            .bind(meeting.ends_at)
-            .bind(i64::from(meeting.capacity_on_site))
-            .bind(i64::from(meeting.capacity_remote))
-            .fetch_one(&mut *tx)
-            .await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO meetings (organiser_structure_id, theme, starts_at, place, online_link, \
-                 territory, created_by_user_id, created_at, gathering_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-            )
-            .bind(meeting.organiser)
-            .bind(&meeting.theme)
-            .bind(meeting.starts_at)
-            .bind(&meeting.place)
-            .bind(&meeting.online_link)
-            .bind(&meeting.territory)
-            .bind(meeting.created_by)
-            .bind(now)
-            .bind(gathering_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let mut invited = invited.to_vec();
-            invited.sort_unstable();
-            invited.dedup();
-            for structure in &invited {
-                sqlx::query(
-                    "INSERT INTO meeting_invitations (meeting_id, structure_id) VALUES ($1, $2)",
-                )
-                .bind(id)
-                .bind(structure)
-                .execute(&mut *tx)
-                .await?;
-            }
+            let (gathering_id, id, invited) =
+                This::insert_meeting(&mut tx, meeting, invited, None, now).await?;
             tx.commit().await?;
             Ok(Meeting {
                 id,
@@ -157,6 +174,26 @@ both_backends! {
 
         async fn meeting_of_gathering(&self, gathering_id: i64) -> Result<Option<Meeting>> {
             self.meeting_where("m.gathering_id", gathering_id).await
+        }
+
+        async fn record_past_meetings(&self, meetings: &[PastMeeting]) -> Result<Vec<i64>> {
+            let mut ids = Vec::with_capacity(meetings.len());
+            for past in meetings {
+                let mut tx = self.begin_write().await?;
+                let (gathering_id, id, _) = This::insert_meeting(
+                    &mut tx,
+                    &past.meeting,
+                    &past.invited,
+                    past.attendance_closed_at,
+                    past.created_at,
+                )
+                .await?;
+                This::insert_past_registrations(&mut tx, gathering_id, &past.registrations)
+                    .await?;
+                tx.commit().await?;
+                ids.push(id);
+            }
+            Ok(ids)
         }
     }
 }

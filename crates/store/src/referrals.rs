@@ -2,11 +2,14 @@
 //! logged and audited in the same transaction. Which moves are allowed is the workflow's
 //! business (`model::workflow`), not the store's.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row as _;
 
 use crate::backend::both_backends;
+use crate::bulk::Value;
 use crate::common::*;
 use crate::{Result, StoreError};
 use model::*;
@@ -51,6 +54,75 @@ pub trait Referrals: Send + Sync {
 
     /// The transitions of a referral, oldest first.
     async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>>;
+
+    /// Writes referrals of the past whole (the simulated region's year of sourcing), in one
+    /// transaction and two bulk writes: each referral in the state of its last move, changed
+    /// on that move's day, and its log as the moves would have written it one by one (the
+    /// proposal, then every move with its day and note). Refused whole if one of them could
+    /// not have happened (`PastReferral::problem`) or its person was already proposed for
+    /// its offer. Their ids, in order.
+    async fn record_past_referrals(&self, referrals: &[PastReferral]) -> Result<Vec<i64>>;
+}
+
+/// The columns of `referrals` a bulk write fills.
+const PAST_REFERRAL_COLUMNS: [&str; 8] = [
+    "job_seeker_id",
+    "offer_id",
+    "state",
+    "proposed_by_user_id",
+    "hire_starts_on",
+    "not_hired_reason",
+    "created_at",
+    "updated_at",
+];
+
+/// The columns of `referral_transitions` a bulk write fills.
+const TRANSITION_COLUMNS: [&str; 6] = [
+    "referral_id",
+    "from_state",
+    "to_state",
+    "by_user_id",
+    "note",
+    "at",
+];
+
+/// A past referral's row of `referrals`.
+fn past_referral_row(r: &PastReferral) -> Vec<Value<'_>> {
+    vec![
+        Value::Int(Some(r.job_seeker_id)),
+        Value::Int(Some(r.offer_id)),
+        Value::Text(Some(r.state().as_str())),
+        Value::Int(r.proposed_by),
+        Value::Date(r.hire_starts_on()),
+        Value::Text(r.not_hired_reason()),
+        Value::Time(Some(r.proposed_at)),
+        Value::Time(Some(r.updated_at())),
+    ]
+}
+
+/// A past referral's log: its proposal, then each move from the state before it.
+fn past_log_rows(id: i64, r: &PastReferral) -> Vec<Vec<Value<'_>>> {
+    let mut rows = vec![vec![
+        Value::Int(Some(id)),
+        Value::Text(None),
+        Value::Text(Some(ReferralState::Proposed.as_str())),
+        Value::Int(r.proposed_by),
+        Value::Text(None),
+        Value::Time(Some(r.proposed_at)),
+    ]];
+    let mut from = ReferralState::Proposed;
+    for m in &r.moves {
+        rows.push(vec![
+            Value::Int(Some(id)),
+            Value::Text(Some(from.as_str())),
+            Value::Text(Some(m.to.as_str())),
+            Value::Int(None),
+            Value::Text(m.note.as_deref()),
+            Value::Time(Some(m.at)),
+        ]);
+        from = m.to;
+    }
+    rows
 }
 
 pub const REFERRAL_SELECT: &str = "SELECT r.id, r.job_seeker_id, r.offer_id, r.state, \
@@ -347,6 +419,54 @@ both_backends! {
             .fetch_all(&self.pool)
             .await?;
             rows.into_iter().map(Referral::try_from).collect()
+        }
+
+        async fn record_past_referrals(&self, referrals: &[PastReferral]) -> Result<Vec<i64>> {
+            for (i, r) in referrals.iter().enumerate() {
+                if let Some(problem) = r.problem() {
+                    return Err(StoreError::Invalid(format!("referrals[{i}].{problem}")));
+                }
+            }
+            if referrals.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut tx = self.begin_write().await?;
+            // The rows written are those past the highest id now (ids only grow), told apart
+            // from any other transaction's by their person and offer, unique.
+            let before: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM referrals")
+                .fetch_one(&mut *tx)
+                .await?;
+            let rows: Vec<Vec<Value<'_>>> = referrals.iter().map(past_referral_row).collect();
+            This::insert_rows(&mut tx, "referrals", &PAST_REFERRAL_COLUMNS, &rows).await?;
+            let written: HashMap<(i64, i64), i64> = sqlx::query(
+                "SELECT id, job_seeker_id, offer_id FROM referrals WHERE id > $1",
+            )
+            .bind(before)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|row| -> Result<_> {
+                Ok((
+                    (row.try_get("job_seeker_id")?, row.try_get("offer_id")?),
+                    row.try_get("id")?,
+                ))
+            })
+            .collect::<Result<_>>()?;
+            let mut ids = Vec::with_capacity(referrals.len());
+            let mut log = Vec::new();
+            for r in referrals {
+                let id = *written.get(&(r.job_seeker_id, r.offer_id)).ok_or_else(|| {
+                    StoreError::Corrupt(format!(
+                        "the referral of {} for {} was not read back",
+                        r.job_seeker_id, r.offer_id
+                    ))
+                })?;
+                ids.push(id);
+                log.extend(past_log_rows(id, r));
+            }
+            This::insert_rows(&mut tx, "referral_transitions", &TRANSITION_COLUMNS, &log).await?;
+            tx.commit().await?;
+            Ok(ids)
         }
 
         async fn referral_log(&self, referral_id: i64) -> Result<Vec<ReferralTransition>> {

@@ -1,6 +1,7 @@
-//! The steering committee's measures (`model::indicators`): each one `GROUP BY` query that
-//! counts events by department and month, the same on both backends. Only counts leave:
-//! no row holds a person's id.
+//! The steering committee's measures (`model::indicators`): counted by department and month
+//! with `GROUP BY` queries, the same on both backends — the measures read from the same rows
+//! dated by the same column (the offers' five, the referral moves' four...) in one query, one
+//! sum each. Only counts leave: no row holds a person's id.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -20,6 +21,15 @@ pub trait Steering: Send + Sync {
         since: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Vec<MeasureRow>>;
+
+    /// Each of `measures`, as [`Steering::measure`] gives it, those of the same rows counted
+    /// in one query.
+    async fn measures(
+        &self,
+        measures: &[Measure],
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<(Measure, Vec<MeasureRow>)>>;
 }
 
 /// The department of the commune in `column`, in SQL (overseas departments have three digits).
@@ -62,8 +72,6 @@ fn spec<D: Dialect>(measure: Measure) -> Spec {
         ),
         ..simple("offers o", "o.published_at", offer(), "")
     };
-    const REFERRAL_MOVE: &str = "referral_transitions t JOIN referrals r ON r.id = t.referral_id \
-                                 JOIN offers o ON o.id = r.offer_id";
     const REFERRAL_MOVE_OF_PERSON: &str = "referral_transitions t JOIN referrals r ON r.id = \
                                            t.referral_id JOIN offers o ON o.id = r.offer_id \
                                            JOIN job_seekers j ON j.id = r.job_seeker_id";
@@ -82,7 +90,7 @@ fn spec<D: Dialect>(measure: Measure) -> Spec {
             "g.attendance = 'present'",
         ),
         Measure::ReferralsProposed => simple(
-            "referrals r JOIN offers o ON o.id = r.offer_id",
+            "referrals r JOIN offers o ON o.id = r.offer_id JOIN job_seekers j ON j.id = r.job_seeker_id",
             "r.created_at",
             offer(),
             "1 = 1",
@@ -93,20 +101,36 @@ fn spec<D: Dialect>(measure: Measure) -> Spec {
             offer(),
             PRIORITY,
         ),
-        Measure::ReferralsAccepted => {
-            simple(REFERRAL_MOVE, "t.at", offer(), "t.to_state = 'accepted'")
-        }
-        Measure::ReferralsInterviewed => {
-            simple(REFERRAL_MOVE, "t.at", offer(), "t.to_state = 'interview'")
-        }
-        Measure::ReferralsHired => simple(REFERRAL_MOVE, "t.at", offer(), "t.to_state = 'hired'"),
+        Measure::ReferralsAccepted => simple(
+            REFERRAL_MOVE_OF_PERSON,
+            "t.at",
+            offer(),
+            "t.to_state = 'accepted'",
+        ),
+        Measure::ReferralsInterviewed => simple(
+            REFERRAL_MOVE_OF_PERSON,
+            "t.at",
+            offer(),
+            "t.to_state = 'interview'",
+        ),
+        Measure::ReferralsHired => simple(
+            REFERRAL_MOVE_OF_PERSON,
+            "t.at",
+            offer(),
+            "t.to_state = 'hired'",
+        ),
         Measure::PriorityReferralsHired => Spec {
             filter: format!("t.to_state = 'hired' AND {PRIORITY}"),
             ..simple(REFERRAL_MOVE_OF_PERSON, "t.at", offer(), "")
         },
         Measure::DaysToHire => Spec {
             days: Some(D::days_between("r.created_at", "t.at")),
-            ..simple(REFERRAL_MOVE, "t.at", offer(), "t.to_state = 'hired'")
+            ..simple(
+                REFERRAL_MOVE_OF_PERSON,
+                "t.at",
+                offer(),
+                "t.to_state = 'hired'",
+            )
         },
         Measure::OffersPublished => simple("offers o", "o.published_at", offer(), "1 = 1"),
         Measure::OffersFilledWithin30 => filled(30),
@@ -190,7 +214,100 @@ fn spec<D: Dialect>(measure: Measure) -> Spec {
     }
 }
 
+/// The measures of `wanted` that read the same rows, dated by the same column, in the same
+/// department (a histogram alone), in the order first asked.
+fn families<D: Dialect>(wanted: &[Measure]) -> Vec<(Spec, Vec<(Measure, String)>)> {
+    let mut out: Vec<(Spec, Vec<(Measure, String)>)> = Vec::new();
+    for &measure in wanted {
+        let spec = spec::<D>(measure);
+        let same = |s: &Spec| {
+            s.days.is_none()
+                && spec.days.is_none()
+                && (s.from, s.at, s.day) == (spec.from, spec.at, spec.day)
+                && s.department == spec.department
+        };
+        match out.iter_mut().find(|(s, _)| same(s)) {
+            Some((_, members)) => members.push((measure, spec.filter.clone())),
+            None => {
+                let filter = spec.filter.clone();
+                out.push((spec, vec![(measure, filter)]));
+            }
+        }
+    }
+    out
+}
+
 both_backends! {
+    impl This {
+        /// One family of measures, each summed in its own column.
+        async fn family(
+            &self,
+            spec: &Spec,
+            members: &[(Measure, String)],
+            since: DateTime<Utc>,
+            until: DateTime<Utc>,
+        ) -> Result<Vec<(Measure, Vec<MeasureRow>)>> {
+            let Spec { from, at, day, department, days, .. } = spec;
+            // The offer's department and the person's statuses, from their narrow indexes.
+            let from = from
+                .replace(
+                    " JOIN offers o ON",
+                    &format!(" JOIN offers o{} ON", This::indexed_by("offers_place")),
+                )
+                .replace(
+                    " JOIN job_seekers j ON",
+                    &format!(" JOIN job_seekers j{} ON", This::indexed_by("job_seekers_priorities")),
+                );
+            let month = if *day { This::day_month(at) } else { This::month(at) };
+            let days = days.clone().unwrap_or_else(|| "CAST(0 AS BIGINT)".to_string());
+            let sums = members
+                .iter()
+                .enumerate()
+                .map(|(i, (_, filter))| {
+                    format!("CAST(SUM(CASE WHEN {filter} THEN 1 ELSE 0 END) AS BIGINT) AS n{i}")
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let any = members
+                .iter()
+                .map(|(_, filter)| format!("({filter})"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let sql = format!(
+                "SELECT {department} AS department, {month} AS month, {days} AS days, {sums} \
+                 FROM {from} WHERE {at} >= $1 AND {at} < $2 AND ({any}) \
+                 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+            );
+            let query = sqlx::query(&sql);
+            let query = if *day {
+                query.bind(since.date_naive()).bind(until.date_naive())
+            } else {
+                query.bind(since).bind(until)
+            };
+            let rows = query.fetch_all(&self.pool).await?;
+            let mut out: Vec<(Measure, Vec<MeasureRow>)> =
+                members.iter().map(|(m, _)| (*m, Vec::new())).collect();
+            for row in &rows {
+                let department: String = row.try_get("department")?;
+                let month: String = row.try_get("month")?;
+                let days: i64 = row.try_get("days")?;
+                for (i, (_, found)) in out.iter_mut().enumerate() {
+                    let n = u64::try_from(row.try_get::<i64, _>(format!("n{i}").as_str())?)
+                        .unwrap_or(0);
+                    if n > 0 {
+                        found.push(MeasureRow {
+                            department: department.clone(),
+                            month: month.clone(),
+                            days,
+                            count: n,
+                        });
+                    }
+                }
+            }
+            Ok(out)
+        }
+    }
+
     #[async_trait]
     impl Steering for This {
         async fn measure(
@@ -199,31 +316,25 @@ both_backends! {
             since: DateTime<Utc>,
             until: DateTime<Utc>,
         ) -> Result<Vec<MeasureRow>> {
-            let Spec { from, at, day, department, days, filter } = spec::<This>(measure);
-            let month = if day { This::day_month(at) } else { This::month(at) };
-            let days = days.unwrap_or_else(|| "CAST(0 AS BIGINT)".to_string());
-            let sql = format!(
-                "SELECT {department} AS department, {month} AS month, {days} AS days, \
-                 COUNT(*) AS n FROM {from} WHERE {at} >= $1 AND {at} < $2 AND ({filter}) \
-                 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-            );
-            let query = sqlx::query(&sql);
-            let query = if day {
-                query.bind(since.date_naive()).bind(until.date_naive())
-            } else {
-                query.bind(since).bind(until)
-            };
-            let rows = query.fetch_all(&self.pool).await?;
-            rows.iter()
-                .map(|row| {
-                    Ok(MeasureRow {
-                        department: row.try_get("department")?,
-                        month: row.try_get("month")?,
-                        days: row.try_get("days")?,
-                        count: u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0),
-                    })
-                })
-                .collect()
+            let found = self.measures(&[measure], since, until).await?;
+            Ok(found.into_iter().next().map(|(_, rows)| rows).unwrap_or_default())
+        }
+
+        async fn measures(
+            &self,
+            measures: &[Measure],
+            since: DateTime<Utc>,
+            until: DateTime<Utc>,
+        ) -> Result<Vec<(Measure, Vec<MeasureRow>)>> {
+            // The families are independent reads: the pool runs them side by side.
+            let families = families::<This>(measures);
+            let found = futures_util::future::try_join_all(
+                families
+                    .iter()
+                    .map(|(spec, members)| self.family(spec, members, since, until)),
+            )
+            .await?;
+            Ok(found.into_iter().flatten().collect())
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `passerelle simulate`: a realistic simulated region, written as import files and/or loaded
 //! into a database.
 
+use std::collections::{HashMap, HashSet};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -239,12 +240,25 @@ pub async fn run(
                     .map_or(now, |t| t.and_utc())
             };
             let inputs = gather(store.as_ref()).await?;
-            let actions = simulate_actions(store.as_ref(), &region, reference, &inputs).await?;
+            let (actions, mut hired) =
+                simulate_actions(store.as_ref(), &region, reference, &inputs).await?;
             let duos = simulate_duos(store.as_ref(), &region, reference, &inputs).await?;
             let plans =
                 super::simulate_plans::simulate_plans(store.as_ref(), &region, reference, &inputs)
                     .await?;
-            Some((actions, duos, plans))
+            for offer in &plans.hired {
+                *hired.entry(*offer).or_default() += 1;
+            }
+            let taken = plans.referrals.iter().copied().collect();
+            let sourcing = simulate_sourcing(
+                store.as_ref(),
+                &region,
+                reference,
+                &inputs,
+                (&taken, &hired),
+            )
+            .await?;
+            Some((actions, duos, plans, sourcing))
         }
         None => None,
     };
@@ -283,7 +297,7 @@ pub async fn run(
         region.structures().len()
     )?;
     writeln!(out, "{catalogue_line}")?;
-    if let Some(((actions, invitations, outcomes), duos, plans)) = planned {
+    if let Some(((actions, invitations, outcomes), duos, plans, sourcing)) = planned {
         writeln!(
             out,
             "actions: {actions} co-organised over the past year and the next four weeks, \
@@ -299,7 +313,14 @@ pub async fn run(
             out,
             "training before hiring: {} plans over the past year ({} ended in a hire, {} \
              abandoned), each grown from its referral",
-            plans.plans, plans.hired, plans.abandoned
+            plans.plans,
+            plans.hired.len(),
+            plans.abandoned
+        )?;
+        writeln!(
+            out,
+            "sourcing: {} referrals over the past year ({} hires), {} joint meetings",
+            sourcing.referrals, sourcing.hires, sourcing.meetings
         )?;
     }
     write!(out, "{summary}")?;
@@ -392,30 +413,41 @@ async fn gather(store: &dyn Store) -> anyhow::Result<Gathered> {
                     if r.consent.is_none() || r.status != store::JobSeekerStatus::Active {
                         continue;
                     }
-                    if let Some(department) = department_of(r.commune.as_str()) {
-                        candidates.push(Candidate {
-                            id: seeker.id,
-                            agency: organiser.id,
-                            department,
-                            romes: r
-                                .targets
-                                .as_slice()
-                                .iter()
-                                .map(|t| t.rome.as_str().to_string())
-                                .collect(),
-                        });
-                    }
+                    let (Some(department), Some(consent)) =
+                        (department_of(r.commune.as_str()), r.consent)
+                    else {
+                        continue;
+                    };
+                    candidates.push(Candidate {
+                        id: seeker.id,
+                        agency: organiser.id,
+                        department,
+                        romes: r
+                            .targets
+                            .as_slice()
+                            .iter()
+                            .map(|t| t.rome.as_str().to_string())
+                            .collect(),
+                        priorities: r.priorities.keys().copied().collect(),
+                        consent,
+                        registered_on: r.registered_on,
+                    });
                 }
             }
         } else {
             for offer in store.offers_of_structure(organiser.id).await? {
+                let r = offer.record;
                 offers.push(OpenOffer {
                     id: offer.id,
                     owner: organiser.id,
-                    rome: offer.record.rome.as_str().to_string(),
-                    title: offer.record.title.clone(),
-                    published_at: offer.record.published_at,
-                    closed_at: offer.record.closed_at,
+                    department: department_of(r.commune.as_str())
+                        .unwrap_or_else(|| organiser.department.clone()),
+                    rome: r.rome.as_str().to_string(),
+                    title: r.title,
+                    published_at: r.published_at,
+                    closed_at: r.closed_at,
+                    positions: r.positions,
+                    status: r.status,
                 });
             }
         }
@@ -430,13 +462,14 @@ async fn gather(store: &dyn Store) -> anyhow::Result<Gathered> {
 }
 
 /// The region's year of co-organised actions (`simulate::actions`), planned from what the
-/// store now holds and written whole: (actions, invitations, outcomes).
+/// store now holds and written whole: (actions, invitations, outcomes), and the hires they
+/// recorded per offer.
 async fn simulate_actions(
     store: &dyn Store,
     region: &Region,
     now: chrono::DateTime<chrono::Utc>,
     inputs: &Gathered,
-) -> anyhow::Result<(usize, usize, usize)> {
+) -> anyhow::Result<((usize, usize, usize), HashMap<i64, u32>)> {
     let plan = simulate::actions::plan(&simulate::actions::Inputs {
         organisers: &inputs.organisers,
         offers: &inputs.offers,
@@ -447,13 +480,19 @@ async fn simulate_actions(
     });
     let invitations = plan.iter().map(|a| a.invitations.len()).sum();
     let outcomes = plan.iter().map(|a| a.outcomes.len()).sum();
+    let mut hired: HashMap<i64, u32> = HashMap::new();
+    for (outcome, _) in plan.iter().flat_map(|a| &a.outcomes) {
+        if let (model::OutcomeKind::Hire, Some(offer)) = (outcome.kind, outcome.offer_id) {
+            *hired.entry(offer).or_default() += 1;
+        }
+    }
     let bar = progress(plan.len() as u64, "actions");
     for chunk in plan.chunks(50) {
         store.record_past_actions(chunk).await?;
         bar.inc(chunk.len() as u64);
     }
     bar.finish_and_clear();
-    Ok((plan.len(), invitations, outcomes))
+    Ok(((plan.len(), invitations, outcomes), hired))
 }
 
 /// What the year of duos wrote.
@@ -520,5 +559,96 @@ async fn simulate_duos(
             .count(),
         contacts: duos.iter().map(|d| d.contacts.len()).sum(),
         outcomes: duos.iter().map(|d| d.outcomes.len()).sum(),
+    })
+}
+
+/// What the year of sourcing wrote.
+struct SourcingTotals {
+    referrals: usize,
+    hires: usize,
+    meetings: usize,
+}
+
+/// The region's year of sourcing (`simulate::referrals`), planned from what the store now
+/// holds after the actions and the plans (`taken`: the plans' referrals, never proposed
+/// again; `hired`: the hires already recorded per offer), written in bulk; then its joint
+/// meetings, their référents created as users (no password: they cannot sign in) with a seat
+/// in their structure first.
+async fn simulate_sourcing(
+    store: &dyn Store,
+    region: &Region,
+    now: chrono::DateTime<chrono::Utc>,
+    inputs: &Gathered,
+    (taken, hired): (&HashSet<(i64, i64)>, &HashMap<i64, u32>),
+) -> anyhow::Result<SourcingTotals> {
+    let inputs = simulate::referrals::Inputs {
+        organisers: &inputs.organisers,
+        offers: &inputs.offers,
+        candidates: &inputs.candidates,
+        taken,
+        hired,
+        now,
+        seed: region.config().seed(),
+    };
+    let referrals = simulate::referrals::plan(&inputs);
+    let bar = progress(referrals.len() as u64, "referrals");
+    for chunk in referrals.chunks(10_000) {
+        store.record_past_referrals(chunk).await?;
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    let plan = simulate::referrals::meetings(&inputs);
+    let bar = progress(plan.staff.len() as u64, "meeting référents");
+    let mut users = Vec::with_capacity(plan.staff.len());
+    for staff in &plan.staff {
+        let email = domain::Email::parse(&staff.email)
+            .map_err(|e| anyhow::anyhow!("a simulated référent's e-mail: {e}"))?;
+        let id = match store.user_by_email(&email).await? {
+            Some(user) => user.id,
+            None => {
+                let user = store
+                    .create_user(
+                        &store::NewUser {
+                            email,
+                            display_name: format!("{} {}", staff.first_name, staff.last_name),
+                            password_hash: None,
+                        },
+                        staff.created_at,
+                    )
+                    .await?;
+                store
+                    .set_membership(user.id, staff.structure, staff.role, staff.created_at)
+                    .await?;
+                user.id
+            }
+        };
+        users.push(id);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let mut meetings = Vec::with_capacity(plan.meetings.len());
+    for planned in plan.meetings {
+        let mut past = planned.meeting;
+        for (registration, staff) in past.registrations.iter_mut().zip(&planned.staff) {
+            let Some(user) = users.get(*staff) else {
+                bail!("a simulated meeting's référent {staff} was not planned");
+            };
+            registration.participant = store::Participant::User(*user);
+        }
+        meetings.push(past);
+    }
+    let bar = progress(meetings.len() as u64, "joint meetings");
+    for chunk in meetings.chunks(50) {
+        store.record_past_meetings(chunk).await?;
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    Ok(SourcingTotals {
+        hires: referrals
+            .iter()
+            .filter(|r| r.state() == store::ReferralState::Hired)
+            .count(),
+        referrals: referrals.len(),
+        meetings: meetings.len(),
     })
 }

@@ -11,11 +11,14 @@ use store::{ReferralState, Store, TransitionRequest};
 use super::simulate::Gathered;
 use crate::commands::progress;
 
-/// What the year of plans wrote.
+/// What the year of plans wrote: the plans, the offer of each hire, those abandoned, and the
+/// (person, offer) of every referral written (for the year of sourcing, which proposes
+/// nobody twice).
 pub struct PlanTotals {
     pub plans: usize,
-    pub hired: usize,
+    pub hired: Vec<i64>,
     pub abandoned: usize,
+    pub referrals: Vec<(i64, i64)>,
 }
 
 async fn move_referral(
@@ -69,8 +72,9 @@ pub async fn simulate_plans(
     let bar = progress(planned.len() as u64, "training plans");
     let mut totals = PlanTotals {
         plans: 0,
-        hired: 0,
+        hired: Vec::new(),
         abandoned: 0,
+        referrals: Vec::new(),
     };
     for chunk in planned.chunks(100) {
         let mut plans = Vec::with_capacity(chunk.len());
@@ -88,6 +92,9 @@ pub async fn simulate_plans(
             // The person was already proposed for the offer (by the year of actions): the
             // plan is left out rather than grown from someone else's referral.
             let Ok(created) = created else { continue };
+            totals
+                .referrals
+                .push((referral.job_seeker_id, referral.offer_id));
             move_referral(
                 store,
                 created.id,
@@ -116,7 +123,9 @@ pub async fn simulate_plans(
             }
             let mut plan = planned.plan.clone();
             plan.plan.referral_id = created.id;
-            totals.hired += usize::from(plan.state == PlanState::Hired);
+            if plan.state == PlanState::Hired {
+                totals.hired.push(referral.offer_id);
+            }
             totals.abandoned += usize::from(plan.state == PlanState::Abandoned);
             plans.push(plan);
         }

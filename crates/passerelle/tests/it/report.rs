@@ -41,7 +41,6 @@ fn the_report_of_a_quarter_is_written_with_the_databases_figures_under_secrecy()
 
     // The offers published in the quarter, counted here from the stored offers.
     let published = tokio::runtime::Runtime::new().unwrap().block_on(async {
-        use store::Offers as _;
         let store = store::connect(&store::DatabaseUrl::parse(&db).unwrap())
             .await
             .unwrap();

@@ -25,6 +25,34 @@ fn simulated_files_import_without_a_reject_and_match_the_loaded_database() {
     assert_has(&out, "job seekers: 1949");
     assert_has(&out, "offers: 156 open, 730 closed");
     assert_has(&out, "51 abandoned for lack of candidates");
+    // A year of sourcing: referrals with their hires, a joint meeting a month in each
+    // department; the database holds them with the plans' referrals.
+    let numbers = |prefix: &str| -> Vec<u64> {
+        let line = out.lines().find(|l| l.starts_with(prefix)).unwrap();
+        line.split(|c: char| !c.is_ascii_digit())
+            .filter_map(|w| w.parse().ok())
+            .collect()
+    };
+    let sourcing = numbers("sourcing: ");
+    let (referrals, hires, meetings) = (sourcing[0], sourcing[1], sourcing[2]);
+    assert!(referrals > 0 && hires > 0 && hires < referrals, "{out}");
+    assert!(meetings >= 12 && meetings % 12 == 0, "{meetings} meetings");
+    let plans = numbers("training before hiring: ")[0];
+    let counts = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = store::connect(&store::DatabaseUrl::parse(&loaded).unwrap())
+            .await
+            .unwrap();
+        (
+            store.counts().await.unwrap(),
+            store
+                .meetings_from(chrono::DateTime::UNIX_EPOCH)
+                .await
+                .unwrap()
+                .len(),
+        )
+    });
+    assert_eq!(counts.0.referrals, referrals + plans);
+    assert_eq!(counts.1 as u64, meetings);
 
     let imported = sqlite_url(dir.path(), "imported.db");
     for (what, file) in [

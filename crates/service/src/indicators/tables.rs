@@ -188,13 +188,12 @@ impl Counted {
         if let (Some(since), Some(until)) = (since, until) {
             let since = since.and_time(chrono::NaiveTime::MIN).and_utc();
             let until = until.and_time(chrono::NaiveTime::MIN).and_utc().min(now);
+            if since < until {
+                let wanted: Vec<Measure> = measures.iter().copied().collect();
+                rows.extend(store.measures(&wanted, since, until).await?);
+            }
             for &measure in measures {
-                let found = if since < until {
-                    store.measure(measure, since, until).await?
-                } else {
-                    Vec::new()
-                };
-                rows.insert(measure, found);
+                rows.entry(measure).or_default();
             }
         }
         let geo = refdata::geo();

@@ -107,11 +107,26 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         )
         .route("/politique", get(policies::page_get).post(policies::set))
         .route("/pilotage", get(indicators::indicators))
-        .route("/pilotage/glossaire", get(crate::indicators::report_pages::glossary))
-        .route("/pilotage/rapport", get(crate::indicators::report_pages::report_page))
-        .route("/pilotage/rapport.xlsx", get(crate::indicators::report_pages::report_xlsx))
-        .route("/pilotage/rapport.csv", get(crate::indicators::report_pages::report_csv))
-        .route("/pilotage/indicateurs/{id}", get(crate::indicators::report_pages::indicator_page))
+        .route(
+            "/pilotage/glossaire",
+            get(crate::indicators::report_pages::glossary),
+        )
+        .route(
+            "/pilotage/rapport",
+            get(crate::indicators::report_pages::report_page),
+        )
+        .route(
+            "/pilotage/rapport.xlsx",
+            get(crate::indicators::report_pages::report_xlsx),
+        )
+        .route(
+            "/pilotage/rapport.csv",
+            get(crate::indicators::report_pages::report_csv),
+        )
+        .route(
+            "/pilotage/indicateurs/{id}",
+            get(crate::indicators::report_pages::indicator_page),
+        )
         .route("/tension", get(crate::tension::pages::tension))
         .route("/annuaire", get(directory::search))
         .route("/annuaire/ma-structure", get(directory::mine))

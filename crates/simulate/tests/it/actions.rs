@@ -43,6 +43,9 @@ fn inputs_of() -> (Vec<Organiser>, Vec<OpenOffer>, Vec<Candidate>) {
                 title: "Cariste (H/F)".to_string(),
                 published_at: now() - Duration::days(500),
                 closed_at: None,
+                department: "93".to_string(),
+                positions: 1,
+                status: model::OfferStatus::Open,
             });
         }
     }
@@ -52,6 +55,9 @@ fn inputs_of() -> (Vec<Organiser>, Vec<OpenOffer>, Vec<Candidate>) {
             agency: 1 + i % 2,
             department: "93".to_string(),
             romes: vec![if i % 2 == 0 { "N1103" } else { "N1101" }.to_string()],
+            priorities: Vec::new(),
+            consent: crate::consent(),
+            registered_on: crate::consent().given_at.date_naive(),
         })
         .collect();
     (organisers, offers, candidates)

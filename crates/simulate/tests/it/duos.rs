@@ -51,6 +51,9 @@ fn inputs_of() -> (Vec<Organiser>, Vec<OpenOffer>, Vec<Candidate>) {
                     title: "Poste (H/F)".to_string(),
                     published_at: now() - Duration::days(200),
                     closed_at: None,
+                    department: if owner < 5 { "93" } else { "94" }.to_string(),
+                    positions: 1,
+                    status: model::OfferStatus::Open,
                 });
             }
         }
@@ -69,6 +72,9 @@ fn inputs_of() -> (Vec<Organiser>, Vec<OpenOffer>, Vec<Candidate>) {
                     romes[(i as usize / 2) % romes.len()].to_string(),
                     romes[(i as usize / 7) % romes.len()].to_string(),
                 ],
+                priorities: Vec::new(),
+                consent: crate::consent(),
+                registered_on: crate::consent().given_at.date_naive(),
             }
         })
         .collect();

@@ -13,6 +13,15 @@ use simulate::{Config, Region, Summary};
 mod actions;
 mod duos;
 mod outcomes;
+mod referrals;
+
+/// A consent to be proposed to any agency, given long before the simulated year.
+fn consent() -> model::Consent {
+    model::Consent {
+        given_at: chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2024, 1, 1, 9, 0, 0).unwrap(),
+        scope: model::ConsentScope::AllAgencies,
+    }
+}
 
 fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()

@@ -10,6 +10,7 @@ use testdb::fixtures::*;
 // The gatherings' contract lives in its own file; the suite's macro calls it from here.
 pub use crate::duos::*;
 pub use crate::gatherings::*;
+pub use crate::past_sourcing::*;
 pub use crate::plans::*;
 pub use crate::steering::*;
 pub use crate::trainings::*;

@@ -12,6 +12,7 @@
 mod contract;
 mod duos;
 mod gatherings;
+mod past_sourcing;
 mod plans;
 mod steering;
 mod trainings;
@@ -91,5 +92,7 @@ contract_tests!(
     a_plan_grows_from_an_accepted_referral_and_moves_to_the_hire,
     a_plan_needs_the_persons_acceptance_and_valid_days,
     past_plans_are_written_whole,
+    past_referrals_are_written_whole_with_their_log,
+    past_meetings_are_written_whole_with_their_attendance,
     steering_measures_count_events_by_department_and_month,
 );

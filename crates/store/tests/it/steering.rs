@@ -192,6 +192,12 @@ pub async fn steering_measures_count_events_by_department_and_month(db: &TestDb)
     ] {
         assert_eq!(measure(m).await, [], "{m:?}");
     }
+    // Asked together (the measures of one table counted in one query), each is the same.
+    let together = store.measures(&Measure::ALL, since, until).await.unwrap();
+    assert_eq!(together.len(), Measure::ALL.len());
+    for (m, rows) in together {
+        assert_eq!(rows, measure(m).await, "{m:?}");
+    }
     // The span is half-open and read by the event's own date.
     let february = store
         .measure(Measure::ReferralsProposed, utc(2026, 2, 1), until)

@@ -1,0 +1,6 @@
+-- The steering measures (issue 20): a referral's move is counted in its offer's department
+-- and, for the priority publics' shares, by its person's statuses (a duo in its person's department). These narrow indexes let
+-- each lookup read a few bytes instead of a whole offer or person (`INDEXED BY` in the
+-- queries: SQLite would otherwise take the wide rows by their rowid).
+CREATE INDEX offers_place ON offers (id, commune_code);
+CREATE INDEX job_seekers_priorities ON job_seekers (id, commune_code, rqth, long_term, rsa, qpv, senior, young_unqualified);
