@@ -327,7 +327,7 @@ pub fn table(
     // zero describes nobody (see `yearly` for the shares of people's statuses).
     let (grid, withheld) = match indicator.formula {
         Formula::Count(measure) => {
-            let year = published_year(&counted.months(measure, period.year()), threshold, None);
+            let year = published_measure(counted, measure, period.year(), threshold);
             let derived = derive(&year, &columns, period);
             let withheld = count_withheld(&derived);
             let grid: Vec<Vec<Cell>> = derived
@@ -348,18 +348,13 @@ pub fn table(
             numerator,
             denominator,
         } => {
-            let den_months = counted.months(denominator, period.year());
             let den = derive(
-                &published_year(&den_months, threshold, None),
+                &published_measure(counted, denominator, period.year(), threshold),
                 &columns,
                 period,
             );
             let num = derive(
-                &published_year(
-                    &counted.months(numerator, period.year()),
-                    threshold,
-                    Some((&den_months, numerator.is_about_statuses())),
-                ),
+                &published_measure(counted, numerator, period.year(), threshold),
                 &columns,
                 period,
             );
@@ -473,15 +468,42 @@ enum Fig {
 /// quarter's total does not give it away (and one at least when the quarter is withheld).
 ///
 /// A count from 1 to under the threshold is withheld; a zero describes nobody and is shown.
-/// With `denominator`, the cells are a share's numerators, and the complement (the
-/// denominator's events not in the numerator) is a count too: a numerator whose complement
-/// is under the threshold is withheld. When the share is about people's statuses
-/// (`strict`), a zero is withheld on either side: "none of the 25 hired holds a priority
-/// status", or "all of them do", would say something of each of them.
+/// A measure is published once, the same for every indicator that reads it (see
+/// [`published_measure`]): were a count and a share of the same events withheld in two
+/// patterns, one would give away what the other protects. With `denominators` (those the
+/// measure is the numerator of, in the registry's shares), the complement (a denominator's
+/// events not in the numerator) is a count too: a numerator whose complement is under the
+/// threshold is withheld. When a share is about people's statuses (`strict`), a zero is
+/// withheld on either side: "none of the 25 hired holds a priority status", or "all of them
+/// do", would say something of each of them.
 struct PublishedYear {
     /// (departments + 1) × (4 quarters + the year).
     grid: Vec<Vec<Option<u64>>>,
     months: [Option<u64>; 12],
+}
+
+/// `measure`'s year as published for every indicator: with the complement of every share of
+/// the registry it is the numerator of.
+fn published_measure(
+    counted: &Counted,
+    measure: Measure,
+    year: i32,
+    threshold: u64,
+) -> PublishedYear {
+    let denominators: Vec<(Vec<Vec<u64>>, bool)> = model::indicators::REGISTRY
+        .iter()
+        .filter_map(|i| match i.formula {
+            Formula::Share {
+                numerator,
+                denominator,
+            } if numerator == measure => Some((
+                counted.months(denominator, year),
+                numerator.is_about_statuses(),
+            )),
+            _ => None,
+        })
+        .collect();
+    published_year(&counted.months(measure, year), threshold, &denominators)
 }
 
 fn quarters(months: &[Vec<u64>]) -> Vec<Vec<u64>> {
@@ -504,30 +526,37 @@ fn region_months(months: &[Vec<u64>]) -> [u64; 12] {
 fn published_year(
     months: &[Vec<u64>],
     threshold: u64,
-    denominator: Option<(&[Vec<u64>], bool)>,
+    denominators: &[(Vec<Vec<u64>>, bool)],
 ) -> PublishedYear {
-    let strict = denominator.is_some_and(|(_, strict)| strict);
+    let strict = denominators.iter().any(|(_, strict)| *strict);
     let small = |n: u64| n < threshold && (n > 0 || strict);
+    let den_grids: Vec<Vec<Vec<u64>>> = denominators
+        .iter()
+        .map(|(d, _)| secrecy::with_margins(&quarters(d)).unwrap_or_default())
+        .collect();
+    // A complement under the threshold against any of the denominators it is a share of.
     let complement_small =
-        |n: u64, d: Option<u64>| d.is_some_and(|d| d > 0 && small(d.saturating_sub(n)));
-    let den_grid = denominator
-        .and_then(|(d, _)| secrecy::with_margins(&quarters(d)).ok())
-        .unwrap_or_default();
-    let den_at =
-        |r: usize, c: usize| denominator.and(den_grid.get(r).and_then(|l| l.get(c)).copied());
+        |n: u64, ds: &[u64]| ds.iter().any(|d| *d > 0 && small(d.saturating_sub(n)));
     let grid = secrecy::publish_with(&quarters(months), |r, c, n| {
-        small(n) || complement_small(n, den_at(r, c))
+        let ds: Vec<u64> = den_grids
+            .iter()
+            .filter_map(|g| g.get(r).and_then(|l| l.get(c)).copied())
+            .collect();
+        small(n) || complement_small(n, &ds)
     })
     .map(|p| p.grid)
     .unwrap_or_default();
     let region = region_months(months);
-    let den_region = denominator.map(|(d, _)| region_months(d));
+    let den_regions: Vec<[u64; 12]> = denominators.iter().map(|(d, _)| region_months(d)).collect();
     let hidden: Vec<bool> = region
         .iter()
         .enumerate()
         .map(|(m, n)| {
-            let d = den_region.and_then(|d| d.get(m).copied());
-            small(*n) || complement_small(*n, d)
+            let ds: Vec<u64> = den_regions
+                .iter()
+                .filter_map(|d| d.get(m).copied())
+                .collect();
+            small(*n) || complement_small(*n, &ds)
         })
         .collect();
     let quarter_published = |q: usize| {
@@ -1000,6 +1029,30 @@ mod tests {
             }
         }
         assert!(checked > 100, "{checked}");
+    }
+
+    #[test]
+    fn a_measure_is_withheld_alike_in_every_indicator_that_reads_it() {
+        use Measure::{ReferralsHired as H, ReferralsProposed as P};
+        let mut rows = Vec::new();
+        for (department, proposed, hired) in [("75", 200, 60), ("93", 30, 25), ("94", 90, 40)] {
+            rows.push((P, department, "2026-02", 0, proposed));
+            rows.push((H, department, "2026-02", 0, hired));
+        }
+        let c = counted(&rows);
+        // 25 hires of 30 proposals in Seine-Saint-Denis: the rate would tell the 5 others,
+        // so the count of hires is withheld too, or the rate's protection would be undone by
+        // the count's table.
+        let hires = table(&c, indicator("hires"), q1(), Dimension::Quarter).unwrap();
+        let rate = table(&c, indicator("hire_rate"), q1(), Dimension::Quarter).unwrap();
+        for line in ["75", "93", "94", REGION] {
+            assert_eq!(
+                value(&hires, line, 0).state,
+                value(&rate, line, 0).state,
+                "{line}"
+            );
+        }
+        assert_eq!(value(&hires, "93", 0).state, CellState::Withheld);
     }
 
     #[test]
