@@ -227,8 +227,13 @@ impl Counted {
         self.grid(measure, &columns)
     }
 
-    /// The counts of `measure` in each department × column.
-    fn grid(&self, measure: Measure, columns: &[Column]) -> Vec<Vec<u64>> {
+    /// `measure`'s rows with their department's line and their month's column (those of no
+    /// line or column left out).
+    fn placed<'a>(
+        &'a self,
+        measure: Measure,
+        columns: &[Column],
+    ) -> Vec<(usize, usize, &'a MeasureRow)> {
         let index: HashMap<&str, usize> = self
             .departments
             .iter()
@@ -240,14 +245,22 @@ impl Counted {
             .enumerate()
             .flat_map(|(i, c)| c.months.iter().map(move |m| (m.as_str(), i)))
             .collect();
+        self.rows
+            .get(&measure)
+            .into_iter()
+            .flatten()
+            .filter_map(|row| {
+                let d = index.get(row.department.as_str())?;
+                let c = column_of.get(row.month.as_str())?;
+                Some((*d, *c, row))
+            })
+            .collect()
+    }
+
+    /// The counts of `measure` in each department × column.
+    fn grid(&self, measure: Measure, columns: &[Column]) -> Vec<Vec<u64>> {
         let mut grid = vec![vec![0u64; columns.len()]; self.departments.len()];
-        for row in self.rows.get(&measure).into_iter().flatten() {
-            let (Some(&d), Some(&c)) = (
-                index.get(row.department.as_str()),
-                column_of.get(row.month.as_str()),
-            ) else {
-                continue;
-            };
+        for (d, c, row) in self.placed(measure, columns) {
             if let Some(cell) = grid.get_mut(d).and_then(|line| line.get_mut(c)) {
                 *cell = cell.saturating_add(row.count);
             }
@@ -258,26 +271,9 @@ impl Counted {
     /// The days of `measure`'s events in each department × column, with the region's as the
     /// last line and each line's whole period as the last column.
     fn histograms(&self, measure: Measure, columns: &[Column]) -> Vec<Vec<BTreeMap<i64, u64>>> {
-        let index: HashMap<&str, usize> = self
-            .departments
-            .iter()
-            .enumerate()
-            .map(|(i, (code, _))| (code.as_str(), i))
-            .collect();
-        let column_of: HashMap<&str, usize> = columns
-            .iter()
-            .enumerate()
-            .flat_map(|(i, c)| c.months.iter().map(move |m| (m.as_str(), i)))
-            .collect();
         let (lines, width) = (self.departments.len() + 1, columns.len() + 1);
         let mut out = vec![vec![BTreeMap::new(); width]; lines];
-        for row in self.rows.get(&measure).into_iter().flatten() {
-            let (Some(&d), Some(&c)) = (
-                index.get(row.department.as_str()),
-                column_of.get(row.month.as_str()),
-            ) else {
-                continue;
-            };
+        for (d, c, row) in self.placed(measure, columns) {
             for (line, column) in [
                 (d, c),
                 (d, width - 1),
