@@ -231,6 +231,14 @@ impl Measure {
         )
     }
 
+    /// For a histogram, the measure counting the same events.
+    pub fn counted_by(self) -> Option<Measure> {
+        match self {
+            Measure::DaysToHire => Some(Measure::ReferralsHired),
+            _ => None,
+        }
+    }
+
     /// Whether the measure counts hires by their days from proposal (a histogram).
     pub fn is_histogram(self) -> bool {
         matches!(self, Measure::DaysToHire)
@@ -613,6 +621,9 @@ impl Period {
     /// Reads `2026`, `2026-Q3` (or `2026-T3`) or `2026-07`; years 2000 to 2199.
     pub fn parse(text: &str) -> Result<Period, PeriodError> {
         let error = || PeriodError(text.chars().take(40).collect());
+        if text.chars().any(char::is_control) {
+            return Err(error());
+        }
         let text = text.trim();
         let year = |s: &str| {
             (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))

@@ -79,15 +79,26 @@ pub fn with_margins(cells: &[Vec<u64>]) -> Result<Vec<Vec<u64>>, SecrecyError> {
 /// under it withheld (totals included), then as many others as needed so that none can be
 /// recomputed.
 pub fn publish(cells: &[Vec<u64>], threshold: u64) -> Result<Published, SecrecyError> {
-    publish_with(cells, |_, _, n| n < threshold)
+    publish_with(
+        cells,
+        |_, _, n| n < threshold,
+        |n| n > 0 && n < threshold,
+        &[],
+    )
 }
 
 /// [`publish`] with the primary cells chosen by `secret` (row and column in the grid with
 /// margins, and the figure): a zero that describes nobody, say, or the complement of a share
-/// under the threshold. The secondary suppression is the same.
+/// under the threshold. Beyond the bridges, a line (row or column) whose total is published
+/// must not have withheld cells that add up to a `small` count, in `cells` nor in any of the
+/// `companions` (grids with margins of the same shape, counts that share the withheld
+/// pattern: the complement of a share, denominator minus numerator): more cells of the line
+/// are withheld until they do not.
 pub fn publish_with(
     cells: &[Vec<u64>],
     secret: impl Fn(usize, usize, u64) -> bool,
+    small: impl Fn(u64) -> bool,
+    companions: &[Vec<Vec<u64>>],
 ) -> Result<Published, SecrecyError> {
     let grid = with_margins(cells)?;
     let (rows, columns) = (grid.len(), grid.first().map_or(0, Vec::len));
@@ -102,13 +113,20 @@ pub fn publish_with(
         })
         .collect();
     let primary = count(&withheld);
-    // Each round closes a cycle through one bridge; a round can only add cells, so at most
-    // every cell of the grid gets withheld.
-    for _ in 0..rows * columns {
-        let Some((row, column)) = bridges(&withheld).into_iter().next() else {
-            break;
-        };
-        close_rectangle(&grid, &mut withheld, row, column);
+    // Each round withholds one cell at least, so at most every cell of the grid gets
+    // withheld.
+    for _ in 0..rows * columns + 1 {
+        if let Some((row, column)) = bridges(&withheld).into_iter().next() {
+            close_rectangle(&grid, &mut withheld, row, column);
+            continue;
+        }
+        let exposed = std::iter::once(&grid)
+            .chain(companions)
+            .find_map(|values| exposed_line(values, &withheld, &small).map(|l| (values, l)));
+        match exposed {
+            Some((values, line)) => widen(values, &mut withheld, line, &small),
+            None => break,
+        }
     }
     let secondary = count(&withheld) - primary;
     let grid = grid
@@ -133,6 +151,91 @@ pub fn rate(numerator: Option<u64>, denominator: Option<u64>) -> Option<f64> {
     match (numerator, denominator) {
         (Some(n), Some(d)) if d > 0 => Some(n as f64 / d as f64),
         _ => None,
+    }
+}
+
+/// A row (`true`) or a column of the grid, by its index.
+type GridLine = (bool, usize);
+
+/// The cells of a line, its total last.
+fn line_cells(line: GridLine, rows: usize, columns: usize) -> Vec<(usize, usize)> {
+    match line {
+        (true, r) => (0..columns).map(|c| (r, c)).collect(),
+        (false, c) => (0..rows).map(|r| (r, c)).collect(),
+    }
+}
+
+/// A line whose total is published and whose withheld cells add up to a small count.
+fn exposed_line(
+    values: &[Vec<u64>],
+    withheld: &[Vec<bool>],
+    small: &impl Fn(u64) -> bool,
+) -> Option<GridLine> {
+    let (rows, columns) = (values.len(), values.first().map_or(0, Vec::len));
+    let at = |g: &[Vec<u64>], (r, c): (usize, usize)| g.get(r).and_then(|l| l.get(c)).copied();
+    let hidden = |(r, c): (usize, usize)| {
+        withheld
+            .get(r)
+            .and_then(|l| l.get(c))
+            .copied()
+            .unwrap_or(false)
+    };
+    (0..rows)
+        .map(|r| (true, r))
+        .chain((0..columns).map(|c| (false, c)))
+        .find(|&line| {
+            let cells = line_cells(line, rows, columns);
+            let Some((&total, inner)) = cells.split_last() else {
+                return false;
+            };
+            let hidden_inner: Vec<u64> = inner
+                .iter()
+                .filter(|cell| hidden(**cell))
+                .filter_map(|cell| at(values, *cell))
+                .collect();
+            !hidden(total)
+                && !hidden_inner.is_empty()
+                && small(hidden_inner.iter().fold(0u64, |s, n| s.saturating_add(*n)))
+        })
+}
+
+/// Withholds more of `line`'s cells: the smallest that brings its withheld sum out of the
+/// small counts, or else the largest and again; the total when none is left.
+fn widen(
+    values: &[Vec<u64>],
+    withheld: &mut [Vec<bool>],
+    line: GridLine,
+    small: &impl Fn(u64) -> bool,
+) {
+    let (rows, columns) = (values.len(), values.first().map_or(0, Vec::len));
+    let cells = line_cells(line, rows, columns);
+    let Some((&total, inner)) = cells.split_last() else {
+        return;
+    };
+    let value = |(r, c): (usize, usize)| values.get(r).and_then(|l| l.get(c)).copied().unwrap_or(0);
+    let is_hidden = |w: &[Vec<bool>], (r, c): (usize, usize)| {
+        w.get(r).and_then(|l| l.get(c)).copied().unwrap_or(false)
+    };
+    let sum: u64 = inner
+        .iter()
+        .filter(|cell| is_hidden(withheld, **cell))
+        .map(|cell| value(*cell))
+        .sum();
+    let open: Vec<(usize, usize)> = inner
+        .iter()
+        .copied()
+        .filter(|cell| !is_hidden(withheld, *cell))
+        .collect();
+    let enough = open
+        .iter()
+        .copied()
+        .filter(|cell| !small(sum.saturating_add(value(*cell))))
+        .min_by_key(|cell| value(*cell));
+    let chosen = enough
+        .or_else(|| open.iter().copied().max_by_key(|cell| value(*cell)))
+        .unwrap_or(total);
+    if let Some(slot) = withheld.get_mut(chosen.0).and_then(|l| l.get_mut(chosen.1)) {
+        *slot = true;
     }
 }
 

@@ -101,6 +101,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(600))]
 
     #[test]
+    #[allow(clippy::needless_range_loop)]
     fn no_withheld_count_can_be_recomputed(cells in tables(), threshold in 1u64..=30) {
         let truth = with_margins(&cells).unwrap();
         let published = publish(&cells, threshold).unwrap();
@@ -119,6 +120,20 @@ proptest! {
             }
         }
         prop_assert_eq!(withheld.len(), published.primary + published.secondary);
+        // No line whose total is published has withheld cells adding up to a small count.
+        let hidden = |r: usize, c: usize| published.grid[r][c].is_none();
+        for r in 0..rows {
+            if !hidden(r, columns - 1) {
+                let sum: u64 = (0..columns - 1).filter(|&c| hidden(r, c)).map(|c| truth[r][c]).sum();
+                prop_assert!(sum == 0 || sum >= threshold, "row {} hides {} in all", r, sum);
+            }
+        }
+        for c in 0..columns {
+            if !hidden(rows - 1, c) {
+                let sum: u64 = (0..rows - 1).filter(|&r| hidden(r, c)).map(|r| truth[r][c]).sum();
+                prop_assert!(sum == 0 || sum >= threshold, "column {} hides {} in all", c, sum);
+            }
+        }
         let exposed = recomputable(&withheld, rows, columns);
         prop_assert!(exposed.is_empty(), "recomputable: {:?} of {:?}", exposed, published.grid);
     }

@@ -27,10 +27,12 @@ pub fn sources(report: &Report) -> Vec<(String, String)> {
         report.figures.first().map(|f| f.table.period.end()),
     ) {
         (Some(from), Some(until)) => format!(
-            "du {} au {} (chaque chiffre comparé au trimestre précédent et au même trimestre \
-             un an avant)",
+            "du {} au {} (chaque chiffre comparé à la période précédente de même durée et à la \
+             même période un an avant)",
             from.format("%d/%m/%Y"),
-            (until - chrono::Days::new(1)).format("%d/%m/%Y")
+            (until - chrono::Days::new(1))
+                .min(report.at.date_naive())
+                .format("%d/%m/%Y")
         ),
         _ => String::new(),
     };

@@ -122,7 +122,7 @@ pub enum TableError {
 /// The time steps that cut `period`, as columns.
 pub fn columns(period: Period, step: Dimension) -> Result<Vec<Column>, TableError> {
     let too_long = || TableError::Step {
-        step: step.label(),
+        step: step.as_str(),
         period: period.to_string(),
     };
     let months = period.months();
@@ -159,7 +159,7 @@ pub fn columns(period: Period, step: Dimension) -> Result<Vec<Column>, TableErro
             Ok(vec![column(period.to_string(), period.label(), &months)])
         }
         Dimension::Department => Err(TableError::Step {
-            step: step.label(),
+            step: step.as_str(),
             period: period.to_string(),
         }),
     }
@@ -377,16 +377,34 @@ pub fn table(
         }
         Formula::MedianDays(measure) => {
             let histograms = counted.histograms(measure, &columns);
+            // A median is shown only where the count of its events is: a median shown says
+            // there were at least twenty, and would bound a count withheld.
+            let counts = measure.counted_by().map(|m| {
+                derive(
+                    &published_measure(counted, m, period.year(), threshold),
+                    &columns,
+                    period,
+                )
+            });
             let mut withheld = 0;
             let grid = histograms
                 .iter()
-                .map(|line| {
+                .enumerate()
+                .map(|(l, line)| {
                     line.iter()
-                        .map(|h| {
+                        .enumerate()
+                        .map(|(c, h)| {
                             let n: u64 = h.values().sum();
-                            if n == 0 {
+                            let count = counts
+                                .as_ref()
+                                .and_then(|g| g.get(l).and_then(|line| line.get(c)).copied());
+                            if count == Some(Fig::ByQuarter) {
+                                Cell::QUARTER_ONLY
+                            } else if n == 0 {
                                 Cell::UNDEFINED
-                            } else if n < threshold {
+                            } else if n < threshold
+                                || count.is_some_and(|f| !matches!(f, Fig::Shown(_)))
+                            {
                                 withheld += 1;
                                 Cell::WITHHELD
                             } else {
@@ -533,18 +551,39 @@ fn published_year(
     // A complement under the threshold against any of the denominators it is a share of.
     let complement_small =
         |n: u64, ds: &[u64]| ds.iter().any(|d| *d > 0 && small(d.saturating_sub(n)));
-    let grid = secrecy::publish_with(&quarters(months), |r, c, n| {
-        let ds: Vec<u64> = den_grids
-            .iter()
-            .filter_map(|g| g.get(r).and_then(|l| l.get(c)).copied())
-            .collect();
-        small(n) || complement_small(n, &ds)
-    })
+    let num_grid = secrecy::with_margins(&quarters(months)).unwrap_or_default();
+    // The complements (denominator minus numerator) share the withheld pattern.
+    let complements: Vec<Vec<Vec<u64>>> = den_grids
+        .iter()
+        .map(|d| {
+            d.iter()
+                .zip(&num_grid)
+                .map(|(dl, nl)| {
+                    dl.iter()
+                        .zip(nl)
+                        .map(|(d, n)| d.saturating_sub(*n))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let grid = secrecy::publish_with(
+        &quarters(months),
+        |r, c, n| {
+            let ds: Vec<u64> = den_grids
+                .iter()
+                .filter_map(|g| g.get(r).and_then(|l| l.get(c)).copied())
+                .collect();
+            small(n) || complement_small(n, &ds)
+        },
+        |n| n > 0 && small(n),
+        &complements,
+    )
     .map(|p| p.grid)
     .unwrap_or_default();
     let region = region_months(months);
     let den_regions: Vec<[u64; 12]> = denominators.iter().map(|(d, _)| region_months(d)).collect();
-    let hidden: Vec<bool> = region
+    let mut hidden: Vec<bool> = region
         .iter()
         .enumerate()
         .map(|(m, n)| {
@@ -562,36 +601,60 @@ fn published_year(
             .flatten()
             .is_some()
     };
-    let mut out = [None; 12];
-    for (q, ((chunk, hidden), out)) in region
-        .chunks(3)
-        .zip(hidden.chunks(3))
-        .zip(out.chunks_mut(3))
-        .enumerate()
-    {
-        let mut hidden = hidden.to_vec();
-        let withheld = hidden.iter().filter(|h| **h).count();
-        let needs_more = if quarter_published(q) {
-            withheld == 1
-        } else {
-            withheld == 0
-        };
-        // With no department in the table, there is no quarter to protect.
-        if needs_more && !grid.is_empty() {
-            let smallest = chunk
+    // Within a quarter whose total is published, the months withheld are never one alone,
+    // and never add up to a small count (of events, or of a share's complement).
+    let residual_small = |months: &[usize], hidden: &[bool]| {
+        let sum = |values: &[u64; 12]| -> u64 {
+            months
                 .iter()
-                .zip(&hidden)
-                .enumerate()
-                .filter(|(_, (_, h))| !**h)
-                .min_by_key(|(_, (n, _))| **n)
-                .map(|(i, _)| i);
-            if let Some(slot) = smallest.and_then(|i| hidden.get_mut(i)) {
-                *slot = true;
+                .filter(|m| hidden.get(**m).copied().unwrap_or(false))
+                .filter_map(|m| values.get(*m))
+                .sum()
+        };
+        let complements = den_regions.iter().map(|d| {
+            let mut c = [0u64; 12];
+            for (slot, (d, n)) in c.iter_mut().zip(d.iter().zip(&region)) {
+                *slot = d.saturating_sub(*n);
+            }
+            sum(&c)
+        });
+        std::iter::once(sum(&region))
+            .chain(complements)
+            .any(|s| s > 0 && small(s))
+    };
+    for q in 0..4 {
+        let span: Vec<usize> = (3 * q..3 * q + 3).collect();
+        // With no department in the table, there is no quarter to protect.
+        if grid.is_empty() {
+            break;
+        }
+        for _ in 0..3 {
+            let withheld = span
+                .iter()
+                .filter(|m| hidden.get(**m).copied().unwrap_or(false))
+                .count();
+            let needs_more = if quarter_published(q) {
+                withheld == 1 || (withheld > 0 && residual_small(&span, &hidden))
+            } else {
+                withheld == 0
+            };
+            if !needs_more {
+                break;
+            }
+            let smallest = span
+                .iter()
+                .copied()
+                .filter(|m| !hidden.get(*m).copied().unwrap_or(true))
+                .min_by_key(|m| region.get(*m).copied().unwrap_or(0));
+            match smallest.and_then(|m| hidden.get_mut(m)) {
+                Some(slot) => *slot = true,
+                None => break,
             }
         }
-        for ((slot, n), h) in out.iter_mut().zip(chunk).zip(&hidden) {
-            *slot = (!h).then_some(*n);
-        }
+    }
+    let mut out = [None; 12];
+    for ((slot, n), h) in out.iter_mut().zip(&region).zip(&hidden) {
+        *slot = (!h).then_some(*n);
     }
     PublishedYear { grid, months: out }
 }
@@ -809,7 +872,8 @@ mod tests {
         // The 5 of Paris in the first quarter; then, so that neither its row nor its column
         // gives it away, the cheapest rectangle: Paris's and Val-de-Marne's fourth quarters
         // (zeros: they hide nobody) and Val-de-Marne's first (22, fewer than
-        // Seine-Saint-Denis's 95).
+        // Seine-Saint-Denis's 95); then, since Paris's year is published and its withheld
+        // quarters would add up to 5, its second quarter (30), and so Val-de-Marne's (21).
         let states = |line: &str| -> Vec<CellState> {
             t.line(Some(line).filter(|l| *l != REGION))
                 .unwrap()
@@ -819,13 +883,13 @@ mod tests {
                 .collect()
         };
         use CellState::{Published as P, Withheld as W};
-        assert_eq!(states("75"), [W, P, P, W]);
+        assert_eq!(states("75"), [W, W, P, W]);
         assert_eq!(states("93"), [P, P, P, P]);
-        assert_eq!(states("94"), [W, P, P, W]);
+        assert_eq!(states("94"), [W, W, P, W]);
         assert_eq!(states(REGION), [P, P, P, P]);
         assert_eq!(value(&t, REGION, 0), Cell::published(122.0));
         assert_eq!(value(&t, "75", usize::MAX), Cell::published(65.0));
-        assert_eq!(t.withheld, 4);
+        assert_eq!(t.withheld, 6);
         // By month, a department's figures are published by quarter only; the region's
         // months are, and the quarter's totals are the grid's.
         let q1 = table(&c, indicator("offers_published"), q1(), Dimension::Month).unwrap();
@@ -998,6 +1062,8 @@ mod tests {
             }
             // Every count a table could show (a department's or the region's month, quarter
             // or year) that is from 1 to 19 cannot be recomputed from all of them together.
+            // (Sums of several withheld figures are guarded line by line only: see
+            // `secrecy::publish_with`.)
             let base = rank(&equations);
             let all: Vec<usize> = (0..departments.len()).collect();
             let mut figures: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
@@ -1052,21 +1118,28 @@ mod tests {
     }
 
     #[test]
-    fn a_median_needs_twenty_events() {
-        use Measure::DaysToHire as M;
+    fn a_median_needs_twenty_events_and_its_count_shown() {
+        use Measure::{DaysToHire as M, ReferralsHired as H};
         let c = counted(&[
             (M, "93", "2026-02", 10, 10),
             (M, "93", "2026-02", 30, 10),
             (M, "75", "2026-02", 90, 5),
+            (H, "93", "2026-02", 0, 20),
+            (H, "75", "2026-02", 0, 5),
         ]);
-        let t = table(&c, indicator("days_to_hire"), q1(), Dimension::Month).unwrap();
-        assert_eq!(value(&t, "93", 1), Cell::published(10.0));
-        assert_eq!(value(&t, "75", 1).state, CellState::Withheld);
-        // No hire at all: no median, and a zero describes nobody.
-        assert_eq!(value(&t, "94", 1).state, CellState::Undefined);
+        let t = table(&c, indicator("days_to_hire"), q1(), Dimension::Quarter).unwrap();
+        // Paris's 5 hires are withheld, and with them Seine-Saint-Denis's 20 (the first
+        // quarter's region total, 25, would give the 5 away otherwise): so is its median,
+        // although it rests on twenty hires.
+        assert_eq!(value(&t, "75", 0).state, CellState::Withheld);
+        assert_eq!(value(&t, "93", 0).state, CellState::Withheld);
+        assert_eq!(value(&t, "94", 0).state, CellState::Undefined);
         // The region's 25 hires: 10 at 10 days, 10 at 30, 5 at 90; the 13th is at 30.
-        assert_eq!(value(&t, REGION, 1), Cell::published(30.0));
+        assert_eq!(value(&t, REGION, 0), Cell::published(30.0));
         assert_eq!(value(&t, REGION, usize::MAX), Cell::published(30.0));
+        // By month, a department's median is by quarter only, like its count.
+        let by_month = table(&c, indicator("days_to_hire"), q1(), Dimension::Month).unwrap();
+        assert_eq!(value(&by_month, "93", 1).state, CellState::QuarterOnly);
     }
 
     #[test]
