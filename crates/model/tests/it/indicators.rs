@@ -38,6 +38,8 @@ fn periods_are_read_as_typed_and_refused_with_the_text() {
         "２０２６",
         "2026-Q3x",
         "-2026",
+        "2026-Q3\n",
+        "\u{0}2026",
     ] {
         let error = Period::parse(bad).unwrap_err();
         assert!(
