@@ -437,6 +437,9 @@ fn shaded_map(
         "pa-map__c5",
     ];
     let class_of = |v: f64| {
+        if hi - lo < 1e-9 {
+            return "pa-map__c3";
+        }
         let step = ((v - lo) / (hi - lo).max(1e-9) * 5.0).floor() as usize;
         CLASSES.get(step.min(4)).copied().unwrap_or("pa-map__c1")
     };
@@ -462,6 +465,9 @@ fn shaded_map(
         .collect();
     let legend = if published.is_empty() {
         Vec::new()
+    } else if hi - lo < 1e-9 {
+        // Every department the same: one class, one figure.
+        vec![("pa-map__c3", shown(Cell::published(lo), unit))]
     } else {
         (0..5)
             .filter_map(|i| {
@@ -555,6 +561,8 @@ pub struct GlossaryEntry {
 struct GlossaryPage {
     chrome: Chrome,
     entries: Vec<GlossaryEntry>,
+    /// The reader may open the region's figures (the report, each indicator's page).
+    region: bool,
 }
 
 /// The glossary: every indicator of the registry, as the exports' "Définitions" sheet.
@@ -584,6 +592,7 @@ pub async fn glossary(Viewer(principal): Viewer) -> PageResult {
     Ok(render(&GlossaryPage {
         chrome: Chrome::new(&principal, "Glossaire des indicateurs", "/pilotage"),
         entries,
+        region: report::require_region(&principal).is_ok(),
     }))
 }
 
