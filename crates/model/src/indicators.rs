@@ -238,11 +238,6 @@ impl Measure {
             _ => None,
         }
     }
-
-    /// Whether the measure counts hires by their days from proposal (a histogram).
-    pub fn is_histogram(self) -> bool {
-        matches!(self, Measure::DaysToHire)
-    }
 }
 
 /// How an indicator is computed from measures.

@@ -2,8 +2,6 @@
 //! department), read and checked once for the API, the pages, the exports and the command;
 //! and the report: every indicator of the registry over a period with its comparisons.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use model::indicators::{Dimension, Indicator, Period, REGISTRY};
 use store::Store;
@@ -184,9 +182,4 @@ pub async fn report(
 /// Every indicator of the registry.
 pub fn all() -> Vec<&'static Indicator> {
     REGISTRY.iter().collect()
-}
-
-/// The measures every indicator reads, for a benchmark.
-pub fn all_measures() -> BTreeSet<model::indicators::Measure> {
-    tables::measures_of(REGISTRY)
 }

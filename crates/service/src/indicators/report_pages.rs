@@ -806,28 +806,33 @@ pub async fn indicator_page(
 
 /// The report as a spreadsheet.
 pub async fn report_xlsx(
-    State(state): St,
-    Viewer(principal): Viewer,
-    PageQuery(query): PageQuery<ReportPageQuery>,
+    state: St,
+    viewer: Viewer,
+    query: PageQuery<ReportPageQuery>,
 ) -> PageResult {
-    Ok(steering_api::export(
-        State(state),
-        principal,
-        QueryParams(steering_api::ExportQuery::from_page(query, "xlsx")),
-    )
-    .await?)
+    download(state, viewer, query, "xlsx").await
 }
 
 /// The report as CSV.
 pub async fn report_csv(
+    state: St,
+    viewer: Viewer,
+    query: PageQuery<ReportPageQuery>,
+) -> PageResult {
+    download(state, viewer, query, "csv").await
+}
+
+/// The report as a file, through the API's export.
+async fn download(
     State(state): St,
     Viewer(principal): Viewer,
     PageQuery(query): PageQuery<ReportPageQuery>,
+    format: &str,
 ) -> PageResult {
     Ok(steering_api::export(
         State(state),
         principal,
-        QueryParams(steering_api::ExportQuery::from_page(query, "csv")),
+        QueryParams(steering_api::ExportQuery::from_page(query, format)),
     )
     .await?)
 }
