@@ -100,21 +100,32 @@ impl Unit {
     }
 }
 
-/// What an indicator may be cut by.
+/// What an indicator may be cut by: its department and its time step, and, for the
+/// measures that carry them, the occupation family, the priority public and the group of
+/// communes (each a [`Cut`] the store counts by).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dimension {
     Department,
     Month,
     Quarter,
     Year,
+    /// The grand domaine of the ROME (A to N) of the offer, duo or plan.
+    OccupationFamily,
+    /// The person's priority public: RQTH, another priority status, none.
+    PriorityPublic,
+    /// The EPCI (intercommunality) of the commune of the event.
+    CommuneGroup,
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 4] = [
+    pub const ALL: [Dimension; 7] = [
         Dimension::Department,
         Dimension::Month,
         Dimension::Quarter,
         Dimension::Year,
+        Dimension::OccupationFamily,
+        Dimension::PriorityPublic,
+        Dimension::CommuneGroup,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -123,6 +134,9 @@ impl Dimension {
             Dimension::Month => "month",
             Dimension::Quarter => "quarter",
             Dimension::Year => "year",
+            Dimension::OccupationFamily => "occupation_family",
+            Dimension::PriorityPublic => "priority_public",
+            Dimension::CommuneGroup => "commune_group",
         }
     }
 
@@ -132,6 +146,9 @@ impl Dimension {
             Dimension::Month => "mois",
             Dimension::Quarter => "trimestre",
             Dimension::Year => "année",
+            Dimension::OccupationFamily => "famille de métiers",
+            Dimension::PriorityPublic => "public prioritaire",
+            Dimension::CommuneGroup => "intercommunalité",
         }
     }
 
@@ -141,12 +158,43 @@ impl Dimension {
 
     /// Whether the dimension is a time step (the columns of a table).
     pub fn is_time(self) -> bool {
-        !matches!(self, Dimension::Department)
+        matches!(
+            self,
+            Dimension::Month | Dimension::Quarter | Dimension::Year
+        )
+    }
+
+    /// The store's cut of a dimension that is neither time nor the department.
+    pub fn cut(self) -> Option<Cut> {
+        match self {
+            Dimension::OccupationFamily => Some(Cut::OccupationFamily),
+            Dimension::PriorityPublic => Some(Cut::PriorityPublic),
+            Dimension::CommuneGroup => Some(Cut::Commune),
+            _ => None,
+        }
     }
 }
 
-/// Every dimension: the indicators are all events dated and placed in a department.
-const ALL_DIMENSIONS: &[Dimension] = &Dimension::ALL;
+/// What the store counts a measure by, besides its month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Cut {
+    /// The department's code.
+    Department,
+    /// The grand domaine's letter.
+    OccupationFamily,
+    /// `rqth`, `priority` (another priority status) or `none`.
+    PriorityPublic,
+    /// The commune's INSEE code (the service groups communes by EPCI).
+    Commune,
+}
+
+/// The priority publics of [`Cut::PriorityPublic`], in the order of the agreement: disabled
+/// people first.
+pub const PRIORITY_PUBLICS: [(&str, &str); 3] = [
+    ("rqth", "Bénéficiaires de l'obligation d'emploi (RQTH)"),
+    ("priority", "Autres publics prioritaires"),
+    ("none", "Sans statut prioritaire"),
+];
 
 /// One aggregate the store counts, by department and month of the event (never a row per
 /// person). Each is one `GROUP BY` query on both backends.
@@ -231,6 +279,40 @@ impl Measure {
         )
     }
 
+    /// The cuts the store counts the measure by, besides the department: the occupation
+    /// family where the events have an occupation (an offer's, a duo's, a plan's), the
+    /// priority public where they are a person's (never for a count of priority statuses,
+    /// which would be all one public), the commune where they have a place.
+    pub fn cuts(self) -> &'static [Cut] {
+        use Cut::{Commune, OccupationFamily, PriorityPublic};
+        match self {
+            Measure::MeetingsHeld
+            | Measure::MeetingAttendees
+            | Measure::ActionsHeld
+            | Measure::ActionHires => &[Commune],
+            Measure::ReferralsProposed
+            | Measure::ReferralsAccepted
+            | Measure::ReferralsInterviewed
+            | Measure::ReferralsHired
+            | Measure::DaysToHire => &[OccupationFamily, PriorityPublic, Commune],
+            Measure::PriorityReferralsProposed | Measure::PriorityReferralsHired => {
+                &[OccupationFamily, Commune]
+            }
+            Measure::OffersPublished
+            | Measure::OffersFilledWithin30
+            | Measure::OffersFilledWithin47
+            | Measure::OffersFilledWithin90
+            | Measure::OffersAbandoned => &[OccupationFamily, Commune],
+            Measure::DuosStarted | Measure::DuosEndedInJob => {
+                &[OccupationFamily, PriorityPublic, Commune]
+            }
+            Measure::PlansProposed
+            | Measure::PlansEntered
+            | Measure::PlansCompleted
+            | Measure::PlansHired => &[OccupationFamily, PriorityPublic],
+        }
+    }
+
     /// For a histogram, the measure counting the same events.
     pub fn counted_by(self) -> Option<Measure> {
         match self {
@@ -285,7 +367,6 @@ pub struct Indicator {
     /// The formula in words.
     pub formula_text: &'static str,
     pub formula: Formula,
-    pub dimensions: &'static [Dimension],
     pub source: &'static str,
     /// Counts under it are withheld (and what would let them be recomputed).
     pub threshold: u64,
@@ -296,8 +377,21 @@ impl Indicator {
         self.formula.unit()
     }
 
+    /// The dimensions it may be cut by: department and time steps, and the cuts every one
+    /// of its measures is counted by.
+    pub fn dimensions(&self) -> Vec<Dimension> {
+        let measures = self.formula.measures();
+        Dimension::ALL
+            .into_iter()
+            .filter(|d| {
+                d.cut()
+                    .is_none_or(|cut| measures.iter().all(|m| m.cuts().contains(&cut)))
+            })
+            .collect()
+    }
+
     pub fn allows(&self, dimension: Dimension) -> bool {
-        self.dimensions.contains(&dimension)
+        self.dimensions().contains(&dimension)
     }
 }
 
@@ -327,7 +421,6 @@ const fn count(
         definition,
         formula_text,
         formula: Formula::Count(measure),
-        dimensions: ALL_DIMENSIONS,
         source,
         threshold: THRESHOLD,
     }
@@ -352,7 +445,6 @@ const fn share(
             numerator,
             denominator,
         },
-        dimensions: ALL_DIMENSIONS,
         source,
         threshold: THRESHOLD,
     }
@@ -443,7 +535,6 @@ pub static REGISTRY: &[Indicator] = &[
         formula_text: "Médiane, sur les embauches de la période, des jours entre la \
                        création de la mise en relation et le passage à « embauché ».",
         formula: Formula::MedianDays(Measure::DaysToHire),
-        dimensions: ALL_DIMENSIONS,
         source: REFERRALS,
         threshold: THRESHOLD,
     },
@@ -787,11 +878,12 @@ pub fn month_key((year, month): (i32, u32)) -> String {
     format!("{year:04}-{month:02}")
 }
 
-/// One row of a measure: its count in a department and a month (and, for a histogram, at a
-/// number of days).
+/// One row of a measure: its count in a department (or a group of another [`Cut`]) and a
+/// month (and, for a histogram, at a number of days).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeasureRow {
-    pub department: String,
+    /// The department's code, or the group's key in the cut asked.
+    pub key: String,
     /// `YYYY-MM`.
     pub month: String,
     /// For a histogram, the days; else 0.

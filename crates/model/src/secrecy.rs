@@ -20,6 +20,8 @@
 //!
 //! Rates follow their denominator: a rate whose denominator is withheld is withheld.
 
+use std::collections::HashMap;
+
 /// The default threshold: counts under 20 are withheld.
 pub const THRESHOLD: u64 = 20;
 
@@ -152,6 +154,195 @@ pub fn rate(numerator: Option<u64>, denominator: Option<u64>) -> Option<f64> {
         (Some(n), Some(d)) if d > 0 => Some(n as f64 / d as f64),
         _ => None,
     }
+}
+
+/// Figures tied by equations — each line's members add up to its total — some withheld: the
+/// linked tables of the same events cut two ways (by department, by occupation family)
+/// share their totals, and what one publishes may give away what the other withholds. The
+/// graph of [`publish_with`] reads one table; this reads any set of lines, by linear algebra:
+/// a withheld figure can be recomputed when the published ones pin it down.
+#[derive(Debug, Clone, Default)]
+pub struct System {
+    values: Vec<u64>,
+    withheld: Vec<bool>,
+    /// May be withheld to protect another (the figures of a table already published may not).
+    free: Vec<bool>,
+    lines: Vec<(Vec<usize>, usize)>,
+}
+
+impl System {
+    /// A figure: its value, whether it is withheld, whether more suppression may withhold it.
+    pub fn figure(&mut self, value: u64, withheld: bool, free: bool) -> usize {
+        self.values.push(value);
+        self.withheld.push(withheld);
+        self.free.push(free);
+        self.values.len() - 1
+    }
+
+    /// An equation: the figures of `members` add up to the figure `total`.
+    pub fn line(&mut self, members: Vec<usize>, total: usize) {
+        self.lines.push((members, total));
+    }
+
+    pub fn is_withheld(&self, figure: usize) -> bool {
+        self.withheld.get(figure).copied().unwrap_or(false)
+    }
+
+    /// The withheld figures the published ones pin down: in the reduced row echelon form of
+    /// the equations over the withheld figures, a pivot whose row holds no other unknown.
+    pub fn recomputable(&self) -> Vec<usize> {
+        let unknowns: Vec<usize> = (0..self.values.len())
+            .filter(|f| self.is_withheld(*f))
+            .collect();
+        let column: HashMap<usize, usize> =
+            unknowns.iter().enumerate().map(|(c, f)| (*f, c)).collect();
+        let mut rows: Vec<Vec<f64>> = self
+            .lines
+            .iter()
+            .map(|(members, total)| {
+                let mut row = vec![0.0f64; unknowns.len()];
+                for (f, sign) in members.iter().map(|m| (m, 1.0f64)).chain([(total, -1.0)]) {
+                    if let Some(x) = column.get(f).and_then(|c| row.get_mut(*c)) {
+                        *x += sign;
+                    }
+                }
+                row
+            })
+            .filter(|row| row.iter().any(|x| x.abs() > EPSILON))
+            .collect();
+        let pivots = reduce(&mut rows, unknowns.len());
+        pivots
+            .iter()
+            .enumerate()
+            .filter(|(r, pivot)| {
+                rows.get(*r).is_some_and(|row| {
+                    row.iter()
+                        .enumerate()
+                        .all(|(c, x)| c == **pivot || x.abs() <= EPSILON)
+                })
+            })
+            .filter_map(|(_, pivot)| unknowns.get(*pivot).copied())
+            .collect()
+    }
+
+    /// Withholds more free figures until no withheld one can be recomputed beyond those of
+    /// `already` (pinned down before this system's free figures came in, which no free figure
+    /// can protect), and no line whose total is published has withheld members adding up to
+    /// a `small` count: for each figure pinned down, the cheapest free one of its lines (the
+    /// fewest people hidden but not none, then the first; a zero last, since under a
+    /// published total it still bounds what it sits beside), else the cheapest anywhere.
+    ///
+    /// A free figure withheld only to protect another needs no protection itself; if what
+    /// is published in the end pins it down, it is published (withholding it hides nothing).
+    pub fn protect(&mut self, already: &[usize], small: impl Fn(u64) -> bool) {
+        let primary = self.withheld.clone();
+        for _ in 0..=self.values.len() {
+            let exposed: Vec<usize> = self
+                .recomputable()
+                .into_iter()
+                .filter(|f| !already.contains(f))
+                .filter(|f| !self_free_secondary(&self.free, &primary, *f))
+                .collect();
+            let mut wanted: Vec<Vec<usize>> = exposed
+                .iter()
+                .map(|f| {
+                    self.lines
+                        .iter()
+                        .filter(|(m, t)| t == f || m.contains(f))
+                        .flat_map(|(m, t)| m.iter().chain([t]).copied())
+                        .collect()
+                })
+                .collect();
+            for (members, total) in &self.lines {
+                let sum: u64 = members
+                    .iter()
+                    .filter(|m| self.is_withheld(**m))
+                    .filter_map(|m| self.values.get(*m))
+                    .sum();
+                if !self.is_withheld(*total) && sum > 0 && small(sum) {
+                    wanted.push(members.clone());
+                }
+            }
+            if wanted.is_empty() {
+                break;
+            }
+            let mut progressed = false;
+            for among in wanted {
+                let cheapest = |candidates: &mut dyn Iterator<Item = usize>| {
+                    candidates
+                        .filter(|f| self.free.get(*f) == Some(&true) && !self.is_withheld(*f))
+                        .min_by_key(|f| {
+                            // A zero hides nobody and bounds nothing: the last resort.
+                            let n = self.values.get(*f).copied().unwrap_or(u64::MAX);
+                            (n == 0, n, *f)
+                        })
+                };
+                let chosen = cheapest(&mut among.into_iter())
+                    .or_else(|| cheapest(&mut (0..self.values.len())));
+                if let Some(slot) = chosen.and_then(|f| self.withheld.get_mut(f)) {
+                    *slot = true;
+                    progressed = true;
+                }
+            }
+            if !progressed {
+                break;
+            }
+        }
+        let pinned: Vec<usize> = self
+            .recomputable()
+            .into_iter()
+            .filter(|f| self_free_secondary(&self.free, &primary, *f))
+            .collect();
+        for f in pinned {
+            if let Some(w) = self.withheld.get_mut(f) {
+                *w = false;
+            }
+        }
+    }
+}
+
+/// Whether `figure` is free and was not withheld for itself.
+fn self_free_secondary(free: &[bool], primary: &[bool], figure: usize) -> bool {
+    free.get(figure) == Some(&true) && primary.get(figure) == Some(&false)
+}
+
+/// Below it, an entry of the elimination is zero (they are small integers' combinations).
+const EPSILON: f64 = 1e-9;
+
+/// Brings `rows` (of `columns` entries) to reduced row echelon form, partial pivoting; the
+/// pivot column of each leading row, in order.
+fn reduce(rows: &mut [Vec<f64>], columns: usize) -> Vec<usize> {
+    let mut pivots = Vec::new();
+    for column in 0..columns {
+        let rank = pivots.len();
+        let best = (rank..rows.len())
+            .filter_map(|r| Some((r, rows.get(r)?.get(column)?.abs())))
+            .filter(|(_, x)| *x > EPSILON)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let Some((pivot_row, _)) = best else {
+            continue;
+        };
+        rows.swap(rank, pivot_row);
+        let Some(head) = rows.get(rank).cloned() else {
+            continue;
+        };
+        let lead = head.get(column).copied().unwrap_or(1.0);
+        let head: Vec<f64> = head.iter().map(|x| x / lead).collect();
+        for (r, row) in rows.iter_mut().enumerate() {
+            if r == rank {
+                row.clone_from(&head);
+                continue;
+            }
+            let factor = row.get(column).copied().unwrap_or(0.0);
+            if factor.abs() > EPSILON {
+                for (x, h) in row.iter_mut().zip(&head) {
+                    *x -= factor * h;
+                }
+            }
+        }
+        pivots.push(column);
+    }
+    pivots
 }
 
 /// A row (`true`) or a column of the grid, by its index.

@@ -1,5 +1,6 @@
-//! The steering committee's measures (`model::indicators`): counted by department and month
-//! with `GROUP BY` queries, the same on both backends — the measures read from the same rows
+//! The steering committee's measures (`model::indicators`): counted by department (or
+//! another [`Cut`]: occupation family, priority public, commune) and month with `GROUP BY`
+//! queries, the same on both backends — the measures read from the same rows
 //! dated by the same column (the offers' five, the referral moves' four...) in one query, one
 //! sum each. Only counts leave: no row holds a person's id.
 
@@ -9,7 +10,7 @@ use sqlx::Row as _;
 
 use crate::Result;
 use crate::backend::{Dialect, both_backends};
-use model::indicators::{Measure, MeasureRow};
+use model::indicators::{Cut, Measure, MeasureRow};
 
 /// The steering measures.
 #[async_trait]
@@ -22,11 +23,14 @@ pub trait Steering: Send + Sync {
         until: DateTime<Utc>,
     ) -> Result<Vec<MeasureRow>>;
 
-    /// Each of `measures`, as [`Steering::measure`] gives it, those of the same rows counted
-    /// in one query.
+    /// Each of `measures` counted by `cut` and month (a row's key the department's code,
+    /// the grand domaine's letter, the priority public or the commune's code), those of the
+    /// same rows counted in one query. A measure not counted by `cut` (see
+    /// [`Measure::cuts`]) is refused.
     async fn measures(
         &self,
         measures: &[Measure],
+        cut: Cut,
         since: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Vec<(Measure, Vec<MeasureRow>)>>;
@@ -43,8 +47,13 @@ fn department(column: &str) -> String {
 const PRIORITY: &str =
     "(j.rqth OR j.long_term OR j.rsa OR j.qpv OR j.senior OR j.young_unqualified)";
 
+/// The priority public of the person `j`: RQTH first, as the agreement ranks them.
+const PUBLIC: &str = "CASE WHEN j.rqth THEN 'rqth' WHEN (j.long_term OR j.rsa OR j.qpv OR \
+                      j.senior OR j.young_unqualified) THEN 'priority' ELSE 'none' END";
+
 /// How a measure is read: its tables, the column that dates it (a timestamp, or a day when
-/// `day` is set), its department, its days for a histogram, and its conditions.
+/// `day` is set), its department, its days for a histogram, and its conditions; and for
+/// the other cuts, its commune, its occupation and how to reach its person `j`.
 struct Spec {
     from: &'static str,
     at: &'static str,
@@ -52,6 +61,22 @@ struct Spec {
     department: String,
     days: Option<String>,
     filter: String,
+    commune: Option<&'static str>,
+    rome: Option<&'static str>,
+    /// The join that brings the person `j` (empty when `from` has it); none if no person.
+    person: Option<&'static str>,
+}
+
+impl Spec {
+    /// The key `cut` groups by, and the join it needs.
+    fn key(&self, cut: Cut) -> Option<(String, &'static str)> {
+        match cut {
+            Cut::Department => Some((self.department.clone(), "")),
+            Cut::Commune => self.commune.map(|c| (c.to_string(), "")),
+            Cut::OccupationFamily => self.rome.map(|r| (format!("substr({r}, 1, 1)"), "")),
+            Cut::PriorityPublic => self.person.map(|join| (PUBLIC.to_string(), join)),
+        }
+    }
 }
 
 fn spec<D: Dialect>(measure: Measure) -> Spec {
@@ -64,177 +89,218 @@ fn spec<D: Dialect>(measure: Measure) -> Spec {
         department,
         days: None,
         filter: filter.to_string(),
+        commune: None,
+        rome: None,
+        person: None,
+    };
+    // Where the event is the offer's, or a referral to it of the person `j`.
+    let of_offer = |s: Spec| Spec {
+        commune: Some("o.commune_code"),
+        rome: Some("o.rome_code"),
+        ..s
+    };
+    let of_referral = |s: Spec| Spec {
+        person: Some(""),
+        ..of_offer(s)
     };
     let filled = |within: i64| Spec {
         filter: format!(
             "o.status = 'filled' AND {} <= {within}",
             D::days_between("o.published_at", "o.closed_at")
         ),
-        ..simple("offers o", "o.published_at", offer(), "")
+        ..of_offer(simple("offers o", "o.published_at", offer(), ""))
     };
     const REFERRAL_MOVE_OF_PERSON: &str = "referral_transitions t JOIN referrals r ON r.id = \
                                            t.referral_id JOIN offers o ON o.id = r.offer_id \
                                            JOIN job_seekers j ON j.id = r.job_seeker_id";
+    let meeting = |s: Spec| Spec {
+        commune: Some("s.commune_code"),
+        ..s
+    };
+    let action = |s: Spec| Spec {
+        commune: Some("COALESCE(a.commune_code, s.commune_code)"),
+        ..s
+    };
+    let duo = |s: Spec| Spec {
+        commune: Some("j.commune_code"),
+        rome: Some("d.rome"),
+        person: Some(""),
+        ..s
+    };
+    let plan = |s: Spec| Spec {
+        rome: Some("p.rome"),
+        person: Some(" JOIN job_seekers j ON j.id = p.job_seeker_id"),
+        ..s
+    };
     match measure {
-        Measure::MeetingsHeld => simple(
+        Measure::MeetingsHeld => meeting(simple(
             "meetings m JOIN structures s ON s.id = m.organiser_structure_id",
             "m.starts_at",
             department("s.commune_code"),
             "1 = 1",
-        ),
-        Measure::MeetingAttendees => simple(
+        )),
+        Measure::MeetingAttendees => meeting(simple(
             "gathering_registrations g JOIN meetings m ON m.gathering_id = g.gathering_id \
              JOIN structures s ON s.id = m.organiser_structure_id",
             "m.starts_at",
             department("s.commune_code"),
             "g.attendance = 'present'",
-        ),
-        Measure::ReferralsProposed => simple(
+        )),
+        Measure::ReferralsProposed => of_referral(simple(
             "referrals r JOIN offers o ON o.id = r.offer_id JOIN job_seekers j ON j.id = r.job_seeker_id",
             "r.created_at",
             offer(),
             "1 = 1",
-        ),
-        Measure::PriorityReferralsProposed => simple(
+        )),
+        Measure::PriorityReferralsProposed => of_referral(simple(
             "referrals r JOIN offers o ON o.id = r.offer_id JOIN job_seekers j ON j.id = r.job_seeker_id",
             "r.created_at",
             offer(),
             PRIORITY,
-        ),
-        Measure::ReferralsAccepted => simple(
+        )),
+        Measure::ReferralsAccepted => of_referral(simple(
             REFERRAL_MOVE_OF_PERSON,
             "t.at",
             offer(),
             "t.to_state = 'accepted'",
-        ),
-        Measure::ReferralsInterviewed => simple(
+        )),
+        Measure::ReferralsInterviewed => of_referral(simple(
             REFERRAL_MOVE_OF_PERSON,
             "t.at",
             offer(),
             "t.to_state = 'interview'",
-        ),
-        Measure::ReferralsHired => simple(
+        )),
+        Measure::ReferralsHired => of_referral(simple(
             REFERRAL_MOVE_OF_PERSON,
             "t.at",
             offer(),
             "t.to_state = 'hired'",
-        ),
+        )),
         Measure::PriorityReferralsHired => Spec {
             filter: format!("t.to_state = 'hired' AND {PRIORITY}"),
-            ..simple(REFERRAL_MOVE_OF_PERSON, "t.at", offer(), "")
+            ..of_referral(simple(REFERRAL_MOVE_OF_PERSON, "t.at", offer(), ""))
         },
         Measure::DaysToHire => Spec {
             days: Some(D::days_between("r.created_at", "t.at")),
-            ..simple(
+            ..of_referral(simple(
                 REFERRAL_MOVE_OF_PERSON,
                 "t.at",
                 offer(),
                 "t.to_state = 'hired'",
-            )
+            ))
         },
-        Measure::OffersPublished => simple("offers o", "o.published_at", offer(), "1 = 1"),
+        Measure::OffersPublished => {
+            of_offer(simple("offers o", "o.published_at", offer(), "1 = 1"))
+        }
         Measure::OffersFilledWithin30 => filled(30),
         Measure::OffersFilledWithin47 => filled(47),
         Measure::OffersFilledWithin90 => filled(90),
-        Measure::OffersAbandoned => simple(
+        Measure::OffersAbandoned => of_offer(simple(
             "offers o",
             "o.published_at",
             offer(),
             "o.status = 'cancelled' AND o.close_reason = 'lack_of_candidates'",
-        ),
-        Measure::ActionsHeld => simple(
+        )),
+        Measure::ActionsHeld => action(simple(
             "actions a JOIN gatherings g ON g.id = a.gathering_id \
              JOIN structures s ON s.id = a.lead_structure_id",
             "g.starts_at",
             department("COALESCE(a.commune_code, s.commune_code)"),
             "a.state IN ('held', 'closed')",
-        ),
+        )),
         Measure::ActionHires => Spec {
             day: true,
-            ..simple(
+            ..action(simple(
                 "action_outcomes x JOIN actions a ON a.id = x.action_id \
                  JOIN structures s ON s.id = a.lead_structure_id",
                 "x.happened_on",
                 department("COALESCE(a.commune_code, s.commune_code)"),
                 "x.kind = 'hire'",
-            )
+            ))
         },
         Measure::DuosStarted => Spec {
             day: true,
-            ..simple(
+            ..duo(simple(
                 "duos d JOIN job_seekers j ON j.id = d.job_seeker_id",
                 "d.started_on",
                 person(),
                 "d.started_on IS NOT NULL",
-            )
+            ))
         },
         Measure::DuosEndedInJob => Spec {
             day: true,
-            ..simple(
+            ..duo(simple(
                 "duos d JOIN job_seekers j ON j.id = d.job_seeker_id \
                  JOIN duo_outcomes x ON x.duo_id = d.id",
                 "d.ended_on",
                 person(),
                 "x.milestone = 'end' AND x.kind = 'job'",
-            )
+            ))
         },
-        Measure::PlansProposed => simple(
+        Measure::PlansProposed => plan(simple(
             "training_plans p",
             "p.proposed_at",
             "p.department".to_string(),
             "1 = 1",
-        ),
+        )),
         Measure::PlansEntered => Spec {
             day: true,
-            ..simple(
+            ..plan(simple(
                 "training_plans p",
                 "p.starts_on",
                 "p.department".to_string(),
                 "p.state IN ('in_training', 'completed', 'hired')",
-            )
+            ))
         },
         Measure::PlansCompleted => Spec {
             day: true,
-            ..simple(
+            ..plan(simple(
                 "training_plans p",
                 "p.ends_on",
                 "p.department".to_string(),
                 "p.state IN ('completed', 'hired')",
-            )
+            ))
         },
         Measure::PlansHired => Spec {
             day: true,
-            ..simple(
+            ..plan(simple(
                 "training_plans p",
                 "p.hire_starts_on",
                 "p.department".to_string(),
                 "p.state = 'hired'",
-            )
+            ))
         },
     }
 }
 
-/// The measures of `wanted` that read the same rows, dated by the same column, in the same
-/// department (a histogram alone), in the order first asked.
-fn families<D: Dialect>(wanted: &[Measure]) -> Vec<(Spec, Vec<(Measure, String)>)> {
-    let mut out: Vec<(Spec, Vec<(Measure, String)>)> = Vec::new();
+/// A family of measures: their spec, the key of the cut and the join it needs, and each
+/// member with its condition.
+type Family = (Spec, (String, &'static str), Vec<(Measure, String)>);
+
+/// The measures of `wanted` that read the same rows, dated by the same column, with the
+/// same key of `cut` (a histogram alone), in the order first asked.
+fn families<D: Dialect>(wanted: &[Measure], cut: Cut) -> Result<Vec<Family>> {
+    let mut out: Vec<Family> = Vec::new();
     for &measure in wanted {
         let spec = spec::<D>(measure);
-        let same = |s: &Spec| {
+        let key = spec.key(cut).ok_or_else(|| {
+            crate::StoreError::Invalid(format!("cut: {measure:?} is not counted by {cut:?}"))
+        })?;
+        let same = |(s, k, _): &&mut Family| {
             s.days.is_none()
                 && spec.days.is_none()
                 && (s.from, s.at, s.day) == (spec.from, spec.at, spec.day)
-                && s.department == spec.department
+                && *k == key
         };
-        match out.iter_mut().find(|(s, _)| same(s)) {
-            Some((_, members)) => members.push((measure, spec.filter.clone())),
+        match out.iter_mut().find(same) {
+            Some((_, _, members)) => members.push((measure, spec.filter.clone())),
             None => {
                 let filter = spec.filter.clone();
-                out.push((spec, vec![(measure, filter)]));
+                out.push((spec, key, vec![(measure, filter)]));
             }
         }
     }
-    out
+    Ok(out)
 }
 
 both_backends! {
@@ -242,18 +308,21 @@ both_backends! {
         /// One family of measures, each summed in its own column.
         async fn family(
             &self,
-            spec: &Spec,
-            members: &[(Measure, String)],
+            (spec, (key, join), members): &Family,
             since: DateTime<Utc>,
             until: DateTime<Utc>,
         ) -> Result<Vec<(Measure, Vec<MeasureRow>)>> {
-            let Spec { from, at, day, department, days, .. } = spec;
+            let Spec { from, at, day, days, .. } = spec;
+            let from = format!("{from}{join}");
             // The offer's department and the person's statuses, from their narrow indexes.
+            // (Not the offer's place when its occupation is read: the index lacks it.)
+            let offers_index = if key.contains("rome") {
+                String::new()
+            } else {
+                This::indexed_by("offers_place")
+            };
             let from = from
-                .replace(
-                    " JOIN offers o ON",
-                    &format!(" JOIN offers o{} ON", This::indexed_by("offers_place")),
-                )
+                .replace(" JOIN offers o ON", &format!(" JOIN offers o{offers_index} ON"))
                 .replace(
                     " JOIN job_seekers j ON",
                     &format!(" JOIN job_seekers j{} ON", This::indexed_by("job_seekers_priorities")),
@@ -274,7 +343,7 @@ both_backends! {
                 .collect::<Vec<_>>()
                 .join(" OR ");
             let sql = format!(
-                "SELECT {department} AS department, {month} AS month, {days} AS days, {sums} \
+                "SELECT {key} AS department, {month} AS month, {days} AS days, {sums} \
                  FROM {from} WHERE {at} >= $1 AND {at} < $2 AND ({any}) \
                  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
             );
@@ -296,7 +365,7 @@ both_backends! {
                         .unwrap_or(0);
                     if n > 0 {
                         found.push(MeasureRow {
-                            department: department.clone(),
+                            key: department.clone(),
                             month: month.clone(),
                             days,
                             count: n,
@@ -316,22 +385,21 @@ both_backends! {
             since: DateTime<Utc>,
             until: DateTime<Utc>,
         ) -> Result<Vec<MeasureRow>> {
-            let found = self.measures(&[measure], since, until).await?;
+            let found = self.measures(&[measure], Cut::Department, since, until).await?;
             Ok(found.into_iter().next().map(|(_, rows)| rows).unwrap_or_default())
         }
 
         async fn measures(
             &self,
             measures: &[Measure],
+            cut: Cut,
             since: DateTime<Utc>,
             until: DateTime<Utc>,
         ) -> Result<Vec<(Measure, Vec<MeasureRow>)>> {
             // The families are independent reads: the pool runs them side by side.
-            let families = families::<This>(measures);
+            let families = families::<This>(measures, cut)?;
             let found = futures_util::future::try_join_all(
-                families
-                    .iter()
-                    .map(|(spec, members)| self.family(spec, members, since, until)),
+                families.iter().map(|family| self.family(family, since, until)),
             )
             .await?;
             Ok(found.into_iter().flatten().collect())

@@ -105,7 +105,7 @@ impl From<&Indicator> for IndicatorView {
             definition: i.definition,
             formula: i.formula_text,
             unit: i.unit().as_str(),
-            dimensions: i.dimensions.iter().map(|d| d.as_str()).collect(),
+            dimensions: i.dimensions().iter().map(|d| d.as_str()).collect(),
             source: i.source,
             threshold: i.threshold,
         }
@@ -203,6 +203,19 @@ pub struct HeadlineView {
     pub compared: Compared,
     /// Each department's total over the period (withheld under secrecy as in the table).
     pub departments: Vec<DepartmentCell>,
+    /// The figure of the region (or the department asked) over the periods leading to this
+    /// one, oldest first: thirteen months to a month, five quarters to a quarter, eight
+    /// quarters to a year.
+    pub trend: Vec<TrendPoint>,
+}
+
+/// One period of a trend.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrendPoint {
+    /// `2026-Q3`, `2026-07`.
+    pub period: String,
+    pub label: String,
+    pub cell: Cell,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -262,6 +275,15 @@ pub(crate) async fn steering_report(
                     .map(|l| DepartmentCell {
                         department: l.key.clone(),
                         cell: l.total,
+                    })
+                    .collect(),
+                trend: f
+                    .trend
+                    .into_iter()
+                    .map(|(p, cell)| TrendPoint {
+                        period: p.to_string(),
+                        label: p.label(),
+                        cell,
                     })
                     .collect(),
             })

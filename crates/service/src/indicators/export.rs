@@ -202,7 +202,7 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
     }
     for (row, i) in (1u32..).zip(REGISTRY) {
         let dimensions = i
-            .dimensions
+            .dimensions()
             .iter()
             .map(|d| d.label())
             .collect::<Vec<_>>()

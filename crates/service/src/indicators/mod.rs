@@ -2,6 +2,7 @@
 //! priority publics in practice.
 
 pub mod api;
+pub mod cuts;
 pub mod export;
 pub mod pages;
 pub mod report;

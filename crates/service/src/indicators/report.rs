@@ -18,7 +18,9 @@ pub struct AskedQuery {
     /// `2026` (a year), `2026-Q3` (a quarter) or `2026-07` (a month); default: the last
     /// quarter that is over.
     pub period: Option<String>,
-    /// The time step of the columns: `month`, `quarter` or `year`; default: `month`.
+    /// The time step of the columns: `month`, `quarter` or `year`; or, for one indicator, a
+    /// cut of the region by quarter: `occupation_family`, `priority_public` or
+    /// `commune_group` (see the indicator's dimensions); default: `month`.
     pub by: Option<String>,
     /// A department's code (`93`): its figures beside the region's; default: the region.
     pub department: Option<String>,
@@ -53,13 +55,14 @@ impl AskedQuery {
         };
         let step = match self.by.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             None => Some(Dimension::Month),
-            Some(text) => match Dimension::parse(text).filter(|d| d.is_time()) {
+            Some(text) => match Dimension::parse(text).filter(|d| *d != Dimension::Department) {
                 Some(d) => Some(d),
                 None => {
                     problems.push(FieldProblem::new(
                         "?by",
                         format!(
-                            "{:?} is not a time step: expected month, quarter or year",
+                            "{:?} is neither a time step nor a cut: expected month, quarter, \
+                             year, occupation_family, priority_public or commune_group",
                             text.chars().take(40).collect::<String>()
                         ),
                     ));
@@ -84,10 +87,30 @@ impl AskedQuery {
                 ),
             ));
         }
-        if let (Some(period), Some(step)) = (period, step)
-            && let Err(e) = tables::columns(period, step)
-        {
-            problems.push(FieldProblem::new("?by", e.to_string()));
+        if let (Some(period), Some(step)) = (period, step) {
+            // A cut is published by quarter.
+            let columns = if step.cut().is_some() {
+                tables::columns(period, Dimension::Quarter).map_err(|_| {
+                    format!(
+                        "a cut by {} is published by quarter or year, not by month",
+                        step.label()
+                    )
+                })
+            } else {
+                tables::columns(period, step).map_err(|e| e.to_string())
+            };
+            if let Err(e) = columns {
+                problems.push(FieldProblem::new("?by", e));
+            }
+            if step.cut().is_some() && department.is_some() {
+                problems.push(FieldProblem::new(
+                    "?department",
+                    format!(
+                        "a cut by {} is the region's: ask it without a department",
+                        step.label()
+                    ),
+                ));
+            }
         }
         match (period, step) {
             (Some(period), Some(step)) if problems.is_empty() => Ok(Asked {
@@ -132,7 +155,7 @@ impl From<TableError> for ApiError {
     fn from(e: TableError) -> Self {
         let field = match e {
             TableError::Dimension { .. } | TableError::Step { .. } => "?by",
-            TableError::Department(_) => "?department",
+            TableError::Department(_) | TableError::CutOfDepartment(_) => "?department",
         };
         ApiError::field(field, e.to_string())
     }
@@ -156,9 +179,20 @@ pub async fn report(
     asked: &Asked,
     now: DateTime<Utc>,
 ) -> Result<Report, ApiError> {
+    if asked.step.cut().is_some() && indicators.len() != 1 {
+        return Err(ApiError::field(
+            "?by",
+            "the report is read by month, quarter or year; a cut is asked of one indicator",
+        ));
+    }
     let measures = tables::measures_of(indicators.iter().copied());
     let periods = tables::compared_periods(asked.period);
-    let counted = Counted::load(store, region, &measures, &periods, now).await?;
+    let mut counted = Counted::load(store, region, &measures, &periods, now).await?;
+    if asked.step.cut().is_some() {
+        counted
+            .load_cut(store, region, (indicators, asked.step), &periods, now)
+            .await?;
+    }
     let figures = indicators
         .iter()
         .map(|i| {

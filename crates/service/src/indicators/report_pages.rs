@@ -6,7 +6,7 @@
 //! spreadsheet and CSV. Each page calls the API handler it shows; every chart has its table.
 
 use chrono::Datelike;
-use model::indicators::{Axis, Indicator, Period, REGISTRY, Unit};
+use model::indicators::{Axis, Dimension, Indicator, Period, REGISTRY, Unit};
 
 use super::api::{self as steering_api, HeadlineView, IndicatorTableView};
 use super::report::{self, AskedQuery};
@@ -110,6 +110,10 @@ pub struct HeadlineRow {
     pub year_before: String,
     pub year_change: String,
     pub empty: bool,
+    /// The trend's figures as written, oldest first, and its small chart.
+    pub trend: Vec<String>,
+    pub spark: Vec<Bar>,
+    pub spark_width: f64,
 }
 
 pub struct AxisBlock {
@@ -117,6 +121,8 @@ pub struct AxisBlock {
     pub label: &'static str,
     pub question: &'static str,
     pub rows: Vec<HeadlineRow>,
+    /// The trend's periods, as its table heads them.
+    pub trend: Vec<String>,
 }
 
 /// A department placed on a chart or a map.
@@ -312,6 +318,11 @@ pub async fn report_page(
                 .filter(|f| f.indicator.axis == axis.as_str())
                 .map(headline_row)
                 .collect(),
+            trend: view
+                .figures
+                .first()
+                .map(|f| f.trend.iter().map(|p| short_label(&p.period)).collect())
+                .unwrap_or_default(),
         })
         .collect();
     let empty = view.figures.iter().all(|f| f.empty);
@@ -360,7 +371,38 @@ fn headline_row(f: &HeadlineView) -> HeadlineRow {
         year_before: shown(c.year_before, unit),
         year_change: change(c.current, c.year_before, unit),
         empty: f.empty,
+        trend: f.trend.iter().map(|p| shown(p.cell, unit)).collect(),
+        spark: spark(&f.trend, unit),
+        spark_width: 140.0 / f.trend.len().max(1) as f64,
     }
+}
+
+/// A trend's small chart, 200 × 64: one bar per period on the indicator's own scale, a
+/// withheld figure a hatched bar of full height, a figure of nothing no bar.
+fn spark(trend: &[steering_api::TrendPoint], unit: Unit) -> Vec<Bar> {
+    let value = |p: &steering_api::TrendPoint| {
+        (p.cell.state == CellState::Published)
+            .then_some(p.cell.value)
+            .flatten()
+    };
+    let top = trend.iter().filter_map(value).fold(0.0f64, f64::max);
+    let top = if top <= 0.0 { 1.0 } else { top };
+    let step = 200.0 / trend.len().max(1) as f64;
+    trend
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let height = value(p).map_or(0.0, |v| v / top * 48.0);
+            Bar {
+                x: i as f64 * step + step * 0.15,
+                y: 52.0 - height,
+                height,
+                label: p.label.clone(),
+                value: shown(p.cell, unit),
+                withheld: p.cell.state == CellState::Withheld,
+            }
+        })
+        .collect()
 }
 
 fn unit_of(code: &str) -> Unit {
@@ -580,7 +622,7 @@ pub async fn glossary(Viewer(principal): Viewer) -> PageResult {
             formula: i.formula_text,
             unit: i.unit().label(),
             dimensions: i
-                .dimensions
+                .dimensions()
                 .iter()
                 .map(|d| d.label())
                 .collect::<Vec<_>>()
@@ -630,6 +672,8 @@ struct IndicatorPage {
     map_legend: Vec<(&'static str, String)>,
     empty: bool,
     withheld: usize,
+    /// The cut's name, when the lines are a cut's groups.
+    cut: Option<&'static str>,
     error: Option<String>,
 }
 
@@ -673,13 +717,25 @@ pub async fn indicator_page(
         &period_value,
     );
     period.kind = "text";
-    let mut by = Field::text("by", "Pas de temps", asked.by.as_deref().unwrap_or("month"));
+    let mut by = Field::text(
+        "by",
+        "Découpage (pas de temps, ou la région par trimestre)",
+        asked.by.as_deref().unwrap_or("month"),
+    );
     by.kind = "select";
-    by.options = vec![
-        ("month".to_string(), "mois".to_string()),
-        ("quarter".to_string(), "trimestre".to_string()),
-        ("year".to_string(), "année".to_string()),
-    ];
+    by.options = indicator
+        .dimensions()
+        .into_iter()
+        .filter(|d| *d != Dimension::Department)
+        .map(|d| {
+            let label = if d.is_time() {
+                d.label().to_string()
+            } else {
+                format!("par {}", d.label())
+            };
+            (d.as_str().to_string(), label)
+        })
+        .collect();
     let mut department = Field::text(
         "department",
         "Territoire",
@@ -706,6 +762,7 @@ pub async fn indicator_page(
                 map_legend: Vec::new(),
                 empty: true,
                 withheld: 0,
+                cut: None,
                 error: Some(refusal(&problems)),
             };
             return Ok(render_form(&page, true));
@@ -720,6 +777,7 @@ pub async fn indicator_page(
         withheld,
         columns,
         lines,
+        by: step,
         ..
     } = view;
     let scope = chosen
@@ -775,7 +833,15 @@ pub async fn indicator_page(
             cell: l.total,
         })
         .collect();
-    let (map, map_legend) = shaded_map(&cells, indicator, &departments);
+    let cut = Dimension::parse(step)
+        .filter(|d| d.cut().is_some())
+        .map(Dimension::label);
+    // A cut's lines are not departments: no map.
+    let (map, map_legend) = if cut.is_some() {
+        (Vec::new(), Vec::new())
+    } else {
+        shaded_map(&cells, indicator, &departments)
+    };
     let page = IndicatorPage {
         chrome: Chrome::new(&principal, indicator.label, "/pilotage"),
         indicator,
@@ -799,6 +865,7 @@ pub async fn indicator_page(
         map_legend,
         empty,
         withheld,
+        cut,
         error: None,
     };
     Ok(render(&page))

@@ -6,6 +6,7 @@
 //! events. The API, the pages, the exports and the command all read these tables.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use model::indicators::{Dimension, Formula, Indicator, Measure, MeasureRow, Period, month_key};
@@ -117,6 +118,8 @@ pub enum TableError {
     Step { step: &'static str, period: String },
     #[error("the department {0:?} is not one of the region's")]
     Department(String),
+    #[error("a cut by {0} is the region's: ask it without a department")]
+    CutOfDepartment(&'static str),
 }
 
 /// The time steps that cut `period`, as columns.
@@ -158,7 +161,10 @@ pub fn columns(period: Period, step: Dimension) -> Result<Vec<Column>, TableErro
             }
             Ok(vec![column(period.to_string(), period.label(), &months)])
         }
-        Dimension::Department => Err(TableError::Step {
+        Dimension::Department
+        | Dimension::OccupationFamily
+        | Dimension::PriorityPublic
+        | Dimension::CommuneGroup => Err(TableError::Step {
             step: step.as_str(),
             period: period.to_string(),
         }),
@@ -168,9 +174,19 @@ pub fn columns(period: Period, step: Dimension) -> Result<Vec<Column>, TableErro
 /// The measures counted over a span, each read once from the store.
 pub struct Counted {
     rows: HashMap<Measure, Vec<MeasureRow>>,
+    /// The groups of the cut loaded (see [`Counted::load_cut`]), key and label, in order.
+    pub groups: Vec<(String, String)>,
+    /// The measures counted by that cut.
+    pub(super) cut_rows: HashMap<Measure, Vec<MeasureRow>>,
+    pub(super) published_cuts: CutCache,
     /// The departments of the region, then any other the measures counted, in code order.
     pub departments: Vec<(String, String)>,
+    /// Each measure's year as published, under a threshold: computed once, read by every
+    /// table of that year.
+    published: Mutex<HashMap<(Measure, i32, u64), Arc<PublishedYear>>>,
 }
+
+type CutCache = Mutex<HashMap<(Measure, i32, u64), Arc<super::cuts::PublishedCut>>>;
 
 impl Counted {
     /// Reads `measures` over the calendar years of `periods`, up to `now`.
@@ -190,7 +206,11 @@ impl Counted {
             let until = until.and_time(chrono::NaiveTime::MIN).and_utc().min(now);
             if since < until {
                 let wanted: Vec<Measure> = measures.iter().copied().collect();
-                rows.extend(store.measures(&wanted, since, until).await?);
+                rows.extend(
+                    store
+                        .measures(&wanted, model::indicators::Cut::Department, since, until)
+                        .await?,
+                );
             }
             for &measure in measures {
                 rows.entry(measure).or_default();
@@ -202,7 +222,7 @@ impl Counted {
             .filter(|d| d.region == region)
             .map(|d| d.code.to_string())
             .collect();
-        codes.extend(rows.values().flatten().map(|r| r.department.clone()));
+        codes.extend(rows.values().flatten().map(|r| r.key.clone()));
         let departments = codes
             .into_iter()
             .map(|code| {
@@ -212,11 +232,49 @@ impl Counted {
                 (code, name)
             })
             .collect();
-        Ok(Counted { rows, departments })
+        Ok(Counted {
+            rows,
+            groups: Vec::new(),
+            cut_rows: HashMap::new(),
+            published_cuts: Mutex::default(),
+            departments,
+            published: Mutex::default(),
+        })
+    }
+
+    /// Reads `indicators`' measures cut by `dimension` over the calendar years of
+    /// `periods`, up to `now`, for the tables of [`super::cuts`].
+    pub async fn load_cut(
+        &mut self,
+        store: &dyn Store,
+        region: &str,
+        (indicators, dimension): (&[&'static Indicator], Dimension),
+        periods: &[Period],
+        now: DateTime<Utc>,
+    ) -> Result<(), store::StoreError> {
+        let Some(cut) = dimension.cut() else {
+            return Ok(());
+        };
+        let since = periods.iter().map(|p| Period::Year(p.year()).start()).min();
+        let until = periods.iter().map(|p| Period::Year(p.year()).end()).max();
+        let wanted: Vec<Measure> = super::cuts::measures(indicators)
+            .into_iter()
+            .filter(|m| m.cuts().contains(&cut))
+            .collect();
+        if let (Some(since), Some(until)) = (since, until) {
+            let since = since.and_time(chrono::NaiveTime::MIN).and_utc();
+            let until = until.and_time(chrono::NaiveTime::MIN).and_utc().min(now);
+            if since < until && !wanted.is_empty() {
+                self.cut_rows
+                    .extend(store.measures(&wanted, cut, since, until).await?);
+            }
+        }
+        self.groups = super::cuts::groups(dimension, region);
+        Ok(())
     }
 
     /// The counts of `measure` in each department × month of `year`.
-    fn months(&self, measure: Measure, year: i32) -> Vec<Vec<u64>> {
+    pub(super) fn months(&self, measure: Measure, year: i32) -> Vec<Vec<u64>> {
         let columns: Vec<Column> = (1..=12)
             .map(|month| Column {
                 key: String::new(),
@@ -250,7 +308,7 @@ impl Counted {
             .into_iter()
             .flatten()
             .filter_map(|row| {
-                let d = index.get(row.department.as_str())?;
+                let d = index.get(row.key.as_str())?;
                 let c = column_of.get(row.month.as_str())?;
                 Some((*d, *c, row))
             })
@@ -289,7 +347,7 @@ impl Counted {
     }
 
     /// Whether any of the measures counted an event in the months of `columns`.
-    fn any(&self, measures: &[Measure], columns: &[Column]) -> bool {
+    pub(super) fn any(&self, measures: &[Measure], columns: &[Column]) -> bool {
         let months: BTreeSet<&str> = columns
             .iter()
             .flat_map(|c| c.months.iter().map(String::as_str))
@@ -490,20 +548,29 @@ enum Fig {
 /// threshold is withheld. When a share is about people's statuses (`strict`), a zero is
 /// withheld on either side: "none of the 25 hired holds a priority status", or "all of them
 /// do", would say something of each of them.
-struct PublishedYear {
+pub(super) struct PublishedYear {
     /// (departments + 1) × (4 quarters + the year).
-    grid: Vec<Vec<Option<u64>>>,
-    months: [Option<u64>; 12],
+    pub(super) grid: Vec<Vec<Option<u64>>>,
+    pub(super) months: [Option<u64>; 12],
 }
 
 /// `measure`'s year as published for every indicator: with the complement of every share of
-/// the registry it is the numerator of.
-fn published_measure(
+/// the registry it is the numerator of. Computed once per measure, year and threshold.
+pub(super) fn published_measure(
     counted: &Counted,
     measure: Measure,
     year: i32,
     threshold: u64,
-) -> PublishedYear {
+) -> Arc<PublishedYear> {
+    let key = (measure, year, threshold);
+    if let Some(found) = counted
+        .published
+        .lock()
+        .ok()
+        .and_then(|cache| cache.get(&key).cloned())
+    {
+        return found;
+    }
     let denominators: Vec<(Vec<Vec<u64>>, bool)> = model::indicators::REGISTRY
         .iter()
         .filter_map(|i| match i.formula {
@@ -517,10 +584,18 @@ fn published_measure(
             _ => None,
         })
         .collect();
-    published_year(&counted.months(measure, year), threshold, &denominators)
+    let year = Arc::new(published_year(
+        &counted.months(measure, year),
+        threshold,
+        &denominators,
+    ));
+    if let Ok(mut cache) = counted.published.lock() {
+        cache.insert(key, year.clone());
+    }
+    year
 }
 
-fn quarters(months: &[Vec<u64>]) -> Vec<Vec<u64>> {
+pub(super) fn quarters(months: &[Vec<u64>]) -> Vec<Vec<u64>> {
     months
         .iter()
         .map(|line| line.chunks(3).map(|q| q.iter().sum()).collect())
@@ -710,7 +785,7 @@ fn count_withheld(grid: &[Vec<Fig>]) -> usize {
 }
 
 /// The median of a histogram (the lower middle for an even count).
-fn median(histogram: &BTreeMap<i64, u64>) -> Option<f64> {
+pub(super) fn median(histogram: &BTreeMap<i64, u64>) -> Option<f64> {
     let n: u64 = histogram.values().sum();
     if n == 0 {
         return None;
@@ -740,6 +815,8 @@ pub struct Compared {
 pub struct WithComparisons {
     pub table: Table,
     pub compared: Compared,
+    /// The same figure over the periods of [`trend_periods`], oldest first.
+    pub trend: Vec<(Period, Cell)>,
 }
 
 /// The three tables of a comparison; `counted` must cover `period.year_before()` to `period`.
@@ -755,7 +832,14 @@ pub fn compared(
     {
         return Err(TableError::Department(code.to_string()));
     }
-    let table = table(counted, indicator, period, step)?;
+    let table = if step.cut().is_some() {
+        if department.is_some() {
+            return Err(TableError::CutOfDepartment(step.label()));
+        }
+        super::cuts::table(counted, indicator, period, step)?
+    } else {
+        table(counted, indicator, period, step)?
+    };
     let total = |p: Period| -> Cell {
         // The comparisons' totals are read at the coarsest step their period allows.
         let step = match p {
@@ -779,12 +863,39 @@ pub fn compared(
         previous: total(period.previous()),
         year_before: total(period.year_before()),
     };
-    Ok(WithComparisons { table, compared })
+    let trend = trend_periods(period)
+        .into_iter()
+        .map(|p| (p, if p == period { current } else { total(p) }))
+        .collect();
+    Ok(WithComparisons {
+        table,
+        compared,
+        trend,
+    })
 }
 
 /// The periods a comparison reads.
 pub fn compared_periods(period: Period) -> [Period; 3] {
     [period, period.previous(), period.year_before()]
+}
+
+/// The time series that leads to `period`, within its year and the year before (those a
+/// comparison reads), oldest first: the thirteen months to a month, the five quarters to a
+/// quarter, the eight quarters of a year and of the year before.
+pub fn trend_periods(period: Period) -> Vec<Period> {
+    let (last, count) = match period {
+        Period::Month { .. } => (period, 13),
+        Period::Quarter { .. } => (period, 5),
+        Period::Year(year) => (Period::Quarter { year, quarter: 4 }, 8),
+    };
+    let mut out = Vec::with_capacity(count);
+    let mut p = last;
+    for _ in 0..count {
+        out.push(p);
+        p = p.previous();
+    }
+    out.reverse();
+    out
 }
 
 /// The measures of indicators.
@@ -820,7 +931,7 @@ mod tests {
         let mut by: HashMap<Measure, Vec<MeasureRow>> = HashMap::new();
         for &(measure, department, month, days, count) in rows {
             by.entry(measure).or_default().push(MeasureRow {
-                department: department.to_string(),
+                key: department.to_string(),
                 month: month.to_string(),
                 days,
                 count,
@@ -828,10 +939,76 @@ mod tests {
         }
         Counted {
             rows: by,
+            groups: Vec::new(),
+            cut_rows: HashMap::new(),
+            published_cuts: Mutex::default(),
             departments: ["75", "93", "94"]
                 .map(|c| (c.to_string(), format!("département {c}")))
                 .to_vec(),
+            published: Mutex::default(),
         }
+    }
+
+    #[test]
+    fn a_cut_withholds_its_small_groups_and_what_the_regions_total_would_give_away() {
+        use Measure::OffersPublished as M;
+        let mut c = counted(&[
+            (M, "75", "2026-01", 0, 30),
+            (M, "93", "2026-01", 0, 25),
+            (M, "94", "2026-02", 0, 40),
+        ]);
+        c.groups = super::super::cuts::groups(Dimension::OccupationFamily, "11");
+        for (family, month, n) in [
+            ("N", "2026-01", 50),
+            ("H", "2026-01", 5),
+            ("J", "2026-02", 40),
+        ] {
+            c.cut_rows.entry(M).or_default().push(MeasureRow {
+                key: family.to_string(),
+                month: month.to_string(),
+                days: 0,
+                count: n,
+            });
+        }
+        let t = super::super::cuts::table(
+            &c,
+            indicator("offers_published"),
+            q1(),
+            Dimension::OccupationFamily,
+        )
+        .unwrap();
+        let total = |key: &str| t.lines.iter().find(|l| l.key == key).unwrap().total;
+        // The region's 95 is the department table's, published; the 5 of industry (H) is
+        // withheld, and so must be another group's figure at least, else 95 − 50 − 40 gives
+        // it back.
+        assert_eq!(total(REGION), Cell::published(95.0));
+        assert_eq!(total("H").state, CellState::Withheld);
+        let withheld = ["N", "J"]
+            .iter()
+            .filter(|k| total(k).state == CellState::Withheld)
+            .count();
+        assert!(withheld >= 1, "{:?}", t.lines);
+        // A group with nothing shows its zero.
+        assert_eq!(total("A"), Cell::published(0.0));
+        // By month, a cut is refused; an indicator without the cut too.
+        assert!(
+            super::super::cuts::table(
+                &c,
+                indicator("offers_published"),
+                Period::parse("2026-01").unwrap(),
+                Dimension::OccupationFamily
+            )
+            .is_err()
+        );
+        assert!(
+            super::super::cuts::table(
+                &c,
+                indicator("meetings_held"),
+                q1(),
+                Dimension::OccupationFamily
+            )
+            .is_err()
+        );
     }
 
     fn q1() -> Period {

@@ -97,8 +97,78 @@ pub async fn the_committee_reads_its_indicators_in_tables_pages_and_files(db: Te
     assert_eq!(status, 200);
     assert_eq!(by_quarter["columns"].as_array().unwrap().len(), 4);
 
+    // Cut by occupation family, the region by quarter: every grand domaine a line (the 32
+    // offers are all in transport and logistics, N), zeros shown, the region's total the
+    // department table's.
+    assert!(
+        filled["dimensions"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("occupation_family"))
+    );
+    let (status, families) = steering
+        .get("/api/v1/steering/indicators/offers_published?period=2026-Q1&by=occupation_family")
+        .await;
+    assert_eq!(status, 200, "{families}");
+    assert_eq!(strings_of(&families["columns"], "key"), ["2026-Q1"]);
+    let keys = strings_of(&families["lines"], "key");
+    assert_eq!(keys.len(), 15, "{keys:?}");
+    assert_eq!(keys.first(), Some(&"A"));
+    assert_eq!(
+        item_where(&families["lines"], "key", "N")["total"]["value"],
+        32.0
+    );
+    assert_eq!(
+        item_where(&families["lines"], "key", "H")["total"]["value"],
+        0.0
+    );
+    assert_eq!(
+        item_where(&families["lines"], "key", "region")["total"]["value"],
+        32.0
+    );
+    // By intercommunality: Saint-Denis's group holds them all.
+    let (status, groups) = steering
+        .get("/api/v1/steering/indicators/offers_published?period=2026&by=commune_group")
+        .await;
+    assert_eq!(status, 200, "{groups}");
+    assert_eq!(groups["columns"].as_array().unwrap().len(), 4);
+    let holding: Vec<&Value> = groups["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["key"] != "region" && l["total"]["value"] == 32.0)
+        .collect();
+    assert_eq!(holding.len(), 1, "{groups}");
+    // The report's trend: the five quarters to this one.
+    let (_, trend) = steering.get("/api/v1/steering/report?period=2026-Q1").await;
+    let offers = trend["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["indicator"]["id"] == "offers_published")
+        .unwrap();
+    assert_eq!(
+        strings_of(&offers["trend"], "period"),
+        ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"]
+    );
+    assert_eq!(offers["trend"][4]["cell"]["value"], 32.0);
+    assert_eq!(offers["trend"][0]["cell"]["state"], "undefined");
+
     // Each wrong part named, with a 422.
     for (path, field) in [
+        (
+            "/api/v1/steering/indicators/offers_published?period=2026-03&by=occupation_family",
+            "?by",
+        ),
+        (
+            "/api/v1/steering/indicators/hires?by=priority_public&department=93",
+            "?department",
+        ),
+        (
+            "/api/v1/steering/indicators/meetings_held?by=occupation_family",
+            "?by",
+        ),
+        ("/api/v1/steering/report?by=commune_group", "?by"),
         ("/api/v1/steering/indicators/nope", "id"),
         (
             "/api/v1/steering/indicators/hires?period=2026-Q5",

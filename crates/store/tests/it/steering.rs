@@ -2,7 +2,7 @@
 //! the same on both backends; nothing outside the span asked.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use model::indicators::{Measure, MeasureRow};
+use model::indicators::{Cut, Measure, MeasureRow};
 use store::*;
 use testdb::TestDb;
 use testdb::fixtures::*;
@@ -15,7 +15,7 @@ fn utc(year: i32, month: u32, day: u32) -> DateTime<Utc> {
 
 fn row(department: &str, month: &str, days: i64, count: u64) -> MeasureRow {
     MeasureRow {
-        department: department.to_string(),
+        key: department.to_string(),
         month: month.to_string(),
         days,
         count,
@@ -192,8 +192,54 @@ pub async fn steering_measures_count_events_by_department_and_month(db: &TestDb)
     ] {
         assert_eq!(measure(m).await, [], "{m:?}");
     }
+    // Cut another way: by the offer's occupation family (N, transport), its commune, the
+    // person's priority public (RQTH first); a measure with no such cut is refused.
+    let cut = |m: Measure, cut: Cut| async move {
+        store
+            .measures(&[m], cut, since, until)
+            .await
+            .unwrap()
+            .remove(0)
+            .1
+    };
+    assert_eq!(
+        cut(Measure::OffersPublished, Cut::OccupationFamily).await,
+        [row("N", "2026-01", 0, 25), row("N", "2026-02", 0, 3)]
+    );
+    assert_eq!(
+        cut(Measure::OffersPublished, Cut::Commune).await,
+        [
+            row("75111", "2026-02", 0, 3),
+            row("93066", "2026-01", 0, 25)
+        ]
+    );
+    assert_eq!(
+        cut(Measure::ReferralsHired, Cut::PriorityPublic).await,
+        [row("rqth", "2026-02", 0, 20)]
+    );
+    assert_eq!(
+        cut(Measure::DaysToHire, Cut::PriorityPublic).await,
+        [row("rqth", "2026-02", 26, 20)]
+    );
+    assert_eq!(
+        cut(Measure::PriorityReferralsHired, Cut::Commune).await,
+        [row("93066", "2026-02", 0, 20)]
+    );
+    let refused = store
+        .measures(
+            &[Measure::MeetingsHeld],
+            Cut::OccupationFamily,
+            since,
+            until,
+        )
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("cut"), "{refused}");
     // Asked together (the measures of one table counted in one query), each is the same.
-    let together = store.measures(&Measure::ALL, since, until).await.unwrap();
+    let together = store
+        .measures(&Measure::ALL, Cut::Department, since, until)
+        .await
+        .unwrap();
     assert_eq!(together.len(), Measure::ALL.len());
     for (m, rows) in together {
         assert_eq!(rows, measure(m).await, "{m:?}");

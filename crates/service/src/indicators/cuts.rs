@@ -1,0 +1,477 @@
+//! The registry's indicators cut another way than by department (issue 20): by occupation
+//! family (the ROME's grand domaine), by priority public (RQTH, another priority status,
+//! none) or by intercommunality (EPCI), for the region, by quarter.
+//!
+//! A cut is a second table of the same events: its totals by quarter are the region's line
+//! of the department table, and a reader holds both. So each measure's year is published
+//! cut by cut as a system linked to its department grid (`model::secrecy::System`): the
+//! department grid and the region's months as they were published (none of their figures
+//! withheld again, none revealed), the cut's figures under the threshold withheld, then
+//! more of the cut's until no withheld figure of either can be recomputed from both.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use model::indicators::{Dimension, Formula, Indicator, Measure, PRIORITY_PUBLICS, Period};
+use model::secrecy::{self, System};
+
+use super::tables::{
+    Cell, Column, Counted, Line, REGION, Table, TableError, columns, median, published_measure,
+    quarters,
+};
+
+/// The groups of a cut, in the order its table lists them: key and label.
+pub fn groups(dimension: Dimension, region: &str) -> Vec<(String, String)> {
+    match dimension {
+        Dimension::OccupationFamily => {
+            let rome = refdata::rome();
+            ('A'..='N')
+                .map(|letter| {
+                    let code = letter.to_string();
+                    let label = rome
+                        .domain(&code)
+                        .and_then(|d| d.label)
+                        .map_or_else(|| code.clone(), |l| format!("{code} — {l}"));
+                    (code, label)
+                })
+                .collect()
+        }
+        Dimension::PriorityPublic => PRIORITY_PUBLICS
+            .iter()
+            .map(|(k, l)| (k.to_string(), l.to_string()))
+            .collect(),
+        Dimension::CommuneGroup => {
+            let geo = refdata::geo();
+            let mut epcis: BTreeMap<String, String> = geo
+                .communes()
+                .iter()
+                .filter(|c| c.region == region)
+                .filter_map(|c| c.epci)
+                .map(|code| {
+                    let name = geo.epci(code).map_or(code, |e| e.name);
+                    (code.to_string(), name.to_string())
+                })
+                .collect();
+            epcis.insert(NONE.to_string(), "Hors intercommunalité".to_string());
+            let mut out: Vec<(String, String)> = epcis.into_iter().collect();
+            out.sort_by(|a, b| (a.0 == NONE, &a.1).cmp(&(b.0 == NONE, &b.1)));
+            out
+        }
+        Dimension::Department | Dimension::Month | Dimension::Quarter | Dimension::Year => {
+            Vec::new()
+        }
+    }
+}
+
+/// The group of the events outside every other: a commune in no EPCI, a key unknown.
+const NONE: &str = "none";
+
+/// The group of a row's key in `dimension`: a commune's EPCI.
+pub fn group_of(dimension: Dimension, key: &str) -> String {
+    match dimension {
+        Dimension::CommuneGroup => refdata::geo()
+            .commune(key)
+            .and_then(|c| c.epci)
+            .map_or_else(|| NONE.to_string(), str::to_string),
+        _ => key.to_string(),
+    }
+}
+
+/// A measure's year as published cut by a dimension: (groups + 1) × (4 quarters + the
+/// year), the last line the region's as the department grid published it.
+pub struct PublishedCut {
+    pub grid: Vec<Vec<Option<u64>>>,
+}
+
+/// The counts of `measure` cut by `dimension` in each group × quarter of `year`.
+fn cut_quarters(
+    counted: &Counted,
+    measure: Measure,
+    dimension: Dimension,
+    year: i32,
+) -> Vec<Vec<u64>> {
+    let index: HashMap<&str, usize> = counted
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (k.as_str(), i))
+        .collect();
+    let prefix = format!("{year:04}-");
+    let mut out = vec![vec![0u64; 4]; counted.groups.len()];
+    for row in counted.cut_rows.get(&measure).into_iter().flatten() {
+        let Some(month) = row
+            .month
+            .strip_prefix(&prefix)
+            .and_then(|m| m.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        let group = group_of(dimension, &row.key);
+        let g = index
+            .get(group.as_str())
+            .or_else(|| index.get(NONE))
+            .copied();
+        if let Some(cell) = g
+            .and_then(|g| out.get_mut(g))
+            .and_then(|line| line.get_mut(month.saturating_sub(1) / 3))
+        {
+            *cell = cell.saturating_add(row.count);
+        }
+    }
+    out
+}
+
+/// `measure`'s year cut by `dimension`, linked to its department grid (see the module).
+pub fn published_cut(
+    counted: &Counted,
+    measure: Measure,
+    dimension: Dimension,
+    year: i32,
+    threshold: u64,
+) -> Arc<PublishedCut> {
+    let key = (measure, year, threshold);
+    if let Some(found) = counted
+        .published_cuts
+        .lock()
+        .ok()
+        .and_then(|cache| cache.get(&key).cloned())
+    {
+        return found;
+    }
+    let denominators: Vec<(Vec<Vec<u64>>, bool)> = model::indicators::REGISTRY
+        .iter()
+        .filter_map(|i| match i.formula {
+            Formula::Share {
+                numerator,
+                denominator,
+            } if numerator == measure => Some((
+                cut_quarters(counted, denominator, dimension, year),
+                numerator.is_about_statuses(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let strict = denominators.iter().any(|(_, strict)| *strict);
+    let small = |n: u64| n < threshold && (n > 0 || strict);
+    let department = published_measure(counted, measure, year, threshold);
+    let months = counted.months(measure, year);
+    let truth = secrecy::with_margins(&quarters(&months)).unwrap_or_default();
+    let mut system = System::default();
+    // The department grid and the region's months, as published.
+    let d: Vec<Vec<usize>> = truth
+        .iter()
+        .enumerate()
+        .map(|(r, line)| {
+            line.iter()
+                .enumerate()
+                .map(|(c, n)| {
+                    let hidden = department
+                        .grid
+                        .get(r)
+                        .and_then(|l| l.get(c))
+                        .is_none_or(Option::is_none);
+                    system.figure(*n, hidden, false)
+                })
+                .collect()
+        })
+        .collect();
+    let rows = d.len().saturating_sub(1);
+    let at = |r: usize, c: usize| d.get(r).and_then(|l| l.get(c)).copied();
+    for line in &d {
+        if let (Some(members), Some(total)) = (line.get(..4), line.get(4)) {
+            system.line(members.to_vec(), *total);
+        }
+    }
+    for c in 0..5 {
+        let members: Vec<usize> = (0..rows).filter_map(|r| at(r, c)).collect();
+        if let Some(total) = at(rows, c) {
+            system.line(members, total);
+        }
+    }
+    let region_months: Vec<u64> = (0..12)
+        .map(|m| months.iter().filter_map(|l| l.get(m)).sum())
+        .collect();
+    let m: Vec<usize> = region_months
+        .iter()
+        .zip(department.months)
+        .map(|(n, shown)| system.figure(*n, shown.is_none(), false))
+        .collect();
+    for q in 0..4 {
+        if let (Some(members), Some(total)) = (m.get(3 * q..3 * q + 3), at(rows, q)) {
+            system.line(members.to_vec(), total);
+        }
+    }
+    let already = system.recomputable();
+    // The cut: its figures under the threshold (or whose complement in a share is) withheld.
+    let cells = cut_quarters(counted, measure, dimension, year);
+    let cut_truth = secrecy::with_margins(&cells).unwrap_or_default();
+    let den_truth: Vec<Vec<Vec<u64>>> = denominators
+        .iter()
+        .map(|(g, _)| secrecy::with_margins(g).unwrap_or_default())
+        .collect();
+    let g: Vec<Vec<usize>> = cut_truth
+        .iter()
+        .take(cells.len())
+        .enumerate()
+        .map(|(r, line)| {
+            line.iter()
+                .enumerate()
+                .map(|(c, n)| {
+                    let complement_small = den_truth.iter().any(|den| {
+                        den.get(r)
+                            .and_then(|l| l.get(c))
+                            .is_some_and(|dn| *dn > 0 && small(dn.saturating_sub(*n)))
+                    });
+                    system.figure(*n, small(*n) || complement_small, true)
+                })
+                .collect()
+        })
+        .collect();
+    for line in &g {
+        if let (Some(members), Some(total)) = (line.get(..4), line.get(4)) {
+            system.line(members.to_vec(), *total);
+        }
+    }
+    for c in 0..5 {
+        let members: Vec<usize> = g.iter().filter_map(|l| l.get(c).copied()).collect();
+        if let Some(total) = at(rows, c) {
+            system.line(members, total);
+        }
+    }
+    system.protect(&already, |n| n > 0 && small(n));
+    let mut grid: Vec<Vec<Option<u64>>> = g
+        .iter()
+        .zip(&cut_truth)
+        .map(|(ids, values)| {
+            ids.iter()
+                .zip(values)
+                .map(|(id, n)| (!system.is_withheld(*id)).then_some(*n))
+                .collect()
+        })
+        .collect();
+    grid.push(department.grid.last().cloned().unwrap_or_default());
+    let published = Arc::new(PublishedCut { grid });
+    if let Ok(mut cache) = counted.published_cuts.lock() {
+        cache.insert(key, published.clone());
+    }
+    published
+}
+
+/// The quarter (0 to 3) of a column of quarters.
+fn quarter_of(column: &Column) -> Option<usize> {
+    let month: usize = column.months.first()?.get(5..7)?.parse().ok()?;
+    Some(month.checked_sub(1)? / 3)
+}
+
+/// `indicator` over `period` cut by `dimension`, for the region, by quarter.
+pub fn table(
+    counted: &Counted,
+    indicator: &'static Indicator,
+    period: Period,
+    dimension: Dimension,
+) -> Result<Table, TableError> {
+    if !indicator.allows(dimension) || dimension.cut().is_none() {
+        return Err(TableError::Dimension {
+            indicator: indicator.id,
+            dimension: dimension.as_str(),
+        });
+    }
+    let columns = columns(period, Dimension::Quarter).map_err(|_| TableError::Step {
+        step: "quarter (a cut is published by quarter)",
+        period: period.to_string(),
+    })?;
+    let year = period.year();
+    let threshold = indicator.threshold;
+    // Which figure of the year grid each column, and the whole period, reads.
+    let spans: Vec<usize> = columns
+        .iter()
+        .filter_map(quarter_of)
+        .chain([if matches!(period, Period::Year(_)) {
+            4
+        } else {
+            columns.first().and_then(quarter_of).unwrap_or(4)
+        }])
+        .collect();
+    let figures = |measure: Measure| -> Vec<Vec<Option<u64>>> {
+        let cut = published_cut(counted, measure, dimension, year, threshold);
+        cut.grid
+            .iter()
+            .map(|line| {
+                spans
+                    .iter()
+                    .map(|c| line.get(*c).copied().flatten())
+                    .collect()
+            })
+            .collect()
+    };
+    let mut withheld = 0;
+    let mut count = |f: Option<u64>| match f {
+        Some(n) => Cell::published(n as f64),
+        None => {
+            withheld += 1;
+            Cell::WITHHELD
+        }
+    };
+    let grid: Vec<Vec<Cell>> = match indicator.formula {
+        Formula::Count(measure) => figures(measure)
+            .into_iter()
+            .map(|line| line.into_iter().map(&mut count).collect())
+            .collect(),
+        Formula::Share {
+            numerator,
+            denominator,
+        } => {
+            let (num, den) = (figures(numerator), figures(denominator));
+            num.iter()
+                .zip(&den)
+                .map(|(n_line, d_line)| {
+                    n_line
+                        .iter()
+                        .zip(d_line)
+                        .map(|(n, d)| match (n, d) {
+                            (_, Some(0)) => Cell::UNDEFINED,
+                            (Some(n), Some(d)) => secrecy::rate(Some(*n), Some(*d))
+                                .map_or(Cell::UNDEFINED, Cell::published),
+                            _ => {
+                                withheld += 1;
+                                Cell::WITHHELD
+                            }
+                        })
+                        .collect()
+                })
+                .collect()
+        }
+        Formula::MedianDays(measure) => {
+            let counts = measure.counted_by().map(figures);
+            let histograms = histograms(counted, measure, dimension, year, &spans);
+            histograms
+                .iter()
+                .enumerate()
+                .map(|(l, line)| {
+                    line.iter()
+                        .enumerate()
+                        .map(|(c, h)| {
+                            let n: u64 = h.values().sum();
+                            let shown = counts
+                                .as_ref()
+                                .and_then(|g| g.get(l).and_then(|line| line.get(c)).copied())
+                                .is_some_and(|f| f.is_some());
+                            if n == 0 {
+                                Cell::UNDEFINED
+                            } else if n < threshold || !shown {
+                                withheld += 1;
+                                Cell::WITHHELD
+                            } else {
+                                median(h).map_or(Cell::UNDEFINED, Cell::published)
+                            }
+                        })
+                        .collect()
+                })
+                .collect()
+        }
+    };
+    let labels = counted
+        .groups
+        .iter()
+        .cloned()
+        .chain([(REGION.to_string(), "Région".to_string())]);
+    let mut lines: Vec<Line> = grid
+        .into_iter()
+        .zip(labels)
+        .map(|(mut cells, (key, label))| {
+            let total = cells.pop().unwrap_or(Cell::UNDEFINED);
+            Line {
+                key,
+                label,
+                cells,
+                total,
+            }
+        })
+        .collect();
+    let empty = !counted.any(&indicator.formula.measures(), &columns);
+    if empty {
+        for line in &mut lines {
+            line.cells.fill(Cell::UNDEFINED);
+            line.total = Cell::UNDEFINED;
+        }
+        withheld = 0;
+    }
+    Ok(Table {
+        indicator,
+        period,
+        step: dimension,
+        columns,
+        lines,
+        empty,
+        withheld,
+    })
+}
+
+/// The days of `measure`'s events in each group × span of the year (`spans` read the
+/// quarters 0 to 3, or 4 the year), with the region as the last line.
+fn histograms(
+    counted: &Counted,
+    measure: Measure,
+    dimension: Dimension,
+    year: i32,
+    spans: &[usize],
+) -> Vec<Vec<BTreeMap<i64, u64>>> {
+    let index: HashMap<&str, usize> = counted
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (k.as_str(), i))
+        .collect();
+    let lines = counted.groups.len() + 1;
+    let mut out = vec![vec![BTreeMap::new(); spans.len()]; lines];
+    let prefix = format!("{year:04}-");
+    for row in counted.cut_rows.get(&measure).into_iter().flatten() {
+        let Some(quarter) = row
+            .month
+            .strip_prefix(&prefix)
+            .and_then(|m| m.parse::<usize>().ok())
+            .map(|m| m.saturating_sub(1) / 3)
+        else {
+            continue;
+        };
+        let group = group_of(dimension, &row.key);
+        let Some(g) = index
+            .get(group.as_str())
+            .or_else(|| index.get(NONE))
+            .copied()
+        else {
+            continue;
+        };
+        for (c, span) in spans.iter().enumerate() {
+            if *span == 4 || *span == quarter {
+                for line in [g, lines - 1] {
+                    if let Some(h) = out.get_mut(line).and_then(|l| l.get_mut(c)) {
+                        *h.entry(row.days).or_insert(0) += row.count;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The measures a cut of `indicators` reads: theirs, the counts their medians follow, and the
+/// denominators of the shares they are the numerator of (whose complements are protected).
+pub fn measures(indicators: &[&Indicator]) -> BTreeSet<Measure> {
+    let read: BTreeSet<Measure> = indicators
+        .iter()
+        .flat_map(|i| i.formula.measures())
+        .flat_map(|m| [Some(m), m.counted_by()])
+        .flatten()
+        .collect();
+    let denominators = model::indicators::REGISTRY
+        .iter()
+        .filter_map(|i| match i.formula {
+            Formula::Share {
+                numerator,
+                denominator,
+            } if read.contains(&numerator) => Some(denominator),
+            _ => None,
+        });
+    read.iter().copied().chain(denominators).collect()
+}
