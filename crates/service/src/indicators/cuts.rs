@@ -1,6 +1,7 @@
 //! The registry's indicators cut another way than by department (issue 20): by occupation
 //! family (the ROME's grand domaine), by priority public (RQTH, another priority status,
-//! none) or by intercommunality (EPCI), for the region, by quarter.
+//! none) or by intercommunality (the EPCI, or within the Grand Paris the établissement
+//! public territorial), for the region, by quarter.
 //!
 //! A cut is a second table of the same events: its totals by quarter are the region's line
 //! of the department table, and a reader holds both. So each measure's year is published
@@ -46,7 +47,7 @@ pub fn groups(dimension: Dimension, region: &str) -> Vec<(String, String)> {
                 .communes()
                 .iter()
                 .filter(|c| c.region == region)
-                .filter_map(|c| c.epci)
+                .filter_map(|c| c.ept.or(c.epci))
                 .map(|code| {
                     let name = geo.epci(code).map_or(code, |e| e.name);
                     (code.to_string(), name.to_string())
@@ -66,12 +67,13 @@ pub fn groups(dimension: Dimension, region: &str) -> Vec<(String, String)> {
 /// The group of the events outside every other: a commune in no EPCI, a key unknown.
 const NONE: &str = "none";
 
-/// The group of a row's key in `dimension`: a commune's EPCI.
+/// The group of a row's key in `dimension`: a commune's EPCI, or within the Grand Paris its
+/// établissement public territorial (the métropole would hold most of the region alone).
 pub fn group_of(dimension: Dimension, key: &str) -> String {
     match dimension {
         Dimension::CommuneGroup => refdata::geo()
             .commune(key)
-            .and_then(|c| c.epci)
+            .and_then(|c| c.ept.or(c.epci))
             .map_or_else(|| NONE.to_string(), str::to_string),
         _ => key.to_string(),
     }

@@ -79,10 +79,10 @@ pub fn change(current: Cell, before: Cell, unit: Unit) -> String {
 /// A column's key as an axis shows it: `07/26` for a month, `T3 26` for a quarter.
 fn short_label(key: &str) -> String {
     match (key.get(2..4), key.get(5..)) {
-        (Some(year), Some(month)) if month.len() == 2 => format!("{month}/{year}"),
         (Some(year), Some(quarter)) if quarter.starts_with('Q') => {
             format!("T{} {year}", quarter.trim_start_matches('Q'))
         }
+        (Some(year), Some(month)) if month.len() == 2 => format!("{month}/{year}"),
         _ => key.to_string(),
     }
 }
@@ -398,6 +398,7 @@ fn spark(trend: &[steering_api::TrendPoint], unit: Unit) -> Vec<Bar> {
                 y: 52.0 - height,
                 height,
                 label: p.label.clone(),
+                name: p.label.clone(),
                 value: shown(p.cell, unit),
                 withheld: p.cell.state == CellState::Withheld,
             }
@@ -640,6 +641,8 @@ pub async fn glossary(Viewer(principal): Viewer) -> PageResult {
 
 /// One column of the indicator's chart.
 pub struct Bar {
+    /// The name in full, for the bar's title.
+    pub name: String,
     pub x: f64,
     pub y: f64,
     pub height: f64,
@@ -787,40 +790,62 @@ pub async fn indicator_page(
             || "toute la région".to_string(),
             |(c, n)| format!("{c} — {n}"),
         );
-    let shown_line = lines
+    let cut = Dimension::parse(step)
+        .filter(|d| d.cut().is_some())
+        .map(Dimension::label);
+    // The chart: the region's (or the department's) figure by column; for a cut, each
+    // group's figure over the period.
+    // (Axis label, name in full, figure.)
+    let series: Vec<(String, String, Cell)> = if cut.is_some() {
+        let many = lines.len() > 20;
+        lines
+            .iter()
+            .filter(|l| l.key != tables::REGION)
+            .map(|l| {
+                let label = match l.key.as_str() {
+                    "rqth" => "RQTH".to_string(),
+                    "priority" => "Autres prioritaires".to_string(),
+                    "none" if !many => "Aucun statut".to_string(),
+                    key if key.len() == 1 => key.to_string(),
+                    _ => String::new(),
+                };
+                (label, l.label.clone(), l.total)
+            })
+            .collect()
+    } else {
+        let shown_line = lines
+            .iter()
+            .find(|l| l.key == chosen.as_deref().unwrap_or(tables::REGION));
+        columns
+            .iter()
+            .zip(shown_line.map(|l| l.cells.clone()).unwrap_or_default())
+            .map(|(column, cell)| (short_label(&column.key), column.label.clone(), cell))
+            .collect()
+    };
+    let value = |cell: &Cell| {
+        (cell.state == CellState::Published)
+            .then_some(cell.value)
+            .flatten()
+    };
+    let top = series
         .iter()
-        .find(|l| l.key == chosen.as_deref().unwrap_or(tables::REGION));
-    let values: Vec<Option<f64>> = shown_line
-        .map(|l| {
-            l.cells
-                .iter()
-                .map(|c| {
-                    (c.state == CellState::Published)
-                        .then_some(c.value)
-                        .flatten()
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let top = values.iter().flatten().fold(0.0f64, |m, v| m.max(*v));
+        .filter_map(|(_, _, c)| value(c))
+        .fold(0.0f64, f64::max);
     let top = if top <= 0.0 { 1.0 } else { top };
-    let n = columns.len().max(1) as f64;
+    let n = series.len().max(1) as f64;
     let bar_width = (560.0 / n * 0.7).max(2.0);
-    let bars = columns
+    let bars = series
         .iter()
-        .zip(shown_line.map(|l| l.cells.clone()).unwrap_or_default())
         .enumerate()
-        .map(|(i, (column, cell))| {
-            let v = (cell.state == CellState::Published)
-                .then_some(cell.value)
-                .flatten();
-            let height = v.map_or(0.0, |v| v / top * 180.0);
+        .map(|(i, (label, name, cell))| {
+            let height = value(cell).map_or(0.0, |v| v / top * 180.0);
             Bar {
                 x: 60.0 + i as f64 * 560.0 / n + (560.0 / n - bar_width) / 2.0,
                 y: 200.0 - height,
                 height,
-                label: short_label(&column.key),
-                value: shown(cell, unit),
+                label: label.clone(),
+                name: name.clone(),
+                value: shown(*cell, unit),
                 withheld: cell.state == CellState::Withheld,
             }
         })
@@ -833,9 +858,6 @@ pub async fn indicator_page(
             cell: l.total,
         })
         .collect();
-    let cut = Dimension::parse(step)
-        .filter(|d| d.cut().is_some())
-        .map(Dimension::label);
     // A cut's lines are not departments: no map.
     let (map, map_legend) = if cut.is_some() {
         (Vec::new(), Vec::new())
@@ -902,4 +924,16 @@ async fn download(
         QueryParams(steering_api::ExportQuery::from_page(query, format)),
     )
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_label_months_and_quarters_shortly() {
+        assert_eq!(short_label("2026-07"), "07/26");
+        assert_eq!(short_label("2026-Q3"), "T3 26");
+        assert_eq!(short_label("2026"), "2026");
+    }
 }
