@@ -179,6 +179,19 @@ pub fn xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
             }
             write_cell(sheet, row, total_col, line.total, &format)?;
         }
+        // The trend: the same figure over the periods leading to this one.
+        let row = 6 + u32::try_from(table.lines.len()).unwrap_or(u32::MAX - 8) + 1;
+        let scope = report
+            .asked
+            .department
+            .as_deref()
+            .map_or_else(|| "Région".to_string(), |d| format!("Département {d}"));
+        sheet.write_string_with_format(row, 0, "Évolution", &bold)?;
+        sheet.write_string(row + 1, 0, scope)?;
+        for (col, (period, cell)) in (1u16..).zip(&figure.trend) {
+            sheet.write_string_with_format(row, col, period.label(), &bold)?;
+            write_cell(sheet, row + 1, col, *cell, &format)?;
+        }
     }
 
     let glossary = workbook.add_worksheet();

@@ -272,6 +272,14 @@ pub async fn the_committee_reads_its_indicators_in_tables_pages_and_files(db: Te
         })
         .unwrap();
     assert_eq!(row[3], Data::String("par trimestre".to_string()));
+    // Below the table, the trend: five quarters to this one, the last the quarter's 32.
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    let at = rows
+        .iter()
+        .position(|r| r.first() == Some(&Data::String("Évolution".to_string())))
+        .unwrap();
+    assert_eq!(rows[at][1], Data::String("1er trimestre 2025".to_string()));
+    assert_eq!(rows[at + 1][5], Data::Float(32.0));
     // No count under twenty in any sheet of a count indicator.
     for indicator in model::indicators::REGISTRY {
         if indicator.unit() != model::indicators::Unit::Count {
