@@ -747,6 +747,14 @@ async function steeringReadsTheQuarterlyReport(browser) {
     await page.locator("#filled_47_days").getByRole("link", { name: /voir par département/ }).click();
     await page.getByRole("heading", { name: "Offres pourvues en 47 jours", level: 1 }).waitFor();
     await check(page, "indicateur-pourvues-47-jours");
+    // The region cut by occupation family, by quarter: one bar and one line per family.
+    await page.getByLabel(/^Découpage/).selectOption("occupation_family");
+    await page.getByRole("button", { name: "Afficher" }).click();
+    await page.waitForURL(/by=occupation_family/);
+    await page.getByRole("heading", { name: "La région par famille de métiers", level: 2 }).waitFor();
+    await page.getByRole("rowheader", { name: "N — Transport et Logistique" }).waitFor();
+    assert.equal(await page.locator("svg .pa-chart__bar").count(), 14, "one bar per family");
+    await check(page, "indicateur-par-famille");
   });
 }
 
