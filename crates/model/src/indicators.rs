@@ -111,6 +111,8 @@ pub enum Dimension {
     Year,
     /// The grand domaine of the ROME (A to N) of the offer, duo or plan.
     OccupationFamily,
+    /// The ROME code itself, over a year (nested in its family).
+    Occupation,
     /// The person's priority public: RQTH, another priority status, none.
     PriorityPublic,
     /// The EPCI (intercommunality) of the commune of the event.
@@ -118,12 +120,13 @@ pub enum Dimension {
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 7] = [
+    pub const ALL: [Dimension; 8] = [
         Dimension::Department,
         Dimension::Month,
         Dimension::Quarter,
         Dimension::Year,
         Dimension::OccupationFamily,
+        Dimension::Occupation,
         Dimension::PriorityPublic,
         Dimension::CommuneGroup,
     ];
@@ -135,6 +138,7 @@ impl Dimension {
             Dimension::Quarter => "quarter",
             Dimension::Year => "year",
             Dimension::OccupationFamily => "occupation_family",
+            Dimension::Occupation => "occupation",
             Dimension::PriorityPublic => "priority_public",
             Dimension::CommuneGroup => "commune_group",
         }
@@ -147,6 +151,7 @@ impl Dimension {
             Dimension::Quarter => "trimestre",
             Dimension::Year => "année",
             Dimension::OccupationFamily => "famille de métiers",
+            Dimension::Occupation => "métier",
             Dimension::PriorityPublic => "public prioritaire",
             Dimension::CommuneGroup => "intercommunalité",
         }
@@ -168,6 +173,7 @@ impl Dimension {
     pub fn cut(self) -> Option<Cut> {
         match self {
             Dimension::OccupationFamily => Some(Cut::OccupationFamily),
+            Dimension::Occupation => Some(Cut::Occupation),
             Dimension::PriorityPublic => Some(Cut::PriorityPublic),
             Dimension::CommuneGroup => Some(Cut::Commune),
             _ => None,
@@ -182,6 +188,8 @@ pub enum Cut {
     Department,
     /// The grand domaine's letter.
     OccupationFamily,
+    /// The ROME code.
+    Occupation,
     /// `rqth`, `priority` (another priority status) or `none`.
     PriorityPublic,
     /// The commune's INSEE code (the service groups communes by EPCI).
@@ -284,7 +292,7 @@ impl Measure {
     /// priority public where they are a person's (never for a count of priority statuses,
     /// which would be all one public), the commune where they have a place.
     pub fn cuts(self) -> &'static [Cut] {
-        use Cut::{Commune, OccupationFamily, PriorityPublic};
+        use Cut::{Commune, Occupation, OccupationFamily, PriorityPublic};
         match self {
             Measure::MeetingsHeld
             | Measure::MeetingAttendees
@@ -294,22 +302,22 @@ impl Measure {
             | Measure::ReferralsAccepted
             | Measure::ReferralsInterviewed
             | Measure::ReferralsHired
-            | Measure::DaysToHire => &[OccupationFamily, PriorityPublic, Commune],
+            | Measure::DaysToHire => &[OccupationFamily, Occupation, PriorityPublic, Commune],
             Measure::PriorityReferralsProposed | Measure::PriorityReferralsHired => {
-                &[OccupationFamily, Commune]
+                &[OccupationFamily, Occupation, Commune]
             }
             Measure::OffersPublished
             | Measure::OffersFilledWithin30
             | Measure::OffersFilledWithin47
             | Measure::OffersFilledWithin90
-            | Measure::OffersAbandoned => &[OccupationFamily, Commune],
+            | Measure::OffersAbandoned => &[OccupationFamily, Occupation, Commune],
             Measure::DuosStarted | Measure::DuosEndedInJob => {
-                &[OccupationFamily, PriorityPublic, Commune]
+                &[OccupationFamily, Occupation, PriorityPublic, Commune]
             }
             Measure::PlansProposed
             | Measure::PlansEntered
             | Measure::PlansCompleted
-            | Measure::PlansHired => &[OccupationFamily, PriorityPublic],
+            | Measure::PlansHired => &[OccupationFamily, Occupation, PriorityPublic],
         }
     }
 

@@ -1,5 +1,5 @@
 //! The steering committee's measures (`model::indicators`): counted by department (or
-//! another [`Cut`]: occupation family, priority public, commune) and month with `GROUP BY`
+//! another [`Cut`]: occupation family or occupation, priority public, commune) and month with `GROUP BY`
 //! queries, the same on both backends — the measures read from the same rows
 //! dated by the same column (the offers' five, the referral moves' four...) in one query, one
 //! sum each. Only counts leave: no row holds a person's id.
@@ -24,8 +24,8 @@ pub trait Steering: Send + Sync {
     ) -> Result<Vec<MeasureRow>>;
 
     /// Each of `measures` counted by `cut` and month (a row's key the department's code,
-    /// the grand domaine's letter, the priority public or the commune's code), those of the
-    /// same rows counted in one query. A measure not counted by `cut` (see
+    /// the grand domaine's letter, the ROME code, the priority public or the commune's code),
+    /// those of the same rows counted in one query. A measure not counted by `cut` (see
     /// [`Measure::cuts`]) is refused.
     async fn measures(
         &self,
@@ -74,6 +74,7 @@ impl Spec {
             Cut::Department => Some((self.department.clone(), "")),
             Cut::Commune => self.commune.map(|c| (c.to_string(), "")),
             Cut::OccupationFamily => self.rome.map(|r| (format!("substr({r}, 1, 1)"), "")),
+            Cut::Occupation => self.rome.map(|r| (r.to_string(), "")),
             Cut::PriorityPublic => self.person.map(|join| (PUBLIC.to_string(), join)),
         }
     }

@@ -58,9 +58,12 @@ pub fn groups(dimension: Dimension, region: &str) -> Vec<(String, String)> {
             out.sort_by(|a, b| (a.0 == NONE, &a.1).cmp(&(b.0 == NONE, &b.1)));
             out
         }
-        Dimension::Department | Dimension::Month | Dimension::Quarter | Dimension::Year => {
-            Vec::new()
-        }
+        // The occupations are those the measures counted (see `Counted::load_cut`).
+        Dimension::Occupation
+        | Dimension::Department
+        | Dimension::Month
+        | Dimension::Quarter
+        | Dimension::Year => Vec::new(),
     }
 }
 
@@ -68,9 +71,11 @@ pub fn groups(dimension: Dimension, region: &str) -> Vec<(String, String)> {
 const NONE: &str = "none";
 
 /// The group of a row's key in `dimension`: a commune's EPCI, or within the Grand Paris its
-/// établissement public territorial (the métropole would hold most of the region alone).
+/// établissement public territorial (the métropole would hold most of the region alone); an
+/// occupation's family.
 pub fn group_of(dimension: Dimension, key: &str) -> String {
     match dimension {
+        Dimension::OccupationFamily => key.get(..1).unwrap_or(NONE).to_string(),
         Dimension::CommuneGroup => refdata::geo()
             .commune(key)
             .and_then(|c| c.ept.or(c.epci))
@@ -85,6 +90,15 @@ pub struct PublishedCut {
     pub grid: Vec<Vec<Option<u64>>>,
 }
 
+/// The groups of `dimension` in a `counted` loaded by it, or by the occupation for its
+/// families.
+fn groups_for(counted: &Counted, dimension: Dimension) -> Vec<(String, String)> {
+    match dimension {
+        Dimension::OccupationFamily | Dimension::PriorityPublic => groups(dimension, ""),
+        _ => counted.groups.clone(),
+    }
+}
+
 /// The counts of `measure` cut by `dimension` in each group × quarter of `year`.
 fn cut_quarters(
     counted: &Counted,
@@ -92,14 +106,14 @@ fn cut_quarters(
     dimension: Dimension,
     year: i32,
 ) -> Vec<Vec<u64>> {
-    let index: HashMap<&str, usize> = counted
-        .groups
+    let groups = groups_for(counted, dimension);
+    let index: HashMap<&str, usize> = groups
         .iter()
         .enumerate()
         .map(|(i, (k, _))| (k.as_str(), i))
         .collect();
     let prefix = format!("{year:04}-");
-    let mut out = vec![vec![0u64; 4]; counted.groups.len()];
+    let mut out = vec![vec![0u64; 4]; groups.len()];
     for row in counted.cut_rows.get(&measure).into_iter().flatten() {
         let Some(month) = row
             .month
@@ -131,7 +145,7 @@ pub fn published_cut(
     year: i32,
     threshold: u64,
 ) -> Arc<PublishedCut> {
-    let key = (measure, year, threshold);
+    let key = (measure, dimension, year, threshold);
     if let Some(found) = counted
         .published_cuts
         .lock()
@@ -259,6 +273,140 @@ pub fn published_cut(
     published
 }
 
+/// `measure`'s year by occupation, nested in its family's figure of the year as the cut by
+/// family published it: one equation per family, its occupations adding up to it. Exactly
+/// safe with a simple rule, since a withheld occupation is a fresh unknown in its family's
+/// equation alone: where the family's figure is published, its occupations withheld are
+/// never one alone nor a small sum; where it is withheld, one at least is. Then no figure
+/// withheld before can be recomputed, and no occupation's.
+fn published_occupations(
+    counted: &Counted,
+    measure: Measure,
+    year: i32,
+    threshold: u64,
+) -> Arc<PublishedCut> {
+    let key = (measure, Dimension::Occupation, year, threshold);
+    if let Some(found) = counted
+        .published_cuts
+        .lock()
+        .ok()
+        .and_then(|cache| cache.get(&key).cloned())
+    {
+        return found;
+    }
+    let year_of = |m: Measure| -> Vec<u64> {
+        cut_quarters(counted, m, Dimension::Occupation, year)
+            .iter()
+            .map(|q| q.iter().sum())
+            .collect()
+    };
+    let denominators: Vec<(Vec<u64>, bool)> = model::indicators::REGISTRY
+        .iter()
+        .filter_map(|i| match i.formula {
+            Formula::Share {
+                numerator,
+                denominator,
+            } if numerator == measure => {
+                Some((year_of(denominator), numerator.is_about_statuses()))
+            }
+            _ => None,
+        })
+        .collect();
+    let strict = denominators.iter().any(|(_, strict)| *strict);
+    let small = |n: u64| n < threshold && (n > 0 || strict);
+    let values = year_of(measure);
+    let mut withheld: Vec<bool> = values
+        .iter()
+        .enumerate()
+        .map(|(o, n)| {
+            small(*n)
+                || denominators.iter().any(|(d, _)| {
+                    d.get(o)
+                        .is_some_and(|dn| *dn > 0 && small(dn.saturating_sub(*n)))
+                })
+        })
+        .collect();
+    let families = published_cut(
+        counted,
+        measure,
+        Dimension::OccupationFamily,
+        year,
+        threshold,
+    );
+    let family_keys = groups(Dimension::OccupationFamily, "");
+    for (f, (letter, _)) in family_keys.iter().enumerate() {
+        let family_published = families
+            .grid
+            .get(f)
+            .and_then(|l| l.get(4))
+            .copied()
+            .flatten()
+            .is_some();
+        let members: Vec<usize> = counted
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(_, (code, _))| code.starts_with(letter.as_str()))
+            .map(|(o, _)| o)
+            .collect();
+        for _ in 0..members.len() {
+            let hidden: Vec<usize> = members
+                .iter()
+                .copied()
+                .filter(|o| withheld.get(*o) == Some(&true))
+                .collect();
+            let sum: u64 = hidden.iter().filter_map(|o| values.get(*o)).sum();
+            let needs_more = if family_published {
+                hidden.len() == 1 || (sum > 0 && small(sum))
+            } else {
+                hidden.is_empty()
+            };
+            if !needs_more {
+                break;
+            }
+            let cheapest = members
+                .iter()
+                .copied()
+                .filter(|o| withheld.get(*o) == Some(&false))
+                .min_by_key(|o| {
+                    let n = values.get(*o).copied().unwrap_or(u64::MAX);
+                    (n == 0, n, *o)
+                });
+            match cheapest.and_then(|o| withheld.get_mut(o)) {
+                Some(slot) => *slot = true,
+                None => break,
+            }
+        }
+    }
+    let region = families
+        .grid
+        .last()
+        .and_then(|l| l.get(4))
+        .copied()
+        .flatten();
+    let mut grid: Vec<Vec<Option<u64>>> = values
+        .iter()
+        .zip(&withheld)
+        .map(|(n, hidden)| {
+            let mut line = vec![None; 5];
+            if let Some(slot) = line.get_mut(4) {
+                *slot = (!hidden).then_some(*n);
+            }
+            line
+        })
+        .collect();
+    let mut last = vec![None; 5];
+    if let Some(slot) = last.get_mut(4) {
+        *slot = region;
+    }
+    grid.push(last);
+    let published = Arc::new(PublishedCut { grid });
+    if let Ok(mut cache) = counted.published_cuts.lock() {
+        cache.insert(key, published.clone());
+    }
+    published
+}
+
 /// The quarter (0 to 3) of a column of quarters.
 fn quarter_of(column: &Column) -> Option<usize> {
     let month: usize = column.months.first()?.get(5..7)?.parse().ok()?;
@@ -278,24 +426,40 @@ pub fn table(
             dimension: dimension.as_str(),
         });
     }
-    let columns = columns(period, Dimension::Quarter).map_err(|_| TableError::Step {
-        step: "quarter (a cut is published by quarter)",
-        period: period.to_string(),
-    })?;
+    let by_occupation = dimension == Dimension::Occupation;
+    let columns = if by_occupation {
+        columns(period, Dimension::Year).map_err(|_| TableError::Step {
+            step: "year (a cut by occupation is published by year)",
+            period: period.to_string(),
+        })?
+    } else {
+        columns(period, Dimension::Quarter).map_err(|_| TableError::Step {
+            step: "quarter (a cut is published by quarter)",
+            period: period.to_string(),
+        })?
+    };
     let year = period.year();
     let threshold = indicator.threshold;
     // Which figure of the year grid each column, and the whole period, reads.
-    let spans: Vec<usize> = columns
-        .iter()
-        .filter_map(quarter_of)
-        .chain([if matches!(period, Period::Year(_)) {
-            4
-        } else {
-            columns.first().and_then(quarter_of).unwrap_or(4)
-        }])
-        .collect();
+    let spans: Vec<usize> = if by_occupation {
+        vec![4, 4]
+    } else {
+        columns
+            .iter()
+            .filter_map(quarter_of)
+            .chain([if matches!(period, Period::Year(_)) {
+                4
+            } else {
+                columns.first().and_then(quarter_of).unwrap_or(4)
+            }])
+            .collect()
+    };
     let figures = |measure: Measure| -> Vec<Vec<Option<u64>>> {
-        let cut = published_cut(counted, measure, dimension, year, threshold);
+        let cut = if by_occupation {
+            published_occupations(counted, measure, year, threshold)
+        } else {
+            published_cut(counted, measure, dimension, year, threshold)
+        };
         cut.grid
             .iter()
             .map(|line| {

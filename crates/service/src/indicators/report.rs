@@ -20,7 +20,8 @@ pub struct AskedQuery {
     pub period: Option<String>,
     /// The time step of the columns: `month`, `quarter` or `year`; or, for one indicator, a
     /// cut of the region by quarter: `occupation_family`, `priority_public` or
-    /// `commune_group` (see the indicator's dimensions); default: `month`.
+    /// `commune_group`, or by year: `occupation` (see the indicator's dimensions); default:
+    /// `month`.
     pub by: Option<String>,
     /// A department's code (`93`): its figures beside the region's; default: the region.
     pub department: Option<String>,
@@ -62,7 +63,8 @@ impl AskedQuery {
                         "?by",
                         format!(
                             "{:?} is neither a time step nor a cut: expected month, quarter, \
-                             year, occupation_family, priority_public or commune_group",
+                             year, occupation_family, occupation, priority_public or \
+                             commune_group",
                             text.chars().take(40).collect::<String>()
                         ),
                     ));
@@ -88,8 +90,11 @@ impl AskedQuery {
             ));
         }
         if let (Some(period), Some(step)) = (period, step) {
-            // A cut is published by quarter.
-            let columns = if step.cut().is_some() {
+            // A cut is published by quarter, by occupation by year.
+            let columns = if step == Dimension::Occupation {
+                tables::columns(period, Dimension::Year)
+                    .map_err(|_| "a cut by occupation is published by year only".to_string())
+            } else if step.cut().is_some() {
                 tables::columns(period, Dimension::Quarter).map_err(|_| {
                     format!(
                         "a cut by {} is published by quarter or year, not by month",

@@ -163,6 +163,7 @@ pub fn columns(period: Period, step: Dimension) -> Result<Vec<Column>, TableErro
         }
         Dimension::Department
         | Dimension::OccupationFamily
+        | Dimension::Occupation
         | Dimension::PriorityPublic
         | Dimension::CommuneGroup => Err(TableError::Step {
             step: step.as_str(),
@@ -186,7 +187,7 @@ pub struct Counted {
     published: Mutex<HashMap<(Measure, i32, u64), Arc<PublishedYear>>>,
 }
 
-type CutCache = Mutex<HashMap<(Measure, i32, u64), Arc<super::cuts::PublishedCut>>>;
+type CutCache = Mutex<HashMap<(Measure, Dimension, i32, u64), Arc<super::cuts::PublishedCut>>>;
 
 impl Counted {
     /// Reads `measures` over the calendar years of `periods`, up to `now`.
@@ -269,7 +270,27 @@ impl Counted {
                     .extend(store.measures(&wanted, cut, since, until).await?);
             }
         }
-        self.groups = super::cuts::groups(dimension, region);
+        self.groups = if dimension == Dimension::Occupation {
+            // The occupations the measures counted, in code order.
+            let rome = refdata::rome();
+            let codes: BTreeSet<&str> = self
+                .cut_rows
+                .values()
+                .flatten()
+                .map(|r| r.key.as_str())
+                .collect();
+            codes
+                .into_iter()
+                .map(|code| {
+                    let label = rome
+                        .occupation(code)
+                        .map_or_else(|| code.to_string(), |o| format!("{code} — {}", o.label));
+                    (code.to_string(), label)
+                })
+                .collect()
+        } else {
+            super::cuts::groups(dimension, region)
+        };
         Ok(())
     }
 
@@ -1006,6 +1027,63 @@ mod tests {
                 indicator("meetings_held"),
                 q1(),
                 Dimension::OccupationFamily
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn an_occupation_is_published_by_year_nested_in_its_family() {
+        use Measure::OffersPublished as M;
+        let mut c = counted(&[
+            (M, "75", "2026-01", 0, 30),
+            (M, "93", "2026-01", 0, 25),
+            (M, "94", "2026-02", 0, 40),
+        ]);
+        c.groups = ["J1501", "N1101", "N4101"]
+            .map(|code| (code.to_string(), code.to_string()))
+            .to_vec();
+        for (code, month, n) in [
+            ("N1101", "2026-01", 50),
+            ("N4101", "2026-01", 5),
+            ("J1501", "2026-02", 40),
+        ] {
+            c.cut_rows.entry(M).or_default().push(MeasureRow {
+                key: code.to_string(),
+                month: month.to_string(),
+                days: 0,
+                count: n,
+            });
+        }
+        let t = super::super::cuts::table(
+            &c,
+            indicator("offers_published"),
+            Period::Year(2026),
+            Dimension::Occupation,
+        )
+        .unwrap();
+        let total = |key: &str| t.lines.iter().find(|l| l.key == key).unwrap().total;
+        // Transport (N) is published whole, 55: its 5 withheld, then its 50 too, else
+        // 55 − 50 gives the 5 back. Health (J) is one occupation, its 40 the family's.
+        assert_eq!(total("N4101").state, CellState::Withheld);
+        assert_eq!(total("N1101").state, CellState::Withheld);
+        assert_eq!(total("J1501"), Cell::published(40.0));
+        assert_eq!(total(REGION), Cell::published(95.0));
+        let families = super::super::cuts::table(
+            &c,
+            indicator("offers_published"),
+            Period::Year(2026),
+            Dimension::OccupationFamily,
+        );
+        // (The families of a table loaded by occupation are the grand domaines.)
+        assert!(families.is_ok());
+        // A quarter is refused: occupations are published by year.
+        assert!(
+            super::super::cuts::table(
+                &c,
+                indicator("offers_published"),
+                q1(),
+                Dimension::Occupation
             )
             .is_err()
         );

@@ -139,6 +139,30 @@ pub async fn the_committee_reads_its_indicators_in_tables_pages_and_files(db: Te
         .filter(|l| l["key"] != "region" && l["total"]["value"] == 32.0)
         .collect();
     assert_eq!(holding.len(), 1, "{groups}");
+    // By occupation, the region over a year: no count under twenty shown, and in a family
+    // whose figure is published, never one occupation withheld alone.
+    let (status, occupations) = steering
+        .get("/api/v1/steering/indicators/offers_published?period=2026&by=occupation")
+        .await;
+    assert_eq!(status, 200, "{occupations}");
+    let lines = occupations["lines"].as_array().unwrap();
+    assert_eq!(lines.last().unwrap()["total"]["value"], 32.0);
+    let withheld: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["total"]["state"] == "withheld")
+        .collect();
+    assert_ne!(withheld.len(), 1, "{occupations}");
+    for line in lines {
+        if let Some(n) = line["total"]["value"].as_f64() {
+            assert!(n == 0.0 || n >= 20.0, "{line}");
+        }
+    }
+    assert!(
+        strings_of(&occupations["lines"], "key")
+            .iter()
+            .all(|k| *k == "region" || k.len() == 5)
+    );
+
     // The report's trend: the five quarters to this one.
     let (_, trend) = steering.get("/api/v1/steering/report?period=2026-Q1").await;
     let offers = trend["figures"]
@@ -169,6 +193,10 @@ pub async fn the_committee_reads_its_indicators_in_tables_pages_and_files(db: Te
             "?by",
         ),
         ("/api/v1/steering/report?by=commune_group", "?by"),
+        (
+            "/api/v1/steering/indicators/offers_published?period=2026-Q1&by=occupation",
+            "?by",
+        ),
         ("/api/v1/steering/indicators/nope", "id"),
         (
             "/api/v1/steering/indicators/hires?period=2026-Q5",

@@ -207,6 +207,10 @@ pub async fn steering_measures_count_events_by_department_and_month(db: &TestDb)
         [row("N", "2026-01", 0, 25), row("N", "2026-02", 0, 3)]
     );
     assert_eq!(
+        cut(Measure::OffersFilledWithin30, Cut::Occupation).await,
+        [row("N1101", "2026-01", 0, 21)]
+    );
+    assert_eq!(
         cut(Measure::OffersPublished, Cut::Commune).await,
         [
             row("75111", "2026-02", 0, 3),
