@@ -306,6 +306,88 @@ fn self_free_secondary(free: &[bool], primary: &[bool], figure: usize) -> bool {
     free.get(figure) == Some(&true) && primary.get(figure) == Some(&false)
 }
 
+/// Adds to `system` a published table (its grid with margins, the last line and column the
+/// totals, and which of its figures are withheld) as fixed figures with its lines; the ids
+/// of its grid.
+pub fn add_published(
+    system: &mut System,
+    truth: &[Vec<u64>],
+    withheld: &[Vec<bool>],
+) -> Vec<Vec<usize>> {
+    let ids: Vec<Vec<usize>> = truth
+        .iter()
+        .enumerate()
+        .map(|(r, line)| {
+            line.iter()
+                .enumerate()
+                .map(|(c, n)| {
+                    let hidden = withheld
+                        .get(r)
+                        .and_then(|l| l.get(c))
+                        .copied()
+                        .unwrap_or(true);
+                    system.figure(*n, hidden, false)
+                })
+                .collect()
+        })
+        .collect();
+    let width = ids.first().map_or(0, Vec::len);
+    for line in &ids {
+        if let Some((total, members)) = line.split_last() {
+            system.line(members.to_vec(), *total);
+        }
+    }
+    if let Some((totals, rows)) = ids.split_last() {
+        for c in 0..width {
+            let members: Vec<usize> = rows.iter().filter_map(|l| l.get(c).copied()).collect();
+            if let Some(total) = totals.get(c) {
+                system.line(members, *total);
+            }
+        }
+    }
+    ids
+}
+
+/// Adds to `system` a cut of the events of a table already in it: `cells` (groups × the
+/// table's columns, without margins) whose totals by column are the table's last line,
+/// `totals` (ids, with the grand total last). Free figures, withheld where `primary` says,
+/// and in every column whose total is withheld: then this cut leaves the table's withheld
+/// totals as free as it found them, and so does any other cut of the same table, each
+/// protected on its own — together they give nothing more away than each alone. The ids of
+/// the cut's grid (its lines, each with its total last).
+pub fn add_cut(
+    system: &mut System,
+    totals: &[usize],
+    cells: &[Vec<u64>],
+    primary: impl Fn(usize, usize, u64) -> bool,
+) -> Vec<Vec<usize>> {
+    let truth = with_margins(cells).unwrap_or_default();
+    let ids: Vec<Vec<usize>> = truth
+        .iter()
+        .take(cells.len())
+        .enumerate()
+        .map(|(r, line)| {
+            line.iter()
+                .enumerate()
+                .map(|(c, n)| {
+                    let column_hidden = totals.get(c).is_some_and(|t| system.is_withheld(*t));
+                    system.figure(*n, column_hidden || primary(r, c, *n), true)
+                })
+                .collect()
+        })
+        .collect();
+    for line in &ids {
+        if let Some((total, members)) = line.split_last() {
+            system.line(members.to_vec(), *total);
+        }
+    }
+    for (c, total) in totals.iter().enumerate() {
+        let members: Vec<usize> = ids.iter().filter_map(|l| l.get(c).copied()).collect();
+        system.line(members, *total);
+    }
+    ids
+}
+
 /// Below it, an entry of the elimination is zero (they are small integers' combinations).
 const EPSILON: f64 = 1e-9;
 

@@ -1,7 +1,9 @@
 //! `passerelle bench steering`: the steering committee's figures on a loaded database — every
 //! indicator of the registry for the region by month over a year (with the comparisons the
-//! pages give), then the spreadsheet of a quarter, each run a few times (the median and the
-//! slowest are printed), as the report page and `passerelle report` compute them.
+//! pages give), then the spreadsheet of a quarter, then one indicator's page cut by
+//! occupation family, occupation, priority public and intercommunality, each run a few times
+//! (the median and the slowest are printed), as the pages and `passerelle report` compute
+//! them.
 #![allow(clippy::disallowed_methods)] // a benchmark is an edge: it reads the clock
 
 use std::io::Write;
@@ -10,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use clap::Args;
+use model::indicators::Dimension;
 use service::indicators::{export, report};
 
 use super::open_store;
@@ -120,5 +123,48 @@ pub async fn run(
         size / 1024,
         summary(&mut times)
     )?;
+    // One indicator's page cut another way over the year: read, published linked to the
+    // department table, with its comparisons; each indicator that allows the cut, once per
+    // run.
+    for dimension in [
+        Dimension::OccupationFamily,
+        Dimension::Occupation,
+        Dimension::PriorityPublic,
+        Dimension::CommuneGroup,
+    ] {
+        let asked = report::AskedQuery {
+            period: Some(args.year.clone()),
+            by: Some(dimension.as_str().to_string()),
+            department: None,
+        }
+        .read(args.today)
+        .map_err(refused)?;
+        let allowing: Vec<_> = indicators
+            .iter()
+            .copied()
+            .filter(|i| i.allows(dimension))
+            .collect();
+        let mut times = Vec::new();
+        let mut lines = 0;
+        for _ in 0..args.runs {
+            for indicator in &allowing {
+                let started = Instant::now();
+                let r = report::report(store.as_ref(), "11", &[indicator], &asked, now)
+                    .await
+                    .map_err(refused)?;
+                times.push(started.elapsed());
+                lines = lines.max(r.figures.first().map_or(0, |f| f.table.lines.len()));
+            }
+        }
+        writeln!(
+            out,
+            "one indicator cut by {} over {} ({} indicators, up to {} lines): {}",
+            dimension.as_str(),
+            args.year,
+            allowing.len(),
+            lines,
+            summary(&mut times)
+        )?;
+    }
     Ok(())
 }

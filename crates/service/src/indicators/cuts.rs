@@ -7,8 +7,10 @@
 //! of the department table, and a reader holds both. So each measure's year is published
 //! cut by cut as a system linked to its department grid (`model::secrecy::System`): the
 //! department grid and the region's months as they were published (none of their figures
-//! withheld again, none revealed), the cut's figures under the threshold withheld, then
-//! more of the cut's until no withheld figure of either can be recomputed from both.
+//! withheld again, none revealed), the cut's figures under the threshold withheld, and its
+//! quarters whose region's figure is (so that two cuts of the same events together give no
+//! more away than each alone, `secrecy::add_cut`), then more of the cut's until no withheld
+//! figure of either can be recomputed from both.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -174,36 +176,23 @@ pub fn published_cut(
     let truth = secrecy::with_margins(&quarters(&months)).unwrap_or_default();
     let mut system = System::default();
     // The department grid and the region's months, as published.
-    let d: Vec<Vec<usize>> = truth
+    let hidden: Vec<Vec<bool>> = truth
         .iter()
         .enumerate()
         .map(|(r, line)| {
-            line.iter()
-                .enumerate()
-                .map(|(c, n)| {
-                    let hidden = department
+            (0..line.len())
+                .map(|c| {
+                    department
                         .grid
                         .get(r)
                         .and_then(|l| l.get(c))
-                        .is_none_or(Option::is_none);
-                    system.figure(*n, hidden, false)
+                        .is_none_or(Option::is_none)
                 })
                 .collect()
         })
         .collect();
-    let rows = d.len().saturating_sub(1);
-    let at = |r: usize, c: usize| d.get(r).and_then(|l| l.get(c)).copied();
-    for line in &d {
-        if let (Some(members), Some(total)) = (line.get(..4), line.get(4)) {
-            system.line(members.to_vec(), *total);
-        }
-    }
-    for c in 0..5 {
-        let members: Vec<usize> = (0..rows).filter_map(|r| at(r, c)).collect();
-        if let Some(total) = at(rows, c) {
-            system.line(members, total);
-        }
-    }
+    let d = secrecy::add_published(&mut system, &truth, &hidden);
+    let region_ids = d.last().cloned().unwrap_or_default();
     let region_months: Vec<u64> = (0..12)
         .map(|m| months.iter().filter_map(|l| l.get(m)).sum())
         .collect();
@@ -213,47 +202,27 @@ pub fn published_cut(
         .map(|(n, shown)| system.figure(*n, shown.is_none(), false))
         .collect();
     for q in 0..4 {
-        if let (Some(members), Some(total)) = (m.get(3 * q..3 * q + 3), at(rows, q)) {
-            system.line(members.to_vec(), total);
+        if let (Some(members), Some(total)) = (m.get(3 * q..3 * q + 3), region_ids.get(q)) {
+            system.line(members.to_vec(), *total);
         }
     }
     let already = system.recomputable();
-    // The cut: its figures under the threshold (or whose complement in a share is) withheld.
+    // The cut: its figures under the threshold (or whose complement in a share is) withheld,
+    // and every quarter whose region's figure is.
     let cells = cut_quarters(counted, measure, dimension, year);
     let cut_truth = secrecy::with_margins(&cells).unwrap_or_default();
     let den_truth: Vec<Vec<Vec<u64>>> = denominators
         .iter()
         .map(|(g, _)| secrecy::with_margins(g).unwrap_or_default())
         .collect();
-    let g: Vec<Vec<usize>> = cut_truth
-        .iter()
-        .take(cells.len())
-        .enumerate()
-        .map(|(r, line)| {
-            line.iter()
-                .enumerate()
-                .map(|(c, n)| {
-                    let complement_small = den_truth.iter().any(|den| {
-                        den.get(r)
-                            .and_then(|l| l.get(c))
-                            .is_some_and(|dn| *dn > 0 && small(dn.saturating_sub(*n)))
-                    });
-                    system.figure(*n, small(*n) || complement_small, true)
-                })
-                .collect()
-        })
-        .collect();
-    for line in &g {
-        if let (Some(members), Some(total)) = (line.get(..4), line.get(4)) {
-            system.line(members.to_vec(), *total);
-        }
-    }
-    for c in 0..5 {
-        let members: Vec<usize> = g.iter().filter_map(|l| l.get(c).copied()).collect();
-        if let Some(total) = at(rows, c) {
-            system.line(members, total);
-        }
-    }
+    let g = secrecy::add_cut(&mut system, &region_ids, &cells, |r, c, n| {
+        small(n)
+            || den_truth.iter().any(|den| {
+                den.get(r)
+                    .and_then(|l| l.get(c))
+                    .is_some_and(|dn| *dn > 0 && small(dn.saturating_sub(n)))
+            })
+    });
     system.protect(&already, |n| n > 0 && small(n));
     let mut grid: Vec<Vec<Option<u64>>> = g
         .iter()
