@@ -294,7 +294,7 @@ fn two_cuts() -> impl Strategy<Value = (Vec<Vec<u64>>, Vec<Vec<u64>>, Vec<Vec<u6
     (1usize..=3, 1usize..=4, 1usize..=4, 1usize..=4).prop_flat_map(
         |(departments, a, b, quarters)| {
             prop::collection::vec(
-                prop::collection::vec((0usize..a, 0usize..b, 0usize..quarters), 0..60),
+                prop::collection::vec((0usize..a, 0usize..b, 0usize..quarters), 0..24),
                 departments,
             )
             .prop_map(move |events| {
