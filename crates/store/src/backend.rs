@@ -328,6 +328,13 @@ both_backends! {
             })
         }
 
+        async fn refresh_statistics(&self) -> Result<()> {
+            if This::BACKEND == Backend::Postgres {
+                sqlx::query("ANALYZE").execute(&self.pool).await?;
+            }
+            Ok(())
+        }
+
         async fn check_integrity(&self) -> Result<Vec<String>> {
             let mut problems = self.backend_problems().await?;
             let orphans: i64 = sqlx::query_scalar(

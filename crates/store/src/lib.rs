@@ -124,6 +124,11 @@ pub trait Store:
     /// Counts the records of each table.
     async fn counts(&self) -> Result<Counts>;
 
+    /// Refreshes the query planner's statistics after a bulk load: `ANALYZE` on PostgreSQL
+    /// (its autovacuum would come to it later, and the plans of the first reads would be
+    /// chosen blind); nothing on SQLite, whose queries name their indexes where it matters.
+    async fn refresh_statistics(&self) -> Result<()>;
+
     /// Problems with the stored data's integrity (none expected): the backend's own checks
     /// (SQLite `integrity_check`, `foreign_key_check`) and Passerelle's.
     async fn check_integrity(&self) -> Result<Vec<String>>;

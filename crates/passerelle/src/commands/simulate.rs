@@ -323,6 +323,11 @@ pub async fn run(
             sourcing.referrals, sourcing.hires, sourcing.meetings
         )?;
     }
+    if let Some(store) = &store {
+        // A year of history loaded at once: the planner's statistics refreshed, as an
+        // import's nightly maintenance would.
+        store.refresh_statistics().await?;
+    }
     write!(out, "{summary}")?;
     Ok(())
 }
