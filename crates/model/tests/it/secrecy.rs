@@ -290,7 +290,10 @@ fn a_cell_alone_in_a_linked_column_is_recomputable() {
 
 /// Events in departments × quarters, and the same events split two other ways (by family,
 /// by public), many counts small.
-fn two_cuts() -> impl Strategy<Value = (Vec<Vec<u64>>, Vec<Vec<u64>>, Vec<Vec<u64>>)> {
+/// A table of counts, rows of cells.
+type Counts = Vec<Vec<u64>>;
+
+fn two_cuts() -> impl Strategy<Value = (Counts, Counts, Counts)> {
     (1usize..=3, 1usize..=4, 1usize..=4, 1usize..=4).prop_flat_map(
         |(departments, a, b, quarters)| {
             prop::collection::vec(
