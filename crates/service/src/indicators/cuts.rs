@@ -19,8 +19,8 @@ use model::indicators::{Dimension, Formula, Indicator, Measure, PRIORITY_PUBLICS
 use model::secrecy::{self, System};
 
 use super::tables::{
-    Cell, Column, Counted, Line, REGION, Table, TableError, columns, median, published_measure,
-    quarters,
+    Cell, Column, Counted, Line, REGION, Table, TableError, cached, columns, denominators_of,
+    median, published_measure, quarters,
 };
 
 /// The groups of a cut, in the order its table lists them: key and label.
@@ -147,28 +147,22 @@ pub fn published_cut(
     year: i32,
     threshold: u64,
 ) -> Arc<PublishedCut> {
-    let key = (measure, dimension, year, threshold);
-    if let Some(found) = counted
-        .published_cuts
-        .lock()
-        .ok()
-        .and_then(|cache| cache.get(&key).cloned())
-    {
-        return found;
-    }
-    let denominators: Vec<(Vec<Vec<u64>>, bool)> = model::indicators::REGISTRY
-        .iter()
-        .filter_map(|i| match i.formula {
-            Formula::Share {
-                numerator,
-                denominator,
-            } if numerator == measure => Some((
-                cut_quarters(counted, denominator, dimension, year),
-                numerator.is_about_statuses(),
-            )),
-            _ => None,
-        })
-        .collect();
+    cached(
+        &counted.published_cuts,
+        (measure, dimension, year, threshold),
+        || publish_cut(counted, measure, dimension, year, threshold),
+    )
+}
+
+/// [`published_cut`], computed.
+fn publish_cut(
+    counted: &Counted,
+    measure: Measure,
+    dimension: Dimension,
+    year: i32,
+    threshold: u64,
+) -> PublishedCut {
+    let denominators = denominators_of(measure, |d| cut_quarters(counted, d, dimension, year));
     let strict = denominators.iter().any(|(_, strict)| *strict);
     let small = |n: u64| n < threshold && (n > 0 || strict);
     let department = published_measure(counted, measure, year, threshold);
@@ -235,11 +229,7 @@ pub fn published_cut(
         })
         .collect();
     grid.push(department.grid.last().cloned().unwrap_or_default());
-    let published = Arc::new(PublishedCut { grid });
-    if let Ok(mut cache) = counted.published_cuts.lock() {
-        cache.insert(key, published.clone());
-    }
-    published
+    PublishedCut { grid }
 }
 
 /// `measure`'s year by occupation, nested in its family's figure of the year as the cut by
@@ -254,33 +244,27 @@ fn published_occupations(
     year: i32,
     threshold: u64,
 ) -> Arc<PublishedCut> {
-    let key = (measure, Dimension::Occupation, year, threshold);
-    if let Some(found) = counted
-        .published_cuts
-        .lock()
-        .ok()
-        .and_then(|cache| cache.get(&key).cloned())
-    {
-        return found;
-    }
+    cached(
+        &counted.published_cuts,
+        (measure, Dimension::Occupation, year, threshold),
+        || publish_occupations(counted, measure, year, threshold),
+    )
+}
+
+/// [`published_occupations`], computed.
+fn publish_occupations(
+    counted: &Counted,
+    measure: Measure,
+    year: i32,
+    threshold: u64,
+) -> PublishedCut {
     let year_of = |m: Measure| -> Vec<u64> {
         cut_quarters(counted, m, Dimension::Occupation, year)
             .iter()
             .map(|q| q.iter().sum())
             .collect()
     };
-    let denominators: Vec<(Vec<u64>, bool)> = model::indicators::REGISTRY
-        .iter()
-        .filter_map(|i| match i.formula {
-            Formula::Share {
-                numerator,
-                denominator,
-            } if numerator == measure => {
-                Some((year_of(denominator), numerator.is_about_statuses()))
-            }
-            _ => None,
-        })
-        .collect();
+    let denominators = denominators_of(measure, year_of);
     let strict = denominators.iter().any(|(_, strict)| *strict);
     let small = |n: u64| n < threshold && (n > 0 || strict);
     let values = year_of(measure);
@@ -369,11 +353,7 @@ fn published_occupations(
         *slot = region;
     }
     grid.push(last);
-    let published = Arc::new(PublishedCut { grid });
-    if let Ok(mut cache) = counted.published_cuts.lock() {
-        cache.insert(key, published.clone());
-    }
-    published
+    PublishedCut { grid }
 }
 
 /// The quarter (0 to 3) of a column of quarters.

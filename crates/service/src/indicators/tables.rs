@@ -583,37 +583,41 @@ pub(super) fn published_measure(
     year: i32,
     threshold: u64,
 ) -> Arc<PublishedYear> {
-    let key = (measure, year, threshold);
-    if let Some(found) = counted
-        .published
-        .lock()
-        .ok()
-        .and_then(|cache| cache.get(&key).cloned())
-    {
+    cached(&counted.published, (measure, year, threshold), || {
+        let denominators = denominators_of(measure, |d| counted.months(d, year));
+        published_year(&counted.months(measure, year), threshold, &denominators)
+    })
+}
+
+/// The figure of `key` in `cache`, computed once.
+pub(super) fn cached<K: std::hash::Hash + Eq, V>(
+    cache: &Mutex<HashMap<K, Arc<V>>>,
+    key: K,
+    compute: impl FnOnce() -> V,
+) -> Arc<V> {
+    if let Some(found) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
         return found;
     }
-    let denominators: Vec<(Vec<Vec<u64>>, bool)> = model::indicators::REGISTRY
+    let value = Arc::new(compute());
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, value.clone());
+    }
+    value
+}
+
+/// The denominators of the registry's shares `measure` is the numerator of, each as `read`
+/// gives it, with whether the share is about people's statuses.
+pub(super) fn denominators_of<T>(measure: Measure, read: impl Fn(Measure) -> T) -> Vec<(T, bool)> {
+    model::indicators::REGISTRY
         .iter()
         .filter_map(|i| match i.formula {
             Formula::Share {
                 numerator,
                 denominator,
-            } if numerator == measure => Some((
-                counted.months(denominator, year),
-                numerator.is_about_statuses(),
-            )),
+            } if numerator == measure => Some((read(denominator), numerator.is_about_statuses())),
             _ => None,
         })
-        .collect();
-    let year = Arc::new(published_year(
-        &counted.months(measure, year),
-        threshold,
-        &denominators,
-    ));
-    if let Ok(mut cache) = counted.published.lock() {
-        cache.insert(key, year.clone());
-    }
-    year
+        .collect()
 }
 
 pub(super) fn quarters(months: &[Vec<u64>]) -> Vec<Vec<u64>> {
