@@ -32,7 +32,6 @@ pub mod tension;
 pub mod training_plans;
 pub mod trainings;
 
-use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
 use axum::Router;
@@ -90,6 +89,9 @@ pub struct Config {
     pub mail_from: String,
     /// How often reminders are queued and the outbox delivered.
     pub outbox_every: std::time::Duration,
+    /// How long a client may take to send a request's headers before its connection is
+    /// closed (a client holding connections open, its headers sent a byte at a time).
+    pub header_read_timeout: std::time::Duration,
 }
 
 impl Default for Config {
@@ -109,6 +111,7 @@ impl Default for Config {
             delivery: outbox::Delivery::Off,
             mail_from: "Passerelle <ne-pas-repondre@passerelle.localhost>".to_string(),
             outbox_every: std::time::Duration::from_secs(60),
+            header_read_timeout: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -663,18 +666,25 @@ pub async fn serve_with_metrics(
     let stopped = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
         let _ = stopping.wait_for(|stopped| *stopped).await;
     };
+    let header_timeout = state.config.header_read_timeout;
     let metrics_server = metrics.map(|listener| {
         if let Ok(address) = listener.local_addr() {
             tracing::info!(%address, "metrics listening (/metrics only)");
         }
-        let served = axum::serve(listener, metrics_router(state.clone()))
-            .with_graceful_shutdown(stopped(stopping.clone()));
-        tokio::spawn(std::future::IntoFuture::into_future(served))
+        tokio::spawn(serve_until(
+            listener,
+            metrics_router(state.clone()),
+            header_timeout,
+            stopped(stopping.clone()),
+        ))
     });
-    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(stopped(stopping))
-        .await;
+    let served = serve_until(
+        listener,
+        router(state.clone()),
+        header_timeout,
+        stopped(stopping),
+    )
+    .await;
     let _ = stop.send(true);
     stop_on_signal.abort();
     let metrics_served = match metrics_server {
@@ -695,6 +705,66 @@ pub async fn serve_with_metrics(
     }
     served.map_err(|err| anyhow::anyhow!("serving: {err}"))?;
     metrics_served
+}
+
+/// Serves `app` on `listener` until `stop` completes, then lets the connections finish
+/// their requests. Each request knows its peer (`ConnectInfo<SocketAddr>`). A client that
+/// has not sent a request's headers within `header_timeout` is disconnected: `axum::serve`
+/// sets no such limit, and a few hundred clients sending their headers a byte at a time
+/// would hold every connection ("slowloris").
+async fn serve_until(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    header_timeout: std::time::Duration,
+    stop: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(err) => {
+                    // Out of file descriptors, a connection reset before it was taken...: the
+                    // listener goes on, after a breath.
+                    tracing::warn!(error = %err, "accepting a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let service = app.clone().map_request(
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                request
+            },
+        );
+        let connection = builder
+            .serve_connection_with_upgrades(
+                TokioIo::new(stream),
+                hyper_util::service::TowerToHyperService::new(service),
+            )
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!(error = %err, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// Every `refresh_every`, takes into the engine what was written since the last refresh began

@@ -203,3 +203,48 @@ async fn impossible_dates_oversized_texts_and_control_characters_are_refused() {
     assert!(html.contains("Une date entre 1900 et 2199"), "date");
     server.stop().await;
 }
+
+/// Regression (probe, stop 32): a client sending its headers a byte at a time held its
+/// connection as long as it liked ("slowloris"). It is now disconnected once the
+/// header-read timeout has passed, while a client that finishes its headers is served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_too_slow_with_its_headers_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let config = service::Config {
+        header_read_timeout: std::time::Duration::from_secs(1),
+        ..service::Config::default()
+    };
+    let (server, _world) = Server::start_with(testdb::TestDb::sqlite().await, 0, 0, config).await;
+    let address = server.base.trim_start_matches("http://").to_string();
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // The headers never end: the server closes the connection (a generous bound, so that a
+    // loaded machine does not fail it; without the timeout it would stay open for ever).
+    let mut buffer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        slow.read_to_end(&mut buffer),
+    )
+    .await;
+    assert!(read.is_ok(), "the connection is still open after 30 s");
+    assert!(
+        buffer.is_empty() || buffer.starts_with(b"HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&buffer)
+    );
+    // A client that sends whole headers is served, and knows its peer as before.
+    let mut quick = tokio::net::TcpStream::connect(&address).await.unwrap();
+    quick
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    quick.read_to_end(&mut answer).await.unwrap();
+    assert!(
+        answer.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+}
