@@ -49,7 +49,8 @@ pub trait Referrals: Send + Sync {
     ) -> Result<Vec<Referral>>;
 
     /// Referrals still open (proposed, accepted, interview) last changed at or before `before`: the
-    /// candidates for expiry.
+    /// candidates for expiry. Not those that a training plan follows (its person trains before
+    /// the hire, for months: the plan is abandoned, or ends in the hire, by its own moves).
     async fn referrals_idle_since(&self, before: DateTime<Utc>) -> Result<Vec<Referral>>;
 
     /// The transitions of a referral, oldest first.
@@ -413,7 +414,8 @@ both_backends! {
         async fn referrals_idle_since(&self, before: DateTime<Utc>) -> Result<Vec<Referral>> {
             let rows: Vec<ReferralRow> = sqlx::query_as(&format!(
                 "{REFERRAL_SELECT} WHERE r.state IN {OPEN_REFERRAL_STATES} AND r.updated_at <= $1 \
-                 ORDER BY r.id"
+                 AND NOT EXISTS (SELECT 1 FROM training_plans p WHERE p.referral_id = r.id \
+                 AND p.state <> 'abandoned') ORDER BY r.id"
             ))
             .bind(before)
             .fetch_all(&self.pool)

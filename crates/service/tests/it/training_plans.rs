@@ -194,6 +194,19 @@ pub async fn a_training_plan_is_built_agreed_followed_and_its_obligation_checked
     );
     let (_, body) = move_plan(&recruiter, plan, json!({ "to": "in_training" })).await;
     assert_eq!(body["state"], "in_training", "{body}");
+    // Two months of training leave the plan's referral without a move: it is no candidate
+    // for expiry, while the person's other accepted referral, followed by no plan, is.
+    let idle: Vec<i64> = server
+        .state
+        .store
+        .referrals_idle_since(server.now() + Duration::days(30))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert!(!idle.contains(&referral), "{idle:?}");
+    assert_eq!(idle.len(), 1, "{idle:?}");
     let (_, body) = move_plan(&advisor, plan, json!({ "to": "completed" })).await;
     assert_eq!(body["state"], "completed", "{body}");
     // Completed without a hire: the contract is awaited until the POEI's last window closes
