@@ -350,14 +350,17 @@ pub fn add_published(
 
 /// Adds to `system` a cut of the events of a table already in it: `cells` (groups × the
 /// table's columns, without margins) whose totals by column are the table's last line,
-/// `totals` (ids, with the grand total last). Free figures, withheld where `primary` says,
-/// and in every column whose total is withheld: then this cut leaves the table's withheld
-/// totals as free as it found them, and so does any other cut of the same table, each
-/// protected on its own — together they give nothing more away than each alone. The ids of
-/// the cut's grid (its lines, each with its total last).
+/// `totals` (ids, with the grand total last), and whose groups nest in some of the table's
+/// lines: each of `parents` is the groups that make up one line exactly (the intercommunalities
+/// of a department) and that line's ids. Free figures, withheld where `primary` says, and
+/// wherever the figure they add up to (a column's total, a parent's) is withheld: then this
+/// cut leaves the table's withheld figures as free as it found them, and so does any other
+/// cut of the same table, each protected on its own — together they give nothing more away
+/// than each alone. The ids of the cut's grid (its lines, each with its total last).
 pub fn add_cut(
     system: &mut System,
     totals: &[usize],
+    parents: &[(Vec<usize>, Vec<usize>)],
     cells: &[Vec<u64>],
     primary: impl Fn(usize, usize, u64) -> bool,
 ) -> Vec<Vec<usize>> {
@@ -370,8 +373,16 @@ pub fn add_cut(
             line.iter()
                 .enumerate()
                 .map(|(c, n)| {
-                    let column_hidden = totals.get(c).is_some_and(|t| system.is_withheld(*t));
-                    system.figure(*n, column_hidden || primary(r, c, *n), true)
+                    let above_hidden = std::iter::once(totals.get(c))
+                        .chain(
+                            parents
+                                .iter()
+                                .filter(|(rows, _)| rows.contains(&r))
+                                .map(|(_, ids)| ids.get(c)),
+                        )
+                        .flatten()
+                        .any(|t| system.is_withheld(*t));
+                    system.figure(*n, above_hidden || primary(r, c, *n), true)
                 })
                 .collect()
         })
@@ -384,6 +395,15 @@ pub fn add_cut(
     for (c, total) in totals.iter().enumerate() {
         let members: Vec<usize> = ids.iter().filter_map(|l| l.get(c).copied()).collect();
         system.line(members, *total);
+    }
+    for (rows, parent) in parents {
+        for (c, total) in parent.iter().enumerate() {
+            let members: Vec<usize> = rows
+                .iter()
+                .filter_map(|r| ids.get(*r).and_then(|l| l.get(c)).copied())
+                .collect();
+            system.line(members, *total);
+        }
     }
     ids
 }

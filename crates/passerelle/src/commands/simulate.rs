@@ -312,10 +312,11 @@ pub async fn run(
         writeln!(
             out,
             "training before hiring: {} plans over the past year ({} ended in a hire, {} \
-             abandoned), each grown from its referral",
+             abandoned), each grown from its referral; {} offers kept open for their trainee",
             plans.plans,
             plans.hired.len(),
-            plans.abandoned
+            plans.abandoned,
+            plans.offers_waited
         )?;
         writeln!(
             out,

@@ -114,9 +114,17 @@ impl From<&Indicator> for IndicatorView {
 
 /// The registry of the steering committee's indicators: what each one counts, how, by what
 /// it may be cut, its source and its secrecy threshold.
+/// A route that takes no query: any key is refused with a 422 naming it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoQuery {}
+
 #[utoipa::path(get, path = "/api/v1/steering/indicators", tag = "indicators",
     responses((status = 200, body = Vec<IndicatorView>), (status = 403, body = Problem)))]
-pub(crate) async fn registry(principal: Principal) -> AppResult<Json<Vec<IndicatorView>>> {
+pub(crate) async fn registry(
+    principal: Principal,
+    QueryParams(_): QueryParams<NoQuery>,
+) -> AppResult<Json<Vec<IndicatorView>>> {
     principal
         .grant(Resource::Indicators, Verb::Read, None)
         .map_err(forbidden)?;
@@ -333,7 +341,7 @@ pub(crate) async fn export(
     QueryParams(query): QueryParams<ExportQuery>,
 ) -> AppResult<Response> {
     report::require_region(&principal)?;
-    let csv = match query.format.as_deref().map(str::trim) {
+    let csv = match query.format.as_deref() {
         None | Some("") | Some("xlsx") => false,
         Some("csv") => true,
         Some(other) => {

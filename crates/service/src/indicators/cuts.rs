@@ -209,7 +209,22 @@ fn publish_cut(
         .iter()
         .map(|(g, _)| secrecy::with_margins(g).unwrap_or_default())
         .collect();
-    let g = secrecy::add_cut(&mut system, &region_ids, &cells, |r, c, n| {
+    // Intercommunalities nest in departments: a reader who knows the map adds them up.
+    let parents: Vec<(Vec<usize>, Vec<usize>)> = if dimension == Dimension::CommuneGroup {
+        nesting(counted)
+            .into_iter()
+            .filter_map(|(department, rows)| {
+                let index = counted
+                    .departments
+                    .iter()
+                    .position(|(c, _)| *c == department)?;
+                Some((rows, d.get(index)?.clone()))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let g = secrecy::add_cut(&mut system, &region_ids, &parents, &cells, |r, c, n| {
         small(n)
             || den_truth.iter().any(|den| {
                 den.get(r)
@@ -354,6 +369,47 @@ fn publish_occupations(
     }
     grid.push(last);
     PublishedCut { grid }
+}
+
+/// The departments of the region that their intercommunalities make up exactly (each of
+/// them lies in that department alone, and every commune of the department is in one), with
+/// the lines of those groups in `counted.groups`.
+fn nesting(counted: &Counted) -> Vec<(String, Vec<usize>)> {
+    let geo = refdata::geo();
+    let region_departments: BTreeSet<&str> = counted
+        .departments
+        .iter()
+        .map(|(c, _)| c.as_str())
+        .collect();
+    let mut departments_of: HashMap<String, BTreeSet<&str>> = HashMap::new();
+    for commune in geo.communes() {
+        if region_departments.contains(commune.department) {
+            let group = commune
+                .ept
+                .or(commune.epci)
+                .map_or_else(|| NONE.to_string(), str::to_string);
+            departments_of
+                .entry(group)
+                .or_default()
+                .insert(commune.department);
+        }
+    }
+    let mut out: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut open: BTreeSet<&str> = BTreeSet::new();
+    for (group, departments) in &departments_of {
+        match (group.as_str(), departments.iter().next()) {
+            (NONE, _) => open.extend(departments.iter().copied()),
+            (_, Some(only)) if departments.len() == 1 => {
+                if let Some(row) = counted.groups.iter().position(|(k, _)| k == group) {
+                    out.entry(only.to_string()).or_default().push(row);
+                }
+            }
+            _ => open.extend(departments.iter().copied()),
+        }
+    }
+    out.into_iter()
+        .filter(|(department, _)| !open.contains(department.as_str()))
+        .collect()
 }
 
 /// The quarter (0 to 3) of a column of quarters.
@@ -570,23 +626,7 @@ fn histograms(
     out
 }
 
-/// The measures a cut of `indicators` reads: theirs, the counts their medians follow, and the
-/// denominators of the shares they are the numerator of (whose complements are protected).
+/// The measures a cut of `indicators` reads: as [`super::tables::measures_of`].
 pub fn measures(indicators: &[&Indicator]) -> BTreeSet<Measure> {
-    let read: BTreeSet<Measure> = indicators
-        .iter()
-        .flat_map(|i| i.formula.measures())
-        .flat_map(|m| [Some(m), m.counted_by()])
-        .flatten()
-        .collect();
-    let denominators = model::indicators::REGISTRY
-        .iter()
-        .filter_map(|i| match i.formula {
-            Formula::Share {
-                numerator,
-                denominator,
-            } if read.contains(&numerator) => Some(denominator),
-            _ => None,
-        });
-    read.iter().copied().chain(denominators).collect()
+    super::tables::measures_of(indicators.iter().copied())
 }

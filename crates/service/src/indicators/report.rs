@@ -36,15 +36,11 @@ pub struct Asked {
 }
 
 impl AskedQuery {
-    /// Reads the request, each wrong part named (`?period`, `?by`, `?department`).
+    /// Reads the request, each wrong part named (`?period`, `?by`, `?department`). Values are
+    /// read as sent: a space or a control character around one is refused, not trimmed.
     pub fn read(&self, today: NaiveDate) -> Result<Asked, ApiError> {
         let mut problems = Vec::new();
-        let period = match self
-            .period
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
+        let period = match self.period.as_deref().filter(|p| !p.is_empty()) {
             None => Some(tables::default_quarter(today)),
             Some(text) => match Period::parse(text) {
                 Ok(p) => Some(p),
@@ -54,7 +50,7 @@ impl AskedQuery {
                 }
             },
         };
-        let step = match self.by.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        let step = match self.by.as_deref().filter(|p| !p.is_empty()) {
             None => Some(Dimension::Month),
             Some(text) => match Dimension::parse(text).filter(|d| *d != Dimension::Department) {
                 Some(d) => Some(d),
@@ -75,7 +71,6 @@ impl AskedQuery {
         let department = self
             .department
             .as_deref()
-            .map(str::trim)
             .filter(|d| !d.is_empty())
             .map(str::to_string);
         if let Some(code) = &department

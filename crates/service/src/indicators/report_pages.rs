@@ -610,7 +610,8 @@ struct GlossaryPage {
 
 /// The glossary: every indicator of the registry, as the exports' "Définitions" sheet.
 pub async fn glossary(Viewer(principal): Viewer) -> PageResult {
-    let found = steering_api::registry(principal.clone()).await?;
+    let found =
+        steering_api::registry(principal.clone(), QueryParams(steering_api::NoQuery {})).await?;
     let entries = found
         .0
         .iter()

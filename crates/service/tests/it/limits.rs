@@ -248,3 +248,24 @@ async fn a_client_too_slow_with_its_headers_is_disconnected() {
         String::from_utf8_lossy(&answer)
     );
 }
+
+/// Regression (probe, stop 35): a signed-in request whose head passed 8 KB (a long query)
+/// got no answer at all, the connection held open for ever. Every length gets an answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_request_line_gets_an_answer() {
+    let (server, _world) = Server::start(testdb::TestDb::sqlite().await).await;
+    let steering = server.login("steering@d.fr").await;
+    for length in [7_900, 8_200, 16_000, 60_000] {
+        let path = format!(
+            "/api/v1/steering/indicators/hires?period={}",
+            "A".repeat(length)
+        );
+        let answered =
+            tokio::time::timeout(std::time::Duration::from_secs(30), steering.get(&path)).await;
+        let (status, body) = answered.unwrap_or_else(|_| panic!("no answer at {length}"));
+        assert!(
+            [414, 422, 431].contains(&status.as_u16()),
+            "{length}: {status}"
+        );
+    }
+}

@@ -193,6 +193,14 @@ pub async fn the_committee_reads_its_indicators_in_tables_pages_and_files(db: Te
             "?by",
         ),
         ("/api/v1/steering/report?by=commune_group", "?by"),
+        // Values are read as sent: a space or a control character is refused, not trimmed.
+        (
+            "/api/v1/steering/indicators/hires?period=2026%0A",
+            "?period",
+        ),
+        ("/api/v1/steering/indicators/hires?by=%20quarter", "?by"),
+        ("/api/v1/steering/report?department=%2075", "?department"),
+        ("/api/v1/steering/export?format=%20csv", "?format"),
         (
             "/api/v1/steering/indicators/offers_published?period=2026-Q1&by=occupation",
             "?by",
@@ -225,6 +233,8 @@ pub async fn the_committee_reads_its_indicators_in_tables_pages_and_files(db: Te
         assert!(message_of(&problem).contains(field), "{path}: {problem}");
     }
     let (status, _) = steering.get("/api/v1/steering/report?colour=red").await;
+    assert_eq!(status, 422);
+    let (status, _) = steering.get("/api/v1/steering/indicators?colour=red").await;
     assert_eq!(status, 422);
 
     // An empty period says so: no figure, not zeros.
