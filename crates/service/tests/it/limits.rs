@@ -262,7 +262,7 @@ async fn a_long_request_line_gets_an_answer() {
         );
         let answered =
             tokio::time::timeout(std::time::Duration::from_secs(30), steering.get(&path)).await;
-        let (status, body) = answered.unwrap_or_else(|_| panic!("no answer at {length}"));
+        let (status, _) = answered.unwrap_or_else(|_| panic!("no answer at {length}"));
         assert!(
             [414, 422, 431].contains(&status.as_u16()),
             "{length}: {status}"
