@@ -120,20 +120,21 @@ async fn check_every_record(store: &dyn Store) -> u64 {
     checked
 }
 
-async fn kill_midway_then_complete(url: DatabaseUrl) {
-    let store = store::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
-
-    let mut child = write_command(&url).spawn().unwrap();
+/// Starts the writer and kills it once some batches are committed; `None` when the writer
+/// finished first (a machine busy elsewhere can starve the test's polls for as long as the
+/// whole write takes): the caller starts again on a fresh database.
+async fn kill_midway(url: &DatabaseUrl) -> Option<u64> {
+    let mut child = write_command(url).spawn().unwrap();
     // A deadline for a very slow machine, not a timing the test relies on.
     let deadline = Instant::now() + Duration::from_secs(600);
-    let seen = loop {
+    loop {
         assert!(Instant::now() < deadline, "the writer made no progress");
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the writer ended before it was killed"
-        );
-        let mut lock = WriteLock::take(&url).await;
+        let mut lock = WriteLock::take(url).await;
+        // Under the lock the writer commits nothing more: if it still runs, it is midway.
+        if child.try_wait().unwrap().is_some() {
+            lock.release().await;
+            return None;
+        }
         let seen = lock.committed().await;
         if seen >= 3 * BATCH {
             // Killed while the lock is held: the writer cannot have committed anything since.
@@ -145,10 +146,36 @@ async fn kill_midway_then_complete(url: DatabaseUrl) {
                 Some(9),
                 "the writer was killed: {status:?}"
             );
-            break seen;
+            return Some(seen);
         }
         lock.release().await;
         tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Kills the writer midway on a fresh database from `fresh` (up to five of them, should the
+/// writer finish before it could be killed), checks what it left, then completes the job.
+async fn kill_midway_then_complete<F, Fut>(fresh: F)
+where
+    F: Fn(u32) -> Fut,
+    Fut: std::future::Future<Output = DatabaseUrl>,
+{
+    let mut attempt = 0;
+    let (url, store, seen) = loop {
+        attempt += 1;
+        assert!(
+            attempt <= 5,
+            "the writer finished before it could be killed, five times"
+        );
+        let url = fresh(attempt).await;
+        let store = store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        if let Some(seen) = kill_midway(&url).await {
+            break (url, store, seen);
+        }
+        eprintln!(
+            "durability: the writer finished before it was killed; again on a fresh database"
+        );
     };
 
     let committed = job_seekers(store.as_ref()).await;
@@ -172,14 +199,34 @@ async fn kill_midway_then_complete(url: DatabaseUrl) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_survives_sigkill_during_a_bulk_write() {
     let dir = tempfile::tempdir().unwrap();
-    kill_midway_then_complete(DatabaseUrl::sqlite_file(&dir.path().join("p.db"))).await;
+    let path = dir.path().to_path_buf();
+    kill_midway_then_complete(|attempt| {
+        let file = path.join(format!("p{attempt}.db"));
+        async move { DatabaseUrl::sqlite_file(&file) }
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_survives_sigkill_during_a_bulk_write() {
-    let Some(database) = testdb::fresh_postgres("durability").await else {
+    // Skipped, and said so, when no PostgreSQL is configured.
+    let Some(probe) = testdb::fresh_postgres("durability").await else {
         return;
     };
-    kill_midway_then_complete(database.url.clone()).await;
-    database.drop().await;
+    let databases = std::sync::Mutex::new(vec![probe]);
+    kill_midway_then_complete(|attempt| {
+        let databases = &databases;
+        async move {
+            if attempt > 1 {
+                let fresh = testdb::fresh_postgres("durability").await.unwrap();
+                databases.lock().unwrap().push(fresh);
+            }
+            databases.lock().unwrap().last().unwrap().url.clone()
+        }
+    })
+    .await;
+    let databases = databases.into_inner().unwrap();
+    for database in databases {
+        database.drop().await;
+    }
 }
