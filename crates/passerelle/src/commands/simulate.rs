@@ -312,11 +312,10 @@ pub async fn run(
         writeln!(
             out,
             "training before hiring: {} plans over the past year ({} ended in a hire, {} \
-             abandoned), each grown from its referral; {} offers kept open for their trainee",
+             abandoned), each grown from its referral",
             plans.plans,
             plans.hired.len(),
-            plans.abandoned,
-            plans.offers_waited
+            plans.abandoned
         )?;
         writeln!(
             out,

@@ -1,13 +1,12 @@
 //! The simulated region's year of training plans (`simulate::training_plans`), written from
 //! what the store holds: each plan's referral first (proposed, accepted by the person, hired
-//! when the plan ended in a hire, its offer then filled by that hire), at its time, then the
-//! plan whole.
+//! when the plan ended in a hire), at its time, then the plan whole.
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use model::training_plans::PlanState;
 use simulate::Region;
-use store::{OfferStatus, ReferralState, Store, TransitionRequest};
+use store::{ReferralState, Store, TransitionRequest};
 
 use super::simulate::Gathered;
 use crate::commands::progress;
@@ -20,8 +19,6 @@ pub struct PlanTotals {
     pub hired: Vec<i64>,
     pub abandoned: usize,
     pub referrals: Vec<(i64, i64)>,
-    /// Offers kept open until their trainee's hire, then filled by it.
-    pub offers_waited: usize,
 }
 
 async fn move_referral(
@@ -72,15 +69,12 @@ pub async fn simulate_plans(
         job_seekers: region.job_seeker_count(),
         seed: region.config().seed(),
     });
-    let offers: std::collections::HashMap<i64, &simulate::actions::OpenOffer> =
-        inputs.offers.iter().map(|o| (o.id, o)).collect();
     let bar = progress(planned.len() as u64, "training plans");
     let mut totals = PlanTotals {
         plans: 0,
         hired: Vec::new(),
         abandoned: 0,
         referrals: Vec::new(),
-        offers_waited: 0,
     };
     for chunk in planned.chunks(100) {
         let mut plans = Vec::with_capacity(chunk.len());
@@ -126,21 +120,6 @@ pub async fn simulate_plans(
                     hired_at,
                 )
                 .await?;
-                // The offer waited for its trainee: filled by the hire, on the hire's day,
-                // whatever the year of offers had it do (the workflow hires on an open offer).
-                let offer = offers.get(&referral.offer_id);
-                let waited = offer.is_none_or(|o| {
-                    o.status != OfferStatus::Filled || o.closed_at.is_none_or(|c| c < hired_at)
-                });
-                if waited {
-                    store
-                        .set_offer_status(referral.offer_id, OfferStatus::Open, None, hired_at)
-                        .await?;
-                    store
-                        .set_offer_status(referral.offer_id, OfferStatus::Filled, None, hired_at)
-                        .await?;
-                    totals.offers_waited += 1;
-                }
             }
             let mut plan = planned.plan.clone();
             plan.plan.referral_id = created.id;
