@@ -19,8 +19,8 @@ use model::indicators::{Dimension, Formula, Indicator, Measure, PRIORITY_PUBLICS
 use model::secrecy::{self, System};
 
 use super::tables::{
-    Cell, Column, Counted, Line, REGION, Table, TableError, cached, columns, denominators_of,
-    median, published_measure, quarters,
+    Cell, Column, Counted, Table, TableError, blank_if_empty, cached, columns, denominators_of,
+    into_lines, median, published_measure, quarters,
 };
 
 /// The groups of a cut, in the order its table lists them: key and label.
@@ -541,30 +541,9 @@ pub fn table(
                 .collect()
         }
     };
-    let labels = counted
-        .groups
-        .iter()
-        .cloned()
-        .chain([(REGION.to_string(), "Région".to_string())]);
-    let mut lines: Vec<Line> = grid
-        .into_iter()
-        .zip(labels)
-        .map(|(mut cells, (key, label))| {
-            let total = cells.pop().unwrap_or(Cell::UNDEFINED);
-            Line {
-                key,
-                label,
-                cells,
-                total,
-            }
-        })
-        .collect();
-    let empty = !counted.any(&indicator.formula.measures(), &columns);
+    let mut lines = into_lines(grid, counted.groups.iter().cloned());
+    let empty = blank_if_empty(counted, indicator, &columns, &mut lines);
     if empty {
-        for line in &mut lines {
-            line.cells.fill(Cell::UNDEFINED);
-            line.total = Cell::UNDEFINED;
-        }
         withheld = 0;
     }
     Ok(Table {

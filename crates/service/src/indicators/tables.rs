@@ -496,25 +496,13 @@ pub fn table(
             (grid, withheld)
         }
     };
-    let mut lines: Vec<Line> = grid
-        .into_iter()
-        .zip(
-            counted
-                .departments
-                .iter()
-                .map(|(code, name)| (code.clone(), format!("{code} — {name}")))
-                .chain(std::iter::once((REGION.to_string(), "Région".to_string()))),
-        )
-        .map(|(mut cells, (key, label))| {
-            let total = cells.pop().unwrap_or(Cell::UNDEFINED);
-            Line {
-                key,
-                label,
-                cells,
-                total,
-            }
-        })
-        .collect();
+    let mut lines = into_lines(
+        grid,
+        counted
+            .departments
+            .iter()
+            .map(|(code, name)| (code.clone(), format!("{code} — {name}"))),
+    );
     // A table with no department (an empty region) still has the region's line.
     if lines.is_empty() {
         lines.push(Line {
@@ -524,14 +512,7 @@ pub fn table(
             total: Cell::UNDEFINED,
         });
     }
-    let empty = !counted.any(&indicator.formula.measures(), &columns);
-    if empty {
-        // Nothing happened anywhere: no figure to protect, and none to show.
-        for line in &mut lines {
-            line.cells.fill(Cell::UNDEFINED);
-            line.total = Cell::UNDEFINED;
-        }
-    }
+    let empty = blank_if_empty(counted, indicator, &columns, &mut lines);
     Ok(Table {
         indicator,
         period,
@@ -541,6 +522,44 @@ pub fn table(
         empty,
         withheld,
     })
+}
+
+/// The lines of a table: each row of `grid` (its total last) with its key and label, the
+/// region's last.
+pub(super) fn into_lines(
+    grid: Vec<Vec<Cell>>,
+    labels: impl Iterator<Item = (String, String)>,
+) -> Vec<Line> {
+    grid.into_iter()
+        .zip(labels.chain([(REGION.to_string(), "Région".to_string())]))
+        .map(|(mut cells, (key, label))| {
+            let total = cells.pop().unwrap_or(Cell::UNDEFINED);
+            Line {
+                key,
+                label,
+                cells,
+                total,
+            }
+        })
+        .collect()
+}
+
+/// Whether none of `indicator`'s measures counted an event in `columns`; if so, every figure
+/// of `lines` is nothing (no figure to protect, and none to show).
+pub(super) fn blank_if_empty(
+    counted: &Counted,
+    indicator: &Indicator,
+    columns: &[Column],
+    lines: &mut [Line],
+) -> bool {
+    let empty = !counted.any(&indicator.formula.measures(), columns);
+    if empty {
+        for line in lines {
+            line.cells.fill(Cell::UNDEFINED);
+            line.total = Cell::UNDEFINED;
+        }
+    }
+    empty
 }
 
 /// A figure of a table as published.
