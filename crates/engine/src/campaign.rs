@@ -2,13 +2,13 @@
 //! department), so that nobody receives more than `capacity` proposals in the period and each
 //! offer gets its positions covered where possible, with the total score as high as we can.
 //!
-//! The problem is a maximum-weight b-matching. We solve it greedily over each offer's best
-//! candidates, in two passes: first up to one proposal per position of each offer (coverage),
-//! then up to `per_position` proposals per position, each pass taking pairs best score first.
-//! Greedy b-matching keeps at least half of the optimum; in practice far more. The optimum
-//! itself is never above the total of independent top lists (the same lists without the
-//! capacity), so the reported `score_loss` against them bounds the gap to the optimum from
-//! above.
+//! The problem is a maximum-weight b-matching over each offer's best candidates (its list under
+//! its territory's policy, `depth` times the proposals it wants). [`crate::assignment`] solves
+//! it: the best of three greedies (best score first with a proposal per position first, best
+//! score first, best price-adjusted score first), with a Lagrangian bound that no assignment of
+//! the same lists can exceed, so that every campaign reports how far it may be from the best
+//! possible (`gap`). The same offers' independent top lists (no capacity) are measured beside
+//! it, as what congestion looks like without a campaign.
 
 use std::collections::HashMap;
 
@@ -16,6 +16,7 @@ use chrono::NaiveDate;
 use model::PriorityStatus;
 use serde::Serialize;
 
+use crate::assignment::{self, Effort, Instance, Method};
 use crate::index::{Engine, EngineError, Exposure, Policy, ShortlistRequest, StatusExposure};
 use crate::profile::status_bit;
 
@@ -42,6 +43,8 @@ pub struct CampaignRequest {
     /// a pass over every job seeker. Off, the pool and the exposure are left empty (an
     /// action's invitations, which need the proposals alone).
     pub measure: bool,
+    /// Subgradient steps at the most for the bound on the best assignment.
+    pub iterations: usize,
 }
 
 impl CampaignRequest {
@@ -56,6 +59,7 @@ impl CampaignRequest {
             threads: 1,
             policies: None,
             measure: true,
+            iterations: Effort::default().iterations,
         }
     }
 }
@@ -81,6 +85,12 @@ pub struct Metrics {
     pub gini: f64,
     /// Share of offers with at least one proposal per position.
     pub offers_covered: f64,
+    /// Offers left without any proposal.
+    pub offers_without_proposal: usize,
+    /// People proposed at least once.
+    pub people_proposed: usize,
+    /// People by the proposals they received: `per_person[k]` received k + 1.
+    pub per_person: Vec<usize>,
     /// The most proposals any one person received.
     pub max_per_person: u16,
 }
@@ -94,12 +104,155 @@ pub struct CampaignOutcome {
     pub campaign: Metrics,
     /// The same offers' top lists computed one by one, without the capacity.
     pub independent: Metrics,
-    /// 1 − campaign total / independent total: an upper bound of the gap to the optimum.
+    /// 1 − campaign total / independent total: what the capacity and the assignment cost.
     pub score_loss: f64,
+    /// No assignment of the same candidate lists under the same capacities can total more
+    /// (the Lagrangian bound of [`crate::assignment`]).
+    pub bound: f64,
+    /// 1 − campaign total / bound: the assignment is at most this far from the best possible.
+    pub gap: f64,
+    /// The greedy whose assignment was kept.
+    pub method: Method,
+    /// Each greedy's total.
+    pub greedy_totals: Vec<(Method, f64)>,
+    /// Subgradient steps taken for the bound.
+    pub iterations: usize,
     /// Priority statuses among the campaign's proposals against the eligible pool.
     pub exposure: Exposure,
+    /// The share of the proposals each protected status is aimed at by the policies in force,
+    /// each offer's target weighted by its proposals (empty without policies).
+    pub targets: Vec<StatusTarget>,
 }
 
+/// A protected status's aimed share, to read against its share among the proposals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatusTarget {
+    pub status: PriorityStatus,
+    pub share: f64,
+}
+
+struct Assigned {
+    proposals: Vec<Proposal>,
+    bound: f64,
+    gap: f64,
+    method: Method,
+    totals: Vec<(Method, f64)>,
+    iterations: usize,
+}
+
+/// The lists as an [`Instance`] (people by ascending id, each with the room the period leaves
+/// them), solved.
+fn assign(lists: &[OfferList], request: &CampaignRequest) -> Result<Assigned, EngineError> {
+    let mut people: Vec<i64> = lists
+        .iter()
+        .flat_map(|l| l.candidates.iter().map(|(id, _)| *id))
+        .collect();
+    people.sort_unstable();
+    people.dedup();
+    let room: Vec<u32> = people
+        .iter()
+        .map(|id| {
+            let already = request.already.get(id).copied().unwrap_or(0);
+            u32::from(request.capacity.saturating_sub(already))
+        })
+        .collect();
+    let mut instance = Instance::new(room);
+    for list in lists {
+        let candidates: Vec<(u32, f64)> = list
+            .candidates
+            .iter()
+            .filter_map(|(id, score)| {
+                let index = people.binary_search(id).ok()?;
+                Some((u32::try_from(index).ok()?, *score))
+            })
+            .collect();
+        let wide = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        instance.add_offer(wide(list.positions), wide(list.wanted), &candidates)?;
+    }
+    let solution = assignment::solve(
+        &instance,
+        Effort {
+            iterations: request.iterations,
+            threads: request.threads.max(1),
+            ..Effort::default()
+        },
+    )?;
+    let proposals = solution
+        .chosen
+        .iter()
+        .filter_map(|e| {
+            let (offer, person, score) = instance.edge(*e)?;
+            Some(Proposal {
+                offer_id: lists.get(offer)?.offer_id,
+                job_seeker_id: *people.get(person as usize)?,
+                score,
+            })
+        })
+        .collect();
+    Ok(Assigned {
+        proposals,
+        bound: solution.bound,
+        gap: solution.gap,
+        method: solution.method,
+        totals: solution.totals,
+        iterations: solution.iterations,
+    })
+}
+
+/// Each protected status's target, weighted by the proposals each offer received.
+fn targets(
+    lists: &[OfferList],
+    proposals: &[Proposal],
+    request: &CampaignRequest,
+    engine: &Engine,
+) -> Vec<StatusTarget> {
+    let Some(history) = &request.policies else {
+        return Vec::new();
+    };
+    if proposals.is_empty() {
+        return Vec::new();
+    }
+    let mut per_offer: HashMap<i64, usize> = HashMap::new();
+    for p in proposals {
+        *per_offer.entry(p.offer_id).or_default() += 1;
+    }
+    let mut aimed: Vec<StatusTarget> = Vec::new();
+    for list in lists {
+        let Some(count) = per_offer.get(&list.offer_id) else {
+            continue;
+        };
+        let in_force = model::policy::in_force(
+            history,
+            engine.offer_department(list.offer_id),
+            request.today,
+        );
+        for (status, share) in in_force.rule.targets() {
+            let weighted = share * *count as f64 / proposals.len() as f64;
+            match aimed.iter_mut().find(|t| t.status == status) {
+                Some(t) => t.share += weighted,
+                None => aimed.push(StatusTarget {
+                    status,
+                    share: weighted,
+                }),
+            }
+        }
+    }
+    aimed.sort_by_key(|t| PriorityStatus::ALL.iter().position(|s| *s == t.status));
+    aimed
+}
+
+/// Each offer's candidates for a campaign ([`Engine::campaign_lists`]).
+#[derive(Debug, Clone)]
+pub struct CandidateLists(Vec<OfferList>);
+
+impl CandidateLists {
+    /// Candidate (offer, person) pairs over every list.
+    pub fn edges(&self) -> usize {
+        self.0.iter().map(|l| l.candidates.len()).sum()
+    }
+}
+
+#[derive(Debug, Clone)]
 struct OfferList {
     offer_id: i64,
     positions: usize,
@@ -157,6 +310,20 @@ fn metrics(
         .iter()
         .filter(|l| per_offer.get(&l.offer_id).copied().unwrap_or(0) >= l.positions)
         .count();
+    let offers_without_proposal = lists
+        .iter()
+        .filter(|l| !per_offer.contains_key(&l.offer_id))
+        .count();
+    let max_per_person = counts_in_pool.values().copied().max().unwrap_or(0);
+    let mut per_person = vec![0usize; usize::from(max_per_person)];
+    for c in counts_in_pool.values() {
+        if let Some(people) = usize::from(*c)
+            .checked_sub(1)
+            .and_then(|k| per_person.get_mut(k))
+        {
+            *people += 1;
+        }
+    }
     Metrics {
         proposals: proposals.len(),
         total_score,
@@ -172,7 +339,10 @@ fn metrics(
         } else {
             covered as f64 / lists.len() as f64
         },
-        max_per_person: counts_in_pool.values().copied().max().unwrap_or(0),
+        offers_without_proposal,
+        people_proposed: proposed,
+        per_person,
+        max_per_person,
     }
 }
 
@@ -290,54 +460,29 @@ impl Engine {
     /// Proposes candidates for every offer of the request under the per-person capacity, and
     /// compares the result with independent top lists.
     pub fn campaign(&self, request: &CampaignRequest) -> Result<CampaignOutcome, EngineError> {
-        let lists = self.candidate_lists(request)?;
+        let lists = self.campaign_lists(request)?;
+        self.campaign_over(lists, request)
+    }
+
+    /// A campaign's first stage: each offer's candidate list (what a shortlist computes, deeper).
+    pub fn campaign_lists(&self, request: &CampaignRequest) -> Result<CandidateLists, EngineError> {
+        self.candidate_lists(request).map(CandidateLists)
+    }
+
+    /// A campaign's second stage: the assignment over the lists, its bound and its measures.
+    pub fn campaign_over(
+        &self,
+        lists: CandidateLists,
+        request: &CampaignRequest,
+    ) -> Result<CampaignOutcome, EngineError> {
+        let CandidateLists(lists) = lists;
         let pool = if request.measure {
             self.pool(request)?
         } else {
             Vec::new()
         };
-        let mut edges: Vec<(f64, i64, i64, usize)> = lists
-            .iter()
-            .enumerate()
-            .flat_map(|(i, l)| {
-                l.candidates
-                    .iter()
-                    .map(move |(seeker, score)| (*score, l.offer_id, *seeker, i))
-            })
-            .collect();
-        edges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        let mut received: HashMap<i64, u16> = request.already.clone();
-        let mut given = vec![0usize; lists.len()];
-        let mut chosen: std::collections::HashSet<(i64, i64)> = std::collections::HashSet::new();
-        let mut proposals = Vec::new();
-        for pass in 0..2 {
-            for &(score, offer_id, seeker, i) in &edges {
-                let Some(list) = lists.get(i) else { continue };
-                let limit = if pass == 0 {
-                    list.positions
-                } else {
-                    list.wanted
-                };
-                let Some(count) = given.get_mut(i) else {
-                    continue;
-                };
-                if *count >= limit || chosen.contains(&(offer_id, seeker)) {
-                    continue;
-                }
-                let person = received.entry(seeker).or_default();
-                if *person >= request.capacity {
-                    continue;
-                }
-                *person += 1;
-                *count += 1;
-                chosen.insert((offer_id, seeker));
-                proposals.push(Proposal {
-                    offer_id,
-                    job_seeker_id: seeker,
-                    score,
-                });
-            }
-        }
+        let solution = assign(&lists, request)?;
+        let mut proposals = solution.proposals;
         proposals.sort_by(|a, b| {
             a.offer_id
                 .cmp(&b.offer_id)
@@ -364,7 +509,13 @@ impl Engine {
         } else {
             0.0
         };
-        let statuses_of: HashMap<i64, u8> = pool.iter().copied().collect();
+        let targets = targets(&lists, &proposals, request, self);
+        // The statuses of those proposed come from the engine, measured or not; those of the
+        // pool only from the pass over it.
+        let proposed_statuses: Vec<u8> = proposals
+            .iter()
+            .map(|p| self.seeker(p.job_seeker_id).map_or(0, |s| s.priorities))
+            .collect();
         let exposure = Exposure {
             shortlisted: proposals.len(),
             pool: pool.len(),
@@ -374,14 +525,7 @@ impl Engine {
                     let bit = status_bit(*s);
                     StatusExposure {
                         status: *s,
-                        in_shortlist: proposals
-                            .iter()
-                            .filter(|p| {
-                                statuses_of
-                                    .get(&p.job_seeker_id)
-                                    .is_some_and(|b| b & bit != 0)
-                            })
-                            .count(),
+                        in_shortlist: proposed_statuses.iter().filter(|b| *b & bit != 0).count(),
                         in_pool: pool.iter().filter(|(_, b)| b & bit != 0).count(),
                     }
                 })
@@ -394,14 +538,22 @@ impl Engine {
             campaign,
             independent,
             score_loss,
+            bound: solution.bound,
+            gap: solution.gap,
+            method: solution.method,
+            greedy_totals: solution.totals,
+            iterations: solution.iterations,
             exposure,
+            targets,
         })
     }
 }
 
 /// Joins scoped threads in their order. A thread that panicked is an error, never a missing
 /// part of the answer (every handle is joined first, so that the scope itself does not panic).
-fn join_all<T>(handles: Vec<std::thread::ScopedJoinHandle<'_, T>>) -> Result<Vec<T>, EngineError> {
+pub(crate) fn join_all<T>(
+    handles: Vec<std::thread::ScopedJoinHandle<'_, T>>,
+) -> Result<Vec<T>, EngineError> {
     let mut parts = Vec::with_capacity(handles.len());
     let mut panicked = None;
     for handle in handles {

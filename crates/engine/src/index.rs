@@ -64,6 +64,9 @@ pub enum EngineError {
     /// answer is refused rather than given on a smaller pool.
     #[error("a campaign thread panicked: {0}")]
     ThreadPanicked(String),
+    /// A campaign's candidate lists that do not make an assignment problem (a bug, not input).
+    #[error("campaign: {0}")]
+    Instance(#[from] crate::assignment::InstanceError),
 }
 
 fn parse_status(text: &str) -> Result<PriorityStatus, String> {
@@ -840,7 +843,7 @@ impl Engine {
     }
 
     /// A person in the engine.
-    fn seeker(&self, job_seeker_id: i64) -> Result<&SeekerProfile, EngineError> {
+    pub(crate) fn seeker(&self, job_seeker_id: i64) -> Result<&SeekerProfile, EngineError> {
         self.seeker_slot
             .get(&job_seeker_id)
             .and_then(|slot| self.seekers.get(*slot as usize))

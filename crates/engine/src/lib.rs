@@ -8,8 +8,10 @@
 //!   weights in [`ScoringConfig`]);
 //! - [`fair`] is FA*IR (Zehlike et al., CIKM 2017) for one protected group, [`floors`]
 //!   minimum shares for several statuses at once (after Geyik et al., KDD 2019);
-//! - [`campaign`] proposes candidates for many offers under a per-person capacity.
+//! - [`campaign`] proposes candidates for many offers under a per-person capacity, solving
+//!   the [`assignment`] problem with a bound on the best possible.
 
+pub mod assignment;
 pub mod campaign;
 mod config;
 pub mod fair;
@@ -18,7 +20,9 @@ mod index;
 mod profile;
 mod score;
 
-pub use campaign::{CampaignOutcome, CampaignRequest, Metrics, Proposal};
+pub use campaign::{
+    CampaignOutcome, CampaignRequest, CandidateLists, Metrics, Proposal, StatusTarget,
+};
 pub use config::{ConfigError, ScoringConfig, Tiers, Weights};
 pub use index::{
     Adjustment, Engine, EngineError, Entry, Exposure, Move, Policy, Shortlist, ShortlistRequest,

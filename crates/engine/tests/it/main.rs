@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(clippy::indexing_slicing, clippy::disallowed_methods)]
 
+mod assignment;
 mod campaign;
 mod fair;
 mod floors;

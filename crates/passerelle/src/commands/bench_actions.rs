@@ -92,7 +92,7 @@ pub async fn run(
         )
         .map_err(|err| anyhow::anyhow!("{err:?}"))?;
         draws.push(start.elapsed());
-        drawn = people.len();
+        drawn = people.people.len();
     }
     writeln!(
         out,

@@ -296,18 +296,29 @@ pub async fn run(
             campaign.policies = Some(store.priority_policies().await?);
         }
         let start = Instant::now();
-        let outcome = engine.campaign(&campaign)?;
+        let lists = engine.campaign_lists(&campaign)?;
+        let listed = start.elapsed();
+        let edges = lists.edges();
+        let outcome = engine.campaign_over(lists, &campaign)?;
+        let total = start.elapsed();
         writeln!(
             out,
             "campaign over all {} open offers (capacity {}, {} per position) on {threads} threads: {:.2} s",
             outcome.offers,
             campaign.capacity,
             campaign.per_position,
-            start.elapsed().as_secs_f64()
+            total.as_secs_f64()
+        )?;
+        writeln!(
+            out,
+            "  candidate lists: {:.2} s ({edges} candidate pairs); bound, assignment and measures: {:.2} s",
+            listed.as_secs_f64(),
+            (total - listed).as_secs_f64()
         )?;
         writeln!(out, "  eligible pool: {} job seekers", outcome.pool)?;
         sourcing::write_campaign_table(out, &outcome, "  ")?;
         writeln!(out, "  score loss: {:.2}%", 100.0 * outcome.score_loss)?;
+        sourcing::write_campaign_report(out, &outcome, "  ")?;
     }
 
     if let Some(peer) = &args.peer {

@@ -560,6 +560,90 @@ pub fn write_campaign_table(
     Ok(())
 }
 
+/// What the assignment is worth against the best possible, how the proposals spread over
+/// people and offers, and the priority publics against the policies' targets.
+pub fn write_campaign_report(
+    out: &mut dyn Write,
+    outcome: &engine::CampaignOutcome,
+    indent: &str,
+) -> anyhow::Result<()> {
+    let c = &outcome.campaign;
+    writeln!(
+        out,
+        "{indent}assignment: {} (total {:.1}); no assignment of these lists can exceed {:.1}: within {:.2}% of the best possible",
+        outcome.method.as_str(),
+        c.total_score,
+        outcome.bound,
+        100.0 * outcome.gap
+    )?;
+    let totals: Vec<String> = outcome
+        .greedy_totals
+        .iter()
+        .map(|(m, t)| format!("{} {t:.1}", m.as_str()))
+        .collect();
+    writeln!(
+        out,
+        "{indent}greedies: {}; bound after {} subgradient step{}",
+        totals.join(", "),
+        outcome.iterations,
+        if outcome.iterations == 1 { "" } else { "s" }
+    )?;
+    writeln!(
+        out,
+        "{indent}offers left without any proposal: {} of {}",
+        c.offers_without_proposal, outcome.offers
+    )?;
+    let spread: Vec<String> = c
+        .per_person
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| format!("{n} × {}", k + 1))
+        .collect();
+    writeln!(
+        out,
+        "{indent}people proposed: {} ({}), {:.2} proposals each",
+        c.people_proposed,
+        spread.join(", "),
+        if c.people_proposed == 0 {
+            0.0
+        } else {
+            c.proposals as f64 / c.people_proposed as f64
+        }
+    )?;
+    if !outcome.targets.is_empty() {
+        let shown: Vec<String> = outcome
+            .targets
+            .iter()
+            .map(|t| {
+                let among = outcome
+                    .exposure
+                    .statuses
+                    .iter()
+                    .find(|s| s.status == t.status)
+                    .map_or(0, |s| s.in_shortlist);
+                let share = if outcome.exposure.shortlisted == 0 {
+                    0.0
+                } else {
+                    among as f64 / outcome.exposure.shortlisted as f64
+                };
+                format!(
+                    "{} {:.1}% (policies aim at {:.1}%)",
+                    t.status.as_str(),
+                    100.0 * share,
+                    100.0 * t.share
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            "{indent}priority publics among the proposals: {}",
+            shown.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
 #[derive(Serialize)]
 struct ShownCampaign<'a> {
     department: Option<&'a str>,
@@ -572,7 +656,13 @@ struct ShownCampaign<'a> {
     campaign: &'a Metrics,
     independent: &'a Metrics,
     score_loss: f64,
+    /// No assignment of the same lists under the same capacities can total more.
+    bound: f64,
+    /// 1 − the campaign's total / bound.
+    gap: f64,
+    method: engine::assignment::Method,
     exposure: &'a Exposure,
+    targets: &'a [engine::StatusTarget],
 }
 
 pub async fn campaign(
@@ -662,7 +752,11 @@ pub async fn campaign(
                 campaign: &outcome.campaign,
                 independent: &outcome.independent,
                 score_loss: outcome.score_loss,
+                bound: outcome.bound,
+                gap: outcome.gap,
+                method: outcome.method,
                 exposure: &outcome.exposure,
+                targets: &outcome.targets,
             },
         );
     }
@@ -693,9 +787,10 @@ pub async fn campaign(
     write_campaign_table(out, &outcome, "")?;
     writeln!(
         out,
-        "\nscore lost to the capacity: {:.2}% (the optimum lies between the two totals)",
+        "\nscore given up against the independent lists: {:.2}%",
         100.0 * outcome.score_loss
     )?;
+    write_campaign_report(out, &outcome, "")?;
     write_exposure(out, &outcome.exposure, "proposals")?;
     if let Some(path) = &args.out {
         writeln!(

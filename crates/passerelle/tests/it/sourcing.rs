@@ -109,6 +109,26 @@ fn journey(url: &str) {
     assert_eq!(campaign["campaign"]["max_per_person"], 1);
     assert!(campaign["offers"].as_u64().unwrap() > 10);
     assert!(campaign["score_loss"].as_f64().unwrap() >= 0.0);
+    // The assignment against the best possible: a bound no lower than the total.
+    let total = campaign["campaign"]["total_score"].as_f64().unwrap();
+    let bound = campaign["bound"].as_f64().unwrap();
+    let gap = campaign["gap"].as_f64().unwrap();
+    assert!(bound >= total && total > 0.0, "bound {bound}, total {total}");
+    assert!((gap - (1.0 - total / bound)).abs() < 1e-9);
+    assert!(["two_pass", "global", "priced"].contains(&campaign["method"].as_str().unwrap()));
+    // Capacity 1: everyone proposed received exactly one proposal.
+    let per_person = campaign["campaign"]["per_person"].as_array().unwrap();
+    assert_eq!(per_person.len(), 1);
+    assert_eq!(per_person[0], campaign["campaign"]["people_proposed"]);
+    assert_eq!(per_person[0], campaign["campaign"]["proposals"]);
+    // Each offer's territory's policy (the default's four publics) gives each a target.
+    let targets: Vec<&str> = campaign["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets, ["rqth", "long_term", "rsa", "qpv"]);
 }
 
 #[test]
@@ -130,7 +150,10 @@ fn shortlist_suggest_and_campaign_on_sqlite() {
         "--database",
         &url,
     ]);
-    assert_has(&out, "score lost to the capacity");
+    assert_has(&out, "score given up against the independent lists");
+    assert_has(&out, "of the best possible");
+    assert_has(&out, "offers left without any proposal:");
+    assert_has(&out, "priority publics among the proposals: rqth");
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.starts_with("offer_id,offer_reference,candidate,score\n"));
     assert!(text.lines().count() > 10);

@@ -42,6 +42,35 @@ pub struct DrawView {
     /// How many went to each France Travail agency (their advisors relay them).
     pub agencies: Vec<AgencyCount>,
     pub deadline: DateTime<Utc>,
+    /// The campaign the invitations come from, against the best possible.
+    pub campaign: DrawReport,
+}
+
+/// A draw's campaign: its proposals (a person proposed for several offers is invited once, for
+/// the best), their total score, and how far that is at most from the best possible. No
+/// priority status is reported to the organisers: the shares of a few dozen people would say
+/// too much of each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DrawReport {
+    /// Open offers drawn over.
+    pub offers: usize,
+    pub proposals: usize,
+    pub total_score: f64,
+    /// No assignment of the same candidate lists under the same cap can total more.
+    pub bound: f64,
+    /// 1 − total / bound: how far the draw may be from the best possible, at most.
+    pub gap: f64,
+    /// The greedy kept: two_pass, global or priced.
+    pub method: String,
+    pub offers_without_proposal: usize,
+    pub people_proposed: usize,
+}
+
+/// People drawn, each (person, offer), the best first, and the campaign's report.
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    pub people: Vec<(i64, i64)>,
+    pub report: DrawReport,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -145,10 +174,10 @@ pub(crate) async fn draw_invitations(
             .max(now + Duration::hours(1))
             .min(starts_at),
     };
-    let outcome = draw(&state, &action, per_position, cap, now).await?;
+    let Drawn { people, report } = draw(&state, &action, per_position, cap, now).await?;
     let mut agency_of: HashMap<i64, i64> = HashMap::new();
-    let mut new = Vec::with_capacity(outcome.len());
-    for (person, offer) in outcome {
+    let mut new = Vec::with_capacity(people.len());
+    for (person, offer) in people {
         let (_, agency) = job_seeker_and_agency(&state, person).await?;
         agency_of.insert(person, agency);
         new.push(model::NewInvitation {
@@ -181,7 +210,7 @@ pub(crate) async fn draw_invitations(
     agencies.sort_by(|a, b| b.invitations.cmp(&a.invitations).then(a.name.cmp(&b.name)));
     let detail = json!({
         "invited": stored.len(), "offers": action.action.offers.len(),
-        "per_position": per_position, "cap": cap,
+        "per_position": per_position, "cap": cap, "campaign": report,
     });
     state
         .audit_one(principal.event("action.invite", "action", id, detail))
@@ -193,18 +222,40 @@ pub(crate) async fn draw_invitations(
             offers: action.action.offers.len(),
             agencies,
             deadline,
+            campaign: report,
         }),
     ))
 }
 
-/// The campaign: (person, offer) for each person drawn, the best first.
+/// The report of an action's last draw, from the audit trail (which records each draw).
+pub(crate) async fn last_draw(state: &AppState, action_id: i64) -> AppResult<Option<DrawReport>> {
+    let query = model::AuditQuery {
+        action: Some("action.invite".to_string()),
+        subject_kind: Some("action".to_string()),
+        subject_id: Some(action_id),
+        ..model::AuditQuery::default()
+    };
+    let mut last = None;
+    let mut after = 0;
+    loop {
+        let events = state.store.query_audit(&query, after, 200).await?;
+        let Some(newest) = events.last() else {
+            break;
+        };
+        after = newest.id;
+        last = events.into_iter().next_back();
+    }
+    Ok(last.and_then(|e| serde_json::from_value(e.event.detail.get("campaign")?.clone()).ok()))
+}
+
+/// The campaign: (person, offer) for each person drawn, the best first, and its report.
 async fn draw(
     state: &Arc<AppState>,
     action: &Action,
     per_position: u16,
     cap: u16,
     now: DateTime<Utc>,
-) -> AppResult<Vec<(i64, i64)>> {
+) -> AppResult<Drawn> {
     let mut already: HashMap<i64, u16> = state
         .store
         .invitations_since(now - Duration::days(PERIOD_DAYS))
@@ -243,8 +294,8 @@ async fn draw(
 
 /// The campaign over the open ones of `offers` (each offer's list under its territory's
 /// policy, nobody past `cap` with what they `already` received): (person, offer) for each
-/// person drawn, for the offer where they score best, the best first. What the API draws and
-/// `passerelle bench actions` times.
+/// person drawn, for the offer where they score best, the best first, with the campaign's
+/// report. What the API draws and `passerelle bench actions` times.
 pub fn campaign(
     sourcing: &crate::Loaded,
     offers: Vec<i64>,
@@ -253,7 +304,7 @@ pub fn campaign(
     cap: u16,
     already: HashMap<i64, u16>,
     policies: Vec<model::policy::PriorityPolicy>,
-) -> AppResult<Vec<(i64, i64)>> {
+) -> AppResult<Drawn> {
     let open: Vec<i64> = offers
         .into_iter()
         .filter(|o| sourcing.offers.contains_key(o))
@@ -271,14 +322,23 @@ pub fn campaign(
     request.policies = Some(policies);
     // The proposals alone: no pass over every job seeker to measure them.
     request.measure = false;
-    let proposals = sourcing
+    let outcome = sourcing
         .engine
         .campaign(&request)
-        .map(|outcome| outcome.proposals)
         .map_err(|err| ApiError::Internal(format!("campaign: {err}")))?;
+    let report = DrawReport {
+        offers: outcome.offers,
+        proposals: outcome.campaign.proposals,
+        total_score: outcome.campaign.total_score,
+        bound: outcome.bound,
+        gap: outcome.gap,
+        method: outcome.method.as_str().to_string(),
+        offers_without_proposal: outcome.campaign.offers_without_proposal,
+        people_proposed: outcome.campaign.people_proposed,
+    };
     // One invitation per person, for the offer where they score best.
     let mut best: HashMap<i64, (f64, i64)> = HashMap::new();
-    for p in proposals {
+    for p in outcome.proposals {
         let entry = best.entry(p.job_seeker_id).or_insert((p.score, p.offer_id));
         if p.score > entry.0 {
             *entry = (p.score, p.offer_id);
@@ -286,10 +346,13 @@ pub fn campaign(
     }
     let mut drawn: Vec<(i64, (f64, i64))> = best.into_iter().collect();
     drawn.sort_by(|a, b| b.1.0.total_cmp(&a.1.0).then(a.0.cmp(&b.0)));
-    Ok(drawn
-        .into_iter()
-        .map(|(person, (_, offer))| (person, offer))
-        .collect())
+    Ok(Drawn {
+        people: drawn
+            .into_iter()
+            .map(|(person, (_, offer))| (person, offer))
+            .collect(),
+        report,
+    })
 }
 
 /// The invitations of an action, for its organisers: each person by pseudonym, named once

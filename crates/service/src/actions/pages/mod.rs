@@ -132,6 +132,44 @@ pub async fn list(
     }))
 }
 
+/// A draw's campaign, in words.
+struct DrawShown {
+    summary: String,
+    quality: String,
+}
+
+fn draw_shown(report: &crate::actions::invitations::DrawReport) -> DrawShown {
+    let french = |x: f64, decimals: usize| format!("{x:.decimals$}").replace('.', ",");
+    let plural = |n: usize, one: &str, many: &str| {
+        if n > 1 {
+            format!("{n} {many}")
+        } else {
+            format!("{n} {one}")
+        }
+    };
+    let left = match report.offers_without_proposal {
+        0 => "toutes en ont reçu".to_string(),
+        n => format!("{} sans candidat", plural(n, "offre", "offres")),
+    };
+    DrawShown {
+        summary: format!(
+            "{} réparties entre {} sur {} ({left}) ; chaque personne n'est invitée qu'une \
+             fois, pour l'offre où elle correspond le mieux.",
+            plural(report.proposals, "proposition", "propositions"),
+            plural(report.people_proposed, "personne", "personnes"),
+            plural(report.offers, "offre ouverte", "offres ouvertes"),
+        ),
+        quality: format!(
+            "Score total des propositions {} ; aucune répartition des mêmes candidats sous le \
+             même plafond ne peut dépasser {} : le tirage est à moins de {} % du meilleur \
+             possible.",
+            french(report.total_score, 1),
+            french(report.bound, 1),
+            french(100.0 * report.gap, 2),
+        ),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "actions/action.html")]
 struct ActionPage {
@@ -143,6 +181,8 @@ struct ActionPage {
     invitations: Vec<InvitationRow>,
     /// Invitations may be drawn now (published, not started, the user organises it).
     may_invite: bool,
+    /// The last draw's campaign, for the organisers.
+    last_draw: Option<DrawShown>,
     /// Its participants, for the organisers.
     participants: Vec<ParticipantRow>,
     /// Over: attendance is recorded; and whether it is closed.
@@ -204,6 +244,13 @@ pub async fn show(
         Vec::new()
     };
     let may_invite = view.organising && view.state == "published" && view.starts_at > state.now();
+    let last_draw = if view.organising {
+        crate::actions::invitations::last_draw(&state, id)
+            .await?
+            .map(|r| draw_shown(&r))
+    } else {
+        None
+    };
     let now = state.now();
     let over = view.ends_at <= now;
     let outcomes_open =
@@ -263,6 +310,7 @@ pub async fn show(
     Ok(render(&ActionPage {
         invitations,
         may_invite,
+        last_draw,
         participants,
         over,
         attendance_closed,
