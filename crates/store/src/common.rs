@@ -188,3 +188,8 @@ pub fn rome_list(romes: &[domain::RomeCode]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// An integer column in a narrower type, or the store is corrupt.
+pub fn small<T: TryFrom<i64>>(value: i64, column: &str) -> Result<T> {
+    T::try_from(value).map_err(|_| StoreError::Corrupt(format!("{column}: {value} out of range")))
+}

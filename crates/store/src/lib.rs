@@ -28,6 +28,7 @@ mod invitations;
 mod job_seeker_rows;
 mod job_seekers;
 mod meetings;
+mod mentors;
 mod offers;
 mod plans;
 mod policies;
@@ -54,6 +55,7 @@ pub use gatherings::{Gatherings, Outbox};
 pub use invitations::Invitations;
 pub use job_seekers::JobSeekers;
 pub use meetings::Meetings;
+pub use mentors::Mentors;
 pub use model::*;
 pub use offers::Offers;
 pub use plans::TrainingPlans;
@@ -69,8 +71,8 @@ pub use url::{Backend, DatabaseUrl};
 pub mod prelude {
     pub use crate::{
         Accounts, Actions, AuditTrail, Difficulty, Directory, DuoFigures, Duos, Gatherings,
-        Invitations, JobSeekers, LocalTension, Meetings, Offers, Outbox, Policies, Referrals,
-        Steering, Store, Tallies, TrainingPlans, Trainings,
+        Invitations, JobSeekers, LocalTension, Meetings, Mentors, Offers, Outbox, Policies,
+        Referrals, Steering, Store, Tallies, TrainingPlans, Trainings,
     };
 }
 
@@ -102,6 +104,7 @@ pub trait Store:
     + Gatherings
     + Actions
     + Invitations
+    + Mentors
     + Duos
     + DuoFigures
     + Outbox

@@ -18,10 +18,9 @@ use std::sync::Arc;
 use model::indicators::{Dimension, Formula, Indicator, Measure, PRIORITY_PUBLICS, Period};
 use model::secrecy::{self, System};
 
-use super::tables::{
-    Cell, Column, Counted, Table, TableError, blank_if_empty, cached, columns, denominators_of,
-    into_lines, median, published_measure, quarters,
-};
+use super::counted::Counted;
+use super::published::{cached, denominators_of, median, published_measure, quarters};
+use super::tables::{Cell, Column, Table, TableError, blank_if_empty, columns, into_lines};
 
 /// The groups of a cut, in the order its table lists them: key and label.
 pub fn groups(dimension: Dimension, region: &str) -> Vec<(String, String)> {
@@ -609,3 +608,6 @@ fn histograms(
 pub fn measures(indicators: &[&Indicator]) -> BTreeSet<Measure> {
     super::tables::measures_of(indicators.iter().copied())
 }
+
+#[cfg(test)]
+mod tests;

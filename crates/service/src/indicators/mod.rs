@@ -2,9 +2,13 @@
 //! priority publics in practice.
 
 pub mod api;
+mod charts;
+mod comparisons;
+mod counted;
 pub mod cuts;
 pub mod export;
 pub mod pages;
+mod published;
 pub mod report;
 pub mod report_pages;
 pub mod tables;

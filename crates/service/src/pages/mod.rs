@@ -10,10 +10,14 @@
 //! also given as tables.
 
 pub mod assets;
+mod errors;
 pub(crate) mod forms;
 pub(crate) mod labels;
+mod pagination;
 mod sign_in;
 
+pub use errors::{PageError, PageResult, not_found};
+pub use pagination::{PER_PAGE, Pagination, page_number};
 pub(crate) use sign_in::safe_next;
 use sign_in::{home, sign_in, sign_in_form, sign_out};
 
@@ -165,7 +169,8 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         .route("/plans-formation/{id}/etat", post(training_plans::move_to))
         .route(
             "/offres/{id}/former",
-            get(training_plans::build_form).post(training_plans::build),
+            get(crate::training_plans::build_pages::build_form)
+                .post(crate::training_plans::build_pages::build),
         )
         .route(
             "/demandeurs/{id}/duo",
@@ -481,153 +486,6 @@ pub fn see_other(path: &str) -> Response {
 }
 
 // ---------------------------------------------------------------------------------------
-// Errors.
-
-/// An error shown as a page: what happened, in French, and where to go next.
-pub struct PageError(pub ApiError);
-
-impl From<ApiError> for PageError {
-    fn from(err: ApiError) -> Self {
-        Self(err)
-    }
-}
-
-impl From<store::StoreError> for PageError {
-    fn from(err: store::StoreError) -> Self {
-        Self(err.into())
-    }
-}
-
-pub type PageResult = Result<Response, PageError>;
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    chrome: Chrome,
-    heading: String,
-    message: String,
-    details: Vec<String>,
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        let (status, heading, message, details) = match self.0 {
-            ApiError::Unauthenticated(_) => return Redirect::to("/connexion").into_response(),
-            ApiError::Forbidden(reason) => {
-                tracing::debug!(%reason, "page refused");
-                (
-                    StatusCode::FORBIDDEN,
-                    "Accès refusé",
-                    "Votre rôle ne donne pas accès à cette page ou à cette action : les offres, \
-                     les personnes et les mises en relation se consultent dans la structure qui \
-                     les suit."
-                        .to_string(),
-                    vec![],
-                )
-            }
-            ApiError::Csrf => (
-                StatusCode::FORBIDDEN,
-                "Formulaire expiré",
-                "Le formulaire a expiré ou ne vient pas de Passerelle : rechargez la page et \
-                 recommencez."
-                    .to_string(),
-                vec![],
-            ),
-            ApiError::NotFound(_) => (
-                StatusCode::NOT_FOUND,
-                "Page non trouvée",
-                "La page ou la fiche demandée n'existe pas (ou plus).".to_string(),
-                vec![],
-            ),
-            ApiError::Refused(reason) => {
-                (StatusCode::CONFLICT, "Action impossible", reason, vec![])
-            }
-            ApiError::Conflict(_) => (
-                StatusCode::CONFLICT,
-                "Action déjà faite",
-                "La fiche a changé entre-temps (quelqu'un d'autre l'a peut-être mise à jour) : \
-                 revenez en arrière et rechargez-la pour voir son état."
-                    .to_string(),
-                vec![],
-            ),
-            ApiError::Invalid(fields) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Action impossible",
-                "L'action n'a pas été enregistrée :".to_string(),
-                fields.iter().map(|f| invalid_in_french(&f.path)).collect(),
-            ),
-            ApiError::TooLarge(limit) => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Fichier trop volumineux",
-                format!("La taille maximale est de {} Mo.", limit / (1024 * 1024)),
-                vec![],
-            ),
-            ApiError::TooManyAttempts { retry_after_secs } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "Trop de tentatives",
-                format!(
-                    "Réessayez dans {} minute(s).",
-                    retry_after_secs.div_ceil(60)
-                ),
-                vec![],
-            ),
-            ApiError::Internal(err) => {
-                tracing::error!(error = %err, "page failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Erreur inattendue",
-                    "Une erreur est survenue de notre côté. Réessayez dans un instant ; si elle \
-                     persiste, signalez-la à l'administrateur."
-                        .to_string(),
-                    vec![],
-                )
-            }
-        };
-        let page = ErrorPage {
-            chrome: Chrome::anonymous(heading),
-            heading: heading.to_string(),
-            message,
-            details,
-        };
-        match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(_) => (status, heading).into_response(),
-        }
-    }
-}
-
-/// Why an action was refused, in French, from the field the API named.
-fn invalid_in_french(path: &str) -> String {
-    match path.trim_start_matches(['/', '?']) {
-        "hire_starts_on" | "date" => "indiquez la date de début du contrat.",
-        "not_hired_reason" => "choisissez le motif pour lequel la personne n'est pas retenue.",
-        "job_seeker_id" => {
-            "cette personne ne peut pas être proposée pour cette offre : elle n'a pas donné son \
-             consentement (ou pas pour cette agence), n'est plus inscrite, ou l'offre ne \
-             correspond pas à ses critères (métier, distance, disponibilité, permis)."
-        }
-        "q" | "commune" | "reseau" | "metier" => {
-            "le texte recherché est trop long (200 caractères au plus) ou contient des \
-             caractères de contrôle."
-        }
-        "offer_id" => "l'offre n'est plus ouverte.",
-        "to" | "from" => {
-            "cette étape n'est pas possible depuis l'état actuel de la mise en relation."
-        }
-        _ => {
-            "une valeur ne convient pas ; revenez en arrière, vérifiez le formulaire et \
-              recommencez."
-        }
-    }
-    .to_string()
-}
-
-/// The HTML page for a route that does not exist.
-pub async fn not_found() -> Response {
-    PageError(ApiError::NotFound(String::new())).into_response()
-}
-
-// ---------------------------------------------------------------------------------------
 // Shared bits.
 
 /// What the query of a list page may hold (each page reads its own).
@@ -722,93 +580,9 @@ pub fn done(code: Option<&str>) -> Option<String> {
     Some(text.to_string())
 }
 
-/// Rows on a page of a list.
-pub const PER_PAGE: usize = 20;
-
-/// A page number from the query (1 when absent or wrong).
 /// A value written into a link's query string.
 pub fn encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-pub fn page_number(page: Option<&str>) -> usize {
-    page.and_then(|p| p.parse().ok())
-        .filter(|p| *p >= 1)
-        .unwrap_or(1)
-}
-
-/// The DSFR pagination of a list: which page, how many, and the link of each.
-pub struct Pagination {
-    pub current: usize,
-    pub pages: usize,
-    /// The link without the page number (`/demandeurs?q=x&`), to which `page=N` is added.
-    pub base: String,
-}
-
-impl Pagination {
-    pub fn new(current: usize, total: usize, per_page: usize, base: String) -> Self {
-        let pages = total.div_ceil(per_page.max(1)).max(1);
-        Self {
-            current: current.min(pages),
-            pages,
-            base,
-        }
-    }
-
-    pub fn link(&self, page: impl std::borrow::Borrow<usize>) -> String {
-        format!("{}page={}", self.base, page.borrow())
-    }
-
-    /// The pages to show: first, last, and two around the current one.
-    pub fn shown(&self) -> Vec<usize> {
-        (1..=self.pages)
-            .filter(|p| *p == 1 || *p == self.pages || p.abs_diff(self.current) <= 2)
-            .collect()
-    }
-
-    /// Where a gap (…) falls after page `p` in [`Pagination::shown`].
-    pub fn gap_after(&self, p: &usize) -> bool {
-        let shown = self.shown();
-        shown
-            .iter()
-            .position(|x| x == p)
-            .and_then(|i| shown.get(i + 1))
-            .is_some_and(|next| next - p > 1)
-    }
-
-    /// One page of a listing that the API pages by offset, [`PER_PAGE`] records a page:
-    /// `fetch` calls the API's handler for an offset, `total` reads how many records the
-    /// listing holds. A page past the last one (or past the deepest the API reaches) shows
-    /// the last one, never an error.
-    pub async fn fetch<T, Fut>(
-        page: Option<&str>,
-        base: String,
-        fetch: impl Fn(api::OffsetPage) -> Fut,
-        total: impl Fn(&T) -> u64,
-    ) -> Result<(T, Pagination), PageError>
-    where
-        Fut: std::future::Future<Output = api::AppResult<axum::Json<T>>>,
-    {
-        let asked = page_number(page)
-            .min(usize::try_from(api::MAX_OFFSET).unwrap_or(usize::MAX) / PER_PAGE);
-        let mut found = fetch(api::OffsetPage::number(asked, PER_PAGE)).await?.0;
-        let records = usize::try_from(total(&found)).unwrap_or(usize::MAX);
-        let pagination = Pagination::new(asked, records, PER_PAGE, base);
-        if asked > pagination.current {
-            found = fetch(api::OffsetPage::number(pagination.current, PER_PAGE))
-                .await?
-                .0;
-        }
-        Ok((found, pagination))
-    }
-
-    /// The items of page `current` of a list.
-    pub fn slice<'a, T>(&self, items: &'a [T], per_page: usize) -> &'a [T] {
-        let start = (self.current - 1) * per_page;
-        items
-            .get(start..items.len().min(start + per_page))
-            .unwrap_or(&[])
-    }
 }
 
 /// One bar of a reasons breakdown: a label, a share between 0 and 1, drawn as SVG.

@@ -22,19 +22,3 @@ fn only_paths_of_this_site_follow_sign_in() {
     );
     assert_eq!(safe_next(Some("/é")), "");
 }
-
-#[test]
-fn pagination_shows_ends_and_neighbours_with_gaps() {
-    let p = Pagination::new(6, 200, 20, "/x?".to_string());
-    assert_eq!(p.pages, 10);
-    assert_eq!(p.shown(), vec![1, 4, 5, 6, 7, 8, 10]);
-    assert!(p.gap_after(&1));
-    assert!(!p.gap_after(&4));
-    assert!(p.gap_after(&8));
-    assert_eq!(p.link(7), "/x?page=7");
-    let items: Vec<usize> = (0..200).collect();
-    assert_eq!(p.slice(&items, 20).first(), Some(&100));
-    let beyond = Pagination::new(99, 5, 20, String::new());
-    assert_eq!(beyond.current, 1);
-    assert_eq!(beyond.slice(&items[..5], 20).len(), 5);
-}

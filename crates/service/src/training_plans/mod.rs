@@ -5,9 +5,11 @@
 //! The scheme must apply to the person, the offer and the training on the day the plan is
 //! proposed (`model::schemes::eligibility`); once the training is over, the contract the
 //! scheme asks for is checked (`model::schemes::obligations`), and a breach is flagged to the
-//! steering committee ([`count`]). `api.rs` is its routes, `pages.rs` its pages.
+//! steering committee ([`count`]). `api.rs` is its routes, `pages.rs` and `build_pages.rs`
+//! its pages.
 
 pub mod api;
+pub mod build_pages;
 pub mod figures;
 pub mod pages;
 pub mod views;
