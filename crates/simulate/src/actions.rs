@@ -25,6 +25,8 @@ use model::{
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::draws::pick;
+
 /// France Travail Paris organised "plus de 700 événements de recrutement" in 2024 (its
 /// director, demain.fr, "Emploi à Paris : bilan 2024 et perspectives 2025"), for the 186,000
 /// job seekers of Paris ([`crate::figures`]): events per job seeker and year, applied to the
@@ -135,14 +137,6 @@ pub struct Inputs<'a> {
     /// The simulated region's job seekers (at its scale).
     pub job_seekers: u64,
     pub seed: u64,
-}
-
-/// One of `items` at random; none when there is none.
-fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> Option<&'a T> {
-    if items.is_empty() {
-        return None;
-    }
-    items.get(rng.random_range(0..items.len()))
 }
 
 fn pick_kind(rng: &mut StdRng) -> (ActionKind, u32) {

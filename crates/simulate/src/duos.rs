@@ -30,6 +30,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 pub use crate::actions::{Candidate, Inputs, OpenOffer, Organiser};
+use crate::draws::{days, draw, pick};
 
 /// Job seekers of the region per mentor. Not published: the pilot is small (a call for
 /// volunteers among each agency's temp workers); one mentor for 2,000 job seekers is an
@@ -155,26 +156,6 @@ pub struct Plan {
     pub duos: Vec<PlannedDuo>,
 }
 
-/// One of `items` drawn with the probabilities given (the last when they fall short).
-fn draw<T: Copy>(rng: &mut StdRng, items: &[(T, f64)]) -> Option<T> {
-    let mut x: f64 = rng.random();
-    for (item, share) in items {
-        if x < *share {
-            return Some(*item);
-        }
-        x -= share;
-    }
-    items.last().map(|(item, _)| *item)
-}
-
-/// One of `items` at random; none when there is none.
-fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> Option<&'a T> {
-    if items.is_empty() {
-        return None;
-    }
-    items.get(rng.random_range(0..items.len()))
-}
-
 /// An index drawn with a probability proportional to its weight.
 fn weighted(rng: &mut StdRng, weights: &[u64]) -> Option<usize> {
     let total: u64 = weights.iter().sum();
@@ -189,10 +170,6 @@ fn weighted(rng: &mut StdRng, weights: &[u64]) -> Option<usize> {
         x -= w;
     }
     None
-}
-
-fn days(n: i64) -> Duration {
-    Duration::days(n)
 }
 
 /// `day` at `hour` UTC.

@@ -7,6 +7,7 @@
 //! the reference date is part of the [`Config`].
 
 pub mod actions;
+mod draws;
 pub mod duos;
 mod figures;
 pub mod outcomes;

@@ -37,6 +37,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 pub use crate::actions::{Candidate, OpenOffer, Organiser};
+use crate::draws::{days, draw};
 
 /// Share of the agencies' offers on which France Travail advisors propose someone through
 /// the partnership. Not published: the partnership reports no sourcing volume. An
@@ -202,22 +203,6 @@ pub struct PlannedMeeting {
 pub struct MeetingPlan {
     pub staff: Vec<Staff>,
     pub meetings: Vec<PlannedMeeting>,
-}
-
-/// One of `items` drawn with the probabilities given (the last when they fall short).
-fn draw<T: Copy>(rng: &mut StdRng, items: &[(T, f64)]) -> Option<T> {
-    let mut x: f64 = rng.random();
-    for (item, share) in items {
-        if x < *share {
-            return Some(*item);
-        }
-        x -= share;
-    }
-    items.last().map(|(item, _)| *item)
-}
-
-fn days(n: i64) -> Duration {
-    Duration::days(n)
 }
 
 /// A delay of `range` days, at some minute of the working day.

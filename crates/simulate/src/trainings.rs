@@ -25,6 +25,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::Config;
+use crate::draws::draw;
 use crate::places::{Commune, Places};
 use crate::work::Weighted;
 
@@ -330,18 +331,6 @@ fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
 /// One of the `;`-separated items of `list`.
 fn pick_of(rng: &mut StdRng, list: &'static str) -> &'static str {
     pick(rng, &list.split(';').collect::<Vec<_>>())
-}
-
-/// One of `items` drawn with the probabilities given (the last when they fall short).
-fn draw<T: Copy>(rng: &mut StdRng, items: &[(T, f64)]) -> Option<T> {
-    let mut x: f64 = rng.random();
-    for (item, share) in items {
-        if x < *share {
-            return Some(*item);
-        }
-        x -= share;
-    }
-    items.last().map(|(item, _)| *item)
 }
 
 /// Hours between the bounds, in whole days of seven hours where the bounds allow.

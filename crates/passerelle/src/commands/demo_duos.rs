@@ -56,13 +56,20 @@ fn name(text: &str) -> anyhow::Result<PersonName> {
     PersonName::parse(text).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
+/// The demo advisor's structure and the demo recruiter's agency, when both have a seat.
+pub(super) fn advisor_and_agency(
+    seats: &[(Role, store::Structure)],
+) -> Option<(&store::Structure, &store::Structure)> {
+    let seat = |role: Role| seats.iter().find(|(r, _)| *r == role).map(|(_, s)| s);
+    seat(Role::Advisor).zip(seat(Role::Recruiter))
+}
+
 pub async fn seed_duos(
     store: &dyn Store,
     seats: &[(Role, store::Structure)],
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let seat = |role: Role| seats.iter().find(|(r, _)| *r == role).map(|(_, s)| s);
-    let (Some(advisor), Some(agency)) = (seat(Role::Advisor), seat(Role::Recruiter)) else {
+    let Some((advisor, agency)) = advisor_and_agency(seats) else {
         return Ok(());
     };
     let people = candidates(store, advisor.id).await?;

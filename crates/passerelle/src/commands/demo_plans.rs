@@ -20,8 +20,7 @@ pub async fn seed_plan(
     seats: &[(Role, store::Structure)],
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let seat = |role: Role| seats.iter().find(|(r, _)| *r == role).map(|(_, s)| s);
-    let (Some(advisor), Some(agency)) = (seat(Role::Advisor), seat(Role::Recruiter)) else {
+    let Some((advisor, agency)) = super::demo_duos::advisor_and_agency(seats) else {
         return Ok(());
     };
     let today = now.date_naive();

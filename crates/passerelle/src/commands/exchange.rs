@@ -355,18 +355,9 @@ pub async fn import(
             writeln!(out, "  ...")?;
         }
     }
-    let rejects_path = args.rejects.clone().unwrap_or_else(|| {
-        let mut name = args.file.clone().into_os_string();
-        name.push(".rejects.csv");
-        PathBuf::from(name)
-    });
-    if rejected.is_empty() {
-        if rejects_path.exists() {
-            std::fs::remove_file(&rejects_path)
-                .with_context(|| format!("removing the stale {}", rejects_path.display()))?;
-        }
+    let Some(rejects_path) = rejects_file(&args.file, args.rejects.clone(), &rejected)? else {
         return Ok(());
-    }
+    };
     let mut file = std::fs::File::create(&rejects_path)
         .with_context(|| format!("writing {}", rejects_path.display()))?;
     let mut csv = csv::WriterBuilder::new()
@@ -389,6 +380,29 @@ pub async fn import(
         writeln!(out, "  ...")?;
     }
     Ok(())
+}
+
+/// Where the rejects of `file` are written: `rejects` when given, else `FILE.rejects.csv`
+/// beside it. None when nothing was `rejected`: then the stale file of an earlier run, if any,
+/// is removed.
+pub(super) fn rejects_file<T>(
+    file: &Path,
+    rejects: Option<PathBuf>,
+    rejected: &[T],
+) -> anyhow::Result<Option<PathBuf>> {
+    let rejects_path = rejects.unwrap_or_else(|| {
+        let mut name = file.to_path_buf().into_os_string();
+        name.push(".rejects.csv");
+        PathBuf::from(name)
+    });
+    if !rejected.is_empty() {
+        return Ok(Some(rejects_path));
+    }
+    if rejects_path.exists() {
+        std::fs::remove_file(&rejects_path)
+            .with_context(|| format!("removing the stale {}", rejects_path.display()))?;
+    }
+    Ok(None)
 }
 
 pub async fn export(

@@ -157,18 +157,9 @@ pub async fn import(
             )?;
         }
     }
-    let rejects_path = rejects.unwrap_or_else(|| {
-        let mut name = file.to_path_buf().into_os_string();
-        name.push(".rejects.csv");
-        PathBuf::from(name)
-    });
-    if rejected.is_empty() {
-        if rejects_path.exists() {
-            std::fs::remove_file(&rejects_path)
-                .with_context(|| format!("removing the stale {}", rejects_path.display()))?;
-        }
+    let Some(rejects_path) = super::exchange::rejects_file(file, rejects, &rejected)? else {
         return Ok(());
-    }
+    };
     let mut csv = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_path(&rejects_path)

@@ -131,15 +131,16 @@ fn a_model_trained_on_one_region_is_tested_on_another() {
     let dir = tempfile::tempdir().unwrap();
     let (trained_on, open, closed) = simulate(dir.path(), "a.db", "5");
     let (tested_on, other_open, other_closed) = simulate(dir.path(), "b.db", "6");
-    let evaluation = run_json(&[
+    // `passerelle difficulty evaluate` trained on one region, tested on the other.
+    let across = [
         "difficulty",
         "evaluate",
         "--database",
-        &trained_on,
+        trained_on.as_str(),
         "--test-database",
-        &tested_on,
-        "--json",
-    ]);
+        tested_on.as_str(),
+    ];
+    let evaluation = run_json(&[&across[..], &["--json"]].concat());
     // Trained on all of one region's year, tested on all of the other's.
     assert_eq!(evaluation["train_offers"], open + closed, "{evaluation}");
     assert_eq!(
@@ -149,14 +150,7 @@ fn a_model_trained_on_one_region_is_tested_on_another() {
     );
     assert_eq!(evaluation["trained_on"], "2026-11-02T00:00:00Z");
     assert_eq!(evaluation["baselines"].as_array().unwrap().len(), 3);
-    let text = run_ok(&[
-        "difficulty",
-        "evaluate",
-        "--database",
-        &trained_on,
-        "--test-database",
-        &tested_on,
-    ]);
+    let text = run_ok(&across);
     assert_has(
         &text,
         &format!(
@@ -167,16 +161,7 @@ fn a_model_trained_on_one_region_is_tested_on_another() {
         ),
     );
     // Another region is the test set, or a cut-off is: not both.
-    let message = run_err(&[
-        "difficulty",
-        "evaluate",
-        "--database",
-        &trained_on,
-        "--test-database",
-        &tested_on,
-        "--cutoff",
-        "2026-07-01",
-    ]);
+    let message = run_err(&[&across[..], &["--cutoff", "2026-07-01"]].concat());
     assert_has(&message, "--cutoff");
 }
 
@@ -184,58 +169,40 @@ fn a_model_trained_on_one_region_is_tested_on_another() {
 fn difficulty_refuses_a_late_cutoff_and_too_little_history() {
     let dir = tempfile::tempdir().unwrap();
     let empty = sqlite_url(dir.path(), "empty.db");
+    // `passerelle difficulty COMMAND --database EMPTY MORE…`, which must fail: its message.
+    let refused = |command: &str, more: &[&str]| {
+        run_err(
+            &[
+                &["difficulty", command, "--database", empty.as_str()][..],
+                more,
+            ]
+            .concat(),
+        )
+    };
     // An evaluation never creates a database where a path was mistyped.
-    let message = run_err(&["difficulty", "train", "--database", &empty]);
-    assert_has(&message, "does not exist");
+    assert_has(&refused("train", &[]), "does not exist");
     assert!(!dir.path().join("empty.db").exists());
     run_ok(&["migrate", "--database", &empty]);
     // A day to come is refused: outcomes are not known yet.
-    let message = run_err(&[
-        "difficulty",
-        "train",
-        "--database",
-        &empty,
-        "--today",
-        "2099-01-01",
-    ]);
-    assert_has(&message, "today: 2099-01-01 is in the future");
-    // Testing on the training database is not an evaluation.
-    let message = run_err(&[
-        "difficulty",
-        "evaluate",
-        "--database",
-        &empty,
-        "--test-database",
-        &empty,
-    ]);
-    assert_has(&message, "test-database: the same database as --database");
-    let message = run_err(&[
-        "difficulty",
-        "evaluate",
-        "--database",
-        &empty,
-        "--today",
-        "2026-06-01",
-        "--cutoff",
-        "2026-07-01",
-    ]);
     assert_has(
-        &message,
-        "cutoff: must be before the day the history is read on",
+        &refused("train", &["--today", "2099-01-01"]),
+        "today: 2099-01-01 is in the future",
     );
-    let message = run_err(&[
-        "difficulty",
-        "evaluate",
-        "--database",
-        &empty,
-        "--today",
-        "2026-06-01",
-        "--cutoff",
-        "2026-06-01",
-    ]);
-    assert_has(&message, "cutoff: ");
-    let message = run_err(&["difficulty", "train", "--database", &empty]);
-    assert_has(&message, "too little history: 0 offers");
-    let message = run_err(&["difficulty", "evaluate", "--database", &empty]);
-    assert_has(&message, "too little history: 0 offers");
+    // Testing on the training database is not an evaluation.
+    assert_has(
+        &refused("evaluate", &["--test-database", &empty]),
+        "test-database: the same database as --database",
+    );
+    for (cutoff, said) in [
+        (
+            "2026-07-01",
+            "cutoff: must be before the day the history is read on",
+        ),
+        ("2026-06-01", "cutoff: "),
+    ] {
+        let more = ["--today", "2026-06-01", "--cutoff", cutoff];
+        assert_has(&refused("evaluate", &more), said);
+    }
+    assert_has(&refused("train", &[]), "too little history: 0 offers");
+    assert_has(&refused("evaluate", &[]), "too little history: 0 offers");
 }

@@ -113,7 +113,10 @@ fn journey(url: &str) {
     let total = campaign["campaign"]["total_score"].as_f64().unwrap();
     let bound = campaign["bound"].as_f64().unwrap();
     let gap = campaign["gap"].as_f64().unwrap();
-    assert!(bound >= total && total > 0.0, "bound {bound}, total {total}");
+    assert!(
+        bound >= total && total > 0.0,
+        "bound {bound}, total {total}"
+    );
     assert!((gap - (1.0 - total / bound)).abs() < 1e-9);
     assert!(["two_pass", "global", "priced"].contains(&campaign["method"].as_str().unwrap()));
     // Capacity 1: everyone proposed received exactly one proposal.

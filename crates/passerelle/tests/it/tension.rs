@@ -63,17 +63,20 @@ fn local_tension_on_a_simulated_region_withholds_small_counts() {
         "--database",
         &db,
     ]);
-    let year = run_json(&[
-        "tension",
-        "local",
-        "--year",
-        "2026",
-        "--today",
-        "2026-12-04",
-        "--json",
-        "--database",
-        &db,
-    ]);
+    // `passerelle tension local MORE… --year 2026 … --json` on the region.
+    let in_2026 = |more: &[&str]| {
+        let year = [
+            "--year",
+            "2026",
+            "--today",
+            "2026-12-04",
+            "--json",
+            "--database",
+            &db,
+        ];
+        run_json(&[&["tension", "local"][..], more, &year].concat())
+    };
+    let year = in_2026(&[]);
     assert_eq!(year["period"], "2026");
     assert_eq!(year["secret_below"], 20);
     assert!(
@@ -138,22 +141,13 @@ fn local_tension_on_a_simulated_region_withholds_small_counts() {
         assert_has(&run_err(&all), expected);
     }
     // By FAP family and group of communes: families of the crosswalk, groups of the 93.
-    let groups = run_json(&[
-        "tension",
-        "local",
+    let groups = in_2026(&[
         "--occupations",
         "fap",
         "--territories",
         "commune-group",
         "--department",
         "93",
-        "--year",
-        "2026",
-        "--today",
-        "2026-12-04",
-        "--json",
-        "--database",
-        &db,
     ]);
     assert_eq!(
         (

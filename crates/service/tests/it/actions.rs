@@ -212,17 +212,17 @@ pub async fn an_action_is_prepared_from_an_offer_through_the_pages(db: TestDb) {
             .contains(&format!("name=\"{offer}\" value=\"1\" checked")),
         "the offer is ticked"
     );
+    // The form's first fields, the same in both posts below.
+    let caristes = [
+        ("type", "job_dating"),
+        ("titre", "Job dating des caristes"),
+        ("porteuse", ft_a.as_str()),
+        (offer.as_str(), "1"),
+    ];
     let refused = recruiter
         .post_form(
             "/actions/nouvelle",
-            &[
-                ("type", "job_dating"),
-                ("titre", "Job dating des caristes"),
-                ("porteuse", &ft_a),
-                (&offer, "1"),
-                ("heure", "09:30"),
-                ("commune", "93066"),
-            ],
+            &[&caristes[..], &[("heure", "09:30"), ("commune", "93066")]].concat(),
         )
         .await;
     assert_eq!(refused.status, 422);
@@ -247,18 +247,18 @@ pub async fn an_action_is_prepared_from_an_offer_through_the_pages(db: TestDb) {
         .post_form(
             "/actions/nouvelle",
             &[
-                ("type", "job_dating"),
-                ("titre", "Job dating des caristes"),
-                ("porteuse", &ft_a),
-                (&offer, "1"),
-                ("date", &day),
-                ("heure", "09:30"),
-                ("fin", "12:00"),
-                ("commune", "93066"),
-                ("adresse", "Salle 2"),
-                ("prerequis", "CACES R489\nPermis B"),
-                ("public_open_to_disabled_workers", "1"),
-            ],
+                &caristes[..],
+                &[
+                    ("date", day.as_str()),
+                    ("heure", "09:30"),
+                    ("fin", "12:00"),
+                    ("commune", "93066"),
+                    ("adresse", "Salle 2"),
+                    ("prerequis", "CACES R489\nPermis B"),
+                    ("public_open_to_disabled_workers", "1"),
+                ],
+            ]
+            .concat(),
         )
         .await;
     assert_eq!(created.status, 303, "{}", created.html);
@@ -365,6 +365,21 @@ pub async fn invitations_are_drawn_relayed_and_answered(db: TestDb) {
     assert_eq!(status, 201, "{drawn}");
     let invited = drawn["invited"].as_u64().unwrap();
     assert!(invited >= 3, "{drawn}");
+    // The campaign behind the draw, against the best possible: each person drawn was proposed
+    // at least once, and no assignment of the same lists can beat the bound.
+    let report = &drawn["campaign"];
+    assert_eq!(
+        report["people_proposed"].as_u64().unwrap(),
+        invited,
+        "{drawn}"
+    );
+    assert!(report["proposals"].as_u64().unwrap() >= invited, "{drawn}");
+    let (total, bound) = (
+        report["total_score"].as_f64().unwrap(),
+        report["bound"].as_f64().unwrap(),
+    );
+    assert!(total > 0.0 && bound >= total, "{drawn}");
+    assert!((report["gap"].as_f64().unwrap() - (1.0 - total / bound)).abs() < 1e-9);
     // Drawn again: the same people are not invited twice.
     let (_, again) = recruiter
         .post(&invite, &json!({ "per_position": 10 }))
@@ -417,48 +432,17 @@ pub async fn invitations_are_drawn_relayed_and_answered(db: TestDb) {
     let accepted = ours[0]["id"].as_i64().unwrap();
     let declined = ours[1]["id"].as_i64().unwrap();
     let person = ours[0]["job_seeker_id"].as_i64().unwrap();
-    let answer = |id: i64| format!("/api/v1/invitations/{id}/state");
     // Another agency answers for nobody; the organisers cannot answer for a person.
     assert_eq!(
-        other_advisor
-            .post(&answer(accepted), &json!({ "to": "accepted" }))
-            .await
-            .0,
+        other_advisor.answer_invitation(accepted, "accepted").await,
         403
     );
+    assert_eq!(recruiter.answer_invitation(accepted, "accepted").await, 403);
+    assert_eq!(advisor.answer_invitation(accepted, "relayed").await, 204);
+    assert_eq!(advisor.answer_invitation(accepted, "accepted").await, 204);
+    assert_eq!(advisor.answer_invitation(declined, "declined").await, 204);
     assert_eq!(
-        recruiter
-            .post(&answer(accepted), &json!({ "to": "accepted" }))
-            .await
-            .0,
-        403
-    );
-    assert_eq!(
-        advisor
-            .post(&answer(accepted), &json!({ "to": "relayed" }))
-            .await
-            .0,
-        204
-    );
-    assert_eq!(
-        advisor
-            .post(&answer(accepted), &json!({ "to": "accepted" }))
-            .await
-            .0,
-        204
-    );
-    assert_eq!(
-        advisor
-            .post(&answer(declined), &json!({ "to": "declined" }))
-            .await
-            .0,
-        204
-    );
-    assert_eq!(
-        advisor
-            .post(&answer(declined), &json!({ "to": "accepted" }))
-            .await
-            .0,
+        advisor.answer_invitation(declined, "accepted").await,
         409,
         "answered once"
     );
@@ -559,6 +543,9 @@ pub async fn invitations_through_the_pages(db: TestDb) {
     assert_eq!(drawn.status, 303, "{}", drawn.html);
     let page = recruiter.page(&format!("/actions/{id}")).await;
     assert!(page.html.contains("À relayer"), "{}", page.html);
+    // The draw's campaign in words, from the audit trail's record of it.
+    assert!(page.html.contains("Dernier tirage"), "{}", page.html);
+    assert!(page.html.contains("du meilleur possible"), "{}", page.html);
     assert!(
         !page.html.contains("Durand"),
         "pseudonyms only: {}",
@@ -633,9 +620,10 @@ async fn held_action_with_three(
     let (_, mine) = advisor.get("/api/v1/invitations").await;
     let mut people = Vec::new();
     for invitation in mine.as_array().unwrap().iter().take(3) {
-        let path = format!("/api/v1/invitations/{}/state", invitation["id"]);
         assert_eq!(
-            advisor.post(&path, &json!({ "to": "accepted" })).await.0,
+            advisor
+                .answer_invitation(&invitation["id"], "accepted")
+                .await,
             204
         );
         people.push(invitation["job_seeker_id"].as_i64().unwrap());
@@ -904,12 +892,7 @@ pub async fn outcomes_move_the_referral_and_the_funnel_counts_them(db: TestDb) {
         422
     );
     // The attendance sheet: a spreadsheet naming the participants.
-    let response = recruiter
-        .raw("GET", &format!("{base}/attendance-sheet"))
-        .await
-        .send()
-        .await
-        .unwrap();
+    let response = recruiter.get_raw(&format!("{base}/attendance-sheet")).await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-type"],
@@ -943,6 +926,27 @@ pub async fn outcomes_move_the_referral_and_the_funnel_counts_them(db: TestDb) {
     server.stop().await;
 }
 
+/// `person` noted present at action `id` from its page.
+async fn note_present(recruiter: &Client, id: i64, person: i64) -> Page {
+    let person = person.to_string();
+    recruiter
+        .post_form(
+            &format!("/actions/{id}/presence"),
+            &[("job_seeker_id", &person), ("presence", "present")],
+        )
+        .await
+}
+
+/// An outcome of `person` noted from action `id`'s page: the `fields` that follow the person.
+async fn note_outcome(recruiter: &Client, id: i64, person: i64, fields: &[(&str, &str)]) -> Page {
+    let person = person.to_string();
+    let mut form = vec![("job_seeker_id", person.as_str())];
+    form.extend_from_slice(fields);
+    recruiter
+        .post_form(&format!("/actions/{id}/resultats"), &form)
+        .await
+}
+
 /// The same through the pages: attendance and an outcome noted from the action's page, the
 /// printable sheet and the spreadsheet.
 pub async fn outcomes_through_the_pages(db: TestDb) {
@@ -952,59 +956,31 @@ pub async fn outcomes_through_the_pages(db: TestDb) {
     let (id, people, _) = held_action_with_three(&server, &world, &recruiter, &advisor).await;
     let page = recruiter.page(&format!("/actions/{id}")).await;
     assert!(page.html.contains("après l'action"), "{}", page.html);
-    let early = recruiter
-        .post_form(
-            &format!("/actions/{id}/presence"),
-            &[
-                ("job_seeker_id", &people[0].to_string()),
-                ("presence", "present"),
-            ],
-        )
-        .await;
+    let early = note_present(&recruiter, id, people[0]).await;
     assert_eq!(early.status, 409);
     assert!(early.html.contains("se clôt une fois"), "{}", early.html);
     server.advance(Duration::days(14) + Duration::hours(3));
     let recruiter = server.login("recruiter@x.fr").await;
     for person in &people {
-        let noted = recruiter
-            .post_form(
-                &format!("/actions/{id}/presence"),
-                &[
-                    ("job_seeker_id", &person.to_string()),
-                    ("presence", "present"),
-                ],
-            )
-            .await;
+        let noted = note_present(&recruiter, id, *person).await;
         assert_eq!(noted.status, 303, "{}", noted.html);
     }
-    let refused = recruiter
-        .post_form(
-            &format!("/actions/{id}/resultats"),
-            &[
-                ("job_seeker_id", &people[0].to_string()),
-                ("resultat", "hire"),
-            ],
-        )
-        .await;
+    let refused = note_outcome(&recruiter, id, people[0], &[("resultat", "hire")]).await;
     assert_eq!(refused.status, 409);
     assert!(
         refused.html.contains("avec son contrat"),
         "{}",
         refused.html
     );
-    let noted = recruiter
-        .post_form(
-            &format!("/actions/{id}/resultats"),
-            &[
-                ("job_seeker_id", &people[0].to_string()),
-                ("resultat", "hire"),
-                ("offre", &world.offer_x.to_string()),
-                ("contrat", "MIS"),
-                ("duree", "3"),
-                ("date", "2026-04-02"),
-            ],
-        )
-        .await;
+    let offer = world.offer_x.to_string();
+    let hire = [
+        ("resultat", "hire"),
+        ("offre", offer.as_str()),
+        ("contrat", "MIS"),
+        ("duree", "3"),
+        ("date", "2026-04-02"),
+    ];
+    let noted = note_outcome(&recruiter, id, people[0], &hire).await;
     assert_eq!(noted.status, 303, "{}", noted.html);
     let page = recruiter.page(&format!("/actions/{id}")).await;
     for shown in [
@@ -1020,11 +996,8 @@ pub async fn outcomes_through_the_pages(db: TestDb) {
     assert_eq!(sheet.status, 200);
     assert!(sheet.html.contains("Feuille d'émargement") && sheet.html.contains("Durand"));
     let xlsx = recruiter
-        .raw("GET", &format!("/actions/{id}/emargement.xlsx"))
-        .await
-        .send()
-        .await
-        .unwrap();
+        .get_raw(&format!("/actions/{id}/emargement.xlsx"))
+        .await;
     assert_eq!(xlsx.status(), 200);
     assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
     server.stop().await;

@@ -217,23 +217,10 @@ pub async fn a_mentor_is_registered_suggested_and_a_duo_formed_and_logged(db: Te
         .await;
     assert_eq!(body["state"], "accepted", "{body}");
     assert_eq!(body["mentor"]["name"], "Karim Benali", "{body}");
-    let reads = || async {
-        store
-            .audit_events(0, 100_000)
-            .await
-            .unwrap()
-            .iter()
-            .filter(|e| {
-                e.event.action == "job_seeker.read"
-                    && e.event.subject_id == Some(seeker)
-                    && e.event.detail["through"] == "duo"
-            })
-            .count()
-    };
-    let before = reads().await;
+    let before = server.reads_through(seeker, "duo").await;
     let (_, body) = recruiter.get(&format!("/api/v1/duos/{duo}")).await;
     assert_eq!(body["job_seeker"]["name"], "Aïcha Durand-6", "{body}");
-    assert_eq!(reads().await, before + 1);
+    assert_eq!(server.reads_through(seeker, "duo").await, before + 1);
     let (status, _) = recruiter
         .get(&format!("/api/v1/job-seekers/{seeker}"))
         .await;

@@ -102,11 +102,7 @@ pub async fn the_offer_form_names_each_wrong_field_in_french_and_stores_nothing(
     assert_eq!(offer_references(&server, agency_x).await, ["OFF-1"]);
 
     // The same form, right: stored, and the browser is sent to the new offer.
-    let Page {
-        status,
-        location,
-        html,
-    } = recruiter
+    let created = recruiter
         .post_form(
             "/offres/nouvelle",
             &[
@@ -120,7 +116,7 @@ pub async fn the_offer_form_names_each_wrong_field_in_french_and_stores_nothing(
             ],
         )
         .await;
-    assert_eq!(status, 303, "{html}");
+    assert_eq!(created.status, 303, "{}", created.html);
     let stored = server
         .state
         .store
@@ -131,7 +127,7 @@ pub async fn the_offer_form_names_each_wrong_field_in_french_and_stores_nothing(
         .find(|o| o.id != world.offer_x)
         .unwrap();
     assert_eq!(
-        location.as_deref(),
+        created.location.as_deref(),
         Some(format!("/offres/{}?fait=offre", stored.id).as_str())
     );
     assert_eq!(stored.record.title, "Cariste (H/F)");

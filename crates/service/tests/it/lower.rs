@@ -102,12 +102,7 @@ async fn forms_that_do_not_decode_are_french_pages() {
     assert!(html.contains("<html lang=\"fr\""), "{html}");
     assert!(html.contains("Action impossible"), "{html}");
     // A page's path id that is not a number is the French "page not found".
-    let response = recruiter
-        .raw("GET", "/offres/abc")
-        .await
-        .send()
-        .await
-        .unwrap();
+    let response = recruiter.get_raw("/offres/abc").await;
     assert_eq!(response.status(), 404);
     assert!(response.text().await.unwrap().contains("Page non trouvée"));
     server.stop().await;
@@ -131,7 +126,7 @@ async fn metrics_behind_a_token_and_hsts_over_https() {
     assert_eq!(status, 200);
     assert!(body.as_str().unwrap().contains("# EOF"));
     // HSTS only over HTTPS (here: what the TLS proxy says).
-    let plain = anonymous.raw("GET", "/healthz").await.send().await.unwrap();
+    let plain = anonymous.get_raw("/healthz").await;
     assert!(!plain.headers().contains_key("strict-transport-security"));
     let tls = anonymous
         .raw("GET", "/healthz")
@@ -405,7 +400,7 @@ async fn an_agency_sees_no_exposure_measured_on_its_own_offers() {
         let server = &server;
         async move {
             let client = server.login(email).await;
-            let response = client.raw("GET", "/pilotage").await.send().await.unwrap();
+            let response = client.get_raw("/pilotage").await;
             assert_eq!(response.status(), 200, "{email}");
             response.text().await.unwrap()
         }

@@ -654,7 +654,7 @@ pub async fn page_access_matrix(db: TestDb) {
                     .replace("{duo}", &duos.2.to_string())
                     .replace("{plan_referral}", &plans.2.to_string())
                     .replace("{plan}", &plans.0.to_string());
-                let response = client.raw("GET", &path).await.send().await.unwrap();
+                let response = client.get_raw(&path).await;
                 let status = response.status().as_u16();
                 let html = response.text().await.unwrap();
                 failures.extend(case.failure(*role, column, own, status));

@@ -270,11 +270,8 @@ pub async fn the_committee_reads_its_indicators_in_tables_pages_and_files(db: Te
 
     // The spreadsheet, read back as a spreadsheet reader would.
     let response = steering
-        .raw("GET", "/pilotage/rapport.xlsx?period=2026-Q1&department=93")
-        .await
-        .send()
-        .await
-        .unwrap();
+        .get_raw("/pilotage/rapport.xlsx?period=2026-Q1&department=93")
+        .await;
     assert_eq!(response.status(), 200);
     assert!(
         response.headers()["content-disposition"]
@@ -335,11 +332,8 @@ pub async fn the_committee_reads_its_indicators_in_tables_pages_and_files(db: Te
 
     // The same figures as CSV.
     let response = steering
-        .raw("GET", "/api/v1/steering/export?period=2026-Q1&format=csv")
-        .await
-        .send()
-        .await
-        .unwrap();
+        .get_raw("/api/v1/steering/export?period=2026-Q1&format=csv")
+        .await;
     assert_eq!(response.status(), 200);
     assert!(
         response.headers()["content-type"]

@@ -231,6 +231,22 @@ impl Server {
         self.state.store.referral(id).await.unwrap().unwrap().state
     }
 
+    /// How many reads of job seeker `id` through `through` (a duo, a plan) are audited.
+    pub async fn reads_through(&self, id: i64, through: &str) -> usize {
+        self.state
+            .store
+            .audit_events(0, 100_000)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                e.event.action == "job_seeker.read"
+                    && e.event.subject_id == Some(id)
+                    && e.event.detail["through"] == through
+            })
+            .count()
+    }
+
     /// A job seeker, as stored.
     pub async fn stored_job_seeker(&self, id: i64) -> JobSeeker {
         self.state
@@ -375,6 +391,11 @@ impl Client {
         )
     }
 
+    /// A GET of `path`, sent: the response as is.
+    pub async fn get_raw(&self, path: &str) -> reqwest::Response {
+        self.raw("GET", path).await.send().await.unwrap()
+    }
+
     /// Proposes a job seeker for an offer through the API, which must accept: the referral's id.
     pub async fn propose(&self, offer: i64, seeker: i64) -> i64 {
         let body = serde_json::json!({ "offer_id": offer, "job_seeker_id": seeker });
@@ -387,6 +408,12 @@ impl Client {
     pub async fn move_referral(&self, id: i64, body: &Value) -> (StatusCode, Value) {
         let path = format!("/api/v1/referrals/{id}/transitions");
         self.post(&path, body).await
+    }
+
+    /// Answers an invitation through the API (`{ "to": ... }`): the status.
+    pub async fn answer_invitation(&self, id: impl std::fmt::Display, to: &str) -> StatusCode {
+        let path = format!("/api/v1/invitations/{id}/state");
+        self.post(&path, &serde_json::json!({ "to": to })).await.0
     }
 
     /// A page, read as a browser does (redirects followed).

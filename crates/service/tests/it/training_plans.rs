@@ -291,18 +291,7 @@ pub async fn a_training_plan_is_built_agreed_followed_and_its_obligation_checked
         .await;
     assert_eq!((status.as_u16(), body), (200, json!([])));
     // Every read of the person through a plan is in the audit trail.
-    let store = server.state.store.clone();
-    let reads = store
-        .audit_events(0, 100_000)
-        .await
-        .unwrap()
-        .iter()
-        .filter(|e| {
-            e.event.action == "job_seeker.read"
-                && e.event.subject_id == Some(seeker)
-                && e.event.detail["through"] == "training_plan"
-        })
-        .count();
+    let reads = server.reads_through(seeker, "training_plan").await;
     assert!(reads >= 10, "{reads} reads audited");
 
     // The steering committee: counts under twenty withheld, no breach yet.

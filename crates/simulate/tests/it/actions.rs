@@ -14,7 +14,7 @@ fn now() -> DateTime<Utc> {
 
 /// Two France Travail agencies and four agencies in the 93, each agency with offers open all
 /// year in two occupations; 40,000 consenting job seekers seeking them.
-fn inputs_of() -> (Vec<Organiser>, Vec<OpenOffer>, Vec<Candidate>) {
+fn inputs_of() -> crate::Fixtures {
     let organiser = |id: i64, france_travail: bool| Organiser {
         id,
         name: format!("Structure {id}"),
@@ -65,15 +65,8 @@ fn inputs_of() -> (Vec<Organiser>, Vec<OpenOffer>, Vec<Candidate>) {
 
 #[test]
 fn a_year_of_actions_follows_the_cited_rates_and_the_cap() {
-    let (organisers, offers, candidates) = inputs_of();
-    let inputs = Inputs {
-        organisers: &organisers,
-        offers: &offers,
-        candidates: &candidates,
-        now: now(),
-        job_seekers: 400_000,
-        seed: 7,
-    };
+    let fixtures = inputs_of();
+    let inputs = crate::inputs_over(&fixtures, now(), 400_000, 7);
     let plan = plan(&inputs);
     // 700 events for 186,000 job seekers, a quarter co-organised, over 393 days.
     let expected = 700.0 / 186_000.0 * 0.25 * 400_000.0 * 393.0 / 365.0;

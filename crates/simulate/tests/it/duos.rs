@@ -19,7 +19,7 @@ fn today() -> NaiveDate {
 /// A France Travail agency and two agencies in each of the 93 and the 94, the agencies with
 /// offers in a few occupations; 150,000 consenting job seekers, some seeking an occupation
 /// no agency offers.
-fn inputs_of() -> (Vec<Organiser>, Vec<OpenOffer>, Vec<Candidate>) {
+fn inputs_of() -> crate::Fixtures {
     let organiser = |id: i64, department: &str, commune: &str, france_travail: bool| Organiser {
         id,
         name: format!("Structure {id}"),
@@ -98,15 +98,8 @@ fn a_year_of_duos_keeps_its_invariants_and_the_cited_rates() {
 }
 
 fn year_of_duos(seed: u64) {
-    let (organisers, offers, candidates) = inputs_of();
-    let inputs = Inputs {
-        organisers: &organisers,
-        offers: &offers,
-        candidates: &candidates,
-        now: now(),
-        job_seekers: 10_000_000,
-        seed,
-    };
+    let fixtures = inputs_of();
+    let inputs = crate::inputs_over(&fixtures, now(), 10_000_000, seed);
     let plan = plan(&inputs);
     assert_eq!(plan, simulate::duos::plan(&inputs), "deterministic");
     assert_ne!(
@@ -120,9 +113,10 @@ fn year_of_duos(seed: u64) {
 
     // Mentors: one for 2,000 job seekers, of the agencies, in their occupations and department.
     assert_eq!(plan.mentors.len(), 5_000);
-    let organiser = |id: i64| organisers.iter().find(|o| o.id == id).unwrap();
+    let organiser = |id: i64| inputs.organisers.iter().find(|o| o.id == id).unwrap();
     let offered = |agency: i64| -> HashSet<&str> {
-        offers
+        inputs
+            .offers
             .iter()
             .filter(|o| o.owner == agency)
             .map(|o| o.rome.as_str())
@@ -171,8 +165,8 @@ fn year_of_duos(seed: u64) {
         (2.0..6.0).contains(&per_mentor),
         "{per_mentor} duos a mentor"
     );
-    let candidate = |id: i64| candidates.iter().find(|c| c.id == id);
-    let by_id: HashMap<i64, &Candidate> = candidates.iter().map(|c| (c.id, c)).collect();
+    let candidate = |id: i64| inputs.candidates.iter().find(|c| c.id == id);
+    let by_id: HashMap<i64, &Candidate> = inputs.candidates.iter().map(|c| (c.id, c)).collect();
     assert!(candidate(10_000).is_some());
     let mut people = HashSet::new();
     let mut open: HashMap<usize, u8> = HashMap::new();
@@ -419,21 +413,15 @@ fn year_of_duos(seed: u64) {
 
 #[test]
 fn a_small_region_has_a_mentor_in_each_department_a_silent_duo_and_none_without_agencies() {
-    let (organisers, offers, candidates) = inputs_of();
-    let inputs = Inputs {
-        organisers: &organisers,
-        offers: &offers,
-        candidates: &candidates,
-        now: now(),
-        job_seekers: 100,
-        seed: 3,
-    };
+    let fixtures = inputs_of();
+    let inputs = crate::inputs_over(&fixtures, now(), 100, 3);
     let plan = plan(&inputs);
     let mut departments: Vec<_> = plan
         .mentors
         .iter()
         .map(|m| {
-            organisers
+            inputs
+                .organisers
                 .iter()
                 .find(|o| o.id == m.mentor.agency_id)
                 .unwrap()
@@ -461,7 +449,8 @@ fn a_small_region_has_a_mentor_in_each_department_a_silent_duo_and_none_without_
     } else {
         panic!("the small plan has no duo active for three weeks: pick another seed");
     }
-    let only_france_travail: Vec<_> = organisers
+    let only_france_travail: Vec<_> = inputs
+        .organisers
         .iter()
         .filter(|o| o.france_travail)
         .cloned()

@@ -15,6 +15,30 @@ mod duos;
 mod outcomes;
 mod referrals;
 
+/// What a plan of actions or duos is drawn over: organisers, their open offers, job seekers.
+type Fixtures = (
+    Vec<simulate::actions::Organiser>,
+    Vec<simulate::actions::OpenOffer>,
+    Vec<simulate::actions::Candidate>,
+);
+
+/// A plan's inputs over `fixtures` at `now`, in a region of `job_seekers`, drawn with `seed`.
+fn inputs_over(
+    (organisers, offers, candidates): &Fixtures,
+    now: chrono::DateTime<chrono::Utc>,
+    job_seekers: u64,
+    seed: u64,
+) -> simulate::actions::Inputs<'_> {
+    simulate::actions::Inputs {
+        organisers,
+        offers,
+        candidates,
+        now,
+        job_seekers,
+        seed,
+    }
+}
+
 /// A consent to be proposed to any agency, given long before the simulated year.
 fn consent() -> model::Consent {
     model::Consent {

@@ -221,6 +221,103 @@ pub(crate) async fn add_structures<const N: usize>(
     ids
 }
 
+/// France Travail's agency (fixture 1) and an agency (fixture 3), stored by
+/// [`add_structures`]: their ids.
+pub(crate) async fn ft_and_agency(store: &dyn Store) -> [i64; 2] {
+    add_structures(
+        store,
+        [
+            (1, StructureKind::FranceTravail),
+            (3, StructureKind::AgenceEmploi),
+        ],
+    )
+    .await
+}
+
+/// France Travail's agency (fixture 1) and two agencies (fixtures 3 and 4), stored by
+/// [`add_structures`]: their ids.
+pub(crate) async fn ft_and_two_agencies(store: &dyn Store) -> [i64; 3] {
+    add_structures(
+        store,
+        [
+            (1, StructureKind::FranceTravail),
+            (3, StructureKind::AgenceEmploi),
+            (4, StructureKind::AgenceEmploi),
+        ],
+    )
+    .await
+}
+
+/// A France Travail agency, an agency, and the people of these fixtures of the first.
+pub(crate) async fn region_of(store: &dyn Store, numbers: &[u32]) -> (i64, i64, Vec<i64>) {
+    let [ft, agency] = ft_and_agency(store).await;
+    let records: Vec<_> = numbers.iter().map(|i| job_seeker(*i, &siret(1))).collect();
+    store.upsert_job_seekers(&records, at(1)).await.unwrap();
+    let mut people = Vec::new();
+    for record in &records {
+        people.push(
+            store
+                .job_seeker(&record.external_id)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+        );
+    }
+    (ft, agency, people)
+}
+
+/// Job seeker 1 of France Travail's agency (fixture 1) and offer 1 of the agency (fixture 3),
+/// stored at `at(1)` once their structures are: as read back.
+pub(crate) async fn one_seeker_and_offer(store: &dyn Store) -> (JobSeeker, Offer) {
+    store
+        .upsert_job_seekers(&[job_seeker(1, &siret(1))], at(1))
+        .await
+        .unwrap();
+    store
+        .upsert_offers(&[offer(1, &siret(3))], at(1))
+        .await
+        .unwrap();
+    let seeker = store.load_job_seekers().await.unwrap().remove(0);
+    let offer = store.load_offers().await.unwrap().remove(0);
+    (seeker, offer)
+}
+
+/// Moves a referral from `from` to `to` at `now`, by no one, with no note and no audit; a
+/// hire starts on `hire_starts_on`.
+pub(crate) async fn move_referral(
+    store: &dyn Store,
+    referral_id: i64,
+    (from, to): (ReferralState, ReferralState),
+    hire_starts_on: Option<chrono::NaiveDate>,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    store
+        .transition_referral(
+            &TransitionRequest {
+                referral_id,
+                from,
+                to,
+                by: None,
+                note: None,
+                hire_starts_on,
+                not_hired_reason: None,
+            },
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+}
+
+/// Asserts that the schema refuses `sql`.
+pub(crate) async fn assert_refused(db: &TestDb, sql: &str) {
+    assert!(
+        db.execute_raw(sql).await.is_err(),
+        "the schema accepted: {sql}"
+    );
+}
+
 /// Creates an account with no password at `at(1)`.
 pub(crate) async fn add_user(store: &dyn Store, email: &str, display_name: &str) -> User {
     store
@@ -665,18 +762,9 @@ pub async fn offers_with_unknown_owner_or_inconsistent_status_are_rejected(db: &
 
 pub async fn referral_transitions_are_checked_and_logged(db: &TestDb) {
     let store = db.store();
-    let agency = one_agency(store).await;
+    one_agency(store).await;
     add_structures(store, [(3, StructureKind::AgenceEmploi)]).await;
-    store
-        .upsert_job_seekers(&[job_seeker(1, &agency)], at(1))
-        .await
-        .unwrap();
-    store
-        .upsert_offers(&[offer(1, &siret(3))], at(1))
-        .await
-        .unwrap();
-    let seeker = store.load_job_seekers().await.unwrap().remove(0);
-    let offer = store.load_offers().await.unwrap().remove(0);
+    let (seeker, offer) = one_seeker_and_offer(store).await;
     let recruiter = add_user(store, "recruteur@interim.fr", "Recruteur").await;
 
     let referral = store
@@ -1029,22 +1117,14 @@ pub async fn referrals_are_listed_by_scope_and_idleness(db: &TestDb) {
         ids(store.referrals_idle_since(at(3)).await.unwrap()),
         vec![r1.id]
     );
-    store
-        .transition_referral(
-            &TransitionRequest {
-                referral_id: r1.id,
-                from: ReferralState::Proposed,
-                to: ReferralState::Declined,
-                by: None,
-                note: None,
-                hire_starts_on: None,
-                not_hired_reason: None,
-            },
-            None,
-            at(3),
-        )
-        .await
-        .unwrap();
+    move_referral(
+        store,
+        r1.id,
+        (ReferralState::Proposed, ReferralState::Declined),
+        None,
+        at(3),
+    )
+    .await;
     assert_eq!(
         ids(store.referrals_idle_since(at(10)).await.unwrap()),
         vec![r2.id],
@@ -1116,10 +1196,7 @@ pub async fn schema_refuses_what_the_code_would_refuse(db: &TestDb) {
         "DELETE FROM structures",
     ];
     for sql in refused {
-        assert!(
-            db.execute_raw(sql).await.is_err(),
-            "the schema accepted: {sql}"
-        );
+        assert_refused(db, sql).await;
     }
     let stored = store
         .job_seeker(&job_seeker(2, &agency).external_id)
@@ -1297,14 +1374,7 @@ pub async fn services_and_profiles_round_trip(db: &TestDb) {
 /// is over; the schema refuses a meeting with no place.
 pub async fn meetings_invitations_registrations_and_attendance(db: &TestDb) {
     let store = db.store();
-    let [ft, agency] = add_structures(
-        store,
-        [
-            (1, StructureKind::FranceTravail),
-            (3, StructureKind::AgenceEmploi),
-        ],
-    )
-    .await;
+    let [ft, agency] = ft_and_agency(store).await;
     let user = add_user(store, "recruteur@agence.fr", "Recruteur").await;
     let new = NewMeeting {
         organiser: ft,
@@ -1863,22 +1933,14 @@ pub async fn dashboard_counts_open_offers_and_referrals_in_sql(db: &TestDb) {
         .referrals(ReferralScope::Offer(o[0].id), 0, 1)
         .await
         .unwrap();
-    store
-        .transition_referral(
-            &TransitionRequest {
-                referral_id: first[0].id,
-                from: ReferralState::Proposed,
-                to: ReferralState::Accepted,
-                by: None,
-                note: None,
-                hire_starts_on: None,
-                not_hired_reason: None,
-            },
-            None,
-            at(3),
-        )
-        .await
-        .unwrap();
+    move_referral(
+        store,
+        first[0].id,
+        (ReferralState::Proposed, ReferralState::Accepted),
+        None,
+        at(3),
+    )
+    .await;
     store
         .set_offer_status(o[2].id, OfferStatus::Filled, None, at(4))
         .await
@@ -1947,14 +2009,7 @@ pub async fn dashboard_counts_open_offers_and_referrals_in_sql(db: &TestDb) {
 
 pub async fn local_tension_groups_offers_and_seekers(db: &TestDb) {
     let store = db.store();
-    add_structures(
-        store,
-        [
-            (1, StructureKind::FranceTravail),
-            (3, StructureKind::AgenceEmploi),
-        ],
-    )
-    .await;
+    ft_and_agency(store).await;
     let mut people: Vec<_> = [2, 3, 4, 5, 6]
         .iter()
         .map(|n| job_seeker(*n, &siret(1)))

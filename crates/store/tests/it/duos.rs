@@ -11,7 +11,7 @@ use store::*;
 use testdb::TestDb;
 use testdb::fixtures::*;
 
-use crate::contract::add_structures;
+use crate::contract::{move_referral, region_of};
 
 fn day(d: u32) -> NaiveDate {
     at(d).date_naive()
@@ -73,32 +73,6 @@ async fn region(store: &dyn Store, n: u32) -> (i64, i64, Vec<i64>) {
     region_of(store, &numbers).await
 }
 
-/// A France Travail agency, an agency, and the people of these fixtures of the first.
-async fn region_of(store: &dyn Store, numbers: &[u32]) -> (i64, i64, Vec<i64>) {
-    let [ft, agency] = add_structures(
-        store,
-        [
-            (1, StructureKind::FranceTravail),
-            (3, StructureKind::AgenceEmploi),
-        ],
-    )
-    .await;
-    let records: Vec<_> = numbers.iter().map(|i| job_seeker(*i, &siret(1))).collect();
-    store.upsert_job_seekers(&records, at(1)).await.unwrap();
-    let mut people = Vec::new();
-    for record in &records {
-        people.push(
-            store
-                .job_seeker(&record.external_id)
-                .await
-                .unwrap()
-                .unwrap()
-                .id,
-        );
-    }
-    (ft, agency, people)
-}
-
 /// One more person of the France Travail agency (fixture `n`).
 async fn region_more(store: &dyn Store, n: u32) -> i64 {
     let record = job_seeker(n, &siret(1));
@@ -112,6 +86,18 @@ async fn region_more(store: &dyn Store, n: u32) -> i64 {
         .unwrap()
         .unwrap()
         .id
+}
+
+/// Moves a duo on day `d`, at the time of [`at`]`(d)`.
+async fn move_on(
+    store: &dyn Store,
+    duo: i64,
+    to: DuoState,
+    side: workflow::Mover,
+    reason: Option<&str>,
+    d: u32,
+) -> Result<Duo> {
+    store.move_duo(duo, to, side, reason, day(d), at(d)).await
 }
 
 fn conflict<T: std::fmt::Debug>(result: Result<T>, field: &str) {
@@ -168,25 +154,14 @@ pub async fn duos_move_as_the_workflow_allows_and_record_their_outcomes(db: &Tes
     // person, nor start a duo only one side agreed to.
     use workflow::Mover::{MentorSide, PersonSide};
     conflict(
-        store
-            .move_duo(duo.id, DuoState::Active, PersonSide, None, day(3), at(3))
-            .await,
+        move_on(store, duo.id, DuoState::Active, PersonSide, None, 3).await,
         "state",
     );
-    let agreed = store
-        .move_duo(
-            duo.id,
-            DuoState::SeekerAgreed,
-            MentorSide,
-            None,
-            day(3),
-            at(3),
-        )
+    let agreed = move_on(store, duo.id, DuoState::SeekerAgreed, MentorSide, None, 3)
         .await
         .unwrap();
     assert_eq!(agreed.state, DuoState::MentorAgreed);
-    let accepted = store
-        .move_duo(duo.id, DuoState::Accepted, PersonSide, None, day(4), at(4))
+    let accepted = move_on(store, duo.id, DuoState::Accepted, PersonSide, None, 4)
         .await
         .unwrap();
     assert_eq!(
@@ -222,27 +197,18 @@ pub async fn duos_move_as_the_workflow_allows_and_record_their_outcomes(db: &Tes
         "milestone",
     );
     conflict(
-        store
-            .move_duo(
-                duo.id,
-                DuoState::Stopped,
-                PersonSide,
-                Some("bored"),
-                day(20),
-                at(20),
-            )
-            .await,
+        move_on(
+            store,
+            duo.id,
+            DuoState::Stopped,
+            PersonSide,
+            Some("bored"),
+            20,
+        )
+        .await,
         "state",
     );
-    let completed = store
-        .move_duo(
-            duo.id,
-            DuoState::Completed,
-            PersonSide,
-            None,
-            day(20),
-            at(20),
-        )
+    let completed = move_on(store, duo.id, DuoState::Completed, PersonSide, None, 20)
         .await
         .unwrap();
     assert_eq!(
@@ -333,26 +299,17 @@ pub async fn a_mentors_places_hold_and_a_withdrawal_closes_their_duos(db: &TestD
         .await
         .unwrap();
     use workflow::Mover::{MentorSide, PersonSide};
-    store
-        .move_duo(
-            under_way.id,
-            DuoState::SeekerAgreed,
-            PersonSide,
-            None,
-            day(3),
-            at(3),
-        )
-        .await
-        .unwrap();
-    store
-        .move_duo(
-            under_way.id,
-            DuoState::Accepted,
-            MentorSide,
-            None,
-            day(3),
-            at(3),
-        )
+    move_on(
+        store,
+        under_way.id,
+        DuoState::SeekerAgreed,
+        PersonSide,
+        None,
+        3,
+    )
+    .await
+    .unwrap();
+    move_on(store, under_way.id, DuoState::Accepted, MentorSide, None, 3)
         .await
         .unwrap();
     let waiting = store
@@ -523,9 +480,7 @@ pub async fn both_yeses_at_once_accept_and_days_follow_the_proposal(db: &TestDb)
     for side in [MentorSide, PersonSide] {
         let store = store.clone();
         tasks.push(tokio::spawn(async move {
-            store
-                .move_duo(duo.id, DuoState::Accepted, side, None, day(5), at(5))
-                .await
+            move_on(store.as_ref(), duo.id, DuoState::Accepted, side, None, 5).await
         }));
     }
     for task in tasks {
@@ -541,17 +496,16 @@ pub async fn both_yeses_at_once_accept_and_days_follow_the_proposal(db: &TestDb)
             .await,
         "on",
     );
-    let stopped = store
-        .move_duo(
-            duo.id,
-            DuoState::Stopped,
-            MentorSide,
-            Some("mentor_unavailable"),
-            day(6),
-            at(6),
-        )
-        .await
-        .unwrap();
+    let stopped = move_on(
+        store.as_ref(),
+        duo.id,
+        DuoState::Stopped,
+        MentorSide,
+        Some("mentor_unavailable"),
+        6,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (stopped.state, stopped.started_on, stopped.ended_on),
         (DuoState::Stopped, None, Some(day(6)))
@@ -652,22 +606,7 @@ pub async fn the_evaluation_reads_its_population_and_the_recorded_hires(db: &Tes
         ),
     ];
     for (from, to, starts) in moves {
-        store
-            .transition_referral(
-                &TransitionRequest {
-                    referral_id: referral.id,
-                    from,
-                    to,
-                    by: None,
-                    note: None,
-                    hire_starts_on: starts,
-                    not_hired_reason: None,
-                },
-                None,
-                at(3),
-            )
-            .await
-            .unwrap();
+        move_referral(store, referral.id, (from, to), starts, at(3)).await;
     }
     assert_eq!(
         store.recorded_hires(day(1)).await.unwrap(),

@@ -8,7 +8,7 @@ use store::*;
 use testdb::TestDb;
 use testdb::fixtures::*;
 
-use crate::contract::{add_structures, add_user};
+use crate::contract::{add_structures, add_user, assert_refused, ft_and_two_agencies, region_of};
 
 fn two_hours_on(day: u32, on_site: u32, remote: u32) -> NewGathering {
     NewGathering {
@@ -16,6 +16,49 @@ fn two_hours_on(day: u32, on_site: u32, remote: u32) -> NewGathering {
         ends_at: at(day) + chrono::Duration::hours(2),
         capacity_on_site: on_site,
         capacity_remote: remote,
+    }
+}
+
+/// The people of fixtures 1 to 4 of [`region_of`], and an action of `kind` by its France
+/// Travail agency with its agency, for N1103 in Saint-Denis, created at `at(2)` with nothing
+/// more than its title and a gathering on day 20 with `on_site` seats: the agencies' ids, the
+/// people's and the action.
+async fn region_and_action(
+    store: &dyn Store,
+    kind: ActionKind,
+    title: &str,
+    on_site: u32,
+) -> (i64, i64, Vec<i64>, Action) {
+    let (ft, agency, people) = region_of(store, &[1, 2, 3, 4]).await;
+    let new = NewAction {
+        kind,
+        title: title.to_string(),
+        description: String::new(),
+        lead: ft,
+        partners: vec![agency],
+        offers: Vec::new(),
+        romes: vec![domain::RomeCode::parse("N1103").unwrap()],
+        commune: Some(domain::InseeCode::parse("93066").unwrap()),
+        address: None,
+        online_link: None,
+        prerequisites: Vec::new(),
+        public_tags: Vec::new(),
+        gathering: two_hours_on(20, on_site, 0),
+        created_by: None,
+    };
+    let action = store.create_action(&new, at(2)).await.unwrap();
+    (ft, agency, people, action)
+}
+
+/// `person` invited to `action` by `agency`, to answer by `at(deadline)`, for no offer.
+fn invitation(action: i64, person: i64, agency: i64, deadline: u32) -> NewInvitation {
+    NewInvitation {
+        action_id: action,
+        job_seeker_id: person,
+        offer_id: None,
+        agency_id: agency,
+        deadline: at(deadline),
+        created_by: None,
     }
 }
 
@@ -197,11 +240,7 @@ pub async fn gatherings_seat_wait_promote_and_record_attendance(db: &TestDb) {
             .unwrap()
             .is_empty()
     );
-    assert!(
-        db.execute_raw("UPDATE gatherings SET capacity_on_site = -1")
-            .await
-            .is_err()
-    );
+    assert_refused(db, "UPDATE gatherings SET capacity_on_site = -1").await;
 }
 
 /// Thirty people register at once for ten seats: exactly ten are seated, twenty wait.
@@ -373,15 +412,7 @@ pub async fn reminders_are_taken_once_and_messages_marked(db: &TestDb) {
 /// allow: published before it starts, held once started, closed once its attendance is.
 pub async fn actions_are_created_listed_and_moved(db: &TestDb) {
     let store = db.store();
-    let [ft, agency, other] = add_structures(
-        store,
-        [
-            (1, StructureKind::FranceTravail),
-            (3, StructureKind::AgenceEmploi),
-            (4, StructureKind::AgenceEmploi),
-        ],
-    )
-    .await;
+    let [ft, agency, other] = ft_and_two_agencies(store).await;
     let report = store
         .upsert_offers(&[offer(1, &siret(3)), offer(2, &siret(3))], at(1))
         .await
@@ -528,16 +559,12 @@ pub async fn actions_are_created_listed_and_moved(db: &TestDb) {
     assert_eq!(ids(store.actions_from(at(6)).await.unwrap()), [action.id]);
     assert!(store.actions_from(at(21)).await.unwrap().is_empty());
     // The schema: a kind it does not know, an action nowhere.
-    assert!(
-        db.execute_raw("UPDATE actions SET kind = 'party'")
-            .await
-            .is_err()
-    );
-    assert!(
-        db.execute_raw("UPDATE actions SET commune_code = NULL, online_link = NULL")
-            .await
-            .is_err()
-    );
+    assert_refused(db, "UPDATE actions SET kind = 'party'").await;
+    assert_refused(
+        db,
+        "UPDATE actions SET commune_code = NULL, online_link = NULL",
+    )
+    .await;
 }
 
 /// Invitations to an action: stored once per person and action, counted per person since a
@@ -546,57 +573,10 @@ pub async fn actions_are_created_listed_and_moved(db: &TestDb) {
 /// waiting list when the seats are taken) in the same transaction; the unanswered expire.
 pub async fn invitations_are_answered_and_an_accepted_one_registers_the_person(db: &TestDb) {
     let store = db.store();
-    let [ft, agency] = add_structures(
-        store,
-        [
-            (1, StructureKind::FranceTravail),
-            (3, StructureKind::AgenceEmploi),
-        ],
-    )
-    .await;
-    let records: Vec<_> = (1..=4).map(|n| job_seeker(n, &siret(1))).collect();
-    store.upsert_job_seekers(&records, at(1)).await.unwrap();
-    let mut people = Vec::new();
-    for n in 1..=4 {
-        let id = store
-            .job_seeker(&records[n - 1].external_id)
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
-        people.push(id);
-    }
-    let action = store
-        .create_action(
-            &NewAction {
-                kind: ActionKind::Mrs,
-                title: "Session MRS".to_string(),
-                description: String::new(),
-                lead: ft,
-                partners: vec![agency],
-                offers: Vec::new(),
-                romes: vec![domain::RomeCode::parse("N1103").unwrap()],
-                commune: Some(domain::InseeCode::parse("93066").unwrap()),
-                address: None,
-                online_link: None,
-                prerequisites: Vec::new(),
-                public_tags: Vec::new(),
-                // One seat on site: the second to accept waits.
-                gathering: two_hours_on(20, 1, 0),
-                created_by: None,
-            },
-            at(2),
-        )
-        .await
-        .unwrap();
-    let new = |person: i64, deadline: u32| NewInvitation {
-        action_id: action.id,
-        job_seeker_id: person,
-        offer_id: None,
-        agency_id: ft,
-        deadline: at(deadline),
-        created_by: None,
-    };
+    // One seat on site: the second to accept waits.
+    let (ft, agency, people, action) =
+        region_and_action(store, ActionKind::Mrs, "Session MRS", 1).await;
+    let new = |person: i64, deadline: u32| invitation(action.id, person, ft, deadline);
     let stored = store
         .create_invitations(
             &[
@@ -746,11 +726,11 @@ pub async fn invitations_are_answered_and_an_accepted_one_registers_the_person(d
         InvitationState::Expired
     );
     // The schema: an accepted invitation holds its registration.
-    assert!(
-        db.execute_raw("UPDATE action_invitations SET state = 'accepted', registration_id = NULL")
-            .await
-            .is_err()
-    );
+    assert_refused(
+        db,
+        "UPDATE action_invitations SET state = 'accepted', registration_id = NULL",
+    )
+    .await;
 }
 
 /// An action's outcomes: only for a person seated in it, from its start to ninety days after
@@ -758,59 +738,11 @@ pub async fn invitations_are_answered_and_an_accepted_one_registers_the_person(d
 /// holders (fixtures: person 2 and 4 hold RQTH, person 3 is long-term unemployed).
 pub async fn outcomes_are_recorded_in_their_window_and_the_funnel_counts_them(db: &TestDb) {
     let store = db.store();
-    let [ft, agency] = add_structures(
-        store,
-        [
-            (1, StructureKind::FranceTravail),
-            (3, StructureKind::AgenceEmploi),
-        ],
-    )
-    .await;
-    let records: Vec<_> = (1..=4).map(|n| job_seeker(n, &siret(1))).collect();
-    store.upsert_job_seekers(&records, at(1)).await.unwrap();
-    let mut people = Vec::new();
-    for record in &records {
-        people.push(
-            store
-                .job_seeker(&record.external_id)
-                .await
-                .unwrap()
-                .unwrap()
-                .id,
-        );
-    }
-    let action = store
-        .create_action(
-            &NewAction {
-                kind: ActionKind::JobDating,
-                title: "Job dating".to_string(),
-                description: String::new(),
-                lead: ft,
-                partners: vec![agency],
-                offers: Vec::new(),
-                romes: vec![domain::RomeCode::parse("N1103").unwrap()],
-                commune: Some(domain::InseeCode::parse("93066").unwrap()),
-                address: None,
-                online_link: None,
-                prerequisites: Vec::new(),
-                public_tags: Vec::new(),
-                gathering: two_hours_on(20, 3, 0),
-                created_by: None,
-            },
-            at(2),
-        )
-        .await
-        .unwrap();
+    let (ft, _, people, action) =
+        region_and_action(store, ActionKind::JobDating, "Job dating", 3).await;
     let invitations: Vec<NewInvitation> = people
         .iter()
-        .map(|p| NewInvitation {
-            action_id: action.id,
-            job_seeker_id: *p,
-            offer_id: None,
-            agency_id: ft,
-            deadline: at(10),
-            created_by: None,
-        })
+        .map(|p| invitation(action.id, *p, ft, 10))
         .collect();
     let stored = store.create_invitations(&invitations, at(3)).await.unwrap();
     let person = workflow::Mover::PersonSide;
@@ -923,9 +855,9 @@ pub async fn outcomes_are_recorded_in_their_window_and_the_funnel_counts_them(db
     let elsewhere = store.action_funnel(None, at(21), at(60)).await.unwrap();
     assert!(elsewhere.iter().all(|s| s.count == 0), "{elsewhere:?}");
     // The schema: a contract only for a hire.
-    assert!(
-        db.execute_raw("UPDATE action_outcomes SET contract_type = 'CDI' WHERE kind = 'training'")
-            .await
-            .is_err()
-    );
+    assert_refused(
+        db,
+        "UPDATE action_outcomes SET contract_type = 'CDI' WHERE kind = 'training'",
+    )
+    .await;
 }

@@ -8,7 +8,7 @@ use store::*;
 use testdb::TestDb;
 use testdb::fixtures::*;
 
-use crate::contract::{add_structures, add_user};
+use crate::contract::{add_user, ft_and_agency, ft_and_two_agencies};
 
 fn step(to: ReferralState, by: Mover, day: u32) -> PastMove {
     PastMove {
@@ -26,14 +26,7 @@ fn step(to: ReferralState, by: Mover, day: u32) -> PastMove {
 /// the same person for the same offer refuses the whole batch.
 pub async fn past_referrals_are_written_whole_with_their_log(db: &TestDb) {
     let store = db.store();
-    add_structures(
-        store,
-        [
-            (1, StructureKind::FranceTravail),
-            (3, StructureKind::AgenceEmploi),
-        ],
-    )
-    .await;
+    ft_and_agency(store).await;
     let people: Vec<_> = [1, 2, 3]
         .iter()
         .map(|n| job_seeker(*n, &siret(1)))
@@ -174,15 +167,7 @@ pub async fn past_referrals_are_written_whole_with_their_log(db: &TestDb) {
 /// invited, the registrations in their order with their seats and attendance.
 pub async fn past_meetings_are_written_whole_with_their_attendance(db: &TestDb) {
     let store = db.store();
-    let [ft, agency, other] = add_structures(
-        store,
-        [
-            (1, StructureKind::FranceTravail),
-            (3, StructureKind::AgenceEmploi),
-            (4, StructureKind::AgenceEmploi),
-        ],
-    )
-    .await;
+    let [ft, agency, other] = ft_and_two_agencies(store).await;
     let advisor = add_user(store, "referente@francetravail.fr", "Référente").await;
     let recruiter = add_user(store, "recruteur@agence.fr", "Recruteur").await;
     let late = add_user(store, "autre@agence.fr", "Autre").await;
@@ -262,34 +247,20 @@ pub async fn past_meetings_are_written_whole_with_their_attendance(db: &TestDb) 
         .gathering_registrations(meeting.gathering_id)
         .await
         .unwrap();
-    let read: Vec<_> = registrations
+    // Read back as they were written, to the day of each change.
+    let read: Vec<PastRegistration> = registrations
         .iter()
-        .map(|r| {
-            (
-                r.participant,
-                r.structure_id,
-                r.seat,
-                r.attendance,
-                r.registered_at,
-                r.changed_at,
-            )
+        .map(|r| PastRegistration {
+            participant: r.participant,
+            structure_id: r.structure_id,
+            modality: r.modality,
+            seat: r.seat,
+            attendance: r.attendance,
+            registered_at: r.registered_at,
+            changed_at: r.changed_at,
         })
         .collect();
-    let written: Vec<_> = past
-        .registrations
-        .iter()
-        .map(|r| {
-            (
-                r.participant,
-                r.structure_id,
-                r.seat,
-                r.attendance,
-                r.registered_at,
-                r.changed_at,
-            )
-        })
-        .collect();
-    assert_eq!(read, written);
+    assert_eq!(read, past.registrations);
     let coming = store.meeting(ids[1]).await.unwrap().unwrap();
     assert_eq!(coming.meeting, upcoming.meeting);
     assert!(coming.invited.is_empty());

@@ -9,7 +9,7 @@ use store::*;
 use testdb::TestDb;
 use testdb::fixtures::*;
 
-use crate::contract::add_structures;
+use crate::contract::{ft_and_agency, move_referral, one_seeker_and_offer};
 
 fn day(d: u32) -> NaiveDate {
     at(d).date_naive()
@@ -19,24 +19,8 @@ fn day(d: u32) -> NaiveDate {
 /// referral of the person to the offer, in `state`.
 async fn referral_in(db: &TestDb, state: ReferralState) -> (i64, i64, i64) {
     let store = db.store();
-    add_structures(
-        store,
-        [
-            (1, StructureKind::FranceTravail),
-            (3, StructureKind::AgenceEmploi),
-        ],
-    )
-    .await;
-    store
-        .upsert_job_seekers(&[job_seeker(1, &siret(1))], at(1))
-        .await
-        .unwrap();
-    store
-        .upsert_offers(&[offer(1, &siret(3))], at(1))
-        .await
-        .unwrap();
-    let seeker = store.load_job_seekers().await.unwrap().remove(0);
-    let offer = store.load_offers().await.unwrap().remove(0);
+    ft_and_agency(store).await;
+    let (seeker, offer) = one_seeker_and_offer(store).await;
     let referral = store
         .create_referral(seeker.id, offer.id, None, None, at(2))
         .await
@@ -46,22 +30,7 @@ async fn referral_in(db: &TestDb, state: ReferralState) -> (i64, i64, i64) {
         if from == state {
             break;
         }
-        store
-            .transition_referral(
-                &TransitionRequest {
-                    referral_id: referral.id,
-                    from,
-                    to,
-                    by: None,
-                    note: None,
-                    hire_starts_on: None,
-                    not_hired_reason: None,
-                },
-                None,
-                at(3),
-            )
-            .await
-            .unwrap();
+        move_referral(store, referral.id, (from, to), None, at(3)).await;
         from = to;
     }
     (seeker.id, offer.id, referral.id)
@@ -262,35 +231,26 @@ pub async fn a_plan_needs_the_persons_acceptance_and_valid_days(db: &TestDb) {
     assert!(store.training_plans_since(at(1)).await.unwrap().is_empty());
 
     // Once the referral is cancelled, its plan can only be abandoned.
-    let request = |from, to| TransitionRequest {
-        referral_id: referral,
-        from,
-        to,
-        by: None,
-        note: None,
-        hire_starts_on: None,
-        not_hired_reason: None,
-    };
-    store
-        .transition_referral(
-            &request(ReferralState::Proposed, ReferralState::Accepted),
-            None,
-            at(4),
-        )
-        .await
-        .unwrap();
+    move_referral(
+        store,
+        referral,
+        (ReferralState::Proposed, ReferralState::Accepted),
+        None,
+        at(4),
+    )
+    .await;
     let plan = store
         .create_training_plan(&poei(person, offer, referral), at(5))
         .await
         .unwrap();
-    store
-        .transition_referral(
-            &request(ReferralState::Accepted, ReferralState::Cancelled),
-            None,
-            at(6),
-        )
-        .await
-        .unwrap();
+    move_referral(
+        store,
+        referral,
+        (ReferralState::Accepted, ReferralState::Cancelled),
+        None,
+        at(6),
+    )
+    .await;
     match store
         .move_training_plan(
             plan.id,

@@ -7,7 +7,7 @@ use store::*;
 use testdb::TestDb;
 use testdb::fixtures::*;
 
-use crate::contract::add_structures;
+use crate::contract::{ft_and_agency, move_referral};
 
 fn utc(year: i32, month: u32, day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(year, month, day, 10, 0, 0).unwrap()
@@ -28,14 +28,7 @@ fn row(department: &str, month: &str, days: i64, count: u64) -> MeasureRow {
 /// February, were interviewed on 3 February and hired on 15 February (26 days after).
 pub async fn steering_measures_count_events_by_department_and_month(db: &TestDb) {
     let store = db.store();
-    add_structures(
-        store,
-        [
-            (1, StructureKind::FranceTravail),
-            (3, StructureKind::AgenceEmploi),
-        ],
-    )
-    .await;
+    ft_and_agency(store).await;
     let published = utc(2026, 1, 5);
     let mut offers = Vec::new();
     for n in 0..25u32 {
@@ -113,22 +106,8 @@ pub async fn steering_measures_count_events_by_department_and_month(db: &TestDb)
             ),
         ];
         for (from, to, at) in moves {
-            store
-                .transition_referral(
-                    &TransitionRequest {
-                        referral_id: referral.id,
-                        from,
-                        to,
-                        by: None,
-                        note: None,
-                        hire_starts_on: (to == ReferralState::Hired).then(|| date(2026, 3, 1)),
-                        not_hired_reason: None,
-                    },
-                    None,
-                    at,
-                )
-                .await
-                .unwrap();
+            let starts = (to == ReferralState::Hired).then(|| date(2026, 3, 1));
+            move_referral(store, referral.id, (from, to), starts, at).await;
         }
     }
     let (since, until) = (utc(2026, 1, 1), utc(2026, 4, 1));
