@@ -78,6 +78,23 @@ pub(crate) fn known_commune(code: &str) -> Result<domain::InseeCode, String> {
     }
 }
 
+/// The one commune among `found` (the communes a postcode names) that is not the city of
+/// another one: a city's arrondissement rather than the city (75011 is Paris 11e, not Paris).
+pub(crate) fn specific_commune(found: &[&refdata::Commune]) -> Option<domain::InseeCode> {
+    let specific: Vec<_> = found
+        .iter()
+        .filter(|c| {
+            !found
+                .iter()
+                .any(|other| other.arrondissement_of == Some(c.code))
+        })
+        .collect();
+    match specific.as_slice() {
+        [one] => domain::InseeCode::parse(one.code).ok(),
+        _ => None,
+    }
+}
+
 /// A point from its latitude and longitude: both or neither, and within range.
 pub(crate) fn point(
     latitude: Option<f64>,

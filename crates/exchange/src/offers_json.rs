@@ -527,19 +527,7 @@ fn offer(position: usize, text: &str, owner: Option<&Siret>) -> Row<OfferRecord>
 /// The one commune a postcode names; a city's arrondissement rather than the city (75011 is
 /// Paris 11e, not Paris).
 fn single_commune(postcode: &Postcode) -> Option<InseeCode> {
-    let found = refdata::geo().lookup(postcode.as_str());
-    let specific: Vec<_> = found
-        .iter()
-        .filter(|c| {
-            !found
-                .iter()
-                .any(|other| other.arrondissement_of == Some(c.code))
-        })
-        .collect();
-    match specific.as_slice() {
-        [one] => InseeCode::parse(one.code).ok(),
-        _ => None,
-    }
+    crate::specific_commune(&refdata::geo().lookup(postcode.as_str()))
 }
 
 fn raw_of(offer: &OfferRecord) -> Raw {

@@ -71,6 +71,14 @@ const ACTION_SELECT: &str = "SELECT id, kind, title, description, lead_structure
 
 both_backends! {
     impl This {
+        async fn actions_of_rows(&self, rows: &[Row]) -> Result<Vec<Action>> {
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                out.push(self.action_of_row(row).await?);
+            }
+            Ok(out)
+        }
+
         async fn action_of_row(&self, row: &Row) -> Result<Action> {
             let id: i64 = row.try_get("id")?;
             let partners: Vec<i64> = sqlx::query_scalar(
@@ -419,11 +427,7 @@ both_backends! {
             .bind(structure)
             .fetch_all(&self.pool)
             .await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for row in &rows {
-                out.push(self.action_of_row(row).await?);
-            }
-            Ok(out)
+            self.actions_of_rows(&rows).await
         }
 
         async fn record_past_actions(&self, actions: &[PastAction]) -> Result<Vec<i64>> {
@@ -500,11 +504,7 @@ both_backends! {
             .bind(since)
             .fetch_all(&self.pool)
             .await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for row in &rows {
-                out.push(self.action_of_row(row).await?);
-            }
-            Ok(out)
+            self.actions_of_rows(&rows).await
         }
 
         async fn move_action(

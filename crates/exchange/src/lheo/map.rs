@@ -669,18 +669,7 @@ fn single_commune(postcode: &Postcode) -> Option<InseeCode> {
         .into_iter()
         .filter(|c| c.postcodes.contains(&postcode.as_str()))
         .collect();
-    let specific: Vec<_> = found
-        .iter()
-        .filter(|c| {
-            !found
-                .iter()
-                .any(|other| other.arrondissement_of == Some(c.code))
-        })
-        .collect();
-    match specific.as_slice() {
-        [one] => InseeCode::parse(one.code).ok(),
-        _ => None,
-    }
+    crate::specific_commune(&found)
 }
 
 /// A point from its latitude and longitude texts: both or neither, numbers within range.

@@ -19,22 +19,10 @@ async fn candidates(
         if r.status != store::JobSeekerStatus::Active || r.consent.is_none() {
             continue;
         }
-        let Some(department) = refdata::geo()
-            .commune(r.commune.as_str())
-            .map(|c| c.department)
-        else {
+        let Some((occupations, _)) = service::duos::occupations_of(r) else {
             continue;
         };
-        let targets: Vec<String> = r
-            .targets
-            .as_slice()
-            .iter()
-            .map(|t| t.rome.to_string())
-            .collect();
-        let Some(first) = service::duos::duo_occupations(&targets, department)
-            .first()
-            .map(|o| o.rome)
-        else {
+        let Some(first) = occupations.first().map(|o| o.rome) else {
             continue;
         };
         let open = store

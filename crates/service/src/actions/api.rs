@@ -161,15 +161,10 @@ fn readable(principal: &Principal, action: &Action) -> AppResult<()> {
     Ok(())
 }
 
-async fn structure_ref(state: &AppState, id: i64) -> AppResult<StructureRef> {
+pub(crate) async fn structure_ref(state: &AppState, id: i64) -> AppResult<StructureRef> {
     Ok(StructureRef {
         id,
-        name: state
-            .store
-            .structure(id)
-            .await?
-            .map(|s| s.record.name)
-            .unwrap_or_default(),
+        name: structure_name(state, id).await?,
     })
 }
 
@@ -746,16 +741,6 @@ pub(crate) async fn audit_named(
     through: &str,
     action: i64,
 ) -> AppResult<()> {
-    let events = named
-        .iter()
-        .map(|person| {
-            principal.event(
-                "job_seeker.read",
-                "job_seeker",
-                *person,
-                json!({ "through": through, "action": action }),
-            )
-        })
-        .collect();
-    audit(state, events).await
+    let detail = json!({ "through": through, "action": action });
+    audit_reads(state, principal, named.iter().copied(), detail).await
 }

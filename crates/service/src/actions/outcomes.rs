@@ -88,12 +88,7 @@ pub(crate) async fn participants(
             job_seeker_id: person,
             pseudonym: seeker.pseudonym.clone(),
             name,
-            agency: state
-                .store
-                .structure(agency)
-                .await?
-                .map(|s| s.record.name)
-                .unwrap_or_default(),
+            agency: structure_name(&state, agency).await?,
             modality: r.modality.to_string(),
             seat: r.seat.to_string(),
             attendance: r.attendance.map(|a| a.to_string()),

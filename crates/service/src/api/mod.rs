@@ -266,6 +266,16 @@ pub fn routes() -> axum::Router<Arc<AppState>> {
 // ---------------------------------------------------------------------------------------
 // Helpers.
 
+/// A structure's name; empty when there is no structure `id`.
+pub(crate) async fn structure_name(state: &AppState, id: i64) -> AppResult<String> {
+    Ok(state
+        .store
+        .structure(id)
+        .await?
+        .map(|s| s.record.name)
+        .unwrap_or_default())
+}
+
 pub(crate) async fn audit(state: &AppState, events: Vec<NewAuditEvent>) -> AppResult<()> {
     if events.is_empty() {
         return Ok(());
@@ -274,6 +284,21 @@ pub(crate) async fn audit(state: &AppState, events: Vec<NewAuditEvent>) -> AppRe
     state.store.append_audit_all(&events, state.now()).await?;
     state.metrics.audit_events.inc_by(n);
     Ok(())
+}
+
+/// Writes to the audit trail a read of each person's record, each with the same `detail`
+/// (what showed them).
+pub(crate) async fn audit_reads(
+    state: &AppState,
+    principal: &Principal,
+    people: impl IntoIterator<Item = i64>,
+    detail: serde_json::Value,
+) -> AppResult<()> {
+    let events = people
+        .into_iter()
+        .map(|person| principal.event("job_seeker.read", "job_seeker", person, detail.clone()))
+        .collect();
+    audit(state, events).await
 }
 
 impl AppState {

@@ -6,7 +6,7 @@
 
 use super::Suggestion;
 use super::mentors::{coordinated_person, find_mentor, suggestions_for};
-use crate::actions::api::StructureRef;
+use crate::actions::api::{StructureRef, structure_ref};
 use crate::api::*;
 use domain::RomeCode;
 use model::{
@@ -163,16 +163,6 @@ const LIST: u32 = 500;
 /// The odds of winning a draw: one in two, so that winners and losers compare.
 const WIN_ONE_IN: u64 = 2;
 
-pub(crate) async fn structure_ref(state: &AppState, id: i64) -> AppResult<StructureRef> {
-    let name = state
-        .store
-        .structure(id)
-        .await?
-        .map(|s| s.record.name)
-        .unwrap_or_default();
-    Ok(StructureRef { id, name })
-}
-
 /// The structures where the user holds this right.
 pub(crate) fn seats_with(principal: &Principal, resource: Resource, verb: Verb) -> Vec<i64> {
     principal
@@ -313,18 +303,8 @@ pub(crate) async fn audit_named(
     named: &[i64],
     duo: Option<i64>,
 ) -> AppResult<()> {
-    let events = named
-        .iter()
-        .map(|person| {
-            principal.event(
-                "job_seeker.read",
-                "job_seeker",
-                *person,
-                json!({ "through": "duo", "duo": duo }),
-            )
-        })
-        .collect();
-    audit(state, events).await
+    let detail = json!({ "through": "duo", "duo": duo });
+    audit_reads(state, principal, named.iter().copied(), detail).await
 }
 
 fn months_of(asked: Option<u8>) -> AppResult<u8> {
@@ -808,18 +788,14 @@ pub(crate) async fn duo_candidates(
             });
         }
     }
-    let events = out
-        .iter()
-        .map(|c| {
-            principal.event(
-                "job_seeker.read",
-                "job_seeker",
-                c.job_seeker_id,
-                json!({ "through": "duo_candidates" }),
-            )
-        })
-        .collect();
-    audit(&state, events).await?;
+    let read = out.iter().map(|c| c.job_seeker_id);
+    audit_reads(
+        &state,
+        &principal,
+        read,
+        json!({ "through": "duo_candidates" }),
+    )
+    .await?;
     Ok(Json(out))
 }
 

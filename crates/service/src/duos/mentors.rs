@@ -2,9 +2,9 @@
 //! recorded), reads them in full and withdraws them; an advisor reads them by pseudonym and
 //! gets them suggested for one of their people.
 
-use super::api::{seats_with, structure_ref};
+use super::api::seats_with;
 use super::{Relation, Suggestion};
-use crate::actions::api::StructureRef;
+use crate::actions::api::{StructureRef, structure_ref};
 use crate::api::*;
 use domain::{Email, InseeCode, PersonName, PhoneNumber, RomeCode};
 use model::{

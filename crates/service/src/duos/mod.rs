@@ -180,6 +180,21 @@ pub fn consent_covers(person: &model::JobSeeker, mentor: &Mentor) -> bool {
     }
 }
 
+/// The occupations a duo can be about for a person ([`duo_occupations`] of their targets in
+/// the department they live in) and the commune they live in; `None` when it is unknown.
+pub fn occupations_of(
+    record: &model::JobSeekerRecord,
+) -> Option<(Vec<DuoOccupation>, &'static refdata::Commune)> {
+    let home = refdata::geo().commune(record.commune.as_str())?;
+    let targets: Vec<String> = record
+        .targets
+        .as_slice()
+        .iter()
+        .map(|t| t.rome.to_string())
+        .collect();
+    Some((duo_occupations(&targets, home.department), home))
+}
+
 /// The mentors suggested for a person on `today`: the occupations a duo can be about for
 /// them ([`duo_occupations`]), the mentors with a place left who practise one (one query),
 /// but not those the person was already paired with nor those their consent does not cover
@@ -190,16 +205,9 @@ pub async fn suggestions(
     today: NaiveDate,
 ) -> store::Result<(Vec<DuoOccupation>, Vec<Suggestion>)> {
     let r = &seeker.record;
-    let Some(home) = refdata::geo().commune(r.commune.as_str()) else {
+    let Some((occupations, home)) = occupations_of(r) else {
         return Ok((Vec::new(), Vec::new()));
     };
-    let targets: Vec<String> = r
-        .targets
-        .as_slice()
-        .iter()
-        .map(|t| t.rome.to_string())
-        .collect();
-    let occupations = duo_occupations(&targets, home.department);
     let romes: Vec<domain::RomeCode> = occupations
         .iter()
         .filter_map(|o| domain::RomeCode::parse(o.rome).ok())
@@ -272,17 +280,9 @@ pub async fn candidates(
     let mut wanted: Vec<(usize, Vec<DuoOccupation>, (f64, f64))> = Vec::new();
     let mut romes: Vec<&'static str> = Vec::new();
     for (i, person) in people.iter().enumerate() {
-        let r = &person.record;
-        let Some(home) = refdata::geo().commune(r.commune.as_str()) else {
+        let Some((occupations, home)) = occupations_of(&person.record) else {
             continue;
         };
-        let targets: Vec<String> = r
-            .targets
-            .as_slice()
-            .iter()
-            .map(|t| t.rome.to_string())
-            .collect();
-        let occupations = duo_occupations(&targets, home.department);
         if occupations.is_empty() {
             continue;
         }

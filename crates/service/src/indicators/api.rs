@@ -242,6 +242,18 @@ pub struct ReportView {
     pub figures: Vec<HeadlineView>,
 }
 
+/// Every indicator of the registry over `asked`, for the region, computed now.
+async fn whole_report(state: &AppState, asked: &report::Asked) -> AppResult<report::Report> {
+    report::report(
+        state.store.as_ref(),
+        &state.config.region,
+        &report::all(),
+        asked,
+        state.now(),
+    )
+    .await
+}
+
 /// The committee's report: every indicator of the registry over a period (default: the
 /// last quarter over), for the region or a department, each compared with the period before
 /// and the same period a year before, with each department's total.
@@ -255,14 +267,7 @@ pub(crate) async fn steering_report(
 ) -> AppResult<Json<ReportView>> {
     report::require_region(&principal)?;
     let asked = query.read(state.now().date_naive())?;
-    let report = report::report(
-        state.store.as_ref(),
-        &state.config.region,
-        &report::all(),
-        &asked,
-        state.now(),
-    )
-    .await?;
+    let report = whole_report(&state, &asked).await?;
     Ok(Json(ReportView {
         period: asked.period.to_string(),
         period_label: asked.period.label(),
@@ -360,14 +365,7 @@ pub(crate) async fn export(
         department: query.department,
     }
     .read(state.now().date_naive())?;
-    let report = report::report(
-        state.store.as_ref(),
-        &state.config.region,
-        &report::all(),
-        &asked,
-        state.now(),
-    )
-    .await?;
+    let report = whole_report(&state, &asked).await?;
     let name = format!(
         "passerelle-pilotage-{}{}",
         asked.period,

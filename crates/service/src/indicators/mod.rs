@@ -87,12 +87,7 @@ pub async fn tallies(
     } else {
         let (id, _) =
             crate::api::listing(state, principal, Resource::Indicators, Verb::Read, asked).await?;
-        let name = state
-            .store
-            .structure(id)
-            .await?
-            .map(|s| s.record.name)
-            .unwrap_or_default();
+        let name = crate::api::structure_name(state, id).await?;
         (ReferralScope::OfferOwner(id), name, Some(id))
     };
     let offer_tallies = state.store.offer_tallies(own).await?;

@@ -108,12 +108,7 @@ pub(crate) async fn meeting_view(
         .await?;
     let gathering = state.store.gathering(meeting.gathering_id).await?;
     let mine = my_structures(principal);
-    let organiser_name = state
-        .store
-        .structure(meeting.meeting.organiser)
-        .await?
-        .map(|s| s.record.name)
-        .unwrap_or_default();
+    let organiser_name = structure_name(state, meeting.meeting.organiser).await?;
     let count = |seat: Seat, modality: Option<Modality>| {
         registrations
             .iter()

@@ -153,6 +153,15 @@ impl Context {
         }
     }
 
+    /// The counts of an occupation in a department, zero until added to.
+    fn local_mut(&mut self, rome: &str, department: &str) -> &mut Local {
+        self.local
+            .entry(rome.to_string())
+            .or_default()
+            .entry(department.to_string())
+            .or_default()
+    }
+
     /// The local tension's counts: offers published in the twelve months before the day, job
     /// seekers of today's portfolio, each by occupation and department.
     pub fn add_groups(&mut self, offer_groups: &[OfferGroup], seeker_groups: &[SeekerGroup]) {
@@ -169,22 +178,12 @@ impl Context {
                 continue;
             }
             if let Some(department) = department_of(&group.commune) {
-                self.local
-                    .entry(group.rome.clone())
-                    .or_default()
-                    .entry(department.to_string())
-                    .or_default()
-                    .offers += group.offers;
+                self.local_mut(&group.rome, department).offers += group.offers;
             }
         }
         for group in seeker_groups {
             if let Some(department) = department_of(&group.commune) {
-                self.local
-                    .entry(group.rome.clone())
-                    .or_default()
-                    .entry(department.to_string())
-                    .or_default()
-                    .seekers += group.seekers;
+                self.local_mut(&group.rome, department).seekers += group.seekers;
             }
         }
     }

@@ -398,17 +398,7 @@ pub(crate) async fn propose_plan(
         ))
         .await?;
     let sides = sides_of(&principal, &plan, Verb::Write)?;
-    let mut named = Vec::new();
-    let view = plan_view(
-        &state,
-        &plan,
-        sides,
-        true,
-        &mut Lookups::default(),
-        &mut named,
-    )
-    .await?;
-    audit_named(&state, &principal, &named, Some(plan.id)).await?;
+    let view = audited_plan_view(&state, &principal, &plan, sides).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -465,18 +455,29 @@ pub(crate) async fn get_plan(
     Path(id): Path<i64>,
 ) -> AppResult<Json<TrainingPlanView>> {
     let (plan, sides) = plan_and_sides(&state, &principal, id, Verb::Read).await?;
+    let view = audited_plan_view(&state, &principal, &plan, sides).await?;
+    Ok(Json(view))
+}
+
+/// A plan in detail as one of its sides sees it, the person it names audited.
+async fn audited_plan_view(
+    state: &AppState,
+    principal: &Principal,
+    plan: &TrainingPlan,
+    sides: Sides,
+) -> AppResult<TrainingPlanView> {
     let mut named = Vec::new();
     let view = plan_view(
-        &state,
-        &plan,
+        state,
+        plan,
         sides,
         true,
         &mut Lookups::default(),
         &mut named,
     )
     .await?;
-    audit_named(&state, &principal, &named, Some(id)).await?;
-    Ok(Json(view))
+    audit_named(state, principal, &named, Some(plan.id)).await?;
+    Ok(view)
 }
 
 /// The contract of a hire asked for, every wrong field named.
@@ -572,17 +573,7 @@ pub(crate) async fn move_plan(
             json!({ "to": to.as_str(), "side": side.as_str(), "reason": reason }),
         ))
         .await?;
-    let mut named = Vec::new();
-    let view = plan_view(
-        &state,
-        &moved,
-        sides,
-        true,
-        &mut Lookups::default(),
-        &mut named,
-    )
-    .await?;
-    audit_named(&state, &principal, &named, Some(id)).await?;
+    let view = audited_plan_view(&state, &principal, &moved, sides).await?;
     Ok(Json(view))
 }
 

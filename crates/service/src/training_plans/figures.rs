@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use super::Counts;
+use crate::actions::api::structure_ref;
 use crate::api::*;
-use crate::duos::api::structure_ref;
 use model::training_plans::TrainingPlan;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

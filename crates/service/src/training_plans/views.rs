@@ -7,9 +7,8 @@ use std::collections::HashMap;
 
 use super::api::{Sides, moves_for};
 use super::{assess, obligation};
-use crate::actions::api::StructureRef;
+use crate::actions::api::{StructureRef, structure_ref};
 use crate::api::*;
-use crate::duos::api::structure_ref;
 use model::schemes::{Obligation, Verdict};
 use model::training_plans::{PlanState, TrainingPlan};
 
@@ -306,16 +305,6 @@ pub(crate) async fn audit_named(
     let mut named = named.to_vec();
     named.sort_unstable();
     named.dedup();
-    let events = named
-        .iter()
-        .map(|person| {
-            principal.event(
-                "job_seeker.read",
-                "job_seeker",
-                *person,
-                json!({ "through": "training_plan", "training_plan": plan }),
-            )
-        })
-        .collect();
-    audit(state, events).await
+    let detail = json!({ "through": "training_plan", "training_plan": plan });
+    audit_reads(state, principal, named.iter().copied(), detail).await
 }
