@@ -118,6 +118,16 @@ impl Instance {
         self.capacity.len()
     }
 
+    /// Each person's capacity.
+    pub fn people(&self) -> &[u32] {
+        &self.people
+    }
+
+    /// An offer's (cover, capacity).
+    pub fn offer(&self, offer: usize) -> Option<(u32, u32)> {
+        Some((*self.cover.get(offer)?, *self.capacity.get(offer)?))
+    }
+
     pub fn edges(&self) -> usize {
         self.person.len()
     }
@@ -221,6 +231,124 @@ impl Instance {
         keyed.into_iter().map(|(_, e)| e).collect()
     }
 
+    /// Local moves that each raise the total, until none does (at most `rounds` sweeps):
+    /// - an offer with room takes a listed person with room;
+    /// - an offer swaps its weakest proposal for a better listed person with room;
+    /// - an offer with room takes a full person from another offer that scores them lower,
+    ///   that offer taking instead its best listed person with room, if any.
+    fn improve(&self, chosen: &[usize], rounds: usize) -> Vec<usize> {
+        let mut taken = vec![false; self.edges()];
+        let mut given = vec![0u32; self.offers()];
+        let mut received = vec![0u32; self.people.len()];
+        for e in chosen {
+            if let Some((o, p, _)) = self.edge(*e) {
+                set(&mut taken, *e, true);
+                bump(&mut given, o, 1);
+                bump(&mut received, p as usize, 1);
+            }
+        }
+        // Each person's edges.
+        let mut by_person: Vec<Vec<usize>> = vec![Vec::new(); self.people.len()];
+        for (e, p) in self.person.iter().enumerate() {
+            if let Some(list) = by_person.get_mut(*p as usize) {
+                list.push(e);
+            }
+        }
+        let score = |e: usize| self.score.get(e).copied().unwrap_or(0.0);
+        let room_of = |received: &[u32], p: u32| {
+            received.get(p as usize).copied().unwrap_or(u32::MAX)
+                < self.people.get(p as usize).copied().unwrap_or(0)
+        };
+        for _ in 0..rounds {
+            let mut moved = false;
+            for o in 0..self.offers() {
+                let capacity = self.capacity.get(o).copied().unwrap_or(0);
+                for e in self.range(o) {
+                    if taken.get(e).copied().unwrap_or(true) {
+                        continue;
+                    }
+                    let Some((_, p, s)) = self.edge(e) else {
+                        continue;
+                    };
+                    let full_offer = given.get(o).copied().unwrap_or(0) >= capacity;
+                    if room_of(&received, p) {
+                        if !full_offer {
+                            set(&mut taken, e, true);
+                            bump(&mut given, o, 1);
+                            bump(&mut received, p as usize, 1);
+                            moved = true;
+                            continue;
+                        }
+                        // Swap the offer's weakest proposal for this better person.
+                        let weakest = self
+                            .range(o)
+                            .filter(|f| taken.get(*f).copied().unwrap_or(false))
+                            .min_by(|a, b| score(*a).total_cmp(&score(*b)));
+                        if let Some(w) = weakest
+                            && s > score(w) + 1e-12
+                            && let Some((_, q, _)) = self.edge(w)
+                        {
+                            set(&mut taken, w, false);
+                            bump(&mut received, q as usize, -1);
+                            set(&mut taken, e, true);
+                            bump(&mut received, p as usize, 1);
+                            moved = true;
+                        }
+                        continue;
+                    }
+                    if full_offer {
+                        continue;
+                    }
+                    // p is full: take them from the offer that loses least, which refills from
+                    // its best listed person with room.
+                    let mut best: Option<(f64, usize, Option<usize>)> = None;
+                    for &f in by_person.get(p as usize).map_or(&[][..], Vec::as_slice) {
+                        if !taken.get(f).copied().unwrap_or(false) {
+                            continue;
+                        }
+                        let Some((other, _, lost)) = self.edge(f) else {
+                            continue;
+                        };
+                        let refill = self
+                            .range(other)
+                            .filter(|g| !taken.get(*g).copied().unwrap_or(true))
+                            .filter(|g| {
+                                self.edge(*g)
+                                    .is_some_and(|(_, q, _)| q != p && room_of(&received, q))
+                            })
+                            .max_by(|a, b| score(*a).total_cmp(&score(*b)));
+                        let gain = s - lost + refill.map_or(0.0, score);
+                        if gain > 1e-12 && best.is_none_or(|(g, _, _)| gain > g) {
+                            best = Some((gain, f, refill));
+                        }
+                    }
+                    if let Some((_, f, refill)) = best {
+                        set(&mut taken, f, false);
+                        if let Some((other, _, _)) = self.edge(f) {
+                            bump(&mut given, other, -1);
+                        }
+                        set(&mut taken, e, true);
+                        bump(&mut given, o, 1);
+                        if let Some(g) = refill
+                            && let Some((other, q, _)) = self.edge(g)
+                        {
+                            set(&mut taken, g, true);
+                            bump(&mut given, other, 1);
+                            bump(&mut received, q as usize, 1);
+                        }
+                        moved = true;
+                    }
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
+        (0..self.edges())
+            .filter(|e| taken.get(*e).copied().unwrap_or(false))
+            .collect()
+    }
+
     fn priced_order(&self, prices: &[f64]) -> Vec<usize> {
         self.order_by(|e| {
             let price = self
@@ -322,6 +450,18 @@ impl Instance {
     }
 }
 
+fn set(flags: &mut [bool], at: usize, value: bool) {
+    if let Some(flag) = flags.get_mut(at) {
+        *flag = value;
+    }
+}
+
+fn bump(counts: &mut [u32], at: usize, by: i32) {
+    if let Some(count) = counts.get_mut(at) {
+        *count = count.saturating_add_signed(by);
+    }
+}
+
 /// Which greedy gave the assignment kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -349,14 +489,17 @@ pub struct Effort {
     /// Stop once the gap between the bound and the best assignment is below this share.
     pub tolerance: f64,
     pub threads: usize,
+    /// Sweeps of local moves over the best greedy's assignment, at most.
+    pub rounds: usize,
 }
 
 impl Default for Effort {
     fn default() -> Self {
         Self {
-            iterations: 60,
+            iterations: 200,
             tolerance: 1e-4,
             threads: 1,
+            rounds: 5,
         }
     }
 }
@@ -373,6 +516,8 @@ pub struct Solution {
     pub gap: f64,
     /// Each greedy's best total.
     pub totals: Vec<(Method, f64)>,
+    /// What the local moves added to the best greedy's total.
+    pub improvement: f64,
     /// Subgradient steps taken.
     pub iterations: usize,
     /// The people's prices at the bound: `bound` is L(prices) (or the total, if rounding put
@@ -467,6 +612,18 @@ pub fn solve(instance: &Instance, effort: Effort) -> Result<Solution, EngineErro
             }
         })
         .unwrap_or((Method::Global, Vec::new(), 0.0));
+    // Local moves on the best greedy's assignment.
+    let (chosen, total, improvement) = if effort.rounds > 0 {
+        let better = instance.improve(&chosen, effort.rounds);
+        let better_total = instance.total(&better);
+        if better_total > total {
+            (better, better_total, better_total - total)
+        } else {
+            (chosen, total, 0.0)
+        }
+    } else {
+        (chosen, total, 0.0)
+    };
     // The bound is never below an assignment that exists (only rounding could put it there).
     let bound = best_bound.max(total);
     let gap = if bound > 0.0 {
@@ -481,6 +638,7 @@ pub fn solve(instance: &Instance, effort: Effort) -> Result<Solution, EngineErro
         bound,
         gap,
         totals,
+        improvement,
         iterations,
         prices: best_prices,
     })

@@ -141,8 +141,11 @@ struct Assigned {
 }
 
 /// The lists as an [`Instance`] (people by ascending id, each with the room the period leaves
-/// them), solved.
-fn assign(lists: &[OfferList], request: &CampaignRequest) -> Result<Assigned, EngineError> {
+/// them), and the people's ids by index.
+fn instance_of(
+    lists: &[OfferList],
+    request: &CampaignRequest,
+) -> Result<(Instance, Vec<i64>), EngineError> {
     let mut people: Vec<i64> = lists
         .iter()
         .flat_map(|l| l.candidates.iter().map(|(id, _)| *id))
@@ -169,6 +172,12 @@ fn assign(lists: &[OfferList], request: &CampaignRequest) -> Result<Assigned, En
         let wide = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         instance.add_offer(wide(list.positions), wide(list.wanted), &candidates)?;
     }
+    Ok((instance, people))
+}
+
+/// The lists' assignment, solved.
+fn assign(lists: &[OfferList], request: &CampaignRequest) -> Result<Assigned, EngineError> {
+    let (instance, people) = instance_of(lists, request)?;
     let solution = assignment::solve(
         &instance,
         Effort {
@@ -249,6 +258,12 @@ impl CandidateLists {
     /// Candidate (offer, person) pairs over every list.
     pub fn edges(&self) -> usize {
         self.0.iter().map(|l| l.candidates.len()).sum()
+    }
+
+    /// The assignment problem these lists make under the request's capacities (what
+    /// [`Engine::campaign_over`] solves; for timing the solver alone).
+    pub fn instance(&self, request: &CampaignRequest) -> Result<Instance, EngineError> {
+        instance_of(&self.0, request).map(|(instance, _)| instance)
     }
 }
 

@@ -93,6 +93,20 @@ proptest! {
     }
 
     #[test]
+    fn local_moves_keep_the_assignment_feasible_and_never_lower(spec in spec(4, 4)) {
+        // No prices (no subgradient step): the local moves work on the best plain greedy.
+        let instance = build(&spec);
+        prop_assume!(instance.edges() <= 14);
+        let best = brute_force(&spec, &instance);
+        let effort = Effort { iterations: 0, ..Effort::default() };
+        let solution = solve(&instance, effort).unwrap();
+        prop_assert!(feasible(&spec, &instance, &solution.chosen));
+        prop_assert!(solution.total <= best);
+        let greedy = solution.totals.iter().map(|t| t.1).fold(0.0, f64::max);
+        prop_assert_eq!(solution.total, greedy + solution.improvement);
+    }
+
+    #[test]
     fn every_price_gives_a_bound(spec in spec(4, 4), prices in prop::collection::vec(0.0f64..1.5, 4)) {
         let instance = build(&spec);
         prop_assume!(instance.edges() <= 14);
@@ -167,6 +181,21 @@ fn prices_find_what_best_score_first_misses() {
         solution.bound >= optimum - 1e-9 && solution.gap < 1e-4,
         "{solution:?}"
     );
+}
+
+#[test]
+fn local_moves_repair_what_best_score_first_breaks() {
+    // The same trap without prices: offer B, with room, takes x from A, which refills with y.
+    let mut instance = Instance::new(vec![1, 1]);
+    instance.add_offer(1, 1, &[(0, 1.0), (1, 0.9)]).unwrap();
+    instance.add_offer(1, 1, &[(0, 0.95)]).unwrap();
+    let effort = Effort {
+        iterations: 0,
+        ..Effort::default()
+    };
+    let solution = solve(&instance, effort).unwrap();
+    assert!((solution.total - 1.85).abs() < 1e-12, "{solution:?}");
+    assert!((solution.improvement - 0.85).abs() < 1e-12);
 }
 
 #[test]
