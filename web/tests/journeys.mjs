@@ -514,6 +514,9 @@ async function recruiterOrganisesAnAction(browser) {
     await page.getByRole("button", { name: "Inviter des candidats" }).click();
     await page.getByText(/Les invitations sont tirées/).waitFor();
     assert.ok((await page.getByRole("cell", { name: "À relayer" }).count()) > 0, "invitations drawn");
+    // The draw's campaign against the best possible.
+    await page.getByRole("heading", { name: "Dernier tirage" }).waitFor();
+    await page.getByText(/le tirage est (le|à moins de [0-9,]+ % du) meilleur possible/).waitFor();
     await check(page, "action-invitations");
   });
 }

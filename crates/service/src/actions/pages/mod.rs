@@ -147,9 +147,19 @@ fn draw_shown(report: &crate::actions::invitations::DrawReport) -> DrawShown {
             format!("{n} {one}")
         }
     };
-    let left = match report.offers_without_proposal {
-        0 => "toutes en ont reçu".to_string(),
-        n => format!("{} sans candidat", plural(n, "offre", "offres")),
+    let left = match (report.offers_without_proposal, report.offers) {
+        (0, 1) => "elle en a reçu".to_string(),
+        (0, _) => "toutes en ont reçu".to_string(),
+        (n, _) => format!("{} sans candidat", plural(n, "offre", "offres")),
+    };
+    // Under half a hundredth of a percent, the draw is the best possible as far as shown.
+    let closeness = if report.gap < 0.00005 {
+        "le tirage est le meilleur possible".to_string()
+    } else {
+        format!(
+            "le tirage est à moins de {} % du meilleur possible",
+            french(100.0 * report.gap, 2)
+        )
     };
     DrawShown {
         summary: format!(
@@ -161,11 +171,9 @@ fn draw_shown(report: &crate::actions::invitations::DrawReport) -> DrawShown {
         ),
         quality: format!(
             "Score total des propositions {} ; aucune répartition des mêmes candidats sous le \
-             même plafond ne peut dépasser {} : le tirage est à moins de {} % du meilleur \
-             possible.",
+             même plafond ne peut dépasser {} : {closeness}.",
             french(report.total_score, 1),
             french(report.bound, 1),
-            french(100.0 * report.gap, 2),
         ),
     }
 }
@@ -367,5 +375,48 @@ pub async fn move_to(
         ))
         .into()),
         Err(other) => Err(other.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::invitations::DrawReport;
+
+    fn report(offers: usize, without: usize, gap: f64) -> DrawReport {
+        DrawReport {
+            offers,
+            proposals: 12,
+            total_score: 9.25,
+            bound: 9.25 / (1.0 - gap),
+            gap,
+            method: "priced".to_string(),
+            offers_without_proposal: without,
+            people_proposed: 10,
+        }
+    }
+
+    #[test]
+    fn a_draw_is_said_in_french_with_its_distance_to_the_best() {
+        let best = draw_shown(&report(1, 0, 0.0));
+        assert_eq!(
+            best.summary,
+            "12 propositions réparties entre 10 personnes sur 1 offre ouverte (elle en a reçu) ; \
+             chaque personne n'est invitée qu'une fois, pour l'offre où elle correspond le mieux."
+        );
+        assert_eq!(
+            best.quality,
+            "Score total des propositions 9,2 ; aucune répartition des mêmes candidats sous le \
+             même plafond ne peut dépasser 9,2 : le tirage est le meilleur possible."
+        );
+        let near = draw_shown(&report(4, 1, 0.0123));
+        assert!(
+            near.summary
+                .contains("sur 4 offres ouvertes (1 offre sans candidat)")
+        );
+        assert!(
+            near.quality
+                .ends_with("le tirage est à moins de 1,23 % du meilleur possible.")
+        );
     }
 }
