@@ -23,8 +23,8 @@ status=0
 # The two roles that write most (offers, referrals, plans, duos) get the full budget of
 # generated cases per operation; the others, whose routes are mostly reads of the same
 # handlers, a smaller one: the whole check then stays within a few minutes.
-full=${PASSERELLE_API_CHECK_EXAMPLES:-100}
-light=${PASSERELLE_API_CHECK_EXAMPLES_LIGHT:-25}
+full=${PASSERELLE_API_CHECK_EXAMPLES:-60}
+light=${PASSERELLE_API_CHECK_EXAMPLES_LIGHT:-20}
 for role in recruiter advisor agency_manager partner steering admin; do
   case $role in
     recruiter | advisor) examples=$full ;;

@@ -1,8 +1,10 @@
 // Browser journeys of Passerelle's pages, in Debian's Chromium driven by playwright-core, against
-// a running demo server (its address and accounts file given by the environment):
+// a running demo server (its address and accounts file given by the environment; its outbox
+// folder, where a job seeker's sign-in link is read, defaults to `outbox` beside the accounts):
 //
 //   PASSERELLE_URL=http://127.0.0.1:8080 PASSERELLE_ACCOUNTS=.../demo-accounts.json \
-//   PASSERELLE_SCREENSHOTS=target/screenshots node web/tests/journeys.mjs
+//   [PASSERELLE_OUTBOX=.../outbox] PASSERELLE_SCREENSHOTS=target/screenshots \
+//   node web/tests/journeys.mjs
 //
 // Every page visited is photographed into PASSERELLE_SCREENSHOTS and checked by axe-core (no
 // serious or critical violation), and must raise no console error (a content security policy
@@ -21,6 +23,8 @@ const base = process.env.PASSERELLE_URL ?? "http://127.0.0.1:8080";
 const accounts = JSON.parse(fs.readFileSync(required("PASSERELLE_ACCOUNTS"), "utf8"));
 const shots = required("PASSERELLE_SCREENSHOTS");
 const chromiumPath = process.env.PASSERELLE_CHROMIUM ?? "/usr/bin/chromium";
+// Where the demo writes its messages (`<data dir>/outbox`, beside its accounts file).
+const outbox = process.env.PASSERELLE_OUTBOX ?? path.join(path.dirname(process.env.PASSERELLE_ACCOUNTS), "outbox");
 fs.mkdirSync(shots, { recursive: true });
 
 function required(name) {
@@ -835,8 +839,240 @@ async function steeringAndAdmin(browser) {
   await page.getByRole("link", { name: "Structures" }).first().click();
   await page.getByRole("heading", { name: "Structures", level: 1 }).waitFor();
   await check(page, "admin-structures");
+  await page.getByRole("link", { name: "Conservation des données" }).first().click();
+  await page.getByRole("heading", { name: "Conservation des données", level: 1 }).waitFor();
+  await check(page, "admin-conservation");
   await signOut(page);
   noErrors(page, "steering and admin");
+  await page.context().close();
+}
+
+/**
+ * The message the outbox wrote to `email` with a sign-in link (`.eml` files, delivered every
+ * ten seconds), waited for up to `timeout` ms: its recipient, its decoded body and the link.
+ */
+async function linkMessageTo(email, timeout = 40_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith(".eml")) : [];
+    for (const file of files) {
+      const mail = readEml(path.join(outbox, file));
+      if (!mail.to.toLowerCase().includes(email.toLowerCase())) continue;
+      const link = /https?:\/\/\S+?\/espace\/lien\/[0-9a-f]{64}(?![0-9a-f])/.exec(mail.body);
+      if (link) return { file, ...mail, link: link[0] };
+    }
+    assert.ok(Date.now() < deadline, `no message with a sign-in link to ${email} in ${outbox} after ${timeout / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** An `.eml` file's recipient and plain text body, its transfer encoding undone. */
+function readEml(file) {
+  const text = fs.readFileSync(file, "latin1");
+  const end = text.search(/\r?\n\r?\n/);
+  if (end < 0) return { to: "", body: "" };
+  const head = text.slice(0, end).replace(/\r?\n[ \t]+/g, " ");
+  const raw = text.slice(end).replace(/^\r?\n\r?\n/, "");
+  const header = (name) => new RegExp(`^${name}:[ \\t]*(.*)$`, "im").exec(head)?.[1].trim() ?? "";
+  const encoding = header("Content-Transfer-Encoding").toLowerCase();
+  let bytes;
+  if (encoding === "quoted-printable") {
+    const joined = raw.replace(/=\r?\n/g, "");
+    bytes = Buffer.from(joined.replace(/=([0-9A-Fa-f]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16))), "latin1");
+  } else if (encoding === "base64") {
+    bytes = Buffer.from(raw.replace(/\s+/g, ""), "base64");
+  } else {
+    bytes = Buffer.from(raw, "latin1");
+  }
+  return { to: header("To"), encoding: encoding || "7bit", body: bytes.toString("utf8").replace(/\r\n/g, "\n") };
+}
+
+/**
+ * The advisor picks the first of their people (in the portfolio's order) who has an e-mail
+ * address and an offer they may propose, records their consent to every agency if it was
+ * narrower, proposes the offer (a new referral, "Proposée") and gives them a code to their
+ * own space. What the person's journey needs comes back.
+ */
+async function advisorProposesForThePersonsSpace(browser) {
+  return asRole(browser, "advisor", "advisor, person's space", async (page) => {
+    const propose = page.getByRole("button", { name: /^Proposer cette offre/ });
+    let personUrl = null;
+    await page.goto(`${base}/demandeurs`);
+    for (let list = 1; list <= 5 && !personUrl; list += 1) {
+      const listUrl = page.url();
+      const hrefs = await page
+        .locator("table tbody tr a[href^='/demandeurs/']")
+        .evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+      for (const href of [...new Set(hrefs)].filter((h) => /^\/demandeurs\/\d+$/.test(h))) {
+        await page.goto(`${base}${href}`);
+        await page.getByRole("heading", { name: "Consentement et publics prioritaires" }).waitFor();
+        const hasEmail = (await page.locator(".pa-facts dt", { hasText: "Courriel" }).count()) === 1;
+        const mayConsent = (await page.locator("#scope-all").count()) === 1;
+        if (hasEmail && mayConsent && (await propose.count()) > 0) {
+          personUrl = page.url().split("?")[0];
+          break;
+        }
+      }
+      if (personUrl) break;
+      await page.goto(listUrl);
+      if (!(await page.getByRole("link", { name: "Page suivante" }).count())) break;
+      await page.getByRole("link", { name: "Page suivante" }).click();
+      await page.waitForURL(new RegExp(`page=${list + 1}`));
+    }
+    assert.ok(personUrl, "one of the advisor's people has an e-mail address and an offer to propose");
+    const id = Number(/\/demandeurs\/(\d+)$/.exec(personUrl)[1]);
+    const email = (await page.locator(".pa-facts div", { has: page.locator("dt", { hasText: "Courriel" }) }).locator("dd").innerText()).trim();
+    const name = (await page.locator("h1").innerText()).trim();
+    // Their consent reaches every agency, so that the person's narrowing is a change.
+    if (!(await page.locator("#scope-all").isChecked())) {
+      await page.getByLabel("À toutes les agences d'emploi").check({ force: true });
+      await page.getByLabel("Recueilli").selectOption("phone");
+      await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
+      await page.getByText("Le consentement et les statuts déclarés sont enregistrés.").waitFor();
+    }
+    const referralLinks = () =>
+      page.locator(".pa-handle a[href^='/mises-en-relation/']").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+    const before = await referralLinks();
+    const suggestion = page.locator(".pa-candidate").filter({ has: propose }).first();
+    const title = (await suggestion.locator("h3").innerText()).replace(/^\d+\.\s*/, "").trim();
+    await suggestion.getByRole("button", { name: /^Proposer cette offre/ }).click();
+    await page.getByText("La mise en relation est proposée").waitFor();
+    const added = (await referralLinks()).filter((href) => !before.includes(href));
+    assert.equal(added.length, 1, "the proposal is one new referral on the person's page");
+    const referralId = Number(/(\d+)$/.exec(added[0])[1]);
+    const handle = page.locator(".pa-handle", { has: page.locator(`a[href='${added[0]}']`) });
+    assert.match(await handle.textContent(), /Proposée/, "the new referral is proposed");
+    assert.match(await handle.textContent(), new RegExp(title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    await check(page, "conseiller-proposition-pour-espace");
+    // A code the person could type instead of following a link.
+    await page.getByRole("button", { name: "Donner un code d'accès à son espace" }).click();
+    await page.getByRole("heading", { name: "Code d'accès à l'espace personnel", level: 1 }).waitFor();
+    const code = (await page.locator(".pa-code").innerText()).trim();
+    assert.match(code, /^[A-HJKMNP-Z2-9]{5}-[A-HJKMNP-Z2-9]{5}$/, "ten characters without look-alikes");
+    await check(page, "conseiller-code-acces");
+    return { id, email, name, title, referralId, code };
+  });
+}
+
+/**
+ * A person of the demo signs in from the link the outbox wrote to them, accepts the proposal,
+ * narrows their consent to their department, reads who accessed their data, downloads it all,
+ * and signs out; the link cannot be used twice, and the advisor's code opens the space too.
+ */
+async function personUsesTheirSpace(browser, person) {
+  const page = await newPage(browser);
+  await page.goto(`${base}/espace/connexion`);
+  await page.getByRole("heading", { name: "Accéder à mon espace", level: 1 }).waitFor();
+  await check(page, "espace-connexion");
+  await page.getByLabel("Adresse électronique").fill(person.email);
+  await page.getByRole("button", { name: "Recevoir un lien" }).click();
+  await page.getByText("Vérifiez votre messagerie").waitFor();
+  await check(page, "espace-lien-envoye");
+
+  const mail = await linkMessageTo(person.email);
+  const greeting = /^Bonjour (.+),$/m.exec(mail.body)?.[1] ?? "";
+  assert.ok(greeting && person.name.startsWith(greeting), `the message greets ${person.name}: ${mail.body}`);
+  assert.match(mail.body, /Ouvrez ce lien dans les 30 minutes/, "the message says how long the link lasts");
+  const link = new URL(mail.link);
+  assert.match(link.pathname, /^\/espace\/lien\/[0-9a-f]{64}$/);
+  const linkUrl = link.origin === base ? mail.link : `${base}${link.pathname}`;
+  console.log(`  outbox: ${mail.file} (${mail.encoding}) to ${mail.to}`);
+  if (link.origin !== base) {
+    console.log(`  note: the message's link points at ${link.origin}, the demo's --bind, not at ${base}: followed on ${base}`);
+  }
+  await page.goto(linkUrl);
+  const enter = page.getByRole("button", { name: "Entrer dans mon espace" });
+  await enter.waitFor();
+  await check(page, "espace-lien");
+  await enter.click();
+  await page.waitForURL(`${base}/espace`);
+
+  // The proposal, answered by the person.
+  await page.getByRole("heading", { name: /^Bonjour /, level: 1 }).waitFor();
+  const form = page.locator(`form[action="/espace/mises-en-relation/${person.referralId}"]`);
+  const card = page.locator(".fr-card", { has: form });
+  await card.getByText("Proposée", { exact: true }).waitFor();
+  assert.match(await card.textContent(), new RegExp(person.title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+  await check(page, "espace-propositions");
+  await card.getByRole("button", { name: /^Je suis intéressé\(e\)/ }).click();
+  await page.waitForURL(/\/espace\?fait=reponse$/);
+  await page.getByText(/^Votre réponse est enregistrée/).waitFor();
+  assert.equal(await page.locator(`form[action="/espace/mises-en-relation/${person.referralId}"] input[name="to"][value="accepted"]`).count(), 0,
+    "the proposal is no longer to be accepted");
+  await page.locator(".fr-card").filter({ hasText: person.title }).filter({ hasText: "Acceptée par la personne" }).first().waitFor();
+  await check(page, "espace-reponse");
+
+  // Consent narrowed to the agencies of their department.
+  await page.getByRole("link", { name: "Mon consentement", exact: true }).first().click();
+  await page.getByRole("heading", { name: "Mon consentement", level: 1 }).waitFor();
+  assert.ok(await page.locator("#portee-toutes").isChecked(), "the consent reaches every agency");
+  await check(page, "espace-consentement");
+  await page.getByLabel("Seulement les agences de mon département").check({ force: true });
+  await page.getByRole("button", { name: "Enregistrer mon choix" }).click();
+  await page.waitForURL(/\/espace\/consentement\?fait=consentement$/);
+  await page.getByText(/^Votre consentement est enregistré/).waitFor();
+  assert.ok(await page.locator("#portee-departement").isChecked(), "the department is the consent's scope");
+  const newest = await page.locator("table tbody tr").first().textContent();
+  assert.match(newest, /agences d'emploi de son département/, "the newest choice is the department");
+  assert.match(newest, /En ligne/, "expressed online");
+  await check(page, "espace-consentement-enregistre");
+
+  // Who accessed their data: their advisor among others.
+  await page.getByRole("link", { name: "Qui a consulté mes données", exact: true }).first().click();
+  await page.getByRole("heading", { name: "Qui a consulté mes données", level: 1 }).waitFor();
+  await page.getByRole("table", { name: "Les accès à vos données" }).waitFor();
+  await page.getByRole("cell", { name: "a consulté votre fiche" }).first().waitFor();
+  await page.getByRole("cell", { name: "connexion à votre espace" }).first().waitFor();
+  await check(page, "espace-historique");
+
+  // All their data, downloaded.
+  await page.getByRole("link", { name: "Mes données", exact: true }).first().click();
+  await page.getByRole("heading", { name: "Mes données", level: 1 }).waitFor();
+  await page.getByRole("cell", { name: person.email }).waitFor();
+  const downloadLink = page.getByRole("link", { name: "Télécharger toutes mes données" });
+  // Its words are shown, not cut down to the icon (an icon button in a group of buttons is
+  // icon-only in the DSFR unless the group says otherwise).
+  const [full, shown] = await downloadLink.evaluate((a) => [a.scrollWidth, a.clientWidth]);
+  assert.ok(full <= shown && shown > 100, `the download button shows its label (${full} px in ${shown} px)`);
+  await check(page, "espace-donnees");
+  const [download] = await Promise.all([page.waitForEvent("download"), downloadLink.click()]);
+  assert.equal(download.suggestedFilename(), "mes-donnees-passerelle.json");
+  const data = JSON.parse(fs.readFileSync(await download.path(), "utf8"));
+  assert.equal(data.job_seeker?.id, person.id, "the file is the person's");
+  assert.equal(data.job_seeker.identity?.email, person.email);
+  const referral = (data.referrals ?? []).find((r) => r.id === person.referralId);
+  assert.ok(referral, "the file holds the proposal");
+  assert.equal(referral.state, "accepted", "the proposal is accepted in the file");
+  assert.equal(data.consent?.scope, "department_agencies", "the file holds the narrowed consent");
+  assert.ok(data.access_history.length > 0, "the file holds who accessed the data");
+
+  // Signed out: the space is closed, and the link does not serve twice.
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.waitForURL(`${base}/espace/connexion`);
+  await page.goto(`${base}/espace`);
+  await page.waitForURL(`${base}/espace/connexion`);
+  await page.goto(linkUrl);
+  const [refused] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && r.url() === linkUrl),
+    page.getByRole("button", { name: "Entrer dans mon espace" }).click(),
+  ]);
+  assert.equal(refused.status(), 401, "a used link is refused");
+  await page.getByText(/Ce lien ou ce code a déjà servi/).waitFor();
+  await check(page, "espace-lien-deja-servi");
+
+  // The advisor's code opens the space too, where the answer is kept.
+  await page.getByLabel("Code d'accès").fill(person.code);
+  await page.getByRole("button", { name: "Entrer avec mon code" }).click();
+  await page.waitForURL(`${base}/espace`);
+  await page.locator(".fr-card").filter({ hasText: person.title }).filter({ hasText: "Acceptée par la personne" }).first().waitFor();
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.waitForURL(`${base}/espace/connexion`);
+
+  // The used link's refusal is a 401 on purpose: the browser's note of it is no error.
+  for (let i = page.errors.length - 1; i >= 0; i -= 1) {
+    if (/status of 401/.test(page.errors[i]) && page.errors[i].includes("/espace/lien/")) page.errors.splice(i, 1);
+  }
+  noErrors(page, "person's space");
   await page.context().close();
 }
 
@@ -864,6 +1100,8 @@ try {
   await steeringReadsTheQuarterlyReport(browser);
   await partnerReviewsItsServices(browser);
   await steeringAndAdmin(browser);
+  const person = await advisorProposesForThePersonsSpace(browser);
+  await personUsesTheirSpace(browser, person);
   fs.writeFileSync(path.join(shots, "pages.json"), JSON.stringify(checked, null, 2));
   console.log(`journeys passed: ${checked.length} pages checked, screenshots in ${shots}`);
 } finally {

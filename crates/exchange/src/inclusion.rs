@@ -507,9 +507,12 @@ fn read_structure(position: usize, o: &Map<String, Value>) -> Row<ReadStructure>
         },
         None => Some(kind_of(&reseaux)),
     };
+    // Blank is none, as the writer leaves it out.
     let network = ext
         .and_then(|e| e.get("reseau"))
         .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
         .map(str::to_string);
     let status = match ext.and_then(|e| e.get("statut")).and_then(Value::as_str) {
         Some(s) => match StructureStatus::parse(s) {

@@ -221,7 +221,12 @@ fn offer(position: usize, text: &str, owner: Option<&Siret>) -> Row<OfferRecord>
         match serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text)) {
             Ok(raw) => raw,
             Err(err) => {
-                let field = err.path().to_string();
+                // An error of the offer as a whole (not an object, a field given twice) has
+                // the root's path, ".": it is the offer's.
+                let field = match err.path().to_string() {
+                    path if path == "." => "offer".to_string(),
+                    path => path,
+                };
                 return Err(RowError {
                     position,
                     errors: vec![FieldError::new(field, err.into_inner().to_string())],

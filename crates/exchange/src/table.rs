@@ -74,9 +74,14 @@ impl Table {
             )));
         }
         let mut rows = Vec::new();
+        let mut lines = Lines::default();
         for record in reader.records() {
             let record = record.map_err(|err| FileError(format!("unreadable CSV: {err}")))?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
+            // The CSV reader counts `\n` only: a file of old Mac spreadsheets ends its lines
+            // with a lone `\r`, and each of its rows would be "line 2".
+            let line = record
+                .position()
+                .map_or(0, |p| lines.at(text.as_bytes(), p.byte() as usize));
             if record.iter().all(|cell| cell.trim().is_empty()) {
                 continue;
             }
@@ -96,6 +101,36 @@ impl Table {
                 },
             )
         })
+    }
+}
+
+/// Line numbers (from 1) of byte offsets met in increasing order: a line ends at `\r\n`, `\n`
+/// or a lone `\r`, as a record does for the CSV reader.
+#[derive(Default)]
+struct Lines {
+    /// Bytes counted so far.
+    counted: usize,
+    /// Line breaks among them.
+    breaks: usize,
+}
+
+impl Lines {
+    fn at(&mut self, bytes: &[u8], offset: usize) -> usize {
+        // A record never starts with a line break (blank lines are skipped): the reader may
+        // give the offset of the one that ended the record before.
+        let mut end = offset.min(bytes.len());
+        while matches!(bytes.get(end), Some(b'\r' | b'\n')) {
+            end += 1;
+        }
+        for i in self.counted..end {
+            match bytes.get(i) {
+                Some(b'\n') => self.breaks += 1,
+                Some(b'\r') if bytes.get(i + 1) != Some(&b'\n') => self.breaks += 1,
+                _ => {}
+            }
+        }
+        self.counted = self.counted.max(end);
+        self.breaks + 1
     }
 }
 

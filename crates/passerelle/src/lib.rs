@@ -20,6 +20,7 @@ pub use commands::fair::FairCommand;
 pub use commands::geo::GeoCommand;
 pub use commands::reconversion::{ReconversionArgs, SchemesCommand};
 pub use commands::report::ReportArgs;
+pub use commands::retention::RetentionCommand;
 pub use commands::rome::RomeCommand;
 pub use commands::serve::{AccountCommand, AuditCommand, DemoArgs, ServeArgs};
 pub use commands::simulate::SimulateArgs;
@@ -119,6 +120,9 @@ pub enum Command {
     ///
     /// `passerelle report --quarter 2026-Q3 --out pilotage-2026-T3.xlsx`
     Report(ReportArgs),
+    /// Retention of personal data: apply the retention table (what it removed per rule)
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Measure performance (the figures of BENCHMARKS.md); build with --release first
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -153,6 +157,9 @@ where
             commands::difficulty::run(command, cli.config.as_deref(), out)?
         }
         Command::Geo(command) => commands::geo::run(command, out)?,
+        Command::Retention(command) => {
+            commands::retention::run(command, cli.config.as_deref(), out)?
+        }
         Command::Migrate { database } => {
             let settings = settings::Settings::load(cli.config.as_deref(), database.as_deref())?;
             block_on(commands::migrate::run(&settings, out))??

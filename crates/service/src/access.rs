@@ -76,6 +76,12 @@ pub enum Resource {
     /// person's identity (they accepted the referral the plan grows from). The steering
     /// committee reads their counts and breaches through `Indicators` (`Any`), never a plan.
     TrainingPlans,
+    /// Retention and erasure: the retention table, the record of processing (GDPR art. 30),
+    /// the sweep, the erasure requests' queue and their processing (the administrators).
+    Retention,
+    /// Filing a person's erasure request: their own France Travail agency (`Own`), on their
+    /// behalf (the person files theirs from their own space).
+    Erasure,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -256,6 +262,10 @@ pub const RULES: &[Rule] = &[
     // Consent and disclosures: the person's own agency records them and reads their history.
     rule(Advisor, Consent, Read, Own, Full),
     rule(Advisor, Consent, Write, Own, Full),
+    // Retention and erasure: requests filed by the person's agency, processed by admins.
+    rule(Advisor, Erasure, Write, Own, Pseudo),
+    rule(Admin, Retention, Read, Any, Pseudo),
+    rule(Admin, Retention, Write, Any, Pseudo),
 ];
 
 /// What links a person to a structure in a way that can reveal them to it.
@@ -472,6 +482,8 @@ fn resource_name(resource: Resource) -> &'static str {
         Trainings => "the training catalogue",
         Reconversion => "reconversion paths",
         TrainingPlans => "training plans",
+        Retention => "retention and erasure requests",
+        Erasure => "erasure requests",
     }
 }
 

@@ -24,9 +24,11 @@ pub mod metrics;
 pub mod offers;
 pub mod outbox;
 pub mod pages;
+pub mod person;
 pub mod policies;
 pub mod reconversion;
 pub mod referrals;
+pub mod retention;
 pub mod sourcing;
 pub mod tension;
 pub mod training_plans;
@@ -63,6 +65,9 @@ pub struct Config {
     pub expiry_every: std::time::Duration,
     /// How often the engine takes in what was written by others (other instances, imports).
     pub refresh_every: std::time::Duration,
+    /// How long the engine waits at most, for a notification, before it reads the change log
+    /// (consent and disclosures changed on any instance: `store::changes`).
+    pub changes_every: std::time::Duration,
     /// Mark cookies `Secure` (set when served behind TLS).
     pub secure_cookies: bool,
     /// How long a session lasts.
@@ -92,6 +97,8 @@ pub struct Config {
     /// How long a client may take to send a request's headers before its connection is
     /// closed (a client holding connections open, its headers sent a byte at a time).
     pub header_read_timeout: std::time::Duration,
+    /// The address people reach the service at (the links sent by e-mail start with it).
+    pub public_url: String,
 }
 
 impl Default for Config {
@@ -100,6 +107,7 @@ impl Default for Config {
             expiry_days: 30,
             expiry_every: std::time::Duration::from_secs(3600),
             refresh_every: std::time::Duration::from_secs(30),
+            changes_every: std::time::Duration::from_millis(500),
             secure_cookies: false,
             session_hours: 12,
             login_limits: auth::ThrottleLimits::default(),
@@ -112,6 +120,7 @@ impl Default for Config {
             mail_from: "Passerelle <ne-pas-repondre@passerelle.localhost>".to_string(),
             outbox_every: std::time::Duration::from_secs(60),
             header_read_timeout: std::time::Duration::from_secs(10),
+            public_url: "http://127.0.0.1:8080".to_string(),
         }
     }
 }
@@ -652,7 +661,9 @@ pub async fn serve_with_metrics(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let sweeper = tokio::spawn(api::expiry_loop(state.clone()));
+    let retention = tokio::spawn(retention::retention_loop(state.clone()));
     let refresher = tokio::spawn(refresh_loop(state.clone()));
+    let follower = tokio::spawn(sourcing::follow_changes(state.clone()));
     let postman = tokio::spawn(outbox::outbox_loop(state.clone()));
     // One shutdown for both listeners: the signal, or the public listener failing.
     let (stop, stopping) = tokio::sync::watch::channel(false);
@@ -695,7 +706,9 @@ pub async fn serve_with_metrics(
         None => Ok(()),
     };
     sweeper.abort();
+    retention.abort();
     refresher.abort();
+    follower.abort();
     postman.abort();
     if let Err(err) = state.flush_shortlist_counts().await {
         tracing::error!(error = %err, "shortlist counts lost at stop");

@@ -64,6 +64,65 @@ pub async fn refresh(
     Ok(done)
 }
 
+/// Takes into this instance's engine, within about `Config::changes_every`, the consent and
+/// disclosures changed on any instance, as the store's change log has them
+/// (`store::changes`): woken by a notification on PostgreSQL, reading at least that often
+/// anyway. The retention sweep forgets the changes after two days (`model::retention`).
+pub async fn follow_changes(state: std::sync::Arc<crate::AppState>) {
+    let mut cursor = loop {
+        match state.store.change_cursor().await {
+            Ok(cursor) => break cursor,
+            Err(err) => {
+                tracing::error!(error = %err, "change log not readable: trying again");
+                tokio::time::sleep(
+                    state
+                        .config
+                        .changes_every
+                        .max(std::time::Duration::from_secs(1)),
+                )
+                .await;
+            }
+        }
+    };
+    loop {
+        if let Err(err) = state
+            .store
+            .wait_for_change(state.config.changes_every)
+            .await
+        {
+            tracing::debug!(error = %err, "waiting for changes");
+        }
+        match take_changes(&state, cursor).await {
+            Ok((taken, next)) => {
+                if taken > 0 {
+                    tracing::debug!(job_seekers = taken, "changes taken in");
+                }
+                cursor = next;
+            }
+            Err(err) => tracing::error!(error = %err, "change log not read: trying again"),
+        }
+    }
+}
+
+/// Reads the changes after `cursor` and takes each person into the engine as stored now;
+/// how many, and the cursor after them.
+pub async fn take_changes(state: &crate::AppState, cursor: i64) -> anyhow::Result<(usize, i64)> {
+    let (ids, next) = state.store.changes_after(cursor).await?;
+    let mut people = Vec::with_capacity(ids.len());
+    for id in &ids {
+        if let Some(person) = state.store.job_seeker_by_id(*id).await? {
+            people.push(person);
+        }
+    }
+    let mut loaded = state.sourcing.write().unwrap_or_else(|e| e.into_inner());
+    for person in &people {
+        if let Err(err) = loaded.engine.upsert_job_seeker(person) {
+            tracing::warn!(job_seeker = person.id, %err, "job seeker left out of the engine");
+        }
+    }
+    Ok((people.len(), next))
+}
+
 /// Builds the engine from every structure, job seeker and open offer of the store. With
 /// `details`, also keeps pseudonyms and offers for display. `tick` is called once per job
 /// seeker read (for a progress display).

@@ -31,6 +31,9 @@ pub struct SqliteStore {
 
 pub struct PostgresStore {
     pub(crate) pool: PgPool,
+    /// The connection listening for the change log's notifications, opened at the first wait
+    /// (`changes::Changes::wait_for_change`).
+    pub(crate) listener: tokio::sync::Mutex<Option<sqlx::postgres::PgListener>>,
 }
 
 /// The migrations of each backend, embedded at compile time by sqlx's own migrator.
@@ -199,7 +202,10 @@ impl PostgresStore {
             .connect_with(options)
             .await
             .map_err(connect_error)?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            listener: tokio::sync::Mutex::new(None),
+        })
     }
 
     /// A write transaction (rows are locked as they are written or read `FOR UPDATE`).

@@ -498,6 +498,7 @@ both_backends! {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            crate::changes::log_change!(tx, job_seeker_id, now);
             tx.commit().await?;
             self.job_seeker_by_id(job_seeker_id).await
         }

@@ -17,6 +17,7 @@ mod actions;
 mod audit_trail;
 mod backend;
 mod bulk;
+pub mod changes;
 mod common;
 mod difficulty;
 mod directory;
@@ -30,9 +31,11 @@ mod job_seekers;
 mod meetings;
 mod mentors;
 mod offers;
+mod passes;
 mod plans;
 mod policies;
 mod referrals;
+mod retention_sweep;
 mod steering;
 mod tallies;
 mod tension;
@@ -46,6 +49,7 @@ use async_trait::async_trait;
 pub use accounts::Accounts;
 pub use actions::Actions;
 pub use audit_trail::AuditTrail;
+pub use changes::Changes;
 pub use difficulty::Difficulty;
 pub use directory::Directory;
 pub use duo_figures::{DuoCounts, DuoFigures, EvaluationPerson};
@@ -58,9 +62,11 @@ pub use meetings::Meetings;
 pub use mentors::Mentors;
 pub use model::*;
 pub use offers::Offers;
+pub use passes::People;
 pub use plans::TrainingPlans;
 pub use policies::Policies;
 pub use referrals::Referrals;
+pub use retention_sweep::Retention;
 pub use steering::Steering;
 pub use tallies::Tallies;
 pub use tension::LocalTension;
@@ -70,9 +76,9 @@ pub use url::{Backend, DatabaseUrl};
 /// The store's traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        Accounts, Actions, AuditTrail, Difficulty, Directory, DuoFigures, Duos, Gatherings,
-        Invitations, JobSeekers, LocalTension, Meetings, Mentors, Offers, Outbox, Policies,
-        Referrals, Steering, Store, Tallies, TrainingPlans, Trainings,
+        Accounts, Actions, AuditTrail, Changes, Difficulty, Directory, DuoFigures, Duos,
+        Gatherings, Invitations, JobSeekers, LocalTension, Meetings, Mentors, Offers, Outbox,
+        People, Policies, Referrals, Retention, Steering, Store, Tallies, TrainingPlans, Trainings,
     };
 }
 
@@ -96,10 +102,12 @@ pub struct Counts {
 #[async_trait]
 pub trait Store:
     Accounts
+    + Changes
     + Directory
     + JobSeekers
     + Offers
     + Referrals
+    + Retention
     + Meetings
     + Gatherings
     + Actions
@@ -108,6 +116,7 @@ pub trait Store:
     + Duos
     + DuoFigures
     + Outbox
+    + People
     + Policies
     + Tallies
     + Steering

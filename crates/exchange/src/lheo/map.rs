@@ -316,6 +316,16 @@ fn url(node: &Node, name: &str, path: &str, problems: &mut Problems) -> Option<S
     (!address.is_empty()).then_some(address)
 }
 
+/// An index offer's web address, its `href`, checked as a `urlweb` is (a control character
+/// would be stored, and refused once written back as a `urlweb`).
+fn href(node: &Node, path: &str, problems: &mut Problems) -> Option<String> {
+    let address = one_line(node.attribute("href")?);
+    if let Some(reason) = line_problem(&address, URL_CHARS) {
+        problem(problems, &format!("{path}/@href"), reason);
+    }
+    (!address.is_empty()).then_some(address)
+}
+
 /// `organisme-formation-responsable`: its name (`nom-organisme`, else `raison-sociale`) and
 /// SIRET.
 fn body(node: &Node, path: &str, siret_filled: bool, problems: &mut Problems) -> TrainingBody {
@@ -547,11 +557,7 @@ pub(super) fn offer(
         hours_total: read_one(node, "nombre-heures-total", path, problems, hours),
         hours_centre: None,
         hours_enterprise: None,
-        url: node
-            .attribute("href")
-            .map(str::trim)
-            .filter(|h| !h.is_empty())
-            .map(str::to_string),
+        url: href(node, path, problems),
     };
     (formation, action)
 }

@@ -8,6 +8,7 @@ mod job_seekers;
 mod lheo;
 mod offers;
 mod offers_csv;
+mod robustness;
 mod structures;
 
 use exchange::{Row, RowError};

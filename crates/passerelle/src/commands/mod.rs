@@ -15,6 +15,7 @@ pub mod migrate;
 pub mod peer;
 pub mod reconversion;
 pub mod report;
+pub mod retention;
 pub mod rome;
 pub mod serve;
 pub mod simulate;

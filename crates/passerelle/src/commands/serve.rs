@@ -30,6 +30,10 @@ pub struct ServeArgs {
     /// Address and port to listen on
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     bind: SocketAddr,
+    /// The address people reach the service at, which the sign-in links sent to job seekers
+    /// start with (default: http:// and the address bound)
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
     /// Serve /metrics on this address and port only, not on --bind's (default: the settings'
     /// metrics_bind; without one, /metrics is served on --bind's)
     #[arg(long, value_name = "ADDR")]
@@ -126,12 +130,26 @@ async fn run_service(
     out: &mut dyn Write,
     banner: &str,
 ) -> anyhow::Result<()> {
-    tracing::info!("building the sourcing engine");
-    let state = Arc::new(service::AppState::new(store, config).await?);
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     let address = listener.local_addr()?;
+    let mut config = config;
+    if config.public_url.is_empty() {
+        // The address bound (port 0 resolved); an unspecified one is reached on loopback
+        // here, and needs --public-url to be reached from elsewhere.
+        let mut reached = address;
+        if reached.ip().is_unspecified() {
+            tracing::warn!(
+                %address,
+                "job seekers' sign-in links will point at loopback: set --public-url"
+            );
+            reached.set_ip(std::net::IpAddr::from([127, 0, 0, 1]));
+        }
+        config.public_url = format!("http://{reached}");
+    }
+    tracing::info!("building the sourcing engine");
+    let state = Arc::new(service::AppState::new(store, config).await?);
     writeln!(
         out,
         "{banner}Passerelle is listening on http://{address} (Ctrl-C to stop)"
@@ -160,6 +178,8 @@ pub async fn serve(
         metrics_bind: args.metrics_bind.or(settings.metrics_bind),
         delivery: settings.delivery.clone(),
         mail_from: settings.mail_from.clone(),
+        // Empty: the address bound (`run_service`).
+        public_url: args.public_url.clone().unwrap_or_default(),
         ..service::Config::default()
     };
     run_service(store, config, args.bind, out, "").await
@@ -479,11 +499,14 @@ pub async fn demo(
         },
         mail_from: settings.mail_from.clone(),
         outbox_every: std::time::Duration::from_secs(10),
+        // The address bound (`run_service`).
+        public_url: String::new(),
         ..service::Config::default()
     };
     if let service::outbox::Delivery::Folder(outbox) = &config.delivery {
         banner.push_str(&format!(
-            "messages (registrations, reminders) are written as .eml files in {}\n",
+            "messages (registrations, reminders, job seekers' sign-in links) are written as .eml \
+             files in {}\n",
             outbox.display()
         ));
     }

@@ -1,6 +1,7 @@
 //! The pages in a real browser: `web/tests/journeys.mjs` (playwright-core driving Debian's
-//! Chromium, axe-core checking accessibility) against a demo this test starts. Skipped, saying
-//! so, when Node's packages (`npm ci --prefix web`) or Chromium are missing, unless
+//! Chromium, axe-core checking accessibility) against a demo this test starts, down to a job
+//! seeker's own space entered from the link its outbox wrote. Skipped, saying so, when Node's
+//! packages (`npm ci --prefix web`) or Chromium are missing, unless
 //! `PASSERELLE_TEST_REQUIRE_BROWSER=1` (CI) makes that a failure.
 
 use std::path::{Path, PathBuf};
@@ -55,6 +56,8 @@ fn browser_journeys_of_recruiter_advisor_steering_and_admin() {
         .arg(workspace().join("web/tests/journeys.mjs"))
         .env("PASSERELLE_URL", format!("http://{address}"))
         .env("PASSERELLE_ACCOUNTS", dir.path().join("demo-accounts.json"))
+        // Where the demo writes its messages: the job seeker's sign-in link is read there.
+        .env("PASSERELLE_OUTBOX", dir.path().join("outbox"))
         .env("PASSERELLE_SCREENSHOTS", &shots)
         .env("PASSERELLE_CHROMIUM", &chromium)
         .output()

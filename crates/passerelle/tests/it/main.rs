@@ -15,6 +15,7 @@ mod fair;
 mod geo;
 mod migrate;
 mod report;
+mod retention;
 mod rome;
 mod service;
 mod simulate;

@@ -83,6 +83,14 @@ impl utoipa::Modify for Security {
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(auth::SESSION_COOKIE))),
         );
+        // The person's own space: a job seeker's session, opened with a one-time pass
+        // (`/api/v1/person/session`), for the `person` operations only.
+        components.add_security_scheme(
+            "person",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::person::PERSON_COOKIE,
+            ))),
+        );
         openapi.security = Some(vec![
             SecurityRequirement::new("token", Vec::<String>::new()),
             SecurityRequirement::new("session", Vec::<String>::new()),
@@ -177,11 +185,31 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(meetings::attendance_due))
         .routes(routes!(policies::list_policies, policies::set_policy))
         .routes(routes!(policies::simulate_policy))
+        .routes(routes!(crate::retention::api::retention_table))
+        .routes(routes!(crate::retention::api::run_sweep))
+        .routes(routes!(crate::retention::api::list_erasure_requests))
+        .routes(routes!(crate::retention::api::process_erasure))
+        .routes(routes!(crate::retention::api::file_erasure))
         .routes(routes!(job_seekers::search_portfolio))
         .routes(routes!(
             job_seekers::consent_history,
             job_seekers::record_consent
         ))
+        .routes(routes!(crate::person::api::issue_code))
+        .routes(routes!(crate::person::api::request_link))
+        .routes(routes!(
+            crate::person::api::open_session,
+            crate::person::api::close_session
+        ))
+        .routes(routes!(crate::person::api::proposals))
+        .routes(routes!(crate::person::api::answer_referral))
+        .routes(routes!(crate::person::api::answer_invitation))
+        .routes(routes!(
+            crate::person::api::get_consent,
+            crate::person::api::set_consent
+        ))
+        .routes(routes!(crate::person::api::access_history))
+        .routes(routes!(crate::person::api::download))
 }
 
 /// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.
@@ -318,6 +346,61 @@ impl Principal {
         detail: serde_json::Value,
     ) -> NewAuditEvent {
         event(self, action, kind, Some(id), detail)
+    }
+}
+
+/// Who acts, as the audit trail records it: a signed-in user, or a job seeker in their own
+/// space (no account: the event names no user and says it was the person).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Actor {
+    User(i64),
+    Person(i64),
+}
+
+impl Actor {
+    pub(crate) fn event(
+        self,
+        action: &str,
+        kind: &str,
+        id: i64,
+        detail: serde_json::Value,
+    ) -> NewAuditEvent {
+        match self {
+            Actor::User(user) => NewAuditEvent {
+                actor: Some(user),
+                action: action.to_string(),
+                subject_kind: kind.to_string(),
+                subject_id: Some(id),
+                detail,
+            },
+            Actor::Person(person) => {
+                let mut detail = detail;
+                if let Some(map) = detail.as_object_mut() {
+                    map.insert("by_person".to_string(), json!(person));
+                }
+                NewAuditEvent {
+                    actor: None,
+                    action: action.to_string(),
+                    subject_kind: kind.to_string(),
+                    subject_id: Some(id),
+                    detail,
+                }
+            }
+        }
+    }
+
+    /// The account to record as the author of a move or a consent (none for the person).
+    pub(crate) fn user(self) -> Option<i64> {
+        match self {
+            Actor::User(user) => Some(user),
+            Actor::Person(_) => None,
+        }
+    }
+}
+
+impl Principal {
+    pub(crate) fn actor(&self) -> Actor {
+        Actor::User(self.user.id)
     }
 }
 

@@ -804,7 +804,7 @@ pub(crate) async fn duo_candidates(
 /// declined before both sides agreed, stopped (`consent_withdrawn`) after; each audited.
 pub(crate) async fn close_uncovered_duos(
     state: &AppState,
-    principal: &Principal,
+    actor: crate::api::Actor,
     person: &model::JobSeeker,
 ) -> AppResult<Vec<i64>> {
     let mut closed = Vec::new();
@@ -830,7 +830,7 @@ pub(crate) async fn close_uncovered_duos(
             .move_duo(duo.id, to, Mover::PersonSide, reason, now.date_naive(), now)
             .await?;
         state
-            .audit_one(principal.event(
+            .audit_one(actor.event(
                 "duo.move",
                 "duo",
                 duo.id,

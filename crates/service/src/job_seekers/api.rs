@@ -298,6 +298,12 @@ pub(crate) async fn consent_history(
     Ok(Json(events.iter().map(consent_event_view).collect()))
 }
 
+/// A person's consent history, oldest first, as the API shows it.
+pub(crate) async fn consent_events(state: &AppState, id: i64) -> AppResult<Vec<ConsentEventView>> {
+    let events = state.store.consent_events(id).await?;
+    Ok(events.iter().map(consent_event_view).collect())
+}
+
 /// Records a person's consent to be proposed (its scope, or its withdrawal) and the statuses
 /// they disclose, as they told their agency. Takes effect at once: a withdrawal takes the
 /// person out of every shortlist and cancels the proposals not yet answered that relied on
@@ -335,10 +341,22 @@ pub(crate) async fn consent(
             ));
         }
     }
+    apply_consent(state, principal.actor(), id, &change).await
+}
+
+/// Records a consent change already checked (by the person's agency, or by the person in
+/// their own space): the engine of this instance updated at once, the change audited, the
+/// proposals and duos it no longer covers closed.
+pub(crate) async fn apply_consent(
+    state: &AppState,
+    actor: crate::api::Actor,
+    id: i64,
+    change: &model::ConsentChange,
+) -> AppResult<ConsentReport> {
     let now = state.now();
     let updated = state
         .store
-        .record_consent(id, &change, Some(principal.user.id), now)
+        .record_consent(id, change, actor.user(), now)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("job seeker {id}")))?;
     // At once in this instance's engine; the others take it in on their next refresh.
@@ -354,10 +372,10 @@ pub(crate) async fn consent(
         "disclosed": change.disclosed.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
     });
     state
-        .audit_one(principal.event("job_seeker.consent", "job_seeker", id, detail))
+        .audit_one(actor.event("job_seeker.consent", "job_seeker", id, detail))
         .await?;
-    let cancelled = cancel_uncovered_proposals(state, principal, id).await?;
-    let closed_duos = crate::duos::api::close_uncovered_duos(state, principal, &updated).await?;
+    let cancelled = cancel_uncovered_proposals(state, actor, id).await?;
+    let closed_duos = crate::duos::api::close_uncovered_duos(state, actor, &updated).await?;
     Ok(ConsentReport {
         job_seeker: job_seeker_view(&updated, Fields::Full),
         cancelled_referrals: cancelled,
@@ -370,7 +388,7 @@ pub(crate) async fn consent(
 /// proposal cancelled, never why.
 async fn cancel_uncovered_proposals(
     state: &AppState,
-    principal: &Principal,
+    actor: crate::api::Actor,
     id: i64,
 ) -> AppResult<Vec<i64>> {
     let referrals = state
@@ -405,11 +423,10 @@ async fn cancel_uncovered_proposals(
         {
             continue;
         }
-        let audited = event(
-            principal,
+        let audited = actor.event(
             "referral.cancel",
             "referral",
-            Some(referral.id),
+            referral.id,
             json!({ "from": referral.state.as_str(), "because": "consent" }),
         );
         let moved = state

@@ -192,6 +192,48 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
             get(admin::users).post(admin::create_user),
         )
         .route("/admin/structures", get(admin::structures))
+        .route(
+            "/admin/conservation",
+            get(crate::retention::pages::retention),
+        )
+        .route(
+            "/admin/effacements/{id}/traiter",
+            post(crate::retention::pages::process),
+        )
+        .route("/espace", get(crate::person::pages::home))
+        .route("/espace/connexion", get(crate::person::pages::sign_in_form))
+        .route(
+            "/espace/connexion/lien",
+            post(crate::person::pages::ask_link),
+        )
+        .route(
+            "/espace/connexion/code",
+            post(crate::person::pages::sign_in_with_code),
+        )
+        .route(
+            "/espace/lien/{token}",
+            get(crate::person::pages::link_page).post(crate::person::pages::follow_link),
+        )
+        .route("/espace/deconnexion", post(crate::person::pages::sign_out))
+        .route(
+            "/espace/mises-en-relation/{id}",
+            post(crate::person::pages::answer_referral),
+        )
+        .route(
+            "/espace/invitations/{id}",
+            post(crate::person::pages::answer_invitation),
+        )
+        .route(
+            "/espace/consentement",
+            get(crate::person::pages::consent).post(crate::person::pages::set_consent),
+        )
+        .route("/espace/historique", get(crate::person::pages::history))
+        .route("/espace/donnees", get(crate::person::pages::data))
+        .route("/espace/donnees.json", get(crate::person::pages::data_json))
+        .route(
+            "/demandeurs/{id}/code-acces",
+            post(crate::person::pages::issue_code),
+        )
         .route("/suggestions/metiers", get(forms::occupations))
         .route("/suggestions/communes", get(forms::communes))
         .route_layer(axum::middleware::from_fn(csrf_from_form));
@@ -310,6 +352,8 @@ pub struct Chrome {
     pub notice: Option<String>,
     /// The static files' versioned URLs.
     pub assets: &'static assets::Assets,
+    /// Where the sign-out button posts: an account's session, or a person's own space.
+    pub sign_out: &'static str,
 }
 
 impl Chrome {
@@ -416,6 +460,9 @@ impl Chrome {
             add("/admin/utilisateurs", "Utilisateurs");
             add("/admin/structures", "Structures");
         }
+        if !principal.grants(Resource::Retention, Verb::Read).is_empty() {
+            add("/admin/conservation", "Conservation des données");
+        }
         let role = principal
             .seats
             .first()
@@ -429,6 +476,7 @@ impl Chrome {
             nav,
             notice: None,
             assets: assets::assets(),
+            sign_out: "/deconnexion",
         }
     }
 
@@ -441,6 +489,37 @@ impl Chrome {
             nav: Vec::new(),
             notice: None,
             assets: assets::assets(),
+            sign_out: "/deconnexion",
+        }
+    }
+
+    /// The frame of a page of a job seeker's own space: their menu, their sign-out.
+    pub fn person(person: &crate::person::Person, title: impl Into<String>, current: &str) -> Self {
+        let nav = [
+            ("/espace", "Mes propositions"),
+            ("/espace/consentement", "Mon consentement"),
+            ("/espace/historique", "Qui a consulté mes données"),
+            ("/espace/donnees", "Mes données"),
+        ]
+        .into_iter()
+        .map(|(href, label)| NavItem {
+            href,
+            label,
+            current: current == href,
+        })
+        .collect();
+        Self {
+            title: title.into(),
+            user: Some(format!(
+                "{} {}",
+                person.job_seeker.record.first_name, person.job_seeker.record.last_name
+            )),
+            role: "Mon espace".to_string(),
+            csrf: person.session.csrf_token.clone(),
+            nav,
+            notice: None,
+            assets: assets::assets(),
+            sign_out: "/espace/deconnexion",
         }
     }
 

@@ -10,14 +10,17 @@ mod audit;
 mod difficulty;
 mod duos;
 mod forms;
+mod fuzz_forms;
 mod limits;
 mod lower;
 mod matrix;
 mod ops;
 mod pages;
+mod person;
 mod portfolio;
 mod priority;
 mod privacy;
+mod retention;
 mod reveal;
 mod security;
 mod steering;
@@ -34,9 +37,11 @@ pub use duos::*;
 pub use forms::*;
 pub use matrix::*;
 pub use pages::*;
+pub use person::*;
 pub use portfolio::*;
 pub use priority::*;
 pub use privacy::*;
+pub use retention::*;
 pub use reveal::*;
 pub use steering::*;
 pub use tension::*;
@@ -45,6 +50,7 @@ pub use trainings::*;
 pub use workflow::*;
 
 on_both_backends!(
+    erasure_requests_are_filed_processed_and_told_and_the_sweep_runs,
     the_committee_reads_its_indicators_in_tables_pages_and_files,
     a_training_plan_is_built_agreed_followed_and_its_obligation_checked,
     a_training_plan_names_each_wrong_field_and_a_scheme_that_does_not_apply,
@@ -85,4 +91,8 @@ on_both_backends!(
     invitations_through_the_pages,
     outcomes_move_the_referral_and_the_funnel_counts_them,
     outcomes_through_the_pages,
+    a_person_signs_in_from_the_outbox_link_once,
+    an_advisor_gives_a_code_and_the_person_answers_and_narrows_consent,
+    the_persons_pages_answer_and_set_consent_in_french,
+    a_withdrawal_on_one_instance_leaves_the_others_shortlists_within_two_seconds,
 );

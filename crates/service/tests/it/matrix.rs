@@ -94,6 +94,13 @@ const CASES: &[Case] = &[
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "GET /api/v1/users" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "GET /api/v1/structures?q=agence" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (422, 422)], route: "POST /api/v1/users" },
+    // Retention: the table, the sweep (a dry run here) and the erasure queue are the
+    // administrators'; an erasure request is filed by the person's own agency only.
+    Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "GET /api/v1/retention" },
+    Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "POST /api/v1/retention/sweep" },
+    Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "GET /api/v1/erasure-requests" },
+    Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (404, 404)], route: "POST /api/v1/erasure-requests/999999/process" },
+    Case { expect: [(201, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/job-seekers/{seeker}/erasure-request" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/policies" },
     // Impossible shares on purpose: who may set a policy is told why (422).
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (422, 422), (422, 422)], route: "POST /api/v1/policies" },
@@ -545,6 +552,7 @@ pub async fn access_matrix(db: TestDb) {
                         "hours_centre": 0, "hours_enterprise": 0
                     }),
                     "/api/v1/training-plans/{plan}/state" => json!({ "to": "completed" }),
+                    "/api/v1/retention/sweep" => json!({ "dry_run": true }),
                     "/api/v1/users" => json!({
                         "email": "new@x.fr", "display_name": "New", "password": "short",
                         "role": "recruiter", "structure": targets.agency
@@ -593,6 +601,7 @@ const PAGES: &[Case] = &[
     Case { expect: [(200, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "/demandeurs/{seeker}/reconversion" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "/admin/utilisateurs" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "/admin/structures" },
+    Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "/admin/conservation" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "/suggestions/communes?q=evry" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "/annuaire?commune=93066&thematique=mobilite" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (403, 403)], route: "/annuaire/ma-structure" },

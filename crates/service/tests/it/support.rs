@@ -299,6 +299,35 @@ impl Server {
         client
     }
 
+    /// A second instance of the service over the same database, as a second process would
+    /// be: its own connections, engine and caches, the same clock.
+    pub async fn second_instance(&self, config: Config) -> Instance {
+        let store = store::connect(&self.db.url).await.unwrap();
+        let reading = self.clock.clone();
+        let state = Arc::new(
+            AppState::with_clock(
+                store,
+                config,
+                Box::new(move || {
+                    DateTime::from_timestamp(reading.load(Ordering::SeqCst), 0).unwrap()
+                }),
+            )
+            .await
+            .unwrap(),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+        let handle = tokio::spawn(service::serve(listener, state, async move {
+            let _ = stop.await;
+        }));
+        Instance {
+            base,
+            shutdown,
+            handle,
+        }
+    }
+
     /// Stops the server (finishing requests in flight) and drops the database.
     pub async fn stop(mut self) {
         if let Some(shutdown) = self.shutdown.take() {
@@ -309,6 +338,28 @@ impl Server {
         }
         drop(self.state);
         self.db.finish().await;
+    }
+}
+
+/// Another instance of the service over the same database ([`Server::second_instance`]).
+pub struct Instance {
+    pub base: String,
+    shutdown: tokio::sync::oneshot::Sender<()>,
+    handle: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Instance {
+    /// The same client (session, token), talking to this instance.
+    pub fn client(&self, client: &Client) -> Client {
+        Client {
+            base: self.base.clone(),
+            ..client.clone()
+        }
+    }
+
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(());
+        self.handle.await.unwrap().unwrap();
     }
 }
 

@@ -8,10 +8,12 @@ use testdb::TestDb;
 use testdb::fixtures::*;
 
 // The gatherings' contract lives in its own file; the suite's macro calls it from here.
+pub use crate::changes::*;
 pub use crate::duos::*;
 pub use crate::gatherings::*;
 pub use crate::past_sourcing::*;
 pub use crate::plans::*;
+pub use crate::retention::*;
 pub use crate::steering::*;
 pub use crate::trainings::*;
 
@@ -333,7 +335,7 @@ pub(crate) async fn add_user(store: &dyn Store, email: &str, display_name: &str)
         .unwrap()
 }
 
-async fn one_agency(store: &dyn Store) -> Siret {
+pub(crate) async fn one_agency(store: &dyn Store) -> Siret {
     add_structures(store, [(1, StructureKind::FranceTravail)]).await;
     siret(1)
 }

@@ -9,11 +9,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(clippy::indexing_slicing, clippy::disallowed_methods)]
 
+mod changes;
 mod contract;
 mod duos;
 mod gatherings;
 mod past_sourcing;
 mod plans;
+mod retention;
 mod steering;
 mod trainings;
 
@@ -95,4 +97,7 @@ contract_tests!(
     past_referrals_are_written_whole_with_their_log,
     past_meetings_are_written_whole_with_their_attendance,
     steering_measures_count_events_by_department_and_month,
+    the_sweep_anonymises_and_deletes_what_the_rules_say,
+    an_erasure_is_refused_naming_its_blockers_and_done_otherwise,
+    consent_changes_are_read_once_from_the_change_log,
 );

@@ -1,0 +1,784 @@
+//! The person's own space over HTTP: `/api/v1/person/...`, reached with the person's session
+//! (a pass opens it), never with an account's. Every answer goes through the same workflow
+//! checks as the advisor's, and every read and move is audited as the person's.
+
+use std::collections::HashMap;
+
+use model::{InvitationState, Modality};
+
+use super::{Person, Refusal};
+use crate::api::*;
+use crate::job_seekers::api::{ConsentEventView, ConsentReport};
+
+/// Who asks for a link.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkRequest {
+    /// The e-mail address the person gave France Travail.
+    pub email: String,
+}
+
+/// A pass: the token of a link, or a code from the advisor (spaces and hyphens ignored).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PassInput {
+    pub pass: String,
+}
+
+impl std::fmt::Debug for PassInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PassInput(..)")
+    }
+}
+
+/// A person's session, once open.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonSessionView {
+    pub job_seeker_id: i64,
+    /// Send it back as `x-csrf-token` on unsafe requests.
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Sends a sign-in link to the job seeker with this e-mail, through the outbox. The answer is
+/// the same whether the address is known or not; requests are paced like sign-ins.
+#[utoipa::path(post, path = "/api/v1/person/link", tag = "person", request_body = LinkRequest,
+    security(),
+    responses((status = 202, description = "a link was sent if the address is known"),
+              (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub(crate) async fn request_link(
+    State(state): St,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    JsonBody(request): JsonBody<LinkRequest>,
+) -> AppResult<StatusCode> {
+    let email = request.email.trim();
+    if email.chars().count() > auth::MAX_EMAIL_CHARS {
+        return Err(ApiError::field(
+            "/email",
+            format!("too long: at most {} characters", auth::MAX_EMAIL_CHARS),
+        ));
+    }
+    let email = domain::Email::parse(email)
+        .map_err(|err| ApiError::field("/email", format!("not an e-mail address: {err}")))?;
+    let now = state.now();
+    let keys = state
+        .throttle
+        .keys(&format!("link:{}", email.as_str()), peer.ip());
+    state
+        .throttle
+        .check(&keys, now)
+        .map_err(|retry_after_secs| ApiError::TooManyAttempts { retry_after_secs })?;
+    // Every request counts: past a few, links to one address are paced.
+    state.throttle.fail(&keys, now);
+    super::send_links(&state, email.as_str()).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Opens the person's session with a pass (a link's token or an advisor's code), used once:
+/// sets the `passerelle_espace` cookie and gives the anti-forgery token.
+#[utoipa::path(post, path = "/api/v1/person/session", tag = "person", request_body = PassInput,
+    security(),
+    responses((status = 200, body = PersonSessionView), (status = 401, body = Problem),
+              (status = 429, body = Problem)))]
+pub(crate) async fn open_session(
+    State(state): St,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    JsonBody(input): JsonBody<PassInput>,
+) -> AppResult<Response> {
+    if input.pass.len() > 200 {
+        return Err(ApiError::field("/pass", "too long: a link or a code"));
+    }
+    let now = state.now();
+    let keys = state
+        .throttle
+        .keys(&format!("pass:{}", peer.ip()), peer.ip());
+    state
+        .throttle
+        .check(&keys, now)
+        .map_err(|retry_after_secs| ApiError::TooManyAttempts { retry_after_secs })?;
+    match super::open_with_pass(&state, &input.pass).await? {
+        Ok(opened) => {
+            state.throttle.succeed(&keys);
+            let cookie = super::person_cookie(
+                &opened.secret,
+                super::SESSION_HOURS * 3600,
+                state.config.secure_cookies,
+            );
+            let view = PersonSessionView {
+                job_seeker_id: opened.job_seeker_id,
+                csrf_token: opened.csrf,
+                expires_at: now + Duration::hours(super::SESSION_HOURS),
+            };
+            Ok(([super::set_cookie(&cookie)?], Json(view)).into_response())
+        }
+        Err(refusal) => {
+            state.throttle.fail(&keys, now);
+            Err(ApiError::Unauthenticated(
+                match refusal {
+                    Refusal::Unknown => "unknown link or code",
+                    Refusal::Used => "this link or code was already used",
+                    Refusal::Expired => "this link or code has expired",
+                }
+                .to_string(),
+            ))
+        }
+    }
+}
+
+/// Ends the person's session.
+#[utoipa::path(delete, path = "/api/v1/person/session", tag = "person", security(("person" = [])),
+    responses((status = 204), (status = 401, body = Problem)))]
+pub(crate) async fn close_session(
+    State(state): St,
+    person: Person,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    if let Some(secret) = auth::cookie(&headers, super::PERSON_COOKIE) {
+        state
+            .store
+            .delete_person_session(&TokenHash::of_token(secret))
+            .await?;
+    }
+    state
+        .audit_one(person.actor().event(
+            "person.sign_out",
+            "job_seeker",
+            person.job_seeker.id,
+            json!({}),
+        ))
+        .await?;
+    let cookie = super::person_cookie("", 0, state.config.secure_cookies);
+    Ok((StatusCode::NO_CONTENT, [super::set_cookie(&cookie)?]).into_response())
+}
+
+/// A proposal of an offer, as the person sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonReferralView {
+    pub id: i64,
+    pub offer_id: i64,
+    pub offer_title: String,
+    /// The agency that holds the offer.
+    pub employer: String,
+    pub commune: String,
+    pub contract_type: String,
+    pub state: String,
+    pub proposed_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The answers open to the person now (`accepted`, `declined`...).
+    pub moves: Vec<String>,
+}
+
+/// An invitation to a recruitment action, as the person sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonInvitationView {
+    pub id: i64,
+    pub action_id: i64,
+    pub title: String,
+    pub kind: String,
+    pub starts_at: DateTime<Utc>,
+    pub address: Option<String>,
+    pub online: bool,
+    pub state: String,
+    pub deadline: DateTime<Utc>,
+    /// The answers open to the person now (`accepted`, `declined`).
+    pub moves: Vec<String>,
+}
+
+/// What is proposed to the person.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProposalsView {
+    pub first_name: String,
+    pub referrals: Vec<PersonReferralView>,
+    pub invitations: Vec<PersonInvitationView>,
+}
+
+/// The person's answers open on a referral in this state: the workflow's moves for their
+/// side that need nothing more than a yes or a no.
+/// Where the person may decline, cancelling says nothing more: only declining is offered.
+pub(crate) fn referral_moves(state: ReferralState) -> Vec<String> {
+    let moves: Vec<ReferralState> = workflow::REFERRALS
+        .moves
+        .iter()
+        .filter(|m| m.from == state && m.by.contains(&Mover::PersonSide))
+        .filter(|m| m.needs == workflow::Needs::Nothing)
+        .map(|m| m.to)
+        .collect();
+    let declines = moves.contains(&ReferralState::Declined);
+    moves
+        .into_iter()
+        .filter(|to| !(declines && *to == ReferralState::Cancelled))
+        .map(|to| to.as_str().to_string())
+        .collect()
+}
+
+/// The person's answers open on an invitation: accept or decline, before its deadline.
+fn invitation_moves(invitation: &model::Invitation, now: DateTime<Utc>) -> Vec<String> {
+    if invitation.invitation.deadline <= now {
+        return Vec::new();
+    }
+    workflow::INVITATIONS
+        .moves
+        .iter()
+        .filter(|m| m.from == invitation.state && m.by.contains(&Mover::PersonSide))
+        .filter(|m| matches!(m.to, InvitationState::Accepted | InvitationState::Declined))
+        .map(|m| m.to.as_str().to_string())
+        .collect()
+}
+
+/// What is proposed to the person, newest first (the person's own read, audited).
+pub(crate) async fn proposals_of(state: &AppState, person: &Person) -> AppResult<ProposalsView> {
+    let id = person.job_seeker.id;
+    let now = state.now();
+    let mut referrals = Vec::new();
+    let mut names: HashMap<i64, String> = HashMap::new();
+    for referral in state
+        .store
+        .referrals(ReferralScope::JobSeeker(id), 0, 500)
+        .await?
+    {
+        let (offer, owner) = offer_and_owner(state, referral.offer_id).await?;
+        let employer = match names.get(&owner) {
+            Some(name) => name.clone(),
+            None => {
+                let name = structure_name(state, owner).await?;
+                names.insert(owner, name.clone());
+                name
+            }
+        };
+        let commune = refdata::geo()
+            .commune(offer.record.commune.as_str())
+            .map(|c| c.name.to_string())
+            .unwrap_or_else(|| offer.record.commune.as_str().to_string());
+        referrals.push(PersonReferralView {
+            id: referral.id,
+            offer_id: offer.id,
+            offer_title: offer.record.title.clone(),
+            employer,
+            commune,
+            contract_type: offer.record.contract_type.as_str().to_string(),
+            state: referral.state.as_str().to_string(),
+            proposed_at: referral.created_at,
+            updated_at: referral.updated_at,
+            moves: referral_moves(referral.state),
+        });
+    }
+    referrals.sort_by_key(|r| std::cmp::Reverse(r.updated_at));
+    let mut invitations = Vec::new();
+    for invitation in state.store.invitations_of_job_seeker(id).await? {
+        let action = crate::actions::api::find(state, invitation.invitation.action_id).await?;
+        invitations.push(PersonInvitationView {
+            id: invitation.id,
+            action_id: action.id,
+            title: action.action.title.clone(),
+            kind: action.action.kind.as_str().to_string(),
+            starts_at: action.action.gathering.starts_at,
+            address: action.action.address.clone(),
+            online: action.action.gathering.capacity_remote > 0,
+            state: invitation.state.as_str().to_string(),
+            deadline: invitation.invitation.deadline,
+            moves: invitation_moves(&invitation, now),
+        });
+    }
+    invitations.sort_by_key(|i| std::cmp::Reverse(i.starts_at));
+    state
+        .audit_one(person.actor().event(
+            "person.read",
+            "job_seeker",
+            id,
+            json!({ "what": "proposals" }),
+        ))
+        .await?;
+    Ok(ProposalsView {
+        first_name: person.job_seeker.record.first_name.as_str().to_string(),
+        referrals,
+        invitations,
+    })
+}
+
+/// The offers and actions proposed to the person, with the answers open to them.
+#[utoipa::path(get, path = "/api/v1/person/proposals", tag = "person", security(("person" = [])),
+    responses((status = 200, body = ProposalsView), (status = 401, body = Problem)))]
+pub(crate) async fn proposals(State(state): St, person: Person) -> AppResult<Json<ProposalsView>> {
+    Ok(Json(proposals_of(&state, &person).await?))
+}
+
+/// The person's answer.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerInput {
+    /// `accepted` or `declined`.
+    pub to: String,
+    /// For an invitation: `on_site` or `remote` (default: on site when the action is held
+    /// there).
+    #[serde(default)]
+    pub modality: Option<String>,
+}
+
+/// The person answers a proposal made to them: the same workflow as their advisor's answer
+/// for them (`Mover::PersonSide`), audited as the person's.
+#[utoipa::path(post, path = "/api/v1/person/referrals/{id}/answer", tag = "person", security(("person" = [])),
+    params(("id" = i64, Path, description = "referral id")), request_body = AnswerInput,
+    responses((status = 200, body = ReferralView), (status = 401, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)))]
+pub(crate) async fn answer_referral(
+    State(state): St,
+    person: Person,
+    Path(id): Path<i64>,
+    JsonBody(input): JsonBody<AnswerInput>,
+) -> AppResult<Json<ReferralView>> {
+    Ok(Json(answer_referral_as(&state, &person, id, &input).await?))
+}
+
+pub(crate) async fn answer_referral_as(
+    state: &AppState,
+    person: &Person,
+    id: i64,
+    input: &AnswerInput,
+) -> AppResult<ReferralView> {
+    if input.modality.is_some() {
+        return Err(ApiError::field("/modality", "only for an invitation"));
+    }
+    // Another person's referral is answered like one that does not exist.
+    let referral = state
+        .store
+        .referral(id)
+        .await?
+        .filter(|r| r.job_seeker_id == person.job_seeker.id)
+        .ok_or_else(|| ApiError::NotFound(format!("referral {id}")))?;
+    let to = crate::referrals::api::parse_state(&input.to, "/to")?;
+    if !referral_moves(referral.state).contains(&to.as_str().to_string()) {
+        return Err(ApiError::field(
+            "/to",
+            format!(
+                "this proposal is {}: the answers open are {}",
+                referral.state,
+                referral_moves(referral.state).join(", ")
+            ),
+        ));
+    }
+    workflow::check(referral.state, to, Mover::PersonSide, None, None)
+        .map_err(|err| ApiError::field("/to", err.to_string()))?;
+    let audited = person.actor().event(
+        "referral.move",
+        "referral",
+        id,
+        json!({ "from": referral.state.as_str(), "to": to.as_str(),
+                "as": Mover::PersonSide.describe() }),
+    );
+    let moved = state
+        .store
+        .transition_referral(
+            &TransitionRequest {
+                referral_id: id,
+                from: referral.state,
+                to,
+                by: None,
+                note: None,
+                hire_starts_on: None,
+                not_hired_reason: None,
+            },
+            Some(&audited),
+            state.now(),
+        )
+        .await?;
+    state.metrics.referral_moves.inc();
+    state.metrics.audit_events.inc();
+    Ok(referral_view(&moved))
+}
+
+/// The person answers an invitation to an action: accepted (they are registered, on site or
+/// remote) or declined, before its deadline.
+#[utoipa::path(post, path = "/api/v1/person/invitations/{id}/answer", tag = "person", security(("person" = [])),
+    params(("id" = i64, Path, description = "invitation id")), request_body = AnswerInput,
+    responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub(crate) async fn answer_invitation(
+    State(state): St,
+    person: Person,
+    Path(id): Path<i64>,
+    JsonBody(input): JsonBody<AnswerInput>,
+) -> AppResult<StatusCode> {
+    answer_invitation_as(&state, &person, id, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(crate) async fn answer_invitation_as(
+    state: &AppState,
+    person: &Person,
+    id: i64,
+    input: &AnswerInput,
+) -> AppResult<()> {
+    let invitation = state
+        .store
+        .invitation(id)
+        .await?
+        .filter(|i| i.invitation.job_seeker_id == person.job_seeker.id)
+        .ok_or_else(|| ApiError::NotFound(format!("invitation {id}")))?;
+    let to = InvitationState::parse(input.to.trim())
+        .filter(|s| matches!(s, InvitationState::Accepted | InvitationState::Declined))
+        .ok_or_else(|| ApiError::field("/to", "accepted or declined"))?;
+    if !invitation_moves(&invitation, state.now()).contains(&to.as_str().to_string()) {
+        return Err(ApiError::field(
+            "/to",
+            format!(
+                "this invitation is {}: it can no longer be answered",
+                invitation.state
+            ),
+        ));
+    }
+    let action = crate::actions::api::find(state, invitation.invitation.action_id).await?;
+    let held_on_site = action.action.gathering.capacity_on_site > 0;
+    let modality = match input.modality.as_deref().map(str::trim) {
+        None | Some("") if held_on_site => Modality::OnSite,
+        None | Some("") => Modality::Remote,
+        Some(text) => Modality::parse(text)
+            .ok_or_else(|| ApiError::field("/modality", "on_site or remote"))?,
+    };
+    if to == InvitationState::Accepted && action.action.gathering.capacity(modality) == 0 {
+        return Err(ApiError::field(
+            "/modality",
+            "the action is not held this way",
+        ));
+    }
+    let moved = state
+        .store
+        .move_invitation(id, to, Mover::PersonSide, modality, state.now())
+        .await?;
+    let detail = json!({
+        "invitation": id, "to": to.as_str(), "job_seeker": person.job_seeker.id,
+        "registration": moved.registration_id,
+    });
+    state
+        .audit_one(
+            person
+                .actor()
+                .event("action.invitation", "action", action.id, detail),
+        )
+        .await?;
+    Ok(())
+}
+
+/// The person's consent as they see it: its scope, the statuses they hold and those they
+/// disclose, and its history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonConsentView {
+    /// `all_agencies`, `department_agencies`, or `null`: not given or withdrawn.
+    pub scope: Option<String>,
+    /// The priority statuses the person holds (only they and their advisor see this list).
+    pub held: Vec<String>,
+    pub disclosed: Vec<String>,
+    pub history: Vec<ConsentEventView>,
+}
+
+pub(crate) async fn consent_of(state: &AppState, person: &Person) -> AppResult<PersonConsentView> {
+    let seeker = &person.job_seeker;
+    let history = crate::job_seekers::api::consent_events(state, seeker.id).await?;
+    state
+        .audit_one(person.actor().event(
+            "person.read",
+            "job_seeker",
+            seeker.id,
+            json!({ "what": "consent" }),
+        ))
+        .await?;
+    Ok(PersonConsentView {
+        scope: seeker
+            .record
+            .consent
+            .as_ref()
+            .map(|c| c.scope.as_str().to_string()),
+        held: model::PriorityStatus::ALL
+            .iter()
+            .filter(|s| seeker.record.priorities.contains_key(s))
+            .map(|s| s.as_str().to_string())
+            .collect(),
+        disclosed: model::PriorityStatus::ALL
+            .iter()
+            .filter(|s| {
+                seeker
+                    .record
+                    .priorities
+                    .get(s)
+                    .is_some_and(|d| *d == Disclosure::Disclosed)
+            })
+            .map(|s| s.as_str().to_string())
+            .collect(),
+        history,
+    })
+}
+
+/// The person's consent, statuses and history.
+#[utoipa::path(get, path = "/api/v1/person/consent", tag = "person", security(("person" = [])),
+    responses((status = 200, body = PersonConsentView), (status = 401, body = Problem)))]
+pub(crate) async fn get_consent(
+    State(state): St,
+    person: Person,
+) -> AppResult<Json<PersonConsentView>> {
+    Ok(Json(consent_of(&state, &person).await?))
+}
+
+/// What the person sets.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonConsentInput {
+    /// `all_agencies`, `department_agencies`, or `null`: withdrawn.
+    pub scope: Option<String>,
+    /// The priority statuses they let agencies see once they accept a proposal.
+    #[serde(default)]
+    pub disclosed: Vec<String>,
+}
+
+/// The person sets their consent and disclosures themself (recorded as given online): a
+/// withdrawal or a narrowing takes them out of the shortlists it no longer covers at once, and
+/// cancels the proposals not yet answered that relied on it.
+#[utoipa::path(put, path = "/api/v1/person/consent", tag = "person", security(("person" = [])),
+    request_body = PersonConsentInput,
+    responses((status = 200, body = ConsentReport), (status = 401, body = Problem),
+              (status = 422, body = Problem)))]
+pub(crate) async fn set_consent(
+    State(state): St,
+    person: Person,
+    JsonBody(input): JsonBody<PersonConsentInput>,
+) -> AppResult<Json<ConsentReport>> {
+    Ok(Json(set_consent_as(&state, &person, input).await?))
+}
+
+pub(crate) async fn set_consent_as(
+    state: &AppState,
+    person: &Person,
+    input: PersonConsentInput,
+) -> AppResult<ConsentReport> {
+    let change = crate::job_seekers::api::parse_consent(&crate::job_seekers::api::ConsentInput {
+        scope: input.scope,
+        channel: "online".to_string(),
+        disclosed: input.disclosed,
+    })?;
+    for (i, status) in change.disclosed.iter().enumerate() {
+        if !person.job_seeker.record.priorities.contains_key(status) {
+            return Err(ApiError::field(
+                format!("/disclosed/{i}"),
+                "you do not hold this status: it cannot be disclosed",
+            ));
+        }
+    }
+    crate::job_seekers::api::apply_consent(state, person.actor(), person.job_seeker.id, &change)
+        .await
+}
+
+/// One access to the person's data, as they read it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AccessView {
+    pub at: DateTime<Utc>,
+    /// What was done (`job_seeker.read`, `referral.move`, `person.sign_in`...).
+    pub action: String,
+    /// Who: an account's name, `you` (the person), or `system`.
+    pub who: String,
+    /// The structures the account belongs to.
+    pub structures: Vec<String>,
+}
+
+pub(crate) async fn access_history_of(
+    state: &AppState,
+    person: &Person,
+) -> AppResult<Vec<AccessView>> {
+    let id = person.job_seeker.id;
+    let events = state
+        .store
+        .query_audit(
+            &model::AuditQuery {
+                subject_kind: Some("job_seeker".to_string()),
+                subject_id: Some(id),
+                ..model::AuditQuery::default()
+            },
+            0,
+            u32::MAX,
+        )
+        .await?;
+    let mut people: HashMap<i64, (String, Vec<String>)> = HashMap::new();
+    let mut out = Vec::with_capacity(events.len());
+    for event in events.iter().rev() {
+        let (who, structures) = match event.event.actor {
+            Some(user) => {
+                if let std::collections::hash_map::Entry::Vacant(entry) = people.entry(user) {
+                    let name = state
+                        .store
+                        .user(user)
+                        .await?
+                        .map(|u| u.display_name)
+                        .unwrap_or_else(|| format!("compte {user} (supprimé)"));
+                    let mut structures = Vec::new();
+                    for membership in state.store.memberships(user).await? {
+                        structures.push(structure_name(state, membership.structure_id).await?);
+                    }
+                    entry.insert((name, structures));
+                }
+                people.get(&user).cloned().unwrap_or_default()
+            }
+            None if event.event.detail.get("by_person").is_some() => {
+                ("you".to_string(), Vec::new())
+            }
+            None => ("system".to_string(), Vec::new()),
+        };
+        out.push(AccessView {
+            at: event.at,
+            action: event.event.action.clone(),
+            who,
+            structures,
+        });
+    }
+    state
+        .audit_one(person.actor().event(
+            "person.read",
+            "job_seeker",
+            id,
+            json!({ "what": "access_history" }),
+        ))
+        .await?;
+    Ok(out)
+}
+
+/// Who accessed the person's data, when and how, newest first (GDPR art. 15).
+#[utoipa::path(get, path = "/api/v1/person/access-history", tag = "person", security(("person" = [])),
+    responses((status = 200, body = Vec<AccessView>), (status = 401, body = Problem)))]
+pub(crate) async fn access_history(
+    State(state): St,
+    person: Person,
+) -> AppResult<Json<Vec<AccessView>>> {
+    Ok(Json(access_history_of(&state, &person).await?))
+}
+
+/// Everything Passerelle holds about the person (GDPR arts. 15 and 20).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonData {
+    pub exported_at: DateTime<Utc>,
+    pub job_seeker: JobSeekerView,
+    pub consent: PersonConsentView,
+    pub referrals: Vec<PersonReferralView>,
+    pub invitations: Vec<PersonInvitationView>,
+    #[schema(value_type = Vec<Object>)]
+    pub duos: Vec<serde_json::Value>,
+    #[schema(value_type = Vec<Object>)]
+    pub training_plans: Vec<serde_json::Value>,
+    pub access_history: Vec<AccessView>,
+}
+
+pub(crate) async fn data_of(state: &AppState, person: &Person) -> AppResult<PersonData> {
+    let id = person.job_seeker.id;
+    let proposals = proposals_of(state, person).await?;
+    let consent = consent_of(state, person).await?;
+    let mut duos = Vec::new();
+    for duo in state.store.duos_of_job_seeker(id).await? {
+        duos.push(
+            serde_json::to_value(&duo)
+                .map_err(|err| ApiError::Internal(format!("duo {}: {err}", duo.id)))?,
+        );
+    }
+    let mut training_plans = Vec::new();
+    let mut offers_seen = Vec::new();
+    for referral in &proposals.referrals {
+        if offers_seen.contains(&referral.offer_id) {
+            continue;
+        }
+        offers_seen.push(referral.offer_id);
+        for plan in state
+            .store
+            .training_plans_of_offer(referral.offer_id)
+            .await?
+        {
+            if plan.plan.job_seeker_id == id {
+                training_plans.push(
+                    serde_json::to_value(&plan)
+                        .map_err(|err| ApiError::Internal(format!("plan {}: {err}", plan.id)))?,
+                );
+            }
+        }
+    }
+    let access_history = access_history_of(state, person).await?;
+    Ok(PersonData {
+        exported_at: state.now(),
+        job_seeker: job_seeker_view(&person.job_seeker, Fields::Full),
+        consent,
+        referrals: proposals.referrals,
+        invitations: proposals.invitations,
+        duos,
+        training_plans,
+        access_history,
+    })
+}
+
+/// All the person's data as one JSON file to download.
+#[utoipa::path(get, path = "/api/v1/person/data", tag = "person", security(("person" = [])),
+    responses((status = 200, body = PersonData), (status = 401, body = Problem)))]
+pub(crate) async fn download(State(state): St, person: Person) -> AppResult<Response> {
+    let data = data_of(&state, &person).await?;
+    Ok((
+        [(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment; filename=\"mes-donnees-passerelle.json\""),
+        )],
+        Json(data),
+    )
+        .into_response())
+}
+
+/// A code for the person to open their space with, from their advisor.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessCodeView {
+    /// Shown once: only its hash is kept.
+    pub code: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Gives one of the agency's job seekers a code to open their own space (valid 72 hours, used
+/// once): the person's own agency only, as for their consent.
+#[utoipa::path(post, path = "/api/v1/job-seekers/{id}/access-code", tag = "job seekers",
+    params(("id" = i64, Path, description = "job seeker id")),
+    responses((status = 201, body = AccessCodeView), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+pub(crate) async fn issue_code(
+    State(state): St,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> AppResult<(StatusCode, Json<AccessCodeView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(issue_code_for(&state, &principal, id).await?),
+    ))
+}
+
+pub(crate) async fn issue_code_for(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> AppResult<AccessCodeView> {
+    let (_, agency) = job_seeker_and_agency(state, id).await?;
+    principal
+        .grant(Resource::Consent, Verb::Write, Some(agency))
+        .map_err(forbidden)?;
+    let code = super::new_code()?;
+    let normalised = super::normalise_pass(&code)
+        .ok_or_else(|| ApiError::Internal("a new code does not read back".to_string()))?;
+    let now = state.now();
+    let expires_at = now + Duration::hours(super::CODE_HOURS);
+    state
+        .store
+        .issue_pass(
+            id,
+            model::people::PassKind::Code,
+            &TokenHash::of_token(&normalised),
+            Some(principal.user.id),
+            expires_at,
+            now,
+        )
+        .await?;
+    state
+        .audit_one(principal.event(
+            "person.code_issued",
+            "job_seeker",
+            id,
+            json!({ "valid_hours": super::CODE_HOURS }),
+        ))
+        .await?;
+    Ok(AccessCodeView { code, expires_at })
+}

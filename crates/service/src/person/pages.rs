@@ -1,0 +1,664 @@
+//! The person's own space as pages (French, DSFR, mobile first): `/espace`. Each page calls
+//! the `person::api` function it shows, so that a page reads and writes exactly what the API
+//! lets the person.
+
+use super::api::{self, AnswerInput, PersonConsentInput};
+use super::{Person, Refusal};
+use crate::json::{PageForm, PagePath};
+use crate::pages::*;
+
+/// The person of a page of their space; without a session, to the space's sign-in.
+pub struct PersonViewer(pub Person);
+
+impl FromRequestParts<Arc<AppState>> for PersonViewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        match Person::from_request_parts(parts, state).await {
+            Ok(person) => Ok(PersonViewer(person)),
+            Err(ApiError::Unauthenticated(_)) => Err(see_other("/espace/connexion")),
+            Err(err) => Err(PageError(err).into_response()),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "person/sign_in.html")]
+struct SignInPage {
+    chrome: Chrome,
+    error: Option<String>,
+    sent: bool,
+}
+
+fn sign_in_page(error: Option<String>, sent: bool) -> Response {
+    let refused = error.is_some();
+    let title = form_title("Accéder à mon espace", refused);
+    let mut response = render(&SignInPage {
+        chrome: Chrome::anonymous(title),
+        error,
+        sent,
+    });
+    if refused {
+        *response.status_mut() = StatusCode::UNAUTHORIZED;
+    }
+    response
+}
+
+/// The space's sign-in: a link by e-mail, or the advisor's code.
+pub async fn sign_in_form() -> Response {
+    sign_in_page(None, false)
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    email: String,
+}
+
+/// Sends a link if the address is known; the page says the same either way.
+pub async fn ask_link(
+    State(state): St,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    PageForm(form): PageForm<LinkForm>,
+) -> PageResult {
+    let asked = api::request_link(
+        State(state),
+        ConnectInfo(peer),
+        JsonBody(api::LinkRequest { email: form.email }),
+    )
+    .await;
+    match asked {
+        Ok(_) => Ok(sign_in_page(None, true)),
+        Err(ApiError::Invalid(_)) => Ok(sign_in_page(
+            Some("Cette adresse électronique n'est pas valide : vérifiez-la.".to_string()),
+            false,
+        )),
+        Err(ApiError::TooManyAttempts { retry_after_secs }) => Ok(sign_in_page(
+            Some(format!(
+                "Plusieurs liens ont déjà été demandés : réessayez dans {retry_after_secs} \
+                 secondes."
+            )),
+            false,
+        )),
+        Err(err) => Err(PageError(err)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    code: String,
+}
+
+/// Opens the space with a pass, or says in French why not.
+async fn open(state: &Arc<AppState>, peer: SocketAddr, pass: String) -> PageResult {
+    let opened = api::open_session(
+        State(state.clone()),
+        ConnectInfo(peer),
+        JsonBody(api::PassInput { pass }),
+    )
+    .await;
+    match opened {
+        Ok(response) => {
+            // The API's answer carries the cookie: keep it, and go to the space.
+            let mut page = see_other("/espace");
+            for cookie in response.headers().get_all(header::SET_COOKIE) {
+                page.headers_mut()
+                    .append(header::SET_COOKIE, cookie.clone());
+            }
+            Ok(page)
+        }
+        Err(ApiError::Unauthenticated(reason)) => {
+            let refusal = if reason.contains("already used") {
+                Refusal::Used
+            } else if reason.contains("expired") {
+                Refusal::Expired
+            } else {
+                Refusal::Unknown
+            };
+            Ok(sign_in_page(Some(refusal.french().to_string()), false))
+        }
+        Err(ApiError::TooManyAttempts { retry_after_secs }) => Ok(sign_in_page(
+            Some(format!(
+                "Trop d'essais depuis cette connexion : réessayez dans {retry_after_secs} \
+                 secondes."
+            )),
+            false,
+        )),
+        Err(ApiError::Invalid(_)) => Ok(sign_in_page(
+            Some(Refusal::Unknown.french().to_string()),
+            false,
+        )),
+        Err(err) => Err(PageError(err)),
+    }
+}
+
+/// Opens the space with the advisor's code.
+pub async fn sign_in_with_code(
+    State(state): St,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    PageForm(form): PageForm<CodeForm>,
+) -> PageResult {
+    open(&state, peer, form.code).await
+}
+
+#[derive(Template)]
+#[template(path = "person/link.html")]
+struct LinkPage {
+    chrome: Chrome,
+    token: String,
+}
+
+/// The page a link opens: one click uses it (a mail scanner following links does not).
+pub async fn link_page(PagePath(token): PagePath<String>) -> Response {
+    let token: String = token
+        .chars()
+        .take(64)
+        .filter(char::is_ascii_hexdigit)
+        .collect();
+    render(&LinkPage {
+        chrome: Chrome::anonymous("Accéder à mon espace"),
+        token,
+    })
+}
+
+/// Uses the link.
+pub async fn follow_link(
+    State(state): St,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    PagePath(token): PagePath<String>,
+) -> PageResult {
+    open(&state, peer, token).await
+}
+
+/// Ends the person's session.
+pub async fn sign_out(
+    State(state): St,
+    PersonViewer(person): PersonViewer,
+    headers: HeaderMap,
+) -> PageResult {
+    let response = api::close_session(State(state), person, headers).await?;
+    let mut page = see_other("/espace/connexion");
+    for cookie in response.headers().get_all(header::SET_COOKIE) {
+        page.headers_mut()
+            .append(header::SET_COOKIE, cookie.clone());
+    }
+    Ok(page)
+}
+
+struct ReferralLine {
+    id: i64,
+    title: String,
+    employer: String,
+    commune: String,
+    contract: &'static str,
+    state: &'static str,
+    badge: &'static str,
+    proposed: String,
+    moves: Vec<(String, &'static str)>,
+}
+
+struct InvitationLine {
+    id: i64,
+    title: String,
+    kind: &'static str,
+    when: String,
+    place: String,
+    state: &'static str,
+    deadline: String,
+    moves: Vec<(String, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "person/home.html")]
+struct HomePage {
+    chrome: Chrome,
+    first_name: String,
+    referrals: Vec<ReferralLine>,
+    invitations: Vec<InvitationLine>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct DoneQuery {
+    fait: Option<String>,
+}
+
+fn person_done(code: Option<&str>) -> Option<String> {
+    let text = match code? {
+        "reponse" => "Votre réponse est enregistrée : l'agence et votre conseiller la voient.",
+        "consentement" => "Votre consentement est enregistré : il s'applique dès maintenant.",
+        _ => return None,
+    };
+    Some(text.to_string())
+}
+
+/// What is proposed to the person, with their answers.
+pub async fn home(
+    State(state): St,
+    PersonViewer(person): PersonViewer,
+    Query(query): Query<DoneQuery>,
+) -> PageResult {
+    let view = api::proposals_of(&state, &person).await?;
+    let referrals = view
+        .referrals
+        .iter()
+        .map(|r| ReferralLine {
+            id: r.id,
+            title: r.offer_title.clone(),
+            employer: r.employer.clone(),
+            commune: r.commune.clone(),
+            contract: labels::contract(&r.contract_type),
+            state: labels::referral_state(&r.state),
+            badge: labels::referral_badge(&r.state),
+            proposed: fr_date(r.proposed_at.date_naive()),
+            moves: r
+                .moves
+                .iter()
+                .map(|m| (m.clone(), answer_label(m)))
+                .collect(),
+        })
+        .collect();
+    let invitations = view
+        .invitations
+        .iter()
+        .map(|i| InvitationLine {
+            id: i.id,
+            title: i.title.clone(),
+            kind: labels::action_kind(&i.kind),
+            when: format!(
+                "{} à {}",
+                fr_date(i.starts_at.date_naive()),
+                paris_time(i.starts_at)
+            ),
+            place: match (&i.address, i.online) {
+                (Some(address), true) => format!("{address}, ou à distance"),
+                (Some(address), false) => address.clone(),
+                (None, _) => "À distance".to_string(),
+            },
+            state: labels::invitation_state(&i.state),
+            deadline: fr_date(i.deadline.date_naive()),
+            moves: i
+                .moves
+                .iter()
+                .map(|m| (m.clone(), answer_label(m)))
+                .collect(),
+        })
+        .collect();
+    let chrome = Chrome::person(&person, "Mes propositions", "/espace")
+        .notice(person_done(query.fait.as_deref()));
+    Ok(render(&HomePage {
+        chrome,
+        first_name: view.first_name,
+        referrals,
+        invitations,
+    }))
+}
+
+/// The words of an answer's button.
+fn answer_label(code: &str) -> &'static str {
+    match code {
+        "accepted" => "Je suis intéressé(e)",
+        "declined" => "Je ne suis pas intéressé(e)",
+        "cancelled" => "Retirer ma candidature",
+        _ => "Répondre",
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    to: String,
+    #[serde(default)]
+    modalite: Option<String>,
+}
+
+/// The person answers a proposal.
+pub async fn answer_referral(
+    State(state): St,
+    PersonViewer(person): PersonViewer,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<AnswerForm>,
+) -> PageResult {
+    api::answer_referral_as(
+        &state,
+        &person,
+        id,
+        &AnswerInput {
+            to: form.to,
+            modality: None,
+        },
+    )
+    .await?;
+    Ok(see_other("/espace?fait=reponse"))
+}
+
+/// The person answers an invitation to an action.
+pub async fn answer_invitation(
+    State(state): St,
+    PersonViewer(person): PersonViewer,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<AnswerForm>,
+) -> PageResult {
+    api::answer_invitation_as(
+        &state,
+        &person,
+        id,
+        &AnswerInput {
+            to: form.to,
+            modality: form.modalite,
+        },
+    )
+    .await?;
+    Ok(see_other("/espace?fait=reponse"))
+}
+
+struct StatusBox {
+    code: &'static str,
+    label: &'static str,
+    disclosed: bool,
+}
+
+struct HistoryLine {
+    at: String,
+    scope: &'static str,
+    disclosed: String,
+    channel: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "person/consent.html")]
+struct ConsentPage {
+    chrome: Chrome,
+    scope: String,
+    statuses: Vec<StatusBox>,
+    history: Vec<HistoryLine>,
+    error: Option<String>,
+}
+
+async fn consent_page(
+    state: &AppState,
+    person: &Person,
+    error: Option<String>,
+    notice: Option<String>,
+) -> PageResult {
+    let view = api::consent_of(state, person).await?;
+    let statuses = model::PriorityStatus::ALL
+        .iter()
+        .filter(|s| view.held.iter().any(|h| h == s.as_str()))
+        .map(|s| StatusBox {
+            code: s.as_str(),
+            label: labels::priority(s.as_str()),
+            disclosed: view.disclosed.iter().any(|d| d == s.as_str()),
+        })
+        .collect();
+    let history = view
+        .history
+        .iter()
+        .rev()
+        .map(|e| HistoryLine {
+            at: fr_datetime(e.recorded_at),
+            scope: labels::consent(e.scope.as_deref()),
+            disclosed: e
+                .disclosed
+                .iter()
+                .map(|d| labels::priority(d))
+                .collect::<Vec<_>>()
+                .join(", "),
+            channel: labels::consent_channel(&e.channel),
+        })
+        .collect();
+    let refused = error.is_some();
+    let chrome = Chrome::person(
+        person,
+        form_title("Mon consentement", refused),
+        "/espace/consentement",
+    )
+    .notice(notice);
+    Ok(render_form(
+        &ConsentPage {
+            chrome,
+            scope: view.scope.unwrap_or_else(|| "retire".to_string()),
+            statuses,
+            history,
+            error,
+        },
+        refused,
+    ))
+}
+
+/// The person's consent and disclosures, with the form to change them.
+pub async fn consent(
+    State(state): St,
+    PersonViewer(person): PersonViewer,
+    Query(query): Query<DoneQuery>,
+) -> PageResult {
+    consent_page(&state, &person, None, person_done(query.fait.as_deref())).await
+}
+
+#[derive(Deserialize)]
+pub struct ConsentForm {
+    scope: String,
+    #[serde(default)]
+    disclose_rqth: Option<String>,
+    #[serde(default)]
+    disclose_long_term: Option<String>,
+    #[serde(default)]
+    disclose_rsa: Option<String>,
+    #[serde(default)]
+    disclose_qpv: Option<String>,
+    #[serde(default)]
+    disclose_senior: Option<String>,
+    #[serde(default)]
+    disclose_young_unqualified: Option<String>,
+}
+
+/// The person sets their consent.
+pub async fn set_consent(
+    State(state): St,
+    PersonViewer(person): PersonViewer,
+    PageForm(form): PageForm<ConsentForm>,
+) -> PageResult {
+    let boxes = [
+        ("rqth", &form.disclose_rqth),
+        ("long_term", &form.disclose_long_term),
+        ("rsa", &form.disclose_rsa),
+        ("qpv", &form.disclose_qpv),
+        ("senior", &form.disclose_senior),
+        ("young_unqualified", &form.disclose_young_unqualified),
+    ];
+    let input = PersonConsentInput {
+        scope: (form.scope != "retire").then(|| form.scope.clone()),
+        disclosed: boxes
+            .iter()
+            .filter(|(_, checked)| checked.is_some())
+            .map(|(code, _)| (*code).to_string())
+            .collect(),
+    };
+    match api::set_consent_as(&state, &person, input).await {
+        Ok(_) => Ok(see_other("/espace/consentement?fait=consentement")),
+        Err(ApiError::Invalid(problems)) => {
+            let message = problems
+                .iter()
+                .map(|p| {
+                    if p.path == "/scope" {
+                        "Choisissez une des réponses proposées.".to_string()
+                    } else {
+                        "Une situation cochée n'est pas la vôtre.".to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            consent_page(&state, &person, Some(message), None).await
+        }
+        Err(err) => Err(PageError(err)),
+    }
+}
+
+struct AccessLine {
+    at: String,
+    who: String,
+    structures: String,
+    what: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "person/history.html")]
+struct HistoryPage {
+    chrome: Chrome,
+    lines: Vec<AccessLine>,
+}
+
+/// What an audited action means to the person.
+fn access_label(action: &str) -> &'static str {
+    match action {
+        "job_seeker.read" => "a consulté votre fiche",
+        "job_seeker.suggest" => "a cherché des offres pour vous",
+        "job_seeker.consent" => "a enregistré votre consentement",
+        "job_seeker.consent.read" => "a consulté votre consentement",
+        "job_seeker.access_history" => "a consulté cet historique",
+        "job_seeker.reconversion" => "a étudié des reconversions pour vous",
+        "person.sign_in" => "connexion à votre espace",
+        "person.sign_in_refused" => "lien ou code refusé",
+        "person.sign_out" => "déconnexion de votre espace",
+        "person.link_sent" => "lien de connexion envoyé",
+        "person.code_issued" => "code d'accès remis par votre conseiller",
+        "person.read" => "consultation de votre espace",
+        _ => "autre accès à vos données",
+    }
+}
+
+/// Who accessed the person's data.
+pub async fn history(State(state): St, PersonViewer(person): PersonViewer) -> PageResult {
+    let lines = api::access_history_of(&state, &person)
+        .await?
+        .into_iter()
+        .map(|a| AccessLine {
+            at: fr_datetime(a.at),
+            who: match a.who.as_str() {
+                "you" => "Vous".to_string(),
+                "system" => "Passerelle (automatique)".to_string(),
+                _ => a.who.clone(),
+            },
+            structures: a.structures.join(", "),
+            what: access_label(&a.action),
+        })
+        .collect();
+    Ok(render(&HistoryPage {
+        chrome: Chrome::person(&person, "Qui a consulté mes données", "/espace/historique"),
+        lines,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "person/data.html")]
+struct DataPage {
+    chrome: Chrome,
+    rows: Vec<(&'static str, String)>,
+    referrals: usize,
+    invitations: usize,
+    duos: usize,
+    plans: usize,
+    accesses: usize,
+}
+
+/// All the person's data, readable, with the JSON file to download.
+pub async fn data(State(state): St, PersonViewer(person): PersonViewer) -> PageResult {
+    let data = api::data_of(&state, &person).await?;
+    let r = &person.job_seeker.record;
+    let rows = vec![
+        ("Nom", format!("{} {}", r.first_name, r.last_name)),
+        (
+            "Identifiant France Travail",
+            r.external_id.as_str().to_string(),
+        ),
+        (
+            "Adresse électronique",
+            r.email
+                .as_ref()
+                .map(|e| e.as_str().to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "Téléphone",
+            r.phone
+                .as_ref()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default(),
+        ),
+        ("Commune", commune_name(r.commune.as_str())),
+        ("Distance maximale", format!("{} km", r.commute_limit.km())),
+        (
+            "Métiers recherchés",
+            r.targets
+                .as_slice()
+                .iter()
+                .map(|t| {
+                    refdata::rome()
+                        .find(t.rome.as_str())
+                        .map(|o| format!("{} ({})", o.label, t.rome.as_str()))
+                        .unwrap_or_else(|_| t.rome.as_str().to_string())
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            "Situations (publics prioritaires)",
+            data.consent
+                .held
+                .iter()
+                .map(|s| labels::priority(s))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            "Consentement",
+            labels::consent(data.consent.scope.as_deref()).to_string(),
+        ),
+    ];
+    Ok(render(&DataPage {
+        chrome: Chrome::person(&person, "Mes données", "/espace/donnees"),
+        rows,
+        referrals: data.referrals.len(),
+        invitations: data.invitations.len(),
+        duos: data.duos.len(),
+        plans: data.training_plans.len(),
+        accesses: data.access_history.len(),
+    }))
+}
+
+/// The JSON file of all the person's data.
+pub async fn data_json(State(state): St, PersonViewer(person): PersonViewer) -> PageResult {
+    Ok(api::download(State(state), person).await?)
+}
+
+#[derive(Template)]
+#[template(path = "person/code.html")]
+struct CodePage {
+    chrome: Chrome,
+    id: i64,
+    code: String,
+    expires: String,
+}
+
+/// The advisor gives one of their people a code to open their space.
+pub async fn issue_code(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+) -> PageResult {
+    let code = api::issue_code_for(&state, &principal, id).await?;
+    Ok(render(&CodePage {
+        chrome: Chrome::new(
+            &principal,
+            "Code d'accès à l'espace personnel",
+            "/demandeurs",
+        ),
+        id,
+        code: code.code,
+        expires: format!(
+            "{} à {}",
+            fr_date(code.expires_at.date_naive()),
+            paris_time(code.expires_at)
+        ),
+    }))
+}
