@@ -210,6 +210,8 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         ))
         .routes(routes!(crate::person::api::access_history))
         .routes(routes!(crate::person::api::download))
+        .routes(routes!(crate::person::api::request_erasure))
+        .routes(routes!(crate::person::api::request_rectification))
 }
 
 /// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.

@@ -231,6 +231,14 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         .route("/espace/donnees", get(crate::person::pages::data))
         .route("/espace/donnees.json", get(crate::person::pages::data_json))
         .route(
+            "/espace/effacement",
+            post(crate::person::pages::request_erasure),
+        )
+        .route(
+            "/espace/rectification",
+            post(crate::person::pages::request_rectification),
+        )
+        .route(
             "/demandeurs/{id}/code-acces",
             post(crate::person::pages::issue_code),
         )

@@ -782,3 +782,127 @@ pub(crate) async fn issue_code_for(
         .await?;
     Ok(AccessCodeView { code, expires_at })
 }
+
+/// An erasure request as the person filed it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonErasureView {
+    pub request_id: i64,
+    /// What keeps the person's data today, in French (none: the request can be processed).
+    pub blocked_by: Vec<String>,
+    /// The first day it can proceed, when something blocks it.
+    pub can_proceed_on: Option<NaiveDate>,
+}
+
+pub(crate) async fn request_erasure_as(
+    state: &AppState,
+    person: &Person,
+) -> AppResult<PersonErasureView> {
+    let filed = crate::retention::file_erasure_request(
+        state,
+        person.job_seeker.id,
+        crate::retention::RequestedBy::Person,
+    )
+    .await?;
+    Ok(PersonErasureView {
+        request_id: filed.request.id,
+        blocked_by: filed
+            .blockers
+            .iter()
+            .map(|b| crate::retention::blocker_fr(b, state.config.expiry_days))
+            .collect(),
+        can_proceed_on: filed.can_proceed_on,
+    })
+}
+
+/// The person asks for their data to be erased (GDPR art. 17): an administrator processes the
+/// request; what must be kept and why is stated, and the person is told the outcome by e-mail.
+/// Answered with what blocks it today, if anything.
+#[utoipa::path(post, path = "/api/v1/person/erasure-request", tag = "person",
+    security(("person" = [])),
+    responses((status = 201, body = PersonErasureView), (status = 401, body = Problem),
+              (status = 409, body = Problem)))]
+pub(crate) async fn request_erasure(
+    State(state): St,
+    person: Person,
+) -> AppResult<(StatusCode, Json<PersonErasureView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(request_erasure_as(&state, &person).await?),
+    ))
+}
+
+/// What the person says is wrong in their record.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RectificationInput {
+    /// What is wrong and what it should be (at most 2,000 characters).
+    pub message: String,
+}
+
+pub(crate) async fn request_rectification_as(
+    state: &AppState,
+    person: &Person,
+    input: &RectificationInput,
+) -> AppResult<()> {
+    let message = input.message.trim();
+    if message.is_empty() {
+        return Err(ApiError::field("/message", "say what is wrong"));
+    }
+    if let Some(problem) = paragraph_field("/message", Some(message), model::text::NOTE_CHARS) {
+        return Err(ApiError::Invalid(vec![problem]));
+    }
+    let record = &person.job_seeker.record;
+    let advisor = record.advisor_email.as_ref().ok_or_else(|| {
+        ApiError::Refused(
+            "Votre dossier n'a pas de conseiller désigné dans Passerelle : adressez votre demande \
+             à votre agence France Travail."
+                .to_string(),
+        )
+    })?;
+    let now = state.now();
+    let body = format!(
+        "Bonjour,\n\n{} {} (identifiant France Travail {}) demande, depuis son espace \
+         Passerelle, la correction de son dossier :\n\n{message}\n\nCorrigez le dossier dans \
+         le système d'information de France Travail : Passerelle reprendra la correction à la \
+         prochaine mise à jour du portefeuille.\n\nPasserelle\n",
+        record.first_name.as_str(),
+        record.last_name.as_str(),
+        record.external_id.as_str(),
+    );
+    state
+        .store
+        .queue_message(
+            &model::NewMessage {
+                recipient: advisor.as_str().to_string(),
+                subject: "Demande de rectification d'un dossier (RGPD art. 16)".to_string(),
+                body,
+                calendar: None,
+            },
+            now,
+        )
+        .await?;
+    state
+        .audit_one(person.actor().event(
+            "person.rectification_request",
+            "job_seeker",
+            person.job_seeker.id,
+            json!({ "chars": message.chars().count() }),
+        ))
+        .await?;
+    Ok(())
+}
+
+/// The person asks for a correction of their record (GDPR art. 16): sent to their advisor,
+/// who corrects it where it is kept (France Travail's systems, which Passerelle imports).
+#[utoipa::path(post, path = "/api/v1/person/rectification-request", tag = "person",
+    security(("person" = [])), request_body = RectificationInput,
+    responses((status = 202), (status = 401, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem)))]
+pub(crate) async fn request_rectification(
+    State(state): St,
+    person: Person,
+    JsonBody(input): JsonBody<RectificationInput>,
+) -> AppResult<StatusCode> {
+    request_rectification_as(&state, &person, &input).await?;
+    Ok(StatusCode::ACCEPTED)
+}

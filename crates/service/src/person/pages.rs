@@ -228,6 +228,9 @@ fn person_done(code: Option<&str>) -> Option<String> {
     let text = match code? {
         "reponse" => "Votre réponse est enregistrée : l'agence et votre conseiller la voient.",
         "consentement" => "Votre consentement est enregistré : il s'applique dès maintenant.",
+        "rectification" => {
+            "Votre demande de correction est envoyée à votre conseiller France Travail."
+        }
         _ => return None,
     };
     Some(text.to_string())
@@ -553,6 +556,7 @@ pub async fn history(State(state): St, PersonViewer(person): PersonViewer) -> Pa
 #[template(path = "person/data.html")]
 struct DataPage {
     chrome: Chrome,
+    error: Option<String>,
     rows: Vec<(&'static str, String)>,
     referrals: usize,
     invitations: usize,
@@ -562,8 +566,21 @@ struct DataPage {
 }
 
 /// All the person's data, readable, with the JSON file to download.
-pub async fn data(State(state): St, PersonViewer(person): PersonViewer) -> PageResult {
-    let data = api::data_of(&state, &person).await?;
+pub async fn data(
+    State(state): St,
+    PersonViewer(person): PersonViewer,
+    Query(query): Query<DoneQuery>,
+) -> PageResult {
+    data_page(&state, &person, None, person_done(query.fait.as_deref())).await
+}
+
+async fn data_page(
+    state: &AppState,
+    person: &Person,
+    error: Option<String>,
+    notice: Option<String>,
+) -> PageResult {
+    let data = api::data_of(state, person).await?;
     let r = &person.job_seeker.record;
     let rows = vec![
         ("Nom", format!("{} {}", r.first_name, r.last_name)),
@@ -615,14 +632,75 @@ pub async fn data(State(state): St, PersonViewer(person): PersonViewer) -> PageR
             labels::consent(data.consent.scope.as_deref()).to_string(),
         ),
     ];
-    Ok(render(&DataPage {
-        chrome: Chrome::person(&person, "Mes données", "/espace/donnees"),
-        rows,
-        referrals: data.referrals.len(),
-        invitations: data.invitations.len(),
-        duos: data.duos.len(),
-        plans: data.training_plans.len(),
-        accesses: data.access_history.len(),
+    let refused = error.is_some();
+    let chrome = Chrome::person(
+        person,
+        form_title("Mes données", refused),
+        "/espace/donnees",
+    )
+    .notice(notice);
+    Ok(render_form(
+        &DataPage {
+            chrome,
+            error,
+            rows,
+            referrals: data.referrals.len(),
+            invitations: data.invitations.len(),
+            duos: data.duos.len(),
+            plans: data.training_plans.len(),
+            accesses: data.access_history.len(),
+        },
+        refused,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct RectificationForm {
+    message: String,
+}
+
+/// The person asks their advisor for a correction.
+pub async fn request_rectification(
+    State(state): St,
+    PersonViewer(person): PersonViewer,
+    PageForm(form): PageForm<RectificationForm>,
+) -> PageResult {
+    let input = api::RectificationInput {
+        message: form.message,
+    };
+    match api::request_rectification_as(&state, &person, &input).await {
+        Ok(()) => Ok(see_other("/espace/donnees?fait=rectification")),
+        Err(ApiError::Invalid(_)) => {
+            let message = "Décrivez ce qui est à corriger, en 2 000 caractères au plus.";
+            data_page(&state, &person, Some(message.to_string()), None).await
+        }
+        Err(ApiError::Refused(reason)) => data_page(&state, &person, Some(reason), None).await,
+        Err(err) => Err(PageError(err)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "person/erasure.html")]
+struct ErasurePage {
+    chrome: Chrome,
+    already: bool,
+    blocked_by: Vec<String>,
+    can_proceed_on: Option<String>,
+}
+
+/// The person asks for their data to be erased; the page says what happens next.
+pub async fn request_erasure(State(state): St, PersonViewer(person): PersonViewer) -> PageResult {
+    let (already, blocked_by, can_proceed_on) = match api::request_erasure_as(&state, &person).await
+    {
+        Ok(view) => (false, view.blocked_by, view.can_proceed_on.map(fr_date)),
+        Err(ApiError::Conflict(_)) => (true, Vec::new(), None),
+        Err(err) => return Err(PageError(err)),
+    };
+    Ok(render(&ErasurePage {
+        chrome: Chrome::person(&person, "Effacement de mes données", "/espace/donnees"),
+        already,
+        blocked_by,
+        can_proceed_on,
     }))
 }
 

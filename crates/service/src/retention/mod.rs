@@ -38,6 +38,10 @@ impl RequestedBy {
         let mut detail = detail;
         if let Some(map) = detail.as_object_mut() {
             map.insert("by".to_string(), json!(by));
+            if self == RequestedBy::Person {
+                // As every act of the person in their own space (`api::Actor::Person`).
+                map.insert("by_person".to_string(), json!(id));
+            }
         }
         NewAuditEvent {
             actor,

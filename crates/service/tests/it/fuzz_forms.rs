@@ -65,6 +65,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("/espace/mises-en-relation/{referral}", "advisor@a.fr"),
     ("/espace/invitations/{id}", "advisor@a.fr"),
     ("/espace/consentement", "advisor@a.fr"),
+    ("/espace/effacement", "advisor@a.fr"),
+    ("/espace/rectification", "advisor@a.fr"),
 ];
 
 /// The accounts signed in for the cases (any may post any route: the wrong role is a case).
@@ -122,6 +124,7 @@ const NAMES: &[&str] = &[
     "mois",
     "motif",
     "nom",
+    "message",
     "note",
     "offer_id",
     "offre",

@@ -429,6 +429,57 @@ pub async fn an_advisor_gives_a_code_and_the_person_answers_and_narrows_consent(
     assert_eq!(data["consent"]["history"][0]["scope"], Value::Null);
     assert!(!data["access_history"].as_array().unwrap().is_empty());
 
+    // A correction goes to the advisor, by e-mail; an empty one is refused, naming the field.
+    let (status, problem) = person
+        .post(
+            "/api/v1/person/rectification-request",
+            &json!({ "message": "  " }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["fields"][0]["path"], "/message");
+    // Without an advisor named in the record: refused, saying whom to ask.
+    let message = json!({ "message": "Mon numéro de téléphone a changé : 06 12 34 56 78" });
+    let (status, answer) = person
+        .post("/api/v1/person/rectification-request", &message)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    // France Travail's systems name the advisor: the request reaches them by e-mail.
+    let mut record = server.stored_job_seeker(seeker).await.record;
+    record.advisor_email = Some(domain::Email::parse("advisor@a.fr").unwrap());
+    let report = server
+        .state
+        .store
+        .upsert_job_seekers(&[record], server.now())
+        .await
+        .unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    let (status, answer) = person
+        .post("/api/v1/person/rectification-request", &message)
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{answer}");
+    let pending = server.state.store.pending_messages(100).await.unwrap();
+    let sent = pending
+        .iter()
+        .find(|m| m.message.recipient == "advisor@a.fr")
+        .expect("a message to the advisor");
+    assert!(
+        sent.message.body.contains("06 12 34 56 78"),
+        "{}",
+        sent.message.body
+    );
+
+    // Erasure: filed, with what blocks it today (the accepted referral is open).
+    let (status, filed) = person
+        .post("/api/v1/person/erasure-request", &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    assert_eq!(filed["blocked_by"].as_array().unwrap().len(), 1, "{filed}");
+    let (status, _) = person
+        .post("/api/v1/person/erasure-request", &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
     // The code was used.
     let (status, _, _) = person_with(&server, &code).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -546,6 +597,16 @@ pub async fn the_persons_pages_answer_and_set_consent_in_french(db: TestDb) {
     let page = person.page("/espace/donnees").await;
     assert!(page.html.contains("Télécharger toutes mes données"));
     assert!(page.html.contains("aicha.durand6@example.fr"));
+    let page = person.post_form("/espace/rectification", &[("message", "")]).await;
+    assert_eq!(page.status, 422, "{}", page.html);
+    assert!(page.html.contains("Décrivez ce qui est à corriger"), "{}", page.html);
+    let page = person.post_form("/espace/effacement", &[]).await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(page.html.contains("Demande enregistrée"), "{}", page.html);
+    // The accepted referral holds the data back, and the page says so.
+    assert!(page.html.contains("doit attendre"), "{}", page.html);
+    let page = person.post_form("/espace/effacement", &[]).await;
+    assert!(page.html.contains("Demande déjà en cours"), "{}", page.html);
 
     // Sign out, then the space is closed.
     let page = person.post_form("/espace/deconnexion", &[]).await;
