@@ -597,9 +597,15 @@ pub async fn the_persons_pages_answer_and_set_consent_in_french(db: TestDb) {
     let page = person.page("/espace/donnees").await;
     assert!(page.html.contains("Télécharger toutes mes données"));
     assert!(page.html.contains("aicha.durand6@example.fr"));
-    let page = person.post_form("/espace/rectification", &[("message", "")]).await;
+    let page = person
+        .post_form("/espace/rectification", &[("message", "")])
+        .await;
     assert_eq!(page.status, 422, "{}", page.html);
-    assert!(page.html.contains("Décrivez ce qui est à corriger"), "{}", page.html);
+    assert!(
+        page.html.contains("Décrivez ce qui est à corriger"),
+        "{}",
+        page.html
+    );
     let page = person.post_form("/espace/effacement", &[]).await;
     assert_eq!(page.status, 200, "{}", page.html);
     assert!(page.html.contains("Demande enregistrée"), "{}", page.html);
