@@ -211,7 +211,7 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
             post(crate::person::pages::sign_in_with_code),
         )
         .route(
-            "/espace/lien/{token}",
+            "/espace/lien",
             get(crate::person::pages::link_page).post(crate::person::pages::follow_link),
         )
         .route("/espace/deconnexion", post(crate::person::pages::sign_out))

@@ -70,7 +70,14 @@ pub(crate) async fn request_link(
         .map_err(|retry_after_secs| ApiError::TooManyAttempts { retry_after_secs })?;
     // Every request counts: past a few, links to one address are paced.
     state.throttle.fail(&keys, now);
-    super::send_links(&state, email.as_str()).await?;
+    // Looked up and sent after the answer, so that its time says nothing of whether the
+    // address is known.
+    let address = email.as_str().to_string();
+    tokio::spawn(async move {
+        if let Err(err) = super::send_links(&state, &address).await {
+            tracing::error!(error = ?err, "sign-in link not sent");
+        }
+    });
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -522,11 +529,19 @@ pub(crate) async fn get_consent(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonConsentInput {
-    /// `all_agencies`, `department_agencies`, or `null`: withdrawn.
-    pub scope: Option<String>,
+    /// `all_agencies`, `department_agencies`, or `null`: withdrawn. Required: a body without
+    /// it withdraws nothing.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, required = true)]
+    pub scope: Option<Option<String>>,
     /// The priority statuses they let agencies see once they accept a proposal.
     #[serde(default)]
     pub disclosed: Vec<String>,
+}
+
+/// A field that may be `null` but must be there: `Some(None)` for `null`, `None` when absent.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 /// The person sets their consent and disclosures themself (recorded as given online): a
@@ -549,8 +564,14 @@ pub(crate) async fn set_consent_as(
     person: &Person,
     input: PersonConsentInput,
 ) -> AppResult<ConsentReport> {
+    let scope = input.scope.ok_or_else(|| {
+        ApiError::field(
+            "/scope",
+            "required: `all_agencies`, `department_agencies`, or null (withdrawn)",
+        )
+    })?;
     let change = crate::job_seekers::api::parse_consent(&crate::job_seekers::api::ConsentInput {
-        scope: input.scope,
+        scope,
         channel: "online".to_string(),
         disclosed: input.disclosed,
     })?;

@@ -10,7 +10,8 @@
 //! the person's own (its cookie, `passerelle_espace`, distinct from the accounts' session) with
 //! its anti-forgery token. Every refused presentation (unknown, used, expired) is audited, and
 //! requests are paced by the sign-in throttle. The page a link opens asks for a click before
-//! using the pass, so that a mail scanner following links does not use it up.
+//! using the pass, so that a mail scanner following links does not use it up. The link carries
+//! its secret in the query string (`/espace/lien?jeton=`), which request logs never hold.
 
 pub(crate) mod api;
 pub(crate) mod pages;
@@ -279,7 +280,7 @@ pub async fn send_links(state: &AppState, email: &str) -> Result<usize, ApiError
             )
             .await?;
         let link = format!(
-            "{}/espace/lien/{token}",
+            "{}/espace/lien?jeton={token}",
             state.config.public_url.trim_end_matches('/')
         );
         let body = format!(

@@ -150,9 +150,17 @@ struct LinkPage {
     token: String,
 }
 
-/// The page a link opens: one click uses it (a mail scanner following links does not).
-pub async fn link_page(PagePath(token): PagePath<String>) -> Response {
-    let token: String = token
+#[derive(Deserialize, Default)]
+pub struct LinkQuery {
+    jeton: Option<String>,
+}
+
+/// The page a link opens: one click uses it (a mail scanner following links does not). The
+/// secret travels in the query string and the form, never in a path the logs keep.
+pub async fn link_page(Query(query): Query<LinkQuery>) -> Response {
+    let token: String = query
+        .jeton
+        .unwrap_or_default()
         .chars()
         .take(64)
         .filter(char::is_ascii_hexdigit)
@@ -163,13 +171,19 @@ pub async fn link_page(PagePath(token): PagePath<String>) -> Response {
     })
 }
 
+#[derive(Deserialize)]
+pub struct LinkForm2 {
+    #[serde(default)]
+    jeton: String,
+}
+
 /// Uses the link.
 pub async fn follow_link(
     State(state): St,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    PagePath(token): PagePath<String>,
+    PageForm(form): PageForm<LinkForm2>,
 ) -> PageResult {
-    open(&state, peer, token).await
+    open(&state, peer, form.jeton).await
 }
 
 /// Ends the person's session.
@@ -470,7 +484,7 @@ pub async fn set_consent(
         ("young_unqualified", &form.disclose_young_unqualified),
     ];
     let input = PersonConsentInput {
-        scope: (form.scope != "retire").then(|| form.scope.clone()),
+        scope: Some((form.scope != "retire").then(|| form.scope.clone())),
         disclosed: boxes
             .iter()
             .filter(|(_, checked)| checked.is_some())

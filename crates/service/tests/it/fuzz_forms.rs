@@ -60,7 +60,7 @@ const ROUTES: &[(&str, &str)] = &[
     // The person's own space: posted here with an account's session, which it refuses.
     ("/espace/connexion/lien", "advisor@a.fr"),
     ("/espace/connexion/code", "advisor@a.fr"),
-    ("/espace/lien/{id}", "advisor@a.fr"),
+    ("/espace/lien", "advisor@a.fr"),
     ("/espace/deconnexion", "advisor@a.fr"),
     ("/espace/mises-en-relation/{referral}", "advisor@a.fr"),
     ("/espace/invitations/{id}", "advisor@a.fr"),
