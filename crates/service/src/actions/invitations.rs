@@ -536,19 +536,7 @@ pub(crate) async fn move_invitation(
             .map_err(forbidden)?;
         Mover::PersonSide
     };
-    let held_on_site = action.action.gathering.capacity_on_site > 0;
-    let modality = match request.modality.as_deref().map(str::trim) {
-        None | Some("") if held_on_site => Modality::OnSite,
-        None | Some("") => Modality::Remote,
-        Some(text) => Modality::parse(text)
-            .ok_or_else(|| ApiError::field("/modality", "on_site or remote"))?,
-    };
-    if to == InvitationState::Accepted && action.action.gathering.capacity(modality) == 0 {
-        return Err(ApiError::field(
-            "/modality",
-            "the action is not held this way",
-        ));
-    }
+    let modality = answer_modality(&action, to, request.modality.as_deref())?;
     let moved = state
         .store
         .move_invitation(id, to, by, modality, state.now())
@@ -561,6 +549,29 @@ pub(crate) async fn move_invitation(
         .audit_one(principal.event("action.invitation", "action", action.id, detail))
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The way a person takes part in an action, as an answer asks it (`/modality`; by default on
+/// site when the action is held there), refused for an acceptance the action has no seat of.
+pub(crate) fn answer_modality(
+    action: &Action,
+    to: InvitationState,
+    asked: Option<&str>,
+) -> AppResult<Modality> {
+    let held_on_site = action.action.gathering.capacity_on_site > 0;
+    let modality = match asked.map(str::trim) {
+        None | Some("") if held_on_site => Modality::OnSite,
+        None | Some("") => Modality::Remote,
+        Some(text) => Modality::parse(text)
+            .ok_or_else(|| ApiError::field("/modality", "on_site or remote"))?,
+    };
+    if to == InvitationState::Accepted && action.action.gathering.capacity(modality) == 0 {
+        return Err(ApiError::field(
+            "/modality",
+            "the action is not held this way",
+        ));
+    }
+    Ok(modality)
 }
 
 /// Expires the invitations left unanswered past their deadline (the sweep, with the

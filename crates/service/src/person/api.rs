@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use model::{InvitationState, Modality};
+use model::InvitationState;
 
 use super::{Person, Refusal};
 use crate::api::*;
@@ -435,19 +435,8 @@ pub(crate) async fn answer_invitation_as(
         ));
     }
     let action = crate::actions::api::find(state, invitation.invitation.action_id).await?;
-    let held_on_site = action.action.gathering.capacity_on_site > 0;
-    let modality = match input.modality.as_deref().map(str::trim) {
-        None | Some("") if held_on_site => Modality::OnSite,
-        None | Some("") => Modality::Remote,
-        Some(text) => Modality::parse(text)
-            .ok_or_else(|| ApiError::field("/modality", "on_site or remote"))?,
-    };
-    if to == InvitationState::Accepted && action.action.gathering.capacity(modality) == 0 {
-        return Err(ApiError::field(
-            "/modality",
-            "the action is not held this way",
-        ));
-    }
+    let modality =
+        crate::actions::invitations::answer_modality(&action, to, input.modality.as_deref())?;
     let moved = state
         .store
         .move_invitation(id, to, Mover::PersonSide, modality, state.now())
