@@ -118,8 +118,12 @@ pub(crate) struct SeekerProfile {
     pub commune: u32,
     pub commute_km: u16,
     pub targets: Box<[TargetRef]>,
-    /// Interned skill codes, sorted, distinct.
+    /// Interned skill codes, sorted, distinct: the skills declared, those an evaluation
+    /// proves, and their proofs (see `offer_profile`).
     pub skills: Box<[u32]>,
+    /// The proofs among `skills` that stop holding, with their last day: a proof counts in a
+    /// score only on the days it holds (the bounds count it always, which only raises them).
+    pub lapsing: Box<[(u32, i32)]>,
     /// Months of experience by ROME index, sorted by index.
     pub experience: Box<[(u16, u16)]>,
     pub licences: u16,
@@ -152,6 +156,7 @@ impl SeekerProfile {
     pub(crate) fn heap_bytes(&self) -> usize {
         self.targets.len() * std::mem::size_of::<TargetRef>()
             + self.skills.len() * 4
+            + self.lapsing.len() * 8
             + self.experience.len() * 4
     }
 }
@@ -199,6 +204,11 @@ pub struct UnknownCode {
     pub code: String,
 }
 
+/// The interned name of the proof of a skill (an OGR code): never a ROME code itself.
+fn proof_of(skill: &str) -> String {
+    format!("proof:{skill}")
+}
+
 fn unknown(what: &'static str, code: &str) -> UnknownCode {
     UnknownCode {
         what,
@@ -224,11 +234,32 @@ pub(crate) fn seeker_profile(
             .map_or(NO_TITLE, |t| codes.titles().intern(t));
         targets.push(TargetRef { rome, title });
     }
+    // A skill an evaluation proves counts twice: as the skill, and as its proof, which an
+    // offer asking for a certificate (a CACES) asks for too (see `offer_profile`).
     let mut skills: Vec<u32> = record
         .skills
         .iter()
         .map(|s| codes.skills().intern(s))
         .collect();
+    let mut lapsing: Vec<(u32, i32)> = Vec::new();
+    for proven in &record.proven_skills {
+        skills.push(codes.skills().intern(&proven.skill));
+        let proof = codes.skills().intern(&proof_of(&proven.skill));
+        skills.push(proof);
+        if let Some(until) = proven.until {
+            lapsing.push((proof, day(until)));
+        }
+    }
+    // The same proof twice: the later day holds.
+    lapsing.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    lapsing.dedup_by_key(|(proof, _)| *proof);
+    let unending: Vec<u32> = record
+        .proven_skills
+        .iter()
+        .filter(|p| p.until.is_none())
+        .map(|p| codes.skills().intern(&proof_of(&p.skill)))
+        .collect();
+    lapsing.retain(|(proof, _)| !unending.contains(proof));
     skills.sort_unstable();
     skills.dedup();
     let mut experience: Vec<(u16, u16)> = Vec::new();
@@ -252,6 +283,7 @@ pub(crate) fn seeker_profile(
         commute_km: record.commute_limit.km(),
         targets: targets.into_boxed_slice(),
         skills: skills.into_boxed_slice(),
+        lapsing: lapsing.into_boxed_slice(),
         experience: experience.into_boxed_slice(),
         licences,
         contracts: record
@@ -290,6 +322,15 @@ pub(crate) fn offer_profile(
         .filter_map(|s| s.code.as_deref())
         .map(|code| codes.skills().intern(code))
         .collect();
+    // A certificate is asked for twice: the know-how, which a person may declare, and its
+    // proof, which only an evaluation the person shares gives.
+    for skill in &record.skills {
+        if let Some(code) = skill.code.as_deref()
+            && model::evaluations::is_certificate_label(&skill.label)
+        {
+            skills.push(codes.skills().intern(&proof_of(code)));
+        }
+    }
     skills.sort_unstable();
     skills.dedup();
     let department = codes

@@ -275,10 +275,33 @@ pub(crate) fn upper_bound(config: &ScoringConfig, tier: f64, distance: f64) -> f
     )
 }
 
+/// Share of the offer's skills the person holds on `today`: a proof that stopped holding
+/// (a CACES past its validity) no longer counts.
+fn skills_share(offer: &OfferProfile, seeker: &SeekerProfile, today: i32) -> f64 {
+    if seeker.lapsing.is_empty() {
+        return shared_share(&offer.skills, &seeker.skills);
+    }
+    if offer.skills.is_empty() {
+        return 1.0;
+    }
+    let lapsed = seeker
+        .lapsing
+        .iter()
+        .filter(|(proof, until)| *until < today && offer.skills.binary_search(proof).is_ok())
+        .count();
+    let held = shared_count(&offer.skills, &seeker.skills).saturating_sub(lapsed);
+    held as f64 / offer.skills.len() as f64
+}
+
 fn shared_share(asked: &[u32], held: &[u32]) -> f64 {
     if asked.is_empty() {
         return 1.0;
     }
+    shared_count(asked, held) as f64 / asked.len() as f64
+}
+
+/// How many of `asked` are in `held` (both sorted, distinct).
+fn shared_count(asked: &[u32], held: &[u32]) -> usize {
     let (mut i, mut j, mut shared) = (0, 0, 0usize);
     while let (Some(a), Some(h)) = (asked.get(i), held.get(j)) {
         match a.cmp(h) {
@@ -291,7 +314,7 @@ fn shared_share(asked: &[u32], held: &[u32]) -> f64 {
             }
         }
     }
-    shared as f64 / asked.len() as f64
+    shared
 }
 
 /// Everything a score depends on besides the pair.
@@ -479,7 +502,7 @@ impl Context<'_> {
         let experience = experience(offer, seeker.experience_in(offer.rome));
         let breakdown = Breakdown {
             occupation,
-            skills: shared_share(&offer.skills, &seeker.skills),
+            skills: skills_share(offer, seeker, self.today),
             distance: distance_component(config, km),
             availability,
             conditions: conditions(seeker.contracts, seeker.working_time, offer),

@@ -11,6 +11,7 @@ pub mod dashboard;
 mod difficulty;
 mod directory;
 mod duos;
+pub mod evaluations;
 mod gatherings;
 pub mod indicators;
 mod meetings;
@@ -436,6 +437,10 @@ pub struct ConsentChange {
     pub channel: ConsentChannel,
     /// The priority statuses the person lets agencies see (each must be held).
     pub disclosed: Vec<PriorityStatus>,
+    /// The kinds of evaluation the person lets other structures than the one that recorded
+    /// them see ([`evaluations`]).
+    #[serde(default)]
+    pub shared_evaluations: Vec<evaluations::EvaluationKind>,
 }
 
 /// One recorded change of a person's consent and disclosures: the history kept.
@@ -499,6 +504,10 @@ pub struct JobSeeker {
     pub record: JobSeekerRecord,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The skills the person's shared evaluations prove (what the engine counts), kept by
+    /// the store from the evaluations and the kinds shared; never shown as such.
+    #[serde(skip)]
+    pub proven_skills: Vec<evaluations::ProvenSkill>,
 }
 
 /// A skill an offer asks for (`competences` of Offres d'emploi v2).
@@ -771,6 +780,9 @@ pub struct SourcingProfile {
     /// The scope of the consent to be proposed, if given.
     pub consent: Option<ConsentScope>,
     pub status: JobSeekerStatus,
+    /// The skills (OGR codes) an evaluation of a kind the person shares proves (a CACES),
+    /// each with the day it stops holding: the engine counts a proof on the days it holds.
+    pub proven_skills: Vec<evaluations::ProvenSkill>,
 }
 
 impl From<&JobSeeker> for SourcingProfile {
@@ -791,6 +803,7 @@ impl From<&JobSeeker> for SourcingProfile {
             priorities: r.priorities.keys().copied().collect(),
             consent: r.consent.map(|c| c.scope),
             status: r.status,
+            proven_skills: seeker.proven_skills.clone(),
         }
     }
 }

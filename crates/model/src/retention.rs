@@ -335,6 +335,30 @@ pub const PROCESSINGS: &[Processing] = &[
         other_retention: &["agrégats : conservés, ils n'identifient personne"],
         security: SECURITY,
     },
+    Processing {
+        purpose: "Partager les évaluations d'une personne (MRS, CACES, niveau de langue, \
+                  évaluation des compétences) entre les réseaux plutôt que de les refaire",
+        legal_basis: "consentement de la personne, type d'évaluation par type d'évaluation \
+                      (RGPD art. 6.1.a)",
+        data: &[
+            "type, objet, résultat, date, validité et organisme de l'évaluation",
+            "la structure qui l'a enregistrée",
+        ],
+        people: &[
+            "demandeurs d'emploi évalués par une agence France Travail ou une agence \
+                   d'emploi",
+        ],
+        recipients: &[
+            "la structure qui l'a enregistrée",
+            "les autres structures, pour les types que la personne partage (une agence \
+             d'emploi une fois sa mise en relation acceptée)",
+        ],
+        records: &[],
+        other_retention: &[
+            "évaluations : tant que le dossier de la personne est conservé ; effacées avec lui",
+        ],
+        security: SECURITY,
+    },
 ];
 
 /// One line of the record of processing, its retention read from [`RULES`].
@@ -555,7 +579,7 @@ mod tests {
     #[test]
     fn the_record_of_processing_reads_the_rules() {
         let record = record_of_processing();
-        assert_eq!(record.len(), 5);
+        assert_eq!(record.len(), 6);
         assert_eq!(
             record[2].retention,
             [

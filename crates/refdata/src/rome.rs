@@ -367,6 +367,11 @@ impl Rome {
         self.skills.len()
     }
 
+    /// Every skill of the referential, in no particular order.
+    pub fn skills(&self) -> impl Iterator<Item = Skill> + '_ {
+        self.skills.values().copied()
+    }
+
     /// The skill with this OGR code.
     pub fn skill(&self, ogr: &str) -> Option<Skill> {
         self.skills.get(ogr).copied()

@@ -82,6 +82,11 @@ pub enum Resource {
     /// Filing a person's erasure request: their own France Travail agency (`Own`), on their
     /// behalf (the person files theirs from their own space).
     Erasure,
+    /// A person's evaluations (MRS, CACES, language level, skills assessment): recorded and
+    /// read by their France Travail agency (`Own`) and by an agency the person is revealed to
+    /// (`Revealed`); each structure sees the evaluations it recorded, and the others' only for
+    /// the kinds the person shares.
+    Evaluations,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -262,6 +267,13 @@ pub const RULES: &[Rule] = &[
     // Consent and disclosures: the person's own agency records them and reads their history.
     rule(Advisor, Consent, Read, Own, Full),
     rule(Advisor, Consent, Write, Own, Full),
+    // Shared evaluations: the person's agency, and an agency the person accepted.
+    rule(Advisor, Evaluations, Read, Own, Full),
+    rule(Advisor, Evaluations, Write, Own, Full),
+    rule(Recruiter, Evaluations, Read, Revealed, Identity),
+    rule(Recruiter, Evaluations, Write, Revealed, Identity),
+    rule(AgencyManager, Evaluations, Read, Revealed, Identity),
+    rule(AgencyManager, Evaluations, Write, Revealed, Identity),
     // Retention and erasure: requests filed by the person's agency, processed by admins.
     rule(Advisor, Erasure, Write, Own, Pseudo),
     rule(Admin, Retention, Read, Any, Pseudo),
@@ -484,6 +496,7 @@ fn resource_name(resource: Resource) -> &'static str {
         TrainingPlans => "training plans",
         Retention => "retention and erasure requests",
         Erasure => "erasure requests",
+        Evaluations => "evaluations",
     }
 }
 
@@ -546,6 +559,8 @@ mod tests {
                 (Advisor, Reconversion),
                 (Advisor, Consent),
                 (Advisor, Consent),
+                (Advisor, Evaluations),
+                (Advisor, Evaluations),
             ]
         );
         for rule in RULES.iter().filter(|r| r.resource == OfferReferrals) {

@@ -15,6 +15,7 @@ pub mod difficulty;
 pub mod directory;
 pub mod duos;
 pub mod error;
+pub mod evaluations;
 pub mod indicators;
 pub mod job_seekers;
 mod json;

@@ -272,12 +272,13 @@ const JOB_SEEKER_READ_COLUMNS: [&str; 30] = [
 ];
 
 /// The JSON columns of `job_seekers` read back, after [`JOB_SEEKER_READ_COLUMNS`].
-const JOB_SEEKER_JSON_COLUMNS: [&str; 5] = [
+const JOB_SEEKER_JSON_COLUMNS: [&str; 6] = [
     "skills",
     "qualifications",
     "languages",
     "experience",
     "contract_types",
+    "proven_skills",
 ];
 
 /// Booleans come back as `true`/`false` from PostgreSQL and `1`/`0` from SQLite.
@@ -358,6 +359,7 @@ pub struct JobSeekerDocument {
     languages: String,
     experience: String,
     contract_types: String,
+    proven_skills: String,
     agency_siret: String,
     advisor_email: Option<String>,
     targets: Vec<(String, Option<String>)>,
@@ -397,6 +399,7 @@ pub fn sourcing_columns(text: fn(&str) -> String) -> Vec<String> {
         "j.young_unqualified",
         "j.consent_scope",
         "j.status",
+        "j.proven_skills",
     ]
     .iter()
     .map(|c| text(c))
@@ -406,6 +409,7 @@ pub fn sourcing_columns(text: fn(&str) -> String) -> Vec<String> {
 /// The columns of [`sourcing_columns`] then the targets, as one JSON array (SQLite's read).
 #[derive(serde::Deserialize)]
 struct SourcingRow(
+    Option<String>,
     Option<String>,
     Option<String>,
     Option<String>,
@@ -436,9 +440,9 @@ pub fn sourcing_row_from_json(
     Ok((
         vec![
             r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12, r.13, r.14, r.15,
-            r.16, r.17,
+            r.16, r.17, r.18,
         ],
-        r.18,
+        r.19,
     ))
 }
 
@@ -571,6 +575,7 @@ pub fn sourcing_from_text(
         "status",
         JobSeekerStatus::parse,
     )?;
+    let proven_skills = from_json(&fields.required("proven_skills")?, "proven_skills")?;
     let targets = targets_from_pairs(targets, &id)?;
     Ok(SourcingProfile {
         id,
@@ -587,6 +592,7 @@ pub fn sourcing_from_text(
         priorities,
         consent,
         status,
+        proven_skills,
     })
 }
 
@@ -634,6 +640,7 @@ impl JobSeekerDocument {
         let languages = fields.required("languages")?;
         let experience = fields.required("experience")?;
         let contract_types = fields.required("contract_types")?;
+        let proven_skills = fields.required("proven_skills")?;
         let agency_siret = fields.required("agency_siret")?;
         let advisor_email = fields.next("advisor_email")?;
         let [
@@ -686,6 +693,7 @@ impl JobSeekerDocument {
             languages,
             experience,
             contract_types,
+            proven_skills,
             agency_siret,
             advisor_email,
             targets,
@@ -744,6 +752,7 @@ impl JobSeekerDocument {
             record,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            proven_skills: from_json(&self.proven_skills, "proven_skills")?,
         })
     }
 }

@@ -101,9 +101,10 @@ pub trait JobSeekers: Send + Sync {
 /// `SELECT` of a person's consent events.
 pub fn consent_select(json_as_text: fn(&str) -> String) -> String {
     format!(
-        "SELECT id, job_seeker_id, scope, channel, {} AS disclosed, recorded_by_user_id, \
-         recorded_at FROM consent_events",
-        json_as_text("disclosed")
+        "SELECT id, job_seeker_id, scope, channel, {} AS disclosed, {} AS shared_evaluations, \
+         recorded_by_user_id, recorded_at FROM consent_events",
+        json_as_text("disclosed"),
+        json_as_text("shared_evaluations")
     )
 }
 
@@ -127,6 +128,10 @@ macro_rules! consent_from_row {
                     $crate::ConsentChannel::parse,
                 )?,
                 disclosed: from_json(&row.try_get::<String, _>("disclosed")?, "disclosed")?,
+                shared_evaluations: from_json(
+                    &row.try_get::<String, _>("shared_evaluations")?,
+                    "shared_evaluations",
+                )?,
             },
             recorded_by: row.try_get("recorded_by_user_id")?,
             recorded_at: row.try_get("recorded_at")?,
@@ -472,32 +477,39 @@ both_backends! {
             });
             let sql = format!(
                 "UPDATE job_seekers SET consent_at = $1, consent_scope = $2, {set}, \
-                 consent_recorded_at = ${now}, updated_at = ${now} WHERE id = ${id}",
+                 consent_recorded_at = ${now}, updated_at = ${now}, shared_evaluations = ${shared} \
+                 WHERE id = ${id}",
                 now = n + 1,
                 id = n + 2,
+                shared = n + 3,
             );
             let mut query = sqlx::query(&sql).bind(given_at).bind(scope);
             for status in PriorityStatus::ALL {
                 query = query.bind(change.disclosed.contains(status));
             }
+            let shared = crate::evaluation_records::shared_json(&change.shared_evaluations);
             query
                 .bind(now)
                 .bind(job_seeker_id)
+                .bind(&shared)
                 .execute(&mut *tx)
                 .await?;
             let disclosed: Vec<&str> = change.disclosed.iter().map(|s| s.as_str()).collect();
             sqlx::query(
                 "INSERT INTO consent_events (job_seeker_id, scope, channel, disclosed, \
-                 recorded_by_user_id, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                 shared_evaluations, recorded_by_user_id, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(job_seeker_id)
             .bind(scope)
             .bind(change.channel.as_str())
             .bind(Json(&disclosed))
+            .bind(&shared)
             .bind(recorded_by)
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            crate::evaluation_records::refresh_proven!(tx, job_seeker_id);
             crate::changes::log_change!(tx, job_seeker_id, now);
             tx.commit().await?;
             self.job_seeker_by_id(job_seeker_id).await

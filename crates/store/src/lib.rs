@@ -24,6 +24,7 @@ mod directory;
 mod duo_figures;
 mod duos;
 mod error;
+mod evaluation_records;
 mod gatherings;
 mod invitations;
 mod job_seeker_rows;
@@ -55,6 +56,7 @@ pub use directory::Directory;
 pub use duo_figures::{DuoCounts, DuoFigures, EvaluationPerson};
 pub use duos::Duos;
 pub use error::{Result, StoreError};
+pub use evaluation_records::Evaluations;
 pub use gatherings::{Gatherings, Outbox};
 pub use invitations::Invitations;
 pub use job_seekers::JobSeekers;
@@ -77,8 +79,9 @@ pub use url::{Backend, DatabaseUrl};
 pub mod prelude {
     pub use crate::{
         Accounts, Actions, AuditTrail, Changes, Difficulty, Directory, DuoFigures, Duos,
-        Gatherings, Invitations, JobSeekers, LocalTension, Meetings, Mentors, Offers, Outbox,
-        People, Policies, Referrals, Retention, Steering, Store, Tallies, TrainingPlans, Trainings,
+        Evaluations, Gatherings, Invitations, JobSeekers, LocalTension, Meetings, Mentors, Offers,
+        Outbox, People, Policies, Referrals, Retention, Steering, Store, Tallies, TrainingPlans,
+        Trainings,
     };
 }
 
@@ -115,6 +118,7 @@ pub trait Store:
     + Mentors
     + Duos
     + DuoFigures
+    + Evaluations
     + Outbox
     + People
     + Policies

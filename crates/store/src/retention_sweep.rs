@@ -231,6 +231,7 @@ both_backends! {
                  rqth_disclosed = FALSE, long_term_disclosed = FALSE, rsa_disclosed = FALSE, \
                  qpv_disclosed = FALSE, senior_disclosed = FALSE, \
                  young_unqualified_disclosed = FALSE, \
+                 shared_evaluations = '[]', proven_skills = '[]', \
                  content_hash = 'anonymised', \
                  anonymised_at = $2, updated_at = $2 \
                  WHERE id IN ({each}) AND anonymised_at IS NULL"
@@ -262,9 +263,9 @@ both_backends! {
             .bind(&list)
             .execute(&mut **tx)
             .await?;
-            // No way into the person's own space any more, and every instance told at once
-            // that their consent is gone (the change log).
-            for table in ["person_passes", "person_sessions"] {
+            // No way into the person's own space any more, no evaluation of them, and every
+            // instance told at once that their consent is gone (the change log).
+            for table in ["person_passes", "person_sessions", "evaluations"] {
                 sqlx::query(&format!("DELETE FROM {table} WHERE job_seeker_id IN ({each})"))
                     .bind(&list)
                     .execute(&mut **tx)

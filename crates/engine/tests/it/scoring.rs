@@ -140,13 +140,17 @@ fn offer() -> OfferRecord {
 
 /// The shortlist entry of the pair, or `None` when the person is not eligible.
 fn score(seeker: JobSeekerRecord, offer: OfferRecord) -> Option<(Breakdown, MatchKind, f64)> {
+    score_stored(stored_seeker(7, seeker), offer)
+}
+
+fn score_stored(seeker: JobSeeker, offer: OfferRecord) -> Option<(Breakdown, MatchKind, f64)> {
     let mut engine = Engine::new(ScoringConfig::default()).unwrap();
     engine.set_structures(&[
         stored_structure(1, structure(1, "93066")),
         stored_structure(2, structure(2, "93066")),
         stored_structure(3, structure(3, "75056")),
     ]);
-    engine.upsert_job_seeker(&stored_seeker(7, seeker)).unwrap();
+    engine.upsert_job_seeker(&seeker).unwrap();
     engine.upsert_offer(&stored_offer(9, offer)).unwrap();
     let shortlist = engine
         .shortlist(
@@ -195,6 +199,44 @@ fn linked_to(to: &str, kind: refdata::MobilityKind) -> &'static str {
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-12
+}
+
+/// A CACES an offer asks for (a skill the ROME labels "... (CACES R 389-3)") is asked for
+/// twice: the know-how, which a person may declare, and its proof, which only an evaluation
+/// the person shares and that still holds gives (`model::evaluations`).
+#[test]
+fn a_caces_counts_in_full_only_when_a_shared_evaluation_proves_it() {
+    let caces = refdata::rome().skill("123698").unwrap();
+    assert!(caces.label.contains("CACES R 389-3"), "{}", caces.label);
+    let mut offer = offer();
+    offer.skills.push(OfferSkill {
+        code: Some("123698".to_string()),
+        label: caces.label.to_string(),
+        requirement: Some("E".to_string()),
+    });
+    // Asked: the four skills, the CACES and its proof.
+    let skills = |seeker: JobSeeker| score_stored(seeker, offer.clone()).unwrap().0.skills;
+    assert!(close(skills(stored_seeker(7, seeker())), 4.0 / 6.0));
+    let mut declared = seeker();
+    declared.skills.push("123698".to_string());
+    assert!(close(skills(stored_seeker(7, declared.clone())), 5.0 / 6.0));
+    let proven = |until: Option<&str>| JobSeeker {
+        proven_skills: vec![evaluations::ProvenSkill {
+            skill: "123698".to_string(),
+            until: until.map(day),
+        }],
+        ..stored_seeker(7, seeker())
+    };
+    assert!(close(skills(proven(None)), 1.0));
+    assert!(close(skills(proven(Some("2099-12-31"))), 1.0));
+    // Expired: the know-how it showed still counts, the proof no longer.
+    assert!(close(skills(proven(Some("2020-01-01"))), 5.0 / 6.0));
+    // Valid to the day of the shortlist, and not a day after.
+    assert!(close(skills(proven(Some(TODAY))), 1.0));
+    assert!(close(skills(proven(Some("2026-11-01"))), 5.0 / 6.0));
+    // An offer that asks for no certificate gains nothing from one.
+    let plain = score_stored(proven(None), self::offer()).unwrap().0;
+    assert_eq!(plain, PERFECT);
 }
 
 #[test]

@@ -19,6 +19,7 @@ pub fn stored_seeker(id: i64, record: JobSeekerRecord) -> JobSeeker {
         record,
         created_at: stamp(),
         updated_at: stamp(),
+        proven_skills: Vec::new(),
     }
 }
 

@@ -63,7 +63,9 @@ WITH o AS (
            ARRAY(SELECT DISTINCT split_part(x, ' - ', 1) FROM jsonb_array_elements_text(o.licences) x
                  WHERE split_part(x, ' - ', 1) IN (SELECT held FROM peer.licence_closure)) AS licences,
            ARRAY(SELECT DISTINCT s->>'code' FROM jsonb_array_elements(o.skills) s
-                 WHERE s->>'code' IS NOT NULL) AS wanted,
+                 WHERE s->>'code' IS NOT NULL
+                 UNION SELECT 'proof:' || (s->>'code') FROM jsonb_array_elements(o.skills) s
+                 WHERE s->>'code' IS NOT NULL AND s->>'label' LIKE '%CACES%') AS wanted,
            greatest(coalesce(o.starts_on, $2), $2) AS start
     FROM offers o
     JOIN peer.communes c ON c.code = o.commune_code
@@ -72,7 +74,7 @@ WITH o AS (
     WHERE o.id = $1
 ),
 pairs AS (
-    SELECT s.id, s.skills, s.contracts, s.working_time, s.experience, s.commute_km,
+    SELECT s.id, s.skills, s.lapsing, s.lapsing_until, s.contracts, s.working_time, s.experience, s.commute_km,
            coalesce(s.available_from, $2) - o.start AS late,
            t.rome_code AS target, t.job_title_ogr AS target_title, o.*,
            2 * 6371.0088 * asin(least(greatest(sqrt(
@@ -112,7 +114,9 @@ scored AS (
     SELECT id,
         $10 * occupation
         + $11 * (CASE WHEN cardinality(wanted) = 0 THEN 1.0::float8
-                 ELSE cardinality(ARRAY(SELECT unnest(wanted) INTERSECT SELECT unnest(skills)))::float8
+                 ELSE (cardinality(ARRAY(SELECT unnest(wanted) INTERSECT SELECT unnest(skills)))
+                       - (SELECT count(*) FROM unnest(lapsing, lapsing_until) AS l(proof, until)
+                          WHERE l.until < $2 AND l.proof = ANY(wanted)))::float8
                       / cardinality(wanted)::float8 END)
         + $12 * power(0.5::float8, km / $5)
         + $13 * (CASE WHEN late <= 0 THEN 1.0::float8 ELSE 1.0::float8 - late::float8 / ($4::float8 + 1.0::float8) END)
@@ -229,7 +233,15 @@ impl PostgisPeer {
             "CREATE TABLE peer.seekers AS \
              SELECT j.id, c.department, c.lat, c.lon, c.geog, j.commute_limit_km::float8 AS commute_km, \
                     j.available_from, j.working_time, j.consent_scope, j.status, j.experience, \
-                    ARRAY(SELECT DISTINCT x FROM jsonb_array_elements_text(j.skills) x) AS skills, \
+                    ARRAY(SELECT DISTINCT x FROM jsonb_array_elements_text(j.skills) x \
+                          UNION SELECT p->>'skill' FROM jsonb_array_elements(j.proven_skills) p \
+                          UNION SELECT 'proof:' || (p->>'skill') \
+                          FROM jsonb_array_elements(j.proven_skills) p) AS skills, \
+                    ARRAY(SELECT 'proof:' || (p->>'skill') FROM jsonb_array_elements(j.proven_skills) p \
+                          GROUP BY p->>'skill' HAVING bool_and(p->>'until' IS NOT NULL) ORDER BY p->>'skill') AS lapsing, \
+                    ARRAY(SELECT max((p->>'until')::date) FROM jsonb_array_elements(j.proven_skills) p \
+                          GROUP BY p->>'skill' HAVING bool_and(p->>'until' IS NOT NULL) ORDER BY p->>'skill') \
+                          AS lapsing_until, \
                     ARRAY(SELECT x FROM jsonb_array_elements_text(j.contract_types) x) AS contracts, \
                     ARRAY(SELECT DISTINCT l.implies FROM jsonb_array_elements(j.qualifications) q \
                           JOIN peer.licence_closure l ON l.held = q->>'code' \

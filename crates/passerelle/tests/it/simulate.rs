@@ -38,10 +38,28 @@ fn simulated_files_import_without_a_reject_and_match_the_loaded_database() {
     assert!(referrals > 0 && hires > 0 && hires < referrals, "{out}");
     assert!(meetings >= 12 && meetings % 12 == 0, "{meetings} meetings");
     let plans = numbers("training before hiring: ")[0];
+    // A year of shared evaluations, of each kind, most people sharing theirs.
+    let evaluations = numbers("evaluations: ");
+    let (recorded, sharing) = (evaluations[0], evaluations[5]);
+    assert_eq!(evaluations[1..5].iter().sum::<u64>(), recorded, "{out}");
+    assert!(evaluations[1..5].iter().all(|n| *n > 0), "{out}");
+    assert!(sharing > 0 && sharing <= recorded, "{out}");
     let counts = tokio::runtime::Runtime::new().unwrap().block_on(async {
         let store = store::connect(&store::DatabaseUrl::parse(&loaded).unwrap())
             .await
             .unwrap();
+        let (mut stored, mut sharers) = (0, 0);
+        for seeker in store.load_job_seekers().await.unwrap() {
+            stored += store.evaluations_of(seeker.id).await.unwrap().len() as u64;
+            if !store
+                .shared_evaluation_kinds(seeker.id)
+                .await
+                .unwrap()
+                .is_empty()
+            {
+                sharers += 1;
+            }
+        }
         (
             store.counts().await.unwrap(),
             store
@@ -49,10 +67,12 @@ fn simulated_files_import_without_a_reject_and_match_the_loaded_database() {
                 .await
                 .unwrap()
                 .len(),
+            (stored, sharers),
         )
     });
     assert_eq!(counts.0.referrals, referrals + plans);
     assert_eq!(counts.1 as u64, meetings);
+    assert_eq!(counts.2, (recorded, sharing));
 
     let imported = sqlite_url(dir.path(), "imported.db");
     for (what, file) in [

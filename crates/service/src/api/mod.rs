@@ -195,6 +195,12 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
             job_seekers::consent_history,
             job_seekers::record_consent
         ))
+        .routes(routes!(crate::evaluations::api::kinds))
+        .routes(routes!(
+            crate::evaluations::api::list,
+            crate::evaluations::api::create
+        ))
+        .routes(routes!(crate::evaluations::api::delete))
         .routes(routes!(crate::person::api::issue_code))
         .routes(routes!(crate::person::api::request_link))
         .routes(routes!(
@@ -204,12 +210,13 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(crate::person::api::proposals))
         .routes(routes!(crate::person::api::answer_referral))
         .routes(routes!(crate::person::api::answer_invitation))
+        .routes(routes!(crate::person::duos::answer_duo))
         .routes(routes!(
             crate::person::api::get_consent,
             crate::person::api::set_consent
         ))
-        .routes(routes!(crate::person::api::access_history))
-        .routes(routes!(crate::person::api::download))
+        .routes(routes!(crate::person::data::access_history))
+        .routes(routes!(crate::person::data::download))
         .routes(routes!(crate::person::api::request_erasure))
         .routes(routes!(crate::person::api::request_rectification))
 }
@@ -583,16 +590,39 @@ pub(crate) async fn readable_fields(
     seeker_id: i64,
     agency: i64,
 ) -> AppResult<Fields> {
+    reach_person(
+        state,
+        principal,
+        Resource::JobSeekers,
+        Verb::Read,
+        seeker_id,
+        agency,
+    )
+    .await
+    .map(|(fields, _)| fields)
+}
+
+/// How far `verb` on `resource` about the person `seeker_id` (followed by `agency`) reaches
+/// for this user: the fields it shows and the structure through which it reaches them (the
+/// seat's own, or the one a relation reveals the person to), or why not.
+pub(crate) async fn reach_person(
+    state: &AppState,
+    principal: &Principal,
+    resource: Resource,
+    verb: Verb,
+    seeker_id: i64,
+    agency: i64,
+) -> AppResult<(Fields, i64)> {
     let grant = principal
-        .grant(Resource::JobSeekers, Verb::Read, Some(agency))
+        .grant(resource, verb, Some(agency))
         .map_err(forbidden)?;
     let reach = grant.rule.reach;
     if matches!(reach, Reach::Own | Reach::Any) {
-        return Ok(grant.rule.fields);
+        return Ok((grant.rule.fields, grant.seat.structure_id));
     }
     // A reach through a relation: the person is shown while one of its links holds.
     let mine: Vec<i64> = principal
-        .grants(Resource::JobSeekers, Verb::Read)
+        .grants(resource, verb)
         .iter()
         .filter(|g| g.rule.reach == reach)
         .map(|g| g.seat.structure_id)
@@ -609,7 +639,7 @@ pub(crate) async fn readable_fields(
                 }) {
                     let (_, owner) = offer_and_owner(state, referral.offer_id).await?;
                     if mine.contains(&owner) {
-                        return Ok(grant.rule.fields);
+                        return Ok((grant.rule.fields, owner));
                     }
                 }
             }
@@ -619,18 +649,20 @@ pub(crate) async fn readable_fields(
                     crate::access::reveals(link, crate::access::LinkState::Invitation(i.state))
                 }) {
                     let action = state.store.action(invitation.invitation.action_id).await?;
-                    if action.is_some_and(|a| mine.iter().any(|s| a.is_organised_by(*s))) {
-                        return Ok(grant.rule.fields);
+                    if let Some(organiser) =
+                        action.and_then(|a| mine.iter().copied().find(|s| a.is_organised_by(*s)))
+                    {
+                        return Ok((grant.rule.fields, organiser));
                     }
                 }
             }
             crate::access::Link::DuoWithOwnMentor => {
                 let duos = state.store.duos_of_job_seeker(seeker_id).await?;
-                if duos.iter().any(|d| {
+                if let Some(duo) = duos.iter().find(|d| {
                     crate::access::reveals(link, crate::access::LinkState::Duo(d.state))
                         && mine.contains(&d.mentor_agency_id)
                 }) {
-                    return Ok(grant.rule.fields);
+                    return Ok((grant.rule.fields, duo.mentor_agency_id));
                 }
             }
         }

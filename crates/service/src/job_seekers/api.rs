@@ -2,6 +2,7 @@
 //! suggestions, and the person's access history.
 
 use crate::api::*;
+use model::evaluations::EvaluationKind;
 
 /// The job seekers of an agency's portfolio (identity included: each read is audited).
 #[utoipa::path(get, path = "/api/v1/job-seekers", tag = "job seekers",
@@ -178,6 +179,11 @@ pub struct ConsentInput {
     /// must be held); the others stay private.
     #[serde(default)]
     pub disclosed: Vec<String>,
+    /// The kinds of evaluation (`mrs`, `caces`, `language`, `skills_assessment`) the person
+    /// lets other structures than the one that recorded them see; absent or `null`: as they
+    /// are.
+    #[serde(default)]
+    pub shared_evaluations: Option<Vec<String>>,
 }
 
 /// One recorded change of a person's consent and disclosures.
@@ -188,6 +194,8 @@ pub struct ConsentEventView {
     pub scope: Option<String>,
     pub channel: String,
     pub disclosed: Vec<String>,
+    /// The kinds of evaluation shared with other structures.
+    pub shared_evaluations: Vec<String>,
     /// The account that recorded it (`null` when it was removed since).
     pub recorded_by: Option<i64>,
     pub recorded_at: DateTime<Utc>,
@@ -216,13 +224,23 @@ fn consent_event_view(e: &model::ConsentEvent) -> ConsentEventView {
             .iter()
             .map(|s| s.as_str().to_string())
             .collect(),
+        shared_evaluations: e
+            .change
+            .shared_evaluations
+            .iter()
+            .map(|k| k.as_str().to_string())
+            .collect(),
         recorded_by: e.recorded_by,
         recorded_at: e.recorded_at,
     }
 }
 
-/// The change an input asks for, or every wrong field named.
-pub(crate) fn parse_consent(input: &ConsentInput) -> AppResult<model::ConsentChange> {
+/// The change an input asks for, or every wrong field named; `shared` is what the person
+/// shares now, kept when the input does not say.
+pub(crate) fn parse_consent(
+    input: &ConsentInput,
+    shared: &[EvaluationKind],
+) -> AppResult<model::ConsentChange> {
     if input.disclosed.len() > model::PriorityStatus::ALL.len() {
         return Err(ApiError::field(
             "/disclosed",
@@ -267,11 +285,35 @@ pub(crate) fn parse_consent(input: &ConsentInput) -> AppResult<model::ConsentCha
             }),
         }
     }
+    let shared_evaluations = match &input.shared_evaluations {
+        None => shared.to_vec(),
+        Some(kinds) => {
+            let mut chosen = Vec::new();
+            for (i, text) in kinds.iter().enumerate() {
+                match EvaluationKind::parse(text) {
+                    Some(kind) if !chosen.contains(&kind) => chosen.push(kind),
+                    Some(_) => problems.push(FieldProblem {
+                        path: format!("/shared_evaluations/{i}"),
+                        message: "given twice".into(),
+                    }),
+                    None => problems.push(FieldProblem {
+                        path: format!("/shared_evaluations/{i}"),
+                        message: "`mrs`, `caces`, `language` or `skills_assessment`".into(),
+                    }),
+                }
+                if i >= EvaluationKind::ALL.len() {
+                    break;
+                }
+            }
+            chosen
+        }
+    };
     match channel {
         Some(channel) if problems.is_empty() => Ok(model::ConsentChange {
             scope,
             channel,
             disclosed,
+            shared_evaluations,
         }),
         _ => Err(ApiError::Invalid(problems)),
     }
@@ -332,7 +374,8 @@ pub(crate) async fn consent(
     if let Err(reason) = principal.grant(Resource::Consent, Verb::Write, Some(agency)) {
         return Err(refused(state, principal, id, "job_seeker.consent", reason).await);
     }
-    let change = parse_consent(input)?;
+    let shared = state.store.shared_evaluation_kinds(id).await?;
+    let change = parse_consent(input, &shared)?;
     for (i, status) in change.disclosed.iter().enumerate() {
         if !seeker.record.priorities.contains_key(status) {
             return Err(ApiError::field(
@@ -370,6 +413,8 @@ pub(crate) async fn apply_consent(
         "scope": change.scope.map(|s| s.as_str()),
         "channel": change.channel.as_str(),
         "disclosed": change.disclosed.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        "shared_evaluations":
+            change.shared_evaluations.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
     });
     state
         .audit_one(actor.event("job_seeker.consent", "job_seeker", id, detail))

@@ -190,6 +190,8 @@ pub struct ConsentForm {
     /// Each held status: code, label, disclosed now.
     pub held: Vec<(&'static str, &'static str, bool)>,
     pub channels: Vec<(&'static str, &'static str)>,
+    /// Each kind of evaluation: code, label, shared with other structures now.
+    pub shared: Vec<(&'static str, &'static str, bool)>,
     pub history: Vec<ConsentRow>,
 }
 
@@ -198,6 +200,7 @@ pub struct ConsentRow {
     pub scope: &'static str,
     pub channel: &'static str,
     pub disclosed: String,
+    pub shared: String,
 }
 
 async fn consent_form(
@@ -222,6 +225,11 @@ async fn consent_form(
         // Another agency's person: no form (the read was refused and audited).
         Err(_) => return Ok(None),
     };
+    // What is shared now: the last change's (none recorded: nothing shared).
+    let shared: Vec<String> = history
+        .last()
+        .map(|e| e.shared_evaluations.clone())
+        .unwrap_or_default();
     let disclosed = seeker.disclosed_statuses.clone().unwrap_or_default();
     let held = labels::PRIORITIES
         .iter()
@@ -245,6 +253,13 @@ async fn consent_form(
             .iter()
             .map(|c| (c.as_str(), labels::consent_channel(c.as_str())))
             .collect(),
+        shared: model::evaluations::KINDS
+            .iter()
+            .map(|k| {
+                let code = k.kind.as_str();
+                (code, k.label, shared.iter().any(|c| c == code))
+            })
+            .collect(),
         history: history
             .iter()
             .rev()
@@ -261,9 +276,24 @@ async fn consent_form(
                         .collect::<Vec<_>>()
                         .join(", ")
                 },
+                shared: shared_words(&e.shared_evaluations),
             })
             .collect(),
     }))
+}
+
+/// The kinds of evaluation a person shares, in words ("aucune" when none).
+pub fn shared_words(kinds: &[String]) -> String {
+    let labels: Vec<&str> = kinds
+        .iter()
+        .filter_map(|k| model::evaluations::EvaluationKind::parse(k))
+        .map(|k| k.label())
+        .collect();
+    if labels.is_empty() {
+        "aucune".to_string()
+    } else {
+        labels.join(", ")
+    }
 }
 
 /// The consent form as posted: a scope (or `retire`), a channel, and a box per status.
@@ -283,6 +313,23 @@ pub struct ConsentPost {
     disclose_senior: Option<String>,
     #[serde(default)]
     disclose_young_unqualified: Option<String>,
+    #[serde(default)]
+    share_mrs: Option<String>,
+    #[serde(default)]
+    share_caces: Option<String>,
+    #[serde(default)]
+    share_language: Option<String>,
+    #[serde(default)]
+    share_skills_assessment: Option<String>,
+}
+
+/// The kinds of evaluation whose box is checked, in the order of the form.
+pub(crate) fn checked_kinds(boxes: [(&str, &Option<String>); 4]) -> Vec<String> {
+    boxes
+        .iter()
+        .filter(|(_, checked)| checked.is_some())
+        .map(|(code, _)| (*code).to_string())
+        .collect()
 }
 
 /// Records consent and disclosures from the person's page.
@@ -309,6 +356,12 @@ pub async fn record_consent(
             .filter(|(_, checked)| checked.is_some())
             .map(|(code, _)| (*code).to_string())
             .collect(),
+        shared_evaluations: Some(checked_kinds([
+            ("mrs", &form.share_mrs),
+            ("caces", &form.share_caces),
+            ("language", &form.share_language),
+            ("skills_assessment", &form.share_skills_assessment),
+        ])),
     };
     crate::job_seekers::api::consent(&state, &principal, id, &input).await?;
     let done = if withdrawn { "retrait" } else { "consentement" };

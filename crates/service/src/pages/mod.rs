@@ -159,6 +159,14 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         .route("/formations", get(trainings::catalogue))
         .route("/formations/{id}", get(trainings::session))
         .route("/demandeurs/{id}/reconversion", get(reconversion::paths))
+        .route(
+            "/demandeurs/{id}/evaluations",
+            get(crate::evaluations::pages::page).post(crate::evaluations::pages::record),
+        )
+        .route(
+            "/evaluations/{id}/supprimer",
+            post(crate::evaluations::pages::delete),
+        )
         .route("/duos", get(duos::list))
         .route("/duos/{id}", get(duos::show))
         .route("/duos/{id}/etat", post(duos::move_to))
@@ -223,6 +231,7 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
             "/espace/invitations/{id}",
             post(crate::person::pages::answer_invitation),
         )
+        .route("/espace/duos/{id}", post(crate::person::pages::answer_duo))
         .route(
             "/espace/consentement",
             get(crate::person::pages::consent).post(crate::person::pages::set_consent),

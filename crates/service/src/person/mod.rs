@@ -14,6 +14,8 @@
 //! its secret in the query string (`/espace/lien?jeton=`), which request logs never hold.
 
 pub(crate) mod api;
+pub(crate) mod data;
+pub(crate) mod duos;
 pub(crate) mod pages;
 
 use std::sync::Arc;

@@ -224,6 +224,15 @@ struct InvitationLine {
     moves: Vec<(String, &'static str)>,
 }
 
+/// A duo or a training plan, as the home page lists it (`moves`: a duo's answers).
+struct FollowLine {
+    id: i64,
+    title: String,
+    desc: String,
+    state: &'static str,
+    moves: Vec<(String, &'static str)>,
+}
+
 #[derive(Template)]
 #[template(path = "person/home.html")]
 struct HomePage {
@@ -231,6 +240,8 @@ struct HomePage {
     first_name: String,
     referrals: Vec<ReferralLine>,
     invitations: Vec<InvitationLine>,
+    duos: Vec<FollowLine>,
+    plans: Vec<FollowLine>,
 }
 
 #[derive(Deserialize, Default)]
@@ -302,6 +313,39 @@ pub async fn home(
                 .collect(),
         })
         .collect();
+    let duos = view
+        .duos
+        .iter()
+        .map(|d| FollowLine {
+            id: d.id,
+            title: format!("Découvrir le métier : {}", d.occupation),
+            desc: format!("Avec {} ({}) · {} mois", d.mentor, d.agency, d.months),
+            state: labels::duo_state(&d.state),
+            moves: d
+                .moves
+                .iter()
+                .map(|m| (m.clone(), answer_label(m)))
+                .collect(),
+        })
+        .collect();
+    let plans = view
+        .training_plans
+        .iter()
+        .map(|p| FollowLine {
+            id: p.id,
+            title: p.offer_title.clone(),
+            desc: format!(
+                "{} · {} · du {} au {}",
+                p.employer,
+                model::schemes::Scheme::parse(&p.scheme)
+                    .map_or("formation", model::schemes::Scheme::label),
+                fr_date(p.starts_on),
+                fr_date(p.ends_on)
+            ),
+            state: labels::plan_state(&p.state),
+            moves: Vec::new(),
+        })
+        .collect();
     let chrome = Chrome::person(&person, "Mes propositions", "/espace")
         .notice(person_done(query.fait.as_deref()));
     Ok(render(&HomePage {
@@ -309,6 +353,8 @@ pub async fn home(
         first_name: view.first_name,
         referrals,
         invitations,
+        duos,
+        plans,
     }))
 }
 
@@ -349,6 +395,21 @@ pub async fn answer_referral(
     Ok(see_other("/espace?fait=reponse"))
 }
 
+/// The person answers a duo proposed to them.
+pub async fn answer_duo(
+    State(state): St,
+    PersonViewer(person): PersonViewer,
+    PagePath(id): PagePath<i64>,
+    PageForm(form): PageForm<AnswerForm>,
+) -> PageResult {
+    let answer = AnswerInput {
+        to: form.to,
+        modality: None,
+    };
+    super::duos::answer_duo_as(&state, &person, id, &answer).await?;
+    Ok(see_other("/espace?fait=reponse"))
+}
+
 /// The person answers an invitation to an action.
 pub async fn answer_invitation(
     State(state): St,
@@ -379,6 +440,7 @@ struct HistoryLine {
     at: String,
     scope: &'static str,
     disclosed: String,
+    shared: String,
     channel: &'static str,
 }
 
@@ -388,6 +450,8 @@ struct ConsentPage {
     chrome: Chrome,
     scope: String,
     statuses: Vec<StatusBox>,
+    /// Each kind of evaluation, checked when shared with other structures.
+    shared: Vec<StatusBox>,
     history: Vec<HistoryLine>,
     error: Option<String>,
 }
@@ -399,6 +463,14 @@ async fn consent_page(
     notice: Option<String>,
 ) -> PageResult {
     let view = api::consent_of(state, person).await?;
+    let shared = model::evaluations::KINDS
+        .iter()
+        .map(|k| StatusBox {
+            code: k.kind.as_str(),
+            label: k.label,
+            disclosed: view.shared_evaluations.iter().any(|c| c == k.kind.as_str()),
+        })
+        .collect();
     let statuses = model::PriorityStatus::ALL
         .iter()
         .filter(|s| view.held.iter().any(|h| h == s.as_str()))
@@ -421,6 +493,7 @@ async fn consent_page(
                 .map(|d| labels::priority(d))
                 .collect::<Vec<_>>()
                 .join(", "),
+            shared: crate::job_seekers::pages::shared_words(&e.shared_evaluations),
             channel: labels::consent_channel(&e.channel),
         })
         .collect();
@@ -436,6 +509,7 @@ async fn consent_page(
             chrome,
             scope: view.scope.unwrap_or_else(|| "retire".to_string()),
             statuses,
+            shared,
             history,
             error,
         },
@@ -467,6 +541,14 @@ pub struct ConsentForm {
     disclose_senior: Option<String>,
     #[serde(default)]
     disclose_young_unqualified: Option<String>,
+    #[serde(default)]
+    share_mrs: Option<String>,
+    #[serde(default)]
+    share_caces: Option<String>,
+    #[serde(default)]
+    share_language: Option<String>,
+    #[serde(default)]
+    share_skills_assessment: Option<String>,
 }
 
 /// The person sets their consent.
@@ -490,6 +572,12 @@ pub async fn set_consent(
             .filter(|(_, checked)| checked.is_some())
             .map(|(code, _)| (*code).to_string())
             .collect(),
+        shared_evaluations: Some(crate::job_seekers::pages::checked_kinds([
+            ("mrs", &form.share_mrs),
+            ("caces", &form.share_caces),
+            ("language", &form.share_language),
+            ("skills_assessment", &form.share_skills_assessment),
+        ])),
     };
     match api::set_consent_as(&state, &person, input).await {
         Ok(_) => Ok(see_other("/espace/consentement?fait=consentement")),
@@ -499,6 +587,8 @@ pub async fn set_consent(
                 .map(|p| {
                     if p.path == "/scope" {
                         "Choisissez une des réponses proposées.".to_string()
+                    } else if p.path.starts_with("/shared_evaluations") {
+                        "Un type d'évaluation coché n'est pas reconnu.".to_string()
                     } else {
                         "Une situation cochée n'est pas la vôtre.".to_string()
                     }
@@ -534,6 +624,9 @@ fn access_label(action: &str) -> &'static str {
         "job_seeker.consent.read" => "a consulté votre consentement",
         "job_seeker.access_history" => "a consulté cet historique",
         "job_seeker.reconversion" => "a étudié des reconversions pour vous",
+        "job_seeker.evaluations.read" => "a consulté vos évaluations",
+        "evaluation.recorded" => "a enregistré une de vos évaluations",
+        "evaluation.deleted" => "a supprimé une de vos évaluations",
         "person.sign_in" => "connexion à votre espace",
         "person.sign_in_refused" => "lien ou code refusé",
         "person.sign_out" => "déconnexion de votre espace",
@@ -546,7 +639,7 @@ fn access_label(action: &str) -> &'static str {
 
 /// Who accessed the person's data.
 pub async fn history(State(state): St, PersonViewer(person): PersonViewer) -> PageResult {
-    let lines = api::access_history_of(&state, &person)
+    let lines = super::data::access_history_of(&state, &person)
         .await?
         .into_iter()
         .map(|a| AccessLine {
@@ -577,6 +670,20 @@ struct DataPage {
     duos: usize,
     plans: usize,
     accesses: usize,
+    evaluations: Vec<EvaluationLine>,
+    /// The kinds of evaluation shared with other structures, in words.
+    shared: String,
+}
+
+struct EvaluationLine {
+    kind: &'static str,
+    subject: String,
+    result: String,
+    evaluated_on: String,
+    valid_until: String,
+    valid: bool,
+    issuer: String,
+    recorded_by: String,
 }
 
 /// All the person's data, readable, with the JSON file to download.
@@ -594,7 +701,7 @@ async fn data_page(
     error: Option<String>,
     notice: Option<String>,
 ) -> PageResult {
-    let data = api::data_of(state, person).await?;
+    let data = super::data::data_of(state, person).await?;
     let r = &person.job_seeker.record;
     let rows = vec![
         ("Nom", format!("{} {}", r.first_name, r.last_name)),
@@ -646,6 +753,28 @@ async fn data_page(
             labels::consent(data.consent.scope.as_deref()).to_string(),
         ),
     ];
+    let mut evaluations = Vec::with_capacity(data.evaluations.len());
+    for e in &data.evaluations {
+        let recorded_by = state
+            .store
+            .structure(e.structure_id)
+            .await?
+            .map(|s| s.record.name)
+            .unwrap_or_default();
+        evaluations.push(EvaluationLine {
+            kind: e.kind_label,
+            subject: crate::evaluations::pages::subject_words(
+                &e.subject,
+                e.subject_label.as_deref(),
+            ),
+            result: e.result_label.clone(),
+            evaluated_on: fr_date(e.evaluated_on),
+            valid_until: e.valid_until.map(fr_date).unwrap_or_default(),
+            valid: e.valid,
+            issuer: e.issuer.clone(),
+            recorded_by,
+        });
+    }
     let refused = error.is_some();
     let chrome = Chrome::person(
         person,
@@ -663,6 +792,8 @@ async fn data_page(
             duos: data.duos.len(),
             plans: data.training_plans.len(),
             accesses: data.access_history.len(),
+            evaluations,
+            shared: crate::job_seekers::pages::shared_words(&data.shared_evaluations),
         },
         refused,
     ))
@@ -720,7 +851,7 @@ pub async fn request_erasure(State(state): St, PersonViewer(person): PersonViewe
 
 /// The JSON file of all the person's data.
 pub async fn data_json(State(state): St, PersonViewer(person): PersonViewer) -> PageResult {
-    Ok(api::download(State(state), person).await?)
+    Ok(super::data::download(State(state), person).await?)
 }
 
 #[derive(Template)]

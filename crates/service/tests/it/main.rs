@@ -9,6 +9,8 @@ mod actions;
 mod audit;
 mod difficulty;
 mod duos;
+mod evaluations;
+mod evaluations_pages;
 mod forms;
 mod fuzz_forms;
 mod limits;
@@ -34,6 +36,8 @@ pub use actions::*;
 pub use audit::*;
 pub use difficulty::*;
 pub use duos::*;
+pub use evaluations::*;
+pub use evaluations_pages::*;
 pub use forms::*;
 pub use matrix::*;
 pub use pages::*;
@@ -50,6 +54,8 @@ pub use trainings::*;
 pub use workflow::*;
 
 on_both_backends!(
+    the_person_answers_a_duo_from_their_space,
+    evaluations_are_shared_only_for_the_kinds_the_person_chose,
     erasure_requests_are_filed_processed_and_told_and_the_sweep_runs,
     the_committee_reads_its_indicators_in_tables_pages_and_files,
     a_training_plan_is_built_agreed_followed_and_its_obligation_checked,
@@ -62,6 +68,7 @@ on_both_backends!(
     duo_candidates_put_priority_publics_first,
     access_matrix,
     page_access_matrix,
+    evaluations_are_recorded_shared_and_shown_through_the_pages,
     page_forms_need_their_anti_forgery_field,
     steering_page_counts_shortlists_and_names_nobody,
     meetings_invite_the_territory_and_the_organiser_records_attendance,

@@ -101,6 +101,11 @@ const CASES: &[Case] = &[
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "GET /api/v1/erasure-requests" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (404, 404)], route: "POST /api/v1/erasure-requests/999999/process" },
     Case { expect: [(201, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/job-seekers/{seeker}/erasure-request" },
+    // Shared evaluations of a person who accepted a referral to the agency's offer (the
+    // training plans' people): their agency's advisors and the agency they accepted.
+    Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/evaluation-kinds" },
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/job-seekers/{plan_seeker}/evaluations" },
+    Case { expect: [(201, 403), (201, 403), (201, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/job-seekers/{plan_seeker}/evaluations" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/policies" },
     // Impossible shares on purpose: who may set a policy is told why (422).
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (422, 422), (422, 422)], route: "POST /api/v1/policies" },
@@ -500,8 +505,13 @@ pub async fn access_matrix(db: TestDb) {
                     .replace("{mentor}", &targets.mentor.to_string())
                     .replace("{spare}", &targets.spare.to_string())
                     .replace("{duo}", &targets.duo.to_string())
+                    .replace("{plan_seeker}", &targets.plan.1.to_string())
                     .replace("{plan}", &targets.plan.0.to_string());
                 let body = match route {
+                    "/api/v1/job-seekers/{plan_seeker}/evaluations" => json!({
+                        "kind": "language", "subject": "en", "result": "B2",
+                        "evaluated_on": "2026-01-05", "issuer": "Alliance"
+                    }),
                     "/api/v1/tokens" => json!({ "name": "ATS" }),
                     "/api/v1/offers?structure={agency}" => offer_file(),
                     "/api/v1/referrals" => json!({
@@ -622,6 +632,9 @@ const PAGES: &[Case] = &[
     Case { expect: [(200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (200, 200)], route: "/plans-formation" },
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "/plans-formation/{plan}" },
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "/offres/{offer}/former?referral={plan_referral}" },
+    // Evaluations: the person of each side's plan accepted a referral to that side's offer,
+    // so the agency reaches them (revealed), as does their France Travail agency.
+    Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "/demandeurs/{plan_seeker}/evaluations" },
 ];
 
 pub async fn page_access_matrix(db: TestDb) {
@@ -662,6 +675,7 @@ pub async fn page_access_matrix(db: TestDb) {
                     .replace("{published}", &actions.1.to_string())
                     .replace("{duo}", &duos.2.to_string())
                     .replace("{plan_referral}", &plans.2.to_string())
+                    .replace("{plan_seeker}", &plans.1.to_string())
                     .replace("{plan}", &plans.0.to_string());
                 let response = client.get_raw(&path).await;
                 let status = response.status().as_u16();

@@ -749,3 +749,111 @@ pub async fn a_withdrawal_on_one_instance_leaves_the_others_shortlists_within_tw
     other.stop().await;
     server.stop().await;
 }
+
+/// A duo proposed to the person: they answer it from their own space (the mentor shown by
+/// pseudonym until both said yes, then by first name), under the duo workflow's moves for
+/// their side; another person's duo is not theirs to answer; the page answers too.
+pub async fn the_person_answers_a_duo_from_their_space(db: TestDb) {
+    let (server, world) = Server::start(db).await;
+    // Person 6 (agency A's) is proposed a duo with agency X's mentor Karim; 7 (B's) with Y's.
+    let ((_, _, duo), (_, _, other_duo)) = crate::matrix::duos_on_each_side(&server, &world).await;
+    let advisor = server.login("advisor@a.fr").await;
+    let seeker = world.seekers[&6];
+    let (_, code) = advisor
+        .post(
+            &format!("/api/v1/job-seekers/{seeker}/access-code"),
+            &json!({}),
+        )
+        .await;
+    let (status, person, _) = person_with(&server, code["code"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (_, proposals) = person.get("/api/v1/person/proposals").await;
+    let duos = proposals["duos"].as_array().unwrap();
+    assert_eq!(duos.len(), 1, "{proposals}");
+    assert_eq!(duos[0]["id"], duo);
+    assert_eq!(duos[0]["state"], "proposed");
+    assert_eq!(duos[0]["moves"], json!(["accepted", "declined"]));
+    assert!(
+        duos[0]["mentor"].as_str().unwrap().starts_with("Tuteur T-"),
+        "{}",
+        duos[0]
+    );
+    assert_eq!(proposals["training_plans"], json!([]));
+
+    // Not theirs, a wrong answer, then their yes: the duo waits for the mentor's side.
+    let answer = |id: i64| format!("/api/v1/person/duos/{id}/answer");
+    let (status, _) = person
+        .post(&answer(other_duo), &json!({ "to": "accepted" }))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, problem) = person.post(&answer(duo), &json!({ "to": "active" })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let (status, view) = person
+        .post(&answer(duo), &json!({ "to": "accepted" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["state"], "seeker_agreed");
+    assert_eq!(view["moves"], json!(["declined"]));
+    let (status, _) = person
+        .post(&answer(duo), &json!({ "to": "accepted" }))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // The mentor's agency says yes: the duo is accepted, and the mentor named to the person.
+    let recruiter = server.login("recruiter@x.fr").await;
+    let (status, moved) = recruiter
+        .post(
+            &format!("/api/v1/duos/{duo}/state"),
+            &json!({ "to": "accepted" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    let (_, proposals) = person.get("/api/v1/person/proposals").await;
+    assert_eq!(proposals["duos"][0]["state"], "accepted");
+    assert_eq!(proposals["duos"][0]["mentor"], "Karim");
+    assert_eq!(proposals["duos"][0]["moves"], json!([]));
+    let (status, _) = person
+        .post(&answer(duo), &json!({ "to": "declined" }))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // Audited as the person's.
+    let (_, trail) = server
+        .login("admin@d.fr")
+        .await
+        .get(&format!("/api/v1/audit?subject_kind=duo&subject_id={duo}"))
+        .await;
+    let by_person = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "duo.move" && e["actor"].is_null())
+        .count();
+    assert_eq!(by_person, 1, "{trail}");
+
+    // Person 7 declines theirs from the page.
+    let seeker = world.seekers[&7];
+    let (_, code) = server
+        .login("advisor@b.fr")
+        .await
+        .post(
+            &format!("/api/v1/job-seekers/{seeker}/access-code"),
+            &json!({}),
+        )
+        .await;
+    let (_, other, _) = person_with(&server, code["code"].as_str().unwrap()).await;
+    let home = other.page("/espace").await;
+    assert!(
+        home.html.contains("Duos avec un intérimaire"),
+        "{}",
+        home.html
+    );
+    let done = other
+        .post_form(&format!("/espace/duos/{other_duo}"), &[("to", "declined")])
+        .await;
+    assert_eq!(done.status, 303, "{}", done.html);
+    let (_, proposals) = other.get("/api/v1/person/proposals").await;
+    assert_eq!(proposals["duos"][0]["state"], "declined");
+    server.stop().await;
+}

@@ -609,6 +609,7 @@ pub async fn an_advisor_records_consent_and_a_withdrawal_takes_the_person_out_at
                 scope: None,
                 channel: ConsentChannel::Phone,
                 disclosed: vec![],
+                shared_evaluations: vec![],
             },
             None,
             server.now(),

@@ -47,7 +47,13 @@ pub async fn erasure_requests_are_filed_processed_and_told_and_the_sweep_runs(db
             "consent_change"
         ]
     );
-    assert_eq!(table["record_of_processing"].as_array().unwrap().len(), 5);
+    assert_eq!(table["record_of_processing"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        table["record_of_processing"][5]["retention"],
+        json!([
+            "évaluations : tant que le dossier de la personne est conservé ; effacées avec lui"
+        ])
+    );
     assert_eq!(
         table["record_of_processing"][2]["retention"],
         json!([

@@ -30,6 +30,7 @@ fn withdrawal() -> ConsentChange {
         scope: None,
         channel: ConsentChannel::Online,
         disclosed: vec![],
+        shared_evaluations: vec![],
     }
 }
 
@@ -65,6 +66,7 @@ pub async fn consent_changes_are_read_once_from_the_change_log(db: &TestDb) {
                 scope: Some(ConsentScope::AllAgencies),
                 channel: ConsentChannel::Online,
                 disclosed: vec![PriorityStatus::Qpv],
+                shared_evaluations: vec![],
             },
             None,
             at(5),

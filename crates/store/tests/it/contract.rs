@@ -10,6 +10,7 @@ use testdb::fixtures::*;
 // The gatherings' contract lives in its own file; the suite's macro calls it from here.
 pub use crate::changes::*;
 pub use crate::duos::*;
+pub use crate::evaluations::*;
 pub use crate::gatherings::*;
 pub use crate::past_sourcing::*;
 pub use crate::plans::*;
@@ -1577,6 +1578,7 @@ pub async fn consent_is_recorded_with_its_history_and_kept_by_imports(db: &TestD
                 scope: Some(ConsentScope::AllAgencies),
                 channel: ConsentChannel::InPerson,
                 disclosed: vec![PriorityStatus::Qpv],
+                shared_evaluations: vec![],
             },
             None,
             at(3),
@@ -1593,6 +1595,7 @@ pub async fn consent_is_recorded_with_its_history_and_kept_by_imports(db: &TestD
         scope: Some(ConsentScope::DepartmentAgencies),
         channel: ConsentChannel::Phone,
         disclosed: vec![PriorityStatus::Rqth],
+        shared_evaluations: vec![],
     };
     let seeker = store
         .record_consent(id, &narrowed, None, at(4))
@@ -1658,6 +1661,7 @@ pub async fn consent_is_recorded_with_its_history_and_kept_by_imports(db: &TestD
         scope: None,
         channel: ConsentChannel::Email,
         disclosed: vec![],
+        shared_evaluations: vec![],
     };
     let seeker = store
         .record_consent(id, &withdrawn, None, at(8))

@@ -523,6 +523,7 @@ pub async fn both_yeses_at_once_accept_and_days_follow_the_proposal(db: &TestDb)
         scope: Some(scope),
         channel: ConsentChannel::InPerson,
         disclosed: Vec::new(),
+        shared_evaluations: vec![],
     };
     // Fixture 2 lives in Saint-Denis (93), as the agency: covered; fixture 1 in Paris (75).
     let paris = people[0];

@@ -12,6 +12,7 @@
 mod changes;
 mod contract;
 mod duos;
+mod evaluations;
 mod gatherings;
 mod past_sourcing;
 mod plans;
@@ -100,4 +101,5 @@ contract_tests!(
     the_sweep_anonymises_and_deletes_what_the_rules_say,
     an_erasure_is_refused_naming_its_blockers_and_done_otherwise,
     consent_changes_are_read_once_from_the_change_log,
+    evaluations_prove_skills_only_while_shared_and_valid,
 );

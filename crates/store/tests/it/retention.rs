@@ -7,6 +7,7 @@ use model::indicators::Measure;
 use model::retention::*;
 use model::schemes::Scheme;
 use model::training_plans::{NewTrainingPlan, PlanSide, PlanState};
+use store::evaluations::{EvaluationKind, EvaluationRecord};
 use store::*;
 use testdb::TestDb;
 use testdb::fixtures::*;
@@ -433,10 +434,35 @@ pub async fn an_erasure_is_refused_naming_its_blockers_and_done_otherwise(db: &T
         .queue_message(&message("aicha.durand2@example.fr"), at(8))
         .await
         .unwrap();
+    // An evaluation of them, shared: erased with them, and the engine's proof with it.
+    let agency = store
+        .structure_by_siret(&siret(1))
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let evaluation = EvaluationRecord {
+        kind: EvaluationKind::Caces,
+        subject: "123698".to_string(),
+        result: "obtained".to_string(),
+        evaluated_on: date(2026, 1, 5),
+        valid_until: None,
+        issuer: "AFPA".to_string(),
+    };
+    store
+        .record_evaluation(s.people[1], agency, None, &evaluation, at(8))
+        .await
+        .unwrap()
+        .unwrap();
     let done = store
         .process_erasure_request(filed.id, s.user, at(9))
         .await
         .unwrap();
+    assert_eq!(store.evaluations_of(s.people[1]).await.unwrap(), vec![]);
+    assert_eq!(
+        store.shared_evaluation_kinds(s.people[1]).await.unwrap(),
+        vec![]
+    );
     assert_eq!(done.request.state, ErasureState::Done);
     assert!(done.request.blockers.is_empty());
     assert_eq!(done.recipient.as_deref(), Some("aicha.durand2@example.fr"));
