@@ -167,14 +167,31 @@ pub struct System {
     withheld: Vec<bool>,
     /// May be withheld to protect another (the figures of a table already published may not).
     free: Vec<bool>,
+    /// Withheld for itself (a count under the threshold): it must not be recomputable. A free
+    /// figure withheld but not secret is withheld only to protect others, and is published
+    /// again when the published figures pin it down anyway.
+    secret: Vec<bool>,
     lines: Vec<(Vec<usize>, usize)>,
 }
 
 impl System {
-    /// A figure: its value, whether it is withheld, whether more suppression may withhold it.
+    /// A figure: its value, whether it is withheld (for itself: it must not be recomputable),
+    /// whether more suppression may withhold it.
     pub fn figure(&mut self, value: u64, withheld: bool, free: bool) -> usize {
+        self.figure_withheld_for(value, withheld, withheld, free)
+    }
+
+    /// [`System::figure`], withheld for itself (`secret`) or only to protect others.
+    fn figure_withheld_for(
+        &mut self,
+        value: u64,
+        withheld: bool,
+        secret: bool,
+        free: bool,
+    ) -> usize {
         self.values.push(value);
-        self.withheld.push(withheld);
+        self.withheld.push(withheld || secret);
+        self.secret.push(secret);
         self.free.push(free);
         self.values.len() - 1
     }
@@ -186,6 +203,11 @@ impl System {
 
     pub fn is_withheld(&self, figure: usize) -> bool {
         self.withheld.get(figure).copied().unwrap_or(false)
+    }
+
+    /// Whether `figure` may be published again: free, and not withheld for itself.
+    fn releasable(&self, figure: usize) -> bool {
+        self.free.get(figure) == Some(&true) && self.secret.get(figure) == Some(&false)
     }
 
     /// The withheld figures the published ones pin down: in the reduced row echelon form of
@@ -225,23 +247,25 @@ impl System {
             .collect()
     }
 
-    /// Withholds more free figures until no withheld one can be recomputed beyond those of
-    /// `already` (pinned down before this system's free figures came in, which no free figure
-    /// can protect), and no line whose total is published has withheld members adding up to
-    /// a `small` count: for each figure pinned down, the cheapest free one of its lines (the
-    /// fewest people hidden but not none, then the first; a zero last, since under a
-    /// published total it still bounds what it sits beside), else the cheapest anywhere.
+    /// Withholds more free figures until no figure withheld for itself, nor any withheld of a
+    /// table already published, can be recomputed beyond those of `already` (pinned down
+    /// before this system's free figures came in, which no free figure can protect), and no
+    /// line whose total is published has withheld members adding up to a `small` count: for
+    /// each figure pinned down, the cheapest free one of its lines (the fewest people hidden
+    /// but not none, then the first; a zero last, since under a published total it still
+    /// bounds what it sits beside), else the cheapest anywhere.
     ///
-    /// A free figure withheld only to protect another needs no protection itself; if what
-    /// is published in the end pins it down, it is published (withholding it hides nothing).
+    /// A free figure withheld only to protect another (by this, or by [`add_cut`] because a
+    /// figure it adds up to is withheld) needs no protection itself; if what is published in
+    /// the end pins it down, it is published: withholding it hides nothing, and publishing it
+    /// tells nothing the reader could not work out, so every other figure stays as free.
     pub fn protect(&mut self, already: &[usize], small: impl Fn(u64) -> bool) {
-        let primary = self.withheld.clone();
         for _ in 0..=self.values.len() {
             let exposed: Vec<usize> = self
                 .recomputable()
                 .into_iter()
                 .filter(|f| !already.contains(f))
-                .filter(|f| !self_free_secondary(&self.free, &primary, *f))
+                .filter(|f| !self.releasable(*f))
                 .collect();
             let mut wanted: Vec<Vec<usize>> = exposed
                 .iter()
@@ -291,7 +315,7 @@ impl System {
         let pinned: Vec<usize> = self
             .recomputable()
             .into_iter()
-            .filter(|f| self_free_secondary(&self.free, &primary, *f))
+            .filter(|f| self.releasable(*f))
             .collect();
         for f in pinned {
             if let Some(w) = self.withheld.get_mut(f) {
@@ -299,11 +323,6 @@ impl System {
             }
         }
     }
-}
-
-/// Whether `figure` is free and was not withheld for itself.
-fn self_free_secondary(free: &[bool], primary: &[bool], figure: usize) -> bool {
-    free.get(figure) == Some(&true) && primary.get(figure) == Some(&false)
 }
 
 /// Adds to `system` a published table (its grid with margins, the last line and column the
@@ -352,11 +371,15 @@ pub fn add_published(
 /// table's columns, without margins) whose totals by column are the table's last line,
 /// `totals` (ids, with the grand total last), and whose groups nest in some of the table's
 /// lines: each of `parents` is the groups that make up one line exactly (the intercommunalities
-/// of a department) and that line's ids. Free figures, withheld where `primary` says, and
-/// wherever the figure they add up to (a column's total, a parent's) is withheld: then this
-/// cut leaves the table's withheld figures as free as it found them, and so does any other
-/// cut of the same table, each protected on its own — together they give nothing more away
-/// than each alone. The ids of the cut's grid (its lines, each with its total last).
+/// of a department) and that line's ids. Free figures, withheld for themselves where
+/// `primary` says, and withheld to protect others wherever a figure they add up to (a
+/// column's total, a parent's) is withheld: then this cut leaves the table's withheld figures
+/// as free as it found them, and so does any other cut of the same table, each protected on
+/// its own — together they give nothing more away than each alone. Such a figure may still be
+/// pinned down by another of its lines (a group that is its department alone equals the
+/// department's figure, published though the column's total is withheld): it is not secret,
+/// so [`System::protect`] publishes it rather than try to hide what the reader already
+/// knows. The ids of the cut's grid (its lines, each with its total last).
 pub fn add_cut(
     system: &mut System,
     totals: &[usize],
@@ -382,7 +405,7 @@ pub fn add_cut(
                         )
                         .flatten()
                         .any(|t| system.is_withheld(*t));
-                    system.figure(*n, above_hidden || primary(r, c, *n), true)
+                    system.figure_withheld_for(*n, above_hidden, primary(r, c, *n), true)
                 })
                 .collect()
         })

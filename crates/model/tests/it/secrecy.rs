@@ -494,3 +494,105 @@ fn without_its_parents_a_nested_cut_leaks() {
     assert!(!nested_leaks(&by_department, &by_group, &department_of, 20, false).is_empty());
     assert!(nested_leaks(&by_department, &by_group, &department_of, 20, true).is_empty());
 }
+
+/// Each group its whole department (Paris, one department and one intercommunality): the
+/// cut repeats the department table, and protecting it must not expose what the department
+/// table withholds (the leak a probe found).
+#[test]
+fn a_cut_equal_to_the_department_table_gives_nothing_away() {
+    let cells = vec![vec![0, 2, 0], vec![3, 3, 5], vec![1, 4, 3]];
+    let exposed = nested_leaks(&cells, &cells, &[0, 1, 2], 5, true);
+    assert!(exposed.is_empty(), "recomputable: {exposed:?}");
+}
+
+/// Events in departments × quarters, each in one of its department's groups (its
+/// intercommunalities) and in one group of another cut (a family).
+fn nested_and_other() -> impl Strategy<Value = (Counts, Counts, Vec<usize>, Counts)> {
+    (1usize..=3, 1usize..=3, 1usize..=3, 1usize..=4).prop_flat_map(
+        |(departments, per, b, quarters)| {
+            prop::collection::vec(
+                prop::collection::vec((0usize..per, 0usize..b, 0usize..quarters), 0..30),
+                departments,
+            )
+            .prop_map(move |events| {
+                let mut by_department = vec![vec![0u64; quarters]; departments];
+                let mut by_group = vec![vec![0u64; quarters]; departments * per];
+                let mut by_b = vec![vec![0u64; quarters]; b];
+                for (d, list) in events.iter().enumerate() {
+                    for &(k, gb, q) in list {
+                        by_department[d][q] += 1;
+                        by_group[d * per + k][q] += 1;
+                        by_b[gb][q] += 1;
+                    }
+                }
+                let department_of = (0..departments * per).map(|g| g / per).collect();
+                (by_department, by_group, department_of, by_b)
+            })
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// A cut nested in the departments and another cut, each protected on its own against
+    /// the department table (as the pages compute them): read together, with every
+    /// department the sum of its groups, the three give no withheld figure away.
+    #[test]
+    #[allow(clippy::needless_range_loop)]
+    fn a_nested_cut_and_another_protected_apart_give_nothing_away_together(
+        (by_department, by_group, department_of, by_b) in nested_and_other(),
+        threshold in 3u64..=12,
+    ) {
+        let first = publish(&by_department, threshold).unwrap();
+        let truth = with_margins(&by_department).unwrap();
+        let hidden: Vec<Vec<bool>> =
+            first.grid.iter().map(|l| l.iter().map(Option::is_none).collect()).collect();
+        let rows_of = |dep: usize| -> Vec<usize> {
+            (0..by_group.len()).filter(|g| department_of[*g] == dep).collect()
+        };
+        let protect = |cells: &Vec<Vec<u64>>, nest: bool| {
+            let mut system = System::default();
+            let d = add_published(&mut system, &truth, &hidden);
+            let already = system.recomputable();
+            let parents: Vec<(Vec<usize>, Vec<usize>)> = if nest {
+                (0..by_department.len()).map(|dep| (rows_of(dep), d[dep].clone())).collect()
+            } else { Vec::new() };
+            let small = |n: u64| n > 0 && n < threshold;
+            let g = add_cut(&mut system, d.last().unwrap(), &parents, cells, |_, _, n| small(n));
+            system.protect(&already, small);
+            let withheld: Vec<Vec<bool>> =
+                g.iter().map(|l| l.iter().map(|f| system.is_withheld(*f)).collect()).collect();
+            withheld
+        };
+        let (wa, wb) = (protect(&by_group, true), protect(&by_b, false));
+        let mut figures: Vec<bool> = Vec::new();
+        let mut add = |w: bool| { figures.push(w); figures.len() - 1 };
+        let mut ids = |w: &Vec<Vec<bool>>| -> Vec<Vec<usize>> {
+            w.iter().map(|l| l.iter().map(|w| add(*w)).collect()).collect()
+        };
+        let (d, ga, gb) = (ids(&hidden), ids(&wa), ids(&wb));
+        let mut equations: Vec<Vec<(usize, f64)>> = Vec::new();
+        let mut line = |members: Vec<usize>, total: usize| {
+            equations.push(members.iter().map(|m| (*m, 1.0)).chain([(total, -1.0)]).collect());
+        };
+        let width = d[0].len();
+        for grid in [&d, &ga, &gb] {
+            for l in grid.iter() {
+                line(l[..width - 1].to_vec(), l[width - 1]);
+            }
+        }
+        let totals = d.last().unwrap();
+        for c in 0..width {
+            line(d[..d.len() - 1].iter().map(|l| l[c]).collect(), totals[c]);
+            line(ga.iter().map(|l| l[c]).collect(), totals[c]);
+            line(gb.iter().map(|l| l[c]).collect(), totals[c]);
+            for dep in 0..by_department.len() {
+                line(rows_of(dep).iter().map(|r| ga[*r][c]).collect(), d[dep][c]);
+            }
+        }
+        let unknowns: Vec<usize> = (0..figures.len()).filter(|f| figures[*f]).collect();
+        let exposed = pinned(&equations, &unknowns);
+        prop_assert!(exposed.is_empty(), "recomputable: {:?}", exposed);
+    }
+}
