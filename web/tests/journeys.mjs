@@ -383,6 +383,52 @@ async function advisorPagesWeighLittle(browser) {
 }
 
 /** The advisor sees what came of the referral on the person's page. */
+/**
+ * The advisor records a CACES the person obtained, and the person's consent to share it: the
+ * agency the person accepted then sees it beside the referral (`recruiterSeesTheCaces`).
+ */
+async function advisorRecordsAnEvaluation(browser, personUrl) {
+  return asRole(browser, "advisor", "advisor, evaluation", async (page) => {
+    await page.goto(`${personUrl}/evaluations`);
+    await page.getByRole("heading", { name: "Enregistrer une évaluation" }).waitFor();
+    await check(page, "conseiller-evaluations");
+    // A mistake first: a CACES without its category is refused, the field named in French.
+    await page.getByLabel("Type d'évaluation").selectOption("caces");
+    await page.getByRole("button", { name: "Enregistrer l'évaluation" }).click();
+    await page.getByText("L'évaluation n'est pas enregistrée").first().waitFor();
+    await check(page, "conseiller-evaluation-erreur");
+    await page.getByLabel("Type d'évaluation").selectOption("caces");
+    await page.getByLabel("Catégorie de CACES").selectOption("123698");
+    await page.locator("select[name=result]").selectOption("obtained");
+    await page.locator("input[name=evaluated_on]").fill("2026-01-12");
+    await page.locator("input[name=valid_until]").fill("2031-01-11");
+    await page.locator("input[name=issuer]").fill("AFPA Bobigny");
+    await page.getByRole("button", { name: "Enregistrer l'évaluation" }).click();
+    await page.getByText("L'évaluation est enregistrée").first().waitFor();
+    await page.locator("table").getByText("CACES R 389-3").first().waitFor();
+    await check(page, "conseiller-evaluation-enregistree");
+    // The person agrees to share their CACES: recorded with their consent.
+    await page.goto(personUrl);
+    await page.getByLabel("CACES", { exact: true }).check({ force: true });
+    await page.getByLabel("Recueilli").selectOption("in_person");
+    await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
+    await page.getByText("Le consentement et les statuts déclarés sont enregistrés.").waitFor();
+    assert.ok(await page.getByLabel("CACES", { exact: true }).isChecked(), "the sharing is kept");
+  });
+}
+
+async function recruiterSeesTheCaces(browser) {
+  await asRole(browser, "recruiter", "recruiter, shared evaluation", async (page) => {
+    await page.goto(`${base}/mises-en-relation?etat=accepted`);
+    await page.locator("table tbody tr").first().getByRole("link").click();
+    await page.getByText("Acceptée par la personne").first().waitFor();
+    await page.getByRole("link", { name: /^Évaluations/ }).click();
+    await page.getByRole("heading", { name: /^Évaluations : / }).waitFor();
+    await page.locator("table").getByText("CACES R 389-3").first().waitFor();
+    await check(page, "recruteur-evaluations-partagees");
+  });
+}
+
 async function advisorSeesOutcome(browser, personUrl) {
   return asRole(browser, "advisor", "advisor, outcome", async (page) => {
     await page.goto(personUrl);
@@ -1085,6 +1131,8 @@ try {
   await advisorPagesWeighLittle(browser);
   const { pseudonym } = await recruiterProposes(browser);
   const personUrl = await advisorAnswers(browser, pseudonym);
+  await advisorRecordsAnEvaluation(browser, personUrl);
+  await recruiterSeesTheCaces(browser);
   await recruiterFollowsUp(browser, pseudonym);
   await advisorSeesOutcome(browser, personUrl);
   await recruiterSearchesTheDirectory(browser);

@@ -9,6 +9,7 @@
 pub mod actions;
 mod draws;
 pub mod duos;
+pub mod evaluations;
 mod figures;
 pub mod outcomes;
 mod people;

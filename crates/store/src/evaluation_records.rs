@@ -38,7 +38,25 @@ pub trait Evaluations: Send + Sync {
 
     /// The kinds of evaluation the person shares with other structures.
     async fn shared_evaluation_kinds(&self, job_seeker_id: i64) -> Result<Vec<EvaluationKind>>;
+
+    /// A past year's evaluations and sharings (the simulated region's), written whole in one
+    /// transaction: each evaluation `(job seeker, recording structure, record, when)`, then
+    /// each sharing `(job seeker, the consent as it stood with the kinds shared, when)` —
+    /// kept in the consent's history and as what the person shares now, the consent's scope
+    /// and disclosures left as they are — and the skills they prove. Nothing is logged for
+    /// the running engines: a region is simulated before it is served.
+    async fn record_past_evaluations(
+        &self,
+        evaluations: &[PastEvaluation],
+        sharings: &[PastSharing],
+    ) -> Result<()>;
 }
+
+/// An evaluation of the past: the job seeker, the structure that recorded it, what, when.
+pub type PastEvaluation = (i64, i64, EvaluationRecord, DateTime<Utc>);
+
+/// A sharing of the past: the job seeker, their consent then (with the kinds shared), when.
+pub type PastSharing = (i64, model::ConsentChange, DateTime<Utc>);
 
 #[derive(sqlx::FromRow)]
 struct EvaluationRow {
@@ -224,6 +242,66 @@ both_backends! {
             }
             tx.commit().await?;
             Ok(true)
+        }
+
+        async fn record_past_evaluations(
+            &self,
+            evaluations: &[PastEvaluation],
+            sharings: &[PastSharing],
+        ) -> Result<()> {
+            let mut tx = self.begin_write().await?;
+            let mut touched: Vec<i64> = Vec::new();
+            for (job_seeker_id, structure_id, record, at) in evaluations {
+                sqlx::query(
+                    "INSERT INTO evaluations (job_seeker_id, kind, subject, result, evaluated_on, \
+                     valid_until, issuer, structure_id, recorded_by_user_id, recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9)",
+                )
+                .bind(job_seeker_id)
+                .bind(record.kind.as_str())
+                .bind(&record.subject)
+                .bind(&record.result)
+                .bind(record.evaluated_on)
+                .bind(record.valid_until)
+                .bind(&record.issuer)
+                .bind(structure_id)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                if record.kind.spec().proves_skill {
+                    touched.push(*job_seeker_id);
+                }
+            }
+            for (job_seeker_id, change, at) in sharings {
+                let shared = shared_json(&change.shared_evaluations);
+                let disclosed: Vec<&str> = change.disclosed.iter().map(|s| s.as_str()).collect();
+                sqlx::query("UPDATE job_seekers SET shared_evaluations = $1 WHERE id = $2")
+                    .bind(&shared)
+                    .bind(job_seeker_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO consent_events (job_seeker_id, scope, channel, disclosed, \
+                     shared_evaluations, recorded_by_user_id, recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5, NULL, $6)",
+                )
+                .bind(job_seeker_id)
+                .bind(change.scope.map(model::ConsentScope::as_str))
+                .bind(change.channel.as_str())
+                .bind(Json(&disclosed))
+                .bind(&shared)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                touched.push(*job_seeker_id);
+            }
+            touched.sort_unstable();
+            touched.dedup();
+            for job_seeker_id in touched {
+                refresh_proven!(tx, job_seeker_id);
+            }
+            tx.commit().await?;
+            Ok(())
         }
 
         async fn shared_evaluation_kinds(&self, job_seeker_id: i64) -> Result<Vec<EvaluationKind>> {

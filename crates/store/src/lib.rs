@@ -56,7 +56,7 @@ pub use directory::Directory;
 pub use duo_figures::{DuoCounts, DuoFigures, EvaluationPerson};
 pub use duos::Duos;
 pub use error::{Result, StoreError};
-pub use evaluation_records::Evaluations;
+pub use evaluation_records::{Evaluations, PastEvaluation, PastSharing};
 pub use gatherings::{Gatherings, Outbox};
 pub use invitations::Invitations;
 pub use job_seekers::JobSeekers;

@@ -240,12 +240,22 @@ pub async fn run(
                     .map_or(now, |t| t.and_utc())
             };
             let inputs = gather(store.as_ref()).await?;
-            let (actions, mut hired) =
+            let (actions, mut hired, year_of_actions) =
                 simulate_actions(store.as_ref(), &region, reference, &inputs).await?;
             let duos = simulate_duos(store.as_ref(), &region, reference, &inputs).await?;
             let plans =
                 super::simulate_plans::simulate_plans(store.as_ref(), &region, reference, &inputs)
                     .await?;
+            // The year's shared evaluations, the results of the actions' MRS sessions among them.
+            let evaluations = simulate_evaluations(
+                store.as_ref(),
+                &region,
+                reference,
+                &inputs,
+                &year_of_actions,
+            )
+            .await?;
+            drop(year_of_actions);
             for offer in &plans.hired {
                 *hired.entry(*offer).or_default() += 1;
             }
@@ -258,7 +268,7 @@ pub async fn run(
                 (&taken, &hired),
             )
             .await?;
-            Some((actions, duos, plans, sourcing))
+            Some((actions, duos, plans, evaluations, sourcing))
         }
         None => None,
     };
@@ -297,7 +307,7 @@ pub async fn run(
         region.structures().len()
     )?;
     writeln!(out, "{catalogue_line}")?;
-    if let Some(((actions, invitations, outcomes), duos, plans, sourcing)) = planned {
+    if let Some(((actions, invitations, outcomes), duos, plans, evaluations, sourcing)) = planned {
         writeln!(
             out,
             "actions: {actions} co-organised over the past year and the next four weeks, \
@@ -316,6 +326,17 @@ pub async fn run(
             plans.plans,
             plans.hired.len(),
             plans.abandoned
+        )?;
+        writeln!(
+            out,
+            "evaluations: {} recorded over the past year (MRS {}, CACES {}, language {}, \
+             skills assessment {}), {} people sharing them",
+            evaluations.recorded,
+            evaluations.mrs,
+            evaluations.caces,
+            evaluations.language,
+            evaluations.skills_assessment,
+            evaluations.sharing
         )?;
         writeln!(
             out,
@@ -373,6 +394,9 @@ pub(crate) struct Gathered {
     pub(crate) organisers: Vec<simulate::actions::Organiser>,
     pub(crate) offers: Vec<simulate::actions::OpenOffer>,
     pub(crate) candidates: Vec<simulate::actions::Candidate>,
+    /// The priority statuses each candidate discloses to agencies, for those who disclose
+    /// any (a consent recorded later keeps them).
+    pub(crate) disclosed: HashMap<i64, Vec<store::PriorityStatus>>,
 }
 
 /// Reads from the store what the actions and the duos are planned from.
@@ -402,6 +426,7 @@ async fn gather(store: &dyn Store) -> anyhow::Result<Gathered> {
     let bar = progress(organisers.len() as u64, "offers and people");
     let mut offers = Vec::new();
     let mut candidates = Vec::new();
+    let mut disclosed = HashMap::new();
     for organiser in &organisers {
         if organiser.france_travail {
             let mut after = 0;
@@ -423,6 +448,15 @@ async fn gather(store: &dyn Store) -> anyhow::Result<Gathered> {
                     else {
                         continue;
                     };
+                    let shown: Vec<store::PriorityStatus> = r
+                        .priorities
+                        .iter()
+                        .filter(|(_, d)| **d == store::Disclosure::Disclosed)
+                        .map(|(status, _)| *status)
+                        .collect();
+                    if !shown.is_empty() {
+                        disclosed.insert(seeker.id, shown);
+                    }
                     candidates.push(Candidate {
                         id: seeker.id,
                         agency: organiser.id,
@@ -463,18 +497,23 @@ async fn gather(store: &dyn Store) -> anyhow::Result<Gathered> {
         organisers,
         offers,
         candidates,
+        disclosed,
     })
 }
 
 /// The region's year of co-organised actions (`simulate::actions`), planned from what the
-/// store now holds and written whole: (actions, invitations, outcomes), and the hires they
-/// recorded per offer.
+/// store now holds and written whole: (actions, invitations, outcomes), the hires they
+/// recorded per offer, and the actions themselves (the evaluations record their MRS results).
 async fn simulate_actions(
     store: &dyn Store,
     region: &Region,
     now: chrono::DateTime<chrono::Utc>,
     inputs: &Gathered,
-) -> anyhow::Result<((usize, usize, usize), HashMap<i64, u32>)> {
+) -> anyhow::Result<(
+    (usize, usize, usize),
+    HashMap<i64, u32>,
+    Vec<model::PastAction>,
+)> {
     let plan = simulate::actions::plan(&simulate::actions::Inputs {
         organisers: &inputs.organisers,
         offers: &inputs.offers,
@@ -497,7 +536,7 @@ async fn simulate_actions(
         bar.inc(chunk.len() as u64);
     }
     bar.finish_and_clear();
-    Ok(((plan.len(), invitations, outcomes), hired))
+    Ok(((plan.len(), invitations, outcomes), hired, plan))
 }
 
 /// What the year of duos wrote.
@@ -564,6 +603,109 @@ async fn simulate_duos(
             .count(),
         contacts: duos.iter().map(|d| d.contacts.len()).sum(),
         outcomes: duos.iter().map(|d| d.outcomes.len()).sum(),
+    })
+}
+
+/// What the year of evaluations wrote.
+struct EvaluationTotals {
+    recorded: usize,
+    mrs: usize,
+    caces: usize,
+    language: usize,
+    skills_assessment: usize,
+    sharing: usize,
+}
+
+/// The region's year of shared evaluations (`simulate::evaluations`), planned from what the
+/// store now holds and the year of actions (their MRS sessions' results): each evaluation
+/// checked as the service checks one and recorded at its time by its structure, then each
+/// person's shared kinds recorded with their consent, keeping its scope and the disclosures
+/// as they are, given in person.
+async fn simulate_evaluations(
+    store: &dyn Store,
+    region: &Region,
+    now: chrono::DateTime<chrono::Utc>,
+    inputs: &Gathered,
+    actions: &[model::PastAction],
+) -> anyhow::Result<EvaluationTotals> {
+    use model::evaluations::EvaluationKind;
+    let plan = simulate::evaluations::plan(
+        &simulate::evaluations::Inputs {
+            organisers: &inputs.organisers,
+            offers: &inputs.offers,
+            candidates: &inputs.candidates,
+            now,
+            job_seekers: region.job_seeker_count(),
+            seed: region.config().seed(),
+        },
+        actions,
+    );
+    let is_caces = |ogr: &str| {
+        refdata::rome()
+            .skill(ogr)
+            .is_some_and(|s| model::evaluations::is_certificate_label(s.label))
+    };
+    let is_rome = |code: &str| refdata::rome().occupation(code).is_some();
+    // Every record checked as the service checks it, then the year written in one transaction
+    // (one per person and record would make the region's simulation minutes longer).
+    let mut evaluations = Vec::with_capacity(plan.evaluations.len());
+    for planned in &plan.evaluations {
+        let record = planned
+            .record
+            .clone()
+            .checked(is_caces, is_rome, now.date_naive())
+            .map_err(|problem| {
+                anyhow::anyhow!(
+                    "a simulated evaluation of job seeker {} is wrong: {problem} ({:?})",
+                    planned.job_seeker_id,
+                    planned.record
+                )
+            })?;
+        evaluations.push((
+            planned.job_seeker_id,
+            planned.structure_id,
+            record,
+            planned.recorded_at,
+        ));
+    }
+    let consents: HashMap<i64, store::ConsentScope> = inputs
+        .candidates
+        .iter()
+        .map(|c| (c.id, c.consent.scope))
+        .collect();
+    let mut sharings = Vec::with_capacity(plan.sharing.len());
+    for planned in &plan.sharing {
+        // Only a person with a consent shares anything: its scope and the disclosures are
+        // kept as they were gathered (nothing since has changed them).
+        let Some(scope) = consents.get(&planned.job_seeker_id) else {
+            bail!(
+                "a simulated sharing's job seeker {} has no consent",
+                planned.job_seeker_id
+            );
+        };
+        let change = model::ConsentChange {
+            scope: Some(*scope),
+            channel: model::ConsentChannel::InPerson,
+            disclosed: inputs
+                .disclosed
+                .get(&planned.job_seeker_id)
+                .cloned()
+                .unwrap_or_default(),
+            shared_evaluations: planned.kinds.clone(),
+        };
+        sharings.push((planned.job_seeker_id, change, planned.at));
+    }
+    store
+        .record_past_evaluations(&evaluations, &sharings)
+        .await
+        .context("writing the year of evaluations")?;
+    Ok(EvaluationTotals {
+        recorded: plan.evaluations.len(),
+        mrs: plan.count(EvaluationKind::Mrs),
+        caces: plan.count(EvaluationKind::Caces),
+        language: plan.count(EvaluationKind::Language),
+        skills_assessment: plan.count(EvaluationKind::SkillsAssessment),
+        sharing: plan.sharing.len(),
     })
 }
 

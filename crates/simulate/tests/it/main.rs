@@ -12,6 +12,7 @@ use simulate::{Config, Region, Summary};
 
 mod actions;
 mod duos;
+mod evaluations;
 mod outcomes;
 mod referrals;
 

@@ -143,6 +143,28 @@ pub async fn evaluations_prove_skills_only_while_shared_and_valid(db: &TestDb) {
         .unwrap();
     assert_eq!(proven(store, a).await, vec![]);
 
+    // A past year written whole: the evaluation, the sharing in the consent's history, the
+    // proof for the engine.
+    store
+        .record_past_evaluations(
+            &[(b, agency, caces(Some(date(2099, 1, 11))), at(10))],
+            &[(b, consent(vec![EvaluationKind::Caces]), at(11))],
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.evaluations_of(b).await.unwrap().len(), 1);
+    assert_eq!(
+        store.shared_evaluation_kinds(b).await.unwrap(),
+        vec![EvaluationKind::Caces]
+    );
+    let last = store.consent_events(b).await.unwrap().pop().unwrap();
+    assert_eq!(last.change, consent(vec![EvaluationKind::Caces]));
+    assert_eq!(last.recorded_at, at(11));
+    assert_eq!(
+        proven(store, b).await,
+        vec![("123698".to_string(), Some(date(2099, 1, 11)))]
+    );
+
     // No such person: nothing recorded.
     assert_eq!(
         store
