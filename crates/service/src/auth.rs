@@ -98,6 +98,20 @@ impl Default for ThrottleLimits {
     }
 }
 
+/// What a request of the person's own space asks for ([`Throttle::person_keys`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonRequest {
+    /// A sign-in link sent to an address.
+    Link,
+    /// A link or a code presented.
+    Pass,
+}
+
+/// Links one inbox gets in the throttle's window before they are paced.
+pub const LINKS_PER_RECIPIENT: usize = 3;
+/// Past that, one link every this many minutes.
+pub const LINK_PACE_MINUTES: i64 = 5;
+
 /// The keys of one sign-in attempt: hashes (with a secret of this process) of the account and
 /// address, never the e-mail itself, so memory per key is fixed and nothing readable is kept.
 #[derive(Debug, Clone)]
@@ -160,6 +174,46 @@ impl Throttle {
                     l.per_account,
                     l.pace_account,
                 ),
+            ],
+        }
+    }
+
+    /// The keys of a request of the person's own space, apart from the staff's sign-ins (a
+    /// person asking for links from an office's address never paces its advisors): `Link`
+    /// for a link asked for `who` (an e-mail address, whose inbox gets at most
+    /// [`LINKS_PER_RECIPIENT`] links in the window, then one every [`LINK_PACE_MINUTES`]
+    /// minutes), `Pass` for a link or code presented.
+    pub fn person_keys(
+        &self,
+        what: PersonRequest,
+        who: &str,
+        address: std::net::IpAddr,
+    ) -> SignInKeys {
+        let who = who.trim().to_lowercase();
+        let address = address.to_string();
+        let (kind, pair, per_address, per_who) = match what {
+            PersonRequest::Link => (
+                "person-link",
+                (LINKS_PER_RECIPIENT, Duration::minutes(LINK_PACE_MINUTES)),
+                (30, Duration::seconds(30)),
+                (LINKS_PER_RECIPIENT, Duration::minutes(LINK_PACE_MINUTES)),
+            ),
+            PersonRequest::Pass => (
+                "person-pass",
+                (10, Duration::seconds(60)),
+                (50, Duration::seconds(5)),
+                (10, Duration::seconds(60)),
+            ),
+        };
+        SignInKeys {
+            keys: [
+                (self.key(kind, &["pair", &who, &address]), pair.0, pair.1),
+                (
+                    self.key(kind, &["address", &address]),
+                    per_address.0,
+                    per_address.1,
+                ),
+                (self.key(kind, &["who", &who]), per_who.0, per_who.1),
             ],
         }
     }

@@ -17,7 +17,8 @@ pub trait People: Send + Sync {
     /// The job seekers whose e-mail is this one (case ignored), at most `limit`, by id.
     async fn job_seekers_by_email(&self, email: &str, limit: u32) -> Result<Vec<i64>>;
 
-    /// Stores a pass for the job seeker, valid until `expires_at`.
+    /// Stores a pass for the job seeker, valid until `expires_at`; a code replaces the codes
+    /// of theirs not yet used (they expire now).
     async fn issue_pass(
         &self,
         job_seeker_id: i64,
@@ -105,6 +106,19 @@ both_backends! {
             expires_at: DateTime<Utc>,
             now: DateTime<Utc>,
         ) -> Result<i64> {
+            let mut tx = self.begin_write().await?;
+            // A new code replaces the person's codes not yet used: only the last one given
+            // opens their space (an old one, found on a note, has expired).
+            if kind == PassKind::Code {
+                sqlx::query(
+                    "UPDATE person_passes SET expires_at = $1 WHERE job_seeker_id = $2 \
+                     AND kind = 'code' AND used_at IS NULL AND expires_at > $1",
+                )
+                .bind(now)
+                .bind(job_seeker_id)
+                .execute(&mut *tx)
+                .await?;
+            }
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO person_passes (token_hash, job_seeker_id, kind, issued_by_user_id, \
                  created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -115,8 +129,9 @@ both_backends! {
             .bind(issued_by)
             .bind(now)
             .bind(expires_at)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await?;
+            tx.commit().await?;
             Ok(id)
         }
 

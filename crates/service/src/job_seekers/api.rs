@@ -211,6 +211,8 @@ pub struct ConsentReport {
     /// Duos the new consent no longer covers: declined if not under way yet, stopped
     /// (`consent_withdrawn`) if they were.
     pub closed_duos: Vec<i64>,
+    /// Invitations to actions not yet answered, declined on a withdrawal.
+    pub declined_invitations: Vec<i64>,
 }
 
 fn consent_event_view(e: &model::ConsentEvent) -> ConsentEventView {
@@ -421,11 +423,66 @@ pub(crate) async fn apply_consent(
         .await?;
     let cancelled = cancel_uncovered_proposals(state, actor, id).await?;
     let closed_duos = crate::duos::api::close_uncovered_duos(state, actor, &updated).await?;
+    let declined_invitations = if change.scope.is_none() {
+        decline_open_invitations(state, actor, id).await?
+    } else {
+        Vec::new()
+    };
     Ok(ConsentReport {
         job_seeker: job_seeker_view(&updated, Fields::Full),
         cancelled_referrals: cancelled,
         closed_duos,
+        declined_invitations,
     })
+}
+
+/// Declines, as the person's side, their invitations to actions not yet answered: once they
+/// withdrew their consent, an acceptance would reveal them to the action's organisers.
+async fn decline_open_invitations(
+    state: &AppState,
+    actor: crate::api::Actor,
+    id: i64,
+) -> AppResult<Vec<i64>> {
+    let mut declined = Vec::new();
+    for invitation in state.store.invitations_of_job_seeker(id).await? {
+        let to = model::InvitationState::Declined;
+        if workflow::INVITATIONS
+            .check(invitation.state, to, Mover::PersonSide, None, None)
+            .is_err()
+        {
+            continue;
+        }
+        let moved = state
+            .store
+            .move_invitation(
+                invitation.id,
+                to,
+                Mover::PersonSide,
+                model::Modality::OnSite,
+                state.now(),
+            )
+            .await;
+        match moved {
+            Ok(_) => {}
+            // Answered meanwhile: its answer stands.
+            Err(store::StoreError::Conflict(_)) => continue,
+            Err(err) => return Err(err.into()),
+        }
+        let detail = json!({
+            "invitation": invitation.id, "to": to.as_str(), "job_seeker": id,
+            "reason": "consent_withdrawn",
+        });
+        state
+            .audit_one(actor.event(
+                "action.invitation",
+                "action",
+                invitation.invitation.action_id,
+                detail,
+            ))
+            .await?;
+        declined.push(invitation.id);
+    }
+    Ok(declined)
 }
 
 /// Cancels the person's proposals not yet answered whose offer their consent no longer

@@ -63,7 +63,7 @@ pub(crate) async fn request_link(
     let now = state.now();
     let keys = state
         .throttle
-        .keys(&format!("link:{}", email.as_str()), peer.ip());
+        .person_keys(auth::PersonRequest::Link, email.as_str(), peer.ip());
     state
         .throttle
         .check(&keys, now)
@@ -86,23 +86,25 @@ pub(crate) async fn request_link(
 #[utoipa::path(post, path = "/api/v1/person/session", tag = "person", request_body = PassInput,
     security(),
     responses((status = 200, body = PersonSessionView), (status = 401, body = Problem),
-              (status = 429, body = Problem)))]
+              (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub(crate) async fn open_session(
     State(state): St,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     JsonBody(input): JsonBody<PassInput>,
 ) -> AppResult<Response> {
     if input.pass.len() > 200 {
+        refused_before_lookup(&state, peer, "too_long").await?;
         return Err(ApiError::field("/pass", "too long: a link or a code"));
     }
     let now = state.now();
-    let keys = state
-        .throttle
-        .keys(&format!("pass:{}", peer.ip()), peer.ip());
-    state
-        .throttle
-        .check(&keys, now)
-        .map_err(|retry_after_secs| ApiError::TooManyAttempts { retry_after_secs })?;
+    let keys =
+        state
+            .throttle
+            .person_keys(auth::PersonRequest::Pass, &peer.ip().to_string(), peer.ip());
+    if let Err(retry_after_secs) = state.throttle.check(&keys, now) {
+        refused_before_lookup(&state, peer, "throttled").await?;
+        return Err(ApiError::TooManyAttempts { retry_after_secs });
+    }
     match super::open_with_pass(&state, &input.pass).await? {
         Ok(opened) => {
             state.throttle.succeed(&keys);
@@ -119,6 +121,7 @@ pub(crate) async fn open_session(
             Ok(([super::set_cookie(&cookie)?], Json(view)).into_response())
         }
         Err(refusal) => {
+            tracing::warn!(peer = %peer.ip(), reason = refusal.as_str(), "pass refused");
             state.throttle.fail(&keys, now);
             Err(ApiError::Unauthenticated(
                 match refusal {
@@ -130,6 +133,21 @@ pub(crate) async fn open_session(
             ))
         }
     }
+}
+
+/// A pass refused before it was looked up (too long, or presented too often from one
+/// address): audited without a person (none is known), and logged with where it came from.
+async fn refused_before_lookup(state: &AppState, peer: SocketAddr, reason: &str) -> AppResult<()> {
+    tracing::warn!(peer = %peer.ip(), reason, "pass refused");
+    state
+        .audit_one(model::NewAuditEvent {
+            actor: None,
+            action: "person.sign_in_refused".to_string(),
+            subject_kind: "job_seeker".to_string(),
+            subject_id: None,
+            detail: json!({ "reason": reason }),
+        })
+        .await
 }
 
 /// Ends the person's session.
@@ -361,13 +379,22 @@ pub(crate) async fn answer_referral_as(
         .filter(|r| r.job_seeker_id == person.job_seeker.id)
         .ok_or_else(|| ApiError::NotFound(format!("referral {id}")))?;
     let to = crate::referrals::api::parse_state(&input.to, "/to")?;
-    if !referral_moves(referral.state).contains(&to.as_str().to_string()) {
+    let open = referral_moves(referral.state);
+    // Nothing left to answer (answered, or closed since): a conflict with its state, not a
+    // wrong field.
+    if open.is_empty() {
+        return Err(ApiError::Conflict(format!(
+            "this proposal is {}: it can no longer be answered",
+            referral.state
+        )));
+    }
+    if !open.contains(&to.as_str().to_string()) {
         return Err(ApiError::field(
             "/to",
             format!(
                 "this proposal is {}: the answers open are {}",
                 referral.state,
-                referral_moves(referral.state).join(", ")
+                open.join(", ")
             ),
         ));
     }

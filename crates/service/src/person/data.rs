@@ -98,6 +98,10 @@ pub struct PersonData {
     pub job_seeker: JobSeekerView,
     pub consent: PersonConsentView,
     pub referrals: Vec<PersonReferralView>,
+    /// Each referral as kept (with a hire's start or why not hired) and every move of it,
+    /// with its note.
+    #[schema(value_type = Vec<Object>)]
+    pub referral_history: Vec<serde_json::Value>,
     pub invitations: Vec<PersonInvitationView>,
     #[schema(value_type = Vec<Object>)]
     pub duos: Vec<serde_json::Value>,
@@ -143,6 +147,12 @@ pub(crate) async fn data_of(state: &AppState, person: &Person) -> AppResult<Pers
             }
         }
     }
+    let mut referral_history = Vec::new();
+    for referral in &proposals.referrals {
+        let kept = state.store.referral(referral.id).await?;
+        let log = state.store.referral_log(referral.id).await?;
+        referral_history.push(json!({ "referral": kept, "log": log }));
+    }
     let today = state.now().date_naive();
     let evaluations = state
         .store
@@ -164,6 +174,7 @@ pub(crate) async fn data_of(state: &AppState, person: &Person) -> AppResult<Pers
         job_seeker: job_seeker_view(&person.job_seeker, Fields::Full),
         consent,
         referrals: proposals.referrals,
+        referral_history,
         invitations: proposals.invitations,
         duos,
         training_plans,

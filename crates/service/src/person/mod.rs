@@ -142,7 +142,9 @@ pub fn normalise_pass(text: &str) -> Option<String> {
     }
     let code: String = text
         .chars()
-        .filter(|c| !matches!(c, ' ' | '-'))
+        // Spaces of any kind (a no-break space pasted from a message) and dashes of any kind
+        // (a word processor's en dash) separate the groups; none is part of the code.
+        .filter(|c| !(c.is_whitespace() || matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}')))
         .map(|c| c.to_ascii_uppercase())
         .collect();
     (code.chars().count() == CODE_CHARS && code.bytes().all(|b| CODE_ALPHABET.contains(&b)))
@@ -363,6 +365,15 @@ mod tests {
             Some("ABCDEFGHJK")
         );
         assert_eq!(normalise_pass("ABCDE FGHJK").as_deref(), Some("ABCDEFGHJK"));
+        // Pasted from a message or a word processor: a no-break space, an en dash.
+        assert_eq!(
+            normalise_pass("ABCDE\u{00A0}FGHJK").as_deref(),
+            Some("ABCDEFGHJK")
+        );
+        assert_eq!(
+            normalise_pass("abcde\u{2013}fghjk").as_deref(),
+            Some("ABCDEFGHJK")
+        );
         // A look-alike is not in the alphabet: refused rather than guessed.
         assert_eq!(normalise_pass("ABCDE-FGHJ0"), None);
         assert_eq!(normalise_pass("ABCD"), None);

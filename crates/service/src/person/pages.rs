@@ -4,7 +4,7 @@
 
 use super::api::{self, AnswerInput, PersonConsentInput};
 use super::{Person, Refusal};
-use crate::json::{PageForm, PagePath};
+use crate::json::{PageForm, PagePath, PageQuery};
 use crate::pages::*;
 
 /// The person of a page of their space; without a session, to the space's sign-in.
@@ -157,7 +157,7 @@ pub struct LinkQuery {
 
 /// The page a link opens: one click uses it (a mail scanner following links does not). The
 /// secret travels in the query string and the form, never in a path the logs keep.
-pub async fn link_page(Query(query): Query<LinkQuery>) -> Response {
+pub async fn link_page(PageQuery(query): PageQuery<LinkQuery>) -> Response {
     let token: String = query
         .jeton
         .unwrap_or_default()
@@ -265,7 +265,7 @@ fn person_done(code: Option<&str>) -> Option<String> {
 pub async fn home(
     State(state): St,
     PersonViewer(person): PersonViewer,
-    Query(query): Query<DoneQuery>,
+    PageQuery(query): PageQuery<DoneQuery>,
 ) -> PageResult {
     let view = api::proposals_of(&state, &person).await?;
     let referrals = view
@@ -521,7 +521,7 @@ async fn consent_page(
 pub async fn consent(
     State(state): St,
     PersonViewer(person): PersonViewer,
-    Query(query): Query<DoneQuery>,
+    PageQuery(query): PageQuery<DoneQuery>,
 ) -> PageResult {
     consent_page(&state, &person, None, person_done(query.fait.as_deref())).await
 }
@@ -690,7 +690,7 @@ struct EvaluationLine {
 pub async fn data(
     State(state): St,
     PersonViewer(person): PersonViewer,
-    Query(query): Query<DoneQuery>,
+    PageQuery(query): PageQuery<DoneQuery>,
 ) -> PageResult {
     data_page(&state, &person, None, person_done(query.fait.as_deref())).await
 }

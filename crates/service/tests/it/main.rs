@@ -54,6 +54,8 @@ pub use trainings::*;
 pub use workflow::*;
 
 on_both_backends!(
+    link_requests_are_paced_per_inbox_apart_from_the_staffs_sign_ins,
+    a_withdrawal_declines_the_invitations_not_answered,
     the_person_answers_a_duo_from_their_space,
     evaluations_are_shared_only_for_the_kinds_the_person_chose,
     erasure_requests_are_filed_processed_and_told_and_the_sweep_runs,

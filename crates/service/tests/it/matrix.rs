@@ -198,7 +198,7 @@ const CASES: &[Case] = &[
 
 /// An invitation on each side: FT A's seeker 6 to the own published action, FT B's seeker 7
 /// to the other's.
-async fn invitation_on_each_side(
+pub(crate) async fn invitation_on_each_side(
     server: &Server,
     world: &World,
     own: i64,
@@ -228,7 +228,10 @@ async fn invitation_on_each_side(
 
 /// On each side, a draft action and a published one, in ten days: (own draft, own published),
 /// (other draft, other published).
-async fn actions_on_each_side(server: &Server, world: &World) -> ((i64, i64), (i64, i64)) {
+pub(crate) async fn actions_on_each_side(
+    server: &Server,
+    world: &World,
+) -> ((i64, i64), (i64, i64)) {
     let store = server.state.store.as_ref();
     let mut ids = Vec::new();
     for (lead, partner, offer) in [

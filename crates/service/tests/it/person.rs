@@ -192,6 +192,10 @@ pub async fn a_person_signs_in_from_the_outbox_link_once(db: TestDb) {
     let (status, _, _) = person_with(&server, &"ab".repeat(32)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(refusals(&server, "unknown").await, 1);
+    // One far too long: refused before any lookup, and audited all the same.
+    let (status, _, _) = person_with(&server, &"x".repeat(201)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refusals(&server, "too_long").await, 1);
 
     // An expired one: 31 minutes later.
     anonymous
@@ -413,6 +417,14 @@ pub async fn an_advisor_gives_a_code_and_the_person_answers_and_narrows_consent(
         ReferralState::Cancelled
     );
     assert_eq!(server.referral_state(first).await, ReferralState::Accepted);
+    // A cancelled proposal has nothing left to answer: a conflict with its state.
+    let (status, problem) = person
+        .post(
+            &format!("/api/v1/person/referrals/{second}/answer"),
+            &json!({ "to": "accepted" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
     assert!(!shortlisted(&recruiter, world.offer_x, seeker).await);
     let (_, consent) = person.get("/api/v1/person/consent").await;
     assert_eq!(consent["scope"], Value::Null);
@@ -459,6 +471,20 @@ pub async fn an_advisor_gives_a_code_and_the_person_answers_and_narrows_consent(
     assert_eq!(data["job_seeker"]["id"], seeker);
     assert_eq!(data["job_seeker"]["identity"]["first_name"], "Aïcha");
     assert_eq!(data["referrals"].as_array().unwrap().len(), 2);
+    // Each referral as kept, with every move: the accepted one was proposed, then accepted.
+    let history = data["referral_history"].as_array().unwrap();
+    assert_eq!(history.len(), 2);
+    let accepted = history
+        .iter()
+        .find(|h| h["referral"]["id"] == first)
+        .unwrap();
+    let moves: Vec<&str> = accepted["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["to"].as_str().unwrap())
+        .collect();
+    assert_eq!(moves, ["proposed", "accepted"]);
     // One change recorded in Passerelle: the person's withdrawal (the import's consent is
     // France Travail's record, not a change made here).
     assert_eq!(data["consent"]["history"].as_array().unwrap().len(), 1);
@@ -759,13 +785,24 @@ pub async fn the_person_answers_a_duo_from_their_space(db: TestDb) {
     let ((_, _, duo), (_, _, other_duo)) = crate::matrix::duos_on_each_side(&server, &world).await;
     let advisor = server.login("advisor@a.fr").await;
     let seeker = world.seekers[&6];
-    let (_, code) = advisor
-        .post(
-            &format!("/api/v1/job-seekers/{seeker}/access-code"),
-            &json!({}),
-        )
-        .await;
-    let (status, person, _) = person_with(&server, code["code"].as_str().unwrap()).await;
+    // A second code replaces the first, not yet used: only the last one given opens the space.
+    let give = || async {
+        let (_, code) = advisor
+            .post(
+                &format!("/api/v1/job-seekers/{seeker}/access-code"),
+                &json!({}),
+            )
+            .await;
+        code["code"].as_str().unwrap().to_string()
+    };
+    let replaced = give().await;
+    let code = give().await;
+    let (status, _, refusal) = person_with(&server, &replaced).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(refusal.to_string().contains("expired"), "{refusal}");
+    // Typed with a no-break space and an en dash, as pasted from a message.
+    let pasted = format!(" {}\u{2013}{}\u{00A0}", &code[..5], &code[6..]);
+    let (status, person, _) = person_with(&server, &pasted).await;
     assert_eq!(status, StatusCode::OK);
 
     let (_, proposals) = person.get("/api/v1/person/proposals").await;
@@ -855,5 +892,73 @@ pub async fn the_person_answers_a_duo_from_their_space(db: TestDb) {
     assert_eq!(done.status, 303, "{}", done.html);
     let (_, proposals) = other.get("/api/v1/person/proposals").await;
     assert_eq!(proposals["duos"][0]["state"], "declined");
+    server.stop().await;
+}
+
+/// A withdrawal declines, as the person's side, the invitations to actions they have not
+/// answered: an acceptance would reveal them to the organisers.
+pub async fn a_withdrawal_declines_the_invitations_not_answered(db: TestDb) {
+    let (server, world) = Server::start(db).await;
+    let (own, _) = crate::matrix::actions_on_each_side(&server, &world).await;
+    let (invitation, _) =
+        crate::matrix::invitation_on_each_side(&server, &world, own.1, own.1).await;
+    let seeker = world.seekers[&6];
+    let advisor = server.login("advisor@a.fr").await;
+    let (status, report) = advisor
+        .send(
+            "PUT",
+            &format!("/api/v1/job-seekers/{seeker}/consent"),
+            Some(&json!({ "scope": null, "channel": "phone", "disclosed": [] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["declined_invitations"], json!([invitation]));
+    let stored = server
+        .state
+        .store
+        .invitation(invitation)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.state, store::InvitationState::Declined);
+    // Given again: nothing left to decline.
+    let (_, report) = advisor
+        .send(
+            "PUT",
+            &format!("/api/v1/job-seekers/{seeker}/consent"),
+            Some(&json!({ "scope": null, "channel": "phone", "disclosed": [] })),
+        )
+        .await;
+    assert_eq!(report["declined_invitations"], json!([]));
+    server.stop().await;
+}
+
+/// Links asked for one inbox are paced after a few (no one floods a person's mailbox), and
+/// on their own keys: a person asking from an office's address never paces its staff's
+/// sign-ins.
+pub async fn link_requests_are_paced_per_inbox_apart_from_the_staffs_sign_ins(db: TestDb) {
+    let (server, _) = Server::start(db).await;
+    let anonymous = server.anonymous();
+    let ask = |email: &'static str| {
+        let anonymous = &anonymous;
+        async move {
+            anonymous
+                .post("/api/v1/person/link", &json!({ "email": email }))
+                .await
+                .0
+        }
+    };
+    for _ in 0..3 {
+        assert_eq!(ask("aicha.durand6@example.fr").await, StatusCode::ACCEPTED);
+    }
+    assert_eq!(
+        ask("aicha.durand6@example.fr").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another inbox, and the staff from the same address, are not held back.
+    assert_eq!(ask("aicha.durand7@example.fr").await, StatusCode::ACCEPTED);
+    let advisor = server.login("advisor@a.fr").await;
+    let (status, _) = advisor.get("/api/v1/me").await;
+    assert_eq!(status, StatusCode::OK);
     server.stop().await;
 }
