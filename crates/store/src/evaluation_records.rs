@@ -93,6 +93,11 @@ impl EvaluationRow {
     }
 }
 
+/// An evaluation written, its ten columns bound in order.
+const INSERT: &str = "INSERT INTO evaluations (job_seeker_id, kind, subject, result, \
+    evaluated_on, valid_until, issuer, structure_id, recorded_by_user_id, recorded_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
 const COLUMNS: &str = "id, job_seeker_id, kind, subject, result, evaluated_on, valid_until, \
     issuer, structure_id, recorded_by_user_id, recorded_at";
 
@@ -180,11 +185,7 @@ both_backends! {
             if exists.is_none() {
                 return Ok(None);
             }
-            let row: EvaluationRow = sqlx::query_as(&format!(
-                "INSERT INTO evaluations (job_seeker_id, kind, subject, result, evaluated_on, \
-                 valid_until, issuer, structure_id, recorded_by_user_id, recorded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {COLUMNS}"
-            ))
+            let row: EvaluationRow = sqlx::query_as(&format!("{INSERT} RETURNING {COLUMNS}"))
             .bind(job_seeker_id)
             .bind(record.kind.as_str())
             .bind(&record.subject)
@@ -252,20 +253,17 @@ both_backends! {
             let mut tx = self.begin_write().await?;
             let mut touched: Vec<i64> = Vec::new();
             for (job_seeker_id, structure_id, record, at) in evaluations {
-                sqlx::query(
-                    "INSERT INTO evaluations (job_seeker_id, kind, subject, result, evaluated_on, \
-                     valid_until, issuer, structure_id, recorded_by_user_id, recorded_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9)",
-                )
-                .bind(job_seeker_id)
-                .bind(record.kind.as_str())
-                .bind(&record.subject)
-                .bind(&record.result)
-                .bind(record.evaluated_on)
-                .bind(record.valid_until)
-                .bind(&record.issuer)
-                .bind(structure_id)
-                .bind(at)
+                sqlx::query(INSERT)
+                    .bind(job_seeker_id)
+                    .bind(record.kind.as_str())
+                    .bind(&record.subject)
+                    .bind(&record.result)
+                    .bind(record.evaluated_on)
+                    .bind(record.valid_until)
+                    .bind(&record.issuer)
+                    .bind(structure_id)
+                    .bind(None::<i64>)
+                    .bind(at)
                 .execute(&mut *tx)
                 .await?;
                 if record.kind.spec().proves_skill {

@@ -178,6 +178,28 @@ pub(crate) async fn list(
     Ok(Json(read_evaluations(&state, &principal, id).await?))
 }
 
+/// The structure through which this user may write the person's evaluations, or the
+/// refusal, audited as `action`.
+async fn writer(state: &AppState, principal: &Principal, id: i64, action: &str) -> AppResult<i64> {
+    let (_, agency) = person_to_read(state, principal, id).await?;
+    match reach_person(
+        state,
+        principal,
+        Resource::Evaluations,
+        Verb::Write,
+        id,
+        agency,
+    )
+    .await
+    {
+        Ok((_, structure)) => Ok(structure),
+        Err(ApiError::Forbidden(reason)) => {
+            Err(refused(state, principal, id, action, reason).await)
+        }
+        Err(err) => Err(err),
+    }
+}
+
 /// An evaluation to record.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -204,23 +226,7 @@ pub(crate) async fn record(
     id: i64,
     input: EvaluationInput,
 ) -> AppResult<EvaluationView> {
-    let (_, agency) = person_to_read(state, principal, id).await?;
-    let structure = match reach_person(
-        state,
-        principal,
-        Resource::Evaluations,
-        Verb::Write,
-        id,
-        agency,
-    )
-    .await
-    {
-        Ok((_, structure)) => structure,
-        Err(ApiError::Forbidden(reason)) => {
-            return Err(refused(state, principal, id, "evaluation.record", reason).await);
-        }
-        Err(err) => return Err(err),
-    };
+    let structure = writer(state, principal, id, "evaluation.record").await?;
     let kind = EvaluationKind::parse(&input.kind).ok_or_else(|| {
         ApiError::field("/kind", "`mrs`, `caces`, `language` or `skills_assessment`")
     })?;
@@ -286,23 +292,7 @@ pub(crate) async fn remove(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("evaluation {evaluation_id}")))?;
     let id = evaluation.job_seeker_id;
-    let (_, agency) = person_to_read(state, principal, id).await?;
-    let structure = match reach_person(
-        state,
-        principal,
-        Resource::Evaluations,
-        Verb::Write,
-        id,
-        agency,
-    )
-    .await
-    {
-        Ok((_, structure)) => structure,
-        Err(ApiError::Forbidden(reason)) => {
-            return Err(refused(state, principal, id, "evaluation.delete", reason).await);
-        }
-        Err(err) => return Err(err),
-    };
+    let structure = writer(state, principal, id, "evaluation.delete").await?;
     let mine = principal
         .seats
         .iter()

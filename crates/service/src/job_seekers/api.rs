@@ -151,7 +151,13 @@ pub(crate) async fn access_history(
     state
         .audit_one(principal.event("job_seeker.access_history", "job_seeker", id, json!({})))
         .await?;
-    let events = state
+    let events = access_events(state.as_ref(), id).await?;
+    Ok(Json(events.iter().map(audit_view).collect()))
+}
+
+/// Every event of the audit trail about the person, oldest first: their access history.
+pub(crate) async fn access_events(state: &AppState, id: i64) -> AppResult<Vec<model::AuditEvent>> {
+    Ok(state
         .store
         .query_audit(
             &model::AuditQuery {
@@ -162,8 +168,7 @@ pub(crate) async fn access_history(
             0,
             u32::MAX,
         )
-        .await?;
-    Ok(Json(events.iter().map(audit_view).collect()))
+        .await?)
 }
 
 /// A person's consent and disclosures, as their agency records them.

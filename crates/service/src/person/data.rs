@@ -26,18 +26,7 @@ pub(crate) async fn access_history_of(
     person: &Person,
 ) -> AppResult<Vec<AccessView>> {
     let id = person.job_seeker.id;
-    let events = state
-        .store
-        .query_audit(
-            &model::AuditQuery {
-                subject_kind: Some("job_seeker".to_string()),
-                subject_id: Some(id),
-                ..model::AuditQuery::default()
-            },
-            0,
-            u32::MAX,
-        )
-        .await?;
+    let events = crate::job_seekers::api::access_events(state, id).await?;
     let mut people: HashMap<i64, (String, Vec<String>)> = HashMap::new();
     let mut out = Vec::with_capacity(events.len());
     for event in events.iter().rev() {
