@@ -82,6 +82,59 @@ pub const CEFR_LEVELS: &[(&str, &str)] = &[
     ("C2", "C2 (maîtrise)"),
 ];
 
+/// The languages a level may be recorded in (ISO 639-1 code, French name): those the region's
+/// job seekers and employers most often deal in, French first.
+pub const LANGUAGES: &[(&str, &str)] = &[
+    ("fr", "français"),
+    ("en", "anglais"),
+    ("es", "espagnol"),
+    ("de", "allemand"),
+    ("it", "italien"),
+    ("pt", "portugais"),
+    ("ar", "arabe"),
+    ("zh", "chinois"),
+    ("ru", "russe"),
+    ("uk", "ukrainien"),
+    ("tr", "turc"),
+    ("ro", "roumain"),
+    ("pl", "polonais"),
+    ("nl", "néerlandais"),
+    ("el", "grec"),
+    ("bg", "bulgare"),
+    ("sq", "albanais"),
+    ("sr", "serbe"),
+    ("hr", "croate"),
+    ("hy", "arménien"),
+    ("ka", "géorgien"),
+    ("he", "hébreu"),
+    ("fa", "persan"),
+    ("ps", "pachto"),
+    ("ku", "kurde"),
+    ("ur", "ourdou"),
+    ("hi", "hindi"),
+    ("bn", "bengali"),
+    ("ta", "tamoul"),
+    ("vi", "vietnamien"),
+    ("ja", "japonais"),
+    ("ko", "coréen"),
+    ("sw", "swahili"),
+    ("wo", "wolof"),
+    ("bm", "bambara"),
+    ("ln", "lingala"),
+    ("ff", "peul"),
+    ("so", "somali"),
+    ("ti", "tigrigna"),
+    ("am", "amharique"),
+];
+
+/// The French name of a language of [`LANGUAGES`].
+pub fn language_name(code: &str) -> Option<&'static str> {
+    LANGUAGES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, name)| *name)
+}
+
 /// The kinds of evaluation, in the order the pages list them.
 pub const KINDS: [KindSpec; 4] = [
     KindSpec {
@@ -211,12 +264,10 @@ impl EvaluationRecord {
             }
             Subject::Language => {
                 self.subject = self.subject.to_lowercase();
-                let two_letters =
-                    self.subject.len() == 2 && self.subject.chars().all(|c| c.is_ascii_lowercase());
-                if !two_letters {
+                if language_name(&self.subject).is_none() {
                     return Err(problem(
                         "subject",
-                        "not an ISO 639-1 language code (like en)",
+                        "not the ISO 639-1 code of a language of the list (like en)",
                     ));
                 }
             }
@@ -400,6 +451,15 @@ mod tests {
             field(EvaluationRecord {
                 kind: EvaluationKind::Language,
                 subject: "english".into(),
+                result: "B2".into(),
+                ..caces()
+            }),
+            "subject"
+        );
+        assert_eq!(
+            field(EvaluationRecord {
+                kind: EvaluationKind::Language,
+                subject: "xx".into(),
                 result: "B2".into(),
                 ..caces()
             }),

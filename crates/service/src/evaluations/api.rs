@@ -94,7 +94,8 @@ pub fn subject_label(record: &EvaluationRecord) -> Option<String> {
         Subject::CertificateSkill => refdata::rome()
             .skill(&record.subject)
             .map(|s| s.label.to_string()),
-        Subject::Language | Subject::Label => None,
+        Subject::Language => model::evaluations::language_name(&record.subject).map(str::to_string),
+        Subject::Label => None,
     }
 }
 

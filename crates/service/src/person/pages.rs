@@ -633,6 +633,8 @@ fn access_label(action: &str) -> &'static str {
         "person.link_sent" => "lien de connexion envoyé",
         "person.code_issued" => "code d'accès remis par votre conseiller",
         "person.read" => "consultation de votre espace",
+        // An attempt the rules refused: it saw nothing, and the person is told so.
+        refused if refused.ends_with(".refused") => "a tenté d'accéder à vos données : refusé",
         _ => "autre accès à vos données",
     }
 }

@@ -654,8 +654,21 @@ pub async fn the_persons_pages_answer_and_set_consent_in_french(db: TestDb) {
             .values()
             .all(|d| *d == Disclosure::Private)
     );
+    // A refused attempt is shown as one: it saw nothing.
+    let (status, _) = server
+        .login("partner@p.fr")
+        .await
+        .get(&format!("/api/v1/job-seekers/{seeker}"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let page = person.page("/espace/historique").await;
     assert!(page.html.contains("advisor@a.fr"), "{}", page.html);
+    assert!(
+        page.html
+            .contains("a tenté d&#39;accéder à vos données : refusé"),
+        "{}",
+        page.html
+    );
     let page = person.page("/espace/donnees").await;
     assert!(page.html.contains("Télécharger toutes mes données"));
     assert!(page.html.contains("aicha.durand6@example.fr"));
