@@ -18,14 +18,14 @@ pub struct EvaluationKindView {
     pub subject: &'static str,
     pub subject_label: &'static str,
     /// The results allowed (code and label); empty when the result is free text.
-    pub results: Vec<ResultView>,
+    pub results: Vec<EvaluationResultView>,
     /// Whether a valid evaluation of this kind proves a skill offers ask for (the engine
     /// counts it when the person shares the kind).
     pub proves_skill: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ResultView {
+pub struct EvaluationResultView {
     pub code: &'static str,
     pub label: &'static str,
 }
@@ -50,7 +50,7 @@ pub(crate) async fn kinds(_principal: Principal) -> Json<Vec<EvaluationKindView>
                 results: match spec.result {
                     ResultRule::OneOf(codes) => codes
                         .iter()
-                        .map(|(code, label)| ResultView { code, label })
+                        .map(|(code, label)| EvaluationResultView { code, label })
                         .collect(),
                     ResultRule::Text => Vec::new(),
                 },
@@ -62,7 +62,7 @@ pub(crate) async fn kinds(_principal: Principal) -> Json<Vec<EvaluationKindView>
 
 /// An evaluation as the reader sees it.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct EvaluationView {
+pub struct SharedEvaluationView {
     pub id: i64,
     pub job_seeker_id: i64,
     /// `mrs`, `caces`, `language` or `skills_assessment`.
@@ -103,9 +103,9 @@ pub(crate) fn evaluation_view(
     evaluation: &Evaluation,
     mine: &[i64],
     today: NaiveDate,
-) -> EvaluationView {
+) -> SharedEvaluationView {
     let record = &evaluation.record;
-    EvaluationView {
+    SharedEvaluationView {
         id: evaluation.id,
         job_seeker_id: evaluation.job_seeker_id,
         kind: record.kind.as_str().to_string(),
@@ -130,7 +130,7 @@ pub(crate) async fn read_evaluations(
     state: &AppState,
     principal: &Principal,
     id: i64,
-) -> AppResult<Vec<EvaluationView>> {
+) -> AppResult<Vec<SharedEvaluationView>> {
     let (_, agency) = person_to_read(state, principal, id).await?;
     if let Err(ApiError::Forbidden(reason)) = reach_person(
         state,
@@ -169,13 +169,13 @@ pub(crate) async fn read_evaluations(
 /// the person is revealed to (an accepted referral, invitation or duo). Audited.
 #[utoipa::path(get, path = "/api/v1/job-seekers/{id}/evaluations", tag = "evaluations",
     params(("id" = i64, Path, description = "job seeker id")),
-    responses((status = 200, body = Vec<EvaluationView>), (status = 401, body = Problem),
+    responses((status = 200, body = Vec<SharedEvaluationView>), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub(crate) async fn list(
     State(state): St,
     principal: Principal,
     Path(id): Path<i64>,
-) -> AppResult<Json<Vec<EvaluationView>>> {
+) -> AppResult<Json<Vec<SharedEvaluationView>>> {
     Ok(Json(read_evaluations(&state, &principal, id).await?))
 }
 
@@ -204,7 +204,7 @@ async fn writer(state: &AppState, principal: &Principal, id: i64, action: &str) 
 /// An evaluation to record.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct EvaluationInput {
+pub struct SharedEvaluationInput {
     /// `mrs`, `caces`, `language` or `skills_assessment` (`GET /api/v1/evaluation-kinds`).
     pub kind: String,
     /// A ROME code (MRS), the OGR code of a CACES skill of the ROME (CACES), an ISO 639-1
@@ -225,8 +225,8 @@ pub(crate) async fn record(
     state: &AppState,
     principal: &Principal,
     id: i64,
-    input: EvaluationInput,
-) -> AppResult<EvaluationView> {
+    input: SharedEvaluationInput,
+) -> AppResult<SharedEvaluationView> {
     let structure = writer(state, principal, id, "evaluation.record").await?;
     let kind = EvaluationKind::parse(&input.kind).ok_or_else(|| {
         ApiError::field("/kind", "`mrs`, `caces`, `language` or `skills_assessment`")
@@ -266,16 +266,16 @@ pub(crate) async fn record(
 /// revealed to. Other structures see it only if the person shares its kind. Audited.
 #[utoipa::path(post, path = "/api/v1/job-seekers/{id}/evaluations", tag = "evaluations",
     params(("id" = i64, Path, description = "job seeker id")),
-    request_body = EvaluationInput,
-    responses((status = 201, body = EvaluationView), (status = 401, body = Problem),
+    request_body = SharedEvaluationInput,
+    responses((status = 201, body = SharedEvaluationView), (status = 401, body = Problem),
               (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 422, body = Problem)))]
 pub(crate) async fn create(
     State(state): St,
     principal: Principal,
     Path(id): Path<i64>,
-    JsonBody(input): JsonBody<EvaluationInput>,
-) -> AppResult<(StatusCode, Json<EvaluationView>)> {
+    JsonBody(input): JsonBody<SharedEvaluationInput>,
+) -> AppResult<(StatusCode, Json<SharedEvaluationView>)> {
     let view = record(&state, &principal, id, input).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use model::evaluations::{EvaluationKind, KINDS, ResultRule};
 
-use super::api::{self as evaluations_api, EvaluationInput, EvaluationView};
+use super::api::{self as evaluations_api, SharedEvaluationInput, SharedEvaluationView};
 use super::field_label;
 use crate::access::Reach;
 use crate::json::{PageForm, PagePath};
@@ -50,7 +50,7 @@ async fn structure_name(state: &AppState, id: i64) -> Result<String, PageError> 
 
 async fn rows(
     state: &AppState,
-    views: Vec<EvaluationView>,
+    views: Vec<SharedEvaluationView>,
 ) -> Result<Vec<EvaluationRow>, PageError> {
     let mut names: HashMap<i64, String> = HashMap::new();
     let mut rows = Vec::with_capacity(views.len());
@@ -394,7 +394,7 @@ pub async fn record(
         ResultRule::OneOf(_) => get("result"),
         ResultRule::Text => get("result_text"),
     };
-    let input = EvaluationInput {
+    let input = SharedEvaluationInput {
         kind: kind.as_str().to_string(),
         subject,
         result,

@@ -98,7 +98,7 @@ pub struct PersonData {
     pub training_plans: Vec<serde_json::Value>,
     /// Every evaluation recorded about the person, by any structure (`own` is always false
     /// here: it speaks of the reader's structure).
-    pub evaluations: Vec<crate::evaluations::api::EvaluationView>,
+    pub evaluations: Vec<crate::evaluations::api::SharedEvaluationView>,
     /// The kinds of evaluation the person shares with other structures than the one that
     /// recorded them (`mrs`, `caces`, `language`, `skills_assessment`).
     pub shared_evaluations: Vec<String>,

@@ -510,3 +510,28 @@ async fn the_openapi_document_declares_each_parameter_where_it_is() {
     }
     server.stop().await;
 }
+
+/// Regression (CI's schemathesis): two response types of one name (`EvaluationView`, the duos'
+/// pilot evaluation and a person's shared evaluation) made one schema, and the duos'
+/// evaluation answered against the other's. Each keeps its own schema, with its own fields.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_response_type_keeps_its_own_schema() {
+    let (server, _) = Server::on_sqlite().await;
+    let (status, document) = server.anonymous().get("/api/v1/openapi.json").await;
+    assert_eq!(status, 200);
+    let schema_of = |path: &str, code: &str| {
+        let content = &document["paths"][path]["get"]["responses"][code]["content"];
+        let schema = &content["application/json"]["schema"];
+        let reference = schema["$ref"]
+            .as_str()
+            .or_else(|| schema["items"]["$ref"].as_str())
+            .unwrap_or_else(|| panic!("{path}: {schema}"));
+        let name = reference.rsplit('/').next().unwrap();
+        document["components"]["schemas"][name].clone()
+    };
+    let duos = schema_of("/api/v1/duos/evaluation", "200");
+    assert!(duos["properties"].get("lottery").is_some(), "{duos}");
+    let shared = schema_of("/api/v1/job-seekers/{id}/evaluations", "200");
+    assert!(shared["properties"].get("kind_label").is_some(), "{shared}");
+    server.stop().await;
+}
