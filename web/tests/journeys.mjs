@@ -1123,6 +1123,121 @@ async function personUsesTheirSpace(browser, person) {
   await page.context().close();
 }
 
+/**
+ * The agency's manager invites a recruiter from "Mon équipe" (refused once, the missing name
+ * shown next to its field); the invited person follows the link the outbox wrote, sets a
+ * password and lands signed in on the agency's open offers; the link does not serve twice,
+ * and the manager sees the new recruiter in the team with their last sign-in.
+ */
+async function managerInvitesARecruiter(browser) {
+  const email = `recrue.${Date.now()}@demo.passerelle.fr`;
+  await asRole(browser, "agency_manager", "manager invites a recruiter", async (page) => {
+    await page.getByRole("link", { name: "Mon équipe" }).first().click();
+    await page.getByRole("heading", { name: "Mon équipe", level: 1 }).waitFor();
+    await page.getByRole("table", { name: /Membres de la structure/ }).waitFor();
+    await check(page, "responsable-equipe");
+    await page.getByLabel("Adresse électronique").fill(email);
+    await page.getByRole("button", { name: "Envoyer l'invitation" }).click();
+    await page.getByText("L'invitation n'est pas envoyée").waitFor();
+    await page.locator("#display_name-error").waitFor();
+    await check(page, "responsable-equipe-erreurs");
+    await page.getByLabel("Nom et prénom").fill("Inès Moreau");
+    await page.locator("#role").selectOption("recruiter");
+    await page.getByRole("button", { name: "Envoyer l'invitation" }).click();
+    await page.getByText(/^L'invitation est envoyée par courriel/).waitFor();
+    await page.getByRole("cell", { name: email }).waitFor();
+    await check(page, "responsable-equipe-invitation");
+  });
+
+  const mail = await messageTo(email, /https?:\/\/\S+?\/equipe\/invitation\?jeton=[0-9a-f]{64}(?![0-9a-f])/);
+  assert.match(mail.body, /vous invite à rejoindre/, "the message says who invites to what");
+  const link = new URL(mail.link);
+  const linkUrl = `${base}${link.pathname}${link.search}`;
+  const page = await newPage(browser);
+  await page.goto(linkUrl);
+  await page.getByRole("heading", { name: "Accepter l'invitation", level: 1 }).waitFor();
+  await check(page, "invitation-mot-de-passe");
+  await page.locator("#password").fill("un mot de passe assez long");
+  await page.locator("#confirmation").fill("un mot de passe assez long");
+  await page.getByRole("button", { name: "Créer mon compte" }).click();
+  // Signed in at once: the recruiter's dashboard, the agency's offers.
+  await page.waitForURL(/\/tableau-de-bord/);
+  await page.getByRole("heading", { name: "Tableau de bord", level: 1 }).waitFor();
+  await page.getByRole("table", { name: /Offres ouvertes de votre agence/ }).waitFor();
+  assert.ok((await page.locator("table tbody tr a[href^='/offres/']").count()) > 0, "the agency's offers are listed");
+  await check(page, "recrue-tableau-de-bord");
+  await signOut(page);
+  // The link served once.
+  const [used] = await Promise.all([page.waitForResponse((r) => r.url().includes("/equipe/invitation")), page.goto(linkUrl)]);
+  assert.equal(used.status(), 410, "a used invitation is gone");
+  await page.getByRole("heading", { name: "Invitation déjà acceptée", level: 1 }).waitFor();
+  await check(page, "invitation-deja-acceptee");
+  for (let i = page.errors.length - 1; i >= 0; i -= 1) {
+    if (/status of 410/.test(page.errors[i])) page.errors.splice(i, 1);
+  }
+  noErrors(page, "invited recruiter");
+  await page.context().close();
+
+  await asRole(browser, "agency_manager", "manager sees the new recruiter", async (page) => {
+    await page.goto(`${base}/equipe`);
+    const row = page.locator("tr", { has: page.getByRole("cell", { name: email }) });
+    await row.getByRole("cell", { name: "Actif" }).waitFor();
+    assert.doesNotMatch(await row.textContent(), /Jamais/, "the recruiter's sign-in is shown");
+  });
+}
+
+/**
+ * The message the outbox wrote to `email` holding a link that `pattern` finds (`.eml` files,
+ * delivered every ten seconds), waited for up to `timeout` ms.
+ */
+async function messageTo(email, pattern, timeout = 40_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith(".eml")) : [];
+    for (const file of files) {
+      const mail = readEml(path.join(outbox, file));
+      if (!mail.to.toLowerCase().includes(email.toLowerCase())) continue;
+      const link = pattern.exec(mail.body);
+      if (link) return { file, ...mail, link: link[0] };
+    }
+    assert.ok(Date.now() < deadline, `no message with a link to ${email} in ${outbox} after ${timeout / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** A partner writes a service in the form (a wrong hours field first), then finds it in the
+ *  directory's search from a commune of its eligibility zone. */
+async function partnerWritesAService(browser) {
+  return asRole(browser, "partner", "partner writes a service", async (page) => {
+    await page.goto(`${base}/annuaire/ma-structure`);
+    await page.getByRole("link", { name: "Décrire un nouveau service" }).click();
+    await page.getByRole("heading", { name: "Décrire un nouveau service", level: 1 }).waitFor();
+    await page.locator("[name=nom]").fill("Atelier simulation d'entretien");
+    await page.locator("[name=description]").fill("Un atelier collectif pour s'entraîner aux entretiens d'embauche.");
+    await page.locator("[name=type]").selectOption("atelier");
+    // DSFR draws the checkbox in its label: the label is what a person clicks.
+    await page.locator("label[for=publics-demandeurs-emploi]").click();
+    await page.locator("label[for=thematiques-trouver-un-emploi--convaincre-un-recruteur-en-entretien]").click();
+    assert.ok(await page.locator("#publics-demandeurs-emploi").isChecked(), "the public is chosen");
+    await page.locator("[name=horaires_accueil]").fill("Lundi 9h-12h");
+    await pickSuggestion(page, "Zone 1", "Seine-Saint");
+    await check(page, "partenaire-nouveau-service");
+    await page.getByRole("button", { name: "Publier le service" }).click();
+    await page.getByText(/la lecture s'arrête au caractère/).first().waitFor();
+    await check(page, "partenaire-nouveau-service-erreurs");
+    await page.locator("[name=horaires_accueil]").fill("Mo 09:00-12:00");
+    await page.getByRole("button", { name: "Publier le service" }).click();
+    await page.waitForURL(/ma-structure\?fait=cree/);
+    await page.getByText("Le service est publié").waitFor();
+    await page.getByRole("heading", { name: "Atelier simulation d'entretien" }).waitFor();
+    await check(page, "partenaire-service-publie");
+    // Found from Montreuil (93048), in the zone, by anyone of the partnership.
+    await page.goto(`${base}/annuaire?commune=93048&rayon=5&q=simulation+entretien`);
+    await page.getByRole("heading", { name: "Atelier simulation d'entretien" }).waitFor();
+    await check(page, "annuaire-service-du-formulaire");
+  });
+}
+
 const browser = await chromium.launch({
   executablePath: chromiumPath,
   args: ["--no-sandbox", "--disable-dev-shm-usage"],
@@ -1148,6 +1263,8 @@ try {
   await steeringReadsTheTrainingPlans(browser);
   await steeringReadsTheQuarterlyReport(browser);
   await partnerReviewsItsServices(browser);
+  await partnerWritesAService(browser);
+  await managerInvitesARecruiter(browser);
   await steeringAndAdmin(browser);
   const person = await advisorProposesForThePersonsSpace(browser);
   await personUsesTheirSpace(browser, person);

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use domain::{Email, InseeCode, PhoneNumber, Postcode, Siret};
+use model::text::{LINE_CHARS, NOTE_CHARS, URL_CHARS, line_problem, paragraph_problem};
 use model::{ServiceRecord, StructureKind, StructureProfile, StructureRecord, StructureStatus};
 use refdata::{Vocabulary, inclusion};
 use serde_json::{Map, Value, json};
@@ -159,7 +160,18 @@ pub fn write_structures(
             "horaires_accueil",
             text(profile.and_then(|p| p.opening_hours.as_deref())),
         );
-        let reseaux = reseaux_of(s.kind);
+        put(
+            &mut o,
+            "accessibilite_lieu",
+            text(profile.and_then(|p| p.accessibility.as_deref())),
+        );
+        let mut reseaux: Vec<&str> = reseaux_of(s.kind);
+        for network in profile.map(|p| p.networks.as_slice()).unwrap_or_default() {
+            if !reseaux.contains(&network.as_str()) {
+                reseaux.push(network);
+            }
+        }
+        reseaux.sort_unstable();
         if !reseaux.is_empty() {
             o.insert("reseaux_porteurs".into(), json!(reseaux));
         }
@@ -260,6 +272,47 @@ pub fn write_services(services: &[ServiceRecord]) -> Value {
     Value::Array(out)
 }
 
+/// The longest description of a structure or a service (the schema's bound for services).
+pub const DESCRIPTION_MAX: usize = 10_000;
+
+/// At most so many values in one list field.
+pub const LIST_ITEMS: usize = 200;
+
+/// Why an `opening_hours` text is refused, if it is: where the OpenStreetMap syntax stops
+/// parsing (the character, counted from 1) and what was expected there.
+pub fn opening_hours_problem(text: &str) -> Option<String> {
+    match opening_hours_syntax::parse(text) {
+        Ok(_) => None,
+        Err(opening_hours_syntax::Error::Parser(err)) => {
+            let at = match err.location {
+                pest::error::InputLocation::Pos(at) => at,
+                pest::error::InputLocation::Span((at, _)) => at,
+            };
+            let column = text.get(..at).map_or(at, |head| head.chars().count()) + 1;
+            Some(format!(
+                "not in the OpenStreetMap opening_hours syntax: it stops parsing at character {column}"
+            ))
+        }
+        Err(other) => Some(format!(
+            "not in the OpenStreetMap opening_hours syntax: {other}"
+        )),
+    }
+}
+
+/// Why a value of `zone_eligibilite` is refused, if it is: it must be `france`, or the code
+/// of a commune, a department or an EPCI the reference data knows.
+pub fn zone_problem(code: &str) -> Option<String> {
+    let geo = refdata::geo();
+    let known = code == "france"
+        || code == "99100"
+        || geo.commune(code).is_some()
+        || geo.department(code).is_some()
+        || geo.epci(code).is_some();
+    (!known).then(|| {
+        format!("{code:?} is not france nor the code of a commune, a department or an EPCI")
+    })
+}
+
 /// A record of a file, read field by field with the errors collected.
 struct Reader<'a> {
     object: &'a Map<String, Value>,
@@ -278,11 +331,35 @@ impl<'a> Reader<'a> {
         self.errors.push(FieldError::new(field, reason));
     }
 
+    /// A one-line text of at most [`LINE_CHARS`] characters: every text of the schema but
+    /// those named by [`Reader::paragraph`] and the bounds set by the callers.
     fn text(&mut self, field: &str) -> Option<String> {
+        self.bounded(field, LINE_CHARS, false)
+    }
+
+    /// A text of several lines of at most `max` characters.
+    fn paragraph(&mut self, field: &str, max: usize) -> Option<String> {
+        self.bounded(field, max, true)
+    }
+
+    fn bounded(&mut self, field: &str, max: usize, paragraph: bool) -> Option<String> {
         match self.object.get(field) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) if s.trim().is_empty() => None,
-            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::String(s)) => {
+                let problem = if paragraph {
+                    paragraph_problem(s, max)
+                } else {
+                    line_problem(s, max)
+                };
+                match problem {
+                    Some(problem) => {
+                        self.error(field, problem);
+                        None
+                    }
+                    None => Some(s.clone()),
+                }
+            }
             Some(_) => {
                 self.error(field, "expected a string");
                 None
@@ -290,8 +367,48 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A web address (`http` or `https`, with a host), as the schema's `HttpUrl` wants it.
+    fn link(&mut self, field: &str) -> Option<String> {
+        let text = self.bounded(field, URL_CHARS, false)?;
+        match url::Url::parse(text.trim()) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+                Some(text.trim().to_string())
+            }
+            _ => {
+                self.error(
+                    field,
+                    "expected a web address starting with https:// (or http://)",
+                );
+                None
+            }
+        }
+    }
+
+    /// `horaires_accueil`: the OpenStreetMap `opening_hours` syntax, refused with the
+    /// character where it stops parsing.
+    fn opening_hours(&mut self) -> Option<String> {
+        let text = self.text("horaires_accueil")?;
+        match opening_hours_problem(&text) {
+            None => Some(text),
+            Some(problem) => {
+                self.error("horaires_accueil", problem);
+                None
+            }
+        }
+    }
+
     fn required(&mut self, field: &str) -> Option<String> {
         let value = self.text(field);
+        self.missing(field, value)
+    }
+
+    fn required_paragraph(&mut self, field: &str, max: usize) -> Option<String> {
+        let value = self.paragraph(field, max);
+        self.missing(field, value)
+    }
+
+    /// `value`, or an error that the field is missing (unless it has one already).
+    fn missing(&mut self, field: &str, value: Option<String>) -> Option<String> {
         if value.is_none() && !self.errors.iter().any(|e| e.field == field) {
             self.error(field, "missing");
         }
@@ -362,10 +479,18 @@ impl<'a> Reader<'a> {
                 return Vec::new();
             }
         };
+        if items.len() > LIST_ITEMS {
+            self.error(field, format!("at most {LIST_ITEMS} values"));
+            return Vec::new();
+        }
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             match item.as_str() {
                 Some(value) => {
+                    if let Some(problem) = line_problem(value, LINE_CHARS) {
+                        self.error(field, problem);
+                        continue;
+                    }
                     if let Some(v) = vocabulary
                         && !inclusion().contains(v, value)
                     {
@@ -463,6 +588,99 @@ pub fn read_structures(bytes: &[u8]) -> Result<Vec<Row<ReadStructure>>, FileErro
         .collect())
 }
 
+/// Whether a brand reads as a kind of structure or a network of data·inclusion's list
+/// (`France Travail`, `cap_emploi`...): the network filter would take it for one.
+fn official_network(brand: &str) -> bool {
+    let folded = refdata::text::normalise(&brand.replace(['_', '-'], " "));
+    let folded = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+    let kinds = StructureKind::ALL
+        .iter()
+        .map(|k| k.as_str().replace('_', " "))
+        .chain(["pole emploi".to_string(), "agence emploi".to_string()]);
+    let reseaux = inclusion()
+        .values(Vocabulary::ReseauPorteur)
+        .iter()
+        .flat_map(|(v, l)| [v.replace('-', " "), refdata::text::normalise(l)]);
+    kinds
+        .chain(reseaux)
+        .any(|name| !folded.is_empty() && refdata::text::normalise(&name) == folded)
+}
+
+/// What a structure says of itself, read the same way from a file and from the profile form.
+struct ProfileFields {
+    description: Option<String>,
+    opening_hours: Option<String>,
+    accessibility: Option<String>,
+    website: Option<String>,
+    reseaux: Vec<String>,
+    network: Option<String>,
+}
+
+fn profile_fields(r: &mut Reader<'_>) -> ProfileFields {
+    let description = r.paragraph("description", DESCRIPTION_MAX);
+    let website = r.link("site_web");
+    let opening_hours = r.opening_hours();
+    let accessibility = r.link("accessibilite_lieu");
+    let reseaux = r.values("reseaux_porteurs", Some(Vocabulary::ReseauPorteur));
+    // Blank is none, as the writer leaves it out.
+    let network = match r.extension().and_then(|e| e.get("reseau")) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(n)) => match line_problem(n, LINE_CHARS) {
+            Some(problem) => {
+                r.error("passerelle.reseau", problem);
+                None
+            }
+            None if official_network(n) => {
+                r.error(
+                    "passerelle.reseau",
+                    "an agencies' brand, not the name of a kind of structure",
+                );
+                None
+            }
+            None => Some(n.trim().to_string()).filter(|n| !n.is_empty()),
+        },
+        Some(_) => {
+            r.error("passerelle.reseau", "expected a string");
+            None
+        }
+    };
+    ProfileFields {
+        description,
+        opening_hours,
+        accessibility,
+        website,
+        reseaux,
+        network,
+    }
+}
+
+/// A structure's profile as the profile form gives it (data·inclusion's names, the agencies'
+/// brand in `passerelle.reseau`), checked as a structures file is: the profile (its
+/// `networks` beyond those `kind` implies, `updated_on` as given), the web site and the brand.
+pub fn read_profile_object(
+    object: &Map<String, Value>,
+    kind: StructureKind,
+    updated_on: NaiveDate,
+) -> Result<(StructureProfile, Option<String>, Option<String>), Vec<FieldError>> {
+    let mut r = Reader::new(object);
+    let fields = profile_fields(&mut r);
+    if !r.errors.is_empty() {
+        return Err(r.errors);
+    }
+    let profile = StructureProfile {
+        description: fields.description,
+        opening_hours: fields.opening_hours,
+        accessibility: fields.accessibility,
+        networks: fields
+            .reseaux
+            .into_iter()
+            .filter(|n| !reseaux_of(kind).contains(&n.as_str()))
+            .collect(),
+        updated_on,
+    };
+    Ok((profile, fields.website, fields.network))
+}
+
 fn read_structure(position: usize, o: &Map<String, Value>) -> Row<ReadStructure> {
     let mut r = Reader::new(o);
     let id = r.required("id");
@@ -473,7 +691,14 @@ fn read_structure(position: usize, o: &Map<String, Value>) -> Row<ReadStructure>
         r.error("nom", "between 3 and 150 characters");
     }
     let updated_on = r.date("date_maj");
-    let description = r.text("description");
+    let ProfileFields {
+        description,
+        opening_hours,
+        accessibility,
+        website,
+        reseaux,
+        network,
+    } = profile_fields(&mut r);
     let siret = match r.required("siret") {
         Some(s) => match Siret::parse(&s) {
             Ok(s) => Some(s),
@@ -490,9 +715,6 @@ fn read_structure(position: usize, o: &Map<String, Value>) -> Row<ReadStructure>
     let coordinates = r.coordinates();
     let phone = r.parsed("telephone", PhoneNumber::parse);
     let email = r.parsed("courriel", Email::parse);
-    let website = r.text("site_web");
-    let opening_hours = r.text("horaires_accueil");
-    let reseaux = r.values("reseaux_porteurs", Some(Vocabulary::ReseauPorteur));
     let ext = r.extension();
     let kind = match ext
         .and_then(|e| e.get("type_structure"))
@@ -507,13 +729,6 @@ fn read_structure(position: usize, o: &Map<String, Value>) -> Row<ReadStructure>
         },
         None => Some(kind_of(&reseaux)),
     };
-    // Blank is none, as the writer leaves it out.
-    let network = ext
-        .and_then(|e| e.get("reseau"))
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_string);
     let status = match ext.and_then(|e| e.get("statut")).and_then(Value::as_str) {
         Some(s) => match StructureStatus::parse(s) {
             Some(status) => Some(status),
@@ -552,6 +767,12 @@ fn read_structure(position: usize, o: &Map<String, Value>) -> Row<ReadStructure>
             profile: StructureProfile {
                 description,
                 opening_hours,
+                accessibility,
+                networks: reseaux
+                    .iter()
+                    .filter(|r| !reseaux_of(kind).contains(&r.as_str()))
+                    .cloned()
+                    .collect(),
                 updated_on,
             },
         }),
@@ -571,6 +792,36 @@ pub fn read_services(
         .enumerate()
         .map(|(i, o)| read_service(i + 1, o, structures))
         .collect())
+}
+
+/// Reads one service given as a data·inclusion object (the directory's form and API), for the
+/// structure `siret`: the same checks as a file's, every wrong field named. The object's own
+/// `source`, `structure_id` and `id` are set from the structure and `reference`.
+pub fn read_service_object(
+    object: &Map<String, Value>,
+    siret: &Siret,
+    reference: &str,
+) -> Result<ServiceRecord, Vec<FieldError>> {
+    let owner = structure_id(siret);
+    let mut object = object.clone();
+    object.insert("source".into(), json!(SOURCE));
+    object.insert("structure_id".into(), json!(owner));
+    object.insert("id".into(), json!(format!("{owner}--{reference}")));
+    let structures = BTreeMap::from([(owner, siret.clone())]);
+    read_service(1, &object, &structures)
+        .map(|(_, record)| record)
+        .map_err(|err| err.errors)
+}
+
+/// The data·inclusion object of one service (as in the services file).
+pub fn service_object(service: &ServiceRecord) -> Map<String, Value> {
+    match write_services(std::slice::from_ref(service)) {
+        Value::Array(mut items) => match items.pop() {
+            Some(Value::Object(o)) => o,
+            _ => Map::new(),
+        },
+        _ => Map::new(),
+    }
 }
 
 fn read_service(
@@ -609,7 +860,7 @@ fn read_service(
     {
         r.error("nom", "between 3 and 150 characters");
     }
-    let description = r.required("description");
+    let description = r.required_paragraph("description", DESCRIPTION_MAX);
     if let Some(d) = &description
         && !(5..=10_000).contains(&d.chars().count())
     {
@@ -619,24 +870,35 @@ fn read_service(
     let kind = r.vocabulary("type", Vocabulary::Type);
     let thematiques = r.values("thematiques", Some(Vocabulary::Thematique));
     let fees = r.vocabulary("frais", Vocabulary::Frais);
-    let fees_details = r.text("frais_precisions");
+    let fees_details = r.paragraph("frais_precisions", NOTE_CHARS);
     let publics = r.values("publics", Some(Vocabulary::Public));
-    let publics_details = r.text("publics_precisions");
-    let access_conditions = r.text("conditions_acces");
+    let publics_details = r.paragraph("publics_precisions", NOTE_CHARS);
+    let access_conditions = r.paragraph("conditions_acces", NOTE_CHARS);
     let commune = r.commune(false);
     let postcode = r.parsed("code_postal", Postcode::parse);
     let address = r.text("adresse");
     let coordinates = r.coordinates();
+    // Kept as typed (data·inclusion takes a text), but it must read as a phone number.
     let phone = r.text("telephone");
+    if let Some(p) = &phone
+        && let Err(err) = PhoneNumber::parse(p)
+    {
+        r.error("telephone", err.to_string());
+    }
     let email = r.parsed("courriel", Email::parse);
     let reception_modes = r.values("modes_accueil", Some(Vocabulary::ModeAccueil));
     let eligibility_zone = r.values("zone_eligibilite", None);
+    for code in &eligibility_zone {
+        if let Some(problem) = zone_problem(code) {
+            r.error("zone_eligibilite", problem);
+        }
+    }
     let contact_name = r.text("contact_nom_prenom");
-    let mobilisation_link = r.text("lien_mobilisation");
+    let mobilisation_link = r.link("lien_mobilisation");
     let mobilisation_modes = r.values("modes_mobilisation", Some(Vocabulary::ModeMobilisation));
     let mobilisable_by = r.values("mobilisable_par", Some(Vocabulary::MobilisablePar));
-    let mobilisation_details = r.text("mobilisation_precisions");
-    let opening_hours = r.text("horaires_accueil");
+    let mobilisation_details = r.paragraph("mobilisation_precisions", NOTE_CHARS);
+    let opening_hours = r.opening_hours();
     let review_every_days = match r
         .extension()
         .and_then(|e| e.get("frequence_mise_a_jour_jours"))

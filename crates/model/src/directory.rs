@@ -54,6 +54,7 @@ pub struct Service {
     pub id: i64,
     #[serde(flatten)]
     pub record: ServiceRecord,
+    pub status: ServiceStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -71,5 +72,102 @@ impl ServiceRecord {
 pub struct StructureProfile {
     pub description: Option<String>,
     pub opening_hours: Option<String>,
+    /// `accessibilite_lieu`: a page on the place's accessibility (acceslibre).
+    #[serde(default)]
+    pub accessibility: Option<String>,
+    /// `reseaux_porteurs` beyond the one the structure's kind implies.
+    #[serde(default)]
+    pub networks: Vec<String>,
     pub updated_on: NaiveDate,
+}
+
+text_enum!(
+    /// Where a service stands in the directory: only a published one is searched and exported.
+    ServiceStatus {
+        /// Shown in the search and the export.
+        Published = "published",
+        /// Written by a structure new to a moderated network: waits for an administrator.
+        Pending = "pending",
+        /// Paused by its structure: kept, not shown.
+        Suspended = "suspended",
+        /// Refused by an administrator: kept, not shown; its structure may edit it and submit
+        /// it again.
+        Refused = "refused",
+        /// Deleted by its structure: kept with its history, never shown again.
+        Archived = "archived",
+    }
+);
+
+text_enum!(
+    /// What happened to a service, in its history.
+    ServiceAction {
+        Created = "created",
+        Updated = "updated",
+        Confirmed = "confirmed",
+        Suspended = "suspended",
+        Resumed = "resumed",
+        Approved = "approved",
+        Refused = "refused",
+        Archived = "archived",
+    }
+);
+
+impl ServiceAction {
+    /// The status a service takes after this action, from `pending_or_published` for the
+    /// actions that publish (a creation, a resumption) under moderation or not.
+    pub fn status_after(self, published: ServiceStatus) -> Option<ServiceStatus> {
+        match self {
+            ServiceAction::Created | ServiceAction::Resumed => Some(published),
+            ServiceAction::Updated | ServiceAction::Confirmed => None,
+            ServiceAction::Suspended => Some(ServiceStatus::Suspended),
+            ServiceAction::Refused => Some(ServiceStatus::Refused),
+            ServiceAction::Approved => Some(ServiceStatus::Published),
+            ServiceAction::Archived => Some(ServiceStatus::Archived),
+        }
+    }
+
+    /// The statuses this action may start from.
+    pub fn allowed_from(self) -> &'static [ServiceStatus] {
+        use ServiceStatus as S;
+        match self {
+            ServiceAction::Created => &[],
+            ServiceAction::Updated | ServiceAction::Confirmed | ServiceAction::Archived => {
+                &[S::Published, S::Pending, S::Suspended, S::Refused]
+            }
+            ServiceAction::Suspended => &[S::Published],
+            ServiceAction::Resumed => &[S::Suspended, S::Refused],
+            ServiceAction::Approved | ServiceAction::Refused => &[S::Pending],
+        }
+    }
+}
+
+/// One line of a service's history: who did what, when, and which fields a change touched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceChange {
+    pub id: i64,
+    pub service_id: i64,
+    pub action: ServiceAction,
+    /// The user, or none for an import or the simulation.
+    pub user_id: Option<i64>,
+    /// The record's fields that changed (`ServiceRecord`'s names; empty but for updates).
+    pub fields: Vec<String>,
+    pub at: DateTime<Utc>,
+}
+
+impl ServiceRecord {
+    /// The fields (`ServiceRecord`'s names) that differ between two versions of a service.
+    pub fn changed_fields(&self, other: &ServiceRecord) -> Vec<String> {
+        let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+            (serde_json::to_value(self), serde_json::to_value(other))
+        else {
+            return Vec::new();
+        };
+        let mut fields: Vec<String> = a
+            .iter()
+            .filter(|(k, v)| b.get(k.as_str()) != Some(v))
+            .map(|(k, _)| k.clone())
+            .collect();
+        fields.sort();
+        fields
+    }
 }

@@ -22,6 +22,7 @@ mod referrals;
 pub mod retention;
 pub mod schemes;
 pub mod secrecy;
+pub mod staff;
 mod tension;
 pub mod text;
 pub mod training_plans;
@@ -34,7 +35,9 @@ pub use actions::{
     PublicTag, time_refusal as action_time_refusal,
 };
 pub use difficulty::{DifficultyModel, NewDifficultyModel, OfferHistory};
-pub use directory::{Service, ServiceRecord, StructureProfile};
+pub use directory::{
+    Service, ServiceAction, ServiceChange, ServiceRecord, ServiceStatus, StructureProfile,
+};
 pub use duos::{
     Contact, ContactKind, DUO_FOLLOW_UP_DAYS, DUO_MONTHS_DEFAULT, DUO_MONTHS_MAX, DUO_SILENCE_DAYS,
     DUO_STOP_REASONS, Duo, DuoDraw, DuoMilestone, DuoOutcome, DuoOutcomeKind, DuoState,
@@ -613,6 +616,31 @@ pub struct TransitionRequest {
     pub note: Option<String>,
     pub hire_starts_on: Option<NaiveDate>,
     pub not_hired_reason: Option<String>,
+}
+
+impl TransitionRequest {
+    /// A move of `referral_id` from `from` to `to` by no one in particular, with no note,
+    /// hire date nor reason.
+    pub fn plain(referral_id: i64, from: ReferralState, to: ReferralState) -> Self {
+        Self {
+            referral_id,
+            from,
+            to,
+            by: None,
+            note: None,
+            hire_starts_on: None,
+            not_hired_reason: None,
+        }
+    }
+
+    /// The person's yes to the proposal `referral_id`, recorded by no one in particular.
+    pub fn accept(referral_id: i64) -> Self {
+        Self::plain(
+            referral_id,
+            ReferralState::Proposed,
+            ReferralState::Accepted,
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -248,6 +248,11 @@ impl Geo {
         self.regions.get(code)
     }
 
+    /// Every EPCI (and EPT), by code.
+    pub fn epcis(&self) -> impl Iterator<Item = &Epci> {
+        self.epcis.values()
+    }
+
     pub fn epci(&self, code: &str) -> Option<&Epci> {
         self.epcis.get(code)
     }

@@ -35,6 +35,9 @@ pub enum Resource {
     /// The shared directory: structures and their services (data·inclusion), public to every
     /// member of the partnership; each structure keeps its own services up to date.
     Directory,
+    /// The directory's moderation: the services waiting for approval, and the kinds of
+    /// structure whose new structures' services wait for it (administrators only).
+    DirectoryModeration,
     /// Joint information meetings: organised by a structure, open to the structures invited.
     Meetings,
     /// The priority policies of the territories: public to every member of the partnership,
@@ -87,6 +90,10 @@ pub enum Resource {
     /// (`Revealed`); each structure sees the evaluations it recorded, and the others' only for
     /// the kinds the person shares.
     Evaluations,
+    /// A structure's people: its seats (suspended, removed) and the invitations to new ones.
+    /// Agency managers manage their own agency's (`Own`), administrators any structure's
+    /// (`Any`); which roles each may give is `Role::may_grant`.
+    Staff,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -208,6 +215,8 @@ pub const RULES: &[Rule] = &[
     rule(Steering, Meetings, Write, Own, Pseudo),
     rule(Admin, Directory, Read, Any, Pseudo),
     rule(Admin, Directory, Write, Any, Pseudo),
+    rule(Admin, DirectoryModeration, Read, Any, Pseudo),
+    rule(Admin, DirectoryModeration, Write, Any, Pseudo),
     rule(Admin, Meetings, Read, Any, Pseudo),
     // Priority policies: read by all, set by the steering committee and the administrators.
     rule(Advisor, Policies, Read, Any, Pseudo),
@@ -278,6 +287,11 @@ pub const RULES: &[Rule] = &[
     rule(Advisor, Erasure, Write, Own, Pseudo),
     rule(Admin, Retention, Read, Any, Pseudo),
     rule(Admin, Retention, Write, Any, Pseudo),
+    // A structure's people: an agency's managers theirs, the administrators everyone's.
+    rule(AgencyManager, Staff, Read, Own, Pseudo),
+    rule(AgencyManager, Staff, Write, Own, Pseudo),
+    rule(Admin, Staff, Read, Any, Pseudo),
+    rule(Admin, Staff, Write, Any, Pseudo),
 ];
 
 /// What links a person to a structure in a way that can reveal them to it.
@@ -483,6 +497,7 @@ fn resource_name(resource: Resource) -> &'static str {
         Accounts => "accounts",
         Indicators => "indicators",
         Directory => "the directory's services",
+        DirectoryModeration => "the directory's moderation",
         Meetings => "joint meetings",
         Policies => "priority policies",
         Consent => "consent and disclosures",
@@ -497,6 +512,7 @@ fn resource_name(resource: Resource) -> &'static str {
         Retention => "retention and erasure requests",
         Erasure => "erasure requests",
         Evaluations => "evaluations",
+        Staff => "a structure's people",
     }
 }
 

@@ -298,9 +298,9 @@ pub fn cleared_cookie(secure: bool) -> String {
     session_cookie("", 0, secure)
 }
 
-/// The user's seats (role in a structure).
+/// The user's seats (role in a structure), suspended ones left out.
 pub async fn seats_of(state: &AppState, user_id: i64) -> Result<Vec<Seat>, ApiError> {
-    let memberships = state.store.memberships(user_id).await?;
+    let memberships = state.store.active_memberships(user_id).await?;
     let mut seats = Vec::with_capacity(memberships.len());
     for m in memberships {
         let siret = state.structure_siret(m.structure_id).await?;

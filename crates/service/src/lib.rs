@@ -31,6 +31,7 @@ pub mod reconversion;
 pub mod referrals;
 pub mod retention;
 pub mod sourcing;
+pub mod staff;
 pub mod tension;
 pub mod training_plans;
 pub mod trainings;

@@ -7,6 +7,7 @@
 //! the reference date is part of the [`Config`].
 
 pub mod actions;
+pub mod directory_edits;
 mod draws;
 pub mod duos;
 pub mod evaluations;

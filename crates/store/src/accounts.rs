@@ -374,6 +374,12 @@ both_backends! {
             .bind(expires_at)
             .fetch_one(&self.pool)
             .await?;
+            // The last sign-in its managers see (migration 0025).
+            sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(user_id)
+                .execute(&self.pool)
+                .await?;
             Ok(Session {
                 id,
                 user_id,

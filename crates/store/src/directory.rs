@@ -383,17 +383,22 @@ both_backends! {
         }
 
         async fn services(&self) -> Result<Vec<Service>> {
-            let rows =
-                sqlx::query("SELECT id, record, created_at, updated_at FROM services ORDER BY id")
-                    .fetch_all(&self.pool)
-                    .await?;
+            let rows = sqlx::query(
+                "SELECT id, record, status, created_at, updated_at FROM services ORDER BY id",
+            )
+            .fetch_all(&self.pool)
+            .await?;
             rows.iter()
                 .map(|row| {
+                    let status: String = row.try_get("status")?;
                     Ok(Service {
                         id: row.try_get("id")?,
                         record: row
                             .try_get::<sqlx::types::Json<ServiceRecord>, _>("record")?
                             .0,
+                        status: ServiceStatus::parse(&status).ok_or_else(|| {
+                            crate::StoreError::Corrupt(format!("service status {status:?}"))
+                        })?,
                         created_at: row.try_get("created_at")?,
                         updated_at: row.try_get("updated_at")?,
                     })
@@ -409,14 +414,18 @@ both_backends! {
         ) -> Result<()> {
             sqlx::query(
                 "INSERT INTO structure_profiles (structure_id, description, opening_hours, \
-                 updated_on, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                 accessibility, networks, updated_on, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
                  ON CONFLICT (structure_id) DO UPDATE SET description = excluded.description, \
-                 opening_hours = excluded.opening_hours, updated_on = excluded.updated_on, \
+                 opening_hours = excluded.opening_hours, accessibility = excluded.accessibility, \
+                 networks = excluded.networks, updated_on = excluded.updated_on, \
                  updated_at = excluded.updated_at",
             )
             .bind(structure_id)
             .bind(&profile.description)
             .bind(&profile.opening_hours)
+            .bind(&profile.accessibility)
+            .bind(sqlx::types::Json(&profile.networks))
             .bind(profile.updated_on)
             .bind(now)
             .execute(&self.pool)
@@ -426,8 +435,8 @@ both_backends! {
 
         async fn structure_profiles(&self) -> Result<Vec<(i64, StructureProfile)>> {
             let rows = sqlx::query(
-                "SELECT structure_id, description, opening_hours, updated_on FROM structure_profiles \
-                 ORDER BY structure_id",
+                "SELECT structure_id, description, opening_hours, accessibility, networks, \
+                 updated_on FROM structure_profiles ORDER BY structure_id",
             )
             .fetch_all(&self.pool)
             .await?;
@@ -438,6 +447,10 @@ both_backends! {
                         StructureProfile {
                             description: row.try_get("description")?,
                             opening_hours: row.try_get("opening_hours")?,
+                            accessibility: row.try_get("accessibility")?,
+                            networks: row
+                                .try_get::<sqlx::types::Json<Vec<String>>, _>("networks")?
+                                .0,
                             updated_on: row.try_get("updated_on")?,
                         },
                     ))

@@ -21,6 +21,7 @@ pub mod changes;
 mod common;
 mod difficulty;
 mod directory;
+mod directory_edits;
 mod duo_figures;
 mod duos;
 mod error;
@@ -37,6 +38,7 @@ mod plans;
 mod policies;
 mod referrals;
 mod retention_sweep;
+mod staff_invitations;
 mod steering;
 mod tallies;
 mod tension;
@@ -53,6 +55,7 @@ pub use audit_trail::AuditTrail;
 pub use changes::Changes;
 pub use difficulty::Difficulty;
 pub use directory::Directory;
+pub use directory_edits::DirectoryEdits;
 pub use duo_figures::{DuoCounts, DuoFigures, EvaluationPerson};
 pub use duos::Duos;
 pub use error::{Result, StoreError};
@@ -69,6 +72,7 @@ pub use plans::TrainingPlans;
 pub use policies::Policies;
 pub use referrals::Referrals;
 pub use retention_sweep::Retention;
+pub use staff_invitations::Staff;
 pub use steering::Steering;
 pub use tallies::Tallies;
 pub use tension::LocalTension;
@@ -78,10 +82,10 @@ pub use url::{Backend, DatabaseUrl};
 /// The store's traits, to call their methods on a `dyn Store`.
 pub mod prelude {
     pub use crate::{
-        Accounts, Actions, AuditTrail, Changes, Difficulty, Directory, DuoFigures, Duos,
-        Evaluations, Gatherings, Invitations, JobSeekers, LocalTension, Meetings, Mentors, Offers,
-        Outbox, People, Policies, Referrals, Retention, Steering, Store, Tallies, TrainingPlans,
-        Trainings,
+        Accounts, Actions, AuditTrail, Changes, Difficulty, Directory, DirectoryEdits, DuoFigures,
+        Duos, Evaluations, Gatherings, Invitations, JobSeekers, LocalTension, Meetings, Mentors,
+        Offers, Outbox, People, Policies, Referrals, Retention, Staff, Steering, Store, Tallies,
+        TrainingPlans, Trainings,
     };
 }
 
@@ -107,6 +111,7 @@ pub trait Store:
     Accounts
     + Changes
     + Directory
+    + DirectoryEdits
     + JobSeekers
     + Offers
     + Referrals
@@ -123,6 +128,7 @@ pub trait Store:
     + People
     + Policies
     + Tallies
+    + Staff
     + Steering
     + LocalTension
     + Difficulty

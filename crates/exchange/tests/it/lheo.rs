@@ -635,38 +635,21 @@ fn records_written_then_read_are_the_same_even_when_half_empty() {
     next.recruitment = None;
     let mut other_action = record("F1", "A2", "S1");
     other_action.place.coordinates = None;
-    let empty = TrainingSessionRecord {
-        objective: None,
-        body: TrainingBody {
+    let empty = TrainingSessionRecord::bare(
+        ["sha:0123456789abcdef", "A", "S"],
+        record("sha:0123456789abcdef", "A", "S").title,
+        TrainingBody {
             name: "Organisme".into(),
             siret: None,
         },
-        romes: Vec::new(),
-        formacodes: Vec::new(),
-        nsf_codes: Vec::new(),
-        rncp_codes: Vec::new(),
-        certifinfo_codes: Vec::new(),
-        certifying: false,
-        entry_level: None,
-        publics: Vec::new(),
-        funders: Vec::new(),
-        teaching: None,
-        place: TrainingPlace {
+        TrainingPlace {
             lines: Vec::new(),
             postcode: None,
             city: String::new(),
             commune: Some(InseeCode::parse("93066").unwrap()),
             coordinates: None,
         },
-        hours_total: None,
-        hours_centre: None,
-        hours_enterprise: None,
-        recruitment: None,
-        url: None,
-        starts: date("00000000"),
-        ends: date("00000000"),
-        ..record("sha:0123456789abcdef", "A", "S")
-    };
+    );
     let mut nowhere = empty.clone();
     nowhere.formation_ref = "F3".into();
     nowhere.place.commune = None;

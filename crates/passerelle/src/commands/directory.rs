@@ -53,6 +53,8 @@ pub async fn export(dir: &Path, settings: &Settings, out: &mut dyn Write) -> any
         .services()
         .await?
         .into_iter()
+        // Only what the directory shows: a pending, suspended or archived service stays out.
+        .filter(|s| s.status == store::ServiceStatus::Published)
         .map(|s| s.record)
         .collect();
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;

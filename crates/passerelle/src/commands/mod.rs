@@ -19,6 +19,7 @@ pub mod retention;
 pub mod rome;
 pub mod serve;
 pub mod simulate;
+mod simulate_directory;
 mod simulate_plans;
 pub mod sourcing;
 pub mod tension;
@@ -35,6 +36,17 @@ use store::Store;
 
 use crate::settings::Settings;
 
+/// The options of a command that reads the database and can answer in JSON.
+#[derive(Debug, clap::Args)]
+pub struct ReadOptions {
+    /// Database URL (default: the settings' database)
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Writes `value` as pretty JSON and a final line break.
 pub fn write_json<T: Serialize>(out: &mut dyn Write, value: &T) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value).context("writing JSON")?;
@@ -47,6 +59,34 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
     let store = store::connect(&settings.database).await?;
     store.migrate().await?;
     Ok(store)
+}
+
+/// The job seeker of `--job-seeker` `external`, whose reading by the command `action` (with
+/// `detail`) is first recorded in the audit trail at `now`.
+pub async fn audited_job_seeker(
+    store: &dyn Store,
+    external: &domain::ExternalId,
+    action: &str,
+    detail: serde_json::Value,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<store::JobSeeker> {
+    let seeker = store.job_seeker(external).await?.ok_or_else(|| {
+        anyhow::anyhow!("--job-seeker: no job seeker has the identifier {external}")
+    })?;
+    store
+        .append_audit(
+            &store::NewAuditEvent {
+                actor: None,
+                action: action.to_string(),
+                subject_kind: "job_seeker".to_string(),
+                subject_id: Some(seeker.id),
+                detail,
+            },
+            now,
+        )
+        .await
+        .context("recording the read in the audit trail")?;
+    Ok(seeker)
 }
 
 /// The time of day, read at the edge: the commands pass it down to what they call.

@@ -53,6 +53,33 @@ fn create(dir: &Path, name: &str) -> anyhow::Result<BufWriter<std::fs::File>> {
     Ok(BufWriter::with_capacity(1 << 20, file))
 }
 
+/// Streams `total` records drawn by `draw`, in batches generated on a thread of their own,
+/// each to `take` (the summary, the files) and each batch to `load` (the store, if any): a
+/// record the store refuses, one `one`, stops the run.
+async fn stream<T: Send + 'static>(
+    (total, what, one): (u64, &'static str, &str),
+    draw: impl Fn(u64) -> Option<T> + Send + 'static,
+    mut take: impl FnMut(&T) -> std::io::Result<()>,
+    load: Option<impl AsyncFn(&[T]) -> store::Result<store::BulkReport>>,
+) -> anyhow::Result<()> {
+    let bar = progress(total, what);
+    let mut receiver = batches(total, BATCH, draw);
+    while let Some(batch) = receiver.recv().await {
+        for record in &batch {
+            take(record)?;
+        }
+        if let Some(load) = &load {
+            let report = load(&batch).await?;
+            if let Some((_, reason)) = report.rejected.first() {
+                bail!("the database refused a simulated {one}: {reason}");
+            }
+        }
+        bar.inc(batch.len() as u64);
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
 pub async fn run(
     args: SimulateArgs,
     config_file: Option<&Path>,
@@ -97,7 +124,20 @@ pub async fn run(
         exchange::structures::write_csv(region.structures(), &mut file)?;
         file.flush()?;
     }
-    let services = region.services();
+    // The actions', duos' and directory's reference time: now on the day simulated, else
+    // its noon.
+    let reference = if args.as_of == now.date_naive() {
+        now
+    } else {
+        args.as_of
+            .and_hms_opt(12, 0, 0)
+            .map_or(now, |t| t.and_utc())
+    };
+    // The directory at the end of its year of self-service (`simulate::directory_edits`): the
+    // files hold what it shows on the day, the database its year.
+    let directory =
+        simulate::directory_edits::plan(&region.services(), reference, region.config().seed());
+    let services = directory.published();
     if let Some(files) = &files {
         // The shared directory, in data·inclusion v1: import with `passerelle import directory`.
         let dir = files
@@ -135,7 +175,9 @@ pub async fn run(
                 report.rejected.first()
             );
         }
-        let report = store.upsert_services(&services, now).await?;
+        let report = store
+            .upsert_services(&directory.imported(), directory.start)
+            .await?;
         if !report.rejected.is_empty() {
             bail!(
                 "the database refused simulated services: {:?}",
@@ -144,67 +186,45 @@ pub async fn run(
         }
     }
 
-    let total = region.job_seeker_count();
-    let bar = progress(total, "job seekers");
-    {
-        let generator = region.clone();
-        let mut receiver = batches(total, BATCH, move |i| generator.job_seeker(i));
-        let mut writer = match files.as_mut() {
-            Some(files) => Some(exchange::job_seekers_csv::Writer::new(
-                &mut files.job_seekers,
-            )?),
-            None => None,
-        };
-        while let Some(batch) = receiver.recv().await {
-            for seeker in &batch {
-                summary.add_job_seeker(seeker);
-                if let Some(writer) = writer.as_mut() {
-                    writer.write(seeker)?;
-                }
-            }
-            if let Some(store) = &store {
-                let report = store.upsert_job_seekers(&batch, now).await?;
-                if let Some((_, reason)) = report.rejected.first() {
-                    bail!("the database refused a simulated job seeker: {reason}");
-                }
-            }
-            bar.inc(batch.len() as u64);
-        }
-        if let Some(writer) = writer {
-            writer.finish()?;
-        }
-    }
-    bar.finish_and_clear();
+    let mut writer = match files.as_mut() {
+        Some(files) => Some(exchange::job_seekers_csv::Writer::new(
+            &mut files.job_seekers,
+        )?),
+        None => None,
+    };
+    let generator = region.clone();
+    stream(
+        (region.job_seeker_count(), "job seekers", "job seeker"),
+        move |i| generator.job_seeker(i),
+        |seeker| {
+            summary.add_job_seeker(seeker);
+            writer.as_mut().map_or(Ok(()), |w| w.write(seeker))
+        },
+        store
+            .as_ref()
+            .map(|s| async move |batch: &[_]| s.upsert_job_seekers(batch, now).await),
+    )
+    .await?;
+    writer.map(|w| w.finish()).transpose()?;
 
-    let offers = region.offer_count();
-    let bar = progress(offers, "offers");
-    {
-        let generator = region.clone();
-        let mut receiver = batches(offers, BATCH, move |i| generator.offer(i));
-        let mut writer = match files.as_mut() {
-            Some(files) => Some(exchange::offers_json::Writer::new(&mut files.offers)?),
-            None => None,
-        };
-        while let Some(batch) = receiver.recv().await {
-            for offer in &batch {
-                summary.add_offer(offer);
-                if let Some(writer) = writer.as_mut() {
-                    writer.write(offer)?;
-                }
-            }
-            if let Some(store) = &store {
-                let report = store.upsert_offers(&batch, now).await?;
-                if let Some((_, reason)) = report.rejected.first() {
-                    bail!("the database refused a simulated offer: {reason}");
-                }
-            }
-            bar.inc(batch.len() as u64);
-        }
-        if let Some(writer) = writer {
-            writer.finish()?;
-        }
-    }
-    bar.finish_and_clear();
+    let mut writer = match files.as_mut() {
+        Some(files) => Some(exchange::offers_json::Writer::new(&mut files.offers)?),
+        None => None,
+    };
+    let generator = region.clone();
+    stream(
+        (region.offer_count(), "offers", "offer"),
+        move |i| generator.offer(i),
+        |offer| {
+            summary.add_offer(offer);
+            writer.as_mut().map_or(Ok(()), |w| w.write(offer))
+        },
+        store
+            .as_ref()
+            .map(|s| async move |batch: &[_]| s.upsert_offers(batch, now).await),
+    )
+    .await?;
+    writer.map(|w| w.finish()).transpose()?;
     if let Some(files) = files.as_mut() {
         files.job_seekers.flush()?;
         files.offers.flush()?;
@@ -231,14 +251,6 @@ pub async fn run(
 
     let planned = match &store {
         Some(store) => {
-            // The actions' and duos' reference time: now on the day simulated, else its noon.
-            let reference = if args.as_of == now.date_naive() {
-                now
-            } else {
-                args.as_of
-                    .and_hms_opt(12, 0, 0)
-                    .map_or(now, |t| t.and_utc())
-            };
             let inputs = gather(store.as_ref()).await?;
             let (actions, mut hired, year_of_actions) =
                 simulate_actions(store.as_ref(), &region, reference, &inputs).await?;
@@ -268,7 +280,12 @@ pub async fn run(
                 (&taken, &hired),
             )
             .await?;
-            Some((actions, duos, plans, evaluations, sourcing))
+            // The year of the structures' self-service, signed by their members (the meeting
+            // référents among them, now stored).
+            let members = super::simulate_directory::members(store.as_ref()).await?;
+            let edits =
+                super::simulate_directory::write_year(store.as_ref(), &directory, &members).await?;
+            Some((actions, duos, plans, evaluations, sourcing, edits))
         }
         None => None,
     };
@@ -307,7 +324,9 @@ pub async fn run(
         region.structures().len()
     )?;
     writeln!(out, "{catalogue_line}")?;
-    if let Some(((actions, invitations, outcomes), duos, plans, evaluations, sourcing)) = planned {
+    if let Some(((actions, invitations, outcomes), duos, plans, evaluations, sourcing, edits)) =
+        planned
+    {
         writeln!(
             out,
             "actions: {actions} co-organised over the past year and the next four weeks, \
@@ -342,6 +361,12 @@ pub async fn run(
             out,
             "sourcing: {} referrals over the past year ({} hires), {} joint meetings",
             sourcing.referrals, sourcing.hires, sourcing.meetings
+        )?;
+        writeln!(
+            out,
+            "directory self-service: over the past year {} services written in the form, {} \
+             edited, {} confirmed unchanged, {} suspended, {} deleted (archived)",
+            edits.created, edits.edited, edits.confirmed, edits.suspended, edits.archived
         )?;
     }
     if let Some(store) = &store {

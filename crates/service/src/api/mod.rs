@@ -139,6 +139,29 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(indicators::export))
         .routes(routes!(directory::search_services))
         .routes(routes!(directory::confirm_service))
+        .routes(routes!(
+            crate::directory::edits::structure_services,
+            crate::directory::edits::create_service
+        ))
+        .routes(routes!(
+            crate::directory::edits::get_service,
+            crate::directory::edits::update_service,
+            crate::directory::edits::archive_service
+        ))
+        .routes(routes!(crate::directory::edits::suspend_service))
+        .routes(routes!(crate::directory::edits::resume_service))
+        .routes(routes!(crate::directory::edits::approve_service))
+        .routes(routes!(crate::directory::edits::refuse_service))
+        .routes(routes!(crate::directory::edits::service_history))
+        .routes(routes!(crate::directory::edits::pending_services))
+        .routes(routes!(
+            crate::directory::edits::get_moderation,
+            crate::directory::edits::put_moderation
+        ))
+        .routes(routes!(
+            crate::directory::edits::get_profile,
+            crate::directory::edits::put_profile
+        ))
         .routes(routes!(actions::list_actions, actions::create_action))
         .routes(routes!(actions::candidate_offers))
         .routes(routes!(actions::get_action))
@@ -219,6 +242,12 @@ fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(crate::person::data::download))
         .routes(routes!(crate::person::api::request_erasure))
         .routes(routes!(crate::person::api::request_rectification))
+        .routes(routes!(crate::staff::api::list_staff))
+        .routes(routes!(crate::staff::api::invite))
+        .routes(routes!(crate::staff::api::revoke_invitation))
+        .routes(routes!(crate::staff::api::accept_invitation))
+        .routes(routes!(crate::staff::api::set_seat_status))
+        .routes(routes!(crate::staff::api::remove_member))
 }
 
 /// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.
@@ -454,6 +483,45 @@ pub(crate) fn date_field(path: &str, date: Option<NaiveDate>) -> Option<FieldPro
             path: path.to_string(),
             message,
         })
+}
+
+/// A move's reason, trimmed (none when blank); the problem of `/reason` when the move `needs`
+/// one and it is not one of `reasons`.
+pub(crate) fn move_reason<'a>(
+    given: Option<&'a str>,
+    needs: bool,
+    reasons: &[&str],
+) -> AppResult<Option<&'a str>> {
+    let reason = given.map(str::trim).filter(|r| !r.is_empty());
+    if needs && !reason.is_some_and(|r| reasons.contains(&r)) {
+        return Err(ApiError::field(
+            "/reason",
+            format!("one of {}", reasons.join(", ")),
+        ));
+    }
+    Ok(reason)
+}
+
+/// A record the user reaches through a side of it (a duo, a training plan), and that side:
+/// the role's right on `resource` is asked first, then the store `finds` it, and an unknown
+/// id is refused like another's record (`not_a_side`): nobody lists them all, so ids tell
+/// nothing.
+pub(crate) async fn record_and_side<R, S>(
+    principal: &Principal,
+    resource: Resource,
+    verb: Verb,
+    finds: impl std::future::Future<Output = Result<Option<R>, store::StoreError>>,
+    side_of: impl FnOnce(&R) -> AppResult<S>,
+    not_a_side: &str,
+) -> AppResult<(R, S)> {
+    principal.grant(resource, verb, None).map_err(forbidden)?;
+    match finds.await? {
+        Some(record) => {
+            let side = side_of(&record)?;
+            Ok((record, side))
+        }
+        None => Err(forbidden(not_a_side.to_string())),
+    }
 }
 
 pub(crate) fn forbidden(reason: String) -> ApiError {

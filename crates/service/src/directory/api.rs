@@ -192,14 +192,15 @@ pub(crate) async fn confirm_service(
     principal: Principal,
     Path(id): Path<i64>,
 ) -> AppResult<Json<ServiceHitView>> {
-    let (services, structures) = load(&state).await?;
-    let service = services
-        .into_iter()
-        .find(|s| s.id == id)
+    let service = state
+        .store
+        .service(id)
+        .await?
         .ok_or_else(|| ApiError::NotFound(format!("service {id}")))?;
-    let structure = structures
-        .get(service.record.structure_siret.as_str())
-        .cloned()
+    let structure = state
+        .store
+        .structure_by_siret(&service.record.structure_siret)
+        .await?
         .ok_or_else(|| ApiError::Internal(format!("service {id} has no structure")))?;
     principal
         .grant(Resource::Directory, Verb::Write, Some(structure.id))
@@ -207,18 +208,21 @@ pub(crate) async fn confirm_service(
     let today = state.now().date_naive();
     let mut record = service.record.clone();
     record.updated_on = today;
-    let report = state
+    let service = state
         .store
-        .upsert_services(std::slice::from_ref(&record), state.now())
-        .await?;
-    if let Some((_, reason)) = report.rejected.first() {
-        return Err(ApiError::Internal(format!("service {id}: {reason}")));
-    }
+        .update_service(
+            id,
+            &record,
+            model::ServiceAction::Confirmed,
+            Some(principal.user.id),
+            state.now(),
+        )
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("service {id}")))?;
     let detail = json!({ "updated_on": today });
     state
         .audit_one(principal.event("service.confirm", "service", id, detail))
         .await?;
-    let service = model::Service { record, ..service };
     Ok(Json(hit_view(&directory::Hit {
         overdue: directory::overdue(&service, today),
         quality: directory::quality(&service, today),

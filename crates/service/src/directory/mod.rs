@@ -3,12 +3,14 @@
 //! quality score per service (completeness and freshness).
 
 pub mod api;
+pub mod edits;
+pub mod forms;
 pub mod pages;
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use model::{Service, Structure};
+use model::{Service, ServiceStatus, Structure};
 use refdata::text::normalise;
 use refdata::{Commune, Vocabulary, inclusion};
 
@@ -106,6 +108,10 @@ pub fn search(
     let mut hits: Vec<Hit> = services
         .iter()
         .filter_map(|service| {
+            // Only what is published: not a service waiting for approval, suspended or archived.
+            if service.status != ServiceStatus::Published {
+                return None;
+            }
             let r = &service.record;
             let structure = structures.get(r.structure_siret.as_str())?;
             if let Some(t) = &query.thematique
@@ -217,6 +223,7 @@ mod tests {
     fn service(id: i64, owner: &Structure, name: &str, thematique: &str, zone: &[&str]) -> Service {
         Service {
             id,
+            status: ServiceStatus::Published,
             record: ServiceRecord {
                 structure_siret: owner.record.siret.clone(),
                 external_id: format!("S{id}"),

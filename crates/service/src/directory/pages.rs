@@ -20,6 +20,8 @@ pub struct SearchForm {
     pub q: Option<String>,
     pub page: Option<String>,
     pub fait: Option<String>,
+    /// The structure (its SIRET) whose services an administrator keeps.
+    pub structure: Option<String>,
 }
 
 /// One service as the directory's pages show it.
@@ -33,8 +35,11 @@ pub struct ServiceCard {
     pub distance: String,
     pub updated_on: String,
     pub review_due: String,
-    /// The viewer may confirm it is up to date (their structure's page).
+    /// The viewer may confirm it is up to date, edit, suspend or delete it (their structure's
+    /// page).
     pub confirmable: bool,
+    /// published, pending, suspended, refused (archived ones are not shown).
+    pub status: &'static str,
 }
 
 fn label(vocabulary: Vocabulary, value: &str) -> String {
@@ -74,6 +79,7 @@ pub fn card(view: ServiceHitView) -> ServiceCard {
         updated_on: fr_date(view.updated_on),
         review_due: fr_date(view.review_due),
         confirmable: false,
+        status: "published",
         view,
     }
 }
@@ -309,6 +315,7 @@ fn network_options(
 struct MinePage {
     chrome: Chrome,
     structure: String,
+    structure_id: i64,
     cards: Vec<ServiceCard>,
     overdue: usize,
 }
@@ -320,33 +327,44 @@ pub async fn mine(
     Viewer(principal): Viewer,
     Query(form): Query<SearchForm>,
 ) -> PageResult {
-    if !principal
-        .grants(Resource::Directory, Verb::Write)
-        .iter()
-        .any(|g| g.rule.reach == crate::access::Reach::Own)
+    if form.structure.is_none()
+        && !principal
+            .grants(Resource::Directory, Verb::Write)
+            .iter()
+            .any(|g| g.rule.reach == crate::access::Reach::Own)
     {
         return Err(ApiError::Forbidden(
             "only the members of a structure keep its services up to date".to_string(),
         )
         .into());
     }
-    let (structure_id, _) =
-        api::listing(&state, &principal, Resource::Directory, Verb::Write, None).await?;
+    let (structure_id, _) = api::listing(
+        &state,
+        &principal,
+        Resource::Directory,
+        Verb::Write,
+        form.structure.as_deref(),
+    )
+    .await?;
     let siret = state.structure_siret(structure_id).await?;
-    let (services, structures) = load(&state).await?;
+    let structure = state
+        .store
+        .structure(structure_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("structure {structure_id}")))?;
     let today = state.now().date_naive();
-    let mut hits: Vec<directory::Hit> = services
+    let mut hits: Vec<directory::Hit> = state
+        .store
+        .services_of(structure_id)
+        .await?
         .into_iter()
-        .filter(|s| s.record.structure_siret.as_str() == siret)
-        .filter_map(|service| {
-            let structure = structures.get(&siret)?.clone();
-            Some(directory::Hit {
-                overdue: directory::overdue(&service, today),
-                quality: directory::quality(&service, today),
-                service,
-                structure,
-                distance_km: None,
-            })
+        .filter(|s| s.status != model::ServiceStatus::Archived)
+        .map(|service| directory::Hit {
+            overdue: directory::overdue(&service, today),
+            quality: directory::quality(&service, today),
+            service,
+            structure: structure.clone(),
+            distance_km: None,
         })
         .collect();
     hits.sort_by(|a, b| {
@@ -357,10 +375,8 @@ pub async fn mine(
                 .cmp(&b.service.record.review_due())
         })
     });
-    let name = structures
-        .get(&siret)
-        .map(|s| s.record.name.clone())
-        .unwrap_or_default();
+    let _ = siret;
+    let name = structure.record.name.clone();
     Ok(render(&MinePage {
         chrome: Chrome::new(
             &principal,
@@ -369,11 +385,13 @@ pub async fn mine(
         )
         .notice(done(form.fait.as_deref())),
         structure: name,
+        structure_id,
         overdue: hits.iter().filter(|h| h.overdue).count(),
         cards: hits
             .iter()
             .map(|h| ServiceCard {
                 confirmable: true,
+                status: h.service.status.as_str(),
                 ..card(hit_view(h))
             })
             .collect(),

@@ -108,6 +108,51 @@ pub fn error_summary(fields: &[Field]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The fields of a gathering's time (an action's, a meeting's): its day, start and end, with
+/// what the form gave (`value`).
+pub fn time_fields(value: impl Fn(&str) -> String) -> [Field; 3] {
+    [
+        Field::text("date", "Date", &value("date"))
+            .kind("date")
+            .required(),
+        Field::text("heure", "Heure de début", &value("heure"))
+            .kind("time")
+            .required(),
+        Field::text("fin", "Heure de fin", &value("fin"))
+            .kind("time")
+            .hint("Par défaut, deux heures après le début."),
+    ]
+}
+
+/// The hints of a gathering's seat fields, which name it and its default seats.
+pub struct SeatHints {
+    pub on_site: &'static str,
+    pub link: &'static str,
+    pub remote: &'static str,
+}
+
+/// The fields of a gathering's seats (an action's, a meeting's): on site, its online link,
+/// online, with what the form gave (`value`).
+pub fn seat_fields(value: impl Fn(&str) -> String, hints: SeatHints) -> [Field; 3] {
+    [
+        Field::text(
+            "places_sur_place",
+            "Places sur place",
+            &value("places_sur_place"),
+        )
+        .kind("number")
+        .hint(hints.on_site),
+        Field::text("lien", "Lien de visioconférence", &value("lien")).hint(hints.link),
+        Field::text(
+            "places_en_ligne",
+            "Places en ligne",
+            &value("places_en_ligne"),
+        )
+        .kind("number")
+        .hint(hints.remote),
+    ]
+}
+
 /// What a posted form holds for `name`, trimmed; empty when absent.
 pub fn trimmed(form: &std::collections::HashMap<String, String>, name: &str) -> String {
     form.get(name)
@@ -123,6 +168,13 @@ pub fn has_errors(fields: &[Field]) -> bool {
 pub struct SuggestQuery {
     #[serde(default)]
     q: String,
+}
+
+impl SuggestQuery {
+    /// What was typed.
+    pub fn text(&self) -> &str {
+        &self.q
+    }
 }
 
 /// Occupations for what was typed (a job title, a label or a code), best first, as
@@ -250,7 +302,7 @@ pub fn commune_of(typed: &str) -> Result<&'static str, String> {
 }
 
 /// `X (CODE)` → `CODE`.
-fn trailing_code(typed: &str) -> Option<&str> {
+pub(crate) fn trailing_code(typed: &str) -> Option<&str> {
     let inner = typed.strip_suffix(')')?;
     let open = inner.rfind('(')?;
     inner.get(open + 1..).map(str::trim)

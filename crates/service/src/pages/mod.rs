@@ -16,7 +16,7 @@ pub(crate) mod labels;
 mod pagination;
 mod sign_in;
 
-pub use errors::{PageError, PageResult, not_found};
+pub use errors::{PageError, PageResult, not_found, refused_in_french};
 pub use pagination::{PER_PAGE, Pagination, page_number};
 pub(crate) use sign_in::safe_next;
 use sign_in::{home, sign_in, sign_in_form, sign_out};
@@ -138,6 +138,32 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
             "/annuaire/services/{id}/confirmer",
             post(directory::confirm),
         )
+        .route(
+            "/annuaire/structures/{id}/profil",
+            get(crate::directory::forms::profile_form).post(crate::directory::forms::save_profile),
+        )
+        .route(
+            "/annuaire/structures/{id}/services/nouveau",
+            get(crate::directory::forms::new_service).post(crate::directory::forms::create_service),
+        )
+        .route(
+            "/annuaire/services/{id}/modifier",
+            get(crate::directory::forms::edit_service)
+                .post(crate::directory::forms::update_service),
+        )
+        .route(
+            "/annuaire/services/{id}/historique",
+            get(crate::directory::forms::history),
+        )
+        .route(
+            "/annuaire/services/{id}/statut/{action}",
+            post(crate::directory::forms::move_service),
+        )
+        .route("/admin/annuaire", get(crate::directory::forms::moderation))
+        .route(
+            "/admin/annuaire/moderation",
+            post(crate::directory::forms::save_moderation),
+        )
         .route("/actions", get(actions::list))
         .route(
             "/actions/nouvelle",
@@ -251,8 +277,30 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
             "/demandeurs/{id}/code-acces",
             post(crate::person::pages::issue_code),
         )
+        .route("/equipe", get(crate::staff::pages::team))
+        .route("/equipe/invitations", post(crate::staff::pages::invite))
+        .route(
+            "/equipe/invitations/{id}/annulation",
+            post(crate::staff::pages::revoke),
+        )
+        .route(
+            "/equipe/membres/{id}/suspension",
+            post(crate::staff::pages::suspend),
+        )
+        .route(
+            "/equipe/membres/{id}/retrait",
+            post(crate::staff::pages::remove),
+        )
+        .route(
+            "/equipe/invitation",
+            get(crate::staff::pages::accept_form).post(crate::staff::pages::accept),
+        )
         .route("/suggestions/metiers", get(forms::occupations))
         .route("/suggestions/communes", get(forms::communes))
+        .route(
+            "/suggestions/zones",
+            get(crate::directory::forms::zone_suggestions),
+        )
         .route_layer(axum::middleware::from_fn(csrf_from_form));
     pages.merge(assets::routes(assets))
 }
@@ -348,6 +396,25 @@ impl FromRequestParts<Arc<AppState>> for Viewer {
             }
             Err(err) => Err(PageError(err).into_response()),
         }
+    }
+}
+
+/// A record's page as asked: the signed-in viewer, the record's id (`/…/{id}`) and the query
+/// string every page reads (what was just done there, `?fait=`).
+pub struct RecordPage(pub Principal, pub i64, pub ListQuery);
+
+impl FromRequestParts<Arc<AppState>> for RecordPage {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let Viewer(principal) = Viewer::from_request_parts(parts, state).await?;
+        let crate::json::PagePath(id) =
+            crate::json::PagePath::from_request_parts(parts, state).await?;
+        let PageQuery(query) = PageQuery::from_request_parts(parts, state).await?;
+        Ok(Self(principal, id, query))
     }
 }
 
@@ -476,6 +543,16 @@ impl Chrome {
         if !principal.grants(Resource::Accounts, Verb::Read).is_empty() {
             add("/admin/utilisateurs", "Utilisateurs");
             add("/admin/structures", "Structures");
+        }
+        // A structure's people: its managers' own team, every structure's for the admins.
+        let staff = principal.grants(Resource::Staff, Verb::Write);
+        if staff
+            .iter()
+            .any(|g| g.rule.reach == crate::access::Reach::Own)
+        {
+            add("/equipe", "Mon équipe");
+        } else if !staff.is_empty() {
+            add("/equipe", "Équipes");
         }
         if !principal.grants(Resource::Retention, Verb::Read).is_empty() {
             add("/admin/conservation", "Conservation des données");
@@ -609,6 +686,19 @@ pub fn done(code: Option<&str>) -> Option<String> {
         "etat" => "L'état de la mise en relation est enregistré.",
         "compte" => "Le compte est créé.",
         "confirme" => "La fiche est confirmée à jour.",
+        "cree" => "Le service est publié : il apparaît dès maintenant dans l'annuaire.",
+        "en_attente" => {
+            "Le service est enregistré : il sera publié dès qu'un administrateur l'aura approuvé \
+             (votre structure est nouvelle dans l'annuaire)."
+        }
+        "modifie" => "Le service est modifié : l'annuaire montre la nouvelle version.",
+        "suspendu" => "Le service est suspendu : il n'apparaît plus dans l'annuaire.",
+        "repris" => "Le service est de nouveau proposé dans l'annuaire.",
+        "archive" => {
+            "Le service est supprimé de l'annuaire : il est archivé avec son historique, et \
+             n'apparaîtra plus."
+        }
+        "profil" => "Le profil de la structure est enregistré.",
         "inscrit" => "Votre inscription est enregistrée : un message vous la confirme.",
         "attente" => {
             "La réunion est complète : vous êtes sur la liste d'attente, et serez prévenu(e) par \

@@ -36,6 +36,12 @@ const ROUTES: &[(&str, &str)] = &[
     ("/demandeurs/{seeker}/duo/tirage", "advisor@a.fr"),
     ("/politique", "steering@d.fr"),
     ("/annuaire/services/{id}/confirmer", "partner@p.fr"),
+    ("/annuaire/structures/{id}/profil", "partner@p.fr"),
+    ("/annuaire/structures/{id}/services/nouveau", "partner@p.fr"),
+    ("/annuaire/services/{id}/modifier", "partner@p.fr"),
+    ("/annuaire/services/{id}/statut/suspendre", "partner@p.fr"),
+    ("/annuaire/services/{id}/statut/approuver", "admin@d.fr"),
+    ("/admin/annuaire/moderation", "admin@d.fr"),
     ("/actions/nouvelle", "advisor@a.fr"),
     ("/actions/{id}/etat", "advisor@a.fr"),
     ("/actions/{id}/invitations", "advisor@a.fr"),
@@ -70,6 +76,12 @@ const ROUTES: &[(&str, &str)] = &[
     ("/espace/consentement", "advisor@a.fr"),
     ("/espace/effacement", "advisor@a.fr"),
     ("/espace/rectification", "advisor@a.fr"),
+    ("/equipe/invitations", "manager@x.fr"),
+    ("/equipe/invitations/{id}/annulation", "manager@x.fr"),
+    ("/equipe/membres/{id}/suspension", "manager@x.fr"),
+    ("/equipe/membres/{id}/retrait", "manager@x.fr"),
+    // The invitation's link: public, posted here with a session it does not need.
+    ("/equipe/invitation", "manager@x.fr"),
 ];
 
 /// The accounts signed in for the cases (any may post any route: the wrong role is a case).
@@ -84,14 +96,19 @@ const SIGNED_IN: &[&str] = &[
 
 /// The field names of the forms (templates and handlers).
 const NAMES: &[&str] = &[
+    "accessibilite_lieu",
     "accessible_th",
     "action",
     "adresse",
     "alpha",
     "au",
     "channel",
+    "code_postal",
     "commune",
+    "conditions_acces",
+    "confirmation",
     "consentement",
+    "contact_nom_prenom",
     "contrat",
     "courriel",
     "date",
@@ -111,23 +128,34 @@ const NAMES: &[&str] = &[
     "experience",
     "fichier",
     "fin",
+    "frais",
+    "frais_precisions",
+    "frequence",
     "from",
     "heure",
     "heures",
     "heures_centre",
     "heures_entreprise",
+    "horaires_accueil",
     "intitule",
     "issuer",
+    "jeton",
     "job_seeker_id",
     "kind",
+    "kinds",
     "km",
     "lien",
+    "lien_mobilisation",
     "lieu",
     "manque_candidats",
     "message",
     "metier",
     "metiers",
+    "mobilisable_par",
+    "mobilisation_precisions",
     "modalite",
+    "modes_accueil",
+    "modes_mobilisation",
     "mois",
     "motif",
     "nom",
@@ -148,9 +176,13 @@ const NAMES: &[&str] = &[
     "prerequis",
     "presence",
     "public",
+    "publics",
+    "publics_precisions",
     "raison",
     "referral",
     "regle",
+    "reseau",
+    "reseaux_porteurs",
     "result",
     "result_text",
     "resultat",
@@ -160,6 +192,7 @@ const NAMES: &[&str] = &[
     "session",
     "share_caces",
     "share_mrs",
+    "site_web",
     "structure",
     "subject",
     "subject_caces",
@@ -167,6 +200,7 @@ const NAMES: &[&str] = &[
     "telephone",
     "territoire",
     "territory",
+    "thematiques",
     "theme",
     "titre",
     "to",
@@ -175,6 +209,7 @@ const NAMES: &[&str] = &[
     "user_id",
     "valid_until",
     "vers",
+    "zone_eligibilite",
 ];
 
 /// Values that mean something to some form, and values at the edges.
@@ -514,15 +549,7 @@ fn page_forms_answer_any_body_without_a_server_error() {
         let recruiter = &harness.users["recruiter@x.fr"];
         let valid = form_urlencoded::Serializer::new(String::new())
             .append_pair("csrf_token", recruiter.csrf.as_deref().unwrap())
-            .extend_pairs([
-                ("intitule", "Cariste (H/F)"),
-                ("metier", "N1101"),
-                ("commune", "93066"),
-                ("contrat", "MIS"),
-                ("postes", "2"),
-                ("debut", "2026-04-01"),
-                ("experience", "D"),
-            ])
+            .extend_pairs(OFFER_FORM)
             .finish();
         let created = harness
             .post(

@@ -8,6 +8,7 @@
 mod actions;
 mod audit;
 mod difficulty;
+mod directory_forms;
 mod duos;
 mod evaluations;
 mod evaluations_pages;
@@ -25,6 +26,7 @@ mod privacy;
 mod retention;
 mod reveal;
 mod security;
+mod staff;
 mod steering;
 mod support;
 mod tension;
@@ -35,6 +37,7 @@ mod workflow;
 pub use actions::*;
 pub use audit::*;
 pub use difficulty::*;
+pub use directory_forms::*;
 pub use duos::*;
 pub use evaluations::*;
 pub use evaluations_pages::*;
@@ -47,6 +50,7 @@ pub use priority::*;
 pub use privacy::*;
 pub use retention::*;
 pub use reveal::*;
+pub use staff::*;
 pub use steering::*;
 pub use tension::*;
 pub use training_plans::*;
@@ -54,6 +58,10 @@ pub use trainings::*;
 pub use workflow::*;
 
 on_both_backends!(
+    a_partner_writes_a_service_that_the_directory_finds_at_once,
+    a_structure_new_to_a_moderated_network_waits_for_approval,
+    a_structure_keeps_its_profile_and_writes_services_in_the_form,
+    the_self_service_holds_against_a_probe,
     link_requests_are_paced_per_inbox_apart_from_the_staffs_sign_ins,
     a_withdrawal_declines_the_invitations_not_answered,
     the_person_answers_a_duo_from_their_space,
@@ -104,4 +112,8 @@ on_both_backends!(
     an_advisor_gives_a_code_and_the_person_answers_and_narrows_consent,
     the_persons_pages_answer_and_set_consent_in_french,
     a_withdrawal_on_one_instance_leaves_the_others_shortlists_within_two_seconds,
+    a_manager_invites_a_recruiter_who_signs_in_and_sees_the_agencys_offers,
+    a_manager_manages_their_own_agency_only_and_gives_only_the_roles_they_manage,
+    a_suspended_recruiter_loses_access_at_once_until_reactivated,
+    the_team_pages_invite_and_the_link_sets_a_password_once_in_french,
 );

@@ -63,6 +63,12 @@ const CASES: &[Case] = &[
     //              advisor     recruiter   manager     partner     steering    admin
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/me" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/directory/services?commune=93066&rayon=10" },
+    // The structures' self-service: agency X's entry (own for its recruiter and manager).
+    Case { expect: [(403, 403), (200, 403), (200, 403), (403, 403), (403, 403), (200, 200)], route: "GET /api/v1/structures/{agency_id}/services" },
+    Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/structures/{agency_id}/profile" },
+    Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "GET /api/v1/directory/pending" },
+    Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "GET /api/v1/directory/moderation" },
+    Case { expect: [(403, 403), (422, 403), (422, 403), (403, 403), (403, 403), (422, 422)], route: "POST /api/v1/structures/{agency_id}/services" },
     Case { expect: [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)], route: "GET /api/v1/meetings" },
     Case { expect: [(201, 201), (201, 201), (201, 201), (201, 201), (201, 201), (201, 201)], route: "POST /api/v1/tokens" },
     Case { expect: [(200, 200), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/offers?structure={agency}" },
@@ -194,6 +200,15 @@ const CASES: &[Case] = &[
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/training-plans/{plan}" },
     Case { expect: [(409, 403), (409, 403), (409, 403), (403, 403), (403, 403), (403, 403)], route: "POST /api/v1/training-plans/{plan}/state" },
     Case { expect: [(200, 200), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "GET /api/v1/offers/{offer}/training-plans" },
+    // A structure's people: its agency managers, and the administrators for any structure.
+    // A bad address on purpose (422); no seat nor invitation of that id (404); an unknown
+    // token (404, for anyone: the acceptance is public).
+    Case { expect: [(403, 403), (403, 403), (200, 403), (403, 403), (403, 403), (200, 200)], route: "GET /api/v1/staff?structure={agency}" },
+    Case { expect: [(403, 403), (403, 403), (422, 403), (403, 403), (403, 403), (422, 422)], route: "POST /api/v1/staff/invitations?structure={agency}" },
+    Case { expect: [(403, 403), (403, 403), (404, 404), (403, 403), (403, 403), (404, 404)], route: "DELETE /api/v1/staff/invitations/999999" },
+    Case { expect: [(403, 403), (403, 403), (404, 403), (403, 403), (403, 403), (404, 404)], route: "PUT /api/v1/staff/members/999999/status?structure={agency}" },
+    Case { expect: [(403, 403), (403, 403), (404, 403), (403, 403), (403, 403), (404, 404)], route: "DELETE /api/v1/staff/members/999999?structure={agency}" },
+    Case { expect: [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)], route: "POST /api/v1/staff/invitations/acceptance" },
 ];
 
 /// An invitation on each side: FT A's seeker 6 to the own published action, FT B's seeker 7
@@ -494,6 +509,7 @@ pub async fn access_matrix(db: TestDb) {
             for case in CASES {
                 let (method, route) = case.route.split_once(' ').unwrap();
                 let path = route
+                    .replace("{agency_id}", &targets.agency_id.to_string())
                     .replace("{agency}", &targets.agency)
                     .replace("{ft}", &targets.ft)
                     .replace("{mine}", &targets.mine)
@@ -511,6 +527,7 @@ pub async fn access_matrix(db: TestDb) {
                     .replace("{plan_seeker}", &targets.plan.1.to_string())
                     .replace("{plan}", &targets.plan.0.to_string());
                 let body = match route {
+                    "/api/v1/structures/{agency_id}/services" => json!({}),
                     "/api/v1/job-seekers/{plan_seeker}/evaluations" => json!({
                         "kind": "language", "subject": "en", "result": "B2",
                         "evaluated_on": "2026-01-05", "issuer": "Alliance"
@@ -566,6 +583,15 @@ pub async fn access_matrix(db: TestDb) {
                     }),
                     "/api/v1/training-plans/{plan}/state" => json!({ "to": "completed" }),
                     "/api/v1/retention/sweep" => json!({ "dry_run": true }),
+                    "/api/v1/staff/invitations?structure={agency}" => json!({
+                        "email": "not an address", "display_name": "New", "role": "recruiter"
+                    }),
+                    "/api/v1/staff/members/999999/status?structure={agency}" => {
+                        json!({ "status": "active" })
+                    }
+                    "/api/v1/staff/invitations/acceptance" => json!({
+                        "token": "unknown", "password": "a long enough password"
+                    }),
                     "/api/v1/users" => json!({
                         "email": "new@x.fr", "display_name": "New", "password": "short",
                         "role": "recruiter", "structure": targets.agency
@@ -605,6 +631,9 @@ const PAGES: &[Case] = &[
     Case { expect: [(403, 403), (403, 403), (200, 200), (403, 403), (200, 200), (200, 200)], route: "/pilotage" },
     Case { expect: [(403, 403), (403, 403), (200, 200), (403, 403), (200, 200), (200, 200)], route: "/pilotage/glossaire" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200)], route: "/pilotage/rapport?department=93" },
+    Case { expect: [(403, 403), (200, 403), (200, 403), (403, 403), (403, 403), (200, 200)], route: "/annuaire/structures/{agency_id}/profil" },
+    Case { expect: [(403, 403), (200, 403), (200, 403), (403, 403), (403, 403), (200, 200)], route: "/annuaire/structures/{agency_id}/services/nouveau" },
+    Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200)], route: "/admin/annuaire" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200)], route: "/pilotage/rapport.xlsx" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200)], route: "/pilotage/rapport.csv" },
     Case { expect: [(403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200)], route: "/pilotage/indicateurs/filled_47_days" },
@@ -638,6 +667,10 @@ const PAGES: &[Case] = &[
     // Evaluations: the person of each side's plan accepted a referral to that side's offer,
     // so the agency reaches them (revealed), as does their France Travail agency.
     Case { expect: [(200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)], route: "/demandeurs/{plan_seeker}/evaluations" },
+    // A structure's people: the manager's own agency; an administrator first chooses one.
+    // An invitation's link is public: an unknown one is a 404 page for anyone.
+    Case { expect: [(403, 403), (403, 403), (200, 200), (403, 403), (403, 403), (200, 200)], route: "/equipe" },
+    Case { expect: [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)], route: "/equipe/invitation?jeton=inconnu" },
 ];
 
 pub async fn page_access_matrix(db: TestDb) {
@@ -669,8 +702,10 @@ pub async fn page_access_matrix(db: TestDb) {
             };
             let plans = if own { own_plans } else { other_plans };
             for case in PAGES {
+                let agency_id = world.structures[if own { &AGENCY_X } else { &AGENCY_Y }];
                 let path = case
                     .route
+                    .replace("{agency_id}", &agency_id.to_string())
                     .replace("{offer}", &offer.to_string())
                     .replace("{seeker}", &seeker.to_string())
                     .replace("{referral}", &referral.to_string())

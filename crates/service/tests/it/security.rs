@@ -471,8 +471,14 @@ async fn the_openapi_document_declares_each_parameter_where_it_is() {
             if has_input && !responses.contains_key("422") {
                 wrong.push(format!("{method} {path}: 422 undocumented"));
             }
-            // Signing in, and asking for a person's sign-in link, need no session.
-            let anonymous = ["/api/v1/session", "/api/v1/person/link"].contains(&path.as_str());
+            // Signing in, asking for a person's sign-in link, and accepting an invitation to
+            // a structure's seat need no session.
+            let anonymous = [
+                "/api/v1/session",
+                "/api/v1/person/link",
+                "/api/v1/staff/invitations/acceptance",
+            ]
+            .contains(&path.as_str());
             if !anonymous && !responses.contains_key("401") {
                 wrong.push(format!("{method} {path}: 401 undocumented"));
             }

@@ -9,12 +9,14 @@ use testdb::fixtures::*;
 
 // The gatherings' contract lives in its own file; the suite's macro calls it from here.
 pub use crate::changes::*;
+pub use crate::directory_edits::*;
 pub use crate::duos::*;
 pub use crate::evaluations::*;
 pub use crate::gatherings::*;
 pub use crate::past_sourcing::*;
 pub use crate::plans::*;
 pub use crate::retention::*;
+pub use crate::staff::*;
 pub use crate::steering::*;
 pub use crate::trainings::*;
 
@@ -284,33 +286,6 @@ pub(crate) async fn one_seeker_and_offer(store: &dyn Store) -> (JobSeeker, Offer
     let seeker = store.load_job_seekers().await.unwrap().remove(0);
     let offer = store.load_offers().await.unwrap().remove(0);
     (seeker, offer)
-}
-
-/// Moves a referral from `from` to `to` at `now`, by no one, with no note and no audit; a
-/// hire starts on `hire_starts_on`.
-pub(crate) async fn move_referral(
-    store: &dyn Store,
-    referral_id: i64,
-    (from, to): (ReferralState, ReferralState),
-    hire_starts_on: Option<chrono::NaiveDate>,
-    now: chrono::DateTime<chrono::Utc>,
-) {
-    store
-        .transition_referral(
-            &TransitionRequest {
-                referral_id,
-                from,
-                to,
-                by: None,
-                note: None,
-                hire_starts_on,
-                not_hired_reason: None,
-            },
-            None,
-            now,
-        )
-        .await
-        .unwrap();
 }
 
 /// Asserts that the schema refuses `sql`.
@@ -1120,14 +1095,15 @@ pub async fn referrals_are_listed_by_scope_and_idleness(db: &TestDb) {
         ids(store.referrals_idle_since(at(3)).await.unwrap()),
         vec![r1.id]
     );
-    move_referral(
-        store,
-        r1.id,
-        (ReferralState::Proposed, ReferralState::Declined),
-        None,
-        at(3),
-    )
-    .await;
+    store
+        .move_referral_plainly(
+            r1.id,
+            (ReferralState::Proposed, ReferralState::Declined),
+            None,
+            at(3),
+        )
+        .await
+        .unwrap();
     assert_eq!(
         ids(store.referrals_idle_since(at(10)).await.unwrap()),
         vec![r2.id],
@@ -1360,6 +1336,8 @@ pub async fn services_and_profiles_round_trip(db: &TestDb) {
     let profile = StructureProfile {
         description: Some("Agence France Travail de Saint-Denis".to_string()),
         opening_hours: Some("Mo-Fr 08:30-16:30".to_string()),
+        accessibility: None,
+        networks: Vec::new(),
         updated_on: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
     };
     store
@@ -1939,14 +1917,15 @@ pub async fn dashboard_counts_open_offers_and_referrals_in_sql(db: &TestDb) {
         .referrals(ReferralScope::Offer(o[0].id), 0, 1)
         .await
         .unwrap();
-    move_referral(
-        store,
-        first[0].id,
-        (ReferralState::Proposed, ReferralState::Accepted),
-        None,
-        at(3),
-    )
-    .await;
+    store
+        .move_referral_plainly(
+            first[0].id,
+            (ReferralState::Proposed, ReferralState::Accepted),
+            None,
+            at(3),
+        )
+        .await
+        .unwrap();
     store
         .set_offer_status(o[2].id, OfferStatus::Filled, None, at(4))
         .await

@@ -11,12 +11,14 @@
 
 mod changes;
 mod contract;
+mod directory_edits;
 mod duos;
 mod evaluations;
 mod gatherings;
 mod past_sourcing;
 mod plans;
 mod retention;
+mod staff;
 mod steering;
 mod trainings;
 
@@ -49,6 +51,9 @@ macro_rules! contract_tests {
 }
 
 contract_tests!(
+    services_are_written_one_by_one_with_their_history,
+    a_moderated_network_holds_its_new_structures_services,
+    a_structure_profile_reads_back_whole,
     migrating_twice_changes_nothing,
     portfolio_is_searched_filtered_sorted_and_paged_by_the_database,
     structures_are_searched_sorted_and_paged_by_the_database,
@@ -102,4 +107,7 @@ contract_tests!(
     an_erasure_is_refused_naming_its_blockers_and_done_otherwise,
     consent_changes_are_read_once_from_the_change_log,
     evaluations_prove_skills_only_while_shared_and_valid,
+    an_invitation_is_accepted_once_and_creates_the_account,
+    invitations_expire_and_are_revoked,
+    a_suspended_or_removed_seat_ends_its_holders_sessions,
 );

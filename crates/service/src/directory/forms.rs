@@ -1,0 +1,1154 @@
+//! The structures' self-service as pages: a structure's profile and its services written in
+//! forms (every data·inclusion v1 field, the vocabularies as choices, the commune and the
+//! eligibility zone with suggestions), a service's history, and the administrators'
+//! moderation. Each page reads and writes through the API's functions (`edits`), whose
+//! problems it says next to each field, in French.
+
+use std::collections::HashMap;
+
+use refdata::{Vocabulary, inclusion};
+use serde_json::{Map, Value, json};
+
+use super::edits::{self, StructureProfileView, StructureServiceView};
+use crate::json::{PageForm, PagePath};
+use crate::pages::forms::{commune_of, error_summary, set_error, trailing_code};
+use crate::pages::*;
+use model::{ServiceAction, StructureKind};
+
+/// The text fields of a service's form, in data·inclusion's names, with their labels.
+const TEXTS: [(&str, &str, &str, &str); 14] = [
+    ("nom", "Nom du service", "text", "De 3 à 150 caractères."),
+    (
+        "description",
+        "Description",
+        "textarea",
+        "De 5 à 10 000 caractères : ce que le service apporte, à qui, comment.",
+    ),
+    (
+        "publics_precisions",
+        "Précisions sur les publics",
+        "textarea",
+        "",
+    ),
+    ("conditions_acces", "Conditions d'accès", "textarea", ""),
+    (
+        "frais_precisions",
+        "Précisions sur les frais",
+        "textarea",
+        "",
+    ),
+    (
+        "adresse",
+        "Adresse où le service est rendu",
+        "text",
+        "Laissez vide s'il est rendu à l'adresse de la structure.",
+    ),
+    ("code_postal", "Code postal", "text", ""),
+    ("telephone", "Téléphone", "text", ""),
+    ("courriel", "Courriel", "email", ""),
+    (
+        "contact_nom_prenom",
+        "Personne à contacter",
+        "text",
+        "Prénom et nom.",
+    ),
+    (
+        "lien_mobilisation",
+        "Lien pour mobiliser le service",
+        "url",
+        "Une adresse commençant par https://.",
+    ),
+    (
+        "mobilisation_precisions",
+        "Précisions sur la mobilisation",
+        "textarea",
+        "",
+    ),
+    (
+        "horaires_accueil",
+        "Horaires d'accueil",
+        "text",
+        "Au format OpenStreetMap, par exemple : Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00",
+    ),
+    (
+        "frequence",
+        "Vérifier la fiche tous les … jours",
+        "number",
+        "De 1 à 730 jours (180 si vide) : Passerelle vous rappelle de la confirmer.",
+    ),
+];
+
+/// The lists chosen among a vocabulary, with their legends.
+const LISTS: [(&str, Vocabulary, &str); 5] = [
+    ("publics", Vocabulary::Public, "Publics"),
+    ("modes_accueil", Vocabulary::ModeAccueil, "Modes d'accueil"),
+    (
+        "modes_mobilisation",
+        Vocabulary::ModeMobilisation,
+        "Comment mobiliser le service",
+    ),
+    (
+        "mobilisable_par",
+        Vocabulary::MobilisablePar,
+        "Qui peut le mobiliser",
+    ),
+    ("thematiques", Vocabulary::Thematique, "Thématiques"),
+];
+
+/// How many eligibility zones the form offers.
+const ZONES: usize = 4;
+
+/// A choice among a vocabulary's values.
+pub struct Choice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+/// A group of checkboxes: a data·inclusion list.
+pub struct Choices {
+    pub name: &'static str,
+    pub legend: &'static str,
+    /// (sub-heading, choices): one group but for the thématiques, grouped by category.
+    pub groups: Vec<(&'static str, Vec<Choice>)>,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "directory/service_form.html")]
+struct ServiceFormPage {
+    chrome: Chrome,
+    structure: String,
+    action: String,
+    editing: bool,
+    errors: Vec<(String, String)>,
+    texts: Vec<Field>,
+    kind: Field,
+    fees: Field,
+    commune: Field,
+    zones: Vec<Field>,
+    zone_error: Option<String>,
+    lists: Vec<Choices>,
+}
+
+/// What a form sent: every value of each name (checkboxes and zones repeat).
+struct Sent(HashMap<String, Vec<String>>);
+
+impl Sent {
+    fn of(pairs: Vec<(String, String)>) -> Self {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for (k, v) in pairs {
+            map.entry(k).or_default().push(v);
+        }
+        Self(map)
+    }
+
+    /// The last value of a name, trimmed ("" when absent).
+    fn one(&self, name: &str) -> String {
+        self.0
+            .get(name)
+            .and_then(|v| v.last())
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .get(name)
+            .map(|v| {
+                v.iter()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// What a page says of a problem of a field, in French.
+fn french(field: &str, reason: &str) -> String {
+    if reason.contains("control character") {
+        return "Ce texte contient un caractère invisible ou de contrôle : retirez-le.".to_string();
+    }
+    if reason.contains("too long") {
+        return "Ce texte est trop long.".to_string();
+    }
+    if field == "passerelle.reseau" || field == "reseau" {
+        return "Le nom de l'enseigne de votre réseau d'agences, pas celui d'un type de structure (France Travail, Cap emploi...).".to_string();
+    }
+    let text = match field {
+        "nom" => "Un nom de 3 à 150 caractères, sans caractère invisible.",
+        "description" => "Une description de 5 à 10 000 caractères.",
+        "type" | "frais" | "publics" | "modes_accueil" | "modes_mobilisation"
+        | "mobilisable_par" | "thematiques" => "Choisissez parmi les valeurs proposées.",
+        "code_insee" => "Choisissez une commune dans la liste.",
+        "code_postal" => "Un code postal de 5 chiffres.",
+        "courriel" => "Une adresse électronique valide (nom@domaine.fr).",
+        "lien_mobilisation" | "site_web" | "accessibilite_lieu" => {
+            "Une adresse web complète, commençant par https:// (ou http://)."
+        }
+        "telephone" => "Un numéro de téléphone français, par exemple 01 48 13 00 00.",
+        "zone_eligibilite" => {
+            "Choisissez des communes, départements ou EPCI dans la liste (ou « france »)."
+        }
+        "passerelle.frequence_mise_a_jour_jours" | "frequence" => {
+            "Un nombre de jours entre 1 et 730."
+        }
+        "horaires_accueil" => {
+            return match reason.rsplit_once("at character ") {
+                Some((_, at)) => format!(
+                    "Ces horaires ne suivent pas le format OpenStreetMap : la lecture s'arrête au caractère {at} (exemple : Mo-Fr 09:00-12:00,14:00-17:00)."
+                ),
+                None => "Ces horaires ne suivent pas le format OpenStreetMap (exemple : Mo-Fr 09:00-12:00,14:00-17:00).".to_string(),
+            };
+        }
+        "id" => "Ce service existe déjà pour votre structure.",
+        _ => "Cette valeur ne convient pas.",
+    };
+    text.to_string()
+}
+
+/// The form's field named by an API problem's path (`/passerelle/frequence_mise_a_jour_jours`).
+fn field_of(path: &str) -> &str {
+    match path.trim_start_matches('/') {
+        "passerelle/frequence_mise_a_jour_jours" => "frequence",
+        other => other.split('/').next().unwrap_or(other),
+    }
+}
+
+/// The data·inclusion object a service's form describes, and the problems found before the
+/// API's checks (a commune or a zone not found in the lists).
+fn object_of(sent: &Sent) -> (Map<String, Value>, Vec<(String, String)>) {
+    let mut object = Map::new();
+    let mut problems = Vec::new();
+    for (name, ..) in TEXTS {
+        let value = sent.one(name);
+        if value.is_empty() || name == "frequence" {
+            continue;
+        }
+        object.insert(name.to_string(), json!(value));
+    }
+    for name in ["type", "frais"] {
+        let value = sent.one(name);
+        if !value.is_empty() {
+            object.insert(name.to_string(), json!(value));
+        }
+    }
+    for (name, ..) in LISTS {
+        object.insert(name.to_string(), json!(sent.all(name)));
+    }
+    let commune = sent.one("commune");
+    if !commune.is_empty() {
+        match commune_of(&commune) {
+            Ok(code) => {
+                object.insert("code_insee".into(), json!(code));
+            }
+            Err(message) => problems.push(("commune".to_string(), message)),
+        }
+    }
+    let zones: Vec<String> = sent
+        .all("zone_eligibilite")
+        .iter()
+        .map(|z| trailing_code(z).unwrap_or(z).to_string())
+        .map(|z| {
+            if z.eq_ignore_ascii_case("france") {
+                "france".to_string()
+            } else {
+                z
+            }
+        })
+        .collect();
+    object.insert("zone_eligibilite".into(), json!(zones));
+    let frequence = sent.one("frequence");
+    if !frequence.is_empty() {
+        match frequence.parse::<u64>() {
+            Ok(days) => {
+                object.insert(
+                    exchange::inclusion::SOURCE.into(),
+                    json!({ "frequence_mise_a_jour_jours": days }),
+                );
+            }
+            Err(_) => problems.push(("frequence".to_string(), french("frequence", ""))),
+        }
+    }
+    (object, problems)
+}
+
+fn vocabulary_options(vocabulary: Vocabulary, none: &str) -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), none.to_string())];
+    out.extend(
+        inclusion()
+            .values(vocabulary)
+            .iter()
+            .map(|(v, l)| (v.to_string(), l.to_string())),
+    );
+    out
+}
+
+/// A zone as the field shows it: the commune's, department's or EPCI's name with its code.
+fn zone_label(code: &str) -> String {
+    let geo = refdata::geo();
+    if let Some(c) = geo.commune(code) {
+        format!("{} ({code})", c.name)
+    } else if let Some(d) = geo.department(code) {
+        format!("{} ({code})", d.name)
+    } else if let Some(e) = geo.epci(code) {
+        format!("{} ({code})", e.name)
+    } else {
+        code.to_string()
+    }
+}
+
+/// The page of a service's form, from what was sent (or the stored service's object).
+fn form_page(
+    chrome: Chrome,
+    structure: String,
+    action: String,
+    editing: bool,
+    sent: &Sent,
+    problems: &[(String, String)],
+) -> ServiceFormPage {
+    let mut texts: Vec<Field> = TEXTS
+        .iter()
+        .map(|(name, label, kind, hint)| {
+            let mut f = Field::text(name, label, &sent.one(name))
+                .kind(kind)
+                .hint(hint);
+            if matches!(*name, "nom" | "description") {
+                f = f.required();
+            }
+            f
+        })
+        .collect();
+    let mut kind = Field::text("type", "Type de service", &sent.one("type"));
+    kind.kind = "select";
+    kind.options = vocabulary_options(Vocabulary::Type, "Choisir un type");
+    let mut fees = Field::text("frais", "Frais", &sent.one("frais"));
+    fees.kind = "select";
+    fees.options = vocabulary_options(Vocabulary::Frais, "Non précisé");
+    let mut commune = Field::text("commune", "Commune où le service est rendu", &sent.one("commune"))
+        .hint("Tapez le nom ou le code postal et choisissez dans la liste ; vide s'il est rendu à l'adresse de la structure.")
+        .suggest("/suggestions/communes");
+    let mut zones: Vec<Field> = (0..ZONES)
+        .map(|i| {
+            let value = sent
+                .0
+                .get("zone_eligibilite")
+                .and_then(|v| v.get(i))
+                .cloned()
+                .unwrap_or_default();
+            let mut f =
+                Field::text("zone_eligibilite", "Zone", &value).suggest("/suggestions/zones");
+            f.label = ["Zone 1", "Zone 2", "Zone 3", "Zone 4"]
+                .get(i)
+                .copied()
+                .unwrap_or("Zone");
+            f
+        })
+        .collect();
+    let mut zone_error = None;
+    let mut lists: Vec<Choices> = LISTS
+        .iter()
+        .map(|(name, vocabulary, legend)| {
+            let chosen = sent.all(name);
+            let choice = |(value, label): &(&'static str, &'static str)| Choice {
+                value,
+                label,
+                checked: chosen.iter().any(|c| c == value),
+            };
+            let groups = if *vocabulary == Vocabulary::Thematique {
+                inclusion()
+                    .values(Vocabulary::Categorie)
+                    .iter()
+                    .map(|(category, category_label)| {
+                        let values = inclusion()
+                            .values(Vocabulary::Thematique)
+                            .iter()
+                            .filter(|(v, _)| v.split("--").next() == Some(*category))
+                            .map(choice)
+                            .collect();
+                        (*category_label, values)
+                    })
+                    .collect()
+            } else {
+                vec![(
+                    "",
+                    inclusion().values(*vocabulary).iter().map(choice).collect(),
+                )]
+            };
+            Choices {
+                name,
+                legend,
+                groups,
+                error: None,
+            }
+        })
+        .collect();
+    for (field, message) in problems {
+        match field.as_str() {
+            "type" => kind.error = Some(message.clone()),
+            "frais" => fees.error = Some(message.clone()),
+            "commune" | "code_insee" => commune.error = Some(message.clone()),
+            "zone_eligibilite" => zone_error = Some(message.clone()),
+            name => {
+                if let Some(list) = lists.iter_mut().find(|l| l.name == name) {
+                    list.error = Some(message.clone());
+                } else {
+                    set_error(&mut texts, name, message.clone());
+                }
+            }
+        }
+    }
+    if let (Some(message), Some(first)) = (&zone_error, zones.first_mut()) {
+        first.error = Some(message.clone());
+    }
+    let errors = problems
+        .iter()
+        .map(|(field, message)| {
+            let anchor = match field.as_str() {
+                "code_insee" => "commune".to_string(),
+                "zone_eligibilite" => "zone_eligibilite-1".to_string(),
+                other => other.to_string(),
+            };
+            (anchor, message.clone())
+        })
+        .collect::<Vec<_>>();
+    let _ = error_summary;
+    ServiceFormPage {
+        chrome,
+        structure,
+        action,
+        editing,
+        errors,
+        texts,
+        kind,
+        fees,
+        commune,
+        zones,
+        zone_error,
+        lists,
+    }
+}
+
+/// What a stored service's form holds: its data·inclusion object as the fields name it.
+fn sent_of(view: &StructureServiceView) -> Sent {
+    let mut map: HashMap<String, Vec<String>> = HashMap::new();
+    for (key, value) in &view.record {
+        match value {
+            Value::String(s) if key == "code_insee" => {
+                let label = refdata::geo()
+                    .commune(s)
+                    .map_or_else(|| s.clone(), |c| format!("{} ({s})", c.name));
+                map.insert("commune".into(), vec![label]);
+            }
+            Value::String(s) => {
+                map.insert(key.clone(), vec![s.clone()]);
+            }
+            Value::Array(items) if key == "zone_eligibilite" => {
+                let zones = items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(zone_label)
+                    .collect();
+                map.insert(key.clone(), zones);
+            }
+            Value::Array(items) => {
+                let values = items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect();
+                map.insert(key.clone(), values);
+            }
+            Value::Object(ext) => {
+                if let Some(days) = ext.get("frequence_mise_a_jour_jours") {
+                    map.insert("frequence".into(), vec![days.to_string()]);
+                }
+            }
+            _ => {}
+        }
+    }
+    Sent(map)
+}
+
+/// The API's problems as the form's (field, French message).
+fn french_problems(err: ApiError) -> Result<Vec<(String, String)>, PageError> {
+    match err {
+        ApiError::Invalid(problems) => Ok(problems
+            .iter()
+            .map(|p| {
+                let field = field_of(&p.path).to_string();
+                let message = french(&field, &p.message);
+                (field, message)
+            })
+            .collect()),
+        ApiError::Conflict(message) if message.contains("already") => {
+            Ok(vec![("nom".to_string(), french("id", ""))])
+        }
+        other => Err(other.into()),
+    }
+}
+
+async fn structure_name(state: &AppState, id: i64) -> Result<String, PageError> {
+    Ok(state
+        .store
+        .structure(id)
+        .await?
+        .map(|s| s.record.name)
+        .ok_or_else(|| ApiError::NotFound(format!("structure {id}")))?)
+}
+
+/// The page of the structure's services, with `done` said: the member's own page, or the
+/// structure's (by SIRET) for an administrator.
+async fn back_to(
+    state: &AppState,
+    principal: &Principal,
+    structure_id: i64,
+    done: &str,
+) -> Result<String, PageError> {
+    let member = principal
+        .seats
+        .iter()
+        .any(|s| s.structure_id == structure_id);
+    Ok(if member {
+        format!("/annuaire/ma-structure?fait={done}")
+    } else {
+        let siret = state.structure_siret(structure_id).await?;
+        format!("/annuaire/ma-structure?structure={siret}&fait={done}")
+    })
+}
+
+/// The form of a new service of the structure.
+pub async fn new_service(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(structure_id): PagePath<i64>,
+) -> PageResult {
+    principal
+        .grant(Resource::Directory, Verb::Write, Some(structure_id))
+        .map_err(ApiError::Forbidden)?;
+    let name = structure_name(&state, structure_id).await?;
+    let mut sent = Sent(HashMap::new());
+    sent.0.insert("zone_eligibilite".into(), Vec::new());
+    Ok(render(&form_page(
+        Chrome::new(
+            &principal,
+            "Décrire un nouveau service",
+            "/annuaire/ma-structure",
+        ),
+        name,
+        format!("/annuaire/structures/{structure_id}/services/nouveau"),
+        false,
+        &sent,
+        &[],
+    )))
+}
+
+pub async fn create_service(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(structure_id): PagePath<i64>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let sent = Sent::of(pairs);
+    let (object, mut problems) = object_of(&sent);
+    if problems.is_empty() {
+        match edits::create(&state, &principal, structure_id, &object).await {
+            Ok(view) => {
+                let done = if view.status == "pending" {
+                    "en_attente"
+                } else {
+                    "cree"
+                };
+                return Ok(see_other(
+                    &back_to(&state, &principal, structure_id, done).await?,
+                ));
+            }
+            Err(err) => problems = french_problems(err)?,
+        }
+    }
+    let name = structure_name(&state, structure_id).await?;
+    Ok(render_form(
+        &form_page(
+            Chrome::new(
+                &principal,
+                "Décrire un nouveau service",
+                "/annuaire/ma-structure",
+            ),
+            name,
+            format!("/annuaire/structures/{structure_id}/services/nouveau"),
+            false,
+            &sent,
+            &problems,
+        ),
+        true,
+    ))
+}
+
+/// The form of a service, filled with what it says now.
+pub async fn edit_service(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+) -> PageResult {
+    let (view, structure_id) = writable_view(&state, &principal, id).await?;
+    if view.status == "archived" {
+        return Err(ApiError::Refused(
+            "Ce service a été supprimé de l'annuaire : il ne peut plus être modifié. Décrivez-en \
+             un nouveau si besoin."
+                .to_string(),
+        )
+        .into());
+    }
+    let name = structure_name(&state, structure_id).await?;
+    Ok(render(&form_page(
+        Chrome::new(&principal, "Modifier un service", "/annuaire/ma-structure"),
+        name,
+        format!("/annuaire/services/{id}/modifier"),
+        true,
+        &sent_of(&view),
+        &[],
+    )))
+}
+
+async fn writable_view(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<(StructureServiceView, i64), PageError> {
+    let (service, structure_id) = edits::writable_service(state, principal, id).await?;
+    Ok((
+        edits::service_view(&service, state.now().date_naive()),
+        structure_id,
+    ))
+}
+
+pub async fn update_service(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let (_, structure_id) = writable_view(&state, &principal, id).await?;
+    let sent = Sent::of(pairs);
+    let (object, mut problems) = object_of(&sent);
+    if problems.is_empty() {
+        match edits::update(&state, &principal, id, &object).await {
+            Ok(_) => {
+                return Ok(see_other(
+                    &back_to(&state, &principal, structure_id, "modifie").await?,
+                ));
+            }
+            Err(err) => problems = french_problems(err)?,
+        }
+    }
+    let name = structure_name(&state, structure_id).await?;
+    Ok(render_form(
+        &form_page(
+            Chrome::new(&principal, "Modifier un service", "/annuaire/ma-structure"),
+            name,
+            format!("/annuaire/services/{id}/modifier"),
+            true,
+            &sent,
+            &problems,
+        ),
+        true,
+    ))
+}
+
+/// A move asked from a page: suspend, resume or archive (the structure), approve or refuse
+/// (the administrators).
+pub async fn move_service(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath((id, action)): PagePath<(i64, String)>,
+) -> PageResult {
+    let (action, done) = match action.as_str() {
+        "suspendre" => (ServiceAction::Suspended, "suspendu"),
+        "reprendre" => (ServiceAction::Resumed, "repris"),
+        "archiver" => (ServiceAction::Archived, "archive"),
+        "approuver" => (ServiceAction::Approved, "approuve"),
+        "refuser" => (ServiceAction::Refused, "refuse"),
+        _ => return Err(ApiError::NotFound(format!("action {action}")).into()),
+    };
+    let view = edits::move_to(&state, &principal, id, action)
+        .await
+        .map_err(|err| match err {
+            ApiError::Conflict(_) => ApiError::Refused(
+                "Ce service n'est pas dans un état qui permet cette action : rechargez la page."
+                    .to_string(),
+            ),
+            other => other,
+        })?;
+    if matches!(action, ServiceAction::Approved | ServiceAction::Refused) {
+        return Ok(see_other(&format!("/admin/annuaire?fait={done}")));
+    }
+    let service = state.store.service(view.id).await?;
+    let structure_id = match service {
+        Some(s) => {
+            state
+                .structure_id(s.record.structure_siret.as_str())
+                .await?
+        }
+        None => None,
+    };
+    let back = match structure_id {
+        Some(s) => back_to(&state, &principal, s, done).await?,
+        None => format!("/annuaire/ma-structure?fait={done}"),
+    };
+    Ok(see_other(&back))
+}
+
+/// One line of a service's history as the page shows it.
+pub struct ChangeRow {
+    pub at: String,
+    pub action: &'static str,
+    pub by: String,
+    pub fields: String,
+}
+
+#[derive(Template)]
+#[template(path = "directory/history.html")]
+struct HistoryPage {
+    chrome: Chrome,
+    service: String,
+    back: String,
+    rows: Vec<ChangeRow>,
+}
+
+pub fn action_label(code: &str) -> &'static str {
+    match ServiceAction::parse(code) {
+        Some(ServiceAction::Created) => "Création",
+        Some(ServiceAction::Updated) => "Modification",
+        Some(ServiceAction::Confirmed) => "Confirmation que la fiche est à jour",
+        Some(ServiceAction::Suspended) => "Suspension",
+        Some(ServiceAction::Resumed) => "Reprise",
+        Some(ServiceAction::Approved) => "Approbation par l'administration",
+        Some(ServiceAction::Refused) => "Refus par l'administration",
+        Some(ServiceAction::Archived) => "Suppression (archivé)",
+        None => "Autre",
+    }
+}
+
+/// A record's field in French, for the history.
+fn field_label(field: &str) -> &str {
+    match field {
+        "name" => "nom",
+        "description" => "description",
+        "kind" => "type",
+        "thematiques" => "thématiques",
+        "publics" => "publics",
+        "publics_details" => "précisions sur les publics",
+        "fees" => "frais",
+        "fees_details" => "précisions sur les frais",
+        "access_conditions" => "conditions d'accès",
+        "commune" => "commune",
+        "address" => "adresse",
+        "postcode" => "code postal",
+        "coordinates" => "coordonnées",
+        "phone" => "téléphone",
+        "email" => "courriel",
+        "reception_modes" => "modes d'accueil",
+        "eligibility_zone" => "zone d'éligibilité",
+        "contact_name" => "contact",
+        "mobilisation_link" => "lien de mobilisation",
+        "mobilisation_modes" => "modes de mobilisation",
+        "mobilisable_by" => "mobilisable par",
+        "mobilisation_details" => "précisions sur la mobilisation",
+        "opening_hours" => "horaires",
+        "updated_on" => "date de mise à jour",
+        "review_every_days" => "fréquence de vérification",
+        other => other,
+    }
+}
+
+pub async fn history(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+) -> PageResult {
+    let changes = edits::history(&state, &principal, id).await?;
+    let service = state
+        .store
+        .service(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("service {id}")))?;
+    let structure_id = state
+        .structure_id(service.record.structure_siret.as_str())
+        .await?
+        .unwrap_or_default();
+    let rows = changes
+        .iter()
+        .rev()
+        .map(|c| ChangeRow {
+            at: fr_datetime(c.at),
+            action: action_label(&c.action),
+            by: c
+                .by
+                .clone()
+                .unwrap_or_else(|| "Import de fichier".to_string()),
+            fields: c
+                .fields
+                .iter()
+                .filter(|f| f.as_str() != "updated_on")
+                .map(|f| field_label(f))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    Ok(render(&HistoryPage {
+        chrome: Chrome::new(
+            &principal,
+            "Historique d'un service",
+            "/annuaire/ma-structure",
+        ),
+        service: service.record.name,
+        back: back_to(&state, &principal, structure_id, "")
+            .await?
+            .replace("&fait=", "")
+            .replace("?fait=", ""),
+        rows,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "directory/profile_form.html")]
+struct ProfilePage {
+    chrome: Chrome,
+    structure: String,
+    structure_id: i64,
+    errors: Vec<(String, String)>,
+    fields: Vec<Field>,
+    networks: Choices,
+}
+
+#[derive(Deserialize)]
+pub struct ProfilePost {
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    horaires_accueil: String,
+    #[serde(default)]
+    accessibilite_lieu: String,
+    #[serde(default)]
+    site_web: String,
+    #[serde(default)]
+    reseau: String,
+}
+
+fn blank_none(text: &str) -> Option<String> {
+    Some(text.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+fn profile_page(
+    chrome: Chrome,
+    structure: String,
+    structure_id: i64,
+    kind: StructureKind,
+    view: &StructureProfileView,
+    problems: &[(String, String)],
+) -> ProfilePage {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut fields = vec![
+        Field::text(
+            "description",
+            "Présentation de la structure",
+            &text(&view.description),
+        )
+        .kind("textarea")
+        .hint("Ce que fait la structure, pour qui : 10 000 caractères au plus."),
+        Field::text(
+            "horaires_accueil",
+            "Horaires d'accueil",
+            &text(&view.horaires_accueil),
+        )
+        .hint(
+            "Au format OpenStreetMap, par exemple : Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00",
+        ),
+        Field::text(
+            "accessibilite_lieu",
+            "Page d'accessibilité du lieu",
+            &text(&view.accessibilite_lieu),
+        )
+        .kind("url")
+        .hint("Le lien de la fiche acceslibre du lieu, commençant par https://."),
+        Field::text("site_web", "Site web", &text(&view.site_web))
+            .kind("url")
+            .hint("Commençant par https://."),
+    ];
+    if kind == StructureKind::AgenceEmploi {
+        fields.push(
+            Field::text(
+                "reseau",
+                "Enseigne du réseau d'agences",
+                &text(&view.reseau),
+            )
+            .hint("Extension de Passerelle pour les réseaux de travail temporaire."),
+        );
+    }
+    let mut networks = Choices {
+        name: "reseaux_porteurs",
+        legend: "Réseaux porteurs",
+        groups: vec![(
+            "",
+            inclusion()
+                .values(Vocabulary::ReseauPorteur)
+                .iter()
+                .map(|(value, label)| Choice {
+                    value,
+                    label,
+                    checked: view.reseaux_porteurs.iter().any(|r| r == value),
+                })
+                .collect(),
+        )],
+        error: None,
+    };
+    for (field, message) in problems {
+        if field == "reseaux_porteurs" {
+            networks.error = Some(message.clone());
+        } else {
+            set_error(&mut fields, field, message.clone());
+        }
+    }
+    ProfilePage {
+        chrome,
+        structure,
+        structure_id,
+        errors: problems.to_vec(),
+        fields,
+        networks,
+    }
+}
+
+pub async fn profile_form(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+) -> PageResult {
+    principal
+        .grant(Resource::Directory, Verb::Write, Some(id))
+        .map_err(ApiError::Forbidden)?;
+    let structure = state
+        .store
+        .structure(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("structure {id}")))?;
+    let view = edits::profile(&state, id).await?;
+    Ok(render(&profile_page(
+        Chrome::new(
+            &principal,
+            "Le profil de ma structure",
+            "/annuaire/ma-structure",
+        ),
+        structure.record.name,
+        id,
+        structure.record.kind,
+        &view,
+        &[],
+    )))
+}
+
+pub async fn save_profile(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PagePath(id): PagePath<i64>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let sent = Sent::of(pairs);
+    let post = ProfilePost {
+        description: sent.one("description"),
+        horaires_accueil: sent.one("horaires_accueil"),
+        accessibilite_lieu: sent.one("accessibilite_lieu"),
+        site_web: sent.one("site_web"),
+        reseau: sent.one("reseau"),
+    };
+    let view = StructureProfileView {
+        description: blank_none(&post.description),
+        horaires_accueil: blank_none(&post.horaires_accueil),
+        accessibilite_lieu: blank_none(&post.accessibilite_lieu),
+        site_web: blank_none(&post.site_web),
+        reseaux_porteurs: sent.all("reseaux_porteurs"),
+        // On the form (agences d'emploi only): an emptied field clears the brand.
+        reseau: sent.0.contains_key("reseau").then(|| post.reseau.clone()),
+        date_maj: None,
+    };
+    match edits::set_profile(&state, &principal, id, view.clone()).await {
+        Ok(()) => Ok(see_other(&back_to(&state, &principal, id, "profil").await?)),
+        Err(err) => {
+            let problems = french_problems(err)?;
+            let structure = state
+                .store
+                .structure(id)
+                .await?
+                .ok_or_else(|| ApiError::NotFound(format!("structure {id}")))?;
+            Ok(render_form(
+                &profile_page(
+                    Chrome::new(
+                        &principal,
+                        "Le profil de ma structure",
+                        "/annuaire/ma-structure",
+                    ),
+                    structure.record.name,
+                    id,
+                    structure.record.kind,
+                    &view,
+                    &problems,
+                ),
+                true,
+            ))
+        }
+    }
+}
+
+/// One service waiting for approval, as the moderation page lists it.
+pub struct PendingRow {
+    pub id: i64,
+    pub name: String,
+    pub structure: String,
+    pub description: String,
+    pub since: String,
+}
+
+#[derive(Template)]
+#[template(path = "directory/moderation.html")]
+struct ModerationPage {
+    chrome: Chrome,
+    rows: Vec<PendingRow>,
+    kinds: Vec<Choice>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct DoneQuery {
+    pub fait: Option<String>,
+}
+
+fn moderation_notice(done: Option<&str>) -> Option<String> {
+    match done? {
+        "approuve" => Some("Le service est approuvé : il est publié dans l'annuaire.".to_string()),
+        "refuse" => Some(
+            "Le service est refusé : sa structure peut le corriger et le proposer à nouveau."
+                .to_string(),
+        ),
+        "reseaux" => Some("Les réseaux soumis à la modération sont enregistrés.".to_string()),
+        _ => None,
+    }
+}
+
+/// The administrators' moderation: the services waiting, and the kinds under moderation.
+pub async fn moderation(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PageQuery(query): PageQuery<DoneQuery>,
+) -> PageResult {
+    principal
+        .grant(Resource::DirectoryModeration, Verb::Read, None)
+        .map_err(ApiError::Forbidden)?;
+    let pending = edits::pending_services(State(state.clone()), principal.clone())
+        .await?
+        .0;
+    let mut rows = Vec::with_capacity(pending.len());
+    for view in pending {
+        let text = |key: &str| {
+            view.record
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let structure = match view.record.get("structure_id").and_then(Value::as_str) {
+            Some(id) => {
+                let siret = id.rsplit("--").next().unwrap_or(id);
+                match domain::Siret::parse(siret) {
+                    Ok(siret) => state
+                        .store
+                        .structure_by_siret(&siret)
+                        .await?
+                        .map(|s| s.record.name)
+                        .unwrap_or_default(),
+                    Err(_) => String::new(),
+                }
+            }
+            None => String::new(),
+        };
+        rows.push(PendingRow {
+            id: view.id,
+            name: text("nom"),
+            structure,
+            description: text("description"),
+            since: fr_datetime(view.created_at),
+        });
+    }
+    let moderated = state.store.moderated_kinds().await?;
+    let kinds = StructureKind::ALL
+        .iter()
+        .map(|k| Choice {
+            value: k.as_str(),
+            label: labels::structure_kind(k.as_str()),
+            checked: moderated.contains(k),
+        })
+        .collect();
+    Ok(render(&ModerationPage {
+        chrome: Chrome::new(&principal, "Modération de l'annuaire", "/admin/annuaire")
+            .notice(moderation_notice(query.fait.as_deref())),
+        rows,
+        kinds,
+    }))
+}
+
+pub async fn save_moderation(
+    State(state): St,
+    Viewer(principal): Viewer,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let kinds = Sent::of(pairs).all("kinds");
+    edits::set_moderation(&state, &principal, &kinds).await?;
+    Ok(see_other("/admin/annuaire?fait=reseaux"))
+}
+
+/// Eligibility zones for what was typed: « france », then departments, EPCI and communes whose
+/// name starts with it (or of that code), as `["Seine-Saint-Denis (93)", ...]`.
+pub async fn zone_suggestions(
+    Viewer(_): Viewer,
+    PageQuery(query): PageQuery<crate::pages::forms::SuggestQuery>,
+) -> Response {
+    let typed = query.text();
+    if crate::limits::search_problem(typed).is_some() || typed.trim().is_empty() {
+        return axum::Json(Vec::<String>::new()).into_response();
+    }
+    let folded = refdata::text::normalise(typed);
+    if folded.is_empty() {
+        return axum::Json(Vec::<String>::new()).into_response();
+    }
+    let starts = |name: &str| refdata::text::normalise(name).starts_with(&folded);
+    let geo = refdata::geo();
+    let mut out: Vec<String> = Vec::new();
+    if "france".starts_with(&folded) {
+        out.push("france".to_string());
+    }
+    out.extend(
+        geo.departments()
+            .filter(|d| d.code == typed.trim() || starts(d.name))
+            .take(5)
+            .map(|d| format!("{} ({})", d.name, d.code)),
+    );
+    out.extend(
+        geo.epcis()
+            .filter(|e| e.code == typed.trim() || starts(e.name))
+            .take(5)
+            .map(|e| format!("{} ({})", e.name, e.code)),
+    );
+    out.extend(
+        geo.lookup(typed.trim())
+            .into_iter()
+            .chain(
+                geo.names_starting_with(typed.trim())
+                    .into_iter()
+                    .map(|(c, _)| c),
+            )
+            .take(5)
+            .map(|c| format!("{} ({})", c.name, c.code)),
+    );
+    out.dedup();
+    out.truncate(12);
+    axum::Json(out).into_response()
+}
