@@ -154,6 +154,11 @@ impl Targets {
     pub fn first(&self) -> Option<&Target> {
         self.0.first()
     }
+
+    /// The ROME codes, in the person's order of preference.
+    pub fn codes(&self) -> Vec<String> {
+        self.0.iter().map(|t| t.rome.as_str().to_string()).collect()
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for Targets {

@@ -29,4 +29,4 @@ pub use index::{
     StatusExposure, Suggestion,
 };
 pub use profile::UnknownCode;
-pub use score::{Breakdown, MatchKind};
+pub use score::{Breakdown, MatchKind, shared_count};

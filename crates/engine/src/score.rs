@@ -300,8 +300,9 @@ fn shared_share(asked: &[u32], held: &[u32]) -> f64 {
     shared_count(asked, held) as f64 / asked.len() as f64
 }
 
-/// How many of `asked` are in `held` (both sorted, distinct).
-fn shared_count(asked: &[u32], held: &[u32]) -> usize {
+/// How many of `asked` are in `held` (both sorted, distinct): the one count of shared codes
+/// (skills here, the reconversion paths' skills in the service).
+pub fn shared_count(asked: &[u32], held: &[u32]) -> usize {
     let (mut i, mut j, mut shared) = (0, 0, 0usize);
     while let (Some(a), Some(h)) = (asked.get(i), held.get(j)) {
         match a.cmp(h) {

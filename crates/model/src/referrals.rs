@@ -19,6 +19,20 @@ pub struct PastMove {
     pub note: Option<String>,
 }
 
+impl PastMove {
+    /// A move to `to` by `by` at `at` that carries nothing more.
+    pub fn new(to: ReferralState, by: Mover, at: DateTime<Utc>) -> Self {
+        Self {
+            to,
+            by,
+            at,
+            hire_starts_on: None,
+            not_hired_reason: None,
+            note: None,
+        }
+    }
+}
+
 /// A referral of the past: a person proposed for an offer at `proposed_at`, then its moves in
 /// order. Its state is its last move's, its last change that move's day.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,14 +109,7 @@ mod tests {
     }
 
     fn step(to: ReferralState, by: Mover, day: u32) -> PastMove {
-        PastMove {
-            to,
-            by,
-            at: at(day),
-            hire_starts_on: None,
-            not_hired_reason: None,
-            note: None,
-        }
+        PastMove::new(to, by, at(day))
     }
 
     #[test]

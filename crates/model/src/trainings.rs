@@ -30,6 +30,11 @@ impl LheoDate {
     pub const UNKNOWN: &'static str = "00000000";
     pub const OPEN: &'static str = "99999999";
 
+    /// A date not known (`00000000`).
+    pub fn unknown() -> Self {
+        Self(Self::UNKNOWN.to_string())
+    }
+
     /// Reads `YYYYMMDD` (surrounding spaces allowed); the reason names what is wrong.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
@@ -226,6 +231,38 @@ pub struct TrainingSessionRecord {
 }
 
 impl TrainingSessionRecord {
+    /// A session of which only the keys (`[formation, action, session]`), the title, the body
+    /// and the place are known: nothing else said of it, its dates unknown.
+    pub fn bare(refs: [&str; 3], title: String, body: TrainingBody, place: TrainingPlace) -> Self {
+        let [formation_ref, action_ref, session_ref] = refs.map(str::to_string);
+        Self {
+            formation_ref,
+            action_ref,
+            session_ref,
+            title,
+            objective: None,
+            body,
+            romes: Vec::new(),
+            formacodes: Vec::new(),
+            nsf_codes: Vec::new(),
+            rncp_codes: Vec::new(),
+            certifinfo_codes: Vec::new(),
+            certifying: false,
+            entry_level: None,
+            publics: Vec::new(),
+            funders: Vec::new(),
+            teaching: None,
+            place,
+            starts: LheoDate::unknown(),
+            ends: LheoDate::unknown(),
+            hours_total: None,
+            hours_centre: None,
+            hours_enterprise: None,
+            recruitment: None,
+            url: None,
+        }
+    }
+
     /// The first and last days of the session when both are known.
     pub fn span(&self) -> Option<(NaiveDate, NaiveDate)> {
         Some((self.starts.first_day()?, self.ends.last_day()?))

@@ -9,21 +9,44 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
+/// Implements `FromRequestParts` for an extractor `$name<T>` of the query string (`query`)
+/// or of a path parameter (`path`), whose refusal `$refuse` turns into a response.
+macro_rules! parts_extractor {
+    (query, $name:ident, $refuse:expr) => {
+        impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for $name<T> {
+            type Rejection = Response;
+
+            async fn from_request_parts(
+                parts: &mut axum::http::request::Parts,
+                _state: &S,
+            ) -> Result<Self, Self::Rejection> {
+                query_of(parts).map($name).map_err($refuse)
+            }
+        }
+    };
+    (path, $name:ident, $refuse:expr) => {
+        impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+            for $name<T>
+        {
+            type Rejection = Response;
+
+            async fn from_request_parts(
+                parts: &mut axum::http::request::Parts,
+                state: &S,
+            ) -> Result<Self, Self::Rejection> {
+                axum::extract::Path::<T>::from_request_parts(parts, state)
+                    .await
+                    .map(|axum::extract::Path(value)| $name(value))
+                    .map_err($refuse)
+            }
+        }
+    };
+}
+
 /// The query string, as `T`: a wrong parameter is a 422 naming it (`?k`).
 pub struct QueryParams<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for QueryParams<T> {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        query_of(parts)
-            .map(QueryParams)
-            .map_err(IntoResponse::into_response)
-    }
-}
+parts_extractor!(query, QueryParams, IntoResponse::into_response);
 
 /// The query string as `T`, or the error naming the wrong parameter (`?k`).
 fn query_of<T: DeserializeOwned>(parts: &axum::http::request::Parts) -> Result<T, ApiError> {
@@ -50,61 +73,27 @@ fn query_of<T: DeserializeOwned>(parts: &axum::http::request::Parts) -> Result<T
 /// (`{id}`), never axum's plain-text 400.
 pub struct Path<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S> for Path<T> {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Path(value)| Path(value))
-            .map_err(|_| {
-                ApiError::field(
-                    "{id}",
-                    "expected the id of a record: a whole number from 1 to 9223372036854775807",
-                )
-                .into_response()
-            })
-    }
-}
+parts_extractor!(path, Path, |_| {
+    ApiError::field(
+        "{id}",
+        "expected the id of a record: a whole number from 1 to 9223372036854775807",
+    )
+    .into_response()
+});
 
 /// A path parameter of a page: a wrong one is the French "page not found".
 pub struct PagePath<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S>
-    for PagePath<T>
-{
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Path(value)| PagePath(value))
-            .map_err(|_| crate::pages::PageError(ApiError::NotFound(String::new())).into_response())
-    }
-}
+parts_extractor!(path, PagePath, |_| {
+    crate::pages::PageError(ApiError::NotFound(String::new())).into_response()
+});
 
 /// A page's query string, as `T`: one that does not decode (a parameter given twice, a
 /// number that is not one) is the French error page naming it, never plain text.
 pub struct PageQuery<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for PageQuery<T> {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        query_of(parts)
-            .map(PageQuery)
-            .map_err(|error| crate::pages::PageError(error).into_response())
-    }
-}
+parts_extractor!(query, PageQuery, |error| crate::pages::PageError(error)
+    .into_response());
 
 /// A page's form, as `T`: a form that does not decode (a field missing or not a number) is
 /// the French "action impossible" page, never plain text.

@@ -298,6 +298,27 @@ impl PostgresStore {
 }
 
 both_backends! {
+    impl This {
+        /// The row of `select` (a `SELECT ... FROM table`) whose id is `id`, read by `of`.
+        pub(crate) async fn by_id<'e, T, E>(
+            executor: E,
+            select: &str,
+            id: i64,
+            of: fn(&Row) -> Result<T>,
+        ) -> Result<Option<T>>
+        where
+            E: sqlx::Executor<'e, Database = Db>,
+        {
+            let row = sqlx::query(&format!("{select} WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(executor)
+                .await?;
+            row.as_ref().map(of).transpose()
+        }
+    }
+}
+
+both_backends! {
     #[async_trait]
     impl Store for This {
         fn backend(&self) -> Backend {

@@ -34,6 +34,30 @@ pub fn text_enum<T>(value: &str, column: &str, parse: fn(&str) -> Option<T>) -> 
     parse(value).ok_or_else(|| StoreError::Corrupt(format!("{column}: unknown value {value:?}")))
 }
 
+/// A text column of `row` parsed into a domain type; the column names itself in the error.
+pub fn parsed_column<R, T>(
+    row: &R,
+    column: &str,
+    parse_fn: fn(&str) -> Result<T, ParseError>,
+) -> Result<T>
+where
+    R: sqlx::Row,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'c> &'c str: sqlx::ColumnIndex<R>,
+{
+    parse(&row.try_get::<String, _>(column)?, column, parse_fn)
+}
+
+/// A text column of `row` holding one of a text enum's values.
+pub fn enum_column<R, T>(row: &R, column: &str, parse_fn: fn(&str) -> Option<T>) -> Result<T>
+where
+    R: sqlx::Row,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'c> &'c str: sqlx::ColumnIndex<R>,
+{
+    text_enum(&row.try_get::<String, _>(column)?, column, parse_fn)
+}
+
 pub fn coordinates(latitude: Option<f64>, longitude: Option<f64>) -> Option<(f64, f64)> {
     latitude.zip(longitude)
 }

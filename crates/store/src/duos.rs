@@ -100,21 +100,19 @@ const OPEN_STATES: &str = "('proposed', 'mentor_agreed', 'seeker_agreed', 'accep
 both_backends! {
     impl This {
         fn duo_of_row(row: &Row) -> Result<Duo> {
-            let rome: String = row.try_get("rome")?;
-            let state: String = row.try_get("state")?;
             Ok(Duo {
                 id: row.try_get("id")?,
                 duo: NewDuo {
                     job_seeker_id: row.try_get("job_seeker_id")?,
                     mentor_id: row.try_get("mentor_id")?,
-                    rome: parse(&rome, "rome", RomeCode::parse)?,
+                    rome: parsed_column(row, "rome", RomeCode::parse)?,
                     months: small(row.try_get("months")?, "months")?,
                     coordinator_id: row.try_get("coordinator_id")?,
                     drawn: row.try_get("drawn")?,
                     proposed_by: row.try_get("proposed_by_user_id")?,
                 },
                 mentor_agency_id: row.try_get("mentor_agency_id")?,
-                state: text_enum(&state, "state", DuoState::parse)?,
+                state: enum_column(row, "state", DuoState::parse)?,
                 proposed_at: row.try_get("proposed_at")?,
                 changed_at: row.try_get("changed_at")?,
                 started_on: row.try_get("started_on")?,
@@ -302,12 +300,11 @@ both_backends! {
         }
 
         fn draw_of_row(row: &Row) -> Result<DuoDraw> {
-            let rome: String = row.try_get("rome")?;
             Ok(DuoDraw {
                 id: row.try_get("id")?,
                 job_seeker_id: row.try_get("job_seeker_id")?,
                 coordinator_id: row.try_get("coordinator_id")?,
-                rome: parse(&rome, "rome", RomeCode::parse)?,
+                rome: parsed_column(row, "rome", RomeCode::parse)?,
                 won: row.try_get("won")?,
                 duo_id: row.try_get("duo_id")?,
                 drawn_at: row.try_get("drawn_at")?,

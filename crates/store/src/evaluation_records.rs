@@ -164,6 +164,34 @@ macro_rules! refresh_proven {
 pub(crate) use refresh_proven;
 
 both_backends! {
+    impl This {
+        /// Writes an evaluation in `tx` and reads it back as stored.
+        async fn insert_evaluation(
+            tx: &mut sqlx::Transaction<'_, Db>,
+            job_seeker_id: i64,
+            structure_id: i64,
+            recorded_by: Option<i64>,
+            record: &EvaluationRecord,
+            at: DateTime<Utc>,
+        ) -> Result<EvaluationRow> {
+            Ok(sqlx::query_as(&format!("{INSERT} RETURNING {COLUMNS}"))
+                .bind(job_seeker_id)
+                .bind(record.kind.as_str())
+                .bind(&record.subject)
+                .bind(&record.result)
+                .bind(record.evaluated_on)
+                .bind(record.valid_until)
+                .bind(&record.issuer)
+                .bind(structure_id)
+                .bind(recorded_by)
+                .bind(at)
+                .fetch_one(&mut **tx)
+                .await?)
+        }
+    }
+}
+
+both_backends! {
     #[async_trait]
     impl Evaluations for This {
         async fn record_evaluation(
@@ -185,19 +213,9 @@ both_backends! {
             if exists.is_none() {
                 return Ok(None);
             }
-            let row: EvaluationRow = sqlx::query_as(&format!("{INSERT} RETURNING {COLUMNS}"))
-            .bind(job_seeker_id)
-            .bind(record.kind.as_str())
-            .bind(&record.subject)
-            .bind(&record.result)
-            .bind(record.evaluated_on)
-            .bind(record.valid_until)
-            .bind(&record.issuer)
-            .bind(structure_id)
-            .bind(recorded_by)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
+            let row =
+                This::insert_evaluation(&mut tx, job_seeker_id, structure_id, recorded_by, record, now)
+                    .await?;
             if record.kind.spec().proves_skill {
                 refresh_proven!(tx, job_seeker_id);
                 crate::changes::log_change!(tx, job_seeker_id, now);
@@ -253,19 +271,8 @@ both_backends! {
             let mut tx = self.begin_write().await?;
             let mut touched: Vec<i64> = Vec::new();
             for (job_seeker_id, structure_id, record, at) in evaluations {
-                sqlx::query(INSERT)
-                    .bind(job_seeker_id)
-                    .bind(record.kind.as_str())
-                    .bind(&record.subject)
-                    .bind(&record.result)
-                    .bind(record.evaluated_on)
-                    .bind(record.valid_until)
-                    .bind(&record.issuer)
-                    .bind(structure_id)
-                    .bind(None::<i64>)
-                    .bind(at)
-                .execute(&mut *tx)
-                .await?;
+                This::insert_evaluation(&mut tx, *job_seeker_id, *structure_id, None, record, *at)
+                    .await?;
                 if record.kind.spec().proves_skill {
                     touched.push(*job_seeker_id);
                 }

@@ -359,12 +359,9 @@ both_backends! {
         }
 
         async fn registration_in(tx: &mut sqlx::Transaction<'_, Db>, id: i64) -> Result<GatheringRegistration> {
-            let row = sqlx::query(&format!("{REGISTRATION_SELECT} WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(&mut **tx)
+            This::by_id(&mut **tx, REGISTRATION_SELECT, id, This::registration_of)
                 .await?
-                .ok_or_else(|| StoreError::NotFound(format!("registration {id}")))?;
-            This::registration_of(&row)
+                .ok_or_else(|| StoreError::NotFound(format!("registration {id}")))
         }
     }
 
@@ -389,11 +386,7 @@ both_backends! {
         }
 
         async fn gathering(&self, id: i64) -> Result<Option<Gathering>> {
-            let row = sqlx::query(&format!("{GATHERING_SELECT} WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-            row.as_ref().map(This::gathering_of).transpose()
+            This::by_id(&self.pool, GATHERING_SELECT, id, This::gathering_of).await
         }
 
         async fn register(
@@ -492,11 +485,7 @@ both_backends! {
         }
 
         async fn gathering_registration(&self, id: i64) -> Result<Option<GatheringRegistration>> {
-            let row = sqlx::query(&format!("{REGISTRATION_SELECT} WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-            row.as_ref().map(This::registration_of).transpose()
+            This::by_id(&self.pool, REGISTRATION_SELECT, id, This::registration_of).await
         }
 
         async fn record_attendance(
@@ -675,11 +664,7 @@ both_backends! {
         }
 
         async fn outbox_message(&self, id: i64) -> Result<Option<OutboxMessage>> {
-            let row = sqlx::query(&format!("{MESSAGE_SELECT} WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-            row.as_ref().map(This::message_of).transpose()
+            This::by_id(&self.pool, MESSAGE_SELECT, id, This::message_of).await
         }
     }
 }

@@ -219,7 +219,7 @@ pub fn job_seeker_row(record: &JobSeekerRecord, agency: i64, advisor: Option<i64
 /// a JSON array of `[rome_code, job_title_ogr]` in rank order.
 pub fn job_seeker_document_fields(json_column: fn(&str) -> String, targets: &str) -> String {
     let mut fields = vec![format!("'targets', {targets}")];
-    for column in JOB_SEEKER_READ_COLUMNS {
+    for column in job_seeker_read_columns() {
         fields.push(format!("'{column}', j.{column}"));
     }
     for column in JOB_SEEKER_JSON_COLUMNS {
@@ -237,41 +237,23 @@ pub const JOB_SEEKER_FROM: &str = "FROM job_seekers j \
     JOIN structures s ON s.id = j.agency_structure_id \
     LEFT JOIN users u ON u.id = j.advisor_user_id";
 
-/// The plain columns of `job_seekers` read back, in [`JobSeekerDocument`] order.
-const JOB_SEEKER_READ_COLUMNS: [&str; 30] = [
-    "id",
-    "pseudonym",
-    "external_id",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "birth_date",
-    "commune_code",
-    "available_from",
-    "commute_limit_km",
-    "working_time",
-    "rqth",
-    "rqth_disclosed",
-    "long_term",
-    "long_term_disclosed",
-    "rsa",
-    "rsa_disclosed",
-    "qpv",
-    "qpv_disclosed",
-    "senior",
-    "senior_disclosed",
-    "young_unqualified",
-    "young_unqualified_disclosed",
-    "consent_at",
-    "consent_scope",
-    "registered_on",
-    "status",
-    "created_at",
-    "updated_at",
-];
+/// The plain columns of `job_seekers` read back, in [`JobSeekerDocument`] order: the id and
+/// the pseudonym, then the written ones in [`JOB_SEEKER_COLUMNS`] order but the JSON columns
+/// (read after them) and those a job seeker is not read from (its agency and advisor come as
+/// their SIRET and e-mail).
+fn job_seeker_read_columns() -> impl Iterator<Item = &'static str> {
+    ["id", "pseudonym"]
+        .into_iter()
+        .chain(JOB_SEEKER_COLUMNS.into_iter().filter(|column| {
+            !JOB_SEEKER_JSON_COLUMNS.contains(column)
+                && !matches!(
+                    *column,
+                    "advisor_user_id" | "agency_structure_id" | "content_hash" | "search_text"
+                )
+        }))
+}
 
-/// The JSON columns of `job_seekers` read back, after [`JOB_SEEKER_READ_COLUMNS`].
+/// The JSON columns of `job_seekers` read back, after [`job_seeker_read_columns`].
 const JOB_SEEKER_JSON_COLUMNS: [&str; 6] = [
     "skills",
     "qualifications",
@@ -369,9 +351,8 @@ pub struct JobSeekerDocument {
 /// seekers selects (`j` the job seeker, `s` its agency, `u` its advisor), the fields of
 /// [`job_seeker_document_fields`].
 pub fn job_seeker_text_columns() -> Vec<String> {
-    JOB_SEEKER_READ_COLUMNS
-        .iter()
-        .chain(&JOB_SEEKER_JSON_COLUMNS)
+    job_seeker_read_columns()
+        .chain(JOB_SEEKER_JSON_COLUMNS)
         .map(|column| format!("j.{column}"))
         .chain(["s.siret".to_string(), "u.email".to_string()])
         .collect()
@@ -472,6 +453,11 @@ impl TextFields {
         value
             .parse()
             .map_err(|_| StoreError::Corrupt(format!("{name}: {value:?}")))
+    }
+
+    /// The next field as a priority flag of a `COPY` line (`t` or `f`).
+    fn flag(&mut self) -> Result<bool> {
+        Ok(self.next("priority flag")?.as_deref() == Some("t"))
     }
 
     /// The next field as an ISO date, if not NULL.
@@ -608,94 +594,51 @@ impl JobSeekerDocument {
         targets: Vec<(String, Option<String>)>,
     ) -> Result<JobSeeker> {
         let mut fields = TextFields::new(fields);
-        let id = fields.int("id")?;
-        let pseudonym = fields.required("pseudonym")?;
-        let external_id = fields.required("external_id")?;
-        let first_name = fields.required("first_name")?;
-        let last_name = fields.required("last_name")?;
-        let email = fields.next("email")?;
-        let phone = fields.next("phone")?;
-        let birth_date = fields.date("birth_date")?;
-        let commune_code = fields.required("commune_code")?;
-        let available_from = fields.date("available_from")?;
-        let commute_limit_km = fields.int("commute_limit_km")?;
-        let working_time = fields.required("working_time")?;
-        let mut flags = [false; 12];
-        for flag in flags.iter_mut() {
-            *flag = fields.next("priority flag")?.as_deref() == Some("t");
-        }
-        let consent_at = fields
-            .next("consent_at")?
-            .map(|t| parse_pg_timestamp(&t))
-            .transpose()?;
-        let consent_scope = fields.next("consent_scope")?;
-        let registered_on = fields
-            .date("registered_on")?
-            .ok_or_else(|| StoreError::Corrupt("registered_on: NULL".to_string()))?;
-        let status = fields.required("status")?;
-        let created_at = parse_pg_timestamp(&fields.required("created_at")?)?;
-        let updated_at = parse_pg_timestamp(&fields.required("updated_at")?)?;
-        let skills = fields.required("skills")?;
-        let qualifications = fields.required("qualifications")?;
-        let languages = fields.required("languages")?;
-        let experience = fields.required("experience")?;
-        let contract_types = fields.required("contract_types")?;
-        let proven_skills = fields.required("proven_skills")?;
-        let agency_siret = fields.required("agency_siret")?;
-        let advisor_email = fields.next("advisor_email")?;
-        let [
-            rqth,
-            rqth_disclosed,
-            long_term,
-            long_term_disclosed,
-            rsa,
-            rsa_disclosed,
-            qpv,
-            qpv_disclosed,
-            senior,
-            senior_disclosed,
-            young_unqualified,
-            young_unqualified_disclosed,
-        ] = flags;
+        // Read in the order of the text columns: a struct's fields are evaluated as written.
         JobSeekerDocument {
-            id,
-            pseudonym,
-            external_id,
-            first_name,
-            last_name,
-            email,
-            phone,
-            birth_date,
-            commune_code,
-            available_from,
-            commute_limit_km,
-            working_time,
-            rqth,
-            rqth_disclosed,
-            long_term,
-            long_term_disclosed,
-            rsa,
-            rsa_disclosed,
-            qpv,
-            qpv_disclosed,
-            senior,
-            senior_disclosed,
-            young_unqualified,
-            young_unqualified_disclosed,
-            consent_at,
-            consent_scope,
-            registered_on,
-            status,
-            created_at,
-            updated_at,
-            skills,
-            qualifications,
-            languages,
-            experience,
-            contract_types,
-            proven_skills,
-            agency_siret,
-            advisor_email,
+            id: fields.int("id")?,
+            pseudonym: fields.required("pseudonym")?,
+            external_id: fields.required("external_id")?,
+            first_name: fields.required("first_name")?,
+            last_name: fields.required("last_name")?,
+            email: fields.next("email")?,
+            phone: fields.next("phone")?,
+            birth_date: fields.date("birth_date")?,
+            commune_code: fields.required("commune_code")?,
+            available_from: fields.date("available_from")?,
+            commute_limit_km: fields.int("commute_limit_km")?,
+            working_time: fields.required("working_time")?,
+            rqth: fields.flag()?,
+            rqth_disclosed: fields.flag()?,
+            long_term: fields.flag()?,
+            long_term_disclosed: fields.flag()?,
+            rsa: fields.flag()?,
+            rsa_disclosed: fields.flag()?,
+            qpv: fields.flag()?,
+            qpv_disclosed: fields.flag()?,
+            senior: fields.flag()?,
+            senior_disclosed: fields.flag()?,
+            young_unqualified: fields.flag()?,
+            young_unqualified_disclosed: fields.flag()?,
+            consent_at: fields
+                .next("consent_at")?
+                .map(|t| parse_pg_timestamp(&t))
+                .transpose()?,
+            consent_scope: fields.next("consent_scope")?,
+            registered_on: fields
+                .date("registered_on")?
+                .ok_or_else(|| StoreError::Corrupt("registered_on: NULL".to_string()))?,
+            status: fields.required("status")?,
+            created_at: parse_pg_timestamp(&fields.required("created_at")?)?,
+            updated_at: parse_pg_timestamp(&fields.required("updated_at")?)?,
+            skills: fields.required("skills")?,
+            qualifications: fields.required("qualifications")?,
+            languages: fields.required("languages")?,
+            experience: fields.required("experience")?,
+            contract_types: fields.required("contract_types")?,
+            proven_skills: fields.required("proven_skills")?,
+            agency_siret: fields.required("agency_siret")?,
+            advisor_email: fields.next("advisor_email")?,
             targets,
         }
         .into_job_seeker()

@@ -325,42 +325,22 @@ macro_rules! offer_from_row {
         use $crate::common::*;
         let row = $row;
         let record = $crate::OfferRecord {
-            structure_siret: parse(
-                &row.try_get::<String, _>("structure_siret")?,
-                "structure_siret",
-                domain::Siret::parse,
-            )?,
-            external_id: parse(
-                &row.try_get::<String, _>("external_id")?,
-                "external_id",
-                domain::ExternalId::parse,
-            )?,
+            structure_siret: parsed_column(row, "structure_siret", domain::Siret::parse)?,
+            external_id: parsed_column(row, "external_id", domain::ExternalId::parse)?,
             title: row.try_get("title")?,
             description: row.try_get("description")?,
-            rome: parse(
-                &row.try_get::<String, _>("rome_code")?,
-                "rome_code",
-                domain::RomeCode::parse,
-            )?,
+            rome: parsed_column(row, "rome_code", domain::RomeCode::parse)?,
             job_title: row.try_get("job_title")?,
             job_title_ogr: row.try_get("job_title_ogr")?,
             workplace_label: row.try_get("workplace_label")?,
-            commune: parse(
-                &row.try_get::<String, _>("commune_code")?,
-                "commune_code",
-                domain::InseeCode::parse,
-            )?,
+            commune: parsed_column(row, "commune_code", domain::InseeCode::parse)?,
             postcode: parse_opt(
                 row.try_get("postcode")?,
                 "postcode",
                 domain::Postcode::parse,
             )?,
             coordinates: coordinates(row.try_get("latitude")?, row.try_get("longitude")?),
-            contract_type: text_enum(
-                &row.try_get::<String, _>("contract_type")?,
-                "contract_type",
-                $crate::ContractType::parse,
-            )?,
+            contract_type: enum_column(row, "contract_type", $crate::ContractType::parse)?,
             contract_nature: row.try_get("contract_nature")?,
             duration_label: row.try_get("duration_label")?,
             duration_days: row
@@ -376,8 +356,8 @@ macro_rules! offer_from_row {
             wage: wage(row.try_get("wage_min")?, row.try_get("wage_max")?)?,
             qualification_code: row.try_get("qualification_code")?,
             sector_code: row.try_get("sector_code")?,
-            experience_required: text_enum(
-                &row.try_get::<String, _>("experience_required")?,
+            experience_required: enum_column(
+                row,
                 "experience_required",
                 $crate::ExperienceRequired::parse,
             )?,
@@ -391,11 +371,7 @@ macro_rules! offer_from_row {
             accessible_th: row.try_get("accessible_th")?,
             hard_to_fill: row.try_get("hard_to_fill")?,
             starts_on: row.try_get("starts_on")?,
-            status: text_enum(
-                &row.try_get::<String, _>("status")?,
-                "status",
-                $crate::OfferStatus::parse,
-            )?,
+            status: enum_column(row, "status", $crate::OfferStatus::parse)?,
             published_at: row.try_get("published_at")?,
             source_updated_at: row.try_get("source_updated_at")?,
             closed_at: row.try_get("closed_at")?,

@@ -38,6 +38,23 @@ pub trait Referrals: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Referral>;
 
+    /// Moves a referral from `moves.0` to `moves.1` by no one in particular, with no note,
+    /// reason nor audit, a hire starting on `hire_starts_on`: history written after the fact.
+    async fn move_referral_plainly(
+        &self,
+        referral_id: i64,
+        moves: (ReferralState, ReferralState),
+        hire_starts_on: Option<NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> Result<Referral> {
+        let (from, to) = moves;
+        let request = TransitionRequest {
+            hire_starts_on,
+            ..TransitionRequest::plain(referral_id, from, to)
+        };
+        self.transition_referral(&request, None, now).await
+    }
+
     async fn referral(&self, referral_id: i64) -> Result<Option<Referral>>;
 
     /// Referrals in `scope` with an id above `after`, by id, at most `limit`.

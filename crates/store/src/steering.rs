@@ -111,84 +111,62 @@ fn spec<D: Dialect>(measure: Measure) -> Spec {
         ),
         ..of_offer(simple("offers o", "o.published_at", offer(), ""))
     };
+    // A referral of the person `j` to the offer `o`, dated when proposed (`r`) or when moved (`t`).
+    const REFERRAL_OF_PERSON: &str = "referrals r JOIN offers o ON o.id = r.offer_id \
+                                      JOIN job_seekers j ON j.id = r.job_seeker_id";
     const REFERRAL_MOVE_OF_PERSON: &str = "referral_transitions t JOIN referrals r ON r.id = \
                                            t.referral_id JOIN offers o ON o.id = r.offer_id \
                                            JOIN job_seekers j ON j.id = r.job_seeker_id";
-    let meeting = |s: Spec| Spec {
+    let proposed =
+        |filter| of_referral(simple(REFERRAL_OF_PERSON, "r.created_at", offer(), filter));
+    let moved = |filter| of_referral(simple(REFERRAL_MOVE_OF_PERSON, "t.at", offer(), filter));
+    // A meeting of an organiser `s`, dated when it starts.
+    let meeting = |from, filter| Spec {
         commune: Some("s.commune_code"),
-        ..s
+        ..simple(from, "m.starts_at", department("s.commune_code"), filter)
     };
-    let action = |s: Spec| Spec {
-        commune: Some("COALESCE(a.commune_code, s.commune_code)"),
-        ..s
+    // An action `a` led by the structure `s`, in its commune or else the leader's.
+    const ACTION_COMMUNE: &str = "COALESCE(a.commune_code, s.commune_code)";
+    let action = |from, at, filter| Spec {
+        commune: Some(ACTION_COMMUNE),
+        ..simple(from, at, department(ACTION_COMMUNE), filter)
     };
-    let duo = |s: Spec| Spec {
+    // A duo `d` of the person `j`, dated by one of its days.
+    let duo = |from, at, filter| Spec {
+        day: true,
         commune: Some("j.commune_code"),
         rome: Some("d.rome"),
         person: Some(""),
-        ..s
+        ..simple(from, at, person(), filter)
     };
-    let plan = |s: Spec| Spec {
+    // A training plan `p`, dated by one of its timestamps or days, in its department.
+    let plan = |at, filter| Spec {
         rome: Some("p.rome"),
         person: Some(" JOIN job_seekers j ON j.id = p.job_seeker_id"),
-        ..s
+        ..simple("training_plans p", at, "p.department".to_string(), filter)
     };
     match measure {
-        Measure::MeetingsHeld => meeting(simple(
+        Measure::MeetingsHeld => meeting(
             "meetings m JOIN structures s ON s.id = m.organiser_structure_id",
-            "m.starts_at",
-            department("s.commune_code"),
             "1 = 1",
-        )),
-        Measure::MeetingAttendees => meeting(simple(
+        ),
+        Measure::MeetingAttendees => meeting(
             "gathering_registrations g JOIN meetings m ON m.gathering_id = g.gathering_id \
              JOIN structures s ON s.id = m.organiser_structure_id",
-            "m.starts_at",
-            department("s.commune_code"),
             "g.attendance = 'present'",
-        )),
-        Measure::ReferralsProposed => of_referral(simple(
-            "referrals r JOIN offers o ON o.id = r.offer_id JOIN job_seekers j ON j.id = r.job_seeker_id",
-            "r.created_at",
-            offer(),
-            "1 = 1",
-        )),
-        Measure::PriorityReferralsProposed => of_referral(simple(
-            "referrals r JOIN offers o ON o.id = r.offer_id JOIN job_seekers j ON j.id = r.job_seeker_id",
-            "r.created_at",
-            offer(),
-            PRIORITY,
-        )),
-        Measure::ReferralsAccepted => of_referral(simple(
-            REFERRAL_MOVE_OF_PERSON,
-            "t.at",
-            offer(),
-            "t.to_state = 'accepted'",
-        )),
-        Measure::ReferralsInterviewed => of_referral(simple(
-            REFERRAL_MOVE_OF_PERSON,
-            "t.at",
-            offer(),
-            "t.to_state = 'interview'",
-        )),
-        Measure::ReferralsHired => of_referral(simple(
-            REFERRAL_MOVE_OF_PERSON,
-            "t.at",
-            offer(),
-            "t.to_state = 'hired'",
-        )),
+        ),
+        Measure::ReferralsProposed => proposed("1 = 1"),
+        Measure::PriorityReferralsProposed => proposed(PRIORITY),
+        Measure::ReferralsAccepted => moved("t.to_state = 'accepted'"),
+        Measure::ReferralsInterviewed => moved("t.to_state = 'interview'"),
+        Measure::ReferralsHired => moved("t.to_state = 'hired'"),
         Measure::PriorityReferralsHired => Spec {
             filter: format!("t.to_state = 'hired' AND {PRIORITY}"),
-            ..of_referral(simple(REFERRAL_MOVE_OF_PERSON, "t.at", offer(), ""))
+            ..moved("")
         },
         Measure::DaysToHire => Spec {
             days: Some(D::days_between("r.created_at", "t.at")),
-            ..of_referral(simple(
-                REFERRAL_MOVE_OF_PERSON,
-                "t.at",
-                offer(),
-                "t.to_state = 'hired'",
-            ))
+            ..moved("t.to_state = 'hired'")
         },
         Measure::OffersPublished => {
             of_offer(simple("offers o", "o.published_at", offer(), "1 = 1"))
@@ -202,74 +180,47 @@ fn spec<D: Dialect>(measure: Measure) -> Spec {
             offer(),
             "o.status = 'cancelled' AND o.close_reason = 'lack_of_candidates'",
         )),
-        Measure::ActionsHeld => action(simple(
+        Measure::ActionsHeld => action(
             "actions a JOIN gatherings g ON g.id = a.gathering_id \
              JOIN structures s ON s.id = a.lead_structure_id",
             "g.starts_at",
-            department("COALESCE(a.commune_code, s.commune_code)"),
             "a.state IN ('held', 'closed')",
-        )),
+        ),
         Measure::ActionHires => Spec {
             day: true,
-            ..action(simple(
+            ..action(
                 "action_outcomes x JOIN actions a ON a.id = x.action_id \
                  JOIN structures s ON s.id = a.lead_structure_id",
                 "x.happened_on",
-                department("COALESCE(a.commune_code, s.commune_code)"),
                 "x.kind = 'hire'",
-            ))
+            )
         },
-        Measure::DuosStarted => Spec {
-            day: true,
-            ..duo(simple(
-                "duos d JOIN job_seekers j ON j.id = d.job_seeker_id",
-                "d.started_on",
-                person(),
-                "d.started_on IS NOT NULL",
-            ))
-        },
-        Measure::DuosEndedInJob => Spec {
-            day: true,
-            ..duo(simple(
-                "duos d JOIN job_seekers j ON j.id = d.job_seeker_id \
-                 JOIN duo_outcomes x ON x.duo_id = d.id",
-                "d.ended_on",
-                person(),
-                "x.milestone = 'end' AND x.kind = 'job'",
-            ))
-        },
-        Measure::PlansProposed => plan(simple(
-            "training_plans p",
-            "p.proposed_at",
-            "p.department".to_string(),
-            "1 = 1",
-        )),
+        Measure::DuosStarted => duo(
+            "duos d JOIN job_seekers j ON j.id = d.job_seeker_id",
+            "d.started_on",
+            "d.started_on IS NOT NULL",
+        ),
+        Measure::DuosEndedInJob => duo(
+            "duos d JOIN job_seekers j ON j.id = d.job_seeker_id \
+             JOIN duo_outcomes x ON x.duo_id = d.id",
+            "d.ended_on",
+            "x.milestone = 'end' AND x.kind = 'job'",
+        ),
+        Measure::PlansProposed => plan("p.proposed_at", "1 = 1"),
         Measure::PlansEntered => Spec {
             day: true,
-            ..plan(simple(
-                "training_plans p",
+            ..plan(
                 "p.starts_on",
-                "p.department".to_string(),
                 "p.state IN ('in_training', 'completed', 'hired')",
-            ))
+            )
         },
         Measure::PlansCompleted => Spec {
             day: true,
-            ..plan(simple(
-                "training_plans p",
-                "p.ends_on",
-                "p.department".to_string(),
-                "p.state IN ('completed', 'hired')",
-            ))
+            ..plan("p.ends_on", "p.state IN ('completed', 'hired')")
         },
         Measure::PlansHired => Spec {
             day: true,
-            ..plan(simple(
-                "training_plans p",
-                "p.hire_starts_on",
-                "p.department".to_string(),
-                "p.state = 'hired'",
-            ))
+            ..plan("p.hire_starts_on", "p.state = 'hired'")
         },
     }
 }

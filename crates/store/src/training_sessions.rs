@@ -347,11 +347,7 @@ both_backends! {
         }
 
         async fn training_session(&self, id: i64) -> Result<Option<TrainingSession>> {
-            let row = sqlx::query(&format!("{SESSION_SELECT} WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-            row.as_ref().map(session_of).transpose()
+            This::by_id(&self.pool, SESSION_SELECT, id, session_of).await
         }
 
         async fn training_sessions(&self) -> Result<Vec<TrainingSession>> {

@@ -71,43 +71,62 @@ fn local_name(start: &BytesStart) -> Vec<u8> {
     start.local_name().as_ref().to_vec()
 }
 
-/// The children of every definition of a GML file, in the order of its sequences.
-pub fn elements(gml: &str) -> Result<Vec<Element>> {
-    let mut reader = quick_xml::Reader::from_str(gml);
-    let mut found = Vec::new();
-    let mut definition: Option<String> = None;
-    let mut in_type = false;
-    // The cardinalities of the `choice` being read: its `choice_element`s take them.
-    let mut choice: Option<(Option<u32>, Option<u32>)> = None;
+/// What `walk` hands over of an XML document: an element opened (or empty), with the decoder
+/// of its attributes, or the local name of one closed.
+enum Tag<'a> {
+    Open(&'a BytesStart<'a>, Decoder),
+    Close(&'a [u8]),
+}
+
+/// Reads an XML document to its end, handing each element's opening and closing to `on`.
+fn walk(xml: &str, mut on: impl FnMut(Tag<'_>) -> Result<()>) -> Result<()> {
+    let mut reader = quick_xml::Reader::from_str(xml);
     loop {
         let decoder = reader.decoder();
         let event = reader
             .read_event()
             .with_context(|| format!("malformed XML at byte {}", reader.error_position()))?;
         match event {
-            Event::Start(start) | Event::Empty(start) => match local_name(&start).as_slice() {
+            Event::Start(start) | Event::Empty(start) => on(Tag::Open(&start, decoder))?,
+            Event::End(end) => on(Tag::Close(end.local_name().as_ref()))?,
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+    }
+}
+
+/// The children of every definition of a GML file, in the order of its sequences.
+pub fn elements(gml: &str) -> Result<Vec<Element>> {
+    let mut found = Vec::new();
+    let mut definition: Option<String> = None;
+    let mut in_type = false;
+    // The cardinalities of the `choice` being read: its `choice_element`s take them.
+    let mut choice: Option<(Option<u32>, Option<u32>)> = None;
+    walk(gml, |tag| {
+        match tag {
+            Tag::Open(start, decoder) => match local_name(start).as_slice() {
                 b"definition" => {
-                    definition = attribute(&start, "name", decoder)?;
+                    definition = attribute(start, "name", decoder)?;
                     in_type = false;
                 }
                 b"element_type" => in_type = true,
                 b"choice" if in_type => {
                     choice = Some((
-                        cardinality(&start, "min", decoder)?,
-                        cardinality(&start, "max", decoder)?,
+                        cardinality(start, "min", decoder)?,
+                        cardinality(start, "max", decoder)?,
                     ));
                 }
                 name @ (b"element" | b"choice_element") if in_type => {
                     let (Some(parent), Some(child)) =
-                        (&definition, attribute(&start, "name", decoder)?)
+                        (&definition, attribute(start, "name", decoder)?)
                     else {
                         bail!("an element without a name or outside a definition");
                     };
                     let (min, max) = match (name, choice) {
                         (b"choice_element", Some(bounds)) => bounds,
                         _ => (
-                            cardinality(&start, "min", decoder)?,
-                            cardinality(&start, "max", decoder)?,
+                            cardinality(start, "min", decoder)?,
+                            cardinality(start, "max", decoder)?,
                         ),
                     };
                     found.push(Element {
@@ -119,16 +138,15 @@ pub fn elements(gml: &str) -> Result<Vec<Element>> {
                 }
                 _ => {}
             },
-            Event::End(end) => match end.local_name().as_ref() {
+            Tag::Close(name) => match name {
                 b"definition" => definition = None,
                 b"element_type" => in_type = false,
                 b"choice" => choice = None,
                 _ => {}
             },
-            Event::Eof => break,
-            _ => {}
         }
-    }
+        Ok(())
+    })?;
     Ok(found)
 }
 
@@ -141,37 +159,32 @@ pub struct Dict {
 
 /// The code lists (`dict` elements) of a document, each entry with its first label.
 pub fn dicts(text: &str) -> Result<Vec<Dict>> {
-    let mut reader = quick_xml::Reader::from_str(text);
     let mut found = Vec::new();
     let mut dict: Option<Dict> = None;
     let mut entry: Option<(Option<String>, Option<String>)> = None;
-    loop {
-        let decoder = reader.decoder();
-        let event = reader
-            .read_event()
-            .with_context(|| format!("malformed XML at byte {}", reader.error_position()))?;
-        match event {
-            Event::Start(start) | Event::Empty(start) => match local_name(&start).as_slice() {
+    walk(text, |tag| {
+        match tag {
+            Tag::Open(start, decoder) => match local_name(start).as_slice() {
                 b"dict" => {
                     dict = Some(Dict {
-                        name: attribute(&start, "name", decoder)?,
+                        name: attribute(start, "name", decoder)?,
                         entries: Vec::new(),
                     });
                 }
                 b"entry" => entry = Some((None, None)),
                 b"key" => {
                     if let Some((key, _)) = entry.as_mut() {
-                        *key = attribute(&start, "val", decoder)?;
+                        *key = attribute(start, "val", decoder)?;
                     }
                 }
                 b"value" => {
                     if let Some((_, value @ None)) = entry.as_mut() {
-                        *value = attribute(&start, "val", decoder)?;
+                        *value = attribute(start, "val", decoder)?;
                     }
                 }
                 _ => {}
             },
-            Event::End(end) => match end.local_name().as_ref() {
+            Tag::Close(name) => match name {
                 b"entry" => match (entry.take(), dict.as_mut()) {
                     (Some((Some(code), Some(label))), Some(dict)) => {
                         dict.entries
@@ -185,10 +198,9 @@ pub fn dicts(text: &str) -> Result<Vec<Dict>> {
                 },
                 _ => {}
             },
-            Event::Eof => break,
-            _ => {}
         }
-    }
+        Ok(())
+    })?;
     Ok(found)
 }
 

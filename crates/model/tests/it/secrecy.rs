@@ -344,32 +344,76 @@ proptest! {
             withheld
         };
         let (wa, wb) = (protect(&by_a), protect(&by_b));
-        // The three tables as one system of equations, for the rank.
-        let mut figures: Vec<bool> = Vec::new();
-        let mut add = |w: bool| { figures.push(w); figures.len() - 1 };
-        let d: Vec<Vec<usize>> = hidden.iter().map(|l| l.iter().map(|w| add(*w)).collect()).collect();
-        let ga: Vec<Vec<usize>> = wa.iter().map(|l| l.iter().map(|w| add(*w)).collect()).collect();
-        let gb: Vec<Vec<usize>> = wb.iter().map(|l| l.iter().map(|w| add(*w)).collect()).collect();
-        let mut equations: Vec<Vec<(usize, f64)>> = Vec::new();
-        let mut line = |members: Vec<usize>, total: usize| {
-            equations.push(members.iter().map(|m| (*m, 1.0)).chain([(total, -1.0)]).collect());
-        };
-        let width = d[0].len();
-        for grid in [&d, &ga, &gb] {
-            for l in grid.iter() {
-                line(l[..width - 1].to_vec(), l[width - 1]);
-            }
-        }
-        let totals = d.last().unwrap();
-        for c in 0..width {
-            line(d[..d.len() - 1].iter().map(|l| l[c]).collect(), totals[c]);
-            line(ga.iter().map(|l| l[c]).collect(), totals[c]);
-            line(gb.iter().map(|l| l[c]).collect(), totals[c]);
-        }
-        let unknowns: Vec<usize> = (0..figures.len()).filter(|f| figures[*f]).collect();
-        let exposed = pinned(&equations, &unknowns);
+        let exposed = recomputable_together(&hidden, &wa, &wb, &[]);
         prop_assert!(exposed.is_empty(), "recomputable: {:?}", exposed);
     }
+}
+
+/// The equations of a reader of a department table (`d`, its figures' ids, its last row the
+/// totals) and of cuts of it (`cuts`, likewise): each row of each adds up to its last figure,
+/// each column of the department table and of each cut to the department table's total, and
+/// every department to its groups in the first cut (`nested[department]`: their rows; none
+/// when the cut does not nest).
+fn equations_of(
+    d: &[Vec<usize>],
+    cuts: &[&Vec<Vec<usize>>],
+    nested: &[Vec<usize>],
+) -> Vec<Vec<(usize, f64)>> {
+    let mut equations: Vec<Vec<(usize, f64)>> = Vec::new();
+    let mut line = |members: Vec<usize>, total: usize| {
+        equations.push(
+            members
+                .iter()
+                .map(|m| (*m, 1.0))
+                .chain([(total, -1.0)])
+                .collect(),
+        );
+    };
+    let width = d[0].len();
+    for l in d.iter().chain(cuts.iter().copied().flatten()) {
+        line(l[..width - 1].to_vec(), l[width - 1]);
+    }
+    let totals = d.last().unwrap();
+    for c in 0..width {
+        line(d[..d.len() - 1].iter().map(|l| l[c]).collect(), totals[c]);
+        for cut in cuts {
+            line(cut.iter().map(|l| l[c]).collect(), totals[c]);
+        }
+        for (dep, rows) in nested.iter().enumerate() {
+            line(rows.iter().map(|r| cuts[0][*r][c]).collect(), d[dep][c]);
+        }
+    }
+    equations
+}
+
+/// The withheld figures that a department table (`hidden`: which of its figures are withheld)
+/// and two cuts of it (`wa`, `wb`, likewise) give away, read together as one system of
+/// equations: every row and column of each adds up, each cut's columns to the department
+/// table's totals, and every department to its groups in the first cut (`nested[department]`,
+/// the rows of `wa`; none when the cut does not nest).
+fn recomputable_together(
+    hidden: &[Vec<bool>],
+    wa: &[Vec<bool>],
+    wb: &[Vec<bool>],
+    nested: &[Vec<usize>],
+) -> Vec<usize> {
+    let mut figures: Vec<bool> = Vec::new();
+    let mut ids = |w: &[Vec<bool>]| -> Vec<Vec<usize>> {
+        w.iter()
+            .map(|l| {
+                l.iter()
+                    .map(|w| {
+                        figures.push(*w);
+                        figures.len() - 1
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let (d, ga, gb) = (ids(hidden), ids(wa), ids(wb));
+    let equations = equations_of(&d, &[&ga, &gb], nested);
+    let unknowns: Vec<usize> = (0..figures.len()).filter(|f| figures[*f]).collect();
+    pinned(&equations, &unknowns)
 }
 
 /// Events in departments × quarters, each in one of its department's groups (its
@@ -428,28 +472,8 @@ fn nested_leaks(
     });
     system.protect(&already, |n| n > 0 && n < threshold);
     // The reader's equations: both tables, and each department the sum of its groups.
-    let mut equations: Vec<Vec<(usize, f64)>> = Vec::new();
-    let mut line = |members: Vec<usize>, total: usize| {
-        equations.push(
-            members
-                .iter()
-                .map(|m| (*m, 1.0))
-                .chain([(total, -1.0)])
-                .collect(),
-        );
-    };
-    let width = d[0].len();
-    for l in d.iter().chain(&g) {
-        line(l[..width - 1].to_vec(), l[width - 1]);
-    }
-    let totals = d.last().unwrap();
-    for c in 0..width {
-        line(d[..d.len() - 1].iter().map(|l| l[c]).collect(), totals[c]);
-        line(g.iter().map(|l| l[c]).collect(), totals[c]);
-        for (rows, parent) in &parents {
-            line(rows.iter().map(|r| g[*r][c]).collect(), parent[c]);
-        }
-    }
+    let rows: Vec<Vec<usize>> = parents.iter().map(|(rows, _)| rows.clone()).collect();
+    let equations = equations_of(&d, &[&g], &rows);
     let unknowns: Vec<usize> = d
         .iter()
         .chain(&g)
@@ -566,33 +590,8 @@ proptest! {
             withheld
         };
         let (wa, wb) = (protect(&by_group, true), protect(&by_b, false));
-        let mut figures: Vec<bool> = Vec::new();
-        let mut add = |w: bool| { figures.push(w); figures.len() - 1 };
-        let mut ids = |w: &Vec<Vec<bool>>| -> Vec<Vec<usize>> {
-            w.iter().map(|l| l.iter().map(|w| add(*w)).collect()).collect()
-        };
-        let (d, ga, gb) = (ids(&hidden), ids(&wa), ids(&wb));
-        let mut equations: Vec<Vec<(usize, f64)>> = Vec::new();
-        let mut line = |members: Vec<usize>, total: usize| {
-            equations.push(members.iter().map(|m| (*m, 1.0)).chain([(total, -1.0)]).collect());
-        };
-        let width = d[0].len();
-        for grid in [&d, &ga, &gb] {
-            for l in grid.iter() {
-                line(l[..width - 1].to_vec(), l[width - 1]);
-            }
-        }
-        let totals = d.last().unwrap();
-        for c in 0..width {
-            line(d[..d.len() - 1].iter().map(|l| l[c]).collect(), totals[c]);
-            line(ga.iter().map(|l| l[c]).collect(), totals[c]);
-            line(gb.iter().map(|l| l[c]).collect(), totals[c]);
-            for dep in 0..by_department.len() {
-                line(rows_of(dep).iter().map(|r| ga[*r][c]).collect(), d[dep][c]);
-            }
-        }
-        let unknowns: Vec<usize> = (0..figures.len()).filter(|f| figures[*f]).collect();
-        let exposed = pinned(&equations, &unknowns);
+        let nested: Vec<Vec<usize>> = (0..by_department.len()).map(rows_of).collect();
+        let exposed = recomputable_together(&hidden, &wa, &wb, &nested);
         prop_assert!(exposed.is_empty(), "recomputable: {:?}", exposed);
     }
 }

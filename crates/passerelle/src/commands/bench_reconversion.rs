@@ -77,12 +77,7 @@ pub async fn run(
             let r = &seeker.record;
             if r.status == store::JobSeekerStatus::Active {
                 people.push(Person {
-                    targets: r
-                        .targets
-                        .as_slice()
-                        .iter()
-                        .map(|t| t.rome.as_str().to_string())
-                        .collect(),
+                    targets: r.targets.codes(),
                     skills: r.skills.clone(),
                     commune: r.commune.as_str().to_string(),
                     commute_km: r.commute_limit.km(),

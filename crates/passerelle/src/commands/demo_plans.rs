@@ -10,7 +10,7 @@ use model::trainings::{
     LheoDate, TeachingMode, TrainingBody, TrainingPlace, TrainingSessionRecord,
 };
 use service::reconversion;
-use store::{PriorityStatus, ReferralState, Role, Store, TransitionRequest};
+use store::{PriorityStatus, Role, Store, TransitionRequest};
 
 /// The demo offer's reference: the seed runs once.
 const OFFER_REFERENCE: &str = "DEMO-POEI-1";
@@ -97,15 +97,7 @@ pub async fn seed_plan(
         .await?;
     store
         .transition_referral(
-            &TransitionRequest {
-                referral_id: referral.id,
-                from: ReferralState::Proposed,
-                to: ReferralState::Accepted,
-                by: None,
-                note: None,
-                hire_starts_on: None,
-                not_hired_reason: None,
-            },
+            &TransitionRequest::accept(referral.id),
             None,
             now - Duration::days(2),
         )
@@ -114,44 +106,39 @@ pub async fn seed_plan(
     let starts = today + Duration::days(21);
     let ends = starts + Duration::weeks(10);
     let session = TrainingSessionRecord {
-        formation_ref: "DEMO_AF_0000000001".into(),
-        action_ref: "DEMO_AC_0000000001".into(),
-        session_ref: "DEMO_SE_0000000001".into(),
-        title: format!("Préparation opérationnelle à l'emploi : {label}"),
         objective: Some(format!(
             "Acquérir les gestes du métier de {label} avant l'embauche, en centre et en \
              entreprise."
         )),
-        body: TrainingBody {
-            name: "AFPA (démonstration)".into(),
-            siret: None,
-        },
         romes: vec![RomeCode::parse(rome).map_err(|e| anyhow::anyhow!("{e}"))?],
-        formacodes: Vec::new(),
-        nsf_codes: Vec::new(),
-        rncp_codes: Vec::new(),
-        certifinfo_codes: Vec::new(),
-        certifying: false,
-        entry_level: None,
-        publics: Vec::new(),
-        funders: Vec::new(),
         teaching: Some(TeachingMode::InPerson),
-        place: TrainingPlace {
-            lines: Vec::new(),
-            postcode: None,
-            city: refdata::geo()
-                .commune(person.record.commune.as_str())
-                .map_or_else(String::new, |c| c.name.to_string()),
-            commune: Some(person.record.commune.clone()),
-            coordinates: Some(home),
-        },
         starts: LheoDate::of_day(starts),
         ends: LheoDate::of_day(ends),
         hours_total: Some(350),
         hours_centre: Some(280),
         hours_enterprise: Some(70),
         recruitment: Some(1),
-        url: None,
+        ..TrainingSessionRecord::bare(
+            [
+                "DEMO_AF_0000000001",
+                "DEMO_AC_0000000001",
+                "DEMO_SE_0000000001",
+            ],
+            format!("Préparation opérationnelle à l'emploi : {label}"),
+            TrainingBody {
+                name: "AFPA (démonstration)".into(),
+                siret: None,
+            },
+            TrainingPlace {
+                lines: Vec::new(),
+                postcode: None,
+                city: refdata::geo()
+                    .commune(person.record.commune.as_str())
+                    .map_or_else(String::new, |c| c.name.to_string()),
+                commune: Some(person.record.commune.clone()),
+                coordinates: Some(home),
+            },
+        )
     };
     let (sender, receiver) = tokio::sync::mpsc::channel(2);
     sender

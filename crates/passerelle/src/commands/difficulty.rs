@@ -15,7 +15,7 @@ use serde::Serialize;
 use service::difficulty::{self, Context, Evaluation, HORIZONS, TEST_DAYS};
 use store::{LocalQuery, Store};
 
-use super::{now, open_store, write_json};
+use super::{ReadOptions, now, open_store, write_json};
 use crate::settings::Settings;
 
 #[derive(Debug, Subcommand)]
@@ -49,12 +49,8 @@ pub struct Args {
     /// the store records, which is today for a live database)
     #[arg(long, value_name = "YYYY-MM-DD")]
     today: Option<NaiveDate>,
-    /// Database URL (default: the settings' database)
-    #[arg(long, value_name = "URL")]
-    database: Option<String>,
-    /// Print JSON instead of text
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    read: ReadOptions,
 }
 
 /// One database's year of history.
@@ -144,7 +140,7 @@ pub fn run(
 ) -> anyhow::Result<()> {
     match command {
         DifficultyCommand::Train(args) => {
-            let settings = Settings::load(config_file, args.database.as_deref())?;
+            let settings = Settings::load(config_file, args.read.database.as_deref())?;
             crate::block_on(train(&settings, &args, out))?
         }
         DifficultyCommand::Evaluate {
@@ -152,7 +148,7 @@ pub fn run(
             cutoff,
             test_database,
         } => {
-            let settings = Settings::load(config_file, args.database.as_deref())?;
+            let settings = Settings::load(config_file, args.read.database.as_deref())?;
             let test = test_database
                 .map(|url| Settings::load(config_file, Some(&url)))
                 .transpose()?;
@@ -226,7 +222,7 @@ async fn evaluate(
             evaluation.test_offers
         );
     }
-    if args.json {
+    if args.read.json {
         write_json(out, &evaluation)
     } else {
         write_evaluation(out, &evaluation)
@@ -237,7 +233,7 @@ async fn train(settings: &Settings, args: &Args, out: &mut dyn Write) -> anyhow:
     let store = open_existing(settings).await?;
     let today = today_of(store.as_ref(), args.today).await?;
     let report = train_and_keep(store.as_ref(), today).await?;
-    if args.json {
+    if args.read.json {
         return write_json(out, &report);
     }
     write_trained(out, &report)

@@ -13,7 +13,7 @@ use serde::Serialize;
 use service::reconversion::{self, Difference, Paths};
 use store::NewAuditEvent;
 
-use super::{now, open_store, write_json};
+use super::{audited_job_seeker, now, open_store, write_json};
 use crate::settings::Settings;
 
 #[derive(Debug, Args)]
@@ -178,23 +178,15 @@ pub async fn run(
     let external = domain::ExternalId::parse(&args.job_seeker)
         .map_err(|e| anyhow::anyhow!("--job-seeker: {e}"))?;
     let store = open_store(&settings).await?;
-    let seeker = store.job_seeker(&external).await?.ok_or_else(|| {
-        anyhow::anyhow!("--job-seeker: no job seeker has the identifier {external}")
-    })?;
     let now = now();
-    store
-        .append_audit(
-            &NewAuditEvent {
-                actor: None,
-                action: "job_seeker.reconversion".to_string(),
-                subject_kind: "job_seeker".to_string(),
-                subject_id: Some(seeker.id),
-                detail: serde_json::json!({}),
-            },
-            now,
-        )
-        .await
-        .context("recording the read in the audit trail")?;
+    let seeker = audited_job_seeker(
+        store.as_ref(),
+        &external,
+        "job_seeker.reconversion",
+        serde_json::json!({}),
+        now,
+    )
+    .await?;
     let day = args.day.unwrap_or_else(|| now.date_naive());
     let context = reconversion::load(store.as_ref(), day).await?;
     let person = reconversion::path_person(&seeker.record).ok_or_else(|| {

@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use model::training_plans::PlanState;
 use simulate::Region;
-use store::{ReferralState, Store, TransitionRequest};
+use store::{ReferralState, Store};
 
 use super::simulate::Gathered;
 use crate::commands::progress;
@@ -19,32 +19,6 @@ pub struct PlanTotals {
     pub hired: Vec<i64>,
     pub abandoned: usize,
     pub referrals: Vec<(i64, i64)>,
-}
-
-async fn move_referral(
-    store: &dyn Store,
-    referral_id: i64,
-    (from, to): (ReferralState, ReferralState),
-    hire_starts_on: Option<chrono::NaiveDate>,
-    at: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    store
-        .transition_referral(
-            &TransitionRequest {
-                referral_id,
-                from,
-                to,
-                by: None,
-                note: None,
-                hire_starts_on,
-                not_hired_reason: None,
-            },
-            None,
-            at,
-        )
-        .await
-        .with_context(|| format!("moving the simulated referral {referral_id} to {to}"))?;
-    Ok(())
 }
 
 pub async fn simulate_plans(
@@ -95,26 +69,31 @@ pub async fn simulate_plans(
             totals
                 .referrals
                 .push((referral.job_seeker_id, referral.offer_id));
-            move_referral(
-                store,
-                created.id,
+            let moved = |moves: (ReferralState, ReferralState), hire_starts_on, at| async move {
+                store
+                    .move_referral_plainly(created.id, moves, hire_starts_on, at)
+                    .await
+                    .with_context(|| {
+                        format!(
+                            "moving the simulated referral {} to {}",
+                            created.id, moves.1
+                        )
+                    })
+            };
+            moved(
                 (ReferralState::Proposed, ReferralState::Accepted),
                 None,
                 referral.accepted_at,
             )
             .await?;
             if let (Some(hired_at), Some(hire)) = (referral.hired_at, planned.plan.hire.as_ref()) {
-                move_referral(
-                    store,
-                    created.id,
+                moved(
                     (ReferralState::Accepted, ReferralState::Interview),
                     None,
                     referral.accepted_at,
                 )
                 .await?;
-                move_referral(
-                    store,
-                    created.id,
+                moved(
                     (ReferralState::Interview, ReferralState::Hired),
                     Some(hire.starts_on),
                     hired_at,

@@ -16,7 +16,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use store::{NewAuditEvent, Offer, Store};
 
-use super::{now, open_store, write_json};
+use super::{ReadOptions, audited_job_seeker, now, open_store, write_json};
 use crate::settings::Settings;
 
 pub use service::sourcing::Loaded;
@@ -76,12 +76,8 @@ pub struct ShortlistArgs {
     /// The day of the shortlist (default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     today: Option<NaiveDate>,
-    /// Database URL (default: the settings' database)
-    #[arg(long, value_name = "URL")]
-    database: Option<String>,
-    /// Print JSON instead of text
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    read: ReadOptions,
 }
 
 #[derive(Debug, Args)]
@@ -95,12 +91,8 @@ pub struct SuggestArgs {
     /// The day of the suggestion (default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     today: Option<NaiveDate>,
-    /// Database URL (default: the settings' database)
-    #[arg(long, value_name = "URL")]
-    database: Option<String>,
-    /// Print JSON instead of text
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    read: ReadOptions,
 }
 
 #[derive(Debug, Args)]
@@ -124,12 +116,8 @@ pub struct CampaignArgs {
     /// Write the proposals to this CSV file (offer, candidate pseudonym, score)
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// Database URL (default: the settings' database)
-    #[arg(long, value_name = "URL")]
-    database: Option<String>,
-    /// Print JSON instead of text
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    read: ReadOptions,
 }
 
 async fn open(
@@ -285,7 +273,7 @@ pub async fn shortlist(
         }
         (None, None) => None,
     };
-    let (settings, store) = open(config_file, args.database.as_deref()).await?;
+    let (settings, store) = open(config_file, args.read.database.as_deref()).await?;
     let loaded = load(store.as_ref(), settings.scoring, true).await?;
     let offer_id = find_offer(&loaded, &args.offer, args.structure.as_deref())?;
     let now = now();
@@ -335,7 +323,7 @@ pub async fn shortlist(
             .get(&e.job_seeker_id)
             .map_or("?", String::as_str)
     };
-    if args.json {
+    if args.read.json {
         let shown = ShownShortlist {
             offer_id,
             title: &offer.record.title,
@@ -431,24 +419,16 @@ pub async fn suggest(
 ) -> anyhow::Result<()> {
     let external = domain::ExternalId::parse(&args.job_seeker)
         .map_err(|e| anyhow::anyhow!("--job-seeker: {e}"))?;
-    let (settings, store) = open(config_file, args.database.as_deref()).await?;
-    let seeker = store.job_seeker(&external).await?.ok_or_else(|| {
-        anyhow::anyhow!("--job-seeker: no job seeker has the identifier {external}")
-    })?;
+    let (settings, store) = open(config_file, args.read.database.as_deref()).await?;
     let now = now();
-    store
-        .append_audit(
-            &NewAuditEvent {
-                actor: None,
-                action: "job_seeker.suggest".to_string(),
-                subject_kind: "job_seeker".to_string(),
-                subject_id: Some(seeker.id),
-                detail: serde_json::json!({ "k": args.k }),
-            },
-            now,
-        )
-        .await
-        .context("recording the read in the audit trail")?;
+    let seeker = audited_job_seeker(
+        store.as_ref(),
+        &external,
+        "job_seeker.suggest",
+        serde_json::json!({ "k": args.k }),
+        now,
+    )
+    .await?;
     let loaded = load(store.as_ref(), settings.scoring, true).await?;
     let today = args.today.unwrap_or_else(|| now.date_naive());
     let suggestions = loaded.engine.suggest(seeker.id, args.k as usize, today)?;
@@ -470,7 +450,7 @@ pub async fn suggest(
             })
         })
         .collect();
-    if args.json {
+    if args.read.json {
         return write_json(out, &shown);
     }
     writeln!(
@@ -673,7 +653,7 @@ pub async fn campaign(
     if let Some(d) = &args.department {
         domain::DepartmentCode::parse(d).map_err(|e| anyhow::anyhow!("--department: {e}"))?;
     }
-    let (settings, store) = open(config_file, args.database.as_deref()).await?;
+    let (settings, store) = open(config_file, args.read.database.as_deref()).await?;
     let loaded = load(store.as_ref(), settings.scoring, true).await?;
     let offers = loaded.engine.open_offers(args.department.as_deref());
     if offers.is_empty() {
@@ -739,7 +719,7 @@ pub async fn campaign(
             .with_context(|| format!("writing {}", partial.display()))?;
         std::fs::rename(&partial, path).with_context(|| format!("writing {}", path.display()))?;
     }
-    if args.json {
+    if args.read.json {
         return write_json(
             out,
             &ShownCampaign {

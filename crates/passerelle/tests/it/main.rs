@@ -55,6 +55,24 @@ pub fn run_ok(args: &[&str]) -> String {
     }
 }
 
+/// The small region of `--scale 0.002 --seed 5` on 2026-11-02, simulated into the SQLite
+/// database `region.db` in `dir`: its URL.
+pub fn small_region(dir: &std::path::Path) -> String {
+    let db = sqlite_url(dir, "region.db");
+    run_ok(&[
+        "simulate",
+        "--scale",
+        "0.002",
+        "--seed",
+        "5",
+        "--as-of",
+        "2026-11-02",
+        "--database",
+        &db,
+    ]);
+    db
+}
+
 pub fn run_json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&run_ok(args)).expect("valid JSON")
 }

@@ -3,23 +3,12 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::{assert_has, run_err, run_ok, sqlite_url};
+use crate::{assert_has, run_err, run_ok, small_region};
 
 #[test]
 fn the_report_of_a_quarter_is_written_with_the_databases_figures_under_secrecy() {
     let dir = tempfile::tempdir().unwrap();
-    let db = sqlite_url(dir.path(), "region.db");
-    run_ok(&[
-        "simulate",
-        "--scale",
-        "0.002",
-        "--seed",
-        "5",
-        "--as-of",
-        "2026-11-02",
-        "--database",
-        &db,
-    ]);
+    let db = small_region(dir.path());
     let csv = dir.path().join("pilotage.csv");
     let out = run_ok(&[
         "report",

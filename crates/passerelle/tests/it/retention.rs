@@ -6,7 +6,7 @@
 use chrono::{TimeZone, Utc};
 use model::indicators::Measure;
 
-use crate::{assert_has, passerelle, run_err, run_ok, sqlite_url};
+use crate::{assert_has, passerelle, run_err, run_ok, small_region};
 
 /// The job seekers' first names, and every steering measure over 2025 and 2026.
 fn state_of(db: &str) -> (Vec<String>, Vec<Vec<model::indicators::MeasureRow>>) {
@@ -45,18 +45,7 @@ fn count_of(out: &str, kind: &str) -> u64 {
 #[test]
 fn the_retention_sweep_anonymises_the_inactive_and_keeps_the_figures() {
     let dir = tempfile::tempdir().unwrap();
-    let db = sqlite_url(dir.path(), "region.db");
-    run_ok(&[
-        "simulate",
-        "--scale",
-        "0.002",
-        "--seed",
-        "5",
-        "--as-of",
-        "2026-11-02",
-        "--database",
-        &db,
-    ]);
+    let db = small_region(dir.path());
     let (names, figures) = state_of(&db);
     assert!(names.iter().all(|n| n != "Anonyme"));
     assert!(figures.iter().any(|rows| !rows.is_empty()));

@@ -147,14 +147,16 @@ pub(crate) async fn record_attendance(
     let attendance = Attendance::parse(request.attendance.trim())
         .ok_or_else(|| ApiError::field("/attendance", "present, excused or absent"))?;
     let registration = registration_of(&state, &action, request.job_seeker_id).await?;
-    state
-        .store
-        .record_attendance(registration.id, attendance, state.now())
-        .await?;
     let detail = json!({ "job_seeker": request.job_seeker_id, "attendance": attendance.as_str() });
-    state
-        .audit_one(principal.event("action.attendance", "action", id, detail))
-        .await?;
+    gathering::record_attendance(
+        &state,
+        &principal,
+        ("action", id),
+        registration.id,
+        attendance,
+        detail,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -171,13 +173,7 @@ pub(crate) async fn close_attendance(
 ) -> AppResult<StatusCode> {
     let action = find(&state, id).await?;
     as_organiser(&principal, &action)?;
-    state
-        .store
-        .close_attendance(action.gathering_id, state.now())
-        .await?;
-    state
-        .audit_one(principal.event("action.attendance_closed", "action", id, json!({})))
-        .await?;
+    gathering::close_attendance(&state, &principal, ("action", id), action.gathering_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -139,3 +139,44 @@ pub(crate) fn check(
         online_link,
     }
 }
+
+/// Records a seated participant's attendance at the gathering of a record (`kind`: an action,
+/// a meeting; `id`), and audits it as `<kind>.attendance` with `detail`.
+pub(crate) async fn record_attendance(
+    state: &AppState,
+    principal: &Principal,
+    (kind, id): (&str, i64),
+    registration_id: i64,
+    attendance: model::Attendance,
+    detail: serde_json::Value,
+) -> AppResult<()> {
+    state
+        .store
+        .record_attendance(registration_id, attendance, state.now())
+        .await?;
+    state
+        .audit_one(principal.event(&format!("{kind}.attendance"), kind, id, detail))
+        .await
+}
+
+/// Closes the attendance of a record's gathering (`kind`: an action, a meeting; `id`), and
+/// audits it as `<kind>.attendance_closed`.
+pub(crate) async fn close_attendance(
+    state: &AppState,
+    principal: &Principal,
+    (kind, id): (&str, i64),
+    gathering_id: i64,
+) -> AppResult<()> {
+    state
+        .store
+        .close_attendance(gathering_id, state.now())
+        .await?;
+    state
+        .audit_one(principal.event(
+            &format!("{kind}.attendance_closed"),
+            kind,
+            id,
+            serde_json::json!({}),
+        ))
+        .await
+}

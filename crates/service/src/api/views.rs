@@ -251,12 +251,7 @@ pub(crate) fn job_seeker_view(seeker: &JobSeeker, fields: Fields) -> JobSeekerVi
             None
         },
         commune: r.commune.as_str().to_string(),
-        targets: r
-            .targets
-            .as_slice()
-            .iter()
-            .map(|t| t.rome.as_str().to_string())
-            .collect(),
+        targets: r.targets.codes(),
         available_from: r.available_from,
         commute_limit_km: r.commute_limit.km(),
         priority_statuses: statuses,

@@ -196,16 +196,15 @@ pub(crate) async fn duo_and_side(
     id: i64,
     verb: Verb,
 ) -> AppResult<(Duo, Mover)> {
-    principal
-        .grant(Resource::Duos, verb, None)
-        .map_err(forbidden)?;
-    match state.store.duo(id).await? {
-        Some(duo) => {
-            let side = side_of(principal, &duo, verb)?;
-            Ok((duo, side))
-        }
-        None => Err(forbidden(NOT_A_SIDE.to_string())),
-    }
+    record_and_side(
+        principal,
+        Resource::Duos,
+        verb,
+        state.store.duo(id),
+        |duo| side_of(principal, duo, verb),
+        NOT_A_SIDE,
+    )
+    .await
 }
 
 const NOT_A_SIDE: &str = "this duo is coordinated by another agency and its mentor is \
@@ -523,17 +522,11 @@ pub(crate) async fn move_duo(
                 "mentor_agreed, seeker_agreed, accepted, declined, active, completed or stopped",
             )
         })?;
-    let reason = request
-        .reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
-    if to == DuoState::Stopped && !reason.is_some_and(|r| model::DUO_STOP_REASONS.contains(&r)) {
-        return Err(ApiError::field(
-            "/reason",
-            format!("one of {}", model::DUO_STOP_REASONS.join(", ")),
-        ));
-    }
+    let reason = move_reason(
+        request.reason.as_deref(),
+        to == DuoState::Stopped,
+        model::DUO_STOP_REASONS,
+    )?;
     let today = state.now().date_naive();
     let on = request.on.unwrap_or(today);
     if let Some(problem) = date_field("/on", Some(on)) {

@@ -13,6 +13,7 @@ use crate::duos::api::{
     NewContactRequest, NewDuoRequest,
 };
 use crate::duos::mentors::{self as mentors_api, MentorSuggestionView};
+use crate::error::FieldProblem;
 use crate::json::{PageForm, PagePath, Path};
 use crate::pages::forms::trimmed;
 use crate::pages::*;
@@ -230,36 +231,18 @@ pub async fn list(
         );
         let axum::Json(c) =
             crate::duos::figures::duo_counts(State(state.clone()), principal.clone()).await?;
-        counts = vec![
-            CountRow {
-                label: "Tuteurs volontaires",
-                value: c.mentors,
-            },
-            CountRow {
-                label: "Duos proposés",
-                value: c.proposed,
-            },
-            CountRow {
-                label: "Duos acceptés par les deux côtés",
-                value: c.accepted,
-            },
-            CountRow {
-                label: "Duos terminés",
-                value: c.completed,
-            },
-            CountRow {
-                label: "Duos arrêtés avant leur terme",
-                value: c.stopped,
-            },
-            CountRow {
-                label: "Contacts notés",
-                value: c.contacts,
-            },
-            CountRow {
-                label: "Duos sans contact depuis trois semaines",
-                value: c.silent,
-            },
-        ];
+        counts = [
+            ("Tuteurs volontaires", c.mentors),
+            ("Duos proposés", c.proposed),
+            ("Duos acceptés par les deux côtés", c.accepted),
+            ("Duos terminés", c.completed),
+            ("Duos arrêtés avant leur terme", c.stopped),
+            ("Contacts notés", c.contacts),
+            ("Duos sans contact depuis trois semaines", c.silent),
+        ]
+        .into_iter()
+        .map(|(label, value)| CountRow { label, value })
+        .collect();
         outcomes = ["job", "training", "immersion", "none"]
             .iter()
             .zip(
@@ -311,12 +294,7 @@ struct DuoPage {
     today: String,
 }
 
-pub async fn show(
-    State(state): St,
-    Viewer(principal): Viewer,
-    PagePath(id): PagePath<i64>,
-    PageQuery(query): PageQuery<ListQuery>,
-) -> PageResult {
+pub async fn show(State(state): St, RecordPage(principal, id, query): RecordPage) -> PageResult {
     let axum::Json(view) =
         duos_api::get_duo(State(state.clone()), principal.clone(), Path(id)).await?;
     let axum::Json(contacts) =
@@ -380,8 +358,8 @@ pub async fn show(
 }
 
 /// A refusal of the store, in French for the pages.
-fn refused_fr(message: &str) -> ApiError {
-    let text = if message.starts_with("mentor_id") {
+fn refused_fr(message: &str) -> &'static str {
+    if message.starts_with("mentor_id") {
         "Ce tuteur n'a plus de place libre ou s'est retiré du dispositif : choisissez-en un autre."
     } else if message.starts_with("job_seeker_id") {
         "Cette personne a déjà un duo proposé ou en cours, ou a déjà participé au tirage au sort."
@@ -395,34 +373,47 @@ fn refused_fr(message: &str) -> ApiError {
         "Le tuteur n'exerce pas ce métier."
     } else {
         "Le duo a changé entre-temps : rechargez la page."
-    };
-    ApiError::Refused(text.to_string())
+    }
+}
+
+/// A field a duo's form got wrong, in French for the pages.
+fn field_fr(problem: &FieldProblem) -> &'static str {
+    match problem.path.as_str() {
+        "/on" => "la date doit être passée ou celle du jour",
+        "/minutes" => "une durée de 5 à 600 minutes",
+        "/kind" => "choisissez le type de contact",
+        "/reason" => "choisissez la raison de l'arrêt",
+        "/note" => "une note de 2 000 caractères au plus, que seul le coordinateur tient",
+        "/months" => "une durée de 1 à 9 mois",
+        "/rome" => "le métier doit être l'un de ceux du tuteur",
+        _ => "une valeur ne convient pas",
+    }
 }
 
 fn in_french<T>(result: Result<T, ApiError>) -> Result<T, PageError> {
-    result.map_err(|err| match err {
-        ApiError::Conflict(message) => refused_fr(&message).into(),
-        ApiError::Invalid(problems) => ApiError::Refused(format!(
-            "Le formulaire n'est pas enregistré : {}.",
-            problems
-                .iter()
-                .map(|p| match p.path.as_str() {
-                    "/on" => "la date doit être passée ou celle du jour",
-                    "/minutes" => "une durée de 5 à 600 minutes",
-                    "/kind" => "choisissez le type de contact",
-                    "/reason" => "choisissez la raison de l'arrêt",
-                    "/note" =>
-                        "une note de 2 000 caractères au plus, que seul le coordinateur tient",
-                    "/months" => "une durée de 1 à 9 mois",
-                    "/rome" => "le métier doit être l'un de ceux du tuteur",
-                    _ => "une valeur ne convient pas",
-                })
-                .collect::<Vec<_>>()
-                .join(" ; ")
-        ))
-        .into(),
-        other => other.into(),
-    })
+    refused_in_french(
+        result,
+        "Le formulaire n'est pas enregistré",
+        refused_fr,
+        field_fr,
+    )
+}
+
+/// Posts `request` to the duo API's `handler` for duo `id` as the viewer, then shows the
+/// duo's page saying what was done (`?fait=done`); a refusal is said in French.
+async fn post_to_duo<R, T, Fut>(
+    state: Arc<AppState>,
+    principal: Principal,
+    id: i64,
+    handler: impl FnOnce(St, Principal, Path<i64>, JsonBody<R>) -> Fut,
+    request: R,
+    done: &str,
+) -> PageResult
+where
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    let _posted = in_french(handler(State(state), principal, Path(id), JsonBody(request)).await)?;
+    Ok(see_other(&format!("/duos/{id}?fait={done}")))
 }
 
 pub async fn move_to(
@@ -436,9 +427,7 @@ pub async fn move_to(
         reason: Some(trimmed(&form, "raison")),
         on: None,
     };
-    let _moved =
-        in_french(duos_api::move_duo(State(state), principal, Path(id), JsonBody(request)).await)?;
-    Ok(see_other(&format!("/duos/{id}?fait=duo")))
+    post_to_duo(state, principal, id, duos_api::move_duo, request, "duo").await
 }
 
 pub async fn log_contact(
@@ -459,10 +448,15 @@ pub async fn log_contact(
         kind: get("type"),
         note: Some(get("note")),
     };
-    let _logged = in_french(
-        duos_api::log_contact(State(state), principal, Path(id), JsonBody(request)).await,
-    )?;
-    Ok(see_other(&format!("/duos/{id}?fait=contact")))
+    post_to_duo(
+        state,
+        principal,
+        id,
+        duos_api::log_contact,
+        request,
+        "contact",
+    )
+    .await
 }
 
 pub async fn record_outcome(
@@ -475,10 +469,15 @@ pub async fn record_outcome(
         milestone: trimmed(&form, "echeance"),
         kind: trimmed(&form, "resultat"),
     };
-    let _recorded = in_french(
-        duos_api::record_outcome(State(state), principal, Path(id), JsonBody(request)).await,
-    )?;
-    Ok(see_other(&format!("/duos/{id}?fait=resultat_duo")))
+    post_to_duo(
+        state,
+        principal,
+        id,
+        duos_api::record_outcome,
+        request,
+        "resultat_duo",
+    )
+    .await
 }
 
 pub struct SuggestionRow {
@@ -503,9 +502,7 @@ struct SuggestionsPage {
 
 pub async fn suggestions(
     State(state): St,
-    Viewer(principal): Viewer,
-    PagePath(id): PagePath<i64>,
-    PageQuery(query): PageQuery<ListQuery>,
+    RecordPage(principal, id, query): RecordPage,
 ) -> PageResult {
     let axum::Json(found) =
         mentors_api::mentor_suggestions(State(state.clone()), principal.clone(), Path(id)).await?;

@@ -246,12 +246,7 @@ async fn evaluations_page(
 }
 
 /// The person's evaluations the reader may see, and the form to record one.
-pub async fn page(
-    State(state): St,
-    Viewer(principal): Viewer,
-    PagePath(id): PagePath<i64>,
-    PageQuery(query): PageQuery<ListQuery>,
-) -> PageResult {
+pub async fn page(State(state): St, RecordPage(principal, id, query): RecordPage) -> PageResult {
     let empty = HashMap::new();
     let shown = Shown {
         form: &empty,

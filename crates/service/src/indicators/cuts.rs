@@ -20,7 +20,9 @@ use model::secrecy::{self, System};
 
 use super::counted::Counted;
 use super::published::{cached, denominators_of, median, published_measure, quarters};
-use super::tables::{Cell, Column, Table, TableError, blank_if_empty, columns, into_lines};
+use super::tables::{
+    Cell, Column, Table, TableError, blank_if_empty, columns, into_lines, median_cells, share_cells,
+};
 
 /// The groups of a cut, in the order its table lists them: key and label.
 pub fn groups(dimension: Dimension, region: &str) -> Vec<(String, String)> {
@@ -492,52 +494,31 @@ pub fn table(
             denominator,
         } => {
             let (num, den) = (figures(numerator), figures(denominator));
-            num.iter()
-                .zip(&den)
-                .map(|(n_line, d_line)| {
-                    n_line
-                        .iter()
-                        .zip(d_line)
-                        .map(|(n, d)| match (n, d) {
-                            (_, Some(0)) => Cell::UNDEFINED,
-                            (Some(n), Some(d)) => secrecy::rate(Some(*n), Some(*d))
-                                .map_or(Cell::UNDEFINED, Cell::published),
-                            _ => {
-                                withheld += 1;
-                                Cell::WITHHELD
-                            }
-                        })
-                        .collect()
-                })
-                .collect()
+            share_cells(&num, &den, |n, d| match (n, d) {
+                (_, Some(0)) => Cell::UNDEFINED,
+                (Some(n), Some(d)) => {
+                    secrecy::rate(Some(*n), Some(*d)).map_or(Cell::UNDEFINED, Cell::published)
+                }
+                _ => {
+                    withheld += 1;
+                    Cell::WITHHELD
+                }
+            })
         }
         Formula::MedianDays(measure) => {
             let counts = measure.counted_by().map(figures);
             let histograms = histograms(counted, measure, dimension, year, &spans);
-            histograms
-                .iter()
-                .enumerate()
-                .map(|(l, line)| {
-                    line.iter()
-                        .enumerate()
-                        .map(|(c, h)| {
-                            let n: u64 = h.values().sum();
-                            let shown = counts
-                                .as_ref()
-                                .and_then(|g| g.get(l).and_then(|line| line.get(c)).copied())
-                                .is_some_and(|f| f.is_some());
-                            if n == 0 {
-                                Cell::UNDEFINED
-                            } else if n < threshold || !shown {
-                                withheld += 1;
-                                Cell::WITHHELD
-                            } else {
-                                median(h).map_or(Cell::UNDEFINED, Cell::published)
-                            }
-                        })
-                        .collect()
-                })
-                .collect()
+            median_cells(&histograms, counts.as_ref(), |h, n, count| {
+                let shown = count.is_some_and(|f| f.is_some());
+                if n == 0 {
+                    Cell::UNDEFINED
+                } else if n < threshold || !shown {
+                    withheld += 1;
+                    Cell::WITHHELD
+                } else {
+                    median(h).map_or(Cell::UNDEFINED, Cell::published)
+                }
+            })
         }
     };
     let mut lines = into_lines(grid, counted.groups.iter().cloned());

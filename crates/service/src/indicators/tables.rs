@@ -10,6 +10,8 @@
 //! module makes a department table of them, [`super::cuts`] the tables cut another way, and
 //! [`super::comparisons`] compares a figure with the periods before.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use model::indicators::{Dimension, Formula, Indicator, Period, month_key};
 use model::secrecy;
@@ -233,23 +235,14 @@ pub fn table(
             );
             let withheld = count_withheld(&num) + count_withheld(&den);
             // A denominator published is at least the threshold, or zero: a share of nothing.
-            let grid = num
-                .iter()
-                .zip(&den)
-                .map(|(n_line, d_line)| {
-                    n_line
-                        .iter()
-                        .zip(d_line)
-                        .map(|(n, d)| match (n, d) {
-                            (_, Fig::Shown(0)) => Cell::UNDEFINED,
-                            (Fig::Shown(n), Fig::Shown(d)) => secrecy::rate(Some(*n), Some(*d))
-                                .map_or(Cell::UNDEFINED, Cell::published),
-                            (Fig::ByQuarter, _) | (_, Fig::ByQuarter) => Cell::QUARTER_ONLY,
-                            _ => Cell::WITHHELD,
-                        })
-                        .collect()
-                })
-                .collect();
+            let grid = share_cells(&num, &den, |n, d| match (n, d) {
+                (_, Fig::Shown(0)) => Cell::UNDEFINED,
+                (Fig::Shown(n), Fig::Shown(d)) => {
+                    secrecy::rate(Some(*n), Some(*d)).map_or(Cell::UNDEFINED, Cell::published)
+                }
+                (Fig::ByQuarter, _) | (_, Fig::ByQuarter) => Cell::QUARTER_ONLY,
+                _ => Cell::WITHHELD,
+            });
             (grid, withheld)
         }
         Formula::MedianDays(measure) => {
@@ -264,33 +257,18 @@ pub fn table(
                 )
             });
             let mut withheld = 0;
-            let grid = histograms
-                .iter()
-                .enumerate()
-                .map(|(l, line)| {
-                    line.iter()
-                        .enumerate()
-                        .map(|(c, h)| {
-                            let n: u64 = h.values().sum();
-                            let count = counts
-                                .as_ref()
-                                .and_then(|g| g.get(l).and_then(|line| line.get(c)).copied());
-                            if count == Some(Fig::ByQuarter) {
-                                Cell::QUARTER_ONLY
-                            } else if n == 0 {
-                                Cell::UNDEFINED
-                            } else if n < threshold
-                                || count.is_some_and(|f| !matches!(f, Fig::Shown(_)))
-                            {
-                                withheld += 1;
-                                Cell::WITHHELD
-                            } else {
-                                median(h).map_or(Cell::UNDEFINED, Cell::published)
-                            }
-                        })
-                        .collect()
-                })
-                .collect();
+            let grid = median_cells(&histograms, counts.as_ref(), |h, n, count| {
+                if count == Some(Fig::ByQuarter) {
+                    Cell::QUARTER_ONLY
+                } else if n == 0 {
+                    Cell::UNDEFINED
+                } else if n < threshold || count.is_some_and(|f| !matches!(f, Fig::Shown(_))) {
+                    withheld += 1;
+                    Cell::WITHHELD
+                } else {
+                    median(h).map_or(Cell::UNDEFINED, Cell::published)
+                }
+            });
             (grid, withheld)
         }
     };
@@ -320,6 +298,42 @@ pub fn table(
         empty,
         withheld,
     })
+}
+
+/// A share's grid, cell by cell: `cell` of the numerator's and the denominator's figures at
+/// the same place.
+pub(super) fn share_cells<F>(
+    num: &[Vec<F>],
+    den: &[Vec<F>],
+    mut cell: impl FnMut(&F, &F) -> Cell,
+) -> Vec<Vec<Cell>> {
+    num.iter()
+        .zip(den)
+        .map(|(n_line, d_line)| n_line.iter().zip(d_line).map(|(n, d)| cell(n, d)).collect())
+        .collect()
+}
+
+/// A median's grid, cell by cell: `cell` of each histogram, with how many events it holds
+/// and the figure of their count at the same place in `counts` (when the median's events are
+/// counted by a measure).
+pub(super) fn median_cells<F: Copy>(
+    histograms: &[Vec<BTreeMap<i64, u64>>],
+    counts: Option<&Vec<Vec<F>>>,
+    mut cell: impl FnMut(&BTreeMap<i64, u64>, u64, Option<F>) -> Cell,
+) -> Vec<Vec<Cell>> {
+    histograms
+        .iter()
+        .enumerate()
+        .map(|(l, line)| {
+            line.iter()
+                .enumerate()
+                .map(|(c, h)| {
+                    let count = counts.and_then(|g| g.get(l).and_then(|line| line.get(c)).copied());
+                    cell(h, h.values().sum(), count)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The lines of a table: each row of `grid` (its total last) with its key and label, the

@@ -536,30 +536,17 @@ async fn cancel_uncovered_proposals(
             referral.id,
             json!({ "from": referral.state.as_str(), "because": "consent" }),
         );
-        let moved = state
-            .store
-            .transition_referral(
-                &TransitionRequest {
-                    referral_id: referral.id,
-                    from: referral.state,
-                    to: ReferralState::Cancelled,
-                    // Nobody named, no note: the agency sees the proposal cancelled, never why
-                    // (the audit trail keeps who and why).
-                    by: None,
-                    note: None,
-                    hire_starts_on: None,
-                    not_hired_reason: None,
-                },
-                Some(&audited),
-                state.now(),
-            )
-            .await;
+        // Nobody named, no note: the agency sees the proposal cancelled, never why (the
+        // audit trail keeps who and why).
+        let moved = crate::referrals::api::transition(
+            state,
+            &crate::referrals::api::unnamed_move(&referral, ReferralState::Cancelled, None),
+            &audited,
+            state.now(),
+        )
+        .await;
         match moved {
-            Ok(_) => {
-                state.metrics.referral_moves.inc();
-                state.metrics.audit_events.inc();
-                cancelled.push(referral.id);
-            }
+            Ok(_) => cancelled.push(referral.id),
             // Answered meanwhile: the answer stands.
             Err(store::StoreError::Conflict(_)) => {}
             Err(err) => return Err(err.into()),

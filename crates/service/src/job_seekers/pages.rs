@@ -301,6 +301,14 @@ pub fn shared_words(kinds: &[String]) -> String {
 pub struct ConsentPost {
     scope: String,
     channel: String,
+    #[serde(flatten)]
+    boxes: ConsentBoxes,
+}
+
+/// The boxes of a consent form (an advisor's or the person's own): a status disclosed, an
+/// evaluation shared.
+#[derive(Deserialize)]
+pub(crate) struct ConsentBoxes {
     #[serde(default)]
     disclose_rqth: Option<String>,
     #[serde(default)]
@@ -323,8 +331,32 @@ pub struct ConsentPost {
     share_skills_assessment: Option<String>,
 }
 
-/// The kinds of evaluation whose box is checked, in the order of the form.
-pub(crate) fn checked_kinds(boxes: [(&str, &Option<String>); 4]) -> Vec<String> {
+impl ConsentBoxes {
+    /// The statuses whose box is checked, in the order of the form.
+    pub(crate) fn disclosed(&self) -> Vec<String> {
+        checked([
+            ("rqth", &self.disclose_rqth),
+            ("long_term", &self.disclose_long_term),
+            ("rsa", &self.disclose_rsa),
+            ("qpv", &self.disclose_qpv),
+            ("senior", &self.disclose_senior),
+            ("young_unqualified", &self.disclose_young_unqualified),
+        ])
+    }
+
+    /// The kinds of evaluation whose box is checked, in the order of the form.
+    pub(crate) fn shared_evaluations(&self) -> Vec<String> {
+        checked([
+            ("mrs", &self.share_mrs),
+            ("caces", &self.share_caces),
+            ("language", &self.share_language),
+            ("skills_assessment", &self.share_skills_assessment),
+        ])
+    }
+}
+
+/// The codes whose box is checked, in the order given.
+fn checked<const N: usize>(boxes: [(&str, &Option<String>); N]) -> Vec<String> {
     boxes
         .iter()
         .filter(|(_, checked)| checked.is_some())
@@ -339,29 +371,12 @@ pub async fn record_consent(
     PagePath(id): PagePath<i64>,
     crate::json::PageForm(form): crate::json::PageForm<ConsentPost>,
 ) -> PageResult {
-    let boxes = [
-        ("rqth", &form.disclose_rqth),
-        ("long_term", &form.disclose_long_term),
-        ("rsa", &form.disclose_rsa),
-        ("qpv", &form.disclose_qpv),
-        ("senior", &form.disclose_senior),
-        ("young_unqualified", &form.disclose_young_unqualified),
-    ];
     let withdrawn = form.scope == "retire";
     let input = crate::job_seekers::api::ConsentInput {
         scope: (!withdrawn).then(|| form.scope.clone()),
         channel: form.channel.clone(),
-        disclosed: boxes
-            .iter()
-            .filter(|(_, checked)| checked.is_some())
-            .map(|(code, _)| (*code).to_string())
-            .collect(),
-        shared_evaluations: Some(checked_kinds([
-            ("mrs", &form.share_mrs),
-            ("caces", &form.share_caces),
-            ("language", &form.share_language),
-            ("skills_assessment", &form.share_skills_assessment),
-        ])),
+        disclosed: form.boxes.disclosed(),
+        shared_evaluations: Some(form.boxes.shared_evaluations()),
     };
     crate::job_seekers::api::consent(&state, &principal, id, &input).await?;
     let done = if withdrawn { "retrait" } else { "consentement" };
@@ -372,9 +387,7 @@ pub async fn record_consent(
 
 pub async fn job_seeker(
     State(state): St,
-    Viewer(principal): Viewer,
-    PagePath(id): PagePath<i64>,
-    PageQuery(query): PageQuery<ListQuery>,
+    RecordPage(principal, id, query): RecordPage,
 ) -> PageResult {
     let axum::Json(seeker) =
         crate::job_seekers::api::get_job_seeker(State(state.clone()), principal.clone(), Path(id))

@@ -159,24 +159,37 @@ pub(crate) async fn meeting_view(
     })
 }
 
+/// The user's structures and the meetings since `days` ago, once the role's right to read
+/// meetings is granted: what a listing of meetings chooses from.
+async fn meetings_to_read(
+    state: &AppState,
+    principal: &Principal,
+    days: i64,
+) -> AppResult<(Vec<i64>, Vec<model::Meeting>)> {
+    principal
+        .grant(Resource::Meetings, Verb::Read, None)
+        .map_err(forbidden)?;
+    let since = state.now() - Duration::days(days);
+    Ok((
+        my_structures(principal),
+        state.store.meetings_from(since).await?,
+    ))
+}
+
 #[utoipa::path(get, path = "/api/v1/meetings", tag = "meetings",
     responses((status = 200, body = Vec<MeetingView>), (status = 403, body = Problem)))]
 pub(crate) async fn list_meetings(
     State(state): St,
     principal: Principal,
 ) -> AppResult<Json<Vec<MeetingView>>> {
-    principal
-        .grant(Resource::Meetings, Verb::Read, None)
-        .map_err(forbidden)?;
+    let (mine, meetings) = meetings_to_read(&state, &principal, 1).await?;
     // `Any` sees every meeting; `Own`, those its structures organise or are invited to.
     let all = principal
         .grants(Resource::Meetings, Verb::Read)
         .iter()
         .any(|g| g.rule.reach == Reach::Any);
-    let mine = my_structures(&principal);
-    let since = state.now() - Duration::days(1);
     let mut out = Vec::new();
-    for meeting in state.store.meetings_from(since).await? {
+    for meeting in meetings {
         let concerned = mine
             .iter()
             .any(|s| meeting.invited.contains(s) || *s == meeting.meeting.organiser);
@@ -498,14 +511,16 @@ pub(crate) async fn record_attendance(
                 request.user_id
             ))
         })?;
-    state
-        .store
-        .record_attendance(registration.id, request.attendance, state.now())
-        .await?;
     let detail = json!({ "user": request.user_id, "attendance": request.attendance.as_str() });
-    state
-        .audit_one(principal.event("meeting.attendance", "meeting", id, detail))
-        .await?;
+    gathering::record_attendance(
+        &state,
+        &principal,
+        ("meeting", id),
+        registration.id,
+        request.attendance,
+        detail,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -522,13 +537,7 @@ pub(crate) async fn close_attendance(
 ) -> AppResult<Json<MeetingView>> {
     let meeting = find(&state, id).await?;
     as_organiser(&principal, &meeting)?;
-    state
-        .store
-        .close_attendance(meeting.gathering_id, state.now())
-        .await?;
-    state
-        .audit_one(principal.event("meeting.attendance_closed", "meeting", id, json!({})))
-        .await?;
+    gathering::close_attendance(&state, &principal, ("meeting", id), meeting.gathering_id).await?;
     Ok(Json(meeting_view(&state, &principal, &meeting).await?))
 }
 
@@ -540,15 +549,8 @@ pub(crate) async fn attendance_due(
     State(state): St,
     principal: Principal,
 ) -> AppResult<Json<Vec<MeetingView>>> {
-    principal
-        .grant(Resource::Meetings, Verb::Read, None)
-        .map_err(forbidden)?;
-    let mine = my_structures(&principal);
-    let since = state.now() - Duration::days(365);
-    let organised: Vec<model::Meeting> = state
-        .store
-        .meetings_from(since)
-        .await?
+    let (mine, meetings) = meetings_to_read(&state, &principal, 365).await?;
+    let organised: Vec<model::Meeting> = meetings
         .into_iter()
         .filter(|m| mine.contains(&m.meeting.organiser))
         .collect();

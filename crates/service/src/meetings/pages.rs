@@ -54,34 +54,25 @@ fn meeting_fields(form: &HashMap<String, String>) -> Vec<Field> {
         .map(|d| (d.code.to_string(), format!("{} — {}", d.code, d.name)))
         .collect();
     territory.options.sort();
-    vec![
+    let mut fields = vec![
         Field::text("theme", "Thème", &v("theme"))
             .hint("Par exemple : « Les métiers de la logistique qui recrutent ».")
             .required(),
-        Field::text("date", "Date", &v("date"))
-            .kind("date")
-            .required(),
-        Field::text("heure", "Heure de début", &v("heure"))
-            .kind("time")
-            .required(),
-        Field::text("fin", "Heure de fin", &v("fin"))
-            .kind("time")
-            .hint("Par défaut, deux heures après le début."),
+    ];
+    fields.extend(forms::time_fields(v));
+    fields.push(
         Field::text("lieu", "Lieu", &v("lieu")).hint("Adresse, si la réunion se tient sur place."),
-        Field::text(
-            "places_sur_place",
-            "Places sur place",
-            &v("places_sur_place"),
-        )
-        .kind("number")
-        .hint("Par défaut 50 ; au-delà, les inscrits sont en liste d'attente."),
-        Field::text("lien", "Lien de visioconférence", &v("lien"))
-            .hint("Adresse https://, si la réunion se tient en ligne."),
-        Field::text("places_en_ligne", "Places en ligne", &v("places_en_ligne"))
-            .kind("number")
-            .hint("Par défaut 100."),
-        territory,
-    ]
+    );
+    fields.extend(forms::seat_fields(
+        v,
+        forms::SeatHints {
+            on_site: "Par défaut 50 ; au-delà, les inscrits sont en liste d'attente.",
+            link: "Adresse https://, si la réunion se tient en ligne.",
+            remote: "Par défaut 100.",
+        },
+    ));
+    fields.push(territory);
+    fields
 }
 
 async fn page(

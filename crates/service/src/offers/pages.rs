@@ -589,12 +589,7 @@ struct OfferPage {
     training: Option<crate::training_plans::pages::OfferPlans>,
 }
 
-pub async fn offer(
-    State(state): St,
-    Viewer(principal): Viewer,
-    PagePath(id): PagePath<i64>,
-    PageQuery(query): PageQuery<ListQuery>,
-) -> PageResult {
+pub async fn offer(State(state): St, RecordPage(principal, id, query): RecordPage) -> PageResult {
     let axum::Json(offer) =
         crate::offers::api::get_offer(State(state.clone()), principal.clone(), Path(id)).await?;
     let (stored, owner) = api::offer_and_owner(&state, id).await?;

@@ -20,6 +20,30 @@ impl From<store::StoreError> for PageError {
 
 pub type PageResult = Result<Response, PageError>;
 
+/// An API refusal said in French on a page: a conflict in `conflict`'s words, the fields a
+/// form got wrong after `intro` ("Le plan n'est pas enregistré"), each in `field`'s words.
+pub fn refused_in_french<T, C: Into<String>, F: Into<String>>(
+    result: Result<T, ApiError>,
+    intro: &str,
+    conflict: impl FnOnce(&str) -> C,
+    field: impl Fn(&crate::error::FieldProblem) -> F,
+) -> Result<T, PageError> {
+    result.map_err(|err| {
+        PageError(match err {
+            ApiError::Conflict(message) => ApiError::Refused(conflict(&message).into()),
+            ApiError::Invalid(problems) => ApiError::Refused(format!(
+                "{intro} : {}.",
+                problems
+                    .iter()
+                    .map(|p| field(p).into())
+                    .collect::<Vec<String>>()
+                    .join(" ; ")
+            )),
+            other => other,
+        })
+    })
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {

@@ -407,24 +407,13 @@ pub(crate) async fn answer_referral_as(
         json!({ "from": referral.state.as_str(), "to": to.as_str(),
                 "as": Mover::PersonSide.describe() }),
     );
-    let moved = state
-        .store
-        .transition_referral(
-            &TransitionRequest {
-                referral_id: id,
-                from: referral.state,
-                to,
-                by: None,
-                note: None,
-                hire_starts_on: None,
-                not_hired_reason: None,
-            },
-            Some(&audited),
-            state.now(),
-        )
-        .await?;
-    state.metrics.referral_moves.inc();
-    state.metrics.audit_events.inc();
+    let moved = crate::referrals::api::transition(
+        state,
+        &crate::referrals::api::unnamed_move(&referral, to, None),
+        &audited,
+        state.now(),
+    )
+    .await?;
     Ok(referral_view(&moved))
 }
 

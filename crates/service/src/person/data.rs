@@ -117,24 +117,12 @@ pub(crate) async fn data_of(state: &AppState, person: &Person) -> AppResult<Pers
         );
     }
     let mut training_plans = Vec::new();
-    let mut offers_seen = Vec::new();
-    for referral in &proposals.referrals {
-        if offers_seen.contains(&referral.offer_id) {
-            continue;
-        }
-        offers_seen.push(referral.offer_id);
-        for plan in state
-            .store
-            .training_plans_of_offer(referral.offer_id)
-            .await?
-        {
-            if plan.plan.job_seeker_id == id {
-                training_plans.push(
-                    serde_json::to_value(&plan)
-                        .map_err(|err| ApiError::Internal(format!("plan {}: {err}", plan.id)))?,
-                );
-            }
-        }
+    let offer_ids: Vec<i64> = proposals.referrals.iter().map(|r| r.offer_id).collect();
+    for plan in super::duos::plans_through_offers(state, id, &offer_ids).await? {
+        training_plans.push(
+            serde_json::to_value(&plan)
+                .map_err(|err| ApiError::Internal(format!("plan {}: {err}", plan.id)))?,
+        );
     }
     let mut referral_history = Vec::new();
     for referral in &proposals.referrals {

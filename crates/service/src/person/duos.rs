@@ -103,38 +103,52 @@ pub(crate) async fn duos_and_plans(
         duos.push(duo_view(state, &duo).await?);
     }
     duos.sort_by_key(|d| std::cmp::Reverse(d.proposed_at));
-    let mut plans = Vec::new();
-    let mut offers = Vec::new();
-    for referral in state
+    let referrals = state
         .store
         .referrals(ReferralScope::JobSeeker(id), 0, 500)
-        .await?
-    {
-        if offers.contains(&referral.offer_id) {
-            continue;
-        }
-        offers.push(referral.offer_id);
-        for plan in state
-            .store
-            .training_plans_of_offer(referral.offer_id)
-            .await?
-            .into_iter()
-            .filter(|p| p.plan.job_seeker_id == id)
-        {
-            let (offer, owner) = offer_and_owner(state, plan.plan.offer_id).await?;
-            plans.push(PersonPlanView {
-                id: plan.id,
-                offer_title: offer.record.title.clone(),
-                employer: structure_name(state, owner).await?,
-                scheme: plan.plan.scheme.as_str().to_string(),
-                starts_on: plan.plan.starts_on,
-                ends_on: plan.plan.ends_on,
-                state: plan.state.as_str().to_string(),
-            });
-        }
+        .await?;
+    let mut plans = Vec::new();
+    let offer_ids: Vec<i64> = referrals.iter().map(|r| r.offer_id).collect();
+    for plan in plans_through_offers(state, id, &offer_ids).await? {
+        let (offer, owner) = offer_and_owner(state, plan.plan.offer_id).await?;
+        plans.push(PersonPlanView {
+            id: plan.id,
+            offer_title: offer.record.title.clone(),
+            employer: structure_name(state, owner).await?,
+            scheme: plan.plan.scheme.as_str().to_string(),
+            starts_on: plan.plan.starts_on,
+            ends_on: plan.plan.ends_on,
+            state: plan.state.as_str().to_string(),
+        });
     }
     plans.sort_by_key(|p| std::cmp::Reverse(p.starts_on));
     Ok((duos, plans))
+}
+
+/// The training plans of the person `id`, found through the offers of their referrals
+/// (`offer_ids`, each read once), in the order of the offers.
+pub(crate) async fn plans_through_offers(
+    state: &AppState,
+    id: i64,
+    offer_ids: &[i64],
+) -> AppResult<Vec<model::training_plans::TrainingPlan>> {
+    let mut plans = Vec::new();
+    let mut offers_seen = Vec::new();
+    for &offer_id in offer_ids {
+        if offers_seen.contains(&offer_id) {
+            continue;
+        }
+        offers_seen.push(offer_id);
+        plans.extend(
+            state
+                .store
+                .training_plans_of_offer(offer_id)
+                .await?
+                .into_iter()
+                .filter(|p| p.plan.job_seeker_id == id),
+        );
+    }
+    Ok(plans)
 }
 
 /// The person answers a duo proposed to them: yes (their side's agreement, or the duo's

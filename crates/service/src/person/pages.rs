@@ -529,26 +529,8 @@ pub async fn consent(
 #[derive(Deserialize)]
 pub struct ConsentForm {
     scope: String,
-    #[serde(default)]
-    disclose_rqth: Option<String>,
-    #[serde(default)]
-    disclose_long_term: Option<String>,
-    #[serde(default)]
-    disclose_rsa: Option<String>,
-    #[serde(default)]
-    disclose_qpv: Option<String>,
-    #[serde(default)]
-    disclose_senior: Option<String>,
-    #[serde(default)]
-    disclose_young_unqualified: Option<String>,
-    #[serde(default)]
-    share_mrs: Option<String>,
-    #[serde(default)]
-    share_caces: Option<String>,
-    #[serde(default)]
-    share_language: Option<String>,
-    #[serde(default)]
-    share_skills_assessment: Option<String>,
+    #[serde(flatten)]
+    boxes: crate::job_seekers::pages::ConsentBoxes,
 }
 
 /// The person sets their consent.
@@ -557,27 +539,10 @@ pub async fn set_consent(
     PersonViewer(person): PersonViewer,
     PageForm(form): PageForm<ConsentForm>,
 ) -> PageResult {
-    let boxes = [
-        ("rqth", &form.disclose_rqth),
-        ("long_term", &form.disclose_long_term),
-        ("rsa", &form.disclose_rsa),
-        ("qpv", &form.disclose_qpv),
-        ("senior", &form.disclose_senior),
-        ("young_unqualified", &form.disclose_young_unqualified),
-    ];
     let input = PersonConsentInput {
         scope: Some((form.scope != "retire").then(|| form.scope.clone())),
-        disclosed: boxes
-            .iter()
-            .filter(|(_, checked)| checked.is_some())
-            .map(|(code, _)| (*code).to_string())
-            .collect(),
-        shared_evaluations: Some(crate::job_seekers::pages::checked_kinds([
-            ("mrs", &form.share_mrs),
-            ("caces", &form.share_caces),
-            ("language", &form.share_language),
-            ("skills_assessment", &form.share_skills_assessment),
-        ])),
+        disclosed: form.boxes.disclosed(),
+        shared_evaluations: Some(form.boxes.shared_evaluations()),
     };
     match api::set_consent_as(&state, &person, input).await {
         Ok(_) => Ok(see_other("/espace/consentement?fait=consentement")),

@@ -398,23 +398,6 @@ fn candidate_routes(targets: &[&str]) -> Vec<&'static Candidate> {
     out
 }
 
-/// How many of `wanted` (sorted) are in `held` (sorted).
-fn shared_count(wanted: &[u32], held: &[u32]) -> usize {
-    let (mut i, mut j, mut shared) = (0, 0, 0);
-    while let (Some(a), Some(b)) = (wanted.get(i), held.get(j)) {
-        match a.cmp(b) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    shared
-}
-
 /// The person's current occupation's offers per job seeker in their department: their first
 /// target's.
 fn current_ratio(person: &PathPerson<'_>, context: &Context) -> Option<f64> {
@@ -472,7 +455,7 @@ pub fn paths(person: &PathPerson<'_>, context: &Context) -> Paths {
             .skills
             .get(candidate.to)
             .map_or(&[][..], Vec::as_slice);
-        let shared = shared_count(wanted, &held);
+        let shared = engine::shared_count(wanted, &held);
         let skills_total = wanted.len();
         let parts = ScoreParts {
             link: link_value(kind, route.len()),

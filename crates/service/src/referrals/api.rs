@@ -525,25 +525,56 @@ pub(crate) async fn move_referral(
         Some(id),
         json!({ "from": from.as_str(), "to": to.as_str(), "as": mover.describe() }),
     );
+    let moved = transition(
+        &state,
+        &TransitionRequest {
+            referral_id: id,
+            from,
+            to,
+            by: Some(principal.user.id),
+            note: request.note.clone(),
+            hire_starts_on: request.hire_starts_on,
+            not_hired_reason: request.not_hired_reason.clone(),
+        },
+        &audited,
+        state.now(),
+    )
+    .await?;
+    Ok(Json(referral_view(&moved)))
+}
+
+/// A move of a referral that names nobody (the person's own, the system's): no hire, no
+/// reason, and only the note given.
+pub(crate) fn unnamed_move(
+    referral: &Referral,
+    to: ReferralState,
+    note: Option<String>,
+) -> TransitionRequest {
+    TransitionRequest {
+        referral_id: referral.id,
+        from: referral.state,
+        to,
+        by: None,
+        note,
+        hire_starts_on: None,
+        not_hired_reason: None,
+    }
+}
+
+/// Moves a referral and appends its audit event in the same transaction, and counts both.
+pub(crate) async fn transition(
+    state: &AppState,
+    request: &TransitionRequest,
+    audited: &NewAuditEvent,
+    now: DateTime<Utc>,
+) -> Result<Referral, store::StoreError> {
     let moved = state
         .store
-        .transition_referral(
-            &TransitionRequest {
-                referral_id: id,
-                from,
-                to,
-                by: Some(principal.user.id),
-                note: request.note.clone(),
-                hire_starts_on: request.hire_starts_on,
-                not_hired_reason: request.not_hired_reason.clone(),
-            },
-            Some(&audited),
-            state.now(),
-        )
+        .transition_referral(request, Some(audited), now)
         .await?;
     state.metrics.referral_moves.inc();
     state.metrics.audit_events.inc();
-    Ok(Json(referral_view(&moved)))
+    Ok(moved)
 }
 
 /// Expires the referrals left without a move for `days` days at `now`; returns how many.
@@ -576,28 +607,16 @@ pub async fn expire_referrals(state: &AppState, now: DateTime<Utc>) -> anyhow::R
             subject_id: Some(referral.id),
             detail: json!({ "from": referral.state.as_str(), "days": days }),
         };
-        let moved = state
-            .store
-            .transition_referral(
-                &TransitionRequest {
-                    referral_id: referral.id,
-                    from: referral.state,
-                    to: ReferralState::Expired,
-                    by: None,
-                    note: Some(format!("no move for {days} days")),
-                    hire_starts_on: None,
-                    not_hired_reason: None,
-                },
-                Some(&audited),
-                now,
-            )
-            .await;
+        let note = Some(format!("no move for {days} days"));
+        let moved = transition(
+            state,
+            &unnamed_move(&referral, ReferralState::Expired, note),
+            &audited,
+            now,
+        )
+        .await;
         match moved {
-            Ok(_) => {
-                expired += 1;
-                state.metrics.referral_moves.inc();
-                state.metrics.audit_events.inc();
-            }
+            Ok(_) => expired += 1,
             // Moved by someone meanwhile: not idle any more.
             Err(store::StoreError::Conflict(_)) => {}
             Err(err) => return Err(err.into()),

@@ -218,9 +218,7 @@ struct ReferralPage {
 
 pub async fn referral(
     State(state): St,
-    Viewer(principal): Viewer,
-    PagePath(id): PagePath<i64>,
-    PageQuery(query): PageQuery<ListQuery>,
+    RecordPage(principal, id, query): RecordPage,
 ) -> PageResult {
     let axum::Json(detail) =
         crate::referrals::api::get_referral(State(state.clone()), principal.clone(), Path(id))

@@ -210,21 +210,7 @@ pub fn blocker_kind(blocker: &ErasureBlocker) -> &'static str {
 /// A day in French (`3 avril 2026`).
 pub fn day_fr(day: NaiveDate) -> String {
     use chrono::Datelike;
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    let month = MONTHS
+    let month = model::indicators::MONTHS_FR
         .get(day.month0() as usize)
         .copied()
         .unwrap_or_default();

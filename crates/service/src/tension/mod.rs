@@ -75,71 +75,70 @@ impl Granularity {
     }
 }
 
-/// What an occupation is in a measure.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    serde::Serialize,
-    serde::Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Occupations {
-    /// A ROME 4.0 code.
-    #[default]
-    Rome,
-    /// A FAP 225 family of the DARES crosswalk.
-    Fap,
+/// A way to count a measure, chosen by its snake-case name in a request: the enum (its first
+/// variant the default) and `parse`, which reads the same names as serde.
+macro_rules! measure_choice {
+    ($(#[$doc:meta])* $name:ident {
+        $(#[$first_doc:meta])* $first:ident = $first_text:literal,
+        $($(#[$variant_doc:meta])* $variant:ident = $text:literal,)*
+    }) => {
+        $(#[$doc])*
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            Default,
+            PartialEq,
+            Eq,
+            serde::Serialize,
+            serde::Deserialize,
+            utoipa::ToSchema,
+        )]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $(#[$first_doc])*
+            #[default]
+            $first,
+            $($(#[$variant_doc])* $variant,)*
+        }
+
+        impl $name {
+            pub fn parse(text: &str) -> Option<Self> {
+                match text.trim() {
+                    $first_text => Some($name::$first),
+                    $($text => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
 }
 
-impl Occupations {
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.trim() {
-            "rome" => Some(Occupations::Rome),
-            "fap" => Some(Occupations::Fap),
-            _ => None,
-        }
+measure_choice! {
+    /// What an occupation is in a measure.
+    Occupations {
+        /// A ROME 4.0 code.
+        Rome = "rome",
+        /// A FAP 225 family of the DARES crosswalk.
+        Fap = "fap",
     }
 }
 
-/// What a territory is in a measure.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    serde::Serialize,
-    serde::Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Territories {
-    /// A department (`93`).
-    #[default]
-    Department,
-    /// A group of communes: the établissement public territorial in the Grand Paris (Plaine
-    /// Commune: `200057867`), Paris as one (`75056`), the EPCI elsewhere (its SIREN).
-    CommuneGroup,
+measure_choice! {
+    /// What a territory is in a measure.
+    Territories {
+        /// A department (`93`).
+        Department = "department",
+        /// A group of communes: the établissement public territorial in the Grand Paris (Plaine
+        /// Commune: `200057867`), Paris as one (`75056`), the EPCI elsewhere (its SIREN).
+        CommuneGroup = "commune_group",
+    }
 }
 
 /// The Métropole du Grand Paris: too wide to be a local group; its EPTs are.
 const GRAND_PARIS: &str = "200054781";
 
 impl Territories {
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.trim() {
-            "department" => Some(Territories::Department),
-            "commune_group" => Some(Territories::CommuneGroup),
-            _ => None,
-        }
-    }
-
     /// The territory of a commune (a commune unknown to the geography is a group of its own).
     pub fn of(self, commune: &str) -> &str {
         match self {

@@ -143,16 +143,15 @@ pub(crate) async fn plan_and_sides(
     id: i64,
     verb: Verb,
 ) -> AppResult<(TrainingPlan, Sides)> {
-    principal
-        .grant(Resource::TrainingPlans, verb, None)
-        .map_err(forbidden)?;
-    match state.store.training_plan(id).await? {
-        Some(plan) => {
-            let sides = sides_of(principal, &plan, verb)?;
-            Ok((plan, sides))
-        }
-        None => Err(forbidden(NOT_A_SIDE.to_string())),
-    }
+    record_and_side(
+        principal,
+        Resource::TrainingPlans,
+        verb,
+        state.store.training_plan(id),
+        |plan| sides_of(principal, plan, verb),
+        NOT_A_SIDE,
+    )
+    .await
 }
 
 /// A refusal of the store, its field named (`field: reason` as the store says it).
@@ -532,17 +531,11 @@ pub(crate) async fn move_plan(
         .ok_or_else(|| {
             ApiError::field("/to", "agreed, in_training, completed, hired or abandoned")
         })?;
-    let reason = request
-        .reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
-    if to == PlanState::Abandoned && !reason.is_some_and(|r| PLAN_ABANDON_REASONS.contains(&r)) {
-        return Err(ApiError::field(
-            "/reason",
-            format!("one of {}", PLAN_ABANDON_REASONS.join(", ")),
-        ));
-    }
+    let reason = move_reason(
+        request.reason.as_deref(),
+        to == PlanState::Abandoned,
+        PLAN_ABANDON_REASONS,
+    )?;
     let hire = if to == PlanState::Hired {
         Some(hire_of(request.hire.as_ref())?)
     } else {

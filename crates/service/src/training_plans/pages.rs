@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use model::schemes::Scheme;
 use model::training_plans::{PLAN_ABANDON_REASONS, PlanState};
 
+use crate::error::FieldProblem;
 use crate::json::{PageForm, PagePath, Path, QueryParams};
 use crate::pages::forms::trimmed;
 use crate::pages::*;
@@ -243,12 +244,7 @@ struct PlanPage {
     today: String,
 }
 
-pub async fn show(
-    State(state): St,
-    Viewer(principal): Viewer,
-    PagePath(id): PagePath<i64>,
-    PageQuery(query): PageQuery<ListQuery>,
-) -> PageResult {
+pub async fn show(State(state): St, RecordPage(principal, id, query): RecordPage) -> PageResult {
     plan_page(
         &state,
         &principal,
@@ -321,76 +317,70 @@ pub(super) fn day_of(text: &str) -> Option<NaiveDate> {
 
 /// A refusal of the API, in French for the pages.
 pub(super) fn in_french<T>(result: Result<T, ApiError>) -> Result<T, PageError> {
-    result.map_err(|err| match err {
-        ApiError::Conflict(message) => ApiError::Refused(
-            if message.contains("cannot agree to it alone") {
-                "Le côté qui a proposé le plan ne peut pas l'accepter seul : l'autre côté donne \
-                 son accord."
-            } else if message.starts_with("job_seeker_id") {
-                "La personne a déjà un plan de formation en cours pour cette offre."
-            } else if message.contains("to hired is not for") {
-                "Seule la structure qui porte l'offre enregistre l'embauche."
-            } else if message.contains("is not for") {
-                "Ce changement revient à l'autre côté du plan."
-            } else if message.contains("can only be abandoned") {
-                "La mise en relation du plan n'est plus en cours : le plan ne peut plus \
-                 qu'être abandonné."
-            } else if message.starts_with("referral_id") {
-                "Un plan se construit à partir d'une mise en relation que la personne a \
-                 acceptée (acceptée ou en entretien)."
-            } else if message.contains("cannot go from") && message.ends_with("to hired") {
-                "L'embauche s'enregistre une fois la formation terminée, par la structure \
-                 qui porte l'offre."
-            } else if message.contains("cannot go from") {
-                "Ce changement n'est pas possible à ce stade du plan : rechargez la page pour \
-                 voir ceux qui le sont."
-            } else {
-                "Le plan a changé entre-temps : rechargez la page."
-            }
-            .to_string(),
-        )
-        .into(),
-        ApiError::Invalid(problems) => ApiError::Refused(format!(
-            "Le plan n'est pas enregistré : {}.",
-            problems
-                .iter()
-                .map(|p| match p.path.as_str() {
-                    "/scheme" => format!(
-                        "le dispositif ne s'applique pas ({})",
-                        p.message
-                            .split_once(':')
-                            .map_or("choisissez un dispositif", |(check, _)| {
-                                labels::scheme_check(check)
-                            })
-                    ),
-                    "/starts_on" => "la formation commence au plus tôt aujourd'hui (et \
-                                     dans les dates de la session, si une session est choisie)"
-                        .to_string(),
-                    "/ends_on" => "la formation finit le jour de son début ou après".to_string(),
-                    "/hours_centre" | "/hours_enterprise" => {
-                        "de 1 à 3 000 heures de formation en tout".to_string()
-                    }
-                    "/session_id" => "la session n'est plus au catalogue".to_string(),
-                    "/job_seeker_id" => {
-                        "la personne n'a pas été mise en relation avec cette offre".to_string()
-                    }
-                    "/reason" => "choisissez la raison de l'abandon".to_string(),
-                    "/hire" | "/hire/starts_on" => {
-                        "indiquez le contrat et sa date de début, au plus tôt le premier jour \
-                         de la formation"
-                            .to_string()
-                    }
-                    "/hire/months" =>
-                        "un contrat de 1 à 120 mois (vide s'il est sans fin)".to_string(),
-                    "/hire/contract_type" => "choisissez le type de contrat".to_string(),
-                    _ => "une valeur ne convient pas".to_string(),
+    refused_in_french(
+        result,
+        "Le plan n'est pas enregistré",
+        conflict_fr,
+        field_fr,
+    )
+}
+
+/// A conflict with the plan's rules, in French for the pages.
+fn conflict_fr(message: &str) -> &'static str {
+    if message.contains("cannot agree to it alone") {
+        "Le côté qui a proposé le plan ne peut pas l'accepter seul : l'autre côté donne \
+         son accord."
+    } else if message.starts_with("job_seeker_id") {
+        "La personne a déjà un plan de formation en cours pour cette offre."
+    } else if message.contains("to hired is not for") {
+        "Seule la structure qui porte l'offre enregistre l'embauche."
+    } else if message.contains("is not for") {
+        "Ce changement revient à l'autre côté du plan."
+    } else if message.contains("can only be abandoned") {
+        "La mise en relation du plan n'est plus en cours : le plan ne peut plus \
+         qu'être abandonné."
+    } else if message.starts_with("referral_id") {
+        "Un plan se construit à partir d'une mise en relation que la personne a \
+         acceptée (acceptée ou en entretien)."
+    } else if message.contains("cannot go from") && message.ends_with("to hired") {
+        "L'embauche s'enregistre une fois la formation terminée, par la structure \
+         qui porte l'offre."
+    } else if message.contains("cannot go from") {
+        "Ce changement n'est pas possible à ce stade du plan : rechargez la page pour \
+         voir ceux qui le sont."
+    } else {
+        "Le plan a changé entre-temps : rechargez la page."
+    }
+}
+
+/// A field a plan's form got wrong, in French for the pages.
+fn field_fr(p: &FieldProblem) -> String {
+    match p.path.as_str() {
+        "/scheme" => format!(
+            "le dispositif ne s'applique pas ({})",
+            p.message
+                .split_once(':')
+                .map_or("choisissez un dispositif", |(check, _)| {
+                    labels::scheme_check(check)
                 })
-                .collect::<Vec<_>>()
-                .join(" ; ")
-        ))
-        .into(),
-        other => other.into(),
-    })
+        ),
+        "/starts_on" => "la formation commence au plus tôt aujourd'hui (et \
+                         dans les dates de la session, si une session est choisie)"
+            .to_string(),
+        "/ends_on" => "la formation finit le jour de son début ou après".to_string(),
+        "/hours_centre" | "/hours_enterprise" => {
+            "de 1 à 3 000 heures de formation en tout".to_string()
+        }
+        "/session_id" => "la session n'est plus au catalogue".to_string(),
+        "/job_seeker_id" => "la personne n'a pas été mise en relation avec cette offre".to_string(),
+        "/reason" => "choisissez la raison de l'abandon".to_string(),
+        "/hire" | "/hire/starts_on" => "indiquez le contrat et sa date de début, au plus tôt le \
+                                        premier jour de la formation"
+            .to_string(),
+        "/hire/months" => "un contrat de 1 à 120 mois (vide s'il est sans fin)".to_string(),
+        "/hire/contract_type" => "choisissez le type de contrat".to_string(),
+        _ => "une valeur ne convient pas".to_string(),
+    }
 }
 
 pub async fn move_to(

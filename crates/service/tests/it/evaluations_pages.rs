@@ -3,35 +3,23 @@
 //! once the consent form shares its kind, and the person finds it among their data.
 
 use serde_json::{Value, json};
-use store::*;
 use testdb::TestDb;
 
 use crate::support::*;
 
-/// A referral of the person to the offer, accepted: the person revealed to its agency.
-async fn accepted(server: &Server, seeker: i64, offer: i64) -> i64 {
-    let store = &server.state.store;
-    let referral = store
-        .create_referral(seeker, offer, None, None, server.now())
-        .await
-        .unwrap();
-    store
-        .transition_referral(
-            &TransitionRequest {
-                referral_id: referral.id,
-                from: ReferralState::Proposed,
-                to: ReferralState::Accepted,
-                by: None,
-                note: None,
-                hire_starts_on: None,
-                not_hired_reason: None,
-            },
-            None,
-            server.now(),
-        )
-        .await
-        .unwrap();
-    referral.id
+/// The advisor's consent form for the person (to any agency, given in person, the long-term
+/// status disclosed) with the evaluations' `shares` ticked: accepted.
+async fn consent_sharing(advisor: &Client, seeker: i64, shares: &[(&str, &str)]) {
+    let mut fields = vec![
+        ("scope", "all_agencies"),
+        ("channel", "in_person"),
+        ("disclose_long_term", "oui"),
+    ];
+    fields.extend_from_slice(shares);
+    let page = advisor
+        .post_form(&format!("/demandeurs/{seeker}/consentement"), &fields)
+        .await;
+    assert_eq!(page.status, 303, "{}", page.html);
 }
 
 /// The kinds the person shares, as stored.
@@ -105,7 +93,7 @@ fn ticked(html: &str, id: &str) -> bool {
 pub async fn evaluations_are_recorded_shared_and_shown_through_the_pages(db: TestDb) {
     let (server, world) = Server::start(db).await;
     let seeker = world.seekers[&6];
-    let referral = accepted(&server, seeker, world.offer_x).await;
+    let referral = server.accepted(seeker, world.offer_x).await;
     let advisor = server.login("advisor@a.fr").await;
     let recruiter = server.login("recruiter@x.fr").await;
     let stranger = server.login("recruiter@y.fr").await;
@@ -228,19 +216,7 @@ pub async fn evaluations_are_recorded_shared_and_shown_through_the_pages(db: Tes
             .contains("Évaluations partagées avec les autres structures")
     );
     assert!(!ticked(&page.html, "share-caces"));
-    let consent = format!("/demandeurs/{seeker}/consentement");
-    let page = advisor
-        .post_form(
-            &consent,
-            &[
-                ("scope", "all_agencies"),
-                ("channel", "in_person"),
-                ("disclose_long_term", "oui"),
-                ("share_caces", "oui"),
-            ],
-        )
-        .await;
-    assert_eq!(page.status, 303, "{}", page.html);
+    consent_sharing(&advisor, seeker, &[("share_caces", "oui")]).await;
     assert_eq!(shared(&server, seeker).await, ["caces"]);
     let page = advisor.page(&format!("/demandeurs/{seeker}")).await;
     assert!(ticked(&page.html, "share-caces"));
@@ -295,17 +271,7 @@ pub async fn evaluations_are_recorded_shared_and_shown_through_the_pages(db: Tes
     );
 
     // Unticked: no longer shared.
-    let page = advisor
-        .post_form(
-            &consent,
-            &[
-                ("scope", "all_agencies"),
-                ("channel", "in_person"),
-                ("disclose_long_term", "oui"),
-            ],
-        )
-        .await;
-    assert_eq!(page.status, 303, "{}", page.html);
+    consent_sharing(&advisor, seeker, &[]).await;
     assert!(shared(&server, seeker).await.is_empty());
     let page = recruiter.page(&page_path).await;
     assert!(!page.html.contains("AFPA Lyon"), "{}", page.html);

@@ -102,20 +102,7 @@ pub async fn the_offer_form_names_each_wrong_field_in_french_and_stores_nothing(
     assert_eq!(offer_references(&server, agency_x).await, ["OFF-1"]);
 
     // The same form, right: stored, and the browser is sent to the new offer.
-    let created = recruiter
-        .post_form(
-            "/offres/nouvelle",
-            &[
-                ("intitule", "Cariste (H/F)"),
-                ("metier", "N1101"),
-                ("commune", "93066"),
-                ("contrat", "MIS"),
-                ("postes", "2"),
-                ("debut", "2026-04-01"),
-                ("experience", "D"),
-            ],
-        )
-        .await;
+    let created = recruiter.post_form("/offres/nouvelle", OFFER_FORM).await;
     assert_eq!(created.status, 303, "{}", created.html);
     let stored = server
         .state

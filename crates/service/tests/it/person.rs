@@ -40,36 +40,6 @@ async fn link_now(server: &Server, email: &str) -> Option<(String, String)> {
         })
 }
 
-/// A form posted by someone without any session (no anti-forgery field), redirects not
-/// followed.
-async fn form(client: &Client, path: &str, fields: &[(&str, &str)]) -> Page {
-    let mut body = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in fields {
-        body.append_pair(name, value);
-    }
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let response = http
-        .post(format!("{}{path}", client.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body.finish())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_string());
-    Page {
-        status,
-        location,
-        html: response.text().await.unwrap(),
-    }
-}
-
 /// A client of the person's space, signed in with this pass.
 async fn person_with(server: &Server, pass: &str) -> (StatusCode, Client, Value) {
     let mut client = server.anonymous();
@@ -232,7 +202,9 @@ pub async fn a_person_signs_in_from_the_outbox_link_once(db: TestDb) {
     assert_eq!(refusals(&server, "expired").await, 1);
 
     // The page says it in French.
-    let page = form(&anonymous, "/espace/lien", &[("jeton", late.as_str())]).await;
+    let page = anonymous
+        .post_form_without_token("/espace/lien", &[("jeton", late.as_str())])
+        .await;
     assert_eq!(page.status, 401);
     assert!(
         page.html.contains("déjà servi") || page.html.contains("a expiré"),
@@ -567,23 +539,20 @@ pub async fn the_persons_pages_answer_and_set_consent_in_french(db: TestDb) {
     assert_eq!(page.status, 200);
     assert!(page.html.contains("Accéder à mon espace"), "{}", page.html);
     assert!(page.html.contains("Recevoir un lien"));
-    let page = form(
-        &anonymous,
-        "/espace/connexion/lien",
-        &[("email", "aicha.durand6@example.fr")],
-    )
-    .await;
+    let page = anonymous
+        .post_form_without_token(
+            "/espace/connexion/lien",
+            &[("email", "aicha.durand6@example.fr")],
+        )
+        .await;
     assert!(
         page.html.contains("Vérifiez votre messagerie"),
         "{}",
         page.html
     );
-    let page = form(
-        &anonymous,
-        "/espace/connexion/code",
-        &[("code", "ABCDE-FGHJK")],
-    )
-    .await;
+    let page = anonymous
+        .post_form_without_token("/espace/connexion/code", &[("code", "ABCDE-FGHJK")])
+        .await;
     assert_eq!(page.status, 401);
     assert!(page.html.contains("pas reconnu"), "{}", page.html);
 

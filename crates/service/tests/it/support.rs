@@ -137,6 +137,40 @@ async fn seed(store: &dyn Store, extra_seekers: u32, extra_offers: u32) -> World
     }
 }
 
+/// The service's state over `store` with `config`, its time read from `clock` (seconds since
+/// the epoch), and a listener on a free port of the loopback with its base URL.
+async fn listening(
+    store: Arc<dyn Store>,
+    config: Config,
+    clock: &Arc<AtomicI64>,
+) -> (Arc<AppState>, tokio::net::TcpListener, String) {
+    let reading = clock.clone();
+    let state = Arc::new(
+        AppState::with_clock(
+            store,
+            config,
+            Box::new(move || DateTime::from_timestamp(reading.load(Ordering::SeqCst), 0).unwrap()),
+        )
+        .await
+        .unwrap(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    (state, listener, base)
+}
+
+/// The fields of a right form of a new offer (`/offres/nouvelle`): a forklift driver in
+/// Saint-Denis, two positions of temporary work.
+pub const OFFER_FORM: &[(&str, &str)] = &[
+    ("intitule", "Cariste (H/F)"),
+    ("metier", "N1101"),
+    ("commune", "93066"),
+    ("contrat", "MIS"),
+    ("postes", "2"),
+    ("debut", "2026-04-01"),
+    ("experience", "D"),
+];
+
 impl Server {
     pub async fn start(db: TestDb) -> (Self, World) {
         Self::start_with(db, 0, 0, Config::default()).await
@@ -178,20 +212,7 @@ impl Server {
         let metrics_base = config.metrics_bind.map(|a| format!("http://{a}"));
         let world = seed(db.store(), extra_seekers, extra_offers).await;
         let clock = Arc::new(AtomicI64::new(t0().timestamp()));
-        let reading = clock.clone();
-        let state = Arc::new(
-            AppState::with_clock(
-                db.store.clone(),
-                config,
-                Box::new(move || {
-                    DateTime::from_timestamp(reading.load(Ordering::SeqCst), 0).unwrap()
-                }),
-            )
-            .await
-            .unwrap(),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (state, listener, base) = listening(db.store.clone(), config, &clock).await;
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
         let handle = tokio::spawn(service::serve_with_metrics(
             listener,
@@ -224,6 +245,20 @@ impl Server {
         let reference = domain::ExternalId::parse(reference).unwrap();
         let offer = self.state.store.offer(&siret(owner), &reference).await;
         offer.unwrap().unwrap().id
+    }
+
+    /// A referral of the person to the offer, accepted: the person revealed to its agency.
+    pub async fn accepted(&self, seeker: i64, offer: i64) -> i64 {
+        let store = &self.state.store;
+        let referral = store
+            .create_referral(seeker, offer, None, None, self.now())
+            .await
+            .unwrap();
+        store
+            .transition_referral(&TransitionRequest::accept(referral.id), None, self.now())
+            .await
+            .unwrap();
+        referral.id
     }
 
     /// A referral's state, as stored.
@@ -303,20 +338,7 @@ impl Server {
     /// be: its own connections, engine and caches, the same clock.
     pub async fn second_instance(&self, config: Config) -> Instance {
         let store = store::connect(&self.db.url).await.unwrap();
-        let reading = self.clock.clone();
-        let state = Arc::new(
-            AppState::with_clock(
-                store,
-                config,
-                Box::new(move || {
-                    DateTime::from_timestamp(reading.load(Ordering::SeqCst), 0).unwrap()
-                }),
-            )
-            .await
-            .unwrap(),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (state, listener, base) = listening(store, config, &self.clock).await;
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
         let handle = tokio::spawn(service::serve(listener, state, async move {
             let _ = stop.await;
@@ -481,8 +503,21 @@ impl Client {
     /// A form posted as a browser does: the session's cookie and the `csrf_token` field (no
     /// anti-forgery header), the fields URL-encoded; redirects not followed.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.send_form(path, Some(self.csrf.as_deref().unwrap()), fields)
+            .await
+    }
+
+    /// A form posted without the anti-forgery field (by someone without a session, say),
+    /// redirects not followed.
+    pub async fn post_form_without_token(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.send_form(path, None, fields).await
+    }
+
+    async fn send_form(&self, path: &str, token: Option<&str>, fields: &[(&str, &str)]) -> Page {
         let mut body = form_urlencoded::Serializer::new(String::new());
-        body.append_pair("csrf_token", self.csrf.as_deref().unwrap());
+        if let Some(token) = token {
+            body.append_pair("csrf_token", token);
+        }
         for (name, value) in fields {
             body.append_pair(name, value);
         }

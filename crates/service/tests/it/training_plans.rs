@@ -780,33 +780,14 @@ pub(crate) async fn plans_on_each_side(
         assert!(report.rejected.is_empty(), "{:?}", report.rejected);
         let external = domain::ExternalId::parse(&format!("{n:07}A")).unwrap();
         let seeker = store.job_seeker(&external).await.unwrap().unwrap().id;
-        let referral = store
-            .create_referral(seeker, offer, None, None, server.now())
-            .await
-            .unwrap();
-        store
-            .transition_referral(
-                &TransitionRequest {
-                    referral_id: referral.id,
-                    from: ReferralState::Proposed,
-                    to: ReferralState::Accepted,
-                    by: None,
-                    note: None,
-                    hire_starts_on: None,
-                    not_hired_reason: None,
-                },
-                None,
-                server.now(),
-            )
-            .await
-            .unwrap();
+        let referral = server.accepted(seeker, offer).await;
         let today = server.now().date_naive();
         let plan = store
             .create_training_plan(
                 &model::training_plans::NewTrainingPlan {
                     offer_id: offer,
                     job_seeker_id: seeker,
-                    referral_id: referral.id,
+                    referral_id: referral,
                     scheme: model::schemes::Scheme::Poei,
                     session_id: None,
                     starts_on: today + Duration::days(30),
@@ -820,7 +801,7 @@ pub(crate) async fn plans_on_each_side(
             )
             .await
             .unwrap();
-        out.push((plan.id, seeker, referral.id));
+        out.push((plan.id, seeker, referral));
     }
     (out[0], out[1])
 }

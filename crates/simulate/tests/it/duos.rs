@@ -20,62 +20,28 @@ fn today() -> NaiveDate {
 /// offers in a few occupations; 150,000 consenting job seekers, some seeking an occupation
 /// no agency offers.
 fn inputs_of() -> crate::Fixtures {
-    let organiser = |id: i64, department: &str, commune: &str, france_travail: bool| Organiser {
-        id,
-        name: format!("Structure {id}"),
-        department: department.to_string(),
-        commune: commune.to_string(),
-        france_travail,
-    };
-    let organisers = vec![
-        organiser(1, "93", "93066", true),
-        organiser(2, "94", "94028", true),
-        organiser(3, "93", "93066", false),
-        organiser(4, "93", "93008", false),
-        organiser(5, "94", "94028", false),
-        organiser(6, "94", "94081", false),
-    ];
-    let mut offers = Vec::new();
-    for (owner, romes) in [
-        (3, &["N1103", "N1101", "N1105"][..]),
-        (4, &["F1703", "F1702"][..]),
-        (5, &["N1103", "H2903"][..]),
-        (6, &["J1301"][..]),
-    ] {
-        for (n, rome) in romes.iter().enumerate() {
-            for k in 0..3 {
-                offers.push(OpenOffer {
-                    id: owner * 100 + n as i64 * 10 + k,
-                    owner,
-                    rome: rome.to_string(),
-                    title: "Poste (H/F)".to_string(),
-                    published_at: now() - Duration::days(200),
-                    closed_at: None,
-                    department: if owner < 5 { "93" } else { "94" }.to_string(),
-                    positions: 1,
-                    status: model::OfferStatus::Open,
-                });
-            }
-        }
-    }
+    let (organisers, offers) = crate::two_departments(
+        [
+            (3, &["N1103", "N1101", "N1105"]),
+            (4, &["F1703", "F1702"]),
+            (5, &["N1103", "H2903"]),
+            (6, &["J1301"]),
+        ],
+        now() - Duration::days(200),
+    );
     let romes = [
         "N1103", "N1101", "N1105", "F1703", "F1702", "H2903", "J1301", "M1607",
     ];
     let candidates = (0..150_000)
         .map(|i| {
-            let in_93 = i % 2 == 0;
-            Candidate {
-                id: 10_000 + i,
-                agency: if in_93 { 1 } else { 2 },
-                department: if in_93 { "93" } else { "94" }.to_string(),
-                romes: vec![
-                    romes[(i as usize / 2) % romes.len()].to_string(),
-                    romes[(i as usize / 7) % romes.len()].to_string(),
+            crate::candidate(
+                i,
+                [
+                    romes[(i as usize / 2) % romes.len()],
+                    romes[(i as usize / 7) % romes.len()],
                 ],
-                priorities: Vec::new(),
-                consent: crate::consent(),
-                registered_on: crate::consent().given_at.date_naive(),
-            }
+                crate::consent().given_at.date_naive(),
+            )
         })
         .collect();
     (organisers, offers, candidates)

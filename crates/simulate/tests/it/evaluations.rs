@@ -22,66 +22,32 @@ fn today() -> NaiveDate {
 /// offers; 100,000 consenting job seekers seeking logistics, construction, industry, hospital
 /// and office occupations, one in ten registered a month ago.
 fn fixtures() -> crate::Fixtures {
-    let organiser = |id: i64, department: &str, commune: &str, france_travail: bool| Organiser {
-        id,
-        name: format!("Structure {id}"),
-        department: department.to_string(),
-        commune: commune.to_string(),
-        france_travail,
-    };
-    let organisers = vec![
-        organiser(1, "93", "93066", true),
-        organiser(2, "94", "94028", true),
-        organiser(3, "93", "93066", false),
-        organiser(4, "93", "93008", false),
-        organiser(5, "94", "94028", false),
-        organiser(6, "94", "94081", false),
-    ];
-    let mut offers = Vec::new();
-    for (owner, romes) in [
-        (3, &["N1103", "N1101"][..]),
-        (4, &["F1302", "H2903"][..]),
-        (5, &["N1103", "H2903"][..]),
-        (6, &["J1301", "M1607"][..]),
-    ] {
-        for (n, rome) in romes.iter().enumerate() {
-            for k in 0..3 {
-                offers.push(simulate::actions::OpenOffer {
-                    id: owner * 100 + n as i64 * 10 + k,
-                    owner,
-                    rome: rome.to_string(),
-                    title: "Poste (H/F)".to_string(),
-                    published_at: now() - Duration::days(400),
-                    closed_at: None,
-                    department: if owner < 5 { "93" } else { "94" }.to_string(),
-                    positions: 1,
-                    status: model::OfferStatus::Open,
-                });
-            }
-        }
-    }
+    let (organisers, offers) = crate::two_departments(
+        [
+            (3, &["N1103", "N1101"]),
+            (4, &["F1302", "H2903"]),
+            (5, &["N1103", "H2903"]),
+            (6, &["J1301", "M1607"]),
+        ],
+        now() - Duration::days(400),
+    );
     let romes = [
         "N1103", "N1101", "F1302", "H2903", "J1301", "M1607", "K2110",
     ];
     let candidates = (0..100_000)
         .map(|i| {
-            let in_93 = i % 2 == 0;
-            Candidate {
-                id: 10_000 + i,
-                agency: if in_93 { 1 } else { 2 },
-                department: if in_93 { "93" } else { "94" }.to_string(),
-                romes: vec![
-                    romes[(i as usize / 2) % romes.len()].to_string(),
-                    romes[(i as usize / 11) % romes.len()].to_string(),
+            crate::candidate(
+                i,
+                [
+                    romes[(i as usize / 2) % romes.len()],
+                    romes[(i as usize / 11) % romes.len()],
                 ],
-                priorities: Vec::new(),
-                consent: crate::consent(),
-                registered_on: if i % 10 == 3 {
+                if i % 10 == 3 {
                     today() - Duration::days(30)
                 } else {
                     crate::consent().given_at.date_naive()
                 },
-            }
+            )
         })
         .collect();
     (organisers, offers, candidates)

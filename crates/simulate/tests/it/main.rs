@@ -48,6 +48,69 @@ fn consent() -> model::Consent {
     }
 }
 
+/// A France Travail agency (1 in the 93, 2 in the 94) and two agencies in each of the 93
+/// (3, 4) and the 94 (5, 6); then three open offers, published at `published_at`, of each
+/// occupation of each agency in `romes_by_owner`.
+fn two_departments(
+    romes_by_owner: [(i64, &[&str]); 4],
+    published_at: chrono::DateTime<chrono::Utc>,
+) -> (
+    Vec<simulate::actions::Organiser>,
+    Vec<simulate::actions::OpenOffer>,
+) {
+    let organiser = |id: i64, department: &str, commune: &str, france_travail: bool| {
+        simulate::actions::Organiser {
+            id,
+            name: format!("Structure {id}"),
+            department: department.to_string(),
+            commune: commune.to_string(),
+            france_travail,
+        }
+    };
+    let organisers = vec![
+        organiser(1, "93", "93066", true),
+        organiser(2, "94", "94028", true),
+        organiser(3, "93", "93066", false),
+        organiser(4, "93", "93008", false),
+        organiser(5, "94", "94028", false),
+        organiser(6, "94", "94081", false),
+    ];
+    let mut offers = Vec::new();
+    for (owner, romes) in romes_by_owner {
+        for (n, rome) in romes.iter().enumerate() {
+            for k in 0..3 {
+                offers.push(simulate::actions::OpenOffer {
+                    id: owner * 100 + n as i64 * 10 + k,
+                    owner,
+                    rome: rome.to_string(),
+                    title: "Poste (H/F)".to_string(),
+                    published_at,
+                    closed_at: None,
+                    department: if owner < 5 { "93" } else { "94" }.to_string(),
+                    positions: 1,
+                    status: OfferStatus::Open,
+                });
+            }
+        }
+    }
+    (organisers, offers)
+}
+
+/// Consenting job seeker number `i` of `two_departments`: of the France Travail agency of the
+/// 93 when `i` is even, of the 94 otherwise, seeking `romes`, registered on `registered_on`.
+fn candidate(i: i64, romes: [&str; 2], registered_on: NaiveDate) -> simulate::actions::Candidate {
+    let in_93 = i % 2 == 0;
+    simulate::actions::Candidate {
+        id: 10_000 + i,
+        agency: if in_93 { 1 } else { 2 },
+        department: if in_93 { "93" } else { "94" }.to_string(),
+        romes: romes.iter().map(|r| r.to_string()).collect(),
+        priorities: Vec::new(),
+        consent: consent(),
+        registered_on,
+    }
+}
+
 fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()
 }

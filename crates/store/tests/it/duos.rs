@@ -11,7 +11,7 @@ use store::*;
 use testdb::TestDb;
 use testdb::fixtures::*;
 
-use crate::contract::{move_referral, region_of};
+use crate::contract::region_of;
 
 fn day(d: u32) -> NaiveDate {
     at(d).date_naive()
@@ -607,7 +607,10 @@ pub async fn the_evaluation_reads_its_population_and_the_recorded_hires(db: &Tes
         ),
     ];
     for (from, to, starts) in moves {
-        move_referral(store, referral.id, (from, to), starts, at(3)).await;
+        store
+            .move_referral_plainly(referral.id, (from, to), starts, at(3))
+            .await
+            .unwrap();
     }
     assert_eq!(
         store.recorded_hires(day(1)).await.unwrap(),

@@ -50,6 +50,19 @@ async fn region_and_action(
     (ft, agency, people, action)
 }
 
+/// The answer `to` of `by` to an invitation, for a seat on site, at `at(day)`.
+async fn answer(
+    store: &dyn Store,
+    id: i64,
+    to: InvitationState,
+    by: workflow::Mover,
+    day: u32,
+) -> Result<Invitation, StoreError> {
+    store
+        .move_invitation(id, to, by, Modality::OnSite, at(day))
+        .await
+}
+
 /// `person` invited to `action` by `agency`, to answer by `at(deadline)`, for no offer.
 fn invitation(action: i64, person: i64, agency: i64, deadline: u32) -> NewInvitation {
     NewInvitation {
@@ -610,26 +623,11 @@ pub async fn invitations_are_answered_and_an_accepted_one_registers_the_person(d
     assert_eq!(counts, people.iter().map(|p| (*p, 1)).collect::<Vec<_>>());
     assert!(store.invitations_since(at(4)).await.unwrap().is_empty());
     let person = workflow::Mover::PersonSide;
-    let on_site = Modality::OnSite;
     // Relayed, then accepted: the person takes the seat.
-    store
-        .move_invitation(
-            stored[0].id,
-            InvitationState::Relayed,
-            person,
-            on_site,
-            at(5),
-        )
+    answer(store, stored[0].id, InvitationState::Relayed, person, 5)
         .await
         .unwrap();
-    let accepted = store
-        .move_invitation(
-            stored[0].id,
-            InvitationState::Accepted,
-            person,
-            on_site,
-            at(5),
-        )
+    let accepted = answer(store, stored[0].id, InvitationState::Accepted, person, 5)
         .await
         .unwrap();
     let registration = store
@@ -647,25 +645,17 @@ pub async fn invitations_are_answered_and_an_accepted_one_registers_the_person(d
     );
     // The second to accept waits; the organisers cannot answer for a person.
     assert!(matches!(
-        store
-            .move_invitation(
-                stored[1].id,
-                InvitationState::Accepted,
-                workflow::Mover::Organiser,
-                on_site,
-                at(5)
-            )
-            .await,
-        Err(StoreError::Conflict(_))
-    ));
-    let waiting = store
-        .move_invitation(
+        answer(
+            store,
             stored[1].id,
             InvitationState::Accepted,
-            person,
-            on_site,
-            at(5),
+            workflow::Mover::Organiser,
+            5
         )
+        .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let waiting = answer(store, stored[1].id, InvitationState::Accepted, person, 5)
         .await
         .unwrap();
     let registration = store
@@ -676,32 +666,24 @@ pub async fn invitations_are_answered_and_an_accepted_one_registers_the_person(d
     assert_eq!(registration.seat, Seat::Waiting);
     // Accepted is final; an answer past the deadline is refused.
     assert!(
-        store
-            .move_invitation(
-                stored[0].id,
-                InvitationState::Declined,
-                person,
-                on_site,
-                at(6)
-            )
+        answer(store, stored[0].id, InvitationState::Declined, person, 6)
             .await
             .is_err()
     );
     assert!(matches!(
-        store.move_invitation(stored[3].id, InvitationState::Accepted, person, on_site, at(5)).await,
+        answer(store, stored[3].id, InvitationState::Accepted, person, 5).await,
         Err(StoreError::Conflict(message)) if message.contains("deadline")
     ));
     // Withdrawn by the organisers: left out of the counts.
-    store
-        .move_invitation(
-            stored[2].id,
-            InvitationState::Cancelled,
-            workflow::Mover::Organiser,
-            on_site,
-            at(5),
-        )
-        .await
-        .unwrap();
+    answer(
+        store,
+        stored[2].id,
+        InvitationState::Cancelled,
+        workflow::Mover::Organiser,
+        5,
+    )
+    .await
+    .unwrap();
     assert_eq!(store.invitations_since(at(3)).await.unwrap().len(), 3);
     // The fourth, unanswered past its deadline, expires; nothing else does.
     assert_eq!(store.expire_invitations(at(5)).await.unwrap(), 1);
@@ -748,26 +730,12 @@ pub async fn outcomes_are_recorded_in_their_window_and_the_funnel_counts_them(db
     let person = workflow::Mover::PersonSide;
     let mut registrations = Vec::new();
     for invitation in &stored[..3] {
-        let accepted = store
-            .move_invitation(
-                invitation.id,
-                InvitationState::Accepted,
-                person,
-                Modality::OnSite,
-                at(4),
-            )
+        let accepted = answer(store, invitation.id, InvitationState::Accepted, person, 4)
             .await
             .unwrap();
         registrations.push(accepted.registration_id.unwrap());
     }
-    store
-        .move_invitation(
-            stored[3].id,
-            InvitationState::Declined,
-            person,
-            Modality::OnSite,
-            at(4),
-        )
+    answer(store, stored[3].id, InvitationState::Declined, person, 4)
         .await
         .unwrap();
     for (registration, attendance) in

@@ -11,14 +11,7 @@ use testdb::fixtures::*;
 use crate::contract::{add_user, ft_and_agency, ft_and_two_agencies};
 
 fn step(to: ReferralState, by: Mover, day: u32) -> PastMove {
-    PastMove {
-        to,
-        by,
-        at: at(day),
-        hire_starts_on: None,
-        not_hired_reason: None,
-        note: None,
-    }
+    PastMove::new(to, by, at(day))
 }
 
 /// Referrals of the past: a hire, an expiry and a refusal read back with their logs, the

@@ -9,7 +9,7 @@ use store::*;
 use testdb::TestDb;
 use testdb::fixtures::*;
 
-use crate::contract::{ft_and_agency, move_referral, one_seeker_and_offer};
+use crate::contract::{ft_and_agency, one_seeker_and_offer};
 
 fn day(d: u32) -> NaiveDate {
     at(d).date_naive()
@@ -30,7 +30,10 @@ async fn referral_in(db: &TestDb, state: ReferralState) -> (i64, i64, i64) {
         if from == state {
             break;
         }
-        move_referral(store, referral.id, (from, to), None, at(3)).await;
+        store
+            .move_referral_plainly(referral.id, (from, to), None, at(3))
+            .await
+            .unwrap();
         from = to;
     }
     (seeker.id, offer.id, referral.id)
@@ -231,26 +234,28 @@ pub async fn a_plan_needs_the_persons_acceptance_and_valid_days(db: &TestDb) {
     assert!(store.training_plans_since(at(1)).await.unwrap().is_empty());
 
     // Once the referral is cancelled, its plan can only be abandoned.
-    move_referral(
-        store,
-        referral,
-        (ReferralState::Proposed, ReferralState::Accepted),
-        None,
-        at(4),
-    )
-    .await;
+    store
+        .move_referral_plainly(
+            referral,
+            (ReferralState::Proposed, ReferralState::Accepted),
+            None,
+            at(4),
+        )
+        .await
+        .unwrap();
     let plan = store
         .create_training_plan(&poei(person, offer, referral), at(5))
         .await
         .unwrap();
-    move_referral(
-        store,
-        referral,
-        (ReferralState::Accepted, ReferralState::Cancelled),
-        None,
-        at(6),
-    )
-    .await;
+    store
+        .move_referral_plainly(
+            referral,
+            (ReferralState::Accepted, ReferralState::Cancelled),
+            None,
+            at(6),
+        )
+        .await
+        .unwrap();
     match store
         .move_training_plan(
             plan.id,

@@ -12,7 +12,7 @@ use store::*;
 use testdb::TestDb;
 use testdb::fixtures::*;
 
-use crate::contract::{add_user, move_referral, region_of};
+use crate::contract::{add_user, region_of};
 
 /// What [`setup`] stored.
 struct Setup {
@@ -31,6 +31,23 @@ fn message(to: &str) -> NewMessage {
         body: "Bonjour".to_string(),
         calendar: None,
     }
+}
+
+/// The request of `by` (with their account `user`, if an advisor) to erase `person`, filed
+/// at `at(day)`.
+async fn file_request(
+    store: &dyn Store,
+    person: i64,
+    by: RequestedBy,
+    user: Option<i64>,
+    day: u32,
+) -> Result<ErasureRequest, StoreError> {
+    let request = NewErasureRequest {
+        job_seeker_id: person,
+        requested_by: by,
+        requested_by_user: user,
+    };
+    store.file_erasure_request(&request, at(day)).await
 }
 
 /// Three years after the setup.
@@ -54,14 +71,15 @@ async fn setup(db: &TestDb) -> Setup {
             .id;
     }
     // 1: accepted, then a training plan proposed.
-    move_referral(
-        store,
-        referrals[0],
-        (ReferralState::Proposed, ReferralState::Accepted),
-        None,
-        at(3),
-    )
-    .await;
+    store
+        .move_referral_plainly(
+            referrals[0],
+            (ReferralState::Proposed, ReferralState::Accepted),
+            None,
+            at(3),
+        )
+        .await
+        .unwrap();
     let plan = store
         .create_training_plan(
             &NewTrainingPlan {
@@ -86,13 +104,12 @@ async fn setup(db: &TestDb) -> Setup {
     store
         .transition_referral(
             &TransitionRequest {
-                referral_id: referrals[1],
-                from: ReferralState::Proposed,
-                to: ReferralState::Declined,
-                by: None,
                 note: Some("Ne souhaite pas travailler de nuit".to_string()),
-                hire_starts_on: None,
-                not_hired_reason: None,
+                ..TransitionRequest::plain(
+                    referrals[1],
+                    ReferralState::Proposed,
+                    ReferralState::Declined,
+                )
             },
             None,
             at(3),
@@ -106,7 +123,10 @@ async fn setup(db: &TestDb) -> Setup {
         (ReferralState::Interview, ReferralState::Hired),
     ] {
         let starts = (to == ReferralState::Hired).then(|| date(2026, 3, 10));
-        move_referral(store, referrals[2], (from, to), starts, at(5)).await;
+        store
+            .move_referral_plainly(referrals[2], (from, to), starts, at(5))
+            .await
+            .unwrap();
     }
     // Sessions: one expired at(3), one until 2030.
     let user = add_user(store, "camille@ft.fr", "Camille").await;
@@ -362,28 +382,11 @@ pub async fn an_erasure_is_refused_naming_its_blockers_and_done_otherwise(db: &T
     let audit_before = store.counts().await.unwrap().audit_events;
 
     // Person 1: an accepted referral and a proposed plan block it.
-    let filed = store
-        .file_erasure_request(
-            &NewErasureRequest {
-                job_seeker_id: s.people[0],
-                requested_by: RequestedBy::Advisor,
-                requested_by_user: Some(s.user),
-            },
-            at(6),
-        )
+    let filed = file_request(store, s.people[0], RequestedBy::Advisor, Some(s.user), 6)
         .await
         .unwrap();
     assert_eq!(filed.state, ErasureState::Requested);
-    let again = store
-        .file_erasure_request(
-            &NewErasureRequest {
-                job_seeker_id: s.people[0],
-                requested_by: RequestedBy::Person,
-                requested_by_user: None,
-            },
-            at(6),
-        )
-        .await;
+    let again = file_request(store, s.people[0], RequestedBy::Person, None, 6).await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     let blockers = vec![
         ErasureBlocker::TrainingPlan {
@@ -419,15 +422,7 @@ pub async fn an_erasure_is_refused_naming_its_blockers_and_done_otherwise(db: &T
     assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
 
     // Person 2 (a declined referral with a note) asks: nothing blocks it.
-    let filed = store
-        .file_erasure_request(
-            &NewErasureRequest {
-                job_seeker_id: s.people[1],
-                requested_by: RequestedBy::Person,
-                requested_by_user: None,
-            },
-            at(8),
-        )
+    let filed = file_request(store, s.people[1], RequestedBy::Person, None, 8)
         .await
         .unwrap();
     let message_to_them = store

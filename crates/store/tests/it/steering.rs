@@ -7,7 +7,7 @@ use store::*;
 use testdb::TestDb;
 use testdb::fixtures::*;
 
-use crate::contract::{ft_and_agency, move_referral};
+use crate::contract::ft_and_agency;
 
 fn utc(year: i32, month: u32, day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(year, month, day, 10, 0, 0).unwrap()
@@ -107,7 +107,10 @@ pub async fn steering_measures_count_events_by_department_and_month(db: &TestDb)
         ];
         for (from, to, at) in moves {
             let starts = (to == ReferralState::Hired).then(|| date(2026, 3, 1));
-            move_referral(store, referral.id, (from, to), starts, at).await;
+            store
+                .move_referral_plainly(referral.id, (from, to), starts, at)
+                .await
+                .unwrap();
         }
     }
     let (since, until) = (utc(2026, 1, 1), utc(2026, 4, 1));

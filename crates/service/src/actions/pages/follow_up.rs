@@ -14,6 +14,30 @@ pub struct ParticipantRow {
     pub outcomes: Vec<String>,
 }
 
+impl ParticipantRow {
+    /// A participant as a row: their name where the user may read it (else their pseudonym)
+    /// and how they come, with what the page says of their seat, attendance and outcomes.
+    pub fn new(
+        view: crate::actions::outcomes::ParticipantView,
+        seat: &'static str,
+        attendance: &'static str,
+        outcomes: Vec<String>,
+    ) -> Self {
+        Self {
+            shown: view.name.clone().unwrap_or_else(|| view.pseudonym.clone()),
+            modality: if view.modality == "remote" {
+                "en ligne"
+            } else {
+                "sur place"
+            },
+            seat,
+            attendance,
+            outcomes,
+            view,
+        }
+    }
+}
+
 /// One stage of the funnel: its label, its count (or "—" withheld) and each public's.
 pub struct StageRow {
     pub label: &'static str,
@@ -412,18 +436,7 @@ pub async fn sheet(
     let participants = people
         .into_iter()
         .filter(|p| p.seat == "registered")
-        .map(|p| ParticipantRow {
-            shown: p.name.clone().unwrap_or_else(|| p.pseudonym.clone()),
-            modality: if p.modality == "remote" {
-                "en ligne"
-            } else {
-                "sur place"
-            },
-            seat: "inscrit(e)",
-            attendance: "",
-            outcomes: Vec::new(),
-            view: p,
-        })
+        .map(|p| ParticipantRow::new(p, "inscrit(e)", "", Vec::new()))
         .collect();
     Ok(render(&SheetPage {
         chrome: Chrome::new(

@@ -147,33 +147,21 @@ async fn new_page(
             .kind("textarea")
             .hint("Un par ligne : permis B, CACES R489, niveau CAP…"),
     ];
-    let mut place_fields = vec![
-        Field::text("date", "Date", &v("date"))
-            .kind("date")
-            .required(),
-        Field::text("heure", "Heure de début", &v("heure"))
-            .kind("time")
-            .required(),
-        Field::text("fin", "Heure de fin", &v("fin"))
-            .kind("time")
-            .hint("Par défaut, deux heures après le début."),
+    let mut place_fields = Vec::from(forms::time_fields(v));
+    place_fields.extend([
         Field::text("commune", "Commune", &v("commune"))
             .hint("Si l'action se tient sur place : tapez le nom ou le code postal.")
             .suggest("/suggestions/communes"),
         Field::text("adresse", "Adresse", &v("adresse")),
-        Field::text(
-            "places_sur_place",
-            "Places sur place",
-            &v("places_sur_place"),
-        )
-        .kind("number")
-        .hint("Par défaut 30 ; au-delà, les inscrits sont en liste d'attente."),
-        Field::text("lien", "Lien de visioconférence", &v("lien"))
-            .hint("Adresse https://, si l'action se tient en ligne."),
-        Field::text("places_en_ligne", "Places en ligne", &v("places_en_ligne"))
-            .kind("number")
-            .hint("Par défaut 50."),
-    ];
+    ]);
+    place_fields.extend(forms::seat_fields(
+        v,
+        forms::SeatHints {
+            on_site: "Par défaut 30 ; au-delà, les inscrits sont en liste d'attente.",
+            link: "Adresse https://, si l'action se tient en ligne.",
+            remote: "Par défaut 50.",
+        },
+    ));
     errors_of(&mut fields, &mut place_fields);
     let candidates: Vec<CandidateOfferView> = match own {
         Some(s) => {

@@ -206,12 +206,7 @@ struct ActionPage {
     contracts: Vec<(&'static str, &'static str)>,
 }
 
-pub async fn show(
-    State(state): St,
-    Viewer(principal): Viewer,
-    PagePath(id): PagePath<i64>,
-    PageQuery(query): PageQuery<ListQuery>,
-) -> PageResult {
+pub async fn show(State(state): St, RecordPage(principal, id, query): RecordPage) -> PageResult {
     let axum::Json(view) =
         crate::actions::api::get_action(State(state.clone()), principal.clone(), Path(id)).await?;
     let offers = view
@@ -268,26 +263,20 @@ pub async fn show(
             .await?
             .0
             .into_iter()
-            .map(|p| ParticipantRow {
-                shown: p.name.clone().unwrap_or_else(|| p.pseudonym.clone()),
-                modality: if p.modality == "remote" {
-                    "en ligne"
-                } else {
-                    "sur place"
-                },
-                seat: if p.seat == "waiting" {
+            .map(|p| {
+                let seat = if p.seat == "waiting" {
                     "liste d'attente"
                 } else {
                     "inscrit(e)"
-                },
-                attendance: match p.attendance.as_deref() {
+                };
+                let attendance = match p.attendance.as_deref() {
                     Some("present") => "présent(e)",
                     Some("excused") => "excusé(e)",
                     Some("absent") => "absent(e)",
                     _ => "",
-                },
-                outcomes: p.outcomes.iter().map(outcome_label).collect(),
-                view: p,
+                };
+                let outcomes = p.outcomes.iter().map(outcome_label).collect();
+                ParticipantRow::new(p, seat, attendance, outcomes)
             })
             .collect()
     } else {
