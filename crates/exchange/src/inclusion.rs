@@ -588,22 +588,43 @@ pub fn read_structures(bytes: &[u8]) -> Result<Vec<Row<ReadStructure>>, FileErro
         .collect())
 }
 
-/// Whether a brand reads as a kind of structure or a network of data·inclusion's list
-/// (`France Travail`, `cap_emploi`...): the network filter would take it for one.
-fn official_network(brand: &str) -> bool {
+/// Whether a brand reads as another kind of structure than `kind`, or a network of
+/// data·inclusion's list that `kind` does not imply (an agency named `France Travail` or
+/// `cap_emploi`): the network filter would take it for one.
+fn passes_for_another(brand: &str, kind: StructureKind) -> bool {
     let folded = refdata::text::normalise(&brand.replace(['_', '-'], " "));
-    let folded = folded.split_whitespace().collect::<Vec<_>>().join(" ");
-    let kinds = StructureKind::ALL
+    if folded.is_empty() {
+        return false;
+    }
+    let own_name = refdata::text::normalise(&kind.as_str().replace('_', " "));
+    let others = StructureKind::ALL
         .iter()
-        .map(|k| k.as_str().replace('_', " "))
+        .filter(|k| **k != kind)
+        .map(|k| refdata::text::normalise(&k.as_str().replace('_', " ")))
         .chain(["pole emploi".to_string(), "agence emploi".to_string()]);
     let reseaux = inclusion()
         .values(Vocabulary::ReseauPorteur)
         .iter()
-        .flat_map(|(v, l)| [v.replace('-', " "), refdata::text::normalise(l)]);
-    kinds
+        .filter(|(v, _)| !reseaux_of(kind).contains(v))
+        .flat_map(|(v, l)| {
+            [
+                refdata::text::normalise(&v.replace('-', " ")),
+                refdata::text::normalise(l),
+            ]
+        });
+    others
         .chain(reseaux)
-        .any(|name| !folded.is_empty() && refdata::text::normalise(&name) == folded)
+        .any(|name| name == folded && name != own_name)
+}
+
+/// The brand's error, if it passes for another kind of structure than `kind`.
+fn check_brand(r: &mut Reader<'_>, brand: Option<&str>, kind: StructureKind) {
+    if brand.is_some_and(|b| passes_for_another(b, kind)) {
+        r.error(
+            "passerelle.reseau",
+            "an agencies' brand, not the name of another kind of structure",
+        );
+    }
 }
 
 /// What a structure says of itself, read the same way from a file and from the profile form.
@@ -628,13 +649,6 @@ fn profile_fields(r: &mut Reader<'_>) -> ProfileFields {
         Some(Value::String(n)) => match line_problem(n, LINE_CHARS) {
             Some(problem) => {
                 r.error("passerelle.reseau", problem);
-                None
-            }
-            None if official_network(n) => {
-                r.error(
-                    "passerelle.reseau",
-                    "an agencies' brand, not the name of a kind of structure",
-                );
                 None
             }
             None => Some(n.trim().to_string()).filter(|n| !n.is_empty()),
@@ -664,6 +678,7 @@ pub fn read_profile_object(
 ) -> Result<(StructureProfile, Option<String>, Option<String>), Vec<FieldError>> {
     let mut r = Reader::new(object);
     let fields = profile_fields(&mut r);
+    check_brand(&mut r, fields.network.as_deref(), kind);
     if !r.errors.is_empty() {
         return Err(r.errors);
     }
@@ -739,6 +754,9 @@ fn read_structure(position: usize, o: &Map<String, Value>) -> Row<ReadStructure>
         },
         None => Some(StructureStatus::Active),
     };
+    if let Some(kind) = kind {
+        check_brand(&mut r, network.as_deref(), kind);
+    }
     let record = match (id, name, updated_on, siret, commune, kind, status) {
         (
             Some(id),
@@ -1004,33 +1022,23 @@ mod tests {
         assert_eq!(written[0]["passerelle"]["type_structure"], "agence_emploi");
 
         let service = ServiceRecord {
-            structure_siret: s.siret.clone(),
-            external_id: "MOB-1".to_string(),
-            name: "Aide au permis".to_string(),
-            description: "Financement du permis de conduire.".to_string(),
             kind: Some("aide-financiere".to_string()),
             thematiques: vec!["mobilite--preparer-un-permis".to_string()],
             publics: vec!["demandeurs-emploi".to_string()],
-            publics_details: None,
             fees: Some("gratuit".to_string()),
-            fees_details: None,
-            access_conditions: None,
-            commune: None,
-            address: None,
-            postcode: None,
-            coordinates: None,
-            phone: None,
-            email: None,
             reception_modes: vec!["a-distance".to_string()],
             eligibility_zone: vec!["11".to_string()],
-            contact_name: None,
             mobilisation_link: Some("https://interim.fr/permis".to_string()),
             mobilisation_modes: vec!["utiliser-lien-mobilisation".to_string()],
             mobilisable_by: vec!["usagers".to_string()],
-            mobilisation_details: None,
-            opening_hours: None,
-            updated_on: day,
             review_every_days: 90,
+            ..ServiceRecord::new(
+                s.siret.clone(),
+                "MOB-1",
+                "Aide au permis",
+                "Financement du permis de conduire.",
+                day,
+            )
         };
         let ids = BTreeMap::from([(back.id.clone(), s.siret.clone())]);
         let written = write_services(std::slice::from_ref(&service));

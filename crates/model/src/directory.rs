@@ -60,6 +60,46 @@ pub struct Service {
 }
 
 impl ServiceRecord {
+    /// A service with what data·inclusion requires and nothing else: every list empty, every
+    /// optional field absent, reviewed every 180 days (where tests and examples start).
+    pub fn new(
+        structure_siret: Siret,
+        external_id: &str,
+        name: &str,
+        description: &str,
+        updated_on: NaiveDate,
+    ) -> Self {
+        Self {
+            structure_siret,
+            external_id: external_id.to_string(),
+            name: name.to_string(),
+            description: description.to_string(),
+            kind: None,
+            thematiques: Vec::new(),
+            publics: Vec::new(),
+            publics_details: None,
+            fees: None,
+            fees_details: None,
+            access_conditions: None,
+            commune: None,
+            address: None,
+            postcode: None,
+            coordinates: None,
+            phone: None,
+            email: None,
+            reception_modes: Vec::new(),
+            eligibility_zone: Vec::new(),
+            contact_name: None,
+            mobilisation_link: None,
+            mobilisation_modes: Vec::new(),
+            mobilisable_by: Vec::new(),
+            mobilisation_details: None,
+            opening_hours: None,
+            updated_on,
+            review_every_days: 180,
+        }
+    }
+
     /// The day the description must be checked again.
     pub fn review_due(&self) -> NaiveDate {
         self.updated_on + chrono::Duration::days(i64::from(self.review_every_days))

@@ -206,33 +206,15 @@ mod tests {
 
     fn service(n: u32, updated_on: NaiveDate) -> ServiceRecord {
         ServiceRecord {
-            structure_siret: domain::Siret::parse("73282932000074").unwrap(),
-            external_id: format!("S{n}"),
-            name: format!("Service {n}"),
-            description: "Un accompagnement. Sur rendez-vous.".to_string(),
-            kind: None,
-            thematiques: vec![],
-            publics: vec![],
-            publics_details: None,
-            fees: None,
-            fees_details: None,
-            access_conditions: None,
-            commune: None,
-            address: None,
-            postcode: None,
-            coordinates: None,
-            phone: None,
-            email: None,
-            reception_modes: vec![],
             eligibility_zone: vec!["93".to_string()],
-            contact_name: None,
-            mobilisation_link: None,
-            mobilisation_modes: vec![],
-            mobilisable_by: vec![],
-            mobilisation_details: None,
             opening_hours: Some("Mo-Fr 09:00-17:00".to_string()),
-            updated_on,
-            review_every_days: 180,
+            ..ServiceRecord::new(
+                domain::Siret::parse("73282932000074").unwrap(),
+                &format!("S{n}"),
+                &format!("Service {n}"),
+                "Un accompagnement. Sur rendez-vous.",
+                updated_on,
+            )
         }
     }
 

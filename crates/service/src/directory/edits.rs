@@ -125,17 +125,22 @@ async fn writable_structure(
     Ok(structure)
 }
 
+/// A service, or not found.
+async fn stored_service(state: &AppState, id: i64) -> AppResult<Service> {
+    state
+        .store
+        .service(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("service {id}")))
+}
+
 /// A service and its structure's id, for someone who may write it.
 pub(crate) async fn writable_service(
     state: &AppState,
     principal: &Principal,
     id: i64,
 ) -> AppResult<(Service, i64)> {
-    let service = state
-        .store
-        .service(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("service {id}")))?;
+    let service = stored_service(state, id).await?;
     let owner = state
         .structure_id(service.record.structure_siret.as_str())
         .await?
@@ -277,11 +282,7 @@ pub(crate) async fn get_service(
     principal
         .grant(Resource::Directory, Verb::Read, None)
         .map_err(forbidden)?;
-    let service = state
-        .store
-        .service(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("service {id}")))?;
+    let service = stored_service(&state, id).await?;
     if service.status != ServiceStatus::Published {
         // Not public yet (or any more): its structure's and the moderators' only.
         let owner = state
@@ -375,11 +376,7 @@ pub(crate) async fn move_to(
         principal
             .grant(Resource::DirectoryModeration, Verb::Write, None)
             .map_err(forbidden)?;
-        let service = state
-            .store
-            .service(id)
-            .await?
-            .ok_or_else(|| ApiError::NotFound(format!("service {id}")))?;
+        let service = stored_service(state, id).await?;
         state
             .structure_id(service.record.structure_siret.as_str())
             .await?
@@ -483,11 +480,7 @@ pub(crate) async fn history(
         .grant(Resource::DirectoryModeration, Verb::Read, None)
         .is_ok();
     if moderator {
-        state
-            .store
-            .service(id)
-            .await?
-            .ok_or_else(|| ApiError::NotFound(format!("service {id}")))?;
+        stored_service(state, id).await?;
     } else {
         writable_service(state, principal, id).await?;
     }

@@ -274,17 +274,6 @@ fn object_of(sent: &Sent) -> (Map<String, Value>, Vec<(String, String)>) {
     (object, problems)
 }
 
-fn vocabulary_options(vocabulary: Vocabulary, none: &str) -> Vec<(String, String)> {
-    let mut out = vec![(String::new(), none.to_string())];
-    out.extend(
-        inclusion()
-            .values(vocabulary)
-            .iter()
-            .map(|(v, l)| (v.to_string(), l.to_string())),
-    );
-    out
-}
-
 /// A zone as the field shows it: the commune's, department's or EPCI's name with its code.
 fn zone_label(code: &str) -> String {
     let geo = refdata::geo();
@@ -300,6 +289,42 @@ fn zone_label(code: &str) -> String {
 }
 
 /// The page of a service's form, from what was sent (or the stored service's object).
+/// Which service a form writes: a new one of a structure, or one that exists.
+#[derive(Clone, Copy)]
+enum Writes {
+    New { structure_id: i64 },
+    Service { id: i64 },
+}
+
+/// A service's form as a response: the page, or the page refused with its problems.
+fn service_form(
+    principal: &Principal,
+    structure: String,
+    writes: Writes,
+    sent: &Sent,
+    problems: &[(String, String)],
+) -> Response {
+    let (title, action, editing) = match writes {
+        Writes::New { structure_id } => (
+            "Décrire un nouveau service",
+            format!("/annuaire/structures/{structure_id}/services/nouveau"),
+            false,
+        ),
+        Writes::Service { id } => (
+            "Modifier un service",
+            format!("/annuaire/services/{id}/modifier"),
+            true,
+        ),
+    };
+    let chrome = Chrome::new(principal, title, "/annuaire/ma-structure");
+    let page = form_page(chrome, structure, action, editing, sent, problems);
+    if problems.is_empty() {
+        render(&page)
+    } else {
+        render_form(&page, true)
+    }
+}
+
 fn form_page(
     chrome: Chrome,
     structure: String,
@@ -322,10 +347,10 @@ fn form_page(
         .collect();
     let mut kind = Field::text("type", "Type de service", &sent.one("type"));
     kind.kind = "select";
-    kind.options = vocabulary_options(Vocabulary::Type, "Choisir un type");
+    kind.options = super::pages::options(Vocabulary::Type, "Choisir un type");
     let mut fees = Field::text("frais", "Frais", &sent.one("frais"));
     fees.kind = "select";
-    fees.options = vocabulary_options(Vocabulary::Frais, "Non précisé");
+    fees.options = super::pages::options(Vocabulary::Frais, "Non précisé");
     let mut commune = Field::text("commune", "Commune où le service est rendu", &sent.one("commune"))
         .hint("Tapez le nom ou le code postal et choisissez dans la liste ; vide s'il est rendu à l'adresse de la structure.")
         .suggest("/suggestions/communes");
@@ -530,18 +555,13 @@ pub async fn new_service(
     let name = structure_name(&state, structure_id).await?;
     let mut sent = Sent(HashMap::new());
     sent.0.insert("zone_eligibilite".into(), Vec::new());
-    Ok(render(&form_page(
-        Chrome::new(
-            &principal,
-            "Décrire un nouveau service",
-            "/annuaire/ma-structure",
-        ),
+    Ok(service_form(
+        &principal,
         name,
-        format!("/annuaire/structures/{structure_id}/services/nouveau"),
-        false,
+        Writes::New { structure_id },
         &sent,
         &[],
-    )))
+    ))
 }
 
 pub async fn create_service(
@@ -568,20 +588,12 @@ pub async fn create_service(
         }
     }
     let name = structure_name(&state, structure_id).await?;
-    Ok(render_form(
-        &form_page(
-            Chrome::new(
-                &principal,
-                "Décrire un nouveau service",
-                "/annuaire/ma-structure",
-            ),
-            name,
-            format!("/annuaire/structures/{structure_id}/services/nouveau"),
-            false,
-            &sent,
-            &problems,
-        ),
-        true,
+    Ok(service_form(
+        &principal,
+        name,
+        Writes::New { structure_id },
+        &sent,
+        &problems,
     ))
 }
 
@@ -601,14 +613,13 @@ pub async fn edit_service(
         .into());
     }
     let name = structure_name(&state, structure_id).await?;
-    Ok(render(&form_page(
-        Chrome::new(&principal, "Modifier un service", "/annuaire/ma-structure"),
+    Ok(service_form(
+        &principal,
         name,
-        format!("/annuaire/services/{id}/modifier"),
-        true,
+        Writes::Service { id },
         &sent_of(&view),
         &[],
-    )))
+    ))
 }
 
 async fn writable_view(
@@ -643,16 +654,12 @@ pub async fn update_service(
         }
     }
     let name = structure_name(&state, structure_id).await?;
-    Ok(render_form(
-        &form_page(
-            Chrome::new(&principal, "Modifier un service", "/annuaire/ma-structure"),
-            name,
-            format!("/annuaire/services/{id}/modifier"),
-            true,
-            &sent,
-            &problems,
-        ),
-        true,
+    Ok(service_form(
+        &principal,
+        name,
+        Writes::Service { id },
+        &sent,
+        &problems,
     ))
 }
 
@@ -840,6 +847,33 @@ fn blank_none(text: &str) -> Option<String> {
     Some(text.trim().to_string()).filter(|t| !t.is_empty())
 }
 
+/// The profile's form as a response: the page, or the page refused with its problems.
+fn profile_form_page(
+    principal: &Principal,
+    structure: &model::Structure,
+    view: &StructureProfileView,
+    problems: &[(String, String)],
+) -> Response {
+    let chrome = Chrome::new(
+        principal,
+        "Le profil de ma structure",
+        "/annuaire/ma-structure",
+    );
+    let page = profile_page(
+        chrome,
+        structure.record.name.clone(),
+        structure.id,
+        structure.record.kind,
+        view,
+        problems,
+    );
+    if problems.is_empty() {
+        render(&page)
+    } else {
+        render_form(&page, true)
+    }
+}
+
 fn profile_page(
     chrome: Chrome,
     structure: String,
@@ -934,18 +968,7 @@ pub async fn profile_form(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("structure {id}")))?;
     let view = edits::profile(&state, id).await?;
-    Ok(render(&profile_page(
-        Chrome::new(
-            &principal,
-            "Le profil de ma structure",
-            "/annuaire/ma-structure",
-        ),
-        structure.record.name,
-        id,
-        structure.record.kind,
-        &view,
-        &[],
-    )))
+    Ok(profile_form_page(&principal, &structure, &view, &[]))
 }
 
 pub async fn save_profile(
@@ -981,21 +1004,7 @@ pub async fn save_profile(
                 .structure(id)
                 .await?
                 .ok_or_else(|| ApiError::NotFound(format!("structure {id}")))?;
-            Ok(render_form(
-                &profile_page(
-                    Chrome::new(
-                        &principal,
-                        "Le profil de ma structure",
-                        "/annuaire/ma-structure",
-                    ),
-                    structure.record.name,
-                    id,
-                    structure.record.kind,
-                    &view,
-                    &problems,
-                ),
-                true,
-            ))
+            Ok(profile_form_page(&principal, &structure, &view, &problems))
         }
     }
 }

@@ -97,7 +97,8 @@ struct DirectoryPage {
     error: Option<String>,
 }
 
-fn options(vocabulary: Vocabulary, all: &str) -> Vec<(String, String)> {
+/// A vocabulary's values as a select's options, after one for none (`all`).
+pub(crate) fn options(vocabulary: Vocabulary, all: &str) -> Vec<(String, String)> {
     let mut out = vec![(String::new(), all.to_string())];
     out.extend(
         inclusion()
