@@ -182,11 +182,12 @@ impl From<SessionRow> for Session {
     }
 }
 
-const MEMBERSHIP_SELECT: &str = "SELECT user_id, structure_id, role, created_at FROM memberships";
+pub(crate) const MEMBERSHIP_SELECT: &str =
+    "SELECT user_id, structure_id, role, created_at FROM memberships";
 
 /// A row of `memberships`.
 #[derive(sqlx::FromRow)]
-struct MembershipRow {
+pub(crate) struct MembershipRow {
     user_id: i64,
     structure_id: i64,
     role: String,

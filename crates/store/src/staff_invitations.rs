@@ -11,7 +11,9 @@ use domain::Email;
 use model::staff::{
     Acceptance, InvitationStatus, NewStaffInvitation, StaffInvitation, StaffMember,
 };
+use sqlx::FromRow;
 
+use crate::accounts::{MEMBERSHIP_SELECT, MembershipRow};
 use crate::backend::both_backends;
 use crate::common::*;
 use crate::{Result, StoreError};
@@ -146,15 +148,6 @@ impl TryFrom<MemberRow> for StaffMember {
     }
 }
 
-/// A row of `memberships`.
-#[derive(sqlx::FromRow)]
-struct SeatRow {
-    user_id: i64,
-    structure_id: i64,
-    role: String,
-    created_at: DateTime<Utc>,
-}
-
 both_backends! {
     /// Ends the sessions of a user who holds no active seat any more.
     async fn end_sessions_without_seat(
@@ -169,6 +162,36 @@ both_backends! {
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+
+    /// Ends the sessions of a user left without an active seat by a change of `rows` seats,
+    /// commits, and says whether one seat changed.
+    async fn seat_changed(
+        mut tx: sqlx::Transaction<'static, Db>,
+        user_id: i64,
+        rows: u64,
+    ) -> Result<bool> {
+        end_sessions_without_seat(&mut tx, user_id).await?;
+        tx.commit().await?;
+        Ok(rows == 1)
+    }
+
+    /// The invitation of this token, read through `executor` (the pool, or the transaction
+    /// that accepts it).
+    async fn invitation_by_token<'e, E>(
+        executor: E,
+        hash: &TokenHash,
+    ) -> Result<Option<StaffInvitation>>
+    where
+        E: sqlx::Executor<'e, Database = Db>,
+    {
+        let row: Option<InvitationRow> = sqlx::query_as(&format!(
+            "SELECT {INVITATION_COLUMNS} FROM staff_invitations WHERE token_hash = $1"
+        ))
+        .bind(hash.as_str())
+        .fetch_optional(executor)
+        .await?;
+        row.map(StaffInvitation::try_from).transpose()
     }
 
     #[async_trait]
@@ -208,26 +231,18 @@ both_backends! {
         }
 
         async fn staff_invitation(&self, id: i64) -> Result<Option<StaffInvitation>> {
-            let row: Option<InvitationRow> = sqlx::query_as(&format!(
-                "SELECT {INVITATION_COLUMNS} FROM staff_invitations WHERE id = $1"
-            ))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-            row.map(StaffInvitation::try_from).transpose()
+            let select = format!("SELECT {INVITATION_COLUMNS} FROM staff_invitations");
+            This::by_id(&self.pool, &select, id, |row| {
+                StaffInvitation::try_from(InvitationRow::from_row(row)?)
+            })
+            .await
         }
 
         async fn staff_invitation_by_token(
             &self,
             hash: &TokenHash,
         ) -> Result<Option<StaffInvitation>> {
-            let row: Option<InvitationRow> = sqlx::query_as(&format!(
-                "SELECT {INVITATION_COLUMNS} FROM staff_invitations WHERE token_hash = $1"
-            ))
-            .bind(hash.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-            row.map(StaffInvitation::try_from).transpose()
+            invitation_by_token(&self.pool, hash).await
         }
 
         async fn pending_staff_invitations(
@@ -263,16 +278,9 @@ both_backends! {
             now: DateTime<Utc>,
         ) -> Result<Acceptance> {
             let mut tx = self.begin_write().await?;
-            let row: Option<InvitationRow> = sqlx::query_as(&format!(
-                "SELECT {INVITATION_COLUMNS} FROM staff_invitations WHERE token_hash = $1"
-            ))
-            .bind(hash.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(row) = row else {
+            let Some(invitation) = invitation_by_token(&mut *tx, hash).await? else {
                 return Ok(Acceptance::Unknown);
             };
-            let invitation = StaffInvitation::try_from(row)?;
             let status = invitation.status(now);
             if status != InvitationStatus::Pending {
                 return Ok(Acceptance::Refused(status));
@@ -369,30 +377,19 @@ both_backends! {
             now: DateTime<Utc>,
         ) -> Result<bool> {
             let mut tx = self.begin_write().await?;
-            let changed = if suspended {
-                sqlx::query(
-                    "UPDATE memberships SET suspended_at = $1 WHERE structure_id = $2 \
-                     AND user_id = $3 AND suspended_at IS NULL",
-                )
-                .bind(now)
-                .bind(structure_id)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?
-            } else {
-                sqlx::query(
-                    "UPDATE memberships SET suspended_at = NULL WHERE structure_id = $1 \
-                     AND user_id = $2 AND suspended_at IS NOT NULL",
-                )
-                .bind(structure_id)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?
-            }
+            // Suspending dates an active seat; reactivating clears a suspended one's date.
+            let changed = sqlx::query(
+                "UPDATE memberships SET suspended_at = $1 WHERE structure_id = $2 \
+                 AND user_id = $3 AND (suspended_at IS NULL) = $4",
+            )
+            .bind(suspended.then_some(now))
+            .bind(structure_id)
+            .bind(user_id)
+            .bind(suspended)
+            .execute(&mut *tx)
+            .await?
             .rows_affected();
-            end_sessions_without_seat(&mut tx, user_id).await?;
-            tx.commit().await?;
-            Ok(changed == 1)
+            seat_changed(tx, user_id, changed).await
         }
 
         async fn remove_seat(&self, structure_id: i64, user_id: i64) -> Result<bool> {
@@ -405,29 +402,18 @@ both_backends! {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            end_sessions_without_seat(&mut tx, user_id).await?;
-            tx.commit().await?;
-            Ok(removed == 1)
+            seat_changed(tx, user_id, removed).await
         }
 
         async fn active_memberships(&self, user_id: i64) -> Result<Vec<Membership>> {
-            let rows: Vec<SeatRow> = sqlx::query_as(
-                "SELECT user_id, structure_id, role, created_at FROM memberships \
-                 WHERE user_id = $1 AND suspended_at IS NULL ORDER BY structure_id",
-            )
+            let rows: Vec<MembershipRow> = sqlx::query_as(&format!(
+                "{MEMBERSHIP_SELECT} WHERE user_id = $1 AND suspended_at IS NULL \
+                 ORDER BY structure_id"
+            ))
             .bind(user_id)
             .fetch_all(&self.pool)
             .await?;
-            rows.into_iter()
-                .map(|row| {
-                    Ok(Membership {
-                        user_id: row.user_id,
-                        structure_id: row.structure_id,
-                        role: text_enum(&row.role, "role", Role::parse)?,
-                        created_at: row.created_at,
-                    })
-                })
-                .collect()
+            rows.into_iter().map(Membership::try_from).collect()
         }
     }
 }

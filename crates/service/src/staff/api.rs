@@ -337,6 +337,15 @@ pub(crate) async fn revoke_invitation(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The seat of `user` in the structure: 404 when there is none.
+async fn seat_of(state: &AppState, structure: i64, user: i64) -> AppResult<StaffMember> {
+    state
+        .store
+        .staff_member(structure, user)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no seat of user {user} in this structure")))
+}
+
 /// The seat of `user` in the structure, which the user asking may manage: 404 when there is
 /// none, 403 for their own seat or a role theirs does not manage.
 async fn manageable_seat(
@@ -347,11 +356,7 @@ async fn manageable_seat(
 ) -> AppResult<(i64, StaffMember)> {
     let (structure, _) =
         managed_structure(state, principal, Verb::Write, scope.structure.as_deref()).await?;
-    let member = state
-        .store
-        .staff_member(structure, user)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no seat of user {user} in this structure")))?;
+    let member = seat_of(state, structure, user).await?;
     if user == principal.user.id {
         return Err(ApiError::Forbidden(
             "you may not suspend nor remove your own seat".to_string(),
@@ -396,11 +401,7 @@ pub(crate) async fn set_seat_status(
     state
         .audit_one(principal.event(action, "user", user, detail))
         .await?;
-    let member = state
-        .store
-        .staff_member(structure, user)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no seat of user {user} in this structure")))?;
+    let member = seat_of(&state, structure, user).await?;
     let managing = managing_role(&principal, structure, None)?;
     Ok(Json(member_view(&principal, managing, member)))
 }

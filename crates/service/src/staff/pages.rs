@@ -21,11 +21,26 @@ pub struct TeamQuery {
     pub fait: Option<String>,
 }
 
-pub struct MemberRow {
-    pub user_id: i64,
+/// Whom a row of either table is about, as both show them: name, address and role.
+pub struct Person {
     pub name: String,
     pub email: String,
     pub role: &'static str,
+}
+
+impl Person {
+    fn new(name: &str, email: &str, role: &str) -> Self {
+        Person {
+            name: name.to_string(),
+            email: email.to_string(),
+            role: labels::role(role),
+        }
+    }
+}
+
+pub struct MemberRow {
+    pub user_id: i64,
+    pub person: Person,
     pub status: &'static str,
     pub suspended: bool,
     pub manageable: bool,
@@ -34,9 +49,7 @@ pub struct MemberRow {
 
 pub struct InvitationRow {
     pub id: i64,
-    pub name: String,
-    pub email: String,
-    pub role: &'static str,
+    pub person: Person,
     pub until: String,
     pub expired: bool,
     pub manageable: bool,
@@ -171,9 +184,7 @@ async fn team_page(
         .iter()
         .map(|m| MemberRow {
             user_id: m.user_id,
-            name: m.display_name.clone(),
-            email: m.email.clone(),
-            role: labels::role(&m.role),
+            person: Person::new(&m.display_name, &m.email, &m.role),
             status: status_label(&m.status),
             suspended: m.status == "suspended",
             manageable: m.manageable,
@@ -188,9 +199,7 @@ async fn team_page(
         .iter()
         .map(|i| InvitationRow {
             id: i.id,
-            name: i.display_name.clone(),
-            email: i.email.clone(),
-            role: labels::role(&i.role),
+            person: Person::new(&i.display_name, &i.email, &i.role),
             until: paris_datetime(i.expires_at),
             expired: i.expires_at <= now,
             manageable: view.grantable_roles.contains(&i.role),

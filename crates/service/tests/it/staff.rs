@@ -13,6 +13,7 @@ use testdb::fixtures::siret;
 
 use crate::support::*;
 
+const ACCEPT_FORM: &str = "/equipe/invitation";
 const MARKER: &str = "/equipe/invitation?jeton=";
 
 /// The token of the newest invitation to this address in the outbox.
@@ -392,41 +393,23 @@ pub async fn a_suspended_recruiter_loses_access_at_once_until_reactivated(db: Te
     server.stop().await;
 }
 
-/// A form posted without any session, redirects not followed: status, location, set-cookie
-/// and HTML.
-async fn anonymous_form(
-    server: &Server,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (u16, Option<String>, Option<String>, String) {
-    let mut body = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in fields {
-        body.append_pair(name, value);
-    }
-    let http = reqwest::Client::builder()
+/// The invitation's form posted without any session, redirects not followed: the response
+/// as is, with the cookie of the session it opens (`Page` keeps no cookie).
+async fn post_acceptance(server: &Server, fields: &[(&str, &str)]) -> reqwest::Response {
+    let mut client = server.anonymous();
+    client.http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let response = http
-        .post(format!("{}{path}", server.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body.finish())
-        .send()
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    body.extend_pairs(fields);
+    client
+        .post_body(
+            ACCEPT_FORM,
+            "application/x-www-form-urlencoded",
+            body.finish(),
+        )
         .await
-        .unwrap();
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_string())
-    };
-    let (location, cookie) = (header("location"), header("set-cookie"));
-    (
-        response.status().as_u16(),
-        location,
-        cookie,
-        response.text().await.unwrap(),
-    )
 }
 
 pub async fn the_team_pages_invite_and_the_link_sets_a_password_once_in_french(db: TestDb) {
@@ -484,21 +467,24 @@ pub async fn the_team_pages_invite_and_the_link_sets_a_password_once_in_french(d
     let form = anonymous.page(&format!("{MARKER}{token}")).await;
     assert_eq!(form.status, 200);
     assert!(form.html.contains("Créer mon compte"), "{}", form.html);
-    let (status, _, _, html) = anonymous_form(
+    let refused = anonymous
+        .post_form_without_token(
+            ACCEPT_FORM,
+            &[
+                ("jeton", &token),
+                ("password", "un mot de passe assez long"),
+                ("confirmation", "un autre mot de passe"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .html
+            .contains("Les deux mots de passe ne sont pas identiques.")
+    );
+    let accepted = post_acceptance(
         &server,
-        "/equipe/invitation",
-        &[
-            ("jeton", &token),
-            ("password", "un mot de passe assez long"),
-            ("confirmation", "un autre mot de passe"),
-        ],
-    )
-    .await;
-    assert_eq!(status, 422);
-    assert!(html.contains("Les deux mots de passe ne sont pas identiques."));
-    let (status, location, cookie, _) = anonymous_form(
-        &server,
-        "/equipe/invitation",
         &[
             ("jeton", &token),
             ("password", "un mot de passe assez long"),
@@ -506,9 +492,9 @@ pub async fn the_team_pages_invite_and_the_link_sets_a_password_once_in_french(d
         ],
     )
     .await;
-    assert_eq!(status, 303);
-    assert_eq!(location.as_deref(), Some("/"));
-    let cookie = cookie.unwrap();
+    assert_eq!(accepted.status(), 303);
+    assert_eq!(accepted.headers()["location"], "/");
+    let cookie = accepted.headers()["set-cookie"].to_str().unwrap();
     // Signed in: the recruiter's dashboard, the agency's offers.
     let mut leo = server.anonymous();
     leo.cookie = Some(cookie.split(';').next().unwrap().to_string());

@@ -22,16 +22,43 @@ fn invitation(structure: i64, email: &str, token: &str, invited_at: u32) -> NewS
     }
 }
 
-pub async fn an_invitation_is_accepted_once_and_creates_the_account(db: &TestDb) {
-    let store = db.store();
-    let [agency, other] = add_structures(
+/// Two agencies (SIRET 3 and 4).
+async fn two_agencies(store: &dyn Store) -> [i64; 2] {
+    add_structures(
         store,
         [
             (3, StructureKind::AgenceEmploi),
             (4, StructureKind::AgenceEmploi),
         ],
     )
-    .await;
+    .await
+}
+
+/// Presents the invitation token `token` at `at(when)`, with the password hash given.
+async fn accept(
+    store: &dyn Store,
+    token: &str,
+    password_hash: Option<&str>,
+    when: u32,
+) -> Acceptance {
+    store
+        .accept_staff_invitation(&TokenHash::of_token(token), password_hash, at(when))
+        .await
+        .unwrap()
+}
+
+/// Whether the session of this cookie still opens at `at(4)`.
+async fn session_open(store: &dyn Store, cookie: &str) -> bool {
+    store
+        .session(&TokenHash::of_token(cookie), at(4))
+        .await
+        .unwrap()
+        .is_some()
+}
+
+pub async fn an_invitation_is_accepted_once_and_creates_the_account(db: &TestDb) {
+    let store = db.store();
+    let [agency, other] = two_agencies(store).await;
     let first = store
         .invite_staff(&invitation(agency, "lea@agence.fr", "first", 1), at(1))
         .await
@@ -56,28 +83,16 @@ pub async fn an_invitation_is_accepted_once_and_creates_the_account(db: &TestDb)
     let replaced = store.staff_invitation(first.id).await.unwrap().unwrap();
     assert_eq!(replaced.revoked_at, Some(at(2)));
     assert_eq!(
-        store
-            .accept_staff_invitation(&TokenHash::of_token("first"), Some("$argon2id$x"), at(3))
-            .await
-            .unwrap(),
+        accept(store, "first", Some("$argon2id$x"), 3).await,
         Acceptance::Refused(InvitationStatus::Revoked)
     );
-    assert_eq!(
-        store
-            .accept_staff_invitation(&TokenHash::of_token("forged"), None, at(3))
-            .await
-            .unwrap(),
-        Acceptance::Unknown
-    );
+    assert_eq!(accept(store, "forged", None, 3).await, Acceptance::Unknown);
     // Accepted: the account is created with the password, the seat given.
     let Acceptance::Accepted {
         invitation: accepted,
         user_id,
         created,
-    } = store
-        .accept_staff_invitation(&TokenHash::of_token("second"), Some("$argon2id$x"), at(3))
-        .await
-        .unwrap()
+    } = accept(store, "second", Some("$argon2id$x"), 3).await
     else {
         panic!("the pending invitation is accepted");
     };
@@ -98,10 +113,7 @@ pub async fn an_invitation_is_accepted_once_and_creates_the_account(db: &TestDb)
     );
     // Once only.
     assert_eq!(
-        store
-            .accept_staff_invitation(&TokenHash::of_token("second"), Some("$argon2id$y"), at(3))
-            .await
-            .unwrap(),
+        accept(store, "second", Some("$argon2id$y"), 3).await,
         Acceptance::Refused(InvitationStatus::Accepted)
     );
     assert!(
@@ -113,11 +125,7 @@ pub async fn an_invitation_is_accepted_once_and_creates_the_account(db: &TestDb)
     );
     // The other structure's invitation adds a seat to the existing account, whose password
     // stays as it was.
-    let Acceptance::Accepted { created, .. } = store
-        .accept_staff_invitation(&TokenHash::of_token("elsewhere"), None, at(4))
-        .await
-        .unwrap()
-    else {
+    let Acceptance::Accepted { created, .. } = accept(store, "elsewhere", None, 4).await else {
         panic!("accepted by the existing account");
     };
     assert!(!created);
@@ -137,30 +145,15 @@ pub async fn invitations_expire_and_are_revoked(db: &TestDb) {
         .invite_staff(&invitation(agency, "b@agence.fr", "b", 1), at(1))
         .await
         .unwrap();
-    assert!(
-        store
-            .revoke_staff_invitation(revoked.id, at(2))
-            .await
-            .unwrap()
-    );
-    assert!(
-        !store
-            .revoke_staff_invitation(revoked.id, at(2))
-            .await
-            .unwrap()
-    );
+    let revoke = || store.revoke_staff_invitation(revoked.id, at(2));
+    assert!(revoke().await.unwrap());
+    assert!(!revoke().await.unwrap());
     assert_eq!(
-        store
-            .accept_staff_invitation(&TokenHash::of_token("a"), Some("$argon2id$x"), at(8))
-            .await
-            .unwrap(),
+        accept(store, "a", Some("$argon2id$x"), 8).await,
         Acceptance::Refused(InvitationStatus::Expired)
     );
     assert_eq!(
-        store
-            .accept_staff_invitation(&TokenHash::of_token("b"), Some("$argon2id$x"), at(3))
-            .await
-            .unwrap(),
+        accept(store, "b", Some("$argon2id$x"), 3).await,
         Acceptance::Refused(InvitationStatus::Revoked)
     );
     let found = store
@@ -186,28 +179,19 @@ pub async fn invitations_expire_and_are_revoked(db: &TestDb) {
 
 pub async fn a_suspended_or_removed_seat_ends_its_holders_sessions(db: &TestDb) {
     let store = db.store();
-    let [agency, other] = add_structures(
-        store,
-        [
-            (3, StructureKind::AgenceEmploi),
-            (4, StructureKind::AgenceEmploi),
-        ],
-    )
-    .await;
+    let [agency, other] = two_agencies(store).await;
     let lea = add_user(store, "lea@agence.fr", "Léa").await;
     let sam = add_user(store, "sam@agence.fr", "Sam").await;
-    store
-        .set_membership(lea.id, agency, Role::Recruiter, at(1))
-        .await
-        .unwrap();
-    store
-        .set_membership(sam.id, agency, Role::AgencyManager, at(1))
-        .await
-        .unwrap();
-    store
-        .set_membership(sam.id, other, Role::Recruiter, at(1))
-        .await
-        .unwrap();
+    for (user, structure, role) in [
+        (lea.id, agency, Role::Recruiter),
+        (sam.id, agency, Role::AgencyManager),
+        (sam.id, other, Role::Recruiter),
+    ] {
+        store
+            .set_membership(user, structure, role, at(1))
+            .await
+            .unwrap();
+    }
     let csrf = "c".repeat(64);
     for (user, cookie) in [(lea.id, "lea"), (sam.id, "sam")] {
         store
@@ -228,54 +212,23 @@ pub async fn a_suspended_or_removed_seat_ends_its_holders_sessions(db: &TestDb) 
     );
     // Suspended: the seat stays, listed as suspended, and gives nothing; Léa has no other
     // seat, so her session ends at once.
-    assert!(
-        store
-            .suspend_seat(agency, lea.id, true, at(3))
-            .await
-            .unwrap()
-    );
-    assert!(
-        !store
-            .suspend_seat(agency, lea.id, true, at(3))
-            .await
-            .unwrap()
-    );
+    let suspend_lea =
+        |suspended: bool, when: u32| store.suspend_seat(agency, lea.id, suspended, at(when));
+    assert!(suspend_lea(true, 3).await.unwrap());
+    assert!(!suspend_lea(true, 3).await.unwrap());
     let seat = store.staff_member(agency, lea.id).await.unwrap().unwrap();
     assert_eq!(seat.suspended_at, Some(at(3)));
     assert!(store.active_memberships(lea.id).await.unwrap().is_empty());
-    assert!(
-        store
-            .session(&TokenHash::of_token("lea"), at(4))
-            .await
-            .unwrap()
-            .is_none()
-    );
-    assert!(
-        store
-            .suspend_seat(agency, lea.id, false, at(4))
-            .await
-            .unwrap()
-    );
+    assert!(!session_open(store, "lea").await);
+    assert!(suspend_lea(false, 4).await.unwrap());
     assert_eq!(store.active_memberships(lea.id).await.unwrap().len(), 1);
     // Removed from one structure, Sam keeps his other seat and his session.
     assert!(store.remove_seat(agency, sam.id).await.unwrap());
     assert!(!store.remove_seat(agency, sam.id).await.unwrap());
     assert!(store.staff_member(agency, sam.id).await.unwrap().is_none());
-    assert!(
-        store
-            .session(&TokenHash::of_token("sam"), at(4))
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(session_open(store, "sam").await);
     assert!(store.remove_seat(other, sam.id).await.unwrap());
-    assert!(
-        store
-            .session(&TokenHash::of_token("sam"), at(4))
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(!session_open(store, "sam").await);
     // The account and its history stay.
     assert!(store.user(sam.id).await.unwrap().is_some());
 }
