@@ -711,22 +711,6 @@ pub enum Period {
 #[error("{0:?} is not a period: expected a year (2026), a quarter (2026-Q3) or a month (2026-07)")]
 pub struct PeriodError(pub String);
 
-/// The months' names in French, January first, as pages and letters write them.
-pub const MONTHS_FR: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
 impl Period {
     /// Reads `2026`, `2026-Q3` (or `2026-T3`) or `2026-07`; years 2000 to 2199.
     pub fn parse(text: &str) -> Result<Period, PeriodError> {
@@ -860,7 +844,7 @@ impl Period {
     pub fn label(self) -> String {
         match self {
             Period::Month { year, month } => {
-                let name = MONTHS_FR
+                let name = crate::text::MONTHS_FR
                     .get(month.saturating_sub(1) as usize)
                     .copied()
                     .unwrap_or("");

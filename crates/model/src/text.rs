@@ -23,6 +23,22 @@ pub const DESCRIPTION_CHARS: usize = 20_000;
 pub const FIRST_YEAR: i32 = 1900;
 pub const LAST_YEAR: i32 = 2199;
 
+/// The months' names in French, January first, as pages and letters write them.
+pub const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
 /// A character no one types on purpose in a name or a note: a control character (line
 /// breaks and tabs aside in a paragraph), a direction mark or override, a line or paragraph
 /// separator, an invisible format character (soft hyphen, zero-width space, word joiner,

@@ -704,3 +704,18 @@ pub(crate) async fn set_profile(
         .await?;
     Ok(())
 }
+
+/// The routes of the structures' self-service, merged into the API's router.
+pub(crate) fn routes() -> utoipa_axum::router::OpenApiRouter<std::sync::Arc<crate::AppState>> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(structure_services, create_service))
+        .routes(routes!(get_service, update_service, archive_service))
+        .routes(routes!(suspend_service))
+        .routes(routes!(resume_service))
+        .routes(routes!(approve_service))
+        .routes(routes!(refuse_service))
+        .routes(routes!(service_history))
+        .routes(routes!(pending_services))
+        .routes(routes!(get_moderation, put_moderation))
+        .routes(routes!(get_profile, put_profile))
+}

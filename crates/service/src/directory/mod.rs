@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod edits;
+pub mod entry_pages;
 pub mod forms;
 pub mod pages;
 

@@ -140,7 +140,8 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         )
         .route(
             "/annuaire/structures/{id}/profil",
-            get(crate::directory::forms::profile_form).post(crate::directory::forms::save_profile),
+            get(crate::directory::entry_pages::profile_form)
+                .post(crate::directory::entry_pages::save_profile),
         )
         .route(
             "/annuaire/structures/{id}/services/nouveau",
@@ -153,16 +154,19 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         )
         .route(
             "/annuaire/services/{id}/historique",
-            get(crate::directory::forms::history),
+            get(crate::directory::entry_pages::history),
         )
         .route(
             "/annuaire/services/{id}/statut/{action}",
             post(crate::directory::forms::move_service),
         )
-        .route("/admin/annuaire", get(crate::directory::forms::moderation))
+        .route(
+            "/admin/annuaire",
+            get(crate::directory::entry_pages::moderation),
+        )
         .route(
             "/admin/annuaire/moderation",
-            post(crate::directory::forms::save_moderation),
+            post(crate::directory::entry_pages::save_moderation),
         )
         .route("/actions", get(actions::list))
         .route(
@@ -299,7 +303,7 @@ pub fn routes(assets: Option<PathBuf>) -> Router<Arc<AppState>> {
         .route("/suggestions/communes", get(forms::communes))
         .route(
             "/suggestions/zones",
-            get(crate::directory::forms::zone_suggestions),
+            get(crate::directory::entry_pages::zone_suggestions),
         )
         .route_layer(axum::middleware::from_fn(csrf_from_form));
     pages.merge(assets::routes(assets))

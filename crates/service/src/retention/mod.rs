@@ -210,7 +210,7 @@ pub fn blocker_kind(blocker: &ErasureBlocker) -> &'static str {
 /// A day in French (`3 avril 2026`).
 pub fn day_fr(day: NaiveDate) -> String {
     use chrono::Datelike;
-    let month = model::indicators::MONTHS_FR
+    let month = model::text::MONTHS_FR
         .get(day.month0() as usize)
         .copied()
         .unwrap_or_default();

@@ -534,3 +534,14 @@ pub(crate) async fn accept_invitation(
     }
     Ok(response)
 }
+
+/// The routes of a structure's people, merged into the API's router.
+pub(crate) fn routes() -> utoipa_axum::router::OpenApiRouter<std::sync::Arc<crate::AppState>> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(list_staff))
+        .routes(routes!(invite))
+        .routes(routes!(revoke_invitation))
+        .routes(routes!(accept_invitation))
+        .routes(routes!(set_seat_status))
+        .routes(routes!(remove_member))
+}
