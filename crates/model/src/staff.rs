@@ -11,6 +11,15 @@ use crate::{Role, TokenHash, UserStatus};
 /// How long an invitation may be accepted.
 pub const INVITATION_DAYS: i64 = 7;
 
+/// At most so many invitations a structure sends in an hour: a manager who opens an agency
+/// invites its team at once (a temp agency has a handful of permanent staff), and nobody
+/// sends the outbox a flood. An assumption, generous for the job.
+pub const INVITATIONS_PER_HOUR: u64 = 30;
+
+/// At most so many invitations to one address from one structure in a day (each replaces
+/// the one pending): a mistyped name corrected, a link lost, not an inbox flooded.
+pub const INVITATIONS_PER_ADDRESS_PER_DAY: u64 = 3;
+
 /// The moment an invitation made at `now` expires.
 pub fn invitation_expiry(now: DateTime<Utc>) -> DateTime<Utc> {
     now + Duration::days(INVITATION_DAYS)

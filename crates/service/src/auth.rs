@@ -32,6 +32,16 @@ pub fn new_secret() -> Result<String, ApiError> {
 }
 
 /// The argon2id hash of a password (PHC string, OWASP's default parameters).
+/// The least a password must hold: twelve characters, the spaces around them not counted
+/// (twelve spaces are no password).
+pub const PASSWORD_CHARS: usize = 12;
+
+/// Why a new password is refused, if it is.
+pub fn password_problem(password: &str) -> Option<&'static str> {
+    (password.trim().chars().count() < PASSWORD_CHARS)
+        .then_some("at least 12 characters, the spaces around them not counted")
+}
+
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|err| anyhow::anyhow!("no randomness: {err}"))?;

@@ -35,6 +35,15 @@ pub trait Staff: Send + Sync {
     /// The invitation of this token, whatever its state.
     async fn staff_invitation_by_token(&self, hash: &TokenHash) -> Result<Option<StaffInvitation>>;
 
+    /// How many invitations the structure sent since `since` (to `email` only, case ignored,
+    /// when one is given), whatever became of them: what paces the invitations.
+    async fn count_staff_invitations(
+        &self,
+        structure_id: i64,
+        email: Option<&Email>,
+        since: DateTime<Utc>,
+    ) -> Result<u64>;
+
     /// The structure's invitations neither accepted nor revoked (expired ones included), by id.
     async fn pending_staff_invitations(&self, structure_id: i64) -> Result<Vec<StaffInvitation>>;
 
@@ -243,6 +252,24 @@ both_backends! {
             hash: &TokenHash,
         ) -> Result<Option<StaffInvitation>> {
             invitation_by_token(&self.pool, hash).await
+        }
+
+        async fn count_staff_invitations(
+            &self,
+            structure_id: i64,
+            email: Option<&Email>,
+            since: DateTime<Utc>,
+        ) -> Result<u64> {
+            let count: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM staff_invitations WHERE structure_id = $1 \
+                 AND created_at >= $2 AND ($3 IS NULL OR lower(email) = lower($3))",
+            )
+            .bind(structure_id)
+            .bind(since)
+            .bind(email.map(Email::as_str))
+            .fetch_one(&self.pool)
+            .await?;
+            Ok(u64::try_from(count).unwrap_or(0))
         }
 
         async fn pending_staff_invitations(

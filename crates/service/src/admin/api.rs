@@ -192,8 +192,8 @@ pub(crate) async fn create_user(
     ) {
         problem(&p.path, p.message);
     }
-    if request.password.chars().count() < 12 {
-        problem("/password", "at least 12 characters".to_string());
+    if let Some(reason) = auth::password_problem(&request.password) {
+        problem("/password", reason.to_string());
     }
     let role = model::Role::parse(&request.role);
     if role.is_none() {

@@ -156,8 +156,12 @@ pub async fn create_user(
             "Cette adresse n'est pas valide : nom@domaine.fr.",
         );
     }
-    if !get("password").is_empty() && get("password").chars().count() < 12 {
-        set_error(&mut fields, "password", "12 caractères au moins.");
+    if !get("password").is_empty() && crate::auth::password_problem(&get("password")).is_some() {
+        set_error(
+            &mut fields,
+            "password",
+            "12 caractères au moins, sans compter les espaces au début et à la fin.",
+        );
     }
     if !get("structure").is_empty() && state.structure_id(&get("structure")).await?.is_none() {
         set_error(&mut fields, "structure", "Aucune structure n'a ce SIRET.");

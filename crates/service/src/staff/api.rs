@@ -278,6 +278,37 @@ pub(crate) async fn invite(
         ));
     }
     let now = state.now();
+    // Paced: a structure's invitations per hour, one address's per day.
+    let sent = state
+        .store
+        .count_staff_invitations(structure, None, now - Duration::hours(1))
+        .await?;
+    let to_address = state
+        .store
+        .count_staff_invitations(structure, Some(&email), now - Duration::days(1))
+        .await?;
+    if sent >= model::staff::INVITATIONS_PER_HOUR {
+        return Err(ApiError::TooManyAttempts {
+            retry_after_secs: 3_600,
+        });
+    }
+    if to_address >= model::staff::INVITATIONS_PER_ADDRESS_PER_DAY {
+        return Err(ApiError::TooManyAttempts {
+            retry_after_secs: 86_400,
+        });
+    }
+    // The invitation pending for this address is replaced: only by someone who may manage
+    // its role (a manager does not cancel an administrator's invitation), and audited.
+    let replaced: Vec<StaffInvitation> = state
+        .store
+        .pending_staff_invitations(structure)
+        .await?
+        .into_iter()
+        .filter(|i| i.email.as_str().eq_ignore_ascii_case(email.as_str()))
+        .collect();
+    for pending in &replaced {
+        managing_role(&principal, structure, Some(pending.role))?;
+    }
     let token = auth::new_secret()?;
     let invitation = state
         .store
@@ -300,9 +331,17 @@ pub(crate) async fn invite(
         "role": role.as_str(),
         "expires_at": invitation.expires_at,
     });
-    state
-        .audit_one(principal.event("staff.invite", "staff_invitation", invitation.id, detail))
-        .await?;
+    let mut events =
+        vec![principal.event("staff.invite", "staff_invitation", invitation.id, detail)];
+    events.extend(replaced.iter().map(|pending| {
+        principal.event(
+            "staff.invitation_revoke",
+            "staff_invitation",
+            pending.id,
+            json!({ "structure": structure, "replaced_by": invitation.id }),
+        )
+    }));
+    crate::api::audit(&state, events).await?;
     Ok((StatusCode::CREATED, Json(invitation_view(invitation, now))))
 }
 
@@ -470,8 +509,8 @@ pub(crate) async fn accept_invitation(
         None
     } else {
         let password = request.password.unwrap_or_default();
-        if password.chars().count() < 12 {
-            return Err(ApiError::field("/password", "at least 12 characters"));
+        if let Some(problem) = auth::password_problem(&password) {
+            return Err(ApiError::field("/password", problem));
         }
         let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
             .await

@@ -353,7 +353,17 @@ pub async fn suspend(
     PagePath(user): PagePath<i64>,
     PageForm(form): PageForm<HashMap<String, String>>,
 ) -> PageResult {
-    let suspend = trimmed(&form, "action") != "reactiver";
+    let suspend = match trimmed(&form, "action").as_str() {
+        "suspendre" => true,
+        "reactiver" => false,
+        other => {
+            return Err(ApiError::field(
+                "action",
+                format!("expected suspendre or reactiver, not {other:?}"),
+            )
+            .into());
+        }
+    };
     let structure = scope(&form);
     let _seat = super::api::set_seat_status(
         State(state.clone()),
@@ -571,8 +581,12 @@ pub async fn accept(
                 "password",
                 "Renseignez le champ « Mot de passe ».",
             );
-        } else if password.chars().count() < 12 {
-            set_error(&mut fields, "password", "12 caractères au moins.");
+        } else if crate::auth::password_problem(&password).is_some() {
+            set_error(
+                &mut fields,
+                "password",
+                "12 caractères au moins, sans compter les espaces au début et à la fin.",
+            );
         } else if form.get("confirmation") != Some(&password) {
             set_error(
                 &mut fields,

@@ -62,6 +62,7 @@ on_both_backends!(
     a_structure_new_to_a_moderated_network_waits_for_approval,
     a_structure_keeps_its_profile_and_writes_services_in_the_form,
     the_self_service_holds_against_a_probe,
+    invitations_are_paced_and_replaced_only_by_who_may,
     link_requests_are_paced_per_inbox_apart_from_the_staffs_sign_ins,
     a_withdrawal_declines_the_invitations_not_answered,
     the_person_answers_a_duo_from_their_space,

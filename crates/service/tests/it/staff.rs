@@ -527,3 +527,131 @@ pub async fn the_team_pages_invite_and_the_link_sets_a_password_once_in_french(d
     assert_eq!(problem["code"], "gone");
     server.stop().await;
 }
+
+/// What a probe of the feature found, each held: invitations are paced per structure and per
+/// address; a manager cannot replace an invitation of a role they do not manage, and every
+/// replacement is audited; twelve spaces are no password; the suspension form takes only
+/// its two values.
+pub async fn invitations_are_paced_and_replaced_only_by_who_may(db: TestDb) {
+    let (server, _world) = Server::start(db).await;
+    let manager = server.login("manager@x.fr").await;
+    let admin = server.login("admin@d.fr").await;
+    let agency = siret(AGENCY_X);
+    let agency = agency.as_str();
+    let invite = |role: &str, email: &str| json!({ "email": email, "display_name": "Sam Martin", "role": role });
+
+    // An administrator's invitation of a role the manager does not manage stays theirs.
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/staff/invitations?structure={agency}"),
+            &invite("agency_manager", "boss@x.fr"),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/staff/invitations?structure={agency}"),
+            &invite("admin", "root@x.fr"),
+        )
+        .await;
+    assert!(matches!(status.as_u16(), 201 | 422), "{status}");
+    if status == 201 {
+        let (status, answer) = manager
+            .post(
+                "/api/v1/staff/invitations",
+                &invite("recruiter", "ROOT@x.fr"),
+            )
+            .await;
+        assert_eq!(status, 403, "{answer}");
+    }
+
+    // Replacing one's own invitation is audited.
+    let (_, first) = manager
+        .post(
+            "/api/v1/staff/invitations",
+            &invite("recruiter", "sam@x.fr"),
+        )
+        .await;
+    let (status, second) = manager
+        .post(
+            "/api/v1/staff/invitations",
+            &invite("recruiter", "Sam@x.fr"),
+        )
+        .await;
+    assert_eq!(status, 201, "{second}");
+    let trail = audit_trail(&server).await;
+    let revoked = trail
+        .iter()
+        .find(|e| {
+            e.event.action == "staff.invitation_revoke"
+                && e.event.subject_id == first["id"].as_i64()
+        })
+        .expect("the replaced invitation's revocation is audited");
+    assert_eq!(revoked.event.detail["replaced_by"], second["id"]);
+
+    // A third to the same address in a day is the last one.
+    let (status, _) = manager
+        .post(
+            "/api/v1/staff/invitations",
+            &invite("recruiter", "sam@x.fr"),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, _) = manager
+        .post(
+            "/api/v1/staff/invitations",
+            &invite("recruiter", "sam@x.fr"),
+        )
+        .await;
+    assert_eq!(status, 429);
+    // And a structure sends at most so many in an hour.
+    let mut last = StatusCode::CREATED;
+    for n in 0..model::staff::INVITATIONS_PER_HOUR {
+        let (status, _) = manager
+            .post(
+                "/api/v1/staff/invitations",
+                &invite("recruiter", &format!("r{n}@x.fr")),
+            )
+            .await;
+        last = status;
+    }
+    assert_eq!(last, 429, "the hour's invitations are paced");
+    server.advance(Duration::hours(25));
+    // (the session, too, has ended meanwhile)
+    let manager = server.login("manager@x.fr").await;
+    let (status, _) = manager
+        .post(
+            "/api/v1/staff/invitations",
+            &invite("recruiter", "sam@x.fr"),
+        )
+        .await;
+    assert_eq!(status, 201, "a day later, again");
+
+    // Twelve spaces are no password.
+    let token = token_sent_to(&server, "sam@x.fr").await;
+    let (status, answer, _) = accept(&server, &token, "            ").await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["fields"][0]["path"], "/password");
+
+    // The suspension form: suspendre or reactiver, nothing else.
+    let recruiter = user_id(&server, "recruiter@x.fr").await;
+    for action in ["bogus", ""] {
+        let page = manager
+            .post_form(
+                &format!("/equipe/membres/{recruiter}/suspension"),
+                &[("action", action)],
+            )
+            .await;
+        assert_eq!(page.status, 422, "{action:?}: {}", page.html);
+    }
+    let (_, team) = manager.get("/api/v1/staff").await;
+    assert!(
+        team["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["status"] != "suspended"),
+        "{team}"
+    );
+    server.stop().await;
+}
