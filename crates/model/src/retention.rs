@@ -32,6 +32,8 @@ text_enum!(
         PersonSession = "person_session",
         /// A line of the change log telling every instance that a person's consent changed.
         ConsentChange = "consent_change",
+        /// An invitation to a structure's seat: the invited person's address and name.
+        StaffInvitation = "staff_invitation",
     }
 );
 
@@ -154,6 +156,16 @@ pub const RULES: &[RetentionRule] = &[
         disposal: Disposal::Delete,
         why: "chaque instance le lit en une seconde ; le consentement et son historique sont \
               gardés ailleurs",
+    },
+    RetentionRule {
+        kind: RecordKind::StaffInvitation,
+        covers: "invitation d'une personne à un poste d'une structure (adresse, nom, rôle)",
+        days: 30,
+        trigger: Trigger::Expiry,
+        disposal: Disposal::Delete,
+        why: "acceptée, annulée ou expirée, elle ne sert plus : trente jours laissent répondre \
+              à une question sur un envoi ; le compte créé et le journal d'audit gardent le \
+              reste",
     },
 ];
 
@@ -292,10 +304,15 @@ pub const PROCESSINGS: &[Processing] = &[
         data: &[
             "nom, adresse électronique, structure et rôle",
             "sessions et jetons d'API",
+            "invitations à un poste (adresse, nom, rôle)",
         ],
         people: &["personnels de France Travail, des agences d'emploi et des partenaires"],
         recipients: &["les administrateurs de la plateforme"],
-        records: &[RecordKind::Session, RecordKind::ApiToken],
+        records: &[
+            RecordKind::Session,
+            RecordKind::ApiToken,
+            RecordKind::StaffInvitation,
+        ],
         other_retention: &["comptes : tant que la personne occupe un poste dans une structure"],
         security: SECURITY,
     },
@@ -572,6 +589,7 @@ mod tests {
                 "jusqu'à l'expiration ou la révocation, puis supprimé",
                 "jusqu'à l'expiration ou la révocation, puis supprimé",
                 "2 jours après l'envoi, puis supprimé",
+                "30 jours après l'expiration ou la révocation, puis supprimé",
             ]
         );
     }
@@ -587,7 +605,8 @@ mod tests {
                  puis supprimé"
             ]
         );
-        assert_eq!(record[1].retention.len(), 3);
+        // Sessions, API tokens, invitations to a seat, and the accounts themselves.
+        assert_eq!(record[1].retention.len(), 4);
     }
 
     #[test]

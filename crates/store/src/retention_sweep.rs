@@ -386,6 +386,16 @@ both_backends! {
                     delete_where(&mut tx, "job_seeker_changes", "changed_at < $1", cutoff, dry_run)
                         .await?
                 }
+                RecordKind::StaffInvitation => {
+                    delete_where(
+                        &mut tx,
+                        "staff_invitations",
+                        "expires_at < $1 OR accepted_at < $1 OR revoked_at < $1",
+                        cutoff,
+                        dry_run,
+                    )
+                    .await?
+                }
             };
             if dry_run {
                 tx.rollback().await?;

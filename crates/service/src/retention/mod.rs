@@ -288,6 +288,7 @@ pub fn kind_fr(kind: RecordKind) -> &'static str {
         RecordKind::PersonPass => "Lien ou code d'accès à l'espace personnel",
         RecordKind::PersonSession => "Session de l'espace personnel",
         RecordKind::ConsentChange => "Signal de changement de consentement",
+        RecordKind::StaffInvitation => "Invitation à un poste d'une structure",
     }
 }
 

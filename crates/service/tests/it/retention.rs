@@ -44,7 +44,8 @@ pub async fn erasure_requests_are_filed_processed_and_told_and_the_sweep_runs(db
             "outbox_message",
             "person_pass",
             "person_session",
-            "consent_change"
+            "consent_change",
+            "staff_invitation"
         ]
     );
     assert_eq!(table["record_of_processing"].as_array().unwrap().len(), 6);
@@ -225,6 +226,7 @@ pub async fn erasure_requests_are_filed_processed_and_told_and_the_sweep_runs(db
         ("person_session", 0),
         // The erasure processed above told the other instances through the change log.
         ("consent_change", 1),
+        ("staff_invitation", 0),
     ]
     .iter()
     .map(|(k, n)| (k.to_string(), *n))

@@ -251,8 +251,32 @@ pub async fn the_sweep_anonymises_and_deletes_what_the_rules_say(db: &TestDb) {
             (RecordKind::PersonPass, 0),
             (RecordKind::PersonSession, 0),
             (RecordKind::ConsentChange, 0),
+            (RecordKind::StaffInvitation, 0),
         ]
     );
+
+    // An invitation to a seat, accepted or not, goes thirty days after it expired.
+    let agency = store
+        .structure_by_siret(&siret(3))
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    store
+        .invite_staff(
+            &model::staff::NewStaffInvitation {
+                structure_id: agency,
+                role: Role::Recruiter,
+                email: domain::Email::parse("lea@agence.fr").unwrap(),
+                display_name: "Léa Roux".to_string(),
+                token_hash: model::TokenHash::of_token("invitation"),
+                invited_by: None,
+                expires_at: at(8),
+            },
+            at(7),
+        )
+        .await
+        .unwrap();
 
     // The first person's way into their own space: a code used, a link expired, a session
     // expired, and a code still valid.
@@ -287,6 +311,7 @@ pub async fn the_sweep_anonymises_and_deletes_what_the_rules_say(db: &TestDb) {
         (RecordKind::PersonSession, 1),
         // Written by the anonymisations of this very sweep: kept two days.
         (RecordKind::ConsentChange, 0),
+        (RecordKind::StaffInvitation, 1),
     ];
     let dry = store.sweep(later(), true).await.unwrap();
     assert!(dry.dry_run);
