@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use domain::{Email, PhoneNumber, Postcode, Siret};
+use domain::{Email, InseeCode, PhoneNumber, Postcode, Siret};
 use model::text::{LINE_CHARS, NOTE_CHARS, line_problem};
 use model::{ServiceRecord, StructureKind, StructureProfile, StructureRecord, StructureStatus};
 use refdata::{Vocabulary, inclusion};
@@ -106,6 +106,31 @@ fn text(value: Option<&str>) -> Option<Value> {
         .map(|v| Value::String(v.to_string()))
 }
 
+/// Where a structure is or a service is given: the commune's name and code, the postcode, the
+/// address and the coordinates, each left out when absent (the schema's order).
+fn put_place(
+    o: &mut Map<String, Value>,
+    commune: Option<&InseeCode>,
+    postcode: Option<&Postcode>,
+    address: Option<&str>,
+    coordinates: Option<(f64, f64)>,
+) {
+    put(
+        o,
+        "commune",
+        commune
+            .and_then(|c| refdata::geo().commune(c.as_str()))
+            .map(|c| json!(c.name)),
+    );
+    put(o, "code_postal", postcode.map(|p| json!(p.as_str())));
+    put(o, "code_insee", commune.map(|c| json!(c.as_str())));
+    put(o, "adresse", text(address));
+    if let Some((lat, lon)) = coordinates {
+        o.insert("longitude".into(), json!(lon));
+        o.insert("latitude".into(), json!(lat));
+    }
+}
+
 fn list(values: &[String]) -> Option<Value> {
     (!values.is_empty()).then(|| json!(values))
 }
@@ -133,24 +158,13 @@ pub fn write_structures(
             text(profile.and_then(|p| p.description.as_deref())),
         );
         o.insert("siret".into(), json!(s.siret.as_str()));
-        put(
+        put_place(
             &mut o,
-            "commune",
-            refdata::geo()
-                .commune(s.commune.as_str())
-                .map(|c| json!(c.name)),
+            Some(&s.commune),
+            s.postcode.as_ref(),
+            s.address.as_deref(),
+            s.coordinates,
         );
-        put(
-            &mut o,
-            "code_postal",
-            s.postcode.as_ref().map(|p| json!(p.as_str())),
-        );
-        o.insert("code_insee".into(), json!(s.commune.as_str()));
-        put(&mut o, "adresse", text(s.address.as_deref()));
-        if let Some((lat, lon)) = s.coordinates {
-            o.insert("longitude".into(), json!(lon));
-            o.insert("latitude".into(), json!(lat));
-        }
         put(
             &mut o,
             "telephone",
@@ -220,29 +234,13 @@ pub fn write_services(services: &[ServiceRecord]) -> Value {
                 "conditions_acces",
                 text(s.access_conditions.as_deref()),
             );
-            put(
+            put_place(
                 &mut o,
-                "commune",
-                s.commune
-                    .as_ref()
-                    .and_then(|c| refdata::geo().commune(c.as_str()))
-                    .map(|c| json!(c.name)),
+                s.commune.as_ref(),
+                s.postcode.as_ref(),
+                s.address.as_deref(),
+                s.coordinates,
             );
-            put(
-                &mut o,
-                "code_postal",
-                s.postcode.as_ref().map(|p| json!(p.as_str())),
-            );
-            put(
-                &mut o,
-                "code_insee",
-                s.commune.as_ref().map(|c| json!(c.as_str())),
-            );
-            put(&mut o, "adresse", text(s.address.as_deref()));
-            if let Some((lat, lon)) = s.coordinates {
-                o.insert("longitude".into(), json!(lon));
-                o.insert("latitude".into(), json!(lat));
-            }
             put(&mut o, "telephone", text(s.phone.as_deref()));
             put(&mut o, "courriel", email(s.email.as_ref()));
             put(&mut o, "modes_accueil", list(&s.reception_modes));

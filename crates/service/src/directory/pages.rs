@@ -347,7 +347,6 @@ pub async fn mine(
         form.structure.as_deref(),
     )
     .await?;
-    let siret = state.structure_siret(structure_id).await?;
     let structure = state
         .store
         .structure(structure_id)
@@ -376,7 +375,6 @@ pub async fn mine(
                 .cmp(&b.service.record.review_due())
         })
     });
-    let _ = siret;
     let name = structure.record.name.clone();
     Ok(render(&MinePage {
         chrome: Chrome::new(
