@@ -599,11 +599,12 @@ fn raw_of(offer: &OfferRecord) -> Raw {
         accessible_th: Some(offer.accessible_th),
         qualification_code: offer.qualification_code.clone().map(Value::String),
         code_naf: offer.sector_code.clone().filter(|c| c.len() > 2),
+        // The division: a code's first two characters, or all of a shorter one (found by
+        // `offers_json_reads_damaged_files`: a sector "0" was written as none).
         secteur_activite: offer
             .sector_code
             .as_ref()
-            .and_then(|c| c.get(..2))
-            .map(str::to_string),
+            .map(|c| c.chars().take(2).collect()),
         offres_manque_candidats: Some(offer.hard_to_fill),
         passerelle: Some(Extension {
             structure_siret: Some(offer.structure_siret.to_string()),

@@ -3,7 +3,9 @@
 //! is noted with its path, and a unit with any problem is left out whole by the caller.
 
 use domain::{InseeCode, Postcode, RomeCode, Siret};
-use model::text::{DESCRIPTION_CHARS, PLACE_CHARS, URL_CHARS, line_problem, paragraph_problem};
+use model::text::{
+    DESCRIPTION_CHARS, LINE_CHARS, PLACE_CHARS, URL_CHARS, line_problem, paragraph_problem,
+};
 use model::trainings::{
     LheoDate, TeachingMode, TrainingBody, TrainingPlace, TrainingSessionRecord,
 };
@@ -168,12 +170,20 @@ fn filled(unit: &Node) -> Vec<&str> {
         .collect()
 }
 
+/// The unit's `numero`, trimmed, if it has one. A `numero` is a reference written back as
+/// it was read: a line break, control or invisible character in it is refused (the writer's
+/// attribute would read back otherwise), as is one past a line's length.
+fn numero<'a>(node: &'a Node, path: &str, problems: &mut Problems) -> Option<&'a str> {
+    let numero = node.attribute("numero").map(str::trim).filter(|n| !n.is_empty())?;
+    if let Some(reason) = line_problem(numero, LINE_CHARS) {
+        problem(problems, &format!("{path}/@numero"), reason);
+    }
+    Some(numero)
+}
+
 /// The unit's `numero`, or a key derived from its content.
-fn reference(node: &Node) -> String {
-    node.attribute("numero")
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map_or_else(|| node.key(), str::to_string)
+fn reference(node: &Node, path: &str, problems: &mut Problems) -> String {
+    numero(node, path, problems).map_or_else(|| node.key(), str::to_string)
 }
 
 fn push_new<T: PartialEq>(list: &mut Vec<T>, value: T) {
@@ -377,7 +387,7 @@ pub(super) fn formation(node: &Node, path: &str, problems: &mut Problems) -> For
         })
     };
     FormationPart {
-        formation_ref: reference(node),
+        formation_ref: reference(node, path, problems),
         title: title(node, path, problems),
         objective,
         body: body(node, path, filled.contains(&FILLED_SIRET), problems),
@@ -425,7 +435,7 @@ pub(super) fn action(node: &Node, path: &str, problems: &mut Problems) -> Action
         None => empty_place(),
     };
     ActionPart {
-        action_ref: reference(node),
+        action_ref: reference(node, path, problems),
         publics,
         funders,
         teaching,
@@ -449,10 +459,10 @@ pub(super) fn session(
         Some((period, period_path)) => dates(period, &period_path, problems),
         None => (None, None),
     };
-    let session_ref = match (node.attribute("numero").map(str::trim), fallback) {
-        (Some(numero), _) if !numero.is_empty() => numero.to_string(),
-        (_, Some(fallback)) => fallback.to_string(),
-        _ => node.key(),
+    let session_ref = match (numero(node, path, problems), fallback) {
+        (Some(numero), _) => numero.to_string(),
+        (None, Some(fallback)) => fallback.to_string(),
+        (None, None) => node.key(),
     };
     SessionPart {
         session_ref,
@@ -502,11 +512,7 @@ pub(super) fn offer(
     problems: &mut Problems,
 ) -> (FormationPart, ActionPart) {
     check(node, path, problems);
-    let action_ref = node
-        .attribute("numero")
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map_or_else(
+    let action_ref = numero(node, path, problems).map_or_else(
             || node.key(),
             |numero| {
                 numero

@@ -904,14 +904,11 @@ fn an_error_of_a_whole_offer_names_the_offer() {
     assert!(reason.contains("duplicate field `id`"), "{reason}");
 }
 
-/// Found by `lheo_reads_damaged_files`: an index offer's `href` holding a control character
-/// was stored as the web address (and refused once written back as a `urlweb`).
-#[test]
-fn an_index_offers_web_address_is_checked() {
+/// The index sample's records and rejects, with `from` replaced by `to` once.
+fn index_damaged(from: &str, to: &str) -> ((usize, Vec<String>), (usize, Vec<String>)) {
     let index = String::from_utf8(fixture("lheo/index-2.2.xml")).unwrap();
-    let href = "href=\"https://www.intercariforef.org/formations/14_AF_0000028218.html\"";
-    assert!(index.contains(href));
-    let damaged = index.replacen(href, &href.replacen("https", "\u{1}https", 1), 1);
+    assert!(index.contains(from), "{from}");
+    let damaged = index.replacen(from, to, 1);
     let read = |xml: &str| {
         let mut records = 0;
         let mut rejects = Vec::new();
@@ -922,19 +919,92 @@ fn an_index_offers_web_address_is_checked() {
         .unwrap();
         (records, rejects)
     };
-    let (undamaged_records, undamaged_rejects) = read(&index);
-    let (records, rejects) = read(&damaged);
-    let href_reject = "/lheo-index/resumes-offres/resume-offre[2]/@href: holds a control \
-                       character, a line break, an invisible one or a direction override";
-    assert_eq!(
-        rejects,
-        [&[href_reject.to_string()][..], &undamaged_rejects].concat()
-    );
+    (read(&index), read(&damaged))
+}
+
+const CONTROL_REASON: &str =
+    "holds a control character, a line break, an invisible one or a direction override";
+
+/// Found by `lheo_reads_damaged_files`: an index offer's `href` holding a control character
+/// was stored as the web address (and refused once written back as a `urlweb`).
+#[test]
+fn an_index_offers_web_address_is_checked() {
+    let href = "href=\"https://www.intercariforef.org/formations/14_AF_0000028218.html\"";
+    let ((undamaged_records, undamaged_rejects), (records, rejects)) =
+        index_damaged(href, &href.replacen("https", "\u{1}https", 1));
+    let href_reject =
+        format!("/lheo-index/resumes-offres/resume-offre[2]/@href: {CONTROL_REASON}");
+    assert_eq!(rejects, [&[href_reject][..], &undamaged_rejects].concat());
     assert_eq!(
         records,
         undamaged_records - 2,
         "the offer's two sessions are left out"
     );
+}
+
+/// Found by `lheo_reads_damaged_files` in CI: an offer whose `numero` lost its closing quote
+/// ran to the next quote, line breaks and all, and was stored as the action's reference; the
+/// writer's attribute did not read back as it. A reference is one line.
+#[test]
+fn an_index_offers_reference_is_one_line() {
+    let numero = "numero=\"14_AF_0000028218_SE_0000118670\"";
+    let ((undamaged_records, undamaged_rejects), (records, rejects)) =
+        index_damaged(numero, &numero.replacen("_SE_", "\n_SE_", 1));
+    let numero_reject =
+        format!("/lheo-index/resumes-offres/resume-offre[2]/@numero: {CONTROL_REASON}");
+    assert_eq!(rejects, [&[numero_reject][..], &undamaged_rejects].concat());
+    assert_eq!(
+        records,
+        undamaged_records - 2,
+        "the offer's two sessions are left out"
+    );
+    let session = "<session numero=\"14_SE_0000118671\">";
+    let (_, (records, rejects)) = index_damaged(session, &session.replacen("14_", "14_\t", 1));
+    assert_eq!(records, undamaged_records - 1, "{rejects:?}");
+    assert!(rejects[0].ends_with(&format!("/@numero: {CONTROL_REASON}")), "{rejects:?}");
+}
+
+/// Found by `offers_json_reads_damaged_files` in CI: a sector code of one character was
+/// written as no sector at all (the writer cut every code to its first two bytes).
+#[test]
+fn a_one_character_sector_reads_back_as_itself() {
+    // The simulated offers: a division (`secteurActivite`) and no `codeNAF`, which the reader
+    // would take first.
+    let sample = samples(Format::OffersJson)
+        .iter()
+        .find(|s| s.name == "offers written")
+        .unwrap();
+    assert!(!sample.bytes.windows(7).any(|w| w == b"codeNAF"));
+    let json = String::from_utf8(sample.bytes.clone()).unwrap();
+    // The value of the first `"secteurActivite": "…"`, spaces or not.
+    let key = json.find("\"secteurActivite\"").expect("the sample has a sector");
+    let at = key + json[key..].find(':').unwrap();
+    let at = at + json[at..].find('"').unwrap() + 1;
+    let end = at + json[at..].find('"').unwrap();
+    for sector in ["0", "é", "4"] {
+        let damaged = format!("{}{sector}{}", &json[..at], &json[end..]);
+        let outcome = check(Format::OffersJson, damaged.as_bytes())
+            .unwrap_or_else(|err| panic!("{sector}: {err}"))
+            .unwrap();
+        assert_eq!(outcome.rejects, sample.rejects, "{sector}: its known rejects only");
+    }
+}
+
+/// Found by `inclusion_structures_read_damaged_files` in CI: a longitude of 25 digits read
+/// one bit off the nearest number (serde_json's fast parsing), so the written shortest form
+/// read back as another point. JSON numbers are read to the nearest (`float_roundtrip`).
+#[test]
+fn a_long_coordinate_reads_back_as_itself() {
+    let sample = &samples(Format::InclusionStructures)[0];
+    let json = String::from_utf8(sample.bytes.clone()).unwrap();
+    let key = json.find("\"longitude\": ").expect("a structure with a place");
+    let at = key + "\"longitude\": ".len();
+    let end = at + json[at..].find([',', '\n']).unwrap();
+    let damaged = format!("{}2.184467440737095516163264{}", &json[..at], &json[end..]);
+    let outcome = check(Format::InclusionStructures, damaged.as_bytes())
+        .unwrap_or_else(|err| panic!("{err}"))
+        .unwrap();
+    assert_eq!(outcome.rejects, sample.rejects);
 }
 
 /// A blank `passerelle.reseau` of a data·inclusion structure was read as a network of spaces,

@@ -363,6 +363,13 @@ pub(crate) async fn revoke_invitation(
         .staff_invitation(id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("invitation {id}")))?;
+    // Another structure's invitation is not told apart from one that does not exist.
+    if principal
+        .grant(Resource::Staff, Verb::Write, Some(invitation.structure_id))
+        .is_err()
+    {
+        return Err(ApiError::NotFound(format!("invitation {id}")));
+    }
     managing_role(&principal, invitation.structure_id, Some(invitation.role))?;
     if !state.store.revoke_staff_invitation(id, state.now()).await? {
         return Err(ApiError::Conflict(
