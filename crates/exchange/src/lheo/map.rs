@@ -174,7 +174,10 @@ fn filled(unit: &Node) -> Vec<&str> {
 /// it was read: a line break, control or invisible character in it is refused (the writer's
 /// attribute would read back otherwise), as is one past a line's length.
 fn numero<'a>(node: &'a Node, path: &str, problems: &mut Problems) -> Option<&'a str> {
-    let numero = node.attribute("numero").map(str::trim).filter(|n| !n.is_empty())?;
+    let numero = node
+        .attribute("numero")
+        .map(str::trim)
+        .filter(|n| !n.is_empty())?;
     if let Some(reason) = line_problem(numero, LINE_CHARS) {
         problem(problems, &format!("{path}/@numero"), reason);
     }
@@ -513,14 +516,14 @@ pub(super) fn offer(
 ) -> (FormationPart, ActionPart) {
     check(node, path, problems);
     let action_ref = numero(node, path, problems).map_or_else(
-            || node.key(),
-            |numero| {
-                numero
-                    .split_once("_SE_")
-                    .map_or(numero, |(a, _)| a)
-                    .to_string()
-            },
-        );
+        || node.key(),
+        |numero| {
+            numero
+                .split_once("_SE_")
+                .map_or(numero, |(a, _)| a)
+                .to_string()
+        },
+    );
     let domain = domain(node, path, problems);
     let (rncp_codes, certifinfo_codes) = certifications(node, path, problems);
     let mut body = TrainingBody {

@@ -932,8 +932,7 @@ fn an_index_offers_web_address_is_checked() {
     let href = "href=\"https://www.intercariforef.org/formations/14_AF_0000028218.html\"";
     let ((undamaged_records, undamaged_rejects), (records, rejects)) =
         index_damaged(href, &href.replacen("https", "\u{1}https", 1));
-    let href_reject =
-        format!("/lheo-index/resumes-offres/resume-offre[2]/@href: {CONTROL_REASON}");
+    let href_reject = format!("/lheo-index/resumes-offres/resume-offre[2]/@href: {CONTROL_REASON}");
     assert_eq!(rejects, [&[href_reject][..], &undamaged_rejects].concat());
     assert_eq!(
         records,
@@ -961,7 +960,10 @@ fn an_index_offers_reference_is_one_line() {
     let session = "<session numero=\"14_SE_0000118671\">";
     let (_, (records, rejects)) = index_damaged(session, &session.replacen("14_", "14_\t", 1));
     assert_eq!(records, undamaged_records - 1, "{rejects:?}");
-    assert!(rejects[0].ends_with(&format!("/@numero: {CONTROL_REASON}")), "{rejects:?}");
+    assert!(
+        rejects[0].ends_with(&format!("/@numero: {CONTROL_REASON}")),
+        "{rejects:?}"
+    );
 }
 
 /// Found by `offers_json_reads_damaged_files` in CI: a sector code of one character was
@@ -977,7 +979,9 @@ fn a_one_character_sector_reads_back_as_itself() {
     assert!(!sample.bytes.windows(7).any(|w| w == b"codeNAF"));
     let json = String::from_utf8(sample.bytes.clone()).unwrap();
     // The value of the first `"secteurActivite": "…"`, spaces or not.
-    let key = json.find("\"secteurActivite\"").expect("the sample has a sector");
+    let key = json
+        .find("\"secteurActivite\"")
+        .expect("the sample has a sector");
     let at = key + json[key..].find(':').unwrap();
     let at = at + json[at..].find('"').unwrap() + 1;
     let end = at + json[at..].find('"').unwrap();
@@ -986,7 +990,10 @@ fn a_one_character_sector_reads_back_as_itself() {
         let outcome = check(Format::OffersJson, damaged.as_bytes())
             .unwrap_or_else(|err| panic!("{sector}: {err}"))
             .unwrap();
-        assert_eq!(outcome.rejects, sample.rejects, "{sector}: its known rejects only");
+        assert_eq!(
+            outcome.rejects, sample.rejects,
+            "{sector}: its known rejects only"
+        );
     }
 }
 
@@ -997,7 +1004,9 @@ fn a_one_character_sector_reads_back_as_itself() {
 fn a_long_coordinate_reads_back_as_itself() {
     let sample = &samples(Format::InclusionStructures)[0];
     let json = String::from_utf8(sample.bytes.clone()).unwrap();
-    let key = json.find("\"longitude\": ").expect("a structure with a place");
+    let key = json
+        .find("\"longitude\": ")
+        .expect("a structure with a place");
     let at = key + "\"longitude\": ".len();
     let end = at + json[at..].find([',', '\n']).unwrap();
     let damaged = format!("{}2.184467440737095516163264{}", &json[..at], &json[end..]);
