@@ -47,6 +47,7 @@ use engine::ScoringConfig;
 use model::NewAuditEvent;
 use store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::csrf::{CsrfLayer, ProtectionError};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -565,6 +566,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         })
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // A request a browser sends for another site's page (a form posted from elsewhere,
+        // signing its visitor in to the attacker's account, say) is refused: the Fetch
+        // Metadata (`Sec-Fetch-Site`) or `Origin` says where it came from. Clients that say
+        // nothing, as machine clients with their API token, pass; sessions' own anti-forgery
+        // token stays the check of signed-in requests.
+        .layer(CsrfLayer::new().with_rejection_response(cross_site_refusal))
         .layer(CatchPanicLayer::new())
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -598,6 +605,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(trace)
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// The answer to a request a browser says came from another site: 403, a problem naming why.
+fn cross_site_refusal(error: ProtectionError) -> axum::response::Response {
+    tracing::warn!(%error, "a request from another site was refused");
+    error::ApiError::Forbidden(
+        "this request came from another site: a browser may send it only from Passerelle's own \
+         pages"
+            .to_string(),
+    )
+    .into_response()
 }
 
 /// Strict-Transport-Security on responses served over HTTPS: when the service is configured

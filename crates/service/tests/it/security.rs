@@ -541,3 +541,84 @@ async fn each_response_type_keeps_its_own_schema() {
     assert!(shared["properties"].get("kind_label").is_some(), "{shared}");
     server.stop().await;
 }
+
+/// Signing in is a form anyone may post: a page of another site must not post it for its
+/// visitor and sign them in to an account the attacker holds (login forgery), nor post any
+/// other form or API call. What a browser marks as sent from another site (`Sec-Fetch-Site`,
+/// else an `Origin` that is not this host) is refused before any handler; the same request
+/// from this site's pages, or from a client that marks nothing, goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_a_browser_sends_from_another_site_are_refused() {
+    let (server, _world) = Server::on_sqlite().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let sign_in = form_urlencoded::Serializer::new(String::new())
+        .append_pair("email", "advisor@a.fr")
+        .append_pair("password", PASSWORD)
+        .finish();
+    let post = |path: &str, marks: &[(&str, &str)]| {
+        let mut request = http
+            .post(format!("{}{path}", server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(sign_in.clone());
+        for (name, value) in marks {
+            request = request.header(*name, *value);
+        }
+        request.send()
+    };
+    let from_elsewhere: [&[(&str, &str)]; 4] = [
+        &[("sec-fetch-site", "cross-site")],
+        &[("sec-fetch-site", "same-site")],
+        &[("origin", "https://attacker.example")],
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://attacker.example"),
+        ],
+    ];
+    for path in ["/connexion", "/espace/connexion/lien", "/equipe/invitation"] {
+        for marks in from_elsewhere {
+            let response = post(path, marks).await.unwrap();
+            assert_eq!(response.status(), 403, "{path} {marks:?}");
+            assert!(response.headers().get("set-cookie").is_none(), "{path}");
+            let problem: Value = response.json().await.unwrap();
+            assert_eq!(problem["code"], "forbidden", "{path}");
+            assert!(
+                problem["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("another site"),
+                "{problem}"
+            );
+        }
+    }
+    // From this site's own page, and from a client that marks nothing: signed in.
+    let own_origin = server.base.clone();
+    for marks in [
+        &[("sec-fetch-site", "same-origin")][..],
+        &[("origin", own_origin.as_str())][..],
+        &[][..],
+    ] {
+        let response = post("/connexion", marks).await.unwrap();
+        assert_eq!(response.status(), 303, "{marks:?}");
+        assert!(response.headers().get("set-cookie").is_some(), "{marks:?}");
+    }
+    // The API alike; reading is never refused.
+    let response = http
+        .post(format!("{}/api/v1/session", server.base))
+        .header("sec-fetch-site", "cross-site")
+        .json(&json!({ "email": "advisor@a.fr", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    let response = http
+        .get(format!("{}/connexion", server.base))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    server.stop().await;
+}
