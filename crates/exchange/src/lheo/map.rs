@@ -508,7 +508,8 @@ fn dates(
 
 /// An offer of the Carif-Oref index (`resume-offre`): the formation and action parts of its
 /// sessions. Its `numero` (`14_AF_0000011179_SE_0000093700`) names the action before
-/// `_SE_`; the index has no formation number, the action's stands for it.
+/// `_SE_` (the whole `numero` when nothing stands before it); the index has no formation
+/// number, the action's stands for it.
 pub(super) fn offer(
     node: &Node,
     path: &str,
@@ -520,7 +521,9 @@ pub(super) fn offer(
         |numero| {
             numero
                 .split_once("_SE_")
-                .map_or(numero, |(a, _)| a)
+                .map(|(action, _)| action.trim())
+                .filter(|action| !action.is_empty())
+                .unwrap_or(numero)
                 .to_string()
         },
     );

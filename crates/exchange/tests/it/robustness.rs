@@ -957,6 +957,14 @@ fn an_index_offers_reference_is_one_line() {
         undamaged_records - 2,
         "the offer's two sessions are left out"
     );
+    // Found in a later run: a `numero` with nothing before `_SE_` named the action "", which
+    // is no reference once written. The whole `numero` stands for it.
+    let first = "numero=\"14_AF_0000011179_SE_0000093700\"";
+    let (_, (records, rejects)) = index_damaged(first, "numero=\"_SE_0000093700\"");
+    assert_eq!((records, &rejects), (undamaged_records, &undamaged_rejects));
+    let index = String::from_utf8(fixture("lheo/index-2.2.xml")).unwrap();
+    let damaged = index.replacen(first, "numero=\"_SE_0000093700\"", 1);
+    check(Format::Lheo, damaged.as_bytes()).expect("reads back as itself");
     let session = "<session numero=\"14_SE_0000118671\">";
     let (_, (records, rejects)) = index_damaged(session, &session.replacen("14_", "14_\t", 1));
     assert_eq!(records, undamaged_records - 1, "{rejects:?}");
