@@ -548,6 +548,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         );
     }
     let state_for_hsts = state.clone();
+    let public_url = state.config.public_url.clone();
     let mut routes = api::routes().merge(pages::routes(state.config.assets_dir.clone()));
     if state.config.metrics_bind.is_none() {
         routes = routes.route("/metrics", axum::routing::get(api::metrics));
@@ -571,7 +572,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         // Metadata (`Sec-Fetch-Site`) or `Origin` says where it came from. Clients that say
         // nothing, as machine clients with their API token, pass; sessions' own anti-forgery
         // token stays the check of signed-in requests.
-        .layer(CsrfLayer::new().with_rejection_response(cross_site_refusal))
+        .layer(cross_site_guard(&public_url))
         .layer(CatchPanicLayer::new())
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -605,6 +606,39 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(trace)
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// The guard against requests from other sites. The public address's origin is trusted
+/// besides the request's own host, for a proxy that hands the service another `Host`.
+fn cross_site_guard(
+    public_url: &str,
+) -> CsrfLayer<fn(ProtectionError) -> axum::response::Response> {
+    let layer = CsrfLayer::new();
+    let layer = match public_origin(public_url) {
+        Some(origin) => layer
+            .clone()
+            .add_trusted_origin(&origin)
+            .unwrap_or_else(|err| {
+                tracing::warn!(%err, origin, "the public address is no origin a browser sends");
+                layer
+            }),
+        None => layer,
+    };
+    layer.with_rejection_response(cross_site_refusal as fn(ProtectionError) -> _)
+}
+
+/// The origin a browser sends for pages of `public_url`: `scheme://host[:port]`, the host in
+/// lower case, a default port left out.
+fn public_origin(public_url: &str) -> Option<String> {
+    let uri: axum::http::Uri = public_url.trim().parse().ok()?;
+    let scheme = uri.scheme_str()?.to_ascii_lowercase();
+    let host = uri.host()?.to_ascii_lowercase();
+    Some(match uri.port_u16() {
+        Some(port) if !matches!((scheme.as_str(), port), ("http", 80) | ("https", 443)) => {
+            format!("{scheme}://{host}:{port}")
+        }
+        _ => format!("{scheme}://{host}"),
+    })
 }
 
 /// The answer to a request a browser says came from another site: 403, a problem naming why.
@@ -878,4 +912,31 @@ pub fn init_logs(json: bool) {
     } else {
         builder.try_init()
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::public_origin;
+
+    #[test]
+    fn the_public_address_gives_the_origin_browsers_send() {
+        let cases = [
+            (
+                "https://Passerelle.Example.fr/",
+                Some("https://passerelle.example.fr"),
+            ),
+            (
+                "https://passerelle.example.fr:443/app",
+                Some("https://passerelle.example.fr"),
+            ),
+            ("http://127.0.0.1:8080", Some("http://127.0.0.1:8080")),
+            ("http://host:80", Some("http://host")),
+            ("https://host:8443/", Some("https://host:8443")),
+            ("passerelle.example.fr", None),
+            ("", None),
+        ];
+        for (url, origin) in cases {
+            assert_eq!(public_origin(url).as_deref(), origin, "{url}");
+        }
+    }
 }

@@ -593,11 +593,13 @@ async fn requests_a_browser_sends_from_another_site_are_refused() {
             );
         }
     }
-    // From this site's own page, and from a client that marks nothing: signed in.
+    // From this site's own page (its host, or the public address a proxy serves it at), and
+    // from a client that marks nothing: signed in.
     let own_origin = server.base.clone();
     for marks in [
         &[("sec-fetch-site", "same-origin")][..],
         &[("origin", own_origin.as_str())][..],
+        &[("origin", "http://127.0.0.1:8080")][..],
         &[][..],
     ] {
         let response = post("/connexion", marks).await.unwrap();
