@@ -186,7 +186,8 @@ pub(crate) async fn search_services(
 #[utoipa::path(post, path = "/api/v1/directory/services/{id}/confirm", tag = "directory",
     params(("id" = i64, Path, description = "service id")),
     responses((status = 200, body = ServiceHitView), (status = 403, body = Problem),
-              (status = 404, body = Problem)))]
+              (status = 404, body = Problem),
+              (status = 409, body = Problem, description = "the service is archived")))]
 pub(crate) async fn confirm_service(
     State(state): St,
     principal: Principal,
