@@ -413,13 +413,14 @@ const DUOS: &str = "Passerelle : duos demandeur–intérimaire et leurs résulta
 const PLANS: &str = "Passerelle : plans de formation avant l'embauche (POEI, AFPR, POEC, \
                      contrats de professionnalisation…)";
 
-const fn count(
+/// An indicator of the registry, withholding counts under the secrecy [`THRESHOLD`].
+const fn indicator(
     id: &'static str,
     axis: Axis,
     label: &'static str,
     definition: &'static str,
     formula_text: &'static str,
-    measure: Measure,
+    formula: Formula,
     source: &'static str,
 ) -> Indicator {
     Indicator {
@@ -428,31 +429,7 @@ const fn count(
         label,
         definition,
         formula_text,
-        formula: Formula::Count(measure),
-        source,
-        threshold: THRESHOLD,
-    }
-}
-
-const fn share(
-    id: &'static str,
-    axis: Axis,
-    label: &'static str,
-    definition: &'static str,
-    formula_text: &'static str,
-    (numerator, denominator): (Measure, Measure),
-    source: &'static str,
-) -> Indicator {
-    Indicator {
-        id,
-        axis,
-        label,
-        definition,
-        formula_text,
-        formula: Formula::Share {
-            numerator,
-            denominator,
-        },
+        formula,
         source,
         threshold: THRESHOLD,
     }
@@ -460,93 +437,98 @@ const fn share(
 
 /// Every indicator, by axis.
 pub static REGISTRY: &[Indicator] = &[
-    count(
+    indicator(
         "meetings_held",
         Axis::Network,
         "Rencontres communes tenues",
         "Réunions d'information communes aux deux réseaux qui ont eu lieu, dans le \
          département de la structure organisatrice.",
         "Nombre de rencontres dont l'heure de début tombe dans la période.",
-        Measure::MeetingsHeld,
+        Formula::Count(Measure::MeetingsHeld),
         MEETINGS,
     ),
-    count(
+    indicator(
         "meeting_attendees",
         Axis::Network,
         "Participants présents aux rencontres",
         "Conseillers et recruteurs enregistrés présents à une rencontre commune.",
         "Nombre d'inscriptions marquées « présent » aux rencontres tenues dans la période.",
-        Measure::MeetingAttendees,
+        Formula::Count(Measure::MeetingAttendees),
         MEETINGS,
     ),
-    count(
+    indicator(
         "referrals_proposed",
         Axis::Sourcing,
         "Candidats proposés",
         "Mises en relation d'un demandeur d'emploi avec une offre d'une agence d'emploi, \
          dans le département du lieu de travail.",
         "Nombre de mises en relation créées dans la période.",
-        Measure::ReferralsProposed,
+        Formula::Count(Measure::ReferralsProposed),
         REFERRALS,
     ),
-    count(
+    indicator(
         "referrals_accepted",
         Axis::Sourcing,
         "Propositions acceptées par la personne",
         "Mises en relation auxquelles la personne a dit oui (son consentement au partage \
          de son profil avec l'agence).",
         "Nombre de passages à l'état « acceptée » dans la période.",
-        Measure::ReferralsAccepted,
+        Formula::Count(Measure::ReferralsAccepted),
         REFERRALS,
     ),
-    share(
+    indicator(
         "acceptance_rate",
         Axis::Sourcing,
         "Taux d'acceptation des propositions",
         "Part des propositions que les personnes acceptent.",
         "Acceptations de la période ÷ propositions de la période.",
-        (Measure::ReferralsAccepted, Measure::ReferralsProposed),
+        Formula::Share {
+            numerator: Measure::ReferralsAccepted,
+            denominator: Measure::ReferralsProposed,
+        },
         REFERRALS,
     ),
-    count(
+    indicator(
         "interviews",
         Axis::Sourcing,
         "Entretiens",
         "Mises en relation passées en entretien avec l'agence.",
         "Nombre de passages à l'état « entretien » dans la période.",
-        Measure::ReferralsInterviewed,
+        Formula::Count(Measure::ReferralsInterviewed),
         REFERRALS,
     ),
-    count(
+    indicator(
         "hires",
         Axis::Sourcing,
         "Embauches après mise en relation",
         "Mises en relation conclues par une embauche.",
         "Nombre de passages à l'état « embauché » dans la période.",
-        Measure::ReferralsHired,
+        Formula::Count(Measure::ReferralsHired),
         REFERRALS,
     ),
-    share(
+    indicator(
         "hire_rate",
         Axis::Sourcing,
         "Taux de transformation en embauche",
         "Embauches rapportées aux propositions de la même période.",
         "Embauches de la période ÷ propositions de la période.",
-        (Measure::ReferralsHired, Measure::ReferralsProposed),
+        Formula::Share {
+            numerator: Measure::ReferralsHired,
+            denominator: Measure::ReferralsProposed,
+        },
         REFERRALS,
     ),
-    Indicator {
-        id: "days_to_hire",
-        axis: Axis::Sourcing,
-        label: "Délai de la proposition à l'embauche",
-        definition: "Jours écoulés entre la proposition d'un candidat et son embauche.",
-        formula_text: "Médiane, sur les embauches de la période, des jours entre la \
-                       création de la mise en relation et le passage à « embauché ».",
-        formula: Formula::MedianDays(Measure::DaysToHire),
-        source: REFERRALS,
-        threshold: THRESHOLD,
-    },
-    share(
+    indicator(
+        "days_to_hire",
+        Axis::Sourcing,
+        "Délai de la proposition à l'embauche",
+        "Jours écoulés entre la proposition d'un candidat et son embauche.",
+        "Médiane, sur les embauches de la période, des jours entre la \
+         création de la mise en relation et le passage à « embauché ».",
+        Formula::MedianDays(Measure::DaysToHire),
+        REFERRALS,
+    ),
+    indicator(
         "priority_share_proposed",
         Axis::Sourcing,
         "Part des publics prioritaires parmi les proposés",
@@ -554,141 +536,156 @@ pub static REGISTRY: &[Indicator] = &[
          (RQTH, chômage de longue durée, RSA, QPV, seniors, jeunes sans qualification), tel \
          qu'enregistré aujourd'hui.",
         "Propositions de publics prioritaires ÷ propositions.",
-        (
-            Measure::PriorityReferralsProposed,
-            Measure::ReferralsProposed,
-        ),
+        Formula::Share {
+            numerator: Measure::PriorityReferralsProposed,
+            denominator: Measure::ReferralsProposed,
+        },
         REFERRALS,
     ),
-    share(
+    indicator(
         "priority_share_hired",
         Axis::Sourcing,
         "Part des publics prioritaires parmi les embauchés",
         "Embauches de personnes relevant d'au moins un public prioritaire de l'accord.",
         "Embauches de publics prioritaires ÷ embauches.",
-        (Measure::PriorityReferralsHired, Measure::ReferralsHired),
+        Formula::Share {
+            numerator: Measure::PriorityReferralsHired,
+            denominator: Measure::ReferralsHired,
+        },
         REFERRALS,
     ),
-    count(
+    indicator(
         "offers_published",
         Axis::Shortage,
         "Offres publiées",
         "Offres des agences d'emploi publiées, dans le département du lieu de travail.",
         "Nombre d'offres dont la date de publication tombe dans la période.",
-        Measure::OffersPublished,
+        Formula::Count(Measure::OffersPublished),
         OFFERS,
     ),
-    share(
+    indicator(
         "filled_30_days",
         Axis::Shortage,
         "Offres pourvues en 30 jours",
         "Part des offres publiées dans la période pourvues dans les 30 jours.",
         "Offres pourvues au plus 30 jours après leur publication ÷ offres publiées.",
-        (Measure::OffersFilledWithin30, Measure::OffersPublished),
+        Formula::Share {
+            numerator: Measure::OffersFilledWithin30,
+            denominator: Measure::OffersPublished,
+        },
         OFFERS,
     ),
-    share(
+    indicator(
         "filled_47_days",
         Axis::Shortage,
         "Offres pourvues en 47 jours",
         "Part des offres publiées dans la période pourvues dans les 47 jours (le délai \
          médian publié par France Travail).",
         "Offres pourvues au plus 47 jours après leur publication ÷ offres publiées.",
-        (Measure::OffersFilledWithin47, Measure::OffersPublished),
+        Formula::Share {
+            numerator: Measure::OffersFilledWithin47,
+            denominator: Measure::OffersPublished,
+        },
         OFFERS,
     ),
-    share(
+    indicator(
         "filled_90_days",
         Axis::Shortage,
         "Offres pourvues en 90 jours",
         "Part des offres publiées dans la période pourvues dans les 90 jours.",
         "Offres pourvues au plus 90 jours après leur publication ÷ offres publiées.",
-        (Measure::OffersFilledWithin90, Measure::OffersPublished),
+        Formula::Share {
+            numerator: Measure::OffersFilledWithin90,
+            denominator: Measure::OffersPublished,
+        },
         OFFERS,
     ),
-    share(
+    indicator(
         "abandonment_rate",
         Axis::Shortage,
         "Offres abandonnées faute de candidats",
         "Part des offres publiées dans la période retirées faute de candidats.",
         "Offres annulées pour manque de candidats ÷ offres publiées.",
-        (Measure::OffersAbandoned, Measure::OffersPublished),
+        Formula::Share {
+            numerator: Measure::OffersAbandoned,
+            denominator: Measure::OffersPublished,
+        },
         OFFERS,
     ),
-    count(
+    indicator(
         "actions_held",
         Axis::Shortage,
         "Actions co-organisées tenues",
         "Job datings, forums, visites d'entreprise et autres actions de recrutement \
          co-organisées qui ont eu lieu.",
         "Nombre d'actions tenues ou clôturées dont la date tombe dans la période.",
-        Measure::ActionsHeld,
+        Formula::Count(Measure::ActionsHeld),
         ACTIONS,
     ),
-    count(
+    indicator(
         "action_hires",
         Axis::Shortage,
         "Embauches issues des actions",
         "Embauches enregistrées comme suite d'une action co-organisée.",
         "Nombre de suites « embauche » datées dans la période.",
-        Measure::ActionHires,
+        Formula::Count(Measure::ActionHires),
         ACTIONS,
     ),
-    count(
+    indicator(
         "duos_started",
         Axis::Shortage,
         "Duos démarrés",
         "Duos entre un demandeur d'emploi et un intérimaire tuteur qui ont commencé, dans \
          le département de la personne.",
         "Nombre de duos dont le premier contact tombe dans la période.",
-        Measure::DuosStarted,
+        Formula::Count(Measure::DuosStarted),
         DUOS,
     ),
-    count(
+    indicator(
         "duos_in_job",
         Axis::Shortage,
         "Duos achevés en emploi",
         "Duos dont la personne est en emploi à la fin du duo.",
         "Nombre de duos terminés dans la période dont le résultat à la fin est un emploi.",
-        Measure::DuosEndedInJob,
+        Formula::Count(Measure::DuosEndedInJob),
         DUOS,
     ),
-    count(
+    indicator(
         "plans_proposed",
         Axis::Reconversion,
         "Plans de formation proposés",
         "Plans « former avant d'embaucher » proposés pour une offre et une personne.",
         "Nombre de plans proposés dans la période.",
-        Measure::PlansProposed,
+        Formula::Count(Measure::PlansProposed),
         PLANS,
     ),
-    count(
+    indicator(
         "training_entries",
         Axis::Reconversion,
         "Entrées en formation",
         "Plans dont la formation a commencé.",
         "Nombre de plans en formation, achevés ou conclus par une embauche dont la \
          formation commence dans la période.",
-        Measure::PlansEntered,
+        Formula::Count(Measure::PlansEntered),
         PLANS,
     ),
-    count(
+    indicator(
         "trainings_completed",
         Axis::Reconversion,
         "Formations achevées",
         "Plans dont la formation est allée à son terme.",
         "Nombre de plans achevés ou conclus par une embauche dont la formation finit dans \
          la période.",
-        Measure::PlansCompleted,
+        Formula::Count(Measure::PlansCompleted),
         PLANS,
     ),
-    count(
+    indicator(
         "hires_after_training",
         Axis::Reconversion,
         "Embauches après formation",
         "Plans conclus par l'embauche prévue (le contrat qui doit suivre la formation).",
         "Nombre de plans conclus par une embauche dont le contrat commence dans la période.",
-        Measure::PlansHired,
+        Formula::Count(Measure::PlansHired),
         PLANS,
     ),
 ];

@@ -71,6 +71,17 @@ pub struct Move<S: 'static = ReferralState> {
     pub needs: Needs,
 }
 
+/// The move from `from` to `to`, made by one of `by`, carrying what it `needs`: one line of a
+/// workflow's table.
+const fn step<S: 'static>(from: S, to: S, by: &'static [Mover], needs: Needs) -> Move<S> {
+    Move {
+        from,
+        to,
+        by,
+        needs,
+    }
+}
+
 /// A state machine as data: every allowed move (anything else is refused) and the state a
 /// record left without a move for too long goes to, if it expires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,72 +105,17 @@ use ReferralState as S;
 
 /// Every allowed move of a referral; anything else is refused.
 pub const MOVES: &[Move<ReferralState>] = &[
-    Move {
-        from: S::Proposed,
-        to: S::Accepted,
-        by: ADVISOR,
-        needs: Needs::Nothing,
-    },
-    Move {
-        from: S::Proposed,
-        to: S::Declined,
-        by: ADVISOR,
-        needs: Needs::Nothing,
-    },
-    Move {
-        from: S::Accepted,
-        to: S::Interview,
-        by: AGENCY,
-        needs: Needs::Nothing,
-    },
-    Move {
-        from: S::Interview,
-        to: S::Hired,
-        by: AGENCY,
-        needs: Needs::StartDate,
-    },
-    Move {
-        from: S::Interview,
-        to: S::NotHired,
-        by: AGENCY,
-        needs: Needs::NotHiredReason,
-    },
-    Move {
-        from: S::Proposed,
-        to: S::Cancelled,
-        by: EITHER,
-        needs: Needs::Nothing,
-    },
-    Move {
-        from: S::Accepted,
-        to: S::Cancelled,
-        by: EITHER,
-        needs: Needs::Nothing,
-    },
-    Move {
-        from: S::Interview,
-        to: S::Cancelled,
-        by: EITHER,
-        needs: Needs::Nothing,
-    },
-    Move {
-        from: S::Proposed,
-        to: S::Expired,
-        by: SYSTEM,
-        needs: Needs::Nothing,
-    },
-    Move {
-        from: S::Accepted,
-        to: S::Expired,
-        by: SYSTEM,
-        needs: Needs::Nothing,
-    },
-    Move {
-        from: S::Interview,
-        to: S::Expired,
-        by: SYSTEM,
-        needs: Needs::Nothing,
-    },
+    step(S::Proposed, S::Accepted, ADVISOR, Needs::Nothing),
+    step(S::Proposed, S::Declined, ADVISOR, Needs::Nothing),
+    step(S::Accepted, S::Interview, AGENCY, Needs::Nothing),
+    step(S::Interview, S::Hired, AGENCY, Needs::StartDate),
+    step(S::Interview, S::NotHired, AGENCY, Needs::NotHiredReason),
+    step(S::Proposed, S::Cancelled, EITHER, Needs::Nothing),
+    step(S::Accepted, S::Cancelled, EITHER, Needs::Nothing),
+    step(S::Interview, S::Cancelled, EITHER, Needs::Nothing),
+    step(S::Proposed, S::Expired, SYSTEM, Needs::Nothing),
+    step(S::Accepted, S::Expired, SYSTEM, Needs::Nothing),
+    step(S::Interview, S::Expired, SYSTEM, Needs::Nothing),
 ];
 
 /// Why a candidate was not hired: the list the form offers.
@@ -173,26 +129,14 @@ pub const SEATS: Workflow<crate::Seat> = Workflow {
 
 const EITHER_END: &[Mover] = &[Mover::Participant, Mover::Organiser];
 
-pub const SEAT_MOVES: &[Move<crate::Seat>] = &[
-    Move {
-        from: crate::Seat::Waiting,
-        to: crate::Seat::Registered,
-        by: SYSTEM,
-        needs: Needs::Nothing,
-    },
-    Move {
-        from: crate::Seat::Registered,
-        to: crate::Seat::Cancelled,
-        by: EITHER_END,
-        needs: Needs::Nothing,
-    },
-    Move {
-        from: crate::Seat::Waiting,
-        to: crate::Seat::Cancelled,
-        by: EITHER_END,
-        needs: Needs::Nothing,
-    },
-];
+pub const SEAT_MOVES: &[Move<crate::Seat>] = {
+    use crate::Seat::{Cancelled, Registered, Waiting};
+    &[
+        step(Waiting, Registered, SYSTEM, Needs::Nothing),
+        step(Registered, Cancelled, EITHER_END, Needs::Nothing),
+        step(Waiting, Cancelled, EITHER_END, Needs::Nothing),
+    ]
+};
 
 /// An invitation to an action: proposed (drawn for the person's agency) → relayed (their
 /// advisor told them) → accepted | declined (the person's answer, recorded by their advisor,
@@ -207,60 +151,15 @@ pub const INVITATIONS: Workflow<crate::InvitationState> = Workflow {
 pub const INVITATION_MOVES: &[Move<crate::InvitationState>] = {
     use crate::InvitationState::{Accepted, Cancelled, Declined, Expired, Proposed, Relayed};
     &[
-        Move {
-            from: Proposed,
-            to: Relayed,
-            by: ADVISOR,
-            needs: Needs::Nothing,
-        },
-        Move {
-            from: Proposed,
-            to: Accepted,
-            by: ADVISOR,
-            needs: Needs::Nothing,
-        },
-        Move {
-            from: Proposed,
-            to: Declined,
-            by: ADVISOR,
-            needs: Needs::Nothing,
-        },
-        Move {
-            from: Relayed,
-            to: Accepted,
-            by: ADVISOR,
-            needs: Needs::Nothing,
-        },
-        Move {
-            from: Relayed,
-            to: Declined,
-            by: ADVISOR,
-            needs: Needs::Nothing,
-        },
-        Move {
-            from: Proposed,
-            to: Expired,
-            by: SYSTEM,
-            needs: Needs::Nothing,
-        },
-        Move {
-            from: Relayed,
-            to: Expired,
-            by: SYSTEM,
-            needs: Needs::Nothing,
-        },
-        Move {
-            from: Proposed,
-            to: Cancelled,
-            by: ORGANISERS_OR_SYSTEM,
-            needs: Needs::Nothing,
-        },
-        Move {
-            from: Relayed,
-            to: Cancelled,
-            by: ORGANISERS_OR_SYSTEM,
-            needs: Needs::Nothing,
-        },
+        step(Proposed, Relayed, ADVISOR, Needs::Nothing),
+        step(Proposed, Accepted, ADVISOR, Needs::Nothing),
+        step(Proposed, Declined, ADVISOR, Needs::Nothing),
+        step(Relayed, Accepted, ADVISOR, Needs::Nothing),
+        step(Relayed, Declined, ADVISOR, Needs::Nothing),
+        step(Proposed, Expired, SYSTEM, Needs::Nothing),
+        step(Relayed, Expired, SYSTEM, Needs::Nothing),
+        step(Proposed, Cancelled, ORGANISERS_OR_SYSTEM, Needs::Nothing),
+        step(Relayed, Cancelled, ORGANISERS_OR_SYSTEM, Needs::Nothing),
     ]
 };
 
@@ -275,38 +174,16 @@ pub const ACTIONS: Workflow<crate::ActionState> = Workflow {
 const ORGANISERS: &[Mover] = &[Mover::Organiser];
 const ORGANISERS_OR_SYSTEM: &[Mover] = &[Mover::Organiser, Mover::System];
 
-pub const ACTION_MOVES: &[Move<crate::ActionState>] = &[
-    Move {
-        from: crate::ActionState::Draft,
-        to: crate::ActionState::Published,
-        by: ORGANISERS,
-        needs: Needs::Nothing,
-    },
-    Move {
-        from: crate::ActionState::Published,
-        to: crate::ActionState::Held,
-        by: ORGANISERS_OR_SYSTEM,
-        needs: Needs::Nothing,
-    },
-    Move {
-        from: crate::ActionState::Held,
-        to: crate::ActionState::Closed,
-        by: ORGANISERS,
-        needs: Needs::Nothing,
-    },
-    Move {
-        from: crate::ActionState::Draft,
-        to: crate::ActionState::Cancelled,
-        by: ORGANISERS,
-        needs: Needs::Nothing,
-    },
-    Move {
-        from: crate::ActionState::Published,
-        to: crate::ActionState::Cancelled,
-        by: ORGANISERS,
-        needs: Needs::Nothing,
-    },
-];
+pub const ACTION_MOVES: &[Move<crate::ActionState>] = {
+    use crate::ActionState::{Cancelled, Closed, Draft, Held, Published};
+    &[
+        step(Draft, Published, ORGANISERS, Needs::Nothing),
+        step(Published, Held, ORGANISERS_OR_SYSTEM, Needs::Nothing),
+        step(Held, Closed, ORGANISERS, Needs::Nothing),
+        step(Draft, Cancelled, ORGANISERS, Needs::Nothing),
+        step(Published, Cancelled, ORGANISERS, Needs::Nothing),
+    ]
+};
 
 /// A duo (the job seeker – temp worker pilot): proposed by the coordinator (the job seeker's
 /// agency) → agreed by one side, then the other → accepted; declined by either side before
@@ -325,19 +202,6 @@ pub const DUO_MOVES: &[Move<crate::DuoState>] = {
     use crate::DuoState::{
         Accepted, Active, Completed, Declined, MentorAgreed, Proposed, SeekerAgreed, Stopped,
     };
-    const fn step(
-        from: crate::DuoState,
-        to: crate::DuoState,
-        by: &'static [Mover],
-        needs: Needs,
-    ) -> Move<crate::DuoState> {
-        Move {
-            from,
-            to,
-            by,
-            needs,
-        }
-    }
     &[
         step(Proposed, MentorAgreed, MENTOR, Needs::Nothing),
         step(Proposed, SeekerAgreed, ADVISOR, Needs::Nothing),
@@ -366,19 +230,6 @@ pub const PLAN_MOVES: &[Move<crate::training_plans::PlanState>] = {
     use crate::training_plans::PlanState::{
         Abandoned, Agreed, Completed, Hired, InTraining, Proposed,
     };
-    const fn step(
-        from: crate::training_plans::PlanState,
-        to: crate::training_plans::PlanState,
-        by: &'static [Mover],
-        needs: Needs,
-    ) -> Move<crate::training_plans::PlanState> {
-        Move {
-            from,
-            to,
-            by,
-            needs,
-        }
-    }
     &[
         step(Proposed, Agreed, EITHER, Needs::Nothing),
         step(Agreed, InTraining, EITHER, Needs::Nothing),

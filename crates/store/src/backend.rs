@@ -309,7 +309,32 @@ both_backends! {
         where
             E: sqlx::Executor<'e, Database = Db>,
         {
-            let row = sqlx::query(&format!("{select} WHERE id = $1"))
+            This::by_id_then(executor, select, id, "", of).await
+        }
+
+        /// As [`by_id`](Self::by_id), inside `tx`, the row locked until it ends
+        /// ([`Dialect::FOR_UPDATE`]).
+        pub(crate) async fn locked_by_id<T>(
+            tx: &mut Transaction<'_, Db>,
+            select: &str,
+            id: i64,
+            of: fn(&Row) -> Result<T>,
+        ) -> Result<Option<T>> {
+            This::by_id_then(&mut **tx, select, id, This::FOR_UPDATE, of).await
+        }
+
+        /// The row of `select` whose id is `id`, `then` appended to the query, read by `of`.
+        async fn by_id_then<'e, T, E>(
+            executor: E,
+            select: &str,
+            id: i64,
+            then: &str,
+            of: fn(&Row) -> Result<T>,
+        ) -> Result<Option<T>>
+        where
+            E: sqlx::Executor<'e, Database = Db>,
+        {
+            let row = sqlx::query(&format!("{select} WHERE id = $1{then}"))
                 .bind(id)
                 .fetch_optional(executor)
                 .await?;

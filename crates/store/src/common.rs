@@ -102,11 +102,19 @@ pub fn priorities_from_flags(flags: [(bool, bool); 6]) -> BTreeMap<PriorityStatu
         .collect()
 }
 
-/// The department of a commune's INSEE code, in SQL (overseas departments have three digits).
+/// The department of the commune (INSEE code) in `column`, in SQL (overseas departments have
+/// three digits).
+pub fn department_of(column: &str) -> String {
+    format!(
+        "CASE WHEN {column} LIKE '97%' THEN substr({column}, 1, 3) ELSE substr({column}, 1, 2) END"
+    )
+}
+
+/// [`department_of`] an offer's commune (`o`), as a constant for the queries that format it in.
 pub const DEPARTMENT_OF_COMMUNE: &str = "CASE WHEN o.commune_code LIKE '97%' THEN substr(o.commune_code, 1, 3) \
      ELSE substr(o.commune_code, 1, 2) END";
 
-/// The department of a job seeker's commune (`j`), as [`DEPARTMENT_OF_COMMUNE`] for an offer.
+/// [`department_of`] a job seeker's commune (`j`), as [`DEPARTMENT_OF_COMMUNE`] for an offer.
 pub const PERSON_DEPARTMENT: &str = "CASE WHEN j.commune_code LIKE '97%' THEN substr(j.commune_code, 1, 3) \
      ELSE substr(j.commune_code, 1, 2) END";
 
@@ -216,4 +224,16 @@ pub fn rome_list(romes: &[domain::RomeCode]) -> String {
 /// An integer column in a narrower type, or the store is corrupt.
 pub fn small<T: TryFrom<i64>>(value: i64, column: &str) -> Result<T> {
     T::try_from(value).map_err(|_| StoreError::Corrupt(format!("{column}: {value} out of range")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The constants spell the one rule of [`department_of`].
+    #[test]
+    fn department_constants_are_department_of_their_column() {
+        assert_eq!(DEPARTMENT_OF_COMMUNE, department_of("o.commune_code"));
+        assert_eq!(PERSON_DEPARTMENT, department_of("j.commune_code"));
+    }
 }

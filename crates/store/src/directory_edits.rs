@@ -140,27 +140,12 @@ both_backends! {
             .await?;
             Ok(())
         }
-
-        async fn locked_service(
-            tx: &mut sqlx::Transaction<'_, Db>,
-            id: i64,
-        ) -> Result<Option<Service>> {
-            let row = sqlx::query(&format!("{SERVICE_SELECT} WHERE id = $1{}", This::FOR_UPDATE))
-                .bind(id)
-                .fetch_optional(&mut **tx)
-                .await?;
-            row.as_ref().map(service_of).transpose()
-        }
     }
 
     #[async_trait]
     impl DirectoryEdits for This {
         async fn service(&self, id: i64) -> Result<Option<Service>> {
-            let row = sqlx::query(&format!("{SERVICE_SELECT} WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-            row.as_ref().map(service_of).transpose()
+            This::by_id(&self.pool, SERVICE_SELECT, id, service_of).await
         }
 
         async fn structure_profile(&self, structure_id: i64) -> Result<Option<StructureProfile>> {
@@ -251,7 +236,8 @@ both_backends! {
                 )));
             }
             let mut tx = self.begin_write().await?;
-            let Some(stored) = This::locked_service(&mut tx, id).await? else {
+            let locked = This::locked_by_id(&mut tx, SERVICE_SELECT, id, service_of).await?;
+            let Some(stored) = locked else {
                 return Ok(None);
             };
             if !action.allowed_from().contains(&stored.status) {
@@ -296,7 +282,8 @@ both_backends! {
             now: DateTime<Utc>,
         ) -> Result<Option<Service>> {
             let mut tx = self.begin_write().await?;
-            let Some(stored) = This::locked_service(&mut tx, id).await? else {
+            let locked = This::locked_by_id(&mut tx, SERVICE_SELECT, id, service_of).await?;
+            let Some(stored) = locked else {
                 return Ok(None);
             };
             if !action.allowed_from().contains(&stored.status) {

@@ -151,9 +151,9 @@ both_backends! {
                 crate::referrals::check_consent_covers(
                     sqlx::query(&format!(
                         "SELECT j.consent_scope, {PERSON_DEPARTMENT} AS person_department, \
-                         CASE WHEN m.commune LIKE '97%' THEN substr(m.commune, 1, 3) \
-                         ELSE substr(m.commune, 1, 2) END AS mentor_department \
+                         {} AS mentor_department \
                          FROM job_seekers j, mentors m WHERE j.id = $1 AND m.id = $2{}",
+                        department_of("m.commune"),
                         This::FOR_SHARE_OF_PERSON
                     ))
                     .bind(duo.job_seeker_id)

@@ -243,7 +243,6 @@ both_backends! {
             })
         }
 
-        /// The gathering, its row locked until the transaction ends.
         /// Registers a participant inside a write transaction (the gathering's row locked
         /// first), for `register` and for an accepted invitation.
         pub(crate) async fn register_in(
@@ -349,13 +348,11 @@ both_backends! {
             This::registration_in(tx, id).await
         }
 
+        /// The gathering, its row locked until the transaction ends.
         async fn locked_gathering(tx: &mut sqlx::Transaction<'_, Db>, id: i64) -> Result<Gathering> {
-            let row = sqlx::query(&format!("{GATHERING_SELECT} WHERE id = $1{}", This::FOR_UPDATE))
-                .bind(id)
-                .fetch_optional(&mut **tx)
+            This::locked_by_id(tx, GATHERING_SELECT, id, This::gathering_of)
                 .await?
-                .ok_or_else(|| StoreError::NotFound(format!("gathering {id}")))?;
-            This::gathering_of(&row)
+                .ok_or_else(|| StoreError::NotFound(format!("gathering {id}")))
         }
 
         async fn registration_in(tx: &mut sqlx::Transaction<'_, Db>, id: i64) -> Result<GatheringRegistration> {

@@ -185,12 +185,10 @@ both_backends! {
             now: DateTime<Utc>,
         ) -> Result<Invitation> {
             let mut tx = self.begin_write().await?;
-            let row = sqlx::query(&format!("{INVITATION_SELECT} WHERE id = $1{}", This::FOR_UPDATE))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| StoreError::NotFound(format!("invitation {id}")))?;
-            let invitation = This::invitation_of_row(&row)?;
+            let invitation =
+                This::locked_by_id(&mut tx, INVITATION_SELECT, id, This::invitation_of_row)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("invitation {id}")))?;
             workflow::INVITATIONS
                 .check(invitation.state, to, by, None, None)
                 .map_err(|err| StoreError::Conflict(format!("state: {err}")))?;

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row as _;
 
 use crate::backend::both_backends;
+use crate::common::{DEPARTMENT_OF_COMMUNE, small};
 use crate::{Result, StoreError};
 use model::schemes::Scheme;
 use model::training_plans::*;
@@ -61,14 +62,6 @@ const PLAN_SELECT: &str = "SELECT p.id, p.offer_id, p.job_seeker_id, p.referral_
     p.proposed_by_user_id, p.state, p.abandon_reason, p.hire_contract, p.hire_starts_on, \
     p.hire_months, p.proposed_at, p.changed_at FROM training_plans p";
 
-/// The offer's department, from its workplace's commune.
-const OFFER_DEPARTMENT: &str = "CASE WHEN o.commune_code LIKE '97%' THEN \
-    substr(o.commune_code, 1, 3) ELSE substr(o.commune_code, 1, 2) END";
-
-fn hours(value: i64, column: &str) -> Result<u32> {
-    u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{column}: {value} out of range")))
-}
-
 fn text_enum_of<T>(parse: fn(&str) -> Option<T>, text: &str, column: &str) -> Result<T> {
     parse(text).ok_or_else(|| StoreError::Corrupt(format!("{column}: unknown value {text}")))
 }
@@ -96,7 +89,7 @@ both_backends! {
                 starts_on,
                 months: row
                     .try_get::<Option<i64>, _>("hire_months")?
-                    .map(|m| hours(m, "hire_months"))
+                    .map(|m| small(m, "hire_months"))
                     .transpose()?,
             }),
             _ => None,
@@ -111,8 +104,8 @@ both_backends! {
                 session_id: row.try_get("session_id")?,
                 starts_on: row.try_get("starts_on")?,
                 ends_on: row.try_get("ends_on")?,
-                hours_centre: hours(row.try_get("hours_centre")?, "hours_centre")?,
-                hours_enterprise: hours(row.try_get("hours_enterprise")?, "hours_enterprise")?,
+                hours_centre: small(row.try_get("hours_centre")?, "hours_centre")?,
+                hours_enterprise: small(row.try_get("hours_enterprise")?, "hours_enterprise")?,
                 proposed_side: text_enum_of(
                     PlanSide::parse,
                     row.try_get("proposed_side")?,
@@ -162,8 +155,8 @@ both_backends! {
                  proposed_by_user_id, state, abandon_reason, hire_contract, hire_starts_on, \
                  hire_months, proposed_at, changed_at) \
                  SELECT o.id, j.id, $3, o.structure_id, j.agency_structure_id, o.rome_code, \
-                 {OFFER_DEPARTMENT}, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-                 $17, $18 FROM offers o, job_seekers j WHERE o.id = $1 AND j.id = $2 \
+                 {DEPARTMENT_OF_COMMUNE}, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+                 $16, $17, $18 FROM offers o, job_seekers j WHERE o.id = $1 AND j.id = $2 \
                  RETURNING id"
             );
             let id: Option<i64> = sqlx::query_scalar(&sql)

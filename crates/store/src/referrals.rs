@@ -208,8 +208,12 @@ impl TryFrom<TransitionRow> for ReferralTransition {
     }
 }
 
-/// The WHERE clause of a referral listing (`r` is the referral), with one placeholder `{p}`
-/// for the scope's id when it has one.
+/// The WHERE clause of a referral listing (`r` is the referral), with the numbered
+/// `placeholder` for the scope's id when it has one (a structure's scope names it twice: one
+/// bound value serves both). Each side is a plain list subquery, evaluated once, so that both
+/// backends read the referrals through their offer and job seeker indexes rather than test
+/// every referral in turn (a subquery correlated to each row did that: 2.4 s for an agency's
+/// page of 100 among 39,000 referrals, 3 ms now).
 pub(crate) fn referral_scope_filter(
     scope: ReferralScope,
     placeholder: &str,
@@ -228,9 +232,9 @@ pub(crate) fn referral_scope_filter(
         ),
         ReferralScope::Structure(id) => (
             format!(
-                "EXISTS (SELECT 1 FROM (SELECT {placeholder} AS sid) p WHERE \
-                 r.offer_id IN (SELECT id FROM offers WHERE structure_id = p.sid) OR \
-                 r.job_seeker_id IN (SELECT id FROM job_seekers WHERE agency_structure_id = p.sid))"
+                "(r.offer_id IN (SELECT id FROM offers WHERE structure_id = {placeholder}) OR \
+                 r.job_seeker_id IN (SELECT id FROM job_seekers WHERE agency_structure_id = \
+                 {placeholder}))"
             ),
             Some(id),
         ),

@@ -138,6 +138,15 @@ macro_rules! erasure_from_row {
 
 both_backends! {
     impl This {
+        /// The erasure request `id` as `tx` has just written it.
+        async fn erasure_in(tx: &mut sqlx::Transaction<'_, Db>, id: i64) -> Result<ErasureRequest> {
+            let row = sqlx::query(&format!("{} WHERE id = $1", erasure_select(This::json_text)))
+                .bind(id)
+                .fetch_one(&mut **tx)
+                .await?;
+            erasure_from_row!(&row)
+        }
+
         /// What blocks the erasure of `person` on `today`, read in `tx`.
         async fn erasure_blockers_in(
             tx: &mut sqlx::Transaction<'_, Db>,
@@ -507,11 +516,7 @@ both_backends! {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            let row = sqlx::query(&format!("{} WHERE id = $1", erasure_select(This::json_text)))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
-            let stored = erasure_from_row!(&row)?;
+            let stored = This::erasure_in(&mut tx, id).await?;
             tx.commit().await?;
             Ok(stored)
         }
@@ -537,11 +542,8 @@ both_backends! {
         }
 
         async fn erasure_request(&self, id: i64) -> Result<Option<ErasureRequest>> {
-            let row = sqlx::query(&format!("{} WHERE id = $1", erasure_select(This::json_text)))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-            row.map(|row| erasure_from_row!(&row)).transpose()
+            let select = erasure_select(This::json_text);
+            This::by_id(&self.pool, &select, id, |row| erasure_from_row!(row)).await
         }
 
         async fn process_erasure_request(
@@ -551,16 +553,10 @@ both_backends! {
             now: DateTime<Utc>,
         ) -> Result<ProcessedErasure> {
             let mut tx = self.begin_write().await?;
-            let row = sqlx::query(&format!(
-                "{} WHERE id = $1{}",
-                erasure_select(This::json_text),
-                This::FOR_UPDATE
-            ))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("erasure request {id}")))?;
-            let request = erasure_from_row!(&row)?;
+            let select = erasure_select(This::json_text);
+            let request = This::locked_by_id(&mut tx, &select, id, |row| erasure_from_row!(row))
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("erasure request {id}")))?;
             if request.state != ErasureState::Requested {
                 return Err(StoreError::Conflict(format!(
                     "state: the request was already processed ({})",
@@ -599,11 +595,7 @@ both_backends! {
             .bind(by_user)
             .execute(&mut *tx)
             .await?;
-            let row = sqlx::query(&format!("{} WHERE id = $1", erasure_select(This::json_text)))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
-            let request = erasure_from_row!(&row)?;
+            let request = This::erasure_in(&mut tx, id).await?;
             tx.commit().await?;
             Ok(ProcessedErasure { request, recipient })
         }

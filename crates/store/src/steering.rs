@@ -10,6 +10,7 @@ use sqlx::Row as _;
 
 use crate::Result;
 use crate::backend::{Dialect, both_backends};
+use crate::common::department_of;
 use model::indicators::{Cut, Measure, MeasureRow};
 
 /// The steering measures.
@@ -34,13 +35,6 @@ pub trait Steering: Send + Sync {
         since: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Vec<(Measure, Vec<MeasureRow>)>>;
-}
-
-/// The department of the commune in `column`, in SQL (overseas departments have three digits).
-fn department(column: &str) -> String {
-    format!(
-        "CASE WHEN {column} LIKE '97%' THEN substr({column}, 1, 3) ELSE substr({column}, 1, 2) END"
-    )
 }
 
 /// Whether the person `j` holds at least one priority status.
@@ -81,8 +75,8 @@ impl Spec {
 }
 
 fn spec<D: Dialect>(measure: Measure) -> Spec {
-    let offer = || department("o.commune_code");
-    let person = || department("j.commune_code");
+    let offer = || department_of("o.commune_code");
+    let person = || department_of("j.commune_code");
     let simple = |from, at, department, filter: &str| Spec {
         from,
         at,
@@ -123,13 +117,13 @@ fn spec<D: Dialect>(measure: Measure) -> Spec {
     // A meeting of an organiser `s`, dated when it starts.
     let meeting = |from, filter| Spec {
         commune: Some("s.commune_code"),
-        ..simple(from, "m.starts_at", department("s.commune_code"), filter)
+        ..simple(from, "m.starts_at", department_of("s.commune_code"), filter)
     };
     // An action `a` led by the structure `s`, in its commune or else the leader's.
     const ACTION_COMMUNE: &str = "COALESCE(a.commune_code, s.commune_code)";
     let action = |from, at, filter| Spec {
         commune: Some(ACTION_COMMUNE),
-        ..simple(from, at, department(ACTION_COMMUNE), filter)
+        ..simple(from, at, department_of(ACTION_COMMUNE), filter)
     };
     // A duo `d` of the person `j`, dated by one of its days.
     let duo = |from, at, filter| Spec {

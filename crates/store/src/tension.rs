@@ -34,6 +34,15 @@ pub trait LocalTension: Send + Sync {
 }
 
 both_backends! {
+    /// The commune and commute limit that open a row of people grouped by both.
+    fn commune_and_limit(row: &Row) -> Result<(String, u16)> {
+        let commune: String = row.try_get(0)?;
+        let limit: i64 = row.try_get(1)?;
+        let commute_limit_km = u16::try_from(limit)
+            .map_err(|_| StoreError::Corrupt(format!("commute_limit_km: {limit}")))?;
+        Ok((commune, commute_limit_km))
+    }
+
     #[async_trait]
     impl LocalTension for This {
         async fn offer_groups(&self, query: &LocalQuery) -> Result<Vec<OfferGroup>> {
@@ -116,10 +125,7 @@ both_backends! {
                 .fetch(&self.pool);
             let mut groups = Vec::new();
             while let Some(row) = rows.try_next().await? {
-                let commune: String = row.try_get(0)?;
-                let limit: i64 = row.try_get(1)?;
-                let commute_limit_km = u16::try_from(limit)
-                    .map_err(|_| StoreError::Corrupt(format!("commute_limit_km: {limit}")))?;
+                let (commune, commute_limit_km) = commune_and_limit(&row)?;
                 let codes: String = row.try_get(2)?;
                 for (rome, seekers) in count_codes(&codes)? {
                     groups.push(SeekerGroup {
@@ -149,10 +155,7 @@ both_backends! {
             let mut rows = sqlx::query(&sql).fetch(&self.pool);
             let mut sets = Vec::new();
             while let Some(row) = rows.try_next().await? {
-                let commune: String = row.try_get(0)?;
-                let limit: i64 = row.try_get(1)?;
-                let commute_limit_km = u16::try_from(limit)
-                    .map_err(|_| StoreError::Corrupt(format!("commute_limit_km: {limit}")))?;
+                let (commune, commute_limit_km) = commune_and_limit(&row)?;
                 let pairs: String = row.try_get(2)?;
                 for (romes, seekers) in count_sets(&pairs)? {
                     sets.push(SeekerSet {

@@ -100,6 +100,13 @@ fn put(object: &mut Map<String, Value>, key: &str, value: Option<Value>) {
     }
 }
 
+/// [`put`]s each field in turn, the absent ones left out.
+fn put_all<const N: usize>(object: &mut Map<String, Value>, fields: [(&str, Option<Value>); N]) {
+    for (key, value) in fields {
+        put(object, key, value);
+    }
+}
+
 fn text(value: Option<&str>) -> Option<Value> {
     value
         .filter(|v| !v.trim().is_empty())
@@ -165,22 +172,21 @@ pub fn write_structures(
             s.address.as_deref(),
             s.coordinates,
         );
-        put(
+        put_all(
             &mut o,
-            "telephone",
-            s.phone.as_ref().map(|p| json!(p.as_str())),
-        );
-        put(&mut o, "courriel", email(s.email.as_ref()));
-        put(&mut o, "site_web", text(s.website.as_deref()));
-        put(
-            &mut o,
-            "horaires_accueil",
-            text(profile.and_then(|p| p.opening_hours.as_deref())),
-        );
-        put(
-            &mut o,
-            "accessibilite_lieu",
-            text(profile.and_then(|p| p.accessibility.as_deref())),
+            [
+                ("telephone", s.phone.as_ref().map(|p| json!(p.as_str()))),
+                ("courriel", email(s.email.as_ref())),
+                ("site_web", text(s.website.as_deref())),
+                (
+                    "horaires_accueil",
+                    text(profile.and_then(|p| p.opening_hours.as_deref())),
+                ),
+                (
+                    "accessibilite_lieu",
+                    text(profile.and_then(|p| p.accessibility.as_deref())),
+                ),
+            ],
         );
         let mut reseaux: Vec<&str> = reseaux_of(s.kind);
         for network in profile.map(|p| p.networks.as_slice()).unwrap_or_default() {
@@ -219,20 +225,17 @@ pub fn write_services(services: &[ServiceRecord]) -> Value {
             o.insert("nom".into(), json!(s.name));
             o.insert("description".into(), json!(s.description));
             o.insert("date_maj".into(), json!(s.updated_on.to_string()));
-            put(&mut o, "type", text(s.kind.as_deref()));
-            put(&mut o, "thematiques", list(&s.thematiques));
-            put(&mut o, "frais", text(s.fees.as_deref()));
-            put(&mut o, "frais_precisions", text(s.fees_details.as_deref()));
-            put(&mut o, "publics", list(&s.publics));
-            put(
+            put_all(
                 &mut o,
-                "publics_precisions",
-                text(s.publics_details.as_deref()),
-            );
-            put(
-                &mut o,
-                "conditions_acces",
-                text(s.access_conditions.as_deref()),
+                [
+                    ("type", text(s.kind.as_deref())),
+                    ("thematiques", list(&s.thematiques)),
+                    ("frais", text(s.fees.as_deref())),
+                    ("frais_precisions", text(s.fees_details.as_deref())),
+                    ("publics", list(&s.publics)),
+                    ("publics_precisions", text(s.publics_details.as_deref())),
+                    ("conditions_acces", text(s.access_conditions.as_deref())),
+                ],
             );
             put_place(
                 &mut o,
@@ -241,28 +244,24 @@ pub fn write_services(services: &[ServiceRecord]) -> Value {
                 s.address.as_deref(),
                 s.coordinates,
             );
-            put(&mut o, "telephone", text(s.phone.as_deref()));
-            put(&mut o, "courriel", email(s.email.as_ref()));
-            put(&mut o, "modes_accueil", list(&s.reception_modes));
-            put(&mut o, "zone_eligibilite", list(&s.eligibility_zone));
-            put(
+            put_all(
                 &mut o,
-                "contact_nom_prenom",
-                text(s.contact_name.as_deref()),
+                [
+                    ("telephone", text(s.phone.as_deref())),
+                    ("courriel", email(s.email.as_ref())),
+                    ("modes_accueil", list(&s.reception_modes)),
+                    ("zone_eligibilite", list(&s.eligibility_zone)),
+                    ("contact_nom_prenom", text(s.contact_name.as_deref())),
+                    ("lien_mobilisation", text(s.mobilisation_link.as_deref())),
+                    ("modes_mobilisation", list(&s.mobilisation_modes)),
+                    ("mobilisable_par", list(&s.mobilisable_by)),
+                    (
+                        "mobilisation_precisions",
+                        text(s.mobilisation_details.as_deref()),
+                    ),
+                    ("horaires_accueil", text(s.opening_hours.as_deref())),
+                ],
             );
-            put(
-                &mut o,
-                "lien_mobilisation",
-                text(s.mobilisation_link.as_deref()),
-            );
-            put(&mut o, "modes_mobilisation", list(&s.mobilisation_modes));
-            put(&mut o, "mobilisable_par", list(&s.mobilisable_by));
-            put(
-                &mut o,
-                "mobilisation_precisions",
-                text(s.mobilisation_details.as_deref()),
-            );
-            put(&mut o, "horaires_accueil", text(s.opening_hours.as_deref()));
             o.insert(
                 SOURCE.into(),
                 json!({ "frequence_mise_a_jour_jours": s.review_every_days }),

@@ -285,6 +285,16 @@ fn city_of(place: &TrainingPlace) -> Option<String> {
     Some(commune.name.to_string())
 }
 
+/// The place's `codepostal` and `ville`, or their placeholders (`00000`, `-`) where neither the
+/// place nor its commune gives them.
+fn postcode_and_city<W: Write>(xml: &mut Xml<W>, place: &TrainingPlace) -> io::Result<()> {
+    xml.leaf(
+        "codepostal",
+        &postcode_of(place).unwrap_or_else(|| "00000".to_string()),
+    )?;
+    xml.leaf("ville", &city_of(place).unwrap_or_else(|| "-".to_string()))
+}
+
 fn open_action<W: Write>(xml: &mut Xml<W>, r: &TrainingSessionRecord) -> io::Result<()> {
     xml.open("action", &[("numero", &r.action_ref)])?;
     xml.leaf("rythme-formation", "Non communiqué")?;
@@ -307,14 +317,7 @@ fn open_action<W: Write>(xml: &mut Xml<W>, r: &TrainingSessionRecord) -> io::Res
         xml.open("coordonnees", &[])?;
         xml.open("adresse", &[])?;
         address_lines(xml, &r.place.lines, LINES)?;
-        xml.leaf(
-            "codepostal",
-            &postcode_of(&r.place).unwrap_or_else(|| "00000".to_string()),
-        )?;
-        xml.leaf(
-            "ville",
-            &city_of(&r.place).unwrap_or_else(|| "-".to_string()),
-        )?;
+        postcode_and_city(xml, &r.place)?;
         if let Some(commune) = &r.place.commune {
             xml.leaf("code-INSEE-commune", commune.as_str())?;
         }
@@ -387,14 +390,7 @@ fn write_session<W: Write>(xml: &mut Xml<W>, r: &TrainingSessionRecord) -> io::R
     xml.open("adresse-inscription", &[])?;
     xml.open("adresse", &[])?;
     address_lines(xml, &r.place.lines, 1)?;
-    xml.leaf(
-        "codepostal",
-        &postcode_of(&r.place).unwrap_or_else(|| "00000".to_string()),
-    )?;
-    xml.leaf(
-        "ville",
-        &city_of(&r.place).unwrap_or_else(|| "-".to_string()),
-    )?;
+    postcode_and_city(xml, &r.place)?;
     xml.close("adresse")?;
     xml.close("adresse-inscription")?;
     if let Some(state) = r.recruitment {

@@ -27,6 +27,15 @@ const POEI_REFORM: NaiveDate = date(2024, 6, 18);
 
 const JOB_SEEKERS: &[Public] = &[Public::JobSeeker];
 
+/// A contract of `kind` lasting at least `min_months` (0: any length), with no upper bound.
+const fn at_least(kind: ContractKind, min_months: u32) -> Following {
+    Following::Contract {
+        kind,
+        min_months,
+        below_months: None,
+    }
+}
+
 const FRANCE_TRAVAIL: &str = "France Travail";
 const EMPLOYER_OPCO: &str = "the employer's OPCO (may top up)";
 const AKTO_TEMP_WORK: &str = "Akto (temp-work branch, its 0.3 % contribution)";
@@ -104,26 +113,10 @@ pub static RULES: &[SchemeRule] = &[
         min_weekly_hours: Some(TWENTY_HOURS_A_WEEK),
         contract: None,
         following: &[
-            Following::Contract {
-                kind: ContractKind::Permanent,
-                min_months: 0,
-                below_months: None,
-            },
-            Following::Contract {
-                kind: ContractKind::FixedTerm,
-                min_months: 12,
-                below_months: None,
-            },
-            Following::Contract {
-                kind: ContractKind::Professionalisation,
-                min_months: 12,
-                below_months: None,
-            },
-            Following::Contract {
-                kind: ContractKind::Apprenticeship,
-                min_months: 0,
-                below_months: None,
-            },
+            at_least(ContractKind::Permanent, 0),
+            at_least(ContractKind::FixedTerm, 12),
+            at_least(ContractKind::Professionalisation, 12),
+            at_least(ContractKind::Apprenticeship, 0),
         ],
         hire_within_months: 1,
         funders: &[FRANCE_TRAVAIL, EMPLOYER_OPCO],
@@ -158,31 +151,11 @@ pub static RULES: &[SchemeRule] = &[
         min_weekly_hours: None,
         contract: None,
         following: &[
-            Following::Contract {
-                kind: ContractKind::Permanent,
-                min_months: 0,
-                below_months: None,
-            },
-            Following::Contract {
-                kind: ContractKind::FixedTerm,
-                min_months: 6,
-                below_months: None,
-            },
-            Following::Contract {
-                kind: ContractKind::Professionalisation,
-                min_months: 6,
-                below_months: None,
-            },
-            Following::Contract {
-                kind: ContractKind::Apprenticeship,
-                min_months: 6,
-                below_months: None,
-            },
-            Following::Contract {
-                kind: ContractKind::Seasonal,
-                min_months: 4,
-                below_months: None,
-            },
+            at_least(ContractKind::Permanent, 0),
+            at_least(ContractKind::FixedTerm, 6),
+            at_least(ContractKind::Professionalisation, 6),
+            at_least(ContractKind::Apprenticeship, 6),
+            at_least(ContractKind::Seasonal, 4),
             Following::Missions {
                 months: 6,
                 within_months: 9,
@@ -264,16 +237,8 @@ pub static RULES: &[SchemeRule] = &[
         min_weekly_hours: None,
         contract: None,
         following: &[
-            Following::Contract {
-                kind: ContractKind::Permanent,
-                min_months: 0,
-                below_months: None,
-            },
-            Following::Contract {
-                kind: ContractKind::FixedTerm,
-                min_months: 12,
-                below_months: None,
-            },
+            at_least(ContractKind::Permanent, 0),
+            at_least(ContractKind::FixedTerm, 12),
             Following::PutToWork { within_months: 1 },
         ],
         hire_within_months: 1,

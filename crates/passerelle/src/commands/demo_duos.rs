@@ -48,8 +48,7 @@ fn name(text: &str) -> anyhow::Result<PersonName> {
 pub(super) fn advisor_and_agency(
     seats: &[(Role, store::Structure)],
 ) -> Option<(&store::Structure, &store::Structure)> {
-    let seat = |role: Role| seats.iter().find(|(r, _)| *r == role).map(|(_, s)| s);
-    seat(Role::Advisor).zip(seat(Role::Recruiter))
+    super::serve::seat(seats, Role::Advisor).zip(super::serve::seat(seats, Role::Recruiter))
 }
 
 pub async fn seed_duos(

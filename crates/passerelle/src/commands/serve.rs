@@ -309,26 +309,30 @@ async fn demo_structures(
     ])
 }
 
-fn demo_email(role: Role) -> &'static str {
+/// A demo role's account: its e-mail and the name shown.
+fn demo_person(role: Role) -> (&'static str, &'static str) {
     match role {
-        Role::Advisor => "conseiller@demo.passerelle.fr",
-        Role::Recruiter => "recruteur@demo.passerelle.fr",
-        Role::AgencyManager => "directrice.agence@demo.passerelle.fr",
-        Role::Partner => "partenaire@demo.passerelle.fr",
-        Role::Steering => "pilotage@demo.passerelle.fr",
-        Role::Admin => "admin@demo.passerelle.fr",
+        Role::Advisor => (
+            "conseiller@demo.passerelle.fr",
+            "Camille Martin (conseillère)",
+        ),
+        Role::Recruiter => ("recruteur@demo.passerelle.fr", "Karim Benali (recruteur)"),
+        Role::AgencyManager => (
+            "directrice.agence@demo.passerelle.fr",
+            "Sophie Laurent (directrice d'agence)",
+        ),
+        Role::Partner => ("partenaire@demo.passerelle.fr", "Julien Petit (partenaire)"),
+        Role::Steering => (
+            "pilotage@demo.passerelle.fr",
+            "Nadia Moreau (pilotage régional)",
+        ),
+        Role::Admin => ("admin@demo.passerelle.fr", "Admin Passerelle"),
     }
 }
 
-fn demo_name(role: Role) -> &'static str {
-    match role {
-        Role::Advisor => "Camille Martin (conseillère)",
-        Role::Recruiter => "Karim Benali (recruteur)",
-        Role::AgencyManager => "Sophie Laurent (directrice d'agence)",
-        Role::Partner => "Julien Petit (partenaire)",
-        Role::Steering => "Nadia Moreau (pilotage régional)",
-        Role::Admin => "Admin Passerelle",
-    }
+/// The structure the demo role `role` sits in, if it has a seat.
+pub(super) fn seat(seats: &[(Role, store::Structure)], role: Role) -> Option<&store::Structure> {
+    seats.iter().find(|(r, _)| *r == role).map(|(_, s)| s)
 }
 
 /// A password for a generated account: 20 characters of the secret generator.
@@ -441,7 +445,7 @@ pub async fn demo(
         super::demo_plans::seed_plan(store.as_ref(), &seats, now).await?;
         for (role, structure) in seats {
             let password = generated_password()?;
-            let email = demo_email(role);
+            let (email, name) = demo_person(role);
             if store
                 .user_by_email(&domain::Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?)
                 .await?
@@ -450,7 +454,7 @@ pub async fn demo(
                 create_account(
                     store.as_ref(),
                     email,
-                    demo_name(role),
+                    name,
                     role,
                     structure.id,
                     &password,
@@ -520,8 +524,8 @@ async fn seed_meeting(
     seats: &[(Role, store::Structure)],
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
-    let seat = |role: Role| seats.iter().find(|(r, _)| *r == role).map(|(_, s)| s);
-    let (Some(advisor), Some(steering)) = (seat(Role::Advisor), seat(Role::Steering)) else {
+    let (Some(advisor), Some(steering)) = (seat(seats, Role::Advisor), seat(seats, Role::Steering))
+    else {
         return Ok(());
     };
     let Some(department) = refdata::geo()
@@ -590,8 +594,7 @@ async fn seed_action(
     seats: &[(Role, store::Structure)],
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
-    let seat = |role: Role| seats.iter().find(|(r, _)| *r == role).map(|(_, s)| s);
-    let (Some(advisor), Some(agency)) = (seat(Role::Advisor), seat(Role::Recruiter)) else {
+    let Some((advisor, agency)) = super::demo_duos::advisor_and_agency(seats) else {
         return Ok(());
     };
     let offers: Vec<store::Offer> = store
@@ -618,6 +621,17 @@ async fn seed_action(
         .map_or(now, |t| t.and_utc());
     let ends_at = starts_at + chrono::Duration::hours(3);
     let drawn_at = starts_at - chrono::Duration::days(14);
+    // One of the advisor's people invited on the first offer to a session starting at
+    // `session_start`, to answer by the day before.
+    let invitation =
+        |person: i64, session_start: chrono::DateTime<chrono::Utc>| store::NewInvitation {
+            action_id: 0,
+            job_seeker_id: person,
+            offer_id: Some(first.id),
+            agency_id: advisor.id,
+            deadline: session_start - chrono::Duration::days(1),
+            created_by: None,
+        };
     let action = store::PastAction {
         action: store::NewAction {
             kind: store::ActionKind::JobDating,
@@ -653,14 +667,7 @@ async fn seed_action(
             .iter()
             .take(3)
             .map(|person| store::PastInvitation {
-                invitation: store::NewInvitation {
-                    action_id: 0,
-                    job_seeker_id: *person,
-                    offer_id: Some(first.id),
-                    agency_id: advisor.id,
-                    deadline: starts_at - chrono::Duration::days(1),
-                    created_by: None,
-                },
+                invitation: invitation(*person, starts_at),
                 drawn_at,
                 state: store::InvitationState::Accepted,
                 answered_at: drawn_at + chrono::Duration::days(3),
@@ -692,14 +699,7 @@ async fn seed_action(
             .iter()
             .skip(3)
             .map(|person| store::PastInvitation {
-                invitation: store::NewInvitation {
-                    action_id: 0,
-                    job_seeker_id: *person,
-                    offer_id: Some(first.id),
-                    agency_id: advisor.id,
-                    deadline: next_start - chrono::Duration::days(1),
-                    created_by: None,
-                },
+                invitation: invitation(*person, next_start),
                 drawn_at: next_drawn,
                 state: store::InvitationState::Proposed,
                 answered_at: next_drawn,

@@ -80,6 +80,22 @@ async fn stream<T: Send + 'static>(
     Ok(())
 }
 
+/// Writes `records` through `write`, `size` at a time, counting them on a bar of `what`.
+async fn in_chunks<T, R>(
+    records: &[T],
+    size: usize,
+    what: &'static str,
+    write: impl AsyncFn(&[T]) -> store::Result<R>,
+) -> anyhow::Result<()> {
+    let bar = progress(records.len() as u64, what);
+    for chunk in records.chunks(size) {
+        write(chunk).await?;
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
 pub async fn run(
     args: SimulateArgs,
     config_file: Option<&Path>,
@@ -424,6 +440,25 @@ pub(crate) struct Gathered {
     pub(crate) disclosed: HashMap<i64, Vec<store::PriorityStatus>>,
 }
 
+impl Gathered {
+    /// What the actions', duos' and evaluations' plans are drawn from: what was gathered, the
+    /// reference time `now`, the region's size and seed.
+    fn plan_inputs(
+        &self,
+        region: &Region,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> simulate::actions::Inputs<'_> {
+        simulate::actions::Inputs {
+            organisers: &self.organisers,
+            offers: &self.offers,
+            candidates: &self.candidates,
+            now,
+            job_seekers: region.job_seeker_count(),
+            seed: region.config().seed(),
+        }
+    }
+}
+
 /// Reads from the store what the actions and the duos are planned from.
 async fn gather(store: &dyn Store) -> anyhow::Result<Gathered> {
     use simulate::actions::{Candidate, OpenOffer, Organiser};
@@ -539,14 +574,7 @@ async fn simulate_actions(
     HashMap<i64, u32>,
     Vec<model::PastAction>,
 )> {
-    let plan = simulate::actions::plan(&simulate::actions::Inputs {
-        organisers: &inputs.organisers,
-        offers: &inputs.offers,
-        candidates: &inputs.candidates,
-        now,
-        job_seekers: region.job_seeker_count(),
-        seed: region.config().seed(),
-    });
+    let plan = simulate::actions::plan(&inputs.plan_inputs(region, now));
     let invitations = plan.iter().map(|a| a.invitations.len()).sum();
     let outcomes = plan.iter().map(|a| a.outcomes.len()).sum();
     let mut hired: HashMap<i64, u32> = HashMap::new();
@@ -555,12 +583,10 @@ async fn simulate_actions(
             *hired.entry(offer).or_default() += 1;
         }
     }
-    let bar = progress(plan.len() as u64, "actions");
-    for chunk in plan.chunks(50) {
-        store.record_past_actions(chunk).await?;
-        bar.inc(chunk.len() as u64);
-    }
-    bar.finish_and_clear();
+    in_chunks(&plan, 50, "actions", async |chunk: &[_]| {
+        store.record_past_actions(chunk).await
+    })
+    .await?;
     Ok(((plan.len(), invitations, outcomes), hired, plan))
 }
 
@@ -581,14 +607,7 @@ async fn simulate_duos(
     now: chrono::DateTime<chrono::Utc>,
     inputs: &Gathered,
 ) -> anyhow::Result<DuoTotals> {
-    let plan = simulate::duos::plan(&simulate::duos::Inputs {
-        organisers: &inputs.organisers,
-        offers: &inputs.offers,
-        candidates: &inputs.candidates,
-        now,
-        job_seekers: region.job_seeker_count(),
-        seed: region.config().seed(),
-    });
+    let plan = simulate::duos::plan(&inputs.plan_inputs(region, now));
     let bar = progress(plan.mentors.len() as u64, "mentors");
     let mut ids = Vec::with_capacity(plan.mentors.len());
     for planned in &plan.mentors {
@@ -613,12 +632,10 @@ async fn simulate_duos(
         past.duo.mentor_id = *mentor_id;
         duos.push(past);
     }
-    let bar = progress(duos.len() as u64, "duos");
-    for chunk in duos.chunks(50) {
-        store.record_past_duos(chunk).await?;
-        bar.inc(chunk.len() as u64);
-    }
-    bar.finish_and_clear();
+    in_chunks(&duos, 50, "duos", async |chunk: &[_]| {
+        store.record_past_duos(chunk).await
+    })
+    .await?;
     Ok(DuoTotals {
         mentors: ids.len(),
         duos: duos.len(),
@@ -654,17 +671,7 @@ async fn simulate_evaluations(
     actions: &[model::PastAction],
 ) -> anyhow::Result<EvaluationTotals> {
     use model::evaluations::EvaluationKind;
-    let plan = simulate::evaluations::plan(
-        &simulate::evaluations::Inputs {
-            organisers: &inputs.organisers,
-            offers: &inputs.offers,
-            candidates: &inputs.candidates,
-            now,
-            job_seekers: region.job_seeker_count(),
-            seed: region.config().seed(),
-        },
-        actions,
-    );
+    let plan = simulate::evaluations::plan(&inputs.plan_inputs(region, now), actions);
     let is_caces = |ogr: &str| {
         refdata::rome()
             .skill(ogr)
@@ -763,12 +770,10 @@ async fn simulate_sourcing(
         seed: region.config().seed(),
     };
     let referrals = simulate::referrals::plan(&inputs);
-    let bar = progress(referrals.len() as u64, "referrals");
-    for chunk in referrals.chunks(10_000) {
-        store.record_past_referrals(chunk).await?;
-        bar.inc(chunk.len() as u64);
-    }
-    bar.finish_and_clear();
+    in_chunks(&referrals, 10_000, "referrals", async |chunk: &[_]| {
+        store.record_past_referrals(chunk).await
+    })
+    .await?;
     let plan = simulate::referrals::meetings(&inputs);
     let bar = progress(plan.staff.len() as u64, "meeting référents");
     let mut users = Vec::with_capacity(plan.staff.len());
@@ -809,12 +814,10 @@ async fn simulate_sourcing(
         }
         meetings.push(past);
     }
-    let bar = progress(meetings.len() as u64, "joint meetings");
-    for chunk in meetings.chunks(50) {
-        store.record_past_meetings(chunk).await?;
-        bar.inc(chunk.len() as u64);
-    }
-    bar.finish_and_clear();
+    in_chunks(&meetings, 50, "joint meetings", async |chunk: &[_]| {
+        store.record_past_meetings(chunk).await
+    })
+    .await?;
     Ok(SourcingTotals {
         hires: referrals
             .iter()

@@ -39,46 +39,24 @@ fn day(text: &str) -> NaiveDate {
 /// Forty N1103 offers in Seine-Saint-Denis in July 2026: 30 in Saint-Denis (93066), 10 in
 /// Montreuil (93048). Forty job seekers: 10 in Saint-Denis, 30 in Montreuil.
 fn world() -> (Vec<OfferGroup>, Vec<SeekerGroup>) {
-    let mut hard = offers(
-        "N1103",
-        "93066",
-        "2026-07",
-        OfferStatus::Filled,
-        Some(10),
-        10,
-    );
-    hard.hard_to_fill = true;
-    let offers = vec![
-        hard,
-        offers(
-            "N1103",
-            "93066",
-            "2026-07",
-            OfferStatus::Filled,
-            Some(40),
-            10,
-        ),
-        offers(
-            "N1103",
-            "93066",
-            "2026-07",
-            OfferStatus::Cancelled,
-            Some(5),
-            5,
-        ),
-        offers("N1103", "93066", "2026-07", OfferStatus::Open, None, 5),
-        offers(
-            "N1103",
-            "93048",
-            "2026-07",
-            OfferStatus::Filled,
-            Some(100),
-            10,
-        ),
+    use OfferStatus::{Cancelled, Filled, Open};
+    let mut offers: Vec<OfferGroup> = [
+        ("N1103", "93066", Filled, Some(10), 10),
+        ("N1103", "93066", Filled, Some(40), 10),
+        ("N1103", "93066", Cancelled, Some(5), 5),
+        ("N1103", "93066", Open, None, 5),
+        ("N1103", "93048", Filled, Some(100), 10),
         // Another occupation, and another department: cells of their own.
-        offers("J1501", "93066", "2026-07", OfferStatus::Open, None, 3),
-        offers("N1103", "75056", "2026-07", OfferStatus::Open, None, 2),
-    ];
+        ("J1501", "93066", Open, None, 3),
+        ("N1103", "75056", Open, None, 2),
+    ]
+    .into_iter()
+    .map(|(rome, commune, status, days_open, n)| {
+        offers(rome, commune, "2026-07", status, days_open, n)
+    })
+    .collect();
+    // The first ten, filled after 10 days, were declared hard to fill.
+    offers[0].hard_to_fill = true;
     let seekers = vec![
         seekers("N1103", "93066", 5, 10),
         seekers("N1103", "93048", 5, 30),
@@ -88,19 +66,28 @@ fn world() -> (Vec<OfferGroup>, Vec<SeekerGroup>) {
     (offers, seekers)
 }
 
+/// The local tension of the 93 by quarter, measured on 2026-11-30: July's last day is 122 days
+/// before, so every delay is judged.
+fn by_quarter_in_the_93(
+    offers: &[OfferGroup],
+    seekers: &[SeekerGroup],
+    territories: Territories,
+) -> Vec<LocalTension> {
+    local_tension(
+        offers,
+        seekers,
+        Granularity::Quarter,
+        "",
+        territories,
+        Some("93"),
+        day("2026-11-30"),
+    )
+}
+
 #[test]
 fn figures_are_measured_as_written_in_the_module() {
     let (offers, seekers) = world();
-    // 2026-11-30: July's last day is 122 days before, so every delay is judged.
-    let all = local_tension(
-        &offers,
-        &seekers,
-        Granularity::Quarter,
-        "",
-        Territories::Department,
-        Some("93"),
-        day("2026-11-30"),
-    );
+    let all = by_quarter_in_the_93(&offers, &seekers, Territories::Department);
     assert_eq!(all.len(), 2, "{all:?}");
     let cell = all.iter().find(|c| c.occupation == "N1103").unwrap();
     assert_eq!(
@@ -192,15 +179,7 @@ fn groups_of_communes_are_the_ept_in_the_grand_paris_and_paris_as_one() {
 #[test]
 fn by_group_of_communes_each_group_counts_its_offers_and_residents() {
     let (offers, seekers) = world();
-    let all = local_tension(
-        &offers,
-        &seekers,
-        Granularity::Quarter,
-        "",
-        Territories::CommuneGroup,
-        Some("93"),
-        day("2026-11-30"),
-    );
+    let all = by_quarter_in_the_93(&offers, &seekers, Territories::CommuneGroup);
     let cell = |group: &str| {
         all.iter()
             .find(|c| c.occupation == "N1103" && c.territory == group)
@@ -239,15 +218,7 @@ fn by_fap_family_an_offer_counts_in_each_family_and_a_person_once() {
         set(&["J1501"], "93048", 25),
     ];
     let (families, seekers) = by_family(offers.clone(), &sets, None);
-    let all = local_tension(
-        &families,
-        &seekers,
-        Granularity::Quarter,
-        "",
-        Territories::Department,
-        Some("93"),
-        day("2026-11-30"),
-    );
+    let all = by_quarter_in_the_93(&families, &seekers, Territories::Department);
     let cell = |fap: &str| all.iter().find(|c| c.occupation == fap).unwrap();
     // J0Z20: the 40 N1103 offers and the 10 N1101 ones; 40 people, the 10 seeking both once.
     assert_eq!(

@@ -115,50 +115,47 @@ pub async fn steering_measures_count_events_by_department_and_month(db: &TestDb)
     }
     let (since, until) = (utc(2026, 1, 1), utc(2026, 4, 1));
     let measure = |m: Measure| async move { store.measure(m, since, until).await.unwrap() };
-    assert_eq!(
-        measure(Measure::OffersPublished).await,
-        [row("75", "2026-02", 0, 3), row("93", "2026-01", 0, 25)]
-    );
-    assert_eq!(
-        measure(Measure::OffersFilledWithin30).await,
-        [row("93", "2026-01", 0, 21)]
-    );
-    assert_eq!(
-        measure(Measure::OffersFilledWithin90).await,
-        [row("93", "2026-01", 0, 23)]
-    );
-    assert_eq!(
-        measure(Measure::OffersAbandoned).await,
-        [row("93", "2026-01", 0, 1)]
-    );
-    assert_eq!(
-        measure(Measure::ReferralsProposed).await,
-        [row("93", "2026-01", 0, 22)]
-    );
-    assert_eq!(
-        measure(Measure::PriorityReferralsProposed).await,
-        [row("93", "2026-01", 0, 22)]
-    );
-    assert_eq!(
-        measure(Measure::ReferralsAccepted).await,
-        [row("93", "2026-02", 0, 20)]
-    );
-    assert_eq!(
-        measure(Measure::ReferralsInterviewed).await,
-        [row("93", "2026-02", 0, 20)]
-    );
-    assert_eq!(
-        measure(Measure::ReferralsHired).await,
-        [row("93", "2026-02", 0, 20)]
-    );
-    assert_eq!(
-        measure(Measure::PriorityReferralsHired).await,
-        [row("93", "2026-02", 0, 20)]
-    );
-    assert_eq!(
-        measure(Measure::DaysToHire).await,
-        [row("93", "2026-02", 26, 20)]
-    );
+    // By department and month.
+    let by_department = [
+        (
+            Measure::OffersPublished,
+            vec![row("75", "2026-02", 0, 3), row("93", "2026-01", 0, 25)],
+        ),
+        (
+            Measure::OffersFilledWithin30,
+            vec![row("93", "2026-01", 0, 21)],
+        ),
+        (
+            Measure::OffersFilledWithin90,
+            vec![row("93", "2026-01", 0, 23)],
+        ),
+        (Measure::OffersAbandoned, vec![row("93", "2026-01", 0, 1)]),
+        (
+            Measure::ReferralsProposed,
+            vec![row("93", "2026-01", 0, 22)],
+        ),
+        (
+            Measure::PriorityReferralsProposed,
+            vec![row("93", "2026-01", 0, 22)],
+        ),
+        (
+            Measure::ReferralsAccepted,
+            vec![row("93", "2026-02", 0, 20)],
+        ),
+        (
+            Measure::ReferralsInterviewed,
+            vec![row("93", "2026-02", 0, 20)],
+        ),
+        (Measure::ReferralsHired, vec![row("93", "2026-02", 0, 20)]),
+        (
+            Measure::PriorityReferralsHired,
+            vec![row("93", "2026-02", 0, 20)],
+        ),
+        (Measure::DaysToHire, vec![row("93", "2026-02", 26, 20)]),
+    ];
+    for (m, expected) in by_department {
+        assert_eq!(measure(m).await, expected, "{m:?}");
+    }
     // Nothing else happened: no meeting, action, duo or plan.
     for m in [
         Measure::MeetingsHeld,
@@ -184,33 +181,44 @@ pub async fn steering_measures_count_events_by_department_and_month(db: &TestDb)
             .remove(0)
             .1
     };
-    assert_eq!(
-        cut(Measure::OffersPublished, Cut::OccupationFamily).await,
-        [row("N", "2026-01", 0, 25), row("N", "2026-02", 0, 3)]
-    );
-    assert_eq!(
-        cut(Measure::OffersFilledWithin30, Cut::Occupation).await,
-        [row("N1101", "2026-01", 0, 21)]
-    );
-    assert_eq!(
-        cut(Measure::OffersPublished, Cut::Commune).await,
-        [
-            row("75111", "2026-02", 0, 3),
-            row("93066", "2026-01", 0, 25)
-        ]
-    );
-    assert_eq!(
-        cut(Measure::ReferralsHired, Cut::PriorityPublic).await,
-        [row("rqth", "2026-02", 0, 20)]
-    );
-    assert_eq!(
-        cut(Measure::DaysToHire, Cut::PriorityPublic).await,
-        [row("rqth", "2026-02", 26, 20)]
-    );
-    assert_eq!(
-        cut(Measure::PriorityReferralsHired, Cut::Commune).await,
-        [row("93066", "2026-02", 0, 20)]
-    );
+    let cuts = [
+        (
+            Measure::OffersPublished,
+            Cut::OccupationFamily,
+            vec![row("N", "2026-01", 0, 25), row("N", "2026-02", 0, 3)],
+        ),
+        (
+            Measure::OffersFilledWithin30,
+            Cut::Occupation,
+            vec![row("N1101", "2026-01", 0, 21)],
+        ),
+        (
+            Measure::OffersPublished,
+            Cut::Commune,
+            vec![
+                row("75111", "2026-02", 0, 3),
+                row("93066", "2026-01", 0, 25),
+            ],
+        ),
+        (
+            Measure::ReferralsHired,
+            Cut::PriorityPublic,
+            vec![row("rqth", "2026-02", 0, 20)],
+        ),
+        (
+            Measure::DaysToHire,
+            Cut::PriorityPublic,
+            vec![row("rqth", "2026-02", 26, 20)],
+        ),
+        (
+            Measure::PriorityReferralsHired,
+            Cut::Commune,
+            vec![row("93066", "2026-02", 0, 20)],
+        ),
+    ];
+    for (m, by, expected) in cuts {
+        assert_eq!(cut(m, by).await, expected, "{m:?} by {by:?}");
+    }
     let refused = store
         .measures(
             &[Measure::MeetingsHeld],

@@ -2,37 +2,56 @@
 
 use model::indicators::{Dimension, Measure, MeasureRow, Period};
 
+use super::super::counted::Counted;
 use super::super::counted::fixtures::{counted, indicator, q1};
-use super::super::tables::{Cell, CellState, REGION};
+use super::super::tables::{Cell, CellState, REGION, Table, TableError};
 
-#[test]
-fn a_cut_withholds_its_small_groups_and_what_the_regions_total_would_give_away() {
+/// The offers published in the region's departments: 30 in Paris (75) and 25 in
+/// Seine-Saint-Denis (93) in January 2026, 40 in Val-de-Marne (94) in February.
+fn offers_by_department() -> Counted {
     use Measure::OffersPublished as M;
-    let mut c = counted(&[
+    counted(&[
         (M, "75", "2026-01", 0, 30),
         (M, "93", "2026-01", 0, 25),
         (M, "94", "2026-02", 0, 40),
-    ]);
-    c.groups = super::groups(Dimension::OccupationFamily, "11");
-    for (family, month, n) in [
-        ("N", "2026-01", 50),
-        ("H", "2026-01", 5),
-        ("J", "2026-02", 40),
-    ] {
-        c.cut_rows.entry(M).or_default().push(MeasureRow {
-            key: family.to_string(),
+    ])
+}
+
+/// Adds to the cut's counts of offers published each (group key, month, count) given.
+fn cut_into(c: &mut Counted, rows: &[(&str, &str, u64)]) {
+    let counts = c.cut_rows.entry(Measure::OffersPublished).or_default();
+    for &(key, month, count) in rows {
+        counts.push(MeasureRow {
+            key: key.to_string(),
             month: month.to_string(),
             days: 0,
-            count: n,
+            count,
         });
     }
-    let t = super::table(
-        &c,
-        indicator("offers_published"),
-        q1(),
-        Dimension::OccupationFamily,
-    )
-    .unwrap();
+}
+
+/// The table of the offers published over `period`, cut by `dimension`.
+fn offers_published(
+    c: &Counted,
+    period: Period,
+    dimension: Dimension,
+) -> Result<Table, TableError> {
+    super::table(c, indicator("offers_published"), period, dimension)
+}
+
+#[test]
+fn a_cut_withholds_its_small_groups_and_what_the_regions_total_would_give_away() {
+    let mut c = offers_by_department();
+    c.groups = super::groups(Dimension::OccupationFamily, "11");
+    cut_into(
+        &mut c,
+        &[
+            ("N", "2026-01", 50),
+            ("H", "2026-01", 5),
+            ("J", "2026-02", 40),
+        ],
+    );
+    let t = offers_published(&c, q1(), Dimension::OccupationFamily).unwrap();
     let total = |key: &str| t.lines.iter().find(|l| l.key == key).unwrap().total;
     // The region's 95 is the department table's, published; the 5 of industry (H) is
     // withheld, and so must be another group's figure at least, else 95 − 50 − 40 gives
@@ -48,9 +67,8 @@ fn a_cut_withholds_its_small_groups_and_what_the_regions_total_would_give_away()
     assert_eq!(total("A"), Cell::published(0.0));
     // By month, a cut is refused; an indicator without the cut too.
     assert!(
-        super::table(
+        offers_published(
             &c,
-            indicator("offers_published"),
             Period::parse("2026-01").unwrap(),
             Dimension::OccupationFamily
         )
@@ -69,34 +87,19 @@ fn a_cut_withholds_its_small_groups_and_what_the_regions_total_would_give_away()
 
 #[test]
 fn an_occupation_is_published_by_year_nested_in_its_family() {
-    use Measure::OffersPublished as M;
-    let mut c = counted(&[
-        (M, "75", "2026-01", 0, 30),
-        (M, "93", "2026-01", 0, 25),
-        (M, "94", "2026-02", 0, 40),
-    ]);
+    let mut c = offers_by_department();
     c.groups = ["J1501", "N1101", "N4101"]
         .map(|code| (code.to_string(), code.to_string()))
         .to_vec();
-    for (code, month, n) in [
-        ("N1101", "2026-01", 50),
-        ("N4101", "2026-01", 5),
-        ("J1501", "2026-02", 40),
-    ] {
-        c.cut_rows.entry(M).or_default().push(MeasureRow {
-            key: code.to_string(),
-            month: month.to_string(),
-            days: 0,
-            count: n,
-        });
-    }
-    let t = super::table(
-        &c,
-        indicator("offers_published"),
-        Period::Year(2026),
-        Dimension::Occupation,
-    )
-    .unwrap();
+    cut_into(
+        &mut c,
+        &[
+            ("N1101", "2026-01", 50),
+            ("N4101", "2026-01", 5),
+            ("J1501", "2026-02", 40),
+        ],
+    );
+    let t = offers_published(&c, Period::Year(2026), Dimension::Occupation).unwrap();
     let total = |key: &str| t.lines.iter().find(|l| l.key == key).unwrap().total;
     // Transport (N) is published whole, 55: its 5 withheld, then its 50 too, else
     // 55 − 50 gives the 5 back. Health (J) is one occupation, its 40 the family's.
@@ -104,24 +107,11 @@ fn an_occupation_is_published_by_year_nested_in_its_family() {
     assert_eq!(total("N1101").state, CellState::Withheld);
     assert_eq!(total("J1501"), Cell::published(40.0));
     assert_eq!(total(REGION), Cell::published(95.0));
-    let families = super::table(
-        &c,
-        indicator("offers_published"),
-        Period::Year(2026),
-        Dimension::OccupationFamily,
-    );
+    let families = offers_published(&c, Period::Year(2026), Dimension::OccupationFamily);
     // (The families of a table loaded by occupation are the grand domaines.)
     assert!(families.is_ok());
     // A quarter is refused: occupations are published by year.
-    assert!(
-        super::table(
-            &c,
-            indicator("offers_published"),
-            q1(),
-            Dimension::Occupation
-        )
-        .is_err()
-    );
+    assert!(offers_published(&c, q1(), Dimension::Occupation).is_err());
 }
 
 /// Regression (probe, stop 35): an intercommunality withheld was the department's figure
@@ -146,25 +136,14 @@ fn intercommunalities_add_up_to_their_department() {
     assert_eq!((saint_denis.len(), val_de_marne.len()), (4, 2));
     let mut c = counted(&[(M, "93", "2026-01", 0, 85), (M, "94", "2026-01", 0, 100)]);
     c.groups = super::groups(Dimension::CommuneGroup, "11");
-    let cut = [5, 30, 25, 25]
-        .iter()
+    let cut: Vec<(&str, &str, u64)> = [5, 30, 25, 25]
+        .into_iter()
         .zip(&saint_denis)
-        .chain([21, 79].iter().zip(&val_de_marne));
-    for (n, commune) in cut {
-        c.cut_rows.entry(M).or_default().push(MeasureRow {
-            key: commune.to_string(),
-            month: "2026-01".to_string(),
-            days: 0,
-            count: *n,
-        });
-    }
-    let t = super::table(
-        &c,
-        indicator("offers_published"),
-        q1(),
-        Dimension::CommuneGroup,
-    )
-    .unwrap();
+        .chain([21, 79].into_iter().zip(&val_de_marne))
+        .map(|(n, commune)| (*commune, "2026-01", n))
+        .collect();
+    cut_into(&mut c, &cut);
+    let t = offers_published(&c, q1(), Dimension::CommuneGroup).unwrap();
     let state = |commune: &str| {
         let group = super::group_of(Dimension::CommuneGroup, commune);
         t.lines.iter().find(|l| l.key == group).unwrap().total.state
